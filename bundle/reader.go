@@ -1,0 +1,321 @@
+package bundle
+
+import (
+	"archive/tar"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+
+	"filippo.io/age"
+	"github.com/klauspost/compress/zstd"
+)
+
+// ageIntro is the first line of every binary age file (C2SP age.md).
+const ageIntro = "age-encryption.org/v1\n"
+
+// Bundle is a bundle that [Open] has decrypted and checked in full.
+type Bundle struct {
+	Manifest Manifest
+	Members  []Member // in manifest order, each one's size and SHA-256 checked
+	SHA256   string   // of the encrypted file as read, lowercase hex
+	Size     int64    // of the encrypted file, bytes
+}
+
+// Member returns the data of the named member and whether it exists.
+func (b *Bundle) Member(name string) ([]byte, bool) {
+	for _, m := range b.Members {
+		if m.Name == name {
+			return m.Data, true
+		}
+	}
+	return nil, false
+}
+
+// Open reads a whole bundle from src, decrypting with the first identity
+// that matches, and checks it completely before returning: the age layer
+// authenticates every byte to the end of the file, the manifest comes first
+// and is valid, every member is a plain file with a clean name, is listed,
+// is not repeated, and has the listed size and SHA-256, and no listed
+// member is missing. Nothing is written anywhere.
+//
+// On failure the error wraps one of [ErrWrongKey], [ErrNotBundle],
+// [ErrTampered], [ErrTooLarge], [ErrUnsupportedVersion],
+// [ErrManifestMismatch] or [ErrInsecureMember] (member errors are
+// [*MemberError]); an error reading src itself is returned wrapped but not
+// classified, since it says nothing about the bundle.
+func Open(src io.Reader, lim Limits, identities ...age.Identity) (*Bundle, error) {
+	if len(identities) == 0 {
+		return nil, errors.New("bundle: no identity to decrypt with")
+	}
+	lim = lim.withDefaults()
+	o := opener{lim: lim, sum: sha256.New()}
+	o.file = &trackReader{r: io.TeeReader(src, o.sum)}
+	b, err := o.open(identities)
+	if err != nil {
+		return nil, err
+	}
+	b.SHA256 = hex.EncodeToString(o.sum.Sum(nil))
+	b.Size = o.file.n
+	return b, nil
+}
+
+// opener holds the layers of one Open call, each wrapped in a trackReader
+// so that a failure is blamed on the innermost layer that failed: the file
+// (an I/O error), age (tampered), zstd (not a bundle, or too large), tar.
+type opener struct {
+	lim  Limits
+	sum  hash.Hash
+	file *trackReader // ciphertext
+	age  *trackReader // plaintext: zstd
+	zstd *trackReader // decompressed: tar
+	cap  *capReader
+}
+
+func (o *opener) open(identities []age.Identity) (*Bundle, error) {
+	// Look at the intro line ourselves: age only says "failed to read
+	// header", which cannot tell a stray file from a cut-off bundle.
+	intro := make([]byte, len(ageIntro))
+	n, err := io.ReadFull(o.file, intro)
+	if o.file.err != nil {
+		return nil, fmt.Errorf("bundle: read: %w", o.file.err)
+	}
+	switch {
+	case n == 0:
+		return nil, fmt.Errorf("%w: empty file", ErrNotBundle)
+	case !bytes.Equal(intro[:n], []byte(ageIntro[:n])):
+		return nil, fmt.Errorf("%w: not an age-encrypted file", ErrNotBundle)
+	case err != nil:
+		return nil, fmt.Errorf("%w: file ends inside the age header", ErrTampered)
+	}
+
+	plain, err := age.Decrypt(io.MultiReader(bytes.NewReader(intro), o.file), identities...)
+	if err != nil {
+		var noMatch *age.NoIdentityMatchError
+		switch {
+		case o.file.err != nil:
+			return nil, fmt.Errorf("bundle: read: %w", o.file.err)
+		case errors.As(err, &noMatch):
+			return nil, ErrWrongKey
+		default:
+			return nil, fmt.Errorf("%w: age header: %v", ErrTampered, err)
+		}
+	}
+	return o.openPayload(plain)
+}
+
+// openPayload reads the decrypted payload: zstd, then tar.
+func (o *opener) openPayload(plain io.Reader) (*Bundle, error) {
+	o.age = &trackReader{r: plain}
+	zd, err := zstd.NewReader(o.age,
+		zstd.WithDecoderConcurrency(1),
+		zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxWindow(o.lim.MaxWindow),
+		zstd.WithDecoderMaxMemory(uint64(o.lim.maxStream())))
+	if err != nil {
+		return nil, fmt.Errorf("bundle: zstd: %w", err)
+	}
+	defer zd.Close()
+	o.zstd = &trackReader{r: zd}
+	o.cap = &capReader{r: o.zstd, n: o.lim.maxStream()}
+	tr := tar.NewReader(o.cap)
+
+	m, err := o.readManifest(tr)
+	if err != nil {
+		return nil, err
+	}
+	members, err := o.readMembers(tr, m)
+	if err != nil {
+		return nil, err
+	}
+	// Read to the very end: age authenticates the last chunk only when it
+	// is read, so a file cut inside the tar padding is caught here.
+	if _, err := io.Copy(io.Discard, o.cap); err != nil {
+		return nil, o.blame("read after archive end", err)
+	}
+	return &Bundle{Manifest: *m, Members: members}, nil
+}
+
+// failed reports whether a layer below tar has failed; tar may still have
+// reported a clean io.EOF at a header boundary.
+func (o *opener) failed() bool {
+	return o.file.err != nil || o.age.err != nil || o.zstd.err != nil || o.cap.hit
+}
+
+// blame turns an error seen at the tar layer into the error of the
+// innermost layer that failed.
+func (o *opener) blame(step string, err error) error {
+	var zerr error
+	if o.zstd != nil {
+		zerr = o.zstd.err
+	}
+	switch {
+	case o.file.err != nil:
+		return fmt.Errorf("bundle: read: %w", o.file.err)
+	case o.age != nil && o.age.err != nil:
+		return fmt.Errorf("%w: %v", ErrTampered, o.age.err)
+	case errors.Is(zerr, zstd.ErrWindowSizeExceeded), errors.Is(zerr, zstd.ErrDecoderSizeExceeded),
+		errors.Is(zerr, zstd.ErrFrameSizeExceeded):
+		return fmt.Errorf("%w: zstd: %v", ErrTooLarge, zerr)
+	case zerr != nil:
+		return fmt.Errorf("%w: zstd: %v", ErrNotBundle, zerr)
+	case o.cap != nil && o.cap.hit:
+		return fmt.Errorf("%w: more than %d decompressed bytes", ErrTooLarge, o.lim.maxStream())
+	}
+	return fmt.Errorf("%w: %s: %v", ErrNotBundle, step, err)
+}
+
+func isRegular(h *tar.Header) bool {
+	return h.Typeflag == tar.TypeReg || h.Typeflag == '\x00'
+}
+
+func (o *opener) readManifest(tr *tar.Reader) (*Manifest, error) {
+	hdr, err := tr.Next()
+	if err == io.EOF && !o.failed() {
+		return nil, fmt.Errorf("%w: empty archive", ErrNotBundle)
+	}
+	if err != nil {
+		return nil, o.blame("read tar", err)
+	}
+	if hdr.Name != ManifestName {
+		return nil, fmt.Errorf("%w: first member is %q, not %s", ErrNotBundle, hdr.Name, ManifestName)
+	}
+	if !isRegular(hdr) {
+		return nil, &MemberError{hdr.Name, fmt.Errorf("%w: not a regular file", ErrInsecureMember)}
+	}
+	if hdr.Size > o.lim.MaxManifestSize {
+		return nil, &MemberError{hdr.Name, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, hdr.Size, o.lim.MaxManifestSize)}
+	}
+	data := make([]byte, hdr.Size)
+	if _, err := io.ReadFull(tr, data); err != nil {
+		return nil, o.blame("read manifest", err)
+	}
+
+	// Format and version first: a later major version may change any other
+	// field, and must be reported as such, not as a malformed manifest.
+	var head struct {
+		Format  any `json:"format"`
+		Version any `json:"version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%w: manifest is not JSON: %v", ErrNotBundle, err)
+	}
+	if head.Format != FormatName {
+		return nil, fmt.Errorf("%w: manifest format is %v, want %q", ErrNotBundle, head.Format, FormatName)
+	}
+	v, _ := head.Version.(string)
+	if major, _, ok := parseVersion(v); ok && major != majorVersion {
+		return nil, fmt.Errorf("%w: version %s (this program reads %d.x; update it)", ErrUnsupportedVersion, v, majorVersion)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrManifestMismatch, err)
+	}
+	if err := m.check(o.lim); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func (o *opener) readMembers(tr *tar.Reader, m *Manifest) ([]Member, error) {
+	index := make(map[string]int, len(m.Members))
+	for i, e := range m.Members {
+		index[e.Name] = i
+	}
+	members := make([]Member, len(m.Members))
+	seen := make([]bool, len(m.Members))
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF && !o.failed() {
+			break
+		}
+		if err != nil {
+			return nil, o.blame("read tar", err)
+		}
+		name := hdr.Name
+		if !isRegular(hdr) {
+			return nil, &MemberError{name, fmt.Errorf("%w: not a regular file (tar type %q)", ErrInsecureMember, hdr.Typeflag)}
+		}
+		if name == ManifestName {
+			return nil, &MemberError{name, fmt.Errorf("%w: second manifest", ErrInsecureMember)}
+		}
+		if !ValidName(name) {
+			return nil, &MemberError{name, fmt.Errorf("%w: name not allowed", ErrInsecureMember)}
+		}
+		i, ok := index[name]
+		if !ok {
+			return nil, &MemberError{name, fmt.Errorf("%w: not listed in the manifest", ErrManifestMismatch)}
+		}
+		if seen[i] {
+			return nil, &MemberError{name, fmt.Errorf("%w: appears twice", ErrInsecureMember)}
+		}
+		seen[i] = true
+		want := m.Members[i]
+		if hdr.Size != want.Size {
+			return nil, &MemberError{name, fmt.Errorf("%w: %d bytes, manifest says %d", ErrManifestMismatch, hdr.Size, want.Size)}
+		}
+		data := make([]byte, hdr.Size)
+		if _, err := io.ReadFull(tr, data); err != nil {
+			return nil, o.blame("read member "+name, err)
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != want.SHA256 {
+			return nil, &MemberError{name, fmt.Errorf("%w: SHA-256 differs from the manifest", ErrManifestMismatch)}
+		}
+		members[i] = Member{Name: name, Data: data}
+	}
+	for i, ok := range seen {
+		if !ok {
+			return nil, &MemberError{m.Members[i].Name, fmt.Errorf("%w: listed but missing", ErrManifestMismatch)}
+		}
+	}
+	return members, nil
+}
+
+// trackReader remembers the first error other than io.EOF that its reader
+// returned, and counts bytes.
+type trackReader struct {
+	r   io.Reader
+	n   int64
+	err error
+}
+
+func (t *trackReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.n += int64(n)
+	if err != nil && err != io.EOF && t.err == nil {
+		t.err = err
+	}
+	return n, err
+}
+
+// capReader fails once more than n bytes have been read through it.
+type capReader struct {
+	r   io.Reader
+	n   int64
+	hit bool
+}
+
+var errCap = errors.New("decompressed size limit reached")
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		// Allow a clean EOF exactly at the limit.
+		var one [1]byte
+		if n, err := c.r.Read(one[:]); n == 0 && err != nil {
+			return 0, err
+		}
+		c.hit = true
+		return 0, errCap
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n -= int64(n)
+	return n, err
+}

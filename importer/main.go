@@ -1,0 +1,84 @@
+// Command importer runs on a connected workstation: it decrypts and checks
+// bundles from the field, keeps the fleet in a database, classifies every
+// device and writes per-site, per-line reports.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set with -ldflags "-X main.version=…" by the Makefile.
+var version string
+
+func programVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// Exit codes, as documented in README.md and in --help.
+const (
+	exitOK      = 0
+	exitPartial = 1 // done in part: some inputs rejected, each named
+	exitUsage   = 2
+)
+
+// errPartial is returned by a command that finished but rejected some
+// inputs; it has already named each one on stderr.
+var errPartial = errors.New("some inputs were rejected")
+
+const exitHelp = `EXIT STATUS:
+   0  done
+   1  done in part: each rejected input is named on stderr
+   2  usage or configuration error
+`
+
+func main() {
+	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	app := &cli.App{
+		Name:                   "importer",
+		Usage:                  "import ActCourier bundles and report on the fleet",
+		Version:                programVersion(),
+		Writer:                 stdout,
+		ErrWriter:              stderr,
+		ExitErrHandler:         func(*cli.Context, error) {},
+		UseShortOptionHandling: true,
+		CustomAppHelpTemplate:  cli.AppHelpTemplate + "\n" + exitHelp,
+		Commands:               []*cli.Command{inspectCommand(stdout, stderr)},
+	}
+	err := app.Run(args)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errPartial):
+		return exitPartial
+	default:
+		fmt.Fprintf(stderr, "importer: error: %v\n", err)
+		var hint interface{ Hint() string }
+		if errors.As(err, &hint) {
+			fmt.Fprintf(stderr, "importer: hint: %s\n", hint.Hint())
+		}
+		return exitUsage
+	}
+}
+
+// usageError is a configuration or usage mistake, with what to do about it.
+type usageError struct {
+	msg, hint string
+}
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Hint() string  { return e.hint }
