@@ -1,0 +1,46 @@
+package licensing
+
+import "fmt"
+
+// Reason is an HRESULT that the licensing platforms report as
+// LicenseStatusReason or an activation error, with what it means.
+type Reason struct {
+	Code    uint32
+	English string
+	// Japanese is shown in Japanese reports.
+	Japanese string
+}
+
+// reasons is the HRESULT table of DOMAIN.md.
+var reasons = map[uint32]Reason{
+	0xC004F074: {0xC004F074, "no KMS host could be contacted", "KMS ホストに接続できません"},
+	0x8007232B: {0x8007232B, "DNS name does not exist (no _vlmcs._tcp record)", "DNS 名が存在しません (_vlmcs._tcp レコードなし)"},
+	0xC004F038: {0xC004F038, "KMS count below threshold", "KMS のクライアント数がしきい値未満です"},
+	0xC004F035: {0xC004F035, "Windows 7 volume client without the BIOS Windows marker", "BIOS に Windows マーカーがない Windows 7 ボリューム クライアントです"},
+	0xC004F009: {0xC004F009, "grace period expired", "猶予期間が終了しました"},
+	0xC004F00F: {0xC004F00F, "out of tolerance (hardware change, or KMS client past its 180 days)", "許容範囲外です (ハードウェア変更、または KMS クライアントの 180 日経過)"},
+	0xC004F034: {0xC004F034, "license not found or invalid", "ライセンスが見つからないか無効です"},
+	0xC004F056: {0xC004F056, "could not be activated using KMS", "KMS でライセンス認証できませんでした"},
+	0xC004F200: {0xC004F200, "non-genuine", "非正規と判定されています"},
+	0xC004C003: {0xC004C003, "product key blocked", "プロダクト キーがブロックされています"},
+	0xC004C020: {0xC004C020, "MAK activation limit exceeded", "MAK のライセンス認証回数の上限を超えました"},
+	0xC004C021: {0xC004C021, "MAK extension limit exceeded", "MAK の延長上限を超えました"},
+	0xC004F057: {0xC004F057, "BIOS lacks the SLIC marker", "BIOS に SLIC マーカーがありません"},
+	0xC004F058: {0xC004F058, "BIOS lacks the SLP marker", "BIOS に SLP マーカーがありません"},
+	0xC004E003: {0xC004E003, "license evaluation failed (licensing store damaged)", "ライセンスの評価に失敗しました (ライセンス ストアの破損)"},
+	0x4004F00D: {0x4004F00D, "informational", "情報 (エラーではありません)"},
+	0x4004F040: {0x4004F040, "informational", "情報 (エラーではありません)"},
+}
+
+// LookupReason returns what an HRESULT means, and whether it is known.
+func LookupReason(code uint32) (Reason, bool) {
+	r, ok := reasons[code]
+	return r, ok
+}
+
+// Informational reports whether an HRESULT has severity 01 (0x4…): it is
+// not a failure (DOMAIN.md).
+func Informational(code uint32) bool { return code>>30 == 1 }
+
+// HRESULT formats a code as slmgr does: 0xC004F074.
+func HRESULT(code uint32) string { return fmt.Sprintf("0x%08X", code) }

@@ -1,0 +1,145 @@
+package licensing
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestApplicationIDs(t *testing.T) {
+	// Pinned from DOMAIN.md: public code exists that swaps the Office IDs.
+	if AppWindows != "55c92734-d682-4d71-983e-d6ec3f16059f" || AppOffice14 != "59a52881-a989-479d-af46-f275c6370663" ||
+		AppOffice15 != "0ff1ce15-a989-479d-af46-f275c6370663" {
+		t.Fatal("ApplicationID constants changed")
+	}
+	tests := []struct {
+		id, name string
+		want     Kind
+	}{
+		{AppWindows, "", KindWindows},
+		{"{55C92734-D682-4D71-983E-D6EC3F16059F}", "", KindWindows},
+		{AppOffice14, "", KindOffice},
+		{AppOffice15, "", KindOffice},
+		{"", "Office 15, OfficeProPlusVL_KMS_Client edition", KindOffice},
+		{"XXXXXXXXXXXXXXXXXXXXX", "Windows(R), ServerStandard edition", KindWindows},
+		{"11111111-2222-3333-4444-555555555555", "Windows(R)", KindOther},
+		{"", "", KindOther},
+	}
+	for _, tc := range tests {
+		if got := KindOf(tc.id, tc.name); got != tc.want {
+			t.Errorf("KindOf(%q, %q) = %s, want %s", tc.id, tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestStatuses(t *testing.T) {
+	want := []Status{StatusUnlicensed, StatusLicensed, StatusOOBGrace, StatusOOTGrace, StatusNonGenuineGrace, StatusNotification, StatusExtendedGrace}
+	for n, s := range want {
+		if got := StatusFromNumber(n); got != s {
+			t.Errorf("StatusFromNumber(%d) = %s, want %s", n, got, s)
+		}
+		if s.Number() != n {
+			t.Errorf("%s.Number() = %d, want %d", s, s.Number(), n)
+		}
+		if grace := n >= 2; s.InGrace() != grace {
+			t.Errorf("%s.InGrace() = %v", s, s.InGrace())
+		}
+	}
+	for _, n := range []int{-1, 7, 99} {
+		if got := StatusFromNumber(n); got != StatusUnknown {
+			t.Errorf("StatusFromNumber(%d) = %s, want unknown", n, got)
+		}
+	}
+}
+
+func TestChannels(t *testing.T) {
+	pkc := map[string]Channel{
+		"Retail": ChannelRetail, "Retail:TB:Eval": ChannelEval, "OEM:DM": ChannelOEMDM, "OEM:SLP": ChannelOEMSLP,
+		"OEM:COA": ChannelOEMCOA, "OEM:NONSLP": ChannelOEMNonSLP, "Volume:GVLK": ChannelGVLK, "Volume:MAK": ChannelMAK,
+		"Volume:CSVLK": ChannelCSVLK, "Volume:Something": ChannelUnknown, "": ChannelUnknown,
+	}
+	for in, want := range pkc {
+		if got := ChannelFromProductKeyChannel(in); got != want {
+			t.Errorf("ChannelFromProductKeyChannel(%q) = %s, want %s", in, got, want)
+		}
+	}
+	desc := []struct {
+		in   string
+		want Channel
+	}{
+		{"Windows Operating System - Windows(R) 7, VOLUME_KMSCLIENT channel", ChannelGVLK},
+		{"Windows(R) Operating System, VOLUME_KMS_2012-R2_WIN10 channel", ChannelCSVLK},
+		{"Windows Operating System - Windows Server(R), VOLUME_KMS_C channel", ChannelCSVLK},
+		{"Windows(R) Operating System, VOLUME_MAK channel", ChannelMAK},
+		{"Windows(R) Operating System, TIMEBASED_EVAL channel", ChannelEval},
+		{"Windows(R) Operating System, VIRTUAL_MACHINE_ACTIVATION channel", ChannelAVMA},
+		{"Windows(R) Operating System, RETAIL channel", ChannelRetail},
+		{"Office 16, RETAIL(Grace) channel", ChannelRetail},
+		{"Office 16, RETAIL(MAK) channel", ChannelMAK},
+		{"Windows(R) Operating System, OEM_DM channel", ChannelOEMDM},
+		{"Windows Operating System - Windows(R) 7, OEM_SLP channel", ChannelOEMSLP},
+		{"Windows Operating System - Windows(R) 7, OEM_COA_SLP channel", ChannelCOASLP},
+		{"Windows Operating System - Windows(R) 7, OEM_COA_NSLP channel", ChannelCOANSLP},
+		{"Windows(R) Operating System, OEM_NONSLP channel", ChannelOEMNonSLP},
+		{`Windows Operating System – Vista, VOLUME\_KMSCLIENT channel`, ChannelGVLK},
+		{"Office 14, VOLUME_KMSCLIENT channel", ChannelGVLK},
+		{"Windows(R) Operating System, SOMETHING_NEW channel", ChannelUnknown},
+		{"no channel here", ChannelUnknown},
+	}
+	for _, tc := range desc {
+		if got := ChannelFromDescription(tc.in); got != tc.want {
+			t.Errorf("ChannelFromDescription(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestReasons(t *testing.T) {
+	for _, code := range []uint32{0xC004F074, 0x8007232B, 0xC004F038, 0xC004F035, 0xC004F009, 0xC004F00F, 0xC004F034,
+		0xC004F056, 0xC004F200, 0xC004C003, 0xC004C020, 0xC004C021, 0xC004F057, 0xC004F058, 0xC004E003, 0x4004F00D, 0x4004F040} {
+		r, ok := LookupReason(code)
+		if !ok || r.English == "" || r.Japanese == "" {
+			t.Errorf("%s: missing or untranslated", HRESULT(code))
+		}
+	}
+	if !Informational(0x4004F040) || Informational(0xC004F074) {
+		t.Error("Informational wrong")
+	}
+	if HRESULT(0xC004F074) != "0xC004F074" {
+		t.Error(HRESULT(0xC004F074))
+	}
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	g := 259200
+	s := &Snapshot{
+		Context:  Context{Site: "Tokyo", Line: "L1", Collector: "t", Collected: time.Date(2026, 11, 24, 9, 30, 0, 0, time.FixedZone("", 9*3600))},
+		Products: []Product{{Kind: KindWindows, Name: "Windows(R) 7, Professional edition", Channel: ChannelRetail, Status: StatusLicensed, GraceMinutes: &g}},
+	}
+	b, err := Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Schema != Schema || got.Products[0].Name != s.Products[0].Name || *got.Products[0].GraceMinutes != g ||
+		!got.Context.Collected.Equal(s.Context.Collected) || got.PrimaryWindows() == nil {
+		t.Errorf("round trip: %+v", got)
+	}
+	tests := []struct {
+		in   string
+		want error
+	}{
+		{`not json`, ErrNotSnapshot},
+		{`{"schema":"other/1"}`, ErrNotSnapshot},
+		{`{"schema":"actcourier-device/2"}`, ErrUnsupportedSchema},
+		{`{"schema":"actcourier-device/1.3","future":true,"products":[]}`, nil},
+	}
+	for _, tc := range tests {
+		_, err := Unmarshal([]byte(tc.in))
+		if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
+			t.Errorf("Unmarshal(%s) = %v, want %v", tc.in, err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,272 @@
+package licensing
+
+import (
+	"strings"
+	"time"
+)
+
+// ApplicationIDs of the licensing platforms (DOMAIN.md). Public code exists
+// that swaps the two Office ones; tests pin them.
+const (
+	AppWindows  = "55c92734-d682-4d71-983e-d6ec3f16059f"
+	AppOffice14 = "59a52881-a989-479d-af46-f275c6370663" // Office 2010 (OSPP)
+	AppOffice15 = "0ff1ce15-a989-479d-af46-f275c6370663" // Office 2013 and later
+)
+
+// Kind is what a licensed product is.
+type Kind string
+
+const (
+	KindWindows Kind = "windows"
+	KindOffice  Kind = "office"
+	KindOther   Kind = "other"
+)
+
+// KindOf returns the kind for an ApplicationID, falling back to the product
+// name when the ID is absent (text output has no ApplicationID in /dli).
+func KindOf(applicationID, name string) Kind {
+	id := strings.ToLower(strings.Trim(applicationID, "{} "))
+	switch id {
+	case AppWindows:
+		return KindWindows
+	case AppOffice14, AppOffice15:
+		return KindOffice
+	}
+	if len(id) == 36 && strings.Count(id, "-") == 4 {
+		return KindOther // a real ApplicationID of another platform
+	}
+	// No ID, or one masked in a paste ("XXXX…"): go by the name.
+	n := strings.ToLower(name)
+	switch {
+	case strings.HasPrefix(n, "office"):
+		return KindOffice
+	case strings.HasPrefix(n, "windows"):
+		return KindWindows
+	}
+	return KindOther
+}
+
+// Status is the normalized license status.
+type Status string
+
+// Statuses in the order of SoftwareLicensingProduct.LicenseStatus 0..6
+// (DOMAIN.md "Reading the state").
+const (
+	StatusUnlicensed      Status = "unlicensed"
+	StatusLicensed        Status = "licensed"
+	StatusOOBGrace        Status = "oob-grace"
+	StatusOOTGrace        Status = "oot-grace"
+	StatusNonGenuineGrace Status = "non-genuine-grace"
+	StatusNotification    Status = "notification"
+	StatusExtendedGrace   Status = "extended-grace"
+	StatusUnknown         Status = "unknown"
+)
+
+var statusByNumber = []Status{StatusUnlicensed, StatusLicensed, StatusOOBGrace, StatusOOTGrace,
+	StatusNonGenuineGrace, StatusNotification, StatusExtendedGrace}
+
+// StatusFromNumber maps LicenseStatus to a Status; an unknown number is
+// StatusUnknown.
+func StatusFromNumber(n int) Status {
+	if n >= 0 && n < len(statusByNumber) {
+		return statusByNumber[n]
+	}
+	return StatusUnknown
+}
+
+// Number returns the LicenseStatus number of s, or -1 for StatusUnknown.
+func (s Status) Number() int {
+	for i, v := range statusByNumber {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// InGrace reports whether s is any grace or notification state: the product
+// is not (or no longer) activated.
+func (s Status) InGrace() bool {
+	switch s {
+	case StatusOOBGrace, StatusOOTGrace, StatusNonGenuineGrace, StatusNotification, StatusExtendedGrace:
+		return true
+	}
+	return false
+}
+
+// Channel is the normalized product key channel.
+type Channel string
+
+const (
+	ChannelRetail    Channel = "Retail"
+	ChannelOEMDM     Channel = "OEM:DM"
+	ChannelOEMSLP    Channel = "OEM:SLP"
+	ChannelOEMNonSLP Channel = "OEM:NONSLP"
+	ChannelOEMCOA    Channel = "OEM:COA" // ProductKeyChannel without SLP/NSLP detail
+	ChannelCOASLP    Channel = "OEM:COA_SLP"
+	ChannelCOANSLP   Channel = "OEM:COA_NSLP"
+	ChannelMAK       Channel = "Volume:MAK"
+	ChannelGVLK      Channel = "Volume:GVLK"
+	ChannelCSVLK     Channel = "Volume:CSVLK"
+	ChannelAVMA      Channel = "AVMA"
+	ChannelEval      Channel = "Eval"
+	ChannelUnknown   Channel = "unknown"
+)
+
+// ChannelFromProductKeyChannel maps SoftwareLicensingProduct.ProductKeyChannel
+// (Windows 8 and later) to a Channel. Values seen are listed in DOMAIN.md;
+// any other value is ChannelUnknown, never a guess.
+func ChannelFromProductKeyChannel(v string) Channel {
+	switch strings.TrimSpace(v) {
+	case "Retail":
+		return ChannelRetail
+	case "Retail:TB:Eval":
+		return ChannelEval
+	case "OEM:DM":
+		return ChannelOEMDM
+	case "OEM:SLP":
+		return ChannelOEMSLP
+	case "OEM:COA":
+		return ChannelOEMCOA
+	case "OEM:NONSLP":
+		return ChannelOEMNonSLP
+	case "Volume:GVLK":
+		return ChannelGVLK
+	case "Volume:MAK":
+		return ChannelMAK
+	case "Volume:CSVLK":
+		return ChannelCSVLK
+	}
+	return ChannelUnknown
+}
+
+// DescriptionToken returns the channel token of a product Description: the
+// text between the last comma and " channel", as slmgr.vbs itself reads it
+// (DOMAIN.md "Channel"). It returns "" if the description has no token.
+func DescriptionToken(desc string) string {
+	d := strings.TrimSpace(desc)
+	i := strings.LastIndex(d, ",")
+	if i < 0 {
+		return ""
+	}
+	tok := strings.TrimSpace(d[i+1:])
+	tok = strings.TrimSuffix(tok, ".")
+	if !strings.HasSuffix(strings.ToLower(tok), " channel") {
+		return ""
+	}
+	tok = strings.TrimSpace(tok[:len(tok)-len(" channel")])
+	// Pastes from markdown escape underscores; one sample also shows
+	// "OOB_ GRACE"-style spaces after underscores.
+	tok = strings.ReplaceAll(tok, `\_`, "_")
+	tok = strings.ReplaceAll(tok, "_ ", "_")
+	return tok
+}
+
+// ChannelFromDescription maps a Description's channel token to a Channel,
+// the only source of the channel on Windows 7 and in OSPP. Order matters:
+// VOLUME_KMSCLIENT is tested before VOLUME_KMS, as slmgr.vbs does.
+func ChannelFromDescription(desc string) Channel {
+	tok := strings.ToUpper(DescriptionToken(desc))
+	switch {
+	case tok == "":
+		return ChannelUnknown
+	case strings.HasPrefix(tok, "VOLUME_KMSCLIENT"):
+		return ChannelGVLK
+	case strings.HasPrefix(tok, "VOLUME_KMS"):
+		return ChannelCSVLK
+	case strings.HasPrefix(tok, "VOLUME_MAK"), tok == "RETAIL(MAK)":
+		// "RETAIL(MAK)" was seen once on Office16StandardVL_MAK (samples,
+		// UNVERIFIED elsewhere); the SKU is a MAK SKU.
+		return ChannelMAK
+	case strings.HasPrefix(tok, "TIMEBASED_"):
+		return ChannelEval
+	case strings.HasPrefix(tok, "VIRTUAL_MACHINE_ACTIVATION"):
+		return ChannelAVMA
+	case tok == "OEM_DM":
+		return ChannelOEMDM
+	case tok == "OEM_SLP":
+		return ChannelOEMSLP
+	case tok == "OEM_COA_SLP":
+		return ChannelCOASLP
+	case tok == "OEM_COA_NSLP":
+		return ChannelCOANSLP
+	case tok == "OEM_NONSLP":
+		return ChannelOEMNonSLP
+	case strings.HasPrefix(tok, "RETAIL"):
+		return ChannelRetail // RETAIL, RETAIL(Grace)
+	}
+	return ChannelUnknown
+}
+
+// Source names where a fact came from.
+type Source string
+
+const (
+	SourceWMI      Source = "wmi"
+	SourceSlmgr    Source = "slmgr"
+	SourceOSPP     Source = "ospp"
+	SourceRegistry Source = "registry"
+	SourceFiles    Source = "files"
+	SourceConfig   Source = "config"   // the stick's config file
+	SourceOperator Source = "operator" // typed by the engineer
+	SourceText     Source = "text"     // saved text brought in by import-text
+)
+
+// Product is one installed licensed product: a SoftwareLicensingProduct or
+// OfficeSoftwareProtectionProduct row with a key, or a block of slmgr/ospp
+// text. Optional numbers are pointers: absent is not zero.
+type Product struct {
+	Kind          Kind    `json:"kind"`
+	ApplicationID string  `json:"application_id,omitempty"`
+	SKUID         string  `json:"sku_id,omitempty"` // Activation ID
+	Name          string  `json:"name"`
+	Description   string  `json:"description,omitempty"`
+	Channel       Channel `json:"channel"`
+	ChannelRaw    string  `json:"channel_raw,omitempty"` // ProductKeyChannel or the description token
+	PartialKey    string  `json:"partial_key,omitempty"` // last 5 characters only, never the key
+	ExtendedPID   string  `json:"extended_pid,omitempty"`
+	IsAddon       bool    `json:"is_addon,omitempty"`
+
+	Status    Status `json:"license_status"`
+	StatusRaw string `json:"license_status_raw,omitempty"` // number from WMI, or the text shown
+	// StatusReason is the LicenseStatusReason HRESULT, e.g. 0xC004F074.
+	StatusReason uint32 `json:"status_reason,omitempty"`
+	ReasonText   string `json:"status_reason_text,omitempty"`
+
+	GraceMinutes  *int       `json:"grace_minutes,omitempty"` // GracePeriodRemaining
+	EvaluationEnd *time.Time `json:"evaluation_end,omitempty"`
+	// ExpiresText is an expiry date as printed (slmgr /xpr, ospp), in the
+	// machine's locale; Expires is set when it could be read unambiguously.
+	ExpiresText string     `json:"expires_text,omitempty"`
+	Expires     *time.Time `json:"expires,omitempty"`
+
+	KMS                   *KMS   `json:"kms,omitempty"`
+	ADActivation          string `json:"ad_activation,omitempty"`      // activation object name
+	VLActivationType      *int   `json:"vl_activation_type,omitempty"` // 0 all, 1 AD, 2 KMS, 3 token
+	OfflineInstallationID string `json:"offline_installation_id,omitempty"`
+	RemainingSKURearm     *int   `json:"remaining_sku_rearm,omitempty"`
+
+	Source Source `json:"source"`
+}
+
+// KMS is the KMS client (or host) state of a volume product.
+type KMS struct {
+	ConfiguredHost     string `json:"configured_host,omitempty"` // KeyManagementServiceMachine
+	ConfiguredPort     int    `json:"configured_port,omitempty"`
+	LookupDomain       string `json:"lookup_domain,omitempty"`
+	DiscoveredHost     string `json:"discovered_host,omitempty"` // from DNS
+	DiscoveredPort     int    `json:"discovered_port,omitempty"`
+	DiscoveredIP       string `json:"discovered_ip,omitempty"`
+	HostExtendedPID    string `json:"host_extended_pid,omitempty"`
+	ActivationInterval *int   `json:"activation_interval_minutes,omitempty"`
+	RenewalInterval    *int   `json:"renewal_interval_minutes,omitempty"`
+	HostCaching        *bool  `json:"host_caching,omitempty"`
+	ClientMachineID    string `json:"cmid,omitempty"`
+	IsHost             bool   `json:"is_host,omitempty"` // this machine is a KMS host
+	HostCurrentCount   *int   `json:"host_current_count,omitempty"`
+}
+
+// HasHost reports whether a KMS host is configured or was discovered.
+func (k *KMS) HasHost() bool {
+	return k != nil && (k.ConfiguredHost != "" || k.DiscoveredHost != "")
+}

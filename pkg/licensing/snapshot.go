@@ -1,0 +1,200 @@
+package licensing
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+const (
+	// Schema names this version of the snapshot. The part after the slash
+	// is the major version: a reader rejects a major it does not know and
+	// ignores fields it does not know.
+	Schema = "actcourier-device/1"
+
+	// MemberName is the bundle member that holds the snapshot.
+	MemberName = "device.json"
+)
+
+var (
+	// ErrNotSnapshot means the data is not a device snapshot.
+	ErrNotSnapshot = errors.New("licensing: not a device snapshot")
+	// ErrUnsupportedSchema means the snapshot has a major version this
+	// program does not read: a newer collector wrote it.
+	ErrUnsupportedSchema = errors.New("licensing: unsupported snapshot schema")
+)
+
+// Snapshot is everything one collection learned about one device.
+type Snapshot struct {
+	Schema   string    `json:"schema"`
+	Context  Context   `json:"context"`
+	OS       OS        `json:"os"`
+	Hardware Hardware  `json:"hardware"`
+	Domain   Domain    `json:"domain"`
+	Disks    []Disk    `json:"disks,omitempty"`
+	Volumes  []Volume  `json:"volumes,omitempty"`
+	Products []Product `json:"products"`
+	Services []Service `json:"services,omitempty"`
+	// ImageBackups lists WindowsImageBackup folders the collector saw.
+	ImageBackups []string `json:"image_backups,omitempty"`
+	// Raw lists the bundle members that hold raw command output.
+	Raw []RawOutput `json:"raw,omitempty"`
+	// Missing lists WMI classes and properties this Windows lacks, as
+	// "Class" or "Class.Property"; none is fatal.
+	Missing []string `json:"missing,omitempty"`
+	// Errors lists every source that failed, with its error.
+	Errors []SourceError `json:"errors,omitempty"`
+}
+
+// Context is who collected, where, when and with what.
+type Context struct {
+	Site      string    `json:"site"`
+	Line      string    `json:"line"`
+	Asset     string    `json:"asset,omitempty"`
+	Engineer  string    `json:"engineer,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	Collector string    `json:"collector"`    // program and version
+	Collected time.Time `json:"collected_at"` // device clock, with its UTC offset
+	TimeZone  string    `json:"time_zone,omitempty"`
+	// Sources says where the context facts came from (config, operator, flag).
+	Sources map[string]Source `json:"sources,omitempty"`
+}
+
+// OS describes the installed Windows.
+type OS struct {
+	Caption      string     `json:"caption,omitempty"` // "Microsoft Windows 7 Professional"
+	Version      string     `json:"version,omitempty"` // "6.1.7601"
+	Build        string     `json:"build,omitempty"`
+	ServicePack  string     `json:"service_pack,omitempty"`
+	SKU          *int       `json:"sku,omitempty"` // OperatingSystemSKU
+	Edition      string     `json:"edition,omitempty"`
+	Architecture string     `json:"architecture,omitempty"` // "64-bit"
+	InstallDate  *time.Time `json:"install_date,omitempty"`
+	LastBoot     *time.Time `json:"last_boot,omitempty"`
+	Language     string     `json:"language,omitempty"`  // OSLanguage LCID, e.g. "1041"
+	CodePage     string     `json:"code_page,omitempty"` // "932"
+	Hostname     string     `json:"hostname,omitempty"`
+	Source       Source     `json:"source,omitempty"`
+}
+
+// Hardware describes the machine and its firmware.
+type Hardware struct {
+	Manufacturer string     `json:"manufacturer,omitempty"`
+	Model        string     `json:"model,omitempty"`
+	Serial       string     `json:"serial,omitempty"`
+	UUID         string     `json:"uuid,omitempty"`          // SMBIOS UUID
+	FirmwareType string     `json:"firmware_type,omitempty"` // "BIOS", "UEFI"
+	FirmwareDate *time.Time `json:"firmware_date,omitempty"`
+	// FirmwareKey says whether the firmware holds an OEM product key (MSDM
+	// table) and its description; the key itself is never read.
+	FirmwareKey            bool   `json:"firmware_key,omitempty"`
+	FirmwareKeyDescription string `json:"firmware_key_description,omitempty"`
+	// SLIC says whether an OEM SLIC marker (Windows 7 OEM:SLP) exists; nil
+	// when unknown.
+	SLIC   *bool  `json:"slic,omitempty"`
+	Source Source `json:"source,omitempty"`
+}
+
+// Domain is domain membership.
+type Domain struct {
+	Joined    bool   `json:"joined"`
+	Name      string `json:"name,omitempty"` // domain or workgroup
+	Workgroup string `json:"workgroup,omitempty"`
+}
+
+// Disk is one physical disk.
+type Disk struct {
+	Model     string `json:"model,omitempty"`
+	SizeBytes int64  `json:"size_bytes"`
+}
+
+// Volume is one mounted volume.
+type Volume struct {
+	Name       string `json:"name"` // "C:"
+	FileSystem string `json:"file_system,omitempty"`
+	SizeBytes  int64  `json:"size_bytes"`
+	FreeBytes  int64  `json:"free_bytes"`
+	System     bool   `json:"system,omitempty"` // holds Windows
+	// BitLocker: "off", "on", "encrypting", "decrypting", or "" when it
+	// could not be read (needs administrator).
+	BitLocker string `json:"bitlocker,omitempty"`
+}
+
+// Service is a licensing service: SoftwareLicensingService or
+// OfficeSoftwareProtectionService.
+type Service struct {
+	Kind                   Kind   `json:"kind"`
+	Version                string `json:"version,omitempty"`
+	KMSMachine             string `json:"kms_machine,omitempty"`
+	IsKMSHost              bool   `json:"is_kms_host,omitempty"`
+	ActivationInterval     *int   `json:"activation_interval_minutes,omitempty"`
+	RenewalInterval        *int   `json:"renewal_interval_minutes,omitempty"`
+	RemainingWindowsRearm  *int   `json:"remaining_windows_rearm,omitempty"`
+	FirmwareKeyDescription string `json:"firmware_key_description,omitempty"`
+	Source                 Source `json:"source,omitempty"`
+}
+
+// RawOutput names a bundle member holding raw output of a command.
+type RawOutput struct {
+	Member  string `json:"member"`
+	Command string `json:"command"` // e.g. "slmgr.vbs /dlv all"
+	Error   string `json:"error,omitempty"`
+}
+
+// SourceError records a source that failed; collection goes on.
+type SourceError struct {
+	Source Source `json:"source"`
+	What   string `json:"what"` // e.g. "SoftwareLicensingProduct"
+	Error  string `json:"error"`
+}
+
+// Marshal encodes s as indented JSON with the current schema.
+func Marshal(s *Snapshot) ([]byte, error) {
+	c := *s
+	c.Schema = Schema
+	if c.Products == nil {
+		c.Products = []Product{}
+	}
+	b, err := json.MarshalIndent(&c, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Unmarshal decodes a snapshot. It returns ErrNotSnapshot for data that is
+// not one and ErrUnsupportedSchema for a major version it does not know.
+func Unmarshal(data []byte) (*Snapshot, error) {
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
+	}
+	name, major, ok := strings.Cut(head.Schema, "/")
+	if !ok || name != "actcourier-device" {
+		return nil, fmt.Errorf("%w: schema %q", ErrNotSnapshot, head.Schema)
+	}
+	if major != "1" && !strings.HasPrefix(major, "1.") {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupportedSchema, head.Schema)
+	}
+	var s Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
+	}
+	return &s, nil
+}
+
+// PrimaryWindows returns the primary Windows product: the Windows row that
+// is not an add-on (ESU rows are add-ons), or nil.
+func (s *Snapshot) PrimaryWindows() *Product {
+	for i := range s.Products {
+		p := &s.Products[i]
+		if p.Kind == KindWindows && !p.IsAddon {
+			return p
+		}
+	}
+	return nil
+}

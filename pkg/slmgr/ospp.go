@@ -1,0 +1,216 @@
+package slmgr
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// osppStatus maps the status tokens of ospp.vbs (its labels are English on
+// every machine; see shared/samples/ospp/SOURCES.md).
+var osppStatus = map[string]licensing.Status{
+	"LICENSED":          licensing.StatusLicensed,
+	"UNLICENSED":        licensing.StatusUnlicensed,
+	"OOB_GRACE":         licensing.StatusOOBGrace,
+	"OOT_GRACE":         licensing.StatusOOTGrace,
+	"NON_GENUINE_GRACE": licensing.StatusNonGenuineGrace,
+	"NOTIFICATIONS":     licensing.StatusNotification,
+	"EXTENDED GRACE":    licensing.StatusExtendedGrace,
+	"EXTENDED_GRACE":    licensing.StatusExtendedGrace,
+	"UNKNOWN":           licensing.StatusUnknown,
+}
+
+var (
+	osppStatusRe = regexp.MustCompile(`---\s*([A-Z_ ]+?)\s*---`)
+	osppGraceRe  = regexp.MustCompile(`(\d+)\s+minute`)
+)
+
+// osppLabels are the labels ospp.vbs prints; the value is the rest of the
+// line. Matched case-sensitively at the start of the trimmed line.
+var osppLabels = []string{
+	"PRODUCT ID:", "SKU ID:", "LICENSE NAME:", "LICENSE DESCRIPTION:", "BETA EXPIRATION:", "EXPIRATION:",
+	"LICENSE STATUS:", "ERROR CODE:", "ERROR DESCRIPTION:", "REMAINING GRACE:",
+	"Last 5 characters of installed product key:", "Activation Type Configuration:",
+	"KMS machine name from DNS:", "KMS machine registry override defined:", "KMS machine IP address:",
+	"DNS auto-discovery:", "Activation Interval:", "Renewal Interval:", "KMS host caching:",
+	"Activation Object name:", "AO DN:", "AO extended PID:", "AO activation ID:",
+	"To view the activation event history run:", "NOTICE:", "FOR MORE INFORMATION PLEASE VISIT:",
+	"Uninstalling product key for:", "Installed product key detected",
+}
+
+func osppLabel(t string) (label, value string, ok bool) {
+	// Markdown pastes add "_ " inside tokens and masks; labels themselves
+	// are plain.
+	for _, l := range osppLabels {
+		if strings.HasPrefix(t, l) {
+			return l, strings.TrimSpace(t[len(l):]), true
+		}
+	}
+	return "", "", false
+}
+
+func parseOSPP(res *Result, lines []string, opts Options) {
+	src := opts.Source
+	if src == "" {
+		src = licensing.SourceOSPP
+	}
+	known := func(l string) bool {
+		t := strings.TrimSpace(l)
+		_, _, ok := osppLabel(t)
+		return ok || strings.HasPrefix(t, "---") || strings.HasPrefix(t, "<")
+	}
+	lines, nums, joined := unwrap(lines, known)
+	if joined > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("joined %d line(s) wrapped at 80 columns", joined))
+	}
+	var cur *licensing.Product
+	newProduct := func() *licensing.Product {
+		res.Products = append(res.Products, licensing.Product{Status: licensing.StatusUnknown, Channel: licensing.ChannelUnknown, Source: src})
+		cur = &res.Products[len(res.Products)-1]
+		return cur
+	}
+	// get returns the current product, starting a new one when field is
+	// already set on it: a block may lack its separator in a paste.
+	get := func(isSet func(*licensing.Product) bool) *licensing.Product {
+		if cur == nil || isSet(cur) {
+			return newProduct()
+		}
+		return cur
+	}
+	kms := func() *licensing.KMS {
+		p := get(func(*licensing.Product) bool { return false })
+		if p.KMS == nil {
+			p.KMS = &licensing.KMS{}
+		}
+		return p.KMS
+	}
+	lastDesc := false // an ERROR DESCRIPTION may run on over several lines
+	for i, raw := range lines {
+		t := strings.TrimSpace(raw)
+		if t == "" || noise(t) && !strings.HasPrefix(t, "---") {
+			lastDesc = false
+			continue
+		}
+		if strings.HasPrefix(t, "---") {
+			switch {
+			case strings.HasPrefix(t, "---Processing"), strings.HasPrefix(t, "---Exiting"), strings.Trim(t, "-") == "":
+				cur = nil
+			default:
+				res.Unknown = append(res.Unknown, Line{nums[i], t})
+			}
+			lastDesc = false
+			continue
+		}
+		label, v, ok := osppLabel(t)
+		if !ok {
+			switch {
+			case t == "<Product activation successful>":
+				if cur != nil {
+					cur.Status = licensing.StatusLicensed
+					cur.StatusRaw = t
+				}
+			case t == "<No installed product keys detected>", strings.HasPrefix(t, "<Product key uninstall"),
+				strings.HasPrefix(t, "Successfully applied setting"):
+			case lastDesc && cur != nil:
+				cur.ReasonText += " " + t
+				continue
+			default:
+				res.Unknown = append(res.Unknown, Line{nums[i], t})
+			}
+			lastDesc = false
+			continue
+		}
+		lastDesc = false
+		switch label {
+		case "PRODUCT ID:":
+			p := get(func(p *licensing.Product) bool { return p.ExtendedPID != "" || p.Name != "" })
+			p.ExtendedPID = v
+		case "SKU ID:":
+			p := get(func(p *licensing.Product) bool { return p.SKUID != "" || p.Name != "" })
+			p.SKUID = strings.ToLower(v)
+		case "LICENSE NAME:":
+			p := get(func(p *licensing.Product) bool { return p.Name != "" })
+			p.Name = v
+		case "LICENSE DESCRIPTION:":
+			p := get(func(p *licensing.Product) bool { return p.Description != "" })
+			p.Description = v
+		case "BETA EXPIRATION:", "EXPIRATION:":
+			p := get(func(p *licensing.Product) bool { return p.ExpiresText != "" })
+			if t, ok := parseDate(v); ok {
+				if t.Year() > 1601 {
+					p.ExpiresText = v
+					p.Expires = &t
+				}
+			} else if !strings.HasPrefix(v, "1601") && !strings.Contains(v, "1601") {
+				p.ExpiresText = v
+			}
+		case "LICENSE STATUS:":
+			p := get(func(p *licensing.Product) bool { return p.StatusRaw != "" })
+			p.StatusRaw = v
+			tok := strings.ReplaceAll(v, "_ ", "_")
+			if m := osppStatusRe.FindStringSubmatch(tok); m != nil {
+				if st, ok := osppStatus[m[1]]; ok {
+					p.Status = st
+				}
+			}
+		case "ERROR CODE:":
+			if cur == nil {
+				newProduct()
+			}
+			if c, ok := hresult(v); ok {
+				cur.StatusReason = c
+			}
+		case "ERROR DESCRIPTION:":
+			if cur == nil {
+				newProduct()
+			}
+			cur.ReasonText = v
+			lastDesc = true
+		case "REMAINING GRACE:":
+			p := get(func(p *licensing.Product) bool { return p.GraceMinutes != nil })
+			if m := osppGraceRe.FindStringSubmatch(v); m != nil {
+				p.GraceMinutes = atoi(m[1])
+			}
+		case "Last 5 characters of installed product key:":
+			p := get(func(p *licensing.Product) bool { return p.PartialKey != "" })
+			p.PartialKey = v
+		case "KMS machine name from DNS:":
+			k := kms()
+			k.DiscoveredHost, k.DiscoveredPort = hostPort(v)
+		case "KMS machine registry override defined:":
+			k := kms()
+			k.ConfiguredHost, k.ConfiguredPort = hostPort(v)
+		case "KMS machine IP address:":
+			kms().DiscoveredIP = v
+		case "DNS auto-discovery:":
+			kms()
+		case "Activation Interval:":
+			kms().ActivationInterval = atoi(v)
+		case "Renewal Interval:":
+			kms().RenewalInterval = atoi(v)
+		case "KMS host caching:":
+			b := strings.EqualFold(v, "Enabled")
+			kms().HostCaching = &b
+		case "Activation Type Configuration:":
+			n := map[string]int{"ALL": 0, "AD": 1, "KMS": 2, "TOKEN": 3}[strings.ToUpper(v)]
+			get(func(*licensing.Product) bool { return false }).VLActivationType = &n
+		case "Activation Object name:":
+			get(func(*licensing.Product) bool { return false }).ADActivation = v
+		case "Installed product key detected":
+			cur = nil
+		}
+	}
+	for i := range res.Products {
+		pr := &res.Products[i]
+		if pr.StatusRaw == "" && pr.Status == licensing.StatusUnknown && pr.StatusReason != 0 && !licensing.Informational(pr.StatusReason) {
+			// /act output: an activation error, not a status.
+			pr.StatusRaw = "activation failed"
+		}
+		finishProduct(res, i, pr)
+		if pr.Kind == licensing.KindOther {
+			pr.Kind = licensing.KindOffice
+		}
+	}
+}

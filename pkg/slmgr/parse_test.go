@@ -1,0 +1,268 @@
+package slmgr
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"golang.org/x/text/encoding/japanese"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func samples(t testing.TB) []string {
+	files, err := filepath.Glob(filepath.Join("testdata", "samples", "*", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no samples under testdata/samples: %v", err)
+	}
+	return files
+}
+
+// golden renders a result as the golden file holds it.
+func golden(res *Result, err error) []byte {
+	out := struct {
+		Error  string  `json:"error,omitempty"`
+		Result *Result `json:"result"`
+	}{Result: res}
+	if err != nil {
+		out.Error = err.Error()
+	}
+	b, _ := json.MarshalIndent(out, "", "  ")
+	return append(b, '\n')
+}
+
+// TestGolden parses every real sample (see testdata/samples/*/SOURCES.md)
+// and compares with its golden file; go test ./pkg/slmgr -update rewrites
+// them, to be reviewed as a diff.
+func TestGolden(t *testing.T) {
+	for _, path := range samples(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, perr := Parse(data, Options{})
+			got := golden(res, perr)
+			gp := strings.TrimSuffix(path, ".txt") + ".golden"
+			if *update {
+				if err := os.WriteFile(gp, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(gp)
+			if err != nil {
+				t.Fatalf("%v (run go test ./pkg/slmgr -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("result differs from %s; got:\n%s", gp, got)
+			}
+		})
+	}
+}
+
+func utf16le(s string, bom bool) []byte {
+	var b []byte
+	if bom {
+		b = []byte{0xFF, 0xFE}
+	}
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+func sjis(t *testing.T, s string) []byte {
+	b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+const win7dlv = "Software licensing service version: 6.1.7601.17514\r\n\r\n" +
+	"Name: Windows(R) 7, Professional edition\r\n" +
+	"Description: Windows Operating System - Windows(R) 7, RETAIL channel\r\n" +
+	"Activation ID: 50e329f7-a5fa-46b2-85fd-f224e5da7764\r\n" +
+	"Application ID: 55c92734-d682-4d71-983e-d6ec3f16059f\r\n" +
+	"Extended PID: 00371-00178-926-700000-00-1041-7601.0000-0422011\r\n" +
+	"Installation ID: 012345678901234567890123456789012345678901234567890123\r\n" +
+	"Partial Product Key: 6RH9K\r\n" +
+	"License Status: Licensed\r\n" +
+	"Remaining Windows rearm count: 3\r\n" +
+	"Trusted time: 2026/11/24 9:30:00\r\n"
+
+// jaStrings is a made-up Japanese slmgr.ini for tests: the keys are real,
+// the wording is ours (no real Japanese slmgr.ini is public; see
+// testdata/samples/slmgr/SOURCES.md, "Gaps").
+const jaStrings = "[Strings]\r\n" +
+	"L_MsgServiceVersion=\"ソフトウェア ライセンス サービスのバージョン: \"\r\n" +
+	"L_MsgProductName=\"名前: \"\r\n" +
+	"L_MsgProductDesc=\"説明: \"\r\n" +
+	"L_MsgActID=\"ライセンス認証 ID: \"\r\n" +
+	"L_MsgAppID=\"アプリケーション ID: \"\r\n" +
+	"L_MsgPID4=\"拡張 PID: \"\r\n" +
+	"L_MsgPartialPKey=\"プロダクト キーの一部: \"\r\n" +
+	"L_MsgLicenseStatusLicensed_1=\"ライセンスの状態: ライセンスされています\"\r\n" +
+	"L_MsgLicenseStatusNotification_1=\"ライセンスの状態: 通知\"\r\n" +
+	"L_MsgNotificationErrorReasonOther=\"通知の理由: 0x%ERRCODE%。\"\r\n" +
+	"L_MsgRemainingWindowsRearmCount=\"Windows の残りの再initialize回数: %COUNT%\"\r\n"
+
+const jaDlv = "ソフトウェア ライセンス サービスのバージョン: 6.1.7601.17514\r\n\r\n" +
+	"名前: Windows(R) 7, Professional edition\r\n" +
+	"説明: Windows Operating System - Windows(R) 7, OEM_SLP channel\r\n" +
+	"ライセンス認証 ID: 50e329f7-a5fa-46b2-85fd-f224e5da7764\r\n" +
+	"アプリケーション ID: 55c92734-d682-4d71-983e-d6ec3f16059f\r\n" +
+	"拡張 PID: 00371-00178-926-700000-00-1041-7601.0000-0422011\r\n" +
+	"プロダクト キーの一部: 22TKD\r\n" +
+	"ライセンスの状態: 通知\r\n" +
+	"通知の理由: 0xC004F009。\r\n"
+
+func TestEncodings(t *testing.T) {
+	ja, err := ParseStrings(sjis(t, jaStrings), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		data    []byte
+		strings []*Strings
+		enc     string
+		status  licensing.Status
+		channel licensing.Channel
+		key     string
+		reason  uint32
+	}{
+		{"utf-8 crlf", []byte(win7dlv), nil, EncUTF8, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
+		{"utf-8 lf", []byte(strings.ReplaceAll(win7dlv, "\r", "")), nil, EncUTF8, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
+		{"utf-8 bom", append([]byte{0xEF, 0xBB, 0xBF}, win7dlv...), nil, EncUTF8, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
+		{"utf-16le bom", utf16le(win7dlv, true), nil, EncUTF16LE, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
+		{"utf-16le no bom (cscript //U)", utf16le(win7dlv, false), nil, EncUTF16LE, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
+		{"japanese shift_jis with strings", sjis(t, jaDlv), []*Strings{ja}, EncSJIS, licensing.StatusNotification, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
+		{"japanese utf-16 with strings", utf16le(jaDlv, true), []*Strings{ja}, EncUTF16LE, licensing.StatusNotification, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
+		{"japanese without strings: by shape", sjis(t, jaDlv), nil, EncSJIS, licensing.StatusUnknown, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Parse(tc.data, Options{Strings: tc.strings})
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if res.Encoding != tc.enc {
+				t.Errorf("encoding %q, want %q", res.Encoding, tc.enc)
+			}
+			if len(res.Products) != 1 {
+				t.Fatalf("got %d products, want 1: %+v", len(res.Products), res.Products)
+			}
+			p := res.Products[0]
+			if p.Status != tc.status || p.Channel != tc.channel || p.PartialKey != tc.key || p.StatusReason != tc.reason {
+				t.Errorf("got status %s channel %s key %s reason %#x, want %s %s %s %#x",
+					p.Status, p.Channel, p.PartialKey, p.StatusReason, tc.status, tc.channel, tc.key, tc.reason)
+			}
+			if p.Kind != licensing.KindWindows || p.ApplicationID != licensing.AppWindows {
+				t.Errorf("kind %s app %s", p.Kind, p.ApplicationID)
+			}
+			if tc.status == licensing.StatusUnknown {
+				if !containsString(res.Unread, "license status") {
+					t.Errorf("unread %v does not name the license status", res.Unread)
+				}
+			} else if len(res.Unknown) != 0 {
+				t.Errorf("unknown lines: %v", res.Unknown)
+			}
+		})
+	}
+}
+
+func containsString(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" = not readable
+	}{
+		{"8/11/2026 1:51:01 PM", ""}, // en-US or en-GB: ambiguous
+		{"8/13/2026 1:51:01 PM", "2026-08-13T13:51:01Z"},
+		{"20/03/2026 12:44:15", "2026-03-20T12:44:15Z"},
+		{"29.03.2027 15:10:07", "2027-03-29T15:10:07Z"},
+		{"01.02.2027 15:10:07", "2027-02-01T15:10:07Z"},
+		{"2015/04/06 09:57:03", "2015-04-06T09:57:03Z"},
+		{"30/11/2024 7:36:14 AM", "2024-11-30T07:36:14Z"},
+		{"12/30/2024 12:00:00 AM", "2024-12-30T00:00:00Z"},
+		{"1601/1/1", "1601-01-01T00:00:00Z"},
+		{"2026/02/30", ""},
+		{"tomorrow", ""},
+	}
+	for _, tc := range tests {
+		got, ok := parseDate(tc.in)
+		s := ""
+		if ok {
+			s = got.Format("2006-01-02T15:04:05Z07:00")
+		}
+		if s != tc.want {
+			t.Errorf("parseDate(%q) = %q, want %q", tc.in, s, tc.want)
+		}
+	}
+}
+
+func TestNoProducts(t *testing.T) {
+	for _, in := range []string{"", "hello\nworld", "\xff\xfe\x00", "C:\\>dir"} {
+		res, err := Parse([]byte(in), Options{})
+		if err != ErrNoProducts || res == nil {
+			t.Errorf("Parse(%q) = %v, %v; want a result and ErrNoProducts", in, res, err)
+		}
+	}
+}
+
+func TestParseStrings(t *testing.T) {
+	if _, err := ParseStrings([]byte("no keys here"), "0411"); err == nil {
+		t.Fatal("ParseStrings accepted a file with no keys")
+	}
+	s, err := ParseStrings(utf16le(jaStrings, true), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.M["L_MsgProductName"]; got != "名前: " {
+		t.Errorf("L_MsgProductName = %q", got)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, p := range samples(f) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add(utf16le(win7dlv, true))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Parse(data, Options{})
+		if res == nil {
+			t.Fatal("nil result")
+		}
+		if err != nil && err != ErrNoProducts {
+			t.Fatalf("unexpected error %v", err)
+		}
+		if err == nil && len(res.Products) == 0 {
+			t.Fatal("no error and no products")
+		}
+		for _, p := range res.Products {
+			if p.Status == "" || p.Channel == "" {
+				t.Fatalf("product without status or channel: %+v", p)
+			}
+		}
+	})
+}

@@ -1,0 +1,258 @@
+package slmgr
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// english holds the resource strings slmgr.vbs uses for /dli, /dlv and
+// /xpr, with the English defaults built into the script. A localized
+// Windows reads the same keys from %SystemRoot%\System32\slmgr\<LANGID>\
+// slmgr.ini; parsing by key lets one parser read every language.
+var english = map[string]string{
+	"L_MsgServiceVersion":       "Software licensing service version: ",
+	"L_MsgProductName":          "Name: ",
+	"L_MsgProductDesc":          "Description: ",
+	"L_MsgActID":                "Activation ID: ",
+	"L_MsgAppID":                "Application ID: ",
+	"L_MsgPID4":                 "Extended PID: ",
+	"L_MsgChannel":              "Product Key Channel: ",
+	"L_MsgInstallationID":       "Installation ID: ",
+	"L_MsgProcessorCertUrl":     "Processor Certificate URL: ",
+	"L_MsgMachineCertUrl":       "Machine Certificate URL: ",
+	"L_MsgUseLicenseCertUrl":    "Use License URL: ",
+	"L_MsgPKeyCertUrl":          "Product Key Certificate URL: ",
+	"L_MsgValidationUrl":        "Validation URL: ",
+	"L_MsgPartialPKey":          "Partial Product Key: ",
+	"L_MsgErrorLicenseNotInUse": "This license is not in use.",
+
+	"L_MsgLicenseStatusUnlicensed_1":      "License Status: Unlicensed",
+	"L_MsgLicenseStatusLicensed_1":        "License Status: Licensed",
+	"L_MsgLicenseStatusInitialGrace_1":    "License Status: Initial grace period",
+	"L_MsgLicenseStatusAdditionalGrace_1": "License Status: Additional grace period (KMS license expired or hardware out of tolerance)",
+	"L_MsgLicenseStatusNonGenuineGrace_1": "License Status: Non-genuine grace period.",
+	"L_MsgLicenseStatusNotification_1":    "License Status: Notification",
+	"L_MsgLicenseStatusExtendedGrace_1":   "License Status: Extended grace period",
+	"L_MsgLicenseStatusUnknown":           "License Status: Unknown",
+	"L_MsgLicenseStatusVL_1":              "Volume activation expiration: %MINUTE% minute(s) (%DAY% day(s))",
+	"L_MsgLicenseStatusTBL_1":             "Timebased activation expiration: %MINUTE% minute(s) (%DAY% day(s))",
+	"L_MsgLicenseStatusAVMA_1":            "Automatic VM activation expiration: %MINUTE% minute(s) (%DAY% day(s))",
+	"L_MsgLicenseStatusTimeRemaining":     "Time remaining: %MINUTE% minute(s) (%DAY% day(s))",
+	"L_MsgLicenseStatusEvalEndData":       "Evaluation End Date: ",
+
+	"L_MsgNotificationErrorReasonNonGenuine": "Notification Reason: 0x%ERRCODE% (non-genuine).",
+	"L_MsgNotificationErrorReasonExpiration": "Notification Reason: 0x%ERRCODE% (grace time expired).",
+	"L_MsgNotificationErrorReasonOther":      "Notification Reason: 0x%ERRCODE%.",
+
+	"L_MsgRemainingWindowsRearmCount": "Remaining Windows rearm count: %COUNT%",
+	"L_MsgRemainingSkuRearmCount":     "Remaining SKU rearm count: %COUNT%",
+	"L_MsgRemainingAppRearmCount":     "Remaining App rearm count: %COUNT%",
+	// Not among the script's L_ constants in every version; English only
+	// where an slmgr.ini lacks it.
+	"L_MsgTrustedTime": "Trusted time: ",
+
+	"L_MsgKmsInfo":                      "Key Management Service client information",
+	"L_MsgCmid":                         "Client Machine ID (CMID): ",
+	"L_MsgRegisteredKmsName":            "Registered KMS machine name: ",
+	"L_MsgKmsLookupDomain":              "Registered KMS SRV record lookup domain: ",
+	"L_MsgKmsFromDnsUnavailable":        "DNS auto-discovery: KMS name not available",
+	"L_MsgKmsFromDns":                   "KMS machine name from DNS: ",
+	"L_MsgKmsIpAddress":                 "KMS machine IP address: ",
+	"L_MsgKmsIpAddressUnavailable":      "KMS machine IP address: not available",
+	"L_MsgKmsPID4":                      "KMS machine extended PID: ",
+	"L_MsgActivationInterval":           "Activation interval: %INTERVAL% minutes",
+	"L_MsgRenewalInterval":              "Renewal interval: %INTERVAL% minutes",
+	"L_MsgKmsHostCachingDisabled":       "KMS host caching is disabled",
+	"L_MsgKmsHostCachingEnabled":        "KMS host caching is enabled",
+	"L_MsgKmsEnabled":                   "Key Management Service is enabled on this machine",
+	"L_MsgKmsCurrentCount":              "Current count: ",
+	"L_MsgKmsListeningOnPort":           "Listening on Port: ",
+	"L_MsgKmsPriNormal":                 "KMS priority: Normal",
+	"L_MsgKmsPriLow":                    "KMS priority: Low",
+	"L_MsgKmsDnsPublishingDisabled":     "DNS publishing disabled",
+	"L_MsgKmsDnsPublishingEnabled":      "DNS publishing enabled",
+	"L_MsgVLActivationTypeAll":          "Configured Activation Type: All",
+	"L_MsgVLActivationTypeAD":           "Configured Activation Type: AD",
+	"L_MsgVLActivationTypeKMS":          "Configured Activation Type: KMS",
+	"L_MsgVLActivationTypeToken":        "Configured Activation Type: Token",
+	"L_MsgVLMostRecentActivationInfo":   "Most recent activation information:",
+	"L_MsgPleaseActivateRefreshKMSInfo": "Please use slmgr.vbs /ato to activate and update KMS client information in order to update values.",
+
+	"L_MsgKmsCumulativeRequestsFromClients":             "Key Management Service cumulative requests received from clients",
+	"L_MsgKmsTotalRequestsRecieved":                     "Total requests received: ",
+	"L_MsgKmsFailedRequestsReceived":                    "Failed requests received: ",
+	"L_MsgKmsRequestsWithStatusUnlicensed":              "Requests with License Status Unlicensed: ",
+	"L_MsgKmsRequestsWithStatusLicensed":                "Requests with License Status Licensed: ",
+	"L_MsgKmsRequestsWithStatusInitialGrace":            "Requests with License Status Initial grace period: ",
+	"L_MsgKmsRequestsWithStatusLicenseExpiredOrHwidOot": "Requests with License Status License expired or Hardware out of tolerance: ",
+	"L_MsgKmsRequestsWithStatusNonGenuineGrace":         "Requests with License Status Non-genuine grace period: ",
+	"L_MsgKmsRequestsWithStatusNotification":            "Requests with License Status Notification: ",
+
+	// /xpr
+	"L_MsgLicenseStatusUnlicensed":      "Unlicensed",
+	"L_MsgLicenseStatusVL":              "Volume activation will expire %ENDDATE%",
+	"L_MsgLicenseStatusTBL":             "Timebased activation will expire %ENDDATE%",
+	"L_MsgLicenseStatusAVMA":            "Automatic VM activation will expire %ENDDATE%",
+	"L_MsgLicenseStatusLicensed":        "The machine is permanently activated.",
+	"L_MsgLicenseStatusInitialGrace":    "Initial grace period ends %ENDDATE%",
+	"L_MsgLicenseStatusAdditionalGrace": "Additional grace period ends %ENDDATE%",
+	"L_MsgLicenseStatusNonGenuineGrace": "Non-genuine grace period ends %ENDDATE%",
+	"L_MsgLicenseStatusNotification":    "Windows is in Notification mode",
+	"L_MsgLicenseStatusExtendedGrace":   "Extended grace period ends %ENDDATE%",
+}
+
+// xprKeys are the /xpr status lines.
+var xprKeys = map[string]bool{
+	"L_MsgLicenseStatusUnlicensed": true, "L_MsgLicenseStatusVL": true, "L_MsgLicenseStatusTBL": true,
+	"L_MsgLicenseStatusAVMA": true, "L_MsgLicenseStatusLicensed": true, "L_MsgLicenseStatusInitialGrace": true,
+	"L_MsgLicenseStatusAdditionalGrace": true, "L_MsgLicenseStatusNonGenuineGrace": true,
+	"L_MsgLicenseStatusNotification": true, "L_MsgLicenseStatusExtendedGrace": true,
+}
+
+// ErrNotStrings is returned by ParseStrings for a file with no resource
+// string in it.
+var ErrNotStrings = errors.New("slmgr: no slmgr.ini resource strings found")
+
+// Strings is one language's slmgr.vbs resource strings, by key.
+type Strings struct {
+	Lang string            // e.g. "0411", or "en" for the built-in defaults
+	M    map[string]string // key -> text with %PLACEHOLDERS%
+}
+
+// English returns the defaults built into slmgr.vbs.
+func English() *Strings {
+	m := make(map[string]string, len(english))
+	for k, v := range english {
+		m[k] = v
+	}
+	return &Strings{Lang: "en", M: m}
+}
+
+var iniLine = regexp.MustCompile(`^\s*(L_[A-Za-z0-9_]+)\s*=\s*(.*?)\s*$`)
+
+// ParseStrings reads an slmgr.ini in any encoding Decode detects. Lines are
+// KEY=VALUE or KEY="VALUE"; sections and comments are skipped. It returns
+// ErrNotStrings if no line has the shape.
+func ParseStrings(data []byte, lang string) (*Strings, error) {
+	text, _ := Decode(data)
+	s := &Strings{Lang: lang, M: map[string]string{}}
+	for _, line := range strings.Split(text, "\n") {
+		m := iniLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		v := m[2]
+		if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+			v = v[1 : len(v)-1]
+		}
+		s.M[m[1]] = v
+	}
+	if len(s.M) == 0 {
+		return nil, fmt.Errorf("%w (%s)", ErrNotStrings, lang)
+	}
+	return s, nil
+}
+
+// matcher recognizes one resource string in a line.
+type matcher struct {
+	key     string
+	re      *regexp.Regexp
+	literal int  // length of fixed text, to prefer the most specific match
+	label   bool // a "Label: value" string: the value is the rest of the line
+}
+
+var placeholder = regexp.MustCompile(`%[A-Za-z]+%`)
+
+// compile turns a resource string into an anchored pattern: placeholders
+// match any text, runs of spaces match any white space, a final "." is
+// optional (hand-copied output drops it), and a string ending in ":" is a
+// label whose value is the rest of the line.
+func compile(key, tmpl string) (matcher, bool) {
+	t := strings.TrimSpace(tmpl)
+	if t == "" {
+		return matcher{}, false
+	}
+	label := strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
+	var b strings.Builder
+	b.WriteString(`(?i)^`)
+	lit := 0
+	rest := t
+	for {
+		loc := placeholder.FindStringIndex(rest)
+		part := rest
+		if loc != nil {
+			part = rest[:loc[0]]
+		}
+		lit += len(part)
+		if loc == nil && !label {
+			part = strings.TrimSuffix(part, ".")
+		}
+		for i, w := range strings.Fields(part) {
+			if i > 0 {
+				b.WriteString(`\s+`)
+			}
+			b.WriteString(regexp.QuoteMeta(w))
+		}
+		if loc != nil && strings.HasSuffix(part, " ") {
+			b.WriteString(`\s*`)
+		}
+		if loc == nil {
+			break
+		}
+		b.WriteString(`(.+?)`)
+		if loc[1] < len(rest) && rest[loc[1]] == ' ' {
+			b.WriteString(`\s*`)
+		}
+		rest = rest[loc[1]:]
+	}
+	switch {
+	case label:
+		b.WriteString(`\s*(.*)$`)
+	case strings.HasSuffix(t, "."):
+		b.WriteString(`\.?$`)
+	default:
+		b.WriteString(`$`)
+	}
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return matcher{}, false
+	}
+	return matcher{key: key, re: re, literal: lit, label: label}, true
+}
+
+// matchers compiles every string of every set, most specific first.
+func matchers(sets ...*Strings) []matcher {
+	var ms []matcher
+	for _, s := range sets {
+		if s == nil {
+			continue
+		}
+		for k, v := range s.M {
+			if m, ok := compile(k, v); ok {
+				ms = append(ms, m)
+			}
+		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool {
+		if ms[i].literal != ms[j].literal {
+			return ms[i].literal > ms[j].literal
+		}
+		return ms[i].key < ms[j].key
+	})
+	return ms
+}
+
+// match returns the key and captured values of the first matcher that
+// accepts line.
+func match(ms []matcher, line string) (key string, vals []string, ok bool) {
+	l := strings.TrimSpace(line)
+	for _, m := range ms {
+		if v := m.re.FindStringSubmatch(l); v != nil {
+			return m.key, v[1:], true
+		}
+	}
+	return "", nil, false
+}
