@@ -125,21 +125,20 @@ func displayWidth(s string) int {
 	return n
 }
 
-// unwrap joins lines that the console broke at 80 columns: a line exactly
-// 79 or 80 columns wide whose next line is not understood on its own.
+// unwrap joins lines that the console broke at 80 columns: a line 80
+// columns wide (79 once its trailing space was trimmed) whose next line is
+// not understood on its own. The console cuts mid-word ("cou" / "ld").
 func unwrap(lines []string, known func(string) bool) (out []string, nums []int, joined int) {
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		n := i + 1
 		for w := displayWidth(l); (w == 80 || w == 79) && i+1 < len(lines); w = displayWidth(l) {
 			next := lines[i+1]
-			if strings.TrimSpace(next) == "" || known(next) {
+			if strings.TrimSpace(next) == "" || known(next) || noise(strings.TrimSpace(l)) || noise(strings.TrimSpace(next)) {
 				break
 			}
-			if w == 79 && !strings.HasSuffix(l, " ") {
-				// a 79-column line ends a word only if the console wrapped
-				// after a space that trimming removed; otherwise stop.
-				break
+			if w == 79 {
+				l += " " // the 80th column was a space, trimmed by normalize
 			}
 			l += next
 			i++
@@ -312,7 +311,7 @@ func parseSlmgr(res *Result, lines []string, opts Options) {
 		res.Format = FormatXpr
 	}
 	for i := range res.Products {
-		p.finish(i, &res.Products[i])
+		finishProduct(res, i, &res.Products[i])
 	}
 }
 
@@ -502,11 +501,7 @@ func (p *slmgrParser) byShape(t string) bool {
 	return true
 }
 
-// finish derives kind and channel and lists what could not be read.
-func (p *slmgrParser) finish(i int, pr *licensing.Product) {
-	finishProduct(p.res, i, pr)
-}
-
+// finishProduct derives kind and channel and lists what could not be read.
 func finishProduct(res *Result, i int, pr *licensing.Product) {
 	pr.Kind = licensing.KindOf(pr.ApplicationID, pr.Name)
 	if pr.ChannelRaw != "" {
