@@ -454,15 +454,12 @@ func (p *slmgrParser) apply(key string, vals []string) {
 // PIDs, 5-character partial keys, minute/day counts, HRESULTs, channel
 // descriptions.
 func (p *slmgrParser) byShape(t string) bool {
-	label, v, ok := strings.Cut(t, ":")
+	_, v, ok := strings.Cut(t, ":")
 	if !ok {
-		if l2, v2, ok2 := strings.Cut(t, "："); ok2 {
-			label, v = l2, v2
-		} else {
+		if _, v, ok = strings.Cut(t, "："); !ok {
 			return false
 		}
 	}
-	_ = label
 	v = strings.TrimSpace(v)
 	pr := p.cur
 	switch {
