@@ -1,0 +1,330 @@
+package classify
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// Category is the one primary verdict of a device.
+type Category string
+
+// Categories, most pressing first: a device gets the first that applies.
+const (
+	Urgent        Category = "urgent"
+	ImageBackup   Category = "image-backup"
+	VolumeLicense Category = "volume-license"
+	OK            Category = "ok"
+)
+
+// Categories lists the categories in order of urgency.
+var Categories = []Category{Urgent, ImageBackup, VolumeLicense, OK}
+
+// Rank returns the position of c in Categories (0 is most urgent), or
+// len(Categories) for an unknown category.
+func (c Category) Rank() int {
+	for i, v := range Categories {
+		if v == c {
+			return i
+		}
+	}
+	return len(Categories)
+}
+
+// Route is a volume-license route that keeps a machine offline.
+type Route string
+
+const (
+	RouteKMS     Route = "kms"      // a KMS host on the isolated network
+	RouteMAK     Route = "mak"      // MAK with proxy activation (VAMT)
+	RouteADBased Route = "ad-based" // Active Directory-based activation
+)
+
+// Routes lists the routes in the order they are considered.
+var Routes = []Route{RouteADBased, RouteKMS, RouteMAK}
+
+// Evidence is what a reason rests on. Empty fields do not apply.
+type Evidence struct {
+	Product    string            `json:"product,omitempty"`
+	Kind       licensing.Kind    `json:"kind,omitempty"`
+	Edition    string            `json:"edition,omitempty"`
+	Channel    licensing.Channel `json:"channel,omitempty"`
+	Status     licensing.Status  `json:"license_status,omitempty"`
+	PartialKey string            `json:"partial_key,omitempty"`
+	HRESULT    string            `json:"hresult,omitempty"`
+	Meaning    string            `json:"hresult_meaning,omitempty"`
+	meaningJA  string            // Japanese meaning, for the Japanese sentence
+	Minutes    *int              `json:"minutes_left,omitempty"` // projected to the as-of date
+	Days       *int              `json:"days_left,omitempty"`    // projected to the as-of date
+	Date       string            `json:"date,omitempty"`         // yyyy-mm-dd
+	Count      *int              `json:"count,omitempty"`
+	Threshold  *int              `json:"threshold,omitempty"`
+	Route      Route             `json:"route,omitempty"`
+	Host       string            `json:"kms_host,omitempty"`
+	Volume     string            `json:"volume,omitempty"`
+	FreeBytes  *int64            `json:"free_bytes,omitempty"`
+	SizeBytes  *int64            `json:"size_bytes,omitempty"`
+	Source     licensing.Source  `json:"source,omitempty"`
+}
+
+// Reason is one finding: a stable code, a sentence in English and in
+// Japanese, and the evidence.
+type Reason struct {
+	Code     string   `json:"code"`
+	English  string   `json:"en"`
+	Japanese string   `json:"ja"`
+	Evidence Evidence `json:"evidence"`
+}
+
+// Text returns the sentence in lang ("ja" for Japanese, else English).
+func (r Reason) Text(lang string) string {
+	if lang == "ja" {
+		return r.Japanese
+	}
+	return r.English
+}
+
+// ProductRoute is the suggested volume-license route for one product; the
+// fleet summary counts these to size the KMS and MAK purchase.
+type ProductRoute struct {
+	Kind    licensing.Kind `json:"kind"`
+	Product string         `json:"product"`
+	Edition string         `json:"edition"`
+	Route   Route          `json:"route"`
+	Code    string         `json:"code"` // the route rule that chose it
+}
+
+// Verdict is the classification of one device as of a date.
+type Verdict struct {
+	Category Category       `json:"category"`
+	AsOf     time.Time      `json:"as_of"`
+	Reasons  []Reason       `json:"reasons"`
+	Routes   []ProductRoute `json:"routes,omitempty"`
+	Flags    []Reason       `json:"flags,omitempty"`
+}
+
+// Site holds what the classifier must know about the device's site: how
+// many machines there could use a KMS host (see Pool).
+type Site struct {
+	Pool Pool
+}
+
+// Device classifies one snapshot as of asOf. A zero asOf means the
+// collection time. site gives the KMS pool of the device's site; the zero
+// Site means no other machines are known.
+func Device(s *licensing.Snapshot, asOf time.Time, site Site) Verdict {
+	d := newDevice(s, asOf, site)
+	v := Verdict{Category: OK, AsOf: d.asOf, Reasons: []Reason{}}
+	found := false
+	for _, r := range rules {
+		if r.category == "" {
+			continue
+		}
+		if found && r.category != v.Category {
+			break
+		}
+		for _, ev := range r.match(d) {
+			if !found {
+				v.Category, found = r.category, true
+			}
+			v.Reasons = append(v.Reasons, r.reason(ev))
+		}
+	}
+	if v.Category == VolumeLicense {
+		for _, p := range d.products {
+			if !p.needsVolume() {
+				continue
+			}
+			rr, ev := chooseRoute(d, p)
+			v.Reasons = append(v.Reasons, rr.reason(ev))
+			v.Routes = append(v.Routes, ProductRoute{Kind: p.Kind, Product: p.Name, Edition: p.edition, Route: ev.Route, Code: rr.code})
+		}
+	}
+	for _, r := range rules {
+		if r.category != "" {
+			continue
+		}
+		for _, ev := range r.match(d) {
+			v.Flags = append(v.Flags, r.reason(ev))
+		}
+	}
+	return v
+}
+
+// device is a snapshot prepared for the rules.
+type device struct {
+	s        *licensing.Snapshot
+	asOf     time.Time
+	elapsed  time.Duration // collection to as-of; never negative
+	site     Site
+	osMajor  int // 6 for 6.1, 10 for 10.0
+	osMinor  int
+	build    int
+	server   bool
+	products []*product // Windows and Office, add-ons excluded
+}
+
+// product is a licensed product with what the rules derive from it.
+type product struct {
+	*licensing.Product
+	edition string // "Professional", "ProPlus", …
+	volume  bool   // its edition or product has volume keys
+	office  int    // Office major version (14, 15, 16, 19, 21, 24); 0 for Windows
+	minutes *int   // grace or activation minutes left at the as-of date
+	evalEnd *time.Time
+}
+
+func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
+	collected := s.Context.Collected
+	if asOf.IsZero() {
+		asOf = collected
+	}
+	d := &device{s: s, asOf: asOf, site: site}
+	if !collected.IsZero() && asOf.After(collected) {
+		d.elapsed = asOf.Sub(collected)
+	}
+	d.osMajor, d.osMinor, d.build = parseVersion(s.OS.Version, s.OS.Build)
+	caption := strings.ToLower(s.OS.Caption)
+	d.server = strings.Contains(caption, "server")
+	for i := range s.Products {
+		lp := &s.Products[i]
+		if lp.IsAddon || (lp.Kind != licensing.KindWindows && lp.Kind != licensing.KindOffice) {
+			continue
+		}
+		p := &product{Product: lp, edition: Edition(lp.Name)}
+		if lp.Kind == licensing.KindWindows {
+			if p.edition == "" {
+				p.edition = editionFromCaption(s.OS.Caption)
+			}
+			if strings.HasPrefix(strings.ToLower(p.edition), "server") {
+				d.server = true
+			}
+			if d.osMajor == 0 {
+				d.osMajor, d.osMinor = versionFromName(lp.Name)
+			}
+		} else {
+			p.office = officeVersion(lp.Name)
+		}
+		if lp.GraceMinutes != nil && *lp.GraceMinutes > 0 {
+			m := *lp.GraceMinutes - int(d.elapsed/time.Minute)
+			p.minutes = &m
+		}
+		if lp.EvaluationEnd != nil && lp.EvaluationEnd.Year() > 1601 {
+			p.evalEnd = lp.EvaluationEnd
+		}
+		d.products = append(d.products, p)
+	}
+	for _, p := range d.products {
+		p.volume = d.hasVolumeKeys(p)
+	}
+	sort.SliceStable(d.products, func(i, j int) bool {
+		return d.products[i].Kind == licensing.KindWindows && d.products[j].Kind != licensing.KindWindows
+	})
+	return d
+}
+
+// parseVersion reads "6.1.7601" (and a separate build number, if given).
+func parseVersion(version, build string) (major, minor, b int) {
+	parts := strings.Split(strings.TrimSpace(version), ".")
+	if len(parts) >= 2 {
+		major, _ = strconv.Atoi(parts[0])
+		minor, _ = strconv.Atoi(parts[1])
+	}
+	if len(parts) >= 3 {
+		b, _ = strconv.Atoi(parts[2])
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(build)); err == nil && n > 0 {
+		b = n
+	}
+	return
+}
+
+// versionFromName guesses the Windows version from a product name when the
+// OS facts are missing (text-only devices): "Windows(R) 7, …" is 6.1.
+func versionFromName(name string) (major, minor int) {
+	n := strings.ToLower(name)
+	switch {
+	case strings.Contains(n, "vista"):
+		return 6, 0
+	case strings.Contains(n, "windows(r) 7"):
+		return 6, 1
+	}
+	return 0, 0
+}
+
+// win7 reports whether the device runs Windows 7 or Server 2008 R2.
+func (d *device) win7() bool { return d.osMajor == 6 && d.osMinor == 1 }
+
+// win8OrLater reports whether the device runs Windows 8 / Server 2012 or
+// later, where AD-based activation exists.
+func (d *device) win8OrLater() bool {
+	return d.osMajor > 6 || (d.osMajor == 6 && d.osMinor >= 2)
+}
+
+// onlineOnly reports whether the product's channel reactivates only
+// online today (DOMAIN.md, channel table).
+func (p *product) onlineOnly() bool {
+	switch p.Channel {
+	case licensing.ChannelRetail, licensing.ChannelOEMDM, licensing.ChannelOEMCOA,
+		licensing.ChannelCOASLP, licensing.ChannelCOANSLP, licensing.ChannelOEMNonSLP:
+		return true
+	}
+	return false
+}
+
+// adBased reports whether the product is activated by AD-based activation.
+func (p *product) adBased() bool {
+	return p.ADActivation != "" || (p.VLActivationType != nil && *p.VLActivationType == 1)
+}
+
+// needsVolume reports whether the product must move to a volume route:
+// the products behind a volume-license verdict.
+func (p *product) needsVolume() bool {
+	switch {
+	case p.onlineOnly():
+		return p.volume
+	case p.Channel == licensing.ChannelEval:
+		return true
+	case p.Channel == licensing.ChannelGVLK && !p.adBased() && !p.KMS.HasHost():
+		return true
+	}
+	return false
+}
+
+func (p *product) evidence() Evidence {
+	ev := Evidence{Product: p.Name, Kind: p.Kind, Edition: p.edition, Channel: p.Channel, Status: p.Status,
+		PartialKey: p.PartialKey, Source: p.Source}
+	if p.StatusReason != 0 {
+		ev.HRESULT = licensing.HRESULT(p.StatusReason)
+		if r, ok := licensing.LookupReason(p.StatusReason); ok {
+			ev.Meaning, ev.meaningJA = r.English, r.Japanese
+		} else if p.ReasonText != "" {
+			ev.Meaning, ev.meaningJA = p.ReasonText, p.ReasonText
+		}
+	}
+	if p.KMS != nil {
+		ev.Host = p.KMS.ConfiguredHost
+		if ev.Host == "" {
+			ev.Host = p.KMS.DiscoveredHost
+		}
+	}
+	if p.minutes != nil {
+		m := *p.minutes
+		days := floorDiv(m, 24*60)
+		ev.Minutes, ev.Days = &m, &days
+	}
+	return ev
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+func intp(n int) *int { return &n }

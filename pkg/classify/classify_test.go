@@ -1,0 +1,430 @@
+package classify
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+var collected = time.Date(2026, 11, 2, 9, 30, 0, 0, time.FixedZone("JST", 9*3600))
+
+// device builds a snapshot of one machine with the given products.
+func snap(caption, version string, products ...licensing.Product) *licensing.Snapshot {
+	return &licensing.Snapshot{
+		Context:  licensing.Context{Site: "Nagoya", Line: "L1", Collected: collected},
+		OS:       licensing.OS{Caption: caption, Version: version},
+		Products: products,
+	}
+}
+
+const (
+	win7Pro  = "Microsoft Windows 7 Professional"
+	win10Pro = "Microsoft Windows 10 Pro"
+)
+
+func win(edition string, ch licensing.Channel, st licensing.Status) licensing.Product {
+	name := "Windows(R), " + edition + " edition"
+	return licensing.Product{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: name,
+		Channel: ch, Status: st, PartialKey: "ABCDE", Source: licensing.SourceWMI}
+}
+
+func office(name string, ch licensing.Channel, st licensing.Status) licensing.Product {
+	return licensing.Product{Kind: licensing.KindOffice, ApplicationID: licensing.AppOffice14, Name: name,
+		Channel: ch, Status: st, PartialKey: "FGHIJ", Source: licensing.SourceOSPP}
+}
+
+func minutes(n int) *int { return &n }
+
+func kms(p licensing.Product, left int, host string) licensing.Product {
+	p.GraceMinutes = minutes(left)
+	p.KMS = &licensing.KMS{DiscoveredHost: host}
+	return p
+}
+
+func codes(rs []Reason) string {
+	var c []string
+	for _, r := range rs {
+		c = append(c, r.Code)
+	}
+	return strings.Join(c, ",")
+}
+
+func hasCode(rs []Reason, code string) bool {
+	for _, r := range rs {
+		if r.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// TestChannels has one row per channel of DOMAIN.md's channel table, with
+// an edition that has volume keys and, where it matters, one that has not.
+func TestChannels(t *testing.T) {
+	lic := licensing.StatusLicensed
+	tests := []struct {
+		name    string
+		s       *licensing.Snapshot
+		want    Category
+		code    string
+		wantRte Route
+	}{
+		{"GVLK with host", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 200*day, "kms.local")), OK, "kms-client", ""},
+		{"GVLK without host", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 200*day, "")), VolumeLicense, "kms-no-host", RouteMAK},
+		{"MAK", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic)), OK, "mak-activated", ""},
+		{"AD-based", snap(win10Pro, "10.0.19045", func() licensing.Product {
+			p := win("Enterprise", licensing.ChannelGVLK, lic)
+			p.VLActivationType = minutes(1)
+			return p
+		}()), OK, "ad-based", ""},
+		{"OEM:SLP", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelOEMSLP, lic)), OK, "oem-slp", ""},
+		{"CSVLK", snap("Microsoft Windows Server 2012 R2 Standard", "6.3.9600", win("ServerStandard", licensing.ChannelCSVLK, lic)), OK, "kms-host", ""},
+		{"AVMA", snap("Microsoft Windows Server 2019 Datacenter", "10.0.17763", win("ServerDatacenter", licensing.ChannelAVMA, lic)), OK, "avma", ""},
+		{"OEM:COA Pro", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMCOA, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"OEM:COA_SLP Pro", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelCOASLP, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"OEM:COA_NSLP Pro", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelCOANSLP, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"OEM:NONSLP Enterprise", snap(win7Pro, "6.1.7601", win("Enterprise", licensing.ChannelOEMNonSLP, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"OEM:DM Pro", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"OEM:DM Home", snap("Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelOEMDM, lic)), ImageBackup, "online-only-no-volume", ""},
+		{"Retail Pro", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelRetail, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"Retail Ultimate", snap("Microsoft Windows 7 Ultimate", "6.1.7601", win("Ultimate", licensing.ChannelRetail, lic)), ImageBackup, "online-only-no-volume", ""},
+		{"Retail Starter", snap("Microsoft Windows 7 Starter", "6.1.7601", win("Starter", licensing.ChannelRetail, lic)), ImageBackup, "online-only-no-volume", ""},
+		{"COA POSReady", snap("Windows Embedded POSReady 7", "6.1.7601", win("POSReady", licensing.ChannelCOANSLP, lic)), ImageBackup, "online-only-no-volume", ""},
+		{"Embedded volume runtime key", snap("Windows Embedded Standard", "6.1.7601", win("Embedded", licensing.ChannelMAK, lic)), OK, "mak-activated", ""},
+		{"IoT LTSC 2021 OEM:DM", snap("Microsoft Windows 10 IoT Enterprise LTSC", "10.0.19044", win("IoTEnterpriseS", licensing.ChannelOEMDM, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"IoT LTSC 2019 OEM:DM", snap("Microsoft Windows 10 IoT Enterprise LTSC", "10.0.17763", win("IoTEnterpriseS", licensing.ChannelOEMDM, lic)), ImageBackup, "online-only-no-volume", ""},
+		{"Eval far", snap("Microsoft Windows Server 2019 Standard Evaluation", "10.0.17763", func() licensing.Product {
+			p := win("ServerStandardEval", licensing.ChannelEval, lic)
+			p.GraceMinutes = minutes(150 * day)
+			return p
+		}()), VolumeLicense, "evaluation", RouteMAK},
+		{"unknown channel", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelUnknown, lic)), ImageBackup, "channel-unknown", ""},
+		{"Office 2010 ProPlus retail", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic),
+			office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic)), VolumeLicense, "online-only-volume", RouteMAK},
+		{"Office 2010 Home and Business", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic),
+			office("Office 14, OfficeHomeBusiness-Retail edition", licensing.ChannelRetail, lic)), ImageBackup, "online-only-no-volume", ""},
+		{"Microsoft 365", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic),
+			office("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)), ImageBackup, "online-only-no-volume", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{})
+			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
+				t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
+			}
+			if tc.wantRte == "" && len(v.Routes) != 0 {
+				t.Errorf("routes %+v, want none", v.Routes)
+			}
+			if tc.wantRte != "" && (len(v.Routes) == 0 || v.Routes[len(v.Routes)-1].Route != tc.wantRte) {
+				t.Errorf("routes %+v, want %s", v.Routes, tc.wantRte)
+			}
+		})
+	}
+}
+
+// TestStatuses has one row per LicenseStatus of DOMAIN.md.
+func TestStatuses(t *testing.T) {
+	for n := 0; n <= 7; n++ {
+		st := licensing.StatusFromNumber(n)
+		if n == 7 {
+			st = licensing.StatusUnknown
+		}
+		t.Run(string(st), func(t *testing.T) {
+			p := win("Professional", licensing.ChannelMAK, st)
+			if st.InGrace() && st != licensing.StatusNotification {
+				p.GraceMinutes = minutes(10 * day)
+			}
+			v := Device(snap(win10Pro, "10.0.19045", p), collected, Site{})
+			want, code := Urgent, "grace"
+			switch st {
+			case licensing.StatusLicensed:
+				want, code = OK, "mak-activated"
+			case licensing.StatusUnlicensed:
+				code = "unlicensed"
+			case licensing.StatusUnknown:
+				code = "status-unknown"
+			}
+			if v.Category != want || !hasCode(v.Reasons, code) {
+				t.Fatalf("got %s [%s], want %s %s", v.Category, codes(v.Reasons), want, code)
+			}
+			if st.InGrace() && st != licensing.StatusNotification && !strings.Contains(v.Reasons[0].English, "10 days left") {
+				t.Errorf("reason %q does not give the grace left", v.Reasons[0].English)
+			}
+		})
+	}
+}
+
+// TestAsOf checks the boundaries of the time rules: projection from the
+// collection time, 30 days for KMS and evaluations, end-of-support dates.
+func TestAsOf(t *testing.T) {
+	lic := licensing.StatusLicensed
+	kmsClient := snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 40*day, "kms.local"))
+	evalEnd := collected.AddDate(0, 0, 45)
+	evalSnap := snap(win10Pro, "10.0.19045", func() licensing.Product {
+		p := win("EnterpriseEval", licensing.ChannelEval, lic)
+		p.EvaluationEnd = &evalEnd
+		return p
+	}())
+	graceSnap := snap(win10Pro, "10.0.19045", func() licensing.Product {
+		p := win("Professional", licensing.ChannelRetail, licensing.StatusOOBGrace)
+		p.GraceMinutes = minutes(3 * day)
+		return p
+	}())
+	tests := []struct {
+		name string
+		s    *licensing.Snapshot
+		asOf time.Time
+		want Category
+		code string
+	}{
+		{"kms 40 days at collection", kmsClient, collected, OK, "kms-client"},
+		{"kms exactly 30 days left", kmsClient, collected.Add(10 * 24 * time.Hour), OK, "kms-client"},
+		{"kms 30 days less a minute", kmsClient, collected.Add(10*24*time.Hour + time.Minute), Urgent, "kms-expiring"},
+		{"kms run out", kmsClient, collected.Add(40 * 24 * time.Hour), Urgent, "kms-expired"},
+		{"as-of before collection is not projected back", kmsClient, collected.AddDate(0, -1, 0), OK, "kms-client"},
+		{"zero as-of is the collection time", kmsClient, time.Time{}, OK, "kms-client"},
+		{"eval 30 days before end", evalSnap, evalEnd.AddDate(0, 0, -30), VolumeLicense, "evaluation"},
+		{"eval 29 days before end", evalSnap, evalEnd.AddDate(0, 0, -30).Add(time.Minute), Urgent, "evaluation-ending"},
+		{"eval past end", evalSnap, evalEnd.AddDate(0, 0, 1), Urgent, "evaluation-ending"},
+		{"grace left", graceSnap, collected.Add(2 * 24 * time.Hour), Urgent, "grace"},
+		{"grace ended", graceSnap, collected.Add(3 * 24 * time.Hour), Urgent, "grace-ended"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, tc.asOf, Site{})
+			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
+				t.Fatalf("got %s [%s], want %s %s", v.Category, codes(v.Reasons), tc.want, tc.code)
+			}
+		})
+	}
+
+	eos := snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelOEMSLP, lic))
+	day0 := time.Date(2020, 1, 14, 0, 0, 0, 0, time.UTC)
+	if v := Device(eos, day0.Add(-time.Second), Site{}); hasCode(v.Flags, "end-of-support-os") {
+		t.Error("end of support flagged before its date")
+	}
+	v := Device(eos, day0, Site{})
+	if !hasCode(v.Flags, "end-of-support-os") || v.Category != OK {
+		t.Fatalf("on the end-of-support date: %s [%s], want ok with the flag", v.Category, codes(v.Flags))
+	}
+	if !strings.Contains(v.Flags[0].English, "2020-01-14") || !strings.Contains(v.Flags[0].Japanese, "2020-01-14") {
+		t.Errorf("flag does not carry the date: %+v", v.Flags[0])
+	}
+}
+
+// TestHRESULTs checks that every HRESULT of DOMAIN.md's table reaches the
+// reasons with its meaning, in both languages, and raises its flag.
+func TestHRESULTs(t *testing.T) {
+	flag := map[uint32]string{
+		0xC004F074: "kms-host-unreachable", 0x8007232B: "kms-host-unreachable", 0xC004F038: "kms-host-unreachable",
+		0xC004F056: "kms-host-unreachable", 0xC004F035: "kms-no-marker", 0xC004C003: "key-blocked",
+		0xC004C020: "mak-exhausted", 0xC004C021: "mak-exhausted", 0xC004F057: "slp-marker-missing",
+		0xC004F058: "slp-marker-missing", 0xC004E003: "license-store-damaged",
+	}
+	all := []uint32{0xC004F074, 0x8007232B, 0xC004F038, 0xC004F035, 0xC004F009, 0xC004F00F, 0xC004F034,
+		0xC004F056, 0xC004F200, 0xC004C003, 0xC004C020, 0xC004C021, 0xC004F057, 0xC004F058, 0xC004E003,
+		0x4004F00D, 0x4004F040}
+	for _, code := range all {
+		t.Run(licensing.HRESULT(code), func(t *testing.T) {
+			r, ok := licensing.LookupReason(code)
+			if !ok {
+				t.Fatal("not in the licensing table")
+			}
+			p := win("Enterprise", licensing.ChannelGVLK, licensing.StatusNotification)
+			p.StatusReason = code
+			v := Device(snap(win7Pro, "6.1.7601", p), collected, Site{})
+			if v.Category != Urgent {
+				t.Fatalf("category %s", v.Category)
+			}
+			en, ja := v.Reasons[0].English, v.Reasons[0].Japanese
+			hr := licensing.HRESULT(code)
+			if !strings.Contains(en, hr) || !strings.Contains(en, r.English) {
+				t.Errorf("English reason %q lacks %s %q", en, hr, r.English)
+			}
+			if !strings.Contains(ja, hr) || !strings.Contains(ja, r.Japanese) {
+				t.Errorf("Japanese reason %q lacks %s %q", ja, hr, r.Japanese)
+			}
+			if v.Reasons[0].Evidence.HRESULT != hr {
+				t.Errorf("evidence HRESULT %q", v.Reasons[0].Evidence.HRESULT)
+			}
+			if f := flag[code]; f != "" && !hasCode(v.Flags, f) {
+				t.Errorf("flags [%s], want %s", codes(v.Flags), f)
+			}
+		})
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	lic := licensing.StatusLicensed
+	yes, no := true, false
+	w7 := func(slic *bool) *licensing.Snapshot {
+		s := snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelRetail, lic))
+		s.Hardware.SLIC = slic
+		return s
+	}
+	w10 := snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic))
+	joined := func(s *licensing.Snapshot) *licensing.Snapshot {
+		c := *s
+		c.Domain = licensing.Domain{Joined: true, Name: "factory.local"}
+		return &c
+	}
+	srv := snap("Microsoft Windows Server 2016 Standard", "10.0.14393", win("ServerStandard", licensing.ChannelRetail, lic))
+	o10 := snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelOEMSLP, lic),
+		office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic))
+	tests := []struct {
+		name string
+		s    *licensing.Snapshot
+		pool Pool
+		want Route
+		code string
+	}{
+		{"win10 below threshold", w10, Pool{Client: 24}, RouteMAK, "route-mak"},
+		{"win10 at threshold", w10, Pool{Client: 25}, RouteKMS, "route-kms"},
+		{"win10 in a domain", joined(w10), Pool{}, RouteADBased, "route-ad-based"},
+		{"win7 in a domain is not AD-based", joined(w7(&yes)), Pool{Client: 30}, RouteKMS, "route-kms"},
+		{"win7 with marker", w7(&yes), Pool{Client: 30}, RouteKMS, "route-kms"},
+		{"win7 without marker", w7(&no), Pool{Client: 30}, RouteMAK, "route-mak-no-marker"},
+		{"win7 marker unknown", w7(nil), Pool{Client: 30}, RouteMAK, "route-mak-no-marker"},
+		{"server at 5", srv, Pool{Server: 5}, RouteKMS, "route-kms"},
+		{"server at 4", srv, Pool{Server: 4, Client: 100}, RouteMAK, "route-mak"},
+		{"office at 5", o10, Pool{Office: 5}, RouteKMS, "route-kms"},
+		{"office 2010 in a domain", joined(o10), Pool{Office: 1}, RouteMAK, "route-mak"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: tc.pool})
+			if v.Category != VolumeLicense || len(v.Routes) != 1 {
+				t.Fatalf("got %s routes %+v", v.Category, v.Routes)
+			}
+			if r := v.Routes[0]; r.Route != tc.want || r.Code != tc.code {
+				t.Fatalf("route %s (%s), want %s (%s)", r.Route, r.Code, tc.want, tc.code)
+			}
+			if !hasCode(v.Reasons, tc.code) {
+				t.Errorf("reasons [%s] lack %s", codes(v.Reasons), tc.code)
+			}
+		})
+	}
+}
+
+func TestPool(t *testing.T) {
+	lic := licensing.StatusLicensed
+	yes := true
+	var p Pool
+	p.Add(snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic)))
+	p.Add(snap("Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelOEMDM, lic)))
+	p.Add(snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelRetail, lic))) // no marker: not counted
+	withMarker := snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelGVLK, lic),
+		office("Office 14, OfficeStandard-KMS_Client edition", licensing.ChannelGVLK, lic))
+	withMarker.Hardware.SLIC = &yes
+	p.Add(withMarker)
+	p.Add(snap("Microsoft Windows Server 2019 Standard", "10.0.17763", win("ServerStandard", licensing.ChannelGVLK, lic)))
+	if want := (Pool{Client: 2, Server: 1, Office: 1}); p != want {
+		t.Fatalf("pool %+v, want %+v", p, want)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	lic := licensing.StatusLicensed
+	s := snap(win10Pro, "10.0.19045", func() licensing.Product {
+		p := win("Professional", licensing.ChannelRetail, lic)
+		p.PartialKey = "3V66T"
+		return p
+	}(), office("Office 16, Office16StandardVL_MAK edition", licensing.ChannelMAK, lic))
+	s.Volumes = []licensing.Volume{
+		{Name: "C:", System: true, SizeBytes: 100 << 30, FreeBytes: 5 << 30, BitLocker: "on"},
+		{Name: "D:", SizeBytes: 100 << 30, FreeBytes: 1 << 20, BitLocker: "off"},
+	}
+	s.ImageBackups = []string{`E:\WindowsImageBackup`}
+	s.Errors = []licensing.SourceError{{Source: licensing.SourceWMI, What: "Win32_EncryptableVolume", Error: "access denied"}}
+	v := Device(s, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Site{})
+	want := "end-of-support-os,end-of-support-office,bitlocker-on,low-disk,digital-license,image-backup-seen,collection-incomplete"
+	if got := codes(v.Flags); got != want {
+		t.Fatalf("flags %s\nwant  %s", got, want)
+	}
+	for _, f := range v.Flags {
+		if f.Code == "low-disk" && (f.Evidence.Volume != "C:" || !strings.Contains(f.English, "5.0 GiB free of 100.0 GiB")) {
+			t.Errorf("low-disk: %+v", f)
+		}
+		if f.Code == "end-of-support-os" && !strings.Contains(f.English, "Windows 10 reached the end of support on 2025-10-14") {
+			t.Errorf("end-of-support-os: %q", f.English)
+		}
+		if f.Code == "end-of-support-office" && f.Evidence.Product != "Office 2016" {
+			t.Errorf("end-of-support-office: %+v", f.Evidence)
+		}
+	}
+}
+
+// TestRuleTable checks the table itself: unique codes, a source for each,
+// both languages filled with every placeholder resolved, and every code
+// documented in docs/classification.md.
+func TestRuleTable(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/classification.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	ev := Evidence{Product: "P", Edition: "E", Channel: licensing.ChannelRetail, Status: licensing.StatusOOBGrace,
+		HRESULT: "0xC004F074", Meaning: "m", meaningJA: "m", Days: intp(3), Date: "2026-01-01", Count: intp(1),
+		Threshold: intp(25), Volume: "C:", FreeBytes: new(int64), SizeBytes: new(int64), PartialKey: "3V66T", Host: "h"}
+	for _, r := range append(append([]rule{}, rules...), routeRules...) {
+		if seen[r.code] {
+			t.Errorf("code %s twice", r.code)
+		}
+		seen[r.code] = true
+		if r.source == "" {
+			t.Errorf("%s has no source", r.code)
+		}
+		rs := r.reason(ev)
+		for _, s := range []string{rs.English, rs.Japanese} {
+			if s == "" || strings.ContainsAny(s, "{}") {
+				t.Errorf("%s: sentence %q empty or unfilled", r.code, s)
+			}
+		}
+		if rs.English == rs.Japanese {
+			t.Errorf("%s: Japanese is the English text", r.code)
+		}
+		if !strings.Contains(string(doc), "`"+r.code+"`") {
+			t.Errorf("%s is not documented in docs/classification.md", r.code)
+		}
+	}
+}
+
+func TestEdition(t *testing.T) {
+	tests := map[string]string{
+		"Windows(R), Professional edition":                                 "Professional",
+		"Windows(R) 7, Enterprise edition":                                 "Enterprise",
+		"Windows(R), ServerDatacenterEval edition":                         "ServerDatacenter",
+		"Windows Server(R), ServerStandard edition":                        "ServerStandard",
+		"Office 14, OfficeProPlus-KMS_Client edition":                      "ProPlus",
+		"Office 16, Office16VisioProR_Retail edition":                      "VisioPro",
+		"Office 21, Office21ProPlus2021VL_KMS_Client_AE edition":           "ProPlus",
+		"Office 24, Office24ProjectPro2024PreviewVL_KMS_Client_AE edition": "ProjectPro",
+		"Office 16, Office16StandardVL_MAK edition":                        "Standard",
+		"Office 16, Office16O365ProPlusR_ Subscription1 edition":           "O365ProPlus",
+		"Office 15, OfficeProPlusSubR_Subscription edition":                "ProPlusSub",
+		"Windows(R) Operating System":                                      "",
+	}
+	for in, want := range tests {
+		if got := Edition(in); got != want {
+			t.Errorf("Edition(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCategoryRank(t *testing.T) {
+	for i, c := range Categories {
+		if c.Rank() != i {
+			t.Errorf("%s rank %d", c, c.Rank())
+		}
+	}
+	if Category("x").Rank() != len(Categories) {
+		t.Error("unknown category ranked")
+	}
+	if got := fmt.Sprint(FormatBytes(1536)); got != "1.5 KiB" {
+		t.Errorf("FormatBytes = %s", got)
+	}
+}

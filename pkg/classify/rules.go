@@ -1,0 +1,465 @@
+package classify
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// rule is one row of the classification table. A rule with a category
+// decides the verdict; a rule without one is a flag shown beside it.
+// match returns one Evidence per finding (per product, per volume); none
+// means the rule does not apply.
+type rule struct {
+	code     string
+	category Category // "" for a flag
+	source   string   // where the rule comes from, for docs/classification.md
+	en, ja   string   // sentences with {placeholders} filled from the evidence
+	match    func(d *device) []Evidence
+}
+
+const day = 24 * 60 // minutes
+
+// rules is the whole classifier, in order: the first category with a
+// finding is the verdict, and all findings of that category are its
+// reasons. Keep docs/classification.md in step with this table.
+var rules = []rule{
+	// urgent
+	{code: "no-license-data", category: Urgent, source: "ActCourier: no Windows product means nothing is proven",
+		en: "No Windows license was found in this collection: collect again, or check the machine by hand.",
+		ja: "この収集では Windows のライセンスが見つかりませんでした。再収集するか、実機で確認してください。",
+		match: func(d *device) []Evidence {
+			for _, p := range d.products {
+				if p.Kind == licensing.KindWindows {
+					return nil
+				}
+			}
+			return []Evidence{{Kind: licensing.KindWindows}}
+		}},
+	{code: "unlicensed", category: Urgent, source: "DOMAIN.md LicenseStatus 0",
+		en:    "{product} is not activated (unlicensed){why}.",
+		ja:    "{product} はライセンス認証されていません (未認証){why}。",
+		match: eachProduct(func(d *device, p *product) bool { return p.Status == licensing.StatusUnlicensed })},
+	{code: "grace-ended", category: Urgent, source: "DOMAIN.md LicenseStatus 2-6; grace projected to the as-of date",
+		en: "{product} was in {status} and its grace period has ended by the as-of date{why}: activate it or preserve it now.",
+		ja: "{product} は{status}で、基準日までに猶予期間が終了しています{why}。今すぐライセンス認証するか保全してください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status.InGrace() && p.Status != licensing.StatusNotification && p.minutes != nil && *p.minutes <= 0
+		})},
+	{code: "grace", category: Urgent, source: "DOMAIN.md LicenseStatus 2-6",
+		en: "{product} is in {status}{left}{why}: it is not activated; activate it or preserve it now.",
+		ja: "{product} は{status}です{left}{why}。ライセンス認証されていないため、今すぐ認証するか保全してください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status.InGrace() && (p.Status == licensing.StatusNotification || p.minutes == nil || *p.minutes > 0)
+		})},
+	{code: "status-unknown", category: Urgent, source: "ActCourier: an unread status proves nothing",
+		en:    "The license status of {product} could not be read{why}: check it by hand.",
+		ja:    "{product} のライセンス状態を読み取れませんでした{why}。実機で確認してください。",
+		match: eachProduct(func(d *device, p *product) bool { return p.Status == licensing.StatusUnknown || p.Status == "" })},
+	{code: "evaluation-ending", category: Urgent, source: "issue 4: an evaluation ending within 30 days",
+		en: "{product} is an evaluation that ends on {date} ({days} days after the as-of date); it cannot be made permanent without a new key.",
+		ja: "{product} は評価版で、{date} に期限切れになります (基準日から {days} 日)。新しいキーなしでは永続化できません。",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if p.Status != licensing.StatusLicensed {
+					continue
+				}
+				if ev, ok := d.evaluation(p); ok && *ev.Days < 30 {
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
+	{code: "kms-expired", category: Urgent, source: "DOMAIN.md KMS facts: valid 180 days, then OOT grace",
+		en: "{product} is a KMS client whose activation has run out by the as-of date: it must reach a KMS host now.",
+		ja: "{product} は KMS クライアントで、基準日までにライセンス認証の期限が切れています。今すぐ KMS ホストに接続させてください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil && *p.minutes <= 0
+		})},
+	{code: "kms-expiring", category: Urgent, source: "DOMAIN.md KMS facts: under 30 days left needs action now",
+		en: "{product} is a KMS client with {days} days of activation left at the as-of date: it must reach a KMS host before then.",
+		ja: "{product} は KMS クライアントで、基準日時点でライセンス認証の残りが {days} 日です。それまでに KMS ホストに接続させてください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil &&
+				*p.minutes > 0 && *p.minutes < 30*day
+		})},
+
+	// image-backup
+	{code: "online-only-no-volume", category: ImageBackup, source: "DOMAIN.md channel table; volume key list",
+		en:    "{product} rests on {channel}, which reactivates only online, and edition {edition} has no volume key: keep a full image backup.",
+		ja:    "{product} は {channel} で、オンラインでしか再認証できず、エディション {edition} にはボリューム キーがありません。フル イメージ バックアップを取ってください。",
+		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && !p.volume })},
+	{code: "channel-unknown", category: ImageBackup, source: "DOMAIN.md: an unknown channel is unknown, never a default",
+		en:    "The channel of {product} could not be read, so no offline route is proven: keep a full image backup until it is checked.",
+		ja:    "{product} のチャネルを読み取れず、オフラインの認証経路を確認できません。確認できるまでフル イメージ バックアップを取ってください。",
+		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelUnknown || p.Channel == "" })},
+
+	// volume-license
+	{code: "online-only-volume", category: VolumeLicense, source: "DOMAIN.md channel table; volume key list",
+		en:    "{product} rests on {channel}, which reactivates only online; edition {edition} has volume keys, so it can move to an offline route.",
+		ja:    "{product} は {channel} で、オンラインでしか再認証できません。エディション {edition} にはボリューム キーがあるため、オフラインの認証経路に移行できます。",
+		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && p.volume })},
+	{code: "evaluation", category: VolumeLicense, source: "DOMAIN.md: an evaluation cannot be made permanent without a new key",
+		en: "{product} is an evaluation that ends on {date}: convert it to a licensed volume edition before then.",
+		ja: "{product} は評価版で、{date} に期限切れになります。それまでにボリューム ライセンスのエディションに変換してください。",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if ev, ok := d.evaluation(p); ok && p.Status == licensing.StatusLicensed && *ev.Days >= 30 {
+					out = append(out, ev)
+				} else if !ok && p.Channel == licensing.ChannelEval && p.Status == licensing.StatusLicensed {
+					ev := p.evidence()
+					ev.Date = "?"
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
+	{code: "kms-no-host", category: VolumeLicense, source: "DOMAIN.md KMS facts: renews every 7 days against a host",
+		en: "{product} is a KMS client with no KMS host configured or discovered: set up a KMS host, or configure one, before its activation runs out.",
+		ja: "{product} は KMS クライアントですが、KMS ホストが設定も検出もされていません。ライセンス認証が切れる前に KMS ホストを用意または設定してください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && !p.KMS.HasHost()
+		})},
+
+	// ok
+	{code: "ad-based", category: OK, source: "DOMAIN.md channel table: AD-based activation",
+		en:    "{product} is activated by Active Directory-based activation, which works inside the domain.",
+		ja:    "{product} は Active Directory ベースのライセンス認証で認証されており、ドメイン内で有効です。",
+		match: eachProduct(func(d *device, p *product) bool { return p.adBased() })},
+	{code: "kms-client", category: OK, source: "DOMAIN.md channel table: Volume:GVLK",
+		en: "{product} is a KMS client with a KMS host ({host}) and {days} days of activation left at the as-of date.",
+		ja: "{product} は KMS クライアントで、KMS ホスト ({host}) があり、基準日時点でライセンス認証の残りは {days} 日です。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost()
+		})},
+	{code: "mak-activated", category: OK, source: "DOMAIN.md channel table: Volume:MAK",
+		en:    "{product} is activated with a MAK; proxy activation is an offline route if it is ever needed again.",
+		ja:    "{product} は MAK でライセンス認証済みです。再認証が必要になってもプロキシ認証でオフラインのまま認証できます。",
+		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelMAK })},
+	{code: "oem-slp", category: OK, source: "DOMAIN.md channel table: OEM:SLP",
+		en:    "{product} is activated by OEM SLP against the BIOS marker: it reactivates offline on this hardware.",
+		ja:    "{product} は BIOS マーカーによる OEM SLP で認証されており、このハードウェア上ならオフラインで再認証できます。",
+		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelOEMSLP })},
+	{code: "kms-host", category: OK, source: "DOMAIN.md: Volume:CSVLK is a KMS host key",
+		en:    "{product} is a KMS host (CSVLK), activated.",
+		ja:    "{product} は KMS ホスト (CSVLK) で、ライセンス認証済みです。",
+		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelCSVLK })},
+	{code: "avma", category: OK, source: "DOMAIN.md: AVMA (VIRTUAL_MACHINE_ACTIVATION)",
+		en:    "{product} is activated by its Hyper-V host (AVMA).",
+		ja:    "{product} は Hyper-V ホストによる自動仮想マシン ライセンス認証 (AVMA) で認証されています。",
+		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelAVMA })},
+
+	// flags
+	{code: "end-of-support-os", source: "DOMAIN.md End of support (Microsoft lifecycle)",
+		en: "{product} reached the end of support on {date}: no more fixes; plan an image backup and a migration.",
+		ja: "{product} は {date} にサポートが終了しています。修正はもう提供されません。イメージ バックアップと移行を計画してください。",
+		match: func(d *device) []Evidence {
+			s, ok := d.osSupport()
+			if !ok || d.asOf.Before(s.date()) {
+				return nil
+			}
+			return []Evidence{{Product: s.name, Kind: licensing.KindWindows, Date: s.end}}
+		}},
+	{code: "end-of-support-office", source: "DOMAIN.md End of support (Microsoft lifecycle)",
+		en: "{product} reached the end of support on {date}: no more fixes; plan an image backup and a migration.",
+		ja: "{product} は {date} にサポートが終了しています。修正はもう提供されません。イメージ バックアップと移行を計画してください。",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			seen := map[string]bool{}
+			for _, p := range d.products {
+				s, ok := officeSupport(p)
+				if !ok || d.asOf.Before(s.date()) || seen[s.name] {
+					continue
+				}
+				seen[s.name] = true
+				out = append(out, Evidence{Product: s.name, Kind: licensing.KindOffice, Date: s.end})
+			}
+			return out
+		}},
+	{code: "bitlocker-on", source: "DOMAIN.md: the recovery key must be secured before imaging",
+		en: "BitLocker is on for {volume}: secure the recovery key before taking an image.",
+		ja: "{volume} で BitLocker が有効です。イメージを取る前に回復キーを確保してください。",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, v := range d.s.Volumes {
+				switch strings.ToLower(v.BitLocker) {
+				case "on", "encrypting", "decrypting":
+					out = append(out, Evidence{Volume: v.Name})
+				}
+			}
+			return out
+		}},
+	{code: "low-disk", source: "ActCourier heuristic: Windows Backup needs shadow-copy space; under 10% or 2 GiB free is low",
+		en: "{volume} has {free} free of {size}: an image backup may fail; free space first.",
+		ja: "{volume} の空き容量は {size} 中 {free} です。イメージ バックアップが失敗する可能性があるため、先に空き容量を確保してください。",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, v := range d.s.Volumes {
+				if !v.System || v.SizeBytes <= 0 {
+					continue
+				}
+				if v.FreeBytes < 2<<30 || v.FreeBytes*10 < v.SizeBytes {
+					free, size := v.FreeBytes, v.SizeBytes
+					out = append(out, Evidence{Volume: v.Name, FreeBytes: &free, SizeBytes: &size})
+				}
+			}
+			return out
+		}},
+	{code: "kms-host-unreachable", source: "DOMAIN.md HRESULT table",
+		en: "The KMS host of {product} could not be used: {hresult} ({meaning}).",
+		ja: "{product} の KMS ホストを利用できませんでした: {hresult} ({meaning})。",
+		match: eachProduct(func(d *device, p *product) bool {
+			switch p.StatusReason {
+			case 0xC004F074, 0x8007232B, 0xC004F038, 0xC004F056:
+				return p.Channel == licensing.ChannelGVLK
+			}
+			return false
+		})},
+	{code: "kms-host-missing", source: "DOMAIN.md KMS facts: clients find the host by DNS SRV or a configured name",
+		en: "No KMS host is configured or discovered for {product}.",
+		ja: "{product} には KMS ホストが設定も検出もされていません。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Channel == licensing.ChannelGVLK && !p.adBased() && !p.KMS.HasHost()
+		})},
+	{code: "kms-no-marker", source: "DOMAIN.md HRESULT 0xC004F035: white-box Windows 7 cannot use KMS",
+		en:    "{product} cannot use KMS on this hardware: the BIOS lacks the Windows marker that a Windows 7 KMS client needs{why}.",
+		ja:    "{product} はこのハードウェアでは KMS を使えません。Windows 7 の KMS クライアントに必要な BIOS の Windows マーカーがありません{why}。",
+		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004F035 })},
+	{code: "digital-license", source: "DOMAIN.md: Windows 10/11 digital license shows a generic partial key",
+		en: "{product} uses a digital license (generic key ending {key}): it cannot be shown to be linked to an account offline, and reactivates only online.",
+		ja: "{product} はデジタル ライセンス (汎用キー末尾 {key}) です。アカウントとの関連付けをオフラインで確認できず、再認証はオンラインでのみ可能です。",
+		match: eachProduct(func(d *device, p *product) bool {
+			_, generic := genericKeys[strings.ToUpper(p.PartialKey)]
+			return p.Kind == licensing.KindWindows && generic && (p.Channel == licensing.ChannelRetail || p.Channel == licensing.ChannelOEMDM)
+		})},
+	{code: "mak-exhausted", source: "DOMAIN.md HRESULT 0xC004C020 / 0xC004C021",
+		en:    "The MAK of {product} has no activations left{why}: get more activations or a new MAK before using proxy activation.",
+		ja:    "{product} の MAK は認証回数が残っていません{why}。プロキシ認証の前に認証回数の追加か新しい MAK を入手してください。",
+		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004C020 || p.StatusReason == 0xC004C021 })},
+	{code: "key-blocked", source: "DOMAIN.md HRESULT 0xC004C003",
+		en:    "The product key of {product} is blocked{why}: it needs a new key.",
+		ja:    "{product} のプロダクト キーはブロックされています{why}。新しいキーが必要です。",
+		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004C003 })},
+	{code: "slp-marker-missing", source: "DOMAIN.md HRESULT 0xC004F057 / 0xC004F058",
+		en:    "The firmware lacks the OEM marker that {product} needs{why}: an OEM SLP image on other hardware.",
+		ja:    "{product} に必要な OEM マーカーがファームウェアにありません{why}。別のハードウェア上の OEM SLP イメージです。",
+		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004F057 || p.StatusReason == 0xC004F058 })},
+	{code: "license-store-damaged", source: "DOMAIN.md HRESULT 0xC004E003",
+		en:    "The licensing store of {product} looks damaged{why}.",
+		ja:    "{product} のライセンス ストアが破損している可能性があります{why}。",
+		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004E003 })},
+	{code: "image-backup-seen", source: "DOMAIN.md: a visible WindowsImageBackup folder",
+		en: "An image backup folder is visible at {volume}: check that it is recent and restorable.",
+		ja: "{volume} にイメージ バックアップのフォルダーがあります。新しく、復元できることを確認してください。",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, b := range d.s.ImageBackups {
+				out = append(out, Evidence{Volume: b})
+			}
+			return out
+		}},
+	{code: "collection-incomplete", source: "ActCourier: every failed source is recorded",
+		en: "{count} sources failed during collection: some facts may be missing.",
+		ja: "収集中に {count} 件のソースが失敗しました。一部の情報が欠けている可能性があります。",
+		match: func(d *device) []Evidence {
+			if n := len(d.s.Errors); n > 0 {
+				return []Evidence{{Count: intp(n)}}
+			}
+			return nil
+		}},
+}
+
+// routeRules choose the volume-license route of a product, in order.
+var routeRules = []rule{
+	{code: "route-ad-based", source: "DOMAIN.md channel table: AD-based for Windows 8+ / Server 2012+ in a domain",
+		en: "Suggested route for {product}: AD-based activation, because the machine is in a domain and its Windows supports it.",
+		ja: "{product} の推奨経路: Active Directory ベースのライセンス認証 (ドメイン参加済みで、この Windows が対応しているため)。"},
+	{code: "route-kms", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
+		en: "Suggested route for {product}: KMS, because the site has {count} eligible machines and a KMS host needs {threshold}.",
+		ja: "{product} の推奨経路: KMS (拠点に対象機が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため)。"},
+	{code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035)",
+		en: "Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS.",
+		ja: "{product} の推奨経路: MAK とプロキシ認証 (BIOS の Windows マーカーが確認できない Windows 7 PC は KMS を使えないため)。"},
+	{code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
+		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count} eligible machines and a KMS host needs {threshold}.",
+		ja: "{product} の推奨経路: MAK とプロキシ認証 (拠点の対象機は {count} 台で、KMS ホストのしきい値 {threshold} 台に届かないため)。"},
+}
+
+// chooseRoute picks the route rule for a product that must move to a
+// volume route, with its evidence.
+func chooseRoute(d *device, p *product) (rule, Evidence) {
+	ev := p.evidence()
+	pick := func(i int, r Route) (rule, Evidence) {
+		ev.Route = r
+		return routeRules[i], ev
+	}
+	adCapable := d.win8OrLater() && (p.Kind == licensing.KindWindows || p.office >= 15)
+	if d.s.Domain.Joined && adCapable {
+		return pick(0, RouteADBased)
+	}
+	count, threshold := d.site.Pool.Office, ThresholdOffice
+	if p.Kind == licensing.KindWindows {
+		if !d.kmsCapable(p) {
+			return pick(2, RouteMAK)
+		}
+		count, threshold = d.site.Pool.Client, ThresholdClient
+		if d.server {
+			count, threshold = d.site.Pool.Server, ThresholdServer
+		}
+	}
+	ev.Count, ev.Threshold = intp(count), intp(threshold)
+	if count >= threshold {
+		return pick(1, RouteKMS)
+	}
+	return pick(3, RouteMAK)
+}
+
+// evaluation returns the evidence of an evaluation product with its end
+// date and the days from the as-of date to it; false if p is not an
+// evaluation or its end is unknown.
+func (d *device) evaluation(p *product) (Evidence, bool) {
+	if p.Channel != licensing.ChannelEval {
+		return Evidence{}, false
+	}
+	var end time.Time
+	switch {
+	case p.evalEnd != nil:
+		end = *p.evalEnd
+	case p.minutes != nil:
+		end = d.asOf.Add(time.Duration(*p.minutes) * time.Minute)
+	case p.Expires != nil:
+		end = *p.Expires
+	default:
+		return Evidence{}, false
+	}
+	ev := p.evidence()
+	ev.Date = end.Format("2006-01-02")
+	days := int(end.Sub(d.asOf).Hours() / 24)
+	if end.Before(d.asOf) {
+		days = -int(d.asOf.Sub(end).Hours()/24) - 1
+	}
+	ev.Days = intp(days)
+	return ev, true
+}
+
+// eachProduct makes a match function that yields the evidence of every
+// product for which pred holds.
+func eachProduct(pred func(d *device, p *product) bool) func(d *device) []Evidence {
+	return func(d *device) []Evidence {
+		var out []Evidence
+		for _, p := range d.products {
+			if pred(d, p) {
+				out = append(out, p.evidence())
+			}
+		}
+		return out
+	}
+}
+
+// reason fills the rule's sentences from ev.
+func (r rule) reason(ev Evidence) Reason {
+	return Reason{Code: r.code, English: fill(r.en, ev, false), Japanese: fill(r.ja, ev, true), Evidence: ev}
+}
+
+var statusWords = map[licensing.Status][2]string{
+	licensing.StatusUnlicensed:      {"unlicensed", "未認証"},
+	licensing.StatusLicensed:        {"licensed", "認証済み"},
+	licensing.StatusOOBGrace:        {"initial (OOB) grace", "初期猶予期間 (OOB)"},
+	licensing.StatusOOTGrace:        {"out-of-tolerance (OOT) grace", "許容範囲外の猶予期間 (OOT)"},
+	licensing.StatusNonGenuineGrace: {"non-genuine grace", "非正規の猶予期間"},
+	licensing.StatusNotification:    {"notification mode", "通知モード"},
+	licensing.StatusExtendedGrace:   {"extended grace", "延長猶予期間"},
+	licensing.StatusUnknown:         {"an unknown state", "不明な状態"},
+}
+
+func fill(tmpl string, ev Evidence, ja bool) string {
+	lang := 0
+	if ja {
+		lang = 1
+	}
+	product := ev.Product
+	if product == "" {
+		product = [2]string{"this product", "この製品"}[lang]
+	}
+	why := ""
+	if ev.HRESULT != "" {
+		meaning := ev.Meaning
+		if ja && ev.meaningJA != "" {
+			meaning = ev.meaningJA
+		}
+		if meaning != "" {
+			why = [2]string{" (%s: %s)", " (%s: %s)"}[lang]
+			why = fmt.Sprintf(why, ev.HRESULT, meaning)
+		} else {
+			why = fmt.Sprintf(" (%s)", ev.HRESULT)
+		}
+	}
+	left := ""
+	if ev.Days != nil {
+		left = fmt.Sprintf([2]string{", %d days left at the as-of date", " (基準日時点で残り %d 日)"}[lang], *ev.Days)
+	}
+	meaning := ev.Meaning
+	if ja && ev.meaningJA != "" {
+		meaning = ev.meaningJA
+	}
+	pairs := []string{
+		"{product}", product,
+		"{edition}", orDash(ev.Edition),
+		"{channel}", string(ev.Channel),
+		"{status}", statusWords[ev.Status][lang],
+		"{why}", why,
+		"{left}", left,
+		"{days}", optInt(ev.Days),
+		"{date}", ev.Date,
+		"{hresult}", ev.HRESULT,
+		"{meaning}", meaning,
+		"{count}", optInt(ev.Count),
+		"{threshold}", optInt(ev.Threshold),
+		"{volume}", ev.Volume,
+		"{free}", optBytes(ev.FreeBytes),
+		"{size}", optBytes(ev.SizeBytes),
+		"{key}", ev.PartialKey,
+		"{host}", ev.Host,
+	}
+	return strings.NewReplacer(pairs...).Replace(tmpl)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "?"
+	}
+	return s
+}
+
+func optInt(p *int) string {
+	if p == nil {
+		return "?"
+	}
+	return strconv.Itoa(*p)
+}
+
+func optBytes(p *int64) string {
+	if p == nil {
+		return "?"
+	}
+	return FormatBytes(*p)
+}
+
+// FormatBytes writes a size the way Explorer does: 1.5 GiB.
+func FormatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
