@@ -3,23 +3,42 @@
 //
 // It must build with Go 1.20 for windows/386 and windows/amd64, the last Go
 // that runs on Windows 7 SP1.
+//
+// Exit codes: 0 the bundle was written; 1 it could not be written (stick
+// full, read-only or pulled; snapshot unreadable); 2 usage or settings
+// error (no recipient, missing site/line/asset with --no-prompt, bad
+// config file).
 package main
 
 import (
+	"bufio"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strings"
+	"time"
 
+	"filippo.io/age"
 	"github.com/urfave/cli/v2"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/collector/collect"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/stick"
 )
 
 // version is set with -ldflags "-X main.version=…" by the Makefile.
 var version string
 
 func main() {
-	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+	code := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	pauseIfOwnConsole(os.Stdin, os.Stdout)
+	os.Exit(code)
 }
 
 // programVersion returns the version for --version and the manifest.
@@ -33,7 +52,24 @@ func programVersion() string {
 	return "(devel)"
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// exitError carries an exit code and, optionally, what to do about it.
+type exitError struct {
+	code int
+	msg  string
+	hint string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usage(hint, format string, a ...interface{}) error {
+	return &exitError{code: 2, msg: fmt.Sprintf(format, a...), hint: hint}
+}
+
+func failure(hint, format string, a ...interface{}) error {
+	return &exitError{code: 1, msg: fmt.Sprintf(format, a...), hint: hint}
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := &cli.App{
 		Name:      "collector",
 		Usage:     "record this machine's Windows and Office activation state into an encrypted bundle",
@@ -42,13 +78,333 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ErrWriter: stderr,
 		// Exit codes are decided here, not inside urfave (STYLE.md §5).
 		ExitErrHandler: func(*cli.Context, error) {},
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "settings file (default: " + stick.FileName + " beside the collector)", EnvVars: []string{"ACTCOURIER_CONFIG"}},
+			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key that may open the bundle (repeatable)", EnvVars: []string{"ACTCOURIER_RECIPIENT"}},
+			&cli.StringFlag{Name: "site", Usage: "factory site", EnvVars: []string{"ACTCOURIER_SITE"}},
+			&cli.StringFlag{Name: "line", Usage: "production line", EnvVars: []string{"ACTCOURIER_LINE"}},
+			&cli.StringFlag{Name: "asset", Usage: "asset tag of this machine", EnvVars: []string{"ACTCOURIER_ASSET"}},
+			&cli.StringFlag{Name: "engineer", Usage: "your engineer ID", EnvVars: []string{"ACTCOURIER_ENGINEER"}},
+			&cli.StringFlag{Name: "note", Usage: "free note stored with the collection", EnvVars: []string{"ACTCOURIER_NOTE"}},
+			&cli.StringFlag{Name: "out", Usage: "output folder (default: bundles beside the collector)", EnvVars: []string{"ACTCOURIER_OUT"}},
+			&cli.DurationFlag{Name: "timeout", Usage: "time limit for each slmgr/ospp run", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
+			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
+			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot (JSON) instead of reading this machine"},
+		},
 		Action: func(c *cli.Context) error {
-			return cli.Exit("collector: error: live collection is not available in this build", 2)
+			if c.NArg() > 0 {
+				return usage("run collector --help", "unexpected argument %q", c.Args().First())
+			}
+			return collectAction(c, stdin, stdout)
 		},
 	}
-	if err := app.Run(args); err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
+	err := app.Run(args)
+	if err == nil {
+		return 0
 	}
-	return 0
+	var ee *exitError
+	if errors.As(err, &ee) {
+		fmt.Fprintf(stderr, "collector: error: %s\n", ee.msg)
+		if ee.hint != "" {
+			fmt.Fprintf(stderr, "collector: what to do: %s\n", ee.hint)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "collector: error: %v\n", err)
+	return 2
+}
+
+// settings are the merged config file, environment and flags.
+type settings struct {
+	recipients []age.Recipient
+	ctx        licensing.Context
+	lines      []string
+	out        string
+	timeout    time.Duration
+	noPrompt   bool
+	snapshot   string
+}
+
+// exeDir is the folder of the running collector: the stick.
+func exeDir() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "."
+	}
+	return filepath.Dir(exe)
+}
+
+func loadSettings(c *cli.Context) (*settings, error) {
+	cfgPath := c.String("config")
+	explicit := cfgPath != ""
+	if !explicit {
+		cfgPath = filepath.Join(exeDir(), stick.FileName)
+	}
+	cfg := &stick.Config{}
+	data, err := os.ReadFile(cfgPath)
+	switch {
+	case err == nil:
+		if cfg, err = stick.Parse(data); err != nil {
+			return nil, usage("correct the file, or ask central staff for a new stick", "settings file %s: %v", cfgPath, err)
+		}
+	case explicit || !errors.Is(err, os.ErrNotExist):
+		return nil, usage("check the --config path", "cannot read settings file: %v", err)
+	}
+	s := &settings{noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines}
+	s.ctx.Sources = map[string]licensing.Source{}
+	pick := func(key, flag, fromConfig string, dst *string) {
+		switch {
+		case c.IsSet(flag):
+			*dst, s.ctx.Sources[key] = strings.TrimSpace(c.String(flag)), "flag"
+		case fromConfig != "":
+			*dst, s.ctx.Sources[key] = fromConfig, licensing.SourceConfig
+		}
+	}
+	pick("site", "site", cfg.Site, &s.ctx.Site)
+	pick("line", "line", "", &s.ctx.Line)
+	pick("asset", "asset", "", &s.ctx.Asset)
+	pick("engineer", "engineer", cfg.Engineer, &s.ctx.Engineer)
+	pick("note", "note", "", &s.ctx.Note)
+
+	recips := cfg.Recipients
+	if c.IsSet("recipient") {
+		recips = c.StringSlice("recipient")
+	}
+	for _, r := range recips {
+		rc, err := age.ParseX25519Recipient(strings.TrimSpace(r))
+		if err != nil {
+			return nil, usage("use the age1… public key that `importer keygen` printed", "recipient %q: %v", r, err)
+		}
+		s.recipients = append(s.recipients, rc)
+	}
+	if len(s.recipients) == 0 {
+		return nil, usage("put a recipient line in "+stick.FileName+" (importer stick writes one) or pass --recipient age1…",
+			"no recipient: the collector never writes a bundle that nobody can open, nor plaintext")
+	}
+
+	s.out = c.String("out")
+	if s.out == "" {
+		s.out = cfg.Output
+	}
+	if s.out == "" {
+		s.out = "bundles"
+	}
+	if !filepath.IsAbs(s.out) && !c.IsSet("out") {
+		s.out = filepath.Join(exeDir(), s.out)
+	}
+	s.timeout = cfg.Timeout
+	if c.IsSet("timeout") {
+		s.timeout = c.Duration("timeout")
+	}
+	return s, nil
+}
+
+func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
+	s, err := loadSettings(c)
+	if err != nil {
+		return err
+	}
+	var replay *licensing.Snapshot
+	var replayMembers []bundle.Member
+	if s.snapshot != "" {
+		if replay, replayMembers, err = loadSnapshot(s.snapshot); err != nil {
+			return err
+		}
+		// A replay keeps the context it was stored with unless told.
+		keep := func(dst *string, v string) {
+			if *dst == "" {
+				*dst = v
+			}
+		}
+		keep(&s.ctx.Site, replay.Context.Site)
+		keep(&s.ctx.Line, replay.Context.Line)
+		keep(&s.ctx.Asset, replay.Context.Asset)
+		keep(&s.ctx.Engineer, replay.Context.Engineer)
+		keep(&s.ctx.Note, replay.Context.Note)
+	}
+	if err := askMissing(s, stdin, stdout); err != nil {
+		return err
+	}
+	// Find out now, not after a minute of collection, that the stick
+	// cannot take the bundle.
+	if err := checkWritable(s.out); err != nil {
+		return failure("check that the stick is in, not full and not write-protected, or pass --out", "output folder %s: %v", s.out, err)
+	}
+
+	s.ctx.Collector = "actcourier-collector " + programVersion()
+	var res *collect.Result
+	if replay != nil {
+		res, err = replayResult(replay, replayMembers, s.ctx)
+	} else {
+		res, err = live(s)
+	}
+	if err != nil {
+		return err
+	}
+	hdr := bundle.Header{CreatedAt: time.Now(), Generator: s.ctx.Collector}
+	hdr.TimeZone, _ = hdr.CreatedAt.Zone()
+	path, _, err := bundle.WriteFile(s.out, hdr, res.Members, s.recipients...)
+	if err != nil {
+		return failure("free space or use another stick, then run the collector again; nothing was left behind",
+			"writing the bundle to %s: %v", s.out, err)
+	}
+	printSummary(stdout, res.Snapshot, path)
+	return nil
+}
+
+func live(s *settings) (*collect.Result, error) {
+	src, closeSrc, err := collect.Live(s.timeout)
+	if errors.Is(err, collect.ErrLiveUnsupported) {
+		return nil, usage("run it on the Windows machine, or replay a stored collection with --snapshot FILE", "%v", err)
+	}
+	defer closeSrc()
+	res, cerr := collect.Collect(context.Background(), src, s.ctx)
+	if cerr != nil {
+		return nil, failure("", "collection: %v", cerr)
+	}
+	if err != nil {
+		// WMI could not start: the text sources still ran.
+		res.Snapshot.Errors = append(res.Snapshot.Errors, licensing.SourceError{Source: licensing.SourceWMI, What: "WMI", Error: err.Error()})
+		data, merr := licensing.Marshal(res.Snapshot)
+		if merr == nil {
+			res.Members[0].Data = data
+		}
+	}
+	return res, nil
+}
+
+// checkWritable creates the folder and a probe file in it, and removes
+// the probe.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".probe-*.tmp")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// askMissing asks for site, line and asset when they are missing and a
+// person is at the console; otherwise it fails naming what is missing.
+func askMissing(s *settings, stdin io.Reader, stdout io.Writer) error {
+	var missing []string
+	if s.ctx.Site == "" {
+		missing = append(missing, "site")
+	}
+	if s.ctx.Line == "" {
+		missing = append(missing, "line")
+	}
+	if s.ctx.Asset == "" {
+		missing = append(missing, "asset")
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if s.noPrompt || !isTerminal(stdin) {
+		return usage("pass "+flagList(missing)+", or run the collector from a console to be asked",
+			"%s not given", strings.Join(missing, ", "))
+	}
+	in := bufio.NewReader(stdin)
+	ask := func(label string, options []string) (string, error) {
+		for {
+			if len(options) > 0 {
+				fmt.Fprintf(stdout, "%s / %s:\n", label, jaLabel[label])
+				for i, o := range options {
+					fmt.Fprintf(stdout, "  %d) %s\n", i+1, o)
+				}
+				fmt.Fprint(stdout, "number or name / 番号または名前: ")
+			} else {
+				fmt.Fprintf(stdout, "%s / %s: ", label, jaLabel[label])
+			}
+			line, err := in.ReadString('\n')
+			v := strings.TrimSpace(line)
+			if v != "" {
+				for i, o := range options {
+					if v == fmt.Sprint(i+1) {
+						v = o
+					}
+				}
+				return v, nil
+			}
+			if err != nil {
+				return "", usage("pass "+flagList(missing), "no %s given", label)
+			}
+		}
+	}
+	var err error
+	for _, m := range missing {
+		var dst *string
+		var opts []string
+		switch m {
+		case "site":
+			dst = &s.ctx.Site
+		case "line":
+			dst, opts = &s.ctx.Line, s.lines
+		case "asset":
+			dst = &s.ctx.Asset
+		}
+		if *dst, err = ask(m, opts); err != nil {
+			return err
+		}
+		s.ctx.Sources[m] = licensing.SourceOperator
+	}
+	return nil
+}
+
+var jaLabel = map[string]string{"site": "拠点", "line": "ライン", "asset": "資産番号"}
+
+func flagList(names []string) string {
+	var f []string
+	for _, n := range names {
+		f = append(f, "--"+n)
+	}
+	return strings.Join(f, " ")
+}
+
+// isTerminal reports whether r is a console a person types into. Tests
+// replace it.
+var isTerminal = func(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// loadSnapshot reads a stored snapshot and the raw outputs kept beside it
+// in a folder of the same name ending in .raw.
+func loadSnapshot(name string) (*licensing.Snapshot, []bundle.Member, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, nil, failure("check the --snapshot path", "snapshot: %v", err)
+	}
+	s, err := licensing.Unmarshal(data)
+	if err != nil {
+		return nil, nil, failure("give a device snapshot (device.json from a bundle, or testdata/snapshots/*.json)", "snapshot %s: %v", name, err)
+	}
+	var members []bundle.Member
+	rawDir := strings.TrimSuffix(name, filepath.Ext(name)) + ".raw"
+	for _, r := range s.Raw {
+		b, err := os.ReadFile(filepath.Join(rawDir, filepath.FromSlash(r.Member)))
+		if err == nil {
+			members = append(members, bundle.Member{Name: r.Member, Data: b})
+		}
+	}
+	return s, members, nil
+}
+
+func replayResult(s *licensing.Snapshot, raw []bundle.Member, ctx licensing.Context) (*collect.Result, error) {
+	ctx.Collected, ctx.TimeZone = s.Context.Collected, s.Context.TimeZone
+	ctx.Collector += " (replay)"
+	s.Context = ctx
+	data, err := licensing.Marshal(s)
+	if err != nil {
+		return nil, failure("", "snapshot: %v", err)
+	}
+	return &collect.Result{Snapshot: s, Members: append([]bundle.Member{{Name: licensing.MemberName, Data: data}}, raw...)}, nil
 }

@@ -13,13 +13,16 @@ import (
 // import. bundle imports nothing of ours; pkg packages import only those
 // below them; mains import bundle and pkg.
 var allowed = map[string][]string{
-	"bundle":        {},
-	"pkg/licensing": {},
-	"pkg/slmgr":     {"pkg/licensing"},
-	"pkg/classify":  {"pkg/licensing"},
-	"pkg/report":    {"pkg/classify", "pkg/licensing"},
-	"collector":     {"bundle", "pkg/licensing", "pkg/slmgr"},
-	"importer":      {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report"},
+	"bundle":            {},
+	"pkg/licensing":     {},
+	"pkg/slmgr":         {"pkg/licensing"},
+	"pkg/classify":      {"pkg/licensing"},
+	"pkg/report":        {"pkg/classify", "pkg/licensing"},
+	"pkg/stick":         {},
+	"collector/winwmi":  {},
+	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
+	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "collector/collect"},
+	"importer":          {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report", "pkg/stick"},
 }
 
 const module = "github.com/actcourier/actcourier/"

@@ -1,0 +1,595 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/slmgr"
+)
+
+// ErrNoClass is what a WMI source returns for a class (or namespace) this
+// Windows does not have. It is recorded in Snapshot.Missing, not as an
+// error.
+var ErrNoClass = errors.New("no such WMI class")
+
+// ErrLiveUnsupported means live collection was asked for on a system
+// other than Windows.
+var ErrLiveUnsupported = errors.New("live collection runs on Windows only")
+
+// WMI answers WQL queries. missing lists the requested properties the
+// class lacks; none of them is an error.
+type WMI interface {
+	Query(namespace, class string, props []string, where string) (rows []map[string]interface{}, missing []string, err error)
+}
+
+// Runner runs a program and returns its standard output. It must stop the
+// program when ctx is done.
+type Runner interface {
+	Run(ctx context.Context, name string, args ...string) ([]byte, error)
+}
+
+// Host is the rest of the machine: folders, files and firmware.
+type Host interface {
+	// SystemDir is the native System32 folder (Sysnative for a 32-bit
+	// collector on 64-bit Windows).
+	SystemDir() string
+	// SystemDrive is the drive Windows is on, "C:".
+	SystemDrive() string
+	// OfficeDirs lists folders that may hold ospp.vbs: both Program Files
+	// trees and what the registry names, in both registry views.
+	OfficeDirs() []string
+	ReadFile(name string) ([]byte, error)
+	Glob(pattern string) ([]string, error)
+	Exists(name string) bool
+	// FirmwareTable reports whether an ACPI table exists (SLIC, MSDM),
+	// without reading it: MSDM holds a product key.
+	FirmwareTable(signature string) (bool, error)
+	FirmwareType() string
+	Hostname() string
+}
+
+// Sources are where a collection reads from.
+type Sources struct {
+	WMI     WMI
+	Run     Runner
+	Host    Host
+	Timeout time.Duration    // per command; 0 means 2 minutes
+	Now     func() time.Time // the device clock
+}
+
+// Result is a collection: the snapshot and the bundle members beside it.
+type Result struct {
+	Snapshot *licensing.Snapshot
+	// Members holds the snapshot (device.json) first, then raw outputs
+	// and copied slmgr.ini files.
+	Members []bundle.Member
+}
+
+const (
+	cimv2     = `root\cimv2`
+	bitlocker = `root\CIMV2\Security\MicrosoftVolumeEncryption`
+)
+
+// collection is one run in progress.
+type collection struct {
+	ctx     context.Context
+	src     Sources
+	s       *licensing.Snapshot
+	members []bundle.Member
+	strings []*slmgr.Strings // the machine's slmgr.ini files, OS language first
+}
+
+// Collect reads everything it can and never fails: what could not be read
+// is listed in Snapshot.Missing and Snapshot.Errors.
+func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, error) {
+	if src.Now == nil {
+		src.Now = time.Now
+	}
+	if src.Timeout <= 0 {
+		src.Timeout = 2 * time.Minute
+	}
+	now := src.Now()
+	c.Collected = now
+	if c.TimeZone == "" {
+		c.TimeZone, _ = now.Zone()
+	}
+	col := &collection{ctx: ctx, src: src, s: &licensing.Snapshot{Schema: licensing.Schema, Context: c}}
+	col.os()
+	col.hardware()
+	col.storage()
+	svcVersion := col.services()
+	col.products(svcVersion)
+	col.text()
+	col.imageBackups()
+	sort.Strings(col.s.Missing)
+	data, err := licensing.Marshal(col.s)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the snapshot: %w", err)
+	}
+	members := append([]bundle.Member{{Name: licensing.MemberName, Data: data}}, col.members...)
+	return &Result{Snapshot: col.s, Members: members}, nil
+}
+
+// query runs a WMI query and records what is missing or failed. It
+// returns nil rows on failure.
+func (c *collection) query(ns, class string, props []string, where string) []map[string]interface{} {
+	rows, _ := c.queryOK(ns, class, props, where)
+	return rows
+}
+
+// queryOK is query that also says whether the query succeeded.
+func (c *collection) queryOK(ns, class string, props []string, where string) ([]map[string]interface{}, bool) {
+	if c.src.WMI == nil {
+		c.fail(licensing.SourceWMI, class, errors.New("WMI is not available"))
+		return nil, false
+	}
+	rows, missing, err := c.src.WMI.Query(ns, class, props, where)
+	for _, p := range missing {
+		c.s.Missing = append(c.s.Missing, class+"."+p)
+	}
+	switch {
+	case errors.Is(err, ErrNoClass):
+		c.s.Missing = append(c.s.Missing, class)
+		return nil, false
+	case err != nil:
+		c.fail(licensing.SourceWMI, class, err)
+		return nil, false
+	}
+	return rows, true
+}
+
+func (c *collection) fail(src licensing.Source, what string, err error) {
+	c.s.Errors = append(c.s.Errors, licensing.SourceError{Source: src, What: what, Error: err.Error()})
+}
+
+func (c *collection) os() {
+	rows := c.query(cimv2, "Win32_OperatingSystem", []string{"Caption", "Version", "BuildNumber", "CSDVersion",
+		"OperatingSystemSKU", "OSArchitecture", "InstallDate", "LastBootUpTime", "OSLanguage", "CodeSet", "CSName"}, "")
+	o := &c.s.OS
+	if len(rows) > 0 {
+		r := row(rows[0])
+		o.Caption = strings.TrimSpace(r.str("Caption"))
+		o.Version, o.Build, o.ServicePack = r.str("Version"), r.str("BuildNumber"), r.str("CSDVersion")
+		o.SKU = r.intp("OperatingSystemSKU")
+		o.Architecture = r.str("OSArchitecture")
+		o.InstallDate, o.LastBoot = r.time("InstallDate"), r.time("LastBootUpTime")
+		o.Language, o.CodePage = r.str("OSLanguage"), r.str("CodeSet")
+		o.Hostname = r.str("CSName")
+		o.Source = licensing.SourceWMI
+	}
+	if o.Hostname == "" && c.src.Host != nil {
+		o.Hostname = c.src.Host.Hostname()
+	}
+}
+
+func (c *collection) hardware() {
+	h := &c.s.Hardware
+	if rows := c.query(cimv2, "Win32_ComputerSystem", []string{"Manufacturer", "Model", "Domain", "PartOfDomain", "Workgroup"}, ""); len(rows) > 0 {
+		r := row(rows[0])
+		h.Manufacturer, h.Model = r.str("Manufacturer"), r.str("Model")
+		h.Source = licensing.SourceWMI
+		c.s.Domain = licensing.Domain{Joined: r.bool("PartOfDomain"), Name: r.str("Domain"), Workgroup: r.str("Workgroup")}
+	}
+	if rows := c.query(cimv2, "Win32_BIOS", []string{"SerialNumber", "ReleaseDate"}, ""); len(rows) > 0 {
+		r := row(rows[0])
+		h.Serial, h.FirmwareDate = strings.TrimSpace(r.str("SerialNumber")), r.time("ReleaseDate")
+	}
+	if rows := c.query(cimv2, "Win32_ComputerSystemProduct", []string{"UUID"}, ""); len(rows) > 0 {
+		h.UUID = row(rows[0]).str("UUID")
+	}
+	if c.src.Host == nil {
+		return
+	}
+	h.FirmwareType = c.src.Host.FirmwareType()
+	// Presence only: the MSDM table holds the OEM product key, which is
+	// never read (DOMAIN.md).
+	if ok, err := c.src.Host.FirmwareTable("MSDM"); err != nil {
+		c.fail(licensing.SourceFiles, "firmware MSDM table", err)
+	} else {
+		h.FirmwareKey = ok
+	}
+	if ok, err := c.src.Host.FirmwareTable("SLIC"); err != nil {
+		c.fail(licensing.SourceFiles, "firmware SLIC table", err)
+	} else {
+		h.SLIC = &ok
+	}
+}
+
+func (c *collection) storage() {
+	for _, r := range c.query(cimv2, "Win32_DiskDrive", []string{"Model", "Size"}, "") {
+		c.s.Disks = append(c.s.Disks, licensing.Disk{Model: row(r).str("Model"), SizeBytes: row(r).int64("Size")})
+	}
+	sysDrive := "C:"
+	if c.src.Host != nil {
+		sysDrive = c.src.Host.SystemDrive()
+	}
+	for _, r := range c.query(cimv2, "Win32_LogicalDisk", []string{"DeviceID", "FileSystem", "Size", "FreeSpace"}, "DriveType = 3") {
+		rr := row(r)
+		name := rr.str("DeviceID")
+		c.s.Volumes = append(c.s.Volumes, licensing.Volume{Name: name, FileSystem: rr.str("FileSystem"),
+			SizeBytes: rr.int64("Size"), FreeBytes: rr.int64("FreeSpace"), System: strings.EqualFold(name, sysDrive)})
+	}
+	// Needs administrator; a denial is recorded and BitLocker stays "".
+	for _, r := range c.query(bitlocker, "Win32_EncryptableVolume", []string{"DriveLetter", "ProtectionStatus", "ConversionStatus"}, "") {
+		rr := row(r)
+		state := bitLockerState(rr.intp("ProtectionStatus"), rr.intp("ConversionStatus"))
+		for i := range c.s.Volumes {
+			if strings.EqualFold(c.s.Volumes[i].Name, rr.str("DriveLetter")) {
+				c.s.Volumes[i].BitLocker = state
+			}
+		}
+	}
+}
+
+// bitLockerState reads Win32_EncryptableVolume: ConversionStatus 0 fully
+// decrypted, 1 fully encrypted, 2 encrypting, 3 decrypting; an encrypted
+// volume with protection suspended is still "on" for imaging.
+func bitLockerState(protection, conversion *int) string {
+	switch {
+	case conversion != nil && *conversion == 2:
+		return "encrypting"
+	case conversion != nil && *conversion == 3:
+		return "decrypting"
+	case conversion != nil && *conversion == 1, protection != nil && *protection == 1:
+		return "on"
+	case conversion != nil && *conversion == 0:
+		return "off"
+	}
+	return ""
+}
+
+var serviceProps = []string{"Version", "KeyManagementServiceMachine", "IsKeyManagementServiceMachine",
+	"VLActivationInterval", "VLRenewalInterval", "RemainingWindowsReArmCount"}
+
+// services reads SoftwareLicensingService and OfficeSoftwareProtectionService
+// and returns the SPP version ("6.1.7601.17514" on Windows 7).
+func (c *collection) services() string {
+	version := ""
+	props := append(append([]string{}, serviceProps...), "OA3xOriginalProductKeyDescription")
+	// OA3xOriginalProductKey is a full product key: never asked for.
+	rows, ok := c.queryOK(cimv2, "SoftwareLicensingService", props, "")
+	if ok && len(rows) == 0 {
+		// Windows always has one instance; none means the class is
+		// not really there (Wine answers an empty set).
+		c.s.Missing = append(c.s.Missing, "SoftwareLicensingService")
+	}
+	for _, r := range rows {
+		rr := row(r)
+		version = rr.str("Version")
+		svc := service(licensing.KindWindows, rr)
+		svc.FirmwareKeyDescription = rr.str("OA3xOriginalProductKeyDescription")
+		c.s.Hardware.FirmwareKeyDescription = svc.FirmwareKeyDescription
+		if svc.FirmwareKeyDescription != "" {
+			c.s.Hardware.FirmwareKey = true
+		}
+		c.s.Services = append(c.s.Services, svc)
+	}
+	for _, r := range c.query(cimv2, "OfficeSoftwareProtectionService", serviceProps[:5], "") {
+		c.s.Services = append(c.s.Services, service(licensing.KindOffice, row(r)))
+	}
+	return version
+}
+
+func service(kind licensing.Kind, r row) licensing.Service {
+	return licensing.Service{Kind: kind, Version: r.str("Version"), KMSMachine: r.str("KeyManagementServiceMachine"),
+		IsKMSHost: r.bool("IsKeyManagementServiceMachine"), ActivationInterval: r.intp("VLActivationInterval"),
+		RenewalInterval: r.intp("VLRenewalInterval"), RemainingWindowsRearm: r.intp("RemainingWindowsReArmCount"),
+		Source: licensing.SourceWMI}
+}
+
+// productProps are the SoftwareLicensingProduct properties of every
+// version from Windows 7; productProps8 those Windows 8 added
+// (DOMAIN.md). Naming one the class lacks fails the whole query.
+var (
+	productProps = []string{"ID", "ApplicationID", "Name", "Description", "PartialProductKey", "ProductKeyID",
+		"LicenseStatus", "LicenseStatusReason", "GracePeriodRemaining", "EvaluationEndDate", "OfflineInstallationId",
+		"KeyManagementServiceMachine", "KeyManagementServicePort", "DiscoveredKeyManagementServiceMachineName",
+		"DiscoveredKeyManagementServiceMachinePort", "VLActivationInterval", "VLRenewalInterval", "LicenseIsAddon"}
+	productProps8 = []string{"ProductKeyChannel", "VLActivationType", "KeyManagementServiceLookupDomain",
+		"DiscoveredKeyManagementServiceMachineIpAddress", "ADActivationObjectName", "RemainingSkuReArmCount"}
+)
+
+// products reads the installed products of SPP and, where present, OSPP.
+// The property set follows the SPP version: "6.1" is Windows 7.
+func (c *collection) products(version string) {
+	props := productProps
+	if version != "" && !strings.HasPrefix(version, "6.1.") && !strings.HasPrefix(version, "6.0.") {
+		props = append(append([]string{}, productProps...), productProps8...)
+	}
+	// Enumerating every SKU takes tens of seconds on old machines: ask
+	// only for the installed ones.
+	where := "PartialProductKey IS NOT NULL"
+	for _, r := range c.query(cimv2, "SoftwareLicensingProduct", props, where) {
+		if p, ok := product(row(r)); ok {
+			c.s.Products = append(c.s.Products, p)
+		}
+	}
+	for _, r := range c.query(cimv2, "OfficeSoftwareProtectionProduct", productProps, where) {
+		if p, ok := product(row(r)); ok {
+			c.s.Products = append(c.s.Products, p)
+		}
+	}
+}
+
+// product maps one licensing row. A row without a partial key is an
+// uninstalled SKU, unless the property itself is missing (Wine).
+func product(r row) (licensing.Product, bool) {
+	if v, present := r["PartialProductKey"]; present && (v == nil || r.str("PartialProductKey") == "") {
+		return licensing.Product{}, false
+	}
+	p := licensing.Product{
+		ApplicationID: r.str("ApplicationID"), SKUID: r.str("ID"), Name: r.str("Name"), Description: r.str("Description"),
+		PartialKey: r.str("PartialProductKey"), ExtendedPID: r.str("ProductKeyID"), IsAddon: r.bool("LicenseIsAddon"),
+		OfflineInstallationID: r.str("OfflineInstallationId"), ADActivation: r.str("ADActivationObjectName"),
+		VLActivationType: r.intp("VLActivationType"), RemainingSKURearm: r.intp("RemainingSkuReArmCount"),
+		Source: licensing.SourceWMI,
+	}
+	p.Kind = licensing.KindOf(p.ApplicationID, p.Name)
+	p.Status = licensing.StatusUnknown
+	if n := r.intp("LicenseStatus"); n != nil {
+		p.Status = licensing.StatusFromNumber(*n)
+		p.StatusRaw = strconv.Itoa(*n)
+	}
+	if n := r.intp("LicenseStatusReason"); n != nil {
+		p.StatusReason = uint32(*n)
+		if rs, ok := licensing.LookupReason(p.StatusReason); ok {
+			p.ReasonText = rs.English
+		}
+	}
+	p.GraceMinutes = r.intp("GracePeriodRemaining")
+	if t := r.time("EvaluationEndDate"); t != nil && t.Year() > 1601 {
+		p.EvaluationEnd = t
+	}
+	if pkc := r.str("ProductKeyChannel"); pkc != "" {
+		p.ChannelRaw, p.Channel = pkc, licensing.ChannelFromProductKeyChannel(pkc)
+	} else {
+		p.ChannelRaw, p.Channel = licensing.DescriptionToken(p.Description), licensing.ChannelFromDescription(p.Description)
+	}
+	k := licensing.KMS{ConfiguredHost: r.str("KeyManagementServiceMachine"), ConfiguredPort: r.int("KeyManagementServicePort"),
+		LookupDomain: r.str("KeyManagementServiceLookupDomain"), DiscoveredHost: r.str("DiscoveredKeyManagementServiceMachineName"),
+		DiscoveredPort: r.int("DiscoveredKeyManagementServiceMachinePort"), DiscoveredIP: r.str("DiscoveredKeyManagementServiceMachineIpAddress"),
+		ActivationInterval: r.intp("VLActivationInterval"), RenewalInterval: r.intp("VLRenewalInterval")}
+	if p.Channel == licensing.ChannelGVLK || p.Channel == licensing.ChannelCSVLK || k.HasHost() {
+		p.KMS = &k
+	}
+	return p, true
+}
+
+// text runs slmgr.vbs and ospp.vbs, keeps their raw output and fills what
+// WMI could not give.
+func (c *collection) text() {
+	if c.src.Host == nil || c.src.Run == nil {
+		return
+	}
+	sys := c.src.Host.SystemDir()
+	c.copyStrings(sys)
+	cscript := winJoin(sys, "cscript.exe")
+	vbs := winJoin(sys, "slmgr.vbs")
+	dlv := c.run("raw/slmgr-dlv.txt", "slmgr.vbs /dlv all", cscript, "//nologo", "//U", vbs, "/dlv", "all")
+	xpr := c.run("raw/slmgr-xpr.txt", "slmgr.vbs /xpr", cscript, "//nologo", "//U", vbs, "/xpr")
+	c.mergeText(licensing.KindWindows, dlv, licensing.SourceSlmgr)
+	if xpr != nil {
+		c.mergeExpiry(xpr)
+	}
+	seen := map[string]bool{}
+	n := 0
+	for _, dir := range c.src.Host.OfficeDirs() {
+		f := winJoin(dir, "ospp.vbs")
+		if seen[strings.ToLower(f)] || !c.src.Host.Exists(f) {
+			continue
+		}
+		seen[strings.ToLower(f)] = true
+		n++
+		out := c.run(fmt.Sprintf("raw/ospp-%d.txt", n), "ospp.vbs /dstatus ("+dir+")", cscript, "//nologo", "//U", f, "/dstatus")
+		c.mergeText(licensing.KindOffice, out, licensing.SourceOSPP)
+	}
+}
+
+// copyStrings copies every non-English slmgr.ini into the bundle and
+// keeps the one of the OS language for parsing.
+func (c *collection) copyStrings(sys string) {
+	files, err := c.src.Host.Glob(winJoin(sys, "slmgr", "*", "slmgr.ini"))
+	if err != nil {
+		c.fail(licensing.SourceFiles, "slmgr.ini", err)
+		return
+	}
+	want := ""
+	if lcid, err := strconv.Atoi(c.s.OS.Language); err == nil {
+		want = fmt.Sprintf("%04X", lcid)
+	}
+	for _, f := range files {
+		dir := winBase(winDir(f))
+		if strings.EqualFold(dir, "0409") {
+			continue
+		}
+		data, err := c.src.Host.ReadFile(f)
+		if err != nil {
+			c.fail(licensing.SourceFiles, "slmgr.ini "+dir, err)
+			continue
+		}
+		c.members = append(c.members, bundle.Member{Name: "slmgr/" + dir + "/slmgr.ini", Data: data})
+		st, err := slmgr.ParseStrings(data, dir)
+		if err != nil {
+			c.fail(licensing.SourceFiles, "slmgr.ini "+dir, err)
+			continue
+		}
+		if strings.EqualFold(dir, want) {
+			c.strings = append([]*slmgr.Strings{st}, c.strings...)
+		} else {
+			c.strings = append(c.strings, st)
+		}
+	}
+}
+
+// run runs one command under the time limit, keeps its output as a member
+// and records it; it returns nil when there is no output.
+func (c *collection) run(member, what, name string, args ...string) []byte {
+	ctx, cancel := context.WithTimeout(c.ctx, c.src.Timeout)
+	defer cancel()
+	out, err := c.src.Run.Run(ctx, name, args...)
+	raw := licensing.RawOutput{Member: member, Command: what}
+	if ctx.Err() == context.DeadlineExceeded {
+		err = fmt.Errorf("no answer within %s: %w", c.src.Timeout, ctx.Err())
+	}
+	if err != nil {
+		raw.Error = err.Error()
+		c.fail(sourceOf(what), what, err)
+	}
+	if len(out) == 0 {
+		if err == nil {
+			raw.Error = "no output"
+		}
+		c.s.Raw = append(c.s.Raw, raw)
+		return nil
+	}
+	c.members = append(c.members, bundle.Member{Name: member, Data: out})
+	c.s.Raw = append(c.s.Raw, raw)
+	return out
+}
+
+func sourceOf(what string) licensing.Source {
+	if strings.HasPrefix(what, "ospp") {
+		return licensing.SourceOSPP
+	}
+	return licensing.SourceSlmgr
+}
+
+// mergeText parses slmgr/ospp output. Products WMI did not give are
+// added from the text; products WMI gave get the facts it lacked.
+func (c *collection) mergeText(kind licensing.Kind, out []byte, src licensing.Source) {
+	if out == nil {
+		return
+	}
+	res, err := slmgr.Parse(out, slmgr.Options{Strings: c.strings, Source: src})
+	if err != nil {
+		if !errors.Is(err, slmgr.ErrNoProducts) {
+			c.fail(src, "parsing "+string(src)+" output", err)
+		}
+		return
+	}
+	for _, tp := range res.Products {
+		if tp.Kind != kind && kind == licensing.KindOffice && tp.Kind != licensing.KindOther {
+			continue
+		}
+		if i := c.find(tp); i >= 0 {
+			fill(&c.s.Products[i], tp)
+			continue
+		}
+		if !c.hasWMIProducts(tp.Kind) {
+			c.s.Products = append(c.s.Products, tp)
+		}
+	}
+}
+
+// hasWMIProducts reports whether WMI gave products of kind; then text
+// products that match none of them are SKUs WMI filtered out, not new ones.
+func (c *collection) hasWMIProducts(kind licensing.Kind) bool {
+	for _, p := range c.s.Products {
+		if p.Kind == kind && p.Source == licensing.SourceWMI && p.PartialKey != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *collection) find(tp licensing.Product) int {
+	for i, p := range c.s.Products {
+		switch {
+		case tp.SKUID != "" && strings.EqualFold(p.SKUID, tp.SKUID):
+			return i
+		case tp.PartialKey != "" && strings.EqualFold(p.PartialKey, tp.PartialKey) && p.Kind == tp.Kind:
+			return i
+		case p.PartialKey == "" && p.Kind == tp.Kind && p.Source == licensing.SourceWMI && p.Name == "":
+			return i // a row whose properties WMI lacked (Wine)
+		}
+	}
+	return -1
+}
+
+// fill copies into p the facts of tp that p lacks.
+func fill(p *licensing.Product, tp licensing.Product) {
+	set := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	set(&p.SKUID, tp.SKUID)
+	set(&p.Name, tp.Name)
+	set(&p.Description, tp.Description)
+	set(&p.PartialKey, tp.PartialKey)
+	set(&p.ExtendedPID, tp.ExtendedPID)
+	set(&p.ExpiresText, tp.ExpiresText)
+	if p.Kind == licensing.KindOther {
+		p.Kind = tp.Kind
+	}
+	if p.Channel == "" || p.Channel == licensing.ChannelUnknown {
+		p.Channel, p.ChannelRaw = tp.Channel, tp.ChannelRaw
+	}
+	if p.Status == "" || p.Status == licensing.StatusUnknown {
+		p.Status, p.StatusRaw = tp.Status, tp.StatusRaw
+	}
+	if p.StatusReason == 0 {
+		p.StatusReason, p.ReasonText = tp.StatusReason, tp.ReasonText
+	}
+	if p.GraceMinutes == nil {
+		p.GraceMinutes = tp.GraceMinutes
+	}
+	if p.Expires == nil {
+		p.Expires = tp.Expires
+	}
+	if p.KMS == nil {
+		p.KMS = tp.KMS
+	}
+}
+
+// mergeExpiry adds the /xpr expiry text to the Windows products.
+func (c *collection) mergeExpiry(out []byte) {
+	res, err := slmgr.Parse(out, slmgr.Options{Strings: c.strings, Source: licensing.SourceSlmgr})
+	if err != nil {
+		return
+	}
+	for _, tp := range res.Products {
+		for i := range c.s.Products {
+			p := &c.s.Products[i]
+			if p.Kind == licensing.KindWindows && (tp.Name == "" || tp.Name == p.Name) && p.ExpiresText == "" {
+				p.ExpiresText, p.Expires = tp.ExpiresText, tp.Expires
+			}
+		}
+	}
+}
+
+// winJoin joins Windows path elements with backslashes: the paths are
+// the target machine's, whatever system runs the tests.
+func winJoin(elem ...string) string {
+	return strings.Join(elem, `\`)
+}
+
+func winDir(p string) string {
+	if i := strings.LastIndexAny(p, `\/`); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+func winBase(p string) string {
+	return p[strings.LastIndexAny(p, `\/`)+1:]
+}
+
+func (c *collection) imageBackups() {
+	if c.src.Host == nil {
+		return
+	}
+	for _, v := range c.s.Volumes {
+		dir := v.Name + `\WindowsImageBackup`
+		if c.src.Host.Exists(dir) {
+			c.s.ImageBackups = append(c.s.ImageBackups, dir)
+		}
+	}
+}

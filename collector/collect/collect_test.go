@@ -1,0 +1,292 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// fakeWMI answers from a table: class → rows; classes in missing are
+// absent; errs fail.
+type fakeWMI struct {
+	rows    map[string][]map[string]interface{}
+	lacks   map[string][]string // class → properties it lacks
+	noClass map[string]bool
+	errs    map[string]error
+	asked   map[string][]string
+}
+
+func (f *fakeWMI) Query(ns, class string, props []string, where string) ([]map[string]interface{}, []string, error) {
+	if f.asked == nil {
+		f.asked = map[string][]string{}
+	}
+	f.asked[class] = props
+	if f.noClass[class] {
+		return nil, nil, fmt.Errorf("%w: %s", ErrNoClass, class)
+	}
+	if err := f.errs[class]; err != nil {
+		return nil, nil, err
+	}
+	return f.rows[class], f.lacks[class], nil
+}
+
+type fakeRun struct {
+	out  map[string][]byte // by the last path element of the script + first arg
+	hang bool
+	err  error
+}
+
+func (f *fakeRun) Run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	if f.hang {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	script := winBase(args[2])
+	return f.out[script+" "+args[3]], f.err
+}
+
+type fakeHost struct {
+	files map[string][]byte
+}
+
+func (h fakeHost) SystemDir() string   { return `C:\Windows\Sysnative` }
+func (h fakeHost) SystemDrive() string { return "C:" }
+func (h fakeHost) OfficeDirs() []string {
+	return []string{`C:\Program Files\Microsoft Office\Office14`, `C:\Program Files (x86)\Microsoft Office\Office14`}
+}
+func (h fakeHost) ReadFile(n string) ([]byte, error) {
+	if b, ok := h.files[n]; ok {
+		return b, nil
+	}
+	return nil, os.ErrNotExist
+}
+func (h fakeHost) Glob(p string) ([]string, error) {
+	var out []string
+	for n := range h.files {
+		if strings.HasSuffix(n, `\slmgr.ini`) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+func (h fakeHost) Exists(n string) bool                 { _, ok := h.files[n]; return ok }
+func (h fakeHost) FirmwareTable(s string) (bool, error) { return s == "SLIC", nil }
+func (h fakeHost) FirmwareType() string                 { return "BIOS" }
+func (h fakeHost) Hostname() string                     { return "FALLBACK" }
+
+var now = time.Date(2026, 11, 3, 8, 0, 0, 0, time.FixedZone("JST", 9*3600))
+
+func win7WMI() *fakeWMI {
+	return &fakeWMI{rows: map[string][]map[string]interface{}{
+		"Win32_OperatingSystem": {{"Caption": "Microsoft Windows 7 Professional ", "Version": "6.1.7601", "BuildNumber": "7601",
+			"OSLanguage": int64(1041), "CodeSet": "932", "CSName": "LINE1-PC", "InstallDate": "20130401093000.000000+540"}},
+		"Win32_ComputerSystem":        {{"Manufacturer": "Dell Inc.", "Model": "OptiPlex 7010", "PartOfDomain": false, "Domain": "WORKGROUP"}},
+		"Win32_BIOS":                  {{"SerialNumber": " 7XK2Q1S ", "ReleaseDate": "20120315000000.000000+000"}},
+		"Win32_ComputerSystemProduct": {{"UUID": "4C4C4544-0042"}},
+		"Win32_LogicalDisk":           {{"DeviceID": "C:", "FileSystem": "NTFS", "Size": "250059350016", "FreeSpace": "150000000000"}, {"DeviceID": "D:", "Size": "1000", "FreeSpace": "10"}},
+		"Win32_EncryptableVolume":     {{"DriveLetter": "C:", "ProtectionStatus": int64(1), "ConversionStatus": int64(1)}},
+		"SoftwareLicensingService":    {{"Version": "6.1.7601.17514", "KeyManagementServiceMachine": ""}},
+		"SoftwareLicensingProduct": {{"ID": "b92e9980-b9d5-4821-9c94-140f632f6312", "ApplicationID": licensing.AppWindows,
+			"Name": "Windows(R) 7, Professional edition", "Description": "Windows Operating System - Windows(R) 7, RETAIL channel",
+			"PartialProductKey": "7F2QR", "LicenseStatus": int64(1), "GracePeriodRemaining": int64(0), "LicenseStatusReason": int64(0),
+			"EvaluationEndDate": "16010101000000.000000-000", "LicenseIsAddon": false}},
+	}}
+}
+
+func TestCollectWindows7(t *testing.T) {
+	w := win7WMI()
+	host := fakeHost{files: map[string][]byte{
+		`C:\Windows\Sysnative\slmgr\0411\slmgr.ini`:           []byte("[Strings]\r\nL_MsgLicenseStatusLicensed_1=\"ライセンスされています\"\r\n"),
+		`C:\Windows\Sysnative\slmgr\0409\slmgr.ini`:           []byte("[Strings]\r\n"),
+		`C:\WindowsImageBackup`:                               nil,
+		`C:\Program Files\Microsoft Office\Office14\ospp.vbs`: nil,
+	}}
+	run := &fakeRun{out: map[string][]byte{
+		"slmgr.vbs /dlv":    []byte("Name: Windows(R) 7, Professional edition\r\nDescription: Windows Operating System - Windows(R) 7, RETAIL channel\r\nActivation ID: b92e9980-b9d5-4821-9c94-140f632f6312\r\nPartial Product Key: 7F2QR\r\nLicense Status: Licensed\r\n"),
+		"slmgr.vbs /xpr":    []byte("Windows(R) 7, Professional edition:\r\n    The machine is permanently activated.\r\n"),
+		"ospp.vbs /dstatus": []byte("---Processing--------------------------\r\n---------------------------------------\r\nSKU ID: 6f327760-8c5c-417c-9b61-836a98287e0c\r\nLICENSE NAME: Office 14, OfficeProPlus-Retail edition\r\nLICENSE DESCRIPTION: Office 14, RETAIL channel\r\nLICENSE STATUS:  ---NOTIFICATIONS---\r\nERROR CODE: 0xC004F009\r\nLast 5 characters of installed product key: M4QJX\r\n---------------------------------------\r\n---Exiting-----------------------------\r\n"),
+	}}
+	res, err := Collect(context.Background(), Sources{WMI: w, Run: run, Host: host, Now: func() time.Time { return now }},
+		licensing.Context{Site: "Nagoya", Line: "L1", Asset: "A1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Snapshot
+	if s.OS.Caption != "Microsoft Windows 7 Professional" || s.OS.Hostname != "LINE1-PC" || s.Hardware.Serial != "7XK2Q1S" {
+		t.Errorf("OS/hardware: %+v %+v", s.OS, s.Hardware)
+	}
+	if s.OS.InstallDate == nil || s.OS.InstallDate.Format(time.RFC3339) != "2013-04-01T09:30:00+09:00" {
+		t.Errorf("install date %v", s.OS.InstallDate)
+	}
+	if !s.Context.Collected.Equal(now) || s.Context.TimeZone != "JST" {
+		t.Errorf("context %+v", s.Context)
+	}
+	if s.Hardware.SLIC == nil || !*s.Hardware.SLIC || s.Hardware.FirmwareKey {
+		t.Errorf("firmware tables: %+v", s.Hardware)
+	}
+	if s.Volumes[0].BitLocker != "on" || !s.Volumes[0].System || s.Volumes[0].SizeBytes != 250059350016 {
+		t.Errorf("volumes %+v", s.Volumes)
+	}
+	if len(s.ImageBackups) != 1 {
+		t.Errorf("image backups %v", s.ImageBackups)
+	}
+	// Windows 7: no Windows 8 property may be asked for.
+	for _, p := range w.asked["SoftwareLicensingProduct"] {
+		for _, p8 := range productProps8 {
+			if p == p8 {
+				t.Errorf("asked Windows 7 for %s", p)
+			}
+		}
+	}
+	if len(s.Products) != 2 {
+		t.Fatalf("products %+v", s.Products)
+	}
+	win, off := s.Products[0], s.Products[1]
+	if win.Source != licensing.SourceWMI || win.Channel != licensing.ChannelRetail || win.Status != licensing.StatusLicensed || win.EvaluationEnd != nil {
+		t.Errorf("windows %+v", win)
+	}
+	if off.Source != licensing.SourceOSPP || off.Kind != licensing.KindOffice || off.Status != licensing.StatusNotification || off.StatusReason != 0xC004F009 {
+		t.Errorf("office from ospp text %+v", off)
+	}
+	var names []string
+	for _, m := range res.Members {
+		names = append(names, m.Name)
+	}
+	if got := strings.Join(names, " "); got != "device.json slmgr/0411/slmgr.ini raw/slmgr-dlv.txt raw/slmgr-xpr.txt raw/ospp-1.txt" {
+		t.Errorf("members %s", got)
+	}
+	if len(s.Errors) != 0 {
+		t.Errorf("errors %+v", s.Errors)
+	}
+}
+
+func TestCollectWindows10Props(t *testing.T) {
+	w := win7WMI()
+	w.rows["SoftwareLicensingService"] = []map[string]interface{}{{"Version": "10.0.19041.1", "OA3xOriginalProductKeyDescription": "[4.0] Professional OEM:DM"}}
+	w.rows["SoftwareLicensingProduct"][0]["ProductKeyChannel"] = "OEM:DM"
+	res, _ := Collect(context.Background(), Sources{WMI: w, Now: func() time.Time { return now }}, licensing.Context{})
+	if !strings.Contains(strings.Join(w.asked["SoftwareLicensingProduct"], ","), "ProductKeyChannel") {
+		t.Error("Windows 10 property set not used")
+	}
+	for _, p := range w.asked["SoftwareLicensingService"] {
+		if p == "OA3xOriginalProductKey" {
+			t.Fatal("asked for the firmware product key")
+		}
+	}
+	if h := res.Snapshot.Hardware; !h.FirmwareKey || h.FirmwareKeyDescription != "[4.0] Professional OEM:DM" {
+		t.Errorf("firmware key %+v", h)
+	}
+	if res.Snapshot.Products[0].Channel != licensing.ChannelOEMDM {
+		t.Errorf("channel %s", res.Snapshot.Products[0].Channel)
+	}
+}
+
+// TestErrorPaths: every failing source is recorded and collection goes on.
+func TestErrorPaths(t *testing.T) {
+	t.Run("WMI errors and missing classes", func(t *testing.T) {
+		w := win7WMI()
+		w.errs = map[string]error{"Win32_BIOS": errors.New("0x80041001 generic failure"), "Win32_EncryptableVolume": errors.New("access denied")}
+		w.noClass = map[string]bool{"OfficeSoftwareProtectionProduct": true, "OfficeSoftwareProtectionService": true}
+		w.lacks = map[string][]string{"Win32_ComputerSystem": {"Workgroup"}}
+		res, _ := Collect(context.Background(), Sources{WMI: w, Now: func() time.Time { return now }}, licensing.Context{})
+		s := res.Snapshot
+		if len(s.Errors) != 2 || s.Errors[0].What != "Win32_BIOS" || s.Errors[1].What != "Win32_EncryptableVolume" {
+			t.Errorf("errors %+v", s.Errors)
+		}
+		want := "OfficeSoftwareProtectionProduct OfficeSoftwareProtectionService Win32_ComputerSystem.Workgroup"
+		if got := strings.Join(s.Missing, " "); got != want {
+			t.Errorf("missing %q, want %q", got, want)
+		}
+		if len(s.Products) != 1 || s.OS.Caption == "" {
+			t.Errorf("good data lost: %+v", s)
+		}
+	})
+	t.Run("no WMI: products from slmgr text", func(t *testing.T) {
+		data, err := os.ReadFile("../../pkg/slmgr/testdata/samples/slmgr/win10-pro-oemdm-dli-checkmk.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := &fakeRun{out: map[string][]byte{"slmgr.vbs /dlv": data}}
+		res, _ := Collect(context.Background(), Sources{Run: run, Host: fakeHost{}, Now: func() time.Time { return now }}, licensing.Context{})
+		s := res.Snapshot
+		if len(s.Products) != 1 || s.Products[0].Source != licensing.SourceSlmgr || s.Products[0].Channel != licensing.ChannelOEMDM {
+			t.Fatalf("products %+v", s.Products)
+		}
+		if s.OS.Hostname != "FALLBACK" || len(s.Errors) == 0 || s.Errors[0].Source != licensing.SourceWMI {
+			t.Errorf("hostname %q errors %+v", s.OS.Hostname, s.Errors)
+		}
+	})
+	t.Run("slmgr hangs", func(t *testing.T) {
+		res, _ := Collect(context.Background(), Sources{WMI: win7WMI(), Run: &fakeRun{hang: true}, Host: fakeHost{},
+			Timeout: 20 * time.Millisecond, Now: func() time.Time { return now }}, licensing.Context{})
+		s := res.Snapshot
+		if len(s.Raw) != 2 || !strings.Contains(s.Raw[0].Error, "no answer within 20ms") {
+			t.Fatalf("raw %+v", s.Raw)
+		}
+		if len(s.Errors) != 2 || s.Errors[0].Source != licensing.SourceSlmgr {
+			t.Errorf("errors %+v", s.Errors)
+		}
+		if len(s.Products) != 1 {
+			t.Error("WMI products lost")
+		}
+	})
+	t.Run("slmgr fails", func(t *testing.T) {
+		res, _ := Collect(context.Background(), Sources{WMI: win7WMI(), Run: &fakeRun{err: errors.New("exit status 1")}, Host: fakeHost{},
+			Now: func() time.Time { return now }}, licensing.Context{})
+		if s := res.Snapshot; len(s.Errors) != 2 || s.Raw[0].Error != "exit status 1" {
+			t.Errorf("errors %+v raw %+v", s.Errors, s.Raw)
+		}
+	})
+	t.Run("Wine: properties lacking, no key filter", func(t *testing.T) {
+		w := &fakeWMI{rows: map[string][]map[string]interface{}{"SoftwareLicensingProduct": {{"LicenseStatus": int64(1), "LicenseIsAddon": false}},
+			"SoftwareLicensingService": {}},
+			lacks: map[string][]string{"SoftwareLicensingProduct": {"ID", "Name", "PartialProductKey"}}}
+		res, _ := Collect(context.Background(), Sources{WMI: w, Now: func() time.Time { return now }}, licensing.Context{})
+		s := res.Snapshot
+		if len(s.Products) != 1 || s.Products[0].Status != licensing.StatusLicensed {
+			t.Fatalf("products %+v", s.Products)
+		}
+		m := strings.Join(s.Missing, " ")
+		if !strings.Contains(m, "SoftwareLicensingProduct.PartialProductKey") || !strings.Contains(m, "SoftwareLicensingService") {
+			t.Errorf("missing %s", m)
+		}
+	})
+}
+
+func TestBitLockerState(t *testing.T) {
+	i := func(n int) *int { return &n }
+	tests := []struct {
+		prot, conv *int
+		want       string
+	}{
+		{i(0), i(0), "off"}, {i(1), i(1), "on"}, {i(0), i(1), "on"}, {i(1), i(2), "encrypting"}, {i(0), i(3), "decrypting"}, {nil, nil, ""},
+	}
+	for _, tc := range tests {
+		if got := bitLockerState(tc.prot, tc.conv); got != tc.want {
+			t.Errorf("bitLockerState(%v, %v) = %q, want %q", tc.prot, tc.conv, got, tc.want)
+		}
+	}
+}
+
+func TestCIMTime(t *testing.T) {
+	tests := map[string]string{
+		"20200114093000.000000+540": "2020-01-14T09:30:00+09:00",
+		"20200114093000.000000-300": "2020-01-14T09:30:00-05:00",
+		"20200114093000":            "2020-01-14T09:30:00Z",
+	}
+	for in, want := range tests {
+		got, ok := cimTime(in)
+		if !ok || got.Format(time.RFC3339) != want {
+			t.Errorf("cimTime(%q) = %v, %v; want %s", in, got, ok, want)
+		}
+	}
+	if _, ok := cimTime("garbage"); ok {
+		t.Error("garbage parsed")
+	}
+}
