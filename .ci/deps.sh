@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages the tests and the demo need, if missing:
-# wine64 (runs the Windows collector), age and zstd (interop tests).
+# wine64 (runs the Windows collector), age and zstd (interop tests),
+# chromium (renders the HTML reports headless).
 set -eu
-pkgs="wine64 age zstd"
+pkgs="wine64 age zstd chromium"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

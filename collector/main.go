@@ -210,17 +210,19 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		if replay, replayMembers, err = loadSnapshot(s.snapshot); err != nil {
 			return err
 		}
-		// A replay keeps the context it was stored with unless told.
-		keep := func(dst *string, v string) {
-			if *dst == "" {
+		// A replay keeps the context it was stored with; only flags
+		// override it, not the settings file's defaults.
+		keep := func(key string, dst *string, v string) {
+			if v != "" && s.ctx.Sources[key] != "flag" {
 				*dst = v
+				delete(s.ctx.Sources, key)
 			}
 		}
-		keep(&s.ctx.Site, replay.Context.Site)
-		keep(&s.ctx.Line, replay.Context.Line)
-		keep(&s.ctx.Asset, replay.Context.Asset)
-		keep(&s.ctx.Engineer, replay.Context.Engineer)
-		keep(&s.ctx.Note, replay.Context.Note)
+		keep("site", &s.ctx.Site, replay.Context.Site)
+		keep("line", &s.ctx.Line, replay.Context.Line)
+		keep("asset", &s.ctx.Asset, replay.Context.Asset)
+		keep("engineer", &s.ctx.Engineer, replay.Context.Engineer)
+		keep("note", &s.ctx.Note, replay.Context.Note)
 	}
 	if err := askMissing(s, stdin, stdout); err != nil {
 		return err

@@ -105,14 +105,16 @@ func TestConfigFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	cfg := filepath.Join(dir, "actcourier.conf")
-	os.WriteFile(cfg, []byte("recipient = "+id.Recipient().String()+"\nsite = Kumamoto\nlines = A, B\nengineer = E-9\n"), 0o644)
-	code, _, stderr := runCollector(t, "", "--config", cfg, "--snapshot", "../testdata/snapshots/win10-home.json", "--out", out, "--site", "Override")
+	os.WriteFile(cfg, []byte("recipient = "+id.Recipient().String()+"\nsite = Osaka\nlines = A, B\nengineer = E-9\n"), 0o644)
+	// The snapshot's own site and engineer beat the settings file's
+	// defaults; a flag beats both.
+	code, _, stderr := runCollector(t, "", "--config", cfg, "--snapshot", "../testdata/snapshots/win10-home.json", "--out", out, "--line", "Override")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	s, _ := licensing.Unmarshal(member(t, openOnly(t, out, id), licensing.MemberName))
 	// The snapshot's own line and asset stay unless told; the flag wins over the config.
-	if s.Context.Site != "Override" || s.Context.Engineer != "E-9" || s.Context.Sources["site"] != "flag" || s.Context.Sources["engineer"] != licensing.SourceConfig {
+	if s.Context.Line != "Override" || s.Context.Site != "Kumamoto" || s.Context.Engineer != "E-1042" || s.Context.Sources["line"] != "flag" {
 		t.Errorf("context %+v", s.Context)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -57,9 +58,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ExitErrHandler:         func(*cli.Context, error) {},
 		UseShortOptionHandling: true,
 		CustomAppHelpTemplate:  cli.AppHelpTemplate + "\n" + exitHelp,
-		Commands:               []*cli.Command{inspectCommand(stdout, stderr)},
+		Commands: []*cli.Command{
+			keygenCommand(stdout, stderr),
+			importCommand(stdout, stderr),
+			importTextCommand(stdout, stderr),
+			reportCommand(stdout, stderr),
+			devicesCommand(stdout),
+			showCommand(stdout),
+			stickCommand(stdout, stderr),
+			inspectCommand(stdout, stderr),
+		},
 	}
-	err := app.Run(args)
+	err := app.Run(interspersed(app, args))
 	switch {
 	case err == nil:
 		return exitOK
@@ -82,3 +92,52 @@ type usageError struct {
 
 func (e *usageError) Error() string { return e.msg }
 func (e *usageError) Hint() string  { return e.hint }
+
+// interspersed moves a subcommand's flags before its arguments, so that
+// "importer stick E:\ --recipient age1…" works as the README writes it:
+// urfave/cli v2 stops reading flags at the first argument.
+func interspersed(app *cli.App, args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	var cmd *cli.Command
+	for _, c := range app.Commands {
+		if c.Name == args[1] {
+			cmd = c
+		}
+	}
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	var flags, rest []string
+	in := args[2:]
+	for i := 0; i < len(in); i++ {
+		a := in[i]
+		if a == "--" {
+			rest = append(rest, in[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(in) {
+			flags = append(flags, in[i+1])
+			i++
+		}
+	}
+	out := append([]string{args[0], args[1]}, flags...)
+	if len(rest) > 0 {
+		out = append(append(out, "--"), rest...)
+	}
+	return out
+}

@@ -1,40 +1,54 @@
 #!/bin/sh
-# End-to-end demo of what exists so far: a site key, a bundle written with
-# the standard tools exactly as bundle/SPEC.md describes, opened and checked
-# by the importer; the Windows 7 collector started under wine.
+# End-to-end demo: a site key, a prepared stick, one live collection by the
+# Windows 7 collector under wine plus the 13 device archetypes replayed
+# with --snapshot, an import of the whole stick, the fleet table and one
+# device, and the reports in English and Japanese. Output: demo-out/.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+out="$top/demo-out"
+rm -rf "$out"
+mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 importer="$top/dist/importer-linux-amd64"
+say() { printf '\n== %s\n' "$*"; }
 
-echo "== site key"
-age-keygen -o "$work/site-key.txt" 2>&1 | sed 's/^/   /'
-recipient=$(age-keygen -y "$work/site-key.txt")
+say "importer keygen: the site key stays on this workstation"
+"$importer" keygen --out "$out/site-key.txt" > "$out/recipient.txt"
+recipient=$(cat "$out/recipient.txt")
+echo "   recipient: $recipient"
 
-echo "== a bundle made with tar | zstd | age (bundle/SPEC.md)"
-mkdir -p "$work/m/slmgr" "$work/stick"
-printf '{"os":"Microsoft Windows 7 Professional"}\n' > "$work/m/device.json"
-printf 'Name: Windows(R) 7, Professional edition\r\nLicense Status: Licensed\r\n' > "$work/m/slmgr/dlv.txt"
-id=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-(
-  cd "$work/m"
-  entry() { printf '{"name":"%s","size":%d,"sha256":"%s"}' "$1" "$(wc -c < "$1")" "$(sha256sum "$1" | cut -d' ' -f1)"; }
-  printf '{"format":"actcourier-bundle","version":"1.0","bundle_id":"%s","created_at":"%s","collector":"demo.sh","members":[%s,%s]}\n' \
-    "$id" "$(date +%Y-%m-%dT%H:%M:%S%:z)" "$(entry device.json)" "$(entry slmgr/dlv.txt)" > manifest.json
-  tar -c --format=ustar manifest.json device.json slmgr/dlv.txt | zstd -q | age -r "$recipient" > "$work/stick/$id.tar.zst.age"
-)
-ls -l "$work/stick" | sed 's/^/   /'
+say "importer stick: what the field engineer carries (no private key)"
+"$importer" stick "$out/stick" --recipient "$recipient" --site Nagoya --lines L1,L2,L3 --engineer E-1042 --dist "$top/dist" | sed 's/^/   /'
 
-echo "== importer inspect"
-"$importer" inspect -i "$work/site-key.txt" "$work/stick/$id.tar.zst.age"
-
-echo "== the same file with another key (expected to fail, exit 1)"
-age-keygen -o "$work/other-key.txt" 2>/dev/null
-"$importer" inspect -i "$work/other-key.txt" "$work/stick/$id.tar.zst.age" || echo "   exit status $?"
-
-echo "== Windows 7 collector (Go 1.20.14 build) under wine"
+say "a live collection: the Windows 7 collector on the stick, under wine"
 if command -v wine >/dev/null 2>&1; then
-  WINEPREFIX="$work/wine" WINEDEBUG=-all wine "$top/dist/collector-win7-amd64.exe" --version 2>/dev/null || true
+  WINEPREFIX="$work/wine" WINEDEBUG=-all wine "$out/stick/collector-win7-amd64.exe" --no-prompt --line L1 --asset WINE-01 2>/dev/null | sed 's/^/   /' \
+    || echo "   (wine run failed: exit $?)"
+else
+  echo "   wine is not installed; skipped (make deps installs it)"
 fi
-ls -l "$top"/dist | sed 's/^/   /'
+
+say "13 device archetypes replayed onto the stick with --snapshot"
+( cd "$top" && go build -o "$work/collector" ./collector )
+for f in "$top"/testdata/snapshots/*.json; do
+  "$work/collector" --config "$out/stick/actcourier.conf" --out "$out/stick/bundles" --no-prompt --snapshot "$f" > /dev/null
+  printf '   %s\n' "$(basename "$f" .json)"
+done
+echo "   on the stick: $(ls "$out/stick/bundles" | wc -l) bundles, named only by random IDs"
+
+say "importer import: the whole stick (then again: nothing changes)"
+"$importer" import -i "$out/site-key.txt" --db "$out/fleet.db" "$out/stick" | tail -2
+"$importer" import -i "$out/site-key.txt" --db "$out/fleet.db" "$out/stick" | tail -1
+
+say "importer devices --as-of 2026-11-02"
+"$importer" devices --db "$out/fleet.db" --as-of 2026-11-02
+
+say "importer show NG-L2-011"
+"$importer" show --db "$out/fleet.db" --as-of 2026-11-02 NG-L2-011
+
+say "importer report (English and Japanese)"
+"$importer" report --db "$out/fleet.db" --out "$out/reports" --as-of 2026-11-02
+"$importer" report --db "$out/fleet.db" --out "$out/reports-ja" --as-of 2026-11-02 --lang ja
+
+say "done: open demo-out/reports/index.html (or reports-ja/index.html)"

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"log"
 	"os"
@@ -47,7 +48,7 @@ func win10(caption, build string, sku int) licensing.OS {
 }
 
 func hw(make, model, serial string, slic bool) licensing.Hardware {
-	return licensing.Hardware{Manufacturer: make, Model: model, Serial: serial, UUID: fmt.Sprintf("4C4C4544-0042-3510-8052-%012X", len(serial)*7919+int(serial[len(serial)-1])),
+	return licensing.Hardware{Manufacturer: make, Model: model, Serial: serial, UUID: uuidOf(serial),
 		FirmwareType: "BIOS", FirmwareDate: tp("2012-03-15"), SLIC: bp(slic), Source: licensing.SourceWMI}
 }
 
@@ -77,6 +78,12 @@ func fromSample(kind, file string) ([]licensing.Product, licensing.RawOutput, []
 		cmd, member = "ospp.vbs /dstatus", "raw/ospp-1.txt"
 	}
 	return res.Products, licensing.RawOutput{Member: member, Command: cmd + " (real sample " + file + ")"}, data
+}
+
+// uuidOf makes a stable, distinct SMBIOS UUID for an archetype.
+func uuidOf(serial string) string {
+	h := sha256.Sum256([]byte(serial))
+	return fmt.Sprintf("%X-%X-%X-%X-%X", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
 }
 
 type archetype struct {

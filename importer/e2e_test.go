@@ -1,0 +1,392 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"filippo.io/age"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/importer/store"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// TestMain lets a test run the importer as a child process (for the
+// kill drill): ACTCOURIER_TEST_MAIN=1 makes the test binary the importer.
+func TestMain(m *testing.M) {
+	if os.Getenv("ACTCOURIER_TEST_MAIN") == "1" {
+		os.Exit(run(append([]string{"importer"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+func runImporter(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(append([]string{"importer"}, args...), &o, &e)
+	return code, o.String(), e.String()
+}
+
+// archetypeBundles writes one bundle per device archetype, as
+// `collector --snapshot` does, and returns the files by archetype name.
+func archetypeBundles(t *testing.T, dir string, r age.Recipient) map[string]string {
+	t.Helper()
+	files, _ := filepath.Glob("../testdata/snapshots/*.json")
+	if len(files) < 12 {
+		t.Fatalf("%d archetypes", len(files))
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members := []bundle.Member{{Name: licensing.MemberName, Data: data}}
+		for _, raw := range s.Raw {
+			b, err := os.ReadFile(filepath.Join(strings.TrimSuffix(f, ".json")+".raw", raw.Member))
+			if err == nil {
+				members = append(members, bundle.Member{Name: raw.Member, Data: b})
+			}
+		}
+		p, _, err := bundle.WriteFile(dir, bundle.Header{Generator: "test", CreatedAt: s.Context.Collected}, members, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(f), ".json")] = p
+	}
+	return out
+}
+
+// expected categories of the archetypes as of their collection.
+var expected = map[string]string{
+	"NG-L1-001": "volume-license", "NG-L1-002": "ok", "NG-POS-07": "image-backup", "NG-L2-011": "urgent",
+	"NG-L3-004": "volume-license", "NG-L3-INS1": "ok", "NG-L3-INS2": "urgent", "KM-A-001": "ok",
+	"KM-A-002": "volume-license", "KM-A-003": "image-backup", "KM-SRV-01": "volume-license", "KM-B-007": "volume-license",
+	"KM-B-010": "ok",
+}
+
+type reportJSON struct {
+	AsOf    string `json:"as_of"`
+	Devices []struct {
+		Site, Line, Asset, Hostname string
+		CollectedAt                 string `json:"collected_at"`
+		Category                    string
+		Reasons                     []struct{ Code, Text string }
+		Products                    []struct {
+			Kind          string
+			Name          string
+			Channel       string
+			LicenseStatus string `json:"license_status"`
+			GraceMinutes  *int   `json:"grace_minutes"`
+			PartialKey    string `json:"partial_key"`
+		}
+	}
+	Summary struct {
+		Fleet struct {
+			Devices    int
+			Categories map[string]int
+			Routes     []struct {
+				Kind, Product, Edition, Route string
+				Devices                       int
+			}
+		}
+	}
+}
+
+func TestEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "site-key.txt")
+	code, stdout, stderr := runImporter(t, "keygen", "--out", key)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	r, err := age.ParseX25519Recipient(strings.TrimSpace(stdout))
+	if err != nil {
+		t.Fatalf("keygen printed %q: %v", stdout, err)
+	}
+	stickDir := filepath.Join(dir, "stick", "bundles")
+	os.MkdirAll(stickDir, 0o755)
+	archetypeBundles(t, stickDir, r)
+	db := filepath.Join(dir, "fleet.db")
+
+	code, stdout, stderr = runImporter(t, "import", "-i", key, "--db", db, filepath.Join(dir, "stick"))
+	if code != 0 || !strings.Contains(stdout, "imported 13, already imported 0, rejected 0 (13 new devices)") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// Again: nothing changes.
+	code, stdout, _ = runImporter(t, "import", "-i", key, "--db", db, filepath.Join(dir, "stick"))
+	if code != 0 || !strings.Contains(stdout, "imported 0, already imported 13") {
+		t.Fatalf("reimport: exit %d\n%s", code, stdout)
+	}
+
+	out := filepath.Join(dir, "reports")
+	code, stdout, stderr = runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02")
+	if code != 0 {
+		t.Fatalf("report: %s %s", stdout, stderr)
+	}
+	var rep reportJSON
+	data, err := os.ReadFile(filepath.Join(out, "devices.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Devices) != 13 || rep.AsOf != "2026-11-02" || rep.Summary.Fleet.Devices != 13 {
+		t.Fatalf("%d devices, as of %s", len(rep.Devices), rep.AsOf)
+	}
+	validStatus := map[string]bool{"unlicensed": true, "licensed": true, "oob-grace": true, "oot-grace": true,
+		"non-genuine-grace": true, "notification": true, "extended-grace": true}
+	for _, d := range rep.Devices {
+		if want := expected[d.Asset]; d.Category != want {
+			t.Errorf("%s: %s, want %s", d.Asset, d.Category, want)
+		}
+		if d.Site == "" || d.Line == "" || d.CollectedAt == "" || len(d.Reasons) == 0 || d.Reasons[0].Code == "" || d.Reasons[0].Text == "" {
+			t.Errorf("%s: incomplete %+v", d.Asset, d)
+		}
+		for _, p := range d.Products {
+			if (p.Kind != "windows" && p.Kind != "office") || !validStatus[p.LicenseStatus] || p.Name == "" {
+				t.Errorf("%s: product %+v", d.Asset, p)
+			}
+		}
+	}
+	if rep.Summary.Fleet.Categories["urgent"] != 2 || len(rep.Summary.Fleet.Routes) == 0 {
+		t.Errorf("summary %+v", rep.Summary.Fleet)
+	}
+	for _, f := range []string{"index.html", "devices.csv", "Nagoya/index.html", "Nagoya/L2.html", "Nagoya/L2.csv", "Nagoya/L2.json", "Kumamoto/B.html"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	csvData, _ := os.ReadFile(filepath.Join(out, "Nagoya", "L2.csv"))
+	if !bytes.HasPrefix(csvData, []byte("\ufeffsite,line,asset")) || !bytes.Contains(csvData, []byte("Office 14, OfficeProPlus-Retail edition")) {
+		t.Errorf("CSV:\n%s", csvData)
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "Nagoya", "L2.html"))
+	for _, want := range []string{"NG-L2-011", "FA-NG-POS-07", "Urgent", "<svg", "0xC004F009", "SHA-256"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("L2.html lacks %q", want)
+		}
+	}
+	if bytes.Contains(page, []byte("http://")) && !bytes.Contains(page, []byte(`xmlns="http://www.w3.org/2000/svg"`)) || bytes.Contains(page, []byte("<script")) {
+		t.Error("line page loads something from outside or runs a script")
+	}
+	// The raw slmgr text of the text-only device is folded into its page.
+	kb, _ := os.ReadFile(filepath.Join(out, "Kumamoto", "B.html"))
+	if !bytes.Contains(kb, []byte("<details>")) || !bytes.Contains(kb, []byte("OEM_DM channel")) {
+		t.Error("raw slmgr output not in the Kumamoto B page")
+	}
+
+	// Japanese.
+	ja := filepath.Join(dir, "ja")
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", ja, "--lang", "ja", "--format", "html,json", "--site", "Nagoya", "--as-of", "2026-11-02"); code != 0 {
+		t.Fatal(stderr)
+	}
+	jp, _ := os.ReadFile(filepath.Join(ja, "Nagoya", "L2.html"))
+	for _, want := range []string{`lang="ja"`, "緊急", "イメージ バックアップ", "猶予期間"} {
+		if !bytes.Contains(jp, []byte(want)) {
+			t.Errorf("Japanese page lacks %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(ja, "Kumamoto")); err == nil {
+		t.Error("--site Nagoya wrote Kumamoto")
+	}
+	if _, err := os.Stat(filepath.Join(ja, "devices.csv")); err == nil {
+		t.Error("--format html,json wrote CSV")
+	}
+
+	// A later as-of date turns the KMS client with 150 days into urgent? No:
+	// 120 days later it has 30 left; 121 days later it is urgent.
+	code, stdout, _ = runImporter(t, "devices", "--db", db, "--as-of", "2027-03-03", "--category", "urgent")
+	if code != 0 || !strings.Contains(stdout, "NG-L3-INS1") {
+		t.Errorf("devices as of 2027-03-03:\n%s", stdout)
+	}
+	code, stdout, _ = runImporter(t, "show", "--db", db, "--as-of", "2026-11-02", "NG-L2-011")
+	if code != 0 || !strings.Contains(stdout, "Verdict as of 2026-11-02: urgent") || !strings.Contains(stdout, "History (1 collections") {
+		t.Errorf("show:\n%s", stdout)
+	}
+}
+
+func TestCorruption(t *testing.T) {
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "key.txt")
+	other, _ := writeKey(t, dir, "other.txt")
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	good := archetypeBundles(t, src, id.Recipient())
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	n := 0
+	for _, p := range good {
+		data, _ := os.ReadFile(p)
+		os.WriteFile(filepath.Join(in, filepath.Base(p)), data, 0o644)
+		n++
+	}
+	one, _ := os.ReadFile(good["win10-home"])
+	snap, _ := os.ReadFile("../testdata/snapshots/win10-home.json")
+	wrong, _, _ := bundle.WriteFile(dir, bundle.Header{}, []bundle.Member{{Name: licensing.MemberName, Data: snap}}, other.Recipient())
+	wrongData, _ := os.ReadFile(wrong)
+	flipped := append([]byte{}, one...)
+	flipped[len(flipped)/2] ^= 0x40
+	big := bytes.Repeat([]byte{'A'}, 17<<20)
+	oversize, _, err := bundle.WriteFile(dir, bundle.Header{}, []bundle.Member{{Name: licensing.MemberName, Data: snap}, {Name: "raw/huge.txt", Data: big}}, id.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	overData, _ := os.ReadFile(oversize)
+	bad := map[string][]byte{
+		"wrong-key.tar.zst.age": wrongData,
+		"truncated.tar.zst.age": one[:len(one)-40],
+		"flipped.tar.zst.age":   flipped,
+		"empty.tar.zst.age":     {},
+		"notes.tar.zst.age":     []byte("line 3 PCs, see spreadsheet\n"),
+		"oversize.tar.zst.age":  overData,
+		"copy-of.tar.zst.age":   one, // a duplicate of a good bundle
+	}
+	for name, data := range bad {
+		os.WriteFile(filepath.Join(in, name), data, 0o644)
+	}
+	before := map[string][]byte{}
+	filepath.Walk(in, func(p string, fi os.FileInfo, err error) error {
+		if !fi.IsDir() {
+			before[p], _ = os.ReadFile(p)
+		}
+		return nil
+	})
+	db := filepath.Join(dir, "fleet.db")
+	code, stdout, stderr := runImporter(t, "import", "-i", key, "--db", db, in)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, fmt.Sprintf("imported %d, already imported 1, rejected 6", n)) {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	reasons := map[string]string{
+		"wrong-key": "wrong key", "truncated": "truncated or tampered", "flipped": "truncated or tampered",
+		"empty": "not a bundle", "notes": "not a bundle", "oversize": "oversize",
+	}
+	for name, reason := range reasons {
+		i := strings.Index(stderr, "  "+filepath.Join(in, name+".tar.zst.age")+"\n    reason: "+reason)
+		if i < 0 {
+			t.Errorf("%s not named with reason %q:\n%s", name, reason, stderr)
+		}
+	}
+	if !strings.Contains(stdout, "already imported "+filepath.Join(in, "copy-of.tar.zst.age")) && !strings.Contains(stdout, "already imported") {
+		t.Errorf("duplicate not reported:\n%s", stdout)
+	}
+	sdb, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	devs, colls, _, _ := sdb.Counts(context.Background())
+	if devs != n || colls != n {
+		t.Errorf("database holds %d devices, %d collections; want %d", devs, colls, n)
+	}
+	// The source files are never modified.
+	for p, data := range before {
+		now, _ := os.ReadFile(p)
+		if !bytes.Equal(now, data) {
+			t.Errorf("%s was modified", p)
+		}
+	}
+}
+
+// TestKilledImport kills an import with SIGKILL part-way, reruns it and
+// checks that the database is intact, holds each bundle once and matches
+// an uninterrupted import.
+func TestKilledImport(t *testing.T) {
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "key.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	const total = 400
+	writeGenerated(t, in, id.Recipient(), total)
+	db := filepath.Join(dir, "fleet.db")
+	// Kill it three times, each after it reported a given number of
+	// bundles stored: the kill lands in the middle of the work.
+	for _, after := range []int{40, 150, 260} {
+		cmd := exec.Command(os.Args[0], "import", "-j", "2", "-i", key, "--db", db, in)
+		cmd.Env = append(os.Environ(), "ACTCOURIER_TEST_MAIN=1")
+		pipe, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(pipe)
+		seen := 0
+		for seen < after/3 && sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "imported ") {
+				seen++
+			}
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		sdb, err := store.Open(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, colls, _, _ := sdb.Counts(context.Background())
+		sdb.Close()
+		if colls >= total {
+			t.Fatalf("the import finished before the kill (%d stored); the drill proves nothing", colls)
+		}
+		t.Logf("killed after %d new bundles reported; %d stored", seen, colls)
+	}
+	code, stdout, stderr := runImporter(t, "import", "-i", key, "--db", db, in)
+	if code != 0 {
+		t.Fatalf("rerun: exit %d\n%s", code, stderr)
+	}
+	sdb, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if s, err := sdb.Check(context.Background()); s != "ok" || err != nil {
+		t.Fatalf("integrity_check: %q %v", s, err)
+	}
+	devs, colls, raw, _ := sdb.Counts(context.Background())
+	if devs != total || colls != total || raw != total {
+		t.Fatalf("after kill and rerun: %d devices, %d collections, %d raw; want %d each\n%s", devs, colls, raw, total, stdout)
+	}
+	// An uninterrupted import of the same files gives the same report.
+	clean := filepath.Join(dir, "clean.db")
+	runImporter(t, "import", "-i", key, "--db", clean, in)
+	a := dumpDevices(t, db)
+	b := dumpDevices(t, clean)
+	if a != b {
+		t.Error("killed-and-rerun database differs from an uninterrupted import")
+	}
+}
+
+func dumpDevices(t *testing.T, db string) string {
+	t.Helper()
+	code, stdout, stderr := runImporter(t, "devices", "--db", db, "--as-of", "2026-11-02")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	// IDs differ with import order; drop the last column.
+	var lines []string
+	for _, l := range strings.Split(stdout, "\n") {
+		f := strings.Fields(l)
+		if len(f) > 1 {
+			lines = append(lines, strings.Join(f[:len(f)-1], " "))
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/stick"
+)
+
+func TestKeygen(t *testing.T) {
+	dir := t.TempDir()
+	key := filepath.Join(dir, "k.txt")
+	code, stdout, stderr := runImporter(t, "keygen", "--out", key)
+	if code != 0 || !strings.HasPrefix(stdout, "age1") || !strings.Contains(stderr, "never on a stick") {
+		t.Fatalf("exit %d: %q %q", code, stdout, stderr)
+	}
+	fi, err := os.Stat(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	before, _ := os.ReadFile(key)
+	code, _, stderr = runImporter(t, "keygen", "--out", key)
+	after, _ := os.ReadFile(key)
+	if code != 2 || !strings.Contains(stderr, "already exists") || string(before) != string(after) {
+		t.Fatalf("overwrite: exit %d %q", code, stderr)
+	}
+}
+
+// TestProtectedIdentities: a passphrase-protected identity (from the
+// environment, as scripts do) and a plain one, given together for a key
+// rotation, open bundles of both.
+func TestProtectedIdentities(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(passphraseEnv, "correct horse battery staple")
+	prot := filepath.Join(dir, "protected.txt")
+	code, stdout, stderr := runImporter(t, "keygen", "--passphrase", "--out", prot)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	data, _ := os.ReadFile(prot)
+	if !strings.Contains(string(data), "BEGIN AGE ENCRYPTED FILE") || strings.Contains(string(data), "AGE-SECRET-KEY") {
+		t.Fatalf("identity not protected:\n%s", data)
+	}
+	r1, _ := age.ParseX25519Recipient(strings.TrimSpace(stdout))
+	old, oldKey := writeKey(t, dir, "old.txt")
+	snap, _ := os.ReadFile("../testdata/snapshots/win10-home.json")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	bundle.WriteFile(in, bundle.Header{}, []bundle.Member{{Name: licensing.MemberName, Data: snap}}, r1)
+	snap2, _ := os.ReadFile("../testdata/snapshots/win10-pro-mak.json")
+	bundle.WriteFile(in, bundle.Header{}, []bundle.Member{{Name: licensing.MemberName, Data: snap2}}, old.Recipient())
+	db := filepath.Join(dir, "db")
+	code, stdout, stderr = runImporter(t, "import", "-i", prot, "-i", oldKey, "--db", db, in)
+	if code != 0 || !strings.Contains(stdout, "imported 2,") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	t.Setenv(passphraseEnv, "wrong")
+	code, _, stderr = runImporter(t, "import", "-i", prot, "--db", db, in)
+	if code != 2 || !strings.Contains(stderr, "wrong passphrase") {
+		t.Fatalf("wrong passphrase: exit %d %q", code, stderr)
+	}
+}
+
+func TestImportText(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db")
+	samples := "../pkg/slmgr/testdata/samples/"
+	code, stdout, stderr := runImporter(t, "import-text", "--db", db, "--site", "Nagoya", "--line", "L9", "--collected", "2026-10-01",
+		samples+"slmgr/win10-pro-oemdm-dli-checkmk.txt", samples+"ospp/en-o19-proplus2019vl-kms-licensed-vlmcsd20.txt")
+	if code != 0 || strings.Count(stdout, "imported ") != 2 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runImporter(t, "import-text", "--db", db, "--site", "Nagoya", "--line", "L9", samples+"slmgr/win10-pro-oemdm-dli-checkmk.txt")
+	if code != 0 || !strings.Contains(stdout, "already imported") {
+		t.Fatalf("second import: %d %s", code, stdout)
+	}
+	junk := filepath.Join(dir, "junk.txt")
+	os.WriteFile(junk, []byte("hello\n"), 0o644)
+	code, _, stderr = runImporter(t, "import-text", "--db", db, "--site", "S", "--line", "L", junk)
+	if code != 1 || !strings.Contains(stderr, "rejected") || !strings.Contains(stderr, "hint") {
+		t.Fatalf("junk: %d %s", code, stderr)
+	}
+	code, stdout, _ = runImporter(t, "devices", "--db", db, "--as-of", "2026-10-01")
+	if code != 0 || !strings.Contains(stdout, "win10-pro-oemdm-dli-checkmk") || !strings.Contains(stdout, "volume-license") {
+		t.Fatalf("devices:\n%s", stdout)
+	}
+	// Japanese slmgr output needs the machine's slmgr.ini (--strings).
+	code, _, stderr = runImporter(t, "import-text", "--db", db, "--site", "S", "--line", "L", "--strings", "missing.ini", junk)
+	if code != 2 || !strings.Contains(stderr, "--strings") {
+		t.Fatalf("missing strings file: %d %s", code, stderr)
+	}
+}
+
+func TestStick(t *testing.T) {
+	dir := t.TempDir()
+	dist := filepath.Join(dir, "dist")
+	os.MkdirAll(dist, 0o755)
+	for _, b := range stickBuilds {
+		os.WriteFile(filepath.Join(dist, b), []byte("MZ fake "+b), 0o755)
+	}
+	id, _ := age.GenerateX25519Identity()
+	st := filepath.Join(dir, "E")
+	code, stdout, stderr := runImporter(t, "stick", st, "-r", id.Recipient().String(), "--site", "名古屋", "--lines", "L1, L2", "--dist", dist)
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "no private key") {
+		t.Error(stdout)
+	}
+	data, _ := os.ReadFile(filepath.Join(st, stick.FileName))
+	cfg, err := stick.Parse(data)
+	if err != nil || cfg.Site != "名古屋" || len(cfg.Lines) != 2 || cfg.Recipients[0] != id.Recipient().String() {
+		t.Fatalf("config %+v %v", cfg, err)
+	}
+	for _, f := range append([]string{"ActCourier.cmd", "README-ja-en.txt", "bundles"}, stickBuilds...) {
+		if _, err := os.Stat(filepath.Join(st, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	guide, _ := os.ReadFile(filepath.Join(st, "README-ja-en.txt"))
+	if !strings.HasPrefix(string(guide), "\ufeff") || !strings.Contains(string(guide), "ダブルクリック") || !strings.Contains(string(guide), "Double-click") {
+		t.Error("guide not in both languages with a BOM")
+	}
+	filepath.Walk(st, func(p string, fi os.FileInfo, err error) error {
+		b, _ := os.ReadFile(p)
+		if strings.Contains(string(b), "AGE-SECRET-KEY") {
+			t.Errorf("%s holds a private key", p)
+		}
+		return nil
+	})
+	code, _, stderr = runImporter(t, "stick", st, "-r", id.String(), "--dist", dist, "--force")
+	if code != 2 || !strings.Contains(stderr, "private key") {
+		t.Fatalf("identity as recipient: %d %s", code, stderr)
+	}
+	code, _, stderr = runImporter(t, "stick", st, "-r", id.Recipient().String(), "--dist", dist)
+	if code != 2 || !strings.Contains(stderr, "--force") {
+		t.Fatalf("second run without --force: %d %s", code, stderr)
+	}
+	code, _, stderr = runImporter(t, "stick", filepath.Join(dir, "F"), "-r", id.Recipient().String(), "--dist", filepath.Join(dir, "nothing"))
+	if code != 2 || !strings.Contains(stderr, "make build") {
+		t.Fatalf("no dist: %d %s", code, stderr)
+	}
+}

@@ -1,0 +1,200 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// newCSV starts a CSV with a UTF-8 BOM: without it Excel reads Japanese
+// text as the ANSI code page.
+func newCSV(w io.Writer) *csv.Writer {
+	io.WriteString(w, "\ufeff")
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	return cw
+}
+
+var csvHeader = []string{"site", "line", "asset", "hostname", "category", "collected_at", "kind", "name", "channel",
+	"license_status", "grace_minutes", "partial_key", "route", "reason_codes", "reasons", "flags", "device_key", "bundle_id"}
+
+// writeCSV writes one row per product of d (one row if it has none).
+func writeCSV(cw *csv.Writer, d *Device, lang string) {
+	var codes, texts, flags []string
+	for _, r := range d.Verdict.Reasons {
+		codes = append(codes, r.Code)
+		texts = append(texts, r.Text(lang))
+	}
+	for _, f := range d.Verdict.Flags {
+		flags = append(flags, f.Code)
+	}
+	base := []string{d.Site, d.Line, d.Asset, d.Hostname, string(d.Verdict.Category), d.CollectedAt.Format(time.RFC3339)}
+	tail := []string{strings.Join(codes, " "), strings.Join(texts, " / "), strings.Join(flags, " "), d.Key, d.BundleID}
+	n := 0
+	for _, p := range products(d) {
+		grace := ""
+		if p.GraceMinutes != nil {
+			grace = fmt.Sprint(*p.GraceMinutes)
+		}
+		row := append(append([]string{}, base...), string(p.Kind), p.Name, string(p.Channel), string(p.Status), grace, p.PartialKey, routeOf(d, p.Name))
+		cw.Write(append(row, tail...))
+		n++
+	}
+	if n == 0 {
+		cw.Write(append(append(append([]string{}, base...), "", "", "", "", "", "", ""), tail...))
+	}
+}
+
+// products are the Windows and Office products of a device, add-ons last.
+func products(d *Device) []licensing.Product {
+	if d.Snapshot == nil {
+		return nil
+	}
+	var out, addons []licensing.Product
+	for _, p := range d.Snapshot.Products {
+		if p.Kind != licensing.KindWindows && p.Kind != licensing.KindOffice {
+			continue
+		}
+		if p.IsAddon {
+			addons = append(addons, p)
+		} else {
+			out = append(out, p)
+		}
+	}
+	return append(out, addons...)
+}
+
+func routeOf(d *Device, product string) string {
+	for _, r := range d.Verdict.Routes {
+		if r.Product == product {
+			return string(r.Route)
+		}
+	}
+	return ""
+}
+
+// JSON report schema (docs/report-json.md).
+type jsonDev struct {
+	Site        string                  `json:"site"`
+	Line        string                  `json:"line"`
+	Asset       string                  `json:"asset"`
+	Hostname    string                  `json:"hostname"`
+	CollectedAt string                  `json:"collected_at"`
+	Category    classify.Category       `json:"category"`
+	Reasons     []jsonReason            `json:"reasons"`
+	Flags       []jsonReason            `json:"flags"`
+	Routes      []classify.ProductRoute `json:"routes"`
+	Products    []jsonProduct           `json:"products"`
+	DeviceKey   string                  `json:"device_key"`
+	BundleID    string                  `json:"bundle_id"`
+	SHA256      string                  `json:"sha256"`
+	Engineer    string                  `json:"engineer,omitempty"`
+	Collector   string                  `json:"collector,omitempty"`
+}
+
+type jsonReason struct {
+	Code     string            `json:"code"`
+	Text     string            `json:"text"`
+	Evidence classify.Evidence `json:"evidence"`
+}
+
+type jsonProduct struct {
+	Kind          licensing.Kind    `json:"kind"`
+	Name          string            `json:"name"`
+	Channel       licensing.Channel `json:"channel"`
+	LicenseStatus licensing.Status  `json:"license_status"`
+	GraceMinutes  *int              `json:"grace_minutes"`
+	PartialKey    string            `json:"partial_key"`
+	Addon         bool              `json:"addon,omitempty"`
+}
+
+func reasonsJSON(rs []classify.Reason, lang string) []jsonReason {
+	out := []jsonReason{}
+	for _, r := range rs {
+		out = append(out, jsonReason{r.Code, r.Text(lang), r.Evidence})
+	}
+	return out
+}
+
+func jsonDevice(d *Device, lang string) jsonDev {
+	j := jsonDev{Site: d.Site, Line: d.Line, Asset: d.Asset, Hostname: d.Hostname, CollectedAt: d.CollectedAt.Format(time.RFC3339),
+		Category: d.Verdict.Category, Reasons: reasonsJSON(d.Verdict.Reasons, lang), Flags: reasonsJSON(d.Verdict.Flags, lang),
+		Routes: d.Verdict.Routes, Products: []jsonProduct{}, DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
+		Engineer: d.Engineer, Collector: d.Collector}
+	if j.Routes == nil {
+		j.Routes = []classify.ProductRoute{}
+	}
+	for _, p := range products(d) {
+		j.Products = append(j.Products, jsonProduct{p.Kind, p.Name, p.Channel, p.Status, p.GraceMinutes, p.PartialKey, p.IsAddon})
+	}
+	return j
+}
+
+func writeJSONDoc(w *bufio.Writer, devs []Device, opt Options) error {
+	doc := struct {
+		AsOf      string    `json:"as_of"`
+		Generated string    `json:"generated"`
+		Devices   []jsonDev `json:"devices"`
+	}{opt.AsOf.Format("2006-01-02"), opt.Generated.Format(time.RFC3339), []jsonDev{}}
+	for i := range devs {
+		doc.Devices = append(doc.Devices, jsonDevice(&devs[i], opt.Lang))
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+type jsonRoute struct {
+	Kind    licensing.Kind `json:"kind"`
+	Product string         `json:"product"`
+	Edition string         `json:"edition"`
+	Route   classify.Route `json:"route"`
+	Devices int            `json:"devices"`
+}
+
+type jsonSum struct {
+	Devices    int                       `json:"devices"`
+	Categories map[classify.Category]int `json:"categories"`
+	Routes     []jsonRoute               `json:"routes"`
+	Flags      map[string]int            `json:"flags"`
+}
+
+func sumJSON(s summary) jsonSum {
+	j := jsonSum{Devices: s.Devices, Categories: map[classify.Category]int{}, Routes: []jsonRoute{}, Flags: s.Flags}
+	for _, c := range classify.Categories {
+		j.Categories[c] = s.Category[c]
+	}
+	for _, k := range sortedRoutes(s.Routes) {
+		j.Routes = append(j.Routes, jsonRoute{k.Kind, k.Product, k.Edition, k.Route, s.Routes[k]})
+	}
+	return j
+}
+
+func jsonSummary(w *Writer) interface{} {
+	type site struct {
+		Site  string             `json:"site"`
+		Pool  classify.Pool      `json:"kms_pool"`
+		Sum   jsonSum            `json:"summary"`
+		Lines map[string]jsonSum `json:"lines"`
+	}
+	out := struct {
+		Fleet jsonSum `json:"fleet"`
+		Sites []site  `json:"sites"`
+	}{Fleet: sumJSON(w.fleet), Sites: []site{}}
+	for _, name := range w.order {
+		s := w.sites[name]
+		st := site{Site: name, Pool: s.pool, Sum: sumJSON(s.sum), Lines: map[string]jsonSum{}}
+		for _, l := range s.lines {
+			st.Lines[l.name] = sumJSON(l.sum)
+		}
+		out.Sites = append(out.Sites, st)
+	}
+	return out
+}
