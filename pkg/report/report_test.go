@@ -1,0 +1,154 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+var asOf = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+
+// fleet classifies the archetypes as the importer does.
+func fleet(t *testing.T) map[[2]string][]Device {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	sort.Strings(files)
+	var snaps []*licensing.Snapshot
+	pools := map[string]*classify.Pool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, s)
+		if pools[s.Context.Site] == nil {
+			pools[s.Context.Site] = &classify.Pool{}
+		}
+		pools[s.Context.Site].Add(s)
+	}
+	lines := map[[2]string][]Device{}
+	for _, s := range snaps {
+		k := [2]string{s.Context.Site, s.Context.Line}
+		lines[k] = append(lines[k], Device{Key: "key-" + s.Context.Asset, Site: s.Context.Site, Line: s.Context.Line,
+			Asset: s.Context.Asset, Hostname: s.OS.Hostname, CollectedAt: s.Context.Collected, Engineer: s.Context.Engineer,
+			Collector: s.Context.Collector, BundleID: "bundle-" + s.Context.Asset, SHA256: strings.Repeat("ab", 32),
+			Collections: 1, Snapshot: s, Verdict: classify.Device(s, asOf, classify.Site{Pool: *pools[s.Context.Site]}),
+			Raw: []Raw{{Name: "raw/slmgr-dlv.txt", Command: "slmgr.vbs /dlv all", Text: "Name: <b>not markup</b>\r\n"}}})
+	}
+	return lines
+}
+
+func write(t *testing.T, dir, lang string) []string {
+	w, err := NewWriter(dir, Options{Lang: lang, AsOf: asOf, Generated: time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), Generator: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := fleet(t)
+	var keys [][2]string
+	for k := range lines {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	for _, k := range keys {
+		if err := w.Line(k[0], k[1], lines[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.SetPool("Nagoya", classify.Pool{Client: 5, Office: 1})
+	files, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestGolden compares every report file with testdata/golden; -update
+// rewrites them.
+func TestGolden(t *testing.T) {
+	for _, lang := range []string{"en", "ja"} {
+		dir := t.TempDir()
+		files := write(t, dir, lang)
+		if len(files) != 20 {
+			t.Errorf("%s: %d files", lang, len(files))
+		}
+		for _, f := range files {
+			rel, _ := filepath.Rel(dir, f)
+			golden := filepath.Join("testdata", "golden", lang, rel)
+			got, _ := os.ReadFile(f)
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./pkg/report -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s/%s differs from its golden file (go test ./pkg/report -update, then review the diff)", lang, rel)
+			}
+		}
+	}
+}
+
+func TestRawIsEscaped(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "en")
+	page, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "L1.html"))
+	if bytes.Contains(page, []byte("<b>not markup</b>")) || !bytes.Contains(page, []byte("&lt;b&gt;not markup")) {
+		t.Error("raw text reaches the page unescaped")
+	}
+}
+
+func TestJSONDoc(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "ja")
+	var doc struct {
+		Devices []jsonDev `json:"devices"`
+		Summary struct {
+			Fleet jsonSum `json:"fleet"`
+		} `json:"summary"`
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Devices) != 13 || doc.Summary.Fleet.Devices != 13 {
+		t.Fatalf("%d devices", len(doc.Devices))
+	}
+	if !strings.ContainsAny(doc.Devices[0].Reasons[0].Text, "ぁあいうえおかきくけこ認証") {
+		t.Errorf("Japanese report has reason %q", doc.Devices[0].Reasons[0].Text)
+	}
+}
+
+func TestNames(t *testing.T) {
+	tests := map[string]string{"L1": "L1", "名古屋 第2工場": "名古屋_第2工場", "../etc": "etc", "": "site_", "index": "site_index", "a/b\\c": "a_b_c"}
+	for in, want := range tests {
+		if got := safeName(in, "site"); got != want {
+			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+	w := &Writer{names: map[string]bool{}}
+	if a, b := w.unique("L1", "s"), w.unique("l1", "s"); a != "L1" || b != "l1-2" {
+		t.Errorf("unique: %s %s", a, b)
+	}
+	if _, err := NewWriter(t.TempDir(), Options{Formats: []string{"pdf"}}); err == nil {
+		t.Error("pdf accepted")
+	}
+}
