@@ -52,6 +52,10 @@ func programVersion() string {
 	return "(devel)"
 }
 
+// writeBundle writes the bundle; fault drills replace it to fail the way
+// a pulled or full stick does.
+var writeBundle = bundle.WriteFile
+
 // exitError carries an exit code and, optionally, what to do about it.
 type exitError struct {
 	code int
@@ -245,7 +249,7 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	}
 	hdr := bundle.Header{CreatedAt: time.Now(), Generator: s.ctx.Collector}
 	hdr.TimeZone, _ = hdr.CreatedAt.Zone()
-	path, _, err := bundle.WriteFile(s.out, hdr, res.Members, s.recipients...)
+	path, _, err := writeBundle(s.out, hdr, res.Members, s.recipients...)
 	if err != nil {
 		return failure("free space or use another stick, then run the collector again; nothing was left behind",
 			"writing the bundle to %s: %v", s.out, err)

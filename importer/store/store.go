@@ -63,11 +63,31 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	d := &DB{db: db}
-	if err := d.migrate(); err != nil {
+	// Two importers starting on a new database race to switch it to WAL,
+	// which SQLite answers with SQLITE_BUSY at once, without waiting for
+	// the busy timeout: retry for as long as the busy timeout would wait.
+	deadline := time.Now().Add(30 * time.Second)
+	for wait := 20 * time.Millisecond; ; wait *= 2 {
+		err = d.migrate()
+		if err == nil || !busy(err) || time.Now().After(deadline) {
+			break
+		}
+		if wait > time.Second {
+			wait = time.Second
+		}
+		time.Sleep(wait)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// busy reports whether err is SQLite's "database is locked".
+func busy(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
 }
 
 // Close closes the database.
@@ -186,6 +206,23 @@ type Result struct {
 // nothing, when the same bundle is already stored, and ErrConflict when
 // another bundle with the same ID is.
 func (d *DB) Import(ctx context.Context, c *Collection) (Result, error) {
+	// The busy timeout covers waiting for another writer; a new
+	// connection's setup can still meet SQLITE_BUSY at once. The
+	// transaction rolled back, so trying again is safe.
+	deadline := time.Now().Add(30 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		res, err := d.importOnce(ctx, c)
+		if err == nil || !busy(err) || time.Now().After(deadline) || ctx.Err() != nil {
+			return res, err
+		}
+		if wait > time.Second {
+			wait = time.Second
+		}
+		time.Sleep(wait)
+	}
+}
+
+func (d *DB) importOnce(ctx context.Context, c *Collection) (Result, error) {
 	var res Result
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
