@@ -10,10 +10,11 @@ FUZZTIME    ?= 20s
 # Windows 7 builds stay under this many bytes (issue: 6 MiB).
 WIN7_MAX    := 6291456
 
-.PHONY: help deps build win7 check test fuzz demo clean
+.PHONY: help deps build win7 check test fuzz fuzz-corpus bench demo clean
 
 help:
 	@echo "make demo   - install what is missing, then run the end-to-end demo"
+	@echo "make bench  - measure sizes, import throughput, report time and memory, collector time under wine"
 	@echo "make test   - install what is missing, then run every check and test"
 	@echo "make build  - release binaries and SHA256SUMS into $(DIST)/"
 
@@ -42,23 +43,40 @@ build: win7
 check: win7
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out" >&2; exit 1; fi
-	$(GO) vet ./...
+	$(GO) vet ./... ./.ci/bench
 	GOTOOLCHAIN=$(GO_WIN7) GOOS=windows GOARCH=386 $(GO) vet ./collector/... ./bundle/... ./pkg/licensing/... ./pkg/slmgr/... ./pkg/stick/...
 
 test: deps check
 	$(GO) test -count=1 ./...
 	$(MAKE) fuzz
 
-# Every fuzz target, bounded; new crashers land in testdata/fuzz.
+# Every fuzz target, bounded; new crashers land in <pkg>/testdata/fuzz,
+# where the kept corpus already runs as part of go test.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg 2>&1 | tail -3; \
 	  done; done
 
+# Keep up to FUZZKEEP of the inputs the fuzzers found interesting (from the
+# Go build cache) in <pkg>/testdata/fuzz/<target>, so every go test runs them.
+FUZZKEEP ?= 40
+fuzz-corpus:
+	@set -e; cache=$$($(GO) env GOCACHE)/fuzz; for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    [ -d "$$cache/$$pkg/$$f" ] || continue; mkdir -p "$$dir/testdata/fuzz/$$f"; \
+	    ls -S -r "$$cache/$$pkg/$$f" | head -n $(FUZZKEEP) | while read e; do cp -n "$$cache/$$pkg/$$f/$$e" "$$dir/testdata/fuzz/$$f/"; done; \
+	    echo "$$pkg $$f: $$(ls "$$dir/testdata/fuzz/$$f" | wc -l) inputs kept"; \
+	  done; done
+
+# Speed and size against the targets of docs/performance.md, in one table.
+bench: deps build
+	$(GO) run ./.ci/bench
+
 demo: deps build
-	@sh scripts/demo.sh
+	@sh .ci/demo.sh
 
 clean:
 	rm -rf $(DIST)

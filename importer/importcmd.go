@@ -131,6 +131,37 @@ func loadBundle(path string, ids []age.Identity) (*store.Collection, error) {
 
 var errNoSnapshot = errors.New("not a device bundle")
 
+// batches groups what arrives on in: while the writer is busy storing one
+// batch, the next one gathers, up to max. When the writer keeps up,
+// batches are of one; when bundles arrive faster, they grow.
+func batches(in <-chan opened, max int) <-chan []opened {
+	out := make(chan []opened)
+	go func() {
+		defer close(out)
+		var pending []opened
+		for in != nil || len(pending) > 0 {
+			recv, send := in, out
+			if len(pending) >= max {
+				recv = nil
+			}
+			if len(pending) == 0 {
+				send = nil
+			}
+			select {
+			case o, ok := <-recv:
+				if !ok {
+					in = nil
+					continue
+				}
+				pending = append(pending, o)
+			case send <- pending:
+				pending = nil
+			}
+		}
+	}()
+	return out
+}
+
 // importStats counts what an import did.
 type importStats struct {
 	imported, duplicates, rejected int
@@ -188,36 +219,51 @@ func runImport(ctx context.Context, dbPath string, ids []age.Identity, paths []s
 		err  error
 	}
 	var rejected []rejection
-	for o := range done {
-		if o.err == nil {
-			var res store.Result
-			res, o.err = db.Import(ctx, o.c)
+	reject := func(file string, err error) {
+		st.rejected++
+		rejected = append(rejected, rejection{file, err})
+		bar.step("")
+		bar.note(stderr, fmt.Sprintf("importer: rejected %s: %v", file, err))
+	}
+	for batch := range batches(done, 256) {
+		// Bundles that opened are stored together, one transaction for
+		// the batch; the rest are rejected.
+		var good []opened
+		var cs []*store.Collection
+		for _, o := range batch {
+			if o.err != nil {
+				reject(o.file, o.err)
+				continue
+			}
+			good = append(good, o)
+			cs = append(cs, o.c)
+		}
+		if len(cs) == 0 {
+			continue
+		}
+		res, errs, err := db.ImportBatch(ctx, cs)
+		if err != nil {
+			// The database itself failed (disk full, interrupted): stop.
+			// The batch rolled back; a rerun goes on from here.
+			bar.finish()
+			return fmt.Errorf("storing bundles in %s: %w", dbPath, err)
+		}
+		for i, o := range good {
 			switch {
-			case o.err == nil:
+			case errs[i] == nil:
 				st.imported++
 				st.byCategory[o.c.Category]++
-				if res.NewDevice {
+				if res[i].NewDevice {
 					st.newDevices++
 				}
-				bar.step(fmt.Sprintf("imported %s: %s, %s/%s, %s", o.file, o.c.Category, o.c.Snapshot.Context.Site, o.c.Snapshot.Context.Line, res.DeviceKey))
-				continue
-			case errors.Is(o.err, store.ErrDuplicate):
+				bar.step(fmt.Sprintf("imported %s: %s, %s/%s, %s", o.file, o.c.Category, o.c.Snapshot.Context.Site, o.c.Snapshot.Context.Line, res[i].DeviceKey))
+			case errors.Is(errs[i], store.ErrDuplicate):
 				st.duplicates++
 				bar.step(fmt.Sprintf("already imported %s (bundle %s): nothing changed", o.file, o.c.BundleID))
-				continue
-			case errors.Is(o.err, store.ErrConflict):
-				o.err = fmt.Errorf("bundle %s: %w", o.c.BundleID, o.err)
 			default:
-				// The database itself failed (disk full, interrupted):
-				// stop. The transaction rolled back; a rerun goes on.
-				bar.finish()
-				return fmt.Errorf("storing %s in %s: %w", o.file, dbPath, o.err)
+				reject(o.file, fmt.Errorf("bundle %s: %w", o.c.BundleID, errs[i]))
 			}
 		}
-		st.rejected++
-		rejected = append(rejected, rejection{o.file, o.err})
-		bar.step("")
-		bar.note(stderr, fmt.Sprintf("importer: rejected %s: %v", o.file, o.err))
 	}
 	bar.finish()
 	if ctx.Err() != nil {

@@ -86,6 +86,9 @@ func Open(path string) (*DB, error) {
 
 // busy reports whether err is SQLite's "database is locked".
 func busy(err error) bool {
+	if err == nil {
+		return false
+	}
 	s := err.Error()
 	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
 }
@@ -206,14 +209,29 @@ type Result struct {
 // nothing, when the same bundle is already stored, and ErrConflict when
 // another bundle with the same ID is.
 func (d *DB) Import(ctx context.Context, c *Collection) (Result, error) {
+	res, errs, err := d.ImportBatch(ctx, []*Collection{c})
+	if err != nil {
+		return Result{}, err
+	}
+	return res[0], errs[0]
+}
+
+// ImportBatch stores several collections in one transaction. A duplicate
+// or conflicting collection (errs[i] is ErrDuplicate or ErrConflict) is
+// found before anything of it is written and leaves the others stored.
+// Any other failure rolls the whole batch back and is returned as err:
+// every collection is stored whole or not at all, and a crash loses at
+// most the batch, never part of a bundle. Batching saves the
+// per-transaction cost when bundles arrive faster than one commit each.
+func (d *DB) ImportBatch(ctx context.Context, cs []*Collection) (res []Result, errs []error, err error) {
 	// The busy timeout covers waiting for another writer; a new
 	// connection's setup can still meet SQLITE_BUSY at once. The
 	// transaction rolled back, so trying again is safe.
 	deadline := time.Now().Add(30 * time.Second)
 	for wait := 10 * time.Millisecond; ; wait *= 2 {
-		res, err := d.importOnce(ctx, c)
+		res, errs, err = d.importBatch(ctx, cs)
 		if err == nil || !busy(err) || time.Now().After(deadline) || ctx.Err() != nil {
-			return res, err
+			return res, errs, err
 		}
 		if wait > time.Second {
 			wait = time.Second
@@ -222,15 +240,67 @@ func (d *DB) Import(ctx context.Context, c *Collection) (Result, error) {
 	}
 }
 
-func (d *DB) importOnce(ctx context.Context, c *Collection) (Result, error) {
-	var res Result
+// statements of an import, prepared once per batch.
+type importStmts struct {
+	bundle, device, newDevice, collection, latest *sql.Stmt
+}
+
+func prepare(ctx context.Context, tx *sql.Tx) (*importStmts, error) {
+	var st importStmts
+	for _, p := range []struct {
+		dst **sql.Stmt
+		q   string
+	}{
+		{&st.bundle, "SELECT sha256 FROM collections WHERE bundle_id = ?"},
+		{&st.device, "SELECT id FROM devices WHERE key = ?"},
+		{&st.newDevice, "INSERT INTO devices (key, first_seen) VALUES (?, ?)"},
+		{&st.collection, `INSERT INTO collections (device_id, bundle_id, sha256, size, file_name, source, generator,
+			collected_at, imported_at, site, line, asset, hostname, engineer, category, snapshot)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		// The latest collection drives reports: the newest collected_at
+		// wins, whatever order the bundles arrive in.
+		{&st.latest, `UPDATE devices SET latest_id = (
+			SELECT id FROM collections WHERE device_id = ?1 ORDER BY collected_at DESC, id DESC LIMIT 1) WHERE id = ?1`},
+	} {
+		s, err := tx.PrepareContext(ctx, p.q)
+		if err != nil {
+			return nil, err
+		}
+		*p.dst = s
+	}
+	return &st, nil
+}
+
+func (d *DB) importBatch(ctx context.Context, cs []*Collection) ([]Result, []error, error) {
+	res := make([]Result, len(cs))
+	errs := make([]error, len(cs))
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
-		return res, err
+		return nil, nil, err
 	}
 	defer tx.Rollback()
+	st, err := prepare(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	for i, c := range cs {
+		res[i], errs[i] = importOne(ctx, tx, st, c, now)
+		if errs[i] != nil && !errors.Is(errs[i], ErrDuplicate) && !errors.Is(errs[i], ErrConflict) {
+			// Part of this collection may be written: drop the batch.
+			return nil, nil, errs[i]
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, err
+	}
+	return res, errs, nil
+}
+
+func importOne(ctx context.Context, tx *sql.Tx, st *importStmts, c *Collection, now string) (Result, error) {
+	var res Result
 	var sum string
-	switch err := tx.QueryRowContext(ctx, "SELECT sha256 FROM collections WHERE bundle_id = ?", c.BundleID).Scan(&sum); {
+	switch err := st.bundle.QueryRowContext(ctx, c.BundleID).Scan(&sum); {
 	case err == nil && sum == c.SHA256:
 		return res, ErrDuplicate
 	case err == nil:
@@ -240,10 +310,9 @@ func (d *DB) importOnce(ctx context.Context, c *Collection) (Result, error) {
 	}
 	s := c.Snapshot
 	res.DeviceKey = DeviceKey(s)
-	now := time.Now().UTC().Format(time.RFC3339Nano)
-	err = tx.QueryRowContext(ctx, "SELECT id FROM devices WHERE key = ?", res.DeviceKey).Scan(&res.DeviceID)
+	err := st.device.QueryRowContext(ctx, res.DeviceKey).Scan(&res.DeviceID)
 	if errors.Is(err, sql.ErrNoRows) {
-		r, err := tx.ExecContext(ctx, "INSERT INTO devices (key, first_seen) VALUES (?, ?)", res.DeviceKey, now)
+		r, err := st.newDevice.ExecContext(ctx, res.DeviceKey, now)
 		if err != nil {
 			return res, err
 		}
@@ -253,39 +322,49 @@ func (d *DB) importOnce(ctx context.Context, c *Collection) (Result, error) {
 		return res, err
 	}
 	collected := s.Context.Collected.UTC().Format(time.RFC3339Nano)
-	r, err := tx.ExecContext(ctx, `INSERT INTO collections (device_id, bundle_id, sha256, size, file_name, source, generator,
-		collected_at, imported_at, site, line, asset, hostname, engineer, category, snapshot)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		res.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, c.Source, c.Generator, collected, now,
-		s.Context.Site, s.Context.Line, s.Context.Asset, s.OS.Hostname, s.Context.Engineer, c.Category, string(c.JSON))
+	r, err := st.collection.ExecContext(ctx, res.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, c.Source, c.Generator,
+		collected, now, s.Context.Site, s.Context.Line, s.Context.Asset, s.OS.Hostname, s.Context.Engineer, c.Category, string(c.JSON))
 	if err != nil {
 		return res, err
 	}
 	res.CollectionID, _ = r.LastInsertId()
-	for i, p := range s.Products {
-		var grace interface{}
-		if p.GraceMinutes != nil {
-			grace = *p.GraceMinutes
+	// One statement for all products and one for all raw members: the
+	// driver prepares every statement anew, so fewer statements is faster.
+	if n := len(s.Products); n > 0 {
+		args := make([]interface{}, 0, 10*n)
+		for i, p := range s.Products {
+			var grace interface{}
+			if p.GraceMinutes != nil {
+				grace = *p.GraceMinutes
+			}
+			args = append(args, res.CollectionID, i, string(p.Kind), p.Name, string(p.Channel), string(p.Status),
+				grace, p.PartialKey, int64(p.StatusReason), string(p.Source))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO products (collection_id, seq, kind, name, channel, license_status,
-			grace_minutes, partial_key, status_reason, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			res.CollectionID, i, string(p.Kind), p.Name, string(p.Channel), string(p.Status), grace, p.PartialKey,
-			int64(p.StatusReason), string(p.Source)); err != nil {
+		q := `INSERT INTO products (collection_id, seq, kind, name, channel, license_status, grace_minutes, partial_key,
+			status_reason, source) VALUES ` + values(n, 10)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return res, err
 		}
 	}
-	for _, raw := range c.Raw {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO raw (collection_id, member, data) VALUES (?, ?, ?)", res.CollectionID, raw.Member, raw.Data); err != nil {
+	if n := len(c.Raw); n > 0 {
+		args := make([]interface{}, 0, 3*n)
+		for _, raw := range c.Raw {
+			args = append(args, res.CollectionID, raw.Member, raw.Data)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO raw (collection_id, member, data) VALUES "+values(n, 3), args...); err != nil {
 			return res, err
 		}
 	}
-	// The latest collection drives reports: the newest collected_at wins,
-	// whatever order the bundles arrive in.
-	if _, err := tx.ExecContext(ctx, `UPDATE devices SET latest_id = (
-		SELECT id FROM collections WHERE device_id = ?1 ORDER BY collected_at DESC, id DESC LIMIT 1) WHERE id = ?1`, res.DeviceID); err != nil {
+	if _, err := st.latest.ExecContext(ctx, res.DeviceID); err != nil {
 		return res, err
 	}
-	return res, tx.Commit()
+	return res, nil
+}
+
+// values returns "(?, ?), (?, ?)" for rows of cols placeholders.
+func values(rows, cols int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
 // junkIDs are placeholders firmware ships instead of a real UUID or serial.

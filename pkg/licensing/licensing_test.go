@@ -2,6 +2,8 @@ package licensing
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -142,4 +144,32 @@ func TestSnapshotRoundTrip(t *testing.T) {
 			t.Errorf("Unmarshal(%s) = %v, want %v", tc.in, err, tc.want)
 		}
 	}
+}
+
+// FuzzUnmarshal: a snapshot from a bundle is untrusted input.
+func FuzzUnmarshal(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"schema":"actcourier-device/2"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Unmarshal(data)
+		if err != nil {
+			if s != nil || !(errors.Is(err, ErrNotSnapshot) || errors.Is(err, ErrUnsupportedSchema)) {
+				t.Fatalf("%v %v", s, err)
+			}
+			return
+		}
+		b, err := Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Unmarshal(b); err != nil {
+			t.Fatalf("Marshal output does not read back: %v", err)
+		}
+		s.PrimaryWindows()
+	})
 }

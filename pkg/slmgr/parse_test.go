@@ -3,6 +3,7 @@ package slmgr
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -263,6 +264,27 @@ func FuzzParse(f *testing.F) {
 			if p.Status == "" || p.Channel == "" {
 				t.Fatalf("product without status or channel: %+v", p)
 			}
+		}
+	})
+}
+
+// FuzzParseStrings feeds arbitrary slmgr.ini files, and text parsed with
+// them: resource strings become patterns, so odd templates must neither
+// panic nor stop English from working.
+func FuzzParseStrings(f *testing.F) {
+	f.Add([]byte("[Strings]\r\nL_MsgProductName=\"名前: \"\r\nL_MsgLicenseStatusLicensed_1=\"ライセンスされています\"\r\n"), []byte("名前: Windows(R), Professional edition\r\nLicense Status: Licensed\r\n"))
+	f.Add([]byte("L_MsgPartialProductKey=\"%ITEM% (%X%\"\n"), []byte("Partial Product Key: 3V66T\n"))
+	f.Fuzz(func(t *testing.T, ini, text []byte) {
+		s, err := ParseStrings(ini, "fuzz")
+		if err != nil {
+			if s != nil || !errors.Is(err, ErrNotStrings) {
+				t.Fatalf("ParseStrings: %v, %v", s, err)
+			}
+			return
+		}
+		res, err := Parse(text, Options{Strings: []*Strings{s}})
+		if res == nil || (err != nil && err != ErrNoProducts) {
+			t.Fatalf("Parse: %v %v", res, err)
 		}
 	})
 }

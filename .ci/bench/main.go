@@ -1,0 +1,376 @@
+// Command bench measures ActCourier against its targets and prints one
+// table: collector sizes, bundle sizes, import throughput and its ratio to
+// a bare decrypt-and-decompress loop, report time and peak memory for
+// 100,000 devices, and the collector's wall time under wine. Run it with
+// `make bench`, which builds dist/ first. Numbers and the machine go into
+// docs/performance.md.
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"filippo.io/age"
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/importer/store"
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+var (
+	dist     = flag.String("dist", "dist", "folder with the built binaries")
+	nImport  = flag.Int("bundles", 10000, "bundles for the import measurement")
+	nReport  = flag.Int("devices", 100000, "devices for the report measurement")
+	nLines   = flag.Int("lines", 200, "lines the report devices are spread over")
+	skipWine = flag.Bool("no-wine", false, "skip the wine measurement")
+)
+
+type row struct {
+	what, value, target string
+	ok                  bool
+}
+
+var rows []row
+
+func add(what, value, target string, ok bool) {
+	rows = append(rows, row{what, value, target, ok})
+	mark := "ok"
+	if !ok {
+		mark = "MISSED"
+	}
+	fmt.Printf("%-58s %-22s %-16s %s\n", what, value, target, mark)
+}
+
+func main() {
+	flag.Parse()
+	log.SetFlags(0)
+	tmp, err := os.MkdirTemp("", "actcourier-bench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	fmt.Printf("machine: %s, %d CPUs (GOMAXPROCS %d), %s, %s/%s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0),
+		runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("%-58s %-22s %-16s %s\n", "measurement", "value", "target", "")
+
+	sizes()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		log.Fatal(err)
+	}
+	keyFile := filepath.Join(tmp, "key.txt")
+	os.WriteFile(keyFile, []byte(id.String()+"\n"), 0o600)
+	arch := archetypes()
+	bundleSizes(arch, id.Recipient())
+	importThroughput(tmp, keyFile, id, arch)
+	reportRun(tmp, arch)
+	if !*skipWine {
+		wine(tmp, id.Recipient().String())
+	}
+	missed := 0
+	for _, r := range rows {
+		if !r.ok {
+			missed++
+		}
+	}
+	fmt.Printf("\n%d measurements, %d targets missed\n", len(rows), missed)
+}
+
+func cpuModel() string {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			return strings.TrimSpace(l[strings.Index(l, ":")+1:])
+		}
+	}
+	return "unknown CPU"
+}
+
+func sizes() {
+	for _, b := range []string{"collector-win7-386.exe", "collector-win7-amd64.exe"} {
+		fi, err := os.Stat(filepath.Join(*dist, b))
+		if err != nil {
+			log.Fatalf("%v (run make build)", err)
+		}
+		add("size of "+b, fmt.Sprintf("%.2f MiB", float64(fi.Size())/(1<<20)), "< 6 MiB", fi.Size() < 6<<20)
+	}
+}
+
+type arche struct {
+	name    string
+	snap    *licensing.Snapshot
+	members []bundle.Member
+}
+
+// archetypes loads testdata/snapshots with the raw text a real collection
+// carries: slmgr /dlv and /xpr, and ospp /dstatus for devices with Office.
+func archetypes() []arche {
+	files, _ := filepath.Glob("testdata/snapshots/*.json")
+	sort.Strings(files)
+	dlv, _ := os.ReadFile("pkg/slmgr/testdata/samples/slmgr/win10-pro-oemdm-dli-checkmk.txt")
+	xpr, _ := os.ReadFile("pkg/slmgr/testdata/samples/slmgr/win10-pro-permanent-xpr-withlogo.txt")
+	ospp, _ := os.ReadFile("pkg/slmgr/testdata/samples/ospp/en-o19-proplus2019vl-kms-licensed-vlmcsd20.txt")
+	var out []arche
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			log.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			log.Fatal(err)
+		}
+		m := []bundle.Member{{Name: licensing.MemberName, Data: data},
+			{Name: "raw/slmgr-dlv.txt", Data: utf16(dlv)}, {Name: "raw/slmgr-xpr.txt", Data: utf16(xpr)}}
+		for _, p := range s.Products {
+			if p.Kind == licensing.KindOffice {
+				m = append(m, bundle.Member{Name: "raw/ospp-1.txt", Data: utf16(ospp)})
+				break
+			}
+		}
+		out = append(out, arche{strings.TrimSuffix(filepath.Base(f), ".json"), s, m})
+	}
+	return out
+}
+
+// utf16 makes text look as cscript //U writes it.
+func utf16(b []byte) []byte {
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range string(b) {
+		if c > 0xFFFF {
+			c = '?'
+		}
+		out = append(out, byte(c), byte(c>>8))
+	}
+	return out
+}
+
+type counter struct{ n int64 }
+
+func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+func bundleSizes(arch []arche, r age.Recipient) {
+	var all []int64
+	for _, a := range arch {
+		var c counter
+		if _, err := bundle.Encode(&c, bundle.Header{Generator: "bench"}, a.members, r); err != nil {
+			log.Fatal(err)
+		}
+		all = append(all, c.n)
+		add("bundle size: "+a.name, fmt.Sprintf("%.1f KiB", float64(c.n)/1024), "< 32 KiB", c.n < 32<<10)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	med := all[len(all)/2]
+	add("bundle size: median of the archetypes", fmt.Sprintf("%.1f KiB", float64(med)/1024), "< 32 KiB", med < 32<<10)
+}
+
+// generate writes n bundles of generated devices (the archetypes with
+// their own identities) on all cores.
+func generate(dir string, arch []arche, r age.Recipient, n int) []string {
+	files := make([]string, n)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				a := arch[i%len(arch)]
+				s := device(a.snap, i, 50)
+				data, _ := licensing.Marshal(s)
+				m := append([]bundle.Member{{Name: licensing.MemberName, Data: data}}, a.members[1:]...)
+				p, _, err := bundle.WriteFile(dir, bundle.Header{Generator: "bench"}, m, r)
+				if err != nil {
+					log.Fatal(err)
+				}
+				files[i] = p
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return files
+}
+
+func device(base *licensing.Snapshot, i, perLine int) *licensing.Snapshot {
+	s := *base
+	line := i / perLine
+	s.Context.Site = fmt.Sprintf("Site-%02d", line/20)
+	s.Context.Line = fmt.Sprintf("L%03d", line)
+	s.Context.Asset = fmt.Sprintf("GEN-%06d", i)
+	s.OS.Hostname = fmt.Sprintf("FA-GEN-%06d", i)
+	s.Hardware.Serial = fmt.Sprintf("SN%08d", i)
+	s.Hardware.UUID = fmt.Sprintf("00112233-4455-6677-8899-%012d", i)
+	return &s
+}
+
+// bare decrypts and decompresses every file on all cores, and nothing
+// else: the floor an import cannot beat.
+func bare(files []string, id age.Identity) time.Duration {
+	start := time.Now()
+	var wg sync.WaitGroup
+	next := make(chan string)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dec, _ := zstd.NewReader(nil)
+			defer dec.Close()
+			for f := range next {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					log.Fatal(err)
+				}
+				r, err := age.Decrypt(bytes.NewReader(data), id)
+				if err != nil {
+					log.Fatal(err)
+				}
+				if err := dec.Reset(r); err != nil {
+					log.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, dec); err != nil {
+					log.Fatal(err)
+				}
+			}
+		}()
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
+	return time.Since(start)
+}
+
+func importThroughput(tmp, keyFile string, id *age.X25519Identity, arch []arche) {
+	dir := filepath.Join(tmp, "bundles")
+	os.MkdirAll(dir, 0o755)
+	t0 := time.Now()
+	files := generate(dir, arch, id.Recipient(), *nImport)
+	fmt.Printf("  (generated %d bundles in %.1f s)\n", len(files), time.Since(t0).Seconds())
+	bare(files, id) // warm the page cache for both runs
+	tb := bare(files, id)
+	cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "import", "-i", keyFile, "--db", filepath.Join(tmp, "import.db"), dir)
+	cmd.Stdout = io.Discard
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("import: %v\n%s", err, stderr.String())
+	}
+	te := time.Since(start)
+	rate := float64(len(files)) / te.Seconds()
+	add(fmt.Sprintf("import %d bundles end to end (fresh database)", len(files)), fmt.Sprintf("%.0f bundles/s", rate), ">= 1000/s", rate >= 1000)
+	add("  bare decrypt+decompress loop, same files, same cores", fmt.Sprintf("%.0f bundles/s", float64(len(files))/tb.Seconds()), "", true)
+	ratio := te.Seconds() / tb.Seconds()
+	add("  ratio import / bare loop", fmt.Sprintf("%.2f", ratio), "< 2.0", ratio < 2.0)
+}
+
+// reportRun fills a database with nReport devices over nLines lines
+// directly (no bundles: this measures the report) and times the report.
+func reportRun(tmp string, arch []arche) {
+	dbPath := filepath.Join(tmp, "report.db")
+	db, err := store.Open(dbPath)
+	if err != nil {
+		log.Fatal(err)
+	}
+	perLine := *nReport / *nLines
+	t0 := time.Now()
+	ctx := context.Background()
+	for i := 0; i < *nReport; i++ {
+		a := arch[i%len(arch)]
+		s := device(a.snap, i, perLine)
+		js, _ := licensing.Marshal(s)
+		c := &store.Collection{BundleID: fmt.Sprintf("%032x", i), SHA256: fmt.Sprintf("%064x", i), Size: 4096, FileName: "x",
+			Source: "bundle", Generator: "bench", Snapshot: s, JSON: js,
+			Category: string(classify.Device(s, s.Context.Collected, classify.Site{}).Category),
+			Raw:      []store.Raw{{Member: "raw/slmgr-dlv.txt", Data: a.members[1].Data}}}
+		if _, err := db.Import(ctx, c); err != nil {
+			log.Fatal(err)
+		}
+	}
+	db.Close()
+	fmt.Printf("  (stored %d devices in %.1f s)\n", *nReport, time.Since(t0).Seconds())
+	cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "report", "--db", dbPath, "--out", filepath.Join(tmp, "reports"), "--as-of", "2026-11-02")
+	cmd.Stdout = io.Discard
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("report: %v\n%s", err, stderr.String())
+	}
+	el := time.Since(start)
+	rss := int64(0)
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss * 1024 // KiB on Linux
+	}
+	add(fmt.Sprintf("report %d devices in %d lines: time", *nReport, *nLines), fmt.Sprintf("%.1f s", el.Seconds()), "< 20 s", el < 20*time.Second)
+	add(fmt.Sprintf("report %d devices in %d lines: peak memory (max RSS)", *nReport, *nLines), fmt.Sprintf("%.0f MiB", float64(rss)/(1<<20)), "< 1 GiB", rss < 1<<30)
+}
+
+// wine times one live collection by the Windows 7 collector under wine,
+// less the time wine takes to run an empty program built the same way.
+func wine(tmp, recipient string) {
+	bin, err := exec.LookPath("wine")
+	if err != nil {
+		fmt.Println("  (wine not installed: collector wall time not measured)")
+		return
+	}
+	empty := filepath.Join(tmp, "empty")
+	os.MkdirAll(empty, 0o755)
+	os.WriteFile(filepath.Join(empty, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	os.WriteFile(filepath.Join(empty, "go.mod"), []byte("module empty\n\ngo 1.20\n"), 0o644)
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", "empty.exe", ".")
+	build.Dir = empty
+	build.Env = append(os.Environ(), "GOTOOLCHAIN=go1.20.14", "GOOS=windows", "GOARCH=amd64")
+	if out, err := build.CombinedOutput(); err != nil {
+		log.Fatalf("empty program: %v\n%s", err, out)
+	}
+	env := append(os.Environ(), "WINEPREFIX="+filepath.Join(tmp, "wine"), "WINEDEBUG=-all")
+	runWine := func(args ...string) time.Duration {
+		cmd := exec.Command(bin, args...)
+		cmd.Env, cmd.Stdout, cmd.Stderr = env, io.Discard, io.Discard
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("wine %v: %v", args, err)
+		}
+		return time.Since(start)
+	}
+	runWine(filepath.Join(empty, "empty.exe")) // creates the prefix
+	median := func(f func() time.Duration) time.Duration {
+		var d []time.Duration
+		for i := 0; i < 5; i++ {
+			d = append(d, f())
+		}
+		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+		return d[2]
+	}
+	te := median(func() time.Duration { return runWine(filepath.Join(empty, "empty.exe")) })
+	out := filepath.Join(tmp, "stick")
+	col := filepath.Join(*dist, "collector-win7-amd64.exe")
+	tc := median(func() time.Duration {
+		return runWine(col, "--no-prompt", "-r", recipient, "--site", "S", "--line", "L", "--asset", "A", "--out", "Z:"+strings.ReplaceAll(out, "/", `\`))
+	})
+	add("collector under wine, one live collection", fmt.Sprintf("%.2f s", tc.Seconds()), "", true)
+	add("  wine running an empty Go 1.20 program", fmt.Sprintf("%.2f s", te.Seconds()), "", true)
+	d := tc - te
+	add("  collector wall time less wine's own", fmt.Sprintf("%.2f s", d.Seconds()), "< 3 s", d < 3*time.Second)
+}

@@ -1,0 +1,41 @@
+package classify
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// FuzzDevice classifies arbitrary snapshots: whatever a bundle holds, the
+// classifier gives exactly one known category, with reasons, and fills
+// every sentence.
+func FuzzDevice(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b, int64(0), 25)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, days int64, pool int) {
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			return
+		}
+		asOf := s.Context.Collected.Add(time.Duration(days%100000) * 24 * time.Hour)
+		v := Device(s, asOf, Site{Pool: Pool{Client: pool, Server: pool, Office: pool}})
+		if v.Category.Rank() == len(Categories) {
+			t.Fatalf("category %q", v.Category)
+		}
+		if v.Category != OK && len(v.Reasons) == 0 {
+			t.Fatalf("%s without reasons", v.Category)
+		}
+		for _, r := range append(v.Reasons, v.Flags...) {
+			if r.Code == "" || r.English == "" || r.Japanese == "" {
+				t.Fatalf("empty reason %+v", r)
+			}
+		}
+	})
+}
