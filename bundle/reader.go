@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"sync"
 
 	"filippo.io/age"
 	"github.com/klauspost/compress/zstd"
@@ -111,15 +112,14 @@ func (o *opener) open(identities []age.Identity) (*Bundle, error) {
 // openPayload reads the decrypted payload: zstd, then tar.
 func (o *opener) openPayload(plain io.Reader) (*Bundle, error) {
 	o.age = &trackReader{r: plain}
-	zd, err := zstd.NewReader(o.age,
-		zstd.WithDecoderConcurrency(1),
-		zstd.WithDecoderLowmem(true),
-		zstd.WithDecoderMaxWindow(o.lim.MaxWindow),
-		zstd.WithDecoderMaxMemory(uint64(o.lim.maxStream())))
+	zd, err := getDecoder(o.lim)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: zstd: %w", err)
 	}
-	defer zd.Close()
+	defer putDecoder(o.lim, zd)
+	if err := zd.Reset(o.age); err != nil {
+		return nil, o.blame("zstd frame", err)
+	}
 	o.zstd = &trackReader{r: zd}
 	o.cap = &capReader{r: o.zstd, n: o.lim.maxStream()}
 	tr := tar.NewReader(o.cap)
@@ -318,4 +318,28 @@ func (c *capReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n -= int64(n)
 	return n, err
+}
+
+// decoders keeps zstd decoders for reuse, one pool per Limits: making a
+// decoder costs more than decoding a typical bundle, and an importer opens
+// thousands.
+var decoders sync.Map // Limits → *sync.Pool
+
+func getDecoder(lim Limits) (*zstd.Decoder, error) {
+	if p, ok := decoders.Load(lim); ok {
+		if d, ok := p.(*sync.Pool).Get().(*zstd.Decoder); ok {
+			return d, nil
+		}
+	}
+	return zstd.NewReader(nil,
+		zstd.WithDecoderConcurrency(1),
+		zstd.WithDecoderLowmem(true),
+		zstd.WithDecoderMaxWindow(lim.MaxWindow),
+		zstd.WithDecoderMaxMemory(uint64(lim.maxStream())))
+}
+
+func putDecoder(lim Limits, d *zstd.Decoder) {
+	d.Reset(nil) // drop the reference to the payload
+	p, _ := decoders.LoadOrStore(lim, &sync.Pool{})
+	p.(*sync.Pool).Put(d)
 }

@@ -13,24 +13,28 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
+// sitePools reads every site's KMS pool: the pool flags stored with the
+// latest collection of each device, summed (classify.PoolOf at import).
+func sitePools(ctx context.Context, db *store.DB) (map[string]classify.Pool, error) {
+	sums, err := db.Pools(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pools := map[string]classify.Pool{}
+	for site, p := range sums {
+		pools[site] = classify.Pool{Client: p[0], Server: p[1], Office: p[2]}
+	}
+	return pools, nil
+}
+
 // classifyFleet classifies the latest collection of every device that f
 // selects, as of asOf, and calls fn with each in site, line order. A KMS
-// route depends on the whole site, so a first pass counts every site's
-// pool (over the whole site, whatever f.Line says). f.Category filters on
-// the verdict as of asOf, not on the stored one.
+// route depends on the whole site, so pools are counted over every site's
+// devices, whatever f.Line says. f.Category filters on the verdict as of
+// asOf, not on the stored one.
 func classifyFleet(ctx context.Context, db *store.DB, f store.Filter, asOf time.Time,
 	fn func(d store.Device, s *licensing.Snapshot, v classify.Verdict) error) (map[string]classify.Pool, error) {
-	pools := map[string]classify.Pool{}
-	err := db.Latest(ctx, store.Filter{Site: f.Site}, true, func(d store.Device) error {
-		s, err := d.Snapshot()
-		if err != nil {
-			return nil // counted nowhere; reported in the second pass
-		}
-		p := pools[d.Site]
-		p.Add(s)
-		pools[d.Site] = p
-		return nil
-	})
+	pools, err := sitePools(ctx, db)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -121,6 +122,7 @@ func loadBundle(path string, ids []age.Identity) (*store.Collection, error) {
 	c := &store.Collection{BundleID: b.Manifest.ID, SHA256: b.SHA256, Size: b.Size, FileName: filepath.Base(path),
 		Source: "bundle", Generator: b.Manifest.Generator, Snapshot: s, JSON: js}
 	c.Category = string(classify.Device(s, s.Context.Collected, classify.Site{}).Category)
+	c.KMSPool = poolFlags(s)
 	for _, m := range b.Members {
 		if m.Name != licensing.MemberName {
 			c.Raw = append(c.Raw, store.Raw{Member: m.Name, Data: m.Data})
@@ -130,6 +132,12 @@ func loadBundle(path string, ids []age.Identity) (*store.Collection, error) {
 }
 
 var errNoSnapshot = errors.New("not a device bundle")
+
+// poolFlags is the device's share of its site's KMS pool, as stored.
+func poolFlags(s *licensing.Snapshot) [3]int {
+	p := classify.PoolOf(s)
+	return [3]int{p.Client, p.Server, p.Office}
+}
 
 // batches groups what arrives on in: while the writer is busy storing one
 // batch, the next one gathers, up to max. When the writer keeps up,
@@ -185,6 +193,10 @@ func runImport(ctx context.Context, dbPath string, ids []age.Identity, paths []s
 	if jobs < 1 {
 		jobs = 1
 	}
+	// An import allocates much and keeps little (one bundle per worker,
+	// one batch in the writer): collecting garbage eight times less often
+	// makes it about a third faster for a few tens of MiB.
+	defer debug.SetGCPercent(debug.SetGCPercent(800))
 	// Workers decrypt and classify on all cores; one writer stores, since
 	// SQLite has one writer at a time anyway.
 	work := make(chan string)

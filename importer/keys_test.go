@@ -151,3 +151,19 @@ func TestStick(t *testing.T) {
 		t.Fatalf("no dist: %d %s", code, stderr)
 	}
 }
+
+// TestImportTextJapanese brings in Japanese slmgr output saved in
+// Shift_JIS, read with the machine's slmgr.ini.
+func TestImportTextJapanese(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "db")
+	text := "../testdata/text/ja-win7-oemslp-notification-dlv.txt"
+	code, stdout, stderr := runImporter(t, "import-text", "--db", db, "--site", "名古屋", "--line", "L2", "--asset", "NG-7",
+		"--strings", "../testdata/text/0411/slmgr.ini", text)
+	if code != 0 || !strings.Contains(stdout, "shift_jis") || !strings.Contains(stdout, "urgent") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runImporter(t, "show", "--db", db, "--lang", "ja", "NG-7")
+	if code != 0 || !strings.Contains(stdout, "notification") || !strings.Contains(stdout, "OEM:SLP") || !strings.Contains(stdout, "通知モード") {
+		t.Fatalf("show:\n%s", stdout)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -45,6 +46,17 @@ const exitHelp = `EXIT STATUS:
 `
 
 func main() {
+	// ACTCOURIER_CPUPROFILE=FILE writes a CPU profile of the run, for
+	// performance work (go tool pprof).
+	if p := os.Getenv("ACTCOURIER_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			pprof.StartCPUProfile(f)
+			code := run(os.Args, os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 

@@ -136,6 +136,7 @@ func importOneText(ctx context.Context, db *store.DB, base licensing.Context, st
 	col := &store.Collection{BundleID: "text-" + hex.EncodeToString(h[:16]), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)),
 		FileName: filepath.Base(file), Source: "text", Generator: c.Collector, Snapshot: s, JSON: js,
 		Category: string(classify.Device(s, c.Collected, classify.Site{}).Category),
+		KMSPool:  poolFlags(s),
 		Raw:      []store.Raw{{Member: "raw/" + filepath.Base(file), Data: data}}}
 	if _, err := db.Import(ctx, col); err != nil {
 		return err

@@ -22,7 +22,8 @@ var allowed = map[string][]string{
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
 	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "collector/collect"},
-	"importer":          {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report", "pkg/stick"},
+	"importer/store":    {"pkg/licensing"},
+	"importer":          {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report", "pkg/stick", "importer/store"},
 }
 
 const module = "github.com/actcourier/actcourier/"

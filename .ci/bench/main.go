@@ -38,6 +38,8 @@ var (
 	nReport  = flag.Int("devices", 100000, "devices for the report measurement")
 	nLines   = flag.Int("lines", 200, "lines the report devices are spread over")
 	skipWine = flag.Bool("no-wine", false, "skip the wine measurement")
+	keep     = flag.Bool("keep", false, "keep the generated bundles and databases (for profiling)")
+	runs     = flag.Int("runs", 3, "timed runs of the import and of the bare loop; the median is reported")
 )
 
 type row struct {
@@ -63,7 +65,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(tmp)
+	if *keep {
+		fmt.Println("keeping", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
 	fmt.Printf("machine: %s, %d CPUs (GOMAXPROCS %d), %s, %s/%s\n\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("%-58s %-22s %-16s %s\n", "measurement", "value", "target", "")
@@ -232,7 +238,7 @@ func bare(files []string, id age.Identity) time.Duration {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dec, _ := zstd.NewReader(nil)
+			dec, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
 			defer dec.Close()
 			for f := range next {
 				data, err := os.ReadFile(f)
@@ -266,22 +272,41 @@ func importThroughput(tmp, keyFile string, id *age.X25519Identity, arch []arche)
 	t0 := time.Now()
 	files := generate(dir, arch, id.Recipient(), *nImport)
 	fmt.Printf("  (generated %d bundles in %.1f s)\n", len(files), time.Since(t0).Seconds())
-	bare(files, id) // warm the page cache for both runs
-	tb := bare(files, id)
-	cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "import", "-i", keyFile, "--db", filepath.Join(tmp, "import.db"), dir)
-	cmd.Stdout = io.Discard
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		log.Fatalf("import: %v\n%s", err, stderr.String())
+	bare(files, id) // warm the page cache for both
+	// Alternate the two, several times, and take the medians: a shared
+	// machine's noise hits both alike.
+	var tbs, tes []time.Duration
+	for r := 0; r < *runs; r++ {
+		tbs = append(tbs, bare(files, id))
+		db := filepath.Join(tmp, fmt.Sprintf("import-%d.db", r))
+		cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "import", "-i", keyFile, "--db", db, dir)
+		cmd.Stdout = io.Discard
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("import: %v\n%s", err, stderr.String())
+		}
+		tes = append(tes, time.Since(start))
+		os.Remove(db)
 	}
-	te := time.Since(start)
+	tb, te := medianOf(tbs), medianOf(tes)
 	rate := float64(len(files)) / te.Seconds()
-	add(fmt.Sprintf("import %d bundles end to end (fresh database)", len(files)), fmt.Sprintf("%.0f bundles/s", rate), ">= 1000/s", rate >= 1000)
+	add(fmt.Sprintf("import %d bundles end to end (fresh database, median of %d)", len(files), *runs), fmt.Sprintf("%.0f bundles/s", rate), ">= 1000/s", rate >= 1000)
 	add("  bare decrypt+decompress loop, same files, same cores", fmt.Sprintf("%.0f bundles/s", float64(len(files))/tb.Seconds()), "", true)
 	ratio := te.Seconds() / tb.Seconds()
 	add("  ratio import / bare loop", fmt.Sprintf("%.2f", ratio), "< 2.0", ratio < 2.0)
+}
+
+func pool(s *licensing.Snapshot) [3]int {
+	p := classify.PoolOf(s)
+	return [3]int{p.Client, p.Server, p.Office}
+}
+
+func medianOf(d []time.Duration) time.Duration {
+	s := append([]time.Duration{}, d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
 }
 
 // reportRun fills a database with nReport devices over nLines lines
@@ -295,18 +320,27 @@ func reportRun(tmp string, arch []arche) {
 	perLine := *nReport / *nLines
 	t0 := time.Now()
 	ctx := context.Background()
+	var batch []*store.Collection
+	flush := func() {
+		if _, _, err := db.ImportBatch(ctx, batch); err != nil {
+			log.Fatal(err)
+		}
+		batch = batch[:0]
+	}
 	for i := 0; i < *nReport; i++ {
 		a := arch[i%len(arch)]
 		s := device(a.snap, i, perLine)
 		js, _ := licensing.Marshal(s)
-		c := &store.Collection{BundleID: fmt.Sprintf("%032x", i), SHA256: fmt.Sprintf("%064x", i), Size: 4096, FileName: "x",
+		batch = append(batch, &store.Collection{BundleID: fmt.Sprintf("%032x", i), SHA256: fmt.Sprintf("%064x", i), Size: 4096, FileName: "x",
 			Source: "bundle", Generator: "bench", Snapshot: s, JSON: js,
 			Category: string(classify.Device(s, s.Context.Collected, classify.Site{}).Category),
-			Raw:      []store.Raw{{Member: "raw/slmgr-dlv.txt", Data: a.members[1].Data}}}
-		if _, err := db.Import(ctx, c); err != nil {
-			log.Fatal(err)
+			KMSPool:  pool(s),
+			Raw:      []store.Raw{{Member: "raw/slmgr-dlv.txt", Data: a.members[1].Data}}})
+		if len(batch) == 256 {
+			flush()
 		}
 	}
+	flush()
 	db.Close()
 	fmt.Printf("  (stored %d devices in %.1f s)\n", *nReport, time.Since(t0).Seconds())
 	cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "report", "--db", dbPath, "--out", filepath.Join(tmp, "reports"), "--as-of", "2026-11-02")

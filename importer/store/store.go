@@ -121,22 +121,20 @@ var migrations = []string{
 		hostname TEXT NOT NULL,
 		engineer TEXT NOT NULL,
 		category TEXT NOT NULL,
+		kms_client INTEGER NOT NULL DEFAULT 0,
+		kms_server INTEGER NOT NULL DEFAULT 0,
+		kms_office INTEGER NOT NULL DEFAULT 0,
 		snapshot TEXT NOT NULL
 	);
 	CREATE INDEX collections_device ON collections(device_id, collected_at);
-	CREATE TABLE products (
-		collection_id INTEGER NOT NULL REFERENCES collections(id),
-		seq INTEGER NOT NULL,
-		kind TEXT NOT NULL,
-		name TEXT NOT NULL,
-		channel TEXT NOT NULL,
-		license_status TEXT NOT NULL,
-		grace_minutes INTEGER,
-		partial_key TEXT NOT NULL,
-		status_reason INTEGER NOT NULL,
-		source TEXT NOT NULL,
-		PRIMARY KEY (collection_id, seq)
-	);
+	-- products is a view over the stored snapshots: the same columns as a
+	-- table, for SQL users, at no cost to imports.
+	CREATE VIEW products AS
+		SELECT c.id AS collection_id, p.key AS seq, p.value->>'kind' AS kind, p.value->>'name' AS name,
+			p.value->>'channel' AS channel, p.value->>'license_status' AS license_status,
+			p.value->>'grace_minutes' AS grace_minutes, coalesce(p.value->>'partial_key', '') AS partial_key,
+			coalesce(p.value->>'status_reason', 0) AS status_reason, p.value->>'source' AS source
+		FROM collections c, json_each(c.snapshot, '$.products') p;
 	CREATE TABLE raw (
 		collection_id INTEGER NOT NULL REFERENCES collections(id),
 		member TEXT NOT NULL,
@@ -188,7 +186,11 @@ type Collection struct {
 	Snapshot  *licensing.Snapshot
 	JSON      []byte // the snapshot as stored (device.json)
 	Category  string // as of the collection time
-	Raw       []Raw
+	// KMSPool says whether the device counts towards its site's KMS
+	// pool as a Windows client, a Windows server and an Office machine
+	// (classify.PoolOf), so reports sum pools without reading snapshots.
+	KMSPool [3]int
+	Raw     []Raw
 }
 
 // Raw is a raw output or copied file kept beside a collection.
@@ -240,37 +242,67 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*Collection) (res []Result, e
 	}
 }
 
-// statements of an import, prepared once per batch.
-type importStmts struct {
-	bundle, device, newDevice, collection, latest *sql.Stmt
+// maxParams keeps every statement under SQLite's limit of host
+// parameters (32766 since 3.32).
+const maxParams = 30000
+
+// execRows runs "INSERT … VALUES" for rows of cols values each, as few
+// statements as the parameter limit allows: the driver prepares every
+// statement anew, so fewer statements is faster.
+func execRows(ctx context.Context, tx *sql.Tx, head string, cols int, args []interface{}) error {
+	per := maxParams / cols
+	for len(args) > 0 {
+		n := len(args) / cols
+		if n > per {
+			n = per
+		}
+		if _, err := tx.ExecContext(ctx, head+values(n, cols), args[:n*cols]...); err != nil {
+			return err
+		}
+		args = args[n*cols:]
+	}
+	return nil
 }
 
-func prepare(ctx context.Context, tx *sql.Tx) (*importStmts, error) {
-	var st importStmts
-	for _, p := range []struct {
-		dst **sql.Stmt
-		q   string
-	}{
-		{&st.bundle, "SELECT sha256 FROM collections WHERE bundle_id = ?"},
-		{&st.device, "SELECT id FROM devices WHERE key = ?"},
-		{&st.newDevice, "INSERT INTO devices (key, first_seen) VALUES (?, ?)"},
-		{&st.collection, `INSERT INTO collections (device_id, bundle_id, sha256, size, file_name, source, generator,
-			collected_at, imported_at, site, line, asset, hostname, engineer, category, snapshot)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		// The latest collection drives reports: the newest collected_at
-		// wins, whatever order the bundles arrive in.
-		{&st.latest, `UPDATE devices SET latest_id = (
-			SELECT id FROM collections WHERE device_id = ?1 ORDER BY collected_at DESC, id DESC LIMIT 1) WHERE id = ?1`},
-	} {
-		s, err := tx.PrepareContext(ctx, p.q)
+// lookup runs "SELECT k, v FROM … WHERE k IN (…)" for keys in chunks and
+// returns k → v.
+func lookup(ctx context.Context, tx *sql.Tx, query string, keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	for len(keys) > 0 {
+		n := len(keys)
+		if n > 500 {
+			n = 500
+		}
+		args := make([]interface{}, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		rows, err := tx.QueryContext(ctx, query+"("+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")", args...)
 		if err != nil {
 			return nil, err
 		}
-		*p.dst = s
+		for rows.Next() {
+			var k, v string
+			if err := rows.Scan(&k, &v); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[k] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		keys = keys[n:]
 	}
-	return &st, nil
+	return out, nil
 }
 
+// importBatch stores a batch with a fixed number of statements, whatever
+// its size: one lookup of bundle IDs, one of device keys, then one
+// multi-row insert per table. IDs are assigned here, safely: the
+// transaction holds SQLite's write lock from its first statement
+// (BEGIN IMMEDIATE).
 func (d *DB) importBatch(ctx context.Context, cs []*Collection) ([]Result, []error, error) {
 	res := make([]Result, len(cs))
 	errs := make([]error, len(cs))
@@ -279,86 +311,109 @@ func (d *DB) importBatch(ctx context.Context, cs []*Collection) ([]Result, []err
 		return nil, nil, err
 	}
 	defer tx.Rollback()
-	st, err := prepare(ctx, tx)
+
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.BundleID
+	}
+	stored, err := lookup(ctx, tx, "SELECT bundle_id, sha256 FROM collections WHERE bundle_id IN ", ids)
 	if err != nil {
 		return nil, nil, err
 	}
-	now := time.Now().UTC().Format(time.RFC3339Nano)
+	var keep []int // collections to store
 	for i, c := range cs {
-		res[i], errs[i] = importOne(ctx, tx, st, c, now)
-		if errs[i] != nil && !errors.Is(errs[i], ErrDuplicate) && !errors.Is(errs[i], ErrConflict) {
-			// Part of this collection may be written: drop the batch.
-			return nil, nil, errs[i]
+		sum, seen := stored[c.BundleID]
+		switch {
+		case seen && sum == c.SHA256:
+			errs[i] = ErrDuplicate
+		case seen:
+			errs[i] = ErrConflict
+		default:
+			stored[c.BundleID] = c.SHA256 // a second copy in this batch is a duplicate
+			keep = append(keep, i)
+			res[i].DeviceKey = DeviceKey(c.Snapshot)
 		}
+	}
+	if len(keep) == 0 {
+		return res, errs, tx.Commit()
+	}
+
+	keys := make([]string, 0, len(keep))
+	for _, i := range keep {
+		keys = append(keys, res[i].DeviceKey)
+	}
+	known, err := lookup(ctx, tx, "SELECT key, CAST(id AS TEXT) FROM devices WHERE key IN ", keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	var nextDevice, nextCollection int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT max(id) FROM devices), 0), coalesce((SELECT max(id) FROM collections), 0)").
+		Scan(&nextDevice, &nextCollection); err != nil {
+		return nil, nil, err
+	}
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	deviceIDs := map[string]int64{}
+	var newDevices, collections, raws []interface{}
+	touched := map[int64]bool{}
+	for _, i := range keep {
+		c, r := cs[i], &res[i]
+		if id, ok := deviceIDs[r.DeviceKey]; ok {
+			r.DeviceID = id
+		} else if v, ok := known[r.DeviceKey]; ok {
+			fmt.Sscan(v, &r.DeviceID)
+		} else {
+			nextDevice++
+			r.DeviceID, r.NewDevice = nextDevice, true
+			newDevices = append(newDevices, r.DeviceID, r.DeviceKey, now)
+		}
+		deviceIDs[r.DeviceKey] = r.DeviceID
+		touched[r.DeviceID] = true
+		nextCollection++
+		r.CollectionID = nextCollection
+		s := c.Snapshot
+		collections = append(collections, r.CollectionID, r.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, c.Source, c.Generator,
+			s.Context.Collected.UTC().Format(time.RFC3339Nano), now, s.Context.Site, s.Context.Line, s.Context.Asset, s.OS.Hostname,
+			s.Context.Engineer, c.Category, c.KMSPool[0], c.KMSPool[1], c.KMSPool[2], string(c.JSON))
+		for _, raw := range c.Raw {
+			raws = append(raws, r.CollectionID, raw.Member, raw.Data)
+		}
+	}
+	for _, ins := range []struct {
+		head string
+		cols int
+		args []interface{}
+	}{
+		{"INSERT OR FAIL INTO devices (id, key, first_seen) VALUES ", 3, newDevices},
+		{`INSERT OR FAIL INTO collections (id, device_id, bundle_id, sha256, size, file_name, source, generator, collected_at, imported_at,
+			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot) VALUES `, 20, collections},
+		{"INSERT OR FAIL INTO raw (collection_id, member, data) VALUES ", 3, raws},
+	} {
+		if err := execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
+			return nil, nil, err
+		}
+	}
+	// The latest collection drives reports: the newest collected_at wins,
+	// whatever order the bundles arrive in.
+	var dev []interface{}
+	for id := range touched {
+		dev = append(dev, id)
+	}
+	for len(dev) > 0 {
+		n := len(dev)
+		if n > 500 {
+			n = 500
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE devices SET latest_id = (SELECT id FROM collections c
+			WHERE c.device_id = devices.id ORDER BY collected_at DESC, id DESC LIMIT 1)
+			WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")", dev[:n]...); err != nil {
+			return nil, nil, err
+		}
+		dev = dev[n:]
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, nil, err
 	}
 	return res, errs, nil
-}
-
-func importOne(ctx context.Context, tx *sql.Tx, st *importStmts, c *Collection, now string) (Result, error) {
-	var res Result
-	var sum string
-	switch err := st.bundle.QueryRowContext(ctx, c.BundleID).Scan(&sum); {
-	case err == nil && sum == c.SHA256:
-		return res, ErrDuplicate
-	case err == nil:
-		return res, ErrConflict
-	case !errors.Is(err, sql.ErrNoRows):
-		return res, err
-	}
-	s := c.Snapshot
-	res.DeviceKey = DeviceKey(s)
-	err := st.device.QueryRowContext(ctx, res.DeviceKey).Scan(&res.DeviceID)
-	if errors.Is(err, sql.ErrNoRows) {
-		r, err := st.newDevice.ExecContext(ctx, res.DeviceKey, now)
-		if err != nil {
-			return res, err
-		}
-		res.DeviceID, _ = r.LastInsertId()
-		res.NewDevice = true
-	} else if err != nil {
-		return res, err
-	}
-	collected := s.Context.Collected.UTC().Format(time.RFC3339Nano)
-	r, err := st.collection.ExecContext(ctx, res.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, c.Source, c.Generator,
-		collected, now, s.Context.Site, s.Context.Line, s.Context.Asset, s.OS.Hostname, s.Context.Engineer, c.Category, string(c.JSON))
-	if err != nil {
-		return res, err
-	}
-	res.CollectionID, _ = r.LastInsertId()
-	// One statement for all products and one for all raw members: the
-	// driver prepares every statement anew, so fewer statements is faster.
-	if n := len(s.Products); n > 0 {
-		args := make([]interface{}, 0, 10*n)
-		for i, p := range s.Products {
-			var grace interface{}
-			if p.GraceMinutes != nil {
-				grace = *p.GraceMinutes
-			}
-			args = append(args, res.CollectionID, i, string(p.Kind), p.Name, string(p.Channel), string(p.Status),
-				grace, p.PartialKey, int64(p.StatusReason), string(p.Source))
-		}
-		q := `INSERT INTO products (collection_id, seq, kind, name, channel, license_status, grace_minutes, partial_key,
-			status_reason, source) VALUES ` + values(n, 10)
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return res, err
-		}
-	}
-	if n := len(c.Raw); n > 0 {
-		args := make([]interface{}, 0, 3*n)
-		for _, raw := range c.Raw {
-			args = append(args, res.CollectionID, raw.Member, raw.Data)
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO raw (collection_id, member, data) VALUES "+values(n, 3), args...); err != nil {
-			return res, err
-		}
-	}
-	if _, err := st.latest.ExecContext(ctx, res.DeviceID); err != nil {
-		return res, err
-	}
-	return res, nil
 }
 
 // values returns "(?, ?), (?, ?)" for rows of cols placeholders.
@@ -554,6 +609,63 @@ func (d *DB) Raw(ctx context.Context, collectionID int64) ([]Raw, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Pools sums, per site, the KMS pool flags of every device's latest
+// collection: client, server, office.
+func (d *DB) Pools(ctx context.Context) (map[string][3]int, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office)
+		FROM devices d JOIN collections c ON c.id = d.latest_id GROUP BY c.site`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][3]int{}
+	for rows.Next() {
+		var site string
+		var p [3]int
+		if err := rows.Scan(&site, &p[0], &p[1], &p[2]); err != nil {
+			return nil, err
+		}
+		out[site] = p
+	}
+	return out, rows.Err()
+}
+
+// RawFor returns the raw members of several collections at once, by
+// collection ID.
+func (d *DB) RawFor(ctx context.Context, ids []int64) (map[int64][]Raw, error) {
+	out := map[int64][]Raw{}
+	for len(ids) > 0 {
+		n := len(ids)
+		if n > 500 {
+			n = 500
+		}
+		args := make([]interface{}, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		rows, err := d.db.QueryContext(ctx, "SELECT collection_id, member, data FROM raw WHERE collection_id IN ("+
+			strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+") ORDER BY collection_id, member", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var r Raw
+			if err := rows.Scan(&id, &r.Member, &r.Data); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = append(out[id], r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
 }
 
 // Counts returns how many devices, collections and raw members are stored.

@@ -139,3 +139,76 @@ func TestTwoWriters(t *testing.T) {
 	}
 	_ = sql.ErrNoRows
 }
+
+// TestImportBatch: duplicates inside a batch and against the database, a
+// conflict, and one device twice in a batch with its latest collection
+// chosen by time, not by order.
+func TestImportBatch(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := db.Import(ctx, coll("old", "U9", "S9", "X", t0)); err != nil {
+		t.Fatal(err)
+	}
+	conflict := coll("old", "U9", "S9", "X", t0)
+	conflict.SHA256 = "different"
+	batch := []*Collection{
+		coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),
+		coll("new1", "U1", "S1", "A-older", t0.Add(time.Hour)), // same device, older
+		coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),     // the same bundle again
+		coll("old", "U9", "S9", "X", t0),                       // already stored
+		conflict,
+		coll("other", "U2", "S2", "B", t0),
+	}
+	res, errs, err := db.ImportBatch(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []error{nil, nil, ErrDuplicate, ErrDuplicate, ErrConflict, nil}
+	for i := range want {
+		if !errors.Is(errs[i], want[i]) || (want[i] == nil && errs[i] != nil) {
+			t.Errorf("collection %d: %v, want %v", i, errs[i], want[i])
+		}
+	}
+	if !res[0].NewDevice || res[1].NewDevice || res[0].DeviceID != res[1].DeviceID || res[5].DeviceID == res[0].DeviceID {
+		t.Errorf("results %+v", res)
+	}
+	var got []Device
+	db.Latest(ctx, Filter{}, false, func(d Device) error { got = append(got, d); return nil })
+	if len(got) != 3 {
+		t.Fatalf("%d devices", len(got))
+	}
+	for _, d := range got {
+		if d.Key == res[0].DeviceKey && (d.BundleID != "new2" || d.Collections != 2) {
+			t.Errorf("latest of the device: %+v", d)
+		}
+	}
+	if d, c, r, _ := db.Counts(ctx); d != 3 || c != 4 || r != 4 {
+		t.Errorf("counts %d %d %d", d, c, r)
+	}
+}
+
+// TestProductsView: the products view gives one row per product of a
+// stored snapshot.
+func TestProductsView(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := coll("b", "U", "S", "A", time.Unix(0, 0))
+	c.Snapshot.Products[0].PartialKey = "3V66T"
+	c.JSON, _ = licensing.Marshal(c.Snapshot)
+	if _, err := db.Import(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	var kind, name, channel, status, key string
+	var seq int
+	err = db.db.QueryRow("SELECT seq, kind, name, channel, license_status, partial_key FROM products").Scan(&seq, &kind, &name, &channel, &status, &key)
+	if err != nil || seq != 0 || kind != "windows" || channel != "Volume:MAK" || status != "licensed" || key != "3V66T" {
+		t.Fatalf("products view: %v %d %s %s %s %s %s", err, seq, kind, name, channel, status, key)
+	}
+}

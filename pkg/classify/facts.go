@@ -288,6 +288,15 @@ type Pool struct {
 
 // Add counts one device into the pool.
 func (p *Pool) Add(s *licensing.Snapshot) {
+	q := PoolOf(s)
+	p.Client += q.Client
+	p.Server += q.Server
+	p.Office += q.Office
+}
+
+// PoolOf is one device's share of its site's pool: 0 or 1 in each field.
+func PoolOf(s *licensing.Snapshot) Pool {
+	var p Pool
 	d := newDevice(s, s.Context.Collected, Site{})
 	win, office := false, false
 	for _, pr := range d.products {
@@ -306,6 +315,7 @@ func (p *Pool) Add(s *licensing.Snapshot) {
 	if office {
 		p.Office++
 	}
+	return p
 }
 
 // kmsCapable reports whether a Windows product could activate by KMS on

@@ -407,26 +407,68 @@ func fill(tmpl string, ev Evidence, ja bool) string {
 	if ja && ev.meaningJA != "" {
 		meaning = ev.meaningJA
 	}
-	pairs := []string{
-		"{product}", product,
-		"{edition}", orDash(ev.Edition),
-		"{channel}", string(ev.Channel),
-		"{status}", statusWords[ev.Status][lang],
-		"{why}", why,
-		"{left}", left,
-		"{days}", optInt(ev.Days),
-		"{date}", ev.Date,
-		"{hresult}", ev.HRESULT,
-		"{meaning}", meaning,
-		"{count}", optInt(ev.Count),
-		"{threshold}", optInt(ev.Threshold),
-		"{volume}", ev.Volume,
-		"{free}", optBytes(ev.FreeBytes),
-		"{size}", optBytes(ev.SizeBytes),
-		"{key}", ev.PartialKey,
-		"{host}", ev.Host,
+	val := func(name string) (string, bool) {
+		switch name {
+		case "product":
+			return product, true
+		case "edition":
+			return orDash(ev.Edition), true
+		case "channel":
+			return string(ev.Channel), true
+		case "status":
+			return statusWords[ev.Status][lang], true
+		case "why":
+			return why, true
+		case "left":
+			return left, true
+		case "days":
+			return optInt(ev.Days), true
+		case "date":
+			return ev.Date, true
+		case "hresult":
+			return ev.HRESULT, true
+		case "meaning":
+			return meaning, true
+		case "count":
+			return optInt(ev.Count), true
+		case "threshold":
+			return optInt(ev.Threshold), true
+		case "volume":
+			return ev.Volume, true
+		case "free":
+			return optBytes(ev.FreeBytes), true
+		case "size":
+			return optBytes(ev.SizeBytes), true
+		case "key":
+			return ev.PartialKey, true
+		case "host":
+			return ev.Host, true
+		}
+		return "", false
 	}
-	return strings.NewReplacer(pairs...).Replace(tmpl)
+	// Fill {name} placeholders in one pass (a strings.Replacer per
+	// sentence cost more than the rest of a classification).
+	var b strings.Builder
+	b.Grow(len(tmpl) + 64)
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		j := strings.IndexByte(tmpl[i:], '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		if v, ok := val(tmpl[i+1 : i+j]); ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(tmpl[i : i+j+1])
+		}
+		tmpl = tmpl[i+j+1:]
+	}
 }
 
 func orDash(s string) string {

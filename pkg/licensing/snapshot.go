@@ -167,21 +167,28 @@ func Marshal(s *Snapshot) ([]byte, error) {
 // Unmarshal decodes a snapshot. It returns ErrNotSnapshot for data that is
 // not one and ErrUnsupportedSchema for a major version it does not know.
 func Unmarshal(data []byte) (*Snapshot, error) {
-	var head struct {
-		Schema string `json:"schema"`
+	// One decode in the common case; the schema is checked after it, and
+	// only a failed decode is looked at again for a schema to blame.
+	var s Snapshot
+	err := json.Unmarshal(data, &s)
+	schema := s.Schema
+	if err != nil {
+		var head struct {
+			Schema string `json:"schema"`
+		}
+		if json.Unmarshal(data, &head) != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
+		}
+		schema = head.Schema
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
-	}
-	name, major, ok := strings.Cut(head.Schema, "/")
+	name, major, ok := strings.Cut(schema, "/")
 	if !ok || name != "actcourier-device" {
-		return nil, fmt.Errorf("%w: schema %q", ErrNotSnapshot, head.Schema)
+		return nil, fmt.Errorf("%w: schema %q", ErrNotSnapshot, schema)
 	}
 	if major != "1" && !strings.HasPrefix(major, "1.") {
-		return nil, fmt.Errorf("%w: %s", ErrUnsupportedSchema, head.Schema)
+		return nil, fmt.Errorf("%w: %s", ErrUnsupportedSchema, schema)
 	}
-	var s Snapshot
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
 	}
 	return &s, nil

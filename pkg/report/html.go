@@ -3,11 +3,11 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"html"
 	"html/template"
 	"path"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -89,8 +89,8 @@ type lineBody struct {
 
 type devView struct {
 	*Device
-	ID       string
-	Products []licensing.Product
+	ID   string
+	HTML template.HTML // the device's section, written by deviceHTML
 }
 
 type siteBody struct {
@@ -131,8 +131,12 @@ func (w *Writer) plan(s summary) []planRow {
 
 func (w *Writer) linePage(f *bufio.Writer, s *siteSum, l *lineSum, devs []Device) error {
 	views := make([]devView, len(devs))
+	var b strings.Builder
 	for i := range devs {
-		views[i] = devView{Device: &devs[i], ID: fmt.Sprintf("d%d", i+1), Products: products(&devs[i])}
+		views[i] = devView{Device: &devs[i], ID: fmt.Sprintf("d%d", i+1)}
+		b.Reset()
+		deviceHTML(&b, w.t, &views[i])
+		views[i].HTML = template.HTML(b.String())
 	}
 	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, s.name, w.t.Line, l.name)
 	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {s.name, "index.html"}}, l.sum, lineBody{views})
@@ -158,48 +162,13 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 }
 
 var funcs = template.FuncMap{
-	"catName":  func(t *texts, c classify.Category) string { return t.CategoryNames[c] },
-	"catHelp":  func(t *texts, c classify.Category) string { return t.CategoryHelp[c] },
-	"catColor": func(c classify.Category) template.CSS { return template.CSS(catColour[c]) },
-	"count":    func(s summary, c classify.Category) int { return s.Category[c] },
-	"text":     func(t *texts, r classify.Reason) string { return r.Text(t.Lang) },
-	"time":     func(t time.Time) string { return t.Format("2006-01-02 15:04 -07:00") },
-	"grace": func(p *int) string {
-		if p == nil {
-			return "–"
-		}
-		return fmt.Sprint(*p)
-	},
-	"evidence": func(e classify.Evidence) string {
-		var parts []string
-		add := func(k, v string) {
-			if v != "" {
-				parts = append(parts, k+" "+v)
-			}
-		}
-		add("channel", string(e.Channel))
-		add("status", string(e.Status))
-		add("key", e.PartialKey)
-		add("HRESULT", e.HRESULT)
-		if e.Days != nil {
-			add("days", fmt.Sprint(*e.Days))
-		}
-		add("date", e.Date)
-		if e.Count != nil && e.Threshold != nil {
-			add("count", fmt.Sprintf("%d/%d", *e.Count, *e.Threshold))
-		}
-		add("kms", e.Host)
-		add("source", string(e.Source))
-		return strings.Join(parts, " · ")
-	},
+	"catName":   func(t *texts, c classify.Category) string { return t.CategoryNames[c] },
+	"catHelp":   func(t *texts, c classify.Category) string { return t.CategoryHelp[c] },
+	"catColor":  func(c classify.Category) template.CSS { return template.CSS(catColour[c]) },
+	"count":     func(s summary, c classify.Category) int { return s.Category[c] },
+	"text":      func(t *texts, r classify.Reason) string { return r.Text(t.Lang) },
 	"routeName": func(t *texts, r classify.Route) string { return t.RouteNames[r] },
 	"threshold": func(n, t int) bool { return n >= t },
-	"short": func(s string) string {
-		if len(s) > 16 {
-			return s[:16] + "…"
-		}
-		return s
-	},
 	"kt": func() [3]int {
 		return [3]int{classify.ThresholdClient, classify.ThresholdServer, classify.ThresholdOffice}
 	},
@@ -258,18 +227,90 @@ ul{margin:.3em 0;padding-left:1.4em}.legend td{border:none;padding:1px 6px}
 <table><tr><th>{{.T.Asset}}</th><th>{{.T.Host}}</th><th>{{.T.Category}}</th><th>{{.T.Reasons}}</th></tr>
 {{range .Body.Devices}}<tr><td><a href="#{{.ID}}">{{.Asset}}</a></td><td>{{.Hostname}}</td><td><span class="badge" style="background:{{catColor .Verdict.Category}}">{{catName $p.T .Verdict.Category}}</span></td><td>{{range $i, $r := .Verdict.Reasons}}{{if eq $i 0}}{{text $p.T $r}}{{end}}{{end}}</td></tr>{{end}}
 </table>
-{{range .Body.Devices}}
-<section class="device" id="{{.ID}}" style="border-left-color:{{catColor .Verdict.Category}}">
-<h3>{{.Asset}} · {{.Hostname}} <span class="badge" style="background:{{catColor .Verdict.Category}}">{{catName $p.T .Verdict.Category}}</span></h3>
-{{with .Snapshot}}<div class="ev">{{.OS.Caption}} {{.OS.Version}} · {{.Hardware.Manufacturer}} {{.Hardware.Model}}</div>{{end}}
-<b>{{$p.T.Reasons}}</b><ul>{{range .Verdict.Reasons}}<li>{{text $p.T .}} <span class="ev">[{{.Code}}] {{evidence .Evidence}}</span></li>{{end}}</ul>
-{{if .Verdict.Routes}}<b>{{$p.T.Routes}}</b><ul>{{range .Verdict.Routes}}<li>{{.Product}}: {{routeName $p.T .Route}}</li>{{end}}</ul>{{end}}
-{{if .Verdict.Flags}}<b>{{$p.T.Flags}}</b><ul>{{range .Verdict.Flags}}<li>{{text $p.T .}} <span class="ev">[{{.Code}}]</span></li>{{end}}</ul>{{end}}
-{{if .Products}}<table><tr><th>{{$p.T.Kind}}</th><th>{{$p.T.Name}}</th><th>{{$p.T.Channel}}</th><th>{{$p.T.Status}}</th><th>{{$p.T.Grace}}</th><th>{{$p.T.Key}}</th><th>{{$p.T.Source}}</th></tr>
-{{range .Products}}<tr><td>{{.Kind}}</td><td>{{.Name}}</td><td>{{.Channel}}</td><td>{{.Status}}{{if .StatusReason}} ({{printf "0x%08X" .StatusReason}}){{end}}</td><td class="n">{{grace .GraceMinutes}}</td><td>{{.PartialKey}}</td><td>{{.Source}}</td></tr>{{end}}</table>{{end}}
-<div class="ev">{{$p.T.Evidence}}: {{$p.T.Collected}} {{time .CollectedAt}} {{$p.T.By}} {{.Engineer}} · {{$p.T.Collector}} {{.Collector}} · {{$p.T.Bundle}} {{.BundleID}} · SHA-256 {{.SHA256}} · {{.Collections}} {{$p.T.Collections}}</div>
-{{range .Raw}}<details><summary>{{$p.T.Raw}}: {{.Command}}</summary><pre>{{.Text}}</pre></details>{{end}}
-</section>
-{{end}}
+{{range .Body.Devices}}{{.HTML}}{{end}}
 </body></html>{{end}}
 `))
+
+// deviceHTML writes one device's section. It is plain code, not a
+// template: a line page holds hundreds of these, and html/template's
+// reflection made them most of a report's time. Every value goes through
+// esc.
+func deviceHTML(b *strings.Builder, t *texts, v *devView) {
+	d := v.Device
+	cat := d.Verdict.Category
+	colour := catColour[cat]
+	badge := `<span class="badge" style="background:` + colour + `">` + esc(t.CategoryNames[cat]) + `</span>`
+	fmt.Fprintf(b, "<section class=\"device\" id=\"%s\" style=\"border-left-color:%s\">\n<h3>%s · %s %s</h3>\n",
+		v.ID, colour, esc(d.Asset), esc(d.Hostname), badge)
+	if s := d.Snapshot; s != nil {
+		fmt.Fprintf(b, "<div class=\"ev\">%s %s · %s %s</div>\n", esc(s.OS.Caption), esc(s.OS.Version), esc(s.Hardware.Manufacturer), esc(s.Hardware.Model))
+	}
+	b.WriteString("<b>" + esc(t.Reasons) + "</b><ul>")
+	for _, r := range d.Verdict.Reasons {
+		fmt.Fprintf(b, "<li>%s <span class=\"ev\">[%s] %s</span></li>", esc(r.Text(t.Lang)), esc(r.Code), esc(evidenceText(r.Evidence)))
+	}
+	b.WriteString("</ul>\n")
+	if len(d.Verdict.Routes) > 0 {
+		b.WriteString("<b>" + esc(t.Routes) + "</b><ul>")
+		for _, r := range d.Verdict.Routes {
+			fmt.Fprintf(b, "<li>%s: %s</li>", esc(r.Product), esc(t.RouteNames[r.Route]))
+		}
+		b.WriteString("</ul>\n")
+	}
+	if len(d.Verdict.Flags) > 0 {
+		b.WriteString("<b>" + esc(t.Flags) + "</b><ul>")
+		for _, r := range d.Verdict.Flags {
+			fmt.Fprintf(b, "<li>%s <span class=\"ev\">[%s]</span></li>", esc(r.Text(t.Lang)), esc(r.Code))
+		}
+		b.WriteString("</ul>\n")
+	}
+	if ps := products(d); len(ps) > 0 {
+		fmt.Fprintf(b, "<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
+			esc(t.Kind), esc(t.Name), esc(t.Channel), esc(t.Status), esc(t.Grace), esc(t.Key), esc(t.Source))
+		for _, p := range ps {
+			st := esc(string(p.Status))
+			if p.StatusReason != 0 {
+				st += fmt.Sprintf(" (0x%08X)", p.StatusReason)
+			}
+			grace := "–"
+			if p.GraceMinutes != nil {
+				grace = fmt.Sprint(*p.GraceMinutes)
+			}
+			fmt.Fprintf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>",
+				esc(string(p.Kind)), esc(p.Name), esc(string(p.Channel)), st, grace, esc(p.PartialKey), esc(string(p.Source)))
+		}
+		b.WriteString("</table>\n")
+	}
+	fmt.Fprintf(b, "<div class=\"ev\">%s: %s %s %s %s · %s %s · %s %s · SHA-256 %s · %d %s</div>\n",
+		esc(t.Evidence), esc(t.Collected), d.CollectedAt.Format("2006-01-02 15:04 -07:00"), esc(t.By), esc(d.Engineer),
+		esc(t.Collector), esc(d.Collector), esc(t.Bundle), esc(d.BundleID), esc(d.SHA256), d.Collections, esc(t.Collections))
+	for _, r := range d.Raw {
+		fmt.Fprintf(b, "<details><summary>%s: %s</summary><pre>%s</pre></details>", esc(t.Raw), esc(r.Command), esc(r.Text))
+	}
+	b.WriteString("\n</section>\n")
+}
+
+var esc = html.EscapeString
+
+func evidenceText(e classify.Evidence) string {
+	var parts []string
+	add := func(k, v string) {
+		if v != "" {
+			parts = append(parts, k+" "+v)
+		}
+	}
+	add("channel", string(e.Channel))
+	add("status", string(e.Status))
+	add("key", e.PartialKey)
+	add("HRESULT", e.HRESULT)
+	if e.Days != nil {
+		add("days", fmt.Sprint(*e.Days))
+	}
+	add("date", e.Date)
+	if e.Count != nil && e.Threshold != nil {
+		add("count", fmt.Sprintf("%d/%d", *e.Count, *e.Threshold))
+	}
+	add("kms", e.Host)
+	add("source", string(e.Source))
+	return strings.Join(parts, " · ")
+}

@@ -12,6 +12,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -82,8 +83,8 @@ type Writer struct {
 	fleet summary
 	files []string
 
-	csvF  *os.File
-	csvW  *csv.Writer
+	csvF  *bufio.Writer
+	csvFF *os.File
 	jsonF *os.File
 	jsonW *bufio.Writer
 	nJSON int
@@ -216,8 +217,10 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		if err != nil {
 			return nil, err
 		}
-		w.csvF, w.csvW = f, newCSV(f)
-		w.csvW.Write(csvHeader)
+		w.csvFF, w.csvF = f, bufio.NewWriterSize(f, 1<<16)
+		cw := newCSV(w.csvF)
+		cw.Write(csvHeader)
+		cw.Flush()
 		w.files = append(w.files, f.Name())
 	}
 	if w.fmts[JSON] {
@@ -295,27 +298,60 @@ func sortDevices(devs []Device) {
 	})
 }
 
-// Line writes the reports of one line. Lines of a site may come in any
-// order but each line once.
+// Line writes the reports of one line: Begin, Render and Commit in one.
+// Lines of a site may come in any order but each line once.
 func (w *Writer) Line(site, line string, devs []Device) error {
-	s := w.site(site)
-	ls := lineSum{name: line, file: w.unique(safeName(line, "line"), s.file), sum: newSummary()}
-	sortDevices(devs)
-	for i := range devs {
-		ls.sum.add(&devs[i])
-	}
-	dir := filepath.Join(w.dir, s.file)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	l := w.Begin(site, line)
+	if err := w.Render(l, devs); err != nil {
 		return err
 	}
-	base := filepath.Join(dir, ls.file)
+	return w.Commit(l)
+}
+
+// LineReport is one line on its way: Begin names its files, Render writes
+// them, Commit adds it to the site and fleet.
+type LineReport struct {
+	site  *siteSum
+	sum   lineSum
+	base  string // path without extension
+	csv   []byte // rows for the fleet CSV
+	json  []byte // entries for the fleet JSON
+	files []string
+}
+
+// Begin starts a line: it gives it file names that no other line of the
+// site has. Call it in the order lines are to be committed.
+func (w *Writer) Begin(site, line string) *LineReport {
+	s := w.site(site)
+	l := &LineReport{site: s, sum: lineSum{name: line, file: w.unique(safeName(line, "line"), s.file), sum: newSummary()}}
+	l.base = filepath.Join(w.dir, s.file, l.sum.file)
+	return l
+}
+
+// Render writes the line's own files and prepares its part of the fleet
+// files. Several Renders may run at once, on different lines.
+func (w *Writer) Render(l *LineReport, devs []Device) error {
+	sortDevices(devs)
+	for i := range devs {
+		l.sum.sum.add(&devs[i])
+	}
+	if err := os.MkdirAll(filepath.Dir(l.base), 0o755); err != nil {
+		return err
+	}
+	write := func(name string, fill func(*bufio.Writer) error) error {
+		if err := writeFile(name, fill); err != nil {
+			return err
+		}
+		l.files = append(l.files, name)
+		return nil
+	}
 	if w.fmts[HTML] {
-		if err := w.writeFile(base+".html", func(f *bufio.Writer) error { return w.linePage(f, s, &ls, devs) }); err != nil {
+		if err := write(l.base+".html", func(f *bufio.Writer) error { return w.linePage(f, l.site, &l.sum, devs) }); err != nil {
 			return err
 		}
 	}
 	if w.fmts[CSV] {
-		if err := w.writeFile(base+".csv", func(f *bufio.Writer) error {
+		if err := write(l.base+".csv", func(f *bufio.Writer) error {
 			cw := newCSV(f)
 			cw.Write(csvHeader)
 			for i := range devs {
@@ -326,38 +362,61 @@ func (w *Writer) Line(site, line string, devs []Device) error {
 		}); err != nil {
 			return err
 		}
+		var b bytes.Buffer
+		cw := csv.NewWriter(&b)
+		cw.UseCRLF = true
 		for i := range devs {
-			writeCSV(w.csvW, &devs[i], w.opt.Lang)
+			writeCSV(cw, &devs[i], w.opt.Lang)
 		}
+		cw.Flush()
+		l.csv = b.Bytes()
 	}
 	if w.fmts[JSON] {
-		if err := w.writeFile(base+".json", func(f *bufio.Writer) error {
+		if err := write(l.base+".json", func(f *bufio.Writer) error {
 			return writeJSONDoc(f, devs, w.opt)
 		}); err != nil {
 			return err
 		}
+		var b bytes.Buffer
 		for i := range devs {
-			b, err := json.MarshalIndent(jsonDevice(&devs[i], w.opt.Lang), "    ", "  ")
+			j, err := json.MarshalIndent(jsonDevice(&devs[i], w.opt.Lang), "    ", "  ")
 			if err != nil {
 				return err
 			}
-			sep := ","
-			if w.nJSON == 0 {
-				sep = ""
-			}
-			w.nJSON++
-			fmt.Fprintf(w.jsonW, "%s\n    %s", sep, b)
+			b.WriteString(",\n    ")
+			b.Write(j)
+		}
+		l.json = b.Bytes()
+	}
+	return nil
+}
+
+// Commit adds a rendered line to its site and to the fleet files. Lines
+// are committed one at a time, in the order they began.
+func (w *Writer) Commit(l *LineReport) error {
+	if w.csvF != nil {
+		if _, err := w.csvF.Write(l.csv); err != nil {
+			return err
 		}
 	}
-	s.lines = append(s.lines, ls)
-	s.sum.merge(ls.sum)
-	w.fleet.merge(ls.sum)
+	if w.jsonW != nil && len(l.json) > 0 {
+		j := l.json
+		if w.nJSON == 0 {
+			j = j[1:] // no comma before the first device
+		}
+		w.nJSON++
+		w.jsonW.Write(j)
+	}
+	w.files = append(w.files, l.files...)
+	l.site.lines = append(l.site.lines, l.sum)
+	l.site.sum.merge(l.sum.sum)
+	w.fleet.merge(l.sum.sum)
 	return nil
 }
 
 // writeFile writes name through a temporary file and a rename, so a
 // report is never left half-written.
-func (w *Writer) writeFile(name string, fill func(*bufio.Writer) error) error {
+func writeFile(name string, fill func(*bufio.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".report-*.tmp")
 	if err != nil {
 		return err
@@ -377,6 +436,14 @@ func (w *Writer) writeFile(name string, fill func(*bufio.Writer) error) error {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
+	return nil
+}
+
+// writeIndex writes a page of the site or fleet and records it.
+func (w *Writer) writeIndex(name string, fill func(*bufio.Writer) error) error {
+	if err := writeFile(name, fill); err != nil {
+		return err
+	}
 	w.files = append(w.files, name)
 	return nil
 }
@@ -385,9 +452,8 @@ func (w *Writer) writeFile(name string, fill func(*bufio.Writer) error) error {
 // returns every file written.
 func (w *Writer) Close() ([]string, error) {
 	var errs []error
-	if w.csvW != nil {
-		w.csvW.Flush()
-		errs = append(errs, w.csvW.Error(), w.csvF.Close())
+	if w.csvF != nil {
+		errs = append(errs, w.csvF.Flush(), w.csvFF.Close())
 	}
 	if w.jsonW != nil {
 		fmt.Fprintf(w.jsonW, "\n  ],\n  \"summary\": ")
@@ -400,9 +466,9 @@ func (w *Writer) Close() ([]string, error) {
 		for _, name := range w.order {
 			s := w.sites[name]
 			sort.Slice(s.lines, func(i, j int) bool { return s.lines[i].name < s.lines[j].name })
-			errs = append(errs, w.writeFile(filepath.Join(w.dir, s.file, "index.html"), func(f *bufio.Writer) error { return w.sitePage(f, s) }))
+			errs = append(errs, w.writeIndex(filepath.Join(w.dir, s.file, "index.html"), func(f *bufio.Writer) error { return w.sitePage(f, s) }))
 		}
-		errs = append(errs, w.writeFile(filepath.Join(w.dir, "index.html"), func(f *bufio.Writer) error { return w.fleetPage(f) }))
+		errs = append(errs, w.writeIndex(filepath.Join(w.dir, "index.html"), func(f *bufio.Writer) error { return w.fleetPage(f) }))
 	}
 	return w.files, errors.Join(errs...)
 }
