@@ -98,8 +98,13 @@ func TestWriteFileFailures(t *testing.T) {
 	id := newIdentity(t)
 	size := len(encodeBundle(t, testMembers, id.Recipient()))
 	causes := []error{syscall.ENOSPC, syscall.EROFS, syscall.EIO}
+	cases := 0
+	defer func() {
+		t.Logf("%d failing writes (%v at many offsets of %d bytes) left nothing behind", cases, causes, size)
+	}()
 	for _, cause := range causes {
 		for limit := 0; limit < size; limit += 1 + limit/3 {
+			cases++
 			dir := t.TempDir()
 			_, _, err := writeFile(dir, Header{}, testMembers, []age.Recipient{id.Recipient()}, failAfter(limit, cause))
 			if !errors.Is(err, cause) {

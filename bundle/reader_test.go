@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,10 +106,9 @@ func TestTruncation(t *testing.T) {
 	id := newIdentity(t)
 	// Make the payload span several 64 KiB age chunks, so truncation at a
 	// chunk boundary is covered too.
+	// Random bytes: zstd must not shrink them below one chunk.
 	big := make([]byte, 200<<10)
-	for i := range big {
-		big[i] = byte(i * 7 % 251)
-	}
+	mrand.New(mrand.NewSource(1)).Read(big)
 	data := encodeBundle(t, append([]Member{{Name: "big.bin", Data: big}}, testMembers...), id.Recipient())
 	hEnd := headerEnd(t, data)
 	offsets := []int{0, 1, 5, len(ageIntro) - 1, len(ageIntro), hEnd - 1, hEnd, hEnd + 1, hEnd + 16, hEnd + 17,
@@ -122,6 +122,9 @@ func TestTruncation(t *testing.T) {
 	for off := 0; off < len(data); off += 997 {
 		offsets = append(offsets, off)
 	}
+	if len(data) < 3*(64<<10) {
+		t.Fatalf("the bundle is %d bytes: it must span several age chunks", len(data))
+	}
 	for _, off := range offsets {
 		want := ErrTampered
 		if off == 0 {
@@ -132,6 +135,7 @@ func TestTruncation(t *testing.T) {
 			t.Errorf("truncated at %d of %d: got %v, want %v", off, len(data), err, want)
 		}
 	}
+	t.Logf("%d truncations of a %d-byte bundle rejected", len(offsets), len(data))
 }
 
 func TestBitFlips(t *testing.T) {
@@ -151,6 +155,9 @@ func TestBitFlips(t *testing.T) {
 		{"body", hEnd + 16, len(data) - 16, []error{ErrTampered}},
 		{"tail", len(data) - 16, len(data), []error{ErrTampered}},
 	}
+	t.Cleanup(func() {
+		t.Logf("every one of the %d bits of a %d-byte bundle flipped and rejected", 8*len(data), len(data))
+	})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for off := tc.from; off < tc.to; off++ {
