@@ -551,20 +551,8 @@ func (d *DB) Find(ctx context.Context, ref string) ([]Device, error) {
 		WHERE lower(d.key) = lower(?1) OR lower(c.asset) = lower(?1) OR lower(c.hostname) = lower(?1) OR CAST(d.id AS TEXT) = ?1
 		OR d.id IN (SELECT device_id FROM collections WHERE bundle_id = lower(?1))
 		ORDER BY d.id`
-	rows, err := d.db.QueryContext(ctx, q, ref)
+	out, err := d.devices(ctx, q, ref)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Device
-	for rows.Next() {
-		dv, err := scanDevice(rows, true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, dv)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -577,7 +565,12 @@ func (d *DB) Find(ctx context.Context, ref string) ([]Device, error) {
 func (d *DB) History(ctx context.Context, deviceID int64) ([]Device, error) {
 	q := "SELECT " + deviceCols + `, c.snapshot FROM collections c JOIN devices d ON d.id = c.device_id
 		WHERE d.id = ? ORDER BY c.collected_at DESC, c.id DESC`
-	rows, err := d.db.QueryContext(ctx, q, deviceID)
+	return d.devices(ctx, q, deviceID)
+}
+
+// devices runs a query of deviceCols and the snapshot and reads all rows.
+func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]Device, error) {
+	rows, err := d.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
