@@ -7,7 +7,8 @@
 // Exit codes: 0 the bundle was written; 1 it could not be written (stick
 // full, read-only or pulled; snapshot unreadable); 2 usage or settings
 // error (no recipient, missing site/line/asset with --no-prompt, bad
-// config file).
+// config file); 130 interrupted (Ctrl-C) before the bundle was written,
+// nothing left behind.
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -74,6 +76,15 @@ func failure(hint, format string, a ...interface{}) error {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Ctrl-C stops the collection (running scripts are killed) and nothing
+	// is written; once writing has begun it finishes, which takes a moment,
+	// so no half-written file is left on the stick.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return runContext(ctx, args, stdin, stdout, stderr)
+}
+
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := &cli.App{
 		Name:      "collector",
 		Usage:     "record this machine's Windows and Office activation state into an encrypted bundle",
@@ -102,7 +113,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return collectAction(c, stdin, stdout)
 		},
 	}
-	err := app.Run(args)
+	err := app.RunContext(ctx, args)
 	if err == nil {
 		return 0
 	}
@@ -242,10 +253,13 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	if replay != nil {
 		res, err = replayResult(replay, replayMembers, s.ctx)
 	} else {
-		res, err = live(s)
+		res, err = live(c.Context, s)
 	}
 	if err != nil {
 		return err
+	}
+	if c.Context.Err() != nil {
+		return &exitError{code: 130, msg: "interrupted: nothing was written", hint: "run the collector again"}
 	}
 	hdr := bundle.Header{CreatedAt: time.Now(), Generator: s.ctx.Collector}
 	hdr.TimeZone, _ = hdr.CreatedAt.Zone()
@@ -258,13 +272,13 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	return nil
 }
 
-func live(s *settings) (*collect.Result, error) {
+func live(ctx context.Context, s *settings) (*collect.Result, error) {
 	src, closeSrc, err := collect.Live(s.timeout)
 	if errors.Is(err, collect.ErrLiveUnsupported) {
 		return nil, usage("run it on the Windows machine, or replay a stored collection with --snapshot FILE", "%v", err)
 	}
 	defer closeSrc()
-	res, cerr := collect.Collect(context.Background(), src, s.ctx)
+	res, cerr := collect.Collect(ctx, src, s.ctx)
 	if cerr != nil {
 		return nil, failure("", "collection: %v", cerr)
 	}

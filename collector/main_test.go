@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"path/filepath"
@@ -168,6 +169,20 @@ func TestErrors(t *testing.T) {
 				t.Errorf("no hint: %s", stderr)
 			}
 		})
+	}
+}
+
+// TestInterrupted: Ctrl-C before the bundle is written exits 130 and
+// leaves nothing.
+func TestInterrupted(t *testing.T) {
+	id := newKey(t)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	code := runContext(ctx, []string{"collector", "--no-prompt", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out}, strings.NewReader(""), &o, &e)
+	if left, _ := os.ReadDir(out); code != 130 || len(left) != 0 || !strings.Contains(e.String(), "interrupted") {
+		t.Fatalf("exit %d, left %v, %s", code, left, e.String())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -475,4 +476,55 @@ func dumpDevices(t *testing.T, db string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestInterruptedImport stops an import with Ctrl-C (SIGINT): it exits
+// 130 saying how to go on, what it stored is whole, and a rerun finishes.
+func TestInterruptedImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "key.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	const total = 600
+	writeGenerated(t, in, id.Recipient(), total)
+	db := filepath.Join(dir, "fleet.db")
+	cmd := exec.Command(os.Args[0], "import", "-i", key, "--db", db, in)
+	cmd.Env = append(os.Environ(), "ACTCOURIER_TEST_MAIN=1")
+	pipe, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(pipe)
+	for seen := 0; seen < 50 && sc.Scan(); {
+		if strings.HasPrefix(sc.Text(), "imported ") {
+			seen++
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	for sc.Scan() {
+	}
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "run the same import again") {
+		t.Fatalf("after Ctrl-C: %v\n%s", err, stderr.String())
+	}
+	code, stdout, _ := runImporter(t, "import", "-i", key, "--db", db, in)
+	m := summaryLine.FindStringSubmatch(stdout)
+	if code != 0 || m == nil {
+		t.Fatalf("rerun: exit %d\n%s", code, stdout)
+	}
+	sdb, _ := store.Open(db)
+	defer sdb.Close()
+	if s, _ := sdb.Check(context.Background()); s != "ok" {
+		t.Fatalf("integrity_check %q", s)
+	}
+	if _, colls, _, _ := sdb.Counts(context.Background()); colls != total {
+		t.Fatalf("%d collections after the rerun, want %d", colls, total)
+	}
+	t.Logf("stopped, then the rerun imported %s and skipped %s", m[1], m[2])
 }

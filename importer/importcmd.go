@@ -43,6 +43,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "age identity `FILE` (repeatable)", EnvVars: []string{"ACTCOURIER_IDENTITY"}},
 			dbFlag(),
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.GOMAXPROCS(0), Usage: "bundles decrypted at once"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar and no line per bundle; the summary and rejections only"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -52,7 +53,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			return runImport(c.Context, c.String("db"), ids, c.Args().Slice(), c.Int("jobs"), stdout, stderr)
+			return runImport(c.Context, c.String("db"), ids, c.Args().Slice(), c.Int("jobs"), c.Bool("quiet"), stdout, stderr)
 		},
 	}
 }
@@ -177,7 +178,7 @@ type importStats struct {
 	byCategory                     map[string]int
 }
 
-func runImport(ctx context.Context, dbPath string, ids []age.Identity, paths []string, jobs int, stdout, stderr io.Writer) error {
+func runImport(ctx context.Context, dbPath string, ids []age.Identity, paths []string, jobs int, quiet bool, stdout, stderr io.Writer) error {
 	files, err := findBundles(paths)
 	if err != nil {
 		return err
@@ -224,7 +225,7 @@ func runImport(ctx context.Context, dbPath string, ids []age.Identity, paths []s
 	}()
 	go func() { wg.Wait(); close(done) }()
 
-	bar := newProgress(stdout, len(files))
+	bar := newProgress(stdout, stderr, len(files), quiet)
 	st := importStats{byCategory: map[string]int{}}
 	type rejection struct {
 		file string
@@ -253,7 +254,13 @@ func runImport(ctx context.Context, dbPath string, ids []age.Identity, paths []s
 		if len(cs) == 0 {
 			continue
 		}
+		if ctx.Err() != nil {
+			continue // interrupted: store nothing more, drain the workers
+		}
 		res, errs, err := db.ImportBatch(ctx, cs)
+		if err != nil && ctx.Err() != nil {
+			continue
+		}
 		if err != nil {
 			// The database itself failed (disk full, interrupted): stop.
 			// The batch rolled back; a rerun goes on from here.
@@ -279,6 +286,8 @@ func runImport(ctx context.Context, dbPath string, ids []age.Identity, paths []s
 	}
 	bar.finish()
 	if ctx.Err() != nil {
+		fmt.Fprintf(stderr, "importer: interrupted: %d bundles imported into %s before the stop, each whole; run the same import again to go on\n",
+			st.imported, dbPath)
 		return ctx.Err()
 	}
 	fmt.Fprintf(stdout, "imported %d, already imported %d, rejected %d (%d new devices) into %s\n",

@@ -4,10 +4,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -33,6 +35,7 @@ const (
 	exitOK      = 0
 	exitPartial = 1 // done in part: some inputs rejected, each named
 	exitUsage   = 2
+	exitStopped = 130 // interrupted by Ctrl-C
 )
 
 // errPartial is returned by a command that finished but rejected some
@@ -40,9 +43,10 @@ const (
 var errPartial = errors.New("some inputs were rejected")
 
 const exitHelp = `EXIT STATUS:
-   0  done
-   1  done in part: each rejected input is named on stderr
-   2  usage or configuration error
+   0    done
+   1    done in part: each rejected input is named on stderr
+   2    usage or configuration error
+   130  interrupted (Ctrl-C): what was stored is whole; run it again to go on
 `
 
 func main() {
@@ -81,12 +85,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 			inspectCommand(stdout, stderr),
 		},
 	}
-	err := app.Run(interspersed(app, args))
+	// Ctrl-C cancels the context: an import stops after the batch it is
+	// storing, a report after the lines it is writing.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := app.RunContext(ctx, interspersed(app, args))
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errPartial):
 		return exitPartial
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "importer: interrupted")
+		return exitStopped
 	default:
 		fmt.Fprintf(stderr, "importer: error: %v\n", err)
 		var hint interface{ Hint() string }

@@ -10,16 +10,16 @@ import (
 	"golang.org/x/term"
 )
 
-// progress shows how an import goes: a bar with count, rate and time
-// left on a terminal, plain lines on a pipe.
+// progress shows how an import goes. A terminal on stderr gets a bar with
+// count, rate and time left; stdout that is not a terminal (a pipe, a log
+// file) gets one plain line per bundle. --quiet turns off both.
 type progress struct {
-	w       io.Writer
-	tty     bool
-	total   int
-	done    int
-	start   time.Time
-	last    time.Time
-	lastPct int
+	bar   io.Writer // stderr when it is a terminal, else nil
+	lines io.Writer // stdout when it is not a terminal, else nil
+	total int
+	done  int
+	start time.Time
+	last  time.Time
 }
 
 func isTTY(w io.Writer) bool {
@@ -27,18 +27,27 @@ func isTTY(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func newProgress(w io.Writer, total int) *progress {
-	now := time.Now()
-	return &progress{w: w, tty: isTTY(w), total: total, start: now, lastPct: -1}
+func newProgress(stdout, stderr io.Writer, total int, quiet bool) *progress {
+	p := &progress{total: total, start: time.Now()}
+	if quiet {
+		return p
+	}
+	if isTTY(stderr) {
+		p.bar = stderr
+	}
+	if !isTTY(stdout) {
+		p.lines = stdout
+	}
+	return p
 }
 
-// step counts one finished bundle; line is printed on a pipe.
+// step counts one finished bundle; line goes to the plain output.
 func (p *progress) step(line string) {
 	p.done++
-	if !p.tty {
-		if line != "" {
-			fmt.Fprintln(p.w, line)
-		}
+	if p.lines != nil && line != "" {
+		fmt.Fprintln(p.lines, line)
+	}
+	if p.bar == nil {
 		return
 	}
 	now := time.Now()
@@ -67,21 +76,21 @@ func (p *progress) draw(now time.Time) {
 	} else if p.done >= p.total {
 		left = "0s"
 	}
-	fmt.Fprintf(p.w, "\r[%s%s] %d/%d  %.0f/s  left %s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), p.done, p.total, rate, left)
+	fmt.Fprintf(p.bar, "\r[%s%s] %d/%d  %.0f/s  left %s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), p.done, p.total, rate, left)
 }
 
-// clear ends the bar line before other output.
+// finish ends the bar's line before other output.
 func (p *progress) finish() {
-	if p.tty {
+	if p.bar != nil {
 		p.draw(time.Now())
-		fmt.Fprintln(p.w)
+		fmt.Fprintln(p.bar)
 	}
 }
 
-// note prints a line above the bar.
+// note prints a message on w, clearing the bar first if it shares w.
 func (p *progress) note(w io.Writer, line string) {
-	if p.tty && w == p.w {
-		fmt.Fprint(p.w, "\r\x1b[K")
+	if p.bar != nil && w == p.bar {
+		fmt.Fprint(p.bar, "\r\x1b[K")
 	}
 	fmt.Fprintln(w, line)
 }

@@ -9,9 +9,9 @@ import (
 
 func TestProgress(t *testing.T) {
 	var tty bytes.Buffer
-	p := &progress{w: &tty, tty: true, total: 4, start: time.Now().Add(-2 * time.Second)}
+	p := &progress{bar: &tty, total: 4, start: time.Now().Add(-2 * time.Second)}
 	for i := 0; i < 4; i++ {
-		p.step("ignored on a terminal")
+		p.step("not for a terminal")
 	}
 	p.finish()
 	out := tty.String()
@@ -20,15 +20,22 @@ func TestProgress(t *testing.T) {
 			t.Errorf("bar %q lacks %q", out, want)
 		}
 	}
-	if strings.Contains(out, "ignored") {
-		t.Error("a terminal got plain lines")
+	if strings.Contains(out, "not for a terminal") {
+		t.Error("the terminal got plain lines")
 	}
-	var pipe bytes.Buffer
-	p = newProgress(&pipe, 2)
+	var pipe, errs bytes.Buffer
+	p = newProgress(&pipe, &errs, 2, false)
 	p.step("imported a")
 	p.step("imported b")
 	p.finish()
-	if pipe.String() != "imported a\nimported b\n" {
-		t.Errorf("pipe got %q", pipe.String())
+	if pipe.String() != "imported a\nimported b\n" || errs.Len() != 0 {
+		t.Errorf("pipe got %q, stderr %q", pipe.String(), errs.String())
+	}
+	pipe.Reset()
+	p = newProgress(&pipe, &errs, 1, true)
+	p.step("imported a")
+	p.finish()
+	if pipe.Len() != 0 || errs.Len() != 0 {
+		t.Errorf("--quiet printed %q %q", pipe.String(), errs.String())
 	}
 }

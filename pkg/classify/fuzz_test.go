@@ -14,6 +14,9 @@ import (
 // every sentence.
 func FuzzDevice(f *testing.F) {
 	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	if len(files) == 0 {
+		f.Fatal("no seed: testdata/snapshots is empty")
+	}
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b, int64(0), 25)
