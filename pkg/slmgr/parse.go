@@ -222,6 +222,10 @@ type slmgrParser struct {
 	inKMS  bool
 	guids  int // GUIDs seen in the current product, for the no-strings fallback
 	xprCur *licensing.Product
+	// unused marks products that slmgr /dlv all prints as "This license
+	// is not in use.": SKUs without an installed key, which WMI's
+	// WHERE PartialProductKey IS NOT NULL leaves out too.
+	unused map[int]bool
 }
 
 func (p *slmgrParser) product() *licensing.Product {
@@ -310,6 +314,16 @@ func parseSlmgr(res *Result, lines []string, opts Options) {
 	if xpr > 0 && len(res.Products) > 0 && allXpr(res.Products) {
 		res.Format = FormatXpr
 	}
+	if len(p.unused) > 0 {
+		kept := res.Products[:0]
+		for i, pr := range res.Products {
+			if !p.unused[i] || pr.PartialKey != "" {
+				kept = append(kept, pr)
+			}
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("skipped %d licenses not in use (no product key installed)", len(res.Products)-len(kept)))
+		res.Products = kept
+	}
 	for i := range res.Products {
 		finishProduct(res, i, &res.Products[i])
 	}
@@ -376,6 +390,12 @@ func (p *slmgrParser) apply(key string, vals []string) {
 		return
 	}
 	switch key {
+	case "L_MsgErrorLicenseNotInUse":
+		p.product()
+		if p.unused == nil {
+			p.unused = map[int]bool{}
+		}
+		p.unused[len(p.res.Products)-1] = true
 	case "L_MsgServiceVersion":
 		p.res.ServiceVersion = v
 	case "L_MsgProductName":

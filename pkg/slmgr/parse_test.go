@@ -288,3 +288,29 @@ func FuzzParseStrings(f *testing.F) {
 		}
 	})
 }
+
+// TestNotInUse: slmgr /dlv all prints every SKU; those without a key say
+// "This license is not in use." and are left out, as WMI leaves them out.
+func TestNotInUse(t *testing.T) {
+	text := "Software licensing service version: 10.0.19041.1\r\n\r\n" +
+		"Name: Windows(R), Professional edition\r\nDescription: Windows(R) Operating System, RETAIL channel\r\n" +
+		"Partial Product Key: 3V66T\r\nLicense Status: Licensed\r\n\r\n" +
+		"Name: Windows(R), ProfessionalEducation edition\r\nDescription: Windows(R) Operating System, RETAIL channel\r\n" +
+		"This license is not in use.\r\n\r\n" +
+		"Name: Windows(R), Enterprise edition\r\nDescription: Windows(R) Operating System, VOLUME_KMSCLIENT channel\r\n" +
+		"This license is not in use.\r\n"
+	res, err := Parse([]byte(text), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Products) != 1 || res.Products[0].PartialKey != "3V66T" {
+		t.Fatalf("products %+v", res.Products)
+	}
+	if !containsString(res.Notes, "skipped 2 licenses not in use") {
+		t.Errorf("notes %v", res.Notes)
+	}
+	only := "Name: Windows(R), Enterprise edition\r\nDescription: Windows(R) Operating System, VOLUME_KMSCLIENT channel\r\nThis license is not in use.\r\n"
+	if _, err := Parse([]byte(only), Options{}); err != ErrNoProducts {
+		t.Errorf("only unused licenses: err = %v, want ErrNoProducts", err)
+	}
+}
