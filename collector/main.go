@@ -278,17 +278,9 @@ func live(ctx context.Context, s *settings) (*collect.Result, error) {
 		return nil, usage("run it on the Windows machine, or replay a stored collection with --snapshot FILE", "%v", err)
 	}
 	defer closeSrc()
-	res, cerr := collect.Collect(ctx, src, s.ctx)
-	if cerr != nil {
-		return nil, failure("", "collection: %v", cerr)
-	}
+	res, err := collect.Collect(ctx, src, s.ctx)
 	if err != nil {
-		// WMI could not start: the text sources still ran.
-		res.Snapshot.Errors = append(res.Snapshot.Errors, licensing.SourceError{Source: licensing.SourceWMI, What: "WMI", Error: err.Error()})
-		data, merr := licensing.Marshal(res.Snapshot)
-		if merr == nil {
-			res.Members[0].Data = data
-		}
+		return nil, failure("", "collection: %v", err)
 	}
 	return res, nil
 }

@@ -57,7 +57,10 @@ type Host interface {
 
 // Sources are where a collection reads from.
 type Sources struct {
-	WMI     WMI
+	WMI WMI
+	// WMIErr says why WMI is nil (COM or the WMI service failed to
+	// start); it is recorded once, and the text sources still run.
+	WMIErr  error
 	Run     Runner
 	Host    Host
 	Timeout time.Duration    // per command; 0 means 2 minutes
@@ -101,6 +104,13 @@ func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, er
 		c.TimeZone, _ = now.Zone()
 	}
 	col := &collection{ctx: ctx, src: src, s: &licensing.Snapshot{Schema: licensing.Schema, Context: c}}
+	if src.WMI == nil {
+		why := src.WMIErr
+		if why == nil {
+			why = errors.New("WMI is not available")
+		}
+		col.fail(licensing.SourceWMI, "WMI", why)
+	}
 	col.os()
 	col.hardware()
 	col.storage()
@@ -127,8 +137,7 @@ func (c *collection) query(ns, class string, props []string, where string) []map
 // queryOK is query that also says whether the query succeeded.
 func (c *collection) queryOK(ns, class string, props []string, where string) ([]map[string]interface{}, bool) {
 	if c.src.WMI == nil {
-		c.fail(licensing.SourceWMI, class, errors.New("WMI is not available"))
-		return nil, false
+		return nil, false // recorded once, in Collect
 	}
 	rows, missing, err := c.src.WMI.Query(ns, class, props, where)
 	for _, p := range missing {

@@ -213,12 +213,13 @@ func TestErrorPaths(t *testing.T) {
 			t.Fatal(err)
 		}
 		run := &fakeRun{out: map[string][]byte{"slmgr.vbs /dlv": data}}
-		res, _ := Collect(context.Background(), Sources{Run: run, Host: fakeHost{}, Now: func() time.Time { return now }}, licensing.Context{})
+		res, _ := Collect(context.Background(), Sources{Run: run, Host: fakeHost{}, WMIErr: errors.New("SWbemLocator: class not registered"),
+			Now: func() time.Time { return now }}, licensing.Context{})
 		s := res.Snapshot
 		if len(s.Products) != 1 || s.Products[0].Source != licensing.SourceSlmgr || s.Products[0].Channel != licensing.ChannelOEMDM {
 			t.Fatalf("products %+v", s.Products)
 		}
-		if s.OS.Hostname != "FALLBACK" || len(s.Errors) == 0 || s.Errors[0].Source != licensing.SourceWMI {
+		if s.OS.Hostname != "FALLBACK" || len(s.Errors) != 1 || s.Errors[0].Source != licensing.SourceWMI || !strings.Contains(s.Errors[0].Error, "class not registered") {
 			t.Errorf("hostname %q errors %+v", s.OS.Hostname, s.Errors)
 		}
 	})

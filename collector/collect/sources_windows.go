@@ -25,7 +25,7 @@ func Live(timeout time.Duration) (src Sources, close func(), err error) {
 	s, err := winwmi.Open()
 	if err != nil {
 		// No WMI at all: collect from the text sources alone.
-		return Sources{Run: runner{}, Host: host{}, Timeout: timeout}, func() {}, err
+		return Sources{Run: runner{}, Host: host{}, Timeout: timeout, WMIErr: err}, func() {}, nil
 	}
 	return Sources{WMI: wmiSource{s}, Run: runner{}, Host: host{}, Timeout: timeout}, s.Close, nil
 }
