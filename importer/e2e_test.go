@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -335,22 +336,8 @@ func TestKilledImport(t *testing.T) {
 		// Kill after a random number of bundles reported stored in this
 		// run, within what is left: the kill lands mid-import.
 		after := 1 + rng.Intn((total-stored)/(kills-k+1))
-		cmd := exec.Command(os.Args[0], "import", "-i", key, "--db", db, in)
-		cmd.Env = append(os.Environ(), "ACTCOURIER_TEST_MAIN=1")
-		pipe, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(pipe)
-		seen := 0
-		for seen < after && sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "imported ") {
-				seen++
-			}
-		}
+		cmd, sc := startImport(t, nil, "-i", key, "--db", db, in)
+		seen := waitImported(sc, after)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		sdb, err := store.Open(db)
@@ -459,6 +446,35 @@ func TestTwoImporters(t *testing.T) {
 	}
 }
 
+// startImport runs the importer as a child process (TestMain) with its
+// stdout on a pipe, so a drill can stop it after a number of bundles.
+func startImport(t *testing.T, stderr io.Writer, args ...string) (*exec.Cmd, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"import"}, args...)...)
+	cmd.Env = append(os.Environ(), "ACTCOURIER_TEST_MAIN=1")
+	cmd.Stderr = stderr
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, bufio.NewScanner(pipe)
+}
+
+// waitImported reads the child's lines until n bundles are reported
+// stored (a line is printed only after its batch is committed).
+func waitImported(sc *bufio.Scanner, n int) int {
+	seen := 0
+	for seen < n && sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "imported ") {
+			seen++
+		}
+	}
+	return seen
+}
+
 var summaryLine = regexp.MustCompile(`imported (\d+), already imported (\d+), rejected (\d+)`)
 
 func dumpDevices(t *testing.T, db string) string {
@@ -491,20 +507,9 @@ func TestInterruptedImport(t *testing.T) {
 	const total = 600
 	writeGenerated(t, in, id.Recipient(), total)
 	db := filepath.Join(dir, "fleet.db")
-	cmd := exec.Command(os.Args[0], "import", "-i", key, "--db", db, in)
-	cmd.Env = append(os.Environ(), "ACTCOURIER_TEST_MAIN=1")
-	pipe, _ := cmd.StdoutPipe()
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(pipe)
-	for seen := 0; seen < 50 && sc.Scan(); {
-		if strings.HasPrefix(sc.Text(), "imported ") {
-			seen++
-		}
-	}
+	cmd, sc := startImport(t, &stderr, "-i", key, "--db", db, in)
+	waitImported(sc, 50)
 	cmd.Process.Signal(os.Interrupt)
 	for sc.Scan() {
 	}
