@@ -37,7 +37,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 		Usage:     "decrypt, check, classify and store bundles (files or folders, e.g. a whole stick)",
 		ArgsUsage: "PATH...",
 		Description: "Folders are searched recursively for *" + bundle.Ext + " files; a file named on the\n" +
-			"command line is tried whatever its name. Each bundle is stored in one transaction; one\n" +
+			"command line is tried whatever its name. Each bundle is stored whole or not at all; one\n" +
 			"already imported is reported and changes nothing. Source files are never modified.\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "age identity `FILE` (repeatable)", EnvVars: []string{"ACTCOURIER_IDENTITY"}},

@@ -2,8 +2,9 @@
 // modernc.org/sqlite): every collection of every device as history, the
 // latest one per device driving reports.
 //
-// Each bundle is imported in one transaction: a crash or a kill leaves
-// either all of it or nothing, and a rerun imports what is missing. The
+// Each bundle is stored inside one transaction (ImportBatch puts several
+// in one): a crash or a kill leaves either all of it or nothing, and a
+// rerun imports what is missing. The
 // schema is versioned with PRAGMA user_version; Open migrates an older
 // database and refuses a newer one.
 //
