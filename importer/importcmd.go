@@ -42,7 +42,9 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "age identity `FILE` (repeatable)", EnvVars: []string{"ACTCOURIER_IDENTITY"}},
 			dbFlag(),
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.GOMAXPROCS(0), Usage: "bundles decrypted at once"},
+			// One more worker than cores: the writer goroutine waits on the
+			// disk now and then, and a spare worker keeps the cores busy.
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Value: runtime.GOMAXPROCS(0) + 1, Usage: "bundles decrypted at once"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar and no line per bundle; the summary and rejections only"},
 		},
 		Action: func(c *cli.Context) error {
