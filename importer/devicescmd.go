@@ -101,19 +101,15 @@ func runShow(ctx context.Context, db *store.DB, ref string, asOf time.Time, lang
 		return &usageError{fmt.Sprintf("show: %q matches %d devices: %s", ref, len(found), strings.Join(ids, ", ")), "give the ID"}
 	}
 	d := found[0]
-	var verdict classify.Verdict
-	var snap *licensing.Snapshot
-	if _, err := classifyFleet(ctx, db, store.Filter{Site: d.Site}, asOf, func(x store.Device, s *licensing.Snapshot, v classify.Verdict) error {
-		if x.ID == d.ID {
-			verdict, snap = v, s
-		}
-		return nil
-	}); err != nil {
+	snap, err := d.Snapshot()
+	if err != nil {
+		return fmt.Errorf("device %d (bundle %s): stored snapshot unreadable: %w", d.ID, d.BundleID, err)
+	}
+	pools, err := sitePools(ctx, db)
+	if err != nil {
 		return err
 	}
-	if snap == nil {
-		return fmt.Errorf("device %d: no readable collection", d.ID)
-	}
+	verdict := classify.Device(snap, asOf, classify.Site{Pool: pools[d.Site]})
 	fmt.Fprintf(w, "Device %d  %s\n", d.ID, d.Key)
 	fmt.Fprintf(w, "  site %s, line %s, asset %s, host %s\n", d.Site, d.Line, d.Asset, d.Hostname)
 	fmt.Fprintf(w, "  %s %s, %s %s, serial %s\n", snap.OS.Caption, snap.OS.Version, snap.Hardware.Manufacturer, snap.Hardware.Model, snap.Hardware.Serial)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -106,11 +105,7 @@ type opened struct {
 
 // loadBundle reads, decrypts, checks and classifies one bundle file.
 func loadBundle(path string, ids []age.Identity) (*store.Collection, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	b, err := bundle.Open(bytes.NewReader(data), bundle.Limits{}, ids...)
+	b, err := openBundleFile(path, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -587,24 +587,6 @@ func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]Devi
 	return out, rows.Err()
 }
 
-// Raw returns the raw members kept with a collection.
-func (d *DB) Raw(ctx context.Context, collectionID int64) ([]Raw, error) {
-	rows, err := d.db.QueryContext(ctx, "SELECT member, data FROM raw WHERE collection_id = ? ORDER BY member", collectionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Raw
-	for rows.Next() {
-		var r Raw
-		if err := rows.Scan(&r.Member, &r.Data); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // Pools sums, per site, the KMS pool flags of every device's latest
 // collection: client, server, office.
 func (d *DB) Pools(ctx context.Context) (map[string][3]int, error) {

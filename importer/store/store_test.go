@@ -63,7 +63,7 @@ func TestImport(t *testing.T) {
 	if _, err := db.Find(ctx, "nothing"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Find: %v", err)
 	}
-	if raw, _ := db.Raw(ctx, latest[0].CollectionID); len(raw) != 1 || string(raw[0].Data) != "x" {
+	if raw, _ := db.RawFor(ctx, []int64{latest[0].CollectionID}); len(raw[latest[0].CollectionID]) != 1 || string(raw[latest[0].CollectionID][0].Data) != "x" {
 		t.Errorf("raw %+v", raw)
 	}
 	if s, err := db.Check(ctx); s != "ok" || err != nil {

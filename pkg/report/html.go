@@ -167,7 +167,6 @@ var funcs = template.FuncMap{
 	"catColor":  func(c classify.Category) template.CSS { return template.CSS(catColour[c]) },
 	"count":     func(s summary, c classify.Category) int { return s.Category[c] },
 	"text":      func(t *texts, r classify.Reason) string { return r.Text(t.Lang) },
-	"routeName": func(t *texts, r classify.Route) string { return t.RouteNames[r] },
 	"threshold": func(n, t int) bool { return n >= t },
 	"kt": func() [3]int {
 		return [3]int{classify.ThresholdClient, classify.ThresholdServer, classify.ThresholdOffice}
