@@ -3,7 +3,7 @@
 GO          ?= go
 GO_WIN7     ?= go1.20.14
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS     := -s -w -buildid= -X main.version=$(VERSION)
+LDFLAGS     := -s -w -buildid= -X github.com/actcourier/actcourier/pkg/version.stamp=$(VERSION)
 BUILD       := $(GO) build -trimpath -ldflags "$(LDFLAGS)"
 DIST        ?= dist
 FUZZTIME    ?= 20s
@@ -44,7 +44,7 @@ check: win7
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out" >&2; exit 1; fi
 	$(GO) vet ./... ./.ci/bench
-	GOTOOLCHAIN=$(GO_WIN7) GOOS=windows GOARCH=386 $(GO) vet ./collector/... ./bundle/... ./pkg/licensing/... ./pkg/slmgr/... ./pkg/stick/...
+	GOTOOLCHAIN=$(GO_WIN7) GOOS=windows GOARCH=386 $(GO) vet ./collector/... ./bundle/... ./pkg/licensing/... ./pkg/slmgr/... ./pkg/stick/... ./pkg/version/...
 
 test: deps check
 	$(GO) test -count=1 ./...

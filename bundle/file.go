@@ -23,26 +23,18 @@ func WriteFile(dir string, hdr Header, members []Member, recipients ...age.Recip
 	return writeFile(dir, hdr, members, recipients, osCreate)
 }
 
-// File is what WriteFileWith needs of the temporary file it writes.
-type File interface {
+// tempFile is what writeFile needs of the temporary file it writes. The
+// fault drills in file_test.go give it one that fails after N bytes, as a
+// pulled or full stick does; WriteFile's guarantees hold whatever the file
+// does.
+type tempFile interface {
 	io.Writer
 	Sync() error
 	Close() error
 	Name() string
 }
 
-// WriteFileWith is WriteFile with the temporary file made by create
-// (called as os.CreateTemp would be). Fault drills pass a create whose
-// file fails after N bytes, as a pulled or full stick does; the
-// guarantees of WriteFile hold whatever the file does.
-func WriteFileWith(create func(dir, pattern string) (File, error), dir string, hdr Header, members []Member,
-	recipients ...age.Recipient) (path string, m Manifest, err error) {
-	return writeFile(dir, hdr, members, recipients, create)
-}
-
-type tempFile = File
-
-func osCreate(dir, pattern string) (File, error) { return os.CreateTemp(dir, pattern) }
+func osCreate(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
 
 func writeFile(dir string, hdr Header, members []Member, recipients []age.Recipient,
 	create func(dir, pattern string) (tempFile, error)) (path string, m Manifest, err error) {

@@ -74,9 +74,6 @@ func NewWriter(dst io.Writer, hdr Header, recipients ...age.Recipient) (*Writer,
 	}, nil
 }
 
-// ID returns the bundle ID the writer puts in the manifest.
-func (w *Writer) ID() string { return w.m.ID }
-
 // Manifest returns a copy of the manifest as it stands.
 func (w *Writer) Manifest() Manifest {
 	m := w.m

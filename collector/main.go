@@ -21,7 +21,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -32,31 +31,23 @@ import (
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/stick"
+	"github.com/actcourier/actcourier/pkg/version"
 )
 
-// version is set with -ldflags "-X main.version=…" by the Makefile.
-var version string
-
 func main() {
-	code := run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+	con := console{in: os.Stdin, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin)}
+	code := run(os.Args, con)
 	pauseIfOwnConsole(os.Stdin, os.Stdout)
 	os.Exit(code)
 }
 
-// programVersion returns the version for --version and the manifest.
-func programVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
+// console is where the collector talks to the engineer: the real console,
+// or buffers in tests.
+type console struct {
+	in          io.Reader
+	out, err    io.Writer
+	interactive bool // a person types into in, so missing answers are asked for
 }
-
-// writeBundle writes the bundle; fault drills replace it to fail the way
-// a pulled or full stick does.
-var writeBundle = bundle.WriteFile
 
 // exitError carries an exit code and, optionally, what to do about it.
 type exitError struct {
@@ -75,22 +66,22 @@ func failure(hint, format string, a ...interface{}) error {
 	return &exitError{code: 1, msg: fmt.Sprintf(format, a...), hint: hint}
 }
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, con console) int {
 	// Ctrl-C stops the collection (running scripts are killed) and nothing
 	// is written; once writing has begun it finishes, which takes a moment,
 	// so no half-written file is left on the stick.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return runContext(ctx, args, stdin, stdout, stderr)
+	return runContext(ctx, args, con)
 }
 
-func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runContext(ctx context.Context, args []string, con console) int {
 	app := &cli.App{
 		Name:      "collector",
 		Usage:     "record this machine's Windows and Office activation state into an encrypted bundle",
-		Version:   fmt.Sprintf("%s (%s/%s, %s)", programVersion(), runtime.GOOS, runtime.GOARCH, runtime.Version()),
-		Writer:    stdout,
-		ErrWriter: stderr,
+		Version:   fmt.Sprintf("%s (%s/%s, %s)", version.String(), runtime.GOOS, runtime.GOARCH, runtime.Version()),
+		Writer:    con.out,
+		ErrWriter: con.err,
 		// Exit codes are decided here, not inside urfave (STYLE.md §5).
 		ExitErrHandler: func(*cli.Context, error) {},
 		Flags: []cli.Flag{
@@ -110,7 +101,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			if c.NArg() > 0 {
 				return usage("run collector --help", "unexpected argument %q", c.Args().First())
 			}
-			return collectAction(c, stdin, stdout)
+			return collectAction(c, con)
 		},
 	}
 	err := app.RunContext(ctx, args)
@@ -119,13 +110,13 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		fmt.Fprintf(stderr, "collector: error: %s\n", ee.msg)
+		fmt.Fprintf(con.err, "collector: error: %s\n", ee.msg)
 		if ee.hint != "" {
-			fmt.Fprintf(stderr, "collector: what to do: %s\n", ee.hint)
+			fmt.Fprintf(con.err, "collector: hint: %s\n", ee.hint)
 		}
 		return ee.code
 	}
-	fmt.Fprintf(stderr, "collector: error: %v\n", err)
+	fmt.Fprintf(con.err, "collector: error: %v\n", err)
 	return 2
 }
 
@@ -170,7 +161,7 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	pick := func(key, flag, fromConfig string, dst *string) {
 		switch {
 		case c.IsSet(flag):
-			*dst, s.ctx.Sources[key] = strings.TrimSpace(c.String(flag)), "flag"
+			*dst, s.ctx.Sources[key] = strings.TrimSpace(c.String(flag)), licensing.SourceFlag
 		case fromConfig != "":
 			*dst, s.ctx.Sources[key] = fromConfig, licensing.SourceConfig
 		}
@@ -214,7 +205,7 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	return s, nil
 }
 
-func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
+func collectAction(c *cli.Context, con console) error {
 	s, err := loadSettings(c)
 	if err != nil {
 		return err
@@ -228,7 +219,7 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		// A replay keeps the context it was stored with; only flags
 		// override it, not the settings file's defaults.
 		keep := func(key string, dst *string, v string) {
-			if v != "" && s.ctx.Sources[key] != "flag" {
+			if v != "" && s.ctx.Sources[key] != licensing.SourceFlag {
 				*dst = v
 				delete(s.ctx.Sources, key)
 			}
@@ -239,7 +230,7 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		keep("engineer", &s.ctx.Engineer, replay.Context.Engineer)
 		keep("note", &s.ctx.Note, replay.Context.Note)
 	}
-	if err := askMissing(s, stdin, stdout); err != nil {
+	if err := askMissing(s, con); err != nil {
 		return err
 	}
 	// Find out now, not after a minute of collection, that the stick
@@ -248,7 +239,7 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 		return failure("check that the stick is in, not full and not write-protected, or pass --out", "output folder %s: %v", s.out, err)
 	}
 
-	s.ctx.Collector = "actcourier-collector " + programVersion()
+	s.ctx.Collector = "actcourier-collector " + version.String()
 	var res *collect.Result
 	if replay != nil {
 		res, err = replayResult(replay, replayMembers, s.ctx)
@@ -263,12 +254,12 @@ func collectAction(c *cli.Context, stdin io.Reader, stdout io.Writer) error {
 	}
 	hdr := bundle.Header{CreatedAt: time.Now(), Generator: s.ctx.Collector}
 	hdr.TimeZone, _ = hdr.CreatedAt.Zone()
-	path, _, err := writeBundle(s.out, hdr, res.Members, s.recipients...)
+	path, _, err := bundle.WriteFile(s.out, hdr, res.Members, s.recipients...)
 	if err != nil {
 		return failure("free space or use another stick, then run the collector again; nothing was left behind",
 			"writing the bundle to %s: %v", s.out, err)
 	}
-	printSummary(stdout, res.Snapshot, path)
+	printSummary(con.out, res.Snapshot, path)
 	return nil
 }
 
@@ -302,7 +293,7 @@ func checkWritable(dir string) error {
 
 // askMissing asks for site, line and asset when they are missing and a
 // person is at the console; otherwise it fails naming what is missing.
-func askMissing(s *settings, stdin io.Reader, stdout io.Writer) error {
+func askMissing(s *settings, con console) error {
 	var missing []string
 	if s.ctx.Site == "" {
 		missing = append(missing, "site")
@@ -316,11 +307,11 @@ func askMissing(s *settings, stdin io.Reader, stdout io.Writer) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	if s.noPrompt || !isTerminal(stdin) {
+	if s.noPrompt || !con.interactive {
 		return usage("pass "+flagList(missing)+", or run the collector from a console to be asked",
 			"%s not given", strings.Join(missing, ", "))
 	}
-	in := bufio.NewReader(stdin)
+	in, stdout := bufio.NewReader(con.in), con.out
 	ask := func(label string, options []string) (string, error) {
 		for {
 			if len(options) > 0 {
@@ -377,13 +368,8 @@ func flagList(names []string) string {
 	return strings.Join(f, " ")
 }
 
-// isTerminal reports whether r is a console a person types into. Tests
-// replace it.
-var isTerminal = func(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
+// isTerminal reports whether f is a console a person types into.
+func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +28,7 @@ func newKey(t *testing.T) *age.X25519Identity {
 func runCollector(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
-	code = run(append([]string{"collector"}, args...), strings.NewReader(stdin), &o, &e)
+	code = run(append([]string{"collector"}, args...), console{in: strings.NewReader(stdin), out: &o, err: &e})
 	return code, o.String(), e.String()
 }
 
@@ -121,11 +120,12 @@ func TestConfigFile(t *testing.T) {
 }
 
 func TestPrompt(t *testing.T) {
-	isTerminal = func(io.Reader) bool { return true }
-	defer func() { isTerminal = func(io.Reader) bool { return false } }()
 	s := &settings{ctx: licensing.Context{Sources: map[string]licensing.Source{}}, lines: []string{"L1", "L2"}}
 	var o bytes.Buffer
-	if err := askMissing(s, strings.NewReader("Nagoya\n\n2\nTAG-1\n"), &o); err != nil {
+	typed := func(in string) console {
+		return console{in: strings.NewReader(in), out: &o, err: &o, interactive: true}
+	}
+	if err := askMissing(s, typed("Nagoya\n\n2\nTAG-1\n")); err != nil {
 		t.Fatal(err)
 	}
 	if s.ctx.Site != "Nagoya" || s.ctx.Line != "L2" || s.ctx.Asset != "TAG-1" || s.ctx.Sources["asset"] != licensing.SourceOperator {
@@ -134,7 +134,7 @@ func TestPrompt(t *testing.T) {
 	if !strings.Contains(o.String(), "2) L2") {
 		t.Errorf("configured lines not offered:\n%s", o.String())
 	}
-	if err := askMissing(&settings{ctx: licensing.Context{Sources: map[string]licensing.Source{}}}, strings.NewReader("x\n"), &o); err == nil {
+	if err := askMissing(&settings{ctx: licensing.Context{Sources: map[string]licensing.Source{}}}, typed("x\n")); err == nil {
 		t.Error("input ended before all answers, no error")
 	}
 }
@@ -165,7 +165,7 @@ func TestErrors(t *testing.T) {
 			if code != tc.code || !strings.Contains(stderr, tc.want) {
 				t.Fatalf("exit %d, stderr %q; want %d with %q", code, stderr, tc.code, tc.want)
 			}
-			if !strings.Contains(stderr, "what to do") && tc.name != "bad recipient" {
+			if !strings.Contains(stderr, "collector: hint: ") && tc.name != "bad recipient" {
 				t.Errorf("no hint: %s", stderr)
 			}
 		})
@@ -180,7 +180,8 @@ func TestInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var o, e bytes.Buffer
-	code := runContext(ctx, []string{"collector", "--no-prompt", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out}, strings.NewReader(""), &o, &e)
+	code := runContext(ctx, []string{"collector", "--no-prompt", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out},
+		console{in: strings.NewReader(""), out: &o, err: &e})
 	if left, _ := os.ReadDir(out); code != 130 || len(left) != 0 || !strings.Contains(e.String(), "interrupted") {
 		t.Fatalf("exit %d, left %v, %s", code, left, e.String())
 	}

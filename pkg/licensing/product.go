@@ -205,8 +205,8 @@ const (
 	SourceWMI      Source = "wmi"
 	SourceSlmgr    Source = "slmgr"
 	SourceOSPP     Source = "ospp"
-	SourceRegistry Source = "registry"
 	SourceFiles    Source = "files"
+	SourceFlag     Source = "flag"     // given on the command line
 	SourceConfig   Source = "config"   // the stick's config file
 	SourceOperator Source = "operator" // typed by the engineer
 	SourceText     Source = "text"     // saved text brought in by import-text
