@@ -21,8 +21,8 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/bundle"
-	"github.com/actcourier/actcourier/importer/store"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/store"
 )
 
 // TestMain lets a test run the importer as a child process (for the
@@ -284,7 +284,7 @@ func TestCorruption(t *testing.T) {
 		"empty": "not a bundle", "notes": "not a bundle", "oversize": "oversize",
 	}
 	for name, reason := range reasons {
-		i := strings.Index(stderr, "  "+filepath.Join(in, name+".tar.zst.age")+"\n    reason: "+reason)
+		i := strings.Index(stderr, "  "+filepath.Join(in, name+".tar.zst.age")+"\n    error: "+reason)
 		if i < 0 {
 			t.Errorf("%s not named with reason %q:\n%s", name, reason, stderr)
 		}

@@ -77,7 +77,7 @@ func TestImportText(t *testing.T) {
 	samples := "../pkg/slmgr/testdata/samples/"
 	code, stdout, stderr := runImporter(t, "import-text", "--db", db, "--site", "Nagoya", "--line", "L9", "--collected", "2026-10-01",
 		samples+"slmgr/win10-pro-oemdm-dli-checkmk.txt", samples+"ospp/en-o19-proplus2019vl-kms-licensed-vlmcsd20.txt")
-	if code != 0 || strings.Count(stdout, "imported ") != 2 {
+	if code != 0 || strings.Count(stdout, "imported ../") != 2 || !strings.Contains(stdout, "imported 2, already imported 0, rejected 0") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, stdout, _ = runImporter(t, "import-text", "--db", db, "--site", "Nagoya", "--line", "L9", samples+"slmgr/win10-pro-oemdm-dli-checkmk.txt")
@@ -105,7 +105,7 @@ func TestStick(t *testing.T) {
 	dir := t.TempDir()
 	dist := filepath.Join(dir, "dist")
 	os.MkdirAll(dist, 0o755)
-	for _, b := range stickBuilds {
+	for _, b := range stick.Builds {
 		os.WriteFile(filepath.Join(dist, b), []byte("MZ fake "+b), 0o755)
 	}
 	id, _ := age.GenerateX25519Identity()
@@ -122,7 +122,7 @@ func TestStick(t *testing.T) {
 	if err != nil || cfg.Site != "名古屋" || len(cfg.Lines) != 2 || cfg.Recipients[0] != id.Recipient().String() {
 		t.Fatalf("config %+v %v", cfg, err)
 	}
-	for _, f := range append([]string{"ActCourier.cmd", "README-ja-en.txt", "bundles"}, stickBuilds...) {
+	for _, f := range append([]string{"ActCourier.cmd", "README-ja-en.txt", "bundles"}, stick.Builds...) {
 		if _, err := os.Stat(filepath.Join(st, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}

@@ -1,6 +1,7 @@
 // Command importer runs on a connected workstation: it decrypts and checks
 // bundles from the field, keeps the fleet in a database, classifies every
-// device and writes per-site, per-line reports.
+// device and writes per-site, per-line reports. Each subcommand is a thin
+// adapter from flags to package fleet (docs/architecture.md).
 package main
 
 import (
@@ -10,25 +11,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/actcourier/actcourier/pkg/version"
 )
-
-// version is set with -ldflags "-X main.version=…" by the Makefile.
-var version string
-
-func programVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
-}
 
 // Exit codes, as documented in README.md and in --help.
 const (
@@ -53,8 +42,7 @@ func main() {
 	// ACTCOURIER_CPUPROFILE=FILE writes a CPU profile of the run, for
 	// performance work (go tool pprof).
 	if p := os.Getenv("ACTCOURIER_CPUPROFILE"); p != "" {
-		if f, err := os.Create(p); err == nil {
-			pprof.StartCPUProfile(f)
+		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
 			code := run(os.Args, os.Stdout, os.Stderr)
 			pprof.StopCPUProfile()
 			f.Close()
@@ -68,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	app := &cli.App{
 		Name:                   "importer",
 		Usage:                  "import ActCourier bundles and report on the fleet",
-		Version:                programVersion(),
+		Version:                version.String(),
 		Writer:                 stdout,
 		ErrWriter:              stderr,
 		ExitErrHandler:         func(*cli.Context, error) {},
@@ -78,10 +66,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			keygenCommand(stdout, stderr),
 			importCommand(stdout, stderr),
 			importTextCommand(stdout, stderr),
-			reportCommand(stdout, stderr),
+			reportCommand(stdout),
 			devicesCommand(stdout),
 			showCommand(stdout),
-			stickCommand(stdout, stderr),
+			stickCommand(stdout),
 			inspectCommand(stdout, stderr),
 		},
 	}
@@ -98,14 +86,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "importer: interrupted")
 		return exitStopped
-	default:
-		fmt.Fprintf(stderr, "importer: error: %v\n", err)
-		var hint interface{ Hint() string }
-		if errors.As(err, &hint) {
-			fmt.Fprintf(stderr, "importer: hint: %s\n", hint.Hint())
-		}
-		return exitUsage
 	}
+	fmt.Fprintf(stderr, "importer: error: %v\n", err)
+	var hint interface{ Hint() string }
+	if errors.As(err, &hint) {
+		fmt.Fprintf(stderr, "importer: hint: %s\n", hint.Hint())
+	}
+	return exitUsage
 }
 
 // usageError is a configuration or usage mistake, with what to do about it.
@@ -120,14 +107,9 @@ func (e *usageError) Hint() string  { return e.hint }
 // "importer stick E:\ --recipient age1…" works as the README writes it:
 // urfave/cli v2 stops reading flags at the first argument.
 func interspersed(app *cli.App, args []string) []string {
-	if len(args) < 2 {
-		return args
-	}
 	var cmd *cli.Command
-	for _, c := range app.Commands {
-		if c.Name == args[1] {
-			cmd = c
-		}
+	if len(args) > 1 {
+		cmd = app.Command(args[1])
 	}
 	if cmd == nil {
 		return args
@@ -139,28 +121,23 @@ func interspersed(app *cli.App, args []string) []string {
 			takesValue[n] = !isBool
 		}
 	}
-	var flags, rest []string
-	in := args[2:]
-	for i := 0; i < len(in); i++ {
-		a := in[i]
-		if a == "--" {
-			rest = append(rest, in[i+1:]...)
-			break
-		}
-		if len(a) < 2 || a[0] != '-' {
+	flags, rest := []string{args[0], args[1]}, []string{"--"}
+	for i := 2; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--":
+			rest, i = append(rest, args[i+1:]...), len(args)
+		case len(a) < 2 || a[0] != '-':
 			rest = append(rest, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(in) {
-			flags = append(flags, in[i+1])
-			i++
+		default:
+			flags = append(flags, a)
+			if n := strings.TrimLeft(a, "-"); !strings.Contains(n, "=") && takesValue[n] && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
 		}
 	}
-	out := append([]string{args[0], args[1]}, flags...)
-	if len(rest) > 0 {
-		out = append(append(out, "--"), rest...)
+	if len(rest) == 1 {
+		return flags
 	}
-	return out
+	return append(flags, rest...)
 }

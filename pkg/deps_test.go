@@ -4,6 +4,7 @@ package pkg_test
 
 import (
 	"encoding/json"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -11,60 +12,108 @@ import (
 
 // allowed lists, for each of our packages, the packages of ours it may
 // import. bundle imports nothing of ours; pkg packages import only those
-// below them; mains import bundle and pkg.
+// below them; mains import bundle and pkg. docs/architecture.md draws it.
 var allowed = map[string][]string{
 	"bundle":            {},
+	"pkg/version":       {},
 	"pkg/licensing":     {},
+	"pkg/stick":         {},
+	"pkg/sitekey":       {},
+	"pkg/terminal":      {},
 	"pkg/slmgr":         {"pkg/licensing"},
 	"pkg/classify":      {"pkg/licensing"},
-	"pkg/report":        {"pkg/classify", "pkg/licensing"},
-	"pkg/stick":         {},
+	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
+	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report"},
+	"pkg/store":         {"pkg/fleet", "pkg/classify"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
-	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "collector/collect"},
-	"importer/store":    {"pkg/licensing"},
-	"importer":          {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report", "pkg/stick", "importer/store"},
+	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "collector/collect"},
+	"importer": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report", "pkg/stick", "pkg/version", "pkg/terminal",
+		"pkg/sitekey", "pkg/fleet", "pkg/store"},
 }
+
+// neverInCollector are modules the Windows 7 collector must not link,
+// however indirectly: databases belong to the importer.
+var neverInCollector = []string{"modernc.org/", "github.com/jackc/"}
 
 const module = "github.com/actcourier/actcourier/"
 
-func TestImportPolicy(t *testing.T) {
-	out, err := exec.Command("go", "list", "-json", "../...").Output()
+type listed struct {
+	ImportPath string
+	Imports    []string
+	Deps       []string
+}
+
+// list runs go list for a target system: files with build tags or _windows
+// suffixes import other packages there.
+func list(t *testing.T, goos, goarch string) []listed {
+	cmd := exec.Command("go", "list", "-json", "../...")
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "CGO_ENABLED=0")
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("go list: %v", err)
+		t.Fatalf("go list for %s/%s: %v", goos, goarch, err)
 	}
+	var ps []listed
 	dec := json.NewDecoder(strings.NewReader(string(out)))
-	seen := 0
 	for dec.More() {
-		var p struct {
-			ImportPath string
-			Imports    []string
-		}
+		var p listed
 		if err := dec.Decode(&p); err != nil {
 			t.Fatal(err)
 		}
-		name := strings.TrimPrefix(p.ImportPath, module)
-		if name == "pkg" {
-			continue
-		}
-		ok, known := allowed[name]
-		if !known {
-			t.Errorf("package %s has no entry in the import policy", name)
-			continue
-		}
-		seen++
-		for _, imp := range p.Imports {
-			if !strings.HasPrefix(imp, module) {
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+func TestImportPolicy(t *testing.T) {
+	for _, target := range [][2]string{{"linux", "amd64"}, {"windows", "386"}, {"windows", "amd64"}} {
+		goos, goarch := target[0], target[1]
+		seen := 0
+		for _, p := range list(t, goos, goarch) {
+			name := strings.TrimPrefix(p.ImportPath, module)
+			if name == "pkg" {
 				continue
 			}
-			dep := strings.TrimPrefix(imp, module)
-			if !contains(ok, dep) {
-				t.Errorf("%s imports %s: not allowed by the policy", name, dep)
+			ok, known := allowed[name]
+			if !known {
+				t.Errorf("package %s has no entry in the import policy", name)
+				continue
+			}
+			seen++
+			for _, imp := range p.Imports {
+				if dep := strings.TrimPrefix(imp, module); dep != imp && !contains(ok, dep) {
+					t.Errorf("%s/%s: %s imports %s: not allowed by the policy", goos, goarch, name, dep)
+				}
+			}
+			if name == "collector" {
+				for _, dep := range p.Deps {
+					for _, bad := range neverInCollector {
+						if strings.HasPrefix(dep, bad) {
+							t.Errorf("%s/%s: the collector links %s", goos, goarch, dep)
+						}
+					}
+				}
 			}
 		}
+		if seen < len(allowed)-2 {
+			t.Errorf("%s/%s: policy checked only %d packages", goos, goarch, seen)
+		}
 	}
-	if seen < 4 {
-		t.Fatalf("policy checked only %d packages", seen)
+}
+
+// TestWindowsEdges proves the policy sees Windows-only files: the live
+// collection reaches WMI only on Windows.
+func TestWindowsEdges(t *testing.T) {
+	has := func(goos string) bool {
+		for _, p := range list(t, goos, "amd64") {
+			if p.ImportPath == module+"collector/collect" {
+				return contains(p.Imports, module+"collector/winwmi")
+			}
+		}
+		return false
+	}
+	if !has("windows") || has("linux") {
+		t.Errorf("collect -> winwmi: on windows %v, on linux %v; want true, false", has("windows"), has("linux"))
 	}
 }
 

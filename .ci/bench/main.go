@@ -27,9 +27,9 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/actcourier/actcourier/bundle"
-	"github.com/actcourier/actcourier/importer/store"
-	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/store"
 )
 
 var (
@@ -319,11 +319,6 @@ func importThroughput(tmp, keyFile string, id *age.X25519Identity, arch []arche)
 	add("  ratio import / bare loop", fmt.Sprintf("%.2f", ratio), "< 2.0", ratio < 2.0)
 }
 
-func pool(s *licensing.Snapshot) [3]int {
-	p := classify.PoolOf(s)
-	return [3]int{p.Client, p.Server, p.Office}
-}
-
 func medianOf(d []time.Duration) time.Duration {
 	s := append([]time.Duration{}, d...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
@@ -341,7 +336,7 @@ func reportRun(tmp string, arch []arche) {
 	perLine := *nReport / *nLines
 	t0 := time.Now()
 	ctx := context.Background()
-	var batch []*store.Collection
+	var batch []*fleet.Collection
 	flush := func() {
 		if _, _, err := db.ImportBatch(ctx, batch); err != nil {
 			log.Fatal(err)
@@ -351,12 +346,13 @@ func reportRun(tmp string, arch []arche) {
 	for i := 0; i < *nReport; i++ {
 		a := arch[i%len(arch)]
 		s := device(a.snap, i, perLine)
-		js, _ := licensing.Marshal(s)
-		batch = append(batch, &store.Collection{BundleID: fmt.Sprintf("%032x", i), SHA256: fmt.Sprintf("%064x", i), Size: 4096, FileName: "x",
-			Source: "bundle", Generator: "bench", Snapshot: s, JSON: js,
-			Category: string(classify.Device(s, s.Context.Collected, classify.Site{}).Category),
-			KMSPool:  pool(s),
-			Raw:      []store.Raw{{Member: "raw/slmgr-dlv.txt", Data: a.members[1].Data}}})
+		c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprintf("%032x", i), SHA256: fmt.Sprintf("%064x", i), Size: 4096,
+			FileName: "x", Origin: fleet.OriginBundle, Generator: "bench"}, s, nil,
+			[]fleet.Raw{{Member: "raw/slmgr-dlv.txt", Data: a.members[1].Data}})
+		if err != nil {
+			log.Fatal(err)
+		}
+		batch = append(batch, c)
 		if len(batch) == 256 {
 			flush()
 		}

@@ -1,6 +1,8 @@
 package classify
 
 import (
+	"errors"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,6 +36,19 @@ func (c Category) Rank() int {
 	return len(Categories)
 }
 
+// ErrCategory means a category other than those in Categories.
+var ErrCategory = errors.New("classify: unknown category (use urgent, image-backup, volume-license or ok)")
+
+// ParseCategory reads a category name; "" is the empty category, which
+// filters select nothing by. Anything else wraps ErrCategory.
+func ParseCategory(s string) (Category, error) {
+	c := Category(strings.TrimSpace(s))
+	if c != "" && c.Rank() == len(Categories) {
+		return "", fmt.Errorf("%w: %q", ErrCategory, s)
+	}
+	return c, nil
+}
+
 // Route is a volume-license route that keeps a machine offline.
 type Route string
 
@@ -42,9 +57,6 @@ const (
 	RouteMAK     Route = "mak"      // MAK with proxy activation (VAMT)
 	RouteADBased Route = "ad-based" // Active Directory-based activation
 )
-
-// Routes lists the routes in the order they are considered.
-var Routes = []Route{RouteADBased, RouteKMS, RouteMAK}
 
 // Evidence is what a reason rests on. Empty fields do not apply.
 type Evidence struct {
@@ -79,9 +91,34 @@ type Reason struct {
 	Evidence Evidence `json:"evidence"`
 }
 
-// Text returns the sentence in lang ("ja" for Japanese, else English).
-func (r Reason) Text(lang string) string {
-	if lang == "ja" {
+// Lang is a language that reasons, and the reports built on them, are
+// written in: the factories' auditors read Japanese, central staff
+// English.
+type Lang string
+
+// The languages of reasons and reports.
+const (
+	English  Lang = "en"
+	Japanese Lang = "ja"
+)
+
+// ErrLang means a language other than en or ja was asked for.
+var ErrLang = errors.New("classify: unknown language (use en or ja)")
+
+// ParseLang reads a language code, "en" or "ja", in any case. Anything
+// else is an error wrapping [ErrLang].
+func ParseLang(s string) (Lang, error) {
+	switch l := Lang(strings.ToLower(strings.TrimSpace(s))); l {
+	case English, Japanese:
+		return l, nil
+	}
+	return "", fmt.Errorf("%w: %q", ErrLang, s)
+}
+
+// Text returns the sentence in lang: Japanese for [Japanese], else
+// English.
+func (r Reason) Text(lang Lang) string {
+	if lang == Japanese {
 		return r.Japanese
 	}
 	return r.English

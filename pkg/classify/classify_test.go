@@ -424,7 +424,7 @@ func TestCategoryRank(t *testing.T) {
 	if Category("x").Rank() != len(Categories) {
 		t.Error("unknown category ranked")
 	}
-	if got := fmt.Sprint(FormatBytes(1536)); got != "1.5 KiB" {
-		t.Errorf("FormatBytes = %s", got)
+	if got := fmt.Sprint(formatBytes(1536)); got != "1.5 KiB" {
+		t.Errorf("formatBytes = %s", got)
 	}
 }

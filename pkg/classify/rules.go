@@ -489,11 +489,11 @@ func optBytes(p *int64) string {
 	if p == nil {
 		return "?"
 	}
-	return FormatBytes(*p)
+	return formatBytes(*p)
 }
 
-// FormatBytes writes a size the way Explorer does: 1.5 GiB.
-func FormatBytes(n int64) string {
+// formatBytes writes a size the way Explorer does: 1.5 GiB.
+func formatBytes(n int64) string {
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

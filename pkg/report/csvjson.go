@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,20 +12,36 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
-// newCSV starts a CSV with a UTF-8 BOM: without it Excel reads Japanese
-// text as the ANSI code page.
-func newCSV(w io.Writer) *csv.Writer {
-	io.WriteString(w, "\ufeff")
+// writeCSVHeader starts a CSV file: a UTF-8 BOM (without it Excel reads
+// Japanese text in the ANSI code page) and the header row.
+func writeCSVHeader(w io.Writer) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	return cw
+	cw.Write(csvHeader)
+	cw.Flush()
+	return cw.Error()
+}
+
+// writeCSVRows writes the rows of devs; csv.Writer keeps the first write
+// error and Error returns it.
+func writeCSVRows(w io.Writer, devs []Device, lang classify.Lang) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	for i := range devs {
+		writeCSV(cw, &devs[i], lang)
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 var csvHeader = []string{"site", "line", "asset", "hostname", "category", "collected_at", "kind", "name", "channel",
 	"license_status", "grace_minutes", "partial_key", "route", "reason_codes", "reasons", "flags", "device_key", "bundle_id"}
 
 // writeCSV writes one row per product of d (one row if it has none).
-func writeCSV(cw *csv.Writer, d *Device, lang string) {
+func writeCSV(cw *csv.Writer, d *Device, lang classify.Lang) {
 	var codes, texts, flags []string
 	for _, r := range d.Verdict.Reasons {
 		codes = append(codes, r.Code)
@@ -115,7 +130,7 @@ type jsonProduct struct {
 	Addon         bool              `json:"addon,omitempty"`
 }
 
-func reasonsJSON(rs []classify.Reason, lang string) []jsonReason {
+func reasonsJSON(rs []classify.Reason, lang classify.Lang) []jsonReason {
 	out := []jsonReason{}
 	for _, r := range rs {
 		out = append(out, jsonReason{r.Code, r.Text(lang), r.Evidence})
@@ -123,7 +138,7 @@ func reasonsJSON(rs []classify.Reason, lang string) []jsonReason {
 	return out
 }
 
-func jsonDevice(d *Device, lang string) jsonDev {
+func jsonDevice(d *Device, lang classify.Lang) jsonDev {
 	j := jsonDev{Site: d.Site, Line: d.Line, Asset: d.Asset, Hostname: d.Hostname, CollectedAt: d.CollectedAt.Format(time.RFC3339),
 		Category: d.Verdict.Category, Reasons: reasonsJSON(d.Verdict.Reasons, lang), Flags: reasonsJSON(d.Verdict.Flags, lang),
 		Routes: d.Verdict.Routes, Products: []jsonProduct{}, DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
@@ -137,18 +152,16 @@ func jsonDevice(d *Device, lang string) jsonDev {
 	return j
 }
 
-func writeJSONDoc(w *bufio.Writer, devs []Device, opt Options) error {
-	doc := struct {
-		AsOf      string    `json:"as_of"`
-		Generated string    `json:"generated"`
-		Devices   []jsonDev `json:"devices"`
-	}{opt.AsOf.Format("2006-01-02"), opt.Generated.Format(time.RFC3339), []jsonDev{}}
-	for i := range devs {
-		doc.Devices = append(doc.Devices, jsonDevice(&devs[i], opt.Lang))
+// writeJSONDoc writes a line's JSON document around its devices, encoded
+// already, each preceded by ",\n    ".
+func writeJSONDoc(w *bufio.Writer, devices []byte, opt Options) error {
+	fmt.Fprintf(w, "{\n  \"as_of\": %q,\n  \"generated\": %q,\n  \"devices\": [", opt.AsOf.Format("2006-01-02"), opt.Generated.Format(time.RFC3339))
+	if len(devices) > 0 {
+		w.Write(devices[1:]) // no comma before the first
+		w.WriteString("\n  ")
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	_, err := w.WriteString("]\n}\n")
+	return err // a bufio.Writer keeps its first error
 }
 
 type jsonRoute struct {

@@ -2,8 +2,8 @@ package report
 
 import (
 	"bufio"
+	"embed"
 	"fmt"
-	"html"
 	"html/template"
 	"path"
 	"sort"
@@ -13,10 +13,41 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
+// templates holds the pages' templates and their one style sheet. Every
+// page is written by these templates: nothing of a page is put together
+// by hand, so html/template escapes every value for where it goes.
+//
+//go:embed templates
+var templates embed.FS
+
+var (
+	tmpl  = template.Must(template.New("report").Funcs(funcs).ParseFS(templates, "templates/*.tmpl"))
+	style = template.CSS(mustRead("templates/style.css"))
+)
+
+func mustRead(name string) []byte {
+	b, err := templates.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: a missing file is our bug
+	}
+	return b
+}
+
 // Colours of the categories, also readable in black and white print
 // (each bar carries its number).
-var catColour = map[classify.Category]string{
+var catColour = map[classify.Category]template.CSS{
 	classify.Urgent: "#c62828", classify.ImageBackup: "#ef6c00", classify.VolumeLicense: "#1565c0", classify.OK: "#2e7d32",
+}
+
+var funcs = template.FuncMap{
+	"catName":   func(t *texts, c classify.Category) string { return t.CategoryNames[c] },
+	"catHelp":   func(t *texts, c classify.Category) string { return t.CategoryHelp[c] },
+	"catColor":  func(c classify.Category) template.CSS { return catColour[c] },
+	"count":     func(s summary, c classify.Category) int { return s.Category[c] },
+	"threshold": func(n, t int) bool { return n >= t },
+	"kt": func() [3]int {
+		return [3]int{classify.ThresholdClient, classify.ThresholdServer, classify.ThresholdOffice}
+	},
 }
 
 func sortedRoutes(m map[routeKey]int) []routeKey {
@@ -40,8 +71,22 @@ func sortedRoutes(m map[routeKey]int) []routeKey {
 	return keys
 }
 
-// chart draws the category counts as an inline SVG bar chart.
-func chart(s summary, t *texts) template.HTML {
+// chartView is the category counts as an inline SVG bar chart.
+type chartView struct {
+	Label string
+	W, H  int
+	Bars  []bar
+}
+
+type bar struct {
+	Name       string
+	N          int
+	X, Y, W, H int
+	Mid, NX    int // the labels' baseline and the count's x
+	Colour     template.CSS
+}
+
+func chart(s summary, t *texts) chartView {
 	const w, barH, gap, label = 520, 22, 8, 170
 	max := 0
 	for _, c := range classify.Categories {
@@ -49,10 +94,7 @@ func chart(s summary, t *texts) template.HTML {
 			max = s.Category[c]
 		}
 	}
-	h := len(classify.Categories)*(barH+gap) + gap
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-label="%s" viewBox="0 0 %d %d" width="%d" height="%d" xmlns="http://www.w3.org/2000/svg">`,
-		template.HTMLEscapeString(t.Category), w, h, w, h)
+	v := chartView{Label: t.Category, W: w, H: len(classify.Categories)*(barH+gap) + gap}
 	for i, c := range classify.Categories {
 		n := s.Category[c]
 		y := gap + i*(barH+gap)
@@ -60,22 +102,21 @@ func chart(s summary, t *texts) template.HTML {
 		if max > 0 {
 			bw = n * (w - label - 60) / max
 		}
-		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="13" dominant-baseline="middle">%s</text>`, y+barH/2, template.HTMLEscapeString(t.CategoryNames[c]))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"/>`, label, y, bw, barH, catColour[c])
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" dominant-baseline="middle">%d</text>`, label+bw+6, y+barH/2, n)
+		v.Bars = append(v.Bars, bar{Name: t.CategoryNames[c], N: n, X: label, Y: y, W: bw, H: barH, Mid: y + barH/2,
+			NX: label + bw + 6, Colour: catColour[c]})
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return v
 }
 
 type page struct {
 	T         *texts
+	CSS       template.CSS
 	Title     string
 	Crumbs    []crumb
 	AsOf      string
 	Generated string
 	Generator string
-	Chart     template.HTML
+	Chart     chartView
 	Sum       summary
 	Cats      []classify.Category
 	Body      interface{}
@@ -84,13 +125,7 @@ type page struct {
 type crumb struct{ Name, Href string }
 
 type lineBody struct {
-	Devices []devView
-}
-
-type devView struct {
-	*Device
-	ID   string
-	HTML template.HTML // the device's section, written by deviceHTML
+	Devices []deviceView
 }
 
 type siteBody struct {
@@ -116,7 +151,7 @@ type poolRow struct {
 }
 
 func (w *Writer) newPage(title string, crumbs []crumb, s summary, body interface{}) page {
-	return page{T: w.t, Title: title, Crumbs: crumbs, AsOf: w.opt.AsOf.Format("2006-01-02"),
+	return page{T: w.t, CSS: style, Title: title, Crumbs: crumbs, AsOf: w.opt.AsOf.Format("2006-01-02"),
 		Generated: w.opt.Generated.Format("2006-01-02 15:04 MST"), Generator: w.opt.Generator,
 		Chart: chart(s, w.t), Sum: s, Cats: classify.Categories, Body: body}
 }
@@ -130,13 +165,9 @@ func (w *Writer) plan(s summary) []planRow {
 }
 
 func (w *Writer) linePage(f *bufio.Writer, s *siteSum, l *lineSum, devs []Device) error {
-	views := make([]devView, len(devs))
-	var b strings.Builder
+	views := make([]deviceView, len(devs))
 	for i := range devs {
-		views[i] = devView{Device: &devs[i], ID: fmt.Sprintf("d%d", i+1)}
-		b.Reset()
-		deviceHTML(&b, w.t, &views[i])
-		views[i].HTML = template.HTML(b.String())
+		views[i] = newDeviceView(w.t, w.productHead, &devs[i], fmt.Sprintf("d%d", i+1))
 	}
 	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, s.name, w.t.Line, l.name)
 	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {s.name, "index.html"}}, l.sum, lineBody{views})
@@ -161,135 +192,74 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 	return tmpl.ExecuteTemplate(f, "fleet", w.newPage("ActCourier: "+w.t.Fleet, nil, w.fleet, b))
 }
 
-var funcs = template.FuncMap{
-	"catName":   func(t *texts, c classify.Category) string { return t.CategoryNames[c] },
-	"catHelp":   func(t *texts, c classify.Category) string { return t.CategoryHelp[c] },
-	"catColor":  func(c classify.Category) template.CSS { return template.CSS(catColour[c]) },
-	"count":     func(s summary, c classify.Category) int { return s.Category[c] },
-	"text":      func(t *texts, r classify.Reason) string { return r.Text(t.Lang) },
-	"threshold": func(n, t int) bool { return n >= t },
-	"kt": func() [3]int {
-		return [3]int{classify.ThresholdClient, classify.ThresholdServer, classify.ThresholdOffice}
-	},
+// deviceView is one device's section as the "device" template shows it:
+// plain text, so that the template reads fields and calls nothing.
+type deviceView struct {
+	T                   *texts
+	ProductHead         template.HTML // rendered once per report
+	ID, Asset, Hostname string
+	Title               string // asset and host name
+	Category, First     string // the category's name; the first reason
+	Colour              template.CSS
+	System              string // OS and hardware, when known
+	Reasons, Flags      []reasonView
+	Routes              []string
+	Products            []productView
+	Evidence            string // when, by whom, with what it was collected
+	Raw                 []rawView
 }
 
-var tmpl = template.Must(template.New("report").Funcs(funcs).Parse(`
-{{define "head"}}<!DOCTYPE html>
-<html lang="{{.T.Lang}}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body{font-family:"Segoe UI","Yu Gothic UI","Meiryo","Noto Sans CJK JP",sans-serif;margin:1.5em;color:#212121;font-size:14px}
-h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.2em;margin-top:1.5em;border-bottom:1px solid #bbb}h3{margin:.2em 0;font-size:1.05em}
-table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#f2f2f2}td.n{text-align:right}.crumbs{font-size:.9em}.meta{color:#555;font-size:.9em}
-.badge{display:inline-block;padding:1px 8px;border-radius:3px;color:#fff;font-weight:bold;font-size:.9em}
-.device{border:1px solid #ccc;border-left:6px solid #999;padding:.6em 1em;margin:1em 0;page-break-inside:avoid}
-.ev{color:#555;font-size:.85em}pre{white-space:pre-wrap;font-size:.8em;background:#f7f7f7;padding:.5em}
-ul{margin:.3em 0;padding-left:1.4em}.legend td{border:none;padding:1px 6px}
-@media print{body{margin:0;font-size:11px}a{color:inherit;text-decoration:none}details{display:none}.device{border-left-width:4px}}
-</style></head><body>
-{{if .Crumbs}}<div class="crumbs">{{range .Crumbs}}<a href="{{.Href}}">{{.Name}}</a> › {{end}}</div>{{end}}
-<h1>{{.Title}}</h1>
-<p class="meta">{{.T.AsOf}}: {{.AsOf}} · {{.T.Generated}}: {{.Generated}}{{if .Generator}} · {{.Generator}}{{end}}</p>
-{{end}}
+type reasonView struct{ Text, Evidence string }
 
-{{define "summary"}}
-<h2>{{.T.Overview}}</h2>
-{{.Chart}}
-<table class="legend">{{$p := .}}{{range .Cats}}<tr><td><span class="badge" style="background:{{catColor .}}">{{catName $p.T .}}</span></td><td>{{count $p.Sum .}}</td><td>{{catHelp $p.T .}}</td></tr>{{end}}</table>
-{{end}}
+type productView struct{ Kind, Name, Channel, Status, Grace, Key, Source string }
 
-{{define "counts"}}{{$p := .}}
-<table><tr><th>{{if .Crumbs}}{{.T.Line}}{{else}}{{.T.Site}}{{end}}</th><th>{{.T.Devices}}</th>{{range .Cats}}<th>{{catName $p.T .}}</th>{{end}}</tr>
-{{range .Body.Lines}}{{$l := .}}<tr><td><a href="{{.Href}}">{{.Name}}</a></td><td class="n">{{.Sum.Devices}}</td>{{range $p.Cats}}<td class="n">{{count $l.Sum .}}</td>{{end}}</tr>{{end}}
-</table>
-{{end}}
+type rawView struct{ Summary, Text string }
 
-{{define "plan"}}{{$p := .}}
-<h2>{{.T.Plan}}</h2><p>{{.T.PlanNote}}</p>
-{{if .Body.Plan}}<table><tr><th>{{.T.Kind}}</th><th>{{.T.Product}}</th><th>{{.T.Edition}}</th><th>{{.T.Route}}</th><th>{{.T.Count}}</th></tr>
-{{range .Body.Plan}}<tr><td>{{.Kind}}</td><td>{{.Product}}</td><td>{{.Edition}}</td><td>{{.Route}}</td><td class="n">{{.Count}}</td></tr>{{end}}</table>
-{{else}}<p>{{.T.None}}</p>{{end}}
-<h2>{{.T.KMSPool}}</h2>{{$k := kt}}
-<table><tr><th>{{.T.Site}}</th><th>{{.T.Client}} ({{.T.Threshold}} {{index $k 0}})</th><th>{{.T.Server}} ({{index $k 1}})</th><th>{{.T.Office}} ({{index $k 2}})</th></tr>
-{{range .Body.Pools}}<tr><td>{{.Site}}</td><td class="n">{{.Client}}{{if threshold .Client (index $k 0)}} ✓{{end}}</td><td class="n">{{.Server}}{{if threshold .Server (index $k 1)}} ✓{{end}}</td><td class="n">{{.Office}}{{if threshold .Office (index $k 2)}} ✓{{end}}</td></tr>{{end}}</table>
-{{end}}
+// productHead renders the head of the product tables in t's language.
+func productHead(t *texts) (template.HTML, error) {
+	var b strings.Builder
+	err := tmpl.ExecuteTemplate(&b, "productHead", t)
+	return template.HTML(b.String()), err
+}
 
-{{define "fleet"}}{{template "head" .}}{{template "summary" .}}<h2>{{.T.Sites}}</h2>{{template "counts" .}}{{template "plan" .}}</body></html>{{end}}
-
-{{define "site"}}{{template "head" .}}{{template "summary" .}}<h2>{{.T.Lines}}</h2>{{template "counts" .}}{{template "plan" .}}</body></html>{{end}}
-
-{{define "line"}}{{template "head" .}}{{template "summary" .}}{{$p := .}}
-<h2>{{.T.Devices}}</h2>
-<table><tr><th>{{.T.Asset}}</th><th>{{.T.Host}}</th><th>{{.T.Category}}</th><th>{{.T.Reasons}}</th></tr>
-{{range .Body.Devices}}<tr><td><a href="#{{.ID}}">{{.Asset}}</a></td><td>{{.Hostname}}</td><td><span class="badge" style="background:{{catColor .Verdict.Category}}">{{catName $p.T .Verdict.Category}}</span></td><td>{{range $i, $r := .Verdict.Reasons}}{{if eq $i 0}}{{text $p.T $r}}{{end}}{{end}}</td></tr>{{end}}
-</table>
-{{range .Body.Devices}}{{.HTML}}{{end}}
-</body></html>{{end}}
-`))
-
-// deviceHTML writes one device's section. It is plain code, not a
-// template: a line page holds hundreds of these, and html/template's
-// reflection made them most of a report's time. Every value goes through
-// esc.
-func deviceHTML(b *strings.Builder, t *texts, v *devView) {
-	d := v.Device
+func newDeviceView(t *texts, head template.HTML, d *Device, id string) deviceView {
 	cat := d.Verdict.Category
-	colour := catColour[cat]
-	badge := `<span class="badge" style="background:` + colour + `">` + esc(t.CategoryNames[cat]) + `</span>`
-	fmt.Fprintf(b, "<section class=\"device\" id=\"%s\" style=\"border-left-color:%s\">\n<h3>%s · %s %s</h3>\n",
-		v.ID, colour, esc(d.Asset), esc(d.Hostname), badge)
+	v := deviceView{T: t, ProductHead: head, ID: id, Asset: d.Asset, Hostname: d.Hostname, Title: d.Asset + " · " + d.Hostname,
+		Category: t.CategoryNames[cat], Colour: catColour[cat]}
+	v.Evidence = fmt.Sprintf("%s: %s %s %s %s · %s %s · %s %s · SHA-256 %s · %d %s", t.Evidence, t.Collected,
+		d.CollectedAt.Format("2006-01-02 15:04 -07:00"), t.By, d.Engineer, t.Collector, d.Collector, t.Bundle, d.BundleID, d.SHA256,
+		d.Collections, t.Collections)
 	if s := d.Snapshot; s != nil {
-		fmt.Fprintf(b, "<div class=\"ev\">%s %s · %s %s</div>\n", esc(s.OS.Caption), esc(s.OS.Version), esc(s.Hardware.Manufacturer), esc(s.Hardware.Model))
+		v.System = fmt.Sprintf("%s %s · %s %s", s.OS.Caption, s.OS.Version, s.Hardware.Manufacturer, s.Hardware.Model)
 	}
-	b.WriteString("<b>" + esc(t.Reasons) + "</b><ul>")
-	for _, r := range d.Verdict.Reasons {
-		fmt.Fprintf(b, "<li>%s <span class=\"ev\">[%s] %s</span></li>", esc(r.Text(t.Lang)), esc(r.Code), esc(evidenceText(r.Evidence)))
-	}
-	b.WriteString("</ul>\n")
-	if len(d.Verdict.Routes) > 0 {
-		b.WriteString("<b>" + esc(t.Routes) + "</b><ul>")
-		for _, r := range d.Verdict.Routes {
-			fmt.Fprintf(b, "<li>%s: %s</li>", esc(r.Product), esc(t.RouteNames[r.Route]))
+	for i, r := range d.Verdict.Reasons {
+		if i == 0 {
+			v.First = r.Text(t.Lang)
 		}
-		b.WriteString("</ul>\n")
+		v.Reasons = append(v.Reasons, reasonView{r.Text(t.Lang), "[" + r.Code + "] " + evidenceText(r.Evidence)})
 	}
-	if len(d.Verdict.Flags) > 0 {
-		b.WriteString("<b>" + esc(t.Flags) + "</b><ul>")
-		for _, r := range d.Verdict.Flags {
-			fmt.Fprintf(b, "<li>%s <span class=\"ev\">[%s]</span></li>", esc(r.Text(t.Lang)), esc(r.Code))
+	for _, r := range d.Verdict.Flags {
+		v.Flags = append(v.Flags, reasonView{r.Text(t.Lang), "[" + r.Code + "]"})
+	}
+	for _, r := range d.Verdict.Routes {
+		v.Routes = append(v.Routes, r.Product+": "+t.RouteNames[r.Route])
+	}
+	for _, p := range products(d) {
+		st := string(p.Status)
+		if p.StatusReason != 0 {
+			st += fmt.Sprintf(" (0x%08X)", p.StatusReason)
 		}
-		b.WriteString("</ul>\n")
-	}
-	if ps := products(d); len(ps) > 0 {
-		fmt.Fprintf(b, "<table><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-			esc(t.Kind), esc(t.Name), esc(t.Channel), esc(t.Status), esc(t.Grace), esc(t.Key), esc(t.Source))
-		for _, p := range ps {
-			st := esc(string(p.Status))
-			if p.StatusReason != 0 {
-				st += fmt.Sprintf(" (0x%08X)", p.StatusReason)
-			}
-			grace := "–"
-			if p.GraceMinutes != nil {
-				grace = fmt.Sprint(*p.GraceMinutes)
-			}
-			fmt.Fprintf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class=\"n\">%s</td><td>%s</td><td>%s</td></tr>",
-				esc(string(p.Kind)), esc(p.Name), esc(string(p.Channel)), st, grace, esc(p.PartialKey), esc(string(p.Source)))
+		grace := "–"
+		if p.GraceMinutes != nil {
+			grace = fmt.Sprint(*p.GraceMinutes)
 		}
-		b.WriteString("</table>\n")
+		v.Products = append(v.Products, productView{string(p.Kind), p.Name, string(p.Channel), st, grace, p.PartialKey, string(p.Source)})
 	}
-	fmt.Fprintf(b, "<div class=\"ev\">%s: %s %s %s %s · %s %s · %s %s · SHA-256 %s · %d %s</div>\n",
-		esc(t.Evidence), esc(t.Collected), d.CollectedAt.Format("2006-01-02 15:04 -07:00"), esc(t.By), esc(d.Engineer),
-		esc(t.Collector), esc(d.Collector), esc(t.Bundle), esc(d.BundleID), esc(d.SHA256), d.Collections, esc(t.Collections))
 	for _, r := range d.Raw {
-		fmt.Fprintf(b, "<details><summary>%s: %s</summary><pre>%s</pre></details>", esc(t.Raw), esc(r.Command), esc(r.Text))
+		v.Raw = append(v.Raw, rawView{t.Raw + ": " + r.Command, r.Text})
 	}
-	b.WriteString("\n</section>\n")
+	return v
 }
-
-var esc = html.EscapeString
 
 func evidenceText(e classify.Evidence) string {
 	var parts []string

@@ -5,18 +5,20 @@
 //
 // Reports stream: the caller hands over one line at a time (Writer.Line)
 // and only counts are kept across lines, so a fleet of 100,000 devices is
-// written in bounded memory. HTML pages are self-contained (inline CSS and
-// SVG, no script, a Content-Security-Policy that forbids loading anything)
-// and print on paper.
+// written in bounded memory. HTML pages are written by the templates in
+// templates/, self-contained (inline CSS and SVG, no script, a
+// Content-Security-Policy that forbids loading anything) and print on
+// paper. Every file is written under a temporary name and renamed when
+// whole.
 package report
 
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,6 +44,7 @@ var ErrFormat = errors.New("report: unknown format")
 // Device is one device as reports show it: its latest collection and the
 // verdict as of the report date.
 type Device struct {
+	ID          int64 // the store's device ID, shown to pick a device
 	Key         string
 	Site, Line  string
 	Asset       string
@@ -51,7 +54,6 @@ type Device struct {
 	Collector   string
 	BundleID    string
 	SHA256      string
-	Source      string // "bundle" or "text"
 	Collections int
 	Snapshot    *licensing.Snapshot
 	Verdict     classify.Verdict
@@ -65,7 +67,7 @@ type Raw struct {
 
 // Options control a report run.
 type Options struct {
-	Lang      string    // "en" or "ja"
+	Lang      classify.Lang
 	AsOf      time.Time // the date verdicts are taken at
 	Formats   []string  // html, csv, json
 	Generated time.Time
@@ -74,21 +76,56 @@ type Options struct {
 
 // Writer writes the reports into one folder.
 type Writer struct {
-	dir   string
-	opt   Options
-	fmts  map[string]bool
-	t     *texts
-	sites map[string]*siteSum
-	order []string // site order of first appearance
-	fleet summary
-	files []string
+	dir  string
+	opt  Options
+	fmts map[string]bool
+	t    *texts
+	// productHead is the head of every product table, rendered once.
+	productHead template.HTML
+	sites       map[string]*siteSum
+	order       []string // site order of first appearance
+	fleet       summary
+	files       []string
 
-	csvF  *bufio.Writer
-	csvFF *os.File
-	jsonF *os.File
-	jsonW *bufio.Writer
+	csv   *pending // devices.csv, renamed into place by Close
+	json  *pending // devices.json, likewise
 	nJSON int
 	names map[string]bool // file names used, to keep them unique
+}
+
+// pending is a file being written under a temporary name beside its
+// final one.
+type pending struct {
+	name string // final name
+	f    *os.File
+	w    *bufio.Writer
+}
+
+func create(name string) (*pending, error) {
+	f, err := os.CreateTemp(filepath.Dir(name), ".report-*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &pending{name: name, f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
+}
+
+// done flushes and closes the file and, when everything went well (err is
+// nil), gives it its final name; otherwise it removes it.
+func (p *pending) done(err error) error {
+	if err == nil {
+		err = p.w.Flush()
+	}
+	if cerr := p.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(p.f.Name(), p.name)
+	}
+	if err != nil {
+		os.Remove(p.f.Name())
+		return fmt.Errorf("writing %s: %w", p.name, err)
+	}
+	return nil
 }
 
 // summary counts a group of devices.
@@ -191,8 +228,8 @@ type lineSum struct {
 
 // NewWriter prepares dir (created if missing) for a report run.
 func NewWriter(dir string, opt Options) (*Writer, error) {
-	if opt.Lang != "ja" {
-		opt.Lang = "en"
+	if opt.Lang != classify.Japanese {
+		opt.Lang = classify.English
 	}
 	if len(opt.Formats) == 0 {
 		opt.Formats = []string{HTML, CSV, JSON}
@@ -212,27 +249,42 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	var err error
+	if w.productHead, err = productHead(w.t); err != nil {
+		return nil, err
+	}
 	if w.fmts[CSV] {
-		f, err := os.Create(filepath.Join(dir, "devices.csv"))
-		if err != nil {
+		if w.csv, err = create(filepath.Join(dir, "devices.csv")); err != nil {
 			return nil, err
 		}
-		w.csvFF, w.csvF = f, bufio.NewWriterSize(f, 1<<16)
-		cw := newCSV(w.csvF)
-		cw.Write(csvHeader)
-		cw.Flush()
-		w.files = append(w.files, f.Name())
+		if err = writeCSVHeader(w.csv.w); err != nil {
+			return nil, errors.Join(err, w.Abort())
+		}
 	}
 	if w.fmts[JSON] {
-		f, err := os.Create(filepath.Join(dir, "devices.json"))
-		if err != nil {
-			return nil, err
+		if w.json, err = create(filepath.Join(dir, "devices.json")); err != nil {
+			return nil, errors.Join(err, w.Abort())
 		}
-		w.jsonF, w.jsonW = f, bufio.NewWriterSize(f, 1<<16)
-		fmt.Fprintf(w.jsonW, "{\n  \"as_of\": %q,\n  \"generated\": %q,\n  \"devices\": [", opt.AsOf.Format("2006-01-02"), opt.Generated.Format(time.RFC3339))
-		w.files = append(w.files, f.Name())
+		fmt.Fprintf(w.json.w, "{\n  \"as_of\": %q,\n  \"generated\": %q,\n  \"devices\": [", opt.AsOf.Format("2006-01-02"), opt.Generated.Format(time.RFC3339))
 	}
 	return w, nil
+}
+
+// Abort removes the fleet files begun by NewWriter, for a report that
+// failed part way: no half-written devices.csv or devices.json is left.
+// Line files already written stay; each of them is whole.
+func (w *Writer) Abort() error {
+	var errs []error
+	for _, p := range []*pending{w.csv, w.json} {
+		if p != nil {
+			p.f.Close()
+			if err := os.Remove(p.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	w.csv, w.json = nil, nil
+	return errors.Join(errs...)
 }
 
 // SetPool records a site's KMS pool for the site and fleet pages; sites
@@ -352,31 +404,22 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 	}
 	if w.fmts[CSV] {
 		if err := write(l.base+".csv", func(f *bufio.Writer) error {
-			cw := newCSV(f)
-			cw.Write(csvHeader)
-			for i := range devs {
-				writeCSV(cw, &devs[i], w.opt.Lang)
+			if err := writeCSVHeader(f); err != nil {
+				return err
 			}
-			cw.Flush()
-			return cw.Error()
+			return writeCSVRows(f, devs, w.opt.Lang)
 		}); err != nil {
 			return err
 		}
 		var b bytes.Buffer
-		cw := csv.NewWriter(&b)
-		cw.UseCRLF = true
-		for i := range devs {
-			writeCSV(cw, &devs[i], w.opt.Lang)
+		if err := writeCSVRows(&b, devs, w.opt.Lang); err != nil {
+			return err
 		}
-		cw.Flush()
 		l.csv = b.Bytes()
 	}
 	if w.fmts[JSON] {
-		if err := write(l.base+".json", func(f *bufio.Writer) error {
-			return writeJSONDoc(f, devs, w.opt)
-		}); err != nil {
-			return err
-		}
+		// Each device is encoded once, for the line's file and the
+		// fleet's: both indent it at the same depth.
 		var b bytes.Buffer
 		for i := range devs {
 			j, err := json.MarshalIndent(jsonDevice(&devs[i], w.opt.Lang), "    ", "  ")
@@ -387,25 +430,33 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 			b.Write(j)
 		}
 		l.json = b.Bytes()
+		if err := write(l.base+".json", func(f *bufio.Writer) error {
+			return writeJSONDoc(f, l.json, w.opt)
+		}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
 // Commit adds a rendered line to its site and to the fleet files. Lines
-// are committed one at a time, in the order they began.
+// are committed one at a time, in the order they began. An error writing
+// the fleet files is returned; the report should then be aborted.
 func (w *Writer) Commit(l *LineReport) error {
-	if w.csvF != nil {
-		if _, err := w.csvF.Write(l.csv); err != nil {
-			return err
+	if w.csv != nil {
+		if _, err := w.csv.w.Write(l.csv); err != nil {
+			return fmt.Errorf("writing %s: %w", w.csv.name, err)
 		}
 	}
-	if w.jsonW != nil && len(l.json) > 0 {
+	if w.json != nil && len(l.json) > 0 {
 		j := l.json
 		if w.nJSON == 0 {
 			j = j[1:] // no comma before the first device
 		}
 		w.nJSON++
-		w.jsonW.Write(j)
+		if _, err := w.json.w.Write(j); err != nil {
+			return fmt.Errorf("writing %s: %w", w.json.name, err)
+		}
 	}
 	w.files = append(w.files, l.files...)
 	l.site.lines = append(l.site.lines, l.sum)
@@ -417,26 +468,11 @@ func (w *Writer) Commit(l *LineReport) error {
 // writeFile writes name through a temporary file and a rename, so a
 // report is never left half-written.
 func writeFile(name string, fill func(*bufio.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".report-*.tmp")
+	p, err := create(name)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	err = fill(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	return nil
+	return p.done(fill(p.w))
 }
 
 // writeIndex writes a page of the site or fleet and records it.
@@ -452,15 +488,17 @@ func (w *Writer) writeIndex(name string, fill func(*bufio.Writer) error) error {
 // returns every file written.
 func (w *Writer) Close() ([]string, error) {
 	var errs []error
-	if w.csvF != nil {
-		errs = append(errs, w.csvF.Flush(), w.csvFF.Close())
+	if w.csv != nil {
+		errs = append(errs, w.csv.done(nil))
+		w.files = append(w.files, w.csv.name)
 	}
-	if w.jsonW != nil {
-		fmt.Fprintf(w.jsonW, "\n  ],\n  \"summary\": ")
-		b, _ := json.MarshalIndent(jsonSummary(w), "  ", "  ")
-		w.jsonW.Write(b)
-		w.jsonW.WriteString("\n}\n")
-		errs = append(errs, w.jsonW.Flush(), w.jsonF.Close())
+	if w.json != nil {
+		b, err := json.MarshalIndent(jsonSummary(w), "  ", "  ")
+		if err == nil {
+			fmt.Fprintf(w.json.w, "\n  ],\n  \"summary\": %s\n}\n", b)
+		}
+		errs = append(errs, w.json.done(err))
+		w.files = append(w.files, w.json.name)
 	}
 	if w.fmts[HTML] {
 		for _, name := range w.order {

@@ -52,7 +52,7 @@ func fleet(t *testing.T) map[[2]string][]Device {
 	return lines
 }
 
-func write(t *testing.T, dir, lang string) []string {
+func write(t *testing.T, dir string, lang classify.Lang) []string {
 	w, err := NewWriter(dir, Options{Lang: lang, AsOf: asOf, Generated: time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), Generator: "test"})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +79,7 @@ func write(t *testing.T, dir, lang string) []string {
 // TestGolden compares every report file with testdata/golden; -update
 // rewrites them.
 func TestGolden(t *testing.T) {
-	for _, lang := range []string{"en", "ja"} {
+	for _, lang := range []classify.Lang{classify.English, classify.Japanese} {
 		dir := t.TempDir()
 		files := write(t, dir, lang)
 		if len(files) != 20 {
@@ -87,7 +87,7 @@ func TestGolden(t *testing.T) {
 		}
 		for _, f := range files {
 			rel, _ := filepath.Rel(dir, f)
-			golden := filepath.Join("testdata", "golden", lang, rel)
+			golden := filepath.Join("testdata", "golden", string(lang), rel)
 			got, _ := os.ReadFile(f)
 			if *update {
 				os.MkdirAll(filepath.Dir(golden), 0o755)
@@ -109,7 +109,7 @@ func TestGolden(t *testing.T) {
 
 func TestRawIsEscaped(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "en")
+	write(t, dir, classify.English)
 	page, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "L1.html"))
 	if bytes.Contains(page, []byte("<b>not markup</b>")) || !bytes.Contains(page, []byte("&lt;b&gt;not markup")) {
 		t.Error("raw text reaches the page unescaped")
@@ -118,7 +118,7 @@ func TestRawIsEscaped(t *testing.T) {
 
 func TestJSONDoc(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "ja")
+	write(t, dir, classify.Japanese)
 	var doc struct {
 		Devices []jsonDev `json:"devices"`
 		Summary struct {

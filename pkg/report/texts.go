@@ -4,7 +4,7 @@ import "github.com/actcourier/actcourier/pkg/classify"
 
 // texts are the words of the reports in one language.
 type texts struct {
-	Lang                                                         string
+	Lang                                                         classify.Lang
 	Fleet, Site, Line, Sites, Lines, Devices, Device             string
 	AsOf, Generated, Category, Reasons, Flags, Routes, Products  string
 	Asset, Host, Collected, By, Collector, Bundle, Source, Raw   string
@@ -60,8 +60,8 @@ var japanese = texts{
 	},
 }
 
-func lang(l string) *texts {
-	if l == "ja" {
+func lang(l classify.Lang) *texts {
+	if l == classify.Japanese {
 		return &japanese
 	}
 	return &english

@@ -10,18 +10,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 var ctx = context.Background()
 
-func coll(id, uuid, serial, asset string, at time.Time) *Collection {
-	s := &licensing.Snapshot{Context: licensing.Context{Site: "S", Line: "L", Asset: asset, Collected: at},
+func coll(id, uuid, serial, asset string, at time.Time) *fleet.Collection {
+	s := &licensing.Snapshot{Schema: licensing.Schema, Context: licensing.Context{Site: "S", Line: "L", Asset: asset, Collected: at},
 		Hardware: licensing.Hardware{UUID: uuid, Serial: serial}, OS: licensing.OS{Hostname: "H-" + asset},
 		Products: []licensing.Product{{Kind: licensing.KindWindows, Name: "Windows(R), Professional edition", Channel: licensing.ChannelMAK, Status: licensing.StatusLicensed}}}
-	js, _ := licensing.Marshal(s)
-	return &Collection{BundleID: id, SHA256: "sum-" + id, Size: 10, FileName: id + ".tar.zst.age", Source: "bundle",
-		Generator: "test", Snapshot: s, JSON: js, Category: "ok", Raw: []Raw{{Member: "raw/x.txt", Data: []byte("x")}}}
+	c, err := fleet.NewCollection(fleet.Meta{BundleID: id, SHA256: "sum-" + id, Size: 10, FileName: id + ".tar.zst.age",
+		Origin: fleet.OriginBundle, Generator: "test"}, s, nil, []fleet.Raw{{Member: "raw/x.txt", Data: []byte("x")}})
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// importOne stores one collection in its own transaction.
+func importOne(db *DB, c *fleet.Collection) (fleet.Stored, error) {
+	res, errs, err := db.ImportBatch(ctx, []*fleet.Collection{c})
+	if err != nil {
+		return fleet.Stored{}, err
+	}
+	return res[0], errs[0]
 }
 
 func TestImport(t *testing.T) {
@@ -31,23 +44,23 @@ func TestImport(t *testing.T) {
 	}
 	defer db.Close()
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := db.Import(ctx, coll("b2", "UUID-1", "SER1", "A1", t0.Add(time.Hour))); err != nil {
+	if _, err := importOne(db, coll("b2", "UUID-1", "SER1", "A1", t0.Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	// An older collection of the same device arrives later: history, not latest.
-	if r, err := db.Import(ctx, coll("b1", "uuid-1", "ser1", "A1-old", t0)); err != nil || r.NewDevice {
+	if r, err := importOne(db, coll("b1", "uuid-1", "ser1", "A1-old", t0)); err != nil || r.NewDevice {
 		t.Fatalf("%+v %v", r, err)
 	}
-	if _, err := db.Import(ctx, coll("b1", "uuid-1", "ser1", "A1-old", t0)); !errors.Is(err, ErrDuplicate) {
+	if _, err := importOne(db, coll("b1", "uuid-1", "ser1", "A1-old", t0)); !errors.Is(err, fleet.ErrDuplicate) {
 		t.Fatalf("duplicate: %v", err)
 	}
 	c := coll("b1", "x", "y", "z", t0)
 	c.SHA256 = "other"
-	if _, err := db.Import(ctx, c); !errors.Is(err, ErrConflict) {
+	if _, err := importOne(db, c); !errors.Is(err, fleet.ErrConflict) {
 		t.Fatalf("conflict: %v", err)
 	}
-	var latest []Device
-	db.Latest(ctx, Filter{}, true, func(d Device) error { latest = append(latest, d); return nil })
+	var latest []fleet.Device
+	db.Latest(ctx, fleet.Filter{}, true, func(d fleet.Device) error { latest = append(latest, d); return nil })
 	if len(latest) != 1 || latest[0].BundleID != "b2" || latest[0].Collections != 2 || latest[0].Asset != "A1" {
 		t.Fatalf("latest %+v", latest)
 	}
@@ -60,7 +73,7 @@ func TestImport(t *testing.T) {
 			t.Errorf("Find(%q) = %v, %v", ref, got, err)
 		}
 	}
-	if _, err := db.Find(ctx, "nothing"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.Find(ctx, "nothing"); !errors.Is(err, fleet.ErrNotFound) {
 		t.Errorf("Find: %v", err)
 	}
 	if raw, _ := db.RawFor(ctx, []int64{latest[0].CollectionID}); len(raw[latest[0].CollectionID]) != 1 || string(raw[latest[0].CollectionID][0].Data) != "x" {
@@ -68,23 +81,6 @@ func TestImport(t *testing.T) {
 	}
 	if s, err := db.Check(ctx); s != "ok" || err != nil {
 		t.Errorf("integrity %q %v", s, err)
-	}
-}
-
-func TestDeviceKey(t *testing.T) {
-	tests := []struct{ uuid, serial, want string }{
-		{"4c4c4544-0042", "7XK2Q1S", "hw:4C4C4544-0042/7XK2Q1S"},
-		{"03000200-0400-0500-0006-000700080009", "To be filled by O.E.M.", "loc:s/l/a/host"},
-		{"00000000-0000-0000-0000-000000000000", "ABC", "hw:/ABC"},
-		{"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "0", "loc:s/l/a/host"},
-		{"", "Default string", "loc:s/l/a/host"},
-	}
-	for _, tc := range tests {
-		s := &licensing.Snapshot{Context: licensing.Context{Site: "S", Line: "L", Asset: "A"}, OS: licensing.OS{Hostname: "HOST"},
-			Hardware: licensing.Hardware{UUID: tc.uuid, Serial: tc.serial}}
-		if got := DeviceKey(s); got != tc.want {
-			t.Errorf("DeviceKey(%q, %q) = %q, want %q", tc.uuid, tc.serial, got, tc.want)
-		}
 	}
 }
 
@@ -96,7 +92,7 @@ func TestNewerSchema(t *testing.T) {
 	}
 	db.db.Exec("PRAGMA user_version = 99")
 	db.Close()
-	if _, err := Open(path); !errors.Is(err, ErrNewerSchema) {
+	if _, err := Open(path); !errors.Is(err, fleet.ErrNewerSchema) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -120,7 +116,7 @@ func TestTwoWriters(t *testing.T) {
 			for i := 0; i < 100; i++ {
 				// Both writers import the same 100 bundles.
 				id := fmt.Sprintf("b%03d", i)
-				if _, err := db.Import(ctx, coll(id, "U"+id, "S"+id, id, time.Unix(int64(i), 0))); err != nil && !errors.Is(err, ErrDuplicate) {
+				if _, err := importOne(db, coll(id, "U"+id, "S"+id, id, time.Unix(int64(i), 0))); err != nil && !errors.Is(err, fleet.ErrDuplicate) {
 					errs <- err
 					return
 				}
@@ -137,7 +133,6 @@ func TestTwoWriters(t *testing.T) {
 	if d, c, r, _ := db.Counts(ctx); d != 100 || c != 100 || r != 100 {
 		t.Fatalf("devices %d collections %d raw %d", d, c, r)
 	}
-	_ = sql.ErrNoRows
 }
 
 // TestImportBatch: duplicates inside a batch and against the database, a
@@ -150,12 +145,12 @@ func TestImportBatch(t *testing.T) {
 	}
 	defer db.Close()
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := db.Import(ctx, coll("old", "U9", "S9", "X", t0)); err != nil {
+	if _, err := importOne(db, coll("old", "U9", "S9", "X", t0)); err != nil {
 		t.Fatal(err)
 	}
 	conflict := coll("old", "U9", "S9", "X", t0)
 	conflict.SHA256 = "different"
-	batch := []*Collection{
+	batch := []*fleet.Collection{
 		coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),
 		coll("new1", "U1", "S1", "A-older", t0.Add(time.Hour)), // same device, older
 		coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),     // the same bundle again
@@ -167,7 +162,7 @@ func TestImportBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []error{nil, nil, ErrDuplicate, ErrDuplicate, ErrConflict, nil}
+	want := []error{nil, nil, fleet.ErrDuplicate, fleet.ErrDuplicate, fleet.ErrConflict, nil}
 	for i := range want {
 		if !errors.Is(errs[i], want[i]) || (want[i] == nil && errs[i] != nil) {
 			t.Errorf("collection %d: %v, want %v", i, errs[i], want[i])
@@ -176,13 +171,13 @@ func TestImportBatch(t *testing.T) {
 	if !res[0].NewDevice || res[1].NewDevice || res[0].DeviceID != res[1].DeviceID || res[5].DeviceID == res[0].DeviceID {
 		t.Errorf("results %+v", res)
 	}
-	var got []Device
-	db.Latest(ctx, Filter{}, false, func(d Device) error { got = append(got, d); return nil })
+	var got []fleet.Device
+	db.Latest(ctx, fleet.Filter{}, false, func(d fleet.Device) error { got = append(got, d); return nil })
 	if len(got) != 3 {
 		t.Fatalf("%d devices", len(got))
 	}
 	for _, d := range got {
-		if d.Key == res[0].DeviceKey && (d.BundleID != "new2" || d.Collections != 2) {
+		if d.ID == res[0].DeviceID && (d.BundleID != "new2" || d.Collections != 2) {
 			t.Errorf("latest of the device: %+v", d)
 		}
 	}
@@ -201,8 +196,8 @@ func TestProductsView(t *testing.T) {
 	defer db.Close()
 	c := coll("b", "U", "S", "A", time.Unix(0, 0))
 	c.Snapshot.Products[0].PartialKey = "3V66T"
-	c.JSON, _ = licensing.Marshal(c.Snapshot)
-	if _, err := db.Import(ctx, c); err != nil {
+	c.JSON, _ = licensing.Marshal(c.Snapshot) // the key is part of the snapshot the view reads
+	if _, err := importOne(db, c); err != nil {
 		t.Fatal(err)
 	}
 	var kind, name, channel, status, key string
@@ -210,5 +205,53 @@ func TestProductsView(t *testing.T) {
 	err = db.db.QueryRow("SELECT seq, kind, name, channel, license_status, partial_key FROM products").Scan(&seq, &kind, &name, &channel, &status, &key)
 	if err != nil || seq != 0 || kind != "windows" || channel != "Volume:MAK" || status != "licensed" || key != "3V66T" {
 		t.Fatalf("products view: %v %d %s %s %s %s %s", err, seq, kind, name, channel, status, key)
+	}
+}
+
+// TestBusy: SQLite's "database is locked" is told by its result code, and
+// other errors are not mistaken for it.
+func TestBusy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "ROLLBACK")
+	// A second handle that does not wait meets the lock at once.
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	_, locked := other.Exec("INSERT INTO devices (key, first_seen) VALUES ('k', 'now')")
+	if !busy(locked) {
+		t.Fatalf("busy(%v) = false", locked)
+	}
+	_, err = other.Exec("SELECT nothing FROM nowhere")
+	if err == nil || busy(err) || busy(errors.New("database is locked")) {
+		t.Fatalf("busy(%v) = true", err)
+	}
+	// retryBusy gives up at once on other errors and retries while busy.
+	calls := 0
+	if err := retryBusy(ctx, func() error { calls++; return errors.New("other") }); err == nil || calls != 1 {
+		t.Errorf("retryBusy on another error: %v after %d calls", err, calls)
+	}
+	calls = 0
+	if err := retryBusy(ctx, func() error {
+		if calls++; calls < 3 {
+			return locked
+		}
+		return nil
+	}); err != nil || calls != 3 {
+		t.Errorf("retryBusy: %v after %d calls, want success after 3", err, calls)
 	}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,13 +17,13 @@ func BenchmarkImport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	cs := make([]*Collection, b.N)
+	cs := make([]*fleet.Collection, b.N)
 	for i := range cs {
 		cs[i] = coll(fmt.Sprintf("b%08d", i), fmt.Sprintf("U%08d", i), fmt.Sprintf("S%08d", i), fmt.Sprint(i), time.Unix(int64(i), 0))
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := db.Import(ctx, cs[i]); err != nil {
+		if _, err := importOne(db, cs[i]); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -35,7 +37,7 @@ func BenchmarkImportBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	cs := make([]*Collection, b.N)
+	cs := make([]*fleet.Collection, b.N)
 	for i := range cs {
 		cs[i] = coll(fmt.Sprintf("b%08d", i), fmt.Sprintf("U%08d", i), fmt.Sprintf("S%08d", i), fmt.Sprint(i), time.Unix(int64(i), 0))
 	}

@@ -1,6 +1,7 @@
-package main
+package terminal
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,10 +11,10 @@ import (
 	"golang.org/x/term"
 )
 
-// progress shows how an import goes. A terminal on stderr gets a bar with
-// count, rate and time left; stdout that is not a terminal (a pipe, a log
-// file) gets one plain line per bundle. --quiet turns off both.
-type progress struct {
+// Progress shows how a long run goes, item by item. A terminal on stderr
+// gets a bar with count, rate and time left; stdout that is not a terminal
+// (a pipe, a log file) gets one plain line per item. Quiet turns off both.
+type Progress struct {
 	bar   io.Writer // stderr when it is a terminal, else nil
 	lines io.Writer // stdout when it is not a terminal, else nil
 	total int
@@ -22,27 +23,29 @@ type progress struct {
 	last  time.Time
 }
 
-func isTTY(w io.Writer) bool {
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func newProgress(stdout, stderr io.Writer, total int, quiet bool) *progress {
-	p := &progress{total: total, start: time.Now()}
+// NewProgress starts showing the progress of total items.
+func NewProgress(stdout, stderr io.Writer, total int, quiet bool) *Progress {
+	p := &Progress{total: total, start: time.Now()}
 	if quiet {
 		return p
 	}
-	if isTTY(stderr) {
+	if IsTerminal(stderr) {
 		p.bar = stderr
 	}
-	if !isTTY(stdout) {
+	if !IsTerminal(stdout) {
 		p.lines = stdout
 	}
 	return p
 }
 
-// step counts one finished bundle; line goes to the plain output.
-func (p *progress) step(line string) {
+// Step counts one finished item; line goes to the plain output.
+func (p *Progress) Step(line string) {
 	p.done++
 	if p.lines != nil && line != "" {
 		fmt.Fprintln(p.lines, line)
@@ -58,7 +61,7 @@ func (p *progress) step(line string) {
 	p.draw(now)
 }
 
-func (p *progress) draw(now time.Time) {
+func (p *Progress) draw(now time.Time) {
 	const width = 30
 	frac := 1.0
 	if p.total > 0 {
@@ -79,18 +82,31 @@ func (p *progress) draw(now time.Time) {
 	fmt.Fprintf(p.bar, "\r[%s%s] %d/%d  %.0f/s  left %s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), p.done, p.total, rate, left)
 }
 
-// finish ends the bar's line before other output.
-func (p *progress) finish() {
+// Finish ends the bar's line before other output.
+func (p *Progress) Finish() {
 	if p.bar != nil {
 		p.draw(time.Now())
 		fmt.Fprintln(p.bar)
 	}
 }
 
-// note prints a message on w, clearing the bar first if it shares w.
-func (p *progress) note(w io.Writer, line string) {
+// Note prints a message on w, clearing the bar first if it shares w.
+func (p *Progress) Note(w io.Writer, line string) {
 	if p.bar != nil && w == p.bar {
 		fmt.Fprint(p.bar, "\r\x1b[K")
 	}
 	fmt.Fprintln(w, line)
+}
+
+// Passphrase asks for a passphrase on the terminal of stdin, without
+// echo, showing prompt on stderr.
+func Passphrase(prompt string) (string, error) {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return "", errors.New("no terminal to ask for the passphrase")
+	}
+	fmt.Fprint(os.Stderr, prompt)
+	b, err := term.ReadPassword(fd)
+	fmt.Fprintln(os.Stderr)
+	return string(b), err
 }

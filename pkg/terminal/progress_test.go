@@ -1,4 +1,4 @@
-package main
+package terminal
 
 import (
 	"bytes"
@@ -9,11 +9,11 @@ import (
 
 func TestProgress(t *testing.T) {
 	var tty bytes.Buffer
-	p := &progress{bar: &tty, total: 4, start: time.Now().Add(-2 * time.Second)}
+	p := &Progress{bar: &tty, total: 4, start: time.Now().Add(-2 * time.Second)}
 	for i := 0; i < 4; i++ {
-		p.step("not for a terminal")
+		p.Step("not for a terminal")
 	}
-	p.finish()
+	p.Finish()
 	out := tty.String()
 	for _, want := range []string{"\r[", "4/4", "/s", "left 0s"} {
 		if !strings.Contains(out, want) {
@@ -24,17 +24,17 @@ func TestProgress(t *testing.T) {
 		t.Error("the terminal got plain lines")
 	}
 	var pipe, errs bytes.Buffer
-	p = newProgress(&pipe, &errs, 2, false)
-	p.step("imported a")
-	p.step("imported b")
-	p.finish()
+	p = NewProgress(&pipe, &errs, 2, false)
+	p.Step("imported a")
+	p.Step("imported b")
+	p.Finish()
 	if pipe.String() != "imported a\nimported b\n" || errs.Len() != 0 {
 		t.Errorf("pipe got %q, stderr %q", pipe.String(), errs.String())
 	}
 	pipe.Reset()
-	p = newProgress(&pipe, &errs, 1, true)
-	p.step("imported a")
-	p.finish()
+	p = NewProgress(&pipe, &errs, 1, true)
+	p.Step("imported a")
+	p.Finish()
 	if pipe.Len() != 0 || errs.Len() != 0 {
 		t.Errorf("--quiet printed %q %q", pipe.String(), errs.String())
 	}

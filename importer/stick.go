@@ -1,0 +1,63 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/actcourier/actcourier/pkg/stick"
+)
+
+func stickCommand(stdout io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "stick",
+		Usage:     "prepare a USB stick for a field engineer: collectors, settings, launcher, guide",
+		ArgsUsage: "DIR (the stick, or a folder on it)",
+		Description: "Copies the Windows 7 collector builds (32- and 64-bit) from the release folder, writes\n" +
+			stick.FileName + " with the recipient(s) and site defaults, ActCourier.cmd (picks the build\n" +
+			"that fits the machine) and a one-page guide in Japanese and English. Never an identity:\n" +
+			"give public keys (age1…) only.\n\n" + exitHelp,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key `age1…` (repeatable; keygen prints it)", Required: true},
+			&cli.StringFlag{Name: "site", Usage: "default site"},
+			&cli.StringFlag{Name: "lines", Usage: "the site's lines, comma-separated (`A,B,C`)"},
+			&cli.StringFlag{Name: "engineer", Usage: "default engineer ID"},
+			&cli.StringFlag{Name: "dist", Usage: "release `DIR` holding the collector builds (default: beside the importer, then ./dist)"},
+			&cli.BoolFlag{Name: "force", Usage: "replace files a previous run wrote"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return &usageError{"stick: name the stick folder", "e.g. importer stick E:\\ -r age1… --site Nagoya"}
+			}
+			cfg, err := stick.NewConfig(c.StringSlice("recipient"), c.String("site"), c.String("lines"), c.String("engineer"))
+			if err != nil {
+				return &usageError{err.Error(), "give the public key (age1…) that keygen printed"}
+			}
+			dist := []string{c.String("dist")}
+			if dist[0] == "" {
+				exe, _ := os.Executable()
+				dist = []string{filepath.Dir(exe), "dist"}
+			}
+			builds, err := stick.ReadBuilds(dist...)
+			if err != nil {
+				return &usageError{err.Error(), "run `make build` (or unpack the release) and pass --dist DIR"}
+			}
+			written, err := stick.Prepare(c.Args().First(), cfg, builds, c.Bool("force"))
+			for _, f := range written {
+				fmt.Fprintf(stdout, "wrote %s\n", f)
+			}
+			if errors.Is(err, stick.ErrExists) {
+				return &usageError{err.Error(), "pass --force to replace what a previous run wrote"}
+			} else if err != nil {
+				return &usageError{"stick: " + err.Error(), "check that the stick is mounted, writable and has free space"}
+			}
+			fmt.Fprintf(stdout, "stick ready: %d recipient(s), site %q, lines %s; no private key on it\n", len(cfg.Recipients), cfg.Site, strings.Join(cfg.Lines, ","))
+			return nil
+		},
+	}
+}

@@ -1,0 +1,39 @@
+package fleet
+
+import (
+	"errors"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/slmgr"
+)
+
+// explanations say, per class of error, why an input was rejected in the
+// words the README uses, and what to do about it.
+var explanations = []struct {
+	is           []error
+	reason, hint string
+}{
+	{[]error{bundle.ErrWrongKey}, "wrong key", "pass this site's identity file with -i or ACTCOURIER_IDENTITY (several -i during a key rotation)"},
+	{[]error{bundle.ErrTampered}, "truncated or tampered", "the file is cut short or changed: copy it again from the stick, or collect the device again"},
+	{[]error{licensing.ErrUnsupportedSchema, bundle.ErrUnsupportedVersion}, "unsupported version", "a newer collector wrote it: update the importer"},
+	{[]error{ErrNoSnapshot, licensing.ErrNotSnapshot}, "not a bundle", "this bundle holds no device snapshot; leave it out"},
+	{[]error{bundle.ErrNotBundle}, "not a bundle", "this file is not an ActCourier bundle; leave it out"},
+	{[]error{bundle.ErrTooLarge}, "oversize", "the bundle is malformed: collect the device again and report the file to the ActCourier maintainers"},
+	{[]error{bundle.ErrManifestMismatch, bundle.ErrInsecureMember}, "malformed", "the bundle is malformed: collect the device again and report the file to the ActCourier maintainers"},
+	{[]error{ErrConflict}, "conflict", "two different files carry one bundle ID: keep both files and report them to the ActCourier maintainers"},
+	{[]error{slmgr.ErrNoProducts}, "no product found", "save the whole output of slmgr.vbs /dlv or ospp.vbs /dstatus; for another language pass --strings slmgr.ini"},
+}
+
+// Explain says why an input was rejected, as a short reason followed by
+// the error itself, and what to do about it.
+func Explain(err error) (reason, hint string) {
+	for _, e := range explanations {
+		for _, target := range e.is {
+			if errors.Is(err, target) {
+				return e.reason + " (" + err.Error() + ")", e.hint
+			}
+		}
+	}
+	return err.Error(), "check that the file is readable"
+}

@@ -1,0 +1,181 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+var (
+	// ErrDuplicate means the bundle (same ID and SHA-256) is already
+	// stored; nothing was changed.
+	ErrDuplicate = errors.New("fleet: already imported")
+	// ErrConflict means a bundle with the same ID but other contents is
+	// already stored.
+	ErrConflict = errors.New("fleet: a different bundle with the same ID is already imported")
+	// ErrNewerSchema means a newer importer wrote the database.
+	ErrNewerSchema = errors.New("fleet: the database was written by a newer importer")
+	// ErrNotFound means no device matched.
+	ErrNotFound = errors.New("fleet: no such device")
+	// ErrNoSnapshot means a bundle opened but holds no device snapshot.
+	ErrNoSnapshot = errors.New("fleet: not a device bundle")
+	// ErrAmbiguous means a device reference matched several devices.
+	ErrAmbiguous = errors.New("fleet: several devices match")
+)
+
+// Origin says what a collection was made from.
+type Origin string
+
+const (
+	// OriginBundle is a collector's bundle.
+	OriginBundle Origin = "bundle"
+	// OriginText is saved slmgr/ospp text brought in by import-text.
+	OriginText Origin = "text"
+)
+
+// Collection is one collection on its way into the store: the snapshot,
+// what it was made from, and what is derived from it at import.
+type Collection struct {
+	Meta
+	DeviceKey string
+	Snapshot  *licensing.Snapshot
+	JSON      []byte            // the snapshot as stored (device.json)
+	Category  classify.Category // as of the collection time
+	// Pool is the device's share of its site's KMS pool
+	// (classify.PoolOf), stored so that pools are summed without reading
+	// snapshots.
+	Pool classify.Pool
+	Raw  []Raw
+}
+
+// Meta describes the file a collection came from.
+type Meta struct {
+	BundleID  string
+	SHA256    string // of the file, hex
+	Size      int64  // of the file, bytes
+	FileName  string // base name only
+	Origin    Origin
+	Generator string // the program that wrote it, with its version
+}
+
+// Raw is a raw output or copied file kept beside a collection.
+type Raw struct {
+	Member string
+	Data   []byte
+}
+
+// NewCollection makes the stored form of a collection: the snapshot's
+// JSON as given (marshalled when js is nil), the device key, the verdict
+// as of the collection time and the device's share of its site's KMS
+// pool. It is the one place a collection is built, whatever its origin.
+func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw) (*Collection, error) {
+	if js == nil {
+		var err error
+		if js, err = licensing.Marshal(s); err != nil {
+			return nil, err
+		}
+	}
+	return &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js,
+		Category: classify.Device(s, s.Context.Collected, classify.Site{}).Category,
+		Pool:     classify.PoolOf(s), Raw: raw}, nil
+}
+
+// Stored says what the store did with one collection of a batch.
+type Stored struct {
+	DeviceID     int64
+	CollectionID int64
+	NewDevice    bool
+}
+
+// Device is one stored collection of a device: the latest one, or one of
+// its history.
+type Device struct {
+	ID           int64
+	Key          string
+	CollectionID int64
+	Meta
+	CollectedAt time.Time
+	ImportedAt  time.Time
+	Site, Line  string
+	Asset       string
+	Hostname    string
+	Engineer    string
+	Category    classify.Category // as of the collection time
+	Collections int               // how many collections the device has
+	JSON        []byte            // the snapshot, when asked for
+}
+
+// Snapshot decodes the stored snapshot.
+func (d *Device) Snapshot() (*licensing.Snapshot, error) { return licensing.Unmarshal(d.JSON) }
+
+// Filter selects devices by their latest collection; empty fields match
+// all.
+type Filter struct {
+	Site, Line string
+}
+
+// Store is what the fleet needs of a database. Package store implements
+// it on SQLite.
+type Store interface {
+	// ImportBatch stores collections in one transaction. A duplicate or
+	// conflicting collection (errs[i] wraps ErrDuplicate or ErrConflict)
+	// leaves the others stored. Any other failure rolls the whole batch
+	// back and is returned as err: each collection is stored whole or
+	// not at all.
+	ImportBatch(ctx context.Context, cs []*Collection) (res []Stored, errs []error, err error)
+	// Latest calls fn with the latest collection of every device f
+	// selects, in site, line, asset order, one at a time; withJSON
+	// fills Device.JSON. An error from fn stops it and is returned.
+	Latest(ctx context.Context, f Filter, withJSON bool, fn func(Device) error) error
+	// Find returns the devices whose key, asset tag, host name, ID or
+	// bundle ID is ref (case-insensitive), with JSON; ErrNotFound when
+	// there is none.
+	Find(ctx context.Context, ref string) ([]Device, error)
+	// History returns every collection of a device, newest first, with
+	// JSON.
+	History(ctx context.Context, deviceID int64) ([]Device, error)
+	// Pools sums the pool shares of every device's latest collection,
+	// per site.
+	Pools(ctx context.Context) (map[string]classify.Pool, error)
+	// RawFor returns the raw members of collections, by collection ID.
+	RawFor(ctx context.Context, collectionIDs []int64) (map[int64][]Raw, error)
+	Close() error
+}
+
+// junkIDs are placeholders firmware ships instead of a real UUID or serial.
+var junkIDs = []string{"", "0", "00000000-0000-0000-0000-000000000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+	"03000200-0400-0500-0006-000700080009", "TO BE FILLED BY O.E.M.", "DEFAULT STRING", "SYSTEM SERIAL NUMBER",
+	"NONE", "N/A", "NOT APPLICABLE", "NOT SPECIFIED", "INVALID", "123456789", "0123456789", "CHASSIS SERIAL NUMBER"}
+
+func realID(s string) string {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	for _, j := range junkIDs {
+		if u == j {
+			return ""
+		}
+	}
+	if strings.Trim(u, "0-") == "" || strings.Trim(u, "F-") == "" {
+		return ""
+	}
+	return u
+}
+
+// DeviceKey identifies the device of a snapshot (docs/importer.md,
+// "Device identity"): "hw:UUID/SERIAL" when the hardware has a real SMBIOS
+// UUID or BIOS serial, else "loc:site/line/asset/host" in lower case. A
+// machine moved to another line, or reinstalled, keeps its history.
+func DeviceKey(s *licensing.Snapshot) string {
+	uuid, serial := realID(s.Hardware.UUID), realID(s.Hardware.Serial)
+	if uuid != "" || serial != "" {
+		return "hw:" + uuid + "/" + serial
+	}
+	parts := []string{s.Context.Site, s.Context.Line, s.Context.Asset, s.OS.Hostname}
+	for i, p := range parts {
+		parts[i] = strings.ToLower(strings.TrimSpace(p))
+	}
+	return "loc:" + strings.Join(parts, "/")
+}

@@ -1,0 +1,237 @@
+package fleet_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/store"
+)
+
+var ctx = context.Background()
+
+var asOf = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+
+// archetypes writes one bundle per device archetype into dir, as
+// `collector --snapshot` does.
+func archetypes(t *testing.T, dir string, r age.Recipient) []string {
+	t.Helper()
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	if len(files) < 12 {
+		t.Fatalf("%d archetypes", len(files))
+	}
+	var out []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members := []bundle.Member{{Name: licensing.MemberName, Data: data}}
+		for _, raw := range s.Raw {
+			if b, err := os.ReadFile(filepath.Join(strings.TrimSuffix(f, ".json")+".raw", raw.Member)); err == nil {
+				members = append(members, bundle.Member{Name: raw.Member, Data: b})
+			}
+		}
+		p, _, err := bundle.WriteFile(dir, bundle.Header{Generator: "test", CreatedAt: s.Context.Collected}, members, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func newStore(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func key(t *testing.T) *age.X25519Identity {
+	t.Helper()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestImport: archetypes, a bundle for another key and a file that is not
+// a bundle: the good ones are stored, each bad one rejected with its
+// sentinel, every file reported once; a second run changes nothing.
+func TestImport(t *testing.T) {
+	id, other := key(t), key(t)
+	dir := t.TempDir()
+	files := archetypes(t, dir, id.Recipient())
+	alien := archetypes(t, t.TempDir(), other.Recipient())[0]
+	junk := filepath.Join(dir, "junk"+bundle.Ext)
+	os.WriteFile(junk, []byte("not a bundle"), 0o644)
+	found, err := fleet.FindBundles([]string{dir, alien})
+	if err != nil || len(found) != len(files)+2 {
+		t.Fatalf("FindBundles: %d files, %v; want %d", len(found), err, len(files)+2)
+	}
+	db := newStore(t)
+	seen := map[string]int{}
+	sum, err := fleet.Import(ctx, db, found, fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 3}, func(o fleet.Outcome) { seen[o.File]++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Imported != len(files) || sum.NewDevices != len(files) || len(sum.Rejected) != 2 || len(seen) != len(found) {
+		t.Fatalf("summary %+v, %d files reported; want %d imported, 2 rejected", sum, len(seen), len(files))
+	}
+	for _, r := range sum.Rejected {
+		want := map[string]error{alien: bundle.ErrWrongKey, junk: bundle.ErrNotBundle}[r.File]
+		if !errors.Is(r.Err, want) {
+			t.Errorf("%s: %v, want %v", r.File, r.Err, want)
+		}
+	}
+	if sum.ByCategory[classify.Urgent] != 2 || sum.ByCategory[classify.OK] != 4 {
+		t.Errorf("categories as collected %v", sum.ByCategory)
+	}
+	again, err := fleet.Import(ctx, db, files, fleet.ImportOptions{Identities: []age.Identity{id}}, nil)
+	if err != nil || again.Imported != 0 || again.Duplicates != len(files) {
+		t.Fatalf("rerun %+v, %v", again, err)
+	}
+}
+
+// failing is a store whose writes fail, as a full disk does.
+type failing struct {
+	fleet.Store
+	calls int
+}
+
+var errDisk = errors.New("disk full")
+
+func (f *failing) ImportBatch(context.Context, []*fleet.Collection) ([]fleet.Stored, []error, error) {
+	f.calls++
+	return nil, nil, errDisk
+}
+
+func TestImportStoreFails(t *testing.T) {
+	id := key(t)
+	files := archetypes(t, t.TempDir(), id.Recipient())
+	st := &failing{Store: newStore(t)}
+	sum, err := fleet.Import(ctx, st, files, fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 1}, nil)
+	if !errors.Is(err, errDisk) || sum.Imported != 0 || st.calls != 1 {
+		t.Fatalf("err %v, summary %+v, %d writes; want the store's error after one write", err, sum, st.calls)
+	}
+}
+
+func TestImportCancelled(t *testing.T) {
+	id := key(t)
+	files := archetypes(t, t.TempDir(), id.Recipient())
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	sum, err := fleet.Import(c, newStore(t), files, fleet.ImportOptions{Identities: []age.Identity{id}}, nil)
+	if !errors.Is(err, context.Canceled) || sum.Imported != 0 {
+		t.Fatalf("err %v, summary %+v", err, sum)
+	}
+}
+
+func TestImportText(t *testing.T) {
+	db := newStore(t)
+	sample := "../slmgr/testdata/samples/slmgr/win10-pro-oemdm-dli-checkmk.txt"
+	junk := filepath.Join(t.TempDir(), "junk.txt")
+	os.WriteFile(junk, []byte("hello\n"), 0o644)
+	opts := fleet.TextOptions{Context: licensing.Context{Site: "S", Line: "L"}, Collected: asOf, Generator: "test"}
+	var outs []fleet.TextOutcome
+	sum, err := fleet.ImportText(ctx, db, []string{sample, junk, sample}, opts, func(o fleet.TextOutcome) { outs = append(outs, o) })
+	if err != nil || sum.Imported != 1 || sum.Duplicates != 1 || len(sum.Rejected) != 1 || len(outs) != 3 {
+		t.Fatalf("summary %+v, %v", sum, err)
+	}
+	if c := outs[0].Collection; c.Origin != fleet.OriginText || c.Snapshot.Context.Asset != "win10-pro-oemdm-dli-checkmk" || outs[0].Parsed == nil {
+		t.Errorf("collection %+v", c.Meta)
+	}
+}
+
+func TestVerdictsAndLookup(t *testing.T) {
+	id := key(t)
+	db := newStore(t)
+	if _, err := fleet.Import(ctx, db, archetypes(t, t.TempDir(), id.Recipient()), fleet.ImportOptions{Identities: []age.Identity{id}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var urgent []string
+	err := fleet.Verdicts(ctx, db, fleet.Filter{Site: "Nagoya"}, classify.Urgent, asOf, func(c fleet.Classified) error {
+		urgent = append(urgent, c.Asset)
+		return nil
+	})
+	if err != nil || strings.Join(urgent, " ") != "NG-L2-011 NG-L3-INS2" {
+		t.Fatalf("urgent in Nagoya: %v, %v", urgent, err)
+	}
+	p, err := fleet.Lookup(ctx, db, "ng-l2-011", asOf)
+	if err != nil || p.Asset != "NG-L2-011" || p.Verdict.Category != classify.Urgent || len(p.History) != 1 {
+		t.Fatalf("lookup: %+v, %v", p, err)
+	}
+	if _, err := fleet.Lookup(ctx, db, "nothing", asOf); !errors.Is(err, fleet.ErrNotFound) {
+		t.Errorf("lookup of nothing: %v", err)
+	}
+}
+
+// broken is a store whose raw outputs cannot be read.
+type broken struct{ fleet.Store }
+
+func (broken) RawFor(context.Context, []int64) (map[int64][]fleet.Raw, error) {
+	return nil, errDisk
+}
+
+func TestReport(t *testing.T) {
+	id := key(t)
+	db := newStore(t)
+	if _, err := fleet.Import(ctx, db, archetypes(t, t.TempDir(), id.Recipient()), fleet.ImportOptions{Identities: []age.Identity{id}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	w, err := fleet.Report(ctx, db, out, fleet.Filter{}, report.Options{Lang: classify.Japanese, AsOf: asOf})
+	if err != nil || w.Devices != 13 || len(w.Files) != 20 {
+		t.Fatalf("report: %d devices, %d files, %v", w.Devices, len(w.Files), err)
+	}
+	// A report that fails part way leaves no half-written fleet file.
+	failed := t.TempDir()
+	if _, err := fleet.Report(ctx, broken{db}, failed, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
+		t.Fatalf("report from a broken store: %v", err)
+	}
+	for _, name := range []string{"devices.csv", "devices.json", "index.html"} {
+		if _, err := os.Stat(filepath.Join(failed, name)); err == nil {
+			t.Errorf("%s written by a failed report", name)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(failed, ".report-*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestDeviceKey(t *testing.T) {
+	tests := []struct{ uuid, serial, want string }{
+		{"4c4c4544-0042", "7XK2Q1S", "hw:4C4C4544-0042/7XK2Q1S"},
+		{"03000200-0400-0500-0006-000700080009", "To be filled by O.E.M.", "loc:s/l/a/host"},
+		{"00000000-0000-0000-0000-000000000000", "ABC", "hw:/ABC"},
+		{"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "0", "loc:s/l/a/host"},
+		{"", "Default string", "loc:s/l/a/host"},
+	}
+	for _, tc := range tests {
+		s := &licensing.Snapshot{Context: licensing.Context{Site: "S", Line: "L", Asset: "A"}, OS: licensing.OS{Hostname: "HOST"},
+			Hardware: licensing.Hardware{UUID: tc.uuid, Serial: tc.serial}}
+		if got := fleet.DeviceKey(s); got != tc.want {
+			t.Errorf("DeviceKey(%q, %q) = %q, want %q", tc.uuid, tc.serial, got, tc.want)
+		}
+	}
+}

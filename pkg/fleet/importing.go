@@ -1,0 +1,309 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"filippo.io/age"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// FindBundles lists the files to import: named files as they are, and the
+// *.tar.zst.age files under named folders, each once. Dot-files (a
+// collector's temporary file from a pulled stick) are skipped. A path
+// that cannot be read is an error naming it.
+func FindBundles(paths []string) ([]string, error) {
+	var files []string
+	seen := map[string]bool{}
+	add := func(p string) {
+		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
+			seen[abs] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			add(p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() && strings.HasSuffix(d.Name(), bundle.Ext) && !strings.HasPrefix(d.Name(), ".") {
+				add(path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// openBundle reads, decrypts and checks one bundle file completely and
+// makes its collection. Errors are bundle's sentinels, ErrNoSnapshot, or
+// licensing's for a snapshot that does not decode.
+func openBundle(path string, lim bundle.Limits, ids []age.Identity) (*Collection, error) {
+	b, err := ReadBundle(path, lim, ids)
+	if err != nil {
+		return nil, err
+	}
+	js, ok := b.Member(licensing.MemberName)
+	if !ok {
+		return nil, fmt.Errorf("%w: no %s in the bundle", ErrNoSnapshot, licensing.MemberName)
+	}
+	s, err := licensing.Unmarshal(js)
+	if err != nil {
+		return nil, err
+	}
+	var raw []Raw
+	for _, m := range b.Members {
+		if m.Name != licensing.MemberName {
+			raw = append(raw, Raw{Member: m.Name, Data: m.Data})
+		}
+	}
+	meta := Meta{BundleID: b.Manifest.ID, SHA256: b.SHA256, Size: b.Size, FileName: filepath.Base(path),
+		Origin: OriginBundle, Generator: b.Manifest.Generator}
+	return NewCollection(meta, s, js, raw)
+}
+
+// ReadBundle opens a bundle file with bundle.Open.
+func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return bundle.Open(f, lim, ids...)
+}
+
+// ImportOptions control an import.
+type ImportOptions struct {
+	Identities []age.Identity // the site's keys; several during a key rotation
+	// Jobs is how many bundles are decrypted at once; below 1, one more
+	// than the cores: the writer waits on the disk now and then, and a
+	// spare worker keeps the cores busy.
+	Jobs   int
+	Limits bundle.Limits
+}
+
+// Outcome is what became of one input file.
+type Outcome struct {
+	File       string
+	Collection *Collection // nil when it did not open
+	Stored     Stored      // when imported
+	// Err is nil when the collection was imported, wraps ErrDuplicate
+	// when it already was, and otherwise says why it was rejected.
+	Err error
+}
+
+// Summary counts what an import did.
+type Summary struct {
+	Imported, Duplicates, NewDevices int
+	ByCategory                       map[classify.Category]int // imported, as collected
+	Rejected                         []Outcome                 // sorted by file
+}
+
+func (s *Summary) add(o Outcome) {
+	switch {
+	case o.Err == nil:
+		s.Imported++
+		s.ByCategory[o.Collection.Category]++
+		if o.Stored.NewDevice {
+			s.NewDevices++
+		}
+	case errors.Is(o.Err, ErrDuplicate):
+		s.Duplicates++
+	default:
+		s.Rejected = append(s.Rejected, o)
+	}
+}
+
+// maxBatch bounds the collections stored in one transaction.
+const maxBatch = 256
+
+// Import decrypts, checks and classifies the bundle files on all cores
+// and stores them, and calls progress (when not nil) with each file's
+// outcome, from one goroutine. A bundle that fails a check is rejected
+// and the others go on. The returned error is the store's (the batch in
+// hand was rolled back: a rerun goes on from there) or ctx's when it was
+// cancelled (what was stored is whole); the summary counts what was done
+// until then.
+func Import(ctx context.Context, st Store, files []string, opts ImportOptions, progress func(Outcome)) (Summary, error) {
+	jobs := opts.Jobs
+	if jobs < 1 {
+		jobs = runtime.GOMAXPROCS(0) + 1
+	}
+	// stop ends the feeding of files when the store fails, so the workers
+	// finish soon; the caller's ctx ends it too.
+	feed, stop := context.WithCancel(ctx)
+	defer stop()
+	work := make(chan string)
+	done := make(chan Outcome, jobs)
+	var wg sync.WaitGroup
+	for i := 0; i < jobs; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				c, err := openBundle(f, opts.Limits, opts.Identities)
+				done <- Outcome{File: f, Collection: c, Err: err}
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		for _, f := range files {
+			select {
+			case work <- f:
+			case <-feed.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(done) }()
+
+	sum := Summary{ByCategory: map[classify.Category]int{}}
+	report := func(o Outcome) {
+		sum.add(o)
+		if progress != nil {
+			progress(o)
+		}
+	}
+	var failed error
+	for batch := range batches(done, maxBatch) {
+		if failed != nil || ctx.Err() != nil {
+			continue // store nothing more; drain the workers
+		}
+		if failed = storeBatch(ctx, st, batch, report); failed != nil {
+			stop()
+		}
+	}
+	sort.Slice(sum.Rejected, func(i, j int) bool { return sum.Rejected[i].File < sum.Rejected[j].File })
+	if err := ctx.Err(); err != nil {
+		return sum, err
+	}
+	return sum, failed
+}
+
+// storeBatch stores the bundles of a batch that opened, in one
+// transaction, and reports every outcome once it is known.
+func storeBatch(ctx context.Context, st Store, batch []Outcome, report func(Outcome)) error {
+	var good []Outcome
+	var cs []*Collection
+	for _, o := range batch {
+		if o.Err != nil {
+			report(o)
+			continue
+		}
+		good = append(good, o)
+		cs = append(cs, o.Collection)
+	}
+	if len(cs) == 0 {
+		return nil
+	}
+	res, errs, err := st.ImportBatch(ctx, cs)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted: Import returns ctx's error
+		}
+		return fmt.Errorf("storing bundles: %w", err)
+	}
+	for i, o := range good {
+		o.Stored, o.Err = res[i], errs[i]
+		if o.Err != nil && !errors.Is(o.Err, ErrDuplicate) {
+			o.Err = fmt.Errorf("bundle %s: %w", o.Collection.BundleID, o.Err)
+		}
+		report(o)
+	}
+	return nil
+}
+
+// batches groups what arrives on in: while the writer is busy storing one
+// batch, the next one gathers, up to max. When the writer keeps up,
+// batches are of one; when bundles arrive faster, they grow.
+func batches(in <-chan Outcome, max int) <-chan []Outcome {
+	out := make(chan []Outcome)
+	go func() {
+		defer close(out)
+		var pending []Outcome
+		for in != nil || len(pending) > 0 {
+			recv, send := in, out
+			if len(pending) >= max {
+				recv = nil
+			}
+			if len(pending) == 0 {
+				send = nil
+			}
+			select {
+			case o, ok := <-recv:
+				if !ok {
+					in = nil
+					continue
+				}
+				pending = append(pending, o)
+			case send <- pending:
+				pending = nil
+			}
+		}
+	}()
+	return out
+}
+
+// String is the outcome as one line of a log: what was imported, found
+// already imported, or rejected and why.
+func (o Outcome) String() string {
+	switch {
+	case o.Err == nil:
+		s := o.Collection.Snapshot.Context
+		return fmt.Sprintf("imported %s: %s, %s/%s, %s", o.File, o.Collection.Category, s.Site, s.Line, o.Collection.DeviceKey)
+	case errors.Is(o.Err, ErrDuplicate):
+		return fmt.Sprintf("already imported %s: nothing changed", o.File)
+	}
+	return fmt.Sprintf("rejected %s: %v", o.File, o.Err)
+}
+
+// Print writes the summary of an import into db on stdout and the list
+// of rejected inputs, each with what to do about it, on stderr.
+func (s Summary) Print(stdout, stderr io.Writer, db string) error {
+	fmt.Fprintf(stdout, "imported %d, already imported %d, rejected %d (%d new devices) into %s\n",
+		s.Imported, s.Duplicates, len(s.Rejected), s.NewDevices, db)
+	if s.Imported > 0 {
+		var parts []string
+		for _, c := range classify.Categories {
+			if n := s.ByCategory[c]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", c, n))
+			}
+		}
+		fmt.Fprintf(stdout, "as collected: %s\n", strings.Join(parts, ", "))
+	}
+	if len(s.Rejected) == 0 {
+		return nil
+	}
+	fmt.Fprintf(stderr, "\n%d inputs were rejected; the files were not changed:\n", len(s.Rejected))
+	for _, r := range s.Rejected {
+		why, hint := Explain(r.Err)
+		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", r.File, why, hint); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/slmgr"
+)
+
+// Written says what Report wrote.
+type Written struct {
+	Devices int
+	Files   []string
+}
+
+// Report writes the reports of the devices f selects into dir, with
+// verdicts as of opt.AsOf (report.Writer says which files). It reads the
+// fleet in site, line order and hands each line to a pool of workers
+// that classify its devices and write its files; lines are committed to
+// the site and fleet files in order. Only a few lines are in memory at
+// once, whatever the size of the fleet. Every site's KMS pool counts all
+// of its devices, whatever f selects.
+func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Options) (Written, error) {
+	w, err := report.NewWriter(dir, opt)
+	if err != nil {
+		return Written{}, err
+	}
+	pools, err := st.Pools(ctx)
+	if err != nil {
+		return Written{}, errors.Join(err, w.Abort())
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type job struct {
+		l    *report.LineReport
+		rows []Device
+		done chan error
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *job)
+	order := make(chan *job, 2*workers)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.done <- renderLine(ctx, st, w, j.l, j.rows, pools, opt)
+			}
+		}()
+	}
+	// The committer: lines in the order they were read.
+	committed := make(chan error, 1)
+	n := 0
+	go func() {
+		var first error
+		for j := range order {
+			err := <-j.done
+			if err == nil && first == nil {
+				err = w.Commit(j.l)
+			}
+			if err != nil && first == nil {
+				first = err
+				cancel()
+			} else if err == nil {
+				n += len(j.rows)
+			}
+		}
+		committed <- first
+	}()
+	var cur []Device
+	dispatch := func() {
+		if len(cur) == 0 {
+			return
+		}
+		j := &job{l: w.Begin(cur[0].Site, cur[0].Line), rows: cur, done: make(chan error, 1)}
+		cur = nil
+		order <- j
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			j.done <- ctx.Err()
+		}
+	}
+	err = st.Latest(ctx, f, true, func(d Device) error {
+		if len(cur) > 0 && (d.Site != cur[0].Site || d.Line != cur[0].Line) {
+			dispatch()
+		}
+		cur = append(cur, d)
+		return ctx.Err()
+	})
+	if err == nil {
+		dispatch()
+	}
+	close(jobs)
+	wg.Wait()
+	close(order)
+	// The first error of the committer is the cause; the reader then
+	// only saw the cancellation.
+	if cerr := <-committed; cerr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		err = cerr
+	}
+	if err != nil {
+		return Written{}, errors.Join(err, w.Abort())
+	}
+	for site, p := range pools {
+		w.SetPool(site, p)
+	}
+	files, err := w.Close()
+	return Written{Devices: n, Files: files}, err
+}
+
+// renderLine classifies one line's devices and writes its files.
+func renderLine(ctx context.Context, st Store, w *report.Writer, l *report.LineReport, rows []Device,
+	pools map[string]classify.Pool, opt report.Options) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ids := make([]int64, len(rows))
+	for i, d := range rows {
+		ids[i] = d.CollectionID
+	}
+	raws, err := st.RawFor(ctx, ids)
+	if err != nil {
+		return err
+	}
+	devs := make([]report.Device, 0, len(rows))
+	for _, d := range rows {
+		c, err := classifyStored(d, opt.AsOf, pools)
+		if err != nil {
+			return err
+		}
+		rd := c.ReportDevice()
+		cmds := map[string]string{}
+		for _, r := range c.Snapshot.Raw {
+			cmds[r.Member] = r.Command
+		}
+		for _, r := range raws[d.CollectionID] {
+			if !strings.HasPrefix(r.Member, "raw/") {
+				continue // slmgr.ini copies are not evidence to show
+			}
+			text, _ := slmgr.Decode(r.Data)
+			cmd := cmds[r.Member]
+			if cmd == "" {
+				cmd = r.Member
+			}
+			rd.Raw = append(rd.Raw, report.Raw{Name: r.Member, Command: cmd, Text: text})
+		}
+		devs = append(devs, rd)
+	}
+	return w.Render(l, devs)
+}

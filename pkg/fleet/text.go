@@ -1,0 +1,130 @@
+package fleet
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/slmgr"
+)
+
+// TextOptions control the import of saved slmgr/ospp text.
+type TextOptions struct {
+	// Context gives site, line, engineer and, for every file, the asset
+	// tag; an empty asset tag means each file's name without extension.
+	Context licensing.Context
+	Strings []*slmgr.Strings // the machine's slmgr.ini, for other languages
+	// Collected is when the text was saved; zero means each file's
+	// modification time.
+	Collected time.Time
+	Generator string // the importer and its version
+}
+
+// TextOutcome is what became of one text file; Parsed says how it was
+// read when it was.
+type TextOutcome struct {
+	Outcome
+	Parsed *slmgr.Result
+}
+
+// textCollection reads one device's saved text and makes its collection.
+// The same text for the same site, line and asset gets the same ID, so
+// importing it twice changes nothing.
+func textCollection(name string, data []byte, modTime time.Time, opts TextOptions) (*Collection, *slmgr.Result, error) {
+	res, err := slmgr.Parse(data, slmgr.Options{Strings: opts.Strings, Source: licensing.SourceText})
+	if err != nil {
+		return nil, nil, err
+	}
+	base := filepath.Base(name)
+	c := opts.Context
+	if c.Asset == "" {
+		c.Asset = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	c.Collected, c.Collector = opts.Collected, opts.Generator
+	if c.Collected.IsZero() {
+		c.Collected = modTime
+	}
+	c.Sources = map[string]licensing.Source{"site": licensing.SourceFlag, "line": licensing.SourceFlag, "asset": licensing.SourceFlag}
+	s := &licensing.Snapshot{Schema: licensing.Schema, Context: c, Products: res.Products,
+		Raw: []licensing.RawOutput{{Member: "raw/" + base, Command: string(res.Format) + " text: " + base}}}
+	for _, u := range res.Unread {
+		s.Missing = append(s.Missing, "text:"+u)
+	}
+	h := sha256.Sum256([]byte(c.Site + "\x00" + c.Line + "\x00" + c.Asset + "\x00" + string(data)))
+	sum := sha256.Sum256(data)
+	meta := Meta{BundleID: "text-" + hex.EncodeToString(h[:16]), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)),
+		FileName: base, Origin: OriginText, Generator: opts.Generator}
+	col, err := NewCollection(meta, s, nil, []Raw{{Member: "raw/" + base, Data: data}})
+	return col, res, err
+}
+
+// ImportText stores the devices of saved text files, each in its own
+// transaction, and calls progress with each file's outcome. A file that
+// cannot be read or holds no product is rejected and the others go on;
+// the returned error is the store's or ctx's.
+func ImportText(ctx context.Context, st Store, files []string, opts TextOptions, progress func(TextOutcome)) (Summary, error) {
+	sum := Summary{ByCategory: map[classify.Category]int{}}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		o := TextOutcome{Outcome: Outcome{File: f}}
+		var data []byte
+		var fi os.FileInfo
+		data, o.Err = os.ReadFile(f)
+		if o.Err == nil {
+			fi, o.Err = os.Stat(f)
+		}
+		if o.Err == nil {
+			o.Collection, o.Parsed, o.Err = textCollection(f, data, fi.ModTime(), opts)
+		}
+		if o.Err == nil {
+			res, errs, err := st.ImportBatch(ctx, []*Collection{o.Collection})
+			if err != nil {
+				return sum, err
+			}
+			o.Stored, o.Err = res[0], errs[0]
+		}
+		sum.add(o.Outcome)
+		if progress != nil {
+			progress(o)
+		}
+	}
+	return sum, nil
+}
+
+// ReadStrings reads slmgr.ini files, each named for its language by its
+// folder (%SystemRoot%\System32\slmgr\<LANGID>\slmgr.ini).
+func ReadStrings(paths []string) ([]*slmgr.Strings, error) {
+	var out []*slmgr.Strings
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		s, err := slmgr.ParseStrings(data, filepath.Base(filepath.Dir(p)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// String is the outcome as one line of a log; an imported text says how
+// it was read.
+func (o TextOutcome) String() string {
+	if o.Err != nil || o.Parsed == nil {
+		return o.Outcome.String()
+	}
+	s := o.Collection.Snapshot
+	return fmt.Sprintf("imported %s: %d products (%s, %s), %s/%s asset %s, %s", o.File, len(s.Products),
+		o.Parsed.Format, o.Parsed.Encoding, s.Context.Site, s.Context.Line, s.Context.Asset, o.Collection.Category)
+}

@@ -1,0 +1,120 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
+)
+
+// Classified is a device's latest collection with its verdict as of a
+// date.
+type Classified struct {
+	Device
+	Snapshot *licensing.Snapshot
+	Verdict  classify.Verdict
+}
+
+// classifyStored decodes a stored snapshot and classifies it with its
+// site's pool.
+func classifyStored(d Device, asOf time.Time, pools map[string]classify.Pool) (Classified, error) {
+	s, err := d.Snapshot()
+	if err != nil {
+		return Classified{}, fmt.Errorf("device %s (bundle %s): stored snapshot unreadable: %w", d.Key, d.BundleID, err)
+	}
+	return Classified{Device: d, Snapshot: s, Verdict: classify.Device(s, asOf, classify.Site{Pool: pools[d.Site]})}, nil
+}
+
+// Verdicts classifies the latest collection of every device f selects as
+// of asOf and calls fn with each, in site, line, asset order. When want
+// is not "", only devices whose verdict as of asOf is want are passed on.
+// A KMS route depends on the whole site, so every site's pool is counted
+// over all its devices, whatever f selects.
+func Verdicts(ctx context.Context, st Store, f Filter, want classify.Category, asOf time.Time, fn func(Classified) error) error {
+	pools, err := st.Pools(ctx)
+	if err != nil {
+		return err
+	}
+	return st.Latest(ctx, f, true, func(d Device) error {
+		c, err := classifyStored(d, asOf, pools)
+		if err != nil {
+			return err
+		}
+		if want != "" && c.Verdict.Category != want {
+			return nil
+		}
+		return fn(c)
+	})
+}
+
+// Profile is one device: its latest collection classified as of a date,
+// and every collection it has, newest first.
+type Profile struct {
+	Classified
+	History []Device
+}
+
+// AmbiguousError is returned by Lookup when a reference matches several
+// devices; it wraps ErrAmbiguous.
+type AmbiguousError struct {
+	Ref     string
+	Devices []Device
+}
+
+func (e *AmbiguousError) Error() string {
+	ids := make([]string, len(e.Devices))
+	for i, d := range e.Devices {
+		ids[i] = fmt.Sprintf("%d (%s/%s %s)", d.ID, d.Site, d.Line, d.Asset)
+	}
+	return fmt.Sprintf("%q matches %d devices: %s", e.Ref, len(e.Devices), strings.Join(ids, ", "))
+}
+
+func (e *AmbiguousError) Unwrap() error { return ErrAmbiguous }
+
+// Lookup finds one device by asset tag, host name, ID, device key or
+// bundle ID, classifies it as of asOf with its site's pool and reads its
+// history. It returns ErrNotFound, or an *AmbiguousError listing the
+// devices when ref names several.
+func Lookup(ctx context.Context, st Store, ref string, asOf time.Time) (*Profile, error) {
+	found, err := st.Find(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) > 1 {
+		return nil, &AmbiguousError{Ref: ref, Devices: found}
+	}
+	pools, err := st.Pools(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := classifyStored(found[0], asOf, pools)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := st.History(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Profile{Classified: c, History: hist}, nil
+}
+
+// ReportDevice is the device as reports show it.
+func (c *Classified) ReportDevice() report.Device {
+	return report.Device{ID: c.ID, Key: c.Key, Site: c.Site, Line: c.Line, Asset: c.Asset, Hostname: c.Hostname,
+		CollectedAt: c.Snapshot.Context.Collected, Engineer: c.Engineer, Collector: c.Snapshot.Context.Collector,
+		BundleID: c.BundleID, SHA256: c.SHA256, Collections: c.Collections, Snapshot: c.Snapshot, Verdict: c.Verdict}
+}
+
+// Collections is the device's history as reports show it.
+func (p *Profile) Collections() []report.Collection {
+	out := make([]report.Collection, len(p.History))
+	for i, h := range p.History {
+		out[i] = report.Collection{CollectedAt: h.CollectedAt, Category: h.Category, BundleID: h.BundleID, Engineer: h.Engineer,
+			Origin: string(h.Origin), SHA256: h.SHA256}
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+// Package sitekey holds a site's age identity: the private key that opens
+// the site's bundles. `importer keygen` makes it, optionally protected by
+// a passphrase (an age scrypt file, armored), and every command that
+// decrypts reads it back. It lives on the central workstation, never on a
+// stick: sticks carry only its public recipient.
+package sitekey
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
+)
+
+var (
+	// ErrExists means the identity file is already there: an overwritten
+	// identity could never open its bundles again.
+	ErrExists = errors.New("sitekey: the identity file already exists")
+	// ErrNotIdentity means a file holds no age identity.
+	ErrNotIdentity = errors.New("sitekey: not an identity file")
+	// ErrPassphrase means a protected file did not open with the
+	// passphrase given (wrong, empty, or the file is damaged).
+	ErrPassphrase = errors.New("sitekey: wrong passphrase or damaged file")
+	// ErrNoIdentity means no identity file was named.
+	ErrNoIdentity = errors.New("sitekey: no identity file given")
+	// ErrNewPassphrase means a new passphrase was empty or typed
+	// differently the second time.
+	ErrNewPassphrase = errors.New("sitekey: the passphrase is empty or the two entries differ")
+)
+
+// NewPassphrase asks for a new passphrase and, when repeat, a second time
+// to catch a typo. An empty passphrase or two that differ give
+// ErrNewPassphrase; an error from ask is returned as it is.
+func NewPassphrase(ask func(prompt string) (string, error), repeat bool) (string, error) {
+	pass, err := ask("New passphrase: ")
+	if err != nil {
+		return "", err
+	}
+	if repeat {
+		again, err := ask("Repeat passphrase: ")
+		if err != nil {
+			return "", err
+		}
+		if again != pass {
+			return "", fmt.Errorf("%w: the two entries differ", ErrNewPassphrase)
+		}
+	}
+	if pass == "" {
+		return "", fmt.Errorf("%w: it is empty", ErrNewPassphrase)
+	}
+	return pass, nil
+}
+
+// Generate makes a new identity and the content of its file: a comment
+// with the date and the recipient, then the identity. A passphrase other
+// than "" encrypts the content to it with age's scrypt recipient.
+func Generate(passphrase string, now time.Time) (*age.X25519Identity, []byte, error) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return nil, nil, err
+	}
+	data := []byte(fmt.Sprintf("# created: %s\n# public key: %s\n%s\n", now.Format(time.RFC3339), id.Recipient(), id))
+	if passphrase == "" {
+		return id, data, nil
+	}
+	rc, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return nil, nil, err
+	}
+	var enc bytes.Buffer
+	aw := armor.NewWriter(&enc)
+	w, err := age.Encrypt(aw, rc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return nil, nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, nil, err
+	}
+	if err := aw.Close(); err != nil {
+		return nil, nil, err
+	}
+	return id, enc.Bytes(), nil
+}
+
+// WriteNew creates path with mode 0600 and writes data to it, synced. It
+// never replaces a file (ErrExists) and removes what it began on failure.
+func WriteNew(path string, data []byte) (err error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%w: %s", ErrExists, path)
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// protected reports whether an identity file is itself encrypted (age
+// binary or armored).
+func protected(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("age-encryption.org/")) || bytes.HasPrefix(bytes.TrimSpace(data), []byte(armor.Header))
+}
+
+// Load reads every identity from the given files: several during a key
+// rotation. Empty paths are skipped (an empty ACTCOURIER_IDENTITY means
+// none); when none is left it returns ErrNoIdentity. For a protected file
+// it calls ask with a prompt naming the file; an error from ask is
+// returned as it is. Errors name the file and wrap ErrNotIdentity or
+// ErrPassphrase where those apply.
+func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identity, error) {
+	var ids []age.Identity
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if protected(data) {
+			pass, err := ask(fmt.Sprintf("Passphrase for %s: ", p))
+			if err != nil {
+				return nil, fmt.Errorf("identity %s is passphrase-protected: %w", p, err)
+			}
+			if data, err = unlock(data, pass); err != nil {
+				return nil, fmt.Errorf("identity %s: %w", p, err)
+			}
+		}
+		got, err := age.ParseIdentities(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrNotIdentity, p, err)
+		}
+		ids = append(ids, got...)
+	}
+	if len(ids) == 0 {
+		return nil, ErrNoIdentity
+	}
+	return ids, nil
+}
+
+// unlock decrypts a protected identity file with its passphrase; any
+// failure wraps ErrPassphrase.
+func unlock(data []byte, passphrase string) ([]byte, error) {
+	sid, err := age.NewScryptIdentity(passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
+	}
+	var src io.Reader = bytes.NewReader(data)
+	if trimmed := bytes.TrimSpace(data); bytes.HasPrefix(trimmed, []byte(armor.Header)) {
+		src = armor.NewReader(bytes.NewReader(trimmed))
+	}
+	r, err := age.Decrypt(src, sid)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
+	}
+	return out, nil
+}

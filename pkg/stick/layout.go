@@ -1,0 +1,138 @@
+package stick
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"filippo.io/age"
+)
+
+// Builds are the collector builds a stick carries, as `make build` names
+// them: together they run on every Windows from 7 SP1 on, and the
+// launcher starts the one that fits.
+var Builds = []string{"collector-win7-386.exe", "collector-win7-amd64.exe"}
+
+// ErrExists means a file of a stick is already there and was not
+// replaced.
+var ErrExists = errors.New("stick: file exists")
+
+// files are the launcher and the engineer's guide, written with CRLF line
+// ends for cmd.exe and Notepad on Windows 7.
+//
+//go:embed files
+var files embed.FS
+
+// Prepare makes dir a stick for a field engineer: the collector builds
+// (name → content, as listed in Builds), the settings file for c, the
+// launcher ActCourier.cmd, the guide README-ja-en.txt and an empty
+// bundles folder. Every file is written under a temporary name and then
+// renamed; without force an existing file is left alone and Prepare
+// returns an error wrapping ErrExists. It returns the files written.
+func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]string, error) {
+	out := c.Output
+	if out == "" {
+		out = "bundles"
+	}
+	if err := os.MkdirAll(filepath.Join(dir, out), 0o755); err != nil {
+		return nil, err
+	}
+	launcher, err := files.ReadFile("files/ActCourier.cmd")
+	if err != nil {
+		return nil, err
+	}
+	guide, err := files.ReadFile("files/README-ja-en.txt")
+	if err != nil {
+		return nil, err
+	}
+	crlf := func(b []byte) []byte { return []byte(strings.ReplaceAll(string(b), "\n", "\r\n")) }
+	write := map[string][]byte{
+		FileName:           Marshal(c),
+		"ActCourier.cmd":   crlf(launcher),
+		"README-ja-en.txt": append([]byte("\ufeff"), crlf(guide)...), // the BOM makes Notepad read UTF-8
+	}
+	for name, data := range builds {
+		write[name] = data
+	}
+	var names []string
+	for name := range write {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var done []string
+	for _, name := range names {
+		path := filepath.Join(dir, name)
+		if err := writeNew(path, write[name], force); err != nil {
+			return done, err
+		}
+		done = append(done, path)
+	}
+	return done, nil
+}
+
+// writeNew writes a file through a temporary name; it refuses to replace
+// a file unless force.
+func writeNew(name string, data []byte, force bool) error {
+	if _, err := os.Stat(name); err == nil && !force {
+		return fmt.Errorf("%w: %s", ErrExists, name)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+".tmp")
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+// ErrPrivateKey means an identity (AGE-SECRET-KEY-…) was given where a
+// recipient belongs: it must never go on a stick.
+var ErrPrivateKey = errors.New("stick: that is a private key; it must never go on a stick")
+
+// NewConfig makes the settings of a stick from what central staff give:
+// recipients (age1… public keys; an identity is refused with
+// ErrPrivateKey), the site, its lines comma-separated, the engineer.
+func NewConfig(recipients []string, site, lines, engineer string) (*Config, error) {
+	c := &Config{Site: strings.TrimSpace(site), Engineer: strings.TrimSpace(engineer), Output: "bundles"}
+	for _, l := range strings.Split(lines, ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			c.Lines = append(c.Lines, l)
+		}
+	}
+	for _, r := range recipients {
+		r = strings.TrimSpace(r)
+		if strings.HasPrefix(strings.ToUpper(r), "AGE-SECRET-KEY-") {
+			return nil, ErrPrivateKey
+		}
+		if _, err := age.ParseX25519Recipient(r); err != nil {
+			return nil, fmt.Errorf("%w: recipient %q: %v", ErrSyntax, r, err)
+		}
+		c.Recipients = append(c.Recipients, r)
+	}
+	return c, nil
+}
+
+// ReadBuilds reads the collector builds (Builds) from the first folder of
+// dirs that holds them: the release folder.
+func ReadBuilds(dirs ...string) (map[string][]byte, error) {
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, Builds[0])); err != nil {
+			continue
+		}
+		builds := map[string][]byte{}
+		for _, b := range Builds {
+			data, err := os.ReadFile(filepath.Join(d, b))
+			if err != nil {
+				return nil, err
+			}
+			builds[b] = data
+		}
+		return builds, nil
+	}
+	return nil, fmt.Errorf("stick: no %s in %s", Builds[0], strings.Join(dirs, " or "))
+}

@@ -1,0 +1,543 @@
+// Package store keeps the fleet in an embedded SQLite database (pure Go,
+// modernc.org/sqlite): every collection of every device as history, the
+// latest one per device driving reports. *DB implements fleet.Store.
+//
+// Each batch of collections is stored in one transaction: a crash or a
+// kill leaves either all of it or nothing, and a rerun imports what is
+// missing. The schema is versioned with PRAGMA user_version, whose value
+// is the number of migrations applied; Open migrates an older database
+// and refuses a newer one with fleet.ErrNewerSchema.
+//
+// Several processes may use one database: writers wait for each other.
+// SQLite's "busy" answers are told apart by their result codes, never by
+// their text, and retried for as long as the busy timeout would wait.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/fleet"
+)
+
+// DB is an open fleet database.
+type DB struct {
+	db *sql.DB
+}
+
+var _ fleet.Store = (*DB)(nil)
+
+// busyWait is how long a writer waits for another one: SQLite's busy
+// timeout, and the retries of answers that come back busy at once.
+const busyWait = 30 * time.Second
+
+// timeFormat is how times are stored: UTC, sortable as text.
+const timeFormat = time.RFC3339Nano
+
+// Open opens or creates the database at path and brings its schema up to
+// date.
+func Open(path string) (*DB, error) {
+	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+		busyWait.Milliseconds())
+	// The path goes into a URI: escape what a URI would read otherwise.
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	db, err := sql.Open("sqlite", "file:"+esc+"?"+q)
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{db: db}
+	// Two importers starting on a new database race to switch it to WAL,
+	// which SQLite answers with SQLITE_BUSY at once, without waiting for
+	// the busy timeout.
+	if err := retryBusy(context.Background(), d.migrate); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// busy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED, with
+// any extended code.
+func busy(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return true
+	}
+	return false
+}
+
+// retryBusy runs fn until it succeeds, fails otherwise than busy, ctx ends
+// or busyWait passes, backing off from 10 ms to 1 s. fn must leave
+// nothing behind when it fails (a rolled back transaction).
+func retryBusy(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(busyWait)
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		err := fn()
+		if err == nil || !busy(err) || time.Now().After(deadline) {
+			return err
+		}
+		if wait > time.Second {
+			wait = time.Second
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// migrations are the schema, one step per version: version n is the
+// first n applied.
+var migrations = []string{
+	// 1: the first schema.
+	`CREATE TABLE devices (
+		id INTEGER PRIMARY KEY,
+		key TEXT NOT NULL UNIQUE,
+		first_seen TEXT NOT NULL,
+		latest_id INTEGER
+	);
+	CREATE TABLE collections (
+		id INTEGER PRIMARY KEY,
+		device_id INTEGER NOT NULL REFERENCES devices(id),
+		bundle_id TEXT NOT NULL UNIQUE,
+		sha256 TEXT NOT NULL,
+		size INTEGER NOT NULL,
+		file_name TEXT NOT NULL,
+		source TEXT NOT NULL,
+		generator TEXT NOT NULL,
+		collected_at TEXT NOT NULL,
+		imported_at TEXT NOT NULL,
+		site TEXT NOT NULL,
+		line TEXT NOT NULL,
+		asset TEXT NOT NULL,
+		hostname TEXT NOT NULL,
+		engineer TEXT NOT NULL,
+		category TEXT NOT NULL,
+		kms_client INTEGER NOT NULL DEFAULT 0,
+		kms_server INTEGER NOT NULL DEFAULT 0,
+		kms_office INTEGER NOT NULL DEFAULT 0,
+		snapshot TEXT NOT NULL
+	);
+	CREATE INDEX collections_device ON collections(device_id, collected_at);
+	-- products is a view over the stored snapshots: the same columns as a
+	-- table, for SQL users, at no cost to imports.
+	CREATE VIEW products AS
+		SELECT c.id AS collection_id, p.key AS seq, p.value->>'kind' AS kind, p.value->>'name' AS name,
+			p.value->>'channel' AS channel, p.value->>'license_status' AS license_status,
+			p.value->>'grace_minutes' AS grace_minutes, coalesce(p.value->>'partial_key', '') AS partial_key,
+			coalesce(p.value->>'status_reason', 0) AS status_reason, p.value->>'source' AS source
+		FROM collections c, json_each(c.snapshot, '$.products') p;
+	CREATE TABLE raw (
+		collection_id INTEGER NOT NULL REFERENCES collections(id),
+		member TEXT NOT NULL,
+		data BLOB NOT NULL,
+		PRIMARY KEY (collection_id, member)
+	);`,
+}
+
+func (d *DB) migrate() error {
+	ctx := context.Background()
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// BEGIN IMMEDIATE (the _txlock) serializes two importers migrating a
+	// new database at once.
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var v int
+	if err := tx.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("%w (schema %d, this importer knows %d): update the importer", fleet.ErrNewerSchema, v, len(migrations))
+	}
+	for ; v < len(migrations); v++ {
+		if _, err := tx.Exec(migrations[v]); err != nil {
+			return fmt.Errorf("migrating to schema %d: %w", v+1, err)
+		}
+	}
+	if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ImportBatch stores collections in one transaction (fleet.Store). A
+// duplicate or conflicting collection is found before anything of it is
+// written and leaves the others stored. Batching saves the
+// per-transaction cost when bundles arrive faster than one commit each.
+func (d *DB) ImportBatch(ctx context.Context, cs []*fleet.Collection) (res []fleet.Stored, errs []error, err error) {
+	// The busy timeout covers waiting for another writer; a new
+	// connection's setup can still meet SQLITE_BUSY at once. The
+	// transaction rolled back, so trying again is safe.
+	err = retryBusy(ctx, func() error {
+		var err error
+		res, errs, err = d.importBatch(ctx, cs)
+		return err
+	})
+	return res, errs, err
+}
+
+// maxParams keeps every statement under SQLite's limit of host
+// parameters (32766 since 3.32).
+const maxParams = 30000
+
+// chunkSize is how many keys one "IN (…)" lookup takes.
+const chunkSize = 500
+
+// chunks calls fn with consecutive ranges [lo, hi) of n items, at most
+// size long.
+func chunks(n, size int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += size {
+		hi := lo + size
+		if hi > n {
+			hi = n
+		}
+		if err := fn(lo, hi); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// marks returns "?, ?, ?" for n parameters.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// values returns "(?, ?), (?, ?)" for rows of cols parameters.
+func values(rows, cols int) string {
+	return strings.TrimSuffix(strings.Repeat("("+marks(cols)+"), ", rows), ", ")
+}
+
+func anys[T any](xs []T) []interface{} {
+	out := make([]interface{}, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...interface{}) (*sql.Rows, error)
+}
+
+// lookup runs "SELECT k, v FROM … WHERE k IN " + (…) for keys, in chunks,
+// and returns k → v.
+func lookup[V any](ctx context.Context, q querier, query string, keys []string) (map[string]V, error) {
+	out := map[string]V{}
+	err := chunks(len(keys), chunkSize, func(lo, hi int) error {
+		rows, err := q.QueryContext(ctx, query+"("+marks(hi-lo)+")", anys(keys[lo:hi])...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var v V
+			if err := rows.Scan(&k, &v); err != nil {
+				return err
+			}
+			out[k] = v
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// execRows runs "INSERT … VALUES" for rows of cols values each, in as few
+// statements as the parameter limit allows: the driver prepares every
+// statement anew, so fewer statements is faster.
+func execRows(ctx context.Context, tx *sql.Tx, head string, cols int, args []interface{}) error {
+	return chunks(len(args)/cols, maxParams/cols, func(lo, hi int) error {
+		_, err := tx.ExecContext(ctx, head+values(hi-lo, cols), args[lo*cols:hi*cols]...)
+		return err
+	})
+}
+
+// importBatch stores a batch with a fixed number of statements, whatever
+// its size: one lookup of bundle IDs, one of device keys, then one
+// multi-row insert per table. IDs are assigned here, safely: the
+// transaction holds SQLite's write lock from its first statement
+// (BEGIN IMMEDIATE).
+func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.Stored, []error, error) {
+	res := make([]fleet.Stored, len(cs))
+	errs := make([]error, len(cs))
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.BundleID
+	}
+	stored, err := lookup[string](ctx, tx, "SELECT bundle_id, sha256 FROM collections WHERE bundle_id IN ", ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var keep []int // collections to store
+	var keys []string
+	for i, c := range cs {
+		sum, seen := stored[c.BundleID]
+		switch {
+		case seen && sum == c.SHA256:
+			errs[i] = fleet.ErrDuplicate
+		case seen:
+			errs[i] = fleet.ErrConflict
+		default:
+			stored[c.BundleID] = c.SHA256 // a second copy in this batch is a duplicate
+			keep = append(keep, i)
+			keys = append(keys, c.DeviceKey)
+		}
+	}
+	if len(keep) == 0 {
+		return res, errs, tx.Commit()
+	}
+	known, err := lookup[int64](ctx, tx, "SELECT key, id FROM devices WHERE key IN ", keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	var nextDevice, nextCollection int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT max(id) FROM devices), 0), coalesce((SELECT max(id) FROM collections), 0)").
+		Scan(&nextDevice, &nextCollection); err != nil {
+		return nil, nil, err
+	}
+	now := time.Now().UTC().Format(timeFormat)
+	var newDevices, collections, raws []interface{}
+	var touched []int64
+	for _, i := range keep {
+		c, r := cs[i], &res[i]
+		if id, ok := known[c.DeviceKey]; ok {
+			r.DeviceID = id
+		} else {
+			nextDevice++
+			r.DeviceID, r.NewDevice = nextDevice, true
+			known[c.DeviceKey] = r.DeviceID
+			newDevices = append(newDevices, r.DeviceID, c.DeviceKey, now)
+		}
+		touched = append(touched, r.DeviceID)
+		nextCollection++
+		r.CollectionID = nextCollection
+		ctx := c.Snapshot.Context
+		collections = append(collections, r.CollectionID, r.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, string(c.Origin), c.Generator,
+			ctx.Collected.UTC().Format(timeFormat), now, ctx.Site, ctx.Line, ctx.Asset, c.Snapshot.OS.Hostname,
+			ctx.Engineer, string(c.Category), c.Pool.Client, c.Pool.Server, c.Pool.Office, string(c.JSON))
+		for _, raw := range c.Raw {
+			raws = append(raws, r.CollectionID, raw.Member, raw.Data)
+		}
+	}
+	for _, ins := range []struct {
+		head string
+		cols int
+		args []interface{}
+	}{
+		{"INSERT OR FAIL INTO devices (id, key, first_seen) VALUES ", 3, newDevices},
+		{`INSERT OR FAIL INTO collections (id, device_id, bundle_id, sha256, size, file_name, source, generator, collected_at, imported_at,
+			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot) VALUES `, 20, collections},
+		{"INSERT OR FAIL INTO raw (collection_id, member, data) VALUES ", 3, raws},
+	} {
+		if err := execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
+			return nil, nil, err
+		}
+	}
+	// The latest collection drives reports: the newest collected_at wins,
+	// whatever order the bundles arrive in.
+	err = chunks(len(touched), chunkSize, func(lo, hi int) error {
+		_, err := tx.ExecContext(ctx, `UPDATE devices SET latest_id = (SELECT id FROM collections c
+			WHERE c.device_id = devices.id ORDER BY collected_at DESC, id DESC LIMIT 1)
+			WHERE id IN (`+marks(hi-lo)+")", anys(touched[lo:hi])...)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, nil, err
+	}
+	return res, errs, nil
+}
+
+const deviceCols = `d.id, d.key, c.id, c.bundle_id, c.sha256, c.size, c.file_name, c.source, c.generator, c.collected_at, c.imported_at,
+	c.site, c.line, c.asset, c.hostname, c.engineer, c.category,
+	(SELECT count(*) FROM collections x WHERE x.device_id = d.id)`
+
+func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (fleet.Device, error) {
+	var dv fleet.Device
+	var origin, category, collected, imported string
+	dest := []interface{}{&dv.ID, &dv.Key, &dv.CollectionID, &dv.BundleID, &dv.SHA256, &dv.Size, &dv.FileName, &origin, &dv.Generator,
+		&collected, &imported, &dv.Site, &dv.Line, &dv.Asset, &dv.Hostname, &dv.Engineer, &category, &dv.Collections}
+	if withJSON {
+		dest = append(dest, &dv.JSON)
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return dv, err
+	}
+	dv.Origin, dv.Category = fleet.Origin(origin), classify.Category(category)
+	var err error
+	if dv.CollectedAt, err = time.Parse(timeFormat, collected); err != nil {
+		return dv, fmt.Errorf("device %s: stored collection time: %w", dv.Key, err)
+	}
+	if dv.ImportedAt, err = time.Parse(timeFormat, imported); err != nil {
+		return dv, fmt.Errorf("device %s: stored import time: %w", dv.Key, err)
+	}
+	return dv, nil
+}
+
+// Latest calls fn with the latest collection of every device that f
+// selects (fleet.Store). It streams: a fleet of any size is read one
+// device at a time.
+func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(fleet.Device) error) error {
+	cols := deviceCols
+	if withJSON {
+		cols += ", c.snapshot"
+	}
+	q := "SELECT " + cols + " FROM devices d JOIN collections c ON c.id = d.latest_id WHERE 1=1"
+	var args []interface{}
+	if f.Site != "" {
+		q += " AND c.site = ?"
+		args = append(args, f.Site)
+	}
+	if f.Line != "" {
+		q += " AND c.line = ?"
+		args = append(args, f.Line)
+	}
+	q += " ORDER BY c.site, c.line, c.asset, d.key"
+	rows, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		dv, err := scanDevice(rows, withJSON)
+		if err != nil {
+			return err
+		}
+		if err := fn(dv); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Find returns the devices whose key, asset tag, host name, device ID or
+// bundle ID is ref, case-insensitive (fleet.Store).
+func (d *DB) Find(ctx context.Context, ref string) ([]fleet.Device, error) {
+	q := "SELECT " + deviceCols + `, c.snapshot FROM devices d JOIN collections c ON c.id = d.latest_id
+		WHERE lower(d.key) = lower(?1) OR lower(c.asset) = lower(?1) OR lower(c.hostname) = lower(?1) OR CAST(d.id AS TEXT) = ?1
+		OR d.id IN (SELECT device_id FROM collections WHERE bundle_id = lower(?1))
+		ORDER BY d.id`
+	out, err := d.devices(ctx, q, ref)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: %q", fleet.ErrNotFound, ref)
+	}
+	return out, nil
+}
+
+// History returns every collection of a device, newest first
+// (fleet.Store).
+func (d *DB) History(ctx context.Context, deviceID int64) ([]fleet.Device, error) {
+	q := "SELECT " + deviceCols + `, c.snapshot FROM collections c JOIN devices d ON d.id = c.device_id
+		WHERE d.id = ? ORDER BY c.collected_at DESC, c.id DESC`
+	return d.devices(ctx, q, deviceID)
+}
+
+// devices runs a query of deviceCols and the snapshot and reads all rows.
+func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]fleet.Device, error) {
+	rows, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []fleet.Device
+	for rows.Next() {
+		dv, err := scanDevice(rows, true)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, dv)
+	}
+	return out, rows.Err()
+}
+
+// Pools sums, per site, the pool shares stored with every device's latest
+// collection (fleet.Store).
+func (d *DB) Pools(ctx context.Context) (map[string]classify.Pool, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office)
+		FROM devices d JOIN collections c ON c.id = d.latest_id GROUP BY c.site`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]classify.Pool{}
+	for rows.Next() {
+		var site string
+		var p classify.Pool
+		if err := rows.Scan(&site, &p.Client, &p.Server, &p.Office); err != nil {
+			return nil, err
+		}
+		out[site] = p
+	}
+	return out, rows.Err()
+}
+
+// RawFor returns the raw members of several collections at once, by
+// collection ID (fleet.Store).
+func (d *DB) RawFor(ctx context.Context, ids []int64) (map[int64][]fleet.Raw, error) {
+	out := map[int64][]fleet.Raw{}
+	err := chunks(len(ids), chunkSize, func(lo, hi int) error {
+		rows, err := d.db.QueryContext(ctx, "SELECT collection_id, member, data FROM raw WHERE collection_id IN ("+
+			marks(hi-lo)+") ORDER BY collection_id, member", anys(ids[lo:hi])...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var r fleet.Raw
+			if err := rows.Scan(&id, &r.Member, &r.Data); err != nil {
+				return err
+			}
+			out[id] = append(out[id], r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Counts returns how many devices, collections and raw members are stored.
+func (d *DB) Counts(ctx context.Context) (devices, collections, raw int, err error) {
+	err = d.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM devices), (SELECT count(*) FROM collections),
+		(SELECT count(*) FROM raw)`).Scan(&devices, &collections, &raw)
+	return
+}
+
+// Check runs PRAGMA integrity_check and returns its answer ("ok").
+func (d *DB) Check(ctx context.Context) (string, error) {
+	var s string
+	err := d.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&s)
+	return s, err
+}
