@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/actcourier/actcourier/pkg/licensing"
-	"golang.org/x/text/width"
 )
 
 // ErrNoProducts is returned, with the Result, when the text holds no
@@ -115,14 +114,35 @@ var promptRe = regexp.MustCompile(`^(PS )?[A-Za-z]:\\[^>]*>|^Microsoft Windows \
 func displayWidth(s string) int {
 	n := 0
 	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
+		n++
+		if wide(r) {
 			n++
 		}
 	}
 	return n
+}
+
+// wideRanges are the East Asian Wide and Fullwidth blocks a console draws
+// two columns wide (Unicode UAX #11): Hangul Jamo, CJK punctuation, kana,
+// ideographs, Hangul syllables, compatibility ideographs, fullwidth forms.
+// A few ranges instead of x/text/width's tables keep the collector small;
+// only lines of exactly 79 or 80 columns depend on it.
+var wideRanges = [...][2]rune{
+	{0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+	{0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
+	{0xFFE0, 0xFFE6}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+}
+
+func wide(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
+	for _, w := range wideRanges {
+		if r >= w[0] && r <= w[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // unwrap joins lines that the console broke at 80 columns: a line 80
