@@ -309,8 +309,22 @@ func TestNotInUse(t *testing.T) {
 	if !containsString(res.Notes, "skipped 2 licenses not in use") {
 		t.Errorf("notes %v", res.Notes)
 	}
+	// Issue 15, class 6: a text with only unused licenses still gives
+	// the device something to classify (nothing licensed), not a
+	// rejection.
 	only := "Name: Windows(R), Enterprise edition\r\nDescription: Windows(R) Operating System, VOLUME_KMSCLIENT channel\r\nThis license is not in use.\r\n"
-	if _, err := Parse([]byte(only), Options{}); err != ErrNoProducts {
-		t.Errorf("only unused licenses: err = %v, want ErrNoProducts", err)
+	res, err = Parse([]byte(only), Options{})
+	if err != nil {
+		t.Fatalf("only unused licenses: err = %v, want none", err)
+	}
+	if len(res.Products) != 1 {
+		t.Fatalf("got %d products, want 1", len(res.Products))
+	}
+	p := res.Products[0]
+	if !p.NotInUse || p.Status != licensing.StatusUnlicensed || p.Kind != licensing.KindWindows || p.Channel != licensing.ChannelGVLK {
+		t.Errorf("got not_in_use %v status %s kind %s channel %s, want true unlicensed windows Volume:GVLK", p.NotInUse, p.Status, p.Kind, p.Channel)
+	}
+	if containsString(res.Unread, "partial product key") {
+		t.Errorf("unread %v: a license not in use has no key to read", res.Unread)
 	}
 }
