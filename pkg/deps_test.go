@@ -15,6 +15,7 @@ import (
 var allowed = map[string][]string{
 	"bundle":            {},
 	"pkg/licensing":     {},
+	"pkg/codepage":      {},
 	"pkg/slmgr":         {"pkg/licensing"},
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/report":        {"pkg/classify", "pkg/licensing"},
@@ -23,7 +24,7 @@ var allowed = map[string][]string{
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
 	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "collector/collect"},
 	"importer/store":    {"pkg/licensing"},
-	"importer":          {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report", "pkg/stick", "importer/store"},
+	"importer":          {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/stick", "importer/store"},
 }
 
 const module = "github.com/actcourier/actcourier/"
@@ -65,6 +66,24 @@ func TestImportPolicy(t *testing.T) {
 	}
 	if seen < 4 {
 		t.Fatalf("policy checked only %d packages", seen)
+	}
+}
+
+// TestCollectorCodePages: the collector reads cscript //U output (UTF-16)
+// and must stay small: the CJK code page tables, and pkg/codepage that
+// links them, belong to the importer only (issue 15).
+func TestCollectorCodePages(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../collector").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		switch dep {
+		case module + "pkg/codepage", "golang.org/x/text/encoding/simplifiedchinese",
+			"golang.org/x/text/encoding/traditionalchinese", "golang.org/x/text/encoding/korean",
+			"golang.org/x/text/encoding/charmap", "golang.org/x/text/width":
+			t.Errorf("the collector links %s", dep)
+		}
 	}
 }
 

@@ -328,3 +328,29 @@ func TestNotInUse(t *testing.T) {
 		t.Errorf("unread %v: a license not in use has no key to read", res.Unread)
 	}
 }
+
+// TestOptionsDecode: a decoder given in Options replaces Decode, and its
+// error is ErrEncoding wrapping the decoder's own.
+func TestOptionsDecode(t *testing.T) {
+	errCP := errors.New("cp: unsure")
+	tests := []struct {
+		name string
+		dec  func([]byte) (string, string, error)
+		enc  string
+		err  error
+	}{
+		{"decoder used", func(b []byte) (string, string, error) { return strings.ToUpper(string(b)), "test", nil }, "test", nil},
+		{"decoder fails", func([]byte) (string, string, error) { return "", "", errCP }, "", ErrEncoding},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Parse([]byte("name: windows(r), professional edition\r\nlicense status: licensed\r\n"), Options{Decode: tc.dec})
+			if res == nil || !errors.Is(err, tc.err) || res.Encoding != tc.enc {
+				t.Fatalf("got %v, %v; want encoding %q and %v", res, err, tc.enc, tc.err)
+			}
+			if tc.err != nil && !errors.Is(err, errCP) {
+				t.Errorf("got %v, want it to wrap the decoder's error", err)
+			}
+		})
+	}
+}
