@@ -116,6 +116,9 @@ func mergeInto(a *licensing.Product, am *meta, b licensing.Product, bm meta) {
 	am.activation = am.activation || bm.activation
 	am.ospp = am.ospp || bm.ospp
 	am.xpr = am.xpr && bm.xpr
+	if am.channel == "" {
+		am.channel = bm.channel
+	}
 }
 
 func reasonRank(code uint32, m meta) int {

@@ -141,6 +141,12 @@ type meta struct {
 	ospp       bool // read from ospp.vbs output: an Office product
 	xpr        bool // read from slmgr /xpr only
 	notInUse   bool // "This license is not in use."
+	// channel is the channel an /xpr message implies: slmgr.vbs
+	// (ExpirationDatime) prints the Timebased message for a TIMEBASED_
+	// description, the AVMA message for VIRTUAL_MACHINE_ACTIVATION and the
+	// Volume message for any other licensed product with time left, a
+	// KMS (or AD-based) client (DOMAIN.md, "Reading the state").
+	channel licensing.Channel
 }
 
 // builder collects the products of both parsers, in text order.
@@ -345,6 +351,9 @@ func derive(pr *licensing.Product, m meta) {
 				pr.ChannelRaw = licensing.DescriptionToken(pr.Description)
 			}
 		}
+	}
+	if pr.Channel == licensing.ChannelUnknown && m.channel != "" {
+		pr.Channel = m.channel
 	}
 	if pr.Channel == licensing.ChannelUnknown && kmsHostName(pr.Name) {
 		// A KMS host license pack ("Microsoft Office 2010, KMSHost

@@ -185,9 +185,10 @@ func (p *slmgrParser) byShape(t string) bool {
 
 // minutes reads "259197 分钟(180天）" or "… minute(s) (… day(s))" in any
 // language: two numbers, one in minutes and one in days. Which is which is
-// checked, not assumed: slmgr prints %DAY% as the minutes over 1440,
-// rounded (shared/samples: 259193 minutes show as 179 days, 253564 as
-// 177), so they agree within a day or two. Anything else is not read.
+// checked, not assumed: slmgr.vbs prints %DAY% as the minutes over 1440
+// rounded up (GetDaysFromMins), older versions otherwise (shared/samples:
+// Vista shows 259193 minutes as 179 days), so they agree within a day or
+// two. Anything else is not read.
 func (p *slmgrParser) minutes(v string) *int {
 	m := minutesRe.FindStringSubmatch(v)
 	a, b := atoi(m[1]), atoi(m[2])

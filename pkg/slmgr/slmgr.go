@@ -172,6 +172,14 @@ func splitXpr(t string) (name, rest string, ok bool) {
 
 func (p *slmgrParser) xprStatus(key string, vals []string) {
 	pr := p.product()
+	switch key {
+	case "L_MsgLicenseStatusTBL":
+		p.b.meta[p.cur].channel = licensing.ChannelEval
+	case "L_MsgLicenseStatusAVMA":
+		p.b.meta[p.cur].channel = licensing.ChannelAVMA
+	case "L_MsgLicenseStatusVL":
+		p.b.meta[p.cur].channel = licensing.ChannelGVLK
+	}
 	pr.Status = statusByKey[key]
 	pr.StatusRaw = strings.TrimSpace(key)
 	if len(vals) > 0 {
