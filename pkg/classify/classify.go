@@ -165,8 +165,8 @@ type device struct {
 	build    int
 	server   bool
 	products []*product // Windows and Office, add-ons excluded
-	// notInUse are Windows SKUs that slmgr /dlv all listed as not in use
-	// (no key installed); kept out of products.
+	// notInUse are Windows and Office SKUs that slmgr /dlv listed as not
+	// in use (no key installed); kept out of products.
 	notInUse []*licensing.Product
 }
 
@@ -195,7 +195,7 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 	for i := range s.Products {
 		lp := &s.Products[i]
 		if lp.NotInUse {
-			if lp.Kind == licensing.KindWindows && !lp.IsAddon {
+			if (lp.Kind == licensing.KindWindows || lp.Kind == licensing.KindOffice) && !lp.IsAddon {
 				d.notInUse = append(d.notInUse, lp)
 			}
 			continue

@@ -456,6 +456,11 @@ func TestTextOutcomes(t *testing.T) {
 		flag string
 	}{
 		{"only licenses not in use: nothing licensed", textOnly(notInUse), Urgent, "nothing-licensed", ""},
+		{"only the Office KMS host pack, not in use", textOnly(func() licensing.Product {
+			p := officeHost
+			p.NotInUse, p.Status, p.PartialKey = true, licensing.StatusUnlicensed, ""
+			return p
+		}()), Urgent, "nothing-licensed", ""},
 		{"failed /ato: unknown status, KMS unreachable", textOnly(atoFailed), Urgent, "status-unknown", "kms-host-unreachable"},
 		{"MAK limit reached in /act, grace in /dstatus", textOnly(win("Professional", licensing.ChannelMAK, lic), makFull), Urgent, "grace", "mak-exhausted"},
 		{"KMS host with the Office 2010 host pack", textOnly(win("ServerStandard", licensing.ChannelCSVLK, lic), officeHost), OK, "kms-host", "end-of-support-office"},
@@ -476,7 +481,7 @@ func TestTextOutcomes(t *testing.T) {
 		})
 	}
 	v := Device(textOnly(notInUse), collected, Site{})
-	if r := v.Reasons[0]; !strings.Contains(r.English, "of the 1 license(s) listed none is in use") || r.Evidence.Product != notInUse.Name {
+	if r := v.Reasons[0]; !strings.Contains(r.English, "of the 1 license(s) listed (Windows(R), Enterprise edition…), none has") || r.Evidence.Product != notInUse.Name {
 		t.Errorf("nothing-licensed: got %q, evidence %+v", r.English, r.Evidence)
 	}
 }

@@ -28,18 +28,16 @@ const day = 24 * 60 // minutes
 // reasons. Keep docs/classification.md in step with this table.
 var rules = []rule{
 	// urgent
-	{code: "nothing-licensed", category: Urgent, source: "slmgr.vbs /dlv all: \"This license is not in use.\" means no product key is installed",
-		en: "No product key is installed for Windows: of the {count} license(s) listed none is in use, so nothing is licensed: install and activate a key now.",
-		ja: "Windows にプロダクト キーがインストールされていません。{count} 件のライセンスがありますが使用中のものはなく、何もライセンスされていません。今すぐキーをインストールしてライセンス認証してください。",
+	{code: "nothing-licensed", category: Urgent, source: "slmgr.vbs /dlv: \"This license is not in use.\" means no product key is installed",
+		en: "Nothing is licensed: of the {count} license(s) listed ({product}…), none has a product key in use and no Windows product is in use: install and activate a key now.",
+		ja: "何もライセンスされていません。一覧の {count} 件のライセンス ({product}…) はどれもプロダクト キーが使用されておらず、使用中の Windows 製品もありません。今すぐキーをインストールしてライセンス認証してください。",
 		match: func(d *device) []Evidence {
 			if len(d.notInUse) == 0 || d.hasWindows() {
 				return nil
 			}
-			ev := Evidence{Kind: licensing.KindWindows, Status: licensing.StatusUnlicensed, Count: intp(len(d.notInUse)), Source: d.notInUse[0].Source}
-			if len(d.notInUse) == 1 {
-				ev.Product, ev.Channel = d.notInUse[0].Name, d.notInUse[0].Channel
-			}
-			return []Evidence{ev}
+			p := d.notInUse[0]
+			return []Evidence{{Product: p.Name, Kind: p.Kind, Channel: p.Channel, Status: licensing.StatusUnlicensed,
+				Count: intp(len(d.notInUse)), Source: p.Source}}
 		}},
 	{code: "no-license-data", category: Urgent, source: "ActCourier: no Windows product means nothing is proven",
 		en: "No Windows license was found in this collection: collect again, or check the machine by hand.",

@@ -36,6 +36,8 @@ func TestApplicationIDs(t *testing.T) {
 		{"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "", KindOther},
 		{"", "Microsoft Office 2010, KMSHost edition", KindOffice},
 		{"*-*-*-*-*", "Windows(R), EnterpriseS edition", KindWindows},
+		{"59a52881-a989-479d-xxxx-xxxxxxxxxx", "", KindOffice},
+		{"55c92734-d682-xxxx", "", KindOther},
 	}
 	for _, tc := range tests {
 		if got := KindOf(tc.id, tc.name); got != tc.want {

@@ -81,31 +81,43 @@ func hexGUID(s string) bool {
 }
 
 // maskedKind matches an ApplicationID whose publisher masked part of it
-// ("0ff1ce15-xxxx-…", "XXXXXXXX-a989-…") against the known IDs: every
-// character must equal the known one or be a mask, and at least eight hex
-// digits must be left to compare. Nothing is guessed from a full mask.
+// ("0ff1ce15-xxxx-…", "XXXXXXXX-a989-…", Microsoft's own
+// "59a52881-a989-479d-xxxx-xxxxxxxxxx") against the known IDs, group by
+// group: a group of mask characters (of any length) is skipped, any other
+// must equal the known group, character by character where the publisher
+// masked some. At least eight hex digits must be left to compare; nothing
+// is guessed from a full mask.
 func maskedKind(id string) (Kind, bool) {
-	if len(id) != 36 {
+	groups := strings.Split(id, "-")
+	if len(groups) != 5 {
 		return "", false
 	}
 	known := []struct {
 		id   string
 		kind Kind
 	}{{AppWindows, KindWindows}, {AppOffice14, KindOffice}, {AppOffice15, KindOffice}}
+	isMask := func(c byte) bool { return strings.IndexByte("x*#@?._", c) >= 0 }
 	var found Kind
 	for _, k := range known {
-		same := 0
-		ok := true
-		for i := 0; i < 36 && ok; i++ {
-			c := id[i]
-			switch {
-			case c == k.id[i]:
-				if c != '-' {
-					same++
-				}
-			case strings.IndexByte("x*#@?._", c) >= 0:
-			default:
+		kg := strings.Split(k.id, "-")
+		same, ok := 0, true
+		for i := 0; i < 5 && ok; i++ {
+			g := groups[i]
+			if strings.Trim(g, "x*#@?._") == "" {
+				continue
+			}
+			if len(g) != len(kg[i]) {
 				ok = false
+				break
+			}
+			for j := 0; j < len(g); j++ {
+				switch {
+				case g[j] == kg[i][j]:
+					same++
+				case isMask(g[j]):
+				default:
+					ok = false
+				}
 			}
 		}
 		if ok && same >= 8 {
