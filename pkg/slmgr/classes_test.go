@@ -221,6 +221,14 @@ func TestFailedActivation(t *testing.T) {
 			text: "正在激活 Windows(R), Professional edition\n(2de67392-b7a7-462a-b1ca-108dd189f588)...\n成功地激活了产品\n",
 			want: []wantProduct{{kind: licensing.KindWindows, name: "Windows(R), Professional edition", status: licensing.StatusLicensed,
 				sku: "2de67392-b7a7-462a-b1ca-108dd189f588"}}},
+		{name: "an error re-typed without its label",
+			text: "0xC004F074 with description \"The Key Management Server (KMS) is unavailable\"\n",
+			want: []wantProduct{{kind: licensing.KindWindows, status: licensing.StatusUnknown, reason: 0xC004F074}}},
+		{name: "an /ato failure, then /dlv of the same SKU: one product",
+			text: "Activating Windows(R), ServerStandard edition (de32eafd-aaee-4662-9444-c1befb41bde2) ...\n" + ato74 + "\n\n" +
+				"Name: Windows(R), ServerStandard edition\nDescription: Windows(R) Operating System, VOLUME_KMSCLIENT channel\n" +
+				"Activation ID: de32eafd-aaee-4662-9444-c1befb41bde2\nPartial Product Key: J464C\nLicense Status: Notification\nNotification Reason: 0xC004F00F.\n",
+			want: []wantProduct{{kind: licensing.KindWindows, channel: licensing.ChannelGVLK, status: licensing.StatusNotification, key: "J464C", reason: 0xC004F074}}},
 		{name: "an error code of unknown meaning keeps the text as its meaning",
 			text: "Error: 0xC004F069 On a computer running Microsoft Windows non-core edition, run 'slui.exe 0x2a 0xC004F069' to display the error text.\n",
 			want: []wantProduct{{kind: licensing.KindWindows, reason: 0xC004F069}},

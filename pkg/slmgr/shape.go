@@ -101,6 +101,12 @@ func (p *slmgrParser) byShape(t string) bool {
 	}
 	label, v, ok := cutLabel(t)
 	if !ok || v == "" {
+		// An error re-typed without its label ("0xC004F074 with
+		// description …", as Microsoft's KB 974998 quotes it).
+		if c, ok := hresult(t); ok && !licensing.Informational(c) {
+			p.reason(c, t)
+			return true
+		}
 		return false
 	}
 	if c, ok := hresult(v); ok {
