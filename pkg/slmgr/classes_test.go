@@ -148,6 +148,10 @@ func TestLocalizedWithoutStrings(t *testing.T) {
 		{name: "fullwidth parenthesis, days first is read the other way round",
 			text: "名称: Windows(R), Professional edition\n描述: Windows(R) Operating System, VOLUME_KMSCLIENT channel\n批量激活过期: 86399 分钟(60天）\n",
 			want: []wantProduct{{channel: licensing.ChannelGVLK, grace: mins(86399)}}},
+		{name: "German units with their own parentheses",
+			text: "Name: Windows(R), Professional edition\nBeschreibung: Windows(R) Operating System, VOLUME_KMSCLIENT channel\n" +
+				"Ablauf der Volumenaktivierung: 259197 Minute(n) (180 Tag(e))\nLizenzstatus: Lizenziert\n",
+			want: []wantProduct{{channel: licensing.ChannelGVLK, status: licensing.StatusLicensed, grace: mins(259197)}}},
 		{name: "two numbers that are not minutes and days are not read",
 			text: "名称: Windows(R), Professional edition\n某值: 120 分钟 (7 次)\n",
 			want: []wantProduct{{name: "Windows(R), Professional edition"}},

@@ -20,11 +20,13 @@ var (
 	nameRe = regexp.MustCompile(`(?i)^[^,:：()（）]{0,40}?(windows|office|microsoft)[^,:：]{0,40},\s*\S[^:：]*?(\bedition|\badd-on\b.*)$`)
 	// nameInRe finds a license name inside a sentence: an /ato line in any
 	// language ("正在激活 Windows(R), EnterpriseS edition (…)...").
-	nameInRe    = regexp.MustCompile(`(?i)((?:microsoft\s+)?(?:windows|office)[^,:：]{0,30},\s*[^,:：()（）]{1,80}?\bedition)`)
-	versionRe   = regexp.MustCompile(`^\d{1,2}\.\d{1,2}\.\d{4,5}(\.\d+)*$`)
-	iidRe       = regexp.MustCompile(`^\d{40,70}$`)
-	pkeyRe      = regexp.MustCompile(`^[BCDFGHJKMNPQRTVWXY2346789]{5}$`)
-	minutesRe   = regexp.MustCompile(`^(\d+)\s*[^\d(（]{0,20}[(（]\s*(\d+)\s*[^\d)）]{0,20}[)）]?\s*[.。]?$`)
+	nameInRe  = regexp.MustCompile(`(?i)((?:microsoft\s+)?(?:windows|office)[^,:：]{0,30},\s*[^,:：()（）]{1,80}?\bedition)`)
+	versionRe = regexp.MustCompile(`^\d{1,2}\.\d{1,2}\.\d{4,5}(\.\d+)*$`)
+	iidRe     = regexp.MustCompile(`^\d{40,70}$`)
+	pkeyRe    = regexp.MustCompile(`^[BCDFGHJKMNPQRTVWXY2346789]{5}$`)
+	// minutesRe is "N unit (M unit)" in any language: "259197 分钟(180天）",
+	// "259197 Minute(n) (180 Tag(e))"; the units may hold parentheses.
+	minutesRe   = regexp.MustCompile(`^(\d+)[^\d]{1,30}?(\d+)[^\d]{0,30}$`)
 	hostPortRe  = regexp.MustCompile(`^(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9][A-Za-z0-9.\-]*):\d{1,5}$`)
 	ipRe        = regexp.MustCompile(`^(\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}$`)
 	guidParenRe = regexp.MustCompile(`^[(（]\s*([^()（）]*)\s*[)）]\s*(\.\.\.|…)?`)
