@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/japanese"
 )
 
 // Encoding names returned by Decode.
@@ -109,12 +107,14 @@ func decodeUTF16(b []byte, bigEndian bool) string {
 
 // decodeSJIS decodes Shift_JIS, failing if any byte sequence is invalid.
 func decodeSJIS(b []byte) (string, bool) {
-	s, err := japanese.ShiftJIS.NewDecoder().Bytes(b)
-	if err != nil || bytes.ContainsRune(s, utf8.RuneError) {
+	s, ok := decodeShiftJIS(b)
+	if !ok || strings.ContainsRune(s, utf8.RuneError) {
 		return "", false
 	}
-	return string(s), true
+	return s, true
 }
+
+//go:generate go run sjis_gen.go
 
 // normalize turns CRLF and CR into LF, drops NULs, a BOM left inside and
 // trailing white space on each line (markdown pastes add two spaces), and
