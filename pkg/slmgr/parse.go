@@ -194,6 +194,9 @@ func (b *builder) finish() {
 	}
 	for i := range res.Products {
 		unread(res, i, &res.Products[i], b.meta[i])
+		if m := b.meta[i]; m.activation && !m.ospp && res.Products[i].Name == "" {
+			res.Notes = append(res.Notes, fmt.Sprintf("product %d: an slmgr /ato error names no product; taken as Windows, which /ato activates when given no Activation ID", i+1))
+		}
 	}
 }
 
