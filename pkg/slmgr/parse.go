@@ -93,13 +93,12 @@ func Parse(data []byte, opts Options) (*Result, error) {
 	}
 	res := &Result{Encoding: enc, Strings: "en", Products: []licensing.Product{}}
 	b := &builder{res: res}
-	sets := append(append([]*Strings{}, opts.Strings...), English())
 	for _, s := range opts.Strings {
 		if s != nil && s.Lang != "" {
 			res.Strings = s.Lang
 		}
 	}
-	ms := matchers(sets...)
+	ms := withEnglish(opts.Strings)
 	osppLines, slmgrLines := route(strings.Split(text, "\n"), ms)
 	if len(osppLines) > 0 {
 		src := opts.Source

@@ -354,3 +354,22 @@ func TestOptionsDecode(t *testing.T) {
 		})
 	}
 }
+
+// TestWithEnglish: the precompiled English matchers merge with a
+// language's in the order one compilation of both would give.
+func TestWithEnglish(t *testing.T) {
+	ja, err := ParseStrings([]byte(jaStrings), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := matchers(ja, English())
+	got := withEnglish([]*Strings{ja})
+	if len(got) != len(want) {
+		t.Fatalf("got %d matchers, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].key != want[i].key || got[i].re.String() != want[i].re.String() {
+			t.Fatalf("matcher %d: got %s %s, want %s %s", i, got[i].key, got[i].re, want[i].key, want[i].re)
+		}
+	}
+}

@@ -257,13 +257,38 @@ func matchers(sets ...*Strings) []matcher {
 			}
 		}
 	}
-	sort.SliceStable(ms, func(i, j int) bool {
-		if ms[i].literal != ms[j].literal {
-			return ms[i].literal > ms[j].literal
-		}
-		return ms[i].key < ms[j].key
-	})
+	sort.SliceStable(ms, func(i, j int) bool { return before(ms[i], ms[j]) })
 	return ms
+}
+
+func before(a, b matcher) bool {
+	if a.literal != b.literal {
+		return a.literal > b.literal
+	}
+	return a.key < b.key
+}
+
+// englishMatchers are compiled once: compiling slmgr's hundred strings
+// cost more than parsing a whole text.
+var englishMatchers = matchers(English())
+
+// withEnglish returns the matchers of sets followed, in the same order
+// matchers would give, by English's: a set's string comes before
+// English's for the same key.
+func withEnglish(sets []*Strings) []matcher {
+	own := matchers(sets...)
+	out := make([]matcher, 0, len(own)+len(englishMatchers))
+	i, j := 0, 0
+	for i < len(own) || j < len(englishMatchers) {
+		if j == len(englishMatchers) || i < len(own) && !before(englishMatchers[j], own[i]) {
+			out = append(out, own[i])
+			i++
+		} else {
+			out = append(out, englishMatchers[j])
+			j++
+		}
+	}
+	return out
 }
 
 // match returns the key and captured values of the first matcher that
