@@ -163,6 +163,11 @@ func TestLocalizedWithoutStrings(t *testing.T) {
 		{name: "status word of another script is not read",
 			text: "名前: Windows(R), Professional edition\nライセンスの状態: 通知\n",
 			want: []wantProduct{{status: licensing.StatusUnknown}}},
+		{name: "Japanese without slmgr.ini: shapes and the one word seen",
+			text: "ソフトウェア ライセンス サービスのバージョン: 6.1.7601.17514\n\n名前: Windows(R) 7, Enterprise edition\n" +
+				"説明: Windows Operating System - Windows(R) 7, VOLUME_KMSCLIENT channel\nプロダクト キーの一部: 33PXH\n" +
+				"ライセンスの状態: ライセンスされています\nボリューム ライセンス認証の有効期限: 259197 分 (180 日)\n",
+			want: []wantProduct{{kind: licensing.KindWindows, channel: licensing.ChannelGVLK, status: licensing.StatusLicensed, key: "33PXH", grace: mins(259197)}}},
 		{name: "Russian status word",
 			text: "Имя: Windows(R), Professional edition\nОписание: Windows(R) Operating System, RETAIL channel\nЧастичный ключ продукта: 3V66T\nСостояние лицензии: имеет лицензию\n",
 			want: []wantProduct{{kind: licensing.KindWindows, channel: licensing.ChannelRetail, status: licensing.StatusLicensed, key: "3V66T"}}},
