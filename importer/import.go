@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/terminal"
@@ -101,6 +102,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "engineer", Usage: "who saved the text"},
 			&cli.StringSliceFlag{Name: "strings", Usage: "slmgr.ini `FILE` of the machine's language (repeatable)"},
 			&cli.StringFlag{Name: "collected", Usage: "when the text was saved, YYYY-MM-DD[THH:MM] (default: the file's time)"},
+			&cli.StringFlag{Name: "codepage", Usage: "the text's code page, e.g. 936, 932, 1252 (default: detected)"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -130,6 +132,9 @@ func textOptions(c *cli.Context) (fleet.TextOptions, error) {
 	opts := fleet.TextOptions{Generator: "importer import-text " + version.String(),
 		Context: licensing.Context{Site: c.String("site"), Line: c.String("line"), Asset: c.String("asset"), Engineer: c.String("engineer")}}
 	var err error
+	if opts.Codepage, err = codepage.Lookup(c.String("codepage")); err != nil && c.String("codepage") != "" {
+		return opts, &usageError{"--codepage: " + err.Error(), "use one of " + strings.Join(codepage.Names(), ", ")}
+	}
 	if opts.Strings, err = fleet.ReadStrings(c.StringSlice("strings")); err != nil {
 		return opts, &usageError{fmt.Sprintf("--strings: %v", err), "give the slmgr.ini from %SystemRoot%\\System32\\slmgr\\<LANGID>"}
 	}

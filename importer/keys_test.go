@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"filippo.io/age"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -165,5 +166,36 @@ func TestImportTextJapanese(t *testing.T) {
 	code, stdout, _ = runImporter(t, "show", "--db", db, "--lang", "ja", "NG-7")
 	if code != 0 || !strings.Contains(stdout, "notification") || !strings.Contains(stdout, "OEM:SLP") || !strings.Contains(stdout, "通知モード") {
 		t.Fatalf("show:\n%s", stdout)
+	}
+}
+
+// TestImportTextCodepage: zh-CN text saved in the Chinese console code
+// page (GBK, CRLF) is read by detection; one whose code page is unsure is
+// refused with a hint to name it, and --codepage reads it; an unknown
+// --codepage is a usage error.
+func TestImportTextCodepage(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "db")
+	zh := "名称: Windows(R), Enterprise edition\r\n描述: Windows(R) Operating System, VOLUME_KMSCLIENT channel\r\n" +
+		"部分产品密钥: 2YT43\r\n许可证状态: 已授权\r\n批量激活过期: 200000 分钟 (139 天)\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(zh))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "CN-01.txt")
+	os.WriteFile(file, gbk, 0o644)
+	code, stdout, stderr := runImporter(t, "import-text", "--db", db, "--site", "Suzhou", "--line", "L1", file)
+	if code != 0 || !strings.Contains(stdout, "gb18030") {
+		t.Fatalf("GBK text: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	unsure := filepath.Join(dir, "CN-02.txt")
+	os.WriteFile(unsure, []byte("Name: \xB0\xE6\r\n"), 0o644)
+	code, _, stderr = runImporter(t, "import-text", "--db", db, "--site", "Suzhou", "--line", "L1", unsure)
+	if code != 1 || !strings.Contains(stderr, "code page unsure") || !strings.Contains(stderr, "--codepage") {
+		t.Fatalf("unsure text: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runImporter(t, "import-text", "--db", db, "--site", "Suzhou", "--line", "L1", "--codepage", "nonsense", unsure)
+	if code != 2 || !strings.Contains(stderr, "--codepage") {
+		t.Fatalf("unknown code page: exit %d\n%s", code, stderr)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -38,12 +36,7 @@ func stickCommand(stdout io.Writer) *cli.Command {
 			if err != nil {
 				return &usageError{err.Error(), "give the public key (age1…) that keygen printed"}
 			}
-			dist := []string{c.String("dist")}
-			if dist[0] == "" {
-				exe, _ := os.Executable()
-				dist = []string{filepath.Dir(exe), "dist"}
-			}
-			builds, err := stick.ReadBuilds(dist...)
+			builds, err := stick.ReadBuilds(c.String("dist"))
 			if err != nil {
 				return &usageError{err.Error(), "run `make build` (or unpack the release) and pass --dist DIR"}
 			}

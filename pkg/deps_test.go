@@ -20,16 +20,17 @@ var allowed = map[string][]string{
 	"pkg/stick":         {},
 	"pkg/sitekey":       {},
 	"pkg/terminal":      {},
+	"pkg/codepage":      {},
 	"pkg/slmgr":         {"pkg/licensing"},
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
-	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report"},
+	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
 	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "collector/collect"},
-	"importer": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/classify", "pkg/report", "pkg/stick", "pkg/version", "pkg/terminal",
-		"pkg/sitekey", "pkg/fleet", "pkg/store"},
+	"importer": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/stick", "pkg/version",
+		"pkg/terminal", "pkg/sitekey", "pkg/fleet", "pkg/store"},
 }
 
 // neverInCollector are modules the Windows 7 collector must not link,
@@ -114,6 +115,26 @@ func TestWindowsEdges(t *testing.T) {
 	}
 	if !has("windows") || has("linux") {
 		t.Errorf("collect -> winwmi: on windows %v, on linux %v; want true, false", has("windows"), has("linux"))
+	}
+}
+
+// TestCollectorCodePages: the collector reads cscript //U output (UTF-16)
+// and must stay small (under 4.5 MiB for 386): the code page tables, and
+// pkg/codepage that links them, belong to the importer only (issue 15).
+// Shift_JIS, which the stick's config file and the collector's fallback
+// need, is decoded from a table generated from x/text (pkg/slmgr/sjis_gen.go).
+func TestCollectorCodePages(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "../collector").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		switch dep {
+		case module + "pkg/codepage", "golang.org/x/text/encoding/simplifiedchinese",
+			"golang.org/x/text/encoding/traditionalchinese", "golang.org/x/text/encoding/korean",
+			"golang.org/x/text/encoding/charmap", "golang.org/x/text/encoding/japanese", "golang.org/x/text/width":
+			t.Errorf("the collector links %s", dep)
+		}
 	}
 }
 

@@ -202,6 +202,9 @@ type device struct {
 	build    int
 	server   bool
 	products []*product // Windows and Office, add-ons excluded
+	// notInUse are Windows and Office SKUs that slmgr /dlv listed as not
+	// in use (no key installed); kept out of products.
+	notInUse []*licensing.Product
 }
 
 // product is a licensed product with what the rules derive from it.
@@ -228,6 +231,12 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 	d.server = strings.Contains(caption, "server")
 	for i := range s.Products {
 		lp := &s.Products[i]
+		if lp.NotInUse {
+			if (lp.Kind == licensing.KindWindows || lp.Kind == licensing.KindOffice) && !lp.IsAddon {
+				d.notInUse = append(d.notInUse, lp)
+			}
+			continue
+		}
 		if lp.IsAddon || (lp.Kind != licensing.KindWindows && lp.Kind != licensing.KindOffice) {
 			continue
 		}

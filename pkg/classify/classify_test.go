@@ -428,3 +428,60 @@ func TestCategoryRank(t *testing.T) {
 		t.Errorf("formatBytes = %s", got)
 	}
 }
+
+// TestTextOutcomes: devices as issue 15's texts leave them (text source,
+// no OS facts): the category and the flag each must get.
+func TestTextOutcomes(t *testing.T) {
+	lic := licensing.StatusLicensed
+	textOnly := func(ps ...licensing.Product) *licensing.Snapshot {
+		s := snap("", "", ps...)
+		for i := range s.Products {
+			s.Products[i].Source = licensing.SourceText
+		}
+		return s
+	}
+	notInUse := win("Enterprise", licensing.ChannelGVLK, licensing.StatusUnlicensed)
+	notInUse.NotInUse, notInUse.PartialKey = true, ""
+	atoFailed := licensing.Product{Kind: licensing.KindWindows, Channel: licensing.ChannelUnknown, Status: licensing.StatusUnknown,
+		StatusRaw: "activation failed", StatusReason: 0xC004F074}
+	makFull := office("Office 16, Office16StandardVL_MAK edition", licensing.ChannelMAK, licensing.StatusOOBGrace)
+	makFull.StatusReason, makFull.GraceMinutes = 0xC004C020, minutes(20*day)
+	officeHost := licensing.Product{Kind: licensing.KindOffice, Name: "Microsoft Office 2010, KMSHost edition",
+		Channel: licensing.ChannelCSVLK, Status: lic, PartialKey: "QPTWY"}
+	tests := []struct {
+		name string
+		s    *licensing.Snapshot
+		want Category
+		code string
+		flag string
+	}{
+		{"only licenses not in use: nothing licensed", textOnly(notInUse), Urgent, "nothing-licensed", ""},
+		{"only the Office KMS host pack, not in use", textOnly(func() licensing.Product {
+			p := officeHost
+			p.NotInUse, p.Status, p.PartialKey = true, licensing.StatusUnlicensed, ""
+			return p
+		}()), Urgent, "nothing-licensed", ""},
+		{"failed /ato: unknown status, KMS unreachable", textOnly(atoFailed), Urgent, "status-unknown", "kms-host-unreachable"},
+		{"MAK limit reached in /act, grace in /dstatus", textOnly(win("Professional", licensing.ChannelMAK, lic), makFull), Urgent, "grace", "mak-exhausted"},
+		{"KMS host with the Office 2010 host pack", textOnly(win("ServerStandard", licensing.ChannelCSVLK, lic), officeHost), OK, "kms-host", "end-of-support-office"},
+		{"zh-CN KMS client read by shape", textOnly(kms(win("EnterpriseS", licensing.ChannelGVLK, lic), 259197, "kms.example.lan")), OK, "kms-client", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{})
+			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
+				t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
+			}
+			if tc.flag != "" && !hasCode(v.Flags, tc.flag) {
+				t.Errorf("flags [%s], want %s", codes(v.Flags), tc.flag)
+			}
+			if hasCode(v.Reasons, "no-license-data") {
+				t.Errorf("no-license-data beside [%s]", codes(v.Reasons))
+			}
+		})
+	}
+	v := Device(textOnly(notInUse), collected, Site{})
+	if r := v.Reasons[0]; !strings.Contains(r.English, "of the 1 license(s) listed (Windows(R), Enterprise edition…), none has") || r.Evidence.Product != notInUse.Name {
+		t.Errorf("nothing-licensed: got %q, evidence %+v", r.English, r.Evidence)
+	}
+}

@@ -137,9 +137,16 @@ func (d *device) hasVolumeKeys(p *product) bool {
 }
 
 // officeVersion returns the Office major from "Office 16, …" (14 for
-// Office 2010; 19, 21 and 24 name the 2019, LTSC 2021 and LTSC 2024 SKUs).
+// Office 2010; 19, 21 and 24 name the 2019, LTSC 2021 and LTSC 2024 SKUs),
+// or from the year of a KMS host license pack, "Microsoft Office 2010,
+// KMSHost edition".
 func officeVersion(name string) int {
 	n := strings.TrimSpace(name)
+	for year, v := range map[string]int{"2010": 14, "2013": 15, "2016": 16, "2019": 19, "2021": 21, "2024": 24} {
+		if strings.HasPrefix(strings.ToLower(n), "microsoft office "+year) {
+			return v
+		}
+	}
 	if !strings.HasPrefix(strings.ToLower(n), "office ") || len(n) < 9 {
 		return 0
 	}

@@ -28,14 +28,23 @@ const day = 24 * 60 // minutes
 // reasons. Keep docs/classification.md in step with this table.
 var rules = []rule{
 	// urgent
+	{code: "nothing-licensed", category: Urgent, source: "slmgr.vbs /dlv: \"This license is not in use.\" means no product key is installed",
+		en: "Nothing is licensed: of the {count} license(s) listed ({product}…), none has a product key in use and no Windows product is in use: install and activate a key now.",
+		ja: "何もライセンスされていません。一覧の {count} 件のライセンス ({product}…) はどれもプロダクト キーが使用されておらず、使用中の Windows 製品もありません。今すぐキーをインストールしてライセンス認証してください。",
+		match: func(d *device) []Evidence {
+			if len(d.notInUse) == 0 || d.hasWindows() {
+				return nil
+			}
+			p := d.notInUse[0]
+			return []Evidence{{Product: p.Name, Kind: p.Kind, Channel: p.Channel, Status: licensing.StatusUnlicensed,
+				Count: intp(len(d.notInUse)), Source: p.Source}}
+		}},
 	{code: "no-license-data", category: Urgent, source: "ActCourier: no Windows product means nothing is proven",
 		en: "No Windows license was found in this collection: collect again, or check the machine by hand.",
 		ja: "この収集では Windows のライセンスが見つかりませんでした。再収集するか、実機で確認してください。",
 		match: func(d *device) []Evidence {
-			for _, p := range d.products {
-				if p.Kind == licensing.KindWindows {
-					return nil
-				}
+			if d.hasWindows() || len(d.notInUse) > 0 {
+				return nil
 			}
 			return []Evidence{{Kind: licensing.KindWindows}}
 		}},
@@ -210,13 +219,15 @@ var rules = []rule{
 			}
 			return out
 		}},
-	{code: "kms-host-unreachable", source: "DOMAIN.md HRESULT table",
+	{code: "kms-host-unreachable", source: "DOMAIN.md HRESULT table; slmgr.vbs L_MsgError_8007232A, _8007251D",
 		en: "The KMS host of {product} could not be used: {hresult} ({meaning}).",
 		ja: "{product} の KMS ホストを利用できませんでした: {hresult} ({meaning})。",
 		match: eachProduct(func(d *device, p *product) bool {
 			switch p.StatusReason {
-			case 0xC004F074, 0x8007232B, 0xC004F038, 0xC004F056:
-				return p.Channel == licensing.ChannelGVLK
+			case 0xC004F074, 0x8007232B, 0xC004F038, 0xC004F056, 0x8007232A, 0x8007251D:
+				// Only a KMS client meets these codes; a failed /ato
+				// text does not state the channel, so unknown counts.
+				return p.Channel == licensing.ChannelGVLK || p.Channel == licensing.ChannelUnknown || p.Channel == ""
 			}
 			return false
 		})},
@@ -345,6 +356,16 @@ func (d *device) evaluation(p *product) (Evidence, bool) {
 	}
 	ev.Days = intp(days)
 	return ev, true
+}
+
+// hasWindows reports whether the device has a Windows product in use.
+func (d *device) hasWindows() bool {
+	for _, p := range d.products {
+		if p.Kind == licensing.KindWindows {
+			return true
+		}
+	}
+	return false
 }
 
 // eachProduct makes a match function that yields the evidence of every

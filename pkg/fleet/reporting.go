@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/slmgr"
 )
@@ -144,7 +145,13 @@ func renderLine(ctx context.Context, st Store, w *report.Writer, l *report.LineR
 			if !strings.HasPrefix(r.Member, "raw/") {
 				continue // slmgr.ini copies are not evidence to show
 			}
-			text, _ := slmgr.Decode(r.Data)
+			// Raw output may be saved text in any code page; when the
+			// code page is unsure it is shown as the collector's own
+			// decoder reads it.
+			text, _, err := codepage.Decode(r.Data, "")
+			if err != nil {
+				text, _ = slmgr.Decode(r.Data)
+			}
 			cmd := cmds[r.Member]
 			if cmd == "" {
 				cmd = r.Member

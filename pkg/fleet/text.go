@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/slmgr"
 )
@@ -21,6 +22,9 @@ type TextOptions struct {
 	// tag; an empty asset tag means each file's name without extension.
 	Context licensing.Context
 	Strings []*slmgr.Strings // the machine's slmgr.ini, for other languages
+	// Codepage names the text's code page (codepage.Lookup); "" means
+	// detect it, refusing a text whose code page is unsure.
+	Codepage string
 	// Collected is when the text was saved; zero means each file's
 	// modification time.
 	Collected time.Time
@@ -38,7 +42,7 @@ type TextOutcome struct {
 // The same text for the same site, line and asset gets the same ID, so
 // importing it twice changes nothing.
 func textCollection(name string, data []byte, modTime time.Time, opts TextOptions) (*Collection, *slmgr.Result, error) {
-	res, err := slmgr.Parse(data, slmgr.Options{Strings: opts.Strings, Source: licensing.SourceText})
+	res, err := slmgr.Parse(data, slmgr.Options{Strings: opts.Strings, Source: licensing.SourceText, Decode: codepage.Decoder(opts.Codepage)})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -11,7 +11,9 @@ type Reason struct {
 	Japanese string
 }
 
-// reasons is the HRESULT table of DOMAIN.md.
+// reasons is the HRESULT table of DOMAIN.md, and below it codes whose
+// meaning slmgr.vbs itself states (its L_MsgError_* strings) or ospp.vbs
+// prints in the samples (shared/samples/ospp).
 var reasons = map[uint32]Reason{
 	0xC004F074: {0xC004F074, "no KMS host could be contacted", "KMS ホストに接続できません"},
 	0x8007232B: {0x8007232B, "DNS name does not exist (no _vlmcs._tcp record)", "DNS 名が存在しません (_vlmcs._tcp レコードなし)"},
@@ -29,6 +31,14 @@ var reasons = map[uint32]Reason{
 	0xC004F058: {0xC004F058, "BIOS lacks the SLP marker", "BIOS に SLP マーカーがありません"},
 	0xC004E003: {0xC004E003, "license evaluation failed (licensing store damaged)", "ライセンスの評価に失敗しました (ライセンス ストアの破損)"},
 	0x4004F00D: {0x4004F00D, "informational", "情報 (エラーではありません)"},
+
+	// slmgr.vbs L_MsgError_8007232A, _8007251D, _C004F050, _C004C008.
+	0x8007232A: {0x8007232A, "DNS server failure", "DNS サーバーのエラー"},
+	0x8007251D: {0x8007251D, "no records found for the DNS query (no _vlmcs._tcp record)", "DNS クエリのレコードがありません (_vlmcs._tcp レコードなし)"},
+	0xC004F050: {0xC004F050, "product key invalid", "プロダクト キーが無効です"},
+	0xC004C008: {0xC004C008, "product key could not be used", "プロダクト キーを使用できませんでした"},
+	// ospp.vbs /act on a Grace SKU (samples act-*-grace-*).
+	0xC004F017: {0xC004F017, "license not installed", "ライセンスがインストールされていません"},
 	0x4004F040: {0x4004F040, "informational", "情報 (エラーではありません)"},
 }
 

@@ -26,6 +26,18 @@ func TestApplicationIDs(t *testing.T) {
 		{"XXXXXXXXXXXXXXXXXXXXX", "Windows(R), ServerStandard edition", KindWindows},
 		{"11111111-2222-3333-4444-555555555555", "Windows(R)", KindOther},
 		{"", "", KindOther},
+		// issue 15: Office by family, by a masked ID, by name anywhere.
+		{"0ff1ce15-a989-479d-af46-f275c6370664", "", KindOffice},
+		{"12345678-a989-479d-af46-f275c6370663", "", KindOffice},
+		{"0ff1ce15-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "", KindOffice},
+		{"XXXXXXXX-A989-479D-AF46-F275C6370663", "", KindOffice},
+		{"55c92734-****-****-****-************", "", KindWindows},
+		{"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "Office 21, Office21ProPlus2021VL_KMS_Client_AE edition", KindOffice},
+		{"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", "", KindOther},
+		{"", "Microsoft Office 2010, KMSHost edition", KindOffice},
+		{"*-*-*-*-*", "Windows(R), EnterpriseS edition", KindWindows},
+		{"59a52881-a989-479d-xxxx-xxxxxxxxxx", "", KindOffice},
+		{"55c92734-d682-xxxx", "", KindOther},
 	}
 	for _, tc := range tests {
 		if got := KindOf(tc.id, tc.name); got != tc.want {
@@ -59,6 +71,7 @@ func TestChannels(t *testing.T) {
 		"Retail": ChannelRetail, "Retail:TB:Eval": ChannelEval, "OEM:DM": ChannelOEMDM, "OEM:SLP": ChannelOEMSLP,
 		"OEM:COA": ChannelOEMCOA, "OEM:NONSLP": ChannelOEMNonSLP, "Volume:GVLK": ChannelGVLK, "Volume:MAK": ChannelMAK,
 		"Volume:CSVLK": ChannelCSVLK, "Volume:Something": ChannelUnknown, "": ChannelUnknown,
+		"volume:gvlk": ChannelGVLK, " VOLUME:CSVLK ": ChannelCSVLK,
 	}
 	for in, want := range pkc {
 		if got := ChannelFromProductKeyChannel(in); got != want {
@@ -86,7 +99,15 @@ func TestChannels(t *testing.T) {
 		{`Windows Operating System – Vista, VOLUME\_KMSCLIENT channel`, ChannelGVLK},
 		{"Office 14, VOLUME_KMSCLIENT channel", ChannelGVLK},
 		{"Windows(R) Operating System, SOMETHING_NEW channel", ChannelUnknown},
+		{"Windows(R) Operating System, VOLUME-KMSCLIENT channel", ChannelGVLK},
+		{"Windows(R) Operating System, volume_kmsclient channel", ChannelGVLK},
+		{"Microsoft Office 2010 KMS, VOLUME_KMS channel", ChannelCSVLK},
 		{"no channel here", ChannelUnknown},
+	}
+	for tok, want := range map[string]Channel{"VOLUME-KMSCLIENT": ChannelGVLK, "volume kms": ChannelCSVLK, "Retail(Grace)": ChannelRetail, "": ChannelUnknown, "GVLK": ChannelUnknown} {
+		if got := ChannelFromToken(tok); got != want {
+			t.Errorf("ChannelFromToken(%q) = %s, want %s", tok, got, want)
+		}
 	}
 	for _, tc := range desc {
 		if got := ChannelFromDescription(tc.in); got != tc.want {
@@ -97,7 +118,8 @@ func TestChannels(t *testing.T) {
 
 func TestReasons(t *testing.T) {
 	for _, code := range []uint32{0xC004F074, 0x8007232B, 0xC004F038, 0xC004F035, 0xC004F009, 0xC004F00F, 0xC004F034,
-		0xC004F056, 0xC004F200, 0xC004C003, 0xC004C020, 0xC004C021, 0xC004F057, 0xC004F058, 0xC004E003, 0x4004F00D, 0x4004F040} {
+		0xC004F056, 0xC004F200, 0xC004C003, 0xC004C020, 0xC004C021, 0xC004F057, 0xC004F058, 0xC004E003, 0x4004F00D, 0x4004F040,
+		0x8007232A, 0x8007251D, 0xC004F050, 0xC004C008, 0xC004F017} {
 		r, ok := LookupReason(code)
 		if !ok || r.English == "" || r.Japanese == "" {
 			t.Errorf("%s: missing or untranslated", HRESULT(code))
@@ -175,4 +197,20 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 		s.PrimaryWindows()
 	})
+}
+
+// TestPrimaryWindowsNotInUse: a SKU listed as "not in use" has no key and
+// is never the primary Windows product.
+func TestPrimaryWindowsNotInUse(t *testing.T) {
+	s := &Snapshot{Products: []Product{
+		{Kind: KindWindows, Name: "Windows(R), Enterprise edition", NotInUse: true},
+		{Kind: KindWindows, Name: "Windows(R), Professional edition", PartialKey: "3V66T"},
+	}}
+	if p := s.PrimaryWindows(); p == nil || p.PartialKey != "3V66T" {
+		t.Errorf("got %+v, want the Professional product", p)
+	}
+	s.Products = s.Products[:1]
+	if p := s.PrimaryWindows(); p != nil {
+		t.Errorf("got %+v, want none", p)
+	}
 }

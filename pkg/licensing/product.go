@@ -22,8 +22,17 @@ const (
 	KindOther   Kind = "other"
 )
 
+// officeTail is the part that the Office ApplicationIDs share: Office 2010
+// is 59a52881-…, Office 2013 and later 0ff1ce15-… (DOMAIN.md). It marks
+// the Office family when the first group is masked or new.
+const officeTail = "-a989-479d-af46-f275c6370663"
+
 // KindOf returns the kind for an ApplicationID, falling back to the product
-// name when the ID is absent (text output has no ApplicationID in /dli).
+// name when the ID is absent (slmgr /dli prints none) or masked in a paste.
+// An Office ID is known by its family (the shared tail, or the 0ff1ce15
+// group of Office 2013 and later), a masked ID by its unmasked characters,
+// and an Office name by "Office" anywhere in it ("Microsoft Office 2010,
+// KMSHost edition" is a KMS host license pack).
 func KindOf(applicationID, name string) Kind {
 	id := strings.ToLower(strings.Trim(applicationID, "{} "))
 	switch id {
@@ -32,18 +41,93 @@ func KindOf(applicationID, name string) Kind {
 	case AppOffice14, AppOffice15:
 		return KindOffice
 	}
-	if len(id) == 36 && strings.Count(id, "-") == 4 {
+	if hexGUID(id) {
+		if strings.HasSuffix(id, officeTail) || strings.HasPrefix(id, "0ff1ce15-") {
+			return KindOffice
+		}
 		return KindOther // a real ApplicationID of another platform
 	}
-	// No ID, or one masked in a paste ("XXXX…"): go by the name.
-	n := strings.ToLower(name)
+	if k, ok := maskedKind(id); ok {
+		return k
+	}
+	n := strings.ToLower(strings.TrimSpace(name))
 	switch {
-	case strings.HasPrefix(n, "office"):
-		return KindOffice
-	case strings.HasPrefix(n, "windows"):
+	case strings.HasPrefix(n, "windows"), strings.HasPrefix(n, "microsoft windows"):
 		return KindWindows
+	case strings.Contains(n, "office"):
+		return KindOffice
 	}
 	return KindOther
+}
+
+// hexGUID reports whether s is a GUID of hex digits, 8-4-4-4-12.
+func hexGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// maskedKind matches an ApplicationID whose publisher masked part of it
+// ("0ff1ce15-xxxx-…", "XXXXXXXX-a989-…", Microsoft's own
+// "59a52881-a989-479d-xxxx-xxxxxxxxxx") against the known IDs, group by
+// group: a group of mask characters (of any length) is skipped, any other
+// must equal the known group, character by character where the publisher
+// masked some. At least eight hex digits must be left to compare; nothing
+// is guessed from a full mask.
+func maskedKind(id string) (Kind, bool) {
+	groups := strings.Split(id, "-")
+	if len(groups) != 5 {
+		return "", false
+	}
+	known := []struct {
+		id   string
+		kind Kind
+	}{{AppWindows, KindWindows}, {AppOffice14, KindOffice}, {AppOffice15, KindOffice}}
+	isMask := func(c byte) bool { return strings.IndexByte("x*#@?._", c) >= 0 }
+	var found Kind
+	for _, k := range known {
+		kg := strings.Split(k.id, "-")
+		same, ok := 0, true
+		for i := 0; i < 5 && ok; i++ {
+			g := groups[i]
+			if strings.Trim(g, "x*#@?._") == "" {
+				continue
+			}
+			if len(g) != len(kg[i]) {
+				ok = false
+				break
+			}
+			for j := 0; j < len(g); j++ {
+				switch {
+				case g[j] == kg[i][j]:
+					same++
+				case isMask(g[j]):
+				default:
+					ok = false
+				}
+			}
+		}
+		if ok && same >= 8 {
+			if found != "" && found != k.kind {
+				return "", false
+			}
+			found = k.kind
+		}
+	}
+	return found, found != ""
 }
 
 // Status is the normalized license status.
@@ -117,24 +201,25 @@ const (
 // (Windows 8 and later) to a Channel. Values seen are listed in DOMAIN.md;
 // any other value is ChannelUnknown, never a guess.
 func ChannelFromProductKeyChannel(v string) Channel {
-	switch strings.TrimSpace(v) {
-	case "Retail":
+	// Case is not significant: pastes and localized consoles change it.
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "retail":
 		return ChannelRetail
-	case "Retail:TB:Eval":
+	case "retail:tb:eval":
 		return ChannelEval
-	case "OEM:DM":
+	case "oem:dm":
 		return ChannelOEMDM
-	case "OEM:SLP":
+	case "oem:slp":
 		return ChannelOEMSLP
-	case "OEM:COA":
+	case "oem:coa":
 		return ChannelOEMCOA
-	case "OEM:NONSLP":
+	case "oem:nonslp":
 		return ChannelOEMNonSLP
-	case "Volume:GVLK":
+	case "volume:gvlk":
 		return ChannelGVLK
-	case "Volume:MAK":
+	case "volume:mak":
 		return ChannelMAK
-	case "Volume:CSVLK":
+	case "volume:csvlk":
 		return ChannelCSVLK
 	}
 	return ChannelUnknown
@@ -163,10 +248,19 @@ func DescriptionToken(desc string) string {
 }
 
 // ChannelFromDescription maps a Description's channel token to a Channel,
-// the only source of the channel on Windows 7 and in OSPP. Order matters:
-// VOLUME_KMSCLIENT is tested before VOLUME_KMS, as slmgr.vbs does.
+// the only source of the channel on Windows 7 and in OSPP.
 func ChannelFromDescription(desc string) Channel {
-	tok := strings.ToUpper(DescriptionToken(desc))
+	return ChannelFromToken(DescriptionToken(desc))
+}
+
+// ChannelFromToken maps a description channel token ("VOLUME_KMSCLIENT")
+// to a Channel. Case is not significant and "-" or a space stands for "_":
+// pastes write VOLUME-KMSCLIENT. Order matters: VOLUME_KMSCLIENT is tested
+// before VOLUME_KMS, as slmgr.vbs does (IsKmsClient before IsKmsServer).
+// An unknown token is ChannelUnknown.
+func ChannelFromToken(token string) Channel {
+	tok := strings.ToUpper(strings.TrimSpace(token))
+	tok = strings.NewReplacer("-", "_", " ", "_", `\_`, "_").Replace(tok)
 	switch {
 	case tok == "":
 		return ChannelUnknown
@@ -226,6 +320,12 @@ type Product struct {
 	PartialKey    string  `json:"partial_key,omitempty"` // last 5 characters only, never the key
 	ExtendedPID   string  `json:"extended_pid,omitempty"`
 	IsAddon       bool    `json:"is_addon,omitempty"`
+	// NotInUse marks a SKU that slmgr /dlv all printed as "This license is
+	// not in use.": no product key is installed for it. Such rows are kept
+	// only when a text holds nothing else, so that the device still gets
+	// a verdict (nothing licensed); WMI's WHERE PartialProductKey IS NOT
+	// NULL never returns them.
+	NotInUse bool `json:"not_in_use,omitempty"`
 
 	Status    Status `json:"license_status"`
 	StatusRaw string `json:"license_status_raw,omitempty"` // number from WMI, or the text shown

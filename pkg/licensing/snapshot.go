@@ -195,11 +195,11 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 }
 
 // PrimaryWindows returns the primary Windows product: the Windows row that
-// is not an add-on (ESU rows are add-ons), or nil.
+// is not an add-on (ESU rows are add-ons) and has a key in use, or nil.
 func (s *Snapshot) PrimaryWindows() *Product {
 	for i := range s.Products {
 		p := &s.Products[i]
-		if p.Kind == KindWindows && !p.IsAddon {
+		if p.Kind == KindWindows && !p.IsAddon && !p.NotInUse {
 			return p
 		}
 	}

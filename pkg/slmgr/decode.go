@@ -5,9 +5,6 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/japanese"
 )
 
 // Encoding names returned by Decode.
@@ -24,6 +21,13 @@ const (
 // else UTF-16 by its zero bytes (cscript //U writes no BOM to a pipe), else
 // valid UTF-8, else Shift_JIS if the bytes decode as such, else
 // Windows-1252 so that nothing is ever rejected.
+//
+// Decode is what the collector links: its text comes from cscript //U and
+// slmgr.ini is read as Unicode by slmgr.vbs itself, so the big CJK code
+// page tables stay out of it. Text saved in another console code page (GBK,
+// Big5, EUC-KR, Windows-125x) needs a detector passed in
+// [Options.Decode], such as pkg/codepage's, which refuses rather than
+// garble when it cannot tell.
 func Decode(b []byte) (text, encoding string) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
@@ -42,8 +46,31 @@ func Decode(b []byte) (text, encoding string) {
 	if s, ok := decodeSJIS(b); ok {
 		return normalize(s), EncSJIS
 	}
-	s, _ := charmap.Windows1252.NewDecoder().Bytes(b)
-	return normalize(string(s)), EncCP1252
+	return normalize(decode1252(b)), EncCP1252
+}
+
+// cp1252 holds Windows-1252's 0x80-0x9F; the rest of the upper half is
+// Latin-1. Undefined bytes become U+FFFD, as x/text's charmap does: a
+// table of 32 runes instead of linking every charmap into the collector.
+var cp1252 = [32]rune{
+	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+}
+
+func decode1252(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b) + len(b)/4)
+	for _, c := range b {
+		switch {
+		case c < 0x80:
+			sb.WriteByte(c)
+		case c < 0xA0:
+			sb.WriteRune(cp1252[c-0x80])
+		default:
+			sb.WriteRune(rune(c))
+		}
+	}
+	return sb.String()
 }
 
 // zeroBytes reports whether b looks like UTF-16 text of mostly ASCII
@@ -80,12 +107,14 @@ func decodeUTF16(b []byte, bigEndian bool) string {
 
 // decodeSJIS decodes Shift_JIS, failing if any byte sequence is invalid.
 func decodeSJIS(b []byte) (string, bool) {
-	s, err := japanese.ShiftJIS.NewDecoder().Bytes(b)
-	if err != nil || bytes.ContainsRune(s, utf8.RuneError) {
+	s, ok := decodeShiftJIS(b)
+	if !ok || strings.ContainsRune(s, utf8.RuneError) {
 		return "", false
 	}
-	return string(s), true
+	return s, true
 }
+
+//go:generate go run sjis_gen.go
 
 // normalize turns CRLF and CR into LF, drops NULs, a BOM left inside and
 // trailing white space on each line (markdown pastes add two spaces), and

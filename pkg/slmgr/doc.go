@@ -1,11 +1,14 @@
-// Package slmgr reads saved output of slmgr.vbs (/dli, /dlv, /xpr) and
-// ospp.vbs (/dstatus, /act) into licensing products.
+// Package slmgr reads saved output of slmgr.vbs (/dli, /dlv, /xpr, /ato)
+// and ospp.vbs (/dstatus, /act) into licensing products.
 //
 // # Encodings
 //
 // [Decode] detects UTF-8, UTF-16 (with or without BOM, as cscript //U
 // writes), Shift_JIS (code page 932) and falls back to Windows-1252; CRLF
-// or LF.
+// or LF. It is all the collector needs and links. Text saved in another
+// console code page (GBK, Big5, EUC-KR, Windows-125x) is decoded by a
+// detector given in [Options.Decode]; pkg/codepage has one, which refuses
+// with a hint rather than garble.
 //
 // # Languages
 //
@@ -13,12 +16,23 @@
 // (shared/DOMAIN.md). [Parse] matches lines against those resource strings
 // by key: English is built in ([English]); another language comes from the
 // slmgr.ini the collector copies ([ParseStrings]). With no strings for the
-// language, lines are read by the shapes of their values (GUIDs, extended
-// PIDs, partial keys, minute counts, HRESULTs, channel tokens) and
-// [Result.Unread] names what could not be read. ospp.vbs labels are English
-// on every machine.
+// language, lines are read by the shapes of their values, whatever the
+// label: license names, descriptions and channel tokens (with - or _, in
+// any case), GUIDs, extended PIDs, partial keys, service versions (never a
+// product), "N unit (M unit)" minute counts checked against their days,
+// HRESULTs, KMS hosts; status words come from a table of words seen in
+// real output (localized.go, sources in SOURCES.md). A word not in it
+// leaves the status unknown, and [Result.Unread] names what could not be
+// read. ospp.vbs labels are English on every machine.
 //
-// Lines wrapped at 80 columns are joined; banners, prompts and separators
-// are skipped; every other line not understood is kept in
-// [Result.Unknown]. Parse never fails on odd input.
+// # Pastes
+//
+// A paste may hold both tools' output: ospp lines are told apart by the
+// labels only ospp.vbs prints, and a /dstatus tail without its header is
+// still ospp. Failed /ato output and its popups give one product of
+// unknown status with the HRESULT, never a product named after an error
+// or a path. Blocks of one SKU (/act and /dstatus, /ato and /dlv) are
+// merged. Lines wrapped at 80 columns are joined; banners, prompts,
+// window titles and separators are skipped; every other line not
+// understood is kept in [Result.Unknown]. Parse never fails on odd input.
 package slmgr

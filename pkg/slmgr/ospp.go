@@ -51,33 +51,31 @@ func osppLabel(t string) (label, value string, ok bool) {
 	return "", "", false
 }
 
-func parseOSPP(res *Result, lines []string, opts Options) {
-	src := opts.Source
-	if src == "" {
-		src = licensing.SourceOSPP
-	}
+func parseOSPP(b *builder, lines []Line, src licensing.Source) {
+	res := b.res
 	known := func(l string) bool {
 		t := strings.TrimSpace(l)
 		_, _, ok := osppLabel(t)
 		return ok || strings.HasPrefix(t, "---") || strings.HasPrefix(t, "<")
 	}
-	lines, nums, joined := unwrap(lines, known)
+	lines, joined := unwrap(lines, known)
 	if joined > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("joined %d line(s) wrapped at 80 columns", joined))
 	}
-	var cur *licensing.Product
-	newProduct := func() *licensing.Product {
-		res.Products = append(res.Products, licensing.Product{Status: licensing.StatusUnknown, Channel: licensing.ChannelUnknown, Source: src})
-		cur = &res.Products[len(res.Products)-1]
-		return cur
+	first := len(res.Products)
+	cur := -1
+	newProduct := func(m meta) *licensing.Product {
+		m.ospp = true
+		cur = b.add(licensing.Product{Status: licensing.StatusUnknown, Channel: licensing.ChannelUnknown, Source: src}, m)
+		return &res.Products[cur]
 	}
 	// get returns the current product, starting a new one when field is
 	// already set on it: a block may lack its separator in a paste.
 	get := func(isSet func(*licensing.Product) bool) *licensing.Product {
-		if cur == nil || isSet(cur) {
-			return newProduct()
+		if cur < 0 || isSet(&res.Products[cur]) {
+			return newProduct(meta{})
 		}
-		return cur
+		return &res.Products[cur]
 	}
 	kms := func() *licensing.KMS {
 		p := get(func(*licensing.Product) bool { return false })
@@ -87,8 +85,8 @@ func parseOSPP(res *Result, lines []string, opts Options) {
 		return p.KMS
 	}
 	lastDesc := false // an ERROR DESCRIPTION may run on over several lines
-	for i, raw := range lines {
-		t := strings.TrimSpace(raw)
+	for _, ln := range lines {
+		t := strings.TrimSpace(ln.Text)
 		if t == "" || noise(t) && !strings.HasPrefix(t, "---") {
 			lastDesc = false
 			continue
@@ -96,9 +94,9 @@ func parseOSPP(res *Result, lines []string, opts Options) {
 		if strings.HasPrefix(t, "---") {
 			switch {
 			case strings.HasPrefix(t, "---Processing"), strings.HasPrefix(t, "---Exiting"), strings.Trim(t, "-") == "":
-				cur = nil
+				cur = -1
 			default:
-				res.Unknown = append(res.Unknown, Line{nums[i], t})
+				res.Unknown = append(res.Unknown, Line{ln.N, t})
 			}
 			lastDesc = false
 			continue
@@ -107,17 +105,17 @@ func parseOSPP(res *Result, lines []string, opts Options) {
 		if !ok {
 			switch {
 			case t == "<Product activation successful>":
-				if cur != nil {
-					cur.Status = licensing.StatusLicensed
-					cur.StatusRaw = t
+				if cur >= 0 {
+					res.Products[cur].Status = licensing.StatusLicensed
+					res.Products[cur].StatusRaw = t
 				}
 			case t == "<No installed product keys detected>", strings.HasPrefix(t, "<Product key uninstall"),
 				strings.HasPrefix(t, "Successfully applied setting"):
-			case lastDesc && cur != nil:
-				cur.ReasonText += " " + t
+			case lastDesc && cur >= 0:
+				res.Products[cur].ReasonText += " " + t
 				continue
 			default:
-				res.Unknown = append(res.Unknown, Line{nums[i], t})
+				res.Unknown = append(res.Unknown, Line{ln.N, t})
 			}
 			lastDesc = false
 			continue
@@ -156,17 +154,17 @@ func parseOSPP(res *Result, lines []string, opts Options) {
 				}
 			}
 		case "ERROR CODE:":
-			if cur == nil {
-				newProduct()
+			if cur < 0 {
+				newProduct(meta{})
 			}
 			if c, ok := hresult(v); ok {
-				cur.StatusReason = c
+				res.Products[cur].StatusReason = c
 			}
 		case "ERROR DESCRIPTION:":
-			if cur == nil {
-				newProduct()
+			if cur < 0 {
+				newProduct(meta{})
 			}
-			cur.ReasonText = v
+			res.Products[cur].ReasonText = v
 			lastDesc = true
 		case "REMAINING GRACE:":
 			p := get(func(p *licensing.Product) bool { return p.GraceMinutes != nil })
@@ -199,18 +197,17 @@ func parseOSPP(res *Result, lines []string, opts Options) {
 		case "Activation Object name:":
 			get(func(*licensing.Product) bool { return false }).ADActivation = v
 		case "Installed product key detected":
-			cur = nil
+			// "- attempting to activate the following product:": an
+			// /act block starts (ospp.vbs prints it before each SKU).
+			newProduct(meta{activation: true})
 		}
 	}
-	for i := range res.Products {
+	for i := first; i < len(res.Products); i++ {
 		pr := &res.Products[i]
 		if pr.StatusRaw == "" && pr.Status == licensing.StatusUnknown && pr.StatusReason != 0 && !licensing.Informational(pr.StatusReason) {
-			// /act output: an activation error, not a status.
-			pr.StatusRaw = "activation failed"
-		}
-		finishProduct(res, i, pr)
-		if pr.Kind == licensing.KindOther {
-			pr.Kind = licensing.KindOffice
+			// /dstatus always prints LICENSE STATUS: an error code
+			// without one is /act output, an activation that failed.
+			b.meta[i].activation = true
 		}
 	}
 }

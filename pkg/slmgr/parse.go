@@ -4,24 +4,31 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/actcourier/actcourier/pkg/licensing"
-	"golang.org/x/text/width"
 )
 
-// ErrNoProducts is returned, with the Result, when the text holds no
-// product at all: not slmgr or ospp output, or a paste of other lines.
-var ErrNoProducts = errors.New("slmgr: no licensed product found in the text")
+var (
+	// ErrNoProducts is returned, with the Result, when the text holds no
+	// product at all: not slmgr or ospp output, or a paste of other lines.
+	ErrNoProducts = errors.New("slmgr: no licensed product found in the text")
+	// ErrEncoding is returned, with an empty Result, when the decoder
+	// given in Options.Decode cannot tell the text's encoding; the error
+	// wraps the decoder's own, which says what to pass instead.
+	ErrEncoding = errors.New("slmgr: cannot tell the text's encoding")
+)
 
 // Format is the kind of output a text was read as.
 type Format string
 
 const (
-	FormatSlmgr Format = "slmgr" // slmgr.vbs /dli or /dlv
-	FormatXpr   Format = "xpr"   // slmgr.vbs /xpr
-	FormatOSPP  Format = "ospp"  // ospp.vbs /dstatus or /act
+	FormatSlmgr Format = "slmgr"      // slmgr.vbs /dli, /dlv or /ato
+	FormatXpr   Format = "xpr"        // slmgr.vbs /xpr
+	FormatOSPP  Format = "ospp"       // ospp.vbs /dstatus or /act
+	FormatMixed Format = "slmgr+ospp" // both in one paste
 )
 
 // Result is what Parse read from one saved output.
@@ -51,48 +58,149 @@ type Line struct {
 type Options struct {
 	// Strings are resource strings of the machine's language (from the
 	// slmgr.ini the collector copied, or import-text --strings). English is
-	// always tried too.
+	// always tried too, then the localized words of localized.go.
 	Strings []*Strings
 	// Source is recorded on every product; default licensing.SourceSlmgr
 	// or SourceOSPP by format.
 	Source licensing.Source
+	// Decode, when set, turns the saved bytes into text instead of
+	// [Decode]: the importer passes a code page detector (pkg/codepage)
+	// that the collector need not link. Its error makes Parse return
+	// ErrEncoding.
+	Decode func(data []byte) (text, encoding string, err error)
 }
 
-// Parse reads saved slmgr.vbs (/dli, /dlv, /xpr) or ospp.vbs (/dstatus,
-// /act) output in any supported encoding and language. It never fails on
-// odd input: lines it does not understand are listed in Result.Unknown. It
-// returns ErrNoProducts (with the Result) when no product was found.
+// Parse reads saved slmgr.vbs (/dli, /dlv, /xpr, /ato) or ospp.vbs
+// (/dstatus, /act) output, or a paste of both, in any supported encoding
+// and language. It never fails on odd input: lines it does not understand
+// are listed in Result.Unknown. It returns ErrNoProducts (with the Result)
+// when no product was found, and ErrEncoding when Options.Decode fails.
+//
+// Blocks that describe one SKU (an ospp /act block and a /dstatus block,
+// an slmgr /ato line and a /dlv block) are merged into one product. A text
+// whose only licenses are "not in use" gives those SKUs, marked NotInUse,
+// so that the device still gets a verdict.
 func Parse(data []byte, opts Options) (*Result, error) {
-	text, enc := Decode(data)
-	lines := strings.Split(text, "\n")
-	res := &Result{Encoding: enc, Strings: "en", Products: []licensing.Product{}}
-	if isOSPP(lines) {
-		res.Format = FormatOSPP
-		parseOSPP(res, lines, opts)
+	var text, enc string
+	if opts.Decode != nil {
+		t, e, err := opts.Decode(data)
+		if err != nil {
+			return &Result{Products: []licensing.Product{}}, fmt.Errorf("%w: %w", ErrEncoding, err)
+		}
+		text, enc = normalize(t), e
 	} else {
-		res.Format = FormatSlmgr
-		parseSlmgr(res, lines, opts)
+		text, enc = Decode(data)
 	}
+	res := &Result{Encoding: enc, Strings: "en", Products: []licensing.Product{}}
+	b := &builder{res: res}
+	for _, s := range opts.Strings {
+		if s != nil && s.Lang != "" {
+			res.Strings = s.Lang
+		}
+	}
+	ms := withEnglish(opts.Strings)
+	osppLines, slmgrLines := route(strings.Split(text, "\n"), ms)
+	if len(osppLines) > 0 {
+		src := opts.Source
+		if src == "" {
+			src = licensing.SourceOSPP
+		}
+		parseOSPP(b, osppLines, src)
+	}
+	nOSPP := len(res.Products)
+	xpr := false
+	if len(slmgrLines) > 0 {
+		src := opts.Source
+		if src == "" {
+			src = licensing.SourceSlmgr
+		}
+		xpr = parseSlmgr(b, slmgrLines, ms, src)
+	}
+	switch nSlmgr := len(res.Products) - nOSPP; {
+	case nOSPP > 0 && nSlmgr > 0:
+		res.Format = FormatMixed
+	case nOSPP > 0, nSlmgr == 0 && len(osppLines) > 0:
+		res.Format = FormatOSPP
+	case xpr:
+		res.Format = FormatXpr
+	default:
+		res.Format = FormatSlmgr
+	}
+	b.finish()
+	sort.SliceStable(res.Unknown, func(i, j int) bool { return res.Unknown[i].N < res.Unknown[j].N })
 	if len(res.Products) == 0 {
 		return res, ErrNoProducts
 	}
 	return res, nil
 }
 
-func isOSPP(lines []string) bool {
-	for _, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "---Processing") || strings.HasPrefix(t, "LICENSE NAME:") ||
-			strings.HasPrefix(t, "LICENSE DESCRIPTION:") || strings.HasPrefix(t, "SKU ID:") ||
-			strings.HasPrefix(t, "ERROR CODE:") || strings.HasPrefix(t, "ERROR DESCRIPTION:") {
-			return true
-		}
-	}
-	return false
+// meta is what the parsers know about a product beyond the model.
+type meta struct {
+	activation bool // an activation attempt: slmgr /ato, ospp /act
+	ospp       bool // read from ospp.vbs output: an Office product
+	xpr        bool // read from slmgr /xpr only
+	notInUse   bool // "This license is not in use."
+	// channel is the channel an /xpr message implies: slmgr.vbs
+	// (ExpirationDatime) prints the Timebased message for a TIMEBASED_
+	// description, the AVMA message for VIRTUAL_MACHINE_ACTIVATION and the
+	// Volume message for any other licensed product with time left, a
+	// KMS (or AD-based) client (DOMAIN.md, "Reading the state").
+	channel licensing.Channel
 }
 
-// noise reports lines that carry nothing: the cscript banner, prompts and
-// separators.
+// builder collects the products of both parsers, in text order.
+type builder struct {
+	res  *Result
+	meta []meta
+}
+
+func (b *builder) add(p licensing.Product, m meta) int {
+	b.res.Products = append(b.res.Products, p)
+	b.meta = append(b.meta, m)
+	return len(b.res.Products) - 1
+}
+
+// finish merges the blocks of one SKU, derives kind and channel, drops
+// unused licenses when a product in use exists, and lists what could not
+// be read.
+func (b *builder) finish() {
+	res := b.res
+	res.Products, b.meta = merge(res.Products, b.meta, &res.Notes)
+	for i := range res.Products {
+		derive(&res.Products[i], b.meta[i])
+	}
+	inUse := 0
+	for _, m := range b.meta {
+		if !m.notInUse {
+			inUse++
+		}
+	}
+	if unused := len(res.Products) - inUse; unused > 0 {
+		if inUse > 0 {
+			kept, km := res.Products[:0], b.meta[:0]
+			for i, p := range res.Products {
+				if !b.meta[i].notInUse {
+					kept, km = append(kept, p), append(km, b.meta[i])
+				}
+			}
+			res.Products, b.meta = kept, km
+			res.Notes = append(res.Notes, fmt.Sprintf("skipped %d licenses not in use (no product key installed)", unused))
+		} else {
+			// Nothing else in the text: keep them, so that the device
+			// gets a verdict (nothing licensed) instead of a rejection.
+			res.Notes = append(res.Notes, fmt.Sprintf("only licenses not in use: kept %d, none has a product key", unused))
+		}
+	}
+	for i := range res.Products {
+		unread(res, i, &res.Products[i], b.meta[i])
+		if m := b.meta[i]; m.activation && !m.ospp && res.Products[i].Name == "" {
+			res.Notes = append(res.Notes, fmt.Sprintf("product %d: an slmgr /ato error names no product; taken as Windows, which /ato activates when given no Activation ID", i+1))
+		}
+	}
+}
+
+// noise reports lines that carry nothing: the cscript banner, prompts,
+// console window titles and separators.
 func noise(t string) bool {
 	switch {
 	case t == "":
@@ -101,7 +209,7 @@ func noise(t string) bool {
 		strings.HasPrefix(t, "Copyright (C)"), strings.Contains(t, "Microsoft Corporation"),
 		strings.Contains(t, "Корпорация Майкрософт"), strings.Contains(t, "(Microsoft R)"):
 		return true
-	case promptRe.MatchString(t):
+	case promptRe.MatchString(t), titleRe.MatchString(t):
 		return true
 	case strings.Trim(t, "-=") == "":
 		return true
@@ -109,32 +217,61 @@ func noise(t string) bool {
 	return false
 }
 
-var promptRe = regexp.MustCompile(`^(PS )?[A-Za-z]:\\[^>]*>|^Microsoft Windows \[`)
+var (
+	// promptRe: cmd ("C:\…>"), PowerShell ("PS C:\…>"), prompts in
+	// brackets ("[C:\…]$ slmgr /ato"), the cmd banner.
+	promptRe = regexp.MustCompile(`^(PS )?[A-Za-z]:\\[^>]*>|^\[[^\]]*[A-Za-z]:\\[^\]]*\][$#>]|^Microsoft Windows \[`)
+	// titleRe: a console window's title copied with its text
+	// ("Administrator: C:\Windows\system32\cmd.exe"), in any language.
+	titleRe = regexp.MustCompile(`(?i)^[^:\\]{0,40}:?\s*[a-z]:\\\S*\\(cmd|powershell|cscript|wscript)\.exe$`)
+)
 
 // displayWidth counts console columns: East Asian wide characters take two.
 func displayWidth(s string) int {
 	n := 0
 	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
+		n++
+		if wide(r) {
 			n++
 		}
 	}
 	return n
 }
 
+// wideRanges are the East Asian Wide and Fullwidth blocks a console draws
+// two columns wide (Unicode UAX #11): Hangul Jamo, CJK punctuation, kana,
+// ideographs, Hangul syllables, compatibility ideographs, fullwidth forms.
+// A few ranges instead of x/text/width's tables keep the collector small;
+// only lines of exactly 79 or 80 columns depend on it.
+var wideRanges = [...][2]rune{
+	{0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+	{0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
+	{0xFFE0, 0xFFE6}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD},
+}
+
+func wide(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
+	for _, w := range wideRanges {
+		if r >= w[0] && r <= w[1] {
+			return true
+		}
+	}
+	return false
+}
+
 // unwrap joins lines that the console broke at 80 columns: a line 80
 // columns wide (79 once its trailing space was trimmed) whose next line is
 // not understood on its own. The console cuts mid-word ("cou" / "ld").
-func unwrap(lines []string, known func(string) bool) (out []string, nums []int, joined int) {
+func unwrap(lines []Line, known func(string) bool) (out []Line, joined int) {
 	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		n := i + 1
+		l := lines[i].Text
+		n := lines[i].N
 		for w := displayWidth(l); (w == 80 || w == 79) && i+1 < len(lines); w = displayWidth(l) {
-			next := lines[i+1]
-			if strings.TrimSpace(next) == "" || known(next) || noise(strings.TrimSpace(l)) || noise(strings.TrimSpace(next)) {
+			next := lines[i+1].Text
+			if lines[i+1].N != lines[i].N+1 || strings.TrimSpace(next) == "" || known(next) ||
+				noise(strings.TrimSpace(l)) || noise(strings.TrimSpace(next)) {
 				break
 			}
 			if w == 79 {
@@ -144,17 +281,14 @@ func unwrap(lines []string, known func(string) bool) (out []string, nums []int, 
 			i++
 			joined++
 		}
-		out = append(out, l)
-		nums = append(nums, n)
+		out = append(out, Line{n, l})
 	}
-	return out, nums, joined
+	return out, joined
 }
 
 var (
 	guidRe    = regexp.MustCompile(`(?i)^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$`)
 	epidRe    = regexp.MustCompile(`^\d{5}-\d{5}-\d{3}-\d{6}-\d{2}-\d{4,5}-[\d.]+-\d{7}$`)
-	pkeyRe    = regexp.MustCompile(`^[A-Z0-9]{5}$`)
-	minutesRe = regexp.MustCompile(`^(\d+)\D+\((\d+)\D+\)\.?$`)
 	hresultRe = regexp.MustCompile(`0[xX]([0-9A-Fa-f]{8})`)
 	intRe     = regexp.MustCompile(`-?\d+`)
 )
@@ -191,340 +325,28 @@ func hostPort(s string) (string, int) {
 	return s, 0
 }
 
-var statusByKey = map[string]licensing.Status{
-	"L_MsgLicenseStatusUnlicensed_1":      licensing.StatusUnlicensed,
-	"L_MsgLicenseStatusLicensed_1":        licensing.StatusLicensed,
-	"L_MsgLicenseStatusInitialGrace_1":    licensing.StatusOOBGrace,
-	"L_MsgLicenseStatusAdditionalGrace_1": licensing.StatusOOTGrace,
-	"L_MsgLicenseStatusNonGenuineGrace_1": licensing.StatusNonGenuineGrace,
-	"L_MsgLicenseStatusNotification_1":    licensing.StatusNotification,
-	"L_MsgLicenseStatusExtendedGrace_1":   licensing.StatusExtendedGrace,
-	"L_MsgLicenseStatusUnknown":           licensing.StatusUnknown,
-	// /xpr
-	"L_MsgLicenseStatusUnlicensed":      licensing.StatusUnlicensed,
-	"L_MsgLicenseStatusVL":              licensing.StatusLicensed,
-	"L_MsgLicenseStatusTBL":             licensing.StatusLicensed,
-	"L_MsgLicenseStatusAVMA":            licensing.StatusLicensed,
-	"L_MsgLicenseStatusLicensed":        licensing.StatusLicensed,
-	"L_MsgLicenseStatusInitialGrace":    licensing.StatusOOBGrace,
-	"L_MsgLicenseStatusAdditionalGrace": licensing.StatusOOTGrace,
-	"L_MsgLicenseStatusNonGenuineGrace": licensing.StatusNonGenuineGrace,
-	"L_MsgLicenseStatusNotification":    licensing.StatusNotification,
-	"L_MsgLicenseStatusExtendedGrace":   licensing.StatusExtendedGrace,
-}
+// realGUID reports whether s is a whole GUID, not one masked in a paste.
+func realGUID(s string) bool { return guidRe.MatchString(strings.TrimSpace(s)) }
 
-// slmgrParser holds the state of one slmgr text.
-type slmgrParser struct {
-	res    *Result
-	ms     []matcher
-	src    licensing.Source
-	cur    *licensing.Product
-	inKMS  bool
-	guids  int // GUIDs seen in the current product, for the no-strings fallback
-	xprCur *licensing.Product
-	// unused marks products that slmgr /dlv all prints as "This license
-	// is not in use.": SKUs without an installed key, which WMI's
-	// WHERE PartialProductKey IS NOT NULL leaves out too.
-	unused map[int]bool
-}
-
-func (p *slmgrParser) product() *licensing.Product {
-	if p.cur == nil {
-		p.newProduct("")
-	}
-	return p.cur
-}
-
-func (p *slmgrParser) newProduct(name string) {
-	p.res.Products = append(p.res.Products, licensing.Product{Name: name, Status: licensing.StatusUnknown, Channel: licensing.ChannelUnknown, Source: p.src})
-	p.cur = &p.res.Products[len(p.res.Products)-1]
-	p.inKMS = false
-	p.guids = 0
-}
-
-func (p *slmgrParser) kms() *licensing.KMS {
-	pr := p.product()
-	if pr.KMS == nil {
-		pr.KMS = &licensing.KMS{}
-	}
-	return pr.KMS
-}
-
-func parseSlmgr(res *Result, lines []string, opts Options) {
-	sets := append(append([]*Strings{}, opts.Strings...), English())
-	for _, s := range opts.Strings {
-		if s != nil && s.Lang != "" {
-			res.Strings = s.Lang
-		}
-	}
-	p := &slmgrParser{res: res, ms: matchers(sets...), src: opts.Source}
-	if p.src == "" {
-		p.src = licensing.SourceSlmgr
-	}
-	known := func(l string) bool { _, _, ok := match(p.ms, l); return ok }
-	lines, nums, joined := unwrap(lines, known)
-	if joined > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("joined %d line(s) wrapped at 80 columns", joined))
-	}
-	xpr := 0
-	for i, raw := range lines {
-		t := strings.TrimSpace(raw)
-		if noise(t) {
-			continue
-		}
-		key, vals, ok := match(p.ms, t)
-		if ok && xprKeys[key] {
-			xpr++
-			p.xprStatus(key, vals)
-			continue
-		}
-		if ok {
-			p.apply(key, vals)
-			continue
-		}
-		// /xpr: "<Name>:" then an indented status line, or both on one line.
-		if name, rest, found := splitXpr(t); found {
-			if rest == "" {
-				p.newProduct(name)
-				p.xprCur = p.cur
-				continue
-			}
-			if k, v, ok := match(p.ms, rest); ok && xprKeys[k] {
-				xpr++
-				p.newProduct(name)
-				p.xprCur = p.cur
-				p.xprStatus(k, v)
-				continue
-			}
-			if strings.Contains(strings.ToLower(name), " edition") {
-				// A /xpr line in a language whose strings are unknown: keep
-				// the product, report the status text as not understood.
-				xpr++
-				p.newProduct(name)
-				p.xprCur = p.cur
-				res.Unknown = append(res.Unknown, Line{nums[i], t})
-				continue
-			}
-		}
-		if p.byShape(t) {
-			continue
-		}
-		res.Unknown = append(res.Unknown, Line{nums[i], t})
-	}
-	if xpr > 0 && len(res.Products) > 0 && allXpr(res.Products) {
-		res.Format = FormatXpr
-	}
-	if len(p.unused) > 0 {
-		kept := res.Products[:0]
-		for i, pr := range res.Products {
-			if !p.unused[i] || pr.PartialKey != "" {
-				kept = append(kept, pr)
-			}
-		}
-		res.Notes = append(res.Notes, fmt.Sprintf("skipped %d licenses not in use (no product key installed)", len(res.Products)-len(kept)))
-		res.Products = kept
-	}
-	for i := range res.Products {
-		finishProduct(res, i, &res.Products[i])
-	}
-}
-
-func allXpr(ps []licensing.Product) bool {
-	for _, p := range ps {
-		if p.Description != "" || p.PartialKey != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// splitXpr splits "Windows(R), Professional edition:" or the same followed
-// by the status on one line.
-func splitXpr(t string) (name, rest string, ok bool) {
-	i := strings.Index(t, ":")
-	if i <= 0 {
-		if j := strings.Index(t, "："); j > 0 {
-			return strings.TrimSpace(t[:j]), strings.TrimSpace(t[j+len("："):]), true
-		}
-		return "", "", false
-	}
-	name = strings.TrimSpace(t[:i])
-	if !strings.Contains(name, ",") && !strings.Contains(strings.ToLower(name), "edition") {
-		return "", "", false
-	}
-	return name, strings.TrimSpace(t[i+1:]), true
-}
-
-func (p *slmgrParser) xprStatus(key string, vals []string) {
-	pr := p.xprCur
-	if pr == nil {
-		pr = p.product()
-	}
-	pr.Status = statusByKey[key]
-	pr.StatusRaw = strings.TrimSpace(key)
-	if len(vals) > 0 {
-		pr.ExpiresText = strings.TrimSpace(vals[0])
-		if t, ok := parseDate(pr.ExpiresText); ok {
-			pr.Expires = &t
-		}
-	}
-	if key == "L_MsgLicenseStatusLicensed" {
-		zero := 0
-		pr.GraceMinutes = &zero
-	}
-}
-
-func val(vals []string) string {
-	if len(vals) == 0 {
-		return ""
-	}
-	return strings.TrimSpace(vals[len(vals)-1])
-}
-
-// apply records one recognized line.
-func (p *slmgrParser) apply(key string, vals []string) {
-	v := val(vals)
-	if st, ok := statusByKey[key]; ok {
-		p.product().Status = st
-		p.product().StatusRaw = key
-		return
-	}
-	switch key {
-	case "L_MsgErrorLicenseNotInUse":
-		p.product()
-		if p.unused == nil {
-			p.unused = map[int]bool{}
-		}
-		p.unused[len(p.res.Products)-1] = true
-	case "L_MsgServiceVersion":
-		p.res.ServiceVersion = v
-	case "L_MsgProductName":
-		p.newProduct(v)
-	case "L_MsgProductDesc":
-		p.product().Description = v
-	case "L_MsgActID":
-		p.product().SKUID = strings.ToLower(v)
-	case "L_MsgAppID":
-		p.product().ApplicationID = strings.ToLower(v)
-	case "L_MsgPID4":
-		p.product().ExtendedPID = v
-	case "L_MsgChannel":
-		p.product().ChannelRaw = v
-	case "L_MsgInstallationID":
-		p.product().OfflineInstallationID = v
-	case "L_MsgPartialPKey":
-		p.product().PartialKey = v
-	case "L_MsgLicenseStatusVL_1", "L_MsgLicenseStatusTBL_1", "L_MsgLicenseStatusAVMA_1", "L_MsgLicenseStatusTimeRemaining":
-		p.product().GraceMinutes = atoi(vals[0])
-	case "L_MsgLicenseStatusEvalEndData":
-		pr := p.product()
-		if t, ok := parseDate(v); ok {
-			pr.EvaluationEnd = &t
-		} else {
-			pr.ExpiresText = v
-		}
-	case "L_MsgNotificationErrorReasonNonGenuine", "L_MsgNotificationErrorReasonExpiration", "L_MsgNotificationErrorReasonOther":
-		if c, ok := hresult("0x" + vals[0]); ok {
-			p.product().StatusReason = c
-		}
-	case "L_MsgRemainingWindowsRearmCount":
-		p.res.WindowsRearm = atoi(vals[0])
-	case "L_MsgRemainingSkuRearmCount":
-		p.product().RemainingSKURearm = atoi(vals[0])
-	case "L_MsgTrustedTime":
-		p.res.TrustedTime = v
-	case "L_MsgKmsInfo":
-		p.inKMS = true
-		p.kms()
-	case "L_MsgCmid":
-		p.kms().ClientMachineID = v
-	case "L_MsgRegisteredKmsName":
-		k := p.kms()
-		k.ConfiguredHost, k.ConfiguredPort = hostPort(v)
-	case "L_MsgKmsLookupDomain":
-		p.kms().LookupDomain = v
-	case "L_MsgKmsFromDns":
-		k := p.kms()
-		k.DiscoveredHost, k.DiscoveredPort = hostPort(v)
-	case "L_MsgKmsIpAddress":
-		p.kms().DiscoveredIP = v
-	case "L_MsgKmsPID4":
-		p.kms().HostExtendedPID = v
-	case "L_MsgActivationInterval":
-		p.kms().ActivationInterval = atoi(vals[0])
-	case "L_MsgRenewalInterval":
-		p.kms().RenewalInterval = atoi(vals[0])
-	case "L_MsgKmsHostCachingEnabled", "L_MsgKmsHostCachingDisabled":
-		b := key == "L_MsgKmsHostCachingEnabled"
-		p.kms().HostCaching = &b
-	case "L_MsgKmsEnabled":
-		p.kms().IsHost = true
-	case "L_MsgKmsCurrentCount":
-		p.kms().HostCurrentCount = atoi(v)
-	case "L_MsgVLActivationTypeAll", "L_MsgVLActivationTypeAD", "L_MsgVLActivationTypeKMS", "L_MsgVLActivationTypeToken":
-		n := map[string]int{"L_MsgVLActivationTypeAll": 0, "L_MsgVLActivationTypeAD": 1, "L_MsgVLActivationTypeKMS": 2, "L_MsgVLActivationTypeToken": 3}[key]
-		p.product().VLActivationType = &n
-	}
-	// Everything else recognized (URLs, KMS host counters, notices) is
-	// known and carries nothing the model keeps.
-}
-
-// byShape reads a line whose label is in an unknown language by the shape
-// of its value, in slmgr's fixed line order (DOMAIN.md): GUIDs, extended
-// PIDs, 5-character partial keys, minute/day counts, HRESULTs, channel
-// descriptions.
-func (p *slmgrParser) byShape(t string) bool {
-	_, v, ok := strings.Cut(t, ":")
-	if !ok {
-		if _, v, ok = strings.Cut(t, "："); !ok {
-			return false
-		}
-	}
-	v = strings.TrimSpace(v)
-	pr := p.cur
-	switch {
-	case v == "":
-		return false
-	case licensing.DescriptionToken(v) != "" && pr != nil && pr.Description == "":
-		pr.Description = v
-	case pr == nil || strings.Contains(strings.ToLower(v), "edition") && pr.Description != "":
-		p.newProduct(v)
-	case guidRe.MatchString(v):
-		if p.guids == 0 && pr.SKUID == "" {
-			pr.SKUID = strings.ToLower(strings.Trim(v, "{}"))
-		} else if pr.ApplicationID == "" {
-			pr.ApplicationID = strings.ToLower(strings.Trim(v, "{}"))
-		} else if pr.KMS == nil || pr.KMS.ClientMachineID == "" {
-			p.kms().ClientMachineID = v
-		}
-		p.guids++
-	case epidRe.MatchString(v):
-		if pr.ExtendedPID == "" {
-			pr.ExtendedPID = v
-		} else {
-			p.kms().HostExtendedPID = v
-		}
-	case pkeyRe.MatchString(v) && pr.PartialKey == "":
-		pr.PartialKey = v
-	case minutesRe.MatchString(v) && pr.GraceMinutes == nil:
-		pr.GraceMinutes = atoi(v)
-	case hresultRe.MatchString(v):
-		if c, ok := hresult(v); ok {
-			pr.StatusReason = c
-		}
-	default:
-		return false
-	}
-	return true
-}
-
-// finishProduct derives kind and channel and lists what could not be read.
-func finishProduct(res *Result, i int, pr *licensing.Product) {
+// derive sets kind and channel and the meaning of the status reason.
+func derive(pr *licensing.Product, m meta) {
 	pr.Kind = licensing.KindOf(pr.ApplicationID, pr.Name)
-	if pr.ChannelRaw != "" {
-		pr.Channel = licensing.ChannelFromProductKeyChannel(pr.ChannelRaw)
+	if pr.Kind == licensing.KindOther && m.ospp {
+		pr.Kind = licensing.KindOffice // ospp.vbs manages Office only
 	}
-	if pr.Channel == licensing.ChannelUnknown || pr.Channel == licensing.ChannelOEMCOA || pr.Channel == "" {
+	if pr.Kind == licensing.KindOther && m.activation && pr.Name == "" && !m.ospp {
+		// slmgr /ato without an Activation ID activates the Windows
+		// product (slmgr.vbs ActivateProduct / CheckProductForCommand):
+		// an /ato error without a name is about Windows.
+		pr.Kind = licensing.KindWindows
+	}
+	pr.Channel = licensing.ChannelUnknown
+	if pr.ChannelRaw != "" {
+		if pr.Channel = licensing.ChannelFromProductKeyChannel(pr.ChannelRaw); pr.Channel == licensing.ChannelUnknown {
+			pr.Channel = licensing.ChannelFromToken(pr.ChannelRaw)
+		}
+	}
+	if pr.Channel == licensing.ChannelUnknown || pr.Channel == licensing.ChannelOEMCOA {
 		if c := licensing.ChannelFromDescription(pr.Description); c != licensing.ChannelUnknown {
 			pr.Channel = c
 			if pr.ChannelRaw == "" {
@@ -532,14 +354,41 @@ func finishProduct(res *Result, i int, pr *licensing.Product) {
 			}
 		}
 	}
-	if pr.Channel == "" {
-		pr.Channel = licensing.ChannelUnknown
+	if pr.Channel == licensing.ChannelUnknown && m.channel != "" {
+		pr.Channel = m.channel
 	}
-	if r, ok := licensing.LookupReason(pr.StatusReason); ok && pr.ReasonText == "" {
-		pr.ReasonText = r.English
+	if pr.Channel == licensing.ChannelUnknown && kmsHostName(pr.Name) {
+		// A KMS host license pack ("Microsoft Office 2010, KMSHost
+		// edition", "…KMS_Host edition") takes only a CSVLK.
+		pr.Channel = licensing.ChannelCSVLK
 	}
+	if pr.StatusReason != 0 && pr.ReasonText == "" {
+		if r, ok := licensing.LookupReason(pr.StatusReason); ok {
+			pr.ReasonText = r.English
+		}
+	}
+	if pr.Status == licensing.StatusUnknown && pr.StatusRaw == "" && m.activation && pr.StatusReason != 0 &&
+		!licensing.Informational(pr.StatusReason) {
+		pr.StatusRaw = "activation failed"
+	}
+	if m.notInUse {
+		pr.NotInUse = true
+		if pr.Status == licensing.StatusUnknown {
+			// A SKU without a key is Unlicensed (LicenseStatus 0).
+			pr.Status = licensing.StatusUnlicensed
+			pr.StatusRaw = "not in use"
+		}
+	}
+}
+
+var kmsHostRe = regexp.MustCompile(`(?i)\bKMS[ _-]?Host\b|_KMS_Host\b|KMSHost`)
+
+func kmsHostName(name string) bool { return kmsHostRe.MatchString(name) }
+
+// unread lists what could not be read of product i.
+func unread(res *Result, i int, pr *licensing.Product, m meta) {
 	label := fmt.Sprintf("product %d (%s)", i+1, pr.Name)
-	if res.Format == FormatXpr {
+	if m.xpr {
 		if pr.StatusRaw == "" {
 			res.Unread = append(res.Unread, label+": license status")
 		}
@@ -551,7 +400,7 @@ func finishProduct(res *Result, i int, pr *licensing.Product) {
 	if pr.Channel == licensing.ChannelUnknown {
 		res.Unread = append(res.Unread, label+": channel")
 	}
-	if pr.PartialKey == "" {
+	if pr.PartialKey == "" && !pr.NotInUse {
 		res.Unread = append(res.Unread, label+": partial product key")
 	}
 }

@@ -309,8 +309,67 @@ func TestNotInUse(t *testing.T) {
 	if !containsString(res.Notes, "skipped 2 licenses not in use") {
 		t.Errorf("notes %v", res.Notes)
 	}
+	// Issue 15, class 6: a text with only unused licenses still gives
+	// the device something to classify (nothing licensed), not a
+	// rejection.
 	only := "Name: Windows(R), Enterprise edition\r\nDescription: Windows(R) Operating System, VOLUME_KMSCLIENT channel\r\nThis license is not in use.\r\n"
-	if _, err := Parse([]byte(only), Options{}); err != ErrNoProducts {
-		t.Errorf("only unused licenses: err = %v, want ErrNoProducts", err)
+	res, err = Parse([]byte(only), Options{})
+	if err != nil {
+		t.Fatalf("only unused licenses: err = %v, want none", err)
+	}
+	if len(res.Products) != 1 {
+		t.Fatalf("got %d products, want 1", len(res.Products))
+	}
+	p := res.Products[0]
+	if !p.NotInUse || p.Status != licensing.StatusUnlicensed || p.Kind != licensing.KindWindows || p.Channel != licensing.ChannelGVLK {
+		t.Errorf("got not_in_use %v status %s kind %s channel %s, want true unlicensed windows Volume:GVLK", p.NotInUse, p.Status, p.Kind, p.Channel)
+	}
+	if containsString(res.Unread, "partial product key") {
+		t.Errorf("unread %v: a license not in use has no key to read", res.Unread)
+	}
+}
+
+// TestOptionsDecode: a decoder given in Options replaces Decode, and its
+// error is ErrEncoding wrapping the decoder's own.
+func TestOptionsDecode(t *testing.T) {
+	errCP := errors.New("cp: unsure")
+	tests := []struct {
+		name string
+		dec  func([]byte) (string, string, error)
+		enc  string
+		err  error
+	}{
+		{"decoder used", func(b []byte) (string, string, error) { return strings.ToUpper(string(b)), "test", nil }, "test", nil},
+		{"decoder fails", func([]byte) (string, string, error) { return "", "", errCP }, "", ErrEncoding},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Parse([]byte("name: windows(r), professional edition\r\nlicense status: licensed\r\n"), Options{Decode: tc.dec})
+			if res == nil || !errors.Is(err, tc.err) || res.Encoding != tc.enc {
+				t.Fatalf("got %v, %v; want encoding %q and %v", res, err, tc.enc, tc.err)
+			}
+			if tc.err != nil && !errors.Is(err, errCP) {
+				t.Errorf("got %v, want it to wrap the decoder's error", err)
+			}
+		})
+	}
+}
+
+// TestWithEnglish: the precompiled English matchers merge with a
+// language's in the order one compilation of both would give.
+func TestWithEnglish(t *testing.T) {
+	ja, err := ParseStrings([]byte(jaStrings), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := matchers(ja, English())
+	got := withEnglish([]*Strings{ja})
+	if len(got) != len(want) {
+		t.Fatalf("got %d matchers, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].key != want[i].key || got[i].re.String() != want[i].re.String() {
+			t.Fatalf("matcher %d: got %s %s, want %s %s", i, got[i].key, got[i].re, want[i].key, want[i].re)
+		}
 	}
 }

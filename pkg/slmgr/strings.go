@@ -91,6 +91,15 @@ var english = map[string]string{
 	"L_MsgKmsRequestsWithStatusNonGenuineGrace":         "Requests with License Status Non-genuine grace period: ",
 	"L_MsgKmsRequestsWithStatusNotification":            "Requests with License Status Notification: ",
 
+	// /ato (slmgr.vbs ActivateProduct, DisplayActivatedStatus, ShowError:
+	// an error prints L_MsgErrorText_8, the HRESULT and its text).
+	"L_MsgActivating":           "Activating %PRODUCTNAME% (%PRODUCTID%) ...",
+	"L_MsgActivated":            "Product activated successfully.",
+	"L_MsgActivated_Failed":     "Error: Product activation failed.",
+	"L_MsgErrorText_8":          "Error: ",
+	"L_MsgErrorProductNotFound": "Error: product not found.",
+	"L_MsgErrorPKey":            "Error: product key not found.",
+
 	// /xpr
 	"L_MsgLicenseStatusUnlicensed":      "Unlicensed",
 	"L_MsgLicenseStatusVL":              "Volume activation will expire %ENDDATE%",
@@ -166,6 +175,10 @@ type matcher struct {
 
 var placeholder = regexp.MustCompile(`%[A-Za-z]+%`)
 
+// colonRe lets an ASCII colon in a template match a fullwidth one and the
+// other way round: both are seen in CJK output.
+var colonRe = strings.NewReplacer(":", "[:：]", "：", "[:：]")
+
 // compile turns a resource string into an anchored pattern: placeholders
 // match any text, runs of spaces match any white space, a final "." is
 // optional (hand-copied output drops it), and a string ending in ":" is a
@@ -190,11 +203,19 @@ func compile(key, tmpl string) (matcher, bool) {
 		if loc == nil && !label {
 			part = strings.TrimSuffix(part, ".")
 		}
+		prev := ""
 		for i, w := range strings.Fields(part) {
 			if i > 0 {
-				b.WriteString(`\s+`)
+				// After a colon the space is optional: localized
+				// consoles and pastes write "信任时间:2020/2/27".
+				if strings.HasSuffix(prev, ":") || strings.HasSuffix(prev, "：") {
+					b.WriteString(`\s*`)
+				} else {
+					b.WriteString(`\s+`)
+				}
 			}
-			b.WriteString(regexp.QuoteMeta(w))
+			b.WriteString(colonRe.Replace(regexp.QuoteMeta(w)))
+			prev = w
 		}
 		if loc != nil && strings.HasSuffix(part, " ") {
 			b.WriteString(`\s*`)
@@ -236,13 +257,38 @@ func matchers(sets ...*Strings) []matcher {
 			}
 		}
 	}
-	sort.SliceStable(ms, func(i, j int) bool {
-		if ms[i].literal != ms[j].literal {
-			return ms[i].literal > ms[j].literal
-		}
-		return ms[i].key < ms[j].key
-	})
+	sort.SliceStable(ms, func(i, j int) bool { return before(ms[i], ms[j]) })
 	return ms
+}
+
+func before(a, b matcher) bool {
+	if a.literal != b.literal {
+		return a.literal > b.literal
+	}
+	return a.key < b.key
+}
+
+// englishMatchers are compiled once: compiling slmgr's hundred strings
+// cost more than parsing a whole text.
+var englishMatchers = matchers(English())
+
+// withEnglish returns the matchers of sets followed, in the same order
+// matchers would give, by English's: a set's string comes before
+// English's for the same key.
+func withEnglish(sets []*Strings) []matcher {
+	own := matchers(sets...)
+	out := make([]matcher, 0, len(own)+len(englishMatchers))
+	i, j := 0, 0
+	for i < len(own) || j < len(englishMatchers) {
+		if j == len(englishMatchers) || i < len(own) && !before(englishMatchers[j], own[i]) {
+			out = append(out, own[i])
+			i++
+		} else {
+			out = append(out, englishMatchers[j])
+			j++
+		}
+	}
+	return out
 }
 
 // match returns the key and captured values of the first matcher that

@@ -117,9 +117,17 @@ func NewConfig(recipients []string, site, lines, engineer string) (*Config, erro
 	return c, nil
 }
 
-// ReadBuilds reads the collector builds (Builds) from the first folder of
-// dirs that holds them: the release folder.
-func ReadBuilds(dirs ...string) (map[string][]byte, error) {
+// ReadBuilds reads the collector builds (Builds) from the release folder
+// dist; an empty dist means the folder of the running program, else
+// ./dist.
+func ReadBuilds(dist string) (map[string][]byte, error) {
+	dirs := []string{dist}
+	if dist == "" {
+		dirs = []string{"dist"}
+		if exe, err := os.Executable(); err == nil {
+			dirs = []string{filepath.Dir(exe), "dist"}
+		}
+	}
 	for _, d := range dirs {
 		if _, err := os.Stat(filepath.Join(d, Builds[0])); err != nil {
 			continue

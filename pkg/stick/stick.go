@@ -16,8 +16,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/japanese"
 )
 
 // FileName is the config file's name beside the collector.
@@ -40,9 +38,9 @@ type Config struct {
 func Parse(data []byte) (*Config, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		if d, err := japanese.ShiftJIS.NewDecoder().Bytes(data); err == nil {
-			data = d
-		}
+		// As x/text's decoder did: invalid bytes become U+FFFD.
+		d, _ := decodeShiftJIS(data)
+		data = []byte(d)
 	}
 	c := &Config{}
 	for i, line := range strings.Split(string(data), "\n") {

@@ -1,0 +1,72 @@
+package slmgr
+
+import "strings"
+
+// osppOnly are the line starts that only ospp.vbs prints (its labels are
+// hard-coded English, upper case; see shared/samples/ospp/SOURCES.md). A
+// tail of /dstatus without its header is still ospp output: its
+// "REMAINING GRACE:" line is not an slmgr product.
+var osppOnly = []string{
+	"---Processing", "---Exiting", "PRODUCT ID:", "SKU ID:", "LICENSE NAME:", "LICENSE DESCRIPTION:",
+	"BETA EXPIRATION:", "EXPIRATION:", "LICENSE STATUS:", "ERROR CODE:", "ERROR DESCRIPTION:", "REMAINING GRACE:",
+	"Last 5 characters of installed product key:", "Activation Type Configuration:",
+	"KMS machine registry override defined:", "KMS host caching:", "To view the activation event history run:",
+	"NOTICE:", "FOR MORE INFORMATION PLEASE VISIT:", "Uninstalling product key for:", "Installed product key detected",
+	"<Product activation successful>", "<No installed product keys detected>", "<Product key uninstall",
+	"Successfully applied setting",
+}
+
+func osppMarker(t string) bool {
+	for _, p := range osppOnly {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// route splits a text into the lines of ospp.vbs output and the lines of
+// slmgr.vbs output, keeping their numbers: engineers paste both into one
+// file. Lines between ---Processing and ---Exiting are ospp's, and so is
+// every line that only ospp prints. A line that is neither follows the
+// output it continues (a wrapped ERROR DESCRIPTION, a KMS line that both
+// print) until a blank line, unless slmgr's strings know it.
+func route(lines []string, ms []matcher) (ospp, slmgr []Line) {
+	inBlock, afterOSPP := false, false
+	for i, raw := range lines {
+		l := Line{i + 1, raw}
+		t := strings.TrimSpace(raw)
+		switch {
+		case strings.HasPrefix(t, "---Processing"):
+			inBlock, afterOSPP = true, true
+			ospp = append(ospp, l)
+		case strings.HasPrefix(t, "---Exiting"):
+			inBlock = false
+			ospp = append(ospp, l)
+		case inBlock, osppMarker(t):
+			afterOSPP = true
+			ospp = append(ospp, l)
+		case t == "":
+			afterOSPP = false
+			slmgr = append(slmgr, l)
+		case afterOSPP && (isOSPPLabel(t) || !knownSlmgr(ms, t)):
+			ospp = append(ospp, l)
+		default:
+			if !noise(t) {
+				afterOSPP = false
+			}
+			slmgr = append(slmgr, l)
+		}
+	}
+	return ospp, slmgr
+}
+
+func isOSPPLabel(t string) bool {
+	_, _, ok := osppLabel(t)
+	return ok
+}
+
+func knownSlmgr(ms []matcher, t string) bool {
+	_, _, ok := match(ms, t)
+	return ok
+}

@@ -1,0 +1,344 @@
+package slmgr
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+var statusByKey = map[string]licensing.Status{
+	"L_MsgLicenseStatusUnlicensed_1":      licensing.StatusUnlicensed,
+	"L_MsgLicenseStatusLicensed_1":        licensing.StatusLicensed,
+	"L_MsgLicenseStatusInitialGrace_1":    licensing.StatusOOBGrace,
+	"L_MsgLicenseStatusAdditionalGrace_1": licensing.StatusOOTGrace,
+	"L_MsgLicenseStatusNonGenuineGrace_1": licensing.StatusNonGenuineGrace,
+	"L_MsgLicenseStatusNotification_1":    licensing.StatusNotification,
+	"L_MsgLicenseStatusExtendedGrace_1":   licensing.StatusExtendedGrace,
+	"L_MsgLicenseStatusUnknown":           licensing.StatusUnknown,
+	// /xpr
+	"L_MsgLicenseStatusUnlicensed":      licensing.StatusUnlicensed,
+	"L_MsgLicenseStatusVL":              licensing.StatusLicensed,
+	"L_MsgLicenseStatusTBL":             licensing.StatusLicensed,
+	"L_MsgLicenseStatusAVMA":            licensing.StatusLicensed,
+	"L_MsgLicenseStatusLicensed":        licensing.StatusLicensed,
+	"L_MsgLicenseStatusInitialGrace":    licensing.StatusOOBGrace,
+	"L_MsgLicenseStatusAdditionalGrace": licensing.StatusOOTGrace,
+	"L_MsgLicenseStatusNonGenuineGrace": licensing.StatusNonGenuineGrace,
+	"L_MsgLicenseStatusNotification":    licensing.StatusNotification,
+	"L_MsgLicenseStatusExtendedGrace":   licensing.StatusExtendedGrace,
+}
+
+// slmgrParser holds the state of the slmgr lines of one text.
+type slmgrParser struct {
+	b     *builder
+	ms    []matcher
+	src   licensing.Source
+	cur   int  // index of the current product, -1 before the first
+	inKMS bool // inside a "Key Management Service client information" block
+	guids int  // non-ApplicationID GUIDs seen in the current product (shape fallback)
+	xpr   int  // /xpr status lines seen
+	// activating is the product of the last /ato "Activating …" line, -1
+	// when a /dlv block or nothing came after it.
+	activating int
+	script     string // of the text's words, for localized.go
+}
+
+func (p *slmgrParser) product() *licensing.Product {
+	if p.cur < 0 {
+		p.newProduct("", meta{})
+	}
+	return &p.b.res.Products[p.cur]
+}
+
+func (p *slmgrParser) newProduct(name string, m meta) *licensing.Product {
+	p.cur = p.b.add(licensing.Product{Name: name, Status: licensing.StatusUnknown, Channel: licensing.ChannelUnknown, Source: p.src}, m)
+	p.inKMS = false
+	p.guids = 0
+	p.activating = -1
+	if m.activation {
+		p.activating = p.cur
+	}
+	return &p.b.res.Products[p.cur]
+}
+
+func (p *slmgrParser) kms() *licensing.KMS {
+	pr := p.product()
+	if pr.KMS == nil {
+		pr.KMS = &licensing.KMS{}
+	}
+	return pr.KMS
+}
+
+// parseSlmgr reads the slmgr lines; it reports whether they were /xpr
+// output only.
+func parseSlmgr(b *builder, lines []Line, ms []matcher, src licensing.Source) bool {
+	res := b.res
+	p := &slmgrParser{b: b, ms: ms, src: src, cur: -1, activating: -1, script: scriptOf(lines)}
+	first := len(res.Products)
+	known := func(l string) bool { _, _, ok := match(p.ms, l); return ok }
+	lines, joined := unwrap(lines, known)
+	if joined > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("joined %d line(s) wrapped at 80 columns", joined))
+	}
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i].Text)
+		if noise(t) {
+			continue
+		}
+		key, vals, ok := match(p.ms, t)
+		if ok && xprKeys[key] {
+			p.xpr++
+			p.xprStatus(key, vals)
+			continue
+		}
+		if ok && key != "L_MsgActivating" {
+			p.apply(key, vals)
+			continue
+		}
+		// An /ato attempt in any language (also L_MsgActivating, whose
+		// %PRODUCTNAME% a pattern cannot tell from the "(R)" inside it).
+		if consumed := p.activation(lines, i); consumed > 0 {
+			i += consumed - 1
+			continue
+		}
+		// /xpr: "<Name>:" then an indented status line, or both on one line.
+		if name, rest, found := splitXpr(t); found {
+			if rest == "" {
+				p.newProduct(name, meta{xpr: true})
+				continue
+			}
+			if k, v, ok := match(p.ms, rest); ok && xprKeys[k] {
+				p.xpr++
+				p.newProduct(name, meta{xpr: true})
+				p.xprStatus(k, v)
+				continue
+			}
+			if w, ok := lookupWord(rest, p.script); ok && xprKeys[w.key] {
+				p.xpr++
+				p.newProduct(name, meta{xpr: true})
+				p.xprStatus(w.key, nil)
+				p.product().StatusRaw = rest
+				continue
+			}
+			if strings.Contains(strings.ToLower(name), " edition") {
+				// A /xpr line in a language whose strings are unknown: keep
+				// the product, report the status text as not understood.
+				p.xpr++
+				p.newProduct(name, meta{xpr: true})
+				res.Unknown = append(res.Unknown, Line{lines[i].N, t})
+				continue
+			}
+		}
+		if p.byShape(t) {
+			continue
+		}
+		res.Unknown = append(res.Unknown, Line{lines[i].N, t})
+	}
+	if p.xpr == 0 {
+		return false
+	}
+	for i, pr := range res.Products[first:] {
+		if pr.Description != "" || pr.PartialKey != "" || b.meta[first+i].activation {
+			return false
+		}
+	}
+	for i := first; i < len(res.Products); i++ {
+		b.meta[i].xpr = true
+	}
+	return len(res.Products) > first
+}
+
+// splitXpr splits "Windows(R), Professional edition:" or the same followed
+// by the status on one line.
+func splitXpr(t string) (name, rest string, ok bool) {
+	i := strings.Index(t, ":")
+	if i <= 0 {
+		if j := strings.Index(t, "："); j > 0 {
+			name = strings.TrimSpace(t[:j])
+			if !productName(name) {
+				return "", "", false
+			}
+			return name, strings.TrimSpace(t[j+len("："):]), true
+		}
+		return "", "", false
+	}
+	name = strings.TrimSpace(t[:i])
+	if !strings.Contains(name, ",") && !strings.Contains(strings.ToLower(name), "edition") {
+		return "", "", false
+	}
+	return name, strings.TrimSpace(t[i+1:]), true
+}
+
+func (p *slmgrParser) xprStatus(key string, vals []string) {
+	pr := p.product()
+	switch key {
+	case "L_MsgLicenseStatusTBL":
+		p.b.meta[p.cur].channel = licensing.ChannelEval
+	case "L_MsgLicenseStatusAVMA":
+		p.b.meta[p.cur].channel = licensing.ChannelAVMA
+	case "L_MsgLicenseStatusVL":
+		p.b.meta[p.cur].channel = licensing.ChannelGVLK
+	}
+	pr.Status = statusByKey[key]
+	pr.StatusRaw = strings.TrimSpace(key)
+	if len(vals) > 0 {
+		pr.ExpiresText = strings.TrimSpace(vals[0])
+		if t, ok := parseDate(pr.ExpiresText); ok {
+			pr.Expires = &t
+		}
+	}
+	if key == "L_MsgLicenseStatusLicensed" {
+		zero := 0
+		pr.GraceMinutes = &zero
+	}
+}
+
+func val(vals []string) string {
+	if len(vals) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(vals[len(vals)-1])
+}
+
+// apply records one line recognized by its resource string.
+func (p *slmgrParser) apply(key string, vals []string) {
+	v := val(vals)
+	if st, ok := statusByKey[key]; ok {
+		p.product().Status = st
+		p.product().StatusRaw = key
+		return
+	}
+	switch key {
+	case "L_MsgErrorLicenseNotInUse":
+		p.product()
+		p.b.meta[p.cur].notInUse = true
+	case "L_MsgServiceVersion":
+		p.b.res.ServiceVersion = v
+	case "L_MsgProductName":
+		p.newProduct(v, meta{})
+	case "L_MsgProductDesc":
+		p.product().Description = v
+	case "L_MsgActID":
+		p.product().SKUID = strings.ToLower(v)
+	case "L_MsgAppID":
+		p.product().ApplicationID = strings.ToLower(v)
+	case "L_MsgPID4":
+		p.product().ExtendedPID = v
+	case "L_MsgChannel":
+		p.product().ChannelRaw = v
+	case "L_MsgInstallationID":
+		p.product().OfflineInstallationID = v
+	case "L_MsgPartialPKey":
+		p.product().PartialKey = v
+	case "L_MsgLicenseStatusVL_1", "L_MsgLicenseStatusTBL_1", "L_MsgLicenseStatusAVMA_1", "L_MsgLicenseStatusTimeRemaining":
+		p.product().GraceMinutes = atoi(vals[0])
+	case "L_MsgLicenseStatusEvalEndData":
+		pr := p.product()
+		if t, ok := parseDate(v); ok {
+			pr.EvaluationEnd = &t
+		} else {
+			pr.ExpiresText = v
+		}
+	case "L_MsgNotificationErrorReasonNonGenuine", "L_MsgNotificationErrorReasonExpiration", "L_MsgNotificationErrorReasonOther":
+		if c, ok := hresult("0x" + vals[0]); ok {
+			p.product().StatusReason = c
+		}
+	case "L_MsgRemainingWindowsRearmCount":
+		p.b.res.WindowsRearm = atoi(vals[0])
+	case "L_MsgRemainingSkuRearmCount":
+		p.product().RemainingSKURearm = atoi(vals[0])
+	case "L_MsgTrustedTime":
+		p.b.res.TrustedTime = v
+	case "L_MsgKmsInfo":
+		p.inKMS = true
+		p.kms()
+	case "L_MsgCmid":
+		p.kms().ClientMachineID = v
+	case "L_MsgRegisteredKmsName":
+		k := p.kms()
+		k.ConfiguredHost, k.ConfiguredPort = hostPort(v)
+	case "L_MsgKmsLookupDomain":
+		p.kms().LookupDomain = v
+	case "L_MsgKmsFromDns":
+		k := p.kms()
+		k.DiscoveredHost, k.DiscoveredPort = hostPort(v)
+	case "L_MsgKmsIpAddress":
+		p.kms().DiscoveredIP = v
+	case "L_MsgKmsPID4":
+		p.kms().HostExtendedPID = v
+	case "L_MsgActivationInterval":
+		p.kms().ActivationInterval = atoi(vals[0])
+	case "L_MsgRenewalInterval":
+		p.kms().RenewalInterval = atoi(vals[0])
+	case "L_MsgKmsHostCachingEnabled", "L_MsgKmsHostCachingDisabled":
+		b := key == "L_MsgKmsHostCachingEnabled"
+		p.kms().HostCaching = &b
+	case "L_MsgKmsEnabled":
+		p.kms().IsHost = true
+	case "L_MsgKmsCurrentCount":
+		p.kms().HostCurrentCount = atoi(v)
+	case "L_MsgVLActivationTypeAll", "L_MsgVLActivationTypeAD", "L_MsgVLActivationTypeKMS", "L_MsgVLActivationTypeToken":
+		n := map[string]int{"L_MsgVLActivationTypeAll": 0, "L_MsgVLActivationTypeAD": 1, "L_MsgVLActivationTypeKMS": 2, "L_MsgVLActivationTypeToken": 3}[key]
+		p.product().VLActivationType = &n
+	case "L_MsgActivated":
+		p.activated(v)
+	case "L_MsgActivated_Failed":
+		pr := p.activationProduct()
+		if pr.StatusRaw == "" {
+			pr.StatusRaw = "activation failed"
+		}
+	case "L_MsgErrorText_8":
+		if c, ok := hresult(v); ok {
+			p.reason(c, v)
+		}
+	}
+	// Everything else recognized (URLs, KMS host counters, notices) is
+	// known and carries nothing the model keeps.
+}
+
+// activationProduct returns the product of the last /ato line, or starts
+// one: an error popup may hold the error alone.
+func (p *slmgrParser) activationProduct() *licensing.Product {
+	if p.activating >= 0 {
+		return &p.b.res.Products[p.activating]
+	}
+	return p.newProduct("", meta{activation: true})
+}
+
+// activated records "Product activated successfully": slmgr prints it when
+// LicenseStatus is 1 after the attempt (slmgr.vbs DisplayActivatedStatus).
+func (p *slmgrParser) activated(text string) {
+	pr := p.activationProduct()
+	pr.Status = licensing.StatusLicensed
+	pr.StatusRaw = strings.TrimSpace(text)
+	if pr.StatusRaw == "" {
+		pr.StatusRaw = "L_MsgActivated"
+	}
+}
+
+// reason records an HRESULT: the current product's status reason, or the
+// error of an /ato attempt (then the product keeps an unknown status).
+// text after the code is kept as its meaning when the table lacks it.
+func (p *slmgrParser) reason(code uint32, text string) {
+	var pr *licensing.Product
+	switch {
+	case p.activating >= 0:
+		pr = &p.b.res.Products[p.activating]
+	case p.cur >= 0:
+		pr = p.product()
+	default:
+		pr = p.activationProduct()
+	}
+	if pr.StatusReason != 0 && !licensing.Informational(pr.StatusReason) && licensing.Informational(code) {
+		return
+	}
+	pr.StatusReason = code
+	if _, ok := licensing.LookupReason(code); !ok {
+		if m := hresultRe.FindStringIndex(text); m != nil {
+			if rest := strings.Trim(text[m[1]:], " .。:：()（）"); rest != "" {
+				pr.ReasonText = rest
+			}
+		}
+	}
+}

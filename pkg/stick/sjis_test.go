@@ -1,0 +1,41 @@
+package stick
+
+import (
+	"math/rand"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// TestShiftJIS: the table decoder gives what x/text's decoder gives, for
+// every one- and two-byte input, every lead before a third byte, and
+// random text.
+func TestShiftJIS(t *testing.T) {
+	dec := japanese.ShiftJIS.NewDecoder()
+	check := func(in []byte) {
+		want, err := dec.Bytes(in)
+		if err != nil {
+			t.Fatalf("x/text % X: %v", in, err)
+		}
+		if got, _ := decodeShiftJIS(in); got != string(want) {
+			t.Fatalf("% X: got %q, want %q", in, got, want)
+		}
+	}
+	for a := 0; a < 256; a++ {
+		check([]byte{byte(a)})
+		for b := 0; b < 256; b++ {
+			check([]byte{byte(a), byte(b)})
+		}
+		check([]byte{byte(a), 0x81, 0x40})
+		check([]byte{byte(a), 0xFD, 'A'})
+	}
+	r := rand.New(rand.NewSource(15))
+	for i := 0; i < 20000; i++ {
+		in := make([]byte, r.Intn(12))
+		r.Read(in)
+		check(in)
+	}
+	if s, ok := decodeShiftJIS([]byte("\x83\x89\x83C\x83Z\x83\x93\x83X")); s != "ライセンス" || !ok {
+		t.Errorf("got %q %v", s, ok)
+	}
+}
