@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/pkg/sitekey"
+	"github.com/actcourier/actcourier/pkg/stick"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -50,7 +51,7 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 			} else if err != nil {
 				return &usageError{"keygen: " + err.Error(), "check the --out folder"}
 			}
-			fmt.Fprintf(stderr, "importer: wrote identity %s (keep it here, never on a stick)\n", out)
+			fmt.Fprintf(stderr, "importer: wrote identity %s (keep it here, never on a stick); its recipient's fingerprint is %s\n", out, stick.Fingerprint(id.Recipient().String()))
 			fmt.Fprintln(stdout, id.Recipient().String())
 			return nil
 		},

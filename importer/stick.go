@@ -49,7 +49,7 @@ func stickCommand(stdout io.Writer) *cli.Command {
 			} else if err != nil {
 				return &usageError{"stick: " + err.Error(), "check that the stick is mounted, writable and has free space"}
 			}
-			fmt.Fprintf(stdout, "stick ready: %d recipient(s), site %q, lines %s; no private key on it\n", len(cfg.Recipients), cfg.Site, strings.Join(cfg.Lines, ","))
+			fmt.Fprintf(stdout, "stick ready: site %q, lines %s, bundles readable by %s; no private key on it\n", cfg.Site, strings.Join(cfg.Lines, ","), strings.Join(cfg.Fingerprints(), ", "))
 			return nil
 		},
 	}

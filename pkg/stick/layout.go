@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"filippo.io/age"
 )
 
 // Builds are the collector builds a stick carries, as `make build` names
@@ -50,8 +48,12 @@ func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]str
 		return nil, err
 	}
 	crlf := func(b []byte) []byte { return []byte(strings.ReplaceAll(string(b), "\n", "\r\n")) }
+	conf, err := Marshal(c)
+	if err != nil {
+		return nil, err
+	}
 	write := map[string][]byte{
-		FileName:           Marshal(c),
+		FileName:           conf,
 		"ActCourier.cmd":   crlf(launcher),
 		"README-ja-en.txt": append([]byte("\ufeff"), crlf(guide)...), // the BOM makes Notepad read UTF-8
 	}
@@ -90,29 +92,20 @@ func writeNew(name string, data []byte, force bool) error {
 	return os.Rename(tmp, name)
 }
 
-// ErrPrivateKey means an identity (AGE-SECRET-KEY-…) was given where a
-// recipient belongs: it must never go on a stick.
-var ErrPrivateKey = errors.New("stick: that is a private key; it must never go on a stick")
-
 // NewConfig makes the settings of a stick from what central staff give:
 // recipients (age1… public keys; an identity is refused with
 // ErrPrivateKey), the site, its lines comma-separated, the engineer.
+//
+// Every value is checked as Parse checks the file (Validate): a control
+// character in a site or line name, which would start a new setting in
+// the file, is refused.
 func NewConfig(recipients []string, site, lines, engineer string) (*Config, error) {
-	c := &Config{Site: strings.TrimSpace(site), Engineer: strings.TrimSpace(engineer), Output: "bundles"}
-	for _, l := range strings.Split(lines, ",") {
-		if l = strings.TrimSpace(l); l != "" {
-			c.Lines = append(c.Lines, l)
-		}
-	}
+	c := &Config{Site: strings.TrimSpace(site), Engineer: strings.TrimSpace(engineer), Output: "bundles", Lines: splitLines(lines)}
 	for _, r := range recipients {
-		r = strings.TrimSpace(r)
-		if strings.HasPrefix(strings.ToUpper(r), "AGE-SECRET-KEY-") {
-			return nil, ErrPrivateKey
-		}
-		if _, err := age.ParseX25519Recipient(r); err != nil {
-			return nil, fmt.Errorf("%w: recipient %q: %v", ErrSyntax, r, err)
-		}
-		c.Recipients = append(c.Recipients, r)
+		c.Recipients = append(c.Recipients, strings.TrimSpace(r))
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
