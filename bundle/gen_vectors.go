@@ -33,9 +33,11 @@ type entry struct {
 	typ  byte
 	name string
 	data string
+	pax  []string // "key=value" PAX records written before the member, for sparse members
+	size int64    // the header's size when not len(data)
 }
 
-func reg(name, data string) entry { return entry{tar.TypeReg, name, data} }
+func reg(name, data string) entry { return entry{typ: tar.TypeReg, name: name, data: data} }
 
 func manifest(version string, listed ...entry) string {
 	var ms []string
@@ -53,6 +55,12 @@ func raw(r age.Recipient, entries ...entry) []byte {
 	tw := tar.NewWriter(&t)
 	for _, e := range entries {
 		h := &tar.Header{Typeflag: e.typ, Name: e.name, Mode: 0o644, ModTime: created}
+		if e.pax != nil {
+			// archive/tar's Writer drops GNU.sparse records: write the
+			// extended header's blocks by hand.
+			must(tw.Flush())
+			t.Write(paxHeader(e.pax))
+		}
 		if e.typ == tar.TypeReg {
 			h.Size = int64(len(e.data))
 		} else {
@@ -76,6 +84,60 @@ func raw(r age.Recipient, entries ...entry) []byte {
 	aw.Write(z.Bytes())
 	must(aw.Close())
 	return out.Bytes()
+}
+
+// paxHeader returns the blocks of a PAX extended header ('x') holding the
+// records in order (repeated keys allowed, as GNU sparse 0.0 needs).
+func paxHeader(records []string) []byte {
+	var data []byte
+	for _, kv := range records {
+		rec := " " + kv + "\n"
+		n := len(rec) + 1
+		for len(fmt.Sprint(n))+len(rec) != n {
+			n++
+		}
+		data = append(data, fmt.Sprintf("%d%s", n, rec)...)
+	}
+	hdr := make([]byte, 512)
+	copy(hdr[0:], "PaxHeaders.0/member")
+	copy(hdr[100:], "0000644\x00")
+	copy(hdr[108:], "0000000\x00")
+	copy(hdr[116:], "0000000\x00")
+	copy(hdr[124:], fmt.Sprintf("%011o\x00", len(data)))
+	copy(hdr[136:], fmt.Sprintf("%011o\x00", created.Unix()))
+	hdr[156] = 'x'
+	copy(hdr[257:], "ustar\x0000")
+	copy(hdr[148:], "        ")
+	sum := 0
+	for _, b := range hdr {
+		sum += int(b)
+	}
+	copy(hdr[148:], fmt.Sprintf("%06o\x00 ", sum))
+	out := append(hdr, data...)
+	if pad := len(data) % 512; pad != 0 {
+		out = append(out, make([]byte, 512-pad)...)
+	}
+	return out
+}
+
+// sparse makes a GNU PAX sparse member holding data as one region, in
+// format version 0.0, 0.1 or 1.0, as GNU tar writes them: a reader that
+// expands it gets exactly data back, so only the sparse rule refuses it.
+func sparse(version, name, data string) entry {
+	n := fmt.Sprint(len(data))
+	switch version {
+	case "0.0":
+		return entry{typ: tar.TypeReg, name: name, data: data,
+			pax: []string{"GNU.sparse.size=" + n, "GNU.sparse.numblocks=1", "GNU.sparse.offset=0", "GNU.sparse.numbytes=" + n}}
+	case "0.1":
+		return entry{typ: tar.TypeReg, name: name, data: data,
+			pax: []string{"GNU.sparse.size=" + n, "GNU.sparse.numblocks=1", "GNU.sparse.map=0," + n}}
+	}
+	// 1.0: the sparse map leads the data, padded to a block.
+	m := "1\n0\n" + n + "\n"
+	m += strings.Repeat("\x00", 512-len(m))
+	return entry{typ: tar.TypeReg, name: "GNUSparseFile.0/" + name, data: m + data,
+		pax: []string{"GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=" + name, "GNU.sparse.realsize=" + n}}
 }
 
 func must(err error) {
@@ -128,8 +190,20 @@ func main() {
 		{"manifest_mismatch_missing", "manifest mismatch", "slmgr/dlv.txt listed but absent", raw(r, reg(bundle.ManifestName, manifest("1.0", dev, dlv)), dev)},
 		{"manifest_mismatch_unlisted", "manifest mismatch", "slmgr/dlv.txt present but not listed", raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), dev, dlv)},
 		{"insecure_dotdot", "insecure member", "a member named ../evil.txt", raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), dev, reg("../evil.txt", "x"))},
-		{"insecure_symlink", "insecure member", "a symlink member", raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), dev, entry{tar.TypeSymlink, "link", "/etc/passwd"})},
+		{"insecure_symlink", "insecure member", "a symlink member", raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), dev, entry{typ: tar.TypeSymlink, name: "link", data: "/etc/passwd"})},
 		{"insecure_duplicate", "insecure member", "device.json twice", raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), dev, dev)},
+		{"insecure_sparse_pax_0_0", "insecure member", "device.json as a GNU PAX sparse file, version 0.0",
+			raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), sparse("0.0", dev.name, dev.data))},
+		{"insecure_sparse_pax_0_1", "insecure member", "device.json as a GNU PAX sparse file, version 0.1",
+			raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), sparse("0.1", dev.name, dev.data))},
+		{"insecure_sparse_pax_1_0", "insecure member", "device.json as a GNU PAX sparse file, version 1.0",
+			raw(r, reg(bundle.ManifestName, manifest("1.0", dev)), sparse("1.0", dev.name, dev.data))},
+		{"manifest_mismatch_device_name", "manifest mismatch", "a member named CON.txt, a device on Windows",
+			raw(r, reg(bundle.ManifestName, manifest("1.0", dev, reg("raw/CON.txt", "x"))), dev, reg("raw/CON.txt", "x"))},
+		{"manifest_mismatch_trailing_dot", "manifest mismatch", "a member named notes. (Windows drops the dot)",
+			raw(r, reg(bundle.ManifestName, manifest("1.0", dev, reg("notes.", "x"))), dev, reg("notes.", "x"))},
+		{"manifest_mismatch_case", "manifest mismatch", "Device.json and device.json: one file on Windows and macOS",
+			raw(r, reg(bundle.ManifestName, manifest("1.0", dev, reg("Device.json", "x"))), dev, reg("Device.json", "x"))},
 	}
 	dir := filepath.Join("testdata", "vectors")
 	must(os.MkdirAll(dir, 0o755))

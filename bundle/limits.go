@@ -4,20 +4,23 @@ package bundle
 // (a decompression bomb, a tar with millions of members) costs a bounded
 // amount of memory and time. A zero field means its default.
 type Limits struct {
-	MaxTotalSize    int64  // sum of member sizes, bytes; default 64 MiB
-	MaxMemberSize   int64  // one member, bytes; default 16 MiB
-	MaxManifestSize int64  // manifest.json, bytes; default 1 MiB
-	MaxMembers      int    // members besides the manifest; default 256
+	MaxTotalSize    int64  // sum of member sizes, bytes; default 16 MiB
+	MaxMemberSize   int64  // one member, bytes; default 4 MiB
+	MaxManifestSize int64  // manifest.json, bytes; default 64 KiB
+	MaxMembers      int    // members besides the manifest; default 64
 	MaxWindow       uint64 // zstd window, bytes; default 8 MiB (the format's SHOULD)
 }
 
-// Default limits. A typical bundle is tens of KiB; the defaults leave two to
-// three orders of magnitude of room and still fit a 32-bit importer.
+// Default limits. A real bundle is 2-10 KiB compressed and holds about ten
+// members, the largest an `slmgr /dlv all` output of up to a few hundred
+// KiB (UTF-16). Anyone holding a stick can write a bundle, and an importer
+// keeps every bundle it accepts, whole: the defaults leave an order of
+// magnitude of room over the largest genuine output and no more.
 const (
-	DefaultMaxTotalSize    = 64 << 20
-	DefaultMaxMemberSize   = 16 << 20
-	DefaultMaxManifestSize = 1 << 20
-	DefaultMaxMembers      = 256
+	DefaultMaxTotalSize    = 16 << 20
+	DefaultMaxMemberSize   = 4 << 20
+	DefaultMaxManifestSize = 64 << 10
+	DefaultMaxMembers      = 64
 	DefaultMaxWindow       = 8 << 20
 )
 

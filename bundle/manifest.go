@@ -87,15 +87,19 @@ func isLowerHex(s string, n int) bool {
 
 // ValidName reports whether name may be a member name: slash-separated
 // segments of ASCII letters, digits, '.', '_' and '-', none of them "." or
-// "..", no leading or trailing slash, at most 255 bytes. The rule is
-// stricter than any file system needs so that a member name is safe on
-// every one of them (SPEC.md, "Member names").
+// "..", none ending in '.', none a Windows device name (CON, PRN, AUX,
+// NUL, COM0-9, LPT0-9, with or without an extension), no leading or
+// trailing slash, at most 255 bytes. The rule is stricter than any file
+// system needs so that a member name is safe on every one of them
+// (SPEC.md, "Member names"). Names that differ only in case are the same
+// name on Windows and macOS: a bundle may not hold both ([Manifest] and
+// the reader check that).
 func ValidName(name string) bool {
 	if name == "" || len(name) > maxNameLen {
 		return false
 	}
 	for _, seg := range strings.Split(name, "/") {
-		if seg == "" || seg == "." || seg == ".." {
+		if seg == "" || seg == "." || seg == ".." || strings.HasSuffix(seg, ".") || windowsDevice(seg) {
 			return false
 		}
 		for i := 0; i < len(seg); i++ {
@@ -108,6 +112,18 @@ func ValidName(name string) bool {
 		}
 	}
 	return true
+}
+
+// windowsDevice reports whether Windows reads a path segment as a device:
+// its part before the first dot is CON, PRN, AUX, NUL, COM0-9 or LPT0-9,
+// in any case ("con.txt" opens the console).
+func windowsDevice(seg string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(seg), ".")
+	switch base {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	}
+	return len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) && base[3] >= '0' && base[3] <= '9'
 }
 
 // parseVersion splits "MAJOR.MINOR" into numbers.
@@ -149,10 +165,10 @@ func (m *Manifest) check(lim Limits) error {
 	var total int64
 	for _, e := range m.Members {
 		switch {
-		case !ValidName(e.Name) || e.Name == ManifestName:
+		case !ValidName(e.Name) || strings.EqualFold(e.Name, ManifestName):
 			return &MemberError{e.Name, fmt.Errorf("%w: invalid name in manifest", ErrManifestMismatch)}
-		case seen[e.Name]:
-			return &MemberError{e.Name, fmt.Errorf("%w: listed twice", ErrManifestMismatch)}
+		case seen[strings.ToLower(e.Name)]:
+			return &MemberError{e.Name, fmt.Errorf("%w: listed twice (names are compared without case, as on Windows)", ErrManifestMismatch)}
 		case e.Size < 0:
 			return &MemberError{e.Name, fmt.Errorf("%w: negative size", ErrManifestMismatch)}
 		case e.Size > lim.MaxMemberSize:
@@ -160,7 +176,7 @@ func (m *Manifest) check(lim Limits) error {
 		case !isLowerHex(e.SHA256, 64):
 			return &MemberError{e.Name, fmt.Errorf("%w: malformed sha256", ErrManifestMismatch)}
 		}
-		seen[e.Name] = true
+		seen[strings.ToLower(e.Name)] = true
 		total += e.Size
 		if total > lim.MaxTotalSize {
 			return fmt.Errorf("%w: members add up to more than %d bytes", ErrTooLarge, lim.MaxTotalSize)

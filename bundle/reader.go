@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 	"sync"
 
 	"filippo.io/age"
@@ -169,7 +170,15 @@ func (o *opener) blame(step string, err error) error {
 	return fmt.Errorf("%w: %s: %v", ErrNotBundle, step, err)
 }
 
+// isRegular reports whether a tar member is a plain regular file. A PAX
+// sparse file (GNU.sparse.* records, versions 0.0, 0.1 and 1.0) says it is
+// regular, and archive/tar expands its holes: it is not one.
 func isRegular(h *tar.Header) bool {
+	for k := range h.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return false
+		}
+	}
 	return h.Typeflag == tar.TypeReg || h.Typeflag == '\x00'
 }
 
@@ -238,9 +247,9 @@ func (o *opener) readMembers(tr *tar.Reader, m *Manifest) ([]Member, error) {
 		}
 		name := hdr.Name
 		if !isRegular(hdr) {
-			return nil, &MemberError{name, fmt.Errorf("%w: not a regular file (tar type %q)", ErrInsecureMember, hdr.Typeflag)}
+			return nil, &MemberError{name, fmt.Errorf("%w: not a regular file (tar type %q, or sparse)", ErrInsecureMember, hdr.Typeflag)}
 		}
-		if name == ManifestName {
+		if strings.EqualFold(name, ManifestName) {
 			return nil, &MemberError{name, fmt.Errorf("%w: second manifest", ErrInsecureMember)}
 		}
 		if !ValidName(name) {
