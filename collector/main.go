@@ -31,6 +31,7 @@ import (
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/stick"
+	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
 
@@ -76,6 +77,9 @@ func run(args []string, con console) int {
 }
 
 func runContext(ctx context.Context, args []string, con console) int {
+	// What the collector prints comes from this machine and from the
+	// stick's settings: it reaches the console only escaped.
+	con.out, con.err = terminal.NewWriter(con.out), terminal.NewWriter(con.err)
 	app := &cli.App{
 		Name:      "collector",
 		Usage:     "record this machine's Windows and Office activation state into an encrypted bundle",
@@ -240,6 +244,9 @@ func collectAction(c *cli.Context, con console) error {
 	}
 
 	s.ctx.Collector = "actcourier-collector " + version.String()
+	if built := version.Built(); !built.IsZero() {
+		s.ctx.CollectorBuilt = &built
+	}
 	var res *collect.Result
 	if replay != nil {
 		res, err = replayResult(replay, replayMembers, s.ctx)
@@ -397,7 +404,9 @@ func loadSnapshot(name string) (*licensing.Snapshot, []bundle.Member, error) {
 }
 
 func replayResult(s *licensing.Snapshot, raw []bundle.Member, ctx licensing.Context) (*collect.Result, error) {
-	ctx.Collected, ctx.TimeZone = s.Context.Collected, s.Context.TimeZone
+	// A replay is the stored collection again: its times are the stored
+	// ones, not this run's.
+	ctx.Collected, ctx.TimeZone, ctx.CollectorBuilt = s.Context.Collected, s.Context.TimeZone, s.Context.CollectorBuilt
 	ctx.Collector += " (replay)"
 	s.Context = ctx
 	data, err := licensing.Marshal(s)

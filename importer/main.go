@@ -16,6 +16,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
 
@@ -27,8 +28,7 @@ const (
 	exitStopped = 130 // interrupted by Ctrl-C
 )
 
-// errPartial is returned by a command that finished but rejected some
-// inputs; it has already named each one on stderr.
+// errPartial: the command finished, rejected inputs and named each one.
 var errPartial = errors.New("some inputs were rejected")
 
 const exitHelp = `EXIT STATUS:
@@ -52,7 +52,9 @@ func main() {
 	os.Exit(run(os.Args, os.Stdout, os.Stderr))
 }
 
+// run runs the importer; what it prints is escaped by terminal.Writer.
 func run(args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = terminal.NewWriter(stdout), terminal.NewWriter(stderr)
 	app := &cli.App{
 		Name:                   "importer",
 		Usage:                  "import ActCourier bundles and report on the fleet",

@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"pkg/store":         {"pkg/fleet", "pkg/classify"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
-	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "collector/collect"},
+	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "collector/collect"},
 	"importer": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/stick", "pkg/version",
 		"pkg/terminal", "pkg/sitekey", "pkg/fleet", "pkg/store"},
 }

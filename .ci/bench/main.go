@@ -348,7 +348,7 @@ func reportRun(tmp string, arch []arche) {
 		s := device(a.snap, i, perLine)
 		c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprintf("%032x", i), SHA256: fmt.Sprintf("%064x", i), Size: 4096,
 			FileName: "x", Origin: fleet.OriginBundle, Generator: "bench"}, s, nil,
-			[]fleet.Raw{{Member: "raw/slmgr-dlv.txt", Data: a.members[1].Data}})
+			[]fleet.Raw{{Member: "raw/slmgr-dlv.txt", Data: a.members[1].Data}}, time.Now())
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -25,7 +25,14 @@ var (
 	ErrNoSnapshot = errors.New("fleet: not a device bundle")
 	// ErrAmbiguous means a device reference matched several devices.
 	ErrAmbiguous = errors.New("fleet: several devices match")
+	// ErrTooLarge means an input is over a limit (MaxTextSize).
+	ErrTooLarge = errors.New("fleet: input over a limit")
 )
+
+// MaxTextSize bounds one saved slmgr/ospp text (bytes), as a bundle
+// member is bounded (bundle.DefaultMaxMemberSize): the longest genuine
+// output, `slmgr /dlv all` in UTF-16, is a few hundred KiB.
+const MaxTextSize = 4 << 20
 
 // Origin says what a collection was made from.
 type Origin string
@@ -50,6 +57,13 @@ type Collection struct {
 	// snapshots.
 	Pool classify.Pool
 	Raw  []Raw
+	// Hardware is the machine's maker and model, to tell one hardware ID
+	// collected as two machines.
+	Hardware string
+	// Warnings are trust warnings of this collection (WarnFuture,
+	// WarnOld): it is stored, but never becomes the device's latest when
+	// the device has a collection without them.
+	Warnings []string
 }
 
 // Meta describes the file a collection came from.
@@ -66,22 +80,34 @@ type Meta struct {
 type Raw struct {
 	Member string
 	Data   []byte
+	// Size is the member's whole size in bytes: more than len(Data) when
+	// the store was asked for its beginning only (Store.RawFor).
+	Size int64
 }
 
-// NewCollection makes the stored form of a collection: the snapshot's
-// JSON as given (marshalled when js is nil), the device key, the verdict
-// as of the collection time and the device's share of its site's KMS
-// pool. It is the one place a collection is built, whatever its origin.
-func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw) (*Collection, error) {
+// NewCollection makes the stored form of a collection imported at now:
+// the snapshot's JSON as given (marshalled and read back through
+// licensing.Unmarshal when js is nil, so that what is stored passes the
+// same bounds as a bundle's), the device key, the verdict as of the
+// collection time, the device's share of its site's KMS pool, and the
+// warnings about its time. It is the one place a collection is built,
+// whatever its origin.
+func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time.Time) (*Collection, error) {
 	if js == nil {
 		var err error
 		if js, err = licensing.Marshal(s); err != nil {
 			return nil, err
 		}
+		if s, err = licensing.Unmarshal(js); err != nil {
+			return nil, err
+		}
 	}
-	return &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js,
+	c := &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js,
 		Category: classify.Device(s, s.Context.Collected, classify.Site{}).Category,
-		Pool:     classify.PoolOf(s), Raw: raw}, nil
+		Pool:     classify.PoolOf(s), Raw: raw,
+		Hardware: strings.TrimSpace(s.Hardware.Manufacturer + " " + s.Hardware.Model)}
+	c.Warnings = timeWarnings(c, now)
+	return c, nil
 }
 
 // Stored says what the store did with one collection of a batch.
@@ -107,6 +133,11 @@ type Device struct {
 	Category    classify.Category // as of the collection time
 	Collections int               // how many collections the device has
 	JSON        []byte            // the snapshot, when asked for
+	Warnings    []string          // this collection's trust warnings
+	// Hostnames and Hardware list the host names and machine models seen
+	// across the device's collections when there is more than one of
+	// either (WarnIdentity); nil otherwise.
+	Hostnames, Hardware []string
 }
 
 // Snapshot decodes the stored snapshot.
@@ -125,7 +156,8 @@ type Store interface {
 	// conflicting collection (errs[i] wraps ErrDuplicate or ErrConflict)
 	// leaves the others stored. Any other failure rolls the whole batch
 	// back and is returned as err: each collection is stored whole or
-	// not at all.
+	// not at all. A device's latest collection is its newest without a
+	// time warning, else its newest.
 	ImportBatch(ctx context.Context, cs []*Collection) (res []Stored, errs []error, err error)
 	// Latest calls fn with the latest collection of every device f
 	// selects, in site, line, asset order, one at a time; withJSON
@@ -141,8 +173,11 @@ type Store interface {
 	// Pools sums the pool shares of every device's latest collection,
 	// per site.
 	Pools(ctx context.Context) (map[string]classify.Pool, error)
-	// RawFor returns the raw members of collections, by collection ID.
-	RawFor(ctx context.Context, collectionIDs []int64) (map[int64][]Raw, error)
+	// RawFor returns the raw members of collections, by collection ID,
+	// in member name order, each cut to its first maxBytes bytes (its
+	// whole size in Raw.Size): a report shows a bounded amount of a
+	// member however large it is.
+	RawFor(ctx context.Context, collectionIDs []int64, maxBytes int) (map[int64][]Raw, error)
 	Close() error
 }
 

@@ -189,7 +189,7 @@ func TestVerdictsAndLookup(t *testing.T) {
 // broken is a store whose raw outputs cannot be read.
 type broken struct{ fleet.Store }
 
-func (broken) RawFor(context.Context, []int64) (map[int64][]fleet.Raw, error) {
+func (broken) RawFor(context.Context, []int64, int) (map[int64][]fleet.Raw, error) {
 	return nil, errDisk
 }
 

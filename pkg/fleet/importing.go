@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"filippo.io/age"
 
@@ -61,7 +62,7 @@ func FindBundles(paths []string) ([]string, error) {
 // openBundle reads, decrypts and checks one bundle file completely and
 // makes its collection. Errors are bundle's sentinels, ErrNoSnapshot, or
 // licensing's for a snapshot that does not decode.
-func openBundle(path string, lim bundle.Limits, ids []age.Identity) (*Collection, error) {
+func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Time) (*Collection, error) {
 	b, err := ReadBundle(path, lim, ids)
 	if err != nil {
 		return nil, err
@@ -82,7 +83,7 @@ func openBundle(path string, lim bundle.Limits, ids []age.Identity) (*Collection
 	}
 	meta := Meta{BundleID: b.Manifest.ID, SHA256: b.SHA256, Size: b.Size, FileName: filepath.Base(path),
 		Origin: OriginBundle, Generator: b.Manifest.Generator}
-	return NewCollection(meta, s, js, raw)
+	return NewCollection(meta, s, js, raw, now)
 }
 
 // ReadBundle opens a bundle file with bundle.Open.
@@ -103,6 +104,9 @@ type ImportOptions struct {
 	// spare worker keeps the cores busy.
 	Jobs   int
 	Limits bundle.Limits
+	// Now is the import time that collection times are checked against;
+	// zero means the clock.
+	Now time.Time
 }
 
 // Outcome is what became of one input file.
@@ -137,8 +141,14 @@ func (s *Summary) add(o Outcome) {
 	}
 }
 
-// maxBatch bounds the collections stored in one transaction.
-const maxBatch = 256
+// Bounds of one batch: its collections and their bytes (snapshots and raw
+// outputs). With the workers' bundles in hand, an import holds at most
+// about maxBatchBytes plus (jobs+1) bundles at their limit, whatever the
+// number of bundles (docs/reliability.md).
+const (
+	maxBatch      = 256
+	maxBatchBytes = 32 << 20
+)
 
 // Import decrypts, checks and classifies the bundle files on all cores
 // and stores them, and calls progress (when not nil) with each file's
@@ -152,6 +162,10 @@ func Import(ctx context.Context, st Store, files []string, opts ImportOptions, p
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0) + 1
 	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	// stop ends the feeding of files when the store fails, so the workers
 	// finish soon; the caller's ctx ends it too.
 	feed, stop := context.WithCancel(ctx)
@@ -164,7 +178,7 @@ func Import(ctx context.Context, st Store, files []string, opts ImportOptions, p
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				c, err := openBundle(f, opts.Limits, opts.Identities)
+				c, err := openBundle(f, opts.Limits, opts.Identities, now)
 				done <- Outcome{File: f, Collection: c, Err: err}
 			}
 		}()
@@ -189,7 +203,7 @@ func Import(ctx context.Context, st Store, files []string, opts ImportOptions, p
 		}
 	}
 	var failed error
-	for batch := range batches(done, maxBatch) {
+	for batch := range batches(done, maxBatch, maxBatchBytes) {
 		if failed != nil || ctx.Err() != nil {
 			continue // store nothing more; drain the workers
 		}
@@ -238,16 +252,18 @@ func storeBatch(ctx context.Context, st Store, batch []Outcome, report func(Outc
 }
 
 // batches groups what arrives on in: while the writer is busy storing one
-// batch, the next one gathers, up to max. When the writer keeps up,
-// batches are of one; when bundles arrive faster, they grow.
-func batches(in <-chan Outcome, max int) <-chan []Outcome {
+// batch, the next one gathers, up to max collections or maxBytes. When the
+// writer keeps up, batches are of one; when bundles arrive faster, they
+// grow.
+func batches(in <-chan Outcome, max int, maxBytes int64) <-chan []Outcome {
 	out := make(chan []Outcome)
 	go func() {
 		defer close(out)
 		var pending []Outcome
+		var bytes int64
 		for in != nil || len(pending) > 0 {
 			recv, send := in, out
-			if len(pending) >= max {
+			if len(pending) >= max || bytes >= maxBytes {
 				recv = nil
 			}
 			if len(pending) == 0 {
@@ -260,8 +276,9 @@ func batches(in <-chan Outcome, max int) <-chan []Outcome {
 					continue
 				}
 				pending = append(pending, o)
+				bytes += o.Collection.size()
 			case send <- pending:
-				pending = nil
+				pending, bytes = nil, 0
 			}
 		}
 	}()
@@ -306,4 +323,16 @@ func (s Summary) Print(stdout, stderr io.Writer, db string) error {
 		}
 	}
 	return nil
+}
+
+// size is what a collection holds in memory, in bytes; 0 for none.
+func (c *Collection) size() int64 {
+	if c == nil {
+		return 0
+	}
+	n := int64(len(c.JSON))
+	for _, r := range c.Raw {
+		n += int64(len(r.Data))
+	}
+	return n
 }

@@ -3,12 +3,14 @@ package fleet
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/codepage"
+	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/slmgr"
 )
@@ -116,6 +118,55 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 	return Written{Devices: n, Files: files}, err
 }
 
+// What a report shows of a device's raw outputs: at most maxRawShown
+// bytes of each, maxRawOutputs of them (the collector writes slmgr /dlv
+// and /xpr and one ospp output per Office folder). A forged bundle's 64
+// raw members of 4 MiB each cost a report no more than a genuine one's.
+const (
+	maxRawShown   = 64 << 10
+	maxRawOutputs = 8
+)
+
+// rawShown decodes the raw outputs a report shows, saying where one is
+// cut or left out.
+func rawShown(s *licensing.Snapshot, raws []Raw) []report.Raw {
+	cmds := map[string]string{}
+	for _, r := range s.Raw {
+		cmds[r.Member] = r.Command
+	}
+	var out []report.Raw
+	left := 0
+	for _, r := range raws {
+		if !strings.HasPrefix(r.Member, "raw/") {
+			continue // slmgr.ini copies are not evidence to show
+		}
+		if len(out) == maxRawOutputs {
+			left++
+			continue
+		}
+		// Raw output may be saved text in any code page; when the code
+		// page is unsure it is shown as the collector's own decoder
+		// reads it.
+		text, _, err := codepage.Decode(r.Data, "")
+		if err != nil {
+			text, _ = slmgr.Decode(r.Data)
+		}
+		if more := r.Size - int64(len(r.Data)); more > 0 {
+			text += fmt.Sprintf("\n… (%d more bytes in the database)", more)
+		}
+		cmd := cmds[r.Member]
+		if cmd == "" {
+			cmd = r.Member
+		}
+		out = append(out, report.Raw{Name: r.Member, Command: cmd, Text: text})
+	}
+	if left > 0 {
+		out = append(out, report.Raw{Name: "raw/…", Command: fmt.Sprintf("%d more outputs", left),
+			Text: fmt.Sprintf("%d more raw outputs are kept in the database.", left)})
+	}
+	return out
+}
+
 // renderLine classifies one line's devices and writes its files.
 func renderLine(ctx context.Context, st Store, w *report.Writer, l *report.LineReport, rows []Device,
 	pools map[string]classify.Pool, opt report.Options) error {
@@ -126,7 +177,7 @@ func renderLine(ctx context.Context, st Store, w *report.Writer, l *report.LineR
 	for i, d := range rows {
 		ids[i] = d.CollectionID
 	}
-	raws, err := st.RawFor(ctx, ids)
+	raws, err := st.RawFor(ctx, ids, maxRawShown)
 	if err != nil {
 		return err
 	}
@@ -137,27 +188,7 @@ func renderLine(ctx context.Context, st Store, w *report.Writer, l *report.LineR
 			return err
 		}
 		rd := c.ReportDevice()
-		cmds := map[string]string{}
-		for _, r := range c.Snapshot.Raw {
-			cmds[r.Member] = r.Command
-		}
-		for _, r := range raws[d.CollectionID] {
-			if !strings.HasPrefix(r.Member, "raw/") {
-				continue // slmgr.ini copies are not evidence to show
-			}
-			// Raw output may be saved text in any code page; when the
-			// code page is unsure it is shown as the collector's own
-			// decoder reads it.
-			text, _, err := codepage.Decode(r.Data, "")
-			if err != nil {
-				text, _ = slmgr.Decode(r.Data)
-			}
-			cmd := cmds[r.Member]
-			if cmd == "" {
-				cmd = r.Member
-			}
-			rd.Raw = append(rd.Raw, report.Raw{Name: r.Member, Command: cmd, Text: text})
-		}
+		rd.Raw = rawShown(c.Snapshot, raws[d.CollectionID])
 		devs = append(devs, rd)
 	}
 	return w.Render(l, devs)

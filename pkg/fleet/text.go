@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,9 @@ type TextOptions struct {
 	// modification time.
 	Collected time.Time
 	Generator string // the importer and its version
+	// Now is the import time that collection times are checked against;
+	// zero means the clock.
+	Now time.Time
 }
 
 // TextOutcome is what became of one text file; Parsed says how it was
@@ -65,7 +69,11 @@ func textCollection(name string, data []byte, modTime time.Time, opts TextOption
 	sum := sha256.Sum256(data)
 	meta := Meta{BundleID: "text-" + hex.EncodeToString(h[:16]), SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)),
 		FileName: base, Origin: OriginText, Generator: opts.Generator}
-	col, err := NewCollection(meta, s, nil, []Raw{{Member: "raw/" + base, Data: data}})
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	col, err := NewCollection(meta, s, nil, []Raw{{Member: "raw/" + base, Data: data}}, now)
 	return col, res, err
 }
 
@@ -82,9 +90,11 @@ func ImportText(ctx context.Context, st Store, files []string, opts TextOptions,
 		o := TextOutcome{Outcome: Outcome{File: f}}
 		var data []byte
 		var fi os.FileInfo
-		data, o.Err = os.ReadFile(f)
+		if fi, o.Err = os.Stat(f); o.Err == nil && fi.Size() > MaxTextSize {
+			o.Err = fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, fi.Size(), MaxTextSize)
+		}
 		if o.Err == nil {
-			fi, o.Err = os.Stat(f)
+			data, o.Err = readAtMost(f, MaxTextSize)
 		}
 		if o.Err == nil {
 			o.Collection, o.Parsed, o.Err = textCollection(f, data, fi.ModTime(), opts)
@@ -131,4 +141,19 @@ func (o TextOutcome) String() string {
 	s := o.Collection.Snapshot
 	return fmt.Sprintf("imported %s: %d products (%s, %s), %s/%s asset %s, %s", o.File, len(s.Products),
 		o.Parsed.Format, o.Parsed.Encoding, s.Context.Site, s.Context.Line, s.Context.Asset, o.Collection.Category)
+}
+
+// readAtMost reads a file of at most max bytes; a file that grew past it
+// since it was looked at is refused, not read whole.
+func readAtMost(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err == nil && int64(len(data)) > max {
+		err = fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+	}
+	return data, err
 }

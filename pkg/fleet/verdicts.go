@@ -26,7 +26,9 @@ func classifyStored(d Device, asOf time.Time, pools map[string]classify.Pool) (C
 	if err != nil {
 		return Classified{}, fmt.Errorf("device %s (bundle %s): stored snapshot unreadable: %w", d.Key, d.BundleID, err)
 	}
-	return Classified{Device: d, Snapshot: s, Verdict: classify.Device(s, asOf, classify.Site{Pool: pools[d.Site]})}, nil
+	v := classify.Device(s, asOf, classify.Site{Pool: pools[d.Site]})
+	v.Flags = append(v.Flags, trustFlags(&d)...)
+	return Classified{Device: d, Snapshot: s, Verdict: v}, nil
 }
 
 // Verdicts classifies the latest collection of every device f selects as

@@ -57,7 +57,10 @@ type Context struct {
 	Note      string    `json:"note,omitempty"`
 	Collector string    `json:"collector"`    // program and version
 	Collected time.Time `json:"collected_at"` // device clock, with its UTC offset
-	TimeZone  string    `json:"time_zone,omitempty"`
+	// CollectorBuilt is when the collector's source was committed; a
+	// collection older than its collector is implausible.
+	CollectorBuilt *time.Time `json:"collector_built,omitempty"`
+	TimeZone       string     `json:"time_zone,omitempty"`
 	// Sources says where the context facts came from (config, operator, flag).
 	Sources map[string]Source `json:"sources,omitempty"`
 }
@@ -164,9 +167,16 @@ func Marshal(s *Snapshot) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-// Unmarshal decodes a snapshot. It returns ErrNotSnapshot for data that is
-// not one and ErrUnsupportedSchema for a major version it does not know.
+// Unmarshal decodes a snapshot and checks it against the bounds (bounds.go):
+// it returns ErrNotSnapshot for data that is not one, ErrUnsupportedSchema
+// for a major version it does not know, and ErrTooLarge for one over a
+// limit. Numbers and dates out of range are read as unknown and noted in
+// Errors; strings are cut to MaxString bytes. Every reader of a snapshot,
+// at import and from the database, sees the same checked values.
 func Unmarshal(data []byte) (*Snapshot, error) {
+	if len(data) > MaxSnapshotSize {
+		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSnapshotSize)
+	}
 	// One decode in the common case; the schema is checked after it, and
 	// only a failed decode is looked at again for a schema to blame.
 	var s Snapshot
@@ -191,6 +201,10 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
 	}
+	if err := s.bound(); err != nil {
+		return nil, err
+	}
+	s.clean()
 	return &s, nil
 }
 

@@ -25,6 +25,28 @@ func writeCSVHeader(w io.Writer) error {
 	return cw.Error()
 }
 
+// cell makes a text value safe for a spreadsheet cell, as OWASP's CSV
+// injection advice says: a value starting with '=', '+', '-', '@', a tab
+// or a carriage return would be read by Excel as a formula (or shift the
+// cell), so it gets a leading single quote, which Excel shows as text.
+// Every text cell of every CSV goes through it; numbers are written as
+// numbers, without it. Anyone holding a stick can put such a value in a
+// site, line, asset or host name.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// cells applies cell to every value of a row.
+func cells(row []string) []string {
+	for i, v := range row {
+		row[i] = cell(v)
+	}
+	return row
+}
+
 // writeCSVRows writes the rows of devs; csv.Writer keeps the first write
 // error and Error returns it.
 func writeCSVRows(w io.Writer, devs []Device, lang classify.Lang) error {
@@ -41,29 +63,61 @@ var csvHeader = []string{"site", "line", "asset", "hostname", "category", "colle
 	"license_status", "grace_minutes", "partial_key", "route", "reason_codes", "reasons", "flags", "device_key", "bundle_id"}
 
 // writeCSV writes one row per product of d (one row if it has none).
+// writeCSV writes one row per product of d (one row if it has none).
+// Each row carries the reasons about its product; reasons about the
+// device as a whole go on its first row, and its flags too. So a device's
+// rows grow with its products plus its reasons, never with their product,
+// however many products a (forged) snapshot lists.
 func writeCSV(cw *csv.Writer, d *Device, lang classify.Lang) {
-	var codes, texts, flags []string
-	for _, r := range d.Verdict.Reasons {
-		codes = append(codes, r.Code)
-		texts = append(texts, r.Text(lang))
+	ps := products(d)
+	listed := map[string]bool{}
+	for _, p := range ps {
+		listed[p.Name] = true
 	}
+	byProduct := map[string][]classify.Reason{} // "": the device's first row
+	for _, r := range d.Verdict.Reasons {
+		k := r.Evidence.Product
+		if !listed[k] {
+			k = ""
+		}
+		byProduct[k] = append(byProduct[k], r)
+	}
+	var flags []string
 	for _, f := range d.Verdict.Flags {
 		flags = append(flags, f.Code)
 	}
 	base := []string{d.Site, d.Line, d.Asset, d.Hostname, string(d.Verdict.Category), d.CollectedAt.Format(time.RFC3339)}
-	tail := []string{strings.Join(codes, " "), strings.Join(texts, " / "), strings.Join(flags, " "), d.Key, d.BundleID}
+	tail := func(first bool, product string) []string {
+		rs := byProduct[product]
+		if product == "" {
+			rs = nil
+		}
+		if first {
+			rs = append(append([]classify.Reason{}, byProduct[""]...), rs...)
+		}
+		var codes, texts []string
+		for _, r := range rs {
+			codes = append(codes, r.Code)
+			texts = append(texts, r.Text(lang))
+		}
+		fl := ""
+		if first {
+			fl = strings.Join(flags, " ")
+		}
+		return []string{strings.Join(codes, " "), strings.Join(texts, " / "), fl, d.Key, d.BundleID}
+	}
 	n := 0
-	for _, p := range products(d) {
+	for _, p := range ps {
 		grace := ""
 		if p.GraceMinutes != nil {
 			grace = fmt.Sprint(*p.GraceMinutes)
 		}
 		row := append(append([]string{}, base...), string(p.Kind), p.Name, string(p.Channel), string(p.Status), grace, p.PartialKey, routeOf(d, p.Name))
-		cw.Write(append(row, tail...))
+		cw.Write(cells(append(row, tail(n == 0, p.Name)...)))
 		n++
 	}
 	if n == 0 {
-		cw.Write(append(append(append([]string{}, base...), "", "", "", "", "", "", ""), tail...))
+		cw.Write(cells(append(append(append([]string{}, base...), "", "", "", "", "", "", ""), tail(true, "")...)))
 	}
 }
 

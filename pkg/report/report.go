@@ -15,6 +15,8 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,6 +28,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -315,8 +318,24 @@ func (w *Writer) unique(name, parent string) string {
 	return cand
 }
 
-// safeName keeps letters (any script) and digits and turns the rest into
-// '_': site and line names become file names on every system.
+// maxNameBytes bounds a site folder's or a line file's name: with the
+// report folder, a site folder and an extension, paths stay far under
+// Windows' 260 characters.
+const maxNameBytes = 64
+
+// reservedNames are the report's own files in a folder: no site or line
+// may take their names, in any case (Windows and macOS ignore case).
+var reservedNames = []string{"index", "devices", "products"}
+
+// safeName makes a site or line name a file name that is safe on
+// Windows, macOS and Linux: letters (any script), digits and '-' are kept
+// and everything else becomes '_' (no separator, no reserved character,
+// no control character, no leading dot); a Windows device name (CON, PRN,
+// AUX, NUL, COM0-9, LPT0-9, also with an extension) or one of the
+// report's own file names gets the prefix empty+"_"; a name over
+// maxNameBytes is cut at a character and ends in a short hash of the
+// whole name, so two long names that share a beginning stay apart.
+// unique then keeps names apart that differ only in case.
 func safeName(s, empty string) string {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
@@ -327,13 +346,42 @@ func safeName(s, empty string) string {
 		}
 	}
 	out := strings.Trim(b.String(), "_")
-	if out == "" || out == "index" || out == "devices" {
+	if len(out) > maxNameBytes {
+		sum := sha256.Sum256([]byte(s))
+		cut := out[:maxNameBytes-9]
+		for !utf8.ValidString(cut) {
+			cut = cut[:len(cut)-1]
+		}
+		out = cut + "-" + hex.EncodeToString(sum[:4])
+	}
+	if out == "" || windowsDevice(out) {
 		return empty + "_" + out
 	}
-	if len(out) > 80 {
-		out = out[:80]
+	for _, r := range reservedNames {
+		if strings.EqualFold(out, r) {
+			return empty + "_" + out
+		}
 	}
 	return out
+}
+
+// windowsDevice reports whether Windows reads a file name as a device:
+// CON, PRN, AUX, NUL, COM0-9 or LPT0-9 (also with superscript digits),
+// in any case, with or without an extension.
+func windowsDevice(name string) bool {
+	base, _, _ := strings.Cut(strings.ToUpper(name), ".")
+	switch base {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	}
+	if !strings.HasPrefix(base, "COM") && !strings.HasPrefix(base, "LPT") {
+		return false
+	}
+	switch base[3:] {
+	case "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
+		return true
+	}
+	return false
 }
 
 // sortDevices puts the most urgent first, then by asset and host.

@@ -149,6 +149,16 @@ var migrations = []string{
 		data BLOB NOT NULL,
 		PRIMARY KEY (collection_id, member)
 	);`,
+	// 2: trust. warnings holds a collection's trust warnings
+	// (fleet.WarnFuture, fleet.WarnOld), space-separated; time_ok is 0
+	// when one of them is about its time, and such a collection is a
+	// device's latest only when it has no other. hardware is maker and
+	// model, to tell one hardware ID collected as two machines.
+	`ALTER TABLE collections ADD COLUMN warnings TEXT NOT NULL DEFAULT '';
+	ALTER TABLE collections ADD COLUMN time_ok INTEGER NOT NULL DEFAULT 1;
+	ALTER TABLE collections ADD COLUMN hardware TEXT NOT NULL DEFAULT '';
+	DROP INDEX collections_device;
+	CREATE INDEX collections_device ON collections(device_id, time_ok, collected_at);`,
 }
 
 func (d *DB) migrate() error {
@@ -340,9 +350,14 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 		nextCollection++
 		r.CollectionID = nextCollection
 		ctx := c.Snapshot.Context
+		timeOK := 1
+		if fleet.HasTimeWarning(c.Warnings) {
+			timeOK = 0
+		}
 		collections = append(collections, r.CollectionID, r.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, string(c.Origin), c.Generator,
 			ctx.Collected.UTC().Format(timeFormat), now, ctx.Site, ctx.Line, ctx.Asset, c.Snapshot.OS.Hostname,
-			ctx.Engineer, string(c.Category), c.Pool.Client, c.Pool.Server, c.Pool.Office, string(c.JSON))
+			ctx.Engineer, string(c.Category), c.Pool.Client, c.Pool.Server, c.Pool.Office, string(c.JSON),
+			strings.Join(c.Warnings, " "), timeOK, c.Hardware)
 		for _, raw := range c.Raw {
 			raws = append(raws, r.CollectionID, raw.Member, raw.Data)
 		}
@@ -354,7 +369,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	}{
 		{"INSERT OR FAIL INTO devices (id, key, first_seen) VALUES ", 3, newDevices},
 		{`INSERT OR FAIL INTO collections (id, device_id, bundle_id, sha256, size, file_name, source, generator, collected_at, imported_at,
-			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot) VALUES `, 20, collections},
+			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot, warnings, time_ok, hardware) VALUES `, 23, collections},
 		{"INSERT OR FAIL INTO raw (collection_id, member, data) VALUES ", 3, raws},
 	} {
 		if err := execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
@@ -362,10 +377,11 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 		}
 	}
 	// The latest collection drives reports: the newest collected_at wins,
-	// whatever order the bundles arrive in.
+	// whatever order the bundles arrive in; a collection whose time is
+	// suspect (a forged future date) never wins over one whose is not.
 	err = chunks(len(touched), chunkSize, func(lo, hi int) error {
 		_, err := tx.ExecContext(ctx, `UPDATE devices SET latest_id = (SELECT id FROM collections c
-			WHERE c.device_id = devices.id ORDER BY collected_at DESC, id DESC LIMIT 1)
+			WHERE c.device_id = devices.id ORDER BY time_ok DESC, collected_at DESC, id DESC LIMIT 1)
 			WHERE id IN (`+marks(hi-lo)+")", anys(touched[lo:hi])...)
 		return err
 	})
@@ -378,22 +394,32 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	return res, errs, nil
 }
 
+// deviceCols are the columns scanDevice reads. The host names and machine
+// models a device was collected as come only when there is more than one
+// of either (fleet.WarnIdentity), joined by the unit separator.
 const deviceCols = `d.id, d.key, c.id, c.bundle_id, c.sha256, c.size, c.file_name, c.source, c.generator, c.collected_at, c.imported_at,
-	c.site, c.line, c.asset, c.hostname, c.engineer, c.category,
-	(SELECT count(*) FROM collections x WHERE x.device_id = d.id)`
+	c.site, c.line, c.asset, c.hostname, c.engineer, c.category, c.warnings,
+	(SELECT count(*) FROM collections x WHERE x.device_id = d.id),
+	(SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
+		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id)) || char(30) ||
+		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id))
+		ELSE '' END FROM collections x WHERE x.device_id = d.id)`
 
 func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (fleet.Device, error) {
 	var dv fleet.Device
-	var origin, category, collected, imported string
+	var origin, category, collected, imported, warnings, identities string
 	dest := []interface{}{&dv.ID, &dv.Key, &dv.CollectionID, &dv.BundleID, &dv.SHA256, &dv.Size, &dv.FileName, &origin, &dv.Generator,
-		&collected, &imported, &dv.Site, &dv.Line, &dv.Asset, &dv.Hostname, &dv.Engineer, &category, &dv.Collections}
+		&collected, &imported, &dv.Site, &dv.Line, &dv.Asset, &dv.Hostname, &dv.Engineer, &category, &warnings, &dv.Collections, &identities}
 	if withJSON {
 		dest = append(dest, &dv.JSON)
 	}
 	if err := sc.Scan(dest...); err != nil {
 		return dv, err
 	}
-	dv.Origin, dv.Category = fleet.Origin(origin), classify.Category(category)
+	dv.Origin, dv.Category, dv.Warnings = fleet.Origin(origin), classify.Category(category), strings.Fields(warnings)
+	if hosts, hw, ok := strings.Cut(identities, "\x1e"); ok {
+		dv.Hostnames, dv.Hardware = strings.Split(hosts, "\x1f"), strings.Split(hw, "\x1f")
+	}
 	var err error
 	if dv.CollectedAt, err = time.Parse(timeFormat, collected); err != nil {
 		return dv, fmt.Errorf("device %s: stored collection time: %w", dv.Key, err)
@@ -505,12 +531,13 @@ func (d *DB) Pools(ctx context.Context) (map[string]classify.Pool, error) {
 }
 
 // RawFor returns the raw members of several collections at once, by
-// collection ID (fleet.Store).
-func (d *DB) RawFor(ctx context.Context, ids []int64) (map[int64][]fleet.Raw, error) {
+// collection ID, each cut to maxBytes (fleet.Store).
+func (d *DB) RawFor(ctx context.Context, ids []int64, maxBytes int) (map[int64][]fleet.Raw, error) {
 	out := map[int64][]fleet.Raw{}
 	err := chunks(len(ids), chunkSize, func(lo, hi int) error {
-		rows, err := d.db.QueryContext(ctx, "SELECT collection_id, member, data FROM raw WHERE collection_id IN ("+
-			marks(hi-lo)+") ORDER BY collection_id, member", anys(ids[lo:hi])...)
+		args := append([]interface{}{maxBytes}, anys(ids[lo:hi])...)
+		rows, err := d.db.QueryContext(ctx, "SELECT collection_id, member, substr(data, 1, ?), length(data) FROM raw WHERE collection_id IN ("+
+			marks(hi-lo)+") ORDER BY collection_id, member", args...)
 		if err != nil {
 			return err
 		}
@@ -518,7 +545,7 @@ func (d *DB) RawFor(ctx context.Context, ids []int64) (map[int64][]fleet.Raw, er
 		for rows.Next() {
 			var id int64
 			var r fleet.Raw
-			if err := rows.Scan(&id, &r.Member, &r.Data); err != nil {
+			if err := rows.Scan(&id, &r.Member, &r.Data, &r.Size); err != nil {
 				return err
 			}
 			out[id] = append(out[id], r)

@@ -21,7 +21,7 @@ func coll(id, uuid, serial, asset string, at time.Time) *fleet.Collection {
 		Hardware: licensing.Hardware{UUID: uuid, Serial: serial}, OS: licensing.OS{Hostname: "H-" + asset},
 		Products: []licensing.Product{{Kind: licensing.KindWindows, Name: "Windows(R), Professional edition", Channel: licensing.ChannelMAK, Status: licensing.StatusLicensed}}}
 	c, err := fleet.NewCollection(fleet.Meta{BundleID: id, SHA256: "sum-" + id, Size: 10, FileName: id + ".tar.zst.age",
-		Origin: fleet.OriginBundle, Generator: "test"}, s, nil, []fleet.Raw{{Member: "raw/x.txt", Data: []byte("x")}})
+		Origin: fleet.OriginBundle, Generator: "test"}, s, nil, []fleet.Raw{{Member: "raw/x.txt", Data: []byte("x")}}, at.Add(time.Hour))
 	if err != nil {
 		panic(err)
 	}
@@ -76,7 +76,7 @@ func TestImport(t *testing.T) {
 	if _, err := db.Find(ctx, "nothing"); !errors.Is(err, fleet.ErrNotFound) {
 		t.Errorf("Find: %v", err)
 	}
-	if raw, _ := db.RawFor(ctx, []int64{latest[0].CollectionID}); len(raw[latest[0].CollectionID]) != 1 || string(raw[latest[0].CollectionID][0].Data) != "x" {
+	if raw, _ := db.RawFor(ctx, []int64{latest[0].CollectionID}, 1<<20); len(raw[latest[0].CollectionID]) != 1 || string(raw[latest[0].CollectionID][0].Data) != "x" {
 		t.Errorf("raw %+v", raw)
 	}
 	if s, err := db.Check(ctx); s != "ok" || err != nil {

@@ -23,10 +23,10 @@ type Progress struct {
 	last  time.Time
 }
 
-// IsTerminal reports whether w is a terminal.
+// IsTerminal reports whether w is a terminal, through Writers.
 func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	f := file(w)
+	return f != nil && term.IsTerminal(int(f.Fd()))
 }
 
 // NewProgress starts showing the progress of total items.
@@ -36,7 +36,7 @@ func NewProgress(stdout, stderr io.Writer, total int, quiet bool) *Progress {
 		return p
 	}
 	if IsTerminal(stderr) {
-		p.bar = stderr
+		p.bar = file(stderr) // the bar draws with CR and ESC [K itself
 	}
 	if !IsTerminal(stdout) {
 		p.lines = stdout
@@ -90,9 +90,10 @@ func (p *Progress) Finish() {
 	}
 }
 
-// Note prints a message on w, clearing the bar first if it shares w.
+// Note prints a message on w, clearing the bar first if it shares w's
+// terminal.
 func (p *Progress) Note(w io.Writer, line string) {
-	if p.bar != nil && w == p.bar {
+	if p.bar != nil && file(w) == p.bar {
 		fmt.Fprint(p.bar, "\r\x1b[K")
 	}
 	fmt.Fprintln(w, line)

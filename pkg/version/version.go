@@ -3,7 +3,10 @@
 // every report, and both print it for --version.
 package version
 
-import "runtime/debug"
+import (
+	"runtime/debug"
+	"time"
+)
 
 // stamp is set at link time by the Makefile:
 //
@@ -23,4 +26,24 @@ func String() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// Built returns when the running program's source was committed, as go
+// build records it (vcs.time), or the zero time when it did not (go run,
+// a build outside the repository). The collector writes it into each
+// snapshot: a collection cannot be older than the program that made it.
+func Built() time.Time {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return time.Time{}
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.time" {
+			t, err := time.Parse(time.RFC3339, s.Value)
+			if err == nil {
+				return t
+			}
+		}
+	}
+	return time.Time{}
 }

@@ -1,0 +1,208 @@
+package licensing
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+	"unicode/utf8"
+)
+
+// Bounds of one snapshot. Anyone who holds a stick holds the site's public
+// key and can write a bundle that decrypts, so a snapshot is hostile input
+// until checked: Unmarshal refuses one over these counts and cuts strings
+// to MaxString, so that what is stored, and every report of it, costs at
+// most a bounded amount per device (docs/security.md). A genuine snapshot
+// is a few KiB with a handful of products; slmgr text with nothing but
+// "not in use" licenses can list a few hundred.
+const (
+	MaxSnapshotSize = 1 << 20 // device.json, bytes
+	MaxProducts     = 512
+	MaxItems        = 256  // disks, volumes, services, raw outputs, image backups, context sources
+	MaxNotes        = 1024 // missing classes and properties, source errors
+	MaxString       = 1024 // bytes of any one string; longer ones are cut
+)
+
+// Ranges of the numbers and dates a snapshot may hold. A value outside is
+// read as unknown, and the snapshot says so in Errors (source "bounds").
+const (
+	// MaxGraceMinutes is three years: the longest grace or time-based
+	// activation period is 180 days (DOMAIN.md "KMS facts"); room for
+	// extended grace and evaluation rearms.
+	MaxGraceMinutes = 3 * 365 * 24 * 60
+	maxInterval     = 365 * 24 * 60 // KMS activation and renewal intervals, minutes
+	maxCount        = 1 << 20       // rearm counts, KMS host counts
+)
+
+// Dates before minDate or after maxDate are read as unknown: Windows
+// licensing dates fall between the first SPP (2006) and this century's
+// end. EvaluationEndDate 1601-01-01 means "none" (DOMAIN.md).
+var (
+	minDate = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxDate = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// SourceBounds marks a value this program read as unknown because it was
+// out of range.
+const SourceBounds Source = "bounds"
+
+// ErrTooLarge means a snapshot holds more than the bounds allow.
+var ErrTooLarge = errors.New("licensing: snapshot over a limit")
+
+// bound refuses a snapshot over the count limits.
+func (s *Snapshot) bound() error {
+	counts := []struct {
+		what string
+		n    int
+		max  int
+	}{
+		{"products", len(s.Products), MaxProducts},
+		{"disks", len(s.Disks), MaxItems},
+		{"volumes", len(s.Volumes), MaxItems},
+		{"services", len(s.Services), MaxItems},
+		{"raw outputs", len(s.Raw), MaxItems},
+		{"image backups", len(s.ImageBackups), MaxItems},
+		{"context sources", len(s.Context.Sources), MaxItems},
+		{"missing entries", len(s.Missing), MaxNotes},
+		{"errors", len(s.Errors), MaxNotes},
+	}
+	for _, c := range counts {
+		if c.n > c.max {
+			return fmt.Errorf("%w: %d %s, at most %d", ErrTooLarge, c.n, c.what, c.max)
+		}
+	}
+	return nil
+}
+
+// clean reads every out-of-range number and date as unknown, noting each
+// in Errors, normalizes kinds, statuses and channels it does not know, and
+// cuts every string to MaxString bytes.
+func (s *Snapshot) clean() {
+	var notes []SourceError
+	note := func(what string, v interface{}) {
+		notes = append(notes, SourceError{Source: SourceBounds, What: what, Error: fmt.Sprintf("value %v out of range; read as unknown", v)})
+	}
+	intIn := func(what string, p **int, lo, hi int) {
+		if *p != nil && (**p < lo || **p > hi) {
+			note(what, **p)
+			*p = nil
+		}
+	}
+	dateIn := func(what string, p **time.Time) {
+		if *p == nil {
+			return
+		}
+		if t := **p; t.Year() == 1601 {
+			*p = nil // "none"
+		} else if t.Before(minDate) || t.After(maxDate) {
+			note(what, t.Format(time.RFC3339))
+			*p = nil
+		}
+	}
+	intIn("os.sku", &s.OS.SKU, 0, 1<<16)
+	dateIn("os.install_date", &s.OS.InstallDate)
+	dateIn("os.last_boot", &s.OS.LastBoot)
+	dateIn("hardware.firmware_date", &s.Hardware.FirmwareDate)
+	for i := range s.Volumes {
+		v := &s.Volumes[i]
+		if v.SizeBytes < 0 || v.FreeBytes < 0 || v.FreeBytes > v.SizeBytes {
+			note(fmt.Sprintf("volumes[%d] size and free space", i), fmt.Sprintf("%d/%d", v.FreeBytes, v.SizeBytes))
+			v.SizeBytes, v.FreeBytes = 0, 0
+		}
+	}
+	for i := range s.Disks {
+		if s.Disks[i].SizeBytes < 0 {
+			note(fmt.Sprintf("disks[%d].size_bytes", i), s.Disks[i].SizeBytes)
+			s.Disks[i].SizeBytes = 0
+		}
+	}
+	for i := range s.Services {
+		sv, at := &s.Services[i], fmt.Sprintf("services[%d].", i)
+		intIn(at+"activation_interval_minutes", &sv.ActivationInterval, 0, maxInterval)
+		intIn(at+"renewal_interval_minutes", &sv.RenewalInterval, 0, maxInterval)
+		intIn(at+"remaining_windows_rearm", &sv.RemainingWindowsRearm, 0, maxCount)
+	}
+	for i := range s.Products {
+		p, at := &s.Products[i], fmt.Sprintf("products[%d].", i)
+		intIn(at+"grace_minutes", &p.GraceMinutes, 0, MaxGraceMinutes)
+		intIn(at+"vl_activation_type", &p.VLActivationType, 0, 3)
+		intIn(at+"remaining_sku_rearm", &p.RemainingSKURearm, 0, maxCount)
+		dateIn(at+"evaluation_end", &p.EvaluationEnd)
+		dateIn(at+"expires", &p.Expires)
+		switch p.Kind {
+		case KindWindows, KindOffice, KindOther:
+		default:
+			note(at+"kind", p.Kind)
+			p.Kind = KindOther
+		}
+		if p.Status.Number() < 0 && p.Status != StatusUnknown {
+			note(at+"license_status", p.Status)
+			p.Status = StatusUnknown
+		}
+		if !knownChannel(p.Channel) {
+			note(at+"channel", p.Channel)
+			p.Channel = ChannelUnknown
+		}
+		if k := p.KMS; k != nil {
+			if k.ConfiguredPort < 0 || k.ConfiguredPort > 65535 || k.DiscoveredPort < 0 || k.DiscoveredPort > 65535 {
+				note(at+"kms ports", fmt.Sprintf("%d/%d", k.ConfiguredPort, k.DiscoveredPort))
+				k.ConfiguredPort, k.DiscoveredPort = 0, 0
+			}
+			intIn(at+"kms.activation_interval_minutes", &k.ActivationInterval, 0, maxInterval)
+			intIn(at+"kms.renewal_interval_minutes", &k.RenewalInterval, 0, maxInterval)
+			intIn(at+"kms.host_current_count", &k.HostCurrentCount, 0, maxCount)
+		}
+	}
+	cutStrings(reflect.ValueOf(s).Elem())
+	if n := MaxNotes - len(s.Errors); len(notes) > n {
+		notes = notes[:n]
+	}
+	s.Errors = append(s.Errors, notes...)
+}
+
+func knownChannel(c Channel) bool {
+	switch c {
+	case ChannelRetail, ChannelOEMDM, ChannelOEMSLP, ChannelOEMNonSLP, ChannelOEMCOA, ChannelCOASLP, ChannelCOANSLP,
+		ChannelMAK, ChannelGVLK, ChannelCSVLK, ChannelAVMA, ChannelEval, ChannelUnknown, "":
+		return true
+	}
+	return false
+}
+
+// cutStrings cuts every string under v (struct fields, slices, pointers,
+// map values) to MaxString bytes, on a character boundary.
+func cutStrings(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.Len() > MaxString && v.CanSet() {
+			b := v.String()[:MaxString-len("…")] // the cut string is at most MaxString: a second pass changes nothing
+			for len(b) > 0 && !utf8.ValidString(b) {
+				b = b[:len(b)-1]
+			}
+			v.SetString(b + "…")
+		}
+	case reflect.Ptr:
+		if !v.IsNil() {
+			cutStrings(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				cutStrings(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			cutStrings(v.Index(i))
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if e := v.MapIndex(k); e.Kind() == reflect.String && e.Len() > MaxString {
+				v.SetMapIndex(k, reflect.ValueOf(e.String()[:MaxString]).Convert(e.Type()))
+			}
+			if k.Kind() == reflect.String && k.Len() > MaxString {
+				v.SetMapIndex(k, reflect.Value{}) // an over-long key says nothing: drop it
+			}
+		}
+	}
+}
