@@ -15,6 +15,11 @@ import (
 // defaultDB is the database file when --db is not given.
 const defaultDB = "actcourier.db"
 
+// importMemory is the soft memory limit of an import (bytes): workers
+// and the writer hold a few bundles of at most 16 MiB each at a time
+// (docs/reliability.md).
+const importMemory = 384 << 20
+
 func dbFlag() cli.Flag {
 	return &cli.StringFlag{Name: "db", Value: defaultDB, Usage: "fleet database `FILE`", EnvVars: []string{"ACTCOURIER_DB"}}
 }

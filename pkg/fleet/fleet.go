@@ -134,6 +134,8 @@ type Device struct {
 	Collections int               // how many collections the device has
 	JSON        []byte            // the snapshot, when asked for
 	Warnings    []string          // this collection's trust warnings
+	// SuspectTimes counts the device's collections with a time warning.
+	SuspectTimes int
 	// Hostnames and Hardware list the host names and machine models seen
 	// across the device's collections when there is more than one of
 	// either (WarnIdentity); nil otherwise.

@@ -22,6 +22,9 @@ const (
 	// WarnIdentity: one hardware ID seen with several host names or
 	// machine models.
 	WarnIdentity = "identity-conflict"
+	// WarnSuspectHistory: the device has collections with a time
+	// warning, kept but not used for its verdict.
+	WarnSuspectHistory = "suspect-collections"
 )
 
 // ClockSkew is how far a device clock may run ahead of the importer's.
@@ -80,6 +83,11 @@ func trustFlags(d *Device) []classify.Reason {
 				English:  fmt.Sprintf("This collection claims an impossible time (%s): the device clock is wrong or the bundle is forged; collect the device again.", d.CollectedAt.Format("2006-01-02")),
 				Japanese: fmt.Sprintf("この収集の日時 (%s) はあり得ない値です。端末の時計が誤っているか、バンドルが偽造されています。端末を再度収集してください。", d.CollectedAt.Format("2006-01-02"))})
 		}
+	}
+	if n := d.SuspectTimes; n > 0 && !HasTimeWarning(d.Warnings) {
+		out = append(out, classify.Reason{Code: WarnSuspectHistory,
+			English:  fmt.Sprintf("%d collections of this device claim an impossible time (a wrong clock or a forged bundle): they are kept but not used.", n),
+			Japanese: fmt.Sprintf("この端末の %d 件の収集はあり得ない日時を示しています (時計の誤りか、偽造されたバンドル)。保管していますが判定には使いません。", n)})
 	}
 	if len(d.Hostnames) > 1 || len(d.Hardware) > 1 {
 		seen := strings.Join(append(append([]string{}, d.Hostnames...), d.Hardware...), ", ")

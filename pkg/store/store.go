@@ -400,6 +400,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 const deviceCols = `d.id, d.key, c.id, c.bundle_id, c.sha256, c.size, c.file_name, c.source, c.generator, c.collected_at, c.imported_at,
 	c.site, c.line, c.asset, c.hostname, c.engineer, c.category, c.warnings,
 	(SELECT count(*) FROM collections x WHERE x.device_id = d.id),
+	(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND x.time_ok = 0),
 	(SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
 		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id)) || char(30) ||
 		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id))
@@ -409,7 +410,7 @@ func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (flee
 	var dv fleet.Device
 	var origin, category, collected, imported, warnings, identities string
 	dest := []interface{}{&dv.ID, &dv.Key, &dv.CollectionID, &dv.BundleID, &dv.SHA256, &dv.Size, &dv.FileName, &origin, &dv.Generator,
-		&collected, &imported, &dv.Site, &dv.Line, &dv.Asset, &dv.Hostname, &dv.Engineer, &category, &warnings, &dv.Collections, &identities}
+		&collected, &imported, &dv.Site, &dv.Line, &dv.Asset, &dv.Hostname, &dv.Engineer, &category, &warnings, &dv.Collections, &dv.SuspectTimes, &identities}
 	if withJSON {
 		dest = append(dest, &dv.JSON)
 	}
