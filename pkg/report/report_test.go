@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -137,11 +138,46 @@ func TestJSONDoc(t *testing.T) {
 	}
 }
 
+// TestNames: site and line names become file names that are safe on
+// Windows, macOS and Linux, whatever a bundle says.
 func TestNames(t *testing.T) {
-	tests := map[string]string{"L1": "L1", "名古屋 第2工場": "名古屋_第2工場", "../etc": "etc", "": "site_", "index": "site_index", "a/b\\c": "a_b_c"}
-	for in, want := range tests {
-		if got := safeName(in, "site"); got != want {
-			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
+	long := strings.Repeat("名古屋第二工場", 12)
+	tests := []struct{ in, want string }{
+		{"L1", "L1"},
+		{"名古屋 第2工場", "名古屋_第2工場"},
+		{"../etc", "etc"},
+		{"", "site_"},
+		{"index", "site_index"},
+		{"INDEX", "site_INDEX"},
+		{"Devices", "site_Devices"},
+		{"products", "site_products"},
+		{"a/b\\c", "a_b_c"},
+		{"CON", "site_CON"},
+		{"con", "site_con"},
+		{"Aux", "site_Aux"},
+		{"nul.txt", "nul_txt"}, // no dot left: not a device
+		{"COM1", "site_COM1"},
+		{"lpt9", "site_lpt9"},
+		{"COM¹", "COM"}, // ¹ is no letter or digit: dropped
+		{"COM10", "COM10"},
+		{"trail. ", "trail"},
+		{"a:b*c?d\"e<f>g|h", "a_b_c_d_e_f_g_h"},
+		{"tab\tbell\a", "tab_bell"},
+		{long, long[:54] + "-" + "d3b1a1a1"},
+	}
+	for _, tc := range tests {
+		got := safeName(tc.in, "site")
+		if tc.in == long {
+			if len(got) > maxNameBytes || !utf8.ValidString(got) || !strings.HasPrefix(got, long[:54]) {
+				t.Errorf("safeName(long) = %q (%d bytes)", got, len(got))
+			}
+			if other := safeName(long+"x", "site"); other == got {
+				t.Errorf("two long names share %q", got)
+			}
+			continue
+		}
+		if got != tc.want {
+			t.Errorf("safeName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 	w := &Writer{names: map[string]bool{}}
