@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -264,7 +265,11 @@ func (w *Writer) unique(name, parent string) string {
 }
 
 // safeName keeps letters (any script) and digits and turns the rest into
-// '_': site and line names become file names on every system.
+// '_': site and line names become file names on every system. Names are
+// compared as Windows and macOS compare them, ignoring case: a line
+// "Index" must not become Index.html beside the site's index.html, and a
+// Windows device name (CON, AUX, NUL, COM1…, which Windows opens as the
+// device whatever the extension: CON.html is the console) gets a '_'.
 func safeName(s, empty string) string {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
@@ -275,13 +280,35 @@ func safeName(s, empty string) string {
 		}
 	}
 	out := strings.Trim(b.String(), "_")
-	if out == "" || out == "index" || out == "devices" {
+	if out == "" || strings.EqualFold(out, "index") || strings.EqualFold(out, "devices") {
 		return empty + "_" + out
 	}
 	if len(out) > 80 {
-		out = out[:80]
+		// Cut at a rune: half a character is no file name on Windows.
+		n := 80
+		for n > 0 && !utf8.RuneStart(out[n]) {
+			n--
+		}
+		out = out[:n]
+	}
+	if windowsDevice(out) {
+		out += "_"
 	}
 	return out
+}
+
+// windowsDevice reports whether name is one Windows reserves for a device
+// (learn.microsoft.com, "Naming Files, Paths, and Namespaces"), in any case.
+func windowsDevice(name string) bool {
+	switch strings.ToUpper(name) {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	}
+	if len(name) == 4 {
+		p := strings.ToUpper(name[:3])
+		return (p == "COM" || p == "LPT") && name[3] >= '0' && name[3] <= '9'
+	}
+	return false
 }
 
 // sortDevices puts the most urgent first, then by asset and host.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -138,11 +139,30 @@ func TestJSONDoc(t *testing.T) {
 }
 
 func TestNames(t *testing.T) {
-	tests := map[string]string{"L1": "L1", "名古屋 第2工場": "名古屋_第2工場", "../etc": "etc", "": "site_", "index": "site_index", "a/b\\c": "a_b_c"}
-	for in, want := range tests {
-		if got := safeName(in, "site"); got != want {
-			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
-		}
+	tests := []struct{ name, in, want string }{
+		{"plain", "L1", "L1"},
+		{"Japanese", "名古屋 第2工場", "名古屋_第2工場"},
+		{"dot-dot", "../etc", "etc"},
+		{"empty", "", "site_"},
+		{"index", "index", "site_index"},
+		{"Index, as Windows compares", "Index", "site_Index"},
+		{"DEVICES", "DEVICES", "site_DEVICES"},
+		{"separators", "a/b\\c", "a_b_c"},
+		{"console device", "CON", "CON_"},
+		{"device in lower case", "aux", "aux_"},
+		{"device with spaces", " nul ", "nul_"},
+		{"serial port", "COM1", "COM1_"},
+		{"printer port", "lpt9", "lpt9_"},
+		{"not a device", "COM10", "COM10"},
+		{"device with a dot", "PRN.txt", "PRN_txt"},
+		{"long Japanese cut at a rune", strings.Repeat("名", 30), strings.Repeat("名", 26)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := safeName(tc.in, "site"); got != tc.want {
+				t.Errorf("safeName(%q): got %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 	w := &Writer{names: map[string]bool{}}
 	if a, b := w.unique("L1", "s"), w.unique("l1", "s"); a != "L1" || b != "l1-2" {
@@ -150,5 +170,61 @@ func TestNames(t *testing.T) {
 	}
 	if _, err := NewWriter(t.TempDir(), Options{Formats: []string{"pdf"}}); err == nil {
 		t.Error("pdf accepted")
+	}
+}
+
+// TestFileNames writes lines whose names Windows treats specially: device
+// names (CON, AUX, NUL, COM1), a line called Index beside the site's
+// index.html, Japanese names. Each line must get its own files, found
+// where the index links to them; under Wine (make test-windows) this
+// runs on Windows file semantics.
+func TestFileNames(t *testing.T) {
+	tests := []struct{ site, line, file string }{
+		{"CON", "AUX", "CON_/AUX_"},
+		{"CON", "Index", "CON_/line_Index"},
+		{"CON", "nul", "CON_/nul_"},
+		{"名古屋工場", "第１ライン", "名古屋工場/第１ライン"},
+		{"名古屋工場", "COM1", "名古屋工場/COM1_"},
+		{"名古屋工場", "com1", "名古屋工場/com1_-2"},
+	}
+	var devs []Device
+	for _, l := range fleet(t) {
+		devs = append(devs, l...)
+	}
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{Lang: "ja", AsOf: asOf, Generated: asOf, Generator: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range tests {
+		d := devs[i]
+		d.Site, d.Line = tc.site, tc.line
+		if err := w.Line(tc.site, tc.line, []Device{d}); err != nil {
+			t.Fatalf("line %s/%s: %v", tc.site, tc.line, err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range tests {
+		t.Run(tc.site+"/"+tc.line, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.file)+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Devices []struct{ Asset, Line string }
+			}
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Devices) != 1 || doc.Devices[0].Asset != devs[i].Asset || doc.Devices[0].Line != tc.line {
+				t.Errorf("%s.json: got %+v, want asset %s on line %s", tc.file, doc.Devices, devs[i].Asset, tc.line)
+			}
+			site, _ := os.ReadFile(filepath.Join(dir, filepath.Dir(filepath.FromSlash(tc.file)), "index.html"))
+			if link := `href="` + url.PathEscape(filepath.Base(tc.file)+".html") + `"`; !bytes.Contains(bytes.ToLower(site), bytes.ToLower([]byte(link))) {
+				t.Errorf("the site's index.html has no %s", link)
+			}
+		})
 	}
 }
