@@ -51,7 +51,7 @@ if command -v go >/dev/null 2>&1; then
   if (cd "$work" && GOOS=linux GOARCH=386 GOFLAGS= GO111MODULE=off go build -o probe main.go) >/dev/null 2>&1 \
     && ! "$work/probe" 2>/dev/null; then
     [ -n "${ACTCOURIER_WINE32_TRY:-}" ] \
-      || skip "this kernel does not run 32-bit programs (32-bit emulation is off: ia32_emulation=0), so 32-bit Wine cannot start"
+      || skip "this kernel does not run 32-bit programs (its 32-bit emulation is off: boot option ia32_emulation), so 32-bit Wine cannot start"
   fi
 fi
 

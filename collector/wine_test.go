@@ -52,7 +52,7 @@ func TestUnderWine(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.goarch == "386" || tc.winearch == "win32" {
-				if reason := noWine32(); reason != "" {
+				if reason := noWine32(t); reason != "" {
 					t.Skip("SKIPPED, NOT RUN: the 32-bit collector under Wine: " + reason)
 				}
 			}
@@ -149,17 +149,29 @@ func contains(list []string, s string) bool {
 
 // noWine32 says why this machine cannot run 32-bit Windows programs under
 // Wine, or "" if it can.
-func noWine32() string {
+func noWine32(t *testing.T) string {
+	t.Helper()
+	var why []string
+	// Wine's 32-bit loader is a 32-bit Linux program: try one of ours.
+	dir := t.TempDir()
+	probe := filepath.Join(dir, "probe")
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	build := exec.Command("go", "build", "-o", probe, "main.go")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=386", "CGO_ENABLED=0", "GO111MODULE=off", "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building a 386 probe: %v\n%s", err, out)
+	}
+	if err := exec.Command(probe).Run(); errors.Is(err, syscall.ENOEXEC) {
+		why = append(why, "this kernel does not run 32-bit programs (its 32-bit emulation is off: boot option ia32_emulation)")
+	}
 	// Debian's wine32 package installs the 32-bit loader here.
-	const loader = "/usr/lib/wine/wine"
-	if _, err := os.Stat(loader); err != nil {
-		return "wine32 is not installed (Debian's wine32:i386; .ci/deps.sh tries to install it and says why it could not, see docs/reliability.md)"
+	if _, err := os.Stat("/usr/lib/wine/wine"); err != nil {
+		why = append(why, "wine32 is not installed (Debian's wine32:i386: .ci/deps.sh tries to install it and says why it could not; docs/reliability.md)")
 	}
-	err := exec.Command(loader, "--version").Run()
-	if errors.Is(err, syscall.ENOEXEC) {
-		return "this kernel does not run 32-bit programs (32-bit emulation off: ia32_emulation=0)"
-	}
-	return ""
+	return strings.Join(why, "; and ")
 }
 
 type winePrefix struct {
