@@ -2,40 +2,68 @@
 
 GO          ?= go
 GO_WIN7     ?= go1.20.14
+# The importer's tests under Wine (make test-windows): the newest Go that
+# builds modernc.org/sqlite (Go 1.21) and whose Windows programs start
+# under Debian's Wine 8.0 (Go 1.21.5 on needs bcryptprimitives.dll).
+GO_WINE     ?= go1.21.4
 VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS     := -s -w -buildid= -X github.com/actcourier/actcourier/pkg/version.stamp=$(VERSION)
 BUILD       := $(GO) build -trimpath -ldflags "$(LDFLAGS)"
 DIST        ?= dist
 FUZZTIME    ?= 20s
-# Windows 7 builds stay under this many bytes (issue: 6 MiB).
+# Windows 7 builds stay under this many bytes (issue: 6 MiB), signed or not.
 WIN7_MAX    := 6291456
+# make test writes its summary here and prints it at the end.
+SUMMARY     ?= $(CURDIR)/test-summary.txt
 
-.PHONY: help deps build win7 check test fuzz fuzz-corpus bench demo clean
+# Signing the Windows programs (docs/signing.md): SIGN_CERT and SIGN_KEY
+# (PEM), or SIGN_PFX (PKCS#12); the key's password in the file
+# SIGN_PASS_FILE or in the environment variable SIGN_PASS, never on a
+# command line; SIGN_TIMESTAMP, an RFC 3161 time-stamp server URL.
+SIGN_CERT      ?=
+SIGN_KEY       ?=
+SIGN_PFX       ?=
+SIGN_PASS_FILE ?=
+SIGN_TIMESTAMP ?=
+SIGN_CAFILE    ?=
+export SIGN_CERT SIGN_KEY SIGN_PFX SIGN_PASS_FILE SIGN_TIMESTAMP SIGN_CAFILE
+
+.PHONY: help deps build win7 check test test-386 test-windows test-sign fuzz fuzz-corpus bench demo clean
 
 help:
-	@echo "make demo   - install what is missing, then run the end-to-end demo"
-	@echo "make bench  - measure sizes, import throughput, report time and memory, collector time under wine"
-	@echo "make test   - install what is missing, then run every check and test"
-	@echo "make build  - release binaries and SHA256SUMS into $(DIST)/"
+	@echo "make demo         - install what is missing, then run the end-to-end demo"
+	@echo "make bench        - measure sizes, import throughput, report time and memory, collector time under wine"
+	@echo "make test         - install what is missing, then run every check and test, and print a summary"
+	@echo "make build        - release binaries and SHA256SUMS into $(DIST)/ (signed with SIGN_CERT+SIGN_KEY or SIGN_PFX)"
+	@echo "make test-386     - the collector's packages as 32-bit code ($(GO_WIN7))"
+	@echo "make test-windows - the importer and its packages as Windows programs under Wine"
+	@echo "make test-sign    - a signed build with a throwaway certificate, verified and run under Wine"
 
 deps:
 	@sh .ci/deps.sh
+
+# The size limit of the Windows 7 collectors.
+WIN7_SIZES = for f in $(DIST)/collector-win7-386.exe $(DIST)/collector-win7-amd64.exe; do \
+	  s=$$(wc -c < $$f); echo "$$f: $$s bytes"; \
+	  if [ $$s -ge $(WIN7_MAX) ]; then echo "$$f is over 6 MiB" >&2; exit 1; fi; done
 
 # Windows 7 (Go 1.20.14: the last Go that runs there), stripped, reproducible.
 win7:
 	@mkdir -p $(DIST)
 	GOTOOLCHAIN=$(GO_WIN7) GOOS=windows GOARCH=386 $(BUILD) -o $(DIST)/collector-win7-386.exe ./collector
 	GOTOOLCHAIN=$(GO_WIN7) GOOS=windows GOARCH=amd64 $(BUILD) -o $(DIST)/collector-win7-amd64.exe ./collector
-	@for f in $(DIST)/collector-win7-386.exe $(DIST)/collector-win7-amd64.exe; do \
-	  s=$$(wc -c < $$f); echo "$$f: $$s bytes"; \
-	  if [ $$s -ge $(WIN7_MAX) ]; then echo "$$f is over 6 MiB" >&2; exit 1; fi; done
+	@$(WIN7_SIZES)
 
+# The rest with current Go. Signed when a signer is given, then the sizes
+# again (a signature adds a few KiB) and the checksums of what ships.
 build: win7
 	GOOS=windows GOARCH=amd64 $(BUILD) -o $(DIST)/collector-windows-amd64.exe ./collector
 	GOOS=windows GOARCH=arm64 $(BUILD) -o $(DIST)/collector-windows-arm64.exe ./collector
 	GOOS=linux GOARCH=amd64 $(BUILD) -o $(DIST)/importer-linux-amd64 ./importer
 	GOOS=windows GOARCH=amd64 $(BUILD) -o $(DIST)/importer-windows-amd64.exe ./importer
 	GOOS=darwin GOARCH=arm64 $(BUILD) -o $(DIST)/importer-darwin-arm64 ./importer
+	@if [ -n "$(SIGN_PFX)$(SIGN_CERT)" ]; then sh .ci/sign.sh $(DIST)/*.exe && $(WIN7_SIZES); \
+	  else echo "unsigned: set SIGN_CERT and SIGN_KEY, or SIGN_PFX, to sign (docs/signing.md)"; fi
 	cd $(DIST) && sha256sum collector-* importer-* > SHA256SUMS
 
 # gofmt, vet (current Go and Go 1.20 for what the collector imports), the
@@ -46,9 +74,32 @@ check: win7
 	$(GO) vet ./... ./.ci/bench
 	GOTOOLCHAIN=$(GO_WIN7) GOOS=windows GOARCH=386 $(GO) vet ./collector/... ./bundle/... ./pkg/licensing/... ./pkg/slmgr/... ./pkg/stick/... ./pkg/version/...
 
-test: deps check
-	$(GO) test -count=1 ./...
-	$(MAKE) fuzz
+# Every step runs (after deps) even if one before failed; the summary at
+# the end lists each with PASS, FAIL or SKIPPED, its time, and every
+# skipped test with its reason.
+test:
+	@rm -f $(SUMMARY)
+	@export SUMMARY=$(SUMMARY); rc=0; \
+	.ci/step "deps: Debian packages, wine32 tried" sh .ci/deps.sh || exit 1; \
+	.ci/step "check: gofmt, vet, Windows 7 builds and size" $(MAKE) --no-print-directory check || rc=1; \
+	.ci/step "go test ./... ($$($(GO) env GOVERSION), Linux; the Wine collector tests)" $(GO) test -count=1 -v ./... || rc=1; \
+	.ci/step "fuzz: every target for $(FUZZTIME)" $(MAKE) --no-print-directory fuzz || rc=1; \
+	$(MAKE) --no-print-directory test-386 || rc=1; \
+	$(MAKE) --no-print-directory test-windows || rc=1; \
+	$(MAKE) --no-print-directory test-sign || rc=1; \
+	echo; echo "== CI summary ($(SUMMARY))"; cat $(SUMMARY); exit $$rc
+
+# The packages the collector is built from, as 386 code with the Go that
+# builds the 32-bit collector: where this kernel runs 32-bit programs the
+# tests run, else they are compiled only and the step says SKIPPED.
+test-386:
+	@SUMMARY=$(SUMMARY) GO=$(GO) GO_WIN7=$(GO_WIN7) .ci/step "386: the collector's packages as 32-bit code ($(GO_WIN7))" .ci/test-386
+
+test-windows:
+	@SUMMARY=$(SUMMARY) GO=$(GO) GO_WIN7=$(GO_WIN7) GO_WINE=$(GO_WINE) .ci/wine-suite
+
+test-sign:
+	@SUMMARY=$(SUMMARY) .ci/step "signed build: throwaway certificate, verified, run under Wine" .ci/sign-test
 
 # Every fuzz target, bounded; new crashers land in <pkg>/testdata/fuzz,
 # where the kept corpus already runs as part of go test.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"path/filepath"
 	"time"
 
 	"filippo.io/age"
@@ -81,7 +82,7 @@ func ExampleWriteFile() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(path == dir+"/"+bundle.FileName(m.ID), len(m.ID))
+	fmt.Println(path == filepath.Join(dir, bundle.FileName(m.ID)), len(m.ID))
 	// Output:
 	// true 32
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"runtime"
 	"testing"
 	"time"
 
@@ -128,4 +129,14 @@ func ageOf(t testing.TB, plain []byte, r age.Recipient) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// needsLinuxTool skips a test that runs a Linux program when the test
+// binary runs as a Windows program, as under Wine (make test-windows),
+// where that program cannot be started.
+func needsLinuxTool(t *testing.T, tool string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skipf("needs the Linux tools %s, which a Windows program under Wine cannot start", tool)
+	}
 }

@@ -3,7 +3,6 @@ package bundle_test
 import (
 	"log"
 	"os"
-	"path/filepath"
 )
 
 func tempDir() (string, func()) {
@@ -11,5 +10,5 @@ func tempDir() (string, func()) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	return filepath.ToSlash(dir), func() { os.RemoveAll(dir) }
+	return dir, func() { os.RemoveAll(dir) }
 }

@@ -3,81 +3,220 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
-// TestUnderWine builds the Windows 7 collector (windows/amd64, Go 1.20.14)
-// and runs a real live collection under Wine, whose WMI reports Windows 7
-// Professional 6.1.7601. It then opens the bundle and checks the facts
-// Wine gives and the classes and properties it lacks, recorded as missing.
+// TestUnderWine builds the Windows 7 collectors (Go 1.20.14) and runs a
+// real live collection under Wine, whose WMI reports Windows 7
+// Professional 6.1.7601: the 64-bit build on a 64-bit prefix, the 32-bit
+// build on a 64-bit prefix (WoW64) and on a 32-bit one. Each prefix holds
+// a Japanese slmgr.ini in the native System32 (a 32-bit collector reaches
+// it only through Sysnative) and ospp.vbs in both Program Files trees and
+// in folders named by both registry views. The test opens the bundle and
+// checks the facts Wine gives, what it lacks (recorded as missing), the
+// slmgr.ini copied and every ospp.vbs found.
+//
+// The 32-bit cases need Debian's wine32 (i386), which .ci/deps.sh tries to
+// install, and a kernel that runs 32-bit programs; without either they are
+// skipped, saying why (make test lists the skip in its summary).
 func TestUnderWine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: no Wine run")
 	}
-	wine, err := exec.LookPath("wine64")
+	wine, err := exec.LookPath("wine")
 	if err != nil {
-		if wine, err = exec.LookPath("wine"); err != nil {
-			t.Fatal("wine is not installed: run `make deps` (apt-get install wine64)")
+		t.Fatal("wine is not installed: run `make deps` (apt-get install wine64)")
+	}
+	tests := []struct {
+		name     string
+		goarch   string
+		winearch string
+		ospp     []string // folders whose ospp.vbs the collector must run
+	}{
+		{"amd64 on 64-bit Windows", "amd64", "win64",
+			[]string{`C:\Program Files\Microsoft Office\Office14`, `C:\Program Files (x86)\Microsoft Office\Office15`, `C:\Office64\Office16`, `C:\Office32\Office16`}},
+		{"386 on 64-bit Windows (WoW64)", "386", "win64",
+			[]string{`C:\Program Files\Microsoft Office\Office14`, `C:\Program Files (x86)\Microsoft Office\Office15`, `C:\Office64\Office16`, `C:\Office32\Office16`}},
+		{"386 on 32-bit Windows", "386", "win32",
+			[]string{`C:\Program Files\Microsoft Office\Office14`, `C:\Office32\Office16`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.goarch == "386" || tc.winearch == "win32" {
+				if reason := noWine32(t); reason != "" {
+					t.Skip("SKIPPED, NOT RUN: the 32-bit collector under Wine: " + reason)
+				}
+			}
+			dir := t.TempDir()
+			exe := filepath.Join(dir, "collector.exe")
+			build := exec.Command("go", "build", "-trimpath", "-o", exe, ".")
+			build.Env = append(os.Environ(), "GOTOOLCHAIN=go1.20.14", "GOOS=windows", "GOARCH="+tc.goarch, "CGO_ENABLED=0")
+			if out, err := build.CombinedOutput(); err != nil {
+				t.Fatalf("building with Go 1.20.14: %v\n%s", err, out)
+			}
+			env := append(os.Environ(), "WINEPREFIX="+filepath.Join(dir, "prefix"), "WINEARCH="+tc.winearch,
+				"WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=")
+			prefix := newPrefix(t, wine, env, filepath.Join(dir, "prefix"), tc.winearch)
+			t.Cleanup(func() {
+				kill := exec.Command("wineserver", "-k")
+				kill.Env = env
+				kill.Run()
+			})
+
+			id := newKey(t)
+			out := filepath.Join(dir, "stick", "bundles")
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, wine, exe, "--no-prompt", "-r", id.Recipient().String(),
+				"--site", "WineSite", "--line", "W1", "--asset", "WINE-1", "--out", "Z:"+strings.ReplaceAll(out, "/", `\`), "--timeout", "60s")
+			cmd.Env = env
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("collector under wine: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), "Microsoft Windows 7 Professional") {
+				t.Errorf("summary:\n%s", stdout.String())
+			}
+			b := openOnly(t, out, id)
+			s, err := licensing.Unmarshal(member(t, b, licensing.MemberName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.OS.Caption != "Microsoft Windows 7 Professional" || s.OS.Version != "6.1.7601" || s.OS.Source != licensing.SourceWMI {
+				t.Errorf("OS %+v", s.OS)
+			}
+			if s.Context.Site != "WineSite" || s.Context.Collected.IsZero() {
+				t.Errorf("context %+v", s.Context)
+			}
+			// Wine's SoftwareLicensingProduct has LicenseStatus (1) and little else.
+			found := false
+			for _, p := range s.Products {
+				if p.Source == licensing.SourceWMI && p.StatusRaw == "1" && p.Status == licensing.StatusLicensed {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no SoftwareLicensingProduct license status from WMI: %+v", s.Products)
+			}
+			missing := strings.Join(s.Missing, " ")
+			for _, m := range []string{"SoftwareLicensingProduct.PartialProductKey", "SoftwareLicensingService", "Win32_EncryptableVolume"} {
+				if !strings.Contains(missing, m) {
+					t.Errorf("%s not recorded as missing: %s", m, missing)
+				}
+			}
+			// Wine's cscript runs no slmgr.vbs: recorded, not fatal.
+			if len(s.Raw) < 2 || s.Raw[0].Error == "" {
+				t.Errorf("raw %+v", s.Raw)
+			}
+			// The native System32 (Sysnative for the 32-bit build on 64-bit).
+			if got, _ := b.Member("slmgr/0411/slmgr.ini"); !bytes.Equal(got, prefix.slmgrINI) {
+				t.Errorf("slmgr/0411/slmgr.ini: got %q, want the one in the native System32", got)
+			}
+			var ran []string
+			for _, r := range s.Raw {
+				if strings.HasPrefix(r.Command, "ospp.vbs") {
+					ran = append(ran, strings.ToLower(r.Command))
+				}
+			}
+			for _, d := range tc.ospp {
+				want := strings.ToLower("ospp.vbs /dstatus (" + d + ")")
+				if !contains(ran, want) {
+					t.Errorf("ospp.vbs in %s not run; ran %q", d, ran)
+				}
+			}
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
 		}
 	}
+	return false
+}
+
+// noWine32 says why this machine cannot run 32-bit Windows programs under
+// Wine, or "" if it can.
+func noWine32(t *testing.T) string {
+	t.Helper()
+	var why []string
+	// Wine's 32-bit loader is a 32-bit Linux program: try one of ours.
 	dir := t.TempDir()
-	exe := filepath.Join(dir, "collector.exe")
-	build := exec.Command("go", "build", "-trimpath", "-o", exe, ".")
-	build.Env = append(os.Environ(), "GOTOOLCHAIN=go1.20.14", "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building with Go 1.20.14: %v\n%s", err, out)
-	}
-	id := newKey(t)
-	out := filepath.Join(dir, "stick", "bundles")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, wine, exe, "--no-prompt", "-r", id.Recipient().String(),
-		"--site", "WineSite", "--line", "W1", "--asset", "WINE-1", "--out", "Z:"+strings.ReplaceAll(out, "/", `\`), "--timeout", "60s")
-	cmd.Env = append(os.Environ(), "WINEPREFIX="+filepath.Join(dir, "prefix"), "WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("collector under wine: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
-	if !strings.Contains(stdout.String(), "Microsoft Windows 7 Professional") {
-		t.Errorf("summary:\n%s", stdout.String())
-	}
-	b := openOnly(t, out, id)
-	s, err := licensing.Unmarshal(member(t, b, licensing.MemberName))
-	if err != nil {
+	probe := filepath.Join(dir, "probe")
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if s.OS.Caption != "Microsoft Windows 7 Professional" || s.OS.Version != "6.1.7601" || s.OS.Source != licensing.SourceWMI {
-		t.Errorf("OS %+v", s.OS)
+	build := exec.Command("go", "build", "-o", probe, "main.go")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOOS=linux", "GOARCH=386", "CGO_ENABLED=0", "GO111MODULE=off", "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building a 386 probe: %v\n%s", err, out)
 	}
-	if s.Context.Site != "WineSite" || s.Context.Collected.IsZero() {
-		t.Errorf("context %+v", s.Context)
+	if err := exec.Command(probe).Run(); errors.Is(err, syscall.ENOEXEC) {
+		why = append(why, "this kernel does not run 32-bit programs (its 32-bit emulation is off: boot option ia32_emulation)")
 	}
-	// Wine's SoftwareLicensingProduct has LicenseStatus (1) and little else.
-	found := false
-	for _, p := range s.Products {
-		if p.Source == licensing.SourceWMI && p.StatusRaw == "1" && p.Status == licensing.StatusLicensed {
-			found = true
+	// Debian's wine32 package installs the 32-bit loader here.
+	if _, err := os.Stat("/usr/lib/wine/wine"); err != nil {
+		why = append(why, "wine32 is not installed (Debian's wine32:i386: .ci/deps.sh tries to install it and says why it could not; docs/reliability.md)")
+	}
+	return strings.Join(why, "; and ")
+}
+
+type winePrefix struct {
+	slmgrINI []byte
+}
+
+// newPrefix makes a Wine prefix of arch (win64, win32) and puts in it what
+// the collector looks for: a Japanese slmgr.ini in the native System32,
+// ospp.vbs in both Program Files trees, and Office InstallRoot keys in
+// both registry views, each naming a folder with an ospp.vbs.
+func newPrefix(t *testing.T, wine string, env []string, dir, arch string) winePrefix {
+	t.Helper()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(wine, args...)
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("wine %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	if !found {
-		t.Errorf("no SoftwareLicensingProduct license status from WMI: %+v", s.Products)
-	}
-	missing := strings.Join(s.Missing, " ")
-	for _, m := range []string{"SoftwareLicensingProduct.PartialProductKey", "SoftwareLicensingService", "Win32_EncryptableVolume"} {
-		if !strings.Contains(missing, m) {
-			t.Errorf("%s not recorded as missing: %s", m, missing)
+	run("wineboot", "-i")
+	c := filepath.Join(dir, "drive_c")
+	p := winePrefix{slmgrINI: []byte("[Strings]\r\nL_MsgLicenseStatusLicensed_1=\"ライセンスされています\"\r\n")}
+	write := func(name string, data []byte) {
+		t.Helper()
+		f := filepath.Join(c, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, data, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
-	// Wine has no slmgr.vbs: recorded as an error, not fatal.
-	if len(s.Raw) < 2 || s.Raw[0].Error == "" {
-		t.Errorf("raw %+v", s.Raw)
+	vbs := []byte("WScript.Echo \"not Office\"\r\n")
+	write("windows/system32/slmgr/0411/slmgr.ini", p.slmgrINI)
+	write("Program Files/Microsoft Office/Office14/ospp.vbs", vbs)
+	write("Office32/Office16/ospp.vbs", vbs)
+	key := `HKLM\Software\Microsoft\Office\16.0\Common\InstallRoot`
+	if arch == "win64" {
+		write("Program Files (x86)/Microsoft Office/Office15/ospp.vbs", vbs)
+		write("Office64/Office16/ospp.vbs", vbs)
+		run("reg", "add", key, "/v", "Path", "/d", `C:\Office64\Office16\`, "/f", "/reg:64")
+		run("reg", "add", key, "/v", "Path", "/d", `C:\Office32\Office16\`, "/f", "/reg:32")
+	} else {
+		run("reg", "add", key, "/v", "Path", "/d", `C:\Office32\Office16\`, "/f")
 	}
+	return p
 }

@@ -50,6 +50,7 @@ func TestReportInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: no browser")
 	}
+	needsLinuxTool(t, "chromium")
 	dir := t.TempDir()
 	id, key := writeKey(t, dir, "key.txt")
 	in := filepath.Join(dir, "in")

@@ -350,7 +350,15 @@ func TestKilledImport(t *testing.T) {
 		_, colls, _, _ := sdb.Counts(context.Background())
 		sdb.Close()
 		if colls >= total {
-			t.Fatalf("the import finished before kill %d (%d stored): the drill proves nothing", k+1, colls)
+			// The importer reports a batch (up to 256) at once when it is
+			// committed; on a slow system (Wine) the last batch can end the
+			// import before a late kill lands. Three kills must land.
+			if k < 3 {
+				t.Fatalf("the import finished before kill %d (%d stored): the drill proves nothing", k+1, colls)
+			}
+			t.Logf("the import finished before kill %d: its last batch was reported at once", k+1)
+			stored = colls
+			break
 		}
 		t.Logf("kill %d after %d bundles reported: %d stored", k+1, seen, colls)
 		stored = colls
@@ -508,9 +516,10 @@ func TestInterruptedImport(t *testing.T) {
 	writeGenerated(t, in, id.Recipient(), total)
 	db := filepath.Join(dir, "fleet.db")
 	var stderr bytes.Buffer
+	console(t)
 	cmd, sc := startImport(t, &stderr, "-i", key, "--db", db, in)
 	waitImported(sc, 50)
-	cmd.Process.Signal(os.Interrupt)
+	interrupt(t, cmd)
 	for sc.Scan() {
 	}
 	err := cmd.Wait()

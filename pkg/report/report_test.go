@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -186,5 +187,61 @@ func TestNames(t *testing.T) {
 	}
 	if _, err := NewWriter(t.TempDir(), Options{Formats: []string{"pdf"}}); err == nil {
 		t.Error("pdf accepted")
+	}
+}
+
+// TestFileNames writes lines whose names Windows treats specially: device
+// names (CON, AUX, NUL, COM1), a line called Index beside the site's
+// index.html, Japanese names. Each line must get its own files, found
+// where the index links to them; under Wine (make test-windows) this
+// runs on Windows file semantics.
+func TestFileNames(t *testing.T) {
+	tests := []struct{ site, line, file string }{
+		{"CON", "AUX", "site_CON/line_AUX"},
+		{"CON", "Index", "site_CON/line_Index"},
+		{"CON", "nul", "site_CON/line_nul"},
+		{"名古屋工場", "第１ライン", "名古屋工場/第１ライン"},
+		{"名古屋工場", "COM1", "名古屋工場/line_COM1"},
+		{"名古屋工場", "com1", "名古屋工場/line_com1-2"},
+	}
+	var devs []Device
+	for _, l := range fleet(t) {
+		devs = append(devs, l...)
+	}
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{Lang: "ja", AsOf: asOf, Generated: asOf, Generator: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range tests {
+		d := devs[i]
+		d.Site, d.Line = tc.site, tc.line
+		if err := w.Line(tc.site, tc.line, []Device{d}); err != nil {
+			t.Fatalf("line %s/%s: %v", tc.site, tc.line, err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range tests {
+		t.Run(tc.site+"/"+tc.line, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.file)+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Devices []struct{ Asset, Line string }
+			}
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if len(doc.Devices) != 1 || doc.Devices[0].Asset != devs[i].Asset || doc.Devices[0].Line != tc.line {
+				t.Errorf("%s.json: got %+v, want asset %s on line %s", tc.file, doc.Devices, devs[i].Asset, tc.line)
+			}
+			site, _ := os.ReadFile(filepath.Join(dir, filepath.Dir(filepath.FromSlash(tc.file)), "index.html"))
+			if link := `href="` + url.PathEscape(filepath.Base(tc.file)+".html") + `"`; !bytes.Contains(bytes.ToLower(site), bytes.ToLower([]byte(link))) {
+				t.Errorf("the site's index.html has no %s", link)
+			}
+		})
 	}
 }

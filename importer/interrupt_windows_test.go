@@ -1,0 +1,49 @@
+//go:build windows
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/windows"
+)
+
+var (
+	kernel32              = windows.NewLazySystemDLL("kernel32.dll")
+	procAllocConsole      = kernel32.NewProc("AllocConsole")
+	procFreeConsole       = kernel32.NewProc("FreeConsole")
+	procSetConsoleHandler = kernel32.NewProc("SetConsoleCtrlHandler")
+)
+
+// console gives the test a console of its own that the importers it
+// starts next share, so that interrupt can press Ctrl-C in it. A test run
+// with its output in a pipe (go test, Wine without a terminal) has none
+// that can carry Ctrl-C. While the test runs, a handler keeps the test
+// itself from being stopped by the Ctrl-C it sends.
+func console(t *testing.T) {
+	t.Helper()
+	if !isTTY(os.Stdout) {
+		procFreeConsole.Call()
+		if r, _, err := procAllocConsole.Call(); r == 0 {
+			t.Fatalf("AllocConsole: %v", err)
+		}
+	}
+	swallow := syscall.NewCallback(func(event uint32) uintptr { return 1 })
+	if r, _, err := procSetConsoleHandler.Call(swallow, 1); r == 0 {
+		t.Fatalf("SetConsoleCtrlHandler: %v", err)
+	}
+	t.Cleanup(func() { procSetConsoleHandler.Call(swallow, 0) })
+}
+
+// interrupt presses Ctrl-C in the console cmd shares with the test (see
+// console): Windows delivers CTRL_C_EVENT to every process on it, and Go
+// turns it into os.Interrupt.
+func interrupt(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	if err := windows.GenerateConsoleCtrlEvent(windows.CTRL_C_EVENT, 0); err != nil {
+		t.Fatalf("GenerateConsoleCtrlEvent: %v", err)
+	}
+}
