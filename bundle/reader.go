@@ -204,6 +204,18 @@ func (o *opener) readManifest(tr *tar.Reader) (*Manifest, error) {
 		return nil, o.blame("read manifest", err)
 	}
 
+	// One decode in the common case: a manifest of this format and major
+	// version. Anything else is decoded again below, to blame the right
+	// thing.
+	var m Manifest
+	if json.Unmarshal(data, &m) == nil && m.Format == FormatName {
+		if major, _, ok := parseVersion(m.Version); ok && major == majorVersion {
+			if err := m.check(o.lim); err != nil {
+				return nil, err
+			}
+			return &m, nil
+		}
+	}
 	// Format and version first: a later major version may change any other
 	// field, and must be reported as such, not as a malformed manifest.
 	var head struct {
@@ -220,7 +232,7 @@ func (o *opener) readManifest(tr *tar.Reader) (*Manifest, error) {
 	if major, _, ok := parseVersion(v); ok && major != majorVersion {
 		return nil, fmt.Errorf("%w: version %s (this program reads %d.x; update it)", ErrUnsupportedVersion, v, majorVersion)
 	}
-	var m Manifest
+	m = Manifest{}
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrManifestMismatch, err)
 	}

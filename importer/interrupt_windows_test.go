@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 var (
@@ -25,7 +27,7 @@ var (
 // itself from being stopped by the Ctrl-C it sends.
 func console(t *testing.T) {
 	t.Helper()
-	if !isTTY(os.Stdout) {
+	if !terminal.IsTerminal(os.Stdout) {
 		procFreeConsole.Call()
 		if r, _, err := procAllocConsole.Call(); r == 0 {
 			t.Fatalf("AllocConsole: %v", err)

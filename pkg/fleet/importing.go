@@ -142,12 +142,14 @@ func (s *Summary) add(o Outcome) {
 }
 
 // Bounds of one batch: its collections and their bytes (snapshots and raw
-// outputs). With the workers' bundles in hand, an import holds at most
-// about maxBatchBytes plus (jobs+1) bundles at their limit, whatever the
-// number of bundles (docs/reliability.md).
+// outputs), and how long its first waits for company. With the workers'
+// bundles in hand, an import holds at most about maxBatchBytes plus
+// (jobs+1) bundles at their limit, whatever the number of bundles
+// (docs/reliability.md).
 const (
 	maxBatch      = 256
 	maxBatchBytes = 32 << 20
+	flushAfter    = 100 * time.Millisecond
 )
 
 // Import decrypts, checks and classifies the bundle files on all cores
@@ -203,7 +205,7 @@ func Import(ctx context.Context, st Store, files []string, opts ImportOptions, p
 		}
 	}
 	var failed error
-	for batch := range batches(done, maxBatch, maxBatchBytes) {
+	for batch := range batches(done, maxBatch, maxBatchBytes, flushAfter) {
 		if failed != nil || ctx.Err() != nil {
 			continue // store nothing more; drain the workers
 		}
@@ -251,22 +253,25 @@ func storeBatch(ctx context.Context, st Store, batch []Outcome, report func(Outc
 	return nil
 }
 
-// batches groups what arrives on in: while the writer is busy storing one
-// batch, the next one gathers, up to max collections or maxBytes. When the
-// writer keeps up, batches are of one; when bundles arrive faster, they
-// grow.
-func batches(in <-chan Outcome, max int, maxBytes int64) <-chan []Outcome {
+// batches groups what arrives on in into batches for the writer. A batch
+// goes out when it holds max collections or maxBytes, when flushAfter has
+// passed since its first one arrived, or when in closes: bundles that
+// arrive fast share a transaction (a transaction's fixed cost dominates
+// the writer's), and one from a slow stick is stored within flushAfter.
+func batches(in <-chan Outcome, max int, maxBytes int64, flushAfter time.Duration) <-chan []Outcome {
 	out := make(chan []Outcome)
 	go func() {
 		defer close(out)
 		var pending []Outcome
 		var bytes int64
+		var due <-chan time.Time // fires flushAfter after the batch's first
+		ready := false
 		for in != nil || len(pending) > 0 {
 			recv, send := in, out
 			if len(pending) >= max || bytes >= maxBytes {
-				recv = nil
+				recv, ready = nil, true
 			}
-			if len(pending) == 0 {
+			if !ready && in != nil {
 				send = nil
 			}
 			select {
@@ -275,10 +280,15 @@ func batches(in <-chan Outcome, max int, maxBytes int64) <-chan []Outcome {
 					in = nil
 					continue
 				}
+				if len(pending) == 0 {
+					due = time.After(flushAfter)
+				}
 				pending = append(pending, o)
 				bytes += o.Collection.size()
+			case <-due:
+				ready, due = true, nil
 			case send <- pending:
-				pending, bytes = nil, 0
+				pending, bytes, ready, due = nil, 0, false, nil
 			}
 		}
 	}()

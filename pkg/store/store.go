@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -31,6 +32,11 @@ import (
 // DB is an open fleet database.
 type DB struct {
 	db *sql.DB
+	// stmts holds the statements of the import's writer, prepared once:
+	// modernc.org/sqlite parses every statement it is given anew, and the
+	// writer runs the same few shapes for every batch (insertChunk rows
+	// at a time, lookups of at most chunkSize keys).
+	stmts sync.Map // SQL text -> *sql.Stmt
 }
 
 var _ fleet.Store = (*DB)(nil)
@@ -101,6 +107,22 @@ func retryBusy(ctx context.Context, fn func() error) error {
 
 // Close closes the database.
 func (d *DB) Close() error { return d.db.Close() }
+
+// stmt returns query prepared once for the database, bound to tx.
+func (d *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if s, ok := d.stmts.Load(query); ok {
+		return tx.StmtContext(ctx, s.(*sql.Stmt)), nil
+	}
+	s, err := d.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if old, loaded := d.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		s = old.(*sql.Stmt)
+	}
+	return tx.StmtContext(ctx, s), nil
+}
 
 // migrations are the schema, one step per version: version n is the
 // first n applied.
@@ -209,10 +231,6 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*fleet.Collection) (res []fle
 	return res, errs, err
 }
 
-// maxParams keeps every statement under SQLite's limit of host
-// parameters (32766 since 3.32).
-const maxParams = 30000
-
 // chunkSize is how many keys one "IN (…)" lookup takes.
 const chunkSize = 500
 
@@ -247,16 +265,16 @@ func anys[T any](xs []T) []interface{} {
 	return out
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...interface{}) (*sql.Rows, error)
-}
-
 // lookup runs "SELECT k, v FROM … WHERE k IN " + (…) for keys, in chunks,
 // and returns k → v.
-func lookup[V any](ctx context.Context, q querier, query string, keys []string) (map[string]V, error) {
+func lookup[V any](ctx context.Context, d *DB, tx *sql.Tx, query string, keys []string) (map[string]V, error) {
 	out := map[string]V{}
 	err := chunks(len(keys), chunkSize, func(lo, hi int) error {
-		rows, err := q.QueryContext(ctx, query+"("+marks(hi-lo)+")", anys(keys[lo:hi])...)
+		st, err := d.stmt(ctx, tx, query+"("+marks(hi-lo)+")")
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, anys(keys[lo:hi])...)
 		if err != nil {
 			return err
 		}
@@ -274,12 +292,19 @@ func lookup[V any](ctx context.Context, q querier, query string, keys []string) 
 	return out, err
 }
 
-// execRows runs "INSERT … VALUES" for rows of cols values each, in as few
-// statements as the parameter limit allows: the driver prepares every
-// statement anew, so fewer statements is faster.
-func execRows(ctx context.Context, tx *sql.Tx, head string, cols int, args []interface{}) error {
-	return chunks(len(args)/cols, maxParams/cols, func(lo, hi int) error {
-		_, err := tx.ExecContext(ctx, head+values(hi-lo, cols), args[lo*cols:hi*cols]...)
+// insertChunk is how many rows one INSERT statement takes: few enough
+// shapes to prepare each once, enough rows to make a statement worth it.
+const insertChunk = 32
+
+// execRows runs "INSERT … VALUES" for rows of cols values each,
+// insertChunk rows a statement, with statements prepared once.
+func (d *DB) execRows(ctx context.Context, tx *sql.Tx, head string, cols int, args []interface{}) error {
+	return chunks(len(args)/cols, insertChunk, func(lo, hi int) error {
+		st, err := d.stmt(ctx, tx, head+values(hi-lo, cols))
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(ctx, args[lo*cols:hi*cols]...)
 		return err
 	})
 }
@@ -302,7 +327,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	for i, c := range cs {
 		ids[i] = c.BundleID
 	}
-	stored, err := lookup[string](ctx, tx, "SELECT bundle_id, sha256 FROM collections WHERE bundle_id IN ", ids)
+	stored, err := lookup[string](ctx, d, tx, "SELECT bundle_id, sha256 FROM collections WHERE bundle_id IN ", ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -324,7 +349,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	if len(keep) == 0 {
 		return res, errs, tx.Commit()
 	}
-	known, err := lookup[int64](ctx, tx, "SELECT key, id FROM devices WHERE key IN ", keys)
+	known, err := lookup[int64](ctx, d, tx, "SELECT key, id FROM devices WHERE key IN ", keys)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -372,7 +397,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot, warnings, time_ok, hardware) VALUES `, 23, collections},
 		{"INSERT OR FAIL INTO raw (collection_id, member, data) VALUES ", 3, raws},
 	} {
-		if err := execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
+		if err := d.execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -380,9 +405,13 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	// whatever order the bundles arrive in; a collection whose time is
 	// suspect (a forged future date) never wins over one whose is not.
 	err = chunks(len(touched), chunkSize, func(lo, hi int) error {
-		_, err := tx.ExecContext(ctx, `UPDATE devices SET latest_id = (SELECT id FROM collections c
+		st, err := d.stmt(ctx, tx, `UPDATE devices SET latest_id = (SELECT id FROM collections c
 			WHERE c.device_id = devices.id ORDER BY time_ok DESC, collected_at DESC, id DESC LIMIT 1)
-			WHERE id IN (`+marks(hi-lo)+")", anys(touched[lo:hi])...)
+			WHERE id IN (`+marks(hi-lo)+")")
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(ctx, anys(touched[lo:hi])...)
 		return err
 	})
 	if err != nil {
