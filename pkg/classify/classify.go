@@ -60,7 +60,13 @@ const (
 
 // Evidence is what a reason rests on. Empty fields do not apply.
 type Evidence struct {
-	Product    string            `json:"product,omitempty"`
+	// Product is the product's name as the licensing platform gives it
+	// (WMI, slmgr, ospp): kept as evidence; Name is the name it is sold
+	// under (ProductName), in English, and nameJA the Japanese of it
+	// (they differ only in how an unknown version is said).
+	Product    string `json:"product,omitempty"`
+	Name       string `json:"name,omitempty"`
+	nameJA     string
 	Kind       licensing.Kind    `json:"kind,omitempty"`
 	Edition    string            `json:"edition,omitempty"`
 	Channel    licensing.Channel `json:"channel,omitempty"`
@@ -128,10 +134,12 @@ func (r Reason) Text(lang Lang) string {
 // fleet summary counts these to size the KMS and MAK purchase.
 type ProductRoute struct {
 	Kind    licensing.Kind `json:"kind"`
-	Product string         `json:"product"`
-	Edition string         `json:"edition"`
+	Product string         `json:"product"` // the licensing name
+	Name    Name           `json:"name"`    // the name it is sold under
+	Edition string         `json:"edition"` // the licensing platform's edition token
 	Route   Route          `json:"route"`
-	Code    string         `json:"code"` // the route rule that chose it
+	Host    string         `json:"kms_host,omitempty"` // the KMS host to use, when one works
+	Code    string         `json:"code"`               // the route rule that chose it
 }
 
 // Verdict is the classification of one device as of a date.
@@ -141,6 +149,12 @@ type Verdict struct {
 	Reasons  []Reason       `json:"reasons"`
 	Routes   []ProductRoute `json:"routes,omitempty"`
 	Flags    []Reason       `json:"flags,omitempty"`
+	// Action is what to do about the device: the most pressing of Steps.
+	Action Step `json:"action"`
+	// Steps are the actions per product, in product order.
+	Steps []Step `json:"steps"`
+	// Deadline is when the device's current state ends.
+	Deadline Deadline `json:"deadline"`
 }
 
 // Site holds what the classifier must know about the device's site: how
@@ -170,16 +184,18 @@ func Device(s *licensing.Snapshot, asOf time.Time, site Site) Verdict {
 			v.Reasons = append(v.Reasons, r.reason(ev))
 		}
 	}
-	if v.Category == VolumeLicense {
-		for _, p := range d.products {
-			if !p.needsVolume() {
-				continue
-			}
-			rr, ev := chooseRoute(d, p)
-			v.Reasons = append(v.Reasons, rr.reason(ev))
-			v.Routes = append(v.Routes, ProductRoute{Kind: p.Kind, Product: p.Name, Edition: p.edition, Route: ev.Route, Code: rr.code})
+	// Every product that must move gets a route, whatever the category:
+	// an urgent retail Office needs its MAK as much as a safe one.
+	steps, routes, why := d.steps()
+	v.Steps, v.Routes = steps, routes
+	v.Reasons = append(v.Reasons, why...)
+	v.Action = steps[0]
+	for _, st := range steps[1:] {
+		if st.Action.Rank() < v.Action.Action.Rank() {
+			v.Action = st
 		}
 	}
+	v.Deadline = d.deviceDeadline(steps)
 	for _, r := range rules {
 		if r.category != "" {
 			continue
@@ -211,6 +227,7 @@ type device struct {
 type product struct {
 	*licensing.Product
 	edition string // "Professional", "ProPlus", …
+	name    Name   // as sold: "Windows 7 Professional"
 	volume  bool   // its edition or product has volume keys
 	office  int    // Office major version (14, 15, 16, 19, 21, 24); 0 for Windows
 	minutes *int   // grace or activation minutes left at the as-of date
@@ -240,7 +257,7 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 		if lp.IsAddon || (lp.Kind != licensing.KindWindows && lp.Kind != licensing.KindOffice) {
 			continue
 		}
-		p := &product{Product: lp, edition: Edition(lp.Name)}
+		p := &product{Product: lp, edition: Edition(lp.Name), name: ProductName(s, lp)}
 		if lp.Kind == licensing.KindWindows {
 			if p.edition == "" {
 				p.edition = editionFromCaption(s.OS.Caption)
@@ -341,8 +358,8 @@ func (p *product) needsVolume() bool {
 }
 
 func (p *product) evidence() Evidence {
-	ev := Evidence{Product: p.Name, Kind: p.Kind, Edition: p.edition, Channel: p.Channel, Status: p.Status,
-		PartialKey: p.PartialKey, Source: p.Source}
+	ev := Evidence{Product: p.Name, Name: p.name.Text(English), nameJA: p.name.Text(Japanese), Kind: p.Kind, Edition: p.edition,
+		Channel: p.Channel, Status: p.Status, PartialKey: p.PartialKey, Source: p.Source}
 	if p.StatusReason != 0 {
 		ev.HRESULT = licensing.HRESULT(p.StatusReason)
 		if r, ok := licensing.LookupReason(p.StatusReason); ok {

@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -322,7 +323,7 @@ func TestPool(t *testing.T) {
 	withMarker.Hardware.SLIC = &yes
 	p.Add(withMarker)
 	p.Add(snap("Microsoft Windows Server 2019 Standard", "10.0.17763", win("ServerStandard", licensing.ChannelGVLK, lic)))
-	if want := (Pool{Client: 2, Server: 1, Office: 1}); p != want {
+	if want := (Pool{Client: 2, Server: 1, Office: 1}); !reflect.DeepEqual(p, want) {
 		t.Fatalf("pool %+v, want %+v", p, want)
 	}
 }

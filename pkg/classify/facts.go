@@ -287,24 +287,36 @@ const (
 // Windows 7 PC only with the BIOS Windows marker), and machines with a
 // volume-capable Office. Machines already on KMS count too: a host counts
 // every client that asks.
+//
+// Hosts are the KMS hosts the site's KMS clients name, with how many of
+// them each host had activated: a host that works decides the site's KMS
+// verdict before the counts do (Advice).
 type Pool struct {
-	Client int `json:"client"`
-	Server int `json:"server"`
-	Office int `json:"office"`
+	Client int       `json:"client"`
+	Server int       `json:"server"`
+	Office int       `json:"office"`
+	Hosts  []KMSHost `json:"kms_hosts,omitempty"`
 }
 
 // Add counts one device into the pool.
-func (p *Pool) Add(s *licensing.Snapshot) {
-	q := PoolOf(s)
+func (p *Pool) Add(s *licensing.Snapshot) { p.Merge(PoolOf(s)) }
+
+// Merge adds the counts and hosts of q to p.
+func (p *Pool) Merge(q Pool) {
 	p.Client += q.Client
 	p.Server += q.Server
 	p.Office += q.Office
+	if len(q.Hosts) > 0 {
+		p.Hosts = mergeHosts(append([]KMSHost(nil), p.Hosts...), q.Hosts)
+	}
 }
 
-// PoolOf is one device's share of its site's pool: 0 or 1 in each field.
+// PoolOf is one device's share of its site's pool: 0 or 1 in each count,
+// and the KMS hosts its clients name.
 func PoolOf(s *licensing.Snapshot) Pool {
 	var p Pool
 	d := newDevice(s, s.Context.Collected, Site{})
+	p.Hosts = hostsOf(d)
 	win, office := false, false
 	for _, pr := range d.products {
 		switch {

@@ -30,7 +30,7 @@ var rules = []rule{
 	// urgent
 	{code: "nothing-licensed", category: Urgent, source: "slmgr.vbs /dlv: \"This license is not in use.\" means no product key is installed",
 		en: "Nothing is licensed: of the {count} license(s) listed ({product}…), none has a product key in use and no Windows product is in use: install and activate a key now.",
-		ja: "何もライセンスされていません。一覧の {count} 件のライセンス ({product}…) はどれもプロダクト キーが使用されておらず、使用中の Windows 製品もありません。今すぐキーをインストールしてライセンス認証してください。",
+		ja: "ライセンスがありません。一覧にある {count} 件のライセンス ({product} など) はどれもプロダクト キーが使用されておらず、使用中の Windows 製品もありません。直ちにプロダクト キーをインストールしてライセンス認証してください。",
 		match: func(d *device) []Evidence {
 			if len(d.notInUse) == 0 || d.hasWindows() {
 				return nil
@@ -41,7 +41,7 @@ var rules = []rule{
 		}},
 	{code: "no-license-data", category: Urgent, source: "ActCourier: no Windows product means nothing is proven",
 		en: "No Windows license was found in this collection: collect again, or check the machine by hand.",
-		ja: "この収集では Windows のライセンスが見つかりませんでした。再収集するか、実機で確認してください。",
+		ja: "この収集では Windows のライセンス情報が見つかりませんでした。再収集するか、実機で確認してください。",
 		match: func(d *device) []Evidence {
 			if d.hasWindows() || len(d.notInUse) > 0 {
 				return nil
@@ -50,27 +50,27 @@ var rules = []rule{
 		}},
 	{code: "unlicensed", category: Urgent, source: "DOMAIN.md LicenseStatus 0",
 		en:    "{product} is not activated (unlicensed){why}.",
-		ja:    "{product} はライセンス認証されていません (未認証){why}。",
+		ja:    "{product} はライセンス認証されていません{why}。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Status == licensing.StatusUnlicensed })},
 	{code: "grace-ended", category: Urgent, source: "DOMAIN.md LicenseStatus 2-6; grace projected to the as-of date",
-		en: "{product} was in {status} and its grace period has ended by the as-of date{why}: activate it or preserve it now.",
-		ja: "{product} は{status}で、基準日までに猶予期間が終了しています{why}。今すぐライセンス認証するか保全してください。",
+		en: "{product} was in the {status} and it has ended by the as-of date{why}: activate it now, or keep its current state with an image backup.",
+		ja: "{product} は{status}でしたが、基準日までに猶予期間が終了しています{why}。直ちにライセンス認証するか、イメージ バックアップで現状を保存してください。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Status.InGrace() && p.Status != licensing.StatusNotification && p.minutes != nil && *p.minutes <= 0
 		})},
 	{code: "grace", category: Urgent, source: "DOMAIN.md LicenseStatus 2-6",
-		en: "{product} is in {status}{left}{why}: it is not activated; activate it or preserve it now.",
-		ja: "{product} は{status}です{left}{why}。ライセンス認証されていないため、今すぐ認証するか保全してください。",
+		en: "{product} is in the {status}{left}{why}: it is not activated; activate it now, or keep its current state with an image backup.",
+		ja: "{product} は{status}です{left}{why}。ライセンス認証されていないため、直ちにライセンス認証するか、イメージ バックアップで現状を保存してください。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Status.InGrace() && (p.Status == licensing.StatusNotification || p.minutes == nil || *p.minutes > 0)
 		})},
 	{code: "status-unknown", category: Urgent, source: "ActCourier: an unread status proves nothing",
 		en:    "The license status of {product} could not be read{why}: check it by hand.",
-		ja:    "{product} のライセンス状態を読み取れませんでした{why}。実機で確認してください。",
+		ja:    "{product} のライセンスの状態を読み取れませんでした{why}。実機で確認してください。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Status == licensing.StatusUnknown || p.Status == "" })},
 	{code: "evaluation-ending", category: Urgent, source: "issue 4: an evaluation ending within 30 days",
 		en: "{product} is an evaluation that ends on {date} ({days} days after the as-of date); it cannot be made permanent without a new key.",
-		ja: "{product} は評価版で、{date} に期限切れになります (基準日から {days} 日)。新しいキーなしでは永続化できません。",
+		ja: "{product} は評価版で、{date} に期限が切れます (基準日から {days} 日)。新しいプロダクト キーがなければ製品版にできません。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
@@ -85,13 +85,13 @@ var rules = []rule{
 		}},
 	{code: "kms-expired", category: Urgent, source: "DOMAIN.md KMS facts: valid 180 days, then OOT grace",
 		en: "{product} is a KMS client whose activation has run out by the as-of date: it must reach a KMS host now.",
-		ja: "{product} は KMS クライアントで、基準日までにライセンス認証の期限が切れています。今すぐ KMS ホストに接続させてください。",
+		ja: "{product} は KMS クライアントで、基準日までにライセンス認証の有効期限が切れています。直ちに KMS ホストに接続させてください。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil && *p.minutes <= 0
 		})},
 	{code: "kms-expiring", category: Urgent, source: "DOMAIN.md KMS facts: under 30 days left needs action now",
 		en: "{product} is a KMS client with {days} days of activation left at the as-of date: it must reach a KMS host before then.",
-		ja: "{product} は KMS クライアントで、基準日時点でライセンス認証の残りが {days} 日です。それまでに KMS ホストに接続させてください。",
+		ja: "{product} は KMS クライアントで、基準日時点でライセンス認証の有効期限まで残り {days} 日です。期限までに KMS ホストに接続させてください。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil &&
 				*p.minutes > 0 && *p.minutes < 30*day
@@ -99,22 +99,22 @@ var rules = []rule{
 
 	// image-backup
 	{code: "online-only-no-volume", category: ImageBackup, source: "DOMAIN.md channel table; volume key list",
-		en:    "{product} rests on {channel}, which reactivates only online, and edition {edition} has no volume key: keep a full image backup.",
-		ja:    "{product} は {channel} で、オンラインでしか再認証できず、エディション {edition} にはボリューム キーがありません。フル イメージ バックアップを取ってください。",
+		en:    "{product} is activated through the {channel} channel, which activates again only online, and it has no volume license edition: keep a full image backup.",
+		ja:    "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。この製品にはボリューム ライセンス版がないため、フル イメージ バックアップを取得してください。",
 		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && !p.volume })},
 	{code: "channel-unknown", category: ImageBackup, source: "DOMAIN.md: an unknown channel is unknown, never a default",
 		en:    "The channel of {product} could not be read, so no offline route is proven: keep a full image backup until it is checked.",
-		ja:    "{product} のチャネルを読み取れず、オフラインの認証経路を確認できません。確認できるまでフル イメージ バックアップを取ってください。",
+		ja:    "{product} のチャネルを読み取れず、オフラインでライセンス認証できるかを確認できません。確認できるまでフル イメージ バックアップを取得してください。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelUnknown || p.Channel == "" })},
 
 	// volume-license
 	{code: "online-only-volume", category: VolumeLicense, source: "DOMAIN.md channel table; volume key list",
-		en:    "{product} rests on {channel}, which reactivates only online; edition {edition} has volume keys, so it can move to an offline route.",
-		ja:    "{product} は {channel} で、オンラインでしか再認証できません。エディション {edition} にはボリューム キーがあるため、オフラインの認証経路に移行できます。",
+		en:    "{product} is activated through the {channel} channel, which activates again only online; it has a volume license edition, so it can move to a way that works offline.",
+		ja:    "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。ボリューム ライセンス版があるため、オフラインでライセンス認証できる方法に移行できます。",
 		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && p.volume })},
 	{code: "evaluation", category: VolumeLicense, source: "DOMAIN.md: an evaluation cannot be made permanent without a new key",
 		en: "{product} is an evaluation that ends on {date}: convert it to a licensed volume edition before then.",
-		ja: "{product} は評価版で、{date} に期限切れになります。それまでにボリューム ライセンスのエディションに変換してください。",
+		ja: "{product} は評価版で、{date} に期限が切れます。それまでにボリューム ライセンス版に変換してください。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
@@ -130,7 +130,7 @@ var rules = []rule{
 		}},
 	{code: "kms-no-host", category: VolumeLicense, source: "DOMAIN.md KMS facts: renews every 7 days against a host",
 		en: "{product} is a KMS client with no KMS host configured or discovered: set up a KMS host, or configure one, before its activation runs out.",
-		ja: "{product} は KMS クライアントですが、KMS ホストが設定も検出もされていません。ライセンス認証が切れる前に KMS ホストを用意または設定してください。",
+		ja: "{product} は KMS クライアントですが、KMS ホストが設定も検出もされていません。ライセンス認証の有効期限が切れる前に、KMS ホストを用意するか設定してください。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && !p.KMS.HasHost()
 		})},
@@ -138,35 +138,35 @@ var rules = []rule{
 	// ok
 	{code: "ad-based", category: OK, source: "DOMAIN.md channel table: AD-based activation",
 		en:    "{product} is activated by Active Directory-based activation, which works inside the domain.",
-		ja:    "{product} は Active Directory ベースのライセンス認証で認証されており、ドメイン内で有効です。",
+		ja:    "{product} は Active Directory ベースのライセンス認証でライセンス認証されており、ドメイン内で有効です。",
 		match: eachProduct(func(d *device, p *product) bool { return p.adBased() })},
 	{code: "kms-client", category: OK, source: "DOMAIN.md channel table: Volume:GVLK",
 		en: "{product} is a KMS client with a KMS host ({host}) and {days} days of activation left at the as-of date.",
-		ja: "{product} は KMS クライアントで、KMS ホスト ({host}) があり、基準日時点でライセンス認証の残りは {days} 日です。",
+		ja: "{product} は KMS クライアントで、KMS ホスト ({host}) があり、基準日時点でライセンス認証の有効期限まで残り {days} 日です。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost()
 		})},
 	{code: "mak-activated", category: OK, source: "DOMAIN.md channel table: Volume:MAK",
-		en:    "{product} is activated with a MAK; proxy activation is an offline route if it is ever needed again.",
-		ja:    "{product} は MAK でライセンス認証済みです。再認証が必要になってもプロキシ認証でオフラインのまま認証できます。",
+		en:    "{product} is activated with a MAK; if it must be activated again, proxy activation works offline.",
+		ja:    "{product} は MAK でライセンス認証済みです。再度のライセンス認証が必要になっても、プロキシ ライセンス認証でオフラインのまま認証できます。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelMAK })},
 	{code: "oem-slp", category: OK, source: "DOMAIN.md channel table: OEM:SLP",
 		en:    "{product} is activated by OEM SLP against the BIOS marker: it reactivates offline on this hardware.",
-		ja:    "{product} は BIOS マーカーによる OEM SLP で認証されており、このハードウェア上ならオフラインで再認証できます。",
+		ja:    "{product} は BIOS のマーカーによる OEM ライセンス認証 (SLP) で認証されており、このハードウェア上ならオフラインで再度ライセンス認証できます。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelOEMSLP })},
 	{code: "kms-host", category: OK, source: "DOMAIN.md: Volume:CSVLK is a KMS host key",
-		en:    "{product} is a KMS host (CSVLK), activated.",
-		ja:    "{product} は KMS ホスト (CSVLK) で、ライセンス認証済みです。",
+		en:    "{product} is a KMS host (KMS host key), activated.",
+		ja:    "{product} は KMS ホスト (KMS ホスト キー) で、ライセンス認証済みです。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelCSVLK })},
 	{code: "avma", category: OK, source: "DOMAIN.md: AVMA (VIRTUAL_MACHINE_ACTIVATION)",
 		en:    "{product} is activated by its Hyper-V host (AVMA).",
-		ja:    "{product} は Hyper-V ホストによる自動仮想マシン ライセンス認証 (AVMA) で認証されています。",
+		ja:    "{product} は Hyper-V ホストによる仮想マシンの自動ライセンス認証 (AVMA) で認証されています。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelAVMA })},
 
 	// flags
 	{code: "end-of-support-os", source: "DOMAIN.md End of support (Microsoft lifecycle)",
-		en: "{product} reached the end of support on {date}: no more fixes; plan an image backup and a migration.",
-		ja: "{product} は {date} にサポートが終了しています。修正はもう提供されません。イメージ バックアップと移行を計画してください。",
+		en: "{product} reached the end of support on {date}: no security updates are provided; plan an image backup and a migration.",
+		ja: "{product} は {date} にサポートが終了しています。セキュリティ更新プログラムは提供されていません。イメージ バックアップと移行を計画してください。",
 		match: func(d *device) []Evidence {
 			s, ok := d.osSupport()
 			if !ok || d.asOf.Before(s.date()) {
@@ -175,8 +175,8 @@ var rules = []rule{
 			return []Evidence{{Product: s.name, Kind: licensing.KindWindows, Date: s.end}}
 		}},
 	{code: "end-of-support-office", source: "DOMAIN.md End of support (Microsoft lifecycle)",
-		en: "{product} reached the end of support on {date}: no more fixes; plan an image backup and a migration.",
-		ja: "{product} は {date} にサポートが終了しています。修正はもう提供されません。イメージ バックアップと移行を計画してください。",
+		en: "{product} reached the end of support on {date}: no security updates are provided; plan an image backup and a migration.",
+		ja: "{product} は {date} にサポートが終了しています。セキュリティ更新プログラムは提供されていません。イメージ バックアップと移行を計画してください。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			seen := map[string]bool{}
@@ -192,7 +192,7 @@ var rules = []rule{
 		}},
 	{code: "bitlocker-on", source: "DOMAIN.md: the recovery key must be secured before imaging",
 		en: "BitLocker is on for {volume}: secure the recovery key before taking an image.",
-		ja: "{volume} で BitLocker が有効です。イメージを取る前に回復キーを確保してください。",
+		ja: "{volume} で BitLocker が有効です。イメージを取得する前に回復キーを確保してください。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, v := range d.s.Volumes {
@@ -205,7 +205,7 @@ var rules = []rule{
 		}},
 	{code: "low-disk", source: "ActCourier heuristic: Windows Backup needs shadow-copy space; under 10% or 2 GiB free is low",
 		en: "{volume} has {free} free of {size}: an image backup may fail; free space first.",
-		ja: "{volume} の空き容量は {size} 中 {free} です。イメージ バックアップが失敗する可能性があるため、先に空き容量を確保してください。",
+		ja: "{volume} の空き領域は {size} 中 {free} です。イメージ バックアップが失敗するおそれがあるため、先に空き領域を確保してください。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, v := range d.s.Volumes {
@@ -243,30 +243,30 @@ var rules = []rule{
 		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004F035 })},
 	{code: "digital-license", source: "DOMAIN.md: Windows 10/11 digital license shows a generic partial key",
 		en: "{product} uses a digital license (generic key ending {key}): it cannot be shown to be linked to an account offline, and reactivates only online.",
-		ja: "{product} はデジタル ライセンス (汎用キー末尾 {key}) です。アカウントとの関連付けをオフラインで確認できず、再認証はオンラインでのみ可能です。",
+		ja: "{product} はデジタル ライセンス (汎用プロダクト キー、末尾 {key}) です。アカウントとの関連付けはオフラインでは確認できず、再度のライセンス認証はオンラインでしかできません。",
 		match: eachProduct(func(d *device, p *product) bool {
 			_, generic := genericKeys[strings.ToUpper(p.PartialKey)]
 			return p.Kind == licensing.KindWindows && generic && (p.Channel == licensing.ChannelRetail || p.Channel == licensing.ChannelOEMDM)
 		})},
 	{code: "mak-exhausted", source: "DOMAIN.md HRESULT 0xC004C020 / 0xC004C021",
 		en:    "The MAK of {product} has no activations left{why}: get more activations or a new MAK before using proxy activation.",
-		ja:    "{product} の MAK は認証回数が残っていません{why}。プロキシ認証の前に認証回数の追加か新しい MAK を入手してください。",
+		ja:    "{product} の MAK はライセンス認証の回数が残っていません{why}。プロキシ ライセンス認証の前に、認証回数の追加か新しい MAK を入手してください。",
 		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004C020 || p.StatusReason == 0xC004C021 })},
 	{code: "key-blocked", source: "DOMAIN.md HRESULT 0xC004C003",
 		en:    "The product key of {product} is blocked{why}: it needs a new key.",
-		ja:    "{product} のプロダクト キーはブロックされています{why}。新しいキーが必要です。",
+		ja:    "{product} のプロダクト キーはブロックされています{why}。新しいプロダクト キーが必要です。",
 		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004C003 })},
 	{code: "slp-marker-missing", source: "DOMAIN.md HRESULT 0xC004F057 / 0xC004F058",
 		en:    "The firmware lacks the OEM marker that {product} needs{why}: an OEM SLP image on other hardware.",
-		ja:    "{product} に必要な OEM マーカーがファームウェアにありません{why}。別のハードウェア上の OEM SLP イメージです。",
+		ja:    "{product} に必要な OEM マーカーがファームウェアにありません{why}。別のハードウェア用の OEM SLP イメージです。",
 		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004F057 || p.StatusReason == 0xC004F058 })},
 	{code: "license-store-damaged", source: "DOMAIN.md HRESULT 0xC004E003",
 		en:    "The licensing store of {product} looks damaged{why}.",
-		ja:    "{product} のライセンス ストアが破損している可能性があります{why}。",
+		ja:    "{product} のライセンス ストアが破損しているおそれがあります{why}。",
 		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004E003 })},
 	{code: "image-backup-seen", source: "DOMAIN.md: a visible WindowsImageBackup folder",
 		en: "An image backup folder is visible at {volume}: check that it is recent and restorable.",
-		ja: "{volume} にイメージ バックアップのフォルダーがあります。新しく、復元できることを確認してください。",
+		ja: "{volume} にイメージ バックアップのフォルダーがあります。最新で、復元できることを確認してください。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, b := range d.s.ImageBackups {
@@ -275,34 +275,57 @@ var rules = []rule{
 			return out
 		}},
 	{code: "collection-incomplete", source: "ActCourier: every failed source is recorded",
-		en: "{count} sources failed during collection: some facts may be missing.",
-		ja: "収集中に {count} 件のソースが失敗しました。一部の情報が欠けている可能性があります。",
+		en: "{count} source(s) could not be read during collection ({sources}): some facts may be missing.",
+		ja: "{count} 件の情報源 ({sources}) から取得できませんでした。一部の情報が欠けている可能性があります。",
 		match: func(d *device) []Evidence {
 			if n := len(d.s.Errors); n > 0 {
-				return []Evidence{{Count: intp(n)}}
+				var srcs []string
+				for _, e := range d.s.Errors {
+					if w := string(e.Source); w != "" && !strings.Contains(strings.Join(srcs, ","), w) {
+						srcs = append(srcs, w)
+					}
+				}
+				return []Evidence{{Count: intp(n), Source: licensing.Source(strings.Join(srcs, ","))}}
 			}
 			return nil
 		}},
 }
 
+// Indices of routeRules, for the code that picks one.
+const (
+	routeADBased = iota
+	routeWorkingHost
+	routeOwnHost
+	routeNewHost
+	routeMAKNoMarker
+	routeMAK
+)
+
 // routeRules choose the volume-license route of a product, in order.
 var routeRules = []rule{
-	{code: "route-ad-based", source: "DOMAIN.md channel table: AD-based for Windows 8+ / Server 2012+ in a domain",
-		en: "Suggested route for {product}: AD-based activation, because the machine is in a domain and its Windows supports it.",
-		ja: "{product} の推奨経路: Active Directory ベースのライセンス認証 (ドメイン参加済みで、この Windows が対応しているため)。"},
-	{code: "route-kms", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
-		en: "Suggested route for {product}: KMS, because the site has {count} eligible machines and a KMS host needs {threshold}.",
-		ja: "{product} の推奨経路: KMS (拠点に対象機が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため)。"},
-	{code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035)",
+	routeADBased: {code: "route-ad-based", source: "DOMAIN.md channel table: AD-based for Windows 8+ / Server 2012+ in a domain",
+		en: "Suggested route for {product}: Active Directory-based activation, because the machine is in a domain and its Windows supports it.",
+		ja: "{product} の推奨: Active Directory ベースのライセンス認証 (ドメインに参加しており、この Windows が対応しているため)。"},
+	routeWorkingHost: {code: "route-kms-site-host", source: "DOMAIN.md KMS facts: a host activates every client that reaches it once it counts enough",
+		en: "Suggested route for {product}: KMS host {host}, which has activated {count} client(s) of this site, so it works here whatever the site's count.",
+		ja: "{product} の推奨: KMS ホスト {host} (この拠点のクライアント {count} 台をライセンス認証済みで、稼働しているため)。"},
+	routeOwnHost: {code: "route-kms-own-host", source: "DOMAIN.md KMS facts: clients find the host by DNS SRV or a configured name",
+		en: "Suggested route for {product}: its own KMS host {host}; nothing collected shows that host failing.",
+		ja: "{product} の推奨: 設定済みの KMS ホスト {host} (利用できないという記録はありません)。"},
+	routeNewHost: {code: "route-kms", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
+		en: "Suggested route for {product}: KMS, because the site has {count} eligible machines and a KMS host needs {threshold}: set up a host.",
+		ja: "{product} の推奨: KMS (拠点に対象の端末が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため、KMS ホストを設置できます)。"},
+	routeMAKNoMarker: {code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035)",
 		en: "Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS.",
-		ja: "{product} の推奨経路: MAK とプロキシ認証 (BIOS の Windows マーカーが確認できない Windows 7 PC は KMS を使えないため)。"},
-	{code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
-		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count} eligible machines and a KMS host needs {threshold}.",
-		ja: "{product} の推奨経路: MAK とプロキシ認証 (拠点の対象機は {count} 台で、KMS ホストのしきい値 {threshold} 台に届かないため)。"},
+		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないため。"},
+	routeMAK: {code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
+		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count} eligible machines, a KMS host needs {threshold}, and no KMS host of the site is known to work.",
+		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないため。"},
 }
 
 // chooseRoute picks the route rule for a product that must move to a
-// volume route, with its evidence.
+// volume route, with its evidence. The site's KMS verdict (Pool.Advice)
+// decides between KMS and MAK, as the site page states it.
 func chooseRoute(d *device, p *product) (rule, Evidence) {
 	ev := p.evidence()
 	pick := func(i int, r Route) (rule, Evidence) {
@@ -311,23 +334,24 @@ func chooseRoute(d *device, p *product) (rule, Evidence) {
 	}
 	adCapable := d.win8OrLater() && (p.Kind == licensing.KindWindows || p.office >= 15)
 	if d.s.Domain.Joined && adCapable {
-		return pick(0, RouteADBased)
+		ev.Host = ""
+		return pick(routeADBased, RouteADBased)
 	}
-	count, threshold := d.site.Pool.Office, ThresholdOffice
-	if p.Kind == licensing.KindWindows {
-		if !d.kmsCapable(p) {
-			return pick(2, RouteMAK)
-		}
-		count, threshold = d.site.Pool.Client, ThresholdClient
-		if d.server {
-			count, threshold = d.site.Pool.Server, ThresholdServer
-		}
+	if p.Kind == licensing.KindWindows && !d.kmsCapable(p) {
+		ev.Host = ""
+		return pick(routeMAKNoMarker, RouteMAK)
 	}
-	ev.Count, ev.Threshold = intp(count), intp(threshold)
-	if count >= threshold {
-		return pick(1, RouteKMS)
+	adv := d.siteKMS(p)
+	if adv.State == KMSHostWorks {
+		ev.Host, ev.Count = adv.Host, intp(adv.Activated)
+		return pick(routeWorkingHost, RouteKMS)
 	}
-	return pick(3, RouteMAK)
+	ev.Host = "" // no host to go to: a new one, or MAK
+	ev.Count, ev.Threshold = intp(adv.Count), intp(adv.Threshold)
+	if adv.State == KMSHostPossible {
+		return pick(routeNewHost, RouteKMS)
+	}
+	return pick(routeMAK, RouteMAK)
 }
 
 // evaluation returns the evidence of an evaluation product with its end
@@ -387,23 +411,18 @@ func (r rule) reason(ev Evidence) Reason {
 	return Reason{Code: r.code, English: fill(r.en, ev, false), Japanese: fill(r.ja, ev, true), Evidence: ev}
 }
 
-var statusWords = map[licensing.Status][2]string{
-	licensing.StatusUnlicensed:      {"unlicensed", "未認証"},
-	licensing.StatusLicensed:        {"licensed", "認証済み"},
-	licensing.StatusOOBGrace:        {"initial (OOB) grace", "初期猶予期間 (OOB)"},
-	licensing.StatusOOTGrace:        {"out-of-tolerance (OOT) grace", "許容範囲外の猶予期間 (OOT)"},
-	licensing.StatusNonGenuineGrace: {"non-genuine grace", "非正規の猶予期間"},
-	licensing.StatusNotification:    {"notification mode", "通知モード"},
-	licensing.StatusExtendedGrace:   {"extended grace", "延長猶予期間"},
-	licensing.StatusUnknown:         {"an unknown state", "不明な状態"},
-}
-
 func fill(tmpl string, ev Evidence, ja bool) string {
 	lang := 0
 	if ja {
 		lang = 1
 	}
 	product := ev.Product
+	if ev.Name != "" {
+		product = ev.Name
+		if ja && ev.nameJA != "" {
+			product = ev.nameJA
+		}
+	}
 	if product == "" {
 		product = [2]string{"this product", "この製品"}[lang]
 	}
@@ -435,9 +454,11 @@ func fill(tmpl string, ev Evidence, ja bool) string {
 		case "edition":
 			return orDash(ev.Edition), true
 		case "channel":
-			return string(ev.Channel), true
+			return ChannelText(ev.Channel, Lang([2]string{"en", "ja"}[lang])), true
 		case "status":
 			return statusWords[ev.Status][lang], true
+		case "sources":
+			return sourcesText(string(ev.Source)), true
 		case "why":
 			return why, true
 		case "left":

@@ -1,0 +1,442 @@
+package classify
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// Action is what to do about a product, and about a device: the most
+// pressing action of its products (Verdict.Action).
+type Action string
+
+// Actions, most pressing first (ActionRank).
+const (
+	ActionCheck      Action = "check"        // read the licensing state again: collect again or look at the machine
+	ActionActivate   Action = "activate"     // activate now: no offline route is known for this product
+	ActionKMSConnect Action = "kms-connect"  // reach the site's KMS host and activate again
+	ActionKMSHost    Action = "kms-host"     // set up a KMS host on the site, then activate against it
+	ActionMAK        Action = "mak"          // install a MAK and activate by proxy (Installation ID out, Confirmation ID back)
+	ActionADBased    Action = "ad-based"     // set up Active Directory-based activation
+	ActionImage      Action = "image-backup" // take a full image backup of the activated installation
+	ActionNone       Action = "none"         // nothing to do
+)
+
+// Actions lists the actions, most pressing first.
+var Actions = []Action{ActionCheck, ActionActivate, ActionKMSConnect, ActionKMSHost, ActionMAK, ActionADBased, ActionImage, ActionNone}
+
+// Rank returns the position of a in Actions (0 is most pressing).
+func (a Action) Rank() int {
+	for i, v := range Actions {
+		if v == a {
+			return i
+		}
+	}
+	return len(Actions)
+}
+
+// itoa writes n in decimal.
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// Step is one action for one product of a device, with the sentence that
+// says it in both languages.
+type Step struct {
+	Action   Action         `json:"action"`
+	Kind     licensing.Kind `json:"kind,omitempty"`
+	Product  string         `json:"product,omitempty"` // the licensing name, as read
+	Name     Name           `json:"name"`
+	Host     string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect)
+	English  string         `json:"en"`
+	Japanese string         `json:"ja"`
+}
+
+// Text returns the step's sentence in lang.
+func (s Step) Text(lang Lang) string {
+	if lang == Japanese {
+		return s.Japanese
+	}
+	return s.English
+}
+
+// actionWords say each action in English and Japanese, in Microsoft's
+// Japanese terms (ライセンス認証, プロキシ ライセンス認証, ボリューム
+// ライセンス). {host} is the KMS host.
+var actionWords = map[Action][2]string{
+	ActionCheck:      {"Check the machine and collect again", "実機で状態を確認して再収集"},
+	ActionActivate:   {"Activate now", "直ちにライセンス認証"},
+	ActionKMSConnect: {"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再認証"},
+	ActionKMSHost:    {"Set up a KMS host on the site and activate", "拠点に KMS ホストを設置して認証"},
+	ActionMAK:        {"Apply a MAK (proxy activation)", "MAK を適用 (プロキシ ライセンス認証)"},
+	ActionADBased:    {"Set up Active Directory-based activation", "Active Directory ベースのライセンス認証を構成"},
+	ActionImage:      {"Take a full image backup", "イメージ バックアップを取得"},
+	ActionNone:       {"No action needed", "対応不要"},
+}
+
+// ActionText says action a in lang; host fills {host}.
+func ActionText(a Action, host string, lang Lang) string {
+	w, ok := actionWords[a]
+	if !ok {
+		return string(a)
+	}
+	return strings.ReplaceAll(w[langIndex(lang)], "{host}", host)
+}
+
+// DeadlineKind says what ends on a deadline.
+type DeadlineKind string
+
+// Kinds of deadline.
+const (
+	DeadlineNow          DeadlineKind = "now"            // the state has ended already, at an unknown date (notification, not activated)
+	DeadlineGrace        DeadlineKind = "grace-end"      // the grace period ends
+	DeadlineKMS          DeadlineKind = "kms-expiry"     // a KMS client's 180 days run out unless renewed
+	DeadlineEvaluation   DeadlineKind = "evaluation-end" // an evaluation ends
+	DeadlineEndOfSupport DeadlineKind = "end-of-support" // Microsoft ends support: no more security updates
+)
+
+// Deadline is the date a device's current state ends, as of the verdict's
+// date. The zero Deadline means nothing expires.
+type Deadline struct {
+	Kind DeadlineKind `json:"kind,omitempty"`
+	// Date is when the state ends; for DeadlineNow, the as-of date.
+	Date time.Time `json:"date,omitempty"`
+	// Days is whole days from the as-of date to Date, negative when past
+	// (-1 is less than a day overdue), as reasons count them.
+	Days    int    `json:"days_left"`
+	Product string `json:"product,omitempty"` // the licensing name of the product that decides it
+}
+
+// IsZero reports whether nothing expires.
+func (d Deadline) IsZero() bool { return d.Kind == "" }
+
+// KMSHost is a KMS host as the clients of one site see it.
+type KMSHost struct {
+	Name string `json:"name"` // as clients name it (configured or discovered), lower case
+	// Windows, Server and Office count the site's KMS clients it had
+	// activated when they were collected (Windows clients, Windows
+	// servers, Office): proof that it works for that kind. A host on a
+	// client OS activates client OSes only (DOMAIN.md KMS facts), so
+	// only Server proves it for servers.
+	Windows int `json:"windows"`
+	Server  int `json:"server,omitempty"`
+	Office  int `json:"office"`
+	// Failing counts clients that reported it unusable (unreachable, or
+	// below its threshold: DOMAIN.md HRESULT table).
+	Failing int `json:"failing"`
+}
+
+// kmsFailures are the HRESULTs of a KMS client whose host did not
+// activate it (DOMAIN.md HRESULT table; slmgr.vbs error strings).
+var kmsFailures = map[uint32]bool{0xC004F074: true, 0x8007232B: true, 0xC004F038: true, 0xC004F056: true, 0x8007232A: true, 0x8007251D: true}
+
+// hostsOf is a device's view of the KMS hosts it names: at most one entry
+// per host.
+func hostsOf(d *device) []KMSHost {
+	var out []KMSHost
+	for _, p := range d.products {
+		if p.Channel != licensing.ChannelGVLK || !p.KMS.HasHost() {
+			continue
+		}
+		name := strings.ToLower(strings.TrimSpace(p.KMS.ConfiguredHost))
+		if name == "" {
+			name = strings.ToLower(strings.TrimSpace(p.KMS.DiscoveredHost))
+		}
+		h := KMSHost{Name: name}
+		switch {
+		case kmsFailures[p.StatusReason]:
+			h.Failing = 1
+		case p.Status == licensing.StatusLicensed && p.GraceMinutes != nil && *p.GraceMinutes > 0:
+			// Activated, with time left when collected: the host answered
+			// within the last 180 days (DOMAIN.md KMS facts).
+			switch {
+			case p.Kind == licensing.KindOffice:
+				h.Office = 1
+			case d.server:
+				h.Server = 1
+			default:
+				h.Windows = 1
+			}
+		}
+		out = mergeHosts(out, []KMSHost{h})
+	}
+	return out
+}
+
+// mergeHosts adds the counts of b to a, host by host, sorted by name.
+func mergeHosts(a, b []KMSHost) []KMSHost {
+	for _, h := range b {
+		found := false
+		for i := range a {
+			if a[i].Name == h.Name {
+				a[i].Windows += h.Windows
+				a[i].Server += h.Server
+				a[i].Office += h.Office
+				a[i].Failing += h.Failing
+				found = true
+			}
+		}
+		if !found {
+			a = append(a, h)
+		}
+	}
+	sort.Slice(a, func(i, j int) bool { return a[i].Name < a[j].Name })
+	return a
+}
+
+// working returns the site's KMS host that has activated clients of a
+// kind (client, server, office), the one with the most; "" when none has.
+func (p Pool) working(kind string) (string, int) {
+	best, n := "", 0
+	for _, h := range p.Hosts {
+		c := h.Windows + h.Server
+		switch kind {
+		case "server":
+			c = h.Server
+		case "office":
+			c = h.Office
+		}
+		if c > n {
+			best, n = h.Name, c
+		}
+	}
+	return best, n
+}
+
+// KMSState is a site's KMS verdict for one kind of client.
+type KMSState string
+
+// KMS verdicts of a site.
+const (
+	KMSHostWorks       KMSState = "host-works"        // a host on the site has activated clients of this kind
+	KMSHostPossible    KMSState = "host-possible"     // enough eligible machines for a host of its own
+	KMSHostNotPossible KMSState = "host-not-possible" // too few: MAK with proxy activation instead
+)
+
+// KMSAdvice is a site's KMS verdict for one kind of client: Windows
+// clients (threshold 25), Windows servers (5) or Office (5).
+type KMSAdvice struct {
+	Kind      string   `json:"kind"` // client, server, office
+	Count     int      `json:"count"`
+	Threshold int      `json:"threshold"`
+	State     KMSState `json:"state"`
+	Host      string   `json:"kms_host,omitempty"` // the working host
+	Activated int      `json:"activated,omitempty"`
+	English   string   `json:"en"`
+	Japanese  string   `json:"ja"`
+}
+
+// Text returns the advice in lang.
+func (a KMSAdvice) Text(lang Lang) string {
+	if lang == Japanese {
+		return a.Japanese
+	}
+	return a.English
+}
+
+// Advice is the site's KMS verdict per kind of client, the same facts
+// chooseRoute decides devices' routes by, so that a site page and its
+// devices never disagree. A host that works counts first: the site's
+// machines can use it whatever their number here (the host also counts
+// machines ActCourier has not seen); without one, the thresholds decide
+// (DOMAIN.md KMS facts).
+func (p Pool) Advice() []KMSAdvice {
+	out := make([]KMSAdvice, 0, 3)
+	for _, k := range []struct {
+		kind      string
+		count, th int
+	}{{"client", p.Client, ThresholdClient}, {"server", p.Server, ThresholdServer}, {"office", p.Office, ThresholdOffice}} {
+		a := KMSAdvice{Kind: k.kind, Count: k.count, Threshold: k.th}
+		host, n := p.working(k.kind)
+		switch {
+		case host != "":
+			a.State, a.Host, a.Activated = KMSHostWorks, host, n
+			a.English = "KMS host " + host + " works: it had activated " + itoa(n) + " client(s) of this site. Eligible machines activate against it; no host key to buy."
+			a.Japanese = "KMS ホスト " + host + " が稼働しています (この拠点のクライアント " + itoa(n) + " 台をライセンス認証済み)。対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。"
+		case k.count >= k.th:
+			a.State = KMSHostPossible
+			a.English = itoa(k.count) + " eligible machines, threshold " + itoa(k.th) + ": a KMS host is possible. It needs one KMS host key (CSVLK); its machines then need no MAK."
+			a.Japanese = "対象の端末が " + itoa(k.count) + " 台あり、しきい値 " + itoa(k.th) + " 台を満たすため、KMS ホストを設置できます。KMS ホスト キー (CSVLK) が 1 つ必要で、対象の端末に MAK は不要です。"
+		default:
+			a.State = KMSHostNotPossible
+			a.English = "Only " + itoa(k.count) + " eligible machines, threshold " + itoa(k.th) + ": a KMS host would activate none. Its machines need MAK (proxy activation)."
+			a.Japanese = "対象の端末は " + itoa(k.count) + " 台で、しきい値 " + itoa(k.th) + " 台に届かないため、KMS ホストを設置してもライセンス認証できません。対象の端末には MAK (プロキシ ライセンス認証) が必要です。"
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// siteKMS is the KMS verdict chooseRoute and kmsStep use for a product.
+func (d *device) siteKMS(p *product) KMSAdvice {
+	adv := d.site.Pool.Advice()
+	switch {
+	case p.Kind == licensing.KindOffice:
+		return adv[2]
+	case d.server:
+		return adv[1]
+	}
+	return adv[0]
+}
+
+// steps decides the action of every product of d, one step each, in
+// product order; routes are the volume routes among them, with their
+// rule and evidence.
+func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason) {
+	for _, p := range d.products {
+		a, host := ActionNone, ""
+		var route *ProductRoute
+		switch {
+		case p.Status == licensing.StatusUnknown || p.Status == "":
+			a = ActionCheck
+		case p.Channel == licensing.ChannelGVLK && !p.adBased():
+			if p.Status == licensing.StatusLicensed && p.KMS.HasHost() && p.minutes != nil && *p.minutes >= 30*day {
+				break // a KMS client in good standing: it renews by itself
+			}
+			rr, ev := d.kmsRoute(p)
+			a, host = actionOf(ev)
+			if ev.Route != RouteKMS || !sameHost(ev.Host, p) {
+				// It moves: to MAK, to a new host, or to another host.
+				reasons = append(reasons, rr.reason(ev))
+				route = &ProductRoute{Kind: p.Kind, Product: p.Name, Name: p.name, Edition: p.edition, Route: ev.Route, Host: ev.Host, Code: rr.code}
+			}
+		case p.needsVolume() || (p.volume && (p.Status.InGrace() || p.Status == licensing.StatusUnlicensed) && p.onlineOnly()):
+			rr, ev := chooseRoute(d, p)
+			a, host = actionOf(ev)
+			reasons = append(reasons, rr.reason(ev))
+			route = &ProductRoute{Kind: p.Kind, Product: p.Name, Name: p.name, Edition: p.edition, Route: ev.Route, Host: ev.Host, Code: rr.code}
+		case p.Status.InGrace() || p.Status == licensing.StatusUnlicensed:
+			a = ActionActivate
+		case p.onlineOnly() || p.Channel == licensing.ChannelUnknown || p.Channel == "":
+			a = ActionImage
+		}
+		if route != nil {
+			routes = append(routes, *route)
+		}
+		st := Step{Action: a, Kind: p.Kind, Product: p.Name, Name: p.name, Host: host}
+		st.English = stepText(a, host, p, English)
+		st.Japanese = stepText(a, host, p, Japanese)
+		steps = append(steps, st)
+	}
+	if len(d.products) == 0 {
+		st := Step{Action: ActionCheck}
+		st.English, st.Japanese = ActionText(ActionCheck, "", English), ActionText(ActionCheck, "", Japanese)
+		steps = append(steps, st)
+	}
+	return steps, routes, reasons
+}
+
+func sameHost(h string, p *product) bool {
+	return strings.EqualFold(h, p.KMS.ConfiguredHost) || strings.EqualFold(h, p.KMS.DiscoveredHost)
+}
+
+func stepText(a Action, host string, p *product, lang Lang) string {
+	return ActionText(a, host, lang) + ": " + p.name.Text(lang)
+}
+
+// actionOf turns a route into the action that takes it.
+func actionOf(ev Evidence) (Action, string) {
+	switch ev.Route {
+	case RouteADBased:
+		return ActionADBased, ""
+	case RouteKMS:
+		if ev.Host != "" {
+			return ActionKMSConnect, ev.Host
+		}
+		return ActionKMSHost, ""
+	}
+	return ActionMAK, ""
+}
+
+// kmsRoute decides where a KMS client that does not renew by itself goes:
+// to the site's working host, to its own host while nothing collected
+// says that host fails, else as chooseRoute decides (a new host where the
+// site's pool qualifies, MAK otherwise). The rule says why, so that two
+// devices of a site never get different advice without a reason.
+func (d *device) kmsRoute(p *product) (rule, Evidence) {
+	if adv := d.siteKMS(p); adv.State == KMSHostWorks {
+		ev := p.evidence()
+		ev.Route, ev.Host, ev.Count = RouteKMS, adv.Host, intp(adv.Activated)
+		return routeRules[routeWorkingHost], ev
+	}
+	if p.KMS.HasHost() && !kmsFailures[p.StatusReason] {
+		ev := p.evidence()
+		ev.Route, ev.Host = RouteKMS, strings.ToLower(p.KMS.ConfiguredHost)
+		if ev.Host == "" {
+			ev.Host = strings.ToLower(p.KMS.DiscoveredHost)
+		}
+		return routeRules[routeOwnHost], ev
+	}
+	return chooseRoute(d, p)
+}
+
+// deadline is the date the product's current state ends, as of d's date;
+// false when nothing of it expires.
+func (d *device) deadline(p *product) (Deadline, bool) {
+	dl := Deadline{Product: p.Name}
+	switch {
+	case p.Channel == licensing.ChannelEval:
+		ev, ok := d.evaluation(p)
+		if !ok {
+			return dl, false
+		}
+		dl.Kind, dl.Days = DeadlineEvaluation, *ev.Days
+		dl.Date, _ = time.Parse("2006-01-02", ev.Date)
+		if p.evalEnd != nil {
+			dl.Date = *p.evalEnd
+		} else if p.minutes != nil {
+			dl.Date = d.asOf.Add(time.Duration(*p.minutes) * time.Minute)
+		}
+		return dl, true
+	case p.minutes != nil:
+		dl.Date = d.asOf.Add(time.Duration(*p.minutes) * time.Minute)
+		dl.Days = floorDiv(*p.minutes, day)
+		dl.Kind = DeadlineKMS
+		if p.Status.InGrace() {
+			dl.Kind = DeadlineGrace
+		}
+		return dl, true
+	case p.Status.InGrace() || p.Status == licensing.StatusUnlicensed:
+		dl.Kind, dl.Date = DeadlineNow, d.asOf
+		return dl, true
+	}
+	return dl, false
+}
+
+// deviceDeadline is the earliest deadline among the products that need
+// an action (all products when none does); without one, the end of
+// support of the device's Windows or Office while it is still ahead and an
+// action is due, since past it no security updates come.
+func (d *device) deviceDeadline(steps []Step) Deadline {
+	var best Deadline
+	acting := false
+	for i := range steps {
+		if steps[i].Action != ActionNone {
+			acting = true
+		}
+	}
+	for i, p := range d.products {
+		if acting && steps[i].Action == ActionNone {
+			continue
+		}
+		if dl, ok := d.deadline(p); ok && (best.IsZero() || dl.Date.Before(best.Date)) {
+			best = dl
+		}
+	}
+	if !best.IsZero() || !acting {
+		return best
+	}
+	if s, ok := d.osSupport(); ok && d.asOf.Before(s.date()) {
+		best = Deadline{Kind: DeadlineEndOfSupport, Date: s.date(), Product: s.name}
+	}
+	for _, p := range d.products {
+		if s, ok := officeSupport(p); ok && d.asOf.Before(s.date()) && (best.IsZero() || s.date().Before(best.Date)) {
+			best = Deadline{Kind: DeadlineEndOfSupport, Date: s.date(), Product: s.name}
+		}
+	}
+	if !best.IsZero() {
+		best.Days = int(best.Date.Sub(d.asOf).Hours() / 24)
+	}
+	return best
+}

@@ -1,0 +1,168 @@
+package classify
+
+import (
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+func TestProductName(t *testing.T) {
+	lic := licensing.StatusLicensed
+	tests := []struct {
+		name, caption, version string
+		p                      licensing.Product
+		want, wantJA           string
+	}{
+		{"win7 pro", win7Pro, "6.1.7601", win("Professional", licensing.ChannelRetail, lic), "Windows 7 Professional", ""},
+		{"win10 pro", win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic), "Windows 10 Pro", ""},
+		{"win11 by build", "Microsoft Windows 11 Pro", "10.0.22631", win("Professional", licensing.ChannelRetail, lic), "Windows 11 Pro", ""},
+		{"home is Core", "Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelOEMDM, lic), "Windows 10 Home", ""},
+		{"LTSC 2019", "Microsoft Windows 10 Enterprise LTSC 2019", "10.0.17763", win("EnterpriseS", licensing.ChannelGVLK, lic),
+			"Windows 10 Enterprise LTSC 2019", ""},
+		{"IoT LTSC 2021", "Microsoft Windows 10 IoT Enterprise LTSC", "10.0.19044", win("IoTEnterpriseS", licensing.ChannelGVLK, lic),
+			"Windows 10 IoT Enterprise LTSC 2021", ""},
+		{"server eval", "Microsoft Windows Server 2012 R2 Standard Evaluation", "6.3.9600", win("ServerStandardEval", licensing.ChannelEval, lic),
+			"Windows Server 2012 R2 Standard Evaluation", ""},
+		{"POSReady", "Windows Embedded POSReady 7", "6.1.7601", licensing.Product{Kind: licensing.KindWindows, Name: "Windows(R) 7, POSReady edition"},
+			"Windows Embedded POSReady 7", ""},
+		{"version unknown", "", "", win("Professional", licensing.ChannelOEMDM, lic), "Windows (version unknown) Pro", "Windows (バージョン不明) Pro"},
+		{"version from name", "", "", licensing.Product{Kind: licensing.KindWindows, Name: "Windows(R) 7, Enterprise edition"}, "Windows 7 Enterprise", ""},
+		{"office 2010", win7Pro, "6.1.7601", office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic),
+			"Office 2010 Professional Plus", ""},
+		{"office 2016 standard", win10Pro, "10.0.19045", office("Office 16, Office16StandardVL_KMS_Client edition", licensing.ChannelGVLK, lic),
+			"Office 2016 Standard", ""},
+		{"visio 2021", win10Pro, "10.0.19045", office("Office 21, Office21VisioPro2021VL_KMS_Client_AE edition", licensing.ChannelGVLK, lic),
+			"Visio LTSC 2021 Professional", ""},
+		{"office version unknown", win10Pro, "10.0.19045", office("Office, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic),
+			"Office (version unknown) Professional Plus", ""},
+		{"SKU ID wins", "", "", licensing.Product{Kind: licensing.KindWindows, SKUID: "{AE2EE509-1B34-41C0-ACB7-6D4650168915}",
+			Name: "Windows(R), Enterprise edition"}, "Windows 7 Enterprise", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := snap(tc.caption, tc.version, tc.p)
+			n := ProductName(s, &s.Products[0])
+			if got := n.Text(English); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			if tc.wantJA != "" {
+				if got := n.Text(Japanese); got != tc.wantJA {
+					t.Errorf("ja: got %q, want %q", got, tc.wantJA)
+				}
+			}
+		})
+	}
+}
+
+// TestActions gives one case per action: the device's action, its
+// deadline kind and its days left at the as-of date.
+func TestActions(t *testing.T) {
+	lic := licensing.StatusLicensed
+	asOf := collected.Add(10 * 24 * time.Hour)
+	host := Pool{Client: 3, Hosts: []KMSHost{{Name: "kms01", Windows: 3}}}
+	grace := func(st licensing.Status, left int) licensing.Product {
+		p := win("Core", licensing.ChannelRetail, st)
+		p.GraceMinutes = minutes(left)
+		return p
+	}
+	tests := []struct {
+		name     string
+		s        *licensing.Snapshot
+		pool     Pool
+		action   Action
+		host     string
+		deadline DeadlineKind
+		days     int
+	}{
+		{"MAK activated", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic)), Pool{}, ActionNone, "", "", 0},
+		{"KMS in good standing", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 100*day, "kms01")),
+			host, ActionNone, "", DeadlineKMS, 90},
+		{"KMS expiring, site host", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 20*day, "kms02")),
+			host, ActionKMSConnect, "kms01", DeadlineKMS, 10},
+		{"KMS expired, own host", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 5*day, "kms02")),
+			Pool{}, ActionKMSConnect, "kms02", DeadlineKMS, -5},
+		{"KMS failing, small site", snap(win10Pro, "10.0.19045", func() licensing.Product {
+			p := kms(win("Professional", licensing.ChannelGVLK, licensing.StatusOOTGrace), 20*day, "kms02")
+			p.StatusReason = 0xC004F074
+			return p
+		}()), Pool{Client: 3}, ActionMAK, "", DeadlineGrace, 10},
+		{"KMS failing, big site", snap(win10Pro, "10.0.19045", func() licensing.Product {
+			p := kms(win("Professional", licensing.ChannelGVLK, licensing.StatusOOTGrace), 20*day, "kms02")
+			p.StatusReason = 0xC004F038
+			return p
+		}()), Pool{Client: 30}, ActionKMSHost, "", DeadlineGrace, 10},
+		{"retail Home in grace", snap("Microsoft Windows 10 Home", "10.0.19045", grace(licensing.StatusOOBGrace, 30*day)), Pool{},
+			ActionActivate, "", DeadlineGrace, 20},
+		{"notification is due now", snap("Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelRetail, licensing.StatusNotification)),
+			Pool{}, ActionActivate, "", DeadlineNow, 0},
+		{"retail Pro in grace moves", snap(win10Pro, "10.0.19045", func() licensing.Product {
+			p := win("Professional", licensing.ChannelRetail, licensing.StatusNotification)
+			return p
+		}()), host, ActionKMSConnect, "kms01", DeadlineNow, 0},
+		{"OEM Home: image", snap("Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelOEMDM, lic)), Pool{}, ActionImage, "", "", 0},
+		{"digital Pro, small site: MAK", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelRetail, lic)), Pool{Client: 3},
+			ActionMAK, "", "", 0},
+		{"status unknown", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelRetail, licensing.StatusUnknown)), Pool{},
+			ActionCheck, "", "", 0},
+		{"nothing collected", snap(win10Pro, "10.0.19045"), Pool{}, ActionCheck, "", "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, asOf, Site{Pool: tc.pool})
+			if v.Action.Action != tc.action || v.Action.Host != tc.host {
+				t.Fatalf("action %s %q, want %s %q [%s]", v.Action.Action, v.Action.Host, tc.action, tc.host, codes(v.Reasons))
+			}
+			if v.Deadline.Kind != tc.deadline || v.Deadline.Days != tc.days {
+				t.Errorf("deadline %s %d days, want %s %d", v.Deadline.Kind, v.Deadline.Days, tc.deadline, tc.days)
+			}
+			if v.Action.English == "" || v.Action.Japanese == "" || v.Action.English == v.Action.Japanese {
+				t.Errorf("action text %q / %q", v.Action.English, v.Action.Japanese)
+			}
+		})
+	}
+}
+
+// TestSiteCoherence: on one site, every device that moves goes where the
+// site's KMS verdict says, and says why; a KMS client sent back to its
+// own, working host does not move.
+func TestSiteCoherence(t *testing.T) {
+	lic := licensing.StatusLicensed
+	devices := []*licensing.Snapshot{
+		snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 100*day, "kms01")),
+		snap(win10Pro, "10.0.19045", func() licensing.Product {
+			p := kms(win("Professional", licensing.ChannelGVLK, licensing.StatusOOTGrace), 2*day, "kms01")
+			p.StatusReason = 0xC004F074
+			return p
+		}()),
+		snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic)),
+		snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelRetail, lic)),
+	}
+	for _, withHost := range []bool{true, false} {
+		var pool Pool
+		for i, s := range devices {
+			if i == 0 && !withHost {
+				continue
+			}
+			pool.Add(s)
+		}
+		adv := pool.Advice()[0]
+		for i, s := range devices[1:] {
+			v := Device(s, collected, Site{Pool: pool})
+			want := ActionMAK
+			if adv.State == KMSHostWorks {
+				want = ActionKMSConnect
+			}
+			moves := len(v.Routes) == 1 && hasCode(v.Reasons, v.Routes[0].Code)
+			if v.Action.Action != want || moves == (i == 0 && withHost) {
+				t.Errorf("host %v, device %d: %s, want %s (site: %s)", withHost, i+1, v.Action.Action, want, adv.State)
+			}
+		}
+		if withHost && (adv.State != KMSHostWorks || adv.Host != "kms01" || adv.Activated != 1) {
+			t.Errorf("advice %+v", adv)
+		}
+		if !withHost && (adv.State != KMSHostNotPossible || len(pool.Hosts) != 1 || pool.Hosts[0].Failing != 1) {
+			t.Errorf("advice %+v", adv)
+		}
+	}
+}
