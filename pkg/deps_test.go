@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
 	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report"},
-	"pkg/store":         {"pkg/fleet", "pkg/classify"},
+	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
 	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "collector/collect"},
@@ -36,7 +36,8 @@ var allowed = map[string][]string{
 
 // neverInCollector are modules the Windows 7 collector must not link,
 // however indirectly: databases belong to the importer.
-var neverInCollector = []string{"modernc.org/", "github.com/jackc/"}
+// The XLSX workbooks of the reports (excelize) are the importer's too.
+var neverInCollector = []string{"modernc.org/", "github.com/jackc/", "github.com/xuri/"}
 
 const module = "github.com/actcourier/actcourier/"
 

@@ -37,6 +37,11 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 	if err != nil {
 		return Written{}, errors.Join(err, w.Abort())
 	}
+	// Before any line: a site's workbook is written as soon as its
+	// last line is in, with the site's KMS verdict.
+	for site, p := range pools {
+		w.SetPool(site, p)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type job struct {
@@ -110,9 +115,6 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 	}
 	if err != nil {
 		return Written{}, errors.Join(err, w.Abort())
-	}
-	for site, p := range pools {
-		w.SetPool(site, p)
 	}
 	files, err := w.Close()
 	return Written{Devices: n, Files: files}, err

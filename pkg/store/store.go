@@ -16,6 +16,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 // DB is an open fleet database.
@@ -181,6 +183,10 @@ var migrations = []string{
 	ALTER TABLE collections ADD COLUMN hardware TEXT NOT NULL DEFAULT '';
 	DROP INDEX collections_device;
 	CREATE INDEX collections_device ON collections(device_id, time_ok, collected_at);`,
+	// 3: the KMS hosts a collection's clients name (classify.PoolOf), as
+	// JSON; NULL until computed, which Open does for older rows
+	// (backfillHosts).
+	`ALTER TABLE collections ADD COLUMN kms_hosts TEXT;`,
 }
 
 func (d *DB) migrate() error {
@@ -204,15 +210,64 @@ func (d *DB) migrate() error {
 	if v > len(migrations) {
 		return fmt.Errorf("%w (schema %d, this importer knows %d): update the importer", fleet.ErrNewerSchema, v, len(migrations))
 	}
+	from := v
 	for ; v < len(migrations); v++ {
 		if _, err := tx.Exec(migrations[v]); err != nil {
 			return fmt.Errorf("migrating to schema %d: %w", v+1, err)
+		}
+	}
+	if from > 0 && from < 3 {
+		if err := backfillHosts(ctx, tx); err != nil {
+			return fmt.Errorf("migrating to schema 3: %w", err)
 		}
 	}
 	if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// backfillHosts computes kms_hosts for collections stored before schema
+// 3, from their snapshots: once, when the database is migrated.
+func backfillHosts(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT id, snapshot FROM collections WHERE kms_hosts IS NULL")
+	if err != nil {
+		return err
+	}
+	hosts := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var js []byte
+		if err := rows.Scan(&id, &js); err != nil {
+			rows.Close()
+			return err
+		}
+		s, err := licensing.Unmarshal(js)
+		if err != nil {
+			hosts[id] = "[]" // unreadable: reports say so when they read it
+			continue
+		}
+		hosts[id] = hostsJSON(classify.PoolOf(s))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for id, h := range hosts {
+		if _, err := tx.ExecContext(ctx, "UPDATE collections SET kms_hosts = ? WHERE id = ?", h, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hostsJSON is the stored form of a pool share's KMS hosts.
+func hostsJSON(p classify.Pool) string {
+	if len(p.Hosts) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(p.Hosts) // plain structs: cannot fail
+	return string(b)
 }
 
 // ImportBatch stores collections in one transaction (fleet.Store). A
@@ -382,7 +437,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 		collections = append(collections, r.CollectionID, r.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, string(c.Origin), c.Generator,
 			ctx.Collected.UTC().Format(timeFormat), now, ctx.Site, ctx.Line, ctx.Asset, c.Snapshot.OS.Hostname,
 			ctx.Engineer, string(c.Category), c.Pool.Client, c.Pool.Server, c.Pool.Office, string(c.JSON),
-			strings.Join(c.Warnings, " "), timeOK, c.Hardware)
+			strings.Join(c.Warnings, " "), timeOK, c.Hardware, hostsJSON(c.Pool))
 		for _, raw := range c.Raw {
 			raws = append(raws, r.CollectionID, raw.Member, raw.Data)
 		}
@@ -394,7 +449,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	}{
 		{"INSERT OR FAIL INTO devices (id, key, first_seen) VALUES ", 3, newDevices},
 		{`INSERT OR FAIL INTO collections (id, device_id, bundle_id, sha256, size, file_name, source, generator, collected_at, imported_at,
-			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot, warnings, time_ok, hardware) VALUES `, 23, collections},
+			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot, warnings, time_ok, hardware, kms_hosts) VALUES `, 24, collections},
 		{"INSERT OR FAIL INTO raw (collection_id, member, data) VALUES ", 3, raws},
 	} {
 		if err := d.execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
@@ -540,9 +595,10 @@ func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]flee
 }
 
 // Pools sums, per site, the pool shares stored with every device's latest
-// collection (fleet.Store).
+// collection, KMS hosts merged by name (fleet.Store).
 func (d *DB) Pools(ctx context.Context) (map[string]classify.Pool, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office)
+	rows, err := d.db.QueryContext(ctx, `SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office),
+		json_group_array(json(coalesce(c.kms_hosts, '[]'))) FILTER (WHERE c.kms_hosts NOT IN ('', '[]'))
 		FROM devices d JOIN collections c ON c.id = d.latest_id GROUP BY c.site`)
 	if err != nil {
 		return nil, err
@@ -550,10 +606,17 @@ func (d *DB) Pools(ctx context.Context) (map[string]classify.Pool, error) {
 	defer rows.Close()
 	out := map[string]classify.Pool{}
 	for rows.Next() {
-		var site string
+		var site, hosts string
 		var p classify.Pool
-		if err := rows.Scan(&site, &p.Client, &p.Server, &p.Office); err != nil {
+		if err := rows.Scan(&site, &p.Client, &p.Server, &p.Office, &hosts); err != nil {
 			return nil, err
+		}
+		var shares [][]classify.KMSHost
+		if err := json.Unmarshal([]byte(hosts), &shares); err != nil {
+			return nil, fmt.Errorf("site %s: stored KMS hosts: %w", site, err)
+		}
+		for _, h := range shares {
+			p.Merge(classify.Pool{Hosts: h})
 		}
 		out[site] = p
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
@@ -254,4 +255,49 @@ func TestBusy(t *testing.T) {
 	}); err != nil || calls != 3 {
 		t.Errorf("retryBusy: %v after %d calls, want success after 3", err, calls)
 	}
+}
+
+// TestPoolHosts: the KMS hosts clients name reach Pools, merged by name,
+// also for collections stored before schema 3 (computed when Open
+// migrates).
+func TestPoolHosts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 3; i++ {
+		c := coll(fmt.Sprint("k", i), fmt.Sprint("U", i), fmt.Sprint("S", i), fmt.Sprint("A", i), t0)
+		p := &c.Snapshot.Products[0]
+		p.Channel, p.GraceMinutes, p.KMS = licensing.ChannelGVLK, new(int), &licensing.KMS{DiscoveredHost: "KMS01.example"}
+		*p.GraceMinutes = 100000
+		c.Pool = classify.PoolOf(c.Snapshot)
+		if c.JSON, err = licensing.Marshal(c.Snapshot); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := importOne(db, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(when string) {
+		pools, err := db.Pools(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := pools["S"].Hosts; len(h) != 1 || h[0].Name != "kms01.example" || h[0].Windows != 3 {
+			t.Errorf("%s: hosts %+v", when, h)
+		}
+	}
+	check("imported")
+	// As an importer of schema 2 left it.
+	if _, err := db.db.Exec("ALTER TABLE collections DROP COLUMN kms_hosts; PRAGMA user_version = 2"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	check("migrated")
 }
