@@ -84,12 +84,18 @@ var expected = map[string]string{
 }
 
 type reportJSON struct {
+	Schema  string
 	AsOf    string `json:"as_of"`
 	Devices []struct {
 		Site, Line, Asset, Hostname string
 		CollectedAt                 string `json:"collected_at"`
 		Category                    string
-		Reasons                     []struct{ Code, Text string }
+		Action                      struct{ Code, Text string }
+		Deadline                    *struct {
+			Date     string
+			DaysLeft int `json:"days_left"`
+		}
+		Reasons []struct{ Code, Text string }
 		Products                    []struct {
 			Kind          string
 			Name          string
@@ -103,9 +109,9 @@ type reportJSON struct {
 		Fleet struct {
 			Devices    int
 			Categories map[string]int
-			Routes     []struct {
-				Kind, Product, Edition, Route string
-				Devices                       int
+			Plan       []struct {
+				Action, Kind, Product string
+				Devices               int
 			}
 		}
 	}
@@ -150,7 +156,7 @@ func TestEndToEnd(t *testing.T) {
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Devices) != 13 || rep.AsOf != "2026-11-02" || rep.Summary.Fleet.Devices != 13 {
+	if len(rep.Devices) != 13 || rep.AsOf != "2026-11-02" || rep.Summary.Fleet.Devices != 13 || rep.Schema != "actcourier-report/1" {
 		t.Fatalf("%d devices, as of %s", len(rep.Devices), rep.AsOf)
 	}
 	validStatus := map[string]bool{"unlicensed": true, "licensed": true, "oob-grace": true, "oot-grace": true,
@@ -159,7 +165,8 @@ func TestEndToEnd(t *testing.T) {
 		if want := expected[d.Asset]; d.Category != want {
 			t.Errorf("%s: %s, want %s", d.Asset, d.Category, want)
 		}
-		if d.Site == "" || d.Line == "" || d.CollectedAt == "" || len(d.Reasons) == 0 || d.Reasons[0].Code == "" || d.Reasons[0].Text == "" {
+		if d.Site == "" || d.Line == "" || d.CollectedAt == "" || len(d.Reasons) == 0 || d.Reasons[0].Code == "" || d.Reasons[0].Text == "" ||
+			d.Action.Code == "" || d.Action.Text == "" {
 			t.Errorf("%s: incomplete %+v", d.Asset, d)
 		}
 		for _, p := range d.Products {
@@ -168,16 +175,17 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	if rep.Summary.Fleet.Categories["urgent"] != 2 || len(rep.Summary.Fleet.Routes) == 0 {
+	if rep.Summary.Fleet.Categories["urgent"] != 2 || len(rep.Summary.Fleet.Plan) == 0 {
 		t.Errorf("summary %+v", rep.Summary.Fleet)
 	}
-	for _, f := range []string{"index.html", "devices.csv", "Nagoya/index.html", "Nagoya/L2.html", "Nagoya/L2.csv", "Nagoya/L2.json", "Kumamoto/B.html"} {
+	for _, f := range []string{"index.html", "devices.csv", "products.csv", "Nagoya/index.html", "Nagoya/L2.html", "Nagoya/L2.csv",
+		"Nagoya/L2.products.csv", "Nagoya/L2.json", "Nagoya/Nagoya.xlsx", "Kumamoto/B.html"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
 	}
 	csvData, _ := os.ReadFile(filepath.Join(out, "Nagoya", "L2.csv"))
-	if !bytes.HasPrefix(csvData, []byte("\ufeffsite,line,asset")) || !bytes.Contains(csvData, []byte("Office 14, OfficeProPlus-Retail edition")) {
+	if !bytes.HasPrefix(csvData, []byte("\ufeffSite,Line,Asset tag")) || !bytes.Contains(csvData, []byte("Office 2010 Professional Plus")) {
 		t.Errorf("CSV:\n%s", csvData)
 	}
 	page, _ := os.ReadFile(filepath.Join(out, "Nagoya", "L2.html"))

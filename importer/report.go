@@ -18,14 +18,15 @@ import (
 func reportCommand(stdout io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "report",
-		Usage: "write per-site, per-line reports (HTML, CSV, JSON) of the latest collection of every device",
-		Description: "Writes into --out: index.html (fleet), devices.csv and devices.json (every device), and per\n" +
-			"site a folder with index.html and, per line, LINE.html, LINE.csv and LINE.json. Verdicts are\n" +
-			"taken as of --as-of (default today): grace periods are projected from the collection time.\n\n" + exitHelp,
+		Usage: "write per-site, per-line reports (HTML, CSV, JSON, XLSX) of the latest collection of every device",
+		Description: "Writes into --out: index.html (fleet), devices.csv, products.csv and devices.json (every device),\n" +
+			"and per site a folder with index.html, SITE.xlsx and, per line, LINE.html, LINE.csv,\n" +
+			"LINE.products.csv and LINE.json. Verdicts are taken as of --as-of (default today): grace\n" +
+			"periods are projected from the collection time.\n\n" + exitHelp,
 		Flags: []cli.Flag{
 			dbFlag(),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`", Required: true},
-			&cli.StringFlag{Name: "format", Value: "html,csv,json", Usage: "comma-separated: html, csv, json"},
+			&cli.StringFlag{Name: "format", Value: "html,csv,json,xlsx", Usage: "comma-separated: html, csv, json, xlsx"},
 			langFlag(), siteFlag(), lineFlag(), asOfFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -46,7 +47,7 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			out := c.String("out")
 			w, err := fleet.Report(c.Context, db, out, filterOf(c), opt)
 			if errors.Is(err, report.ErrFormat) {
-				return &usageError{err.Error(), "use --format with html, csv or json"}
+				return &usageError{err.Error(), "use --format with html, csv, json or xlsx"}
 			}
 			if err != nil {
 				return fmt.Errorf("report into %s: %w", out, err)

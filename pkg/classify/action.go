@@ -49,6 +49,7 @@ type Step struct {
 	Product  string         `json:"product,omitempty"` // the licensing name, as read
 	Name     Name           `json:"name"`
 	Host     string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect)
+	Deadline Deadline       `json:"deadline"`           // when the product's state ends; zero if it does not
 	English  string         `json:"en"`
 	Japanese string         `json:"ja"`
 }
@@ -315,6 +316,9 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 			routes = append(routes, *route)
 		}
 		st := Step{Action: a, Kind: p.Kind, Product: p.Name, Name: p.name, Host: host}
+		if dl, ok := d.deadline(p); ok {
+			st.Deadline = dl
+		}
 		st.English = stepText(a, host, p, English)
 		st.Japanese = stepText(a, host, p, Japanese)
 		steps = append(steps, st)

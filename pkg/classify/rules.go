@@ -291,6 +291,18 @@ var rules = []rule{
 		}},
 }
 
+// FlagCodes lists the codes of the flags, in table order: reports name
+// each in words.
+func FlagCodes() []string {
+	var out []string
+	for _, r := range rules {
+		if r.category == "" {
+			out = append(out, r.code)
+		}
+	}
+	return out
+}
+
 // Indices of routeRules, for the code that picks one.
 const (
 	routeADBased = iota

@@ -201,7 +201,7 @@ func TestReport(t *testing.T) {
 	}
 	out := t.TempDir()
 	w, err := fleet.Report(ctx, db, out, fleet.Filter{}, report.Options{Lang: classify.Japanese, AsOf: asOf})
-	if err != nil || w.Devices != 13 || len(w.Files) != 20 {
+	if err != nil || w.Devices != 13 || len(w.Files) != 28 {
 		t.Fatalf("report: %d devices, %d files, %v", w.Devices, len(w.Files), err)
 	}
 	// A report that fails part way leaves no half-written fleet file.
@@ -209,7 +209,7 @@ func TestReport(t *testing.T) {
 	if _, err := fleet.Report(ctx, broken{db}, failed, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
 		t.Fatalf("report from a broken store: %v", err)
 	}
-	for _, name := range []string{"devices.csv", "devices.json", "index.html"} {
+	for _, name := range []string{"devices.csv", "products.csv", "devices.json", "index.html"} {
 		if _, err := os.Stat(filepath.Join(failed, name)); err == nil {
 			t.Errorf("%s written by a failed report", name)
 		}

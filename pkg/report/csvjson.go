@@ -3,8 +3,10 @@ package report
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,15 +14,19 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
+// csvTime is how CSV files write a time: in the site's zone (named in its
+// own column), in a form Excel reads as a date and time.
+const csvTime = "2006-01-02 15:04"
+
 // writeCSVHeader starts a CSV file: a UTF-8 BOM (without it Excel reads
 // Japanese text in the ANSI code page) and the header row.
-func writeCSVHeader(w io.Writer) error {
+func writeCSVHeader(w io.Writer, header []string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	cw.Write(csvHeader)
+	writeRecord(cw, header)
 	cw.Flush()
 	return cw.Error()
 }
@@ -47,78 +53,89 @@ func cells(row []string) []string {
 	return row
 }
 
-// writeCSVRows writes the rows of devs; csv.Writer keeps the first write
-// error and Error returns it.
-func writeCSVRows(w io.Writer, devs []Device, lang classify.Lang) error {
+// writeRecord writes one CSV record: every cell of every CSV file goes
+// through here, so what a cell may hold is decided in one place.
+// csv.Writer keeps the first write error; the caller's Flush and Error
+// report it.
+func writeRecord(cw *csv.Writer, row []string) {
+	for i, v := range row {
+		if _, err := strconv.Atoi(v); err != nil {
+			row[i] = cell(v) // a number stays a number: "-13" days left
+		}
+	}
+	cw.Write(row)
+}
+
+// deviceHeader is the head of devices.csv and LINE.csv: one row per
+// device, what to do and by when first.
+func (t *texts) deviceHeader() []string {
+	return []string{t.Site, t.Line, t.Asset, t.Host, t.Action, t.Deadline, t.DaysLeft, t.DeadlineKind, t.Category, t.Reasons,
+		t.Flags, t.Products, t.Collected, t.TimeZone, t.By, t.DeviceKey, t.Bundle}
+}
+
+// productHeader is the head of products.csv and LINE.products.csv: one
+// row per product.
+func (t *texts) productHeader() []string {
+	return []string{t.Site, t.Line, t.Asset, t.Host, t.Kind, t.Product, t.Channel, t.Status, t.DaysLeft, t.EndDate, t.Action,
+		t.Key, t.RawName, t.Source}
+}
+
+// writeDeviceRows writes one CSV row per device.
+func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	for i := range devs {
-		writeCSV(cw, &devs[i], lang)
+	for i := range rows {
+		r := &rows[i]
+		d := r.d
+		deadline, days := "", ""
+		if !r.dlDate.IsZero() {
+			deadline = r.dlDate.In(z.loc).Format(csvTime)
+			days = strconv.Itoa(d.Verdict.Deadline.Days)
+		}
+		names := make([]string, len(r.products))
+		for j := range r.products {
+			names[j] = r.products[j].name
+		}
+		writeRecord(cw, []string{d.Site, d.Line, d.Asset, d.Hostname, r.action, deadline, days, r.dlKind, r.category,
+			strings.Join(r.reasons, " / "), strings.Join(r.flags, " / "), strings.Join(names, " / "),
+			d.CollectedAt.In(z.loc).Format(csvTime), z.label(), d.Engineer, d.Key, d.BundleID})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-var csvHeader = []string{"site", "line", "asset", "hostname", "category", "collected_at", "kind", "name", "channel",
-	"license_status", "grace_minutes", "partial_key", "route", "reason_codes", "reasons", "flags", "device_key", "bundle_id"}
+// writeProductRows writes one CSV row per product of every device.
+func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	for i := range rows {
+		d := rows[i].d
+		for _, p := range rows[i].products {
+			days := p.days
+			if p.daysN == nil {
+				days = "" // nothing expires, or it has ended: the end date column says which
+			}
+			end := ""
+			if !p.endT.IsZero() && p.daysN != nil {
+				end = p.endT.In(z.loc).Format(csvTime)
+			}
+			writeRecord(cw, []string{d.Site, d.Line, d.Asset, d.Hostname, kindName(p.p.Kind), p.name, p.channel, p.status, days, end,
+				p.action, p.p.PartialKey, p.p.Name, p.source})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
 
-// writeCSV writes one row per product of d (one row if it has none).
-// writeCSV writes one row per product of d (one row if it has none).
-// Each row carries the reasons about its product; reasons about the
-// device as a whole go on its first row, and its flags too. So a device's
-// rows grow with its products plus its reasons, never with their product,
-// however many products a (forged) snapshot lists.
-func writeCSV(cw *csv.Writer, d *Device, lang classify.Lang) {
-	ps := products(d)
-	listed := map[string]bool{}
-	for _, p := range ps {
-		listed[p.Name] = true
+// kindName is a product kind as a product family: Windows, Office.
+func kindName(k licensing.Kind) string {
+	switch k {
+	case licensing.KindWindows:
+		return "Windows"
+	case licensing.KindOffice:
+		return "Office"
 	}
-	byProduct := map[string][]classify.Reason{} // "": the device's first row
-	for _, r := range d.Verdict.Reasons {
-		k := r.Evidence.Product
-		if !listed[k] {
-			k = ""
-		}
-		byProduct[k] = append(byProduct[k], r)
-	}
-	var flags []string
-	for _, f := range d.Verdict.Flags {
-		flags = append(flags, f.Code)
-	}
-	base := []string{d.Site, d.Line, d.Asset, d.Hostname, string(d.Verdict.Category), d.CollectedAt.Format(time.RFC3339)}
-	tail := func(first bool, product string) []string {
-		rs := byProduct[product]
-		if product == "" {
-			rs = nil
-		}
-		if first {
-			rs = append(append([]classify.Reason{}, byProduct[""]...), rs...)
-		}
-		var codes, texts []string
-		for _, r := range rs {
-			codes = append(codes, r.Code)
-			texts = append(texts, r.Text(lang))
-		}
-		fl := ""
-		if first {
-			fl = strings.Join(flags, " ")
-		}
-		return []string{strings.Join(codes, " "), strings.Join(texts, " / "), fl, d.Key, d.BundleID}
-	}
-	n := 0
-	for _, p := range ps {
-		grace := ""
-		if p.GraceMinutes != nil {
-			grace = fmt.Sprint(*p.GraceMinutes)
-		}
-		row := append(append([]string{}, base...), string(p.Kind), p.Name, string(p.Channel), string(p.Status), grace, p.PartialKey, routeOf(d, p.Name))
-		cw.Write(cells(append(row, tail(n == 0, p.Name)...)))
-		n++
-	}
-	if n == 0 {
-		cw.Write(cells(append(append(append([]string{}, base...), "", "", "", "", "", "", ""), tail(true, "")...)))
-	}
+	return string(k)
 }
 
 // products are the Windows and Office products of a device, add-ons last.
@@ -140,36 +157,55 @@ func products(d *Device) []licensing.Product {
 	return append(out, addons...)
 }
 
-func routeOf(d *Device, product string) string {
-	for _, r := range d.Verdict.Routes {
-		if r.Product == product {
-			return string(r.Route)
-		}
-	}
-	return ""
+// The JSON report (docs/importer.md, "JSON schema").
+type jsonDev struct {
+	Site         string                  `json:"site"`
+	Line         string                  `json:"line"`
+	Asset        string                  `json:"asset"`
+	Hostname     string                  `json:"hostname"`
+	CollectedAt  string                  `json:"collected_at"`
+	TimeZone     string                  `json:"time_zone"`
+	Category     classify.Category       `json:"category"`
+	CategoryText string                  `json:"category_text"`
+	Action       jsonAction              `json:"action"`
+	Deadline     *jsonDeadline           `json:"deadline"`
+	Steps        []jsonStep              `json:"steps"`
+	Reasons      []jsonReason            `json:"reasons"`
+	Flags        []jsonReason            `json:"flags"`
+	Routes       []classify.ProductRoute `json:"routes"`
+	Products     []jsonProduct           `json:"products"`
+	DeviceKey    string                  `json:"device_key"`
+	BundleID     string                  `json:"bundle_id"`
+	SHA256       string                  `json:"sha256"`
+	Engineer     string                  `json:"engineer,omitempty"`
+	Collector    string                  `json:"collector,omitempty"`
 }
 
-// JSON report schema (docs/report-json.md).
-type jsonDev struct {
-	Site        string                  `json:"site"`
-	Line        string                  `json:"line"`
-	Asset       string                  `json:"asset"`
-	Hostname    string                  `json:"hostname"`
-	CollectedAt string                  `json:"collected_at"`
-	Category    classify.Category       `json:"category"`
-	Reasons     []jsonReason            `json:"reasons"`
-	Flags       []jsonReason            `json:"flags"`
-	Routes      []classify.ProductRoute `json:"routes"`
-	Products    []jsonProduct           `json:"products"`
-	DeviceKey   string                  `json:"device_key"`
-	BundleID    string                  `json:"bundle_id"`
-	SHA256      string                  `json:"sha256"`
-	Engineer    string                  `json:"engineer,omitempty"`
-	Collector   string                  `json:"collector,omitempty"`
+type jsonAction struct {
+	Code classify.Action `json:"code"`
+	Text string          `json:"text"`
+	Host string          `json:"kms_host,omitempty"`
+}
+
+type jsonDeadline struct {
+	Kind     classify.DeadlineKind `json:"kind"`
+	KindText string                `json:"kind_text"`
+	Date     string                `json:"date"` // yyyy-mm-dd in the site's zone
+	DaysLeft int                   `json:"days_left"`
+	Text     string                `json:"text"`
+}
+
+type jsonStep struct {
+	jsonAction
+	Kind     licensing.Kind `json:"kind,omitempty"`
+	Product  string         `json:"product"`
+	RawName  string         `json:"raw_name,omitempty"`
+	Deadline *jsonDeadline  `json:"deadline"`
 }
 
 type jsonReason struct {
 	Code     string            `json:"code"`
+	Name     string            `json:"name,omitempty"` // a flag in words
 	Text     string            `json:"text"`
 	Evidence classify.Evidence `json:"evidence"`
 }
@@ -177,91 +213,170 @@ type jsonReason struct {
 type jsonProduct struct {
 	Kind          licensing.Kind    `json:"kind"`
 	Name          string            `json:"name"`
+	RawName       string            `json:"raw_name"`
 	Channel       licensing.Channel `json:"channel"`
+	ChannelText   string            `json:"channel_text"`
 	LicenseStatus licensing.Status  `json:"license_status"`
-	GraceMinutes  *int              `json:"grace_minutes"`
+	StatusText    string            `json:"status_text"`
+	GraceMinutes  *int              `json:"grace_minutes"` // as collected
+	DaysLeft      *int              `json:"days_left"`     // at the as-of date; null when nothing expires
+	EndDate       string            `json:"end_date"`      // yyyy-mm-dd; "" when nothing expires
+	Action        string            `json:"action,omitempty"`
 	PartialKey    string            `json:"partial_key"`
-	Addon         bool              `json:"addon,omitempty"`
+	Addon         bool              `json:"addon"`
 }
 
-func reasonsJSON(rs []classify.Reason, lang classify.Lang) []jsonReason {
+func (t *texts) reasonsJSON(rs []classify.Reason, flags bool) []jsonReason {
 	out := []jsonReason{}
 	for _, r := range rs {
-		out = append(out, jsonReason{r.Code, r.Text(lang), r.Evidence})
+		j := jsonReason{Code: r.Code, Text: r.Text(t.Lang), Evidence: r.Evidence}
+		if flags {
+			j.Name = t.flagName(r.Code)
+		}
+		out = append(out, j)
 	}
 	return out
 }
 
-func jsonDevice(d *Device, lang classify.Lang) jsonDev {
+func (t *texts) deadlineJSON(dl classify.Deadline, z zone) *jsonDeadline {
+	if dl.IsZero() {
+		return nil
+	}
+	text, _ := t.deadline(dl, z)
+	return &jsonDeadline{Kind: dl.Kind, KindText: t.DeadlineKinds[dl.Kind], Date: dl.Date.In(z.loc).Format("2006-01-02"),
+		DaysLeft: dl.Days, Text: text}
+}
+
+func jsonDevice(t *texts, r *row, z zone) jsonDev {
+	d, v := r.d, &r.d.Verdict
 	j := jsonDev{Site: d.Site, Line: d.Line, Asset: d.Asset, Hostname: d.Hostname, CollectedAt: d.CollectedAt.Format(time.RFC3339),
-		Category: d.Verdict.Category, Reasons: reasonsJSON(d.Verdict.Reasons, lang), Flags: reasonsJSON(d.Verdict.Flags, lang),
-		Routes: d.Verdict.Routes, Products: []jsonProduct{}, DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
+		TimeZone: z.label(), Category: v.Category, CategoryText: r.category,
+		Action:   jsonAction{v.Action.Action, r.action, v.Action.Host},
+		Deadline: t.deadlineJSON(v.Deadline, z), Steps: []jsonStep{},
+		Reasons: t.reasonsJSON(v.Reasons, false), Flags: t.reasonsJSON(v.Flags, true),
+		Routes: v.Routes, Products: []jsonProduct{}, DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
 		Engineer: d.Engineer, Collector: d.Collector}
 	if j.Routes == nil {
 		j.Routes = []classify.ProductRoute{}
 	}
-	for _, p := range products(d) {
-		j.Products = append(j.Products, jsonProduct{p.Kind, p.Name, p.Channel, p.Status, p.GraceMinutes, p.PartialKey, p.IsAddon})
+	for _, s := range v.Steps {
+		j.Steps = append(j.Steps, jsonStep{jsonAction: jsonAction{s.Action, classify.ActionText(s.Action, s.Host, t.Lang), s.Host},
+			Kind: s.Kind, Product: s.Name.Text(t.Lang), RawName: s.Product, Deadline: t.deadlineJSON(s.Deadline, z)})
+	}
+	for _, p := range r.products {
+		jp := jsonProduct{Kind: p.p.Kind, Name: p.name, RawName: p.p.Name, Channel: p.p.Channel, ChannelText: p.channel,
+			LicenseStatus: p.p.Status, StatusText: p.status, GraceMinutes: p.p.GraceMinutes, DaysLeft: p.daysN,
+			Action: p.action, PartialKey: p.p.PartialKey, Addon: p.p.IsAddon}
+		if !p.endT.IsZero() {
+			jp.EndDate = p.endT.In(z.loc).Format("2006-01-02")
+		}
+		j.Products = append(j.Products, jp)
 	}
 	return j
 }
 
-// writeJSONDoc writes a line's JSON document around its devices, encoded
-// already, each preceded by ",\n    ".
-func writeJSONDoc(w *bufio.Writer, devices []byte, opt Options) error {
-	fmt.Fprintf(w, "{\n  \"as_of\": %q,\n  \"generated\": %q,\n  \"devices\": [", opt.AsOf.Format("2006-01-02"), opt.Generated.Format(time.RFC3339))
-	if len(devices) > 0 {
-		w.Write(devices[1:]) // no comma before the first
-		w.WriteString("\n  ")
+// writeJSONHead starts a JSON document: its schema, language, dates and,
+// for a line, where it is; then the devices array opens.
+func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string) {
+	fmt.Fprintf(w, "{\n  \"schema\": %q,\n  \"lang\": %q,\n  \"as_of\": %q,\n  \"generated\": %q,\n", Schema, opt.Lang,
+		opt.AsOf.Format("2006-01-02"), opt.Generated.In(z.loc).Format(time.RFC3339))
+	if where != nil {
+		fmt.Fprintf(w, "  \"time_zone\": %q,\n  \"site\": %q,\n  \"line\": %q,\n", z.label(), where[0], where[1])
 	}
-	_, err := w.WriteString("]\n}\n")
-	return err // a bufio.Writer keeps its first error
+	w.WriteString("  \"devices\": [")
 }
 
-type jsonRoute struct {
-	Kind    licensing.Kind `json:"kind"`
-	Product string         `json:"product"`
-	Edition string         `json:"edition"`
-	Route   classify.Route `json:"route"`
-	Devices int            `json:"devices"`
+// writeLineJSON writes a line's JSON document: its head, its summary and
+// its devices, encoded already, each preceded by ",\n    ".
+func writeLineJSON(w *bufio.Writer, wr *Writer, l *LineReport, z zone) error {
+	writeJSONHead(w, wr.opt, z, []string{l.site.name, l.sum.name})
+	if len(l.json) > 0 {
+		w.Write(l.json[1:]) // no comma before the first
+		w.WriteString("\n  ")
+	}
+	b, err := jsonMarshal(wr.t.sumJSON(l.sum.sum, false), "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "],\n  \"summary\": %s\n}\n", b)
+	return w.Flush() // a bufio.Writer keeps its first error
+}
+
+type jsonPlanRow struct {
+	Action     classify.Action `json:"action"`
+	ActionText string          `json:"action_text"`
+	Kind       licensing.Kind  `json:"kind"`
+	Product    string          `json:"product"`
+	Host       string          `json:"kms_host,omitempty"`
+	Devices    int             `json:"devices"`
+	Assets     []string        `json:"assets,omitempty"` // up to 60, for a line or site
+	Sites      map[string]int  `json:"sites,omitempty"`  // for the fleet
 }
 
 type jsonSum struct {
 	Devices    int                       `json:"devices"`
 	Categories map[classify.Category]int `json:"categories"`
-	Routes     []jsonRoute               `json:"routes"`
+	Actions    map[classify.Action]int   `json:"actions"`
+	Plan       []jsonPlanRow             `json:"plan"`
 	Flags      map[string]int            `json:"flags"`
 }
 
-func sumJSON(s summary) jsonSum {
-	j := jsonSum{Devices: s.Devices, Categories: map[classify.Category]int{}, Routes: []jsonRoute{}, Flags: s.Flags}
+func (t *texts) sumJSON(s summary, fleet bool) jsonSum {
+	j := jsonSum{Devices: s.Devices, Categories: map[classify.Category]int{}, Actions: map[classify.Action]int{},
+		Plan: []jsonPlanRow{}, Flags: s.Flags}
 	for _, c := range classify.Categories {
 		j.Categories[c] = s.Category[c]
 	}
-	for _, k := range sortedRoutes(s.Routes) {
-		j.Routes = append(j.Routes, jsonRoute{k.Kind, k.Product, k.Edition, k.Route, s.Routes[k]})
+	for _, a := range classify.Actions {
+		j.Actions[a] = s.Actions[a]
+	}
+	for _, k := range planKeys(s.Plan) {
+		e := s.Plan[k]
+		r := jsonPlanRow{Action: k.Action, ActionText: classify.ActionText(k.Action, k.Host, t.Lang), Kind: k.Kind, Product: k.Name,
+			Host: k.Host, Devices: e.Count}
+		if fleet {
+			r.Sites = e.Sites
+		} else {
+			for _, ref := range e.Refs {
+				r.Assets = append(r.Assets, ref.Asset)
+			}
+		}
+		j.Plan = append(j.Plan, r)
 	}
 	return j
 }
 
 func jsonSummary(w *Writer) interface{} {
+	type line struct {
+		Line string  `json:"line"`
+		Sum  jsonSum `json:"summary"`
+	}
 	type site struct {
-		Site  string             `json:"site"`
-		Pool  classify.Pool      `json:"kms_pool"`
-		Sum   jsonSum            `json:"summary"`
-		Lines map[string]jsonSum `json:"lines"`
+		Site     string               `json:"site"`
+		TimeZone string               `json:"time_zone"`
+		Pool     classify.Pool        `json:"kms_pool"`
+		KMS      []classify.KMSAdvice `json:"kms"`
+		Sum      jsonSum              `json:"summary"`
+		Lines    []line               `json:"lines"`
 	}
 	out := struct {
 		Fleet jsonSum `json:"fleet"`
 		Sites []site  `json:"sites"`
-	}{Fleet: sumJSON(w.fleet), Sites: []site{}}
+	}{Fleet: w.t.sumJSON(w.fleet, true), Sites: []site{}}
 	for _, name := range w.order {
 		s := w.sites[name]
-		st := site{Site: name, Pool: s.pool, Sum: sumJSON(s.sum), Lines: map[string]jsonSum{}}
+		pool := w.pools[name]
+		st := site{Site: name, TimeZone: s.sum.zone().label(), Pool: pool, KMS: pool.Advice(), Sum: w.t.sumJSON(s.sum, false), Lines: []line{}}
 		for _, l := range s.lines {
-			st.Lines[l.name] = sumJSON(l.sum)
+			st.Lines = append(st.Lines, line{l.name, w.t.sumJSON(l.sum, false)})
 		}
 		out.Sites = append(out.Sites, st)
 	}
 	return out
+}
+
+// jsonMarshal indents v as part of a document, each line after the first
+// starting with prefix.
+func jsonMarshal(v interface{}, prefix string) ([]byte, error) {
+	return json.MarshalIndent(v, prefix, "  ")
 }

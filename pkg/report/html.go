@@ -7,10 +7,10 @@ import (
 	"html/template"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/actcourier/actcourier/pkg/classify"
-	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 // templates holds the pages' templates and their one style sheet. Every
@@ -40,38 +40,14 @@ var catColour = map[classify.Category]template.CSS{
 }
 
 var funcs = template.FuncMap{
-	"catName":   func(t *texts, c classify.Category) string { return t.CategoryNames[c] },
-	"catHelp":   func(t *texts, c classify.Category) string { return t.CategoryHelp[c] },
-	"catColor":  func(c classify.Category) template.CSS { return catColour[c] },
-	"count":     func(s summary, c classify.Category) int { return s.Category[c] },
-	"threshold": func(n, t int) bool { return n >= t },
-	"kt": func() [3]int {
-		return [3]int{classify.ThresholdClient, classify.ThresholdServer, classify.ThresholdOffice}
-	},
+	"catName":  func(t *texts, c classify.Category) string { return t.CategoryNames[c] },
+	"catHelp":  func(t *texts, c classify.Category) string { return t.CategoryHelp[c] },
+	"catColor": func(c classify.Category) template.CSS { return catColour[c] },
+	"count":    func(s summary, c classify.Category) int { return s.Category[c] },
 }
 
-func sortedRoutes(m map[routeKey]int) []routeKey {
-	keys := make([]routeKey, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.Kind != b.Kind {
-			return a.Kind > b.Kind // windows before office
-		}
-		if a.Product != b.Product {
-			return a.Product < b.Product
-		}
-		if a.Edition != b.Edition {
-			return a.Edition < b.Edition
-		}
-		return a.Route < b.Route
-	})
-	return keys
-}
-
-// chartView is the category counts as an inline SVG bar chart.
+// chartView is the category counts as an inline SVG bar chart. It has a
+// viewBox and no fixed size, so it scales with the page (style.css).
 type chartView struct {
 	Label string
 	W, H  int
@@ -112,9 +88,10 @@ type page struct {
 	T         *texts
 	CSS       template.CSS
 	Title     string
-	Crumbs    []crumb
+	Crumbs    []crumb // the pages above, as links; the page itself is Title
+	Here      string  // the last crumb, not a link
 	AsOf      string
-	Generated string
+	Generated string // in the page's zone, with the zone
 	Generator string
 	Chart     chartView
 	Sum       summary
@@ -129,9 +106,11 @@ type lineBody struct {
 }
 
 type siteBody struct {
-	Lines []lineRow
-	Plan  []planRow
-	Pools []poolRow
+	Lines  []lineRow
+	Plan   []planRow
+	Totals string
+	Pools  []poolRow
+	Fleet  bool
 }
 
 type lineRow struct {
@@ -139,147 +118,204 @@ type lineRow struct {
 	Sum        summary
 }
 
+// planRow is a row of the procurement and work plan, in words.
 type planRow struct {
-	Kind                    licensing.Kind
-	Product, Edition, Route string
-	Count                   int
+	Action, Product, Purchase string
+	Count                     int
+	Refs                      []devRef // a site's devices
+	More                      string   // "and 12 more"
 }
 
+// poolRow is one kind of KMS client of a site: its verdict in words.
 type poolRow struct {
-	Site                   string
-	Client, Server, Office int
+	Site, Href, Kind, Eligible, State, Meaning string
+	Colour                                     template.CSS
 }
 
-func (w *Writer) newPage(title string, crumbs []crumb, s summary, body interface{}) page {
-	return page{T: w.t, CSS: style, Title: title, Crumbs: crumbs, AsOf: w.opt.AsOf.Format("2006-01-02"),
-		Generated: w.opt.Generated.Format("2006-01-02 15:04 MST"), Generator: w.opt.Generator,
-		Chart: chart(s, w.t), Sum: s, Cats: classify.Categories, Body: body}
+var stateColour = map[classify.KMSState]template.CSS{classify.KMSHostWorks: "#2e7d32", classify.KMSHostPossible: "#1565c0",
+	classify.KMSHostNotPossible: "#757575"}
+
+func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, z zone, body interface{}) page {
+	return page{T: w.t, CSS: style, Title: title, Crumbs: crumbs, Here: here, AsOf: w.opt.AsOf.Format("2006-01-02"),
+		Generated: z.stamp(w.opt.Generated), Generator: w.opt.Generator, Chart: chart(s, w.t), Sum: s, Cats: classify.Categories,
+		Body: body}
 }
 
-func (w *Writer) plan(s summary) []planRow {
-	var out []planRow
-	for _, k := range sortedRoutes(s.Routes) {
-		out = append(out, planRow{k.Kind, k.Product, k.Edition, w.t.RouteNames[k.Route], s.Routes[k]})
+// plan puts a summary's plan in words: per action and product, what to
+// buy, how many devices, and which (a site's) or where (the fleet's);
+// totals says what to buy and do in all.
+func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows []planRow, totals string) {
+	t := w.t
+	var mak, images, hostKeys int
+	hostKinds := map[string]bool{}
+	for _, k := range planKeys(s.Plan) {
+		e := s.Plan[k]
+		r := planRow{Action: classify.ActionText(k.Action, k.Host, t.Lang), Product: k.Name, Count: e.Count, Purchase: t.NoExpiry}
+		switch k.Action {
+		case classify.ActionMAK:
+			r.Purchase = fmt.Sprintf(t.MAKUnits, e.Count)
+			mak += e.Count
+		case classify.ActionImage:
+			images += e.Count
+		case classify.ActionKMSHost:
+			r.Purchase = fmt.Sprintf(t.HostKeys, 1)
+			// One host key (CSVLK) per site and kind of client (DOMAIN.md
+			// KMS facts: one key serves up to 6 hosts of a site).
+			if fleet {
+				for site := range e.Sites {
+					hostKinds[site+"\x00"+string(k.Kind)] = true
+				}
+			} else {
+				hostKinds[string(k.Kind)] = true
+			}
+		}
+		if fleet {
+			sites := make([]string, 0, len(e.Sites))
+			for site := range e.Sites {
+				sites = append(sites, site)
+			}
+			sort.Strings(sites)
+			for _, site := range sites {
+				r.Refs = append(r.Refs, devRef{site + " (" + strconv.Itoa(e.Sites[site]) + ")", siteHref[site] + "#plan"})
+			}
+		} else {
+			r.Refs = e.Refs
+			if n := e.Count - len(e.Refs); n > 0 && len(e.Refs) == maxRefs {
+				r.More = fmt.Sprintf(t.More, n)
+			}
+		}
+		rows = append(rows, r)
+	}
+	hostKeys = len(hostKinds)
+	var parts []string
+	if mak > 0 {
+		parts = append(parts, fmt.Sprintf(t.MAKUnits, mak))
+	}
+	if hostKeys > 0 {
+		parts = append(parts, fmt.Sprintf(t.HostKeys, hostKeys))
+	}
+	if images > 0 {
+		parts = append(parts, fmt.Sprintf(t.Images, images))
+	}
+	if len(parts) == 0 {
+		return rows, ""
+	}
+	sep := ", "
+	if t.Lang == classify.Japanese {
+		sep = "、"
+	}
+	return rows, t.Total + ": " + strings.Join(parts, sep)
+}
+
+// pools puts a site's KMS verdict in words, one row per kind of client.
+func (w *Writer) poolRows(site, href string) []poolRow {
+	var out []poolRow
+	for _, a := range w.pools[site].Advice() {
+		out = append(out, poolRow{Site: site, Href: href, Kind: w.t.KMSKinds[a.Kind], Eligible: fmt.Sprintf("%d / %d", a.Count, a.Threshold),
+			State: w.t.KMSStates[a.State], Meaning: a.Text(w.t.Lang), Colour: stateColour[a.State]})
 	}
 	return out
 }
 
-func (w *Writer) linePage(f *bufio.Writer, s *siteSum, l *lineSum, devs []Device) error {
-	views := make([]deviceView, len(devs))
-	for i := range devs {
-		views[i] = newDeviceView(w.t, w.productHead, &devs[i], fmt.Sprintf("d%d", i+1))
+func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) error {
+	views := make([]deviceView, len(rows))
+	for i := range rows {
+		views[i] = newDeviceView(w.t, &rows[i], z)
 	}
-	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, s.name, w.t.Line, l.name)
-	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {s.name, "index.html"}}, l.sum, lineBody{views})
+	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, l.site.name, w.t.Line, l.sum.name)
+	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, lineBody{views})
 	return tmpl.ExecuteTemplate(f, "line", p)
 }
 
 func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
-	b := siteBody{Plan: w.plan(s.sum), Pools: []poolRow{{s.name, s.pool.Client, s.pool.Server, s.pool.Office}}}
+	b := siteBody{Pools: w.poolRows(s.name, "")}
+	b.Plan, b.Totals = w.plan(s.sum, false, nil)
 	for _, l := range s.lines {
 		b.Lines = append(b.Lines, lineRow{l.name, l.file + ".html", l.sum})
 	}
-	return tmpl.ExecuteTemplate(f, "site", w.newPage(w.t.Site+" "+s.name, []crumb{{w.t.Fleet, "../index.html"}}, s.sum, b))
+	p := w.newPage(w.t.Site+" "+s.name, []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, s.sum.zone(), b)
+	return tmpl.ExecuteTemplate(f, "site", p)
 }
 
 func (w *Writer) fleetPage(f *bufio.Writer) error {
-	b := siteBody{Plan: w.plan(w.fleet)}
+	b := siteBody{Fleet: true}
+	hrefs := map[string]string{}
 	for _, name := range w.order {
 		s := w.sites[name]
-		b.Lines = append(b.Lines, lineRow{name, path.Join(s.file, "index.html"), s.sum})
-		b.Pools = append(b.Pools, poolRow{name, s.pool.Client, s.pool.Server, s.pool.Office})
+		hrefs[name] = path.Join(s.file, "index.html")
+		b.Lines = append(b.Lines, lineRow{name, hrefs[name], s.sum})
+		b.Pools = append(b.Pools, w.poolRows(name, hrefs[name])...)
 	}
-	return tmpl.ExecuteTemplate(f, "fleet", w.newPage("ActCourier: "+w.t.Fleet, nil, w.fleet, b))
+	b.Plan, b.Totals = w.plan(w.fleet, true, hrefs)
+	// The fleet's zone: the sites' if they share one, else UTC.
+	z := utc
+	for i, name := range w.order {
+		sz := w.sites[name].sum.zone()
+		if i == 0 {
+			z = sz
+		} else if sz != z {
+			z = utc
+			break
+		}
+	}
+	return tmpl.ExecuteTemplate(f, "fleet", w.newPage("ActCourier: "+w.t.Fleet, nil, "", w.fleet, z, b))
 }
 
-// deviceView is one device's section as the "device" template shows it:
-// plain text, so that the template reads fields and calls nothing.
+// deviceView is one device's row and section as the "line" and "device"
+// templates show them: plain text, so that the templates read fields and
+// call nothing (every action costs a reflective call, and a report has
+// 100,000s of devices).
 type deviceView struct {
 	T                   *texts
-	ProductHead         template.HTML // rendered once per report
 	ID, Asset, Hostname string
-	Title               string // asset and host name
-	Category, First     string // the category's name; the first reason
+	Action, Deadline    string
+	Overdue             bool // the deadline is past or now
+	Category, First     string
 	Colour              template.CSS
-	System              string // OS and hardware, when known
+	System              string
 	Reasons, Flags      []reasonView
-	Routes              []string
+	Steps               []string // per product, when there are several
 	Products            []productView
-	Evidence            string // when, by whom, with what it was collected
+	Evidence            []kv // when, by whom, with what it was collected
 	Raw                 []rawView
 }
 
-type reasonView struct{ Text, Evidence string }
+type reasonView struct {
+	Text     string
+	Evidence []kv
+}
 
-type productView struct{ Kind, Name, Channel, Status, Grace, Key, Source string }
+type productView struct{ Name, Channel, Status, Days, End, Key, Source string }
 
 type rawView struct{ Summary, Text string }
 
-// productHead renders the head of the product tables in t's language.
-func productHead(t *texts) (template.HTML, error) {
-	var b strings.Builder
-	err := tmpl.ExecuteTemplate(&b, "productHead", t)
-	return template.HTML(b.String()), err
-}
-
-func newDeviceView(t *texts, head template.HTML, d *Device, id string) deviceView {
+func newDeviceView(t *texts, r *row, z zone) deviceView {
+	d := r.d
 	cat := d.Verdict.Category
-	v := deviceView{T: t, ProductHead: head, ID: id, Asset: d.Asset, Hostname: d.Hostname, Title: d.Asset + " · " + d.Hostname,
-		Category: t.CategoryNames[cat], Colour: catColour[cat]}
-	v.Evidence = fmt.Sprintf("%s: %s %s %s %s · %s %s · %s %s · SHA-256 %s · %d %s", t.Evidence, t.Collected,
-		d.CollectedAt.Format("2006-01-02 15:04 -07:00"), t.By, d.Engineer, t.Collector, d.Collector, t.Bundle, d.BundleID, d.SHA256,
-		d.Collections, t.Collections)
-	if s := d.Snapshot; s != nil {
-		v.System = fmt.Sprintf("%s %s · %s %s", s.OS.Caption, s.OS.Version, s.Hardware.Manufacturer, s.Hardware.Model)
+	v := deviceView{T: t, ID: r.id, Asset: d.Asset, Hostname: d.Hostname, Action: r.action, Deadline: r.deadline,
+		Overdue:  !d.Verdict.Deadline.IsZero() && d.Verdict.Deadline.Days < 0 || d.Verdict.Deadline.Kind == classify.DeadlineNow,
+		Category: r.category, Colour: catColour[cat], System: r.system}
+	if len(r.reasons) > 0 {
+		v.First = r.reasons[0]
 	}
-	for i, r := range d.Verdict.Reasons {
-		if i == 0 {
-			v.First = r.Text(t.Lang)
+	v.Evidence = []kv{{t.Collected, z.stamp(d.CollectedAt), true}, {t.By, d.Engineer, true}, {t.Collector, d.Collector, true},
+		{t.Bundle, d.BundleID, true}, {"SHA-256", d.SHA256, true}, {t.Collections, strconv.Itoa(d.Collections), true}}
+	for i, x := range d.Verdict.Reasons {
+		v.Reasons = append(v.Reasons, reasonView{r.reasons[i], t.evidence(x.Code, x.Evidence)})
+	}
+	for _, x := range d.Verdict.Flags {
+		v.Flags = append(v.Flags, reasonView{x.Text(t.Lang), nil})
+	}
+	if len(d.Verdict.Steps) > 1 {
+		for _, s := range d.Verdict.Steps {
+			v.Steps = append(v.Steps, s.Text(t.Lang))
 		}
-		v.Reasons = append(v.Reasons, reasonView{r.Text(t.Lang), "[" + r.Code + "] " + evidenceText(r.Evidence)})
 	}
-	for _, r := range d.Verdict.Flags {
-		v.Flags = append(v.Flags, reasonView{r.Text(t.Lang), "[" + r.Code + "]"})
+	for _, p := range r.products {
+		v.Products = append(v.Products, productView{p.name, p.channel, p.status, p.days, p.end, p.p.PartialKey, p.source})
 	}
-	for _, r := range d.Verdict.Routes {
-		v.Routes = append(v.Routes, r.Product+": "+t.RouteNames[r.Route])
-	}
-	for _, p := range products(d) {
-		st := string(p.Status)
-		if p.StatusReason != 0 {
-			st += fmt.Sprintf(" (0x%08X)", p.StatusReason)
-		}
-		grace := "–"
-		if p.GraceMinutes != nil {
-			grace = fmt.Sprint(*p.GraceMinutes)
-		}
-		v.Products = append(v.Products, productView{string(p.Kind), p.Name, string(p.Channel), st, grace, p.PartialKey, string(p.Source)})
-	}
-	for _, r := range d.Raw {
-		v.Raw = append(v.Raw, rawView{t.Raw + ": " + r.Command, r.Text})
+	for _, x := range d.Raw {
+		v.Raw = append(v.Raw, rawView{t.Raw + ": " + x.Command, x.Text})
 	}
 	return v
-}
-
-func evidenceText(e classify.Evidence) string {
-	var parts []string
-	add := func(k, v string) {
-		if v != "" {
-			parts = append(parts, k+" "+v)
-		}
-	}
-	add("channel", string(e.Channel))
-	add("status", string(e.Status))
-	add("key", e.PartialKey)
-	add("HRESULT", e.HRESULT)
-	if e.Days != nil {
-		add("days", fmt.Sprint(*e.Days))
-	}
-	add("date", e.Date)
-	if e.Count != nil && e.Threshold != nil {
-		add("count", fmt.Sprintf("%d/%d", *e.Count, *e.Threshold))
-	}
-	add("kms", e.Host)
-	add("source", string(e.Source))
-	return strings.Join(parts, " · ")
 }

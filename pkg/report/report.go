@@ -1,7 +1,12 @@
-// Package report writes the reports of a fleet: per line an HTML page, a
-// CSV and a JSON file; per site and for the fleet an index with counts,
-// a chart and the volume-license plan; fleet-wide CSV and JSON of every
-// device.
+// Package report writes the reports of a fleet: per line an HTML page,
+// CSV files of its devices and products and a JSON file; per site an
+// index with counts, a chart, the site's KMS verdict and its procurement
+// and work plan, and an XLSX workbook; for the fleet the same index and
+// CSV and JSON files of every device.
+//
+// Every device shows first what to do (its action) and by when (its
+// deadline, at the as-of date), in the report's language; times are in
+// the zone of the site's devices, with the zone shown.
 //
 // Reports stream: the caller hands over one line at a time (Writer.Line)
 // and only counts are kept across lines, so a fleet of 100,000 devices is
@@ -20,11 +25,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -39,10 +43,21 @@ const (
 	HTML = "html"
 	CSV  = "csv"
 	JSON = "json"
+	XLSX = "xlsx"
 )
 
-// ErrFormat means an unknown format was asked for.
-var ErrFormat = errors.New("report: unknown format")
+// Schema names the version of the JSON reports; the part after the
+// slash is the major version, raised when a field changes meaning.
+const Schema = "actcourier-report/1"
+
+var (
+	// ErrFormat means an unknown format was asked for.
+	ErrFormat = errors.New("report: unknown format")
+	// ErrSiteOrder means a line came for a site whose workbook was
+	// already written: with XLSX, the lines of a site must come one
+	// after another.
+	ErrSiteOrder = errors.New("report: lines of a site must come together for its workbook")
+)
 
 // Device is one device as reports show it: its latest collection and the
 // verdict as of the report date.
@@ -72,28 +87,29 @@ type Raw struct {
 type Options struct {
 	Lang      classify.Lang
 	AsOf      time.Time // the date verdicts are taken at
-	Formats   []string  // html, csv, json
+	Formats   []string  // html, csv, json, xlsx
 	Generated time.Time
 	Generator string // program and version, printed in the footer
 }
 
 // Writer writes the reports into one folder.
 type Writer struct {
-	dir  string
-	opt  Options
-	fmts map[string]bool
-	t    *texts
-	// productHead is the head of every product table, rendered once.
-	productHead template.HTML
-	sites       map[string]*siteSum
-	order       []string // site order of first appearance
-	fleet       summary
-	files       []string
+	dir   string
+	opt   Options
+	fmts  map[string]bool
+	t     *texts
+	sites map[string]*siteSum
+	order []string // site order of first appearance
+	pools map[string]classify.Pool
+	fleet summary
+	files []string
 
-	csv   *pending // devices.csv, renamed into place by Close
-	json  *pending // devices.json, likewise
-	nJSON int
-	names map[string]bool // file names used, to keep them unique
+	csv      *pending // devices.csv, renamed into place by Close
+	products *pending // products.csv, likewise
+	json     *pending // devices.json, likewise
+	nJSON    int
+	names    map[string]bool // file names used, to keep them unique
+	last     *siteSum        // the site of the last line committed
 }
 
 // pending is a file being written under a temporary name beside its
@@ -131,37 +147,71 @@ func (p *pending) done(err error) error {
 	return nil
 }
 
-// summary counts a group of devices.
+// summary counts a group of devices: a line, a site or the fleet.
 type summary struct {
 	Devices  int
 	Category map[classify.Category]int
-	// Routes counts products to move per kind, product, edition and route.
-	Routes map[routeKey]int
-	Flags  map[string]int
+	Actions  map[classify.Action]int // devices by their action
+	// Plan counts the products per action, product and KMS host, with
+	// the devices behind each row (up to maxRefs per row).
+	Plan  map[planKey]*planEntry
+	Flags map[string]int
+	zones map[zone]int
 }
 
-type routeKey struct {
-	Kind    licensing.Kind
-	Edition string
-	Product string
-	Route   classify.Route
+// planKey is a row of the plan: an action on a product, in the report's
+// language (an unknown version stays unknown).
+type planKey struct {
+	Action classify.Action
+	Kind   licensing.Kind
+	Name   string
+	Host   string
 }
+
+type planEntry struct {
+	Count int
+	Refs  []devRef       // the devices, as links from the site's folder
+	Sites map[string]int // fleet rows: devices per site
+}
+
+// devRef links a device in a plan.
+type devRef struct{ Asset, Href string }
+
+// maxRefs bounds the devices a plan row lists (the rest are counted):
+// a site's page stays readable and its memory bounded.
+const maxRefs = 60
 
 func newSummary() summary {
-	return summary{Category: map[classify.Category]int{}, Routes: map[routeKey]int{}, Flags: map[string]int{}}
+	return summary{Category: map[classify.Category]int{}, Actions: map[classify.Action]int{}, Plan: map[planKey]*planEntry{},
+		Flags: map[string]int{}, zones: map[zone]int{}}
 }
 
-func (s *summary) add(d *Device) {
+func (s *summary) add(r *row, z zone, l classify.Lang) {
+	d := r.d
 	s.Devices++
 	s.Category[d.Verdict.Category]++
-	for _, r := range d.Verdict.Routes {
-		fam := productFamily(r.Product)
-		if fam == "Windows" && d.Snapshot != nil {
-			if m := windowsRelease.FindString(d.Snapshot.OS.Caption); m != "" {
-				fam = m
-			}
+	s.Actions[d.Verdict.Action.Action]++
+	s.zones[z]++
+	for _, st := range d.Verdict.Steps {
+		if st.Action == classify.ActionNone {
+			continue
 		}
-		s.Routes[routeKey{r.Kind, r.Edition, fam, r.Route}]++
+		name := st.Name.Text(l)
+		if st.Product == "" {
+			name = "—"
+		}
+		k := planKey{st.Action, st.Kind, name, st.Host}
+		e := s.Plan[k]
+		if e == nil {
+			e = &planEntry{}
+			s.Plan[k] = e
+		}
+		e.Count++
+		// One link per device and row, however many of its products
+		// fall in it.
+		if n := len(e.Refs); n < maxRefs && (n == 0 || e.Refs[n-1].Href != r.href) {
+			e.Refs = append(e.Refs, devRef{d.Asset, r.href})
+		}
 	}
 	seen := map[string]bool{}
 	for _, f := range d.Verdict.Flags {
@@ -172,48 +222,75 @@ func (s *summary) add(d *Device) {
 	}
 }
 
-func (s *summary) merge(o summary) {
+// merge adds o into s; site names o's site when s is the fleet's.
+func (s *summary) merge(o summary, site string) {
 	s.Devices += o.Devices
 	for k, v := range o.Category {
 		s.Category[k] += v
 	}
-	for k, v := range o.Routes {
-		s.Routes[k] += v
+	for k, v := range o.Actions {
+		s.Actions[k] += v
+	}
+	for k, e := range o.Plan {
+		m := s.Plan[k]
+		if m == nil {
+			m = &planEntry{}
+			s.Plan[k] = m
+		}
+		m.Count += e.Count
+		if site == "" {
+			for _, r := range e.Refs {
+				if len(m.Refs) < maxRefs {
+					m.Refs = append(m.Refs, r)
+				}
+			}
+		} else {
+			if m.Sites == nil {
+				m.Sites = map[string]int{}
+			}
+			m.Sites[site] += e.Count
+		}
 	}
 	for k, v := range o.Flags {
 		s.Flags[k] += v
 	}
+	for k, v := range o.zones {
+		s.zones[k] += v
+	}
 }
 
-// windowsRelease finds "Windows 10", "Windows 8.1", "Windows Server 2012
-// R2" in an OS caption.
-var windowsRelease = regexp.MustCompile(`Windows (Server )?\d+(\.\d)?( R2)?`)
-
-// productFamily shortens a product name for the plan: "Windows(R) 7,
-// Professional edition" → "Windows 7"; "Office 14, …" → "Office 2010".
-func productFamily(name string) string {
-	n := strings.ToLower(name)
-	switch {
-	case strings.HasPrefix(n, "office 14"):
-		return "Office 2010"
-	case strings.HasPrefix(n, "office 15"):
-		return "Office 2013"
-	case strings.HasPrefix(n, "office 16"):
-		return "Office 2016"
-	case strings.HasPrefix(n, "office 19"):
-		return "Office 2019"
-	case strings.HasPrefix(n, "office 21"):
-		return "Office LTSC 2021"
-	case strings.HasPrefix(n, "office 24"):
-		return "Office LTSC 2024"
-	case strings.Contains(n, "windows(r) 7"):
-		return "Windows 7"
-	case strings.Contains(n, "vista"):
-		return "Windows Vista"
-	case strings.HasPrefix(n, "windows"):
-		return "Windows"
+// zone is the zone most of the group's devices have; UTC for none.
+func (s *summary) zone() zone {
+	best, n := utc, 0
+	for z, c := range s.zones {
+		if c > n || c == n && z.name < best.name {
+			best, n = z, c
+		}
 	}
-	return name
+	return best
+}
+
+// planKeys sorts the plan: by action (most pressing first), kind
+// (Windows first), product, host.
+func planKeys(m map[planKey]*planEntry) []planKey {
+	keys := make([]planKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.Action != b.Action {
+			return a.Action.Rank() < b.Action.Rank()
+		}
+		if a.Kind != b.Kind {
+			return a.Kind > b.Kind
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Host < b.Host
+	})
+	return keys
 }
 
 type siteSum struct {
@@ -221,7 +298,8 @@ type siteSum struct {
 	file  string // folder name
 	lines []lineSum
 	sum   summary
-	pool  classify.Pool
+	book  *book // the workbook being filled; nil when written or not asked for
+	done  bool  // its workbook is written
 }
 
 type lineSum struct {
@@ -235,17 +313,17 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		opt.Lang = classify.English
 	}
 	if len(opt.Formats) == 0 {
-		opt.Formats = []string{HTML, CSV, JSON}
+		opt.Formats = []string{HTML, CSV, JSON, XLSX}
 	}
 	if opt.Generated.IsZero() {
 		opt.Generated = time.Now()
 	}
 	w := &Writer{dir: dir, opt: opt, fmts: map[string]bool{}, t: lang(opt.Lang), sites: map[string]*siteSum{},
-		fleet: newSummary(), names: map[string]bool{}}
+		pools: map[string]classify.Pool{}, fleet: newSummary(), names: map[string]bool{}}
 	for _, f := range opt.Formats {
 		f = strings.ToLower(strings.TrimSpace(f))
-		if f != HTML && f != CSV && f != JSON {
-			return nil, fmt.Errorf("%w %q (use html, csv, json)", ErrFormat, f)
+		if f != HTML && f != CSV && f != JSON && f != XLSX {
+			return nil, fmt.Errorf("%w %q (use html, csv, json, xlsx)", ErrFormat, f)
 		}
 		w.fmts[f] = true
 	}
@@ -253,14 +331,14 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		return nil, err
 	}
 	var err error
-	if w.productHead, err = productHead(w.t); err != nil {
-		return nil, err
-	}
 	if w.fmts[CSV] {
 		if w.csv, err = create(filepath.Join(dir, "devices.csv")); err != nil {
 			return nil, err
 		}
-		if err = writeCSVHeader(w.csv.w); err != nil {
+		if w.products, err = create(filepath.Join(dir, "products.csv")); err != nil {
+			return nil, errors.Join(err, w.Abort())
+		}
+		if err = errors.Join(writeCSVHeader(w.csv.w, w.t.deviceHeader()), writeCSVHeader(w.products.w, w.t.productHeader())); err != nil {
 			return nil, errors.Join(err, w.Abort())
 		}
 	}
@@ -268,7 +346,7 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		if w.json, err = create(filepath.Join(dir, "devices.json")); err != nil {
 			return nil, errors.Join(err, w.Abort())
 		}
-		fmt.Fprintf(w.json.w, "{\n  \"as_of\": %q,\n  \"generated\": %q,\n  \"devices\": [", opt.AsOf.Format("2006-01-02"), opt.Generated.Format(time.RFC3339))
+		writeJSONHead(w.json.w, opt, utc, nil)
 	}
 	return w, nil
 }
@@ -278,7 +356,7 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 // Line files already written stay; each of them is whole.
 func (w *Writer) Abort() error {
 	var errs []error
-	for _, p := range []*pending{w.csv, w.json} {
+	for _, p := range []*pending{w.csv, w.products, w.json} {
 		if p != nil {
 			p.f.Close()
 			if err := os.Remove(p.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -286,22 +364,22 @@ func (w *Writer) Abort() error {
 			}
 		}
 	}
-	w.csv, w.json = nil, nil
+	w.csv, w.products, w.json = nil, nil, nil
 	return errors.Join(errs...)
 }
 
-// SetPool records a site's KMS pool for the site and fleet pages; sites
-// without a line in this report are left out.
-func (w *Writer) SetPool(site string, p classify.Pool) {
-	if s := w.sites[site]; s != nil {
-		s.pool = p
-	}
-}
+// SetPool records a site's KMS pool, for its page, its workbook and the
+// fleet's: call it before the site's lines, since a site's workbook is
+// written as soon as its lines are in.
+func (w *Writer) SetPool(site string, p classify.Pool) { w.pools[site] = p }
 
 func (w *Writer) site(name string) *siteSum {
 	s := w.sites[name]
 	if s == nil {
 		s = &siteSum{name: name, file: w.unique(safeName(name, "site"), ""), sum: newSummary()}
+		if w.fmts[XLSX] {
+			s.book = newBook(w.t, name)
+		}
 		w.sites[name] = s
 		w.order = append(w.order, name)
 	}
@@ -384,18 +462,36 @@ func windowsDevice(name string) bool {
 	return false
 }
 
-// sortDevices puts the most urgent first, then by asset and host.
-func sortDevices(devs []Device) {
-	sort.SliceStable(devs, func(i, j int) bool {
-		a, b := devs[i].Verdict.Category.Rank(), devs[j].Verdict.Category.Rank()
-		if a != b {
-			return a < b
+// sheetName makes a worksheet name of s that used does not hold yet
+// (Excel compares them without case): at most 31 characters, none of
+// : \ / ? * [ ], not starting or ending with an apostrophe, and never
+// "History", which Excel reserves.
+func sheetName(s string, used map[string]bool) string {
+	clean := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) || unicode.IsControl(r) {
+			return '_'
 		}
-		if devs[i].Asset != devs[j].Asset {
-			return devs[i].Asset < devs[j].Asset
-		}
-		return devs[i].Hostname < devs[j].Hostname
-	})
+		return r
+	}, strings.TrimSpace(s))
+	clean = strings.Trim(clean, "'")
+	if clean == "" || strings.EqualFold(clean, "history") {
+		clean = "_" + clean
+	}
+	cand := truncRunes(clean, 31)
+	for i := 2; used[strings.ToLower(cand)]; i++ {
+		suffix := "-" + strconv.Itoa(i)
+		cand = truncRunes(clean, 31-len(suffix)) + suffix
+	}
+	used[strings.ToLower(cand)] = true
+	return cand
+}
+
+func truncRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r)
 }
 
 // Line writes the reports of one line: Begin, Render and Commit in one.
@@ -411,12 +507,14 @@ func (w *Writer) Line(site, line string, devs []Device) error {
 // LineReport is one line on its way: Begin names its files, Render writes
 // them, Commit adds it to the site and fleet.
 type LineReport struct {
-	site  *siteSum
-	sum   lineSum
-	base  string // path without extension
-	csv   []byte // rows for the fleet CSV
-	json  []byte // entries for the fleet JSON
-	files []string
+	site     *siteSum
+	sum      lineSum
+	base     string // path without extension
+	csv      []byte // rows for the fleet's devices.csv
+	products []byte // rows for the fleet's products.csv
+	json     []byte // entries for the fleet JSON
+	sheet    *sheet // the line's sheet of its site's workbook
+	files    []string
 }
 
 // Begin starts a line: it gives it file names that no other line of the
@@ -429,11 +527,16 @@ func (w *Writer) Begin(site, line string) *LineReport {
 }
 
 // Render writes the line's own files and prepares its part of the fleet
-// files. Several Renders may run at once, on different lines.
+// files and of its site's workbook. Several Renders may run at once, on
+// different lines.
 func (w *Writer) Render(l *LineReport, devs []Device) error {
 	sortDevices(devs)
+	z := majorityZone(devs)
+	rows := make([]row, len(devs))
 	for i := range devs {
-		l.sum.sum.add(&devs[i])
+		id := "d" + strconv.Itoa(i+1)
+		rows[i] = newRow(w.t, &devs[i], z, id, l.sum.file+".html#"+id)
+		l.sum.sum.add(&rows[i], z, w.t.Lang)
 	}
 	if err := os.MkdirAll(filepath.Dir(l.base), 0o755); err != nil {
 		return err
@@ -446,31 +549,43 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 		return nil
 	}
 	if w.fmts[HTML] {
-		if err := write(l.base+".html", func(f *bufio.Writer) error { return w.linePage(f, l.site, &l.sum, devs) }); err != nil {
+		if err := write(l.base+".html", func(f *bufio.Writer) error { return w.linePage(f, l, rows, z) }); err != nil {
 			return err
 		}
 	}
 	if w.fmts[CSV] {
+		var d, p bytes.Buffer
+		if err := errors.Join(writeDeviceRows(&d, w.t, rows, z), writeProductRows(&p, w.t, rows, z)); err != nil {
+			return err
+		}
+		l.csv, l.products = d.Bytes(), p.Bytes()
 		if err := write(l.base+".csv", func(f *bufio.Writer) error {
-			if err := writeCSVHeader(f); err != nil {
+			if err := writeCSVHeader(f, w.t.deviceHeader()); err != nil {
 				return err
 			}
-			return writeCSVRows(f, devs, w.opt.Lang)
+			_, err := f.Write(l.csv)
+			return err
 		}); err != nil {
 			return err
 		}
-		var b bytes.Buffer
-		if err := writeCSVRows(&b, devs, w.opt.Lang); err != nil {
+		// ".products.csv": a dot cannot come out of safeName, so this
+		// name is never another line's.
+		if err := write(l.base+".products.csv", func(f *bufio.Writer) error {
+			if err := writeCSVHeader(f, w.t.productHeader()); err != nil {
+				return err
+			}
+			_, err := f.Write(l.products)
+			return err
+		}); err != nil {
 			return err
 		}
-		l.csv = b.Bytes()
 	}
 	if w.fmts[JSON] {
 		// Each device is encoded once, for the line's file and the
 		// fleet's: both indent it at the same depth.
 		var b bytes.Buffer
-		for i := range devs {
-			j, err := json.MarshalIndent(jsonDevice(&devs[i], w.opt.Lang), "    ", "  ")
+		for i := range rows {
+			j, err := json.MarshalIndent(jsonDevice(w.t, &rows[i], z), "    ", "  ")
 			if err != nil {
 				return err
 			}
@@ -479,21 +594,40 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 		}
 		l.json = b.Bytes()
 		if err := write(l.base+".json", func(f *bufio.Writer) error {
-			return writeJSONDoc(f, l.json, w.opt)
+			return writeLineJSON(f, w, l, z)
 		}); err != nil {
 			return err
 		}
+	}
+	if w.fmts[XLSX] {
+		l.sheet = newSheet(w.t, l.sum.name, rows, z)
 	}
 	return nil
 }
 
 // Commit adds a rendered line to its site and to the fleet files. Lines
-// are committed one at a time, in the order they began. An error writing
-// the fleet files is returned; the report should then be aborted.
+// are committed one at a time, in the order they began; when a line of
+// another site comes, the previous site's workbook is written. An error
+// writing the fleet files is returned; the report should then be
+// aborted.
 func (w *Writer) Commit(l *LineReport) error {
-	if w.csv != nil {
-		if _, err := w.csv.w.Write(l.csv); err != nil {
-			return fmt.Errorf("writing %s: %w", w.csv.name, err)
+	if l.site.done {
+		return fmt.Errorf("%w: site %s, line %s", ErrSiteOrder, l.site.name, l.sum.name)
+	}
+	if w.last != nil && w.last != l.site {
+		if err := w.writeBook(w.last); err != nil {
+			return err
+		}
+	}
+	w.last = l.site
+	for _, f := range []struct {
+		p *pending
+		b []byte
+	}{{w.csv, l.csv}, {w.products, l.products}} {
+		if f.p != nil {
+			if _, err := f.p.w.Write(f.b); err != nil {
+				return fmt.Errorf("writing %s: %w", f.p.name, err)
+			}
 		}
 	}
 	if w.json != nil && len(l.json) > 0 {
@@ -508,8 +642,11 @@ func (w *Writer) Commit(l *LineReport) error {
 	}
 	w.files = append(w.files, l.files...)
 	l.site.lines = append(l.site.lines, l.sum)
-	l.site.sum.merge(l.sum.sum)
-	w.fleet.merge(l.sum.sum)
+	l.site.sum.merge(l.sum.sum, "")
+	w.fleet.merge(l.sum.sum, l.site.name)
+	if l.site.book != nil {
+		l.site.book.sheets = append(l.site.book.sheets, l.sheet)
+	}
 	return nil
 }
 
@@ -532,13 +669,37 @@ func (w *Writer) writeIndex(name string, fill func(*bufio.Writer) error) error {
 	return nil
 }
 
-// Close writes the site and fleet pages and finishes the fleet files. It
-// returns every file written.
+// writeBook writes a site's workbook, once all its lines are in, and
+// lets go of its rows.
+func (w *Writer) writeBook(s *siteSum) error {
+	s.done = true
+	if s.book == nil {
+		return nil
+	}
+	name := filepath.Join(w.dir, s.file, s.file+".xlsx")
+	err := s.book.write(name, w, s)
+	s.book = nil
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	w.files = append(w.files, name)
+	return nil
+}
+
+// Close writes the workbook of the last site, the site and fleet pages
+// and finishes the fleet files. It returns every file written.
 func (w *Writer) Close() ([]string, error) {
 	var errs []error
-	if w.csv != nil {
-		errs = append(errs, w.csv.done(nil))
-		w.files = append(w.files, w.csv.name)
+	for _, name := range w.order {
+		if s := w.sites[name]; !s.done {
+			errs = append(errs, w.writeBook(s))
+		}
+	}
+	for _, p := range []*pending{w.csv, w.products} {
+		if p != nil {
+			errs = append(errs, p.done(nil))
+			w.files = append(w.files, p.name)
+		}
 	}
 	if w.json != nil {
 		b, err := json.MarshalIndent(jsonSummary(w), "  ", "  ")

@@ -2,62 +2,109 @@ package report
 
 import "github.com/actcourier/actcourier/pkg/classify"
 
-// texts are the words of the reports in one language.
+// texts are the words of the reports in one language. The Japanese ones
+// use Microsoft's own Japanese terms (ライセンス認証, プロダクト キー,
+// 猶予期間, ボリューム ライセンス, 通知モード): auditors compare them
+// with what Windows shows.
 type texts struct {
-	Lang                                                         classify.Lang
-	Fleet, Site, Line, Sites, Lines, Devices, Device             string
-	AsOf, Generated, Category, Reasons, Flags, Routes, Products  string
-	Asset, Host, Collected, By, Collector, Bundle, Source, Raw   string
-	Kind, Name, Channel, Status, Grace, Key, Count, Evidence     string
-	Plan, PlanNote, Route, Edition, Product, KMSPool, Threshold  string
-	Client, Server, Office, Minutes, None, Collections, Overview string
-	CategoryNames                                                map[classify.Category]string
-	RouteNames                                                   map[classify.Route]string
-	CategoryHelp                                                 map[classify.Category]string
+	Lang                                                        classify.Lang
+	Fleet, Site, Line, Sites, Lines, Devices, Device            string
+	AsOf, Generated, Category, Reasons, Flags, Steps, Products  string
+	Asset, Host, Collected, By, Collector, Bundle, Source, Raw  string
+	Kind, Name, Channel, Status, Key, Count, Evidence, Product  string
+	Action, Deadline, DaysLeft, EndDate, DeadlineKind, TimeZone string
+	Plan, PlanNote, Purchase, Total, KMSPool, KMSPoolNote       string
+	Client, Server, Office, Eligible, Verdict, Meaning, None    string
+	Overview, SignOff, Reviewer, Date, Findings, RawName, Rule  string
+	HRESULT, DaysLeftN, Overdue, Now, Ended, NoExpiry, More     string
+	Collections, DeviceKey, KMSHost, System, Value              string
+	MAKUnits, HostKeys, Images                                  string
+	CategoryNames                                               map[classify.Category]string
+	CategoryHelp                                                map[classify.Category]string
+	DeadlineKinds                                               map[classify.DeadlineKind]string
+	KMSStates                                                   map[classify.KMSState]string
+	KMSKinds                                                    map[string]string
+	FlagNames                                                   map[string]string
+	SourceNames                                                 map[string]string
 }
 
 var english = texts{
 	Lang: "en", Fleet: "Fleet", Site: "Site", Line: "Line", Sites: "Sites", Lines: "Lines", Devices: "Devices", Device: "Device",
-	AsOf: "As of", Generated: "Generated", Category: "Category", Reasons: "Reasons", Flags: "Flags", Routes: "Suggested routes",
-	Products: "Licensed products", Asset: "Asset", Host: "Host name", Collected: "Collected", By: "by", Collector: "Collector",
-	Bundle: "Bundle", Source: "Source", Raw: "Raw slmgr / ospp output", Kind: "Kind", Name: "Name", Channel: "Channel",
-	Status: "License status", Grace: "Grace left (min)", Key: "Partial key", Count: "Count", Evidence: "Evidence",
-	Plan: "Volume-license plan", PlanNote: "Products that must move to a volume route, by product, edition and suggested route.",
-	Route: "Route", Edition: "Edition", Product: "Product", KMSPool: "Machines that could use a KMS host",
-	Threshold: "KMS threshold", Client: "Windows clients", Server: "Windows servers", Office: "Office",
-	Minutes: "min", None: "none", Collections: "collections", Overview: "Overview",
+	AsOf: "As of", Generated: "Generated", Category: "Category", Reasons: "Reasons", Flags: "Notes", Steps: "What to do",
+	Products: "Licensed products", Asset: "Asset tag", Host: "Host name", Collected: "Collected", By: "Collected by",
+	Collector: "Collector", Bundle: "Bundle", Source: "Source", Raw: "Raw slmgr / ospp output", Kind: "Kind", Name: "Name",
+	Channel: "Channel", Status: "License status", Key: "Partial product key", Count: "Devices", Evidence: "Evidence",
+	Product: "Product", Action: "Action", Deadline: "Deadline", DaysLeft: "Days left", EndDate: "End date",
+	DeadlineKind: "What ends", TimeZone: "Time zone",
+	Plan: "Procurement and work plan", PlanNote: "What to buy and what to do, per action and product; each row lists its devices.",
+	Purchase: "To buy", Total: "Total", KMSPool: "KMS host per site",
+	KMSPoolNote: "Whether a KMS host can serve the site's machines: eligible machines against the thresholds (25 Windows clients, 5 Windows servers, 5 Office), and a host that already works.",
+	Client:      "Windows clients", Server: "Windows servers", Office: "Office", Eligible: "Eligible machines", Verdict: "Verdict",
+	Meaning: "What it means", None: "none", Overview: "Overview", SignOff: "Review", Reviewer: "Reviewed by", Date: "Date",
+	Findings: "Findings", RawName: "Name as read", Rule: "Rule", HRESULT: "HRESULT", DaysLeftN: "%d days left",
+	Overdue: "%d days overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more",
+	Collections: "Collections", DeviceKey: "Device key", KMSHost: "KMS host", System: "System",
+	Value: "Value", MAKUnits: "%d MAK activation(s)", HostKeys: "%d KMS host key(s)", Images: "%d image(s)",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "Urgent", classify.ImageBackup: "Image backup",
 		classify.VolumeLicense: "Volume license", classify.OK: "OK"},
-	RouteNames: map[classify.Route]string{classify.RouteKMS: "KMS", classify.RouteMAK: "MAK (proxy activation)",
-		classify.RouteADBased: "AD-based activation"},
 	CategoryHelp: map[classify.Category]string{
-		classify.Urgent:        "not activated, in grace, or about to lapse: act now",
-		classify.ImageBackup:   "online-only activation and no volume route: keep a full image backup",
-		classify.VolumeLicense: "online-only activation; can move to KMS, MAK or AD-based activation",
+		classify.Urgent:        "not activated, in a grace period, or about to lapse: act now",
+		classify.ImageBackup:   "activates again only online and has no volume license edition: keep a full image backup",
+		classify.VolumeLicense: "activates again only online; can move to KMS, MAK or Active Directory-based activation",
 		classify.OK:            "activation works offline",
 	},
+	DeadlineKinds: map[classify.DeadlineKind]string{classify.DeadlineNow: "already ended", classify.DeadlineGrace: "grace period ends",
+		classify.DeadlineKMS: "KMS activation expires", classify.DeadlineEvaluation: "evaluation ends",
+		classify.DeadlineEndOfSupport: "end of support"},
+	KMSStates: map[classify.KMSState]string{classify.KMSHostWorks: "A KMS host works", classify.KMSHostPossible: "A KMS host is possible",
+		classify.KMSHostNotPossible: "No KMS host: MAK"},
+	KMSKinds: map[string]string{"client": "Windows clients", "server": "Windows servers", "office": "Office"},
+	FlagNames: map[string]string{"end-of-support-os": "Windows out of support", "end-of-support-office": "Office out of support",
+		"bitlocker-on": "BitLocker on", "low-disk": "Low disk space", "kms-host-unreachable": "KMS host unusable",
+		"kms-host-missing": "No KMS host set", "kms-no-marker": "No BIOS Windows marker", "digital-license": "Digital license",
+		"mak-exhausted": "MAK exhausted", "key-blocked": "Product key blocked", "slp-marker-missing": "No OEM marker",
+		"license-store-damaged": "License store damaged", "image-backup-seen": "Image backup found",
+		"collection-incomplete": "Collection incomplete"},
+	SourceNames: map[string]string{"wmi": "WMI", "slmgr": "slmgr.vbs", "ospp": "ospp.vbs", "text": "saved text", "files": "files"},
 }
 
 var japanese = texts{
 	Lang: "ja", Fleet: "全体", Site: "拠点", Line: "ライン", Sites: "拠点一覧", Lines: "ライン一覧", Devices: "端末", Device: "端末",
-	AsOf: "基準日", Generated: "作成日時", Category: "区分", Reasons: "理由", Flags: "注意事項", Routes: "推奨経路",
-	Products: "ライセンス製品", Asset: "資産番号", Host: "ホスト名", Collected: "収集日時", By: "収集者", Collector: "コレクター",
-	Bundle: "バンドル", Source: "情報源", Raw: "slmgr / ospp の出力 (原文)", Kind: "種類", Name: "名前", Channel: "チャネル",
-	Status: "ライセンス状態", Grace: "猶予残り (分)", Key: "部分キー", Count: "台数", Evidence: "根拠",
-	Plan: "ボリューム ライセンス移行計画", PlanNote: "ボリューム経路へ移行が必要な製品 (製品・エディション・推奨経路別)。",
-	Route: "経路", Edition: "エディション", Product: "製品", KMSPool: "KMS ホストを利用できる台数",
-	Threshold: "KMS しきい値", Client: "Windows クライアント", Server: "Windows サーバー", Office: "Office",
-	Minutes: "分", None: "なし", Collections: "回の収集", Overview: "概要",
+	AsOf: "基準日", Generated: "作成日時", Category: "区分", Reasons: "理由", Flags: "注意事項", Steps: "対応内容",
+	Products: "ライセンス製品", Asset: "資産番号", Host: "ホスト名", Collected: "収集日時", By: "収集者", Collector: "収集ツール",
+	Bundle: "バンドル", Source: "情報源", Raw: "slmgr / ospp の出力 (原文)", Kind: "種類", Name: "製品名", Channel: "チャネル",
+	Status: "ライセンスの状態", Key: "プロダクト キーの一部", Count: "台数", Evidence: "証跡", Product: "製品",
+	Action: "対応", Deadline: "期限", DaysLeft: "残り日数", EndDate: "終了日", DeadlineKind: "期限の内容", TimeZone: "タイムゾーン",
+	Plan: "調達・作業計画", PlanNote: "対応と製品ごとに、購入するものと作業を示します。各行に対象の端末を示します。",
+	Purchase: "購入", Total: "合計", KMSPool: "拠点ごとの KMS ホスト",
+	KMSPoolNote: "KMS ホストで拠点の端末をライセンス認証できるかの判定です。対象の端末の台数をしきい値 (Windows クライアント 25 台、Windows サーバー 5 台、Office 5 台) と比べ、稼働中のホストがあればそれを優先します。",
+	Client:      "Windows クライアント", Server: "Windows サーバー", Office: "Office", Eligible: "対象の端末", Verdict: "判定",
+	Meaning: "意味", None: "なし", Overview: "概要", SignOff: "確認欄", Reviewer: "確認者", Date: "日付", Findings: "所見",
+	RawName: "取得した名前", Rule: "規則", HRESULT: "エラー コード", DaysLeftN: "残り %d 日", Overdue: "%d 日超過",
+	Now: "直ちに", Ended: "終了", NoExpiry: "—", More: "ほか %d 台",
+	Collections: "収集回数", DeviceKey: "デバイス キー", KMSHost: "KMS ホスト", System: "システム",
+	Value: "値", MAKUnits: "MAK 認証 %d 回分", HostKeys: "KMS ホスト キー %d 個", Images: "イメージ %d 台分",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "緊急", classify.ImageBackup: "イメージ バックアップ",
 		classify.VolumeLicense: "ボリューム ライセンス", classify.OK: "問題なし"},
-	RouteNames: map[classify.Route]string{classify.RouteKMS: "KMS", classify.RouteMAK: "MAK (プロキシ認証)",
-		classify.RouteADBased: "AD ベースのライセンス認証"},
 	CategoryHelp: map[classify.Category]string{
-		classify.Urgent:        "未認証・猶予期間中・期限間近: すぐに対応が必要",
-		classify.ImageBackup:   "オンラインでしか認証できず、ボリューム経路もない: フル イメージ バックアップで保全",
-		classify.VolumeLicense: "オンラインでしか認証できないが、KMS・MAK・AD ベースへ移行できる",
-		classify.OK:            "オフラインで認証を維持できる",
+		classify.Urgent:        "ライセンス認証されていない、猶予期間中、または期限間近: 直ちに対応が必要",
+		classify.ImageBackup:   "再度のライセンス認証はオンラインでしかできず、ボリューム ライセンスへの移行手段もない: フル イメージ バックアップで保存",
+		classify.VolumeLicense: "再度のライセンス認証はオンラインでしかできないが、KMS、MAK、Active Directory ベースのライセンス認証に移行できる",
+		classify.OK:            "オフラインでライセンス認証を維持できる",
 	},
+	DeadlineKinds: map[classify.DeadlineKind]string{classify.DeadlineNow: "既に終了", classify.DeadlineGrace: "猶予期間の終了",
+		classify.DeadlineKMS: "KMS ライセンス認証の有効期限", classify.DeadlineEvaluation: "評価期間の終了",
+		classify.DeadlineEndOfSupport: "サポート終了"},
+	KMSStates: map[classify.KMSState]string{classify.KMSHostWorks: "稼働中の KMS ホストあり", classify.KMSHostPossible: "KMS ホストを設置可能",
+		classify.KMSHostNotPossible: "KMS ホストは不可 (MAK)"},
+	KMSKinds: map[string]string{"client": "Windows クライアント", "server": "Windows サーバー", "office": "Office"},
+	FlagNames: map[string]string{"end-of-support-os": "Windows のサポート終了", "end-of-support-office": "Office のサポート終了",
+		"bitlocker-on": "BitLocker 有効", "low-disk": "空き領域不足", "kms-host-unreachable": "KMS ホストを利用不可",
+		"kms-host-missing": "KMS ホスト未設定", "kms-no-marker": "BIOS の Windows マーカーなし", "digital-license": "デジタル ライセンス",
+		"mak-exhausted": "MAK の認証回数切れ", "key-blocked": "プロダクト キーのブロック", "slp-marker-missing": "OEM マーカーなし",
+		"license-store-damaged": "ライセンス ストアの破損", "image-backup-seen": "イメージ バックアップあり",
+		"collection-incomplete": "収集が不完全"},
+	SourceNames: map[string]string{"wmi": "WMI", "slmgr": "slmgr.vbs", "ospp": "ospp.vbs", "text": "保存されたテキスト", "files": "ファイル"},
 }
 
 func lang(l classify.Lang) *texts {
