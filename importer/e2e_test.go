@@ -95,8 +95,8 @@ type reportJSON struct {
 			Date     string
 			DaysLeft int `json:"days_left"`
 		}
-		Reasons []struct{ Code, Text string }
-		Products                    []struct {
+		Reasons  []struct{ Code, Text string }
+		Products []struct {
 			Kind          string
 			Name          string
 			Channel       string
