@@ -2,7 +2,9 @@
 # Installs the Debian packages the tests and the demo need, if missing:
 # wine64 (runs the Windows collector and the importer's tests), age and
 # zstd (interop tests), chromium (renders the HTML reports headless),
-# osslsigncode and openssl (the signed-build test).
+# osslsigncode and openssl (the signed-build test), fonts-ipafont-gothic
+# (a small Japanese font, so screenshots of Japanese reports show text,
+# not boxes).
 #
 # Then tries wine32 (Debian's 32-bit Wine, i386), which the 32-bit
 # collector's Wine test needs. It is never an error not to get it: the test
@@ -10,7 +12,7 @@
 # (make test's summary lists it). See docs/reliability.md for the causes
 # seen and the workaround tried.
 set -eu
-pkgs="wine64 age zstd chromium osslsigncode openssl"
+pkgs="wine64 age zstd chromium osslsigncode openssl fonts-ipafont-gothic"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive

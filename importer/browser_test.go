@@ -1,38 +1,45 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// chromium renders a page headless and returns its DOM and the console
-// messages it logged.
-func chromium(t *testing.T, page string) (dom string, console []string) {
+// chromiumBin finds headless Chromium.
+func chromiumBin(t *testing.T) string {
 	t.Helper()
-	bin := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
+			return p
 		}
 	}
-	if bin == "" {
-		t.Fatal("chromium is not installed: run `make deps` (apt-get install chromium)")
-	}
+	t.Fatal("chromium is not installed: run `make deps` (apt-get install chromium)")
+	return ""
+}
+
+// runChromium runs headless Chromium on page with extra flags and
+// returns its stdout and the console messages it logged.
+func runChromium(t *testing.T, page string, flags ...string) (stdout string, console []string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--log-level=0", "--dump-dom", "file://"+page)
+	args := append([]string{"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--log-level=0"}, flags...)
+	cmd := exec.CommandContext(ctx, chromiumBin(t), append(args, "file://"+page)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+		t.Fatalf("chromium %v: %v\n%s", flags, err, stderr.String())
 	}
 	for _, l := range strings.Split(stderr.String(), "\n") {
 		if strings.Contains(l, ":CONSOLE") {
@@ -42,10 +49,82 @@ func chromium(t *testing.T, page string) (dom string, console []string) {
 	return string(out), console
 }
 
+// chromium renders a page headless and returns its DOM and the console
+// messages it logged.
+func chromium(t *testing.T, page string) (dom string, console []string) {
+	return runChromium(t, page, "--dump-dom")
+}
+
+// shots is where the screenshots and the PDF go: $ACTCOURIER_SHOTS to
+// look at them, else a temporary folder.
+func shots(t *testing.T) string {
+	if d := os.Getenv("ACTCOURIER_SHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+// layoutProbe measures a page as laid out at the window's width: every
+// element whose right edge passes the viewport, except inside a box that
+// scrolls on its own (tables do), and every header or no-wrap cell of the
+// device table that wraps onto a second line. The report's policy forbids
+// scripts, so the probe runs on a copy whose policy allows this one.
+const layoutProbe = `<script>
+addEventListener('load', () => {
+  const vw = document.documentElement.clientWidth, out = [];
+  const inScroller = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true } return false };
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > vw + 1 && !inScroller(el)) out.push('overflow ' + el.tagName + '.' + el.className + ' right=' + Math.round(r.right));
+  }
+  if (document.documentElement.scrollWidth > vw + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+  if (vw >= 1000) for (const el of document.querySelectorAll('table.devices th, table.devices td.nw')) {
+    const rg = document.createRange(); rg.selectNodeContents(el);
+    const rs = [...rg.getClientRects()], line = parseFloat(getComputedStyle(el).fontSize) * 1.6;
+    if (Math.max(...rs.map(r => r.bottom)) - Math.min(...rs.map(r => r.top)) > 1.5 * line) out.push('wraps: ' + el.textContent);
+  }
+  const p = document.createElement('pre'); p.id = 'probe'; p.textContent = 'PROBE[' + out.join('|') + ']';
+  document.body.appendChild(p);
+});
+</script>`
+
+// probe returns what layoutProbe found on page at width px.
+func probe(t *testing.T, page string, width int) []string {
+	t.Helper()
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`)
+	html = csp.ReplaceAll(html, []byte(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">`))
+	html = bytes.Replace(html, []byte("</body>"), []byte(layoutProbe+"</body>"), 1)
+	probed := filepath.Join(t.TempDir(), filepath.Base(page))
+	if err := os.WriteFile(probed, html, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom, _ := runChromium(t, probed, "--window-size="+strconv.Itoa(width)+",900", "--virtual-time-budget=3000", "--dump-dom")
+	m := regexp.MustCompile(`<pre id="probe">PROBE\[(.*?)\]</pre>`).FindStringSubmatch(dom)
+	if m == nil {
+		t.Fatalf("the layout probe did not run at %d px", width)
+	}
+	if m[1] == "" {
+		return nil
+	}
+	return strings.Split(m[1], "|")
+}
+
 // TestReportInBrowser renders a line report and the fleet index in
 // headless Chromium: they load without console messages (the page's CSP
 // would log any attempt to load something) and show the devices and
-// their categories.
+// their categories. Then, as an auditor sees a line page: at 1280 px no
+// header or first-column cell breaks, at 390 px nothing passes the
+// screen's edge (tables scroll in their own box, the chart scales), and
+// printed it is A4. Screenshots at both widths and the PDF are kept in
+// $ACTCOURIER_SHOTS when set.
 func TestReportInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: no browser")
@@ -61,7 +140,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	out := filepath.Join(dir, "rep")
-	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", "ja"); code != 0 {
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", "ja", "--format", "html"); code != 0 {
 		t.Fatal(stderr)
 	}
 	// The check itself must see console messages: a page that logs one.
@@ -70,11 +149,12 @@ func TestReportInBrowser(t *testing.T) {
 	if _, console := chromium(t, bad); len(console) == 0 {
 		t.Fatal("a page that breaks its CSP logged nothing: the console check is blind")
 	}
+	line := filepath.Join(out, "Nagoya", "L3.html")
 	dom, console := chromium(t, filepath.Join(out, "Nagoya", "L2.html"))
 	if len(console) > 0 {
 		t.Errorf("console messages:\n%s", strings.Join(console, "\n"))
 	}
-	for _, want := range []string{"NG-L2-011", "FA-NG-L2-011", "NG-POS-07", "緊急", "イメージ バックアップ", "<svg"} {
+	for _, want := range []string{"NG-L2-011", "FA-NG-L2-011", "NG-POS-07", "緊急", "イメージ バックアップ", "<svg", "MAK を適用", "直ちに", "確認者", "所見"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered line page lacks %q", want)
 		}
@@ -83,9 +163,63 @@ func TestReportInBrowser(t *testing.T) {
 	if len(console) > 0 {
 		t.Errorf("fleet index console messages:\n%s", strings.Join(console, "\n"))
 	}
-	for _, want := range []string{"Nagoya", "Kumamoto", "ボリューム ライセンス移行計画"} {
+	for _, want := range []string{"Nagoya", "Kumamoto", "調達・作業計画", "拠点ごとの KMS ホスト"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered index lacks %q", want)
+		}
+	}
+
+	// The probe must see an overflow: a page with a fixed-width box.
+	wide := filepath.Join(dir, "wide.html")
+	os.WriteFile(wide, []byte(`<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><body><div style="width:600px">x</div></body>`), 0o644)
+	if got := probe(t, wide, 390); len(got) == 0 {
+		t.Fatal("a 600 px box at 390 px: the probe saw no overflow")
+	}
+	for _, p := range []struct {
+		page  string
+		width int
+	}{{line, 390}, {line, 1280}, {filepath.Join(out, "Nagoya", "index.html"), 390}, {filepath.Join(out, "index.html"), 390}} {
+		if got := probe(t, p.page, p.width); len(got) > 0 {
+			rel, _ := filepath.Rel(out, p.page)
+			t.Errorf("%s at %d px:\n%s", rel, p.width, strings.Join(got, "\n"))
+		}
+	}
+
+	keep := shots(t)
+	for _, s := range []struct {
+		name string
+		w, h int
+		page string
+	}{{"line-1280.png", 1280, 2400, line}, {"line-390.png", 390, 3600, line}, {"site-390.png", 390, 3200, filepath.Join(out, "Nagoya", "index.html")}} {
+		shot := filepath.Join(keep, s.name)
+		runChromium(t, s.page, "--window-size="+strconv.Itoa(s.w)+","+strconv.Itoa(s.h), "--screenshot="+shot)
+		f, err := os.Open(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil || img.Bounds().Dx() != s.w {
+			t.Errorf("%s: %v, %v", s.name, err, img.Bounds())
+		}
+	}
+	pdf := filepath.Join(keep, "line-a4.pdf")
+	runChromium(t, line, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
+	data, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A4 is 210 × 297 mm: 595.3 × 841.9 points (Chromium rounds to whole
+	// device pixels); US Letter would be 612 × 792.
+	boxes := regexp.MustCompile(`/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]`).FindAllSubmatch(data, -1)
+	if len(boxes) == 0 {
+		t.Fatal("no page size in the PDF")
+	}
+	for _, b := range boxes {
+		w, _ := strconv.ParseFloat(string(b[1]), 64)
+		h, _ := strconv.ParseFloat(string(b[2]), 64)
+		if w < 593 || w > 597 || h < 840 || h > 844 {
+			t.Errorf("printed page is %.1f × %.1f pt, want A4 (595.3 × 841.9)", w, h)
 		}
 	}
 }

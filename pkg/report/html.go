@@ -63,7 +63,9 @@ type bar struct {
 }
 
 func chart(s summary, t *texts) chartView {
-	const w, barH, gap, label = 520, 22, 8, 170
+	// 420 units wide: on a 390 px phone the 14-unit labels still come
+	// out near 12 px, and printed at 110 mm near the body's 10 pt.
+	const w, barH, gap, label = 420, 22, 8, 160
 	max := 0
 	for _, c := range classify.Categories {
 		if s.Category[c] > max {
@@ -287,7 +289,7 @@ type reasonView struct {
 
 type productView struct{ Name, Channel, Status, Days, End, Key, Source string }
 
-type rawView struct{ Summary, Text string }
+type rawView struct{ Label, Command, Text string }
 
 func newDeviceView(t *texts, r *row, z zone) deviceView {
 	d := r.d
@@ -315,7 +317,7 @@ func newDeviceView(t *texts, r *row, z zone) deviceView {
 		v.Products = append(v.Products, productView{p.name, p.channel, p.status, p.days, p.end, p.p.PartialKey, p.source})
 	}
 	for _, x := range d.Raw {
-		v.Raw = append(v.Raw, rawView{t.Raw + ": " + x.Command, x.Text})
+		v.Raw = append(v.Raw, rawView{t.Raw, x.Command, x.Text})
 	}
 	return v
 }

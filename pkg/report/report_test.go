@@ -4,14 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"html"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -249,5 +254,139 @@ func TestFileNames(t *testing.T) {
 				t.Errorf("the site's index.html has no %s", link)
 			}
 		})
+	}
+}
+
+// productWords are the words of product and feature names as Microsoft
+// writes them in Japanese too; codes (all capitals: KMS, MAK, OEM) and
+// identifiers (with digits or dots: kms01.nagoya.factory, 0xC004F009)
+// are allowed as they are.
+var productWords = map[string]bool{"Windows": true, "Office": true, "Microsoft": true, "Professional": true, "Pro": true,
+	"Plus": true, "Enterprise": true, "Standard": true, "Home": true, "Server": true, "Datacenter": true, "Evaluation": true,
+	"Embedded": true, "POSReady": true, "IoT": true, "Visio": true, "Project": true, "Active": true, "Directory": true,
+	"BitLocker": true, "Hyper-V": true, "ActCourier": true,
+	"KiB": true, "MiB": true, "GiB": true, "TiB": true} // units, as Windows Explorer writes them
+
+// TestJapaneseHasNoEnglish reads every page of the Japanese report as a
+// reader sees it, less what is marked as data (translate="no": names as
+// read, asset tags, host names, raw output): no English word may be left
+// but product names, codes, and the fixture's own names (sites, lines).
+func TestJapaneseHasNoEnglish(t *testing.T) {
+	dir := t.TempDir()
+	files := write(t, dir, classify.Japanese)
+	lines, _ := fleet(t)
+	data := map[string]bool{}
+	for k := range lines {
+		data[k[0]], data[k[1]] = true, true
+	}
+	dataTag := regexp.MustCompile(`(?s)<(\w+)[^>]*translate="no"[^>]*>.*?</(\w+)>`)
+	drop := []*regexp.Regexp{regexp.MustCompile(`(?s)<style>.*?</style>`), regexp.MustCompile(`(?s)<title>.*?</title>`),
+		regexp.MustCompile(`<[^>]*>`), regexp.MustCompile(`[\w-]*\d[\w-]*|[\w-]+(\.[\w-]+)+`)}
+	word := regexp.MustCompile(`[A-Za-z][A-Za-z-]*`)
+	pages, seen := 0, map[string]bool{}
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".html") {
+			continue
+		}
+		pages++
+		b, _ := os.ReadFile(f)
+		text := dataTag.ReplaceAllStringFunc(string(b), func(m string) string {
+			sub := dataTag.FindStringSubmatch(m)
+			if sub[1] != sub[2] {
+				t.Fatalf("nested data markup: %.80s", m)
+			}
+			return " "
+		})
+		for _, re := range drop {
+			text = re.ReplaceAllString(text, " ")
+		}
+		text = html.UnescapeString(text)
+		for _, w := range word.FindAllString(text, -1) {
+			if productWords[w] || data[w] || strings.ToUpper(w) == w || seen[w] {
+				continue
+			}
+			i := strings.Index(text, w)
+			lo, hi := i-30, i+len(w)+30
+			if lo < 0 {
+				lo = 0
+			}
+			if hi > len(text) {
+				hi = len(text)
+			}
+			seen[w] = true
+			rel, _ := filepath.Rel(dir, f)
+			t.Errorf("%s: English %q in %q", rel, w, strings.TrimSpace(text[lo:hi]))
+		}
+	}
+	if pages != 8 {
+		t.Errorf("%d pages read", pages)
+	}
+}
+
+// TestWorkbook reads a site's workbook back: a summary, a sheet per line
+// with a frozen header, filters, the category as a coloured cell and the
+// deadline as a date cell, and the plan.
+func TestWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, classify.Japanese)
+	f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got, want := strings.Join(f.GetSheetList(), ","), "概要,ライン L1,ライン L2,ライン L3,調達・作業計画"; got != want {
+		t.Fatalf("sheets %s, want %s", got, want)
+	}
+	rows, err := f.GetRows("ライン L3")
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	if rows[0][0] != "対応" || rows[0][1] != "期限" || rows[1][4] != "NG-L3-INS2" || rows[1][0] != "KMS ホスト kms01.nagoya.factory に接続して再認証" {
+		t.Errorf("rows %q", rows[:2])
+	}
+	// The deadline is a number (a date), shown as yyyy-mm-dd.
+	if typ, _ := f.GetCellType("ライン L3", "B2"); typ != excelize.CellTypeUnset && typ != excelize.CellTypeNumber {
+		t.Errorf("deadline cell type %v", typ)
+	}
+	raw, _ := f.GetCellValue("ライン L3", "B2", excelize.Options{RawCellValue: true})
+	if serial, err := strconv.ParseFloat(raw, 64); err != nil || serial < 46000 || serial > 47000 {
+		t.Errorf("deadline %q is not a date serial", raw)
+	}
+	if shown, _ := f.GetCellValue("ライン L3", "B2"); shown != "2026-11-11" {
+		t.Errorf("deadline shown as %q", shown)
+	}
+	// The category cell is filled with its colour.
+	style, _ := f.GetCellStyle("ライン L3", "G2")
+	st, err := f.GetStyle(style)
+	if err != nil || len(st.Fill.Color) == 0 || !strings.EqualFold(st.Fill.Color[0], strings.TrimPrefix(string(catColour[classify.Urgent]), "#")) {
+		t.Errorf("category cell style %+v %v", st, err)
+	}
+	panes, err := f.GetPanes("ライン L3")
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("panes %+v %v", panes, err)
+	}
+	if tables, err := f.GetTables("ライン L3"); err != nil || len(tables) != 1 || tables[0].Range != "A1:L4" {
+		t.Errorf("tables (filters) %+v %v", tables, err)
+	}
+	plan, _ := f.GetRows("調達・作業計画")
+	if len(plan) < 3 || plan[0][0] != "対応" || !strings.Contains(strings.Join(plan[len(plan)-1], ""), "合計") {
+		t.Errorf("plan %q", plan)
+	}
+	sum, _ := f.GetRows("概要")
+	if len(sum) < 8 || !strings.Contains(sum[0][0], "Nagoya") {
+		t.Errorf("summary %q", sum)
+	}
+}
+
+func TestSheetName(t *testing.T) {
+	used := map[string]bool{}
+	tests := []struct{ in, want string }{
+		{"ライン L1", "ライン L1"}, {"ライン l1", "ライン l1-2"}, {"a/b[c]:d*?", "a_b_c__d__"}, {"History", "_History"},
+		{"'quoted'", "quoted"}, {strings.Repeat("長", 40), strings.Repeat("長", 31)}, {strings.Repeat("長", 40), strings.Repeat("長", 29) + "-2"},
+	}
+	for _, tc := range tests {
+		if got := sheetName(tc.in, used); got != tc.want {
+			t.Errorf("sheetName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
