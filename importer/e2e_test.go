@@ -228,7 +228,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("devices as of 2027-03-03:\n%s", stdout)
 	}
 	code, stdout, _ = runImporter(t, "show", "--db", db, "--as-of", "2026-11-02", "NG-L2-011")
-	if code != 0 || !strings.Contains(stdout, "Verdict as of 2026-11-02: urgent") || !strings.Contains(stdout, "History (1 collections") {
+	// Collected at 10:15 in Japan: shown in the site's zone, named.
+	if code != 0 || !strings.Contains(stdout, "Verdict as of 2026-11-02: urgent") || !strings.Contains(stdout, "History (1 collections") ||
+		!strings.Contains(stdout, "2026-11-02 10:15 JST") {
 		t.Errorf("show:\n%s", stdout)
 	}
 }

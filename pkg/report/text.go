@@ -71,13 +71,16 @@ func WriteDevice(out io.Writer, d *Device, history []Collection, lang classify.L
 		}
 		fmt.Fprintf(w, "  %-7s %s | %s | %s | grace %s min | key %s | %s\n", p.Kind, p.Name, p.Channel, p.Status, grace, p.PartialKey, p.Source)
 	}
-	fmt.Fprintf(w, "\nHistory (%d collections, newest first):\n", len(history))
+	// Times in the zone of the device's latest collection, named: the
+	// site's clock, as in the reports, whatever the importer's own zone.
+	z := d.zone()
+	fmt.Fprintf(w, "\nHistory (%d collections, newest first, times %s):\n", len(history), z.label())
 	for _, h := range history {
 		sum := h.SHA256
 		if len(sum) > 16 {
 			sum = sum[:16] + "…"
 		}
-		fmt.Fprintf(w, "  %s  %-14s bundle %s  by %s  %s  sha256 %s\n", h.CollectedAt.Local().Format("2006-01-02 15:04"), h.Category,
+		fmt.Fprintf(w, "  %s  %-14s bundle %s  by %s  %s  sha256 %s\n", z.stamp(h.CollectedAt), h.Category,
 			h.BundleID, h.Engineer, h.Origin, sum)
 	}
 	return w.err
