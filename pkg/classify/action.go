@@ -244,41 +244,56 @@ func (a KMSAdvice) Text(lang Lang) string {
 // (DOMAIN.md KMS facts).
 func (p Pool) Advice() []KMSAdvice {
 	out := make([]KMSAdvice, 0, 3)
-	for _, k := range []struct {
-		kind      string
-		count, th int
-	}{{"client", p.Client, ThresholdClient}, {"server", p.Server, ThresholdServer}, {"office", p.Office, ThresholdOffice}} {
-		a := KMSAdvice{Kind: k.kind, Count: k.count, Threshold: k.th}
-		host, n := p.working(k.kind)
-		switch {
-		case host != "":
-			a.State, a.Host, a.Activated = KMSHostWorks, host, n
-			a.English = "KMS host " + host + " works: it had activated " + itoa(n) + " client(s) of this site. Eligible machines activate against it; no host key to buy."
-			a.Japanese = "KMS ホスト " + host + " が稼働しています (この拠点のクライアント " + itoa(n) + " 台をライセンス認証済み)。対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。"
-		case k.count >= k.th:
-			a.State = KMSHostPossible
-			a.English = itoa(k.count) + " eligible machines, threshold " + itoa(k.th) + ": a KMS host is possible. It needs one KMS host key (CSVLK); its machines then need no MAK."
-			a.Japanese = "対象の端末が " + itoa(k.count) + " 台あり、しきい値 " + itoa(k.th) + " 台を満たすため、KMS ホストを設置できます。KMS ホスト キー (CSVLK) が 1 つ必要で、対象の端末に MAK は不要です。"
+	for _, kind := range []string{"client", "server", "office"} {
+		a := p.advice(kind)
+		n, th := itoa(a.Count), itoa(a.Threshold)
+		switch a.State {
+		case KMSHostWorks:
+			a.English = "KMS host " + a.Host + " works: it had activated " + itoa(a.Activated) + " client(s) of this site. Eligible machines activate against it; no host key to buy."
+			a.Japanese = "KMS ホスト " + a.Host + " が稼働しています (この拠点のクライアント " + itoa(a.Activated) + " 台をライセンス認証済み)。対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。"
+		case KMSHostPossible:
+			a.English = n + " eligible machines, threshold " + th + ": a KMS host is possible. It needs one KMS host key (CSVLK); its machines then need no MAK."
+			a.Japanese = "対象の端末が " + n + " 台あり、しきい値 " + th + " 台を満たすため、KMS ホストを設置できます。KMS ホスト キー (CSVLK) が 1 つ必要で、対象の端末に MAK は不要です。"
 		default:
-			a.State = KMSHostNotPossible
-			a.English = "Only " + itoa(k.count) + " eligible machines, threshold " + itoa(k.th) + ": a KMS host would activate none. Its machines need MAK (proxy activation)."
-			a.Japanese = "対象の端末は " + itoa(k.count) + " 台で、しきい値 " + itoa(k.th) + " 台に届かないため、KMS ホストを設置してもライセンス認証できません。対象の端末には MAK (プロキシ ライセンス認証) が必要です。"
+			a.English = "Only " + n + " eligible machines, threshold " + th + ": a KMS host would activate none. Its machines need MAK (proxy activation)."
+			a.Japanese = "対象の端末は " + n + " 台で、しきい値 " + th + " 台に届かないため、KMS ホストを設置してもライセンス認証できません。対象の端末には MAK (プロキシ ライセンス認証) が必要です。"
 		}
 		out = append(out, a)
 	}
 	return out
 }
 
+// advice is the verdict for one kind of client, without its sentences:
+// what routes are chosen by, for every product of every device.
+func (p Pool) advice(kind string) KMSAdvice {
+	a := KMSAdvice{Kind: kind, Count: p.Client, Threshold: ThresholdClient}
+	switch kind {
+	case "server":
+		a.Count, a.Threshold = p.Server, ThresholdServer
+	case "office":
+		a.Count, a.Threshold = p.Office, ThresholdOffice
+	}
+	host, n := p.working(kind)
+	switch {
+	case host != "":
+		a.State, a.Host, a.Activated = KMSHostWorks, host, n
+	case a.Count >= a.Threshold:
+		a.State = KMSHostPossible
+	default:
+		a.State = KMSHostNotPossible
+	}
+	return a
+}
+
 // siteKMS is the KMS verdict chooseRoute and kmsStep use for a product.
 func (d *device) siteKMS(p *product) KMSAdvice {
-	adv := d.site.Pool.Advice()
 	switch {
 	case p.Kind == licensing.KindOffice:
-		return adv[2]
+		return d.site.Pool.advice("office")
 	case d.server:
-		return adv[1]
+		return d.site.Pool.advice("server")
 	}
-	return adv[0]
+	return d.site.Pool.advice("client")
 }
 
 // steps decides the action of every product of d, one step each, in

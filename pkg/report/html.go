@@ -271,20 +271,24 @@ type deviceView struct {
 	T                   *texts
 	ID, Asset, Hostname string
 	Action, Deadline    string
-	Overdue             bool // the deadline is past or now
-	Category, First     string
-	Colour              template.CSS
-	System              string
-	Reasons, Flags      []reasonView
-	Steps               []string // per product, when there are several
-	Products            []productView
-	Evidence            []kv // when, by whom, with what it was collected
-	Raw                 []rawView
+	DeadlineClass       string // "nw due" when the deadline is past or now
+
+	Category, First string
+	Colour          template.CSS
+	System          string
+	Reasons, Flags  []reasonView
+	Steps           []string // per product, when there are several
+	Products        []productView
+	Evidence        string // when, by whom, with what it was collected
+	Raw             []rawView
 }
 
+// reasonView is a reason and its evidence as two key/value lists in
+// one line each: Words in the report's language, Data as read (names,
+// codes). One field each rather than a range over pairs: a template
+// action per pair would multiply by the reasons of 100,000s of devices.
 type reasonView struct {
-	Text     string
-	Evidence []kv
+	Text, Words, Data string
 }
 
 type productView struct{ Name, Channel, Status, Days, End, Key, Source string }
@@ -295,18 +299,22 @@ func newDeviceView(t *texts, r *row, z zone) deviceView {
 	d := r.d
 	cat := d.Verdict.Category
 	v := deviceView{T: t, ID: r.id, Asset: d.Asset, Hostname: d.Hostname, Action: r.action, Deadline: r.deadline,
-		Overdue:  !d.Verdict.Deadline.IsZero() && d.Verdict.Deadline.Days < 0 || d.Verdict.Deadline.Kind == classify.DeadlineNow,
-		Category: r.category, Colour: catColour[cat], System: r.system}
+		DeadlineClass: "nw",
+		Category:      r.category, Colour: catColour[cat], System: r.system}
+	if dl := d.Verdict.Deadline; dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0 {
+		v.DeadlineClass = "nw due"
+	}
 	if len(r.reasons) > 0 {
 		v.First = r.reasons[0]
 	}
-	v.Evidence = []kv{{t.Collected, z.stamp(d.CollectedAt), true}, {t.By, d.Engineer, true}, {t.Collector, d.Collector, true},
-		{t.Bundle, d.BundleID, true}, {"SHA-256", d.SHA256, true}, {t.Collections, strconv.Itoa(d.Collections), true}}
+	_, v.Evidence = kvLine([]kv{{t.Collected, z.stamp(d.CollectedAt), true}, {t.By, d.Engineer, true}, {t.Collector, d.Collector, true},
+		{t.Bundle, d.BundleID, true}, {"SHA-256", d.SHA256, true}, {t.Collections, strconv.Itoa(d.Collections), true}})
 	for i, x := range d.Verdict.Reasons {
-		v.Reasons = append(v.Reasons, reasonView{r.reasons[i], t.evidence(x.Code, x.Evidence)})
+		words, data := kvLine(t.evidence(x.Code, x.Evidence))
+		v.Reasons = append(v.Reasons, reasonView{r.reasons[i], words, data})
 	}
 	for _, x := range d.Verdict.Flags {
-		v.Flags = append(v.Flags, reasonView{x.Text(t.Lang), nil})
+		v.Flags = append(v.Flags, reasonView{Text: x.Text(t.Lang)})
 	}
 	if len(d.Verdict.Steps) > 1 {
 		for _, s := range d.Verdict.Steps {
@@ -320,4 +328,23 @@ func newDeviceView(t *texts, r *row, z zone) deviceView {
 		v.Raw = append(v.Raw, rawView{t.Raw, x.Command, x.Text})
 	}
 	return v
+}
+
+// kvLine writes pairs as "key: value · key: value", the words apart from
+// the data.
+func kvLine(pairs []kv) (words, data string) {
+	var w, d strings.Builder
+	for _, p := range pairs {
+		b := &w
+		if p.Data {
+			b = &d
+		}
+		if b.Len() > 0 {
+			b.WriteString(" · ")
+		}
+		b.WriteString(p.K)
+		b.WriteString(": ")
+		b.WriteString(p.V)
+	}
+	return w.String(), d.String()
 }

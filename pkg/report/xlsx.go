@@ -138,7 +138,8 @@ func (b *book) write(name string, w *Writer, s *siteSum) error {
 	if err := b.planSheet(f, sheetName(t.Plan, used), st, w, s); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
+	// The summary, first, is the active sheet already; SetActiveSheet
+	// would parse every streamed sheet back into memory.
 	p, err := create(name)
 	if err != nil {
 		return err
