@@ -228,8 +228,8 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("devices as of 2027-03-03:\n%s", stdout)
 	}
 	code, stdout, _ = runImporter(t, "show", "--db", db, "--as-of", "2026-11-02", "NG-L2-011")
-	// Collected at 10:15 in Japan: shown in the site's zone, named.
-	if code != 0 || !strings.Contains(stdout, "Verdict as of 2026-11-02: urgent") || !strings.Contains(stdout, "History (1 collections") ||
+	// Collected at 10:15 in Japan: shown in the machine's zone, named.
+	if code != 0 || !strings.Contains(stdout, "Verdict as of 2026-11-02: urgent") || !strings.Contains(stdout, "History (1 collection, newest first)") ||
 		!strings.Contains(stdout, "2026-11-02 10:15 JST") {
 		t.Errorf("show:\n%s", stdout)
 	}
@@ -289,8 +289,13 @@ func TestCorruption(t *testing.T) {
 	if !strings.Contains(stdout, fmt.Sprintf("imported %d, already imported 1, rejected 6", n)) {
 		t.Errorf("summary:\n%s", stdout)
 	}
+	// The bundle for another key is counted, not listed (--verbose
+	// lists it).
+	if !strings.Contains(stderr, "importer: 1 bundle is for another key: was this the right site's key?") || strings.Contains(stderr, "wrong-key") {
+		t.Errorf("bundle for another key not summed up:\n%s", stderr)
+	}
 	reasons := map[string]string{
-		"wrong-key": "wrong key", "truncated": "truncated or tampered", "flipped": "truncated or tampered",
+		"truncated": "truncated or tampered", "flipped": "truncated or tampered",
 		"empty": "not a bundle", "notes": "not a bundle", "oversize": "oversize",
 	}
 	for name, reason := range reasons {

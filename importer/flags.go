@@ -1,8 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"strings"
+	"io/fs"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -31,8 +32,9 @@ func identityFlag() cli.Flag {
 func siteFlag() cli.Flag { return &cli.StringFlag{Name: "site", Usage: "only this site"} }
 func lineFlag() cli.Flag { return &cli.StringFlag{Name: "line", Usage: "only this line"} }
 
-func filterOf(c *cli.Context) fleet.Filter {
-	return fleet.Filter{Site: c.String("site"), Line: c.String("line")}
+// filterOf is --site and --line, with the collections before until.
+func filterOf(c *cli.Context, until time.Time) fleet.Filter {
+	return fleet.Filter{Site: c.String("site"), Line: c.String("line"), Until: until}
 }
 
 func langFlag() cli.Flag {
@@ -42,35 +44,37 @@ func langFlag() cli.Flag {
 func parseLang(s string) (classify.Lang, error) {
 	l, err := classify.ParseLang(s)
 	if err != nil {
-		return "", &usageError{fmt.Sprintf("--lang %q", s), "use --lang en or --lang ja"}
+		return "", usage(fmt.Sprintf("--lang %q", s), "use --lang en or --lang ja")
 	}
 	return l, nil
 }
 
-// asOfFlag is --as-of: the date verdicts are taken at, the start of that
-// day in the local time zone.
+// asOfFlag is --as-of: the date verdicts are taken at, counting the
+// collections made up to that day (fleet.AsOf).
 func asOfFlag() cli.Flag {
-	return &cli.StringFlag{Name: "as-of", Usage: "classify as of `DATE` (YYYY-MM-DD; default today)", EnvVars: []string{"ACTCOURIER_AS_OF"}}
+	return &cli.StringFlag{Name: "as-of", Usage: "the fleet as of `DATE` (YYYY-MM-DD; default today): verdicts at its start, " +
+		"from each device's latest collection made on or before it", EnvVars: []string{"ACTCOURIER_AS_OF"}}
 }
 
 func openStore(path string) (*store.DB, error) {
 	db, err := store.Open(path)
 	if err != nil {
-		return nil, &usageError{err.Error(), "check --db (default " + defaultDB + " in the current folder); a database written by a newer importer needs that importer"}
+		return nil, usage(err.Error(), "check --db (default "+defaultDB+" in the current folder); a database written by a newer importer needs that importer")
 	}
 	return db, nil
 }
 
-// openAsOf reads --as-of and opens --db, for the commands that read the
-// fleet.
-func openAsOf(c *cli.Context) (*store.DB, time.Time, error) {
-	asOf := time.Now()
-	if s := strings.TrimSpace(c.String("as-of")); s != "" {
-		var err error
-		if asOf, err = time.ParseInLocation("2006-01-02", s, time.Local); err != nil {
-			return nil, asOf, &usageError{fmt.Sprintf("--as-of %q is not a date", s), "write it as YYYY-MM-DD, e.g. 2026-12-01"}
-		}
+// openAsOf reads --as-of and opens --db, which must exist, for the
+// commands that read the fleet: they never create a database.
+func openAsOf(c *cli.Context) (db *store.DB, at, until time.Time, err error) {
+	if at, until, err = fleet.AsOf(c.String("as-of"), time.Now(), time.Local); err != nil {
+		return nil, at, until, usage(fmt.Sprintf("--as-of %q is not a date", c.String("as-of")), "write it as YYYY-MM-DD, e.g. 2026-12-01")
 	}
-	db, err := openStore(c.String("db"))
-	return db, asOf, err
+	if db, err = store.OpenExisting(c.String("db")); errors.Is(err, fs.ErrNotExist) {
+		return nil, at, until, usage(fmt.Sprintf("no fleet database %s", c.String("db")),
+			"import bundles first (importer import -i KEY --db "+c.String("db")+" STICK), or give the database with --db or ACTCOURIER_DB")
+	} else if err != nil {
+		return nil, at, until, usage(err.Error(), "check --db; a database written by a newer importer needs that importer")
+	}
+	return db, at, until, nil
 }

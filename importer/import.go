@@ -11,9 +11,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
@@ -25,15 +27,19 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 		ArgsUsage: "PATH...",
 		Description: "Folders are searched recursively for *" + bundle.Ext + " files; a file named on the\n" +
 			"command line is tried whatever its name. Each bundle is stored whole or not at all; one\n" +
-			"already imported is reported and changes nothing. Source files are never modified.\n\n" + exitHelp,
+			"already imported is reported and changes nothing. Source files are never modified. Bundles\n" +
+			"for another key are counted in one line; --verbose names each.\n\n" + cmdline.ExitStatus("0 every bundle was imported, or already was",
+			"1 done in part: each rejected bundle is named on stderr", "2 usage or configuration error: no identity, no bundle found, or the database",
+			"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on"),
 		Flags: []cli.Flag{
 			identityFlag(), dbFlag(),
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "bundles decrypted at once (default: one more than the cores)"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "bundles decrypted at once", DefaultText: "one more than the cores"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar and no line per bundle; the summary and rejections only"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "name each bundle for another key too"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return &usageError{"import: no path given", "name bundle files or folders, e.g. the stick's bundles folder"}
+				return usage("import: no path given", "name bundle files or folders, e.g. the stick's bundles folder")
 			}
 			ids, err := loadIdentities(c.StringSlice("identity"))
 			if err != nil {
@@ -41,10 +47,10 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			}
 			files, err := fleet.FindBundles(c.Args().Slice())
 			if err != nil {
-				return &usageError{"import: " + err.Error(), "check the path and that the folder is readable"}
+				return usage("import: "+err.Error(), "check the path and that the folder is readable")
 			}
 			if len(files) == 0 {
-				return &usageError{"import: no bundle found under " + strings.Join(c.Args().Slice(), ", "), "bundles end in " + bundle.Ext + "; point at the stick's bundles folder"}
+				return usage("import: no bundle found under "+strings.Join(c.Args().Slice(), ", "), "bundles end in "+bundle.Ext+"; point at the stick's bundles folder")
 			}
 			db, err := openStore(c.String("db"))
 			if err != nil {
@@ -60,28 +66,31 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			sum, err := fleet.Import(c.Context, db, files, fleet.ImportOptions{Identities: ids, Jobs: c.Int("jobs")}, func(o fleet.Outcome) {
 				if o.Err != nil && !errors.Is(o.Err, fleet.ErrDuplicate) {
 					bar.Step("")
-					bar.Note(stderr, "importer: "+o.String())
+					if c.Bool("verbose") || !errors.Is(o.Err, bundle.ErrWrongKey) {
+						bar.Note(stderr, "importer: "+o.String())
+					}
 				} else {
 					bar.Step(o.String())
 				}
 			})
 			bar.Finish()
-			return summarize(c.Context.Err() != nil, err, sum, c.String("db"), stdout, stderr)
+			return summarize(c, err, sum, stdout, stderr)
 		},
 	}
 }
 
 // summarize prints what an import did; it returns errPartial when it
 // rejected inputs.
-func summarize(interrupted bool, err error, sum fleet.Summary, db string, stdout, stderr io.Writer) error {
+func summarize(c *cli.Context, err error, sum fleet.Summary, stdout, stderr io.Writer) error {
+	db, interrupted := c.String("db"), c.Context.Err() != nil
 	if interrupted {
-		fmt.Fprintf(stderr, "importer: interrupted: %d bundles imported into %s before the stop, each whole; run the same import again to go on\n", sum.Imported, db)
+		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(sum.Imported, "bundle"), db)
 		return err
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", db, err)
 	}
-	if err = sum.Print(stdout, stderr, db); err == nil && len(sum.Rejected) > 0 {
+	if err = sum.Print(stdout, stderr, db, c.Bool("verbose")); err == nil && len(sum.Rejected) > 0 {
 		return errPartial
 	}
 	return err
@@ -95,20 +104,23 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 		Description: "For machines where no executable may run. Each FILE is one device's saved output, in any\n" +
 			"supported language and encoding (UTF-8, UTF-16, Shift_JIS…). For a language other than\n" +
 			"English give that machine's slmgr.ini with --strings. Without --asset, each file's name is\n" +
-			"its asset tag. The same text imported twice changes nothing.\n\n" + exitHelp,
+			"its asset tag. The same text imported twice changes nothing.\n\n" + cmdline.ExitStatus("0 every file was imported, or already was",
+			"1 done in part: each rejected file is named on stderr", "2 usage or configuration error",
+			"130 interrupted (Ctrl-C): each file stored is whole; run it again to go on"),
 		Flags: []cli.Flag{
 			dbFlag(),
-			&cli.StringFlag{Name: "site", Usage: "site of the devices", Required: true},
-			&cli.StringFlag{Name: "line", Usage: "line of the devices", Required: true},
+			&cli.StringFlag{Name: "site", Usage: "site of the devices (required)"},
+			&cli.StringFlag{Name: "line", Usage: "line of the devices (required)"},
 			&cli.StringFlag{Name: "asset", Usage: "asset tag (default: the file name)"},
 			&cli.StringFlag{Name: "engineer", Usage: "who saved the text"},
 			&cli.StringSliceFlag{Name: "strings", Usage: "slmgr.ini `FILE` of the machine's language (repeatable)"},
 			&cli.StringFlag{Name: "collected", Usage: "when the text was saved, YYYY-MM-DD[THH:MM] (default: the file's time)"},
 			&cli.StringFlag{Name: "codepage", Usage: "the text's code page, e.g. 936, 932, 1252 (default: detected)"},
 		},
+		Before: cmdline.Require("site", "line"),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return &usageError{"import-text: no file given", "name the saved slmgr or ospp text files"}
+				return usage("import-text: no file given", "name the saved slmgr or ospp text files")
 			}
 			opts, err := textOptions(c)
 			if err != nil {
@@ -124,7 +136,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 					fmt.Fprintln(stdout, o.String())
 				}
 			})
-			return summarize(c.Context.Err() != nil, err, sum, c.String("db"), stdout, stderr)
+			return summarize(c, err, sum, stdout, stderr)
 		},
 	}
 }
@@ -135,15 +147,15 @@ func textOptions(c *cli.Context) (fleet.TextOptions, error) {
 		Context: licensing.Context{Site: c.String("site"), Line: c.String("line"), Asset: c.String("asset"), Engineer: c.String("engineer")}}
 	var err error
 	if opts.Codepage, err = codepage.Lookup(c.String("codepage")); err != nil && c.String("codepage") != "" {
-		return opts, &usageError{"--codepage: " + err.Error(), "use one of " + strings.Join(codepage.Names(), ", ")}
+		return opts, usage("--codepage: "+err.Error(), "use one of "+strings.Join(codepage.Names(), ", "))
 	}
 	if opts.Strings, err = fleet.ReadStrings(c.StringSlice("strings")); err != nil {
-		return opts, &usageError{fmt.Sprintf("--strings: %v", err), "give the slmgr.ini from %SystemRoot%\\System32\\slmgr\\<LANGID>"}
+		return opts, usage(fmt.Sprintf("--strings: %v", err), "give the slmgr.ini from %SystemRoot%\\System32\\slmgr\\<LANGID>")
 	}
 	if v := c.String("collected"); v != "" {
 		if opts.Collected, err = time.ParseInLocation("2006-01-02T15:04", v, time.Local); err != nil {
 			if opts.Collected, err = time.ParseInLocation("2006-01-02", v, time.Local); err != nil {
-				return opts, &usageError{fmt.Sprintf("--collected %q", v), "write YYYY-MM-DD or YYYY-MM-DDTHH:MM"}
+				return opts, usage(fmt.Sprintf("--collected %q", v), "write YYYY-MM-DD or YYYY-MM-DDTHH:MM")
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/report"
 )
@@ -17,11 +18,12 @@ func inspectCommand(stdout, stderr io.Writer) *cli.Command {
 		Usage:     "decrypt bundles, check every member and show their manifests",
 		ArgsUsage: "BUNDLE...",
 		Description: "Checks each bundle completely (decryption, sizes, SHA-256 of every member) and\n" +
-			"prints its manifest. Nothing is imported or written.\n\n" + exitHelp,
+			"prints its manifest. Nothing is imported or written.\n\n" + cmdline.ExitStatus("0 every bundle opened and checked",
+			"1 some did not: each is named on stderr with why", "2 usage error, or no identity"),
 		Flags: []cli.Flag{identityFlag(), &cli.BoolFlag{Name: "json", Usage: "print manifests as JSON lines"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return &usageError{"inspect: no bundle given", "name one or more .tar.zst.age files"}
+				return usage("inspect: no bundle given", "name one or more .tar.zst.age files")
 			}
 			ids, err := loadIdentities(c.StringSlice("identity"))
 			if err != nil {

@@ -12,10 +12,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
@@ -31,12 +31,10 @@ const (
 // errPartial: the command finished, rejected inputs and named each one.
 var errPartial = errors.New("some inputs were rejected")
 
-const exitHelp = `EXIT STATUS:
-   0    done
-   1    done in part: each rejected input is named on stderr
-   2    usage or configuration error
-   130  interrupted (Ctrl-C): what was stored is whole; run it again to go on
-`
+// exitHelp is the EXIT STATUS of the importer as a whole; each command's
+// help says what the codes mean for it.
+var exitHelp = cmdline.ExitStatus("0 done", "1 done in part: each rejected input is named on stderr", "2 usage or configuration error",
+	"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on")
 
 func main() {
 	// ACTCOURIER_CPUPROFILE=FILE writes a CPU profile of the run, for
@@ -79,7 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// storing, a report after the lines it is writing.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	err := app.RunContext(ctx, interspersed(app, args))
+	cmdline.Apply(app)
+	err := app.RunContext(ctx, cmdline.Interspersed(app, args))
 	switch {
 	case err == nil:
 		return exitOK
@@ -97,49 +96,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-// usageError is a configuration or usage mistake, with what to do about it.
-type usageError struct {
-	msg, hint string
-}
-
-func (e *usageError) Error() string { return e.msg }
-func (e *usageError) Hint() string  { return e.hint }
-
-// interspersed moves a subcommand's flags before its arguments, so that
-// "importer stick E:\ --recipient age1…" works as the README writes it:
-// urfave/cli v2 stops reading flags at the first argument.
-func interspersed(app *cli.App, args []string) []string {
-	var cmd *cli.Command
-	if len(args) > 1 {
-		cmd = app.Command(args[1])
-	}
-	if cmd == nil {
-		return args
-	}
-	takesValue := map[string]bool{}
-	for _, f := range cmd.Flags {
-		_, isBool := f.(*cli.BoolFlag)
-		for _, n := range f.Names() {
-			takesValue[n] = !isBool
-		}
-	}
-	flags, rest := []string{args[0], args[1]}, []string{"--"}
-	for i := 2; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--":
-			rest, i = append(rest, args[i+1:]...), len(args)
-		case len(a) < 2 || a[0] != '-':
-			rest = append(rest, a)
-		default:
-			flags = append(flags, a)
-			if n := strings.TrimLeft(a, "-"); !strings.Contains(n, "=") && takesValue[n] && i+1 < len(args) {
-				i++
-				flags = append(flags, args[i])
-			}
-		}
-	}
-	if len(rest) == 1 {
-		return flags
-	}
-	return append(flags, rest...)
-}
+// usage is a configuration or usage mistake, with what to do about it:
+// exit 2.
+func usage(msg, hint string) error { return &cmdline.UsageError{Msg: msg, Advice: hint} }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/version"
@@ -22,19 +23,23 @@ func reportCommand(stdout io.Writer) *cli.Command {
 		Description: "Writes into --out: index.html (fleet), devices.csv, products.csv and devices.json (every device),\n" +
 			"and per site a folder with index.html, SITE.xlsx and, per line, LINE.html, LINE.csv,\n" +
 			"LINE.products.csv and LINE.json. Verdicts are taken as of --as-of (default today): grace\n" +
-			"periods are projected from the collection time.\n\n" + exitHelp,
+			"periods are projected from the collection time, and only the collections made on or before\n" +
+			"that day count.\n\n" + cmdline.ExitStatus("0 the reports were written",
+			"2 usage or configuration error (no database, bad --format or --as-of), or a report could not be written",
+			"130 interrupted (Ctrl-C): no report file is left half-written"),
 		Flags: []cli.Flag{
 			dbFlag(),
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`", Required: true},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"},
 			&cli.StringFlag{Name: "format", Value: "html,csv,json,xlsx", Usage: "comma-separated: html, csv, json, xlsx"},
 			langFlag(), siteFlag(), lineFlag(), asOfFlag(),
 		},
+		Before: cmdline.Require("out"),
 		Action: func(c *cli.Context) error {
 			lang, err := parseLang(c.String("lang"))
 			if err != nil {
 				return err
 			}
-			db, asOf, err := openAsOf(c)
+			db, asOf, until, err := openAsOf(c)
 			if err != nil {
 				return err
 			}
@@ -45,14 +50,14 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			// often.
 			defer debug.SetGCPercent(debug.SetGCPercent(400))
 			out := c.String("out")
-			w, err := fleet.Report(c.Context, db, out, filterOf(c), opt)
+			w, err := fleet.Report(c.Context, db, out, filterOf(c, until), opt)
 			if errors.Is(err, report.ErrFormat) {
-				return &usageError{err.Error(), "use --format with html, csv, json or xlsx"}
+				return usage(err.Error(), "use --format with html, csv, json or xlsx")
 			}
 			if err != nil {
 				return fmt.Errorf("report into %s: %w", out, err)
 			}
-			fmt.Fprintf(stdout, "%d devices as of %s: %d files in %s (open %s)\n", w.Devices, asOf.Format("2006-01-02"), len(w.Files), out,
+			fmt.Fprintf(stdout, "%s as of %s: %s in %s (open %s)\n", report.Count(w.Devices, "device"), asOf.Format("2006-01-02"), report.Count(len(w.Files), "file"), out,
 				filepath.Join(out, "index.html"))
 			return nil
 		},

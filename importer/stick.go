@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/stick"
 )
 
@@ -19,35 +20,37 @@ func stickCommand(stdout io.Writer) *cli.Command {
 		Description: "Copies the Windows 7 collector builds (32- and 64-bit) from the release folder, writes\n" +
 			stick.FileName + " with the recipient(s) and site defaults, ActCourier.cmd (picks the build\n" +
 			"that fits the machine) and a one-page guide in Japanese and English. Never an identity:\n" +
-			"give public keys (age1…) only.\n\n" + exitHelp,
+			"give public keys (age1…) only.\n\n" + cmdline.ExitStatus("0 the stick was prepared",
+			"2 usage error, no collector builds, a file already there (--force replaces it), or the stick is not writable"),
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key `age1…` (repeatable; keygen prints it)", Required: true},
+			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key `age1…` (required, repeatable; keygen prints it)"},
 			&cli.StringFlag{Name: "site", Usage: "default site"},
 			&cli.StringFlag{Name: "lines", Usage: "the site's lines, comma-separated (`A,B,C`)"},
 			&cli.StringFlag{Name: "engineer", Usage: "default engineer ID"},
 			&cli.StringFlag{Name: "dist", Usage: "release `DIR` holding the collector builds (default: beside the importer, then ./dist)"},
 			&cli.BoolFlag{Name: "force", Usage: "replace files a previous run wrote"},
 		},
+		Before: cmdline.Require("recipient"),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return &usageError{"stick: name the stick folder", "e.g. importer stick E:\\ -r age1… --site Nagoya"}
+				return usage("stick: name the stick folder", "e.g. importer stick E:\\ -r age1… --site Nagoya")
 			}
 			cfg, err := stick.NewConfig(c.StringSlice("recipient"), c.String("site"), c.String("lines"), c.String("engineer"))
 			if err != nil {
-				return &usageError{err.Error(), "give the public key (age1…) that keygen printed"}
+				return usage(err.Error(), "give the public key (age1…) that keygen printed")
 			}
 			builds, err := stick.ReadBuilds(c.String("dist"))
 			if err != nil {
-				return &usageError{err.Error(), "run `make build` (or unpack the release) and pass --dist DIR"}
+				return usage(err.Error(), "run `make build` (or unpack the release) and pass --dist DIR")
 			}
 			written, err := stick.Prepare(c.Args().First(), cfg, builds, c.Bool("force"))
 			for _, f := range written {
 				fmt.Fprintf(stdout, "wrote %s\n", f)
 			}
 			if errors.Is(err, stick.ErrExists) {
-				return &usageError{err.Error(), "pass --force to replace what a previous run wrote"}
+				return usage(err.Error(), "pass --force to replace what a previous run wrote")
 			} else if err != nil {
-				return &usageError{"stick: " + err.Error(), "check that the stick is mounted, writable and has free space"}
+				return usage("stick: "+err.Error(), "check that the stick is mounted, writable and has free space")
 			}
 			fmt.Fprintf(stdout, "stick ready: site %q, lines %s, bundles readable by %s; no private key on it\n", cfg.Site, strings.Join(cfg.Lines, ","), strings.Join(cfg.Fingerprints(), ", "))
 			return nil

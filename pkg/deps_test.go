@@ -22,6 +22,7 @@ var allowed = map[string][]string{
 	"pkg/sitekey":       {},
 	"pkg/terminal":      {},
 	"pkg/codepage":      {},
+	"pkg/cmdline":       {},
 	"pkg/slmgr":         {"pkg/licensing"},
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
@@ -29,9 +30,11 @@ var allowed = map[string][]string{
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
-	"collector":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "collector/collect"},
+	// The collector ends with the verdict the importer will give: it
+	// classifies with pkg/classify, and nothing heavier.
+	"collector": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "pkg/classify", "collector/collect"},
 	"importer": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/stick", "pkg/version",
-		"pkg/terminal", "pkg/sitekey", "pkg/fleet", "pkg/store"},
+		"pkg/terminal", "pkg/sitekey", "pkg/fleet", "pkg/store", "pkg/cmdline"},
 }
 
 // neverInCollector are modules the Windows 7 collector must not link,

@@ -149,6 +149,10 @@ func (d *Device) Snapshot() (*licensing.Snapshot, error) { return licensing.Unma
 // all.
 type Filter struct {
 	Site, Line string
+	// Until, when not zero, makes the fleet what it was then: only
+	// collections made before it count, and a device first collected
+	// later is left out (see AsOf).
+	Until time.Time
 }
 
 // Store is what the fleet needs of a database. Package store implements
@@ -161,20 +165,23 @@ type Store interface {
 	// not at all. A device's latest collection is its newest without a
 	// time warning, else its newest.
 	ImportBatch(ctx context.Context, cs []*Collection) (res []Stored, errs []error, err error)
-	// Latest calls fn with the latest collection of every device f
-	// selects, in site, line, asset order, one at a time; withJSON
-	// fills Device.JSON. An error from fn stops it and is returned.
+	// Latest calls fn with the latest collection (before f.Until, when
+	// set) of every device f selects, in site, line, asset order, one at
+	// a time; withJSON fills Device.JSON. An error from fn stops it and
+	// is returned.
 	Latest(ctx context.Context, f Filter, withJSON bool, fn func(Device) error) error
 	// Find returns the devices whose key, asset tag, host name, ID or
-	// bundle ID is ref (case-insensitive), with JSON; ErrNotFound when
-	// there is none.
+	// bundle ID is ref (case-insensitive), with the JSON of their latest
+	// collection; when no latest collection has ref as asset tag or host
+	// name, the devices that had it earlier. ErrNotFound when there is
+	// none.
 	Find(ctx context.Context, ref string) ([]Device, error)
 	// History returns every collection of a device, newest first, with
 	// JSON.
 	History(ctx context.Context, deviceID int64) ([]Device, error)
-	// Pools sums the pool shares of every device's latest collection,
-	// per site.
-	Pools(ctx context.Context) (map[string]classify.Pool, error)
+	// Pools sums the pool shares of every device's latest collection
+	// (before until, when not zero), per site.
+	Pools(ctx context.Context, until time.Time) (map[string]classify.Pool, error)
 	// RawFor returns the raw members of collections, by collection ID,
 	// in member name order, each cut to its first maxBytes bytes (its
 	// whole size in Raw.Size): a report shows a bounded amount of a

@@ -177,12 +177,51 @@ func TestVerdictsAndLookup(t *testing.T) {
 	if err != nil || strings.Join(urgent, " ") != "NG-L2-011 NG-L3-INS2" {
 		t.Fatalf("urgent in Nagoya: %v, %v", urgent, err)
 	}
-	p, err := fleet.Lookup(ctx, db, "ng-l2-011", asOf)
+	p, err := fleet.Lookup(ctx, db, "ng-l2-011", asOf, time.Time{})
 	if err != nil || p.Asset != "NG-L2-011" || p.Verdict.Category != classify.Urgent || len(p.History) != 1 {
 		t.Fatalf("lookup: %+v, %v", p, err)
 	}
-	if _, err := fleet.Lookup(ctx, db, "nothing", asOf); !errors.Is(err, fleet.ErrNotFound) {
+	if _, err := fleet.Lookup(ctx, db, "nothing", asOf, time.Time{}); !errors.Is(err, fleet.ErrNotFound) {
 		t.Errorf("lookup of nothing: %v", err)
+	}
+	// The archetypes were collected on 2026-11-02: as of the day before,
+	// the fleet is empty, and the device not yet known.
+	at, until, _ := fleet.AsOf("2026-11-01", time.Now(), time.UTC)
+	n := 0
+	fleet.Verdicts(ctx, db, fleet.Filter{Until: until}, "", at, func(fleet.Classified) error { n++; return nil })
+	if n != 0 {
+		t.Errorf("got %d devices as of 2026-11-01, want none", n)
+	}
+	if _, err := fleet.Lookup(ctx, db, "ng-l2-011", at, until); !errors.Is(err, fleet.ErrNotFound) || !strings.Contains(err.Error(), "first collected on 2026-11-02") {
+		t.Errorf("lookup as of 2026-11-01: got %v, want not found, first collected on 2026-11-02", err)
+	}
+}
+
+func TestAsOf(t *testing.T) {
+	now := time.Date(2026, 11, 25, 13, 0, 0, 0, time.UTC)
+	jst := time.FixedZone("JST", 9*3600)
+	tests := []struct {
+		in        string
+		at, until string
+		err       error
+	}{
+		{"", "2026-11-25T13:00:00Z", "0001-01-01T00:00:00Z", nil},
+		{"2026-11-02", "2026-11-02T00:00:00+09:00", "2026-11-03T00:00:00+09:00", nil},
+		{" 2026-11-02 ", "2026-11-02T00:00:00+09:00", "2026-11-03T00:00:00+09:00", nil},
+		{"2026-13-01", "", "", fleet.ErrDate},
+		{"yesterday", "", "", fleet.ErrDate},
+	}
+	for _, tc := range tests {
+		at, until, err := fleet.AsOf(tc.in, now, jst)
+		if tc.err != nil {
+			if !errors.Is(err, tc.err) {
+				t.Errorf("AsOf(%q): got %v, want %v", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if got := at.Format(time.RFC3339) + " " + until.Format(time.RFC3339); err != nil || got != tc.at+" "+tc.until {
+			t.Errorf("AsOf(%q): got %s, %v; want %s %s", tc.in, got, err, tc.at, tc.until)
+		}
 	}
 }
 

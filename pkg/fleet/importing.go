@@ -19,6 +19,7 @@ import (
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
 )
 
 // FindBundles lists the files to import: named files as they are, and the
@@ -308,11 +309,13 @@ func (o Outcome) String() string {
 	return fmt.Sprintf("rejected %s: %v", o.File, o.Err)
 }
 
-// Print writes the summary of an import into db on stdout and the list
-// of rejected inputs, each with what to do about it, on stderr.
-func (s Summary) Print(stdout, stderr io.Writer, db string) error {
-	fmt.Fprintf(stdout, "imported %d, already imported %d, rejected %d (%d new devices) into %s\n",
-		s.Imported, s.Duplicates, len(s.Rejected), s.NewDevices, db)
+// Print writes the summary of an import into db on stdout and the
+// rejected inputs, each with what to do about it, on stderr. Bundles for
+// another key are summed up in one line (a wrong key rejects them all
+// at once) and listed one by one only when verbose.
+func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error {
+	fmt.Fprintf(stdout, "imported %d, already imported %d, rejected %d (%s) into %s\n",
+		s.Imported, s.Duplicates, len(s.Rejected), report.Count(s.NewDevices, "new device"), db)
 	if s.Imported > 0 {
 		var parts []string
 		for _, c := range classify.Categories {
@@ -322,11 +325,30 @@ func (s Summary) Print(stdout, stderr io.Writer, db string) error {
 		}
 		fmt.Fprintf(stdout, "as collected: %s\n", strings.Join(parts, ", "))
 	}
-	if len(s.Rejected) == 0 {
+	var listed []Outcome
+	wrongKey := 0
+	for _, r := range s.Rejected {
+		if errors.Is(r.Err, bundle.ErrWrongKey) {
+			wrongKey++
+			if !verbose {
+				continue
+			}
+		}
+		listed = append(listed, r)
+	}
+	if wrongKey > 0 {
+		fmt.Fprintf(stderr, "importer: %s %s for another key: was this the right site's key?\n", report.Count(wrongKey, "bundle"), be(wrongKey, "is", "are"))
+		_, hint := Explain(bundle.ErrWrongKey)
+		if !verbose {
+			hint += "; --verbose lists them"
+		}
+		fmt.Fprintf(stderr, "importer: hint: %s\n", hint)
+	}
+	if len(listed) == 0 {
 		return nil
 	}
-	fmt.Fprintf(stderr, "\n%d inputs were rejected; the files were not changed:\n", len(s.Rejected))
-	for _, r := range s.Rejected {
+	fmt.Fprintf(stderr, "\n%s %s rejected; the files were not changed:\n", report.Count(len(listed), "input"), be(len(listed), "was", "were"))
+	for _, r := range listed {
 		why, hint := Explain(r.Err)
 		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", r.File, why, hint); err != nil {
 			return err
@@ -345,4 +367,12 @@ func (c *Collection) size() int64 {
 		n += int64(len(r.Data))
 	}
 	return n
+}
+
+// be picks the verb for n things: one or many.
+func be(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

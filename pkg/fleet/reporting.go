@@ -22,7 +22,8 @@ type Written struct {
 }
 
 // Report writes the reports of the devices f selects into dir, with
-// verdicts as of opt.AsOf (report.Writer says which files). It reads the
+// verdicts as of opt.AsOf (report.Writer says which files); with
+// f.Until, the fleet as it was then (see AsOf). It reads the
 // fleet in site, line order and hands each line to a pool of workers
 // that classify its devices and write its files; lines are committed to
 // the site and fleet files in order. Only a few lines are in memory at
@@ -33,7 +34,7 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 	if err != nil {
 		return Written{}, err
 	}
-	pools, err := st.Pools(ctx)
+	pools, err := st.Pools(ctx, f.Until)
 	if err != nil {
 		return Written{}, errors.Join(err, w.Abort())
 	}

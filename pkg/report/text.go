@@ -4,86 +4,269 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
 	"time"
+
+	"golang.org/x/text/width"
 
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
-// Table writes devices for a terminal: one aligned line each.
-type Table struct {
-	tw *tabwriter.Writer
-	n  int
+// Count says n of a thing in English, "1 device" or "2 devices"; the
+// plural adds an s.
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// NewTable starts a table on w with its header.
-func NewTable(w io.Writer) *Table {
-	t := &Table{tw: tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)}
-	fmt.Fprintln(t.tw, "SITE\tLINE\tASSET\tHOST\tCATEGORY\tWINDOWS\tCOLLECTED\tID")
-	return t
+// termWords are the words of the terminal views in one language.
+type termWords struct {
+	tableHead, historyHead                        []string
+	device, place, serial, sep, verdict, products string
+	history, later, earlier, grace, key, none     string
+	devices                                       func(n int) string
+	asOf, upTo                                    string
+}
+
+var terms = map[classify.Lang]*termWords{
+	classify.English: {
+		tableHead:   []string{"SITE", "LINE", "ASSET", "HOST", "CATEGORY", "WINDOWS", "COLLECTED", "ID"},
+		historyHead: []string{"COLLECTED", "CATEGORY", "SITE", "LINE", "ASSET", "HOST", "ENGINEER", "FROM", "BUNDLE"},
+		device:      "Device %d  %s", place: "site %s, line %s, asset %s, host %s", serial: "serial %s", sep: ", ",
+		verdict: "Verdict as of %s: %s", products: "Products:", history: "History (%s, newest first):",
+		later: "  %s made after the as-of date not counted", earlier: "  earlier: %s",
+		grace: "grace %s min", key: "key %s", none: "-",
+		devices: func(n int) string { return Count(n, "device") }, asOf: "%s as of %s", upTo: ", from the collections made on or before that day",
+	},
+	classify.Japanese: {
+		tableHead:   []string{"拠点", "ライン", "資産番号", "ホスト名", "区分", "WINDOWS", "収集日", "ID"},
+		historyHead: []string{"収集日時", "区分", "拠点", "ライン", "資産番号", "ホスト名", "収集者", "種別", "バンドル"},
+		device:      "端末 %d  %s", place: "拠点 %s、ライン %s、資産番号 %s、ホスト名 %s", serial: "シリアル %s", sep: "、",
+		verdict: "判定 (基準日 %s): %s", products: "製品:", history: "履歴 (%s、新しい順):",
+		later: "  基準日より後の収集 %s は含みません", earlier: "  以前の名前: %s",
+		grace: "猶予 %s 分", key: "キー %s", none: "-",
+		devices: func(n int) string { return fmt.Sprintf("%d 台", n) }, asOf: "%s (基準日 %s)", upTo: "、その日までの収集による",
+	},
+}
+
+func term(l classify.Lang) *termWords {
+	if t, ok := terms[l]; ok {
+		return t
+	}
+	return terms[classify.English]
+}
+
+// collections says n collections in lang.
+func collections(n int, l classify.Lang) string {
+	if l == classify.Japanese {
+		return fmt.Sprintf("収集 %d 回", n)
+	}
+	return Count(n, "collection")
+}
+
+// categoryName is a category in lang: the code in English, which
+// scripts read, the word in Japanese.
+func categoryName(c classify.Category, l classify.Lang) string {
+	if l == classify.Japanese {
+		if n := lang(l).CategoryNames[c]; n != "" {
+			return n
+		}
+	}
+	return string(c)
+}
+
+// Table writes devices for a terminal, one aligned line each, in a
+// language; it holds the lines until Close.
+type Table struct {
+	w    io.Writer
+	lang classify.Lang
+	rows [][]string
+}
+
+// NewTable starts a table on w in lang.
+func NewTable(w io.Writer, l classify.Lang) *Table {
+	return &Table{w: w, lang: l, rows: [][]string{term(l).tableHead}}
 }
 
 // Add writes one device's line.
 func (t *Table) Add(d *Device) {
-	win := "-"
+	win := term(t.lang).none
 	if p := d.Snapshot.PrimaryWindows(); p != nil {
 		win = fmt.Sprintf("%s %s", p.Channel, p.Status)
+		if t.lang == classify.Japanese {
+			win = fmt.Sprintf("%s %s", p.Channel, classify.StatusText(p.Status, t.lang))
+		}
 	}
-	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", d.Site, d.Line, d.Asset, d.Hostname, d.Verdict.Category, win,
-		d.CollectedAt.Format("2006-01-02"), d.ID)
-	t.n++
+	t.rows = append(t.rows, []string{d.Site, d.Line, d.Asset, d.Hostname, categoryName(d.Verdict.Category, t.lang), win,
+		d.CollectedAt.Format("2006-01-02"), fmt.Sprint(d.ID)})
 }
 
-// Close writes out the table and returns how many devices it holds.
-func (t *Table) Close() (int, error) { return t.n, t.tw.Flush() }
+// Close writes out the table and a line counting its devices as of asOf;
+// upTo says that only collections up to that day were counted.
+func (t *Table) Close(asOf time.Time, upTo bool) (int, error) {
+	w := &sticky{w: t.w}
+	writeAligned(w, t.rows, "")
+	tw, n := term(t.lang), len(t.rows)-1
+	fmt.Fprintf(w, tw.asOf, tw.devices(n), asOf.Format("2006-01-02"))
+	if upTo {
+		fmt.Fprint(w, tw.upTo)
+	}
+	fmt.Fprintln(w)
+	return n, w.err
+}
+
+// writeAligned writes rows in columns two spaces apart, each line
+// indented; a wide (CJK) character takes two columns, as on a terminal.
+func writeAligned(w io.Writer, rows [][]string, indent string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			if n := cols(c); n > widths[i] {
+				widths[i] = n
+			}
+		}
+	}
+	for _, r := range rows {
+		line := indent
+		for i, c := range r {
+			if i < len(r)-1 {
+				c += strings.Repeat(" ", widths[i]-cols(c)+2)
+			}
+			line += c
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// cols is how many terminal columns s takes.
+func cols(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
 
 // Collection is one entry of a device's history.
 type Collection struct {
-	CollectedAt time.Time
+	CollectedAt time.Time         // in the time zone of the machine
+	TimeZone    string            // its name there ("JST"), when known
 	Category    classify.Category // as of the collection time
 	BundleID    string
+	Site, Line  string
+	Asset       string
+	Hostname    string
 	Engineer    string
 	Origin      string // bundle or text
 	SHA256      string
 }
 
-// WriteDevice writes one device for a terminal: where it is, its verdict
-// in lang, its products and its history, newest first.
-func WriteDevice(out io.Writer, d *Device, history []Collection, lang classify.Lang) error {
-	w := &sticky{w: out}
+// WriteDevice writes one device for a terminal in lang: where it is, its
+// verdict, its products and its history, newest first, each collection
+// at its own time with its zone. later counts the collections made after
+// the as-of date and left out.
+func WriteDevice(out io.Writer, d *Device, history []Collection, later int, l classify.Lang) error {
+	w, tw := &sticky{w: out}, term(l)
 	s, v := d.Snapshot, d.Verdict
-	fmt.Fprintf(w, "Device %d  %s\n", d.ID, d.Key)
-	fmt.Fprintf(w, "  site %s, line %s, asset %s, host %s\n", d.Site, d.Line, d.Asset, d.Hostname)
-	fmt.Fprintf(w, "  %s %s, %s %s, serial %s\n", s.OS.Caption, s.OS.Version, s.Hardware.Manufacturer, s.Hardware.Model, s.Hardware.Serial)
-	fmt.Fprintf(w, "\nVerdict as of %s: %s\n", v.AsOf.Format("2006-01-02"), v.Category)
+	fmt.Fprintf(w, tw.device+"\n", d.ID, d.Key)
+	fmt.Fprintf(w, "  "+tw.place+"\n", d.Site, d.Line, d.Asset, orNone(d.Hostname, tw.none))
+	if m := machine(s, tw); m != "" {
+		fmt.Fprintf(w, "  %s\n", m)
+	}
+	if names := earlierNames(d, history); names != "" {
+		fmt.Fprintf(w, tw.earlier+"\n", names)
+	}
+	verdict := categoryName(v.Category, l)
+	if l == classify.Japanese {
+		verdict += " (" + string(v.Category) + ")"
+	}
+	fmt.Fprintf(w, "\n"+tw.verdict+"\n", v.AsOf.Format("2006-01-02"), verdict)
 	for _, r := range v.Reasons {
-		fmt.Fprintf(w, "  - [%s] %s\n", r.Code, r.Text(lang))
+		fmt.Fprintf(w, "  - [%s] %s\n", r.Code, r.Text(l))
 	}
 	for _, r := range v.Flags {
-		fmt.Fprintf(w, "  ! [%s] %s\n", r.Code, r.Text(lang))
+		fmt.Fprintf(w, "  ! [%s] %s\n", r.Code, r.Text(l))
 	}
-	fmt.Fprintln(w, "\nProducts:")
+	fmt.Fprintln(w, "\n"+tw.products)
 	for _, p := range s.Products {
-		grace := "-"
+		grace := tw.none
 		if p.GraceMinutes != nil {
 			grace = fmt.Sprint(*p.GraceMinutes)
 		}
-		fmt.Fprintf(w, "  %-7s %s | %s | %s | grace %s min | key %s | %s\n", p.Kind, p.Name, p.Channel, p.Status, grace, p.PartialKey, p.Source)
-	}
-	// Times in the zone of the device's latest collection, named: the
-	// site's clock, as in the reports, whatever the importer's own zone.
-	z := d.zone()
-	fmt.Fprintf(w, "\nHistory (%d collections, newest first, times %s):\n", len(history), z.label())
-	for _, h := range history {
-		sum := h.SHA256
-		if len(sum) > 16 {
-			sum = sum[:16] + "…"
+		status := string(p.Status)
+		if l == classify.Japanese {
+			status = classify.StatusText(p.Status, l)
 		}
-		fmt.Fprintf(w, "  %s  %-14s bundle %s  by %s  %s  sha256 %s\n", z.stamp(h.CollectedAt), h.Category,
-			h.BundleID, h.Engineer, h.Origin, sum)
+		fmt.Fprintf(w, "  %-7s %s | %s | %s | "+tw.grace+" | "+tw.key+" | %s\n", p.Kind, p.Name, p.Channel, status, grace, orNone(p.PartialKey, tw.none), p.Source)
+	}
+	fmt.Fprintf(w, "\n"+tw.history+"\n", collections(len(history), l))
+	rows := [][]string{tw.historyHead}
+	for _, h := range history {
+		// Each collection at the machine's clock then, its zone named, as
+		// the reports write times.
+		at := zoneOf(h.CollectedAt, h.TimeZone).stamp(h.CollectedAt)
+		id := h.BundleID
+		if len(id) > 12 {
+			id = id[:12] + "…"
+		}
+		rows = append(rows, []string{at, categoryName(h.Category, l), orNone(h.Site, tw.none), orNone(h.Line, tw.none), orNone(h.Asset, tw.none),
+			orNone(h.Hostname, tw.none), orNone(h.Engineer, tw.none), h.Origin, id})
+	}
+	writeAligned(w, rows, "  ")
+	if later > 0 {
+		fmt.Fprintf(w, tw.later+"\n", collections(later, l))
 	}
 	return w.err
+}
+
+// machine says what the machine is, leaving out what is not known (saved
+// text has neither OS nor hardware).
+func machine(s *licensing.Snapshot, tw *termWords) string {
+	var parts []string
+	for _, p := range []string{s.OS.Caption + " " + s.OS.Version, s.Hardware.Manufacturer + " " + s.Hardware.Model} {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if s.Hardware.Serial != "" {
+		parts = append(parts, fmt.Sprintf(tw.serial, s.Hardware.Serial))
+	}
+	return strings.Join(parts, tw.sep)
+}
+
+// earlierNames lists the asset tags and host names the device had in
+// earlier collections and has no more.
+func earlierNames(d *Device, history []Collection) string {
+	seen := map[string]bool{strings.ToLower(d.Asset): true, strings.ToLower(d.Hostname): true, "": true}
+	var names []string
+	for _, h := range history {
+		for _, n := range []string{h.Asset, h.Hostname} {
+			if !seen[strings.ToLower(n)] {
+				seen[strings.ToLower(n)] = true
+				names = append(names, n)
+			}
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
 }
 
 // sticky keeps the first error of its writer and writes nothing after it,

@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -52,9 +53,23 @@ const timeFormat = time.RFC3339Nano
 
 // Open opens or creates the database at path and brings its schema up to
 // date.
-func Open(path string) (*DB, error) {
-	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate",
-		busyWait.Milliseconds())
+func Open(path string) (*DB, error) { return open(path, "rwc") }
+
+// OpenExisting opens the database at path, as Open does, but never
+// creates one: a missing file is an error wrapping fs.ErrNotExist. The
+// commands that only read the fleet use it.
+func OpenExisting(path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	// mode=rw: SQLite itself refuses to create the file should it vanish
+	// in between.
+	return open(path, "rw")
+}
+
+func open(path, mode string) (*DB, error) {
+	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&mode=%s",
+		busyWait.Milliseconds(), mode)
 	// The path goes into a URI: escape what a URI would read otherwise.
 	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 	db, err := sql.Open("sqlite", "file:"+esc+"?"+q)
@@ -516,15 +531,21 @@ func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (flee
 }
 
 // Latest calls fn with the latest collection of every device that f
-// selects (fleet.Store). It streams: a fleet of any size is read one
+// selects, before f.Until when it is set (fleet.Store). It streams: a fleet of any size is read one
 // device at a time.
 func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(fleet.Device) error) error {
 	cols := deviceCols
 	if withJSON {
 		cols += ", c.snapshot"
 	}
-	q := "SELECT " + cols + " FROM devices d JOIN collections c ON c.id = d.latest_id WHERE 1=1"
-	var args []interface{}
+	join, args := latestJoin(f.Until)
+	if !f.Until.IsZero() {
+		// The count of collections, too, stops at Until: its parameter
+		// comes first, and is the same.
+		cols = strings.Replace(cols, "x.device_id = d.id)", "x.device_id = d.id AND "+before("x")+")", 1)
+		args = append(args, args...)
+	}
+	q := "SELECT " + cols + " FROM devices d JOIN collections c ON " + join + " WHERE 1=1"
 	if f.Site != "" {
 		q += " AND c.site = ?"
 		args = append(args, f.Site)
@@ -551,14 +572,37 @@ func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(
 	return rows.Err()
 }
 
+// latestJoin is the join condition that picks each device's collection
+// c: its latest, or its latest before until when until is not zero (by
+// the same rule as devices.latest_id: a suspect time never wins).
+func latestJoin(until time.Time) (string, []interface{}) {
+	if until.IsZero() {
+		return "c.id = d.latest_id", nil
+	}
+	return `c.id = (SELECT x.id FROM collections x WHERE x.device_id = d.id AND ` + before("x") + `
+		ORDER BY x.time_ok DESC, x.collected_at DESC, x.id DESC LIMIT 1)`, []interface{}{until.UTC().Format("2006-01-02T15:04:05")}
+}
+
+// before is the condition "collected before the parameter" on the
+// collections aliased t. Stored times are RFC 3339 in UTC with optional
+// fractions, so only their first 19 characters compare as text; the
+// parameter is a whole second, and a collection within that second is
+// not before it.
+func before(t string) string { return "substr(" + t + ".collected_at, 1, 19) < ?" }
+
 // Find returns the devices whose key, asset tag, host name, device ID or
-// bundle ID is ref, case-insensitive (fleet.Store).
+// bundle ID is ref, case-insensitive (fleet.Store). When no device's
+// latest collection has ref as its asset tag or host name, the devices
+// that had it in an earlier collection are returned.
 func (d *DB) Find(ctx context.Context, ref string) ([]fleet.Device, error) {
 	q := "SELECT " + deviceCols + `, c.snapshot FROM devices d JOIN collections c ON c.id = d.latest_id
 		WHERE lower(d.key) = lower(?1) OR lower(c.asset) = lower(?1) OR lower(c.hostname) = lower(?1) OR CAST(d.id AS TEXT) = ?1
 		OR d.id IN (SELECT device_id FROM collections WHERE bundle_id = lower(?1))
 		ORDER BY d.id`
 	out, err := d.devices(ctx, q, ref)
+	if err == nil && len(out) == 0 {
+		out, err = d.findEarlier(ctx, ref)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -566,6 +610,15 @@ func (d *DB) Find(ctx context.Context, ref string) ([]fleet.Device, error) {
 		return nil, fmt.Errorf("%w: %q", fleet.ErrNotFound, ref)
 	}
 	return out, nil
+}
+
+// findEarlier returns the devices that had ref as asset tag or host name
+// in any collection, with their latest collection.
+func (d *DB) findEarlier(ctx context.Context, ref string) ([]fleet.Device, error) {
+	q := "SELECT " + deviceCols + `, c.snapshot FROM devices d JOIN collections c ON c.id = d.latest_id
+		WHERE d.id IN (SELECT device_id FROM collections WHERE lower(asset) = lower(?1) OR lower(hostname) = lower(?1))
+		ORDER BY d.id`
+	return d.devices(ctx, q, ref)
 }
 
 // History returns every collection of a device, newest first
@@ -595,11 +648,13 @@ func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]flee
 }
 
 // Pools sums, per site, the pool shares stored with every device's latest
-// collection, KMS hosts merged by name (fleet.Store).
-func (d *DB) Pools(ctx context.Context) (map[string]classify.Pool, error) {
+// collection before until, or latest of all when until is zero, KMS hosts
+// merged by name (fleet.Store).
+func (d *DB) Pools(ctx context.Context, until time.Time) (map[string]classify.Pool, error) {
+	join, args := latestJoin(until)
 	rows, err := d.db.QueryContext(ctx, `SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office),
 		json_group_array(json(coalesce(c.kms_hosts, '[]'))) FILTER (WHERE c.kms_hosts NOT IN ('', '[]'))
-		FROM devices d JOIN collections c ON c.id = d.latest_id GROUP BY c.site`)
+		FROM devices d JOIN collections c ON `+join+` GROUP BY c.site`, args...)
 	if err != nil {
 		return nil, err
 	}

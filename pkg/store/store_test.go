@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -69,7 +72,9 @@ func TestImport(t *testing.T) {
 	if len(h) != 2 || h[0].BundleID != "b2" || h[1].BundleID != "b1" {
 		t.Fatalf("history %+v", h)
 	}
-	for _, ref := range []string{"A1", "h-a1", latest[0].Key, fmt.Sprint(latest[0].ID), "b1"} {
+	// The asset tag and host name of an earlier collection find the
+	// device too.
+	for _, ref := range []string{"A1", "h-a1", latest[0].Key, fmt.Sprint(latest[0].ID), "b1", "a1-old", "H-A1-OLD"} {
 		if got, err := db.Find(ctx, ref); err != nil || len(got) != 1 {
 			t.Errorf("Find(%q) = %v, %v", ref, got, err)
 		}
@@ -83,6 +88,88 @@ func TestImport(t *testing.T) {
 	if s, err := db.Check(ctx); s != "ok" || err != nil {
 		t.Errorf("integrity %q %v", s, err)
 	}
+}
+
+// TestFindPrefersLatest: a tag another device has now names that device,
+// not the one that had it before.
+func TestFindPrefersLatest(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	importOne(db, coll("b1", "UUID-1", "S1", "TAG-7", t0))
+	importOne(db, coll("b2", "UUID-1", "S1", "TAG-8", t0.Add(time.Hour)))
+	importOne(db, coll("b3", "UUID-2", "S2", "TAG-7", t0.Add(2*time.Hour)))
+	got, err := db.Find(ctx, "tag-7")
+	if err != nil || len(got) != 1 || got[0].BundleID != "b3" {
+		t.Fatalf("Find(tag-7) = %+v, %v; want the device whose latest tag it is", got, err)
+	}
+}
+
+// TestUntil: with Until, the fleet is what it was then: each device's
+// latest collection before it, its collections counted up to it, and
+// devices first collected later left out.
+func TestUntil(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	importOne(db, coll("b1", "UUID-1", "S1", "A-old", t0))
+	importOne(db, coll("b2", "UUID-1", "S1", "A-new", t0.Add(48*time.Hour)))
+	importOne(db, coll("b3", "UUID-2", "S2", "B", t0.Add(72*time.Hour+500*time.Millisecond)))
+	tests := []struct {
+		name  string
+		until time.Time
+		want  string // bundle/collections of each device, in order
+		pool  int    // Windows clients in site S
+	}{
+		{"all", time.Time{}, "b2/2 b3/1", 2},
+		{"between", t0.Add(24 * time.Hour), "b1/1", 1},
+		{"at the second of b3", t0.Add(72 * time.Hour), "b2/2", 1},
+		{"just after b3", t0.Add(72*time.Hour + time.Second), "b2/2 b3/1", 2},
+		{"before all", t0, "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			err := db.Latest(ctx, fleet.Filter{Until: tc.until}, false, func(d fleet.Device) error {
+				got = append(got, fmt.Sprintf("%s/%d", d.BundleID, d.Collections))
+				return nil
+			})
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(strings.Fields(tc.want)) {
+				t.Errorf("got %v, %v; want %s", got, err, tc.want)
+			}
+			pools, err := db.Pools(ctx, tc.until)
+			if err != nil || pools["S"].Client != tc.pool {
+				t.Errorf("got pools %+v, %v; want %d clients", pools, err, tc.pool)
+			}
+		})
+	}
+}
+
+// TestOpenExisting: the commands that only read refuse a missing
+// database and never create one.
+func TestOpenExisting(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.db")
+	if _, err := OpenExisting(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("got %v, want fs.ErrNotExist", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("OpenExisting created %s", path)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = OpenExisting(path); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 }
 
 func TestNewerSchema(t *testing.T) {
@@ -281,7 +368,7 @@ func TestPoolHosts(t *testing.T) {
 		}
 	}
 	check := func(when string) {
-		pools, err := db.Pools(ctx)
+		pools, err := db.Pools(ctx, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"filippo.io/age"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// collectedAs writes a bundle of an archetype as if it had been collected
+// at another time, with another asset tag and engineer.
+func collectedAs(t *testing.T, dir string, r age.Recipient, archetype, asset, engineer string, at time.Time) {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/snapshots/" + archetype + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := licensing.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Context.Asset, s.Context.Engineer, s.Context.Collected = asset, engineer, at
+	s.Context.TimeZone, _ = at.Zone()
+	if data, err = licensing.Marshal(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := bundle.WriteFile(dir, bundle.Header{Generator: "test", CreatedAt: at}, []bundle.Member{{Name: licensing.MemberName, Data: data}}, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// history imports one machine collected twice, under two asset tags: on
+// 2026-10-01 as NG-L2-099 with no engineer, on 2026-11-02 as NG-L2-011;
+// and another machine first collected on 2026-11-20.
+func history(t *testing.T) (db string) {
+	t.Helper()
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "key.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	jst := time.FixedZone("JST", 9*3600)
+	collectedAs(t, in, id.Recipient(), "win7-office2010-retail-notification", "NG-L2-099", "", time.Date(2026, 10, 1, 9, 30, 0, 0, jst))
+	collectedAs(t, in, id.Recipient(), "win7-office2010-retail-notification", "NG-L2-011", "E-1042", time.Date(2026, 11, 2, 10, 15, 0, 0, jst))
+	collectedAs(t, in, id.Recipient(), "win10-pro-mak", "NG-L1-002", "E-7", time.Date(2026, 11, 20, 8, 0, 0, 0, jst))
+	db = filepath.Join(dir, "fleet.db")
+	if code, stdout, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 || !strings.Contains(stdout, "(2 new devices)") {
+		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	return db
+}
+
+// TestShowHistory: a device is found by any asset tag it has had; its
+// history names asset, line and engineer of each collection, at the
+// machine's time with its zone.
+func TestShowHistory(t *testing.T) {
+	db := history(t)
+	code, stdout, stderr := runImporter(t, "show", "--db", db, "NG-L2-099")
+	if code != 0 {
+		t.Fatalf("show by an earlier asset tag: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"asset NG-L2-011", "earlier: NG-L2-099", "History (2 collections, newest first):",
+		"COLLECTED", "ASSET", "LINE", "ENGINEER", "2026-11-02 10:15 JST", "2026-10-01 09:30 JST"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("show lacks %q:\n%s", want, stdout)
+		}
+	}
+	row := regexp.MustCompile(`(?m)^  2026-10-01 09:30 JST +urgent +Nagoya +L2 +NG-L2-099 +FA-NG-L2-011 +- +bundle`)
+	if !row.MatchString(stdout) {
+		t.Errorf("the earlier collection's row is not asset, line and engineer (-):\n%s", stdout)
+	}
+	if strings.Contains(stdout, "by  ") {
+		t.Errorf("an empty engineer shows as a gap:\n%s", stdout)
+	}
+	code, stdout, _ = runImporter(t, "show", "--db", db, "--lang", "ja", "NG-L2-011")
+	for _, want := range []string{"端末", "判定 (基準日", "緊急 (urgent)", "製品:", "履歴 (収集 2 回、新しい順):", "収集日時", "資産番号", "以前の名前: NG-L2-099"} {
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("show --lang ja lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, en := range []string{"Verdict", "Products:", "History", "site Nagoya"} {
+		if strings.Contains(stdout, en) {
+			t.Errorf("show --lang ja says %q in English:\n%s", en, stdout)
+		}
+	}
+}
+
+// TestAsOf: devices, show and report agree on --as-of: the latest
+// collection made on or before that day, and no device first collected
+// later.
+func TestAsOf(t *testing.T) {
+	db := history(t)
+	tests := []struct {
+		asOf     string
+		devices  []string // asset tags listed
+		absent   []string
+		count    string
+		showSays string // show NG-L2-011 (found by the device's latest tag)
+	}{
+		{"2026-10-15", []string{"NG-L2-099"}, []string{"NG-L2-011", "NG-L1-002"}, "1 device as of 2026-10-15", "History (1 collection, newest first)"},
+		{"2026-11-02", []string{"NG-L2-011"}, []string{"NG-L2-099", "NG-L1-002"}, "1 device as of 2026-11-02", "History (2 collections, newest first)"},
+		{"2026-11-20", []string{"NG-L2-011", "NG-L1-002"}, nil, "2 devices as of 2026-11-20", "History (2 collections"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.asOf, func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, "devices", "--db", db, "--as-of", tc.asOf)
+			if code != 0 || !strings.Contains(stdout, tc.count) {
+				t.Fatalf("devices: exit %d, want %q\n%s%s", code, tc.count, stdout, stderr)
+			}
+			out := filepath.Join(t.TempDir(), "rep")
+			if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", tc.asOf, "--format", "csv"); code != 0 {
+				t.Fatal(stderr)
+			}
+			csv, _ := os.ReadFile(filepath.Join(out, "devices.csv"))
+			for _, a := range tc.devices {
+				if !strings.Contains(stdout, "  "+a+"  ") || !strings.Contains(string(csv), ","+a+",") {
+					t.Errorf("%s missing: devices\n%s\nreport\n%s", a, stdout, csv)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(stdout, "  "+a+"  ") || strings.Contains(string(csv), ","+a+",") {
+					t.Errorf("%s listed: devices\n%s\nreport\n%s", a, stdout, csv)
+				}
+			}
+			code, stdout, stderr = runImporter(t, "show", "--db", db, "--as-of", tc.asOf, "NG-L2-011")
+			if code != 0 || !strings.Contains(stdout, tc.showSays) {
+				t.Errorf("show: exit %d, want %q\n%s%s", code, tc.showSays, stdout, stderr)
+			}
+		})
+	}
+	// NG-L1-002 was collected on 2026-11-20 in Japan, 2026-11-19 or 20
+	// where the importer runs.
+	code, _, stderr := runImporter(t, "show", "--db", db, "--as-of", "2026-11-18", "NG-L1-002")
+	if code != 2 || !strings.Contains(stderr, "first collected on 2026-11-19") && !strings.Contains(stderr, "first collected on 2026-11-20") {
+		t.Errorf("show of a device collected after --as-of: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestNoDatabase: the commands that read the fleet refuse a missing
+// database, say what to do, and create nothing.
+func TestNoDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "nope.db")
+	out := filepath.Join(dir, "reports")
+	for _, args := range [][]string{{"devices"}, {"show", "X"}, {"report", "--out", out}} {
+		code, stdout, stderr := runImporter(t, append(args, "--db", db)...)
+		if code != 2 || !strings.Contains(stderr, "importer: error: no fleet database "+db) || !strings.Contains(stderr, "importer: hint: import bundles first") || stdout != "" {
+			t.Errorf("%s: exit %d\nstdout %q\nstderr %q", args[0], code, stdout, stderr)
+		}
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+// TestWrongKeySummary: bundles for another key are one line, not a
+// screenful; --verbose names each.
+func TestWrongKeySummary(t *testing.T) {
+	dir := t.TempDir()
+	_, key := writeKey(t, dir, "key.txt")
+	other, _ := writeKey(t, dir, "other.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	files := archetypeBundles(t, in, other.Recipient())
+	db := filepath.Join(dir, "fleet.db")
+	code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in)
+	want := "importer: 13 bundles are for another key: was this the right site's key?\n"
+	if code != 1 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") > 2 {
+		t.Fatalf("exit %d, stderr:\n%s\nwant 1 and two lines starting %q", code, stderr, want)
+	}
+	code, _, stderr = runImporter(t, "import", "-q", "--verbose", "-i", key, "--db", db, in)
+	for _, f := range files {
+		if !strings.Contains(stderr, f+"\n    error: wrong key") {
+			t.Errorf("--verbose does not name %s:\n%s", f, stderr)
+		}
+	}
+	if code != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("--verbose: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestHelpAndErrors: help that tells the truth, the error before any
+// help, a suggestion for a mistyped command or flag, plurals.
+func TestHelpAndErrors(t *testing.T) {
+	tests := []struct {
+		args        []string
+		code        int
+		stdout      string // "" means stdout must be empty
+		stderr      string
+		notInStdout string
+		notInStderr string
+	}{
+		{[]string{"improt"}, 2, "", `importer: error: unknown command "improt"` + "\nimporter: hint: did you mean \"import\"?", "", "No help topic"},
+		{[]string{"report"}, 2, "", "importer: error: report: --out required\nimporter: hint: importer report --help", "", "USAGE"},
+		{[]string{"keygen"}, 2, "", "importer: error: keygen: --out required", "", "OPTIONS"},
+		{[]string{"import-text", "x.txt"}, 2, "", "--site and --line required", "", ""},
+		{[]string{"devices", "--catgory", "ok"}, 2, "", "did you mean --category?", "", "Incorrect Usage"},
+		{[]string{"keygen", "--help"}, 0, "0    the identity was written", "", "what was stored is whole", ""},
+		{[]string{"devices", "--help"}, 0, "2    usage or configuration error", "", "   1    ", ""},
+		{[]string{"import", "--help"}, 0, "(default: one more than the cores)", "", "(default: 0)", ""},
+		{[]string{"--help"}, 0, "EXIT STATUS", "", "help, h", ""},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, tc.args...)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) || (tc.stdout == "" && stdout != "") || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("got exit %d\nstdout:\n%s\nstderr:\n%s\nwant %d, %q, %q", code, stdout, stderr, tc.code, tc.stdout, tc.stderr)
+			}
+			if tc.notInStdout != "" && strings.Contains(stdout, tc.notInStdout) || tc.notInStderr != "" && strings.Contains(stderr, tc.notInStderr) {
+				t.Errorf("got %q or %q:\n%s\n%s", tc.notInStdout, tc.notInStderr, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestDevicesJapanese: devices --lang ja writes its header, categories
+// and count in Japanese, aligned for a terminal.
+func TestDevicesJapanese(t *testing.T) {
+	db := history(t)
+	code, stdout, stderr := runImporter(t, "devices", "--db", db, "--lang", "ja")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{"拠点", "資産番号", "緊急", "問題なし", "2 台 (基準日"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("devices --lang ja lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "urgent") {
+		t.Errorf("category not in Japanese:\n%s", stdout)
+	}
+	// On a terminal a Japanese character takes two columns: the
+	// category column starts at the same column on every line.
+	col := func(line, word string) int {
+		n := 0
+		for _, r := range line[:strings.Index(line, word)] {
+			n++
+			if r >= 0x1100 {
+				n++
+			}
+		}
+		return n
+	}
+	lines := strings.Split(stdout, "\n")
+	if a, b, c := col(lines[0], "区分"), col(lines[1], "問題なし"), col(lines[2], "緊急"); a != b || b != c {
+		t.Errorf("category at columns %d, %d, %d:\n%s", a, b, c, stdout)
+	}
+}

@@ -1,0 +1,214 @@
+// Package cmdline holds what ActCourier's two programs do the same way on
+// their command lines, over urfave/cli v2 (STYLE.md §5): flags after
+// arguments, an EXIT STATUS block in each command's help, a suggestion
+// for a mistyped command or flag, and required flags checked before any
+// help is printed, so that the error is what the user sees.
+package cmdline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// UsageError is a mistake the user can fix (a flag, an argument, a file
+// named wrong) with what to do about it. The programs print it as
+// "error: …" then "hint: …" and exit 2.
+type UsageError struct{ Msg, Advice string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Hint is what to do about the error.
+func (e *UsageError) Hint() string { return e.Advice }
+
+// Apply gives an app of commands the conventions: no help command (the
+// help flag does it), NoCommand for a mistyped command, FlagError for a
+// mistyped flag of the app or any command.
+func Apply(app *cli.App) {
+	app.HideHelpCommand, app.Action, app.OnUsageError = true, NoCommand, FlagError
+	for _, cmd := range app.Commands {
+		cmd.OnUsageError = FlagError
+	}
+}
+
+// NoCommand is the Action of an app whose work is in its commands:
+// without arguments it shows the help; an unknown command is a
+// UsageError that names the closest command.
+func NoCommand(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.ShowAppHelp(c)
+	}
+	hint := c.App.Name + " --help lists the commands"
+	if s := Closest(c.Args().First(), commandNames(c.App)); s != "" {
+		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+	}
+	return &UsageError{fmt.Sprintf("unknown command %q", c.Args().First()), hint}
+}
+
+// FlagError is an OnUsageError handler: a flag the command does not
+// know, or a bad value, as a UsageError naming the closest flag.
+func FlagError(c *cli.Context, err error, _ bool) error {
+	hint := c.Command.HelpName + " --help lists its flags"
+	if _, s := UnknownFlag(err, c.Command.Flags); s != "" {
+		hint = "did you mean " + s + "? " + hint
+	}
+	return &UsageError{err.Error(), hint}
+}
+
+// Require is the Before of a command whose flags names must be set: see
+// Required.
+func Require(names ...string) cli.BeforeFunc {
+	return func(c *cli.Context) error { return Required(c, names...) }
+}
+
+// Required returns a UsageError when a flag among names is not set.
+// Commands check their required flags with it instead of urfave's
+// Required, which prints the whole help before the error.
+func Required(c *cli.Context, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if !c.IsSet(n) {
+			missing = append(missing, "--"+n)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return &UsageError{fmt.Sprintf("%s: %s required", c.Command.Name, strings.Join(missing, " and ")),
+		c.Command.HelpName + " --help shows the flags"}
+}
+
+// Interspersed moves a subcommand's flags before its arguments, so that
+// "importer stick E:\ --recipient age1…" works as the README writes it:
+// urfave/cli v2 stops reading flags at the first argument. Everything
+// after "--" stays an argument.
+func Interspersed(app *cli.App, args []string) []string {
+	var cmd *cli.Command
+	if len(args) > 1 {
+		cmd = app.Command(args[1])
+	}
+	if cmd == nil {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			takesValue[n] = !isBool
+		}
+	}
+	flags, rest := []string{args[0], args[1]}, []string{"--"}
+	for i := 2; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--":
+			rest, i = append(rest, args[i+1:]...), len(args)
+		case len(a) < 2 || a[0] != '-':
+			rest = append(rest, a)
+		default:
+			flags = append(flags, a)
+			if n := strings.TrimLeft(a, "-"); !strings.Contains(n, "=") && takesValue[n] && i+1 < len(args) {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	if len(rest) == 1 {
+		return flags
+	}
+	return append(flags, rest...)
+}
+
+// ExitStatus is the EXIT STATUS block of a command's help: one line per
+// code, "0  the identity was written", as the command means it.
+func ExitStatus(lines ...string) string {
+	var b strings.Builder
+	b.WriteString("EXIT STATUS:\n")
+	for _, l := range lines {
+		code, what, _ := strings.Cut(l, " ")
+		b.WriteString("   " + code + strings.Repeat(" ", 5-len(code)) + strings.TrimSpace(what) + "\n")
+	}
+	return b.String()
+}
+
+// Closest returns the name in names nearest to typed, when it is near
+// enough to be a typing mistake (at most two letters off, or a letter
+// pair swapped); "" otherwise.
+func Closest(typed string, names []string) string {
+	best, bestDist := "", 3
+	for _, n := range names {
+		if d := distance(strings.ToLower(typed), strings.ToLower(n)); d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	return best
+}
+
+// commandNames lists the names and aliases of the app's visible
+// commands.
+func commandNames(app *cli.App) []string {
+	var names []string
+	for _, c := range app.VisibleCommands() {
+		names = append(names, c.Names()...)
+	}
+	return names
+}
+
+// UnknownFlag returns the flag a parse error names as not defined
+// ("sit" for "flag provided but not defined: -sit") and the closest of
+// flags to it as it would be typed ("--site"), or "" for either.
+func UnknownFlag(err error, flags []cli.Flag) (typed, closest string) {
+	typed, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return "", ""
+	}
+	typed = strings.TrimLeft(typed, "-")
+	var names []string
+	for _, f := range flags {
+		names = append(names, f.Names()...)
+	}
+	if c := Closest(typed, names); len(c) == 1 {
+		closest = "-" + c
+	} else if c != "" {
+		closest = "--" + c
+	}
+	return typed, closest
+}
+
+// distance is the optimal string alignment distance of a and b: the
+// edits (insert, delete, replace, swap two neighbours) from one to the
+// other.
+func distance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = least(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = least(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
+}
+
+func least(n ...int) int {
+	m := n[0]
+	for _, v := range n[1:] {
+		if v < m {
+			m = v
+		}
+	}
+	return m
+}

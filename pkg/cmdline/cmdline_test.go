@@ -1,0 +1,72 @@
+package cmdline
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+func TestClosest(t *testing.T) {
+	names := []string{"keygen", "import", "import-text", "report", "devices", "show", "stick", "inspect"}
+	tests := []struct{ typed, want string }{
+		{"improt", "import"},
+		{"imprt", "import"},
+		{"IMPORT", "import"},
+		{"devcies", "devices"},
+		{"shwo", "show"},
+		{"reprot", "report"},
+		{"xyz", ""},
+		{"backup", ""},
+	}
+	for _, tc := range tests {
+		if got := Closest(tc.typed, names); got != tc.want {
+			t.Errorf("Closest(%q) = %q, want %q", tc.typed, got, tc.want)
+		}
+	}
+}
+
+func TestUnknownFlag(t *testing.T) {
+	flags := []cli.Flag{&cli.StringFlag{Name: "site"}, &cli.StringFlag{Name: "identity", Aliases: []string{"i"}}}
+	tests := []struct {
+		err            string
+		typed, closest string
+	}{
+		{"flag provided but not defined: -sit", "sit", "--site"},
+		{"flag provided but not defined: --identiy", "identiy", "--identity"},
+		{"flag provided but not defined: -x", "x", "-i"},
+		{"flag provided but not defined: -zzzzz", "zzzzz", ""},
+		{"invalid value", "", ""},
+	}
+	for _, tc := range tests {
+		typed, closest := UnknownFlag(errors.New(tc.err), flags)
+		if typed != tc.typed || closest != tc.closest {
+			t.Errorf("UnknownFlag(%q) = %q, %q; want %q, %q", tc.err, typed, closest, tc.typed, tc.closest)
+		}
+	}
+}
+
+func TestInterspersed(t *testing.T) {
+	app := &cli.App{Commands: []*cli.Command{{Name: "stick", Flags: []cli.Flag{
+		&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}}, &cli.BoolFlag{Name: "force"}}}}}
+	tests := []struct{ in, want string }{
+		{"importer stick E: -r age1x --force", "importer stick -r age1x --force -- E:"},
+		{"importer stick --force E: -- -odd", "importer stick --force -- E: -odd"},
+		{"importer stick -r=age1x", "importer stick -r=age1x"},
+		{"importer other E: -r x", "importer other E: -r x"},
+	}
+	for _, tc := range tests {
+		if got := strings.Join(Interspersed(app, strings.Fields(tc.in)), " "); got != tc.want {
+			t.Errorf("Interspersed(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	got := ExitStatus("0 done", "130 interrupted")
+	want := "EXIT STATUS:\n   0    done\n   130  interrupted\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
