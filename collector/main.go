@@ -4,15 +4,18 @@
 // It must build with Go 1.20 for windows/386 and windows/amd64, the last Go
 // that runs on Windows 7 SP1.
 //
+// Everything the engineer reads is in English and Japanese: the banner,
+// the questions, the check before collecting, progress, the result with
+// the verdict the importer will give, errors and what to do about them.
+//
 // Exit codes: 0 the bundle was written; 1 it could not be written (stick
 // full, read-only or pulled; snapshot unreadable); 2 usage or settings
-// error (no recipient, missing site/line/asset with --no-prompt, bad
-// config file); 130 interrupted (Ctrl-C) before the bundle was written,
-// nothing left behind.
+// error (no recipient, missing site/line/asset with --no-prompt, a line
+// not in the settings, bad config file); 130 interrupted (Ctrl-C), at a
+// question or while collecting, nothing left behind.
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -50,23 +53,6 @@ type console struct {
 	interactive bool // a person types into in, so missing answers are asked for
 }
 
-// exitError carries an exit code and, optionally, what to do about it.
-type exitError struct {
-	code int
-	msg  string
-	hint string
-}
-
-func (e *exitError) Error() string { return e.msg }
-
-func usage(hint, format string, a ...interface{}) error {
-	return &exitError{code: 2, msg: fmt.Sprintf(format, a...), hint: hint}
-}
-
-func failure(hint, format string, a ...interface{}) error {
-	return &exitError{code: 1, msg: fmt.Sprintf(format, a...), hint: hint}
-}
-
 func run(args []string, con console) int {
 	// Ctrl-C stops the collection (running scripts are killed) and nothing
 	// is written; once writing has begun it finishes, which takes a moment,
@@ -76,6 +62,28 @@ func run(args []string, con console) int {
 	return runContext(ctx, args, con)
 }
 
+// helpTemplate is the collector's --help: it has options, no commands.
+const helpTemplate = `NAME:
+   {{template "helpNameTemplate" .}}
+
+USAGE:
+   {{wrap .UsageText 3}}
+
+VERSION:
+   {{.Version}}
+
+OPTIONS:{{template "visibleFlagTemplate" .}}
+
+EXIT STATUS:
+   0    the bundle was written; its name and the verdict are shown
+   1    it could not be written (stick missing, full or write-protected;
+        unreadable --snapshot); nothing was left behind
+   2    a setting or an answer is wrong: no recipient, bad settings file, a line
+        not in the settings' lines, site/line/asset missing with --no-prompt
+   130  interrupted (Ctrl-C), at a question or while collecting; nothing was
+        left behind
+`
+
 func runContext(ctx context.Context, args []string, con console) int {
 	// What the collector prints comes from this machine and from the
 	// stick's settings: it reaches the console only escaped.
@@ -83,27 +91,35 @@ func runContext(ctx context.Context, args []string, con console) int {
 	app := &cli.App{
 		Name:      "collector",
 		Usage:     "record this machine's Windows and Office activation state into an encrypted bundle",
+		UsageText: "collector [options]\n(on a stick, ActCourier.cmd starts the build that fits this Windows)",
 		Version:   fmt.Sprintf("%s (%s/%s, %s)", version.String(), runtime.GOOS, runtime.GOARCH, runtime.Version()),
 		Writer:    con.out,
 		ErrWriter: con.err,
 		// Exit codes are decided here, not inside urfave (STYLE.md §5).
-		ExitErrHandler: func(*cli.Context, error) {},
+		ExitErrHandler:        func(*cli.Context, error) {},
+		HideHelpCommand:       true,
+		CustomAppHelpTemplate: helpTemplate,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usage(say("%v", "コマンドラインの誤り: %v", err), say("collector --help lists the options", "オプションの一覧は collector --help で確認できます"))
+		},
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "settings file (default: " + stick.FileName + " beside the collector)", EnvVars: []string{"ACTCOURIER_CONFIG"}},
-			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key that may open the bundle (repeatable)", EnvVars: []string{"ACTCOURIER_RECIPIENT"}},
-			&cli.StringFlag{Name: "site", Usage: "factory site", EnvVars: []string{"ACTCOURIER_SITE"}},
-			&cli.StringFlag{Name: "line", Usage: "production line", EnvVars: []string{"ACTCOURIER_LINE"}},
+			&cli.StringFlag{Name: "config", Usage: "settings `FILE` (default: " + stick.FileName + " beside the collector)", EnvVars: []string{"ACTCOURIER_CONFIG"}},
+			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key `age1…` that may open the bundle (repeatable)", EnvVars: []string{"ACTCOURIER_RECIPIENT"}},
+			&cli.StringFlag{Name: "site", Usage: "factory site (default: the settings' site)", EnvVars: []string{"ACTCOURIER_SITE"}},
+			&cli.StringFlag{Name: "line", Usage: "production line, one of the settings' lines (unless any_line = yes)", EnvVars: []string{"ACTCOURIER_LINE"}},
 			&cli.StringFlag{Name: "asset", Usage: "asset tag of this machine", EnvVars: []string{"ACTCOURIER_ASSET"}},
-			&cli.StringFlag{Name: "engineer", Usage: "your engineer ID", EnvVars: []string{"ACTCOURIER_ENGINEER"}},
+			&cli.StringFlag{Name: "engineer", Usage: "your engineer ID (default: the settings' engineer)", EnvVars: []string{"ACTCOURIER_ENGINEER"}},
 			&cli.StringFlag{Name: "note", Usage: "free note stored with the collection", EnvVars: []string{"ACTCOURIER_NOTE"}},
-			&cli.StringFlag{Name: "out", Usage: "output folder (default: bundles beside the collector)", EnvVars: []string{"ACTCOURIER_OUT"}},
-			&cli.DurationFlag{Name: "timeout", Usage: "time limit for each slmgr/ospp run", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: the settings' output, else bundles beside the collector)", EnvVars: []string{"ACTCOURIER_OUT"}},
+			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run (default: the settings' timeout, else 2m)",
+				DefaultText: "2m0s", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
 			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
-			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot (JSON) instead of reading this machine"},
+			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usage("run collector --help", "unexpected argument %q", c.Args().First())
+				return usage(say("unexpected argument %q", "不要な引数「%s」があります", c.Args().First()),
+					say("give values with their options, e.g. --asset %s; collector --help lists them", "値はオプションとともに指定してください (例: --asset %s)。一覧は collector --help", c.Args().First()))
 			}
 			return collectAction(c, con)
 		},
@@ -112,27 +128,21 @@ func runContext(ctx context.Context, args []string, con console) int {
 	if err == nil {
 		return 0
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		fmt.Fprintf(con.err, "collector: error: %s\n", ee.msg)
-		if ee.hint != "" {
-			fmt.Fprintf(con.err, "collector: hint: %s\n", ee.hint)
-		}
-		return ee.code
-	}
-	fmt.Fprintf(con.err, "collector: error: %v\n", err)
-	return 2
+	return printError(con.err, err)
 }
 
 // settings are the merged config file, environment and flags.
 type settings struct {
-	recipients []age.Recipient
-	ctx        licensing.Context
-	lines      []string
-	out        string
-	timeout    time.Duration
-	noPrompt   bool
-	snapshot   string
+	cfgPath       string // the settings file read; "" when none
+	recipients    []age.Recipient
+	recipientKeys []string // the recipients as given, age1…
+	ctx           licensing.Context
+	lines         []string
+	anyLine       bool
+	out           string
+	timeout       time.Duration
+	noPrompt      bool
+	snapshot      string
 }
 
 // exeDir is the folder of the running collector: the stick.
@@ -144,23 +154,36 @@ func exeDir() string {
 	return filepath.Dir(exe)
 }
 
-func loadSettings(c *cli.Context) (*settings, error) {
+// readConfig reads the settings file: --config, else the one beside the
+// collector, which may be absent.
+func readConfig(c *cli.Context) (*stick.Config, string, error) {
 	cfgPath := c.String("config")
 	explicit := cfgPath != ""
 	if !explicit {
 		cfgPath = filepath.Join(exeDir(), stick.FileName)
 	}
-	cfg := &stick.Config{}
 	data, err := os.ReadFile(cfgPath)
 	switch {
 	case err == nil:
-		if cfg, err = stick.Parse(data); err != nil {
-			return nil, usage("correct the file, or ask central staff for a new stick", "settings file %s: %v", cfgPath, err)
+		cfg, err := stick.Parse(data)
+		if err != nil {
+			return nil, "", usage(say("settings file %s: %v", "設定ファイル %s に誤りがあります: %v", cfgPath, err),
+				say("correct the file in Notepad, or ask central staff for a new stick", "メモ帳で修正するか、本部に新しい USB メモリを依頼してください"))
 		}
+		return cfg, cfgPath, nil
 	case explicit || !errors.Is(err, os.ErrNotExist):
-		return nil, usage("check the --config path", "cannot read settings file: %v", err)
+		return nil, "", usage(say("cannot read the settings file: %v", "設定ファイルを読めません: %v", err),
+			say("check the --config path", "--config のパスを確認してください"))
 	}
-	s := &settings{noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines}
+	return &stick.Config{}, "", nil
+}
+
+func loadSettings(c *cli.Context) (*settings, error) {
+	cfg, cfgPath, err := readConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	s := &settings{cfgPath: cfgPath, noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines, anyLine: cfg.AnyLine}
 	s.ctx.Sources = map[string]licensing.Source{}
 	pick := func(key, flag, fromConfig string, dst *string) {
 		switch {
@@ -176,20 +199,23 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	pick("engineer", "engineer", cfg.Engineer, &s.ctx.Engineer)
 	pick("note", "note", "", &s.ctx.Note)
 
-	recips := cfg.Recipients
+	s.recipientKeys = cfg.Recipients
 	if c.IsSet("recipient") {
-		recips = c.StringSlice("recipient")
+		s.recipientKeys = c.StringSlice("recipient")
 	}
-	for _, r := range recips {
+	for _, r := range s.recipientKeys {
 		rc, err := age.ParseX25519Recipient(strings.TrimSpace(r))
 		if err != nil {
-			return nil, usage("use the age1… public key that `importer keygen` printed", "recipient %q: %v", r, err)
+			return nil, usage(say("recipient %q: %v", "受信者「%s」が正しくありません: %v", r, err),
+				say("use the age1… public key that `importer keygen` printed", "`importer keygen` が表示した age1… の公開鍵を使ってください"))
 		}
 		s.recipients = append(s.recipients, rc)
 	}
 	if len(s.recipients) == 0 {
-		return nil, usage("put a recipient line in "+stick.FileName+" (importer stick writes one) or pass --recipient age1…",
-			"no recipient: the collector never writes a bundle that nobody can open, nor plaintext")
+		return nil, usage(say("no recipient: the collector never writes a bundle that nobody can open, nor plaintext",
+			"受信者 (recipient) がありません。誰も開けないバンドルや平文は書き込みません"),
+			say("put a recipient line in %s (importer stick writes one) or pass --recipient age1…",
+				"%s に recipient の行を書くか (importer stick が書きます)、--recipient age1… を指定してください", stick.FileName))
 	}
 
 	s.out = c.String("out")
@@ -202,9 +228,13 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	if !filepath.IsAbs(s.out) && !c.IsSet("out") {
 		s.out = filepath.Join(exeDir(), s.out)
 	}
-	s.timeout = cfg.Timeout
-	if c.IsSet("timeout") {
-		s.timeout = c.Duration("timeout")
+	s.timeout = c.Duration("timeout")
+	if !c.IsSet("timeout") && cfg.Timeout > 0 {
+		s.timeout = cfg.Timeout
+	}
+	if s.timeout <= 0 {
+		return nil, usage(say("--timeout %s: the time limit must be more than zero", "--timeout %s: 制限時間は 0 より長くしてください", s.timeout),
+			say("leave it out for 2 minutes, or give e.g. --timeout 5m", "省略すると 2 分です。例: --timeout 5m"))
 	}
 	return s, nil
 }
@@ -214,6 +244,7 @@ func collectAction(c *cli.Context, con console) error {
 	if err != nil {
 		return err
 	}
+	printBanner(con.out, s)
 	var replay *licensing.Snapshot
 	var replayMembers []bundle.Member
 	if s.snapshot != "" {
@@ -234,13 +265,15 @@ func collectAction(c *cli.Context, con console) error {
 		keep("engineer", &s.ctx.Engineer, replay.Context.Engineer)
 		keep("note", &s.ctx.Note, replay.Context.Note)
 	}
-	if err := askMissing(s, con); err != nil {
+	if err := complete(c.Context, s, con); err != nil {
 		return err
 	}
 	// Find out now, not after a minute of collection, that the stick
 	// cannot take the bundle.
 	if err := checkWritable(s.out); err != nil {
-		return failure("check that the stick is in, not full and not write-protected, or pass --out", "output folder %s: %v", s.out, err)
+		return failure(say("output folder %s: %v", "保存先フォルダー %s に書き込めません: %v", s.out, err),
+			say("check that the stick is in, not full and not write-protected, or pass --out",
+				"USB メモリが挿さっているか、空きがあるか、書き込み禁止でないかを確認してください (または --out を指定)"))
 	}
 
 	s.ctx.Collector = "actcourier-collector " + version.String()
@@ -249,36 +282,43 @@ func collectAction(c *cli.Context, con console) error {
 	}
 	var res *collect.Result
 	if replay != nil {
+		fmt.Fprintf(con.err, "Replaying / 再生中: %s\n", s.snapshot)
 		res, err = replayResult(replay, replayMembers, s.ctx)
 	} else {
-		res, err = live(c.Context, s)
+		fmt.Fprintln(con.err, "Collecting; Ctrl-C stops without saving / 収集中 (Ctrl-C で中止、何も保存しません)")
+		res, err = live(c.Context, s, con.err)
 	}
 	if err != nil {
 		return err
 	}
 	if c.Context.Err() != nil {
-		return &exitError{code: 130, msg: "interrupted: nothing was written", hint: "run the collector again"}
+		return errInterrupted
 	}
 	hdr := bundle.Header{CreatedAt: time.Now(), Generator: s.ctx.Collector}
 	hdr.TimeZone, _ = hdr.CreatedAt.Zone()
 	path, _, err := bundle.WriteFile(s.out, hdr, res.Members, s.recipients...)
 	if err != nil {
-		return failure("free space or use another stick, then run the collector again; nothing was left behind",
-			"writing the bundle to %s: %v", s.out, err)
+		return failure(say("writing the bundle to %s: %v", "バンドルを %s に保存できませんでした: %v", s.out, err),
+			say("free some space or use another stick, then run the collector again; nothing was left behind",
+				"空き容量を作るか別の USB メモリを使い、もう一度実行してください。書きかけのファイルは残していません"))
 	}
 	printSummary(con.out, res.Snapshot, path)
 	return nil
 }
 
-func live(ctx context.Context, s *settings) (*collect.Result, error) {
+func live(ctx context.Context, s *settings, progressTo io.Writer) (*collect.Result, error) {
 	src, closeSrc, err := collect.Live(s.timeout)
 	if errors.Is(err, collect.ErrLiveUnsupported) {
-		return nil, usage("run it on the Windows machine, or replay a stored collection with --snapshot FILE", "%v", err)
+		return nil, usage(say("%v", "この OS では収集できません (%v)", err),
+			say("run it on the Windows machine, or replay a stored collection with --snapshot FILE",
+				"Windows の端末で実行するか、--snapshot FILE で保存済みの収集を再生してください"))
 	}
 	defer closeSrc()
+	src.Progress = progress(progressTo)
 	res, err := collect.Collect(ctx, src, s.ctx)
 	if err != nil {
-		return nil, failure("", "collection: %v", err)
+		return nil, failure(say("collection: %v", "収集に失敗しました: %v", err),
+			say("run the collector again; if it fails again, tell central staff", "もう一度実行してください。再び失敗したら本部に連絡してください"))
 	}
 	return res, nil
 }
@@ -298,83 +338,6 @@ func checkWritable(dir string) error {
 	return os.Remove(name)
 }
 
-// askMissing asks for site, line and asset when they are missing and a
-// person is at the console; otherwise it fails naming what is missing.
-func askMissing(s *settings, con console) error {
-	var missing []string
-	if s.ctx.Site == "" {
-		missing = append(missing, "site")
-	}
-	if s.ctx.Line == "" {
-		missing = append(missing, "line")
-	}
-	if s.ctx.Asset == "" {
-		missing = append(missing, "asset")
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	if s.noPrompt || !con.interactive {
-		return usage("pass "+flagList(missing)+", or run the collector from a console to be asked",
-			"%s not given", strings.Join(missing, ", "))
-	}
-	in, stdout := bufio.NewReader(con.in), con.out
-	ask := func(label string, options []string) (string, error) {
-		for {
-			if len(options) > 0 {
-				fmt.Fprintf(stdout, "%s / %s:\n", label, jaLabel[label])
-				for i, o := range options {
-					fmt.Fprintf(stdout, "  %d) %s\n", i+1, o)
-				}
-				fmt.Fprint(stdout, "number or name / 番号または名前: ")
-			} else {
-				fmt.Fprintf(stdout, "%s / %s: ", label, jaLabel[label])
-			}
-			line, err := in.ReadString('\n')
-			v := strings.TrimSpace(line)
-			if v != "" {
-				for i, o := range options {
-					if v == fmt.Sprint(i+1) {
-						v = o
-					}
-				}
-				return v, nil
-			}
-			if err != nil {
-				return "", usage("pass "+flagList(missing), "no %s given", label)
-			}
-		}
-	}
-	var err error
-	for _, m := range missing {
-		var dst *string
-		var opts []string
-		switch m {
-		case "site":
-			dst = &s.ctx.Site
-		case "line":
-			dst, opts = &s.ctx.Line, s.lines
-		case "asset":
-			dst = &s.ctx.Asset
-		}
-		if *dst, err = ask(m, opts); err != nil {
-			return err
-		}
-		s.ctx.Sources[m] = licensing.SourceOperator
-	}
-	return nil
-}
-
-var jaLabel = map[string]string{"site": "拠点", "line": "ライン", "asset": "資産番号"}
-
-func flagList(names []string) string {
-	var f []string
-	for _, n := range names {
-		f = append(f, "--"+n)
-	}
-	return strings.Join(f, " ")
-}
-
 // isTerminal reports whether f is a console a person types into.
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
@@ -386,11 +349,13 @@ func isTerminal(f *os.File) bool {
 func loadSnapshot(name string) (*licensing.Snapshot, []bundle.Member, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, nil, failure("check the --snapshot path", "snapshot: %v", err)
+		return nil, nil, failure(say("snapshot: %v", "スナップショットを読めません: %v", err), say("check the --snapshot path", "--snapshot のパスを確認してください"))
 	}
 	s, err := licensing.Unmarshal(data)
 	if err != nil {
-		return nil, nil, failure("give a device snapshot (device.json from a bundle, or testdata/snapshots/*.json)", "snapshot %s: %v", name, err)
+		return nil, nil, failure(say("snapshot %s: %v", "スナップショット %s を読めません: %v", name, err),
+			say("give a device snapshot (device.json from a bundle, or testdata/snapshots/*.json)",
+				"端末のスナップショット (バンドルの device.json、または testdata/snapshots/*.json) を指定してください"))
 	}
 	var members []bundle.Member
 	rawDir := strings.TrimSuffix(name, filepath.Ext(name)) + ".raw"
@@ -411,7 +376,7 @@ func replayResult(s *licensing.Snapshot, raw []bundle.Member, ctx licensing.Cont
 	s.Context = ctx
 	data, err := licensing.Marshal(s)
 	if err != nil {
-		return nil, failure("", "snapshot: %v", err)
+		return nil, failure(say("snapshot: %v", "スナップショット: %v", err), say("tell the ActCourier maintainers", "ActCourier の保守担当に連絡してください"))
 	}
 	return &collect.Result{Snapshot: s, Members: append([]bundle.Member{{Name: licensing.MemberName, Data: data}}, raw...)}, nil
 }

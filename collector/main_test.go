@@ -5,12 +5,16 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
@@ -66,7 +70,7 @@ func TestSnapshotReplay(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"FA-NG-L2-011", "Office 14, OfficeProPlus-Retail edition: NOT activated: notification mode", ".tar.zst.age"} {
+	for _, want := range []string{"FA-NG-L2-011", "Office 14, OfficeProPlus-Retail edition: NOT activated:", "notification mode / 未認証: 通知モード", ".tar.zst.age"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout)
 		}
@@ -105,10 +109,10 @@ func TestConfigFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
 	cfg := filepath.Join(dir, "actcourier.conf")
-	os.WriteFile(cfg, []byte("recipient = "+id.Recipient().String()+"\nsite = Osaka\nlines = A, B\nengineer = E-9\n"), 0o644)
+	os.WriteFile(cfg, []byte("recipient = "+id.Recipient().String()+"\nsite = Osaka\nlines = A, Override\nengineer = E-9\n"), 0o644)
 	// The snapshot's own site and engineer beat the settings file's
-	// defaults; a flag beats both.
-	code, _, stderr := runCollector(t, "", "--config", cfg, "--snapshot", "../testdata/snapshots/win10-home.json", "--out", out, "--line", "Override")
+	// defaults; a flag beats both, and takes the configured spelling.
+	code, _, stderr := runCollector(t, "", "--config", cfg, "--snapshot", "../testdata/snapshots/win10-home.json", "--out", out, "--line", "override")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -119,23 +123,132 @@ func TestConfigFile(t *testing.T) {
 	}
 }
 
+// promptSettings are settings as a stick gives them: the site, its
+// lines, no asset.
+func promptSettings(anyLine bool) *settings {
+	return &settings{ctx: licensing.Context{Site: "Nagoya", Sources: map[string]licensing.Source{"site": licensing.SourceConfig}},
+		lines: []string{"L1", "L2"}, anyLine: anyLine, recipientKeys: []string{"age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"}}
+}
+
+// TestPrompt answers the questions as an engineer might: a line must be
+// one of the configured ones unless any_line allows others, an asset tag
+// is needed, and "n" at the check asks again.
 func TestPrompt(t *testing.T) {
-	s := &settings{ctx: licensing.Context{Sources: map[string]licensing.Source{}}, lines: []string{"L1", "L2"}}
-	var o bytes.Buffer
-	typed := func(in string) console {
-		return console{in: strings.NewReader(in), out: &o, err: &o, interactive: true}
+	tests := []struct {
+		name     string
+		anyLine  bool
+		typed    string
+		line     string // want
+		asset    string
+		engineer string
+		err      string // want an error containing this
+		screen   string // and this on the screen
+	}{
+		{"by number", false, "2\nTAG-1\nE-7\n\n", "L2", "TAG-1", "E-7", "", "2) L2"},
+		{"by name, any case", false, "l1\nTAG-1\n\n\n", "L1", "TAG-1", "", "", "Check / 確認"},
+		{"not a configured line", false, "3\nL9\n1\nTAG-1\n\n\n", "L1", "TAG-1", "", "", `"3" is not one of the lines above`},
+		{"not a configured line, ja", false, "3\n1\nTAG-1\n\n\n", "L1", "TAG-1", "", "", "「3」は上の一覧にありません"},
+		{"any line allowed", true, "L9\nTAG-1\n\n\n", "L9", "TAG-1", "", "", ""},
+		{"asset required", false, "1\n\n  \nTAG-2\n\n\n", "L1", "TAG-2", "", "", "資産番号を入力してください"},
+		{"change at the check", false, "1\nTAG-1\n\nn\n\n2\nTAG-9\nE-1\n\n", "L2", "TAG-9", "E-1", "", "[TAG-1]"},
+		{"input ends", false, "1\n", "", "", "", "the input ended before the asset tag was given", ""},
 	}
-	if err := askMissing(s, typed("Nagoya\n\n2\nTAG-1\n")); err != nil {
-		t.Fatal(err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := promptSettings(tc.anyLine)
+			var o bytes.Buffer
+			err := complete(context.Background(), s, console{in: strings.NewReader(tc.typed), out: &o, err: &o, interactive: true})
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("got error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got error %v\n%s", err, o.String())
+			}
+			if s.ctx.Line != tc.line || s.ctx.Asset != tc.asset || s.ctx.Engineer != tc.engineer || s.ctx.Site != "Nagoya" {
+				t.Errorf("got line %q, asset %q, engineer %q; want %q, %q, %q\n%s", s.ctx.Line, s.ctx.Asset, s.ctx.Engineer, tc.line, tc.asset, tc.engineer, o.String())
+			}
+			if s.ctx.Sources["asset"] != licensing.SourceOperator || s.ctx.Sources["site"] != licensing.SourceConfig {
+				t.Errorf("got sources %v, want the asset typed and the site from the settings", s.ctx.Sources)
+			}
+			if !strings.Contains(o.String(), tc.screen) {
+				t.Errorf("screen lacks %q:\n%s", tc.screen, o.String())
+			}
+		})
 	}
-	if s.ctx.Site != "Nagoya" || s.ctx.Line != "L2" || s.ctx.Asset != "TAG-1" || s.ctx.Sources["asset"] != licensing.SourceOperator {
-		t.Errorf("answers %+v", s.ctx)
+}
+
+// TestCheckScreen: before anything is read, the screen shows site, line,
+// asset, engineer and the recipients' short keys, also with --no-prompt.
+func TestCheckScreen(t *testing.T) {
+	id := newKey(t)
+	r := id.Recipient().String()
+	code, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", archetype, "-r", r, "--out", t.TempDir(), "--asset", "TAG-5")
+	if code != 0 {
+		t.Fatal(stderr)
 	}
-	if !strings.Contains(o.String(), "2) L2") {
-		t.Errorf("configured lines not offered:\n%s", o.String())
+	check := stdout[:strings.Index(stdout, "Result / 結果")]
+	for _, want := range []string{"ActCourier collector", "Site / 拠点", "Nagoya", "Line / ライン", "L2", "Asset tag / 資産番号", "TAG-5",
+		"Engineer / 担当者", "E-1042", "Encrypted for / 暗号化先", r[:8] + "…" + r[len(r)-6:]} {
+		if !strings.Contains(check, want) {
+			t.Errorf("check screen lacks %q:\n%s", want, check)
+		}
 	}
-	if err := askMissing(&settings{ctx: licensing.Context{Sources: map[string]licensing.Source{}}}, typed("x\n")); err == nil {
-		t.Error("input ended before all answers, no error")
+}
+
+// blockedReader never returns: a console nobody types into.
+type blockedReader struct{}
+
+func (blockedReader) Read([]byte) (int, error) { select {} }
+
+// TestCtrlCAtPrompt: Ctrl-C at a question ends the collector at once
+// with 130; nothing is collected or written.
+func TestCtrlCAtPrompt(t *testing.T) {
+	id := newKey(t)
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var o, e bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- runContext(ctx, []string{"collector", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out, "--asset", ""},
+			console{in: blockedReader{}, out: &o, err: &e, interactive: true})
+	}()
+	time.Sleep(50 * time.Millisecond) // let it reach the question
+	cancel()
+	select {
+	case code := <-done:
+		if left, _ := os.ReadDir(out); code != 130 || len(left) != 0 || !strings.Contains(e.String(), "中断しました") {
+			t.Fatalf("got exit %d, left %v, %s; want 130, nothing left", code, left, e.String())
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the question did not give way to Ctrl-C")
+	}
+}
+
+// TestLineFlag: a line on the command line must be a configured one too.
+func TestLineFlag(t *testing.T) {
+	id := newKey(t)
+	tests := []struct {
+		name, conf, line string
+		code             int
+		want             string
+	}{
+		{"configured", "lines = L1, L2", "l2", 0, ""},
+		{"not configured", "lines = L1, L2", "3", 2, `line "3" is not one of this site's lines (L1, L2)`},
+		{"any line", "lines = L1, L2\nany_line = yes", "L9", 0, ""},
+		{"no lines configured", "", "L9", 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "actcourier.conf")
+			os.WriteFile(cfg, []byte("recipient = "+id.Recipient().String()+"\n"+tc.conf+"\n"), 0o644)
+			code, _, stderr := runCollector(t, "", "--config", cfg, "--no-prompt", "--snapshot", archetype, "--out", t.TempDir(), "--line", tc.line)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("got exit %d, %s; want %d with %q", code, stderr, tc.code, tc.want)
+			}
+		})
 	}
 }
 
@@ -152,11 +265,14 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no recipient", []string{"--no-prompt", "--site", "s", "--line", "l", "--asset", "a", "--snapshot", archetype, "--config", os.DevNull}, 2, "no recipient"},
 		{"bad recipient", []string{"-r", "AGE-SECRET-KEY-1X", "--snapshot", archetype}, 2, "recipient"},
-		{"missing with --no-prompt", []string{"-r", r, "--no-prompt", "--out", t.TempDir()}, 2, "site, line, asset not given"},
+		{"missing with --no-prompt", []string{"-r", r, "--no-prompt", "--out", t.TempDir()}, 2, "site, line, asset tag not given"},
 		{"not a console", []string{"-r", r, "--site", "s", "--out", t.TempDir()}, 2, "--line --asset"},
 		{"output not writable", []string{"-r", r, "--no-prompt", "--snapshot", archetype, "--out", filepath.Join(readOnly, "sub")}, 1, "output folder"},
 		{"bad snapshot", []string{"-r", r, "--no-prompt", "--snapshot", "main.go", "--out", t.TempDir()}, 1, "not a device snapshot"},
 		{"bad config", []string{"--config", "main.go", "-r", r}, 2, "settings file"},
+		{"unknown flag", []string{"--sit", "x"}, 2, "flag provided but not defined: -sit"},
+		{"argument", []string{"TAG-1"}, 2, `unexpected argument "TAG-1"`},
+		{"zero timeout", []string{"-r", r, "--timeout", "0s"}, 2, "more than zero"},
 		{"live on Linux", []string{"-r", r, "--no-prompt", "--site", "s", "--line", "l", "--asset", "a", "--out", t.TempDir()}, 2, "Windows"},
 	}
 	for _, tc := range tests {
@@ -165,8 +281,11 @@ func TestErrors(t *testing.T) {
 			if code != tc.code || !strings.Contains(stderr, tc.want) {
 				t.Fatalf("exit %d, stderr %q; want %d with %q", code, stderr, tc.code, tc.want)
 			}
-			if !strings.Contains(stderr, "collector: hint: ") && tc.name != "bad recipient" {
-				t.Errorf("no hint: %s", stderr)
+			// Every error and hint in English and in Japanese.
+			for _, p := range []string{"collector: error: ", "collector: エラー: ", "collector: hint: ", "collector: 対処: "} {
+				if !strings.Contains(stderr, p) {
+					t.Errorf("stderr lacks %q:\n%s", p, stderr)
+				}
 			}
 		})
 	}
@@ -191,5 +310,142 @@ func TestVersion(t *testing.T) {
 	code, stdout, _ := runCollector(t, "", "--version")
 	if code != 0 || !strings.Contains(stdout, "collector version") {
 		t.Fatalf("exit %d: %s", code, stdout)
+	}
+}
+
+// TestVerdictAsImporter: for every archetype, the category on the
+// collector's screen is the importer's: the verdict as collected that
+// `importer import` prints and stores (fleet.NewCollection), and the one
+// `importer show --as-of` gives on the collection's day with the KMS
+// pools of all the archetypes.
+func TestVerdictAsImporter(t *testing.T) {
+	id := newKey(t)
+	out := t.TempDir()
+	files, _ := filepath.Glob("../testdata/snapshots/*.json")
+	if len(files) < 13 {
+		t.Fatalf("got %d archetypes, want 13 or more", len(files))
+	}
+	screen := map[string]string{} // bundle file → category on screen
+	for _, f := range files {
+		before, _ := filepath.Glob(filepath.Join(out, "*"))
+		code, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", f, "-r", id.Recipient().String(), "--out", out)
+		if code != 0 {
+			t.Fatalf("%s: %s", f, stderr)
+		}
+		m := regexp.MustCompile(`Verdict / 判定: .* \[([a-z-]+)\]`).FindStringSubmatch(stdout)
+		if m == nil {
+			t.Fatalf("%s: no verdict on screen:\n%s", f, stdout)
+		}
+		after, _ := filepath.Glob(filepath.Join(out, "*"))
+		screen[newFile(before, after)] = m[1]
+	}
+	cols := map[string]*fleet.Collection{}
+	pools := map[string]*classify.Pool{}
+	for file := range screen {
+		b, err := fleet.ReadBundle(file, bundle.Limits{}, []age.Identity{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, _ := b.Member(licensing.MemberName)
+		s, err := licensing.Unmarshal(js)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cols[file], err = fleet.NewCollection(fleet.Meta{BundleID: b.Manifest.ID}, s, js, nil, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if pools[s.Context.Site] == nil {
+			pools[s.Context.Site] = &classify.Pool{}
+		}
+		pools[s.Context.Site].Add(s)
+	}
+	for file, c := range cols {
+		at := c.Snapshot.Context.Collected
+		day := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, at.Location())
+		shown := classify.Device(c.Snapshot, day, classify.Site{Pool: *pools[c.Snapshot.Context.Site]}).Category
+		if got := screen[file]; got != string(c.Category) || got != string(shown) {
+			t.Errorf("%s: screen says %s, importer %s as collected and %s as of %s", c.Snapshot.Context.Asset, got, c.Category, shown, day.Format("2006-01-02"))
+		}
+	}
+}
+
+func newFile(before, after []string) string {
+	for _, a := range after {
+		found := false
+		for _, b := range before {
+			found = found || a == b
+		}
+		if !found {
+			return a
+		}
+	}
+	return ""
+}
+
+// TestNothingReadsFine: a machine whose licensing product is not known
+// as Windows (as under Wine) is rated urgent on screen, and its license
+// is not called activated.
+func TestNothingReadsFine(t *testing.T) {
+	s := &licensing.Snapshot{Schema: licensing.Schema,
+		Context:  licensing.Context{Site: "S", Line: "L", Asset: "A", Collected: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)},
+		OS:       licensing.OS{Caption: "Microsoft Windows 7 Professional", Version: "6.1.7601", Hostname: "PC-1"},
+		Products: []licensing.Product{{Kind: licensing.KindOther, Status: licensing.StatusLicensed, StatusRaw: "1", Source: licensing.SourceWMI}}}
+	data, err := licensing.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(t.TempDir(), "wine.json")
+	os.WriteFile(snap, data, 0o644)
+	code, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", snap, "-r", newKey(t).Recipient().String(), "--out", t.TempDir())
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{"Verdict / 判定: URGENT / 緊急 [urgent]", "no Windows license could be read", "Run ActCourier again as administrator", "管理者として実行"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("screen lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, ": activated") {
+		t.Errorf("screen calls something activated:\n%s", stdout)
+	}
+}
+
+// TestWrap keeps lines within the width, breaking English at spaces and
+// Japanese between characters, never before closing punctuation.
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"one two three", 7, []string{"one two", "three"}},
+		{"averyveryverylongword x", 5, []string{"averyveryverylongword", "x"}},
+		{"本日中に対応してください。再インストール", 12, []string{"本日中に対応", "してくださ", "い。再インス", "トール"}},
+		{"Office 14 は通知モードです", 16, []string{"Office 14 は通知", "モードです"}},
+	}
+	for _, tc := range tests {
+		got := wrap(tc.in, tc.width)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("wrap(%q, %d): got %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+	}
+}
+
+// TestHelp: the help tells the truth: the timeout's default, no
+// commands, the exit status.
+func TestHelp(t *testing.T) {
+	code, stdout, _ := runCollector(t, "", "--help")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"(default: 2m0s)", "EXIT STATUS:", "130  interrupted", "collector [options]"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("help lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, bad := range []string{"COMMANDS:", "help, h", "(default: 0s)", "command [command options]"} {
+		if strings.Contains(stdout, bad) {
+			t.Errorf("help shows %q:\n%s", bad, stdout)
+		}
 	}
 }

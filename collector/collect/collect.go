@@ -65,7 +65,28 @@ type Sources struct {
 	Host    Host
 	Timeout time.Duration    // per command; 0 means 2 minutes
 	Now     func() time.Time // the device clock
+	// Progress, when not nil, hears each step before it starts, so the
+	// engineer sees what is being read while a script may take minutes.
+	Progress func(Step)
 }
+
+// Step is a part of a collection, announced to Sources.Progress.
+type Step struct {
+	// Part is StepSystem, StepLicenses or StepScript.
+	Part string
+	// Command is the script run by a StepScript, as it is recorded:
+	// "slmgr.vbs /dlv all", "ospp.vbs /dstatus (C:\…\Office14)".
+	Command string
+	// Limit is the step's time limit; 0 when it has none of its own.
+	Limit time.Duration
+}
+
+// The parts of a collection, in order.
+const (
+	StepSystem   = "system"   // WMI: Windows, hardware, disks, BitLocker
+	StepLicenses = "licenses" // WMI: the licensing services and products
+	StepScript   = "script"   // one slmgr.vbs or ospp.vbs run
+)
 
 // Result is a collection: the snapshot and the bundle members beside it.
 type Result struct {
@@ -111,9 +132,11 @@ func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, er
 		}
 		col.fail(licensing.SourceWMI, "WMI", why)
 	}
+	col.step(Step{Part: StepSystem})
 	col.os()
 	col.hardware()
 	col.storage()
+	col.step(Step{Part: StepLicenses})
 	svcVersion := col.services()
 	col.products(svcVersion)
 	col.text()
@@ -125,6 +148,12 @@ func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, er
 	}
 	members := append([]bundle.Member{{Name: licensing.MemberName, Data: data}}, col.members...)
 	return &Result{Snapshot: col.s, Members: members}, nil
+}
+
+func (c *collection) step(s Step) {
+	if c.src.Progress != nil {
+		c.src.Progress(s)
+	}
 }
 
 // query runs a WMI query and records what is missing or failed. It
@@ -440,6 +469,7 @@ func (c *collection) copyStrings(sys string) {
 // run runs one command under the time limit, keeps its output as a member
 // and records it; it returns nil when there is no output.
 func (c *collection) run(member, what, name string, args ...string) []byte {
+	c.step(Step{Part: StepScript, Command: what, Limit: c.src.Timeout})
 	ctx, cancel := context.WithTimeout(c.ctx, c.src.Timeout)
 	defer cancel()
 	out, err := c.src.Run.Run(ctx, name, args...)

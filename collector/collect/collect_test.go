@@ -112,10 +112,18 @@ func TestCollectWindows7(t *testing.T) {
 		"slmgr.vbs /xpr":    []byte("Windows(R) 7, Professional edition:\r\n    The machine is permanently activated.\r\n"),
 		"ospp.vbs /dstatus": []byte("---Processing--------------------------\r\n---------------------------------------\r\nSKU ID: 6f327760-8c5c-417c-9b61-836a98287e0c\r\nLICENSE NAME: Office 14, OfficeProPlus-Retail edition\r\nLICENSE DESCRIPTION: Office 14, RETAIL channel\r\nLICENSE STATUS:  ---NOTIFICATIONS---\r\nERROR CODE: 0xC004F009\r\nLast 5 characters of installed product key: M4QJX\r\n---------------------------------------\r\n---Exiting-----------------------------\r\n"),
 	}}
-	res, err := Collect(context.Background(), Sources{WMI: w, Run: run, Host: host, Now: func() time.Time { return now }},
+	var steps []string
+	progress := func(st Step) { steps = append(steps, fmt.Sprintf("%s %s %s", st.Part, st.Command, st.Limit)) }
+	res, err := Collect(context.Background(), Sources{WMI: w, Run: run, Host: host, Now: func() time.Time { return now }, Timeout: 90 * time.Second, Progress: progress},
 		licensing.Context{Site: "Nagoya", Line: "L1", Asset: "A1"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Each step is announced before it starts, a script with its limit.
+	wantSteps := []string{"system  0s", "licenses  0s", "script slmgr.vbs /dlv all 1m30s", "script slmgr.vbs /xpr 1m30s",
+		`script ospp.vbs /dstatus (C:\Program Files\Microsoft Office\Office14) 1m30s`}
+	if got, want := strings.Join(steps, "\n"), strings.Join(wantSteps, "\n"); got != want {
+		t.Errorf("progress:\n%s\nwant\n%s", got, want)
 	}
 	s := res.Snapshot
 	if s.OS.Caption != "Microsoft Windows 7 Professional" || s.OS.Hostname != "LINE1-PC" || s.Hardware.Serial != "7XK2Q1S" {

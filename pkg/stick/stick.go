@@ -49,6 +49,7 @@ type Config struct {
 	Recipients []string      // age recipients (age1…)
 	Site       string        // default site
 	Lines      []string      // the site's known lines, offered at the prompt
+	AnyLine    bool          // the engineer may give a line that is not in Lines
 	Engineer   string        // engineer ID
 	Output     string        // output folder, relative to the collector and inside its folder
 	Timeout    time.Duration // per command; 0 means the default
@@ -103,6 +104,15 @@ func (c *Config) set(k, v string) error {
 		c.Site = v
 	case "lines":
 		c.Lines = splitLines(v)
+	case "any_line":
+		switch strings.ToLower(v) {
+		case "yes", "true", "1":
+			c.AnyLine = true
+		case "no", "false", "0", "":
+			c.AnyLine = false
+		default:
+			return fmt.Errorf("any_line %s is not yes or no", quote(v))
+		}
 	case "engineer":
 		c.Engineer = v
 	case "output":
@@ -238,6 +248,10 @@ func Marshal(c *Config) ([]byte, error) {
 	w("site = %s", c.Site)
 	w("# lines offered when the collector asks (comma-separated)")
 	w("lines = %s", strings.Join(c.Lines, ", "))
+	w("# any_line = yes lets the engineer give a line that is not in lines")
+	if c.AnyLine {
+		w("any_line = yes")
+	}
 	w("engineer = %s", c.Engineer)
 	out := c.Output
 	if out == "" {

@@ -28,6 +28,8 @@ func TestParse(t *testing.T) {
 	}{
 		{"full", "# c\r\nrecipient = " + r1 + "\r\nRecipient = " + r2 + "\r\nsite = Nagoya\r\nlines = L1, L2 ,,L3\r\nengineer = E7\r\noutput = out\r\ntimeout = 90s\r\n",
 			&Config{Recipients: []string{r1, r2}, Site: "Nagoya", Lines: []string{"L1", "L2", "L3"}, Engineer: "E7", Output: "out", Timeout: 90 * time.Second}, ""},
+		{"any line", "lines = L1\nany_line = yes\n", &Config{Lines: []string{"L1"}, AnyLine: true}, ""},
+		{"bad any line", "any_line = maybe", nil, "not yes or no"},
 		{"bom", "\xef\xbb\xbfsite = 名古屋工場\n", &Config{Site: "名古屋工場"}, ""},
 		{"shift_jis", sjis, &Config{Site: "名古屋工場"}, ""},
 		{"empty", "", &Config{}, ""},
@@ -73,7 +75,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	c := &Config{Recipients: []string{r1, r2}, Site: "東京", Lines: []string{"A", "B"}, Engineer: "e", Output: "bundles", Timeout: time.Minute}
+	c := &Config{Recipients: []string{r1, r2}, Site: "東京", Lines: []string{"A", "B"}, AnyLine: true, Engineer: "e", Output: "bundles", Timeout: time.Minute}
 	data, err := Marshal(c)
 	if err != nil {
 		t.Fatal(err)

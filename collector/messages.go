@@ -1,0 +1,111 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// text is something the engineer reads, in English and in Japanese: the
+// stick guide tells them to do what the screen says, and many read only
+// Japanese.
+type text struct{ en, ja string }
+
+// say formats en and ja with the same arguments; ja may take them in
+// another order with %[n]s.
+func say(en, ja string, a ...interface{}) text {
+	return text{fmt.Sprintf(en, a...), fmt.Sprintf(ja, a...)}
+}
+
+// with fills the one verb of each language with v in that language.
+func (t text) with(v text) text { return text{fmt.Sprintf(t.en, v.en), fmt.Sprintf(t.ja, v.ja)} }
+
+// exitError carries an exit code, what happened and what to do about it.
+type exitError struct {
+	code      int
+	msg, hint text
+}
+
+func (e *exitError) Error() string { return e.msg.en }
+
+// usage is exit 2: a setting or an answer is wrong.
+func usage(msg, hint text) error { return &exitError{code: 2, msg: msg, hint: hint} }
+
+// failure is exit 1: the bundle could not be written.
+func failure(msg, hint text) error { return &exitError{code: 1, msg: msg, hint: hint} }
+
+// errInterrupted is exit 130: Ctrl-C before the bundle was written.
+var errInterrupted = &exitError{code: 130,
+	msg:  say("interrupted (Ctrl-C): nothing was written", "中断しました (Ctrl-C)。何も保存していません"),
+	hint: say("run the collector again when you are ready", "準備ができたら、もう一度実行してください")}
+
+// printError writes err for the engineer: the error, then what to do,
+// each in English and Japanese, and returns the exit code.
+func printError(w io.Writer, err error) int {
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		ee = &exitError{code: 2, msg: say("%v", "%v", err)}
+	}
+	fmt.Fprintf(w, "collector: error: %s\n", ee.msg.en)
+	fmt.Fprintf(w, "collector: エラー: %s\n", ee.msg.ja)
+	if ee.hint.en != "" {
+		fmt.Fprintf(w, "collector: hint: %s\n", ee.hint.en)
+		fmt.Fprintf(w, "collector: 対処: %s\n", ee.hint.ja)
+	}
+	return ee.code
+}
+
+// fieldName names a context field the engineer gives.
+func fieldName(f string) text {
+	switch f {
+	case "site":
+		return text{"site", "拠点"}
+	case "line":
+		return text{"line", "ライン"}
+	case "asset":
+		return text{"asset tag", "資産番号"}
+	}
+	return text{"engineer", "担当者"}
+}
+
+// fieldList joins field names, as "site, line" / "拠点・ライン".
+func fieldList(names []string) text {
+	var en, ja []string
+	for _, n := range names {
+		en, ja = append(en, fieldName(n).en), append(ja, fieldName(n).ja)
+	}
+	return text{strings.Join(en, ", "), strings.Join(ja, "・")}
+}
+
+// flagList is "--site --line" for names.
+func flagList(names []string) string {
+	var f []string
+	for _, n := range names {
+		f = append(f, "--"+n)
+	}
+	return strings.Join(f, " ")
+}
+
+// duration says d as a person would: "2 min" / "2 分", "1 min 30 s" /
+// "1 分 30 秒".
+func duration(d time.Duration) text {
+	d = d.Round(time.Second)
+	m, s := int(d/time.Minute), int(d%time.Minute/time.Second)
+	switch {
+	case m == 0:
+		return say("%d s", "%d 秒", s)
+	case s == 0:
+		return say("%d min", "%d 分", m)
+	}
+	return say("%d min %d s", "%d 分 %d 秒", m, s)
+}
+
+// plural is "1 source" or "2 sources".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/actcourier/actcourier/collector/collect"
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/version"
+)
+
+// The screen is 80 columns on Windows 7: text is wrapped to fit.
+const screenWidth = 79
+
+// printBanner opens every collection: what the program does and which
+// settings it uses.
+func printBanner(w io.Writer, s *settings) {
+	fmt.Fprintf(w, "ActCourier collector %s\n", version.String())
+	fmt.Fprintln(w, "Records this machine's Windows and Office activation; nothing is sent anywhere.")
+	fmt.Fprintln(w, "この端末の Windows と Office のライセンス認証の状態を記録します (どこにも送信しません)。")
+	if s.cfgPath != "" {
+		fmt.Fprintf(w, "Settings / 設定: %s\n", s.cfgPath)
+	}
+	fmt.Fprintln(w)
+}
+
+// printContext shows what will be recorded with the collection and who
+// can open the bundle, before anything is read.
+func printContext(w io.Writer, s *settings) {
+	fmt.Fprintln(w, "Check / 確認:")
+	rows := [][2]string{
+		{"Site / 拠点", s.ctx.Site},
+		{"Line / ライン", s.ctx.Line},
+		{"Asset tag / 資産番号", s.ctx.Asset},
+		{"Engineer / 担当者", orNone(s.ctx.Engineer)},
+	}
+	if s.ctx.Note != "" {
+		rows = append(rows, [2]string{"Note / メモ", s.ctx.Note})
+	}
+	keys := make([]string, len(s.recipientKeys))
+	for i, r := range s.recipientKeys {
+		keys[i] = shortKey(r)
+	}
+	rows = append(rows, [2]string{"Encrypted for / 暗号化先", strings.Join(keys, ", ")})
+	printRows(w, rows)
+}
+
+// printRows writes label: value rows with the values aligned.
+func printRows(w io.Writer, rows [][2]string) {
+	width := 0
+	for _, r := range rows {
+		if c := cols(r[0]); c > width {
+			width = c
+		}
+	}
+	indent := strings.Repeat(" ", width+4)
+	for _, r := range rows {
+		for i, l := range wrap(r[1], screenWidth-len(indent)) {
+			if i == 0 {
+				fmt.Fprintf(w, "  %s:%s %s\n", r[0], strings.Repeat(" ", width-cols(r[0])), l)
+			} else {
+				fmt.Fprintf(w, "%s%s\n", indent, l)
+			}
+		}
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none / なし)"
+	}
+	return s
+}
+
+// shortKey is a recipient as central staff can check it against the
+// one `importer keygen` printed: its start and its end.
+func shortKey(r string) string {
+	if len(r) <= 16 {
+		return r
+	}
+	return r[:8] + "…" + r[len(r)-6:]
+}
+
+// progress prints each step of a live collection as it starts, a script
+// with its time limit.
+func progress(w io.Writer) func(collect.Step) {
+	return func(st collect.Step) {
+		switch st.Part {
+		case collect.StepSystem:
+			fmt.Fprintln(w, "  Reading Windows, hardware and disks (WMI) / Windows・ハードウェア・ディスクを読み取り中")
+		case collect.StepLicenses:
+			fmt.Fprintln(w, "  Reading the licenses (WMI) / ライセンスを読み取り中")
+		case collect.StepScript:
+			d := duration(st.Limit)
+			fmt.Fprintf(w, "  Running %s, up to %s / 実行中 (最大 %s)\n", st.Command, d.en, d.ja)
+		}
+	}
+}
+
+// statusWords say a license status to the engineer: anything but
+// licensed is NOT activated. (Switches, not maps: the collector stays
+// small, and a map literal costs code at start.)
+func statusWords(st licensing.Status) text {
+	switch st {
+	case licensing.StatusUnlicensed:
+		return text{"NOT activated", "未認証"}
+	case licensing.StatusLicensed:
+		return text{"activated", "認証済み"}
+	case licensing.StatusOOBGrace:
+		return text{"NOT activated: initial grace", "未認証: 初期猶予期間"}
+	case licensing.StatusOOTGrace:
+		return text{"NOT activated: out-of-tolerance grace", "未認証: 許容範囲外の猶予期間"}
+	case licensing.StatusNonGenuineGrace:
+		return text{"NOT activated: non-genuine grace", "未認証: 非正規の猶予期間"}
+	case licensing.StatusNotification:
+		return text{"NOT activated: notification mode", "未認証: 通知モード"}
+	case licensing.StatusExtendedGrace:
+		return text{"NOT activated: extended grace", "未認証: 延長猶予期間"}
+	}
+	return text{"status unknown", "状態不明"}
+}
+
+// categoryWords name a verdict as the reports do.
+func categoryWords(c classify.Category) text {
+	switch c {
+	case classify.Urgent:
+		return text{"URGENT", "緊急"}
+	case classify.ImageBackup:
+		return text{"IMAGE BACKUP NEEDED", "イメージ バックアップが必要"}
+	case classify.VolumeLicense:
+		return text{"VOLUME LICENSE NEEDED", "ボリューム ライセンスへの移行が必要"}
+	}
+	return text{"OK", "問題なし"}
+}
+
+// advice is what the engineer does now, before unplugging the stick:
+// by the verdict, unless the licenses could not be read at all.
+func advice(v classify.Verdict) text {
+	for _, r := range v.Reasons {
+		if r.Code == "no-license-data" || r.Code == "status-unknown" {
+			return text{"Run ActCourier again as administrator (right-click, Run as administrator). If the result is the same, check the activation by hand (Control Panel, System) and tell central staff.",
+				"ActCourier を管理者として実行し直してください (右クリック →「管理者として実行」)。結果が同じなら、認証状態を手作業で確認し (コントロール パネル → システム)、本部に連絡してください。"}
+		}
+	}
+	switch v.Category {
+	case classify.Urgent:
+		return text{"Act today: do not reinstall or change hardware, and tell central staff about this machine before you leave the site.",
+			"本日中に対応してください。再インストールや部品交換はせず、現場を離れる前にこの端末のことを本部に連絡してください。"}
+	case classify.ImageBackup:
+		return text{"Tell central staff: a full image backup is needed before any repair or reinstall, because this Windows cannot be activated again offline. Do not reinstall.",
+			"本部に連絡してください。この Windows はオフラインで再認証できないため、修理や再インストールの前にフル イメージ バックアップが必要です。再インストールはしないでください。"}
+	case classify.VolumeLicense:
+		return text{"Nothing to do at the machine now: central staff will plan a volume license for it. Do not reinstall until then.",
+			"この場での作業はありません。本部がボリューム ライセンスへの移行を計画します。それまで再インストールしないでください。"}
+	}
+	return text{"Nothing to do: activation holds offline. You can unplug the stick.",
+		"対応は不要です。オフラインのまま認証を維持できます。USB メモリを外してかまいません。"}
+}
+
+// verdict is the importer's verdict of a collection: as of its own time,
+// which is what `importer import` and `importer show --as-of` that day
+// say. The category does not depend on the other machines of the site;
+// only the suggested routes do, and they are not shown here.
+func verdict(s *licensing.Snapshot) classify.Verdict {
+	return classify.Device(s, s.Context.Collected, classify.Site{})
+}
+
+// printSummary tells the engineer, at the machine, what was recorded and
+// the verdict central staff will see. The device name appears on screen
+// only, never on the stick in plaintext.
+func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
+	fmt.Fprintln(w, "\nResult / 結果:")
+	name := s.OS.Hostname
+	if name == "" {
+		name = "(unknown / 不明)"
+	}
+	rows := [][2]string{{"Device / 端末", fmt.Sprintf("%s (%s)", name, strings.TrimSpace(s.OS.Caption+" "+s.OS.Version))}}
+	rows = append(rows, productRows(s)...)
+	if n := len(s.Errors); n > 0 {
+		rows = append(rows, [2]string{"Note / 注記", fmt.Sprintf("%s could not be read (listed in the bundle) / %d 件の情報源を読み取れませんでした (バンドルに記録済み)",
+			plural(n, "source"), n)})
+	}
+	printRows(w, rows)
+
+	v := verdict(s)
+	cw := categoryWords(v.Category)
+	fmt.Fprintf(w, "\nVerdict / 判定: %s / %s [%s]\n", cw.en, cw.ja, v.Category)
+	if len(v.Reasons) > 0 {
+		r := v.Reasons[0]
+		printWrapped(w, "Why:", r.Text(classify.English))
+		printWrapped(w, "理由:", r.Text(classify.Japanese))
+	}
+	do := advice(v)
+	printWrapped(w, "Do now:", do.en)
+	printWrapped(w, "今すぐ:", do.ja)
+	fmt.Fprintln(w)
+	printRows(w, [][2]string{{"Bundle / バンドル", filepath.Base(path)}, {"Saved in / 保存先", filepath.Dir(path)}})
+}
+
+// productRows are the Windows and Office products the verdict rests on;
+// other licenses are named but not rated, since the importer does not
+// count them.
+func productRows(s *licensing.Snapshot) [][2]string {
+	var rows [][2]string
+	windows := false
+	for _, p := range s.Products {
+		if p.IsAddon || p.NotInUse {
+			continue
+		}
+		pname := p.Name
+		if pname == "" {
+			pname = "(name not readable / 名前を読み取れません)"
+		}
+		if p.Kind != licensing.KindWindows && p.Kind != licensing.KindOffice {
+			rows = append(rows, [2]string{"Other / その他", pname + ": not Windows or Office, not rated / Windows・Office 以外のため判定対象外"})
+			continue
+		}
+		label := "Windows"
+		if p.Kind == licensing.KindOffice {
+			label = "Office"
+		} else {
+			windows = true
+		}
+		st := statusWords(p.Status)
+		line := fmt.Sprintf("%s: %s / %s", pname, st.en, st.ja)
+		if p.Channel != "" && p.Channel != licensing.ChannelUnknown {
+			line += fmt.Sprintf(" [%s]", p.Channel)
+		}
+		rows = append(rows, [2]string{label, line})
+	}
+	if !windows {
+		rows = append(rows, [2]string{"Windows", "no Windows license could be read / Windows のライセンスを読み取れませんでした"})
+	}
+	return rows
+}
+
+// printWrapped writes a labelled paragraph, wrapped to the screen.
+func printWrapped(w io.Writer, label, s string) {
+	const indent = 10
+	pad := strings.Repeat(" ", indent-2-cols(label))
+	for i, l := range wrap(s, screenWidth-indent) {
+		if i == 0 {
+			fmt.Fprintf(w, "  %s%s%s\n", label, pad, l)
+		} else {
+			fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", indent), l)
+		}
+	}
+}
+
+// cols is how many console columns s takes: East Asian wide characters
+// take two.
+func cols(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeCols(r)
+	}
+	return n
+}
+
+func runeCols(r rune) int {
+	switch {
+	case r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0xa4cf, r >= 0xac00 && r <= 0xd7a3,
+		r >= 0xf900 && r <= 0xfaff, r >= 0xfe30 && r <= 0xfe4f, r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6:
+		return 2
+	}
+	return 1
+}
+
+// wrap breaks s into lines of at most width columns: at spaces, and
+// between wide characters, never before closing punctuation.
+func wrap(s string, width int) []string {
+	type token struct {
+		s     string
+		space bool // a space comes before it
+	}
+	var toks []token
+	space, inWord := false, false
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			space, inWord = true, false
+		case runeCols(r) == 2 && strings.ContainsRune("、。，．・：；？！）」』】", r) && len(toks) > 0 && !space:
+			toks[len(toks)-1].s += string(r)
+			inWord = false
+		case runeCols(r) == 2:
+			toks = append(toks, token{string(r), space})
+			space, inWord = false, false
+		case inWord:
+			toks[len(toks)-1].s += string(r)
+		default:
+			toks = append(toks, token{string(r), space})
+			space, inWord = false, true
+		}
+	}
+	var lines []string
+	line, lw := "", 0
+	for _, t := range toks {
+		tw := cols(t.s)
+		if t.space && line != "" {
+			tw++
+		}
+		if lw+tw > width && line != "" {
+			lines, line, lw = append(lines, line), "", 0
+			tw = cols(t.s)
+		} else if t.space && line != "" {
+			line += " "
+		}
+		line += t.s
+		lw += tw
+	}
+	return append(lines, line)
+}
