@@ -16,6 +16,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/stick"
 )
 
 const archetype = "../testdata/snapshots/win7-office2010-retail-notification.json"
@@ -191,7 +192,7 @@ func TestCheckScreen(t *testing.T) {
 	}
 	check := stdout[:strings.Index(stdout, "Result / 結果")]
 	for _, want := range []string{"ActCourier collector", "Site / 拠点", "Nagoya", "Line / ライン", "L2", "Asset tag / 資産番号", "TAG-5",
-		"Engineer / 担当者", "E-1042", "Encrypted for / 暗号化先", r[:8] + "…" + r[len(r)-6:]} {
+		"Engineer / 担当者", "E-1042", "Encrypted for / 暗号化先", stick.Fingerprint(r)} {
 		if !strings.Contains(check, want) {
 			t.Errorf("check screen lacks %q:\n%s", want, check)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/stick"
 	"github.com/actcourier/actcourier/pkg/version"
 )
 
@@ -28,7 +29,8 @@ func printBanner(w io.Writer, s *settings) {
 }
 
 // printContext shows what will be recorded with the collection and who
-// can open the bundle, before anything is read.
+// can open the bundle, before anything is read: the recipients'
+// fingerprints, as `importer keygen` and `importer stick` print them.
 func printContext(w io.Writer, s *settings) {
 	fmt.Fprintln(w, "Check / 確認:")
 	rows := [][2]string{
@@ -42,7 +44,7 @@ func printContext(w io.Writer, s *settings) {
 	}
 	keys := make([]string, len(s.recipientKeys))
 	for i, r := range s.recipientKeys {
-		keys[i] = shortKey(r)
+		keys[i] = stick.Fingerprint(r)
 	}
 	rows = append(rows, [2]string{"Encrypted for / 暗号化先", strings.Join(keys, ", ")})
 	printRows(w, rows)
@@ -73,15 +75,6 @@ func orNone(s string) string {
 		return "(none / なし)"
 	}
 	return s
-}
-
-// shortKey is a recipient as central staff can check it against the
-// one `importer keygen` printed: its start and its end.
-func shortKey(r string) string {
-	if len(r) <= 16 {
-		return r
-	}
-	return r[:8] + "…" + r[len(r)-6:]
 }
 
 // progress prints each step of a live collection as it starts, a script

@@ -20,7 +20,9 @@ var Builds = []string{"collector-win7-386.exe", "collector-win7-amd64.exe"}
 var ErrExists = errors.New("stick: file exists")
 
 // files are the launcher and the engineer's guide, written with CRLF line
-// ends for cmd.exe and Notepad on Windows 7.
+// ends for cmd.exe and Notepad on Windows 7. The launcher is written in
+// Shift_JIS: cmd.exe reads a batch file in the console's code page, 932
+// on Japanese Windows, and its Japanese lines are only reached there.
 //
 //go:embed files
 var files embed.FS
@@ -51,6 +53,9 @@ func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]str
 	conf, err := Marshal(c)
 	if err != nil {
 		return nil, err
+	}
+	if launcher, err = encodeShiftJIS(string(launcher)); err != nil {
+		return nil, fmt.Errorf("launcher: %w", err)
 	}
 	write := map[string][]byte{
 		FileName:           conf,

@@ -1,6 +1,7 @@
 package stick
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -46,4 +47,37 @@ func decodeShiftJIS(b []byte) (s string, ok bool) {
 		}
 	}
 	return sb.String(), ok
+}
+
+// encodeShiftJIS encodes s in Shift_JIS (code page 932) with the
+// decoder's table read backwards: the launcher, which only the importer
+// writes, needs a few Japanese lines, not x/text's encoder. A character
+// Shift_JIS lacks is an error.
+func encodeShiftJIS(s string) ([]byte, error) {
+	enc := map[rune][2]byte{}
+	for lead := 0xFC; lead >= 0x81; lead-- { // the lowest code of a character wins
+		if sjisLead[lead] == 0 {
+			continue
+		}
+		for trail := 0xFC; trail >= 0x40; trail-- {
+			k := 2 * ((int(sjisLead[lead])-1)*(0xFD-0x40) + trail - 0x40)
+			if v := rune(sjisRows[k])<<8 | rune(sjisRows[k+1]); v < 0xFFFE {
+				enc[v] = [2]byte{byte(lead), byte(trail)}
+			}
+		}
+	}
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch b, ok := enc[r]; {
+		case r < 0x80:
+			out = append(out, byte(r))
+		case r >= 0xFF61 && r <= 0xFF9F: // halfwidth katakana
+			out = append(out, byte(r-0xFF61+0xA1))
+		case ok:
+			out = append(out, b[0], b[1])
+		default:
+			return nil, fmt.Errorf("stick: %q has no Shift_JIS code", r)
+		}
+	}
+	return out, nil
 }

@@ -1,14 +1,43 @@
 @echo off
-rem ActCourier: runs the collector that fits this Windows.
+rem ActCourier: runs the collector that fits this Windows, then says in
+rem words how it ended. Saved in Shift_JIS: cmd.exe reads a batch file in
+rem the console's code page, and shows the Japanese part only on a
+rem Japanese console (code page 932).
 setlocal
-set ARCH=%PROCESSOR_ARCHITECTURE%
-if defined PROCESSOR_ARCHITEW6432 set ARCH=%PROCESSOR_ARCHITEW6432%
-if /I "%ARCH%"=="AMD64" (
-  "%~dp0collector-win7-amd64.exe" %*
-) else (
-  "%~dp0collector-win7-386.exe" %*
+set "ARCH=%PROCESSOR_ARCHITECTURE%"
+if defined PROCESSOR_ARCHITEW6432 set "ARCH=%PROCESSOR_ARCHITEW6432%"
+set "EXE=%~dp0collector-win7-386.exe"
+if /I "%ARCH%"=="AMD64" set "EXE=%~dp0collector-win7-amd64.exe"
+if not exist "%EXE%" (
+  set RC=9009
+  goto result
 )
+"%EXE%" %*
 set RC=%ERRORLEVEL%
+:result
+echo.
+set "KNOWN="
+for %%c in (0 1 2 130 9009) do if "%RC%"=="%%c" set "KNOWN=1"
+if "%RC%"=="0" echo Result: the bundle is saved on this stick. [exit code 0]
+if "%RC%"=="1" echo Result: NOT saved. The stick is full, write-protected or was pulled out: free some space or use another stick, then run ActCourier again. [exit code 1]
+if "%RC%"=="2" echo Result: NOT saved. A setting or an answer was wrong: do what the hint above says, then run ActCourier again. [exit code 2]
+if "%RC%"=="130" echo Result: stopped with Ctrl-C. Nothing was saved: run ActCourier again when ready. [exit code 130]
+if "%RC%"=="9009" echo Result: the collector is missing from this stick. Ask central staff for a new stick. [exit code 9009]
+if not defined KNOWN echo Result: the collector ended unexpectedly. Tell central staff, and run ActCourier again. [exit code %RC%]
+set "CP="
+for /f "tokens=2 delims=:" %%p in ('chcp') do set "CP=%%p"
+if defined CP set "CP=%CP: =%"
+if defined CP set "CP=%CP:.=%"
+if "%CP%"=="932" goto ja
+goto end
+:ja
+if "%RC%"=="0" echo 結果: バンドルをこの USB メモリに保存しました。[終了コード 0]
+if "%RC%"=="1" echo 結果: 保存できませんでした。USB メモリの空きがない、書き込み禁止、または抜けています。空きを作るか別の USB メモリで、もう一度実行してください。[終了コード 1]
+if "%RC%"=="2" echo 結果: 保存していません。設定か入力に誤りがあります。上に出た対処に従って、もう一度実行してください。[終了コード 2]
+if "%RC%"=="130" echo 結果: Ctrl-C で中止しました。何も保存していません。準備ができたら、もう一度実行してください。[終了コード 130]
+if "%RC%"=="9009" echo 結果: この USB メモリに収集プログラムがありません。本部に新しい USB メモリを依頼してください。[終了コード 9009]
+if not defined KNOWN echo 結果: 収集プログラムが想定外の終わり方をしました。本部に連絡し、もう一度実行してください。[終了コード %RC%]
+:end
 echo.
 pause
 exit /b %RC%

@@ -1,0 +1,102 @@
+package stick
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// TestLauncher: the launcher on a stick says how the collector ended, in
+// words, for every exit code the collector has (and when it is missing
+// or ends otherwise); in English on every console, in Japanese on a
+// Japanese one. It is Shift_JIS with CRLF, and every byte a non-Japanese
+// console would misread sits after the jump that only code page 932
+// takes.
+func TestLauncher(t *testing.T) {
+	dir := t.TempDir()
+	c := &Config{Recipients: []string{r1}, Site: "Nagoya", Lines: []string{"L1"}}
+	if _, err := Prepare(dir, c, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "ActCourier.cmd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Count(raw, []byte("\n")) != bytes.Count(raw, []byte("\r\n")) {
+		t.Error("launcher lines do not all end in CRLF")
+	}
+	text, ok := decodeShiftJIS(raw)
+	src, _ := files.ReadFile("files/ActCourier.cmd")
+	if !ok || strings.ReplaceAll(text, "\r\n", "\n") != string(src) {
+		t.Fatal("launcher is not the embedded file in Shift_JIS")
+	}
+	want, _ := japanese.ShiftJIS.NewEncoder().Bytes(src)
+	if !bytes.Equal(bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n")), want) {
+		t.Error("launcher's Shift_JIS differs from x/text's")
+	}
+	ja := strings.Index(text, "\r\n:ja\r\n")
+	if ja < 0 || strings.IndexFunc(text[:ja], func(r rune) bool { return r > 0x7e }) >= 0 {
+		t.Error("non-ASCII text before the Japanese section")
+	}
+	for _, code := range []string{"0", "1", "2", "130", "9009"} {
+		for _, say := range []string{`if "%RC%"=="` + code + `" echo Result: `, `if "%RC%"=="` + code + `" echo 結果: `} {
+			if !strings.Contains(text, say) {
+				t.Errorf("launcher lacks %q", say)
+			}
+		}
+	}
+	for _, want := range []string{"if not defined KNOWN echo Result: ", "if not defined KNOWN echo 結果: ", `if "%CP%"=="932" goto ja`, "exit /b %RC%"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("launcher lacks %q", want)
+		}
+	}
+	// cmd.exe must never see \, | or ^ as the second byte of a Japanese
+	// character: the launcher avoids such characters.
+	for i := 0; i < len(raw); i++ {
+		if raw[i] >= 0x81 && raw[i] <= 0xFC && raw[i] != 0xA0 && !(raw[i] >= 0xA1 && raw[i] <= 0xDF) {
+			if next := raw[i+1]; next == '\\' || next == '|' || next == '^' {
+				t.Errorf("Japanese character % X has a %q byte", raw[i:i+2], next)
+			}
+			i++
+		}
+	}
+}
+
+func TestEncodeShiftJIS(t *testing.T) {
+	for _, s := range []string{"結果: 保存しました。[終了コード 0]", "ｱｲｳ ABC ～①", ""} {
+		got, err := encodeShiftJIS(s)
+		want, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("encodeShiftJIS(%q) = % X, %v; want % X", s, got, err, want)
+		}
+	}
+	if _, err := encodeShiftJIS("🙂"); err == nil {
+		t.Error("an emoji encoded")
+	}
+}
+
+// TestGuide: the guide on the stick names every exit code the launcher
+// knows, says what to do when the screen says NOT activated, and what to
+// do with the stick afterwards, in both languages.
+func TestGuide(t *testing.T) {
+	guide, err := files.ReadFile("files/README-ja-en.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := string(guide)
+	for _, want := range []string{"0 ", "1 ", "2 ", "130", "9009", "NOT activated", "未認証", "URGENT", "緊急",
+		"After the round", "巡回の後", "Ctrl-C", "any_line", "管理者として実行", "Run as administrator"} {
+		if !strings.Contains(g, want) {
+			t.Errorf("guide lacks %q", want)
+		}
+	}
+	for _, stale := range []string{"asked for site"} {
+		if strings.Contains(g, stale) {
+			t.Errorf("guide still says %q", stale)
+		}
+	}
+}
