@@ -13,7 +13,36 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/stick"
 )
+
+// wineEnv is the environment of a Wine run of arch (win64, win32) that
+// keeps everything inside dir: the prefix, the wineserver's socket folder
+// (Wine makes a wine-XXXXXX folder in TMPDIR), and anything written under
+// HOME or the XDG folders (menus, desktop files). The wineserver is
+// stopped when the test ends, before dir is removed.
+func wineEnv(t *testing.T, dir, arch string) []string {
+	t.Helper()
+	env := append(os.Environ(), "WINEPREFIX="+filepath.Join(dir, "prefix"), "WINEARCH="+arch, "TMPDIR="+filepath.Join(dir, "tmp"),
+		"HOME="+filepath.Join(dir, "home"), "XDG_CONFIG_HOME="+filepath.Join(dir, "home", ".config"),
+		"XDG_DATA_HOME="+filepath.Join(dir, "home", ".local", "share"), "XDG_CACHE_HOME="+filepath.Join(dir, "home", ".cache"),
+		"WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=;winemenubuilder.exe=d")
+	for _, d := range []string{"tmp", "home"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		kill := exec.Command("wineserver", "-k")
+		kill.Env = env
+		kill.Run()
+		// Wine made its server folder in our TMPDIR, not in the system's.
+		if found, _ := filepath.Glob(filepath.Join(dir, "tmp", "wine-*")); len(found) == 0 {
+			t.Error("no wine-* folder in the test's TMPDIR: Wine wrote it elsewhere")
+		}
+	})
+	return env
+}
 
 // TestUnderWine builds the Windows 7 collectors (Go 1.20.14) and runs a
 // real live collection under Wine, whose WMI reports Windows 7
@@ -23,7 +52,10 @@ import (
 // it only through Sysnative) and ospp.vbs in both Program Files trees and
 // in folders named by both registry views. The test opens the bundle and
 // checks the facts Wine gives, what it lacks (recorded as missing), the
-// slmgr.ini copied and every ospp.vbs found.
+// slmgr.ini copied and every ospp.vbs found. Wine's licensing product has
+// no application ID: the screen must rate the machine as the importer
+// does, not call it fine. On the 64-bit prefix, ActCourier.cmd on a
+// prepared stick then says in words how the collector ended.
 //
 // The 32-bit cases need Debian's wine32 (i386), which .ci/deps.sh tries to
 // install, and a kernel that runs 32-bit programs; without either they are
@@ -63,29 +95,31 @@ func TestUnderWine(t *testing.T) {
 			if out, err := build.CombinedOutput(); err != nil {
 				t.Fatalf("building with Go 1.20.14: %v\n%s", err, out)
 			}
-			env := append(os.Environ(), "WINEPREFIX="+filepath.Join(dir, "prefix"), "WINEARCH="+tc.winearch,
-				"WINEDEBUG=-all", "WINEDLLOVERRIDES=mscoree,mshtml=")
+			env := wineEnv(t, dir, tc.winearch)
 			prefix := newPrefix(t, wine, env, filepath.Join(dir, "prefix"), tc.winearch)
-			t.Cleanup(func() {
-				kill := exec.Command("wineserver", "-k")
-				kill.Env = env
-				kill.Run()
-			})
 
 			id := newKey(t)
 			out := filepath.Join(dir, "stick", "bundles")
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, wine, exe, "--no-prompt", "-r", id.Recipient().String(),
-				"--site", "WineSite", "--line", "W1", "--asset", "WINE-1", "--out", "Z:"+strings.ReplaceAll(out, "/", `\`), "--timeout", "60s")
+				"--site", "WineSite", "--line", "W1", "--asset", "WINE-1", "--out", winPath(out), "--timeout", "60s")
 			cmd.Env = env
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Run(); err != nil {
 				t.Fatalf("collector under wine: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
 			}
-			if !strings.Contains(stdout.String(), "Microsoft Windows 7 Professional") {
-				t.Errorf("summary:\n%s", stdout.String())
+			for _, want := range []string{"Microsoft Windows 7 Professional", "Verdict / 判定: URGENT / 緊急 [urgent]", "no Windows license could be read"} {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("summary lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			if strings.Contains(stdout.String(), ": activated") {
+				t.Errorf("the screen calls something activated:\n%s", stdout.String())
+			}
+			if !strings.Contains(stderr.String(), "Running / 実行: slmgr.vbs /dlv all, up to 1 min / 最大 1 分") {
+				t.Errorf("no progress with the time limit:\n%s", stderr.String())
 			}
 			b := openOnly(t, out, id)
 			s, err := licensing.Unmarshal(member(t, b, licensing.MemberName))
@@ -134,9 +168,56 @@ func TestUnderWine(t *testing.T) {
 					t.Errorf("ospp.vbs in %s not run; ran %q", d, ran)
 				}
 			}
+			if tc.goarch == "amd64" {
+				t.Run("launcher", func(t *testing.T) { testLauncher(t, wine, exe, env, id.Recipient().String()) })
+			}
 		})
 	}
 }
+
+// testLauncher prepares a stick and runs ActCourier.cmd under Wine's
+// cmd.exe: its last words say how the collector ended, and it ends with
+// the collector's exit code.
+func testLauncher(t *testing.T, wine, exe string, env []string, recipient string) {
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "E")
+	cfg, err := stick.NewConfig([]string{recipient}, "WineSite", "L1,L2", "E-9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	builds := map[string][]byte{stick.Builds[0]: data, stick.Builds[1]: data}
+	if _, err := stick.Prepare(dir, cfg, builds, false); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := filepath.Abs(archetype)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"saved", []string{"--no-prompt", "--snapshot", winPath(snap), "--line", "L2"}, 0, "Result: the bundle is saved on this stick. [exit code 0]"},
+		{"wrong line", []string{"--no-prompt", "--line", "L9", "--asset", "A-1"}, 2, "Result: NOT saved [exit code 2]. A setting or an answer was wrong:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(wine, append([]string{"cmd", "/c", winPath(filepath.Join(dir, "ActCourier.cmd"))}, tc.args...)...)
+			cmd.Env, cmd.Stdin = env, strings.NewReader("\r\n")
+			var o bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &o, &o
+			cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(o.String(), tc.want) {
+				t.Errorf("got exit %d, want %d with %q:\n%s", code, tc.code, tc.want, o.String())
+			}
+		})
+	}
+}
+
+// winPath is a Linux path as Wine's Z: drive names it.
+func winPath(p string) string { return "Z:" + strings.ReplaceAll(p, "/", `\`) }
 
 func contains(list []string, s string) bool {
 	for _, l := range list {

@@ -32,14 +32,24 @@ func runChromium(t *testing.T, page string, flags ...string) (stdout string, con
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
+	// The profile, and whatever Chromium writes under HOME, the XDG
+	// folders (crash reports, dconf) or TMPDIR, stay in the test's folder.
+	home := t.TempDir()
 	args := append([]string{"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
-		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--log-level=0"}, flags...)
+		"--user-data-dir=" + filepath.Join(home, "profile"), "--enable-logging=stderr", "--log-level=0"}, flags...)
 	cmd := exec.CommandContext(ctx, chromiumBin(t), append(args, "file://"+page)...)
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"), "XDG_RUNTIME_DIR="+home, "TMPDIR="+home)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("chromium %v: %v\n%s", flags, err, stderr.String())
+	}
+	// Chromium keeps crash reports under XDG_CONFIG_HOME: they are here,
+	// not in the home folder of whoever runs the tests.
+	if _, err := os.Stat(filepath.Join(home, ".config", "chromium")); err != nil {
+		t.Errorf("Chromium wrote nothing under the test's HOME (%v): it wrote elsewhere", err)
 	}
 	for _, l := range strings.Split(stderr.String(), "\n") {
 		if strings.Contains(l, ":CONSOLE") {
