@@ -39,9 +39,13 @@ import (
 )
 
 func main() {
-	con := console{in: os.Stdin, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin)}
+	// One reader of the console for the questions and the pause at the
+	// end, so that an answer cut short by Ctrl-C does not swallow the
+	// Enter that closes the window.
+	in := newLineReader(os.Stdin)
+	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin)}
 	code := run(os.Args, con)
-	pauseIfOwnConsole(os.Stdin, os.Stdout)
+	pauseIfOwnConsole(in, os.Stdout)
 	os.Exit(code)
 }
 
@@ -282,10 +286,11 @@ func collectAction(c *cli.Context, con console) error {
 	}
 	var res *collect.Result
 	if replay != nil {
-		fmt.Fprintf(con.err, "Replaying / 再生中: %s\n", s.snapshot)
+		printText(con.err, "", "Replaying / 再生: "+s.snapshot)
 		res, err = replayResult(replay, replayMembers, s.ctx)
 	} else {
-		fmt.Fprintln(con.err, "Collecting; Ctrl-C stops without saving / 収集中 (Ctrl-C で中止、何も保存しません)")
+		printText(con.err, "", "Collecting. Ctrl-C stops without saving anything.")
+		printText(con.err, "", "収集中です。Ctrl-C で中止します (何も保存しません)。")
 		res, err = live(c.Context, s, con.err)
 	}
 	if err != nil {

@@ -12,14 +12,15 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
-// prompter asks the engineer at the console. Every question gives way to
-// Ctrl-C at once: the console is read in a goroutine, and a question
-// waits for the answer or the interrupt, whichever comes first.
-type prompter struct {
-	ctx  context.Context
-	out  io.Writer
-	req  chan struct{}
-	resp chan answer
+// lineReader reads the console a line at a time, in a goroutine and only
+// when asked, so that a question can give way to Ctrl-C at once. A line
+// whose question was interrupted is kept for the next reader: the
+// window's "Press Enter to close" then gets the Enter.
+type lineReader struct {
+	req     chan struct{}
+	resp    chan answer
+	pending bool   // a line was asked for and not yet taken
+	buf     []byte // what Read has not yet returned
 }
 
 type answer struct {
@@ -27,48 +28,82 @@ type answer struct {
 	err  error
 }
 
-func newPrompter(ctx context.Context, in io.Reader, out io.Writer) *prompter {
-	p := &prompter{ctx: ctx, out: out, req: make(chan struct{}), resp: make(chan answer, 1)}
-	r := bufio.NewReader(in)
+func newLineReader(r io.Reader) *lineReader {
+	l := &lineReader{req: make(chan struct{}), resp: make(chan answer, 1)}
+	br := bufio.NewReader(r)
 	go func() {
-		// Read only when asked: after the last question nothing is read,
-		// and "Press Enter to close" gets the Enter.
-		for range p.req {
-			l, err := r.ReadString('\n')
-			p.resp <- answer{l, err}
+		for range l.req {
+			line, err := br.ReadString('\n')
+			l.resp <- answer{line, err}
 		}
 	}()
-	return p
+	return l
 }
 
-// close lets the reading goroutine end.
-func (p *prompter) close() { close(p.req) }
+// next returns the next line as read, or ctx's error when ctx ends
+// first. It is called from one goroutine at a time.
+func (l *lineReader) next(ctx context.Context) (answer, error) {
+	if !l.pending {
+		l.req <- struct{}{}
+		l.pending = true
+	}
+	select {
+	case a := <-l.resp:
+		l.pending = false
+		return a, nil
+	case <-ctx.Done():
+		return answer{}, ctx.Err()
+	}
+}
+
+// Read makes the lines an io.Reader.
+func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.buf) == 0 {
+		a, _ := l.next(context.Background())
+		if a.line == "" {
+			return 0, a.err
+		}
+		l.buf = []byte(a.line)
+	}
+	n := copy(p, l.buf)
+	l.buf = l.buf[n:]
+	return n, nil
+}
+
+// prompter asks the engineer at the console.
+type prompter struct {
+	ctx   context.Context
+	out   io.Writer
+	lines *lineReader
+}
+
+func newPrompter(ctx context.Context, in io.Reader, out io.Writer) *prompter {
+	l, ok := in.(*lineReader)
+	if !ok {
+		l = newLineReader(in)
+	}
+	return &prompter{ctx: ctx, out: out, lines: l}
+}
 
 // readLine returns the next line typed, trimmed: errInterrupted at
 // Ctrl-C, io.EOF when the input has ended.
 func (p *prompter) readLine() (string, error) {
+	a, err := p.lines.next(p.ctx)
+	switch {
+	case err != nil:
+		return "", errInterrupted
+	case a.err == nil || strings.TrimSpace(a.line) != "":
+		return strings.TrimSpace(a.line), nil
+	}
+	// On Windows, Ctrl-C also ends the console read: give the interrupt
+	// a moment to arrive, so that it is not taken for the end of the
+	// input.
 	select {
-	case p.req <- struct{}{}:
 	case <-p.ctx.Done():
 		return "", errInterrupted
+	case <-time.After(300 * time.Millisecond):
 	}
-	select {
-	case a := <-p.resp:
-		if a.err == nil || strings.TrimSpace(a.line) != "" {
-			return strings.TrimSpace(a.line), nil
-		}
-		// On Windows, Ctrl-C also ends the console read: give the
-		// interrupt a moment to arrive, so that it is not taken for the
-		// end of the input.
-		select {
-		case <-p.ctx.Done():
-			return "", errInterrupted
-		case <-time.After(300 * time.Millisecond):
-		}
-		return "", io.EOF
-	case <-p.ctx.Done():
-		return "", errInterrupted
-	}
+	return "", io.EOF
 }
 
 // question is one field to ask for.
@@ -123,13 +158,16 @@ func (p *prompter) ask(q question) (string, error) {
 		case ok:
 			return c, nil
 		default:
-			p.note(say("%q is not one of the lines above: type a number from 1 to %d, or a name in the list",
-				"「%[1]s」は上の一覧にありません。1～%[2]d の番号か、一覧にある名前を入力してください", v, len(q.choices)))
+			p.note(say("%q is not in the list: type 1 to %d, or a name from the list",
+				"「%[1]s」は一覧にありません。1～%[2]d の番号か、一覧の名前を入力してください", v, len(q.choices)))
 		}
 	}
 }
 
-func (p *prompter) note(t text) { fmt.Fprintf(p.out, "  %s\n  %s\n", t.en, t.ja) }
+func (p *prompter) note(t text) {
+	printText(p.out, "  ", t.en)
+	printText(p.out, "  ", t.ja)
+}
 
 // choose finds v among choices: by its number when byNumber, or by its
 // name in any case. It returns the choice as configured, or v and false.
@@ -169,7 +207,6 @@ func complete(ctx context.Context, s *settings, con console) error {
 		return nil
 	}
 	p := newPrompter(ctx, con.in, con.out)
-	defer p.close()
 	if s.ctx.Engineer == "" {
 		missing = append(missing, "engineer")
 	}
@@ -179,6 +216,7 @@ func complete(ctx context.Context, s *settings, con console) error {
 				return err
 			}
 		}
+		fmt.Fprintln(con.out)
 		printContext(con.out, s)
 		fmt.Fprint(con.out, "Enter: start, n: change / Enter: 開始、n: 入力し直す: ")
 		v, err := p.readLine()

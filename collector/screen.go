@@ -20,10 +20,10 @@ const screenWidth = 79
 // settings it uses.
 func printBanner(w io.Writer, s *settings) {
 	fmt.Fprintf(w, "ActCourier collector %s\n", version.String())
-	fmt.Fprintln(w, "Records this machine's Windows and Office activation; nothing is sent anywhere.")
-	fmt.Fprintln(w, "この端末の Windows と Office のライセンス認証の状態を記録します (どこにも送信しません)。")
+	printText(w, "", "Records this machine's Windows and Office activation; nothing is sent anywhere.")
+	printText(w, "", "この端末の Windows と Office のライセンス認証の状態を記録します。どこにも送信しません。")
 	if s.cfgPath != "" {
-		fmt.Fprintf(w, "Settings / 設定: %s\n", s.cfgPath)
+		printText(w, "", "Settings / 設定: "+s.cfgPath)
 	}
 	fmt.Fprintln(w)
 }
@@ -48,6 +48,7 @@ func printContext(w io.Writer, s *settings) {
 	}
 	rows = append(rows, [2]string{"Encrypted for / 暗号化先", strings.Join(keys, ", ")})
 	printRows(w, rows)
+	fmt.Fprintln(w)
 }
 
 // printRows writes label: value rows with the values aligned.
@@ -83,12 +84,12 @@ func progress(w io.Writer) func(collect.Step) {
 	return func(st collect.Step) {
 		switch st.Part {
 		case collect.StepSystem:
-			fmt.Fprintln(w, "  Reading Windows, hardware and disks (WMI) / Windows・ハードウェア・ディスクを読み取り中")
+			printText(w, "  ", "Reading / 読み取り: WMI, Windows, hardware, disks / ハードウェア・ディスク")
 		case collect.StepLicenses:
-			fmt.Fprintln(w, "  Reading the licenses (WMI) / ライセンスを読み取り中")
+			printText(w, "  ", "Reading / 読み取り: WMI, licenses / ライセンス")
 		case collect.StepScript:
 			d := duration(st.Limit)
-			fmt.Fprintf(w, "  Running %s, up to %s / 実行中 (最大 %s)\n", st.Command, d.en, d.ja)
+			printText(w, "  ", fmt.Sprintf("Running / 実行: %s, up to %s / 最大 %s", st.Command, d.en, d.ja))
 		}
 	}
 }
@@ -228,6 +229,13 @@ func productRows(s *licensing.Snapshot) [][2]string {
 		rows = append(rows, [2]string{"Windows", "no Windows license could be read / Windows のライセンスを読み取れませんでした"})
 	}
 	return rows
+}
+
+// printText writes s wrapped to the screen, every line after indent.
+func printText(w io.Writer, indent, s string) {
+	for _, l := range wrap(s, screenWidth-len(indent)) {
+		fmt.Fprintf(w, "%s%s\n", indent, l)
+	}
 }
 
 // printWrapped writes a labelled paragraph, wrapped to the screen.

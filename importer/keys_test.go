@@ -129,7 +129,7 @@ func TestStick(t *testing.T) {
 		}
 	}
 	guide, _ := os.ReadFile(filepath.Join(st, "README-ja-en.txt"))
-	if !strings.HasPrefix(string(guide), "\ufeff") || !strings.Contains(string(guide), "ダブルクリック") || !strings.Contains(string(guide), "Double-click") {
+	if !strings.HasPrefix(string(guide), "\ufeff") || !strings.Contains(string(guide), "ダブルクリック") || !strings.Contains(string(guide), "double-click ActCourier.cmd") {
 		t.Error("guide not in both languages with a BOM")
 	}
 	filepath.Walk(st, func(p string, fi os.FileInfo, err error) error {

@@ -499,7 +499,18 @@ func wine(tmp, recipient string) {
 	if out, err := build.CombinedOutput(); err != nil {
 		log.Fatalf("empty program: %v\n%s", err, out)
 	}
-	env := append(os.Environ(), "WINEPREFIX="+filepath.Join(tmp, "wine"), "WINEDEBUG=-all")
+	// Wine's server folder (wine-XXXXXX in TMPDIR) and anything it writes
+	// under HOME stay in tmp, which is removed at the end.
+	home := filepath.Join(tmp, "home")
+	os.MkdirAll(home, 0o755)
+	env := append(os.Environ(), "WINEPREFIX="+filepath.Join(tmp, "wine"), "WINEDEBUG=-all", "TMPDIR="+home, "HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DATA_HOME="+filepath.Join(home, ".local", "share"),
+		"WINEDLLOVERRIDES=winemenubuilder.exe=d")
+	defer func() {
+		kill := exec.Command("wineserver", "-k")
+		kill.Env = env
+		kill.Run()
+	}()
 	runWine := func(args ...string) time.Duration {
 		cmd := exec.Command(bin, args...)
 		cmd.Env, cmd.Stdout, cmd.Stderr = env, io.Discard, io.Discard

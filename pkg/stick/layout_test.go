@@ -54,6 +54,21 @@ func TestLauncher(t *testing.T) {
 			t.Errorf("launcher lacks %q", want)
 		}
 	}
+	// Every line it shows fits an 80-column console: it wraps nowhere.
+	for _, l := range strings.Split(text, "\r\n") {
+		if _, said, ok := strings.Cut(l, " echo "); ok {
+			n := 0
+			for _, r := range said {
+				n++
+				if r >= 0x1100 {
+					n++
+				}
+			}
+			if n > 79 {
+				t.Errorf("%d columns: %s", n, said)
+			}
+		}
+	}
 	// cmd.exe must never see \, | or ^ as the second byte of a Japanese
 	// character: the launcher avoids such characters.
 	for i := 0; i < len(raw); i++ {

@@ -19,11 +19,16 @@ echo.
 set "KNOWN="
 for %%c in (0 1 2 130 9009) do if "%RC%"=="%%c" set "KNOWN=1"
 if "%RC%"=="0" echo Result: the bundle is saved on this stick. [exit code 0]
-if "%RC%"=="1" echo Result: NOT saved. The stick is full, write-protected or was pulled out: free some space or use another stick, then run ActCourier again. [exit code 1]
-if "%RC%"=="2" echo Result: NOT saved. A setting or an answer was wrong: do what the hint above says, then run ActCourier again. [exit code 2]
-if "%RC%"=="130" echo Result: stopped with Ctrl-C. Nothing was saved: run ActCourier again when ready. [exit code 130]
-if "%RC%"=="9009" echo Result: the collector is missing from this stick. Ask central staff for a new stick. [exit code 9009]
-if not defined KNOWN echo Result: the collector ended unexpectedly. Tell central staff, and run ActCourier again. [exit code %RC%]
+if "%RC%"=="1" echo Result: NOT saved [exit code 1]. The stick is full, write-protected
+if "%RC%"=="1" echo or was pulled out: free some space or use another stick, then run again.
+if "%RC%"=="2" echo Result: NOT saved [exit code 2]. A setting or an answer was wrong:
+if "%RC%"=="2" echo do what the hint above says, then run ActCourier again.
+if "%RC%"=="130" echo Result: stopped with Ctrl-C [exit code 130]. Nothing was saved:
+if "%RC%"=="130" echo run ActCourier again when you are ready.
+if "%RC%"=="9009" echo Result: the collector is missing from this stick [exit code 9009].
+if "%RC%"=="9009" echo Ask central staff for a new stick.
+if not defined KNOWN echo Result: the collector ended unexpectedly [exit code %RC%].
+if not defined KNOWN echo Tell central staff, and run ActCourier again.
 set "CP="
 for /f "tokens=2 delims=:" %%p in ('chcp') do set "CP=%%p"
 if defined CP set "CP=%CP: =%"
@@ -32,11 +37,16 @@ if "%CP%"=="932" goto ja
 goto end
 :ja
 if "%RC%"=="0" echo 結果: バンドルをこの USB メモリに保存しました。[終了コード 0]
-if "%RC%"=="1" echo 結果: 保存できませんでした。USB メモリの空きがない、書き込み禁止、または抜けています。空きを作るか別の USB メモリで、もう一度実行してください。[終了コード 1]
-if "%RC%"=="2" echo 結果: 保存していません。設定か入力に誤りがあります。上に出た対処に従って、もう一度実行してください。[終了コード 2]
-if "%RC%"=="130" echo 結果: Ctrl-C で中止しました。何も保存していません。準備ができたら、もう一度実行してください。[終了コード 130]
-if "%RC%"=="9009" echo 結果: この USB メモリに収集プログラムがありません。本部に新しい USB メモリを依頼してください。[終了コード 9009]
-if not defined KNOWN echo 結果: 収集プログラムが想定外の終わり方をしました。本部に連絡し、もう一度実行してください。[終了コード %RC%]
+if "%RC%"=="1" echo 結果: 保存できませんでした [終了コード 1]。USB メモリの空きがない、
+if "%RC%"=="1" echo 書き込み禁止か、抜けています。空きを作るか別の USB メモリで再実行してください。
+if "%RC%"=="2" echo 結果: 保存していません [終了コード 2]。設定か入力に誤りがあります。
+if "%RC%"=="2" echo 上に出た対処に従って、もう一度実行してください。
+if "%RC%"=="130" echo 結果: Ctrl-C で中止しました [終了コード 130]。何も保存していません。
+if "%RC%"=="130" echo 準備ができたら、もう一度実行してください。
+if "%RC%"=="9009" echo 結果: この USB メモリに収集プログラムがありません [終了コード 9009]。
+if "%RC%"=="9009" echo 本部に新しい USB メモリを依頼してください。
+if not defined KNOWN echo 結果: 収集プログラムが想定外の終わり方をしました [終了コード %RC%]。
+if not defined KNOWN echo 本部に連絡し、もう一度実行してください。
 :end
 echo.
 pause
