@@ -171,7 +171,10 @@ func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
 	if name == "" {
 		name = "(unknown / 不明)"
 	}
-	rows := [][2]string{{"Device / 端末", fmt.Sprintf("%s (%s)", name, strings.TrimSpace(s.OS.Caption+" "+s.OS.Version))}}
+	if os := strings.TrimSpace(s.OS.Caption + " " + s.OS.Version); os != "" {
+		name += " (" + os + ")"
+	}
+	rows := [][2]string{{"Device / 端末", name}}
 	rows = append(rows, productRows(s)...)
 	if n := len(s.Errors); n > 0 {
 		rows = append(rows, [2]string{"Note / 注記", fmt.Sprintf("%s could not be read (listed in the bundle) / %d 件の情報源を読み取れませんでした (バンドルに記録済み)",
@@ -200,7 +203,7 @@ func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
 func productRows(s *licensing.Snapshot) [][2]string {
 	var rows [][2]string
 	windows := false
-	for _, p := range s.Products {
+	for i, p := range s.Products {
 		if p.IsAddon || p.NotInUse {
 			continue
 		}
@@ -217,6 +220,14 @@ func productRows(s *licensing.Snapshot) [][2]string {
 			label = "Office"
 		} else {
 			windows = true
+		}
+		// The name the importer's reports give it: "Office 2010
+		// Professional Plus" for "Office 14, OfficeProPlus-Retail edition".
+		n := classify.ProductName(s, &s.Products[i])
+		if en, ja := n.Text(classify.English), n.Text(classify.Japanese); en != ja {
+			pname = en + " / " + ja
+		} else if en != "" {
+			pname = en
 		}
 		st := statusWords(p.Status)
 		line := fmt.Sprintf("%s: %s / %s", pname, st.en, st.ja)
