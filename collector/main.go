@@ -255,19 +255,7 @@ func collectAction(c *cli.Context, con console) error {
 		if replay, replayMembers, err = loadSnapshot(s.snapshot); err != nil {
 			return err
 		}
-		// A replay keeps the context it was stored with; only flags
-		// override it, not the settings file's defaults.
-		keep := func(key string, dst *string, v string) {
-			if v != "" && s.ctx.Sources[key] != licensing.SourceFlag {
-				*dst = v
-				delete(s.ctx.Sources, key)
-			}
-		}
-		keep("site", &s.ctx.Site, replay.Context.Site)
-		keep("line", &s.ctx.Line, replay.Context.Line)
-		keep("asset", &s.ctx.Asset, replay.Context.Asset)
-		keep("engineer", &s.ctx.Engineer, replay.Context.Engineer)
-		keep("note", &s.ctx.Note, replay.Context.Note)
+		s.keepReplayed(replay.Context)
 	}
 	if err := complete(c.Context, s, con); err != nil {
 		return err
@@ -309,6 +297,22 @@ func collectAction(c *cli.Context, con console) error {
 	}
 	printSummary(con.out, res.Snapshot, path)
 	return nil
+}
+
+// keepReplayed keeps the context a replayed snapshot was stored with;
+// only flags override it, not the settings file's defaults.
+func (s *settings) keepReplayed(c licensing.Context) {
+	keep := func(key string, dst *string, v string) {
+		if v != "" && s.ctx.Sources[key] != licensing.SourceFlag {
+			*dst = v
+			delete(s.ctx.Sources, key)
+		}
+	}
+	keep("site", &s.ctx.Site, c.Site)
+	keep("line", &s.ctx.Line, c.Line)
+	keep("asset", &s.ctx.Asset, c.Asset)
+	keep("engineer", &s.ctx.Engineer, c.Engineer)
+	keep("note", &s.ctx.Note, c.Note)
 }
 
 func live(ctx context.Context, s *settings, progressTo io.Writer) (*collect.Result, error) {
