@@ -202,7 +202,32 @@ var migrations = []string{
 	// JSON; NULL until computed, which Open does for older rows
 	// (backfillHosts).
 	`ALTER TABLE collections ADD COLUMN kms_hosts TEXT;`,
+	// 4: what reports read of a device's whole history, kept with the
+	// device when a batch touches it, so that reading the fleet needs no
+	// subquery per device: how many collections, how many with a suspect
+	// time, and the host names and models seen when there is more than
+	// one of either (deviceAggregates).
+	`ALTER TABLE devices ADD COLUMN collections INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE devices ADD COLUMN suspect INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE devices ADD COLUMN identities TEXT NOT NULL DEFAULT '';
+	UPDATE devices SET ` + deviceAggregates + `;
+	-- Reading the fleet in site, line, asset order walks this index and
+	-- finds each device by its latest collection: no sort of the rows,
+	-- whose snapshots are large.
+	CREATE INDEX collections_place ON collections(site, line, asset);
+	CREATE INDEX devices_latest ON devices(latest_id);`,
 }
+
+// deviceAggregates sets a device's aggregates (schema 4) from its
+// collections. The host names and models come joined by the unit
+// separator, the two lists by the record separator, only when there is
+// more than one of either (fleet.WarnIdentity).
+const deviceAggregates = `collections = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id),
+	suspect = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id AND x.time_ok = 0),
+	identities = (SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
+		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id)) || char(30) ||
+		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id))
+		ELSE '' END FROM collections x WHERE x.device_id = devices.id)`
 
 func (d *DB) migrate() error {
 	ctx := context.Background()
@@ -476,7 +501,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	// suspect (a forged future date) never wins over one whose is not.
 	err = chunks(len(touched), chunkSize, func(lo, hi int) error {
 		st, err := d.stmt(ctx, tx, `UPDATE devices SET latest_id = (SELECT id FROM collections c
-			WHERE c.device_id = devices.id ORDER BY time_ok DESC, collected_at DESC, id DESC LIMIT 1)
+			WHERE c.device_id = devices.id ORDER BY time_ok DESC, collected_at DESC, id DESC LIMIT 1), `+deviceAggregates+`
 			WHERE id IN (`+marks(hi-lo)+")")
 		if err != nil {
 			return err
@@ -493,17 +518,21 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 	return res, errs, nil
 }
 
-// deviceCols are the columns scanDevice reads. The host names and machine
-// models a device was collected as come only when there is more than one
-// of either (fleet.WarnIdentity), joined by the unit separator.
+// deviceCols are the columns scanDevice reads: the device's aggregates
+// as kept (schema 4).
 const deviceCols = `d.id, d.key, c.id, c.bundle_id, c.sha256, c.size, c.file_name, c.source, c.generator, c.collected_at, c.imported_at,
-	c.site, c.line, c.asset, c.hostname, c.engineer, c.category, c.warnings,
-	(SELECT count(*) FROM collections x WHERE x.device_id = d.id),
-	(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND x.time_ok = 0),
-	(SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
-		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id)) || char(30) ||
-		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id))
-		ELSE '' END FROM collections x WHERE x.device_id = d.id)`
+	c.site, c.line, c.asset, c.hostname, c.engineer, c.category, c.warnings, d.collections, d.suspect, d.identities`
+
+// deviceColsUntil are deviceCols with the aggregates of the collections
+// before the first parameter only: the fleet as it was then.
+var deviceColsUntil = strings.NewReplacer(
+	"d.collections", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND "+before("x")+")",
+	"d.suspect", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND x.time_ok = 0 AND "+before("x")+")",
+	"d.identities", `(SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
+		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`)) || char(30) ||
+		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`))
+		ELSE '' END FROM collections x WHERE x.device_id = d.id AND `+before("x")+`)`,
+).Replace(deviceCols)
 
 func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (fleet.Device, error) {
 	var dv fleet.Device
@@ -534,18 +563,30 @@ func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (flee
 // selects, before f.Until when it is set (fleet.Store). It streams: a fleet of any size is read one
 // device at a time.
 func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(fleet.Device) error) error {
+	until, err := d.until(ctx, f.Until)
+	if err != nil {
+		return err
+	}
 	cols := deviceCols
+	join, args := latestJoin(until)
+	if !until.IsZero() {
+		// The aggregates, too, stop at Until; their parameters come
+		// first, and are the same.
+		cols = deviceColsUntil
+		args = append(append(append(append(append(append([]interface{}{}, args...), args...), args...), args...), args...), args...)
+	}
 	if withJSON {
 		cols += ", c.snapshot"
 	}
-	join, args := latestJoin(f.Until)
-	if !f.Until.IsZero() {
-		// The count of collections, too, stops at Until: its parameter
-		// comes first, and is the same.
-		cols = strings.Replace(cols, "x.device_id = d.id)", "x.device_id = d.id AND "+before("x")+")", 1)
-		args = append(args, args...)
+	// The whole fleet as it is: walk collections in site, line, asset
+	// order (index collections_place; CROSS JOIN keeps SQLite from
+	// choosing another order) and keep the latest of each device, so
+	// that the rows, each with its large snapshot, are never sorted.
+	from := "collections c CROSS JOIN devices d ON d.latest_id = c.id"
+	if !until.IsZero() {
+		from = "devices d JOIN collections c ON " + join
 	}
-	q := "SELECT " + cols + " FROM devices d JOIN collections c ON " + join + " WHERE 1=1"
+	q := "SELECT " + cols + " FROM " + from + " WHERE 1=1"
 	if f.Site != "" {
 		q += " AND c.site = ?"
 		args = append(args, f.Site)
@@ -570,6 +611,23 @@ func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(
 		}
 	}
 	return rows.Err()
+}
+
+// until returns t, or zero when no collection is as late as t: then the
+// fleet as it was at t is the fleet as it is, and it is read from what
+// each device keeps (a report as of today, the usual case).
+func (d *DB) until(ctx context.Context, t time.Time) (time.Time, error) {
+	if t.IsZero() {
+		return t, nil
+	}
+	var last sql.NullString
+	if err := d.db.QueryRowContext(ctx, "SELECT max(substr(collected_at, 1, 19)) FROM collections").Scan(&last); err != nil {
+		return t, err
+	}
+	if !last.Valid || last.String < t.UTC().Format("2006-01-02T15:04:05") {
+		return time.Time{}, nil
+	}
+	return t, nil
 }
 
 // latestJoin is the join condition that picks each device's collection

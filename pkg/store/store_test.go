@@ -378,7 +378,9 @@ func TestPoolHosts(t *testing.T) {
 	}
 	check("imported")
 	// As an importer of schema 2 left it.
-	if _, err := db.db.Exec("ALTER TABLE collections DROP COLUMN kms_hosts; PRAGMA user_version = 2"); err != nil {
+	if _, err := db.db.Exec(`ALTER TABLE collections DROP COLUMN kms_hosts; ALTER TABLE devices DROP COLUMN collections;
+		ALTER TABLE devices DROP COLUMN suspect; ALTER TABLE devices DROP COLUMN identities;
+		DROP INDEX collections_place; DROP INDEX devices_latest; PRAGMA user_version = 2`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
