@@ -21,6 +21,10 @@ const defaultDB = "actcourier.db"
 // (docs/reliability.md).
 const importMemory = 384 << 20
 
+// reportMemory is the soft memory limit of a report (bytes): workers hold
+// a few lines at a time, whatever the fleet's size.
+const reportMemory = 384 << 20
+
 func dbFlag() cli.Flag {
 	return &cli.StringFlag{Name: "db", Value: defaultDB, Usage: "fleet database `FILE`", EnvVars: []string{"ACTCOURIER_DB"}}
 }

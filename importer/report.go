@@ -47,8 +47,9 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			opt := report.Options{Lang: lang, AsOf: asOf, Formats: strings.Split(c.String("format"), ","),
 				Generator: "ActCourier importer " + version.String()}
 			// Reports allocate much and keep little: collect garbage less
-			// often.
-			defer debug.SetGCPercent(debug.SetGCPercent(400))
+			// often, within a soft limit that holds whatever the fleet's size.
+			defer debug.SetGCPercent(debug.SetGCPercent(800))
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(reportMemory))
 			out := c.String("out")
 			w, err := fleet.Report(c.Context, db, out, filterOf(c, until), opt)
 			if errors.Is(err, report.ErrFormat) {

@@ -44,6 +44,7 @@ var (
 	keep     = flag.Bool("keep", false, "keep the generated bundles and databases (for profiling)")
 	runs     = flag.Int("runs", 3, "timed runs of the import and of the bare loop; the median is reported")
 	nMemory  = flag.Int("memory-bundles", 40000, "bundles of a second import whose memory must stay that of the first")
+	nLarge   = flag.Int("large-devices", 1000000, "devices of the large report (0: none); as many devices a line as the usual one")
 )
 
 type row struct {
@@ -429,15 +430,28 @@ func medianOf(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-// reportRun fills a database with nReport devices over nLines lines
-// directly (no bundles: this measures the report) and times the report.
+// reportRun fills databases with generated devices directly (no
+// bundles: this measures the report) and times the report of each: the
+// usual fleet and, with -large-devices, a fleet ten times as big, whose
+// time per device must stay that of the first.
 func reportRun(tmp string, arch []arche) {
-	dbPath := filepath.Join(tmp, "report.db")
+	per := reportOne(tmp, arch, *nReport, *nLines, 3*time.Second)
+	if *nLarge > 0 {
+		large := reportOne(tmp, arch, *nLarge, *nLarge/(*nReport / *nLines), 40*time.Second)
+		add("  time per device, large fleet / usual fleet", fmt.Sprintf("%.2f", large.Seconds()/per.Seconds()), "< 1.2 (flat)",
+			large.Seconds() < 1.2*per.Seconds())
+	}
+}
+
+// reportOne stores n devices over lines lines and times their report
+// against limit and 512 MiB; it returns the time per device.
+func reportOne(tmp string, arch []arche, n, lines int, limit time.Duration) time.Duration {
+	dbPath := filepath.Join(tmp, fmt.Sprintf("report-%d.db", n))
 	db, err := store.Open(dbPath)
 	if err != nil {
 		log.Fatal(err)
 	}
-	perLine := *nReport / *nLines
+	perLine := n / lines
 	t0 := time.Now()
 	ctx := context.Background()
 	var batch []*fleet.Collection
@@ -447,7 +461,7 @@ func reportRun(tmp string, arch []arche) {
 		}
 		batch = batch[:0]
 	}
-	for i := 0; i < *nReport; i++ {
+	for i := 0; i < n; i++ {
 		a := arch[i%len(arch)]
 		s := device(a.snap, i, perLine)
 		c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprintf("%032x", i), SHA256: fmt.Sprintf("%064x", i), Size: 4096,
@@ -463,8 +477,9 @@ func reportRun(tmp string, arch []arche) {
 	}
 	flush()
 	db.Close()
-	fmt.Printf("  (stored %d devices in %.1f s)\n", *nReport, time.Since(t0).Seconds())
-	cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "report", "--db", dbPath, "--out", filepath.Join(tmp, "reports"), "--as-of", "2026-11-02")
+	fmt.Printf("  (stored %d devices in %.1f s)\n", n, time.Since(t0).Seconds())
+	out := filepath.Join(tmp, fmt.Sprintf("reports-%d", n))
+	cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "report", "--db", dbPath, "--out", out, "--as-of", "2026-11-02")
 	cmd.Stdout = io.Discard
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -477,8 +492,17 @@ func reportRun(tmp string, arch []arche) {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		rss = ru.Maxrss * 1024 // KiB on Linux
 	}
-	add(fmt.Sprintf("report %d devices in %d lines: time", *nReport, *nLines), fmt.Sprintf("%.1f s", el.Seconds()), "< 20 s", el < 20*time.Second)
-	add(fmt.Sprintf("report %d devices in %d lines: peak memory (max RSS)", *nReport, *nLines), fmt.Sprintf("%.0f MiB", float64(rss)/(1<<20)), "< 1 GiB", rss < 1<<30)
+	perDevice := el / time.Duration(n)
+	add(fmt.Sprintf("report %d devices in %d lines: time", n, lines), fmt.Sprintf("%.1f s", el.Seconds()), fmt.Sprintf("< %v", limit), el < limit)
+	add("  time per device", fmt.Sprintf("%.1f us", float64(perDevice.Nanoseconds())/1e3), "", true)
+	add(fmt.Sprintf("report %d devices: peak memory (max RSS)", n), fmt.Sprintf("%.0f MiB", float64(rss)/(1<<20)), "< 512 MiB", rss < 512<<20)
+	if !*keep {
+		os.RemoveAll(out)
+		for _, ext := range []string{"", "-wal", "-shm"} {
+			os.Remove(dbPath + ext)
+		}
+	}
+	return perDevice
 }
 
 // wine times one live collection by the Windows 7 collector under wine,

@@ -76,8 +76,11 @@ func (s *Snapshot) bound() error {
 
 // clean reads every out-of-range number and date as unknown, noting each
 // in Errors, normalizes kinds, statuses and channels it does not know, and
-// cuts every string to MaxString bytes.
-func (s *Snapshot) clean() {
+// cuts every string to MaxString bytes. data is the JSON s was decoded
+// from: the strings are walked only when it holds one that long (a
+// genuine snapshot never does; the walk is reflection, and reports decode
+// every device's snapshot).
+func (s *Snapshot) clean(data []byte) {
 	var notes []SourceError
 	note := func(what string, v interface{}) {
 		notes = append(notes, SourceError{Source: SourceBounds, What: what, Error: fmt.Sprintf("value %v out of range; read as unknown", v)})
@@ -153,7 +156,9 @@ func (s *Snapshot) clean() {
 			intIn(at+"kms.host_current_count", &k.HostCurrentCount, 0, maxCount)
 		}
 	}
-	cutStrings(reflect.ValueOf(s).Elem())
+	if longString(data, MaxString) {
+		cutStrings(reflect.ValueOf(s).Elem())
+	}
 	if n := MaxNotes - len(s.Errors); len(notes) > n {
 		notes = notes[:n]
 	}
@@ -165,6 +170,34 @@ func knownChannel(c Channel) bool {
 	case ChannelRetail, ChannelOEMDM, ChannelOEMSLP, ChannelOEMNonSLP, ChannelOEMCOA, ChannelCOASLP, ChannelCOANSLP,
 		ChannelMAK, ChannelGVLK, ChannelCSVLK, ChannelAVMA, ChannelEval, ChannelUnknown, "":
 		return true
+	}
+	return false
+}
+
+// longString reports whether JSON data holds a string literal longer than
+// max bytes as written. A decoded string is never longer than its literal
+// (escapes only shorten), so when this is false no string needs cutting.
+func longString(data []byte, max int) bool {
+	in, escaped, n := false, false, 0
+	for _, c := range data {
+		switch {
+		case !in:
+			if c == '"' {
+				in, n = true, 0
+			}
+		case escaped:
+			escaped = false
+			n++
+		case c == '\\':
+			escaped = true
+			n++
+		case c == '"':
+			in = false
+		default:
+			if n++; n > max {
+				return true
+			}
+		}
 	}
 	return false
 }

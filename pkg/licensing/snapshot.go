@@ -204,7 +204,7 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 	if err := s.bound(); err != nil {
 		return nil, err
 	}
-	s.clean()
+	s.clean(data)
 	return &s, nil
 }
 

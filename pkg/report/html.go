@@ -222,7 +222,7 @@ func (w *Writer) poolRows(site, href string) []poolRow {
 func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) error {
 	views := make([]deviceView, len(rows))
 	for i := range rows {
-		views[i] = newDeviceView(w.t, &rows[i], z)
+		views[i] = newDeviceView(w.t, w.productHead, &rows[i], z)
 	}
 	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, l.site.name, w.t.Line, l.sum.name)
 	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, lineBody{views})
@@ -269,6 +269,7 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 // 100,000s of devices).
 type deviceView struct {
 	T                   *texts
+	ProductHead         template.HTML // rendered once per report (productHead)
 	ID, Asset, Hostname string
 	Action, Deadline    string
 	DeadlineClass       string // "nw due" when the deadline is past or now
@@ -295,10 +296,10 @@ type productView struct{ Name, Channel, Status, Days, End, Key, Source string }
 
 type rawView struct{ Label, Command, Text string }
 
-func newDeviceView(t *texts, r *row, z zone) deviceView {
+func newDeviceView(t *texts, head template.HTML, r *row, z zone) deviceView {
 	d := r.d
 	cat := d.Verdict.Category
-	v := deviceView{T: t, ID: r.id, Asset: d.Asset, Hostname: d.Hostname, Action: r.action, Deadline: r.deadline,
+	v := deviceView{T: t, ProductHead: head, ID: r.id, Asset: d.Asset, Hostname: d.Hostname, Action: r.action, Deadline: r.deadline,
 		DeadlineClass: "nw",
 		Category:      r.category, Colour: catColour[cat], System: r.system}
 	if dl := d.Verdict.Deadline; dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0 {
@@ -347,4 +348,11 @@ func kvLine(pairs []kv) (words, data string) {
 		b.WriteString(p.V)
 	}
 	return w.String(), d.String()
+}
+
+// productHead renders the head of the product tables in t's language.
+func productHead(t *texts) (template.HTML, error) {
+	var b strings.Builder
+	err := tmpl.ExecuteTemplate(&b, "productHead", t)
+	return template.HTML(b.String()), err
 }

@@ -25,6 +25,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"sort"
@@ -94,15 +95,17 @@ type Options struct {
 
 // Writer writes the reports into one folder.
 type Writer struct {
-	dir   string
-	opt   Options
-	fmts  map[string]bool
-	t     *texts
-	sites map[string]*siteSum
-	order []string // site order of first appearance
-	pools map[string]classify.Pool
-	fleet summary
-	files []string
+	// productHead is the head of every product table, rendered once.
+	productHead template.HTML
+	dir         string
+	opt         Options
+	fmts        map[string]bool
+	t           *texts
+	sites       map[string]*siteSum
+	order       []string // site order of first appearance
+	pools       map[string]classify.Pool
+	fleet       summary
+	files       []string
 
 	csv      *pending // devices.csv, renamed into place by Close
 	products *pending // products.csv, likewise
@@ -331,6 +334,9 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		return nil, err
 	}
 	var err error
+	if w.productHead, err = productHead(w.t); err != nil {
+		return nil, err
+	}
 	if w.fmts[CSV] {
 		if w.csv, err = create(filepath.Join(dir, "devices.csv")); err != nil {
 			return nil, err
@@ -585,7 +591,9 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 		// fleet's: both indent it at the same depth.
 		var b bytes.Buffer
 		for i := range rows {
-			j, err := json.MarshalIndent(jsonDevice(w.t, &rows[i], z), "    ", "  ")
+			// One device a line: a fleet's JSON is large, and indenting
+			// it costs as much as encoding it while no program needs it.
+			j, err := json.Marshal(jsonDevice(w.t, &rows[i], z))
 			if err != nil {
 				return err
 			}
