@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/actcourier/actcourier/pkg/sjis"
 )
 
 // Encoding names returned by Decode.
@@ -107,14 +109,12 @@ func decodeUTF16(b []byte, bigEndian bool) string {
 
 // decodeSJIS decodes Shift_JIS, failing if any byte sequence is invalid.
 func decodeSJIS(b []byte) (string, bool) {
-	s, ok := decodeShiftJIS(b)
+	s, ok := sjis.Decode(b)
 	if !ok || strings.ContainsRune(s, utf8.RuneError) {
 		return "", false
 	}
 	return s, true
 }
-
-//go:generate go run sjis_gen.go
 
 // normalize turns CRLF and CR into LF, drops NULs, a BOM left inside and
 // trailing white space on each line (markdown pastes add two spaces), and

@@ -79,7 +79,7 @@ func utf16le(s string, bom bool) []byte {
 	return b
 }
 
-func sjis(t *testing.T, s string) []byte {
+func toSJIS(t *testing.T, s string) []byte {
 	b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +126,7 @@ const jaDlv = "ソフトウェア ライセンス サービスのバージョン
 	"通知の理由: 0xC004F009。\r\n"
 
 func TestEncodings(t *testing.T) {
-	ja, err := ParseStrings(sjis(t, jaStrings), "0411")
+	ja, err := ParseStrings(toSJIS(t, jaStrings), "0411")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,9 +145,9 @@ func TestEncodings(t *testing.T) {
 		{"utf-8 bom", append([]byte{0xEF, 0xBB, 0xBF}, win7dlv...), nil, EncUTF8, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
 		{"utf-16le bom", utf16le(win7dlv, true), nil, EncUTF16LE, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
 		{"utf-16le no bom (cscript //U)", utf16le(win7dlv, false), nil, EncUTF16LE, licensing.StatusLicensed, licensing.ChannelRetail, "6RH9K", 0},
-		{"japanese shift_jis with strings", sjis(t, jaDlv), []*Strings{ja}, EncSJIS, licensing.StatusNotification, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
+		{"japanese shift_jis with strings", toSJIS(t, jaDlv), []*Strings{ja}, EncSJIS, licensing.StatusNotification, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
 		{"japanese utf-16 with strings", utf16le(jaDlv, true), []*Strings{ja}, EncUTF16LE, licensing.StatusNotification, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
-		{"japanese without strings: by shape", sjis(t, jaDlv), nil, EncSJIS, licensing.StatusUnknown, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
+		{"japanese without strings: by shape", toSJIS(t, jaDlv), nil, EncSJIS, licensing.StatusUnknown, licensing.ChannelOEMSLP, "22TKD", 0xC004F009},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

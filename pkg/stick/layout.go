@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/actcourier/actcourier/pkg/sjis"
 )
 
 // Builds are the collector builds a stick carries, as `make build` names
@@ -54,7 +56,7 @@ func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]str
 	if err != nil {
 		return nil, err
 	}
-	if launcher, err = encodeShiftJIS(string(launcher)); err != nil {
+	if launcher, err = sjis.Encode(string(launcher)); err != nil {
 		return nil, fmt.Errorf("launcher: %w", err)
 	}
 	write := map[string][]byte{

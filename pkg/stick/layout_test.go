@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/japanese"
+
+	"github.com/actcourier/actcourier/pkg/sjis"
 )
 
 // TestLauncher: the launcher on a stick says how the collector ended, in
@@ -29,7 +31,7 @@ func TestLauncher(t *testing.T) {
 	if bytes.Count(raw, []byte("\n")) != bytes.Count(raw, []byte("\r\n")) {
 		t.Error("launcher lines do not all end in CRLF")
 	}
-	text, ok := decodeShiftJIS(raw)
+	text, ok := sjis.Decode(raw)
 	src, _ := files.ReadFile("files/ActCourier.cmd")
 	if !ok || strings.ReplaceAll(text, "\r\n", "\n") != string(src) {
 		t.Fatal("launcher is not the embedded file in Shift_JIS")
@@ -78,19 +80,6 @@ func TestLauncher(t *testing.T) {
 			}
 			i++
 		}
-	}
-}
-
-func TestEncodeShiftJIS(t *testing.T) {
-	for _, s := range []string{"結果: 保存しました。[終了コード 0]", "ｱｲｳ ABC ～①", ""} {
-		got, err := encodeShiftJIS(s)
-		want, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("encodeShiftJIS(%q) = % X, %v; want % X", s, got, err, want)
-		}
-	}
-	if _, err := encodeShiftJIS("🙂"); err == nil {
-		t.Error("an emoji encoded")
 	}
 }
 

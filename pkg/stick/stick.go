@@ -22,6 +22,8 @@ import (
 	"unicode/utf8"
 
 	"filippo.io/age"
+
+	"github.com/actcourier/actcourier/pkg/sjis"
 )
 
 // FileName is the config file's name beside the collector.
@@ -65,7 +67,7 @@ func Parse(data []byte) (*Config, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		// As x/text's decoder did: invalid bytes become U+FFFD.
-		d, _ := decodeShiftJIS(data)
+		d, _ := sjis.Decode(data)
 		data = []byte(d)
 	}
 	c := &Config{}

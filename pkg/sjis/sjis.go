@@ -1,17 +1,24 @@
-package stick
+// Package sjis decodes and encodes Shift_JIS (code page 932), the code
+// page of Japanese Windows: Notepad saves the stick's settings in it,
+// Japanese consoles print in it, and the stick's launcher must be written
+// in it. It decodes exactly as golang.org/x/text/encoding/japanese does,
+// from a table generated from it (gen.go): the collector needs the
+// decoder, not x/text's encoder tables, which are larger.
+package sjis
+
+//go:generate go run gen.go
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 )
 
-// decodeShiftJIS decodes Shift_JIS (code page 932) exactly as
-// golang.org/x/text/encoding/japanese does (TestShiftJIS compares every
-// sequence), from the table sjis_gen.go wrote from it: the collector needs
-// the decoder, not x/text's encoder tables, which are larger. Invalid
-// sequences become U+FFFD; ok reports that there were none.
-func decodeShiftJIS(b []byte) (s string, ok bool) {
+// Decode decodes Shift_JIS exactly as golang.org/x/text/encoding/japanese
+// does (TestShiftJIS compares every sequence). Invalid sequences become
+// U+FFFD; ok reports that there were none.
+func Decode(b []byte) (s string, ok bool) {
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2)
 	ok = true
@@ -49,11 +56,14 @@ func decodeShiftJIS(b []byte) (s string, ok bool) {
 	return sb.String(), ok
 }
 
-// encodeShiftJIS encodes s in Shift_JIS (code page 932) with the
-// decoder's table read backwards: the launcher, which only the importer
-// writes, needs a few Japanese lines, not x/text's encoder. A character
-// Shift_JIS lacks is an error.
-func encodeShiftJIS(s string) ([]byte, error) {
+// ErrNoCode means a character has no Shift_JIS code.
+var ErrNoCode = errors.New("sjis: no Shift_JIS code for the character")
+
+// Encode encodes s in Shift_JIS with the decoder's table read backwards:
+// the stick's launcher, which only the importer writes, needs a few
+// Japanese lines, not x/text's encoder. A character Shift_JIS lacks is an
+// error wrapping ErrNoCode.
+func Encode(s string) ([]byte, error) {
 	enc := map[rune][2]byte{}
 	for lead := 0xFC; lead >= 0x81; lead-- { // the lowest code of a character wins
 		if sjisLead[lead] == 0 {
@@ -76,7 +86,7 @@ func encodeShiftJIS(s string) ([]byte, error) {
 		case ok:
 			out = append(out, b[0], b[1])
 		default:
-			return nil, fmt.Errorf("stick: %q has no Shift_JIS code", r)
+			return nil, fmt.Errorf("%w: %q", ErrNoCode, r)
 		}
 	}
 	return out, nil

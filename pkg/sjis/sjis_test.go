@@ -1,6 +1,8 @@
-package slmgr
+package sjis
 
 import (
+	"bytes"
+	"errors"
 	"math/rand"
 	"testing"
 
@@ -17,7 +19,7 @@ func TestShiftJIS(t *testing.T) {
 		if err != nil {
 			t.Fatalf("x/text % X: %v", in, err)
 		}
-		if got, _ := decodeShiftJIS(in); got != string(want) {
+		if got, _ := Decode(in); got != string(want) {
 			t.Fatalf("% X: got %q, want %q", in, got, want)
 		}
 	}
@@ -35,7 +37,20 @@ func TestShiftJIS(t *testing.T) {
 		r.Read(in)
 		check(in)
 	}
-	if s, ok := decodeShiftJIS([]byte("\x83\x89\x83C\x83Z\x83\x93\x83X")); s != "ライセンス" || !ok {
+	if s, ok := Decode([]byte("\x83\x89\x83C\x83Z\x83\x93\x83X")); s != "ライセンス" || !ok {
 		t.Errorf("got %q %v", s, ok)
+	}
+}
+
+func TestEncodeShiftJIS(t *testing.T) {
+	for _, s := range []string{"結果: 保存しました。[終了コード 0]", "ｱｲｳ ABC ～①", ""} {
+		got, err := Encode(s)
+		want, _ := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("Encode(%q) = % X, %v; want % X", s, got, err, want)
+		}
+	}
+	if _, err := Encode("🙂"); !errors.Is(err, ErrNoCode) {
+		t.Errorf("an emoji: %v", err)
 	}
 }
