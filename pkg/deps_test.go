@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"pkg/stick":         {"pkg/sjis"},
 	"pkg/sitekey":       {},
 	"pkg/terminal":      {},
-	"pkg/codepage":      {},
+	"pkg/codepage":      {"pkg/slmgr"},
 	"pkg/cmdline":       {},
 	"pkg/slmgr":         {"pkg/licensing", "pkg/sjis"},
 	"pkg/classify":      {"pkg/licensing"},

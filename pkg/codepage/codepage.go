@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -15,6 +13,8 @@ import (
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+
+	"github.com/actcourier/actcourier/pkg/slmgr"
 )
 
 var (
@@ -162,22 +162,8 @@ func Decode(data []byte, override string) (text, enc string, err error) {
 		}
 		return decodeAs(data, name), name, nil
 	}
-	switch {
-	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-		return strings.ToValidUTF8(string(data[3:]), "\uFFFD"), UTF8, nil
-	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
-		return utf16Text(data[2:], false), UTF16LE, nil
-	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
-		return utf16Text(data[2:], true), UTF16BE, nil
-	}
-	if le, be := zeroBytes(data); le || be {
-		if be {
-			return utf16Text(data, true), UTF16BE, nil
-		}
-		return utf16Text(data, false), UTF16LE, nil
-	}
-	if utf8.Valid(data) {
-		return string(data), UTF8, nil
+	if text, enc, ok := slmgr.DecodeUnicode(data); ok {
+		return text, enc, nil
 	}
 	return detect(data)
 }
@@ -187,45 +173,12 @@ func decodeAs(data []byte, name string) string {
 	case UTF8:
 		return strings.ToValidUTF8(string(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})), "\uFFFD")
 	case UTF16LE:
-		return utf16Text(bytes.TrimPrefix(data, []byte{0xFF, 0xFE}), false)
+		return slmgr.DecodeUTF16(bytes.TrimPrefix(data, []byte{0xFF, 0xFE}), false)
 	case UTF16BE:
-		return utf16Text(bytes.TrimPrefix(data, []byte{0xFE, 0xFF}), true)
+		return slmgr.DecodeUTF16(bytes.TrimPrefix(data, []byte{0xFE, 0xFF}), true)
 	}
 	s, _ := find(name).enc.NewDecoder().Bytes(data)
 	return string(s)
-}
-
-// zeroBytes reports whether b looks like UTF-16 text of mostly ASCII
-// (labels, digits, GUIDs): many zero bytes at odd (LE) or even (BE)
-// offsets. cscript //U writes no BOM to a pipe.
-func zeroBytes(b []byte) (le, be bool) {
-	n := len(b) &^ 1
-	if n < 4 {
-		return false, false
-	}
-	var odd, even int
-	for i := 0; i < n; i += 2 {
-		if b[i] == 0 {
-			even++
-		}
-		if b[i+1] == 0 {
-			odd++
-		}
-	}
-	pairs := n / 2
-	return odd*3 > pairs && even*10 < pairs, even*3 > pairs && odd*10 < pairs
-}
-
-func utf16Text(b []byte, bigEndian bool) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-		}
-	}
-	return string(utf16.Decode(u))
 }
 
 // candidate is a code page that decodes the bytes, with its score.

@@ -31,24 +31,38 @@ const (
 // [Options.Decode], such as pkg/codepage's, which refuses rather than
 // garble when it cannot tell.
 func Decode(b []byte) (text, encoding string) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		return normalize(decodeUTF16(b[2:], false)), EncUTF16LE
-	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		return normalize(decodeUTF16(b[2:], true)), EncUTF16BE
-	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return normalize(strings.ToValidUTF8(string(b[3:]), "\uFFFD")), EncUTF8
-	}
-	if le, be := zeroBytes(b); le || be {
-		return normalize(decodeUTF16(b, be)), map[bool]string{false: EncUTF16LE, true: EncUTF16BE}[be]
-	}
-	if utf8.Valid(b) {
-		return normalize(string(b)), EncUTF8
+	if s, enc, ok := DecodeUnicode(b); ok {
+		return normalize(s), enc
 	}
 	if s, ok := decodeSJIS(b); ok {
 		return normalize(s), EncSJIS
 	}
 	return normalize(decode1252(b)), EncCP1252
+}
+
+// DecodeUnicode reads text that is Unicode: by its BOM, as UTF-16 by its
+// zero bytes (cscript //U writes no BOM to a pipe), or as valid UTF-8. It
+// returns the text as it is (line ends kept) and the encoding's name; ok is
+// false for anything else, which a code page detector decides.
+func DecodeUnicode(b []byte) (text, encoding string, ok bool) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return DecodeUTF16(b[2:], false), EncUTF16LE, true
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return DecodeUTF16(b[2:], true), EncUTF16BE, true
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return strings.ToValidUTF8(string(b[3:]), "\uFFFD"), EncUTF8, true
+	}
+	if le, be := zeroBytes(b); le || be {
+		if be {
+			return DecodeUTF16(b, true), EncUTF16BE, true
+		}
+		return DecodeUTF16(b, false), EncUTF16LE, true
+	}
+	if utf8.Valid(b) {
+		return string(b), EncUTF8, true
+	}
+	return "", "", false
 }
 
 // cp1252 holds Windows-1252's 0x80-0x9F; the rest of the upper half is
@@ -95,7 +109,8 @@ func zeroBytes(b []byte) (le, be bool) {
 	return odd*3 > pairs && even*10 < pairs, even*3 > pairs && odd*10 < pairs
 }
 
-func decodeUTF16(b []byte, bigEndian bool) string {
+// DecodeUTF16 decodes UTF-16 without a BOM, little- or big-endian.
+func DecodeUTF16(b []byte, bigEndian bool) string {
 	u := make([]uint16, len(b)/2)
 	for i := range u {
 		if bigEndian {
