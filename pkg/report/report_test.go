@@ -27,7 +27,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 var asOf = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 
 // fleet classifies the archetypes as the importer does.
-func fleet(t *testing.T) (map[[2]string][]Device, map[string]*classify.Pool) {
+func fleet(t testing.TB) (map[[2]string][]Device, map[string]*classify.Pool) {
 	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
 	sort.Strings(files)
 	var snaps []*licensing.Snapshot
