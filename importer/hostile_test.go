@@ -138,7 +138,8 @@ func TestHostileCorpus(t *testing.T) {
 
 	// 4. Names that are devices, index files or too long on Windows.
 	for i, n := range [][2]string{{"CON", "AUX"}, {"con", "com1"}, {"Names", "INDEX"}, {"Names", "devices"},
-		{strings.Repeat("名古屋第二工場", 12), strings.Repeat("検査ライン", 15)}, {"Names", "trail. "}} {
+		{strings.Repeat("名古屋第二工場", 12), strings.Repeat("検査ライン", 15)}, {"Names", "trail. "},
+		{"Names", `a:b*c?[x]/y\z'`}, {"Names", "history"}} {
 		add("4 names", fmt.Sprintf("site %.20q line %.20q", n[0], n[1]), writeSnapshot(t, in, r, site(hostileBase(t), n[0], n[1], fmt.Sprintf("N%d", i)), nil), "")
 	}
 
