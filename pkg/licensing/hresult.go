@@ -40,6 +40,14 @@ var reasons = map[uint32]Reason{
 	// ospp.vbs /act on a Grace SKU (samples act-*-grace-*).
 	0xC004F017: {0xC004F017, "license not installed", "ライセンスがインストールされていません"},
 	0x4004F040: {0x4004F040, "informational", "情報 (エラーではありません)"},
+
+	// What DepositOfflineConfirmationId and InstallProductKey answer when
+	// a return file is applied (DOMAIN.md "The return path").
+	0xC004F031: {0xC004F031, "the Installation ID and the Confirmation ID do not match", "インストール ID と確認 ID が一致しません"},
+	0xC004F04D: {0xC004F04D, "the Installation ID or the Confirmation ID is invalid", "インストール ID または確認 ID が無効です"},
+	// Win32 E_ACCESSDENIED through WMI: the licensing methods need an
+	// administrator.
+	0x80070005: {0x80070005, "access denied: run as administrator", "アクセスが拒否されました。管理者として実行してください"},
 }
 
 // LookupReason returns what an HRESULT means, and whether it is known.
