@@ -301,3 +301,40 @@ func newPrefix(t *testing.T, wine string, env []string, dir, arch string) winePr
 	}
 	return p
 }
+
+// TestWMIMethodsUnderWine proves the COM plumbing that applying a return
+// file uses (winwmi.Exec: SWbemServices.Get, Methods_.Item(…).InParameters,
+// SpawnInstance_ where there is one, puts, ExecMethod_, ReturnValue and
+// out-parameters, and a COM error's HRESULT) under Wine, with the WMI
+// methods Wine implements: StdRegProv's CreateKey, SetStringValue and
+// GetStringValue. Wine has no licensing methods, so
+// DepositOfflineConfirmationId itself is proven against a fake with its
+// documented semantics (collect's simulation). The Windows test program
+// is winwmi's own test, built with Go 1.20.14 and run in a prefix inside
+// the test's folder.
+func TestWMIMethodsUnderWine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no Wine run")
+	}
+	wine, err := exec.LookPath("wine")
+	if err != nil {
+		t.Fatal("wine is not installed: run `make deps` (apt-get install wine64)")
+	}
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "winwmi.test.exe")
+	build := exec.Command("go", "test", "-c", "-o", exe, "./winwmi")
+	build.Env = append(os.Environ(), "GOTOOLCHAIN=go1.20.14", "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building winwmi's test with Go 1.20.14: %v\n%s", err, out)
+	}
+	env := wineEnv(t, dir, "win64")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, wine, exe, "-test.run", "^TestExec$", "-test.v")
+	cmd.Env = append(env, "ACTCOURIER_WMI_EXEC=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestExec") {
+		t.Fatalf("winwmi's TestExec under Wine: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}

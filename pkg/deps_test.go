@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing"},
 	"collector/winwmi":  {},
-	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
+	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/activation", "collector/winwmi"},
 	// The collector ends with the verdict the importer will give: it
 	// classifies with pkg/classify, and nothing heavier.
 	"collector": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "pkg/classify", "collector/collect"},

@@ -60,7 +60,10 @@ type Sources struct {
 	WMI WMI
 	// WMIErr says why WMI is nil (COM or the WMI service failed to
 	// start); it is recorded once, and the text sources still run.
-	WMIErr  error
+	WMIErr error
+	// Methods runs WMI methods on the same connection: applying a
+	// return file (NewMachine). Nil where WMI is.
+	Methods Methods
 	Run     Runner
 	Host    Host
 	Timeout time.Duration    // per command; 0 means 2 minutes

@@ -27,7 +27,7 @@ func Live(timeout time.Duration) (src Sources, close func(), err error) {
 		// No WMI at all: collect from the text sources alone.
 		return Sources{Run: runner{}, Host: host{}, Timeout: timeout, WMIErr: err}, func() {}, nil
 	}
-	return Sources{WMI: wmiSource{s}, Run: runner{}, Host: host{}, Timeout: timeout}, s.Close, nil
+	return Sources{WMI: wmiSource{s}, Methods: wmiSource{s}, Run: runner{}, Host: host{}, Timeout: timeout}, s.Close, nil
 }
 
 type wmiSource struct{ s *winwmi.Session }
@@ -42,6 +42,17 @@ func (w wmiSource) Query(ns, class string, props []string, where string) ([]map[
 		out[i] = r
 	}
 	return out, missing, err
+}
+
+// Exec runs a WMI method (winwmi.Exec); a failure is a
+// *winwmi.MethodError, which carries its HRESULT.
+func (w wmiSource) Exec(ns, path, method string, in []Param, out ...string) (map[string]interface{}, error) {
+	ps := make([]winwmi.Param, len(in))
+	for i, p := range in {
+		ps[i] = winwmi.Param{Name: p.Name, Value: p.Value}
+	}
+	row, err := w.s.Exec(ns, path, method, ps, out...)
+	return row, err
 }
 
 type runner struct{}

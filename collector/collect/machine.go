@@ -1,0 +1,112 @@
+package collect
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// Methods runs WMI methods, what applying a return file needs beyond
+// queries. Exec calls method on the object at path (a class for a static
+// method, `SoftwareLicensingProduct.ID="…"` for an instance) with its
+// in-parameters by name, and returns ReturnValue and the out-parameters
+// named in out. The error of a failed method carries its HRESULT: it has
+// a method HRESULT() uint32 (activation.Code reads it).
+type Methods interface {
+	Exec(namespace, path, method string, in []Param, out ...string) (map[string]interface{}, error)
+}
+
+// Param is one in-parameter of a WMI method.
+type Param struct {
+	Name  string
+	Value interface{}
+}
+
+// Machine is the machine's licensing platforms through WMI, as applying
+// a return file uses them (activation.Machine): products read again live,
+// and the methods of DOMAIN.md "The return path" on SPP and OSPP. It
+// changes the machine only through those methods.
+type Machine struct {
+	wmi      WMI
+	methods  Methods
+	services map[licensing.Class]string // the service's object path
+}
+
+// NewMachine returns the Machine of a WMI source. Live sources do both;
+// Simulate does it over a stored snapshot.
+func NewMachine(w WMI, m Methods) *Machine {
+	return &Machine{wmi: w, methods: m, services: map[licensing.Class]string{}}
+}
+
+// errNoWMI is what every call answers when WMI could not be started.
+var errNoWMI = errors.New("WMI is not available on this machine")
+
+// Products reads the installed products of class c again.
+func (m *Machine) Products(c licensing.Class) ([]licensing.Product, error) {
+	if m.wmi == nil {
+		return nil, errNoWMI
+	}
+	rows, _, err := m.wmi.Query(cimv2, c.ProductClass(), []string{"ID", "ApplicationID", "Name", "Description", "PartialProductKey",
+		"ProductKeyID", "OfflineInstallationId", "LicenseStatus", "LicenseStatusReason", "GracePeriodRemaining"}, "PartialProductKey IS NOT NULL")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.ProductClass(), err)
+	}
+	var out []licensing.Product
+	for _, r := range rows {
+		if p, ok := product(row(r)); ok {
+			p.Class = c
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// InstallProductKey calls the service's InstallProductKey.
+func (m *Machine) InstallProductKey(c licensing.Class, key string) error {
+	return m.onService(c, "InstallProductKey", []Param{{"ProductKey", key}})
+}
+
+// RefreshLicenseStatus calls the service's RefreshLicenseStatus.
+func (m *Machine) RefreshLicenseStatus(c licensing.Class) error {
+	return m.onService(c, "RefreshLicenseStatus", nil)
+}
+
+// DepositOfflineConfirmationID calls DepositOfflineConfirmationId of the
+// product whose Activation ID is activationID.
+func (m *Machine) DepositOfflineConfirmationID(c licensing.Class, activationID, iid, cid string) error {
+	if m.methods == nil {
+		return errNoWMI
+	}
+	if !pathSafe(activationID) {
+		return fmt.Errorf("activation ID %q cannot be named in a WMI path", activationID)
+	}
+	path := fmt.Sprintf(`%s.ID="%s"`, c.ProductClass(), activationID)
+	_, err := m.methods.Exec(cimv2, path, "DepositOfflineConfirmationId", []Param{{"InstallationId", iid}, {"ConfirmationId", cid}})
+	return err
+}
+
+func (m *Machine) onService(c licensing.Class, method string, in []Param) error {
+	if m.methods == nil || m.wmi == nil {
+		return errNoWMI
+	}
+	path, ok := m.services[c]
+	if !ok {
+		// The service's key is its Version, as slmgr.vbs reads it.
+		rows, _, err := m.wmi.Query(cimv2, c.ServiceClass(), []string{"Version"}, "")
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.ServiceClass(), err)
+		}
+		if len(rows) == 0 || !pathSafe(row(rows[0]).str("Version")) {
+			return fmt.Errorf("%s: no instance with a version", c.ServiceClass())
+		}
+		path = fmt.Sprintf(`%s.Version="%s"`, c.ServiceClass(), row(rows[0]).str("Version"))
+		m.services[c] = path
+	}
+	_, err := m.methods.Exec(cimv2, path, method, in)
+	return err
+}
+
+// pathSafe reports whether s can be quoted in a WMI object path.
+func pathSafe(s string) bool { return s != "" && !strings.ContainsAny(s, "\"\\\x00") }
