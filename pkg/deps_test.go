@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/activation", "collector/winwmi"},
 	// The collector ends with the verdict the importer will give: it
 	// classifies with pkg/classify, and nothing heavier.
-	"collector": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "pkg/classify", "collector/collect"},
+	"collector": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "pkg/classify", "pkg/activation", "collector/collect"},
 	"importer": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/stick", "pkg/version",
 		"pkg/terminal", "pkg/sitekey", "pkg/fleet", "pkg/store", "pkg/cmdline"},
 }

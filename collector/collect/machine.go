@@ -8,20 +8,14 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
-// Methods runs WMI methods, what applying a return file needs beyond
-// queries. Exec calls method on the object at path (a class for a static
-// method, `SoftwareLicensingProduct.ID="…"` for an instance) with its
-// in-parameters by name, and returns ReturnValue and the out-parameters
-// named in out. The error of a failed method carries its HRESULT: it has
-// a method HRESULT() uint32 (activation.Code reads it).
+// Methods runs WMI methods of root\cimv2, what applying a return file
+// needs beyond queries. Exec calls method on the object at path
+// (`SoftwareLicensingProduct.ID="…"`) with its in-parameters, all
+// strings, as name, value, name, value…. The error of a failed method
+// carries its HRESULT: it has a method HRESULT() uint32
+// (activation.Code reads it).
 type Methods interface {
-	Exec(namespace, path, method string, in []Param, out ...string) (map[string]interface{}, error)
-}
-
-// Param is one in-parameter of a WMI method.
-type Param struct {
-	Name  string
-	Value interface{}
+	Exec(path, method string, in ...string) error
 }
 
 // Machine is the machine's licensing platforms through WMI, as applying
@@ -65,12 +59,12 @@ func (m *Machine) Products(c licensing.Class) ([]licensing.Product, error) {
 
 // InstallProductKey calls the service's InstallProductKey.
 func (m *Machine) InstallProductKey(c licensing.Class, key string) error {
-	return m.onService(c, "InstallProductKey", []Param{{"ProductKey", key}})
+	return m.onService(c, "InstallProductKey", "ProductKey", key)
 }
 
 // RefreshLicenseStatus calls the service's RefreshLicenseStatus.
 func (m *Machine) RefreshLicenseStatus(c licensing.Class) error {
-	return m.onService(c, "RefreshLicenseStatus", nil)
+	return m.onService(c, "RefreshLicenseStatus")
 }
 
 // DepositOfflineConfirmationID calls DepositOfflineConfirmationId of the
@@ -83,11 +77,10 @@ func (m *Machine) DepositOfflineConfirmationID(c licensing.Class, activationID, 
 		return fmt.Errorf("activation ID %q cannot be named in a WMI path", activationID)
 	}
 	path := fmt.Sprintf(`%s.ID="%s"`, c.ProductClass(), activationID)
-	_, err := m.methods.Exec(cimv2, path, "DepositOfflineConfirmationId", []Param{{"InstallationId", iid}, {"ConfirmationId", cid}})
-	return err
+	return m.methods.Exec(path, "DepositOfflineConfirmationId", "InstallationId", iid, "ConfirmationId", cid)
 }
 
-func (m *Machine) onService(c licensing.Class, method string, in []Param) error {
+func (m *Machine) onService(c licensing.Class, method string, in ...string) error {
 	if m.methods == nil || m.wmi == nil {
 		return errNoWMI
 	}
@@ -104,8 +97,7 @@ func (m *Machine) onService(c licensing.Class, method string, in []Param) error 
 		path = fmt.Sprintf(`%s.Version="%s"`, c.ServiceClass(), row(rows[0]).str("Version"))
 		m.services[c] = path
 	}
-	_, err := m.methods.Exec(cimv2, path, method, in)
-	return err
+	return m.methods.Exec(path, method, in...)
 }
 
 // pathSafe reports whether s can be quoted in a WMI object path.

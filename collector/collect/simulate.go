@@ -1,3 +1,5 @@
+//go:build !windows
+
 package collect
 
 import (
@@ -101,16 +103,15 @@ func (m *Simulated) Query(ns, class string, props []string, where string) ([]map
 }
 
 // Exec runs the licensing methods on the snapshot's products.
-func (m *Simulated) Exec(ns, path, method string, in []Param, out ...string) (map[string]interface{}, error) {
+func (m *Simulated) Exec(path, method string, in ...string) error {
 	m.Calls = append(m.Calls, method+" "+path)
 	if code, ok := m.Fail[method]; ok {
-		return nil, &activation.HRESULTError{Method: method, Code: code}
+		return &activation.HRESULTError{Method: method, Code: code}
 	}
 	arg := func(name string) string {
-		for _, p := range in {
-			if p.Name == name {
-				s, _ := p.Value.(string)
-				return s
+		for i := 0; i+1 < len(in); i += 2 {
+			if in[i] == name {
+				return in[i+1]
 			}
 		}
 		return ""
@@ -120,42 +121,42 @@ func (m *Simulated) Exec(ns, path, method string, in []Param, out ...string) (ma
 	fail := func(code uint32) error { return &activation.HRESULTError{Method: method, Code: code} }
 	switch {
 	case c == "":
-		return nil, fail(0x80041002) // WBEM_E_NOT_FOUND
+		return fail(0x80041002) // WBEM_E_NOT_FOUND
 	case method == "RefreshLicenseStatus":
-		return map[string]interface{}{"ReturnValue": int64(0)}, nil
+		return nil
 	case method == "InstallProductKey":
 		return m.install(c, arg("ProductKey"), fail)
 	case method == "DepositOfflineConfirmationId":
 		id := strings.Trim(strings.TrimPrefix(key, "ID="), `"`)
 		return m.deposit(c, id, arg("InstallationId"), arg("ConfirmationId"), fail)
 	}
-	return nil, fail(0x80041002)
+	return fail(0x80041002)
 }
 
-func (m *Simulated) deposit(c licensing.Class, id, iid, cid string, fail func(uint32) error) (map[string]interface{}, error) {
+func (m *Simulated) deposit(c licensing.Class, id, iid, cid string, fail func(uint32) error) error {
 	p := m.product(c, id)
 	if p == nil {
-		return nil, fail(0x80041002)
+		return fail(0x80041002)
 	}
 	d, err := activation.NormalizeIID(iid)
 	if err != nil || d != p.OfflineInstallationID {
-		return nil, fail(0xC004F04D)
+		return fail(0xC004F04D)
 	}
 	if _, err := activation.NormalizeCID(cid); err != nil {
-		return nil, fail(0xC004F04D)
+		return fail(0xC004F04D)
 	}
 	if cid != SimulatedCID(iid) {
-		return nil, fail(0xC004F031)
+		return fail(0xC004F031)
 	}
 	zero := 0
 	p.Status, p.StatusRaw, p.StatusReason, p.ReasonText, p.GraceMinutes = licensing.StatusLicensed, "1", 0, "", &zero
-	return map[string]interface{}{"ReturnValue": int64(0)}, nil
+	return nil
 }
 
-func (m *Simulated) install(c licensing.Class, key string, fail func(uint32) error) (map[string]interface{}, error) {
+func (m *Simulated) install(c licensing.Class, key string, fail func(uint32) error) error {
 	k, err := activation.NormalizeKey(key)
 	if err != nil {
-		return nil, fail(0xC004F050)
+		return fail(0xC004F050)
 	}
 	for i := range m.snapshot.Products {
 		p := &m.snapshot.Products[i]
@@ -170,9 +171,9 @@ func (m *Simulated) install(c licensing.Class, key string, fail func(uint32) err
 		}
 		p.PartialKey, p.OfflineInstallationID = activation.Partial(k), iid.String()
 		p.Status, p.StatusRaw, p.GraceMinutes = licensing.StatusOOBGrace, "2", &grace
-		return map[string]interface{}{"ReturnValue": int64(0)}, nil
+		return nil
 	}
-	return nil, fail(0xC004F050)
+	return fail(0xC004F050)
 }
 
 func (m *Simulated) product(c licensing.Class, id string) *licensing.Product {

@@ -44,15 +44,15 @@ func (w wmiSource) Query(ns, class string, props []string, where string) ([]map[
 	return out, missing, err
 }
 
-// Exec runs a WMI method (winwmi.Exec); a failure is a
+// Exec runs a WMI method of root\cimv2 (winwmi.Exec); a failure is a
 // *winwmi.MethodError, which carries its HRESULT.
-func (w wmiSource) Exec(ns, path, method string, in []Param, out ...string) (map[string]interface{}, error) {
-	ps := make([]winwmi.Param, len(in))
-	for i, p := range in {
-		ps[i] = winwmi.Param{Name: p.Name, Value: p.Value}
+func (w wmiSource) Exec(path, method string, in ...string) error {
+	args := make([]interface{}, len(in))
+	for i, a := range in {
+		args[i] = a
 	}
-	row, err := w.s.Exec(ns, path, method, ps, out...)
-	return row, err
+	_, err := w.s.Exec(cimv2, path, method, nil, args...)
+	return err
 }
 
 type runner struct{}

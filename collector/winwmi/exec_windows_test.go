@@ -23,14 +23,14 @@ func TestExec(t *testing.T) {
 	defer s.Close()
 	const hkcu, key = uint32(0x80000001), `Software\ActCourierTest`
 	ns := `root\default`
-	if _, err := s.Exec(ns, "StdRegProv", "CreateKey", []Param{{"hDefKey", hkcu}, {"sSubKeyName", key}}); err != nil {
+	if _, err := s.Exec(ns, "StdRegProv", "CreateKey", nil, "hDefKey", hkcu, "sSubKeyName", key); err != nil {
 		t.Fatalf("CreateKey: %v", err)
 	}
 	iid := "012345601234560123456012345601234560123456012345601234560123456"
-	if _, err := s.Exec(ns, "StdRegProv", "SetStringValue", []Param{{"hDefKey", hkcu}, {"sSubKeyName", key}, {"sValueName", "IID"}, {"sValue", iid}}); err != nil {
+	if _, err := s.Exec(ns, "StdRegProv", "SetStringValue", nil, "hDefKey", hkcu, "sSubKeyName", key, "sValueName", "IID", "sValue", iid); err != nil {
 		t.Fatalf("SetStringValue: %v", err)
 	}
-	row, err := s.Exec(ns, "StdRegProv", "GetStringValue", []Param{{"hDefKey", hkcu}, {"sSubKeyName", key}, {"sValueName", "IID"}}, "sValue")
+	row, err := s.Exec(ns, "StdRegProv", "GetStringValue", []string{"sValue"}, "hDefKey", hkcu, "sSubKeyName", key, "sValueName", "IID")
 	if err != nil {
 		t.Fatalf("GetStringValue: %v", err)
 	}
@@ -39,13 +39,13 @@ func TestExec(t *testing.T) {
 	}
 	// A method that answers with a ReturnValue other than 0: the value
 	// does not exist (ERROR_FILE_NOT_FOUND, 2).
-	_, err = s.Exec(ns, "StdRegProv", "GetStringValue", []Param{{"hDefKey", hkcu}, {"sSubKeyName", key}, {"sValueName", "CID"}}, "sValue")
+	_, err = s.Exec(ns, "StdRegProv", "GetStringValue", []string{"sValue"}, "hDefKey", hkcu, "sSubKeyName", key, "sValueName", "CID")
 	var me *MethodError
-	if !errors.As(err, &me) || me.Code != 2 || me.Err != nil {
+	if !errors.As(err, &me) || me.Code != 2 {
 		t.Errorf("missing value: got %v, want a *MethodError with ReturnValue 2", err)
 	}
 	// A COM error: a method the class does not have.
-	_, err = s.Exec(ns, "StdRegProv", "DepositOfflineConfirmationId", []Param{{"InstallationId", iid}})
+	_, err = s.Exec(ns, "StdRegProv", "DepositOfflineConfirmationId", nil, "InstallationId", iid)
 	if !errors.As(err, &me) || me.Code == 0 {
 		t.Errorf("unknown method: got %v, want a *MethodError with an HRESULT", err)
 	} else {
@@ -53,7 +53,7 @@ func TestExec(t *testing.T) {
 	}
 	// An object that does not exist.
 	_, err = s.Exec(`root\cimv2`, `SoftwareLicensingProduct.ID="00000000-0000-0000-0000-000000000000"`, "DepositOfflineConfirmationId",
-		[]Param{{"InstallationId", iid}, {"ConfirmationId", "1"}})
+		nil, "InstallationId", iid, "ConfirmationId", "1")
 	if err == nil {
 		t.Error("a product that does not exist: no error")
 	} else {

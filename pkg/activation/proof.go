@@ -73,6 +73,8 @@ type Outcome struct {
 	NewActivationID string    `json:"new_activation_id,omitempty"`
 	NewIID          string    `json:"new_installation_id,omitempty"`
 	At              time.Time `json:"at"`
+
+	_ noCompare
 }
 
 // Proof is the member ProofMember.

@@ -1,13 +1,11 @@
 package activation
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -84,7 +82,13 @@ type Item struct {
 	Key string `json:"product_key,omitempty"`
 	// Return is the ID of the return file the item came in, set by For.
 	Return string `json:"-"`
+
+	_ noCompare
 }
+
+// noCompare makes a struct not comparable, so that the compiler makes no
+// equality function for it: the 32-bit collector must stay small.
+type noCompare [0]func()
 
 // NewReturn starts a return file of the current format with a new ID.
 func NewReturn(created time.Time, by, generator string) *Return {
@@ -238,50 +242,48 @@ const (
 // anything not encrypted to a passphrase, ErrTampered when authentication
 // fails, ErrTooLarge for a work factor above MaxWorkFactor or more than
 // MaxReturnSize inside) and every field (Validate). No item is returned
-// unless the whole file passed. Read errors of src are returned as they
-// are, with the step.
+// unless the whole file passed.
 func OpenReturn(src io.Reader, passphrase string) (*Return, error) {
 	if passphrase == "" {
 		return nil, ErrNoPassphrase
 	}
-	br := bufio.NewReader(src)
-	head, err := br.Peek(len(ageIntro) + len(scryptStanza) + 64)
-	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("read return file: %w", err)
+	// The intro and the first stanza, "-> scrypt SALT LOGN", say whether
+	// this is a passphrase file and how much work it asks for.
+	var head [len(ageIntro) + len(scryptStanza) + 32]byte
+	n, _ := io.ReadFull(src, head[:])
+	stanza, isAge := strings.CutPrefix(string(head[:n]), ageIntro)
+	args, ok := strings.CutPrefix(stanza, scryptStanza)
+	work := 0 // after the salt's 22 characters and a space
+	for i := 23; i < len(args) && args[i] >= '0' && args[i] <= '9'; i++ {
+		work = work*10 + int(args[i]-'0')
 	}
-	if !bytes.HasPrefix(head, []byte(ageIntro)) {
+	switch {
+	case !isAge:
 		return nil, fmt.Errorf("%w: not an age-encrypted file", ErrNotReturn)
-	}
-	stanza := head[len(ageIntro):]
-	if !bytes.HasPrefix(stanza, []byte(scryptStanza)) {
-		return nil, fmt.Errorf("%w: encrypted to keys, not to a passphrase (a bundle?)", ErrNotReturn)
-	}
-	if line, _, ok := bytes.Cut(stanza, []byte("\n")); ok {
-		f := strings.Fields(string(line))
-		if n, err := strconv.Atoi(f[len(f)-1]); err == nil && n > MaxWorkFactor {
-			return nil, fmt.Errorf("%w: scrypt work factor %d, at most %d", ErrTooLarge, n, MaxWorkFactor)
-		}
+	case !ok:
+		return nil, fmt.Errorf("%w: encrypted to keys, not to a passphrase", ErrNotReturn)
+	case work > MaxWorkFactor:
+		return nil, fmt.Errorf("%w: scrypt work factor %d, at most %d", ErrTooLarge, work, MaxWorkFactor)
 	}
 	id, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
 		return nil, ErrNoPassphrase
 	}
 	id.SetMaxWorkFactor(MaxWorkFactor)
-	plain, err := age.Decrypt(br, id)
-	if err != nil {
-		var noMatch *age.NoIdentityMatchError
-		if errors.As(err, &noMatch) {
-			return nil, ErrWrongPassphrase
-		}
-		return nil, fmt.Errorf("%w: age header: %v", ErrTampered, err)
+	plain, err := age.Decrypt(io.MultiReader(bytes.NewReader(head[:n]), src), id)
+	var data []byte
+	if err == nil {
+		// Read to the end: age authenticates the last chunk only then.
+		data, err = io.ReadAll(io.LimitReader(plain, MaxReturnSize+1))
 	}
-	// Read to the end: age authenticates the last chunk only then.
-	data, err := io.ReadAll(io.LimitReader(plain, MaxReturnSize+1))
+	var noMatch *age.NoIdentityMatchError
 	switch {
+	case errors.As(err, &noMatch):
+		return nil, ErrWrongPassphrase
 	case err != nil:
 		return nil, fmt.Errorf("%w: %v", ErrTampered, err)
 	case len(data) > MaxReturnSize:
-		return nil, fmt.Errorf("%w: more than %d bytes inside", ErrTooLarge, MaxReturnSize)
+		return nil, fmt.Errorf("%w: over %d bytes inside", ErrTooLarge, MaxReturnSize)
 	}
 	var r Return
 	if err := json.Unmarshal(data, &r); err != nil {
