@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"pkg/slmgr":         {"pkg/licensing", "pkg/sjis"},
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/activation":    {"pkg/licensing"},
+	"pkg/worklist":      {"pkg/activation"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
 	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing"},
