@@ -29,8 +29,8 @@ var allowed = map[string][]string{
 	"pkg/activation":    {"pkg/licensing"},
 	"pkg/worklist":      {"pkg/activation"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
-	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report"},
-	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing"},
+	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist"},
+	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing", "pkg/activation"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/activation", "collector/winwmi"},
 	// The collector ends with the verdict the importer will give: it

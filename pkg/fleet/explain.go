@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/slmgr"
@@ -23,6 +24,8 @@ var explanations = []struct {
 	{[]error{bundle.ErrTooLarge, licensing.ErrTooLarge}, "oversize", "no genuine collection is this large: collect the device again; if it happens again, report the file to the ActCourier maintainers"},
 	{[]error{ErrTooLarge}, "oversize", "save only the output of slmgr.vbs /dlv or ospp.vbs /dstatus, one device per file"},
 	{[]error{bundle.ErrManifestMismatch, bundle.ErrInsecureMember}, "malformed", "the bundle is malformed: collect the device again and report the file to the ActCourier maintainers"},
+	{[]error{activation.ErrNotReturn, activation.ErrInvalid, activation.ErrTooLarge, activation.ErrUnsupportedVersion}, "malformed activation outcomes",
+		"its activation.json is not what a collector writes: collect the device again and report the file to the ActCourier maintainers"},
 	{[]error{ErrConflict}, "conflict", "two different files carry one bundle ID: keep both files and report them to the ActCourier maintainers"},
 	{[]error{slmgr.ErrNoProducts}, "no product found", "save the whole output of slmgr.vbs /dlv or ospp.vbs /dstatus; for another language pass --strings slmgr.ini"},
 	{[]error{slmgr.ErrEncoding, codepage.ErrUnsure}, "code page unsure", "name the text's code page with --codepage (936 for Simplified Chinese, 932 Japanese, 949 Korean, 950 Traditional Chinese, 1252 Western)"},

@@ -17,6 +17,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
@@ -75,6 +76,13 @@ func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Tim
 	s, err := licensing.Unmarshal(js)
 	if err != nil {
 		return nil, err
+	}
+	// The outcomes of a return file are read when requests are listed:
+	// a malformed one rejects its bundle now, so that none is stored.
+	if proof, ok := b.Member(activation.ProofMember); ok {
+		if _, err := activation.UnmarshalProof(proof); err != nil {
+			return nil, fmt.Errorf("%s: %w", activation.ProofMember, err)
+		}
 	}
 	var raw []Raw
 	for _, m := range b.Members {
