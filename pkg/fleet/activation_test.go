@@ -190,8 +190,8 @@ type scripted struct {
 }
 
 func (m *scripted) Products(licensing.Class) ([]licensing.Product, error) { return m.s.Products, nil }
-func (m *scripted) InstallProductKey(licensing.Class, string) error     { return nil }
-func (m *scripted) RefreshLicenseStatus(licensing.Class) error          { return nil }
+func (m *scripted) InstallProductKey(licensing.Class, string) error       { return nil }
+func (m *scripted) RefreshLicenseStatus(licensing.Class) error            { return nil }
 func (m *scripted) DepositOfflineConfirmationID(c licensing.Class, id, iid, cid string) error {
 	if err := m.results[id]; err != nil {
 		return err
