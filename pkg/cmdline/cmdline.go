@@ -7,6 +7,7 @@ package cmdline
 
 import (
 	"fmt"
+	"os/user"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -211,4 +212,47 @@ func least(n ...int) int {
 		}
 	}
 	return m
+}
+
+// The flags the importer's commands share, with the environment variables
+// that set them (README.md lists them).
+
+// DBFlag is --db, the fleet database, def when not given.
+func DBFlag(def string) cli.Flag {
+	return &cli.StringFlag{Name: "db", Value: def, Usage: "fleet database `FILE`", EnvVars: []string{"ACTCOURIER_DB"}}
+}
+
+// IdentityFlag is -i/--identity, the site's age identity files.
+func IdentityFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "age identity `FILE` (repeatable)", EnvVars: []string{"ACTCOURIER_IDENTITY"}}
+}
+
+// SiteFlag is --site, LineFlag --line: only the devices there.
+func SiteFlag() cli.Flag { return &cli.StringFlag{Name: "site", Usage: "only this site"} }
+func LineFlag() cli.Flag { return &cli.StringFlag{Name: "line", Usage: "only this line"} }
+
+// LangFlag is --lang, en (the default) or ja.
+func LangFlag() cli.Flag {
+	return &cli.StringFlag{Name: "lang", Value: "en", Usage: "language: en or ja", EnvVars: []string{"ACTCOURIER_LANG"}}
+}
+
+// AsOfFlag is --as-of: the date verdicts are taken at, counting the
+// collections made up to that day.
+func AsOfFlag() cli.Flag {
+	return &cli.StringFlag{Name: "as-of", Usage: "the fleet as of `DATE` (YYYY-MM-DD; default today): verdicts at its start, " +
+		"from each device's latest collection made on or before it", EnvVars: []string{"ACTCOURIER_AS_OF"}}
+}
+
+// ByFlag is --by: who runs a command, kept with what it stores or
+// writes.
+func ByFlag() cli.Flag {
+	return &cli.StringFlag{Name: "by", Usage: "who does it, kept with what is imported or written (default: your user name)", EnvVars: []string{"ACTCOURIER_BY"}}
+}
+
+// By is --by, else the name of the user running the program.
+func By(c *cli.Context) string {
+	if u, err := user.Current(); c.String("by") == "" && err == nil {
+		return u.Username
+	}
+	return c.String("by")
 }

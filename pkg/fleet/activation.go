@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -468,4 +469,122 @@ func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) 
 	}
 	sum.File, sum.Items, sum.Devices = name, len(ret.Items), len(devices)
 	return sum, nil
+}
+
+// CountStates says how many rows are in each state, as a line: "12
+// products: 3 needs-cid, 9 cid-on-file".
+func CountStates(rows []worklist.Row) string {
+	n := map[worklist.State]int{}
+	for _, r := range rows {
+		n[r.State]++
+	}
+	var parts []string
+	for _, s := range worklist.States {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
+		}
+	}
+	if len(parts) == 0 {
+		return "no product waits for a Confirmation ID"
+	}
+	return fmt.Sprintf("%d products: %s", len(rows), strings.Join(parts, ", "))
+}
+
+// Print writes what ImportCIDs did: a line on stdout, and each file and
+// row it refused on stderr with what to do. It returns partial when it
+// refused any.
+func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
+	fmt.Fprintf(stdout, "%d CIDs read from %d files: %d new in the archive, %d already there; %d match an IID the fleet waits for, %d kept for later (no device waits for their IID now); %d rows without a CID\n",
+		s.Records, s.Files, s.Added, s.Known, s.Matched, s.Unmatched, s.Blank)
+	for _, r := range s.Rejected {
+		why, hint := Explain(r.Err)
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", r.File, why, hint)
+	}
+	for _, e := range s.RowErrors {
+		fmt.Fprintf(stderr, "importer: error: %v\n", e)
+	}
+	if len(s.RowErrors) > 0 {
+		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")
+	}
+	if len(s.Rejected)+len(s.RowErrors) > 0 {
+		return partial
+	}
+	return nil
+}
+
+// MinPassphrase is the shortest passphrase a return file is written to
+// (characters): it is all that stands between a lost stick and its
+// product keys, and scrypt slows a guess, it does not stop one.
+const MinPassphrase = 10
+
+// ErrPassphrase means a return file's passphrase was empty, shorter than
+// MinPassphrase, or typed differently twice.
+var ErrPassphrase = errors.New("fleet: the return file's passphrase is shorter than 10 characters, or the two entries differ")
+
+// ReturnPassphraseEnv is the environment variable that scripts give a
+// return file's passphrase in, for the importer and the collector alike.
+const ReturnPassphraseEnv = "ACTCOURIER_RETURN_PASSPHRASE"
+
+// NewReturnOptions reads what a return file needs besides its items: the
+// keys of keyFile ("" for none, ReadKeys) and the passphrase
+// (ReturnPassphrase).
+func NewReturnOptions(keyFile, passFile string, ask func(prompt string) (string, error)) (opts ReturnOptions, err error) {
+	if opts.Keys, err = ReadKeys(keyFile); err == nil {
+		opts.Passphrase, err = ReturnPassphrase(passFile, ask)
+	}
+	return opts, err
+}
+
+// ReturnPassphrase is the passphrase a return file is written to: the
+// first line of passFile, else ReturnPassphraseEnv, else asked twice
+// with ask. Never a flag: a command line shows in the process list and
+// the history.
+func ReturnPassphrase(passFile string, ask func(prompt string) (string, error)) (string, error) {
+	var pass string
+	switch p, ok := os.LookupEnv(ReturnPassphraseEnv); {
+	case passFile != "":
+		b, err := os.ReadFile(passFile)
+		if err != nil {
+			return "", err
+		}
+		pass, _, _ = strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
+		pass = strings.TrimSuffix(pass, "\r")
+	case ok:
+		pass = p
+	default:
+		var again string
+		var err error
+		if pass, err = ask("Passphrase for the return file (tell it to the engineer apart from the stick): "); err == nil {
+			again, err = ask("Repeat the passphrase: ")
+		}
+		if err != nil {
+			return "", err
+		}
+		if again != pass {
+			return "", fmt.Errorf("%w: the two entries differ", ErrPassphrase)
+		}
+	}
+	if len([]rune(pass)) < MinPassphrase {
+		return "", fmt.Errorf("%w: it has %d", ErrPassphrase, len([]rune(pass)))
+	}
+	return pass, nil
+}
+
+// ErrKeyFile means a key file is out of shape; the error says which line.
+var ErrKeyFile = errors.New("fleet: bad key file")
+
+// ReadKeys reads a key file (activation.ParseKeys); "" is none.
+func ReadKeys(name string) (map[licensing.Kind]string, error) {
+	if name == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := activation.ParseKeys(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", ErrKeyFile, name, err)
+	}
+	return keys, nil
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"html/template"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/activation"
@@ -73,6 +74,9 @@ type rowView struct {
 // phone prompt or portal asks for, each CID on file likewise, and eight
 // boxes to write a CID in where one is needed.
 func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
+	if opt.Title = strings.TrimSpace(opt.Title); opt.Title == "" {
+		opt.Title = "fleet / 全拠点"
+	}
 	v := pageView{Title: opt.Title, Generated: opt.Generated.Format("2006-01-02 15:04 MST"), Generator: opt.Generator}
 	all := map[State]int{}
 	var per map[State]int
