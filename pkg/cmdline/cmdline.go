@@ -28,9 +28,14 @@ func (e *UsageError) Hint() string { return e.Advice }
 // mistyped flag of the app or any command.
 func Apply(app *cli.App) {
 	app.HideHelpCommand, app.Action, app.OnUsageError = true, NoCommand, FlagError
-	for _, cmd := range app.Commands {
-		cmd.OnUsageError = FlagError
+	var apply func([]*cli.Command)
+	apply = func(cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			cmd.OnUsageError = FlagError
+			apply(cmd.Subcommands)
+		}
 	}
+	apply(app.Commands)
 }
 
 // NoCommand is the Action of an app whose work is in its commands:
@@ -81,13 +86,18 @@ func Required(c *cli.Context, names ...string) error {
 }
 
 // Interspersed moves a subcommand's flags before its arguments, so that
-// "importer stick E:\ --recipient age1…" works as the README writes it:
+// "importer stick E:\ --recipient age1…" works as the README writes it,
+// also a subcommand's of a command ("importer activation stick E:\ --site S"):
 // urfave/cli v2 stops reading flags at the first argument. Everything
 // after "--" stays an argument.
 func Interspersed(app *cli.App, args []string) []string {
 	var cmd *cli.Command
 	if len(args) > 1 {
 		cmd = app.Command(args[1])
+	}
+	n := 2 // the program, its command and subcommands come first
+	for cmd != nil && n < len(args) && cmd.Command(args[n]) != nil {
+		cmd, n = cmd.Command(args[n]), n+1
 	}
 	if cmd == nil {
 		return args
@@ -99,8 +109,8 @@ func Interspersed(app *cli.App, args []string) []string {
 			takesValue[n] = !isBool
 		}
 	}
-	flags, rest := []string{args[0], args[1]}, []string{"--"}
-	for i := 2; i < len(args); i++ {
+	flags, rest := append([]string(nil), args[:n]...), []string{"--"}
+	for i := n; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--":
 			rest, i = append(rest, args[i+1:]...), len(args)

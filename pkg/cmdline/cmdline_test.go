@@ -49,8 +49,11 @@ func TestUnknownFlag(t *testing.T) {
 
 func TestInterspersed(t *testing.T) {
 	app := &cli.App{Commands: []*cli.Command{{Name: "stick", Flags: []cli.Flag{
-		&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}}, &cli.BoolFlag{Name: "force"}}}}}
+		&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}}, &cli.BoolFlag{Name: "force"}}},
+		{Name: "activation", Subcommands: []*cli.Command{{Name: "stick", Flags: []cli.Flag{&cli.StringFlag{Name: "site"}}}}}}}
 	tests := []struct{ in, want string }{
+		{"importer activation stick E: --site S", "importer activation stick --site S -- E:"},
+		{"importer activation E: --site S", "importer activation --site -- E: S"}, // no such subcommand: activation refuses --site
 		{"importer stick E: -r age1x --force", "importer stick -r age1x --force -- E:"},
 		{"importer stick --force E: -- -odd", "importer stick --force -- E: -odd"},
 		{"importer stick -r=age1x", "importer stick -r=age1x"},
