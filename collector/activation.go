@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,36 +23,20 @@ import (
 const returnPassphraseEnv = "ACTCOURIER_RETURN_PASSPHRASE"
 
 // openReturns opens the return files central staff put on the stick
-// (--return: a folder of them, or one), before anything is read of the
-// machine: a wrong passphrase or a damaged file stops the run with
-// nothing collected or applied. The passphrase comes from
-// --passphrase-file, else ACTCOURIER_RETURN_PASSPHRASE, else the
-// engineer types it (Enter skips the return files). There are none to
-// apply with --no-prompt without --apply. Files the passphrase does not
-// open are skipped when another opens.
+// (*.return.age in --return), newest first, before anything is read of
+// the machine: a wrong passphrase or a damaged file stops the run with
+// nothing collected or applied. The passphrase is ACTCOURIER_RETURN_PASSPHRASE,
+// else typed by the engineer (Enter skips the return files); with
+// --no-prompt and without --apply the files are not used. A file the
+// passphrase does not open is skipped when another opens.
 func openReturns(s *settings, con console) ([]*activation.Return, error) {
 	files, _ := filepath.Glob(filepath.Join(s.returnDir, "*"+activation.ReturnExt))
-	if fi, err := os.Stat(s.returnDir); err == nil && !fi.IsDir() {
-		files = []string{s.returnDir}
-	}
-	ask := con.interactive && !s.noPrompt && con.secret != nil
-	if len(files) == 0 || (!ask && !s.apply) {
-		if len(files) > 0 {
-			printText(con.err, "", "A return file is on the stick; without --apply it is not used. / 返送ファイルは --apply がないため使いません。")
-		}
+	if len(files) == 0 {
 		return nil, nil
 	}
 	pass, ok := os.LookupEnv(returnPassphraseEnv)
-	switch {
-	case s.passFile != "":
-		b, err := os.ReadFile(s.passFile)
-		if err != nil {
-			return nil, usage(say("passphrase file: %v", "パスフレーズ ファイルを読めません: %v", err),
-				say("give the file whose first line is the return file's passphrase", "返送ファイルのパスフレーズを 1 行目に書いたファイルを指定してください"))
-		}
-		pass, _, _ = strings.Cut(string(b), "\n")
-		pass = strings.TrimSuffix(pass, "\r")
-	case ok:
+	switch ask := con.interactive && !s.noPrompt && con.secret != nil; {
+	case ok && (ask || s.apply):
 	case ask:
 		fmt.Fprintln(con.out, "A return file from central staff is on this stick. / 本部からの返送ファイルがあります。")
 		var err error
@@ -61,25 +46,27 @@ func openReturns(s *settings, con console) ([]*activation.Return, error) {
 		if pass = strings.TrimSpace(pass); pass == "" {
 			return nil, nil
 		}
-	default:
+	case s.apply:
 		return nil, usage(text{"--apply: the return file needs its passphrase", "--apply: 返送ファイルにはパスフレーズが必要です"},
-			say("give it with --passphrase-file FILE or in %s", "--passphrase-file FILE または %s で指定してください", returnPassphraseEnv))
+			text{"set " + returnPassphraseEnv, returnPassphraseEnv + " に設定してください"})
+	default:
+		printText(con.err, "", "A return file is on the stick; without --apply it is not used. / 返送ファイルは --apply がないため使いません。")
+		return nil, nil
 	}
 	var rets []*activation.Return
-	var wrong string
+	err := activation.ErrWrongPassphrase
 	for _, f := range files {
-		r, err := openReturn(f, pass)
-		if errors.Is(err, activation.ErrWrongPassphrase) {
-			wrong = filepath.Base(f)
-			continue
-		} else if err != nil {
+		var r *activation.Return
+		if r, err = openReturn(f, pass); err == nil {
+			rets = append(rets, r)
+		} else if !errors.Is(err, activation.ErrWrongPassphrase) {
 			return nil, returnFault(filepath.Base(f), err)
 		}
-		rets = append(rets, r)
 	}
 	if len(rets) == 0 {
-		return nil, returnFault(wrong, activation.ErrWrongPassphrase)
+		return nil, returnFault(filepath.Base(files[0]), err)
 	}
+	sort.Slice(rets, func(i, j int) bool { return rets[i].Created.After(rets[j].Created) })
 	return rets, nil
 }
 
@@ -104,14 +91,12 @@ func returnFault(name string, err error) error {
 			"もう一度実行し、USB メモリとは別に本部から伝えられたパスフレーズを入力してください。質問で Enter を押すと返送ファイルを使わずに収集します"}
 	case errors.Is(err, activation.ErrTampered):
 		why = text{"it is damaged, or was changed after central staff wrote it", "壊れているか、本部が作成した後に変更されています"}
-	case errors.Is(err, activation.ErrUnsupportedVersion):
-		why = text{"a newer importer wrote it: use the collector of its release", "新しいインポーターで作成されています。同じリリースのコレクターを使ってください"}
 	}
-	return usage(text{fmt.Sprintf("return file %s: %s (%v): nothing was applied or collected", name, why.en, err),
-		fmt.Sprintf("返送ファイル %s: %s。何も適用・収集していません", name, why.ja)}, hint)
+	return usage(text{"return file " + name + ": " + why.en + " (" + err.Error() + "): nothing was applied or collected",
+		"返送ファイル " + name + ": " + why.ja + "。何も適用・収集していません"}, hint)
 }
 
-// activate shows this machine's items of the return files (one per
+// activate shows this machine's items of the return files (for each
 // product, the newest file's), applies them to m when the engineer
 // agrees or --apply says so, collects again with again, and returns the
 // collection to write with the outcomes as the member
@@ -121,15 +106,12 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 	m activation.Machine, again func() (*collect.Result, error)) (*collect.Result, error) {
 	key := licensing.DeviceKey(res.Snapshot)
 	var items []activation.Item
-	seen := map[string]int{} // product → index in items
+	seen := map[string]bool{}
 	for _, r := range rets {
 		for _, it := range r.For(key) {
-			p := strings.ToLower(it.ActivationID)
-			if i, dup := seen[p]; !dup {
-				seen[p] = len(items)
+			if !seen[strings.ToLower(it.ActivationID)] {
+				seen[strings.ToLower(it.ActivationID)] = true
 				items = append(items, it)
-			} else if r.Created.After(created(rets, items[i].Return)) {
-				items[i] = it // the newer file's item for the product
 			}
 		}
 	}
@@ -139,13 +121,11 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 	}
 	fmt.Fprintln(con.out, "\nWork for this machine from central staff / 本部からこの端末への作業:")
 	for i, it := range items {
-		printText(con.out, "  ", fmt.Sprintf("%d. %s", i+1, it.Product))
+		what := "deposit the Confirmation ID of IID / IID の確認 ID を登録 " + activation.Grouped(it.IID)
 		if it.Key != "" {
-			printText(con.out, "     ", "Install the product key ending in "+activation.Partial(it.Key)+" / プロダクト キーをインストール")
+			what = "install the product key ending in / 次で終わるプロダクト キーをインストール " + activation.Partial(it.Key)
 		}
-		if it.CID != "" {
-			printText(con.out, "     ", "Deposit the Confirmation ID of IID / 次の IID の確認 ID を登録: "+activation.Grouped(it.IID))
-		}
+		printText(con.out, "  ", fmt.Sprintf("%d. %s: %s", i+1, it.Product, what))
 	}
 	apply := s.apply
 	if !apply {
@@ -156,7 +136,6 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 		}
 		apply = strings.EqualFold(v, "y")
 	}
-	fmt.Fprintln(con.out, "\nActivation / ライセンス認証:")
 	outcomes := activation.Decline(items, time.Now())
 	if apply {
 		outcomes = activation.Apply(m, items, time.Now)
@@ -165,30 +144,14 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 			return nil, err
 		}
 	}
-	refused := false
+	fmt.Fprintln(con.out, "\nActivation / ライセンス認証:")
 	for _, o := range outcomes {
 		t := outcomeWords(o)
-		printText(con.out, "  ", o.Product+": "+t.en)
-		printText(con.out, "    ", t.ja)
-		refused = refused || o.Result == activation.Refused || o.Result == activation.Failed
-	}
-	if refused {
-		printWrapped(con.out, "Do now:", "Tell central staff: the new bundle says what was refused and why. Do not reinstall.")
-		printWrapped(con.out, "今すぐ:", "本部に連絡してください。拒否された内容と理由は新しいバンドルに記録されています。再インストールはしないでください。")
+		printText(con.out, "  ", o.Product+": "+t.en+" / "+t.ja)
 	}
 	proof, _ := activation.MarshalProof(outcomes) // plain structs: cannot fail
 	res.Members = append(res.Members, bundle.Member{Name: activation.ProofMember, Data: proof})
 	return res, nil
-}
-
-// created is when the return file id was written.
-func created(rets []*activation.Return, id string) time.Time {
-	for _, r := range rets {
-		if r.ID == id {
-			return r.Created
-		}
-	}
-	return time.Time{}
 }
 
 // outcomeWords says an outcome to the engineer.
@@ -204,25 +167,22 @@ func outcomeWords(o activation.Outcome) text {
 	case activation.Declined:
 		return text{"not applied", "適用しませんでした"}
 	}
-	why := text{o.Message, o.Message}
-	if r, ok := licensing.LookupReason(o.HRESULT); ok {
-		why = text{r.English, r.Japanese}
+	head := text{"REFUSED, nothing changed (tell central staff): ", "拒否、変更なし (本部に連絡): "}
+	if o.Result == activation.Failed {
+		head = text{"FAILED (tell central staff): ", "失敗 (本部に連絡): "}
 	}
-	switch o.Why {
-	case activation.WhyIIDChanged:
+	why := text{o.Message, o.Message}
+	switch {
+	case o.Why == activation.WhyIIDChanged:
 		why = text{"the hardware or the key changed since the IID was taken: take a new IID",
 			"IID を取得した後にハードウェアまたはプロダクト キーが変わりました。新しい IID を取得してください"}
-	case activation.WhyNoProduct:
+	case o.Why == activation.WhyNoProduct:
 		why = text{"this product is not installed on this machine", "この製品はこの端末にインストールされていません"}
-	case activation.WhyNotReadable:
+	case o.Why == activation.WhyNotReadable:
 		why = text{"the licenses cannot be read: run ActCourier as administrator", "ライセンスを読み取れません。管理者として実行してください"}
+	case o.HRESULT != 0:
+		r, _ := licensing.LookupReason(o.HRESULT)
+		why = text{licensing.HRESULT(o.HRESULT) + " " + r.English, licensing.HRESULT(o.HRESULT) + " " + r.Japanese}
 	}
-	code := ""
-	if o.HRESULT != 0 {
-		code = licensing.HRESULT(o.HRESULT) + " "
-	}
-	if o.Result == activation.Failed {
-		return text{"FAILED: " + code + why.en, "失敗: " + code + why.ja}
-	}
-	return text{"REFUSED, nothing changed: " + code + why.en, "拒否 (変更なし): " + code + why.ja}
+	return text{head.en + why.en, head.ja + why.ja}
 }

@@ -130,11 +130,10 @@ func runContext(ctx context.Context, args []string, con console) int {
 				DefaultText: "2m0s", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
 			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
 			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine; a return file is then applied to a simulation of it"},
-			&cli.StringFlag{Name: "return", Usage: "return files from central staff: a `DIR` of *" + activation.ReturnExt + " files, or one (default: " + activation.ReturnDir + " beside the collector)",
+			&cli.StringFlag{Name: "return", Usage: "`DIR` of return files from central staff, *" + activation.ReturnExt + " (default: " + activation.ReturnDir + " beside the collector)",
 				EnvVars: []string{"ACTCOURIER_RETURN"}},
-			&cli.BoolFlag{Name: "apply", Usage: "apply this machine's items of the return file without asking (for --no-prompt)", EnvVars: []string{"ACTCOURIER_APPLY"}},
-			&cli.StringFlag{Name: "passphrase-file", Usage: "`FILE` whose first line is the return file's passphrase (else " + returnPassphraseEnv + ", else asked)",
-				EnvVars: []string{"ACTCOURIER_RETURN_PASSPHRASE_FILE"}},
+			&cli.BoolFlag{Name: "apply", Usage: "apply this machine's items of the return file without asking (the passphrase in " + returnPassphraseEnv + ")",
+				EnvVars: []string{"ACTCOURIER_APPLY"}},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -163,9 +162,8 @@ type settings struct {
 	timeout       time.Duration
 	noPrompt      bool
 	snapshot      string
-	returnDir     string // return files: a folder, or one file
+	returnDir     string // the folder of return files
 	apply         bool   // apply without asking
-	passFile      string // the return file's passphrase, on its first line
 }
 
 // exeDir is the folder of the running collector: the stick.
@@ -207,7 +205,7 @@ func loadSettings(c *cli.Context) (*settings, error) {
 		return nil, err
 	}
 	s := &settings{cfgPath: cfgPath, noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines, anyLine: cfg.AnyLine,
-		returnDir: c.String("return"), apply: c.Bool("apply"), passFile: c.String("passphrase-file")}
+		returnDir: c.String("return"), apply: c.Bool("apply")}
 	if s.returnDir == "" {
 		s.returnDir = filepath.Join(exeDir(), activation.ReturnDir)
 	}
@@ -339,17 +337,17 @@ func (s *settings) replayed() (*licensing.Snapshot, []bundle.Member, error) {
 // keepReplayed keeps the context a replayed snapshot was stored with;
 // only flags override it, not the settings file's defaults.
 func (s *settings) keepReplayed(c licensing.Context) {
-	keep := func(key string, dst *string, v string) {
-		if v != "" && s.ctx.Sources[key] != licensing.SourceFlag {
-			*dst = v
-			delete(s.ctx.Sources, key)
+	for _, f := range [...]struct {
+		key string
+		dst *string
+		v   string
+	}{{"site", &s.ctx.Site, c.Site}, {"line", &s.ctx.Line, c.Line}, {"asset", &s.ctx.Asset, c.Asset},
+		{"engineer", &s.ctx.Engineer, c.Engineer}, {"note", &s.ctx.Note, c.Note}} {
+		if f.v != "" && s.ctx.Sources[f.key] != licensing.SourceFlag {
+			*f.dst = f.v
+			delete(s.ctx.Sources, f.key)
 		}
 	}
-	keep("site", &s.ctx.Site, c.Site)
-	keep("line", &s.ctx.Line, c.Line)
-	keep("asset", &s.ctx.Asset, c.Asset)
-	keep("engineer", &s.ctx.Engineer, c.Engineer)
-	keep("note", &s.ctx.Note, c.Note)
 }
 
 // source is where a run reads the machine, and what applies a return

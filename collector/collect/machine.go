@@ -76,7 +76,7 @@ func (m *Machine) DepositOfflineConfirmationID(c licensing.Class, activationID, 
 	if !pathSafe(activationID) {
 		return fmt.Errorf("activation ID %q cannot be named in a WMI path", activationID)
 	}
-	path := fmt.Sprintf(`%s.ID="%s"`, c.ProductClass(), activationID)
+	path := c.ProductClass() + `.ID="` + activationID + `"`
 	return m.methods.Exec(path, "DepositOfflineConfirmationId", "InstallationId", iid, "ConfirmationId", cid)
 }
 
@@ -88,13 +88,14 @@ func (m *Machine) onService(c licensing.Class, method string, in ...string) erro
 	if !ok {
 		// The service's key is its Version, as slmgr.vbs reads it.
 		rows, _, err := m.wmi.Query(cimv2, c.ServiceClass(), []string{"Version"}, "")
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.ServiceClass(), err)
+		v := ""
+		if len(rows) > 0 {
+			v = row(rows[0]).str("Version")
 		}
-		if len(rows) == 0 || !pathSafe(row(rows[0]).str("Version")) {
-			return fmt.Errorf("%s: no instance with a version", c.ServiceClass())
+		if !pathSafe(v) {
+			return fmt.Errorf("%s: no instance with a version (%v)", c.ServiceClass(), err)
 		}
-		path = fmt.Sprintf(`%s.Version="%s"`, c.ServiceClass(), row(rows[0]).str("Version"))
+		path = c.ServiceClass() + `.Version="` + v + `"`
 		m.services[c] = path
 	}
 	return m.methods.Exec(path, method, in...)

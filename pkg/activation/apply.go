@@ -2,7 +2,6 @@ package activation
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -76,69 +75,63 @@ func apply(m Machine, it Item) Outcome {
 		o.StatusBefore = p.Status
 	}
 	if it.Key != "" {
-		if p, err = installKey(m, it, ps, p, &o); err != nil || it.CID == "" {
-			return o
+		// A product of the application with the key's last five
+		// characters has it already: it is not installed again.
+		o.KeyPartial = Partial(it.Key)
+		q := byKey(ps, it.ApplicationID, o.KeyPartial)
+		if q == nil && p != nil {
+			if err := m.InstallProductKey(it.Class, it.Key); err != nil {
+				return o.fail(Refused, WhyMethodFailure, err)
+			}
+			m.RefreshLicenseStatus(it.Class)
+			ps, err = m.Products(it.Class)
+			if q = byKey(ps, it.ApplicationID, o.KeyPartial); q == nil {
+				return o.fail(Failed, WhyNoKeyProduct, errKeyNotShown)
+			}
+		}
+		if q != nil {
+			o.Result, o.StatusAfter, o.NewActivationID, o.Message = KeyInstalled, q.Status, q.SKUID, "product key installed"
+			o.NewIID, _ = NormalizeIID(q.OfflineInstallationID)
+			if p = q; it.CID == "" {
+				return o
+			}
 		}
 	}
 	if p == nil {
-		return o.fail(Refused, WhyNoProduct, fmt.Errorf("no installed product has the activation ID %s", it.ActivationID))
+		return o.fail(Refused, WhyNoProduct, errNoProduct)
 	}
 	if Activated(p) {
 		o.Result, o.StatusAfter, o.Message = AlreadyActivated, p.Status, "already activated: nothing applied"
 		return o
 	}
-	cur, _ := NormalizeIID(p.OfflineInstallationID)
-	o.CurrentIID = cur
-	if cur == "" || cur != it.IID {
+	if o.CurrentIID, _ = NormalizeIID(p.OfflineInstallationID); o.CurrentIID != it.IID {
 		return o.fail(Refused, WhyIIDChanged, ErrIIDChanged)
 	}
-	if err := m.DepositOfflineConfirmationID(it.Class, p.SKUID, cur, it.CID); err != nil {
+	if err := m.DepositOfflineConfirmationID(it.Class, p.SKUID, o.CurrentIID, it.CID); err != nil {
 		return o.fail(Refused, WhyMethodFailure, err)
 	}
-	// The deposit took: the status follows after a refresh. A failed
-	// refresh is noted, the status read back decides.
-	refreshErr := m.RefreshLicenseStatus(it.Class)
-	after := reread(m, it.Class, p.SKUID)
-	if after == nil {
-		return o.fail(Failed, WhyNotReadable, fmt.Errorf("deposited, but the product could not be read back: %v", refreshErr))
+	// The deposit took; the status follows a refresh. The status read
+	// back decides, whatever the refresh answered.
+	m.RefreshLicenseStatus(it.Class)
+	ps, err = m.Products(it.Class)
+	if p = byActivation(ps, p.SKUID); p == nil {
+		return o.fail(Failed, WhyNotReadable, errNotReadBack)
 	}
-	o.StatusAfter = after.Status
-	if !Activated(after) {
-		return o.fail(Failed, WhyNotActivated, fmt.Errorf("deposited, but the license status is %s (refresh: %v)", after.Status, refreshErr))
+	if o.StatusAfter = p.Status; !Activated(p) {
+		return o.fail(Failed, WhyNotActivated, errNotActivated)
 	}
 	o.Result, o.Message = Applied, "Confirmation ID deposited: activated"
 	return o
 }
 
-// installKey installs the item's key unless a product of its
-// application already has it, and returns the product that has it. On
-// failure o says why and the error is not nil.
-func installKey(m Machine, it Item, ps []licensing.Product, p *licensing.Product, o *Outcome) (*licensing.Product, error) {
-	o.KeyPartial = Partial(it.Key)
-	q := byKey(ps, it.ApplicationID, o.KeyPartial)
-	if q == nil {
-		if p == nil {
-			err := fmt.Errorf("no installed product has the activation ID %s", it.ActivationID)
-			o.fail(Refused, WhyNoProduct, err)
-			return nil, err
-		}
-		if err := m.InstallProductKey(it.Class, it.Key); err != nil {
-			o.fail(Refused, WhyMethodFailure, err)
-			return nil, err
-		}
-		refreshErr := m.RefreshLicenseStatus(it.Class)
-		again, err := m.Products(it.Class)
-		if q = byKey(again, it.ApplicationID, o.KeyPartial); q == nil {
-			err = fmt.Errorf("installed, but no product shows the key ending in %s (read: %v, refresh: %v)", o.KeyPartial, err, refreshErr)
-			o.fail(Failed, WhyNoKeyProduct, err)
-			return nil, err
-		}
-	}
-	o.Result, o.StatusAfter, o.NewActivationID = KeyInstalled, q.Status, q.SKUID
-	o.NewIID, _ = NormalizeIID(q.OfflineInstallationID)
-	o.Message = "product key ending in " + o.KeyPartial + " installed"
-	return q, nil
-}
+// Why the machine was left as it was, or is not activated, when no
+// HRESULT says.
+var (
+	errNoProduct    = errors.New("no installed product has the item's activation ID")
+	errKeyNotShown  = errors.New("the key was installed, but no product shows it")
+	errNotReadBack  = errors.New("deposited, but the product could not be read back")
+	errNotActivated = errors.New("deposited, but the product is not activated")
+)
 
 // fail sets what went wrong: the HRESULT the error carries, with its
 // meaning, or why.
@@ -151,14 +144,6 @@ func (o *Outcome) fail(r Result, why string, err error) Outcome {
 		}
 	}
 	return *o
-}
-
-func reread(m Machine, c licensing.Class, activationID string) *licensing.Product {
-	ps, err := m.Products(c)
-	if err != nil {
-		return nil
-	}
-	return byActivation(ps, activationID)
 }
 
 func byActivation(ps []licensing.Product, id string) *licensing.Product {

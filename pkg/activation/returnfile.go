@@ -118,61 +118,87 @@ func (r *Return) Validate() error {
 	if major, _, _ := strings.Cut(r.Version, "."); major != "1" {
 		return fmt.Errorf("%w: %.20q", ErrUnsupportedVersion, r.Version)
 	}
-	if !isID(r.ID) {
-		return fmt.Errorf("%w: return_id is not 32 hex digits", ErrInvalid)
-	}
 	if len(r.Items) > MaxItems {
 		return fmt.Errorf("%w: %d items, at most %d", ErrTooLarge, len(r.Items), MaxItems)
 	}
-	if !text(r.CreatedBy) || !text(r.Generator) {
-		return fmt.Errorf("%w: created_by or generator", ErrInvalid)
+	why := ""
+	if !isID(r.ID) || !text(r.CreatedBy) || !text(r.Generator) {
+		why = "return_id, created_by or generator"
 	}
-	ids := map[string]bool{}
-	products := map[string]bool{}
-	for i := range r.Items {
+	seen := map[string]bool{}
+	for i := 0; i < len(r.Items) && why == ""; i++ {
 		it := &r.Items[i]
-		if err := it.validate(); err != nil {
-			return fmt.Errorf("%w: item %d: %v", ErrInvalid, i+1, err)
-		}
 		// One item per product of a machine: nothing is applied twice.
-		p := it.DeviceKey + "\x00" + strings.ToLower(it.ActivationID)
-		if ids[it.ID] || products[p] {
-			return fmt.Errorf("%w: item %d: a second item with its ID or for its product", ErrInvalid, i+1)
+		product := it.DeviceKey + "\x00" + strings.ToLower(it.ActivationID)
+		if why = it.check(); why == "" && (seen[it.ID] || seen[product]) {
+			why = "a second item with its ID or for its product"
 		}
-		ids[it.ID], products[p] = true, true
+		if why != "" {
+			why = fmt.Sprintf("item %d: %s", i+1, why)
+		}
+		seen[it.ID], seen[product] = true, true
+	}
+	if why != "" {
+		return fmt.Errorf("%w: %s", ErrInvalid, why)
 	}
 	return nil
 }
 
-func (it *Item) validate() error {
+// check says what is out of shape in an item, or "". It never quotes a
+// product key.
+func (it *Item) check() string {
 	switch {
 	case !isID(it.ID):
-		return errors.New("item_id is not 32 hex digits")
-	case it.DeviceKey == "" || len(it.DeviceKey) > 2*maxText || !text(it.DeviceKey):
-		return errors.New("device_key is empty, too long or not text")
+		return "item_id is not 32 hex digits"
+	case it.DeviceKey == "" || !text(it.DeviceKey):
+		return "device_key is empty, too long or not text"
 	case !text(it.Site) || !text(it.Line) || !text(it.Asset) || !text(it.Hostname) || !text(it.Product) || !text(it.ExtendedPID):
-		return errors.New("a name is too long or holds control characters")
+		return "a name is too long or holds control characters"
 	case !isGUID(it.ApplicationID) || !isGUID(it.ActivationID):
-		return errors.New("application_id or activation_id is not a GUID")
+		return "application_id or activation_id is not a GUID"
 	case it.Class.ProductClass() == "":
-		return fmt.Errorf("class %.10q is neither SPP nor OSPP", it.Class)
+		return "class is neither SPP nor OSPP"
 	case it.CID == "" && it.Key == "":
-		return errors.New("neither a confirmation_id nor a product_key")
+		return "neither a confirmation_id nor a product_key"
+	case !allDigits(it.IID, 1, MaxIIDDigits):
+		return "installation_id is not digits only"
+	case it.CID != "" && !allDigits(it.CID, CIDDigits, CIDDigits):
+		return "confirmation_id is not 48 digits"
+	case it.Key != "" && !isKey(it.Key):
+		return "product_key is not five groups of five"
 	}
-	if d, err := NormalizeIID(it.IID); err != nil || d != it.IID {
-		return errors.New("installation_id is not digits only")
+	return ""
+}
+
+// allDigits reports whether s is min to max ASCII digits.
+func allDigits(s string, min, max int) bool {
+	if len(s) < min || len(s) > max {
+		return false
 	}
-	if it.CID != "" {
-		if d, err := NormalizeCID(it.CID); err != nil || d != it.CID {
-			return errors.New("confirmation_id is not 48 digits")
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
 		}
 	}
-	if it.Key != "" {
-		if k, err := NormalizeKey(it.Key); err != nil || k != it.Key {
-			return errors.New("product_key is not five groups of five") // never the key itself
+	return true
+}
+
+// isKey reports whether s is a product key as NormalizeKey writes it.
+func isKey(s string) bool {
+	if len(s) != 29 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if i%6 == 5 {
+			if c != '-' {
+				return false
+			}
+		} else if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
 // text reports whether s is short UTF-8 without control characters.
