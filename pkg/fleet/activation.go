@@ -14,6 +14,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
@@ -142,6 +143,35 @@ func loadActivation(ctx context.Context, st ActivationStore) (*activationState, 
 		}
 	}
 	return a, nil
+}
+
+// activationOf is what reports show of the activation return path: nil
+// when the store keeps none, or nothing was ever imported or written.
+func activationOf(ctx context.Context, st Store) (*activationState, error) {
+	as, ok := st.(ActivationStore)
+	if !ok {
+		return nil, nil
+	}
+	a, err := loadActivation(ctx, as)
+	if err != nil || (len(a.cids) == 0 && len(a.items) == 0) {
+		return nil, err
+	}
+	return a, nil
+}
+
+// report is the device's requests as reports show them; nil for none
+// (or a nil a).
+func (a *activationState) report(d Device, s *licensing.Snapshot) []report.Activation {
+	if a == nil {
+		return nil
+	}
+	var out []report.Activation
+	for i := range s.Products {
+		if r, ok := a.row(d, s, &s.Products[i]); ok {
+			out = append(out, report.Activation{Product: r.Product, State: string(r.State), Detail: r.Detail})
+		}
+	}
+	return out
 }
 
 // Requests returns the worklist of the devices f selects, in site, line,
