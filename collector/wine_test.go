@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/stick"
 )
@@ -171,6 +173,7 @@ func TestUnderWine(t *testing.T) {
 			if tc.goarch == "amd64" {
 				t.Run("launcher", func(t *testing.T) { testLauncher(t, wine, exe, env, id.Recipient().String()) })
 			}
+			t.Run("return file", func(t *testing.T) { testReturnUnderWine(t, wine, exe, env, id.Recipient().String()) })
 		})
 	}
 }
@@ -337,4 +340,45 @@ func TestWMIMethodsUnderWine(t *testing.T) {
 		t.Fatalf("winwmi's TestExec under Wine: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
+}
+
+// testReturnUnderWine puts a return file for another machine on the
+// stick: the Windows build opens it (age's scrypt, 128 MiB, in a Go 1.20
+// Windows program), finds nothing for Wine's machine and collects as
+// usual; with a wrong passphrase it stops with exit 2 and writes nothing.
+func testReturnUnderWine(t *testing.T, wine, exe string, env []string, recipient string) {
+	dir := t.TempDir()
+	r := returnItems(t, activationSnapshot, nil)
+	var b bytes.Buffer
+	if err := activation.WriteReturn(&b, r, passphrase, activation.DefaultWorkFactor); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "return"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "return", r.ID+activation.ReturnExt), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, pass string
+		code       int
+		want       string
+	}{
+		{"another machine's", passphrase, 0, "The return file holds nothing for this machine"},
+		{"wrong passphrase", "not it at all", 2, "the passphrase does not open it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, tc.name)
+			cmd := exec.Command(wine, exe, "--no-prompt", "--apply", "-r", recipient, "--site", "WineSite", "--line", "W1", "--asset", "WINE-2",
+				"--out", winPath(out), "--return", winPath(filepath.Join(dir, "return")), "--timeout", "60s")
+			cmd.Env = append(env, returnPassphraseEnv+"="+tc.pass)
+			o, _ := cmd.CombinedOutput()
+			screen := strings.Join(strings.Fields(string(o)), " ")
+			if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(screen, tc.want) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", code, tc.code, tc.want, o)
+			}
+			files, _ := filepath.Glob(filepath.Join(out, "*"+bundle.Ext))
+			if (len(files) == 1) != (tc.code == 0) {
+				t.Errorf("%d bundles written", len(files))
+			}
+		})
+	}
 }
