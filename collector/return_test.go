@@ -58,4 +58,3 @@ func writeReturnDir(t *testing.T, r *activation.Return) string {
 	}
 	return dir
 }
-
