@@ -8,12 +8,6 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
-// ErrIIDChanged is why an item is refused when the product's
-// Installation ID, read again at the machine, is not the one its CID was
-// obtained for: the IID depends on the hardware and the key, so a CID for
-// the old one cannot activate the product (DOMAIN.md "The return path").
-var ErrIIDChanged = errors.New("activation: the hardware or the key changed since the IID was taken: take a new IID")
-
 // Machine is a machine's licensing platforms as applying a return file
 // uses them (DOMAIN.md "The return path"). The collector has two: live
 // WMI, and a simulation of a stored snapshot for replays and tests.

@@ -38,6 +38,12 @@ var (
 	// ErrKeyShape means a product key that is not five groups of five
 	// letters and digits. Errors wrapping it never quote the key.
 	ErrKeyShape = errors.New("activation: not a product key")
+	// ErrIIDChanged is why Apply refuses an item when the product's
+	// Installation ID, read again at the machine, is not the one its CID
+	// was obtained for: the IID depends on the hardware and the key, so a
+	// CID for the old one cannot activate the product (DOMAIN.md "The
+	// return path").
+	ErrIIDChanged = errors.New("activation: the hardware or the key changed since the IID was taken: take a new IID")
 )
 
 // HRESULTError is a failure of a licensing method that carries its

@@ -2,6 +2,8 @@ package activation
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,4 +122,34 @@ func TestParseKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseKeys: a key file parses into keys of the right shape, or the
+// error is a sentinel and never holds a key.
+func FuzzParseKeys(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "keys", "*.txt"))
+	if len(files) == 0 {
+		f.Fatal("no seed in testdata/keys")
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keys, err := ParseKeys(data)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) && !errors.Is(err, ErrKeyShape) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("not a sentinel: %v", err)
+			}
+			return
+		}
+		for kind, k := range keys {
+			if again, err := NormalizeKey(k); err != nil || again != k || (kind != licensing.KindWindows && kind != licensing.KindOffice) {
+				t.Fatalf("%s: a key out of shape", kind)
+			}
+		}
+	})
 }
