@@ -32,6 +32,9 @@ func Apply(app *cli.App) {
 	apply = func(cmds []*cli.Command) {
 		for _, cmd := range cmds {
 			cmd.OnUsageError = FlagError
+			if len(cmd.Subcommands) > 0 && cmd.Action == nil {
+				cmd.HideHelpCommand, cmd.Action = true, noSubcommand
+			}
 			apply(cmd.Subcommands)
 		}
 	}
@@ -50,6 +53,23 @@ func NoCommand(c *cli.Context) error {
 		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
 	}
 	return &UsageError{fmt.Sprintf("unknown command %q", c.Args().First()), hint}
+}
+
+// noSubcommand is the Action of a command whose work is in its
+// subcommands, as NoCommand is the app's.
+func noSubcommand(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.ShowSubcommandHelp(c)
+	}
+	var names []string
+	for _, sub := range c.Command.Subcommands {
+		names = append(names, sub.Names()...)
+	}
+	hint := c.Command.HelpName + " --help lists them"
+	if s := Closest(c.Args().First(), names); s != "" {
+		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+	}
+	return &UsageError{fmt.Sprintf("unknown subcommand %q of %s", c.Args().First(), c.Command.Name), hint}
 }
 
 // FlagError is an OnUsageError handler: a flag the command does not

@@ -73,3 +73,16 @@ func TestExitStatus(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestUnknownSubcommand: a mistyped subcommand is a usage error naming
+// the closest one, not urfave's "No help topic".
+func TestUnknownSubcommand(t *testing.T) {
+	app := &cli.App{Name: "importer", Commands: []*cli.Command{{Name: "activation",
+		Subcommands: []*cli.Command{{Name: "stick", Action: func(*cli.Context) error { return nil }}}}}}
+	Apply(app)
+	err := app.Run([]string{"importer", "activation", "stik"})
+	var ue *UsageError
+	if !errors.As(err, &ue) || !strings.Contains(ue.Msg, `unknown subcommand "stik"`) || !strings.Contains(ue.Advice, `did you mean "stick"?`) {
+		t.Errorf("got %v", err)
+	}
+}
