@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -22,4 +23,16 @@ func pauseIfOwnConsole(stdin io.Reader, stdout io.Writer) {
 	}
 	fmt.Fprint(stdout, "\nPress Enter to close / Enter キーで閉じます ")
 	bufio.NewReader(stdin).ReadString('\n')
+}
+
+// echoOff stops the console from showing what is typed, until restore:
+// a passphrase is typed without echo. (x/term does the same with more
+// code; the 32-bit collector stays small.)
+func echoOff() (restore func()) {
+	h := windows.Handle(os.Stdin.Fd())
+	var mode uint32
+	if windows.GetConsoleMode(h, &mode) != nil || windows.SetConsoleMode(h, mode&^windows.ENABLE_ECHO_INPUT) != nil {
+		return func() {}
+	}
+	return func() { windows.SetConsoleMode(h, mode) }
 }

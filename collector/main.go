@@ -32,6 +32,7 @@ import (
 
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/collector/collect"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/stick"
 	"github.com/actcourier/actcourier/pkg/terminal"
@@ -44,6 +45,14 @@ func main() {
 	// Enter that closes the window.
 	in := newLineReader(os.Stdin)
 	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin)}
+	con.secret = func(prompt string) (string, error) {
+		fmt.Fprint(con.out, prompt)
+		restore := echoOff()
+		a, _ := in.next(context.Background())
+		restore()
+		fmt.Fprintln(con.out)
+		return a.line, a.err
+	}
 	code := run(os.Args, con)
 	pauseIfOwnConsole(in, os.Stdout)
 	os.Exit(code)
@@ -55,6 +64,8 @@ type console struct {
 	in          io.Reader
 	out, err    io.Writer
 	interactive bool // a person types into in, so missing answers are asked for
+	// secret asks for a passphrase without echo (a return file's).
+	secret func(prompt string) (string, error)
 }
 
 func run(args []string, con console) int {
@@ -118,7 +129,11 @@ func runContext(ctx context.Context, args []string, con console) int {
 			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run (default: the settings' timeout, else 2m)",
 				DefaultText: "2m0s", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
 			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
-			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine"},
+			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine; a return file is then applied to a simulation of it"},
+			&cli.StringFlag{Name: "return", Usage: "`DIR` of return files from central staff, *" + activation.ReturnExt + " (default: " + activation.ReturnDir + " beside the collector)",
+				EnvVars: []string{"ACTCOURIER_RETURN"}},
+			&cli.BoolFlag{Name: "apply", Usage: "apply this machine's items of the return file without asking (the passphrase in " + returnPassphraseEnv + ")",
+				EnvVars: []string{"ACTCOURIER_APPLY"}},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -147,6 +162,8 @@ type settings struct {
 	timeout       time.Duration
 	noPrompt      bool
 	snapshot      string
+	returnDir     string // the folder of return files
+	apply         bool   // apply without asking
 }
 
 // exeDir is the folder of the running collector: the stick.
@@ -187,7 +204,11 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &settings{cfgPath: cfgPath, noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines, anyLine: cfg.AnyLine}
+	s := &settings{cfgPath: cfgPath, noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines, anyLine: cfg.AnyLine,
+		returnDir: c.String("return"), apply: c.Bool("apply")}
+	if s.returnDir == "" {
+		s.returnDir = filepath.Join(exeDir(), activation.ReturnDir)
+	}
 	s.ctx.Sources = map[string]licensing.Source{}
 	pick := func(key, flag, fromConfig string, dst *string) {
 		switch {
@@ -249,13 +270,9 @@ func collectAction(c *cli.Context, con console) error {
 		return err
 	}
 	printBanner(con.out, s)
-	var replay *licensing.Snapshot
-	var replayMembers []bundle.Member
-	if s.snapshot != "" {
-		if replay, replayMembers, err = loadSnapshot(s.snapshot); err != nil {
-			return err
-		}
-		s.keepReplayed(replay.Context)
+	replay, replayMembers, err := s.replayed()
+	if err != nil {
+		return err
 	}
 	if err := complete(c.Context, s, con); err != nil {
 		return err
@@ -272,14 +289,20 @@ func collectAction(c *cli.Context, con console) error {
 	if built := version.Built(); !built.IsZero() {
 		s.ctx.CollectorBuilt = &built
 	}
-	var res *collect.Result
-	if replay != nil {
-		printText(con.err, "", "Replaying / 再生: "+s.snapshot)
-		res, err = replayResult(replay, replayMembers, s.ctx)
-	} else {
-		printText(con.err, "", "Collecting. Ctrl-C stops without saving anything.")
-		printText(con.err, "", "収集中です。Ctrl-C で中止します (何も保存しません)。")
-		res, err = live(c.Context, s, con.err)
+	// A return file is opened before anything is read: a wrong
+	// passphrase stops here, with nothing collected or applied.
+	rets, err := openReturns(s, con)
+	if err != nil {
+		return err
+	}
+	src, err := newSource(c.Context, s, con, replay, replayMembers)
+	if err != nil {
+		return err
+	}
+	defer src.close()
+	res, err := src.collect()
+	if err == nil && len(rets) > 0 {
+		res, err = activate(c.Context, s, con, rets, res, src.machine, src.collect)
 	}
 	if err != nil {
 		return err
@@ -299,37 +322,68 @@ func collectAction(c *cli.Context, con console) error {
 	return nil
 }
 
+// replayed loads --snapshot, when given, and keeps its context.
+func (s *settings) replayed() (*licensing.Snapshot, []bundle.Member, error) {
+	if s.snapshot == "" {
+		return nil, nil, nil
+	}
+	replay, members, err := loadSnapshot(s.snapshot)
+	if err == nil {
+		s.keepReplayed(replay.Context)
+	}
+	return replay, members, err
+}
+
 // keepReplayed keeps the context a replayed snapshot was stored with;
 // only flags override it, not the settings file's defaults.
 func (s *settings) keepReplayed(c licensing.Context) {
-	keep := func(key string, dst *string, v string) {
-		if v != "" && s.ctx.Sources[key] != licensing.SourceFlag {
-			*dst = v
-			delete(s.ctx.Sources, key)
+	for _, f := range [...]struct {
+		key string
+		dst *string
+		v   string
+	}{{"site", &s.ctx.Site, c.Site}, {"line", &s.ctx.Line, c.Line}, {"asset", &s.ctx.Asset, c.Asset},
+		{"engineer", &s.ctx.Engineer, c.Engineer}, {"note", &s.ctx.Note, c.Note}} {
+		if f.v != "" && s.ctx.Sources[f.key] != licensing.SourceFlag {
+			*f.dst = f.v
+			delete(s.ctx.Sources, f.key)
 		}
 	}
-	keep("site", &s.ctx.Site, c.Site)
-	keep("line", &s.ctx.Line, c.Line)
-	keep("asset", &s.ctx.Asset, c.Asset)
-	keep("engineer", &s.ctx.Engineer, c.Engineer)
-	keep("note", &s.ctx.Note, c.Note)
 }
 
-func live(ctx context.Context, s *settings, progressTo io.Writer) (*collect.Result, error) {
+// source is where a run reads the machine, and what applies a return
+// file to it: live WMI, or a replayed snapshot and its simulation.
+type source struct {
+	collect func() (*collect.Result, error)
+	machine activation.Machine
+	close   func()
+}
+
+func newSource(ctx context.Context, s *settings, con console, replay *licensing.Snapshot, raw []bundle.Member) (*source, error) {
+	if replay != nil {
+		printText(con.err, "", "Replaying / 再生: "+s.snapshot)
+		m, snapshot := simulate(replay)
+		return &source{collect: func() (*collect.Result, error) { return replayResult(snapshot(), raw, s.ctx) },
+			machine: m, close: func() {}}, nil
+	}
 	src, closeSrc, err := collect.Live(s.timeout)
 	if errors.Is(err, collect.ErrLiveUnsupported) {
 		return nil, usage(say("%v", "この OS では収集できません (%v)", err),
 			say("run it on the Windows machine, or replay a stored collection with --snapshot FILE",
 				"Windows の端末で実行するか、--snapshot FILE で保存済みの収集を再生してください"))
 	}
-	defer closeSrc()
-	src.Progress = progress(progressTo)
-	res, err := collect.Collect(ctx, src, s.ctx)
-	if err != nil {
-		return nil, failure(say("collection: %v", "収集に失敗しました: %v", err),
-			say("run the collector again; if it fails again, tell central staff", "もう一度実行してください。再び失敗したら本部に連絡してください"))
-	}
-	return res, nil
+	src.Progress = progress(con.err)
+	// The same connection collects, applies and collects again: COM
+	// is bound to this goroutine's thread.
+	return &source{collect: func() (*collect.Result, error) {
+		printText(con.err, "", "Collecting. Ctrl-C stops without saving anything.")
+		printText(con.err, "", "収集中です。Ctrl-C で中止します (何も保存しません)。")
+		res, err := collect.Collect(ctx, src, s.ctx)
+		if err != nil {
+			return nil, failure(say("collection: %v", "収集に失敗しました: %v", err),
+				say("run the collector again; if it fails again, tell central staff", "もう一度実行してください。再び失敗したら本部に連絡してください"))
+		}
+		return res, nil
+	}, machine: collect.NewMachine(src.WMI, src.Methods), close: closeSrc}, nil
 }
 
 // checkWritable creates the folder and a probe file in it, and removes

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/stick"
 )
@@ -90,7 +92,9 @@ func TestUnderWine(t *testing.T) {
 			}
 			dir := t.TempDir()
 			exe := filepath.Join(dir, "collector.exe")
-			build := exec.Command("go", "build", "-trimpath", "-o", exe, ".")
+			// Built as make build ships it (Makefile COLLECTOR_TAGS), so
+			// the program proven under Wine is the one on the stick.
+			build := exec.Command("go", "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-gcflags=all=-l", "-o", exe, ".")
 			build.Env = append(os.Environ(), "GOTOOLCHAIN=go1.20.14", "GOOS=windows", "GOARCH="+tc.goarch, "CGO_ENABLED=0")
 			if out, err := build.CombinedOutput(); err != nil {
 				t.Fatalf("building with Go 1.20.14: %v\n%s", err, out)
@@ -171,6 +175,7 @@ func TestUnderWine(t *testing.T) {
 			if tc.goarch == "amd64" {
 				t.Run("launcher", func(t *testing.T) { testLauncher(t, wine, exe, env, id.Recipient().String()) })
 			}
+			t.Run("return file", func(t *testing.T) { testReturnUnderWine(t, wine, exe, env, id.Recipient().String()) })
 		})
 	}
 }
@@ -300,4 +305,82 @@ func newPrefix(t *testing.T, wine string, env []string, dir, arch string) winePr
 		run("reg", "add", key, "/v", "Path", "/d", `C:\Office32\Office16\`, "/f")
 	}
 	return p
+}
+
+// TestWMIMethodsUnderWine proves the COM plumbing that applying a return
+// file uses (winwmi.Exec: SWbemServices.Get, Methods_.Item(…).InParameters,
+// SpawnInstance_ where there is one, puts, ExecMethod_, ReturnValue and
+// out-parameters, and a COM error's HRESULT) under Wine, with the WMI
+// methods Wine implements: StdRegProv's CreateKey, SetStringValue and
+// GetStringValue. Wine has no licensing methods, so
+// DepositOfflineConfirmationId itself is proven against a fake with its
+// documented semantics (collect's simulation). The Windows test program
+// is winwmi's own test, built with Go 1.20.14 and run in a prefix inside
+// the test's folder.
+func TestWMIMethodsUnderWine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no Wine run")
+	}
+	wine, err := exec.LookPath("wine")
+	if err != nil {
+		t.Fatal("wine is not installed: run `make deps` (apt-get install wine64)")
+	}
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "winwmi.test.exe")
+	build := exec.Command("go", "test", "-c", "-o", exe, "./winwmi")
+	build.Env = append(os.Environ(), "GOTOOLCHAIN=go1.20.14", "GOOS=windows", "GOARCH=amd64", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building winwmi's test with Go 1.20.14: %v\n%s", err, out)
+	}
+	env := wineEnv(t, dir, "win64")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, wine, exe, "-test.run", "^TestExec$", "-test.v")
+	cmd.Env = append(env, "ACTCOURIER_WMI_EXEC=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestExec") {
+		t.Fatalf("winwmi's TestExec under Wine: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+}
+
+// testReturnUnderWine puts a return file for another machine on the
+// stick: the Windows build opens it (age's scrypt, 128 MiB, in a Go 1.20
+// Windows program), finds nothing for Wine's machine and collects as
+// usual; with a wrong passphrase it stops with exit 2 and writes nothing.
+func testReturnUnderWine(t *testing.T, wine, exe string, env []string, recipient string) {
+	dir := t.TempDir()
+	r := returnItems(t, activationSnapshot, nil)
+	var b bytes.Buffer
+	if err := activation.WriteReturn(&b, r, passphrase, activation.DefaultWorkFactor); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "return"), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, "return", r.ID+activation.ReturnExt), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, pass string
+		code       int
+		want       string
+	}{
+		{"another machine's", passphrase, 0, "The return file holds nothing for this machine"},
+		{"wrong passphrase", "not it at all", 2, "the passphrase does not open it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, tc.name)
+			cmd := exec.Command(wine, exe, "--no-prompt", "--apply", "-r", recipient, "--site", "WineSite", "--line", "W1", "--asset", "WINE-2",
+				"--out", winPath(out), "--return", winPath(filepath.Join(dir, "return")), "--timeout", "60s")
+			cmd.Env = append(env, returnPassphraseEnv+"="+tc.pass)
+			o, _ := cmd.CombinedOutput()
+			screen := strings.Join(strings.Fields(string(o)), " ")
+			if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(screen, tc.want) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", code, tc.code, tc.want, o)
+			}
+			files, _ := filepath.Glob(filepath.Join(out, "*"+bundle.Ext))
+			if (len(files) == 1) != (tc.code == 0) {
+				t.Errorf("%d bundles written", len(files))
+			}
+		})
+	}
 }

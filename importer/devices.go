@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io"
 
 	"github.com/urfave/cli/v2"
@@ -20,9 +19,9 @@ func devicesCommand(stdout io.Writer) *cli.Command {
 			"before it, and no device first collected later.\n\n" + cmdline.ExitStatus("0 the list was printed",
 			"2 usage or configuration error: no database, a bad --category or --as-of"),
 		Flags: []cli.Flag{
-			dbFlag(), siteFlag(), lineFlag(),
+			cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(),
 			&cli.StringFlag{Name: "category", Usage: "only urgent, image-backup, volume-license or ok (the verdict as of --as-of)"},
-			asOfFlag(), langFlag(),
+			cmdline.AsOfFlag(), cmdline.LangFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			cat, err := classify.ParseCategory(c.String("category"))
@@ -61,7 +60,7 @@ func showCommand(stdout io.Writer) *cli.Command {
 		Description: "Each collection is listed at its own time, in the time zone of the machine. With --as-of,\n" +
 			"the device as it was that day.\n\n" + cmdline.ExitStatus("0 the device was shown",
 			"2 usage or configuration error, no such device, or several (give the ID)"),
-		Flags: []cli.Flag{dbFlag(), asOfFlag(), langFlag()},
+		Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.AsOfFlag(), cmdline.LangFlag()},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usage("show: name one device", "importer devices lists them")
@@ -76,13 +75,8 @@ func showCommand(stdout io.Writer) *cli.Command {
 			}
 			defer db.Close()
 			p, err := fleet.Lookup(c.Context, db, c.Args().First(), asOf, until)
-			switch {
-			case errors.Is(err, fleet.ErrAmbiguous):
-				return usage("show: "+err.Error(), "give the ID")
-			case errors.Is(err, fleet.ErrNotFound):
-				return usage(err.Error(), "importer devices lists the fleet; give an asset tag, host name or ID")
-			case err != nil:
-				return err
+			if err != nil {
+				return explain(err)
 			}
 			rd := p.ReportDevice()
 			return report.WriteDevice(stdout, &rd, p.Collections(), p.Later, lang)

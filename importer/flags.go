@@ -25,24 +25,9 @@ const importMemory = 384 << 20
 // a few lines at a time, whatever the fleet's size.
 const reportMemory = 384 << 20
 
-func dbFlag() cli.Flag {
-	return &cli.StringFlag{Name: "db", Value: defaultDB, Usage: "fleet database `FILE`", EnvVars: []string{"ACTCOURIER_DB"}}
-}
-
-func identityFlag() cli.Flag {
-	return &cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "age identity `FILE` (repeatable)", EnvVars: []string{"ACTCOURIER_IDENTITY"}}
-}
-
-func siteFlag() cli.Flag { return &cli.StringFlag{Name: "site", Usage: "only this site"} }
-func lineFlag() cli.Flag { return &cli.StringFlag{Name: "line", Usage: "only this line"} }
-
 // filterOf is --site and --line, with the collections before until.
 func filterOf(c *cli.Context, until time.Time) fleet.Filter {
 	return fleet.Filter{Site: c.String("site"), Line: c.String("line"), Until: until}
-}
-
-func langFlag() cli.Flag {
-	return &cli.StringFlag{Name: "lang", Value: string(classify.English), Usage: "language: en or ja", EnvVars: []string{"ACTCOURIER_LANG"}}
 }
 
 func parseLang(s string) (classify.Lang, error) {
@@ -51,13 +36,6 @@ func parseLang(s string) (classify.Lang, error) {
 		return "", usage(fmt.Sprintf("--lang %q", s), "use --lang en or --lang ja")
 	}
 	return l, nil
-}
-
-// asOfFlag is --as-of: the date verdicts are taken at, counting the
-// collections made up to that day (fleet.AsOf).
-func asOfFlag() cli.Flag {
-	return &cli.StringFlag{Name: "as-of", Usage: "the fleet as of `DATE` (YYYY-MM-DD; default today): verdicts at its start, " +
-		"from each device's latest collection made on or before it", EnvVars: []string{"ACTCOURIER_AS_OF"}}
 }
 
 func openStore(path string) (*store.DB, error) {

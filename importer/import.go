@@ -6,16 +6,13 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/cmdline"
-	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
-	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
@@ -32,7 +29,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			"1 done in part: each rejected bundle is named on stderr", "2 usage or configuration error: no identity, no bundle found, or the database",
 			"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on"),
 		Flags: []cli.Flag{
-			identityFlag(), dbFlag(),
+			cmdline.IdentityFlag(), cmdline.DBFlag(defaultDB),
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "bundles decrypted at once", DefaultText: "one more than the cores"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar and no line per bundle; the summary and rejections only"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "name each bundle for another key too"},
@@ -64,36 +61,17 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemory))
 			bar := terminal.NewProgress(stdout, stderr, len(files), c.Bool("quiet"))
 			sum, err := fleet.Import(c.Context, db, files, fleet.ImportOptions{Identities: ids, Jobs: c.Int("jobs")}, func(o fleet.Outcome) {
-				if o.Err != nil && !errors.Is(o.Err, fleet.ErrDuplicate) {
+				if line, note := o.Line(c.Bool("verbose")); note {
 					bar.Step("")
-					if c.Bool("verbose") || !errors.Is(o.Err, bundle.ErrWrongKey) {
-						bar.Note(stderr, "importer: "+o.String())
-					}
+					bar.Note(stderr, line)
 				} else {
-					bar.Step(o.String())
+					bar.Step(line)
 				}
 			})
 			bar.Finish()
-			return summarize(c, err, sum, stdout, stderr)
+			return sum.Finish(stdout, stderr, c.String("db"), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}
-}
-
-// summarize prints what an import did; it returns errPartial when it
-// rejected inputs.
-func summarize(c *cli.Context, err error, sum fleet.Summary, stdout, stderr io.Writer) error {
-	db, interrupted := c.String("db"), c.Context.Err() != nil
-	if interrupted {
-		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(sum.Imported, "bundle"), db)
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", db, err)
-	}
-	if err = sum.Print(stdout, stderr, db, c.Bool("verbose")); err == nil && len(sum.Rejected) > 0 {
-		return errPartial
-	}
-	return err
 }
 
 func importTextCommand(stdout, stderr io.Writer) *cli.Command {
@@ -108,7 +86,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 			"1 done in part: each rejected file is named on stderr", "2 usage or configuration error",
 			"130 interrupted (Ctrl-C): each file stored is whole; run it again to go on"),
 		Flags: []cli.Flag{
-			dbFlag(),
+			cmdline.DBFlag(defaultDB),
 			&cli.StringFlag{Name: "site", Usage: "site of the devices (required)"},
 			&cli.StringFlag{Name: "line", Usage: "line of the devices (required)"},
 			&cli.StringFlag{Name: "asset", Usage: "asset tag (default: the file name)"},
@@ -122,9 +100,10 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 			if c.NArg() == 0 {
 				return usage("import-text: no file given", "name the saved slmgr or ospp text files")
 			}
-			opts, err := textOptions(c)
+			opts, err := fleet.NewTextOptions(licensing.Context{Site: c.String("site"), Line: c.String("line"), Asset: c.String("asset"),
+				Engineer: c.String("engineer")}, c.String("codepage"), c.StringSlice("strings"), c.String("collected"), "importer import-text "+version.String())
 			if err != nil {
-				return err
+				return explain(err)
 			}
 			db, err := openStore(c.String("db"))
 			if err != nil {
@@ -136,28 +115,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 					fmt.Fprintln(stdout, o.String())
 				}
 			})
-			return summarize(c, err, sum, stdout, stderr)
+			return sum.Finish(stdout, stderr, c.String("db"), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}
-}
-
-// textOptions reads import-text's flags and the slmgr.ini files named.
-func textOptions(c *cli.Context) (fleet.TextOptions, error) {
-	opts := fleet.TextOptions{Generator: "importer import-text " + version.String(),
-		Context: licensing.Context{Site: c.String("site"), Line: c.String("line"), Asset: c.String("asset"), Engineer: c.String("engineer")}}
-	var err error
-	if opts.Codepage, err = codepage.Lookup(c.String("codepage")); err != nil && c.String("codepage") != "" {
-		return opts, usage("--codepage: "+err.Error(), "use one of "+strings.Join(codepage.Names(), ", "))
-	}
-	if opts.Strings, err = fleet.ReadStrings(c.StringSlice("strings")); err != nil {
-		return opts, usage(fmt.Sprintf("--strings: %v", err), "give the slmgr.ini from %SystemRoot%\\System32\\slmgr\\<LANGID>")
-	}
-	if v := c.String("collected"); v != "" {
-		if opts.Collected, err = time.ParseInLocation("2006-01-02T15:04", v, time.Local); err != nil {
-			if opts.Collected, err = time.ParseInLocation("2006-01-02", v, time.Local); err != nil {
-				return opts, usage(fmt.Sprintf("--collected %q", v), "write YYYY-MM-DD or YYYY-MM-DDTHH:MM")
-			}
-		}
-	}
-	return opts, nil
 }

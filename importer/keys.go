@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -36,23 +35,17 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 		},
 		Before: cmdline.Require("out"),
 		Action: func(c *cli.Context) error {
-			pass := ""
+			pass, out := "", c.String("out")
 			if c.Bool("passphrase") {
 				_, fromEnv := os.LookupEnv(passphraseEnv)
 				var err error
 				if pass, err = sitekey.NewPassphrase(askPassphrase, !fromEnv); err != nil {
-					return usage("keygen --passphrase: "+err.Error(), "run it in a terminal and type the same passphrase twice, or set "+passphraseEnv)
+					return explain(err)
 				}
 			}
-			id, data, err := sitekey.Generate(pass, time.Now())
+			id, err := sitekey.Create(out, pass, time.Now())
 			if err != nil {
-				return err
-			}
-			out := c.String("out")
-			if err := sitekey.WriteNew(out, data); errors.Is(err, sitekey.ErrExists) {
-				return usage(fmt.Sprintf("keygen: %s already exists; not overwriting an identity", out), "choose another --out; an overwritten identity can never open its bundles again")
-			} else if err != nil {
-				return usage("keygen: "+err.Error(), "check the --out folder")
+				return explain(err)
 			}
 			fmt.Fprintf(stderr, "importer: wrote identity %s (keep it here, never on a stick); its recipient's fingerprint is %s\n", out, stick.Fingerprint(id.Recipient().String()))
 			fmt.Fprintln(stdout, id.Recipient().String())
@@ -74,15 +67,8 @@ func askPassphrase(prompt string) (string, error) {
 // during a key rotation); a passphrase-protected file is asked for.
 func loadIdentities(paths []string) ([]age.Identity, error) {
 	ids, err := sitekey.Load(paths, askPassphrase)
-	switch {
-	case errors.Is(err, sitekey.ErrNoIdentity):
-		return nil, usage(err.Error(), "pass the site's identity file with -i or ACTCOURIER_IDENTITY")
-	case errors.Is(err, sitekey.ErrPassphrase):
-		return nil, usage(err.Error(), "type the passphrase again, or set "+passphraseEnv+" for scripts")
-	case errors.Is(err, sitekey.ErrNotIdentity):
-		return nil, usage(err.Error(), "pass a file written by 'importer keygen' or age-keygen")
-	case err != nil:
-		return nil, usage("open identity: "+err.Error(), "check the path of the identity file; a protected one needs its passphrase at a terminal or in "+passphraseEnv)
+	if err != nil {
+		return nil, explain(err)
 	}
 	return ids, nil
 }

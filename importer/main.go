@@ -70,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			devicesCommand(stdout),
 			showCommand(stdout),
 			stickCommand(stdout),
+			activationCommand(stdout, stderr),
 			inspectCommand(stdout, stderr),
 		},
 	}

@@ -28,10 +28,10 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			"2 usage or configuration error (no database, bad --format or --as-of), or a report could not be written",
 			"130 interrupted (Ctrl-C): no report file is left half-written"),
 		Flags: []cli.Flag{
-			dbFlag(),
+			cmdline.DBFlag(defaultDB),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"},
 			&cli.StringFlag{Name: "format", Value: "html,csv,json,xlsx", Usage: "comma-separated: html, csv, json, xlsx"},
-			langFlag(), siteFlag(), lineFlag(), asOfFlag(),
+			cmdline.LangFlag(), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.AsOfFlag(),
 		},
 		Before: cmdline.Require("out"),
 		Action: func(c *cli.Context) error {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -36,21 +35,19 @@ func stickCommand(stdout io.Writer) *cli.Command {
 				return usage("stick: name the stick folder", "e.g. importer stick E:\\ -r age1… --site Nagoya")
 			}
 			cfg, err := stick.NewConfig(c.StringSlice("recipient"), c.String("site"), c.String("lines"), c.String("engineer"))
-			if err != nil {
-				return usage(err.Error(), "give the public key (age1…) that keygen printed")
+			var builds map[string][]byte
+			if err == nil {
+				builds, err = stick.ReadBuilds(c.String("dist"))
 			}
-			builds, err := stick.ReadBuilds(c.String("dist"))
-			if err != nil {
-				return usage(err.Error(), "run `make build` (or unpack the release) and pass --dist DIR")
+			var written []string
+			if err == nil {
+				written, err = stick.Prepare(c.Args().First(), cfg, builds, c.Bool("force"))
 			}
-			written, err := stick.Prepare(c.Args().First(), cfg, builds, c.Bool("force"))
 			for _, f := range written {
 				fmt.Fprintf(stdout, "wrote %s\n", f)
 			}
-			if errors.Is(err, stick.ErrExists) {
-				return usage(err.Error(), "pass --force to replace what a previous run wrote")
-			} else if err != nil {
-				return usage("stick: "+err.Error(), "check that the stick is mounted, writable and has free space")
+			if err != nil {
+				return explain(err)
 			}
 			fmt.Fprintf(stdout, "stick ready: site %q, lines %s, bundles readable by %s; no private key on it\n", cfg.Site, strings.Join(cfg.Lines, ","), strings.Join(cfg.Fingerprints(), ", "))
 			return nil

@@ -26,16 +26,18 @@ var allowed = map[string][]string{
 	"pkg/cmdline":       {},
 	"pkg/slmgr":         {"pkg/licensing", "pkg/sjis"},
 	"pkg/classify":      {"pkg/licensing"},
+	"pkg/activation":    {"pkg/licensing"},
+	"pkg/worklist":      {"pkg/activation"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
-	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report"},
-	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing"},
+	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick"},
+	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing", "pkg/activation"},
 	"collector/winwmi":  {},
-	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "collector/winwmi"},
+	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/activation", "collector/winwmi"},
 	// The collector ends with the verdict the importer will give: it
 	// classifies with pkg/classify, and nothing heavier.
-	"collector": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "pkg/classify", "collector/collect"},
+	"collector": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "pkg/classify", "pkg/activation", "collector/collect"},
 	"importer": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/stick", "pkg/version",
-		"pkg/terminal", "pkg/sitekey", "pkg/fleet", "pkg/store", "pkg/cmdline"},
+		"pkg/terminal", "pkg/sitekey", "pkg/fleet", "pkg/store", "pkg/cmdline", "pkg/worklist"},
 }
 
 // neverInCollector are modules the Windows 7 collector must not link,

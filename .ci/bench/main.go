@@ -133,7 +133,7 @@ func sizes() {
 // from.
 func depSizes(tmp string) {
 	exe := filepath.Join(tmp, "collector-386-symbols.exe")
-	build := exec.Command("go", "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-o", exe, "./collector")
+	build := exec.Command("go", "build", "-trimpath", "-tags", "urfave_cli_no_docs", "-gcflags=all=-l", "-o", exe, "./collector")
 	build.Env = append(os.Environ(), "GOTOOLCHAIN=go1.20.14", "GOOS=windows", "GOARCH=386", "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		log.Fatalf("collector with symbols: %v\n%s", err, out)

@@ -60,7 +60,10 @@ type Sources struct {
 	WMI WMI
 	// WMIErr says why WMI is nil (COM or the WMI service failed to
 	// start); it is recorded once, and the text sources still run.
-	WMIErr  error
+	WMIErr error
+	// Methods runs WMI methods on the same connection: applying a
+	// return file (NewMachine). Nil where WMI is.
+	Methods Methods
 	Run     Runner
 	Host    Host
 	Timeout time.Duration    // per command; 0 means 2 minutes
@@ -346,11 +349,13 @@ func (c *collection) products(version string) {
 	where := "PartialProductKey IS NOT NULL"
 	for _, r := range c.query(cimv2, "SoftwareLicensingProduct", props, where) {
 		if p, ok := product(row(r)); ok {
+			p.Class = licensing.ClassSPP
 			c.s.Products = append(c.s.Products, p)
 		}
 	}
 	for _, r := range c.query(cimv2, "OfficeSoftwareProtectionProduct", productProps, where) {
 		if p, ok := product(row(r)); ok {
+			p.Class = licensing.ClassOSPP
 			c.s.Products = append(c.s.Products, p)
 		}
 	}
@@ -513,10 +518,15 @@ func (c *collection) mergeText(kind licensing.Kind, out []byte, src licensing.So
 		}
 		return
 	}
+	class := licensing.ClassSPP
+	if src == licensing.SourceOSPP {
+		class = licensing.ClassOSPP
+	}
 	for _, tp := range res.Products {
 		if tp.Kind != kind && kind == licensing.KindOffice && tp.Kind != licensing.KindOther {
 			continue
 		}
+		tp.Class = class // slmgr.vbs reads SPP, ospp.vbs OSPP
 		if i := c.find(tp); i >= 0 {
 			fill(&c.s.Products[i], tp)
 			continue
@@ -565,6 +575,9 @@ func fill(p *licensing.Product, tp licensing.Product) {
 	set(&p.PartialKey, tp.PartialKey)
 	set(&p.ExtendedPID, tp.ExtendedPID)
 	set(&p.ExpiresText, tp.ExpiresText)
+	if p.Class == "" {
+		p.Class = tp.Class
+	}
 	if p.Kind == licensing.KindOther {
 		p.Kind = tp.Kind
 	}

@@ -162,6 +162,11 @@ func TestCollectWindows7(t *testing.T) {
 	if off.Source != licensing.SourceOSPP || off.Kind != licensing.KindOffice || off.Status != licensing.StatusNotification || off.StatusReason != 0xC004F009 {
 		t.Errorf("office from ospp text %+v", off)
 	}
+	// Where a Confirmation ID would be deposited: SPP for what WMI's
+	// SoftwareLicensingProduct gave, OSPP for what ospp.vbs printed.
+	if win.Class != licensing.ClassSPP || off.Class != licensing.ClassOSPP {
+		t.Errorf("classes: windows %q, office %q; want SPP, OSPP", win.Class, off.Class)
+	}
 	var names []string
 	for _, m := range res.Members {
 		names = append(names, m.Name)

@@ -27,7 +27,7 @@ func Live(timeout time.Duration) (src Sources, close func(), err error) {
 		// No WMI at all: collect from the text sources alone.
 		return Sources{Run: runner{}, Host: host{}, Timeout: timeout, WMIErr: err}, func() {}, nil
 	}
-	return Sources{WMI: wmiSource{s}, Run: runner{}, Host: host{}, Timeout: timeout}, s.Close, nil
+	return Sources{WMI: wmiSource{s}, Methods: wmiSource{s}, Run: runner{}, Host: host{}, Timeout: timeout}, s.Close, nil
 }
 
 type wmiSource struct{ s *winwmi.Session }
@@ -42,6 +42,17 @@ func (w wmiSource) Query(ns, class string, props []string, where string) ([]map[
 		out[i] = r
 	}
 	return out, missing, err
+}
+
+// Exec runs a WMI method of root\cimv2 (winwmi.Exec); a failure is a
+// *winwmi.MethodError, which carries its HRESULT.
+func (w wmiSource) Exec(path, method string, in ...string) error {
+	args := make([]interface{}, len(in))
+	for i, a := range in {
+		args[i] = a
+	}
+	_, err := w.s.Exec(cimv2, path, method, nil, args...)
+	return err
 }
 
 type runner struct{}

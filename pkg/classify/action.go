@@ -65,20 +65,20 @@ func (s Step) Text(lang Lang) string {
 // actionWords say each action in English and Japanese, in Microsoft's
 // Japanese terms (ライセンス認証, プロキシ ライセンス認証, ボリューム
 // ライセンス). {host} is the KMS host.
-var actionWords = map[Action][2]string{
-	ActionCheck:      {"Check the machine and collect again", "実機で状態を確認して再収集"},
-	ActionActivate:   {"Activate now", "直ちにライセンス認証"},
-	ActionKMSConnect: {"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再認証"},
-	ActionKMSHost:    {"Set up a KMS host on the site and activate", "拠点に KMS ホストを設置して認証"},
-	ActionMAK:        {"Apply a MAK (proxy activation)", "MAK を適用 (プロキシ ライセンス認証)"},
-	ActionADBased:    {"Set up Active Directory-based activation", "Active Directory ベースのライセンス認証を構成"},
-	ActionImage:      {"Take a full image backup", "イメージ バックアップを取得"},
-	ActionNone:       {"No action needed", "対応不要"},
+var actionWords = table[Action, [2]string]{
+	{ActionCheck, [2]string{"Check the machine and collect again", "実機で状態を確認して再収集"}},
+	{ActionActivate, [2]string{"Activate now", "直ちにライセンス認証"}},
+	{ActionKMSConnect, [2]string{"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再認証"}},
+	{ActionKMSHost, [2]string{"Set up a KMS host on the site and activate", "拠点に KMS ホストを設置して認証"}},
+	{ActionMAK, [2]string{"Apply a MAK (proxy activation)", "MAK を適用 (プロキシ ライセンス認証)"}},
+	{ActionADBased, [2]string{"Set up Active Directory-based activation", "Active Directory ベースのライセンス認証を構成"}},
+	{ActionImage, [2]string{"Take a full image backup", "イメージ バックアップを取得"}},
+	{ActionNone, [2]string{"No action needed", "対応不要"}},
 }
 
 // ActionText says action a in lang; host fills {host}.
 func ActionText(a Action, host string, lang Lang) string {
-	w, ok := actionWords[a]
+	w, ok := actionWords.get(a)
 	if !ok {
 		return string(a)
 	}
@@ -130,7 +130,7 @@ type KMSHost struct {
 
 // kmsFailures are the HRESULTs of a KMS client whose host did not
 // activate it (DOMAIN.md HRESULT table; slmgr.vbs error strings).
-var kmsFailures = map[uint32]bool{0xC004F074: true, 0x8007232B: true, 0xC004F038: true, 0xC004F056: true, 0x8007232A: true, 0x8007251D: true}
+var kmsFailures = table[uint32, bool]{{0xC004F074, true}, {0x8007232B, true}, {0xC004F038, true}, {0xC004F056, true}, {0x8007232A, true}, {0x8007251D, true}}
 
 // hostsOf is a device's view of the KMS hosts it names: at most one entry
 // per host.
@@ -146,7 +146,7 @@ func hostsOf(d *device) []KMSHost {
 		}
 		h := KMSHost{Name: name}
 		switch {
-		case kmsFailures[p.StatusReason]:
+		case kmsFailures.has(p.StatusReason):
 			h.Failing = 1
 		case p.Status == licensing.StatusLicensed && p.GraceMinutes != nil && *p.GraceMinutes > 0:
 			// Activated, with time left when collected: the host answered
@@ -379,7 +379,7 @@ func (d *device) kmsRoute(p *product) (rule, Evidence) {
 		ev.Route, ev.Host, ev.Count = RouteKMS, adv.Host, intp(adv.Activated)
 		return routeRules[routeWorkingHost], ev
 	}
-	if p.KMS.HasHost() && !kmsFailures[p.StatusReason] {
+	if p.KMS.HasHost() && !kmsFailures.has(p.StatusReason) {
 		ev := p.evidence()
 		ev.Route, ev.Host = RouteKMS, strings.ToLower(p.KMS.ConfiguredHost)
 		if ev.Host == "" {

@@ -95,25 +95,25 @@ func editionFromCaption(caption string) string {
 // Education, Enterprise, LTSB/LTSC; Server editions), with their N, E and
 // G variants. Home (Core), Starter, Ultimate and Embedded/POSReady have
 // none. IoTEnterpriseS is decided by build below.
-var windowsVolume = map[string]bool{
-	"business": true, "businessn": true, // Vista
-	"professional": true, "professionaln": true, "professionale": true,
-	"enterprise": true, "enterprisen": true, "enterprisee": true,
-	"enterpriseg": true, "enterprisegn": true,
-	"enterprises": true, "enterprisesn": true,
-	"professionalworkstation": true, "professionalworkstationn": true,
-	"professionaleducation": true, "professionaleducationn": true,
-	"education": true, "educationn": true,
+var windowsVolume = table[string, bool]{
+	{"business", true}, {"businessn", true}, // Vista
+	{"professional", true}, {"professionaln", true}, {"professionale", true},
+	{"enterprise", true}, {"enterprisen", true}, {"enterprisee", true},
+	{"enterpriseg", true}, {"enterprisegn", true},
+	{"enterprises", true}, {"enterprisesn", true},
+	{"professionalworkstation", true}, {"professionalworkstationn", true},
+	{"professionaleducation", true}, {"professionaleducationn", true},
+	{"education", true}, {"educationn", true},
 }
 
 // officeVolume lists the Office products that exist as volume editions
 // (DOMAIN.md: Professional Plus, Standard, Project and Visio). Office
 // Professional, Home and Student/Business, Personal and the Microsoft 365
 // subscriptions are retail-only.
-var officeVolume = map[string]bool{
-	"proplus": true, "standard": true,
-	"projectpro": true, "projectstd": true,
-	"visiopro": true, "visiostd": true, "visioprem": true,
+var officeVolume = table[string, bool]{
+	{"proplus", true}, {"standard", true},
+	{"projectpro", true}, {"projectstd", true},
+	{"visiopro", true}, {"visiostd", true}, {"visioprem", true},
 }
 
 // hasVolumeKeys reports whether the product's edition has volume keys, so
@@ -121,10 +121,10 @@ var officeVolume = map[string]bool{
 func (d *device) hasVolumeKeys(p *product) bool {
 	e := strings.ToLower(p.edition)
 	if p.Kind == licensing.KindOffice {
-		return officeVolume[e]
+		return officeVolume.has(e)
 	}
 	switch {
-	case windowsVolume[e]:
+	case windowsVolume.has(e):
 		return true
 	case e == "iotenterprises" || e == "iotenterprisesk":
 		// IoT Enterprise LTSC 2021 (build 19044) and 2024 (26100) have
@@ -265,13 +265,13 @@ func officeSupport(p *product) (support, bool) {
 // installation keys for Windows 10/11 to their edition. A Retail or OEM:DM
 // product with one of these has a digital license: no key of its own
 // (DOMAIN.md "Windows 10/11 digital license").
-var genericKeys = map[string]string{
-	"3V66T": "Pro",
-	"8HVX7": "Home",
-	"6F4BT": "Home Single Language",
-	"2YV77": "Pro for Workstations",
-	"MHBPB": "Pro Education",
-	"7CFBY": "Education",
+var genericKeys = table[string, string]{
+	{"3V66T", "Pro"},
+	{"8HVX7", "Home"},
+	{"6F4BT", "Home Single Language"},
+	{"2YV77", "Pro for Workstations"},
+	{"MHBPB", "Pro Education"},
+	{"7CFBY", "Education"},
 }
 
 // Thresholds of a KMS host (DOMAIN.md "KMS facts"): the host activates

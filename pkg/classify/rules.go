@@ -245,7 +245,7 @@ var rules = []rule{
 		en: "{product} uses a digital license (generic key ending {key}): it cannot be shown to be linked to an account offline, and reactivates only online.",
 		ja: "{product} はデジタル ライセンス (汎用プロダクト キー、末尾 {key}) です。アカウントとの関連付けはオフラインでは確認できず、再度のライセンス認証はオンラインでしかできません。",
 		match: eachProduct(func(d *device, p *product) bool {
-			_, generic := genericKeys[strings.ToUpper(p.PartialKey)]
+			_, generic := genericKeys.get(strings.ToUpper(p.PartialKey))
 			return p.Kind == licensing.KindWindows && generic && (p.Channel == licensing.ChannelRetail || p.Channel == licensing.ChannelOEMDM)
 		})},
 	{code: "mak-exhausted", source: "DOMAIN.md HRESULT 0xC004C020 / 0xC004C021",
@@ -468,7 +468,8 @@ func fill(tmpl string, ev Evidence, ja bool) string {
 		case "channel":
 			return ChannelText(ev.Channel, Lang([2]string{"en", "ja"}[lang])), true
 		case "status":
-			return statusWords[ev.Status][lang], true
+			w, _ := statusWords.get(ev.Status)
+			return w[lang], true
 		case "sources":
 			return sourcesText(string(ev.Source)), true
 		case "why":

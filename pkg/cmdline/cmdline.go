@@ -7,6 +7,7 @@ package cmdline
 
 import (
 	"fmt"
+	"os/user"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -27,9 +28,17 @@ func (e *UsageError) Hint() string { return e.Advice }
 // mistyped flag of the app or any command.
 func Apply(app *cli.App) {
 	app.HideHelpCommand, app.Action, app.OnUsageError = true, NoCommand, FlagError
-	for _, cmd := range app.Commands {
-		cmd.OnUsageError = FlagError
+	var apply func([]*cli.Command)
+	apply = func(cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			cmd.OnUsageError = FlagError
+			if len(cmd.Subcommands) > 0 && cmd.Action == nil {
+				cmd.HideHelpCommand, cmd.Action = true, noSubcommand
+			}
+			apply(cmd.Subcommands)
+		}
 	}
+	apply(app.Commands)
 }
 
 // NoCommand is the Action of an app whose work is in its commands:
@@ -44,6 +53,23 @@ func NoCommand(c *cli.Context) error {
 		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
 	}
 	return &UsageError{fmt.Sprintf("unknown command %q", c.Args().First()), hint}
+}
+
+// noSubcommand is the Action of a command whose work is in its
+// subcommands, as NoCommand is the app's.
+func noSubcommand(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.ShowSubcommandHelp(c)
+	}
+	var names []string
+	for _, sub := range c.Command.Subcommands {
+		names = append(names, sub.Names()...)
+	}
+	hint := c.Command.HelpName + " --help lists them"
+	if s := Closest(c.Args().First(), names); s != "" {
+		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+	}
+	return &UsageError{fmt.Sprintf("unknown subcommand %q of %s", c.Args().First(), c.Command.Name), hint}
 }
 
 // FlagError is an OnUsageError handler: a flag the command does not
@@ -80,13 +106,18 @@ func Required(c *cli.Context, names ...string) error {
 }
 
 // Interspersed moves a subcommand's flags before its arguments, so that
-// "importer stick E:\ --recipient age1…" works as the README writes it:
+// "importer stick E:\ --recipient age1…" works as the README writes it,
+// also a subcommand's of a command ("importer activation stick E:\ --site S"):
 // urfave/cli v2 stops reading flags at the first argument. Everything
 // after "--" stays an argument.
 func Interspersed(app *cli.App, args []string) []string {
 	var cmd *cli.Command
 	if len(args) > 1 {
 		cmd = app.Command(args[1])
+	}
+	n := 2 // the program, its command and subcommands come first
+	for cmd != nil && n < len(args) && cmd.Command(args[n]) != nil {
+		cmd, n = cmd.Command(args[n]), n+1
 	}
 	if cmd == nil {
 		return args
@@ -98,8 +129,8 @@ func Interspersed(app *cli.App, args []string) []string {
 			takesValue[n] = !isBool
 		}
 	}
-	flags, rest := []string{args[0], args[1]}, []string{"--"}
-	for i := 2; i < len(args); i++ {
+	flags, rest := append([]string(nil), args[:n]...), []string{"--"}
+	for i := n; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--":
 			rest, i = append(rest, args[i+1:]...), len(args)
@@ -211,4 +242,47 @@ func least(n ...int) int {
 		}
 	}
 	return m
+}
+
+// The flags the importer's commands share, with the environment variables
+// that set them (README.md lists them).
+
+// DBFlag is --db, the fleet database, def when not given.
+func DBFlag(def string) cli.Flag {
+	return &cli.StringFlag{Name: "db", Value: def, Usage: "fleet database `FILE`", EnvVars: []string{"ACTCOURIER_DB"}}
+}
+
+// IdentityFlag is -i/--identity, the site's age identity files.
+func IdentityFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "identity", Aliases: []string{"i"}, Usage: "age identity `FILE` (repeatable)", EnvVars: []string{"ACTCOURIER_IDENTITY"}}
+}
+
+// SiteFlag is --site, LineFlag --line: only the devices there.
+func SiteFlag() cli.Flag { return &cli.StringFlag{Name: "site", Usage: "only this site"} }
+func LineFlag() cli.Flag { return &cli.StringFlag{Name: "line", Usage: "only this line"} }
+
+// LangFlag is --lang, en (the default) or ja.
+func LangFlag() cli.Flag {
+	return &cli.StringFlag{Name: "lang", Value: "en", Usage: "language: en or ja", EnvVars: []string{"ACTCOURIER_LANG"}}
+}
+
+// AsOfFlag is --as-of: the date verdicts are taken at, counting the
+// collections made up to that day.
+func AsOfFlag() cli.Flag {
+	return &cli.StringFlag{Name: "as-of", Usage: "the fleet as of `DATE` (YYYY-MM-DD; default today): verdicts at its start, " +
+		"from each device's latest collection made on or before it", EnvVars: []string{"ACTCOURIER_AS_OF"}}
+}
+
+// ByFlag is --by: who runs a command, kept with what it stores or
+// writes.
+func ByFlag() cli.Flag {
+	return &cli.StringFlag{Name: "by", Usage: "who does it, kept with what is imported or written (default: your user name)", EnvVars: []string{"ACTCOURIER_BY"}}
+}
+
+// By is --by, else the name of the user running the program.
+func By(c *cli.Context) string {
+	if u, err := user.Current(); c.String("by") == "" && err == nil {
+		return u.Username
+	}
+	return c.String("by")
 }

@@ -49,8 +49,11 @@ func TestUnknownFlag(t *testing.T) {
 
 func TestInterspersed(t *testing.T) {
 	app := &cli.App{Commands: []*cli.Command{{Name: "stick", Flags: []cli.Flag{
-		&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}}, &cli.BoolFlag{Name: "force"}}}}}
+		&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}}, &cli.BoolFlag{Name: "force"}}},
+		{Name: "activation", Subcommands: []*cli.Command{{Name: "stick", Flags: []cli.Flag{&cli.StringFlag{Name: "site"}}}}}}}
 	tests := []struct{ in, want string }{
+		{"importer activation stick E: --site S", "importer activation stick --site S -- E:"},
+		{"importer activation E: --site S", "importer activation --site -- E: S"}, // no such subcommand: activation refuses --site
 		{"importer stick E: -r age1x --force", "importer stick -r age1x --force -- E:"},
 		{"importer stick --force E: -- -odd", "importer stick --force -- E: -odd"},
 		{"importer stick -r=age1x", "importer stick -r=age1x"},
@@ -68,5 +71,18 @@ func TestExitStatus(t *testing.T) {
 	want := "EXIT STATUS:\n   0    done\n   130  interrupted\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestUnknownSubcommand: a mistyped subcommand is a usage error naming
+// the closest one, not urfave's "No help topic".
+func TestUnknownSubcommand(t *testing.T) {
+	app := &cli.App{Name: "importer", Commands: []*cli.Command{{Name: "activation",
+		Subcommands: []*cli.Command{{Name: "stick", Action: func(*cli.Context) error { return nil }}}}}}
+	Apply(app)
+	err := app.Run([]string{"importer", "activation", "stik"})
+	var ue *UsageError
+	if !errors.As(err, &ue) || !strings.Contains(ue.Msg, `unknown subcommand "stik"`) || !strings.Contains(ue.Advice, `did you mean "stick"?`) {
+		t.Errorf("got %v", err)
 	}
 }

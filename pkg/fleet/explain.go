@@ -2,11 +2,16 @@ package fleet
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/sitekey"
 	"github.com/actcourier/actcourier/pkg/slmgr"
+	"github.com/actcourier/actcourier/pkg/stick"
+	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
 // explanations say, per class of error, why an input was rejected in the
@@ -23,6 +28,27 @@ var explanations = []struct {
 	{[]error{bundle.ErrTooLarge, licensing.ErrTooLarge}, "oversize", "no genuine collection is this large: collect the device again; if it happens again, report the file to the ActCourier maintainers"},
 	{[]error{ErrTooLarge}, "oversize", "save only the output of slmgr.vbs /dlv or ospp.vbs /dstatus, one device per file"},
 	{[]error{bundle.ErrManifestMismatch, bundle.ErrInsecureMember}, "malformed", "the bundle is malformed: collect the device again and report the file to the ActCourier maintainers"},
+	{[]error{ErrKeyFile}, "key file refused", "write each key on a line windows = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX or office = …, one per kind"},
+	{[]error{activation.ErrNotReturn, activation.ErrInvalid, activation.ErrTooLarge, activation.ErrUnsupportedVersion}, "malformed activation outcomes",
+		"its activation.json is not what a collector writes: collect the device again and report the file to the ActCourier maintainers"},
+	{[]error{codepage.ErrUnknown}, "unknown code page", "name the text's code page with --codepage, one of " + strings.Join(codepage.Names(), ", ")},
+	{[]error{ErrStrings}, "slmgr.ini unreadable", "give the machine's slmgr.ini with --strings, from %SystemRoot%\\System32\\slmgr\\<LANGID>"},
+	{[]error{ErrDate}, "not a date", "write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-12-01"},
+	{[]error{sitekey.ErrExists}, "already exists, not overwriting an identity", "choose another --out; an overwritten identity can never open its bundles again"},
+	{[]error{sitekey.ErrNewPassphrase}, "passphrase refused", "run it in a terminal and type the same passphrase twice, or set ACTCOURIER_PASSPHRASE"},
+	{[]error{stick.ErrPrivateKey, stick.ErrSyntax}, "not a recipient", "give the public key (age1…) that keygen printed"},
+	{[]error{stick.ErrExists}, "already on the stick", "pass --force to replace what a previous run wrote"},
+	{[]error{stick.ErrNoBuilds}, "no collector builds", "run `make build` (or unpack the release) and pass --dist DIR"},
+	{[]error{sitekey.ErrNoIdentity}, "no identity", "pass the site's identity file with -i or ACTCOURIER_IDENTITY"},
+	{[]error{sitekey.ErrPassphrase}, "wrong passphrase", "type the passphrase again, or set ACTCOURIER_PASSPHRASE for scripts"},
+	{[]error{sitekey.ErrNotIdentity}, "not an identity", "pass a file written by 'importer keygen' or age-keygen"},
+	{[]error{worklist.ErrNotCSV, worklist.ErrColumns, worklist.ErrTooLarge}, "not a CID file",
+		"give ActivationWs's records.csv, or the worklist CSV with its ConfirmationId column filled in, saved as CSV"},
+	{[]error{ErrNothingToReturn}, "nothing to return", "import the CIDs first (importer activation cids FILE); importer activation worklist shows what waits"},
+	{[]error{ErrPassphrase}, "passphrase refused", "choose one of 10 characters or more, type it the same twice, or give it with --passphrase-file or ACTCOURIER_RETURN_PASSPHRASE"},
+	{[]error{ErrNotFound}, "no such device", "importer devices lists the fleet; give an asset tag, host name or ID"},
+	{[]error{ErrAmbiguous}, "several devices", "give the device's ID (importer devices)"},
+	{[]error{ErrNoActivation}, "no activation requests", "use a database of this importer (--db)"},
 	{[]error{ErrConflict}, "conflict", "two different files carry one bundle ID: keep both files and report them to the ActCourier maintainers"},
 	{[]error{slmgr.ErrNoProducts}, "no product found", "save the whole output of slmgr.vbs /dlv or ospp.vbs /dstatus; for another language pass --strings slmgr.ini"},
 	{[]error{slmgr.ErrEncoding, codepage.ErrUnsure}, "code page unsure", "name the text's code page with --codepage (936 for Simplified Chinese, 932 Japanese, 949 Korean, 950 Traditional Chinese, 1252 Western)"},

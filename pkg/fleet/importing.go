@@ -17,6 +17,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
@@ -76,6 +77,13 @@ func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Tim
 	if err != nil {
 		return nil, err
 	}
+	// The outcomes of a return file are read when requests are listed:
+	// a malformed one rejects its bundle now, so that none is stored.
+	if proof, ok := b.Member(activation.ProofMember); ok {
+		if _, err := activation.UnmarshalProof(proof); err != nil {
+			return nil, fmt.Errorf("%s: %w", activation.ProofMember, err)
+		}
+	}
 	var raw []Raw
 	for _, m := range b.Members {
 		if m.Name != licensing.MemberName {
@@ -95,6 +103,26 @@ func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bun
 	}
 	defer f.Close()
 	return bundle.Open(f, lim, ids...)
+}
+
+// Inspect opens each bundle file completely (ReadBundle) and writes its
+// manifest (report.WriteManifest, as JSON lines when asJSON) to stdout;
+// each that does not open is named on stderr with why and what to do, and
+// counted in failed. err is a failure to write.
+func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSON bool) (failed int, err error) {
+	for _, p := range paths {
+		b, err := ReadBundle(p, bundle.Limits{}, ids)
+		if err != nil {
+			failed++
+			_, hint := Explain(err)
+			fmt.Fprintf(stderr, "importer: error: %s: %v\nimporter: hint: %s\n", p, err, hint)
+			continue
+		}
+		if err := report.WriteManifest(stdout, p, b, asJSON); err != nil {
+			return failed, err
+		}
+	}
+	return failed, nil
 }
 
 // ImportOptions control an import.
@@ -309,6 +337,20 @@ func (o Outcome) String() string {
 	return fmt.Sprintf("rejected %s: %v", o.File, o.Err)
 }
 
+// Line is the outcome as a progress line: note is true for a rejected
+// input, which goes to stderr as "importer: …" ("" for a bundle for
+// another key unless verbose: the summary counts those), false for one
+// imported or already imported.
+func (o Outcome) Line(verbose bool) (line string, note bool) {
+	switch {
+	case o.Err == nil || errors.Is(o.Err, ErrDuplicate):
+		return o.String(), false
+	case verbose || !errors.Is(o.Err, bundle.ErrWrongKey):
+		return "importer: " + o.String(), true
+	}
+	return "", true
+}
+
 // Print writes the summary of an import into db on stdout and the
 // rejected inputs, each with what to do about it, on stderr. Bundles for
 // another key are summed up in one line (a wrong key rejects them all
@@ -355,6 +397,23 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 		}
 	}
 	return nil
+}
+
+// Finish prints what an import into db did and returns the error to end
+// with: err, the import's own, with the database named; partial when it
+// rejected inputs; after an interruption, what was stored before it.
+func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupted bool, err, partial error) error {
+	if interrupted {
+		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(s.Imported, "bundle"), db)
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", db, err)
+	}
+	if err = s.Print(stdout, stderr, db, verbose); err == nil && len(s.Rejected) > 0 {
+		return partial
+	}
+	return err
 }
 
 // size is what a collection holds in memory, in bytes; 0 for none.

@@ -35,6 +35,10 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 		return Written{}, err
 	}
 	pools, err := st.Pools(ctx, f.Until)
+	var act *activationState
+	if err == nil {
+		act, err = activationOf(ctx, st)
+	}
 	if err != nil {
 		return Written{}, errors.Join(err, w.Abort())
 	}
@@ -59,7 +63,7 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.done <- renderLine(ctx, st, w, j.l, j.rows, pools, opt)
+				j.done <- renderLine(ctx, st, w, j.l, j.rows, pools, act, opt)
 			}
 		}()
 	}
@@ -172,7 +176,7 @@ func rawShown(s *licensing.Snapshot, raws []Raw) []report.Raw {
 
 // renderLine classifies one line's devices and writes its files.
 func renderLine(ctx context.Context, st Store, w *report.Writer, l *report.LineReport, rows []Device,
-	pools map[string]classify.Pool, opt report.Options) error {
+	pools map[string]classify.Pool, act *activationState, opt report.Options) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -192,6 +196,7 @@ func renderLine(ctx context.Context, st Store, w *report.Writer, l *report.LineR
 		}
 		rd := c.ReportDevice()
 		rd.Raw = rawShown(c.Snapshot, raws[d.CollectionID])
+		rd.Activation = act.report(d, c.Snapshot)
 		devs = append(devs, rd)
 	}
 	return w.Render(l, devs)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -121,15 +122,42 @@ func ReadStrings(paths []string) ([]*slmgr.Strings, error) {
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", ErrStrings, err)
 		}
 		s, err := slmgr.ParseStrings(data, filepath.Base(filepath.Dir(p)))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
+			return nil, fmt.Errorf("%w: %s: %w", ErrStrings, p, err)
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// ErrStrings means an slmgr.ini given for saved text cannot be read.
+var ErrStrings = errors.New("fleet: slmgr.ini unreadable")
+
+// NewTextOptions makes import-text's options from what was typed: the
+// context, a code page name ("" detects it), the machine's slmgr.ini
+// files, and when the text was saved, YYYY-MM-DD[THH:MM] in local time
+// ("" is each file's time). Errors wrap codepage.ErrUnknown, ErrStrings
+// or ErrDate.
+func NewTextOptions(c licensing.Context, cp string, stringsFiles []string, collected, generator string) (TextOptions, error) {
+	opts := TextOptions{Context: c, Generator: generator}
+	var err error
+	if opts.Codepage, err = codepage.Lookup(cp); err != nil && cp != "" {
+		return opts, err
+	}
+	if opts.Strings, err = ReadStrings(stringsFiles); err != nil {
+		return opts, err
+	}
+	if collected != "" {
+		if opts.Collected, err = time.ParseInLocation("2006-01-02T15:04", collected, time.Local); err != nil {
+			if opts.Collected, err = time.ParseInLocation("2006-01-02", collected, time.Local); err != nil {
+				return opts, fmt.Errorf("%w: --collected %q", ErrDate, collected)
+			}
+		}
+	}
+	return opts, nil
 }
 
 // String is the outcome as one line of a log; an imported text says how

@@ -142,6 +142,10 @@ func (s *Snapshot) clean(data []byte) {
 			note(at+"license_status", p.Status)
 			p.Status = StatusUnknown
 		}
+		if p.Class != "" && p.Class.ProductClass() == "" {
+			note(at+"class", p.Class)
+			p.Class = ""
+		}
 		if !knownChannel(p.Channel) {
 			note(at+"channel", p.Channel)
 			p.Channel = ChannelUnknown

@@ -214,3 +214,20 @@ func TestPrimaryWindowsNotInUse(t *testing.T) {
 		t.Errorf("got %+v, want none", p)
 	}
 }
+
+// TestReasonsUnique: the HRESULT table is a slice; a code twice would
+// answer with its first row only.
+func TestReasonsUnique(t *testing.T) {
+	seen := map[uint32]bool{}
+	for _, r := range reasons {
+		if seen[r.Code] {
+			t.Errorf("0x%08X twice", r.Code)
+		}
+		seen[r.Code] = true
+	}
+	for _, code := range []uint32{0xC004F031, 0xC004F04D} {
+		if r, ok := LookupReason(code); !ok || r.Japanese == "" {
+			t.Errorf("0x%08X: the return path's code has no meaning in both languages", code)
+		}
+	}
+}

@@ -340,13 +340,56 @@ type Product struct {
 	ExpiresText string     `json:"expires_text,omitempty"`
 	Expires     *time.Time `json:"expires,omitempty"`
 
-	KMS                   *KMS   `json:"kms,omitempty"`
-	ADActivation          string `json:"ad_activation,omitempty"`      // activation object name
-	VLActivationType      *int   `json:"vl_activation_type,omitempty"` // 0 all, 1 AD, 2 KMS, 3 token
+	KMS              *KMS   `json:"kms,omitempty"`
+	ADActivation     string `json:"ad_activation,omitempty"`      // activation object name
+	VLActivationType *int   `json:"vl_activation_type,omitempty"` // 0 all, 1 AD, 2 KMS, 3 token
+	// OfflineInstallationID is the Installation ID (IID) as WMI returned
+	// it, read live: the request for a Confirmation ID. Its length is
+	// kept as returned (63 digits from Windows 8; Windows 7 and Office
+	// 2010 UNVERIFIED, DOMAIN.md "The return path").
 	OfflineInstallationID string `json:"offline_installation_id,omitempty"`
 	RemainingSKURearm     *int   `json:"remaining_sku_rearm,omitempty"`
+	// Class is the licensing platform the product was read from, SPP or
+	// OSPP: where its methods are called when a Confirmation ID comes
+	// back. "" when unknown (saved text of an unknown kind).
+	Class Class `json:"class,omitempty"`
 
 	Source Source `json:"source"`
+}
+
+// Class is a licensing platform: the Software Protection Platform of
+// Windows (SoftwareLicensingProduct / SoftwareLicensingService), or the
+// Office Software Protection Platform of Office 2010, and of Office 2013
+// and later on Windows 7 (OfficeSoftwareProtectionProduct / …Service).
+// Both offer the same members for offline activation (DOMAIN.md "The
+// return path").
+type Class string
+
+const (
+	ClassSPP  Class = "SPP"
+	ClassOSPP Class = "OSPP"
+)
+
+// ProductClass is the WMI class of c's products, "" for an unknown c.
+func (c Class) ProductClass() string {
+	switch c {
+	case ClassSPP:
+		return "SoftwareLicensingProduct"
+	case ClassOSPP:
+		return "OfficeSoftwareProtectionProduct"
+	}
+	return ""
+}
+
+// ServiceClass is the WMI class of c's service, "" for an unknown c.
+func (c Class) ServiceClass() string {
+	switch c {
+	case ClassSPP:
+		return "SoftwareLicensingService"
+	case ClassOSPP:
+		return "OfficeSoftwareProtectionService"
+	}
+	return ""
 }
 
 // KMS is the KMS client (or host) state of a volume product.

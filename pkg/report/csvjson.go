@@ -179,6 +179,7 @@ type jsonDev struct {
 	SHA256       string                  `json:"sha256"`
 	Engineer     string                  `json:"engineer,omitempty"`
 	Collector    string                  `json:"collector,omitempty"`
+	Activation   []Activation            `json:"activation,omitempty"`
 }
 
 type jsonAction struct {
@@ -256,6 +257,7 @@ func jsonDevice(t *texts, r *row, z zone) jsonDev {
 		Reasons: t.reasonsJSON(v.Reasons, false), Flags: t.reasonsJSON(v.Flags, true),
 		Routes: v.Routes, Products: []jsonProduct{}, DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
 		Engineer: d.Engineer, Collector: d.Collector}
+	j.Activation = d.Activation
 	if j.Routes == nil {
 		j.Routes = []classify.ProductRoute{}
 	}

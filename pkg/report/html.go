@@ -105,6 +105,9 @@ type crumb struct{ Name, Href string }
 
 type lineBody struct {
 	Devices []deviceView
+	// The line's activation requests (activation.go), when it has any.
+	ActivationTitle, ActivationCounts string
+	Activation                        []activationView
 }
 
 type siteBody struct {
@@ -225,7 +228,9 @@ func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) er
 		views[i] = newDeviceView(w.t, w.productHead, &rows[i], z)
 	}
 	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, l.site.name, w.t.Line, l.sum.name)
-	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, lineBody{views})
+	body := lineBody{Devices: views, ActivationTitle: activationTitle(w.t.Lang)}
+	body.Activation, body.ActivationCounts = activationTable(rows, w.t.Lang)
+	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, body)
 	return tmpl.ExecuteTemplate(f, "line", p)
 }
 

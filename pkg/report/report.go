@@ -77,6 +77,9 @@ type Device struct {
 	Snapshot    *licensing.Snapshot
 	Verdict     classify.Verdict
 	Raw         []Raw // raw slmgr/ospp text, already decoded
+	// Activation lists the device's requests for a Confirmation ID, when
+	// the store keeps them; shown per line, and in JSON.
+	Activation []Activation
 }
 
 // Raw is one raw output as text.

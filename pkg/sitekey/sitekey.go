@@ -116,6 +116,16 @@ func WriteNew(path string, data []byte) (err error) {
 	return f.Close()
 }
 
+// Create makes a new identity (Generate) and writes its file to path
+// (WriteNew): never over a file (ErrExists).
+func Create(path, passphrase string, now time.Time) (*age.X25519Identity, error) {
+	id, data, err := Generate(passphrase, now)
+	if err == nil {
+		err = WriteNew(path, data)
+	}
+	return id, err
+}
+
 // protected reports whether an identity file is itself encrypted (age
 // binary or armored).
 func protected(data []byte) bool {
@@ -137,7 +147,7 @@ func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identi
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("open identity: %w", err)
 		}
 		if protected(data) {
 			pass, err := ask(fmt.Sprintf("Passphrase for %s: ", p))

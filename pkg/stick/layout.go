@@ -21,6 +21,9 @@ var Builds = []string{"collector-win7-386.exe", "collector-win7-amd64.exe"}
 // replaced.
 var ErrExists = errors.New("stick: file exists")
 
+// ErrNoBuilds means the release folder holds no collector builds.
+var ErrNoBuilds = errors.New("stick: no collector builds")
+
 // files are the launcher and the engineer's guide, written with CRLF line
 // ends for cmd.exe and Notepad on Windows 7. The launcher is written in
 // Shift_JIS: cmd.exe reads a batch file in the console's code page, 932
@@ -142,5 +145,5 @@ func ReadBuilds(dist string) (map[string][]byte, error) {
 		}
 		return builds, nil
 	}
-	return nil, fmt.Errorf("stick: no %s in %s", Builds[0], strings.Join(dirs, " or "))
+	return nil, fmt.Errorf("%w: no %s in %s", ErrNoBuilds, Builds[0], strings.Join(dirs, " or "))
 }

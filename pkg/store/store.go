@@ -216,6 +216,8 @@ var migrations = []string{
 	-- whose snapshots are large.
 	CREATE INDEX collections_place ON collections(site, line, asset);
 	CREATE INDEX devices_latest ON devices(latest_id);`,
+	// 5: the activation return path (activation.go).
+	activationSchema,
 }
 
 // deviceAggregates sets a device's aggregates (schema 4) from its

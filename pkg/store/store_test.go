@@ -380,7 +380,8 @@ func TestPoolHosts(t *testing.T) {
 	// As an importer of schema 2 left it.
 	if _, err := db.db.Exec(`ALTER TABLE collections DROP COLUMN kms_hosts; ALTER TABLE devices DROP COLUMN collections;
 		ALTER TABLE devices DROP COLUMN suspect; ALTER TABLE devices DROP COLUMN identities;
-		DROP INDEX collections_place; DROP INDEX devices_latest; PRAGMA user_version = 2`); err != nil {
+		DROP INDEX collections_place; DROP INDEX devices_latest;
+		DROP TABLE confirmation_ids; DROP TABLE return_items; DROP INDEX raw_member; PRAGMA user_version = 2`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -91,8 +91,11 @@ func (p *Progress) Finish() {
 }
 
 // Note prints a message on w, clearing the bar first if it shares w's
-// terminal.
+// terminal; an empty line prints nothing.
 func (p *Progress) Note(w io.Writer, line string) {
+	if line == "" {
+		return
+	}
 	if p.bar != nil && file(w) == p.bar {
 		fmt.Fprint(p.bar, "\r\x1b[K")
 	}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/collector/collect"
+	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// returnPassphraseEnv holds a return file's passphrase for scripts. It is
+// never a flag: a command line shows in the process list and the
+// history.
+const returnPassphraseEnv = "ACTCOURIER_RETURN_PASSPHRASE"
+
+// openReturns opens the return files central staff put on the stick
+// (*.return.age in --return), newest first, before anything is read of
+// the machine: a wrong passphrase or a damaged file stops the run with
+// nothing collected or applied. The passphrase is ACTCOURIER_RETURN_PASSPHRASE,
+// else typed by the engineer (Enter skips the return files); with
+// --no-prompt and without --apply the files are not used. A file the
+// passphrase does not open is skipped when another opens.
+func openReturns(s *settings, con console) ([]*activation.Return, error) {
+	files, _ := filepath.Glob(filepath.Join(s.returnDir, "*"+activation.ReturnExt))
+	if len(files) == 0 {
+		return nil, nil
+	}
+	pass, ok := os.LookupEnv(returnPassphraseEnv)
+	switch ask := con.interactive && !s.noPrompt && con.secret != nil; {
+	case ok && (ask || s.apply):
+	case ask:
+		fmt.Fprintln(con.out, "A return file from central staff is on this stick. / 本部からの返送ファイルがあります。")
+		var err error
+		if pass, err = con.secret("Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集): "); err != nil {
+			return nil, errInterrupted
+		}
+		if pass = strings.TrimSpace(pass); pass == "" {
+			return nil, nil
+		}
+	case s.apply:
+		return nil, usage(text{"--apply: the return file needs its passphrase", "--apply: 返送ファイルにはパスフレーズが必要です"},
+			text{"set " + returnPassphraseEnv, returnPassphraseEnv + " に設定してください"})
+	default:
+		printText(con.err, "", "A return file is on the stick; without --apply it is not used. / 返送ファイルは --apply がないため使いません。")
+		return nil, nil
+	}
+	var rets []*activation.Return
+	err := activation.ErrWrongPassphrase
+	for _, f := range files {
+		var r *activation.Return
+		if r, err = openReturn(f, pass); err == nil {
+			rets = append(rets, r)
+		} else if !errors.Is(err, activation.ErrWrongPassphrase) {
+			return nil, returnFault(filepath.Base(f), err)
+		}
+	}
+	if len(rets) == 0 {
+		return nil, returnFault(filepath.Base(files[0]), err)
+	}
+	sort.Slice(rets, func(i, j int) bool { return rets[i].Created.After(rets[j].Created) })
+	return rets, nil
+}
+
+func openReturn(name, pass string) (*activation.Return, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return activation.OpenReturn(f, pass)
+}
+
+// returnFault says why a return file was refused, and what to do.
+func returnFault(name string, err error) error {
+	why := text{"it is not a return file this collector can use", "使える返送ファイルではありません"}
+	hint := text{"ask central staff for a new return file; to collect without it, move it out of the return folder",
+		"本部に新しい返送ファイルを依頼してください。使わずに収集するには return フォルダーから移動してください"}
+	switch {
+	case errors.Is(err, activation.ErrWrongPassphrase):
+		why = text{"the passphrase does not open it", "パスフレーズで開けません"}
+		hint = text{"run again and type the passphrase central staff gave you apart from the stick; Enter at the question collects without it",
+			"もう一度実行し、USB メモリとは別に本部から伝えられたパスフレーズを入力してください。質問で Enter を押すと返送ファイルを使わずに収集します"}
+	case errors.Is(err, activation.ErrTampered):
+		why = text{"it is damaged, or was changed after central staff wrote it", "壊れているか、本部が作成した後に変更されています"}
+	}
+	return usage(text{"return file " + name + ": " + why.en + " (" + err.Error() + "): nothing was applied or collected",
+		"返送ファイル " + name + ": " + why.ja + "。何も適用・収集していません"}, hint)
+}
+
+// activate shows this machine's items of the return files (for each
+// product, the newest file's), applies them to m when the engineer
+// agrees or --apply says so, collects again with again, and returns the
+// collection to write with the outcomes as the member
+// activation.ProofMember. With no item for this machine it says so and
+// returns res.
+func activate(ctx context.Context, s *settings, con console, rets []*activation.Return, res *collect.Result,
+	m activation.Machine, again func() (*collect.Result, error)) (*collect.Result, error) {
+	key := licensing.DeviceKey(res.Snapshot)
+	var items []activation.Item
+	seen := map[string]bool{}
+	for _, r := range rets {
+		for _, it := range r.For(key) {
+			if !seen[strings.ToLower(it.ActivationID)] {
+				seen[strings.ToLower(it.ActivationID)] = true
+				items = append(items, it)
+			}
+		}
+	}
+	if len(items) == 0 {
+		printText(con.out, "", "The return file holds nothing for this machine ("+key+"): nothing applied. / 返送ファイルにこの端末への作業はありません。何も適用していません。")
+		return res, nil
+	}
+	fmt.Fprintln(con.out, "\nWork for this machine from central staff / 本部からこの端末への作業:")
+	for i, it := range items {
+		what := "deposit the Confirmation ID of IID / IID の確認 ID を登録 " + activation.Grouped(it.IID)
+		if it.Key != "" {
+			what = "install the product key ending in / 次で終わるプロダクト キーをインストール " + activation.Partial(it.Key)
+		}
+		printText(con.out, "  ", fmt.Sprintf("%d. %s: %s", i+1, it.Product, what))
+	}
+	apply := s.apply
+	if !apply {
+		fmt.Fprint(con.out, "\nApply now? y: apply, Enter: do not apply / 今すぐ適用しますか? y: 適用する、Enter: 適用しない: ")
+		v, err := newPrompter(ctx, con.in, con.out).readLine()
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		apply = strings.EqualFold(v, "y")
+	}
+	outcomes := activation.Decline(items, time.Now())
+	if apply {
+		outcomes = activation.Apply(m, items, time.Now)
+		var err error
+		if res, err = again(); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintln(con.out, "\nActivation / ライセンス認証:")
+	for _, o := range outcomes {
+		t := outcomeWords(o)
+		printText(con.out, "  ", o.Product+": "+t.en+" / "+t.ja)
+	}
+	proof, _ := activation.MarshalProof(outcomes) // plain structs: cannot fail
+	res.Members = append(res.Members, bundle.Member{Name: activation.ProofMember, Data: proof})
+	return res, nil
+}
+
+// outcomeWords says an outcome to the engineer.
+func outcomeWords(o activation.Outcome) text {
+	switch o.Result {
+	case activation.Applied:
+		return text{"APPLIED: activated now", "適用しました。認証済みです"}
+	case activation.AlreadyActivated:
+		return text{"already activated: nothing applied", "認証済みのため、何もしていません"}
+	case activation.KeyInstalled:
+		return text{"product key installed; its new Installation ID is in the bundle, its Confirmation ID comes next visit",
+			"プロダクト キーをインストールしました。新しいインストール ID はバンドルに記録しました。確認 ID は次回届きます"}
+	case activation.Declined:
+		return text{"not applied", "適用しませんでした"}
+	}
+	head := text{"REFUSED, nothing changed (tell central staff): ", "拒否、変更なし (本部に連絡): "}
+	if o.Result == activation.Failed {
+		head = text{"FAILED (tell central staff): ", "失敗 (本部に連絡): "}
+	}
+	why := text{o.Message, o.Message}
+	switch {
+	case o.Why == activation.WhyIIDChanged:
+		why = text{"the hardware or the key changed since the IID was taken: take a new IID",
+			"IID を取得した後にハードウェアまたはプロダクト キーが変わりました。新しい IID を取得してください"}
+	case o.Why == activation.WhyNoProduct:
+		why = text{"this product is not installed on this machine", "この製品はこの端末にインストールされていません"}
+	case o.Why == activation.WhyNotReadable:
+		why = text{"the licenses cannot be read: run ActCourier as administrator", "ライセンスを読み取れません。管理者として実行してください"}
+	case o.HRESULT != 0:
+		r, _ := licensing.LookupReason(o.HRESULT)
+		why = text{licensing.HRESULT(o.HRESULT) + " " + r.English, licensing.HRESULT(o.HRESULT) + " " + r.Japanese}
+	}
+	return text{head.en + why.en, head.ja + why.ja}
+}

@@ -1,0 +1,230 @@
+//go:build !windows
+
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"filippo.io/age"
+
+	"github.com/actcourier/actcourier/collector/collect"
+	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// proofOf opens the only bundle in out: its snapshot and outcomes (nil
+// when it has none).
+func proofOf(t *testing.T, out string, id age.Identity) (*licensing.Snapshot, []activation.Outcome) {
+	t.Helper()
+	b := openOnly(t, out, id)
+	s, err := licensing.Unmarshal(member(t, b, licensing.MemberName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, ok := b.Member(activation.ProofMember)
+	if !ok {
+		return s, nil
+	}
+	p, err := activation.UnmarshalProof(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, p.Outcomes
+}
+
+// TestApplyReturn replays a machine with a return file on the stick: each
+// case is what central staff sent and how the engineer ran the collector,
+// and what the screen, the exit code and the bundle must say. A refusal
+// changes nothing: no product is activated by it.
+func TestApplyReturn(t *testing.T) {
+	good := returnItems(t, activationSnapshot, nil)
+	tests := []struct {
+		name     string
+		snapshot string
+		ret      *activation.Return
+		args     []string
+		env      string // the passphrase in ACTCOURIER_RETURN_PASSPHRASE
+		code     int
+		screen   []string
+		results  []activation.Result // nil: no proof in the bundle; no bundle when code != 0
+		licensed int                 // products licensed in the bundle
+	}{
+		{"applied", activationSnapshot, good, []string{"--apply"}, passphrase, 0,
+			[]string{"Work for this machine", "0123456-0123456-0123456", "APPLIED: activated now", "適用しました"},
+			[]activation.Result{activation.Applied, activation.Applied}, 2},
+		{"not applied without --apply", activationSnapshot, good, nil, passphrase, 0,
+			[]string{"without --apply it is not used"}, nil, 0},
+		{"wrong passphrase", activationSnapshot, good, []string{"--apply"}, "Told by phone", 2,
+			[]string{"the passphrase does not open it", "nothing was applied or collected", "パスフレーズで開けません"}, nil, 0},
+		{"no passphrase", activationSnapshot, good, []string{"--apply"}, "", 2,
+			[]string{"the return file needs its passphrase", "ACTCOURIER_RETURN_PASSPHRASE"}, nil, 0},
+		{"for another machine", "../testdata/snapshots/win7-pro-retail.json", good, []string{"--apply"}, passphrase, 0,
+			[]string{"holds nothing for this machine", "何も適用していません"}, nil, 1},
+		{"the IID changed since it was taken", newDisk, good, []string{"--apply"}, passphrase, 0,
+			[]string{"REFUSED, nothing changed (tell central staff): the hardware or the key changed since the IID was taken: take a new IID", "新しい IID を取得してください"},
+			[]activation.Result{activation.Refused, activation.Applied}, 1},
+		{"a CID for another IID", activationSnapshot, returnItems(t, activationSnapshot, func(i int, it *activation.Item) {
+			if i == 0 {
+				it.CID = collect.SimulatedCID(strings.Repeat("1", 63))
+			}
+		}), []string{"--apply"}, passphrase, 0,
+			[]string{"REFUSED, nothing changed (tell central staff): 0xC004F031 the Installation ID and the Confirmation ID do not match", "一致しません"},
+			[]activation.Result{activation.Refused, activation.Applied}, 1},
+		{"a product key, no CID yet", activationSnapshot, returnItems(t, activationSnapshot, func(i int, it *activation.Item) {
+			it.CID = ""
+			it.Key = "AB2CD-EF3GH-JK4MN-PQ6RT-VW7XY"
+		}), []string{"--apply"}, passphrase, 0,
+			[]string{"install the product key ending in / 次で終わるプロダクト キーをインストール VW7XY", "product key installed"},
+			[]activation.Result{activation.KeyInstalled, activation.KeyInstalled}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(returnPassphraseEnv, tc.env)
+			if tc.env == "" {
+				os.Unsetenv(returnPassphraseEnv)
+			}
+			id := newKey(t)
+			out := t.TempDir()
+			args := append([]string{"--no-prompt", "--snapshot", tc.snapshot, "-r", id.Recipient().String(), "--out", out,
+				"--return", writeReturnDir(t, tc.ret)}, tc.args...)
+			code, stdout, stderr := runCollector(t, "", args...)
+			// The screen wraps at 80 columns, also between Japanese
+			// characters: compare without white space.
+			flat := func(s string) string { return strings.Join(strings.Fields(s), "") }
+			screen := flat(stdout + stderr)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d:\n%s", code, tc.code, screen)
+			}
+			for _, want := range tc.screen {
+				if !strings.Contains(screen, flat(want)) {
+					t.Errorf("screen lacks %q:\n%s", want, screen)
+				}
+			}
+			if strings.Contains(screen, "PQ6RT") {
+				t.Error("the screen shows the product key")
+			}
+			if code != 0 {
+				if left, _ := os.ReadDir(out); len(left) != 0 {
+					t.Errorf("refused, yet %s was written", left[0].Name())
+				}
+				return
+			}
+			s, outcomes := proofOf(t, out, id)
+			var got []activation.Result
+			for _, o := range outcomes {
+				got = append(got, o.Result)
+			}
+			if g, w := join(got), join(tc.results); g != w {
+				t.Errorf("outcomes %s, want %s: %+v", g, w, outcomes)
+			}
+			licensed := 0
+			for _, p := range s.Products {
+				if activation.Activated(&p) {
+					licensed++
+				}
+			}
+			if licensed != tc.licensed {
+				t.Errorf("%d products activated in the bundle, want %d", licensed, tc.licensed)
+			}
+			raw, _ := json.Marshal(outcomes)
+			if bytes.Contains(raw, []byte("PQ6RT")) {
+				t.Error("the proof holds the product key")
+			}
+		})
+	}
+}
+
+// TestReturnTampered: a return file changed after it was written is
+// refused, and nothing is collected or applied.
+func TestReturnTampered(t *testing.T) {
+	dir := writeReturnDir(t, returnItems(t, activationSnapshot, nil))
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	data, _ := os.ReadFile(files[0])
+	data[len(data)-3] ^= 1
+	os.WriteFile(files[0], data, 0o644)
+	t.Setenv(returnPassphraseEnv, passphrase)
+	out := t.TempDir()
+	code, _, stderr := runCollector(t, "", "--no-prompt", "--apply", "--snapshot", activationSnapshot, "-r", newKey(t).Recipient().String(),
+		"--out", out, "--return", dir)
+	if code != 2 || !strings.Contains(stderr, "damaged, or was changed after central staff wrote it") || !strings.Contains(stderr, "hint: ask central staff for a new return file") {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if left, _ := os.ReadDir(out); len(left) != 0 {
+		t.Errorf("refused, yet %s was written", left[0].Name())
+	}
+}
+
+// TestNothingTwice replays the machine as its proof bundle left it, with
+// the same return file: nothing is applied again.
+func TestNothingTwice(t *testing.T) {
+	ret := writeReturnDir(t, returnItems(t, activationSnapshot, nil))
+	t.Setenv(returnPassphraseEnv, passphrase)
+	id := newKey(t)
+	first := t.TempDir()
+	if code, _, stderr := runCollector(t, "", "--no-prompt", "--apply", "--snapshot", activationSnapshot, "-r", id.Recipient().String(), "--out", first, "--return", ret); code != 0 {
+		t.Fatal(stderr)
+	}
+	s, _ := proofOf(t, first, id)
+	data, _ := licensing.Marshal(s)
+	after := filepath.Join(t.TempDir(), "after.json")
+	os.WriteFile(after, data, 0o644)
+	second := t.TempDir()
+	code, stdout, stderr := runCollector(t, "", "--no-prompt", "--apply", "--snapshot", after, "-r", id.Recipient().String(), "--out", second, "--return", ret)
+	if code != 0 || !strings.Contains(stdout, "already activated: nothing applied") {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	if _, outcomes := proofOf(t, second, id); len(outcomes) != 2 || outcomes[0].Result != activation.AlreadyActivated || outcomes[1].Result != activation.AlreadyActivated {
+		t.Errorf("second run: %+v", outcomes)
+	}
+}
+
+// TestReturnAsked: at the console the passphrase is asked (without echo
+// on Windows), Enter skips the return file, and the items are applied
+// only on "y".
+func TestReturnAsked(t *testing.T) {
+	ret := writeReturnDir(t, returnItems(t, activationSnapshot, nil))
+	os.Unsetenv(returnPassphraseEnv)
+	tests := []struct {
+		name, typed, pass string
+		results           string
+	}{
+		{"applied on y", "\ny\n", passphrase, "applied applied"},
+		{"declined on Enter", "\n\n", passphrase, "declined declined"},
+		{"skipped without a passphrase", "\n", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			id := newKey(t)
+			out := t.TempDir()
+			var o, e bytes.Buffer
+			// One reader of the console, as main makes it.
+			con := console{in: newLineReader(strings.NewReader(tc.typed)), out: &o, err: &e, interactive: true,
+				secret: func(prompt string) (string, error) { return tc.pass, nil }}
+			code := run([]string{"collector", "--snapshot", activationSnapshot, "-r", id.Recipient().String(), "--out", out, "--return", ret}, con)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s%s", code, o.String(), e.String())
+			}
+			_, outcomes := proofOf(t, out, id)
+			var got []activation.Result
+			for _, oc := range outcomes {
+				got = append(got, oc.Result)
+			}
+			if join(got) != tc.results {
+				t.Errorf("outcomes %q, want %q\n%s", join(got), tc.results, o.String())
+			}
+		})
+	}
+}
+
+func join(rs []activation.Result) string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, string(r))
+	}
+	return strings.Join(s, " ")
+}

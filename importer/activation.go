@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/actcourier/actcourier/pkg/cmdline"
+	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/terminal"
+	"github.com/actcourier/actcourier/pkg/version"
+	"github.com/actcourier/actcourier/pkg/worklist"
+)
+
+// activationCommand is the activation return path (docs/activation.md):
+// Installation IDs out, Confirmation IDs in, return files to the sticks.
+func activationCommand(stdout, stderr io.Writer) *cli.Command {
+	exit := "\n\n" + cmdline.ExitStatus("0 done", "1 done in part: each refused file or row is named on stderr", "2 usage or configuration error: nothing written")
+	return &cli.Command{Name: "activation", Usage: "offline activation: the IIDs that need a Confirmation ID, CIDs in, return files out",
+		Subcommands: []*cli.Command{{Name: "worklist", Usage: "write the IIDs that need a CID: " + fleet.WorklistCSV + " (for ActivationWs or a person) and a page to print",
+			Description: "Per site (--site) or for the fleet. A product whose IID has a CID on file needs no new request; sent,\napplied and failed requests are listed too." + exit,
+			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"}},
+			Before:      cmdline.Require("out"), Action: func(c *cli.Context) error { return runWorklist(c, stdout) },
+		}, {Name: "cids", Usage: "import Confirmation IDs: ActivationWs's records.csv, or the worklist with ConfirmationId filled in", ArgsUsage: "FILE...",
+			Description: "A CID is 48 digits (spaces or dashes allowed), matched by IID. Every IID/CID pair is kept with who\nimported it and when: the archive that makes local reactivation possible." + exit,
+			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag()},
+			Action: func(c *cli.Context) error {
+				db, err := openStore(c.String("db"))
+				if err != nil || c.NArg() == 0 {
+					return firstOf(err, usage("activation cids: no file given", "name records.csv, or the worklist CSV with CIDs filled in"))
+				}
+				defer db.Close()
+				sum, err := fleet.ImportCIDs(c.Context, db, c.Args().Slice(), cmdline.By(c), time.Now())
+				if err != nil {
+					return err
+				}
+				return sum.Print(stdout, stderr, errPartial)
+			},
+		}, {Name: "stick", Usage: "write a return file of the CIDs waiting (and keys to install) onto a stick", ArgsUsage: "DIR (the stick)",
+			Description: "Writes DIR/return/ID.return.age, encrypted to a passphrase: asked twice, or --passphrase-file, or\nACTCOURIER_RETURN_PASSPHRASE, never a flag. Tell it to the engineer apart from the stick. --key-file\n(lines windows = KEY, office = KEY) installs a key first on each --device, for a second visit." + exit,
+			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.ByFlag(), &cli.StringSliceFlag{Name: "device", Usage: "only this device (repeatable; as show takes it)"},
+				&cli.StringFlag{Name: "key-file", Usage: "product keys to install first, `FILE`"},
+				&cli.StringFlag{Name: "passphrase-file", Usage: "`FILE` whose first line is the passphrase", EnvVars: []string{"ACTCOURIER_RETURN_PASSPHRASE_FILE"}}},
+			Action: func(c *cli.Context) error { return runReturn(c, stdout) },
+		}}}
+}
+
+func runWorklist(c *cli.Context, stdout io.Writer) error {
+	db, _, _, err := openAsOf(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	opt := worklist.PageOptions{Title: c.String("site") + " " + c.String("line"), Generated: time.Now(), Generator: "ActCourier importer " + version.String()}
+	rows, err := fleet.WriteWorklist(c.Context, db, c.String("out"), filterOf(c, time.Time{}), opt)
+	if err != nil {
+		return explain(err)
+	}
+	_, err = fmt.Fprintf(stdout, "%s, in %s (print %s)\n", fleet.CountStates(rows), c.String("out"), filepath.Join(c.String("out"), fleet.WorklistPage))
+	return err
+}
+
+func runReturn(c *cli.Context, stdout io.Writer) error {
+	db, _, _, err := openAsOf(c)
+	if err != nil || c.NArg() != 1 {
+		return firstOf(err, usage("activation stick: name the stick folder", `e.g. importer activation stick E:\ --site Nagoya`))
+	}
+	defer db.Close()
+	opts, err := fleet.NewReturnOptions(c.String("key-file"), c.String("passphrase-file"), terminal.Passphrase)
+	var sum fleet.ReturnSummary
+	if err == nil {
+		opts.Filter, opts.Devices, opts.By, opts.Now = filterOf(c, time.Time{}), c.StringSlice("device"), cmdline.By(c), time.Now()
+		opts.Generator = "ActCourier importer " + version.String()
+		sum, err = fleet.WriteReturn(c.Context, db, c.Args().First(), opts)
+	}
+	if err != nil {
+		return explain(err)
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s: %d items for %d devices (%d install a key); tell the engineer the passphrase apart from the stick\n", sum.File, sum.Items, sum.Devices, sum.WithKey)
+	return err
+}
+
+// explain is err with what fleet.Explain says to do about it.
+func explain(err error) error { why, hint := fleet.Explain(err); return usage(why, hint) }
+
+func firstOf(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}

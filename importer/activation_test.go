@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/actcourier/actcourier/collector/collect"
+	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/worklist"
+)
+
+// TestActivationLoop runs the return path end to end, each program as
+// the operator runs it: the collector (built for this system, replaying
+// a Windows 7 machine whose Windows and Office wait for activation)
+// writes a bundle with their IIDs; the importer imports it and writes the
+// worklist; ActivationWs answers with records.csv (here, the CIDs the
+// simulation accepts); the importer imports the CIDs and writes a return
+// file to the stick; the collector finds it, applies it to the simulated
+// machine and writes a proof bundle; the importer imports the proof and
+// the worklist says applied.
+func TestActivationLoop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds the collector")
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("needs the go command to build the collector, which a Windows program under Wine cannot start")
+	}
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "collector")
+	if out, err := exec.Command("go", "build", "-o", exe, "../collector").CombinedOutput(); err != nil {
+		t.Fatalf("building the collector: %v\n%s", err, out)
+	}
+	id, key := writeKey(t, dir, "site-key.txt")
+	stick, db, out := filepath.Join(dir, "stick"), filepath.Join(dir, "fleet.db"), filepath.Join(dir, "worklist")
+	t.Setenv(fleet.ReturnPassphraseEnv, "told by phone, never on the stick")
+	collector := func(what string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(exe, append([]string{"--no-prompt", "-r", id.Recipient().String(), "--out", filepath.Join(stick, "bundles"),
+			"--snapshot", "../testdata/activation/win7-mak-office2010.json", "--return", filepath.Join(stick, "return")}, args...)...)
+		o, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("collector, %s: %v\n%s", what, err, o)
+		}
+		return string(o)
+	}
+	importer := func(what string, args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runImporter(t, append(args, "--db", db)...)
+		if code != 0 {
+			t.Fatalf("importer %s: exit %d\n%s%s", what, code, stdout, stderr)
+		}
+		return stdout
+	}
+
+	collector("first visit")
+	importer("import", "import", "-i", key, stick)
+	got := importer("worklist", "activation", "worklist", "--out", out)
+	if !strings.Contains(got, "2 products: 2 needs-cid") {
+		t.Fatalf("worklist: %s", got)
+	}
+	rows := readWorklist(t, filepath.Join(out, fleet.WorklistCSV))
+
+	// ActivationWs answers: records.csv with the CIDs issued.
+	var records [][]string
+	records = append(records, worklist.Header[:7])
+	for _, r := range rows {
+		records = append(records, []string{r["Host"], r["InstallationId"], r["ExtendedProductId"], collect.SimulatedCID(r["InstallationId"]),
+			"1", "2026-11-20T01:02:03.1234567+00:00", "2026-11-20T01:02:03.1234567+00:00"})
+	}
+	cids := filepath.Join(dir, "records.csv")
+	f, _ := os.Create(cids)
+	f.WriteString("\ufeff")
+	w := csv.NewWriter(f)
+	w.UseCRLF = true
+	w.WriteAll(records)
+	f.Close()
+	got = importer("cids", "activation", "cids", "--by", "staff", cids)
+	if !strings.Contains(got, "2 new in the archive") || !strings.Contains(got, "2 match an IID") {
+		t.Fatalf("cids: %s", got)
+	}
+	if got = importer("worklist", "activation", "worklist", "--out", out); !strings.Contains(got, "2 cid-on-file") {
+		t.Fatalf("worklist after the CIDs: %s", got)
+	}
+	got = importer("stick", "activation", "stick", stick, "--site", "Nagoya")
+	if !strings.Contains(got, "2 items for 1 devices") {
+		t.Fatalf("stick: %s", got)
+	}
+
+	screen := collector("second visit", "--apply")
+	if strings.Count(screen, "APPLIED: activated now") != 2 {
+		t.Fatalf("the collector did not apply both:\n%s", screen)
+	}
+	got = importer("import the proof", "import", "-i", key, stick)
+	if !strings.Contains(got, "imported 1,") {
+		t.Fatalf("proof import: %s", got)
+	}
+	if got = importer("worklist", "activation", "worklist", "--out", out); !strings.Contains(got, "2 products: 2 applied") {
+		t.Fatalf("worklist after the proof: %s", got)
+	}
+	for _, r := range readWorklist(t, filepath.Join(out, fleet.WorklistCSV)) {
+		if r["State"] != "applied" || r["LicenseStatus"] != "licensed" {
+			t.Errorf("row %v", r)
+		}
+	}
+	// The line's report lists the requests, applied.
+	reports := filepath.Join(dir, "reports")
+	importer("report", "report", "--out", reports, "--format", "html,json")
+	page, err := os.ReadFile(filepath.Join(reports, "Nagoya", "L2.html"))
+	if err != nil || !strings.Contains(string(page), "Activation requests") || !strings.Contains(string(page), "pending 0 · applied 2 · failed 0") {
+		t.Errorf("report of the line: %v\n%s", err, page)
+	}
+}
+
+// readWorklist reads the worklist CSV as column → value maps.
+func readWorklist(t *testing.T, name string) []map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}

@@ -1,0 +1,620 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/worklist"
+)
+
+// The activation return path (docs/activation.md): which Installation
+// IDs need a Confirmation ID, the archive of every IID/CID pair
+// imported, the return files written, and what the machines said about
+// them (the member activation.ProofMember of their bundles).
+
+var (
+	// ErrNoActivation means the store does not keep the activation
+	// return path (a backend without ActivationStore).
+	ErrNoActivation = errors.New("fleet: this database does not keep activation requests")
+	// ErrNothingToReturn means no selected device has a CID waiting or a
+	// key to install: no return file was written.
+	ErrNothingToReturn = errors.New("fleet: nothing to return: no selected device has a Confirmation ID waiting")
+)
+
+// ActivationStore is what the activation return path needs of a database
+// besides Store. Package store implements it on SQLite; proofs are read
+// from the raw members that Store.ImportBatch keeps, so an import stores
+// them whole with their collection.
+type ActivationStore interface {
+	Store
+	// AddCIDs stores IID/CID pairs, each pair once: one already stored
+	// keeps its first import's who and when. added counts the new ones.
+	AddCIDs(ctx context.Context, cids []CIDRecord) (added int, err error)
+	// CIDs returns every stored pair, in the order they were imported.
+	CIDs(ctx context.Context) ([]CIDRecord, error)
+	// AddReturnItems records the items of a return file written.
+	AddReturnItems(ctx context.Context, items []ReturnItem) error
+	// ReturnItems returns every item of every return file written, in
+	// the order they were written.
+	ReturnItems(ctx context.Context) ([]ReturnItem, error)
+	// Proofs returns the member activation.ProofMember of every stored
+	// collection that has one, with the device and times.
+	Proofs(ctx context.Context) ([]Proof, error)
+}
+
+// CIDRecord is one IID/CID pair of the archive: what makes a local
+// reactivation possible after a reimage on unchanged hardware.
+type CIDRecord struct {
+	IID, CID, ExtendedPID string
+	Host, DeviceKey       string // as the file named them; may be ""
+	Source                string // worklist.KindActivationWs, KindWorklist or KindCSV
+	File                  string // base name
+	Row                   int
+	Obtained              time.Time // when the CID was issued, if the file says; else zero
+	Imported              time.Time
+	By                    string // who imported it
+}
+
+// ReturnItem is one item of a return file written, without its product
+// key: only the key's last five characters are kept.
+type ReturnItem struct {
+	ItemID, ReturnID        string
+	DeviceKey, ActivationID string
+	IID, CID, KeyPartial    string
+	Written                 time.Time
+	By, File                string
+}
+
+// Proof is a stored activation.ProofMember and the collection it came
+// with.
+type Proof struct {
+	DeviceKey           string
+	CollectionID        int64
+	Collected, Imported time.Time
+	Data                []byte
+}
+
+// activationState is what the store knows about requests: the archive,
+// the items written and the outcomes the machines reported.
+type activationState struct {
+	cids     map[string]CIDRecord          // IID → the latest imported CID
+	items    map[string][]ReturnItem       // device key + activation ID → its items, oldest first
+	outcomes map[string]activation.Outcome // item ID → its latest outcome
+	proved   map[string]time.Time          // item ID → when that outcome was imported
+	applied  map[string]activation.Outcome // device key + activation ID → an applied outcome
+}
+
+func productKey(device, activationID string) string {
+	return device + "\x00" + strings.ToLower(activationID)
+}
+
+func loadActivation(ctx context.Context, st ActivationStore) (*activationState, error) {
+	a := &activationState{cids: map[string]CIDRecord{}, items: map[string][]ReturnItem{}, outcomes: map[string]activation.Outcome{},
+		proved: map[string]time.Time{}, applied: map[string]activation.Outcome{}}
+	cids, err := st.CIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cids {
+		a.cids[c.IID] = c // imported order: the latest wins
+	}
+	items, err := st.ReturnItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]ReturnItem{}
+	for _, it := range items {
+		k := productKey(it.DeviceKey, it.ActivationID)
+		a.items[k] = append(a.items[k], it)
+		byID[it.ItemID] = it
+	}
+	proofs, err := st.Proofs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(proofs, func(i, j int) bool { return proofs[i].Imported.Before(proofs[j].Imported) })
+	for _, p := range proofs {
+		pr, err := activation.UnmarshalProof(p.Data)
+		if err != nil {
+			continue // checked at import; an older importer's is skipped
+		}
+		for _, o := range pr.Outcomes {
+			it, known := byID[o.ItemID]
+			// Only outcomes of items this database wrote, reported by
+			// the machine they were for, count.
+			if !known || it.DeviceKey != p.DeviceKey {
+				continue
+			}
+			a.outcomes[o.ItemID], a.proved[o.ItemID] = o, p.Imported
+			if o.Result == activation.Applied || o.Result == activation.AlreadyActivated {
+				a.applied[productKey(it.DeviceKey, it.ActivationID)] = o
+			}
+		}
+	}
+	return a, nil
+}
+
+// activationOf is what reports show of the activation return path: nil
+// when the store keeps none, or nothing was ever imported or written.
+func activationOf(ctx context.Context, st Store) (*activationState, error) {
+	as, ok := st.(ActivationStore)
+	if !ok {
+		return nil, nil
+	}
+	a, err := loadActivation(ctx, as)
+	if err != nil || (len(a.cids) == 0 && len(a.items) == 0) {
+		return nil, err
+	}
+	return a, nil
+}
+
+// report is the device's requests as reports show them; nil for none
+// (or a nil a).
+func (a *activationState) report(d Device, s *licensing.Snapshot) []report.Activation {
+	if a == nil {
+		return nil
+	}
+	var out []report.Activation
+	for i := range s.Products {
+		if r, ok := a.row(d, s, &s.Products[i]); ok {
+			out = append(out, report.Activation{Product: r.Product, State: string(r.State), Detail: r.Detail})
+		}
+	}
+	return out
+}
+
+// Requests returns the worklist of the devices f selects, in site, line,
+// asset order: every product of a device's latest collection that waits
+// for a Confirmation ID (activation.Needs), with where its request
+// stands, and every product a return file activated. A device whose
+// store does not keep activation requests is ErrNoActivation.
+func Requests(ctx context.Context, st Store, f Filter) ([]worklist.Row, error) {
+	as, ok := st.(ActivationStore)
+	if !ok {
+		return nil, ErrNoActivation
+	}
+	a, err := loadActivation(ctx, as)
+	if err != nil {
+		return nil, err
+	}
+	var rows []worklist.Row
+	err = st.Latest(ctx, f, true, func(d Device) error {
+		s, err := d.Snapshot()
+		if err != nil {
+			return fmt.Errorf("device %s (bundle %s): stored snapshot unreadable: %w", d.Key, d.BundleID, err)
+		}
+		for i := range s.Products {
+			if r, ok := a.row(d, s, &s.Products[i]); ok {
+				rows = append(rows, r)
+			}
+		}
+		return nil
+	})
+	return rows, err
+}
+
+// row is the worklist row of one product, if it has one.
+func (a *activationState) row(d Device, s *licensing.Snapshot, p *licensing.Product) (worklist.Row, bool) {
+	r := worklist.Row{Host: s.OS.Hostname, ExtendedPID: p.ExtendedPID, Site: d.Site, Line: d.Line, Asset: d.Asset, DeviceKey: d.Key,
+		Product: classify.ProductName(s, p).Text(classify.English), ApplicationID: p.ApplicationID, ActivationID: p.SKUID,
+		Class: string(p.Class), Channel: string(p.Channel), Status: string(p.Status), Collected: s.Context.Collected}
+	k := productKey(d.Key, p.SKUID)
+	if !activation.Needs(p) {
+		o, ok := a.applied[k]
+		if !ok || !activation.Activated(p) {
+			return r, false
+		}
+		r.IID, r.State, r.Detail = o.IID, worklist.Applied, "applied "+o.At.Format("2006-01-02")
+		return r, true
+	}
+	iid, err := activation.NormalizeIID(p.OfflineInstallationID)
+	if err != nil {
+		r.State, r.Detail = worklist.NoIID, "the collection holds no Installation ID: collect again as administrator"
+		return r, true
+	}
+	r.IID, r.State = iid, worklist.NeedsCID
+	if len(iid) != 63 {
+		// ActivationWs's API takes exactly 63 digits (ValidationPatterns).
+		r.Detail = fmt.Sprintf("%d digits: ActivationWs takes only 63; use VAMT or the portal", len(iid))
+	}
+	cid, haveCID := a.cids[iid]
+	if haveCID {
+		r.CID, r.Obtained, r.State, r.Detail = cid.CID, cid.Obtained, worklist.CIDOnFile, "CID on file: no new request needed"
+	}
+	var last *ReturnItem
+	for i, it := range a.items[k] {
+		if it.IID == iid {
+			last = &a.items[k][i]
+		}
+	}
+	if last == nil {
+		return r, true
+	}
+	o, proved := a.outcomes[last.ItemID]
+	switch {
+	case !proved || o.Result == activation.Declined:
+		r.State, r.Detail = worklist.Sent, "in return file "+last.File+" of "+last.Written.Format("2006-01-02")+": not applied yet"
+	case (o.Result == activation.Refused || o.Result == activation.Failed) && (!haveCID || !cid.Imported.After(a.proved[last.ItemID])):
+		r.State, r.Detail = worklist.Failed, outcomeText(o)
+	case o.Result == activation.Applied && haveCID:
+		r.Detail = "the machine said applied, but its latest collection shows it not activated: CID on file"
+	}
+	return r, true
+}
+
+// outcomeText says why an item failed, in English.
+func outcomeText(o activation.Outcome) string {
+	if o.HRESULT != 0 {
+		if rs, ok := licensing.LookupReason(o.HRESULT); ok {
+			return licensing.HRESULT(o.HRESULT) + " " + rs.English
+		}
+		return licensing.HRESULT(o.HRESULT)
+	}
+	if o.Why == activation.WhyIIDChanged {
+		return "the hardware or the key changed since the IID was taken: take a new IID"
+	}
+	return o.Message
+}
+
+// Worklist files, written into a folder.
+const (
+	WorklistCSV  = "activation-worklist.csv"
+	WorklistPage = "activation-worklist.html"
+)
+
+// WriteWorklist writes the worklist of the devices f selects into dir:
+// WorklistCSV and WorklistPage, each under a temporary name first. It
+// returns the rows written.
+func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt worklist.PageOptions) ([]worklist.Row, error) {
+	rows, err := Requests(ctx, st, f)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	err = writeAtomic(filepath.Join(dir, WorklistCSV), func(f *os.File) error { return worklist.WriteCSV(f, rows) })
+	if err == nil {
+		err = writeAtomic(filepath.Join(dir, WorklistPage), func(f *os.File) error { return worklist.WritePage(f, rows, opt) })
+	}
+	return rows, err
+}
+
+// writeAtomic writes name through a temporary file beside it: no file of
+// that name is left unless whole.
+func writeAtomic(name string, write func(*os.File) error) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// CIDSummary says what ImportCIDs did.
+type CIDSummary struct {
+	Files, Records, Added, Known int
+	// Matched counts the records whose IID a device of the fleet waits
+	// for now; the others are kept in the archive all the same.
+	Matched, Unmatched int
+	Blank              int     // rows without a CID
+	RowErrors          []error // each names its file and row
+	Rejected           []Outcome
+}
+
+// ImportCIDs reads CID files (worklist.Read), keeps every IID/CID pair in
+// the archive with who imported it and when, and matches each by IID
+// against what the fleet waits for. A file that cannot be read is
+// rejected whole (Rejected); a row out of shape alone (RowErrors).
+func ImportCIDs(ctx context.Context, st Store, files []string, by string, now time.Time) (CIDSummary, error) {
+	var sum CIDSummary
+	as, ok := st.(ActivationStore)
+	if !ok {
+		return sum, ErrNoActivation
+	}
+	var recs []CIDRecord
+	for _, name := range files {
+		got, err := readCIDFile(name, by, now)
+		if err != nil {
+			sum.Rejected = append(sum.Rejected, Outcome{File: name, Err: err})
+			continue
+		}
+		sum.Files++
+		sum.Blank += got.blank
+		sum.RowErrors = append(sum.RowErrors, got.rowErrs...)
+		recs = append(recs, got.recs...)
+	}
+	sum.Records = len(recs)
+	if len(recs) == 0 {
+		return sum, nil
+	}
+	added, err := as.AddCIDs(ctx, recs)
+	if err != nil {
+		return sum, err
+	}
+	sum.Added, sum.Known = added, len(recs)-added
+	rows, err := Requests(ctx, st, Filter{})
+	if err != nil {
+		return sum, err
+	}
+	waiting := map[string]bool{}
+	for _, r := range rows {
+		waiting[r.IID] = true
+	}
+	for _, r := range recs {
+		if waiting[r.IID] {
+			sum.Matched++
+		} else {
+			sum.Unmatched++
+		}
+	}
+	return sum, nil
+}
+
+type cidFile struct {
+	recs    []CIDRecord
+	rowErrs []error
+	blank   int
+}
+
+func readCIDFile(name, by string, now time.Time) (cidFile, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return cidFile{}, err
+	}
+	defer f.Close()
+	recs, rowErrs, blank, kind, err := worklist.Read(f)
+	if err != nil {
+		return cidFile{}, err
+	}
+	out := cidFile{blank: blank}
+	for _, e := range rowErrs {
+		out.rowErrs = append(out.rowErrs, fmt.Errorf("%s: %w", filepath.Base(name), e))
+	}
+	for _, r := range recs {
+		out.recs = append(out.recs, CIDRecord{IID: r.IID, CID: r.CID, ExtendedPID: r.ExtendedPID, Host: r.Host, DeviceKey: r.DeviceKey,
+			Source: kind, File: filepath.Base(name), Row: r.Row, Obtained: r.Obtained, Imported: now, By: by})
+	}
+	return out, nil
+}
+
+// ReturnOptions say what goes into a return file.
+type ReturnOptions struct {
+	Filter Filter
+	// Devices, when not empty, are the only devices that get items
+	// (any reference Store.Find takes). A key goes only to them.
+	Devices []string
+	// Keys are product keys to install first on the devices named, by
+	// kind, for the two-visit case; never stored, never printed.
+	Keys       map[licensing.Kind]string
+	Passphrase string
+	By         string
+	Generator  string
+	Now        time.Time
+	// WorkFactor is scrypt's (log2 N); 0 means
+	// activation.DefaultWorkFactor.
+	WorkFactor int
+}
+
+// ReturnSummary says what WriteReturn wrote.
+type ReturnSummary struct {
+	File             string
+	Items, Devices   int
+	WithKey, WithCID int
+}
+
+// WriteReturn writes a return file into dir/return for the devices that
+// have a Confirmation ID waiting (worklist states cid-on-file and sent)
+// and, with opts.Keys, an item installing the key on each device named
+// whose product of that kind waits without one. The file is encrypted to
+// opts.Passphrase (activation.WriteReturn), written under a temporary
+// name first, and its items are recorded without the keys. No item is
+// ErrNothingToReturn; a device reference that matches none or several is
+// ErrNotFound or *AmbiguousError.
+func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) (ReturnSummary, error) {
+	var sum ReturnSummary
+	as, ok := st.(ActivationStore)
+	if !ok {
+		return sum, ErrNoActivation
+	}
+	named := map[string]bool{}
+	for _, ref := range opts.Devices {
+		found, err := st.Find(ctx, ref)
+		if err != nil {
+			return sum, err
+		}
+		if len(found) > 1 {
+			return sum, &AmbiguousError{Ref: ref, Devices: found}
+		}
+		named[found[0].Key] = true
+	}
+	rows, err := Requests(ctx, st, opts.Filter)
+	if err != nil {
+		return sum, err
+	}
+	ret := activation.NewReturn(opts.Now, opts.By, opts.Generator)
+	devices := map[string]bool{}
+	for _, r := range rows {
+		if len(named) > 0 && !named[r.DeviceKey] {
+			continue
+		}
+		it := activation.Item{ID: activation.NewID(), DeviceKey: r.DeviceKey, Site: r.Site, Line: r.Line, Asset: r.Asset, Hostname: r.Host,
+			Product: r.Product, ApplicationID: r.ApplicationID, ActivationID: r.ActivationID, Class: licensing.Class(r.Class), IID: r.IID,
+			ExtendedPID: r.ExtendedPID}
+		switch {
+		case r.CID != "" && (r.State == worklist.CIDOnFile || r.State == worklist.Sent):
+			it.CID = r.CID
+			sum.WithCID++
+		case named[r.DeviceKey] && opts.Keys[licensing.KindOf(r.ApplicationID, r.Product)] != "" &&
+			(r.State == worklist.NeedsCID || r.State == worklist.Failed):
+			it.Key = opts.Keys[licensing.KindOf(r.ApplicationID, r.Product)]
+			sum.WithKey++
+		default:
+			continue
+		}
+		ret.Items = append(ret.Items, it)
+		devices[r.DeviceKey] = true
+	}
+	if len(ret.Items) == 0 {
+		return sum, ErrNothingToReturn
+	}
+	if err := os.MkdirAll(filepath.Join(dir, activation.ReturnDir), 0o755); err != nil {
+		return sum, err
+	}
+	name := filepath.Join(dir, activation.ReturnDir, ret.ID+activation.ReturnExt)
+	if err := writeAtomic(name, func(f *os.File) error { return activation.WriteReturn(f, ret, opts.Passphrase, opts.WorkFactor) }); err != nil {
+		return sum, err
+	}
+	items := make([]ReturnItem, len(ret.Items))
+	for i, it := range ret.Items {
+		items[i] = ReturnItem{ItemID: it.ID, ReturnID: ret.ID, DeviceKey: it.DeviceKey, ActivationID: it.ActivationID, IID: it.IID, CID: it.CID,
+			KeyPartial: activation.Partial(it.Key), Written: opts.Now, By: opts.By, File: filepath.Base(name)}
+	}
+	if err := as.AddReturnItems(ctx, items); err != nil {
+		os.Remove(name) // a file the database does not know would never be proven
+		return sum, err
+	}
+	sum.File, sum.Items, sum.Devices = name, len(ret.Items), len(devices)
+	return sum, nil
+}
+
+// CountStates says how many rows are in each state, as a line: "12
+// products: 3 needs-cid, 9 cid-on-file".
+func CountStates(rows []worklist.Row) string {
+	n := map[worklist.State]int{}
+	for _, r := range rows {
+		n[r.State]++
+	}
+	var parts []string
+	for _, s := range worklist.States {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], s))
+		}
+	}
+	if len(parts) == 0 {
+		return "no product waits for a Confirmation ID"
+	}
+	return fmt.Sprintf("%d products: %s", len(rows), strings.Join(parts, ", "))
+}
+
+// Print writes what ImportCIDs did: a line on stdout, and each file and
+// row it refused on stderr with what to do. It returns partial when it
+// refused any.
+func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
+	fmt.Fprintf(stdout, "%d CIDs read from %d files: %d new in the archive, %d already there; %d match an IID the fleet waits for, %d kept for later (no device waits for their IID now); %d rows without a CID\n",
+		s.Records, s.Files, s.Added, s.Known, s.Matched, s.Unmatched, s.Blank)
+	for _, r := range s.Rejected {
+		why, hint := Explain(r.Err)
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", r.File, why, hint)
+	}
+	for _, e := range s.RowErrors {
+		fmt.Fprintf(stderr, "importer: error: %v\n", e)
+	}
+	if len(s.RowErrors) > 0 {
+		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")
+	}
+	if len(s.Rejected)+len(s.RowErrors) > 0 {
+		return partial
+	}
+	return nil
+}
+
+// MinPassphrase is the shortest passphrase a return file is written to
+// (characters): it is all that stands between a lost stick and its
+// product keys, and scrypt slows a guess, it does not stop one.
+const MinPassphrase = 10
+
+// ErrPassphrase means a return file's passphrase was empty, shorter than
+// MinPassphrase, or typed differently twice.
+var ErrPassphrase = errors.New("fleet: the return file's passphrase is shorter than 10 characters, or the two entries differ")
+
+// ReturnPassphraseEnv is the environment variable that scripts give a
+// return file's passphrase in, for the importer and the collector alike.
+const ReturnPassphraseEnv = "ACTCOURIER_RETURN_PASSPHRASE"
+
+// NewReturnOptions reads what a return file needs besides its items: the
+// keys of keyFile ("" for none, ReadKeys) and the passphrase
+// (ReturnPassphrase).
+func NewReturnOptions(keyFile, passFile string, ask func(prompt string) (string, error)) (opts ReturnOptions, err error) {
+	if opts.Keys, err = ReadKeys(keyFile); err == nil {
+		opts.Passphrase, err = ReturnPassphrase(passFile, ask)
+	}
+	return opts, err
+}
+
+// ReturnPassphrase is the passphrase a return file is written to: the
+// first line of passFile, else ReturnPassphraseEnv, else asked twice
+// with ask. Never a flag: a command line shows in the process list and
+// the history.
+func ReturnPassphrase(passFile string, ask func(prompt string) (string, error)) (string, error) {
+	var pass string
+	switch p, ok := os.LookupEnv(ReturnPassphraseEnv); {
+	case passFile != "":
+		b, err := os.ReadFile(passFile)
+		if err != nil {
+			return "", err
+		}
+		pass, _, _ = strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
+		pass = strings.TrimSuffix(pass, "\r")
+	case ok:
+		pass = p
+	default:
+		var again string
+		var err error
+		if pass, err = ask("Passphrase for the return file (tell it to the engineer apart from the stick): "); err == nil {
+			again, err = ask("Repeat the passphrase: ")
+		}
+		if err != nil {
+			return "", err
+		}
+		if again != pass {
+			return "", fmt.Errorf("%w: the two entries differ", ErrPassphrase)
+		}
+	}
+	if len([]rune(pass)) < MinPassphrase {
+		return "", fmt.Errorf("%w: it has %d", ErrPassphrase, len([]rune(pass)))
+	}
+	return pass, nil
+}
+
+// ErrKeyFile means a key file is out of shape; the error says which line.
+var ErrKeyFile = errors.New("fleet: bad key file")
+
+// ReadKeys reads a key file (activation.ParseKeys); "" is none.
+func ReadKeys(name string) (map[licensing.Kind]string, error) {
+	if name == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := activation.ParseKeys(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w %s: %w", ErrKeyFile, name, err)
+	}
+	return keys, nil
+}

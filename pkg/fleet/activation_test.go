@@ -1,0 +1,205 @@
+package fleet_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/store"
+	"github.com/actcourier/actcourier/pkg/worklist"
+)
+
+const testPassphrase = "told by phone, never on the stick"
+
+// waiting is the activation archetype: Windows 7 MAK and Office 2010
+// retail, both waiting for a CID, with their IIDs.
+func waiting(t *testing.T) *licensing.Snapshot {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/activation/win7-mak-office2010.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := licensing.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// store1 stores s as a collection made at, with extra raw members.
+func store1(t *testing.T, db *store.DB, id string, s *licensing.Snapshot, at time.Time, raw ...fleet.Raw) {
+	t.Helper()
+	s.Context.Collected = at
+	c, err := fleet.NewCollection(fleet.Meta{BundleID: id, SHA256: "sum-" + id, FileName: id, Origin: fleet.OriginBundle}, s, nil, raw, at.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, err := db.ImportBatch(ctx, []*fleet.Collection{c}); err != nil || errs[0] != nil {
+		t.Fatal(err, errs)
+	}
+}
+
+func states(rows []worklist.Row) string {
+	var s []string
+	for _, r := range rows {
+		s = append(s, string(r.State))
+	}
+	return strings.Join(s, " ")
+}
+
+// TestRequests walks one machine through the return path as the store
+// sees it: IIDs waiting, CIDs imported, a return file written, the
+// machine's proof imported (one applied, one refused), a corrected CID.
+func TestRequests(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	s := waiting(t)
+	store1(t, db, "b1", s, t0)
+	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+	if err != nil || states(rows) != "needs-cid needs-cid" {
+		t.Fatalf("%s %v", states(rows), err)
+	}
+	if !strings.Contains(rows[1].Detail, "54 digits: ActivationWs takes only 63") || rows[0].Detail != "" {
+		t.Errorf("IID length notes: %q, %q", rows[0].Detail, rows[1].Detail)
+	}
+	if _, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2}); !errors.Is(err, fleet.ErrNothingToReturn) {
+		t.Errorf("nothing to return: %v", err)
+	}
+
+	// CIDs come back from ActivationWs; importing them twice changes nothing.
+	wrongCID, cid := strings.Repeat("111111", 8), strings.Repeat("222222", 8)
+	csv := writeCIDs(t, dir, "records.csv", [][2]string{{rows[0].IID, cid}, {rows[1].IID, wrongCID}, {strings.Repeat("9", 63), cid}})
+	sum, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour))
+	if err != nil || sum.Added != 3 || sum.Matched != 2 || sum.Unmatched != 1 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if sum, _ = fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(25*time.Hour)); sum.Added != 0 || sum.Known != 3 {
+		t.Errorf("again: %+v", sum)
+	}
+	if rows, _ = fleet.Requests(ctx, db, fleet.Filter{}); states(rows) != "cid-on-file cid-on-file" || rows[0].CID != cid {
+		t.Fatalf("%s %+v", states(rows), rows)
+	}
+	cids, _ := db.CIDs(ctx)
+	if len(cids) != 3 || cids[0].By != "staff" || !cids[0].Imported.Equal(t0.Add(24*time.Hour)) || cids[0].Source != worklist.KindActivationWs {
+		t.Errorf("archive %+v", cids[0])
+	}
+
+	// A return file for the site.
+	ret, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, By: "staff", Now: t0.Add(26 * time.Hour)})
+	if err != nil || ret.Items != 2 || ret.Devices != 1 || ret.WithCID != 2 {
+		t.Fatalf("%+v %v", ret, err)
+	}
+	f, _ := os.Open(ret.File)
+	r, err := activation.OpenReturn(f, testPassphrase)
+	f.Close()
+	if err != nil || len(r.For(licensing.DeviceKey(s))) != 2 {
+		t.Fatalf("return file: %v", err)
+	}
+	if rows, _ = fleet.Requests(ctx, db, fleet.Filter{}); states(rows) != "sent sent" {
+		t.Errorf("after the return file: %s", states(rows))
+	}
+
+	// The machine's proof: Windows applied, Office refused.
+	items := r.For(licensing.DeviceKey(s))
+	out := activation.Apply(&scripted{results: map[string]error{items[1].ActivationID: &activation.HRESULTError{Code: 0xC004F031}}, s: s}, items,
+		func() time.Time { return t0.Add(48 * time.Hour) })
+	forged := out[0]
+	forged.ItemID = strings.Repeat("e", 32)
+	proof, _ := activation.MarshalProof(append(out, forged))
+	store1(t, db, "b2", s, t0.Add(48*time.Hour), fleet.Raw{Member: activation.ProofMember, Data: proof})
+	rows, _ = fleet.Requests(ctx, db, fleet.Filter{})
+	if states(rows) != "applied failed" || !strings.Contains(rows[1].Detail, "0xC004F031 the Installation ID and the Confirmation ID do not match") {
+		t.Fatalf("after the proof: %s %+v", states(rows), rows)
+	}
+	// A corrected CID for Office: on file again, for the next stick.
+	csv = writeCIDs(t, dir, "corrected.csv", [][2]string{{rows[1].IID, cid}})
+	fleet.ImportCIDs(ctx, db, []string{csv}, "staff", time.Now().Add(time.Second)) // after the proof was stored
+	if rows, _ = fleet.Requests(ctx, db, fleet.Filter{}); states(rows) != "applied cid-on-file" || rows[1].CID != cid {
+		t.Errorf("after a corrected CID: %s", states(rows))
+	}
+}
+
+// TestReturnKeys: a product key goes only to the devices named, for the
+// products that wait without a CID, and never into the database.
+func TestReturnKeys(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	store1(t, db, "b1", waiting(t), t0)
+	other := waiting(t)
+	other.Hardware.UUID, other.Hardware.Serial, other.Context.Asset = "OTHER-UUID", "OTHER", "NG-L2-099"
+	store1(t, db, "b2", other, t0)
+	key := "AB2CD-EF3GH-JK4MN-PQ6RT-VW7XY"
+	opts := fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Devices: []string{"NG-L2-012"},
+		Keys: map[licensing.Kind]string{licensing.KindWindows: key}, Now: t0}
+	sum, err := fleet.WriteReturn(ctx, db, dir, opts)
+	if err != nil || sum.Items != 1 || sum.WithKey != 1 || sum.Devices != 1 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	items, _ := db.ReturnItems(ctx)
+	if len(items) != 1 || items[0].KeyPartial != "VW7XY" || items[0].CID != "" {
+		t.Errorf("items %+v", items)
+	}
+	if data, _ := os.ReadFile(sum.File); bytes.Contains(data, []byte("PQ6RT")) || len(data) == 0 {
+		t.Error("the return file holds the key in plaintext")
+	}
+	opts.Devices = []string{"NO-SUCH-ASSET"}
+	if _, err := fleet.WriteReturn(ctx, db, dir, opts); !errors.Is(err, fleet.ErrNotFound) {
+		t.Errorf("unknown device: %v", err)
+	}
+}
+
+// writeCIDs writes an ActivationWs records.csv of IID, CID pairs.
+func writeCIDs(t *testing.T, dir, name string, pairs [][2]string) string {
+	t.Helper()
+	var rows []worklist.Row
+	for _, p := range pairs {
+		rows = append(rows, worklist.Row{Host: "H", IID: p[0], CID: p[1]})
+	}
+	var b bytes.Buffer
+	if err := worklist.WriteCSV(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	// As ActivationWs writes it: its seven columns only.
+	var out []string
+	for _, l := range strings.Split(b.String(), "\r\n") {
+		if f := strings.Split(l, ","); len(f) > 7 {
+			out = append(out, strings.Join(f[:7], ","))
+		}
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(strings.Join(out, "\r\n")+"\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// scripted is an activation.Machine whose deposits answer from a table
+// and otherwise activate.
+type scripted struct {
+	results map[string]error
+	s       *licensing.Snapshot
+}
+
+func (m *scripted) Products(licensing.Class) ([]licensing.Product, error) { return m.s.Products, nil }
+func (m *scripted) InstallProductKey(licensing.Class, string) error       { return nil }
+func (m *scripted) RefreshLicenseStatus(licensing.Class) error            { return nil }
+func (m *scripted) DepositOfflineConfirmationID(c licensing.Class, id, iid, cid string) error {
+	if err := m.results[id]; err != nil {
+		return err
+	}
+	for i := range m.s.Products {
+		if m.s.Products[i].SKUID == id {
+			m.s.Products[i].Status = licensing.StatusLicensed
+		}
+	}
+	return nil
+}

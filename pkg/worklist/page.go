@@ -1,0 +1,120 @@
+package worklist
+
+import (
+	"embed"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/activation"
+)
+
+// The page is written by its template: html/template escapes every value
+// for where it goes, and nothing of the page is put together by hand.
+//
+//go:embed templates/worklist.tmpl
+var templates embed.FS
+
+var page = template.Must(template.ParseFS(templates, "templates/worklist.tmpl"))
+
+// labels name the states in both languages.
+func label(s State) string {
+	switch s {
+	case NeedsCID:
+		return "Needs a CID / 確認 ID が必要"
+	case CIDOnFile:
+		return "CID on file: no new request / 確認 ID あり: 依頼は不要"
+	case Sent:
+		return "Sent on a stick / USB メモリで送付済み"
+	case Applied:
+		return "Applied / 適用済み"
+	case Failed:
+		return "Failed / 失敗"
+	case NoIID:
+		return "No IID: collect again as administrator / IID なし: 管理者として再収集"
+	}
+	return string(s)
+}
+
+// PageOptions say what the page is of.
+type PageOptions struct {
+	Title     string // the site, or "fleet"
+	Generated time.Time
+	Generator string
+}
+
+type pageView struct {
+	Title, Generated, Generator string
+	Counts                      []count
+	Lines                       []lineView
+}
+
+type count struct {
+	Label string
+	N     int
+}
+
+type lineView struct {
+	Site, Line string
+	Counts     []count
+	Rows       []rowView
+}
+
+type rowView struct {
+	Asset, Host, Product, ExtendedPID, Detail string
+	State                                     State
+	Label                                     string
+	IID, CID                                  []string
+	Boxes                                     []struct{}
+}
+
+// WritePage writes the printable worklist of rows, which come in site,
+// line order: per line its counts and rows, each IID in the groups a
+// phone prompt or portal asks for, each CID on file likewise, and eight
+// boxes to write a CID in where one is needed.
+func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
+	if opt.Title = strings.TrimSpace(opt.Title); opt.Title == "" {
+		opt.Title = "fleet / 全拠点"
+	}
+	v := pageView{Title: opt.Title, Generated: opt.Generated.Format("2006-01-02 15:04 MST"), Generator: opt.Generator}
+	all := map[State]int{}
+	var per map[State]int
+	for _, r := range rows {
+		if n := len(v.Lines); n == 0 || v.Lines[n-1].Site != r.Site || v.Lines[n-1].Line != r.Line {
+			if per != nil {
+				v.Lines[n-1].Counts = counts(per)
+			}
+			v.Lines = append(v.Lines, lineView{Site: r.Site, Line: r.Line})
+			per = map[State]int{}
+		}
+		per[r.State]++
+		all[r.State]++
+		rv := rowView{Asset: r.Asset, Host: r.Host, Product: r.Product, ExtendedPID: r.ExtendedPID, Detail: r.Detail, State: r.State, Label: label(r.State)}
+		if r.IID != "" {
+			rv.IID = activation.Groups(r.IID)
+		}
+		if r.CID != "" {
+			rv.CID = activation.Groups(r.CID)
+		} else if r.State == NeedsCID {
+			rv.Boxes = make([]struct{}, activation.CIDDigits/6)
+		}
+		l := &v.Lines[len(v.Lines)-1]
+		l.Rows = append(l.Rows, rv)
+	}
+	if per != nil {
+		v.Lines[len(v.Lines)-1].Counts = counts(per)
+	}
+	v.Counts = counts(all)
+	return page.Execute(w, v)
+}
+
+func counts(m map[State]int) []count {
+	var out []count
+	for _, s := range States {
+		if m[s] > 0 {
+			out = append(out, count{label(s), m[s]})
+		}
+	}
+	return out
+}

@@ -1,0 +1,240 @@
+package worklist
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/activation"
+)
+
+// Errors of Read. A file-level error wraps ErrNotCSV, ErrColumns or
+// ErrTooLarge; a row's error is a *RowError wrapping ErrRow and the
+// shape error (activation.ErrCIDShape, activation.ErrIIDShape).
+var (
+	// ErrNotCSV means the file is not a CSV file that RFC 4180 reads
+	// (a quote out of place, a binary file), or has no header.
+	ErrNotCSV = errors.New("worklist: not a CSV file")
+	// ErrColumns means the header lacks InstallationId or
+	// ConfirmationId.
+	ErrColumns = errors.New("worklist: no InstallationId and ConfirmationId columns")
+	// ErrTooLarge means the file is over MaxFile bytes or MaxRows rows,
+	// or a field over MaxField bytes.
+	ErrTooLarge = errors.New("worklist: over a limit")
+	// ErrRow means one row could not be read; the others are.
+	ErrRow = errors.New("worklist: row refused")
+)
+
+// Limits of a CID file. A genuine one holds a row per product of a
+// fleet's unactivated machines, under 200 bytes each.
+const (
+	MaxFile  = 16 << 20 // bytes
+	MaxRows  = 100000
+	MaxField = 1024 // bytes
+)
+
+// State is where a request for a Confirmation ID stands.
+type State string
+
+const (
+	// NeedsCID: no CID on file for the IID: request one.
+	NeedsCID State = "needs-cid"
+	// CIDOnFile: a CID is on file: no new request; it goes on the next
+	// return file.
+	CIDOnFile State = "cid-on-file"
+	// Sent: in a return file on a stick, not yet applied.
+	Sent State = "sent"
+	// Applied: the machine's proof says the CID was applied.
+	Applied State = "applied"
+	// Failed: the machine refused it or failed (Detail says why).
+	Failed State = "failed"
+	// NoIID: the collection holds no IID: collect the machine again
+	// (as administrator).
+	NoIID State = "no-iid"
+)
+
+// States in the order of the page's counts.
+var States = []State{NeedsCID, CIDOnFile, Sent, Applied, Failed, NoIID}
+
+// Row is one product of one device that needs, or needed, a CID.
+type Row struct {
+	Host, IID, ExtendedPID, CID          string
+	Site, Line, Asset, DeviceKey         string
+	Product, ApplicationID, ActivationID string
+	Class, Channel, Status               string
+	State                                State
+	Detail                               string // why it failed, when it was sent, what to do
+	Collected, Obtained                  time.Time
+}
+
+// Header is the CSV header: ActivationWs's records.csv columns, exactly,
+// then ours.
+var Header = []string{"Host", "InstallationId", "ExtendedProductId", "ConfirmationId", "RequestCount", "CreatedAtUtc", "LastRequestedAtUtc",
+	"Site", "Line", "Asset", "DeviceKey", "Product", "ApplicationId", "ActivationId", "Class", "Channel", "LicenseStatus", "State", "Detail", "CollectedAt"}
+
+// activationWsColumns is how many leading columns are ActivationWs's.
+const activationWsColumns = 7
+
+// WriteCSV writes rows as the worklist CSV: UTF-8 with a BOM, CRLF, RFC
+// 4180 quoting, formulas neutralized, times in UTC ISO 8601.
+func WriteCSV(w io.Writer, rows []Row) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("\ufeff")
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	cw.Write(Header)
+	for _, r := range rows {
+		rec := []string{r.Host, r.IID, r.ExtendedPID, r.CID, "", isoTime(r.Obtained), "",
+			r.Site, r.Line, r.Asset, r.DeviceKey, r.Product, r.ApplicationID, r.ActivationID, r.Class, r.Channel, r.Status,
+			string(r.State), r.Detail, isoTime(r.Collected)}
+		for i := range rec {
+			rec[i] = Cell(rec[i])
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// Cell neutralizes a value a spreadsheet would read as a formula: a
+// leading =, +, -, @, tab or CR gets a ' before it, as ActivationWs and
+// OWASP do.
+func Cell(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// uncell takes off the ' that Cell put before a formula character.
+func uncell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte("=+-@\t\r", s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
+}
+
+// Record is one CID read from a file.
+type Record struct {
+	Row            int // 1 is the first row after the header
+	Host, IID, CID string
+	ExtendedPID    string
+	Obtained       time.Time // ActivationWs's CreatedAtUtc; zero when absent
+	DeviceKey      string    // from our worklist; "" from ActivationWs
+	ActivationID   string
+}
+
+// RowError is a row Read refused; it unwraps to ErrRow and the cause.
+type RowError struct {
+	Row int
+	Err error
+}
+
+func (e *RowError) Error() string   { return fmt.Sprintf("row %d: %v", e.Row, e.Err) }
+func (e *RowError) Unwrap() []error { return []error{ErrRow, e.Err} }
+
+// Kinds of CID file Read tells apart by their header.
+const (
+	KindActivationWs = "activationws" // records.csv exported by ActivationWs
+	KindWorklist     = "worklist"     // our worklist, ConfirmationId filled in
+	KindCSV          = "csv"          // any CSV with the two columns
+)
+
+// Read reads a CID file: ActivationWs's records.csv, our worklist with
+// ConfirmationId filled in, or any CSV with InstallationId and
+// ConfirmationId columns (found by name, in any case). A BOM, CRLF or LF
+// and RFC 4180 quoting are read; a leading ' before a formula character
+// is taken off. Each row's CID must be 48 digits (spaces or dashes
+// allowed) and its IID digits; a row without a CID is skipped (counted in
+// blank), a row out of shape is refused alone (rowErrs). err is a
+// file-level error: ErrNotCSV, ErrColumns or ErrTooLarge.
+func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind string, err error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
+	if err != nil {
+		return nil, nil, 0, "", err
+	}
+	if len(data) > MaxFile {
+		return nil, nil, 0, "", fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxFile)
+	}
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, 0, "", fmt.Errorf("%w: header: %v", ErrNotCSV, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		if _, dup := col[strings.ToLower(strings.TrimSpace(h))]; !dup {
+			col[strings.ToLower(strings.TrimSpace(h))] = i
+		}
+	}
+	_, ok1 := col["installationid"]
+	_, ok2 := col["confirmationid"]
+	if !ok1 || !ok2 {
+		return nil, nil, 0, "", fmt.Errorf("%w: the header is %.120q", ErrColumns, strings.Join(header, ","))
+	}
+	kind = KindCSV
+	if len(header) >= activationWsColumns && strings.Join(header[:activationWsColumns], ",") == strings.Join(Header[:activationWsColumns], ",") {
+		kind = KindActivationWs
+		if _, ours := col["devicekey"]; ours {
+			kind = KindWorklist
+		}
+	}
+	field := func(rec []string, name string) string {
+		if i, ok := col[name]; ok && i < len(rec) {
+			return strings.TrimSpace(uncell(rec[i]))
+		}
+		return ""
+	}
+	for n := 1; ; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, 0, "", fmt.Errorf("%w: row %d: %v", ErrNotCSV, n, err)
+		}
+		if n > MaxRows {
+			return nil, nil, 0, "", fmt.Errorf("%w: over %d rows", ErrTooLarge, MaxRows)
+		}
+		for _, f := range rec {
+			if len(f) > MaxField {
+				return nil, nil, 0, "", fmt.Errorf("%w: row %d has a field over %d bytes", ErrTooLarge, n, MaxField)
+			}
+		}
+		rawCID := field(rec, "confirmationid")
+		if rawCID == "" {
+			blank++
+			continue
+		}
+		cid, err := activation.NormalizeCID(rawCID)
+		if err != nil {
+			rowErrs = append(rowErrs, &RowError{Row: n, Err: fmt.Errorf("ConfirmationId: %w", err)})
+			continue
+		}
+		iid, err := activation.NormalizeIID(field(rec, "installationid"))
+		if err != nil {
+			rowErrs = append(rowErrs, &RowError{Row: n, Err: fmt.Errorf("InstallationId: %w", err)})
+			continue
+		}
+		obtained, _ := time.Parse(time.RFC3339Nano, field(rec, "createdatutc"))
+		records = append(records, Record{Row: n, Host: field(rec, "host"), IID: iid, CID: cid, ExtendedPID: field(rec, "extendedproductid"),
+			Obtained: obtained, DeviceKey: field(rec, "devicekey"), ActivationID: field(rec, "activationid")})
+	}
+	return records, rowErrs, blank, kind, nil
+}

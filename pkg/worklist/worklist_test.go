@@ -1,0 +1,202 @@
+package worklist
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/activation"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./pkg/worklist -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run go test ./pkg/worklist -update and review the diff", name)
+	}
+}
+
+var collected = time.Date(2026, 11, 2, 1, 15, 0, 0, time.UTC)
+
+func testRows() []Row {
+	iid := strings.Repeat("0123456", 9)
+	return []Row{
+		{Host: "FA-NG-L2-011", IID: iid, ExtendedPID: "00371-00170-000-000000-03-1041-7601.0000-0902012", Site: "Nagoya", Line: "L2", Asset: "NG-L2-011",
+			DeviceKey: "hw:45F58D27-CDAD-F8FD-EA12-EAEF00D92BB4/JPA2130ABC", Product: "Windows 7 Professional", ApplicationID: "55c92734-d682-4d71-983e-d6ec3f16059f",
+			ActivationID: "68531fb9-5511-4989-97be-d11a0f55633f", Class: "SPP", Channel: "Volume:MAK", Status: "notification", State: NeedsCID, Collected: collected},
+		{Host: "FA-NG-L2-011", IID: strings.Repeat("765432", 9), Site: "Nagoya", Line: "L2", Asset: "NG-L2-011", DeviceKey: "hw:45F58D27-CDAD-F8FD-EA12-EAEF00D92BB4/JPA2130ABC",
+			Product: "Office 2010 Professional Plus", Class: "OSPP", Status: "notification", State: CIDOnFile, CID: strings.Repeat("123456", 8),
+			Obtained: collected.Add(48 * time.Hour), Collected: collected},
+		{Host: "=cmd|' /C calc'!A0", IID: strings.Repeat("1", 63), Site: "Nagoya", Line: "L3", Asset: "-NG-L3-001", DeviceKey: "loc:nagoya/l3/-ng-l3-001/x",
+			Product: "Windows 7 Professional", State: Failed, Detail: "0xC004F031 the Installation ID and the Confirmation ID do not match", Collected: collected},
+		{Host: "NG-L3-002", Site: "Nagoya", Line: "L3", Asset: "NG-L3-002", Product: "Windows 7 Professional", State: NoIID, Collected: collected},
+	}
+}
+
+func TestWriteCSV(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteCSV(&b, testRows()); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.HasPrefix(out, "\ufeffHost,InstallationId,ExtendedProductId,ConfirmationId,RequestCount,CreatedAtUtc,LastRequestedAtUtc,Site,") {
+		t.Errorf("no BOM or not ActivationWs's columns first:\n%s", out[:120])
+	}
+	if strings.Count(out, "\r\n") != 5 || strings.Contains(strings.ReplaceAll(out, "\r\n", ""), "\n") {
+		t.Error("lines do not end in CRLF")
+	}
+	for _, want := range []string{"\r\n'=cmd|' /C calc'!A0,", ",'-NG-L3-001,"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("formula not neutralized: want %s in\n%s", want, out)
+		}
+	}
+	golden(t, "worklist.csv", b.Bytes())
+}
+
+func TestWritePage(t *testing.T) {
+	var b bytes.Buffer
+	if err := WritePage(&b, testRows(), PageOptions{Title: "Nagoya", Generated: collected, Generator: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"0123456</span><span>0123456", "123456</span><span>123456", `<span class="box"></span>`,
+		"Needs a CID / 確認 ID が必要: <b>1</b>", "=cmd|&#39; /C calc&#39;!A0", "Content-Security-Policy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Count(out, `<span class="box"></span>`) != 8 {
+		t.Errorf("want 8 boxes for the one CID needed, got %d", strings.Count(out, `<span class="box"></span>`))
+	}
+	golden(t, "worklist.html", b.Bytes())
+}
+
+// TestReadActivationWs reads records.csv as ActivationWs exports it: BOM,
+// CRLF, quoted fields, a ' before a formula, times with seven fractional
+// digits; a CID of 47 digits refuses its row alone.
+func TestReadActivationWs(t *testing.T) {
+	f, err := os.Open("testdata/activationws-records.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, rowErrs, blank, kind, err := Read(f)
+	if err != nil || kind != KindActivationWs || blank != 0 {
+		t.Fatalf("kind %q, blank %d, err %v", kind, blank, err)
+	}
+	if len(recs) != 3 || len(rowErrs) != 1 {
+		t.Fatalf("%d records, %d row errors: %v", len(recs), len(rowErrs), rowErrs)
+	}
+	if recs[1].Host != "FA, line 3" || len(recs[1].CID) != 48 || recs[1].IID != strings.Repeat("765432", 9) {
+		t.Errorf("quoted row: %+v", recs[1])
+	}
+	if recs[2].Host != `=HYPERLINK("x")` {
+		t.Errorf("the ' before a formula stays: %q", recs[2].Host)
+	}
+	if want := time.Date(2026, 11, 20, 1, 2, 3, 123456700, time.UTC); !recs[0].Obtained.Equal(want) {
+		t.Errorf("CreatedAtUtc %v, want %v", recs[0].Obtained, want)
+	}
+	var re *RowError
+	if !errors.As(rowErrs[0], &re) || re.Row != 4 || !errors.Is(rowErrs[0], ErrRow) || !errors.Is(rowErrs[0], activation.ErrCIDShape) {
+		t.Errorf("row error %v", rowErrs[0])
+	}
+}
+
+// TestReadWorklist reads our worklist back with ConfirmationId filled in
+// (as a person or a spreadsheet saves it: no BOM, LF), and refuses files
+// that are not CID files.
+func TestReadWorklist(t *testing.T) {
+	rows := testRows()
+	rows[0].CID = strings.Join(activation.Groups(strings.Repeat("987654", 8)), " ")
+	var b bytes.Buffer
+	WriteCSV(&b, rows)
+	saved := strings.ReplaceAll(strings.TrimPrefix(b.String(), "\ufeff"), "\r\n", "\n")
+	recs, rowErrs, blank, kind, err := Read(strings.NewReader(saved))
+	if err != nil || kind != KindWorklist || len(rowErrs) != 0 || blank != 2 || len(recs) != 2 {
+		t.Fatalf("kind %q, %d records, blank %d, %v, %v", kind, len(recs), blank, rowErrs, err)
+	}
+	if recs[0].CID != strings.Repeat("987654", 8) || recs[0].DeviceKey != rows[0].DeviceKey || recs[0].ActivationID != rows[0].ActivationID {
+		t.Errorf("record %+v", recs[0])
+	}
+	tests := []struct {
+		name, data string
+		want       error
+	}{
+		{"empty", "", ErrNotCSV},
+		{"no CID column", "Host,InstallationId\r\nx,1\r\n", ErrColumns},
+		{"a bare quote", "InstallationId,ConfirmationId\r\n1,12\"3\r\n", ErrNotCSV},
+		{"a field over 1 KiB", "InstallationId,ConfirmationId\r\n1," + strings.Repeat("1", MaxField+1) + "\r\n", ErrTooLarge},
+		{"over 16 MiB", strings.Repeat("x", MaxFile+1), ErrTooLarge},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, _, _, _, err := Read(strings.NewReader(tc.data)); !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzRead: whatever the file, Read returns records that write back and
+// read again the same, or file and row errors that are the sentinels.
+func FuzzRead(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.csv"))
+	if len(files) == 0 {
+		f.Fatal("no seed in testdata/*.csv")
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		recs, rowErrs, _, _, err := Read(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrNotCSV) && !errors.Is(err, ErrColumns) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("not a sentinel: %v", err)
+			}
+			return
+		}
+		for _, re := range rowErrs {
+			if !errors.Is(re, ErrRow) {
+				t.Fatalf("row error without ErrRow: %v", re)
+			}
+		}
+		var rows []Row
+		for _, r := range recs {
+			rows = append(rows, Row{Host: r.Host, IID: r.IID, CID: r.CID, ExtendedPID: r.ExtendedPID, DeviceKey: r.DeviceKey, ActivationID: r.ActivationID})
+		}
+		var b bytes.Buffer
+		if err := WriteCSV(&b, rows); err != nil {
+			t.Fatal(err)
+		}
+		again, rowErrs, _, _, err := Read(&b)
+		if err != nil || len(rowErrs) != 0 || len(again) != len(recs) {
+			t.Fatalf("does not write back: %v %v", err, rowErrs)
+		}
+		for i := range again {
+			a, r := again[i], recs[i]
+			if a.IID != r.IID || a.CID != r.CID || a.Host != r.Host || a.DeviceKey != r.DeviceKey {
+				t.Fatalf("row %d: %+v, want %+v", i, a, r)
+			}
+		}
+	})
+}
