@@ -19,6 +19,9 @@ DIST        ?= dist
 FUZZTIME    ?= 20s
 # Windows 7 builds stay under this many bytes (issue: 6 MiB), signed or not.
 WIN7_MAX    := 6291456
+# Tests that use PostgreSQL whatever ACTCOURIER_TEST_DB says: they run in
+# go test ./..., and not again in the run against PostgreSQL.
+PG_ONLY     := TestStoresAgree|TestFourImporters|TestServerRestart
 # make test writes its summary here and prints it at the end.
 SUMMARY     ?= $(CURDIR)/test-summary.txt
 
@@ -88,7 +91,9 @@ test:
 	@export SUMMARY=$(SUMMARY); rc=0; \
 	.ci/step "deps: Debian packages, wine32 tried" sh .ci/deps.sh || exit 1; \
 	.ci/step "check: gofmt, vet, Windows 7 builds and size" $(MAKE) --no-print-directory check || rc=1; \
-	.ci/step "go test ./... ($$($(GO) env GOVERSION), Linux; the Wine collector tests)" $(GO) test -count=1 -v ./... || rc=1; \
+	.ci/step "go test ./... ($$($(GO) env GOVERSION), Linux; the Wine collector tests; pkg/store and the stores' comparison on both stores)" $(GO) test -count=1 -v ./... || rc=1; \
+	.ci/step "go test against PostgreSQL: pkg/fleet and importer (import, reports, drills) with ACTCOURIER_TEST_DB=postgres" \
+	  env ACTCOURIER_TEST_DB=postgres $(GO) test -count=1 -v -skip '$(PG_ONLY)' ./pkg/fleet ./importer || rc=1; \
 	.ci/step "fuzz: every target for $(FUZZTIME)" $(MAKE) --no-print-directory fuzz || rc=1; \
 	$(MAKE) --no-print-directory test-386 || rc=1; \
 	$(MAKE) --no-print-directory test-windows || rc=1; \

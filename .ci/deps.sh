@@ -4,7 +4,8 @@
 # zstd (interop tests), chromium (renders the HTML reports headless),
 # osslsigncode and openssl (the signed-build test), fonts-ipafont-gothic
 # (a small Japanese font, so screenshots of Japanese reports show text,
-# not boxes).
+# not boxes), postgresql (the server binaries: the tests start their own
+# throwaway server, pkg/pgtest; the system's cluster is not used).
 #
 # Then tries wine32 (Debian's 32-bit Wine, i386), which the 32-bit
 # collector's Wine test needs. It is never an error not to get it: the test
@@ -12,7 +13,7 @@
 # (make test's summary lists it). See docs/reliability.md for the causes
 # seen and the workaround tried.
 set -eu
-pkgs="wine64 age zstd chromium osslsigncode openssl fonts-ipafont-gothic"
+pkgs="wine64 age zstd chromium osslsigncode openssl fonts-ipafont-gothic postgresql"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive

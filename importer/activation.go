@@ -49,7 +49,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 }
 
 func runWorklist(c *cli.Context, stdout io.Writer) error {
-	db, _, _, err := openAsOf(c)
+	db, _, _, _, err := openAsOf(c)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 }
 
 func runReturn(c *cli.Context, stdout io.Writer) error {
-	db, _, _, err := openAsOf(c)
+	db, _, _, _, err := openAsOf(c)
 	if err != nil || c.NArg() != 1 {
 		return firstOf(err, usage("activation stick: name the stick folder", `e.g. importer activation stick E:\ --site Nagoya`))
 	}

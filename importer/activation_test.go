@@ -36,7 +36,7 @@ func TestActivationLoop(t *testing.T) {
 		t.Fatalf("building the collector: %v\n%s", err, out)
 	}
 	id, key := writeKey(t, dir, "site-key.txt")
-	stick, db, out := filepath.Join(dir, "stick"), filepath.Join(dir, "fleet.db"), filepath.Join(dir, "worklist")
+	stick, db, out := filepath.Join(dir, "stick"), testDB(t, dir, "fleet.db"), filepath.Join(dir, "worklist")
 	t.Setenv(fleet.ReturnPassphraseEnv, "told by phone, never on the stick")
 	collector := func(what string, args ...string) string {
 		t.Helper()

@@ -145,7 +145,7 @@ func TestReportInBrowser(t *testing.T) {
 	in := filepath.Join(dir, "in")
 	os.MkdirAll(in, 0o755)
 	archetypeBundles(t, in, id.Recipient())
-	db := filepath.Join(dir, "db")
+	db := testDB(t, dir, "db")
 	if code, _, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 {
 		t.Fatal(stderr)
 	}

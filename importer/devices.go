@@ -28,11 +28,7 @@ func devicesCommand(stdout io.Writer) *cli.Command {
 			if err != nil {
 				return usage(err.Error(), "use urgent, image-backup, volume-license or ok")
 			}
-			lang, err := parseLang(c.String("lang"))
-			if err != nil {
-				return err
-			}
-			db, asOf, until, err := openAsOf(c)
+			db, lang, asOf, until, err := openAsOf(c)
 			if err != nil {
 				return err
 			}
@@ -65,11 +61,7 @@ func showCommand(stdout io.Writer) *cli.Command {
 			if c.NArg() != 1 {
 				return usage("show: name one device", "importer devices lists them")
 			}
-			lang, err := parseLang(c.String("lang"))
-			if err != nil {
-				return err
-			}
-			db, asOf, until, err := openAsOf(c)
+			db, lang, asOf, until, err := openAsOf(c)
 			if err != nil {
 				return err
 			}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/pgtest"
 	"github.com/actcourier/actcourier/pkg/store"
 )
 
@@ -31,7 +32,24 @@ func TestMain(m *testing.M) {
 	if os.Getenv("ACTCOURIER_TEST_MAIN") == "1" {
 		os.Exit(run(append([]string{"importer"}, os.Args[1:]...), os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
+// pg is the PostgreSQL server of these tests, started by the first that
+// needs it.
+var pg pgtest.Lazy
+
+// testDB is a new fleet database for a test: a file named name in dir,
+// or, when ACTCOURIER_TEST_DB=postgres (make test's run of these tests
+// against PostgreSQL), a new database on the test's server.
+func testDB(t *testing.T, dir, name string) string {
+	t.Helper()
+	if pgtest.Required() {
+		return pg.DB(t)
+	}
+	return filepath.Join(dir, name)
 }
 
 func runImporter(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -131,7 +149,7 @@ func TestEndToEnd(t *testing.T) {
 	stickDir := filepath.Join(dir, "stick", "bundles")
 	os.MkdirAll(stickDir, 0o755)
 	archetypeBundles(t, stickDir, r)
-	db := filepath.Join(dir, "fleet.db")
+	db := testDB(t, dir, "fleet.db")
 
 	code, stdout, stderr = runImporter(t, "import", "-i", key, "--db", db, filepath.Join(dir, "stick"))
 	if code != 0 || !strings.Contains(stdout, "imported 13, already imported 0, rejected 0 (13 new devices)") {
@@ -281,7 +299,7 @@ func TestCorruption(t *testing.T) {
 		}
 		return nil
 	})
-	db := filepath.Join(dir, "fleet.db")
+	db := testDB(t, dir, "fleet.db")
 	code, stdout, stderr := runImporter(t, "import", "-i", key, "--db", db, in)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
@@ -345,7 +363,7 @@ func TestKilledImport(t *testing.T) {
 	}
 	rng := rand.New(rand.NewSource(seed))
 	t.Logf("seed %d", seed)
-	db := filepath.Join(dir, "fleet.db")
+	db := testDB(t, dir, "fleet.db")
 	stored := 0
 	for k := 0; k < kills; k++ {
 		// Kill after a random number of bundles reported stored in this
@@ -397,7 +415,7 @@ func TestKilledImport(t *testing.T) {
 	if devs != total || colls != total || raw != total {
 		t.Fatalf("after kills and rerun: %d devices, %d collections, %d raw; want %d each", devs, colls, raw, total)
 	}
-	clean := filepath.Join(dir, "clean.db")
+	clean := testDB(t, dir, "clean.db")
 	runImporter(t, "import", "-i", key, "--db", clean, in)
 	if dumpDevices(t, db) != dumpDevices(t, clean) {
 		t.Error("killed-and-rerun database differs from an uninterrupted import")
@@ -428,7 +446,7 @@ func TestTwoImporters(t *testing.T) {
 			os.WriteFile(filepath.Join(b, filepath.Base(f)), data, 0o644)
 		}
 	}
-	db := filepath.Join(dir, "fleet.db")
+	db := testDB(t, dir, "fleet.db")
 	var cmds []*exec.Cmd
 	var outs []*bytes.Buffer
 	for _, src := range []string{a, b} {
@@ -529,7 +547,7 @@ func TestInterruptedImport(t *testing.T) {
 	os.MkdirAll(in, 0o755)
 	const total = 600
 	writeGenerated(t, in, id.Recipient(), total)
-	db := filepath.Join(dir, "fleet.db")
+	db := testDB(t, dir, "fleet.db")
 	var stderr bytes.Buffer
 	console(t)
 	cmd, sc := startImport(t, &stderr, "-i", key, "--db", db, in)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -30,33 +28,28 @@ func filterOf(c *cli.Context, until time.Time) fleet.Filter {
 	return fleet.Filter{Site: c.String("site"), Line: c.String("line"), Until: until}
 }
 
-func parseLang(s string) (classify.Lang, error) {
-	l, err := classify.ParseLang(s)
+func openStore(dsn string) (*store.DB, error) {
+	db, err := store.Open(dsn)
 	if err != nil {
-		return "", usage(fmt.Sprintf("--lang %q", s), "use --lang en or --lang ja")
-	}
-	return l, nil
-}
-
-func openStore(path string) (*store.DB, error) {
-	db, err := store.Open(path)
-	if err != nil {
-		return nil, usage(err.Error(), "check --db (default "+defaultDB+" in the current folder); a database written by a newer importer needs that importer")
+		return nil, usage(err.Error(), store.Hint(err))
 	}
 	return db, nil
 }
 
-// openAsOf reads --as-of and opens --db, which must exist, for the
-// commands that read the fleet: they never create a database.
-func openAsOf(c *cli.Context) (db *store.DB, at, until time.Time, err error) {
+// openAsOf reads --lang (English for a command without it) and --as-of
+// and opens --db, which must exist, for the commands that read the
+// fleet: they never create a database.
+func openAsOf(c *cli.Context) (db *store.DB, lang classify.Lang, at, until time.Time, err error) {
+	if lang = classify.English; c.String("lang") != "" {
+		if lang, err = classify.ParseLang(c.String("lang")); err != nil {
+			return nil, lang, at, until, usage(fmt.Sprintf("--lang %q", c.String("lang")), "use --lang en or --lang ja")
+		}
+	}
 	if at, until, err = fleet.AsOf(c.String("as-of"), time.Now(), time.Local); err != nil {
-		return nil, at, until, usage(fmt.Sprintf("--as-of %q is not a date", c.String("as-of")), "write it as YYYY-MM-DD, e.g. 2026-12-01")
+		return nil, lang, at, until, usage(fmt.Sprintf("--as-of %q is not a date", c.String("as-of")), "write it as YYYY-MM-DD, e.g. 2026-12-01")
 	}
-	if db, err = store.OpenExisting(c.String("db")); errors.Is(err, fs.ErrNotExist) {
-		return nil, at, until, usage(fmt.Sprintf("no fleet database %s", c.String("db")),
-			"import bundles first (importer import -i KEY --db "+c.String("db")+" STICK), or give the database with --db or ACTCOURIER_DB")
-	} else if err != nil {
-		return nil, at, until, usage(err.Error(), "check --db; a database written by a newer importer needs that importer")
+	if db, err = store.OpenExisting(c.String("db")); err != nil {
+		return nil, lang, at, until, usage(err.Error(), store.Hint(err))
 	}
-	return db, at, until, nil
+	return db, lang, at, until, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"filippo.io/age"
 
@@ -155,6 +156,16 @@ func TestHostileCorpus(t *testing.T) {
 	esc.OS.Hostname, esc.Hardware.Serial, esc.Context.Collector = "H\x1b]0;pwned\a", "S\x1b[K", "x\x1b[1;1Hrejected 0"
 	add("6 terminal", "ESC and BEL in site, line, asset, host, serial, collector", writeSnapshot(t, in, r, esc, nil), "")
 
+	// 6. NUL, which PostgreSQL's text cannot hold: read as U+FFFD, on
+	// either store (a NUL failing a batch there would stop every import
+	// of the stick); and a snapshot that is not UTF-8 at all, refused.
+	nul := site(hostileBase(t), "Evil\x00NUL", "L\x00", "NUL\x00")
+	nul.OS.Hostname = "H\x00"
+	add("6 terminal", "NUL in site, line, asset and host", writeSnapshot(t, in, r, nul, nil), "")
+	latin1, _ := json.Marshal(site(hostileBase(t), "Evil", "latin1", "LATIN1"))
+	latin1 = []byte(strings.Replace(string(latin1), `"LATIN1"`, "\"LATIN1-\xe9\"", 1))
+	add("6 terminal", "a snapshot that is not UTF-8", writeSnapshot(t, in, r, nil, latin1), "not a bundle")
+
 	// 9. Tar members a reader must refuse: the format's vectors.
 	for _, v := range []string{"insecure_sparse_pax_0_0", "insecure_sparse_pax_0_1", "insecure_sparse_pax_1_0",
 		"manifest_mismatch_device_name", "manifest_mismatch_trailing_dot", "manifest_mismatch_case"} {
@@ -178,7 +189,7 @@ func TestHostileCorpus(t *testing.T) {
 		t.Errorf("stick with CRLF in --site: exit %d, %s", code, errOut)
 	}
 
-	db := filepath.Join(dir, "fleet.db")
+	db := testDB(t, dir, "fleet.db")
 	code, stdout, stderr := runImporter(t, "import", "-i", key, "-i", vectorKey, "--db", db, in)
 	if code != 1 {
 		t.Fatalf("import: exit %d, want 1\n%s\n%s", code, stdout, stderr)
@@ -229,9 +240,20 @@ func TestHostileCorpus(t *testing.T) {
 }
 
 // noRaw fails when a command printed a control character raw.
+//
+// ESC, BEL and CSI (U+009B, or a lone byte 0x9B a terminal may read as
+// it: any byte that is not UTF-8); a genuine U+FFFD, which the importer
+// prints for a NUL, is text.
 func noRaw(t *testing.T, what, out string) {
 	t.Helper()
-	if i := strings.IndexAny(out, "\x1b\a\x9b"); i >= 0 {
+	i := strings.IndexFunc(out, func(r rune) bool { return r == 0x1b || r == '\a' || r == 0x9b })
+	for j, r := range out {
+		if r == utf8.RuneError && !strings.HasPrefix(out[j:], "\uFFFD") && (i < 0 || j < i) {
+			i = j
+			break
+		}
+	}
+	if i >= 0 {
 		lo, hi := i-40, i+40
 		if lo < 0 {
 			lo = 0

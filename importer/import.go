@@ -13,6 +13,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
@@ -26,7 +27,8 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			"command line is tried whatever its name. Each bundle is stored whole or not at all; one\n" +
 			"already imported is reported and changes nothing. Source files are never modified. Bundles\n" +
 			"for another key are counted in one line; --verbose names each.\n\n" + cmdline.ExitStatus("0 every bundle was imported, or already was",
-			"1 done in part: each rejected bundle is named on stderr", "2 usage or configuration error: no identity, no bundle found, or the database",
+			"1 done in part: each rejected bundle is named on stderr, or the database failed part way (what was stored is whole)",
+			"2 usage or configuration error: no identity, no bundle found, or the database does not open",
 			"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on"),
 		Flags: []cli.Flag{
 			cmdline.IdentityFlag(), cmdline.DBFlag(defaultDB),
@@ -61,15 +63,11 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemory))
 			bar := terminal.NewProgress(stdout, stderr, len(files), c.Bool("quiet"))
 			sum, err := fleet.Import(c.Context, db, files, fleet.ImportOptions{Identities: ids, Jobs: c.Int("jobs")}, func(o fleet.Outcome) {
-				if line, note := o.Line(c.Bool("verbose")); note {
-					bar.Step("")
-					bar.Note(stderr, line)
-				} else {
-					bar.Step(line)
-				}
+				line, note := o.Line(c.Bool("verbose"))
+				bar.Line(stderr, line, note)
 			})
 			bar.Finish()
-			return sum.Finish(stdout, stderr, c.String("db"), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
+			return sum.Finish(stdout, stderr, store.Name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}
 }
@@ -115,7 +113,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 					fmt.Fprintln(stdout, o.String())
 				}
 			})
-			return sum.Finish(stdout, stderr, c.String("db"), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
+			return sum.Finish(stdout, stderr, store.Name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}
 }

@@ -26,14 +26,10 @@ func inspectCommand(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
-			failed, err := fleet.Inspect(stdout, stderr, c.Args().Slice(), ids, c.Bool("json"))
-			if err != nil {
+			if failed, err := fleet.Inspect(stdout, stderr, c.Args().Slice(), ids, c.Bool("json")); err != nil || failed == 0 {
 				return err
 			}
-			if failed > 0 {
-				return errPartial
-			}
-			return nil
+			return errPartial
 		},
 	}
 }

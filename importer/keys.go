@@ -56,12 +56,7 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 
 // askPassphrase takes the passphrase from ACTCOURIER_PASSPHRASE, else
 // asks on the terminal without echo.
-func askPassphrase(prompt string) (string, error) {
-	if p, ok := os.LookupEnv(passphraseEnv); ok {
-		return p, nil
-	}
-	return terminal.Passphrase(prompt)
-}
+var askPassphrase = terminal.PassphraseFrom(passphraseEnv)
 
 // loadIdentities reads every age identity from the given files (several
 // during a key rotation); a passphrase-protected file is asked for.

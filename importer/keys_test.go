@@ -60,7 +60,7 @@ func TestProtectedIdentities(t *testing.T) {
 	bundle.WriteFile(in, bundle.Header{}, []bundle.Member{{Name: licensing.MemberName, Data: snap}}, r1)
 	snap2, _ := os.ReadFile("../testdata/snapshots/win10-pro-mak.json")
 	bundle.WriteFile(in, bundle.Header{}, []bundle.Member{{Name: licensing.MemberName, Data: snap2}}, old.Recipient())
-	db := filepath.Join(dir, "db")
+	db := testDB(t, dir, "db")
 	code, stdout, stderr = runImporter(t, "import", "-i", prot, "-i", oldKey, "--db", db, in)
 	if code != 0 || !strings.Contains(stdout, "imported 2,") {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
@@ -74,7 +74,7 @@ func TestProtectedIdentities(t *testing.T) {
 
 func TestImportText(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "db")
+	db := testDB(t, dir, "db")
 	samples := "../pkg/slmgr/testdata/samples/"
 	code, stdout, stderr := runImporter(t, "import-text", "--db", db, "--site", "Nagoya", "--line", "L9", "--collected", "2026-10-01",
 		samples+"slmgr/win10-pro-oemdm-dli-checkmk.txt", samples+"ospp/en-o19-proplus2019vl-kms-licensed-vlmcsd20.txt")
@@ -156,7 +156,7 @@ func TestStick(t *testing.T) {
 // TestImportTextJapanese brings in Japanese slmgr output saved in
 // Shift_JIS, read with the machine's slmgr.ini.
 func TestImportTextJapanese(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "db")
+	db := testDB(t, t.TempDir(), "db")
 	text := "../testdata/text/ja-win7-oemslp-notification-dlv.txt"
 	code, stdout, stderr := runImporter(t, "import-text", "--db", db, "--site", "名古屋", "--line", "L2", "--asset", "NG-7",
 		"--strings", "../testdata/text/0411/slmgr.ini", text)
@@ -175,7 +175,7 @@ func TestImportTextJapanese(t *testing.T) {
 // --codepage is a usage error.
 func TestImportTextCodepage(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "db")
+	db := testDB(t, dir, "db")
 	zh := "名称: Windows(R), Enterprise edition\r\n描述: Windows(R) Operating System, VOLUME_KMSCLIENT channel\r\n" +
 		"部分产品密钥: 2YT43\r\n许可证状态: 已授权\r\n批量激活过期: 200000 分钟 (139 天)\r\n"
 	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(zh))

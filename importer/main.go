@@ -33,7 +33,7 @@ var errPartial = errors.New("some inputs were rejected")
 
 // exitHelp is the EXIT STATUS of the importer as a whole; each command's
 // help says what the codes mean for it.
-var exitHelp = cmdline.ExitStatus("0 done", "1 done in part: each rejected input is named on stderr", "2 usage or configuration error",
+var exitHelp = cmdline.ExitStatus("0 done", "1 done in part: each rejected input is named on stderr, or the database failed part way", "2 usage or configuration error",
 	"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on")
 
 func main() {
@@ -72,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			stickCommand(stdout),
 			activationCommand(stdout, stderr),
 			inspectCommand(stdout, stderr),
+			migrateCommand(stdout),
 		},
 	}
 	// Ctrl-C cancels the context: an import stops after the batch it is

@@ -35,11 +35,7 @@ func reportCommand(stdout io.Writer) *cli.Command {
 		},
 		Before: cmdline.Require("out"),
 		Action: func(c *cli.Context) error {
-			lang, err := parseLang(c.String("lang"))
-			if err != nil {
-				return err
-			}
-			db, asOf, until, err := openAsOf(c)
+			db, lang, asOf, until, err := openAsOf(c)
 			if err != nil {
 				return err
 			}

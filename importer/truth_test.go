@@ -49,7 +49,7 @@ func history(t *testing.T) (db string) {
 	collectedAs(t, in, id.Recipient(), "win7-office2010-retail-notification", "NG-L2-099", "", time.Date(2026, 10, 1, 9, 30, 0, 0, jst))
 	collectedAs(t, in, id.Recipient(), "win7-office2010-retail-notification", "NG-L2-011", "E-1042", time.Date(2026, 11, 2, 10, 15, 0, 0, jst))
 	collectedAs(t, in, id.Recipient(), "win10-pro-mak", "NG-L1-002", "E-7", time.Date(2026, 11, 20, 8, 0, 0, 0, jst))
-	db = filepath.Join(dir, "fleet.db")
+	db = testDB(t, dir, "fleet.db")
 	if code, stdout, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 || !strings.Contains(stdout, "(2 new devices)") {
 		t.Fatalf("import: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -168,7 +168,7 @@ func TestWrongKeySummary(t *testing.T) {
 	in := filepath.Join(dir, "in")
 	os.MkdirAll(in, 0o755)
 	files := archetypeBundles(t, in, other.Recipient())
-	db := filepath.Join(dir, "fleet.db")
+	db := testDB(t, dir, "fleet.db")
 	code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in)
 	want := "importer: 13 bundles are for another key: was this the right site's key?\n"
 	if code != 1 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") > 2 {

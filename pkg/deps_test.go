@@ -24,6 +24,7 @@ var allowed = map[string][]string{
 	"pkg/terminal":      {},
 	"pkg/codepage":      {"pkg/slmgr"},
 	"pkg/cmdline":       {},
+	"pkg/pgtest":        {},
 	"pkg/slmgr":         {"pkg/licensing", "pkg/sjis"},
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/activation":    {"pkg/licensing"},

@@ -31,6 +31,7 @@ import (
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/pgtest"
 	"github.com/actcourier/actcourier/pkg/sitekey"
 	"github.com/actcourier/actcourier/pkg/store"
 )
@@ -45,7 +46,13 @@ var (
 	runs     = flag.Int("runs", 3, "timed runs of the import and of the bare loop; the median is reported")
 	nMemory  = flag.Int("memory-bundles", 40000, "bundles of a second import whose memory must stay that of the first")
 	nLarge   = flag.Int("large-devices", 1000000, "devices of the large report (0: none); as many devices a line as the usual one")
+	skipPG   = flag.Bool("no-postgres", false, "skip the PostgreSQL measurements")
 )
+
+// pg is the PostgreSQL server of the measurements: on this machine, on a
+// Unix socket, with fsync and synchronous commit on (pgtest.Options
+// Durable), as a production server has them; nil when not installed.
+var pg *pgtest.Server
 
 type row struct {
 	what, value, target string
@@ -89,6 +96,13 @@ func main() {
 	os.WriteFile(keyFile, []byte(id.String()+"\n"), 0o600)
 	arch := archetypes()
 	bundleSizes(arch, id.Recipient())
+	if !*skipPG {
+		if pg, err = pgtest.Start(pgtest.Options{Durable: true}); err != nil {
+			fmt.Printf("  (PostgreSQL not measured: %v)\n", err)
+		} else {
+			defer pg.Stop()
+		}
+	}
 	importThroughput(tmp, keyFile, id, arch)
 	reportRun(tmp, arch)
 	if !*skipWine {
@@ -351,15 +365,23 @@ func bare(files []string, id age.Identity) time.Duration {
 	return time.Since(start)
 }
 
-// importOnce runs the release importer over dir into a fresh database and
-// returns its wall time and max RSS.
-func importOnce(tmp, keyFile, dir string) (time.Duration, int64) {
+// importOnce runs the release importer over dir into a fresh database (a
+// SQLite file, or a new PostgreSQL database when postgres) and returns
+// its wall time and max RSS.
+func importOnce(tmp, keyFile, dir string, postgres bool) (time.Duration, int64) {
 	db := filepath.Join(tmp, "import.db")
 	defer func() {
 		for _, ext := range []string{"", "-wal", "-shm"} {
 			os.Remove(db + ext)
 		}
 	}()
+	if postgres {
+		name, err := pg.CreateDB()
+		if err != nil {
+			log.Fatal(err)
+		}
+		db = pg.DSN(name, "postgres")
+	}
 	cmd := exec.Command(filepath.Join(*dist, "importer-linux-amd64"), "import", "-q", "-i", keyFile, "--db", db, dir)
 	cmd.Stdout = io.Discard
 	var stderr bytes.Buffer
@@ -397,7 +419,7 @@ func importThroughput(tmp, keyFile string, id *age.X25519Identity, arch []arche)
 	for r := 0; r < *runs; r++ {
 		tas = append(tas, bare(files, id))
 		tbs = append(tbs, bare(files, loaded[0]))
-		te, m := importOnce(tmp, keyFile, dir)
+		te, m := importOnce(tmp, keyFile, dir, false)
 		tes = append(tes, te)
 		if m > rss {
 			rss = m
@@ -412,11 +434,21 @@ func importThroughput(tmp, keyFile string, id *age.X25519Identity, arch []arche)
 	ratio := te.Seconds() / tb.Seconds()
 	add("  ratio import / bare loop, like for like", fmt.Sprintf("%.2f", ratio), "< 1.3", ratio < 1.3)
 	add(fmt.Sprintf("  import of %d bundles: peak memory (max RSS)", len(files)), fmt.Sprintf("%.0f MiB", float64(rss)/(1<<20)), "", true)
+	if pg != nil {
+		var tps []time.Duration
+		for r := 0; r < *runs; r++ {
+			tp, _ := importOnce(tmp, keyFile, dir, true)
+			tps = append(tps, tp)
+		}
+		prate := float64(len(files)) / medianOf(tps).Seconds()
+		add(fmt.Sprintf("import %d bundles into PostgreSQL (same machine, median of %d)", len(files), *runs), fmt.Sprintf("%.0f bundles/s", prate),
+			">= 4000/s", prate >= 4000)
+	}
 	if *nMemory > len(files) {
 		more := filepath.Join(tmp, "more")
 		os.MkdirAll(more, 0o755)
 		generate(more, arch, id.Recipient(), *nMemory)
-		_, m := importOnce(tmp, keyFile, more)
+		_, m := importOnce(tmp, keyFile, more, false)
 		flat := float64(m) < 1.25*float64(rss)
 		add(fmt.Sprintf("  import of %d bundles: peak memory (max RSS)", *nMemory), fmt.Sprintf("%.0f MiB", float64(m)/(1<<20)),
 			fmt.Sprintf("< %.0f MiB (flat)", 1.25*float64(rss)/(1<<20)), flat)
@@ -496,6 +528,9 @@ func reportOne(tmp string, arch []arche, n, lines int, limit time.Duration) time
 	add(fmt.Sprintf("report %d devices in %d lines: time", n, lines), fmt.Sprintf("%.1f s", el.Seconds()), fmt.Sprintf("< %v", limit), el < limit)
 	add("  time per device", fmt.Sprintf("%.1f us", float64(perDevice.Nanoseconds())/1e3), "", true)
 	add(fmt.Sprintf("report %d devices: peak memory (max RSS)", n), fmt.Sprintf("%.0f MiB", float64(rss)/(1<<20)), "< 512 MiB", rss < 512<<20)
+	if pg != nil && n == *nReport {
+		reportPostgres(tmp, dbPath, n, lines)
+	}
 	if !*keep {
 		os.RemoveAll(out)
 		for _, ext := range []string{"", "-wal", "-shm"} {
@@ -503,6 +538,41 @@ func reportOne(tmp string, arch []arche, n, lines int, limit time.Duration) time
 		}
 	}
 	return perDevice
+}
+
+// reportPostgres moves the report's fleet into PostgreSQL with importer
+// migrate (timed too) and times the same report from there.
+func reportPostgres(tmp, dbPath string, n, lines int) {
+	name, err := pg.CreateDB()
+	if err != nil {
+		log.Fatal(err)
+	}
+	dsn := pg.DSN(name, "postgres")
+	importer := filepath.Join(*dist, "importer-linux-amd64")
+	timed := func(args ...string) (time.Duration, int64) {
+		cmd := exec.Command(importer, args...)
+		cmd.Stdout = io.Discard
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("importer %s: %v\n%s", args[0], err, stderr.String())
+		}
+		rss := int64(0)
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss * 1024
+		}
+		return time.Since(start), rss
+	}
+	tm, _ := timed("migrate", "--from", dbPath, "--to", dsn)
+	add(fmt.Sprintf("  migrate the %d-device fleet into PostgreSQL, verified", n), fmt.Sprintf("%.1f s", tm.Seconds()), "", true)
+	out := filepath.Join(tmp, "reports-pg")
+	el, rss := timed("report", "--db", dsn, "--out", out, "--as-of", "2026-11-02")
+	add(fmt.Sprintf("report %d devices in %d lines from PostgreSQL: time", n, lines), fmt.Sprintf("%.1f s", el.Seconds()), "", true)
+	add(fmt.Sprintf("report %d devices from PostgreSQL: peak memory (max RSS)", n), fmt.Sprintf("%.0f MiB", float64(rss)/(1<<20)), "< 512 MiB", rss < 512<<20)
+	if !*keep {
+		os.RemoveAll(out)
+	}
 }
 
 // wine times one live collection by the Windows 7 collector under wine,

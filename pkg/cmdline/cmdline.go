@@ -247,9 +247,10 @@ func least(n ...int) int {
 // The flags the importer's commands share, with the environment variables
 // that set them (README.md lists them).
 
-// DBFlag is --db, the fleet database, def when not given.
+// DBFlag is --db, the fleet database, def when not given: a SQLite file,
+// or a postgres:// URL (pkg/store picks the store by it).
 func DBFlag(def string) cli.Flag {
-	return &cli.StringFlag{Name: "db", Value: def, Usage: "fleet database `FILE`", EnvVars: []string{"ACTCOURIER_DB"}}
+	return &cli.StringFlag{Name: "db", Value: def, Usage: "fleet database: a SQLite `FILE`, or a postgres:// URL", EnvVars: []string{"ACTCOURIER_DB"}}
 }
 
 // IdentityFlag is -i/--identity, the site's age identity files.

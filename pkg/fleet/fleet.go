@@ -102,12 +102,22 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 			return nil, err
 		}
 	}
+	// A file name is whatever bytes the stick's file system gave, and a
+	// generator whatever a bundle's manifest says: stored as UTF-8
+	// without NUL, which every store can hold as text.
+	m.FileName, m.Generator = storable(m.FileName), storable(m.Generator)
 	c := &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js,
 		Category: classify.Device(s, s.Context.Collected, classify.Site{}).Category,
 		Pool:     classify.PoolOf(s), Raw: raw,
 		Hardware: strings.TrimSpace(s.Hardware.Manufacturer + " " + s.Hardware.Model)}
 	c.Warnings = timeWarnings(c, now)
 	return c, nil
+}
+
+// storable is s as UTF-8 text without NUL: other bytes and NUL read as
+// U+FFFD.
+func storable(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // Stored says what the store did with one collection of a batch.

@@ -15,6 +15,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/pgtest"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/store"
 )
@@ -56,9 +57,25 @@ func archetypes(t *testing.T, dir string, r age.Recipient) []string {
 	return out
 }
 
+// pg is the PostgreSQL server of these tests when they run against it.
+var pg pgtest.Lazy
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
+// newStore is a new fleet database: a SQLite file, or with
+// ACTCOURIER_TEST_DB=postgres (make test's run against PostgreSQL) a
+// database on the tests' server.
 func newStore(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "fleet.db"))
+	dsn := filepath.Join(t.TempDir(), "fleet.db")
+	if pgtest.Required() {
+		dsn = pg.DB(t)
+	}
+	db, err := store.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -400,20 +400,24 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 }
 
 // Finish prints what an import into db did and returns the error to end
-// with: err, the import's own, with the database named; partial when it
-// rejected inputs; after an interruption, what was stored before it.
+// with: partial when it rejected inputs, or when the store failed part
+// way (err: a database server restarted, a full disk), which it prints
+// with what to do (what was stored is whole; a rerun goes on); after an
+// interruption, err.
 func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupted bool, err, partial error) error {
 	if interrupted {
 		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(s.Imported, "bundle"), db)
 		return err
 	}
+	perr := s.Print(stdout, stderr, db, verbose)
 	if err != nil {
-		return fmt.Errorf("%s: %w", db, err)
-	}
-	if err = s.Print(stdout, stderr, db, verbose); err == nil && len(s.Rejected) > 0 {
+		fmt.Fprintf(stderr, "importer: error: %s: %v\nimporter: hint: what was stored is whole; once the database works again, run the same import to go on\n", db, err)
 		return partial
 	}
-	return err
+	if perr == nil && len(s.Rejected) > 0 {
+		return partial
+	}
+	return perr
 }
 
 // size is what a collection holds in memory, in bytes; 0 for none.

@@ -27,9 +27,10 @@ func TestSlowStickCommitsPromptly(t *testing.T) {
 	}
 	stored := make(chan time.Time, 2)
 	finished := make(chan error, 1)
+	db := newStore(t) // before the clock starts: a new PostgreSQL database takes a while
 	start := time.Now()
 	go func() {
-		_, err := fleet.Import(ctx, newStore(t), []string{files[0], slow}, fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 2},
+		_, err := fleet.Import(ctx, db, []string{files[0], slow}, fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 2},
 			func(o fleet.Outcome) {
 				if o.Err == nil {
 					stored <- time.Now()

@@ -1,9 +1,11 @@
 package licensing
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -160,7 +162,9 @@ func (s *Snapshot) clean(data []byte) {
 			intIn(at+"kms.host_current_count", &k.HostCurrentCount, 0, maxCount)
 		}
 	}
-	if longString(data, MaxString) {
+	// A NUL can only come from a \u0000 escape: JSON text holds no raw
+	// control character.
+	if longString(data, MaxString) || bytes.Contains(data, []byte(`\u0000`)) {
 		cutStrings(reflect.ValueOf(s).Elem())
 	}
 	if n := MaxNotes - len(s.Errors); len(notes) > n {
@@ -207,16 +211,15 @@ func longString(data []byte, max int) bool {
 }
 
 // cutStrings cuts every string under v (struct fields, slices, pointers,
-// map values) to MaxString bytes, on a character boundary.
+// map values) to MaxString bytes, on a character boundary, and reads a
+// NUL in one as U+FFFD: no genuine licensing value holds one, and a text
+// column of PostgreSQL cannot store it, so a hostile one would fail the
+// import of a whole batch there.
 func cutStrings(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
-		if v.Len() > MaxString && v.CanSet() {
-			b := v.String()[:MaxString-len("…")] // the cut string is at most MaxString: a second pass changes nothing
-			for len(b) > 0 && !utf8.ValidString(b) {
-				b = b[:len(b)-1]
-			}
-			v.SetString(b + "…")
+		if s := v.String(); (len(s) > MaxString || strings.IndexByte(s, 0) >= 0) && v.CanSet() {
+			v.SetString(bounded(s))
 		}
 	case reflect.Ptr:
 		if !v.IsNil() {
@@ -234,12 +237,25 @@ func cutStrings(v reflect.Value) {
 		}
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
-			if e := v.MapIndex(k); e.Kind() == reflect.String && e.Len() > MaxString {
-				v.SetMapIndex(k, reflect.ValueOf(e.String()[:MaxString]).Convert(e.Type()))
+			if e := v.MapIndex(k); e.Kind() == reflect.String && (e.Len() > MaxString || strings.IndexByte(e.String(), 0) >= 0) {
+				v.SetMapIndex(k, reflect.ValueOf(bounded(e.String())).Convert(e.Type()))
 			}
-			if k.Kind() == reflect.String && k.Len() > MaxString {
-				v.SetMapIndex(k, reflect.Value{}) // an over-long key says nothing: drop it
+			if k.Kind() == reflect.String && (k.Len() > MaxString || strings.IndexByte(k.String(), 0) >= 0) {
+				v.SetMapIndex(k, reflect.Value{}) // an over-long or NUL-bearing key says nothing: drop it
 			}
 		}
 	}
+}
+
+// bounded is s with NUL read as U+FFFD, cut to at most MaxString bytes.
+func bounded(s string) string {
+	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
+	if len(s) <= MaxString {
+		return s
+	}
+	b := s[:MaxString-len("…")] // the cut string is at most MaxString: a second pass changes nothing
+	for len(b) > 0 && !utf8.ValidString(b) {
+		b = b[:len(b)-1]
+	}
+	return b + "…"
 }

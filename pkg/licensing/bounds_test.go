@@ -72,6 +72,15 @@ func TestBounds(t *testing.T) {
 			}
 			return ""
 		}},
+		// PostgreSQL's text holds neither NUL nor bytes that are not
+		// UTF-8: a hostile snapshot must not fail a batch there.
+		{"NUL read as U+FFFD", snap(`,"name":"Win\u0000dows"`), nil, func(s *Snapshot) string {
+			if n := s.Products[0].Name; n != "Win\uFFFDdows" {
+				return fmt.Sprintf("name %q", n)
+			}
+			return ""
+		}},
+		{"not UTF-8", snap(`,"name":"Win` + "\xff\xfe" + `dows"`), ErrNotSnapshot, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 const (
@@ -176,6 +177,12 @@ func Marshal(s *Snapshot) ([]byte, error) {
 func Unmarshal(data []byte) (*Snapshot, error) {
 	if len(data) > MaxSnapshotSize {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSnapshotSize)
+	}
+	// JSON is UTF-8 (RFC 8259), and what a collector writes always is;
+	// Go's decoder would read other bytes as U+FFFD and keep them in the
+	// stored text, which PostgreSQL refuses.
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w: not UTF-8 text", ErrNotSnapshot)
 	}
 	// One decode in the common case; the schema is checked after it, and
 	// only a failed decode is looked at again for a schema to blame.

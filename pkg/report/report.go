@@ -313,6 +313,17 @@ type lineSum struct {
 	sum        summary
 }
 
+// generatedNow is when a report is made: the clock, or SOURCE_DATE_EPOCH
+// (seconds since 1970, as reproducible-builds.org has it) when set, so
+// that the same fleet gives the same bytes again (the test that compares
+// the two stores' reports sets it).
+func generatedNow() time.Time {
+	if s, err := strconv.ParseInt(os.Getenv("SOURCE_DATE_EPOCH"), 10, 64); err == nil {
+		return time.Unix(s, 0)
+	}
+	return time.Now()
+}
+
 // NewWriter prepares dir (created if missing) for a report run.
 func NewWriter(dir string, opt Options) (*Writer, error) {
 	if opt.Lang != classify.Japanese {
@@ -322,7 +333,7 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		opt.Formats = []string{HTML, CSV, JSON, XLSX}
 	}
 	if opt.Generated.IsZero() {
-		opt.Generated = time.Now()
+		opt.Generated = generatedNow()
 	}
 	w := &Writer{dir: dir, opt: opt, fmts: map[string]bool{}, t: lang(opt.Lang), sites: map[string]*siteSum{},
 		pools: map[string]classify.Pool{}, fleet: newSummary(), names: map[string]bool{}}

@@ -1,7 +1,11 @@
 package report
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
+	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -100,7 +104,10 @@ func newStyles(f *excelize.File) (styles, error) {
 	st.stamp = add(&excelize.Style{CustomNumFmt: &stampFmt, Alignment: top})
 	st.wrap = add(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	st.cat = map[classify.Category]int{}
-	for c, colour := range catColour {
+	// In the categories' order, not the map's: the styles' IDs, and so
+	// the workbook's bytes, are the same every time.
+	for _, c := range classify.Categories {
+		colour := catColour[c]
 		st.cat[c] = add(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"}, Alignment: top,
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(string(colour), "#")}}})
 	}
@@ -144,7 +151,31 @@ func (b *book) write(name string, w *Writer, s *siteSum) error {
 	if err != nil {
 		return err
 	}
-	return p.done(f.Write(p.w))
+	return p.done(writeSorted(p.w, f))
+}
+
+// writeSorted writes the workbook with its parts in name order: excelize
+// writes them in the order of a sync.Map, which differs from run to run,
+// and the same fleet should give the same bytes (a report made again, or
+// from the other store). The parts are copied as compressed, not again.
+func writeSorted(w io.Writer, f *excelize.File) error {
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return err
+	}
+	parts := append([]*zip.File{}, zr.File...)
+	sort.Slice(parts, func(i, j int) bool { return parts[i].Name < parts[j].Name })
+	zw := zip.NewWriter(w)
+	for _, part := range parts {
+		if err := zw.Copy(part); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }
 
 // xcell is a styled cell. A text cell of a workbook is a string, never a

@@ -9,9 +9,10 @@ import (
 	"github.com/actcourier/actcourier/pkg/fleet"
 )
 
-// The activation return path on SQLite (fleet.ActivationStore). Its
-// tables are plain SQL, the same in any database: text, integers, a
-// primary key, no engine-specific type or clause.
+// The activation return path (fleet.ActivationStore), on either store. Its
+// tables are plain SQL: text, integers, a primary key; PostgreSQL's form
+// of the migration is pgActivationSchema. Writes take the fleet's write
+// lock (begin), as imports do.
 
 var _ fleet.ActivationStore = (*DB)(nil)
 
@@ -67,17 +68,17 @@ func parseStored(s string) (time.Time, error) {
 // AddCIDs stores IID/CID pairs in one transaction, each pair once
 // (fleet.ActivationStore).
 func (d *DB) AddCIDs(ctx context.Context, cids []fleet.CIDRecord) (added int, err error) {
-	err = retryBusy(ctx, func() error {
+	err = retryBusy(ctx, d, func() error {
 		added = 0
-		tx, err := d.db.BeginTx(ctx, nil)
+		tx, err := d.begin(ctx)
 		if err != nil {
 			return err
 		}
 		defer tx.Rollback()
 		for _, c := range cids {
-			res, err := tx.ExecContext(ctx, `INSERT INTO confirmation_ids (installation_id, confirmation_id, extended_pid, host, device_key,
+			res, err := tx.ExecContext(ctx, d.q(`INSERT INTO confirmation_ids (installation_id, confirmation_id, extended_pid, host, device_key,
 				source, file_name, file_row, obtained_at, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (installation_id, confirmation_id) DO NOTHING`,
+				ON CONFLICT (installation_id, confirmation_id) DO NOTHING`),
 				c.IID, c.CID, c.ExtendedPID, c.Host, c.DeviceKey, c.Source, c.File, c.Row, storedTime(c.Obtained), storedTime(c.Imported), c.By)
 			if err != nil {
 				return err
@@ -120,15 +121,15 @@ func (d *DB) CIDs(ctx context.Context) ([]fleet.CIDRecord, error) {
 // AddReturnItems records a return file's items in one transaction
 // (fleet.ActivationStore).
 func (d *DB) AddReturnItems(ctx context.Context, items []fleet.ReturnItem) error {
-	return retryBusy(ctx, func() error {
-		tx, err := d.db.BeginTx(ctx, nil)
+	return retryBusy(ctx, d, func() error {
+		tx, err := d.begin(ctx)
 		if err != nil {
 			return err
 		}
 		defer tx.Rollback()
 		for _, it := range items {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO return_items (item_id, return_id, device_key, activation_id, installation_id,
-				confirmation_id, key_partial, written_at, written_by, file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO return_items (item_id, return_id, device_key, activation_id, installation_id,
+				confirmation_id, key_partial, written_at, written_by, file_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 				it.ItemID, it.ReturnID, it.DeviceKey, it.ActivationID, it.IID, it.CID, it.KeyPartial, storedTime(it.Written), it.By, it.File); err != nil {
 				return err
 			}
@@ -164,9 +165,9 @@ func (d *DB) ReturnItems(ctx context.Context) ([]fleet.ReturnItem, error) {
 // Proofs returns the stored activation.ProofMember of every collection
 // that has one (fleet.ActivationStore).
 func (d *DB) Proofs(ctx context.Context) ([]fleet.Proof, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT dv.key, c.id, c.collected_at, c.imported_at, r.data FROM raw r
+	rows, err := d.db.QueryContext(ctx, d.q(`SELECT dv.key, c.id, c.collected_at, c.imported_at, r.data FROM raw r
 		JOIN collections c ON c.id = r.collection_id JOIN devices dv ON dv.id = c.device_id
-		WHERE r.member = ? ORDER BY c.imported_at, c.id`, activation.ProofMember)
+		WHERE r.member = ? ORDER BY c.imported_at, c.id`), activation.ProofMember)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,49 +12,46 @@ import (
 // its first import's who and when; return items come back as written;
 // proofs are found among a collection's raw members.
 func TestActivationTables(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var v int
-	if err := db.db.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != len(migrations) || v < 5 {
-		t.Fatalf("schema %d, %v", v, err)
-	}
-	t0 := time.Date(2026, 11, 20, 1, 2, 3, 0, time.UTC)
-	pair := fleet.CIDRecord{IID: "1", CID: "2", Source: "activationws", File: "records.csv", Row: 1, Imported: t0, By: "staff", Obtained: t0.Add(-time.Hour)}
-	again := pair
-	again.By, again.Imported = "someone else", t0.Add(time.Hour)
-	other := pair
-	other.CID = "3"
-	if n, err := db.AddCIDs(ctx, []fleet.CIDRecord{pair, again}); err != nil || n != 1 {
-		t.Fatalf("added %d, %v", n, err)
-	}
-	if n, err := db.AddCIDs(ctx, []fleet.CIDRecord{other}); err != nil || n != 1 {
-		t.Fatalf("a second CID for the IID: added %d, %v", n, err)
-	}
-	cids, err := db.CIDs(ctx)
-	if err != nil || len(cids) != 2 || cids[0].By != "staff" || !cids[0].Imported.Equal(t0) || !cids[0].Obtained.Equal(t0.Add(-time.Hour)) {
-		t.Fatalf("%+v %v", cids, err)
-	}
-	item := fleet.ReturnItem{ItemID: "i1", ReturnID: "r1", DeviceKey: "hw:U/S", ActivationID: "a", IID: "1", CID: "2", KeyPartial: "VW7XY",
-		Written: t0, By: "staff", File: "r1.return.age"}
-	if err := db.AddReturnItems(ctx, []fleet.ReturnItem{item}); err != nil {
-		t.Fatal(err)
-	}
-	if items, err := db.ReturnItems(ctx); err != nil || len(items) != 1 || items[0] != item {
-		t.Fatalf("%+v %v", items, err)
-	}
-	if err := db.AddReturnItems(ctx, []fleet.ReturnItem{item}); err == nil {
-		t.Error("an item ID twice was stored")
-	}
-	c := coll("b1", "U", "S", "A1", t0)
-	c.Raw = append(c.Raw, fleet.Raw{Member: activation.ProofMember, Data: []byte("{}")})
-	if _, err := importOne(db, c); err != nil {
-		t.Fatal(err)
-	}
-	proofs, err := db.Proofs(ctx)
-	if err != nil || len(proofs) != 1 || proofs[0].DeviceKey != c.DeviceKey || string(proofs[0].Data) != "{}" {
-		t.Fatalf("%+v %v", proofs, err)
-	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		if v, err := db.dialect.version(db.db); err != nil || v != len(migrations) || v < 5 {
+			t.Fatalf("schema %d, %v", v, err)
+		}
+		t0 := time.Date(2026, 11, 20, 1, 2, 3, 0, time.UTC)
+		pair := fleet.CIDRecord{IID: "1", CID: "2", Source: "activationws", File: "records.csv", Row: 1, Imported: t0, By: "staff", Obtained: t0.Add(-time.Hour)}
+		again := pair
+		again.By, again.Imported = "someone else", t0.Add(time.Hour)
+		other := pair
+		other.CID = "3"
+		if n, err := db.AddCIDs(ctx, []fleet.CIDRecord{pair, again}); err != nil || n != 1 {
+			t.Fatalf("added %d, %v", n, err)
+		}
+		if n, err := db.AddCIDs(ctx, []fleet.CIDRecord{other}); err != nil || n != 1 {
+			t.Fatalf("a second CID for the IID: added %d, %v", n, err)
+		}
+		cids, err := db.CIDs(ctx)
+		if err != nil || len(cids) != 2 || cids[0].By != "staff" || !cids[0].Imported.Equal(t0) || !cids[0].Obtained.Equal(t0.Add(-time.Hour)) {
+			t.Fatalf("%+v %v", cids, err)
+		}
+		item := fleet.ReturnItem{ItemID: "i1", ReturnID: "r1", DeviceKey: "hw:U/S", ActivationID: "a", IID: "1", CID: "2", KeyPartial: "VW7XY",
+			Written: t0, By: "staff", File: "r1.return.age"}
+		if err := db.AddReturnItems(ctx, []fleet.ReturnItem{item}); err != nil {
+			t.Fatal(err)
+		}
+		if items, err := db.ReturnItems(ctx); err != nil || len(items) != 1 || items[0] != item {
+			t.Fatalf("%+v %v", items, err)
+		}
+		if err := db.AddReturnItems(ctx, []fleet.ReturnItem{item}); err == nil {
+			t.Error("an item ID twice was stored")
+		}
+		c := coll("b1", "U", "S", "A1", t0)
+		c.Raw = append(c.Raw, fleet.Raw{Member: activation.ProofMember, Data: []byte("{}")})
+		if _, err := importOne(db, c); err != nil {
+			t.Fatal(err)
+		}
+		proofs, err := db.Proofs(ctx)
+		if err != nil || len(proofs) != 1 || proofs[0].DeviceKey != c.DeviceKey || string(proofs[0].Data) != "{}" {
+			t.Fatalf("%+v %v", proofs, err)
+		}
+	})
 }

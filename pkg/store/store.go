@@ -1,16 +1,25 @@
-// Package store keeps the fleet in an embedded SQLite database (pure Go,
-// modernc.org/sqlite): every collection of every device as history, the
-// latest one per device driving reports. *DB implements fleet.Store.
+// Package store keeps the fleet in a database: an embedded SQLite file
+// (pure Go, modernc.org/sqlite), the default, or a PostgreSQL server
+// (pure Go, github.com/jackc/pgx/v5) for several sites and importers.
+// Open picks one by the name it is given: a postgres:// URL or a path.
+// Every collection of every device is kept as history, the latest one per
+// device driving reports. *DB implements fleet.Store, the same way on
+// either: one set of statements, written in SQLite's SQL and rewritten
+// for PostgreSQL (dialect), on schemas of the same meaning, so that the
+// reports of the same bundles are byte-identical.
 //
 // Each batch of collections is stored in one transaction: a crash or a
 // kill leaves either all of it or nothing, and a rerun imports what is
-// missing. The schema is versioned with PRAGMA user_version, whose value
-// is the number of migrations applied; Open migrates an older database
-// and refuses a newer one with fleet.ErrNewerSchema.
+// missing. The schema version is the number of migrations applied (PRAGMA
+// user_version in SQLite, the table schema_version in PostgreSQL); Open
+// migrates an older database and refuses a newer one with
+// fleet.ErrNewerSchema.
 //
-// Several processes may use one database: writers wait for each other.
-// SQLite's "busy" answers are told apart by their result codes, never by
-// their text, and retried for as long as the busy timeout would wait.
+// Several processes may use one database: writers wait for each other
+// (SQLite's file lock, PostgreSQL's advisory lock). SQLite's "busy"
+// answers are told apart by their result codes and PostgreSQL's errors by
+// their SQLSTATE, never by their text; those a transaction may simply be
+// run again after are retried for as long as the busy timeout would wait.
 package store
 
 import (
@@ -19,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -34,7 +44,9 @@ import (
 
 // DB is an open fleet database.
 type DB struct {
-	db *sql.DB
+	db      *sql.DB
+	dialect *dialect
+	name    string // as it may be printed (Name)
 	// stmts holds the statements of the import's writer, prepared once:
 	// modernc.org/sqlite parses every statement it is given anew, and the
 	// writer runs the same few shapes for every batch (insertChunk rows
@@ -44,6 +56,20 @@ type DB struct {
 
 var _ fleet.Store = (*DB)(nil)
 
+var (
+	// ErrServerGone means the connection to the PostgreSQL server broke
+	// or could not be made (the server stopped, restarted or cannot be
+	// reached). What was committed is whole; run the command again once
+	// the server is back.
+	ErrServerGone = errors.New("store: the connection to the database server was lost")
+	// ErrLocked means a writer waited longer than the busy timeout for
+	// another one.
+	ErrLocked = errors.New("store: another importer held the fleet's write lock too long")
+	// ErrSetup means a PostgreSQL database is not set up as the fleet
+	// needs it (its encoding; docs/importer.md).
+	ErrSetup = errors.New("store: the database is not set up for a fleet")
+)
+
 // busyWait is how long a writer waits for another one: SQLite's busy
 // timeout, and the retries of answers that come back busy at once.
 const busyWait = 30 * time.Second
@@ -51,15 +77,48 @@ const busyWait = 30 * time.Second
 // timeFormat is how times are stored: UTC, sortable as text.
 const timeFormat = time.RFC3339Nano
 
-// Open opens or creates the database at path and brings its schema up to
-// date.
-func Open(path string) (*DB, error) { return open(path, "rwc") }
+// NoFleetError is OpenExisting's error for a database that does not
+// exist, or holds no fleet (Reason says which, when the name does not).
+// It wraps fs.ErrNotExist.
+type NoFleetError struct {
+	Name   string // as it may be printed
+	Reason string
+}
 
-// OpenExisting opens the database at path, as Open does, but never
-// creates one: a missing file is an error wrapping fs.ErrNotExist. The
+func (e *NoFleetError) Error() string {
+	if e.Reason == "" {
+		return "no fleet database " + e.Name
+	}
+	return "no fleet database " + e.Name + ": " + e.Reason
+}
+
+func (e *NoFleetError) Unwrap() error { return fs.ErrNotExist }
+
+// Open opens the fleet database named by dsn and brings its schema up to
+// date: a PostgreSQL database (a postgres:// or postgresql:// URL, in
+// pgx's form: sslmode and the other libpq settings, and the PG*
+// environment variables) or a SQLite file, created when missing. A
+// PostgreSQL database itself is never created: its administrator does
+// (docs/importer.md).
+func Open(dsn string) (*DB, error) {
+	if isPostgres(dsn) {
+		return openPostgres(dsn, false)
+	}
+	return open(dsn, "rwc")
+}
+
+// OpenExisting opens the database dsn names, as Open does, but never
+// creates one: a missing file, or a PostgreSQL database that does not
+// exist or holds no fleet, is a *NoFleetError (fs.ErrNotExist). The
 // commands that only read the fleet use it.
-func OpenExisting(path string) (*DB, error) {
-	if _, err := os.Stat(path); err != nil {
+func OpenExisting(dsn string) (*DB, error) {
+	if isPostgres(dsn) {
+		return openPostgres(dsn, true)
+	}
+	path := dsn
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, &NoFleetError{Name: path}
+	} else if err != nil {
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	// mode=rw: SQLite itself refuses to create the file should it vanish
@@ -76,11 +135,11 @@ func open(path, mode string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &DB{db: db}
+	d := &DB{db: db, dialect: sqliteDialect, name: path}
 	// Two importers starting on a new database race to switch it to WAL,
 	// which SQLite answers with SQLITE_BUSY at once, without waiting for
 	// the busy timeout.
-	if err := retryBusy(context.Background(), d.migrate); err != nil {
+	if err := retryBusy(context.Background(), d, d.migrate); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
@@ -101,14 +160,15 @@ func busy(err error) bool {
 	return false
 }
 
-// retryBusy runs fn until it succeeds, fails otherwise than busy, ctx ends
-// or busyWait passes, backing off from 10 ms to 1 s. fn must leave
-// nothing behind when it fails (a rolled back transaction).
-func retryBusy(ctx context.Context, fn func() error) error {
+// retryBusy runs fn until it succeeds, fails otherwise than busy (by
+// d's dialect), ctx ends or busyWait passes, backing off from 10 ms to
+// 1 s. fn must leave nothing behind when it fails (a rolled back
+// transaction).
+func retryBusy(ctx context.Context, d *DB, fn func() error) error {
 	deadline := time.Now().Add(busyWait)
 	for wait := 10 * time.Millisecond; ; wait *= 2 {
 		err := fn()
-		if err == nil || !busy(err) || time.Now().After(deadline) {
+		if err == nil || !d.dialect.retryable(err) || time.Now().After(deadline) {
 			return err
 		}
 		if wait > time.Second {
@@ -125,12 +185,16 @@ func retryBusy(ctx context.Context, fn func() error) error {
 // Close closes the database.
 func (d *DB) Close() error { return d.db.Close() }
 
+// Name is the database as it may be printed: the path, or the
+// PostgreSQL URL without its password.
+func (d *DB) Name() string { return d.name }
+
 // stmt returns query prepared once for the database, bound to tx.
 func (d *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
 	if s, ok := d.stmts.Load(query); ok {
 		return tx.StmtContext(ctx, s.(*sql.Stmt)), nil
 	}
-	s, err := d.db.PrepareContext(ctx, query)
+	s, err := d.db.PrepareContext(ctx, d.q(query))
 	if err != nil {
 		return nil, err
 	}
@@ -224,54 +288,71 @@ var migrations = []string{
 // collections. The host names and models come joined by the unit
 // separator, the two lists by the record separator, only when there is
 // more than one of either (fleet.WarnIdentity).
+//
+// Each list is in byte order (SQLite's BINARY, PostgreSQL's "C"), so that
+// both stores list them alike.
 const deviceAggregates = `collections = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id),
 	suspect = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id AND x.time_ok = 0),
 	identities = (SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
-		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id)) || char(30) ||
-		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id))
+		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id) AS hs) || char(30) ||
+		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id) AS hs)
 		ELSE '' END FROM collections x WHERE x.device_id = devices.id)`
 
 func (d *DB) migrate() error {
 	ctx := context.Background()
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
-		return err
+		return serverError(err)
 	}
 	defer conn.Close()
-	// BEGIN IMMEDIATE (the _txlock) serializes two importers migrating a
-	// new database at once.
-	tx, err := conn.BeginTx(ctx, nil)
+	// BEGIN IMMEDIATE (SQLite's _txlock), or PostgreSQL's advisory lock,
+	// serializes two importers migrating a new database at once. A
+	// database already up to date is only read: a role that may only
+	// read the fleet opens it too.
+	if v, err := d.dialect.version(conn); err == nil && v == len(d.dialect.migrations) {
+		return nil
+	}
+	tx, err := conn.BeginTx(ctx, d.dialect.txOptions)
 	if err != nil {
-		return err
+		return serverError(err)
 	}
 	defer tx.Rollback()
-	var v int
-	if err := tx.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
-		return err
+	if d.dialect.lock != "" {
+		if _, err := tx.ExecContext(ctx, d.dialect.lock); err != nil {
+			return serverError(err)
+		}
 	}
+	v, err := d.dialect.version(tx)
+	if errors.Is(err, errNoFleet) {
+		v, err = 0, nil // a new PostgreSQL database
+	}
+	if err != nil {
+		return serverError(err)
+	}
+	migrations := d.dialect.migrations
 	if v > len(migrations) {
 		return fmt.Errorf("%w (schema %d, this importer knows %d): update the importer", fleet.ErrNewerSchema, v, len(migrations))
 	}
 	from := v
 	for ; v < len(migrations); v++ {
 		if _, err := tx.Exec(migrations[v]); err != nil {
-			return fmt.Errorf("migrating to schema %d: %w", v+1, err)
+			return fmt.Errorf("migrating to schema %d: %w", v+1, serverError(err))
 		}
 	}
 	if from > 0 && from < 3 {
-		if err := backfillHosts(ctx, tx); err != nil {
+		if err := d.backfillHosts(ctx, tx); err != nil {
 			return fmt.Errorf("migrating to schema 3: %w", err)
 		}
 	}
-	if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", v)); err != nil {
+	if err := d.dialect.setVersion(tx, v); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return serverError(tx.Commit())
 }
 
 // backfillHosts computes kms_hosts for collections stored before schema
 // 3, from their snapshots: once, when the database is migrated.
-func backfillHosts(ctx context.Context, tx *sql.Tx) error {
+func (d *DB) backfillHosts(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, "SELECT id, snapshot FROM collections WHERE kms_hosts IS NULL")
 	if err != nil {
 		return err
@@ -296,7 +377,7 @@ func backfillHosts(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	for id, h := range hosts {
-		if _, err := tx.ExecContext(ctx, "UPDATE collections SET kms_hosts = ? WHERE id = ?", h, id); err != nil {
+		if _, err := tx.ExecContext(ctx, d.q("UPDATE collections SET kms_hosts = ? WHERE id = ?"), h, id); err != nil {
 			return err
 		}
 	}
@@ -320,12 +401,12 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*fleet.Collection) (res []fle
 	// The busy timeout covers waiting for another writer; a new
 	// connection's setup can still meet SQLITE_BUSY at once. The
 	// transaction rolled back, so trying again is safe.
-	err = retryBusy(ctx, func() error {
+	err = retryBusy(ctx, d, func() error {
 		var err error
 		res, errs, err = d.importBatch(ctx, cs)
 		return err
 	})
-	return res, errs, err
+	return res, errs, serverError(err)
 }
 
 // chunkSize is how many keys one "IN (…)" lookup takes.
@@ -409,12 +490,22 @@ func (d *DB) execRows(ctx context.Context, tx *sql.Tx, head string, cols int, ar
 // importBatch stores a batch with a fixed number of statements, whatever
 // its size: one lookup of bundle IDs, one of device keys, then one
 // multi-row insert per table. IDs are assigned here, safely: the
-// transaction holds SQLite's write lock from its first statement
-// (BEGIN IMMEDIATE).
+// transaction holds the fleet's write lock from its first statement
+// (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock, begin).
+//
+// On PostgreSQL the transaction runs at READ COMMITTED: each statement
+// sees what was committed before it started, so the statements after the
+// lock see every batch of the writer before, and computing a device's
+// latest collection from all of its collections loses no update. Under
+// REPEATABLE READ the snapshot would be taken by the lock's own statement,
+// before the wait, and miss the batch waited for; SERIALIZABLE without
+// the lock would abort and retry whole batches whenever two importers
+// touch one device or one page of an index, which several sites
+// importing at once do all the time.
 func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.Stored, []error, error) {
 	res := make([]fleet.Stored, len(cs))
 	errs := make([]error, len(cs))
-	tx, err := d.db.BeginTx(ctx, nil)
+	tx, err := d.begin(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -531,8 +622,8 @@ var deviceColsUntil = strings.NewReplacer(
 	"d.collections", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND "+before("x")+")",
 	"d.suspect", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND x.time_ok = 0 AND "+before("x")+")",
 	"d.identities", `(SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
-		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`)) || char(30) ||
-		(SELECT group_concat(h, char(31)) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`))
+		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs) || char(30) ||
+		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs)
 		ELSE '' END FROM collections x WHERE x.device_id = d.id AND `+before("x")+`)`,
 ).Replace(deviceCols)
 
@@ -598,7 +689,7 @@ func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(
 		args = append(args, f.Line)
 	}
 	q += " ORDER BY c.site, c.line, c.asset, d.key"
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := d.db.QueryContext(ctx, d.q(q), args...)
 	if err != nil {
 		return err
 	}
@@ -623,7 +714,7 @@ func (d *DB) until(ctx context.Context, t time.Time) (time.Time, error) {
 		return t, nil
 	}
 	var last sql.NullString
-	if err := d.db.QueryRowContext(ctx, "SELECT max(substr(collected_at, 1, 19)) FROM collections").Scan(&last); err != nil {
+	if err := d.db.QueryRowContext(ctx, d.q("SELECT max(substr(collected_at, 1, 19)) FROM collections")).Scan(&last); err != nil {
 		return t, err
 	}
 	if !last.Valid || last.String < t.UTC().Format("2006-01-02T15:04:05") {
@@ -654,12 +745,16 @@ func before(t string) string { return "substr(" + t + ".collected_at, 1, 19) < ?
 // bundle ID is ref, case-insensitive (fleet.Store). When no device's
 // latest collection has ref as its asset tag or host name, the devices
 // that had it in an earlier collection are returned.
+//
+// Case is folded in ASCII only, as SQLite's lower() and PostgreSQL's in
+// the "C" collation do: ref is folded here (lowerASCII), so that the
+// database's collation never applies to it.
 func (d *DB) Find(ctx context.Context, ref string) ([]fleet.Device, error) {
 	q := "SELECT " + deviceCols + `, c.snapshot FROM devices d JOIN collections c ON c.id = d.latest_id
-		WHERE lower(d.key) = lower(?1) OR lower(c.asset) = lower(?1) OR lower(c.hostname) = lower(?1) OR CAST(d.id AS TEXT) = ?1
-		OR d.id IN (SELECT device_id FROM collections WHERE bundle_id = lower(?1))
+		WHERE lower(d.key) = ?2 OR lower(c.asset) = ?2 OR lower(c.hostname) = ?2 OR CAST(d.id AS TEXT) = ?1
+		OR d.id IN (SELECT device_id FROM collections WHERE bundle_id = ?2)
 		ORDER BY d.id`
-	out, err := d.devices(ctx, q, ref)
+	out, err := d.devices(ctx, q, ref, lowerASCII(ref))
 	if err == nil && len(out) == 0 {
 		out, err = d.findEarlier(ctx, ref)
 	}
@@ -676,9 +771,19 @@ func (d *DB) Find(ctx context.Context, ref string) ([]fleet.Device, error) {
 // in any collection, with their latest collection.
 func (d *DB) findEarlier(ctx context.Context, ref string) ([]fleet.Device, error) {
 	q := "SELECT " + deviceCols + `, c.snapshot FROM devices d JOIN collections c ON c.id = d.latest_id
-		WHERE d.id IN (SELECT device_id FROM collections WHERE lower(asset) = lower(?1) OR lower(hostname) = lower(?1))
+		WHERE d.id IN (SELECT device_id FROM collections WHERE lower(asset) = ?1 OR lower(hostname) = ?1)
 		ORDER BY d.id`
-	return d.devices(ctx, q, ref)
+	return d.devices(ctx, q, lowerASCII(ref))
+}
+
+// lowerASCII folds A-Z to a-z and leaves every other byte.
+func lowerASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
 
 // History returns every collection of a device, newest first
@@ -691,7 +796,7 @@ func (d *DB) History(ctx context.Context, deviceID int64) ([]fleet.Device, error
 
 // devices runs a query of deviceCols and the snapshot and reads all rows.
 func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]fleet.Device, error) {
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := d.db.QueryContext(ctx, d.q(q), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -712,22 +817,26 @@ func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]flee
 // merged by name (fleet.Store).
 func (d *DB) Pools(ctx context.Context, until time.Time) (map[string]classify.Pool, error) {
 	join, args := latestJoin(until)
-	rows, err := d.db.QueryContext(ctx, `SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office),
+	rows, err := d.db.QueryContext(ctx, d.q(`SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office),
 		json_group_array(json(coalesce(c.kms_hosts, '[]'))) FILTER (WHERE c.kms_hosts NOT IN ('', '[]'))
-		FROM devices d JOIN collections c ON `+join+` GROUP BY c.site`, args...)
+		FROM devices d JOIN collections c ON `+join+` GROUP BY c.site`), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[string]classify.Pool{}
 	for rows.Next() {
-		var site, hosts string
+		var site string
+		var hosts sql.NullString // PostgreSQL's json_agg of no rows is NULL
 		var p classify.Pool
 		if err := rows.Scan(&site, &p.Client, &p.Server, &p.Office, &hosts); err != nil {
 			return nil, err
 		}
 		var shares [][]classify.KMSHost
-		if err := json.Unmarshal([]byte(hosts), &shares); err != nil {
+		if !hosts.Valid {
+			hosts.String = "[]"
+		}
+		if err := json.Unmarshal([]byte(hosts.String), &shares); err != nil {
 			return nil, fmt.Errorf("site %s: stored KMS hosts: %w", site, err)
 		}
 		for _, h := range shares {
@@ -744,8 +853,8 @@ func (d *DB) RawFor(ctx context.Context, ids []int64, maxBytes int) (map[int64][
 	out := map[int64][]fleet.Raw{}
 	err := chunks(len(ids), chunkSize, func(lo, hi int) error {
 		args := append([]interface{}{maxBytes}, anys(ids[lo:hi])...)
-		rows, err := d.db.QueryContext(ctx, "SELECT collection_id, member, substr(data, 1, ?), length(data) FROM raw WHERE collection_id IN ("+
-			marks(hi-lo)+") ORDER BY collection_id, member", args...)
+		rows, err := d.db.QueryContext(ctx, d.q("SELECT collection_id, member, substr(data, 1, ?), length(data) FROM raw WHERE collection_id IN ("+
+			marks(hi-lo)+") ORDER BY collection_id, member"), args...)
 		if err != nil {
 			return err
 		}
@@ -770,9 +879,28 @@ func (d *DB) Counts(ctx context.Context) (devices, collections, raw int, err err
 	return
 }
 
-// Check runs PRAGMA integrity_check and returns its answer ("ok").
+// Check checks the database and returns "ok", or what is wrong: SQLite's
+// integrity_check, then on either store that every device's latest
+// collection and aggregates are what its collections make them (a lost
+// update of a device would show here).
 func (d *DB) Check(ctx context.Context) (string, error) {
-	var s string
-	err := d.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&s)
-	return s, err
+	if d.dialect == sqliteDialect {
+		var s string
+		if err := d.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&s); err != nil || s != "ok" {
+			return s, err
+		}
+	}
+	var bad int
+	var key sql.NullString
+	err := d.db.QueryRowContext(ctx, d.q(`SELECT count(*), min(key) FROM devices
+		WHERE latest_id IS NULL OR latest_id <> (SELECT c.id FROM collections c WHERE c.device_id = devices.id
+			ORDER BY c.time_ok DESC, c.collected_at DESC, c.id DESC LIMIT 1)
+		OR collections <> (SELECT count(*) FROM collections c WHERE c.device_id = devices.id)`)).Scan(&bad, &key)
+	if err != nil {
+		return "", err
+	}
+	if bad == 0 {
+		return "ok", nil
+	}
+	return fmt.Sprintf("%d devices whose latest collection or count is not that of their collections (the first: %s)", bad, key.String), nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,12 +14,44 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/pgtest"
 )
 
 var ctx = context.Background()
+
+// pg is the PostgreSQL server of these tests, started by the first that
+// needs it.
+var pg pgtest.Lazy
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Stop()
+	os.Exit(code)
+}
+
+// eachStore runs fn against a new empty database of each store: a SQLite
+// file and a PostgreSQL database (skipped, saying why, where the server
+// is not installed).
+func eachStore(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "fleet.db")) })
+	t.Run("postgres", func(t *testing.T) { fn(t, pg.DB(t)) })
+}
+
+// openNew opens dsn (a new database) and closes it when t ends.
+func openNew(t *testing.T, dsn string) *DB {
+	t.Helper()
+	db, err := Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
 
 func coll(id, uuid, serial, asset string, at time.Time) *fleet.Collection {
 	s := &licensing.Snapshot{Schema: licensing.Schema, Context: licensing.Context{Site: "S", Line: "L", Asset: asset, Collected: at},
@@ -42,113 +75,107 @@ func importOne(db *DB, c *fleet.Collection) (fleet.Stored, error) {
 }
 
 func TestImport(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := importOne(db, coll("b2", "UUID-1", "SER1", "A1", t0.Add(time.Hour))); err != nil {
-		t.Fatal(err)
-	}
-	// An older collection of the same device arrives later: history, not latest.
-	if r, err := importOne(db, coll("b1", "uuid-1", "ser1", "A1-old", t0)); err != nil || r.NewDevice {
-		t.Fatalf("%+v %v", r, err)
-	}
-	if _, err := importOne(db, coll("b1", "uuid-1", "ser1", "A1-old", t0)); !errors.Is(err, fleet.ErrDuplicate) {
-		t.Fatalf("duplicate: %v", err)
-	}
-	c := coll("b1", "x", "y", "z", t0)
-	c.SHA256 = "other"
-	if _, err := importOne(db, c); !errors.Is(err, fleet.ErrConflict) {
-		t.Fatalf("conflict: %v", err)
-	}
-	var latest []fleet.Device
-	db.Latest(ctx, fleet.Filter{}, true, func(d fleet.Device) error { latest = append(latest, d); return nil })
-	if len(latest) != 1 || latest[0].BundleID != "b2" || latest[0].Collections != 2 || latest[0].Asset != "A1" {
-		t.Fatalf("latest %+v", latest)
-	}
-	h, _ := db.History(ctx, latest[0].ID)
-	if len(h) != 2 || h[0].BundleID != "b2" || h[1].BundleID != "b1" {
-		t.Fatalf("history %+v", h)
-	}
-	// The asset tag and host name of an earlier collection find the
-	// device too.
-	for _, ref := range []string{"A1", "h-a1", latest[0].Key, fmt.Sprint(latest[0].ID), "b1", "a1-old", "H-A1-OLD"} {
-		if got, err := db.Find(ctx, ref); err != nil || len(got) != 1 {
-			t.Errorf("Find(%q) = %v, %v", ref, got, err)
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := importOne(db, coll("b2", "UUID-1", "SER1", "A1", t0.Add(time.Hour))); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if _, err := db.Find(ctx, "nothing"); !errors.Is(err, fleet.ErrNotFound) {
-		t.Errorf("Find: %v", err)
-	}
-	if raw, _ := db.RawFor(ctx, []int64{latest[0].CollectionID}, 1<<20); len(raw[latest[0].CollectionID]) != 1 || string(raw[latest[0].CollectionID][0].Data) != "x" {
-		t.Errorf("raw %+v", raw)
-	}
-	if s, err := db.Check(ctx); s != "ok" || err != nil {
-		t.Errorf("integrity %q %v", s, err)
-	}
+		// An older collection of the same device arrives later: history, not latest.
+		if r, err := importOne(db, coll("b1", "uuid-1", "ser1", "A1-old", t0)); err != nil || r.NewDevice {
+			t.Fatalf("%+v %v", r, err)
+		}
+		if _, err := importOne(db, coll("b1", "uuid-1", "ser1", "A1-old", t0)); !errors.Is(err, fleet.ErrDuplicate) {
+			t.Fatalf("duplicate: %v", err)
+		}
+		c := coll("b1", "x", "y", "z", t0)
+		c.SHA256 = "other"
+		if _, err := importOne(db, c); !errors.Is(err, fleet.ErrConflict) {
+			t.Fatalf("conflict: %v", err)
+		}
+		var latest []fleet.Device
+		db.Latest(ctx, fleet.Filter{}, true, func(d fleet.Device) error { latest = append(latest, d); return nil })
+		if len(latest) != 1 || latest[0].BundleID != "b2" || latest[0].Collections != 2 || latest[0].Asset != "A1" {
+			t.Fatalf("latest %+v", latest)
+		}
+		h, _ := db.History(ctx, latest[0].ID)
+		if len(h) != 2 || h[0].BundleID != "b2" || h[1].BundleID != "b1" {
+			t.Fatalf("history %+v", h)
+		}
+		// The asset tag and host name of an earlier collection find the
+		// device too.
+		for _, ref := range []string{"A1", "h-a1", latest[0].Key, fmt.Sprint(latest[0].ID), "b1", "a1-old", "H-A1-OLD"} {
+			if got, err := db.Find(ctx, ref); err != nil || len(got) != 1 {
+				t.Errorf("Find(%q) = %v, %v", ref, got, err)
+			}
+		}
+		if _, err := db.Find(ctx, "nothing"); !errors.Is(err, fleet.ErrNotFound) {
+			t.Errorf("Find: %v", err)
+		}
+		if raw, _ := db.RawFor(ctx, []int64{latest[0].CollectionID}, 1<<20); len(raw[latest[0].CollectionID]) != 1 || string(raw[latest[0].CollectionID][0].Data) != "x" {
+			t.Errorf("raw %+v", raw)
+		}
+		if s, err := db.Check(ctx); s != "ok" || err != nil {
+			t.Errorf("integrity %q %v", s, err)
+		}
+	})
 }
 
 // TestFindPrefersLatest: a tag another device has now names that device,
 // not the one that had it before.
 func TestFindPrefersLatest(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	importOne(db, coll("b1", "UUID-1", "S1", "TAG-7", t0))
-	importOne(db, coll("b2", "UUID-1", "S1", "TAG-8", t0.Add(time.Hour)))
-	importOne(db, coll("b3", "UUID-2", "S2", "TAG-7", t0.Add(2*time.Hour)))
-	got, err := db.Find(ctx, "tag-7")
-	if err != nil || len(got) != 1 || got[0].BundleID != "b3" {
-		t.Fatalf("Find(tag-7) = %+v, %v; want the device whose latest tag it is", got, err)
-	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		importOne(db, coll("b1", "UUID-1", "S1", "TAG-7", t0))
+		importOne(db, coll("b2", "UUID-1", "S1", "TAG-8", t0.Add(time.Hour)))
+		importOne(db, coll("b3", "UUID-2", "S2", "TAG-7", t0.Add(2*time.Hour)))
+		got, err := db.Find(ctx, "tag-7")
+		if err != nil || len(got) != 1 || got[0].BundleID != "b3" {
+			t.Fatalf("Find(tag-7) = %+v, %v; want the device whose latest tag it is", got, err)
+		}
+	})
 }
 
 // TestUntil: with Until, the fleet is what it was then: each device's
 // latest collection before it, its collections counted up to it, and
 // devices first collected later left out.
 func TestUntil(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
-	importOne(db, coll("b1", "UUID-1", "S1", "A-old", t0))
-	importOne(db, coll("b2", "UUID-1", "S1", "A-new", t0.Add(48*time.Hour)))
-	importOne(db, coll("b3", "UUID-2", "S2", "B", t0.Add(72*time.Hour+500*time.Millisecond)))
-	tests := []struct {
-		name  string
-		until time.Time
-		want  string // bundle/collections of each device, in order
-		pool  int    // Windows clients in site S
-	}{
-		{"all", time.Time{}, "b2/2 b3/1", 2},
-		{"between", t0.Add(24 * time.Hour), "b1/1", 1},
-		{"at the second of b3", t0.Add(72 * time.Hour), "b2/2", 1},
-		{"just after b3", t0.Add(72*time.Hour + time.Second), "b2/2 b3/1", 2},
-		{"before all", t0, "", 0},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			err := db.Latest(ctx, fleet.Filter{Until: tc.until}, false, func(d fleet.Device) error {
-				got = append(got, fmt.Sprintf("%s/%d", d.BundleID, d.Collections))
-				return nil
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+		importOne(db, coll("b1", "UUID-1", "S1", "A-old", t0))
+		importOne(db, coll("b2", "UUID-1", "S1", "A-new", t0.Add(48*time.Hour)))
+		importOne(db, coll("b3", "UUID-2", "S2", "B", t0.Add(72*time.Hour+500*time.Millisecond)))
+		tests := []struct {
+			name  string
+			until time.Time
+			want  string // bundle/collections of each device, in order
+			pool  int    // Windows clients in site S
+		}{
+			{"all", time.Time{}, "b2/2 b3/1", 2},
+			{"between", t0.Add(24 * time.Hour), "b1/1", 1},
+			{"at the second of b3", t0.Add(72 * time.Hour), "b2/2", 1},
+			{"just after b3", t0.Add(72*time.Hour + time.Second), "b2/2 b3/1", 2},
+			{"before all", t0, "", 0},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				var got []string
+				err := db.Latest(ctx, fleet.Filter{Until: tc.until}, false, func(d fleet.Device) error {
+					got = append(got, fmt.Sprintf("%s/%d", d.BundleID, d.Collections))
+					return nil
+				})
+				if err != nil || fmt.Sprint(got) != fmt.Sprint(strings.Fields(tc.want)) {
+					t.Errorf("got %v, %v; want %s", got, err, tc.want)
+				}
+				pools, err := db.Pools(ctx, tc.until)
+				if err != nil || pools["S"].Client != tc.pool {
+					t.Errorf("got pools %+v, %v; want %d clients", pools, err, tc.pool)
+				}
 			})
-			if err != nil || fmt.Sprint(got) != fmt.Sprint(strings.Fields(tc.want)) {
-				t.Errorf("got %v, %v; want %s", got, err, tc.want)
-			}
-			pools, err := db.Pools(ctx, tc.until)
-			if err != nil || pools["S"].Client != tc.pool {
-				t.Errorf("got pools %+v, %v; want %d clients", pools, err, tc.pool)
-			}
-		})
-	}
+		}
+	})
 }
 
 // TestOpenExisting: the commands that only read refuse a missing
@@ -173,16 +200,321 @@ func TestOpenExisting(t *testing.T) {
 }
 
 func TestNewerSchema(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "fleet.db")
-	db, err := Open(path)
+	eachStore(t, func(t *testing.T, dsn string) {
+		db, err := Open(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := "PRAGMA user_version = 99"
+		if db.dialect == postgresDialect {
+			set = "UPDATE schema_version SET version = 99"
+		}
+		if _, err := db.db.Exec(set); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if _, err := Open(dsn); !errors.Is(err, fleet.ErrNewerSchema) {
+			t.Fatalf("got %v, want ErrNewerSchema", err)
+		}
+	})
+}
+
+// TestOpenExistingPostgres: on PostgreSQL, the commands that only read
+// refuse a database that does not exist or holds no fleet, and create
+// nothing in it.
+func TestOpenExistingPostgres(t *testing.T) {
+	dsn := pg.DB(t)
+	missing := strings.Replace(dsn, "/fleet", "/nosuch", 1)
+	for _, d := range []string{missing, dsn} {
+		if _, err := OpenExisting(d); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("OpenExisting(%s): got %v, want fs.ErrNotExist", Name(d), err)
+		}
+	}
+	// Open does not create a PostgreSQL database either: its
+	// administrator does.
+	if db, err := Open(missing); err == nil {
+		db.Close()
+		t.Fatalf("Open created the database %s", Name(missing))
+	}
+	db := openNew(t, dsn)
+	var tables int
+	if err := db.db.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").Scan(&tables); err != nil || tables < 4 {
+		t.Fatalf("%d tables after Open, %v", tables, err)
+	}
+	if db, err := OpenExisting(dsn); err != nil {
+		t.Fatal(err)
+	} else {
+		db.Close()
+	}
+}
+
+// TestName: a PostgreSQL URL is printed without its password.
+func TestName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"fleet.db", "fleet.db"},
+		{"postgres://importer:s3cret@db.example:5432/fleet?sslmode=verify-full", "postgres://importer:xxxxx@db.example:5432/fleet?sslmode=verify-full"},
+		{"postgresql://db.example/fleet", "postgresql://db.example/fleet"},
+	}
+	for _, tc := range tests {
+		if got := Name(tc.in); got != tc.want {
+			t.Errorf("Name(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestRewrite: statements written for SQLite, as PostgreSQL reads them.
+func TestRewrite(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"placeholders in order", "SELECT a FROM t WHERE b = ? AND c IN (?, ?)", "SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)"},
+		{"numbered placeholders", "WHERE lower(k) = ?2 OR id = ?1", "WHERE lower(k) = $2 OR id = $1"},
+		{"a question mark in quotes stays", "SELECT '?' FROM t WHERE a = ?", "SELECT '?' FROM t WHERE a = $1"},
+		{"insert", "INSERT OR FAIL INTO raw (a) VALUES (?)", "INSERT INTO raw (a) VALUES ($1)"},
+		{"join order", "collections c CROSS JOIN devices d ON d.latest_id = c.id", "collections c JOIN devices d ON d.latest_id = c.id"},
+		{"lists", "group_concat(h, char(31) ORDER BY h) || char(30)", "string_agg(h, chr(31) ORDER BY h) || chr(30)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := pgRewrite(tc.in); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestMigrationsInStep: version n is the same schema on both stores, so
+// the PostgreSQL form of each migration must be there.
+func TestMigrationsInStep(t *testing.T) {
+	if len(pgMigrations) != len(migrations) {
+		t.Fatalf("%d SQLite migrations, %d PostgreSQL ones: write the PostgreSQL form of each in pgschema.go", len(migrations), len(pgMigrations))
+	}
+}
+
+// TestServerError: PostgreSQL's errors are told by their SQLSTATE, never
+// by their text.
+func TestServerError(t *testing.T) {
+	tests := []struct {
+		name      string
+		err       error
+		want      error // nil: returned as it is
+		retryable bool
+	}{
+		{"serialization failure", &pgconn.PgError{Code: "40001"}, nil, true},
+		{"deadlock", &pgconn.PgError{Code: "40P01"}, nil, true},
+		{"admin shutdown", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}, ErrServerGone, false},
+		{"connection failure", &pgconn.PgError{Code: "08006"}, ErrServerGone, false},
+		{"lock timeout", &pgconn.PgError{Code: "55P03"}, ErrLocked, false},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, nil, false},
+		{"connection cut", fmt.Errorf("read: %w", io.ErrUnexpectedEOF), ErrServerGone, false},
+		{"text alone means nothing", errors.New("terminating connection due to administrator command (SQLSTATE 57P01)"), nil, false},
+		{"cancelled", context.Canceled, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := serverError(tc.err)
+			if tc.want != nil && !errors.Is(got, tc.want) || tc.want == nil && got != tc.err {
+				t.Errorf("serverError(%v) = %v, want %v", tc.err, got, tc.want)
+			}
+			if !errors.Is(got, tc.err) {
+				t.Errorf("serverError(%v) lost the error", tc.err)
+			}
+			if r := pgRetryable(tc.err); r != tc.retryable {
+				t.Errorf("pgRetryable(%v) = %v, want %v", tc.err, r, tc.retryable)
+			}
+		})
+	}
+}
+
+// TestManyWriters: eight writers, each with its own connection as an
+// importer on another machine has, store overlapping batches in which
+// the same devices recur with collections of different times, all at
+// once: each bundle is stored once, and every device's latest collection
+// and count are those of all its collections (no update lost).
+func TestManyWriters(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		openNew(t, dsn) // create the schema once
+		const writers, bundles, devices = 8, 400, 40
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		stored := make(chan int, writers)
+		for w := 0; w < writers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				db, err := Open(dsn)
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer db.Close()
+				n := 0
+				// Each writer goes through all bundles from its own
+				// starting point, in batches of 16.
+				for i := 0; i < bundles; i += 16 {
+					var batch []*fleet.Collection
+					for j := i; j < i+16 && j < bundles; j++ {
+						k := (j + w*bundles/writers) % bundles
+						dev := fmt.Sprint("U", k%devices)
+						batch = append(batch, coll(fmt.Sprintf("b%04d", k), dev, dev, fmt.Sprint("A", k), t0.Add(time.Duration(k*7919%bundles)*time.Minute)))
+					}
+					_, berrs, err := db.ImportBatch(ctx, batch)
+					if err != nil {
+						errs <- err
+						return
+					}
+					for _, e := range berrs {
+						if e == nil {
+							n++
+						} else if !errors.Is(e, fleet.ErrDuplicate) {
+							errs <- e
+							return
+						}
+					}
+				}
+				stored <- n
+			}(w)
+		}
+		wg.Wait()
+		close(errs)
+		close(stored)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		total := 0
+		for n := range stored {
+			total += n
+		}
+		db := openNew(t, dsn)
+		d, c, _, _ := db.Counts(ctx)
+		if total != bundles || d != devices || c != bundles {
+			t.Fatalf("stored %d between them, %d devices, %d collections; want %d, %d, %d", total, d, c, bundles, devices, bundles)
+		}
+		if s, err := db.Check(ctx); s != "ok" || err != nil {
+			t.Fatalf("check: %s %v", s, err)
+		}
+	})
+}
+
+// TestLeastPrivilege: the roles and database of docs/importer.md
+// ("Setting up PostgreSQL"), made as written there: the importers' role
+// creates the schema on its first open and imports; the auditors' role
+// opens and reads the fleet, and cannot import.
+func TestLeastPrivilege(t *testing.T) {
+	srv := pg.Server(t)
+	for _, q := range []string{"DROP DATABASE IF EXISTS actcourier", "DROP ROLE IF EXISTS actcourier_import", "DROP ROLE IF EXISTS actcourier_read",
+		"CREATE ROLE actcourier_import LOGIN", "CREATE ROLE actcourier_read LOGIN",
+		"CREATE DATABASE actcourier OWNER actcourier_import ENCODING 'UTF8' TEMPLATE template0"} {
+		if err := srv.Exec("postgres", q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := srv.Exec("actcourier", `REVOKE ALL ON SCHEMA public FROM PUBLIC;
+		GRANT CREATE, USAGE ON SCHEMA public TO actcourier_import;
+		GRANT USAGE ON SCHEMA public TO actcourier_read;
+		ALTER DEFAULT PRIVILEGES FOR ROLE actcourier_import IN SCHEMA public GRANT SELECT ON TABLES TO actcourier_read;`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenExisting(srv.DSN("actcourier", "actcourier_read")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the auditors opened a database without a fleet: %v", err)
+	}
+	db := openNew(t, srv.DSN("actcourier", "actcourier_import"))
+	if _, err := importOne(db, coll("b1", "U1", "S1", "A1", time.Unix(0, 0))); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := OpenExisting(srv.DSN("actcourier", "actcourier_read"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.db.Exec("PRAGMA user_version = 99")
-	db.Close()
-	if _, err := Open(path); !errors.Is(err, fleet.ErrNewerSchema) {
-		t.Fatalf("err = %v", err)
+	defer ro.Close()
+	if got, err := ro.Find(ctx, "a1"); err != nil || len(got) != 1 {
+		t.Fatalf("Find as auditor: %v, %v", got, err)
 	}
+	var n int
+	if err := ro.db.QueryRow("SELECT count(*) FROM products").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the products view as auditor: %d rows, %v", n, err)
+	}
+	if _, _, err := ro.ImportBatch(ctx, []*fleet.Collection{coll("b2", "U2", "S2", "A2", time.Unix(0, 0))}); err == nil {
+		t.Fatal("the auditor imported")
+	}
+}
+
+// TestCopy: a fleet moves from SQLite to PostgreSQL and back, keeping
+// IDs, verified by counts and checksums; a rerun writes nothing, a rerun
+// after more imports copies them, and a destination with another fleet
+// is refused before anything is written.
+func TestCopy(t *testing.T) {
+	src := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	var batch []*fleet.Collection
+	for i := 0; i < 300; i++ {
+		dev := fmt.Sprint("U", i%120)
+		c := coll(fmt.Sprintf("b%04d", i), dev, dev, fmt.Sprint("A", i), t0.Add(time.Duration(i)*time.Hour))
+		c.Raw = append(c.Raw, fleet.Raw{Member: "raw/bin", Data: []byte{0, 1, 2, 255}})
+		batch = append(batch, c)
+	}
+	if _, _, err := src.ImportBatch(ctx, batch[:250]); err != nil {
+		t.Fatal(err)
+	}
+	// The activation archive moves too.
+	if _, err := src.AddCIDs(ctx, []fleet.CIDRecord{{IID: "1", CID: "2", File: "records.csv", Row: 1, Imported: t0, By: "staff"},
+		{IID: "3", CID: "4", File: "records.csv", Row: 2, Imported: t0, By: "staff"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.AddReturnItems(ctx, []fleet.ReturnItem{{ItemID: "i1", ReturnID: "r1", DeviceKey: "hw:U0/U0", IID: "1", CID: "2", Written: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	dsn := pg.DB(t)
+	dst := openNew(t, dsn)
+	got, err := Copy(ctx, dst, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "devices 120/120 collections 250/250 raw 500/500 confirmation_ids 2/2 return_items 1/1"
+	if s := copied(got); s != want {
+		t.Fatalf("copied %s, want %s", s, want)
+	}
+	// Again: nothing to write.
+	if got, err = Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 120/0 collections 250/0 raw 500/0 confirmation_ids 2/0 return_items 1/0" {
+		t.Fatalf("rerun: %s, %v", copied(got), err)
+	}
+	// More imports into the source, then the copy again: the new rows,
+	// and the devices whose latest collection changed.
+	if _, _, err := src.ImportBatch(ctx, batch[250:]); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 120/50 collections 300/50 raw 600/100 confirmation_ids 2/0 return_items 1/0" {
+		t.Fatalf("after more imports: %s, %v", copied(got), err)
+	}
+	var a, b []string
+	src.Latest(ctx, fleet.Filter{}, true, func(d fleet.Device) error { a = append(a, fmt.Sprint(d)); return nil })
+	dst.Latest(ctx, fleet.Filter{}, true, func(d fleet.Device) error { b = append(b, fmt.Sprint(d)); return nil })
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Error("the fleet read from the copy differs from the source's")
+	}
+	// And back into a new SQLite file.
+	back := openNew(t, filepath.Join(t.TempDir(), "back.db"))
+	if got, err = Copy(ctx, back, dst, nil); err != nil || copied(got) != "devices 120/120 collections 300/300 raw 600/600 confirmation_ids 2/2 return_items 1/1" {
+		t.Fatalf("back: %s, %v", copied(got), err)
+	}
+	// Another fleet in the destination: refused, nothing written.
+	other := openNew(t, pg.DB(t))
+	if _, err := importOne(other, coll("zzz", "U9", "S9", "X", t0)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Copy(ctx, other, src, nil); !errors.Is(err, ErrOtherFleet) {
+		t.Fatalf("into another fleet: got %v, want ErrOtherFleet", err)
+	}
+	if _, c, _, _ := other.Counts(ctx); c != 1 {
+		t.Errorf("the refused copy wrote: %d collections", c)
+	}
+}
+
+func copied(cs []Copied) string {
+	var parts []string
+	for _, c := range cs {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", c.Table, c.Rows, c.Written))
+	}
+	return strings.Join(parts, " ")
 }
 
 // TestTwoWriters: two processes' worth of handles write at once; both
@@ -227,73 +559,70 @@ func TestTwoWriters(t *testing.T) {
 // conflict, and one device twice in a batch with its latest collection
 // chosen by time, not by order.
 func TestImportBatch(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	if _, err := importOne(db, coll("old", "U9", "S9", "X", t0)); err != nil {
-		t.Fatal(err)
-	}
-	conflict := coll("old", "U9", "S9", "X", t0)
-	conflict.SHA256 = "different"
-	batch := []*fleet.Collection{
-		coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),
-		coll("new1", "U1", "S1", "A-older", t0.Add(time.Hour)), // same device, older
-		coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),     // the same bundle again
-		coll("old", "U9", "S9", "X", t0),                       // already stored
-		conflict,
-		coll("other", "U2", "S2", "B", t0),
-	}
-	res, errs, err := db.ImportBatch(ctx, batch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []error{nil, nil, fleet.ErrDuplicate, fleet.ErrDuplicate, fleet.ErrConflict, nil}
-	for i := range want {
-		if !errors.Is(errs[i], want[i]) || (want[i] == nil && errs[i] != nil) {
-			t.Errorf("collection %d: %v, want %v", i, errs[i], want[i])
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := importOne(db, coll("old", "U9", "S9", "X", t0)); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if !res[0].NewDevice || res[1].NewDevice || res[0].DeviceID != res[1].DeviceID || res[5].DeviceID == res[0].DeviceID {
-		t.Errorf("results %+v", res)
-	}
-	var got []fleet.Device
-	db.Latest(ctx, fleet.Filter{}, false, func(d fleet.Device) error { got = append(got, d); return nil })
-	if len(got) != 3 {
-		t.Fatalf("%d devices", len(got))
-	}
-	for _, d := range got {
-		if d.ID == res[0].DeviceID && (d.BundleID != "new2" || d.Collections != 2) {
-			t.Errorf("latest of the device: %+v", d)
+		conflict := coll("old", "U9", "S9", "X", t0)
+		conflict.SHA256 = "different"
+		batch := []*fleet.Collection{
+			coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),
+			coll("new1", "U1", "S1", "A-older", t0.Add(time.Hour)), // same device, older
+			coll("new2", "U1", "S1", "A", t0.Add(2*time.Hour)),     // the same bundle again
+			coll("old", "U9", "S9", "X", t0),                       // already stored
+			conflict,
+			coll("other", "U2", "S2", "B", t0),
 		}
-	}
-	if d, c, r, _ := db.Counts(ctx); d != 3 || c != 4 || r != 4 {
-		t.Errorf("counts %d %d %d", d, c, r)
-	}
+		res, errs, err := db.ImportBatch(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []error{nil, nil, fleet.ErrDuplicate, fleet.ErrDuplicate, fleet.ErrConflict, nil}
+		for i := range want {
+			if !errors.Is(errs[i], want[i]) || (want[i] == nil && errs[i] != nil) {
+				t.Errorf("collection %d: %v, want %v", i, errs[i], want[i])
+			}
+		}
+		if !res[0].NewDevice || res[1].NewDevice || res[0].DeviceID != res[1].DeviceID || res[5].DeviceID == res[0].DeviceID {
+			t.Errorf("results %+v", res)
+		}
+		var got []fleet.Device
+		db.Latest(ctx, fleet.Filter{}, false, func(d fleet.Device) error { got = append(got, d); return nil })
+		if len(got) != 3 {
+			t.Fatalf("%d devices", len(got))
+		}
+		for _, d := range got {
+			if d.ID == res[0].DeviceID && (d.BundleID != "new2" || d.Collections != 2) {
+				t.Errorf("latest of the device: %+v", d)
+			}
+		}
+		if d, c, r, _ := db.Counts(ctx); d != 3 || c != 4 || r != 4 {
+			t.Errorf("counts %d %d %d", d, c, r)
+		}
+	})
 }
 
 // TestProductsView: the products view gives one row per product of a
 // stored snapshot.
 func TestProductsView(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "fleet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	c := coll("b", "U", "S", "A", time.Unix(0, 0))
-	c.Snapshot.Products[0].PartialKey = "3V66T"
-	c.JSON, _ = licensing.Marshal(c.Snapshot) // the key is part of the snapshot the view reads
-	if _, err := importOne(db, c); err != nil {
-		t.Fatal(err)
-	}
-	var kind, name, channel, status, key string
-	var seq int
-	err = db.db.QueryRow("SELECT seq, kind, name, channel, license_status, partial_key FROM products").Scan(&seq, &kind, &name, &channel, &status, &key)
-	if err != nil || seq != 0 || kind != "windows" || channel != "Volume:MAK" || status != "licensed" || key != "3V66T" {
-		t.Fatalf("products view: %v %d %s %s %s %s %s", err, seq, kind, name, channel, status, key)
-	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		c := coll("b", "U", "S", "A", time.Unix(0, 0))
+		c.Snapshot.Products[0].PartialKey = "3V66T"
+		c.JSON, _ = licensing.Marshal(c.Snapshot) // the key is part of the snapshot the view reads
+		if _, err := importOne(db, c); err != nil {
+			t.Fatal(err)
+		}
+		var kind, name, channel, status, key string
+		var seq int
+		var status_reason, grace int64
+		err := db.db.QueryRow("SELECT seq, kind, name, channel, license_status, partial_key, status_reason, coalesce(grace_minutes, -1) FROM products").Scan(&seq, &kind, &name, &channel, &status, &key, &status_reason, &grace)
+		if err != nil || seq != 0 || kind != "windows" || channel != "Volume:MAK" || status != "licensed" || key != "3V66T" {
+			t.Fatalf("products view: %v %d %s %s %s %s %s", err, seq, kind, name, channel, status, key)
+		}
+	})
 }
 
 // TestBusy: SQLite's "database is locked" is told by its result code, and
@@ -330,11 +659,11 @@ func TestBusy(t *testing.T) {
 	}
 	// retryBusy gives up at once on other errors and retries while busy.
 	calls := 0
-	if err := retryBusy(ctx, func() error { calls++; return errors.New("other") }); err == nil || calls != 1 {
+	if err := retryBusy(ctx, db, func() error { calls++; return errors.New("other") }); err == nil || calls != 1 {
 		t.Errorf("retryBusy on another error: %v after %d calls", err, calls)
 	}
 	calls = 0
-	if err := retryBusy(ctx, func() error {
+	if err := retryBusy(ctx, db, func() error {
 		if calls++; calls < 3 {
 			return locked
 		}
@@ -390,4 +719,31 @@ func TestPoolHosts(t *testing.T) {
 	}
 	defer db.Close()
 	check("migrated")
+}
+
+// TestOpenRace: importers starting at once on a new database migrate it
+// once between them (the write lock), and all open it.
+func TestOpenRace(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 6)
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				db, err := Open(dsn)
+				if err == nil {
+					db.Close()
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	})
 }

@@ -102,6 +102,30 @@ func (p *Progress) Note(w io.Writer, line string) {
 	fmt.Fprintln(w, line)
 }
 
+// Line shows the outcome of one input, as a line and whether it is a
+// note: a note (a rejected input; "" to show nothing) goes to w above
+// the bar, and the bar steps past it; another line is the step's own.
+func (p *Progress) Line(w io.Writer, line string, note bool) {
+	if !note {
+		p.Step(line)
+		return
+	}
+	p.Step("")
+	p.Note(w, line)
+}
+
+// PassphraseFrom returns a prompt for passphrases that takes one from the
+// environment variable env when it is set (scripts), else asks on the
+// terminal (Passphrase).
+func PassphraseFrom(env string) func(prompt string) (string, error) {
+	return func(prompt string) (string, error) {
+		if p, ok := os.LookupEnv(env); ok {
+			return p, nil
+		}
+		return Passphrase(prompt)
+	}
+}
+
 // Passphrase asks for a passphrase on the terminal of stdin, without
 // echo, showing prompt on stderr.
 func Passphrase(prompt string) (string, error) {

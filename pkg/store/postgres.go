@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// PostgreSQL is the store of several sites and importers (docs/importer.md,
+// "Choosing a store"). It runs the same statements as SQLite, rewritten
+// by pgRewrite, on a schema of the same meaning (pgMigrations): text
+// times compared as text, text columns in the "C" collation so that they
+// sort and fold case byte for byte as SQLite's do, whatever the
+// database's own collation. Reports from either are byte-identical.
+//
+// Writers serialize on one transaction-scoped advisory lock (writeLock),
+// taken first in each write transaction at READ COMMITTED, as SQLite's
+// BEGIN IMMEDIATE serializes them on a file: see importBatch and
+// docs/importer.md for why.
+
+// isPostgres reports whether dsn names a PostgreSQL database rather than
+// a SQLite file.
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Name is dsn as it may be printed: a PostgreSQL URL without its
+// password, a path as it is.
+func Name(dsn string) string {
+	if !isPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…" // unparsable: print nothing of it
+	}
+	return u.Redacted()
+}
+
+// writeLock is the advisory lock key of the fleet's writers, in the
+// fleet's database (advisory locks are per database).
+const writeLock = 0x61637463_6f757269 // "actcouri"
+
+var postgresDialect = &dialect{
+	name:       "PostgreSQL",
+	migrations: pgMigrations,
+	rewrite:    pgRewrite,
+	txOptions:  &sql.TxOptions{Isolation: sql.LevelReadCommitted},
+	lock:       fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", writeLock),
+	retryable:  pgRetryable,
+	version:    pgVersion,
+	setVersion: func(tx *sql.Tx, v int) error {
+		_, err := tx.Exec(fmt.Sprintf(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+			DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)`, v))
+		return err
+	},
+}
+
+// openPostgres opens the fleet in the PostgreSQL database of dsn and
+// brings its schema up to date; with existing, a database that holds no
+// fleet is an error wrapping fs.ErrNotExist, and nothing is created.
+func openPostgres(dsn string, existing bool) (*DB, error) {
+	name := Name(dsn)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %v", name, err) // its text may quote the password: not wrapped
+	}
+	if cfg.RuntimeParams["application_name"] == "" {
+		cfg.RuntimeParams["application_name"] = "actcourier importer"
+	}
+	// A writer waits for another as long as SQLite's would (busyWait),
+	// then says so rather than hang behind a stuck session.
+	if cfg.RuntimeParams["lock_timeout"] == "" {
+		cfg.RuntimeParams["lock_timeout"] = fmt.Sprint(busyWait.Milliseconds())
+	}
+	db := stdlib.OpenDB(*cfg)
+	d := &DB{db: db, dialect: postgresDialect, name: name}
+	if err := d.checkServer(existing); err != nil {
+		db.Close()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &NoFleetError{Name: name, Reason: err.Error()}
+		}
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	if err := retryBusy(context.Background(), d, d.migrate); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	return d, nil
+}
+
+// checkServer connects, and refuses a database whose encoding is not
+// UTF-8 (what SQLite stores) and, when existing, one without a fleet.
+func (d *DB) checkServer(existing bool) error {
+	ctx := context.Background()
+	var enc string
+	if err := d.db.QueryRowContext(ctx, "SHOW server_encoding").Scan(&enc); err != nil {
+		if pgCode(err) == "3D000" { // invalid_catalog_name: no such database
+			return fmt.Errorf("%w: the database does not exist (%v)", fs.ErrNotExist, pgMessage(err))
+		}
+		return serverError(err)
+	}
+	if enc != "UTF8" {
+		return fmt.Errorf("%w: the database's encoding is %s; create it with ENCODING 'UTF8' (docs/importer.md)", ErrSetup, enc)
+	}
+	if existing {
+		if _, err := pgVersion(d.db); errors.Is(err, errNoFleet) {
+			return err
+		} else if err != nil {
+			return serverError(err)
+		}
+	}
+	return nil
+}
+
+// errNoFleet means a PostgreSQL database has no schema_version table:
+// no importer has opened it yet.
+var errNoFleet = fmt.Errorf("%w: no importer has stored a fleet in this database", fs.ErrNotExist)
+
+// pgVersion is the number of migrations applied, or errNoFleet before
+// the first. It only reads, and so fails no transaction it runs in.
+func pgVersion(q querier) (int, error) {
+	ctx := context.Background()
+	var exists bool
+	// pg_class read as a table, with the statement's snapshot: after
+	// waiting for the lock of another importer that made the schema, this
+	// sees it. (to_regclass reads the session's catalog cache, which
+	// waiting for an advisory lock does not refresh.)
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relname = 'schema_version' AND n.nspname = current_schema())`).Scan(&exists); err != nil {
+		return 0, err
+	}
+	if !exists {
+		return 0, errNoFleet
+	}
+	var v int
+	err := q.QueryRowContext(ctx, "SELECT version FROM schema_version").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return v, err
+}
+
+// pgMessage is the server's message of a PostgreSQL error, else the
+// error's text.
+func pgMessage(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
+}
+
+// pgCode is the SQLSTATE of a PostgreSQL error, "" for any other.
+func pgCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// pgRetryable reports whether err is a serialization failure or a
+// deadlock (SQLSTATE 40001, 40P01), after which a transaction may be run
+// again. With writers serialized on writeLock neither should happen; a
+// session of another program that writes the fleet's tables could cause
+// one.
+func pgRetryable(err error) bool {
+	switch pgCode(err) {
+	case "40001", "40P01":
+		return true
+	}
+	return false
+}
+
+// serverError wraps an error that means the server went away, or that a
+// writer waited too long for another, in this package's sentinels.
+func serverError(err error) error {
+	code := pgCode(err)
+	switch {
+	case err == nil:
+		return nil
+	case code == "55P03": // lock_not_available: lock_timeout passed
+		return fmt.Errorf("%w: %w", ErrLocked, err)
+	case strings.HasPrefix(code, "08"), code == "57P01", code == "57P02", code == "57P03":
+		// connection_exception, admin_shutdown, crash_shutdown, cannot_connect_now
+		return fmt.Errorf("%w: %w", ErrServerGone, err)
+	case code != "":
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	// No answer from the server: the connection broke, or never was.
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || pgconn.SafeToRetry(err) {
+		return fmt.Errorf("%w: %w", ErrServerGone, err)
+	}
+	return err
+}
