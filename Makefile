@@ -114,12 +114,17 @@ test-sign:
 
 # Every fuzz target, bounded; new crashers land in <pkg>/testdata/fuzz,
 # where the kept corpus already runs as part of go test.
+# A target that fails (a crash found: its input is written under the
+# package's testdata/fuzz, where every go test runs it from then on) is
+# shown in full and fails the step once all targets have run.
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
+	@set -e; failed=""; log=$$(mktemp); for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg 2>&1 | tail -3; \
-	  done; done
+	    if $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg >$$log 2>&1; then \
+	      tail -3 $$log; else head -60 $$log; failed="$$failed $$pkg.$$f"; fi; \
+	  done; done; rm -f $$log; \
+	if [ -n "$$failed" ]; then echo "FAILED fuzz targets:$$failed"; exit 1; fi
 
 # Keep up to FUZZKEEP of the inputs the fuzzers found interesting (from the
 # Go build cache) in <pkg>/testdata/fuzz/<target>, so every go test runs them.

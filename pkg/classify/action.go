@@ -346,8 +346,10 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 	return steps, routes, reasons
 }
 
+// sameHost reports whether h is the KMS host p is set to or found. A
+// product without KMS data (p.KMS nil: text that had none) has no host.
 func sameHost(h string, p *product) bool {
-	return strings.EqualFold(h, p.KMS.ConfiguredHost) || strings.EqualFold(h, p.KMS.DiscoveredHost)
+	return p.KMS != nil && (strings.EqualFold(h, p.KMS.ConfiguredHost) || strings.EqualFold(h, p.KMS.DiscoveredHost))
 }
 
 func stepText(a Action, host string, p *product, lang Lang) string {

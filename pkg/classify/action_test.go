@@ -80,6 +80,10 @@ func TestActions(t *testing.T) {
 			host, ActionNone, "", DeadlineKMS, 90},
 		{"KMS expiring, site host", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 20*day, "kms02")),
 			host, ActionKMSConnect, "kms01", DeadlineKMS, 10},
+		// A KMS client whose KMS data was not read (text without it): the
+		// site's host, never a crash (a fuzzer's find).
+		{"KMS client, no KMS data", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelGVLK, lic)),
+			host, ActionKMSConnect, "kms01", "", 0},
 		{"KMS expired, own host", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 5*day, "kms02")),
 			Pool{}, ActionKMSConnect, "kms02", DeadlineKMS, -5},
 		{"KMS failing, small site", snap(win10Pro, "10.0.19045", func() licensing.Product {
