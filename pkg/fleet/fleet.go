@@ -27,6 +27,10 @@ var (
 	ErrAmbiguous = errors.New("fleet: several devices match")
 	// ErrTooLarge means an input is over a limit (MaxTextSize).
 	ErrTooLarge = errors.New("fleet: input over a limit")
+	// ErrReadOnly means the store refused to write: the database user
+	// may only read the fleet (an auditors' role), or the file is
+	// read-only. Nothing of the batch was stored.
+	ErrReadOnly = errors.New("fleet: the database may only be read by this user")
 )
 
 // MaxTextSize bounds one saved slmgr/ospp text (bytes), as a bundle

@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -289,5 +290,31 @@ func TestDeviceKey(t *testing.T) {
 		if got := fleet.DeviceKey(s); got != tc.want {
 			t.Errorf("DeviceKey(%q, %q) = %q, want %q", tc.uuid, tc.serial, got, tc.want)
 		}
+	}
+}
+
+// TestFinishStoreFailed: an import whose store failed part way ends with
+// partial and says what to do, which depends on why it failed.
+func TestFinishStoreFailed(t *testing.T) {
+	partial := errors.New("partial")
+	tests := []struct {
+		name string
+		err  error
+		hint string
+	}{
+		{"server gone", store.ErrServerGone, "once the database works again, run the same import"},
+		{"read-only user", fmt.Errorf("storing bundles: %w", fleet.ErrReadOnly), "import as a user that may write the fleet"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			sum := fleet.Summary{ByCategory: map[classify.Category]int{}}
+			if err := sum.Finish(&stdout, &stderr, "fleet.db", false, false, tc.err, partial); err != partial {
+				t.Fatalf("Finish = %v, want partial", err)
+			}
+			if !strings.Contains(stderr.String(), tc.hint) || !strings.Contains(stderr.String(), "fleet.db") {
+				t.Errorf("stderr %q, want the database and %q", stderr.String(), tc.hint)
+			}
+		})
 	}
 }

@@ -411,7 +411,11 @@ func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupte
 	}
 	perr := s.Print(stdout, stderr, db, verbose)
 	if err != nil {
-		fmt.Fprintf(stderr, "importer: error: %s: %v\nimporter: hint: what was stored is whole; once the database works again, run the same import to go on\n", db, err)
+		hint := "what was stored is whole; once the database works again, run the same import to go on"
+		if errors.Is(err, ErrReadOnly) {
+			hint = "import as a user that may write the fleet (the importers' role, docs/importer.md \"Setting up PostgreSQL\"), or into a file you may write; nothing more was stored"
+		}
+		fmt.Fprintf(stderr, "importer: error: %s: %v\nimporter: hint: %s\n", db, err, hint)
 		return partial
 	}
 	if perr == nil && len(s.Rejected) > 0 {

@@ -431,6 +431,8 @@ func Hint(err error) string {
 		return "check that the PostgreSQL server runs and that --db names it rightly (host, port, user, sslmode: docs/importer.md); what was stored is whole"
 	case errors.Is(err, ErrLocked):
 		return "another importer held the fleet too long; run this again"
+	case errors.Is(err, fleet.ErrReadOnly):
+		return "use a database user that may write the fleet (the importers' role: docs/importer.md, \"Setting up PostgreSQL\"), or a file you may write"
 	case errors.Is(err, ErrSetup):
 		return "set the database up as docs/importer.md says (\"Setting up PostgreSQL\")"
 	}

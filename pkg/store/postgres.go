@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/actcourier/actcourier/pkg/fleet"
 )
 
 // PostgreSQL is the store of several sites and importers (docs/importer.md,
@@ -184,15 +186,20 @@ func pgRetryable(err error) bool {
 	return false
 }
 
-// serverError wraps an error that means the server went away, or that a
-// writer waited too long for another, in this package's sentinels.
+// serverError wraps an error that means the server went away, that a
+// writer waited too long for another, or that the store may not be
+// written (fleet.ErrReadOnly, from either store), in the sentinels.
 func serverError(err error) error {
 	code := pgCode(err)
 	switch {
 	case err == nil:
 		return nil
+	case readOnly(err):
+		return fmt.Errorf("%w: %w", fleet.ErrReadOnly, err)
 	case code == "55P03": // lock_not_available: lock_timeout passed
 		return fmt.Errorf("%w: %w", ErrLocked, err)
+	case code == "42501" || code == "25006": // insufficient_privilege, read_only_sql_transaction
+		return fmt.Errorf("%w: %w", fleet.ErrReadOnly, err)
 	case strings.HasPrefix(code, "08"), code == "57P01", code == "57P02", code == "57P03":
 		// connection_exception, admin_shutdown, crash_shutdown, cannot_connect_now
 		return fmt.Errorf("%w: %w", ErrServerGone, err)

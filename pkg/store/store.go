@@ -160,6 +160,13 @@ func busy(err error) bool {
 	return false
 }
 
+// readOnly reports whether SQLite refused to write a read-only file
+// (SQLITE_READONLY and its extended codes).
+func readOnly(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_READONLY
+}
+
 // retryBusy runs fn until it succeeds, fails otherwise than busy (by
 // d's dialect), ctx ends or busyWait passes, backing off from 10 ms to
 // 1 s. fn must leave nothing behind when it fails (a rolled back

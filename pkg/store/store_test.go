@@ -304,6 +304,7 @@ func TestServerError(t *testing.T) {
 		{"connection failure", &pgconn.PgError{Code: "08006"}, ErrServerGone, false},
 		{"lock timeout", &pgconn.PgError{Code: "55P03"}, ErrLocked, false},
 		{"unique violation", &pgconn.PgError{Code: "23505"}, nil, false},
+		{"insufficient privilege", &pgconn.PgError{Code: "42501"}, fleet.ErrReadOnly, false},
 		{"connection cut", fmt.Errorf("read: %w", io.ErrUnexpectedEOF), ErrServerGone, false},
 		{"text alone means nothing", errors.New("terminating connection due to administrator command (SQLSTATE 57P01)"), nil, false},
 		{"cancelled", context.Canceled, nil, false},
@@ -433,8 +434,31 @@ func TestLeastPrivilege(t *testing.T) {
 	if err := ro.db.QueryRow("SELECT count(*) FROM products").Scan(&n); err != nil || n != 1 {
 		t.Fatalf("the products view as auditor: %d rows, %v", n, err)
 	}
-	if _, _, err := ro.ImportBatch(ctx, []*fleet.Collection{coll("b2", "U2", "S2", "A2", time.Unix(0, 0))}); err == nil {
-		t.Fatal("the auditor imported")
+	if _, _, err := ro.ImportBatch(ctx, []*fleet.Collection{coll("b2", "U2", "S2", "A2", time.Unix(0, 0))}); !errors.Is(err, fleet.ErrReadOnly) {
+		t.Fatalf("the auditor's import: %v, want fleet.ErrReadOnly", err)
+	}
+}
+
+// TestReadOnlyFile: a SQLite fleet opened read-only refuses an import
+// with fleet.ErrReadOnly, so that the importer can say what to do.
+func TestReadOnlyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.db")
+	db := openNew(t, path)
+	if _, err := importOne(db, coll("b1", "U1", "S1", "A1", time.Unix(0, 0))); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	ro, err := open(path, "ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	_, _, err = ro.ImportBatch(ctx, []*fleet.Collection{coll("b2", "U2", "S2", "A2", time.Unix(0, 0))})
+	if !errors.Is(err, fleet.ErrReadOnly) {
+		t.Fatalf("import into a read-only file: %v, want fleet.ErrReadOnly", err)
+	}
+	if h := Hint(err); !strings.Contains(h, "may write") {
+		t.Errorf("hint %q", h)
 	}
 }
 
