@@ -48,7 +48,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return usage("import: "+err.Error(), "check the path and that the folder is readable")
 			}
-			if len(files) == 0 {
+			if files.Count == 0 {
 				return usage("import: no bundle found under "+strings.Join(c.Args().Slice(), ", "), "bundles end in "+bundle.Ext+"; point at the stick's bundles folder")
 			}
 			db, err := openStore(c.String("db"))
@@ -61,7 +61,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			// keeps the heap flat however many (large) bundles come.
 			defer debug.SetGCPercent(debug.SetGCPercent(800))
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemory))
-			bar := terminal.NewProgress(stdout, stderr, len(files), c.Bool("quiet"))
+			bar := terminal.NewProgress(stdout, stderr, files.Count, c.Bool("quiet"))
 			sum, err := fleet.Import(c.Context, db, files, fleet.ImportOptions{Identities: ids, Jobs: c.Int("jobs")}, func(o fleet.Outcome) {
 				line, note := o.Line(c.Bool("verbose"))
 				bar.Line(stderr, line, note)

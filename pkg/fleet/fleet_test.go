@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +24,16 @@ import (
 )
 
 var ctx = context.Background()
+
+// bundlesOf is FindBundles of paths, which must succeed.
+func bundlesOf(t *testing.T, paths []string) *fleet.Bundles {
+	t.Helper()
+	b, err := fleet.FindBundles(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
 
 var asOf = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 
@@ -104,8 +116,8 @@ func TestImport(t *testing.T) {
 	junk := filepath.Join(dir, "junk"+bundle.Ext)
 	os.WriteFile(junk, []byte("not a bundle"), 0o644)
 	found, err := fleet.FindBundles([]string{dir, alien})
-	if err != nil || len(found) != len(files)+2 {
-		t.Fatalf("FindBundles: %d files, %v; want %d", len(found), err, len(files)+2)
+	if err != nil || found.Count != len(files)+2 {
+		t.Fatalf("FindBundles: %v, %v; want %d files", found, err, len(files)+2)
 	}
 	db := newStore(t)
 	seen := map[string]int{}
@@ -113,7 +125,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Imported != len(files) || sum.NewDevices != len(files) || len(sum.Rejected) != 2 || len(seen) != len(found) {
+	if sum.Imported != len(files) || sum.NewDevices != len(files) || len(sum.Rejected) != 2 || len(seen) != found.Count {
 		t.Fatalf("summary %+v, %d files reported; want %d imported, 2 rejected", sum, len(seen), len(files))
 	}
 	for _, r := range sum.Rejected {
@@ -125,7 +137,7 @@ func TestImport(t *testing.T) {
 	if sum.ByCategory[classify.Urgent] != 2 || sum.ByCategory[classify.OK] != 4 {
 		t.Errorf("categories as collected %v", sum.ByCategory)
 	}
-	again, err := fleet.Import(ctx, db, files, fleet.ImportOptions{Identities: []age.Identity{id}}, nil)
+	again, err := fleet.Import(ctx, db, bundlesOf(t, files), fleet.ImportOptions{Identities: []age.Identity{id}}, nil)
 	if err != nil || again.Imported != 0 || again.Duplicates != len(files) {
 		t.Fatalf("rerun %+v, %v", again, err)
 	}
@@ -148,7 +160,7 @@ func TestImportStoreFails(t *testing.T) {
 	id := key(t)
 	files := archetypes(t, t.TempDir(), id.Recipient())
 	st := &failing{Store: newStore(t)}
-	sum, err := fleet.Import(ctx, st, files, fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 1}, nil)
+	sum, err := fleet.Import(ctx, st, bundlesOf(t, files), fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 1}, nil)
 	if !errors.Is(err, errDisk) || sum.Imported != 0 || st.calls != 1 {
 		t.Fatalf("err %v, summary %+v, %d writes; want the store's error after one write", err, sum, st.calls)
 	}
@@ -159,7 +171,7 @@ func TestImportCancelled(t *testing.T) {
 	files := archetypes(t, t.TempDir(), id.Recipient())
 	c, cancel := context.WithCancel(ctx)
 	cancel()
-	sum, err := fleet.Import(c, newStore(t), files, fleet.ImportOptions{Identities: []age.Identity{id}}, nil)
+	sum, err := fleet.Import(c, newStore(t), bundlesOf(t, files), fleet.ImportOptions{Identities: []age.Identity{id}}, nil)
 	if !errors.Is(err, context.Canceled) || sum.Imported != 0 {
 		t.Fatalf("err %v, summary %+v", err, sum)
 	}
@@ -184,7 +196,7 @@ func TestImportText(t *testing.T) {
 func TestVerdictsAndLookup(t *testing.T) {
 	id := key(t)
 	db := newStore(t)
-	if _, err := fleet.Import(ctx, db, archetypes(t, t.TempDir(), id.Recipient()), fleet.ImportOptions{Identities: []age.Identity{id}}, nil); err != nil {
+	if _, err := fleet.Import(ctx, db, bundlesOf(t, archetypes(t, t.TempDir(), id.Recipient())), fleet.ImportOptions{Identities: []age.Identity{id}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var urgent []string
@@ -253,7 +265,7 @@ func (broken) RawFor(context.Context, []int64, int) (map[int64][]fleet.Raw, erro
 func TestReport(t *testing.T) {
 	id := key(t)
 	db := newStore(t)
-	if _, err := fleet.Import(ctx, db, archetypes(t, t.TempDir(), id.Recipient()), fleet.ImportOptions{Identities: []age.Identity{id}}, nil); err != nil {
+	if _, err := fleet.Import(ctx, db, bundlesOf(t, archetypes(t, t.TempDir(), id.Recipient())), fleet.ImportOptions{Identities: []age.Identity{id}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
@@ -316,5 +328,73 @@ func TestFinishStoreFailed(t *testing.T) {
 				t.Errorf("stderr %q, want the database and %q", stderr.String(), tc.hint)
 			}
 		})
+	}
+}
+
+// TestFindBundles: each file once however the paths overlap (a folder and
+// a folder or bundle inside it, a path named twice); dot-files and other
+// names skipped in folders, a named file kept as it is.
+func TestFindBundles(t *testing.T) {
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "bundles")
+	os.Mkdir(sub, 0o755)
+	for _, name := range []string{"a" + bundle.Ext, "b" + bundle.Ext, ".tmp" + bundle.Ext, "notes.txt"} {
+		os.WriteFile(filepath.Join(sub, name), []byte("x"), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "c"+bundle.Ext), []byte("x"), 0o644)
+	a, notes := filepath.Join(sub, "a"+bundle.Ext), filepath.Join(sub, "notes.txt")
+	tests := []struct {
+		name  string
+		paths []string
+		want  []string // relative to dir
+	}{
+		{"a folder", []string{dir}, []string{"bundles/a" + bundle.Ext, "bundles/b" + bundle.Ext, "c" + bundle.Ext}},
+		{"a folder and one inside", []string{sub, dir}, []string{"bundles/a" + bundle.Ext, "bundles/b" + bundle.Ext, "c" + bundle.Ext}},
+		{"a folder and a bundle in it", []string{a, sub}, []string{"bundles/a" + bundle.Ext, "bundles/b" + bundle.Ext}},
+		{"twice", []string{sub, sub + string(filepath.Separator) + "."}, []string{"bundles/a" + bundle.Ext, "bundles/b" + bundle.Ext}},
+		{"a named file of another name", []string{sub, notes}, []string{"bundles/a" + bundle.Ext, "bundles/b" + bundle.Ext, "bundles/notes.txt"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := bundlesOf(t, tc.paths)
+			files, err := b.Files()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range files {
+				abs, _ := filepath.Abs(f)
+				rel, _ := filepath.Rel(dir, abs)
+				got = append(got, filepath.ToSlash(rel))
+			}
+			sort.Strings(got)
+			if strings.Join(got, " ") != strings.Join(tc.want, " ") || b.Count != len(tc.want) {
+				t.Errorf("files %v (count %d), want %v", got, b.Count, tc.want)
+			}
+		})
+	}
+	if _, err := fleet.FindBundles([]string{filepath.Join(dir, "missing")}); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing path: %v", err)
+	}
+}
+
+// TestImportFolderGone: a folder that vanishes between finding and
+// importing (a stick pulled) is one rejected input; the other folders'
+// bundles are imported.
+func TestImportFolderGone(t *testing.T) {
+	id := key(t)
+	gone, kept := t.TempDir(), t.TempDir()
+	archetypes(t, gone, id.Recipient())
+	files := archetypes(t, kept, id.Recipient())
+	found := bundlesOf(t, []string{gone, kept})
+	if err := os.RemoveAll(gone); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := fleet.Import(ctx, newStore(t), found, fleet.ImportOptions{Identities: []age.Identity{id}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Imported != len(files) || len(sum.Rejected) != 1 || sum.Rejected[0].File != gone || !errors.Is(sum.Rejected[0].Err, fs.ErrNotExist) {
+		t.Fatalf("summary %+v", sum)
 	}
 }

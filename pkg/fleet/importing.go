@@ -23,42 +23,128 @@ import (
 	"github.com/actcourier/actcourier/pkg/report"
 )
 
-// FindBundles lists the files to import: named files as they are, and the
-// *.tar.zst.age files under named folders, each once. Dot-files (a
-// collector's temporary file from a pulled stick) are skipped. A path
+// Bundles are the files an import reads: named files as they are, and
+// the *.tar.zst.age files under named folders, each once. Dot-files (a
+// collector's temporary file from a pulled stick) are skipped. They are
+// walked again when imported rather than held as a list, so that an
+// import of any number of bundles keeps none of their names in memory.
+type Bundles struct {
+	roots []string // the named paths, none inside another named folder
+	// Count is how many files there were when they were found: what a
+	// progress bar counts to. Files added since are imported too.
+	Count int
+}
+
+// FindBundles finds the bundle files under paths and counts them. A path
 // that cannot be read is an error naming it.
-func FindBundles(paths []string) ([]string, error) {
-	var files []string
+func FindBundles(paths []string) (*Bundles, error) {
+	b := &Bundles{}
+	dirs := map[string]bool{}
+	var named []string
 	seen := map[string]bool{}
-	add := func(p string) {
-		if abs, err := filepath.Abs(p); err == nil && !seen[abs] {
-			seen[abs] = true
-			files = append(files, p)
-		}
-	}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
-		if !fi.IsDir() {
-			add(p)
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, err
+		}
+		if seen[abs] {
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
+		seen[abs] = true
+		named = append(named, p)
+		if fi.IsDir() {
+			dirs[abs] = true
+		}
+	}
+	// A folder or bundle file inside another named folder is walked
+	// with it: drop it. (A named file the walk would skip stays.)
+	for _, p := range named {
+		abs, _ := filepath.Abs(p)
+		if !insideAny(abs, dirs) || !dirs[abs] && !walked(filepath.Base(p)) {
+			b.roots = append(b.roots, p)
+		}
+	}
+	err := b.Walk(func(string) error { b.Count++; return nil })
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// insideAny reports whether abs is strictly inside one of dirs.
+func insideAny(abs string, dirs map[string]bool) bool {
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		if dirs[d] {
+			return true
+		}
+		if up := filepath.Dir(d); up == d {
+			return false
+		}
+	}
+}
+
+// Walk calls fn with each bundle file, in the order of the named paths
+// and, under a folder, in lexical order. An error reading a folder, or
+// from fn, ends the walk with it.
+func (b *Bundles) Walk(fn func(path string) error) error { return b.walk(fn, nil) }
+
+// walk is Walk; when unreadable is not nil, a path that cannot be read
+// goes to it instead, and the walk goes on unless it returns an error.
+func (b *Bundles) walk(fn func(path string) error, unreadable func(path string, err error) error) error {
+	if unreadable == nil {
+		unreadable = func(_ string, err error) error { return err }
+	}
+	for _, root := range b.roots {
+		fi, err := os.Stat(root)
+		if err != nil {
+			if err := unreadable(root, err); err != nil {
 				return err
 			}
-			if d.Type().IsRegular() && strings.HasSuffix(d.Name(), bundle.Ext) && !strings.HasPrefix(d.Name(), ".") {
-				add(path)
+			continue
+		}
+		if !fi.IsDir() {
+			if err := fn(root); err != nil {
+				return err
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if err := unreadable(path, err); err != nil {
+					return err
+				}
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() && walked(d.Name()) {
+				return fn(path)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return files, nil
+	return nil
+}
+
+// walked reports whether a file of this name in a named folder is a
+// bundle to import.
+func walked(name string) bool {
+	return strings.HasSuffix(name, bundle.Ext) && !strings.HasPrefix(name, ".")
+}
+
+// Files lists the bundle files, for a caller that wants them all at once.
+func (b *Bundles) Files() ([]string, error) {
+	var files []string
+	err := b.Walk(func(p string) error { files = append(files, p); return nil })
+	return files, err
 }
 
 // openBundle reads, decrypts and checks one bundle file completely and
@@ -187,8 +273,9 @@ const (
 // and the others go on. The returned error is the store's (the batch in
 // hand was rolled back: a rerun goes on from there) or ctx's when it was
 // cancelled (what was stored is whole); the summary counts what was done
-// until then.
-func Import(ctx context.Context, st Store, files []string, opts ImportOptions, progress func(Outcome)) (Summary, error) {
+// until then. A folder that cannot be read any more (a stick pulled) is
+// rejected as one input, and the rest goes on.
+func Import(ctx context.Context, st Store, files *Bundles, opts ImportOptions, progress func(Outcome)) (Summary, error) {
 	jobs := opts.Jobs
 	if jobs < 1 {
 		jobs = runtime.GOMAXPROCS(0) + 1
@@ -216,13 +303,23 @@ func Import(ctx context.Context, st Store, files []string, opts ImportOptions, p
 	}
 	go func() {
 		defer close(work)
-		for _, f := range files {
+		// A folder that cannot be read any more is one rejected input
+		// (done is closed only once the workers end, after work is).
+		files.walk(func(f string) error {
 			select {
 			case work <- f:
+				return nil
 			case <-feed.Done():
-				return
+				return feed.Err()
 			}
-		}
+		}, func(path string, err error) error {
+			select {
+			case done <- Outcome{File: path, Err: err}:
+				return nil
+			case <-feed.Done():
+				return feed.Err()
+			}
+		})
 	}()
 	go func() { wg.Wait(); close(done) }()
 

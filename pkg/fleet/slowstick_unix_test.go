@@ -30,7 +30,7 @@ func TestSlowStickCommitsPromptly(t *testing.T) {
 	db := newStore(t) // before the clock starts: a new PostgreSQL database takes a while
 	start := time.Now()
 	go func() {
-		_, err := fleet.Import(ctx, db, []string{files[0], slow}, fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 2},
+		_, err := fleet.Import(ctx, db, bundlesOf(t, []string{files[0], slow}), fleet.ImportOptions{Identities: []age.Identity{id}, Jobs: 2},
 			func(o fleet.Outcome) {
 				if o.Err == nil {
 					stored <- time.Now()

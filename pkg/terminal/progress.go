@@ -68,6 +68,9 @@ func (p *Progress) draw(now time.Time) {
 		frac = float64(p.done) / float64(p.total)
 	}
 	n := int(frac * width)
+	if n > width { // files added after they were counted
+		n = width
+	}
 	el := now.Sub(p.start).Seconds()
 	rate := 0.0
 	if el > 0 {

@@ -39,3 +39,16 @@ func TestProgress(t *testing.T) {
 		t.Errorf("--quiet printed %q %q", pipe.String(), errs.String())
 	}
 }
+
+// TestProgressOverrun: more steps than the total (files added to a folder
+// after they were counted) draw a full bar, never a crash.
+func TestProgressOverrun(t *testing.T) {
+	var tty bytes.Buffer
+	p := &Progress{bar: &tty, total: 1, start: time.Now().Add(-time.Second)}
+	p.Step("")
+	p.Step("")
+	p.Finish()
+	if !strings.Contains(tty.String(), "[==============================] 2/1") {
+		t.Errorf("bar %q", tty.String())
+	}
+}
