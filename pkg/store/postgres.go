@@ -38,7 +38,8 @@ func isPostgres(dsn string) bool {
 }
 
 // Name is dsn as it may be printed: a PostgreSQL URL without its
-// password, a path as it is.
+// password (in the user information, or a password or sslpassword
+// parameter, both of which pgx reads), a path as it is.
 func Name(dsn string) string {
 	if !isPostgres(dsn) {
 		return dsn
@@ -47,7 +48,32 @@ func Name(dsn string) string {
 	if err != nil {
 		return "postgres://…" // unparsable: print nothing of it
 	}
+	if u.RawQuery != "" {
+		params := strings.Split(u.RawQuery, "&")
+		for i, p := range params {
+			raw, _, _ := strings.Cut(p, "=")
+			// A key that does not decode may be anything: hidden too.
+			if k, err := url.QueryUnescape(raw); err != nil || strings.EqualFold(k, "password") || strings.EqualFold(k, "sslpassword") {
+				params[i] = raw + "=xxxxx"
+			}
+		}
+		u.RawQuery = strings.Join(params, "&")
+	}
 	return u.Redacted()
+}
+
+// parseError is the text of pgx.ParseConfig's error for dsn without the
+// URL it quotes (pgx hides a password in the user information only, not
+// in the query): the database is named by Name.
+func parseError(err error) string {
+	msg := err.Error()
+	const head = "cannot parse `"
+	if i := strings.Index(msg, head); i >= 0 {
+		if j := strings.Index(msg[i+len(head):], "`: "); j >= 0 {
+			return msg[:i] + msg[i+len(head)+j+len("`: "):]
+		}
+	}
+	return "not a PostgreSQL URL pgx can read"
 }
 
 // writeLock is the advisory lock key of the fleet's writers, in the
@@ -76,7 +102,7 @@ func openPostgres(dsn string, existing bool) (*DB, error) {
 	name := Name(dsn)
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("database %s: %v", name, err) // its text may quote the password: not wrapped
+		return nil, fmt.Errorf("database %s: %s", name, parseError(err)) // its text quotes the URL: not wrapped
 	}
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "actcourier importer"

@@ -254,10 +254,28 @@ func TestName(t *testing.T) {
 		{"fleet.db", "fleet.db"},
 		{"postgres://importer:s3cret@db.example:5432/fleet?sslmode=verify-full", "postgres://importer:xxxxx@db.example:5432/fleet?sslmode=verify-full"},
 		{"postgresql://db.example/fleet", "postgresql://db.example/fleet"},
+		// pgx takes the password from the query too.
+		{"postgres://importer@db.example/fleet?password=s3cret&sslmode=verify-full", "postgres://importer@db.example/fleet?password=xxxxx&sslmode=verify-full"},
+		{"postgres://importer@db.example/fleet?sslpassword=s3cret&PASSWORD=s3cret", "postgres://importer@db.example/fleet?sslpassword=xxxxx&PASSWORD=xxxxx"},
 	}
 	for _, tc := range tests {
 		if got := Name(tc.in); got != tc.want {
 			t.Errorf("Name(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestParseErrorHidesPassword: a URL pgx cannot parse is named without
+// its password, wherever the URL holds it.
+func TestParseErrorHidesPassword(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://importer@db.example/fleet?password=s3cret&sslmode=bogus",
+		"postgres://importer:s3cret@db.example/fleet?sslmode=bogus",
+		"postgres://importer@db.example/fleet?connect_timeout=x&password=s3cret",
+	} {
+		_, err := Open(dsn)
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("Open(%q): %v", Name(dsn), err)
 		}
 	}
 }
