@@ -551,6 +551,49 @@ func TestCopy(t *testing.T) {
 	}
 }
 
+// TestCopyEmptyRaw: an empty raw output (a command that printed nothing)
+// moves from SQLite, which reads it back as a nil []byte, into
+// PostgreSQL, whose column is NOT NULL, and back, and verifies.
+func TestCopyEmptyRaw(t *testing.T) {
+	src := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	c := coll("b1", "U1", "S1", "A1", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	c.Raw = append(c.Raw, fleet.Raw{Member: "raw/empty.txt", Data: []byte{}})
+	if _, err := importOne(src, c); err != nil {
+		t.Fatal(err)
+	}
+	dst := openNew(t, pg.DB(t))
+	if got, err := Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0" {
+		t.Fatalf("into PostgreSQL: %s, %v", copied(got), err)
+	}
+	back := openNew(t, filepath.Join(t.TempDir(), "back.db"))
+	if got, err := Copy(ctx, back, dst, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0" {
+		t.Fatalf("back: %s, %v", copied(got), err)
+	}
+}
+
+// TestCopyTextKeys: text keys that read as numbers ("9", "10": IIDs may
+// be short) are in text order in both stores, and a rerun into the copy
+// is not taken for another fleet.
+func TestCopyTextKeys(t *testing.T) {
+	src := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := src.AddCIDs(ctx, []fleet.CIDRecord{{IID: "9", CID: "2", File: "records.csv", Row: 1, Imported: t0, By: "staff"},
+		{IID: "10", CID: "4", File: "records.csv", Row: 2, Imported: t0, By: "staff"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.AddReturnItems(ctx, []fleet.ReturnItem{{ItemID: "9", ReturnID: "r1", Written: t0}, {ItemID: "10", ReturnID: "r1", Written: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		dst := openNew(t, dsn)
+		for run := 1; run <= 2; run++ {
+			if _, err := Copy(ctx, dst, src, nil); err != nil {
+				t.Fatalf("run %d: %v", run, err)
+			}
+		}
+	})
+}
+
 func copied(cs []Copied) string {
 	var parts []string
 	for _, c := range cs {
