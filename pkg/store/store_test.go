@@ -121,6 +121,29 @@ func TestImport(t *testing.T) {
 	})
 }
 
+// TestNotText: a reference or filter that is not UTF-8 text, or holds a
+// NUL, matches nothing in either store (PostgreSQL refused it as an
+// error, SQLite found nothing).
+func TestNotText(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		if _, err := importOne(db, coll("b1", "U1", "S1", "A1", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))); err != nil {
+			t.Fatal(err)
+		}
+		for _, ref := range []string{"a1\xff", "a1\x00"} {
+			if _, err := db.Find(ctx, ref); !errors.Is(err, fleet.ErrNotFound) {
+				t.Errorf("Find(%q): %v, want not found", ref, err)
+			}
+			n := 0
+			for _, f := range []fleet.Filter{{Site: ref}, {Site: "S", Line: ref}} {
+				if err := db.Latest(ctx, f, false, func(fleet.Device) error { n++; return nil }); err != nil || n != 0 {
+					t.Errorf("Latest(%+v): %d devices, %v", f, n, err)
+				}
+			}
+		}
+	})
+}
+
 // TestFindPrefersLatest: a tag another device has now names that device,
 // not the one that had it before.
 func TestFindPrefersLatest(t *testing.T) {
