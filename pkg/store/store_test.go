@@ -478,6 +478,12 @@ func TestLeastPrivilege(t *testing.T) {
 	if _, _, err := ro.ImportBatch(ctx, []*fleet.Collection{coll("b2", "U2", "S2", "A2", time.Unix(0, 0))}); !errors.Is(err, fleet.ErrReadOnly) {
 		t.Fatalf("the auditor's import: %v, want fleet.ErrReadOnly", err)
 	}
+	if _, err := ro.AddCIDs(ctx, []fleet.CIDRecord{{IID: "1", CID: "2"}}); !errors.Is(err, fleet.ErrReadOnly) {
+		t.Errorf("the auditor's CIDs: %v, want fleet.ErrReadOnly", err)
+	}
+	if err := ro.AddReturnItems(ctx, []fleet.ReturnItem{{ItemID: "i1"}}); !errors.Is(err, fleet.ErrReadOnly) {
+		t.Errorf("the auditor's return items: %v, want fleet.ErrReadOnly", err)
+	}
 }
 
 // TestReadOnlyFile: a SQLite fleet opened read-only refuses an import
