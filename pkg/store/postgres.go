@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -37,11 +38,35 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// connKeyword is the start of a connection string in libpq's key=value
+// form, which pgx reads but Open does not.
+var connKeyword = regexp.MustCompile(`(?i)^\s*(host|hostaddr|port|dbname|user|password|passfile|sslmode|service|connect_timeout)\s*=`)
+
+// notAFile reports why dsn, which is no postgres:// URL, is not a SQLite
+// file's path either but a mistyped connection string, or "": opened as a
+// path it would make a new, empty fleet in a file of that name, and be
+// printed, with any password it holds.
+func notAFile(dsn string) string {
+	lower := strings.ToLower(dsn)
+	switch {
+	case strings.HasPrefix(lower, "postgres:") || strings.HasPrefix(lower, "postgresql:"):
+		return "a PostgreSQL URL begins with postgres:// or postgresql://, in lower case"
+	case strings.Contains(dsn, "://"):
+		return "a URL, but not a postgres:// one: the fleet is in a SQLite file or a PostgreSQL database"
+	case connKeyword.MatchString(dsn):
+		return "a connection string in the key=value form: write it as a URL, postgres://USER@HOST/DATABASE?sslmode=verify-full (docs/importer.md)"
+	}
+	return ""
+}
+
 // Name is dsn as it may be printed: a PostgreSQL URL without its
 // password (in the user information, or a password or sslpassword
 // parameter, both of which pgx reads), a path as it is.
 func Name(dsn string) string {
 	if !isPostgres(dsn) {
+		if notAFile(dsn) != "" {
+			return "(a connection string, not shown: it may hold a password)"
+		}
 		return dsn
 	}
 	u, err := url.Parse(dsn)

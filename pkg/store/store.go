@@ -105,6 +105,9 @@ func Open(dsn string) (*DB, error) {
 	if isPostgres(dsn) {
 		return openPostgres(dsn, false)
 	}
+	if why := notAFile(dsn); why != "" {
+		return nil, fmt.Errorf("database %s: %s", Name(dsn), why)
+	}
 	return open(dsn, "rwc")
 }
 
@@ -115,6 +118,9 @@ func Open(dsn string) (*DB, error) {
 func OpenExisting(dsn string) (*DB, error) {
 	if isPostgres(dsn) {
 		return openPostgres(dsn, true)
+	}
+	if why := notAFile(dsn); why != "" {
+		return nil, fmt.Errorf("database %s: %s", Name(dsn), why)
 	}
 	path := dsn
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {

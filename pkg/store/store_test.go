@@ -288,6 +288,30 @@ func TestName(t *testing.T) {
 	}
 }
 
+// TestNotAFile: a connection string that is not a postgres:// URL (the
+// key=value form, a scheme in capitals) is refused, without printing it,
+// rather than opened as a new SQLite file of that name.
+func TestNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, dsn := range []string{"host=db.example user=importer password=s3cret dbname=fleet", "Postgres://importer:s3cret@db.example/fleet",
+		"postgres:/importer:s3cret@db.example/fleet", "mysql://importer:s3cret@db.example/fleet"} {
+		for name, open := range map[string]func(string) (*DB, error){"Open": Open, "OpenExisting": OpenExisting} {
+			db, err := open(filepath.Join(dir, dsn))
+			if err == nil {
+				db.Close()
+			}
+			db, err = open(dsn)
+			if err == nil {
+				db.Close()
+				os.Remove(dsn)
+				t.Errorf("%s opened %q as a file", name, Name(dsn))
+			} else if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	}
+}
+
 // TestParseErrorHidesPassword: a URL pgx cannot parse is named without
 // its password, wherever the URL holds it.
 func TestParseErrorHidesPassword(t *testing.T) {
