@@ -395,8 +395,12 @@ func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 		out.rowErrs = append(out.rowErrs, fmt.Errorf("%s: %w", filepath.Base(name), e))
 	}
 	for _, r := range recs {
-		out.recs = append(out.recs, CIDRecord{IID: r.IID, CID: r.CID, ExtendedPID: r.ExtendedPID, Host: r.Host, DeviceKey: r.DeviceKey,
-			Source: kind, File: filepath.Base(name), Row: r.Row, Obtained: r.Obtained, Imported: now, By: by})
+		// A CID file is any CSV (Excel saves one in the system's code
+		// page): its text is stored as UTF-8 without NUL, as every store
+		// can hold it.
+		out.recs = append(out.recs, CIDRecord{IID: r.IID, CID: r.CID, ExtendedPID: storable(r.ExtendedPID), Host: storable(r.Host),
+			DeviceKey: storable(r.DeviceKey), Source: kind, File: storable(filepath.Base(name)), Row: r.Row, Obtained: r.Obtained, Imported: now,
+			By: storable(by)})
 	}
 	return out, nil
 }

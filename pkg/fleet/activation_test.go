@@ -203,3 +203,40 @@ func (m *scripted) DepositOfflineConfirmationID(c licensing.Class, id, iid, cid 
 	}
 	return nil
 }
+
+// TestStoredAsText: what a stick's file names and a CID file hold need
+// not be UTF-8 (a Shift-JIS CSV saved by Excel, a file name in another
+// code page) nor free of NUL; PostgreSQL's text refuses both, SQLite's
+// takes them: either store stores them alike, as U+FFFD.
+func TestStoredAsText(t *testing.T) {
+	stores := map[string]func(t *testing.T) string{
+		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "fleet.db") },
+		"postgres": func(t *testing.T) string { return pg.DB(t) },
+	}
+	for name, dsn := range stores {
+		t.Run(name, func(t *testing.T) {
+			db, err := store.Open(dsn(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			dir := t.TempDir()
+			sample, err := os.ReadFile("../slmgr/testdata/samples/slmgr/win10-pro-oemdm-dli-checkmk.txt")
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := filepath.Join(dir, "pc\x83\x76.txt") // Shift-JIS bytes
+			os.WriteFile(text, sample, 0o644)
+			opts := fleet.TextOptions{Context: licensing.Context{Site: "S", Line: "L", Asset: "A"}, Collected: asOf, Generator: "test"}
+			if sum, err := fleet.ImportText(ctx, db, []string{text}, opts, nil); err != nil || sum.Imported != 1 {
+				t.Errorf("text named in Shift-JIS: %+v, %v", sum, err)
+			}
+			cids := filepath.Join(dir, "records\xff.csv")
+			os.WriteFile(cids, []byte("Host,InstallationId,ExtendedProductId,ConfirmationId\n\x96\xbc\x8c\xc3\x89\xae,123,pid\x00x,"+
+				strings.Repeat("222222", 8)+"\n"), 0o644)
+			if sum, err := fleet.ImportCIDs(ctx, db, []string{cids}, "staff", asOf); err != nil || sum.Added != 1 {
+				t.Errorf("a Shift-JIS CID file: %+v, %v", sum, err)
+			}
+		})
+	}
+}

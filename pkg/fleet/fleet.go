@@ -110,6 +110,16 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 	// generator whatever a bundle's manifest says: stored as UTF-8
 	// without NUL, which every store can hold as text.
 	m.FileName, m.Generator = storable(m.FileName), storable(m.Generator)
+	// So is a raw output's name: a bundle's are checked, but a text
+	// file's is its file name.
+	for i, copied := 0, false; i < len(raw); i++ {
+		if name := storable(raw[i].Member); name != raw[i].Member {
+			if !copied { // the caller's slice stays as it was
+				raw, copied = append([]Raw(nil), raw...), true
+			}
+			raw[i].Member = name
+		}
+	}
 	c := &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js,
 		Category: classify.Device(s, s.Context.Collected, classify.Site{}).Category,
 		Pool:     classify.PoolOf(s), Raw: raw,

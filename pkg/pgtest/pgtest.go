@@ -279,6 +279,7 @@ func (s *Server) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
 	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
 	cmd.Dir = s.dir
+	endWithUs(cmd)
 	if s.as != nil {
 		asUser(cmd, s.as)
 	}

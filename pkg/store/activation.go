@@ -89,7 +89,7 @@ func (d *DB) AddCIDs(ctx context.Context, cids []fleet.CIDRecord) (added int, er
 		}
 		return tx.Commit()
 	})
-	return added, err
+	return added, serverError(err)
 }
 
 // CIDs returns every stored pair in import order (fleet.ActivationStore).
@@ -121,7 +121,7 @@ func (d *DB) CIDs(ctx context.Context) ([]fleet.CIDRecord, error) {
 // AddReturnItems records a return file's items in one transaction
 // (fleet.ActivationStore).
 func (d *DB) AddReturnItems(ctx context.Context, items []fleet.ReturnItem) error {
-	return retryBusy(ctx, d, func() error {
+	return serverError(retryBusy(ctx, d, func() error {
 		tx, err := d.begin(ctx)
 		if err != nil {
 			return err
@@ -135,7 +135,7 @@ func (d *DB) AddReturnItems(ctx context.Context, items []fleet.ReturnItem) error
 			}
 		}
 		return tx.Commit()
-	})
+	}))
 }
 
 // ReturnItems returns every item written, oldest first

@@ -180,7 +180,7 @@ func checkIdent(ctx context.Context, dst, src *DB, t copyTable) error {
 			if err := scan(srows, s); err != nil {
 				return err
 			}
-			if keyLess(s[:len(t.key)], d[:len(t.key)]) {
+			if keyLess(t.key, s[:len(t.key)], d[:len(t.key)]) {
 				more = srows.Next()
 				continue
 			}
@@ -196,16 +196,24 @@ func checkIdent(ctx context.Context, dst, src *DB, t copyTable) error {
 	}
 }
 
-// keyLess orders keys of integer and text columns as ORDER BY does.
-func keyLess(a, b []string) bool {
+// intKeys are the key columns of copyTables that are integers; the
+// others are text.
+var intKeys = map[string]bool{"id": true, "collection_id": true}
+
+// keyLess orders keys of the columns key as ORDER BY does: integer
+// columns as numbers, text byte for byte (a text key that reads as a
+// number, such as an IID, too).
+func keyLess(key, a, b []string) bool {
 	for i := range a {
 		if a[i] == b[i] {
 			continue
 		}
-		x, errx := strconv.ParseInt(a[i], 10, 64)
-		y, erry := strconv.ParseInt(b[i], 10, 64)
-		if errx == nil && erry == nil {
-			return x < y
+		if intKeys[key[i]] {
+			x, errx := strconv.ParseInt(a[i], 10, 64)
+			y, erry := strconv.ParseInt(b[i], 10, 64)
+			if errx == nil && erry == nil {
+				return x < y
+			}
 		}
 		return a[i] < b[i]
 	}
@@ -251,9 +259,14 @@ func copyRows(ctx context.Context, dst, src *DB, t copyTable, cols []string, pro
 		if err := rows.Scan(ptrs...); err != nil {
 			return c, err
 		}
-		for _, v := range vals {
+		for i, v := range vals {
 			switch v := v.(type) {
 			case []byte:
+				if v == nil {
+					// SQLite reads an empty BLOB as a nil []byte, which
+					// pgx would write as NULL: it is empty bytes.
+					vals[i] = []byte{}
+				}
 				bytes += len(v)
 			case string:
 				bytes += len(v)

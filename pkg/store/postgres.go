@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -37,17 +38,67 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// connKeyword is the start of a connection string in libpq's key=value
+// form, which pgx reads but Open does not.
+var connKeyword = regexp.MustCompile(`(?i)^\s*(host|hostaddr|port|dbname|user|password|passfile|sslmode|service|connect_timeout)\s*=`)
+
+// notAFile reports why dsn, which is no postgres:// URL, is not a SQLite
+// file's path either but a mistyped connection string, or "": opened as a
+// path it would make a new, empty fleet in a file of that name, and be
+// printed, with any password it holds.
+func notAFile(dsn string) string {
+	lower := strings.ToLower(dsn)
+	switch {
+	case strings.HasPrefix(lower, "postgres:") || strings.HasPrefix(lower, "postgresql:"):
+		return "a PostgreSQL URL begins with postgres:// or postgresql://, in lower case"
+	case strings.Contains(dsn, "://"):
+		return "a URL, but not a postgres:// one: the fleet is in a SQLite file or a PostgreSQL database"
+	case connKeyword.MatchString(dsn):
+		return "a connection string in the key=value form: write it as a URL, postgres://USER@HOST/DATABASE?sslmode=verify-full (docs/importer.md)"
+	}
+	return ""
+}
+
 // Name is dsn as it may be printed: a PostgreSQL URL without its
-// password, a path as it is.
+// password (in the user information, or a password or sslpassword
+// parameter, both of which pgx reads), a path as it is.
 func Name(dsn string) string {
 	if !isPostgres(dsn) {
+		if notAFile(dsn) != "" {
+			return "(a connection string, not shown: it may hold a password)"
+		}
 		return dsn
 	}
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "postgres://…" // unparsable: print nothing of it
 	}
+	if u.RawQuery != "" {
+		params := strings.Split(u.RawQuery, "&")
+		for i, p := range params {
+			raw, _, _ := strings.Cut(p, "=")
+			// A key that does not decode may be anything: hidden too.
+			if k, err := url.QueryUnescape(raw); err != nil || strings.EqualFold(k, "password") || strings.EqualFold(k, "sslpassword") {
+				params[i] = raw + "=xxxxx"
+			}
+		}
+		u.RawQuery = strings.Join(params, "&")
+	}
 	return u.Redacted()
+}
+
+// parseError is the text of pgx.ParseConfig's error for dsn without the
+// URL it quotes (pgx hides a password in the user information only, not
+// in the query): the database is named by Name.
+func parseError(err error) string {
+	msg := err.Error()
+	const head = "cannot parse `"
+	if i := strings.Index(msg, head); i >= 0 {
+		if j := strings.Index(msg[i+len(head):], "`: "); j >= 0 {
+			return msg[:i] + msg[i+len(head)+j+len("`: "):]
+		}
+	}
+	return "not a PostgreSQL URL pgx can read"
 }
 
 // writeLock is the advisory lock key of the fleet's writers, in the
@@ -76,7 +127,7 @@ func openPostgres(dsn string, existing bool) (*DB, error) {
 	name := Name(dsn)
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("database %s: %v", name, err) // its text may quote the password: not wrapped
+		return nil, fmt.Errorf("database %s: %s", name, parseError(err)) // its text quotes the URL: not wrapped
 	}
 	if cfg.RuntimeParams["application_name"] == "" {
 		cfg.RuntimeParams["application_name"] = "actcourier importer"

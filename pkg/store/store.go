@@ -33,6 +33,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -104,6 +105,9 @@ func Open(dsn string) (*DB, error) {
 	if isPostgres(dsn) {
 		return openPostgres(dsn, false)
 	}
+	if why := notAFile(dsn); why != "" {
+		return nil, fmt.Errorf("database %s: %s", Name(dsn), why)
+	}
 	return open(dsn, "rwc")
 }
 
@@ -114,6 +118,9 @@ func Open(dsn string) (*DB, error) {
 func OpenExisting(dsn string) (*DB, error) {
 	if isPostgres(dsn) {
 		return openPostgres(dsn, true)
+	}
+	if why := notAFile(dsn); why != "" {
+		return nil, fmt.Errorf("database %s: %s", Name(dsn), why)
 	}
 	path := dsn
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
@@ -663,6 +670,9 @@ func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (flee
 // selects, before f.Until when it is set (fleet.Store). It streams: a fleet of any size is read one
 // device at a time.
 func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(fleet.Device) error) error {
+	if !isText(f.Site) || !isText(f.Line) {
+		return nil // no stored site or line is
+	}
 	until, err := d.until(ctx, f.Until)
 	if err != nil {
 		return err
@@ -757,6 +767,9 @@ func before(t string) string { return "substr(" + t + ".collected_at, 1, 19) < ?
 // the "C" collation do: ref is folded here (lowerASCII), so that the
 // database's collation never applies to it.
 func (d *DB) Find(ctx context.Context, ref string) ([]fleet.Device, error) {
+	if !isText(ref) {
+		return nil, fmt.Errorf("%w: %q", fleet.ErrNotFound, ref) // no stored name is
+	}
 	q := "SELECT " + deviceCols + `, c.snapshot FROM devices d JOIN collections c ON c.id = d.latest_id
 		WHERE lower(d.key) = ?2 OR lower(c.asset) = ?2 OR lower(c.hostname) = ?2 OR CAST(d.id AS TEXT) = ?1
 		OR d.id IN (SELECT device_id FROM collections WHERE bundle_id = ?2)
@@ -782,6 +795,11 @@ func (d *DB) findEarlier(ctx context.Context, ref string) ([]fleet.Device, error
 		ORDER BY d.id`
 	return d.devices(ctx, q, lowerASCII(ref))
 }
+
+// isText reports whether s is UTF-8 without NUL, as every stored name
+// is: PostgreSQL refuses any other as a parameter, where SQLite would
+// find nothing.
+func isText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
 
 // lowerASCII folds A-Z to a-z and leaves every other byte.
 func lowerASCII(s string) string {

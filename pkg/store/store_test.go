@@ -121,6 +121,29 @@ func TestImport(t *testing.T) {
 	})
 }
 
+// TestNotText: a reference or filter that is not UTF-8 text, or holds a
+// NUL, matches nothing in either store (PostgreSQL refused it as an
+// error, SQLite found nothing).
+func TestNotText(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		if _, err := importOne(db, coll("b1", "U1", "S1", "A1", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))); err != nil {
+			t.Fatal(err)
+		}
+		for _, ref := range []string{"a1\xff", "a1\x00"} {
+			if _, err := db.Find(ctx, ref); !errors.Is(err, fleet.ErrNotFound) {
+				t.Errorf("Find(%q): %v, want not found", ref, err)
+			}
+			n := 0
+			for _, f := range []fleet.Filter{{Site: ref}, {Site: "S", Line: ref}} {
+				if err := db.Latest(ctx, f, false, func(fleet.Device) error { n++; return nil }); err != nil || n != 0 {
+					t.Errorf("Latest(%+v): %d devices, %v", f, n, err)
+				}
+			}
+		}
+	})
+}
+
 // TestFindPrefersLatest: a tag another device has now names that device,
 // not the one that had it before.
 func TestFindPrefersLatest(t *testing.T) {
@@ -254,10 +277,52 @@ func TestName(t *testing.T) {
 		{"fleet.db", "fleet.db"},
 		{"postgres://importer:s3cret@db.example:5432/fleet?sslmode=verify-full", "postgres://importer:xxxxx@db.example:5432/fleet?sslmode=verify-full"},
 		{"postgresql://db.example/fleet", "postgresql://db.example/fleet"},
+		// pgx takes the password from the query too.
+		{"postgres://importer@db.example/fleet?password=s3cret&sslmode=verify-full", "postgres://importer@db.example/fleet?password=xxxxx&sslmode=verify-full"},
+		{"postgres://importer@db.example/fleet?sslpassword=s3cret&PASSWORD=s3cret", "postgres://importer@db.example/fleet?sslpassword=xxxxx&PASSWORD=xxxxx"},
 	}
 	for _, tc := range tests {
 		if got := Name(tc.in); got != tc.want {
 			t.Errorf("Name(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestNotAFile: a connection string that is not a postgres:// URL (the
+// key=value form, a scheme in capitals) is refused, without printing it,
+// rather than opened as a new SQLite file of that name.
+func TestNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, dsn := range []string{"host=db.example user=importer password=s3cret dbname=fleet", "Postgres://importer:s3cret@db.example/fleet",
+		"postgres:/importer:s3cret@db.example/fleet", "mysql://importer:s3cret@db.example/fleet"} {
+		for name, open := range map[string]func(string) (*DB, error){"Open": Open, "OpenExisting": OpenExisting} {
+			db, err := open(filepath.Join(dir, dsn))
+			if err == nil {
+				db.Close()
+			}
+			db, err = open(dsn)
+			if err == nil {
+				db.Close()
+				os.Remove(dsn)
+				t.Errorf("%s opened %q as a file", name, Name(dsn))
+			} else if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	}
+}
+
+// TestParseErrorHidesPassword: a URL pgx cannot parse is named without
+// its password, wherever the URL holds it.
+func TestParseErrorHidesPassword(t *testing.T) {
+	for _, dsn := range []string{
+		"postgres://importer@db.example/fleet?password=s3cret&sslmode=bogus",
+		"postgres://importer:s3cret@db.example/fleet?sslmode=bogus",
+		"postgres://importer@db.example/fleet?connect_timeout=x&password=s3cret",
+	} {
+		_, err := Open(dsn)
+		if err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("Open(%q): %v", Name(dsn), err)
 		}
 	}
 }
@@ -437,6 +502,12 @@ func TestLeastPrivilege(t *testing.T) {
 	if _, _, err := ro.ImportBatch(ctx, []*fleet.Collection{coll("b2", "U2", "S2", "A2", time.Unix(0, 0))}); !errors.Is(err, fleet.ErrReadOnly) {
 		t.Fatalf("the auditor's import: %v, want fleet.ErrReadOnly", err)
 	}
+	if _, err := ro.AddCIDs(ctx, []fleet.CIDRecord{{IID: "1", CID: "2"}}); !errors.Is(err, fleet.ErrReadOnly) {
+		t.Errorf("the auditor's CIDs: %v, want fleet.ErrReadOnly", err)
+	}
+	if err := ro.AddReturnItems(ctx, []fleet.ReturnItem{{ItemID: "i1"}}); !errors.Is(err, fleet.ErrReadOnly) {
+		t.Errorf("the auditor's return items: %v, want fleet.ErrReadOnly", err)
+	}
 }
 
 // TestReadOnlyFile: a SQLite fleet opened read-only refuses an import
@@ -531,6 +602,49 @@ func TestCopy(t *testing.T) {
 	if _, c, _, _ := other.Counts(ctx); c != 1 {
 		t.Errorf("the refused copy wrote: %d collections", c)
 	}
+}
+
+// TestCopyEmptyRaw: an empty raw output (a command that printed nothing)
+// moves from SQLite, which reads it back as a nil []byte, into
+// PostgreSQL, whose column is NOT NULL, and back, and verifies.
+func TestCopyEmptyRaw(t *testing.T) {
+	src := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	c := coll("b1", "U1", "S1", "A1", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+	c.Raw = append(c.Raw, fleet.Raw{Member: "raw/empty.txt", Data: []byte{}})
+	if _, err := importOne(src, c); err != nil {
+		t.Fatal(err)
+	}
+	dst := openNew(t, pg.DB(t))
+	if got, err := Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0" {
+		t.Fatalf("into PostgreSQL: %s, %v", copied(got), err)
+	}
+	back := openNew(t, filepath.Join(t.TempDir(), "back.db"))
+	if got, err := Copy(ctx, back, dst, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0" {
+		t.Fatalf("back: %s, %v", copied(got), err)
+	}
+}
+
+// TestCopyTextKeys: text keys that read as numbers ("9", "10": IIDs may
+// be short) are in text order in both stores, and a rerun into the copy
+// is not taken for another fleet.
+func TestCopyTextKeys(t *testing.T) {
+	src := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := src.AddCIDs(ctx, []fleet.CIDRecord{{IID: "9", CID: "2", File: "records.csv", Row: 1, Imported: t0, By: "staff"},
+		{IID: "10", CID: "4", File: "records.csv", Row: 2, Imported: t0, By: "staff"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.AddReturnItems(ctx, []fleet.ReturnItem{{ItemID: "9", ReturnID: "r1", Written: t0}, {ItemID: "10", ReturnID: "r1", Written: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		dst := openNew(t, dsn)
+		for run := 1; run <= 2; run++ {
+			if _, err := Copy(ctx, dst, src, nil); err != nil {
+				t.Fatalf("run %d: %v", run, err)
+			}
+		}
+	})
 }
 
 func copied(cs []Copied) string {
