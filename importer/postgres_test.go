@@ -293,7 +293,7 @@ func TestServerRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "the connection to the database server was lost") ||
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "the connection to it was lost") ||
 			!strings.Contains(stderr.String(), "run the same import to go on") {
 			t.Fatalf("round %d: importer after the server stopped: %v\n%s", r+1, err, stderr.String())
 		}

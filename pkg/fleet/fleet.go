@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -105,6 +106,18 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 		if s, err = licensing.Unmarshal(js); err != nil {
 			return nil, err
 		}
+	} else if viewUnsafe(js, s) {
+		// The stored text is what SQL users read through the products
+		// view: a NUL escape (which PostgreSQL's json refuses) or
+		// products that are no list would fail the view for the whole
+		// fleet, and products under a key in other case would be missed
+		// by it though the reports read them. Such a snapshot is stored
+		// as it was read (bounded, NUL read as U+FFFD); a collector's own
+		// never is.
+		var err error
+		if js, err = licensing.Marshal(s); err != nil {
+			return nil, err
+		}
 	}
 	// A file name is whatever bytes the stick's file system gave, and a
 	// generator whatever a bundle's manifest says: stored as UTF-8
@@ -126,6 +139,16 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 		Hardware: strings.TrimSpace(s.Hardware.Manufacturer + " " + s.Hardware.Model)}
 	c.Warnings = timeWarnings(c, now)
 	return c, nil
+}
+
+// viewUnsafe reports whether a snapshot's text holds a NUL escape, or
+// names its products otherwise than the view reads them: under a key in
+// other case (the decoder matches keys case-insensitively), or as
+// something that is no list.
+func viewUnsafe(js []byte, s *licensing.Snapshot) bool {
+	key := []byte(`"products"`)
+	exact, any := bytes.Count(js, key), bytes.Count(bytes.ToLower(js), key)
+	return bytes.Contains(js, []byte(`\u0000`)) || exact != any || s.Products == nil && any > 0
 }
 
 // storable is s as UTF-8 text without NUL: other bytes and NUL read as

@@ -398,3 +398,36 @@ func TestImportFolderGone(t *testing.T) {
 		t.Fatalf("summary %+v", sum)
 	}
 }
+
+// TestNewCollectionKeepsGenuineText: a collector's snapshot is stored
+// byte for byte as the bundle carries it; only a forged one that would
+// break the products view is stored as it was read.
+func TestNewCollectionKeepsGenuineText(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	if len(files) == 0 {
+		t.Fatal("no snapshots in testdata/snapshots")
+	}
+	for _, f := range append(files, "nul", "null") {
+		js, err := os.ReadFile(f)
+		switch f {
+		case "nul":
+			js, err = []byte(`{"schema":"actcourier-device/1","products":[{"kind":"windows","name":"a\u0000b"}]}`), nil
+		case "null":
+			js, err = []byte(`{"schema":"actcourier-device/1","products":null}`), nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(js)
+		if err != nil {
+			t.Fatal(f, err)
+		}
+		c, err := fleet.NewCollection(fleet.Meta{BundleID: "b", SHA256: "s", Origin: fleet.OriginBundle}, s, js, nil, asOf)
+		if err != nil {
+			t.Fatal(f, err)
+		}
+		if kept := string(c.JSON) == string(js); kept != (f != "nul" && f != "null") {
+			t.Errorf("%s: stored as carried %v", f, kept)
+		}
+	}
+}

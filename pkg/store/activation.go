@@ -95,7 +95,7 @@ func (d *DB) AddCIDs(ctx context.Context, cids []fleet.CIDRecord) (added int, er
 // CIDs returns every stored pair in import order (fleet.ActivationStore).
 func (d *DB) CIDs(ctx context.Context) ([]fleet.CIDRecord, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT installation_id, confirmation_id, extended_pid, host, device_key, source, file_name,
-		file_row, obtained_at, imported_at, imported_by FROM confirmation_ids ORDER BY imported_at, file_name, file_row`)
+		file_row, obtained_at, imported_at, imported_by FROM confirmation_ids ORDER BY imported_at, file_name, file_row, installation_id, confirmation_id`)
 	if err != nil {
 		return nil, err
 	}

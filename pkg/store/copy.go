@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/actcourier/actcourier/pkg/fleet"
 )
@@ -23,6 +26,9 @@ var (
 	// was copied. Copy into an empty database, or into an earlier copy of
 	// the same source.
 	ErrOtherFleet = errors.New("store: the destination holds another fleet")
+	// ErrSameFleet means Migrate was given one database as both source
+	// and destination.
+	ErrSameFleet = errors.New("store: --from and --to name the same database")
 	// ErrCopyMismatch means that after copying, a table of the destination
 	// does not hold exactly the source's rows (counted and checksummed).
 	ErrCopyMismatch = errors.New("store: the copy does not match its source")
@@ -306,8 +312,15 @@ func upsert(t copyTable, cols []string) (head, tail string) {
 				differ = append(differ, t.name+"."+c+" IS DISTINCT FROM excluded."+c)
 			}
 		}
+		// A row with the key of a source row but another identity (an
+		// import into the destination during the copy) is never
+		// overwritten: the verification reports the mismatch.
+		var same []string
+		for _, c := range t.ident {
+			same = append(same, t.name+"."+c+" = excluded."+c)
+		}
 		tail = " ON CONFLICT (" + strings.Join(t.key, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ") +
-			" WHERE " + strings.Join(differ, " OR ")
+			" WHERE " + strings.Join(append(same, "("+strings.Join(differ, " OR ")+")"), " AND ")
 	}
 	return head, tail
 }
@@ -411,6 +424,9 @@ func writeValue(h hash.Hash, v interface{}) {
 // and writes to w each table's rows, the rows written now and the
 // checksum, then one line saying the move is verified.
 func Migrate(ctx context.Context, from, to string, w io.Writer) error {
+	if same(from, to) {
+		return fmt.Errorf("migrate %s into %s: %w", Name(from), Name(to), ErrSameFleet)
+	}
 	src, err := OpenExisting(from)
 	if err != nil {
 		return err
@@ -432,12 +448,30 @@ func Migrate(ctx context.Context, from, to string, w io.Writer) error {
 	return err
 }
 
+// same reports whether two names are one database: the same file, or
+// the same database of the same PostgreSQL server.
+func same(a, b string) bool {
+	if isPostgres(a) != isPostgres(b) {
+		return false
+	}
+	if !isPostgres(a) {
+		fa, errA := os.Stat(a)
+		fb, errB := os.Stat(b)
+		return errA == nil && errB == nil && os.SameFile(fa, fb)
+	}
+	ca, errA := pgx.ParseConfig(a)
+	cb, errB := pgx.ParseConfig(b)
+	return errA == nil && errB == nil && ca.Host == cb.Host && ca.Port == cb.Port && ca.Database == cb.Database
+}
+
 // Hint says what to do about an error of Open, OpenExisting, Copy or
 // Migrate, for a person at the importer's command line (its --db).
 func Hint(err error) string {
 	switch {
 	case errors.Is(err, fleet.ErrNewerSchema):
 		return "a newer importer wrote this database: use that importer, or a newer one"
+	case errors.Is(err, ErrSameFleet):
+		return "give --to the database to move the fleet into, another than --from"
 	case errors.Is(err, ErrOtherFleet), errors.Is(err, ErrCopyMismatch):
 		return "migrate into an empty database (docs/importer.md, \"Moving a fleet\")"
 	case errors.Is(err, ErrServerGone):

@@ -62,7 +62,7 @@ var (
 	// or could not be made (the server stopped, restarted or cannot be
 	// reached). What was committed is whole; run the command again once
 	// the server is back.
-	ErrServerGone = errors.New("store: the connection to the database server was lost")
+	ErrServerGone = errors.New("store: the database server could not be reached, or the connection to it was lost")
 	// ErrLocked means a writer waited longer than the busy timeout for
 	// another one.
 	ErrLocked = errors.New("store: another importer held the fleet's write lock too long")

@@ -885,3 +885,71 @@ func TestOpenRace(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrateSame: one database as both --from and --to, however it is
+// written, is refused before anything is opened for writing.
+func TestMigrateSame(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "fleet.db")
+	db := openNew(t, path)
+	db.Close()
+	dsn := pg.DB(t)
+	tests := []struct{ from, to string }{
+		{path, path},
+		{path, filepath.Join(dir, ".", "fleet.db")},
+		{dsn, dsn},
+		{dsn, dsn + "&application_name=other"},
+	}
+	for _, tc := range tests {
+		err := Migrate(ctx, tc.from, tc.to, io.Discard)
+		if !errors.Is(err, ErrSameFleet) {
+			t.Errorf("Migrate(%s, %s) = %v, want ErrSameFleet", Name(tc.from), Name(tc.to), err)
+		}
+	}
+}
+
+// TestProductsViewHostile: forged snapshots (a NUL escape in a product's
+// name, products that are null, a key in capitals) are stored so that the
+// products view still reads every collection on both stores, and shows
+// what the reports read.
+func TestProductsViewHostile(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	snaps := []string{
+		`{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A1","collected_at":"2026-11-01T00:00:00Z"},"hardware":{"uuid":"U1"},"products":[{"kind":"windows","name":"Win\u0000dows","license_status":"licensed"}]}`,
+		`{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A2","collected_at":"2026-11-01T00:00:00Z"},"hardware":{"uuid":"U2"},"products":null}`,
+		`{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A3","collected_at":"2026-11-01T00:00:00Z"},"hardware":{"uuid":"U3"},"PRODUCTS":[{"kind":"office","name":"Office","license_status":"licensed"}]}`,
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		var cs []*fleet.Collection
+		for i, js := range snaps {
+			s, err := licensing.Unmarshal([]byte(js))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprint("h", i), SHA256: fmt.Sprint("sum", i), Size: 10, FileName: "f",
+				Origin: fleet.OriginBundle, Generator: "test"}, s, []byte(js), nil, at.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, c)
+		}
+		if _, errs, err := db.ImportBatch(ctx, cs); err != nil || errs[0] != nil || errs[1] != nil || errs[2] != nil {
+			t.Fatalf("import: %v %v", errs, err)
+		}
+		rows, err := db.db.Query("SELECT name FROM products ORDER BY collection_id, seq")
+		if err != nil {
+			t.Fatalf("the products view: %v", err)
+		}
+		defer rows.Close()
+		var names []string
+		for rows.Next() {
+			var n string
+			rows.Scan(&n)
+			names = append(names, n)
+		}
+		if err := rows.Err(); err != nil || strings.Join(names, "|") != "Win\ufffddows|Office" {
+			t.Errorf("products %q, %v; want the NUL read as U+FFFD, and the product under PRODUCTS", names, err)
+		}
+	})
+}
