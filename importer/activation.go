@@ -10,6 +10,7 @@ import (
 
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 	"github.com/actcourier/actcourier/pkg/worklist"
@@ -34,7 +35,9 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				defer db.Close()
 				sum, err := fleet.ImportCIDs(c.Context, db, c.Args().Slice(), cmdline.By(c), time.Now())
-				if err != nil {
+				if err != nil && c.Context.Err() == nil {
+					return usage(db.Name()+": "+err.Error(), store.Hint(err))
+				} else if err != nil {
 					return err
 				}
 				return sum.Print(stdout, stderr, errPartial)
