@@ -75,16 +75,15 @@ func FindBundles(paths []string) (*Bundles, error) {
 	return b, nil
 }
 
-// insideAny reports whether abs is strictly inside one of dirs.
+// insideAny reports whether abs is strictly inside one of dirs. (A root,
+// / or S:\, is its own parent, and inside nothing.)
 func insideAny(abs string, dirs map[string]bool) bool {
-	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+	for d, child := filepath.Dir(abs), abs; d != child; d, child = filepath.Dir(d), d {
 		if dirs[d] {
 			return true
 		}
-		if up := filepath.Dir(d); up == d {
-			return false
-		}
 	}
+	return false
 }
 
 // Walk calls fn with each bundle file, in the order of the named paths
@@ -138,6 +137,28 @@ func (b *Bundles) walk(fn func(path string) error, unreadable func(path string, 
 // bundle to import.
 func walked(name string) bool {
 	return strings.HasSuffix(name, bundle.Ext) && !strings.HasPrefix(name, ".")
+}
+
+// feed sends each bundle file to work until ctx ends, then closes work.
+// A folder that cannot be read any more is one rejected input, sent to
+// done (which is closed only once the workers end, after work is).
+func (b *Bundles) feed(ctx context.Context, work chan<- string, done chan<- Outcome) {
+	defer close(work)
+	b.walk(func(f string) error {
+		select {
+		case work <- f:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}, func(path string, err error) error {
+		select {
+		case done <- Outcome{File: path, Err: err}:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
 }
 
 // Files lists the bundle files, for a caller that wants them all at once.
@@ -301,26 +322,7 @@ func Import(ctx context.Context, st Store, files *Bundles, opts ImportOptions, p
 			}
 		}()
 	}
-	go func() {
-		defer close(work)
-		// A folder that cannot be read any more is one rejected input
-		// (done is closed only once the workers end, after work is).
-		files.walk(func(f string) error {
-			select {
-			case work <- f:
-				return nil
-			case <-feed.Done():
-				return feed.Err()
-			}
-		}, func(path string, err error) error {
-			select {
-			case done <- Outcome{File: path, Err: err}:
-				return nil
-			case <-feed.Done():
-				return feed.Err()
-			}
-		})
-	}()
+	go files.feed(feed, work, done)
 	go func() { wg.Wait(); close(done) }()
 
 	sum := Summary{ByCategory: map[classify.Category]int{}}

@@ -1,0 +1,37 @@
+package fleet
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// TestInsideAny: a path is inside a named folder when one of its parents
+// is; a root (its own parent) is inside nothing, even when it is named.
+func TestInsideAny(t *testing.T) {
+	root := "/"
+	if runtime.GOOS == "windows" {
+		root = `S:\`
+	}
+	stick := filepath.Join(root, "stick")
+	tests := []struct {
+		path string
+		dirs []string
+		want bool
+	}{
+		{root, []string{root}, false},
+		{stick, []string{root}, true},
+		{filepath.Join(stick, "bundles", "a.tar.zst.age"), []string{stick}, true},
+		{stick, []string{stick}, false},
+		{filepath.Join(root, "sticks"), []string{stick}, false},
+	}
+	for _, tc := range tests {
+		dirs := map[string]bool{}
+		for _, d := range tc.dirs {
+			dirs[d] = true
+		}
+		if got := insideAny(tc.path, dirs); got != tc.want {
+			t.Errorf("insideAny(%s, %v) = %v, want %v", tc.path, tc.dirs, got, tc.want)
+		}
+	}
+}
