@@ -376,6 +376,20 @@ func TestFindBundles(t *testing.T) {
 	if _, err := fleet.FindBundles([]string{filepath.Join(dir, "missing")}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing path: %v", err)
 	}
+	// A folder of more files than are read at a time: each once.
+	big := filepath.Join(t.TempDir(), "big")
+	os.Mkdir(big, 0o755)
+	for i := 0; i < 1000; i++ {
+		os.WriteFile(filepath.Join(big, fmt.Sprintf("%04d%s", i, bundle.Ext)), []byte("x"), 0o644)
+	}
+	files, err := bundlesOf(t, []string{big}).Files()
+	once := map[string]bool{}
+	for _, f := range files {
+		once[f] = true
+	}
+	if err != nil || len(files) != 1000 || len(once) != 1000 {
+		t.Errorf("a folder of 1000 bundles: %d files, %d distinct, %v", len(files), len(once), err)
+	}
 }
 
 // TestImportFolderGone: a folder that vanishes between finding and

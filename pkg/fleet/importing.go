@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -87,8 +86,8 @@ func insideAny(abs string, dirs map[string]bool) bool {
 }
 
 // Walk calls fn with each bundle file, in the order of the named paths
-// and, under a folder, in lexical order. An error reading a folder, or
-// from fn, ends the walk with it.
+// and, under a folder, in the order the file system lists them. An error
+// reading a folder, or from fn, ends the walk with it.
 func (b *Bundles) Walk(fn func(path string) error) error { return b.walk(fn, nil) }
 
 // walk is Walk; when unreadable is not nil, a path that cannot be read
@@ -111,26 +110,50 @@ func (b *Bundles) walk(fn func(path string) error, unreadable func(path string, 
 			}
 			continue
 		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if err := unreadable(path, err); err != nil {
-					return err
-				}
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.Type().IsRegular() && walked(d.Name()) {
-				return fn(path)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := walkDir(root, fn, unreadable); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// dirChunk is how many entries of a folder are read at a time: a stick's
+// bundles folder may hold tens of thousands, and none is held longer.
+const dirChunk = 256
+
+// walkDir calls fn with the bundle files under dir, reading each folder a
+// chunk at a time, in the order the file system lists them (not sorted:
+// filepath.WalkDir would hold a whole folder's names to sort them).
+// Links are not followed below dir.
+func walkDir(dir string, fn func(string) error, unreadable func(string, error) error) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return unreadable(dir, err)
+	}
+	defer f.Close()
+	for {
+		entries, err := f.ReadDir(dirChunk)
+		for _, e := range entries {
+			path := filepath.Join(dir, e.Name())
+			switch {
+			case e.IsDir():
+				err := walkDir(path, fn, unreadable)
+				if err != nil {
+					return err
+				}
+			case e.Type().IsRegular() && walked(e.Name()):
+				if err := fn(path); err != nil {
+					return err
+				}
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return unreadable(dir, err)
+		}
+	}
 }
 
 // walked reports whether a file of this name in a named folder is a
