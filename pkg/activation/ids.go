@@ -140,24 +140,3 @@ func isID(s string) bool {
 	}
 	return true
 }
-
-// isGUID reports whether s is a GUID, 8-4-4-4-12 hex digits in any case,
-// as WMI writes Activation and Application IDs.
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
-		}
-	}
-	return true
-}

@@ -154,7 +154,7 @@ func (it *Item) check() string {
 		return "device_key is empty, too long or not text"
 	case !text(it.Site) || !text(it.Line) || !text(it.Asset) || !text(it.Hostname) || !text(it.Product) || !text(it.ExtendedPID):
 		return "a name is too long or holds control characters"
-	case !isGUID(it.ApplicationID) || !isGUID(it.ActivationID):
+	case !licensing.IsGUID(it.ApplicationID) || !licensing.IsGUID(it.ActivationID):
 		return "application_id or activation_id is not a GUID"
 	case it.Class.ProductClass() == "":
 		return "class is neither SPP nor OSPP"

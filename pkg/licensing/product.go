@@ -41,7 +41,7 @@ func KindOf(applicationID, name string) Kind {
 	case AppOffice14, AppOffice15:
 		return KindOffice
 	}
-	if hexGUID(id) {
+	if IsGUID(id) {
 		if strings.HasSuffix(id, officeTail) || strings.HasPrefix(id, "0ff1ce15-") {
 			return KindOffice
 		}
@@ -60,8 +60,9 @@ func KindOf(applicationID, name string) Kind {
 	return KindOther
 }
 
-// hexGUID reports whether s is a GUID of hex digits, 8-4-4-4-12.
-func hexGUID(s string) bool {
+// IsGUID reports whether s is a GUID, 8-4-4-4-12 hex digits in any
+// case, as WMI writes Application and Activation IDs.
+func IsGUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -72,7 +73,7 @@ func hexGUID(s string) bool {
 				return false
 			}
 		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
 				return false
 			}
 		}
