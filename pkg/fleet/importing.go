@@ -67,7 +67,7 @@ func FindBundles(paths []string) (*Bundles, error) {
 			b.roots = append(b.roots, p)
 		}
 	}
-	err := b.Walk(func(string) error { b.Count++; return nil })
+	err := b.walk(func(string) error { b.Count++; return nil }, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -182,13 +182,6 @@ func (b *Bundles) feed(ctx context.Context, work chan<- string, done chan<- Outc
 			return ctx.Err()
 		}
 	})
-}
-
-// Files lists the bundle files, for a caller that wants them all at once.
-func (b *Bundles) Files() ([]string, error) {
-	var files []string
-	err := b.Walk(func(p string) error { files = append(files, p); return nil })
-	return files, err
 }
 
 // openBundle reads, decrypts and checks one bundle file completely and
