@@ -49,6 +49,7 @@ var explanations = []struct {
 	{[]error{ErrNotFound}, "no such device", "importer devices lists the fleet; give an asset tag, host name or ID"},
 	{[]error{ErrAmbiguous}, "several devices", "give the device's ID (importer devices)"},
 	{[]error{ErrNoActivation}, "no activation requests", "use a database of this importer (--db)"},
+	{[]error{ErrReadOnly}, "the database may only be read", "use a database user that may write the fleet (the importers' role: docs/importer.md, \"Setting up PostgreSQL\"), or a file you may write; nothing more was stored"},
 	{[]error{ErrConflict}, "conflict", "two different files carry one bundle ID: keep both files and report them to the ActCourier maintainers"},
 	{[]error{slmgr.ErrNoProducts}, "no product found", "save the whole output of slmgr.vbs /dlv or ospp.vbs /dstatus; for another language pass --strings slmgr.ini"},
 	{[]error{slmgr.ErrEncoding, codepage.ErrUnsure}, "code page unsure", "name the text's code page with --codepage (936 for Simplified Chinese, 932 Japanese, 949 Korean, 950 Traditional Chinese, 1252 Western)"},

@@ -325,7 +325,7 @@ func TestFinishStoreFailed(t *testing.T) {
 		hint string
 	}{
 		{"server gone", store.ErrServerGone, "once the database works again, run the same import"},
-		{"read-only user", fmt.Errorf("storing bundles: %w", fleet.ErrReadOnly), "import as a user that may write the fleet"},
+		{"read-only user", fmt.Errorf("storing bundles: %w", fleet.ErrReadOnly), "use a database user that may write the fleet"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -528,7 +528,7 @@ func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupte
 	if err != nil {
 		hint := "what was stored is whole; once the database works again, run the same import to go on"
 		if errors.Is(err, ErrReadOnly) {
-			hint = "import as a user that may write the fleet (the importers' role, docs/importer.md \"Setting up PostgreSQL\"), or into a file you may write; nothing more was stored"
+			_, hint = Explain(err)
 		}
 		fmt.Fprintf(stderr, "importer: error: %s: %v\nimporter: hint: %s\n", db, err, hint)
 		return partial

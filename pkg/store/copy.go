@@ -479,7 +479,8 @@ func Hint(err error) string {
 	case errors.Is(err, ErrLocked):
 		return "another importer held the fleet too long; run this again"
 	case errors.Is(err, fleet.ErrReadOnly):
-		return "use a database user that may write the fleet (the importers' role: docs/importer.md, \"Setting up PostgreSQL\"), or a file you may write"
+		_, hint := fleet.Explain(err)
+		return hint
 	case errors.Is(err, ErrSetup):
 		return "set the database up as docs/importer.md says (\"Setting up PostgreSQL\")"
 	}
