@@ -195,9 +195,12 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 			kind = KindWorklist
 		}
 	}
+	// A carriage return inside a cell is dropped: no host or ID holds
+	// one, and a CSV written with CRLF line ends (WriteCSV, Excel) cannot
+	// carry a lone one, so that what is read always writes back the same.
 	field := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(uncell(rec[i]))
+			return strings.TrimSpace(strings.ReplaceAll(uncell(rec[i]), "\r", ""))
 		}
 		return ""
 	}
