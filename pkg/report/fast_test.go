@@ -1,9 +1,16 @@
 package report
 
 import (
+	"archive/zip"
+	"bufio"
+	"bytes"
 	"html/template"
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 )
@@ -100,4 +107,109 @@ func TestURLEsc(t *testing.T) {
 			t.Errorf("urlEsc(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// excelizeRows is what excelize's StreamWriter writes for the sheet's
+// rows: the reference for writeRows.
+func excelizeRows(t testing.TB, sh *sheet, st styles) string {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range sh.rows {
+		var cells []interface{}
+		for _, c := range sh.cells(i, st) {
+			cells = append(cells, c)
+		}
+		ref, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(ref, cells); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.Open("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(rc)
+	x := string(data)
+	i, j := strings.Index(x, "<sheetData>"), strings.Index(x, "</sheetData>")
+	if i < 0 || j < i {
+		t.Fatalf("no sheetData in %q", x)
+	}
+	return x[i+len("<sheetData>") : j]
+}
+
+func checkSheetRows(t testing.TB, sh *sheet) {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := excelizeRows(t, sh, st)
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	if err := sh.writeRows(w, st, 2); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	if got := b.String(); got != want {
+		t.Fatalf("rows differ from excelize's:\n got %q\nwant %q", got, want)
+	}
+}
+
+// sheetOf makes a line sheet of rows of values as newSheet lays them out.
+func sheetOf(vals []string, times []time.Time, days []int) *sheet {
+	sh := &sheet{line: "L"}
+	at := func(i int) string { return vals[i%len(vals)] }
+	for i := range times {
+		var deadline, d interface{} = "", ""
+		if i%2 == 0 {
+			deadline, d = times[i], days[i%len(days)]
+		}
+		sh.rows = append(sh.rows, []interface{}{at(i), deadline, d, at(i + 1), at(i + 2), at(i + 3), at(i + 4), at(i + 5), at(i + 6),
+			at(i + 7), times[(i+1)%len(times)], at(i + 8)})
+		sh.cats = append(sh.cats, classify.Categories[i%len(classify.Categories)])
+		sh.due = append(sh.due, i%3 == 0)
+	}
+	return sh
+}
+
+// TestSheetRows: the rows written by writeRows are excelize's, byte for
+// byte, for hostile text (XML specials, control characters, invalid
+// UTF-8, Excel's _xHHHH_ escapes, leading and trailing space, a text
+// longer than a cell holds) and times from before Excel's first day to
+// far in the future.
+func TestSheetRows(t *testing.T) {
+	vals := append(append([]string{}, hostile...), "\t lead", "trail\n", "\x01\x1f\x7f", "_x005F_x0041_", "_x00zz_",
+		strings.Repeat("長", excelize.TotalCellChars+3), "a\ufffeb\U0010FFFF")
+	times := []time.Time{time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC), time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC),
+		time.Date(1900, 2, 28, 23, 59, 0, 0, time.UTC), time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 0, 0, time.UTC),
+		time.Date(2500, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 12, 0, 0, 0, time.FixedZone("JST", 9*3600)), {},
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 123456789, time.UTC)}
+	for shift := range vals {
+		v := append(append([]string{}, vals[shift:]...), vals[:shift]...)
+		checkSheetRows(t, sheetOf(v, times, []int{0, -3, 45, 1 << 40}))
+	}
+}
+
+func FuzzSheetRows(f *testing.F) {
+	f.Add("NG-L1", "<&>\"'", "\t x \r\n", "_x0041_", int64(0), int64(1798761600), 12)
+	f.Fuzz(func(t *testing.T, a, b, c, d string, t1, t2 int64, days int) {
+		times := []time.Time{time.Unix(t1, 0).UTC(), time.Unix(t2, t1%1e9).UTC()}
+		checkSheetRows(t, sheetOf([]string{a, b, c, d}, times, []int{days}))
+	})
 }
