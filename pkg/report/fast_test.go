@@ -54,7 +54,7 @@ func checkDeviceHTML(t *testing.T, v *deviceView) {
 	t.Helper()
 	for _, c := range []struct {
 		name  string
-		write func(*strings.Builder, *deviceView)
+		write func(stringWriter, *deviceView)
 	}{{"deviceRow", deviceRow}, {"device", deviceSection}} {
 		var want, got strings.Builder
 		if err := tmpl.ExecuteTemplate(&want, c.name, v); err != nil {

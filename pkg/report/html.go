@@ -104,9 +104,6 @@ type page struct {
 type crumb struct{ Name, Href string }
 
 type lineBody struct {
-	// The devices' rows and sections, written by deviceRow and
-	// deviceSection.
-	Rows, Sections template.HTML
 	// The line's activation requests (activation.go), when it has any.
 	ActivationTitle, ActivationCounts string
 	Activation                        []activationView
@@ -225,17 +222,28 @@ func (w *Writer) poolRows(site, href string) []poolRow {
 }
 
 func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) error {
-	var tr, sec strings.Builder
+	views := make([]deviceView, len(rows))
 	for i := range rows {
-		v := newDeviceView(w.t, w.productHead, &rows[i], z)
-		deviceRow(&tr, &v)
-		deviceSection(&sec, &v)
+		views[i] = newDeviceView(w.t, w.productHead, &rows[i], z)
 	}
 	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, l.site.name, w.t.Line, l.sum.name)
-	body := lineBody{Rows: template.HTML(tr.String()), Sections: template.HTML(sec.String()), ActivationTitle: activationTitle(w.t.Lang)}
+	body := lineBody{ActivationTitle: activationTitle(w.t.Lang)}
 	body.Activation, body.ActivationCounts = activationTable(rows, w.t.Lang)
 	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, body)
-	return tmpl.ExecuteTemplate(f, "line", p)
+	if err := tmpl.ExecuteTemplate(f, "line", p); err != nil {
+		return err
+	}
+	for i := range views {
+		deviceRow(f, &views[i])
+	}
+	if err := tmpl.ExecuteTemplate(f, "lineMid", p); err != nil {
+		return err
+	}
+	for i := range views {
+		deviceSection(f, &views[i])
+	}
+	_, err := f.WriteString("\n</body></html>")
+	return err
 }
 
 func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
@@ -374,7 +382,7 @@ func productHead(t *texts) (template.HTML, error) {
 // places (text, quoted attributes); the device's ID, in a link's
 // fragment, through urlEsc first. The templates stay as the reference:
 // TestDeviceHTML and FuzzDeviceHTML compare both.
-func deviceRow(b *strings.Builder, v *deviceView) {
+func deviceRow(b stringWriter, v *deviceView) {
 	b.WriteString(`<tr><td class="act">`)
 	htmlEsc(b, v.Action)
 	b.WriteString(`</td><td class="`)
@@ -396,7 +404,7 @@ func deviceRow(b *strings.Builder, v *deviceView) {
 	b.WriteString("</td></tr>\n")
 }
 
-func deviceSection(b *strings.Builder, v *deviceView) {
+func deviceSection(b stringWriter, v *deviceView) {
 	t := v.T
 	b.WriteString(`<section class="device" id="`)
 	htmlEsc(b, v.ID)
@@ -501,12 +509,17 @@ func deviceSection(b *strings.Builder, v *deviceView) {
 	b.WriteString("\n</section>\n")
 }
 
+// stringWriter is a page (a *bufio.Writer), or a test's strings.Builder.
+type stringWriter interface {
+	WriteString(string) (int, error)
+}
+
 // htmlEsc writes s as html/template escapes a string in text and in a
 // quoted attribute (its htmlReplacementTable): NUL becomes U+FFFD, and
 // " & ' + < > character references. Byte by byte is the same as its rune
 // by rune: all seven are ASCII, and no byte of a longer or invalid UTF-8
 // sequence is ASCII.
-func htmlEsc(b *strings.Builder, s string) {
+func htmlEsc(b stringWriter, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var r string
