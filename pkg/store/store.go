@@ -841,6 +841,11 @@ func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]flee
 // collection before until, or latest of all when until is zero, KMS hosts
 // merged by name (fleet.Store).
 func (d *DB) Pools(ctx context.Context, until time.Time) (map[string]classify.Pool, error) {
+	// Until after every collection is the fleet as it is, by the index.
+	until, err := d.until(ctx, until)
+	if err != nil {
+		return nil, err
+	}
 	join, args := latestJoin(until)
 	rows, err := d.db.QueryContext(ctx, d.q(`SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office),
 		json_group_array(json(coalesce(c.kms_hosts, '[]'))) FILTER (WHERE c.kms_hosts NOT IN ('', '[]'))
