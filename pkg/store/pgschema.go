@@ -119,6 +119,7 @@ var pgWords = strings.NewReplacer(
 	"group_concat(", "string_agg(",
 	"char(30)", "chr(30)",
 	"char(31)", "chr(31)",
+	"char(65533)", "chr(65533)",
 	"json_group_array(json(coalesce(c.kms_hosts, '[]')))", "json_agg(coalesce(c.kms_hosts, '[]')::json)",
 )
 

@@ -305,11 +305,16 @@ var migrations = []string{
 //
 // Each list is in byte order (SQLite's BINARY, PostgreSQL's "C"), so that
 // both stores list them alike.
+// identityList joins the values h of a device's identity, each with the
+// two separators in it made U+FFFD: a forged host name can then add no
+// entry to the list.
+const identityList = "group_concat(replace(replace(h, char(30), char(65533)), char(31), char(65533)), char(31) ORDER BY h)"
+
 const deviceAggregates = `collections = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id),
 	suspect = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id AND x.time_ok = 0),
 	identities = (SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
-		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id) AS hs) || char(30) ||
-		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id) AS hs)
+		(SELECT `+identityList+` FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id) AS hs) || char(30) ||
+		(SELECT `+identityList+` FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id) AS hs)
 		ELSE '' END FROM collections x WHERE x.device_id = devices.id)`
 
 func (d *DB) migrate() error {
@@ -636,8 +641,8 @@ var deviceColsUntil = strings.NewReplacer(
 	"d.collections", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND "+before("x")+")",
 	"d.suspect", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND x.time_ok = 0 AND "+before("x")+")",
 	"d.identities", `(SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
-		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs) || char(30) ||
-		(SELECT group_concat(h, char(31) ORDER BY h) FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs)
+		(SELECT `+identityList+` FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs) || char(30) ||
+		(SELECT `+identityList+` FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs)
 		ELSE '' END FROM collections x WHERE x.device_id = d.id AND `+before("x")+`)`,
 ).Replace(deviceCols)
 

@@ -953,3 +953,30 @@ func TestProductsViewHostile(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentitySeparators: a host name holding the separators of the
+// stored identity lists adds no entry to them (a forged bundle could
+// otherwise list machines that were never collected).
+func TestIdentitySeparators(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := importOne(db, coll("i1", "UUID-7", "SER7", "A7", t0)); err != nil {
+			t.Fatal(err)
+		}
+		forged := coll("i2", "UUID-7", "SER7", "A7", t0.Add(time.Hour))
+		forged.Snapshot.OS.Hostname = "X\x1fY\x1eZ"
+		if _, err := importOne(db, forged); err != nil {
+			t.Fatal(err)
+		}
+		for _, until := range []time.Time{{}, t0.Add(24 * time.Hour), t0.Add(90 * time.Minute)} {
+			var got []fleet.Device
+			if err := db.Latest(ctx, fleet.Filter{Until: until}, false, func(d fleet.Device) error { got = append(got, d); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || strings.Join(got[0].Hostnames, "|") != "H-A7|X\ufffdY\ufffdZ" || len(got[0].Hardware) != 1 {
+				t.Errorf("until %v: %+v", until, got)
+			}
+		}
+	})
+}
