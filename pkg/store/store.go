@@ -313,8 +313,8 @@ const identityList = "group_concat(replace(replace(h, char(30), char(65533)), ch
 const deviceAggregates = `collections = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id),
 	suspect = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id AND x.time_ok = 0),
 	identities = (SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
-		(SELECT `+identityList+` FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id) AS hs) || char(30) ||
-		(SELECT `+identityList+` FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id) AS hs)
+		(SELECT ` + identityList + ` FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id) AS hs) || char(30) ||
+		(SELECT ` + identityList + ` FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id) AS hs)
 		ELSE '' END FROM collections x WHERE x.device_id = devices.id)`
 
 func (d *DB) migrate() error {
