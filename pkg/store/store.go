@@ -134,6 +134,7 @@ func OpenExisting(dsn string) (*DB, error) {
 }
 
 func open(path, mode string) (*DB, error) {
+	pinAllocator()
 	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&mode=%s",
 		busyWait.Milliseconds(), mode)
 	// The path goes into a URI: escape what a URI would read otherwise.
