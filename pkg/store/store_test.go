@@ -980,3 +980,14 @@ func TestIdentitySeparators(t *testing.T) {
 		}
 	})
 }
+
+// TestPageSize: a new SQLite database has pages of 16 KiB (fewer writes
+// to its log).
+func TestPageSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.db")
+	db := openNew(t, path)
+	var size int
+	if err := db.db.QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != 16384 {
+		t.Fatalf("page size %d, %v", size, err)
+	}
+}
