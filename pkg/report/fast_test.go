@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"html/template"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -212,4 +213,66 @@ func FuzzSheetRows(f *testing.F) {
 		times := []time.Time{time.Unix(t1, 0).UTC(), time.Unix(t2, t1%1e9).UTC()}
 		checkSheetRows(t, sheetOf([]string{a, b, c, d}, times, []int{days}))
 	})
+}
+
+// TestWorkbookLines: every line sheet of a site's workbook holds that
+// line's devices, in the page's order, under a header; lines whose names
+// Excel takes for one ("s" and "ſ", σ and ς) get sheets of their own.
+func TestWorkbookLines(t *testing.T) {
+	lines, pools := fleet(t)
+	var all []Device
+	for _, devs := range lines {
+		all = append(all, devs...)
+	}
+	sortDevices(all)
+	names := []string{"s", "ſ", "σ", "ς", "L<&>"}
+	want := map[string][]string{}
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for site, p := range pools {
+		w.SetPool(site, *p)
+	}
+	for i, name := range names {
+		var devs []Device
+		for j := i; j < len(all); j += len(names) {
+			d := all[j]
+			d.Site, d.Line = "Site", name
+			devs = append(devs, d)
+		}
+		if err := w.Line("Site", name, devs); err != nil {
+			t.Fatal(err)
+		}
+		sortDevices(devs)
+		for _, d := range devs {
+			want[name] = append(want[name], d.Asset)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "Site", "Site.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != len(names)+2 {
+		t.Fatalf("sheets %q", sheets)
+	}
+	for i, name := range names {
+		rows, err := f.GetRows(sheets[i+1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows[1:] {
+			got = append(got, r[4])
+		}
+		if rows[0][4] != lang(classify.English).Asset || strings.Join(got, ",") != strings.Join(want[name], ",") {
+			t.Errorf("sheet %q of line %q: header %q, assets %q, want %q", sheets[i+1], name, rows[0], got, want[name])
+		}
+	}
 }

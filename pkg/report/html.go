@@ -280,10 +280,9 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 	return tmpl.ExecuteTemplate(f, "fleet", w.newPage("ActCourier: "+w.t.Fleet, nil, "", w.fleet, z, b))
 }
 
-// deviceView is one device's row and section as the "deviceRow" and
-// "device" templates show them: plain text, so that the templates read fields and
-// call nothing (every action costs a reflective call, and a report has
-// 100,000s of devices).
+// deviceView is one device's row and section as deviceRow and
+// deviceSection write them (and the "deviceRow" and "device" templates,
+// their reference): plain text, escaped where it is written.
 type deviceView struct {
 	T                   *texts
 	ProductHead         template.HTML // rendered once per report (productHead)

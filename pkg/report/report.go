@@ -498,12 +498,28 @@ func sheetName(s string, used map[string]bool) string {
 		clean = "_" + clean
 	}
 	cand := truncRunes(clean, 31)
-	for i := 2; used[strings.ToLower(cand)]; i++ {
+	for i := 2; used[foldKey(cand)]; i++ {
 		suffix := "-" + strconv.Itoa(i)
 		cand = truncRunes(clean, 31-len(suffix)) + suffix
 	}
-	used[strings.ToLower(cand)] = true
+	used[foldKey(cand)] = true
 	return cand
+}
+
+// foldKey is s with every rune made the smallest of its case-folding
+// orbit: two names have the same key exactly when strings.EqualFold says
+// they are equal, as excelize compares sheet names (strings.ToLower
+// would tell "s" from "ſ", and σ from ς, which it takes for one sheet).
+func foldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		min := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < min {
+				min = f
+			}
+		}
+		return min
+	}, s)
 }
 
 func truncRunes(s string, n int) string {

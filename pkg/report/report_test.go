@@ -383,6 +383,8 @@ func TestSheetName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"ライン L1", "ライン L1"}, {"ライン l1", "ライン l1-2"}, {"a/b[c]:d*?", "a_b_c__d__"}, {"History", "_History"},
 		{"'quoted'", "quoted"}, {strings.Repeat("長", 40), strings.Repeat("長", 31)}, {strings.Repeat("長", 40), strings.Repeat("長", 29) + "-2"},
+		// Names Excel (and excelize: strings.EqualFold) takes for one.
+		{"s", "s"}, {"ſ", "ſ-2"}, {"σ", "σ"}, {"ς", "ς-2"}, {"Σ", "Σ-3"}, {"\u212a", "\u212a"}, {"k", "k-2"},
 	}
 	for _, tc := range tests {
 		if got := sheetName(tc.in, used); got != tc.want {

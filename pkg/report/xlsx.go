@@ -236,10 +236,15 @@ func (r sheetRows) splice(zw *zip.Writer, part *zip.File) error {
 	if err != nil {
 		return err
 	}
-	xml, err := io.ReadAll(io.LimitReader(rc, 1<<20)) // a header row, columns, panes, a table
+	// A header row, columns, panes and a table: some KiB.
+	const max = 1 << 20
+	xml, err := io.ReadAll(io.LimitReader(rc, max+1))
 	rc.Close()
 	if err != nil {
 		return err
+	}
+	if len(xml) > max {
+		return fmt.Errorf("over %d bytes before its rows", max)
 	}
 	cut := bytes.LastIndex(xml, []byte("</sheetData>"))
 	if cut < 0 {
@@ -288,13 +293,19 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 	if err := sw.SetRow("A1", cells); err != nil {
 		return err
 	}
+	if len(sh.rows) >= excelize.TotalRows {
+		return fmt.Errorf("%d devices: a sheet holds at most %d", len(sh.rows), excelize.TotalRows-1)
+	}
 	// The device rows are not written here but by writeRows when the
 	// workbook is written (writeSorted): excelize's SetRow costs an XML
 	// encoder and a regular expression a cell.
 	//
 	// A table gives every column a filter, and keeps it when rows are
 	// added in Excel.
-	last, _ := excelize.CoordinatesToCellName(len(head), len(sh.rows)+1)
+	last, err := excelize.CoordinatesToCellName(len(head), len(sh.rows)+1)
+	if err != nil {
+		return err
+	}
 	off := false
 	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Line" + strconv.Itoa(n), StyleName: "TableStyleLight1",
 		ShowRowStripes: &off}); err != nil {
