@@ -74,6 +74,8 @@ var pgMigrations = []string{
 	CREATE INDEX devices_latest ON devices(latest_id);`,
 	// 5: the activation return path (activation.go).
 	pgActivationSchema,
+	// 6: the identity lists made again (SQLite's migration 6).
+	`UPDATE devices SET ` + pgRewrite(identitiesAggregate) + ` WHERE identities != '';`,
 }
 
 // pgActivationSchema is activationSchema (migration 5) in PostgreSQL's

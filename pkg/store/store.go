@@ -301,7 +301,17 @@ var migrations = []string{
 	CREATE INDEX devices_latest ON devices(latest_id);`,
 	// 5: the activation return path (activation.go).
 	activationSchema,
+	// 6: the identity lists made again where there is one, now that a
+	// separator inside a host name or model no longer splits it
+	// (identityList): a list stored before could hold entries a forged
+	// bundle added.
+	`UPDATE devices SET ` + identitiesAggregate + ` WHERE identities != '';`,
 }
+
+// identityList joins the values h of a device's identity, each with the
+// two separators in it made U+FFFD: a forged host name can then add no
+// entry to the list.
+const identityList = "group_concat(replace(replace(h, char(30), char(65533)), char(31), char(65533)), char(31) ORDER BY h)"
 
 // deviceAggregates sets a device's aggregates (schema 4) from its
 // collections. The host names and models come joined by the unit
@@ -310,14 +320,11 @@ var migrations = []string{
 //
 // Each list is in byte order (SQLite's BINARY, PostgreSQL's "C"), so that
 // both stores list them alike.
-// identityList joins the values h of a device's identity, each with the
-// two separators in it made U+FFFD: a forged host name can then add no
-// entry to the list.
-const identityList = "group_concat(replace(replace(h, char(30), char(65533)), char(31), char(65533)), char(31) ORDER BY h)"
-
 const deviceAggregates = `collections = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id),
-	suspect = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id AND x.time_ok = 0),
-	identities = (SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
+	suspect = (SELECT count(*) FROM collections x WHERE x.device_id = devices.id AND x.time_ok = 0), ` + identitiesAggregate
+
+// identitiesAggregate is the identity lists' part of deviceAggregates.
+const identitiesAggregate = `identities = (SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
 		(SELECT ` + identityList + ` FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = devices.id) AS hs) || char(30) ||
 		(SELECT ` + identityList + ` FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = devices.id) AS hs)
 		ELSE '' END FROM collections x WHERE x.device_id = devices.id)`

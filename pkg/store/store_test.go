@@ -991,3 +991,43 @@ func TestPageSize(t *testing.T) {
 		t.Fatalf("page size %d, %v", size, err)
 	}
 }
+
+// TestMigrateIdentities: migration 6 makes again the identity lists that
+// a schema 5 importer stored split at a forged separator.
+func TestMigrateIdentities(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := importOne(db, coll("m1", "UUID-8", "SER8", "A8", t0)); err != nil {
+			t.Fatal(err)
+		}
+		forged := coll("m2", "UUID-8", "SER8", "A8", t0.Add(time.Hour))
+		forged.Snapshot.OS.Hostname = "X\x1fY"
+		if _, err := importOne(db, forged); err != nil {
+			t.Fatal(err)
+		}
+		// As schema 5 stored it: the forged name split in two.
+		tx, err := db.db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(db.q("UPDATE devices SET identities = 'H-A8' || char(31) || 'X' || char(31) || 'Y' || char(30) || 'M'")); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.dialect.setVersion(tx, 5); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		db = openNew(t, dsn)
+		var got []fleet.Device
+		if err := db.Latest(ctx, fleet.Filter{}, false, func(d fleet.Device) error { got = append(got, d); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || strings.Join(got[0].Hostnames, "|") != "H-A8|X\ufffdY" || len(got[0].Hardware) != 1 {
+			t.Errorf("%+v", got)
+		}
+	})
+}
