@@ -434,15 +434,7 @@ func deviceSection(b stringWriter, v *deviceView) {
 		b.WriteString("</div>\n")
 	}
 	if len(v.Steps) > 0 {
-		b.WriteString("<b>")
-		htmlEsc(b, t.Steps)
-		b.WriteString("</b><ul>")
-		for _, s := range v.Steps {
-			b.WriteString("<li>")
-			htmlEsc(b, s)
-			b.WriteString("</li>")
-		}
-		b.WriteString("</ul>\n")
+		list(b, t.Steps, len(v.Steps), func(i int) string { return v.Steps[i] })
 	}
 	b.WriteString("<b>")
 	htmlEsc(b, t.Reasons)
@@ -458,16 +450,41 @@ func deviceSection(b stringWriter, v *deviceView) {
 	}
 	b.WriteString("</ul>\n")
 	if len(v.Flags) > 0 {
-		b.WriteString("<b>")
-		htmlEsc(b, t.Flags)
-		b.WriteString("</b><ul>")
-		for _, f := range v.Flags {
-			b.WriteString("<li>")
-			htmlEsc(b, f.Text)
-			b.WriteString("</li>")
-		}
-		b.WriteString("</ul>\n")
+		list(b, t.Flags, len(v.Flags), func(i int) string { return v.Flags[i].Text })
 	}
+	deviceProducts(b, v)
+	b.WriteString(`<div class="kv"><b>`)
+	htmlEsc(b, t.Evidence)
+	b.WriteString(`</b> <span translate="no">`)
+	htmlEsc(b, v.Evidence)
+	b.WriteString("</span></div>\n")
+	for _, r := range v.Raw {
+		b.WriteString("<details><summary>")
+		htmlEsc(b, r.Label)
+		b.WriteString(`: <span translate="no">`)
+		htmlEsc(b, r.Command)
+		b.WriteString(`</span></summary><pre translate="no">`)
+		htmlEsc(b, r.Text)
+		b.WriteString("</pre></details>")
+	}
+	b.WriteString("\n</section>\n")
+}
+
+// list writes a titled list of n items as the "device" template does.
+func list(b stringWriter, title string, n int, item func(int) string) {
+	b.WriteString("<b>")
+	htmlEsc(b, title)
+	b.WriteString("</b><ul>")
+	for i := 0; i < n; i++ {
+		b.WriteString("<li>")
+		htmlEsc(b, item(i))
+		b.WriteString("</li>")
+	}
+	b.WriteString("</ul>\n")
+}
+
+// deviceProducts writes a device's product table, when it has products.
+func deviceProducts(b stringWriter, v *deviceView) {
 	if len(v.Products) > 0 {
 		b.WriteString(`<div class="scroll"><table class="products">`)
 		b.WriteString(string(v.ProductHead)) // HTML: rendered by its template
@@ -491,21 +508,6 @@ func deviceSection(b stringWriter, v *deviceView) {
 		}
 		b.WriteString("</table></div>\n")
 	}
-	b.WriteString(`<div class="kv"><b>`)
-	htmlEsc(b, t.Evidence)
-	b.WriteString(`</b> <span translate="no">`)
-	htmlEsc(b, v.Evidence)
-	b.WriteString("</span></div>\n")
-	for _, r := range v.Raw {
-		b.WriteString("<details><summary>")
-		htmlEsc(b, r.Label)
-		b.WriteString(`: <span translate="no">`)
-		htmlEsc(b, r.Command)
-		b.WriteString(`</span></summary><pre translate="no">`)
-		htmlEsc(b, r.Text)
-		b.WriteString("</pre></details>")
-	}
-	b.WriteString("\n</section>\n")
 }
 
 // stringWriter is a page (a *bufio.Writer), or a test's strings.Builder.

@@ -954,6 +954,21 @@ func TestProductsViewHostile(t *testing.T) {
 	})
 }
 
+// importForged stores two collections of one device (hardware ID
+// "UUID-"+asset): a genuine one at t0, whose host name is "H-"+asset, and
+// an hour later one whose host name is host, as a forged bundle may say.
+func importForged(t *testing.T, db *DB, asset, host string, t0 time.Time) {
+	t.Helper()
+	if _, err := importOne(db, coll(asset+"-1", "UUID-"+asset, "SER", asset, t0)); err != nil {
+		t.Fatal(err)
+	}
+	forged := coll(asset+"-2", "UUID-"+asset, "SER", asset, t0.Add(time.Hour))
+	forged.Snapshot.OS.Hostname = host
+	if _, err := importOne(db, forged); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestIdentitySeparators: a host name holding the separators of the
 // stored identity lists adds no entry to them (a forged bundle could
 // otherwise list machines that were never collected).
@@ -961,14 +976,7 @@ func TestIdentitySeparators(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		db := openNew(t, dsn)
 		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-		if _, err := importOne(db, coll("i1", "UUID-7", "SER7", "A7", t0)); err != nil {
-			t.Fatal(err)
-		}
-		forged := coll("i2", "UUID-7", "SER7", "A7", t0.Add(time.Hour))
-		forged.Snapshot.OS.Hostname = "X\x1fY\x1eZ"
-		if _, err := importOne(db, forged); err != nil {
-			t.Fatal(err)
-		}
+		importForged(t, db, "A7", "X\x1fY\x1eZ", t0)
 		for _, until := range []time.Time{{}, t0.Add(24 * time.Hour), t0.Add(90 * time.Minute)} {
 			var got []fleet.Device
 			if err := db.Latest(ctx, fleet.Filter{Until: until}, false, func(d fleet.Device) error { got = append(got, d); return nil }); err != nil {
@@ -997,15 +1005,7 @@ func TestPageSize(t *testing.T) {
 func TestMigrateIdentities(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		db := openNew(t, dsn)
-		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-		if _, err := importOne(db, coll("m1", "UUID-8", "SER8", "A8", t0)); err != nil {
-			t.Fatal(err)
-		}
-		forged := coll("m2", "UUID-8", "SER8", "A8", t0.Add(time.Hour))
-		forged.Snapshot.OS.Hostname = "X\x1fY"
-		if _, err := importOne(db, forged); err != nil {
-			t.Fatal(err)
-		}
+		importForged(t, db, "A8", "X\x1fY", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 		// As schema 5 stored it: the forged name split in two.
 		tx, err := db.db.Begin()
 		if err != nil {
