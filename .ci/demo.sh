@@ -9,7 +9,9 @@ out="$top/demo-out"
 rm -rf "$out"
 mkdir -p "$out"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# The wineserver of the live collection lingers a few seconds and saves
+# its registry into the prefix: stop it before the prefix is removed.
+trap 'WINEPREFIX="$work/wine" wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
 importer="$top/dist/importer-linux-amd64"
 say() { printf '\n== %s\n' "$*"; }
 
