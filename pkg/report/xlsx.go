@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -238,15 +239,15 @@ func (r sheetRows) splice(zw *zip.Writer, part *zip.File) error {
 	}
 	// A header row, columns, panes and a table: some KiB.
 	const max = 1 << 20
-	xml, err := io.ReadAll(io.LimitReader(rc, max+1))
+	data, err := io.ReadAll(io.LimitReader(rc, max+1))
 	rc.Close()
 	if err != nil {
 		return err
 	}
-	if len(xml) > max {
+	if len(data) > max {
 		return fmt.Errorf("over %d bytes before its rows", max)
 	}
-	cut := bytes.LastIndex(xml, []byte("</sheetData>"))
+	cut := bytes.LastIndex(data, []byte("</sheetData>"))
 	if cut < 0 {
 		return errors.New("no sheetData")
 	}
@@ -256,11 +257,11 @@ func (r sheetRows) splice(zw *zip.Writer, part *zip.File) error {
 		return err
 	}
 	bw := bufio.NewWriterSize(out, 1<<16)
-	bw.Write(xml[:cut])
+	bw.Write(data[:cut])
 	if err := r.sh.writeRows(bw, r.st, 2); err != nil {
 		return err
 	}
-	bw.Write(xml[cut:])
+	bw.Write(data[cut:])
 	return bw.Flush()
 }
 
@@ -534,53 +535,19 @@ func inlineStr(w *bufio.Writer, s string, escape bool) {
 
 func isSpace(c byte) bool { return c == 9 || c == 10 || c == 13 || c == 32 }
 
-// xmlText escapes s as encoding/xml's Encoder does character data: the
-// five XML specials, tab and carriage return as references, a newline
-// as it is, and what XML cannot hold (or invalid UTF-8) as U+FFFD.
+// xmlText escapes s as encoding/xml's Encoder does character data (what
+// excelize uses): xml.EscapeText, but for a newline, which the Encoder
+// keeps as it is. Plain ASCII text, most cells, has nothing to escape.
 func xmlText(s string) string {
-	var b []byte
-	last := 0
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		var esc string
-		switch {
-		case r == '"':
-			esc = "&#34;"
-		case r == '\'':
-			esc = "&#39;"
-		case r == '&':
-			esc = "&amp;"
-		case r == '<':
-			esc = "&lt;"
-		case r == '>':
-			esc = "&gt;"
-		case r == '\t':
-			esc = "&#x9;"
-		case r == '\r':
-			esc = "&#xD;"
-		case r == '\n':
-			continue
-		case !xmlChar(r) || r == utf8.RuneError && n == 1:
-			esc = "\uFFFD"
-		default:
-			continue
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\n' || c >= 0x7f || strings.IndexByte(`"'&<>`, c) >= 0 {
+			var b strings.Builder
+			xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
+			// "&#xA;" comes only from a newline: an & of s is "&amp;".
+			return strings.ReplaceAll(b.String(), "&#xA;", "\n")
 		}
-		if b == nil {
-			b = make([]byte, 0, len(s)+16)
-		}
-		b = append(append(b, s[last:i-n]...), esc...)
-		last = i
 	}
-	if b == nil {
-		return s
-	}
-	return string(append(b, s[last:]...))
-}
-
-// xmlChar reports whether XML 1.0 can hold r.
-func xmlChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+	return s
 }
 
 // excelSerial is t as Excel's date serial (days since 1899-12-30, with
