@@ -185,26 +185,48 @@ func knownChannel(c Channel) bool {
 // longString reports whether JSON data holds a string literal longer than
 // max bytes as written. A decoded string is never longer than its literal
 // (escapes only shorten), so when this is false no string needs cutting.
+// It runs on every snapshot read, at import and in every report.
 func longString(data []byte, max int) bool {
+	if bytes.IndexByte(data, '\\') < 0 {
+		// Without escapes every quote opens or closes a literal: jump
+		// from quote to quote.
+		for {
+			i := bytes.IndexByte(data, '"')
+			if i < 0 {
+				return false
+			}
+			data = data[i+1:]
+			j := bytes.IndexByte(data, '"')
+			if j < 0 {
+				return len(data) > max
+			}
+			if j > max {
+				return true
+			}
+			data = data[j+1:]
+		}
+	}
 	in, escaped, n := false, false, 0
 	for _, c := range data {
-		switch {
-		case !in:
+		if !in {
 			if c == '"' {
 				in, n = true, 0
 			}
+			continue
+		}
+		switch {
 		case escaped:
 			escaped = false
-			n++
 		case c == '\\':
 			escaped = true
-			n++
 		case c == '"':
 			in = false
-		default:
-			if n++; n > max {
-				return true
-			}
+			continue
+		}
+		// Escaped bytes count too: a literal that ends in escapes is
+		// as long as it is written.
+		if n++; n > max {
+			return true
 		}
 	}
 	return false

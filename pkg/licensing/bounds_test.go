@@ -3,6 +3,7 @@ package licensing
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -74,6 +75,14 @@ func TestBounds(t *testing.T) {
 		}},
 		// PostgreSQL's text holds neither NUL nor bytes that are not
 		// UTF-8: a hostile snapshot must not fail a batch there.
+		// A literal as written over MaxString whose last bytes are
+		// escapes: 1,000 letters and 100 newlines decode to 1,100 bytes.
+		{"long name ending in escapes cut", snap(`,"name":"` + strings.Repeat("a", 1000) + strings.Repeat(`\n`, 100) + `"`), nil, func(s *Snapshot) string {
+			if n := s.Products[0].Name; len(n) > MaxString {
+				return fmt.Sprintf("name of %d bytes", len(n))
+			}
+			return ""
+		}},
 		{"NUL read as U+FFFD", snap(`,"name":"Win\u0000dows"`), nil, func(s *Snapshot) string {
 			if n := s.Products[0].Name; n != "Win\uFFFDdows" {
 				return fmt.Sprintf("name %q", n)
@@ -95,4 +104,117 @@ func TestBounds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// longStringRef is longString as plainly as it can be written: the
+// written length of every literal, from its quote to the next quote that
+// no backslash escapes.
+func longStringRef(data []byte, max int) bool {
+	for i := 0; i < len(data); i++ {
+		if data[i] != '"' {
+			continue
+		}
+		j := i + 1
+		for j < len(data) && data[j] != '"' {
+			if data[j] == '\\' {
+				j++
+			}
+			j++
+		}
+		if j > len(data) {
+			j = len(data) // a backslash as the last byte
+		}
+		if j-i-1 > max {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+func TestLongString(t *testing.T) {
+	const max = 8
+	tests := []struct {
+		data string
+		want bool
+	}{
+		{``, false},
+		{`{}`, false},
+		{`{"a":"12345678"}`, false},
+		{`{"a":"123456789"}`, true},
+		{`{"123456789":1}`, true},
+		{`{"a":"1234","b":"5678"}`, false},
+		{`["1234567", 12345678901234567890]`, false},
+		{`{"a":"12345\n"}`, false},
+		{`{"a":"1234567\n"}`, true}, // ends in an escape
+		{`{"a":"1\"2\"3\"4"}`, true},
+		{`{"a":"\\\\"}`, false},
+		{`{"a":"\\\\\\\\\\"}`, true},
+		{`"123456789`, true}, // not closed
+		{`"1234567\`, false},
+		{`"12345678\`, true},
+	}
+	for _, tc := range tests {
+		if got := longString([]byte(tc.data), max); got != tc.want {
+			t.Errorf("longString(%s) = %v, want %v", tc.data, got, tc.want)
+		}
+		if got := longStringRef([]byte(tc.data), max); got != tc.want {
+			t.Errorf("longStringRef(%s) = %v, want %v", tc.data, got, tc.want)
+		}
+	}
+}
+
+// FuzzLongString: the quote-to-quote path and the escape-aware loop
+// agree with the plain reference on any bytes.
+func FuzzLongString(f *testing.F) {
+	f.Add([]byte(`{"a":"123456\n"}`), 8)
+	f.Add([]byte(`{"a":"12345678"}`), 8)
+	f.Fuzz(func(t *testing.T, data []byte, max int) {
+		if max < 0 || max > 1<<16 {
+			return
+		}
+		if got, want := longString(data, max), longStringRef(data, max); got != want {
+			t.Fatalf("longString(%q, %d) = %v, the reference says %v", data, max, got, want)
+		}
+	})
+}
+
+// boundedStrings returns the first string under v (struct fields,
+// pointers, slices, map keys and values) that is longer than MaxString
+// or holds a NUL, as a path; "" when there is none.
+func boundedStrings(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.String:
+		if v.Len() > MaxString || strings.IndexByte(v.String(), 0) >= 0 {
+			return path
+		}
+	case reflect.Ptr:
+		if !v.IsNil() {
+			return boundedStrings(v.Elem(), path)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				if p := boundedStrings(v.Field(i), path+"."+v.Type().Field(i).Name); p != "" {
+					return p
+				}
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			if p := boundedStrings(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if p := boundedStrings(k, path+"{key}"); p != "" {
+				return p
+			}
+			if p := boundedStrings(v.MapIndex(k), path+"{value}"); p != "" {
+				return p
+			}
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -187,6 +188,9 @@ func FuzzUnmarshal(f *testing.F) {
 				t.Fatalf("%v %v", s, err)
 			}
 			return
+		}
+		if p := boundedStrings(reflect.ValueOf(s), "snapshot"); p != "" {
+			t.Fatalf("%s is over MaxString or holds a NUL", p)
 		}
 		b, err := Marshal(s)
 		if err != nil {
