@@ -623,19 +623,15 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 	if w.fmts[JSON] {
 		// Each device is encoded once, for the line's file and the
 		// fleet's: both indent it at the same depth.
-		var b bytes.Buffer
-		b.Grow(len(rows) * 2560) // the usual device's 2.4 KiB
+		b := make([]byte, 0, len(rows)*2560) // the usual device's 2.4 KiB
 		for i := range rows {
 			// One device a line: a fleet's JSON is large, and indenting
 			// it costs as much as encoding it while no program needs it.
-			j, err := json.Marshal(jsonDevice(w.t, &rows[i], z))
-			if err != nil {
-				return err
-			}
-			b.WriteString(",\n    ")
-			b.Write(j)
+			j := jsonDevice(w.t, &rows[i], z)
+			b = append(b, ",\n    "...)
+			b = j.appendJSON(b)
 		}
-		l.json = b.Bytes()
+		l.json = b
 		if err := write(l.base+".json", func(f *bufio.Writer) error {
 			return writeLineJSON(f, w, l, z)
 		}); err != nil {

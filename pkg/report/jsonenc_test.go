@@ -1,0 +1,111 @@
+package report
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// filler sets every exported field under a value, drawing its choices
+// from data (repeated) and its strings from strs: pointers nil or set,
+// slices nil, empty or of one to three elements, strings empty or any.
+type filler struct {
+	data []byte
+	at   int
+	strs []string
+}
+
+func (f *filler) next(n int) int {
+	if len(f.data) == 0 {
+		return 0
+	}
+	c := int(f.data[f.at%len(f.data)]) + f.at/len(f.data)
+	f.at++
+	return c % n
+}
+
+var fillInts = []int64{0, 1, -1, 42, 1 << 31, -1 << 40, 1<<63 - 1, -1 << 63}
+
+func (f *filler) fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(f.strs[f.next(len(f.strs))])
+	case reflect.Bool:
+		v.SetBool(f.next(2) == 1)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		n := fillInts[f.next(len(fillInts))]
+		if v.OverflowInt(n) {
+			n = int64(int32(n))
+		}
+		v.SetInt(n)
+	case reflect.Ptr:
+		if f.next(3) > 0 {
+			p := reflect.New(v.Type().Elem())
+			f.fill(p.Elem())
+			v.Set(p)
+		}
+	case reflect.Slice:
+		switch n := f.next(5); n {
+		case 0: // nil
+		default:
+			s := reflect.MakeSlice(v.Type(), n-1, n-1)
+			for i := 0; i < s.Len(); i++ {
+				f.fill(s.Index(i))
+			}
+			v.Set(s)
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				f.fill(v.Field(i))
+			}
+		}
+	default:
+		panic("filler: no rule for " + v.Type().String())
+	}
+}
+
+// checkDeviceJSON compares what appendJSON writes for a device filled
+// from data and strs with what json.Marshal writes.
+func checkDeviceJSON(t *testing.T, data []byte, strs []string) {
+	t.Helper()
+	var j jsonDev
+	(&filler{data: data, strs: strs}).fill(reflect.ValueOf(&j).Elem())
+	want, err := json.Marshal(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := j.appendJSON([]byte("prefix")); string(got) != "prefix"+string(want) {
+		t.Fatalf("appendJSON differs from json.Marshal for %+v:\n got %s\nwant %s", j, got[len("prefix"):], want)
+	}
+}
+
+// TestDeviceJSON: the devices written by code are the bytes json.Marshal
+// gives for the same struct, for hostile strings in every field, every
+// pointer nil and set, every slice nil, empty and full. Every exported
+// field is filled, so one added to a struct and not to appendJSON fails
+// here.
+func TestDeviceJSON(t *testing.T) {
+	strs := append([]string{"", "\b\f\v\x7f\x1f", "a\\b\"c", "\u2029", "\xe2\x80", "<>&"}, hostile...)
+	for seed := 0; seed < 2000; seed++ {
+		checkDeviceJSON(t, []byte{byte(seed), byte(seed >> 8), byte(seed * 7), byte(seed * 13)}, strs)
+	}
+}
+
+func FuzzDeviceJSON(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3}, "<a>", "\u2028\xff", "")
+	f.Add([]byte{255, 4}, "\x00\x01", "b\\\"", "改行\r\n")
+	f.Fuzz(func(t *testing.T, data []byte, a, b, c string) {
+		checkDeviceJSON(t, data, []string{a, b, c, ""})
+	})
+}
+
+func TestJSONString(t *testing.T) {
+	for _, s := range []string{"", "plain", "\x00\x1f\x7f", "\b\f\n\r\t", `"\`, "<>&", "\u2028\u2029\u202a", "\xff\xfe", "\xe2\x80\xa8",
+		"\xed\xa0\x80", "é漢字\U0001F600", "a\xc3"} {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); string(got) != string(want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
