@@ -85,7 +85,9 @@ func (s *Snapshot) bound() error {
 func (s *Snapshot) clean(data []byte) {
 	var notes []SourceError
 	note := func(what string, v interface{}) {
-		notes = append(notes, SourceError{Source: SourceBounds, What: what, Error: fmt.Sprintf("value %v out of range; read as unknown", v)})
+		// The value is the hostile one: bounded as every other string,
+		// since the notes are added after the strings were cut.
+		notes = append(notes, SourceError{Source: SourceBounds, What: bounded(what), Error: bounded(fmt.Sprintf("value %v out of range; read as unknown", v))})
 	}
 	intIn := func(what string, p **int, lo, hi int) {
 		if *p != nil && (**p < lo || **p > hi) {
@@ -104,6 +106,16 @@ func (s *Snapshot) clean(data []byte) {
 			*p = nil
 		}
 	}
+	// The collection time is kept whatever the device clock said (the
+	// importer's trust checks flag an implausible one), as long as every
+	// store can write it as UTC text and read it back: years 1 to 9999.
+	// "0000-01-01T00:00:00+01:00" is year -1 in UTC, and one stored
+	// device whose time cannot be read fails the listing of the fleet.
+	if c := s.Context.Collected.UTC(); c.Year() < 1 || c.Year() > 9999 {
+		note("context.collected_at", s.Context.Collected.Format(time.RFC3339))
+		s.Context.Collected = time.Time{}
+	}
+	dateIn("context.collector_built", &s.Context.CollectorBuilt)
 	intIn("os.sku", &s.OS.SKU, 0, 1<<16)
 	dateIn("os.install_date", &s.OS.InstallDate)
 	dateIn("os.last_boot", &s.OS.LastBoot)

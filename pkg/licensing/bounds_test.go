@@ -83,6 +83,32 @@ func TestBounds(t *testing.T) {
 			}
 			return ""
 		}},
+		// A time every store writes as UTC text and reads back: a year
+		// of 0 with an offset east of UTC is year -1 there.
+		{"collected in year -1 as UTC", []byte(`{"schema":"actcourier-device/1","context":{"collected_at":"0000-01-01T00:00:00+01:00"},"products":[]}`), nil, func(s *Snapshot) string {
+			if !s.Context.Collected.IsZero() || len(s.Errors) != 1 {
+				return fmt.Sprintf("collected %v, errors %v", s.Context.Collected, s.Errors)
+			}
+			return ""
+		}},
+		{"collected in year 10000 as UTC", []byte(`{"schema":"actcourier-device/1","context":{"collected_at":"9999-12-31T23:59:59-01:00"},"products":[]}`), nil, func(s *Snapshot) string {
+			if !s.Context.Collected.IsZero() || len(s.Errors) != 1 {
+				return fmt.Sprintf("collected %v, errors %v", s.Context.Collected, s.Errors)
+			}
+			return ""
+		}},
+		{"a wrong clock's year is kept", []byte(`{"schema":"actcourier-device/1","context":{"collected_at":"1970-01-01T09:00:00+09:00"},"products":[]}`), nil, func(s *Snapshot) string {
+			if s.Context.Collected.Year() != 1970 || len(s.Errors) != 0 {
+				return fmt.Sprintf("collected %v, errors %v", s.Context.Collected, s.Errors)
+			}
+			return ""
+		}},
+		{"collector built in year 9999", []byte(`{"schema":"actcourier-device/1","context":{"collector_built":"9999-01-01T00:00:00Z"},"products":[]}`), nil, func(s *Snapshot) string {
+			if s.Context.CollectorBuilt != nil || len(s.Errors) != 1 {
+				return fmt.Sprintf("built %v, errors %v", s.Context.CollectorBuilt, s.Errors)
+			}
+			return ""
+		}},
 		{"NUL read as U+FFFD", snap(`,"name":"Win\u0000dows"`), nil, func(s *Snapshot) string {
 			if n := s.Products[0].Name; n != "Win\uFFFDdows" {
 				return fmt.Sprintf("name %q", n)
@@ -217,4 +243,28 @@ func boundedStrings(v reflect.Value, path string) string {
 		}
 	}
 	return ""
+}
+
+// TestBoundsNotes: the note about a value out of range quotes the hostile
+// value, and is added after the strings were cut: it is bounded and
+// without NUL as well.
+func TestBoundsNotes(t *testing.T) {
+	long := strings.Repeat("A", 5000)
+	for name, js := range map[string]string{
+		"long kind":    `{"schema":"actcourier-device/1","products":[{"kind":"` + long + `"}]}`,
+		"long channel": `{"schema":"actcourier-device/1","products":[{"kind":"windows","channel":"` + long + `"}]}`,
+		"NUL status":   `{"schema":"actcourier-device/1","products":[{"kind":"windows","license_status":"x\u0000y"}]}`,
+		"NUL class":    `{"schema":"actcourier-device/1","products":[{"kind":"windows","class":"\u0000"}]}`,
+	} {
+		s, err := Unmarshal([]byte(js))
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if len(s.Errors) == 0 {
+			t.Errorf("%s: no note", name)
+		}
+		if p := boundedStrings(reflect.ValueOf(s), "snapshot"); p != "" {
+			t.Errorf("%s: %s is over MaxString or holds a NUL", name, p)
+		}
+	}
 }

@@ -1031,3 +1031,64 @@ func TestMigrateIdentities(t *testing.T) {
 		}
 	})
 }
+
+// TestNULInBoundsNote: a NUL in an out-of-range value (here "class") is
+// quoted in the note that says so; NewCollection re-marshals a snapshot
+// with a \u0000 escape, and the note must not write it back: on
+// PostgreSQL the products view would fail for the whole fleet.
+func TestNULInBoundsNote(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	js := `{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A1","collected_at":"2026-11-01T00:00:00Z"},"hardware":{"uuid":"U1"},"products":[{"kind":"windows","name":"Windows","license_status":"licensed","class":"\u0000"}]}`
+	s, err := licensing.Unmarshal([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := fleet.NewCollection(fleet.Meta{BundleID: "n1", SHA256: "sum", Size: 10, FileName: "f",
+		Origin: fleet.OriginBundle, Generator: "test"}, s, []byte(js), nil, at.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(c.JSON), `\u0000`) {
+		t.Errorf("stored snapshot still holds a NUL escape: %s", c.JSON)
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		if _, err := importOne(db, c); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.db.QueryRow("SELECT count(*) FROM products").Scan(&n); err != nil || n != 1 {
+			t.Errorf("products view: %d rows, %v", n, err)
+		}
+	})
+}
+
+// TestCollectedYearOutOfRange: a collection time is stored as UTC text; one
+// in year 0000 or 9999 as written but not in UTC ("0000-01-01T00:00:00+01:00",
+// "9999-12-31T23:59:59-01:00") would be stored as "-0001-…" or "10000-…",
+// which cannot be read back, and listing the fleet (reports, devices,
+// show) would fail as a whole.
+func TestCollectedYearOutOfRange(t *testing.T) {
+	for _, at := range []string{"0000-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"} {
+		js := `{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A1","collected_at":"` + at + `"},"hardware":{"uuid":"U1"},"products":[{"kind":"windows","name":"Windows","license_status":"licensed"}]}`
+		s, err := licensing.Unmarshal([]byte(js))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := fleet.NewCollection(fleet.Meta{BundleID: "y1", SHA256: "sum", Size: 10, FileName: "f",
+			Origin: fleet.OriginBundle, Generator: "test"}, s, []byte(js), nil, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		eachStore(t, func(t *testing.T, dsn string) {
+			db := openNew(t, dsn)
+			if _, err := importOne(db, c); err != nil {
+				t.Fatal(err)
+			}
+			err := db.Latest(ctx, fleet.Filter{}, false, func(fleet.Device) error { return nil })
+			if err != nil {
+				t.Errorf("collected_at %s: listing the fleet fails: %v", at, err)
+			}
+		})
+	}
+}
