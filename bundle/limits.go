@@ -50,3 +50,11 @@ func (l Limits) withDefaults() Limits {
 func (l Limits) maxStream() int64 {
 	return l.MaxTotalSize + l.MaxManifestSize + int64(l.MaxMembers+1)*4096 + 64<<10
 }
+
+// maxFile is the largest encrypted file a bundle within l can be: the
+// largest stream zstd may hold (incompressible data grows by a few bytes
+// per 128 KiB block), age's 16 bytes per 64 KiB chunk, and its header.
+func (l Limits) maxFile() int64 {
+	s := l.maxStream()
+	return s + s/1024 + maxHeader + 64<<10
+}

@@ -56,7 +56,7 @@ func Open(src io.Reader, lim Limits, identities ...age.Identity) (*Bundle, error
 	}
 	lim = lim.withDefaults()
 	o := opener{lim: lim, sum: sha256.New()}
-	o.file = &trackReader{r: io.TeeReader(src, o.sum)}
+	o.file = &trackReader{r: &fileCap{r: io.TeeReader(src, o.sum), n: lim.maxFile()}}
 	b, err := o.open(identities)
 	if err != nil {
 		return nil, err
@@ -81,26 +81,36 @@ type opener struct {
 func (o *opener) open(identities []age.Identity) (*Bundle, error) {
 	// Look at the intro line ourselves: age only says "failed to read
 	// header", which cannot tell a stray file from a cut-off bundle.
-	intro := make([]byte, len(ageIntro))
-	n, err := io.ReadFull(o.file, intro)
+	// The header is read here too, up to its end: age reads each of its
+	// lines whole, however long, and a forged file of one endless line
+	// would cost memory in proportion to its size.
+	head := make([]byte, maxHeader)
+	n, err := io.ReadFull(o.file, head)
 	if o.file.err != nil {
-		return nil, fmt.Errorf("bundle: read: %w", o.file.err)
+		return nil, o.readErr()
+	}
+	head = head[:n]
+	k := len(ageIntro)
+	if n < k {
+		k = n
 	}
 	switch {
 	case n == 0:
 		return nil, fmt.Errorf("%w: empty file", ErrNotBundle)
-	case !bytes.Equal(intro[:n], []byte(ageIntro[:n])):
+	case string(head[:k]) != ageIntro[:k]:
 		return nil, fmt.Errorf("%w: not an age-encrypted file", ErrNotBundle)
-	case err != nil:
+	case n < len(ageIntro):
 		return nil, fmt.Errorf("%w: file ends inside the age header", ErrTampered)
+	case err == nil && !headerEnds(head):
+		return nil, fmt.Errorf("%w: age header over %d bytes", ErrTooLarge, maxHeader)
 	}
 
-	plain, err := age.Decrypt(io.MultiReader(bytes.NewReader(intro), o.file), identities...)
+	plain, err := age.Decrypt(io.MultiReader(bytes.NewReader(head), o.file), identities...)
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		switch {
 		case o.file.err != nil:
-			return nil, fmt.Errorf("bundle: read: %w", o.file.err)
+			return nil, o.readErr()
 		case errors.As(err, &noMatch):
 			return nil, ErrWrongKey
 		default:
@@ -156,7 +166,7 @@ func (o *opener) blame(step string, err error) error {
 	}
 	switch {
 	case o.file.err != nil:
-		return fmt.Errorf("bundle: read: %w", o.file.err)
+		return o.readErr()
 	case o.age != nil && o.age.err != nil:
 		return fmt.Errorf("%w: %v", ErrTampered, o.age.err)
 	case errors.Is(zerr, zstd.ErrWindowSizeExceeded), errors.Is(zerr, zstd.ErrDecoderSizeExceeded),
@@ -311,6 +321,49 @@ func (t *trackReader) Read(p []byte) (int, error) {
 	if err != nil && err != io.EOF && t.err == nil {
 		t.err = err
 	}
+	return n, err
+}
+
+// maxHeader bounds an age header: a bundle's holds one or two recipient
+// stanzas of about 100 bytes each.
+const maxHeader = 64 << 10
+
+// headerEnds reports whether an age header ends within head: its last
+// line, "--- " and the MAC, ends in a newline (C2SP age.md).
+func headerEnds(head []byte) bool {
+	i := bytes.Index(head, []byte("\n--- "))
+	return i >= 0 && bytes.IndexByte(head[i+1:], '\n') >= 0
+}
+
+// readErr is the error of reading the file: an I/O error, wrapped but not
+// classified, or ErrTooLarge from fileCap.
+func (o *opener) readErr() error {
+	if errors.Is(o.file.err, ErrTooLarge) {
+		return o.file.err
+	}
+	return fmt.Errorf("bundle: read: %w", o.file.err)
+}
+
+// fileCap fails with ErrTooLarge once more than n bytes are read through
+// it: the encrypted file is bounded before anything is decrypted.
+type fileCap struct {
+	r io.Reader
+	n int64
+}
+
+func (c *fileCap) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		var one [1]byte
+		if n, err := c.r.Read(one[:]); n == 0 && err != nil {
+			return 0, err // a clean end exactly at the limit
+		}
+		return 0, fmt.Errorf("%w: the file is larger than a bundle within the limits can be", ErrTooLarge)
+	}
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n -= int64(n)
 	return n, err
 }
 

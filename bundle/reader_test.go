@@ -355,11 +355,22 @@ func TestDecompressionBombs(t *testing.T) {
 		many = append(many, file(fmt.Sprintf("m%d", i), "x"))
 	}
 
+	// A valid archive, then zstd skippable frames (which a decoder reads
+	// past) of 16 KiB each, 1 MiB in all: the file is larger than any
+	// bundle within small limits can be.
+	skip := zstdOf(t, tarOf(t, file(ManifestName, string(manifestFor(good))), good))
+	for i := 0; i < 64; i++ {
+		skip = append(skip, 0x50, 0x2A, 0x4D, 0x18, 0, 0x40, 0, 0) // magic, 16 KiB
+		skip = append(skip, make([]byte, 16<<10)...)
+	}
+	small := Limits{MaxTotalSize: 4096, MaxManifestSize: 4096, MaxMembers: 2}
+
 	tests := []struct {
 		name string
 		data []byte
 		lim  Limits
 	}{
+		{"skippable frames past the file's bound", ageOf(t, skip, id.Recipient()), small},
 		{"zeros after archive", bomb.Bytes(), Limits{}},
 		{"window", window.Bytes(), Limits{}},
 		{"manifest lists huge member", ageOf(t, zstdOf(t, tarOf(t, file(ManifestName, hugeManifest))), id.Recipient()), Limits{}},
@@ -454,4 +465,42 @@ func TestCLIInterop(t *testing.T) {
 			t.Errorf("ID = %q", b.Manifest.ID)
 		}
 	})
+}
+
+// endless yields n bytes of c, then EOF, without holding them, and counts
+// what was read.
+type endless struct {
+	n, read int64
+	c       byte
+}
+
+func (r *endless) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	for i := range p {
+		p[i] = r.c
+	}
+	r.n -= int64(len(p))
+	r.read += int64(len(p))
+	return len(p), nil
+}
+
+// TestHeaderBounded: age reads each header line whole; a file that is the
+// intro and one endless stanza line is refused once the header has gone on
+// for maxHeader bytes, not read (and held) to its end.
+func TestHeaderBounded(t *testing.T) {
+	for _, line := range []string{"-> X25519 ", "--- "} {
+		r := &endless{n: 256 << 20, c: 'A'}
+		_, err := Open(io.MultiReader(strings.NewReader(ageIntro+line), r), Limits{}, newIdentity(t))
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%q line: got %v, want ErrTooLarge", line, err)
+		}
+		if r.read > 2*maxHeader {
+			t.Errorf("%q line: %d bytes read before the header was refused", line, r.read)
+		}
+	}
 }
