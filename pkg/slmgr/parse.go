@@ -148,6 +148,13 @@ type meta struct {
 	channel licensing.Channel
 }
 
+// maxBlocks bounds the product blocks a text is read for: merging
+// compares every block with those kept before it, and a saved text of
+// 4 MiB of one-line blocks would take hours. Genuine output has a few
+// hundred at most (slmgr /dlv all lists every license installed), under
+// licensing.MaxProducts.
+const maxBlocks = 4 * licensing.MaxProducts
+
 // builder collects the products of both parsers, in text order.
 type builder struct {
 	res  *Result
@@ -165,6 +172,10 @@ func (b *builder) add(p licensing.Product, m meta) int {
 // be read.
 func (b *builder) finish() {
 	res := b.res
+	if n := len(res.Products); n > maxBlocks {
+		res.Products, b.meta = res.Products[:maxBlocks], b.meta[:maxBlocks]
+		res.Notes = append(res.Notes, fmt.Sprintf("the text holds %d product blocks: only the first %d were read", n, maxBlocks))
+	}
 	res.Products, b.meta = merge(res.Products, b.meta, &res.Notes)
 	for i := range res.Products {
 		derive(&res.Products[i], b.meta[i])

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -371,5 +372,25 @@ func TestWithEnglish(t *testing.T) {
 		if got[i].key != want[i].key || got[i].re.String() != want[i].re.String() {
 			t.Fatalf("matcher %d: got %s %s, want %s %s", i, got[i].key, got[i].re, want[i].key, want[i].re)
 		}
+	}
+}
+
+// TestManyBlocks: merging compares every block with those kept before
+// it; a text of 100,000 one-line blocks is read for its first maxBlocks,
+// and says so.
+func TestManyBlocks(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&b, "Name: P%d\n", i)
+	}
+	res, err := Parse([]byte(b.String()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Products) != maxBlocks {
+		t.Errorf("%d products, want the first %d", len(res.Products), maxBlocks)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "100000 product blocks") {
+		t.Errorf("no note says blocks were left: %q", res.Notes)
 	}
 }
