@@ -279,12 +279,27 @@ func jsonDevice(t *texts, r *row, z zone) jsonDev {
 
 // writeJSONHead starts a JSON document: its schema, language, dates and,
 // for a line, where it is; then the devices array opens.
+// Every value is quoted as JSON (a site or line name is hostile; Go's %q
+// would write its control characters as \x1b, which is no JSON).
 func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string) {
-	fmt.Fprintf(w, "{\n  \"schema\": %q,\n  \"lang\": %q,\n  \"as_of\": %q,\n  \"generated\": %q,\n", Schema, opt.Lang,
-		opt.AsOf.Format("2006-01-02"), opt.Generated.In(z.loc).Format(time.RFC3339))
-	if where != nil {
-		fmt.Fprintf(w, "  \"time_zone\": %q,\n  \"site\": %q,\n  \"line\": %q,\n", z.label(), where[0], where[1])
+	b := []byte("{\n")
+	member := func(k, v string) {
+		b = append(b, "  \""...)
+		b = append(b, k...)
+		b = append(b, "\": "...)
+		b = appendJSONString(b, v)
+		b = append(b, ",\n"...)
 	}
+	member("schema", Schema)
+	member("lang", string(opt.Lang))
+	member("as_of", opt.AsOf.Format("2006-01-02"))
+	member("generated", opt.Generated.In(z.loc).Format(time.RFC3339))
+	if where != nil {
+		member("time_zone", z.label())
+		member("site", where[0])
+		member("line", where[1])
+	}
+	w.Write(b)
 	w.WriteString("  \"devices\": [")
 }
 

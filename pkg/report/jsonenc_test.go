@@ -2,8 +2,11 @@ package report
 
 import (
 	"encoding/json"
+	"os"
 	"reflect"
 	"testing"
+
+	"github.com/actcourier/actcourier/pkg/classify"
 )
 
 // filler sets every exported field under a value, drawing its choices
@@ -107,5 +110,47 @@ func TestJSONString(t *testing.T) {
 		if got := appendJSONString(nil, s); string(got) != string(want) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
+	}
+}
+
+// TestJSONHeadQuoting: a line's JSON document starts with its site and
+// line; control characters in a hostile name are quoted as JSON, and the
+// file stays JSON.
+func TestJSONHeadQuoting(t *testing.T) {
+	lines, pools := fleet(t)
+	var d Device
+	for _, l := range lines {
+		d = l[0]
+		break
+	}
+	w, err := NewWriter(t.TempDir(), Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{JSON}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for site, p := range pools {
+		w.SetPool(site, *p)
+	}
+	d.Site, d.Line = "S\u2028<&>", "L\x1b[2J\a\x7f\"\\"
+	if err := w.Line(d.Site, d.Line, []Device{d}); err != nil {
+		t.Fatal(err)
+	}
+	files, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct{ Site, Line string }
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatalf("%s is not JSON: %v", f, err)
+		}
+		found = found || doc.Site == d.Site && doc.Line == d.Line
+	}
+	if !found {
+		t.Errorf("no line document names site %q, line %q", d.Site, d.Line)
 	}
 }

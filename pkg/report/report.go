@@ -406,13 +406,16 @@ func (w *Writer) site(name string) *siteSum {
 	return s
 }
 
-// unique returns name, or name-2, name-3…, never used twice within parent.
+// unique returns name, or name-2, name-3…, never used twice within parent,
+// in any case: names are compared by case-folding orbit (foldKey), since
+// Windows and macOS take "σ" and "ς", or "s" and "ſ", for one file name,
+// which strings.ToLower tells apart.
 func (w *Writer) unique(name, parent string) string {
 	cand := name
-	for i := 2; w.names[strings.ToLower(parent+"/"+cand)]; i++ {
+	for i := 2; w.names[foldKey(parent+"/"+cand)]; i++ {
 		cand = fmt.Sprintf("%s-%d", name, i)
 	}
-	w.names[strings.ToLower(parent+"/"+cand)] = true
+	w.names[foldKey(parent+"/"+cand)] = true
 	return cand
 }
 
@@ -497,10 +500,11 @@ func sheetName(s string, used map[string]bool) string {
 	if clean == "" || strings.EqualFold(clean, "history") {
 		clean = "_" + clean
 	}
-	cand := truncRunes(clean, 31)
+	// Cut, the name may end in an apostrophe again.
+	cand := strings.TrimRight(truncRunes(clean, 31), "'")
 	for i := 2; used[foldKey(cand)]; i++ {
 		suffix := "-" + strconv.Itoa(i)
-		cand = truncRunes(clean, 31-len(suffix)) + suffix
+		cand = strings.TrimRight(truncRunes(clean, 31-len(suffix)), "'") + suffix
 	}
 	used[foldKey(cand)] = true
 	return cand

@@ -195,6 +195,10 @@ func TestNames(t *testing.T) {
 	if a, b := w.unique("L1", "s"), w.unique("l1", "s"); a != "L1" || b != "l1-2" {
 		t.Errorf("unique: %s %s", a, b)
 	}
+	// One file name on Windows and macOS, two for strings.ToLower.
+	if a, b, c := w.unique("σ", "s"), w.unique("ς", "s"), w.unique("ſ", "σ"); a != "σ" || b != "ς-2" || c != "ſ" {
+		t.Errorf("unique: %s %s %s", a, b, c)
+	}
 	if _, err := NewWriter(t.TempDir(), Options{Formats: []string{"pdf"}}); err == nil {
 		t.Error("pdf accepted")
 	}
@@ -385,10 +389,21 @@ func TestSheetName(t *testing.T) {
 		{"'quoted'", "quoted"}, {strings.Repeat("長", 40), strings.Repeat("長", 31)}, {strings.Repeat("長", 40), strings.Repeat("長", 29) + "-2"},
 		// Names Excel (and excelize: strings.EqualFold) takes for one.
 		{"s", "s"}, {"ſ", "ſ-2"}, {"σ", "σ"}, {"ς", "ς-2"}, {"Σ", "Σ-3"}, {"\u212a", "\u212a"}, {"k", "k-2"},
+		// Cut, a name would end in an apostrophe, which Excel refuses.
+		{"Line " + strings.Repeat("a", 25) + "'b", "Line " + strings.Repeat("a", 25)},
+		{"Line " + strings.Repeat("a", 25) + "'c", "Line " + strings.Repeat("a", 24) + "-2"},
+		{strings.Repeat("x", 28) + "'ab", strings.Repeat("x", 28) + "'ab"},
+		{strings.Repeat("x", 28) + "'ab", strings.Repeat("x", 28) + "-2"},
 	}
+	f := excelize.NewFile()
+	defer f.Close()
 	for _, tc := range tests {
-		if got := sheetName(tc.in, used); got != tc.want {
+		got := sheetName(tc.in, used)
+		if got != tc.want {
 			t.Errorf("sheetName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if _, err := f.NewSheet(got); err != nil {
+			t.Errorf("sheetName(%q) = %q, which excelize refuses: %v", tc.in, got, err)
 		}
 	}
 }
