@@ -201,6 +201,28 @@ func isKey(s string) bool {
 	return true
 }
 
+// Shown makes s a name an item may hold: UTF-8 without control
+// characters (each read as U+FFFD), cut at a character to the bytes a
+// name may have. The names of an item come from stored collections, where
+// a forged one may be four times as long or hold a tab; one such device
+// must not make a whole return file invalid.
+func Shown(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) <= maxText {
+		return s
+	}
+	cut := s[:maxText-len("…")]
+	for !utf8.ValidString(cut) {
+		cut = cut[:len(cut)-1]
+	}
+	return cut + "…"
+}
+
 // text reports whether s is short UTF-8 without control characters.
 func text(s string) bool { return textN(s, maxText) }
 

@@ -267,3 +267,27 @@ func FuzzOpenReturn(f *testing.F) {
 		}
 	})
 }
+
+// TestShown: any stored name becomes one an item may hold, and a name an
+// item may hold stays as it is.
+func TestShown(t *testing.T) {
+	long := strings.Repeat("長", 400)
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"Line 1", "Line 1"},
+		{"tab\there", "tab\uFFFDhere"},
+		{"esc\x1b[2J", "esc\uFFFD[2J"},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+		{"\u0085nel", "\uFFFDnel"},
+		{long, long[:maxText-len("…")-1] + "…"},
+		{strings.Repeat("a", maxText), strings.Repeat("a", maxText)},
+	} {
+		got := Shown(tc.in)
+		if got != tc.want {
+			t.Errorf("Shown(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if !text(got) {
+			t.Errorf("Shown(%q) = %q, which an item may not hold", tc.in, got)
+		}
+	}
+}

@@ -465,9 +465,13 @@ func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) 
 		if len(named) > 0 && !named[r.DeviceKey] {
 			continue
 		}
-		it := activation.Item{ID: activation.NewID(), DeviceKey: r.DeviceKey, Site: r.Site, Line: r.Line, Asset: r.Asset, Hostname: r.Host,
-			Product: r.Product, ApplicationID: r.ApplicationID, ActivationID: r.ActivationID, Class: licensing.Class(r.Class), IID: r.IID,
-			ExtendedPID: r.ExtendedPID}
+		// The names are shown to the engineer on the device, as the
+		// return file allows them (a forged device's would make the
+		// whole file invalid).
+		it := activation.Item{ID: activation.NewID(), DeviceKey: r.DeviceKey, Site: activation.Shown(r.Site), Line: activation.Shown(r.Line),
+			Asset: activation.Shown(r.Asset), Hostname: activation.Shown(r.Host), Product: activation.Shown(r.Product),
+			ApplicationID: r.ApplicationID, ActivationID: r.ActivationID, Class: licensing.Class(r.Class), IID: r.IID,
+			ExtendedPID: activation.Shown(r.ExtendedPID)}
 		switch {
 		case r.CID != "" && (r.State == worklist.CIDOnFile || r.State == worklist.Sent):
 			it.CID = r.CID

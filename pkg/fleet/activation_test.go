@@ -240,3 +240,38 @@ func TestStoredAsText(t *testing.T) {
 		})
 	}
 }
+
+// TestReturnForgedNames: items of a return file take site, line, asset,
+// host and product from the stored snapshots, which may be four times as
+// long as a return file allows or hold a tab or ESC. One forged device
+// whose IID gets a CID must not make the site's return file invalid.
+func TestReturnForgedNames(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	store1(t, db, "genuine", waiting(t), t0)
+	forged := waiting(t)
+	forged.Hardware.UUID, forged.Hardware.Serial, forged.Context.Asset = "FORGED-UUID", "FORGED", "X"
+	forged.Context.Line = strings.Repeat("L", 300) + "\t\x1b"
+	store1(t, db, "forged", forged, t0)
+
+	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pairs [][2]string
+	for _, r := range rows {
+		pairs = append(pairs, [2]string{r.IID, strings.Repeat("222222", 8)})
+	}
+	csv := writeCIDs(t, dir, "records.csv", pairs)
+	if _, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Now: t0.Add(26 * time.Hour)})
+	if err != nil {
+		t.Fatalf("the site's return file is refused because of one forged device: %v", err)
+	}
+	if sum.WithCID != len(rows) || len(rows) < 2 {
+		t.Errorf("%d items with a CID of %d requests", sum.WithCID, len(rows))
+	}
+}
