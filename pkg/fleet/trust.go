@@ -90,10 +90,39 @@ func trustFlags(d *Device) []classify.Reason {
 			Japanese: fmt.Sprintf("この端末の %d 件の収集はあり得ない日時を示しています (時計の誤りか、偽造されたバンドル)。保管していますが判定には使いません。", n)})
 	}
 	if len(d.Hostnames) > 1 || len(d.Hardware) > 1 {
-		seen := strings.Join(append(append([]string{}, d.Hostnames...), d.Hardware...), ", ")
+		seen, more := identitiesShown(append(append([]string{}, d.Hostnames...), d.Hardware...))
+		en, ja := seen, seen
+		if more > 0 {
+			en += fmt.Sprintf(" and %d more", more)
+			ja += fmt.Sprintf(" ほか %d 件", more)
+		}
 		out = append(out, classify.Reason{Code: WarnIdentity,
-			English:  "This hardware ID was collected as different machines (" + seen + "): possibly a forged bundle; check the device on site.",
-			Japanese: "このハードウェア ID は別々の端末として収集されています (" + seen + ")。バンドルが偽造された可能性があります。現地で端末を確認してください。"})
+			English:  "This hardware ID was collected as different machines (" + en + "): possibly a forged bundle; check the device on site.",
+			Japanese: "このハードウェア ID は別々の端末として収集されています (" + ja + ")。バンドルが偽造された可能性があります。現地で端末を確認してください。"})
 	}
 	return out
+}
+
+// The identity flag names at most maxIdentitiesShown host names and
+// models, each cut to maxIdentityShown characters: each forged bundle of
+// one hardware ID can add a name of a KiB, and the flag is in every
+// report row of the device.
+const (
+	maxIdentitiesShown = 10
+	maxIdentityShown   = 64
+)
+
+// identitiesShown joins the first names, cut, and says how many are left.
+func identitiesShown(names []string) (shown string, more int) {
+	if len(names) > maxIdentitiesShown {
+		names, more = names[:maxIdentitiesShown], len(names)-maxIdentitiesShown
+	}
+	cut := make([]string, len(names))
+	for i, n := range names {
+		if r := []rune(n); len(r) > maxIdentityShown {
+			n = string(r[:maxIdentityShown-1]) + "…"
+		}
+		cut[i] = n
+	}
+	return strings.Join(cut, ", "), more
 }

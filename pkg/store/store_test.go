@@ -1092,3 +1092,42 @@ func TestCollectedYearOutOfRange(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentityFlagBounded: every forged collection of one hardware ID
+// with another host name of a KiB adds that name to the device's identity
+// flag, which is in every report row of the device: the flag names ten,
+// cut, and counts the rest.
+func TestIdentityFlagBounded(t *testing.T) {
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	t0 := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	const n = 200
+	var batch []*fleet.Collection
+	for i := 0; i < n; i++ {
+		c := coll(fmt.Sprintf("f%d", i), "UUID-X", "SER", "A", t0.Add(time.Duration(i)*time.Minute))
+		c.Snapshot.OS.Hostname = fmt.Sprintf("%04d", i) + strings.Repeat("h", licensing.MaxString-4)
+		c.JSON, _ = licensing.Marshal(c.Snapshot)
+		batch = append(batch, c)
+	}
+	if _, errs, err := db.ImportBatch(ctx, batch); err != nil || errs[0] != nil {
+		t.Fatal(err, errs[0])
+	}
+	var flags []classify.Reason
+	err := fleet.Verdicts(ctx, db, fleet.Filter{}, "", t0.Add(48*time.Hour), func(c fleet.Classified) error {
+		for _, f := range c.Verdict.Flags {
+			if f.Code == fleet.WarnIdentity {
+				flags = append(flags, f)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flags) != 1 {
+		t.Fatalf("%d identity flags, want 1", len(flags))
+	}
+	f := flags[0]
+	if len(f.English) > 2048 || len(f.Japanese) > 2048 || !strings.Contains(f.English, "and 191 more") || !strings.Contains(f.Japanese, "ほか 191 件") {
+		t.Errorf("identity flag of %d and %d bytes: %.300s", len(f.English), len(f.Japanese), f.English)
+	}
+}
