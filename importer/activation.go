@@ -47,7 +47,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.ByFlag(), &cli.StringSliceFlag{Name: "device", Usage: "only this device (repeatable; as show takes it)"},
 				&cli.StringFlag{Name: "key-file", Usage: "product keys to install first, `FILE`"},
 				&cli.StringFlag{Name: "passphrase-file", Usage: "`FILE` whose first line is the passphrase", EnvVars: []string{"ACTCOURIER_RETURN_PASSPHRASE_FILE"}}},
-			Action: func(c *cli.Context) error { return runReturn(c, stdout) },
+			Action: func(c *cli.Context) error { return runReturn(c, stdout, stderr) },
 		}}}
 }
 
@@ -66,7 +66,7 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 	return err
 }
 
-func runReturn(c *cli.Context, stdout io.Writer) error {
+func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 	db, _, _, _, err := openAsOf(c)
 	if err != nil || c.NArg() != 1 {
 		return firstOf(err, usage("activation stick: name the stick folder", `e.g. importer activation stick E:\ --site Nagoya`))
@@ -79,11 +79,23 @@ func runReturn(c *cli.Context, stdout io.Writer) error {
 		opts.Generator = "ActCourier importer " + version.String()
 		sum, err = fleet.WriteReturn(c.Context, db, c.Args().First(), opts)
 	}
+	// Items a return file cannot hold are left out, each named.
+	for _, s := range sum.Skipped {
+		fmt.Fprintf(stderr, "importer: error: left out of the return file: site %s, line %s, device %s, %s: %v\n", s.Site, s.Line, s.Asset, s.Product, s.Err)
+	}
+	if len(sum.Skipped) > 0 {
+		fmt.Fprintln(stderr, "importer: hint: the stored data of these devices is out of shape (an old collector, or a forged bundle): collect them again, check them on site")
+	}
 	if err != nil {
 		return explain(err)
 	}
-	_, err = fmt.Fprintf(stdout, "wrote %s: %d items for %d devices (%d install a key); tell the engineer the passphrase apart from the stick\n", sum.File, sum.Items, sum.Devices, sum.WithKey)
-	return err
+	if _, err = fmt.Fprintf(stdout, "wrote %s: %d items for %d devices (%d install a key); tell the engineer the passphrase apart from the stick\n", sum.File, sum.Items, sum.Devices, sum.WithKey); err != nil {
+		return err
+	}
+	if len(sum.Skipped) > 0 {
+		return errPartial
+	}
+	return nil
 }
 
 // explain is err with what fleet.Explain says to do about it.

@@ -144,6 +144,27 @@ func (r *Return) Validate() error {
 	return nil
 }
 
+// Add appends it to r when it is in shape and r holds no item of its ID
+// or for its product of its machine; otherwise it returns why, wrapping
+// ErrInvalid (ErrTooLarge past MaxItems), and r is as it was. A writer
+// adds its items one by one, so that one item out of shape (a forged
+// device's) leaves out that item, not the whole file.
+func (r *Return) Add(it Item) error {
+	if why := it.check(); why != "" {
+		return fmt.Errorf("%w: %s", ErrInvalid, why)
+	}
+	for i := range r.Items {
+		if o := &r.Items[i]; o.ID == it.ID || o.DeviceKey == it.DeviceKey && strings.EqualFold(o.ActivationID, it.ActivationID) {
+			return fmt.Errorf("%w: a second item with its ID or for its product", ErrInvalid)
+		}
+	}
+	if len(r.Items) >= MaxItems {
+		return fmt.Errorf("%w: more than %d items; write one file per line", ErrTooLarge, MaxItems)
+	}
+	r.Items = append(r.Items, it)
+	return nil
+}
+
 // check says what is out of shape in an item, or "". It never quotes a
 // product key.
 func (it *Item) check() string {

@@ -291,3 +291,33 @@ func TestShown(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnAdd: an item in shape is added; one out of shape, or a second
+// one for an ID or a machine's product, is refused with ErrInvalid and
+// leaves the return as it was; past MaxItems, ErrTooLarge.
+func TestReturnAdd(t *testing.T) {
+	good := testReturn().Items
+	r := &Return{}
+	for _, it := range good {
+		if err := r.Add(it); err != nil {
+			t.Fatalf("Add(%s): %v", it.ID, err)
+		}
+	}
+	noClass, badGUID, sameID, sameProduct := good[0], good[0], good[2], good[0]
+	noClass.ID, noClass.Class = NewID(), ""
+	badGUID.ID, badGUID.ApplicationID = NewID(), "not-a-guid"
+	sameID.DeviceKey = "hw:THIRD/"
+	sameProduct.ID, sameProduct.ActivationID = NewID(), strings.ToUpper(good[0].ActivationID)
+	for name, it := range map[string]Item{"no class": noClass, "application ID": badGUID, "same ID": sameID, "same product": sameProduct} {
+		if err := r.Add(it); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: got %v, want ErrInvalid", name, err)
+		}
+	}
+	if len(r.Items) != len(good) {
+		t.Errorf("%d items after the refusals, want %d", len(r.Items), len(good))
+	}
+	full := &Return{Items: make([]Item, MaxItems)}
+	if err := full.Add(good[0]); !errors.Is(err, ErrTooLarge) || len(full.Items) != MaxItems {
+		t.Errorf("past MaxItems: %v, %d items", err, len(full.Items))
+	}
+}

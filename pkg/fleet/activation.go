@@ -423,11 +423,19 @@ type ReturnOptions struct {
 	WorkFactor int
 }
 
-// ReturnSummary says what WriteReturn wrote.
+// ReturnSummary says what WriteReturn wrote, and the items it left out.
 type ReturnSummary struct {
 	File             string
 	Items, Devices   int
 	WithKey, WithCID int
+	Skipped          []SkippedItem
+}
+
+// SkippedItem is an item a return file could not hold, and why (an
+// error wrapping activation.ErrInvalid or ErrTooLarge).
+type SkippedItem struct {
+	Site, Line, Asset, Product string
+	Err                        error
 }
 
 // WriteReturn writes a return file into dir/return for the devices that
@@ -475,15 +483,23 @@ func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) 
 		switch {
 		case r.CID != "" && (r.State == worklist.CIDOnFile || r.State == worklist.Sent):
 			it.CID = r.CID
-			sum.WithCID++
 		case named[r.DeviceKey] && opts.Keys[licensing.KindOf(r.ApplicationID, r.Product)] != "" &&
 			(r.State == worklist.NeedsCID || r.State == worklist.Failed):
 			it.Key = opts.Keys[licensing.KindOf(r.ApplicationID, r.Product)]
-			sum.WithKey++
 		default:
 			continue
 		}
-		ret.Items = append(ret.Items, it)
+		// An item out of shape (a forged device's class or GUIDs, its
+		// product twice) is left out and named, never the whole file.
+		if err := ret.Add(it); err != nil {
+			sum.Skipped = append(sum.Skipped, SkippedItem{Site: it.Site, Line: it.Line, Asset: it.Asset, Product: it.Product, Err: err})
+			continue
+		}
+		if it.CID != "" {
+			sum.WithCID++
+		} else {
+			sum.WithKey++
+		}
 		devices[r.DeviceKey] = true
 	}
 	if len(ret.Items) == 0 {

@@ -275,3 +275,102 @@ func TestReturnForgedNames(t *testing.T) {
 		t.Errorf("%d items with a CID of %d requests", sum.WithCID, len(rows))
 	}
 }
+
+// TestReturnForgedIDs: a forged device whose product has no class, an
+// application ID that is no GUID, or two products with one SKU ID, and
+// whose IID gets a CID, must not make the site's return file invalid:
+// its items out of shape are left out and named, the others written.
+func TestReturnForgedIDs(t *testing.T) {
+	for name, forge := range map[string]func(s *licensing.Snapshot){
+		"no class": func(s *licensing.Snapshot) {
+			for i := range s.Products {
+				s.Products[i].Class = ""
+			}
+		},
+		"application id not a GUID": func(s *licensing.Snapshot) {
+			for i := range s.Products {
+				s.Products[i].ApplicationID = "not-a-guid"
+			}
+		},
+		"one SKU ID twice": func(s *licensing.Snapshot) {
+			p := s.Products[0]
+			p.SKUID = strings.ToUpper(p.SKUID)
+			s.Products = append(s.Products, p)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			db := newStore(t)
+			dir := t.TempDir()
+			t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+			store1(t, db, "genuine", waiting(t), t0)
+			forged := waiting(t)
+			forged.Hardware.UUID, forged.Hardware.Serial, forged.Context.Asset = "FORGED-UUID", "FORGED", "X"
+			// The IIDs stay the genuine device's (they are on every
+			// work list): the CIDs staff get for them are on file.
+			forge(forged)
+			store1(t, db, "forged", forged, t0)
+			rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pairs [][2]string
+			for _, r := range rows {
+				if r.IID != "" {
+					pairs = append(pairs, [2]string{r.IID, strings.Repeat("222222", 8)})
+				}
+			}
+			csv := writeCIDs(t, dir, "records.csv", pairs)
+			if _, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			sum, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Now: t0.Add(26 * time.Hour)})
+			if err != nil {
+				t.Fatalf("the site's return file is refused because of one forged device: %v", err)
+			}
+			genuine := 0
+			for _, r := range rows {
+				if r.Asset != "X" {
+					genuine++
+				}
+			}
+			if len(sum.Skipped) == 0 || sum.Items < genuine || sum.Items+len(sum.Skipped) != len(rows) {
+				t.Errorf("%d items written, %d left out, of %d requests (%d genuine)", sum.Items, len(sum.Skipped), len(rows), genuine)
+			}
+			for _, s := range sum.Skipped {
+				if s.Asset != "X" || !errors.Is(s.Err, activation.ErrInvalid) {
+					t.Errorf("left out: %+v", s)
+				}
+			}
+		})
+	}
+}
+
+// TestCIDFileTimeOutOfRange: a records.csv is hostile; its CreatedAtUtc
+// is a time any store must write and read back. One row whose time is
+// year -1 or 10000 in UTC must not make the fleet's activation unreadable.
+func TestCIDFileTimeOutOfRange(t *testing.T) {
+	for _, created := range []string{"0000-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"} {
+		t.Run(created, func(t *testing.T) {
+			db := newStore(t)
+			dir := t.TempDir()
+			t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+			store1(t, db, "genuine", waiting(t), t0)
+			rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+			if err != nil || len(rows) == 0 {
+				t.Fatal(err, len(rows))
+			}
+			csv := "Host,InstallationId,ExtendedProductId,ConfirmationId,RequestCount,CreatedAtUtc,LastRequestedAtUtc\r\n" +
+				"H," + rows[0].IID + ",," + strings.Repeat("222222", 8) + ",1," + created + ",\r\n"
+			name := dir + "/records.csv"
+			if err := os.WriteFile(name, []byte(csv), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fleet.ImportCIDs(ctx, db, []string{name}, "staff", t0.Add(24*time.Hour)); err != nil {
+				t.Fatalf("import: %v", err)
+			}
+			if _, err := fleet.Requests(ctx, db, fleet.Filter{}); err != nil {
+				t.Fatalf("after one hostile row, the fleet's requests cannot be listed: %v", err)
+			}
+		})
+	}
+}
