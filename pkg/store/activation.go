@@ -52,7 +52,9 @@ const activationSchema = `CREATE TABLE confirmation_ids (
 
 // storedTime formats t as the store keeps times; zero is "".
 func storedTime(t time.Time) string {
-	if t.IsZero() {
+	// A time parseStored could not read back (a year outside 1 to 9999
+	// in UTC) is stored as unknown: one such row would fail every read.
+	if y := t.UTC().Year(); t.IsZero() || y < 1 || y > 9999 {
 		return ""
 	}
 	return t.UTC().Format(timeFormat)

@@ -55,3 +55,27 @@ func TestActivationTables(t *testing.T) {
 		}
 	})
 }
+
+// TestStoredTime: every time a store writes as text reads back; one that
+// cannot (a year outside 1 to 9999 in UTC) is written as unknown.
+func TestStoredTime(t *testing.T) {
+	minus1 := time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600))
+	for _, tc := range []struct {
+		in   time.Time
+		want string
+	}{
+		{time.Time{}, ""},
+		{time.Date(2026, 11, 20, 1, 2, 3, 400, time.FixedZone("JST", 9*3600)), "2026-11-19T16:02:03.0000004Z"},
+		{minus1, ""},
+		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -3600)), ""},
+		{time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), "0001-01-01T00:00:01Z"},
+	} {
+		got := storedTime(tc.in)
+		if got != tc.want {
+			t.Errorf("storedTime(%v) = %q, want %q", tc.in, got, tc.want)
+		}
+		if _, err := parseStored(got); err != nil {
+			t.Errorf("storedTime(%v) = %q, which does not read back: %v", tc.in, got, err)
+		}
+	}
+}

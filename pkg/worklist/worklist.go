@@ -82,6 +82,13 @@ const activationWsColumns = 7
 
 // WriteCSV writes rows as the worklist CSV: UTF-8 with a BOM, CRLF, RFC
 // 4180 quoting, formulas neutralized, times in UTC ISO 8601.
+
+// The times a CID file may say a CID was obtained: others are unknown.
+var (
+	minObtained = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxObtained = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 func WriteCSV(w io.Writer, rows []Row) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
@@ -235,7 +242,13 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 			rowErrs = append(rowErrs, &RowError{Row: n, Err: fmt.Errorf("InstallationId: %w", err)})
 			continue
 		}
+		// When ActivationWs obtained the CID, as the file says: a time
+		// out of any plausible range is unknown (a store must write and
+		// read it back; year 0 with an offset is year -1 in UTC).
 		obtained, _ := time.Parse(time.RFC3339Nano, field(rec, "createdatutc"))
+		if obtained.Before(minObtained) || obtained.After(maxObtained) {
+			obtained = time.Time{}
+		}
 		records = append(records, Record{Row: n, Host: field(rec, "host"), IID: iid, CID: cid, ExtendedPID: field(rec, "extendedproductid"),
 			Obtained: obtained, DeviceKey: field(rec, "devicekey"), ActivationID: field(rec, "activationid")})
 	}

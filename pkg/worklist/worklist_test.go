@@ -200,3 +200,30 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestReadObtained: the time a CID was obtained is kept when plausible and
+// read as unknown otherwise (a store writes it as UTC text).
+func TestReadObtained(t *testing.T) {
+	cid := strings.Repeat("222222", 8)
+	iid := strings.Repeat("0123456", 9)
+	for _, tc := range []struct {
+		created string
+		want    time.Time
+	}{
+		{"2026-11-20T01:02:03.1234567+00:00", time.Date(2026, 11, 20, 1, 2, 3, 123456700, time.UTC)},
+		{"0000-01-01T00:00:00+01:00", time.Time{}},
+		{"9999-12-31T23:59:59-01:00", time.Time{}},
+		{"1999-12-31T23:59:59Z", time.Time{}},
+		{"not a time", time.Time{}},
+	} {
+		data := "Host,InstallationId,ExtendedProductId,ConfirmationId,RequestCount,CreatedAtUtc,LastRequestedAtUtc\r\n" +
+			"H," + iid + ",," + cid + ",1," + tc.created + ",\r\n"
+		recs, rowErrs, _, _, err := Read(strings.NewReader(data))
+		if err != nil || len(rowErrs) > 0 || len(recs) != 1 {
+			t.Fatalf("%s: %v %v %d records", tc.created, err, rowErrs, len(recs))
+		}
+		if !recs[0].Obtained.Equal(tc.want) {
+			t.Errorf("%s: obtained %v, want %v", tc.created, recs[0].Obtained, tc.want)
+		}
+	}
+}
