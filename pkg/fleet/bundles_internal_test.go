@@ -35,3 +35,24 @@ func TestInsideAny(t *testing.T) {
 		}
 	}
 }
+
+// TestSurrogateEscape: a \uD800 to \uDFFF escape, in any case, is found
+// wherever it is; other escapes are not taken for one.
+func TestSurrogateEscape(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"a":"x"}`:             false,
+		`{"a":"\u00e9\u7d44"}`:  false,
+		`{"a":"\ud800"}`:        true,
+		`{"a":"\uDFFF"}`:        true,
+		`{"a":"\u0041\uDbFf"}`:  true,
+		`{"a":"\ud83d\ude00"}`:  true, // a pair: stored in UTF-8 all the same
+		`{"a":"\ue000\uc800"}`:  false,
+		`{"a":"\u"}`:            false,
+		`{"a":"x"}\u`:           false,
+		`{"a":"\u12"}` + `\uD8`: true,
+	} {
+		if got := surrogateEscape([]byte(in)); got != want {
+			t.Errorf("surrogateEscape(%s) = %v, want %v", in, got, want)
+		}
+	}
+}

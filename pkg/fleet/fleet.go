@@ -148,7 +148,25 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 func viewUnsafe(js []byte, s *licensing.Snapshot) bool {
 	key := []byte(`"products"`)
 	exact, any := bytes.Count(js, key), bytes.Count(bytes.ToLower(js), key)
-	return bytes.Contains(js, []byte(`\u0000`)) || exact != any || s.Products == nil && any > 0
+	return bytes.Contains(js, []byte(`\u0000`)) || surrogateEscape(js) || exact != any || s.Products == nil && any > 0
+}
+
+// surrogateEscape reports whether JSON text holds a \uD800 to \uDFFF
+// escape, in any case: PostgreSQL's json refuses one alone, which Go
+// reads as U+FFFD. (A pair is safe there, but is rare enough to be
+// stored as it is read, in UTF-8, all the same.)
+func surrogateEscape(js []byte) bool {
+	for i := bytes.Index(js, []byte(`\u`)); i >= 0 && i+3 < len(js); {
+		if c, d := js[i+2]|0x20, js[i+3]|0x20; c == 'd' && (d >= '8' && d <= '9' || d >= 'a' && d <= 'f') {
+			return true
+		}
+		j := bytes.Index(js[i+2:], []byte(`\u`))
+		if j < 0 {
+			return false
+		}
+		i += 2 + j
+	}
+	return false
 }
 
 // storable is s as UTF-8 text without NUL: other bytes and NUL read as

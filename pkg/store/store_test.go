@@ -1131,3 +1131,31 @@ func TestIdentityFlagBounded(t *testing.T) {
 		t.Errorf("identity flag of %d and %d bytes: %.300s", len(f.English), len(f.Japanese), f.English)
 	}
 }
+
+// TestSurrogateEscapeInProducts: a forged snapshot may write a string
+// as a lone UTF-16 surrogate escape. Go reads it as U+FFFD; stored as
+// written, PostgreSQL's json ->> would refuse to unescape it, and the
+// products view would fail for the whole fleet.
+func TestSurrogateEscapeInProducts(t *testing.T) {
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	js := `{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A1","collected_at":"2026-11-01T00:00:00Z"},"hardware":{"uuid":"U1"},"products":[{"kind":"windows","name":"Win\ud800dows","license_status":"licensed"}]}`
+	s, err := licensing.Unmarshal([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := fleet.NewCollection(fleet.Meta{BundleID: "s1", SHA256: "sum", Size: 10, FileName: "f",
+		Origin: fleet.OriginBundle, Generator: "test"}, s, []byte(js), nil, at.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		if _, err := importOne(db, c); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := db.db.QueryRow("SELECT count(*) FROM products WHERE name <> ''").Scan(&n); err != nil || n != 1 {
+			t.Errorf("products view: %d rows, %v", n, err)
+		}
+	})
+}
