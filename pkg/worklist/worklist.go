@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/activation"
 )
@@ -23,8 +24,8 @@ var (
 	// ErrColumns means the header lacks InstallationId or
 	// ConfirmationId.
 	ErrColumns = errors.New("worklist: no InstallationId and ConfirmationId columns")
-	// ErrTooLarge means the file is over MaxFile bytes or MaxRows rows,
-	// or a field over MaxField bytes.
+	// ErrTooLarge means the file is over MaxFile bytes or MaxRows rows.
+	// A row with a field over MaxField bytes is refused alone (ErrRow).
 	ErrTooLarge = errors.New("worklist: over a limit")
 	// ErrRow means one row could not be read; the others are.
 	ErrRow = errors.New("worklist: row refused")
@@ -100,7 +101,7 @@ func WriteCSV(w io.Writer, rows []Row) error {
 			r.Site, r.Line, r.Asset, r.DeviceKey, r.Product, r.ApplicationID, r.ActivationID, r.Class, r.Channel, r.Status,
 			string(r.State), r.Detail, isoTime(r.Collected)}
 		for i := range rec {
-			rec[i] = Cell(rec[i])
+			rec[i] = fit(rec[i])
 		}
 		cw.Write(rec)
 	}
@@ -109,6 +110,34 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// fit is the cell WriteCSV writes for s: Cell of s, cut at a character
+// to MaxField bytes, so that Read takes back whatever the database holds.
+func fit(s string) string {
+	c := Cell(cut(s, MaxField))
+	if len(c) > MaxField {
+		c = Cell(cut(s, MaxField-1))
+	}
+	return c
+}
+
+// cut is s cut to at most max bytes at a character.
+func cut(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	s = s[:max]
+	// Drop a character the cut split, only that.
+	for i := len(s) - 1; i >= 0 && i >= len(s)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(s[i]) {
+			if !utf8.FullRuneInString(s[i:]) {
+				s = s[:i]
+			}
+			break
+		}
+	}
+	return s
 }
 
 func isoTime(t time.Time) string {
@@ -222,10 +251,17 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		if n > MaxRows {
 			return nil, nil, 0, "", fmt.Errorf("%w: over %d rows", ErrTooLarge, MaxRows)
 		}
+		long := false
 		for _, f := range rec {
-			if len(f) > MaxField {
-				return nil, nil, 0, "", fmt.Errorf("%w: row %d has a field over %d bytes", ErrTooLarge, n, MaxField)
-			}
+			// Over the limit as read, or as WriteCSV would write it
+			// back (a formula's ' added).
+			long = long || len(f) > MaxField || len(Cell(uncell(f))) > MaxField
+		}
+		if long {
+			// One row edited out of shape costs that row, not the file's
+			// other CIDs.
+			rowErrs = append(rowErrs, &RowError{Row: n, Err: fmt.Errorf("%w: a field over %d bytes", ErrTooLarge, MaxField)})
+			continue
 		}
 		rawCID := field(rec, "confirmationid")
 		if rawCID == "" {

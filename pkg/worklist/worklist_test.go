@@ -141,7 +141,6 @@ func TestReadWorklist(t *testing.T) {
 		{"empty", "", ErrNotCSV},
 		{"no CID column", "Host,InstallationId\r\nx,1\r\n", ErrColumns},
 		{"a bare quote", "InstallationId,ConfirmationId\r\n1,12\"3\r\n", ErrNotCSV},
-		{"a field over 1 KiB", "InstallationId,ConfirmationId\r\n1," + strings.Repeat("1", MaxField+1) + "\r\n", ErrTooLarge},
 		{"over 16 MiB", strings.Repeat("x", MaxFile+1), ErrTooLarge},
 	}
 	for _, tc := range tests {
@@ -150,6 +149,38 @@ func TestReadWorklist(t *testing.T) {
 				t.Errorf("got %v, want %v", err, tc.want)
 			}
 		})
+	}
+	// A field over 1 KiB costs its row, not the file.
+	cid := strings.Repeat("222222", 8)
+	data := "Host,InstallationId,ConfirmationId\r\nH," + strings.Repeat("0123456", 9) + "," + cid + "\r\n" +
+		strings.Repeat("h", MaxField+1) + "," + strings.Repeat("1234567", 9) + "," + cid + "\r\n"
+	recs, rowErrs, _, _, err = Read(strings.NewReader(data))
+	if err != nil || len(recs) != 1 || len(rowErrs) != 1 || !errors.Is(rowErrs[0], ErrRow) || !errors.Is(rowErrs[0], ErrTooLarge) {
+		t.Errorf("a field over 1 KiB: %d records, %v, %v", len(recs), rowErrs, err)
+	}
+}
+
+// TestReadBackLongCell: a stored host, site, line or product name may be
+// licensing.MaxString (1,024) bytes, and one starting with '=' is written
+// with a ' before it. Staff fill in the CIDs of the work list and import
+// it back: what WriteCSV wrote is read whole.
+func TestReadBackLongCell(t *testing.T) {
+	iid := strings.Repeat("0123456", 9)
+	cid := strings.Repeat("222222", 8)
+	rows := []Row{
+		{Host: "GENUINE", IID: iid, CID: cid, State: NeedsCID},
+		{Host: "=" + strings.Repeat("h", 1023), Product: strings.Repeat("製", 400), IID: strings.Repeat("1234567", 9), CID: cid, State: NeedsCID},
+	}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	recs, rowErrs, _, _, err := Read(&b)
+	if err != nil || len(rowErrs) != 0 || len(recs) != 2 {
+		t.Fatalf("the work list as written does not read back: %d records, %v, %v", len(recs), rowErrs, err)
+	}
+	if h := recs[1].Host; len(h) != MaxField-1 || !strings.HasPrefix(h, "=hhh") {
+		t.Errorf("host read back as %d bytes %.10q", len(h), h)
 	}
 }
 
