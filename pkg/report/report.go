@@ -35,6 +35,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
@@ -407,15 +409,17 @@ func (w *Writer) site(name string) *siteSum {
 }
 
 // unique returns name, or name-2, name-3…, never used twice within parent,
-// in any case: names are compared by case-folding orbit (foldKey), since
-// Windows and macOS take "σ" and "ς", or "s" and "ſ", for one file name,
-// which strings.ToLower tells apart.
+// in any case or composition: names are compared by case-folding orbit
+// (foldKey) of their NFC form, since Windows and macOS take "σ" and "ς",
+// or "s" and "ſ", for one file name, which strings.ToLower tells apart,
+// and macOS also a precomposed "한" and its conjoining jamo.
 func (w *Writer) unique(name, parent string) string {
+	key := func(n string) string { return foldKey(norm.NFC.String(parent + "/" + n)) }
 	cand := name
-	for i := 2; w.names[foldKey(parent+"/"+cand)]; i++ {
+	for i := 2; w.names[key(cand)]; i++ {
 		cand = fmt.Sprintf("%s-%d", name, i)
 	}
-	w.names[foldKey(parent+"/"+cand)] = true
+	w.names[key(cand)] = true
 	return cand
 }
 
@@ -487,11 +491,14 @@ func windowsDevice(name string) bool {
 
 // sheetName makes a worksheet name of s that used does not hold yet
 // (Excel compares them without case): at most 31 characters, none of
-// : \ / ? * [ ], not starting or ending with an apostrophe, and never
-// "History", which Excel reserves.
+// : \ / ? * [ ] nor a control character or one XML cannot hold, not
+// starting or ending with an apostrophe, and never "History", which
+// Excel reserves.
 func sheetName(s string, used map[string]bool) string {
 	clean := strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`:\/?*[]`, r) || unicode.IsControl(r) {
+		// U+FFFE and U+FFFF are no XML characters: written, both become
+		// U+FFFD, and two names unique here would be one in the book.
+		if strings.ContainsRune(`:\/?*[]`, r) || unicode.IsControl(r) || r == '\uFFFE' || r == '\uFFFF' {
 			return '_'
 		}
 		return r

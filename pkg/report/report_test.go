@@ -199,6 +199,11 @@ func TestNames(t *testing.T) {
 	if a, b, c := w.unique("σ", "s"), w.unique("ς", "s"), w.unique("ſ", "σ"); a != "σ" || b != "ς-2" || c != "ſ" {
 		t.Errorf("unique: %s %s %s", a, b, c)
 	}
+	// One file name on macOS: precomposed and conjoining Hangul, which
+	// safeName keeps (letters).
+	if a, b := w.unique(safeName("한", "line"), "s"), w.unique(safeName("\u1112\u1161\u11ab", "line"), "s"); a != "한" || b != "\u1112\u1161\u11ab-2" {
+		t.Errorf("unique: %q then %q", a, b)
+	}
 	if _, err := NewWriter(t.TempDir(), Options{Formats: []string{"pdf"}}); err == nil {
 		t.Error("pdf accepted")
 	}
@@ -389,6 +394,8 @@ func TestSheetName(t *testing.T) {
 		{"'quoted'", "quoted"}, {strings.Repeat("長", 40), strings.Repeat("長", 31)}, {strings.Repeat("長", 40), strings.Repeat("長", 29) + "-2"},
 		// Names Excel (and excelize: strings.EqualFold) takes for one.
 		{"s", "s"}, {"ſ", "ſ-2"}, {"σ", "σ"}, {"ς", "ς-2"}, {"Σ", "Σ-3"}, {"\u212a", "\u212a"}, {"k", "k-2"},
+		// No XML character: written, both would be U+FFFD.
+		{"L\uffff", "L_"}, {"L\ufffe", "L_-2"},
 		// Cut, a name would end in an apostrophe, which Excel refuses.
 		{"Line " + strings.Repeat("a", 25) + "'b", "Line " + strings.Repeat("a", 25)},
 		{"Line " + strings.Repeat("a", 25) + "'c", "Line " + strings.Repeat("a", 24) + "-2"},
@@ -405,5 +412,55 @@ func TestSheetName(t *testing.T) {
 		if _, err := f.NewSheet(got); err != nil {
 			t.Errorf("sheetName(%q) = %q, which excelize refuses: %v", tc.in, got, err)
 		}
+	}
+}
+
+// TestSheetNamesXMLChars: line names are hostile; U+FFFE and U+FFFF are
+// no XML characters, and encoding/xml writes both as U+FFFD. Two lines
+// that differ only there must still get two sheet names in the workbook
+// as written: Excel refuses (repairs) a workbook of two sheets of one name.
+func TestSheetNamesXMLChars(t *testing.T) {
+	lines, pools := fleet(t)
+	var d Device
+	for _, l := range lines {
+		d = l[0]
+		break
+	}
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for site, p := range pools {
+		w.SetPool(site, *p)
+	}
+	d.Site = "S"
+	for _, line := range []string{"L\uffff", "L\ufffe"} {
+		d.Line = line
+		if err := w.Line(d.Site, d.Line, []Device{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if filepath.Ext(name) != ".xlsx" {
+			continue
+		}
+		f, err := excelize.OpenFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, s := range f.GetSheetList() {
+			k := strings.ToLower(s)
+			if seen[k] {
+				t.Errorf("%s: two sheets named %q", filepath.Base(name), s)
+			}
+			seen[k] = true
+		}
+		f.Close()
 	}
 }
