@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
 	"os/exec"
@@ -8,9 +9,12 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
@@ -136,4 +140,63 @@ func readWorklist(t *testing.T, name string) []map[string]string {
 		out = append(out, m)
 	}
 	return out
+}
+
+// TestReturnLeavesOut: `activation stick` writes the items a return file
+// can hold, names on stderr each product it left out (here a forged
+// device's, with no licensing class), and exits 1.
+func TestReturnLeavesOut(t *testing.T) {
+	dir := t.TempDir()
+	dsn := testDB(t, dir, "fleet.db")
+	db, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	for _, name := range []string{"genuine", "forged"} {
+		data, err := os.ReadFile("../testdata/activation/win7-mak-office2010.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Context.Collected = t0
+		if name == "forged" {
+			s.Hardware.UUID, s.Hardware.Serial, s.Context.Asset = "FORGED-UUID", "FORGED", "FORGED-1"
+			for i := range s.Products {
+				s.Products[i].Class = ""
+			}
+		}
+		c, err := fleet.NewCollection(fleet.Meta{BundleID: name, SHA256: "sum-" + name, FileName: name, Origin: fleet.OriginBundle}, s, nil, nil, t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, errs, err := db.ImportBatch(context.Background(), []*fleet.Collection{c}); err != nil || errs[0] != nil {
+			t.Fatal(err, errs)
+		}
+	}
+	rows, err := fleet.Requests(context.Background(), db, fleet.Filter{})
+	db.Close()
+	if err != nil || len(rows) != 4 {
+		t.Fatalf("%d requests, %v", len(rows), err)
+	}
+	cids := "InstallationId,ConfirmationId\r\n"
+	for _, r := range rows {
+		cids += r.IID + "," + strings.Repeat("222222", 8) + "\r\n"
+	}
+	file := filepath.Join(dir, "cids.csv")
+	if err := os.WriteFile(file, []byte(cids), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file); code != 0 {
+		t.Fatalf("cids: exit %d\n%s%s", code, out, errOut)
+	}
+	t.Setenv(fleet.ReturnPassphraseEnv, "told by phone, never on the stick")
+	code, out, errOut := runImporter(t, "activation", "stick", filepath.Join(dir, "stick"), "--db", dsn)
+	if code != exitPartial || !strings.Contains(out, "2 items for 1 devices") || strings.Count(errOut, "left out of the return file") != 2 ||
+		!strings.Contains(errOut, "device FORGED-1") || !strings.Contains(errOut, "hint:") {
+		t.Errorf("stick: exit %d\n%s%s", code, out, errOut)
+	}
 }
