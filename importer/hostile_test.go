@@ -155,6 +155,12 @@ func TestHostileCorpus(t *testing.T) {
 	esc := site(hostileBase(t), "Evil\x1b[2J", "L\a", "ESC\x1b[31m")
 	esc.OS.Hostname, esc.Hardware.Serial, esc.Context.Collector = "H\x1b]0;pwned\a", "S\x1b[K", "x\x1b[1;1Hrejected 0"
 	add("6 terminal", "ESC and BEL in site, line, asset, host, serial, collector", writeSnapshot(t, in, r, esc, nil), "")
+	// A newline would print a device of its own in `devices`, a tab
+	// shift the columns.
+	nl := site(hostileBase(t), "Evil", "NL", "NL-1")
+	nl.OS.Hostname = "H\nFAKE-SITE  L1  FAKE-001  FAKE-HOST  ok"
+	nl.Hardware.Model = "M\tX"
+	add("6 terminal", "a newline and a tab in a host name and a model", writeSnapshot(t, in, r, nl, nil), "")
 
 	// 6. NUL, which PostgreSQL's text cannot hold: read as U+FFFD, on
 	// either store (a NUL failing a batch there would stop every import
@@ -225,9 +231,14 @@ func TestHostileCorpus(t *testing.T) {
 			t.Errorf("show %s: no time warning\n%s", year, out)
 		}
 	}
-	for _, cmd := range [][]string{{"devices", "--db", db}, {"show", "--db", db, "ESC\x1b[31m"}, {"inspect", "-i", key, good["win7-pro-retail"]}} {
+	for _, cmd := range [][]string{{"devices", "--db", db}, {"show", "--db", db, "ESC\x1b[31m"}, {"show", "--db", db, "NL-1"}, {"inspect", "-i", key, good["win7-pro-retail"]}} {
 		_, out, errOut := runImporter(t, cmd...)
 		noRaw(t, cmd[0], out+errOut)
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "FAKE-SITE") || strings.Contains(l, "\t") {
+				t.Errorf("%s: a stored value starts a line or holds a tab: %q", cmd[0], l)
+			}
+		}
 	}
 
 	// The reports: written whole, names safe, cells neutralised, numbers

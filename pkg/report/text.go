@@ -12,6 +12,7 @@ import (
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // Count says n of a thing in English, "1 device" or "2 devices"; the
@@ -121,10 +122,13 @@ func (t *Table) Close(asOf time.Time, upTo bool) (int, error) {
 
 // writeAligned writes rows in columns two spaces apart, each line
 // indented; a wide (CJK) character takes two columns, as on a terminal.
+// Every cell is made one line (terminal.Inline).
 func writeAligned(w io.Writer, rows [][]string, indent string) {
 	var widths []int
 	for _, r := range rows {
 		for i, c := range r {
+			c = terminal.Inline(c)
+			r[i] = c
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}
@@ -180,13 +184,15 @@ type Collection struct {
 func WriteDevice(out io.Writer, d *Device, history []Collection, later int, l classify.Lang) error {
 	w, tw := &sticky{w: out}, term(l)
 	s, v := d.Snapshot, d.Verdict
-	fmt.Fprintf(w, tw.device+"\n", d.ID, d.Key)
-	fmt.Fprintf(w, "  "+tw.place+"\n", d.Site, d.Line, d.Asset, orNone(d.Hostname, tw.none))
+	// Every value from a bundle is shown within its line.
+	in := terminal.Inline
+	fmt.Fprintf(w, tw.device+"\n", d.ID, in(d.Key))
+	fmt.Fprintf(w, "  "+tw.place+"\n", in(d.Site), in(d.Line), in(d.Asset), in(orNone(d.Hostname, tw.none)))
 	if m := machine(s, tw); m != "" {
-		fmt.Fprintf(w, "  %s\n", m)
+		fmt.Fprintf(w, "  %s\n", in(m))
 	}
 	if names := earlierNames(d, history); names != "" {
-		fmt.Fprintf(w, tw.earlier+"\n", names)
+		fmt.Fprintf(w, tw.earlier+"\n", in(names))
 	}
 	verdict := categoryName(v.Category, l)
 	if l == classify.Japanese {
@@ -194,10 +200,10 @@ func WriteDevice(out io.Writer, d *Device, history []Collection, later int, l cl
 	}
 	fmt.Fprintf(w, "\n"+tw.verdict+"\n", v.AsOf.Format("2006-01-02"), verdict)
 	for _, r := range v.Reasons {
-		fmt.Fprintf(w, "  - [%s] %s\n", r.Code, r.Text(l))
+		fmt.Fprintf(w, "  - [%s] %s\n", r.Code, in(r.Text(l)))
 	}
 	for _, r := range v.Flags {
-		fmt.Fprintf(w, "  ! [%s] %s\n", r.Code, r.Text(l))
+		fmt.Fprintf(w, "  ! [%s] %s\n", r.Code, in(r.Text(l)))
 	}
 	fmt.Fprintln(w, "\n"+tw.products)
 	for _, p := range s.Products {
@@ -209,7 +215,8 @@ func WriteDevice(out io.Writer, d *Device, history []Collection, later int, l cl
 		if l == classify.Japanese {
 			status = classify.StatusText(p.Status, l)
 		}
-		fmt.Fprintf(w, "  %-7s %s | %s | %s | "+tw.grace+" | "+tw.key+" | %s\n", p.Kind, p.Name, p.Channel, status, grace, orNone(p.PartialKey, tw.none), p.Source)
+		fmt.Fprintf(w, "  %-7s %s | %s | %s | "+tw.grace+" | "+tw.key+" | %s\n", in(string(p.Kind)), in(p.Name), in(string(p.Channel)), in(status), grace,
+			in(orNone(p.PartialKey, tw.none)), in(string(p.Source)))
 	}
 	fmt.Fprintf(w, "\n"+tw.history+"\n", collections(len(history), l))
 	rows := [][]string{tw.historyHead}
@@ -302,15 +309,15 @@ func WriteManifest(out io.Writer, path string, b *bundle.Bundle, asJSON bool) er
 		_, err = fmt.Fprintf(out, "%s\n", line)
 		return err
 	}
-	w := &sticky{w: out}
-	fmt.Fprintf(w, "%s\n  bundle %s, format %s %s, by %s\n  created %s", path, m.ID, m.Format, m.Version, m.Generator,
+	w, in := &sticky{w: out}, terminal.Inline
+	fmt.Fprintf(w, "%s\n  bundle %s, format %s %s, by %s\n  created %s", in(path), in(m.ID), in(m.Format), in(m.Version), in(m.Generator),
 		m.CreatedAt.Format("2006-01-02 15:04:05 -07:00"))
 	if m.TimeZone != "" {
-		fmt.Fprintf(w, " (%s)", m.TimeZone)
+		fmt.Fprintf(w, " (%s)", in(m.TimeZone))
 	}
 	fmt.Fprintf(w, "\n  file sha256 %s, %d bytes\n", b.SHA256, b.Size)
 	for _, e := range m.Members {
-		fmt.Fprintf(w, "  %10d  %.16s  %s\n", e.Size, e.SHA256, e.Name)
+		fmt.Fprintf(w, "  %10d  %.16s  %s\n", e.Size, in(e.SHA256), in(e.Name))
 	}
 	return w.err
 }

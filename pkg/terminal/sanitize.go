@@ -94,3 +94,14 @@ func file(w io.Writer) *os.File {
 		}
 	}
 }
+
+// Inline is Escape for a value shown within a line: newline and tab are
+// escaped too, so that a value from a bundle can neither break a table's
+// columns nor start a line of its own (a forged host name "\nNagoya  L1 …"
+// would print a device that does not exist).
+func Inline(s string) string {
+	if strings.ContainsAny(s, "\n\t") {
+		s = strings.NewReplacer("\n", `\x0a`, "\t", `\x09`).Replace(s)
+	}
+	return Escape(s)
+}

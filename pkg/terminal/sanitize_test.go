@@ -44,3 +44,19 @@ func TestWriter(t *testing.T) {
 		t.Error("a buffer is a terminal")
 	}
 }
+
+func TestInline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"FA-NG-L2-011", "FA-NG-L2-011"},
+		{"名古屋 第2工場\n", `名古屋 第2工場\x0a`},
+		{"a\tb", `a\x09b`},
+		{"\nNagoya  L1  NG-L1-001  ok", `\x0aNagoya  L1  NG-L1-001  ok`},
+		{"\x1b[2J\r\n", `\x1b[2J\x0d\x0a`},
+		{"bad \xff utf8\n", `bad \xff utf8\x0a`},
+	}
+	for _, tc := range tests {
+		if got := Inline(tc.in); got != tc.want {
+			t.Errorf("Inline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
