@@ -84,7 +84,7 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "importer: error: left out of the return file: site %s, line %s, device %s, %s: %v\n", s.Site, s.Line, s.Asset, s.Product, s.Err)
 	}
 	if len(sum.Skipped) > 0 {
-		fmt.Fprintln(stderr, "importer: hint: the stored data of these devices is out of shape (an old collector, or a forged bundle): collect them again, check them on site")
+		fmt.Fprintln(stderr, "importer: hint: a return file cannot hold what is stored for them (read from slmgr text only, without WMI, there is no licensing class; or a forged bundle): collect them again with WMI working, or enter the CID at the machine (slmgr /atp CID)")
 	}
 	if err != nil {
 		return explain(err)
