@@ -87,19 +87,35 @@ func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]str
 }
 
 // writeNew writes a file through a temporary name; it refuses to replace
-// a file unless force.
+// a file (or a link) unless force. The temporary file is a new one of a
+// random name (O_EXCL): the stick is anyone's, and a link left under a
+// fixed name would have Prepare write through it into a file of the
+// workstation (the site's key). It is synced before the rename, so that
+// a stick pulled out holds the old file or the new, never half of one.
 func writeNew(name string, data []byte, force bool) error {
-	if _, err := os.Stat(name); err == nil && !force {
+	if _, err := os.Lstat(name); err == nil && !force {
 		return fmt.Errorf("%w: %s", ErrExists, name)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	tmp := filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+".tmp")
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		os.Remove(tmp)
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // NewConfig makes the settings of a stick from what central staff give:

@@ -2,6 +2,7 @@ package stick
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,5 +103,57 @@ func TestGuide(t *testing.T) {
 		if strings.Contains(g, stale) {
 			t.Errorf("guide still says %q", stale)
 		}
+	}
+}
+
+// TestPrepareTempSymlink: a stick holder leaves a symbolic link under the
+// temporary names Prepare once used. Preparing the stick again must not
+// write through it to a file of the central workstation (here the site's
+// identity file), nor truncate that file.
+func TestPrepareTempSymlink(t *testing.T) {
+	stickDir, home := t.TempDir(), t.TempDir()
+	victim := filepath.Join(home, "site-key.txt")
+	secret := []byte("AGE-SECRET-KEY-1...\n")
+	if err := os.WriteFile(victim, secret, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{FileName, "ActCourier.cmd", "README-ja-en.txt"} {
+		if err := os.Symlink(victim, filepath.Join(stickDir, "."+name+".tmp")); err != nil {
+			t.Skip(err)
+		}
+	}
+	c := &Config{Recipients: []string{r1}, Site: "Nagoya", Lines: []string{"L1"}}
+	Prepare(stickDir, c, nil, false) // its error, if any, does not matter
+	if got, _ := os.ReadFile(victim); !bytes.Equal(got, secret) {
+		t.Fatalf("Prepare wrote through a link on the stick into %s: now %q", victim, got)
+	}
+}
+
+// TestPrepareOverLink: a link left under a file's own name counts as a
+// file (refused without --force) and, with --force, is replaced, never
+// written through.
+func TestPrepareOverLink(t *testing.T) {
+	stickDir, home := t.TempDir(), t.TempDir()
+	victim := filepath.Join(home, "site-key.txt")
+	secret := []byte("AGE-SECRET-KEY-1...\n")
+	if err := os.WriteFile(victim, secret, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(stickDir, FileName)
+	if err := os.Symlink(victim, conf); err != nil {
+		t.Skip(err)
+	}
+	c := &Config{Recipients: []string{r1}, Site: "Nagoya", Lines: []string{"L1"}}
+	if _, err := Prepare(stickDir, c, nil, false); !errors.Is(err, ErrExists) {
+		t.Errorf("without force: %v, want ErrExists", err)
+	}
+	if _, err := Prepare(stickDir, c, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(victim); !bytes.Equal(got, secret) {
+		t.Errorf("Prepare wrote through %s into %s: now %q", conf, victim, got)
+	}
+	if fi, err := os.Lstat(conf); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("%s after --force: %v %v", conf, fi.Mode(), err)
 	}
 }
