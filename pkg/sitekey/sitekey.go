@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"filippo.io/age"
@@ -145,9 +146,9 @@ func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identi
 		if p == "" {
 			continue
 		}
-		data, err := os.ReadFile(p)
+		data, err := readIdentity(p)
 		if err != nil {
-			return nil, fmt.Errorf("open identity: %w", err)
+			return nil, err
 		}
 		if protected(data) {
 			pass, err := ask(fmt.Sprintf("Passphrase for %s: ", p))
@@ -172,17 +173,56 @@ func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identi
 	return ids, nil
 }
 
+// maxIdentityFile bounds an identity file: one holds a few lines (a few
+// hundred bytes, a few KiB protected); `-i /dev/zero` must not read on.
+const maxIdentityFile = 1 << 20
+
+// readIdentity reads an identity file, or a pipe (`-i <(pass show key)`),
+// up to maxIdentityFile bytes.
+func readIdentity(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("open identity: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxIdentityFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("open identity: %w", err)
+	}
+	if len(data) > maxIdentityFile {
+		return nil, fmt.Errorf("%w: %s is over %d bytes", ErrNotIdentity, p, maxIdentityFile)
+	}
+	return data, nil
+}
+
+// MaxWorkFactor is the largest scrypt work factor (log2 N) of a protected
+// identity file that Load tries: what keygen and age -p write (18), as
+// for return files. Above it, scrypt alone would take GiBs of memory
+// before a wrong passphrase or a changed file could be told.
+const MaxWorkFactor = 18
+
 // unlock decrypts a protected identity file with its passphrase; any
-// failure wraps ErrPassphrase.
+// failure wraps ErrPassphrase, but a work factor over MaxWorkFactor,
+// which wraps ErrNotIdentity.
 func unlock(data []byte, passphrase string) ([]byte, error) {
 	sid, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
 	}
+	sid.SetMaxWorkFactor(MaxWorkFactor)
 	var src io.Reader = bytes.NewReader(data)
 	if trimmed := bytes.TrimSpace(data); bytes.HasPrefix(trimmed, []byte(armor.Header)) {
 		src = armor.NewReader(bytes.NewReader(trimmed))
 	}
+	// Read the header here too, to name a work factor over the limit.
+	head, err := io.ReadAll(io.LimitReader(src, 4096))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
+	}
+	if n, ok := scryptWorkFactor(head); ok && n > MaxWorkFactor {
+		return nil, fmt.Errorf("%w: its scrypt work factor is %d, over %d: protect the key again (importer keygen, or age -p)", ErrNotIdentity, n, MaxWorkFactor)
+	}
+	src = io.MultiReader(bytes.NewReader(head), src)
 	r, err := age.Decrypt(src, sid)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
@@ -192,4 +232,17 @@ func unlock(data []byte, passphrase string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
 	}
 	return out, nil
+}
+
+// scryptWorkFactor returns the work factor of the scrypt stanza of an age
+// header ("-> scrypt SALT LOGN"), if head holds one.
+func scryptWorkFactor(head []byte) (int, bool) {
+	for _, line := range bytes.Split(head, []byte("\n")) {
+		f := bytes.Fields(line)
+		if len(f) == 4 && string(f[0]) == "->" && string(f[1]) == "scrypt" {
+			n, err := strconv.Atoi(string(f[3]))
+			return n, err == nil
+		}
+	}
+	return 0, false
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +64,55 @@ func TestGenerateAndLoad(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "junk"), []byte("hello"), 0o600)
 	if _, err := Load([]string{filepath.Join(dir, "junk")}, nil); !errors.Is(err, ErrNotIdentity) {
 		t.Errorf("Load of junk: %v", err)
+	}
+}
+
+// TestLoadHugeWorkFactor: an identity file whose scrypt stanza claims a
+// work factor of 20 (age reads up to 22: 4 GiB) is refused as no identity
+// file of ours before scrypt runs, not after a GiB taken for a "wrong
+// passphrase".
+func TestLoadHugeWorkFactor(t *testing.T) {
+	rc, err := age.NewScryptRecipient("pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.SetWorkFactor(10)
+	var buf bytes.Buffer
+	w, _ := age.Encrypt(&buf, rc)
+	w.Write([]byte("AGE-SECRET-KEY-1QQQ\n"))
+	w.Close()
+	// Raise the stanza's work factor (the header MAC is checked only
+	// after scrypt ran).
+	data := regexp.MustCompile(`(-> scrypt \S+) 10\n`).ReplaceAll(buf.Bytes(), []byte("$1 20\n"))
+	if bytes.Equal(data, buf.Bytes()) {
+		t.Fatal("stanza not found")
+	}
+	p := filepath.Join(t.TempDir(), "site-key.txt")
+	os.WriteFile(p, data, 0o600)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = Load([]string{p}, func(string) (string, error) { return "wrong", nil })
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrNotIdentity) || !strings.Contains(err.Error(), "work factor is 20") {
+		t.Errorf("got %v, want ErrNotIdentity naming the work factor", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
+		t.Errorf("Load allocated %d MiB for a forged work factor before refusing it", got>>20)
+	}
+}
+
+// TestLoadHugeFile: an identity file is a few lines; one over 1 MiB (or
+// `-i /dev/zero`) is refused once that much is read.
+func TestLoadHugeFile(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "site-key.txt")
+	if err := os.WriteFile(p, append([]byte(id.String()+"\n"), bytes.Repeat([]byte("# comment\n"), 200<<10)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load([]string{p}, nil); !errors.Is(err, ErrNotIdentity) {
+		t.Errorf("got %v, want ErrNotIdentity", err)
 	}
 }
