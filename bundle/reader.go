@@ -84,12 +84,27 @@ func (o *opener) open(identities []age.Identity) (*Bundle, error) {
 	// The header is read here too, up to its end: age reads each of its
 	// lines whole, however long, and a forged file of one endless line
 	// would cost memory in proportion to its size.
-	head := make([]byte, maxHeader)
-	n, err := io.ReadFull(o.file, head)
-	if o.file.err != nil {
-		return nil, o.readErr()
+	// A bundle is a few KiB: the first read mostly holds all of it.
+	head := make([]byte, 0, 4<<10)
+	for !headerEnds(head) && len(head) < maxHeader {
+		if len(head) == cap(head) {
+			grown := make([]byte, len(head), 2*cap(head))
+			copy(grown, head)
+			head = grown
+		}
+		if cap(head) > maxHeader {
+			head = head[:len(head):maxHeader]
+		}
+		n, err := o.file.Read(head[len(head):cap(head)])
+		head = head[:len(head)+n]
+		if o.file.err != nil {
+			return nil, o.readErr()
+		}
+		if err != nil { // io.EOF
+			break
+		}
 	}
-	head = head[:n]
+	n := len(head)
 	k := len(ageIntro)
 	if n < k {
 		k = n
@@ -101,7 +116,7 @@ func (o *opener) open(identities []age.Identity) (*Bundle, error) {
 		return nil, fmt.Errorf("%w: not an age-encrypted file", ErrNotBundle)
 	case n < len(ageIntro):
 		return nil, fmt.Errorf("%w: file ends inside the age header", ErrTampered)
-	case err == nil && !headerEnds(head):
+	case n >= maxHeader && !headerEnds(head):
 		return nil, fmt.Errorf("%w: age header over %d bytes", ErrTooLarge, maxHeader)
 	}
 
