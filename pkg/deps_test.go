@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/activation":    {"pkg/licensing"},
 	"pkg/worklist":      {"pkg/activation"},
-	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing"},
+	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing", "pkg/terminal"}, // its terminal views (devices, show, inspect)
 	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing", "pkg/activation"},
 	"collector/winwmi":  {},
