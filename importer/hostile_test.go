@@ -157,7 +157,7 @@ func TestHostileCorpus(t *testing.T) {
 	add("6 terminal", "ESC and BEL in site, line, asset, host, serial, collector", writeSnapshot(t, in, r, esc, nil), "")
 	// A newline would print a device of its own in `devices`, a tab
 	// shift the columns.
-	nl := site(hostileBase(t), "Evil", "NL", "NL-1")
+	nl := site(hostileBase(t), "Evil\nimported FAKE.tar.zst.age: ok, Nagoya/L2, hw:FAKE/", "NL", "NL-1")
 	nl.OS.Hostname = "H\nFAKE-SITE  L1  FAKE-001  FAKE-HOST  ok"
 	nl.Hardware.Model = "M\tX"
 	add("6 terminal", "a newline and a tab in a host name and a model", writeSnapshot(t, in, r, nl, nil), "")
@@ -199,6 +199,12 @@ func TestHostileCorpus(t *testing.T) {
 	code, stdout, stderr := runImporter(t, "import", "-i", key, "-i", vectorKey, "--db", db, in)
 	if code != 1 {
 		t.Fatalf("import: exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	// Each bundle's line (stdout is no terminal: a log) is one line.
+	for _, l := range strings.Split(stdout+stderr, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "imported FAKE") {
+			t.Errorf("import: a stored value starts a line: %q", l)
+		}
 	}
 	for _, c := range cases {
 		name := filepath.Base(c.file)
