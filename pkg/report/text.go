@@ -122,13 +122,20 @@ func (t *Table) Close(asOf time.Time, upTo bool) (int, error) {
 
 // writeAligned writes rows in columns two spaces apart, each line
 // indented; a wide (CJK) character takes two columns, as on a terminal.
-// Every cell is made one line (terminal.Inline).
+// Every cell is made one line (terminal.Inline), in a copy: the first
+// row is a language's head, shared.
 func writeAligned(w io.Writer, rows [][]string, indent string) {
+	in := make([][]string, len(rows))
+	for i, r := range rows {
+		in[i] = make([]string, len(r))
+		for j, c := range r {
+			in[i][j] = terminal.Inline(c)
+		}
+	}
+	rows = in
 	var widths []int
 	for _, r := range rows {
 		for i, c := range r {
-			c = terminal.Inline(c)
-			r[i] = c
 			if i == len(widths) {
 				widths = append(widths, 0)
 			}

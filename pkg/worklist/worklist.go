@@ -31,6 +31,12 @@ var (
 	ErrRow = errors.New("worklist: row refused")
 )
 
+// The times a CID file may say a CID was obtained: others are unknown.
+var (
+	minObtained = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxObtained = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // Limits of a CID file. A genuine one holds a row per product of a
 // fleet's unactivated machines, under 200 bytes each.
 const (
@@ -82,14 +88,8 @@ var Header = []string{"Host", "InstallationId", "ExtendedProductId", "Confirmati
 const activationWsColumns = 7
 
 // WriteCSV writes rows as the worklist CSV: UTF-8 with a BOM, CRLF, RFC
-// 4180 quoting, formulas neutralized, times in UTC ISO 8601.
-
-// The times a CID file may say a CID was obtained: others are unknown.
-var (
-	minObtained = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxObtained = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
+// 4180 quoting, formulas neutralized, times in UTC ISO 8601, each cell cut
+// to MaxField bytes, so that Read takes back what it wrote.
 func WriteCSV(w io.Writer, rows []Row) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
