@@ -79,12 +79,23 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 		opts.Generator = "ActCourier importer " + version.String()
 		sum, err = fleet.WriteReturn(c.Context, db, c.Args().First(), opts)
 	}
-	// Items a return file cannot hold are left out, each named.
+	// Items a return file cannot hold are left out, each named, with a
+	// hint for each kind.
+	full, invalid := false, false
 	for _, s := range sum.Skipped {
-		fmt.Fprintf(stderr, "importer: error: left out of the return file: site %s, line %s, device %s, %s: %v\n", s.Site, s.Line, s.Asset, s.Product, s.Err)
+		device := s.Asset
+		if device == "" {
+			device = s.Host
+		}
+		fmt.Fprintf(stderr, "importer: error: left out of the return file: site %s, line %s, device %s, %s: %v\n", s.Site, s.Line, device, s.Product, s.Err)
+		full = full || s.Full()
+		invalid = invalid || !s.Full()
 	}
-	if len(sum.Skipped) > 0 {
-		fmt.Fprintln(stderr, "importer: hint: a return file cannot hold what is stored for them (read from slmgr text only, without WMI, there is no licensing class; or a forged bundle): collect them again with WMI working, or enter the CID at the machine (slmgr /atp CID)")
+	if invalid {
+		fmt.Fprintln(stderr, "importer: hint: a return file cannot hold what is stored for these (read from slmgr text only, without WMI, there is no licensing class; or a forged bundle): collect them again with WMI working, or enter the CID at the machine (slmgr /atp CID)")
+	}
+	if full {
+		fmt.Fprintln(stderr, "importer: hint: the return file is full: write one per line (--line), then the rest")
 	}
 	if err != nil {
 		return explain(err)

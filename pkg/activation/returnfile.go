@@ -53,6 +53,10 @@ type Return struct {
 	CreatedBy string    `json:"created_by,omitempty"`
 	Generator string    `json:"generator,omitempty"`
 	Items     []Item    `json:"items"`
+
+	// What Add knows of the JSON the items make: their bytes, and how
+	// many items that counts.
+	size, counted int
 }
 
 // Item is what to do on one product of one machine: install a product key
@@ -161,8 +165,31 @@ func (r *Return) Add(it Item) error {
 	if len(r.Items) >= MaxItems {
 		return fmt.Errorf("%w: more than %d items; write one file per line", ErrTooLarge, MaxItems)
 	}
+	// The file's JSON must stay within MaxReturnSize, with room for its
+	// head: about 1,500 genuine items fit, fewer with long names.
+	for ; r.counted < len(r.Items); r.counted++ {
+		r.size += itemSize(&r.Items[r.counted])
+	}
+	n := itemSize(&it)
+	if r.size+n > MaxReturnSize-returnHead {
+		return fmt.Errorf("%w: the return file is full (%d bytes of items, at most %d); write one file per line", ErrTooLarge, r.size, MaxReturnSize-returnHead)
+	}
 	r.Items = append(r.Items, it)
+	r.size, r.counted = r.size+n, r.counted+1
 	return nil
+}
+
+// returnHead is room for a return file's JSON besides its items.
+const returnHead = 4 << 10
+
+// itemSize is the bytes an item takes in a return file's JSON, as
+// WriteReturn indents it, with the comma and line end before it.
+func itemSize(it *Item) int {
+	b, err := json.MarshalIndent(it, "    ", "  ")
+	if err != nil {
+		return MaxReturnSize // an Item always marshals
+	}
+	return len(b) + len(",\n    ")
 }
 
 // check says what is out of shape in an item, or "". It never quotes a

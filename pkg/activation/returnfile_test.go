@@ -321,3 +321,33 @@ func TestReturnAdd(t *testing.T) {
 		t.Errorf("past MaxItems: %v, %d items", err, len(full.Items))
 	}
 }
+
+// TestReturnAddSize: Add keeps the file's JSON within MaxReturnSize: items
+// with the longest names (each '<' written as \u003c) are refused once the
+// file is full, and the file of the items taken is written.
+func TestReturnAddSize(t *testing.T) {
+	g := testReturn().Items[0]
+	r := &Return{Format: ReturnFormat, Version: ReturnVersion, ID: "00112233445566778899aabbccddeeff", CreatedBy: "staff", Generator: "test"}
+	name := Shown(strings.Repeat("<", 300))
+	added, full := 0, 0
+	for i := 0; i < 400; i++ {
+		it := g
+		it.ID, it.DeviceKey = NewID(), fmt.Sprintf("hw:FORGED-%d/", i)
+		it.Site, it.Line, it.Asset, it.Hostname, it.Product, it.ExtendedPID = name, name, name, name, name, name
+		switch err := r.Add(it); {
+		case err == nil:
+			added++
+		case errors.Is(err, ErrTooLarge):
+			full++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if added == 0 || full == 0 {
+		t.Fatalf("%d added, %d refused as too large", added, full)
+	}
+	var b bytes.Buffer
+	if err := WriteReturn(&b, r, testPassphrase, 2); err != nil {
+		t.Errorf("the %d items Add took do not make a file: %v", added, err)
+	}
+}

@@ -30,6 +30,9 @@ var (
 	// ErrNothingToReturn means no selected device has a CID waiting or a
 	// key to install: no return file was written.
 	ErrNothingToReturn = errors.New("fleet: nothing to return: no selected device has a Confirmation ID waiting")
+	// ErrAllLeftOut means products wait for a return file, but none could
+	// go in one (ReturnSummary.Skipped names each and why).
+	ErrAllLeftOut = errors.New("fleet: nothing to return: every product waiting was left out of the return file")
 )
 
 // ActivationStore is what the activation return path needs of a database
@@ -432,11 +435,16 @@ type ReturnSummary struct {
 }
 
 // SkippedItem is an item a return file could not hold, and why (an
-// error wrapping activation.ErrInvalid or ErrTooLarge).
+// error wrapping activation.ErrInvalid, or activation.ErrTooLarge when
+// the file is full).
 type SkippedItem struct {
-	Site, Line, Asset, Product string
-	Err                        error
+	Site, Line, Asset, Host, Product string
+	Err                              error
 }
+
+// Full reports whether the item was left out because the file was full,
+// not for what is stored for it.
+func (s SkippedItem) Full() bool { return errors.Is(s.Err, activation.ErrTooLarge) }
 
 // WriteReturn writes a return file into dir/return for the devices that
 // have a Confirmation ID waiting (worklist states cid-on-file and sent)
@@ -492,7 +500,7 @@ func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) 
 		// An item out of shape (a forged device's class or GUIDs, its
 		// product twice) is left out and named, never the whole file.
 		if err := ret.Add(it); err != nil {
-			sum.Skipped = append(sum.Skipped, SkippedItem{Site: it.Site, Line: it.Line, Asset: it.Asset, Product: it.Product, Err: err})
+			sum.Skipped = append(sum.Skipped, SkippedItem{Site: it.Site, Line: it.Line, Asset: it.Asset, Host: it.Hostname, Product: it.Product, Err: err})
 			continue
 		}
 		if it.CID != "" {
@@ -501,6 +509,9 @@ func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) 
 			sum.WithKey++
 		}
 		devices[r.DeviceKey] = true
+	}
+	if len(ret.Items) == 0 && len(sum.Skipped) > 0 {
+		return sum, ErrAllLeftOut
 	}
 	if len(ret.Items) == 0 {
 		return sum, ErrNothingToReturn

@@ -374,3 +374,35 @@ func TestCIDFileTimeOutOfRange(t *testing.T) {
 		})
 	}
 }
+
+// TestReturnAllLeftOut: when products wait but none can go in a return
+// file, WriteReturn says so (ErrAllLeftOut), not that nothing waits, and
+// names each.
+func TestReturnAllLeftOut(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	s := waiting(t)
+	for i := range s.Products {
+		s.Products[i].Class = "" // as read from slmgr text only
+	}
+	store1(t, db, "textonly", s, t0)
+	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+	if err != nil || len(rows) == 0 {
+		t.Fatal(err, len(rows))
+	}
+	var pairs [][2]string
+	for _, r := range rows {
+		pairs = append(pairs, [2]string{r.IID, strings.Repeat("222222", 8)})
+	}
+	if _, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, "records.csv", pairs)}, "staff", t0.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Now: t0.Add(26 * time.Hour)})
+	if !errors.Is(err, fleet.ErrAllLeftOut) || len(sum.Skipped) != len(rows) || sum.Skipped[0].Full() {
+		t.Errorf("got %v, %d left out of %d", err, len(sum.Skipped), len(rows))
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, activation.ReturnDir)); len(entries) != 0 {
+		t.Errorf("a return file was written: %v", entries)
+	}
+}

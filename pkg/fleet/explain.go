@@ -44,6 +44,7 @@ var explanations = []struct {
 	{[]error{sitekey.ErrNotIdentity}, "not an identity", "pass a file written by 'importer keygen' or age-keygen"},
 	{[]error{worklist.ErrNotCSV, worklist.ErrColumns, worklist.ErrTooLarge}, "not a CID file",
 		"give ActivationWs's records.csv, or the worklist CSV with its ConfirmationId column filled in, saved as CSV"},
+	{[]error{ErrAllLeftOut}, "nothing to return", "every product waiting was left out (each named above, with why): see the hints above"},
 	{[]error{ErrNothingToReturn}, "nothing to return", "import the CIDs first (importer activation cids FILE); importer activation worklist shows what waits"},
 	{[]error{ErrPassphrase}, "passphrase refused", "choose one of 10 characters or more, type it the same twice, or give it with --passphrase-file or ACTCOURIER_RETURN_PASSPHRASE"},
 	{[]error{ErrNotFound}, "no such device", "importer devices lists the fleet; give an asset tag, host name or ID"},
