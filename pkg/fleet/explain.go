@@ -41,6 +41,7 @@ var explanations = []struct {
 	{[]error{stick.ErrNoBuilds}, "no collector builds", "run `make build` (or unpack the release) and pass --dist DIR"},
 	{[]error{sitekey.ErrNoIdentity}, "no identity", "pass the site's identity file with -i or ACTCOURIER_IDENTITY"},
 	{[]error{sitekey.ErrPassphrase}, "wrong passphrase", "type the passphrase again, or set ACTCOURIER_PASSPHRASE for scripts"},
+	{[]error{sitekey.ErrWorkFactor}, "identity file asks for too much work", "decrypt it with the tool that protected it (age -d) and protect it again with age -p, which asks for less; or check that nobody changed it"},
 	{[]error{sitekey.ErrNotIdentity}, "not an identity", "pass a file written by 'importer keygen' or age-keygen"},
 	{[]error{worklist.ErrNotCSV, worklist.ErrColumns, worklist.ErrTooLarge}, "not a CID file",
 		"give ActivationWs's records.csv, or the worklist CSV with its ConfirmationId column filled in, saved as CSV"},

@@ -27,6 +27,9 @@ var (
 	// ErrPassphrase means a protected file did not open with the
 	// passphrase given (wrong, empty, or the file is damaged).
 	ErrPassphrase = errors.New("sitekey: wrong passphrase or damaged file")
+	// ErrWorkFactor means a protected identity file asks for more scrypt
+	// work than MaxWorkFactor: it was protected elsewhere, or changed.
+	ErrWorkFactor = errors.New("sitekey: the identity file's scrypt work factor is over the limit")
 	// ErrNoIdentity means no identity file was named.
 	ErrNoIdentity = errors.New("sitekey: no identity file given")
 	// ErrNewPassphrase means a new passphrase was empty or typed
@@ -151,6 +154,11 @@ func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identi
 			return nil, err
 		}
 		if protected(data) {
+			// Before the passphrase is asked for: a work factor over the
+			// limit would have it typed in vain.
+			if n, ok := scryptWorkFactor(header(data)); ok && n > MaxWorkFactor {
+				return nil, fmt.Errorf("%w: %s: %d, at most %d", ErrWorkFactor, p, n, MaxWorkFactor)
+			}
 			pass, err := ask(fmt.Sprintf("Passphrase for %s: ", p))
 			if err != nil {
 				return nil, fmt.Errorf("identity %s is passphrase-protected: %w", p, err)
@@ -196,34 +204,35 @@ func readIdentity(p string) ([]byte, error) {
 }
 
 // MaxWorkFactor is the largest scrypt work factor (log2 N) of a protected
-// identity file that Load tries: what keygen and age -p write (18), as
-// for return files. Above it, scrypt alone would take GiBs of memory
-// before a wrong passphrase or a changed file could be told.
-const MaxWorkFactor = 18
+// identity file that Load tries: keygen and age -p write 18, rage about
+// what takes a second (19 or 20 on a fast machine). Above it, scrypt
+// alone would take GiBs of memory before a wrong passphrase or a changed
+// file could be told.
+const MaxWorkFactor = 20
+
+// payload is a protected file as age reads it: armor taken off.
+func payload(data []byte) io.Reader {
+	if trimmed := bytes.TrimSpace(data); bytes.HasPrefix(trimmed, []byte(armor.Header)) {
+		return armor.NewReader(bytes.NewReader(trimmed))
+	}
+	return bytes.NewReader(data)
+}
+
+// header is the start of a protected file's age header, armor taken off.
+func header(data []byte) []byte {
+	head, _ := io.ReadAll(io.LimitReader(payload(data), 4096))
+	return head
+}
 
 // unlock decrypts a protected identity file with its passphrase; any
-// failure wraps ErrPassphrase, but a work factor over MaxWorkFactor,
-// which wraps ErrNotIdentity.
+// failure wraps ErrPassphrase.
 func unlock(data []byte, passphrase string) ([]byte, error) {
 	sid, err := age.NewScryptIdentity(passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
 	}
-	sid.SetMaxWorkFactor(MaxWorkFactor)
-	var src io.Reader = bytes.NewReader(data)
-	if trimmed := bytes.TrimSpace(data); bytes.HasPrefix(trimmed, []byte(armor.Header)) {
-		src = armor.NewReader(bytes.NewReader(trimmed))
-	}
-	// Read the header here too, to name a work factor over the limit.
-	head, err := io.ReadAll(io.LimitReader(src, 4096))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
-	}
-	if n, ok := scryptWorkFactor(head); ok && n > MaxWorkFactor {
-		return nil, fmt.Errorf("%w: its scrypt work factor is %d, over %d: protect the key again (importer keygen, or age -p)", ErrNotIdentity, n, MaxWorkFactor)
-	}
-	src = io.MultiReader(bytes.NewReader(head), src)
-	r, err := age.Decrypt(src, sid)
+	sid.SetMaxWorkFactor(MaxWorkFactor) // Load checked it; age checks again
+	r, err := age.Decrypt(payload(data), sid)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
 	}

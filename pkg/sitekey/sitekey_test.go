@@ -68,9 +68,8 @@ func TestGenerateAndLoad(t *testing.T) {
 }
 
 // TestLoadHugeWorkFactor: an identity file whose scrypt stanza claims a
-// work factor of 20 (age reads up to 22: 4 GiB) is refused as no identity
-// file of ours before scrypt runs, not after a GiB taken for a "wrong
-// passphrase".
+// work factor of 22 (4 GiB) is refused before the passphrase is asked
+// for, not after GiBs taken for a "wrong passphrase".
 func TestLoadHugeWorkFactor(t *testing.T) {
 	rc, err := age.NewScryptRecipient("pw")
 	if err != nil {
@@ -83,7 +82,7 @@ func TestLoadHugeWorkFactor(t *testing.T) {
 	w.Close()
 	// Raise the stanza's work factor (the header MAC is checked only
 	// after scrypt ran).
-	data := regexp.MustCompile(`(-> scrypt \S+) 10\n`).ReplaceAll(buf.Bytes(), []byte("$1 20\n"))
+	data := regexp.MustCompile(`(-> scrypt \S+) 10\n`).ReplaceAll(buf.Bytes(), []byte("$1 22\n"))
 	if bytes.Equal(data, buf.Bytes()) {
 		t.Fatal("stanza not found")
 	}
@@ -91,10 +90,11 @@ func TestLoadHugeWorkFactor(t *testing.T) {
 	os.WriteFile(p, data, 0o600)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err = Load([]string{p}, func(string) (string, error) { return "wrong", nil })
+	asked := false
+	_, err = Load([]string{p}, func(string) (string, error) { asked = true; return "wrong", nil })
 	runtime.ReadMemStats(&after)
-	if !errors.Is(err, ErrNotIdentity) || !strings.Contains(err.Error(), "work factor is 20") {
-		t.Errorf("got %v, want ErrNotIdentity naming the work factor", err)
+	if !errors.Is(err, ErrWorkFactor) || !strings.Contains(err.Error(), "22, at most 20") || asked {
+		t.Errorf("got %v (passphrase asked: %v), want ErrWorkFactor naming the work factor, before asking", err, asked)
 	}
 	if got := after.TotalAlloc - before.TotalAlloc; got > 64<<20 {
 		t.Errorf("Load allocated %d MiB for a forged work factor before refusing it", got>>20)
