@@ -56,7 +56,8 @@ func Open(src io.Reader, lim Limits, identities ...age.Identity) (*Bundle, error
 	}
 	lim = lim.withDefaults()
 	o := opener{lim: lim, sum: sha256.New()}
-	o.file = &trackReader{r: &fileCap{r: io.TeeReader(src, o.sum), n: lim.maxFile()}}
+	o.file = &trackReader{r: &capReader{r: io.TeeReader(src, o.sum), n: lim.maxFile(),
+		over: fmt.Errorf("%w: the file is larger than a bundle within the limits can be", ErrTooLarge)}}
 	b, err := o.open(identities)
 	if err != nil {
 		return nil, err
@@ -351,7 +352,7 @@ func headerEnds(head []byte) bool {
 }
 
 // readErr is the error of reading the file: an I/O error, wrapped but not
-// classified, or ErrTooLarge from fileCap.
+// classified, or ErrTooLarge from the file's capReader.
 func (o *opener) readErr() error {
 	if errors.Is(o.file.err, ErrTooLarge) {
 		return o.file.err
@@ -359,34 +360,14 @@ func (o *opener) readErr() error {
 	return fmt.Errorf("bundle: read: %w", o.file.err)
 }
 
-// fileCap fails with ErrTooLarge once more than n bytes are read through
-// it: the encrypted file is bounded before anything is decrypted.
-type fileCap struct {
-	r io.Reader
-	n int64
-}
-
-func (c *fileCap) Read(p []byte) (int, error) {
-	if c.n <= 0 {
-		var one [1]byte
-		if n, err := c.r.Read(one[:]); n == 0 && err != nil {
-			return 0, err // a clean end exactly at the limit
-		}
-		return 0, fmt.Errorf("%w: the file is larger than a bundle within the limits can be", ErrTooLarge)
-	}
-	if int64(len(p)) > c.n {
-		p = p[:c.n]
-	}
-	n, err := c.r.Read(p)
-	c.n -= int64(n)
-	return n, err
-}
-
-// capReader fails once more than n bytes have been read through it.
+// capReader fails with over (errCap when nil) once more than n bytes
+// are read through it: the encrypted file is bounded before anything is
+// decrypted, the decompressed stream before it is all inflated.
 type capReader struct {
-	r   io.Reader
-	n   int64
-	hit bool
+	r    io.Reader
+	n    int64
+	over error
+	hit  bool
 }
 
 var errCap = errors.New("decompressed size limit reached")
@@ -395,10 +376,13 @@ func (c *capReader) Read(p []byte) (int, error) {
 	if c.n <= 0 {
 		// Allow a clean EOF exactly at the limit.
 		var one [1]byte
-		if n, err := c.r.Read(one[:]); n == 0 && err != nil {
+		if n, err := c.r.Read(one[:]); n == 0 {
 			return 0, err
 		}
 		c.hit = true
+		if c.over != nil {
+			return 0, c.over
+		}
 		return 0, errCap
 	}
 	if int64(len(p)) > c.n {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
@@ -100,7 +101,8 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 	if err != nil {
 		return explain(err)
 	}
-	if _, err = fmt.Fprintf(stdout, "wrote %s: %d items for %d devices (%d install a key); tell the engineer the passphrase apart from the stick\n", sum.File, sum.Items, sum.Devices, sum.WithKey); err != nil {
+	if _, err = fmt.Fprintf(stdout, "wrote %s: %s for %s (%d install a key); tell the engineer the passphrase apart from the stick\n", sum.File,
+		report.Count(sum.Items, "item"), report.Count(sum.Devices, "device"), sum.WithKey); err != nil {
 		return err
 	}
 	if len(sum.Skipped) > 0 {

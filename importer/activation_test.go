@@ -91,7 +91,7 @@ func TestActivationLoop(t *testing.T) {
 		t.Fatalf("worklist after the CIDs: %s", got)
 	}
 	got = importer("stick", "activation", "stick", stick, "--site", "Nagoya")
-	if !strings.Contains(got, "2 items for 1 devices") {
+	if !strings.Contains(got, "2 items for 1 device") {
 		t.Fatalf("stick: %s", got)
 	}
 
@@ -195,7 +195,7 @@ func TestReturnLeavesOut(t *testing.T) {
 	}
 	t.Setenv(fleet.ReturnPassphraseEnv, "told by phone, never on the stick")
 	code, out, errOut := runImporter(t, "activation", "stick", filepath.Join(dir, "stick"), "--db", dsn)
-	if code != exitPartial || !strings.Contains(out, "2 items for 1 devices") || strings.Count(errOut, "left out of the return file") != 2 ||
+	if code != exitPartial || !strings.Contains(out, "2 items for 1 device") || strings.Count(errOut, "left out of the return file") != 2 ||
 		!strings.Contains(errOut, "device FORGED-1") || !strings.Contains(errOut, "hint:") {
 		t.Errorf("stick: exit %d\n%s%s", code, out, errOut)
 	}

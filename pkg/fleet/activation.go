@@ -15,6 +15,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/stick"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
@@ -287,34 +288,11 @@ func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt work
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	err = writeAtomic(filepath.Join(dir, WorklistCSV), func(f *os.File) error { return worklist.WriteCSV(f, rows) })
+	err = stick.WriteAtomic(filepath.Join(dir, WorklistCSV), func(f *os.File) error { return worklist.WriteCSV(f, rows) })
 	if err == nil {
-		err = writeAtomic(filepath.Join(dir, WorklistPage), func(f *os.File) error { return worklist.WritePage(f, rows, opt) })
+		err = stick.WriteAtomic(filepath.Join(dir, WorklistPage), func(f *os.File) error { return worklist.WritePage(f, rows, opt) })
 	}
 	return rows, err
-}
-
-// writeAtomic writes name through a temporary file beside it: no file of
-// that name is left unless whole.
-func writeAtomic(name string, write func(*os.File) error) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // CIDSummary says what ImportCIDs did.
@@ -520,7 +498,7 @@ func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) 
 		return sum, err
 	}
 	name := filepath.Join(dir, activation.ReturnDir, ret.ID+activation.ReturnExt)
-	if err := writeAtomic(name, func(f *os.File) error { return activation.WriteReturn(f, ret, opts.Passphrase, opts.WorkFactor) }); err != nil {
+	if err := stick.WriteAtomic(name, func(f *os.File) error { return activation.WriteReturn(f, ret, opts.Passphrase, opts.WorkFactor) }); err != nil {
 		return sum, err
 	}
 	items := make([]ReturnItem, len(ret.Items))

@@ -154,7 +154,8 @@ func viewUnsafe(js []byte, s *licensing.Snapshot) bool {
 // surrogateEscape reports whether JSON text holds a \uD800 to \uDFFF
 // escape, in any case: PostgreSQL's json refuses one alone, which Go
 // reads as U+FFFD. (A pair is safe there, but is rare enough to be
-// stored as it is read, in UTF-8, all the same.)
+// stored as it is read, in UTF-8, all the same; so is a string holding
+// an escaped backslash before such text, which this also finds.)
 func surrogateEscape(js []byte) bool {
 	for i := bytes.Index(js, []byte(`\u`)); i >= 0 && i+3 < len(js); {
 		if c, d := js[i+2]|0x20, js[i+3]|0x20; c == 'd' && (d >= '8' && d <= '9' || d >= 'a' && d <= 'f') {

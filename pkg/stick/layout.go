@@ -86,23 +86,32 @@ func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]str
 	return done, nil
 }
 
-// writeNew writes a file through a temporary name; it refuses to replace
-// a file (or a link) unless force. The temporary file is a new one of a
-// random name (O_EXCL): the stick is anyone's, and a link left under a
-// fixed name would have Prepare write through it into a file of the
-// workstation (the site's key). It is synced before the rename, so that
-// a stick pulled out holds the old file or the new, never half of one.
+// writeNew writes a file through WriteAtomic; it refuses to replace a
+// file (or a link) unless force. The stick is anyone's: a link left under
+// a fixed temporary name would have had Prepare write through it into a
+// file of the workstation (the site's key).
 func writeNew(name string, data []byte, force bool) error {
 	if _, err := os.Lstat(name); err == nil && !force {
 		return fmt.Errorf("%w: %s", ErrExists, name)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
+	return WriteAtomic(name, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic writes name through a new temporary file beside it, of a
+// random name (O_EXCL: never through a link someone left), synced, then
+// renamed: no file of that name is left unless whole, on a stick pulled
+// out or a disk that fills up. write fills the file.
+func WriteAtomic(name string, write func(*os.File) error) error {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}
