@@ -255,18 +255,7 @@ func TestReturnForgedNames(t *testing.T) {
 	forged.Context.Line = strings.Repeat("L", 300) + "\t\x1b"
 	store1(t, db, "forged", forged, t0)
 
-	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pairs [][2]string
-	for _, r := range rows {
-		pairs = append(pairs, [2]string{r.IID, strings.Repeat("222222", 8)})
-	}
-	csv := writeCIDs(t, dir, "records.csv", pairs)
-	if _, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
+	rows := cidsForAll(t, db, dir, t0.Add(24*time.Hour))
 	sum, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Now: t0.Add(26 * time.Hour)})
 	if err != nil {
 		t.Fatalf("the site's return file is refused because of one forged device: %v", err)
@@ -309,20 +298,7 @@ func TestReturnForgedIDs(t *testing.T) {
 			// work list): the CIDs staff get for them are on file.
 			forge(forged)
 			store1(t, db, "forged", forged, t0)
-			rows, err := fleet.Requests(ctx, db, fleet.Filter{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var pairs [][2]string
-			for _, r := range rows {
-				if r.IID != "" {
-					pairs = append(pairs, [2]string{r.IID, strings.Repeat("222222", 8)})
-				}
-			}
-			csv := writeCIDs(t, dir, "records.csv", pairs)
-			if _, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour)); err != nil {
-				t.Fatal(err)
-			}
+			rows := cidsForAll(t, db, dir, t0.Add(24*time.Hour))
 			sum, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Now: t0.Add(26 * time.Hour)})
 			if err != nil {
 				t.Fatalf("the site's return file is refused because of one forged device: %v", err)
@@ -387,6 +363,20 @@ func TestReturnAllLeftOut(t *testing.T) {
 		s.Products[i].Class = "" // as read from slmgr text only
 	}
 	store1(t, db, "textonly", s, t0)
+	rows := cidsForAll(t, db, dir, t0.Add(24*time.Hour))
+	sum, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Now: t0.Add(26 * time.Hour)})
+	if !errors.Is(err, fleet.ErrAllLeftOut) || len(sum.Skipped) != len(rows) || sum.Skipped[0].Full() {
+		t.Errorf("got %v, %d left out of %d", err, len(sum.Skipped), len(rows))
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, activation.ReturnDir)); len(entries) != 0 {
+		t.Errorf("a return file was written: %v", entries)
+	}
+}
+
+// cidsForAll imports, as staff at now, a CID for every request the fleet
+// holds, and returns the requests.
+func cidsForAll(t *testing.T, db *store.DB, dir string, now time.Time) []worklist.Row {
+	t.Helper()
 	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
 	if err != nil || len(rows) == 0 {
 		t.Fatal(err, len(rows))
@@ -395,14 +385,8 @@ func TestReturnAllLeftOut(t *testing.T) {
 	for _, r := range rows {
 		pairs = append(pairs, [2]string{r.IID, strings.Repeat("222222", 8)})
 	}
-	if _, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, "records.csv", pairs)}, "staff", t0.Add(24*time.Hour)); err != nil {
+	if _, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, "records.csv", pairs)}, "staff", now); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, Now: t0.Add(26 * time.Hour)})
-	if !errors.Is(err, fleet.ErrAllLeftOut) || len(sum.Skipped) != len(rows) || sum.Skipped[0].Full() {
-		t.Errorf("got %v, %d left out of %d", err, len(sum.Skipped), len(rows))
-	}
-	if entries, _ := os.ReadDir(filepath.Join(dir, activation.ReturnDir)); len(entries) != 0 {
-		t.Errorf("a return file was written: %v", entries)
-	}
+	return rows
 }

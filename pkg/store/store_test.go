@@ -1039,15 +1039,7 @@ func TestMigrateIdentities(t *testing.T) {
 func TestNULInBoundsNote(t *testing.T) {
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	js := `{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A1","collected_at":"2026-11-01T00:00:00Z"},"hardware":{"uuid":"U1"},"products":[{"kind":"windows","name":"Windows","license_status":"licensed","class":"\u0000"}]}`
-	s, err := licensing.Unmarshal([]byte(js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := fleet.NewCollection(fleet.Meta{BundleID: "n1", SHA256: "sum", Size: 10, FileName: "f",
-		Origin: fleet.OriginBundle, Generator: "test"}, s, []byte(js), nil, at.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := fromJSON(t, "n1", js, at.Add(time.Hour))
 	if strings.Contains(string(c.JSON), `\u0000`) {
 		t.Errorf("stored snapshot still holds a NUL escape: %s", c.JSON)
 	}
@@ -1071,15 +1063,7 @@ func TestNULInBoundsNote(t *testing.T) {
 func TestCollectedYearOutOfRange(t *testing.T) {
 	for _, at := range []string{"0000-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"} {
 		js := `{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A1","collected_at":"` + at + `"},"hardware":{"uuid":"U1"},"products":[{"kind":"windows","name":"Windows","license_status":"licensed"}]}`
-		s, err := licensing.Unmarshal([]byte(js))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := fleet.NewCollection(fleet.Meta{BundleID: "y1", SHA256: "sum", Size: 10, FileName: "f",
-			Origin: fleet.OriginBundle, Generator: "test"}, s, []byte(js), nil, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := fromJSON(t, "y1", js, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))
 		eachStore(t, func(t *testing.T, dsn string) {
 			db := openNew(t, dsn)
 			if _, err := importOne(db, c); err != nil {
@@ -1139,15 +1123,7 @@ func TestIdentityFlagBounded(t *testing.T) {
 func TestSurrogateEscapeInProducts(t *testing.T) {
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	js := `{"schema":"actcourier-device/1","context":{"site":"S","line":"L","asset":"A1","collected_at":"2026-11-01T00:00:00Z"},"hardware":{"uuid":"U1"},"products":[{"kind":"windows","name":"Win\ud800dows","license_status":"licensed"}]}`
-	s, err := licensing.Unmarshal([]byte(js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := fleet.NewCollection(fleet.Meta{BundleID: "s1", SHA256: "sum", Size: 10, FileName: "f",
-		Origin: fleet.OriginBundle, Generator: "test"}, s, []byte(js), nil, at.Add(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := fromJSON(t, "s1", js, at.Add(time.Hour))
 	eachStore(t, func(t *testing.T, dsn string) {
 		db := openNew(t, dsn)
 		if _, err := importOne(db, c); err != nil {
@@ -1158,4 +1134,20 @@ func TestSurrogateEscapeInProducts(t *testing.T) {
 			t.Errorf("products view: %d rows, %v", n, err)
 		}
 	})
+}
+
+// fromJSON makes the collection of a snapshot given as JSON text, stored
+// as given, imported at now.
+func fromJSON(t *testing.T, id, js string, now time.Time) *fleet.Collection {
+	t.Helper()
+	s, err := licensing.Unmarshal([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := fleet.NewCollection(fleet.Meta{BundleID: id, SHA256: "sum", Size: 10, FileName: "f", Origin: fleet.OriginBundle, Generator: "test"},
+		s, []byte(js), nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
