@@ -5,8 +5,6 @@ import (
 	"os"
 	"reflect"
 	"testing"
-
-	"github.com/actcourier/actcourier/pkg/classify"
 )
 
 // filler sets every exported field under a value, drawing its choices
@@ -117,19 +115,7 @@ func TestJSONString(t *testing.T) {
 // line; control characters in a hostile name are quoted as JSON, and the
 // file stays JSON.
 func TestJSONHeadQuoting(t *testing.T) {
-	lines, pools := fleet(t)
-	var d Device
-	for _, l := range lines {
-		d = l[0]
-		break
-	}
-	w, err := NewWriter(t.TempDir(), Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{JSON}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for site, p := range pools {
-		w.SetPool(site, *p)
-	}
+	w, d := testWriter(t, t.TempDir(), JSON)
 	d.Site, d.Line = "S\u2028<&>", "L\x1b[2J\a\x7f\"\\"
 	if err := w.Line(d.Site, d.Line, []Device{d}); err != nil {
 		t.Fatal(err)

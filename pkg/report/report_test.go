@@ -420,20 +420,7 @@ func TestSheetName(t *testing.T) {
 // that differ only there must still get two sheet names in the workbook
 // as written: Excel refuses (repairs) a workbook of two sheets of one name.
 func TestSheetNamesXMLChars(t *testing.T) {
-	lines, pools := fleet(t)
-	var d Device
-	for _, l := range lines {
-		d = l[0]
-		break
-	}
-	dir := t.TempDir()
-	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for site, p := range pools {
-		w.SetPool(site, *p)
-	}
+	w, d := testWriter(t, t.TempDir(), XLSX)
 	d.Site = "S"
 	for _, line := range []string{"L\uffff", "L\ufffe"} {
 		d.Line = line
@@ -463,4 +450,24 @@ func TestSheetNamesXMLChars(t *testing.T) {
 		}
 		f.Close()
 	}
+}
+
+// testWriter is a Writer of formats into dir, in English, with the test
+// fleet's KMS pools set, and one device of that fleet.
+func testWriter(t *testing.T, dir string, formats ...string) (*Writer, Device) {
+	t.Helper()
+	lines, pools := fleet(t)
+	var d Device
+	for _, l := range lines {
+		d = l[0]
+		break
+	}
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: formats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for site, p := range pools {
+		w.SetPool(site, *p)
+	}
+	return w, d
 }
