@@ -63,10 +63,8 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemory))
 			bar := terminal.NewProgress(stdout, stderr, files.Count, c.Bool("quiet"))
 			sum, err := fleet.Import(c.Context, db, files, fleet.ImportOptions{Identities: ids, Jobs: c.Int("jobs")}, func(o fleet.Outcome) {
-				// A line of its own: site, line and key come from the
-				// bundle, the file name from the stick.
 				line, note := o.Line(c.Bool("verbose"))
-				bar.Line(stderr, terminal.Inline(line), note)
+				bar.Line(stderr, line, note)
 			})
 			bar.Finish()
 			return sum.Finish(stdout, stderr, store.Name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)

@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"pkg/activation":    {"pkg/licensing"},
 	"pkg/worklist":      {"pkg/activation"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing", "pkg/terminal"}, // its terminal views (devices, show, inspect)
-	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick"},
+	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick", "pkg/terminal"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing", "pkg/activation"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/activation", "collector/winwmi"},

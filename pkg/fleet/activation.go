@@ -16,6 +16,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/stick"
+	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
@@ -539,12 +540,13 @@ func CountStates(rows []worklist.Row) string {
 func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	fmt.Fprintf(stdout, "%d CIDs read from %d files: %d new in the archive, %d already there; %d match an IID the fleet waits for, %d kept for later (no device waits for their IID now); %d rows without a CID\n",
 		s.Records, s.Files, s.Added, s.Known, s.Matched, s.Unmatched, s.Blank)
+	// File names and what the files held, each within its line.
 	for _, r := range s.Rejected {
 		why, hint := Explain(r.Err)
-		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", r.File, why, hint)
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(r.File), terminal.Inline(why), hint)
 	}
 	for _, e := range s.RowErrors {
-		fmt.Fprintf(stderr, "importer: error: %v\n", e)
+		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Inline(e.Error()))
 	}
 	if len(s.RowErrors) > 0 {
 		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")

@@ -1,6 +1,7 @@
 package fleet_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -449,6 +450,22 @@ func TestNewCollectionKeepsGenuineText(t *testing.T) {
 		}
 		if kept := string(c.JSON) == string(js); kept != (f != "nul" && f != "null") {
 			t.Errorf("%s: stored as carried %v", f, kept)
+		}
+	}
+}
+
+// TestSummaryOneLine: what the import prints of an input stays on its
+// lines, whatever its file name or the error it met quotes.
+func TestSummaryOneLine(t *testing.T) {
+	fake := "\nimporter: error: FAKE"
+	o := fleet.Outcome{File: "b" + fake + ".tar.zst.age", Err: fmt.Errorf("%w: version 1%s", bundle.ErrUnsupportedVersion, fake)}
+	s := fleet.Summary{Rejected: []fleet.Outcome{o}}
+	var out, errOut bytes.Buffer
+	s.Print(&out, &errOut, "fleet.db", true)
+	line, _ := o.Line(true)
+	for _, l := range strings.Split(out.String()+errOut.String()+line+"\n", "\n") {
+		if strings.HasPrefix(l, "importer: error: FAKE") {
+			t.Errorf("a line of its own: %q\n%s", l, errOut.String())
 		}
 	}
 }

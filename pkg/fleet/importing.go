@@ -20,6 +20,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // Bundles are the files an import reads: named files as they are, and
@@ -238,7 +239,7 @@ func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSO
 		if err != nil {
 			failed++
 			_, hint := Explain(err)
-			fmt.Fprintf(stderr, "importer: error: %s: %v\nimporter: hint: %s\n", p, err, hint)
+			fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(p), terminal.Inline(err.Error()), hint)
 			continue
 		}
 		if err := report.WriteManifest(stdout, p, b, asJSON); err != nil {
@@ -457,11 +458,13 @@ func (o Outcome) String() string {
 // another key unless verbose: the summary counts those), false for one
 // imported or already imported.
 func (o Outcome) Line(verbose bool) (line string, note bool) {
+	// One line: site, line and key come from the bundle, the file name
+	// from the stick.
 	switch {
 	case o.Err == nil || errors.Is(o.Err, ErrDuplicate):
-		return o.String(), false
+		return terminal.Inline(o.String()), false
 	case verbose || !errors.Is(o.Err, bundle.ErrWrongKey):
-		return "importer: " + o.String(), true
+		return "importer: " + terminal.Inline(o.String()), true
 	}
 	return "", true
 }
@@ -506,8 +509,10 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 	}
 	fmt.Fprintf(stderr, "\n%s %s rejected; the files were not changed:\n", report.Count(len(listed), "input"), be(len(listed), "was", "were"))
 	for _, r := range listed {
+		// A file name from the stick, and an error that may quote what
+		// the bundle holds (its manifest's version), each on its line.
 		why, hint := Explain(r.Err)
-		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", r.File, why, hint); err != nil {
+		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", terminal.Inline(r.File), terminal.Inline(why), hint); err != nil {
 			return err
 		}
 	}
