@@ -186,8 +186,13 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 	}
 	// One decode in the common case; the schema is checked after it, and
 	// only a failed decode is looked at again for a schema to blame.
+	// decodeFast reads what Marshal writes; anything else, encoding/json.
 	var s Snapshot
-	err := json.Unmarshal(data, &s)
+	var err error
+	if !decodeFast(data, &s) {
+		s = Snapshot{}
+		err = json.Unmarshal(data, &s)
+	}
 	schema := s.Schema
 	if err != nil {
 		var head struct {

@@ -1,0 +1,256 @@
+package licensing
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// checkDecodeFast requires that decodeFast, when it accepts data, decodes
+// what json.Unmarshal decodes; it reports whether it accepted.
+func checkDecodeFast(t *testing.T, data []byte) bool {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return false // Unmarshal refuses it before either decoder
+	}
+	var fast, slow Snapshot
+	ok := decodeFast(data, &fast)
+	err := json.Unmarshal(data, &slow)
+	if ok && err != nil {
+		t.Fatalf("decodeFast accepted what encoding/json refuses (%v):\n%s", err, data)
+	}
+	if ok && !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("decodeFast and encoding/json differ for\n%s\n fast %+v\n json %+v", data, fast, slow)
+	}
+	return ok
+}
+
+// snapFiller sets every exported field under a snapshot, drawing its
+// choices from data (repeated) and its strings from strs.
+type snapFiller struct {
+	data []byte
+	at   int
+	strs []string
+}
+
+func (f *snapFiller) next(n int) int {
+	if len(f.data) == 0 {
+		return 0
+	}
+	c := int(f.data[f.at%len(f.data)]) + f.at/len(f.data)
+	f.at++
+	return c % n
+}
+
+var (
+	fillInts  = []int64{0, 1, -1, 42, 1 << 31, -1 << 40, 1<<63 - 1, -1 << 63}
+	fillTimes = []time.Time{
+		time.Date(2026, 11, 24, 9, 30, 0, 0, time.FixedZone("", 9*3600)),
+		time.Date(2010, 1, 2, 3, 4, 5, 123456789, time.UTC),
+		time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -(5*3600+30*60))),
+	}
+	timeType = reflect.TypeOf(time.Time{})
+)
+
+func (f *snapFiller) fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(f.strs[f.next(len(f.strs))])
+	case reflect.Bool:
+		v.SetBool(f.next(2) == 1)
+	case reflect.Int, reflect.Int64:
+		n := fillInts[f.next(len(fillInts))]
+		if v.OverflowInt(n) {
+			n = int64(int32(n))
+		}
+		v.SetInt(n)
+	case reflect.Uint32:
+		v.SetUint(uint64(uint32(fillInts[f.next(len(fillInts))])))
+	case reflect.Ptr:
+		if f.next(3) > 0 {
+			p := reflect.New(v.Type().Elem())
+			f.fill(p.Elem())
+			v.Set(p)
+		}
+	case reflect.Slice:
+		if n := f.next(5); n > 0 {
+			s := reflect.MakeSlice(v.Type(), n-1, n-1)
+			for i := 0; i < s.Len(); i++ {
+				f.fill(s.Index(i))
+			}
+			v.Set(s)
+		}
+	case reflect.Map:
+		if n := f.next(4); n > 0 {
+			m := reflect.MakeMap(v.Type())
+			for i := 1; i < n; i++ {
+				// Keys are names of context facts; a key with an escape
+				// is left to encoding/json (TestDecodeFastEdges).
+				k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+				k.SetString([]string{"site", "line", "asset", "engineer"}[f.next(4)])
+				f.fill(e)
+				m.SetMapIndex(k, e)
+			}
+			v.Set(m)
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			v.Set(reflect.ValueOf(fillTimes[f.next(len(fillTimes))]))
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				f.fill(v.Field(i))
+			}
+		}
+	default:
+		panic("snapFiller: no rule for " + v.Type().String())
+	}
+}
+
+// TestDecodeFast: what Marshal writes, and every genuine snapshot, is
+// read by decodeFast, to the value encoding/json reads. Every exported
+// field is filled (hostile strings, pointers nil and set, slices nil,
+// empty and full), so that a field added to a struct and not to the
+// decoder fails here instead of slowing every report.
+func TestDecodeFast(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	if len(files) == 0 {
+		t.Fatal("no testdata/snapshots")
+	}
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !checkDecodeFast(t, b) {
+			t.Errorf("%s: decodeFast left a genuine snapshot to encoding/json", p)
+		}
+	}
+	strs := []string{"", "plain", "\b\f\v\x7f\x1f\x00", "a\\b\"c/", "\u2028\u2029", "<>&", "改行\r\n\t", "\U0001F600", "\ufffd"}
+	for seed := 0; seed < 3000; seed++ {
+		var s Snapshot
+		(&snapFiller{data: []byte{byte(seed), byte(seed >> 8), byte(seed * 7), byte(seed * 13)}, strs: strs}).fill(reflect.ValueOf(&s).Elem())
+		for _, marshal := range []func(interface{}) ([]byte, error){json.Marshal, func(v interface{}) ([]byte, error) { return json.MarshalIndent(v, " ", "\t") }} {
+			b, err := marshal(&s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !checkDecodeFast(t, b) {
+				t.Fatalf("decodeFast left what json.Marshal wrote to encoding/json:\n%s", b)
+			}
+		}
+	}
+}
+
+// TestDecodeFastEdges: inputs decodeFast must read, and inputs it must
+// leave to encoding/json, which alone knows their meaning.
+func TestDecodeFastEdges(t *testing.T) {
+	tests := []struct {
+		in   string
+		fast bool
+	}{
+		{`{}`, true},
+		{` {"schema":"actcourier-device/1","products":[]} `, true},
+		{`{"products":null,"disks":[],"context":null,"os":{"sku":null,"hostname":null}}`, true},
+		{`{"products":[null,{"kms":null},{"kms":{}}]}`, true},
+		{`{"os":{"hostname":"a\u00e9\u0000\"\\\/\b\f\n\r\tz"}}`, true},
+		{`{"os":{"hostname":"\u00E9\u2028"}}`, true},
+		{`{"context":{"sources":{"site":"flag","line":"config"},"collected_at":"2026-11-24T09:30:00+09:00"}}`, true},
+		{`{"products":[{"status_reason":3221549172,"grace_minutes":-0,"kms":{"configured_port":1688}}]}`, true},
+		{`{"disks":[{"size_bytes":-9223372036854775808}]}`, true},
+		{`{"hardware":{"slic":false,"firmware_key":true}}`, true},
+
+		{`{"Schema":"actcourier-device/1"}`, false},      // encoding/json folds case
+		{`{"schema":"a","schema":"b"}`, false},           // a key twice
+		{`{"sch\u0065ma":"a"}`, false},                   // an escaped key
+		{`{"context":{"sources":{"\n":"flag"}}}`, false}, // an escaped map key
+		{`{"future":1}`, false},                          // a field of a newer collector
+		{`{"os":{"hostname":"\ud83d\ude00"}}`, false},    // surrogates
+		{`{"os":{"sku":1.0}}`, false},
+		{`{"os":{"sku":1e3}}`, false},
+		{`{"os":{"sku":01}}`, false},
+		{`{"os":{"sku":"1"}}`, false},
+		{`{"os":{"sku":99999999999999999999}}`, false},
+		{`{"products":[{"status_reason":-1}]}`, false},
+		{`{"products":[{"status_reason":4294967296}]}`, false},
+		{`{"os":{"hostname":1}}`, false},
+		{`{"os":{"hostname":"a` + "\t" + `"}}`, false},
+		{`{"os":{"install_date":"yesterday"}}`, false},
+		{`{"os":{"install_date":5}}`, false},
+		{`{"hardware":{"slic":"yes"}}`, false},
+		{`{"products":{}}`, false},
+		{`{"products":[1]}`, false},
+		{`{"products":[],}`, false},
+		{`{"products":[,]}`, false},
+		{`{} {}`, false},
+		{`{"os":{}`, false},
+		{`{"os":{}}x`, false},
+		{`{"os":nul}`, false},
+		{`{"hardware":{"slic":truex}}`, false},
+		{`null`, false},
+		{`[]`, false},
+		{``, false},
+		{`{"context":{"sources":{"` + strings.Repeat(`a":"b","`, 40) + `z":"b"}}}`, false}, // more keys than a struct has
+	}
+	for _, tc := range tests {
+		if got := checkDecodeFast(t, []byte(tc.in)); got != tc.fast {
+			t.Errorf("decodeFast(%s) = %v, want %v", tc.in, got, tc.fast)
+		}
+	}
+}
+
+// FuzzDecodeFast: whatever decodeFast accepts, encoding/json accepts and
+// decodes to the same snapshot.
+func FuzzDecodeFast(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"os":{"hostname":"a\u00e9\"\\\/\b\f\n\r\tz","sku":-0},"products":[null,{"kms":{}}],"context":{"sources":{"a":"b","a":"c"}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecodeFast(t, data)
+	})
+}
+
+// BenchmarkUnmarshal reads the genuine snapshots as a report does.
+func BenchmarkUnmarshal(b *testing.B) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	var data [][]byte
+	size := 0
+	for _, p := range files {
+		d, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data = append(data, d)
+		size += len(d)
+	}
+	for _, tc := range []struct {
+		name   string
+		decode func([]byte) error
+	}{
+		{"Unmarshal", func(d []byte) error { _, err := Unmarshal(d); return err }},
+		{"encoding/json", func(d []byte) error { var s Snapshot; return json.Unmarshal(d, &s) }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				for _, d := range data {
+					if err := tc.decode(d); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
