@@ -39,15 +39,28 @@ var exitHelp = cmdline.ExitStatus("0 done", "1 done in part: each rejected input
 func main() {
 	// ACTCOURIER_CPUPROFILE=FILE writes a CPU profile of the run, for
 	// performance work (go tool pprof).
+	// ACTCOURIER_MEMPROFILE=FILE writes what the run allocated, where.
 	if p := os.Getenv("ACTCOURIER_CPUPROFILE"); p != "" {
 		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
 			code := run(os.Args, os.Stdout, os.Stderr)
 			pprof.StopCPUProfile()
 			f.Close()
-			os.Exit(code)
+			os.Exit(memProfile(code))
 		}
 	}
-	os.Exit(run(os.Args, os.Stdout, os.Stderr))
+	os.Exit(memProfile(run(os.Args, os.Stdout, os.Stderr)))
+}
+
+// memProfile writes the allocation profile ACTCOURIER_MEMPROFILE asks
+// for, and returns code.
+func memProfile(code int) int {
+	if p := os.Getenv("ACTCOURIER_MEMPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+	return code
 }
 
 // run runs the importer; what it prints is escaped by terminal.Writer.

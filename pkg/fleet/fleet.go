@@ -198,7 +198,7 @@ type Device struct {
 	Engineer    string
 	Category    classify.Category // as of the collection time
 	Collections int               // how many collections the device has
-	JSON        []byte            // the snapshot, when asked for
+	JSON        string            // the snapshot, when asked for
 	Warnings    []string          // this collection's trust warnings
 	// SuspectTimes counts the device's collections with a time warning.
 	SuspectTimes int
@@ -209,7 +209,7 @@ type Device struct {
 }
 
 // Snapshot decodes the stored snapshot.
-func (d *Device) Snapshot() (*licensing.Snapshot, error) { return licensing.Unmarshal(d.JSON) }
+func (d *Device) Snapshot() (*licensing.Snapshot, error) { return licensing.UnmarshalString(d.JSON) }
 
 // Filter selects devices by their latest collection; empty fields match
 // all.

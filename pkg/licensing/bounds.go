@@ -1,7 +1,6 @@
 package licensing
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -78,11 +77,11 @@ func (s *Snapshot) bound() error {
 
 // clean reads every out-of-range number and date as unknown, noting each
 // in Errors, normalizes kinds, statuses and channels it does not know, and
-// cuts every string to MaxString bytes. data is the JSON s was decoded
-// from: the strings are walked only when it holds one that long (a
-// genuine snapshot never does; the walk is reflection, and reports decode
-// every device's snapshot).
-func (s *Snapshot) clean(data []byte) {
+// cuts every string to MaxString bytes and reads a NUL in one as U+FFFD.
+// The strings are walked only when cut says the JSON s was decoded from
+// holds a literal that long or a \u0000 (a genuine snapshot never does;
+// the walk is reflection, and reports decode every device's snapshot).
+func (s *Snapshot) clean(cut bool) {
 	var notes []SourceError
 	note := func(what string, v interface{}) {
 		// The value is the hostile one: bounded as every other string,
@@ -174,9 +173,7 @@ func (s *Snapshot) clean(data []byte) {
 			intIn(at+"kms.host_current_count", &k.HostCurrentCount, 0, maxCount)
 		}
 	}
-	// A NUL can only come from a \u0000 escape: JSON text holds no raw
-	// control character.
-	if longString(data, MaxString) || bytes.Contains(data, []byte(`\u0000`)) {
+	if cut {
 		cutStrings(reflect.ValueOf(s).Elem())
 	}
 	if n := MaxNotes - len(s.Errors); len(notes) > n {
@@ -198,17 +195,17 @@ func knownChannel(c Channel) bool {
 // max bytes as written. A decoded string is never longer than its literal
 // (escapes only shorten), so when this is false no string needs cutting.
 // It runs on every snapshot read, at import and in every report.
-func longString(data []byte, max int) bool {
-	if bytes.IndexByte(data, '\\') < 0 {
+func longString(data string, max int) bool {
+	if strings.IndexByte(data, '\\') < 0 {
 		// Without escapes every quote opens or closes a literal: jump
 		// from quote to quote.
 		for {
-			i := bytes.IndexByte(data, '"')
+			i := strings.IndexByte(data, '"')
 			if i < 0 {
 				return false
 			}
 			data = data[i+1:]
-			j := bytes.IndexByte(data, '"')
+			j := strings.IndexByte(data, '"')
 			if j < 0 {
 				return len(data) > max
 			}
@@ -219,7 +216,8 @@ func longString(data []byte, max int) bool {
 		}
 	}
 	in, escaped, n := false, false, 0
-	for _, c := range data {
+	for i := 0; i < len(data); i++ {
+		c := data[i]
 		if !in {
 			if c == '"' {
 				in, n = true, 0

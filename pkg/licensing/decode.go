@@ -22,10 +22,11 @@ import (
 // decodes to the same value (TestDecodeFast, FuzzDecodeFast); a snapshot
 // of a newer collector with fields this program does not know is decoded
 // by encoding/json. data must be valid UTF-8, as Unmarshal checks first.
-func decodeFast(data []byte, s *Snapshot) bool {
+// long says whether a string needs cutting (decoder.long).
+func decodeFast(data string, s *Snapshot) (ok, long bool) {
 	d := decoder{data: data}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	ok = d.object(func(k string) bool {
+		switch k {
 		case "schema":
 			return d.str(&s.Schema)
 		case "context":
@@ -55,14 +56,20 @@ func decodeFast(data []byte, s *Snapshot) bool {
 		}
 		return false
 	}) && d.end()
+	return ok, d.long
 }
 
 // decoder reads JSON from data at i. Its methods report whether they read
 // what they expected; none goes on after a false.
 type decoder struct {
-	data []byte
+	data string
 	i    int
 	buf  []byte // a string's bytes while its escapes are undone
+	// long is set by a string literal over MaxString bytes as written,
+	// or holding a \u0000 escape: then the snapshot's strings must be
+	// cut (Snapshot.clean), which Unmarshal otherwise learns by scanning
+	// the text again (longString).
+	long bool
 }
 
 func (d *decoder) space() {
@@ -95,7 +102,7 @@ func (d *decoder) end() bool {
 // word reads w (true, false, null) if it comes next.
 func (d *decoder) word(w string) bool {
 	d.space()
-	if len(d.data)-d.i >= len(w) && string(d.data[d.i:d.i+len(w)]) == w {
+	if len(d.data)-d.i >= len(w) && d.data[d.i:d.i+len(w)] == w {
 		d.i += len(w)
 		return true
 	}
@@ -106,7 +113,7 @@ func (d *decoder) word(w string) bool {
 // with the value next. A key seen twice ends it, since encoding/json
 // would merge the two values into one field; so do more than 32 keys,
 // which no struct of a snapshot has, so that the check stays cheap.
-func (d *decoder) object(member func(key []byte) bool) bool {
+func (d *decoder) object(member func(key string) bool) bool {
 	if !d.next('{') {
 		return false
 	}
@@ -127,8 +134,11 @@ func (d *decoder) object(member func(key []byte) bool) bool {
 			return false // no field's name is empty or has an escape
 		}
 		key := d.data[start:d.i]
+		if len(key) > MaxString {
+			d.long = true
+		}
 		for _, sp := range seen {
-			if string(d.data[sp[0]:sp[1]]) == string(key) {
+			if d.data[sp[0]:sp[1]] == key {
 				return false
 			}
 		}
@@ -198,7 +208,8 @@ func named[T ~string](d *decoder, p *T) bool {
 	return ok
 }
 
-// text reads a string literal.
+// text reads a string literal. One without escapes is a part of data,
+// not a copy: a snapshot's strings share the memory of its text.
 func (d *decoder) text() (string, bool) {
 	if !d.next('"') {
 		return "", false
@@ -208,7 +219,10 @@ func (d *decoder) text() (string, bool) {
 		switch c := d.data[d.i]; {
 		case c == '"':
 			d.i++
-			return string(d.data[start : d.i-1]), true
+			if d.i-1-start > MaxString {
+				d.long = true
+			}
+			return d.data[start : d.i-1], true
 		case c == '\\':
 			return d.escaped(start)
 		case c < 0x20:
@@ -228,6 +242,9 @@ func (d *decoder) escaped(start int) (string, bool) {
 		switch {
 		case c == '"':
 			d.i++
+			if d.i-1-start > MaxString {
+				d.long = true
+			}
 			d.buf = b
 			return string(b), true
 		case c < 0x20:
@@ -259,9 +276,12 @@ func (d *decoder) escaped(start int) (string, bool) {
 			if d.i+4 > len(d.data) {
 				return "", false
 			}
-			r, err := strconv.ParseUint(string(d.data[d.i:d.i+4]), 16, 16)
+			r, err := strconv.ParseUint(d.data[d.i:d.i+4], 16, 16)
 			if err != nil || d.data[d.i] == '+' || d.data[d.i] == '-' || (r >= 0xD800 && r < 0xE000) {
 				return "", false // surrogates are left to encoding/json
+			}
+			if r == 0 {
+				d.long = true // a NUL, which clean replaces
 			}
 			b = utf8.AppendRune(b, rune(r))
 			d.i += 4
@@ -275,7 +295,7 @@ func (d *decoder) escaped(start int) (string, bool) {
 // number reads an integer literal: -?(0|[1-9][0-9]*), not followed by a
 // fraction or an exponent (which encoding/json refuses for an integer
 // field).
-func (d *decoder) number() ([]byte, bool) {
+func (d *decoder) number() (string, bool) {
 	d.space()
 	start := d.i
 	if d.i < len(d.data) && d.data[d.i] == '-' {
@@ -286,10 +306,10 @@ func (d *decoder) number() ([]byte, bool) {
 		d.i++
 	}
 	if d.i == digits || (d.data[digits] == '0' && d.i > digits+1) {
-		return nil, false
+		return "", false
 	}
 	if d.i < len(d.data) && (d.data[d.i] == '.' || d.data[d.i] == 'e' || d.data[d.i] == 'E') {
-		return nil, false
+		return "", false
 	}
 	return d.data[start:d.i], true
 }
@@ -303,7 +323,7 @@ func (d *decoder) integer(p *int64, bits int) bool {
 	if !ok {
 		return false
 	}
-	n, err := strconv.ParseInt(string(lit), 10, bits)
+	n, err := strconv.ParseInt(lit, 10, bits)
 	*p = n
 	return err == nil
 }
@@ -325,7 +345,7 @@ func (d *decoder) uint32(p *uint32) bool {
 	if !ok {
 		return false
 	}
-	n, err := strconv.ParseUint(string(lit), 10, 32)
+	n, err := strconv.ParseUint(lit, 10, 32)
 	*p = uint32(n)
 	return err == nil
 }
@@ -372,7 +392,8 @@ func (d *decoder) time(p *time.Time) bool {
 	if _, ok := d.text(); !ok {
 		return false
 	}
-	return p.UnmarshalJSON(d.data[start:d.i]) == nil
+	d.buf = append(d.buf[:0], d.data[start:d.i]...)
+	return p.UnmarshalJSON(d.buf) == nil
 }
 
 func (d *decoder) timePtr(p **time.Time) bool {
@@ -388,8 +409,8 @@ func (d *decoder) context(c *Context) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "site":
 			return d.str(&c.Site)
 		case "line":
@@ -422,10 +443,10 @@ func (d *decoder) sources(p *map[string]Source) bool {
 		return true
 	}
 	m := map[string]Source{}
-	ok := d.object(func(k []byte) bool {
+	ok := d.object(func(k string) bool {
 		var v Source
 		ok := named(d, &v)
-		m[string(k)] = v
+		m[k] = v
 		return ok
 	})
 	*p = m
@@ -436,8 +457,8 @@ func (d *decoder) os(o *OS) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "caption":
 			return d.str(&o.Caption)
 		case "version":
@@ -473,8 +494,8 @@ func (d *decoder) hardware(h *Hardware) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "manufacturer":
 			return d.str(&h.Manufacturer)
 		case "model":
@@ -504,8 +525,8 @@ func (d *decoder) domain(m *Domain) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "joined":
 			return d.bool(&m.Joined)
 		case "name":
@@ -521,8 +542,8 @@ func (d *decoder) disk(v *Disk) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "model":
 			return d.str(&v.Model)
 		case "size_bytes":
@@ -536,8 +557,8 @@ func (d *decoder) volume(v *Volume) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "name":
 			return d.str(&v.Name)
 		case "file_system":
@@ -559,8 +580,8 @@ func (d *decoder) service(v *Service) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "kind":
 			return named(d, &v.Kind)
 		case "version":
@@ -588,8 +609,8 @@ func (d *decoder) rawOutput(v *RawOutput) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "member":
 			return d.str(&v.Member)
 		case "command":
@@ -605,8 +626,8 @@ func (d *decoder) sourceError(v *SourceError) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "source":
 			return named(d, &v.Source)
 		case "what":
@@ -622,8 +643,8 @@ func (d *decoder) product(p *Product) bool {
 	if d.word("null") {
 		return true
 	}
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "kind":
 			return named(d, &p.Kind)
 		case "application_id":
@@ -687,8 +708,8 @@ func (d *decoder) kms(p **KMS) bool {
 	}
 	v := new(KMS)
 	*p = v
-	return d.object(func(k []byte) bool {
-		switch string(k) {
+	return d.object(func(k string) bool {
+		switch k {
 		case "configured_host":
 			return d.str(&v.ConfiguredHost)
 		case "configured_port":

@@ -19,13 +19,16 @@ func checkDecodeFast(t *testing.T, data []byte) bool {
 		return false // Unmarshal refuses it before either decoder
 	}
 	var fast, slow Snapshot
-	ok := decodeFast(data, &fast)
+	ok, long := decodeFast(string(data), &fast)
 	err := json.Unmarshal(data, &slow)
 	if ok && err != nil {
 		t.Fatalf("decodeFast accepted what encoding/json refuses (%v):\n%s", err, data)
 	}
 	if ok && !reflect.DeepEqual(fast, slow) {
 		t.Fatalf("decodeFast and encoding/json differ for\n%s\n fast %+v\n json %+v", data, fast, slow)
+	}
+	if want := longString(string(data), MaxString) || strings.Contains(string(data), `\u0000`); ok && long != want {
+		t.Fatalf("decodeFast says a string needs cutting: %v, the scan of the text says %v:\n%s", long, want, data)
 	}
 	return ok
 }
@@ -166,6 +169,9 @@ func TestDecodeFastEdges(t *testing.T) {
 		{`{"products":[{"status_reason":3221549172,"grace_minutes":-0,"kms":{"configured_port":1688}}]}`, true},
 		{`{"disks":[{"size_bytes":-9223372036854775808}]}`, true},
 		{`{"hardware":{"slic":false,"firmware_key":true}}`, true},
+		{`{"os":{"hostname":"` + strings.Repeat("a", MaxString+1) + `"}}`, true},           // to be cut
+		{`{"os":{"hostname":"` + strings.Repeat("a", MaxString-1) + `\n"}}`, true},         // as long as written
+		{`{"context":{"sources":{"` + strings.Repeat("k", MaxString+1) + `":"x"}}}`, true}, // a long key
 
 		{`{"Schema":"actcourier-device/1"}`, false},      // encoding/json folds case
 		{`{"schema":"a","schema":"b"}`, false},           // a key twice

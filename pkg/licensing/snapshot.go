@@ -178,10 +178,19 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 	if len(data) > MaxSnapshotSize {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSnapshotSize)
 	}
+	return UnmarshalString(string(data))
+}
+
+// UnmarshalString is Unmarshal of a snapshot held as a string, as a
+// database returns one: the snapshot's strings share its memory.
+func UnmarshalString(data string) (*Snapshot, error) {
+	if len(data) > MaxSnapshotSize {
+		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSnapshotSize)
+	}
 	// JSON is UTF-8 (RFC 8259), and what a collector writes always is;
 	// Go's decoder would read other bytes as U+FFFD and keep them in the
 	// stored text, which PostgreSQL refuses.
-	if !utf8.Valid(data) {
+	if !utf8.ValidString(data) {
 		return nil, fmt.Errorf("%w: not UTF-8 text", ErrNotSnapshot)
 	}
 	// One decode in the common case; the schema is checked after it, and
@@ -189,16 +198,20 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 	// decodeFast reads what Marshal writes; anything else, encoding/json.
 	var s Snapshot
 	var err error
-	if !decodeFast(data, &s) {
+	ok, long := decodeFast(data, &s)
+	if !ok {
 		s = Snapshot{}
-		err = json.Unmarshal(data, &s)
+		err = json.Unmarshal([]byte(data), &s)
+		// A NUL can only come from a \u0000 escape: JSON text holds no
+		// raw control character.
+		long = longString(data, MaxString) || strings.Contains(data, `\u0000`)
 	}
 	schema := s.Schema
 	if err != nil {
 		var head struct {
 			Schema string `json:"schema"`
 		}
-		if json.Unmarshal(data, &head) != nil {
+		if json.Unmarshal([]byte(data), &head) != nil {
 			return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
 		}
 		schema = head.Schema
@@ -216,7 +229,7 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 	if err := s.bound(); err != nil {
 		return nil, err
 	}
-	s.clean(data)
+	s.clean(long)
 	return &s, nil
 }
 

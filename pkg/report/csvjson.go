@@ -59,11 +59,30 @@ func cells(row []string) []string {
 // report it.
 func writeRecord(cw *csv.Writer, row []string) {
 	for i, v := range row {
-		if _, err := strconv.Atoi(v); err != nil {
+		if !isInt(v) {
 			row[i] = cell(v) // a number stays a number: "-13" days left
 		}
 	}
 	cw.Write(row)
+}
+
+// isInt reports whether strconv.Atoi reads s, without the error Atoi
+// allocates for every other cell (a tenth of a report's allocations).
+func isInt(s string) bool {
+	digits := s
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		digits = s[1:]
+	}
+	if digits == "" {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	_, err := strconv.Atoi(s) // in range
+	return err == nil
 }
 
 // deviceHeader is the head of devices.csv and LINE.csv: one row per

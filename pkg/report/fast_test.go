@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -273,6 +274,17 @@ func TestWorkbookLines(t *testing.T) {
 		}
 		if rows[0][4] != lang(classify.English).Asset || strings.Join(got, ",") != strings.Join(want[name], ",") {
 			t.Errorf("sheet %q of line %q: header %q, assets %q, want %q", sheets[i+1], name, rows[0], got, want[name])
+		}
+	}
+}
+
+// TestIsInt: isInt is strconv.Atoi's verdict, without its error.
+func TestIsInt(t *testing.T) {
+	for _, s := range []string{"", "0", "-13", "+5", "-", "+", "--1", "1-", "12a", "٣", "2026-11-11", "9223372036854775807",
+		"9223372036854775808", "-9223372036854775808", "-9223372036854775809", "00012", " 1", "1 ", "0x10", "1_000", "=1+1"} {
+		_, err := strconv.Atoi(s)
+		if got := isInt(s); got != (err == nil) {
+			t.Errorf("isInt(%q) = %v, Atoi's error %v", s, got, err)
 		}
 	}
 }
