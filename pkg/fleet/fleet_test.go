@@ -273,6 +273,14 @@ func (broken) RawFor(context.Context, []int64, int) (map[int64][]fleet.Raw, erro
 	return nil, errDisk
 }
 
+// noPools is a store whose KMS pools cannot be read; the report reads
+// them beside its first lines.
+type noPools struct{ fleet.Store }
+
+func (noPools) Pools(context.Context, time.Time) (map[string]classify.Pool, error) {
+	return nil, errDisk
+}
+
 func TestReport(t *testing.T) {
 	id := key(t)
 	db := newStore(t)
@@ -285,17 +293,19 @@ func TestReport(t *testing.T) {
 		t.Fatalf("report: %d devices, %d files, %v", w.Devices, len(w.Files), err)
 	}
 	// A report that fails part way leaves no half-written fleet file.
-	failed := t.TempDir()
-	if _, err := fleet.Report(ctx, broken{db}, failed, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
-		t.Fatalf("report from a broken store: %v", err)
-	}
-	for _, name := range []string{"devices.csv", "products.csv", "devices.json", "index.html"} {
-		if _, err := os.Stat(filepath.Join(failed, name)); err == nil {
-			t.Errorf("%s written by a failed report", name)
+	for _, st := range []fleet.Store{broken{db}, noPools{db}, noPools{newStore(t)}} {
+		failed := t.TempDir()
+		if _, err := fleet.Report(ctx, st, failed, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
+			t.Fatalf("report from %T: %v", st, err)
 		}
-	}
-	if left, _ := filepath.Glob(filepath.Join(failed, ".report-*")); len(left) > 0 {
-		t.Errorf("temporary files left: %v", left)
+		for _, name := range []string{"devices.csv", "products.csv", "devices.json", "index.html"} {
+			if _, err := os.Stat(filepath.Join(failed, name)); err == nil {
+				t.Errorf("%s written by a failed report from %T", name, st)
+			}
+		}
+		if left, _ := filepath.Glob(filepath.Join(failed, ".report-*")); len(left) > 0 {
+			t.Errorf("temporary files left by %T: %v", st, left)
+		}
 	}
 }
 

@@ -391,8 +391,9 @@ func (w *Writer) Abort() error {
 }
 
 // SetPool records a site's KMS pool, for its page, its workbook and the
-// fleet's: call it before the site's lines, since a site's workbook is
-// written as soon as its lines are in.
+// fleet's: call it before the first Commit, since a site's workbook is
+// written as soon as its lines are in. It may run beside Begin and
+// Render, which do not read the pools.
 func (w *Writer) SetPool(site string, p classify.Pool) { w.pools[site] = p }
 
 func (w *Writer) site(name string) *siteSum {
