@@ -109,17 +109,39 @@ func zeroBytes(b []byte) (le, be bool) {
 	return odd*3 > pairs && even*10 < pairs, even*3 > pairs && odd*10 < pairs
 }
 
-// DecodeUTF16 decodes UTF-16 without a BOM, little- or big-endian.
+// DecodeUTF16 decodes UTF-16 without a BOM, little- or big-endian, as
+// utf16.Decode does (a lone surrogate is U+FFFD, an odd last byte is
+// dropped), straight into UTF-8: every report decodes the raw outputs it
+// shows, and the code units and runes utf16.Decode needs were a twentieth
+// of a report's allocations.
 func DecodeUTF16(b []byte, bigEndian bool) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
+	unit := func(i int) rune {
 		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+			return rune(b[i])<<8 | rune(b[i+1])
 		}
+		return rune(b[i]) | rune(b[i+1])<<8
 	}
-	return string(utf16.Decode(u))
+	out := make([]byte, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		r := unit(i)
+		switch {
+		case r < 0x80:
+			out = append(out, byte(r))
+			continue
+		case r < 0xD800 || r >= 0xE000:
+		case r < 0xDC00 && i+3 < len(b):
+			if r2 := unit(i + 2); r2 >= 0xDC00 && r2 < 0xE000 {
+				r = utf16.DecodeRune(r, r2)
+				i += 2
+			} else {
+				r = utf8.RuneError
+			}
+		default:
+			r = utf8.RuneError
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return string(out)
 }
 
 // decodeSJIS decodes Shift_JIS, failing if any byte sequence is invalid.
