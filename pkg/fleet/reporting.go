@@ -109,7 +109,7 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 			return
 		}
 		j := &job{l: w.Begin(cur[0].Site, cur[0].Line), rows: cur, done: make(chan error, 1)}
-		cur = nil
+		cur = make([]Device, 0, len(cur)) // lines are of about one size
 		order <- j
 		select {
 		case jobs <- j:

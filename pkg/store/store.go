@@ -658,26 +658,42 @@ var deviceColsUntil = strings.NewReplacer(
 		ELSE '' END FROM collections x WHERE x.device_id = d.id AND `+before("x")+`)`,
 ).Replace(deviceCols)
 
-func scanDevice(sc interface{ Scan(...interface{}) error }, withJSON bool) (fleet.Device, error) {
-	var dv fleet.Device
-	var origin, category, collected, imported, warnings, identities string
-	dest := []interface{}{&dv.ID, &dv.Key, &dv.CollectionID, &dv.BundleID, &dv.SHA256, &dv.Size, &dv.FileName, &origin, &dv.Generator,
-		&collected, &imported, &dv.Site, &dv.Line, &dv.Asset, &dv.Hostname, &dv.Engineer, &category, &warnings, &dv.Collections, &dv.SuspectTimes, &identities}
+// deviceScanner reads rows of deviceCols (and the snapshot, withJSON)
+// into devices. One serves all the rows of a query: the destinations
+// Scan needs are made once, not for every device of a fleet.
+type deviceScanner struct {
+	dv                                                          fleet.Device
+	origin, category, collected, imported, warnings, identities string
+	dest                                                        []interface{}
+}
+
+func newDeviceScanner(withJSON bool) *deviceScanner {
+	s := &deviceScanner{}
+	dv := &s.dv
+	s.dest = []interface{}{&dv.ID, &dv.Key, &dv.CollectionID, &dv.BundleID, &dv.SHA256, &dv.Size, &dv.FileName, &s.origin, &dv.Generator,
+		&s.collected, &s.imported, &dv.Site, &dv.Line, &dv.Asset, &dv.Hostname, &dv.Engineer, &s.category, &s.warnings, &dv.Collections,
+		&dv.SuspectTimes, &s.identities}
 	if withJSON {
-		dest = append(dest, &dv.JSON)
+		s.dest = append(s.dest, &dv.JSON)
 	}
-	if err := sc.Scan(dest...); err != nil {
-		return dv, err
+	return s
+}
+
+func (s *deviceScanner) scan(sc interface{ Scan(...interface{}) error }) (fleet.Device, error) {
+	s.dv = fleet.Device{}
+	if err := sc.Scan(s.dest...); err != nil {
+		return fleet.Device{}, err
 	}
-	dv.Origin, dv.Category, dv.Warnings = fleet.Origin(origin), classify.Category(category), strings.Fields(warnings)
-	if hosts, hw, ok := strings.Cut(identities, "\x1e"); ok {
+	dv := s.dv
+	dv.Origin, dv.Category, dv.Warnings = fleet.Origin(s.origin), classify.Category(s.category), strings.Fields(s.warnings)
+	if hosts, hw, ok := strings.Cut(s.identities, "\x1e"); ok {
 		dv.Hostnames, dv.Hardware = strings.Split(hosts, "\x1f"), strings.Split(hw, "\x1f")
 	}
 	var err error
-	if dv.CollectedAt, err = time.Parse(timeFormat, collected); err != nil {
+	if dv.CollectedAt, err = time.Parse(timeFormat, s.collected); err != nil {
 		return dv, fmt.Errorf("device %s: stored collection time: %w", dv.Key, err)
 	}
-	if dv.ImportedAt, err = time.Parse(timeFormat, imported); err != nil {
+	if dv.ImportedAt, err = time.Parse(timeFormat, s.imported); err != nil {
 		return dv, fmt.Errorf("device %s: stored import time: %w", dv.Key, err)
 	}
 	return dv, nil
@@ -728,8 +744,9 @@ func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(
 		return err
 	}
 	defer rows.Close()
+	sc := newDeviceScanner(withJSON)
 	for rows.Next() {
-		dv, err := scanDevice(rows, withJSON)
+		dv, err := sc.scan(rows)
 		if err != nil {
 			return err
 		}
@@ -844,8 +861,9 @@ func (d *DB) devices(ctx context.Context, q string, args ...interface{}) ([]flee
 	}
 	defer rows.Close()
 	var out []fleet.Device
+	sc := newDeviceScanner(true)
 	for rows.Next() {
-		dv, err := scanDevice(rows, true)
+		dv, err := sc.scan(rows)
 		if err != nil {
 			return nil, err
 		}
