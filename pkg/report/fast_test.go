@@ -122,7 +122,7 @@ func excelizeRows(t testing.TB, sh *sheet, st styles) string {
 	}
 	for i := range sh.rows {
 		var cells []interface{}
-		for _, c := range sh.cells(i, st) {
+		for _, c := range sh.cells(nil, i, st) {
 			cells = append(cells, c)
 		}
 		ref, _ := excelize.CoordinatesToCellName(1, i+2)
@@ -287,4 +287,23 @@ func TestIsInt(t *testing.T) {
 			t.Errorf("isInt(%q) = %v, Atoi's error %v", s, got, err)
 		}
 	}
+}
+
+// TestXMLText: the text xmlText leaves as it is, EscapeText would too.
+func TestXMLText(t *testing.T) {
+	for _, s := range []string{"", "plain", "改行\nあり", "\x7f", "\t", "\r", "a&b", `"'<>`, "\xff", "\xe2\x80", "\ufffd", "\ufffe", "\uffff",
+		"\U0001F600", "\ud7ff", "\ue000", "x\x00y", "\x1b[2J", "_x0041_"} {
+		if got, want := xmlText(s), xmlEscape(s); got != want {
+			t.Errorf("xmlText(%q) = %q, EscapeText gives %q", s, got, want)
+		}
+	}
+}
+
+func FuzzXMLText(f *testing.F) {
+	f.Add("改行\n\xff\ufffe")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := xmlText(s), xmlEscape(s); got != want {
+			t.Fatalf("xmlText(%q) = %q, EscapeText gives %q", s, got, want)
+		}
+	})
 }

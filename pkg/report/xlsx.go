@@ -419,10 +419,11 @@ func errors1(errs ...error) error {
 }
 
 // cells is row i of a line sheet as styled cells.
-func (sh *sheet) cells(i int, st styles) []excelize.Cell {
+// cells appends row i's cells, styled, to cells.
+func (sh *sheet) cells(cells []excelize.Cell, i int, st styles) []excelize.Cell {
 	r := sh.rows[i]
-	cells := make([]excelize.Cell, len(r))
-	for j, v := range r {
+	for _, v := range r {
+		j := len(cells)
 		style := st.wrap
 		switch j {
 		case colDeadline:
@@ -437,7 +438,7 @@ func (sh *sheet) cells(i int, st styles) []excelize.Cell {
 		case colCollected:
 			style = st.stamp
 		}
-		cells[j] = xcell(style, v)
+		cells = append(cells, xcell(style, v))
 	}
 	return cells
 }
@@ -448,12 +449,14 @@ func (sh *sheet) cells(i int, st styles) []excelize.Cell {
 // its time.
 func (sh *sheet) writeRows(w *bufio.Writer, st styles, first int) error {
 	var cols []string
+	var cells []excelize.Cell
 	for i := range sh.rows {
 		n := strconv.Itoa(first + i)
 		w.WriteString(`<row r="`)
 		w.WriteString(n)
 		w.WriteString(`">`)
-		for j, c := range sh.cells(i, st) {
+		cells = sh.cells(cells[:0], i, st)
+		for j, c := range cells {
 			for len(cols) <= j {
 				name, err := excelize.ColumnNumberToName(len(cols) + 1)
 				if err != nil {
@@ -461,7 +464,7 @@ func (sh *sheet) writeRows(w *bufio.Writer, st styles, first int) error {
 				}
 				cols = append(cols, name)
 			}
-			if err := writeCell(w, cols[j]+n, c); err != nil {
+			if err := writeCell(w, cols[j], n, c); err != nil {
 				return err
 			}
 		}
@@ -473,9 +476,10 @@ func (sh *sheet) writeRows(w *bufio.Writer, st styles, first int) error {
 // writeCell writes a cell as excelize does: a string inline (escaped for
 // XML, cut to Excel's 32,767 characters), an integer or a time as a
 // number (a time as Excel's date serial).
-func writeCell(w *bufio.Writer, ref string, c excelize.Cell) error {
+func writeCell(w *bufio.Writer, col, row string, c excelize.Cell) error {
 	w.WriteString(`<c r="`)
-	w.WriteString(ref)
+	w.WriteString(col)
+	w.WriteString(row)
 	w.WriteByte('"')
 	if c.StyleID != 0 {
 		w.WriteString(` s="`)
@@ -539,15 +543,37 @@ func isSpace(c byte) bool { return c == 9 || c == 10 || c == 13 || c == 32 }
 // excelize uses): xml.EscapeText, but for a newline, which the Encoder
 // keeps as it is. Plain ASCII text, most cells, has nothing to escape.
 func xmlText(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 && c != '\n' || c >= 0x7f || strings.IndexByte(`"'&<>`, c) >= 0 {
-			var b strings.Builder
-			xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
-			// "&#xA;" comes only from a newline: an & of s is "&amp;".
-			return strings.ReplaceAll(b.String(), "&#xA;", "\n")
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' || strings.IndexByte(`"'&<>`, c) >= 0 {
+				return xmlEscape(s)
+			}
+			i++
+			continue
 		}
+		// Text in Japanese, too, has nothing to escape: only bytes that
+		// are not UTF-8 and characters XML does not allow are.
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || !xmlChar(r) {
+			return xmlEscape(s)
+		}
+		i += n
 	}
 	return s
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
+	// "&#xA;" comes only from a newline: an & of s is "&amp;".
+	return strings.ReplaceAll(b.String(), "&#xA;", "\n")
+}
+
+// xmlChar reports whether XML allows r at all (encoding/xml's
+// isInCharacterRange); EscapeText writes U+FFFD for one it does not.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
 // excelSerial is t as Excel's date serial (days since 1899-12-30, with
