@@ -579,7 +579,7 @@ func (w *Writer) Begin(site, line string) *LineReport {
 // different lines.
 func (w *Writer) Render(l *LineReport, devs []Device) error {
 	sortDevices(devs)
-	z := majorityZone(devs)
+	z := majorityZone(devs).labelled()
 	rows := make([]row, len(devs))
 	for i := range devs {
 		id := "d" + strconv.Itoa(i+1)

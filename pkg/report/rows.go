@@ -17,9 +17,10 @@ import (
 type zone struct {
 	name string // "JST", or "UTC+09:00" when the device gave no name
 	loc  *time.Location
+	lbl  string // label, once labelled
 }
 
-var utc = zone{"UTC", time.UTC}
+var utc = zone{"UTC", time.UTC, "UTC"}
 
 // zoneOf is the zone of one collection time.
 func zoneOf(t time.Time, name string) zone {
@@ -32,11 +33,21 @@ func zoneOf(t time.Time, name string) zone {
 			name = "UTC"
 		}
 	}
-	return zone{name, time.FixedZone(name, off)}
+	return zone{name: name, loc: time.FixedZone(name, off)}
+}
+
+// labelled is z with its label made, for a zone every row of a line
+// shows.
+func (z zone) labelled() zone {
+	z.lbl = z.label()
+	return z
 }
 
 // label is the zone as shown beside times: "JST (UTC+09:00)".
 func (z zone) label() string {
+	if z.lbl != "" {
+		return z.lbl
+	}
 	off := time.Date(2000, 1, 1, 0, 0, 0, 0, z.loc).Format("-07:00")
 	if z.name == "UTC" || strings.HasPrefix(z.name, "UTC") {
 		return z.name
