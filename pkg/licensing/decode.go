@@ -38,21 +38,21 @@ func decodeFast(data string, s *Snapshot) (ok, long bool) {
 		case "domain":
 			return d.domain(&s.Domain)
 		case "disks":
-			return array(&d, &s.Disks, d.disk)
+			return array(&d, &s.Disks, MaxItems, d.disk)
 		case "volumes":
-			return array(&d, &s.Volumes, d.volume)
+			return array(&d, &s.Volumes, MaxItems, d.volume)
 		case "products":
-			return array(&d, &s.Products, d.product)
+			return array(&d, &s.Products, MaxProducts, d.product)
 		case "services":
-			return array(&d, &s.Services, d.service)
+			return array(&d, &s.Services, MaxItems, d.service)
 		case "image_backups":
-			return array(&d, &s.ImageBackups, d.str)
+			return array(&d, &s.ImageBackups, MaxItems, d.str)
 		case "raw":
-			return array(&d, &s.Raw, d.rawOutput)
+			return array(&d, &s.Raw, MaxItems, d.rawOutput)
 		case "missing":
-			return array(&d, &s.Missing, d.str)
+			return array(&d, &s.Missing, MaxNotes, d.str)
 		case "errors":
-			return array(&d, &s.Errors, d.sourceError)
+			return array(&d, &s.Errors, MaxNotes, d.sourceError)
 		}
 		return false
 	}) && d.end()
@@ -161,8 +161,11 @@ func (d *decoder) object(member func(key string) bool) bool {
 }
 
 // array reads an array into *p, each element with elem; null leaves *p
-// nil and [] makes it empty, not nil, as encoding/json does.
-func array[T any](d *decoder, p *[]T, elem func(*T) bool) bool {
+// nil and [] makes it empty, not nil, as encoding/json does. One of more
+// than max elements ends it before it grows further: a forged snapshot of
+// 1 MiB of "{}," would be 350,000 products (Unmarshal then refuses it,
+// bounding what encoding/json reads, see maxCommas).
+func array[T any](d *decoder, p *[]T, max int, elem func(*T) bool) bool {
 	if d.word("null") {
 		return true
 	}
@@ -172,6 +175,9 @@ func array[T any](d *decoder, p *[]T, elem func(*T) bool) bool {
 	s := make([]T, 0)
 	if !d.next(']') {
 		for {
+			if len(s) == max {
+				return false
+			}
 			var v T
 			s = append(s, v)
 			if !elem(&s[len(s)-1]) {

@@ -2,9 +2,11 @@ package licensing
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -27,8 +29,14 @@ func checkDecodeFast(t *testing.T, data []byte) bool {
 	if ok && !reflect.DeepEqual(fast, slow) {
 		t.Fatalf("decodeFast and encoding/json differ for\n%s\n fast %+v\n json %+v", data, fast, slow)
 	}
-	if want := longString(string(data), MaxString) || strings.Contains(string(data), `\u0000`); ok && long != want {
-		t.Fatalf("decodeFast says a string needs cutting: %v, the scan of the text says %v:\n%s", long, want, data)
+	// long must be set when a string needs cutting (over MaxString or
+	// with a NUL), and only when the text has a literal that long or a
+	// \u0000 (the rule Unmarshal applies after encoding/json).
+	if need := boundedStrings(reflect.ValueOf(&fast), "snapshot"); ok && need != "" && !long {
+		t.Fatalf("decodeFast leaves %s uncut:\n%s", need, data)
+	}
+	if text := longString(string(data), MaxString) || strings.Contains(string(data), `\u0000`); ok && long && !text {
+		t.Fatalf("decodeFast says a string needs cutting, and none does:\n%s", data)
 	}
 	return ok
 }
@@ -169,6 +177,10 @@ func TestDecodeFastEdges(t *testing.T) {
 		{`{"products":[{"status_reason":3221549172,"grace_minutes":-0,"kms":{"configured_port":1688}}]}`, true},
 		{`{"disks":[{"size_bytes":-9223372036854775808}]}`, true},
 		{`{"hardware":{"slic":false,"firmware_key":true}}`, true},
+		{`{"os":{"hostname":"\\u0000"}}`, true}, // a backslash, then "u0000": no NUL
+		{`{"products":[` + strings.Repeat(`{},`, MaxProducts-1) + `{}]}`, true},
+		{`{"products":[` + strings.Repeat(`{},`, MaxProducts) + `{}]}`, false}, // over the bound: not read further
+		{`{"missing":[` + strings.Repeat(`null,`, MaxNotes) + `null]}`, false},
 		{`{"os":{"hostname":"` + strings.Repeat("a", MaxString+1) + `"}}`, true},           // to be cut
 		{`{"os":{"hostname":"` + strings.Repeat("a", MaxString-1) + `\n"}}`, true},         // as long as written
 		{`{"context":{"sources":{"` + strings.Repeat("k", MaxString+1) + `":"x"}}}`, true}, // a long key
@@ -258,5 +270,54 @@ func BenchmarkUnmarshal(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestUnmarshalManyValues: a forged snapshot of 1 MiB of empty products
+// or nulls is refused as too large, by either decoder, without making
+// hundreds of thousands of products first.
+func TestUnmarshalManyValues(t *testing.T) {
+	fill := func(head, v string) []byte {
+		b := []byte(head)
+		for len(b) < MaxSnapshotSize-len(v)-4 {
+			b = append(b, v...)
+			b = append(b, ',')
+		}
+		return append(b, "{}]}"...)
+	}
+	for _, data := range [][]byte{
+		fill(`{"products":[`, `{}`),
+		fill(`{"products":[`, `null`),
+		fill(`{"Schema":"actcourier-device/1","products":[`, `{}`), // for encoding/json
+		fill(`{"future":1,"schema":"actcourier-device/1","disks":[`, `{}`),
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Unmarshal(data)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%.40s…: %v, want ErrTooLarge", data, err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+			t.Errorf("%.40s…: %d MiB allocated to refuse it", data, n>>20)
+		}
+	}
+}
+
+func TestCommas(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+	}{
+		{``, 0},
+		{`[1,2,3]`, 2},
+		{`{"a,b":"c,d","e":[",",","]}`, 2},
+		{`["\",",",","\\",","]`, 3},
+		{`["\\\"",","]`, 1},
+		{`"unclosed,`, 0},
+	} {
+		if got := commas(tc.in); got != tc.want {
+			t.Errorf("commas(%s) = %d, want %d", tc.in, got, tc.want)
+		}
 	}
 }

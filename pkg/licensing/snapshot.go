@@ -200,6 +200,9 @@ func UnmarshalString(data string) (*Snapshot, error) {
 	var err error
 	ok, long := decodeFast(data, &s)
 	if !ok {
+		if n := commas(data); n > maxCommas {
+			return nil, fmt.Errorf("%w: %d values, at most %d", ErrTooLarge, n, maxCommas)
+		}
 		s = Snapshot{}
 		err = json.Unmarshal([]byte(data), &s)
 		// A NUL can only come from a \u0000 escape: JSON text holds no
