@@ -102,6 +102,20 @@ func (s *Snapshot) bound() error {
 	return nil
 }
 
+// where is the list item a checked value is in, named only in a note:
+// clean runs on every snapshot a report reads.
+type where struct {
+	list string // "products", or "" for a value in no list
+	i    int
+}
+
+func (w where) name(field string) string {
+	if w.list == "" {
+		return field
+	}
+	return fmt.Sprintf("%s[%d].%s", w.list, w.i, field)
+}
+
 // clean reads every out-of-range number and date as unknown, noting each
 // in Errors, normalizes kinds, statuses and channels it does not know, and
 // cuts every string to MaxString bytes and reads a NUL in one as U+FFFD.
@@ -110,25 +124,25 @@ func (s *Snapshot) bound() error {
 // the walk is reflection, and reports decode every device's snapshot).
 func (s *Snapshot) clean(cut bool) {
 	var notes []SourceError
-	note := func(what string, v interface{}) {
+	note := func(w where, field string, v interface{}) {
 		// The value is the hostile one: bounded as every other string,
 		// since the notes are added after the strings were cut.
-		notes = append(notes, SourceError{Source: SourceBounds, What: bounded(what), Error: bounded(fmt.Sprintf("value %v out of range; read as unknown", v))})
+		notes = append(notes, SourceError{Source: SourceBounds, What: bounded(w.name(field)), Error: bounded(fmt.Sprintf("value %v out of range; read as unknown", v))})
 	}
-	intIn := func(what string, p **int, lo, hi int) {
+	intIn := func(w where, field string, p **int, lo, hi int) {
 		if *p != nil && (**p < lo || **p > hi) {
-			note(what, **p)
+			note(w, field, **p)
 			*p = nil
 		}
 	}
-	dateIn := func(what string, p **time.Time) {
+	dateIn := func(w where, field string, p **time.Time) {
 		if *p == nil {
 			return
 		}
 		if t := **p; t.Year() == 1601 {
 			*p = nil // "none"
 		} else if t.Before(minDate) || t.After(maxDate) {
-			note(what, t.Format(time.RFC3339))
+			note(w, field, t.Format(time.RFC3339))
 			*p = nil
 		}
 	}
@@ -138,66 +152,66 @@ func (s *Snapshot) clean(cut bool) {
 	// "0000-01-01T00:00:00+01:00" is year -1 in UTC, and one stored
 	// device whose time cannot be read fails the listing of the fleet.
 	if c := s.Context.Collected.UTC(); c.Year() < 1 || c.Year() > 9999 {
-		note("context.collected_at", s.Context.Collected.Format(time.RFC3339))
+		note(where{}, "context.collected_at", s.Context.Collected.Format(time.RFC3339))
 		s.Context.Collected = time.Time{}
 	}
-	dateIn("context.collector_built", &s.Context.CollectorBuilt)
-	intIn("os.sku", &s.OS.SKU, 0, 1<<16)
-	dateIn("os.install_date", &s.OS.InstallDate)
-	dateIn("os.last_boot", &s.OS.LastBoot)
-	dateIn("hardware.firmware_date", &s.Hardware.FirmwareDate)
+	dateIn(where{}, "context.collector_built", &s.Context.CollectorBuilt)
+	intIn(where{}, "os.sku", &s.OS.SKU, 0, 1<<16)
+	dateIn(where{}, "os.install_date", &s.OS.InstallDate)
+	dateIn(where{}, "os.last_boot", &s.OS.LastBoot)
+	dateIn(where{}, "hardware.firmware_date", &s.Hardware.FirmwareDate)
 	for i := range s.Volumes {
 		v := &s.Volumes[i]
 		if v.SizeBytes < 0 || v.FreeBytes < 0 || v.FreeBytes > v.SizeBytes {
-			note(fmt.Sprintf("volumes[%d] size and free space", i), fmt.Sprintf("%d/%d", v.FreeBytes, v.SizeBytes))
+			note(where{}, fmt.Sprintf("volumes[%d] size and free space", i), fmt.Sprintf("%d/%d", v.FreeBytes, v.SizeBytes))
 			v.SizeBytes, v.FreeBytes = 0, 0
 		}
 	}
 	for i := range s.Disks {
 		if s.Disks[i].SizeBytes < 0 {
-			note(fmt.Sprintf("disks[%d].size_bytes", i), s.Disks[i].SizeBytes)
+			note(where{"disks", i}, "size_bytes", s.Disks[i].SizeBytes)
 			s.Disks[i].SizeBytes = 0
 		}
 	}
 	for i := range s.Services {
-		sv, at := &s.Services[i], fmt.Sprintf("services[%d].", i)
-		intIn(at+"activation_interval_minutes", &sv.ActivationInterval, 0, maxInterval)
-		intIn(at+"renewal_interval_minutes", &sv.RenewalInterval, 0, maxInterval)
-		intIn(at+"remaining_windows_rearm", &sv.RemainingWindowsRearm, 0, maxCount)
+		sv, at := &s.Services[i], where{"services", i}
+		intIn(at, "activation_interval_minutes", &sv.ActivationInterval, 0, maxInterval)
+		intIn(at, "renewal_interval_minutes", &sv.RenewalInterval, 0, maxInterval)
+		intIn(at, "remaining_windows_rearm", &sv.RemainingWindowsRearm, 0, maxCount)
 	}
 	for i := range s.Products {
-		p, at := &s.Products[i], fmt.Sprintf("products[%d].", i)
-		intIn(at+"grace_minutes", &p.GraceMinutes, 0, MaxGraceMinutes)
-		intIn(at+"vl_activation_type", &p.VLActivationType, 0, 3)
-		intIn(at+"remaining_sku_rearm", &p.RemainingSKURearm, 0, maxCount)
-		dateIn(at+"evaluation_end", &p.EvaluationEnd)
-		dateIn(at+"expires", &p.Expires)
+		p, at := &s.Products[i], where{"products", i}
+		intIn(at, "grace_minutes", &p.GraceMinutes, 0, MaxGraceMinutes)
+		intIn(at, "vl_activation_type", &p.VLActivationType, 0, 3)
+		intIn(at, "remaining_sku_rearm", &p.RemainingSKURearm, 0, maxCount)
+		dateIn(at, "evaluation_end", &p.EvaluationEnd)
+		dateIn(at, "expires", &p.Expires)
 		switch p.Kind {
 		case KindWindows, KindOffice, KindOther:
 		default:
-			note(at+"kind", p.Kind)
+			note(at, "kind", p.Kind)
 			p.Kind = KindOther
 		}
 		if p.Status.Number() < 0 && p.Status != StatusUnknown {
-			note(at+"license_status", p.Status)
+			note(at, "license_status", p.Status)
 			p.Status = StatusUnknown
 		}
 		if p.Class != "" && p.Class.ProductClass() == "" {
-			note(at+"class", p.Class)
+			note(at, "class", p.Class)
 			p.Class = ""
 		}
 		if !knownChannel(p.Channel) {
-			note(at+"channel", p.Channel)
+			note(at, "channel", p.Channel)
 			p.Channel = ChannelUnknown
 		}
 		if k := p.KMS; k != nil {
 			if k.ConfiguredPort < 0 || k.ConfiguredPort > 65535 || k.DiscoveredPort < 0 || k.DiscoveredPort > 65535 {
-				note(at+"kms ports", fmt.Sprintf("%d/%d", k.ConfiguredPort, k.DiscoveredPort))
+				note(at, "kms ports", fmt.Sprintf("%d/%d", k.ConfiguredPort, k.DiscoveredPort))
 				k.ConfiguredPort, k.DiscoveredPort = 0, 0
 			}
-			intIn(at+"kms.activation_interval_minutes", &k.ActivationInterval, 0, maxInterval)
-			intIn(at+"kms.renewal_interval_minutes", &k.RenewalInterval, 0, maxInterval)
-			intIn(at+"kms.host_current_count", &k.HostCurrentCount, 0, maxCount)
+			intIn(at, "kms.activation_interval_minutes", &k.ActivationInterval, 0, maxInterval)
+			intIn(at, "kms.renewal_interval_minutes", &k.RenewalInterval, 0, maxInterval)
+			intIn(at, "kms.host_current_count", &k.HostCurrentCount, 0, maxCount)
 		}
 	}
 	if cut {

@@ -268,3 +268,27 @@ func TestBoundsNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundsNoteNames: a note names the value it is about, with the list
+// item it is in.
+func TestBoundsNoteNames(t *testing.T) {
+	js := `{"schema":"actcourier-device/1","os":{"sku":-1},
+		"disks":[{"size_bytes":1},{"size_bytes":-1}],
+		"volumes":[{"name":"C:","size_bytes":1,"free_bytes":2}],
+		"services":[{"kind":"windows"},{"kind":"windows","renewal_interval_minutes":-5}],
+		"products":[{"kind":"windows","license_status":"licensed"},{"kind":"gadget","license_status":"licensed","grace_minutes":-1,
+			"expires":"1900-01-01T00:00:00Z","kms":{"host_current_count":-1}}]}`
+	s, err := Unmarshal([]byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range s.Errors {
+		got = append(got, e.What)
+	}
+	want := []string{"os.sku", "volumes[0] size and free space", "disks[1].size_bytes", "services[1].renewal_interval_minutes",
+		"products[1].grace_minutes", "products[1].expires", "products[1].kind", "products[1].kms.host_current_count"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes about\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
