@@ -2,6 +2,7 @@ package licensing
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -214,8 +215,10 @@ func named[T ~string](d *decoder, p *T) bool {
 	return ok
 }
 
-// text reads a string literal. One without escapes is a part of data,
-// not a copy: a snapshot's strings share the memory of its text.
+// text reads a string literal, as a copy: a part of data would keep all
+// of it alive as long as the string, and a report keeps some strings of
+// every device to its end (a KMS host in the fleet's plan, say), which a
+// forged 1 MiB snapshot would turn into 1 MiB held per device.
 func (d *decoder) text() (string, bool) {
 	if !d.next('"') {
 		return "", false
@@ -228,7 +231,7 @@ func (d *decoder) text() (string, bool) {
 			if d.i-1-start > MaxString {
 				d.long = true
 			}
-			return d.data[start : d.i-1], true
+			return strings.Clone(d.data[start : d.i-1]), true
 		case c == '\\':
 			return d.escaped(start)
 		case c < 0x20:
@@ -452,7 +455,7 @@ func (d *decoder) sources(p *map[string]Source) bool {
 	ok := d.object(func(k string) bool {
 		var v Source
 		ok := named(d, &v)
-		m[k] = v
+		m[strings.Clone(k)] = v // a copy, as text's
 		return ok
 	})
 	*p = m

@@ -3,6 +3,7 @@ package licensing
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // checkDecodeFast requires that decodeFast, when it accepts data, decodes
@@ -319,5 +321,54 @@ func TestCommas(t *testing.T) {
 		if got := commas(tc.in); got != tc.want {
 			t.Errorf("commas(%s) = %d, want %d", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestSnapshotStringsAreCopies: no string of a decoded snapshot is a part
+// of the text it came from, which it would keep alive (decoder.text).
+func TestSnapshotStringsAreCopies(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := string(b)
+		s, err := UnmarshalString(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lo := uintptr(unsafe.Pointer(unsafe.StringData(data)))
+		var walk func(v reflect.Value, path string)
+		walk = func(v reflect.Value, path string) {
+			switch v.Kind() {
+			case reflect.String:
+				if str := v.String(); str != "" {
+					if at := uintptr(unsafe.Pointer(unsafe.StringData(str))); at >= lo && at < lo+uintptr(len(data)) {
+						t.Errorf("%s: %s is a part of the snapshot's text", p, path)
+					}
+				}
+			case reflect.Ptr:
+				if !v.IsNil() {
+					walk(v.Elem(), path)
+				}
+			case reflect.Struct:
+				for i := 0; i < v.NumField(); i++ {
+					if v.Type().Field(i).IsExported() {
+						walk(v.Field(i), path+"."+v.Type().Field(i).Name)
+					}
+				}
+			case reflect.Slice:
+				for i := 0; i < v.Len(); i++ {
+					walk(v.Index(i), fmt.Sprintf("%s[%d]", path, i))
+				}
+			case reflect.Map:
+				for _, k := range v.MapKeys() {
+					walk(k, path+"{key}")
+					walk(v.MapIndex(k), path+"{value}")
+				}
+			}
+		}
+		walk(reflect.ValueOf(s), "snapshot")
 	}
 }

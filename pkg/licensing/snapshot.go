@@ -182,7 +182,8 @@ func Unmarshal(data []byte) (*Snapshot, error) {
 }
 
 // UnmarshalString is Unmarshal of a snapshot held as a string, as a
-// database returns one: the snapshot's strings share its memory.
+// database returns one. The snapshot's strings are copies: none keeps
+// data alive.
 func UnmarshalString(data string) (*Snapshot, error) {
 	if len(data) > MaxSnapshotSize {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSnapshotSize)
