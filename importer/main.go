@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 
 	"github.com/urfave/cli/v2"
@@ -55,6 +56,7 @@ func main() {
 // for, and returns code.
 func memProfile(code int) int {
 	if p := os.Getenv("ACTCOURIER_MEMPROFILE"); p != "" {
+		runtime.GC() // the profile is as of the last collection
 		if f, err := os.Create(p); err == nil {
 			pprof.Lookup("allocs").WriteTo(f, 0)
 			f.Close()

@@ -281,6 +281,20 @@ func (noPools) Pools(context.Context, time.Time) (map[string]classify.Pool, erro
 	return nil, errDisk
 }
 
+// noActivation is a store whose activation requests cannot be read.
+type noActivation struct{ fleet.ActivationStore }
+
+func (noActivation) CIDs(context.Context) ([]fleet.CIDRecord, error) { return nil, errDisk }
+
+// slowPools is a store whose KMS pools come only when the report is
+// cancelled.
+type slowPools struct{ fleet.Store }
+
+func (slowPools) Pools(ctx context.Context, _ time.Time) (map[string]classify.Pool, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
 func TestReport(t *testing.T) {
 	id := key(t)
 	db := newStore(t)
@@ -293,7 +307,7 @@ func TestReport(t *testing.T) {
 		t.Fatalf("report: %d devices, %d files, %v", w.Devices, len(w.Files), err)
 	}
 	// A report that fails part way leaves no half-written fleet file.
-	for _, st := range []fleet.Store{broken{db}, noPools{db}, noPools{newStore(t)}} {
+	for _, st := range []fleet.Store{broken{db}, noPools{db}, noPools{newStore(t)}, noActivation{db}} {
 		failed := t.TempDir()
 		if _, err := fleet.Report(ctx, st, failed, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
 			t.Fatalf("report from %T: %v", st, err)
@@ -306,6 +320,24 @@ func TestReport(t *testing.T) {
 		if left, _ := filepath.Glob(filepath.Join(failed, ".report-*")); len(left) > 0 {
 			t.Errorf("temporary files left by %T: %v", st, left)
 		}
+	}
+	// A report cancelled while the pools are still being read stops, and
+	// says why.
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, err := fleet.Report(cctx, slowPools{db}, t.TempDir(), fleet.Filter{}, report.Options{AsOf: asOf})
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("a cancelled report: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("a report cancelled while reading the pools did not stop")
 	}
 }
 

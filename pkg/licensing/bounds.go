@@ -3,6 +3,7 @@ package licensing
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"time"
@@ -47,31 +48,55 @@ var (
 // out of range.
 const SourceBounds Source = "bounds"
 
-// maxCommas bounds the values of a snapshot that encoding/json decodes:
-// commas outside strings, each one more array element or object member.
-// encoding/json makes every element before a count can be checked, and
-// 1 MiB of "null," or "{}," as products is 200,000 to 350,000 products
-// of some hundred bytes each: 80 to 580 MB for one forged bundle. A
-// snapshot at every count bound above has about 30,000.
-const maxCommas = 1 << 16
-
-// commas counts the commas of JSON data outside string literals.
-func commas(data string) int {
-	n, in, escaped := 0, false, false
+// widest returns the most values (array elements, object members) any
+// one array or object of JSON data holds, counting its commas. It bounds
+// what encoding/json reads: that makes every element of a list before
+// its count can be checked, and 1 MiB of "{}," or "null," as products is
+// 200,000 to 350,000 products of some hundred bytes each, 80 to 580 MB
+// for one forged bundle. A genuine list holds at most MaxNotes values,
+// and an object of a snapshot far fewer. Nesting deeper than
+// encoding/json reads (10,000) counts as too wide.
+func widest(data string) int {
+	const maxDepth = 10000
+	var open []int // per open array or object, its commas so far
+	most, in, escaped := 0, false, false
 	for i := 0; i < len(data); i++ {
 		c := data[i]
-		switch {
-		case escaped:
-			escaped = false
-		case in && c == '\\':
-			escaped = true
-		case c == '"':
-			in = !in
-		case !in && c == ',':
-			n++
+		if in {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				in = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			in = true
+		case '[', '{':
+			if len(open) == maxDepth {
+				return math.MaxInt32
+			}
+			open = append(open, 0)
+		case ']', '}':
+			if n := len(open); n > 0 {
+				if open[n-1]+1 > most {
+					most = open[n-1] + 1
+				}
+				open = open[:n-1]
+			}
+		case ',':
+			if n := len(open); n > 0 {
+				if open[n-1]++; open[n-1]+1 > most {
+					most = open[n-1] + 1
+				}
+			}
 		}
 	}
-	return n
+	return most
 }
 
 // ErrTooLarge means a snapshot holds more than the bounds allow.

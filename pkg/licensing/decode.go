@@ -445,8 +445,8 @@ func (d *decoder) context(c *Context) bool {
 	})
 }
 
-// sources reads a map of sources: a key seen twice keeps its last value,
-// as encoding/json does; a key with an escape is left to encoding/json.
+// sources reads a map of sources. A key seen twice, or one with an
+// escape, is left to encoding/json (object).
 func (d *decoder) sources(p *map[string]Source) bool {
 	if d.word("null") {
 		return true

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -287,39 +288,67 @@ func TestUnmarshalManyValues(t *testing.T) {
 		}
 		return append(b, "{}]}"...)
 	}
+	v := `{"kms":{}}`
 	for _, data := range [][]byte{
-		fill(`{"products":[`, `{}`),
-		fill(`{"products":[`, `null`),
+		fill(`{"schema":"actcourier-device/1","products":[`, `{}`),
+		fill(`{"schema":"actcourier-device/1","products":[`, `null`),
 		fill(`{"Schema":"actcourier-device/1","products":[`, `{}`), // for encoding/json
 		fill(`{"future":1,"schema":"actcourier-device/1","disks":[`, `{}`),
+		[]byte(`{"future":1,"schema":"actcourier-device/1","products":[` + strings.Repeat(v+",", 65533) + v + `]}`),
+		[]byte(`{"future":1,"schema":"actcourier-device/1","context":{"sources":{` + strings.Repeat(`"a":"b",`, 100000) + `"a":"b"}}}`),
 	} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		_, err := Unmarshal(data)
 		runtime.ReadMemStats(&after)
 		if !errors.Is(err, ErrTooLarge) {
-			t.Errorf("%.40s…: %v, want ErrTooLarge", data, err)
+			t.Errorf("%.60s…: %v, want ErrTooLarge", data, err)
 		}
 		if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
-			t.Errorf("%.40s…: %d MiB allocated to refuse it", data, n>>20)
+			t.Errorf("%.60s…: %d MiB allocated to refuse it", data, n>>20)
+		}
+	}
+	// What the text is comes first: not a snapshot, or a newer one.
+	for _, tc := range []struct {
+		data string
+		want error
+	}{
+		{`{"schema":"actcourier-device/2","future":[` + strings.Repeat("0,", 70000) + `0]}`, ErrUnsupportedSchema},
+		{`[` + strings.Repeat("0,", 70000) + `0`, ErrNotSnapshot},
+		{`{"schema":"other/1","products":[` + strings.Repeat("{},", 2000) + `{}]}`, ErrNotSnapshot},
+	} {
+		if _, err := Unmarshal([]byte(tc.data)); !errors.Is(err, tc.want) {
+			t.Errorf("%.60s…: %v, want %v", tc.data, err, tc.want)
+		}
+	}
+	// Lists at their bounds are read, by either decoder.
+	for _, head := range []string{`{"schema":"actcourier-device/1",`, `{"Schema":"actcourier-device/1",`} {
+		data := head + `"errors":[` + strings.Repeat(`{"source":"wmi","what":"x","error":"y"},`, MaxNotes-1) +
+			`{"source":"wmi","what":"x","error":"y"}],"products":[` + strings.Repeat(`{"kind":"windows"},`, MaxProducts-1) + `{"kind":"windows"}]}`
+		if s, err := Unmarshal([]byte(data)); err != nil || len(s.Errors) != MaxNotes || len(s.Products) != MaxProducts {
+			t.Errorf("%s… lists at their bounds: %v", head, err)
 		}
 	}
 }
 
-func TestCommas(t *testing.T) {
+func TestWidest(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want int
 	}{
 		{``, 0},
-		{`[1,2,3]`, 2},
+		{`[]`, 1},
+		{`[1,2,3]`, 3},
 		{`{"a,b":"c,d","e":[",",","]}`, 2},
-		{`["\",",",","\\",","]`, 3},
-		{`["\\\"",","]`, 1},
+		{`["\",",",","\\",","]`, 4},
+		{`["\\\"",","]`, 2},
+		{`[[1,2],[3,4,5,6],7]`, 4},
+		{`{"a":1,"b":{"c":1,"d":2,"e":3}}`, 3},
 		{`"unclosed,`, 0},
+		{strings.Repeat("[", 10001), math.MaxInt32}, // deeper than encoding/json reads
 	} {
-		if got := commas(tc.in); got != tc.want {
-			t.Errorf("commas(%s) = %d, want %d", tc.in, got, tc.want)
+		if got := widest(tc.in); got != tc.want {
+			t.Errorf("widest(%.40s) = %d, want %d", tc.in, got, tc.want)
 		}
 	}
 }

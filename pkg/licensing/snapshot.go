@@ -201,11 +201,15 @@ func UnmarshalString(data string) (*Snapshot, error) {
 	var err error
 	ok, long := decodeFast(data, &s)
 	if !ok {
-		if n := commas(data); n > maxCommas {
-			return nil, fmt.Errorf("%w: %d values, at most %d", ErrTooLarge, n, maxCommas)
-		}
 		s = Snapshot{}
-		err = json.Unmarshal([]byte(data), &s)
+		// encoding/json makes every element of a list before a count can
+		// be checked: a list (or map) over the largest bound is refused
+		// before it reads one (widest).
+		if n := widest(data); n > MaxNotes {
+			err = fmt.Errorf("%w: a list of %d values, at most %d", ErrTooLarge, n, MaxNotes)
+		} else {
+			err = json.Unmarshal([]byte(data), &s)
+		}
 		// A NUL can only come from a \u0000 escape: JSON text holds no
 		// raw control character.
 		long = longString(data, MaxString) || strings.Contains(data, `\u0000`)
@@ -226,6 +230,9 @@ func UnmarshalString(data string) (*Snapshot, error) {
 	}
 	if major != "1" && !strings.HasPrefix(major, "1.") {
 		return nil, fmt.Errorf("%w: %s", ErrUnsupportedSchema, schema)
+	}
+	if errors.Is(err, ErrTooLarge) {
+		return nil, err // once the schema is known to be one this program reads
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotSnapshot, err)
