@@ -11,9 +11,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/actcourier/actcourier/pkg/internal/fill"
 )
 
 // checkDecodeFast requires that decodeFast, when it accepts data, decodes
@@ -44,90 +45,6 @@ func checkDecodeFast(t *testing.T, data []byte) bool {
 	return ok
 }
 
-// snapFiller sets every exported field under a snapshot, drawing its
-// choices from data (repeated) and its strings from strs.
-type snapFiller struct {
-	data []byte
-	at   int
-	strs []string
-}
-
-func (f *snapFiller) next(n int) int {
-	if len(f.data) == 0 {
-		return 0
-	}
-	c := int(f.data[f.at%len(f.data)]) + f.at/len(f.data)
-	f.at++
-	return c % n
-}
-
-var (
-	fillInts  = []int64{0, 1, -1, 42, 1 << 31, -1 << 40, 1<<63 - 1, -1 << 63}
-	fillTimes = []time.Time{
-		time.Date(2026, 11, 24, 9, 30, 0, 0, time.FixedZone("", 9*3600)),
-		time.Date(2010, 1, 2, 3, 4, 5, 123456789, time.UTC),
-		time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(1999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -(5*3600+30*60))),
-	}
-	timeType = reflect.TypeOf(time.Time{})
-)
-
-func (f *snapFiller) fill(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(f.strs[f.next(len(f.strs))])
-	case reflect.Bool:
-		v.SetBool(f.next(2) == 1)
-	case reflect.Int, reflect.Int64:
-		n := fillInts[f.next(len(fillInts))]
-		if v.OverflowInt(n) {
-			n = int64(int32(n))
-		}
-		v.SetInt(n)
-	case reflect.Uint32:
-		v.SetUint(uint64(uint32(fillInts[f.next(len(fillInts))])))
-	case reflect.Ptr:
-		if f.next(3) > 0 {
-			p := reflect.New(v.Type().Elem())
-			f.fill(p.Elem())
-			v.Set(p)
-		}
-	case reflect.Slice:
-		if n := f.next(5); n > 0 {
-			s := reflect.MakeSlice(v.Type(), n-1, n-1)
-			for i := 0; i < s.Len(); i++ {
-				f.fill(s.Index(i))
-			}
-			v.Set(s)
-		}
-	case reflect.Map:
-		if n := f.next(4); n > 0 {
-			m := reflect.MakeMap(v.Type())
-			for i := 1; i < n; i++ {
-				// Keys are names of context facts; a key with an escape
-				// is left to encoding/json (TestDecodeFastEdges).
-				k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
-				k.SetString([]string{"site", "line", "asset", "engineer"}[f.next(4)])
-				f.fill(e)
-				m.SetMapIndex(k, e)
-			}
-			v.Set(m)
-		}
-	case reflect.Struct:
-		if v.Type() == timeType {
-			v.Set(reflect.ValueOf(fillTimes[f.next(len(fillTimes))]))
-			return
-		}
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				f.fill(v.Field(i))
-			}
-		}
-	default:
-		panic("snapFiller: no rule for " + v.Type().String())
-	}
-}
-
 // TestDecodeFast: what Marshal writes, and every genuine snapshot, is
 // read by decodeFast, to the value encoding/json reads. Every exported
 // field is filled (hostile strings, pointers nil and set, slices nil,
@@ -150,7 +67,10 @@ func TestDecodeFast(t *testing.T) {
 	strs := []string{"", "plain", "\b\f\v\x7f\x1f\x00", "a\\b\"c/", "\u2028\u2029", "<>&", "改行\r\n\t", "\U0001F600", "\ufffd"}
 	for seed := 0; seed < 3000; seed++ {
 		var s Snapshot
-		(&snapFiller{data: []byte{byte(seed), byte(seed >> 8), byte(seed * 7), byte(seed * 13)}, strs: strs}).fill(reflect.ValueOf(&s).Elem())
+		// Keys are names of context facts; a key with an escape is left to
+		// encoding/json (TestDecodeFastEdges).
+		(&fill.Filler{Data: []byte{byte(seed), byte(seed >> 8), byte(seed * 7), byte(seed * 13)}, Strs: strs,
+			Keys: []string{"site", "line", "asset", "engineer"}}).Fill(reflect.ValueOf(&s).Elem())
 		for _, marshal := range []func(interface{}) ([]byte, error){json.Marshal, func(v interface{}) ([]byte, error) { return json.MarshalIndent(v, " ", "\t") }} {
 			b, err := marshal(&s)
 			if err != nil {

@@ -5,73 +5,16 @@ import (
 	"os"
 	"reflect"
 	"testing"
+
+	"github.com/actcourier/actcourier/pkg/internal/fill"
 )
-
-// filler sets every exported field under a value, drawing its choices
-// from data (repeated) and its strings from strs: pointers nil or set,
-// slices nil, empty or of one to three elements, strings empty or any.
-type filler struct {
-	data []byte
-	at   int
-	strs []string
-}
-
-func (f *filler) next(n int) int {
-	if len(f.data) == 0 {
-		return 0
-	}
-	c := int(f.data[f.at%len(f.data)]) + f.at/len(f.data)
-	f.at++
-	return c % n
-}
-
-var fillInts = []int64{0, 1, -1, 42, 1 << 31, -1 << 40, 1<<63 - 1, -1 << 63}
-
-func (f *filler) fill(v reflect.Value) {
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(f.strs[f.next(len(f.strs))])
-	case reflect.Bool:
-		v.SetBool(f.next(2) == 1)
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		n := fillInts[f.next(len(fillInts))]
-		if v.OverflowInt(n) {
-			n = int64(int32(n))
-		}
-		v.SetInt(n)
-	case reflect.Ptr:
-		if f.next(3) > 0 {
-			p := reflect.New(v.Type().Elem())
-			f.fill(p.Elem())
-			v.Set(p)
-		}
-	case reflect.Slice:
-		switch n := f.next(5); n {
-		case 0: // nil
-		default:
-			s := reflect.MakeSlice(v.Type(), n-1, n-1)
-			for i := 0; i < s.Len(); i++ {
-				f.fill(s.Index(i))
-			}
-			v.Set(s)
-		}
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
-				f.fill(v.Field(i))
-			}
-		}
-	default:
-		panic("filler: no rule for " + v.Type().String())
-	}
-}
 
 // checkDeviceJSON compares what appendJSON writes for a device filled
 // from data and strs with what json.Marshal writes.
 func checkDeviceJSON(t *testing.T, data []byte, strs []string) {
 	t.Helper()
 	var j jsonDev
-	(&filler{data: data, strs: strs}).fill(reflect.ValueOf(&j).Elem())
+	(&fill.Filler{Data: data, Strs: strs}).Fill(reflect.ValueOf(&j).Elem())
 	want, err := json.Marshal(j)
 	if err != nil {
 		t.Fatal(err)
