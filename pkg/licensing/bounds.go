@@ -260,7 +260,8 @@ func knownChannel(c Channel) bool {
 // longString reports whether JSON data holds a string literal longer than
 // max bytes as written. A decoded string is never longer than its literal
 // (escapes only shorten), so when this is false no string needs cutting.
-// It runs on every snapshot read, at import and in every report.
+// It runs on a snapshot encoding/json reads; decodeFast learns the same
+// as it reads (decoder.long).
 func longString(data string, max int) bool {
 	if strings.IndexByte(data, '\\') < 0 {
 		// Without escapes every quote opens or closes a literal: jump
