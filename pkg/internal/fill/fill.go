@@ -35,7 +35,7 @@ var (
 		time.Date(2026, 11, 24, 9, 30, 0, 0, time.FixedZone("", 9*3600)),
 		time.Date(2010, 1, 2, 3, 4, 5, 123456789, time.UTC),
 		time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(1999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -(5*3600 + 30*60))),
+		time.Date(1999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -(5*3600+30*60))),
 	}
 	timeType = reflect.TypeOf(time.Time{})
 )
