@@ -17,7 +17,7 @@ import (
 var allowed = map[string][]string{
 	"bundle":            {},
 	"pkg/version":       {},
-	"pkg/licensing":     {},
+	"pkg/licensing":     {"pkg/internal/cut"},
 	"pkg/sjis":          {},
 	"pkg/stick":         {"pkg/sjis"},
 	"pkg/sitekey":       {},
@@ -26,12 +26,13 @@ var allowed = map[string][]string{
 	"pkg/cmdline":       {},
 	"pkg/pgtest":        {},
 	"pkg/internal/fill": {}, // tests' only
+	"pkg/internal/cut":  {},
 	"pkg/slmgr":         {"pkg/licensing", "pkg/sjis"},
 	"pkg/classify":      {"pkg/licensing"},
-	"pkg/activation":    {"pkg/licensing"},
-	"pkg/worklist":      {"pkg/activation"},
-	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing", "pkg/terminal"}, // its terminal views (devices, show, inspect)
-	"pkg/fleet":         {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick", "pkg/terminal"},
+	"pkg/activation":    {"pkg/licensing", "pkg/internal/cut"},
+	"pkg/worklist":      {"pkg/activation", "pkg/internal/cut"},
+	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing", "pkg/terminal", "pkg/internal/cut"}, // its terminal views (devices, show, inspect)
+	"pkg/fleet":         {"bundle", "pkg/internal/cut", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick", "pkg/terminal"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing", "pkg/activation"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/activation", "collector/winwmi"},

@@ -13,6 +13,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
@@ -261,14 +262,7 @@ func Shown(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
-	if len(s) <= maxText {
-		return s
-	}
-	cut := s[:maxText-len("…")]
-	for !utf8.ValidString(cut) {
-		cut = cut[:len(cut)-1]
-	}
-	return cut + "…"
+	return cut.Shorten(s, maxText)
 }
 
 // text reports whether s is short UTF-8 without control characters.

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/internal/cut"
 )
 
 // Warnings a collection or device can carry about the trust its data
@@ -117,12 +119,12 @@ func identitiesShown(names []string) (shown string, more int) {
 	if len(names) > maxIdentitiesShown {
 		names, more = names[:maxIdentitiesShown], len(names)-maxIdentitiesShown
 	}
-	cut := make([]string, len(names))
+	shownNames := make([]string, len(names))
 	for i, n := range names {
-		if r := []rune(n); len(r) > maxIdentityShown {
-			n = string(r[:maxIdentityShown-1]) + "…"
+		if utf8.RuneCountInString(n) > maxIdentityShown {
+			n = cut.Runes(n, maxIdentityShown-1) + cut.Ellipsis
 		}
-		cut[i] = n
+		shownNames[i] = n
 	}
-	return strings.Join(cut, ", "), more
+	return strings.Join(shownNames, ", "), more
 }

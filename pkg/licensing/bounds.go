@@ -7,7 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/actcourier/actcourier/pkg/internal/cut"
 )
 
 // Bounds of one snapshot. Anyone who holds a stick holds the site's public
@@ -348,13 +349,6 @@ func cutStrings(v reflect.Value) {
 
 // bounded is s with NUL read as U+FFFD, cut to at most MaxString bytes.
 func bounded(s string) string {
-	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
-	if len(s) <= MaxString {
-		return s
-	}
-	b := s[:MaxString-len("…")] // the cut string is at most MaxString: a second pass changes nothing
-	for len(b) > 0 && !utf8.ValidString(b) {
-		b = b[:len(b)-1]
-	}
-	return b + "…"
+	// The cut string is at most MaxString: a second pass changes nothing.
+	return cut.Shorten(strings.ReplaceAll(s, "\x00", "\uFFFD"), MaxString)
 }

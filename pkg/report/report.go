@@ -38,6 +38,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
@@ -509,10 +510,10 @@ func sheetName(s string, used map[string]bool) string {
 		clean = "_" + clean
 	}
 	// Cut, the name may end in an apostrophe again.
-	cand := strings.TrimRight(truncRunes(clean, 31), "'")
+	cand := strings.TrimRight(cut.Runes(clean, 31), "'")
 	for i := 2; used[foldKey(cand)]; i++ {
 		suffix := "-" + strconv.Itoa(i)
-		cand = strings.TrimRight(truncRunes(clean, 31-len(suffix)), "'") + suffix
+		cand = strings.TrimRight(cut.Runes(clean, 31-len(suffix)), "'") + suffix
 	}
 	used[foldKey(cand)] = true
 	return cand
@@ -532,14 +533,6 @@ func foldKey(s string) string {
 		}
 		return min
 	}, s)
-}
-
-func truncRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		r = r[:n]
-	}
-	return string(r)
 }
 
 // Line writes the reports of one line: Begin, Render and Commit in one.

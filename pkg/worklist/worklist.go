@@ -9,9 +9,9 @@ import (
 	"io"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/internal/cut"
 )
 
 // Errors of Read. A file-level error wraps ErrNotCSV, ErrColumns or
@@ -115,29 +115,11 @@ func WriteCSV(w io.Writer, rows []Row) error {
 // fit is the cell WriteCSV writes for s: Cell of s, cut at a character
 // to MaxField bytes, so that Read takes back whatever the database holds.
 func fit(s string) string {
-	c := Cell(cut(s, MaxField))
+	c := Cell(cut.Bytes(s, MaxField))
 	if len(c) > MaxField {
-		c = Cell(cut(s, MaxField-1))
+		c = Cell(cut.Bytes(s, MaxField-1))
 	}
 	return c
-}
-
-// cut is s cut to at most max bytes at a character.
-func cut(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	s = s[:max]
-	// Drop a character the cut split, only that.
-	for i := len(s) - 1; i >= 0 && i >= len(s)-utf8.UTFMax; i-- {
-		if utf8.RuneStart(s[i]) {
-			if !utf8.FullRuneInString(s[i:]) {
-				s = s[:i]
-			}
-			break
-		}
-	}
-	return s
 }
 
 func isoTime(t time.Time) string {
