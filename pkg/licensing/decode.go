@@ -161,6 +161,12 @@ func (d *decoder) object(member func(key string) bool) bool {
 	}
 }
 
+// fields reads an object into a struct field: null leaves it as it is,
+// as encoding/json does.
+func (d *decoder) fields(member func(key string) bool) bool {
+	return d.word("null") || d.object(member)
+}
+
 // array reads an array into *p, each element with elem; null leaves *p
 // nil and [] makes it empty, not nil, as encoding/json does. One of more
 // than max elements ends it before it grows further: a forged snapshot of
@@ -415,10 +421,7 @@ func (d *decoder) timePtr(p **time.Time) bool {
 }
 
 func (d *decoder) context(c *Context) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "site":
 			return d.str(&c.Site)
@@ -463,10 +466,7 @@ func (d *decoder) sources(p *map[string]Source) bool {
 }
 
 func (d *decoder) os(o *OS) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "caption":
 			return d.str(&o.Caption)
@@ -500,10 +500,7 @@ func (d *decoder) os(o *OS) bool {
 }
 
 func (d *decoder) hardware(h *Hardware) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "manufacturer":
 			return d.str(&h.Manufacturer)
@@ -531,10 +528,7 @@ func (d *decoder) hardware(h *Hardware) bool {
 }
 
 func (d *decoder) domain(m *Domain) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "joined":
 			return d.bool(&m.Joined)
@@ -548,10 +542,7 @@ func (d *decoder) domain(m *Domain) bool {
 }
 
 func (d *decoder) disk(v *Disk) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "model":
 			return d.str(&v.Model)
@@ -563,10 +554,7 @@ func (d *decoder) disk(v *Disk) bool {
 }
 
 func (d *decoder) volume(v *Volume) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "name":
 			return d.str(&v.Name)
@@ -586,10 +574,7 @@ func (d *decoder) volume(v *Volume) bool {
 }
 
 func (d *decoder) service(v *Service) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "kind":
 			return named(d, &v.Kind)
@@ -615,10 +600,7 @@ func (d *decoder) service(v *Service) bool {
 }
 
 func (d *decoder) rawOutput(v *RawOutput) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "member":
 			return d.str(&v.Member)
@@ -632,10 +614,7 @@ func (d *decoder) rawOutput(v *RawOutput) bool {
 }
 
 func (d *decoder) sourceError(v *SourceError) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "source":
 			return named(d, &v.Source)
@@ -649,10 +628,7 @@ func (d *decoder) sourceError(v *SourceError) bool {
 }
 
 func (d *decoder) product(p *Product) bool {
-	if d.word("null") {
-		return true
-	}
-	return d.object(func(k string) bool {
+	return d.fields(func(k string) bool {
 		switch k {
 		case "kind":
 			return named(d, &p.Kind)

@@ -199,8 +199,8 @@ func UnmarshalString(data string) (*Snapshot, error) {
 	// decodeFast reads what Marshal writes; anything else, encoding/json.
 	var s Snapshot
 	var err error
-	ok, long := decodeFast(data, &s)
-	if !ok {
+	fast, long := decodeFast(data, &s)
+	if !fast {
 		s = Snapshot{}
 		// encoding/json makes every element of a list before a count can
 		// be checked: a list (or map) over the largest bound is refused
@@ -210,9 +210,6 @@ func UnmarshalString(data string) (*Snapshot, error) {
 		} else {
 			err = json.Unmarshal([]byte(data), &s)
 		}
-		// A NUL can only come from a \u0000 escape: JSON text holds no
-		// raw control character.
-		long = longString(data, MaxString) || strings.Contains(data, `\u0000`)
 	}
 	schema := s.Schema
 	if err != nil {
@@ -239,6 +236,12 @@ func UnmarshalString(data string) (*Snapshot, error) {
 	}
 	if err := s.bound(); err != nil {
 		return nil, err
+	}
+	if !fast {
+		// What decodeFast learns as it reads, from the text: a NUL can
+		// only come from a \u0000 escape, JSON holding no raw control
+		// character.
+		long = longString(data, MaxString) || strings.Contains(data, `\u0000`)
 	}
 	s.clean(long)
 	return &s, nil
