@@ -49,8 +49,8 @@ type Server struct {
 
 	mu   sync.Mutex
 	proc *exec.Cmd
-	done chan error
-	n    int // databases made
+	done chan struct{} // closed when the server process has ended
+	n    int           // databases made
 }
 
 // Start initializes a cluster in a new temporary folder and starts its
@@ -161,8 +161,11 @@ func (s *Server) start() error {
 		log.Close()
 		return fmt.Errorf("pgtest: start the server: %w", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait(); log.Close() }()
+	// done is closed, not sent to, so that every wait sees the end: a
+	// start that saw the server end, then Stop, used to wait for ever.
+	done := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); log.Close(); close(done) }()
 	s.mu.Lock()
 	s.proc, s.done = cmd, done
 	s.mu.Unlock()
@@ -170,9 +173,9 @@ func (s *Server) start() error {
 	sock := filepath.Join(s.dir, ".s.PGSQL.5432")
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		select {
-		case err := <-done:
+		case <-done:
 			out, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
-			return fmt.Errorf("pgtest: the server stopped at start: %v\n%s", err, out)
+			return fmt.Errorf("pgtest: the server stopped at start: %v\n%s", waitErr, out)
 		default:
 		}
 		if _, err := os.Stat(sock); err == nil {
