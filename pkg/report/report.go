@@ -492,7 +492,8 @@ func windowsDevice(name string) bool {
 }
 
 // sheetName makes a worksheet name of s that used does not hold yet
-// (Excel compares them without case): at most 31 characters, none of
+// (Excel compares them without case): at most 31 UTF-16 units (Excel keeps
+// text in UTF-16, where a character beyond U+FFFF is two; cut.UTF16), none of
 // : \ / ? * [ ] nor a control character or one XML cannot hold, not
 // starting or ending with an apostrophe, and never "History", which
 // Excel reserves.
@@ -510,10 +511,10 @@ func sheetName(s string, used map[string]bool) string {
 		clean = "_" + clean
 	}
 	// Cut, the name may end in an apostrophe again.
-	cand := strings.TrimRight(cut.Runes(clean, 31), "'")
+	cand := strings.TrimRight(cut.UTF16(clean, 31), "'")
 	for i := 2; used[foldKey(cand)]; i++ {
 		suffix := "-" + strconv.Itoa(i)
-		cand = strings.TrimRight(cut.Runes(clean, 31-len(suffix)), "'") + suffix
+		cand = strings.TrimRight(cut.UTF16(clean, 31-len(suffix)), "'") + suffix
 	}
 	used[foldKey(cand)] = true
 	return cand

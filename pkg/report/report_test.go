@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -401,6 +402,10 @@ func TestSheetName(t *testing.T) {
 		{"Line " + strings.Repeat("a", 25) + "'c", "Line " + strings.Repeat("a", 24) + "-2"},
 		{strings.Repeat("x", 28) + "'ab", strings.Repeat("x", 28) + "'ab"},
 		{strings.Repeat("x", 28) + "'ab", strings.Repeat("x", 28) + "-2"},
+		// Excel counts UTF-16 units: an emoji is two of its 31.
+		{strings.Repeat("😀", 20), strings.Repeat("😀", 15)},
+		{strings.Repeat("😀", 20), strings.Repeat("😀", 14) + "-2"},
+		{"L" + strings.Repeat("😀", 15) + "x", "L" + strings.Repeat("😀", 15)},
 	}
 	f := excelize.NewFile()
 	defer f.Close()
@@ -411,6 +416,9 @@ func TestSheetName(t *testing.T) {
 		}
 		if _, err := f.NewSheet(got); err != nil {
 			t.Errorf("sheetName(%q) = %q, which excelize refuses: %v", tc.in, got, err)
+		}
+		if units := len(utf16.Encode([]rune(got))); units > 31 {
+			t.Errorf("sheetName(%q) = %q: %d UTF-16 units, which Excel refuses", tc.in, got, units)
 		}
 	}
 }

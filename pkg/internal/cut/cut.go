@@ -45,3 +45,24 @@ func Runes(s string, n int) string {
 	}
 	return string(r)
 }
+
+// UTF16 is s to its first characters that take at most n UTF-16 code
+// units: a character beyond U+FFFF takes two, an invalid byte is read as
+// U+FFFD, as Runes reads it. Excel keeps text in UTF-16 and may count a
+// sheet name's 31 in its units, where excelize counts characters; a name
+// of at most 31 units has at most 31 characters, so it fits either count.
+func UTF16(s string, n int) string {
+	r := []rune(s)
+	units := 0
+	for i, c := range r {
+		units++
+		if c > 0xFFFF { // a surrogate pair
+			units++
+		}
+		if units > n {
+			r = r[:i]
+			break
+		}
+	}
+	return string(r)
+}

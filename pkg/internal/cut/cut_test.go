@@ -3,6 +3,7 @@ package cut
 import (
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -65,6 +66,30 @@ func TestRunes(t *testing.T) {
 	} {
 		if got := Runes(tc.s, tc.n); got != tc.want {
 			t.Errorf("Runes(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestUTF16(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"", 2, ""},
+		{"漢字かな", 2, "漢字"},
+		{"a😀b", 2, "a"},  // the emoji takes two units: not split
+		{"a😀b", 3, "a😀"}, //
+		{"😀😀", 3, "😀"},   //
+		{"a\xffb", 2, "a\ufffd"},
+		{"ab", 5, "ab"},
+	} {
+		got := UTF16(tc.s, tc.n)
+		if got != tc.want {
+			t.Errorf("UTF16(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+		if units := len(utf16.Encode([]rune(got))); units > tc.n {
+			t.Errorf("UTF16(%q, %d) = %q: %d units", tc.s, tc.n, got, units)
 		}
 	}
 }
