@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
+	"fmt"
 	"time"
-
-	"modernc.org/sqlite"
 )
 
 // sqliteConnector opens SQLite connections whose queries never see their
@@ -24,14 +24,27 @@ import (
 // So a query's driver gets a context that never ends. database/sql still
 // watches the caller's context and closes the rows when it ends, so a
 // loop over them stops as before; what is lost is interrupting a query
-// inside its first step (the longest of ours, a pass over every device's
-// latest collection, takes well under a second per 100,000 devices).
+// inside its first step (our longest read every device's latest
+// collection: under a second per 100,000 devices).
 // Statements that return no rows (inserts, BEGIN, COMMIT) still get the
 // caller's context: they lose nothing when interrupted.
 // TestCancelledQueries shows the lost statements without this.
 type sqliteConnector struct {
 	dsn string
-	drv *sqlite.Driver
+	drv driver.Driver
+}
+
+// openSQLite is sql.Open("sqlite", dsn), its queries run by
+// sqliteConnector: the driver is the one modernc.org/sqlite registers,
+// with what is registered on it.
+func openSQLite(dsn string) (*sql.DB, error) {
+	reg, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	drv := reg.Driver()
+	reg.Close()
+	return sql.OpenDB(sqliteConnector{dsn: dsn, drv: drv}), nil
 }
 
 func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
@@ -39,7 +52,12 @@ func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sqliteConn{conn.(sqliteDriverConn)}, nil
+	dc, ok := conn.(sqliteDriverConn)
+	if !ok {
+		conn.Close()
+		return nil, fmt.Errorf("store: the SQLite driver's connection (%T) lacks a method the store needs", conn)
+	}
+	return sqliteConn{dc}, nil
 }
 
 func (c sqliteConnector) Driver() driver.Driver { return c.drv }
@@ -71,7 +89,12 @@ func (c sqliteConn) PrepareContext(ctx context.Context, query string) (driver.St
 	if err != nil {
 		return nil, err
 	}
-	return sqliteStmt{s.(sqliteDriverStmt)}, nil
+	ds, ok := s.(sqliteDriverStmt)
+	if !ok {
+		s.Close()
+		return nil, fmt.Errorf("store: the SQLite driver's statement (%T) lacks a method the store needs", s)
+	}
+	return sqliteStmt{ds}, nil
 }
 
 func (c sqliteConn) Prepare(query string) (driver.Stmt, error) {

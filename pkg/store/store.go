@@ -143,7 +143,10 @@ func open(path, mode string) (*DB, error) {
 		busyWait.Milliseconds(), mode)
 	// The path goes into a URI: escape what a URI would read otherwise.
 	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
-	db := sql.OpenDB(sqliteConnector{dsn: "file:" + esc + "?" + q, drv: &sqlite.Driver{}})
+	db, err := openSQLite("file:" + esc + "?" + q)
+	if err != nil {
+		return nil, err
+	}
 	d := &DB{db: db, dialect: sqliteDialect, name: path}
 	// Two importers starting on a new database race to switch it to WAL,
 	// which SQLite answers with SQLITE_BUSY at once, without waiting for
