@@ -52,41 +52,29 @@ func TestShorten(t *testing.T) {
 	}
 }
 
-func TestRunes(t *testing.T) {
+// TestCharacters: Runes and UTF16 cut at a character, counting those
+// beyond U+FFFF as one and as two.
+func TestCharacters(t *testing.T) {
 	for _, tc := range []struct {
-		s    string
-		n    int
-		want string
+		s            string
+		n            int
+		runes, utf16 string
 	}{
-		{"", 2, ""},
-		{"漢字かな", 2, "漢字"},
-		{"ab", 5, "ab"},
-		{"a\xffb", 2, "a\ufffd"},
-		{"a\xffb", 5, "a\ufffdb"},
+		{"", 2, "", ""},
+		{"漢字かな", 2, "漢字", "漢字"},
+		{"ab", 5, "ab", "ab"},
+		{"a\xffb", 2, "a\ufffd", "a\ufffd"},
+		{"a\xffb", 5, "a\ufffdb", "a\ufffdb"},
+		{"a😀b", 2, "a😀", "a"}, // the emoji is two units: not split
+		{"a😀b", 3, "a😀b", "a😀"},
+		{"😀😀", 3, "😀😀", "😀"},
 	} {
-		if got := Runes(tc.s, tc.n); got != tc.want {
-			t.Errorf("Runes(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		if got := Runes(tc.s, tc.n); got != tc.runes {
+			t.Errorf("Runes(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.runes)
 		}
-	}
-}
-
-func TestUTF16(t *testing.T) {
-	for _, tc := range []struct {
-		s    string
-		n    int
-		want string
-	}{
-		{"", 2, ""},
-		{"漢字かな", 2, "漢字"},
-		{"a😀b", 2, "a"},  // the emoji takes two units: not split
-		{"a😀b", 3, "a😀"}, //
-		{"😀😀", 3, "😀"},   //
-		{"a\xffb", 2, "a\ufffd"},
-		{"ab", 5, "ab"},
-	} {
 		got := UTF16(tc.s, tc.n)
-		if got != tc.want {
-			t.Errorf("UTF16(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		if got != tc.utf16 {
+			t.Errorf("UTF16(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.utf16)
 		}
 		if units := len(utf16.Encode([]rune(got))); units > tc.n {
 			t.Errorf("UTF16(%q, %d) = %q: %d units", tc.s, tc.n, got, units)
