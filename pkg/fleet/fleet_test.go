@@ -339,6 +339,12 @@ func TestReport(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("a report cancelled while reading the pools did not stop")
 	}
+	// The failed and cancelled reports left the store as it was: the
+	// same report again is whole (a query cancelled as it started used to
+	// leave its connection failing every later query, store/driver.go).
+	if w, err := fleet.Report(ctx, db, t.TempDir(), fleet.Filter{}, report.Options{Lang: classify.Japanese, AsOf: asOf}); err != nil || w.Devices != 13 || len(w.Files) != 28 {
+		t.Fatalf("report after the failed ones: %d devices, %d files, %v", w.Devices, len(w.Files), err)
+	}
 }
 
 func TestDeviceKey(t *testing.T) {
