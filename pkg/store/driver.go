@@ -19,7 +19,8 @@ import (
 // keeps the interrupt that ended it pending: the connection's next
 // queries fail with "interrupted". A report that fails or is cancelled
 // ends the context of queries just starting. v1.41.0 closes the rows, but
-// needs Go 1.24, and this module builds with Go 1.20.
+// needs Go 1.24; every release whose go.mod allows Go 1.20, the module's,
+// has the leak.
 //
 // So a query's driver gets a context that never ends. database/sql still
 // watches the caller's context and closes the rows when it ends, so a
