@@ -510,11 +510,19 @@ func sheetName(s string, used map[string]bool) string {
 	if clean == "" || strings.EqualFold(clean, "history") {
 		clean = "_" + clean
 	}
-	// Cut, the name may end in an apostrophe again.
-	cand := strings.TrimRight(cut.UTF16(clean, 31), "'")
+	// Cut, the name may end in an apostrophe again, and once trimmed be
+	// the reserved name (History and 24 apostrophes before an x).
+	fit := func(n int) string {
+		c := strings.TrimRight(cut.UTF16(clean, n), "'")
+		if strings.EqualFold(c, "history") {
+			c = "_" + c
+		}
+		return c
+	}
+	cand := fit(31)
 	for i := 2; used[foldKey(cand)]; i++ {
 		suffix := "-" + strconv.Itoa(i)
-		cand = strings.TrimRight(cut.UTF16(clean, 31-len(suffix)), "'") + suffix
+		cand = fit(31-len(suffix)) + suffix
 	}
 	used[foldKey(cand)] = true
 	return cand

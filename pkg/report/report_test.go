@@ -406,6 +406,9 @@ func TestSheetName(t *testing.T) {
 		{strings.Repeat("😀", 20), strings.Repeat("😀", 15)},
 		{strings.Repeat("😀", 20), strings.Repeat("😀", 14) + "-2"},
 		{"L" + strings.Repeat("😀", 15) + "x", "L" + strings.Repeat("😀", 15)},
+		// Cut and trimmed, a name must not become the reserved one.
+		{"History" + strings.Repeat("'", 24) + "x", "_History-2"},
+		{"history" + strings.Repeat("'", 30) + "y", "_history-3"},
 	}
 	f := excelize.NewFile()
 	defer f.Close()
