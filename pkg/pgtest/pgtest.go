@@ -90,6 +90,9 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("pgtest: initdb: %v\n%s", err, out)
 	}
 	if err := s.start(); err != nil {
+		// A server that runs but does not answer is stopped before its
+		// folder goes: nothing else could stop it.
+		s.stop(context.Background())
 		os.RemoveAll(dir)
 		return nil, err
 	}

@@ -20,6 +20,9 @@ func TestStopAfterFailedUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Whatever fails below, no server is left running (kill, not Stop,
+	// which this test finds hanging).
+	t.Cleanup(func() { s.kill(); os.RemoveAll(s.dir) })
 	if err := s.Down(context.Background()); err != nil {
 		t.Fatal(err)
 	}
