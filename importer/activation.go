@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -73,7 +75,9 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 		return firstOf(err, usage("activation stick: name the stick folder", `e.g. importer activation stick E:\ --site Nagoya`))
 	}
 	defer db.Close()
-	opts, err := fleet.NewReturnOptions(c.String("key-file"), c.String("passphrase-file"), terminal.Passphrase)
+	opts, err := fleet.NewReturnOptions(c.String("key-file"), c.String("passphrase-file"), func(prompt string) (string, error) {
+		return terminal.Passphrase(c.Context, prompt)
+	})
 	var sum fleet.ReturnSummary
 	if err == nil {
 		opts.Filter, opts.Devices, opts.By, opts.Now = filterOf(c, time.Time{}), c.StringSlice("device"), cmdline.By(c), time.Now()
@@ -112,7 +116,13 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 }
 
 // explain is err with what fleet.Explain says to do about it.
-func explain(err error) error { why, hint := fleet.Explain(err); return usage(why, hint) }
+func explain(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err // Ctrl-C, at a passphrase prompt: run says so
+	}
+	why, hint := fleet.Explain(err)
+	return usage(why, hint)
+}
 
 func firstOf(err, otherwise error) error {
 	if err != nil {

@@ -29,8 +29,11 @@ import (
 // TestMain lets a test run the importer as a child process (for the
 // kill drill): ACTCOURIER_TEST_MAIN=1 makes the test binary the importer.
 func TestMain(m *testing.M) {
-	if os.Getenv("ACTCOURIER_TEST_MAIN") == "1" {
+	switch os.Getenv("ACTCOURIER_TEST_MAIN") {
+	case "1":
 		os.Exit(run(append([]string{"importer"}, os.Args[1:]...), os.Stdout, os.Stderr))
+	case "interruptible":
+		interruptibleChild()
 	}
 	code := m.Run()
 	pg.Stop()

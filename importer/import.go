@@ -40,7 +40,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			if c.NArg() == 0 {
 				return usage("import: no path given", "name bundle files or folders, e.g. the stick's bundles folder")
 			}
-			ids, err := loadIdentities(c.StringSlice("identity"))
+			ids, err := loadIdentities(c.Context, c.StringSlice("identity"))
 			if err != nil {
 				return err
 			}

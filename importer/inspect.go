@@ -22,7 +22,7 @@ func inspectCommand(stdout, stderr io.Writer) *cli.Command {
 			if c.NArg() == 0 {
 				return usage("inspect: no bundle given", "name one or more .tar.zst.age files")
 			}
-			ids, err := loadIdentities(c.StringSlice("identity"))
+			ids, err := loadIdentities(c.Context, c.StringSlice("identity"))
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"syscall"
@@ -48,4 +49,16 @@ func interrupt(t *testing.T, cmd *exec.Cmd) {
 	if err := windows.GenerateConsoleCtrlEvent(windows.CTRL_C_EVENT, 0); err != nil {
 		t.Fatalf("GenerateConsoleCtrlEvent: %v", err)
 	}
+}
+
+// endedByInterrupt reports whether a program ended, by Wait's err, as
+// Ctrl-C ends one that does not handle it: STATUS_CONTROL_C_EXIT on
+// Windows, status 0 under Wine 8, whose default handler ends it so (the
+// child would otherwise sleep a minute first).
+func endedByInterrupt(err error) bool {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return uint32(ee.ExitCode()) == 0xC000013A
+	}
+	return err == nil
 }

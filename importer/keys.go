@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -39,7 +40,7 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 			if c.Bool("passphrase") {
 				_, fromEnv := os.LookupEnv(passphraseEnv)
 				var err error
-				if pass, err = sitekey.NewPassphrase(askPassphrase, !fromEnv); err != nil {
+				if pass, err = sitekey.NewPassphrase(askPassphrase(c.Context), !fromEnv); err != nil {
 					return explain(err)
 				}
 			}
@@ -55,13 +56,15 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 }
 
 // askPassphrase takes the passphrase from ACTCOURIER_PASSPHRASE, else
-// asks on the terminal without echo.
-var askPassphrase = terminal.PassphraseFrom(passphraseEnv)
+// asks on the terminal without echo; Ctrl-C ends the prompt.
+func askPassphrase(ctx context.Context) func(prompt string) (string, error) {
+	return terminal.PassphraseFrom(ctx, passphraseEnv)
+}
 
 // loadIdentities reads every age identity from the given files (several
 // during a key rotation); a passphrase-protected file is asked for.
-func loadIdentities(paths []string) ([]age.Identity, error) {
-	ids, err := sitekey.Load(paths, askPassphrase)
+func loadIdentities(ctx context.Context, paths []string) ([]age.Identity, error) {
+	ids, err := sitekey.Load(paths, askPassphrase(ctx))
 	if err != nil {
 		return nil, explain(err)
 	}

@@ -91,8 +91,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		},
 	}
 	// Ctrl-C cancels the context: an import stops after the batch it is
-	// storing, a report after the lines it is writing.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// storing, a report after the lines it is writing; a second Ctrl-C
+	// ends the program at once (interruptible).
+	ctx, stop := interruptible()
 	defer stop()
 	cmdline.Apply(app)
 	err := app.RunContext(ctx, cmdline.Interspersed(app, args))
@@ -116,3 +117,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 // usage is a configuration or usage mistake, with what to do about it:
 // exit 2.
 func usage(msg, hint string) error { return &cmdline.UsageError{Msg: msg, Advice: hint} }
+
+// interruptible is a context that the first Ctrl-C (SIGINT, or the
+// console's Ctrl-C on Windows) ends. From then on the program no longer
+// handles Ctrl-C, so a second one ends it at once, as it would any
+// program: what a query does in its first step cannot be interrupted
+// (check's pass over the whole file, pkg/store/driver.go), and a user
+// who does not want to wait for it must not be held. Every store keeps
+// each batch whole whatever ends the program. The handler is removed
+// before the context ends, so that no Ctrl-C after the end is lost.
+func interruptible() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		select {
+		case <-sig:
+		case <-ctx.Done():
+		}
+		signal.Stop(sig) // Ctrl-C's default action is back
+		cancel()
+	}()
+	return ctx, cancel
+}

@@ -1,6 +1,7 @@
 package terminal
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -120,24 +121,47 @@ func (p *Progress) Line(w io.Writer, line string, note bool) {
 // PassphraseFrom returns a prompt for passphrases that takes one from the
 // environment variable env when it is set (scripts), else asks on the
 // terminal (Passphrase).
-func PassphraseFrom(env string) func(prompt string) (string, error) {
+func PassphraseFrom(ctx context.Context, env string) func(prompt string) (string, error) {
 	return func(prompt string) (string, error) {
 		if p, ok := os.LookupEnv(env); ok {
 			return p, nil
 		}
-		return Passphrase(prompt)
+		return Passphrase(ctx, prompt)
 	}
 }
 
 // Passphrase asks for a passphrase on the terminal of stdin, without
-// echo, showing prompt on stderr.
-func Passphrase(prompt string) (string, error) {
+// echo, showing prompt on stderr. Ctrl-C at the prompt ends ctx (the
+// program handles SIGINT), and a read of the terminal cannot be stopped:
+// then the terminal's echo is turned back on and ctx's error returned at
+// once, the read left behind for the program to end. Before, Ctrl-C at
+// the prompt did nothing.
+func Passphrase(ctx context.Context, prompt string) (string, error) {
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
 		return "", errors.New("no terminal to ask for the passphrase")
 	}
+	state, err := term.GetState(fd)
+	if err != nil {
+		return "", err
+	}
 	fmt.Fprint(os.Stderr, prompt)
-	b, err := term.ReadPassword(fd)
-	fmt.Fprintln(os.Stderr)
-	return string(b), err
+	type read struct {
+		b   []byte
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		b, err := term.ReadPassword(fd)
+		done <- read{b, err}
+	}()
+	select {
+	case r := <-done:
+		fmt.Fprintln(os.Stderr)
+		return string(r.b), r.err
+	case <-ctx.Done():
+		term.Restore(fd, state)
+		fmt.Fprintln(os.Stderr)
+		return "", ctx.Err()
+	}
 }
