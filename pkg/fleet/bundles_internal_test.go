@@ -1,6 +1,10 @@
 package fleet
 
 import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -54,5 +58,52 @@ func TestSurrogateEscape(t *testing.T) {
 		if got := surrogateEscape([]byte(in)); got != want {
 			t.Errorf("surrogateEscape(%s) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestOpenFile checks that a bundle file opens and reads as with os.Open,
+// and fails as os.Open does: the importer's messages and hints rest on
+// the *fs.PathError and its errno.
+func TestOpenFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.tar.zst.age")
+	if err := os.WriteFile(file, []byte("payload"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path string
+		want       string // contents read, or
+		wantErr    error  // the error of opening or reading
+	}{
+		{"file", file, "payload", nil},
+		{"missing", filepath.Join(dir, "b.tar.zst.age"), "", fs.ErrNotExist},
+		{"folder", dir, "", nil}, // opens; reading fails, as with os.Open
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := openFile(tc.path)
+			g, gerr := os.Open(tc.path)
+			if (err == nil) != (gerr == nil) {
+				t.Fatalf("openFile: %v, os.Open: %v", err, gerr)
+			}
+			if err != nil {
+				if !errors.Is(err, tc.wantErr) || err.Error() != gerr.Error() {
+					t.Fatalf("openFile: %v, want %v as os.Open says it: %v", err, tc.wantErr, gerr)
+				}
+				var pe *fs.PathError
+				if !errors.As(err, &pe) || pe.Path != tc.path {
+					t.Fatalf("openFile: %#v, want a *fs.PathError naming %s", err, tc.path)
+				}
+				return
+			}
+			defer g.Close()
+			got, err := io.ReadAll(f)
+			want, gerr := io.ReadAll(g)
+			if (err == nil) != (gerr == nil) || string(got) != string(want) || string(got) != tc.want {
+				t.Fatalf("openFile read %q, %v; os.Open read %q, %v; want %q", got, err, want, gerr, tc.want)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatalf("close: %v", err)
+			}
+		})
 	}
 }

@@ -221,7 +221,7 @@ func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Tim
 
 // ReadBundle opens a bundle file with bundle.Open.
 func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
