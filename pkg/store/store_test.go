@@ -160,6 +160,30 @@ func TestFindPrefersLatest(t *testing.T) {
 	})
 }
 
+// TestLatestTie pins what docs/security.md says of a collection that
+// claims the very second of a device's latest: imported after it, it is
+// the latest, in both stores and as of any later time, and its host name,
+// which differs, is flagged; one that claims an earlier second is not.
+func TestLatestTie(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+		importOne(db, coll("genuine", "UUID-1", "S1", "A", t0))
+		importOne(db, coll("same-second", "UUID-1", "S1", "B", t0))
+		importOne(db, coll("earlier", "UUID-1", "S1", "C", t0.Add(-time.Second)))
+		for _, until := range []time.Time{{}, t0.Add(time.Second)} {
+			var got []string
+			err := db.Latest(ctx, fleet.Filter{Until: until}, false, func(d fleet.Device) error {
+				got = append(got, fmt.Sprintf("%s/%d/%v", d.BundleID, d.Collections, len(d.Hostnames) > 1))
+				return nil
+			})
+			if want := "[same-second/3/true]"; err != nil || fmt.Sprint(got) != want {
+				t.Errorf("until %v: got %v, %v; want %s", until, got, err, want)
+			}
+		}
+	})
+}
+
 // TestUntil: with Until, the fleet is what it was then: each device's
 // latest collection before it, its collections counted up to it, and
 // devices first collected later left out.
