@@ -407,11 +407,11 @@ func (d *device) deadline(p *product) (Deadline, bool) {
 		if p.evalEnd != nil {
 			dl.Date = *p.evalEnd
 		} else if p.minutes != nil {
-			dl.Date = d.asOf.Add(time.Duration(*p.minutes) * time.Minute)
+			dl.Date = d.minutesEnd(p)
 		}
 		return dl, true
 	case p.minutes != nil:
-		dl.Date = d.asOf.Add(time.Duration(*p.minutes) * time.Minute)
+		dl.Date = d.minutesEnd(p)
 		dl.Days = floorDiv(*p.minutes, day)
 		dl.Kind = DeadlineKMS
 		if p.Status.InGrace() {

@@ -289,6 +289,20 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 	return d
 }
 
+// minutesEnd is when p's grace or activation minutes run out: the
+// minutes left at the as-of date counted from it, or, for an as-of date
+// before the collection (whose minutes are those read then), from the
+// collection. Counted from the as-of date alone, the end would move with
+// it: a report as of midnight UTC, before a collection made that morning
+// in Japan, gave an end hours early.
+func (d *device) minutesEnd(p *product) time.Time {
+	from := d.asOf
+	if c := d.s.Context.Collected; c.After(from) {
+		from = c
+	}
+	return from.Add(time.Duration(*p.minutes) * time.Minute)
+}
+
 // parseVersion reads "6.1.7601" (and a separate build number, if given).
 func parseVersion(version, build string) (major, minor, b int) {
 	parts := strings.Split(strings.TrimSpace(version), ".")

@@ -217,6 +217,40 @@ func TestAsOf(t *testing.T) {
 	}
 }
 
+// TestMinutesEnd: a state that ends after some minutes (KMS activation,
+// grace, an evaluation read as minutes) ends at the collection time plus
+// those minutes, whatever the as-of date: before the collection (as an
+// as-of date at midnight UTC is before a collection that morning in
+// Japan), at it, or after.
+func TestMinutesEnd(t *testing.T) {
+	lic := licensing.StatusLicensed
+	left := 9*day + 75
+	eval := win("EnterpriseEval", licensing.ChannelEval, lic)
+	eval.GraceMinutes = minutes(left)
+	grace := win("Professional", licensing.ChannelRetail, licensing.StatusOOBGrace)
+	grace.GraceMinutes = minutes(left)
+	products := []struct {
+		name string
+		p    licensing.Product
+	}{
+		{"kms", kms(win("Professional", licensing.ChannelGVLK, lic), left, "kms.local")},
+		{"grace", grace},
+		{"evaluation", eval},
+	}
+	want := collected.Add(time.Duration(left) * time.Minute)
+	midnight := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // 09:00 JST, before the collection
+	for _, pr := range products {
+		for _, asOf := range []time.Time{midnight, collected, midnight.AddDate(0, 0, 1), time.Time{}} {
+			t.Run(fmt.Sprintf("%s as of %s", pr.name, asOf.Format(time.RFC3339)), func(t *testing.T) {
+				v := Device(snap(win10Pro, "10.0.19045", pr.p), asOf, Site{})
+				if !v.Deadline.Date.Equal(want) {
+					t.Fatalf("deadline %v (%s), want %v", v.Deadline.Date, v.Deadline.Kind, want)
+				}
+			})
+		}
+	}
+}
+
 // TestHRESULTs checks that every HRESULT of DOMAIN.md's table reaches the
 // reasons with its meaning, in both languages, and raises its flag.
 func TestHRESULTs(t *testing.T) {

@@ -378,7 +378,7 @@ func (d *device) evaluation(p *product) (Evidence, bool) {
 	case p.evalEnd != nil:
 		end = *p.evalEnd
 	case p.minutes != nil:
-		end = d.asOf.Add(time.Duration(*p.minutes) * time.Minute)
+		end = d.minutesEnd(p)
 	case p.Expires != nil:
 		end = *p.Expires
 	default:
