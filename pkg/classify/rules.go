@@ -191,7 +191,7 @@ var rules = []rule{
 			return out
 		}},
 	{code: "bitlocker-on", source: "DOMAIN.md: the recovery key must be secured before imaging",
-		en: "BitLocker is on for {volume}: secure the recovery key before taking an image.",
+		en: "BitLocker is on for {volume}; secure the recovery key before taking an image.",
 		ja: "{volume} で BitLocker が有効です。イメージを取得する前に回復キーを確保してください。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
