@@ -18,6 +18,7 @@ const (
 	ActionCheck      Action = "check"        // read the licensing state again: collect again or look at the machine
 	ActionActivate   Action = "activate"     // activate now: no offline route is known for this product
 	ActionKMSConnect Action = "kms-connect"  // reach the site's KMS host and activate again
+	ActionKMSKey     Action = "kms-key"      // install the KMS client key (GVLK), then activate against the site's KMS host
 	ActionKMSHost    Action = "kms-host"     // set up a KMS host on the site, then activate against it
 	ActionMAK        Action = "mak"          // install a MAK and activate by proxy (Installation ID out, Confirmation ID back)
 	ActionADBased    Action = "ad-based"     // set up Active Directory-based activation
@@ -26,7 +27,7 @@ const (
 )
 
 // Actions lists the actions, most pressing first.
-var Actions = []Action{ActionCheck, ActionActivate, ActionKMSConnect, ActionKMSHost, ActionMAK, ActionADBased, ActionImage, ActionNone}
+var Actions = []Action{ActionCheck, ActionActivate, ActionKMSConnect, ActionKMSKey, ActionKMSHost, ActionMAK, ActionADBased, ActionImage, ActionNone}
 
 // Rank returns the position of a in Actions (0 is most pressing).
 func (a Action) Rank() int {
@@ -69,9 +70,13 @@ var actionWords = table[Action, [2]string]{
 	{ActionCheck, [2]string{"Check the machine and collect again", "実機で状態を確認して再収集"}},
 	{ActionActivate, [2]string{"Activate now", "直ちにライセンス認証"}},
 	{ActionKMSConnect, [2]string{"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再認証"}},
-	{ActionKMSHost, [2]string{"Set up a KMS host on the site and activate", "拠点に KMS ホストを設置して認証"}},
+	{ActionKMSKey, [2]string{"Install the KMS client key (GVLK), then activate against KMS host {host}",
+		"KMS クライアント セットアップ キー (GVLK) をインストールし、KMS ホスト {host} でライセンス認証"}},
+	{ActionKMSHost, [2]string{"Set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
+		"拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証"}},
 	{ActionMAK, [2]string{"Apply a MAK (proxy activation)", "MAK を適用 (プロキシ ライセンス認証)"}},
-	{ActionADBased, [2]string{"Set up Active Directory-based activation", "Active Directory ベースのライセンス認証を構成"}},
+	{ActionADBased, [2]string{"Set up Active Directory-based activation and activate with the KMS client key (GVLK)",
+		"Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証"}},
 	{ActionImage, [2]string{"Take a full image backup", "イメージ バックアップを取得"}},
 	{ActionNone, [2]string{"No action needed", "対応不要"}},
 }
@@ -320,6 +325,12 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 		case p.needsVolume() || (p.volume && (p.Status.InGrace() || p.Status == licensing.StatusUnlicensed) && p.onlineOnly()):
 			rr, ev := chooseRoute(d, p)
 			a, host = actionOf(ev)
+			if a == ActionKMSConnect {
+				// Not a KMS client yet (a KMS client is the case
+				// above): a KMS host activates only a product that
+				// has the KMS client key.
+				a = ActionKMSKey
+			}
 			reasons = append(reasons, rr.reason(ev))
 			route = &ProductRoute{Kind: p.Kind, Product: p.Name, Name: p.name, Edition: p.edition, Route: ev.Route, Host: ev.Host, Code: rr.code}
 		case p.Status.InGrace() || p.Status == licensing.StatusUnlicensed:

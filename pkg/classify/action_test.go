@@ -103,7 +103,9 @@ func TestActions(t *testing.T) {
 		{"retail Pro in grace moves", snap(win10Pro, "10.0.19045", func() licensing.Product {
 			p := win("Professional", licensing.ChannelRetail, licensing.StatusNotification)
 			return p
-		}()), host, ActionKMSConnect, "kms01", DeadlineNow, 0},
+		}()), host, ActionKMSKey, "kms01", DeadlineNow, 0},
+		{"OEM Pro moves to the site's host with its KMS client key", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic)),
+			host, ActionKMSKey, "kms01", "", 0},
 		{"OEM Home: image", snap("Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelOEMDM, lic)), Pool{}, ActionImage, "", "", 0},
 		{"digital Pro, small site: MAK", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelRetail, lic)), Pool{Client: 3},
 			ActionMAK, "", "", 0},
@@ -154,8 +156,11 @@ func TestSiteCoherence(t *testing.T) {
 		for i, s := range devices[1:] {
 			v := Device(s, collected, Site{Pool: pool})
 			want := ActionMAK
-			if adv.State == KMSHostWorks {
-				want = ActionKMSConnect
+			switch {
+			case adv.State == KMSHostWorks && i == 0:
+				want = ActionKMSConnect // a KMS client already
+			case adv.State == KMSHostWorks:
+				want = ActionKMSKey // OEM and retail need the KMS client key first
 			}
 			moves := len(v.Routes) == 1 && hasCode(v.Reasons, v.Routes[0].Code)
 			if v.Action.Action != want || moves == (i == 0 && withHost) {
