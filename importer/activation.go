@@ -60,6 +60,9 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if err := checkFilter(c.Context, db, filterOf(c, time.Time{}), time.Time{}); err != nil {
+		return err
+	}
 	opt := worklist.PageOptions{Title: c.String("site") + " " + c.String("line"), Generated: time.Now(), Generator: "ActCourier importer " + version.String()}
 	rows, err := fleet.WriteWorklist(c.Context, db, c.String("out"), filterOf(c, time.Time{}), opt)
 	if err != nil {
@@ -75,6 +78,10 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 		return firstOf(err, usage("activation stick: name the stick folder", `e.g. importer activation stick E:\ --site Nagoya`))
 	}
 	defer db.Close()
+	// Before the passphrase is asked for.
+	if err := checkFilter(c.Context, db, filterOf(c, time.Time{}), time.Time{}); err != nil {
+		return err
+	}
 	opts, err := fleet.NewReturnOptions(c.String("key-file"), c.String("passphrase-file"), func(prompt string) (string, error) {
 		return terminal.Passphrase(c.Context, prompt)
 	})

@@ -17,7 +17,7 @@ func devicesCommand(stdout io.Writer) *cli.Command {
 		Usage: "list the fleet: one line per device, its latest collection and verdict",
 		Description: "With --as-of, the fleet as it was that day: each device's latest collection made on or\n" +
 			"before it, and no device first collected later.\n\n" + cmdline.ExitStatus("0 the list was printed",
-			"2 usage or configuration error: no database, a bad --category or --as-of"),
+			"2 usage or configuration error: no database, a bad --category or --as-of, a --site or --line that selects no device"),
 		Flags: []cli.Flag{
 			cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(),
 			&cli.StringFlag{Name: "category", Usage: "only urgent, image-backup, volume-license or ok (the verdict as of --as-of)"},
@@ -33,6 +33,9 @@ func devicesCommand(stdout io.Writer) *cli.Command {
 				return err
 			}
 			defer db.Close()
+			if err := checkFilter(c.Context, db, filterOf(c, until), asOf); err != nil {
+				return err
+			}
 			table := report.NewTable(stdout, lang)
 			err = fleet.Verdicts(c.Context, db, filterOf(c, until), cat, asOf, func(d fleet.Classified) error {
 				rd := d.ReportDevice()

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -9,6 +14,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/store"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // defaultDB is the database file when --db is not given.
@@ -26,6 +32,67 @@ const reportMemory = 384 << 20
 // filterOf is --site and --line, with the collections before until.
 func filterOf(c *cli.Context, until time.Time) fleet.Filter {
 	return fleet.Filter{Site: c.String("site"), Line: c.String("line"), Until: until}
+}
+
+// errStop ends a walk of the fleet early.
+var errStop = errors.New("stop")
+
+// checkFilter refuses a --site or --line that selects no device (as of
+// until): a name mistyped, in another case or for a date before the site
+// was collected would otherwise give an empty report, which an auditor
+// could take for a site with nothing to do. The hint names the sites the
+// fleet has (by the store's exact match), the closest first. asOf is the
+// date the user gave (f.Until is the end of that day).
+func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.Time) error {
+	if f.Site == "" && f.Line == "" {
+		return nil
+	}
+	found := false
+	err := db.Latest(ctx, f, false, func(fleet.Device) error { found = true; return errStop })
+	if found {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	what := "site " + strconv.Quote(f.Site)
+	switch {
+	case f.Site == "":
+		what = "line " + strconv.Quote(f.Line)
+	case f.Line != "":
+		what += ", line " + strconv.Quote(f.Line)
+	}
+	when := ""
+	if !f.Until.IsZero() {
+		when = " as of " + asOf.Format("2006-01-02")
+	}
+	pools, err := db.Pools(ctx, f.Until)
+	if err != nil {
+		return err
+	}
+	sites := make([]string, 0, len(pools))
+	for s := range pools {
+		sites = append(sites, s)
+	}
+	sort.Slice(sites, func(i, j int) bool {
+		// A site named as given but for case first, then in order.
+		fi, fj := strings.EqualFold(sites[i], f.Site), strings.EqualFold(sites[j], f.Site)
+		if fi != fj {
+			return fi
+		}
+		return sites[i] < sites[j]
+	})
+	hint := "the fleet has no device" + when + "; import bundles, or give a later --as-of"
+	if len(sites) > 0 {
+		const most = 20
+		more := ""
+		if len(sites) > most {
+			sites, more = sites[:most], fmt.Sprintf(" and %d more", len(sites)-most)
+		}
+		hint = "names are matched exactly; sites" + when + ": " + terminal.Inline(strings.Join(sites, ", ")) + more +
+			" (importer devices --site SITE lists a site's lines)"
+	}
+	return usage(terminal.Inline("no device in "+what+when), hint)
 }
 
 func openStore(dsn string) (*store.DB, error) {

@@ -25,7 +25,7 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			"LINE.products.csv and LINE.json. Verdicts are taken as of --as-of (default today): grace\n" +
 			"periods are projected from the collection time, and only the collections made on or before\n" +
 			"that day count.\n\n" + cmdline.ExitStatus("0 the reports were written",
-			"2 usage or configuration error (no database, bad --format or --as-of), or a report could not be written",
+			"2 usage or configuration error (no database, bad --format or --as-of, a --site or --line that selects no device), or a report could not be written",
 			"130 interrupted (Ctrl-C): no report file is left half-written"),
 		Flags: []cli.Flag{
 			cmdline.DBFlag(defaultDB),
@@ -47,6 +47,9 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			defer debug.SetGCPercent(debug.SetGCPercent(800))
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(reportMemory))
 			out := c.String("out")
+			if err := checkFilter(c.Context, db, filterOf(c, until), asOf); err != nil {
+				return err
+			}
 			w, err := fleet.Report(c.Context, db, out, filterOf(c, until), opt)
 			if errors.Is(err, report.ErrFormat) {
 				return usage(err.Error(), "use --format with html, csv, json or xlsx")

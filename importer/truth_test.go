@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -250,5 +252,44 @@ func TestDevicesJapanese(t *testing.T) {
 	lines := strings.Split(stdout, "\n")
 	if a, b, c := col(lines[0], "区分"), col(lines[1], "問題なし"), col(lines[2], "緊急"); a != b || b != c {
 		t.Errorf("category at columns %d, %d, %d:\n%s", a, b, c, stdout)
+	}
+}
+
+// TestFilterMatchesNothing: a --site or --line that selects no device is
+// refused (exit 2) naming the sites the fleet has, before anything is
+// written or a passphrase asked for, rather than giving an empty report
+// an auditor could take for a site with nothing to do.
+func TestFilterMatchesNothing(t *testing.T) {
+	db := history(t)
+	out := filepath.Join(t.TempDir(), "out")
+	stick := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stderr
+	}{
+		{"site in another case", []string{"devices", "--db", db, "--site", "nagoya"}, 2, "sites: Nagoya, Kumamoto"}, // the closest first
+		{"no such line", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "L9"}, 2, `no device in site "Nagoya", line "L9"`},
+		{"before the first collection", []string{"devices", "--db", db, "--site", "Nagoya", "--as-of", "2026-09-01"}, 2,
+			"the fleet has no device as of 2026-09-01"},
+		{"line of the site", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "L2"}, 0, ""},
+		{"report", []string{"report", "--db", db, "--site", "Osaka", "--out", out}, 2, `no device in site "Osaka"`},
+		{"worklist", []string{"activation", "worklist", "--db", db, "--line", "L9", "--out", out}, 2, `no device in line "L9"`},
+		{"return file", []string{"activation", "stick", "--db", db, "--site", "Osaka", stick}, 2, `no device in site "Osaka"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runImporter(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", code, tc.code, tc.want, stderr)
+			}
+		})
+	}
+	if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused filter wrote %s: %v", out, err)
+	}
+	if entries, _ := os.ReadDir(stick); len(entries) != 0 {
+		t.Errorf("a refused filter wrote onto the stick: %v", entries)
 	}
 }
