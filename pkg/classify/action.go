@@ -49,7 +49,7 @@ type Step struct {
 	Kind     licensing.Kind `json:"kind,omitempty"`
 	Product  string         `json:"product,omitempty"` // the licensing name, as read
 	Name     Name           `json:"name"`
-	Host     string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect)
+	Host     string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect, kms-key)
 	Deadline Deadline       `json:"deadline"`           // when the product's state ends; zero if it does not
 	English  string         `json:"en"`
 	Japanese string         `json:"ja"`
@@ -325,10 +325,11 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 		case p.needsVolume() || (p.volume && (p.Status.InGrace() || p.Status == licensing.StatusUnlicensed) && p.onlineOnly()):
 			rr, ev := chooseRoute(d, p)
 			a, host = actionOf(ev)
-			if a == ActionKMSConnect {
+			if a == ActionKMSConnect && p.Channel != licensing.ChannelEval {
 				// Not a KMS client yet (a KMS client is the case
 				// above): a KMS host activates only a product that
-				// has the KMS client key.
+				// has the KMS client key. (An evaluation takes more
+				// than a key: docs/classification.md.)
 				a = ActionKMSKey
 			}
 			reasons = append(reasons, rr.reason(ev))

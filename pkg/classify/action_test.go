@@ -104,6 +104,10 @@ func TestActions(t *testing.T) {
 			p := win("Professional", licensing.ChannelRetail, licensing.StatusNotification)
 			return p
 		}()), host, ActionKMSKey, "kms01", DeadlineNow, 0},
+		// An evaluation is not told that a key is all it takes (it is
+		// not: docs/classification.md, kms-key).
+		{"evaluation at a site with a host", snap(win10Pro, "10.0.19045", win("EnterpriseEval", licensing.ChannelEval, lic)),
+			host, ActionKMSConnect, "kms01", "", 0},
 		{"OEM Pro moves to the site's host with its KMS client key", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic)),
 			host, ActionKMSKey, "kms01", "", 0},
 		{"OEM Home: image", snap("Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelOEMDM, lic)), Pool{}, ActionImage, "", "", 0},

@@ -290,17 +290,17 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 }
 
 // minutesEnd is when p's grace or activation minutes run out: the
-// minutes left at the as-of date counted from it, or, for an as-of date
-// before the collection (whose minutes are those read then), from the
-// collection. Counted from the as-of date alone, the end would move with
-// it: a report as of midnight UTC, before a collection made that morning
-// in Japan, gave an end hours early.
+// collection time plus the minutes read then. Counted from the as-of date
+// (with the minutes projected to it), the end moved with the as-of date:
+// a report as of midnight UTC, before a collection made that morning in
+// Japan, gave an end hours early, and the seconds of the collection time
+// came and went with the as-of date. Without a collection time, the
+// as-of date is all there is.
 func (d *device) minutesEnd(p *product) time.Time {
-	from := d.asOf
-	if c := d.s.Context.Collected; c.After(from) {
-		from = c
+	if c := d.s.Context.Collected; !c.IsZero() && p.GraceMinutes != nil {
+		return c.Add(time.Duration(*p.GraceMinutes) * time.Minute)
 	}
-	return from.Add(time.Duration(*p.minutes) * time.Minute)
+	return d.asOf.Add(time.Duration(*p.minutes) * time.Minute)
 }
 
 // parseVersion reads "6.1.7601" (and a separate build number, if given).

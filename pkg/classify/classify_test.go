@@ -237,12 +237,15 @@ func TestMinutesEnd(t *testing.T) {
 		{"grace", grace},
 		{"evaluation", eval},
 	}
-	want := collected.Add(time.Duration(left) * time.Minute)
+	at := collected.Add(30*time.Second + 250*time.Millisecond) // a collection time has seconds and more
+	want := at.Add(time.Duration(left) * time.Minute)
 	midnight := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC) // 09:00 JST, before the collection
 	for _, pr := range products {
-		for _, asOf := range []time.Time{midnight, collected, midnight.AddDate(0, 0, 1), time.Time{}} {
+		for _, asOf := range []time.Time{midnight, at, midnight.AddDate(0, 0, 1), midnight.AddDate(0, 0, 1).Add(45 * time.Second), time.Time{}} {
 			t.Run(fmt.Sprintf("%s as of %s", pr.name, asOf.Format(time.RFC3339)), func(t *testing.T) {
-				v := Device(snap(win10Pro, "10.0.19045", pr.p), asOf, Site{})
+				s := snap(win10Pro, "10.0.19045", pr.p)
+				s.Context.Collected = at
+				v := Device(s, asOf, Site{})
 				if !v.Deadline.Date.Equal(want) {
 					t.Fatalf("deadline %v (%s), want %v", v.Deadline.Date, v.Deadline.Kind, want)
 				}
