@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -161,9 +162,11 @@ func TestFindPrefersLatest(t *testing.T) {
 }
 
 // TestLatestTie pins what docs/security.md says of a collection that
-// claims the very second of a device's latest: imported after it, it is
-// the latest, in both stores and as of any later time, and its host name,
-// which differs, is flagged; one that claims an earlier second is not.
+// claims the very second of a device's latest (both in whole seconds):
+// imported after it, it is the latest, in both stores and as of any later
+// time, and its host name, which differs, is flagged; one that claims an
+// earlier second is not. (Within a second, times with fractions compare
+// as their stored text, which is not their order: see the note there.)
 func TestLatestTie(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		db := openNew(t, dsn)
@@ -221,6 +224,33 @@ func TestUntil(t *testing.T) {
 					t.Errorf("got pools %+v, %v; want %d clients", pools, err, tc.pool)
 				}
 			})
+		}
+	})
+}
+
+// TestLimit: with a Limit, Latest reads at most that many devices, the
+// first in its order, in both stores, as of now and of a day.
+func TestLimit(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+		for i, id := range []string{"b1", "b2", "b3"} {
+			importOne(db, coll(id, "UUID-"+id, "S-"+id, "A"+strconv.Itoa(i), t0))
+		}
+		for _, tc := range []struct {
+			f    fleet.Filter
+			want string
+		}{
+			{fleet.Filter{}, "b1 b2 b3"},
+			{fleet.Filter{Limit: 1}, "b1"},
+			{fleet.Filter{Limit: 2, Until: t0.Add(time.Hour)}, "b1 b2"},
+			{fleet.Filter{Limit: 5, Site: "S"}, "b1 b2 b3"},
+		} {
+			var got []string
+			err := db.Latest(ctx, tc.f, false, func(d fleet.Device) error { got = append(got, d.BundleID); return nil })
+			if err != nil || strings.Join(got, " ") != tc.want {
+				t.Errorf("Latest(%+v): %v, %v; want %s", tc.f, got, err, tc.want)
+			}
 		}
 	})
 }
