@@ -48,7 +48,9 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 		return nil
 	}
 	found := false
-	err := db.Latest(ctx, f, false, func(fleet.Device) error { found = true; return errStop })
+	one := f
+	one.Limit = 1
+	err := db.Latest(ctx, one, false, func(fleet.Device) error { found = true; return errStop })
 	if found {
 		return nil
 	}
@@ -82,15 +84,22 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 		}
 		return sites[i] < sites[j]
 	})
-	hint := "the fleet has no device" + when + "; import bundles, or give a later --as-of"
+	later := ""
+	if !f.Until.IsZero() {
+		later = "; a site or line collected later needs a later --as-of"
+	}
+	hint := "the fleet has no device" + when + "; import bundles" + later
 	if len(sites) > 0 {
 		const most = 20
 		more := ""
 		if len(sites) > most {
 			sites, more = sites[:most], fmt.Sprintf(" and %d more", len(sites)-most)
 		}
+		for i, s := range sites {
+			sites[i] = strconv.Quote(s)
+		}
 		hint = "names are matched exactly; sites" + when + ": " + terminal.Inline(strings.Join(sites, ", ")) + more +
-			" (importer devices --site SITE lists a site's lines)"
+			" (importer devices --site SITE lists a site's lines)" + later
 	}
 	return usage(terminal.Inline("no device in "+what+when), hint)
 }

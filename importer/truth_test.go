@@ -269,10 +269,10 @@ func TestFilterMatchesNothing(t *testing.T) {
 		code int
 		want string // in stderr
 	}{
-		{"site in another case", []string{"devices", "--db", db, "--site", "nagoya"}, 2, "sites: Nagoya, Kumamoto"}, // the closest first
+		{"site in another case", []string{"devices", "--db", db, "--site", "nagoya"}, 2, `sites: "Nagoya", "Kumamoto"`}, // the closest first
 		{"no such line", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "L9"}, 2, `no device in site "Nagoya", line "L9"`},
 		{"before the first collection", []string{"devices", "--db", db, "--site", "Nagoya", "--as-of", "2026-09-01"}, 2,
-			"the fleet has no device as of 2026-09-01"},
+			"the fleet has no device as of 2026-09-01; import bundles; a site or line collected later needs a later --as-of"},
 		{"line of the site", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "L2"}, 0, ""},
 		{"report", []string{"report", "--db", db, "--site", "Osaka", "--out", out}, 2, `no device in site "Osaka"`},
 		{"worklist", []string{"activation", "worklist", "--db", db, "--line", "L9", "--out", out}, 2, `no device in line "L9"`},

@@ -219,6 +219,10 @@ type Filter struct {
 	// collections made before it count, and a device first collected
 	// later is left out (see AsOf).
 	Until time.Time
+	// Limit, when above zero, is the most devices Latest reads: a
+	// caller that asks whether any device is selected need not have a
+	// server send it every one.
+	Limit int
 }
 
 // Store is what the fleet needs of a database. Package store implements
