@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/terminal"
@@ -41,7 +42,8 @@ var errStop = errors.New("stop")
 // until): a name mistyped, in another case or for a date before the site
 // was collected would otherwise give an empty report, which an auditor
 // could take for a site with nothing to do. The hint names the sites the
-// fleet has (by the store's exact match), the closest first. asOf is the
+// fleet has (by the store's exact match), the closest first
+// (cmdline.Closest). asOf is the
 // date the user gave (f.Until is the end of that day).
 func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.Time) error {
 	if f.Site == "" && f.Line == "" {
@@ -76,14 +78,20 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 	for s := range pools {
 		sites = append(sites, s)
 	}
-	sort.Slice(sites, func(i, j int) bool {
-		// A site named as given but for case first, then in order.
-		fi, fj := strings.EqualFold(sites[i], f.Site), strings.EqualFold(sites[j], f.Site)
-		if fi != fj {
-			return fi
+	sort.Strings(sites)
+	if f.Site != "" {
+		// The site the user most likely meant (another case, a typo)
+		// first, as an unknown command or flag is answered.
+		if c := cmdline.Closest(f.Site, sites); c != "" {
+			for i, s := range sites {
+				if s == c {
+					copy(sites[1:i+1], sites[:i])
+					sites[0] = c
+					break
+				}
+			}
 		}
-		return sites[i] < sites[j]
-	})
+	}
 	later := ""
 	if !f.Until.IsZero() {
 		later = "; a site or line collected later needs a later --as-of"
