@@ -41,7 +41,7 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			}
 			defer db.Close()
 			opt := report.Options{Lang: lang, AsOf: asOf, Formats: strings.Split(c.String("format"), ","),
-				Generator: "ActCourier importer " + version.String()}
+				Generator: "ActCourier importer " + version.String(), Site: c.String("site"), Line: c.String("line")}
 			// Reports allocate much and keep little: collect garbage less
 			// often, within a soft limit that holds whatever the fleet's size.
 			defer debug.SetGCPercent(debug.SetGCPercent(800))
@@ -59,6 +59,10 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			}
 			fmt.Fprintf(stdout, "%s as of %s: %s in %s (open %s)\n", report.Count(w.Devices, "device"), asOf.Format("2006-01-02"), report.Count(len(w.Files), "file"), out,
 				filepath.Join(out, "index.html"))
+			if len(w.Removed) > 0 {
+				fmt.Fprintf(stdout, "removed %s an earlier report had written in %s for what this one does not cover (sites, lines or formats)\n",
+					report.Count(len(w.Removed), "file"), out)
+			}
 			return nil
 		},
 	}

@@ -293,3 +293,34 @@ func TestFilterMatchesNothing(t *testing.T) {
 		t.Errorf("a refused filter wrote onto the stick: %v", entries)
 	}
 }
+
+// TestReportFolderReplaced: a report of one site into the folder of the
+// fleet's report leaves none of the other sites' pages, says how many
+// it removed, and names the site on the fleet's page.
+func TestReportFolderReplaced(t *testing.T) {
+	db := history(t)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--format", "html,csv"); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "Kumamoto", "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runImporter(t, "report", "--db", db, "--out", out, "--format", "html", "--site", "Nagoya")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "removed ") || !strings.Contains(stdout, "an earlier report had written in "+out) {
+		t.Errorf("stdout does not say what was removed:\n%s", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(out, "Kumamoto")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Kumamoto's pages stay: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "devices.csv")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the CSV of the earlier report stays: %v", err)
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if !strings.Contains(string(page), "<title>ActCourier: Fleet (Site Nagoya)</title>") {
+		t.Error("the fleet page does not name the site it covers")
+	}
+}

@@ -19,6 +19,10 @@ import (
 type Written struct {
 	Devices int
 	Files   []string
+	// Removed are the files an earlier report had written into the
+	// folder that this one did not write again (report.FilesList),
+	// relative to the folder.
+	Removed []string
 }
 
 // Report writes the reports of the devices f selects into dir, with
@@ -144,7 +148,7 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 		return Written{}, errors.Join(err, w.Abort())
 	}
 	files, err := w.Close()
-	return Written{Devices: n, Files: files}, err
+	return Written{Devices: n, Files: files, Removed: w.Removed}, err
 }
 
 // What a report shows of a device's raw outputs: at most maxRawShown

@@ -317,6 +317,18 @@ func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string) {
 		member("time_zone", z.label())
 		member("site", where[0])
 		member("line", where[1])
+	} else if opt.Site != "" || opt.Line != "" {
+		// The fleet's file of a report asked for a part of it.
+		b = append(b, "  \"selection\": {"...)
+		sep := ""
+		for _, kv := range [][2]string{{"site", opt.Site}, {"line", opt.Line}} {
+			if kv[1] != "" {
+				b = append(b, sep+"\""+kv[0]+"\": "...)
+				b = appendJSONString(b, kv[1])
+				sep = ", "
+			}
+		}
+		b = append(b, "},\n"...)
 	}
 	w.Write(b)
 	w.WriteString("  \"devices\": [")

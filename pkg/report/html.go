@@ -277,7 +277,23 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 			break
 		}
 	}
-	return tmpl.ExecuteTemplate(f, "fleet", w.newPage("ActCourier: "+w.t.Fleet, nil, "", w.fleet, z, b))
+	return tmpl.ExecuteTemplate(f, "fleet", w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, z, b))
+}
+
+// selection names the part of the fleet a report covers, when it was
+// asked for one: " (Site Nagoya, Line L2)", " (拠点 Nagoya)".
+func (w *Writer) selection() string {
+	var parts []string
+	if w.opt.Site != "" {
+		parts = append(parts, w.t.Site+" "+w.opt.Site)
+	}
+	if w.opt.Line != "" {
+		parts = append(parts, w.t.Line+" "+w.opt.Line)
+	}
+	if parts == nil {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // deviceView is one device's row and section as deviceRow and

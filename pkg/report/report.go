@@ -31,6 +31,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -97,6 +98,11 @@ type Options struct {
 	Formats   []string  // html, csv, json, xlsx
 	Generated time.Time
 	Generator string // program and version, printed in the footer
+	// Site and Line are what the report was asked to cover when not the
+	// whole fleet (the importer's --site and --line): the fleet's page
+	// and devices.json name them, so that a part is not read as the
+	// whole.
+	Site, Line string
 }
 
 // Writer writes the reports into one folder.
@@ -119,6 +125,13 @@ type Writer struct {
 	nJSON    int
 	names    map[string]bool // file names used, to keep them unique
 	last     *siteSum        // the site of the last line committed
+
+	mu   sync.Mutex
+	made []string // every file written, committed or not (track)
+	// Removed lists the files of an earlier report in the folder that
+	// this one did not write again and Close removed (folder.go),
+	// relative to the folder.
+	Removed []string
 }
 
 // pending is a file being written under a temporary name beside its
@@ -376,7 +389,9 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 
 // Abort removes the fleet files begun by NewWriter, for a report that
 // failed part way: no half-written devices.csv or devices.json is left.
-// Line files already written stay; each of them is whole.
+// Line files already written stay, each of them whole, and are listed
+// in the folder's FilesList with the earlier report's, for the next
+// report to remove what it does not write again.
 func (w *Writer) Abort() error {
 	var errs []error
 	for _, p := range []*pending{w.csv, w.products, w.json} {
@@ -388,6 +403,10 @@ func (w *Writer) Abort() error {
 		}
 	}
 	w.csv, w.products, w.json = nil, nil, nil
+	// The line files written stay, listed for the next report.
+	if _, err := w.finishFolder(false); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -595,6 +614,7 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 		if err := writeFile(name, fill); err != nil {
 			return err
 		}
+		w.track(name)
 		l.files = append(l.files, name)
 		return nil
 	}
@@ -718,6 +738,7 @@ func (w *Writer) writeIndex(name string, fill func(*bufio.Writer) error) error {
 	if err := writeFile(name, fill); err != nil {
 		return err
 	}
+	w.track(name)
 	w.files = append(w.files, name)
 	return nil
 }
@@ -735,6 +756,7 @@ func (w *Writer) writeBook(s *siteSum) error {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
+	w.track(name)
 	w.files = append(w.files, name)
 	return nil
 }
@@ -751,6 +773,7 @@ func (w *Writer) Close() ([]string, error) {
 	for _, p := range []*pending{w.csv, w.products} {
 		if p != nil {
 			errs = append(errs, p.done(nil))
+			w.track(p.name)
 			w.files = append(w.files, p.name)
 		}
 	}
@@ -760,6 +783,7 @@ func (w *Writer) Close() ([]string, error) {
 			fmt.Fprintf(w.json.w, "\n  ],\n  \"summary\": %s\n}\n", b)
 		}
 		errs = append(errs, w.json.done(err))
+		w.track(w.json.name)
 		w.files = append(w.files, w.json.name)
 	}
 	if w.fmts[HTML] {
@@ -770,5 +794,11 @@ func (w *Writer) Close() ([]string, error) {
 		}
 		errs = append(errs, w.writeIndex(filepath.Join(w.dir, "index.html"), func(f *bufio.Writer) error { return w.fleetPage(f) }))
 	}
-	return w.files, errors.Join(errs...)
+	err := errors.Join(errs...)
+	var lerr error
+	w.Removed, lerr = w.finishFolder(err == nil)
+	if err == nil && lerr != nil {
+		err = fmt.Errorf("writing %s: %w", filepath.Join(w.dir, FilesList), lerr)
+	}
+	return w.files, err
 }

@@ -1,0 +1,252 @@
+package report
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+)
+
+// writeSome writes a report of the test fleet's lines that keep selects,
+// in formats, with opt's selection; it returns the Writer after Close.
+func writeSome(t *testing.T, dir string, keep func(site, line string) bool, site string, formats ...string) *Writer {
+	t.Helper()
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: formats, Site: site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, pools := fleet(t)
+	for s, p := range pools {
+		w.SetPool(s, *p)
+	}
+	var keys [][2]string
+	for k := range lines {
+		if keep(k[0], k[1]) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	for _, k := range keys {
+		if err := w.Line(k[0], k[1], lines[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// tree lists the files under dir, relative, with "/".
+func tree(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func all(string, string) bool { return true }
+
+// TestFolderHoldsOneReport: a report into a folder that holds an earlier
+// one leaves no page of the earlier one that it did not write again
+// (another site, a format left out), and keeps every file it did not
+// write itself.
+func TestFolderHoldsOneReport(t *testing.T) {
+	lines, _ := fleet(t)
+	sites := map[string]bool{}
+	for k := range lines {
+		sites[k[0]] = true
+	}
+	if len(sites) < 2 {
+		t.Fatalf("the test fleet has %d sites; the test needs two", len(sites))
+	}
+	var first string
+	for s := range sites {
+		if first == "" || s < first {
+			first = s
+		}
+	}
+	only := func(s, _ string) bool { return s == first }
+
+	for _, tc := range []struct {
+		name          string
+		before, after func(t *testing.T, dir string) *Writer
+	}{
+		{"one site after the fleet",
+			func(t *testing.T, dir string) *Writer { return writeSome(t, dir, all, "") },
+			func(t *testing.T, dir string) *Writer { return writeSome(t, dir, only, first) }},
+		{"fewer formats",
+			func(t *testing.T, dir string) *Writer { return writeSome(t, dir, all, "") },
+			func(t *testing.T, dir string) *Writer { return writeSome(t, dir, all, "", HTML) }},
+		{"the same again",
+			func(t *testing.T, dir string) *Writer { return writeSome(t, dir, all, "") },
+			func(t *testing.T, dir string) *Writer { return writeSome(t, dir, all, "") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tc.before(t, dir)
+			before := tree(t, dir)
+			// The user's own files, beside the report and in a site's folder.
+			mine := []string{"notes.txt", "my.html"}
+			for _, f := range before {
+				if strings.HasSuffix(f, "/index.html") && !strings.HasPrefix(f, safeName(first, "site")+"/") {
+					mine = append(mine, strings.TrimSuffix(f, "index.html")+"signed-off.pdf")
+					break
+				}
+			}
+			for _, f := range mine {
+				if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f)), []byte("mine"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := tc.after(t, dir)
+			fresh := t.TempDir()
+			tc.after(t, fresh)
+			want := append(tree(t, fresh), mine...)
+			sort.Strings(want)
+			if got := tree(t, dir); !reflect.DeepEqual(got, want) {
+				t.Errorf("folder holds\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			// Removed names exactly the earlier files not written again.
+			now := map[string]bool{}
+			for _, f := range tree(t, fresh) {
+				now[f] = true
+			}
+			var gone []string
+			for _, f := range before {
+				if !now[f] {
+					gone = append(gone, f)
+				}
+			}
+			sort.Strings(w.Removed)
+			if !reflect.DeepEqual(w.Removed, gone) {
+				t.Errorf("Removed = %q, want %q", w.Removed, gone)
+			}
+			if tc.name == "one site after the fleet" && len(gone) == 0 {
+				t.Error("nothing was removed")
+			}
+		})
+	}
+}
+
+// TestFolderListIsHostile: the folder's list may name anything; only
+// plain report files inside the folder, reached through no link, are
+// removed.
+func TestFolderListIsHostile(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "reports")
+	outside := filepath.Join(root, "outside.html")
+	os.MkdirAll(filepath.Join(dir, "adir.html"), 0o755)
+	os.MkdirAll(filepath.Join(root, "elsewhere"), 0o755)
+	for _, f := range []string{outside, filepath.Join(root, "elsewhere", "x.html"), filepath.Join(dir, "notes.txt"),
+		filepath.Join(dir, "stale.csv")} {
+		if err := os.WriteFile(f, []byte("keep"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := runtime.GOOS != "windows"
+	if links {
+		if err := errors.Join(os.Symlink(outside, filepath.Join(dir, "link.html")),
+			os.Symlink(filepath.Join(root, "elsewhere"), filepath.Join(dir, "linkdir"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := filesListHead + "\n../outside.html\n" + filepath.ToSlash(outside) + "\nadir.html\nnotes.txt\nlink.html\nlinkdir/x.html\n" +
+		"stale.csv\nsub/../../outside.html\nmissing.html\n"
+	if err := os.WriteFile(filepath.Join(dir, FilesList), []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := writeSome(t, dir, func(string, string) bool { return false }, "", HTML)
+	if !reflect.DeepEqual(w.Removed, []string{"stale.csv"}) {
+		t.Errorf("Removed = %q, want only stale.csv", w.Removed)
+	}
+	for _, f := range []string{outside, filepath.Join(root, "elsewhere", "x.html"), filepath.Join(dir, "notes.txt")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "adir.html")); err != nil || !fi.IsDir() {
+		t.Errorf("adir.html: %v", err)
+	}
+	if links {
+		if _, err := os.Lstat(filepath.Join(dir, "link.html")); err != nil {
+			t.Errorf("the link was removed: %v", err)
+		}
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, FilesList))
+	if strings.Contains(string(got), "outside") || strings.Contains(string(got), "stale.csv") || strings.Contains(string(got), "missing") {
+		t.Errorf("the new list keeps names it should not:\n%s", got)
+	}
+}
+
+// TestFolderAfterFailure: a report that fails part way removes nothing
+// and lists both runs' files, so the next whole report removes them.
+func TestFolderAfterFailure(t *testing.T) {
+	dir := t.TempDir()
+	writeSome(t, dir, all, "")
+	before := tree(t, dir)
+	w, d := testWriter(t, dir, HTML, CSV)
+	if err := w.Line("Elsewhere", "Z9", []Device{d}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range before {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
+			t.Errorf("the failed report removed %s", f)
+		}
+	}
+	list, _ := os.ReadFile(filepath.Join(dir, FilesList))
+	for _, f := range []string{"Elsewhere/Z9.html", "index.html", "devices.csv"} {
+		if !strings.Contains(string(list), "\n"+f+"\n") {
+			t.Errorf("the list lacks %s:\n%s", f, list)
+		}
+	}
+	w2 := writeSome(t, dir, func(s, _ string) bool { return false }, "", HTML)
+	if _, err := os.Stat(filepath.Join(dir, "Elsewhere")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the failed report's site folder stays: %v (removed %q)", err, w2.Removed)
+	}
+}
+
+// TestSelectionNamed: a report of part of the fleet says so on the
+// fleet's page and in devices.json.
+func TestSelectionNamed(t *testing.T) {
+	dir := t.TempDir()
+	lines, _ := fleet(t)
+	var site string
+	for k := range lines {
+		site = k[0]
+		break
+	}
+	writeSome(t, dir, func(s, _ string) bool { return s == site }, site, HTML, JSON)
+	page, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	if want := "<h1>ActCourier: Fleet (Site " + site + ")</h1>"; !strings.Contains(string(page), want) {
+		t.Errorf("the fleet page lacks %q", want)
+	}
+	doc, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+	if want := `"selection": {"site": "` + site + `"},`; !strings.Contains(string(doc), want) {
+		t.Errorf("devices.json lacks %s", want)
+	}
+	whole := t.TempDir()
+	writeSome(t, whole, all, "", JSON)
+	if doc, _ := os.ReadFile(filepath.Join(whole, "devices.json")); strings.Contains(string(doc), "selection") {
+		t.Error("the whole fleet's devices.json names a selection")
+	}
+}
