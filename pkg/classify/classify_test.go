@@ -519,7 +519,39 @@ func TestTextOutcomes(t *testing.T) {
 		})
 	}
 	v := Device(textOnly(notInUse), collected, Site{})
-	if r := v.Reasons[0]; !strings.Contains(r.English, "of the 1 license(s) listed (Windows(R), Enterprise edition…), none has") || r.Evidence.Product != notInUse.Name {
+	if r := v.Reasons[0]; !strings.Contains(r.English, "of the 1 license listed (Windows(R), Enterprise edition…), none has") || r.Evidence.Product != notInUse.Name {
 		t.Errorf("nothing-licensed: got %q, evidence %+v", r.English, r.Evidence)
+	}
+}
+
+// TestCounted: English sentences count in the singular for one and the
+// plural otherwise; Japanese ones say the number alone.
+func TestCounted(t *testing.T) {
+	one, three := 1, 3
+	for _, tc := range []struct {
+		tmpl string
+		ev   Evidence
+		ja   bool
+		want string
+	}{
+		{"{count:eligible machine} here", Evidence{Count: &one}, false, "1 eligible machine here"},
+		{"{count:eligible machine} here", Evidence{Count: &three}, false, "3 eligible machines here"},
+		{"{count:client}", Evidence{}, false, "? clients"},
+		{"{days:day} left", Evidence{Days: &one}, false, "1 day left"},
+		{"{count:client} 台", Evidence{Count: &three}, true, "3 台"},
+		{"{nosuch:thing}", Evidence{}, false, "{nosuch:thing}"},
+		{"x{left}", Evidence{Days: &one}, false, "x, 1 day left at the as-of date"},
+		{"x{left}", Evidence{Days: &three}, true, "x (基準日時点で残り 3 日)"},
+	} {
+		if got := fill(tc.tmpl, tc.ev, tc.ja); got != tc.want {
+			t.Errorf("fill(%q) = %q, want %q", tc.tmpl, got, tc.want)
+		}
+	}
+	var p Pool
+	p.Client = 1
+	for _, a := range p.Advice() {
+		if a.Kind == "client" && !strings.HasPrefix(a.English, "Only 1 eligible machine, threshold 25") {
+			t.Errorf("advice: %q", a.English)
+		}
 	}
 }

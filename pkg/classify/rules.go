@@ -29,7 +29,7 @@ const day = 24 * 60 // minutes
 var rules = []rule{
 	// urgent
 	{code: "nothing-licensed", category: Urgent, source: "slmgr.vbs /dlv: \"This license is not in use.\" means no product key is installed",
-		en: "Nothing is licensed: of the {count} license(s) listed ({product}…), none has a product key in use and no Windows product is in use: install and activate a key now.",
+		en: "Nothing is licensed: of the {count:license} listed ({product}…), none has a product key in use and no Windows product is in use: install and activate a key now.",
 		ja: "ライセンスがありません。一覧にある {count} 件のライセンス ({product} など) はどれもプロダクト キーが使用されておらず、使用中の Windows 製品もありません。直ちにプロダクト キーをインストールしてライセンス認証してください。",
 		match: func(d *device) []Evidence {
 			if len(d.notInUse) == 0 || d.hasWindows() {
@@ -69,7 +69,7 @@ var rules = []rule{
 		ja:    "{product} のライセンスの状態を読み取れませんでした{why}。実機で確認してください。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Status == licensing.StatusUnknown || p.Status == "" })},
 	{code: "evaluation-ending", category: Urgent, source: "issue 4: an evaluation ending within 30 days",
-		en: "{product} is an evaluation that ends on {date} ({days} days after the as-of date); it cannot be made permanent without a new key.",
+		en: "{product} is an evaluation that ends on {date} ({days:day} after the as-of date); it cannot be made permanent without a new key.",
 		ja: "{product} は評価版で、{date} に期限が切れます (基準日から {days} 日)。新しいプロダクト キーがなければ製品版にできません。",
 		match: func(d *device) []Evidence {
 			var out []Evidence
@@ -90,7 +90,7 @@ var rules = []rule{
 			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil && *p.minutes <= 0
 		})},
 	{code: "kms-expiring", category: Urgent, source: "DOMAIN.md KMS facts: under 30 days left needs action now",
-		en: "{product} is a KMS client with {days} days of activation left at the as-of date: it must reach a KMS host before then.",
+		en: "{product} is a KMS client with {days:day} of activation left at the as-of date: it must reach a KMS host before then.",
 		ja: "{product} は KMS クライアントで、基準日時点でライセンス認証の有効期限まで残り {days} 日です。期限までに KMS ホストに接続させてください。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil &&
@@ -141,7 +141,7 @@ var rules = []rule{
 		ja:    "{product} は Active Directory ベースのライセンス認証でライセンス認証されており、ドメイン内で有効です。",
 		match: eachProduct(func(d *device, p *product) bool { return p.adBased() })},
 	{code: "kms-client", category: OK, source: "DOMAIN.md channel table: Volume:GVLK",
-		en: "{product} is a KMS client with a KMS host ({host}) and {days} days of activation left at the as-of date.",
+		en: "{product} is a KMS client with a KMS host ({host}) and {days:day} of activation left at the as-of date.",
 		ja: "{product} は KMS クライアントで、KMS ホスト ({host}) があり、基準日時点でライセンス認証の有効期限まで残り {days} 日です。",
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost()
@@ -275,7 +275,7 @@ var rules = []rule{
 			return out
 		}},
 	{code: "collection-incomplete", source: "ActCourier: every failed source is recorded",
-		en: "{count} source(s) could not be read during collection ({sources}): some facts may be missing.",
+		en: "{count:source} could not be read during collection ({sources}): some facts may be missing.",
 		ja: "{count} 件の情報源 ({sources}) から取得できませんでした。一部の情報が欠けている可能性があります。",
 		match: func(d *device) []Evidence {
 			if n := len(d.s.Errors); n > 0 {
@@ -319,19 +319,19 @@ var routeRules = []rule{
 		en: "Suggested route for {product}: Active Directory-based activation, because the machine is in a domain and its Windows supports it.",
 		ja: "{product} の推奨: Active Directory ベースのライセンス認証 (ドメインに参加しており、この Windows が対応しているため)。"},
 	routeWorkingHost: {code: "route-kms-site-host", source: "DOMAIN.md KMS facts: a host activates every client that reaches it once it counts enough",
-		en: "Suggested route for {product}: KMS host {host}, which has activated {count} client(s) of this site, so it works here whatever the site's count.",
+		en: "Suggested route for {product}: KMS host {host}, which has activated {count:client} of this site, so it works here whatever the site's count.",
 		ja: "{product} の推奨: KMS ホスト {host} (この拠点のクライアント {count} 台をライセンス認証済みで、稼働しているため)。"},
 	routeOwnHost: {code: "route-kms-own-host", source: "DOMAIN.md KMS facts: clients find the host by DNS SRV or a configured name",
 		en: "Suggested route for {product}: its own KMS host {host}; nothing collected shows that host failing.",
 		ja: "{product} の推奨: 設定済みの KMS ホスト {host} (利用できないという記録はありません)。"},
 	routeNewHost: {code: "route-kms", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
-		en: "Suggested route for {product}: KMS, because the site has {count} eligible machines and a KMS host needs {threshold}: set up a host.",
+		en: "Suggested route for {product}: KMS, because the site has {count:eligible machine} and a KMS host needs {threshold}: set up a host.",
 		ja: "{product} の推奨: KMS (拠点に対象の端末が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため、KMS ホストを設置できます)。"},
 	routeMAKNoMarker: {code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035)",
 		en: "Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS.",
 		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないため。"},
 	routeMAK: {code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
-		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count} eligible machines, a KMS host needs {threshold}, and no KMS host of the site is known to work.",
+		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work.",
 		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないため。"},
 }
 
@@ -453,7 +453,7 @@ func fill(tmpl string, ev Evidence, ja bool) string {
 	}
 	left := ""
 	if ev.Days != nil {
-		left = fmt.Sprintf([2]string{", %d days left at the as-of date", " (基準日時点で残り %d 日)"}[lang], *ev.Days)
+		left = fmt.Sprintf([2]string{", %s left at the as-of date", " (基準日時点で残り %s 日)"}[lang], countOf(strconv.Itoa(*ev.Days), "day", ja))
 	}
 	meaning := ev.Meaning
 	if ja && ev.meaningJA != "" {
@@ -517,13 +517,30 @@ func fill(tmpl string, ev Evidence, ja bool) string {
 			return b.String()
 		}
 		b.WriteString(tmpl[:i])
-		if v, ok := val(tmpl[i+1 : i+j]); ok {
+		name, noun, counted := strings.Cut(tmpl[i+1:i+j], ":")
+		if v, ok := val(name); ok {
+			if counted {
+				v = countOf(v, noun, ja)
+			}
 			b.WriteString(v)
 		} else {
 			b.WriteString(tmpl[i : i+j+1])
 		}
 		tmpl = tmpl[i+j+1:]
 	}
+}
+
+// countOf is "{name:noun}" of a sentence: in English the count n and
+// the noun, plural unless n is one ("1 day", "3 days", "? days"); in
+// Japanese, whose sentences say the counter themselves, n alone.
+func countOf(n, noun string, ja bool) string {
+	switch {
+	case ja:
+		return n
+	case n == "1" || n == "-1":
+		return n + " " + noun
+	}
+	return n + " " + noun + "s"
 }
 
 func orDash(s string) string {

@@ -531,7 +531,7 @@ func CountStates(rows []worklist.Row) string {
 	if len(parts) == 0 {
 		return "no product waits for a Confirmation ID"
 	}
-	return fmt.Sprintf("%d products: %s", len(rows), strings.Join(parts, ", "))
+	return report.Count(len(rows), "product") + ": " + strings.Join(parts, ", ")
 }
 
 // Print writes what ImportCIDs did: a line on stdout, and each file and

@@ -15,6 +15,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/codepage"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/slmgr"
 )
 
@@ -167,7 +168,7 @@ func (o TextOutcome) String() string {
 		return o.Outcome.String()
 	}
 	s := o.Collection.Snapshot
-	return fmt.Sprintf("imported %s: %d products (%s, %s), %s/%s asset %s, %s", o.File, len(s.Products),
+	return fmt.Sprintf("imported %s: %s (%s, %s), %s/%s asset %s, %s", o.File, report.Count(len(s.Products), "product"),
 		o.Parsed.Format, o.Parsed.Encoding, s.Context.Site, s.Context.Line, s.Context.Asset, o.Collection.Category)
 }
 

@@ -250,3 +250,26 @@ func TestSelectionNamed(t *testing.T) {
 		t.Error("the whole fleet's devices.json names a selection")
 	}
 }
+
+// TestCountText: English texts of a number drop "(s)" for one.
+func TestCountText(t *testing.T) {
+	en, ja := lang(classify.English), lang(classify.Japanese)
+	for _, tc := range []struct {
+		t      *texts
+		format string
+		n      int
+		want   string
+	}{
+		{en, en.DaysLeftN, 1, "1 day left"},
+		{en, en.DaysLeftN, 0, "0 days left"},
+		{en, en.Overdue, 1, "1 day overdue"},
+		{en, en.MAKUnits, 2, "2 MAK activations"},
+		{en, en.HostKeys, 1, "1 KMS host key"},
+		{en, en.Images, 1, "1 image"},
+		{ja, ja.DaysLeftN, 1, "残り 1 日"},
+	} {
+		if got := tc.t.count(tc.format, tc.n); got != tc.want {
+			t.Errorf("count(%q, %d) = %q, want %q", tc.format, tc.n, got, tc.want)
+		}
+	}
+}

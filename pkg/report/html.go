@@ -157,12 +157,12 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows [
 		r := planRow{Action: classify.ActionText(k.Action, k.Host, t.Lang), Product: k.Name, Count: e.Count, Purchase: t.NoExpiry}
 		switch k.Action {
 		case classify.ActionMAK:
-			r.Purchase = fmt.Sprintf(t.MAKUnits, e.Count)
+			r.Purchase = t.count(t.MAKUnits, e.Count)
 			mak += e.Count
 		case classify.ActionImage:
 			images += e.Count
 		case classify.ActionKMSHost:
-			r.Purchase = fmt.Sprintf(t.HostKeys, 1)
+			r.Purchase = t.count(t.HostKeys, 1)
 			// One host key (CSVLK) per site and kind of client (DOMAIN.md
 			// KMS facts: one key serves up to 6 hosts of a site).
 			if fleet {
@@ -193,13 +193,13 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows [
 	hostKeys = len(hostKinds)
 	var parts []string
 	if mak > 0 {
-		parts = append(parts, fmt.Sprintf(t.MAKUnits, mak))
+		parts = append(parts, t.count(t.MAKUnits, mak))
 	}
 	if hostKeys > 0 {
-		parts = append(parts, fmt.Sprintf(t.HostKeys, hostKeys))
+		parts = append(parts, t.count(t.HostKeys, hostKeys))
 	}
 	if images > 0 {
-		parts = append(parts, fmt.Sprintf(t.Images, images))
+		parts = append(parts, t.count(t.Images, images))
 	}
 	if len(parts) == 0 {
 		return rows, ""

@@ -175,9 +175,9 @@ func (t *texts) deadline(dl classify.Deadline, z zone) (string, time.Time) {
 	}
 	date := dl.Date.In(z.loc).Format("2006-01-02")
 	if dl.Days < 0 {
-		return date + " (" + fmt.Sprintf(t.Overdue, -dl.Days) + ")", dl.Date
+		return date + " (" + t.count(t.Overdue, -dl.Days) + ")", dl.Date
 	}
-	return date + " (" + fmt.Sprintf(t.DaysLeftN, dl.Days) + ")", dl.Date
+	return date + " (" + t.count(t.DaysLeftN, dl.Days) + ")", dl.Date
 }
 
 func (t *texts) flagName(code string) string {

@@ -1,6 +1,11 @@
 package report
 
-import "github.com/actcourier/actcourier/pkg/classify"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+)
 
 // texts are the words of the reports in one language. The Japanese ones
 // use Microsoft's own Japanese terms (ライセンス認証, プロダクト キー,
@@ -11,6 +16,7 @@ type texts struct {
 	Fleet, Site, Line, Sites, Lines, Devices, Device            string
 	AsOf, Generated, Category, Reasons, Flags, Steps, Products  string
 	Asset, Host, Collected, By, Collector, Bundle, Source, Raw  string
+	Assets                                                      string // a plan row's devices: their asset tags
 	Kind, Name, Channel, Status, Key, Count, Evidence, Product  string
 	Action, Deadline, DaysLeft, EndDate, DeadlineKind, TimeZone string
 	Plan, PlanNote, Purchase, Total, KMSPool, KMSPoolNote       string
@@ -31,7 +37,7 @@ type texts struct {
 var english = texts{
 	Lang: "en", Fleet: "Fleet", Site: "Site", Line: "Line", Sites: "Sites", Lines: "Lines", Devices: "Devices", Device: "Device",
 	AsOf: "As of", Generated: "Generated", Category: "Category", Reasons: "Reasons", Flags: "Notes", Steps: "What to do",
-	Products: "Licensed products", Asset: "Asset tag", Host: "Host name", Collected: "Collected", By: "Collected by",
+	Products: "Licensed products", Asset: "Asset tag", Assets: "Asset tags", Host: "Host name", Collected: "Collected", By: "Collected by",
 	Collector: "Collector", Bundle: "Bundle", Source: "Source", Raw: "Raw slmgr.vbs / ospp.vbs output", Kind: "Kind", Name: "Name",
 	Channel: "Channel", Status: "License status", Key: "Partial product key", Count: "Devices", Evidence: "Evidence",
 	Product: "Product", Action: "Action", Deadline: "Deadline", DaysLeft: "Days left", EndDate: "End date",
@@ -41,8 +47,8 @@ var english = texts{
 	KMSPoolNote: "Whether a KMS host can serve the site's machines: eligible machines against the thresholds (25 Windows clients, 5 Windows servers, 5 Office), and a host that already works.",
 	Client:      "Windows clients", Server: "Windows servers", Office: "Office", Eligible: "Eligible machines", Verdict: "Verdict",
 	Meaning: "What it means", None: "none", Overview: "Overview", SignOff: "Review", Reviewer: "Reviewed by", Date: "Date",
-	Findings: "Findings", RawName: "Name as read", Rule: "Rule", HRESULT: "HRESULT", DaysLeftN: "%d days left",
-	Overdue: "%d days overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more",
+	Findings: "Findings", RawName: "Name as read", Rule: "Rule", HRESULT: "HRESULT", DaysLeftN: "%d day(s) left",
+	Overdue: "%d day(s) overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more",
 	Collections: "Collections", DeviceKey: "Device key", KMSHost: "KMS host", System: "System",
 	Value: "Value", MAKUnits: "%d MAK activation(s)", HostKeys: "%d KMS host key(s)", Images: "%d image(s)",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "Urgent", classify.ImageBackup: "Image backup",
@@ -71,7 +77,7 @@ var english = texts{
 var japanese = texts{
 	Lang: "ja", Fleet: "全体", Site: "拠点", Line: "ライン", Sites: "拠点一覧", Lines: "ライン一覧", Devices: "端末", Device: "端末",
 	AsOf: "基準日", Generated: "作成日時", Category: "区分", Reasons: "理由", Flags: "注意事項", Steps: "対応内容",
-	Products: "ライセンス製品", Asset: "資産番号", Host: "ホスト名", Collected: "収集日時", By: "収集者", Collector: "収集ツール",
+	Products: "ライセンス製品", Asset: "資産番号", Assets: "資産番号", Host: "ホスト名", Collected: "収集日時", By: "収集者", Collector: "収集ツール",
 	Bundle: "バンドル", Source: "情報源", Raw: "slmgr.vbs / ospp.vbs の出力 (原文)", Kind: "種類", Name: "製品名", Channel: "チャネル",
 	Status: "ライセンスの状態", Key: "プロダクト キーの一部", Count: "台数", Evidence: "証跡", Product: "製品",
 	Action: "対応", Deadline: "期限", DaysLeft: "残り日数", EndDate: "終了日", DeadlineKind: "期限の内容", TimeZone: "タイムゾーン",
@@ -112,4 +118,15 @@ func lang(l classify.Lang) *texts {
 		return &japanese
 	}
 	return &english
+}
+
+// count fills a text of a number, format (one %d): in English, "(s)"
+// is dropped for one and made "s" for any other number ("1 day left",
+// "3 MAK activations"); Japanese texts have no "(s)".
+func (t *texts) count(format string, n int) string {
+	s := fmt.Sprintf(format, n)
+	if n == 1 || n == -1 {
+		return strings.Replace(s, "(s)", "", 1)
+	}
+	return strings.Replace(s, "(s)", "s", 1)
 }

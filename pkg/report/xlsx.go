@@ -360,7 +360,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 	t := b.t
 	plan, totals := w.plan(s.sum, false, nil)
 	rows := [][]interface{}{{xcell(st.head, t.Action), xcell(st.head, t.Product), xcell(st.head, t.Count), xcell(st.head, t.Purchase),
-		xcell(st.head, t.Devices)}}
+		xcell(st.head, t.Assets)}}
 	for _, p := range plan {
 		assets := make([]string, len(p.Refs))
 		for i, r := range p.Refs {
