@@ -329,7 +329,7 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 				// Not a KMS client yet (a KMS client is the case
 				// above): a KMS host activates only a product that
 				// has the KMS client key. (An evaluation takes more
-				// than a key: docs/classification.md.)
+				// than a key, which its reason says: evalConversion.)
 				a = ActionKMSKey
 			}
 			reasons = append(reasons, rr.reason(ev))

@@ -72,3 +72,64 @@ func TestArchetypes(t *testing.T) {
 		}
 	}
 }
+
+// TestEvaluationConversion: an evaluation's sentence says how it becomes
+// a full edition, which a key alone does not do: a Server evaluation by
+// DISM, a client one installed again, an Office trial replaced.
+func TestEvaluationConversion(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/snapshots/server2012r2-eval.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		caption string
+		kind    licensing.Kind
+		en, ja  string
+		notEn   string
+	}{
+		{"server", "Microsoft Windows Server 2012 R2 Standard Evaluation", licensing.KindWindows,
+			"DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula", "DISM /Online /Set-Edition", "cannot be converted"},
+		{"client", "Microsoft Windows 10 Enterprise Evaluation", licensing.KindWindows,
+			"A Windows client evaluation cannot be converted: install a volume license edition again.", "再インストール", "DISM"},
+		{"office", "Microsoft Windows 10 Enterprise Evaluation", licensing.KindOffice,
+			"Install a volume license edition of Office in its place.", "ボリューム ライセンス版の Office", "DISM"},
+	} {
+		for _, ending := range []bool{false, true} {
+			s, err := licensing.Unmarshal(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.OS.Caption = tc.caption
+			switch tc.name {
+			case "client":
+				s.Products[0].Name = "Windows(R), EnterpriseEval edition"
+			case "office": // beside the Windows evaluation
+				o := s.Products[0]
+				o.Kind, o.Name = licensing.KindOffice, "Office 16, Office16ProPlusR_Trial edition"
+				s.Products = append(s.Products, o)
+			}
+			asOf := s.Context.Collected
+			if ending { // within 30 days of its end: evaluation-ending
+				asOf = asOf.AddDate(0, 0, 80)
+			}
+			v := Device(s, asOf, Site{})
+			var r *Reason
+			for i := range v.Reasons {
+				if strings.HasPrefix(v.Reasons[i].Code, "evaluation") && v.Reasons[i].Evidence.Kind == tc.kind {
+					r = &v.Reasons[i]
+				}
+			}
+			if r == nil {
+				t.Errorf("%s (ending %v): no evaluation reason in [%s]", tc.name, ending, codes(v.Reasons))
+				continue
+			}
+			if ending != (r.Code == "evaluation-ending") {
+				t.Errorf("%s (ending %v): reason %s", tc.name, ending, r.Code)
+			}
+			if !strings.Contains(r.English, tc.en) || !strings.Contains(r.Japanese, tc.ja) || strings.Contains(r.English, tc.notEn) {
+				t.Errorf("%s (ending %v):\n%s\n%s", tc.name, ending, r.English, r.Japanese)
+			}
+		}
+	}
+}

@@ -86,6 +86,9 @@ type Evidence struct {
 	FreeBytes  *int64            `json:"free_bytes,omitempty"`
 	SizeBytes  *int64            `json:"size_bytes,omitempty"`
 	Source     licensing.Source  `json:"source,omitempty"`
+	// convert is how an evaluation becomes a full edition, as the
+	// evaluation sentences say it: evalServer, evalClient, evalOffice.
+	convert string
 }
 
 // Reason is one finding: a stable code, a sentence in English and in

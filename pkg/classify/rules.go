@@ -69,8 +69,8 @@ var rules = []rule{
 		ja:    "{product} のライセンスの状態を読み取れませんでした{why}。実機で確認してください。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Status == licensing.StatusUnknown || p.Status == "" })},
 	{code: "evaluation-ending", category: Urgent, source: "issue 4: an evaluation ending within 30 days",
-		en: "{product} is an evaluation that ends on {date} ({days:day} after the as-of date); it cannot be made permanent without a new key.",
-		ja: "{product} は評価版で、{date} に期限が切れます (基準日から {days} 日)。新しいプロダクト キーがなければ製品版にできません。",
+		en: "{product} is an evaluation that ends on {date} ({days:day} after the as-of date); it cannot be made permanent without a new key.{convert}",
+		ja: "{product} は評価版で、{date} に期限が切れます (基準日から {days} 日)。新しいプロダクト キーがなければ製品版にできません。{convert}",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
@@ -113,8 +113,8 @@ var rules = []rule{
 		ja:    "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。ボリューム ライセンス版があるため、オフラインでライセンス認証できる方法に移行できます。",
 		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && p.volume })},
 	{code: "evaluation", category: VolumeLicense, source: "DOMAIN.md: an evaluation cannot be made permanent without a new key",
-		en: "{product} is an evaluation that ends on {date}: convert it to a licensed volume edition before then.",
-		ja: "{product} は評価版で、{date} に期限が切れます。それまでにボリューム ライセンス版に変換してください。",
+		en: "{product} is an evaluation that ends on {date}: make it a licensed volume edition before then.{convert}",
+		ja: "{product} は評価版で、{date} に期限が切れます。それまでにボリューム ライセンス版にしてください。{convert}",
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
@@ -122,7 +122,7 @@ var rules = []rule{
 					out = append(out, ev)
 				} else if !ok && p.Channel == licensing.ChannelEval && p.Status == licensing.StatusLicensed {
 					ev := p.evidence()
-					ev.Date = "?"
+					ev.Date, ev.convert = "?", d.conversion(p)
 					out = append(out, ev)
 				}
 			}
@@ -385,13 +385,47 @@ func (d *device) evaluation(p *product) (Evidence, bool) {
 		return Evidence{}, false
 	}
 	ev := p.evidence()
-	ev.Date = end.Format("2006-01-02")
+	ev.Date, ev.convert = end.Format("2006-01-02"), d.conversion(p)
 	days := int(end.Sub(d.asOf).Hours() / 24)
 	if end.Before(d.asOf) {
 		days = -int(d.asOf.Sub(end).Hours()/24) - 1
 	}
 	ev.Days = intp(days)
 	return ev, true
+}
+
+// How an evaluation becomes a full edition (Evidence.convert). A
+// Windows Server evaluation converts in place with DISM and a volume
+// key, MAK or the KMS client key (Microsoft Learn, "Upgrade and convert
+// Windows Server": Windows Server 2012 and later); a Windows client
+// evaluation (Enterprise Evaluation, an Embedded evaluation runtime key)
+// cannot be converted and is installed again; an Office trial is
+// replaced by a volume edition. A key alone does neither, so the
+// sentence says it beside the route.
+const (
+	evalServer = "server"
+	evalClient = "client"
+	evalOffice = "office"
+)
+
+var evalConversion = map[string][2]string{
+	evalServer: {" Windows Server 2012 and later convert in place: DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula, with a MAK or the KMS client key (GVLK).",
+		"Windows Server 2012 以降は DISM /Online /Set-Edition:<エディション> /ProductKey:<キー> /AcceptEula (キーは MAK または KMS クライアント キー (GVLK)) で製品版に変換できます。"},
+	evalClient: {" A Windows client evaluation cannot be converted: install a volume license edition again.",
+		"Windows クライアントの評価版は製品版に変換できないため、ボリューム ライセンス版を再インストールしてください。"},
+	evalOffice: {" Install a volume license edition of Office in its place.",
+		"代わりにボリューム ライセンス版の Office をインストールしてください。"},
+}
+
+// conversion says how the evaluation p of d becomes a full edition.
+func (d *device) conversion(p *product) string {
+	switch {
+	case p.Kind == licensing.KindOffice:
+		return evalOffice
+	case d.server:
+		return evalServer
+	}
+	return evalClient
 }
 
 // hasWindows reports whether the device has a Windows product in use.
@@ -498,6 +532,8 @@ func fill(tmpl string, ev Evidence, ja bool) string {
 			return ev.PartialKey, true
 		case "host":
 			return ev.Host, true
+		case "convert":
+			return evalConversion[ev.convert][lang], true
 		}
 		return "", false
 	}

@@ -291,7 +291,8 @@ func TestJapaneseHasNoEnglish(t *testing.T) {
 	}
 	dataTag := regexp.MustCompile(`(?s)<(\w+)[^>]*translate="no"[^>]*>.*?</(\w+)>`)
 	drop := []*regexp.Regexp{regexp.MustCompile(`(?s)<style>.*?</style>`), regexp.MustCompile(`(?s)<title>.*?</title>`),
-		regexp.MustCompile(`<[^>]*>`), regexp.MustCompile(`[\w-]*\d[\w-]*|[\w-]+(\.[\w-]+)+`)}
+		regexp.MustCompile(`<[^>]*>`), regexp.MustCompile(`[\w-]*\d[\w-]*|[\w-]+(\.[\w-]+)+`),
+		regexp.MustCompile(` /[A-Za-z][\w-]*`)} // a command's switches (DISM /Online), no language
 	word := regexp.MustCompile(`[A-Za-z][A-Za-z-]*`)
 	pages, seen := 0, map[string]bool{}
 	for _, f := range files {
