@@ -360,7 +360,10 @@ type source struct {
 
 func newSource(ctx context.Context, s *settings, con console, replay *licensing.Snapshot, raw []bundle.Member) (*source, error) {
 	if replay != nil {
-		printText(con.err, "", "Replaying / 再生: "+s.snapshot)
+		// On stdout with the rest of the screen, not as progress on
+		// stderr: a screen saved to a file must say that its result is
+		// a stored collection, not this machine.
+		printPath(con.out, "Replaying / 再生:", s.snapshot)
 		m, snapshot := simulate(replay)
 		return &source{collect: func() (*collect.Result, error) { return replayResult(snapshot(), raw, s.ctx) },
 			machine: m, close: func() {}}, nil

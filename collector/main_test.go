@@ -434,6 +434,56 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+// TestPrintPath keeps a file name whole: after its label when both fit
+// in 79 columns, else on a line of its own, never broken at its spaces.
+func TestPrintPath(t *testing.T) {
+	long := `E:\ActCourier\snapshots from the field\Nagoya line 2\FA-NG-L2-011 device.json`
+	tests := []struct {
+		name, path, want string
+	}{
+		{"fits", `E:\FA-NG-L2-011.json`, "Replaying / 再生: E:\\FA-NG-L2-011.json\n"},
+		{"79 columns", strings.Repeat("x", 61), "Replaying / 再生: " + strings.Repeat("x", 61) + "\n"},
+		{"80 columns", strings.Repeat("x", 62), "Replaying / 再生:\n  " + strings.Repeat("x", 62) + "\n"},
+		{"spaces", long, "Replaying / 再生:\n  " + long + "\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			printPath(&b, "Replaying / 再生:", tc.path)
+			if b.String() != tc.want {
+				t.Errorf("got %q, want %q", b.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestReplayOnScreen: the line that says the result is a replay is on
+// stdout with the rest of the screen (a screen saved to a file says it),
+// and a long file name with spaces stays whole on a line of its own.
+func TestReplayOnScreen(t *testing.T) {
+	data, err := os.ReadFile(archetype)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "snapshots from the field")
+	snap := filepath.Join(dir, "Nagoya line 2 FA-NG-L2-011.json")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(snap, data, 0o644)
+	code, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", snap, "-r", newKey(t).Recipient().String(), "--out", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stderr, "Replaying") {
+		t.Errorf("stderr has the replay line:\n%s", stderr)
+	}
+	if want := "\nReplaying / 再生:\n  " + snap + "\n"; !strings.Contains(stdout, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, stdout)
+	}
+	if i, j := strings.Index(stdout, "Check / 確認"), strings.Index(stdout, "Replaying"); i < 0 || j < i || j > strings.Index(stdout, "Result / 結果") {
+		t.Errorf("the replay line is not between the check and the result:\n%s", stdout)
+	}
+}
+
 // TestHelp: the help tells the truth: the timeout's default, no
 // commands, the exit status.
 func TestHelp(t *testing.T) {

@@ -23,7 +23,7 @@ func printBanner(w io.Writer, s *settings) {
 	printText(w, "", "Records this machine's Windows and Office activation; nothing is sent anywhere.")
 	printText(w, "", "この端末の Windows と Office のライセンス認証の状態を記録します。どこにも送信しません。")
 	if s.cfgPath != "" {
-		printText(w, "", "Settings / 設定: "+s.cfgPath)
+		printPath(w, "Settings / 設定:", s.cfgPath)
 	}
 	fmt.Fprintln(w)
 }
@@ -247,6 +247,18 @@ func printText(w io.Writer, indent, s string) {
 	for _, l := range wrap(s, screenWidth-len(indent)) {
 		fmt.Fprintf(w, "%s%s\n", indent, l)
 	}
+}
+
+// printPath writes a labelled file name: after the label when both fit
+// on the screen, else on the next line, indented. The name is never
+// broken at its spaces, so that it can be copied whole; one longer than
+// the screen is folded by the console, not by us.
+func printPath(w io.Writer, label, path string) {
+	if cols(label)+1+cols(path) <= screenWidth {
+		fmt.Fprintf(w, "%s %s\n", label, path)
+		return
+	}
+	fmt.Fprintf(w, "%s\n  %s\n", label, path)
 }
 
 // printWrapped writes a labelled paragraph, wrapped to the screen.
