@@ -126,8 +126,10 @@ func runContext(ctx context.Context, args []string, con console) int {
 			&cli.StringFlag{Name: "engineer", Usage: "your engineer ID (default: the settings' engineer)", EnvVars: []string{"ACTCOURIER_ENGINEER"}},
 			&cli.StringFlag{Name: "note", Usage: "free note stored with the collection", EnvVars: []string{"ACTCOURIER_NOTE"}},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: the settings' output, else bundles beside the collector)", EnvVars: []string{"ACTCOURIER_OUT"}},
-			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run (default: the settings' timeout, else 2m)",
-				DefaultText: "2m0s", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
+			// The default is said once, by urfave from DefaultText: a
+			// "(default: …)" in Usage too would print two.
+			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run",
+				DefaultText: "the settings' timeout, else 2m", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
 			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
 			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine; a return file is then applied to a simulation of it"},
 			&cli.StringFlag{Name: "return", Usage: "`DIR` of return files from central staff, *" + activation.ReturnExt + " (default: " + activation.ReturnDir + " beside the collector)",

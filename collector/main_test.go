@@ -484,14 +484,19 @@ func TestReplayOnScreen(t *testing.T) {
 	}
 }
 
-// TestHelp: the help tells the truth: the timeout's default, no
-// commands, the exit status.
+// TestHelp: the help tells the truth: the timeout's default, said once
+// (as every flag's), no commands, the exit status.
 func TestHelp(t *testing.T) {
 	code, stdout, _ := runCollector(t, "", "--help")
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"(default: 2m0s)", "EXIT STATUS:", "130  interrupted", "collector [options]"} {
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.Count(l, "default") > 1 {
+			t.Errorf("help says a default twice: %q", l)
+		}
+	}
+	for _, want := range []string{"(default: the settings' timeout, else 2m)", "EXIT STATUS:", "130  interrupted", "collector [options]"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, stdout)
 		}

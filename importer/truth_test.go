@@ -221,6 +221,43 @@ func TestHelpAndErrors(t *testing.T) {
 	}
 }
 
+// TestHelpDefaultsOnce: no flag of any command or subcommand says its
+// default twice, in its usage and again as urfave's "(default: …)" (the
+// collector's --timeout did); a default phrased by us is the flag's
+// DefaultText, as --jobs has it.
+func TestHelpDefaultsOnce(t *testing.T) {
+	seen := 0
+	var check func(args []string)
+	check = func(args []string) {
+		code, stdout, stderr := runImporter(t, append(args, "--help")...)
+		if code != 0 {
+			t.Fatalf("%s --help: exit %d: %s", strings.Join(args, " "), code, stderr)
+		}
+		seen++
+		for _, l := range strings.Split(stdout, "\n") {
+			if strings.Count(l, "default") > 1 {
+				t.Errorf("importer %s --help says a default twice: %q", strings.Join(args, " "), l)
+			}
+		}
+		// The commands are listed from "COMMANDS:" to a blank line, each
+		// name first ("import, i" for one with an alias).
+		_, cmds, ok := strings.Cut(stdout, "COMMANDS:\n")
+		if !ok {
+			return
+		}
+		cmds, _, _ = strings.Cut(cmds, "\n\n")
+		for _, l := range strings.Split(cmds, "\n") {
+			if f := strings.Fields(l); len(f) > 0 {
+				check(append(append([]string(nil), args...), strings.TrimSuffix(f[0], ",")))
+			}
+		}
+	}
+	check(nil)
+	if seen < 14 {
+		t.Errorf("read the help of %d commands, want the importer, its 10 commands and activation's 3", seen)
+	}
+}
+
 // TestDevicesJapanese: devices --lang ja writes its header, categories
 // and count in Japanese, aligned for a terminal.
 func TestDevicesJapanese(t *testing.T) {
