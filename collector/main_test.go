@@ -96,14 +96,59 @@ func TestSnapshotReplay(t *testing.T) {
 	}
 }
 
+// TestRawMembersReplayed: a replay carries the raw outputs kept beside
+// the snapshot, each under the command that printed its text. One made
+// from a real sample says the sample's own command, which its file name
+// names (pkg/slmgr/testdata/samples/*/SOURCES.md), and the member name
+// says it too: the /dli sample of wmi-broken-slmgr-only was labelled
+// slmgr.vbs /dlv all, and so shown in the demo's report.
 func TestRawMembersReplayed(t *testing.T) {
 	id := newKey(t)
-	out := t.TempDir()
-	if code, _, stderr := runCollector(t, "", "--no-prompt", "--snapshot", "../testdata/snapshots/wmi-broken-slmgr-only.json", "-r", id.Recipient().String(), "--out", out); code != 0 {
-		t.Fatal(stderr)
+	files, _ := filepath.Glob("../testdata/snapshots/*.json")
+	sample := regexp.MustCompile(`^(slmgr|ospp)\.vbs /([a-z]+) \(real sample ([^)/\\]+)\)$`)
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Raw) == 0 {
+			continue
+		}
+		out := t.TempDir()
+		if code, _, stderr := runCollector(t, "", "--no-prompt", "--snapshot", f, "-r", id.Recipient().String(), "--out", out); code != 0 {
+			t.Fatalf("%s: %s", f, stderr)
+		}
+		b := openOnly(t, out, id)
+		for _, r := range s.Raw {
+			got := member(t, b, r.Member)
+			m := sample.FindStringSubmatch(r.Command)
+			if m == nil {
+				t.Errorf("%s: %s is labelled %q, not as a real sample's command", filepath.Base(f), r.Member, r.Command)
+				continue
+			}
+			n++
+			tool, sw, name := m[1], m[2], m[3]
+			if want, err := os.ReadFile(filepath.Join("../pkg/slmgr/testdata/samples", tool, name)); err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s: %s is not the sample %s/%s (%v)", filepath.Base(f), r.Member, tool, name, err)
+			}
+			// The /dstatus samples' names do not say it; every other
+			// sample's name has its command as a word.
+			words := strings.Split(strings.TrimSuffix(name, filepath.Ext(name)), "-")
+			if !contains(words, sw) && !(tool == "ospp" && sw == "dstatus") {
+				t.Errorf("%s: %s is labelled %q, but the sample's name says another command", filepath.Base(f), r.Member, r.Command)
+			}
+			if tool == "slmgr" && r.Member != "raw/slmgr-"+sw+".txt" {
+				t.Errorf("%s: the output of slmgr.vbs /%s is the member %s, want raw/slmgr-%s.txt", filepath.Base(f), sw, r.Member, sw)
+			}
+		}
 	}
-	if b := openOnly(t, out, id); len(member(t, b, "raw/slmgr-dlv.txt")) == 0 {
-		t.Error("raw slmgr output not in the bundle")
+	if n == 0 {
+		t.Fatal("no archetype replays a real sample's raw output")
 	}
 }
 

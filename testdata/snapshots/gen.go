@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -72,12 +73,36 @@ func fromSample(kind, file string) ([]licensing.Product, licensing.RawOutput, []
 	if err != nil {
 		log.Fatal(file, err)
 	}
-	cmd := "slmgr.vbs /dlv all"
-	member := "raw/slmgr-dlv.txt"
-	if kind == "ospp" {
-		cmd, member = "ospp.vbs /dstatus", "raw/ospp-1.txt"
-	}
+	cmd, member := sampleCommand(kind, file)
 	return res.Products, licensing.RawOutput{Member: member, Command: cmd + " (real sample " + file + ")"}, data
+}
+
+// sampleCommand is the command that printed a real sample, as its file
+// name says (SOURCES.md beside it has the whole command line), and the
+// member that keeps it, named as the collector names its own. The label
+// is what printed the text, not what the collector would have run: a
+// /dli sample is not /dlv output. The /dstatus samples' names do not say
+// it; the other ospp commands' names start with theirs.
+func sampleCommand(kind, file string) (cmd, member string) {
+	words := strings.Split(strings.TrimSuffix(file, filepath.Ext(file)), "-")
+	switch kind {
+	case "slmgr":
+		for _, w := range words {
+			if w == "dli" || w == "dlv" || w == "xpr" {
+				return "slmgr.vbs /" + w, "raw/slmgr-" + w + ".txt"
+			}
+		}
+	case "ospp":
+		switch words[0] {
+		case "act", "unpkey":
+			return "ospp.vbs /" + words[0], "raw/ospp-1.txt"
+		case "fragments":
+		default:
+			return "ospp.vbs /dstatus", "raw/ospp-1.txt"
+		}
+	}
+	log.Fatalf("%s/%s: the name does not say which command printed it", kind, file)
+	return "", ""
 }
 
 // uuidOf makes a stable, distinct SMBIOS UUID for an archetype.
