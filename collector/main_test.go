@@ -602,3 +602,30 @@ func TestDocsShowTheScreen(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenFits: the verdict and the bundle's folder fit an 80-column
+// console, and a folder name is never broken at its spaces.
+func TestScreenFits(t *testing.T) {
+	for _, c := range []classify.Category{classify.OK, classify.Urgent, classify.ImageBackup, classify.VolumeLicense} {
+		var b bytes.Buffer
+		printVerdict(&b, categoryWords(c), c)
+		for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+			if cols(l) > screenWidth {
+				t.Errorf("%s: %d columns: %q", c, cols(l), l)
+			}
+		}
+		if !regexp.MustCompile(`Verdict / 判定: .* \[` + string(c) + `\]\n`).MatchString(b.String()) {
+			t.Errorf("%s: the first line lacks the code: %q", c, b.String())
+		}
+		if !strings.Contains(b.String(), categoryWords(c).ja) {
+			t.Errorf("%s: no Japanese: %q", c, b.String())
+		}
+	}
+	long := `E:\ActCourier bundles from the field\Nagoya line 2 and line 3\second visit`
+	var b bytes.Buffer
+	printFileRows(&b, [][2]string{{"Bundle / バンドル", "x.tar.zst.age"}, {"Saved in / 保存先", long}})
+	want := "  Bundle / バンドル: x.tar.zst.age\n  Saved in / 保存先:\n    " + long + "\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

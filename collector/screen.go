@@ -184,7 +184,7 @@ func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
 
 	v := verdict(s)
 	cw := categoryWords(v.Category)
-	fmt.Fprintf(w, "\nVerdict / 判定: %s / %s [%s]\n", cw.en, cw.ja, v.Category)
+	printVerdict(w, cw, v.Category)
 	if len(v.Reasons) > 0 {
 		r := v.Reasons[0]
 		printWrapped(w, "Why:", r.Text(classify.English))
@@ -194,7 +194,40 @@ func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
 	printWrapped(w, "Do now:", do.en)
 	printWrapped(w, "今すぐ:", do.ja)
 	fmt.Fprintln(w)
-	printRows(w, [][2]string{{"Bundle / バンドル", filepath.Base(path)}, {"Saved in / 保存先", filepath.Dir(path)}})
+	printFileRows(w, [][2]string{{"Bundle / バンドル", filepath.Base(path)}, {"Saved in / 保存先", filepath.Dir(path)}})
+}
+
+// printVerdict writes the verdict in both languages with its code: on
+// one line when it fits the screen, else the Japanese words on the next,
+// under the English ones.
+func printVerdict(w io.Writer, cw text, c classify.Category) {
+	const label = "Verdict / 判定: "
+	if line := label + cw.en + " / " + cw.ja + " [" + string(c) + "]"; cols(line) <= screenWidth {
+		fmt.Fprintf(w, "\n%s\n", line)
+		return
+	}
+	fmt.Fprintf(w, "\n%s%s [%s]\n%s%s\n", label, cw.en, c, strings.Repeat(" ", cols(label)), cw.ja)
+}
+
+// printFileRows writes label: value rows as printRows does, for values
+// that are file or folder names: never broken at their spaces, so that
+// they can be copied whole; one that does not fit after its label goes
+// on the next line, indented.
+func printFileRows(w io.Writer, rows [][2]string) {
+	width := 0
+	for _, r := range rows {
+		if c := cols(r[0]); c > width {
+			width = c
+		}
+	}
+	for _, r := range rows {
+		head := "  " + r[0] + ":" + strings.Repeat(" ", width-cols(r[0]))
+		if cols(head)+1+cols(r[1]) <= screenWidth {
+			fmt.Fprintf(w, "%s %s\n", head, r[1])
+		} else {
+			fmt.Fprintf(w, "%s\n    %s\n", strings.TrimRight(head, " "), r[1])
+		}
+	}
 }
 
 // productRows are the Windows and Office products the verdict rests on;
