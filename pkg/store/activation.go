@@ -64,7 +64,7 @@ func parseStored(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	return time.Parse(timeFormat, s)
+	return parseTime(s)
 }
 
 // AddCIDs stores IID/CID pairs in one transaction, each pair once

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,8 +58,9 @@ func TestActivationTables(t *testing.T) {
 	})
 }
 
-// TestStoredTime: every time a store writes as text reads back; one that
-// cannot (a year outside 1 to 9999 in UTC) is written as unknown.
+// TestStoredTime: every time a store writes as text reads back, the same
+// instant, in nine digits of fraction; one that cannot (a year outside 1
+// to 9999 in UTC) is written as unknown.
 func TestStoredTime(t *testing.T) {
 	minus1 := time.Date(0, 1, 1, 0, 0, 0, 0, time.FixedZone("", 3600))
 	for _, tc := range []struct {
@@ -65,17 +68,104 @@ func TestStoredTime(t *testing.T) {
 		want string
 	}{
 		{time.Time{}, ""},
-		{time.Date(2026, 11, 20, 1, 2, 3, 400, time.FixedZone("JST", 9*3600)), "2026-11-19T16:02:03.0000004Z"},
+		{time.Date(2026, 11, 20, 1, 2, 3, 400, time.FixedZone("JST", 9*3600)), "2026-11-19T16:02:03.000000400Z"},
 		{minus1, ""},
 		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -3600)), ""},
-		{time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), "0001-01-01T00:00:01Z"},
+		{time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), "0001-01-01T00:00:01.000000000Z"},
+		{time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), "9999-12-31T23:59:59.999999999Z"},
 	} {
 		got := storedTime(tc.in)
 		if got != tc.want {
 			t.Errorf("storedTime(%v) = %q, want %q", tc.in, got, tc.want)
 		}
-		if _, err := parseStored(got); err != nil {
-			t.Errorf("storedTime(%v) = %q, which does not read back: %v", tc.in, got, err)
+		if back, err := parseStored(got); err != nil || (got != "" && !back.Equal(tc.in)) {
+			t.Errorf("storedTime(%v) = %q, which reads back as %v, %v", tc.in, got, back, err)
 		}
 	}
+}
+
+// TestParseTime: the times of either format, and the RFC3339Nano text
+// every version before schema 7 stored, read as the same instant.
+func TestParseTime(t *testing.T) {
+	at := time.Date(2026, 11, 1, 10, 0, 0, 500000000, time.UTC)
+	for _, tc := range []struct {
+		name, in string
+		want     time.Time
+	}{
+		{"collectedFormat", "2026-11-01T10:00:00Z", at.Truncate(time.Second)},
+		{"timeFormat", "2026-11-01T10:00:00.500000000Z", at},
+		{"timeFormat, whole", "2026-11-01T10:00:00.000000000Z", at.Truncate(time.Second)},
+		{"RFC3339Nano, fraction", "2026-11-01T10:00:00.5Z", at},
+		{"RFC3339Nano, nanosecond", "2026-11-01T10:00:00.000000001Z", at.Truncate(time.Second).Add(1)},
+		{"RFC3339Nano, year 1", "0001-01-01T00:00:00Z", time.Time{}},
+	} {
+		got, err := parseTime(tc.in)
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("%s: parseTime(%q) = %v, %v; want %v", tc.name, tc.in, got, err, tc.want)
+		}
+	}
+}
+
+// TestActivationOrderWithinSecond: the archive lists pairs in the order
+// they were imported, and return items in the order they were written,
+// also within one second, in both stores: the latest imported CID of an
+// IID is the one that counts (fleet's loadActivation). As RFC3339Nano
+// text, which drops a fraction's trailing zeros, "…:03Z" sorted after
+// "…:03.5Z", and ".5Z" after ".55Z".
+func TestActivationOrderWithinSecond(t *testing.T) {
+	t0 := time.Date(2026, 11, 20, 1, 2, 3, 0, time.UTC)
+	tests := []struct {
+		name          string
+		first, second time.Duration // after t0
+	}{
+		{"whole then half", 0, 500 * time.Millisecond},
+		{".5 then .55", 500 * time.Millisecond, 550 * time.Millisecond},
+		{".1 then .100000001", 100 * time.Millisecond, 100*time.Millisecond + 1},
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		for i, tc := range tests {
+			iid := fmt.Sprint(i)
+			for _, c := range []fleet.CIDRecord{
+				// The second is imported first: only the times order them.
+				{IID: iid, CID: "second", Source: "csv", File: "a.csv", Row: 1, Imported: t0.Add(tc.second)},
+				{IID: iid, CID: "first", Source: "csv", File: "b.csv", Row: 1, Imported: t0.Add(tc.first)},
+			} {
+				if _, err := db.AddCIDs(ctx, []fleet.CIDRecord{c}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := db.AddReturnItems(ctx, []fleet.ReturnItem{
+				{ItemID: iid + "-a", ReturnID: "second", DeviceKey: "k", Written: t0.Add(tc.second)},
+				{ItemID: iid + "-b", ReturnID: "first", DeviceKey: "k", Written: t0.Add(tc.first)},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		cids, err := db.CIDs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := db.ReturnItems(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, tc := range tests {
+			var gotCIDs, gotItems []string
+			for _, c := range cids {
+				if c.IID == fmt.Sprint(i) {
+					gotCIDs = append(gotCIDs, c.CID)
+				}
+			}
+			for _, it := range items {
+				if strings.HasPrefix(it.ItemID, fmt.Sprint(i, "-")) {
+					gotItems = append(gotItems, it.ReturnID)
+				}
+			}
+			if got := fmt.Sprint(gotCIDs, gotItems); got != "[first second] [first second]" {
+				t.Errorf("%s: CIDs and return items in the order %s, want [first second] [first second]", tc.name, got)
+			}
+		}
+	})
 }

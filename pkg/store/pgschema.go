@@ -10,8 +10,9 @@ import (
 // them (Copy). Every text column is in the "C" collation: it sorts, and
 // lower() folds case, byte for byte as SQLite's BINARY does, whatever the
 // database's default collation (an ICU or glibc one would sort "a" before
-// "B" and the reports differently). Times are RFC 3339 text, as in SQLite,
-// compared as text. Snapshots are text, kept byte for byte (json or jsonb
+// "B" and the reports differently). Times are RFC 3339 text in UTC of a
+// fixed width, as in SQLite, compared as text (collectedFormat,
+// timeFormat). Snapshots are text, kept byte for byte (json or jsonb
 // would check or rewrite them); raw outputs are bytea.
 var pgMigrations = []string{
 	// 1: the first schema.
@@ -76,6 +77,9 @@ var pgMigrations = []string{
 	pgActivationSchema,
 	// 6: the identity lists made again (SQLite's migration 6).
 	`UPDATE devices SET ` + pgRewrite(identitiesAggregate) + ` WHERE identities != '';`,
+	// 7: every stored time in its fixed-width format (SQLite's
+	// migration 7).
+	pgRewrite(fixedTimes),
 }
 
 // pgActivationSchema is activationSchema (migration 5) in PostgreSQL's

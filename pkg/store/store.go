@@ -76,13 +76,37 @@ var (
 // timeout, and the retries of answers that come back busy at once.
 const busyWait = 30 * time.Second
 
-// timeFormat is how times are stored: UTC, sortable as text to the
-// second. Within a second it is not: RFC3339Nano drops the fraction's
-// trailing zeros, so "…:00Z" sorts after "…:00.5Z", and ".5Z" after
-// ".55Z". A fixed width would need every stored time rewritten (a
-// migration); until then a device's latest collection is decided to the
-// second, which docs/security.md says.
-const timeFormat = time.RFC3339Nano
+// Stored times are UTC text of one fixed width per column, so that both
+// stores' SQL, which compares them as text, orders them as times. Before
+// schema 7 they were RFC3339Nano, which drops a fraction's trailing
+// zeros: within a second "…:00Z" sorted after "…:00.5Z", and ".5Z" after
+// ".55Z" (migration 7 rewrote them). Only years 1 to 9999 reach the
+// store, so the year has four digits: every stored snapshot passes
+// licensing.Unmarshal's bounds (fleet.NewCollection), which make any
+// other collection time unknown (zero, stored as year 1); imports take
+// the clock's time; storedTime stores any other activation time as
+// unknown ("").
+const (
+	// collectedFormat is a collection's time (collected_at): whole
+	// seconds, the fraction cut off. A device's latest collection is its
+	// newest collected_at and, of several in one second, the one imported
+	// last (the highest id: latestCollection). A collector's created_at
+	// has whole seconds (bundle/SPEC.md); only a text import's file time
+	// or a forged bundle has a fraction, which is no reason to order one
+	// second's collections otherwise than whole seconds are.
+	collectedFormat = "2006-01-02T15:04:05Z"
+	// timeFormat is every other stored time (imported_at, first_seen and
+	// the activation tables'): nanoseconds, always nine digits. The
+	// archive of CIDs is read in import order and return items in the
+	// order written, both by their times as text, and the activation path
+	// compares a CID's import time with a proof's to the nanosecond: cut
+	// to seconds, two imports within a second would order by file name.
+	timeFormat = "2006-01-02T15:04:05.000000000Z"
+)
+
+// parseTime reads a stored time: RFC3339Nano reads both formats, and
+// the times every version before schema 7 stored.
+func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
 
 // NoFleetError is OpenExisting's error for a database that does not
 // exist, or holds no fleet (Reason says which, when the name does not).
@@ -312,6 +336,44 @@ var migrations = []string{
 	// (identityList): a list stored before could hold entries a forged
 	// bundle added.
 	`UPDATE devices SET ` + identitiesAggregate + ` WHERE identities != '';`,
+	// 7: every stored time in its fixed-width format (collectedFormat,
+	// timeFormat).
+	fixedTimes,
+}
+
+// latestCollection is the ID of a device's latest collection, the one
+// reports read (devices.latest_id): the newest time wins, whatever order
+// the bundles arrive in; a collection whose time is suspect (a forged
+// future date) never wins over one whose is not; of one second, the one
+// imported last.
+const latestCollection = `(SELECT c.id FROM collections c WHERE c.device_id = devices.id
+	ORDER BY c.time_ok DESC, c.collected_at DESC, c.id DESC LIMIT 1)`
+
+// fixedTimes is migration 7, the same SQL on both stores: it rewrites the
+// RFC3339Nano text of earlier versions. A collection time with a
+// fraction is cut to the second, as imports now store it, and each
+// device that had one gets its latest collection again (its aggregates
+// do not depend on the order of times); every other time gets nine
+// digits of fraction, the same instant (one pass over the collections,
+// once). The rewrite touches only text of
+// the shape RFC3339Nano gives a UTC time of years 1 to 9999 (the 20th
+// character a "." or the "Z"), so an unknown time ("") stays as it is.
+var fixedTimes = `UPDATE devices SET latest_id = NULL WHERE id IN (SELECT device_id FROM collections WHERE substr(collected_at, 20, 1) = '.');
+	UPDATE collections SET collected_at = substr(collected_at, 1, 19) || 'Z' WHERE substr(collected_at, 20, 1) = '.';
+	UPDATE devices SET latest_id = ` + latestCollection + ` WHERE latest_id IS NULL;
+	UPDATE collections SET ` + nanos("imported_at") + `;
+	UPDATE devices SET ` + nanos("first_seen") + `;
+	UPDATE confirmation_ids SET ` + nanos("imported_at") + `;
+	UPDATE confirmation_ids SET ` + nanos("obtained_at") + `;
+	UPDATE return_items SET ` + nanos("written_at") + `;`
+
+// nanos is "col = …" in timeFormat, and the condition of the rows whose
+// col is RFC3339Nano text of another width: the fraction's digits, if
+// any, padded with zeros to nine.
+func nanos(col string) string {
+	return col + ` = substr(` + col + `, 1, 19) || '.' || substr(CASE WHEN substr(` + col + `, 20, 1) = '.'
+		THEN substr(` + col + `, 21, length(` + col + `) - 21) ELSE '' END || '000000000', 1, 9) || 'Z'
+		WHERE length(` + col + `) <> 30 AND substr(` + col + `, 20, 1) IN ('.', 'Z')`
 }
 
 // identityList joins the values h of a device's identity, each with the
@@ -605,7 +667,7 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 			timeOK = 0
 		}
 		collections = append(collections, r.CollectionID, r.DeviceID, c.BundleID, c.SHA256, c.Size, c.FileName, string(c.Origin), c.Generator,
-			ctx.Collected.UTC().Format(timeFormat), now, ctx.Site, ctx.Line, ctx.Asset, c.Snapshot.OS.Hostname,
+			ctx.Collected.UTC().Format(collectedFormat), now, ctx.Site, ctx.Line, ctx.Asset, c.Snapshot.OS.Hostname,
 			ctx.Engineer, string(c.Category), c.Pool.Client, c.Pool.Server, c.Pool.Office, string(c.JSON),
 			strings.Join(c.Warnings, " "), timeOK, c.Hardware, hostsJSON(c.Pool))
 		for _, raw := range c.Raw {
@@ -626,12 +688,9 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 			return nil, nil, err
 		}
 	}
-	// The latest collection drives reports: the newest collected_at wins,
-	// whatever order the bundles arrive in; a collection whose time is
-	// suspect (a forged future date) never wins over one whose is not.
+	// The latest collection drives reports (latestCollection).
 	err = chunks(len(touched), chunkSize, func(lo, hi int) error {
-		st, err := d.stmt(ctx, tx, `UPDATE devices SET latest_id = (SELECT id FROM collections c
-			WHERE c.device_id = devices.id ORDER BY time_ok DESC, collected_at DESC, id DESC LIMIT 1), `+deviceAggregates+`
+		st, err := d.stmt(ctx, tx, `UPDATE devices SET latest_id = `+latestCollection+`, `+deviceAggregates+`
 			WHERE id IN (`+marks(hi-lo)+")")
 		if err != nil {
 			return err
@@ -696,10 +755,10 @@ func (s *deviceScanner) scan(sc interface{ Scan(...interface{}) error }) (fleet.
 		dv.Hostnames, dv.Hardware = strings.Split(hosts, "\x1f"), strings.Split(hw, "\x1f")
 	}
 	var err error
-	if dv.CollectedAt, err = time.Parse(timeFormat, s.collected); err != nil {
+	if dv.CollectedAt, err = parseTime(s.collected); err != nil {
 		return dv, fmt.Errorf("device %s: stored collection time: %w", dv.Key, err)
 	}
-	if dv.ImportedAt, err = time.Parse(timeFormat, s.imported); err != nil {
+	if dv.ImportedAt, err = parseTime(s.imported); err != nil {
 		return dv, fmt.Errorf("device %s: stored import time: %w", dv.Key, err)
 	}
 	return dv, nil
@@ -967,8 +1026,7 @@ func (d *DB) Check(ctx context.Context) (string, error) {
 	var bad int
 	var key sql.NullString
 	err := d.db.QueryRowContext(ctx, d.q(`SELECT count(*), min(key) FROM devices
-		WHERE latest_id IS NULL OR latest_id <> (SELECT c.id FROM collections c WHERE c.device_id = devices.id
-			ORDER BY c.time_ok DESC, c.collected_at DESC, c.id DESC LIMIT 1)
+		WHERE latest_id IS NULL OR latest_id <> `+latestCollection+`
 		OR collections <> (SELECT count(*) FROM collections c WHERE c.device_id = devices.id)`)).Scan(&bad, &key)
 	if err != nil {
 		return "", err

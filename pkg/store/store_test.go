@@ -165,8 +165,8 @@ func TestFindPrefersLatest(t *testing.T) {
 // claims the very second of a device's latest (both in whole seconds):
 // imported after it, it is the latest, in both stores and as of any later
 // time, and its host name, which differs, is flagged; one that claims an
-// earlier second is not. (Within a second, times with fractions compare
-// as their stored text, which is not their order: see the note there.)
+// earlier second is not. (A fraction of a second does not count:
+// TestLatestWithinSecond.)
 func TestLatestTie(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		db := openNew(t, dsn)
@@ -183,6 +183,69 @@ func TestLatestTie(t *testing.T) {
 			if want := "[same-second/3/true]"; err != nil || fmt.Sprint(got) != want {
 				t.Errorf("until %v: got %v, %v; want %s", until, got, err, want)
 			}
+		}
+	})
+}
+
+// TestLatestWithinSecond: of two collections of one device within one
+// second, one with a fraction (a text import's file time; a bundle's
+// time has none), the one imported later is the latest, whichever time
+// it claims, in both stores, as of now and of the next second, and it
+// comes first in the device's history. Stored as RFC3339Nano text, which
+// drops a fraction's trailing zeros, "…:00Z" sorted after "…:00.5Z" and
+// ".5Z" after ".55Z": the order of import did not decide.
+func TestLatestWithinSecond(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	ms := time.Millisecond
+	tests := []struct {
+		name          string
+		first, second time.Duration // after t0, in import order
+	}{
+		{"whole then half", 0, 500 * ms},
+		{"half then whole", 500 * ms, 0},
+		{".5 then .55", 500 * ms, 550 * ms},
+		{".55 then .5", 550 * ms, 500 * ms},
+		{".1 then .100000001", 100 * ms, 100*ms + 1},
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		devices := map[string]int64{}
+		for i, tc := range tests {
+			id := strconv.Itoa(i)
+			for n, at := range []time.Duration{tc.first, tc.second} {
+				r, err := importOne(db, coll(fmt.Sprint(id, "-", n+1), "UUID-"+id, "S", "A"+id, t0.Add(at)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				devices[id] = r.DeviceID
+			}
+		}
+		for _, until := range []time.Time{{}, t0.Add(time.Second)} {
+			got := map[string]string{}
+			err := db.Latest(ctx, fleet.Filter{Until: until}, false, func(d fleet.Device) error {
+				got[strings.TrimPrefix(d.Asset, "A")] = d.BundleID
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, tc := range tests {
+				if want := fmt.Sprint(i, "-2"); got[strconv.Itoa(i)] != want {
+					t.Errorf("%s, until %v: latest %s, want %s", tc.name, until, got[strconv.Itoa(i)], want)
+				}
+			}
+		}
+		for i, tc := range tests {
+			h, err := db.History(ctx, devices[strconv.Itoa(i)])
+			if err != nil || len(h) != 2 {
+				t.Fatalf("%s: history %d collections, %v", tc.name, len(h), err)
+			}
+			if want := fmt.Sprint(i, "-2"); h[0].BundleID != want || !h[0].CollectedAt.Equal(t0) {
+				t.Errorf("%s: history begins with %s at %v, want %s at %v (whole seconds)", tc.name, h[0].BundleID, h[0].CollectedAt, want, t0)
+			}
+		}
+		if s, err := db.Check(ctx); s != "ok" || err != nil {
+			t.Errorf("Check: %s, %v", s, err)
 		}
 	})
 }
@@ -1082,6 +1145,155 @@ func TestMigrateIdentities(t *testing.T) {
 		}
 		if len(got) != 1 || strings.Join(got[0].Hostnames, "|") != "H-A8|X\ufffdY" || len(got[0].Hardware) != 1 {
 			t.Errorf("%+v", got)
+		}
+	})
+}
+
+// TestMigrateTimes: migration 7 rewrites the RFC3339Nano text a schema 6
+// importer stored, in both stores: collection times with a fraction are
+// cut to the second, as imports store them now, and the devices they
+// belong to get their latest collection again (of one second, the one
+// imported last; schema 6 chose by the text, "…:00Z" over "…:00.5Z" and
+// ".5Z" over ".55Z"); the other times get nine digits, the same instant,
+// so that the archive's import order is their text order. The migrated
+// fleet then moves to the other store, verified.
+func TestMigrateTimes(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	ms := time.Millisecond
+	cols := []struct {
+		id, device string
+		at         time.Duration // after t0
+		want       string        // collected_at once migrated
+	}{
+		{"a1", "A", 0, "2026-11-01T10:00:00Z"},
+		{"a2", "A", 500 * ms, "2026-11-01T10:00:00Z"},
+		{"b1", "B", 500 * ms, "2026-11-01T10:00:00Z"},
+		{"b2", "B", 550 * ms, "2026-11-01T10:00:00Z"},
+		{"c1", "C", 2 * time.Second, "2026-11-01T10:00:02Z"},
+		{"c2", "C", 1250 * ms, "2026-11-01T10:00:01Z"},
+	}
+	old := func(d time.Duration) string { return t0.Add(d).Format(time.RFC3339Nano) }
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		for _, c := range cols {
+			if _, err := importOne(db, coll(c.id, "UUID-"+c.device, "S", c.device, t0.Add(c.at))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cids := []fleet.CIDRecord{
+			{IID: "1", CID: "second", File: "a.csv", Row: 1, Imported: t0.Add(550 * ms)},
+			{IID: "1", CID: "first", File: "b.csv", Row: 1, Imported: t0.Add(500 * ms), Obtained: t0.Add(250 * ms)},
+		}
+		if _, err := db.AddCIDs(ctx, cids); err != nil {
+			t.Fatal(err)
+		}
+		err := db.AddReturnItems(ctx, []fleet.ReturnItem{{ItemID: "i-a", ReturnID: "second", Written: t0.Add(550 * ms)},
+			{ItemID: "i-b", ReturnID: "first", Written: t0.Add(500 * ms)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// As schema 6 stored them: RFC3339Nano text, and each device's
+		// latest collection chosen by that text.
+		tx, err := db.db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []struct {
+			q    string
+			args []interface{}
+		}{
+			{"UPDATE collections SET collected_at = ?, imported_at = ? WHERE bundle_id = 'a1'", []interface{}{old(0), old(time.Hour)}},
+			{"UPDATE collections SET collected_at = ?, imported_at = ? WHERE bundle_id = 'a2'", []interface{}{old(500 * ms), old(time.Hour + 500*ms)}},
+			{"UPDATE collections SET collected_at = ?, imported_at = ? WHERE bundle_id = 'b1'", []interface{}{old(500 * ms), old(time.Hour + 1)}},
+			{"UPDATE collections SET collected_at = ?, imported_at = ? WHERE bundle_id = 'b2'", []interface{}{old(550 * ms), old(time.Hour + 550*ms)}},
+			{"UPDATE collections SET collected_at = ?, imported_at = ? WHERE bundle_id = 'c1'", []interface{}{old(2 * time.Second), old(time.Hour)}},
+			{"UPDATE collections SET collected_at = ?, imported_at = ? WHERE bundle_id = 'c2'", []interface{}{old(1250 * ms), old(time.Hour)}},
+			{"UPDATE devices SET first_seen = ?", []interface{}{old(time.Hour + 100*ms)}},
+			{"UPDATE devices SET latest_id = " + latestCollection, nil},
+			{"UPDATE confirmation_ids SET imported_at = ? WHERE confirmation_id = 'second'", []interface{}{old(550 * ms)}},
+			{"UPDATE confirmation_ids SET imported_at = ?, obtained_at = ? WHERE confirmation_id = 'first'", []interface{}{old(500 * ms), old(250 * ms)}},
+			{"UPDATE return_items SET written_at = ? WHERE item_id = 'i-a'", []interface{}{old(550 * ms)}},
+			{"UPDATE return_items SET written_at = ? WHERE item_id = 'i-b'", []interface{}{old(500 * ms)}},
+		} {
+			if _, err := tx.Exec(db.q(u.q), u.args...); err != nil {
+				t.Fatalf("%s: %v", u.q, err)
+			}
+		}
+		if err := db.dialect.setVersion(tx, 6); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		latest := func(db *DB) string {
+			var got []string
+			if err := db.Latest(ctx, fleet.Filter{}, false, func(d fleet.Device) error { got = append(got, d.BundleID); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			return strings.Join(got, " ")
+		}
+		if got, want := latest(db), "a1 b1 c1"; got != want {
+			t.Fatalf("as schema 6 stored it: latest %s, want %s", got, want)
+		}
+		db.Close()
+
+		db = openNew(t, dsn)
+		if v, err := db.dialect.version(db.db); err != nil || v != len(migrations) {
+			t.Fatalf("schema %d, %v; want %d", v, err, len(migrations))
+		}
+		if got, want := latest(db), "a2 b2 c1"; got != want {
+			t.Errorf("migrated: latest %s, want %s", got, want)
+		}
+		if s, err := db.Check(ctx); s != "ok" || err != nil {
+			t.Errorf("Check: %s, %v", s, err)
+		}
+		rows, err := db.db.Query("SELECT bundle_id, collected_at, imported_at FROM collections ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		wantImported := []time.Duration{time.Hour, time.Hour + 500*ms, time.Hour + 1, time.Hour + 550*ms, time.Hour, time.Hour}
+		for i := 0; rows.Next(); i++ {
+			var id, collected, imported string
+			if err := rows.Scan(&id, &collected, &imported); err != nil {
+				t.Fatal(err)
+			}
+			if collected != cols[i].want {
+				t.Errorf("%s: collected_at %s, want %s", id, collected, cols[i].want)
+			}
+			if want := t0.Add(wantImported[i]).Format(timeFormat); imported != want {
+				t.Errorf("%s: imported_at %s, want %s", id, imported, want)
+			}
+		}
+		var firstSeen string
+		if err := db.db.QueryRow("SELECT min(first_seen) || max(first_seen) FROM devices").Scan(&firstSeen); err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.Repeat("2026-11-01T11:00:00.100000000Z", 2); firstSeen != want {
+			t.Errorf("first_seen %s, want %s", firstSeen, want)
+		}
+		got, err := db.CIDs(ctx)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("CIDs %+v, %v", got, err)
+		}
+		if got[0].CID != "first" || !got[0].Imported.Equal(cids[1].Imported) || !got[0].Obtained.Equal(cids[1].Obtained) ||
+			got[1].CID != "second" || !got[1].Imported.Equal(cids[0].Imported) || !got[1].Obtained.IsZero() {
+			t.Errorf("CIDs %+v, want first then second, their times as imported", got)
+		}
+		var obtained string
+		if err := db.db.QueryRow("SELECT obtained_at FROM confirmation_ids WHERE confirmation_id = 'second'").Scan(&obtained); err != nil || obtained != "" {
+			t.Errorf("an unknown time: obtained_at %q, %v; want \"\"", obtained, err)
+		}
+		items, err := db.ReturnItems(ctx)
+		if err != nil || len(items) != 2 || items[0].ReturnID != "first" || !items[0].Written.Equal(t0.Add(500*ms)) || !items[1].Written.Equal(t0.Add(550*ms)) {
+			t.Errorf("return items %+v, %v; want first then second, their times as written", items, err)
+		}
+		other := filepath.Join(t.TempDir(), "other.db")
+		if !isPostgres(dsn) {
+			other = pg.DB(t)
+		}
+		if _, err := Copy(ctx, openNew(t, other), db, nil); err != nil {
+			t.Errorf("copy of the migrated fleet: %v", err)
 		}
 	})
 }
