@@ -833,10 +833,10 @@ func (d *DB) until(ctx context.Context, t time.Time) (time.Time, error) {
 		return t, nil
 	}
 	var last sql.NullString
-	if err := d.db.QueryRowContext(ctx, d.q("SELECT max(substr(collected_at, 1, 19)) FROM collections")).Scan(&last); err != nil {
+	if err := d.db.QueryRowContext(ctx, "SELECT max(collected_at) FROM collections").Scan(&last); err != nil {
 		return t, err
 	}
-	if !last.Valid || last.String < t.UTC().Format("2006-01-02T15:04:05") {
+	if !last.Valid || last.String < t.UTC().Format(collectedFormat) {
 		return time.Time{}, nil
 	}
 	return t, nil
@@ -850,15 +850,14 @@ func latestJoin(until time.Time) (string, []interface{}) {
 		return "c.id = d.latest_id", nil
 	}
 	return `c.id = (SELECT x.id FROM collections x WHERE x.device_id = d.id AND ` + before("x") + `
-		ORDER BY x.time_ok DESC, x.collected_at DESC, x.id DESC LIMIT 1)`, []interface{}{until.UTC().Format("2006-01-02T15:04:05")}
+		ORDER BY x.time_ok DESC, x.collected_at DESC, x.id DESC LIMIT 1)`, []interface{}{until.UTC().Format(collectedFormat)}
 }
 
 // before is the condition "collected before the parameter" on the
-// collections aliased t. Stored times are RFC 3339 in UTC with optional
-// fractions, so only their first 19 characters compare as text; the
-// parameter is a whole second, and a collection within that second is
-// not before it.
-func before(t string) string { return "substr(" + t + ".collected_at, 1, 19) < ?" }
+// collections aliased t. The parameter is a time in collectedFormat, as
+// stored: whole seconds, so a collection within that second is not
+// before it.
+func before(t string) string { return t + ".collected_at < ?" }
 
 // Find returns the devices whose key, asset tag, host name, device ID or
 // bundle ID is ref, case-insensitive (fleet.Store). When no device's

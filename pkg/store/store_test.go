@@ -269,6 +269,7 @@ func TestUntil(t *testing.T) {
 			{"all", time.Time{}, "b2/2 b3/1", 2},
 			{"between", t0.Add(24 * time.Hour), "b1/1", 1},
 			{"at the second of b3", t0.Add(72 * time.Hour), "b2/2", 1},
+			{"after b3 within its second", t0.Add(72*time.Hour + 700*time.Millisecond), "b2/2", 1},
 			{"just after b3", t0.Add(72*time.Hour + time.Second), "b2/2 b3/1", 2},
 			{"before all", t0, "", 0},
 		}
