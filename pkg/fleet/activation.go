@@ -128,7 +128,10 @@ func loadActivation(ctx context.Context, st ActivationStore) (*activationState, 
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(proofs, func(i, j int) bool { return proofs[i].Imported.Before(proofs[j].Imported) })
+	// Stable: the proofs of one import share its time, and the store
+	// gives them in the order they were imported; a later one's outcome
+	// must stay the one that counts.
+	sort.SliceStable(proofs, func(i, j int) bool { return proofs[i].Imported.Before(proofs[j].Imported) })
 	for _, p := range proofs {
 		pr, err := activation.UnmarshalProof(p.Data)
 		if err != nil {
