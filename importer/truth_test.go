@@ -207,6 +207,10 @@ func TestHelpAndErrors(t *testing.T) {
 		{[]string{"devices", "--help"}, 0, "2    usage or configuration error", "", "   1    ", ""},
 		{[]string{"import", "--help"}, 0, "(default: one more than the cores)", "", "(default: 0)", ""},
 		{[]string{"--help"}, 0, "EXIT STATUS", "", "help, h", ""},
+		// A forgotten command is a usage error, its help on stderr.
+		{nil, 2, "", "USAGE:", "", ""},
+		{nil, 2, "", "importer: error: no command given\nimporter: hint: name one of the commands above; importer COMMAND --help", "", ""},
+		{[]string{"activation"}, 2, "", "importer: error: activation: no subcommand given", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

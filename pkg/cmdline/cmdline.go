@@ -42,11 +42,17 @@ func Apply(app *cli.App) {
 }
 
 // NoCommand is the Action of an app whose work is in its commands:
-// without arguments it shows the help; an unknown command is a
-// UsageError that names the closest command.
+// without arguments it writes the help to stderr (ErrWriter), since the
+// user forgot the command, and returns a UsageError; an unknown command
+// is a UsageError that names the closest command.
 func NoCommand(c *cli.Context) error {
 	if c.NArg() == 0 {
-		return cli.ShowAppHelp(c)
+		tpl := c.App.CustomAppHelpTemplate
+		if tpl == "" {
+			tpl = cli.AppHelpTemplate
+		}
+		cli.HelpPrinter(c.App.ErrWriter, tpl, c.App)
+		return &UsageError{"no command given", "name one of the commands above; " + c.App.Name + " COMMAND --help shows what it does and its flags"}
 	}
 	hint := c.App.Name + " --help lists the commands"
 	if s := Closest(c.Args().First(), commandNames(c.App)); s != "" {
@@ -59,7 +65,12 @@ func NoCommand(c *cli.Context) error {
 // subcommands, as NoCommand is the app's.
 func noSubcommand(c *cli.Context) error {
 	if c.NArg() == 0 {
-		return cli.ShowSubcommandHelp(c)
+		tpl := c.Command.CustomHelpTemplate
+		if tpl == "" {
+			tpl = cli.SubcommandHelpTemplate
+		}
+		cli.HelpPrinter(c.App.ErrWriter, tpl, c.Command)
+		return &UsageError{c.Command.Name + ": no subcommand given", "name one of the commands above; " + c.Command.HelpName + " SUBCOMMAND --help shows what it does and its flags"}
 	}
 	var names []string
 	for _, sub := range c.Command.Subcommands {
