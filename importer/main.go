@@ -96,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptible()
 	defer stop()
 	cmdline.Apply(app)
-	err := app.RunContext(ctx, cmdline.Interspersed(app, args))
+	err := app.RunContext(ctx, cmdline.Interspersed(app, cmdline.Help(app, args)))
 	switch {
 	case err == nil:
 		return exitOK

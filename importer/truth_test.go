@@ -209,8 +209,16 @@ func TestHelpAndErrors(t *testing.T) {
 		{[]string{"--help"}, 0, "EXIT STATUS", "", "help, h", ""},
 		// A forgotten command is a usage error, its help on stderr.
 		{nil, 2, "", "USAGE:", "", ""},
-		{nil, 2, "", "importer: error: no command given\nimporter: hint: name one of the commands above; importer COMMAND --help", "", ""},
+		{nil, 2, "", "importer: error: no command given\nimporter: hint: name one of the commands above; importer help COMMAND", "", ""},
 		{[]string{"activation"}, 2, "", "importer: error: activation: no subcommand given", "", ""},
+		// The word help is the help flag.
+		{[]string{"help"}, 0, "EXIT STATUS", "", "help, h", ""},
+		{[]string{"help", "import"}, 0, "(default: one more than the cores)", "", "", ""},
+		{[]string{"help", "improt"}, 2, "", `importer: error: unknown command "improt"` + "\nimporter: hint: did you mean \"import\"?", "", "No help topic"},
+		{[]string{"report", "help"}, 0, "--out DIR", "", "", ""}, // its Before does not refuse the missing --out
+		{[]string{"activation", "help", "stick"}, 0, "importer activation stick -", "", "", ""},
+		{[]string{"activation", "stick", "help"}, 0, "importer activation stick -", "", "", ""},
+		{[]string{"import", "x.age", "--help"}, 0, "importer import -", "", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

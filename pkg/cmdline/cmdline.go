@@ -23,22 +23,69 @@ func (e *UsageError) Error() string { return e.Msg }
 // Hint is what to do about the error.
 func (e *UsageError) Hint() string { return e.Advice }
 
-// Apply gives an app of commands the conventions: no help command (the
-// help flag does it), NoCommand for a mistyped command, FlagError for a
-// mistyped flag of the app or any command.
+// Apply gives an app of commands the conventions: no urfave help command
+// (Help reads the word help instead), NoCommand for a missing or mistyped
+// command, FlagError for a mistyped flag of the app or any command.
+//
+// urfave's help command is hidden on every command, not only the app:
+// it would list itself with an alias "h" that Closest then suggests for
+// a short typo, answer an unknown topic with "No help topic" and exit 3,
+// and a command's Before runs before it, so "importer report help" was
+// refused for a missing --out instead of showing the help.
 func Apply(app *cli.App) {
 	app.HideHelpCommand, app.Action, app.OnUsageError = true, NoCommand, FlagError
 	var apply func([]*cli.Command)
 	apply = func(cmds []*cli.Command) {
 		for _, cmd := range cmds {
-			cmd.OnUsageError = FlagError
+			cmd.HideHelpCommand, cmd.OnUsageError = true, FlagError
 			if len(cmd.Subcommands) > 0 && cmd.Action == nil {
-				cmd.HideHelpCommand, cmd.Action = true, noSubcommand
+				cmd.Action = noSubcommand
 			}
 			apply(cmd.Subcommands)
 		}
 	}
 	apply(app.Commands)
+}
+
+// Help turns the word help into the help flag: "importer help",
+// "importer help CMD [SUB]", "importer CMD help [SUB]" and
+// "importer CMD [SUB] help" become "importer [CMD [SUB]] --help", so that
+// they print what --help prints, on stdout, and exit 0. A command the app
+// does not have is left without --help, for NoCommand or noSubcommand to
+// name it with the closest one. Help is the word right after the program
+// or a command, so "importer import ./help" imports a folder named help.
+// Call it on the arguments before Interspersed.
+func Help(app *cli.App, args []string) []string {
+	sub := func(cmd *cli.Command, name string) *cli.Command {
+		if cmd == nil {
+			return app.Command(name)
+		}
+		return cmd.Command(name)
+	}
+	var cmd *cli.Command
+	n := 1
+	for ; n < len(args) && args[n] != "help"; n++ {
+		if cmd = sub(cmd, args[n]); cmd == nil {
+			return args // no help word among the commands
+		}
+	}
+	if n >= len(args) {
+		return args
+	}
+	out := append([]string(nil), args[:n]...)
+	for _, w := range args[n+1:] {
+		if strings.HasPrefix(w, "-") || cmd != nil && len(cmd.Subcommands) == 0 {
+			break // flags, or a command's arguments: the help ignores them
+		}
+		if w == "help" {
+			continue
+		}
+		if cmd = sub(cmd, w); cmd == nil {
+			return append(out, w)
+		}
+		out = append(out, w)
+	}
+	return append(out, "--help")
 }
 
 // NoCommand is the Action of an app whose work is in its commands:
@@ -52,7 +99,7 @@ func NoCommand(c *cli.Context) error {
 			tpl = cli.AppHelpTemplate
 		}
 		cli.HelpPrinter(c.App.ErrWriter, tpl, c.App)
-		return &UsageError{"no command given", "name one of the commands above; " + c.App.Name + " COMMAND --help shows what it does and its flags"}
+		return &UsageError{"no command given", "name one of the commands above; " + c.App.Name + " help COMMAND shows what it does and its flags"}
 	}
 	hint := c.App.Name + " --help lists the commands"
 	if s := Closest(c.Args().First(), commandNames(c.App)); s != "" {
@@ -70,7 +117,7 @@ func noSubcommand(c *cli.Context) error {
 			tpl = cli.SubcommandHelpTemplate
 		}
 		cli.HelpPrinter(c.App.ErrWriter, tpl, c.Command)
-		return &UsageError{c.Command.Name + ": no subcommand given", "name one of the commands above; " + c.Command.HelpName + " SUBCOMMAND --help shows what it does and its flags"}
+		return &UsageError{c.Command.Name + ": no subcommand given", "name one of the commands above; " + c.Command.HelpName + " help SUBCOMMAND shows what it does and its flags"}
 	}
 	var names []string
 	for _, sub := range c.Command.Subcommands {
@@ -155,10 +202,23 @@ func Interspersed(app *cli.App, args []string) []string {
 			}
 		}
 	}
-	if len(rest) == 1 {
+	if len(rest) == 1 || hasHelp(flags[n:]) {
+		// urfave takes an argument after --help for a command to show
+		// the help of ("No help topic for 'x.age'"): the help of this
+		// command ignores them.
 		return flags
 	}
 	return append(flags, rest...)
+}
+
+// hasHelp reports whether flags ask for the help.
+func hasHelp(flags []string) bool {
+	for _, f := range flags {
+		if f == "-h" || f == "--help" || f == "-help" {
+			return true
+		}
+	}
+	return false
 }
 
 // ExitStatus is the EXIT STATUS block of a command's help: one line per

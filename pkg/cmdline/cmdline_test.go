@@ -58,10 +58,40 @@ func TestInterspersed(t *testing.T) {
 		{"importer stick --force E: -- -odd", "importer stick --force -- E: -odd"},
 		{"importer stick -r=age1x", "importer stick -r=age1x"},
 		{"importer other E: -r x", "importer other E: -r x"},
+		{"importer stick E: --help", "importer stick --help"}, // not urfave's "No help topic for 'E:'"
 	}
 	for _, tc := range tests {
 		if got := strings.Join(Interspersed(app, strings.Fields(tc.in)), " "); got != tc.want {
 			t.Errorf("Interspersed(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestHelp: the word help is the help flag, wherever a user puts it
+// among the commands.
+func TestHelp(t *testing.T) {
+	app := &cli.App{Commands: []*cli.Command{{Name: "import"},
+		{Name: "activation", Subcommands: []*cli.Command{{Name: "stick"}}}}}
+	tests := []struct{ in, want string }{
+		{"importer help", "importer --help"},
+		{"importer help import", "importer import --help"},
+		{"importer help import x.age --db y", "importer import --help"},
+		{"importer import help", "importer import --help"},
+		{"importer import help -q", "importer import --help"},
+		{"importer help activation stick", "importer activation stick --help"},
+		{"importer activation help stick", "importer activation stick --help"},
+		{"importer activation stick help", "importer activation stick --help"},
+		{"importer help help", "importer --help"},
+		{"importer help improt", "importer improt"},                   // NoCommand names it
+		{"importer help activation stik", "importer activation stik"}, // noSubcommand names it
+		{"importer import ./help", "importer import ./help"},          // a folder named help
+		{"importer import x.age help", "importer import x.age help"},  // arguments, not help
+		{"importer improt help", "importer improt help"},              // not a command
+		{"importer", "importer"},
+	}
+	for _, tc := range tests {
+		if got := strings.Join(Help(app, strings.Fields(tc.in)), " "); got != tc.want {
+			t.Errorf("Help(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
