@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -69,6 +70,53 @@ func TestProtectedIdentities(t *testing.T) {
 	code, _, stderr = runImporter(t, "import", "-i", prot, "--db", db, in)
 	if code != 2 || !strings.Contains(stderr, "wrong passphrase") {
 		t.Fatalf("wrong passphrase: exit %d %q", code, stderr)
+	}
+}
+
+// TestWrongIdentityFile: a file of the wrong kind given as the identity
+// (keygen's printed recipient, the stick's settings, an empty file, a
+// bundle) is named for what it is, with what to pass instead, never
+// quoted; exit 2, before any bundle is read.
+func TestWrongIdentityFile(t *testing.T) {
+	dir := t.TempDir()
+	id, _ := writeKey(t, dir, "key.txt")
+	rc := id.Recipient().String()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	snap, _ := os.ReadFile("../testdata/snapshots/win10-home.json")
+	b, _, err := bundle.WriteFile(in, bundle.Header{}, []bundle.Member{{Name: licensing.MemberName, Data: snap}}, id.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := stick.NewConfig([]string{rc}, "Nagoya", "L1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, _ := stick.Marshal(conf)
+	bundleData, _ := os.ReadFile(b)
+	tests := []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"recipient", "recipient.txt", []byte(rc + "\n"), "holds a recipient (public key, age1…), not an identity: %s)\nimporter: hint: pass the site's identity file, which `importer keygen` wrote"},
+		{"settings", stick.FileName, settings, "is the collector's settings (actcourier.conf), not an identity: %s)\nimporter: hint: pass the site's identity file"},
+		{"empty", "empty.txt", nil, "holds no key, not an identity: %s)\nimporter: hint: pass the site's identity file"},
+		{"bundle", "b.tar.zst.age", bundleData, "encrypted to a key (a bundle?), not a passphrase-protected identity: %s)\nimporter: hint: pass the site's identity file, which `importer keygen` wrote; bundles are the command's arguments, not -i"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.file)
+			os.WriteFile(p, tc.data, 0o600)
+			db := filepath.Join(dir, tc.name+".db")
+			code, _, stderr := runImporter(t, "import", "-q", "-i", p, "--db", db, in)
+			if want := fmt.Sprintf(tc.want, p); code != 2 || !strings.Contains(stderr, "importer: error: wrong file as identity") || !strings.Contains(stderr, want) {
+				t.Fatalf("exit %d:\n%s\nwant 2 and %q", code, stderr, want)
+			}
+			if strings.Contains(stderr, rc[10:]) || strings.Contains(stderr, "malformed") {
+				t.Errorf("stderr quotes the file or age's parser:\n%s", stderr)
+			}
+		})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"filippo.io/age"
@@ -22,8 +23,22 @@ var (
 	// ErrExists means the identity file is already there: an overwritten
 	// identity could never open its bundles again.
 	ErrExists = errors.New("sitekey: the identity file already exists")
-	// ErrNotIdentity means a file holds no age identity.
+	// ErrNotIdentity means a file holds no age identity. Load returns it
+	// for any such file; for one it recognises as something else, it
+	// returns ErrRecipient, ErrSettings, ErrEmpty or ErrEncrypted, which
+	// are ErrNotIdentity too.
 	ErrNotIdentity = errors.New("sitekey: not an identity file")
+	// ErrRecipient means a file holds an age recipient (the public key
+	// age1… that keygen prints and the sticks carry), not the identity.
+	ErrRecipient error = &notIdentity{"sitekey: the file holds a recipient (public key, age1…), not an identity"}
+	// ErrSettings means a file is the collector's settings
+	// (actcourier.conf), which names recipients, not the identity.
+	ErrSettings error = &notIdentity{"sitekey: the file is the collector's settings (actcourier.conf), not an identity"}
+	// ErrEmpty means a file is empty or holds only comments.
+	ErrEmpty error = &notIdentity{"sitekey: the file holds no key, not an identity"}
+	// ErrEncrypted means a file is age-encrypted to a key (a bundle, or
+	// a file made with age -r), not protected with a passphrase.
+	ErrEncrypted error = &notIdentity{"sitekey: the file is encrypted to a key (a bundle?), not a passphrase-protected identity"}
 	// ErrPassphrase means a protected file did not open with the
 	// passphrase given (wrong, empty, or the file is damaged).
 	ErrPassphrase = errors.New("sitekey: wrong passphrase or damaged file")
@@ -36,6 +51,13 @@ var (
 	// differently the second time.
 	ErrNewPassphrase = errors.New("sitekey: the passphrase is empty or the two entries differ")
 )
+
+// notIdentity is a kind of file that is not an identity: it is itself
+// and ErrNotIdentity for errors.Is.
+type notIdentity struct{ msg string }
+
+func (e *notIdentity) Error() string { return e.msg }
+func (e *notIdentity) Unwrap() error { return ErrNotIdentity }
 
 // NewPassphrase asks for a new passphrase and, when repeat, a second time
 // to catch a typo. An empty passphrase or two that differ give
@@ -141,8 +163,10 @@ func protected(data []byte) bool {
 // that unwraps as age does, a scalar multiplication faster. Empty paths are skipped (an empty ACTCOURIER_IDENTITY means
 // none); when none is left it returns ErrNoIdentity. For a protected file
 // it calls ask with a prompt naming the file; an error from ask is
-// returned as it is. Errors name the file and wrap ErrNotIdentity or
-// ErrPassphrase where those apply.
+// returned as it is. Errors name the file and wrap ErrNotIdentity (or
+// the kind of file it is instead: ErrRecipient, ErrSettings, ErrEmpty,
+// ErrEncrypted) or ErrPassphrase where those apply. They never quote
+// the file: a mistyped identity is still most of a secret key.
 func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identity, error) {
 	var ids []age.Identity
 	for _, p := range paths {
@@ -155,9 +179,13 @@ func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identi
 		}
 		if protected(data) {
 			// Before the passphrase is asked for: a work factor over the
-			// limit would have it typed in vain.
-			if n, ok := scryptWorkFactor(header(data)); ok && n > MaxWorkFactor {
+			// limit, or no passphrase at all, would have it typed in vain.
+			n, ok := scryptWorkFactor(header(data))
+			if ok && n > MaxWorkFactor {
 				return nil, fmt.Errorf("%w: %s: %d, at most %d", ErrWorkFactor, p, n, MaxWorkFactor)
+			}
+			if !ok && toKey(header(data)) {
+				return nil, fmt.Errorf("%w: %s", ErrEncrypted, p)
 			}
 			pass, err := ask(fmt.Sprintf("Passphrase for %s: ", p))
 			if err != nil {
@@ -169,7 +197,9 @@ func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identi
 		}
 		got, err := age.ParseIdentities(bytes.NewReader(data))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrNotIdentity, p, err)
+			// Not age's error: it quotes part of the line, which may be
+			// a secret key with a typo.
+			return nil, notIdentityError(p, data)
 		}
 		for _, id := range got {
 			ids = append(ids, fastX25519(id))
@@ -179,6 +209,38 @@ func Load(paths []string, ask func(prompt string) (string, error)) ([]age.Identi
 		return nil, ErrNoIdentity
 	}
 	return ids, nil
+}
+
+// settingsKeys are the keys of the collector's settings file (package
+// stick, which this package does not import: it is a peer).
+var settingsKeys = map[string]bool{"recipient": true, "site": true, "lines": true, "any_line": true, "engineer": true, "output": true, "timeout": true}
+
+// notIdentityError says what a file that age does not read as identities
+// holds instead, when it is a file a user is likely to pass by mistake:
+// the collector's settings, a recipient (keygen's printed key, or a
+// recipients file), nothing at all; else the first line that is not an
+// identity. It names the file and a line number, never a line's text.
+func notIdentityError(p string, data []byte) error {
+	first, n := "", 0
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
+			continue
+		}
+		if k, _, ok := strings.Cut(line, "="); ok && settingsKeys[strings.ToLower(strings.TrimSpace(k))] {
+			return fmt.Errorf("%w: %s", ErrSettings, p)
+		}
+		if _, err := age.ParseX25519Identity(line); err != nil && first == "" {
+			first, n = line, i+1
+		}
+	}
+	switch {
+	case first == "":
+		return fmt.Errorf("%w: %s", ErrEmpty, p)
+	case strings.HasPrefix(strings.ToLower(first), "age1"):
+		return fmt.Errorf("%w: %s", ErrRecipient, p)
+	}
+	return fmt.Errorf("%w: %s: line %d is not an age identity (AGE-SECRET-KEY-1…)", ErrNotIdentity, p, n)
 }
 
 // maxIdentityFile bounds an identity file: one holds a few lines (a few
@@ -241,6 +303,20 @@ func unlock(data []byte, passphrase string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %v", ErrPassphrase, err)
 	}
 	return out, nil
+}
+
+// toKey reports whether an age header (head) has a stanza for a key
+// ("-> X25519 …"), not a passphrase.
+func toKey(head []byte) bool {
+	for _, line := range bytes.Split(head, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("---")) {
+			return false // the header's end: the payload follows
+		}
+		if f := bytes.Fields(line); len(f) > 1 && string(f[0]) == "->" && string(f[1]) != "scrypt" {
+			return true
+		}
+	}
+	return false
 }
 
 // scryptWorkFactor returns the work factor of the scrypt stanza of an age

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,57 @@ func TestLoadHugeFile(t *testing.T) {
 	}
 	if _, err := Load([]string{p}, nil); !errors.Is(err, ErrNotIdentity) {
 		t.Errorf("got %v, want ErrNotIdentity", err)
+	}
+}
+
+// TestLoadWrongFile: a file a user may pass instead of the identity is
+// named for what it is, answers errors.Is for its kind and for
+// ErrNotIdentity, and its content is never quoted.
+func TestLoadWrongFile(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := id.Recipient().String()
+	var bundle bytes.Buffer // what a bundle starts with: a file encrypted to a key
+	w, _ := age.Encrypt(&bundle, id.Recipient())
+	w.Write([]byte("payload"))
+	w.Close()
+	key := id.String()
+	typo := key[:30] + "Q" + key[31:] // a secret key with a typo is still most of one
+	tests := []struct {
+		name, content string
+		want          error
+	}{
+		{"keygen's printed recipient", rc + "\n", ErrRecipient},
+		{"recipients file", "# site Nagoya\n" + rc + "\n", ErrRecipient},
+		{"settings", "# ActCourier collector settings.\r\n#\r\nrecipient = " + rc + "\r\nsite = Nagoya\r\nlines = L1\r\n", ErrSettings},
+		{"empty", "", ErrEmpty},
+		{"comments only", "# created: 2026-11-01\n# public key: " + rc + "\n\n", ErrEmpty},
+		{"bundle", bundle.String(), ErrEncrypted},
+		{"secret key with a typo", "# created: 2026-11-01\n" + typo + "\n", ErrNotIdentity},
+	}
+	dir := t.TempDir()
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, strconv.Itoa(i)+".txt")
+			os.WriteFile(p, []byte(tc.content), 0o600)
+			asked := false
+			_, err := Load([]string{p}, func(string) (string, error) { asked = true; return "", nil })
+			if !errors.Is(err, tc.want) || !errors.Is(err, ErrNotIdentity) || !strings.Contains(err.Error(), p) {
+				t.Fatalf("got %v, want %v naming %s", err, tc.want, p)
+			}
+			if asked {
+				t.Errorf("asked for a passphrase")
+			}
+			for _, secret := range []string{rc[10:], typo[20:40], "Nagoya"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("the error quotes the file (%q): %v", secret, err)
+				}
+			}
+		})
+	}
+	if errors.Is(ErrRecipient, ErrSettings) || errors.Is(ErrNotIdentity, ErrRecipient) {
+		t.Error("the kinds are not told apart")
 	}
 }
