@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,6 +112,78 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 			" (importer devices --site SITE lists a site's lines)" + later
 	}
 	return usage(terminal.Inline("no device in "+what+when), hint)
+}
+
+// importDB is the fleet database of import and import-text. One that is
+// not there yet is created by the first batch there is to store, not
+// before: a run that stores nothing (every bundle for another key, every
+// text unreadable) leaves no empty database in the folder, and none that
+// was there is ever removed, so another importer that creates and fills
+// it meanwhile loses nothing. Only ImportBatch and Close are called.
+type importDB struct {
+	fleet.Store        // nil until the first batch opens it
+	dsn         string // to open at the first batch
+	err         error  // why it did not open then
+}
+
+// openToImport opens --db for an import: at once a database that is
+// there (a PostgreSQL database always is: Open never creates one, it
+// puts the fleet's tables in), else when there is something to store.
+// What would refuse a new file whatever is stored (a --db that is no
+// path or postgres:// URL, a folder that does not exist) is refused at
+// once, as usage errors.
+func openToImport(dsn string) (*importDB, error) {
+	missing, err := store.Missing(dsn)
+	if err != nil {
+		return nil, usage(err.Error(), store.Hint(err))
+	}
+	if !missing {
+		db, err := openStore(dsn)
+		if err != nil {
+			return nil, err
+		}
+		return &importDB{Store: db}, nil
+	}
+	if fi, err := os.Stat(filepath.Dir(dsn)); err != nil || !fi.IsDir() {
+		return nil, usage(fmt.Sprintf("database %s: no folder %s to create it in", dsn, filepath.Dir(dsn)),
+			"create the folder first, or give --db a file in a folder that exists")
+	}
+	return &importDB{dsn: dsn}, nil
+}
+
+// ImportBatch opens (so creates) the database at the first batch, then
+// stores it there.
+func (d *importDB) ImportBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.Stored, []error, error) {
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	if d.Store == nil {
+		db, err := store.Open(d.dsn)
+		if err != nil {
+			d.err = err
+			return nil, nil, err
+		}
+		d.Store = db
+	}
+	return d.Store.ImportBatch(ctx, cs)
+}
+
+// Close closes the database, if it was opened.
+func (d *importDB) Close() error {
+	if d.Store == nil {
+		return nil
+	}
+	return d.Store.Close()
+}
+
+// openFailed is the usage error (exit 2, as when a database that is there
+// does not open) for a new database that did not open at the first batch,
+// or nil.
+func (d *importDB) openFailed() error {
+	if d.err == nil {
+		return nil
+	}
+	return usage(d.err.Error(), store.Hint(d.err))
 }
 
 func openStore(dsn string) (*store.DB, error) {

@@ -51,7 +51,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			if files.Count == 0 {
 				return usage("import: no bundle found under "+strings.Join(c.Args().Slice(), ", "), "bundles end in "+bundle.Ext+"; point at the stick's bundles folder")
 			}
-			db, err := openStore(c.String("db"))
+			db, err := openToImport(c.String("db"))
 			if err != nil {
 				return err
 			}
@@ -67,6 +67,9 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 				bar.Line(stderr, line, note)
 			})
 			bar.Finish()
+			if err := db.openFailed(); err != nil {
+				return err
+			}
 			return sum.Finish(stdout, stderr, store.Name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}
@@ -103,7 +106,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 			if err != nil {
 				return explain(err)
 			}
-			db, err := openStore(c.String("db"))
+			db, err := openToImport(c.String("db"))
 			if err != nil {
 				return err
 			}
@@ -113,6 +116,9 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 					fmt.Fprintln(stdout, terminal.Inline(o.String())) // a file name of its own line
 				}
 			})
+			if err := db.openFailed(); err != nil {
+				return err
+			}
 			return sum.Finish(stdout, stderr, store.Name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}

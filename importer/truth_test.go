@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
@@ -158,6 +160,86 @@ func TestNoDatabase(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+// TestImportStoresNothing: an import or import-text that stores nothing
+// leaves no new database (nor its -wal and -shm) behind, keeps one that
+// was there, and exits as documented; a database in a folder that does
+// not exist is refused before anything is read.
+func TestImportStoresNothing(t *testing.T) {
+	dir := t.TempDir()
+	_, key := writeKey(t, dir, "key.txt")
+	other, _ := writeKey(t, dir, "other.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	archetypeBundles(t, in, other.Recipient())
+	text := filepath.Join(dir, "empty.txt")
+	os.WriteFile(text, []byte("not slmgr output\n"), 0o644)
+	existing := filepath.Join(dir, "existing")
+	os.MkdirAll(existing, 0o755)
+	if code, _, stderr := runImporter(t, "import-text", "--db", filepath.Join(existing, "fleet.db"), "--site", "S", "--line", "L",
+		"../testdata/text/ja-win7-oemslp-notification-dlv.txt"); code != 0 {
+		t.Fatalf("making a database: %s", stderr)
+	}
+	tests := []struct {
+		name   string
+		folder string // of the database, fleet.db
+		args   []string
+		code   int
+		stderr string
+		left   []string // in folder afterwards
+	}{
+		{"every bundle for another key", "new", []string{"import", "-q", "-i", key, in}, 1, "13 bundles are for another key", nil},
+		{"no text readable", "new", []string{"import-text", "--site", "S", "--line", "L", text}, 1, "1 input was rejected", nil},
+		{"a database that was there", "existing", []string{"import", "-q", "-i", key, in}, 1, "13 bundles are for another key", []string{"fleet.db"}},
+		{"no such folder", "nope", []string{"import", "-q", "-i", key, in}, 2, "importer: error: database " + filepath.Join(dir, "nope", "fleet.db") + ": no folder", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			folder := filepath.Join(dir, tc.folder)
+			if tc.folder == "new" {
+				folder = t.TempDir()
+			}
+			code, _, stderr := runImporter(t, append(tc.args, "--db", filepath.Join(folder, "fleet.db"))...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", code, tc.code, tc.stderr, stderr)
+			}
+			var left []string
+			entries, _ := os.ReadDir(folder)
+			for _, e := range entries {
+				left = append(left, e.Name())
+			}
+			if strings.Join(left, " ") != strings.Join(tc.left, " ") {
+				t.Errorf("left %q in the folder, want %q", left, tc.left)
+			}
+		})
+	}
+}
+
+// TestImportDBOpenFails: a new database that does not open at the first
+// batch (its folder gone since the start) is the usage error it was when
+// opened at once (exit 2), and it is not tried again for every batch.
+func TestImportDBOpenFails(t *testing.T) {
+	folder := filepath.Join(t.TempDir(), "gone")
+	os.MkdirAll(folder, 0o755)
+	db, err := openToImport(filepath.Join(folder, "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	os.RemoveAll(folder)
+	for i := 0; i < 2; i++ {
+		if _, _, err := db.ImportBatch(context.Background(), nil); err == nil || err != db.err {
+			t.Fatalf("batch %d: got %v, want the open's error %v", i, err, db.err)
+		}
+	}
+	var ue *cmdline.UsageError
+	if err := db.openFailed(); !errors.As(err, &ue) || !strings.Contains(ue.Msg, "fleet.db") {
+		t.Errorf("got %v, want a usage error naming the database", err)
+	}
+	if _, err := os.Stat(folder); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the folder came back: %v", err)
 	}
 }
 

@@ -141,6 +141,21 @@ func Open(dsn string) (*DB, error) {
 	return open(dsn, "rwc")
 }
 
+// Missing reports whether dsn names a SQLite file that is not there,
+// which Open would create. Its error is Open's for a dsn that is no
+// SQLite path nor postgres:// URL (a mistyped connection string). A
+// PostgreSQL database is never missing here: Open never creates one.
+func Missing(dsn string) (bool, error) {
+	if isPostgres(dsn) {
+		return false, nil
+	}
+	if why := notAFile(dsn); why != "" {
+		return false, fmt.Errorf("database %s: %s", Name(dsn), why)
+	}
+	_, err := os.Stat(dsn)
+	return errors.Is(err, fs.ErrNotExist), nil
+}
+
 // OpenExisting opens the database dsn names, as Open does, but never
 // creates one: a missing file, or a PostgreSQL database that does not
 // exist or holds no fleet, is a *NoFleetError (fs.ErrNotExist). The

@@ -340,6 +340,38 @@ func TestOpenExisting(t *testing.T) {
 	db.Close()
 }
 
+// TestMissing: only a SQLite file that is not there is missing; a
+// mistyped connection string is Open's error, and a PostgreSQL URL is
+// never missing (Open never creates a database there).
+func TestMissing(t *testing.T) {
+	dir := t.TempDir()
+	there := filepath.Join(dir, "there.db")
+	os.WriteFile(there, nil, 0o600)
+	tests := []struct {
+		name, dsn string
+		missing   bool
+		err       bool
+	}{
+		{"new file", filepath.Join(dir, "new.db"), true, false},
+		{"file there", there, false, false},
+		{"folder", dir, false, false},
+		{"postgres", "postgres://u@localhost/fleet", false, false},
+		{"mysql URL", "mysql://u@localhost/fleet", false, true},
+		{"key=value", "host=localhost dbname=fleet", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			missing, err := Missing(tc.dsn)
+			if missing != tc.missing || (err != nil) != tc.err {
+				t.Errorf("got %v, %v; want %v, error %v", missing, err, tc.missing, tc.err)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Missing created the file: %v", err)
+	}
+}
+
 func TestNewerSchema(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		db, err := Open(dsn)
