@@ -368,6 +368,14 @@ func TestDevicesJapanese(t *testing.T) {
 	if strings.Contains(stdout, "urgent") {
 		t.Errorf("category not in Japanese:\n%s", stdout)
 	}
+	// The Windows column in the reports' words: no English head, no
+	// channel codes (Volume:MAK, OEM:DM, Retail, Eval).
+	if !strings.Contains(stdout, "Windows ライセンス") || !strings.Contains(stdout, " / ライセンス認証済み") {
+		t.Errorf("the Windows column is not in Japanese:\n%s", stdout)
+	}
+	if c := regexp.MustCompile(`WINDOWS|Volume:|OEM:|Retail|Eval\b`).FindString(stdout); c != "" {
+		t.Errorf("devices --lang ja shows %q:\n%s", c, stdout)
+	}
 	// On a terminal a Japanese character takes two columns: the
 	// category column starts at the same column on every line.
 	col := func(line, word string) int {

@@ -120,6 +120,42 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestTableGolden compares the devices table (importer devices) of the
+// archetypes with testdata/table-<lang>.golden; -update rewrites them.
+func TestTableGolden(t *testing.T) {
+	lines, _ := fleet(t)
+	var devs []Device
+	for _, l := range lines {
+		devs = append(devs, l...)
+	}
+	sort.Slice(devs, func(i, j int) bool { return devs[i].Asset < devs[j].Asset })
+	for _, lang := range []classify.Lang{classify.English, classify.Japanese} {
+		var b bytes.Buffer
+		table := NewTable(&b, lang)
+		for i := range devs {
+			devs[i].ID = int64(i + 1)
+			table.Add(&devs[i])
+		}
+		if _, err := table.Close(asOf, false); err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "table-"+string(lang)+".golden")
+		if *update {
+			if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./pkg/report -update)", err)
+		}
+		if !bytes.Equal(b.Bytes(), want) {
+			t.Errorf("%s differs from its golden file (go test ./pkg/report -update, then review the diff):\n%s", golden, b.Bytes())
+		}
+	}
+}
+
 func TestRawIsEscaped(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, classify.English)

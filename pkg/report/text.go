@@ -44,7 +44,7 @@ var terms = map[classify.Lang]*termWords{
 		devices: func(n int) string { return Count(n, "device") }, asOf: "%s as of %s", upTo: ", from the collections made on or before that day",
 	},
 	classify.Japanese: {
-		tableHead:   []string{"拠点", "ライン", "資産番号", "ホスト名", "区分", "WINDOWS", "収集日", "ID"},
+		tableHead:   []string{"拠点", "ライン", "資産番号", "ホスト名", "区分", "Windows ライセンス", "収集日", "ID"},
 		historyHead: []string{"収集日時", "区分", "拠点", "ライン", "資産番号", "ホスト名", "収集者", "種別", "バンドル"},
 		device:      "端末 %d  %s", place: "拠点 %s、ライン %s、資産番号 %s、ホスト名 %s", serial: "シリアル %s", sep: "、",
 		verdict: "判定 (基準日 %s): %s", products: "製品:", history: "履歴 (%s、新しい順):",
@@ -93,13 +93,17 @@ func NewTable(w io.Writer, l classify.Lang) *Table {
 	return &Table{w: w, lang: l, rows: [][]string{term(l).tableHead}}
 }
 
-// Add writes one device's line.
+// Add writes one device's line. Its Windows license is codes in English,
+// which scripts read ("Volume:MAK licensed"), and in Japanese the words
+// the reports use for the channel and status ("MAK (ボリューム ライセンス) /
+// ライセンス認証済み"): a slash, since a channel's words may hold a space
+// or a "、".
 func (t *Table) Add(d *Device) {
 	win := term(t.lang).none
 	if p := d.Snapshot.PrimaryWindows(); p != nil {
 		win = fmt.Sprintf("%s %s", p.Channel, p.Status)
 		if t.lang == classify.Japanese {
-			win = fmt.Sprintf("%s %s", p.Channel, classify.StatusText(p.Status, t.lang))
+			win = classify.ChannelText(p.Channel, t.lang) + " / " + classify.StatusText(p.Status, t.lang)
 		}
 	}
 	t.rows = append(t.rows, []string{d.Site, d.Line, d.Asset, d.Hostname, categoryName(d.Verdict.Category, t.lang), win,
