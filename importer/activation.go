@@ -32,9 +32,14 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 			Description: "A CID is 48 digits (spaces or dashes allowed), matched by IID. Every IID/CID pair is kept with who\nimported it and when: the archive that makes local reactivation possible." + exit,
 			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag()},
 			Action: func(c *cli.Context) error {
+				// The files first: a command that will refuse creates no
+				// database.
+				if c.NArg() == 0 {
+					return usage("activation cids: no file given", "name records.csv, or the worklist CSV with CIDs filled in")
+				}
 				db, err := openStore(c.String("db"))
-				if err != nil || c.NArg() == 0 {
-					return firstOf(err, usage("activation cids: no file given", "name records.csv, or the worklist CSV with CIDs filled in"))
+				if err != nil {
+					return err
 				}
 				defer db.Close()
 				sum, err := fleet.ImportCIDs(c.Context, db, c.Args().Slice(), cmdline.By(c), time.Now())

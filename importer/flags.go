@@ -144,11 +144,20 @@ func openToImport(dsn string) (*importDB, error) {
 		}
 		return &importDB{Store: db}, nil
 	}
-	if fi, err := os.Stat(filepath.Dir(dsn)); err != nil || !fi.IsDir() {
-		return nil, usage(fmt.Sprintf("database %s: no folder %s to create it in", dsn, filepath.Dir(dsn)),
-			"create the folder first, or give --db a file in a folder that exists")
+	if err := noFolder(dsn); err != nil {
+		return nil, err
 	}
 	return &importDB{dsn: dsn}, nil
+}
+
+// noFolder refuses a new SQLite database in a folder that is not there,
+// which SQLite reports as "unable to open database file: out of memory".
+func noFolder(dsn string) error {
+	if fi, err := os.Stat(filepath.Dir(dsn)); err != nil || !fi.IsDir() {
+		return usage(fmt.Sprintf("database %s: no folder %s to create it in", dsn, filepath.Dir(dsn)),
+			"create the folder first, or give --db a file in a folder that exists")
+	}
+	return nil
 }
 
 // ImportBatch opens (so creates) the database at the first batch, then
@@ -186,7 +195,14 @@ func (d *importDB) openFailed() error {
 	return usage(d.err.Error(), store.Hint(d.err))
 }
 
+// openStore opens the database dsn, creating a SQLite file that is not
+// there (in a folder that is).
 func openStore(dsn string) (*store.DB, error) {
+	if missing, err := store.Missing(dsn); err == nil && missing {
+		if err := noFolder(dsn); err != nil {
+			return nil, err
+		}
+	}
 	db, err := store.Open(dsn)
 	if err != nil {
 		return nil, usage(err.Error(), store.Hint(err))

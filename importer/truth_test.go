@@ -463,3 +463,35 @@ func TestReportFolderReplaced(t *testing.T) {
 		t.Error("the fleet page does not name the site it covers")
 	}
 }
+
+// TestNewDatabaseFolder: a command that would create a SQLite fleet in a
+// folder that is not there says so (not SQLite's "out of memory"), and
+// one that refuses its arguments creates no database.
+func TestNewDatabaseFolder(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "records.csv")
+	if err := os.WriteFile(csv, []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	from := history(t)
+	missing := filepath.Join(dir, "no such folder", "fleet.db")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"cids", []string{"activation", "cids", "--db", missing, csv}, "no folder " + filepath.Dir(missing) + " to create it in"},
+		{"migrate", []string{"migrate", "--from", from, "--to", missing}, "no folder " + filepath.Dir(missing) + " to create it in"},
+		{"cids without a file", []string{"activation", "cids", "--db", filepath.Join(dir, "new.db")}, "no file given"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runImporter(t, tc.args...)
+			if code != 2 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "out of memory") {
+				t.Fatalf("exit %d, want 2 with %q:\n%s", code, tc.want, stderr)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %d entries, want only records.csv: %v", len(entries), entries)
+	}
+}
