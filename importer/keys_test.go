@@ -212,7 +212,7 @@ func TestImportTextJapanese(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, stdout, _ = runImporter(t, "show", "--db", db, "--lang", "ja", "NG-7")
-	if code != 0 || !strings.Contains(stdout, "| OEM:SLP | 通知モード |") || !strings.Contains(stdout, "判定 (基準日") || strings.Contains(stdout, "、 、") {
+	if code != 0 || !strings.Contains(stdout, "| OEM (BIOS マーカー、SLP) (OEM:SLP) | 通知モード |") || !strings.Contains(stdout, "判定 (基準日") || strings.Contains(stdout, "、 、") {
 		t.Fatalf("show:\n%s", stdout)
 	}
 }

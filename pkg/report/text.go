@@ -222,11 +222,14 @@ func WriteDevice(out io.Writer, d *Device, history []Collection, later int, l cl
 		if p.GraceMinutes != nil {
 			grace = fmt.Sprint(*p.GraceMinutes)
 		}
-		status := string(p.Status)
+		channel, status := string(p.Channel), string(p.Status)
 		if l == classify.Japanese {
+			// In words, as the reports and the device list say them,
+			// with the code slmgr's channel is told by, as the verdict's.
+			channel = classify.ChannelText(p.Channel, l) + " (" + channel + ")"
 			status = classify.StatusText(p.Status, l)
 		}
-		fmt.Fprintf(w, "  %-7s %s | %s | %s | "+tw.grace+" | "+tw.key+" | %s\n", in(string(p.Kind)), in(p.Name), in(string(p.Channel)), in(status), grace,
+		fmt.Fprintf(w, "  %-7s %s | %s | %s | "+tw.grace+" | "+tw.key+" | %s\n", in(string(p.Kind)), in(p.Name), in(channel), in(status), grace,
 			in(orNone(p.PartialKey, tw.none)), in(string(p.Source)))
 	}
 	fmt.Fprintf(w, "\n"+tw.history+"\n", collections(len(history), l))
