@@ -3,6 +3,8 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
@@ -19,16 +21,23 @@ import (
 // earlier run beside its own, unchanged and no longer linked from the
 // index: an auditor who opens one reads a verdict the fleet no longer
 // gives. Each report therefore lists the files it wrote in the folder
-// (FilesList), and the next one removes those of them it did not write
-// again, and nothing else: not a file the user put there, not one the
-// list names outside the folder or through a link.
+// (FilesList), each with the SHA-256 of what it wrote, and the next one
+// removes those of them it did not write again and that still hold
+// those bytes, and nothing else: not a file the user put there or
+// changed since (an auditor's notes saved over a line's CSV), not one
+// the list names outside the folder or through a link. The list is in a
+// folder others may write to: a name in it is a claim, the digest is
+// what makes the file ours.
 
 // FilesList is the file in a report folder that lists the files the
-// report wrote, one path relative to the folder per line (with "/"),
-// after its first line, filesListHead.
+// report wrote, after its first line, filesListHead: one a line, the
+// SHA-256 of the file in hex, a space, and its path relative to the
+// folder (with "/").
 const FilesList = ".actcourier-report"
 
-const filesListHead = "actcourier-report-files/1"
+// filesListHead is the list's first line. A list of version 1 (paths
+// without digests) names no file: nothing it names is removed.
+const filesListHead = "actcourier-report-files/2"
 
 // maxFilesList bounds what is read of a folder's list: a report of
 // 1,000,000 devices over 2,000 lines names about 10,000 files.
@@ -38,16 +47,25 @@ const maxFilesList = 16 << 20
 // files are removed.
 var reportExt = map[string]bool{".html": true, ".csv": true, ".json": true, ".xlsx": true}
 
-// track records a file this run wrote; any goroutine may call it.
-func (w *Writer) track(name string) {
+// madeFile is a file this run wrote and the SHA-256 of its bytes, hex.
+type madeFile struct{ name, sum string }
+
+// listed is an entry of a folder's list: a path relative to the folder,
+// with "/", and the SHA-256 the report that wrote it gave.
+type listed struct{ rel, sum string }
+
+// track records a file this run wrote, with the SHA-256 of what it
+// wrote; any goroutine may call it.
+func (w *Writer) track(name, sum string) {
 	w.mu.Lock()
-	w.made = append(w.made, name)
+	w.made = append(w.made, madeFile{name, sum})
 	w.mu.Unlock()
 }
 
 // earlierFiles reads the folder's list of the files an earlier report
-// wrote. A missing, foreign or unreadable list names none.
-func earlierFiles(dir string) []string {
+// wrote. A missing, foreign or unreadable list names none, and so does
+// a line that is no digest and path.
+func earlierFiles(dir string) []listed {
 	f, err := os.Open(filepath.Join(dir, FilesList))
 	if err != nil {
 		return nil
@@ -61,10 +79,11 @@ func earlierFiles(dir string) []string {
 	if lines[0] != filesListHead {
 		return nil
 	}
-	var out []string
+	var out []listed
 	for _, l := range lines[1:] {
-		if l != "" {
-			out = append(out, l)
+		sum, rel, ok := strings.Cut(l, " ")
+		if d, err := hex.DecodeString(sum); ok && err == nil && len(d) == sha256.Size && rel != "" {
+			out = append(out, listed{rel, strings.ToLower(sum)})
 		}
 	}
 	return out
@@ -93,43 +112,42 @@ func sameFile(rel string) string { return foldKey(norm.NFC.String(rel)) }
 // removed files, relative to the folder.
 func (w *Writer) finishFolder(complete bool) ([]string, error) {
 	w.mu.Lock()
-	made := append([]string(nil), w.made...)
+	made := append([]madeFile(nil), w.made...)
 	w.mu.Unlock()
 	keep := map[string]bool{}
-	var list []string
-	for _, name := range made {
-		if rel, ok := w.relName(name); ok && !keep[sameFile(rel)] {
+	var list []listed
+	for _, m := range made {
+		if rel, ok := w.relName(m.name); ok && m.sum != "" && !keep[sameFile(rel)] {
 			keep[sameFile(rel)] = true
-			list = append(list, rel)
+			list = append(list, listed{rel, m.sum})
 		}
 	}
 	var removed []string
-	for _, rel := range earlierFiles(w.dir) {
-		if keep[sameFile(rel)] {
+	for _, e := range earlierFiles(w.dir) {
+		if keep[sameFile(e.rel)] {
 			continue
 		}
 		if complete {
-			switch err := removeListed(w.dir, rel); {
+			switch err := removeListed(w.dir, e.rel, e.sum); {
 			case err == nil:
-				removed = append(removed, rel)
+				removed = append(removed, e.rel)
 				continue
 			case errors.Is(err, errNotOurs), errors.Is(err, os.ErrNotExist):
 				continue // not ours to remove, or gone: not listed again
 			}
 		}
-		if ok := filepath.IsLocal(filepath.FromSlash(rel)); ok {
-			keep[sameFile(rel)] = true
-			list = append(list, rel)
+		if ok := filepath.IsLocal(filepath.FromSlash(e.rel)); ok {
+			keep[sameFile(e.rel)] = true
+			list = append(list, e)
 		}
 	}
-	sort.Strings(list)
+	sort.Slice(list, func(i, j int) bool { return list[i].rel < list[j].rel })
 	var b bytes.Buffer
 	b.WriteString(filesListHead + "\n")
-	for _, rel := range list {
-		b.WriteString(rel)
-		b.WriteByte('\n')
+	for _, e := range list {
+		b.WriteString(e.sum + " " + e.rel + "\n")
 	}
-	err := writeFile(filepath.Join(w.dir, FilesList), func(f *bufio.Writer) error {
+	_, err := writeFile(filepath.Join(w.dir, FilesList), func(f *bufio.Writer) error {
 		_, err := f.Write(b.Bytes())
 		return err
 	})
@@ -141,9 +159,10 @@ var errNotOurs = errors.New("not a report file")
 
 // removeListed removes the listed file rel of the folder dir, and its
 // folder if that is left empty, when it is a report's kind of file, a
-// plain file, inside the folder, and no folder on the way is a link.
-// A file already gone is an os.ErrNotExist.
-func removeListed(dir, rel string) error {
+// plain file, inside the folder, no folder on the way is a link, and it
+// holds the bytes whose SHA-256 is sum (the report wrote it, and nobody
+// changed it since). A file already gone is an os.ErrNotExist.
+func removeListed(dir, rel, sum string) error {
 	p := filepath.FromSlash(rel)
 	if !filepath.IsLocal(p) || !reportExt[strings.ToLower(filepath.Ext(p))] || strings.ContainsRune(rel, '\\') {
 		return errNotOurs
@@ -161,6 +180,11 @@ func removeListed(dir, rel string) error {
 			return errNotOurs
 		}
 	}
+	if got, err := fileSum(at); err != nil {
+		return err
+	} else if got != sum {
+		return errNotOurs // changed since, or never the report's
+	}
 	if err := os.Remove(at); err != nil {
 		return err
 	}
@@ -168,4 +192,18 @@ func removeListed(dir, rel string) error {
 		os.Remove(filepath.Dir(at)) // only when empty: a site left out
 	}
 	return nil
+}
+
+// fileSum is the SHA-256 of the file name, in hex.
+func fileSum(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

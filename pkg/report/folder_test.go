@@ -1,6 +1,8 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -167,16 +169,29 @@ func TestFolderListIsHostile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	list := filesListHead + "\n../outside.html\n" + filepath.ToSlash(outside) + "\nadir.html\nnotes.txt\nlink.html\nlinkdir/x.html\n" +
-		"stale.csv\nsub/../../outside.html\nmissing.html\n"
-	if err := os.WriteFile(filepath.Join(dir, FilesList), []byte(list), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte("the user's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Every name with the digest of what it names ("keep"), so that only
+	// the path rules keep them, but the user's file, listed with the
+	// digest of other bytes: a planted list names it in vain.
+	keep := sha256.Sum256([]byte("keep"))
+	sum := hex.EncodeToString(keep[:]) + " "
+	var list strings.Builder
+	list.WriteString(filesListHead + "\n")
+	for _, rel := range []string{"../outside.html", filepath.ToSlash(outside), "adir.html", "notes.txt", "link.html", "linkdir/x.html",
+		"stale.csv", "sub/../../outside.html", "missing.html", "users.csv"} {
+		list.WriteString(sum + rel + "\n")
+	}
+	list.WriteString("no-digest.csv\n")
+	if err := os.WriteFile(filepath.Join(dir, FilesList), []byte(list.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	w := writeSome(t, dir, func(string, string) bool { return false }, "", HTML)
 	if !reflect.DeepEqual(w.Removed, []string{"stale.csv"}) {
 		t.Errorf("Removed = %q, want only stale.csv", w.Removed)
 	}
-	for _, f := range []string{outside, filepath.Join(root, "elsewhere", "x.html"), filepath.Join(dir, "notes.txt")} {
+	for _, f := range []string{outside, filepath.Join(root, "elsewhere", "x.html"), filepath.Join(dir, "notes.txt"), filepath.Join(dir, "users.csv")} {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -190,8 +205,48 @@ func TestFolderListIsHostile(t *testing.T) {
 		}
 	}
 	got, _ := os.ReadFile(filepath.Join(dir, FilesList))
-	if strings.Contains(string(got), "outside") || strings.Contains(string(got), "stale.csv") || strings.Contains(string(got), "missing") {
+	if strings.Contains(string(got), "outside") || strings.Contains(string(got), "stale.csv") || strings.Contains(string(got), "missing") ||
+		strings.Contains(string(got), "users.csv") {
 		t.Errorf("the new list keeps names it should not:\n%s", got)
+	}
+}
+
+// TestFolderKeepsChangedFiles: a file of the earlier report that was
+// changed since (an auditor's notes saved over a line's CSV) is not the
+// report's any more: the next report, which does not write it again,
+// leaves it, and no longer lists it.
+func TestFolderKeepsChangedFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeSome(t, dir, all, "")
+	var changed string
+	for _, f := range tree(t, dir) {
+		if strings.HasSuffix(f, ".csv") && strings.Contains(f, "/") {
+			changed = f
+			break
+		}
+	}
+	if changed == "" {
+		t.Fatal("the report wrote no line CSV")
+	}
+	p := filepath.Join(dir, filepath.FromSlash(changed))
+	if err := os.WriteFile(p, []byte("checked, signed: A. Auditor\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := writeSome(t, dir, all, "", HTML)
+	if _, err := os.Stat(p); err != nil {
+		t.Errorf("the changed %s was removed (removed %q)", changed, w.Removed)
+	}
+	for _, f := range w.Removed {
+		if f == changed {
+			t.Errorf("Removed names the changed %s", changed)
+		}
+	}
+	if len(w.Removed) == 0 {
+		t.Error("nothing else was removed either")
+	}
+	list, _ := os.ReadFile(filepath.Join(dir, FilesList))
+	if strings.Contains(string(list), " "+changed+"\n") {
+		t.Errorf("the list still names the changed %s:\n%s", changed, list)
 	}
 }
 
@@ -215,7 +270,7 @@ func TestFolderAfterFailure(t *testing.T) {
 	}
 	list, _ := os.ReadFile(filepath.Join(dir, FilesList))
 	for _, f := range []string{"Elsewhere/Z9.html", "index.html", "devices.csv"} {
-		if !strings.Contains(string(list), "\n"+f+"\n") {
+		if !strings.Contains(string(list), " "+f+"\n") {
 			t.Errorf("the list lacks %s:\n%s", f, list)
 		}
 	}

@@ -25,7 +25,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"html/template"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -127,7 +129,7 @@ type Writer struct {
 	last     *siteSum        // the site of the last line committed
 
 	mu   sync.Mutex
-	made []string // every file written, committed or not (track)
+	made []madeFile // every file written, committed or not (track)
 	// Removed lists the files of an earlier report in the folder that
 	// this one did not write again and Close removed (folder.go),
 	// relative to the folder.
@@ -140,6 +142,8 @@ type pending struct {
 	name string // final name
 	f    *os.File
 	w    *bufio.Writer
+	h    hash.Hash // SHA-256 of what w wrote
+	sum  string    // hex of h, once done gave the file its name
 }
 
 func create(name string) (*pending, error) {
@@ -147,7 +151,8 @@ func create(name string) (*pending, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pending{name: name, f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
+	h := sha256.New()
+	return &pending{name: name, f: f, w: bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16), h: h}, nil
 }
 
 // done flushes and closes the file and, when everything went well (err is
@@ -166,6 +171,7 @@ func (p *pending) done(err error) error {
 		os.Remove(p.f.Name())
 		return fmt.Errorf("writing %s: %w", p.name, err)
 	}
+	p.sum = hex.EncodeToString(p.h.Sum(nil))
 	return nil
 }
 
@@ -611,10 +617,11 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 		return err
 	}
 	write := func(name string, fill func(*bufio.Writer) error) error {
-		if err := writeFile(name, fill); err != nil {
+		sum, err := writeFile(name, fill)
+		if err != nil {
 			return err
 		}
-		w.track(name)
+		w.track(name, sum)
 		l.files = append(l.files, name)
 		return nil
 	}
@@ -724,21 +731,26 @@ func (w *Writer) Commit(l *LineReport) error {
 }
 
 // writeFile writes name through a temporary file and a rename, so a
-// report is never left half-written.
-func writeFile(name string, fill func(*bufio.Writer) error) error {
+// report is never left half-written. It returns the SHA-256 of what it
+// wrote, in hex.
+func writeFile(name string, fill func(*bufio.Writer) error) (string, error) {
 	p, err := create(name)
 	if err != nil {
-		return err
+		return "", err
 	}
-	return p.done(fill(p.w))
+	if err := p.done(fill(p.w)); err != nil {
+		return "", err
+	}
+	return p.sum, nil
 }
 
 // writeIndex writes a page of the site or fleet and records it.
 func (w *Writer) writeIndex(name string, fill func(*bufio.Writer) error) error {
-	if err := writeFile(name, fill); err != nil {
+	sum, err := writeFile(name, fill)
+	if err != nil {
 		return err
 	}
-	w.track(name)
+	w.track(name, sum)
 	w.files = append(w.files, name)
 	return nil
 }
@@ -751,12 +763,12 @@ func (w *Writer) writeBook(s *siteSum) error {
 		return nil
 	}
 	name := filepath.Join(w.dir, s.file, s.file+".xlsx")
-	err := s.book.write(name, w, s)
+	sum, err := s.book.write(name, w, s)
 	s.book = nil
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
-	w.track(name)
+	w.track(name, sum)
 	w.files = append(w.files, name)
 	return nil
 }
@@ -773,7 +785,7 @@ func (w *Writer) Close() ([]string, error) {
 	for _, p := range []*pending{w.csv, w.products} {
 		if p != nil {
 			errs = append(errs, p.done(nil))
-			w.track(p.name)
+			w.track(p.name, p.sum)
 			w.files = append(w.files, p.name)
 		}
 	}
@@ -783,7 +795,7 @@ func (w *Writer) Close() ([]string, error) {
 			fmt.Fprintf(w.json.w, "\n  ],\n  \"summary\": %s\n}\n", b)
 		}
 		errs = append(errs, w.json.done(err))
-		w.track(w.json.name)
+		w.track(w.json.name, w.json.sum)
 		w.files = append(w.files, w.json.name)
 	}
 	if w.fmts[HTML] {
