@@ -142,8 +142,8 @@ type pending struct {
 	name string // final name
 	f    *os.File
 	w    *bufio.Writer
-	h    hash.Hash // SHA-256 of what w wrote
-	sum  string    // hex of h, once done gave the file its name
+	h    hash.Hash32 // checksum of what w wrote (newSum)
+	sum  string      // hex of h, once done gave the file its name
 }
 
 func create(name string) (*pending, error) {
@@ -151,7 +151,7 @@ func create(name string) (*pending, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
+	h := newSum()
 	return &pending{name: name, f: f, w: bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16), h: h}, nil
 }
 
@@ -171,7 +171,7 @@ func (p *pending) done(err error) error {
 		os.Remove(p.f.Name())
 		return fmt.Errorf("writing %s: %w", p.name, err)
 	}
-	p.sum = hex.EncodeToString(p.h.Sum(nil))
+	p.sum = sumOf(p.h)
 	return nil
 }
 
@@ -731,8 +731,8 @@ func (w *Writer) Commit(l *LineReport) error {
 }
 
 // writeFile writes name through a temporary file and a rename, so a
-// report is never left half-written. It returns the SHA-256 of what it
-// wrote, in hex.
+// report is never left half-written. It returns the checksum of what
+// it wrote (sumOf).
 func writeFile(name string, fill func(*bufio.Writer) error) (string, error) {
 	p, err := create(name)
 	if err != nil {
