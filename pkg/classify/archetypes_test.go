@@ -92,6 +92,8 @@ func TestEvaluationConversion(t *testing.T) {
 			"DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula", "DISM /Online /Set-Edition", "cannot be converted"},
 		{"client", "Microsoft Windows 10 Enterprise Evaluation", licensing.KindWindows,
 			"A Windows client evaluation cannot be converted: install a volume license edition again.", "再インストール", "DISM"},
+		{"server 2008 R2", "Microsoft Windows Server 2008 R2 Standard", licensing.KindWindows,
+			"older than 2012 becomes a full edition is not verified here", "確認されていません", "DISM"},
 		{"office", "Microsoft Windows 10 Enterprise Evaluation", licensing.KindOffice,
 			"Install a volume license edition of Office in its place.", "ボリューム ライセンス版の Office", "DISM"},
 	} {
@@ -102,6 +104,8 @@ func TestEvaluationConversion(t *testing.T) {
 			}
 			s.OS.Caption = tc.caption
 			switch tc.name {
+			case "server 2008 R2":
+				s.OS.Version, s.OS.Build = "6.1.7601", "7601"
 			case "client":
 				s.Products[0].Name = "Windows(R), EnterpriseEval edition"
 			case "office": // beside the Windows evaluation

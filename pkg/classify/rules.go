@@ -403,14 +403,20 @@ func (d *device) evaluation(p *product) (Evidence, bool) {
 // replaced by a volume edition. A key alone does neither, so the
 // sentence says it beside the route.
 const (
-	evalServer = "server"
-	evalClient = "client"
-	evalOffice = "office"
+	evalServer    = "server"
+	evalServerOld = "server-old" // before Windows Server 2012 (6.2)
+	evalClient    = "client"
+	evalOffice    = "office"
 )
 
 var evalConversion = map[string][2]string{
-	evalServer: {" Windows Server 2012 and later convert in place: DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula, with a MAK or the KMS client key (GVLK).",
-		"Windows Server 2012 以降は DISM /Online /Set-Edition:<エディション> /ProductKey:<キー> /AcceptEula (キーは MAK または KMS クライアント キー (GVLK)) で製品版に変換できます。"},
+	evalServer: {" Windows Server 2012 and later convert in place: DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula, with a MAK or the KMS client key (GVLK); not a domain controller, whose role moves to a licensed server first.",
+		"Windows Server 2012 以降は DISM /Online /Set-Edition:<エディション> /ProductKey:<キー> /AcceptEula (キーは MAK または KMS クライアント キー (GVLK)) で製品版に変換できます。ドメイン コントローラーは変換できないため、先にその役割を製品版のサーバーに移してください。"},
+	// Not verified for Windows Server 2008 R2 and older (DOMAIN.md says
+	// no more than "a new key"): the sentence sends the reader to
+	// Microsoft rather than give a step that may not apply.
+	evalServerOld: {" How a Windows Server evaluation older than 2012 becomes a full edition is not verified here: check Microsoft's documentation for its version before the date.",
+		"Windows Server 2012 より前の評価版を製品版にする手順は確認されていません。期限までに、そのバージョンについて Microsoft のドキュメントを確認してください。"},
 	evalClient: {" A Windows client evaluation cannot be converted: install a volume license edition again.",
 		"Windows クライアントの評価版は製品版に変換できないため、ボリューム ライセンス版を再インストールしてください。"},
 	evalOffice: {" Install a volume license edition of Office in its place.",
@@ -422,8 +428,10 @@ func (d *device) conversion(p *product) string {
 	switch {
 	case p.Kind == licensing.KindOffice:
 		return evalOffice
-	case d.server:
+	case d.server && (d.osMajor > 6 || d.osMajor == 6 && d.osMinor >= 2):
 		return evalServer
+	case d.server:
+		return evalServerOld
 	}
 	return evalClient
 }
