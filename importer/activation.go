@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -36,6 +37,18 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				// database.
 				if c.NArg() == 0 {
 					return usage("activation cids: no file given", "name records.csv, or the worklist CSV with CIDs filled in")
+				}
+				if missing, err := store.Missing(c.String("db")); err == nil && missing {
+					// A new database only for files that are there.
+					for _, f := range c.Args().Slice() {
+						if _, err := os.Stat(f); err != nil {
+							if inner := errors.Unwrap(err); inner != nil {
+								err = inner // the file is named once
+							}
+							return usage(fmt.Sprintf("activation cids: %s: %v (no database was created)", f, err),
+								"name records.csv, or the worklist CSV with CIDs filled in")
+						}
+					}
 				}
 				db, err := openStore(c.String("db"))
 				if err != nil {

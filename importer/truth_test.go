@@ -483,10 +483,13 @@ func TestNewDatabaseFolder(t *testing.T) {
 		{"cids", []string{"activation", "cids", "--db", missing, csv}, "no folder " + filepath.Dir(missing) + " to create it in"},
 		{"migrate", []string{"migrate", "--from", from, "--to", missing}, "no folder " + filepath.Dir(missing) + " to create it in"},
 		{"cids without a file", []string{"activation", "cids", "--db", filepath.Join(dir, "new.db")}, "no file given"},
+		{"cids of a missing file", []string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), filepath.Join(dir, "gone.csv")},
+			"gone.csv: "}, // the system's words, then "(no database was created)"
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runImporter(t, tc.args...)
-			if code != 2 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "out of memory") {
+			if code != 2 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "out of memory") ||
+				strings.HasPrefix(tc.name, "cids of") && !strings.Contains(stderr, "(no database was created)") {
 				t.Fatalf("exit %d, want 2 with %q:\n%s", code, tc.want, stderr)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -107,10 +108,21 @@ func (w *Writer) relName(name string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
-// sameFile folds a listed name as the file systems reports go to
-// compare names (Windows and macOS ignore case), so that a site renamed
-// only in case is not removed as the earlier run's file it overwrote.
-func sameFile(rel string) string { return foldKey(norm.NFC.String(rel)) }
+// sameFile is a listed name as the file system compares names: folded
+// on Windows and macOS, which ignore case (and macOS composition), so
+// that a site renamed only in case is not removed as the earlier run's
+// file it overwrote; as it is elsewhere, where "Site/a.html" and
+// "site/a.html" are two files and the earlier one is stale.
+func sameFile(rel string) string {
+	if foldingNames {
+		return foldKey(norm.NFC.String(rel))
+	}
+	return rel
+}
+
+// foldingNames: the file systems of Windows and macOS take names that
+// differ only in case for one.
+var foldingNames = runtime.GOOS == "windows" || runtime.GOOS == "darwin"
 
 // finishFolder removes the files an earlier report listed that this one
 // did not write, then lists this report's files, keeping the earlier

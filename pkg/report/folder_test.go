@@ -327,3 +327,41 @@ func TestCountText(t *testing.T) {
 		}
 	}
 }
+
+// TestFolderCase: a listed file whose name differs from a new one only
+// in case is the same file where the file system folds case (it was
+// overwritten: kept) and another, stale file elsewhere (removed).
+func TestFolderCase(t *testing.T) {
+	for _, fold := range []bool{false, true} {
+		t.Run(map[bool]string{false: "exact", true: "folding"}[fold], func(t *testing.T) {
+			defer func(f bool) { foldingNames = f }(foldingNames)
+			foldingNames = fold
+			dir := t.TempDir()
+			writeSome(t, dir, all, "", HTML)
+			// The listed "index.html", as if written as "INDEX.html": on a
+			// folding file system the new index.html is that file.
+			list, _ := os.ReadFile(filepath.Join(dir, FilesList))
+			up := strings.Replace(string(list), " index.html\n", " INDEX.html\n", 1)
+			if up == string(list) {
+				t.Fatalf("no index.html in the list:\n%s", list)
+			}
+			if err := os.WriteFile(filepath.Join(dir, FilesList), []byte(up), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+			if !fold { // two files on an exact file system
+				if err := os.WriteFile(filepath.Join(dir, "INDEX.html"), data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := writeSome(t, dir, all, "", HTML)
+			removed := strings.Join(w.Removed, " ")
+			if fold && removed != "" || !fold && removed != "INDEX.html" {
+				t.Errorf("removed %q", removed)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
