@@ -334,6 +334,9 @@ func TestCountText(t *testing.T) {
 func TestFolderCase(t *testing.T) {
 	for _, fold := range []bool{false, true} {
 		t.Run(map[bool]string{false: "exact", true: "folding"}[fold], func(t *testing.T) {
+			if !fold && foldingNames {
+				t.Skip("this file system takes INDEX.html and index.html for one file")
+			}
 			defer func(f bool) { foldingNames = f }(foldingNames)
 			foldingNames = fold
 			dir := t.TempDir()
