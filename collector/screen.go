@@ -53,12 +53,7 @@ func printContext(w io.Writer, s *settings) {
 
 // printRows writes label: value rows with the values aligned.
 func printRows(w io.Writer, rows [][2]string) {
-	width := 0
-	for _, r := range rows {
-		if c := cols(r[0]); c > width {
-			width = c
-		}
-	}
+	width := labelWidth(rows)
 	indent := strings.Repeat(" ", width+4)
 	for _, r := range rows {
 		for i, l := range wrap(r[1], screenWidth-len(indent)) {
@@ -69,6 +64,17 @@ func printRows(w io.Writer, rows [][2]string) {
 			}
 		}
 	}
+}
+
+// labelWidth is the columns of the widest label of rows.
+func labelWidth(rows [][2]string) int {
+	width := 0
+	for _, r := range rows {
+		if c := cols(r[0]); c > width {
+			width = c
+		}
+	}
+	return width
 }
 
 func orNone(s string) string {
@@ -214,12 +220,7 @@ func printVerdict(w io.Writer, cw text, c classify.Category) {
 // they can be copied whole; one that does not fit after its label goes
 // on the next line, indented.
 func printFileRows(w io.Writer, rows [][2]string) {
-	width := 0
-	for _, r := range rows {
-		if c := cols(r[0]); c > width {
-			width = c
-		}
-	}
+	width := labelWidth(rows)
 	for _, r := range rows {
 		head := "  " + r[0] + ":" + strings.Repeat(" ", width-cols(r[0]))
 		if cols(head)+1+cols(r[1]) <= screenWidth {

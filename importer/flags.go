@@ -152,7 +152,11 @@ func openToImport(dsn string) (*importDB, error) {
 
 // noFolder refuses a new SQLite database in a folder that is not there,
 // which SQLite reports as "unable to open database file: out of memory".
+// A database that is there, or a dsn Open will refuse anyway, passes.
 func noFolder(dsn string) error {
+	if missing, err := store.Missing(dsn); err != nil || !missing {
+		return nil
+	}
 	if fi, err := os.Stat(filepath.Dir(dsn)); err != nil || !fi.IsDir() {
 		return usage(fmt.Sprintf("database %s: no folder %s to create it in", dsn, filepath.Dir(dsn)),
 			"create the folder first, or give --db a file in a folder that exists")
@@ -198,10 +202,8 @@ func (d *importDB) openFailed() error {
 // openStore opens the database dsn, creating a SQLite file that is not
 // there (in a folder that is).
 func openStore(dsn string) (*store.DB, error) {
-	if missing, err := store.Missing(dsn); err == nil && missing {
-		if err := noFolder(dsn); err != nil {
-			return nil, err
-		}
+	if err := noFolder(dsn); err != nil {
+		return nil, err
 	}
 	db, err := store.Open(dsn)
 	if err != nil {

@@ -19,10 +19,8 @@ func migrateCommand(stdout io.Writer) *cli.Command {
 		Flags: []cli.Flag{&cli.StringFlag{Name: "from", Usage: "the fleet to move: a SQLite `FILE` or a postgres:// URL (required)"},
 			&cli.StringFlag{Name: "to", Usage: "where to: a postgres:// `URL` or a SQLite file (required)"}}, Before: cmdline.Require("from", "to"),
 		Action: func(c *cli.Context) error {
-			if missing, err := store.Missing(c.String("to")); err == nil && missing {
-				if err := noFolder(c.String("to")); err != nil {
-					return err
-				}
+			if err := noFolder(c.String("to")); err != nil {
+				return err
 			}
 			err := store.Migrate(c.Context, c.String("from"), c.String("to"), stdout)
 			if err != nil && c.Context.Err() == nil {
