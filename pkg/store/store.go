@@ -786,9 +786,21 @@ func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(
 	if !isText(f.Site) || !isText(f.Line) {
 		return nil // no stored site or line is
 	}
-	until, err := d.until(ctx, f.Until)
+	q, args, err := d.latestQuery(ctx, f, withJSON)
 	if err != nil {
 		return err
+	}
+	if d.dialect == sqliteDialect {
+		return d.latestDirect(ctx, q, args, withJSON, fn)
+	}
+	return d.latestDriver(ctx, q, args, withJSON, fn)
+}
+
+// latestQuery is Latest's query and its arguments.
+func (d *DB) latestQuery(ctx context.Context, f fleet.Filter, withJSON bool) (string, []interface{}, error) {
+	until, err := d.until(ctx, f.Until)
+	if err != nil {
+		return "", nil, err
 	}
 	cols := deviceCols
 	join, args := latestJoin(until)
@@ -822,6 +834,12 @@ func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(
 	if f.Limit > 0 {
 		q += " LIMIT " + strconv.Itoa(f.Limit)
 	}
+	return q, args, nil
+}
+
+// latestDriver runs Latest's query through database/sql: on PostgreSQL,
+// and in the tests that hold latestDirect to it.
+func (d *DB) latestDriver(ctx context.Context, q string, args []interface{}, withJSON bool, fn func(fleet.Device) error) error {
 	rows, err := d.db.QueryContext(ctx, d.q(q), args...)
 	if err != nil {
 		return err
@@ -838,6 +856,36 @@ func (d *DB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(
 		}
 	}
 	return rows.Err()
+}
+
+// latestDirect runs Latest's query on a SQLite fleet through a
+// connection of its own (directConn: three times faster than the driver
+// for a whole fleet). Its arguments are all text.
+func (d *DB) latestDirect(ctx context.Context, q string, args []interface{}, withJSON bool, fn func(fleet.Device) error) error {
+	texts := make([]string, len(args))
+	for i, a := range args {
+		s, ok := a.(string)
+		if !ok {
+			return fmt.Errorf("store: argument %d of Latest is %T, not text", i, a)
+		}
+		texts[i] = s
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c, err := openDirect(d.name)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", d.name, err)
+	}
+	defer c.Close()
+	sc := newDeviceScanner(withJSON)
+	return c.query(ctx, q, texts, func(r *directRows) error {
+		dv, err := sc.scan(r)
+		if err != nil {
+			return err
+		}
+		return fn(dv)
+	})
 }
 
 // until returns t, or zero when no collection is as late as t: then the
