@@ -253,6 +253,10 @@ func (p *slmgrParser) apply(key string, vals []string) {
 	case "L_MsgKmsInfo":
 		p.inKMS = true
 		p.kms()
+	case "L_MsgADInfo", "L_MsgTkaInfo", "L_MsgAVMAInfo":
+		p.inKMS = false
+	case "L_MsgADInfoAOName":
+		p.product().ADActivation = v
 	case "L_MsgCmid":
 		p.kms().ClientMachineID = v
 	case "L_MsgRegisteredKmsName":

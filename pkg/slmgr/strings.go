@@ -80,6 +80,34 @@ var english = map[string]string{
 	"L_MsgVLActivationTypeToken":        "Configured Activation Type: Token",
 	"L_MsgVLMostRecentActivationInfo":   "Most recent activation information:",
 	"L_MsgPleaseActivateRefreshKMSInfo": "Please use slmgr.vbs /ato to activate and update KMS client information in order to update values.",
+	"L_MsgKmsUseMachineNameOverrides":   "Warning: /skms setting overrides the /skms-domain setting. %KMS% will be used for activation.",
+
+	// The other "Most recent activation information" blocks of a volume
+	// client (Windows 8 and later; Token-based also on Windows 7):
+	// slmgr.vbs DisplayADClientInformation, DisplayTkaClientInformation,
+	// DisplayAVMAClientInformation. Their IDs and PIDs are the activation
+	// object's, the token's or the host's, never the product's.
+	"L_MsgADInfo":                "AD Activation client information",
+	"L_MsgADInfoAOName":          "Activation Object name: ",
+	"L_MsgADInfoAODN":            "AO DN: ",
+	"L_MsgADInfoExtendedPid":     "AO extended PID: ",
+	"L_MsgADInfoActID":           "AO activation ID: ",
+	"L_MsgTkaInfo":               "Token-based Activation information",
+	"L_MsgTkaInfoAdditionalInfo": "Additional Information: %MOREINFO%",
+	"L_MsgTkaInfoILID":           "License ID (ILID): %ILID%",
+	"L_MsgTkaInfoILVID":          "Version ID (ILvID): %ILVID%",
+	"L_MsgTkaInfoGrantNo":        "Grant Number: %GRANTNO%",
+	"L_MsgTkaInfoThumbprint":     "Certificate Thumbprint: %THUMBPRINT%",
+	"L_MsgAVMAID":                "Guest IAID: ",
+	"L_MsgAVMAInfo":              "Automatic VM Activation client information",
+	"L_MsgAVMAHostMachineName":   "Host machine name: ",
+	"L_MsgAVMALastActTime":       "Activation time: ",
+	"L_MsgAVMAHostPid2":          "Host Digital PID2: ",
+
+	// OutputIndeterminateOperationWarning, before a product's block when
+	// slmgr cannot tell the primary Windows SKU.
+	"L_MsgUndeterminedPrimaryKeyOperation": "Warning: This operation may affect more than one target license.  Please verify the results.",
+	"L_MsgUndeterminedOperationFormat":     "Processing the license for %PRODUCTDESCRIPTION% (%PRODUCTID%).",
 
 	"L_MsgKmsCumulativeRequestsFromClients":             "Key Management Service cumulative requests received from clients",
 	"L_MsgKmsTotalRequestsRecieved":                     "Total requests received: ",
