@@ -46,6 +46,29 @@ func TestConstructed(t *testing.T) {
 		{name: "AVMA guest block", text: constructed(t, "dli-ws2019-avma.txt"),
 			want:  []wantProduct{{kind: licensing.KindWindows, channel: licensing.ChannelAVMA, status: licensing.StatusLicensed, key: "6XBNX", grace: mins(10079)}},
 			check: noIDs},
+		{name: "KMS client block, labels of a language without strings", text: constructed(t, "dli-kmsclient-labels-unknown-language.txt"),
+			want: []wantProduct{{kind: licensing.KindWindows, channel: licensing.ChannelGVLK, status: licensing.StatusLicensed, key: "W269N", grace: mins(259197)}},
+			check: func(t *testing.T, res *Result) {
+				p := res.Products[0]
+				if p.SKUID != "" || p.ExtendedPID != "" {
+					t.Errorf("/dli prints no IDs of the product; got sku %q pid %q", p.SKUID, p.ExtendedPID)
+				}
+				if k := p.KMS; k == nil || k.HostExtendedPID != "06401-00206-271-123456-03-1031-9600.0000-1232014" ||
+					k.ClientMachineID != "7b2d4ed8-1a4c-4a2b-9c32-1d7f4e2b3c4d" || k.DiscoveredHost != "kms01.factory.local" {
+					t.Errorf("kms: got %+v", k)
+				}
+			}},
+		{name: "AD block, labels of a language without strings", text: constructed(t, "dli-adba-labels-unknown-language.txt"),
+			want: []wantProduct{{kind: licensing.KindWindows, channel: licensing.ChannelGVLK, status: licensing.StatusLicensed, key: "W269N"}},
+			check: func(t *testing.T, res *Result) {
+				p := res.Products[0]
+				if p.SKUID != "" || p.ExtendedPID != "" || p.KMS != nil {
+					t.Errorf("got sku %q pid %q kms %+v, want none: they are the activation object's", p.SKUID, p.ExtendedPID, p.KMS)
+				}
+				if p.ADActivation != "WS2016-AO" {
+					t.Errorf("activation object: got %q, want WS2016-AO (from its DN)", p.ADActivation)
+				}
+			}},
 	}
 	runClassCases(t, cases)
 }

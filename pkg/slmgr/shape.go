@@ -26,11 +26,27 @@ var (
 	pkeyRe    = regexp.MustCompile(`^[BCDFGHJKMNPQRTVWXY2346789]{5}$`)
 	// minutesRe is "N unit (M unit)" in any language: "259197 分钟(180天）",
 	// "259197 Minute(n) (180 Tag(e))"; the units may hold parentheses.
-	minutesRe   = regexp.MustCompile(`^(\d+)[^\d]{1,30}?(\d+)[^\d]{0,30}$`)
-	hostPortRe  = regexp.MustCompile(`^(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9][A-Za-z0-9.\-]*):\d{1,5}$`)
-	ipRe        = regexp.MustCompile(`^(\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}$`)
+	minutesRe  = regexp.MustCompile(`^(\d+)[^\d]{1,30}?(\d+)[^\d]{0,30}$`)
+	hostPortRe = regexp.MustCompile(`^(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9][A-Za-z0-9.\-]*):\d{1,5}$`)
+	ipRe       = regexp.MustCompile(`^(\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}$`)
+	// aoDNRe is the DN of an AD activation object (slmgr's "AO DN" line):
+	// the container names are fixed by the AD schema, not translated.
+	aoDNRe      = regexp.MustCompile(`(?i)^CN=([^,]+),CN=Activation Objects,CN=Microsoft SPP,`)
 	guidParenRe = regexp.MustCompile(`^[(（]\s*([^()（）]*)\s*[)）]\s*(\.\.\.|…)?`)
 )
+
+// pastKey reports whether the current product's partial key, status or
+// grace was read. slmgr.vbs (DisplayAllInformation, Windows Vista to 11)
+// prints a product's Activation ID, Application ID and Extended PID before
+// its partial key; GUIDs and PIDs after it belong to the KMS client, AD,
+// token or AVMA block that follows the status.
+func (p *slmgrParser) pastKey() bool {
+	if p.cur < 0 {
+		return false
+	}
+	pr := &p.b.res.Products[p.cur]
+	return pr.PartialKey != "" || pr.StatusRaw != "" || pr.GraceMinutes != nil || p.b.meta[p.cur].notInUse
+}
 
 // productName reports whether v is shaped as a license name.
 func productName(v string) bool { return nameRe.MatchString(strings.TrimSpace(v)) }
@@ -141,25 +157,41 @@ func (p *slmgrParser) byShape(t string) bool {
 		id := strings.ToLower(strings.Trim(v, "{}"))
 		pr = p.product()
 		switch {
-		case licensing.KindOf(id, "") != licensing.KindOther && pr.ApplicationID == "":
-			pr.ApplicationID = id
 		case strings.Contains(strings.ToUpper(label), "CMID"):
 			p.kms().ClientMachineID = v
+		case p.pastKey():
+			// An AD activation object's activation ID, a token's
+			// ILID, an AVMA guest's IAID: not the product's.
+			return false
+		case licensing.KindOf(id, "") != licensing.KindOther && pr.ApplicationID == "":
+			pr.ApplicationID = id
 		case p.guids == 0 && pr.SKUID == "" && !p.inKMS:
 			pr.SKUID = id
 			p.guids++
 		case pr.ApplicationID == "" && !p.inKMS:
 			pr.ApplicationID = id // slmgr prints Activation ID, then Application ID
 			p.guids++
-		case pr.KMS == nil || pr.KMS.ClientMachineID == "":
-			p.kms().ClientMachineID = v
+		default:
+			return false
 		}
 	case epidRe.MatchString(v):
 		pr = p.product()
-		if pr.ExtendedPID == "" {
+		switch {
+		case !p.pastKey() && pr.ExtendedPID == "":
 			pr.ExtendedPID = v
-		} else {
+		case p.pastKey() && pr.KMS != nil:
+			// The KMS client block (its CMID line came first).
 			p.kms().HostExtendedPID = v
+		default:
+			// An AD activation object's extended PID (its block has
+			// no CMID), or a second PID before the key.
+			return false
+		}
+	case aoDNRe.MatchString(v):
+		// An AD activation object's DN, the same in every language: its
+		// first RDN names the object, when the name line was not read.
+		if pr = p.product(); pr.ADActivation == "" {
+			pr.ADActivation = aoDNRe.FindStringSubmatch(v)[1]
 		}
 	case iidRe.MatchString(v):
 		p.product().OfflineInstallationID = v
