@@ -72,3 +72,20 @@ func TestConstructed(t *testing.T) {
 	}
 	runClassCases(t, cases)
 }
+
+// TestLocalizedTrustedTime: slmgr.vbs prints the trusted time with
+// L_MsgCurrentTrustedTime, the key a localized slmgr.ini gives.
+func TestLocalizedTrustedTime(t *testing.T) {
+	ini := "[Strings]\r\nL_MsgProductName=\"名前: \"\r\nl_msgcurrenttrustedtime=\"信頼済み時刻: \"\r\n" // wording made up; any case, as slmgr.vbs reads keys
+	s, err := ParseStrings([]byte(ini), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Parse([]byte("名前: Windows(R), Professional edition\r\n信頼済み時刻: 2026/11/24 9:30:00\r\n"), Options{Strings: []*Strings{s}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.TrustedTime != "2026/11/24 9:30:00" {
+		t.Errorf("trusted time: got %q, want 2026/11/24 9:30:00", res.TrustedTime)
+	}
+}

@@ -248,7 +248,7 @@ func (p *slmgrParser) apply(key string, vals []string) {
 		p.b.res.WindowsRearm = atoi(vals[0])
 	case "L_MsgRemainingSkuRearmCount":
 		p.product().RemainingSKURearm = atoi(vals[0])
-	case "L_MsgTrustedTime":
+	case "L_MsgCurrentTrustedTime":
 		p.b.res.TrustedTime = v
 	case "L_MsgKmsInfo":
 		p.inKMS = true

@@ -50,9 +50,8 @@ var english = map[string]string{
 	"L_MsgRemainingWindowsRearmCount": "Remaining Windows rearm count: %COUNT%",
 	"L_MsgRemainingSkuRearmCount":     "Remaining SKU rearm count: %COUNT%",
 	"L_MsgRemainingAppRearmCount":     "Remaining App rearm count: %COUNT%",
-	// Not among the script's L_ constants in every version; English only
-	// where an slmgr.ini lacks it.
-	"L_MsgTrustedTime": "Trusted time: ",
+	// The key of slmgr.vbs (Windows 7 and 10 alike) and so of slmgr.ini.
+	"L_MsgCurrentTrustedTime": "Trusted time: ",
 
 	"L_MsgKmsInfo":                      "Key Management Service client information",
 	"L_MsgCmid":                         "Client Machine ID (CMID): ",
@@ -168,10 +167,20 @@ func English() *Strings {
 	return &Strings{Lang: "en", M: m}
 }
 
-var iniLine = regexp.MustCompile(`^\s*(L_[A-Za-z0-9_]+)\s*=\s*(.*?)\s*$`)
+// englishKey maps a key in lower case to its spelling in the script.
+var englishKey = func() map[string]string {
+	m := make(map[string]string, len(english))
+	for k := range english {
+		m[strings.ToLower(k)] = k
+	}
+	return m
+}()
+
+var iniLine = regexp.MustCompile(`^\s*([Ll]_[A-Za-z0-9_]+)\s*=\s*(.*?)\s*$`)
 
 // ParseStrings reads an slmgr.ini in any encoding Decode detects. Lines are
-// KEY=VALUE or KEY="VALUE"; sections and comments are skipped. It returns
+// KEY=VALUE or KEY="VALUE", the key in any case as slmgr.vbs reads it;
+// sections and comments are skipped. It returns
 // ErrNotStrings if no line has the shape.
 func ParseStrings(data []byte, lang string) (*Strings, error) {
 	text, _ := Decode(data)
@@ -185,7 +194,13 @@ func ParseStrings(data []byte, lang string) (*Strings, error) {
 		if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
 			v = v[1 : len(v)-1]
 		}
-		s.M[m[1]] = v
+		key := m[1]
+		if k, ok := englishKey[strings.ToLower(key)]; ok {
+			// slmgr.vbs looks keys up in lower case (GetResource,
+			// ReadResources): any spelling of a key is that key.
+			key = k
+		}
+		s.M[key] = v
 	}
 	if len(s.M) == 0 {
 		return nil, fmt.Errorf("%w (%s)", ErrNotStrings, lang)
