@@ -69,6 +69,16 @@ func TestConstructed(t *testing.T) {
 					t.Errorf("activation object: got %q, want WS2016-AO (from its DN)", p.ADActivation)
 				}
 			}},
+		{name: "a name wrapped three times at 80 columns", text: constructed(t, "xpr-win10-esu-addon-wrapped80.txt"), format: FormatXpr,
+			want: []wantProduct{{kind: licensing.KindWindows, name: "Windows(R), Professional edition", status: licensing.StatusLicensed},
+				{kind: licensing.KindWindows, status: licensing.StatusLicensed, name: "Windows(R), Client-ESU-Year1 add-on for Education,EducationN,Enterprise,EnterpriseN," +
+					"Professional,ProfessionalEducation,ProfessionalEducationN,ProfessionalN,ProfessionalWorkstation,ProfessionalWorkstationN," +
+					"ServerRdsh,Core,CoreN,CoreCountrySpecific,CoreSingleLanguage,IoTEnterprise,PPIPro"}},
+			check: func(t *testing.T, res *Result) {
+				if len(res.Unknown) != 0 {
+					t.Errorf("unknown lines: %v", res.Unknown)
+				}
+			}},
 	}
 	runClassCases(t, cases)
 }

@@ -274,12 +274,14 @@ func wide(r rune) bool {
 
 // unwrap joins lines that the console broke at 80 columns: a line 80
 // columns wide (79 once its trailing space was trimmed) whose next line is
-// not understood on its own. The console cuts mid-word ("cou" / "ld").
+// not understood on its own. The console cuts mid-word ("cou" / "ld"). A
+// line longer than 160 columns is broken twice or more (the name of a
+// Windows ESU add-on is over 200): each piece but the last is 80 wide.
 func unwrap(lines []Line, known func(string) bool) (out []Line, joined int) {
 	for i := 0; i < len(lines); i++ {
 		l := lines[i].Text
 		n := lines[i].N
-		for w := displayWidth(l); (w == 80 || w == 79) && i+1 < len(lines); w = displayWidth(l) {
+		for w := displayWidth(l); (w == 80 || w == 79) && i+1 < len(lines); {
 			next := lines[i+1].Text
 			if lines[i+1].N != lines[i].N+1 || strings.TrimSpace(next) == "" || known(next) ||
 				noise(strings.TrimSpace(l)) || noise(strings.TrimSpace(next)) {
@@ -291,6 +293,7 @@ func unwrap(lines []Line, known func(string) bool) (out []Line, joined int) {
 			l += next
 			i++
 			joined++
+			w = displayWidth(next) // the piece just joined: was it broken too?
 		}
 		out = append(out, Line{n, l})
 	}
