@@ -79,6 +79,18 @@ func TestConstructed(t *testing.T) {
 					t.Errorf("unknown lines: %v", res.Unknown)
 				}
 			}},
+		{name: "an ESU add-on listed before the primary product", text: constructed(t, "dli-win10-esu-addon-first.txt"),
+			want: []wantProduct{{kind: licensing.KindWindows, channel: licensing.ChannelMAK, key: "4C6R8"},
+				{kind: licensing.KindWindows, name: "Windows(R), Professional edition", channel: licensing.ChannelOEMDM, key: "3V66T"}},
+			check: func(t *testing.T, res *Result) {
+				if !res.Products[0].IsAddon || res.Products[1].IsAddon {
+					t.Errorf("add-on: got %v %v, want true false", res.Products[0].IsAddon, res.Products[1].IsAddon)
+				}
+				s := licensing.Snapshot{Products: res.Products}
+				if p := s.PrimaryWindows(); p == nil || p.PartialKey != "3V66T" {
+					t.Errorf("primary Windows product: got %+v, want the one with key 3V66T", p)
+				}
+			}},
 	}
 	runClassCases(t, cases)
 }

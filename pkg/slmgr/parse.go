@@ -345,6 +345,13 @@ func realGUID(s string) bool { return guidRe.MatchString(strings.TrimSpace(s)) }
 // derive sets kind and channel and the meaning of the status reason.
 func derive(pr *licensing.Product, m meta) {
 	pr.Kind = licensing.KindOf(pr.ApplicationID, pr.Name)
+	if addonRe.MatchString(pr.Name) {
+		// slmgr prints no LicenseIsAddon; an add-on's license name says
+		// it ("Windows(R), Client-ESU-Year1 add-on for …"), and /dli
+		// lists an add-on with a key beside, maybe before, the primary
+		// product (DisplayAllInformation).
+		pr.IsAddon = true
+	}
 	if pr.Kind == licensing.KindOther && m.ospp {
 		pr.Kind = licensing.KindOffice // ospp.vbs manages Office only
 	}
@@ -394,6 +401,9 @@ func derive(pr *licensing.Product, m meta) {
 		}
 	}
 }
+
+// addonRe finds "add-on" after the comma of a license name.
+var addonRe = regexp.MustCompile(`(?i),.*\badd-on\b`)
 
 var kmsHostRe = regexp.MustCompile(`(?i)\bKMS[ _-]?Host\b|_KMS_Host\b|KMSHost`)
 
