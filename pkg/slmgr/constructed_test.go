@@ -91,6 +91,39 @@ func TestConstructed(t *testing.T) {
 					t.Errorf("primary Windows product: got %+v, want the one with key 3V66T", p)
 				}
 			}},
+		{name: "ospp /dstatusall: SKUs without a key are not in use", text: constructed(t, "ospp-dstatusall-o14-kms-and-keyless-skus.txt"), format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, name: "Office 14, OfficeProPlus-KMS_Client edition", channel: licensing.ChannelGVLK,
+				status: licensing.StatusLicensed, key: "6F7TH", grace: mins(259193)}},
+			check: func(t *testing.T, res *Result) {
+				if !containsString(res.Notes, "skipped 2 licenses not in use") {
+					t.Errorf("notes %v", res.Notes)
+				}
+			}},
+		{name: "ospp AD-based activation and an informational code", text: constructed(t, "ospp-dstatus-o16-adba-info-only-code.txt"), format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, channel: licensing.ChannelGVLK, status: licensing.StatusLicensed, key: "WFG99",
+				grace: mins(259193), reason: 0x4004F040}},
+			check: func(t *testing.T, res *Result) {
+				if p := res.Products[0]; p.ADActivation != "O16-AO" || p.KMS != nil || len(res.Unknown) != 0 {
+					t.Errorf("got activation object %q kms %+v unknown %v", p.ADActivation, p.KMS, res.Unknown)
+				}
+			}},
+		{name: "ospp KMS override and lookup domain", text: constructed(t, "ospp-dstatus-o16-kms-override-lookup-domain.txt"), format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusOOBGrace, key: "WFG99", grace: mins(43199), reason: 0x4004F00C}},
+			check: func(t *testing.T, res *Result) {
+				k := res.Products[0].KMS
+				if k == nil || k.ConfiguredHost != "10.0.0.5" || k.ConfiguredPort != 1688 || k.LookupDomain != "factory.local" || len(res.Unknown) != 0 {
+					t.Errorf("kms %+v unknown %v", k, res.Unknown)
+				}
+			}},
+		{name: "ospp /dinstid", text: constructed(t, "ospp-dinstid-o14-mak.txt"), format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, name: "Office 14, OfficeProPlus-MAK edition"}},
+			check: func(t *testing.T, res *Result) {
+				if iid := res.Products[0].OfflineInstallationID; iid != "012345678901234567890123456789012345678901234567890123" {
+					t.Errorf("installation ID %q", iid)
+				}
+			}},
+		{name: "ospp /actcid success", text: constructed(t, "ospp-actcid-o14-mak.txt"), format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, name: "Office 14, OfficeProPlus-MAK edition", status: licensing.StatusLicensed}}},
 	}
 	runClassCases(t, cases)
 }

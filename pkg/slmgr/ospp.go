@@ -38,6 +38,7 @@ var osppLabels = []string{
 	"Activation Object name:", "AO DN:", "AO extended PID:", "AO activation ID:",
 	"To view the activation event history run:", "NOTICE:", "FOR MORE INFORMATION PLEASE VISIT:",
 	"Uninstalling product key for:", "Installed product key detected",
+	"Most recent successful activation client information:", "KMS Lookup Domain:", "Installation ID for:",
 }
 
 func osppLabel(t string) (label, value string, ok bool) {
@@ -49,6 +50,13 @@ func osppLabel(t string) (label, value string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// keyless reports a complete /dstatusall block of a SKU without a key: a
+// name, ---UNLICENSED--- (LicenseStatus 0: no key, no license), no partial
+// key; not an /act attempt, which prints the key first.
+func keyless(p *licensing.Product, m meta) bool {
+	return p.Name != "" && p.Status == licensing.StatusUnlicensed && p.PartialKey == "" && !m.activation
 }
 
 func parseOSPP(b *builder, lines []Line, src licensing.Source) {
@@ -94,6 +102,14 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 		if strings.HasPrefix(t, "---") {
 			switch {
 			case strings.HasPrefix(t, "---Processing"), strings.HasPrefix(t, "---Exiting"), strings.Trim(t, "-") == "":
+				if cur >= 0 && keyless(&res.Products[cur], b.meta[cur]) {
+					// ospp.vbs /dstatusall prints every Office SKU;
+					// one without a key has no "Last 5 characters"
+					// line before its separator (/dstatus prints only
+					// SKUs with a key). Like slmgr's "This license is
+					// not in use.".
+					b.meta[cur].notInUse = true
+				}
 				cur = -1
 			default:
 				res.Unknown = append(res.Unknown, Line{ln.N, t})
@@ -104,13 +120,14 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 		label, v, ok := osppLabel(t)
 		if !ok {
 			switch {
-			case t == "<Product activation successful>":
+			case t == "<Product activation successful>", t == "<Offline product activation successful>":
 				if cur >= 0 {
 					res.Products[cur].Status = licensing.StatusLicensed
 					res.Products[cur].StatusRaw = t
 				}
 			case t == "<No installed product keys detected>", strings.HasPrefix(t, "<Product key uninstall"),
-				strings.HasPrefix(t, "Successfully applied setting"):
+				strings.HasPrefix(t, "Successfully applied setting"), t == "<Product key installation successful>",
+				strings.HasPrefix(t, "Office license installed successfully"):
 			case lastDesc && cur >= 0:
 				res.Products[cur].ReasonText += " " + t
 				continue
@@ -194,6 +211,15 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 		case "Activation Type Configuration:":
 			n := map[string]int{"ALL": 0, "AD": 1, "KMS": 2, "TOKEN": 3}[strings.ToUpper(v)]
 			get(func(*licensing.Product) bool { return false }).VLActivationType = &n
+		case "KMS Lookup Domain:":
+			kms().LookupDomain = v
+		case "Installation ID for:":
+			// /dinstid: "Installation ID for: <LICENSE NAME>: <IID>".
+			if i := strings.LastIndex(v, ":"); i > 0 {
+				p := newProduct(meta{})
+				p.Name = strings.TrimSpace(v[:i])
+				p.OfflineInstallationID = strings.TrimSpace(v[i+1:])
+			}
 		case "Activation Object name:":
 			get(func(*licensing.Product) bool { return false }).ADActivation = v
 		case "Installed product key detected":

@@ -13,7 +13,8 @@ var osppOnly = []string{
 	"KMS machine registry override defined:", "KMS host caching:", "To view the activation event history run:",
 	"NOTICE:", "FOR MORE INFORMATION PLEASE VISIT:", "Uninstalling product key for:", "Installed product key detected",
 	"<Product activation successful>", "<No installed product keys detected>", "<Product key uninstall",
-	"Successfully applied setting",
+	"Successfully applied setting", "<Offline product activation successful>", "<Product key installation successful>",
+	"Most recent successful activation client information:", "KMS Lookup Domain:", "Installation ID for:",
 }
 
 func osppMarker(t string) bool {
