@@ -124,6 +124,10 @@ func TestConstructed(t *testing.T) {
 			}},
 		{name: "ospp /actcid success", text: constructed(t, "ospp-actcid-o14-mak.txt"), format: FormatOSPP,
 			want: []wantProduct{{kind: licensing.KindOffice, name: "Office 14, OfficeProPlus-MAK edition", status: licensing.StatusLicensed}}},
+		{name: "slmgr /ato: non-genuine notification", text: constructed(t, "ato-win7-nongenuine-notification.txt"),
+			want: []wantProduct{{kind: licensing.KindWindows, status: licensing.StatusNotification, reason: 0xC004F200, sku: "b92e9980-b9d5-4821-9c94-140f632f6312"}}},
+		{name: "slmgr /ato: non-genuine grace", text: constructed(t, "ato-win10-nongenuine-grace.txt"),
+			want: []wantProduct{{kind: licensing.KindWindows, status: licensing.StatusNonGenuineGrace}}},
 	}
 	runClassCases(t, cases)
 }

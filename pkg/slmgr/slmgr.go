@@ -295,6 +295,17 @@ func (p *slmgrParser) apply(key string, vals []string) {
 	case "L_MsgErrorText_8":
 		if c, ok := hresult(v); ok {
 			p.reason(c, v)
+		} else if k, _, ok := match(p.ms, v); ok && (k == "L_MsgErrorText_11" || k == "L_MsgErrorText_12") {
+			p.apply(k, nil)
+		}
+	case "L_MsgErrorText_11":
+		pr := p.activationProduct()
+		pr.Status, pr.StatusRaw = licensing.StatusNonGenuineGrace, key
+	case "L_MsgErrorText_12":
+		pr := p.activationProduct()
+		pr.Status, pr.StatusRaw = licensing.StatusNotification, key
+		if pr.StatusReason == 0 {
+			pr.StatusReason = 0xC004F200 // HR_SL_E_NOT_GENUINE, the condition of the message
 		}
 	}
 	// Everything else recognized (URLs, KMS host counters, notices) is

@@ -120,10 +120,14 @@ var english = map[string]string{
 
 	// /ato (slmgr.vbs ActivateProduct, DisplayActivatedStatus, ShowError:
 	// an error prints L_MsgErrorText_8, the HRESULT and its text).
-	"L_MsgActivating":           "Activating %PRODUCTNAME% (%PRODUCTID%) ...",
-	"L_MsgActivated":            "Product activated successfully.",
-	"L_MsgActivated_Failed":     "Error: Product activation failed.",
-	"L_MsgErrorText_8":          "Error: ",
+	"L_MsgActivating":       "Activating %PRODUCTNAME% (%PRODUCTID%) ...",
+	"L_MsgActivated":        "Product activated successfully.",
+	"L_MsgActivated_Failed": "Error: Product activation failed.",
+	"L_MsgErrorText_8":      "Error: ",
+	// After "Error: ", for the status /ato left (DisplayActivatedStatus):
+	// 4, non-genuine grace; 5 with reason 0xC004F200, non-genuine.
+	"L_MsgErrorText_11":         "The machine is running within the non-genuine grace period. Run 'slui.exe' to go online and make the machine genuine.",
+	"L_MsgErrorText_12":         "Windows is running within the non-genuine notification period. Run 'slui.exe' to go online and validate Windows.",
 	"L_MsgErrorProductNotFound": "Error: product not found.",
 	"L_MsgErrorPKey":            "Error: product key not found.",
 
