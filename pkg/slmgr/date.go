@@ -7,7 +7,12 @@ import (
 	"time"
 )
 
-var dateRe = regexp.MustCompile(`^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM|am|pm|午前|午後|上午|下午)?)?$`)
+// dateRe is a short date and an optional time. The AM/PM designator
+// follows the time in en-US and ja-JP, and precedes it in ko-KR
+// ("2026-12-24 오후 3:00:00") and zh-TW ("2026/12/24 下午 03:00:00").
+var dateRe = regexp.MustCompile(`^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T]+` + ampm + `?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*` + ampm + `?)?$`)
+
+const ampm = `(AM|PM|am|pm|午前|午後|上午|下午|오전|오후)`
 
 // parseDate reads a date as slmgr and ospp print it: in the machine's
 // short-date format, which the text does not name. It accepts y/m/d,
@@ -18,7 +23,7 @@ var dateRe = regexp.MustCompile(`^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T]
 func parseDate(s string) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
 	m := dateRe.FindStringSubmatch(s)
-	if m == nil {
+	if m == nil || m[4] != "" && m[8] != "" {
 		return time.Time{}, false
 	}
 	a, _ := strconv.Atoi(m[1])
@@ -46,16 +51,16 @@ func parseDate(s string) (t time.Time, ok bool) {
 		return time.Time{}, false
 	}
 	hh, mm, ss := 0, 0, 0
-	if m[4] != "" {
-		hh, _ = strconv.Atoi(m[4])
-		mm, _ = strconv.Atoi(m[5])
-		ss, _ = strconv.Atoi(m[6])
-		switch m[7] {
-		case "PM", "pm", "午後", "下午":
+	if m[5] != "" {
+		hh, _ = strconv.Atoi(m[5])
+		mm, _ = strconv.Atoi(m[6])
+		ss, _ = strconv.Atoi(m[7])
+		switch m[4] + m[8] {
+		case "PM", "pm", "午後", "下午", "오후":
 			if hh < 12 {
 				hh += 12
 			}
-		case "AM", "am", "午前", "上午":
+		case "AM", "am", "午前", "上午", "오전":
 			if hh == 12 {
 				hh = 0
 			}
