@@ -13,14 +13,15 @@ func inspectCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "inspect",
 		Usage:     "decrypt bundles, check every member and show their manifests",
-		ArgsUsage: "BUNDLE...",
+		ArgsUsage: "PATH...",
 		Description: "Checks each bundle completely (decryption, sizes, SHA-256 of every member) and\n" +
-			"prints its manifest. Nothing is imported or written.\n\n" + cmdline.ExitStatus("0 every bundle opened and checked",
+			"prints its manifest. A folder (a whole stick) is searched for *.tar.zst.age files\n" +
+			"as import searches it. Nothing is imported or written.\n\n" + cmdline.ExitStatus("0 every bundle opened and checked",
 			"1 some did not: each is named on stderr with why", "2 usage error, or no identity"),
 		Flags: []cli.Flag{cmdline.IdentityFlag(), &cli.BoolFlag{Name: "json", Usage: "print manifests as JSON lines"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
-				return usage("inspect: no bundle given", "name one or more .tar.zst.age files")
+				return usage("inspect: no bundle given", "name one or more .tar.zst.age files, or a folder such as the stick")
 			}
 			ids, err := loadIdentities(c.Context, c.StringSlice("identity"))
 			if err != nil {

@@ -34,6 +34,17 @@ func TestInspect(t *testing.T) {
 	}
 	junk := filepath.Join(dir, "junk.tar.zst.age")
 	os.WriteFile(junk, []byte("not a bundle"), 0o644)
+	// A stick: its bundles folder holds one bundle and a collector's
+	// temporary dot-file, which is skipped as an import skips it.
+	stick := filepath.Join(dir, "stick")
+	os.MkdirAll(filepath.Join(stick, "bundles"), 0o755)
+	inStick, sm, err := bundle.WriteFile(filepath.Join(stick, "bundles"), bundle.Header{Generator: "test"}, []bundle.Member{{Name: "device.json", Data: []byte("{}")}}, id.Recipient())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(stick, "bundles", ".tmp-x.tar.zst.age"), []byte("partial"), 0o644)
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
 
 	tests := []struct {
 		name       string
@@ -50,6 +61,9 @@ func TestInspect(t *testing.T) {
 			[]string{"importer: error: " + good + ": bundle: no identity matches", "importer: hint: pass this site's identity"}, []string{m.ID}},
 		{"one bad of two", []string{"inspect", "-i", key, junk, good}, 1, []string{m.ID},
 			[]string{junk + ": bundle: not an ActCourier bundle", "leave it out"}, nil},
+		{"a folder: the stick", []string{"inspect", "-i", key, stick}, 0, []string{inStick, sm.ID}, nil, []string{m.ID}},
+		{"a folder without bundles", []string{"inspect", "-i", key, empty, good}, 1, []string{m.ID},
+			[]string{"importer: error: " + empty + ": no bundle in this folder", "point at the stick"}, nil},
 		{"no identity", []string{"inspect", good}, 2, nil, []string{"no identity file given", "hint: pass the site's identity file"}, nil},
 		{"no bundle", []string{"inspect", "-i", key}, 2, nil, []string{"no bundle given"}, nil},
 		{"missing identity file", []string{"inspect", "-i", filepath.Join(dir, "nope"), good}, 2, nil, []string{"open identity"}, nil},

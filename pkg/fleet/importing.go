@@ -230,20 +230,44 @@ func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bun
 }
 
 // Inspect opens each bundle file completely (ReadBundle) and writes its
-// manifest (report.WriteManifest, as JSON lines when asJSON) to stdout;
-// each that does not open is named on stderr with why and what to do, and
-// counted in failed. err is a failure to write.
+// manifest (report.WriteManifest, as JSON lines when asJSON) to stdout. A
+// folder, a whole stick say, stands for the bundle files under it, found
+// as an import finds them. Each file that does not open, each folder that
+// cannot be read or holds no bundle, is named on stderr with why and what
+// to do, and counted in failed. err is a failure to write.
 func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSON bool) (failed int, err error) {
-	for _, p := range paths {
+	bad := func(p, msg, hint string) {
+		failed++
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(p), terminal.Inline(msg), hint)
+	}
+	one := func(p string) error {
 		b, err := ReadBundle(p, bundle.Limits{}, ids)
 		if err != nil {
-			failed++
 			_, hint := Explain(err)
-			fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(p), terminal.Inline(err.Error()), hint)
+			bad(p, err.Error(), hint)
+			return nil
+		}
+		return report.WriteManifest(stdout, p, b, asJSON)
+	}
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			if err := one(p); err != nil {
+				return failed, err
+			}
 			continue
 		}
-		if err := report.WriteManifest(stdout, p, b, asJSON); err != nil {
+		found, unreadable := 0, false
+		err := walkDir(p, func(f string) error { found++; return one(f) }, func(dir string, err error) error {
+			unreadable = true
+			_, hint := Explain(err)
+			bad(dir, err.Error(), hint)
+			return nil
+		})
+		if err != nil {
 			return failed, err
+		}
+		if found == 0 && !unreadable {
+			bad(p, "no bundle in this folder", "bundles end in "+bundle.Ext+"; point at the stick or its bundles folder")
 		}
 	}
 	return failed, nil
