@@ -98,12 +98,16 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 	if !f.Until.IsZero() {
 		later = "; a site or line collected later needs a later --as-of"
 	}
+	if _, ok := pools[f.Site]; ok && f.Line != "" {
+		// The site is right and the line is not: name the site's lines,
+		// not the sites.
+		return lineHint(ctx, db, f, what+when, later)
+	}
 	hint := "the fleet has no device" + when + "; import bundles" + later
 	if len(sites) > 0 {
-		const most = 20
 		more := ""
-		if len(sites) > most {
-			sites, more = sites[:most], fmt.Sprintf(" and %d more", len(sites)-most)
+		if len(sites) > mostNames {
+			sites, more = sites[:mostNames], fmt.Sprintf(" and %d more", len(sites)-mostNames)
 		}
 		for i, s := range sites {
 			sites[i] = strconv.Quote(s)
@@ -112,6 +116,50 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 			" (importer devices --site SITE lists a site's lines)" + later
 	}
 	return usage(terminal.Inline("no device in "+what+when), hint)
+}
+
+// mostNames is how many sites or lines a hint names.
+const mostNames = 20
+
+// lineHint refuses a --line that the --site, which has devices, does not
+// have: the hint names the site's lines (as of f.Until), the closest to
+// --line first.
+func lineHint(ctx context.Context, db fleet.Store, f fleet.Filter, what, later string) error {
+	var lines []string
+	more := false
+	site := fleet.Filter{Site: f.Site, Until: f.Until}
+	err := db.Latest(ctx, site, false, func(d fleet.Device) error {
+		if n := len(lines); n > 0 && lines[n-1] == d.Line {
+			return nil
+		}
+		if len(lines) == mostNames {
+			more = true
+			return errStop
+		}
+		lines = append(lines, d.Line)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return err
+	}
+	if c := cmdline.Closest(f.Line, lines); c != "" {
+		for i, l := range lines {
+			if l == c {
+				copy(lines[1:i+1], lines[:i])
+				lines[0] = c
+				break
+			}
+		}
+	}
+	for i, l := range lines {
+		lines[i] = strconv.Quote(l)
+	}
+	list := strings.Join(lines, ", ")
+	if more {
+		list += " and more (importer devices --site SITE lists them)"
+	}
+	return usage(terminal.Inline("no device in "+what),
+		"names are matched exactly; lines of site "+terminal.Inline(strconv.Quote(f.Site))+": "+terminal.Inline(list)+later)
 }
 
 // importDB is the fleet database of import and import-text. One that is

@@ -410,6 +410,10 @@ func TestFilterMatchesNothing(t *testing.T) {
 	}{
 		{"site in another case", []string{"devices", "--db", db, "--site", "nagoya"}, 2, `sites: "Nagoya", "Kumamoto"`}, // the closest first
 		{"no such line", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "L9"}, 2, `no device in site "Nagoya", line "L9"`},
+		// The site is right: the hint names its lines, not the sites.
+		{"no such line: its lines", []string{"report", "--db", db, "--site", "Nagoya", "--line", "L9", "--out", out}, 2,
+			`names are matched exactly; lines of site "Nagoya": "L`},
+		{"a line in another case", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "l2"}, 2, `lines of site "Nagoya": "L2"`},
 		{"before the first collection", []string{"devices", "--db", db, "--site", "Nagoya", "--as-of", "2026-09-01"}, 2,
 			"the fleet has no device as of 2026-09-01; import bundles; a site or line collected later needs a later --as-of"},
 		{"line of the site", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "L2"}, 0, ""},
