@@ -252,13 +252,18 @@ func (p Pool) Advice() []KMSAdvice {
 	for _, kind := range []string{"client", "server", "office"} {
 		a := p.advice(kind)
 		n, th := itoa(a.Count), itoa(a.Threshold)
-		switch a.State {
-		case KMSHostWorks:
+		switch {
+		case a.State == KMSHostWorks:
 			a.English = "KMS host " + a.Host + " works: it had activated " + countOf(itoa(a.Activated), "client", false) + " of this site. Eligible machines activate against it; no host key to buy."
 			a.Japanese = "KMS ホスト " + a.Host + " が稼働しています (この拠点のクライアント " + itoa(a.Activated) + " 台をライセンス認証済み)。対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。"
-		case KMSHostPossible:
+		case a.State == KMSHostPossible:
 			a.English = countOf(n, "eligible machine", false) + ", threshold " + th + ": a KMS host is possible. It needs one KMS host key (CSVLK); its machines then need no MAK."
 			a.Japanese = "対象の端末が " + n + " 台あり、しきい値 " + th + " 台を満たすため、KMS ホストを設置できます。KMS ホスト キー (CSVLK) が 1 つ必要で、対象の端末に MAK は不要です。"
+		case a.Count == 0:
+			// Not "Only 0 eligible machines ... its machines need MAK":
+			// there are none, and nothing to buy for now.
+			a.English = "No eligible machines, threshold " + th + ": a KMS host would activate none. A machine added later needs MAK (proxy activation)."
+			a.Japanese = "対象の端末はありません (しきい値 " + th + " 台)。KMS ホストを設置してもライセンス認証できないため、今後追加する端末には MAK (プロキシ ライセンス認証) が必要です。"
 		default:
 			a.English = "Only " + countOf(n, "eligible machine", false) + ", threshold " + th + ": a KMS host would activate none. Its machines need MAK (proxy activation)."
 			a.Japanese = "対象の端末は " + n + " 台で、しきい値 " + th + " 台に届かないため、KMS ホストを設置してもライセンス認証できません。対象の端末には MAK (プロキシ ライセンス認証) が必要です。"

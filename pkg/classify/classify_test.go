@@ -553,5 +553,11 @@ func TestCounted(t *testing.T) {
 		if a.Kind == "client" && !strings.HasPrefix(a.English, "Only 1 eligible machine, threshold 25") {
 			t.Errorf("advice: %q", a.English)
 		}
+		// None at all (no server seen): not "Only 0 eligible machines",
+		// whose "its machines need MAK" reads as something to buy.
+		if a.Kind == "server" && (a.State != KMSHostNotPossible || strings.Contains(a.English, "Only 0") ||
+			!strings.HasPrefix(a.English, "No eligible machines, threshold 5") || !strings.HasPrefix(a.Japanese, "対象の端末はありません")) {
+			t.Errorf("advice for no machine: %+v", a)
+		}
 	}
 }
