@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/urfave/cli/v2"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 func devicesCommand(stdout io.Writer) *cli.Command {
@@ -26,7 +29,17 @@ func devicesCommand(stdout io.Writer) *cli.Command {
 		Action: func(c *cli.Context) error {
 			cat, err := classify.ParseCategory(c.String("category"))
 			if err != nil {
-				return usage(err.Error(), "use urgent, image-backup, volume-license or ok")
+				// Said once, with the name meant when it is near one
+				// (Urgent, as the reports write it).
+				names := make([]string, len(classify.Categories))
+				for i, k := range classify.Categories {
+					names[i] = string(k)
+				}
+				hint := "use urgent, image-backup, volume-license or ok"
+				if s := cmdline.Closest(c.String("category"), names); s != "" {
+					hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+				}
+				return usage(terminal.Inline("devices: unknown --category "+strconv.Quote(c.String("category"))), hint)
 			}
 			db, lang, asOf, until, err := openAsOf(c)
 			if err != nil {

@@ -410,6 +410,9 @@ func TestFilterMatchesNothing(t *testing.T) {
 	}{
 		{"site in another case", []string{"devices", "--db", db, "--site", "nagoya"}, 2, `sites: "Nagoya", "Kumamoto"`}, // the closest first
 		{"no such line", []string{"devices", "--db", db, "--site", "Nagoya", "--line", "L9"}, 2, `no device in site "Nagoya", line "L9"`},
+		// The category as the reports write it: said once, the name meant in the hint.
+		{"category in another case", []string{"devices", "--db", db, "--category", "Urgent"}, 2,
+			"importer: error: devices: unknown --category \"Urgent\"\nimporter: hint: did you mean \"urgent\"? use urgent, image-backup, volume-license or ok\n"},
 		// The site is right: the hint names its lines, not the sites.
 		{"no such line: its lines", []string{"report", "--db", db, "--site", "Nagoya", "--line", "L9", "--out", out}, 2,
 			`names are matched exactly; lines of site "Nagoya": "L`},
