@@ -237,6 +237,16 @@ func (d *importDB) Close() error {
 	return d.Store.Close()
 }
 
+// name is the database as the summary names it: a new one that nothing
+// was stored into was not created, and the summary says so rather than
+// send the user to look for a file that is not there.
+func (d *importDB) name(dsn string) string {
+	if d.Store == nil && d.err == nil {
+		return store.Name(dsn) + " (no database was created: nothing to store)"
+	}
+	return store.Name(dsn)
+}
+
 // openFailed is the usage error (exit 2, as when a database that is there
 // does not open) for a new database that did not open at the first batch,
 // or nil.

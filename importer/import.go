@@ -13,7 +13,6 @@ import (
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
-	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
@@ -70,7 +69,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			if err := db.openFailed(); err != nil {
 				return err
 			}
-			return sum.Finish(stdout, stderr, store.Name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
+			return sum.Finish(stdout, stderr, db.name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}
 }
@@ -119,7 +118,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 			if err := db.openFailed(); err != nil {
 				return err
 			}
-			return sum.Finish(stdout, stderr, store.Name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
+			return sum.Finish(stdout, stderr, db.name(c.String("db")), c.Bool("verbose"), c.Context.Err() != nil, err, errPartial)
 		},
 	}
 }

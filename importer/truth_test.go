@@ -195,15 +195,25 @@ func TestImportStoresNothing(t *testing.T) {
 		{"a database that was there", "existing", []string{"import", "-q", "-i", key, in}, 1, "13 bundles are for another key", []string{"fleet.db"}},
 		{"no such folder", "nope", []string{"import", "-q", "-i", key, in}, 2, "importer: error: database " + filepath.Join(dir, "nope", "fleet.db") + ": no folder", nil},
 	}
+	// The summary names a database it did not create as not created,
+	// and one that was there as it is.
+	created := map[string]bool{"new": false, "existing": true}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			folder := filepath.Join(dir, tc.folder)
 			if tc.folder == "new" {
 				folder = t.TempDir()
 			}
-			code, _, stderr := runImporter(t, append(tc.args, "--db", filepath.Join(folder, "fleet.db"))...)
+			code, stdout, stderr := runImporter(t, append(tc.args, "--db", filepath.Join(folder, "fleet.db"))...)
 			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
 				t.Fatalf("exit %d, want %d with %q:\n%s", code, tc.code, tc.stderr, stderr)
+			}
+			if was, ok := created[tc.folder]; ok {
+				note := " (no database was created: nothing to store)\n"
+				into := "into " + filepath.Join(folder, "fleet.db")
+				if !strings.Contains(stdout, into) || strings.Contains(stdout, note) == was {
+					t.Errorf("summary, want %q with the note %q: %v:\n%s", into, note, !was, stdout)
+				}
 			}
 			var left []string
 			entries, _ := os.ReadDir(folder)
