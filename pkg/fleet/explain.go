@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"errors"
+	"io/fs"
 	"strings"
 
 	"github.com/actcourier/actcourier/bundle"
@@ -59,6 +60,8 @@ var explanations = []struct {
 	{[]error{ErrConflict}, "conflict", "two different files carry one bundle ID: keep both files and report them to the ActCourier maintainers"},
 	{[]error{slmgr.ErrNoProducts}, "no product found", "save the whole output of slmgr.vbs /dlv or ospp.vbs /dstatus; for another language pass --strings slmgr.ini"},
 	{[]error{slmgr.ErrEncoding, codepage.ErrUnsure}, "code page unsure", "name the text's code page with --codepage (936 for Simplified Chinese, 932 Japanese, 949 Korean, 950 Traditional Chinese, 1252 Western)"},
+	// Last: the errors above that are also "not there" say more.
+	{[]error{fs.ErrNotExist}, "no such file", "check the name and its folder (a relative name is read from the current folder)"},
 }
 
 // Explain says why an input was rejected, as a short reason followed by
@@ -67,9 +70,26 @@ func Explain(err error) (reason, hint string) {
 	for _, e := range explanations {
 		for _, target := range e.is {
 			if errors.Is(err, target) {
-				return e.reason + " (" + err.Error() + ")", e.hint
+				return reasoned(e.reason, err.Error()), e.hint
 			}
 		}
 	}
 	return err.Error(), "check that the file is readable"
+}
+
+// reasoned is the reason, then the error's message in brackets; or the
+// message alone when it says the reason already ("no such device:
+// \"x\"", not "no such device (fleet: no such device: \"x\")"), without
+// the name of the package that wrote it.
+func reasoned(reason, msg string) string {
+	i := strings.Index(msg, reason)
+	switch {
+	case i == 0:
+		return msg
+	case i > 2 && msg[i-2:i] == ": " && !strings.ContainsAny(msg[:i-2], " :"):
+		return msg[i:]
+	case i > 0:
+		return msg
+	}
+	return reason + " (" + msg + ")"
 }

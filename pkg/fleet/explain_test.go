@@ -1,0 +1,43 @@
+package fleet
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/actcourier/actcourier/bundle"
+)
+
+// TestExplain: the reason is said once, before the error's own message
+// when that does not say it, and a file that is not there is named as
+// such, with a hint about the path.
+func TestExplain(t *testing.T) {
+	_, missing := os.Open(filepath.Join(t.TempDir(), "site-key.txt"))
+	tests := []struct {
+		err              error
+		reason, hintPart string
+	}{
+		{fmt.Errorf("%w: %q", ErrNotFound, "nothere"), `no such device: "nothere"`, "importer devices"},
+		{fmt.Errorf("b.tar.zst.age: %w", bundle.ErrWrongKey), "wrong key (b.tar.zst.age: " + bundle.ErrWrongKey.Error() + ")", "-i"},
+		{ErrAmbiguous, "several devices match", "ID"},
+		{missing, "", "check the name and its folder"},
+		{fmt.Errorf("odd"), "odd", "readable"},
+	}
+	for _, tt := range tests {
+		reason, hint := Explain(tt.err)
+		if tt.reason != "" && reason != tt.reason {
+			t.Errorf("Explain(%v) = %q, want %q", tt.err, reason, tt.reason)
+		}
+		if tt.reason == "" && !strings.Contains(reason, "site-key.txt") {
+			t.Errorf("Explain(%v) = %q, want the file named", tt.err, reason)
+		}
+		if strings.Count(reason, "no such device") > 1 {
+			t.Errorf("Explain(%v) says it twice: %q", tt.err, reason)
+		}
+		if !strings.Contains(hint, tt.hintPart) {
+			t.Errorf("Explain(%v) hint %q, want it to say %q", tt.err, hint, tt.hintPart)
+		}
+	}
+}
