@@ -183,8 +183,8 @@ func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
 	rows := [][2]string{{"Device / 端末", name}}
 	rows = append(rows, productRows(s)...)
 	if n := len(s.Errors); n > 0 {
-		rows = append(rows, [2]string{"Note / 注記", fmt.Sprintf("%s could not be read (listed in the bundle) / %d 件の情報源を読み取れませんでした (バンドルに記録済み)",
-			plural(n, "source"), n)})
+		rows = append(rows, [2]string{"Note / 注記", fmt.Sprintf("%s failed (listed in the bundle) / %d 件の読み取りに失敗しました (バンドルに記録済み)",
+			plural(n, "read"), n)})
 	}
 	printRows(w, rows)
 

@@ -394,6 +394,18 @@ func TestFlags(t *testing.T) {
 			t.Errorf("end-of-support-office: %+v", f.Evidence)
 		}
 	}
+
+	// Reads are counted, each source named once: two failed slmgr.vbs
+	// commands are not "2 sources (slmgr.vbs)".
+	s.Errors = []licensing.SourceError{{Source: licensing.SourceSlmgr, What: "/dlv all"}, {Source: licensing.SourceWMI, What: "x"},
+		{Source: licensing.SourceSlmgr, What: "/xpr"}}
+	v = Device(s, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Site{})
+	for _, f := range v.Flags {
+		if f.Code == "collection-incomplete" && (f.English != "3 reads failed during collection (slmgr.vbs, WMI): some facts may be missing." ||
+			!strings.HasPrefix(f.Japanese, "収集中に 3 件の読み取りに失敗しました (slmgr.vbs, WMI)") || f.Evidence.Source != "slmgr,wmi") {
+			t.Errorf("collection-incomplete: %q %q %+v", f.English, f.Japanese, f.Evidence)
+		}
+	}
 }
 
 // TestRuleTable checks the table itself: unique codes, a source for each,

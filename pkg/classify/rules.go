@@ -275,13 +275,17 @@ var rules = []rule{
 			return out
 		}},
 	{code: "collection-incomplete", source: "ActCourier: every failed source is recorded",
-		en: "{count:source} could not be read during collection ({sources}): some facts may be missing.",
-		ja: "{count} 件の情報源 ({sources}) から取得できませんでした。一部の情報が欠けている可能性があります。",
+		// Counted in reads, not sources: two failed slmgr.vbs commands
+		// are two reads of one source.
+		en: "{count:read} failed during collection ({sources}): some facts may be missing.",
+		ja: "収集中に {count} 件の読み取りに失敗しました ({sources})。一部の情報が欠けている可能性があります。",
 		match: func(d *device) []Evidence {
 			if n := len(d.s.Errors); n > 0 {
 				var srcs []string
+				seen := map[string]bool{}
 				for _, e := range d.s.Errors {
-					if w := string(e.Source); w != "" && !strings.Contains(strings.Join(srcs, ","), w) {
+					if w := string(e.Source); w != "" && !seen[w] {
+						seen[w] = true
 						srcs = append(srcs, w)
 					}
 				}
