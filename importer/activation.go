@@ -65,7 +65,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 			},
 		}, {Name: "stick", Usage: "write a return file of the CIDs waiting (and keys to install) onto a stick", ArgsUsage: "DIR (the stick)",
 			Description: "Writes DIR/return/ID.return.age, encrypted to a passphrase: asked twice, or --passphrase-file, or\nACTCOURIER_RETURN_PASSPHRASE, never a flag. Tell it to the engineer apart from the stick. --key-file\n(lines windows = KEY, office = KEY) installs a key first on each --device, for a second visit." + exit,
-			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.ByFlag(), &cli.StringSliceFlag{Name: "device", Usage: "only this device (repeatable; as show takes it)"},
+			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.ByFlag(), &cli.StringSliceFlag{Name: "device", Usage: "only this `DEVICE` (repeatable; as show takes it)"},
 				&cli.StringFlag{Name: "key-file", Usage: "product keys to install first, `FILE`"},
 				&cli.StringFlag{Name: "passphrase-file", Usage: "`FILE` whose first line is the passphrase", EnvVars: []string{"ACTCOURIER_RETURN_PASSPHRASE_FILE"}}},
 			Action: func(c *cli.Context) error { return runReturn(c, stdout, stderr) },

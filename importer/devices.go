@@ -23,7 +23,7 @@ func devicesCommand(stdout io.Writer) *cli.Command {
 			"2 usage or configuration error: no database, a bad --category or --as-of, a --site or --line that selects no device"),
 		Flags: []cli.Flag{
 			cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(),
-			&cli.StringFlag{Name: "category", Usage: "only urgent, image-backup, volume-license or ok (the verdict as of --as-of)"},
+			&cli.StringFlag{Name: "category", Usage: "only `CATEGORY`: urgent, image-backup, volume-license or ok (the verdict as of --as-of)"},
 			cmdline.AsOfFlag(), cmdline.LangFlag(),
 		},
 		Action: func(c *cli.Context) error {

@@ -31,7 +31,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on"),
 		Flags: []cli.Flag{
 			cmdline.IdentityFlag(), cmdline.DBFlag(defaultDB),
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "bundles decrypted at once", DefaultText: "one more than the cores"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "`N` bundles decrypted at once", DefaultText: "one more than the cores"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar and no line per bundle; the summary and rejections only"},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "name each bundle for another key too"},
 		},
@@ -87,13 +87,13 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 			"130 interrupted (Ctrl-C): each file stored is whole; run it again to go on"),
 		Flags: []cli.Flag{
 			cmdline.DBFlag(defaultDB),
-			&cli.StringFlag{Name: "site", Usage: "site of the devices (required)"},
-			&cli.StringFlag{Name: "line", Usage: "line of the devices (required)"},
-			&cli.StringFlag{Name: "asset", Usage: "asset tag (default: the file name)"},
-			&cli.StringFlag{Name: "engineer", Usage: "who saved the text"},
+			&cli.StringFlag{Name: "site", Usage: "`SITE` of the devices (required)"},
+			&cli.StringFlag{Name: "line", Usage: "`LINE` of the devices (required)"},
+			&cli.StringFlag{Name: "asset", Usage: "`ASSET` tag (default: the file name)"},
+			&cli.StringFlag{Name: "engineer", Usage: "`ID` of who saved the text"},
 			&cli.StringSliceFlag{Name: "strings", Usage: "slmgr.ini `FILE` of the machine's language (repeatable)"},
-			&cli.StringFlag{Name: "collected", Usage: "when the text was saved, YYYY-MM-DD[THH:MM] (default: the file's time)"},
-			&cli.StringFlag{Name: "codepage", Usage: "the text's code page, e.g. 936, 932, 1252 (default: detected)"},
+			&cli.StringFlag{Name: "collected", Usage: "`TIME` the text was saved, YYYY-MM-DD[THH:MM] (default: the file's time)"},
+			&cli.StringFlag{Name: "codepage", Usage: "the text's code page `CP`, e.g. 936, 932, 1252 (default: detected)"},
 		},
 		Before: cmdline.Require("site", "line"),
 		Action: func(c *cli.Context) error {

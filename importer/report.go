@@ -30,7 +30,7 @@ func reportCommand(stdout io.Writer) *cli.Command {
 		Flags: []cli.Flag{
 			cmdline.DBFlag(defaultDB),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"},
-			&cli.StringFlag{Name: "format", Value: "html,csv,json,xlsx", Usage: "comma-separated: html, csv, json, xlsx"},
+			&cli.StringFlag{Name: "format", Value: "html,csv,json,xlsx", Usage: "comma-separated `LIST` of html, csv, json, xlsx"},
 			cmdline.LangFlag(), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.AsOfFlag(),
 		},
 		Before: cmdline.Require("out"),

@@ -23,9 +23,9 @@ func stickCommand(stdout io.Writer) *cli.Command {
 			"2 usage error, no collector builds, a file already there (--force replaces it), or the stick is not writable"),
 		Flags: []cli.Flag{
 			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key `age1…` (required, repeatable; keygen prints it)"},
-			&cli.StringFlag{Name: "site", Usage: "default site"},
+			&cli.StringFlag{Name: "site", Usage: "default `SITE`"},
 			&cli.StringFlag{Name: "lines", Usage: "the site's lines, comma-separated (`A,B,C`)"},
-			&cli.StringFlag{Name: "engineer", Usage: "default engineer ID"},
+			&cli.StringFlag{Name: "engineer", Usage: "default engineer `ID`"},
 			&cli.StringFlag{Name: "dist", Usage: "release `DIR` holding the collector builds (default: beside the importer, then ./dist)"},
 			&cli.BoolFlag{Name: "force", Usage: "replace files a previous run wrote"},
 		},

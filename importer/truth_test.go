@@ -328,7 +328,7 @@ func TestHelpAndErrors(t *testing.T) {
 // TestHelpDefaultsOnce: no flag of any command or subcommand says its
 // default twice, in its usage and again as urfave's "(default: …)" (the
 // collector's --timeout did); a default phrased by us is the flag's
-// DefaultText, as --jobs has it.
+// DefaultText, as --jobs has it. Nor is a flag's value called "value".
 func TestHelpDefaultsOnce(t *testing.T) {
 	seen := 0
 	var check func(args []string)
@@ -341,6 +341,11 @@ func TestHelpDefaultsOnce(t *testing.T) {
 		for _, l := range strings.Split(stdout, "\n") {
 			if strings.Count(l, "default") > 1 {
 				t.Errorf("importer %s --help says a default twice: %q", strings.Join(args, " "), l)
+			}
+			// A flag's value is named (--site SITE), not urfave's
+			// placeholder "value".
+			if f := strings.Fields(l); len(f) > 1 && strings.HasPrefix(f[0], "--") && strings.TrimSuffix(f[1], ",") == "value" {
+				t.Errorf("importer %s --help names a flag's value \"value\": %q", strings.Join(args, " "), l)
 			}
 		}
 		// The commands are listed from "COMMANDS:" to a blank line, each

@@ -330,12 +330,12 @@ func IdentityFlag() cli.Flag {
 }
 
 // SiteFlag is --site, LineFlag --line: only the devices there.
-func SiteFlag() cli.Flag { return &cli.StringFlag{Name: "site", Usage: "only this site"} }
-func LineFlag() cli.Flag { return &cli.StringFlag{Name: "line", Usage: "only this line"} }
+func SiteFlag() cli.Flag { return &cli.StringFlag{Name: "site", Usage: "only this `SITE`"} }
+func LineFlag() cli.Flag { return &cli.StringFlag{Name: "line", Usage: "only this `LINE`"} }
 
 // LangFlag is --lang, en (the default) or ja.
 func LangFlag() cli.Flag {
-	return &cli.StringFlag{Name: "lang", Value: "en", Usage: "language: en or ja", EnvVars: []string{"ACTCOURIER_LANG"}}
+	return &cli.StringFlag{Name: "lang", Value: "en", Usage: "language `LANG`: en or ja", EnvVars: []string{"ACTCOURIER_LANG"}}
 }
 
 // AsOfFlag is --as-of: the date verdicts are taken at, counting the
@@ -348,7 +348,7 @@ func AsOfFlag() cli.Flag {
 // ByFlag is --by: who runs a command, kept with what it stores or
 // writes.
 func ByFlag() cli.Flag {
-	return &cli.StringFlag{Name: "by", Usage: "who does it, kept with what is imported or written (default: your user name)", EnvVars: []string{"ACTCOURIER_BY"}}
+	return &cli.StringFlag{Name: "by", Usage: "`NAME` of who does it, kept with what is imported or written (default: your user name)", EnvVars: []string{"ACTCOURIER_BY"}}
 }
 
 // By is --by, else the name of the user running the program.
