@@ -254,6 +254,14 @@ func TestHostileCorpus(t *testing.T) {
 		t.Fatalf("report: %s", stderr)
 	}
 	hostileReport(t, rep)
+	// Fewer formats: the pages link what was written, and only that.
+	part := filepath.Join(dir, "reports-html-csv")
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", part, "--format", "html,csv", "--as-of", now.Format("2006-01-02")); code != 0 {
+		t.Fatalf("report --format html,csv: %s", stderr)
+	}
+	if checked := reportLinks(t, part); checked < 20 {
+		t.Errorf("report --format html,csv: only %d links checked", checked)
+	}
 }
 
 // noRaw fails when a command printed a control character raw.
@@ -327,13 +335,34 @@ func hostileReport(t *testing.T, rep string) {
 			t.Errorf("devices.csv lacks the neutralised cell %q", want)
 		}
 	}
-	// Every link of every page leads to a file: names cut or changed
-	// for Windows are cut and changed alike in links.
+	if checked := reportLinks(t, rep); checked < 20 {
+		t.Errorf("only %d links checked", checked)
+	}
+	all, _ := os.ReadFile(filepath.Join(rep, "devices.json"))
+	if strings.Contains(string(all), "2147483647") || strings.Contains(string(all), `"grace_minutes": -5`) {
+		t.Error("an out-of-range grace reached the report")
+	}
+}
+
+// reportLinks checks the links of a report's pages and returns how many
+// it followed. Every link of every page leads to a file: names cut or
+// changed for Windows are cut and changed alike in links, and a page
+// links no file of a format the report was not asked for. Every file
+// the report wrote is linked from a page, so an auditor who starts from
+// index.html reaches its CSV, JSON and XLSX files too.
+func reportLinks(t *testing.T, rep string) int {
+	t.Helper()
 	links := regexp.MustCompile(`href="([^"#]+)"`)
 	checked := 0
+	linked := map[string]bool{filepath.Join(rep, "index.html"): true}
+	var written []string
 	filepath.Walk(rep, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || !strings.HasSuffix(p, ".html") {
-			return err
+		if err != nil || fi.IsDir() || strings.HasPrefix(fi.Name(), ".") {
+			return err // the folder's list of its files is for the next report
+		}
+		written = append(written, p)
+		if !strings.HasSuffix(p, ".html") {
+			return nil
 		}
 		page, _ := os.ReadFile(p)
 		for _, m := range links.FindAllStringSubmatch(string(page), -1) {
@@ -342,20 +371,21 @@ func hostileReport(t *testing.T, rep string) {
 				t.Errorf("%s: link %q: %v", p, m[1], err)
 				continue
 			}
-			if _, err := os.Stat(filepath.Join(filepath.Dir(p), filepath.FromSlash(target))); err != nil {
+			file := filepath.Join(filepath.Dir(p), filepath.FromSlash(target))
+			if _, err := os.Stat(file); err != nil {
 				t.Errorf("%s: link %q leads nowhere", p, m[1])
 			}
+			linked[file] = true
 			checked++
 		}
 		return nil
 	})
-	if checked < 20 {
-		t.Errorf("only %d links checked", checked)
+	for _, p := range written {
+		if !linked[p] {
+			t.Errorf("no page links %s", p)
+		}
 	}
-	all, _ := os.ReadFile(filepath.Join(rep, "devices.json"))
-	if strings.Contains(string(all), "2147483647") || strings.Contains(string(all), `"grace_minutes": -5`) {
-		t.Error("an out-of-range grace reached the report")
-	}
+	return checked
 }
 
 func maxOf(m map[string]int64) int64 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"path"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,10 +99,56 @@ type page struct {
 	Chart     chartView
 	Sum       summary
 	Cats      []classify.Category
+	Files     []fileLink // the report's other files of the page's scope
 	Body      interface{}
 }
 
 type crumb struct{ Name, Href string }
+
+// fileLink is a file of the report beside a page, in the page's folder:
+// Name is its file name as written (safeName, unique), which the
+// template escapes into the link as it does every other link, and Note
+// what it holds, in the page's language.
+type fileLink struct{ Name, Note string }
+
+// fleetFiles are the fleet page's links: the fleet's CSV and JSON files,
+// those of them that this report writes.
+func (w *Writer) fleetFiles() []fileLink {
+	var out []fileLink
+	if w.csv != nil {
+		out = append(out, fileLink{filepath.Base(w.csv.name), w.t.RowPerDevice})
+	}
+	if w.products != nil {
+		out = append(out, fileLink{filepath.Base(w.products.name), w.t.RowPerProduct})
+	}
+	if w.json != nil {
+		out = append(out, fileLink{filepath.Base(w.json.name), w.t.ForPrograms})
+	}
+	return out
+}
+
+// lineFiles are a line page's links: the line's CSV and JSON files and
+// its site's workbook, those of them that this report writes (Render
+// writes them beside the page, the workbook once the site is done).
+func (w *Writer) lineFiles(l *LineReport) []fileLink {
+	var out []fileLink
+	if w.fmts[CSV] {
+		out = append(out, fileLink{l.sum.file + ".csv", w.t.RowPerDevice}, fileLink{l.sum.file + ".products.csv", w.t.RowPerProduct})
+	}
+	if w.fmts[JSON] {
+		out = append(out, fileLink{l.sum.file + ".json", w.t.ForPrograms})
+	}
+	return append(out, w.siteFiles(l.site)...)
+}
+
+// siteFiles are a site page's links: its workbook, when this report
+// writes one.
+func (w *Writer) siteFiles(s *siteSum) []fileLink {
+	if !w.fmts[XLSX] {
+		return nil
+	}
+	return []fileLink{{s.bookName(), w.t.Workbook}}
+}
 
 type lineBody struct {
 	// The line's activation requests (activation.go), when it has any.
@@ -230,6 +277,7 @@ func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) er
 	body := lineBody{ActivationTitle: activationTitle(w.t.Lang)}
 	body.Activation, body.ActivationCounts = activationTable(rows, w.t.Lang)
 	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, body)
+	p.Files = w.lineFiles(l)
 	if err := tmpl.ExecuteTemplate(f, "line", p); err != nil {
 		return err
 	}
@@ -253,6 +301,7 @@ func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
 		b.Lines = append(b.Lines, lineRow{l.name, l.file + ".html", l.sum})
 	}
 	p := w.newPage(w.t.Site+" "+s.name, []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, s.sum.zone(), b)
+	p.Files = w.siteFiles(s)
 	return tmpl.ExecuteTemplate(f, "site", p)
 }
 
@@ -277,7 +326,9 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 			break
 		}
 	}
-	return tmpl.ExecuteTemplate(f, "fleet", w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, z, b))
+	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, z, b)
+	p.Files = w.fleetFiles()
+	return tmpl.ExecuteTemplate(f, "fleet", p)
 }
 
 // selection names the part of the fleet a report covers, when it was

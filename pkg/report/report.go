@@ -330,6 +330,9 @@ type siteSum struct {
 	done  bool  // its workbook is written
 }
 
+// bookName is the file name of the site's workbook, in its folder.
+func (s *siteSum) bookName() string { return s.file + ".xlsx" }
+
 type lineSum struct {
 	name, file string
 	sum        summary
@@ -762,7 +765,7 @@ func (w *Writer) writeBook(s *siteSum) error {
 	if s.book == nil {
 		return nil
 	}
-	name := filepath.Join(w.dir, s.file, s.file+".xlsx")
+	name := filepath.Join(w.dir, s.file, s.bookName())
 	sum, err := s.book.write(name, w, s)
 	s.book = nil
 	if err != nil {

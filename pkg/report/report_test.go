@@ -299,6 +299,19 @@ func TestFileNames(t *testing.T) {
 			if link := `href="` + url.PathEscape(filepath.Base(tc.file)+".html") + `"`; !bytes.Contains(bytes.ToLower(site), bytes.ToLower([]byte(link))) {
 				t.Errorf("the site's index.html has no %s", link)
 			}
+			// The line's page links its data files and its site's
+			// workbook by the names they were written under.
+			page, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.file)+".html"))
+			siteDir := filepath.Dir(filepath.FromSlash(tc.file))
+			for _, f := range []string{filepath.Base(tc.file) + ".csv", filepath.Base(tc.file) + ".products.csv", filepath.Base(tc.file) + ".json",
+				filepath.Base(siteDir) + ".xlsx"} {
+				if _, err := os.Stat(filepath.Join(dir, siteDir, f)); err != nil {
+					t.Error(err)
+				}
+				if link := `href="` + url.PathEscape(f) + `"`; !bytes.Contains(bytes.ToLower(page), bytes.ToLower([]byte(link))) {
+					t.Errorf("%s.html has no %s", tc.file, link)
+				}
+			}
 		})
 	}
 }

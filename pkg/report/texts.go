@@ -25,6 +25,7 @@ type texts struct {
 	HRESULT, DaysLeftN, Overdue, Now, Ended, NoExpiry, More     string
 	Collections, DeviceKey, KMSHost, System, Value              string
 	MAKUnits, HostKeys, Images                                  string
+	Files, RowPerDevice, RowPerProduct, ForPrograms, Workbook   string // a page's links to its files (fileLink)
 	CategoryNames                                               map[classify.Category]string
 	CategoryHelp                                                map[classify.Category]string
 	DeadlineKinds                                               map[classify.DeadlineKind]string
@@ -51,6 +52,8 @@ var english = texts{
 	Overdue: "%d day(s) overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more",
 	Collections: "Collections", DeviceKey: "Device key", KMSHost: "KMS host", System: "System",
 	Value: "Value", MAKUnits: "%d MAK activation(s)", HostKeys: "%d KMS host key(s)", Images: "%d image(s)",
+	Files: "Files", RowPerDevice: "a row per device", RowPerProduct: "a row per product", ForPrograms: "for programs",
+	Workbook: "the site's workbook",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "Urgent", classify.ImageBackup: "Image backup",
 		classify.VolumeLicense: "Volume license", classify.OK: "OK"},
 	CategoryHelp: map[classify.Category]string{
@@ -90,6 +93,8 @@ var japanese = texts{
 	Now: "直ちに", Ended: "終了", NoExpiry: "—", More: "ほか %d 台",
 	Collections: "収集回数", DeviceKey: "デバイス キー", KMSHost: "KMS ホスト", System: "システム",
 	Value: "値", MAKUnits: "MAK 認証 %d 回分", HostKeys: "KMS ホスト キー %d 個", Images: "イメージ %d 台分",
+	Files: "ファイル", RowPerDevice: "端末ごとに 1 行", RowPerProduct: "製品ごとに 1 行", ForPrograms: "プログラム用",
+	Workbook: "拠点のブック",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "緊急", classify.ImageBackup: "イメージ バックアップ",
 		classify.VolumeLicense: "ボリューム ライセンス", classify.OK: "問題なし"},
 	CategoryHelp: map[classify.Category]string{
