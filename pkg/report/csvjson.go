@@ -130,13 +130,16 @@ func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
 	for i := range rows {
 		d := rows[i].d
 		for _, p := range rows[i].products {
-			days := p.days
-			if p.daysN == nil {
-				days = "" // nothing expires, or it has ended: the end date column says which
-			}
-			end := ""
-			if !p.endT.IsZero() && p.daysN != nil {
-				end = p.endT.In(z.loc).Format(csvTime)
+			// Empty where nothing expires. A state that has ended, at a
+			// date no one knows, says so in both columns as the line
+			// page does ("ended", "終了"), rather than leaving them empty
+			// as if nothing expired.
+			days, end := "", ""
+			switch {
+			case p.ended:
+				days, end = p.days, p.end
+			case p.daysN != nil:
+				days, end = p.days, p.endT.In(z.loc).Format(csvTime)
 			}
 			writeRecord(cw, []string{d.Site, d.Line, d.Asset, d.Hostname, kindName(p.p.Kind), p.name, p.channel, p.status, days, end,
 				p.action, p.p.PartialKey, p.p.Name, p.source})
@@ -239,8 +242,8 @@ type jsonProduct struct {
 	LicenseStatus licensing.Status  `json:"license_status"`
 	StatusText    string            `json:"status_text"`
 	GraceMinutes  *int              `json:"grace_minutes"` // as collected
-	DaysLeft      *int              `json:"days_left"`     // at the as-of date; null when nothing expires
-	EndDate       string            `json:"end_date"`      // yyyy-mm-dd; "" when nothing expires
+	DaysLeft      *int              `json:"days_left"`     // at the as-of date; null when nothing expires or it has ended
+	EndDate       string            `json:"end_date"`      // yyyy-mm-dd; "" when nothing expires, the as-of date once ended
 	Action        string            `json:"action,omitempty"`
 	PartialKey    string            `json:"partial_key"`
 	Addon         bool              `json:"addon"`

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"html"
@@ -152,6 +153,63 @@ func TestTableGolden(t *testing.T) {
 		}
 		if !bytes.Equal(b.Bytes(), want) {
 			t.Errorf("%s differs from its golden file (go test ./pkg/report -update, then review the diff):\n%s", golden, b.Bytes())
+		}
+	}
+}
+
+// TestProductDays: a product's days left and end date say the same in
+// every format, in both languages: nothing where nothing expires, a
+// number and a date while it runs, and "ended" for a state that has
+// ended at a date no one knows (notification mode), which the CSV once
+// left empty as if nothing expired. JSON keeps them as data: days_left
+// null, end_date the as-of date. The workbook shows devices, not
+// products: its deadline is the device's.
+func TestProductDays(t *testing.T) {
+	const name = "Office 14, OfficeProPlus-Retail edition"
+	nine := 9
+	for _, l := range []classify.Lang{classify.English, classify.Japanese} {
+		ended := map[classify.Lang]string{classify.English: "ended", classify.Japanese: "終了"}[l]
+		tests := []struct {
+			name        string
+			dl          classify.Deadline
+			html, csv   [2]string // days left, end date
+			jsonDays    *int
+			jsonEndDate string
+		}{
+			{"nothing expires", classify.Deadline{}, [2]string{"—", "—"}, [2]string{"", ""}, nil, ""},
+			{"in grace", classify.Deadline{Kind: classify.DeadlineGrace, Date: asOf.AddDate(0, 0, 9), Days: 9},
+				[2]string{"9", "2026-11-11"}, [2]string{"9", "2026-11-11 00:00"}, &nine, "2026-11-11"},
+			{"ended", classify.Deadline{Kind: classify.DeadlineNow, Date: asOf},
+				[2]string{ended, ended}, [2]string{ended, ended}, nil, "2026-11-02"},
+		}
+		for _, tc := range tests {
+			t.Run(string(l)+"/"+tc.name, func(t *testing.T) {
+				tx := lang(l)
+				d := Device{Site: "S", Line: "L", Asset: "A", Snapshot: &licensing.Snapshot{Products: []licensing.Product{
+					{Kind: licensing.KindOffice, Name: name, Status: licensing.StatusNotification}}},
+					Verdict: classify.Verdict{Steps: []classify.Step{{Action: classify.ActionMAK, Kind: licensing.KindOffice, Product: name,
+						Deadline: tc.dl}}}}
+				r := newRow(tx, &d, utc, "d1", "L.html#d1")
+				p := newDeviceView(tx, "", &r, utc).Products[0]
+				if got := [2]string{p.Days, p.End}; got != tc.html {
+					t.Errorf("HTML: got %q, want %q", got, tc.html)
+				}
+				var b bytes.Buffer
+				if err := writeProductRows(&b, tx, []row{r}, utc); err != nil {
+					t.Fatal(err)
+				}
+				rec, err := csv.NewReader(&b).Read()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := [2]string{rec[8], rec[9]}; got != tc.csv {
+					t.Errorf("CSV: got %q, want %q", got, tc.csv)
+				}
+				j := jsonDevice(tx, &r, utc).Products[0]
+				if (j.DaysLeft == nil) != (tc.jsonDays == nil) || j.DaysLeft != nil && *j.DaysLeft != *tc.jsonDays || j.EndDate != tc.jsonEndDate {
+					t.Errorf("JSON: got days_left %v, end_date %q, want %v, %q", j.DaysLeft, j.EndDate, tc.jsonDays, tc.jsonEndDate)
+				}
+			})
 		}
 	}
 }

@@ -107,6 +107,7 @@ type prodRow struct {
 	days, end, action, source string
 	daysN                     *int
 	endT                      time.Time
+	ended                     bool // its state has ended, at a date not known (DeadlineNow): days and end say t.Ended
 }
 
 // newRow computes a device's row; z is its line's zone.
@@ -151,7 +152,7 @@ func newRow(t *texts, d *Device, z zone, id, href string) row {
 			if dl := st.Deadline; !dl.IsZero() {
 				pr.endT = dl.Date
 				if dl.Kind == classify.DeadlineNow {
-					pr.days, pr.end = t.Ended, t.Ended
+					pr.days, pr.end, pr.ended = t.Ended, t.Ended, true
 				} else {
 					n := dl.Days
 					pr.daysN, pr.end, pr.days = &n, dl.Date.In(z.loc).Format("2006-01-02"), strconv.Itoa(n)
