@@ -84,15 +84,7 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 	if f.Site != "" {
 		// The site the user most likely meant (another case, a typo)
 		// first, as an unknown command or flag is answered.
-		if c := cmdline.Closest(f.Site, sites); c != "" {
-			for i, s := range sites {
-				if s == c {
-					copy(sites[1:i+1], sites[:i])
-					sites[0] = c
-					break
-				}
-			}
-		}
+		closestFirst(f.Site, sites)
 	}
 	later := ""
 	if !f.Until.IsZero() {
@@ -116,6 +108,22 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 			" (importer devices --site SITE lists a site's lines)" + later
 	}
 	return usage(terminal.Inline("no device in "+what+when), hint)
+}
+
+// closestFirst moves the name closest to s (cmdline.Closest), if any,
+// to the front of names, keeping the others' order.
+func closestFirst(s string, names []string) {
+	c := cmdline.Closest(s, names)
+	if c == "" {
+		return
+	}
+	for i, n := range names {
+		if n == c {
+			copy(names[1:i+1], names[:i])
+			names[0] = c
+			return
+		}
+	}
 }
 
 // mostNames is how many sites or lines a hint names.
@@ -142,15 +150,7 @@ func lineHint(ctx context.Context, db fleet.Store, f fleet.Filter, what, later s
 	if err != nil && !errors.Is(err, errStop) {
 		return err
 	}
-	if c := cmdline.Closest(f.Line, lines); c != "" {
-		for i, l := range lines {
-			if l == c {
-				copy(lines[1:i+1], lines[:i])
-				lines[0] = c
-				break
-			}
-		}
-	}
+	closestFirst(f.Line, lines)
 	for i, l := range lines {
 		lines[i] = strconv.Quote(l)
 	}
