@@ -43,11 +43,15 @@ func openDirect(path string) (*directConn, error) {
 		c.tls.Close()
 		return nil, err
 	}
-	defer libc.Xfree(c.tls, name)
 	pdb := c.tls.Alloc(int(unsafe.Sizeof(uintptr(0))))
-	defer c.tls.Free(int(unsafe.Sizeof(uintptr(0))))
 	rc := sqlite3.Xsqlite3_open_v2(c.tls, name, pdb, sqlite3.SQLITE_OPEN_READWRITE|sqlite3.SQLITE_OPEN_NOMUTEX, 0)
 	c.db = *(*uintptr)(cmem(pdb))
+	// Given back now, not deferred: Close below closes the TLS, which
+	// must hold nothing allocated by then (libc's TLS.Close on Windows
+	// and macOS frees its stack only when all of it was freed before,
+	// in reverse order; it then leaked a page per failed open).
+	c.tls.Free(int(unsafe.Sizeof(uintptr(0))))
+	libc.Xfree(c.tls, name)
 	if rc != sqlite3.SQLITE_OK {
 		err := c.err(rc)
 		c.Close()

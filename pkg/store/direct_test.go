@@ -194,3 +194,20 @@ func BenchmarkLatest(b *testing.B) {
 		})
 	}
 }
+
+// TestDirectOpenFails: a file that does not open is SQLite's error, and
+// the connection's memory is given back in the order it was taken (run
+// with GOARCH=386 -tags libc.memgrind, where libc checks that order: a
+// TLS closed with its stack in use panics).
+func TestDirectOpenFails(t *testing.T) {
+	for _, path := range []string{filepath.Join(t.TempDir(), "missing.db"), filepath.Join(t.TempDir(), "no", "such", "folder.db")} {
+		c, err := openDirect(path)
+		var e *errDirect
+		if !errors.As(err, &e) || c != nil {
+			t.Fatalf("%s: got %v, %v; want SQLite's error", path, c, err)
+		}
+		if e.code&0xff != 14 { // SQLITE_CANTOPEN
+			t.Errorf("%s: code %d, want SQLITE_CANTOPEN", path, e.code)
+		}
+	}
+}
