@@ -253,6 +253,19 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// The outputs constructed from the scripts' source hold the only
+	// AD, token, AVMA, /dinstid and /actcid blocks.
+	constructed, err := filepath.Glob(filepath.Join("testdata", "constructed", "*.txt"))
+	if err != nil || len(constructed) == 0 {
+		f.Fatalf("no constructed outputs: %v", err)
+	}
+	for _, p := range constructed {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Add(utf16le(win7dlv, true))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := Parse(data, Options{})

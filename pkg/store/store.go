@@ -859,7 +859,7 @@ func (d *DB) latestDriver(ctx context.Context, q string, args []interface{}, wit
 }
 
 // latestDirect runs Latest's query on a SQLite fleet through a
-// connection of its own (directConn: three times faster than the driver
+// connection of its own (directConn: about twice as fast as the driver
 // for a whole fleet). Its arguments are all text.
 func (d *DB) latestDirect(ctx context.Context, q string, args []interface{}, withJSON bool, fn func(fleet.Device) error) error {
 	texts := make([]string, len(args))
