@@ -78,18 +78,42 @@ func Explain(err error) (reason, hint string) {
 }
 
 // reasoned is the reason, then the error's message in brackets; or the
-// message alone when it says the reason already ("no such device:
-// \"x\"", not "no such device (fleet: no such device: \"x\")"), without
-// the name of the package that wrote it.
+// message alone when it says the reason already, as words of its own
+// ("no such device: \"x\"", not "no such device (fleet: no such
+// device: \"x\")"), without the name of the package that wrote it (a
+// lower-case word before it: never a file's name, which has a dot or a
+// separator). The reason inside a longer word or a file's name
+// ("conflicting.age") does not count.
 func reasoned(reason, msg string) string {
-	i := strings.Index(msg, reason)
-	switch {
-	case i == 0:
-		return msg
-	case i > 2 && msg[i-2:i] == ": " && !strings.ContainsAny(msg[:i-2], " :"):
-		return msg[i:]
-	case i > 0:
-		return msg
+	for i := strings.Index(msg, reason); i >= 0; {
+		end := i + len(reason)
+		first := i == 0 || i >= 2 && msg[i-2:i] == ": "
+		whole := end == len(msg) || msg[end] == ':' || msg[end] == ' ' || msg[end] == ','
+		if first && whole {
+			if i > 0 && packageName(msg[:i-2]) {
+				return msg[i:]
+			}
+			return msg
+		}
+		next := strings.Index(msg[i+1:], reason)
+		if next < 0 {
+			break
+		}
+		i += 1 + next
 	}
 	return reason + " (" + msg + ")"
+}
+
+// packageName reports whether s is a Go package's name, as errors start
+// with one: lower-case letters.
+func packageName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
 }

@@ -24,6 +24,11 @@ func TestExplain(t *testing.T) {
 		{ErrAmbiguous, "several devices match", "ID"},
 		{missing, "", "check the name and its folder"},
 		{fmt.Errorf("odd"), "odd", "readable"},
+		// A file's name before the reason stays; the reason inside a
+		// word or a name is not the reason said.
+		{fmt.Errorf("b.age: %w", ErrNotFound), `b.age: fleet: no such device`, "importer devices"},
+		{fmt.Errorf("no such devices.age: %w", ErrConflict), "conflict (no such devices.age: " + ErrConflict.Error() + ")", "both files"},
+		{fmt.Errorf("conflicting.age: %w", bundle.ErrTampered), "truncated or tampered (conflicting.age: " + bundle.ErrTampered.Error() + ")", "copy it again"},
 	}
 	for _, tt := range tests {
 		reason, hint := Explain(tt.err)
