@@ -295,6 +295,20 @@ func (slowPools) Pools(ctx context.Context, _ time.Time) (map[string]classify.Po
 	return nil, ctx.Err()
 }
 
+// interrupted is a store whose KMS pools cannot be read, and whose
+// reader, once the report is cancelled, fails as pgx does when it
+// interrupts a query: not with context.Canceled.
+type interrupted struct{ fleet.Store }
+
+func (interrupted) Pools(context.Context, time.Time) (map[string]classify.Pool, error) {
+	return nil, errDisk
+}
+
+func (interrupted) Latest(ctx context.Context, _ fleet.Filter, _ bool, _ func(fleet.Device) error) error {
+	<-ctx.Done()
+	return errors.New("write failed: write unix @->/tmp/.s.PGSQL.5432: i/o timeout")
+}
+
 func TestReport(t *testing.T) {
 	id := key(t)
 	db := newStore(t)
@@ -307,7 +321,7 @@ func TestReport(t *testing.T) {
 		t.Fatalf("report: %d devices, %d files, %v", w.Devices, len(w.Files), err)
 	}
 	// A report that fails part way leaves no half-written fleet file.
-	for _, st := range []fleet.Store{broken{db}, noPools{db}, noPools{newStore(t)}, noActivation{db}} {
+	for _, st := range []fleet.Store{broken{db}, noPools{db}, noPools{newStore(t)}, noActivation{db}, interrupted{db}} {
 		failed := t.TempDir()
 		if _, err := fleet.Report(ctx, st, failed, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
 			t.Fatalf("report from %T: %v", st, err)

@@ -135,13 +135,15 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 	wg.Wait()
 	close(order)
 	// The first error of the loader or the committer is the cause; the
-	// reader then only saw the cancellation.
+	// reader then only saw the cancellation, in whatever words its store
+	// has for it (pgx interrupts a query by a deadline on its socket:
+	// "write failed: … i/o timeout", not context.Canceled).
 	<-loaded
 	cerr := <-committed
 	if loadErr != nil {
 		cerr = loadErr
 	}
-	if cerr != nil && (err == nil || errors.Is(err, context.Canceled)) {
+	if cerr != nil && (err == nil || errors.Is(err, context.Canceled) || ctx.Err() != nil) {
 		err = cerr
 	}
 	if err != nil {
