@@ -163,17 +163,25 @@ func TestNoDatabase(t *testing.T) {
 	}
 }
 
+// foreignBundles writes the site's identity file key into dir, and into
+// dir/in the archetypes' bundles encrypted to another key: none of them
+// opens with key.
+func foreignBundles(t *testing.T, dir string) (key, in string, files map[string]string) {
+	t.Helper()
+	_, key = writeKey(t, dir, "key.txt")
+	other, _ := writeKey(t, dir, "other.txt")
+	in = filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	return key, in, archetypeBundles(t, in, other.Recipient())
+}
+
 // TestImportStoresNothing: an import or import-text that stores nothing
 // leaves no new database (nor its -wal and -shm) behind, keeps one that
 // was there, and exits as documented; a database in a folder that does
 // not exist is refused before anything is read.
 func TestImportStoresNothing(t *testing.T) {
 	dir := t.TempDir()
-	_, key := writeKey(t, dir, "key.txt")
-	other, _ := writeKey(t, dir, "other.txt")
-	in := filepath.Join(dir, "in")
-	os.MkdirAll(in, 0o755)
-	archetypeBundles(t, in, other.Recipient())
+	key, in, _ := foreignBundles(t, dir)
 	text := filepath.Join(dir, "empty.txt")
 	os.WriteFile(text, []byte("not slmgr output\n"), 0o644)
 	existing := filepath.Join(dir, "existing")
@@ -257,11 +265,7 @@ func TestImportDBOpenFails(t *testing.T) {
 // screenful; --verbose names each.
 func TestWrongKeySummary(t *testing.T) {
 	dir := t.TempDir()
-	_, key := writeKey(t, dir, "key.txt")
-	other, _ := writeKey(t, dir, "other.txt")
-	in := filepath.Join(dir, "in")
-	os.MkdirAll(in, 0o755)
-	files := archetypeBundles(t, in, other.Recipient())
+	key, in, files := foreignBundles(t, dir)
 	db := testDB(t, dir, "fleet.db")
 	code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in)
 	want := "importer: 13 bundles are for another key: was this the right site's key?\n"
