@@ -625,12 +625,21 @@ func wine(tmp, recipient string) {
 		kill.Env = env
 		kill.Run()
 	}()
+	// A run that fails is a measurement that failed: the bench says so
+	// in its table, with the end of what wine wrote, and goes on to its
+	// summary (a log.Fatal here would lose the table's last line and skip
+	// the deferred clean-up: the PostgreSQL server, the temporary folder).
+	var failed error
 	runWine := func(args ...string) time.Duration {
+		if failed != nil {
+			return 0
+		}
+		var stderr bytes.Buffer
 		cmd := exec.Command(bin, args...)
-		cmd.Env, cmd.Stdout, cmd.Stderr = env, io.Discard, io.Discard
+		cmd.Env, cmd.Stdout, cmd.Stderr = env, io.Discard, &stderr
 		start := time.Now()
 		if err := cmd.Run(); err != nil {
-			log.Fatalf("wine %v: %v", args, err)
+			failed = fmt.Errorf("%s: %v%s", filepath.Base(args[0]), err, lastLine(stderr.String()))
 		}
 		return time.Since(start)
 	}
@@ -649,8 +658,29 @@ func wine(tmp, recipient string) {
 	tc := median(func() time.Duration {
 		return runWine(col, "--no-prompt", "-r", recipient, "--site", "S", "--line", "L", "--asset", "A", "--out", "Z:"+strings.ReplaceAll(out, "/", `\`))
 	})
+	if failed != nil {
+		add("collector under wine, one live collection", "failed", "< 3 s", false)
+		fmt.Printf("  (%v)\n", failed)
+		return
+	}
 	add("collector under wine, one live collection", fmt.Sprintf("%.2f s", tc.Seconds()), "", true)
 	add("  wine running an empty Go 1.20 program", fmt.Sprintf("%.2f s", te.Seconds()), "", true)
 	d := tc - te
 	add("  collector wall time less wine's own", fmt.Sprintf("%.2f s", d.Seconds()), "< 3 s", d < 3*time.Second)
+}
+
+// lastLine is ": " and the last non-empty line of s, cut to 200 bytes,
+// or "" when s has none.
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[i+1:])
+	}
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return ": " + s
 }
