@@ -45,14 +45,19 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // Step is one action for one product of a device, with the sentence that
 // says it in both languages.
 type Step struct {
-	Action   Action         `json:"action"`
-	Kind     licensing.Kind `json:"kind,omitempty"`
-	Product  string         `json:"product,omitempty"` // the licensing name, as read
-	Name     Name           `json:"name"`
-	Host     string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect, kms-key)
-	Deadline Deadline       `json:"deadline"`           // when the product's state ends; zero if it does not
-	English  string         `json:"en"`
-	Japanese string         `json:"ja"`
+	Action  Action         `json:"action"`
+	Kind    licensing.Kind `json:"kind,omitempty"`
+	Product string         `json:"product,omitempty"` // the licensing name, as read
+	Name    Name           `json:"name"`
+	Host    string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect, kms-key)
+	// VolumeEdition means the product installed is not the edition its
+	// volume key installs on: a retail or OEM Office takes neither a MAK
+	// nor the KMS client key, so the volume license edition of Office is
+	// installed in its place first. Action stays the route's action.
+	VolumeEdition bool     `json:"install_volume_edition,omitempty"`
+	Deadline      Deadline `json:"deadline"` // when the product's state ends; zero if it does not
+	English       string   `json:"en"`
+	Japanese      string   `json:"ja"`
 }
 
 // Text returns the step's sentence in lang.
@@ -61,6 +66,19 @@ func (s Step) Text(lang Lang) string {
 		return s.Japanese
 	}
 	return s.English
+}
+
+// ActionText says the step's action in lang, without its product: as
+// the function ActionText does, or, for a step whose product is first
+// replaced by its volume license edition (VolumeEdition), with that
+// first.
+func (s Step) ActionText(lang Lang) string {
+	if s.VolumeEdition {
+		if w, ok := volumeEditionWords.get(s.Action); ok {
+			return strings.ReplaceAll(w[langIndex(lang)], "{host}", s.Host)
+		}
+	}
+	return ActionText(s.Action, s.Host, lang)
 }
 
 // actionWords say each action in English and Japanese, in Microsoft's
@@ -79,6 +97,26 @@ var actionWords = table[Action, [2]string]{
 		"Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証"}},
 	{ActionImage, [2]string{"Take a full image backup", "イメージ バックアップを取得"}},
 	{ActionNone, [2]string{"No action needed", "対応不要"}},
+}
+
+// volumeEditionWords say the actions of a route for an Office that is
+// not its volume edition (Step.VolumeEdition). KMS and MAK activate the
+// volume editions of Office (Office 2010 Engineering blog, "Volume
+// Activation", 2009: "two models available for activating volume
+// editions of Office 2010 client"), which a retail or OEM Office install
+// is not; a volume edition is installed with its KMS client key
+// (Microsoft Learn, "GVLKs for KMS and Active Directory-based activation
+// of Office": "By default, volume licensed versions of Office ... are
+// installed with a Generic Volume License Key (GVLK)").
+var volumeEditionWords = table[Action, [2]string]{
+	{ActionKMSKey, [2]string{"Install the volume license edition of Office in its place, then activate against KMS host {host} with the KMS client key (GVLK)",
+		"代わりにボリューム ライセンス版の Office をインストールしてから、KMS クライアント セットアップ キー (GVLK) を使い、KMS ホスト {host} でライセンス認証"}},
+	{ActionKMSHost, [2]string{"Install the volume license edition of Office in its place, then set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
+		"代わりにボリューム ライセンス版の Office をインストールしてから、拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証"}},
+	{ActionMAK, [2]string{"Install the volume license edition of Office in its place, then apply a MAK (proxy activation)",
+		"代わりにボリューム ライセンス版の Office をインストールしてから、MAK を適用 (プロキシ ライセンス認証)"}},
+	{ActionADBased, [2]string{"Install the volume license edition of Office in its place, then set up Active Directory-based activation and activate with the KMS client key (GVLK)",
+		"代わりにボリューム ライセンス版の Office をインストールしてから、Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証"}},
 }
 
 // ActionText says action a in lang; host fills {host}.
@@ -308,8 +346,10 @@ func (d *device) siteKMS(p *product) KMSAdvice {
 
 // steps decides the action of every product of d, one step each, in
 // product order; routes are the volume routes among them, with their
-// rule and evidence.
-func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason) {
+// rule and evidence. The route's reason of a retail or OEM Office says
+// that its volume edition goes in first, unless said (by product name)
+// holds it: a reason of the verdict says it already.
+func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRoute, reasons []Reason) {
 	for _, p := range d.products {
 		a, host := ActionNone, ""
 		var route *ProductRoute
@@ -329,6 +369,9 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 			}
 		case p.needsVolume() || (p.volume && (p.Status.InGrace() || p.Status == licensing.StatusUnlicensed) && p.onlineOnly()):
 			rr, ev := chooseRoute(d, p)
+			if p.replacedByVolume() && !said[p.Name] {
+				ev.convert = officeRetail
+			}
 			a, host = actionOf(ev)
 			if a == ActionKMSConnect && p.Channel != licensing.ChannelEval {
 				// Not a KMS client yet (a KMS client is the case
@@ -348,11 +391,13 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 			routes = append(routes, *route)
 		}
 		st := Step{Action: a, Kind: p.Kind, Product: p.Name, Name: p.name, Host: host}
+		// A retail or OEM Office moves by being replaced (Step.VolumeEdition).
+		st.VolumeEdition = route != nil && p.replacedByVolume()
 		if dl, ok := d.deadline(p); ok {
 			st.Deadline = dl
 		}
-		st.English = stepText(a, host, p, English)
-		st.Japanese = stepText(a, host, p, Japanese)
+		st.English = st.ActionText(English) + ": " + p.name.Text(English)
+		st.Japanese = st.ActionText(Japanese) + ": " + p.name.Text(Japanese)
 		steps = append(steps, st)
 	}
 	if len(d.products) == 0 {
@@ -367,10 +412,6 @@ func (d *device) steps() (steps []Step, routes []ProductRoute, reasons []Reason)
 // product without KMS data (p.KMS nil: text that had none) has no host.
 func sameHost(h string, p *product) bool {
 	return p.KMS != nil && (strings.EqualFold(h, p.KMS.ConfiguredHost) || strings.EqualFold(h, p.KMS.DiscoveredHost))
-}
-
-func stepText(a Action, host string, p *product, lang Lang) string {
-	return ActionText(a, host, lang) + ": " + p.name.Text(lang)
 }
 
 // actionOf turns a route into the action that takes it.

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -177,5 +178,101 @@ func TestSiteCoherence(t *testing.T) {
 		if !withHost && (adv.State != KMSHostNotPossible || len(pool.Hosts) != 1 || pool.Hosts[0].Failing != 1) {
 			t.Errorf("advice %+v", adv)
 		}
+	}
+}
+
+// TestOfficeVolumeEdition: a retail or OEM Office whose product exists as
+// a volume edition takes neither a MAK nor the KMS client key (those
+// install only on the volume edition): its step, whatever its route,
+// says to install the volume license edition of Office in its place
+// first, and so does its reason. The action codes stay those of the
+// route. A Windows retail or OEM edition with volume keys takes the key
+// in place, and keeps its wording.
+func TestOfficeVolumeEdition(t *testing.T) {
+	lic := licensing.StatusLicensed
+	yes := true
+	o10 := func(ch licensing.Channel, st licensing.Status) *licensing.Snapshot {
+		s := snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic), office("Office 14, OfficeProPlus-Retail edition", ch, st))
+		s.Hardware.SLIC = &yes
+		return s
+	}
+	o16 := snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic),
+		office("Office 16, Office16ProPlusR_Retail edition", licensing.ChannelRetail, lic))
+	o16.Domain = licensing.Domain{Joined: true, Name: "factory.local"}
+	w7 := func(ch licensing.Channel) *licensing.Snapshot {
+		s := snap(win7Pro, "6.1.7601", win("Professional", ch, lic))
+		s.Hardware.SLIC = &yes
+		return s
+	}
+	officeHost := Pool{Office: 1, Hosts: []KMSHost{{Name: "kms01", Office: 1}}}
+	winHost := Pool{Client: 3, Hosts: []KMSHost{{Name: "kms01", Windows: 3}}}
+	const (
+		en = "Install the volume license edition of Office in its place, then "
+		ja = "代わりにボリューム ライセンス版の Office をインストールしてから、"
+	)
+	tests := []struct {
+		name     string
+		s        *licensing.Snapshot
+		pool     Pool
+		action   Action
+		en, ja   string // the step's sentence
+		reasonEn string // one reason of the verdict says it too ("" for Windows: none may)
+	}{
+		// Urgent: its reasons are the grace and the route, which says it
+		// (importer show prints reasons, not steps).
+		{"retail in notification, MAK", o10(licensing.ChannelRetail, licensing.StatusNotification), Pool{}, ActionMAK,
+			en + "apply a MAK (proxy activation): Office 2010 Professional Plus", ja + "MAK を適用 (プロキシ ライセンス認証): Office 2010 Professional Plus",
+			"install the volume license edition of Office in its place"},
+		{"Windows urgent, retail Office licensed", func() *licensing.Snapshot {
+			s := o10(licensing.ChannelRetail, lic)
+			s.Products[0].Status = licensing.StatusNotification
+			return s
+		}(), Pool{}, ActionMAK,
+			en + "apply a MAK (proxy activation): Office 2010 Professional Plus", ja + "MAK を適用 (プロキシ ライセンス認証): Office 2010 Professional Plus",
+			"install the volume license edition of Office in its place"},
+		{"retail, site host", o10(licensing.ChannelRetail, lic), officeHost, ActionKMSKey,
+			en + "activate against KMS host kms01 with the KMS client key (GVLK): Office 2010 Professional Plus",
+			ja + "KMS クライアント セットアップ キー (GVLK) を使い、KMS ホスト kms01 でライセンス認証: Office 2010 Professional Plus",
+			"install the volume license edition of Office in its place"},
+		{"OEM, new host", o10(licensing.ChannelOEMNonSLP, lic), Pool{Office: 5}, ActionKMSHost,
+			en + "set up a KMS host on the site and activate against it with the KMS client key (GVLK): Office 2010 Professional Plus",
+			ja + "拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証: Office 2010 Professional Plus",
+			"install the volume license edition of Office in its place"},
+		{"retail Office 2016 in a domain, AD-based", o16, Pool{}, ActionADBased,
+			en + "set up Active Directory-based activation and activate with the KMS client key (GVLK): Office 2016 Professional Plus",
+			ja + "Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証: Office 2016 Professional Plus",
+			"install the volume license edition of Office in its place"},
+		{"Windows 7 retail takes the KMS client key in place", w7(licensing.ChannelRetail), winHost, ActionKMSKey,
+			"Install the KMS client key (GVLK), then activate against KMS host kms01: Windows 7 Professional",
+			"KMS クライアント セットアップ キー (GVLK) をインストールし、KMS ホスト kms01 でライセンス認証: Windows 7 Professional", ""},
+		{"Windows 7 OEM takes a MAK in place", w7(licensing.ChannelCOANSLP), Pool{}, ActionMAK,
+			"Apply a MAK (proxy activation): Windows 7 Professional", "MAK を適用 (プロキシ ライセンス認証): Windows 7 Professional", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: tc.pool})
+			st := v.Steps[len(v.Steps)-1]
+			if st.Action != tc.action {
+				t.Fatalf("action %s, want %s [%s]", st.Action, tc.action, codes(v.Reasons))
+			}
+			if st.English != tc.en || st.Japanese != tc.ja {
+				t.Errorf("step\n got %q\n     %q\nwant %q\n     %q", st.English, st.Japanese, tc.en, tc.ja)
+			}
+			said := 0
+			for _, r := range v.Reasons {
+				if strings.Contains(r.English, "install the volume license edition of Office in its place") {
+					said++
+					if !strings.Contains(r.Japanese, "ボリューム ライセンス版の Office") {
+						t.Errorf("Japanese reason %q does not say it", r.Japanese)
+					}
+				}
+			}
+			if tc.reasonEn != "" && said != 1 {
+				t.Errorf("%d reasons say it, want 1: %s", said, codes(v.Reasons))
+			}
+			if st.Kind == licensing.KindWindows && (said > 0 || st.VolumeEdition) {
+				t.Errorf("a Windows product is told to install a volume edition: %+v", st)
+			}
+		})
 	}
 }

@@ -189,7 +189,15 @@ func Device(s *licensing.Snapshot, asOf time.Time, site Site) Verdict {
 	}
 	// Every product that must move gets a route, whatever the category:
 	// an urgent retail Office needs its MAK as much as a safe one.
-	steps, routes, why := d.steps()
+	// A retail or OEM Office is told once that its volume edition goes
+	// in first: by its online-only-volume reason, else by its route's.
+	said := map[string]bool{}
+	for _, r := range v.Reasons {
+		if r.Evidence.convert == officeRetail {
+			said[r.Evidence.Product] = true
+		}
+	}
+	steps, routes, why := d.steps(said)
 	v.Steps, v.Routes = steps, routes
 	v.Reasons = append(v.Reasons, why...)
 	v.Action = steps[0]
@@ -353,6 +361,15 @@ func (p *product) onlineOnly() bool {
 		return true
 	}
 	return false
+}
+
+// replacedByVolume reports whether the product moves to a volume route
+// only by being replaced: a retail or OEM Office takes neither a MAK nor
+// the KMS client key, which install only on the volume license edition
+// of Office (docs/classification.md, kms-key). A retail or OEM Windows
+// of an edition with volume keys takes them in place.
+func (p *product) replacedByVolume() bool {
+	return p.Kind == licensing.KindOffice && p.onlineOnly()
 }
 
 // adBased reports whether the product is activated by AD-based activation.

@@ -109,9 +109,21 @@ var rules = []rule{
 
 	// volume-license
 	{code: "online-only-volume", category: VolumeLicense, source: "DOMAIN.md channel table; volume key list",
-		en:    "{product} is activated through the {channel} channel, which activates again only online; it has a volume license edition, so it can move to a way that works offline.",
-		ja:    "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。ボリューム ライセンス版があるため、オフラインでライセンス認証できる方法に移行できます。",
-		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && p.volume })},
+		en: "{product} is activated through the {channel} channel, which activates again only online; it has a volume license edition, so it can move to a way that works offline.{convert}",
+		ja: "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。ボリューム ライセンス版があるため、オフラインでライセンス認証できる方法に移行できます。{convert}",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if p.onlineOnly() && p.volume {
+					ev := p.evidence()
+					if p.replacedByVolume() {
+						ev.convert = officeRetail
+					}
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
 	{code: "evaluation", category: VolumeLicense, source: "DOMAIN.md: an evaluation cannot be made permanent without a new key",
 		en: "{product} is an evaluation that ends on {date}: make it a licensed volume edition before then.{convert}",
 		ja: "{product} は評価版で、{date} に期限が切れます。それまでにボリューム ライセンス版にしてください。{convert}",
@@ -320,23 +332,23 @@ const (
 // routeRules choose the volume-license route of a product, in order.
 var routeRules = []rule{
 	routeADBased: {code: "route-ad-based", source: "DOMAIN.md channel table: AD-based for Windows 8+ / Server 2012+ in a domain",
-		en: "Suggested route for {product}: Active Directory-based activation, because the machine is in a domain and its Windows supports it.",
-		ja: "{product} の推奨: Active Directory ベースのライセンス認証 (ドメインに参加しており、この Windows が対応しているため)。"},
+		en: "Suggested route for {product}: Active Directory-based activation, because the machine is in a domain and its Windows supports it.{convert}",
+		ja: "{product} の推奨: Active Directory ベースのライセンス認証 (ドメインに参加しており、この Windows が対応しているため)。{convert}"},
 	routeWorkingHost: {code: "route-kms-site-host", source: "DOMAIN.md KMS facts: a host activates every client that reaches it once it counts enough",
-		en: "Suggested route for {product}: KMS host {host}, which has activated {count:client} of this site, so it works here whatever the site's count.",
-		ja: "{product} の推奨: KMS ホスト {host} (この拠点のクライアント {count} 台をライセンス認証済みで、稼働しているため)。"},
+		en: "Suggested route for {product}: KMS host {host}, which has activated {count:client} of this site, so it works here whatever the site's count.{convert}",
+		ja: "{product} の推奨: KMS ホスト {host} (この拠点のクライアント {count} 台をライセンス認証済みで、稼働しているため)。{convert}"},
 	routeOwnHost: {code: "route-kms-own-host", source: "DOMAIN.md KMS facts: clients find the host by DNS SRV or a configured name",
-		en: "Suggested route for {product}: its own KMS host {host}; nothing collected shows that host failing.",
-		ja: "{product} の推奨: 設定済みの KMS ホスト {host} (利用できないという記録はありません)。"},
+		en: "Suggested route for {product}: its own KMS host {host}; nothing collected shows that host failing.{convert}",
+		ja: "{product} の推奨: 設定済みの KMS ホスト {host} (利用できないという記録はありません)。{convert}"},
 	routeNewHost: {code: "route-kms", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
-		en: "Suggested route for {product}: KMS, because the site has {count:eligible machine} and a KMS host needs {threshold}: set up a host.",
-		ja: "{product} の推奨: KMS (拠点に対象の端末が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため、KMS ホストを設置できます)。"},
+		en: "Suggested route for {product}: KMS, because the site has {count:eligible machine} and a KMS host needs {threshold}: set up a host.{convert}",
+		ja: "{product} の推奨: KMS (拠点に対象の端末が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため、KMS ホストを設置できます)。{convert}"},
 	routeMAKNoMarker: {code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035)",
-		en: "Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS.",
-		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないため。"},
+		en: "Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS.{convert}",
+		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないため。{convert}"},
 	routeMAK: {code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
-		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work.",
-		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないため。"},
+		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work.{convert}",
+		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないため。{convert}"},
 }
 
 // chooseRoute picks the route rule for a product that must move to a
@@ -411,6 +423,9 @@ const (
 	evalServerOld = "server-old" // before Windows Server 2012 (6.2)
 	evalClient    = "client"
 	evalOffice    = "office"
+	// Not an evaluation: a retail or OEM Office whose product has a
+	// volume edition (product.replacedByVolume).
+	officeRetail = "office-retail"
 )
 
 var evalConversion = map[string][2]string{
@@ -425,6 +440,8 @@ var evalConversion = map[string][2]string{
 		"Windows クライアントの評価版は製品版に変換できないため、ボリューム ライセンス版を再インストールしてください。"},
 	evalOffice: {" Install a volume license edition of Office in its place.",
 		"代わりにボリューム ライセンス版の Office をインストールしてください。"},
+	officeRetail: {" A retail or OEM Office takes neither a MAK nor the KMS client key (GVLK): install the volume license edition of Office in its place first.",
+		"リテール版や OEM 版の Office には、MAK も KMS クライアント セットアップ キー (GVLK) もインストールできません。先に、代わりにボリューム ライセンス版の Office をインストールしてください。"},
 }
 
 // conversion says how the evaluation p of d becomes a full edition.

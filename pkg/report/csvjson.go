@@ -284,7 +284,7 @@ func jsonDevice(t *texts, r *row, z zone) jsonDev {
 		j.Routes = []classify.ProductRoute{}
 	}
 	for _, s := range v.Steps {
-		j.Steps = append(j.Steps, jsonStep{jsonAction: jsonAction{s.Action, classify.ActionText(s.Action, s.Host, t.Lang), s.Host},
+		j.Steps = append(j.Steps, jsonStep{jsonAction: jsonAction{s.Action, s.ActionText(t.Lang), s.Host},
 			Kind: s.Kind, Product: s.Name.Text(t.Lang), RawName: s.Product, Deadline: t.deadlineJSON(s.Deadline, z)})
 	}
 	for _, p := range r.products {
@@ -383,7 +383,7 @@ func (t *texts) sumJSON(s summary, fleet bool) jsonSum {
 	}
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
-		r := jsonPlanRow{Action: k.Action, ActionText: classify.ActionText(k.Action, k.Host, t.Lang), Kind: k.Kind, Product: k.Name,
+		r := jsonPlanRow{Action: k.Action, ActionText: k.Text, Kind: k.Kind, Product: k.Name,
 			Host: k.Host, Devices: e.Count}
 		if fleet {
 			r.Sites = e.Sites

@@ -201,7 +201,7 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows [
 	hostKinds := map[string]bool{}
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
-		r := planRow{Action: classify.ActionText(k.Action, k.Host, t.Lang), Product: k.Name, Count: e.Count, Purchase: t.NoExpiry}
+		r := planRow{Action: k.Text, Product: k.Name, Count: e.Count, Purchase: t.NoExpiry}
 		switch k.Action {
 		case classify.ActionMAK:
 			r.Purchase = t.count(t.MAKUnits, e.Count)

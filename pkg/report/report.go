@@ -188,12 +188,15 @@ type summary struct {
 }
 
 // planKey is a row of the plan: an action on a product, in the report's
-// language (an unknown version stays unknown).
+// language (an unknown version stays unknown). Text is the action in
+// words, which says more than its code for an Office that is replaced by
+// its volume edition first (classify.Step.VolumeEdition).
 type planKey struct {
 	Action classify.Action
 	Kind   licensing.Kind
 	Name   string
 	Host   string
+	Text   string
 }
 
 type planEntry struct {
@@ -228,7 +231,7 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 		if st.Product == "" {
 			name = "—"
 		}
-		k := planKey{st.Action, st.Kind, name, st.Host}
+		k := planKey{st.Action, st.Kind, name, st.Host, st.ActionText(l)}
 		e := s.Plan[k]
 		if e == nil {
 			e = &planEntry{}
@@ -316,7 +319,10 @@ func planKeys(m map[planKey]*planEntry) []planKey {
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}
-		return a.Host < b.Host
+		if a.Host != b.Host {
+			return a.Host < b.Host
+		}
+		return a.Text < b.Text
 	})
 	return keys
 }

@@ -590,3 +590,88 @@ func testWriter(t *testing.T, dir string, formats ...string) (*Writer, Device) {
 	}
 	return w, d
 }
+
+// TestVolumeEditionAction: the retail Office 2010 Professional Plus of
+// NG-L2-011 takes no MAK until the volume license edition of Office is
+// installed in its place, and every format says so wherever it names
+// that product's action: the device's action, its step, its product
+// row, the plan (HTML, CSV, JSON, the workbook). The code stays "mak".
+func TestVolumeEditionAction(t *testing.T) {
+	for _, tc := range []struct {
+		lang  classify.Lang
+		words string
+		sheet string
+	}{
+		{classify.English, "Install the volume license edition of Office in its place, then apply a MAK (proxy activation)", "Line L2"},
+		{classify.Japanese, "代わりにボリューム ライセンス版の Office をインストールしてから、MAK を適用 (プロキシ ライセンス認証)", "ライン L2"},
+	} {
+		dir := t.TempDir()
+		write(t, dir, tc.lang)
+		for _, f := range []string{"devices.csv", "products.csv", "devices.json", "index.html", "Nagoya/index.html",
+			"Nagoya/L2.html", "Nagoya/L2.csv", "Nagoya/L2.products.csv", "Nagoya/L2.json"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(html.UnescapeString(string(b)), tc.words) {
+				t.Errorf("%s %s does not say %q", tc.lang, f, tc.words)
+			}
+		}
+		var doc struct {
+			Devices []struct {
+				Asset  string `json:"asset"`
+				Action struct {
+					Code, Text string
+				} `json:"action"`
+				Steps []struct {
+					Code, Text, Kind string
+				} `json:"steps"`
+				Products []struct {
+					Kind, Action string
+				} `json:"products"`
+			} `json:"devices"`
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, d := range doc.Devices {
+			if d.Asset != "NG-L2-011" {
+				continue
+			}
+			found = true
+			if d.Action.Code != "mak" || d.Action.Text != tc.words {
+				t.Errorf("%s: action %+v", tc.lang, d.Action)
+			}
+			for _, s := range d.Steps {
+				if s.Kind == "office" && (s.Code != "mak" || s.Text != tc.words) {
+					t.Errorf("%s: step %+v", tc.lang, s)
+				}
+			}
+			for _, p := range d.Products {
+				if p.Kind == "office" && p.Action != tc.words {
+					t.Errorf("%s: product action %q", tc.lang, p.Action)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("%s: NG-L2-011 not in devices.json", tc.lang)
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sheet := range []string{tc.sheet, f.GetSheetList()[len(f.GetSheetList())-1]} {
+			rows, _ := f.GetRows(sheet)
+			said := false
+			for _, r := range rows {
+				said = said || len(r) > 0 && r[0] == tc.words
+			}
+			if !said {
+				t.Errorf("%s: workbook sheet %s does not say %q", tc.lang, sheet, tc.words)
+			}
+		}
+		f.Close()
+	}
+}

@@ -114,7 +114,7 @@ type prodRow struct {
 func newRow(t *texts, d *Device, z zone, id, href string) row {
 	v := &d.Verdict
 	r := row{d: d, id: id, href: href, category: t.CategoryNames[v.Category]}
-	r.action = classify.ActionText(v.Action.Action, v.Action.Host, t.Lang)
+	r.action = v.Action.ActionText(t.Lang)
 	r.deadline, r.dlDate = t.deadline(v.Deadline, z)
 	if !v.Deadline.IsZero() {
 		r.dlKind = t.DeadlineKinds[v.Deadline.Kind]
@@ -148,7 +148,7 @@ func newRow(t *texts, d *Device, z zone, id, href string) row {
 			pr.name = classify.ProductName(d.Snapshot, &p).Text(t.Lang)
 		}
 		if st := steps[string(p.Kind)+"\x00"+p.Name]; st != nil {
-			pr.action = classify.ActionText(st.Action, st.Host, t.Lang)
+			pr.action = st.ActionText(t.Lang)
 			if dl := st.Deadline; !dl.IsZero() {
 				pr.endT = dl.Date
 				if dl.Kind == classify.DeadlineNow {
