@@ -52,8 +52,9 @@ type Step struct {
 	Host    string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect, kms-key)
 	// VolumeEdition means the product installed is not the edition its
 	// volume key installs on: a retail or OEM Office takes neither a MAK
-	// nor the KMS client key, so the volume license edition of Office is
-	// installed in its place first. Action stays the route's action.
+	// nor the KMS client key, and an Office trial is replaced (evalOffice),
+	// so the volume license edition of Office is installed in its place
+	// first. Action stays the route's action.
 	VolumeEdition bool     `json:"install_volume_edition,omitempty"`
 	Deadline      Deadline `json:"deadline"` // when the product's state ends; zero if it does not
 	English       string   `json:"en"`
@@ -109,6 +110,9 @@ var actionWords = table[Action, [2]string]{
 // of Office": "By default, volume licensed versions of Office ... are
 // installed with a Generic Volume License Key (GVLK)").
 var volumeEditionWords = table[Action, [2]string]{
+	// An Office trial routed to a working host (evalOffice).
+	{ActionKMSConnect, [2]string{"Install the volume license edition of Office in its place, then activate against KMS host {host}",
+		"代わりにボリューム ライセンス版の Office をインストールしてから、KMS ホスト {host} でライセンス認証"}},
 	{ActionKMSKey, [2]string{"Install the volume license edition of Office in its place, then activate against KMS host {host} with the KMS client key (GVLK)",
 		"代わりにボリューム ライセンス版の Office をインストールしてから、KMS クライアント セットアップ キー (GVLK) を使い、KMS ホスト {host} でライセンス認証"}},
 	{ActionKMSHost, [2]string{"Install the volume license edition of Office in its place, then set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
@@ -346,9 +350,10 @@ func (d *device) siteKMS(p *product) KMSAdvice {
 
 // steps decides the action of every product of d, one step each, in
 // product order; routes are the volume routes among them, with their
-// rule and evidence. The route's reason of a retail or OEM Office says
-// that its volume edition goes in first, unless said (by product name)
-// holds it: a reason of the verdict says it already.
+// rule and evidence. The route's reason of a product that moves by more
+// than a key (a retail or OEM Office, an evaluation) says how, unless
+// said (by product name) holds it: a reason of the verdict says it
+// already.
 func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRoute, reasons []Reason) {
 	for _, p := range d.products {
 		a, host := ActionNone, ""
@@ -369,8 +374,12 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 			}
 		case p.needsVolume() || (p.volume && (p.Status.InGrace() || p.Status == licensing.StatusUnlicensed) && p.onlineOnly()):
 			rr, ev := chooseRoute(d, p)
-			if p.replacedByVolume() && !said[p.Name] {
+			switch {
+			case said[p.Name]:
+			case p.replacedByVolume():
 				ev.convert = officeRetail
+			case p.Channel == licensing.ChannelEval:
+				ev.convert = d.conversion(p)
 			}
 			a, host = actionOf(ev)
 			if a == ActionKMSConnect && p.Channel != licensing.ChannelEval {
@@ -391,8 +400,9 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 			routes = append(routes, *route)
 		}
 		st := Step{Action: a, Kind: p.Kind, Product: p.Name, Name: p.name, Host: host}
-		// A retail or OEM Office moves by being replaced (Step.VolumeEdition).
-		st.VolumeEdition = route != nil && p.replacedByVolume()
+		// A retail, OEM or trial Office moves by being replaced
+		// (Step.VolumeEdition).
+		st.VolumeEdition = route != nil && (p.replacedByVolume() || p.Kind == licensing.KindOffice && p.Channel == licensing.ChannelEval)
 		if dl, ok := d.deadline(p); ok {
 			st.Deadline = dl
 		}

@@ -276,3 +276,77 @@ func TestOfficeVolumeEdition(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluationSaidOnce: an evaluation moves by more than a key, which
+// one reason says (evalConversion): its evaluation reason, or, where the
+// verdict's category leaves that out (urgent for another product), its
+// route's. An Office trial's step, too, says that the volume license
+// edition of Office goes in its place, whatever its route; its code
+// stays kms-connect at a site with a working host.
+func TestEvaluationSaidOnce(t *testing.T) {
+	lic := licensing.StatusLicensed
+	trial := office("Office 16, Office16ProPlusR_Trial edition", licensing.ChannelEval, lic)
+	trial.GraceMinutes = minutes(60 * day)
+	winEval := win("EnterpriseEval", licensing.ChannelEval, lic)
+	winEval.GraceMinutes = minutes(60 * day)
+	retailDue := office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, licensing.StatusNotification)
+	officeHost := Pool{Office: 1, Hosts: []KMSHost{{Name: "kms01", Office: 1}}}
+	const (
+		officeWords  = "Install a volume license edition of Office in its place."
+		clientWords  = "A Windows client evaluation cannot be converted"
+		trialStep    = "Install the volume license edition of Office in its place, then activate against KMS host kms01: Office 2016 Professional Plus"
+		trialStepJA  = "代わりにボリューム ライセンス版の Office をインストールしてから、KMS ホスト kms01 でライセンス認証: Office 2016 Professional Plus"
+		trialStepMAK = "Install the volume license edition of Office in its place, then apply a MAK (proxy activation): Office 2016 Professional Plus"
+	)
+	tests := []struct {
+		name   string
+		s      *licensing.Snapshot
+		pool   Pool
+		cat    Category
+		words  string // said by exactly one reason
+		kind   licensing.Kind
+		action Action
+		step   string // the step of the product of that kind ("" not checked)
+		stepJA string
+	}{
+		{"Office trial, site host", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), trial), officeHost,
+			VolumeLicense, officeWords, licensing.KindOffice, ActionKMSConnect, trialStep, trialStepJA},
+		{"Office trial beside an urgent Windows", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, licensing.StatusNotification), trial),
+			officeHost, Urgent, officeWords, licensing.KindOffice, ActionKMSConnect, trialStep, trialStepJA},
+		{"Office trial, MAK", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), trial), Pool{},
+			VolumeLicense, officeWords, licensing.KindOffice, ActionMAK, trialStepMAK, ""},
+		{"Windows evaluation beside an urgent Office", snap("Microsoft Windows 10 Enterprise Evaluation", "10.0.19045", winEval, retailDue), Pool{},
+			Urgent, clientWords, licensing.KindWindows, ActionMAK, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: tc.pool})
+			if v.Category != tc.cat {
+				t.Fatalf("category %s [%s], want %s", v.Category, codes(v.Reasons), tc.cat)
+			}
+			n := 0
+			for _, r := range v.Reasons {
+				if strings.Contains(r.English, tc.words) {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d reasons say %q, want 1: [%s]", n, tc.words, codes(v.Reasons))
+			}
+			for _, st := range v.Steps {
+				if st.Kind != tc.kind {
+					continue
+				}
+				if st.Action != tc.action {
+					t.Errorf("action %s, want %s", st.Action, tc.action)
+				}
+				if tc.step != "" && st.English != tc.step {
+					t.Errorf("step %q, want %q", st.English, tc.step)
+				}
+				if tc.stepJA != "" && st.Japanese != tc.stepJA {
+					t.Errorf("step %q, want %q", st.Japanese, tc.stepJA)
+				}
+			}
+		})
+	}
+}

@@ -189,11 +189,12 @@ func Device(s *licensing.Snapshot, asOf time.Time, site Site) Verdict {
 	}
 	// Every product that must move gets a route, whatever the category:
 	// an urgent retail Office needs its MAK as much as a safe one.
-	// A retail or OEM Office is told once that its volume edition goes
-	// in first: by its online-only-volume reason, else by its route's.
+	// A product that moves by more than a key (a retail or OEM Office,
+	// an evaluation) is told how once: by its category's reason
+	// (online-only-volume, evaluation), else by its route's.
 	said := map[string]bool{}
 	for _, r := range v.Reasons {
-		if r.Evidence.convert == officeRetail {
+		if r.Evidence.convert != "" {
 			said[r.Evidence.Product] = true
 		}
 	}
