@@ -441,9 +441,15 @@ func actionOf(ev Evidence) (Action, string) {
 // kmsRoute decides where a KMS client that does not renew by itself goes:
 // to the site's working host, to its own host while nothing collected
 // says that host fails, else as chooseRoute decides (a new host where the
-// site's pool qualifies, MAK otherwise). The rule says why, so that two
-// devices of a site never get different advice without a reason.
+// site's pool qualifies, MAK otherwise). A Windows 7 client without the
+// BIOS Windows marker goes to neither host: no host activates it
+// (0xC004F035), so chooseRoute sends it to MAK. The rule says why, so
+// that two devices of a site never get different advice without a
+// reason.
 func (d *device) kmsRoute(p *product) (rule, Evidence) {
+	if d.markerMissing(p) {
+		return chooseRoute(d, p)
+	}
 	if adv := d.siteKMS(p); adv.State == KMSHostWorks {
 		ev := p.evidence()
 		ev.Route, ev.Host, ev.Count = RouteKMS, adv.Host, intp(adv.Activated)

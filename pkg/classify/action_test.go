@@ -87,6 +87,20 @@ func TestActions(t *testing.T) {
 			host, ActionKMSConnect, "kms01", "", 0},
 		{"KMS expired, own host", snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 5*day, "kms02")),
 			Pool{}, ActionKMSConnect, "kms02", DeadlineKMS, -5},
+		// 0xC004F035: a Windows 7 KMS client without the BIOS Windows
+		// marker cannot use KMS (DOMAIN.md HRESULT table), neither the
+		// site's working host nor its own: MAK.
+		{"Windows 7 KMS client without the marker, site host", func() *licensing.Snapshot {
+			p := kms(win("Professional", licensing.ChannelGVLK, licensing.StatusNotification), 0, "kms01")
+			p.StatusReason = 0xC004F035
+			return snap(win7Pro, "6.1.7601", p)
+		}(), Pool{Client: 30, Hosts: []KMSHost{{Name: "kms01", Windows: 30}}}, ActionMAK, "", DeadlineNow, 0},
+		{"Windows 7 KMS client without the marker, own host", func() *licensing.Snapshot {
+			p := kms(win("Professional", licensing.ChannelGVLK, licensing.StatusOOTGrace), 20*day, "kms02")
+			s := snap(win7Pro, "6.1.7601", p)
+			s.Hardware.SLIC = new(bool)
+			return s
+		}(), Pool{}, ActionMAK, "", DeadlineGrace, 10},
 		{"KMS failing, small site", snap(win10Pro, "10.0.19045", func() licensing.Product {
 			p := kms(win("Professional", licensing.ChannelGVLK, licensing.StatusOOTGrace), 20*day, "kms02")
 			p.StatusReason = 0xC004F074

@@ -337,6 +337,22 @@ func PoolOf(s *licensing.Snapshot) Pool {
 	return p
 }
 
+// markerMissing reports whether the facts show that the Windows
+// product p cannot use KMS on this hardware: it reported 0xC004F035, or
+// it is a Windows 7 client whose firmware was read and holds no SLIC
+// marker (DOMAIN.md, 0xC004F035). Unlike kmsCapable, firmware not read
+// proves nothing here: it decides for a KMS client already, which may
+// have activated against its host before.
+func (d *device) markerMissing(p *product) bool {
+	if p.Kind != licensing.KindWindows {
+		return false
+	}
+	if p.StatusReason == 0xC004F035 {
+		return true
+	}
+	return d.win7() && !d.server && d.s.Hardware.SLIC != nil && !*d.s.Hardware.SLIC
+}
+
 // kmsCapable reports whether a Windows product could activate by KMS on
 // this hardware: a Windows 7 volume client needs the BIOS Windows marker
 // (DOMAIN.md, 0xC004F035).
