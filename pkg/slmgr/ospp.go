@@ -129,7 +129,12 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 				strings.HasPrefix(t, "Successfully applied setting"), t == "<Product key installation successful>",
 				strings.HasPrefix(t, "Office license installed successfully"):
 			case lastDesc && cur >= 0:
-				res.Products[cur].ReasonText += " " + t
+				// Up to licensing.MaxString, which is all that is
+				// stored: joined on, every line would copy all the
+				// lines before it.
+				if p := &res.Products[cur]; len(p.ReasonText) < licensing.MaxString {
+					p.ReasonText += " " + t
+				}
 				continue
 			default:
 				res.Unknown = append(res.Unknown, Line{ln.N, t})

@@ -277,11 +277,13 @@ func wide(r rune) bool {
 // not understood on its own. The console cuts mid-word ("cou" / "ld"). A
 // line longer than 160 columns is broken twice or more (the name of a
 // Windows ESU add-on is over 200): each piece but the last is 80 wide.
+// A line is joined up to maxJoined bytes; the pieces after are lines of
+// their own.
 func unwrap(lines []Line, known func(string) bool) (out []Line, joined int) {
 	for i := 0; i < len(lines); i++ {
 		l := lines[i].Text
 		n := lines[i].N
-		for w := displayWidth(l); (w == 80 || w == 79) && i+1 < len(lines); {
+		for w := displayWidth(l); (w == 80 || w == 79) && i+1 < len(lines) && len(l) < maxJoined; {
 			next := lines[i+1].Text
 			if lines[i+1].N != lines[i].N+1 || strings.TrimSpace(next) == "" || known(next) ||
 				noise(strings.TrimSpace(l)) || noise(strings.TrimSpace(next)) {
@@ -299,6 +301,13 @@ func unwrap(lines []Line, known func(string) bool) (out []Line, joined int) {
 	}
 	return out, joined
 }
+
+// maxJoined bounds a line that unwrap joins (bytes): no value is stored
+// longer (licensing.MaxString). Without it a text of nothing but 80-column
+// lines was one line, each piece copying and searching (noise) all that
+// was joined before it: time in the square of the text's length, over an
+// hour for a 4 MB text given to import-text.
+const maxJoined = licensing.MaxString
 
 var (
 	guidRe    = regexp.MustCompile(`(?i)^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$`)

@@ -411,3 +411,44 @@ func TestManyBlocks(t *testing.T) {
 		t.Errorf("no note says blocks were left: %q", res.Notes)
 	}
 }
+
+// TestLongRuns: a text of many lines that each continue the one before
+// (80-column lines the console would have wrapped, an ospp ERROR
+// DESCRIPTION running on) is read in time linear in its length. Joined
+// without a bound, each line copied and searched all of the value joined
+// so far: a 4 MB text given to import-text took over an hour. No value
+// is stored longer than licensing.MaxString, so nothing longer is read.
+func TestLongRuns(t *testing.T) {
+	wrapped := "Name: Windows(R), Professional edition\r\nLicense Status: Licensed\r\n" +
+		strings.Repeat(strings.Repeat("x", 80)+"\r\n", 1500)
+	desc := "---Processing--------------------------\r\nSKU ID: 2d0882e7-a4e7-423b-8ccc-70d91e0158b1\r\n" +
+		"LICENSE NAME: Office 19, Office19ProPlus2019VL_KMS_Client_AE edition\r\nERROR CODE: 0xC004F056\r\n" +
+		"ERROR DESCRIPTION: The Software Licensing Service reported that the product could not be activated\r\n" +
+		strings.Repeat("using a Key Management Service (KMS).\r\n", 10000) + "---Exiting-----------------------------\r\n"
+	tests := []struct{ name, text string }{
+		{"80-column lines", wrapped},
+		{"ospp error description", desc},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Parse([]byte(tc.text), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Products) != 1 {
+				t.Fatalf("got %d products, want 1", len(res.Products))
+			}
+			// Reading stops within a line of licensing.MaxString, which
+			// licensing then cuts to.
+			const most = licensing.MaxString + 80
+			if n := len(res.Products[0].ReasonText); n > most {
+				t.Errorf("got a reason of %d bytes, want at most %d", n, most)
+			}
+			for _, u := range res.Unknown {
+				if len(u.Text) > most {
+					t.Fatalf("got an unknown line %d of %d bytes, want at most %d", u.N, len(u.Text), most)
+				}
+			}
+		})
+	}
+}
