@@ -307,6 +307,26 @@ func FuzzParseStrings(f *testing.F) {
 	})
 }
 
+// TestManyPlaceholders: a string of an slmgr.ini with more placeholders
+// than any of slmgr.vbs's is not used to read lines. Each placeholder is
+// a group of the string's pattern, and matching a line cost time in the
+// cube of their number: 400 of them took a quarter of a second for each
+// line, an hour for a text given to import-text with such an slmgr.ini.
+func TestManyPlaceholders(t *testing.T) {
+	s, err := ParseStrings([]byte("L_MsgProductName=\""+strings.Repeat("%A%x", 200)+"\"\r\n"), "fuzz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "Name: Windows(R), Professional edition\r\nLicense Status: Licensed\r\n" + strings.Repeat("yx", 400) + "\r\n"
+	res, err := Parse([]byte(text), Options{Strings: []*Strings{s}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Products) != 1 || res.Products[0].Name != "Windows(R), Professional edition" {
+		t.Errorf("got products %+v, want Windows(R), Professional edition alone", res.Products)
+	}
+}
+
 // TestNotInUse: slmgr /dlv all prints every SKU; those without a key say
 // "This license is not in use." and are left out, as WMI leaves them out.
 func TestNotInUse(t *testing.T) {

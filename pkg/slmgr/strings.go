@@ -222,6 +222,13 @@ type matcher struct {
 
 var placeholder = regexp.MustCompile(`%[A-Za-z]+%`)
 
+// maxPlaceholders is the most placeholders a resource string may hold to
+// be compiled: slmgr.vbs's strings hold at most two ("Error 0x%ERRCODE%
+// occurred in connecting to server %COMPUTERNAME%."). Each is a group of
+// the pattern, and matching a line costs time in the cube of their
+// number: an slmgr.ini given to import-text is read as it comes.
+const maxPlaceholders = 4
+
 // colonRe lets an ASCII colon in a template match a fullwidth one and the
 // other way round: both are seen in CJK output.
 var colonRe = strings.NewReplacer(":", "[:：]", "：", "[:：]")
@@ -229,10 +236,11 @@ var colonRe = strings.NewReplacer(":", "[:：]", "：", "[:：]")
 // compile turns a resource string into an anchored pattern: placeholders
 // match any text, runs of spaces match any white space, a final "." is
 // optional (hand-copied output drops it), and a string ending in ":" is a
-// label whose value is the rest of the line.
+// label whose value is the rest of the line. An empty string, or one of
+// more than maxPlaceholders placeholders, gives none.
 func compile(key, tmpl string) (matcher, bool) {
 	t := strings.TrimSpace(tmpl)
-	if t == "" {
+	if t == "" || len(placeholder.FindAllStringIndex(t, maxPlaceholders+1)) > maxPlaceholders {
 		return matcher{}, false
 	}
 	label := strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")
