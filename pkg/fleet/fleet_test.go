@@ -531,3 +531,23 @@ func TestSummaryOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestReadStringsBounded: an slmgr.ini is read up to MaxTextSize, as a
+// text is: a larger file (a real one is under 100 KiB), or a device such
+// as /dev/zero given to --strings, is refused rather than read whole.
+func TestReadStringsBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "slmgr.ini")
+	line := "L_MsgProductName=\"Name: \"\r\n"
+	if err := os.WriteFile(big, []byte(strings.Repeat(line, fleet.MaxTextSize/len(line)+1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := fleet.ReadStrings([]string{big})
+	if !errors.Is(err, fleet.ErrStrings) || !errors.Is(err, fleet.ErrTooLarge) {
+		t.Fatalf("got %v, want ErrStrings and ErrTooLarge", err)
+	}
+	// The hint is about the slmgr.ini, not about saving a text again.
+	_, hint := fleet.Explain(err)
+	if _, want := fleet.Explain(fleet.ErrStrings); hint != want {
+		t.Errorf("got hint %q, want %q", hint, want)
+	}
+}

@@ -117,11 +117,17 @@ func ImportText(ctx context.Context, st Store, files []string, opts TextOptions,
 }
 
 // ReadStrings reads slmgr.ini files, each named for its language by its
-// folder (%SystemRoot%\System32\slmgr\<LANGID>\slmgr.ini).
+// folder (%SystemRoot%\System32\slmgr\<LANGID>\slmgr.ini). A file over
+// MaxTextSize is refused (ErrStrings and ErrTooLarge).
 func ReadStrings(paths []string) ([]*slmgr.Strings, error) {
 	var out []*slmgr.Strings
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		// Up to MaxTextSize, as a text: a real slmgr.ini is under
+		// 100 KiB, and a path such as /dev/zero is never read whole.
+		data, err := readAtMost(p, MaxTextSize)
+		if errors.Is(err, ErrTooLarge) {
+			err = fmt.Errorf("%s: %w", p, err) // an open error names it already
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrStrings, err)
 		}
