@@ -105,14 +105,15 @@ type page struct {
 
 type crumb struct{ Name, Href string }
 
-// fileLink is a file of the report beside a page, in the page's folder:
-// Name is its file name as written (safeName, unique), which the
-// template escapes into the link as it does every other link, and Note
-// what it holds, in the page's language.
+// fileLink is a file of the report for a page's scope: Name is its path
+// from the page's folder, with "/", by the names written (safeName,
+// unique), which the template escapes into the link as it does every
+// other link, and Note what it holds, in the page's language.
 type fileLink struct{ Name, Note string }
 
-// fleetFiles are the fleet page's links: the fleet's CSV and JSON files,
-// those of them that this report writes.
+// fleetFiles are the fleet page's links: the fleet's CSV and JSON files
+// and every site's workbook (in its folder, in the order of the sites
+// table), those of them that this report writes.
 func (w *Writer) fleetFiles() []fileLink {
 	var out []fileLink
 	if w.csv != nil {
@@ -123,6 +124,11 @@ func (w *Writer) fleetFiles() []fileLink {
 	}
 	if w.json != nil {
 		out = append(out, fileLink{filepath.Base(w.json.name), w.t.ForPrograms})
+	}
+	for _, name := range w.order {
+		for _, f := range w.siteFiles(w.sites[name]) {
+			out = append(out, fileLink{path.Join(w.sites[name].file, f.Name), f.Note})
+		}
 	}
 	return out
 }

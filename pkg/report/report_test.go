@@ -338,6 +338,13 @@ func TestFileNames(t *testing.T) {
 	if _, err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	// The fleet's page links every site's workbook, in its folder.
+	fleetPage, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	for _, site := range []string{"site_CON", "名古屋工場"} {
+		if link := `href="` + url.PathEscape(site) + "/" + url.PathEscape(site+".xlsx") + `"`; !bytes.Contains(bytes.ToLower(fleetPage), bytes.ToLower([]byte(link))) {
+			t.Errorf("the fleet's index.html has no %s", link)
+		}
+	}
 	for i, tc := range tests {
 		t.Run(tc.site+"/"+tc.line, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.file)+".json"))
