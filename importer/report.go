@@ -26,7 +26,7 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			"periods are projected from the collection time, and only the collections made on or before\n" +
 			"that day count.\n\n" + cmdline.ExitStatus("0 the reports were written",
 			"2 usage or configuration error (no database, bad --format or --as-of, a --site or --line that selects no device), or a report could not be written",
-			"130 interrupted (Ctrl-C): no report file is left half-written"),
+			"130 interrupted (Ctrl-C): the folder is left as it was, with no file of this report"),
 		Flags: []cli.Flag{
 			cmdline.DBFlag(defaultDB),
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"},

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -309,6 +310,41 @@ func (interrupted) Latest(ctx context.Context, _ fleet.Filter, _ bool, _ func(fl
 	return errors.New("write failed: write unix @->/tmp/.s.PGSQL.5432: i/o timeout")
 }
 
+// failsLater is a store whose raw outputs can be read for the first
+// lines only: a report from it fails after some of its line pages are
+// written.
+type failsLater struct {
+	fleet.Store
+	calls *atomic.Int32
+}
+
+func (s failsLater) RawFor(ctx context.Context, ids []int64, max int) (map[int64][]fleet.Raw, error) {
+	if s.calls.Add(1) > 3 {
+		return nil, errDisk
+	}
+	return s.Store.RawFor(ctx, ids, max)
+}
+
+// folderOf is every file under dir, by its path relative to dir, with
+// its bytes.
+func folderOf(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestReport(t *testing.T) {
 	id := key(t)
 	db := newStore(t)
@@ -333,6 +369,34 @@ func TestReport(t *testing.T) {
 		}
 		if left, _ := filepath.Glob(filepath.Join(failed, ".report-*")); len(left) > 0 {
 			t.Errorf("temporary files left by %T: %v", st, left)
+		}
+	}
+	// A report that fails after some of its line pages were written
+	// leaves the folder as it was: no page of it, none linking a
+	// workbook it never wrote, and the earlier report whole (Japanese,
+	// where this one is in English).
+	before := folderOf(t, out)
+	if _, err := fleet.Report(ctx, failsLater{db, new(atomic.Int32)}, out, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
+		t.Fatalf("report from a store that fails later: %v", err)
+	}
+	after := folderOf(t, out)
+	for name, b := range before {
+		if after[name] != b {
+			t.Errorf("%s changed by a failed report", name)
+		}
+	}
+	for name := range after {
+		if _, ok := before[name]; !ok {
+			t.Errorf("%s written by a failed report", name)
+		}
+	}
+	{
+		fresh := t.TempDir()
+		if _, err := fleet.Report(ctx, failsLater{db, new(atomic.Int32)}, fresh, fleet.Filter{}, report.Options{AsOf: asOf}); !errors.Is(err, errDisk) {
+			t.Fatalf("report from a store that fails later: %v", err)
+		}
+		for name := range folderOf(t, fresh) {
+			t.Errorf("%s left by a failed report in an empty folder", name)
 		}
 	}
 	// A report cancelled while the pools are still being read stops, and

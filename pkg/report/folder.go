@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
@@ -31,6 +32,13 @@ import (
 // folder others may write to: a name in it is a claim, the checksum is
 // what makes the file ours.
 //
+// A report's files take their names together, at the end (publish):
+// until Close, each is whole under a temporary name beside its own, and
+// a report that fails part way removes them (discard) and leaves the
+// folder as it was. Otherwise a line page written before the failure
+// would stand beside the earlier report's, or link its site's workbook,
+// written only once the site is done, that the failed run never wrote.
+//
 // The checksum is CRC-32C: it only tells a file from the one the report
 // wrote. Whoever can plant a list and read a file can give any digest of
 // it, so SHA-256 would stop nobody more; over the 0.9 GB a report of
@@ -55,20 +63,75 @@ const maxFilesList = 16 << 20
 // files are removed.
 var reportExt = map[string]bool{".html": true, ".csv": true, ".json": true, ".xlsx": true}
 
-// madeFile is a file this run wrote and the checksum of its bytes
-// (sumOf).
-type madeFile struct{ name, sum string }
+// madeFile is a file this run wrote: its name, the temporary name it is
+// written under until publish renames it (then ""), and the checksum of
+// its bytes (sumOf).
+type madeFile struct{ name, tmp, sum string }
 
 // listed is an entry of a folder's list: a path relative to the folder,
 // with "/", and the checksum the report that wrote it gave.
 type listed struct{ rel, sum string }
 
-// track records a file this run wrote, with the checksum of what it
-// wrote; any goroutine may call it.
-func (w *Writer) track(name, sum string) {
+// track records a file this run wrote whole (p, done), still under its
+// temporary name; any goroutine may call it.
+func (w *Writer) track(p *pending) {
 	w.mu.Lock()
-	w.made = append(w.made, madeFile{name, sum})
+	w.made = append(w.made, madeFile{p.name, p.f.Name(), p.sum})
 	w.mu.Unlock()
+}
+
+// publish gives every file the report wrote its name, the data files
+// (CSV, JSON, workbooks) first and the pages last, the fleet's index
+// the very last: a page takes its name only once every file it links
+// has its own. It stops at the first rename that fails (on Windows, a
+// workbook or CSV open in Excel), whose error it returns; the files
+// before it have their names, the rest stay under their temporary ones
+// for discard.
+func (w *Writer) publish() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	// Pages were tracked in order: line pages as rendered, then the
+	// sites' indexes, then the fleet's.
+	order := make([]int, 0, len(w.made))
+	for _, page := range []bool{false, true} {
+		for i, m := range w.made {
+			if strings.EqualFold(filepath.Ext(m.name), ".html") == page {
+				order = append(order, i)
+			}
+		}
+	}
+	for _, i := range order {
+		m := &w.made[i]
+		if err := os.Rename(m.tmp, m.name); err != nil {
+			return fmt.Errorf("giving %s its name: %w", m.name, err)
+		}
+		m.tmp = ""
+	}
+	return nil
+}
+
+// discard removes every file the report wrote that publish has not
+// renamed, and the site folders left empty: what a report that failed
+// part way leaves of itself.
+func (w *Writer) discard() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var errs []error
+	for i := range w.made {
+		m := &w.made[i]
+		if m.tmp == "" {
+			continue
+		}
+		if err := os.Remove(m.tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+		m.tmp = ""
+		m.sum = "" // not written: not listed
+	}
+	for _, s := range w.sites {
+		os.Remove(filepath.Join(w.dir, s.file)) // only when empty: made by this run
+	}
+	return errors.Join(errs...)
 }
 
 // earlierFiles reads the folder's list of the files an earlier report
@@ -125,11 +188,11 @@ func sameFile(rel string) string {
 var foldingNames = runtime.GOOS == "windows" || runtime.GOOS == "darwin"
 
 // finishFolder removes the files an earlier report listed that this one
-// did not write, then lists this report's files, keeping the earlier
-// ones it could not remove. With complete false (a report that failed
-// part way), nothing is removed and the list names both runs' files, so
-// the next whole report removes what this one left. It returns the
-// removed files, relative to the folder.
+// did not write, then lists this report's files that took their names
+// (publish), keeping the earlier ones it could not remove. With complete
+// false (a publish that failed part way), nothing is removed and the
+// list names both runs' files, so the next whole report removes what
+// this one left. It returns the removed files, relative to the folder.
 func (w *Writer) finishFolder(complete bool) ([]string, error) {
 	w.mu.Lock()
 	made := append([]madeFile(nil), w.made...)
@@ -137,6 +200,9 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 	keep := map[string]bool{}
 	var list []listed
 	for _, m := range made {
+		if m.tmp != "" {
+			continue // not renamed into place (publish failed before it)
+		}
 		if rel, ok := w.relName(m.name); ok && m.sum != "" && !keep[sameFile(rel)] {
 			keep[sameFile(rel)] = true
 			list = append(list, listed{rel, m.sum})
@@ -167,10 +233,15 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 	for _, e := range list {
 		b.WriteString(e.sum + " " + e.rel + "\n")
 	}
-	_, err := writeFile(filepath.Join(w.dir, FilesList), func(f *bufio.Writer) error {
+	p, err := writeFile(filepath.Join(w.dir, FilesList), func(f *bufio.Writer) error {
 		_, err := f.Write(b.Bytes())
 		return err
 	})
+	if err == nil {
+		if err = os.Rename(p.f.Name(), p.name); err != nil {
+			os.Remove(p.f.Name())
+		}
+	}
 	return removed, err
 }
 

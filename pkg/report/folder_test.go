@@ -249,34 +249,102 @@ func TestFolderKeepsChangedFiles(t *testing.T) {
 	}
 }
 
-// TestFolderAfterFailure: a report that fails part way removes nothing
-// and lists both runs' files, so the next whole report removes them.
+// contents is every file under dir, by its path relative to dir (with
+// "/"), with its bytes.
+func contents(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, f := range tree(t, dir) {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = string(b)
+	}
+	return out
+}
+
+// TestFolderAfterFailure: a report that fails part way, after some of
+// its line pages and a workbook were written, leaves the folder as it
+// was: the earlier report whole and unchanged, no page of its own (one
+// would link a site workbook never written), no temporary file, no site
+// folder it made; in an empty folder, nothing.
 func TestFolderAfterFailure(t *testing.T) {
-	dir := t.TempDir()
-	writeSome(t, dir, all, "")
-	before := tree(t, dir)
-	w, d := testWriter(t, dir, HTML, CSV)
-	if err := w.Line("Elsewhere", "Z9", []Device{d}); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		fail func(t *testing.T, w *Writer, d Device, dir string) error
+	}{
+		// Lines of a site that do not come together: Nagoya's workbook
+		// is written when Elsewhere's line comes, Elsewhere's never.
+		{"commit", func(t *testing.T, w *Writer, d Device, dir string) error {
+			for _, sl := range [][2]string{{"Nagoya", "L1"}, {"Elsewhere", "Z9"}} {
+				if err := w.Line(sl[0], sl[1], []Device{d}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := w.Line("Nagoya", "L2", []Device{d})
+			if !errors.Is(err, ErrSiteOrder) {
+				t.Fatalf("got %v, want ErrSiteOrder", err)
+			}
+			return errors.Join(err, w.Abort())
+		}},
+		// The last site's workbook cannot be written (its folder is
+		// gone): Close fails after the lines and the other site's
+		// workbook were written.
+		{"close", func(t *testing.T, w *Writer, d Device, dir string) error {
+			for _, sl := range [][2]string{{"Nagoya", "L1"}, {"Elsewhere", "Z9"}} {
+				if err := w.Line(sl[0], sl[1], []Device{d}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.RemoveAll(filepath.Join(dir, "Elsewhere")); err != nil {
+				t.Fatal(err)
+			}
+			_, err := w.Close()
+			return err
+		}},
 	}
-	if err := w.Abort(); err != nil {
-		t.Fatal(err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSome(t, dir, all, "")
+			before := contents(t, dir)
+			w, d := testWriter(t, dir)
+			if err := tc.fail(t, w, d, dir); err == nil {
+				t.Fatal("the report did not fail")
+			}
+			after := contents(t, dir)
+			if !reflect.DeepEqual(tree(t, dir), sortedKeys(before)) {
+				t.Errorf("a failed report changed the folder's files:\n got %q\nwant %q", tree(t, dir), sortedKeys(before))
+			}
+			for f, b := range before {
+				if after[f] != b {
+					t.Errorf("a failed report changed %s", f)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(dir, "Elsewhere")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the failed report's site folder stays: %v", err)
+			}
+
+			empty := t.TempDir()
+			w, d = testWriter(t, empty)
+			if err := tc.fail(t, w, d, empty); err == nil {
+				t.Fatal("the report did not fail")
+			}
+			if left, _ := os.ReadDir(empty); len(left) > 0 {
+				t.Errorf("a failed report into an empty folder left %q", tree(t, empty))
+			}
+		})
 	}
-	for _, f := range before {
-		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
-			t.Errorf("the failed report removed %s", f)
-		}
+}
+
+func sortedKeys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
 	}
-	list, _ := os.ReadFile(filepath.Join(dir, FilesList))
-	for _, f := range []string{"Elsewhere/Z9.html", "index.html", "devices.csv"} {
-		if !strings.Contains(string(list), " "+f+"\n") {
-			t.Errorf("the list lacks %s:\n%s", f, list)
-		}
-	}
-	w2 := writeSome(t, dir, func(s, _ string) bool { return false }, "", HTML)
-	if _, err := os.Stat(filepath.Join(dir, "Elsewhere")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the failed report's site folder stays: %v (removed %q)", err, w2.Removed)
-	}
+	sort.Strings(out)
+	return out
 }
 
 // TestSelectionNamed: a report of part of the fleet says so on the
@@ -366,5 +434,53 @@ func TestFolderCase(t *testing.T) {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// TestFolderPublishFails: when a file cannot take its name (here a
+// folder stands where Nagoya's workbook goes; on Windows, a workbook
+// open in Excel), the report fails before any page takes its name, so
+// no page links a file that is not there; what was renamed is listed,
+// for the next report, and no temporary file is left.
+func TestFolderPublishFails(t *testing.T) {
+	dir := t.TempDir()
+	block := filepath.Join(dir, "Nagoya", "Nagoya.xlsx")
+	if err := os.MkdirAll(filepath.Join(block, "notes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, pools := fleet(t)
+	for s, p := range pools {
+		w.SetPool(s, *p)
+	}
+	var keys [][2]string
+	for k := range lines {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+	for _, k := range keys {
+		if err := w.Line(k[0], k[1], lines[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err == nil || !strings.Contains(err.Error(), "Nagoya.xlsx") {
+		t.Fatalf("Close: got %v, want an error naming Nagoya.xlsx", err)
+	}
+	list, _ := os.ReadFile(filepath.Join(dir, FilesList))
+	for _, f := range tree(t, dir) {
+		switch {
+		case strings.HasSuffix(f, ".html"):
+			t.Errorf("%s took its name in a report that failed", f)
+		case strings.Contains(f, ".report-"):
+			t.Errorf("temporary file %s left", f)
+		case f != FilesList && !strings.HasPrefix(f, "Nagoya/Nagoya.xlsx/") && !strings.Contains(string(list), " "+f+"\n"):
+			t.Errorf("%s is not listed for the next report:\n%s", f, list)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "Kumamoto", "Kumamoto.xlsx")); err != nil {
+		t.Errorf("the workbook before the failed rename: %v", err)
 	}
 }

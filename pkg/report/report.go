@@ -13,8 +13,10 @@
 // written in bounded memory. HTML pages are written by the templates in
 // templates/, self-contained (inline CSS and SVG, no script, a
 // Content-Security-Policy that forbids loading anything) and print on
-// paper. Every file is written under a temporary name and renamed when
-// whole.
+// paper. Every file is written under a temporary name beside its own,
+// and Close gives them all their names once the whole report is
+// written: a report that fails part way leaves the folder as it was
+// (folder.go).
 package report
 
 import (
@@ -143,7 +145,7 @@ type pending struct {
 	f    *os.File
 	w    *bufio.Writer
 	h    hash.Hash32 // checksum of what w wrote (newSum)
-	sum  string      // hex of h, once done gave the file its name
+	sum  string      // hex of h, once done closed it whole
 }
 
 func create(name string) (*pending, error) {
@@ -155,17 +157,15 @@ func create(name string) (*pending, error) {
 	return &pending{name: name, f: f, w: bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16), h: h}, nil
 }
 
-// done flushes and closes the file and, when everything went well (err is
-// nil), gives it its final name; otherwise it removes it.
+// done flushes and closes the file; when everything went well (err is
+// nil) it stays under its temporary name, whole, for the Writer to give
+// it its name (publish), otherwise it is removed.
 func (p *pending) done(err error) error {
 	if err == nil {
 		err = p.w.Flush()
 	}
 	if cerr := p.f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(p.f.Name(), p.name)
 	}
 	if err != nil {
 		os.Remove(p.f.Name())
@@ -402,11 +402,12 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 	return w, nil
 }
 
-// Abort removes the fleet files begun by NewWriter, for a report that
-// failed part way: no half-written devices.csv or devices.json is left.
-// Line files already written stay, each of them whole, and are listed
-// in the folder's FilesList with the earlier report's, for the next
-// report to remove what it does not write again.
+// Abort ends a report that failed part way: it removes every file the
+// report wrote (each still under its temporary name: only Close names
+// them), the fleet files begun by NewWriter, and the site folders it
+// made and left empty. The folder is left as it was: an earlier
+// report in it stays whole, and no page of this one links a file it
+// never wrote.
 func (w *Writer) Abort() error {
 	var errs []error
 	for _, p := range []*pending{w.csv, w.products, w.json} {
@@ -418,8 +419,7 @@ func (w *Writer) Abort() error {
 		}
 	}
 	w.csv, w.products, w.json = nil, nil, nil
-	// The line files written stay, listed for the next report.
-	if _, err := w.finishFolder(false); err != nil {
+	if err := w.discard(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
@@ -626,11 +626,11 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 		return err
 	}
 	write := func(name string, fill func(*bufio.Writer) error) error {
-		sum, err := writeFile(name, fill)
+		p, err := writeFile(name, fill)
 		if err != nil {
 			return err
 		}
-		w.track(name, sum)
+		w.track(p)
 		l.files = append(l.files, name)
 		return nil
 	}
@@ -739,27 +739,26 @@ func (w *Writer) Commit(l *LineReport) error {
 	return nil
 }
 
-// writeFile writes name through a temporary file and a rename, so a
-// report is never left half-written. It returns the checksum of what
-// it wrote (sumOf).
-func writeFile(name string, fill func(*bufio.Writer) error) (string, error) {
+// writeFile writes the file name under a temporary name beside it
+// (pending), whole, for a rename into place.
+func writeFile(name string, fill func(*bufio.Writer) error) (*pending, error) {
 	p, err := create(name)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := p.done(fill(p.w)); err != nil {
-		return "", err
+		return nil, err
 	}
-	return p.sum, nil
+	return p, nil
 }
 
 // writeIndex writes a page of the site or fleet and records it.
 func (w *Writer) writeIndex(name string, fill func(*bufio.Writer) error) error {
-	sum, err := writeFile(name, fill)
+	p, err := writeFile(name, fill)
 	if err != nil {
 		return err
 	}
-	w.track(name, sum)
+	w.track(p)
 	w.files = append(w.files, name)
 	return nil
 }
@@ -772,18 +771,23 @@ func (w *Writer) writeBook(s *siteSum) error {
 		return nil
 	}
 	name := filepath.Join(w.dir, s.file, s.bookName())
-	sum, err := s.book.write(name, w, s)
+	p, err := s.book.write(name, w, s)
 	s.book = nil
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
-	w.track(name, sum)
+	w.track(p)
 	w.files = append(w.files, name)
 	return nil
 }
 
 // Close writes the workbook of the last site, the site and fleet pages
-// and finishes the fleet files. It returns every file written.
+// and finishes the fleet files; then, when all of them were written, it
+// gives every file of the report its name (publish) and lists them in
+// the folder (finishFolder). It returns every file written. On an
+// error nothing of the report takes its name and the folder is left as
+// it was, but where a rename itself failed (a file held open by another
+// program, on Windows): the files renamed before it stay, listed.
 func (w *Writer) Close() ([]string, error) {
 	var errs []error
 	for _, name := range w.order {
@@ -793,9 +797,12 @@ func (w *Writer) Close() ([]string, error) {
 	}
 	for _, p := range []*pending{w.csv, w.products} {
 		if p != nil {
-			errs = append(errs, p.done(nil))
-			w.track(p.name, p.sum)
-			w.files = append(w.files, p.name)
+			err := p.done(nil)
+			errs = append(errs, err)
+			if err == nil {
+				w.track(p)
+				w.files = append(w.files, p.name)
+			}
 		}
 	}
 	if w.json != nil {
@@ -803,9 +810,12 @@ func (w *Writer) Close() ([]string, error) {
 		if err == nil {
 			fmt.Fprintf(w.json.w, "\n  ],\n  \"summary\": %s\n}\n", b)
 		}
-		errs = append(errs, w.json.done(err))
-		w.track(w.json.name, w.json.sum)
-		w.files = append(w.files, w.json.name)
+		err = w.json.done(err)
+		errs = append(errs, err)
+		if err == nil {
+			w.track(w.json)
+			w.files = append(w.files, w.json.name)
+		}
 	}
 	if w.fmts[HTML] {
 		for _, name := range w.order {
@@ -815,11 +825,20 @@ func (w *Writer) Close() ([]string, error) {
 		}
 		errs = append(errs, w.writeIndex(filepath.Join(w.dir, "index.html"), func(f *bufio.Writer) error { return w.fleetPage(f) }))
 	}
-	err := errors.Join(errs...)
+	w.csv, w.products, w.json = nil, nil, nil // done: tracked, or removed
+	if err := errors.Join(errs...); err != nil {
+		w.discard()
+		return nil, err
+	}
+	err := w.publish()
 	var lerr error
 	w.Removed, lerr = w.finishFolder(err == nil)
-	if err == nil && lerr != nil {
-		err = fmt.Errorf("writing %s: %w", filepath.Join(w.dir, FilesList), lerr)
+	if err != nil {
+		w.discard()
+		return nil, err
 	}
-	return w.files, err
+	if lerr != nil {
+		return w.files, fmt.Errorf("writing %s: %w", filepath.Join(w.dir, FilesList), lerr)
+	}
+	return w.files, nil
 }

@@ -125,48 +125,49 @@ func newStyles(f *excelize.File) (styles, error) {
 	return st, nil
 }
 
-// write writes the workbook to name (through a temporary file): the
-// summary, a sheet per line with a frozen header and filters, the plan.
-func (b *book) write(name string, w *Writer, s *siteSum) (string, error) {
+// write writes the workbook for name, under a temporary name beside it
+// (pending): the summary, a sheet per line with a frozen header and
+// filters, the plan.
+func (b *book) write(name string, w *Writer, s *siteSum) (*pending, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	t := b.t
 	used := map[string]bool{}
 	summary := sheetName(t.Overview, used)
 	if err := f.SetSheetName("Sheet1", summary); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := b.summarySheet(f, summary, st, w, s); err != nil {
-		return "", err
+		return nil, err
 	}
 	names := make([]string, len(b.sheets))
 	for i, sh := range b.sheets {
 		names[i] = sheetName(t.Line+" "+sh.line, used)
 		if err := b.lineSheet(f, names[i], i+1, sh, st); err != nil {
-			return "", fmt.Errorf("line %s: %w", sh.line, err)
+			return nil, fmt.Errorf("line %s: %w", sh.line, err)
 		}
 	}
 	if err := b.planSheet(f, sheetName(t.Plan, used), st, w, s); err != nil {
-		return "", err
+		return nil, err
 	}
 	rows, err := rowParts(f, names, b.sheets, st)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	// The summary, first, is the active sheet already; SetActiveSheet
 	// would parse every streamed sheet back into memory.
 	p, err := create(name)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := p.done(writeSorted(p.w, f, rows)); err != nil {
-		return "", err
+		return nil, err
 	}
-	return p.sum, nil
+	return p, nil
 }
 
 // rowParts maps the part of each line's sheet in the workbook's zip
