@@ -327,7 +327,7 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 		sz := w.sites[name].sum.zone()
 		if i == 0 {
 			z = sz
-		} else if sz != z {
+		} else if sz.key() != z.key() {
 			z = utc
 			break
 		}

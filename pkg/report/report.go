@@ -184,7 +184,13 @@ type summary struct {
 	// the devices behind each row (up to maxRefs per row).
 	Plan  map[planKey]*planEntry
 	Flags map[string]int
-	zones map[zone]int
+	zones map[zoneKey]zoneCount
+}
+
+// zoneCount is a zone and how many devices of a group have it.
+type zoneCount struct {
+	z zone
+	n int
 }
 
 // planKey is a row of the plan: an action on a product, in the report's
@@ -214,7 +220,7 @@ const maxRefs = 60
 
 func newSummary() summary {
 	return summary{Category: map[classify.Category]int{}, Actions: map[classify.Action]int{}, Plan: map[planKey]*planEntry{},
-		Flags: map[string]int{}, zones: map[zone]int{}}
+		Flags: map[string]int{}, zones: map[zoneKey]zoneCount{}}
 }
 
 func (s *summary) add(r *row, z zone, l classify.Lang) {
@@ -222,7 +228,9 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 	s.Devices++
 	s.Category[d.Verdict.Category]++
 	s.Actions[d.Verdict.Action.Action]++
-	s.zones[z]++
+	c := s.zones[z.key()]
+	c.z, c.n = z, c.n+1
+	s.zones[z.key()] = c
 	for _, st := range d.Verdict.Steps {
 		if st.Action == classify.ActionNone {
 			continue
@@ -286,16 +294,19 @@ func (s *summary) merge(o summary, site string) {
 		s.Flags[k] += v
 	}
 	for k, v := range o.zones {
-		s.zones[k] += v
+		c := s.zones[k]
+		c.z, c.n = v.z, c.n+v.n
+		s.zones[k] = c
 	}
 }
 
 // zone is the zone most of the group's devices have; UTC for none.
 func (s *summary) zone() zone {
 	best, n := utc, 0
-	for z, c := range s.zones {
-		if c > n || c == n && z.name < best.name {
-			best, n = z, c
+	for _, c := range s.zones {
+		z := c.z
+		if c.n > n || c.n == n && (z.name < best.name || z.name == best.name && z.off < best.off) {
+			best, n = z, c.n
 		}
 	}
 	return best

@@ -682,3 +682,74 @@ func TestVolumeEditionAction(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestSiteZone: a site's pages and workbook show the zone most of its
+// devices have, counted over all its lines, and the fleet's page the
+// sites' zone when they share one. Each device's zone is a time.Location
+// of its own: counted by value, every line's devices were counted
+// apart, and two sites in JST gave the fleet's page UTC.
+func TestSiteZone(t *testing.T) {
+	lines, _ := fleet(t)
+	var devs []Device
+	for _, l := range lines {
+		devs = append(devs, l...)
+	}
+	at := func(d Device, name string, off int) Device {
+		s := *d.Snapshot
+		s.Context.TimeZone = name
+		d.Snapshot = &s
+		d.CollectedAt = d.CollectedAt.In(time.FixedZone(name, off))
+		return d
+	}
+	jst, ict := 9*3600, 7*3600
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{HTML, JSON}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nagoya: 4 devices in JST on two lines, 3 in ICT on one.
+	for _, l := range []struct {
+		site, line, zone string
+		off, n           int
+	}{{"Kumamoto", "A", "JST", jst, 1}, {"Nagoya", "L1", "JST", jst, 2}, {"Nagoya", "L2", "ICT", ict, 3}, {"Nagoya", "L3", "JST", jst, 2}} {
+		var ds []Device
+		for i := 0; i < l.n; i++ {
+			ds = append(ds, at(devs[i], l.zone, l.off))
+		}
+		if err := w.Line(l.site, l.line, ds); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ page, want string }{
+		{"Nagoya/index.html", "Generated: 2026-11-02 09:00 JST"},
+		{"index.html", "Generated: 2026-11-02 09:00 JST"},
+	} {
+		b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.page)))
+		if got := regexp.MustCompile(`Generated: [^·<]*[A-Z]`).FindString(string(b)); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.page, got, tc.want)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+	var doc struct {
+		Summary struct {
+			Sites []struct {
+				Site     string
+				TimeZone string `json:"time_zone"`
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range doc.Summary.Sites {
+		if s.TimeZone != "JST (UTC+09:00)" {
+			t.Errorf("devices.json: site %s in %q, want JST (UTC+09:00)", s.Site, s.TimeZone)
+		}
+	}
+	if len(doc.Summary.Sites) != 2 {
+		t.Errorf("devices.json: %d sites, want 2", len(doc.Summary.Sites))
+	}
+}

@@ -18,9 +18,20 @@ type zone struct {
 	name string // "JST", or "UTC+09:00" when the device gave no name
 	loc  *time.Location
 	lbl  string // label, once labelled
+	off  int    // seconds east of UTC
 }
 
-var utc = zone{"UTC", time.UTC, "UTC"}
+var utc = zone{"UTC", time.UTC, "UTC", 0}
+
+// zoneKey tells zones apart by what they show: their name and offset.
+// Two devices' zones are two *time.Location even when both are JST, so
+// zones are not compared as values.
+type zoneKey struct {
+	name string
+	off  int
+}
+
+func (z zone) key() zoneKey { return zoneKey{z.name, z.off} }
 
 // zoneOf is the zone of one collection time.
 func zoneOf(t time.Time, name string) zone {
@@ -33,7 +44,7 @@ func zoneOf(t time.Time, name string) zone {
 			name = "UTC"
 		}
 	}
-	return zone{name: name, loc: time.FixedZone(name, off)}
+	return zone{name: name, loc: time.FixedZone(name, off), off: off}
 }
 
 // labelled is z with its label made, for a zone every row of a line
@@ -61,11 +72,11 @@ func (z zone) stamp(t time.Time) string { return t.In(z.loc).Format("2006-01-02 
 
 // majorityZone picks the zone most devices have; ties go to the first.
 func majorityZone(devs []Device) zone {
-	counts := map[string]int{}
+	counts := map[zoneKey]int{}
 	best, n := utc, 0
 	for i := range devs {
 		z := devs[i].zone()
-		k := z.loc.String() + z.name
+		k := z.key()
 		counts[k]++
 		if counts[k] > n {
 			best, n = z, counts[k]
