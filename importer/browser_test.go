@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 // chromiumBin finds headless Chromium.
@@ -230,6 +233,69 @@ func TestReportInBrowser(t *testing.T) {
 		h, _ := strconv.ParseFloat(string(b[2]), 64)
 		if w < 593 || w > 597 || h < 840 || h > 844 {
 			t.Errorf("printed page is %.1f × %.1f pt, want A4 (595.3 × 841.9)", w, h)
+		}
+	}
+}
+
+// TestReportPrintsLongNames prints, as the A4 page's 188 mm (710 CSS px)
+// lays it out, the pages of a site, a line and devices with long names
+// (a factory's full name, a line named in two languages, asset tags and
+// host names of 50 characters): no column may pass the paper's edge.
+// Printed, a table does not scroll: the long names in no-wrap cells
+// used to push the category and reasons of every device, and the KMS
+// verdict's meaning, off the page. The probe reads the page with its
+// print rules made the screen's.
+func TestReportPrintsLongNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no browser")
+	}
+	needsLinuxTool(t, "chromium")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	id, key := writeKey(t, dir, "key.txt")
+	site := strings.Repeat("名古屋第二工場", 6)
+	line := "組立検査ライン第三工程-ASSEMBLY-INSPECTION-STATION-THREE"
+	for i, a := range []string{"win10-pro-mak", "win7-office2010-retail-notification"} {
+		data, err := os.ReadFile("../testdata/snapshots/" + a + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Context.Site, s.Context.Line = site, line
+		s.Context.Asset = fmt.Sprintf("ASSET-%d-%s", i, strings.Repeat("LONGASSETTAG", 4))
+		s.OS.Hostname = fmt.Sprintf("HOST-%d-%s", i, strings.Repeat("verylonghostname", 3))
+		s.Hardware.UUID, s.Hardware.Serial = "", ""
+		writeSnapshot(t, in, id.Recipient(), s, nil)
+	}
+	db := testDB(t, dir, "db")
+	if code, _, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 {
+		t.Fatal(stderr)
+	}
+	out := filepath.Join(dir, "rep")
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", "ja", "--format", "html"); code != 0 {
+		t.Fatal(stderr)
+	}
+	pages, _ := filepath.Glob(filepath.Join(out, "*", "*.html"))
+	if len(pages) != 2 {
+		t.Fatalf("pages %q, want a site's and a line's", pages)
+	}
+	for _, page := range append(pages, filepath.Join(out, "index.html")) {
+		html, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(html, []byte("@media print{")) {
+			t.Fatalf("%s has no print rules", page)
+		}
+		printed := filepath.Join(t.TempDir(), filepath.Base(page))
+		os.WriteFile(printed, bytes.Replace(html, []byte("@media print{"), []byte("@media all{"), 1), 0o644)
+		if got := probe(t, printed, 710); len(got) > 0 {
+			rel, _ := filepath.Rel(out, page)
+			t.Errorf("%s printed on A4:\n%s", rel, strings.Join(got, "\n"))
 		}
 	}
 }
