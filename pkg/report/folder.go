@@ -209,6 +209,9 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 		}
 	}
 	var removed []string
+	if complete {
+		removed = removeStale(w.dir)
+	}
 	for _, e := range earlierFiles(w.dir) {
 		if keep[sameFile(e.rel)] {
 			continue
@@ -243,6 +246,55 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 		}
 	}
 	return removed, err
+}
+
+// removeStale removes the temporary files (create's ".report-N.tmp") that
+// a report killed before it could discard them left in the folder dir
+// and its folders one level down (the sites'), and returns their names
+// relative to dir. It is called once this report's own files all have
+// their names, so any left belong to another run: one folder holds one
+// report at a time (docs/importer.md). Only plain files of exactly that
+// name are removed, and no link is followed.
+func removeStale(dir string) []string {
+	var out []string
+	var scan func(rel string)
+	scan = func(rel string) {
+		entries, err := os.ReadDir(filepath.Join(dir, rel))
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			name := e.Name()
+			switch {
+			case e.IsDir() && rel == "":
+				scan(name)
+			case e.Type().IsRegular() && staleTemp(name):
+				r := filepath.Join(rel, name)
+				if os.Remove(filepath.Join(dir, r)) == nil {
+					out = append(out, filepath.ToSlash(r))
+				}
+			}
+		}
+	}
+	scan("")
+	sort.Strings(out)
+	return out
+}
+
+// staleTemp reports whether name is one that create gives a file while it
+// is written: ".report-", the digits os.CreateTemp puts for its "*", ".tmp".
+func staleTemp(name string) bool {
+	rest, ok := strings.CutPrefix(name, tempPrefix)
+	digits, ok2 := strings.CutSuffix(rest, tempSuffix)
+	if !ok || !ok2 || digits == "" {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // errNotOurs is a listed name that is no report file in the folder.

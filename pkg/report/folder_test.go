@@ -484,3 +484,74 @@ func TestFolderPublishFails(t *testing.T) {
 		t.Errorf("the workbook before the failed rename: %v", err)
 	}
 }
+
+// TestFolderRemovesStaleTemps: the temporary files a killed report left
+// (every file of a report is one until Close names them all) are
+// removed by the next whole report in the folder, there and in the
+// folders one level down; nothing else is: another name, a folder, a
+// file deeper down, a link's target.
+func TestFolderRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	outside := t.TempDir()
+	files := map[string]bool{ // planted: removed?
+		".report-123.tmp":           true,
+		"Nagoya/.report-456.tmp":    true,
+		"Gone/.report-7.tmp":        true,
+		".report-abc.tmp":           false,
+		".report-.tmp":              false,
+		".report-12.tmp.bak":        false,
+		"notes.tmp":                 false,
+		"Gone/deeper/.report-8.tmp": false,
+	}
+	for rel := range files {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, ".report-9.tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(outside, ".report-10.tmp"), []byte("x"), 0o644)
+	linked := os.Symlink(outside, filepath.Join(dir, "link")) == nil // not on Windows without the right
+
+	w := writeSome(t, dir, all, "", HTML, CSV)
+
+	var want []string
+	for rel, gone := range files {
+		_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel)))
+		switch {
+		case gone && err == nil:
+			t.Errorf("%s left", rel)
+		case !gone && err != nil:
+			t.Errorf("%s: %v, want it kept", rel, err)
+		}
+		if gone {
+			want = append(want, rel)
+		}
+	}
+	sort.Strings(want)
+	var removed []string
+	for _, r := range w.Removed {
+		if strings.Contains(r, ".tmp") {
+			removed = append(removed, r)
+		}
+	}
+	if !reflect.DeepEqual(removed, want) {
+		t.Errorf("removed %q, want %q", removed, want)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, ".report-9.tmp")); err != nil || !fi.IsDir() {
+		t.Errorf("the folder .report-9.tmp: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(outside, ".report-10.tmp")); linked && err != nil {
+		t.Errorf("a file through a link was removed: %v", err)
+	}
+	for _, f := range tree(t, dir) {
+		if staleTemp(filepath.Base(f)) && !strings.HasPrefix(f, "Gone/deeper/") {
+			t.Errorf("%s left", f)
+		}
+	}
+}

@@ -148,8 +148,12 @@ type pending struct {
 	sum  string      // hex of h, once done closed it whole
 }
 
+// A file is written under a name of this shape until it is whole and
+// given its own (removeStale knows it).
+const tempPrefix, tempSuffix = ".report-", ".tmp"
+
 func create(name string) (*pending, error) {
-	f, err := os.CreateTemp(filepath.Dir(name), ".report-*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(name), tempPrefix+"*"+tempSuffix)
 	if err != nil {
 		return nil, err
 	}
