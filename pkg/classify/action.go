@@ -51,10 +51,11 @@ type Step struct {
 	Name    Name           `json:"name"`
 	Host    string         `json:"kms_host,omitempty"` // the KMS host to reach (kms-connect, kms-key)
 	// VolumeEdition means the product installed is not the edition its
-	// volume key installs on: a retail or OEM Office takes neither a MAK
-	// nor the KMS client key, and an Office trial is replaced (evalOffice),
-	// so the volume license edition of Office is installed in its place
-	// first. Action stays the route's action.
+	// volume key installs on, so a volume license edition of its family
+	// (Office, Windows) is installed in its place first: a retail or OEM
+	// Office takes neither a MAK nor the KMS client key, an Office trial
+	// is replaced (evalOffice), and a Windows client evaluation cannot be
+	// converted (evalClient). Action stays the route's action.
 	VolumeEdition bool     `json:"install_volume_edition,omitempty"`
 	Deadline      Deadline `json:"deadline"` // when the product's state ends; zero if it does not
 	English       string   `json:"en"`
@@ -72,11 +73,15 @@ func (s Step) Text(lang Lang) string {
 // ActionText says the step's action in lang, without its product: as
 // the function ActionText does, or, for a step whose product is first
 // replaced by its volume license edition (VolumeEdition), with that
-// first.
+// first: of Windows for a Windows product, of Office otherwise.
 func (s Step) ActionText(lang Lang) string {
 	if s.VolumeEdition {
 		if w, ok := volumeEditionWords.get(s.Action); ok {
-			return strings.ReplaceAll(w[langIndex(lang)], "{host}", s.Host)
+			family := "Office"
+			if s.Kind == licensing.KindWindows {
+				family = "Windows"
+			}
+			return strings.NewReplacer("{host}", s.Host, "{family}", family).Replace(w[langIndex(lang)])
 		}
 	}
 	return ActionText(s.Action, s.Host, lang)
@@ -100,27 +105,31 @@ var actionWords = table[Action, [2]string]{
 	{ActionNone, [2]string{"No action needed", "対応不要"}},
 }
 
-// volumeEditionWords say the actions of a route for an Office that is
-// not its volume edition (Step.VolumeEdition). KMS and MAK activate the
-// volume editions of Office (Office 2010 Engineering blog, "Volume
-// Activation", 2009: "two models available for activating volume
-// editions of Office 2010 client"), which a retail or OEM Office install
-// is not; a volume edition is installed with its KMS client key
-// (Microsoft Learn, "GVLKs for KMS and Active Directory-based activation
-// of Office": "By default, volume licensed versions of Office ... are
-// installed with a Generic Volume License Key (GVLK)").
+// volumeEditionWords say the actions of a route for a product that is
+// not its volume edition (Step.VolumeEdition); {family} is Office or
+// Windows. KMS and MAK activate the volume editions of Office (Office
+// 2010 Engineering blog, "Volume Activation", 2009: "two models
+// available for activating volume editions of Office 2010 client"),
+// which a retail or OEM Office install is not; a volume edition is
+// installed with its KMS client key (Microsoft Learn, "GVLKs for KMS and
+// Active Directory-based activation of Office": "By default, volume
+// licensed versions of Office ... are installed with a Generic Volume
+// License Key (GVLK)"). A Windows client evaluation cannot be made
+// permanent by a key (DOMAIN.md channel table, "Evaluation"): neither a
+// MAK nor the KMS client key makes it a licensed edition, so a volume
+// edition of Windows is installed in its place (evalClient).
 var volumeEditionWords = table[Action, [2]string]{
-	// An Office trial routed to a working host (evalOffice).
-	{ActionKMSConnect, [2]string{"Install the volume license edition of Office in its place, then activate against KMS host {host}",
-		"代わりにボリューム ライセンス版の Office をインストールしてから、KMS ホスト {host} でライセンス認証"}},
-	{ActionKMSKey, [2]string{"Install the volume license edition of Office in its place, then activate against KMS host {host} with the KMS client key (GVLK)",
-		"代わりにボリューム ライセンス版の Office をインストールしてから、KMS クライアント セットアップ キー (GVLK) を使い、KMS ホスト {host} でライセンス認証"}},
-	{ActionKMSHost, [2]string{"Install the volume license edition of Office in its place, then set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
-		"代わりにボリューム ライセンス版の Office をインストールしてから、拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証"}},
-	{ActionMAK, [2]string{"Install the volume license edition of Office in its place, then apply a MAK (proxy activation)",
-		"代わりにボリューム ライセンス版の Office をインストールしてから、MAK を適用 (プロキシ ライセンス認証)"}},
-	{ActionADBased, [2]string{"Install the volume license edition of Office in its place, then set up Active Directory-based activation and activate with the KMS client key (GVLK)",
-		"代わりにボリューム ライセンス版の Office をインストールしてから、Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証"}},
+	// An evaluation routed to a working host (evalOffice, evalClient).
+	{ActionKMSConnect, [2]string{"Install the volume license edition of {family} in its place, then activate against KMS host {host}",
+		"代わりにボリューム ライセンス版の {family} をインストールしてから、KMS ホスト {host} でライセンス認証"}},
+	{ActionKMSKey, [2]string{"Install the volume license edition of {family} in its place, then activate against KMS host {host} with the KMS client key (GVLK)",
+		"代わりにボリューム ライセンス版の {family} をインストールしてから、KMS クライアント セットアップ キー (GVLK) を使い、KMS ホスト {host} でライセンス認証"}},
+	{ActionKMSHost, [2]string{"Install the volume license edition of {family} in its place, then set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
+		"代わりにボリューム ライセンス版の {family} をインストールしてから、拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証"}},
+	{ActionMAK, [2]string{"Install the volume license edition of {family} in its place, then apply a MAK (proxy activation)",
+		"代わりにボリューム ライセンス版の {family} をインストールしてから、MAK を適用 (プロキシ ライセンス認証)"}},
+	{ActionADBased, [2]string{"Install the volume license edition of {family} in its place, then set up Active Directory-based activation and activate with the KMS client key (GVLK)",
+		"代わりにボリューム ライセンス版の {family} をインストールしてから、Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証"}},
 }
 
 // ActionText says action a in lang; host fills {host}.
@@ -400,9 +409,9 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 			routes = append(routes, *route)
 		}
 		st := Step{Action: a, Kind: p.Kind, Product: p.Name, Name: p.name, Host: host}
-		// A retail, OEM or trial Office moves by being replaced
-		// (Step.VolumeEdition).
-		st.VolumeEdition = route != nil && (p.replacedByVolume() || p.Kind == licensing.KindOffice && p.Channel == licensing.ChannelEval)
+		// A retail, OEM or trial Office, and a Windows client
+		// evaluation, move by being replaced (Step.VolumeEdition).
+		st.VolumeEdition = route != nil && d.replaced(p)
 		if dl, ok := d.deadline(p); ok {
 			st.Deadline = dl
 		}

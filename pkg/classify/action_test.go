@@ -364,3 +364,101 @@ func TestEvaluationSaidOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowsEvaluationReplaced: a Windows client evaluation cannot be
+// converted, and neither a MAK nor the KMS client key makes it a
+// licensed edition: its step, whatever its route, says that a volume
+// license edition of Windows is installed in its place first, as an
+// Office's does; its code stays the route's. A Windows Server
+// evaluation converts in place with DISM and a key: its step keeps the
+// route's words, and one reason says how it converts.
+func TestWindowsEvaluationReplaced(t *testing.T) {
+	lic := licensing.StatusLicensed
+	yes := true
+	eval := func(caption, version, edition string, days int) *licensing.Snapshot {
+		p := win(edition, licensing.ChannelEval, lic)
+		p.GraceMinutes = minutes(days * day)
+		return snap(caption, version, p)
+	}
+	const w10 = "Microsoft Windows 10 Enterprise Evaluation"
+	inDomain := eval(w10, "10.0.19045", "EnterpriseEval", 60)
+	inDomain.Domain = licensing.Domain{Joined: true, Name: "factory.local"}
+	// Windows 7 Enterprise evaluation, as slmgr /dli printed it
+	// (pkg/slmgr/testdata/samples/slmgr/win7-ent-timebased-eval-
+	// initialgrace-dli-checkmk.txt): no "Eval" in its name, in its
+	// initial grace.
+	w7 := snap("Microsoft Windows 7 Enterprise", "6.1.7601", licensing.Product{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows,
+		Name: "Windows(R) 7, Enterprise edition", Channel: licensing.ChannelEval, Status: licensing.StatusOOBGrace, GraceMinutes: minutes(12960)})
+	w7Marker := snap(w7.OS.Caption, w7.OS.Version, w7.Products[0])
+	w7Marker.Hardware.SLIC = &yes
+	winHost := Pool{Client: 3, Hosts: []KMSHost{{Name: "kms01", Windows: 3}}}
+	serverHost := Pool{Server: 3, Hosts: []KMSHost{{Name: "kms01", Server: 3}}}
+	const (
+		en       = "Install the volume license edition of Windows in its place, then "
+		ja       = "代わりにボリューム ライセンス版の Windows をインストールしてから、"
+		clientEn = "A Windows client evaluation cannot be converted"
+		serverEn = "DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula"
+	)
+	tests := []struct {
+		name   string
+		s      *licensing.Snapshot
+		pool   Pool
+		action Action
+		en, ja string // the step
+		says   string // said by exactly one reason
+	}{
+		{"Windows 10, MAK", eval(w10, "10.0.19045", "EnterpriseEval", 60), Pool{}, ActionMAK,
+			en + "apply a MAK (proxy activation): Windows 10 Enterprise Evaluation",
+			ja + "MAK を適用 (プロキシ ライセンス認証): Windows 10 Enterprise Evaluation", clientEn},
+		{"Windows 10 ending, site host", eval(w10, "10.0.19045", "EnterpriseEval", 10), winHost, ActionKMSConnect,
+			en + "activate against KMS host kms01: Windows 10 Enterprise Evaluation",
+			ja + "KMS ホスト kms01 でライセンス認証: Windows 10 Enterprise Evaluation", clientEn},
+		{"Windows 11, new host", eval("Microsoft Windows 11 Enterprise Evaluation", "10.0.22631", "EnterpriseEval", 60), Pool{Client: 30}, ActionKMSHost,
+			en + "set up a KMS host on the site and activate against it with the KMS client key (GVLK): Windows 11 Enterprise Evaluation",
+			ja + "拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証: Windows 11 Enterprise Evaluation", clientEn},
+		{"Windows 10 in a domain, AD-based", inDomain, Pool{}, ActionADBased,
+			en + "set up Active Directory-based activation and activate with the KMS client key (GVLK): Windows 10 Enterprise Evaluation",
+			ja + "Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証: Windows 10 Enterprise Evaluation", clientEn},
+		// Urgent (grace): the route's reason says how.
+		{"Windows 7 without the marker", w7, winHost, ActionMAK,
+			en + "apply a MAK (proxy activation): Windows 7 Enterprise",
+			ja + "MAK を適用 (プロキシ ライセンス認証): Windows 7 Enterprise", clientEn},
+		{"Windows 7 with the marker, site host", w7Marker, winHost, ActionKMSConnect,
+			en + "activate against KMS host kms01: Windows 7 Enterprise",
+			ja + "KMS ホスト kms01 でライセンス認証: Windows 7 Enterprise", clientEn},
+		{"Server 2019 converts in place, MAK", eval("Microsoft Windows Server 2019 Standard Evaluation", "10.0.17763", "ServerStandardEval", 60), Pool{}, ActionMAK,
+			"Apply a MAK (proxy activation): Windows Server 2019 Standard Evaluation",
+			"MAK を適用 (プロキシ ライセンス認証): Windows Server 2019 Standard Evaluation", serverEn},
+		{"Server 2019 ending, site host", eval("Microsoft Windows Server 2019 Standard Evaluation", "10.0.17763", "ServerStandardEval", 10), serverHost, ActionKMSConnect,
+			"Connect to KMS host kms01 and activate again: Windows Server 2019 Standard Evaluation",
+			"KMS ホスト kms01 に接続して再認証: Windows Server 2019 Standard Evaluation", serverEn},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: tc.pool})
+			st := v.Steps[0]
+			if st.Action != tc.action {
+				t.Fatalf("action %s, want %s [%s]", st.Action, tc.action, codes(v.Reasons))
+			}
+			if st.English != tc.en || st.Japanese != tc.ja {
+				t.Errorf("step\n got %q\n     %q\nwant %q\n     %q", st.English, st.Japanese, tc.en, tc.ja)
+			}
+			// Every report takes the action's words from the step.
+			if got := st.ActionText(Japanese) + ": " + st.Name.Text(Japanese); got != tc.ja {
+				t.Errorf("ActionText %q, want %q", got, tc.ja)
+			}
+			if st.VolumeEdition != strings.HasPrefix(tc.en, en) {
+				t.Errorf("VolumeEdition %v", st.VolumeEdition)
+			}
+			n := 0
+			for _, r := range v.Reasons {
+				if strings.Contains(r.English, tc.says) {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d reasons say %q, want 1: [%s]", n, tc.says, codes(v.Reasons))
+			}
+		})
+	}
+}

@@ -373,6 +373,23 @@ func (p *product) replacedByVolume() bool {
 	return p.Kind == licensing.KindOffice && p.onlineOnly()
 }
 
+// replaced reports whether the product moves to a volume route only
+// by a volume license edition installed in its place
+// (Step.VolumeEdition): a retail or OEM Office (replacedByVolume), an
+// Office trial, and a Windows client evaluation, which cannot be
+// converted (evalConversion). A Windows Server evaluation converts in
+// place with DISM and a key.
+func (d *device) replaced(p *product) bool {
+	if p.replacedByVolume() {
+		return true
+	}
+	if p.Channel != licensing.ChannelEval {
+		return false
+	}
+	c := d.conversion(p)
+	return c == evalOffice || c == evalClient
+}
+
 // adBased reports whether the product is activated by AD-based activation.
 func (p *product) adBased() bool {
 	return p.ADActivation != "" || (p.VLActivationType != nil && *p.VLActivationType == 1)
