@@ -476,15 +476,12 @@ func (d *device) kmsRoute(p *product) (rule, Evidence) {
 }
 
 // deadline is the date the product's current state ends, as of d's date;
-// false when nothing of it expires.
+// false when nothing of it expires. An evaluation without an end date
+// that is in grace or notification (it has ended: 0xC004F009) is due
+// now, as any product in that state.
 func (d *device) deadline(p *product) (Deadline, bool) {
 	dl := Deadline{Product: p.Name}
-	switch {
-	case p.Channel == licensing.ChannelEval:
-		ev, ok := d.evaluation(p)
-		if !ok {
-			return dl, false
-		}
+	if ev, ok := d.evaluation(p); ok {
 		dl.Kind, dl.Days = DeadlineEvaluation, *ev.Days
 		dl.Date, _ = time.Parse("2006-01-02", ev.Date)
 		if p.evalEnd != nil {
@@ -493,6 +490,8 @@ func (d *device) deadline(p *product) (Deadline, bool) {
 			dl.Date = d.minutesEnd(p)
 		}
 		return dl, true
+	}
+	switch {
 	case p.minutes != nil:
 		dl.Date = d.minutesEnd(p)
 		dl.Days = floorDiv(*p.minutes, day)

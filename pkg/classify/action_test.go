@@ -123,6 +123,15 @@ func TestActions(t *testing.T) {
 		// not: docs/classification.md, kms-key).
 		{"evaluation at a site with a host", snap(win10Pro, "10.0.19045", win("EnterpriseEval", licensing.ChannelEval, lic)),
 			host, ActionKMSConnect, "kms01", "", 0},
+		// An evaluation that has ended shows notification and no end
+		// date (pkg/slmgr/testdata/samples/slmgr/win11-ent-eval-expired-
+		// notification-dlv-snippet.txt): due now, as any product in
+		// notification, not without a deadline.
+		{"evaluation ended: due now", snap("Microsoft Windows 11 Enterprise Evaluation", "10.0.26100", func() licensing.Product {
+			p := win("EnterpriseEval", licensing.ChannelEval, licensing.StatusNotification)
+			p.StatusReason = 0xC004F009
+			return p
+		}()), Pool{}, ActionMAK, "", DeadlineNow, 0},
 		{"OEM Pro moves to the site's host with its KMS client key", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMDM, lic)),
 			host, ActionKMSKey, "kms01", "", 0},
 		{"OEM Home: image", snap("Microsoft Windows 10 Home", "10.0.19045", win("Core", licensing.ChannelOEMDM, lic)), Pool{}, ActionImage, "", "", 0},
