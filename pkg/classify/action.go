@@ -15,19 +15,20 @@ type Action string
 
 // Actions, most pressing first (ActionRank).
 const (
-	ActionCheck      Action = "check"        // read the licensing state again: collect again or look at the machine
-	ActionActivate   Action = "activate"     // activate now: no offline route is known for this product
-	ActionKMSConnect Action = "kms-connect"  // reach the site's KMS host and activate again
-	ActionKMSKey     Action = "kms-key"      // install the KMS client key (GVLK), then activate against the site's KMS host
-	ActionKMSHost    Action = "kms-host"     // set up a KMS host on the site, then activate against it
-	ActionMAK        Action = "mak"          // install a MAK and activate by proxy (Installation ID out, Confirmation ID back)
-	ActionADBased    Action = "ad-based"     // set up Active Directory-based activation
-	ActionImage      Action = "image-backup" // take a full image backup of the activated installation
-	ActionNone       Action = "none"         // nothing to do
+	ActionCheck      Action = "check"         // read the licensing state again: collect again or look at the machine
+	ActionActivate   Action = "activate"      // activate now: no offline route is known for this product
+	ActionRebuild    Action = "rebuild-image" // build the image again with a volume license runtime key (an Embedded evaluation)
+	ActionKMSConnect Action = "kms-connect"   // reach the site's KMS host and activate again
+	ActionKMSKey     Action = "kms-key"       // install the KMS client key (GVLK), then activate against the site's KMS host
+	ActionKMSHost    Action = "kms-host"      // set up a KMS host on the site, then activate against it
+	ActionMAK        Action = "mak"           // install a MAK and activate by proxy (Installation ID out, Confirmation ID back)
+	ActionADBased    Action = "ad-based"      // set up Active Directory-based activation
+	ActionImage      Action = "image-backup"  // take a full image backup of the activated installation
+	ActionNone       Action = "none"          // nothing to do
 )
 
 // Actions lists the actions, most pressing first.
-var Actions = []Action{ActionCheck, ActionActivate, ActionKMSConnect, ActionKMSKey, ActionKMSHost, ActionMAK, ActionADBased, ActionImage, ActionNone}
+var Actions = []Action{ActionCheck, ActionActivate, ActionRebuild, ActionKMSConnect, ActionKMSKey, ActionKMSHost, ActionMAK, ActionADBased, ActionImage, ActionNone}
 
 // Rank returns the position of a in Actions (0 is most pressing).
 func (a Action) Rank() int {
@@ -73,8 +74,13 @@ func (s Step) Text(lang Lang) string {
 // ActionText says the step's action in lang, without its product: as
 // the function ActionText does, or, for a step whose product is first
 // replaced by its volume license edition (VolumeEdition), with that
-// first: of Windows for a Windows product, of Office otherwise.
+// first: of Windows for a Windows product, of Office otherwise. An image
+// to rebuild after its evaluation has ended (due now, or its end past)
+// is rebuilt now.
 func (s Step) ActionText(lang Lang) string {
+	if s.Action == ActionRebuild && (s.Deadline.Kind == DeadlineNow || !s.Deadline.IsZero() && s.Deadline.Days < 0) {
+		return rebuildNowWords[langIndex(lang)]
+	}
 	if s.VolumeEdition {
 		if w, ok := volumeEditionWords.get(s.Action); ok {
 			family := "Office"
@@ -93,6 +99,8 @@ func (s Step) ActionText(lang Lang) string {
 var actionWords = table[Action, [2]string]{
 	{ActionCheck, [2]string{"Check the machine and collect again", "実機で状態を確認して再収集"}},
 	{ActionActivate, [2]string{"Activate now", "直ちにライセンス認証"}},
+	{ActionRebuild, [2]string{"Rebuild the image with a volume license runtime key and deploy it before the evaluation ends",
+		"評価期間が終わる前に、ボリューム ライセンス ランタイム キーでイメージを作り直して展開"}},
 	{ActionKMSConnect, [2]string{"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再認証"}},
 	{ActionKMSKey, [2]string{"Install the KMS client key (GVLK), then activate against KMS host {host}",
 		"KMS クライアント セットアップ キー (GVLK) をインストールし、KMS ホスト {host} でライセンス認証"}},
@@ -104,6 +112,11 @@ var actionWords = table[Action, [2]string]{
 	{ActionImage, [2]string{"Take a full image backup", "イメージ バックアップを取得"}},
 	{ActionNone, [2]string{"No action needed", "対応不要"}},
 }
+
+// rebuildNowWords say ActionRebuild once the evaluation has ended: the
+// device then restarts every 20 minutes (evalEmbedded).
+var rebuildNowWords = [2]string{"The evaluation has ended: rebuild the image with a volume license runtime key and deploy it now",
+	"評価期間が終了しているため、直ちにボリューム ライセンス ランタイム キーでイメージを作り直して展開"}
 
 // volumeEditionWords say the actions of a route for a product that is
 // not its volume edition (Step.VolumeEdition); {family} is Office or
@@ -436,6 +449,8 @@ func sameHost(h string, p *product) bool {
 // actionOf turns a route into the action that takes it.
 func actionOf(ev Evidence) (Action, string) {
 	switch ev.Route {
+	case RouteRuntimeKey:
+		return ActionRebuild, ""
 	case RouteADBased:
 		return ActionADBased, ""
 	case RouteKMS:

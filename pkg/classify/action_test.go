@@ -25,6 +25,8 @@ func TestProductName(t *testing.T) {
 			"Windows 10 IoT Enterprise LTSC 2021", ""},
 		{"server eval", "Microsoft Windows Server 2012 R2 Standard Evaluation", "6.3.9600", win("ServerStandardEval", licensing.ChannelEval, lic),
 			"Windows Server 2012 R2 Standard Evaluation", ""},
+		{"Embedded evaluation", "Windows Embedded Standard", "6.1.7601", win("EmbeddedEval", licensing.ChannelEval, lic),
+			"Windows Embedded Standard 7 Evaluation", ""},
 		{"POSReady", "Windows Embedded POSReady 7", "6.1.7601", licensing.Product{Kind: licensing.KindWindows, Name: "Windows(R) 7, POSReady edition"},
 			"Windows Embedded POSReady 7", ""},
 		{"version unknown", "", "", win("Professional", licensing.ChannelOEMDM, lic), "Windows (version unknown) Pro", "Windows (バージョン不明) Pro"},
@@ -467,6 +469,99 @@ func TestWindowsEvaluationReplaced(t *testing.T) {
 			}
 			if n != 1 {
 				t.Errorf("%d reasons say %q, want 1: [%s]", n, tc.says, codes(v.Reasons))
+			}
+		})
+	}
+}
+
+// TestEmbeddedEvaluation: Windows Embedded Standard 7 built with an
+// evaluation runtime key can be neither activated nor upgraded, and
+// restarts every 20 minutes once its trial ends (DOMAIN.md; Microsoft
+// Learn, "Image Product Keys and Activation (Standard 7 SP1)"): no MAK
+// and no KMS host is its route, whatever the site has. Its step is to
+// rebuild the image with a volume license runtime key before the
+// evaluation ends (now, once it has), its route says so, and it is
+// urgent as it ends.
+func TestEmbeddedEvaluation(t *testing.T) {
+	lic := licensing.StatusLicensed
+	const wes7 = "Windows Embedded Standard"
+	eval := func(edition string, st licensing.Status, days int) licensing.Product {
+		p := win(edition, licensing.ChannelEval, st)
+		if days != 0 {
+			p.GraceMinutes = minutes(days * day)
+		}
+		return p
+	}
+	ended := eval("Embedded", licensing.StatusNotification, 0)
+	ended.StatusReason = 0xC004F009
+	bigSite := Pool{Client: 30, Hosts: []KMSHost{{Name: "kms01", Windows: 30}}}
+	const (
+		before   = "Rebuild the image with a volume license runtime key and deploy it before the evaluation ends: Windows Embedded Standard 7"
+		beforeJA = "評価期間が終わる前に、ボリューム ライセンス ランタイム キーでイメージを作り直して展開: Windows Embedded Standard 7"
+		now      = "The evaluation has ended: rebuild the image with a volume license runtime key and deploy it now: Windows Embedded Standard 7"
+		nowJA    = "評価期間が終了しているため、直ちにボリューム ライセンス ランタイム キーでイメージを作り直して展開: Windows Embedded Standard 7"
+		says     = "can be neither activated nor upgraded: deploy an image built again with a volume license runtime key"
+	)
+	tests := []struct {
+		name     string
+		s        *licensing.Snapshot
+		asOf     time.Time
+		pool     Pool
+		cat      Category
+		en, ja   string
+		deadline DeadlineKind
+	}{
+		{"100 days left", snap(wes7, "6.1.7601", eval("Embedded", lic, 100)), collected, Pool{}, VolumeLicense, before, beforeJA, DeadlineEvaluation},
+		{"a working KMS host on the site changes nothing", snap(wes7, "6.1.7601", eval("Embedded", lic, 100)), collected, bigSite,
+			VolumeLicense, before, beforeJA, DeadlineEvaluation},
+		{"10 days left: urgent", snap(wes7, "6.1.7601", eval("Embedded", lic, 10)), collected, Pool{}, Urgent, before, beforeJA, DeadlineEvaluation},
+		{"its end past at the as-of date", snap(wes7, "6.1.7601", eval("Embedded", lic, 10)), collected.AddDate(0, 0, 12), Pool{},
+			Urgent, now, nowJA, DeadlineEvaluation},
+		{"ended: notification", snap(wes7, "6.1.7601", ended), collected, bigSite, Urgent, now, nowJA, DeadlineNow},
+		{"named by its caption only", snap(wes7, "6.1.7601", func() licensing.Product {
+			p := eval("Embedded", lic, 100)
+			p.Name = ""
+			return p
+		}()), collected, Pool{}, VolumeLicense, before, beforeJA, DeadlineEvaluation},
+		{"beside a retail Office: the rebuild comes first", snap(wes7, "6.1.7601", eval("Embedded", lic, 100),
+			office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic)), collected, Pool{}, VolumeLicense, before, beforeJA, DeadlineEvaluation},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, tc.asOf, Site{Pool: tc.pool})
+			if v.Category != tc.cat {
+				t.Errorf("category %s [%s], want %s", v.Category, codes(v.Reasons), tc.cat)
+			}
+			st := v.Steps[0]
+			if st.Action != ActionRebuild || v.Action.Action != ActionRebuild {
+				t.Fatalf("action %s (device %s), want %s [%s]", st.Action, v.Action.Action, ActionRebuild, codes(v.Reasons))
+			}
+			if st.English != tc.en || st.Japanese != tc.ja {
+				t.Errorf("step\n got %q\n     %q\nwant %q\n     %q", st.English, st.Japanese, tc.en, tc.ja)
+			}
+			if got := st.ActionText(English) + ": " + st.Name.Text(English); got != tc.en {
+				t.Errorf("ActionText %q, want %q", got, tc.en)
+			}
+			if st.Deadline.Kind != tc.deadline || v.Deadline.Kind != tc.deadline {
+				t.Errorf("deadline %s (device %s), want %s", st.Deadline.Kind, v.Deadline.Kind, tc.deadline)
+			}
+			if len(v.Routes) == 0 || v.Routes[0].Route != RouteRuntimeKey || v.Routes[0].Code != "route-runtime-key" {
+				t.Errorf("routes %+v, want %s first", v.Routes, RouteRuntimeKey)
+			}
+			n := 0
+			for _, r := range v.Reasons {
+				if strings.Contains(r.English, says) {
+					n++
+					if !strings.Contains(r.Japanese, "20 分ごとに再起動") {
+						t.Errorf("Japanese reason %q", r.Japanese)
+					}
+				}
+				if r.Evidence.Kind == licensing.KindWindows && (strings.Contains(r.English, "MAK") || strings.Contains(r.English, "KMS")) {
+					t.Errorf("reason %s offers MAK or KMS: %q", r.Code, r.English)
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d reasons say how it moves, want 1: [%s]", n, codes(v.Reasons))
 			}
 		})
 	}

@@ -56,6 +56,10 @@ const (
 	RouteKMS     Route = "kms"      // a KMS host on the isolated network
 	RouteMAK     Route = "mak"      // MAK with proxy activation (VAMT)
 	RouteADBased Route = "ad-based" // Active Directory-based activation
+	// RouteRuntimeKey is an Embedded image built again with a volume
+	// license runtime key, which activates itself offline during setup
+	// (Windows Embedded Standard 7 with an evaluation runtime key).
+	RouteRuntimeKey Route = "runtime-key"
 )
 
 // Evidence is what a reason rests on. Empty fields do not apply.
@@ -87,7 +91,8 @@ type Evidence struct {
 	SizeBytes  *int64            `json:"size_bytes,omitempty"`
 	Source     licensing.Source  `json:"source,omitempty"`
 	// convert is how an evaluation becomes a full edition, as the
-	// evaluation sentences say it: evalServer, evalClient, evalOffice.
+	// evaluation sentences say it: evalServer, evalClient, evalOffice,
+	// evalEmbedded (or officeRetail: how a retail Office moves).
 	convert string
 }
 

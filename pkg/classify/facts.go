@@ -337,6 +337,17 @@ func PoolOf(s *licensing.Snapshot) Pool {
 	return p
 }
 
+// embedded7 reports whether the Windows product p is Windows Embedded
+// Standard 7: Windows 7 (6.1), not a server, of an Embedded edition by
+// its licensing name or the OS caption ("Windows Embedded Standard").
+// POSReady 7 is not: its edition is POSReady.
+func (d *device) embedded7(p *product) bool {
+	if p.Kind != licensing.KindWindows || !d.win7() || d.server {
+		return false
+	}
+	return strings.HasPrefix(strings.ToLower(p.edition), "embedded") || editionFromCaption(d.s.OS.Caption) == "Embedded"
+}
+
 // markerMissing reports whether the facts show that the Windows
 // product p cannot use KMS on this hardware: it reported 0xC004F035, or
 // it is a Windows 7 client whose firmware was read and holds no SLIC

@@ -137,7 +137,10 @@ func ProductName(s *licensing.Snapshot, p *licensing.Product) Name {
 			n.Edition = strings.Replace(n.Edition, "LTSC", ltscName(build), 1)
 		}
 	}
-	if eval {
+	switch {
+	case eval && n.Edition == "":
+		n.Edition = "Evaluation" // not "Windows Embedded Standard 7  Evaluation"
+	case eval:
 		n.Edition += " Evaluation"
 	}
 	return n

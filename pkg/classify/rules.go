@@ -327,6 +327,7 @@ const (
 	routeNewHost
 	routeMAKNoMarker
 	routeMAK
+	routeRuntimeKey
 )
 
 // routeRules choose the volume-license route of a product, in order.
@@ -349,6 +350,12 @@ var routeRules = []rule{
 	routeMAK: {code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
 		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work.{convert}",
 		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないため。{convert}"},
+	// Microsoft Learn, "Image Product Keys and Activation (Standard 7
+	// SP1)": "Runtimes created with a Volume License Runtime key are
+	// automatically activated during setup."
+	routeRuntimeKey: {code: "route-runtime-key", source: "DOMAIN.md: Windows Embedded Standard 7 built with a volume runtime key activates itself offline during setup",
+		en: "Suggested route for {product}: an image built again with a volume license runtime key, which activates itself offline during setup.{convert}",
+		ja: "{product} の推奨: ボリューム ライセンス ランタイム キーで作り直したイメージ (セットアップ中にオフラインで自動的にライセンス認証されます)。{convert}"},
 }
 
 // chooseRoute picks the route rule for a product that must move to a
@@ -359,6 +366,12 @@ func chooseRoute(d *device, p *product) (rule, Evidence) {
 	pick := func(i int, r Route) (rule, Evidence) {
 		ev.Route = r
 		return routeRules[i], ev
+	}
+	if p.Channel == licensing.ChannelEval && d.conversion(p) == evalEmbedded {
+		// No key converts it, and no MAK or KMS host activates it: a
+		// new image does (evalEmbedded).
+		ev.Host = ""
+		return pick(routeRuntimeKey, RouteRuntimeKey)
 	}
 	adCapable := d.win8OrLater() && (p.Kind == licensing.KindWindows || p.office >= 15)
 	if d.s.Domain.Joined && adCapable {
@@ -414,15 +427,23 @@ func (d *device) evaluation(p *product) (Evidence, bool) {
 // Windows Server evaluation converts in place with DISM and a volume
 // key, MAK or the KMS client key (Microsoft Learn, "Upgrade and convert
 // Windows Server": Windows Server 2012 and later); a Windows client
-// evaluation (Enterprise Evaluation, an Embedded evaluation runtime key)
-// cannot be converted and is installed again; an Office trial is
-// replaced by a volume edition. A key alone does neither, so the
-// sentence says it beside the route.
+// evaluation (Enterprise Evaluation) cannot be converted and is
+// installed again; an Office trial is replaced by a volume edition.
+// Windows Embedded Standard 7 with an evaluation runtime key takes no
+// key at all and is built again (evalEmbedded). A key alone does none
+// of these, so the sentence says it beside the route.
 const (
 	evalServer    = "server"
 	evalServerOld = "server-old" // before Windows Server 2012 (6.2)
 	evalClient    = "client"
 	evalOffice    = "office"
+	// Windows Embedded Standard 7 with an evaluation runtime key
+	// (DOMAIN.md; Microsoft Learn, "Image Product Keys and Activation
+	// (Standard 7 SP1)": "Images created without a product key or with a
+	// 180-day Evaluation License key will expire at the end of their
+	// trial period and cannot be activated or upgraded"; out of grace,
+	// "The device will restart every twenty minutes without warning").
+	evalEmbedded = "embedded"
 	// Not an evaluation: a retail or OEM Office whose product has a
 	// volume edition (product.replacedByVolume).
 	officeRetail = "office-retail"
@@ -438,6 +459,8 @@ var evalConversion = map[string][2]string{
 		"Windows Server 2012 より前の評価版を製品版にする手順は確認されていません。期限までに、そのバージョンについて Microsoft のドキュメントを確認してください。"},
 	evalClient: {" A Windows client evaluation cannot be converted: install a volume license edition again.",
 		"Windows クライアントの評価版は製品版に変換できないため、ボリューム ライセンス版を再インストールしてください。"},
+	evalEmbedded: {" Windows Embedded Standard 7 built with an evaluation runtime key can be neither activated nor upgraded: deploy an image built again with a volume license runtime key before the evaluation ends; after that the device restarts every 20 minutes.",
+		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終わる前に、ボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。評価期間が終わると、デバイスは 20 分ごとに再起動します。"},
 	evalOffice: {" Install a volume license edition of Office in its place.",
 		"代わりにボリューム ライセンス版の Office をインストールしてください。"},
 	officeRetail: {" A retail or OEM Office takes neither a MAK nor the KMS client key (GVLK): install the volume license edition of Office in its place first.",
@@ -449,6 +472,8 @@ func (d *device) conversion(p *product) string {
 	switch {
 	case p.Kind == licensing.KindOffice:
 		return evalOffice
+	case d.embedded7(p):
+		return evalEmbedded
 	case d.server && (d.osMajor > 6 || d.osMajor == 6 && d.osMinor >= 2):
 		return evalServer
 	case d.server:

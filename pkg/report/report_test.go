@@ -753,3 +753,53 @@ func TestSiteZone(t *testing.T) {
 		t.Errorf("devices.json: %d sites, want 2", len(doc.Summary.Sites))
 	}
 }
+
+// TestEmbeddedEvaluationPlan: Windows Embedded Standard 7 with an
+// evaluation runtime key is rebuilt with a volume license runtime key;
+// the plan says so and counts no MAK activation for it (it counted one:
+// its route was MAK), in both languages.
+func TestEmbeddedEvaluationPlan(t *testing.T) {
+	s := &licensing.Snapshot{
+		Context: licensing.Context{Site: "Nagoya", Line: "L9", Asset: "NG-WES7-01", Collected: asOf},
+		OS:      licensing.OS{Caption: "Windows Embedded Standard", Version: "6.1.7601", Build: "7601"},
+		Products: []licensing.Product{{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: "Windows(R) 7, Embedded edition",
+			Description: "Windows Operating System - Windows(R) 7, TIMEBASED_EVAL channel", Channel: licensing.ChannelEval,
+			Status: licensing.StatusLicensed, GraceMinutes: intp(100 * 24 * 60), PartialKey: "ABCDE", Source: licensing.SourceWMI}},
+	}
+	v := classify.Device(s, asOf, classify.Site{})
+	for _, tc := range []struct {
+		lang         classify.Lang
+		words, units string
+	}{
+		{classify.English, "Rebuild the image with a volume license runtime key and deploy it before the evaluation ends", "MAK activation"},
+		{classify.Japanese, "評価期間が終わる前に、ボリューム ライセンス ランタイム キーでイメージを作り直して展開", "MAK 認証"},
+	} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Line("Nagoya", "L9", []Device{{Key: "key-wes7", Site: "Nagoya", Line: "L9", Asset: "NG-WES7-01",
+			CollectedAt: asOf, Collections: 1, Snapshot: s, Verdict: v}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"index.html", "Nagoya/index.html", "Nagoya/L9.html", "Nagoya/L9.csv"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := html.UnescapeString(string(b))
+			if !strings.Contains(text, tc.words) {
+				t.Errorf("%s %s does not say %q", tc.lang, f, tc.words)
+			}
+			if strings.Contains(text, tc.units) {
+				t.Errorf("%s %s counts MAK activations (%q)", tc.lang, f, tc.units)
+			}
+		}
+	}
+}
+
+func intp(n int) *int { return &n }
