@@ -398,6 +398,8 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 			rr, ev := chooseRoute(d, p)
 			switch {
 			case said[p.Name]:
+			case p.subscription():
+				ev.convert = officeSubscription
 			case p.replacedByVolume():
 				ev.convert = officeRetail
 			case p.Channel == licensing.ChannelEval:

@@ -566,3 +566,66 @@ func TestEmbeddedEvaluation(t *testing.T) {
 		})
 	}
 }
+
+// TestM365Subscription: a Microsoft 365 Apps subscription stays
+// activated only while it reaches Microsoft's Office Licensing Service
+// at least once every 30 days (rules.go, officeSubscription): an image
+// backup does not keep it on an offline machine. Its reason says so,
+// once, and its step, whatever its channel (TIMEBASED_SUB is read as an
+// evaluation, the grace SKU as retail), installs a volume license
+// edition of Office in its place before the site's route.
+func TestM365Subscription(t *testing.T) {
+	lic := licensing.StatusLicensed
+	sub := func(name string, ch licensing.Channel, st licensing.Status) *licensing.Snapshot {
+		p := office(name, ch, st)
+		p.ApplicationID = licensing.AppOffice15
+		return snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), p)
+	}
+	const (
+		says = "at least once every 30 days, which an offline machine does not, and an image backup does not change that"
+		mak  = "Install the volume license edition of Office in its place, then apply a MAK (proxy activation): Microsoft 365 Apps for enterprise"
+		host = "Install the volume license edition of Office in its place, then activate against KMS host kms01 with the KMS client key (GVLK): Microsoft 365 Apps for enterprise"
+	)
+	officeHost := Pool{Office: 1, Hosts: []KMSHost{{Name: "kms01", Office: 1}}}
+	tests := []struct {
+		name   string
+		s      *licensing.Snapshot
+		pool   Pool
+		cat    Category
+		action Action
+		step   string
+	}{
+		{"TIMEBASED_SUB", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic), Pool{}, VolumeLicense, ActionMAK, mak},
+		{"retail channel", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), Pool{}, VolumeLicense, ActionMAK, mak},
+		{"site host", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), officeHost, VolumeLicense, ActionKMSKey, host},
+		{"grace SKU in notification", sub("Office 16, Office16O365ProPlusR_Grace edition", licensing.ChannelRetail, licensing.StatusNotification),
+			Pool{}, Urgent, ActionMAK, mak},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: tc.pool})
+			if v.Category != tc.cat {
+				t.Errorf("category %s [%s], want %s", v.Category, codes(v.Reasons), tc.cat)
+			}
+			st := v.Steps[1]
+			if st.Action != tc.action || st.English != tc.step || !st.VolumeEdition {
+				t.Errorf("step %s %q, want %s %q", st.Action, st.English, tc.action, tc.step)
+			}
+			n := 0
+			for _, r := range v.Reasons {
+				if strings.Contains(r.English, says) {
+					n++
+					if !strings.Contains(r.Japanese, "30 日に 1 回") {
+						t.Errorf("Japanese reason %q", r.Japanese)
+					}
+				}
+				if r.Code == "evaluation" || r.Code == "online-only-no-volume" {
+					t.Errorf("reason %s: %q", r.Code, r.English)
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d reasons say it, want 1: [%s]", n, codes(v.Reasons))
+			}
+		})
+	}
+}

@@ -378,6 +378,16 @@ func (p *product) replacedByVolume() bool {
 	return p.Kind == licensing.KindOffice && p.onlineOnly()
 }
 
+// subscription reports whether the product is a Microsoft 365 (Office
+// 365) subscription: "Office 16, Office16O365ProPlusR_Subscription1
+// edition" (TIMEBASED_SUB), "Office16O365BusinessR_Grace" (RETAIL),
+// "OfficeProPlusSubR_Subscription".
+func (p *product) subscription() bool {
+	e := strings.ToLower(p.edition)
+	return p.Kind == licensing.KindOffice &&
+		(strings.HasPrefix(e, "o365") || strings.HasSuffix(e, "sub") || strings.Contains(strings.ToLower(p.Name), "subscription"))
+}
+
 // replaced reports whether the product moves to a volume route only
 // by a volume license edition installed in its place
 // (Step.VolumeEdition): a retail or OEM Office (replacedByVolume), an
@@ -385,7 +395,7 @@ func (p *product) replacedByVolume() bool {
 // converted (evalConversion). A Windows Server evaluation converts in
 // place with DISM and a key.
 func (d *device) replaced(p *product) bool {
-	if p.replacedByVolume() {
+	if p.replacedByVolume() || p.subscription() {
 		return true
 	}
 	if p.Channel != licensing.ChannelEval {
@@ -404,6 +414,10 @@ func (p *product) adBased() bool {
 // the products behind a volume-license verdict.
 func (p *product) needsVolume() bool {
 	switch {
+	case p.subscription():
+		// It stays activated only online (officeSubscription): a
+		// volume license edition of Office goes in its place.
+		return true
 	case p.onlineOnly():
 		return p.volume
 	case p.Channel == licensing.ChannelEval:

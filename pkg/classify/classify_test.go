@@ -109,7 +109,7 @@ func TestChannels(t *testing.T) {
 		{"Office 2010 Home and Business", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic),
 			office("Office 14, OfficeHomeBusiness-Retail edition", licensing.ChannelRetail, lic)), ImageBackup, "online-only-no-volume", ""},
 		{"Microsoft 365", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic),
-			office("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)), ImageBackup, "online-only-no-volume", ""},
+			office("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)), VolumeLicense, "m365-subscription", RouteMAK},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -240,8 +240,7 @@ func (d *device) osSupport() (support, bool) {
 // officeSupport returns the end-of-support fact for an Office product;
 // subscriptions (Microsoft 365) have none.
 func officeSupport(p *product) (support, bool) {
-	e := strings.ToLower(p.edition)
-	if strings.HasPrefix(e, "o365") || strings.HasSuffix(e, "sub") || strings.Contains(strings.ToLower(p.Name), "subscription") {
+	if p.subscription() {
 		return support{}, false
 	}
 	switch p.office {

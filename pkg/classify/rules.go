@@ -101,13 +101,27 @@ var rules = []rule{
 	{code: "online-only-no-volume", category: ImageBackup, source: "DOMAIN.md channel table; volume key list",
 		en:    "{product} is activated through the {channel} channel, which activates again only online, and it has no volume license edition: keep a full image backup.",
 		ja:    "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。この製品にはボリューム ライセンス版がないため、フル イメージ バックアップを取得してください。",
-		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && !p.volume })},
+		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && !p.volume && !p.subscription() })},
 	{code: "channel-unknown", category: ImageBackup, source: "DOMAIN.md: an unknown channel is unknown, never a default",
 		en:    "The channel of {product} could not be read, so no offline route is proven: keep a full image backup until it is checked.",
 		ja:    "{product} のチャネルを読み取れず、オフラインでライセンス認証できるかを確認できません。確認できるまでフル イメージ バックアップを取得してください。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Channel == licensing.ChannelUnknown || p.Channel == "" })},
 
 	// volume-license
+	{code: "m365-subscription", category: VolumeLicense, source: "Microsoft TechNet, \"Overview of licensing and activation in Office 365 ProPlus\" (gg982959): connect to Office Licensing Service at least once every 30 days",
+		en: "{product} is a Microsoft 365 subscription.{convert}",
+		ja: "{product} は Microsoft 365 のサブスクリプションです。{convert}",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if p.subscription() && p.Status == licensing.StatusLicensed {
+					ev := p.evidence()
+					ev.convert = officeSubscription
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
 	{code: "online-only-volume", category: VolumeLicense, source: "DOMAIN.md channel table; volume key list",
 		en: "{product} is activated through the {channel} channel, which activates again only online; it has a volume license edition, so it can move to a way that works offline.{convert}",
 		ja: "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。ボリューム ライセンス版があるため、オフラインでライセンス認証できる方法に移行できます。{convert}",
@@ -130,6 +144,9 @@ var rules = []rule{
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
+				if p.subscription() {
+					continue // not an evaluation: m365-subscription
+				}
 				if ev, ok := d.evaluation(p); ok && p.Status == licensing.StatusLicensed && *ev.Days >= 30 {
 					out = append(out, ev)
 				} else if !ok && p.Channel == licensing.ChannelEval && p.Status == licensing.StatusLicensed {
@@ -447,6 +464,16 @@ const (
 	// Not an evaluation: a retail or OEM Office whose product has a
 	// volume edition (product.replacedByVolume).
 	officeRetail = "office-retail"
+	// Not an evaluation: a Microsoft 365 subscription
+	// (product.subscription), which stays activated only online.
+	// Microsoft TechNet, "Overview of licensing and activation in Office
+	// 365 ProPlus" (https://technet.microsoft.com/en-us/library/gg982959(v=office.15).aspx,
+	// 2017-03-09): "Each installation is activated and kept activated
+	// automatically by cloud-based services associated with Office
+	// 365. ... All you have to do is ... make sure your users can
+	// connect to Office Licensing Service via the Internet at least once
+	// every 30 days."
+	officeSubscription = "office-subscription"
 )
 
 var evalConversion = map[string][2]string{
@@ -463,6 +490,8 @@ var evalConversion = map[string][2]string{
 		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終わる前に、ボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。評価期間が終わると、デバイスは 20 分ごとに再起動します。"},
 	evalOffice: {" Install a volume license edition of Office in its place.",
 		"代わりにボリューム ライセンス版の Office をインストールしてください。"},
+	officeSubscription: {" It stays activated only while it reaches Microsoft's Office Licensing Service over the internet at least once every 30 days, which an offline machine does not, and an image backup does not change that: install a volume license edition of Office in its place.",
+		"このサブスクリプションは、少なくとも 30 日に 1 回インターネット経由で Microsoft の Office ライセンス サービスに接続しなければライセンス認証された状態を保てません。オフラインの端末では接続できず、イメージ バックアップでも保てないため、代わりにボリューム ライセンス版の Office をインストールしてください。"},
 	officeRetail: {" A retail or OEM Office takes neither a MAK nor the KMS client key (GVLK): install the volume license edition of Office in its place first.",
 		"リテール版や OEM 版の Office には、MAK も KMS クライアント セットアップ キー (GVLK) もインストールできません。先に、代わりにボリューム ライセンス版の Office をインストールしてください。"},
 }
