@@ -600,6 +600,21 @@ func TestM365Subscription(t *testing.T) {
 		{"site host", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), officeHost, VolumeLicense, ActionKMSKey, host},
 		{"grace SKU in notification", sub("Office 16, Office16O365ProPlusR_Grace edition", licensing.ChannelRetail, licensing.StatusNotification),
 			Pool{}, Urgent, ActionMAK, mak},
+		// A licensed TIMEBASED_SUB shows the days to its next check with
+		// the licensing service (REMAINING GRACE: 45 days in
+		// pkg/slmgr/testdata/samples/ospp/en-o16-o365-subscription-
+		// licensed-notifications-posh365-54.txt): under 30 of them it is
+		// urgent, still a subscription, not an evaluation.
+		{"TIMEBASED_SUB with 20 days left", func() *licensing.Snapshot {
+			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
+			s.Products[1].GraceMinutes = minutes(20 * day)
+			return s
+		}(), Pool{}, Urgent, ActionMAK, mak},
+		{"TIMEBASED_SUB with 45 days left", func() *licensing.Snapshot {
+			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
+			s.Products[1].GraceMinutes = minutes(45 * day)
+			return s
+		}(), Pool{}, VolumeLicense, ActionMAK, mak},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -619,7 +634,8 @@ func TestM365Subscription(t *testing.T) {
 						t.Errorf("Japanese reason %q", r.Japanese)
 					}
 				}
-				if r.Code == "evaluation" || r.Code == "online-only-no-volume" {
+				if r.Code == "evaluation" || r.Code == "evaluation-ending" || r.Code == "online-only-no-volume" ||
+					strings.Contains(r.English, "is an evaluation") {
 					t.Errorf("reason %s: %q", r.Code, r.English)
 				}
 			}

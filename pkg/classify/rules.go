@@ -74,10 +74,29 @@ var rules = []rule{
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
-				if p.Status != licensing.StatusLicensed {
+				if p.Status != licensing.StatusLicensed || p.subscription() {
+					continue // a subscription is none: m365-subscription-ending
+				}
+				if ev, ok := d.evaluation(p); ok && *ev.Days < 30 {
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
+	// A licensed TIMEBASED_SUB counts the days to its next check with
+	// the licensing service (ospp's REMAINING GRACE), which an offline
+	// machine never makes: as an evaluation's end, they run out.
+	{code: "m365-subscription-ending", category: Urgent, source: "Microsoft TechNet, \"Overview of licensing and activation in Office 365 ProPlus\" (gg982959): connect to Office Licensing Service at least once every 30 days",
+		en: "{product} is a Microsoft 365 subscription whose license runs out on {date} ({days:day} after the as-of date).{convert}",
+		ja: "{product} は Microsoft 365 のサブスクリプションで、{date} にライセンスの期限が切れます (基準日から {days} 日)。{convert}",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if !p.subscription() || p.Status != licensing.StatusLicensed {
 					continue
 				}
 				if ev, ok := d.evaluation(p); ok && *ev.Days < 30 {
+					ev.convert = officeSubscription
 					out = append(out, ev)
 				}
 			}
