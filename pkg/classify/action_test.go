@@ -518,6 +518,8 @@ func TestEmbeddedEvaluation(t *testing.T) {
 		{"its end past at the as-of date", snap(wes7, "6.1.7601", eval("Embedded", lic, 10)), collected.AddDate(0, 0, 12), Pool{},
 			Urgent, now, nowJA, DeadlineEvaluation},
 		{"ended: notification", snap(wes7, "6.1.7601", ended), collected, bigSite, Urgent, now, nowJA, DeadlineNow},
+		{"in its initial grace", snap(wes7, "6.1.7601", eval("Embedded", licensing.StatusOOBGrace, 20)), collected, Pool{},
+			Urgent, before, beforeJA, DeadlineEvaluation},
 		{"named by its caption only", snap(wes7, "6.1.7601", func() licensing.Product {
 			p := eval("Embedded", lic, 100)
 			p.Name = ""
@@ -558,6 +560,15 @@ func TestEmbeddedEvaluation(t *testing.T) {
 				}
 				if r.Evidence.Kind == licensing.KindWindows && (strings.Contains(r.English, "MAK") || strings.Contains(r.English, "KMS")) {
 					t.Errorf("reason %s offers MAK or KMS: %q", r.Code, r.English)
+				}
+				// It cannot be activated, and an image of it ends as it
+				// does (the grace rules' advice).
+				if strings.Contains(r.English, "activate it now") || strings.Contains(r.English, "image backup") ||
+					strings.Contains(r.Japanese, "直ちにライセンス認証") {
+					t.Errorf("reason %s: %q", r.Code, r.English)
+				}
+				if tc.en == now && strings.Contains(r.English, "before the evaluation ends") {
+					t.Errorf("reason %s of an ended evaluation: %q", r.Code, r.English)
 				}
 			}
 			if n != 1 {

@@ -52,17 +52,33 @@ var rules = []rule{
 		en:    "{product} is not activated (unlicensed){why}.",
 		ja:    "{product} はライセンス認証されていません{why}。",
 		match: eachProduct(func(d *device, p *product) bool { return p.Status == licensing.StatusUnlicensed })},
+	// Before the grace rules, whose advice (activate it now, or keep an
+	// image) an evaluation runtime can take neither of.
+	{code: "embedded-evaluation-grace", category: Urgent, source: "Microsoft Learn, \"Image Product Keys and Activation (Standard 7 SP1)\": an evaluation runtime cannot be activated or upgraded",
+		en: "{product} is an evaluation in the {status}{why}.{convert}",
+		ja: "{product} は評価版で、{status}です{why}。{convert}",
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if d.embeddedEval(p) && p.Status.InGrace() {
+					ev := p.evidence()
+					ev.convert = d.conversion(p)
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
 	{code: "grace-ended", category: Urgent, source: "DOMAIN.md LicenseStatus 2-6; grace projected to the as-of date",
 		en: "{product} was in the {status} and it has ended by the as-of date{why}: activate it now, or keep its current state with an image backup.",
 		ja: "{product} は{status}でしたが、基準日までに猶予期間が終了しています{why}。直ちにライセンス認証するか、イメージ バックアップで現状を保存してください。",
 		match: eachProduct(func(d *device, p *product) bool {
-			return p.Status.InGrace() && p.Status != licensing.StatusNotification && p.minutes != nil && *p.minutes <= 0
+			return p.Status.InGrace() && p.Status != licensing.StatusNotification && p.minutes != nil && *p.minutes <= 0 && !d.embeddedEval(p)
 		})},
 	{code: "grace", category: Urgent, source: "DOMAIN.md LicenseStatus 2-6",
 		en: "{product} is in the {status}{left}{why}: it is not activated; activate it now, or keep its current state with an image backup.",
 		ja: "{product} は{status}です{left}{why}。ライセンス認証されていないため、直ちにライセンス認証するか、イメージ バックアップで現状を保存してください。",
 		match: eachProduct(func(d *device, p *product) bool {
-			return p.Status.InGrace() && (p.Status == licensing.StatusNotification || p.minutes == nil || *p.minutes > 0)
+			return p.Status.InGrace() && (p.Status == licensing.StatusNotification || p.minutes == nil || *p.minutes > 0) && !d.embeddedEval(p)
 		})},
 	{code: "status-unknown", category: Urgent, source: "ActCourier: an unread status proves nothing",
 		en:    "The license status of {product} could not be read{why}: check it by hand.",
@@ -403,7 +419,7 @@ func chooseRoute(d *device, p *product) (rule, Evidence) {
 		ev.Route = r
 		return routeRules[i], ev
 	}
-	if p.Channel == licensing.ChannelEval && d.conversion(p) == evalEmbedded {
+	if d.embeddedEval(p) {
 		// No key converts it, and no MAK or KMS host activates it: a
 		// new image does (evalEmbedded).
 		ev.Host = ""
@@ -435,18 +451,8 @@ func chooseRoute(d *device, p *product) (rule, Evidence) {
 // date and the days from the as-of date to it; false if p is not an
 // evaluation or its end is unknown.
 func (d *device) evaluation(p *product) (Evidence, bool) {
-	if p.Channel != licensing.ChannelEval {
-		return Evidence{}, false
-	}
-	var end time.Time
-	switch {
-	case p.evalEnd != nil:
-		end = *p.evalEnd
-	case p.minutes != nil:
-		end = d.minutesEnd(p)
-	case p.Expires != nil:
-		end = *p.Expires
-	default:
+	end, ok := d.evaluationEnd(p)
+	if !ok {
 		return Evidence{}, false
 	}
 	ev := p.evidence()
@@ -457,6 +463,40 @@ func (d *device) evaluation(p *product) (Evidence, bool) {
 	}
 	ev.Days = intp(days)
 	return ev, true
+}
+
+// evaluationEnd is the end date of the evaluation p; false if p is not
+// an evaluation or its end is unknown.
+func (d *device) evaluationEnd(p *product) (time.Time, bool) {
+	if p.Channel != licensing.ChannelEval {
+		return time.Time{}, false
+	}
+	switch {
+	case p.evalEnd != nil:
+		return *p.evalEnd, true
+	case p.minutes != nil:
+		return d.minutesEnd(p), true
+	case p.Expires != nil:
+		return *p.Expires, true
+	}
+	return time.Time{}, false
+}
+
+// evaluationEnded reports whether the evaluation p has ended at the
+// as-of date, as its deadline says it (Step.ActionText): its end is
+// past, or, unknown, it is in grace or notification (0xC004F009) or not
+// activated.
+func (d *device) evaluationEnded(p *product) bool {
+	if end, ok := d.evaluationEnd(p); ok {
+		return end.Before(d.asOf)
+	}
+	return p.Status.InGrace() || p.Status == licensing.StatusUnlicensed
+}
+
+// embeddedEval reports whether p is Windows Embedded Standard 7 with an
+// evaluation runtime key (evalEmbedded).
+func (d *device) embeddedEval(p *product) bool {
+	return p.Channel == licensing.ChannelEval && d.embedded7(p)
 }
 
 // How an evaluation becomes a full edition (Evidence.convert). A
@@ -480,6 +520,8 @@ const (
 	// trial period and cannot be activated or upgraded"; out of grace,
 	// "The device will restart every twenty minutes without warning").
 	evalEmbedded = "embedded"
+	// The same once its evaluation has ended (evaluationEnded).
+	evalEmbeddedEnded = "embedded-ended"
 	// Not an evaluation: a retail or OEM Office whose product has a
 	// volume edition (product.replacedByVolume).
 	officeRetail = "office-retail"
@@ -507,6 +549,8 @@ var evalConversion = map[string][2]string{
 		"Windows クライアントの評価版は製品版に変換できないため、ボリューム ライセンス版を再インストールしてください。"},
 	evalEmbedded: {" Windows Embedded Standard 7 built with an evaluation runtime key can be neither activated nor upgraded: deploy an image built again with a volume license runtime key before the evaluation ends; after that the device restarts every 20 minutes.",
 		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終わる前に、ボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。評価期間が終わると、デバイスは 20 分ごとに再起動します。"},
+	evalEmbeddedEnded: {" Windows Embedded Standard 7 built with an evaluation runtime key can be neither activated nor upgraded: deploy an image built again with a volume license runtime key now; its evaluation has ended, and until then the device restarts every 20 minutes.",
+		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終了しており、デバイスは 20 分ごとに再起動するため、直ちにボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。"},
 	evalOffice: {" Install a volume license edition of Office in its place.",
 		"代わりにボリューム ライセンス版の Office をインストールしてください。"},
 	officeSubscription: {" It stays activated only while it reaches Microsoft's Office Licensing Service over the internet at least once every 30 days, which an offline machine does not, and an image backup does not change that: install a volume license edition of Office in its place.",
@@ -520,6 +564,8 @@ func (d *device) conversion(p *product) string {
 	switch {
 	case p.Kind == licensing.KindOffice:
 		return evalOffice
+	case d.embedded7(p) && d.evaluationEnded(p):
+		return evalEmbeddedEnded
 	case d.embedded7(p):
 		return evalEmbedded
 	case d.server && (d.osMajor > 6 || d.osMajor == 6 && d.osMinor >= 2):
