@@ -55,8 +55,10 @@ type Step struct {
 	// volume key installs on, so a volume license edition of its family
 	// (Office, Windows) is installed in its place first: a retail or OEM
 	// Office takes neither a MAK nor the KMS client key, an Office trial
-	// is replaced (evalOffice), and a Windows client evaluation cannot be
-	// converted (evalClient). Action stays the route's action.
+	// is replaced (evalOffice), a Microsoft 365 subscription stays
+	// licensed only online (officeSubscription), and a Windows client
+	// evaluation cannot be converted (evalClient). Action stays the
+	// route's action.
 	VolumeEdition bool     `json:"install_volume_edition,omitempty"`
 	Deadline      Deadline `json:"deadline"` // when the product's state ends; zero if it does not
 	English       string   `json:"en"`
@@ -373,7 +375,7 @@ func (d *device) siteKMS(p *product) KMSAdvice {
 // steps decides the action of every product of d, one step each, in
 // product order; routes are the volume routes among them, with their
 // rule and evidence. The route's reason of a product that moves by more
-// than a key (a retail or OEM Office, an evaluation) says how, unless
+// than a key (a retail, OEM or subscription Office, an evaluation) says how, unless
 // said (by product name) holds it: a reason of the verdict says it
 // already.
 func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRoute, reasons []Reason) {
@@ -424,8 +426,8 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 			routes = append(routes, *route)
 		}
 		st := Step{Action: a, Kind: p.Kind, Product: p.Name, Name: p.name, Host: host}
-		// A retail, OEM or trial Office, and a Windows client
-		// evaluation, move by being replaced (Step.VolumeEdition).
+		// A retail, OEM, trial or subscription Office, and a Windows
+		// client evaluation, move by being replaced (Step.VolumeEdition).
 		st.VolumeEdition = route != nil && d.replaced(p)
 		if dl, ok := d.deadline(p); ok {
 			st.Deadline = dl

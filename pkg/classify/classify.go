@@ -91,8 +91,9 @@ type Evidence struct {
 	SizeBytes  *int64            `json:"size_bytes,omitempty"`
 	Source     licensing.Source  `json:"source,omitempty"`
 	// convert is how an evaluation becomes a full edition, as the
-	// evaluation sentences say it: evalServer, evalClient, evalOffice,
-	// evalEmbedded (or officeRetail: how a retail Office moves).
+	// evaluation sentences say it: evalServer, evalServerOld, evalClient,
+	// evalOffice, evalEmbedded, evalEmbeddedEnded (or how a product that
+	// is no evaluation moves: officeRetail, officeSubscription).
 	convert string
 }
 
@@ -194,9 +195,10 @@ func Device(s *licensing.Snapshot, asOf time.Time, site Site) Verdict {
 	}
 	// Every product that must move gets a route, whatever the category:
 	// an urgent retail Office needs its MAK as much as a safe one.
-	// A product that moves by more than a key (a retail or OEM Office,
-	// an evaluation) is told how once: by its category's reason
-	// (online-only-volume, evaluation), else by its route's.
+	// A product that moves by more than a key (a retail, OEM or
+	// subscription Office, an evaluation) is told how once: by its
+	// category's reason (online-only-volume, m365-subscription,
+	// evaluation, ...), else by its route's.
 	said := map[string]bool{}
 	for _, r := range v.Reasons {
 		if r.Evidence.convert != "" {
@@ -390,10 +392,11 @@ func (p *product) subscription() bool {
 
 // replaced reports whether the product moves to a volume route only
 // by a volume license edition installed in its place
-// (Step.VolumeEdition): a retail or OEM Office (replacedByVolume), an
-// Office trial, and a Windows client evaluation, which cannot be
-// converted (evalConversion). A Windows Server evaluation converts in
-// place with DISM and a key.
+// (Step.VolumeEdition): a retail or OEM Office (replacedByVolume), a
+// Microsoft 365 subscription (subscription), an Office trial, and a
+// Windows client evaluation, which cannot be converted (evalConversion).
+// A Windows Server evaluation converts in place with DISM and a key; an
+// Embedded evaluation is built again (evalEmbedded).
 func (d *device) replaced(p *product) bool {
 	if p.replacedByVolume() || p.subscription() {
 		return true
