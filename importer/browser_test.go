@@ -148,14 +148,7 @@ func TestReportInBrowser(t *testing.T) {
 	in := filepath.Join(dir, "in")
 	os.MkdirAll(in, 0o755)
 	archetypeBundles(t, in, id.Recipient())
-	db := testDB(t, dir, "db")
-	if code, _, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 {
-		t.Fatal(stderr)
-	}
-	out := filepath.Join(dir, "rep")
-	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", "ja", "--format", "html"); code != 0 {
-		t.Fatal(stderr)
-	}
+	out := japanesePages(t, dir, key, in)
 	// The check itself must see console messages: a page that logs one.
 	bad := filepath.Join(dir, "bad.html")
 	os.WriteFile(bad, []byte(`<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><img src="https://example.invalid/x.png">`), 0o644)
@@ -271,14 +264,7 @@ func TestReportPrintsLongNames(t *testing.T) {
 		s.Hardware.UUID, s.Hardware.Serial = "", ""
 		writeSnapshot(t, in, id.Recipient(), s, nil)
 	}
-	db := testDB(t, dir, "db")
-	if code, _, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 {
-		t.Fatal(stderr)
-	}
-	out := filepath.Join(dir, "rep")
-	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", "ja", "--format", "html"); code != 0 {
-		t.Fatal(stderr)
-	}
+	out := japanesePages(t, dir, key, in)
 	pages, _ := filepath.Glob(filepath.Join(out, "*", "*.html"))
 	if len(pages) != 2 {
 		t.Fatalf("pages %q, want a site's and a line's", pages)
@@ -298,4 +284,20 @@ func TestReportPrintsLongNames(t *testing.T) {
 			t.Errorf("%s printed on A4:\n%s", rel, strings.Join(got, "\n"))
 		}
 	}
+}
+
+// japanesePages imports the bundles in the folder in with key into a
+// new fleet in dir and writes its report's pages in Japanese as of
+// 2026-11-02, into dir's "rep", which it returns.
+func japanesePages(t *testing.T, dir, key, in string) string {
+	t.Helper()
+	db := testDB(t, dir, "db")
+	if code, _, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 {
+		t.Fatal(stderr)
+	}
+	out := filepath.Join(dir, "rep")
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", "ja", "--format", "html"); code != 0 {
+		t.Fatal(stderr)
+	}
+	return out
 }

@@ -15,12 +15,10 @@ import (
 
 // writeSome writes a report of the test fleet's lines that keep selects,
 // in formats, with opt's selection; it returns the Writer after Close.
-func writeSome(t *testing.T, dir string, keep func(site, line string) bool, site string, formats ...string) *Writer {
+// fillLines gives w the test fleet's KMS pools and renders its lines that
+// keep selects, in the order of their site and line names.
+func fillLines(t *testing.T, w *Writer, keep func(site, line string) bool) {
 	t.Helper()
-	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: formats, Site: site})
-	if err != nil {
-		t.Fatal(err)
-	}
 	lines, pools := fleet(t)
 	for s, p := range pools {
 		w.SetPool(s, *p)
@@ -37,6 +35,15 @@ func writeSome(t *testing.T, dir string, keep func(site, line string) bool, site
 			t.Fatal(err)
 		}
 	}
+}
+
+func writeSome(t *testing.T, dir string, keep func(site, line string) bool, site string, formats ...string) *Writer {
+	t.Helper()
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: formats, Site: site})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillLines(t, w, keep)
 	if _, err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -452,20 +459,7 @@ func TestFolderPublishFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, pools := fleet(t)
-	for s, p := range pools {
-		w.SetPool(s, *p)
-	}
-	var keys [][2]string
-	for k := range lines {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
-	for _, k := range keys {
-		if err := w.Line(k[0], k[1], lines[k]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fillLines(t, w, all)
 	if _, err := w.Close(); err == nil || !strings.Contains(err.Error(), "Nagoya.xlsx") {
 		t.Fatalf("Close: got %v, want an error naming Nagoya.xlsx", err)
 	}

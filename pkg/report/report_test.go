@@ -66,20 +66,7 @@ func write(t *testing.T, dir string, lang classify.Lang) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines, pools := fleet(t)
-	for site, p := range pools {
-		w.SetPool(site, *p)
-	}
-	var keys [][2]string
-	for k := range lines {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
-	for _, k := range keys {
-		if err := w.Line(k[0], k[1], lines[k]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fillLines(t, w, all)
 	files, err := w.Close()
 	if err != nil {
 		t.Fatal(err)
