@@ -55,19 +55,9 @@ var rules = []rule{
 	// Before the grace rules, whose advice (activate it now, or keep an
 	// image) an evaluation runtime can take neither of.
 	{code: "embedded-evaluation-grace", category: Urgent, source: "Microsoft Learn, \"Image Product Keys and Activation (Standard 7 SP1)\": an evaluation runtime cannot be activated or upgraded",
-		en: "{product} is an evaluation in the {status}{why}.{convert}",
-		ja: "{product} は評価版で、{status}です{why}。{convert}",
-		match: func(d *device) []Evidence {
-			var out []Evidence
-			for _, p := range d.products {
-				if d.embeddedEval(p) && p.Status.InGrace() {
-					ev := p.evidence()
-					ev.convert = d.conversion(p)
-					out = append(out, ev)
-				}
-			}
-			return out
-		}},
+		en:    "{product} is an evaluation in the {status}{why}.{convert}",
+		ja:    "{product} は評価版で、{status}です{why}。{convert}",
+		match: eachProductSaying(func(d *device, p *product) bool { return d.embeddedEval(p) && p.Status.InGrace() }, (*device).conversion)},
 	{code: "grace-ended", category: Urgent, source: "DOMAIN.md LicenseStatus 2-6; grace projected to the as-of date",
 		en: "{product} was in the {status} and it has ended by the as-of date{why}: activate it now, or keep its current state with an image backup.",
 		ja: "{product} は{status}でしたが、基準日までに猶予期間が終了しています{why}。直ちにライセンス認証するか、イメージ バックアップで現状を保存してください。",
@@ -146,33 +136,17 @@ var rules = []rule{
 	{code: "m365-subscription", category: VolumeLicense, source: "Microsoft TechNet, \"Overview of licensing and activation in Office 365 ProPlus\" (gg982959): connect to Office Licensing Service at least once every 30 days",
 		en: "{product} is a Microsoft 365 subscription.{convert}",
 		ja: "{product} は Microsoft 365 のサブスクリプションです。{convert}",
-		match: func(d *device) []Evidence {
-			var out []Evidence
-			for _, p := range d.products {
-				if p.subscription() && p.Status == licensing.StatusLicensed {
-					ev := p.evidence()
-					ev.convert = officeSubscription
-					out = append(out, ev)
-				}
-			}
-			return out
-		}},
+		match: eachProductSaying(func(d *device, p *product) bool { return p.subscription() && p.Status == licensing.StatusLicensed },
+			func(*device, *product) string { return officeSubscription })},
 	{code: "online-only-volume", category: VolumeLicense, source: "DOMAIN.md channel table; volume key list",
 		en: "{product} is activated through the {channel} channel, which activates again only online; it has a volume license edition, so it can move to a way that works offline.{convert}",
 		ja: "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。ボリューム ライセンス版があるため、オフラインでライセンス認証できる方法に移行できます。{convert}",
-		match: func(d *device) []Evidence {
-			var out []Evidence
-			for _, p := range d.products {
-				if p.onlineOnly() && p.volume {
-					ev := p.evidence()
-					if p.replacedByVolume() {
-						ev.convert = officeRetail
-					}
-					out = append(out, ev)
-				}
+		match: eachProductSaying(func(d *device, p *product) bool { return p.onlineOnly() && p.volume }, func(d *device, p *product) string {
+			if p.replacedByVolume() {
+				return officeRetail
 			}
-			return out
-		}},
+			return ""
+		})},
 	{code: "evaluation", category: VolumeLicense, source: "DOMAIN.md: an evaluation cannot be made permanent without a new key",
 		en: "{product} is an evaluation that ends on {date}: make it a licensed volume edition before then.{convert}",
 		ja: "{product} は評価版で、{date} に期限が切れます。それまでにボリューム ライセンス版にしてください。{convert}",
@@ -594,6 +568,23 @@ func eachProduct(pred func(d *device, p *product) bool) func(d *device) []Eviden
 		for _, p := range d.products {
 			if pred(d, p) {
 				out = append(out, p.evidence())
+			}
+		}
+		return out
+	}
+}
+
+// eachProductSaying is eachProduct for a rule whose sentence also says
+// how the product moves ({convert}): convert gives it for each product
+// pred selects (Evidence.convert; "" says nothing).
+func eachProductSaying(pred func(d *device, p *product) bool, convert func(d *device, p *product) string) func(d *device) []Evidence {
+	return func(d *device) []Evidence {
+		var out []Evidence
+		for _, p := range d.products {
+			if pred(d, p) {
+				ev := p.evidence()
+				ev.convert = convert(d, p)
+				out = append(out, ev)
 			}
 		}
 		return out
