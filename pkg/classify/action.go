@@ -161,12 +161,21 @@ type DeadlineKind string
 
 // Kinds of deadline.
 const (
-	DeadlineNow          DeadlineKind = "now"            // the state has ended already, at an unknown date (notification, not activated)
-	DeadlineGrace        DeadlineKind = "grace-end"      // the grace period ends
-	DeadlineKMS          DeadlineKind = "kms-expiry"     // a KMS client's 180 days run out unless renewed
-	DeadlineEvaluation   DeadlineKind = "evaluation-end" // an evaluation ends
+	DeadlineNow        DeadlineKind = "now"            // the state has ended already, at an unknown date (notification, not activated)
+	DeadlineGrace      DeadlineKind = "grace-end"      // the grace period ends
+	DeadlineKMS        DeadlineKind = "kms-expiry"     // a KMS client's 180 days run out unless renewed
+	DeadlineEvaluation DeadlineKind = "evaluation-end" // an evaluation ends
+	// DeadlineSubscription is the date by which a Microsoft 365
+	// subscription must reach Microsoft's Office Licensing Service, or its
+	// license runs out (officeSubscription: at least once every 30 days).
+	// It is no evaluation: ospp reads it as TIMEBASED_SUB, which the
+	// evaluation's end was taken from.
+	DeadlineSubscription DeadlineKind = "subscription-check"
 	DeadlineEndOfSupport DeadlineKind = "end-of-support" // Microsoft ends support: no more security updates
 )
+
+// DeadlineKinds lists the kinds of deadline, as reports name each.
+var DeadlineKinds = []DeadlineKind{DeadlineNow, DeadlineGrace, DeadlineKMS, DeadlineEvaluation, DeadlineSubscription, DeadlineEndOfSupport}
 
 // Deadline is the date a device's current state ends, as of the verdict's
 // date. The zero Deadline means nothing expires.
@@ -497,11 +506,16 @@ func (d *device) kmsRoute(p *product) (rule, Evidence) {
 // deadline is the date the product's current state ends, as of d's date;
 // false when nothing of it expires. An evaluation without an end date
 // that is in grace or notification (it has ended: 0xC004F009) is due
-// now, as any product in that state.
+// now, as any product in that state. A licensed Microsoft 365
+// subscription's days end at its next check with the licensing service
+// (DeadlineSubscription), whatever channel it was read as.
 func (d *device) deadline(p *product) (Deadline, bool) {
 	dl := Deadline{Product: p.Name}
 	if ev, ok := d.evaluation(p); ok {
 		dl.Kind, dl.Days = DeadlineEvaluation, *ev.Days
+		if p.subscription() {
+			dl.Kind = DeadlineSubscription
+		}
 		dl.Date, _ = time.Parse("2006-01-02", ev.Date)
 		if p.evalEnd != nil {
 			dl.Date = *p.evalEnd
@@ -514,9 +528,13 @@ func (d *device) deadline(p *product) (Deadline, bool) {
 	case p.minutes != nil:
 		dl.Date = d.minutesEnd(p)
 		dl.Days = floorDiv(*p.minutes, day)
-		dl.Kind = DeadlineKMS
-		if p.Status.InGrace() {
+		switch {
+		case p.Status.InGrace():
 			dl.Kind = DeadlineGrace
+		case p.subscription():
+			dl.Kind = DeadlineSubscription
+		default:
+			dl.Kind = DeadlineKMS
 		}
 		return dl, true
 	case p.Status.InGrace() || p.Status == licensing.StatusUnlicensed:

@@ -599,18 +599,27 @@ func TestM365Subscription(t *testing.T) {
 	)
 	officeHost := Pool{Office: 1, Hosts: []KMSHost{{Name: "kms01", Office: 1}}}
 	tests := []struct {
-		name   string
-		s      *licensing.Snapshot
-		pool   Pool
-		cat    Category
-		action Action
-		step   string
+		name     string
+		s        *licensing.Snapshot
+		pool     Pool
+		cat      Category
+		action   Action
+		step     string
+		deadline DeadlineKind // of the subscription's step
 	}{
-		{"TIMEBASED_SUB", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic), Pool{}, VolumeLicense, ActionMAK, mak},
-		{"retail channel", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), Pool{}, VolumeLicense, ActionMAK, mak},
-		{"site host", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), officeHost, VolumeLicense, ActionKMSKey, host},
+		{"TIMEBASED_SUB", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic), Pool{}, VolumeLicense, ActionMAK, mak, ""},
+		{"retail channel", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), Pool{}, VolumeLicense, ActionMAK, mak, ""},
+		{"site host", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), officeHost, VolumeLicense, ActionKMSKey, host, ""},
 		{"grace SKU in notification", sub("Office 16, Office16O365ProPlusR_Grace edition", licensing.ChannelRetail, licensing.StatusNotification),
-			Pool{}, Urgent, ActionMAK, mak},
+			Pool{}, Urgent, ActionMAK, mak, DeadlineNow},
+		// The days of a licensed subscription end at its next check
+		// with the licensing service: not an evaluation's end, nor a
+		// KMS client's 180 days when it was read as retail.
+		{"retail channel with 40 days left", func() *licensing.Snapshot {
+			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)
+			s.Products[1].GraceMinutes = minutes(40 * day)
+			return s
+		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription},
 		// A licensed TIMEBASED_SUB shows the days to its next check with
 		// the licensing service (REMAINING GRACE: 45 days in
 		// pkg/slmgr/testdata/samples/ospp/en-o16-o365-subscription-
@@ -620,12 +629,12 @@ func TestM365Subscription(t *testing.T) {
 			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
 			s.Products[1].GraceMinutes = minutes(20 * day)
 			return s
-		}(), Pool{}, Urgent, ActionMAK, mak},
+		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription},
 		{"TIMEBASED_SUB with 45 days left", func() *licensing.Snapshot {
 			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
 			s.Products[1].GraceMinutes = minutes(45 * day)
 			return s
-		}(), Pool{}, VolumeLicense, ActionMAK, mak},
+		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -636,6 +645,9 @@ func TestM365Subscription(t *testing.T) {
 			st := v.Steps[1]
 			if st.Action != tc.action || st.English != tc.step || !st.VolumeEdition {
 				t.Errorf("step %s %q, want %s %q", st.Action, st.English, tc.action, tc.step)
+			}
+			if st.Deadline.Kind != tc.deadline {
+				t.Errorf("deadline %q, want %q", st.Deadline.Kind, tc.deadline)
 			}
 			n := 0
 			for _, r := range v.Reasons {

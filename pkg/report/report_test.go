@@ -790,3 +790,110 @@ func TestEmbeddedEvaluationPlan(t *testing.T) {
 }
 
 func intp(n int) *int { return &n }
+
+// TestDeadlineKindWords: every kind of deadline is said in both
+// languages, each in its own words.
+func TestDeadlineKindWords(t *testing.T) {
+	for _, tx := range []*texts{&english, &japanese} {
+		seen := map[string]classify.DeadlineKind{}
+		for _, k := range classify.DeadlineKinds {
+			w := tx.DeadlineKinds[k]
+			if w == "" {
+				t.Errorf("%s: no words for %s", tx.Lang, k)
+				continue
+			}
+			if other, ok := seen[w]; ok {
+				t.Errorf("%s: %s and %s both say %q", tx.Lang, k, other, w)
+			}
+			seen[w] = k
+		}
+	}
+}
+
+// TestSubscriptionDeadline: the deadline of a Microsoft 365 subscription
+// with 20 days to its next check with the licensing service is said to
+// be the subscription's, in every file that names what ends (CSV, JSON,
+// the workbook), not an evaluation's end.
+func TestSubscriptionDeadline(t *testing.T) {
+	s := &licensing.Snapshot{
+		Context: licensing.Context{Site: "Nagoya", Line: "L9", Asset: "NG-M365-01", Collected: asOf},
+		OS:      licensing.OS{Caption: "Microsoft Windows 10 Pro", Version: "10.0.19045", Build: "19045"},
+		Products: []licensing.Product{
+			{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: "Windows(R), Professional edition",
+				Description: "Windows(R) Operating System, VOLUME_MAK channel", Channel: licensing.ChannelMAK,
+				Status: licensing.StatusLicensed, PartialKey: "ABCDE", Source: licensing.SourceWMI},
+			{Kind: licensing.KindOffice, ApplicationID: licensing.AppOffice15, Name: "Office 16, Office16O365ProPlusR_Subscription1 edition",
+				Description: "Office 16, TIMEBASED_SUB channel", Channel: licensing.ChannelEval, Status: licensing.StatusLicensed,
+				GraceMinutes: intp(20 * 24 * 60), PartialKey: "FGHIJ", Source: licensing.SourceOSPP},
+		},
+	}
+	v := classify.Device(s, asOf, classify.Site{})
+	if v.Deadline.Kind != classify.DeadlineSubscription {
+		t.Fatalf("deadline %q, want %q", v.Deadline.Kind, classify.DeadlineSubscription)
+	}
+	for _, tc := range []struct {
+		lang  classify.Lang
+		tx    *texts
+		sheet string
+		wrong string
+	}{
+		{classify.English, &english, "Line L9", english.DeadlineKinds[classify.DeadlineEvaluation]},
+		{classify.Japanese, &japanese, "ライン L9", japanese.DeadlineKinds[classify.DeadlineEvaluation]},
+	} {
+		words := tc.tx.DeadlineKinds[classify.DeadlineSubscription]
+		if words == "" {
+			t.Fatalf("%s: no words for %s", tc.lang, classify.DeadlineSubscription)
+		}
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Line("Nagoya", "L9", []Device{{Key: "key-m365", Site: "Nagoya", Line: "L9", Asset: "NG-M365-01",
+			CollectedAt: asOf, Collections: 1, Snapshot: s, Verdict: v}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"devices.csv", "Nagoya/L9.csv", "devices.json", "Nagoya/L9.json"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), words) || strings.Contains(string(b), tc.wrong) {
+				t.Errorf("%s %s: does not say %q, or says %q", tc.lang, f, words, tc.wrong)
+			}
+		}
+		var doc struct {
+			Devices []struct {
+				Deadline struct {
+					Kind     string `json:"kind"`
+					KindText string `json:"kind_text"`
+				} `json:"deadline"`
+			} `json:"devices"`
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Devices) != 1 || doc.Devices[0].Deadline.Kind != "subscription-check" || doc.Devices[0].Deadline.KindText != words {
+			t.Errorf("%s: devices.json deadline %+v", tc.lang, doc.Devices)
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(tc.sheet)
+		said := false
+		for _, r := range rows {
+			for _, c := range r {
+				said = said || c == words
+			}
+		}
+		if !said {
+			t.Errorf("%s: workbook sheet %s does not say %q", tc.lang, tc.sheet, words)
+		}
+		f.Close()
+	}
+}
