@@ -567,9 +567,23 @@ func TestEmbeddedEvaluation(t *testing.T) {
 					strings.Contains(r.Japanese, "直ちにライセンス認証") {
 					t.Errorf("reason %s: %q", r.Code, r.English)
 				}
-				if tc.en == now && strings.Contains(r.English, "before the evaluation ends") {
+				if tc.en == now && (strings.Contains(r.English, "before the evaluation ends") || strings.Contains(r.English, "after the as-of date")) {
 					t.Errorf("reason %s of an ended evaluation: %q", r.Code, r.English)
 				}
+			}
+			// No sentence of it, reason or flag, tells it to become a
+			// licensed edition or to take a key, which no key does, nor
+			// to keep an image of an evaluation that ends.
+			for _, r := range append(append([]Reason(nil), v.Reasons...), v.Flags...) {
+				for _, w := range []string{"make it a licensed volume edition", "without a new key", "image backup",
+					"ボリューム ライセンス版にしてください", "新しいプロダクト キー", "イメージ バックアップ"} {
+					if strings.Contains(r.English, w) || strings.Contains(r.Japanese, w) {
+						t.Errorf("%s says %q: %q / %q", r.Code, w, r.English, r.Japanese)
+					}
+				}
+			}
+			if !hasCode(v.Flags, "end-of-support-os") {
+				t.Errorf("flags [%s] lack end-of-support-os", codes(v.Flags))
 			}
 			if n != 1 {
 				t.Errorf("%d reasons say how it moves, want 1: [%s]", n, codes(v.Reasons))

@@ -95,6 +95,9 @@ type Evidence struct {
 	// evalOffice, evalEmbedded, evalEmbeddedEnded (or how a product that
 	// is no evaluation moves: officeRetail, officeSubscription).
 	convert string
+	// sentences names the case of the rule (rule.cases) whose sentences
+	// this evidence is said in; "" says the rule's en and ja.
+	sentences string
 }
 
 // Reason is one finding: a stable code, a sentence in English and in

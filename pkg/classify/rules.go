@@ -18,7 +18,11 @@ type rule struct {
 	category Category // "" for a flag
 	source   string   // where the rule comes from, for docs/classification.md
 	en, ja   string   // sentences with {placeholders} filled from the evidence
-	match    func(d *device) []Evidence
+	// cases are sentences (en, ja) said instead of en and ja for
+	// evidence of that case (Evidence.sentences): a product for which
+	// part of the rule's sentence is not true.
+	cases map[string][2]string
+	match func(d *device) []Evidence
 }
 
 const day = 24 * 60 // minutes
@@ -77,6 +81,14 @@ var rules = []rule{
 	{code: "evaluation-ending", category: Urgent, source: "issue 4: an evaluation ending within 30 days",
 		en: "{product} is an evaluation that ends on {date} ({days:day} after the as-of date); it cannot be made permanent without a new key.{convert}",
 		ja: "{product} は評価版で、{date} に期限が切れます (基準日から {days} 日)。新しいプロダクト キーがなければ製品版にできません。{convert}",
+		// No key makes Windows Embedded Standard 7 with an evaluation
+		// runtime key permanent: its {convert} says what does.
+		cases: map[string][2]string{
+			evalEmbedded: {"{product} is an evaluation that ends on {date} ({days:day} after the as-of date).{convert}",
+				"{product} は評価版で、{date} に期限が切れます (基準日から {days} 日)。{convert}"},
+			evalEmbeddedEnded: {"{product} is an evaluation that ended on {date}.{convert}",
+				"{product} は評価版で、{date} に期限が切れています。{convert}"},
+		},
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
@@ -84,6 +96,7 @@ var rules = []rule{
 					continue // a subscription is none: m365-subscription-ending
 				}
 				if ev, ok := d.evaluation(p); ok && *ev.Days < 30 {
+					ev.sentences = embeddedCase(ev)
 					out = append(out, ev)
 				}
 			}
@@ -150,6 +163,12 @@ var rules = []rule{
 	{code: "evaluation", category: VolumeLicense, source: "DOMAIN.md: an evaluation cannot be made permanent without a new key",
 		en: "{product} is an evaluation that ends on {date}: make it a licensed volume edition before then.{convert}",
 		ja: "{product} は評価版で、{date} に期限が切れます。それまでにボリューム ライセンス版にしてください。{convert}",
+		// Windows Embedded Standard 7 with an evaluation runtime key is
+		// made no licensed edition: an image built again replaces it, as
+		// its {convert} says.
+		cases: map[string][2]string{
+			evalEmbedded: {"{product} is an evaluation that ends on {date}.{convert}", "{product} は評価版で、{date} に期限が切れます。{convert}"},
+		},
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
@@ -157,10 +176,12 @@ var rules = []rule{
 					continue // not an evaluation: m365-subscription
 				}
 				if ev, ok := d.evaluation(p); ok && p.Status == licensing.StatusLicensed && *ev.Days >= 30 {
+					ev.sentences = embeddedCase(ev)
 					out = append(out, ev)
 				} else if !ok && p.Channel == licensing.ChannelEval && p.Status == licensing.StatusLicensed {
 					ev := p.evidence()
 					ev.Date, ev.convert = "?", d.conversion(p)
+					ev.sentences = embeddedCase(ev)
 					out = append(out, ev)
 				}
 			}
@@ -205,16 +226,28 @@ var rules = []rule{
 	{code: "end-of-support-os", source: "DOMAIN.md End of support (Microsoft lifecycle)",
 		en: "{product} reached the end of support on {date}: no security updates are provided; plan an image backup and a migration.",
 		ja: "{product} は {date} にサポートが終了しています。セキュリティ更新プログラムは提供されていません。イメージ バックアップと移行を計画してください。",
+		// An image of Windows Embedded Standard 7 with an evaluation
+		// runtime key keeps an evaluation that ends (rebuild-image).
+		cases: map[string][2]string{
+			evalEmbedded: {"{product} reached the end of support on {date}: no security updates are provided; plan a migration.",
+				"{product} は {date} にサポートが終了しています。セキュリティ更新プログラムは提供されていません。移行を計画してください。"},
+		},
 		match: func(d *device) []Evidence {
 			s, ok := d.osSupport()
 			if !ok || d.asOf.Before(s.date()) {
 				return nil
 			}
-			return []Evidence{{Product: s.name, Kind: licensing.KindWindows, Date: s.end}}
+			return []Evidence{{Product: s.name, Kind: licensing.KindWindows, Date: s.end, sentences: d.imageCase()}}
 		}},
 	{code: "end-of-support-office", source: "DOMAIN.md End of support (Microsoft lifecycle)",
 		en: "{product} reached the end of support on {date}: no security updates are provided; plan an image backup and a migration.",
 		ja: "{product} は {date} にサポートが終了しています。セキュリティ更新プログラムは提供されていません。イメージ バックアップと移行を計画してください。",
+		// On Windows Embedded Standard 7 with an evaluation runtime key,
+		// as end-of-support-os says.
+		cases: map[string][2]string{
+			evalEmbedded: {"{product} reached the end of support on {date}: no security updates are provided; plan a migration.",
+				"{product} は {date} にサポートが終了しています。セキュリティ更新プログラムは提供されていません。移行を計画してください。"},
+		},
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			seen := map[string]bool{}
@@ -224,7 +257,7 @@ var rules = []rule{
 					continue
 				}
 				seen[s.name] = true
-				out = append(out, Evidence{Product: s.name, Kind: licensing.KindOffice, Date: s.end})
+				out = append(out, Evidence{Product: s.name, Kind: licensing.KindOffice, Date: s.end, sentences: d.imageCase()})
 			}
 			return out
 		}},
@@ -467,6 +500,30 @@ func (d *device) evaluationEnded(p *product) bool {
 	return p.Status.InGrace() || p.Status == licensing.StatusUnlicensed
 }
 
+// embeddedCase is the case of an evaluation rule's sentences
+// (rule.cases) that evidence ev of an evaluation is said in: that of
+// Windows Embedded Standard 7 with an evaluation runtime key, which no
+// key makes permanent (evalEmbedded, evalEmbeddedEnded), else none.
+func embeddedCase(ev Evidence) string {
+	if ev.convert == evalEmbedded || ev.convert == evalEmbeddedEnded {
+		return ev.convert
+	}
+	return ""
+}
+
+// imageCase is the case of a sentence that would plan an image backup
+// (rule.cases): evalEmbedded on Windows Embedded Standard 7 with an
+// evaluation runtime key, whose image keeps an evaluation that ends (the
+// device is built again: rebuild-image), else none.
+func (d *device) imageCase() string {
+	for _, p := range d.products {
+		if d.embeddedEval(p) {
+			return evalEmbedded
+		}
+	}
+	return ""
+}
+
 // embeddedEval reports whether p is Windows Embedded Standard 7 with an
 // evaluation runtime key (evalEmbedded).
 func (d *device) embeddedEval(p *product) bool {
@@ -593,7 +650,11 @@ func eachProductSaying(pred func(d *device, p *product) bool, convert func(d *de
 
 // reason fills the rule's sentences from ev.
 func (r rule) reason(ev Evidence) Reason {
-	return Reason{Code: r.code, English: fill(r.en, ev, false), Japanese: fill(r.ja, ev, true), Evidence: ev}
+	en, ja := r.en, r.ja
+	if c, ok := r.cases[ev.sentences]; ok {
+		en, ja = c[0], c[1]
+	}
+	return Reason{Code: r.code, English: fill(en, ev, false), Japanese: fill(ja, ev, true), Evidence: ev}
 }
 
 func fill(tmpl string, ev Evidence, ja bool) string {
