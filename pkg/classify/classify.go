@@ -254,6 +254,9 @@ type product struct {
 	office  int    // Office major version (14, 15, 16, 19, 21, 24); 0 for Windows
 	minutes *int   // grace or activation minutes left at the as-of date
 	evalEnd *time.Time
+	// meaning is what its StatusReason means here (en, ja), where that
+	// is not the licensing table's: nil means the table's.
+	meaning *[2]string
 }
 
 func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
@@ -304,6 +307,13 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 	}
 	for _, p := range d.products {
 		p.volume = d.hasVolumeKeys(p)
+		if p.StatusReason == 0xC004F035 && d.markerCase(p) == qualifyingLicense {
+			// The licensing table's meaning is DOMAIN.md's, of a
+			// Windows 7 PC; elsewhere, what Windows itself says of the
+			// code (qualifyingLicense).
+			p.meaning = &[2]string{"the computer could not be activated with a volume license product key",
+				"ボリューム ライセンスのプロダクト キーでこのコンピューターをライセンス認証できませんでした"}
+		}
 	}
 	sort.SliceStable(d.products, func(i, j int) bool {
 		return d.products[i].Kind == licensing.KindWindows && d.products[j].Kind != licensing.KindWindows
@@ -439,7 +449,9 @@ func (p *product) evidence() Evidence {
 		Channel: p.Channel, Status: p.Status, PartialKey: p.PartialKey, Source: p.Source}
 	if p.StatusReason != 0 {
 		ev.HRESULT = licensing.HRESULT(p.StatusReason)
-		if r, ok := licensing.LookupReason(p.StatusReason); ok {
+		if p.meaning != nil {
+			ev.Meaning, ev.meaningJA = p.meaning[0], p.meaning[1]
+		} else if r, ok := licensing.LookupReason(p.StatusReason); ok {
 			ev.Meaning, ev.meaningJA = r.English, r.Japanese
 		} else if p.ReasonText != "" {
 			ev.Meaning, ev.meaningJA = p.ReasonText, p.ReasonText

@@ -573,3 +573,76 @@ func TestCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestNoMarkerWords: 0xC004F035 is DOMAIN.md's missing BIOS Windows
+// marker on a Windows 7 PC only. A newer Windows (or a server) that
+// reports it goes to MAK as well, but no sentence of it, route, flag or
+// reason, speaks of Windows 7 or the BIOS: Windows' own words are that
+// a volume license key could not activate it, as volume licenses are
+// upgrades of a qualifying license (Microsoft Learn, "Resolve Windows
+// activation error codes").
+func TestNoMarkerWords(t *testing.T) {
+	no := false
+	f035 := func(caption, version, edition string, st licensing.Status) *licensing.Snapshot {
+		p := kms(win(edition, licensing.ChannelGVLK, st), 0, "kms01")
+		p.StatusReason = 0xC004F035
+		return snap(caption, version, p)
+	}
+	noSLIC := snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelRetail, licensing.StatusLicensed))
+	noSLIC.Hardware.SLIC = &no
+	const (
+		marker, markerJA = "a Windows 7 PC without a proven BIOS Windows marker cannot use KMS", "BIOS の Windows マーカーを確認できない Windows 7 PC"
+		upgrade          = "volume licenses are upgrades, and Microsoft's answer to this error is a qualifying Windows license, then a MAK"
+		upgradeJA        = "ボリューム ライセンスはアップグレード ライセンスのため"
+	)
+	tests := []struct {
+		name     string
+		s        *licensing.Snapshot
+		route    string // words of route-mak-no-marker
+		routeJA  string
+		windows7 bool // its sentences may speak of Windows 7 and the BIOS marker
+	}{
+		{"Windows 7 reporting it", f035(win7Pro, "6.1.7601", "Professional", licensing.StatusNotification), marker, markerJA, true},
+		{"Windows 7 whose firmware has no marker", noSLIC, marker, markerJA, true},
+		{"Windows 10 reporting it", f035(win10Pro, "10.0.19045", "Professional", licensing.StatusNotification), upgrade, upgradeJA, false},
+		{"Windows 8.1 reporting it in grace", f035("Microsoft Windows 8.1 Pro", "6.3.9600", "Professional", licensing.StatusOOTGrace), upgrade, upgradeJA, false},
+		{"Windows Server 2019 reporting it", f035("Microsoft Windows Server 2019 Standard", "10.0.17763", "ServerStandard", licensing.StatusNotification),
+			upgrade, upgradeJA, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: Pool{Client: 30, Server: 5, Hosts: []KMSHost{{Name: "kms01", Windows: 30, Server: 5}}}})
+			if len(v.Routes) != 1 || v.Routes[0].Route != RouteMAK || v.Routes[0].Code != "route-mak-no-marker" {
+				t.Fatalf("routes %+v, want MAK (route-mak-no-marker)", v.Routes)
+			}
+			found := false
+			for _, r := range v.Reasons {
+				if r.Code == "route-mak-no-marker" {
+					found = true
+					if !strings.Contains(r.English, tc.route) || !strings.Contains(r.Japanese, tc.routeJA) {
+						t.Errorf("route says %q / %q, want %q / %q", r.English, r.Japanese, tc.route, tc.routeJA)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("reasons [%s] lack route-mak-no-marker", codes(v.Reasons))
+			}
+			if tc.s.Products[0].StatusReason == 0xC004F035 && !hasCode(v.Flags, "kms-no-marker") {
+				t.Errorf("flags [%s] lack kms-no-marker", codes(v.Flags))
+			}
+			if tc.windows7 {
+				return
+			}
+			for _, r := range append(append([]Reason(nil), v.Reasons...), v.Flags...) {
+				for _, w := range []string{"Windows 7", "BIOS", "marker"} {
+					if strings.Contains(r.English, w) || strings.Contains(r.Japanese, w) || strings.Contains(r.Evidence.Meaning, w) {
+						t.Errorf("%s speaks of %q: %q / %q", r.Code, w, r.English, r.Japanese)
+					}
+				}
+				if r.Code == "kms-no-marker" && (!strings.Contains(r.English, "0xC004F035") || !strings.Contains(r.Japanese, "アップグレード")) {
+					t.Errorf("kms-no-marker says %q / %q", r.English, r.Japanese)
+				}
+			}
+		})
+	}
+}

@@ -309,9 +309,25 @@ var rules = []rule{
 			return p.Channel == licensing.ChannelGVLK && !p.adBased() && !p.KMS.HasHost()
 		})},
 	{code: "kms-no-marker", source: "DOMAIN.md HRESULT 0xC004F035: white-box Windows 7 cannot use KMS",
-		en:    "{product} cannot use KMS on this hardware: the BIOS lacks the Windows marker that a Windows 7 KMS client needs{why}.",
-		ja:    "{product} はこのハードウェアでは KMS を使えません。Windows 7 の KMS クライアントに必要な BIOS の Windows マーカーがありません{why}。",
-		match: eachProduct(func(d *device, p *product) bool { return p.StatusReason == 0xC004F035 })},
+		en: "{product} cannot use KMS on this hardware: the BIOS lacks the Windows marker that a Windows 7 KMS client needs{why}.",
+		ja: "{product} はこのハードウェアでは KMS を使えません。Windows 7 の KMS クライアントに必要な BIOS の Windows マーカーがありません{why}。",
+		// Not a Windows 7 client: the marker is DOMAIN.md's reading of
+		// the code for Windows 7 only (qualifyingLicense).
+		cases: map[string][2]string{
+			qualifyingLicense: {"{product} could not be activated with its volume license key on this machine{why}: volume licenses are upgrades, and Microsoft's answer to this error is a qualifying Windows license, then a MAK.",
+				"{product} はこの端末ではボリューム ライセンスのキーでライセンス認証できませんでした{why}。ボリューム ライセンスはアップグレード ライセンスのため、このエラーに対する Microsoft の解決策は、適格な Windows のライセンスを用意したうえで MAK でライセンス認証することです。"},
+		},
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if p.StatusReason == 0xC004F035 {
+					ev := p.evidence()
+					ev.sentences = d.markerCase(p)
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
 	{code: "digital-license", source: "DOMAIN.md: Windows 10/11 digital license shows a generic partial key",
 		en: "{product} uses a digital license (generic key ending {key}): it cannot be shown to be linked to an account offline, and reactivates only online.",
 		ja: "{product} はデジタル ライセンス (汎用プロダクト キー、末尾 {key}) です。アカウントとの関連付けはオフラインでは確認できず、再度のライセンス認証はオンラインでしかできません。",
@@ -403,9 +419,13 @@ var routeRules = []rule{
 	routeNewHost: {code: "route-kms", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
 		en: "Suggested route for {product}: KMS, because the site has {count:eligible machine} and a KMS host needs {threshold}: set up a host.{convert}",
 		ja: "{product} の推奨: KMS (拠点に対象の端末が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため、KMS ホストを設置できます)。{convert}"},
-	routeMAKNoMarker: {code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035)",
+	routeMAKNoMarker: {code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035); Microsoft Learn, \"Resolve Windows activation error codes\", 0xC004F035",
 		en: "Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS.{convert}",
-		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないため。{convert}"},
+		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないため。{convert}",
+		cases: map[string][2]string{
+			qualifyingLicense: {"Suggested route for {product}: MAK with proxy activation, because its volume license key could not be activated by KMS on this machine (0xC004F035): volume licenses are upgrades, and Microsoft's answer to this error is a qualifying Windows license, then a MAK.{convert}",
+				"{product} の推奨: MAK (プロキシ ライセンス認証)。この端末ではボリューム ライセンスのキーを KMS でライセンス認証できなかったため (0xC004F035)。ボリューム ライセンスはアップグレード ライセンスのため、このエラーに対する Microsoft の解決策は、適格な Windows のライセンスを用意したうえで MAK でライセンス認証することです。{convert}"},
+		}},
 	routeMAK: {code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
 		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work.{convert}",
 		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないため。{convert}"},
@@ -438,7 +458,7 @@ func chooseRoute(d *device, p *product) (rule, Evidence) {
 		return pick(routeADBased, RouteADBased)
 	}
 	if p.Kind == licensing.KindWindows && !d.kmsCapable(p) {
-		ev.Host = ""
+		ev.Host, ev.sentences = "", d.markerCase(p)
 		return pick(routeMAKNoMarker, RouteMAK)
 	}
 	adv := d.siteKMS(p)
@@ -509,6 +529,29 @@ func embeddedCase(ev Evidence) string {
 		return ev.convert
 	}
 	return ""
+}
+
+// qualifyingLicense is the case of a sentence about 0xC004F035
+// (rule.cases) on a product other than Windows 7 on a PC, for which
+// DOMAIN.md does not read the code as the missing BIOS marker. Windows
+// says of it (Microsoft Learn, "Resolve Windows activation error
+// codes", https://learn.microsoft.com/windows-server/get-started/activation-error-codes,
+// and KB 942962): "The Software Protection Service reported that the
+// computer could not be activated with a Volume license product key.
+// Volume-licensed systems require upgrading from a qualifying operating
+// system"; Microsoft's resolution: "Install a qualifying version of a
+// Microsoft operating system, and then activate by using an MAK". The
+// route stays MAK (kmsCapable); only the words differ.
+const qualifyingLicense = "qualifying-license"
+
+// markerCase is the case of the 0xC004F035 sentences that product p is
+// said in: the Windows 7 client's BIOS marker (DOMAIN.md: "white-box
+// Windows 7 cannot use KMS"), else qualifyingLicense.
+func (d *device) markerCase(p *product) string {
+	if p.Kind == licensing.KindWindows && d.win7() && !d.server {
+		return ""
+	}
+	return qualifyingLicense
 }
 
 // imageCase is the case of a sentence that would plan an image backup

@@ -897,3 +897,15 @@ func TestSubscriptionDeadline(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestNoMarkerFlagName: the flag of 0xC004F035 is named for what it
+// says on every Windows: the BIOS marker is its meaning on a Windows 7
+// PC only (classify TestNoMarkerWords).
+func TestNoMarkerFlagName(t *testing.T) {
+	for _, tx := range []*texts{&english, &japanese} {
+		n := tx.FlagNames["kms-no-marker"]
+		if !strings.Contains(n, "0xC004F035") || strings.Contains(n, "BIOS") || strings.Contains(n, "マーカー") {
+			t.Errorf("%s: kms-no-marker is named %q", tx.Lang, n)
+		}
+	}
+}
