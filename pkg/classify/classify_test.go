@@ -428,14 +428,26 @@ func TestRuleTable(t *testing.T) {
 		if r.source == "" {
 			t.Errorf("%s has no source", r.code)
 		}
-		rs := r.reason(ev)
-		for _, s := range []string{rs.English, rs.Japanese} {
-			if s == "" || strings.ContainsAny(s, "{}") {
-				t.Errorf("%s: sentence %q empty or unfilled", r.code, s)
+		// The rule's sentences, and those of each of its cases.
+		said := []Reason{r.reason(ev)}
+		for c := range r.cases {
+			e := ev
+			e.sentences = c
+			rs := r.reason(e)
+			if rs.English == said[0].English || rs.Japanese == said[0].Japanese {
+				t.Errorf("%s: case %s says the rule's own sentence", r.code, c)
 			}
+			said = append(said, rs)
 		}
-		if rs.English == rs.Japanese {
-			t.Errorf("%s: Japanese is the English text", r.code)
+		for _, rs := range said {
+			for _, s := range []string{rs.English, rs.Japanese} {
+				if s == "" || strings.ContainsAny(s, "{}") {
+					t.Errorf("%s: sentence %q empty or unfilled", r.code, s)
+				}
+			}
+			if rs.English == rs.Japanese {
+				t.Errorf("%s: Japanese is the English text", r.code)
+			}
 		}
 		if !strings.Contains(string(doc), "`"+r.code+"`") {
 			t.Errorf("%s is not documented in docs/classification.md", r.code)
