@@ -29,6 +29,22 @@ func TestProductName(t *testing.T) {
 			"Windows Embedded Standard 7 Evaluation", ""},
 		{"POSReady", "Windows Embedded POSReady 7", "6.1.7601", licensing.Product{Kind: licensing.KindWindows, Name: "Windows(R) 7, POSReady edition"},
 			"Windows Embedded POSReady 7", ""},
+		// Windows Embedded 8 and 8.1 are not Windows Embedded Standard 7
+		// (Microsoft lifecycle pages).
+		{"Embedded 8.1 Industry Pro", "Microsoft Windows Embedded 8.1 Industry Pro", "6.3.9600", win("EmbeddedIndustry", licensing.ChannelOEMDM, lic),
+			"Windows Embedded 8.1 Industry Pro", ""},
+		{"Embedded 8.1 Industry Enterprise", "Microsoft Windows Embedded 8.1 Industry Enterprise", "6.3.9600", win("EmbeddedIndustryE", licensing.ChannelRetail, lic),
+			"Windows Embedded 8.1 Industry Enterprise", ""},
+		{"Embedded 8.1 Industry Pro by its caption", "Microsoft Windows Embedded 8.1 Industry Pro", "6.3.9600", licensing.Product{Kind: licensing.KindWindows},
+			"Windows Embedded 8.1 Industry Pro", ""},
+		{"Embedded 8.1 Industry Enterprise evaluation", "Microsoft Windows Embedded 8.1 Industry Enterprise", "6.3.9600", win("EmbeddedIndustryEEval", licensing.ChannelEval, lic),
+			"Windows Embedded 8.1 Industry Enterprise Evaluation", ""},
+		{"Embedded 8 Industry Enterprise", "Microsoft Windows Embedded 8 Industry Enterprise", "6.2.9200", win("EmbeddedIndustryE", licensing.ChannelRetail, lic),
+			"Windows Embedded 8 Industry Enterprise", ""},
+		{"Embedded 8 Standard", "Microsoft Windows Embedded 8 Standard", "6.2.9200", win("Embedded", licensing.ChannelRetail, lic),
+			"Windows Embedded 8 Standard", ""},
+		{"Embedded Industry, version unknown", "", "", win("EmbeddedIndustry", licensing.ChannelRetail, lic),
+			"Windows (version unknown) Embedded Industry Pro", "Windows (バージョン不明) Embedded Industry Pro"},
 		{"version unknown", "", "", win("Professional", licensing.ChannelOEMDM, lic), "Windows (version unknown) Pro", "Windows (バージョン不明) Pro"},
 		{"version from name", "", "", licensing.Product{Kind: licensing.KindWindows, Name: "Windows(R) 7, Enterprise edition"}, "Windows 7 Enterprise", ""},
 		{"office 2010", win7Pro, "6.1.7601", office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic),
@@ -678,6 +694,44 @@ func TestM365Subscription(t *testing.T) {
 			}
 			if n != 1 {
 				t.Errorf("%d reasons say it, want 1: [%s]", n, codes(v.Reasons))
+			}
+		})
+	}
+}
+
+// TestEmbeddedSupport: Windows Embedded 8 and 8.1 end on their own
+// lifecycle dates (Microsoft lifecycle pages; DOMAIN.md names neither),
+// not on Windows Embedded Standard 7's, Windows 8's or Windows 8.1's.
+func TestEmbeddedSupport(t *testing.T) {
+	lic := licensing.StatusLicensed
+	tests := []struct {
+		name, caption, version, edition string
+		want, date                      string
+	}{
+		{"8.1 Industry Pro", "Microsoft Windows Embedded 8.1 Industry Pro", "6.3.9600", "EmbeddedIndustry", "Windows Embedded 8.1 Industry", "2023-07-11"},
+		{"8.1 Industry Enterprise", "Microsoft Windows Embedded 8.1 Industry Enterprise", "6.3.9600", "EmbeddedIndustryE", "Windows Embedded 8.1 Industry", "2023-07-11"},
+		{"8.1 Industry by its edition", "", "6.3.9600", "EmbeddedIndustry", "Windows Embedded 8.1 Industry", "2023-07-11"},
+		{"8 Industry", "Microsoft Windows Embedded 8 Industry Pro", "6.2.9200", "EmbeddedIndustry", "Windows Embedded 8 Industry", "2016-01-12"},
+		{"8 Standard", "Microsoft Windows Embedded 8 Standard", "6.2.9200", "Embedded", "Windows Embedded 8 Standard", "2023-07-11"},
+		{"Windows 8.1 Pro stays", "Microsoft Windows 8.1 Pro", "6.3.9600", "Professional", "Windows 8.1", "2023-01-10"},
+		{"Windows 8 Pro stays", "Microsoft Windows 8 Pro", "6.2.9200", "Professional", "Windows 8", "2016-01-12"},
+		{"Embedded Standard 7 stays", "Windows Embedded Standard", "6.1.7601", "Embedded", "Windows Embedded Standard 7", "2020-10-13"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := snap(tc.caption, tc.version, win(tc.edition, licensing.ChannelRetail, lic))
+			v := Device(s, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Site{})
+			found := false
+			for _, f := range v.Flags {
+				if f.Code == "end-of-support-os" {
+					found = true
+					if f.Evidence.Product != tc.want || f.Evidence.Date != tc.date {
+						t.Errorf("end of support %s %s, want %s %s", f.Evidence.Product, f.Evidence.Date, tc.want, tc.date)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("flags [%s] lack end-of-support-os", codes(v.Flags))
 			}
 		})
 	}

@@ -53,6 +53,10 @@ func editionFromCaption(caption string) string {
 	switch {
 	case strings.Contains(c, "posready"):
 		return "POSReady"
+	case strings.Contains(c, "embedded") && strings.Contains(c, "industry") && strings.Contains(c, "enterprise"):
+		return "EmbeddedIndustryE" // "Windows Embedded 8.1 Industry Enterprise"
+	case strings.Contains(c, "embedded") && strings.Contains(c, "industry") && strings.Contains(c, " pro"):
+		return "EmbeddedIndustry" // "Windows Embedded 8.1 Industry Pro"
 	case strings.Contains(c, "embedded"):
 		return "Embedded"
 	case strings.Contains(c, "iot enterprise") && (strings.Contains(c, "ltsc") || strings.Contains(c, "ltsb")):
@@ -181,6 +185,8 @@ func (d *device) osSupport() (support, bool) {
 		ed = strings.ToLower(Edition(w.Name))
 	}
 	ltsc := strings.Contains(c, "ltsc") || strings.Contains(c, "ltsb") || ed == "enterprises" || ed == "iotenterprises"
+	embedded := strings.Contains(c, "embedded") || strings.HasPrefix(ed, "embedded")
+	industry := embedded && (strings.Contains(c, "industry") || strings.HasPrefix(ed, "embeddedindustry"))
 	iot := strings.Contains(c, "iot") || strings.HasPrefix(ed, "iot")
 	switch {
 	case d.osMajor == 6 && d.osMinor == 0:
@@ -199,13 +205,30 @@ func (d *device) osSupport() (support, bool) {
 		}
 		return support{"Windows 7 SP1", "2020-01-14"}, true
 	case d.osMajor == 6 && d.osMinor == 2:
-		if d.server {
+		switch {
+		case d.server:
 			return support{"Windows Server 2012", "2023-10-10"}, true // lifecycle page
+		case industry:
+			// Microsoft lifecycle page, "Windows Embedded 8 Industry"
+			// (Enterprise, Pro): support ended 2016-01-12; it moved to
+			// 8.1 Industry.
+			return support{"Windows Embedded 8 Industry", "2016-01-12"}, true
+		case embedded:
+			// Microsoft lifecycle page, "Windows Embedded 8 Standard":
+			// extended support ended 2023-07-11.
+			return support{"Windows Embedded 8 Standard", "2023-07-11"}, true
 		}
 		return support{"Windows 8", "2016-01-12"}, true // lifecycle page
 	case d.osMajor == 6 && d.osMinor == 3:
-		if d.server {
+		switch {
+		case d.server:
 			return support{"Windows Server 2012 R2", "2023-10-10"}, true // lifecycle page
+		case industry:
+			// Microsoft lifecycle page, "Windows Embedded 8.1 Industry"
+			// (Enterprise, Pro, Sideloading): extended support ended
+			// 2023-07-11, not Windows 8.1's 2023-01-10 (DOMAIN.md names
+			// neither Embedded 8.1 product).
+			return support{"Windows Embedded 8.1 Industry", "2023-07-11"}, true
 		}
 		return support{"Windows 8.1", "2023-01-10"}, true
 	case d.osMajor == 10 && d.server:

@@ -78,6 +78,13 @@ var windowsEditions = table[string, string]{
 	{"serverfoundation", "Foundation"}, {"serverweb", "Web"},
 }
 
+// industryEditions are the sold names of Windows Embedded 8 and 8.1
+// Industry's edition tokens: Pro and Enterprise, as Microsoft's lifecycle
+// pages name the editions and its "KMS client activation and product
+// keys" page the products (Windows Embedded 8.1 Industry Pro, ...
+// Enterprise).
+var industryEditions = table[string, string]{{"embeddedindustry", "Pro"}, {"embeddedindustrye", "Enterprise"}}
+
 // officeEditions are the sold names of Office's edition tokens
 // (officeEdition), with the family they belong to.
 var officeEditions = table[string, [2]string]{
@@ -120,10 +127,27 @@ func ProductName(s *licensing.Snapshot, p *licensing.Product) Name {
 	key := strings.ToLower(ed)
 	server := strings.HasPrefix(key, "server") || strings.Contains(strings.ToLower(s.OS.Caption), "server")
 	n := Name{Family: "Windows", Release: windowsRelease(major, minor, build, server)}
+	industry := strings.HasPrefix(key, "embeddedindustry") || strings.Contains(strings.ToLower(s.OS.Caption), "industry")
 	switch {
 	case key == "posready":
 		n.Release, n.Edition = "Windows Embedded POSReady 7", ""
-	case key == "embedded" || strings.HasPrefix(key, "embedded"):
+	case strings.HasPrefix(key, "embedded") && industry && major == 6 && (minor == 2 || minor == 3):
+		// Windows Embedded 8 Industry and 8.1 Industry, sold as Pro and
+		// Enterprise (Microsoft lifecycle pages, "Windows Embedded 8.1
+		// Industry", "Windows Embedded 8 Industry").
+		n.Release, n.Edition = "Windows Embedded 8.1 Industry", ""
+		if minor == 2 {
+			n.Release = "Windows Embedded 8 Industry"
+		}
+		n.Edition, _ = industryEditions.get(key)
+	case strings.HasPrefix(key, "embedded") && industry:
+		// Its version unknown: 8 and 8.1 Industry share their tokens.
+		ed, _ := industryEditions.get(key)
+		n.Edition = strings.TrimSpace("Embedded Industry " + ed)
+	case strings.HasPrefix(key, "embedded") && major == 6 && minor == 2:
+		// Microsoft lifecycle page, "Windows Embedded 8 Standard".
+		n.Release, n.Edition = "Windows Embedded 8 Standard", ""
+	case strings.HasPrefix(key, "embedded") && (major == 0 || major == 6 && minor == 1):
 		n.Release, n.Edition = "Windows Embedded Standard 7", ""
 	default:
 		n.Edition, _ = windowsEditions.get(key)
