@@ -736,3 +736,48 @@ func TestEmbeddedSupport(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluationEnded: an evaluation whose end has passed by the as-of
+// date (its minutes projected past 0) is said to have ended on its date,
+// not to end "-5 days after the as-of date"; one still ahead keeps the
+// count of days.
+func TestEvaluationEnded(t *testing.T) {
+	lic := licensing.StatusLicensed
+	eval := func(days int) *licensing.Snapshot {
+		p := win("EnterpriseEval", licensing.ChannelEval, lic)
+		p.GraceMinutes = minutes(days * day)
+		return snap("Microsoft Windows 11 Enterprise Evaluation", "10.0.26100", p)
+	}
+	tests := []struct {
+		name   string
+		s      *licensing.Snapshot
+		asOf   time.Time
+		en, ja string
+		notEn  string
+		notJa  string
+	}{
+		{"ended 5 days before", eval(5), collected.AddDate(0, 0, 10), "is an evaluation that ended on 2026-11-07; it cannot be made permanent without a new key.",
+			"は評価版で、2026-11-07 に期限が切れています。", "after the as-of date", "基準日から -"},
+		{"ends in 10 days", eval(20), collected.AddDate(0, 0, 10), "is an evaluation that ends on 2026-11-22 (10 days after the as-of date)",
+			"(基準日から 10 日)", "ended", "切れています"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, tc.asOf, Site{})
+			found := false
+			for _, r := range v.Reasons {
+				if r.Code != "evaluation-ending" {
+					continue
+				}
+				found = true
+				if !strings.Contains(r.English, tc.en) || !strings.Contains(r.Japanese, tc.ja) ||
+					strings.Contains(r.English, tc.notEn) || strings.Contains(r.Japanese, tc.notJa) {
+					t.Errorf("got %q / %q, want %q / %q", r.English, r.Japanese, tc.en, tc.ja)
+				}
+			}
+			if !found {
+				t.Errorf("reasons [%s] lack evaluation-ending", codes(v.Reasons))
+			}
+		})
+	}
+}

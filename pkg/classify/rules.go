@@ -88,6 +88,10 @@ var rules = []rule{
 				"{product} は評価版で、{date} に期限が切れます (基準日から {days} 日)。{convert}"},
 			evalEmbeddedEnded: {"{product} is an evaluation that ended on {date}.{convert}",
 				"{product} は評価版で、{date} に期限が切れています。{convert}"},
+			// Any other evaluation whose end has passed by the as-of date
+			// (its minutes projected past 0): it ended, not "-3 days after".
+			evalEndedCase: {"{product} is an evaluation that ended on {date}; it cannot be made permanent without a new key.{convert}",
+				"{product} は評価版で、{date} に期限が切れています。新しいプロダクト キーがなければ製品版にできません。{convert}"},
 		},
 		match: func(d *device) []Evidence {
 			var out []Evidence
@@ -97,6 +101,9 @@ var rules = []rule{
 				}
 				if ev, ok := d.evaluation(p); ok && *ev.Days < 30 {
 					ev.sentences = embeddedCase(ev)
+					if ev.sentences == "" && *ev.Days < 0 {
+						ev.sentences = evalEndedCase
+					}
 					out = append(out, ev)
 				}
 			}
@@ -524,6 +531,10 @@ func (d *device) evaluationEnded(p *product) bool {
 // (rule.cases) that evidence ev of an evaluation is said in: that of
 // Windows Embedded Standard 7 with an evaluation runtime key, which no
 // key makes permanent (evalEmbedded, evalEmbeddedEnded), else none.
+// evalEndedCase is the case of evaluation-ending's sentences for an
+// evaluation whose end has passed by the as-of date.
+const evalEndedCase = "ended"
+
 func embeddedCase(ev Evidence) string {
 	if ev.convert == evalEmbedded || ev.convert == evalEmbeddedEnded {
 		return ev.convert
