@@ -2,13 +2,14 @@ package report
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -24,11 +25,9 @@ func writeCSVHeader(w io.Writer, header []string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := newCSVWriter(w)
 	writeRecord(cw, header)
-	cw.Flush()
-	return cw.Error()
+	return cw.err
 }
 
 // cell makes a text value safe for a spreadsheet cell, as OWASP's CSV
@@ -45,25 +44,77 @@ func cell(s string) string {
 	return s
 }
 
-// cells applies cell to every value of a row.
-func cells(row []string) []string {
-	for i, v := range row {
-		row[i] = cell(v)
-	}
-	return row
-}
-
 // writeRecord writes one CSV record: every cell of every CSV file goes
 // through here, so what a cell may hold is decided in one place.
-// csv.Writer keeps the first write error; the caller's Flush and Error
-// report it.
-func writeRecord(cw *csv.Writer, row []string) {
+// csvWriter keeps the first write error for the caller.
+func writeRecord(cw *csvWriter, row []string) {
 	for i, v := range row {
 		if !isInt(v) {
 			row[i] = cell(v) // a number stays a number: "-13" days left
 		}
 	}
-	cw.Write(row)
+	cw.write(row)
+}
+
+// csvWriter writes CSV records as encoding/csv's Writer does with
+// UseCRLF (a field is quoted when it holds a comma, a quote, CR or LF,
+// or begins with a space; a quote is doubled, a newline written CRLF, a
+// lone CR dropped), and also quotes a field that holds a semicolon or a
+// tab. Excel opens a .csv file by the list separator of the machine's
+// region, which is ";" in Germany, France and most of Europe: there
+// csv.Writer's unquoted "Notes: a; b" was two cells, and a hostile host
+// name could move every later cell of its row.
+type csvWriter struct {
+	w   io.Writer
+	buf []byte // the record being written
+	err error  // the first write error: nothing is written after it
+}
+
+func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{w: w} }
+
+func (c *csvWriter) write(row []string) {
+	b := c.buf[:0]
+	for i, f := range row {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if !csvQuoted(f) {
+			b = append(b, f...)
+			continue
+		}
+		b = append(b, '"')
+		for j := 0; j < len(f); j++ {
+			switch ch := f[j]; ch {
+			case '"':
+				b = append(b, '"', '"')
+			case '\r':
+			case '\n':
+				b = append(b, '\r', '\n')
+			default:
+				b = append(b, ch)
+			}
+		}
+		b = append(b, '"')
+	}
+	b = append(b, '\r', '\n')
+	c.buf = b
+	if c.err == nil {
+		_, c.err = c.w.Write(b)
+	}
+}
+
+// csvQuoted reports whether a field is written in quotes: as
+// encoding/csv decides (fieldNeedsQuotes), and also when it holds a
+// semicolon or a tab, which Excel may take for a separator.
+func csvQuoted(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` || strings.ContainsAny(f, ",;\"\r\n\t") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
 }
 
 // isInt reports whether strconv.Atoi reads s, without the error Atoi
@@ -101,8 +152,7 @@ func (t *texts) productHeader() []string {
 
 // writeDeviceRows writes one CSV row per device.
 func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := newCSVWriter(w)
 	for i := range rows {
 		r := &rows[i]
 		d := r.d
@@ -119,14 +169,12 @@ func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
 			strings.Join(r.reasons, " / "), strings.Join(r.flags, " / "), strings.Join(names, " / "),
 			d.CollectedAt.In(z.loc).Format(csvTime), z.label(), d.Engineer, d.Key, d.BundleID})
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.err
 }
 
 // writeProductRows writes one CSV row per product of every device.
 func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
+	cw := newCSVWriter(w)
 	for i := range rows {
 		d := rows[i].d
 		for _, p := range rows[i].products {
@@ -145,8 +193,7 @@ func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
 				p.action, p.p.PartialKey, p.p.Name, p.source})
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.err
 }
 
 // kindName is a product kind as a product family: Windows, Office.
