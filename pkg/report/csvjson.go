@@ -13,6 +13,7 @@ import (
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // csvTime is how CSV files write a time: in the site's zone (named in its
@@ -45,12 +46,15 @@ func cell(s string) string {
 }
 
 // writeRecord writes one CSV record: every cell of every CSV file goes
-// through here, so what a cell may hold is decided in one place.
-// csvWriter keeps the first write error for the caller.
+// through here, so what a cell may hold is decided in one place. A
+// character that reorders or hides text is shown as \uXXXX, as the
+// terminal shows it (terminal.ShowHidden), before cell looks at what
+// the value starts with. csvWriter keeps the first write error for the
+// caller.
 func writeRecord(cw *csvWriter, row []string) {
 	for i, v := range row {
 		if !isInt(v) {
-			row[i] = cell(v) // a number stays a number: "-13" days left
+			row[i] = cell(terminal.ShowHidden(v)) // a number stays a number: "-13" days left
 		}
 	}
 	cw.write(row)

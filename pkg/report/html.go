@@ -5,13 +5,16 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // templates holds the pages' templates and their one style sheet. Every
@@ -284,13 +287,13 @@ func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) er
 	body.Activation, body.ActivationCounts = activationTable(rows, w.t.Lang)
 	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, body)
 	p.Files = w.lineFiles(l)
-	if err := tmpl.ExecuteTemplate(f, "line", p); err != nil {
+	if err := execute(f, "line", p); err != nil {
 		return err
 	}
 	for i := range views {
 		deviceRow(f, &views[i])
 	}
-	if err := tmpl.ExecuteTemplate(f, "lineMid", p); err != nil {
+	if err := execute(f, "lineMid", p); err != nil {
 		return err
 	}
 	for i := range views {
@@ -308,7 +311,7 @@ func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
 	}
 	p := w.newPage(w.t.Site+" "+s.name, []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, s.sum.zone(), b)
 	p.Files = w.siteFiles(s)
-	return tmpl.ExecuteTemplate(f, "site", p)
+	return execute(f, "site", p)
 }
 
 func (w *Writer) fleetPage(f *bufio.Writer) error {
@@ -334,7 +337,7 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 	}
 	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, z, b)
 	p.Files = w.fleetFiles()
-	return tmpl.ExecuteTemplate(f, "fleet", p)
+	return execute(f, "fleet", p)
 }
 
 // selection names the part of the fleet a report covers, when it was
@@ -590,14 +593,16 @@ type stringWriter interface {
 
 // htmlEsc writes s as html/template escapes a string in text and in a
 // quoted attribute (its htmlReplacementTable): NUL becomes U+FFFD, and
-// " & ' + < > character references. Byte by byte is the same as its rune
-// by rune: all seven are ASCII, and no byte of a longer or invalid UTF-8
-// sequence is ASCII.
+// " & ' + < > character references; and, as execute does after
+// html/template, a character that reorders or hides text
+// (terminal.Hidden) as \uXXXX. Byte by byte is the same as its rune by
+// rune for the seven: all are ASCII, and no byte of a longer or invalid
+// UTF-8 sequence is ASCII.
 func htmlEsc(b stringWriter, s string) {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var r string
-		switch s[i] {
+		switch c := s[i]; c {
 		case 0:
 			r = "\uFFFD"
 		case '"':
@@ -613,6 +618,18 @@ func htmlEsc(b stringWriter, s string) {
 		case '>':
 			r = "&gt;"
 		default:
+			if c < utf8.RuneSelf {
+				continue
+			}
+			x, n := utf8.DecodeRuneInString(s[i:])
+			if !terminal.Hidden(x) {
+				i += n - 1
+				continue
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(terminal.ShowHidden(s[i : i+n]))
+			i += n - 1
+			last = i + 1
 			continue
 		}
 		b.WriteString(s[last:i])
@@ -620,6 +637,21 @@ func htmlEsc(b stringWriter, s string) {
 		last = i + 1
 	}
 	b.WriteString(s[last:])
+}
+
+// execute writes the template name of data into w, with every character
+// that reorders or hides text (terminal.Hidden) shown as \uXXXX, as the
+// terminal shows it: html/template leaves a U+202E in a host name as it
+// is, and the name reads backwards from there on. None is in a template
+// of ours, and a link never holds one raw (html/template and urlEsc
+// percent-encode them), so the whole page is shown through it.
+func execute(w io.Writer, name string, data interface{}) error {
+	var b strings.Builder
+	if err := tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, terminal.ShowHidden(b.String()))
+	return err
 }
 
 // urlEsc percent-encodes s as html/template does a value in a URL's query

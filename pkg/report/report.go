@@ -45,6 +45,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // Formats a report can be written in.
@@ -543,7 +544,8 @@ func windowsDevice(name string) bool {
 // sheetName makes a worksheet name of s that used does not hold yet
 // (Excel compares them without case): at most 31 UTF-16 units (Excel keeps
 // text in UTF-16, where a character beyond U+FFFF is two; cut.UTF16), none of
-// : \ / ? * [ ] nor a control character or one XML cannot hold, not
+// : \ / ? * [ ] nor a control character or one XML cannot hold, a
+// character that reorders or hides text shown as \uXXXX (terminal.ShowHidden), not
 // starting or ending with an apostrophe, and never "History", which
 // Excel reserves.
 func sheetName(s string, used map[string]bool) string {
@@ -554,7 +556,7 @@ func sheetName(s string, used map[string]bool) string {
 			return '_'
 		}
 		return r
-	}, strings.TrimSpace(s))
+	}, strings.TrimSpace(terminal.ShowHidden(s)))
 	clean = strings.Trim(clean, "'")
 	if clean == "" || strings.EqualFold(clean, "history") {
 		clean = "_" + clean

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // book is a site's XLSX workbook on its way: a summary sheet, one sheet
@@ -76,13 +77,33 @@ func newSheet(t *texts, line string, rows []row, z zone) *sheet {
 		for j := range r.products {
 			names[j] = r.products[j].name
 		}
-		s.rows = append(s.rows, []interface{}{r.action, deadline, days, r.dlKind, d.Asset, d.Hostname, r.category,
-			strings.Join(r.reasons, "\n"), strings.Join(r.flags, "\n"), strings.Join(names, "\n"), wall(d.CollectedAt, z), z.label()})
+		s.rows = append(s.rows, shown([]interface{}{r.action, deadline, days, r.dlKind, d.Asset, d.Hostname, r.category,
+			strings.Join(r.reasons, "\n"), strings.Join(r.flags, "\n"), strings.Join(names, "\n"), wall(d.CollectedAt, z), z.label()}))
 		s.cats = append(s.cats, d.Verdict.Category)
 		dl := d.Verdict.Deadline
 		s.due = append(s.due, dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0)
 	}
 	return s
+}
+
+// shown makes the text cells of a row show every character that
+// reorders or hides text as \uXXXX, as the terminal, the pages and the
+// CSV files do (terminal.ShowHidden): Excel, too, shows a host name
+// with a U+202E backwards from there on. Every text cell of a workbook
+// is made by newSheet or setRows, which pass it through here.
+func shown(row []interface{}) []interface{} {
+	for i, v := range row {
+		switch x := v.(type) {
+		case string:
+			row[i] = terminal.ShowHidden(x)
+		case excelize.Cell:
+			if s, ok := x.Value.(string); ok {
+				x.Value = terminal.ShowHidden(s)
+				row[i] = x
+			}
+		}
+	}
+	return row
 }
 
 // styles are the workbook's cell styles.
@@ -383,8 +404,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		f.AutoFilter(name, "A1:"+last, nil), f.SetColWidth(name, "A", "A", 40), f.SetColWidth(name, "B", "B", 36),
 		f.SetColWidth(name, "D", "D", 20), f.SetColWidth(name, "E", "E", 60))
 	if err == nil && totals != "" {
-		ref, _ := excelize.CoordinatesToCellName(1, len(rows)+2)
-		err = f.SetCellValue(name, ref, totals)
+		err = setRows(f, name, append(make([][]interface{}, len(rows)+1), []interface{}{totals}))
 	}
 	return err
 }
@@ -393,7 +413,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 // excelize.Cell with its style.
 func setRows(f *excelize.File, sheet string, rows [][]interface{}) error {
 	for i, r := range rows {
-		for j, v := range r {
+		for j, v := range shown(r) {
 			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
 			if c, ok := v.(excelize.Cell); ok {
 				if err := f.SetCellValue(sheet, ref, c.Value); err != nil {

@@ -41,7 +41,47 @@ func unsafeRune(r rune) bool {
 	if r == '\n' || r == '\t' {
 		return false
 	}
-	return r < 0x20 || (r >= 0x7f && r < 0xa0) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
+	return r < 0x20 || (r >= 0x7f && r < 0xa0) || Hidden(r)
+}
+
+// Hidden reports whether r reorders or hides text where it is shown: a
+// format character (Unicode Cf: the bidi controls U+202A-U+202E,
+// U+2066-U+2069, U+200E, U+200F and U+061C, zero-width characters, the
+// soft hyphen) or the line and paragraph separators U+2028 and U+2029.
+// A host name holding U+202E reads backwards from there on. Escape shows
+// each as \uXXXX; so do the reports (ShowHidden).
+func Hidden(r rune) bool {
+	if r < 0xad || r >= 0x3000 && r < 0xfeff {
+		return false // ASCII, and Japanese text, hold none: the usual case is quick
+	}
+	return unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
+}
+
+// ShowHidden returns s with every Hidden character written as \uXXXX,
+// as Escape writes it, and everything else as it is: for a report page
+// or cell, where controls and newlines are the format's to escape (an
+// HTML escaper, a CSV writer) but a U+202E would still make an auditor
+// read another name than the one stored.
+func ShowHidden(s string) string {
+	i := strings.IndexFunc(s, Hidden)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for s = s[i:]; len(s) > 0; {
+		// By its bytes, not by range: invalid UTF-8 stays as it was,
+		// for the format's own escaper to judge.
+		r, n := utf8.DecodeRuneInString(s)
+		if Hidden(r) {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		} else {
+			b.WriteString(s[:n])
+		}
+		s = s[n:]
+	}
+	return b.String()
 }
 
 // Writer passes everything written through Escape: the one place where

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestEscape(t *testing.T) {
@@ -57,6 +58,34 @@ func TestInline(t *testing.T) {
 	for _, tc := range tests {
 		if got := Inline(tc.in); got != tc.want {
 			t.Errorf("Inline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestShowHidden: the characters that reorder or hide text are shown as
+// Escape shows them; controls, newlines and invalid UTF-8 are left for
+// the format's own escaper.
+func TestShowHidden(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"FA-NG-L2-011", "FA-NG-L2-011"},
+		{"名古屋 第2工場", "名古屋 第2工場"},
+		{"FA-\u202e110-2L", `FA-\u202e110-2L`},
+		{"\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d", `\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d`},
+		{"lrm\u200e rlm\u200f alm\u061c", `lrm\u200e rlm\u200f alm\u061c`},
+		{"zero\u200bwidth soft\u00adhyphen \ufeff", `zero\u200bwidth soft\u00adhyphen \ufeff`},
+		{"ls\u2028ps\u2029", `ls\u2028ps\u2029`},
+		{"a\tb\r\n\x1b", "a\tb\r\n\x1b"},
+		{"bad \xff \u202e", "bad \xff \\u202e"},
+	}
+	for _, tc := range tests {
+		if got := ShowHidden(tc.in); got != tc.want {
+			t.Errorf("ShowHidden(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	// Hidden's quick answers agree with Unicode's category.
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if want := unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'; Hidden(r) != want {
+			t.Fatalf("Hidden(%U) = %v, want %v", r, !want, want)
 		}
 	}
 }

@@ -1,0 +1,102 @@
+package report
+
+import (
+	"archive/zip"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+)
+
+// TestHiddenCharacters: a bidi control (U+202E makes "FA-110-2L" read
+// "FA-L2-011") or a zero-width character in a site, line, asset or host
+// name reaches no page, CSV file or workbook raw: each shows it as
+// \u202e, as the terminal does. The JSON files keep the data as it was
+// stored. Before, the pages, CSV files and workbook wrote them raw.
+func TestHiddenCharacters(t *testing.T) {
+	const (
+		site = "Na\u2066goya"
+		line = "L\u202e9"
+		host = "FA-\u202e110-2L"
+	)
+	hidden := []string{"\u202e", "\u2066", "\u200b", "\u200f", "\u061c"}
+	for _, l := range []classify.Lang{classify.English, classify.Japanese} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: l, AsOf: asOf, Generated: asOf, Generator: "t\u200fest"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, pools := fleet(t)
+		d := lines[[2]string{"Nagoya", "L2"}][0]
+		d.Site, d.Line, d.Hostname, d.Asset, d.Engineer = site, line, host, "NG-\u200bL2-011", "E-\u061c1042"
+		w.SetPool(site, *pools["Nagoya"])
+		if err := w.Line(site, line, []Device{d}); err != nil {
+			t.Fatal(err)
+		}
+		files, err := w.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) != 10 {
+			t.Errorf("%s: %d files: %q", l, len(files), files)
+		}
+		for _, f := range files {
+			rel, _ := filepath.Rel(dir, f)
+			var texts []string
+			if strings.HasSuffix(f, ".xlsx") {
+				texts = zipTexts(t, f)
+			} else {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				texts = []string{string(b)}
+			}
+			all := strings.Join(texts, "\n")
+			if strings.HasSuffix(f, ".json") {
+				if !strings.Contains(all, host) {
+					t.Errorf("%s %s: the host name is not kept as stored", l, rel)
+				}
+				continue
+			}
+			for _, h := range hidden {
+				if strings.Contains(all, h) {
+					t.Errorf("%s %s holds %U raw", l, rel, []rune(h)[0])
+				}
+			}
+			if !strings.Contains(all, `FA-\u202e110-2L`) && !strings.HasSuffix(f, "index.html") {
+				t.Errorf("%s %s does not show the host name as FA-\\u202e110-2L", l, rel)
+			}
+			if strings.HasSuffix(f, ".xlsx") && !strings.Contains(all, `L\u202e9`) {
+				t.Errorf("%s %s does not name the line sheet L\\u202e9", l, rel)
+			}
+		}
+	}
+}
+
+// zipTexts reads every part of a workbook.
+func zipTexts(t *testing.T, name string) []string {
+	t.Helper()
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var out []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
