@@ -411,8 +411,9 @@ type jsonPlanRow struct {
 	Product    string          `json:"product"`
 	Host       string          `json:"kms_host,omitempty"`
 	Devices    int             `json:"devices"`
-	Assets     []string        `json:"assets,omitempty"` // up to 60, for a line or site
-	Sites      map[string]int  `json:"sites,omitempty"`  // for the fleet
+	Purchase   string          `json:"purchase,omitempty"` // what to buy, in words (texts.purchase)
+	Assets     []string        `json:"assets,omitempty"`   // up to 60, for a line or site
+	Sites      map[string]int  `json:"sites,omitempty"`    // for the fleet
 }
 
 type jsonSum struct {
@@ -435,7 +436,7 @@ func (t *texts) sumJSON(s summary, fleet bool) jsonSum {
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
 		r := jsonPlanRow{Action: k.Action, ActionText: k.Text, Kind: k.Kind, Product: k.Name,
-			Host: k.Host, Devices: e.Count}
+			Host: k.Host, Devices: e.Count, Purchase: t.purchase(k, e.Count)}
 		if fleet {
 			r.Sites = e.Sites
 		} else {

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -203,22 +204,26 @@ func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, z
 
 // plan puts a summary's plan in words: per action and product, what to
 // buy, how many devices, and which (a site's) or where (the fleet's);
-// totals says what to buy and do in all.
+// totals says what to buy and do in all: the sum of the rows' purchases
+// (buys), one KMS host key per site and kind of client, the images.
 func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows []planRow, totals string) {
 	t := w.t
-	var mak, images, hostKeys int
+	var images int
+	bought := map[string]int{} // each purchase's text (buys) and its count
 	hostKinds := map[string]bool{}
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
 		r := planRow{Action: k.Text, Product: k.Name, Count: e.Count, Purchase: t.NoExpiry}
+		if p := t.purchase(k, e.Count); p != "" {
+			r.Purchase = p
+		}
+		for _, b := range t.buys(k) {
+			bought[b] += e.Count
+		}
 		switch k.Action {
-		case classify.ActionMAK:
-			r.Purchase = t.count(t.MAKUnits, e.Count)
-			mak += e.Count
 		case classify.ActionImage:
 			images += e.Count
 		case classify.ActionKMSHost:
-			r.Purchase = t.count(t.HostKeys, 1)
 			// One host key (CSVLK) per site and kind of client (DOMAIN.md
 			// KMS facts: one key serves up to 6 hosts of a site).
 			if fleet {
@@ -246,13 +251,14 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows [
 		}
 		rows = append(rows, r)
 	}
-	hostKeys = len(hostKinds)
 	var parts []string
-	if mak > 0 {
-		parts = append(parts, t.count(t.MAKUnits, mak))
+	for _, b := range t.purchases() {
+		if n := bought[b]; n > 0 {
+			parts = append(parts, t.count(b, n))
+		}
 	}
-	if hostKeys > 0 {
-		parts = append(parts, t.count(t.HostKeys, hostKeys))
+	if n := len(hostKinds); n > 0 {
+		parts = append(parts, t.count(t.HostKeys, n))
 	}
 	if images > 0 {
 		parts = append(parts, t.count(t.Images, images))
@@ -260,11 +266,61 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows [
 	if len(parts) == 0 {
 		return rows, ""
 	}
-	sep := ", "
-	if t.Lang == classify.Japanese {
-		sep = "、"
+	return rows, t.Total + ": " + strings.Join(parts, t.sep())
+}
+
+// buys is what a plan row needs bought for each of its devices'
+// products, as texts of t's with one %d, in the order of t.purchases:
+// a volume license of Office (or Windows) for a product replaced by its
+// volume license edition (classify.Step.VolumeEdition: a retail, OEM or
+// trial Office, a Microsoft 365 subscription, a Windows client
+// evaluation), whatever the route that activates it; a runtime license
+// for a Windows Embedded Standard 7 image rebuilt with a volume license
+// runtime key (DOMAIN.md: one built with a volume runtime key activates
+// itself offline); a MAK activation for a MAK.
+func (t *texts) buys(k planKey) []string {
+	var out []string
+	if k.Volume {
+		if k.Kind == licensing.KindWindows {
+			out = append(out, t.WindowsVolume)
+		} else {
+			out = append(out, t.OfficeVolume)
+		}
 	}
-	return rows, t.Total + ": " + strings.Join(parts, sep)
+	switch k.Action {
+	case classify.ActionRebuild:
+		out = append(out, t.RuntimeLicenses)
+	case classify.ActionMAK:
+		out = append(out, t.MAKUnits)
+	}
+	return out
+}
+
+// purchase says what a plan row of n products needs bought (buys), and
+// a KMS host key for a host to set up; "" for nothing.
+func (t *texts) purchase(k planKey, n int) string {
+	var parts []string
+	for _, b := range t.buys(k) {
+		parts = append(parts, t.count(b, n))
+	}
+	if k.Action == classify.ActionKMSHost {
+		parts = append(parts, t.count(t.HostKeys, 1))
+	}
+	return strings.Join(parts, t.sep())
+}
+
+// purchases are the texts of what buys may say, in the order totals
+// name them.
+func (t *texts) purchases() []string {
+	return []string{t.OfficeVolume, t.WindowsVolume, t.RuntimeLicenses, t.MAKUnits}
+}
+
+// sep joins parts of a sentence: ", " and "、".
+func (t *texts) sep() string {
+	if t.Lang == classify.Japanese {
+		return "、"
+	}
+	return ", "
 }
 
 // pools puts a site's KMS verdict in words, one row per kind of client.

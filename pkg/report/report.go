@@ -201,13 +201,15 @@ type zoneCount struct {
 // planKey is a row of the plan: an action on a product, in the report's
 // language (an unknown version stays unknown). Text is the action in
 // words, which says more than its code for an Office that is replaced by
-// its volume edition first (classify.Step.VolumeEdition).
+// its volume edition first (classify.Step.VolumeEdition, which Volume
+// keeps: a volume license of its family is bought for each).
 type planKey struct {
 	Action classify.Action
 	Kind   licensing.Kind
 	Name   string
 	Host   string
 	Text   string
+	Volume bool
 }
 
 type planEntry struct {
@@ -244,7 +246,7 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 		if st.Product == "" {
 			name = "—"
 		}
-		k := planKey{st.Action, st.Kind, name, st.Host, st.ActionText(l)}
+		k := planKey{st.Action, st.Kind, name, st.Host, st.ActionText(l), st.VolumeEdition}
 		e := s.Plan[k]
 		if e == nil {
 			e = &planEntry{}
@@ -338,7 +340,10 @@ func planKeys(m map[planKey]*planEntry) []planKey {
 		if a.Host != b.Host {
 			return a.Host < b.Host
 		}
-		return a.Text < b.Text
+		if a.Text != b.Text {
+			return a.Text < b.Text
+		}
+		return !a.Volume && b.Volume
 	})
 	return keys
 }

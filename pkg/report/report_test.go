@@ -746,14 +746,7 @@ func TestSiteZone(t *testing.T) {
 // the plan says so and counts no MAK activation for it (it counted one:
 // its route was MAK), in both languages.
 func TestEmbeddedEvaluationPlan(t *testing.T) {
-	s := &licensing.Snapshot{
-		Context: licensing.Context{Site: "Nagoya", Line: "L9", Asset: "NG-WES7-01", Collected: asOf},
-		OS:      licensing.OS{Caption: "Windows Embedded Standard", Version: "6.1.7601", Build: "7601"},
-		Products: []licensing.Product{{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: "Windows(R) 7, Embedded edition",
-			Description: "Windows Operating System - Windows(R) 7, TIMEBASED_EVAL channel", Channel: licensing.ChannelEval,
-			Status: licensing.StatusLicensed, GraceMinutes: intp(100 * 24 * 60), PartialKey: "ABCDE", Source: licensing.SourceWMI}},
-	}
-	v := classify.Device(s, asOf, classify.Site{})
+	wes7 := wes7Device()
 	for _, tc := range []struct {
 		lang         classify.Lang
 		words, units string
@@ -766,8 +759,7 @@ func TestEmbeddedEvaluationPlan(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := w.Line("Nagoya", "L9", []Device{{Key: "key-wes7", Site: "Nagoya", Line: "L9", Asset: "NG-WES7-01",
-			CollectedAt: asOf, Collections: 1, Snapshot: s, Verdict: v}}); err != nil {
+		if err := w.Line("Nagoya", "L9", []Device{wes7}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := w.Close(); err != nil {
@@ -787,6 +779,107 @@ func TestEmbeddedEvaluationPlan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// wes7Device is a Windows Embedded Standard 7 with an evaluation
+// runtime key of 100 days, on line L9 of Nagoya: it is rebuilt with a
+// volume license runtime key.
+func wes7Device() Device {
+	s := &licensing.Snapshot{
+		Context: licensing.Context{Site: "Nagoya", Line: "L9", Asset: "NG-WES7-01", Collected: asOf},
+		OS:      licensing.OS{Caption: "Windows Embedded Standard", Version: "6.1.7601", Build: "7601"},
+		Products: []licensing.Product{{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: "Windows(R) 7, Embedded edition",
+			Description: "Windows Operating System - Windows(R) 7, TIMEBASED_EVAL channel", Channel: licensing.ChannelEval,
+			Status: licensing.StatusLicensed, GraceMinutes: intp(100 * 24 * 60), PartialKey: "ABCDE", Source: licensing.SourceWMI}},
+	}
+	return Device{Key: "key-wes7", Site: "Nagoya", Line: "L9", Asset: "NG-WES7-01", CollectedAt: asOf, Collections: 1, Snapshot: s,
+		Verdict: classify.Device(s, asOf, classify.Site{})}
+}
+
+// TestPlanPurchases: the plan's purchase column counts what the
+// plan's steps need bought, and its total adds the rows up, on the
+// site's page, in its workbook and in the JSON summary, in both
+// languages: a volume license of Office for the retail Office 2010 of
+// NG-L2-011, replaced by its volume license edition before its MAK, and
+// a runtime license for the Windows Embedded Standard 7 evaluation
+// rebuilt with a volume license runtime key. Before, the plan counted
+// the MAK activations alone.
+func TestPlanPurchases(t *testing.T) {
+	for _, tc := range []struct {
+		lang                   classify.Lang
+		office, runtime, total string
+		planSheet              string
+	}{
+		{classify.English, "1 Office volume license, 1 MAK activation", "1 runtime license (volume license runtime key)",
+			"Total: 1 Office volume license, 1 runtime license (volume license runtime key), 2 MAK activations, 1 image",
+			"Procurement and work plan"},
+		{classify.Japanese, "Office ボリューム ライセンス 1 台分、MAK 認証 1 回分", "ランタイム ライセンス 1 台分 (ボリューム ライセンス ランタイム キー)",
+			"合計: Office ボリューム ライセンス 1 台分、ランタイム ライセンス 1 台分 (ボリューム ライセンス ランタイム キー)、MAK 認証 2 回分、イメージ 1 台分",
+			"調達・作業計画"},
+	} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fillLines(t, w, func(site, _ string) bool { return site == "Nagoya" })
+		if err := w.Line("Nagoya", "L9", []Device{wes7Device()}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		page, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "index.html"))
+		for _, want := range []string{tc.office, tc.runtime, tc.total} {
+			if !strings.Contains(string(page), want) {
+				t.Errorf("%s: the site's page does not say %q", tc.lang, want)
+			}
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(tc.planSheet)
+		f.Close()
+		var cells []string
+		for _, r := range rows {
+			cells = append(cells, r...)
+		}
+		for _, want := range []string{tc.office, tc.runtime, tc.total} {
+			if !containsString(cells, want) {
+				t.Errorf("%s: the workbook's plan has no cell %q", tc.lang, want)
+			}
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+		var doc struct {
+			Summary struct {
+				Sites []struct {
+					Summary jsonSum `json:"summary"`
+				} `json:"sites"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Summary.Sites) != 1 {
+			t.Fatalf("%s: devices.json: %v", tc.lang, err)
+		}
+		var said []string
+		for _, r := range doc.Summary.Sites[0].Summary.Plan {
+			said = append(said, r.Purchase)
+		}
+		for _, want := range []string{tc.office, tc.runtime} {
+			if !containsString(said, want) {
+				t.Errorf("%s: devices.json's plan has no purchase %q: %q", tc.lang, want, said)
+			}
+		}
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func intp(n int) *int { return &n }

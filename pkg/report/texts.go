@@ -25,6 +25,7 @@ type texts struct {
 	HRESULT, DaysLeftN, Overdue, Now, Ended, NoExpiry, More     string
 	Collections, DeviceKey, KMSHost, System, Value              string
 	MAKUnits, HostKeys, Images                                  string
+	OfficeVolume, WindowsVolume, RuntimeLicenses                string // what a plan row needs bought (buys)
 	Files, RowPerDevice, RowPerProduct, ForPrograms, Workbook   string // a page's links to its files (fileLink)
 	CategoryNames                                               map[classify.Category]string
 	CategoryHelp                                                map[classify.Category]string
@@ -52,7 +53,9 @@ var english = texts{
 	Overdue: "%d day(s) overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more",
 	Collections: "Collections", DeviceKey: "Device key", KMSHost: "KMS host", System: "System",
 	Value: "Value", MAKUnits: "%d MAK activation(s)", HostKeys: "%d KMS host key(s)", Images: "%d image(s)",
-	Files: "Files", RowPerDevice: "a row per device", RowPerProduct: "a row per product", ForPrograms: "for programs",
+	OfficeVolume: "%d Office volume license(s)", WindowsVolume: "%d Windows volume license(s)",
+	RuntimeLicenses: "%d runtime license(s) (volume license runtime key)",
+	Files:           "Files", RowPerDevice: "a row per device", RowPerProduct: "a row per product", ForPrograms: "for programs",
 	Workbook: "the site's workbook",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "Urgent", classify.ImageBackup: "Image backup",
 		classify.VolumeLicense: "Volume license", classify.OK: "OK"},
@@ -94,7 +97,9 @@ var japanese = texts{
 	Now: "直ちに", Ended: "終了", NoExpiry: "—", More: "ほか %d 台",
 	Collections: "収集回数", DeviceKey: "デバイス キー", KMSHost: "KMS ホスト", System: "システム",
 	Value: "値", MAKUnits: "MAK 認証 %d 回分", HostKeys: "KMS ホスト キー %d 個", Images: "イメージ %d 台分",
-	Files: "ファイル", RowPerDevice: "端末ごとに 1 行", RowPerProduct: "製品ごとに 1 行", ForPrograms: "プログラム用",
+	OfficeVolume: "Office ボリューム ライセンス %d 台分", WindowsVolume: "Windows ボリューム ライセンス %d 台分",
+	RuntimeLicenses: "ランタイム ライセンス %d 台分 (ボリューム ライセンス ランタイム キー)",
+	Files:           "ファイル", RowPerDevice: "端末ごとに 1 行", RowPerProduct: "製品ごとに 1 行", ForPrograms: "プログラム用",
 	Workbook: "拠点のブック",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "緊急", classify.ImageBackup: "イメージ バックアップ",
 		classify.VolumeLicense: "ボリューム ライセンス", classify.OK: "問題なし"},
