@@ -396,7 +396,7 @@ func writeLineJSON(w *bufio.Writer, wr *Writer, l *LineReport, z zone) error {
 		w.Write(l.json[1:]) // no comma before the first
 		w.WriteString("\n  ")
 	}
-	b, err := jsonMarshal(wr.t.sumJSON(l.sum.sum, false), "  ")
+	b, err := jsonMarshal(wr.t.sumJSON(l.sum.sum, false, z), "  ")
 	if err != nil {
 		return err
 	}
@@ -411,6 +411,8 @@ type jsonPlanRow struct {
 	Product    string          `json:"product"`
 	Host       string          `json:"kms_host,omitempty"`
 	Devices    int             `json:"devices"`
+	Urgent     int             `json:"urgent"`             // products on urgent devices
+	Due        *jsonDeadline   `json:"first_deadline"`     // the earliest; null when none expires
 	Purchase   string          `json:"purchase,omitempty"` // what to buy, in words (texts.purchase)
 	Assets     []string        `json:"assets,omitempty"`   // up to 60, for a line or site
 	Sites      map[string]int  `json:"sites,omitempty"`    // for the fleet
@@ -424,7 +426,8 @@ type jsonSum struct {
 	Flags      map[string]int            `json:"flags"`
 }
 
-func (t *texts) sumJSON(s summary, fleet bool) jsonSum {
+// sumJSON is a summary as JSON; z is its zone, for the plan's deadlines.
+func (t *texts) sumJSON(s summary, fleet bool, z zone) jsonSum {
 	j := jsonSum{Devices: s.Devices, Categories: map[classify.Category]int{}, Actions: map[classify.Action]int{},
 		Plan: []jsonPlanRow{}, Flags: s.Flags}
 	for _, c := range classify.Categories {
@@ -436,11 +439,11 @@ func (t *texts) sumJSON(s summary, fleet bool) jsonSum {
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
 		r := jsonPlanRow{Action: k.Action, ActionText: k.Text, Kind: k.Kind, Product: k.Name,
-			Host: k.Host, Devices: e.Count, Purchase: t.purchase(k, e.Count)}
+			Host: k.Host, Devices: e.Count, Urgent: e.Urgent, Due: t.deadlineJSON(e.Due, z), Purchase: t.purchase(k, e.Count)}
 		if fleet {
 			r.Sites = e.Sites
 		} else {
-			for _, ref := range e.Refs {
+			for _, ref := range urgentFirst(e.Refs) {
 				r.Assets = append(r.Assets, ref.Asset)
 			}
 		}
@@ -465,13 +468,14 @@ func jsonSummary(w *Writer) interface{} {
 	out := struct {
 		Fleet jsonSum `json:"fleet"`
 		Sites []site  `json:"sites"`
-	}{Fleet: w.t.sumJSON(w.fleet, true), Sites: []site{}}
+	}{Fleet: w.t.sumJSON(w.fleet, true, w.fleetZone()), Sites: []site{}}
 	for _, name := range w.order {
 		s := w.sites[name]
 		pool := w.pools[name]
-		st := site{Site: name, TimeZone: s.sum.zone().label(), Pool: pool, KMS: pool.Advice(), Sum: w.t.sumJSON(s.sum, false), Lines: []line{}}
+		z := s.sum.zone()
+		st := site{Site: name, TimeZone: z.label(), Pool: pool, KMS: pool.Advice(), Sum: w.t.sumJSON(s.sum, false, z), Lines: []line{}}
 		for _, l := range s.lines {
-			st.Lines = append(st.Lines, line{l.name, w.t.sumJSON(l.sum, false)})
+			st.Lines = append(st.Lines, line{l.name, w.t.sumJSON(l.sum, false, l.sum.zone())})
 		}
 		out.Sites = append(out.Sites, st)
 	}

@@ -183,8 +183,11 @@ type lineRow struct {
 type planRow struct {
 	Action, Product, Purchase string
 	Count                     int
-	Refs                      []devRef // a site's devices
-	More                      string   // "and 12 more"
+	Urgent                    int               // products on urgent devices (planEntry.Urgent)
+	Due, DueClass             string            // the earliest deadline in words; "nw due" when it is now or past
+	DueDL                     classify.Deadline // and as data, for the workbook's date cell
+	Refs                      []devRef          // a site's devices, urgent ones first
+	More                      string            // "and 12 more"
 }
 
 // poolRow is one kind of KMS client of a site: its verdict in words.
@@ -202,18 +205,22 @@ func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, z
 		Body: body}
 }
 
-// plan puts a summary's plan in words: per action and product, what to
-// buy, how many devices, and which (a site's) or where (the fleet's);
-// totals says what to buy and do in all: the sum of the rows' purchases
-// (buys), one KMS host key per site and kind of client, the images.
-func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows []planRow, totals string) {
+// plan puts a summary's plan in words: per action and product, how many
+// devices, how many of them urgent and the earliest deadline (dates in
+// z, the page's zone), what to buy, and which devices (a site's, urgent
+// ones first) or where (the fleet's); totals says what to buy and do in
+// all: the sum of the rows' purchases (buys), one KMS host key per site
+// and kind of client, the images.
+func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone) (rows []planRow, totals string) {
 	t := w.t
 	var images int
 	bought := map[string]int{} // each purchase's text (buys) and its count
 	hostKinds := map[string]bool{}
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
-		r := planRow{Action: k.Text, Product: k.Name, Count: e.Count, Purchase: t.NoExpiry}
+		r := planRow{Action: k.Text, Product: k.Name, Count: e.Count, Purchase: t.NoExpiry, Urgent: e.Urgent, DueDL: e.Due,
+			DueClass: dueClass(e.Due)}
+		r.Due, _ = t.deadline(e.Due, z)
 		if p := t.purchase(k, e.Count); p != "" {
 			r.Purchase = p
 		}
@@ -241,10 +248,10 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows [
 			}
 			sort.Strings(sites)
 			for _, site := range sites {
-				r.Refs = append(r.Refs, devRef{site + " (" + strconv.Itoa(e.Sites[site]) + ")", siteHref[site] + "#plan"})
+				r.Refs = append(r.Refs, devRef{Asset: site + " (" + strconv.Itoa(e.Sites[site]) + ")", Href: siteHref[site] + "#plan"})
 			}
 		} else {
-			r.Refs = e.Refs
+			r.Refs = urgentFirst(e.Refs)
 			if n := e.Count - len(e.Refs); n > 0 && len(e.Refs) == maxRefs {
 				r.More = fmt.Sprintf(t.More, n)
 			}
@@ -361,7 +368,7 @@ func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) er
 
 func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
 	b := siteBody{Pools: w.poolRows(s.name, "")}
-	b.Plan, b.Totals = w.plan(s.sum, false, nil)
+	b.Plan, b.Totals = w.plan(s.sum, false, nil, s.sum.zone())
 	for _, l := range s.lines {
 		b.Lines = append(b.Lines, lineRow{l.name, l.file + ".html", l.sum})
 	}
@@ -379,21 +386,25 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 		b.Lines = append(b.Lines, lineRow{name, hrefs[name], s.sum})
 		b.Pools = append(b.Pools, w.poolRows(name, hrefs[name])...)
 	}
-	b.Plan, b.Totals = w.plan(w.fleet, true, hrefs)
-	// The fleet's zone: the sites' if they share one, else UTC.
+	z := w.fleetZone()
+	b.Plan, b.Totals = w.plan(w.fleet, true, hrefs, z)
+	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, z, b)
+	p.Files = w.fleetFiles()
+	return execute(f, "fleet", p)
+}
+
+// fleetZone is the fleet's zone: the sites' if they share one, else UTC.
+func (w *Writer) fleetZone() zone {
 	z := utc
 	for i, name := range w.order {
 		sz := w.sites[name].sum.zone()
 		if i == 0 {
 			z = sz
 		} else if sz.key() != z.key() {
-			z = utc
-			break
+			return utc
 		}
 	}
-	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, z, b)
-	p.Files = w.fleetFiles()
-	return execute(f, "fleet", p)
+	return z
 }
 
 // selection names the part of the fleet a report covers, when it was
@@ -448,11 +459,7 @@ func newDeviceView(t *texts, head template.HTML, r *row, z zone) deviceView {
 	d := r.d
 	cat := d.Verdict.Category
 	v := deviceView{T: t, ProductHead: head, ID: r.id, Asset: d.Asset, Hostname: d.Hostname, Action: r.action, Deadline: r.deadline,
-		DeadlineClass: "nw",
-		Category:      r.category, Colour: catColour[cat], System: r.system}
-	if dl := d.Verdict.Deadline; dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0 {
-		v.DeadlineClass = "nw due"
-	}
+		DeadlineClass: dueClass(d.Verdict.Deadline), Category: r.category, Colour: catColour[cat], System: r.system}
 	if len(r.reasons) > 0 {
 		v.First = r.reasons[0]
 	}
@@ -477,6 +484,15 @@ func newDeviceView(t *texts, head template.HTML, r *row, z zone) deviceView {
 		v.Raw = append(v.Raw, rawView{t.Raw, x.Command, x.Text})
 	}
 	return v
+}
+
+// dueClass is the class of a deadline's cell: "nw due" (bold red) when
+// it is now or past, else "nw".
+func dueClass(dl classify.Deadline) string {
+	if dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0 {
+		return "nw due"
+	}
+	return "nw"
 }
 
 // kvLine writes pairs as "key: value · key: value", the words apart from

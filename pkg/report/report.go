@@ -214,12 +214,57 @@ type planKey struct {
 
 type planEntry struct {
 	Count int
-	Refs  []devRef       // the devices, as links from the site's folder
+	// Urgent counts the products of the row on urgent devices (category
+	// Urgent: act now), which its work comes first for.
+	Urgent int
+	// Due is the row's earliest deadline (zero when none of its products
+	// expires): by when the first of its work must be done.
+	Due   classify.Deadline
+	Refs  []devRef       // the devices, as links from the site's folder, urgent ones kept (addRef)
 	Sites map[string]int // fleet rows: devices per site
+	last  string         // the Href of the device last added
 }
 
-// devRef links a device in a plan.
-type devRef struct{ Asset, Href string }
+// devRef links a device in a plan; Urgent marks an urgent device.
+type devRef struct {
+	Asset, Href string
+	Urgent      bool
+}
+
+// addRef lists a device in the row, up to maxRefs: once the row is
+// full, an urgent device takes the place of the last one listed that is
+// not urgent, so that no urgent device is left among the ones counted
+// but not named ("and 12 more").
+func (e *planEntry) addRef(r devRef) {
+	if len(e.Refs) < maxRefs {
+		e.Refs = append(e.Refs, r)
+		return
+	}
+	if !r.Urgent {
+		return
+	}
+	for i := len(e.Refs) - 1; i >= 0; i-- {
+		if !e.Refs[i].Urgent {
+			e.Refs[i] = r
+			return
+		}
+	}
+}
+
+// due adds a deadline of the row's: the earliest is kept.
+func (e *planEntry) due(dl classify.Deadline) {
+	if !dl.IsZero() && (e.Due.IsZero() || dl.Date.Before(e.Due.Date)) {
+		e.Due = dl
+	}
+}
+
+// urgentFirst is a row's devices as shown: urgent ones first, each
+// group in the order listed.
+func urgentFirst(refs []devRef) []devRef {
+	out := append([]devRef(nil), refs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Urgent && !out[j].Urgent })
+	return out
+}
 
 // maxRefs bounds the devices a plan row lists (the rest are counted):
 // a site's page stays readable and its memory bounded.
@@ -253,10 +298,16 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 			s.Plan[k] = e
 		}
 		e.Count++
+		urgent := d.Verdict.Category == classify.Urgent
+		if urgent {
+			e.Urgent++
+		}
+		e.due(st.Deadline)
 		// One link per device and row, however many of its products
 		// fall in it.
-		if n := len(e.Refs); n < maxRefs && (n == 0 || e.Refs[n-1].Href != r.href) {
-			e.Refs = append(e.Refs, devRef{d.Asset, r.href})
+		if e.last != r.href {
+			e.last = r.href
+			e.addRef(devRef{d.Asset, r.href, urgent})
 		}
 	}
 	seen := map[string]bool{}
@@ -284,11 +335,11 @@ func (s *summary) merge(o summary, site string) {
 			s.Plan[k] = m
 		}
 		m.Count += e.Count
+		m.Urgent += e.Urgent
+		m.due(e.Due)
 		if site == "" {
 			for _, r := range e.Refs {
-				if len(m.Refs) < maxRefs {
-					m.Refs = append(m.Refs, r)
-				}
+				m.addRef(r)
 			}
 		} else {
 			if m.Sites == nil {

@@ -383,9 +383,10 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		return err
 	}
 	t := b.t
-	plan, totals := w.plan(s.sum, false, nil)
-	rows := [][]interface{}{{xcell(st.head, t.Action), xcell(st.head, t.Product), xcell(st.head, t.Count), xcell(st.head, t.Purchase),
-		xcell(st.head, t.Assets)}}
+	plan, totals := w.plan(s.sum, false, nil, s.sum.zone())
+	z := s.sum.zone()
+	rows := [][]interface{}{{xcell(st.head, t.Action), xcell(st.head, t.Product), xcell(st.head, t.Count), xcell(st.head, t.UrgentCount),
+		xcell(st.head, t.FirstDeadline), xcell(st.head, t.Purchase), xcell(st.head, t.Assets)}}
 	for _, p := range plan {
 		assets := make([]string, len(p.Refs))
 		for i, r := range p.Refs {
@@ -394,15 +395,26 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		if p.More != "" {
 			assets = append(assets, p.More)
 		}
-		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), p.Product, p.Count, p.Purchase, xcell(st.wrap, strings.Join(assets, ", "))})
+		// The first deadline as a date cell, bold red when it is now or
+		// past, as a line sheet's deadline; empty when none expires.
+		var due interface{} = ""
+		if !p.DueDL.IsZero() {
+			style := st.date
+			if p.DueClass != "nw" {
+				style = st.due
+			}
+			due = xcell(style, wall(p.DueDL.Date, z))
+		}
+		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), p.Product, p.Count, p.Urgent, due, p.Purchase,
+			xcell(st.wrap, strings.Join(assets, ", "))})
 	}
 	if err := setRows(f, name, rows); err != nil {
 		return err
 	}
-	last, _ := excelize.CoordinatesToCellName(5, len(rows))
+	last, _ := excelize.CoordinatesToCellName(7, len(rows))
 	err := errors1(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}),
 		f.AutoFilter(name, "A1:"+last, nil), f.SetColWidth(name, "A", "A", 40), f.SetColWidth(name, "B", "B", 36),
-		f.SetColWidth(name, "D", "D", 20), f.SetColWidth(name, "E", "E", 60))
+		f.SetColWidth(name, "E", "E", 13), f.SetColWidth(name, "F", "F", 36), f.SetColWidth(name, "G", "G", 60))
 	if err == nil && totals != "" {
 		err = setRows(f, name, append(make([][]interface{}, len(rows)+1), []interface{}{totals}))
 	}
