@@ -161,9 +161,12 @@ func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
 		r := &rows[i]
 		d := r.d
 		deadline, days := "", ""
-		if !r.dlDate.IsZero() {
-			deadline = r.dlDate.In(z.loc).Format(csvTime)
-			days = strconv.Itoa(d.Verdict.Deadline.Days)
+		if dl := d.Verdict.Deadline; !dl.IsZero() {
+			deadline, days = r.dlDate.In(z.loc).Format(csvTime), strconv.Itoa(dl.Days)
+			if dl.Kind == classify.DeadlineNow {
+				// Due now: the as-of day, which has no time of its own.
+				deadline = dueDay(dl, z).Format("2006-01-02")
+			}
 		}
 		names := make([]string, len(r.products))
 		for j := range r.products {
@@ -317,7 +320,7 @@ func (t *texts) deadlineJSON(dl classify.Deadline, z zone) *jsonDeadline {
 		return nil
 	}
 	text, _ := t.deadline(dl, z)
-	return &jsonDeadline{Kind: dl.Kind, KindText: t.DeadlineKinds[dl.Kind], Date: dl.Date.In(z.loc).Format("2006-01-02"),
+	return &jsonDeadline{Kind: dl.Kind, KindText: t.DeadlineKinds[dl.Kind], Date: dueDay(dl, z).Format("2006-01-02"),
 		DaysLeft: dl.Days, Text: text}
 }
 
@@ -342,7 +345,9 @@ func jsonDevice(t *texts, r *row, z zone) jsonDev {
 		jp := jsonProduct{Kind: p.p.Kind, Name: p.name, RawName: p.p.Name, Channel: p.p.Channel, ChannelText: p.channel,
 			LicenseStatus: p.p.Status, StatusText: p.status, GraceMinutes: p.p.GraceMinutes, DaysLeft: p.daysN,
 			Action: p.action, PartialKey: p.p.PartialKey, Addon: p.p.IsAddon}
-		if !p.endT.IsZero() {
+		if p.ended {
+			jp.EndDate = dueDay(classify.Deadline{Kind: classify.DeadlineNow, Date: p.endT}, z).Format("2006-01-02")
+		} else if !p.endT.IsZero() {
 			jp.EndDate = p.endT.In(z.loc).Format("2006-01-02")
 		}
 		j.Products = append(j.Products, jp)
@@ -366,7 +371,8 @@ func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string) {
 	member("schema", Schema)
 	member("lang", string(opt.Lang))
 	member("as_of", opt.AsOf.Format("2006-01-02"))
-	member("generated", opt.Generated.In(z.loc).Format(time.RFC3339))
+	// Where the report was made (generatedZone), in every file.
+	member("generated", opt.Generated.Format(time.RFC3339))
 	if where != nil {
 		member("time_zone", z.label())
 		member("site", where[0])

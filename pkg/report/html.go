@@ -98,7 +98,7 @@ type page struct {
 	Crumbs    []crumb // the pages above, as links; the page itself is Title
 	Here      string  // the last crumb, not a link
 	AsOf      string
-	Generated string // in the page's zone, with the zone
+	Generated string // where the report was made (generatedZone), with the zone: the same on every page
 	Generator string
 	Chart     chartView
 	Sum       summary
@@ -201,7 +201,7 @@ var stateColour = map[classify.KMSState]template.CSS{classify.KMSHostWorks: "#2e
 
 func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, z zone, body interface{}) page {
 	return page{T: w.t, CSS: style, Title: title, Crumbs: crumbs, Here: here, AsOf: w.opt.AsOf.Format("2006-01-02"),
-		Generated: z.stamp(w.opt.Generated), Generator: w.opt.Generator, Chart: chart(s, w.t), Sum: s, Cats: classify.Categories,
+		Generated: generatedZone(w.opt.Generated).stamp(w.opt.Generated), Generator: w.opt.Generator, Chart: chart(s, w.t), Sum: s, Cats: classify.Categories,
 		Body: body}
 }
 

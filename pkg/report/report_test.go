@@ -670,11 +670,11 @@ func TestVolumeEditionAction(t *testing.T) {
 	}
 }
 
-// TestSiteZone: a site's pages and workbook show the zone most of its
-// devices have, counted over all its lines, and the fleet's page the
-// sites' zone when they share one. Each device's zone is a time.Location
-// of its own: counted by value, every line's devices were counted
-// apart, and two sites in JST gave the fleet's page UTC.
+// TestSiteZone: a site's files show the zone most of its devices have,
+// counted over all its lines. Each device's zone is a time.Location of
+// its own: counted by value, every line's devices were counted apart,
+// and two sites in JST gave the fleet's page UTC. The "generated" time
+// is where the report was made, the same on every page (TestAsOfDay).
 func TestSiteZone(t *testing.T) {
 	lines, _ := fleet(t)
 	var devs []Device
@@ -711,8 +711,8 @@ func TestSiteZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ page, want string }{
-		{"Nagoya/index.html", "Generated: 2026-11-02 09:00 JST"},
-		{"index.html", "Generated: 2026-11-02 09:00 JST"},
+		{"Nagoya/index.html", "Generated: 2026-11-02 00:00 UTC"},
+		{"index.html", "Generated: 2026-11-02 00:00 UTC"},
 	} {
 		b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(tc.page)))
 		if got := regexp.MustCompile(`Generated: [^·<]*[A-Z]`).FindString(string(b)); got != tc.want {

@@ -175,6 +175,29 @@ func newRow(t *texts, d *Device, z zone, id, href string) row {
 	return r
 }
 
+// dueDay is the day a deadline falls on, as a date (midnight UTC, as
+// Excel stores a date): in z for a date a state ends at; for one due now
+// (DeadlineNow, whose date is the as-of time), the as-of day itself, as
+// the report's "As of" says it. The as-of time is the start of that day
+// where the report was made: taken in z, 00:00 UTC on the as-of day was
+// "2026-11-02 09:00" for a site in JST, and the day before for a site
+// west of the workstation.
+func dueDay(dl classify.Deadline, z zone) time.Time {
+	d := dl.Date
+	if dl.Kind != classify.DeadlineNow {
+		d = d.In(z.loc)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// generatedZone is the zone a report's "generated" time is shown in,
+// the same on every page and file: the zone of the workstation that
+// made it (where its as-of day is taken), named as a device's zone is.
+func generatedZone(t time.Time) zone {
+	name, _ := t.Zone()
+	return zoneOf(t, name)
+}
+
 // deadline writes a deadline: "2026-11-11 (残り 9 日)", "2026-11-11 (13
 // 日超過)", "直ちに" for a state that has ended at an unknown date, "—"
 // where nothing expires. The date is also returned, zero for "—".

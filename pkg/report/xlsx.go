@@ -71,7 +71,7 @@ func newSheet(t *texts, line string, rows []row, z zone) *sheet {
 		d := r.d
 		var deadline, days interface{} = "", ""
 		if !r.dlDate.IsZero() {
-			deadline, days = wall(r.dlDate, z), d.Verdict.Deadline.Days
+			deadline, days = dueDay(d.Verdict.Deadline, z), d.Verdict.Deadline.Days
 		}
 		names := make([]string, len(r.products))
 		for j := range r.products {
@@ -342,11 +342,14 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 
 func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer, s *siteSum) error {
 	t := b.t
-	z := s.sum.zone()
+	z, gz := s.sum.zone(), generatedZone(w.opt.Generated)
 	rows := [][]interface{}{
 		{xcell(st.title, t.Site+" "+b.site)},
-		{xcell(st.head, t.AsOf), xcell(st.date, wall(w.opt.AsOf, utc))},
-		{xcell(st.head, t.Generated), xcell(st.stamp, wall(w.opt.Generated, z))},
+		// The as-of day as given (its own zone: taken in UTC, a report
+		// made in Japan said the day before), and when the report was
+		// made where it was made, as every page and file says it.
+		{xcell(st.head, t.AsOf), xcell(st.date, time.Date(w.opt.AsOf.Year(), w.opt.AsOf.Month(), w.opt.AsOf.Day(), 0, 0, 0, 0, time.UTC))},
+		{xcell(st.head, t.Generated), xcell(st.stamp, wall(w.opt.Generated, gz)), gz.label()},
 		{xcell(st.head, t.TimeZone), z.label()},
 		{},
 	}
@@ -403,7 +406,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 			if p.DueClass != "nw" {
 				style = st.due
 			}
-			due = xcell(style, wall(p.DueDL.Date, z))
+			due = xcell(style, dueDay(p.DueDL, z))
 		}
 		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), p.Product, p.Count, p.Urgent, due, p.Purchase,
 			xcell(st.wrap, strings.Join(assets, ", "))})
