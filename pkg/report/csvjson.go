@@ -38,12 +38,42 @@ func writeCSVHeader(w io.Writer, header []string) error {
 // Every text cell of every CSV goes through it; numbers are written as
 // numbers, without it. Anyone holding a stick can put such a value in a
 // site, line, asset or host name.
+//
+// The same goes for what follows a semicolon, a tab or a newline in the
+// value (past any quotes and CRs, which csvWriter doubles or drops).
+// Excel splits a .csv file at the list separator of the machine's
+// region, ";" in Germany, France and most of Europe, and takes a quote
+// for the start of a quoted field only where a field starts: there the
+// quotes csvWriter puts around "x;=1+1;" keep nothing together, and
+// "=1+1" is a cell of its own, as is what follows a newline, which ends
+// the row. Quoted, "x;'=1+1;" is text there too.
 func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+		s = "'" + s
 	}
-	return s
+	if !strings.ContainsAny(s, ";\t\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if c := s[i]; c != ';' && c != '\t' && c != '\n' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == '"' || s[j] == '\r') {
+			j++
+		}
+		if j < len(s) && strings.IndexByte(formulaStart, s[j]) >= 0 {
+			b.WriteByte('\'')
+		}
+	}
+	return b.String()
 }
+
+// formulaStart holds the characters a cell must not start with (cell).
+const formulaStart = "=+-@\t\r"
 
 // writeRecord writes one CSV record: every cell of every CSV file goes
 // through here, so what a cell may hold is decided in one place. A
@@ -53,8 +83,11 @@ func cell(s string) string {
 // caller.
 func writeRecord(cw *csvWriter, row []string) {
 	for i, v := range row {
-		if !isInt(v) {
-			row[i] = cell(terminal.ShowHidden(v)) // a number stays a number: "-13" days left
+		// A number stays a number ("-13" days left), but for the row's
+		// first cell: split at ";" (cell), a line "-1,2+…" is one cell,
+		// a formula.
+		if i == 0 || !isInt(v) {
+			row[i] = cell(terminal.ShowHidden(v))
 		}
 	}
 	cw.write(row)
