@@ -527,14 +527,14 @@ func (d *device) evaluationEnded(p *product) bool {
 	return p.Status.InGrace() || p.Status == licensing.StatusUnlicensed
 }
 
+// evalEndedCase is the case of evaluation-ending's sentences
+// (rule.cases) for an evaluation whose end has passed by the as-of date.
+const evalEndedCase = "ended"
+
 // embeddedCase is the case of an evaluation rule's sentences
 // (rule.cases) that evidence ev of an evaluation is said in: that of
 // Windows Embedded Standard 7 with an evaluation runtime key, which no
 // key makes permanent (evalEmbedded, evalEmbeddedEnded), else none.
-// evalEndedCase is the case of evaluation-ending's sentences for an
-// evaluation whose end has passed by the as-of date.
-const evalEndedCase = "ended"
-
 func embeddedCase(ev Evidence) string {
 	if ev.convert == evalEmbedded || ev.convert == evalEmbeddedEnded {
 		return ev.convert
