@@ -199,7 +199,7 @@ type poolRow struct {
 var stateColour = map[classify.KMSState]template.CSS{classify.KMSHostWorks: "#2e7d32", classify.KMSHostPossible: "#1565c0",
 	classify.KMSHostNotPossible: "#757575"}
 
-func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, z zone, body interface{}) page {
+func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, body interface{}) page {
 	return page{T: w.t, CSS: style, Title: title, Crumbs: crumbs, Here: here, AsOf: w.opt.AsOf.Format("2006-01-02"),
 		Generated: generatedZone(w.opt.Generated).stamp(w.opt.Generated), Generator: w.opt.Generator, Chart: chart(s, w.t), Sum: s, Cats: classify.Categories,
 		Body: body}
@@ -348,7 +348,7 @@ func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) er
 	title := fmt.Sprintf("%s %s / %s %s", w.t.Site, l.site.name, w.t.Line, l.sum.name)
 	body := lineBody{ActivationTitle: activationTitle(w.t.Lang)}
 	body.Activation, body.ActivationCounts = activationTable(rows, w.t.Lang)
-	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, z, body)
+	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, body)
 	p.Files = w.lineFiles(l)
 	if err := execute(f, "line", p); err != nil {
 		return err
@@ -372,7 +372,7 @@ func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
 	for _, l := range s.lines {
 		b.Lines = append(b.Lines, lineRow{l.name, l.file + ".html", l.sum})
 	}
-	p := w.newPage(w.t.Site+" "+s.name, []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, s.sum.zone(), b)
+	p := w.newPage(w.t.Site+" "+s.name, []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, b)
 	p.Files = w.siteFiles(s)
 	return execute(f, "site", p)
 }
@@ -388,7 +388,7 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 	}
 	z := w.fleetZone()
 	b.Plan, b.Totals = w.plan(w.fleet, true, hrefs, z)
-	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, z, b)
+	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, b)
 	p.Files = w.fleetFiles()
 	return execute(f, "fleet", p)
 }
