@@ -489,10 +489,16 @@ func newDeviceView(t *texts, head template.HTML, r *row, z zone) deviceView {
 // dueClass is the class of a deadline's cell: "nw due" (bold red) when
 // it is now or past, else "nw".
 func dueClass(dl classify.Deadline) string {
-	if dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0 {
+	if pastDue(dl) {
 		return "nw due"
 	}
 	return "nw"
+}
+
+// pastDue reports whether a deadline is now or past: its cell is bold
+// red in the pages and the workbooks.
+func pastDue(dl classify.Deadline) bool {
+	return dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0
 }
 
 // kvLine writes pairs as "key: value · key: value", the words apart from

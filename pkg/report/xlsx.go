@@ -80,8 +80,7 @@ func newSheet(t *texts, line string, rows []row, z zone) *sheet {
 		s.rows = append(s.rows, shown([]interface{}{r.action, deadline, days, r.dlKind, d.Asset, d.Hostname, r.category,
 			strings.Join(r.reasons, "\n"), strings.Join(r.flags, "\n"), strings.Join(names, "\n"), wall(d.CollectedAt, z), z.label()}))
 		s.cats = append(s.cats, d.Verdict.Category)
-		dl := d.Verdict.Deadline
-		s.due = append(s.due, dl.Kind == classify.DeadlineNow || !dl.IsZero() && dl.Days < 0)
+		s.due = append(s.due, pastDue(d.Verdict.Deadline))
 	}
 	return s
 }
@@ -386,8 +385,8 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		return err
 	}
 	t := b.t
-	plan, totals := w.plan(s.sum, false, nil, s.sum.zone())
 	z := s.sum.zone()
+	plan, totals := w.plan(s.sum, false, nil, z)
 	rows := [][]interface{}{{xcell(st.head, t.Action), xcell(st.head, t.Product), xcell(st.head, t.Count), xcell(st.head, t.UrgentCount),
 		xcell(st.head, t.FirstDeadline), xcell(st.head, t.Purchase), xcell(st.head, t.Assets)}}
 	for _, p := range plan {
@@ -403,7 +402,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		var due interface{} = ""
 		if !p.DueDL.IsZero() {
 			style := st.date
-			if p.DueClass != "nw" {
+			if pastDue(p.DueDL) {
 				style = st.due
 			}
 			due = xcell(style, dueDay(p.DueDL, z))
