@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/csvcell"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
@@ -26,132 +25,31 @@ func writeCSVHeader(w io.Writer, header []string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
-	cw := newCSVWriter(w)
+	cw := csvcell.NewWriter(w)
 	writeRecord(cw, header)
-	return cw.err
+	return cw.Error()
 }
-
-// cell makes a text value safe for a spreadsheet cell, as OWASP's CSV
-// injection advice says: a value starting with '=', '+', '-', '@', a tab
-// or a carriage return would be read by Excel as a formula (or shift the
-// cell), so it gets a leading single quote, which Excel shows as text.
-// Every text cell of every CSV goes through it; numbers are written as
-// numbers, without it. Anyone holding a stick can put such a value in a
-// site, line, asset or host name.
-//
-// The same goes for what follows a semicolon, a tab or a newline in the
-// value (past any quotes and CRs, which csvWriter doubles or drops).
-// Excel splits a .csv file at the list separator of the machine's
-// region, ";" in Germany, France and most of Europe, and takes a quote
-// for the start of a quoted field only where a field starts: there the
-// quotes csvWriter puts around "x;=1+1;" keep nothing together, and
-// "=1+1" is a cell of its own, as is what follows a newline, which ends
-// the row. Quoted, "x;'=1+1;" is text there too.
-func cell(s string) string {
-	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
-		s = "'" + s
-	}
-	if !strings.ContainsAny(s, ";\t\n") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	for i := 0; i < len(s); i++ {
-		b.WriteByte(s[i])
-		if c := s[i]; c != ';' && c != '\t' && c != '\n' {
-			continue
-		}
-		j := i + 1
-		for j < len(s) && (s[j] == '"' || s[j] == '\r') {
-			j++
-		}
-		if j < len(s) && strings.IndexByte(formulaStart, s[j]) >= 0 {
-			b.WriteByte('\'')
-		}
-	}
-	return b.String()
-}
-
-// formulaStart holds the characters a cell must not start with (cell).
-const formulaStart = "=+-@\t\r"
 
 // writeRecord writes one CSV record: every cell of every CSV file goes
 // through here, so what a cell may hold is decided in one place. A
 // character that reorders or hides text is shown as \uXXXX, as the
-// terminal shows it (terminal.ShowHidden), before cell looks at what
-// the value starts with. csvWriter keeps the first write error for the
-// caller.
-func writeRecord(cw *csvWriter, row []string) {
+// terminal shows it (terminal.ShowHidden), before csvcell.Text makes
+// every formula start in it text (OWASP's CSV injection advice: a
+// leading '=', '+', '-', '@', tab or CR gets a ' before it, and so does
+// one after a semicolon, a tab or a newline); a number is written as a
+// number, without it. Anyone holding a stick can put such a value
+// in a site, line, asset or host name. The writer keeps the first write
+// error for the caller.
+func writeRecord(cw *csvcell.Writer, row []string) {
 	for i, v := range row {
 		// A number stays a number ("-13" days left), but for the row's
-		// first cell: split at ";" (cell), a line "-1,2+…" is one cell,
-		// a formula.
+		// first cell: where Excel splits at ";" (csvcell.Text), a line
+		// "-1,2+…" is one cell, a formula.
 		if i == 0 || !isInt(v) {
-			row[i] = cell(terminal.ShowHidden(v))
+			row[i] = csvcell.Text(terminal.ShowHidden(v))
 		}
 	}
-	cw.write(row)
-}
-
-// csvWriter writes CSV records as encoding/csv's Writer does with
-// UseCRLF (a field is quoted when it holds a comma, a quote, CR or LF,
-// or begins with a space; a quote is doubled, a newline written CRLF, a
-// lone CR dropped), and also quotes a field that holds a semicolon or a
-// tab. Excel opens a .csv file by the list separator of the machine's
-// region, which is ";" in Germany, France and most of Europe: there
-// csv.Writer's unquoted "Notes: a; b" was two cells, and a hostile host
-// name could move every later cell of its row.
-type csvWriter struct {
-	w   io.Writer
-	buf []byte // the record being written
-	err error  // the first write error: nothing is written after it
-}
-
-func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{w: w} }
-
-func (c *csvWriter) write(row []string) {
-	b := c.buf[:0]
-	for i, f := range row {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if !csvQuoted(f) {
-			b = append(b, f...)
-			continue
-		}
-		b = append(b, '"')
-		for j := 0; j < len(f); j++ {
-			switch ch := f[j]; ch {
-			case '"':
-				b = append(b, '"', '"')
-			case '\r':
-			case '\n':
-				b = append(b, '\r', '\n')
-			default:
-				b = append(b, ch)
-			}
-		}
-		b = append(b, '"')
-	}
-	b = append(b, '\r', '\n')
-	c.buf = b
-	if c.err == nil {
-		_, c.err = c.w.Write(b)
-	}
-}
-
-// csvQuoted reports whether a field is written in quotes: as
-// encoding/csv decides (fieldNeedsQuotes), and also when it holds a
-// semicolon or a tab, which Excel may take for a separator.
-func csvQuoted(f string) bool {
-	if f == "" {
-		return false
-	}
-	if f == `\.` || strings.ContainsAny(f, ",;\"\r\n\t") {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(f)
-	return unicode.IsSpace(r)
+	cw.Write(row)
 }
 
 // isInt reports whether strconv.Atoi reads s, without the error Atoi
@@ -189,7 +87,7 @@ func (t *texts) productHeader() []string {
 
 // writeDeviceRows writes one CSV row per device.
 func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
-	cw := newCSVWriter(w)
+	cw := csvcell.NewWriter(w)
 	for i := range rows {
 		r := &rows[i]
 		d := r.d
@@ -209,12 +107,12 @@ func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
 			strings.Join(r.reasons, " / "), strings.Join(r.flags, " / "), strings.Join(names, " / "),
 			d.CollectedAt.In(z.loc).Format(csvTime), z.label(), d.Engineer, d.Key, d.BundleID})
 	}
-	return cw.err
+	return cw.Error()
 }
 
 // writeProductRows writes one CSV row per product of every device.
 func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
-	cw := newCSVWriter(w)
+	cw := csvcell.NewWriter(w)
 	for i := range rows {
 		d := rows[i].d
 		for _, p := range rows[i].products {
@@ -233,7 +131,7 @@ func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
 				p.action, p.p.PartialKey, p.p.Name, p.source})
 		}
 	}
-	return cw.err
+	return cw.Error()
 }
 
 // kindName is a product kind as a product family: Windows, Office.

@@ -1,0 +1,140 @@
+// Package csvcell writes the CSV files that people open in Excel: the
+// reports' (package report) and the activation worklist's (package
+// worklist). It decides, in one place, how a field is quoted (Writer,
+// Quoted) and how a value that a spreadsheet would run as a formula is
+// made text (Text). What a value may show besides, such as a character
+// that reorders text (terminal.ShowHidden), is its caller's to decide.
+package csvcell
+
+import (
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Writer writes CSV records as encoding/csv's Writer does with UseCRLF
+// (a field is quoted when it holds a comma, a quote, CR or LF, or begins
+// with a space; a quote is doubled, a newline written CRLF, a lone CR
+// dropped), and also quotes a field that holds a semicolon or a tab
+// (Quoted). Excel opens a .csv file by the list separator of the
+// machine's region, which is ";" in Germany, France and most of Europe:
+// there csv.Writer's unquoted "Notes: a; b" was two cells, and a hostile
+// host name could move every later cell of its row. encoding/csv's
+// Reader reads every record back as written, a lone CR aside.
+type Writer struct {
+	w   io.Writer
+	buf []byte // the record being written
+	err error  // the first write error: nothing is written after it
+}
+
+// NewWriter returns a Writer that writes each record to w as it comes,
+// unbuffered: give it a bufio.Writer for many small records.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Write writes one record, a CRLF after it. It returns the first error
+// the underlying writer returned, now or at an earlier record; after
+// one, nothing more is written.
+func (c *Writer) Write(record []string) error {
+	if c.err != nil {
+		return c.err
+	}
+	b := c.buf[:0]
+	for i, f := range record {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if !Quoted(f) {
+			b = append(b, f...)
+			continue
+		}
+		b = append(b, '"')
+		for j := 0; j < len(f); j++ {
+			switch ch := f[j]; ch {
+			case '"':
+				b = append(b, '"', '"')
+			case '\r':
+			case '\n':
+				b = append(b, '\r', '\n')
+			default:
+				b = append(b, ch)
+			}
+		}
+		b = append(b, '"')
+	}
+	b = append(b, '\r', '\n')
+	c.buf = b
+	_, c.err = c.w.Write(b)
+	return c.err
+}
+
+// Error returns the first write error, or nil.
+func (c *Writer) Error() error { return c.err }
+
+// Quoted reports whether Writer writes field f in quotes: as
+// encoding/csv decides (its fieldNeedsQuotes), and also when f holds a
+// semicolon or a tab, which Excel may take for a separator.
+func Quoted(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` || strings.ContainsAny(f, ",;\"\r\n\t") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
+}
+
+// FormulaStart holds the characters that make a spreadsheet read a cell
+// as a formula (or shift it) when the cell begins with one.
+const FormulaStart = "=+-@\t\r"
+
+// Text makes a value safe for a spreadsheet's text cell, as OWASP's CSV
+// injection advice and ActivationWs do: a value starting with '=', '+',
+// '-', '@', a tab or a carriage return would be read by Excel as a
+// formula (or shift the cell), so it gets a leading single quote, which
+// Excel shows as text. Anyone holding a stick can put such a value in a
+// site, line, asset or host name.
+//
+// The same goes for what follows a semicolon, a tab or a newline in the
+// value (past any quotes and CRs, which Writer doubles or drops). Excel
+// splits a .csv file at the list separator of the machine's region, ";"
+// in Germany, France and most of Europe, and takes a quote for the start
+// of a quoted field only where a field starts: there the quotes Writer
+// puts around "x;=1+1;" keep nothing together, and "=1+1" is a cell of
+// its own, as is what follows a newline, which ends the row. Quoted,
+// "x;'=1+1;" is text there too. Every other value is returned as it is,
+// and Text of what Text returned is the same.
+func Text(s string) string {
+	s = Leading(s)
+	if !strings.ContainsAny(s, ";\t\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if c := s[i]; c != ';' && c != '\t' && c != '\n' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (s[j] == '"' || s[j] == '\r') {
+			j++
+		}
+		if j < len(s) && strings.IndexByte(FormulaStart, s[j]) >= 0 {
+			b.WriteByte('\'')
+		}
+	}
+	return b.String()
+}
+
+// Leading puts a single quote before a value that starts a formula, and
+// only there (Text does more): for a cell that is read back, where
+// taking off that one quote gives the value again (as the activation
+// worklist reads its CIDs back).
+func Leading(s string) string {
+	if s != "" && strings.IndexByte(FormulaStart, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
