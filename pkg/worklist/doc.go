@@ -13,6 +13,13 @@
 // its seven columns first, exactly as it names them, then ours. A value
 // that a spreadsheet would read as a formula (a leading =, +, -, @, tab
 // or CR) gets a leading ' as ActivationWs does, and Read takes it off.
+// A field holding ';' or a tab is quoted as well, as the reports' CSV
+// files are (package csvcell): Excel takes either for the separator in
+// some regions. A character that reorders or hides text (a bidi control
+// such as U+202E, a zero-width character) is shown as \uXXXX in the
+// page and in the CSV's columns that are only shown, as the reports show
+// it; the columns Read takes back (the host, the IDs, the device key)
+// keep the value as stored, so that it names its device.
 // docs/activation.md shows both files.
 //
 // The package knows nothing of the database: package fleet builds the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // The page is written by its template: html/template escapes every value
@@ -72,7 +73,8 @@ type rowView struct {
 // WritePage writes the printable worklist of rows, which come in site,
 // line order: per line its counts and rows, each IID in the groups a
 // phone prompt or portal asks for, each CID on file likewise, and eight
-// boxes to write a CID in where one is needed.
+// boxes to write a CID in where one is needed. A character that reorders
+// or hides text is shown as \uXXXX in every value (terminal.ShowHidden).
 func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
 	if opt.Title = strings.TrimSpace(opt.Title); opt.Title == "" {
 		opt.Title = "fleet / 全拠点"
@@ -106,7 +108,16 @@ func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
 		v.Lines[len(v.Lines)-1].Counts = counts(per)
 	}
 	v.Counts = counts(all)
-	return page.Execute(w, v)
+	// html/template leaves a U+202E in a host name as it is, and the
+	// name reads backwards from there on: the page shows every character
+	// that reorders or hides text as \uXXXX (terminal.ShowHidden), as
+	// the reports' pages do, identifiers too. None is in the template.
+	var b strings.Builder
+	if err := page.Execute(&b, v); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, terminal.ShowHidden(b.String()))
+	return err
 }
 
 func counts(m map[State]int) []count {

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/csvcell"
 	"github.com/actcourier/actcourier/pkg/internal/cut"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // Errors of Read. A file-level error wraps ErrNotCSV, ErrColumns or
@@ -88,36 +90,61 @@ var Header = []string{"Host", "InstallationId", "ExtendedProductId", "Confirmati
 const activationWsColumns = 7
 
 // WriteCSV writes rows as the worklist CSV: UTF-8 with a BOM, CRLF, RFC
-// 4180 quoting, formulas neutralized, times in UTC ISO 8601, each cell cut
-// to MaxField bytes, so that Read takes back what it wrote.
+// 4180 quoting and a field holding ';' or a tab quoted too (csvcell.Writer,
+// as the reports write theirs), formulas neutralized (csvcell.Text, and
+// csvcell.Leading in the columns Read takes back),
+// times in UTC ISO 8601, each cell cut to MaxField bytes, so that Read
+// takes back what it wrote.
+//
+// The columns Read takes back (Host, InstallationId, ExtendedProductId,
+// ConfirmationId, CreatedAtUtc, DeviceKey, ActivationId: readBack) are
+// written as stored, so that what comes back names the device and
+// product it was written for: a character that reorders or hides text
+// stays in them as it is. Every other column is only shown, and shows
+// such a character as \uXXXX, as the reports do (terminal.ShowHidden):
+// an asset tag holding U+202E would read backwards in Excel. The page
+// (WritePage) shows every value so.
 func WriteCSV(w io.Writer, rows []Row) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\ufeff")
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
+	cw := csvcell.NewWriter(bw)
 	cw.Write(Header)
 	for _, r := range rows {
 		rec := []string{r.Host, r.IID, r.ExtendedPID, r.CID, "", isoTime(r.Obtained), "",
 			r.Site, r.Line, r.Asset, r.DeviceKey, r.Product, r.ApplicationID, r.ActivationID, r.Class, r.Channel, r.Status,
 			string(r.State), r.Detail, isoTime(r.Collected)}
 		for i := range rec {
-			rec[i] = fit(rec[i])
+			if readBack[Header[i]] {
+				rec[i] = fit(rec[i], csvcell.Leading)
+			} else {
+				rec[i] = fit(terminal.ShowHidden(rec[i]), csvcell.Text)
+			}
 		}
 		cw.Write(rec)
 	}
-	cw.Flush()
 	if err := cw.Error(); err != nil {
 		return err
 	}
 	return bw.Flush()
 }
 
-// fit is the cell WriteCSV writes for s: Cell of s, cut at a character
-// to MaxField bytes, so that Read takes back whatever the database holds.
-func fit(s string) string {
-	c := Cell(cut.Bytes(s, MaxField))
-	if len(c) > MaxField {
-		c = Cell(cut.Bytes(s, MaxField-1))
+// readBack are the columns of Header that Read takes back, by name.
+var readBack = map[string]bool{"Host": true, "InstallationId": true, "ExtendedProductId": true, "ConfirmationId": true,
+	"CreatedAtUtc": true, "DeviceKey": true, "ActivationId": true}
+
+// fit is the cell WriteCSV writes for s: safe(s), cut at a character
+// to MaxField bytes, so that Read takes back whatever the database
+// holds. A column Read takes back is made safe by csvcell.Leading, whose
+// one quote uncell takes off again; a column only shown, by
+// csvcell.Text, which also quotes a formula after a ';', a tab or a
+// newline (where Excel splits a line at ';'), and may add a quote for
+// each.
+func fit(s string, safe func(string) string) string {
+	n := MaxField
+	c := safe(cut.Bytes(s, n))
+	for len(c) > MaxField {
+		n -= len(c) - MaxField
+		c = safe(cut.Bytes(s, n))
 	}
 	return c
 }
@@ -129,19 +156,10 @@ func isoTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// Cell neutralizes a value a spreadsheet would read as a formula: a
-// leading =, +, -, @, tab or CR gets a ' before it, as ActivationWs and
-// OWASP do.
-func Cell(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
-}
-
-// uncell takes off the ' that Cell put before a formula character.
+// uncell takes off the ' that csvcell.Leading put before a formula
+// character.
 func uncell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.IndexByte("=+-@\t\r", s[1]) >= 0 {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(csvcell.FormulaStart, s[1]) >= 0 {
 		return s[1:]
 	}
 	return s
@@ -237,7 +255,7 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		for _, f := range rec {
 			// Over the limit as read, or as WriteCSV would write it
 			// back (a formula's ' added).
-			long = long || len(f) > MaxField || len(Cell(uncell(f))) > MaxField
+			long = long || len(f) > MaxField || len(csvcell.Leading(uncell(f))) > MaxField
 		}
 		if long {
 			// One row edited out of shape costs that row, not the file's

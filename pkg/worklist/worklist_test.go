@@ -2,6 +2,7 @@ package worklist
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -255,6 +257,72 @@ func TestReadObtained(t *testing.T) {
 		}
 		if !recs[0].Obtained.Equal(tc.want) {
 			t.Errorf("%s: obtained %v, want %v", tc.created, recs[0].Obtained, tc.want)
+		}
+	}
+}
+
+// TestHiddenAndSeparators: the worklist CSV follows the reports' rules.
+// A field holding ';' or a tab is quoted (Excel's separator in some
+// regions), and a character that reorders or hides text is shown as
+// \uXXXX in the columns that are only shown and on the page, while the
+// columns Read takes back keep the value as stored: the CSV filled in
+// and read back names the same host and device key, so that the CID
+// goes to the device it was requested for.
+func TestHiddenAndSeparators(t *testing.T) {
+	iid := strings.Repeat("0123456", 9)
+	row := Row{Host: "FA-\u202e110-2L;+1", IID: iid, ExtendedPID: "00371-00170-000-000000-03-1041-7601.0000-0902012",
+		Site: "Nagoya\u200b", Line: "L2;L3", Asset: "NG\u202e;011;=2", DeviceKey: "loc:nagoya\u200b/l2;l3/ng\u202e;011;=2/x",
+		Product: "Windows\t7 Professional", ActivationID: "68531fb9-5511-4989-97be-d11a0f55633f", State: NeedsCID,
+		Detail: "=1+1; \u2066x\u2069", Collected: collected}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, []Row{row}); err != nil {
+		t.Fatal(err)
+	}
+	quoted := false
+	for _, c := range b.Bytes() {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case !quoted && (c == ';' || c == '\t'):
+			t.Fatalf("%q has %q outside quotes", b.String(), c)
+		}
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff")))).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	got := map[string]string{}
+	for i, h := range recs[0] {
+		got[h] = recs[1][i]
+	}
+	for col, want := range map[string]string{
+		"Host": row.Host, "DeviceKey": row.DeviceKey, "ActivationId": row.ActivationID, "InstallationId": iid, "ExtendedProductId": row.ExtendedPID,
+		"Site": `Nagoya\u200b`, "Line": "L2;L3", "Asset": `NG\u202e;011;'=2`, "Product": "Windows\t7 Professional", "Detail": `'=1+1; \u2066x\u2069`,
+	} {
+		if got[col] != want {
+			t.Errorf("%s: got %q, want %q", col, got[col], want)
+		}
+	}
+	// Filled in and read back: the host and device key as stored.
+	cid := strings.Repeat("222222", 8)
+	filled := strings.Replace(b.String(), iid+","+row.ExtendedPID+",,", iid+","+row.ExtendedPID+","+cid+",", 1)
+	back, rowErrs, _, _, err := Read(strings.NewReader(filled))
+	if err != nil || len(rowErrs) != 0 || len(back) != 1 {
+		t.Fatalf("read back: %d records, %v, %v", len(back), rowErrs, err)
+	}
+	if r := back[0]; r.Host != row.Host || r.DeviceKey != row.DeviceKey || r.IID != iid || r.CID != cid || r.ActivationID != row.ActivationID {
+		t.Errorf("read back %+v, want host %q, device key %q", r, row.Host, row.DeviceKey)
+	}
+	var page bytes.Buffer
+	if err := WritePage(&page, []Row{row}, PageOptions{Title: "Nagoya\u202e", Generated: collected, Generator: "test\u200b"}); err != nil {
+		t.Fatal(err)
+	}
+	if i := strings.IndexFunc(page.String(), terminal.Hidden); i >= 0 {
+		t.Errorf("the page holds %q raw at %d", []rune(page.String()[i:])[0], i)
+	}
+	for _, want := range []string{`FA-\u202e110-2L;&#43;1`, `NG\u202e;011;=2`, `Nagoya\u200b / L2;L3`, `<title>Activation worklist / ライセンス認証の作業リスト: Nagoya\u202e</title>`} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("page lacks %q", want)
 		}
 	}
 }
