@@ -636,12 +636,13 @@ func TestM365Subscription(t *testing.T) {
 		action   Action
 		step     string
 		deadline DeadlineKind // of the subscription's step
+		ending   string       // what m365-subscription-ending says; "" when it does not fire
 	}{
-		{"TIMEBASED_SUB", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic), Pool{}, VolumeLicense, ActionMAK, mak, ""},
-		{"retail channel", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), Pool{}, VolumeLicense, ActionMAK, mak, ""},
-		{"site host", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), officeHost, VolumeLicense, ActionKMSKey, host, ""},
+		{"TIMEBASED_SUB", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic), Pool{}, VolumeLicense, ActionMAK, mak, "", ""},
+		{"retail channel", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), Pool{}, VolumeLicense, ActionMAK, mak, "", ""},
+		{"site host", sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic), officeHost, VolumeLicense, ActionKMSKey, host, "", ""},
 		{"grace SKU in notification", sub("Office 16, Office16O365ProPlusR_Grace edition", licensing.ChannelRetail, licensing.StatusNotification),
-			Pool{}, Urgent, ActionMAK, mak, DeadlineNow},
+			Pool{}, Urgent, ActionMAK, mak, DeadlineNow, ""},
 		// The days of a licensed subscription end at its next check
 		// with the licensing service: not an evaluation's end, nor a
 		// KMS client's 180 days when it was read as retail.
@@ -649,7 +650,23 @@ func TestM365Subscription(t *testing.T) {
 			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)
 			s.Products[1].GraceMinutes = minutes(40 * day)
 			return s
-		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription},
+		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription, ""},
+		// Read as retail, the days are the same: to its next check with
+		// the licensing service (officeSubscription), so under 30 of
+		// them it is as urgent as a TIMEBASED_SUB.
+		{"retail channel with 20 days left", func() *licensing.Snapshot {
+			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)
+			s.Products[1].GraceMinutes = minutes(20 * day)
+			return s
+		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license runs out on 2026-11-22 (20 days after the as-of date)"},
+		// Its check due before the as-of date: it ran out on that date,
+		// not "-6 days after the as-of date".
+		{"retail channel whose check has passed", func() *licensing.Snapshot {
+			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)
+			s.Products[1].GraceMinutes = minutes(20 * day)
+			s.Context.Collected = collected.AddDate(0, 0, -25)
+			return s
+		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license ran out on 2026-10-28 unless"},
 		// A licensed TIMEBASED_SUB shows the days to its next check with
 		// the licensing service (REMAINING GRACE: 45 days in
 		// pkg/slmgr/testdata/samples/ospp/en-o16-o365-subscription-
@@ -659,12 +676,12 @@ func TestM365Subscription(t *testing.T) {
 			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
 			s.Products[1].GraceMinutes = minutes(20 * day)
 			return s
-		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription},
+		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license runs out on 2026-11-22 (20 days after the as-of date)"},
 		{"TIMEBASED_SUB with 45 days left", func() *licensing.Snapshot {
 			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
 			s.Products[1].GraceMinutes = minutes(45 * day)
 			return s
-		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription},
+		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -694,6 +711,18 @@ func TestM365Subscription(t *testing.T) {
 			}
 			if n != 1 {
 				t.Errorf("%d reasons say it, want 1: [%s]", n, codes(v.Reasons))
+			}
+			ending := false
+			for _, r := range v.Reasons {
+				if r.Code == "m365-subscription-ending" {
+					ending = true
+					if tc.ending == "" || !strings.Contains(r.English, tc.ending) || strings.Contains(r.English, "(-") {
+						t.Errorf("m365-subscription-ending says %q, want %q", r.English, tc.ending)
+					}
+				}
+			}
+			if !ending && tc.ending != "" {
+				t.Errorf("reasons [%s] lack m365-subscription-ending", codes(v.Reasons))
 			}
 		})
 	}

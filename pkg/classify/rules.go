@@ -109,22 +109,38 @@ var rules = []rule{
 			}
 			return out
 		}},
-	// A licensed TIMEBASED_SUB counts the days to its next check with
-	// the licensing service (ospp's REMAINING GRACE), which an offline
-	// machine never makes: as an evaluation's end, they run out.
+	// A licensed subscription counts the days to its next check with the
+	// licensing service (ospp's REMAINING GRACE), which an offline
+	// machine never makes: as an evaluation's end, they run out. It
+	// counts them whether ospp reads its channel as TIMEBASED_SUB or as
+	// retail: the source's 30 days hold for every subscription, and its
+	// deadline is the same (DeadlineSubscription, Device's deadline).
 	{code: "m365-subscription-ending", category: Urgent, source: "Microsoft TechNet, \"Overview of licensing and activation in Office 365 ProPlus\" (gg982959): connect to Office Licensing Service at least once every 30 days",
 		en: "{product} is a Microsoft 365 subscription whose license runs out on {date} ({days:day} after the as-of date).{convert}",
 		ja: "{product} は Microsoft 365 のサブスクリプションで、{date} にライセンスの期限が切れます (基準日から {days} 日)。{convert}",
+		// Its check was due before the as-of date: unless it reached the
+		// service since it was collected, which an offline machine does
+		// not, its license ran out on that date.
+		cases: map[string][2]string{
+			subscriptionEnded: {"{product} is a Microsoft 365 subscription whose license ran out on {date} unless it has reached Microsoft's Office Licensing Service since it was collected.{convert}",
+				"{product} は Microsoft 365 のサブスクリプションで、収集後に Microsoft の Office ライセンス サービスに接続していなければ、{date} にライセンスの期限が切れています。{convert}"},
+		},
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, p := range d.products {
 				if !p.subscription() || p.Status != licensing.StatusLicensed {
 					continue
 				}
-				if ev, ok := d.evaluation(p); ok && *ev.Days < 30 {
-					ev.convert = officeSubscription
-					out = append(out, ev)
+				dl, ok := d.deadline(p)
+				if !ok || dl.Kind != DeadlineSubscription || dl.Days >= 30 {
+					continue
 				}
+				ev := p.evidence()
+				ev.Date, ev.Days, ev.convert = dl.Date.Format("2006-01-02"), intp(dl.Days), officeSubscription
+				if dl.Days < 0 {
+					ev.sentences = subscriptionEnded
+				}
+				out = append(out, ev)
 			}
 			return out
 		}},
@@ -530,6 +546,11 @@ func (d *device) evaluationEnded(p *product) bool {
 // evalEndedCase is the case of evaluation-ending's sentences
 // (rule.cases) for an evaluation whose end has passed by the as-of date.
 const evalEndedCase = "ended"
+
+// subscriptionEnded is the case of m365-subscription-ending's sentences
+// (rule.cases) for a subscription whose check with the licensing service
+// was due before the as-of date.
+const subscriptionEnded = "subscription-ended"
 
 // embeddedCase is the case of an evaluation rule's sentences
 // (rule.cases) that evidence ev of an evaluation is said in: that of
