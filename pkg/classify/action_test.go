@@ -546,6 +546,9 @@ func TestEmbeddedEvaluation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			// A small system volume, encrypted: the flags that would
+			// plan an image backup of it (low-disk, bitlocker-on) fire.
+			tc.s.Volumes = []licensing.Volume{{Name: "C:", SizeBytes: 16 << 30, FreeBytes: 1 << 30, System: true, BitLocker: "on"}}
 			v := Device(tc.s, tc.asOf, Site{Pool: tc.pool})
 			if v.Category != tc.cat {
 				t.Errorf("category %s [%s], want %s", v.Category, codes(v.Reasons), tc.cat)
@@ -591,15 +594,17 @@ func TestEmbeddedEvaluation(t *testing.T) {
 			// licensed edition or to take a key, which no key does, nor
 			// to keep an image of an evaluation that ends.
 			for _, r := range append(append([]Reason(nil), v.Reasons...), v.Flags...) {
-				for _, w := range []string{"make it a licensed volume edition", "without a new key", "image backup",
-					"ボリューム ライセンス版にしてください", "新しいプロダクト キー", "イメージ バックアップ"} {
+				for _, w := range []string{"make it a licensed volume edition", "without a new key", "image backup", "taking an image",
+					"ボリューム ライセンス版にしてください", "新しいプロダクト キー", "イメージ バックアップ", "イメージを取得"} {
 					if strings.Contains(r.English, w) || strings.Contains(r.Japanese, w) {
 						t.Errorf("%s says %q: %q / %q", r.Code, w, r.English, r.Japanese)
 					}
 				}
 			}
-			if !hasCode(v.Flags, "end-of-support-os") {
-				t.Errorf("flags [%s] lack end-of-support-os", codes(v.Flags))
+			for _, c := range []string{"end-of-support-os", "low-disk", "bitlocker-on"} {
+				if !hasCode(v.Flags, c) {
+					t.Errorf("flags [%s] lack %s", codes(v.Flags), c)
+				}
 			}
 			if n != 1 {
 				t.Errorf("%d reasons say how it moves, want 1: [%s]", n, codes(v.Reasons))

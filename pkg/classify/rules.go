@@ -287,12 +287,20 @@ var rules = []rule{
 	{code: "bitlocker-on", source: "DOMAIN.md: the recovery key must be secured before imaging",
 		en: "BitLocker is on for {volume}; secure the recovery key before taking an image.",
 		ja: "{volume} で BitLocker が有効です。イメージを取得する前に回復キーを確保してください。",
+		// On Windows Embedded Standard 7 with an evaluation runtime key
+		// no image is taken: an image built again is deployed over it
+		// (rebuild-image), and what is kept of the volume is read with
+		// its recovery key.
+		cases: map[string][2]string{
+			evalEmbedded: {"BitLocker is on for {volume}: secure its recovery key, and copy off any data to keep, before the image built again is deployed.",
+				"{volume} で BitLocker が有効です。作り直したイメージを展開する前に、回復キーを確保し、残すデータをコピーしてください。"},
+		},
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, v := range d.s.Volumes {
 				switch strings.ToLower(v.BitLocker) {
 				case "on", "encrypting", "decrypting":
-					out = append(out, Evidence{Volume: v.Name})
+					out = append(out, Evidence{Volume: v.Name, sentences: d.imageCase()})
 				}
 			}
 			return out
@@ -300,6 +308,13 @@ var rules = []rule{
 	{code: "low-disk", source: "ActCourier heuristic: Windows Backup needs shadow-copy space; under 10% or 2 GiB free is low",
 		en: "{volume} has {free} free of {size}: an image backup may fail; free space first.",
 		ja: "{volume} の空き領域は {size} 中 {free} です。イメージ バックアップが失敗するおそれがあるため、先に空き領域を確保してください。",
+		// On Windows Embedded Standard 7 with an evaluation runtime key
+		// no image backup is taken (rebuild-image): the image built
+		// again is what leaves room.
+		cases: map[string][2]string{
+			evalEmbedded: {"{volume} has {free} free of {size}: leave more room on it in the image built again.",
+				"{volume} の空き領域は {size} 中 {free} です。作り直すイメージでは、空き領域を多めに確保してください。"},
+		},
 		match: func(d *device) []Evidence {
 			var out []Evidence
 			for _, v := range d.s.Volumes {
@@ -308,7 +323,7 @@ var rules = []rule{
 				}
 				if v.FreeBytes < 2<<30 || v.FreeBytes*10 < v.SizeBytes {
 					free, size := v.FreeBytes, v.SizeBytes
-					out = append(out, Evidence{Volume: v.Name, FreeBytes: &free, SizeBytes: &size})
+					out = append(out, Evidence{Volume: v.Name, FreeBytes: &free, SizeBytes: &size, sentences: d.imageCase()})
 				}
 			}
 			return out
