@@ -307,10 +307,10 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 	}
 	for _, p := range d.products {
 		p.volume = d.hasVolumeKeys(p)
-		if p.StatusReason == 0xC004F035 && d.markerCase(p) == qualifyingLicense {
+		if p.StatusReason == 0xC004F035 && d.markerCase(p) != "" {
 			// The licensing table's meaning is DOMAIN.md's, of a
-			// Windows 7 PC; elsewhere, what Windows itself says of the
-			// code (qualifyingLicense).
+			// Windows 7 PC; elsewhere, the first sentence of the
+			// code's own message (qualifyingLicense, officeVolumeKey).
 			p.meaning = &[2]string{"the computer could not be activated with a volume license product key",
 				"ボリューム ライセンスのプロダクト キーでこのコンピューターをライセンス認証できませんでした"}
 		}

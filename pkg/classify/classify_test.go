@@ -658,3 +658,55 @@ func TestNoMarkerWords(t *testing.T) {
 		})
 	}
 }
+
+// TestNoMarkerOffice: an Office reporting 0xC004F035 gets kms-no-marker
+// too, in neutral words: KMS could not activate its volume license key
+// on this machine. DOMAIN.md reads the code for a Windows 7 PC only, and
+// Microsoft's answer to it (a qualifying Windows license, then a MAK) is
+// Windows', so no sentence of the Office, flag or reason, speaks of a
+// Windows license, the BIOS or its marker.
+func TestNoMarkerOffice(t *testing.T) {
+	officeF035 := func(caption, version string) *licensing.Snapshot {
+		o := kms(office("Office 14, OfficeProPlus-KMS_Client edition", licensing.ChannelGVLK, licensing.StatusNotification), 0, "kms01")
+		o.StatusReason = 0xC004F035
+		return snap(caption, version, win("Professional", licensing.ChannelMAK, licensing.StatusLicensed), o)
+	}
+	const (
+		says   = "Office 2010 Professional Plus could not be activated by KMS with its volume license key on this machine (0xC004F035"
+		saysJA = "はこの端末ではボリューム ライセンスのキーを KMS でライセンス認証できませんでした (0xC004F035"
+	)
+	for _, tc := range []struct {
+		name string
+		s    *licensing.Snapshot
+	}{
+		{"on Windows 7", officeF035(win7Pro, "6.1.7601")},
+		{"on Windows 10", officeF035(win10Pro, "10.0.19045")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{})
+			found := false
+			for _, r := range v.Flags {
+				if r.Code != "kms-no-marker" {
+					continue
+				}
+				found = true
+				if !strings.Contains(r.English, says) || !strings.Contains(r.Japanese, saysJA) {
+					t.Errorf("kms-no-marker says\n %q\n %q\nwant %q, %q", r.English, r.Japanese, says, saysJA)
+				}
+			}
+			if !found {
+				t.Fatalf("flags [%s] lack kms-no-marker", codes(v.Flags))
+			}
+			for _, r := range append(append([]Reason(nil), v.Reasons...), v.Flags...) {
+				if r.Evidence.Kind != licensing.KindOffice {
+					continue
+				}
+				for _, w := range []string{"Windows", "BIOS", "marker", "qualifying", "マーカー", "適格"} {
+					if strings.Contains(r.English, w) || strings.Contains(r.Japanese, w) || strings.Contains(r.Evidence.Meaning, w) {
+						t.Errorf("%s speaks of %q: %q / %q", r.Code, w, r.English, r.Japanese)
+					}
+				}
+			}
+		})
+	}
+}

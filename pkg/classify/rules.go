@@ -350,8 +350,11 @@ var rules = []rule{
 		en: "{product} cannot use KMS on this hardware: the BIOS lacks the Windows marker that a Windows 7 KMS client needs{why}.",
 		ja: "{product} はこのハードウェアでは KMS を使えません。Windows 7 の KMS クライアントに必要な BIOS の Windows マーカーがありません{why}。",
 		// Not a Windows 7 client: the marker is DOMAIN.md's reading of
-		// the code for Windows 7 only (qualifyingLicense).
+		// the code for Windows 7 only (qualifyingLicense); an Office is
+		// told neither (officeVolumeKey).
 		cases: map[string][2]string{
+			officeVolumeKey: {"{product} could not be activated by KMS with its volume license key on this machine{why}.",
+				"{product} はこの端末ではボリューム ライセンスのキーを KMS でライセンス認証できませんでした{why}。"},
 			qualifyingLicense: {"{product} could not be activated with its volume license key on this machine{why}: volume licenses are upgrades, and Microsoft's answer to this error is a qualifying Windows license, then a MAK.",
 				"{product} はこの端末ではボリューム ライセンスのキーでライセンス認証できませんでした{why}。ボリューム ライセンスはアップグレード ライセンスのため、このエラーに対する Microsoft の解決策は、適格な Windows のライセンスを用意したうえで MAK でライセンス認証することです。"},
 		},
@@ -579,7 +582,7 @@ func embeddedCase(ev Evidence) string {
 }
 
 // qualifyingLicense is the case of a sentence about 0xC004F035
-// (rule.cases) on a product other than Windows 7 on a PC, for which
+// (rule.cases) on a Windows other than Windows 7 on a PC, for which
 // DOMAIN.md does not read the code as the missing BIOS marker. Windows
 // says of it (Microsoft Learn, "Resolve Windows activation error
 // codes", https://learn.microsoft.com/windows-server/get-started/activation-error-codes,
@@ -591,11 +594,24 @@ func embeddedCase(ev Evidence) string {
 // route stays MAK (kmsCapable); only the words differ.
 const qualifyingLicense = "qualifying-license"
 
+// officeVolumeKey is the case of a sentence about 0xC004F035 on an
+// Office. DOMAIN.md reads the code for a Windows 7 PC only, and what
+// Microsoft says of it (qualifyingLicense) is of Windows: an upgrade
+// from a qualifying operating system. DOMAIN.md says nothing of the code
+// for Office, so the sentence says no more than the first words of its
+// message: KMS could not activate the volume license key on this
+// machine. (UNVERIFIED for Office: why, and what Microsoft would answer.)
+const officeVolumeKey = "office-volume-key"
+
 // markerCase is the case of the 0xC004F035 sentences that product p is
 // said in: the Windows 7 client's BIOS marker (DOMAIN.md: "white-box
-// Windows 7 cannot use KMS"), else qualifyingLicense.
+// Windows 7 cannot use KMS"), officeVolumeKey for an Office, else
+// qualifyingLicense.
 func (d *device) markerCase(p *product) string {
-	if p.Kind == licensing.KindWindows && d.win7() && !d.server {
+	switch {
+	case p.Kind == licensing.KindOffice:
+		return officeVolumeKey
+	case p.Kind == licensing.KindWindows && d.win7() && !d.server:
 		return ""
 	}
 	return qualifyingLicense
