@@ -121,6 +121,10 @@ func (o *opener) open(identities []age.Identity) (*Bundle, error) {
 		return nil, fmt.Errorf("%w: age header over %d bytes", ErrTooLarge, maxHeader)
 	}
 
+	if plain, ok := decryptHeader(head, o.file, identities); ok {
+		defer plain.release()
+		return o.openPayload(plain)
+	}
 	plain, err := age.Decrypt(io.MultiReader(bytes.NewReader(head), o.file), identities...)
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
