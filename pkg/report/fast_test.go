@@ -122,9 +122,10 @@ func excelizeRows(t testing.TB, sh *sheet, st styles) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range sh.rows {
+	for i := 0; i < sh.len(); i++ {
 		var cells []interface{}
-		for _, c := range sh.cells(nil, i, st) {
+		cs, _ := sh.cells(nil, nil, i, st)
+		for _, c := range cs {
 			cells = append(cells, c)
 		}
 		ref, _ := excelize.CoordinatesToCellName(1, i+2)
@@ -184,10 +185,8 @@ func sheetOf(vals []string, times []time.Time, days []int) *sheet {
 		if i%2 == 0 {
 			deadline, d = times[i], days[i%len(days)]
 		}
-		sh.rows = append(sh.rows, []interface{}{at(i), deadline, d, at(i + 1), at(i + 2), at(i + 3), at(i + 4), at(i + 5), at(i + 6),
-			at(i + 7), times[(i+1)%len(times)], at(i + 8)})
-		sh.cats = append(sh.cats, classify.Categories[i%len(classify.Categories)])
-		sh.due = append(sh.due, i%3 == 0)
+		sh.add([]interface{}{at(i), deadline, d, at(i + 1), at(i + 2), at(i + 3), at(i + 4), at(i + 5), at(i + 6),
+			at(i + 7), times[(i+1)%len(times)], at(i + 8)}, classify.Categories[i%len(classify.Categories)], i%3 == 0)
 	}
 	return sh
 }
@@ -207,6 +206,56 @@ func TestSheetRows(t *testing.T) {
 	for shift := range vals {
 		v := append(append([]string{}, vals[shift:]...), vals[:shift]...)
 		checkSheetRows(t, sheetOf(v, times, []int{0, -3, 45, 1 << 40}))
+	}
+}
+
+// TestSheetCells: a sheet gives back each row's cells as they were added
+// (texts, numbers, times at the same instant and offset from UTC), with
+// its category and whether it is due.
+func TestSheetCells(t *testing.T) {
+	texts := append(append([]string{}, hostile...), "", "長", strings.Repeat("x", 70000), "\xff\x00")
+	times := []time.Time{{}, time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 12, 0, 0, 7, time.FixedZone("JST", 9*3600)),
+		time.Date(2026, 3, 1, 12, 0, 0, 0, time.FixedZone("", -3600*5-1800)), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)}
+	ints := []int{0, -1, 1, -1 << 62, 1<<63 - 1, 45}
+	var sh sheet
+	var want [][]interface{}
+	for i := 0; i < 40; i++ {
+		row := []interface{}{texts[i%len(texts)], times[i%len(times)], ints[i%len(ints)]}
+		for j := 0; j < i%13; j++ {
+			row = append(row, texts[(i+j)%len(texts)])
+		}
+		want = append(want, row)
+		sh.add(row, classify.Categories[i%len(classify.Categories)], i%3 == 1)
+	}
+	if sh.len() != len(want) {
+		t.Fatalf("len = %d, want %d", sh.len(), len(want))
+	}
+	for i, w := range want {
+		got := sh.row(nil, i)
+		if len(got) != len(w) {
+			t.Fatalf("row %d: %d cells, want %d", i, len(got), len(w))
+		}
+		for j := range w {
+			switch v := w[j].(type) {
+			case time.Time:
+				g, ok := got[j].(time.Time)
+				_, goff := g.Zone()
+				_, off := v.Zone()
+				if !ok || !g.Equal(v) || goff != off || g.Format(time.RFC3339Nano) != v.Format(time.RFC3339Nano) {
+					t.Errorf("row %d cell %d: got %v, want %v", i, j, got[j], v)
+				}
+			default:
+				if got[j] != w[j] {
+					t.Errorf("row %d cell %d: got %#v, want %#v", i, j, got[j], w[j])
+				}
+			}
+		}
+		if c := sh.category(i); c != classify.Categories[i%len(classify.Categories)] {
+			t.Errorf("row %d: category %q", i, c)
+		}
+		if sh.due[i] != (i%3 == 1) {
+			t.Errorf("row %d: due %v", i, sh.due[i])
+		}
 	}
 }
 
