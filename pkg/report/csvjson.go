@@ -389,18 +389,23 @@ func (t *texts) sumJSON(s summary, fleet bool, z zone) jsonSum {
 	return j
 }
 
+// lineJSON is a line in the fleet's summary JSON.
+type lineJSON struct {
+	Line string  `json:"line"`
+	Sum  jsonSum `json:"summary"`
+}
+
+// jsonSummary is the fleet's summary JSON. Its lines were marshalled as
+// each was committed (lineSum.json): json.MarshalIndent compacts and
+// indents them with the rest, the same bytes as the lineJSON they hold.
 func jsonSummary(w *Writer) interface{} {
-	type line struct {
-		Line string  `json:"line"`
-		Sum  jsonSum `json:"summary"`
-	}
 	type site struct {
 		Site     string               `json:"site"`
 		TimeZone string               `json:"time_zone"`
 		Pool     classify.Pool        `json:"kms_pool"`
 		KMS      []classify.KMSAdvice `json:"kms"`
 		Sum      jsonSum              `json:"summary"`
-		Lines    []line               `json:"lines"`
+		Lines    []json.RawMessage    `json:"lines"`
 	}
 	out := struct {
 		Fleet jsonSum `json:"fleet"`
@@ -410,9 +415,9 @@ func jsonSummary(w *Writer) interface{} {
 		s := w.sites[name]
 		pool := w.pools[name]
 		z := s.sum.zone()
-		st := site{Site: name, TimeZone: z.label(), Pool: pool, KMS: pool.Advice(), Sum: w.t.sumJSON(s.sum, false, z), Lines: []line{}}
+		st := site{Site: name, TimeZone: z.label(), Pool: pool, KMS: pool.Advice(), Sum: w.t.sumJSON(s.sum, false, z), Lines: []json.RawMessage{}}
 		for _, l := range s.lines {
-			st.Lines = append(st.Lines, line{l.name, w.t.sumJSON(l.sum, false, l.sum.zone())})
+			st.Lines = append(st.Lines, l.json)
 		}
 		out.Sites = append(out.Sites, st)
 	}

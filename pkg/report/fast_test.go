@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -357,4 +358,52 @@ func FuzzXMLText(f *testing.F) {
 			t.Fatalf("xmlText(%q) = %q, EscapeText gives %q", s, got, want)
 		}
 	})
+}
+
+// TestLinesKeepNoPlan: a committed line keeps its counts for the site's
+// page and workbook, and its summary JSON, but not its plan, whose device
+// references a report of many lines held to its end.
+func TestLinesKeepNoPlan(t *testing.T) {
+	lines, pools := fleet(t)
+	for _, formats := range [][]string{{JSON}, {HTML, XLSX}} {
+		w, err := NewWriter(t.TempDir(), Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: formats})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for site, p := range pools {
+			w.SetPool(site, *p)
+		}
+		var keys [][2]string
+		for k := range lines {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			return keys[i][0] < keys[j][0] || keys[i][0] == keys[j][0] && keys[i][1] < keys[j][1]
+		})
+		planned := 0
+		for _, k := range keys {
+			devs := lines[k]
+			if err := w.Line(devs[0].Site, devs[0].Line, devs); err != nil {
+				t.Fatal(err)
+			}
+			s := w.sites[devs[0].Site]
+			l := s.lines[len(s.lines)-1]
+			if l.sum.Plan != nil {
+				t.Errorf("%s: line %s kept its plan", formats, l.name)
+			}
+			if l.sum.Devices != len(devs) {
+				t.Errorf("%s: line %s counts %d devices, want %d", formats, l.name, l.sum.Devices, len(devs))
+			}
+			if (len(l.json) > 0) != (formats[0] == JSON) {
+				t.Errorf("%s: line %s summary JSON %q", formats, l.name, l.json)
+			}
+			planned += len(s.sum.Plan)
+		}
+		if planned == 0 {
+			t.Error("no plan in any site: the test fleet plans nothing")
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -414,6 +414,11 @@ func (s *siteSum) bookName() string { return s.file + ".xlsx" }
 type lineSum struct {
 	name, file string
 	sum        summary
+	// json is the line in the fleet's summary JSON (lineJSON), written
+	// when the line is committed: its plan, with up to maxRefs devices a
+	// row, is not kept to the report's end (a report of 1,000,000 devices
+	// kept 2,000 lines' plans, over 100 MB that every collection marked).
+	json json.RawMessage
 }
 
 // generatedNow is when a report is made: the clock, or SOURCE_DATE_EPOCH
@@ -803,9 +808,20 @@ func (w *Writer) Commit(l *LineReport) error {
 		}
 	}
 	w.files = append(w.files, l.files...)
-	l.site.lines = append(l.site.lines, l.sum)
 	l.site.sum.merge(l.sum.sum, "")
 	w.fleet.merge(l.sum.sum, l.site.name)
+	// What the site's pages and workbook show of a line is its counts;
+	// its plan is in the summary JSON, written now.
+	kept := l.sum
+	if w.json != nil {
+		b, err := json.Marshal(lineJSON{l.sum.name, w.t.sumJSON(l.sum.sum, false, l.sum.sum.zone())})
+		if err != nil {
+			return fmt.Errorf("line %s: summary: %w", l.sum.name, err)
+		}
+		kept.json = b
+	}
+	kept.sum.Plan = nil
+	l.site.lines = append(l.site.lines, kept)
 	if l.site.book != nil {
 		l.site.book.sheets = append(l.site.book.sheets, l.sheet)
 	}
