@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -159,7 +160,17 @@ func wall(t time.Time, z zone) time.Time {
 }
 
 func newSheet(t *texts, line string, rows []row, z zone) *sheet {
-	s := &sheet{line: line, zone: z}
+	s := &sheet{line: line, zone: z, offs: make([]int, 0, len(rows)), cats: make([]uint8, 0, len(rows)), due: make([]bool, 0, len(rows))}
+	// The rows are encoded into a buffer kept for the next line, then
+	// copied once at their size: grown by appending, a line's sheet
+	// allocated twice what it keeps.
+	buf := sheetBufs.Get().(*[]byte)
+	s.data = (*buf)[:0]
+	defer func() {
+		*buf = s.data[:0]
+		s.data = append([]byte(nil), s.data...)
+		sheetBufs.Put(buf)
+	}()
 	var cells []interface{}
 	for i := range rows {
 		r := &rows[i]
@@ -198,6 +209,9 @@ func shown(row []interface{}) []interface{} {
 	}
 	return row
 }
+
+// sheetBufs keeps the buffers newSheet encodes a line's rows into.
+var sheetBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // styles are the workbook's cell styles.
 type styles struct {
