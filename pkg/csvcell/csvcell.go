@@ -138,3 +138,63 @@ func Leading(s string) string {
 	}
 	return s
 }
+
+// Escape makes a value as safe for a spreadsheet as Text does (Text of
+// what Escape returns is the same), in a way Unescape undoes: for a cell
+// that is read back, as the activation worklist reads its hosts, device
+// keys and IDs. It puts a single quote before a value that starts with a
+// formula character or a single quote, and after each semicolon, tab or
+// newline where one follows (past any quotes and CRs, as Text). Quoting
+// a quote too is what makes it reversible: "'=x" and "=x" are not
+// written the same.
+func Escape(s string) string {
+	if !escaped(s, 0, false) && !strings.ContainsAny(s, ";\t\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	if escaped(s, 0, false) {
+		b.WriteByte('\'')
+	}
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if separator(s[i]) && escaped(s, i+1, true) {
+			b.WriteByte('\'')
+		}
+	}
+	return b.String()
+}
+
+// Unescape gives back the value Escape made s of: Unescape(Escape(v)) is
+// v for every v. Of any other value it takes off the quotes Escape would
+// have put in ("'=x" is "=x"), and leaves the rest as it is.
+func Unescape(s string) string {
+	if !strings.ContainsRune(s, '\'') {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' && (i == 0 && escaped(s, 1, false) || i > 0 && separator(s[i-1]) && escaped(s, i+1, true)) {
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// separator reports whether Excel may end a cell at c: a semicolon or a
+// tab, where either is the list separator, or a newline.
+func separator(c byte) bool { return c == ';' || c == '\t' || c == '\n' }
+
+// escaped reports whether s[i], or with skip the first character from i
+// that is not a double quote or a CR, is a formula character or a single
+// quote. Escape skips them after a separator only: at the start of a
+// value a double quote is quoted by Writer, and Excel reads a quoted
+// field there.
+func escaped(s string, i int, skip bool) bool {
+	for skip && i < len(s) && (s[i] == '"' || s[i] == '\r') {
+		i++
+	}
+	return i < len(s) && (s[i] == '\'' || strings.IndexByte(FormulaStart, s[i]) >= 0)
+}

@@ -175,3 +175,53 @@ func FuzzWriter(f *testing.F) {
 		}
 	})
 }
+
+// TestEscape: Escape quotes what Text quotes, and a single quote where
+// Text would quote a formula character, so that Unescape gives the value
+// back; Text leaves what Escape made as it is.
+func TestEscape(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"plain", "plain"},
+		{"=1+1", "'=1+1"},
+		{"'=x", "''=x"},
+		{"'", "''"},
+		{"it's", "it's"},
+		{"x;=1+1;", "x;'=1+1;"},
+		{"x;'=1", "x;''=1"},
+		{"x;\"=1", "x;'\"=1"},
+		{"x;;=1", "x;;'=1"},
+		{"a\t+b\n-c\r\n@d", "a\t'+b\n'-c\r\n'@d"},
+		{"\"=x", "\"=x"},
+		{"a;b", "a;b"},
+	} {
+		got := Escape(tc.in)
+		if got != tc.want {
+			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if back := Unescape(got); back != tc.in {
+			t.Errorf("Unescape(%q) = %q, want %q", got, back, tc.in)
+		}
+		if text := Text(got); text != got {
+			t.Errorf("Text(Escape(%q)) = %q, want %q", tc.in, text, got)
+		}
+	}
+}
+
+// FuzzEscape: Unescape undoes Escape, and Text leaves what Escape made
+// as it is, so that it is as safe in a spreadsheet (FuzzWriter, and
+// report's FuzzCSVRecord, which splits records as Excel does).
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"x;=1+1;", "'=x", "a\t\"\r'@", "\n\n-", "''"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := Escape(s)
+		if back := Unescape(e); back != s {
+			t.Fatalf("Unescape(Escape(%q)) = %q", s, back)
+		}
+		if text := Text(e); text != e {
+			t.Fatalf("Text(Escape(%q)) = %q, not %q", s, text, e)
+		}
+	})
+}
