@@ -129,9 +129,9 @@ func Text(s string) string {
 }
 
 // Leading puts a single quote before a value that starts a formula, and
-// only there (Text does more): for a cell that is read back, where
-// taking off that one quote gives the value again (as the activation
-// worklist reads its CIDs back).
+// only there: Text does more. It is not enough for a cell that is read
+// back: "'=x" and "=x" come out the same, and where Excel splits at ';'
+// a formula after one is a cell of its own (Escape does both).
 func Leading(s string) string {
 	if s != "" && strings.IndexByte(FormulaStart, s[0]) >= 0 {
 		return "'" + s

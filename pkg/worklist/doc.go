@@ -12,10 +12,12 @@
 // (dadorner-msft/activationws, src/web-app/ActivationWs/Api/ActivationEndpoints.cs):
 // its seven columns first, exactly as it names them, then ours. A value
 // that a spreadsheet would read as a formula (a leading =, +, -, @, tab
-// or CR) gets a leading ' as ActivationWs does, and Read takes it off.
-// A field holding ';' or a tab is quoted as well, as the reports' CSV
-// files are (package csvcell): Excel takes either for the separator in
-// some regions. A character that reorders or hides text (a bidi control
+// or CR) gets a leading ' as ActivationWs does, and so does one after a
+// ';', a tab or a newline in it, as in the reports' CSV files (package
+// csvcell): Excel takes ';' or a tab for the separator in some regions,
+// and a field holding either is quoted. In the columns Read takes back a
+// ' that would be read so is given one more (csvcell.Escape), and Read
+// takes the quotes off (csvcell.Unescape). A character that reorders or hides text (a bidi control
 // such as U+202E, a zero-width character) is shown as \uXXXX in the
 // page and in the CSV's columns that are only shown, as the reports show
 // it; the columns Read takes back (the host, the IDs, the device key)

@@ -92,7 +92,7 @@ const activationWsColumns = 7
 // WriteCSV writes rows as the worklist CSV: UTF-8 with a BOM, CRLF, RFC
 // 4180 quoting and a field holding ';' or a tab quoted too (csvcell.Writer,
 // as the reports write theirs), formulas neutralized (csvcell.Text, and
-// csvcell.Leading in the columns Read takes back),
+// csvcell.Escape in the columns Read takes back, which Read undoes),
 // times in UTC ISO 8601, each cell cut to MaxField bytes, so that Read
 // takes back what it wrote.
 //
@@ -115,7 +115,7 @@ func WriteCSV(w io.Writer, rows []Row) error {
 			string(r.State), r.Detail, isoTime(r.Collected)}
 		for i := range rec {
 			if readBack[Header[i]] {
-				rec[i] = fit(rec[i], csvcell.Leading)
+				rec[i] = fit(rec[i], csvcell.Escape)
 			} else {
 				rec[i] = fit(terminal.ShowHidden(rec[i]), csvcell.Text)
 			}
@@ -134,11 +134,10 @@ var readBack = map[string]bool{"Host": true, "InstallationId": true, "ExtendedPr
 
 // fit is the cell WriteCSV writes for s: safe(s), cut at a character
 // to MaxField bytes, so that Read takes back whatever the database
-// holds. A column Read takes back is made safe by csvcell.Leading, whose
-// one quote uncell takes off again; a column only shown, by
-// csvcell.Text, which also quotes a formula after a ';', a tab or a
-// newline (where Excel splits a line at ';'), and may add a quote for
-// each.
+// holds. A column Read takes back is made safe by csvcell.Escape, whose
+// quotes Read takes off again (csvcell.Unescape); a column only shown,
+// by csvcell.Text. Both quote a formula after a ';', a tab or a newline
+// (where Excel splits a line at ';') too, and may add a quote for each.
 func fit(s string, safe func(string) string) string {
 	n := MaxField
 	c := safe(cut.Bytes(s, n))
@@ -154,15 +153,6 @@ func isoTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// uncell takes off the ' that csvcell.Leading put before a formula
-// character.
-func uncell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(csvcell.FormulaStart, s[1]) >= 0 {
-		return s[1:]
-	}
-	return s
 }
 
 // Record is one CID read from a file.
@@ -194,8 +184,9 @@ const (
 // Read reads a CID file: ActivationWs's records.csv, our worklist with
 // ConfirmationId filled in, or any CSV with InstallationId and
 // ConfirmationId columns (found by name, in any case). A BOM, CRLF or LF
-// and RFC 4180 quoting are read; a leading ' before a formula character
-// is taken off. Each row's CID must be 48 digits (spaces or dashes
+// and RFC 4180 quoting are read; the ' that WriteCSV put before a formula
+// character, at a value's start or after a ';', a tab or a newline, is
+// taken off (csvcell.Unescape). Each row's CID must be 48 digits (spaces or dashes
 // allowed) and its IID digits; a row without a CID is skipped (counted in
 // blank), a row out of shape is refused alone (rowErrs). err is a
 // file-level error: ErrNotCSV, ErrColumns or ErrTooLarge.
@@ -236,7 +227,7 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 	// carry a lone one, so that what is read always writes back the same.
 	field := func(rec []string, name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(strings.ReplaceAll(uncell(rec[i]), "\r", ""))
+			return strings.TrimSpace(strings.ReplaceAll(csvcell.Unescape(rec[i]), "\r", ""))
 		}
 		return ""
 	}
@@ -255,7 +246,7 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		for _, f := range rec {
 			// Over the limit as read, or as WriteCSV would write it
 			// back (a formula's ' added).
-			long = long || len(f) > MaxField || len(csvcell.Leading(uncell(f))) > MaxField
+			long = long || len(f) > MaxField || len(csvcell.Escape(csvcell.Unescape(f))) > MaxField
 		}
 		if long {
 			// One row edited out of shape costs that row, not the file's

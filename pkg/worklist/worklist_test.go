@@ -296,7 +296,7 @@ func TestHiddenAndSeparators(t *testing.T) {
 		got[h] = recs[1][i]
 	}
 	for col, want := range map[string]string{
-		"Host": row.Host, "DeviceKey": row.DeviceKey, "ActivationId": row.ActivationID, "InstallationId": iid, "ExtendedProductId": row.ExtendedPID,
+		"Host": "FA-\u202e110-2L;'+1", "DeviceKey": "loc:nagoya\u200b/l2;l3/ng\u202e;011;'=2/x", "ActivationId": row.ActivationID, "InstallationId": iid, "ExtendedProductId": row.ExtendedPID,
 		"Site": `Nagoya\u200b`, "Line": "L2;L3", "Asset": `NG\u202e;011;'=2`, "Product": "Windows\t7 Professional", "Detail": `'=1+1; \u2066x\u2069`,
 	} {
 		if got[col] != want {
@@ -324,5 +324,41 @@ func TestHiddenAndSeparators(t *testing.T) {
 		if !strings.Contains(page.String(), want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+}
+
+// TestReadBackFormulas: a column Read takes back (Host, DeviceKey, ...)
+// starts no formula where Excel splits the file at ';' (Germany, France)
+// or ',': a host "x;=1+1;" was written "x;=1+1;" in quotes, which Excel
+// there splits into "x, =1+1 and ", a formula. Filled in and read back,
+// each value is the one stored, a host "'=x" too, which was read as "=x".
+func TestReadBackFormulas(t *testing.T) {
+	iid := strings.Repeat("0123456", 9)
+	cid := strings.Repeat("222222", 8)
+	for _, host := range []string{"x;=1+1;", "x\t+1", "two\n-lines", "x;\"=1+1", "'=x", "''+1", "'", "x;'=1", "x;''@1", "x;;=1", "plain"} {
+		t.Run(host, func(t *testing.T) {
+			row := Row{Host: host, IID: iid, DeviceKey: "loc:s/" + host + "/a", ActivationID: host, CID: cid, State: CIDOnFile, Collected: collected}
+			var b bytes.Buffer
+			if err := WriteCSV(&b, []Row{row}); err != nil {
+				t.Fatal(err)
+			}
+			for _, sep := range []string{",", ";"} {
+				for _, piece := range strings.FieldsFunc(b.String(), func(r rune) bool { return strings.ContainsRune(sep+"\r\n", r) }) {
+					// A quote opens a quoted field only where a field
+					// starts; every line end is taken to end a row, which
+					// is stricter than Excel at ','.
+					if v := strings.TrimPrefix(piece, `"`); v != "" && strings.IndexByte("=+-@", v[0]) >= 0 {
+						t.Errorf("split at %q, %q has the cell %q, a formula", sep, b.String(), piece)
+					}
+				}
+			}
+			back, rowErrs, _, _, err := Read(&b)
+			if err != nil || len(rowErrs) != 0 || len(back) != 1 {
+				t.Fatalf("read back: %d records, %v, %v", len(back), rowErrs, err)
+			}
+			if r := back[0]; r.Host != row.Host || r.DeviceKey != row.DeviceKey || r.ActivationID != row.ActivationID {
+				t.Errorf("read back host %q, device key %q, activation ID %q, want %q, %q, %q", r.Host, r.DeviceKey, r.ActivationID, row.Host, row.DeviceKey, row.ActivationID)
+			}
+		})
 	}
 }
