@@ -208,8 +208,8 @@ func TestEscape(t *testing.T) {
 	}
 }
 
-// FuzzEscape: Unescape undoes Escape, and Text leaves what Escape made
-// as it is, so that it is as safe in a spreadsheet (FuzzWriter, and
+// FuzzEscape: Unescape undoes Escape, and Text leaves what Escape made,
+// and what Text made, as it is, so that it is as safe in a spreadsheet (FuzzWriter, and
 // report's FuzzCSVRecord, which splits records as Excel does).
 func FuzzEscape(f *testing.F) {
 	for _, s := range []string{"x;=1+1;", "'=x", "a\t\"\r'@", "\n\n-", "''"} {
@@ -222,6 +222,9 @@ func FuzzEscape(f *testing.F) {
 		}
 		if text := Text(e); text != e {
 			t.Fatalf("Text(Escape(%q)) = %q, not %q", s, text, e)
+		}
+		if text := Text(s); Text(text) != text {
+			t.Fatalf("Text(Text(%q)) = %q, not %q", s, Text(text), text)
 		}
 	})
 }
