@@ -106,7 +106,7 @@ const FormulaStart = "=+-@\t\r"
 // "x;'=1+1;" is text there too. Every other value is returned as it is,
 // and Text of what Text returned is the same.
 func Text(s string) string {
-	s = Leading(s)
+	s = leading(s)
 	if !strings.ContainsAny(s, ";\t\n") {
 		return s
 	}
@@ -128,11 +128,11 @@ func Text(s string) string {
 	return b.String()
 }
 
-// Leading puts a single quote before a value that starts a formula, and
+// leading puts a single quote before a value that starts a formula, and
 // only there: Text does more. It is not enough for a cell that is read
 // back: "'=x" and "=x" come out the same, and where Excel splits at ';'
 // a formula after one is a cell of its own (Escape does both).
-func Leading(s string) string {
+func leading(s string) string {
 	if s != "" && strings.IndexByte(FormulaStart, s[0]) >= 0 {
 		return "'" + s
 	}

@@ -115,14 +115,14 @@ func TestText(t *testing.T) {
 		if again := Text(got); again != got {
 			t.Errorf("Text(Text(%q)) = %q, want %q", tc.in, again, got)
 		}
-		// Leading only quotes the start, which one quote less undoes.
-		lead := Leading(tc.in)
+		// leading only quotes the start.
+		lead := leading(tc.in)
 		if tc.in != "" && strings.IndexByte(FormulaStart, tc.in[0]) >= 0 {
 			if lead != "'"+tc.in {
-				t.Errorf("Leading(%q) = %q", tc.in, lead)
+				t.Errorf("leading(%q) = %q", tc.in, lead)
 			}
 		} else if lead != tc.in {
-			t.Errorf("Leading(%q) = %q, want it unchanged", tc.in, lead)
+			t.Errorf("leading(%q) = %q, want it unchanged", tc.in, lead)
 		}
 	}
 }
