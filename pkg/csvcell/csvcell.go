@@ -1,8 +1,8 @@
 // Package csvcell writes the CSV files that people open in Excel: the
 // reports' (package report) and the activation worklist's (package
-// worklist). It decides, in one place, how a field is quoted (Writer,
-// Quoted) and how a value that a spreadsheet would run as a formula is
-// made text (Text). What a value may show besides, such as a character
+// worklist). It decides, in one place, how a field is quoted (Writer)
+// and how a value that a spreadsheet would run as a formula is made text
+// (Text, and Escape for a value that is read back). What a value may show besides, such as a character
 // that reorders text (terminal.ShowHidden), is its caller's to decide.
 package csvcell
 
@@ -17,7 +17,7 @@ import (
 // (a field is quoted when it holds a comma, a quote, CR or LF, or begins
 // with a space; a quote is doubled, a newline written CRLF, a lone CR
 // dropped), and also quotes a field that holds a semicolon or a tab
-// (Quoted). Excel opens a .csv file by the list separator of the
+// (quoted). Excel opens a .csv file by the list separator of the
 // machine's region, which is ";" in Germany, France and most of Europe:
 // there csv.Writer's unquoted "Notes: a; b" was two cells, and a hostile
 // host name could move every later cell of its row. encoding/csv's
@@ -44,7 +44,7 @@ func (c *Writer) Write(record []string) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if !Quoted(f) {
+		if !quoted(f) {
 			b = append(b, f...)
 			continue
 		}
@@ -71,10 +71,10 @@ func (c *Writer) Write(record []string) error {
 // Error returns the first write error, or nil.
 func (c *Writer) Error() error { return c.err }
 
-// Quoted reports whether Writer writes field f in quotes: as
+// quoted reports whether Writer writes field f in quotes: as
 // encoding/csv decides (its fieldNeedsQuotes), and also when f holds a
 // semicolon or a tab, which Excel may take for a separator.
-func Quoted(f string) bool {
+func quoted(f string) bool {
 	if f == "" {
 		return false
 	}
@@ -85,9 +85,9 @@ func Quoted(f string) bool {
 	return unicode.IsSpace(r)
 }
 
-// FormulaStart holds the characters that make a spreadsheet read a cell
+// formulaStart holds the characters that make a spreadsheet read a cell
 // as a formula (or shift it) when the cell begins with one.
-const FormulaStart = "=+-@\t\r"
+const formulaStart = "=+-@\t\r"
 
 // Text makes a value safe for a spreadsheet's text cell, as OWASP's CSV
 // injection advice and ActivationWs do: a value starting with '=', '+',
@@ -105,39 +105,7 @@ const FormulaStart = "=+-@\t\r"
 // its own, as is what follows a newline, which ends the row. Quoted,
 // "x;'=1+1;" is text there too. Every other value is returned as it is,
 // and Text of what Text returned is the same.
-func Text(s string) string {
-	s = leading(s)
-	if !strings.ContainsAny(s, ";\t\n") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	for i := 0; i < len(s); i++ {
-		b.WriteByte(s[i])
-		if c := s[i]; c != ';' && c != '\t' && c != '\n' {
-			continue
-		}
-		j := i + 1
-		for j < len(s) && (s[j] == '"' || s[j] == '\r') {
-			j++
-		}
-		if j < len(s) && strings.IndexByte(FormulaStart, s[j]) >= 0 {
-			b.WriteByte('\'')
-		}
-	}
-	return b.String()
-}
-
-// leading puts a single quote before a value that starts a formula, and
-// only there: Text does more. It is not enough for a cell that is read
-// back: "'=x" and "=x" come out the same, and where Excel splits at ';'
-// a formula after one is a cell of its own (Escape does both).
-func leading(s string) string {
-	if s != "" && strings.IndexByte(FormulaStart, s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
-}
+func Text(s string) string { return mark(s, false) }
 
 // Escape makes a value as safe for a spreadsheet as Text does (Text of
 // what Escape returns is the same), in a way Unescape undoes: for a cell
@@ -147,18 +115,24 @@ func leading(s string) string {
 // newline where one follows (past any quotes and CRs, as Text). Quoting
 // a quote too is what makes it reversible: "'=x" and "=x" are not
 // written the same.
-func Escape(s string) string {
-	if !escaped(s, 0, false) && !strings.ContainsAny(s, ";\t\n") {
+func Escape(s string) string { return mark(s, true) }
+
+// mark puts a single quote before a value that starts a formula, and
+// after each separator that one follows (past any quotes and CRs): for
+// Text; with quotes, a single quote counts as a formula's start too, for
+// Escape.
+func mark(s string, quotes bool) string {
+	if !starts(s, 0, false, quotes) && !strings.ContainsAny(s, ";\t\n") {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 2)
-	if escaped(s, 0, false) {
+	if starts(s, 0, false, quotes) {
 		b.WriteByte('\'')
 	}
 	for i := 0; i < len(s); i++ {
 		b.WriteByte(s[i])
-		if separator(s[i]) && escaped(s, i+1, true) {
+		if separator(s[i]) && starts(s, i+1, true, quotes) {
 			b.WriteByte('\'')
 		}
 	}
@@ -175,7 +149,7 @@ func Unescape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\'' && (i == 0 && escaped(s, 1, false) || i > 0 && separator(s[i-1]) && escaped(s, i+1, true)) {
+		if s[i] == '\'' && (i == 0 && starts(s, 1, false, true) || i > 0 && separator(s[i-1]) && starts(s, i+1, true, true)) {
 			continue
 		}
 		b.WriteByte(s[i])
@@ -187,14 +161,14 @@ func Unescape(s string) string {
 // tab, where either is the list separator, or a newline.
 func separator(c byte) bool { return c == ';' || c == '\t' || c == '\n' }
 
-// escaped reports whether s[i], or with skip the first character from i
-// that is not a double quote or a CR, is a formula character or a single
-// quote. Escape skips them after a separator only: at the start of a
-// value a double quote is quoted by Writer, and Excel reads a quoted
-// field there.
-func escaped(s string, i int, skip bool) bool {
+// starts reports whether s[i], or with skip the first character from i
+// that is not a double quote or a CR, is a formula character, or with
+// quotes a single quote. mark skips them after a separator only: at the
+// start of a value a double quote is quoted by Writer, and Excel reads a
+// quoted field there.
+func starts(s string, i int, skip, quotes bool) bool {
 	for skip && i < len(s) && (s[i] == '"' || s[i] == '\r') {
 		i++
 	}
-	return i < len(s) && (s[i] == '\'' || strings.IndexByte(FormulaStart, s[i]) >= 0)
+	return i < len(s) && (quotes && s[i] == '\'' || strings.IndexByte(formulaStart, s[i]) >= 0)
 }
