@@ -348,7 +348,7 @@ type jsonPlanRow struct {
 	Product    string          `json:"product"`
 	Host       string          `json:"kms_host,omitempty"`
 	Devices    int             `json:"devices"`
-	Urgent     int             `json:"urgent"`             // products on urgent devices
+	Urgent     int             `json:"urgent"`             // its urgent devices
 	Due        *jsonDeadline   `json:"first_deadline"`     // the earliest; null when none expires
 	Purchase   string          `json:"purchase,omitempty"` // what to buy, in words (texts.purchase)
 	Assets     []string        `json:"assets,omitempty"`   // up to 60, for a line or site

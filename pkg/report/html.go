@@ -183,7 +183,7 @@ type lineRow struct {
 type planRow struct {
 	Action, Product, Purchase string
 	Count                     int
-	Urgent                    int               // products on urgent devices (planEntry.Urgent)
+	Urgent                    int               // its urgent devices (planEntry.Urgent)
 	Due, DueClass             string            // the earliest deadline in words; "nw due" when it is now or past
 	DueDL                     classify.Deadline // and as data, for the workbook's date cell
 	Refs                      []devRef          // a site's devices, urgent ones first
@@ -276,8 +276,9 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone)
 	return rows, t.Total + ": " + strings.Join(parts, t.sep())
 }
 
-// buys is what a plan row needs bought for each of its devices'
-// products, as texts of t's with one %d, in the order of t.purchases:
+// buys is what a plan row needs bought for each of its devices (the
+// row's product, once a device however many of its licensing rows name
+// it), as texts of t's with one %d, in the order of t.purchases:
 // a volume license of Office (or Windows) for a product replaced by its
 // volume license edition (classify.Step.VolumeEdition: a retail, OEM or
 // trial Office, a Microsoft 365 subscription, a Windows client
@@ -303,7 +304,7 @@ func (t *texts) buys(k planKey) []string {
 	return out
 }
 
-// purchase says what a plan row of n products needs bought (buys), and
+// purchase says what a plan row of n devices needs bought (buys), and
 // a KMS host key for a host to set up; "" for nothing.
 func (t *texts) purchase(k planKey, n int) string {
 	var parts []string

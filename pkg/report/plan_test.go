@@ -120,3 +120,160 @@ func TestPlanRefs(t *testing.T) {
 		t.Errorf("got %d refs, %v … %v", len(refs), refs[:2], refs[len(refs)-1])
 	}
 }
+
+// planDevice is a copy of d, named asset, with steps, and urgent or not.
+func planDevice(d Device, asset string, urgent bool, steps ...classify.Step) Device {
+	d.Asset, d.Key = asset, "key-"+asset
+	d.Verdict.Steps = steps
+	d.Verdict.Category = classify.VolumeLicense
+	if urgent {
+		d.Verdict.Category = classify.Urgent
+	}
+	return d
+}
+
+// planFleet writes a report of a MAK row where one urgent device has two
+// products (A: Windows 7 Professional twice, as a device whose licensing
+// platform holds two rows of one product) and an image row of three
+// devices: A and B at Nagoya, C (urgent) at Kumamoto. It returns the
+// report's folder.
+func planFleet(t *testing.T, lang classify.Lang) string {
+	t.Helper()
+	lines, pools := fleet(t)
+	var mak, img Device
+	for _, ds := range lines {
+		for _, d := range ds {
+			switch d.Asset {
+			case "NG-L1-001":
+				mak = d
+			case "KM-A-003":
+				img = d
+			}
+		}
+	}
+	if len(mak.Verdict.Steps) != 1 || mak.Verdict.Steps[0].Action != classify.ActionMAK ||
+		len(img.Verdict.Steps) != 1 || img.Verdict.Steps[0].Action != classify.ActionImage {
+		t.Fatalf("NG-L1-001 %+v, KM-A-003 %+v: want one MAK step, one image step", mak.Verdict.Steps, img.Verdict.Steps)
+	}
+	m, i := mak.Verdict.Steps[0], img.Verdict.Steps[0]
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{Lang: lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetPool("Nagoya", *pools["Nagoya"])
+	w.SetPool("Kumamoto", *pools["Kumamoto"])
+	for _, l := range []struct {
+		site string
+		devs []Device
+	}{
+		{"Kumamoto", []Device{planDevice(img, "C", true, i)}},
+		{"Nagoya", []Device{planDevice(mak, "A", true, m, m, i), planDevice(mak, "B", false, i)}},
+	} {
+		if err := w.Line(l.site, "L", l.devs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// planCells are a page's plan rows as their first five cells' text.
+func planCells(t *testing.T, file string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := string(b)
+	if i := strings.Index(p, `<table class="plan">`); i >= 0 {
+		p = p[i:]
+	}
+	if i := strings.Index(p, "</table>"); i >= 0 {
+		p = p[:i]
+	}
+	var out [][]string
+	for _, tr := range strings.Split(p, "<tr>")[2:] {
+		var cells []string
+		for _, td := range strings.Split(tr, "<td")[1:6] {
+			td = td[strings.Index(td, ">")+1:]
+			cells = append(cells, td[:strings.Index(td, "</td>")])
+		}
+		out = append(out, cells)
+	}
+	return out
+}
+
+// TestPlanCountsDevices: a plan row's Devices and Urgent count devices,
+// as their headings say, on the pages, in the workbook and in the JSON: a
+// device with two products in one row (two rows of its licensing
+// platform that name one product) is one device, one MAK activation.
+// Before, they counted products: the MAK row said 2 devices, 2 urgent,
+// "2 MAK activations" for the one device A, and "and N more" counted its
+// products too.
+func TestPlanCountsDevices(t *testing.T) {
+	for _, tc := range []struct {
+		lang                       classify.Lang
+		mak1, img, siteTot, fleetT string
+	}{
+		{classify.English, "1 MAK activation", "Take a full image backup", "Total: 1 MAK activation, 2 images", "Total: 1 MAK activation, 3 images"},
+		{classify.Japanese, "MAK 認証 1 回分", "イメージ バックアップを取得", "合計: MAK 認証 1 回分、イメージ 2 台分", "合計: MAK 認証 1 回分、イメージ 3 台分"},
+	} {
+		dir := planFleet(t, tc.lang)
+		// Each row: devices, urgent devices.
+		site := planCells(t, filepath.Join(dir, "Nagoya", "index.html"))
+		if len(site) != 2 || site[0][2] != "1" || site[0][3] != "1" || site[1][0] != tc.img || site[1][2] != "2" || site[1][3] != "1" {
+			t.Errorf("%s: Nagoya's plan %q, want 1 device (1 urgent) to MAK, 2 (1 urgent) to image", tc.lang, site)
+		}
+		fl := planCells(t, filepath.Join(dir, "index.html"))
+		if len(fl) != 2 || fl[0][2] != "1" || fl[0][3] != "1" || fl[1][2] != "3" || fl[1][3] != "2" {
+			t.Errorf("%s: the fleet's plan %q, want 1 device (1 urgent) to MAK, 3 (2 urgent) to image", tc.lang, fl)
+		}
+		for file, want := range map[string][]string{
+			filepath.Join(dir, "Nagoya", "index.html"): {`<td class="nw">` + tc.mak1 + `</td>`, tc.siteTot},
+			filepath.Join(dir, "index.html"):           {`<td class="nw">` + tc.mak1 + `</td>`, tc.fleetT},
+		} {
+			b, _ := os.ReadFile(file)
+			for _, s := range want {
+				if !strings.Contains(string(b), s) {
+					t.Errorf("%s: %s lacks %q", tc.lang, file, s)
+				}
+			}
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheets := f.GetSheetList()
+		rows, _ := f.GetRows(sheets[len(sheets)-1])
+		f.Close()
+		if len(rows) < 3 || rows[1][2] != "1" || rows[1][3] != "1" || rows[1][5] != tc.mak1 || rows[2][2] != "2" || rows[2][3] != "1" {
+			t.Errorf("%s: workbook plan %q", tc.lang, rows)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+		var doc struct {
+			Summary struct {
+				Fleet jsonSum `json:"fleet"`
+				Sites []struct {
+					Sum jsonSum `json:"summary"`
+				} `json:"sites"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Summary.Sites) != 2 {
+			t.Fatalf("devices.json: %v", err)
+		}
+		for _, s := range []struct {
+			name                  string
+			sum                   jsonSum
+			makN, imgN, imgUrgent int
+		}{{"fleet", doc.Summary.Fleet, 1, 3, 2}, {"Nagoya", doc.Summary.Sites[1].Sum, 1, 2, 1}} {
+			p := s.sum.Plan
+			if len(p) != 2 || p[0].Devices != s.makN || p[0].Urgent != 1 || p[0].Purchase != tc.mak1 ||
+				p[1].Devices != s.imgN || p[1].Urgent != s.imgUrgent {
+				t.Errorf("%s: %s's JSON plan %+v", tc.lang, s.name, p)
+			}
+		}
+	}
+}

@@ -185,7 +185,7 @@ type summary struct {
 	Devices  int
 	Category map[classify.Category]int
 	Actions  map[classify.Action]int // devices by their action
-	// Plan counts the products per action, product and KMS host, with
+	// Plan counts the devices per action, product and KMS host, with
 	// the devices behind each row (up to maxRefs per row).
 	Plan  map[planKey]*planEntry
 	Flags map[string]int
@@ -213,9 +213,11 @@ type planKey struct {
 }
 
 type planEntry struct {
+	// Count counts the row's devices, each once however many of its
+	// products are in the row.
 	Count int
-	// Urgent counts the products of the row on urgent devices (category
-	// Urgent: act now), which its work comes first for.
+	// Urgent counts the row's urgent devices (category Urgent: act
+	// now), which its work comes first for.
 	Urgent int
 	// Due is the row's earliest deadline (zero when none of its products
 	// expires): by when the first of its work must be done.
@@ -297,18 +299,21 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 			e = &planEntry{}
 			s.Plan[k] = e
 		}
+		e.due(st.Deadline)
+		// A device counts once in a row, however many of its products
+		// fall in it (two rows of its licensing platform that name one
+		// product): its steps come together, so the row's last device
+		// is this one if any of its steps was counted there.
+		if e.last == r.href {
+			continue
+		}
+		e.last = r.href
 		e.Count++
 		urgent := d.Verdict.Category == classify.Urgent
 		if urgent {
 			e.Urgent++
 		}
-		e.due(st.Deadline)
-		// One link per device and row, however many of its products
-		// fall in it.
-		if e.last != r.href {
-			e.last = r.href
-			e.addRef(devRef{d.Asset, r.href, urgent})
-		}
+		e.addRef(devRef{d.Asset, r.href, urgent})
 	}
 	seen := map[string]bool{}
 	for _, f := range d.Verdict.Flags {
