@@ -210,10 +210,9 @@ func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, b
 // z, the page's zone), what to buy, and which devices (a site's, urgent
 // ones first) or where (the fleet's); totals says what to buy and do in
 // all: the sum of the rows' purchases (buys), one KMS host key per site
-// and kind of client, the images.
+// and kind of client, an image a device (summary.Images).
 func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone) (rows []planRow, totals string) {
 	t := w.t
-	var images int
 	bought := map[string]int{} // each purchase's text (buys) and its count
 	hostKinds := map[string]bool{}
 	for _, k := range planKeys(s.Plan) {
@@ -227,10 +226,7 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone)
 		for _, b := range t.buys(k) {
 			bought[b] += e.Count
 		}
-		switch k.Action {
-		case classify.ActionImage:
-			images += e.Count
-		case classify.ActionKMSHost:
+		if k.Action == classify.ActionKMSHost {
 			// One host key (CSVLK) per site and kind of client (DOMAIN.md
 			// KMS facts: one key serves up to 6 hosts of a site).
 			if fleet {
@@ -267,8 +263,8 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone)
 	if n := len(hostKinds); n > 0 {
 		parts = append(parts, t.count(t.HostKeys, n))
 	}
-	if images > 0 {
-		parts = append(parts, t.count(t.Images, images))
+	if s.Images > 0 {
+		parts = append(parts, t.count(t.Images, s.Images))
 	}
 	if len(parts) == 0 {
 		return rows, ""

@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 // TestPlanUrgency: a plan row says how many of its products are on
@@ -273,6 +274,51 @@ func TestPlanCountsDevices(t *testing.T) {
 			if len(p) != 2 || p[0].Devices != s.makN || p[0].Urgent != 1 || p[0].Purchase != tc.mak1 ||
 				p[1].Devices != s.imgN || p[1].Urgent != s.imgUrgent {
 				t.Errorf("%s: %s's JSON plan %+v", tc.lang, s.name, p)
+			}
+		}
+	}
+}
+
+// TestPlanImagesPerDevice: the plan's totals count an image a device,
+// as an image backup keeps the whole installation: a device whose
+// Windows and Office are each to be kept by one (two rows) is one image.
+// Before, the totals added the image rows up and said 2 images.
+func TestPlanImagesPerDevice(t *testing.T) {
+	lines, pools := fleet(t)
+	var img Device
+	for _, d := range lines[[2]string{"Kumamoto", "A"}] {
+		if d.Asset == "KM-A-003" {
+			img = d
+		}
+	}
+	if len(img.Verdict.Steps) != 1 || img.Verdict.Steps[0].Action != classify.ActionImage {
+		t.Fatalf("KM-A-003 %+v: want one image step", img.Verdict.Steps)
+	}
+	win := img.Verdict.Steps[0]
+	office := win
+	office.Kind, office.Product = licensing.KindOffice, "Office 14, OfficeHomeBusiness-Retail edition"
+	office.Name = classify.Name{Release: "Office 2010", Family: "Office", Edition: "Home and Business"}
+	for _, tc := range []struct {
+		lang classify.Lang
+		want string
+	}{{classify.English, "Total: 2 images"}, {classify.Japanese, "合計: イメージ 2 台分"}} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.SetPool("Kumamoto", *pools["Kumamoto"])
+		if err := w.Line("Kumamoto", "A", []Device{planDevice(img, "D", false, win, office), planDevice(img, "E", false, office)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{filepath.Join(dir, "index.html"), filepath.Join(dir, "Kumamoto", "index.html")} {
+			rows := planCells(t, f)
+			b, _ := os.ReadFile(f)
+			if len(rows) != 2 || rows[0][2] != "1" || rows[1][2] != "2" || !strings.Contains(string(b), tc.want) {
+				t.Errorf("%s: %s: plan %q, want its totals to say %q", tc.lang, f, rows, tc.want)
 			}
 		}
 	}

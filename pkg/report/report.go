@@ -187,9 +187,13 @@ type summary struct {
 	Actions  map[classify.Action]int // devices by their action
 	// Plan counts the devices per action, product and KMS host, with
 	// the devices behind each row (up to maxRefs per row).
-	Plan  map[planKey]*planEntry
-	Flags map[string]int
-	zones map[zoneKey]zoneCount
+	Plan map[planKey]*planEntry
+	// Images counts the devices to keep by a full image backup (a plan
+	// row of action image-backup): one image a device, which keeps its
+	// Windows and its Office, though it is in a row for each.
+	Images int
+	Flags  map[string]int
+	zones  map[zoneKey]zoneCount
 }
 
 // zoneCount is a zone and how many devices of a group have it.
@@ -285,10 +289,12 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 	c := s.zones[z.key()]
 	c.z, c.n = z, c.n+1
 	s.zones[z.key()] = c
+	image := false
 	for _, st := range d.Verdict.Steps {
 		if st.Action == classify.ActionNone {
 			continue
 		}
+		image = image || st.Action == classify.ActionImage
 		name := st.Name.Text(l)
 		if st.Product == "" {
 			name = "—"
@@ -315,6 +321,9 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 		}
 		e.addRef(devRef{d.Asset, r.href, urgent})
 	}
+	if image {
+		s.Images++
+	}
 	seen := map[string]bool{}
 	for _, f := range d.Verdict.Flags {
 		if !seen[f.Code] {
@@ -327,6 +336,7 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 // merge adds o into s; site names o's site when s is the fleet's.
 func (s *summary) merge(o summary, site string) {
 	s.Devices += o.Devices
+	s.Images += o.Images
 	for k, v := range o.Category {
 		s.Category[k] += v
 	}
