@@ -352,7 +352,10 @@ type jsonPlanRow struct {
 	Due        *jsonDeadline   `json:"first_deadline"`     // the earliest; null when none expires
 	Purchase   string          `json:"purchase,omitempty"` // what to buy, in words (texts.purchase)
 	Assets     []string        `json:"assets,omitempty"`   // up to 60, for a line or site
-	Sites      map[string]int  `json:"sites,omitempty"`    // for the fleet
+	Sites      map[string]int  `json:"sites,omitempty"`    // for the fleet: devices per site
+	// UrgentSites are the fleet's urgent devices per site, for the sites
+	// that have any.
+	UrgentSites map[string]int `json:"urgent_sites,omitempty"`
 }
 
 type jsonSum struct {
@@ -378,7 +381,7 @@ func (t *texts) sumJSON(s summary, fleet bool, z zone) jsonSum {
 		r := jsonPlanRow{Action: k.Action, ActionText: k.Text, Kind: k.Kind, Product: k.Name,
 			Host: k.Host, Devices: e.Count, Urgent: e.Urgent, Due: t.deadlineJSON(e.Due, z), Purchase: t.purchase(k, e.Count)}
 		if fleet {
-			r.Sites = e.Sites
+			r.Sites, r.UrgentSites = e.Sites, e.UrgentSites
 		} else {
 			for _, ref := range urgentFirst(e.Refs) {
 				r.Assets = append(r.Assets, ref.Asset)

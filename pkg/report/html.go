@@ -187,7 +187,16 @@ type planRow struct {
 	Due, DueClass             string            // the earliest deadline in words; "nw due" when it is now or past
 	DueDL                     classify.Deadline // and as data, for the workbook's date cell
 	Refs                      []devRef          // a site's devices, urgent ones first
+	Sites                     []siteRef         // the fleet's: its sites, those with urgent devices first
 	More                      string            // "and 12 more"
+}
+
+// siteRef is a site of a fleet plan row: its name, its plan's link, how
+// many of the row's devices are there and how many of them urgent, in
+// words ("(3, 2 urgent)"); Urgent when it has any.
+type siteRef struct {
+	Name, Href, Counts string
+	Urgent             bool
 }
 
 // poolRow is one kind of KMS client of a site: its verdict in words.
@@ -238,14 +247,7 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone)
 			}
 		}
 		if fleet {
-			sites := make([]string, 0, len(e.Sites))
-			for site := range e.Sites {
-				sites = append(sites, site)
-			}
-			sort.Strings(sites)
-			for _, site := range sites {
-				r.Refs = append(r.Refs, devRef{Asset: site + " (" + strconv.Itoa(e.Sites[site]) + ")", Href: siteHref[site] + "#plan"})
-			}
+			r.Sites = t.siteRefs(e, siteHref)
 		} else {
 			r.Refs = urgentFirst(e.Refs)
 			if n := e.Count - len(e.Refs); n > 0 && len(e.Refs) == maxRefs {
@@ -270,6 +272,26 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone)
 		return rows, ""
 	}
 	return rows, t.Total + ": " + strings.Join(parts, t.sep())
+}
+
+// siteRefs are a fleet plan row's sites, every one: those with urgent
+// devices first, and by name; each links to its site's plan.
+func (t *texts) siteRefs(e *planEntry, siteHref map[string]string) []siteRef {
+	out := make([]siteRef, 0, len(e.Sites))
+	for site, n := range e.Sites {
+		r := siteRef{Name: site, Href: siteHref[site] + "#plan", Counts: fmt.Sprintf(t.SiteCount, n)}
+		if u := e.UrgentSites[site]; u > 0 {
+			r.Counts, r.Urgent = fmt.Sprintf(t.SiteUrgentCount, n, u), true
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Urgent != out[j].Urgent {
+			return out[i].Urgent
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
 }
 
 // buys is what a plan row needs bought for each of its devices (the

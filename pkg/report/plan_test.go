@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -320,6 +321,75 @@ func TestPlanImagesPerDevice(t *testing.T) {
 			if len(rows) != 2 || rows[0][2] != "1" || rows[1][2] != "2" || !strings.Contains(string(b), tc.want) {
 				t.Errorf("%s: %s: plan %q, want its totals to say %q", tc.lang, f, rows, tc.want)
 			}
+		}
+	}
+}
+
+// TestPlanSites: a fleet plan row names every site of its devices with
+// how many of them are there and how many urgent, sites with urgent
+// devices first and in red, on the page and in the JSON
+// (urgent_sites), so that an auditor of the fleet finds every urgent
+// device's site. Before, a site said only its count of the row ("Z (3)",
+// listed by name after 70 others), and which sites held the row's 2
+// urgent devices was on no fleet page.
+func TestPlanSites(t *testing.T) {
+	lines, pools := fleet(t)
+	var mak Device
+	for _, d := range lines[[2]string{"Nagoya", "L1"}] {
+		if d.Asset == "NG-L1-001" {
+			mak = d
+		}
+	}
+	m := mak.Verdict.Steps[0]
+	for _, tc := range []struct {
+		lang          classify.Lang
+		urgent, plain string
+		note          string
+	}{
+		{classify.English, `<a href="Z/index.html#plan" translate="no" class="due">Z</a> (3, 2 urgent) `, `<a href="S00/index.html#plan" translate="no">S00</a> (1) `, "sites with urgent devices first"},
+		{classify.Japanese, `<a href="Z/index.html#plan" translate="no" class="due">Z</a> (3 台、緊急 2 台) `, `<a href="S00/index.html#plan" translate="no">S00</a> (1 台) `, "緊急の端末がある拠点"},
+	} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{HTML, JSON}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 70; i++ {
+			s := fmt.Sprintf("S%02d", i)
+			w.SetPool(s, *pools["Nagoya"])
+			if err := w.Line(s, "L", []Device{planDevice(mak, s+"-1", false, m)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.SetPool("Z", *pools["Nagoya"])
+		if err := w.Line("Z", "L", []Device{planDevice(mak, "Z-1", true, m), planDevice(mak, "Z-2", false, m), planDevice(mak, "Z-3", true, m)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+		p := string(b)
+		refs := p[strings.Index(p, `<td class="refs">`):]
+		refs = refs[:strings.Index(refs, "</td>")]
+		if !strings.HasPrefix(refs, `<td class="refs">`+tc.urgent+tc.plain) || strings.Count(refs, "<a ") != 71 {
+			t.Errorf("%s: the fleet's plan row names its sites %q, want %q first, then %q, and 71 sites", tc.lang, refs, tc.urgent, tc.plain)
+		}
+		if !strings.Contains(p, tc.note) {
+			t.Errorf("%s: the fleet's plan note lacks %q", tc.lang, tc.note)
+		}
+		b, _ = os.ReadFile(filepath.Join(dir, "devices.json"))
+		var doc struct {
+			Summary struct {
+				Fleet jsonSum `json:"fleet"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Summary.Fleet.Plan) != 1 {
+			t.Fatalf("devices.json: %v", err)
+		}
+		if r := doc.Summary.Fleet.Plan[0]; r.Devices != 73 || r.Urgent != 2 || len(r.Sites) != 71 || r.Sites["Z"] != 3 ||
+			len(r.UrgentSites) != 1 || r.UrgentSites["Z"] != 2 {
+			t.Errorf("%s: the fleet's JSON plan row %+v", tc.lang, r)
 		}
 	}
 }

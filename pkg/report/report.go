@@ -228,7 +228,10 @@ type planEntry struct {
 	Due   classify.Deadline
 	Refs  []devRef       // the devices, as links from the site's folder, urgent ones kept (addRef)
 	Sites map[string]int // fleet rows: devices per site
-	last  string         // the Href of the device last added
+	// UrgentSites are a fleet row's urgent devices per site, for the
+	// sites that have any: where each of them is.
+	UrgentSites map[string]int
+	last        string // the Href of the device last added
 }
 
 // devRef links a device in a plan; Urgent marks an urgent device.
@@ -361,6 +364,12 @@ func (s *summary) merge(o summary, site string) {
 				m.Sites = map[string]int{}
 			}
 			m.Sites[site] += e.Count
+			if e.Urgent > 0 {
+				if m.UrgentSites == nil {
+					m.UrgentSites = map[string]int{}
+				}
+				m.UrgentSites[site] += e.Urgent
+			}
 		}
 	}
 	for k, v := range o.Flags {

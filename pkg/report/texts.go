@@ -27,6 +27,8 @@ type texts struct {
 	MAKUnits, HostKeys, Images                                  string
 	OfficeVolume, WindowsVolume, RuntimeLicenses                string // what a plan row needs bought (buys)
 	UrgentCount, FirstDeadline                                  string // a plan row's urgent devices and earliest deadline
+	FleetPlanNote                                               string // PlanNote of the fleet's page, whose rows list sites
+	SiteCount, SiteUrgentCount                                  string // a fleet plan row's devices at a site: "(%d)", and "(%d, %d urgent)"
 	Files, RowPerDevice, RowPerProduct, ForPrograms, Workbook   string // a page's links to its files (fileLink)
 	CategoryNames                                               map[classify.Category]string
 	CategoryHelp                                                map[classify.Category]string
@@ -45,8 +47,10 @@ var english = texts{
 	Channel: "Channel", Status: "License status", Key: "Partial product key", Count: "Devices", Evidence: "Evidence",
 	Product: "Product", Action: "Action", Deadline: "Deadline", DaysLeft: "Days left", EndDate: "End date",
 	DeadlineKind: "What ends", TimeZone: "Time zone",
-	Plan:        "Procurement and work plan",
-	PlanNote:    "What to buy and what to do, per action and product: how many devices, how many of them urgent (act now), the first deadline; each row lists its devices, urgent ones first, in red.",
+	Plan:          "Procurement and work plan",
+	PlanNote:      "What to buy and what to do, per action and product: how many devices, how many of them urgent (act now), the first deadline; each row lists its devices, urgent ones first, in red.",
+	FleetPlanNote: "What to buy and what to do, per action and product: how many devices, how many of them urgent (act now), the first deadline; each row lists its sites, with how many of its devices are there and how many of them urgent, sites with urgent devices first, in red.",
+	SiteCount:     "(%d)", SiteUrgentCount: "(%d, %d urgent)",
 	UrgentCount: "Urgent", FirstDeadline: "First deadline",
 	Purchase: "To buy", Total: "Total", KMSPool: "KMS host per site",
 	KMSPoolNote: "Whether a KMS host can serve the site's machines: eligible machines against the thresholds (25 Windows clients, 5 Windows servers, 5 Office), and a host that already works.",
@@ -91,8 +95,10 @@ var japanese = texts{
 	Bundle: "バンドル", Source: "情報源", Raw: "slmgr.vbs / ospp.vbs の出力 (原文)", Kind: "種類", Name: "製品名", Channel: "チャネル",
 	Status: "ライセンスの状態", Key: "プロダクト キーの一部", Count: "台数", Evidence: "証跡", Product: "製品",
 	Action: "対応", Deadline: "期限", DaysLeft: "残り日数", EndDate: "終了日", DeadlineKind: "期限の内容", TimeZone: "タイムゾーン",
-	Plan:        "調達・作業計画",
-	PlanNote:    "対応と製品ごとに、購入するものと作業、台数、そのうち緊急 (直ちに対応が必要) の台数、最初の期限を示します。各行に対象の端末を、緊急のものから赤字で示します。",
+	Plan:          "調達・作業計画",
+	PlanNote:      "対応と製品ごとに、購入するものと作業、台数、そのうち緊急 (直ちに対応が必要) の台数、最初の期限を示します。各行に対象の端末を、緊急のものから赤字で示します。",
+	FleetPlanNote: "対応と製品ごとに、購入するものと作業、台数、そのうち緊急 (直ちに対応が必要) の台数、最初の期限を示します。各行に対象の拠点と、そこにある台数と緊急の台数を、緊急の端末がある拠点から赤字で示します。",
+	SiteCount:     "(%d 台)", SiteUrgentCount: "(%d 台、緊急 %d 台)",
 	UrgentCount: "緊急", FirstDeadline: "最初の期限",
 	Purchase: "購入", Total: "合計", KMSPool: "拠点ごとの KMS ホスト",
 	KMSPoolNote: "KMS ホストで拠点の端末をライセンス認証できるかの判定です。対象の端末の台数をしきい値 (Windows クライアント 25 台、Windows サーバー 5 台、Office 5 台) と比べ、稼働中のホストがあればそれを優先します。",
