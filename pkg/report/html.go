@@ -188,7 +188,7 @@ type planRow struct {
 	DueDL                     classify.Deadline // and as data, for the workbook's date cell
 	Refs                      []devRef          // a site's devices, urgent ones first
 	Sites                     []siteRef         // the fleet's: its sites, those with urgent devices first
-	More                      string            // "and 12 more"
+	More                      string            // "and 12 more", "and 12 more, 2 of them urgent"
 }
 
 // siteRef is a site of a fleet plan row: its name, its plan's link, how
@@ -252,6 +252,11 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone)
 			r.Refs = urgentFirst(e.Refs)
 			if n := e.Count - len(e.Refs); n > 0 && len(e.Refs) == maxRefs {
 				r.More = fmt.Sprintf(t.More, n)
+				// A row names every urgent device up to maxRefs
+				// (addRef): those beyond are said, not hidden.
+				if u := e.Urgent - urgentRefs(e.Refs); u > 0 {
+					r.More = fmt.Sprintf(t.MoreUrgent, n, u)
+				}
 			}
 		}
 		rows = append(rows, r)

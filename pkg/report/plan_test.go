@@ -393,3 +393,60 @@ func TestPlanSites(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanMoreUrgent: a site's plan row with more urgent devices than it
+// names says how many of the ones only counted are urgent, on the page
+// and in the workbook. Before, the 61st urgent device of a row was
+// dropped into "and 8 more" with the routine ones, and nothing on the
+// site's plan said that an urgent device was among them.
+func TestPlanMoreUrgent(t *testing.T) {
+	lines, pools := fleet(t)
+	var mak Device
+	for _, d := range lines[[2]string{"Nagoya", "L1"}] {
+		if d.Asset == "NG-L1-001" {
+			mak = d
+		}
+	}
+	m := mak.Verdict.Steps[0]
+	var devs []Device
+	for i := 0; i < maxRefs+5; i++ {
+		devs = append(devs, planDevice(mak, fmt.Sprintf("U-%03d", i), true, m))
+	}
+	for i := 0; i < 3; i++ {
+		devs = append(devs, planDevice(mak, fmt.Sprintf("R-%03d", i), false, m))
+	}
+	for _, tc := range []struct {
+		lang  classify.Lang
+		sheet string
+		more  string
+	}{
+		{classify.English, "Procurement and work plan", "and 8 more, 5 of them urgent"},
+		{classify.Japanese, "調達・作業計画", "ほか 8 台 (うち緊急 5 台)"},
+	} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.SetPool("Nagoya", *pools["Nagoya"])
+		if err := w.Line("Nagoya", "L", devs); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "index.html"))
+		if p := string(b); strings.Count(p, `class="due">U-`) != maxRefs || !strings.Contains(p, "</a> "+tc.more+"</td>") {
+			t.Errorf("%s: the site's plan names %d urgent devices, want %d and %q", tc.lang, strings.Count(p, `class="due">U-`), maxRefs, tc.more)
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(tc.sheet)
+		f.Close()
+		if len(rows) < 2 || len(rows[1]) < 7 || !strings.HasSuffix(rows[1][6], ", "+tc.more) {
+			t.Errorf("%s: workbook plan %q", tc.lang, rows)
+		}
+	}
+}

@@ -243,7 +243,9 @@ type devRef struct {
 // addRef lists a device in the row, up to maxRefs: once the row is
 // full, an urgent device takes the place of the last one listed that is
 // not urgent, so that no urgent device is left among the ones counted
-// but not named ("and 12 more").
+// but not named ("and 12 more") while the row names a routine one; a
+// row of more than maxRefs urgent devices says how many of those only
+// counted are urgent (texts.MoreUrgent).
 func (e *planEntry) addRef(r devRef) {
 	if len(e.Refs) < maxRefs {
 		e.Refs = append(e.Refs, r)
@@ -273,6 +275,17 @@ func urgentFirst(refs []devRef) []devRef {
 	out := append([]devRef(nil), refs...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Urgent && !out[j].Urgent })
 	return out
+}
+
+// urgentRefs counts the urgent devices among refs.
+func urgentRefs(refs []devRef) int {
+	n := 0
+	for _, r := range refs {
+		if r.Urgent {
+			n++
+		}
+	}
+	return n
 }
 
 // maxRefs bounds the devices a plan row lists (the rest are counted):

@@ -23,6 +23,7 @@ type texts struct {
 	Client, Server, Office, Eligible, Verdict, Meaning, None    string
 	Overview, SignOff, Reviewer, Date, Findings, RawName, Rule  string
 	HRESULT, DaysLeftN, Overdue, Now, Ended, NoExpiry, More     string
+	MoreUrgent                                                  string // More, with how many of those only counted are urgent
 	Collections, DeviceKey, KMSHost, System, Value              string
 	MAKUnits, HostKeys, Images                                  string
 	OfficeVolume, WindowsVolume, RuntimeLicenses                string // what a plan row needs bought (buys)
@@ -57,7 +58,7 @@ var english = texts{
 	Client:      "Windows clients", Server: "Windows servers", Office: "Office", Eligible: "Eligible machines", Verdict: "Verdict",
 	Meaning: "What it means", None: "none", Overview: "Overview", SignOff: "Review", Reviewer: "Reviewed by", Date: "Date",
 	Findings: "Findings", RawName: "Name as read", Rule: "Rule", HRESULT: "HRESULT", DaysLeftN: "%d day(s) left",
-	Overdue: "%d day(s) overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more",
+	Overdue: "%d day(s) overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more", MoreUrgent: "and %d more, %d of them urgent",
 	Collections: "Collections", DeviceKey: "Device key", KMSHost: "KMS host", System: "System",
 	Value: "Value", MAKUnits: "%d MAK activation(s)", HostKeys: "%d KMS host key(s)", Images: "%d image(s)",
 	OfficeVolume: "%d Office volume license(s)", WindowsVolume: "%d Windows volume license(s)",
@@ -105,7 +106,7 @@ var japanese = texts{
 	Client:      "Windows クライアント", Server: "Windows サーバー", Office: "Office", Eligible: "対象の端末", Verdict: "判定",
 	Meaning: "意味", None: "なし", Overview: "概要", SignOff: "確認欄", Reviewer: "確認者", Date: "日付", Findings: "所見",
 	RawName: "取得した名前", Rule: "規則", HRESULT: "エラー コード", DaysLeftN: "残り %d 日", Overdue: "%d 日超過",
-	Now: "直ちに", Ended: "終了", NoExpiry: "—", More: "ほか %d 台",
+	Now: "直ちに", Ended: "終了", NoExpiry: "—", More: "ほか %d 台", MoreUrgent: "ほか %d 台 (うち緊急 %d 台)",
 	Collections: "収集回数", DeviceKey: "デバイス キー", KMSHost: "KMS ホスト", System: "システム",
 	Value: "値", MAKUnits: "MAK 認証 %d 回分", HostKeys: "KMS ホスト キー %d 個", Images: "イメージ %d 台分",
 	OfficeVolume: "Office ボリューム ライセンス %d 台分", WindowsVolume: "Windows ボリューム ライセンス %d 台分",
