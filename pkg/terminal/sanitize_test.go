@@ -89,3 +89,23 @@ func TestShowHidden(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkShowHidden: ShowHidden runs on every cell of a report (a
+// 1,000,000-device report has tens of millions): a cell of ASCII, of
+// Japanese, with Latin-1 and European text, and one holding a hidden
+// character.
+func BenchmarkShowHidden(b *testing.B) {
+	for _, bc := range []struct{ name, s string }{
+		{"ascii", "FA-NG-L2-011 Windows 10 IoT Enterprise LTSC 2021 kms01.nagoya.factory"},
+		{"japanese", "名古屋 第2工場 検査ライン３ イメージ バックアップを取得 ボリューム ライセンス"},
+		{"latin", "Müller Straße Façade Œuvre Ålesund — “Zürich” Łódź"},
+		{"hidden", "FA-NG-\u202e110-2L\u200b名古屋"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.s)))
+			for i := 0; i < b.N; i++ {
+				ShowHidden(bc.s)
+			}
+		})
+	}
+}
