@@ -12,17 +12,18 @@ import (
 )
 
 // TestHiddenCharacters: a bidi control (U+202E makes "FA-110-2L" read
-// "FA-L2-011") or a zero-width character in a site, line, asset or host
+// "FA-L2-011"), a zero-width character or one drawn blank (a Hangul
+// filler, a variation selector, U+2800) in a site, line, asset or host
 // name reaches no page, CSV file or workbook raw: each shows it as
 // \u202e, as the terminal does. The JSON files keep the data as it was
 // stored. Before, the pages, CSV files and workbook wrote them raw.
 func TestHiddenCharacters(t *testing.T) {
 	const (
-		site = "Na\u2066goya"
-		line = "L\u202e9"
+		site = "Na\u2066go\u3164ya"
+		line = "L\u202e9\ufe0f"
 		host = "FA-\u202e110-2L"
 	)
-	hidden := []string{"\u202e", "\u2066", "\u200b", "\u200f", "\u061c"}
+	hidden := []string{"\u202e", "\u2066", "\u200b", "\u200f", "\u061c", "\u3164", "\ufe0f", "\u2800", "\u034f"}
 	for _, l := range []classify.Lang{classify.English, classify.Japanese} {
 		dir := t.TempDir()
 		w, err := NewWriter(dir, Options{Lang: l, AsOf: asOf, Generated: asOf, Generator: "t\u200fest"})
@@ -31,7 +32,7 @@ func TestHiddenCharacters(t *testing.T) {
 		}
 		lines, pools := fleet(t)
 		d := lines[[2]string{"Nagoya", "L2"}][0]
-		d.Site, d.Line, d.Hostname, d.Asset, d.Engineer = site, line, host, "NG-\u200bL2-011", "E-\u061c1042"
+		d.Site, d.Line, d.Hostname, d.Asset, d.Engineer = site, line, host, "NG-\u200bL2-011\u2800", "E-\u061c1042\u034f"
 		w.SetPool(site, *pools["Nagoya"])
 		if err := w.Line(site, line, []Device{d}); err != nil {
 			t.Fatal(err)
@@ -70,8 +71,8 @@ func TestHiddenCharacters(t *testing.T) {
 			if !strings.Contains(all, `FA-\u202e110-2L`) && !strings.HasSuffix(f, "index.html") {
 				t.Errorf("%s %s does not show the host name as FA-\\u202e110-2L", l, rel)
 			}
-			if strings.HasSuffix(f, ".xlsx") && !strings.Contains(all, `L\u202e9`) {
-				t.Errorf("%s %s does not name the line sheet L\\u202e9", l, rel)
+			if strings.HasSuffix(f, ".xlsx") && !strings.Contains(all, `L\u202e9\ufe0f`) {
+				t.Errorf("%s %s does not name the line sheet L\\u202e9\\ufe0f", l, rel)
 			}
 		}
 	}

@@ -44,17 +44,74 @@ func unsafeRune(r rune) bool {
 	return r < 0x20 || (r >= 0x7f && r < 0xa0) || Hidden(r)
 }
 
-// Hidden reports whether r reorders or hides text where it is shown: a
-// format character (Unicode Cf: the bidi controls U+202A-U+202E,
-// U+2066-U+2069, U+200E, U+200F and U+061C, zero-width characters, the
-// soft hyphen) or the line and paragraph separators U+2028 and U+2029.
-// A host name holding U+202E reads backwards from there on. Escape shows
-// each as \uXXXX; so do the reports (ShowHidden).
+// Hidden reports whether r reorders or hides text where it is shown:
+//
+//   - a format character (Unicode Cf: the bidi controls U+202A-U+202E,
+//     U+2066-U+2069, U+200E, U+200F and U+061C, zero-width characters,
+//     the soft hyphen, the tags U+E0001-U+E007F);
+//   - the line and paragraph separators U+2028 and U+2029;
+//   - any other Default_Ignorable_Code_Point, which Unicode says is
+//     drawn as nothing where it is not supported (DerivedCoreProperties.txt;
+//     The Unicode Standard, section 5.21): the combining grapheme joiner
+//     U+034F, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, the
+//     Khmer inherent vowels U+17B4 and U+17B5, the variation selectors
+//     U+180B-U+180F, U+FE00-U+FE0F and U+E0100-U+E01EF, and the code
+//     points kept for more of them (U+2065, U+FFF0-U+FFF8, U+E0000-U+E0FFF);
+//   - U+2800 BRAILLE PATTERN BLANK, a cell with no dots: drawn as a
+//     blank that is not a space.
+//
+// A host name holding U+202E reads backwards from there on; one holding
+// U+3164 or U+FE0F looks like another without it. Escape shows each as
+// \uXXXX; so do the reports (ShowHidden). Spaces are not Hidden: they are
+// seen, and a Japanese name holds U+3000.
 func Hidden(r rune) bool {
-	if r < 0xad || r >= 0x3000 && r < 0xfeff {
-		return false // ASCII, and Japanese text, hold none: the usual case is quick
+	switch {
+	case r < 0x34f:
+		return r == 0xad // ASCII and Latin-1 to the combining diacritics: the soft hyphen only
+	case r >= 0x3000 && r < 0xffa0:
+		// Japanese text, full-width forms too: the usual case is quick.
+		return r == 0x3164 || r >= 0xfe00 && r <= 0xfe0f || r == 0xfeff
 	}
-	return unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
+	return unicode.Is(hidden, r)
+}
+
+// hidden is what Hidden reports, from Unicode 15.0 (Go's tables since
+// Go 1.21): every Cf, U+2028, U+2029, every Default_Ignorable_Code_Point
+// (Other_Default_Ignorable_Code_Point + Cf + Variation_Selector, less
+// White_Space and the Cf that are not: all Cf are Hidden) and U+2800.
+// TestHiddenTable holds it to Go's own tables.
+var hidden = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{Lo: 0x00ad, Hi: 0x00ad, Stride: 1},
+		{Lo: 0x034f, Hi: 0x034f, Stride: 1},
+		{Lo: 0x0600, Hi: 0x0605, Stride: 1},
+		{Lo: 0x061c, Hi: 0x061c, Stride: 1},
+		{Lo: 0x06dd, Hi: 0x06dd, Stride: 1},
+		{Lo: 0x070f, Hi: 0x070f, Stride: 1},
+		{Lo: 0x0890, Hi: 0x0891, Stride: 1},
+		{Lo: 0x08e2, Hi: 0x08e2, Stride: 1},
+		{Lo: 0x115f, Hi: 0x1160, Stride: 1},
+		{Lo: 0x17b4, Hi: 0x17b5, Stride: 1},
+		{Lo: 0x180b, Hi: 0x180f, Stride: 1},
+		{Lo: 0x200b, Hi: 0x200f, Stride: 1},
+		{Lo: 0x2028, Hi: 0x202e, Stride: 1},
+		{Lo: 0x2060, Hi: 0x206f, Stride: 1},
+		{Lo: 0x2800, Hi: 0x2800, Stride: 1},
+		{Lo: 0x3164, Hi: 0x3164, Stride: 1},
+		{Lo: 0xfe00, Hi: 0xfe0f, Stride: 1},
+		{Lo: 0xfeff, Hi: 0xfeff, Stride: 1},
+		{Lo: 0xffa0, Hi: 0xffa0, Stride: 1},
+		{Lo: 0xfff0, Hi: 0xfffb, Stride: 1},
+	},
+	R32: []unicode.Range32{
+		{Lo: 0x110bd, Hi: 0x110bd, Stride: 1},
+		{Lo: 0x110cd, Hi: 0x110cd, Stride: 1},
+		{Lo: 0x13430, Hi: 0x1343f, Stride: 1},
+		{Lo: 0x1bca0, Hi: 0x1bca3, Stride: 1},
+		{Lo: 0x1d173, Hi: 0x1d17a, Stride: 1},
+		{Lo: 0xe0000, Hi: 0xe0fff, Stride: 1},
+	},
+	LatinOffset: 1,
 }
 
 // ShowHidden returns s with every Hidden character written as \uXXXX,
@@ -63,7 +120,7 @@ func Hidden(r rune) bool {
 // HTML escaper, a CSV writer) but a U+202E would still make an auditor
 // read another name than the one stored.
 func ShowHidden(s string) string {
-	i := strings.IndexFunc(s, Hidden)
+	i := hiddenIndex(s)
 	if i < 0 {
 		return s
 	}
@@ -82,6 +139,23 @@ func ShowHidden(s string) string {
 		s = s[n:]
 	}
 	return b.String()
+}
+
+// hiddenIndex is the index in s of its first Hidden character, or -1.
+// It passes over ASCII a byte at a time, as ASCII holds none.
+func hiddenIndex(s string) int {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if Hidden(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // Writer passes everything written through Escape: the one place where
