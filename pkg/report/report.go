@@ -585,7 +585,8 @@ var reservedNames = []string{"index", "devices", "products"}
 // safeName makes a site or line name a file name that is safe on
 // Windows, macOS and Linux: letters (any script), digits and '-' are kept
 // and everything else becomes '_' (no separator, no reserved character,
-// no control character, no leading dot); a Windows device name (CON, PRN,
+// no control character, no leading dot, no letter drawn blank: a Hangul
+// filler is a letter, terminal.Hidden); a Windows device name (CON, PRN,
 // AUX, NUL, COM0-9, LPT0-9, also with an extension) or one of the
 // report's own file names gets the prefix empty+"_"; a name over
 // maxNameBytes is cut at a character and ends in a short hash of the
@@ -594,7 +595,7 @@ var reservedNames = []string{"index", "devices", "products"}
 func safeName(s, empty string) string {
 	var b strings.Builder
 	for _, r := range strings.TrimSpace(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' {
+		if (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-') && !terminal.Hidden(r) {
 			b.WriteRune(r)
 		} else {
 			b.WriteRune('_')

@@ -256,6 +256,7 @@ func TestNames(t *testing.T) {
 		{"trail. ", "trail"},
 		{"a:b*c?d\"e<f>g|h", "a_b_c_d_e_f_g_h"},
 		{"tab\tbell\a", "tab_bell"},
+		{"Na\u3164goya\uffa0", "Na_goya"}, // Hangul fillers are letters, drawn blank: dropped
 		{long, long[:54] + "-" + "d3b1a1a1"},
 	}
 	for _, tc := range tests {
