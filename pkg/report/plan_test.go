@@ -346,8 +346,8 @@ func TestPlanSites(t *testing.T) {
 		urgent, plain string
 		note          string
 	}{
-		{classify.English, `<a href="Z/index.html#plan" translate="no" class="due">Z</a> (3, 2 urgent) `, `<a href="S00/index.html#plan" translate="no">S00</a> (1) `, "sites with urgent devices first"},
-		{classify.Japanese, `<a href="Z/index.html#plan" translate="no" class="due">Z</a> (3 台、緊急 2 台) `, `<a href="S00/index.html#plan" translate="no">S00</a> (1 台) `, "緊急の端末がある拠点"},
+		{classify.English, `<span><a href="Z/index.html#plan" translate="no" class="due">Z</a> (3, 2 urgent)</span> `, `<span><a href="S00/index.html#plan" translate="no">S00</a> (1)</span> `, "sites with urgent devices first"},
+		{classify.Japanese, `<span><a href="Z/index.html#plan" translate="no" class="due">Z</a> (3 台、緊急 2 台)</span> `, `<span><a href="S00/index.html#plan" translate="no">S00</a> (1 台)</span> `, "緊急の端末がある拠点"},
 	} {
 		dir := t.TempDir()
 		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{HTML, JSON}})
