@@ -35,8 +35,9 @@ type directConn struct {
 	db  uintptr
 }
 
-// openDirect opens path. The caller closes the connection.
-func openDirect(path string) (*directConn, error) {
+// openDirect opens path, read-only when readOnly. The caller closes the
+// connection.
+func openDirect(path string, readOnly bool) (*directConn, error) {
 	c := &directConn{tls: libc.NewTLS()}
 	name, err := libc.CString(path)
 	if err != nil {
@@ -44,7 +45,11 @@ func openDirect(path string) (*directConn, error) {
 		return nil, err
 	}
 	pdb := c.tls.Alloc(int(unsafe.Sizeof(uintptr(0))))
-	rc := sqlite3.Xsqlite3_open_v2(c.tls, name, pdb, sqlite3.SQLITE_OPEN_READWRITE|sqlite3.SQLITE_OPEN_NOMUTEX, 0)
+	flags := int32(sqlite3.SQLITE_OPEN_READWRITE | sqlite3.SQLITE_OPEN_NOMUTEX)
+	if readOnly {
+		flags = sqlite3.SQLITE_OPEN_READONLY | sqlite3.SQLITE_OPEN_NOMUTEX
+	}
+	rc := sqlite3.Xsqlite3_open_v2(c.tls, name, pdb, flags, 0)
 	c.db = *(*uintptr)(cmem(pdb))
 	// Given back now, not deferred: Close below closes the TLS, which
 	// must hold nothing allocated by then (libc's TLS.Close on Windows

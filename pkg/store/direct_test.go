@@ -27,7 +27,7 @@ func TestDirectScan(t *testing.T) {
 		func() interface{} { return new(int64) },
 		func() interface{} { return new(int) },
 	}
-	c, err := openDirect(path)
+	c, err := openDirect(path, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func BenchmarkLatest(b *testing.B) {
 // TLS closed with its stack in use panics).
 func TestDirectOpenFails(t *testing.T) {
 	for _, path := range []string{filepath.Join(t.TempDir(), "missing.db"), filepath.Join(t.TempDir(), "no", "such", "folder.db")} {
-		c, err := openDirect(path)
+		c, err := openDirect(path, false)
 		var e *errDirect
 		if !errors.As(err, &e) || c != nil {
 			t.Fatalf("%s: got %v, %v; want SQLite's error", path, c, err)

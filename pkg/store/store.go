@@ -49,11 +49,19 @@ type DB struct {
 	db      *sql.DB
 	dialect *dialect
 	name    string // as it may be printed (Name)
-	// stmts holds the statements of the import's writer, prepared once:
-	// modernc.org/sqlite parses every statement it is given anew, and the
-	// writer runs the same few shapes for every batch (insertChunk rows
-	// at a time, lookups of at most chunkSize keys).
+	// stmts holds the statements of the import's writer through
+	// database/sql (sqlTx: PostgreSQL's), prepared once: the writer runs
+	// the same few shapes for every batch (insertChunk rows at a time,
+	// lookups of at most chunkSize keys). modernc.org/sqlite prepares a
+	// *sql.Stmt anew on every execution all the same, one reason why a
+	// SQLite fleet's batches go through directWriter.
 	stmts sync.Map // SQL text -> *sql.Stmt
+	mode  string   // a SQLite fleet's: "rwc", "rw" or "ro" (open)
+	// w is a SQLite fleet's writer (importDirect), opened by the first
+	// batch; wmu lets one batch at a time use it, and Close close it.
+	wmu    sync.Mutex
+	w      *directWriter
+	closed bool
 }
 
 var _ fleet.Store = (*DB)(nil)
@@ -192,7 +200,7 @@ func open(path, mode string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &DB{db: db, dialect: sqliteDialect, name: path}
+	d := &DB{db: db, dialect: sqliteDialect, name: path, mode: mode}
 	// Two importers starting on a new database race to switch it to WAL,
 	// which SQLite answers with SQLITE_BUSY at once, without waiting for
 	// the busy timeout.
@@ -204,13 +212,9 @@ func open(path, mode string) (*DB, error) {
 }
 
 // busy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED, with
-// any extended code.
+// any extended code, from the driver or a direct connection.
 func busy(err error) bool {
-	var e *sqlite.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Code() & 0xff {
+	switch sqliteCode(err) & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 		return true
 	}
@@ -219,9 +223,21 @@ func busy(err error) bool {
 
 // readOnly reports whether SQLite refused to write a read-only file
 // (SQLITE_READONLY and its extended codes).
-func readOnly(err error) bool {
+func readOnly(err error) bool { return sqliteCode(err)&0xff == sqlite3.SQLITE_READONLY }
+
+// sqliteCode is the (extended) result code of a SQLite error err wraps,
+// from the driver or a direct connection, or 0 (SQLITE_OK) for any
+// other error.
+func sqliteCode(err error) int {
 	var e *sqlite.Error
-	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_READONLY
+	var de *errDirect
+	switch {
+	case errors.As(err, &e):
+		return e.Code()
+	case errors.As(err, &de):
+		return de.code
+	}
+	return 0
 }
 
 // retryBusy runs fn until it succeeds, fails otherwise than busy (by
@@ -247,7 +263,20 @@ func retryBusy(ctx context.Context, d *DB, fn func() error) error {
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.wmu.Lock()
+	var err error
+	if d.w != nil {
+		err = d.w.Close()
+		d.w = nil
+	}
+	d.closed = true
+	d.wmu.Unlock()
+	if cerr := d.db.Close(); cerr != nil {
+		err = cerr
+	}
+	return err
+}
 
 // Name is the database as it may be printed: the path, or the
 // PostgreSQL URL without its password.
@@ -517,10 +546,78 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*fleet.Collection) (res []fle
 	// transaction rolled back, so trying again is safe.
 	err = retryBusy(ctx, d, func() error {
 		var err error
-		res, errs, err = d.importBatch(ctx, cs)
+		if d.dialect == sqliteDialect {
+			res, errs, err = d.importDirect(ctx, cs)
+		} else {
+			res, errs, err = d.importDriver(ctx, cs)
+		}
 		return err
 	})
 	return res, errs, serverError(err)
+}
+
+// batchTx is a write transaction importBatch stores a batch through:
+// database/sql's (sqlTx: PostgreSQL, and SQLite in the tests that hold
+// the direct writer to it) or SQLite's library's (directWriter). Its
+// statements are importBatch's SQL, in SQLite's dialect; each is
+// prepared once.
+type batchTx interface {
+	// query runs q with args and calls fn for each row.
+	query(ctx context.Context, q string, args []interface{}, fn func(row scanner) error) error
+	// exec runs q with args.
+	exec(ctx context.Context, q string, args []interface{}) error
+	commit() error
+}
+
+// scanner is a row of a batchTx's query: *sql.Rows, *directRows.
+type scanner interface {
+	Scan(dest ...interface{}) error
+}
+
+// sqlTx is a batchTx of database/sql, its statements prepared once for
+// the database (DB.stmt).
+type sqlTx struct {
+	d  *DB
+	tx *sql.Tx
+}
+
+func (t sqlTx) query(ctx context.Context, q string, args []interface{}, fn func(scanner) error) error {
+	st, err := t.d.stmt(ctx, t.tx, q)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (t sqlTx) exec(ctx context.Context, q string, args []interface{}) error {
+	st, err := t.d.stmt(ctx, t.tx, q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return err
+}
+
+func (t sqlTx) commit() error { return t.tx.Commit() }
+
+// importDriver is importBatch through database/sql.
+func (d *DB) importDriver(ctx context.Context, cs []*fleet.Collection) ([]fleet.Stored, []error, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	return importBatch(ctx, sqlTx{d, tx}, cs)
 }
 
 // chunkSize is how many keys one "IN (…)" lookup takes.
@@ -559,27 +656,18 @@ func anys[T any](xs []T) []interface{} {
 
 // lookup runs "SELECT k, v FROM … WHERE k IN " + (…) for keys, in chunks,
 // and returns k → v.
-func lookup[V any](ctx context.Context, d *DB, tx *sql.Tx, query string, keys []string) (map[string]V, error) {
+func lookup[V any](ctx context.Context, tx batchTx, query string, keys []string) (map[string]V, error) {
 	out := map[string]V{}
 	err := chunks(len(keys), chunkSize, func(lo, hi int) error {
-		st, err := d.stmt(ctx, tx, query+"("+marks(hi-lo)+")")
-		if err != nil {
-			return err
-		}
-		rows, err := st.QueryContext(ctx, anys(keys[lo:hi])...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
+		return tx.query(ctx, query+"("+marks(hi-lo)+")", anys(keys[lo:hi]), func(row scanner) error {
 			var k string
 			var v V
-			if err := rows.Scan(&k, &v); err != nil {
+			if err := row.Scan(&k, &v); err != nil {
 				return err
 			}
 			out[k] = v
-		}
-		return rows.Err()
+			return nil
+		})
 	})
 	return out, err
 }
@@ -589,22 +677,18 @@ func lookup[V any](ctx context.Context, d *DB, tx *sql.Tx, query string, keys []
 const insertChunk = 32
 
 // execRows runs "INSERT … VALUES" for rows of cols values each,
-// insertChunk rows a statement, with statements prepared once.
-func (d *DB) execRows(ctx context.Context, tx *sql.Tx, head string, cols int, args []interface{}) error {
+// insertChunk rows a statement.
+func execRows(ctx context.Context, tx batchTx, head string, cols int, args []interface{}) error {
 	return chunks(len(args)/cols, insertChunk, func(lo, hi int) error {
-		st, err := d.stmt(ctx, tx, head+values(hi-lo, cols))
-		if err != nil {
-			return err
-		}
-		_, err = st.ExecContext(ctx, args[lo*cols:hi*cols]...)
-		return err
+		return tx.exec(ctx, head+values(hi-lo, cols), args[lo*cols:hi*cols])
 	})
 }
 
 // importBatch stores a batch with a fixed number of statements, whatever
 // its size: one lookup of bundle IDs, one of device keys, then one
-// multi-row insert per table. IDs are assigned here, safely: the
-// transaction holds the fleet's write lock from its first statement
+// multi-row insert per table, through tx, which it commits; the caller
+// rolls tx back when it returns an error. IDs are assigned here, safely:
+// the transaction holds the fleet's write lock from its first statement
 // (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock, begin).
 //
 // On PostgreSQL the transaction runs at READ COMMITTED: each statement
@@ -616,20 +700,14 @@ func (d *DB) execRows(ctx context.Context, tx *sql.Tx, head string, cols int, ar
 // the lock would abort and retry whole batches whenever two importers
 // touch one device or one page of an index, which several sites
 // importing at once do all the time.
-func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.Stored, []error, error) {
+func importBatch(ctx context.Context, tx batchTx, cs []*fleet.Collection) ([]fleet.Stored, []error, error) {
 	res := make([]fleet.Stored, len(cs))
 	errs := make([]error, len(cs))
-	tx, err := d.begin(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer tx.Rollback()
-
 	ids := make([]string, len(cs))
 	for i, c := range cs {
 		ids[i] = c.BundleID
 	}
-	stored, err := lookup[string](ctx, d, tx, "SELECT bundle_id, sha256 FROM collections WHERE bundle_id IN ", ids)
+	stored, err := lookup[string](ctx, tx, "SELECT bundle_id, sha256 FROM collections WHERE bundle_id IN ", ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -649,15 +727,15 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 		}
 	}
 	if len(keep) == 0 {
-		return res, errs, tx.Commit()
+		return res, errs, tx.commit()
 	}
-	known, err := lookup[int64](ctx, d, tx, "SELECT key, id FROM devices WHERE key IN ", keys)
+	known, err := lookup[int64](ctx, tx, "SELECT key, id FROM devices WHERE key IN ", keys)
 	if err != nil {
 		return nil, nil, err
 	}
 	var nextDevice, nextCollection int64
-	if err := tx.QueryRowContext(ctx, "SELECT coalesce((SELECT max(id) FROM devices), 0), coalesce((SELECT max(id) FROM collections), 0)").
-		Scan(&nextDevice, &nextCollection); err != nil {
+	if err := tx.query(ctx, "SELECT coalesce((SELECT max(id) FROM devices), 0), coalesce((SELECT max(id) FROM collections), 0)", nil,
+		func(row scanner) error { return row.Scan(&nextDevice, &nextCollection) }); err != nil {
 		return nil, nil, err
 	}
 	now := time.Now().UTC().Format(timeFormat)
@@ -699,24 +777,19 @@ func (d *DB) importBatch(ctx context.Context, cs []*fleet.Collection) ([]fleet.S
 			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot, warnings, time_ok, hardware, kms_hosts) VALUES `, 24, collections},
 		{"INSERT OR FAIL INTO raw (collection_id, member, data) VALUES ", 3, raws},
 	} {
-		if err := d.execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
+		if err := execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
 			return nil, nil, err
 		}
 	}
 	// The latest collection drives reports (latestCollection).
 	err = chunks(len(touched), chunkSize, func(lo, hi int) error {
-		st, err := d.stmt(ctx, tx, `UPDATE devices SET latest_id = `+latestCollection+`, `+deviceAggregates+`
-			WHERE id IN (`+marks(hi-lo)+")")
-		if err != nil {
-			return err
-		}
-		_, err = st.ExecContext(ctx, anys(touched[lo:hi])...)
-		return err
+		return tx.exec(ctx, `UPDATE devices SET latest_id = `+latestCollection+`, `+deviceAggregates+`
+			WHERE id IN (`+marks(hi-lo)+")", anys(touched[lo:hi]))
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.commit(); err != nil {
 		return nil, nil, err
 	}
 	return res, errs, nil
@@ -873,7 +946,7 @@ func (d *DB) latestDirect(ctx context.Context, q string, args []interface{}, wit
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c, err := openDirect(d.name)
+	c, err := openDirect(d.name, false)
 	if err != nil {
 		return fmt.Errorf("database %s: %w", d.name, err)
 	}

@@ -1,0 +1,391 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/fleet"
+)
+
+// writerBatches are batches that go through every path of importBatch:
+// new and known devices, one device twice in a batch, a bundle twice in
+// a batch, one stored before, a conflict, trust warnings, KMS hosts, raw
+// outputs empty, binary and several, hostile text (NUL, invalid UTF-8,
+// quotes), and a batch of more than two insertChunks.
+func writerBatches() [][]*fleet.Collection {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	first := []*fleet.Collection{
+		coll("b1", "U1", "S1", "A1", t0),
+		coll("b2", "U2", "S2", "A2", t0.Add(time.Hour)),
+	}
+	hostile := coll("b3", "U3", "S3", "A3", t0)
+	hostile.Snapshot.OS.Hostname = "h\x00st\xff'\"; DROP TABLE devices; --"
+	hostile.Snapshot.Context.Engineer = "日本語"
+	hostile.Hardware = "maker\x1fmodel\x1e"
+	hostile.Warnings = []string{fleet.WarnFuture}
+	hostile.Pool = classify.Pool{Client: 2, Server: 1, Office: 3, Hosts: []classify.KMSHost{{Name: "kms.example", Windows: 2}}}
+	hostile.Raw = []fleet.Raw{{Member: "raw/empty.txt", Data: []byte{}}, {Member: "raw/bin", Data: []byte{0, 1, 2, 255}},
+		{Member: "raw/text.txt", Data: []byte(strings.Repeat("Software licensing service\r\n", 200))}}
+	conflict := coll("b1", "U1", "S1", "A1", t0)
+	conflict.SHA256 = "different"
+	second := []*fleet.Collection{
+		coll("b4", "U1", "S1", "A1-new", t0.Add(2*time.Hour)), // a known device
+		coll("b5", "U4", "S4", "A4", t0.Add(time.Hour)),
+		coll("b6", "U4", "S4", "A4-older", t0),          // the same device again, older
+		coll("b5", "U4", "S4", "A4", t0.Add(time.Hour)), // the same bundle again
+		coll("b2", "U2", "S2", "A2", t0.Add(time.Hour)), // stored before
+		conflict,
+		hostile,
+	}
+	var large []*fleet.Collection
+	for i := 0; i < 2*insertChunk+5; i++ {
+		dev := fmt.Sprint("L", i%50)
+		large = append(large, coll(fmt.Sprintf("l%03d", i), dev, dev, fmt.Sprint("LA", i), t0.Add(time.Duration(i)*time.Minute)))
+	}
+	return [][]*fleet.Collection{first, second, large, {conflict}}
+}
+
+// dumpTables is every row of the tables importBatch writes, each value
+// as SQLite quotes it (so its type shows: 1, '1', X'01', NULL), in key
+// order, the import times masked.
+func dumpTables(t *testing.T, db *DB) []string {
+	t.Helper()
+	var out []string
+	for _, tb := range []struct{ name, order string }{{"devices", "id"}, {"collections", "id"}, {"raw", "collection_id, member"}} {
+		rows, err := db.db.QueryContext(ctx, "SELECT name FROM pragma_table_info('"+tb.name+"') ORDER BY cid")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cols []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			if c == "imported_at" || c == "first_seen" {
+				c = "length(" + c + ")"
+			}
+			cols = append(cols, "quote("+c+")")
+		}
+		rows.Close()
+		rows, err = db.db.QueryContext(ctx, "SELECT '"+tb.name+": ' || "+strings.Join(cols, " || ' ' || ")+" FROM "+tb.name+" ORDER BY "+tb.order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, r)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// TestDirectWriterSameRows: the direct writer stores the same rows, of
+// the same types, and gives the same results as importBatch through
+// database/sql.
+func TestDirectWriterSameRows(t *testing.T) {
+	viaDriver := openNew(t, filepath.Join(t.TempDir(), "driver.db"))
+	viaDirect := openNew(t, filepath.Join(t.TempDir(), "direct.db"))
+	for i, batch := range writerBatches() {
+		wres, werrs, err := viaDriver.importDriver(ctx, batch)
+		if err != nil {
+			t.Fatalf("batch %d through database/sql: %v", i, err)
+		}
+		res, errs, err := viaDirect.ImportBatch(ctx, batch)
+		if err != nil {
+			t.Fatalf("batch %d: %v", i, err)
+		}
+		if viaDirect.w == nil {
+			t.Fatal("the batch did not go through the direct writer")
+		}
+		for j := range batch {
+			if res[j] != wres[j] || (errs[j] == nil) != (werrs[j] == nil) || (errs[j] != nil && !errors.Is(errs[j], werrs[j])) {
+				t.Errorf("batch %d, collection %d: %+v %v, through database/sql %+v %v", i, j, res[j], errs[j], wres[j], werrs[j])
+			}
+		}
+	}
+	want, got := dumpTables(t, viaDriver), dumpTables(t, viaDirect)
+	if len(want) < 200 {
+		t.Fatalf("%d rows through database/sql: the batches stored less than they should", len(want))
+	}
+	for i := 0; i < len(want) || i < len(got); i++ {
+		var w, g string
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if g != w {
+			t.Fatalf("row %d:\n%.300s\nthrough database/sql:\n%.300s", i, g, w)
+		}
+	}
+	if s, err := viaDirect.Check(ctx); s != "ok" || err != nil {
+		t.Fatalf("check: %s %v", s, err)
+	}
+}
+
+// counts is what db holds: devices, collections, raw outputs.
+func counts(t *testing.T, db *DB) string {
+	t.Helper()
+	d, c, r, err := db.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("devices %d collections %d raw %d", d, c, r)
+}
+
+// inTransaction reports whether the direct writer's connection has a
+// transaction open.
+func inTransaction(db *DB) bool {
+	return db.w != nil && sqlite3.Xsqlite3_get_autocommit(db.w.c.tls, db.w.c.db) == 0
+}
+
+// TestDirectWriterRollback: a batch whose row fails after others of it
+// were written (a raw output of no bytes at all, NULL in a NOT NULL
+// column, in the last statements of the batch) leaves nothing of the
+// batch, as through database/sql, and the writer stores the next batch.
+func TestDirectWriterRollback(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
+		t.Fatal(err)
+	}
+	before := counts(t, db)
+	var batch []*fleet.Collection
+	for i := 1; i <= 2*insertChunk; i++ {
+		batch = append(batch, coll(fmt.Sprint("b", i), fmt.Sprint("U", i%40), "S", fmt.Sprint("A", i), t0.Add(time.Duration(i)*time.Hour)))
+	}
+	batch[insertChunk+3].Raw = append(batch[insertChunk+3].Raw, fleet.Raw{Member: "raw/nil.txt"})
+	for _, way := range []struct {
+		name string
+		fn   func(context.Context, []*fleet.Collection) ([]fleet.Stored, []error, error)
+	}{{"database/sql", db.importDriver}, {"direct", db.importDirect}} {
+		if _, _, err := way.fn(ctx, batch); err == nil || !strings.Contains(err.Error(), "NOT NULL constraint failed: raw.data") {
+			t.Fatalf("%s: %v, want the NOT NULL constraint's error", way.name, err)
+		}
+		if got := counts(t, db); got != before {
+			t.Fatalf("%s: after the failed batch %s, want %s", way.name, got, before)
+		}
+	}
+	if inTransaction(db) {
+		t.Fatal("the failed batch left its transaction open")
+	}
+	batch[insertChunk+3].Raw = batch[insertChunk+3].Raw[:1]
+	if _, _, err := db.ImportBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(t, db), "devices 41 collections 65 raw 65"; got != want {
+		t.Fatalf("%s, want %s", got, want)
+	}
+}
+
+// endsAfter is a context that ends after n checks of Err: a batch
+// interrupted between any two of its statements.
+type endsAfter struct {
+	context.Context
+	n *int
+}
+
+func (c endsAfter) Err() error {
+	if *c.n <= 0 {
+		return context.Canceled
+	}
+	*c.n--
+	return nil
+}
+
+// TestDirectWriterInterrupted: a batch whose context ends between any
+// two of its statements stores nothing and leaves no transaction open;
+// let run to its end, it stores everything.
+func TestDirectWriterInterrupted(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
+		t.Fatal(err)
+	}
+	before := counts(t, db)
+	var batch []*fleet.Collection
+	for i := 1; i <= insertChunk+5; i++ {
+		batch = append(batch, coll(fmt.Sprint("b", i), fmt.Sprint("U", i%20), "S", fmt.Sprint("A", i), t0.Add(time.Duration(i)*time.Hour)))
+	}
+	for checks := 0; ; checks++ {
+		n := checks
+		_, _, err := db.importDirect(endsAfter{ctx, &n}, batch)
+		if inTransaction(db) {
+			t.Fatalf("after %d checks: the transaction is still open", checks)
+		}
+		if err == nil {
+			if checks < 10 {
+				t.Fatalf("the batch was stored after %d checks of its context: it should check between its statements", checks)
+			}
+			break
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("after %d checks: %v", checks, err)
+		}
+		if got := counts(t, db); got != before {
+			t.Fatalf("interrupted after %d checks: %s, want %s", checks, got, before)
+		}
+	}
+	if got, want := counts(t, db), "devices 21 collections 38 raw 38"; got != want {
+		t.Fatalf("%s, want %s", got, want)
+	}
+}
+
+// TestDirectWriterBusy: while another connection holds the write lock,
+// the direct writer's batch fails with SQLITE_BUSY, which busy knows,
+// leaving no transaction open; retryBusy runs it again once the lock is
+// free. With the store's busy timeout the writer would wait for the lock
+// itself: here it does not wait, to meet the lock at once.
+func TestDirectWriterBusy(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
+		t.Fatal(err)
+	}
+	sqlite3.Xsqlite3_busy_timeout(db.w.c.tls, db.w.c.db, 0)
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	batch := []*fleet.Collection{coll("b1", "U1", "S1", "A1", t0)}
+	calls := 0
+	err = retryBusy(ctx, db, func() error {
+		calls++
+		_, _, err := db.importDirect(ctx, batch)
+		if calls == 1 {
+			if !busy(err) {
+				t.Fatalf("with the lock held elsewhere: busy(%v) = false", err)
+			}
+			if inTransaction(db) {
+				t.Fatal("the busy batch left a transaction open")
+			}
+			if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return err
+	})
+	if err != nil || calls != 2 {
+		t.Fatalf("retryBusy: %v after %d calls, want success after 2", err, calls)
+	}
+	if got, want := counts(t, db), "devices 2 collections 2 raw 2"; got != want {
+		t.Fatalf("%s, want %s", got, want)
+	}
+	if busy(errors.New("database is locked (5)")) || busy(&errDirect{code: sqlite3.SQLITE_CONSTRAINT_UNIQUE}) ||
+		!busy(&errDirect{code: sqlite3.SQLITE_LOCKED_SHAREDCACHE}) || !readOnly(fmt.Errorf("x: %w", &errDirect{code: sqlite3.SQLITE_READONLY_DBMOVED})) {
+		t.Error("busy or readOnly mistook a result code")
+	}
+}
+
+// TestDirectWriterSettings: the writer's connection has the settings the
+// driver's connection string gives the store's others.
+func TestDirectWriterSettings(t *testing.T) {
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", time.Unix(0, 0))); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"busy_timeout", "foreign_keys", "synchronous", "journal_mode", "page_size"} {
+		var want, got string
+		if err := db.db.QueryRowContext(ctx, "PRAGMA "+p).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.w.query(ctx, "PRAGMA "+p, nil, func(r scanner) error { return r.Scan(&got) }); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s: %s, the driver's connections %s", p, got, want)
+		}
+	}
+}
+
+// TestDirectWriterClose: Close finalizes every statement the writer
+// kept (SQLite lists none left on its connection) and closes it; a
+// statement left unfinalized is an error; the fleet's other
+// connections are closed too, and a batch after Close is refused.
+func TestDirectWriterClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.db")
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.ImportBatch(ctx, writerBatches()[0]); err != nil {
+		t.Fatal(err)
+	}
+	w := db.w
+	if n := w.open(); n < 5 || n != len(w.stmts) {
+		t.Fatalf("%d statements open, %d kept", n, len(w.stmts))
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if db.w != nil || len(w.stmts) != 0 || w.buf != 0 || w.c.db != 0 {
+		t.Fatalf("after Close: writer %p, %d statements, buffer %#x, connection %#x", db.w, len(w.stmts), w.buf, w.c.db)
+	}
+	if _, _, err := db.ImportBatch(ctx, writerBatches()[1]); err == nil {
+		t.Fatal("a batch was stored after Close")
+	}
+
+	// A statement the writer forgot: Close says so.
+	w, err = openWriter(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.prepare("SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	delete(w.stmts, "SELECT 1")
+	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "1 statements") {
+		t.Fatalf("Close with a statement left: %v", err)
+	}
+}
+
+// TestDirectWriterKeepsFewStatements: batches of every size up to 256
+// keep at most writerStmts statements, the ones run last, and a
+// statement finalized to make room is prepared again when it is run.
+func TestDirectWriterKeepsFewStatements(t *testing.T) {
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	k := 0
+	for n := 1; n <= 100; n++ {
+		var batch []*fleet.Collection
+		for i := 0; i < n; i++ {
+			k++
+			batch = append(batch, coll(fmt.Sprint("b", k), fmt.Sprint("U", k), "S", "A", time.Unix(int64(k), 0)))
+		}
+		if _, _, err := db.ImportBatch(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if len(db.w.stmts) > writerStmts || db.w.open() != len(db.w.stmts) {
+			t.Fatalf("after a batch of %d: %d statements kept, %d open", n, len(db.w.stmts), db.w.open())
+		}
+	}
+	if _, ok := db.w.stmts["BEGIN IMMEDIATE"]; !ok {
+		t.Error("BEGIN, run for every batch, was finalized")
+	}
+	if _, _, err := db.ImportBatch(ctx, []*fleet.Collection{coll("last", "U1", "S", "A", time.Unix(0, 0))}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(t, db), fmt.Sprintf("devices %d collections %d raw %d", k, k+1, k+1); got != want {
+		t.Fatalf("%s, want %s", got, want)
+	}
+}
