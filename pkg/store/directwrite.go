@@ -22,7 +22,7 @@ import (
 // copies every text and blob argument into C memory with a malloc (and
 // a free) of its own. In CPU profiles of the bench's import (10,000
 // bundles, about 3 s of CPU) the writer took 0.84 to 1.07 s, of which
-// preparing was 0.06 to 0.14 s and binding 0.17 to 0.21 s; this way it
+// preparing was 0.06 to 0.14 s and binding 0.13 to 0.21 s; this way it
 // takes 0.64 to 0.66 s, and the whole import about 0.3 s of CPU less
 // (docs/performance.md, the eleventh round). Here a statement is
 // prepared the first time its text is run and reset after each use, and
