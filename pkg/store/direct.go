@@ -11,9 +11,10 @@ import (
 )
 
 // directConn is a connection of its own to a SQLite fleet, used straight
-// through SQLite's library for the one query that reads a whole fleet
-// (Latest, which every report runs), not through database/sql and
-// modernc.org/sqlite's driver.
+// through SQLite's library for the queries a report runs for every
+// device (Latest, which reads the whole fleet, and RawFor, which every
+// line's worker runs for its devices' raw outputs), not through
+// database/sql and modernc.org/sqlite's driver.
 //
 // Why: the driver opens every connection in SQLite's serialized mode
 // (SQLITE_OPEN_FULLMUTEX is fixed in it), so every column read takes the
@@ -97,9 +98,10 @@ func (c *directConn) err(rc int32) error {
 	return &errDirect{code: int(rc), msg: msg}
 }
 
-// query runs q with its text arguments and calls fn for every row, until
-// the rows end, fn returns an error or ctx ends (checked between rows).
-func (c *directConn) query(ctx context.Context, q string, args []string, fn func(*directRows) error) error {
+// query runs q with its arguments (string, int64 or int) and calls fn for
+// every row, until the rows end, fn returns an error or ctx ends (checked
+// between rows).
+func (c *directConn) query(ctx context.Context, q string, args []interface{}, fn func(*directRows) error) error {
 	cq, err := libc.CString(q)
 	if err != nil {
 		return err
@@ -116,15 +118,8 @@ func (c *directConn) query(ctx context.Context, q string, args []string, fn func
 		return fmt.Errorf("store: %d arguments for %d parameters", len(args), n)
 	}
 	for i, a := range args {
-		ca, err := libc.CString(a)
-		if err != nil {
+		if err := r.bind(int32(i+1), a); err != nil {
 			return err
-		}
-		// SQLITE_TRANSIENT (-1): SQLite copies the text now.
-		rc := sqlite3.Xsqlite3_bind_text(c.tls, r.st, int32(i+1), ca, int32(len(a)), ^uintptr(0))
-		libc.Xfree(c.tls, ca)
-		if rc != sqlite3.SQLITE_OK {
-			return c.err(rc)
 		}
 	}
 	for {
@@ -150,10 +145,36 @@ type directRows struct {
 	st uintptr
 }
 
+// bind binds a to parameter i (from 1).
+func (r *directRows) bind(i int32, a interface{}) error {
+	var rc int32
+	switch a := a.(type) {
+	case string:
+		ca, err := libc.CString(a)
+		if err != nil {
+			return err
+		}
+		// SQLITE_TRANSIENT (-1): SQLite copies the text now.
+		rc = sqlite3.Xsqlite3_bind_text(r.c.tls, r.st, i, ca, int32(len(a)), ^uintptr(0))
+		libc.Xfree(r.c.tls, ca)
+	case int64:
+		rc = sqlite3.Xsqlite3_bind_int64(r.c.tls, r.st, i, a)
+	case int:
+		rc = sqlite3.Xsqlite3_bind_int64(r.c.tls, r.st, i, int64(a))
+	default:
+		return fmt.Errorf("store: argument %d is %T, not text or an integer", i, a)
+	}
+	if rc != sqlite3.SQLITE_OK {
+		return r.c.err(rc)
+	}
+	return nil
+}
+
 // Scan copies the row's columns into dest, as database/sql's Rows.Scan
-// does for the destinations the store uses (*string, *int64, *int): a
-// NULL is an error, a number read as text is its decimal form, text read
-// as a number must be one. TestDirectScan holds it to database/sql.
+// does for the destinations the store uses (*string, *[]byte, *int64,
+// *int): a NULL is an error (nil for *[]byte), a number read as text is
+// its decimal form, text read as a number must be one. TestDirectScan
+// holds it to database/sql.
 func (r *directRows) Scan(dest ...interface{}) error {
 	tls, st := r.c.tls, r.st
 	if n := int(sqlite3.Xsqlite3_column_count(tls, st)); n != len(dest) {
@@ -162,6 +183,10 @@ func (r *directRows) Scan(dest ...interface{}) error {
 	for i, d := range dest {
 		col := int32(i)
 		typ := sqlite3.Xsqlite3_column_type(tls, st, col)
+		if b, ok := d.(*[]byte); ok {
+			*b = r.bytes(col, typ)
+			continue
+		}
 		if typ == sqlite3.SQLITE_NULL {
 			return fmt.Errorf("sql: Scan error on column index %d, name %q: converting NULL to %T is unsupported", i, r.name(col), d)
 		}
@@ -200,6 +225,23 @@ func (r *directRows) text(col, typ int32) string {
 		return ""
 	}
 	return string(unsafe.Slice((*byte)(cmem(p)), n))
+}
+
+// bytes is column col as bytes, as database/sql gives them: a copy; nil
+// for NULL and for an empty blob, empty (not nil) for empty text.
+func (r *directRows) bytes(col, typ int32) []byte {
+	switch typ {
+	case sqlite3.SQLITE_NULL:
+		return nil
+	case sqlite3.SQLITE_BLOB:
+		p := sqlite3.Xsqlite3_column_blob(r.c.tls, r.st, col)
+		n := sqlite3.Xsqlite3_column_bytes(r.c.tls, r.st, col)
+		if p == 0 || n <= 0 {
+			return nil
+		}
+		return append([]byte(nil), unsafe.Slice((*byte)(cmem(p)), n)...)
+	}
+	return []byte(r.text(col, typ))
 }
 
 // cmem is the address p of C memory (SQLite's, or libc's allocations,

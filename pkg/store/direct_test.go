@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ func TestDirectScan(t *testing.T) {
 		func() interface{} { return new(string) },
 		func() interface{} { return new(int64) },
 		func() interface{} { return new(int) },
+		func() interface{} { return new([]byte) },
 	}
 	c, err := openDirect(path, false)
 	if err != nil {
@@ -65,6 +67,22 @@ func TestDirectScan(t *testing.T) {
 	}
 	if err := c.query(ctx, "SELECT ?", nil, func(*directRows) error { return nil }); err == nil {
 		t.Error("a parameter without an argument ran")
+	}
+	// Arguments: text and integers, bound as database/sql binds them.
+	for _, arg := range []interface{}{"", "x'1", "日本語", int64(-9223372036854775808), int64(42), 0, -1} {
+		var want, got string
+		if err := db.db.QueryRowContext(ctx, "SELECT typeof(?1) || ':' || ?1", arg).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.query(ctx, "SELECT typeof(?1) || ':' || ?1", []interface{}{arg}, func(r *directRows) error { return r.Scan(&got) }); err != nil {
+			t.Fatalf("argument %#v: %v", arg, err)
+		}
+		if got != want {
+			t.Errorf("argument %#v: got %q, want %q", arg, got, want)
+		}
+	}
+	if err := c.query(ctx, "SELECT ?", []interface{}{2.5}, func(*directRows) error { return nil }); err == nil {
+		t.Error("an argument of a type the store does not bind ran")
 	}
 	var e *errDirect
 	if err := c.query(ctx, "SELECT x FROM nowhere", nil, func(*directRows) error { return nil }); !errors.As(err, &e) || e.msg != "no such table: nowhere" {
@@ -155,6 +173,108 @@ func TestLatestDirect(t *testing.T) {
 	}
 }
 
+// TestRawDirect: RawFor on SQLite (through its own connection) gives
+// what the same queries give through database/sql: every member of every
+// collection asked for, in member order, cut to maxBytes (in bytes, NUL
+// and bytes that are not UTF-8 included) with its whole size; nothing
+// for IDs that name no collection; more IDs than one statement takes.
+func TestRawDirect(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.db")
+	db := openNew(t, path)
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	datas := [][]byte{{}, []byte("x"), []byte("abc\x00\xff\xfe日本語"), bytes.Repeat([]byte("0123456789"), 1000)}
+	var cs []*fleet.Collection
+	const n = chunkSize + 40 // two statements
+	for i := 0; i < n; i++ {
+		c := coll(fmt.Sprintf("b%04d", i), fmt.Sprintf("U%04d", i), "", fmt.Sprint(i), t0.Add(time.Duration(i)*time.Minute))
+		c.Raw = nil
+		for m := 0; m < i%4; m++ {
+			// Members stored in reverse name order, read in name order.
+			c.Raw = append(c.Raw, fleet.Raw{Member: fmt.Sprintf("raw/%d.txt", 3-m), Data: datas[(i+m)%len(datas)]})
+		}
+		cs = append(cs, c)
+	}
+	stored, errs, err := db.ImportBatch(ctx, cs)
+	if err != nil {
+		t.Fatal(err)
+	} else if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, s := range stored {
+		ids = append(ids, s.CollectionID)
+	}
+	missing := []int64{-1, 0, ids[len(ids)-1] + 1000}
+	for _, tc := range []struct {
+		name string
+		ids  []int64
+		max  int
+	}{
+		{"all", ids, 1 << 20},
+		{"all, cut to 5 bytes", ids, 5},
+		{"cut to 0 bytes", ids[:20], 0},
+		{"cut below 0", ids[:20], -3},
+		{"missing IDs", missing, 100},
+		{"missing and present, repeated", append(append(append([]int64{}, missing...), ids[3], ids[7], ids[3]), ids[:9]...), 4},
+		{"none", nil, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := db.rawDirect(ctx, tc.ids, tc.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := db.rawDriver(ctx, tc.ids, tc.max)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("direct and database/sql differ\n%v\n%v", got, want)
+			}
+			if _, ok := got[0]; ok {
+				t.Error("raw members for collection 0")
+			}
+		})
+	}
+
+	// What the lines get, checked on its own: every member, cut.
+	got, err := db.RawFor(ctx, ids, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := 0
+	for i, id := range ids {
+		rs := got[id]
+		if len(rs) != i%4 {
+			t.Fatalf("collection %d: %d members, want %d", id, len(rs), i%4)
+		}
+		for j, r := range rs {
+			m := i%4 - 1 - j // in name order
+			whole := datas[(i+m)%len(datas)]
+			cut := whole
+			if len(cut) > 5 {
+				cut = cut[:5]
+			}
+			if r.Member != fmt.Sprintf("raw/%d.txt", 3-m) || r.Size != int64(len(whole)) || !bytes.Equal(r.Data, cut) {
+				t.Errorf("collection %d: got %s %q of %d bytes, want raw/%d.txt %q of %d", id, r.Member, r.Data, r.Size, 3-m, cut, len(whole))
+			}
+			members++
+		}
+	}
+	if members == 0 || len(got) != n*3/4 {
+		t.Errorf("%d collections with %d members", len(got), members)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.RawFor(cctx, ids, 5); !errors.Is(err, context.Canceled) {
+		t.Errorf("a context ended: %v", err)
+	}
+	db.Close()
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		t.Error("a connection left open after Close")
+	}
+}
+
 // BenchmarkLatest reads the latest collection of every device of a
 // 20,000-device fleet with its snapshot, as a report does: through the
 // store's own connection (direct) and through database/sql (driver).
@@ -188,6 +308,53 @@ func BenchmarkLatest(b *testing.B) {
 				got := 0
 				if err := way.fn(db, ctx, q, args, true, func(fleet.Device) error { got++; return nil }); err != nil || got != n {
 					b.Fatal(got, err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/device")
+		})
+	}
+}
+
+// BenchmarkRawFor reads the raw output of every device of a
+// 20,000-device fleet (one of 300 bytes each, as a collection of
+// Windows alone has) 500 devices at a time, as a report's lines do:
+// through a connection of its own for each call (direct) and through
+// database/sql (driver).
+func BenchmarkRawFor(b *testing.B) {
+	db, err := Open(filepath.Join(b.TempDir(), "fleet.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const n, line = 20000, 500
+	raw := bytes.Repeat([]byte("slmgr /dlv "), 30)[:300]
+	var ids []int64
+	cs := make([]*fleet.Collection, 0, 256)
+	for i := 0; i < n; i++ {
+		c := coll(fmt.Sprintf("b%08d", i), fmt.Sprintf("U%08d", i), "", fmt.Sprint(i), time.Unix(int64(i), 0))
+		c.Raw = []fleet.Raw{{Member: "raw/slmgr-dlv.txt", Data: raw}}
+		cs = append(cs, c)
+		if len(cs) == cap(cs) || i == n-1 {
+			stored, _, err := db.ImportBatch(ctx, cs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, s := range stored {
+				ids = append(ids, s.CollectionID)
+			}
+			cs = cs[:0]
+		}
+	}
+	for _, way := range []struct {
+		name string
+		fn   func(*DB, context.Context, []int64, int) (map[int64][]fleet.Raw, error)
+	}{{"direct", (*DB).rawDirect}, {"driver", (*DB).rawDriver}} {
+		b.Run(way.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				for lo := 0; lo < n; lo += line {
+					if got, err := way.fn(db, ctx, ids[lo:lo+line], 64<<10); err != nil || len(got) != line {
+						b.Fatal(len(got), err)
+					}
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/device")

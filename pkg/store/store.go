@@ -933,16 +933,8 @@ func (d *DB) latestDriver(ctx context.Context, q string, args []interface{}, wit
 
 // latestDirect runs Latest's query on a SQLite fleet through a
 // connection of its own (directConn: about twice as fast as the driver
-// for a whole fleet). Its arguments are all text.
+// for a whole fleet).
 func (d *DB) latestDirect(ctx context.Context, q string, args []interface{}, withJSON bool, fn func(fleet.Device) error) error {
-	texts := make([]string, len(args))
-	for i, a := range args {
-		s, ok := a.(string)
-		if !ok {
-			return fmt.Errorf("store: argument %d of Latest is %T, not text", i, a)
-		}
-		texts[i] = s
-	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -952,7 +944,7 @@ func (d *DB) latestDirect(ctx context.Context, q string, args []interface{}, wit
 	}
 	defer c.Close()
 	sc := newDeviceScanner(withJSON)
-	return c.query(ctx, q, texts, func(r *directRows) error {
+	return c.query(ctx, q, args, func(r *directRows) error {
 		dv, err := sc.scan(r)
 		if err != nil {
 			return err
@@ -1116,26 +1108,73 @@ func (d *DB) Pools(ctx context.Context, until time.Time) (map[string]classify.Po
 }
 
 // RawFor returns the raw members of several collections at once, by
-// collection ID, each cut to maxBytes (fleet.Store).
+// collection ID, each cut to maxBytes (fleet.Store). On SQLite they are
+// read through a connection of its own (rawDirect), as Latest's are:
+// every line of a report asks for its devices'.
 func (d *DB) RawFor(ctx context.Context, ids []int64, maxBytes int) (map[int64][]fleet.Raw, error) {
+	if d.dialect == sqliteDialect {
+		return d.rawDirect(ctx, ids, maxBytes)
+	}
+	return d.rawDriver(ctx, ids, maxBytes)
+}
+
+// rawQuery is RawFor's query for n collections, and its arguments.
+func rawQuery(ids []int64, maxBytes int) (string, []interface{}) {
+	return "SELECT collection_id, member, substr(data, 1, ?), length(data) FROM raw WHERE collection_id IN (" +
+		marks(len(ids)) + ") ORDER BY collection_id, member", append([]interface{}{maxBytes}, anys(ids)...)
+}
+
+// scanRaw reads a row of rawQuery into out.
+func scanRaw(sc interface{ Scan(...interface{}) error }, out map[int64][]fleet.Raw) error {
+	var id int64
+	var r fleet.Raw
+	if err := sc.Scan(&id, &r.Member, &r.Data, &r.Size); err != nil {
+		return err
+	}
+	out[id] = append(out[id], r)
+	return nil
+}
+
+// rawDriver runs RawFor's queries through database/sql: on PostgreSQL,
+// and in the tests that hold rawDirect to it.
+func (d *DB) rawDriver(ctx context.Context, ids []int64, maxBytes int) (map[int64][]fleet.Raw, error) {
 	out := map[int64][]fleet.Raw{}
 	err := chunks(len(ids), chunkSize, func(lo, hi int) error {
-		args := append([]interface{}{maxBytes}, anys(ids[lo:hi])...)
-		rows, err := d.db.QueryContext(ctx, d.q("SELECT collection_id, member, substr(data, 1, ?), length(data) FROM raw WHERE collection_id IN ("+
-			marks(hi-lo)+") ORDER BY collection_id, member"), args...)
+		q, args := rawQuery(ids[lo:hi], maxBytes)
+		rows, err := d.db.QueryContext(ctx, d.q(q), args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id int64
-			var r fleet.Raw
-			if err := rows.Scan(&id, &r.Member, &r.Data, &r.Size); err != nil {
+			if err := scanRaw(rows, out); err != nil {
 				return err
 			}
-			out[id] = append(out[id], r)
 		}
 		return rows.Err()
+	})
+	return out, err
+}
+
+// rawDirect runs RawFor's queries on a SQLite fleet through a connection
+// of its own (directConn), opened for the call: the lines' workers each
+// read their own at once.
+func (d *DB) rawDirect(ctx context.Context, ids []int64, maxBytes int) (map[int64][]fleet.Raw, error) {
+	out := map[int64][]fleet.Raw{}
+	if len(ids) == 0 {
+		return out, nil // as the driver: no query
+	}
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	c, err := openDirect(d.name, false)
+	if err != nil {
+		return out, fmt.Errorf("database %s: %w", d.name, err)
+	}
+	defer c.Close()
+	err = chunks(len(ids), chunkSize, func(lo, hi int) error {
+		q, args := rawQuery(ids[lo:hi], maxBytes)
+		return c.query(ctx, q, args, func(r *directRows) error { return scanRaw(r, out) })
 	})
 	return out, err
 }
