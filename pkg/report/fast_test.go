@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"fmt"
 	"html/template"
 	"io"
 	"path/filepath"
@@ -327,6 +328,13 @@ func TestWorkbookLines(t *testing.T) {
 		if rows[0][4] != lang(classify.English).Asset || strings.Join(got, ",") != strings.Join(want[name], ",") {
 			t.Errorf("sheet %q of line %q: header %q, assets %q, want %q", sheets[i+1], name, rows[0], got, want[name])
 		}
+		// Each line's table (its filters) is in the workbook, numbered
+		// in order (tablesAside sets them aside while the sheets are
+		// added).
+		if tables, err := f.GetTables(sheets[i+1]); err != nil || len(tables) != 1 || tables[0].Name != "Line"+strconv.Itoa(i+1) ||
+			tables[0].Range != "A1:L"+strconv.Itoa(len(rows)) {
+			t.Errorf("sheet %q: tables %+v, %v", sheets[i+1], tables, err)
+		}
 	}
 }
 
@@ -404,6 +412,85 @@ func TestLinesKeepNoPlan(t *testing.T) {
 		}
 		if _, err := w.Close(); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestTablesAside: line sheets added with the tables of the sheets before
+// them set aside (as book.write does) make the same workbook, byte for
+// byte, as when every table stays in place; and while they are added no
+// more than one table part is left for excelize to parse again.
+func TestTablesAside(t *testing.T) {
+	const lines = 30
+	build := func(aside bool) []byte {
+		f := excelize.NewFile()
+		defer f.Close()
+		st, err := newStyles(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := &book{t: lang(classify.English), site: "S"}
+		set := tablesAside{}
+		var names []string
+		var sheets []*sheet
+		for i := 0; i < lines; i++ {
+			sh := sheetOf([]string{"a", fmt.Sprint("line ", i), "<&>"}, []time.Time{asOf, asOf.AddDate(0, 0, i)}, []int{i})
+			name := fmt.Sprintf("Line %d", i)
+			if err := b.lineSheet(f, name, i+1, sh, st); err != nil {
+				t.Fatal(err)
+			}
+			if aside {
+				set.keepNewest(f)
+				n := 0
+				f.Pkg.Range(func(k, _ interface{}) bool {
+					if strings.HasPrefix(k.(string), "xl/tables/") {
+						n++
+					}
+					return true
+				})
+				if n != 1 {
+					t.Fatalf("after line %d: %d table parts left in the workbook", i, n)
+				}
+			}
+			names, sheets = append(names, name), append(sheets, sh)
+		}
+		set.restore(f)
+		if len(set) != 0 {
+			t.Fatalf("%d parts still set aside", len(set))
+		}
+		parts, err := rowParts(f, names, sheets, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := writeSorted(&buf, f, parts); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	got, want := build(true), build(false)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("the workbook differs with its tables set aside (%d bytes, %d without)", len(got), len(want))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(got))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for i := 0; i < lines; i++ {
+		tables, err := f.GetTables(fmt.Sprintf("Line %d", i))
+		if err != nil || len(tables) != 1 || tables[0].Name != fmt.Sprintf("Line%d", i+1) {
+			t.Errorf("line %d: tables %+v, %v", i, tables, err)
+		}
+	}
+	for _, name := range []string{"xl/tables/table1.xml", "xl/tables/table30.xml", "xl/tables/table12.xml"} {
+		if n, ok := tablePart(name); !ok || fmt.Sprintf("xl/tables/table%d.xml", n) != name {
+			t.Errorf("tablePart(%q) = %d, %v", name, n, ok)
+		}
+	}
+	for _, name := range []string{"xl/tables/tableSingleCells1.xml", "xl/tables/_rels/table1.xml.rels", "xl/tables/table.xml", "xl/tables/table-1.xml", "xl/worksheets/sheet1.xml"} {
+		if _, ok := tablePart(name); ok {
+			t.Errorf("tablePart(%q) takes it for a table", name)
 		}
 	}
 }
