@@ -24,13 +24,7 @@ import (
 // the ones only counted ("and 12 more").
 func TestPlanUrgency(t *testing.T) {
 	lines, pools := fleet(t)
-	mak := lines[[2]string{"Nagoya", "L1"}]
-	var base Device
-	for _, d := range mak {
-		if d.Asset == "NG-L1-001" {
-			base = d
-		}
-	}
+	base := lineDevice(t, lines, "Nagoya", "L1", "NG-L1-001")
 	if base.Verdict.Action.Action != classify.ActionMAK || base.Verdict.Category == classify.Urgent {
 		t.Fatalf("NG-L1-001: %s, %s; want a MAK, not urgent", base.Verdict.Action.Action, base.Verdict.Category)
 	}
@@ -286,12 +280,7 @@ func TestPlanCountsDevices(t *testing.T) {
 // Before, the totals added the image rows up and said 2 images.
 func TestPlanImagesPerDevice(t *testing.T) {
 	lines, pools := fleet(t)
-	var img Device
-	for _, d := range lines[[2]string{"Kumamoto", "A"}] {
-		if d.Asset == "KM-A-003" {
-			img = d
-		}
-	}
+	img := lineDevice(t, lines, "Kumamoto", "A", "KM-A-003")
 	if len(img.Verdict.Steps) != 1 || img.Verdict.Steps[0].Action != classify.ActionImage {
 		t.Fatalf("KM-A-003 %+v: want one image step", img.Verdict.Steps)
 	}
@@ -334,12 +323,7 @@ func TestPlanImagesPerDevice(t *testing.T) {
 // urgent devices was on no fleet page.
 func TestPlanSites(t *testing.T) {
 	lines, pools := fleet(t)
-	var mak Device
-	for _, d := range lines[[2]string{"Nagoya", "L1"}] {
-		if d.Asset == "NG-L1-001" {
-			mak = d
-		}
-	}
+	mak := lineDevice(t, lines, "Nagoya", "L1", "NG-L1-001")
 	m := mak.Verdict.Steps[0]
 	for _, tc := range []struct {
 		lang          classify.Lang
@@ -401,12 +385,7 @@ func TestPlanSites(t *testing.T) {
 // site's plan said that an urgent device was among them.
 func TestPlanMoreUrgent(t *testing.T) {
 	lines, pools := fleet(t)
-	var mak Device
-	for _, d := range lines[[2]string{"Nagoya", "L1"}] {
-		if d.Asset == "NG-L1-001" {
-			mak = d
-		}
-	}
+	mak := lineDevice(t, lines, "Nagoya", "L1", "NG-L1-001")
 	m := mak.Verdict.Steps[0]
 	var devs []Device
 	for i := 0; i < maxRefs+5; i++ {
@@ -449,4 +428,16 @@ func TestPlanMoreUrgent(t *testing.T) {
 			t.Errorf("%s: workbook plan %q", tc.lang, rows)
 		}
 	}
+}
+
+// lineDevice is the device asset of the test fleet's line site/line.
+func lineDevice(t *testing.T, lines map[[2]string][]Device, site, line, asset string) Device {
+	t.Helper()
+	for _, d := range lines[[2]string{site, line}] {
+		if d.Asset == asset {
+			return d
+		}
+	}
+	t.Fatalf("no device %s on line %s/%s of the test fleet", asset, site, line)
+	return Device{}
 }
