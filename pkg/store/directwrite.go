@@ -112,8 +112,10 @@ func openWriter(path string, readOnly bool) (*directWriter, error) {
 
 // Close finalizes the writer's statements, frees its buffer and closes
 // its connection. A statement of the connection left unfinalized (a bug
-// of the writer's) is an error, after the connection is closed all the
-// same.
+// of the writer's) is an error, after it is finalized and the connection
+// closed all the same: SQLite would otherwise keep the connection, and
+// its file open, until the statement was finalized, which on Windows
+// keeps anyone from deleting or moving the fleet's file.
 func (w *directWriter) Close() error {
 	tls := w.c.tls
 	for q, s := range w.stmts {
@@ -127,6 +129,9 @@ func (w *directWriter) Close() error {
 	var err error
 	if n := w.open(); n > 0 {
 		err = fmt.Errorf("store: %d statements of the writer were not finalized", n)
+		for st := sqlite3.Xsqlite3_next_stmt(tls, w.c.db, 0); st != 0; st = sqlite3.Xsqlite3_next_stmt(tls, w.c.db, 0) {
+			sqlite3.Xsqlite3_finalize(tls, st)
+		}
 	}
 	if cerr := w.c.Close(); cerr != nil {
 		err = cerr

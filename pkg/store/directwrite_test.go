@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -355,9 +357,38 @@ func TestDirectWriterClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(w.stmts, "SELECT 1")
+	before := openFiles(t, path)
 	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "1 statements") {
 		t.Fatalf("Close with a statement left: %v", err)
 	}
+	// and closes the file all the same (a statement left made SQLite
+	// keep the connection open: on Windows, the test's folder could not
+	// be removed).
+	if n := openFiles(t, path); before >= 0 && (before == 0 || n != 0) {
+		t.Fatalf("%s open %d times before Close, %d times after", path, before, n)
+	}
+}
+
+// openFiles counts this process's open descriptors of path (Linux's
+// /proc/self/fd), or is -1 where they cannot be counted: on Windows the
+// removal of the test's folder at its end fails all the same if the
+// file is still open.
+func openFiles(t *testing.T, path string) int {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		return -1
+	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatalf("counting open files: %v", err)
+	}
+	n := 0
+	for _, fd := range fds {
+		if target, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && target == path {
+			n++
+		}
+	}
+	return n
 }
 
 // TestDirectWriterKeepsFewStatements: batches of every size up to 256
