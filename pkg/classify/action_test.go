@@ -632,6 +632,13 @@ func TestM365Subscription(t *testing.T) {
 		mak  = "Install the volume license edition of Office in its place, then apply a MAK (proxy activation): Microsoft 365 Apps for enterprise"
 		host = "Install the volume license edition of Office in its place, then activate against KMS host kms01 with the KMS client key (GVLK): Microsoft 365 Apps for enterprise"
 	)
+	// A licensed Microsoft 365 Apps subscription read through channel ch,
+	// days to its next check with the licensing service.
+	subDays := func(ch licensing.Channel, days int) *licensing.Snapshot {
+		s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", ch, lic)
+		s.Products[1].GraceMinutes = minutes(days * day)
+		return s
+	}
 	officeHost := Pool{Office: 1, Hosts: []KMSHost{{Name: "kms01", Office: 1}}}
 	tests := []struct {
 		name     string
@@ -651,24 +658,15 @@ func TestM365Subscription(t *testing.T) {
 		// The days of a licensed subscription end at its next check
 		// with the licensing service: not an evaluation's end, nor a
 		// KMS client's 180 days when it was read as retail.
-		{"retail channel with 40 days left", func() *licensing.Snapshot {
-			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)
-			s.Products[1].GraceMinutes = minutes(40 * day)
-			return s
-		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription, ""},
+		{"retail channel with 40 days left", subDays(licensing.ChannelRetail, 40), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription, ""},
 		// Read as retail, the days are the same: to its next check with
 		// the licensing service (officeSubscription), so under 30 of
 		// them it is as urgent as a TIMEBASED_SUB.
-		{"retail channel with 20 days left", func() *licensing.Snapshot {
-			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)
-			s.Products[1].GraceMinutes = minutes(20 * day)
-			return s
-		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license runs out on 2026-11-22 (20 days after the as-of date)"},
+		{"retail channel with 20 days left", subDays(licensing.ChannelRetail, 20), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license runs out on 2026-11-22 (20 days after the as-of date)"},
 		// Its check due before the as-of date: it ran out on that date,
 		// not "-6 days after the as-of date".
 		{"retail channel whose check has passed", func() *licensing.Snapshot {
-			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail, lic)
-			s.Products[1].GraceMinutes = minutes(20 * day)
+			s := subDays(licensing.ChannelRetail, 20)
 			s.Context.Collected = collected.AddDate(0, 0, -25)
 			return s
 		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license ran out on 2026-10-28 unless"},
@@ -677,16 +675,8 @@ func TestM365Subscription(t *testing.T) {
 		// pkg/slmgr/testdata/samples/ospp/en-o16-o365-subscription-
 		// licensed-notifications-posh365-54.txt): under 30 of them it is
 		// urgent, still a subscription, not an evaluation.
-		{"TIMEBASED_SUB with 20 days left", func() *licensing.Snapshot {
-			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
-			s.Products[1].GraceMinutes = minutes(20 * day)
-			return s
-		}(), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license runs out on 2026-11-22 (20 days after the as-of date)"},
-		{"TIMEBASED_SUB with 45 days left", func() *licensing.Snapshot {
-			s := sub("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelEval, lic)
-			s.Products[1].GraceMinutes = minutes(45 * day)
-			return s
-		}(), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription, ""},
+		{"TIMEBASED_SUB with 20 days left", subDays(licensing.ChannelEval, 20), Pool{}, Urgent, ActionMAK, mak, DeadlineSubscription, "license runs out on 2026-11-22 (20 days after the as-of date)"},
+		{"TIMEBASED_SUB with 45 days left", subDays(licensing.ChannelEval, 45), Pool{}, VolumeLicense, ActionMAK, mak, DeadlineSubscription, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
