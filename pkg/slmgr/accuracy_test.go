@@ -142,9 +142,30 @@ func score(res *Result, e *expectation) (right, stated int, misses []string, per
 	return right, stated, misses, perField
 }
 
-const (
-	accuracyBegin = "<!-- accuracy:begin (go test ./pkg/slmgr -update) -->\n"
-	accuracyEnd   = "<!-- accuracy:end -->\n"
+// accuracySection is one table of docs/parsers.md kept by a test: the
+// texts it measures and the markers around it.
+type accuracySection struct {
+	glob       string // the texts, relative to the package
+	label      string // what the total line calls them
+	begin, end string
+}
+
+var (
+	// samplesSection measures shared/samples, copied to testdata/samples.
+	samplesSection = accuracySection{
+		glob:  filepath.Join("testdata", "samples", "*", "*.txt"),
+		label: "All samples",
+		begin: "<!-- accuracy:begin (go test ./pkg/slmgr -update) -->\n",
+		end:   "<!-- accuracy:end -->\n",
+	}
+	// harvestSection measures the texts harvested from public pastes
+	// after the parsers were written (testdata/harvest/SOURCES.md).
+	harvestSection = accuracySection{
+		glob:  filepath.Join("testdata", "harvest", "*", "*.txt"),
+		label: "All harvested texts",
+		begin: "<!-- harvest:begin (go test ./pkg/slmgr -update) -->\n",
+		end:   "<!-- harvest:end -->\n",
+	}
 )
 
 // TestAccuracy measures the parsers on every real sample against its
@@ -153,15 +174,30 @@ const (
 // a sample lacks its expectation; it does not fail on misses: it
 // measures them.
 func TestAccuracy(t *testing.T) {
+	measureSection(t, samplesSection)
+}
+
+// TestHarvestAccuracy measures the parsers in the same way on the texts
+// of testdata/harvest, which were not looked at when the parsers were
+// written, and keeps their table in docs/parsers.md.
+func TestHarvestAccuracy(t *testing.T) {
+	measureSection(t, harvestSection)
+}
+
+func measureSection(t *testing.T, sec accuracySection) {
+	paths, err := filepath.Glob(sec.glob)
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no texts under %s: %v", sec.glob, err)
+	}
 	var rows bytes.Buffer
 	total := map[string][2]int{}
 	dirs := map[string][2]int{}
 	var dirOrder []string
 	allRight, allStated := 0, 0
-	for _, path := range samples(t) {
+	for _, path := range paths {
 		e, err := readExpectation(strings.TrimSuffix(path, ".txt") + ".expect")
 		if err != nil {
-			t.Errorf("%v (every sample needs a hand-written .expect)", err)
+			t.Errorf("%v (every text needs a hand-written .expect)", err)
 			continue
 		}
 		data, err := os.ReadFile(path)
@@ -189,8 +225,8 @@ func TestAccuracy(t *testing.T) {
 		fmt.Fprintf(&rows, "| %s/%s | %d / %d | %s |\n", dir, filepath.Base(path), right, stated, m)
 	}
 	var b bytes.Buffer
-	b.WriteString(accuracyBegin)
-	fmt.Fprintf(&b, "\n**All samples: %d of %d stated fields right (%.1f %%).**\n\n", allRight, allStated, pct(allRight, allStated))
+	b.WriteString(sec.begin)
+	fmt.Fprintf(&b, "\n**%s: %d of %d stated fields right (%.1f %%).**\n\n", sec.label, allRight, allStated, pct(allRight, allStated))
 	b.WriteString("| samples | fields right / stated |\n|---|---|\n")
 	for _, d := range dirOrder {
 		fmt.Fprintf(&b, "| %s | %d / %d (%.1f %%) |\n", d, dirs[d][0], dirs[d][1], pct(dirs[d][0], dirs[d][1]))
@@ -201,18 +237,18 @@ func TestAccuracy(t *testing.T) {
 	}
 	b.WriteString("\n| sample | fields right / stated | what differs |\n|---|---|---|\n")
 	b.Write(rows.Bytes())
-	b.WriteString("\n" + accuracyEnd)
+	b.WriteString("\n" + sec.end)
 
 	doc := filepath.Join("..", "..", "docs", "parsers.md")
 	old, err := os.ReadFile(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	i, j := bytes.Index(old, []byte(accuracyBegin)), bytes.Index(old, []byte(accuracyEnd))
+	i, j := bytes.Index(old, []byte(sec.begin)), bytes.Index(old, []byte(sec.end))
 	if i < 0 || j < i {
-		t.Fatalf("%s lacks the accuracy markers", doc)
+		t.Fatalf("%s lacks the markers %q", doc, strings.TrimSpace(sec.begin))
 	}
-	got := append(append(append([]byte{}, old[:i]...), b.Bytes()...), old[j+len(accuracyEnd):]...)
+	got := append(append(append([]byte{}, old[:i]...), b.Bytes()...), old[j+len(sec.end):]...)
 	if *update {
 		if err := os.WriteFile(doc, got, 0o644); err != nil {
 			t.Fatal(err)
