@@ -310,6 +310,18 @@ func TestFragments(t *testing.T) {
 					t.Errorf("kms %+v", k)
 				}
 			}},
+		{name: "a blank line after every line (a web page's paragraphs)", format: FormatOSPP,
+			text: "REMAINING GRACE: 180 days  (259200 minute(s) before expiring\n\n" +
+				"Last 5 characters of installed product key: 6F7TH\n\nActivation Type Configuration: ALL\n\n" +
+				"        KMS machine name from DNS: kms.example.lan:1688\n\n        Activation Interval: 120 minutes\n\n" +
+				"        Renewal Interval: 10080 minutes\n\n        KMS host caching: Enabled\n\n" +
+				"---------------------------------------\n\n---Exiting-----------------------------\n",
+			want: []wantProduct{{kind: licensing.KindOffice, key: "6F7TH", grace: mins(259200)}},
+			check: func(t *testing.T, res *Result) {
+				if k := res.Products[0].KMS; k == nil || k.DiscoveredHost != "kms.example.lan" || k.RenewalInterval == nil || *k.RenewalInterval != 10080 {
+					t.Errorf("kms %+v", k)
+				}
+			}},
 	}
 	runClassCases(t, cases)
 }

@@ -31,8 +31,20 @@ func osppMarker(t string) bool {
 // file. Lines between ---Processing and ---Exiting are ospp's, and so is
 // every line that only ospp prints. A line that is neither follows the
 // output it continues (a wrapped ERROR DESCRIPTION, a KMS line that both
-// print) until a blank line, unless slmgr's strings know it.
+// print) until a blank line, unless slmgr's strings know it. A blank
+// line followed by a line of ospp's own labels does not end its output:
+// text copied from a web page has a blank line after every line, and
+// ospp prints none inside its output.
 func route(lines []string, ms []matcher) (ospp, slmgr []Line) {
+	// nextOSPP[i]: the next non-blank line after line i carries an ospp
+	// label (computed backwards, so that routing stays linear).
+	nextOSPP := make([]bool, len(lines))
+	for i, next := len(lines)-1, false; i >= 0; i-- {
+		nextOSPP[i] = next
+		if t := strings.TrimSpace(lines[i]); t != "" {
+			next = isOSPPLabel(t) || osppMarker(t)
+		}
+	}
 	inBlock, afterOSPP := false, false
 	for i, raw := range lines {
 		l := Line{i + 1, raw}
@@ -48,7 +60,7 @@ func route(lines []string, ms []matcher) (ospp, slmgr []Line) {
 			afterOSPP = true
 			ospp = append(ospp, l)
 		case t == "":
-			afterOSPP = false
+			afterOSPP = afterOSPP && nextOSPP[i]
 			slmgr = append(slmgr, l)
 		case afterOSPP && (isOSPPLabel(t) || !knownSlmgr(ms, t)):
 			ospp = append(ospp, l)
