@@ -99,7 +99,16 @@ func Parse(data []byte, opts Options) (*Result, error) {
 		}
 	}
 	ms := withEnglish(opts.Strings)
-	osppLines, slmgrLines := route(strings.Split(text, "\n"), ms)
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if labels := joinedLabels(l); len(labels) > 1 {
+			res.Unknown = append(res.Unknown, Line{i + 1, strings.TrimSpace(l)})
+			res.Notes = append(res.Notes, fmt.Sprintf("line %d holds the labels of %d lines (%s): its line breaks were lost, so it was not read; paste the output as the console printed it",
+				i+1, len(labels), strings.Join(labels, ", ")))
+			lines[i] = ""
+		}
+	}
+	osppLines, slmgrLines := route(lines, ms)
 	if len(osppLines) > 0 {
 		src := opts.Source
 		if src == "" {
@@ -226,6 +235,31 @@ func noise(t string) bool {
 		return true
 	}
 	return false
+}
+
+// lineLabels begin lines of slmgr's and ospp's English output, one a
+// line, and none holds another.
+var lineLabels = []string{
+	"SKU ID:", "LICENSE NAME:", "LICENSE DESCRIPTION:", "LICENSE STATUS:", "REMAINING GRACE:",
+	"Last 5 characters of installed product key:",
+	"Activation ID:", "Application ID:", "Extended PID:", "Product Key Channel:", "Partial Product Key:", "License Status:",
+}
+
+// joinedLabels returns the lineLabels l holds. Two or more in one line
+// are several lines whose line breaks were lost (a paste from a web
+// page): read as one, the line would give a value that runs on into
+// the next label's, or a product made of an error code in the middle.
+func joinedLabels(l string) []string {
+	if len(l) < 40 {
+		return nil // two labels and their values do not fit
+	}
+	var out []string
+	for _, lb := range lineLabels {
+		if strings.Contains(l, lb) {
+			out = append(out, lb)
+		}
+	}
+	return out
 }
 
 var (

@@ -472,3 +472,37 @@ func TestLongRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestJoinedLines: a paste whose line breaks were all lost (here
+// beginning with the cscript banner) is reported as not understood,
+// with a note that says why, not dropped as the banner nor read as an
+// /ato error from the code in its middle.
+func TestJoinedLines(t *testing.T) {
+	text := "Microsoft (R) Windows Script Host Version 5.812Copyright (C) Microsoft Corporation. All rights reserved." +
+		"---Processing--------------------------SKU ID: 0ff1ce15-a989-479d-af46-f275c6370663" +
+		"LICENSE NAME: Office 15, OfficeProPlusVL_KMS_Client editionLICENSE STATUS:  ---LICENSED---" +
+		"Last 5 characters of installed product key: GVGXT---Exiting-----------------------------\n"
+	res, err := Parse([]byte(text), Options{})
+	if !errors.Is(err, ErrNoProducts) {
+		t.Fatalf("got %v, want ErrNoProducts", err)
+	}
+	if len(res.Unknown) != 1 || res.Unknown[0].N != 1 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "line breaks were lost") {
+		t.Errorf("the joined line is not reported as unread: %+v, notes %q", res.Unknown, res.Notes)
+	}
+	// Beside a genuine output, the joined line is left out and the
+	// output read.
+	res, err = Parse([]byte(text+"Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n"+
+		"Partial Product Key: 3V66T\nLicense Status: Licensed\n"), Options{})
+	if err != nil || len(res.Products) != 1 || res.Products[0].PartialKey != "3V66T" || res.Products[0].StatusReason != 0 || len(res.Unknown) != 1 {
+		t.Errorf("got %v %+v, unknown %+v", err, res.Products, res.Unknown)
+	}
+	for _, banner := range []string{
+		"Microsoft (R) Windows Script Host Version 5.812",
+		"Copyright (C) Microsoft Corporation. All rights reserved.",
+		"Microsoft (R) Windows Script Host Version 5.812版权所有(C) Microsoft Corporation。保留所有权利。",
+	} {
+		if !noise(banner) {
+			t.Errorf("%q is the banner", banner)
+		}
+	}
+}
