@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 	"unsafe"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -47,8 +48,8 @@ import (
 //
 // It is opened the first time a batch is stored (DB.importDirect) with
 // the settings the driver's connection string gives the store's other
-// connections: the busy timeout (openDirect), foreign keys on, and
-// synchronous NORMAL; the page size and WAL are the file's own since
+// connections, foreign keys on and synchronous NORMAL, but a short busy
+// timeout (writerBusyWait); the page size and WAL are the file's own since
 // Open migrated it. A fleet opened read-only ("ro", a test's) gets a
 // read-only writer, so that an import is refused as through the driver
 // (fleet.ErrReadOnly). One batch at a time uses it (DB.wmu), so it needs
@@ -88,6 +89,11 @@ const (
 	writerBufKeep = 1 << 20
 )
 
+// writerBusyWait is how long the writer waits for another writer's
+// lock before retryBusy takes over, which checks the import's context
+// between its tries.
+const writerBusyWait = 200 * time.Millisecond
+
 // openWriter opens a writer on the SQLite fleet at path, read-only when
 // readOnly.
 func openWriter(path string, readOnly bool) (*directWriter, error) {
@@ -95,6 +101,12 @@ func openWriter(path string, readOnly bool) (*directWriter, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The writer waits for another writer's lock writerBusyWait at a
+	// time inside SQLite; retryBusy tries again until busyWait, and
+	// stops as soon as the import's context ends: SQLite's busy wait
+	// cannot be interrupted, so waiting all of busyWait in it held up
+	// Ctrl-C for as long.
+	sqlite3.Xsqlite3_busy_timeout(c.tls, c.db, int32(writerBusyWait.Milliseconds()))
 	w := &directWriter{c: c, stmts: map[string]*writerStmt{}}
 	if err := w.alloc(writerBuf); err != nil {
 		w.Close()

@@ -300,14 +300,65 @@ func TestDirectWriterBusy(t *testing.T) {
 	}
 }
 
+// TestImportCancelWhileLocked: an import waiting for another writer's
+// lock (another importer, an activation being recorded) ends soon after
+// its context does: Ctrl-C is not held up by the busy timeout, which
+// waited out all of busyWait inside SQLite. Nothing is stored.
+func TestImportCancelWhileLocked(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := db.ImportBatch(cctx, []*fleet.Collection{coll("b1", "U1", "S1", "A1", t0)})
+		done <- err
+	}()
+	time.Sleep(300 * time.Millisecond) // waiting for the lock by now
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("stored while another writer held the lock")
+		}
+	case <-time.After(busyWait / 3):
+		t.Fatalf("the import still waits for the lock %v after it was cancelled", busyWait/3)
+	}
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(t, db), "devices 1 collections 1 raw 1"; got != want {
+		t.Fatalf("%s, want %s", got, want)
+	}
+}
+
 // TestDirectWriterSettings: the writer's connection has the settings the
-// driver's connection string gives the store's others.
+// driver's connection string gives the store's others, but a shorter
+// busy timeout.
 func TestDirectWriterSettings(t *testing.T) {
 	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
 	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", time.Unix(0, 0))); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"busy_timeout", "foreign_keys", "synchronous", "journal_mode", "page_size"} {
+	// But for its busy timeout (TestImportCancelWhileLocked).
+	var timeout int
+	if err := db.w.query(ctx, "PRAGMA busy_timeout", nil, func(r scanner) error { return r.Scan(&timeout) }); err != nil {
+		t.Fatal(err)
+	}
+	if want := int(writerBusyWait.Milliseconds()); timeout != want {
+		t.Errorf("PRAGMA busy_timeout: %d, want %d", timeout, want)
+	}
+	for _, p := range []string{"foreign_keys", "synchronous", "journal_mode", "page_size"} {
 		var want, got string
 		if err := db.db.QueryRowContext(ctx, "PRAGMA "+p).Scan(&want); err != nil {
 			t.Fatal(err)
