@@ -73,23 +73,40 @@ func (s Step) Text(lang Lang) string {
 	return s.English
 }
 
+// VolumeFamily is the family whose volume license edition replaces the
+// step's product (VolumeEdition), and so whose volume license is bought
+// for it: "Windows" for a Windows product; "Visio" or "Project" for
+// those, which are sold and licensed apart from the Office suites, with
+// volume editions of their own (DOMAIN.md: "Office Professional Plus,
+// Standard, Project and Visio volume editions"); "Office" for any other
+// Office product, an Office suite or a Microsoft 365 or Office 365
+// subscription (a volume Office suite goes in its place). "" when the
+// product is not replaced.
+func (s Step) VolumeFamily() string {
+	switch {
+	case !s.VolumeEdition:
+		return ""
+	case s.Kind == licensing.KindWindows:
+		return "Windows"
+	case s.Name.Family == "Visio" || s.Name.Family == "Project":
+		return s.Name.Family
+	}
+	return "Office"
+}
+
 // ActionText says the step's action in lang, without its product: as
 // the function ActionText does, or, for a step whose product is first
 // replaced by its volume license edition (VolumeEdition), with that
-// first: of Windows for a Windows product, of Office otherwise. An image
-// to rebuild after its evaluation has ended (due now, or its end past)
-// is rebuilt now.
+// first, of its family (VolumeFamily: Windows, Office, Visio, Project).
+// An image to rebuild after its evaluation has ended (due now, or its
+// end past) is rebuilt now.
 func (s Step) ActionText(lang Lang) string {
 	if s.Action == ActionRebuild && (s.Deadline.Kind == DeadlineNow || !s.Deadline.IsZero() && s.Deadline.Days < 0) {
 		return rebuildNowWords[langIndex(lang)]
 	}
 	if s.VolumeEdition {
 		if w, ok := volumeEditionWords.get(s.Action); ok {
-			family := "Office"
-			if s.Kind == licensing.KindWindows {
-				family = "Windows"
-			}
-			return strings.NewReplacer("{host}", s.Host, "{family}", family).Replace(w[langIndex(lang)])
+			return strings.NewReplacer("{host}", s.Host, "{family}", s.VolumeFamily()).Replace(w[langIndex(lang)])
 		}
 	}
 	return ActionText(s.Action, s.Host, lang)
@@ -121,8 +138,8 @@ var rebuildNowWords = [2]string{"The evaluation has ended: rebuild the image wit
 	"評価期間が終了しているため、直ちにボリューム ライセンス ランタイム キーでイメージを作り直して展開"}
 
 // volumeEditionWords say the actions of a route for a product that is
-// not its volume edition (Step.VolumeEdition); {family} is Office or
-// Windows. KMS and MAK activate the volume editions of Office (Office
+// not its volume edition (Step.VolumeEdition); {family} is the family
+// of the edition that replaces it (Step.VolumeFamily). KMS and MAK activate the volume editions of Office (Office
 // 2010 Engineering blog, "Volume Activation", 2009: "two models
 // available for activating volume editions of Office 2010 client"),
 // which a retail or OEM Office install is not; a volume edition is

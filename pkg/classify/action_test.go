@@ -318,6 +318,60 @@ func TestOfficeVolumeEdition(t *testing.T) {
 	}
 }
 
+// TestVolumeFamily: a product replaced by its volume license edition is
+// replaced by one of its own family, which its step names and a plan
+// buys (Step.VolumeFamily): a retail Visio or Project by a volume Visio
+// or Project, not by Office; an Office suite and a Microsoft 365
+// subscription by a volume Office; a Windows client evaluation by a
+// volume Windows. Before, every product that was not Windows was told
+// to install the volume license edition of Office.
+func TestVolumeFamily(t *testing.T) {
+	lic := licensing.StatusLicensed
+	winEval := win("EnterpriseEval", licensing.ChannelEval, lic)
+	winEval.GraceMinutes = minutes(60 * day)
+	o16 := func(name string, ch licensing.Channel) *licensing.Snapshot {
+		return snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), office(name, ch, lic))
+	}
+	tests := []struct {
+		name   string
+		s      *licensing.Snapshot
+		family string
+		en, ja string // the step's sentence
+	}{
+		{"retail Visio", o16("Office 16, Office16VisioProR_Retail edition", licensing.ChannelRetail), "Visio",
+			"Install the volume license edition of Visio in its place, then apply a MAK (proxy activation): Visio 2016 Professional",
+			"代わりにボリューム ライセンス版の Visio をインストールしてから、MAK を適用 (プロキシ ライセンス認証): Visio 2016 Professional"},
+		{"retail Project", o16("Office 16, Office16ProjectProR_Retail edition", licensing.ChannelRetail), "Project",
+			"Install the volume license edition of Project in its place, then apply a MAK (proxy activation): Project 2016 Professional",
+			"代わりにボリューム ライセンス版の Project をインストールしてから、MAK を適用 (プロキシ ライセンス認証): Project 2016 Professional"},
+		{"retail Office suite", o16("Office 16, Office16ProPlusR_Retail edition", licensing.ChannelRetail), "Office",
+			"Install the volume license edition of Office in its place, then apply a MAK (proxy activation): Office 2016 Professional Plus",
+			"代わりにボリューム ライセンス版の Office をインストールしてから、MAK を適用 (プロキシ ライセンス認証): Office 2016 Professional Plus"},
+		{"Microsoft 365 Apps", o16("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail), "Office",
+			"Install the volume license edition of Office in its place, then apply a MAK (proxy activation): Microsoft 365 Apps for enterprise",
+			"代わりにボリューム ライセンス版の Office をインストールしてから、MAK を適用 (プロキシ ライセンス認証): Microsoft 365 Apps for enterprise"},
+		{"Windows client evaluation", snap("Microsoft Windows 10 Enterprise Evaluation", "10.0.19045", winEval), "Windows", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{})
+			st := v.Steps[len(v.Steps)-1]
+			if got := st.VolumeFamily(); got != tc.family || !st.VolumeEdition {
+				t.Fatalf("VolumeFamily %q (VolumeEdition %v), want %q: %+v", got, st.VolumeEdition, tc.family, st)
+			}
+			if tc.en != "" && (st.English != tc.en || st.Japanese != tc.ja) {
+				t.Errorf("step\n got %q\n     %q\nwant %q\n     %q", st.English, st.Japanese, tc.en, tc.ja)
+			}
+			if tc.family == "Windows" && !strings.HasPrefix(st.English, "Install the volume license edition of Windows in its place") {
+				t.Errorf("step %q", st.English)
+			}
+		})
+	}
+	if f := (Step{Kind: licensing.KindOffice, Name: Name{Family: "Visio"}}).VolumeFamily(); f != "" {
+		t.Errorf("a step that replaces nothing: VolumeFamily %q", f)
+	}
+}
+
 // TestEvaluationSaidOnce: an evaluation moves by more than a key, which
 // one reason says (evalConversion): its evaluation reason, or, where the
 // verdict's category leaves that out (urgent for another product), its
