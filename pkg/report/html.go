@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
-	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -302,21 +301,27 @@ func (t *texts) siteRefs(e *planEntry, siteHref map[string]string) []siteRef {
 // buys is what a plan row needs bought for each of its devices (the
 // row's product, once a device however many of its licensing rows name
 // it), as texts of t's with one %d, in the order of t.purchases:
-// a volume license of Office (or Windows) for a product replaced by its
-// volume license edition (classify.Step.VolumeEdition: a retail, OEM or
-// trial Office, a Microsoft 365 subscription, a Windows client
-// evaluation), whatever the route that activates it; a runtime license
-// for a Windows Embedded Standard 7 image rebuilt with a volume license
-// runtime key (DOMAIN.md: one built with a volume runtime key activates
-// itself offline); a MAK activation for a MAK.
+// a volume license of the product's family (Office, Visio, Project,
+// Windows: planKey.Volume) for a product replaced by its volume license
+// edition (classify.Step.VolumeEdition: a retail, OEM or trial Office,
+// Visio or Project, a Microsoft 365 subscription, which a volume Office
+// replaces, a Windows client evaluation), whatever the route that
+// activates it; a runtime license for a Windows Embedded Standard 7
+// image rebuilt with a volume license runtime key (DOMAIN.md: one built
+// with a volume runtime key activates itself offline); a MAK activation
+// for a MAK.
 func (t *texts) buys(k planKey) []string {
 	var out []string
-	if k.Volume {
-		if k.Kind == licensing.KindWindows {
-			out = append(out, t.WindowsVolume)
-		} else {
-			out = append(out, t.OfficeVolume)
-		}
+	switch k.Volume {
+	case "":
+	case "Windows":
+		out = append(out, t.WindowsVolume)
+	case "Visio":
+		out = append(out, t.VisioVolume)
+	case "Project":
+		out = append(out, t.ProjectVolume)
+	default:
+		out = append(out, t.OfficeVolume)
 	}
 	switch k.Action {
 	case classify.ActionRebuild:
@@ -341,9 +346,9 @@ func (t *texts) purchase(k planKey, n int) string {
 }
 
 // purchases are the texts of what buys may say, in the order totals
-// name them.
+// name them: each family's volume licenses apart, as each is bought.
 func (t *texts) purchases() []string {
-	return []string{t.OfficeVolume, t.WindowsVolume, t.RuntimeLicenses, t.MAKUnits}
+	return []string{t.OfficeVolume, t.VisioVolume, t.ProjectVolume, t.WindowsVolume, t.RuntimeLicenses, t.MAKUnits}
 }
 
 // sep joins parts of a sentence: ", " and "、".

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -440,4 +441,136 @@ func lineDevice(t *testing.T, lines map[[2]string][]Device, site, line, asset st
 	}
 	t.Fatalf("no device %s on line %s/%s of the test fleet", asset, site, line)
 	return Device{}
+}
+
+// officeDevice is a Windows 10 Pro with a MAK, activated, and the Office
+// products named (licensing names, retail, activated), on line L1 of
+// Nagoya: each of them is replaced by its volume license edition and
+// takes a MAK.
+func officeDevice(asset string, names ...string) Device {
+	s := &licensing.Snapshot{
+		Context: licensing.Context{Site: "Nagoya", Line: "L1", Asset: asset, Collected: asOf},
+		OS:      licensing.OS{Caption: "Microsoft Windows 10 Pro", Version: "10.0.19045", Build: "19045"},
+		Products: []licensing.Product{{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: "Windows(R), Professional edition",
+			Channel: licensing.ChannelMAK, Status: licensing.StatusLicensed, PartialKey: "ABCDE", Source: licensing.SourceWMI}},
+	}
+	for _, n := range names {
+		s.Products = append(s.Products, licensing.Product{Kind: licensing.KindOffice, ApplicationID: licensing.AppOffice15, Name: n,
+			Channel: licensing.ChannelRetail, Status: licensing.StatusLicensed, PartialKey: "FGHIJ", Source: licensing.SourceWMI})
+	}
+	return Device{Key: "key-" + asset, Site: "Nagoya", Line: "L1", Asset: asset, CollectedAt: asOf, Collections: 1, Snapshot: s,
+		Verdict: classify.Device(s, asOf, classify.Site{})}
+}
+
+// TestPlanPurchaseFamily: a plan row whose product is replaced by its
+// volume license edition buys a volume license of the product's own
+// family, and the totals count each family apart, on the site's and the
+// fleet's pages, in the workbook's plan and in the JSON plan rows, in
+// both languages: a retail Visio needs a Visio volume license, a retail
+// Project a Project one, an Office suite and a Microsoft 365 Apps
+// subscription an Office one. Before, every row that was not Windows
+// said "Office volume license", and the totals counted Visio and
+// Project as Office.
+func TestPlanPurchaseFamily(t *testing.T) {
+	devs := []Device{
+		officeDevice("D-1", "Office 16, Office16ProPlusR_Retail edition", "Office 16, Office16VisioProR_Retail edition"),
+		officeDevice("D-2", "Office 16, Office16ProjectProR_Retail edition"),
+		officeDevice("D-3", "Office 16, Office16O365ProPlusR_Subscription1 edition"),
+		officeDevice("D-4", "Office 16, Office16VisioProR_Retail edition"),
+	}
+	for _, tc := range []struct {
+		lang  classify.Lang
+		sheet string
+		rows  map[string]string // product: purchase
+		total string
+	}{
+		{classify.English, "Procurement and work plan", map[string]string{
+			"Office 2016 Professional Plus":     "1 Office volume license, 1 MAK activation",
+			"Microsoft 365 Apps for enterprise": "1 Office volume license, 1 MAK activation",
+			"Visio 2016 Professional":           "2 Visio volume licenses, 2 MAK activations",
+			"Project 2016 Professional":         "1 Project volume license, 1 MAK activation",
+		}, "Total: 2 Office volume licenses, 2 Visio volume licenses, 1 Project volume license, 5 MAK activations"},
+		{classify.Japanese, "調達・作業計画", map[string]string{
+			"Office 2016 Professional Plus":     "Office ボリューム ライセンス 1 台分、MAK 認証 1 回分",
+			"Microsoft 365 Apps for enterprise": "Office ボリューム ライセンス 1 台分、MAK 認証 1 回分",
+			"Visio 2016 Professional":           "Visio ボリューム ライセンス 2 台分、MAK 認証 2 回分",
+			"Project 2016 Professional":         "Project ボリューム ライセンス 1 台分、MAK 認証 1 回分",
+		}, "合計: Office ボリューム ライセンス 2 台分、Visio ボリューム ライセンス 2 台分、Project ボリューム ライセンス 1 台分、MAK 認証 5 回分"},
+	} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Line("Nagoya", "L1", devs); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, page := range []string{"Nagoya/index.html", "index.html"} {
+			b, _ := os.ReadFile(filepath.Join(dir, page))
+			p := html.UnescapeString(string(b))
+			for product, want := range tc.rows {
+				row := ""
+				for _, l := range strings.Split(p, "\n") {
+					if strings.Contains(l, `translate="no">`+product+`</td>`) {
+						row = l
+					}
+				}
+				if !strings.Contains(row, `<td class="nw">`+want+`</td>`) {
+					t.Errorf("%s %s: the row of %s does not buy %q: %q", tc.lang, page, product, want, row)
+				}
+			}
+			if !strings.Contains(p, `<p class="totals">`+tc.total+`</p>`) {
+				t.Errorf("%s %s: totals are not %q", tc.lang, page, tc.total)
+			}
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(tc.sheet)
+		f.Close()
+		said := map[string]string{}
+		total := ""
+		for _, r := range rows {
+			if len(r) > 5 {
+				said[r[1]] = r[5]
+			} else if len(r) == 1 {
+				total = r[0]
+			}
+		}
+		for product, want := range tc.rows {
+			if said[product] != want {
+				t.Errorf("%s: the workbook's plan buys %q for %s, want %q", tc.lang, said[product], product, want)
+			}
+		}
+		if total != tc.total {
+			t.Errorf("%s: the workbook's total %q, want %q", tc.lang, total, tc.total)
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+		var doc struct {
+			Summary struct {
+				Fleet jsonSum `json:"fleet"`
+				Sites []struct {
+					Summary jsonSum `json:"summary"`
+				} `json:"sites"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Summary.Sites) != 1 {
+			t.Fatalf("%s: devices.json: %v", tc.lang, err)
+		}
+		for _, s := range []jsonSum{doc.Summary.Fleet, doc.Summary.Sites[0].Summary} {
+			said := map[string]string{}
+			for _, r := range s.Plan {
+				said[r.Product] = r.Purchase
+			}
+			for product, want := range tc.rows {
+				if said[product] != want {
+					t.Errorf("%s: devices.json buys %q for %s, want %q", tc.lang, said[product], product, want)
+				}
+			}
+		}
+	}
 }

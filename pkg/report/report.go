@@ -204,16 +204,18 @@ type zoneCount struct {
 
 // planKey is a row of the plan: an action on a product, in the report's
 // language (an unknown version stays unknown). Text is the action in
-// words, which says more than its code for an Office that is replaced by
-// its volume edition first (classify.Step.VolumeEdition, which Volume
-// keeps: a volume license of its family is bought for each).
+// words, which says more than its code for a product that is replaced by
+// its volume edition first (classify.Step.VolumeEdition); Volume is then
+// the family of that edition (classify.Step.VolumeFamily: Office, Visio,
+// Project, Windows), a volume license of which is bought for each
+// device, and "" for a product that is not replaced.
 type planKey struct {
 	Action classify.Action
 	Kind   licensing.Kind
 	Name   string
 	Host   string
 	Text   string
-	Volume bool
+	Volume string
 }
 
 type planEntry struct {
@@ -315,7 +317,7 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 		if st.Product == "" {
 			name = "—"
 		}
-		k := planKey{st.Action, st.Kind, name, st.Host, st.ActionText(l), st.VolumeEdition}
+		k := planKey{st.Action, st.Kind, name, st.Host, st.ActionText(l), st.VolumeFamily()}
 		e := s.Plan[k]
 		if e == nil {
 			e = &planEntry{}
@@ -431,7 +433,7 @@ func planKeys(m map[planKey]*planEntry) []planKey {
 		if a.Text != b.Text {
 			return a.Text < b.Text
 		}
-		return !a.Volume && b.Volume
+		return a.Volume < b.Volume
 	})
 	return keys
 }

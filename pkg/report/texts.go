@@ -26,7 +26,8 @@ type texts struct {
 	MoreUrgent                                                  string // More, with how many of those only counted are urgent
 	Collections, DeviceKey, KMSHost, System, Value              string
 	MAKUnits, HostKeys, Images                                  string
-	OfficeVolume, WindowsVolume, RuntimeLicenses                string // what a plan row needs bought (buys)
+	OfficeVolume, VisioVolume, ProjectVolume, WindowsVolume     string // what a plan row needs bought (buys)
+	RuntimeLicenses                                             string
 	UrgentCount, FirstDeadline                                  string // a plan row's urgent devices and earliest deadline
 	FleetPlanNote                                               string // PlanNote of the fleet's page, whose rows list sites
 	SiteCount, SiteUrgentCount                                  string // a fleet plan row's devices at a site: "(%d)", and "(%d, %d urgent)"
@@ -61,7 +62,8 @@ var english = texts{
 	Overdue: "%d day(s) overdue", Now: "now", Ended: "ended", NoExpiry: "—", More: "and %d more", MoreUrgent: "and %d more, %d of them urgent",
 	Collections: "Collections", DeviceKey: "Device key", KMSHost: "KMS host", System: "System",
 	Value: "Value", MAKUnits: "%d MAK activation(s)", HostKeys: "%d KMS host key(s)", Images: "%d image(s)",
-	OfficeVolume: "%d Office volume license(s)", WindowsVolume: "%d Windows volume license(s)",
+	OfficeVolume: "%d Office volume license(s)", VisioVolume: "%d Visio volume license(s)",
+	ProjectVolume: "%d Project volume license(s)", WindowsVolume: "%d Windows volume license(s)",
 	RuntimeLicenses: "%d runtime license(s) (volume license runtime key)",
 	Files:           "Files", RowPerDevice: "a row per device", RowPerProduct: "a row per product", ForPrograms: "for programs",
 	Workbook: "the site's workbook",
@@ -109,7 +111,8 @@ var japanese = texts{
 	Now: "直ちに", Ended: "終了", NoExpiry: "—", More: "ほか %d 台", MoreUrgent: "ほか %d 台 (うち緊急 %d 台)",
 	Collections: "収集回数", DeviceKey: "デバイス キー", KMSHost: "KMS ホスト", System: "システム",
 	Value: "値", MAKUnits: "MAK 認証 %d 回分", HostKeys: "KMS ホスト キー %d 個", Images: "イメージ %d 台分",
-	OfficeVolume: "Office ボリューム ライセンス %d 台分", WindowsVolume: "Windows ボリューム ライセンス %d 台分",
+	OfficeVolume: "Office ボリューム ライセンス %d 台分", VisioVolume: "Visio ボリューム ライセンス %d 台分",
+	ProjectVolume: "Project ボリューム ライセンス %d 台分", WindowsVolume: "Windows ボリューム ライセンス %d 台分",
 	RuntimeLicenses: "ランタイム ライセンス %d 台分 (ボリューム ライセンス ランタイム キー)",
 	Files:           "ファイル", RowPerDevice: "端末ごとに 1 行", RowPerProduct: "製品ごとに 1 行", ForPrograms: "プログラム用",
 	Workbook: "拠点のブック",
