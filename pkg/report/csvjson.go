@@ -352,7 +352,13 @@ type jsonPlanRow struct {
 	Due        *jsonDeadline   `json:"first_deadline"`     // the earliest; null when none expires
 	Purchase   string          `json:"purchase,omitempty"` // what to buy, in words (texts.purchase)
 	Assets     []string        `json:"assets,omitempty"`   // up to 60, for a line or site
-	Sites      map[string]int  `json:"sites,omitempty"`    // for the fleet: devices per site
+	// AssetsLeftOut counts the row's devices that Assets leaves out (a
+	// line or site row of more than 60), and UrgentLeftOut the urgent
+	// ones among them, as the pages' "and 8 more, 5 of them urgent"
+	// (texts.MoreUrgent): a program tells a cut list from a whole one.
+	AssetsLeftOut int            `json:"assets_left_out,omitempty"`
+	UrgentLeftOut int            `json:"urgent_left_out,omitempty"`
+	Sites         map[string]int `json:"sites,omitempty"` // for the fleet: devices per site
 	// UrgentSites are the fleet's urgent devices per site, for the sites
 	// that have any.
 	UrgentSites map[string]int `json:"urgent_sites,omitempty"`
@@ -386,6 +392,7 @@ func (t *texts) sumJSON(s summary, fleet bool, z zone) jsonSum {
 			for _, ref := range urgentFirst(e.Refs) {
 				r.Assets = append(r.Assets, ref.Asset)
 			}
+			r.AssetsLeftOut, r.UrgentLeftOut = e.Count-len(e.Refs), e.Urgent-urgentRefs(e.Refs)
 		}
 		j.Plan = append(j.Plan, r)
 	}

@@ -428,6 +428,40 @@ func TestPlanMoreUrgent(t *testing.T) {
 		if len(rows) < 2 || len(rows[1]) < 7 || !strings.HasSuffix(rows[1][6], ", "+tc.more) {
 			t.Errorf("%s: workbook plan %q", tc.lang, rows)
 		}
+		// The JSON plan row says as much: 8 devices left out of its
+		// assets, 5 of them urgent; the fleet's row, which lists sites,
+		// leaves out none and says nothing of it (devices.json says it
+		// for the site's row and its line's).
+		var line struct {
+			Summary jsonSum `json:"summary"`
+		}
+		var fleet struct {
+			Summary struct {
+				Fleet jsonSum `json:"fleet"`
+				Sites []struct {
+					Summary jsonSum `json:"summary"`
+				} `json:"sites"`
+			} `json:"summary"`
+		}
+		lb, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "L.json"))
+		fb, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+		if err := json.Unmarshal(lb, &line); err != nil || len(line.Summary.Plan) != 1 {
+			t.Fatalf("L.json: %v, %d plan rows", err, len(line.Summary.Plan))
+		}
+		if err := json.Unmarshal(fb, &fleet); err != nil || len(fleet.Summary.Sites) != 1 || len(fleet.Summary.Fleet.Plan) != 1 ||
+			len(fleet.Summary.Sites[0].Summary.Plan) != 1 {
+			t.Fatalf("devices.json: %v", err)
+		}
+		for name, r := range map[string]jsonPlanRow{"L.json": line.Summary.Plan[0], "devices.json site": fleet.Summary.Sites[0].Summary.Plan[0]} {
+			if len(r.Assets) != maxRefs || r.AssetsLeftOut != 8 || r.UrgentLeftOut != 5 {
+				t.Errorf("%s: %s's plan row lists %d assets, leaves out %d, %d urgent; want %d, 8, 5",
+					tc.lang, name, len(r.Assets), r.AssetsLeftOut, r.UrgentLeftOut, maxRefs)
+			}
+		}
+		if r := fleet.Summary.Fleet.Plan[0]; r.AssetsLeftOut != 0 || r.UrgentLeftOut != 0 || strings.Count(string(fb), `"assets_left_out"`) != 2 {
+			t.Errorf("%s: the fleet's plan row leaves out %d, %d urgent; devices.json says assets_left_out %d times, want 2",
+				tc.lang, r.AssetsLeftOut, r.UrgentLeftOut, strings.Count(string(fb), `"assets_left_out"`))
+		}
 	}
 }
 
