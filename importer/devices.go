@@ -39,7 +39,7 @@ func devicesCommand(stdout io.Writer) *cli.Command {
 				if s := cmdline.Closest(c.String("category"), names); s != "" {
 					hint = fmt.Sprintf("did you mean %q? %s", s, hint)
 				}
-				return usage(terminal.Inline("devices: unknown --category "+strconv.Quote(c.String("category"))), hint)
+				return usage(terminal.Message("devices: unknown --category "+strconv.Quote(c.String("category"))), hint)
 			}
 			db, lang, asOf, until, err := openAsOf(c)
 			if err != nil {

@@ -104,10 +104,10 @@ func checkFilter(ctx context.Context, db fleet.Store, f fleet.Filter, asOf time.
 		for i, s := range sites {
 			sites[i] = strconv.Quote(s)
 		}
-		hint = "names are matched exactly; sites" + when + ": " + terminal.Inline(strings.Join(sites, ", ")) + more +
+		hint = "names are matched exactly; sites" + when + ": " + terminal.Message(strings.Join(sites, ", ")) + more +
 			" (importer devices --site SITE lists a site's lines)" + later
 	}
-	return usage(terminal.Inline("no device in "+what+when), hint)
+	return usage(terminal.Message("no device in "+what+when), hint)
 }
 
 // closestFirst moves the name closest to s (cmdline.Closest), if any,
@@ -158,8 +158,8 @@ func lineHint(ctx context.Context, db fleet.Store, f fleet.Filter, what, later s
 	if more {
 		list += " and more (importer devices --site SITE lists them)"
 	}
-	return usage(terminal.Inline("no device in "+what),
-		"names are matched exactly; lines of site "+terminal.Inline(strconv.Quote(f.Site))+": "+terminal.Inline(list)+later)
+	return usage(terminal.Message("no device in "+what),
+		"names are matched exactly; lines of site "+terminal.Message(strconv.Quote(f.Site))+": "+terminal.Message(list)+later)
 }
 
 // importDB is the fleet database of import and import-text. One that is

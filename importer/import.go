@@ -112,7 +112,7 @@ func importTextCommand(stdout, stderr io.Writer) *cli.Command {
 			defer db.Close()
 			sum, err := fleet.ImportText(c.Context, db, c.Args().Slice(), opts, func(o fleet.TextOutcome) {
 				if o.Err == nil || errors.Is(o.Err, fleet.ErrDuplicate) {
-					fmt.Fprintln(stdout, terminal.Inline(o.String())) // a file name of its own line
+					fmt.Fprintln(stdout, terminal.Message(o.String())) // a file name of its own line
 				}
 			})
 			if err := db.openFailed(); err != nil {

@@ -546,10 +546,10 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	// File names and what the files held, each within its line.
 	for _, r := range s.Rejected {
 		why, hint := Explain(r.Err)
-		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(r.File), terminal.Inline(why), hint)
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Message(r.File), terminal.Message(why), hint)
 	}
 	for _, e := range s.RowErrors {
-		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Inline(e.Error()))
+		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(e.Error()))
 	}
 	if len(s.RowErrors) > 0 {
 		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")

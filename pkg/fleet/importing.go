@@ -238,7 +238,7 @@ func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bun
 func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSON bool) (failed int, err error) {
 	bad := func(p, msg, hint string) {
 		failed++
-		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(p), terminal.Inline(msg), hint)
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Message(p), terminal.Message(msg), hint)
 	}
 	one := func(p string) error {
 		b, err := ReadBundle(p, bundle.Limits{}, ids)
@@ -486,9 +486,9 @@ func (o Outcome) Line(verbose bool) (line string, note bool) {
 	// from the stick.
 	switch {
 	case o.Err == nil || errors.Is(o.Err, ErrDuplicate):
-		return terminal.Inline(o.String()), false
+		return terminal.Message(o.String()), false
 	case verbose || !errors.Is(o.Err, bundle.ErrWrongKey):
-		return "importer: " + terminal.Inline(o.String()), true
+		return "importer: " + terminal.Message(o.String()), true
 	}
 	return "", true
 }
@@ -536,7 +536,7 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 		// A file name from the stick, and an error that may quote what
 		// the bundle holds (its manifest's version), each on its line.
 		why, hint := Explain(r.Err)
-		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", terminal.Inline(r.File), terminal.Inline(why), hint); err != nil {
+		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", terminal.Message(r.File), terminal.Message(why), hint); err != nil {
 			return err
 		}
 	}

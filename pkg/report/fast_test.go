@@ -97,6 +97,7 @@ func TestDeviceHTML(t *testing.T) {
 func FuzzDeviceHTML(f *testing.F) {
 	f.Add(0, "d1", "NG-L1", "host", "<b>", "a&b", "'q'+\"", "\x00\xff")
 	f.Add(5, "id with space#?", "", "", "", "", "", "")
+	f.Add(1, `d\u202e`, `NG-\u202e`, "a\\\u202e", `C:\x41\Users`, "\\\\\U000e0100", `\U000e0100`, "\\")
 	f.Fuzz(func(t *testing.T, cat int, a, b, c, d, e, g, h string) {
 		if cat < 0 {
 			cat = -cat

@@ -16,12 +16,17 @@ import (
 // filler, a variation selector, U+2800) in a site, line, asset or host
 // name reaches no page, CSV file or workbook raw: each shows it as
 // \u202e, as the terminal does. The JSON files keep the data as it was
-// stored. Before, the pages, CSV files and workbook wrote them raw.
+// stored. Before, the pages, CSV files and workbook wrote them raw. A
+// host name that holds the six characters \u202e is shown with its
+// backslash doubled, \\u202e, not as the one holding U+202E is: before,
+// the two read the same.
 func TestHiddenCharacters(t *testing.T) {
 	const (
 		site = "Na\u2066go\u3164ya"
 		line = "L\u202e9\ufe0f"
 		host = "FA-\u202e110-2L"
+		// forged writes what host is shown as.
+		forged = `FA-\u202e110-2L`
 	)
 	hidden := []string{"\u202e", "\u2066", "\u200b", "\u200f", "\u061c", "\u3164", "\ufe0f", "\u2800", "\u034f"}
 	for _, l := range []classify.Lang{classify.English, classify.Japanese} {
@@ -34,7 +39,9 @@ func TestHiddenCharacters(t *testing.T) {
 		d := lines[[2]string{"Nagoya", "L2"}][0]
 		d.Site, d.Line, d.Hostname, d.Asset, d.Engineer = site, line, host, "NG-\u200bL2-011\u2800", "E-\u061c1042\u034f"
 		w.SetPool(site, *pools["Nagoya"])
-		if err := w.Line(site, line, []Device{d}); err != nil {
+		f := d
+		f.Key, f.Asset, f.Hostname = "key-forged", "NG-L2-099", forged
+		if err := w.Line(site, line, []Device{d, f}); err != nil {
 			t.Fatal(err)
 		}
 		files, err := w.Close()
@@ -58,8 +65,8 @@ func TestHiddenCharacters(t *testing.T) {
 			}
 			all := strings.Join(texts, "\n")
 			if strings.HasSuffix(f, ".json") {
-				if !strings.Contains(all, host) {
-					t.Errorf("%s %s: the host name is not kept as stored", l, rel)
+				if !strings.Contains(all, host) || !strings.Contains(all, `"FA-\\u202e110-2L"`) {
+					t.Errorf("%s %s: the host names are not kept as stored", l, rel)
 				}
 				continue
 			}
@@ -68,8 +75,14 @@ func TestHiddenCharacters(t *testing.T) {
 					t.Errorf("%s %s holds %U raw", l, rel, []rune(h)[0])
 				}
 			}
-			if !strings.Contains(all, `FA-\u202e110-2L`) && !strings.HasSuffix(f, "index.html") {
-				t.Errorf("%s %s does not show the host name as FA-\\u202e110-2L", l, rel)
+			if !strings.HasSuffix(f, "index.html") {
+				// Neither holds the other: FA- is followed by \u in one, \\ in the other.
+				if !strings.Contains(all, `FA-\u202e110-2L`) {
+					t.Errorf("%s %s does not show the host name as FA-\\u202e110-2L", l, rel)
+				}
+				if !strings.Contains(all, `FA-\\u202e110-2L`) {
+					t.Errorf("%s %s does not show the host name holding \\u202e as FA-\\\\u202e110-2L", l, rel)
+				}
 			}
 			if strings.HasSuffix(f, ".xlsx") && !strings.Contains(all, `L\u202e9\ufe0f`) {
 				t.Errorf("%s %s does not name the line sheet L\\u202e9\\ufe0f", l, rel)

@@ -702,10 +702,19 @@ type stringWriter interface {
 // quoted attribute (its htmlReplacementTable): NUL becomes U+FFFD, and
 // " & ' + < > character references; and, as execute does after
 // html/template, a character that reorders or hides text
-// (terminal.Hidden) as \uXXXX. Byte by byte is the same as its rune by
-// rune for the seven: all are ASCII, and no byte of a longer or invalid
-// UTF-8 sequence is ASCII.
-func htmlEsc(b stringWriter, s string) {
+// (terminal.Hidden) as \uXXXX, and a backslash doubled where it would
+// read as one (terminal.ShowHidden). Byte by byte is the same as its rune
+// by rune for the seven: all are ASCII, and no byte of a longer or
+// invalid UTF-8 sequence is ASCII.
+func htmlEsc(b stringWriter, s string) { htmlEscape(b, s, true) }
+
+// htmlEscape is htmlEsc; show is false once terminal.ShowHidden has
+// written what it changes. From the first backslash or Hidden character
+// on, the rest of s goes through ShowHidden whole, as execute puts the
+// whole page through it: whether a backslash is doubled depends on what
+// follows it. None of the seven is a hex digit, x, u or U, so escaping
+// them first (execute) or after (here) comes to the same.
+func htmlEscape(b stringWriter, s string, show bool) {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var r string
@@ -724,8 +733,15 @@ func htmlEsc(b stringWriter, s string) {
 			r = "&lt;"
 		case '>':
 			r = "&gt;"
+		case '\\':
+			if !show {
+				continue
+			}
+			b.WriteString(s[last:i])
+			htmlEscape(b, terminal.ShowHidden(s[i:]), false)
+			return
 		default:
-			if c < utf8.RuneSelf {
+			if c < utf8.RuneSelf || !show {
 				continue
 			}
 			x, n := utf8.DecodeRuneInString(s[i:])
@@ -734,10 +750,8 @@ func htmlEsc(b stringWriter, s string) {
 				continue
 			}
 			b.WriteString(s[last:i])
-			b.WriteString(terminal.ShowHidden(s[i : i+n]))
-			i += n - 1
-			last = i + 1
-			continue
+			htmlEscape(b, terminal.ShowHidden(s[i:]), false)
+			return
 		}
 		b.WriteString(s[last:i])
 		b.WriteString(r)
@@ -747,8 +761,9 @@ func htmlEsc(b stringWriter, s string) {
 }
 
 // execute writes the template name of data into w, with every character
-// that reorders or hides text (terminal.Hidden) shown as \uXXXX, as the
-// terminal shows it: html/template leaves a U+202E in a host name as it
+// that reorders or hides text (terminal.Hidden) shown as \uXXXX, and a
+// backslash doubled where it would read as one (terminal.ShowHidden), as
+// the terminal shows them: html/template leaves a U+202E in a host name as it
 // is, and the name reads backwards from there on. None is in a template
 // of ours, and a link never holds one raw (html/template and urlEsc
 // percent-encode them), so the whole page is shown through it.

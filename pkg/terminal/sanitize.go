@@ -10,31 +10,181 @@ import (
 )
 
 // Escape returns s with every character a terminal would act on shown
-// escaped instead: C0 controls but newline and tab (ESC, BEL, CR, …),
-// DEL, C1 controls, invalid UTF-8, and the format characters that reorder
-// or hide text (bidi overrides, zero-width). A bundle holds whatever its
-// writer put in it; printed raw, an ESC sequence in a host name could
+// escaped instead: C0 controls but newline and tab (ESC, BEL, CR, …) and
+// DEL as \xHH, C1 controls and the characters that reorder or hide text
+// (Hidden: bidi overrides, zero-width, …) as \uXXXX, or \UXXXXXXXX above
+// U+FFFF, and each byte of invalid UTF-8 as \xHH. A bundle holds whatever
+// its writer put in it; printed raw, an ESC sequence in a host name could
 // clear the screen and draw a fake summary.
-func Escape(s string) string {
-	if strings.IndexFunc(s, unsafeRune) < 0 && utf8.ValidString(s) {
+//
+// So that an escape cannot be forged, a backslash that s holds is
+// doubled where what follows it would read as one of these escapes
+// (x and 2 hex digits, u and 4, U and 8, in either case, or a character
+// that is escaped), and so is every backslash of a run just before
+// such a place: a host name holding the six characters \u202e is shown
+// as \\u202e, one holding U+202E as \u202e. Every other backslash stays
+// as it is, so that a Windows path such as C:\Users\foo reads as itself.
+func Escape(s string) string { return escape(s, escControls) }
+
+// A mode says what escape escapes: controls (escControls, Escape),
+// newline and tab too (escLine, Inline), or only what reorders or hides
+// text (escHidden, ShowHidden, which leaves invalid UTF-8 to the format's
+// own escaper); keepSlash leaves backslashes alone (Writer, Message),
+// where what is escaped already holds escapes: Escape's, Inline's, Go's
+// quoting (%q), whose backslashes doubled again would misread.
+type mode uint8
+
+const (
+	escControls mode = iota
+	escLine
+	escHidden
+	keepSlash mode = 4
+)
+
+// escapes reports whether the character r is escaped in mode m.
+func (m mode) escapes(r rune) bool {
+	switch m &^ keepSlash {
+	case escHidden:
+		return Hidden(r)
+	case escLine:
+		if r == '\n' || r == '\t' {
+			return true
+		}
+	}
+	return unsafeRune(r)
+}
+
+// escape writes s with what m escapes escaped, and its backslashes
+// doubled where they would read as part of an escape (Escape), unless
+// m keeps them.
+func escape(s string, m mode) string {
+	i := escapeIndex(s, m)
+	if i < 0 {
 		return s
 	}
 	var b strings.Builder
-	for len(s) > 0 {
+	b.Grow(len(s) + 16)
+	b.WriteString(s[:i])
+	for s = s[i:]; len(s) > 0; {
+		if s[0] == '\\' && m&keepSlash == 0 {
+			n := 1
+			for n < len(s) && s[n] == '\\' {
+				n++
+			}
+			b.WriteString(s[:n])
+			if readsAsEscape(s[n:], m) {
+				b.WriteString(s[:n])
+			}
+			s = s[n:]
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s)
 		switch {
 		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[0])
-		case r < 0x80 && unsafeRune(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
+			if m&^keepSlash == escHidden {
+				b.WriteByte(s[0]) // by its bytes: for the format's own escaper to judge
+			} else {
+				fmt.Fprintf(&b, `\x%02x`, s[0])
+			}
+		case !m.escapes(r):
 			b.WriteString(s[:n])
+		default:
+			writeEscape(&b, r)
 		}
 		s = s[n:]
 	}
 	return b.String()
+}
+
+// writeEscape writes the escape of r: \xHH below U+0080, \uXXXX to
+// U+FFFF, \UXXXXXXXX above (always 8 digits: \ue0100 would read as
+// U+E010 and a 0).
+func writeEscape(b *strings.Builder, r rune) {
+	switch {
+	case r < 0x80:
+		fmt.Fprintf(b, `\x%02x`, r)
+	case r <= 0xffff:
+		fmt.Fprintf(b, `\u%04x`, r)
+	default:
+		fmt.Fprintf(b, `\U%08x`, r)
+	}
+}
+
+// escapeIndex is the index in s of the first byte that escape changes
+// or must look at (a backslash, unless m keeps them), or -1. It passes
+// over ASCII a byte at a time.
+func escapeIndex(s string, m mode) int {
+	slash := m&keepSlash == 0
+	if m&^keepSlash == escHidden {
+		// ShowHidden, on every cell of a report: ASCII holds no Hidden
+		// character, invalid UTF-8 is left as it is.
+		for i := 0; i < len(s); {
+			c := s[i]
+			if c < utf8.RuneSelf {
+				if c == '\\' && slash {
+					return i
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if Hidden(r) {
+				return i
+			}
+			i += n
+		}
+		return -1
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == '\\' && slash || m.escapes(rune(c)) {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || m.escapes(r) {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// readsAsEscape reports whether s, what follows a backslash, would make
+// it read as an escape once written in mode m: x and 2 hex digits, u and
+// 4, U and 8, or a character (or byte) that m escapes, whose escape
+// starts with a backslash of its own.
+func readsAsEscape(s string, m mode) bool {
+	if s == "" {
+		return false
+	}
+	digits := 0
+	switch s[0] {
+	case 'x':
+		digits = 2
+	case 'u':
+		digits = 4
+	case 'U':
+		digits = 8
+	default:
+		r, n := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && n == 1 {
+			return m&^keepSlash != escHidden
+		}
+		return m.escapes(r)
+	}
+	if len(s) <= digits {
+		return false
+	}
+	for _, c := range []byte(s[1 : 1+digits]) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 func unsafeRune(r rune) bool {
@@ -114,55 +264,24 @@ var hidden = &unicode.RangeTable{
 	LatinOffset: 1,
 }
 
-// ShowHidden returns s with every Hidden character written as \uXXXX,
-// as Escape writes it, and everything else as it is: for a report page
-// or cell, where controls and newlines are the format's to escape (an
-// HTML escaper, a CSV writer) but a U+202E would still make an auditor
-// read another name than the one stored.
-func ShowHidden(s string) string {
-	i := hiddenIndex(s)
-	if i < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	b.WriteString(s[:i])
-	for s = s[i:]; len(s) > 0; {
-		// By its bytes, not by range: invalid UTF-8 stays as it was,
-		// for the format's own escaper to judge.
-		r, n := utf8.DecodeRuneInString(s)
-		if Hidden(r) {
-			fmt.Fprintf(&b, `\u%04x`, r)
-		} else {
-			b.WriteString(s[:n])
-		}
-		s = s[n:]
-	}
-	return b.String()
-}
+// ShowHidden returns s with every Hidden character written as Escape
+// writes it (\uXXXX, \UXXXXXXXX above U+FFFF), its backslashes doubled
+// where Escape doubles them (where they would read as an escape), and
+// everything else as it is: for a report page or cell, where controls,
+// newlines and invalid UTF-8 are the format's to escape (an HTML
+// escaper, a CSV writer) but a U+202E would still make an auditor read
+// another name than the one stored, and a name holding the six
+// characters \u202e must not read as one holding U+202E.
+func ShowHidden(s string) string { return escape(s, escHidden) }
 
-// hiddenIndex is the index in s of its first Hidden character, or -1.
-// It passes over ASCII a byte at a time, as ASCII holds none.
-func hiddenIndex(s string) int {
-	for i := 0; i < len(s); {
-		if s[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if Hidden(r) {
-			return i
-		}
-		i += n
-	}
-	return -1
-}
-
-// Writer passes everything written through Escape: the one place where
-// what the programs print from bundles, texts and settings is made safe
-// for a terminal. The programs wrap their stdout and stderr in it; only
-// the progress bar writes its own control characters, to the terminal
-// underneath.
+// Writer passes everything written through Escape, but for its
+// backslashes, which it leaves as they are: the one place where what the
+// programs print from bundles, texts and settings is made safe for a
+// terminal. The programs wrap their stdout and stderr in it; only the
+// progress bar writes its own control characters, to the terminal
+// underneath. What it is given already holds escapes (Inline's, Escape's,
+// Go's %q), whose backslashes doubled again would misread; a value shown
+// within a line is Inline's to make unambiguous.
 type Writer struct {
 	w    io.Writer
 	part []byte // the start of a UTF-8 sequence split across writes
@@ -186,7 +305,7 @@ func (s *Writer) Write(p []byte) (int, error) {
 			break
 		}
 	}
-	if _, err := io.WriteString(s.w, Escape(string(data))); err != nil {
+	if _, err := io.WriteString(s.w, escape(string(data), escControls|keepSlash)); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -210,12 +329,15 @@ func file(w io.Writer) *os.File {
 }
 
 // Inline is Escape for a value shown within a line: newline and tab are
-// escaped too, so that a value from a bundle can neither break a table's
-// columns nor start a line of its own (a forged host name "\nNagoya  L1 …"
-// would print a device that does not exist).
-func Inline(s string) string {
-	if strings.ContainsAny(s, "\n\t") {
-		s = strings.NewReplacer("\n", `\x0a`, "\t", `\x09`).Replace(s)
-	}
-	return Escape(s)
-}
+// escaped too (\x0a, \x09), so that a value from a bundle can neither
+// break a table's columns nor start a line of its own (a forged host
+// name "\nNagoya  L1 …" would print a device that does not exist).
+func Inline(s string) string { return escape(s, escLine) }
+
+// Message is Inline for a program's own message that quotes the values
+// it holds as Go does (%q, strconv.Quote: a backslash of the value is
+// already doubled there, a control character already escaped): its
+// backslashes are left as they are, so that a quoted U+202E reads
+// "\u202e", not "\\u202e"; whatever else it holds raw (a file name,
+// an error's text) is escaped as Inline escapes it.
+func Message(s string) string { return escape(s, escLine|keepSlash) }

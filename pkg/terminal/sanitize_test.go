@@ -19,10 +19,72 @@ func TestEscape(t *testing.T) {
 		{"rtl \u202egnp.exe", `rtl \u202egnp.exe`},
 		{"zero\u200bwidth", `zero\u200bwidth`},
 		{"bad \xff utf8", `bad \xff utf8`},
+		// Above U+FFFF: 8 digits, not \ue0100 (U+E010 and a 0).
+		{"vs\U000e0100 tag\U000e0041", `vs\U000e0100 tag\U000e0041`},
 	}
 	for _, tc := range tests {
 		if got := Escape(tc.in); got != tc.want {
 			t.Errorf("Escape(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestEscapeBackslash: a backslash is doubled where what follows it
+// would read as an escape, so that no value can forge one: before, a
+// host name holding the six characters \u202e was shown as one holding
+// U+202E. Each case is written by Escape, Inline and ShowHidden alike
+// (controls aside); a Windows path stays as it is.
+func TestEscapeBackslash(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"path", `C:\Users\foo\AppData`, `C:\Users\foo\AppData`},
+		{"UNC path", `\\?\C:\x\u\U`, `\\?\C:\x\u\U`},
+		{"forged backslash-u", `FA-\u202e110-2L`, `FA-\\u202e110-2L`},
+		{"real U+202E", "FA-\u202e110-2L", `FA-\u202e110-2L`},
+		{"forged backslash-u, upper case", `\u202E`, `\\u202E`},
+		{"forged backslash-x", `a\x1b[2J`, `a\\x1b[2J`},
+		{"forged backslash-U", `vs\U000e0100`, `vs\\U000e0100`},
+		{"too short", `\u202 \x1 \U000e010`, `\u202 \x1 \U000e010`},
+		{"not hex", `\u20g2 \xg1 C:\Users\ucaf`, `\u20g2 \xg1 C:\Users\ucaf`},
+		{"hex", `C:\Users\ucafe`, `C:\Users\\ucafe`},
+		{"at the end", `C:\`, `C:\`},
+		{"before a hidden character", "a\\\u202e", `a\\\u202e`},
+		{"a run before backslash-u", `a\\u202e`, `a\\\\u202e`},
+		{"a run before a hidden character", "a\\\\\u202e", `a\\\\\u202e`},
+		{"a run elsewhere", `\\server\share`, `\\server\share`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for name, f := range map[string]func(string) string{"Escape": Escape, "Inline": Inline, "ShowHidden": ShowHidden} {
+				if got := f(tc.in); got != tc.want {
+					t.Errorf("%s(%q) = %q, want %q", name, tc.in, got, tc.want)
+				}
+			}
+		})
+	}
+	// Escaped characters of each function's own.
+	for _, tc := range []struct {
+		name     string
+		f        func(string) string
+		in, want string
+	}{
+		{"Escape, ESC", Escape, "a\\\x1b", `a\\\x1b`},
+		{"Escape, invalid UTF-8", Escape, "a\\\xff", `a\\\xff`},
+		{"Escape, newline", Escape, "a\\\n", "a\\\n"},
+		{"Inline, newline", Inline, "a\\\n", `a\\\x0a`},
+		{"Inline, forged newline", Inline, `a\x0a`, `a\\x0a`},
+		{"ShowHidden, ESC", ShowHidden, "a\\\x1b", "a\\\x1b"},
+		{"ShowHidden, invalid UTF-8", ShowHidden, "a\\\xff", "a\\\xff"},
+		// Message and Writer leave backslashes: what they are given
+		// quotes values as Go does, or holds Inline's escapes.
+		{"Message", Message, "rejected E:\\x\u202e.age: member \"\\u202e\"\n", `rejected E:\x\u202e.age: member "\u202e"\x0a`},
+		{"Writer", func(s string) string {
+			var b bytes.Buffer
+			NewWriter(&b).Write([]byte(s))
+			return b.String()
+		}, "host " + Inline(`\u202e`) + " \u202e\x1b\n", `host \\u202e \u202e\x1b` + "\n"},
+	} {
+		if got := tc.f(tc.in); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }
@@ -76,13 +138,14 @@ func TestShowHidden(t *testing.T) {
 		{"ls\u2028ps\u2029", `ls\u2028ps\u2029`},
 		{"a\tb\r\n\x1b", "a\tb\r\n\x1b"},
 		{"bad \xff \u202e", "bad \xff \\u202e"},
+		{"forged \\u202e, real \u202e", `forged \\u202e, real \u202e`},
 		// Blank, or nothing at all, where they are shown: a host name
 		// "NG\u3164L1" looks like "NG L1", "NG-L1\ufe0f" like "NG-L1".
 		{"hangul \u115f\u1160\u3164\uffa0", `hangul \u115f\u1160\u3164\uffa0`},
 		{"braille\u2800blank", `braille\u2800blank`},
-		{"vs\ufe00\ufe0f \U000e0100\U000e01ef", `vs\ufe00\ufe0f \ue0100\ue01ef`},
+		{"vs\ufe00\ufe0f \U000e0100\U000e01ef", `vs\ufe00\ufe0f \U000e0100\U000e01ef`},
 		{"cgj\u034f mongolian\u180b\u180f khmer\u17b4\u17b5", `cgj\u034f mongolian\u180b\u180f khmer\u17b4\u17b5`},
-		{"unassigned ignorable\u2065\ufff0\U000e0fff", `unassigned ignorable\u2065\ufff0\ue0fff`},
+		{"unassigned ignorable\u2065\ufff0\U000e0fff", `unassigned ignorable\u2065\ufff0\U000e0fff`},
 		// Seen, so left as they are: spaces (a Japanese name holds
 		// U+3000), the letters beside the fillers, full-width text.
 		{"名古屋\u3000第2工場 \u00a0\u3163\u3165\uff21\ufe10", "名古屋\u3000第2工場 \u00a0\u3163\u3165\uff21\ufe10"},
