@@ -83,13 +83,20 @@ func (s Step) Text(lang Lang) string {
 // subscription (a volume Office suite goes in its place). "" when the
 // product is not replaced.
 func (s Step) VolumeFamily() string {
-	switch {
-	case !s.VolumeEdition:
+	if !s.VolumeEdition {
 		return ""
-	case s.Kind == licensing.KindWindows:
+	}
+	return volumeFamily(s.Kind, s.Name)
+}
+
+// volumeFamily is the family of the volume license edition that would
+// replace a product of kind k named n (Step.VolumeFamily).
+func volumeFamily(k licensing.Kind, n Name) string {
+	switch {
+	case k == licensing.KindWindows:
 		return "Windows"
-	case s.Name.Family == "Visio" || s.Name.Family == "Project":
-		return s.Name.Family
+	case n.Family == "Visio" || n.Family == "Project":
+		return n.Family
 	}
 	return "Office"
 }

@@ -350,6 +350,7 @@ func TestVolumeFamily(t *testing.T) {
 		{"Microsoft 365 Apps", o16("Office 16, Office16O365ProPlusR_Subscription1 edition", licensing.ChannelRetail), "Office",
 			"Install the volume license edition of Office in its place, then apply a MAK (proxy activation): Microsoft 365 Apps for enterprise",
 			"代わりにボリューム ライセンス版の Office をインストールしてから、MAK を適用 (プロキシ ライセンス認証): Microsoft 365 Apps for enterprise"},
+		{"Visio trial", o16("Office 16, Office16VisioProR_Trial edition", licensing.ChannelEval), "Visio", "", ""},
 		{"Windows client evaluation", snap("Microsoft Windows 10 Enterprise Evaluation", "10.0.19045", winEval), "Windows", "", ""},
 	}
 	for _, tc := range tests {
@@ -358,6 +359,22 @@ func TestVolumeFamily(t *testing.T) {
 			st := v.Steps[len(v.Steps)-1]
 			if got := st.VolumeFamily(); got != tc.family || !st.VolumeEdition {
 				t.Fatalf("VolumeFamily %q (VolumeEdition %v), want %q: %+v", got, st.VolumeEdition, tc.family, st)
+			}
+			// Its reasons name the same family, in both languages.
+			if tc.family != "Windows" {
+				said := 0
+				for _, r := range v.Reasons {
+					if strings.Contains(r.English, "edition of Office") && tc.family != "Office" ||
+						strings.Contains(r.Japanese, "ボリューム ライセンス版の Office") && tc.family != "Office" {
+						t.Errorf("reason %s names Office: %q / %q", r.Code, r.English, r.Japanese)
+					}
+					if strings.Contains(r.English, "edition of "+tc.family+" in its place") && strings.Contains(r.Japanese, "ボリューム ライセンス版の "+tc.family) {
+						said++
+					}
+				}
+				if said == 0 {
+					t.Errorf("no reason says to install the volume edition of %s: %s", tc.family, codes(v.Reasons))
+				}
 			}
 			if tc.en != "" && (st.English != tc.en || st.Japanese != tc.ja) {
 				t.Errorf("step\n got %q\n     %q\nwant %q\n     %q", st.English, st.Japanese, tc.en, tc.ja)

@@ -95,6 +95,9 @@ type Evidence struct {
 	// evalOffice, evalEmbedded, evalEmbeddedEnded (or how a product that
 	// is no evaluation moves: officeRetail, officeSubscription).
 	convert string
+	// family is the family of the volume edition that would replace the
+	// product (volumeFamily), which convert's sentences name.
+	family string
 	// sentences names the case of the rule (rule.cases) whose sentences
 	// this evidence is said in; "" says the rule's en and ja.
 	sentences string
@@ -446,7 +449,7 @@ func (p *product) needsVolume() bool {
 
 func (p *product) evidence() Evidence {
 	ev := Evidence{Product: p.Name, Name: p.name.Text(English), nameJA: p.name.Text(Japanese), Kind: p.Kind, Edition: p.edition,
-		Channel: p.Channel, Status: p.Status, PartialKey: p.PartialKey, Source: p.Source}
+		Channel: p.Channel, Status: p.Status, PartialKey: p.PartialKey, Source: p.Source, family: volumeFamily(p.Kind, p.name)}
 	if p.StatusReason != 0 {
 		ev.HRESULT = licensing.HRESULT(p.StatusReason)
 		if p.meaning != nil {
