@@ -137,6 +137,15 @@ func openPostgres(dsn string, existing bool) (*DB, error) {
 	if cfg.RuntimeParams["lock_timeout"] == "" {
 		cfg.RuntimeParams["lock_timeout"] = fmt.Sprint(busyWait.Milliseconds())
 	}
+	// No JIT compilation: the server compiled the import's UPDATE of
+	// the devices' latest collections whenever a batch's estimated cost
+	// passed jit_above_cost (auto_explain: 8 of the bench's batches of
+	// 10,000 bundles, 20 to 100 ms each, a third of a second of the
+	// serial writer's time, for a statement that then runs in a few
+	// milliseconds). The URL may ask for it.
+	if cfg.RuntimeParams["jit"] == "" {
+		cfg.RuntimeParams["jit"] = "off"
+	}
 	db := stdlib.OpenDB(*cfg)
 	d := &DB{db: db, dialect: postgresDialect, name: name}
 	if err := d.checkServer(existing); err != nil {

@@ -1450,3 +1450,30 @@ func fromJSON(t *testing.T, id, js string, now time.Time) *fleet.Collection {
 	}
 	return c
 }
+
+// TestPostgresSessionSettings: the store's sessions on PostgreSQL have
+// JIT compilation off, unless the URL asks for it (the server compiled
+// the import's UPDATE of the devices' latest collections, 20 to 100 ms
+// a batch, for a statement that runs in milliseconds); the lock
+// timeout is busyWait, likewise.
+func TestPostgresSessionSettings(t *testing.T) {
+	dsn := pg.DB(t)
+	tests := []struct{ dsn, jit, lock string }{
+		{dsn, "off", fmt.Sprintf("%ds", busyWait/time.Second)},
+		{dsn + "&jit=on&lock_timeout=5s", "on", "5s"},
+	}
+	for _, tc := range tests {
+		db, err := Open(tc.dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var jit, lock string
+		if err := db.db.QueryRowContext(ctx, "SELECT current_setting('jit'), current_setting('lock_timeout')").Scan(&jit, &lock); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if jit != tc.jit || lock != tc.lock {
+			t.Errorf("%s: jit %s, lock_timeout %s; want %s, %s", Name(tc.dsn), jit, lock, tc.jit, tc.lock)
+		}
+	}
+}
