@@ -22,7 +22,9 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/pgtest"
 	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/slmgr"
 	"github.com/actcourier/actcourier/pkg/store"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 var ctx = context.Background()
@@ -613,5 +615,39 @@ func TestReadStringsBounded(t *testing.T) {
 	_, hint := fleet.Explain(err)
 	if _, want := fleet.Explain(fleet.ErrStrings); hint != want {
 		t.Errorf("got hint %q, want %q", hint, want)
+	}
+}
+
+// TestOutcomeShown: the site, line and asset an import's progress line
+// names come from the bundle or the text: one that holds the six
+// characters \u202e is not shown as one that holds U+202E, nor one that
+// holds a newline as one that holds \x0a, as in every other listing
+// (terminal.Inline). Before, the two read the same.
+func TestOutcomeShown(t *testing.T) {
+	line := func(site, ln, asset string) string {
+		s := &licensing.Snapshot{Context: licensing.Context{Site: site, Line: ln, Asset: asset}}
+		c := &fleet.Collection{DeviceKey: "k1", Snapshot: s, Category: classify.OK}
+		l, _ := fleet.Outcome{File: `E:\bundles\x.tar.zst.age`, Collection: c}.Line(false)
+		text := fleet.TextOutcome{Outcome: fleet.Outcome{File: `E:\texts\a.txt`, Collection: c}, Parsed: &slmgr.Result{}}
+		return l + "\n" + terminal.Message(text.String())
+	}
+	for _, tc := range []struct{ real, forged string }{
+		{"Na\u202egoya", `Na\u202egoya`},
+		{"L\n1", `L\x0a1`},
+		{"NG\u3164L1", `NG\u3164L1`},
+	} {
+		for _, f := range []func(string) string{
+			func(s string) string { return line(s, "L1", "A1") },
+			func(s string) string { return line("Nagoya", s, "A1") },
+			func(s string) string { return line("Nagoya", "L1", s) },
+		} {
+			if real, forged := f(tc.real), f(tc.forged); real == forged {
+				t.Errorf("%q and %q are both shown as\n%s", tc.real, tc.forged, real)
+			}
+		}
+	}
+	// A Windows path stays as it is.
+	if l := line("Nagoya", "L1", "A1"); !strings.Contains(l, `E:\bundles\x.tar.zst.age`) {
+		t.Errorf("the file name is not shown as it is: %s", l)
 	}
 }

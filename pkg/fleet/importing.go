@@ -465,12 +465,15 @@ func batches(in <-chan Outcome, max int, maxBytes int64, flushAfter time.Duratio
 }
 
 // String is the outcome as one line of a log: what was imported, found
-// already imported, or rejected and why.
+// already imported, or rejected and why. The site and line it names, the
+// bundle's, are shown as every listing shows them (terminal.Inline): a
+// line holding the six characters \u202e does not read as one holding
+// U+202E, which Message, the program's own lines, would leave alike.
 func (o Outcome) String() string {
 	switch {
 	case o.Err == nil:
 		s := o.Collection.Snapshot.Context
-		return fmt.Sprintf("imported %s: %s, %s/%s, %s", o.File, o.Collection.Category, s.Site, s.Line, o.Collection.DeviceKey)
+		return fmt.Sprintf("imported %s: %s, %s/%s, %s", o.File, o.Collection.Category, terminal.Inline(s.Site), terminal.Inline(s.Line), o.Collection.DeviceKey)
 	case errors.Is(o.Err, ErrDuplicate):
 		return fmt.Sprintf("already imported %s: nothing changed", o.File)
 	}

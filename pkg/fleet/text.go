@@ -17,6 +17,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/slmgr"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // TextOptions control the import of saved slmgr/ospp text.
@@ -168,14 +169,15 @@ func NewTextOptions(c licensing.Context, cp string, stringsFiles []string, colle
 }
 
 // String is the outcome as one line of a log; an imported text says how
-// it was read.
+// it was read. Its site, line and asset are shown as Outcome.String
+// shows them (terminal.Inline).
 func (o TextOutcome) String() string {
 	if o.Err != nil || o.Parsed == nil {
 		return o.Outcome.String()
 	}
 	s := o.Collection.Snapshot
 	return fmt.Sprintf("imported %s: %s (%s, %s), %s/%s asset %s, %s", o.File, report.Count(len(s.Products), "product"),
-		o.Parsed.Format, o.Parsed.Encoding, s.Context.Site, s.Context.Line, s.Context.Asset, o.Collection.Category)
+		o.Parsed.Format, o.Parsed.Encoding, terminal.Inline(s.Context.Site), terminal.Inline(s.Context.Line), terminal.Inline(s.Context.Asset), o.Collection.Category)
 }
 
 // readAtMost reads a file of at most max bytes; a file that grew past it
