@@ -651,3 +651,21 @@ func TestOutcomeShown(t *testing.T) {
 		t.Errorf("the file name is not shown as it is: %s", l)
 	}
 }
+
+// TestAmbiguousShown: the devices an ambiguous reference matches are
+// named on one line, each site, line and asset as every listing shows it
+// (terminal.Inline): importer show REF prints the error as it is, and
+// a forged bundle's site "x\nimporter: hint: …" printed a line of its
+// own there before.
+func TestAmbiguousShown(t *testing.T) {
+	e := &fleet.AmbiguousError{Ref: "NG-L1-001", Devices: []fleet.Device{
+		{ID: 1, Site: "Nagoya", Line: "L1", Asset: "NG-L1-001"},
+		{ID: 2, Site: "x\nimporter: hint: FAKE", Line: "L\t1", Asset: `NG-\u202eL1-001`},
+		{ID: 3, Site: "x", Line: "L1", Asset: "NG-\u202eL1-001"},
+	}}
+	got := e.Error()
+	want := `"NG-L1-001" matches 3 devices: 1 (Nagoya/L1 NG-L1-001), 2 (x\x0aimporter: hint: FAKE/L\x091 NG-\\u202eL1-001), 3 (x/L1 NG-\u202eL1-001)`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

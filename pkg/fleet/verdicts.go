@@ -9,6 +9,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // Classified is a device's latest collection with its verdict as of a
@@ -65,7 +66,9 @@ type Profile struct {
 }
 
 // AmbiguousError is returned by Lookup when a reference matches several
-// devices; it wraps ErrAmbiguous.
+// devices; it wraps ErrAmbiguous. Its message names them on one line,
+// each site, line and asset (a bundle's) as every listing shows it
+// (terminal.Inline): the importer prints an error as it is.
 type AmbiguousError struct {
 	Ref     string
 	Devices []Device
@@ -74,7 +77,7 @@ type AmbiguousError struct {
 func (e *AmbiguousError) Error() string {
 	ids := make([]string, len(e.Devices))
 	for i, d := range e.Devices {
-		ids[i] = fmt.Sprintf("%d (%s/%s %s)", d.ID, d.Site, d.Line, d.Asset)
+		ids[i] = fmt.Sprintf("%d (%s/%s %s)", d.ID, terminal.Inline(d.Site), terminal.Inline(d.Line), terminal.Inline(d.Asset))
 	}
 	return fmt.Sprintf("%q matches %d devices: %s", e.Ref, len(e.Devices), strings.Join(ids, ", "))
 }
