@@ -90,13 +90,21 @@ func (s Step) VolumeFamily() string {
 }
 
 // volumeFamily is the family of the volume license edition that would
-// replace a product of kind k named n (Step.VolumeFamily).
+// replace a product of kind k named n (Step.VolumeFamily). A Visio or
+// Project whose edition token no table names is told by the token:
+// Project Online Desktop Client is "Office16ProjectProO365R_Subscription"
+// (edition "ProjectProO", family Office), and a volume Project, not
+// Office, goes in its place.
 func volumeFamily(k licensing.Kind, n Name) string {
 	switch {
 	case k == licensing.KindWindows:
 		return "Windows"
 	case n.Family == "Visio" || n.Family == "Project":
 		return n.Family
+	case n.Family == "Office" && strings.HasPrefix(n.Edition, "Visio"):
+		return "Visio"
+	case n.Family == "Office" && strings.HasPrefix(n.Edition, "Project"):
+		return "Project"
 	}
 	return "Office"
 }

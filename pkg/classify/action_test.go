@@ -351,6 +351,10 @@ func TestVolumeFamily(t *testing.T) {
 			"Install the volume license edition of Office in its place, then apply a MAK (proxy activation): Microsoft 365 Apps for enterprise",
 			"代わりにボリューム ライセンス版の Office をインストールしてから、MAK を適用 (プロキシ ライセンス認証): Microsoft 365 Apps for enterprise"},
 		{"Visio trial", o16("Office 16, Office16VisioProR_Trial edition", licensing.ChannelEval), "Visio", "", ""},
+		// Project Online Desktop Client, as ospp.vbs names it
+		// (testdata sample posh365-54: TIMEBASED_SUB, read as Eval):
+		// its edition token is no edition name reads, yet it is Project.
+		{"Project subscription", o16("Office 16, Office16ProjectProO365R_Subscription edition", licensing.ChannelEval), "Project", "", ""},
 		{"Windows client evaluation", snap("Microsoft Windows 10 Enterprise Evaluation", "10.0.19045", winEval), "Windows", "", ""},
 	}
 	for _, tc := range tests {

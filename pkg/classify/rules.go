@@ -676,7 +676,8 @@ const (
 
 // evalConversion holds the sentences {convert} says, by Evidence.convert;
 // {family} in them is the family whose volume edition replaces the
-// product (Evidence.family: Office, Visio, Project).
+// product (Evidence.family: Office, Visio, Project; Project for Project
+// Online Desktop Client, a subscription).
 var evalConversion = map[string][2]string{
 	evalServer: {" Windows Server 2012 and later convert in place: DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula, with a MAK or the KMS client key (GVLK); not a domain controller, whose role moves to a licensed server first.",
 		"Windows Server 2012 以降は DISM /Online /Set-Edition:<エディション> /ProductKey:<キー> /AcceptEula (キーは MAK または KMS クライアント キー (GVLK)) で製品版に変換できます。ドメイン コントローラーは変換できないため、先にその役割を製品版のサーバーに移してください。"},
@@ -693,8 +694,8 @@ var evalConversion = map[string][2]string{
 		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終了しており、デバイスは 20 分ごとに再起動するため、直ちにボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。"},
 	evalOffice: {" Install a volume license edition of {family} in its place.",
 		"代わりにボリューム ライセンス版の {family} をインストールしてください。"},
-	officeSubscription: {" It stays activated only while it reaches Microsoft's Office Licensing Service over the internet at least once every 30 days, which an offline machine does not, and an image backup does not change that: install a volume license edition of Office in its place.",
-		"このサブスクリプションは、少なくとも 30 日に 1 回インターネット経由で Microsoft の Office ライセンス サービスに接続しなければライセンス認証された状態を保てません。オフラインの端末では接続できず、イメージ バックアップでも保てないため、代わりにボリューム ライセンス版の Office をインストールしてください。"},
+	officeSubscription: {" It stays activated only while it reaches Microsoft's Office Licensing Service over the internet at least once every 30 days, which an offline machine does not, and an image backup does not change that: install a volume license edition of {family} in its place.",
+		"このサブスクリプションは、少なくとも 30 日に 1 回インターネット経由で Microsoft の Office ライセンス サービスに接続しなければライセンス認証された状態を保てません。オフラインの端末では接続できず、イメージ バックアップでも保てないため、代わりにボリューム ライセンス版の {family} をインストールしてください。"},
 	officeRetail: {" A retail or OEM {family} takes neither a MAK nor the KMS client key (GVLK): install the volume license edition of {family} in its place first.",
 		"リテール版や OEM 版の {family} には、MAK も KMS クライアント セットアップ キー (GVLK) もインストールできません。先に、代わりにボリューム ライセンス版の {family} をインストールしてください。"},
 }
