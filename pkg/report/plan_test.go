@@ -435,22 +435,13 @@ func TestPlanMoreUrgent(t *testing.T) {
 		var line struct {
 			Summary jsonSum `json:"summary"`
 		}
-		var fleet struct {
-			Summary struct {
-				Fleet jsonSum `json:"fleet"`
-				Sites []struct {
-					Summary jsonSum `json:"summary"`
-				} `json:"sites"`
-			} `json:"summary"`
-		}
 		lb, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "L.json"))
-		fb, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
 		if err := json.Unmarshal(lb, &line); err != nil || len(line.Summary.Plan) != 1 {
 			t.Fatalf("L.json: %v, %d plan rows", err, len(line.Summary.Plan))
 		}
-		if err := json.Unmarshal(fb, &fleet); err != nil || len(fleet.Summary.Sites) != 1 || len(fleet.Summary.Fleet.Plan) != 1 ||
-			len(fleet.Summary.Sites[0].Summary.Plan) != 1 {
-			t.Fatalf("devices.json: %v", err)
+		fleet, fb := readFleetJSON(t, dir)
+		if len(fleet.Summary.Sites) != 1 || len(fleet.Summary.Fleet.Plan) != 1 || len(fleet.Summary.Sites[0].Summary.Plan) != 1 {
+			t.Fatalf("devices.json: %d sites, plan rows %d", len(fleet.Summary.Sites), len(fleet.Summary.Fleet.Plan))
 		}
 		for name, r := range map[string]jsonPlanRow{"L.json": line.Summary.Plan[0], "devices.json site": fleet.Summary.Sites[0].Summary.Plan[0]} {
 			if len(r.Assets) != maxRefs || r.AssetsLeftOut != 8 || r.UrgentLeftOut != 5 {
@@ -463,6 +454,32 @@ func TestPlanMoreUrgent(t *testing.T) {
 				tc.lang, r.AssetsLeftOut, r.UrgentLeftOut, strings.Count(string(fb), `"assets_left_out"`))
 		}
 	}
+}
+
+// fleetJSON is what the tests read of devices.json: the summaries of
+// the fleet and of each site.
+type fleetJSON struct {
+	Summary struct {
+		Fleet jsonSum `json:"fleet"`
+		Sites []struct {
+			Summary jsonSum `json:"summary"`
+		} `json:"sites"`
+	} `json:"summary"`
+}
+
+// readFleetJSON reads the devices.json of the report in dir, and its
+// bytes; it fails the test when the file does not decode.
+func readFleetJSON(t *testing.T, dir string) (fleetJSON, []byte) {
+	t.Helper()
+	var doc fleetJSON
+	b, err := os.ReadFile(filepath.Join(dir, "devices.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &doc)
+	}
+	if err != nil {
+		t.Fatalf("devices.json: %v", err)
+	}
+	return doc, b
 }
 
 // lineDevice is the device asset of the test fleet's line site/line.
@@ -583,17 +600,9 @@ func TestPlanPurchaseFamily(t *testing.T) {
 		if total != tc.total {
 			t.Errorf("%s: the workbook's total %q, want %q", tc.lang, total, tc.total)
 		}
-		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
-		var doc struct {
-			Summary struct {
-				Fleet jsonSum `json:"fleet"`
-				Sites []struct {
-					Summary jsonSum `json:"summary"`
-				} `json:"sites"`
-			} `json:"summary"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Summary.Sites) != 1 {
-			t.Fatalf("%s: devices.json: %v", tc.lang, err)
+		doc, _ := readFleetJSON(t, dir)
+		if len(doc.Summary.Sites) != 1 {
+			t.Fatalf("%s: devices.json: %d sites, want 1", tc.lang, len(doc.Summary.Sites))
 		}
 		for _, s := range []jsonSum{doc.Summary.Fleet, doc.Summary.Sites[0].Summary} {
 			said := map[string]string{}

@@ -851,16 +851,9 @@ func TestPlanPurchases(t *testing.T) {
 				t.Errorf("%s: the workbook's plan has no cell %q", tc.lang, want)
 			}
 		}
-		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
-		var doc struct {
-			Summary struct {
-				Sites []struct {
-					Summary jsonSum `json:"summary"`
-				} `json:"sites"`
-			} `json:"summary"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Summary.Sites) != 1 {
-			t.Fatalf("%s: devices.json: %v", tc.lang, err)
+		doc, _ := readFleetJSON(t, dir)
+		if len(doc.Summary.Sites) != 1 {
+			t.Fatalf("%s: devices.json: %d sites, want 1", tc.lang, len(doc.Summary.Sites))
 		}
 		var said []string
 		for _, r := range doc.Summary.Sites[0].Summary.Plan {
