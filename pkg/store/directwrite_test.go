@@ -262,17 +262,10 @@ func TestDirectWriterBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	sqlite3.Xsqlite3_busy_timeout(db.w.c.tls, db.w.c.db, 0)
-	conn, err := db.db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	conn := holdLock(t, db)
 	batch := []*fleet.Collection{coll("b1", "U1", "S1", "A1", t0)}
 	calls := 0
-	err = retryBusy(ctx, db, func() error {
+	err := retryBusy(ctx, db, func() error {
 		calls++
 		_, _, err := db.importDirect(ctx, batch)
 		if calls == 1 {
@@ -310,14 +303,7 @@ func TestImportCancelWhileLocked(t *testing.T) {
 	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
 		t.Fatal(err)
 	}
-	conn, err := db.db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	conn := holdLock(t, db)
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() {

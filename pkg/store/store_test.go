@@ -913,6 +913,22 @@ func TestProductsView(t *testing.T) {
 	})
 }
 
+// holdLock takes db's write lock on a connection of its own, in a
+// transaction the caller rolls back; the connection is closed when the
+// test ends.
+func holdLock(t *testing.T, db *DB) *sql.Conn {
+	t.Helper()
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
 // TestBusy: SQLite's "database is locked" is told by its result code, and
 // other errors are not mistaken for it.
 func TestBusy(t *testing.T) {
@@ -922,14 +938,7 @@ func TestBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	conn, err := db.db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		t.Fatal(err)
-	}
+	conn := holdLock(t, db)
 	defer conn.ExecContext(ctx, "ROLLBACK")
 	// A second handle that does not wait meets the lock at once.
 	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
