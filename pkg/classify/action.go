@@ -91,10 +91,9 @@ func (s Step) VolumeFamily() string {
 
 // volumeFamily is the family of the volume license edition that would
 // replace a product of kind k named n (Step.VolumeFamily). A Visio or
-// Project whose edition token no table names is told by the token:
-// Project Online Desktop Client is "Office16ProjectProO365R_Subscription"
-// (edition "ProjectProO", family Office), and a volume Project, not
-// Office, goes in its place.
+// Project whose edition token no table names (officeEditions: then
+// family Office, edition the token) is told by the token: a volume
+// Visio or Project, not Office, goes in its place.
 func volumeFamily(k licensing.Kind, n Name) string {
 	switch {
 	case k == licensing.KindWindows:

@@ -53,6 +53,10 @@ func TestProductName(t *testing.T) {
 			"Office 2016 Standard", ""},
 		{"visio 2021", win10Pro, "10.0.19045", office("Office 21, Office21VisioPro2021VL_KMS_Client_AE edition", licensing.ChannelGVLK, lic),
 			"Visio LTSC 2021 Professional", ""},
+		// Project Online Desktop Client, a subscription (the real sample
+		// en-o16-o365-subscription-licensed-notifications-posh365-54).
+		{"Project subscription", win10Pro, "10.0.19045", office("Office 16, Office16ProjectProO365R_Subscription edition", licensing.ChannelRetail, lic),
+			"Project Online Desktop Client", ""},
 		{"office version unknown", win10Pro, "10.0.19045", office("Office, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic),
 			"Office (version unknown) Professional Plus", ""},
 		{"SKU ID wins", "", "", licensing.Product{Kind: licensing.KindWindows, SKUID: "{AE2EE509-1B34-41C0-ACB7-6D4650168915}",
@@ -390,6 +394,12 @@ func TestVolumeFamily(t *testing.T) {
 	}
 	if f := (Step{Kind: licensing.KindOffice, Name: Name{Family: "Visio"}}).VolumeFamily(); f != "" {
 		t.Errorf("a step that replaces nothing: VolumeFamily %q", f)
+	}
+	// An edition token no table names is told by its start.
+	for ed, want := range map[string]string{"VisioProO365": "Visio", "ProjectStdO365": "Project", "HomeStudentO365": "Office"} {
+		if f := volumeFamily(licensing.KindOffice, Name{Family: "Office", Edition: ed}); f != want {
+			t.Errorf("volumeFamily of edition %s: %q, want %q", ed, f, want)
+		}
 	}
 }
 

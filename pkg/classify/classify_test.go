@@ -468,6 +468,7 @@ func TestEdition(t *testing.T) {
 		"Office 16, Office16StandardVL_MAK edition":                        "Standard",
 		"Office 16, Office16O365ProPlusR_ Subscription1 edition":           "O365ProPlus",
 		"Office 15, OfficeProPlusSubR_Subscription edition":                "ProPlusSub",
+		"Office 16, Office16ProjectProO365R_Subscription edition":          "ProjectProO365",
 		"Windows(R) Operating System":                                      "",
 	}
 	for in, want := range tests {

@@ -27,7 +27,7 @@ func Edition(name string) string {
 
 // officeEdition reduces an Office SKU name to its product:
 // "Office16VisioProR_Retail" → "VisioPro", "OfficeProPlus-KMS_Client" →
-// "ProPlus".
+// "ProPlus", "Office16ProjectProO365R_Subscription" → "ProjectProO365".
 func officeEdition(tok string) string {
 	tok = strings.TrimPrefix(tok, "Office")
 	tok = strings.TrimLeft(tok, "0123456789")
@@ -38,6 +38,9 @@ func officeEdition(tok string) string {
 		before := tok
 		for _, suf := range []string{"Preview", "VL", "Retail", "R", "MSDN", "Demo"} {
 			tok = strings.TrimSuffix(tok, suf)
+		}
+		if strings.HasSuffix(tok, "O365") {
+			return tok // "ProjectProO365": Project Online Desktop Client, not a release
 		}
 		tok = strings.TrimRight(tok, "0123456789")
 		if tok == before {

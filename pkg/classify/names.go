@@ -95,6 +95,9 @@ var officeEditions = table[string, [2]string]{
 	{"visiopro", [2]string{"Visio", "Professional"}}, {"visiostd", [2]string{"Visio", "Standard"}}, {"visioprem", [2]string{"Visio", "Premium"}},
 	{"o365proplus", [2]string{"Microsoft 365", "Apps for enterprise"}}, {"o365business", [2]string{"Microsoft 365", "Apps for business"}},
 	{"o365homeprem", [2]string{"Microsoft 365", "Family"}}, {"proplussub", [2]string{"Office 365", "ProPlus"}},
+	// Project Online Desktop Client, the desktop Project of the Project
+	// subscriptions (Project Plan 3 and 5): Office16ProjectProO365R_Subscription.
+	{"projectproo365", [2]string{"Project", "Online Desktop Client"}},
 }
 
 // officeReleases names Office majors (officeVersion): 16 is 2016, and
@@ -244,7 +247,7 @@ func officeName(name string) Name {
 	n := Name{Family: fam, Edition: edition}
 	if r, ok := officeReleases.get(v); ok {
 		n.Release = fam + " " + r
-		if fam == "Microsoft 365" || fam == "Office 365" {
+		if fam == "Microsoft 365" || fam == "Office 365" || strings.HasSuffix(ed, "o365") {
 			n.Release = fam // subscriptions have no release
 		}
 	}
