@@ -247,8 +247,9 @@ func pgRetryable(err error) bool {
 }
 
 // serverError wraps an error that means the server went away, that a
-// writer waited too long for another, or that the store may not be
-// written (fleet.ErrReadOnly, from either store), in the sentinels.
+// writer waited too long for another (ErrLocked, from either store), or
+// that the store may not be written (fleet.ErrReadOnly, from either
+// store), in the sentinels.
 func serverError(err error) error {
 	code := pgCode(err)
 	switch {
@@ -256,7 +257,7 @@ func serverError(err error) error {
 		return nil
 	case readOnly(err):
 		return fmt.Errorf("%w: %w", fleet.ErrReadOnly, err)
-	case code == "55P03": // lock_not_available: lock_timeout passed
+	case code == "55P03", busy(err): // lock_not_available: lock_timeout passed; SQLite's busy once retryBusy gave up
 		return fmt.Errorf("%w: %w", ErrLocked, err)
 	case code == "42501" || code == "25006": // insufficient_privilege, read_only_sql_transaction
 		return fmt.Errorf("%w: %w", fleet.ErrReadOnly, err)

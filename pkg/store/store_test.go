@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
@@ -505,7 +506,7 @@ func TestMigrationsInStep(t *testing.T) {
 }
 
 // TestServerError: PostgreSQL's errors are told by their SQLSTATE, never
-// by their text.
+// by their text; SQLite's by their result code.
 func TestServerError(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -523,6 +524,10 @@ func TestServerError(t *testing.T) {
 		{"connection cut", fmt.Errorf("read: %w", io.ErrUnexpectedEOF), ErrServerGone, false},
 		{"text alone means nothing", errors.New("terminating connection due to administrator command (SQLSTATE 57P01)"), nil, false},
 		{"cancelled", context.Canceled, nil, false},
+		// SQLite's busy, once retryBusy gave up: as PostgreSQL's lock
+		// timeout.
+		{"SQLite busy", &errDirect{code: sqlite3.SQLITE_BUSY}, ErrLocked, false},
+		{"SQLite busy, extended", fmt.Errorf("x: %w", &errDirect{code: sqlite3.SQLITE_BUSY_SNAPSHOT}), ErrLocked, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
