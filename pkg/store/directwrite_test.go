@@ -158,16 +158,24 @@ func inTransaction(db *DB) bool {
 	return db.w != nil && sqlite3.Xsqlite3_get_autocommit(db.w.c.tls, db.w.c.db) == 0
 }
 
+// fleetOfOne is a new fleet in a temporary folder that holds one
+// collection, b0, collected at at.
+func fleetOfOne(t *testing.T, at time.Time) *DB {
+	t.Helper()
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", at)); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // TestDirectWriterRollback: a batch whose row fails after others of it
 // were written (a raw output of no bytes at all, NULL in a NOT NULL
 // column, in the last statements of the batch) leaves nothing of the
 // batch, as through database/sql, and the writer stores the next batch.
 func TestDirectWriterRollback(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
-	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
-		t.Fatal(err)
-	}
+	db := fleetOfOne(t, t0)
 	before := counts(t, db)
 	var batch []*fleet.Collection
 	for i := 1; i <= 2*insertChunk; i++ {
@@ -217,10 +225,7 @@ func (c endsAfter) Err() error {
 // let run to its end, it stores everything.
 func TestDirectWriterInterrupted(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
-	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
-		t.Fatal(err)
-	}
+	db := fleetOfOne(t, t0)
 	before := counts(t, db)
 	var batch []*fleet.Collection
 	for i := 1; i <= insertChunk+5; i++ {
@@ -257,10 +262,7 @@ func TestDirectWriterInterrupted(t *testing.T) {
 // itself: here it does not wait, to meet the lock at once.
 func TestDirectWriterBusy(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
-	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
-		t.Fatal(err)
-	}
+	db := fleetOfOne(t, t0)
 	sqlite3.Xsqlite3_busy_timeout(db.w.c.tls, db.w.c.db, 0)
 	conn := holdLock(t, db)
 	batch := []*fleet.Collection{coll("b1", "U1", "S1", "A1", t0)}
@@ -299,10 +301,7 @@ func TestDirectWriterBusy(t *testing.T) {
 // waited out all of busyWait inside SQLite. Nothing is stored.
 func TestImportCancelWhileLocked(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
-	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
-		t.Fatal(err)
-	}
+	db := fleetOfOne(t, t0)
 	conn := holdLock(t, db)
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -332,10 +331,7 @@ func TestImportCancelWhileLocked(t *testing.T) {
 // driver's connection string gives the store's others, but a shorter
 // busy timeout.
 func TestDirectWriterSettings(t *testing.T) {
-	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
-	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", time.Unix(0, 0))); err != nil {
-		t.Fatal(err)
-	}
+	db := fleetOfOne(t, time.Unix(0, 0))
 	// But for its busy timeout (TestImportCancelWhileLocked).
 	var timeout int
 	if err := db.w.query(ctx, "PRAGMA busy_timeout", nil, func(r scanner) error { return r.Scan(&timeout) }); err != nil {
