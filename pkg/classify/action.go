@@ -120,10 +120,38 @@ func (s Step) ActionText(lang Lang) string {
 	}
 	if s.VolumeEdition {
 		if w, ok := volumeEditionWords.get(s.Action); ok {
-			return strings.NewReplacer("{host}", s.Host, "{family}", s.VolumeFamily()).Replace(w[langIndex(lang)])
+			return expand(w[langIndex(lang)], s.Host, s.VolumeFamily())
 		}
 	}
 	return ActionText(s.Action, s.Host, lang)
+}
+
+// expand writes w with {host} and {family} replaced, in one pass (as
+// strings.Replacer would, without building one for every step): a host
+// read from a device that is named "{family}" stays its name.
+func expand(w, host, family string) string {
+	var b strings.Builder
+	b.Grow(len(w) + len(host) + len(family))
+	for {
+		i := strings.IndexByte(w, '{')
+		if i < 0 {
+			b.WriteString(w)
+			return b.String()
+		}
+		b.WriteString(w[:i])
+		w = w[i:]
+		switch {
+		case strings.HasPrefix(w, "{host}"):
+			b.WriteString(host)
+			w = w[len("{host}"):]
+		case strings.HasPrefix(w, "{family}"):
+			b.WriteString(family)
+			w = w[len("{family}"):]
+		default:
+			b.WriteByte('{')
+			w = w[1:]
+		}
+	}
 }
 
 // actionWords say each action in English and Japanese, in Microsoft's
@@ -472,8 +500,8 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 		if dl, ok := d.deadline(p); ok {
 			st.Deadline = dl
 		}
-		st.English = st.ActionText(English) + ": " + p.name.Text(English)
-		st.Japanese = st.ActionText(Japanese) + ": " + p.name.Text(Japanese)
+		st.English = st.ActionText(English) + ": " + p.text[0]
+		st.Japanese = st.ActionText(Japanese) + ": " + p.text[1]
 		steps = append(steps, st)
 	}
 	if len(d.products) == 0 {

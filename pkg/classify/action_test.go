@@ -890,3 +890,21 @@ func TestEvaluationEnded(t *testing.T) {
 		})
 	}
 }
+
+// TestExpand: a step's words take the host and family in one pass, so
+// a KMS host read from a device and named like a placeholder stays its
+// name.
+func TestExpand(t *testing.T) {
+	for _, tc := range []struct{ w, host, family, want string }{
+		{"activate against {host}: {family}", "kms01", "Visio", "activate against kms01: Visio"},
+		{"{family} at {host}", "{family}", "Office", "Office at {family}"},
+		{"{host}{host}", "{host}", "x", "{host}{host}"},
+		{"no placeholders {", "h", "f", "no placeholders {"},
+		{"{hos}{famil} {}", "h", "f", "{hos}{famil} {}"},
+		{"", "h", "f", ""},
+	} {
+		if got := expand(tc.w, tc.host, tc.family); got != tc.want {
+			t.Errorf("expand(%q, %q, %q) = %q, want %q", tc.w, tc.host, tc.family, got, tc.want)
+		}
+	}
+}

@@ -137,3 +137,30 @@ func TestEvaluationConversion(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDevice classifies every archetype once per iteration: the
+// cost of a verdict, which a report pays for every device.
+func BenchmarkDevice(b *testing.B) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	var snaps []*licensing.Snapshot
+	pool := &Pool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			b.Fatalf("%s: %v", f, err)
+		}
+		snaps = append(snaps, s)
+		pool.Add(s)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for _, s := range snaps {
+			Device(s, s.Context.Collected, Site{Pool: *pool})
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(snaps)), "ns/device")
+}

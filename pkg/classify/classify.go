@@ -253,9 +253,12 @@ type product struct {
 	*licensing.Product
 	edition string // "Professional", "ProPlus", …
 	name    Name   // as sold: "Windows 7 Professional"
-	volume  bool   // its edition or product has volume keys
-	office  int    // Office major version (14, 15, 16, 19, 21, 24); 0 for Windows
-	minutes *int   // grace or activation minutes left at the as-of date
+	// text is name's text in English and Japanese, made once: every
+	// reason and step about the product shows it.
+	text    [2]string
+	volume  bool // its edition or product has volume keys
+	office  int  // Office major version (14, 15, 16, 19, 21, 24); 0 for Windows
+	minutes *int // grace or activation minutes left at the as-of date
 	evalEnd *time.Time
 	// meaning is what its StatusReason means here (en, ja), where that
 	// is not the licensing table's: nil means the table's.
@@ -272,8 +275,7 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 		d.elapsed = asOf.Sub(collected)
 	}
 	d.osMajor, d.osMinor, d.build = parseVersion(s.OS.Version, s.OS.Build)
-	caption := strings.ToLower(s.OS.Caption)
-	d.server = strings.Contains(caption, "server")
+	d.server = containsFold(s.OS.Caption, "server")
 	for i := range s.Products {
 		lp := &s.Products[i]
 		if lp.NotInUse {
@@ -286,11 +288,12 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 			continue
 		}
 		p := &product{Product: lp, edition: Edition(lp.Name), name: ProductName(s, lp)}
+		p.text = [2]string{p.name.Text(English), p.name.Text(Japanese)}
 		if lp.Kind == licensing.KindWindows {
 			if p.edition == "" {
 				p.edition = editionFromCaption(s.OS.Caption)
 			}
-			if strings.HasPrefix(strings.ToLower(p.edition), "server") {
+			if hasPrefixFold(p.edition, "server") {
 				d.server = true
 			}
 			if d.osMajor == 0 {
@@ -340,13 +343,15 @@ func (d *device) minutesEnd(p *product) time.Time {
 
 // parseVersion reads "6.1.7601" (and a separate build number, if given).
 func parseVersion(version, build string) (major, minor, b int) {
-	parts := strings.Split(strings.TrimSpace(version), ".")
-	if len(parts) >= 2 {
-		major, _ = strconv.Atoi(parts[0])
-		minor, _ = strconv.Atoi(parts[1])
-	}
-	if len(parts) >= 3 {
-		b, _ = strconv.Atoi(parts[2])
+	// "6.1.7601": the fields up to the third dot, without strings.Split's
+	// slice (every device's version is parsed more than once).
+	first, rest, ok := strings.Cut(strings.TrimSpace(version), ".")
+	if ok {
+		second, third, _ := strings.Cut(rest, ".")
+		major, _ = strconv.Atoi(first)
+		minor, _ = strconv.Atoi(second)
+		third, _, _ = strings.Cut(third, ".")
+		b, _ = strconv.Atoi(third)
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(build)); err == nil && n > 0 {
 		b = n
@@ -401,9 +406,8 @@ func (p *product) replacedByVolume() bool {
 // edition" (TIMEBASED_SUB), "Office16O365BusinessR_Grace" (RETAIL),
 // "OfficeProPlusSubR_Subscription".
 func (p *product) subscription() bool {
-	e := strings.ToLower(p.edition)
 	return p.Kind == licensing.KindOffice &&
-		(strings.HasPrefix(e, "o365") || strings.HasSuffix(e, "sub") || strings.Contains(strings.ToLower(p.Name), "subscription"))
+		(hasPrefixFold(p.edition, "o365") || hasSuffixFold(p.edition, "sub") || containsFold(p.Name, "subscription"))
 }
 
 // replaced reports whether the product moves to a volume route only
@@ -448,7 +452,7 @@ func (p *product) needsVolume() bool {
 }
 
 func (p *product) evidence() Evidence {
-	ev := Evidence{Product: p.Name, Name: p.name.Text(English), nameJA: p.name.Text(Japanese), Kind: p.Kind, Edition: p.edition,
+	ev := Evidence{Product: p.Name, Name: p.text[0], nameJA: p.text[1], Kind: p.Kind, Edition: p.edition,
 		Channel: p.Channel, Status: p.Status, PartialKey: p.PartialKey, Source: p.Source, family: volumeFamily(p.Kind, p.name)}
 	if p.StatusReason != 0 {
 		ev.HRESULT = licensing.HRESULT(p.StatusReason)

@@ -14,12 +14,12 @@ import (
 func Edition(name string) string {
 	n := strings.TrimSpace(name)
 	i := strings.LastIndex(n, ",")
-	if i < 0 || !strings.HasSuffix(strings.ToLower(n), " edition") {
+	if i < 0 || !hasSuffixFold(n, " edition") {
 		return ""
 	}
 	tok := strings.TrimSpace(n[i+1 : len(n)-len(" edition")])
 	tok = strings.ReplaceAll(tok, " ", "")
-	if strings.HasPrefix(strings.ToLower(n), "office") {
+	if hasPrefixFold(n, "office") {
 		return officeEdition(tok)
 	}
 	return strings.TrimSuffix(tok, "Eval")
@@ -143,18 +143,23 @@ func (d *device) hasVolumeKeys(p *product) bool {
 	return false
 }
 
+// officePacks are the years of KMS host license packs' names
+// (officeVersion) and the Office majors they stand for.
+var officePacks = table[string, int]{{"2010", 14}, {"2013", 15}, {"2016", 16}, {"2019", 19}, {"2021", 21}, {"2024", 24}}
+
 // officeVersion returns the Office major from "Office 16, …" (14 for
 // Office 2010; 19, 21 and 24 name the 2019, LTSC 2021 and LTSC 2024 SKUs),
 // or from the year of a KMS host license pack, "Microsoft Office 2010,
 // KMSHost edition".
 func officeVersion(name string) int {
 	n := strings.TrimSpace(name)
-	for year, v := range map[string]int{"2010": 14, "2013": 15, "2016": 16, "2019": 19, "2021": 21, "2024": 24} {
-		if strings.HasPrefix(strings.ToLower(n), "microsoft office "+year) {
+	const pack = "microsoft office "
+	if hasPrefixFold(n, pack) && len(n) >= len(pack)+4 {
+		if v, ok := officePacks.get(n[len(pack) : len(pack)+4]); ok {
 			return v
 		}
 	}
-	if !strings.HasPrefix(strings.ToLower(n), "office ") || len(n) < 9 {
+	if !hasPrefixFold(n, "office ") || len(n) < 9 {
 		return 0
 	}
 	v := 0
@@ -182,15 +187,15 @@ func (s support) date() time.Time {
 // osSupport returns the end-of-support fact for the device's Windows, or
 // false when it is unknown or still far away (Windows 11, newer servers).
 func (d *device) osSupport() (support, bool) {
-	c := strings.ToLower(d.s.OS.Caption)
+	c := d.s.OS.Caption
 	ed := ""
 	if w := d.s.PrimaryWindows(); w != nil {
-		ed = strings.ToLower(Edition(w.Name))
+		ed = Edition(w.Name)
 	}
-	ltsc := strings.Contains(c, "ltsc") || strings.Contains(c, "ltsb") || ed == "enterprises" || ed == "iotenterprises"
-	embedded := strings.Contains(c, "embedded") || strings.HasPrefix(ed, "embedded")
-	industry := embedded && (strings.Contains(c, "industry") || strings.HasPrefix(ed, "embeddedindustry"))
-	iot := strings.Contains(c, "iot") || strings.HasPrefix(ed, "iot")
+	ltsc := containsFold(c, "ltsc") || containsFold(c, "ltsb") || equalFold(ed, "enterprises") || equalFold(ed, "iotenterprises")
+	embedded := containsFold(c, "embedded") || hasPrefixFold(ed, "embedded")
+	industry := embedded && (containsFold(c, "industry") || hasPrefixFold(ed, "embeddedindustry"))
+	iot := containsFold(c, "iot") || hasPrefixFold(ed, "iot")
 	switch {
 	case d.osMajor == 6 && d.osMinor == 0:
 		if d.server {
@@ -199,9 +204,9 @@ func (d *device) osSupport() (support, bool) {
 		return support{"Windows Vista", "2017-04-11"}, true // lifecycle page, not in DOMAIN.md
 	case d.win7():
 		switch {
-		case strings.Contains(c, "posready") || ed == "posready":
+		case containsFold(c, "posready") || equalFold(ed, "posready"):
 			return support{"Windows Embedded POSReady 7", "2021-10-12"}, true
-		case strings.Contains(c, "embedded") || strings.HasPrefix(ed, "embedded"):
+		case embedded:
 			return support{"Windows Embedded Standard 7", "2020-10-13"}, true
 		case d.server:
 			return support{"Windows Server 2008 R2", "2020-01-14"}, true // lifecycle page

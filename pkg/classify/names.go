@@ -128,9 +128,9 @@ func ProductName(s *licensing.Snapshot, p *licensing.Product) Name {
 		ed = editionFromCaption(s.OS.Caption)
 	}
 	key := strings.ToLower(ed)
-	server := strings.HasPrefix(key, "server") || strings.Contains(strings.ToLower(s.OS.Caption), "server")
+	server := strings.HasPrefix(key, "server") || containsFold(s.OS.Caption, "server")
 	n := Name{Family: "Windows", Release: windowsRelease(major, minor, build, server)}
-	industry := strings.HasPrefix(key, "embeddedindustry") || strings.Contains(strings.ToLower(s.OS.Caption), "industry")
+	industry := strings.HasPrefix(key, "embeddedindustry") || containsFold(s.OS.Caption, "industry")
 	switch {
 	case key == "posready":
 		n.Release, n.Edition = "Windows Embedded POSReady 7", ""
@@ -237,7 +237,7 @@ func ltscName(build int) string {
 func officeName(name string) Name {
 	v := officeVersion(name)
 	ed := strings.ToLower(Edition(name))
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(name)), "microsoft office") {
+	if hasPrefixFold(strings.TrimSpace(name), "microsoft office") {
 		ed = "" // a KMS host license pack: "Microsoft Office 2010, KMSHost edition"
 	}
 	fam, edition := "Office", Edition(name)

@@ -254,6 +254,10 @@ func ChannelFromDescription(desc string) Channel {
 	return ChannelFromToken(DescriptionToken(desc))
 }
 
+// channelSeparators spell a channel token's separators as "_"
+// (ChannelFromToken); a Replacer is safe for concurrent use.
+var channelSeparators = strings.NewReplacer("-", "_", " ", "_", `\_`, "_")
+
 // ChannelFromToken maps a description channel token ("VOLUME_KMSCLIENT")
 // to a Channel. Case is not significant and "-" or a space stands for "_":
 // pastes write VOLUME-KMSCLIENT. Order matters: VOLUME_KMSCLIENT is tested
@@ -261,7 +265,7 @@ func ChannelFromDescription(desc string) Channel {
 // An unknown token is ChannelUnknown.
 func ChannelFromToken(token string) Channel {
 	tok := strings.ToUpper(strings.TrimSpace(token))
-	tok = strings.NewReplacer("-", "_", " ", "_", `\_`, "_").Replace(tok)
+	tok = channelSeparators.Replace(tok)
 	switch {
 	case tok == "":
 		return ChannelUnknown
