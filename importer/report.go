@@ -54,6 +54,10 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			if errors.Is(err, report.ErrFormat) {
 				return usage(err.Error(), "use --format with html, csv, json or xlsx")
 			}
+			if errors.Is(err, report.ErrBusy) {
+				return usage(fmt.Sprintf("report into %s: %v", out, err),
+					"wait for that report to finish and run this one again, or write this one into another folder (--out)")
+			}
 			if err != nil {
 				return fmt.Errorf("report into %s: %w", out, err)
 			}

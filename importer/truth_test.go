@@ -16,6 +16,7 @@ import (
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
 )
 
 // collectedAs writes a bundle of an archetype as if it had been collected
@@ -487,6 +488,33 @@ func TestReportFolderReplaced(t *testing.T) {
 	page, _ := os.ReadFile(filepath.Join(out, "index.html"))
 	if !strings.Contains(string(page), "<title>ActCourier: Fleet (Site Nagoya)</title>") {
 		t.Error("the fleet page does not name the site it covers")
+	}
+}
+
+// TestReportFolderBusy: a report into a folder another report is being
+// written into stops at once, says so and what to do, and leaves the
+// folder to the other.
+func TestReportFolderBusy(t *testing.T) {
+	db := history(t)
+	out := filepath.Join(t.TempDir(), "out")
+	other, err := report.NewWriter(out, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runImporter(t, "report", "--db", db, "--out", out)
+	if code != 2 || !strings.Contains(stderr, "report into "+out+": another report is being written into this folder") ||
+		!strings.Contains(stderr, "importer: hint: wait for that report to finish") {
+		t.Fatalf("exit %d, want 2 saying the folder is busy:\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "index.html")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the refused report wrote its index: %v", err)
+	}
+	other.Abort()
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out); code != 0 {
+		t.Fatalf("once the other report is done: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, report.LockFile)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the lock file stays after the report: %v", err)
 	}
 }
 

@@ -253,7 +253,7 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 // and its folders one level down (the sites'), and returns their names
 // relative to dir. It is called once this report's own files all have
 // their names, so any left belong to another run: one folder holds one
-// report at a time (docs/importer.md). Only plain files of exactly that
+// report at a time (lockFolder). Only plain files of exactly that
 // name are removed, and no link is followed.
 func removeStale(dir string) []string {
 	var out []string

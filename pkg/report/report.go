@@ -115,6 +115,7 @@ type Writer struct {
 	// productHead is the head of every product table, rendered once.
 	productHead template.HTML
 	dir         string
+	lock        *folderLock // held from NewWriter to Close or Abort
 	opt         Options
 	fmts        map[string]bool
 	t           *texts
@@ -471,7 +472,9 @@ func generatedNow() time.Time {
 	return time.Now()
 }
 
-// NewWriter prepares dir (created if missing) for a report run.
+// NewWriter prepares dir (created if missing) for a report run and holds
+// it (LockFile) until Close or Abort: while another report is being
+// written into dir it returns an error wrapping ErrBusy.
 func NewWriter(dir string, opt Options) (*Writer, error) {
 	if opt.Lang != classify.Japanese {
 		opt.Lang = classify.English
@@ -495,12 +498,15 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		return nil, err
 	}
 	var err error
-	if w.productHead, err = productHead(w.t); err != nil {
+	if w.lock, err = lockFolder(dir); err != nil {
 		return nil, err
+	}
+	if w.productHead, err = productHead(w.t); err != nil {
+		return nil, errors.Join(err, w.Abort())
 	}
 	if w.fmts[CSV] {
 		if w.csv, err = create(filepath.Join(dir, "devices.csv")); err != nil {
-			return nil, err
+			return nil, errors.Join(err, w.Abort())
 		}
 		if w.products, err = create(filepath.Join(dir, "products.csv")); err != nil {
 			return nil, errors.Join(err, w.Abort())
@@ -523,7 +529,7 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 // them), the fleet files begun by NewWriter, and the site folders it
 // made and left empty. The folder is left as it was: an earlier
 // report in it stays whole, and no page of this one links a file it
-// never wrote.
+// never wrote. The folder is released.
 func (w *Writer) Abort() error {
 	var errs []error
 	for _, p := range []*pending{w.csv, w.products, w.json} {
@@ -538,7 +544,15 @@ func (w *Writer) Abort() error {
 	if err := w.discard(); err != nil {
 		errs = append(errs, err)
 	}
+	w.unlock()
 	return errors.Join(errs...)
+}
+
+// unlock releases the folder (LockFile) once the report is written or
+// abandoned.
+func (w *Writer) unlock() {
+	w.lock.unlock()
+	w.lock = nil
 }
 
 // SetPool records a site's KMS pool, for its page, its workbook and the
@@ -916,8 +930,10 @@ func (w *Writer) writeBook(s *siteSum) error {
 // the folder (finishFolder). It returns every file written. On an
 // error nothing of the report takes its name and the folder is left as
 // it was, but where a rename itself failed (a file held open by another
-// program, on Windows): the files renamed before it stay, listed.
+// program, on Windows): the files renamed before it stay, listed. The
+// folder is released either way.
 func (w *Writer) Close() ([]string, error) {
+	defer w.unlock()
 	var errs []error
 	for _, name := range w.order {
 		if s := w.sites[name]; !s.done {
