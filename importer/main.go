@@ -106,12 +106,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "importer: interrupted")
 		return exitStopped
 	}
-	fmt.Fprintf(stderr, "importer: error: %v\n", err)
+	printError(stderr, err)
+	return exitUsage
+}
+
+// printError writes err and its hint, each on one line: their text may
+// quote a file name, a bundle's field or a database's value, which the
+// error escaped as it was made (terminal.Inline, %q) but which may still
+// hold a newline or a tab where an error of the system or a library named
+// it raw (a path given with -i). terminal.Message escapes those, and no
+// backslash, so that nothing already escaped is escaped twice.
+func printError(stderr io.Writer, err error) {
+	fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(err.Error()))
 	var hint interface{ Hint() string }
 	if errors.As(err, &hint) {
-		fmt.Fprintf(stderr, "importer: hint: %s\n", hint.Hint())
+		fmt.Fprintf(stderr, "importer: hint: %s\n", terminal.Message(hint.Hint()))
 	}
-	return exitUsage
 }
 
 // usage is a configuration or usage mistake, with what to do about it:

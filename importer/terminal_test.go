@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"testing"
+
+	"github.com/actcourier/actcourier/pkg/terminal"
+)
+
+// TestPrintError: the final error line and its hint are one line each,
+// whatever the error's text holds, and what the error escaped as it was
+// made is not escaped again: before, an error that named a file given
+// with -i raw ended its line at the file name's newline, and the rest of
+// the name read as a hint of the importer's.
+func TestPrintError(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"plain", errors.New("report: --out required"), "importer: error: report: --out required\n"},
+		{"a Windows path", &fs.PathError{Op: "open", Path: `C:\Users\foo\key.txt`, Err: fs.ErrNotExist},
+			"importer: error: open C:\\Users\\foo\\key.txt: file does not exist\n"},
+		{"a newline in a path", &fs.PathError{Op: "open", Path: "k\r\nimporter: hint: x\x1b[2J", Err: fs.ErrNotExist},
+			`importer: error: open k\x0d\x0aimporter: hint: x\x1b[2J: file does not exist` + "\n"},
+		{"escaped when made", fmt.Errorf("site %s: %q", terminal.Inline("S\n\u202e"+`\u202e`), "Q\n\u202e"+`\u202e`),
+			`importer: error: site S\x0a\u202e\\u202e: "Q\n\u202e\\u202e"` + "\n"},
+		{"a hint", usage("no device in site \"x\"", "sites: A\nimporter: error: B"),
+			"importer: error: no device in site \"x\"\nimporter: hint: sites: A\\x0aimporter: error: B\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			printError(&b, tc.err)
+			if got := b.String(); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
