@@ -15,6 +15,7 @@ import (
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // returnPassphraseEnv holds a return file's passphrase for scripts. It is
@@ -92,6 +93,10 @@ func returnFault(name string, err error) error {
 	case errors.Is(err, activation.ErrTampered):
 		why = text{"it is damaged, or was changed after central staff wrote it", "壊れているか、本部が作成した後に変更されています"}
 	}
+	// The file's name is the stick's, shown as every name is shown
+	// (terminal.Inline): within its line, and the six characters \u202e
+	// not as a U+202E.
+	name = terminal.Inline(name)
 	return usage(text{"return file " + name + ": " + why.en + " (" + err.Error() + "): nothing was applied or collected",
 		"返送ファイル " + name + ": " + why.ja + "。何も適用・収集していません"}, hint)
 }

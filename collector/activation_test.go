@@ -159,6 +159,28 @@ func TestReturnTampered(t *testing.T) {
 	}
 }
 
+// TestReturnForgedName: a return file refused is named within the
+// error's line, its name shown as every name is: a name on the stick
+// holding a newline and the collector's own words printed a line of its
+// own, and one holding the six characters \u202e read as one holding
+// U+202E.
+func TestReturnForgedName(t *testing.T) {
+	dir := t.TempDir()
+	forged := "R\x1b[2J\r\ncollector: hint: FORGED \u202e\u2066LIT\\u202e" + activation.ReturnExt
+	os.WriteFile(filepath.Join(dir, forged), []byte("not a return file"), 0o644)
+	t.Setenv(returnPassphraseEnv, passphrase)
+	code, stdout, stderr := runCollector(t, "", "--no-prompt", "--apply", "--snapshot", activationSnapshot, "-r", newKey(t).Recipient().String(),
+		"--out", t.TempDir(), "--return", dir)
+	if code != 2 || !strings.Contains(stderr, `return file R\x1b[2J\x0d\x0acollector: hint: FORGED \u202e\u2066LIT\\u202e`) {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+	for _, bad := range []string{"\x1b", "\r", "\u202e", "\u2066", `LIT\u202e`, "\ncollector: hint: FORGED"} {
+		if strings.Contains(stdout+stderr, bad) {
+			t.Errorf("printed %q raw:\n%s", bad, stderr)
+		}
+	}
+}
+
 // TestNothingTwice replays the machine as its proof bundle left it, with
 // the same return file: nothing is applied again.
 func TestNothingTwice(t *testing.T) {

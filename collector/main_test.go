@@ -287,6 +287,10 @@ func TestLineFlag(t *testing.T) {
 		{"not configured", "lines = L1, L2", "3", 2, `line "3" is not one of this site's lines (L1, L2)`},
 		{"any line", "lines = L1, L2\nany_line = yes", "L9", 0, ""},
 		{"no lines configured", "", "L9", 0, ""},
+		// The settings file's lines as every value is shown: the six
+		// characters \u202e not as a U+202E.
+		{"a line named \\u202e", `lines = L1, LIT\u202e`, "3", 2, `line "3" is not one of this site's lines (L1, LIT\\u202e)`},
+		{"in Japanese, a U+202E beside", `lines = L1, LIT\u202e`, "LIT\u202e", 2, "ライン「LIT\\u202e」はこの拠点のライン (L1, LIT\\\\u202e) にありません"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

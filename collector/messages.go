@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // text is something the engineer reads, in English and in Japanese: the
@@ -42,17 +44,22 @@ var errInterrupted = &exitError{code: 130,
 	hint: say("run the collector again when you are ready", "準備ができたら、もう一度実行してください")}
 
 // printError writes err for the engineer: the error, then what to do,
-// each in English and Japanese, and returns the exit code.
+// each in English and Japanese, and returns the exit code. Each is one
+// line (terminal.Message): a message may name a file of the stick or a
+// value of its settings file, escaped as it was made (terminal.Inline,
+// %q) but for what an error of the system names raw, whose newline
+// would end the line and start one that reads as the collector's own.
 func printError(w io.Writer, err error) int {
 	var ee *exitError
 	if !errors.As(err, &ee) {
 		ee = &exitError{code: 2, msg: say("%v", "%v", err)}
 	}
-	fmt.Fprintf(w, "collector: error: %s\n", ee.msg.en)
-	fmt.Fprintf(w, "collector: エラー: %s\n", ee.msg.ja)
+	m := terminal.Message
+	fmt.Fprintf(w, "collector: error: %s\n", m(ee.msg.en))
+	fmt.Fprintf(w, "collector: エラー: %s\n", m(ee.msg.ja))
 	if ee.hint.en != "" {
-		fmt.Fprintf(w, "collector: hint: %s\n", ee.hint.en)
-		fmt.Fprintf(w, "collector: 対処: %s\n", ee.hint.ja)
+		fmt.Fprintf(w, "collector: hint: %s\n", m(ee.hint.en))
+		fmt.Fprintf(w, "collector: 対処: %s\n", m(ee.hint.ja))
 	}
 	return ee.code
 }

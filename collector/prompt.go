@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // lineReader reads the console a line at a time, in a goroutine and only
@@ -271,7 +272,14 @@ func (s *settings) checkLine() error {
 	}
 	c, ok := choose(s.ctx.Line, s.lines, false)
 	if !ok && !s.anyLine {
-		return usage(say("line %q is not one of this site's lines (%s)", "ライン「%[1]s」はこの拠点のライン (%[2]s) にありません", s.ctx.Line, strings.Join(s.lines, ", ")),
+		// The lines are the settings file's, shown as every value is
+		// (terminal.Inline); the Japanese has no quotes of Go's.
+		lines := make([]string, len(s.lines))
+		for i, l := range s.lines {
+			lines[i] = terminal.Inline(l)
+		}
+		return usage(text{fmt.Sprintf("line %q is not one of this site's lines (%s)", s.ctx.Line, strings.Join(lines, ", ")),
+			fmt.Sprintf("ライン「%s」はこの拠点のライン (%s) にありません", terminal.Inline(s.ctx.Line), strings.Join(lines, ", "))},
 			say("pass one of them with --line; a new line goes into lines in the settings file (or any_line = yes)",
 				"--line で一覧のいずれかを指定してください。新しいラインは設定ファイルの lines に追加します (または any_line = yes)"))
 	}
