@@ -45,7 +45,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 							if inner := errors.Unwrap(err); inner != nil {
 								err = inner // the file is named once
 							}
-							return usage(fmt.Sprintf("activation cids: %s: %v (no database was created)", f, err),
+							return usage(fmt.Sprintf("activation cids: %s: %v (no database was created)", terminal.Inline(f), err),
 								"name records.csv, or the worklist CSV with CIDs filled in")
 						}
 					}

@@ -368,7 +368,7 @@ type cidFile struct {
 func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return cidFile{}, err
+		return cidFile{}, terminal.ShownPath(err)
 	}
 	defer f.Close()
 	recs, rowErrs, blank, kind, err := worklist.Read(f)
@@ -377,7 +377,9 @@ func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 	}
 	out := cidFile{blank: blank}
 	for _, e := range rowErrs {
-		out.rowErrs = append(out.rowErrs, fmt.Errorf("%s: %w", filepath.Base(name), e))
+		// The file's name as every name is shown: a row's error is
+		// printed as it is.
+		out.rowErrs = append(out.rowErrs, fmt.Errorf("%s: %w", terminal.Inline(filepath.Base(name)), e))
 	}
 	for _, r := range recs {
 		// A CID file is any CSV (Excel saves one in the system's code
@@ -546,7 +548,7 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	// File names and what the files held, each within its line.
 	for _, r := range s.Rejected {
 		why, hint := Explain(r.Err)
-		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Message(r.File), terminal.Message(why), hint)
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(r.File), terminal.Message(why), hint)
 	}
 	for _, e := range s.RowErrors {
 		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(e.Error()))

@@ -97,10 +97,12 @@ func (b *Bundles) walk(fn func(path string) error, unreadable func(path string, 
 	if unreadable == nil {
 		unreadable = func(_ string, err error) error { return err }
 	}
+	// A folder's name, or a file's, in the system's error is the
+	// stick's, in an error printed as it is (terminal.ShownPath).
 	for _, root := range b.roots {
 		fi, err := os.Stat(root)
 		if err != nil {
-			if err := unreadable(root, err); err != nil {
+			if err := unreadable(root, terminal.ShownPath(err)); err != nil {
 				return err
 			}
 			continue
@@ -129,7 +131,7 @@ const dirChunk = 256
 func walkDir(dir string, fn func(string) error, unreadable func(string, error) error) error {
 	f, err := os.Open(dir)
 	if err != nil {
-		return unreadable(dir, err)
+		return unreadable(dir, terminal.ShownPath(err))
 	}
 	defer f.Close()
 	for {
@@ -152,7 +154,7 @@ func walkDir(dir string, fn func(string) error, unreadable func(string, error) e
 			return nil
 		}
 		if err != nil {
-			return unreadable(dir, err)
+			return unreadable(dir, terminal.ShownPath(err))
 		}
 	}
 }
@@ -223,7 +225,7 @@ func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Tim
 func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
 	f, err := openFile(path)
 	if err != nil {
-		return nil, err
+		return nil, terminal.ShownPath(err) // a name from the stick, in an error printed as it is
 	}
 	defer f.Close()
 	return bundle.Open(f, lim, ids...)
@@ -238,7 +240,7 @@ func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bun
 func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSON bool) (failed int, err error) {
 	bad := func(p, msg, hint string) {
 		failed++
-		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Message(p), terminal.Message(msg), hint)
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(p), terminal.Message(msg), hint)
 	}
 	one := func(p string) error {
 		b, err := ReadBundle(p, bundle.Limits{}, ids)
@@ -465,19 +467,22 @@ func batches(in <-chan Outcome, max int, maxBytes int64, flushAfter time.Duratio
 }
 
 // String is the outcome as one line of a log: what was imported, found
-// already imported, or rejected and why. The site and line it names, the
-// bundle's, are shown as every listing shows them (terminal.Inline): a
-// line holding the six characters \u202e does not read as one holding
-// U+202E, which Message, the program's own lines, would leave alike.
+// already imported, or rejected and why. The file's name, the stick's,
+// and the site, line and device key it names, the bundle's, are shown as
+// every listing shows them (terminal.Inline): a name holding the six
+// characters \u202e does not read as one holding U+202E, which Message,
+// the program's own lines, would leave alike. The error escaped what it
+// names as it was made.
 func (o Outcome) String() string {
+	in := terminal.Inline
 	switch {
 	case o.Err == nil:
 		s := o.Collection.Snapshot.Context
-		return fmt.Sprintf("imported %s: %s, %s/%s, %s", o.File, o.Collection.Category, terminal.Inline(s.Site), terminal.Inline(s.Line), o.Collection.DeviceKey)
+		return fmt.Sprintf("imported %s: %s, %s/%s, %s", in(o.File), o.Collection.Category, in(s.Site), in(s.Line), in(o.Collection.DeviceKey))
 	case errors.Is(o.Err, ErrDuplicate):
-		return fmt.Sprintf("already imported %s: nothing changed", o.File)
+		return fmt.Sprintf("already imported %s: nothing changed", in(o.File))
 	}
-	return fmt.Sprintf("rejected %s: %v", o.File, o.Err)
+	return fmt.Sprintf("rejected %s: %v", in(o.File), o.Err)
 }
 
 // Line is the outcome as a progress line: note is true for a rejected
@@ -539,7 +544,7 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 		// A file name from the stick, and an error that may quote what
 		// the bundle holds (its manifest's version), each on its line.
 		why, hint := Explain(r.Err)
-		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", terminal.Message(r.File), terminal.Message(why), hint); err != nil {
+		if _, err := fmt.Fprintf(stderr, "  %s\n    error: %s\n    hint: %s\n", terminal.Inline(r.File), terminal.Message(why), hint); err != nil {
 			return err
 		}
 	}

@@ -93,7 +93,9 @@ func ImportText(ctx context.Context, st Store, files []string, opts TextOptions,
 		o := TextOutcome{Outcome: Outcome{File: f}}
 		var data []byte
 		var fi os.FileInfo
-		if fi, o.Err = os.Stat(f); o.Err == nil && fi.Size() > MaxTextSize {
+		if fi, o.Err = os.Stat(f); o.Err != nil {
+			o.Err = terminal.ShownPath(o.Err)
+		} else if fi.Size() > MaxTextSize {
 			o.Err = fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, fi.Size(), MaxTextSize)
 		}
 		if o.Err == nil {
@@ -127,14 +129,14 @@ func ReadStrings(paths []string) ([]*slmgr.Strings, error) {
 		// 100 KiB, and a path such as /dev/zero is never read whole.
 		data, err := readAtMost(p, MaxTextSize)
 		if errors.Is(err, ErrTooLarge) {
-			err = fmt.Errorf("%s: %w", p, err) // an open error names it already
+			err = fmt.Errorf("%s: %w", terminal.Inline(p), err) // an open error names it already
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrStrings, err)
 		}
 		s, err := slmgr.ParseStrings(data, filepath.Base(filepath.Dir(p)))
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", ErrStrings, p, err)
+			return nil, fmt.Errorf("%w: %s: %w", ErrStrings, terminal.Inline(p), err)
 		}
 		out = append(out, s)
 	}
@@ -185,7 +187,7 @@ func (o TextOutcome) String() string {
 func readAtMost(name string, max int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, terminal.ShownPath(err) // a name from the stick, in an error printed as it is
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max+1))

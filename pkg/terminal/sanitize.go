@@ -3,6 +3,7 @@ package terminal
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"unicode"
@@ -334,10 +335,34 @@ func file(w io.Writer) *os.File {
 // name "\nNagoya  L1 …" would print a device that does not exist).
 func Inline(s string) string { return escape(s, escLine) }
 
-// Message is Inline for a program's own message that quotes the values
-// it holds as Go does (%q, strconv.Quote: a backslash of the value is
-// already doubled there, a control character already escaped): its
+// Message is Inline for a program's own line, whose values were escaped
+// as they were put into it: quoted as Go quotes (%q, strconv.Quote: a
+// backslash of the value doubled, a control character escaped), or shown
+// by Inline (a backslash doubled where it would read as an escape). Its
 // backslashes are left as they are, so that a quoted U+202E reads
-// "\u202e", not "\\u202e"; whatever else it holds raw (a file name,
-// an error's text) is escaped as Inline escapes it.
+// "\u202e", not "\\u202e"; a newline, a tab or a control character it
+// still holds (an error of the system that names a path raw) is escaped
+// as Inline escapes it, so that the line stays one line.
+//
+// Message cannot tell a value's backslash from an escape's: a value put
+// into a line raw, a file name holding the six characters \u202e, would
+// read as one holding U+202E. So every value from outside is escaped
+// where it is put into the line: a file name by Inline, as every listing
+// shows it (C:\Users\foo stays as it is, E:\x\u202e.age reads
+// E:\x\\u202e.age), an error of the system that names one through
+// ShownPath.
 func Message(s string) string { return escape(s, escLine|keepSlash) }
+
+// ShownPath returns err with the file name of an *fs.PathError ("open
+// NAME: …", the system's errors on a file) shown as Inline shows it, for
+// an error whose text is printed as it is (Message): the names of a
+// stick's files are the stick holder's to choose. errors.Is and
+// errors.As see the same error underneath. Any other err, nil too, is
+// returned as it is.
+func ShownPath(err error) error {
+	pe, ok := err.(*fs.PathError)
+	if !ok {
+		return err
+	}
+	return &fs.PathError{Op: pe.Op, Path: Inline(pe.Path), Err: pe.Err}
+}

@@ -2,6 +2,8 @@ package terminal
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"unicode"
@@ -205,5 +207,35 @@ func BenchmarkShowHidden(b *testing.B) {
 				ShowHidden(bc.s)
 			}
 		})
+	}
+}
+
+// TestShownPath: the name in a system's error on a file is shown as
+// Inline shows it, the error underneath is the same, and any other error
+// is left as it is.
+func TestShownPath(t *testing.T) {
+	tests := []struct {
+		name, path, want string
+	}{
+		{"a Windows path", `E:\bundles\3f9c.tar.zst.age`, `open E:\bundles\3f9c.tar.zst.age: file does not exist`},
+		{"a newline and ESC", "E:\\x\n importer: hint: \x1b[2J", `open E:\x\x0a importer: hint: \x1b[2J: file does not exist`},
+		{"the six characters \\u202e", `E:\x\u202e.age`, `open E:\x\\u202e.age: file does not exist`},
+		{"U+202E", "E:\\x\u202e.age", `open E:\x\u202e.age: file does not exist`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := ShownPath(&fs.PathError{Op: "open", Path: tc.path, Err: fs.ErrNotExist})
+			if got := err.Error(); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			var pe *fs.PathError
+			if !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &pe) {
+				t.Errorf("%v is no longer a *fs.PathError of fs.ErrNotExist", err)
+			}
+		})
+	}
+	other := errors.New("a\nb")
+	if ShownPath(other) != other || ShownPath(nil) != nil {
+		t.Error("another error, or nil, was changed")
 	}
 }

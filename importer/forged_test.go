@@ -1,0 +1,124 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/actcourier/actcourier/pkg/worklist"
+)
+
+// forged is what a stick holder writes into every field, file name and
+// cell the importer may print: a screen clear, a carriage return, a line
+// of its own that reads as the importer's hint, the bidi controls U+202E
+// and U+2066, and the six characters \u202e after LIT, which must not
+// read as a U+202E escaped.
+func forged(tag string) string {
+	return tag + "\x1b[2J\r\n importer: hint: FORGED " + tag + "\u202e\u2066LIT\\u202e"
+}
+
+// shownSafely fails when out holds a byte of forged raw: ESC, CR, U+202E,
+// U+2066, a line that starts with the forged hint, or the six characters
+// \u202e shown as a U+202E is (one backslash).
+func shownSafely(t *testing.T, what, out string) {
+	t.Helper()
+	for _, bad := range []string{"\x1b", "\r", "\u202e", "\u2066", `LIT\u202e`} {
+		if i := strings.Index(out, bad); i >= 0 {
+			lo, hi := i-60, i+60
+			if lo < 0 {
+				lo = 0
+			}
+			if hi > len(out) {
+				hi = len(out)
+			}
+			t.Errorf("%s printed %q raw: %q", what, bad, out[lo:hi])
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "importer: hint: FORGED") {
+			t.Errorf("%s printed a forged line: %q", what, l)
+		}
+	}
+}
+
+// TestForgedShown forges bundles, a CID file, a saved text and file
+// names with forged values, runs every command a user runs on them, and
+// checks that nothing forged reaches stdout or stderr raw: neither the
+// listings, the progress lines, the rejected inputs, the summaries, nor
+// the final error line, which prints an error's text as it is.
+func TestForgedShown(t *testing.T) {
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "site-key.txt")
+	r := id.Recipient()
+	// A folder on the stick named by the forger, too.
+	in := filepath.Join(dir, "stick", forged("DIR"))
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rename := func(p, name string) string {
+		t.Helper()
+		to := filepath.Join(filepath.Dir(p), name)
+		if err := os.Rename(p, to); err != nil {
+			t.Fatal(err)
+		}
+		return to
+	}
+	// Two devices of one asset tag (show by the tag is ambiguous), every
+	// field forged, in files named by the forger.
+	var bundles []string
+	for i, serial := range []string{"S1", "S2"} {
+		s := hostileBase(t)
+		s.Context.Site, s.Context.Line, s.Context.Asset = forged("SITE"), forged("LINE"), "ASSET"+forged("")
+		s.Context.Engineer, s.Context.Collector = forged("ENGINEER"), forged("COLLECTOR")
+		s.OS.Hostname, s.Hardware.Serial, s.Hardware.Model = forged("HOST"), serial+forged("SERIAL"), forged("MODEL")
+		s.Hardware.UUID = ""
+		for j := range s.Products {
+			s.Products[j].Name = forged("PRODUCT")
+		}
+		p := writeSnapshot(t, in, r, s, nil)
+		bundles = append(bundles, rename(p, forged("FILE")+string(rune('a'+i))+".tar.zst.age"))
+	}
+	junk := filepath.Join(in, forged("JUNK")+".tar.zst.age")
+	os.WriteFile(junk, []byte("not a bundle"), 0o644)
+
+	db := testDB(t, dir, "fleet.db")
+	cmds := [][]string{
+		{"import", "-i", key, "--db", db, "--verbose", filepath.Dir(in)},
+		{"import", "-i", key, "--db", db, filepath.Dir(in)},
+		{"devices", "--db", db},
+		{"show", "--db", db, "ASSET" + forged("")},
+		{"show", "--db", db, forged("HOST")},
+		{"show", "--db", db, "1"},
+		{"inspect", "-i", key, bundles[0], junk, in, filepath.Join(dir, forged("MISSING")+".tar.zst.age")},
+		{"inspect", "--json", "-i", key, bundles[0]},
+		// The identity file is the user's, named on the command line:
+		// what the system's error names of it stays on its line.
+		{"inspect", "-i", filepath.Join(dir, strings.TrimSuffix(forged("KEY"), `LIT\u202e`)), bundles[0]},
+		{"report", "--db", db, "--out", filepath.Join(dir, "reports")},
+		{"activation", "worklist", "--db", db, "--out", filepath.Join(dir, "worklist")},
+	}
+
+	// A saved text that holds no product, and one not there.
+	text := filepath.Join(dir, forged("TEXT")+".txt")
+	os.WriteFile(text, []byte("hello\n"), 0o644)
+	cmds = append(cmds, []string{"import-text", "--db", db, "--site", "S", "--line", "L", text, filepath.Join(dir, forged("NOTEXT")+".txt")})
+
+	// A CID file whose cells and name are forged, and a file that is
+	// not CSV at all.
+	cids := filepath.Join(dir, forged("CIDS")+".csv")
+	rows := strings.Join(worklist.Header[:7], ",") + "\n" +
+		strings.Join([]string{`"` + forged("HOST") + `"`, "123", "x", `"` + forged("CID") + `"`, "1", "", ""}, ",") + "\n"
+	os.WriteFile(cids, []byte(rows), 0o644)
+	notCSV := filepath.Join(dir, forged("NOTCSV")+".csv")
+	os.WriteFile(notCSV, []byte("a,\"b\n"), 0o644)
+	cmds = append(cmds, []string{"activation", "cids", "--db", db, cids, notCSV},
+		[]string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), filepath.Join(dir, forged("NOCIDS")+".csv")})
+
+	for _, cmd := range cmds {
+		code, stdout, stderr := runImporter(t, cmd...)
+		what := strings.Join(cmd[:2], " ")
+		t.Logf("%s: exit %d\n%s%s", what, code, stdout, stderr)
+		shownSafely(t, what, stdout+stderr)
+	}
+}
