@@ -113,11 +113,7 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 	// hint for each kind.
 	full, invalid := false, false
 	for _, s := range sum.Skipped {
-		device := s.Asset
-		if device == "" {
-			device = s.Host
-		}
-		fmt.Fprintf(stderr, "importer: error: left out of the return file: site %s, line %s, device %s, %s: %v\n", s.Site, s.Line, device, s.Product, s.Err)
+		fmt.Fprintf(stderr, "importer: error: left out of the return file: %s\n", terminal.Message(s.String()))
 		full = full || s.Full()
 		invalid = invalid || !s.Full()
 	}

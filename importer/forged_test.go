@@ -1,11 +1,13 @@
 package main
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/actcourier/actcourier/pkg/pgtest"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
@@ -20,10 +22,11 @@ func forged(tag string) string {
 
 // shownSafely fails when out holds a byte of forged raw: ESC, CR, U+202E,
 // U+2066, a line that starts with the forged hint, or the six characters
-// \u202e shown as a U+202E is (one backslash).
+// \u202e shown as a U+202E is (one backslash); in lower case too, as a
+// device's key holds them.
 func shownSafely(t *testing.T, what, out string) {
 	t.Helper()
-	for _, bad := range []string{"\x1b", "\r", "\u202e", "\u2066", `LIT\u202e`} {
+	for _, bad := range []string{"\x1b", "\r", "\u202e", "\u2066", `LIT\u202e`, `lit\u202e`} {
 		if i := strings.Index(out, bad); i >= 0 {
 			lo, hi := i-60, i+60
 			if lo < 0 {
@@ -36,7 +39,7 @@ func shownSafely(t *testing.T, what, out string) {
 		}
 	}
 	for _, l := range strings.Split(out, "\n") {
-		if strings.HasPrefix(strings.TrimSpace(l), "importer: hint: FORGED") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "importer: hint: FORGED") || strings.HasPrefix(l, "importer: hint: forged") {
 			t.Errorf("%s printed a forged line: %q", what, l)
 		}
 	}
@@ -67,11 +70,16 @@ func TestForgedShown(t *testing.T) {
 	// Two devices of one asset tag (show by the tag is ambiguous), every
 	// field forged, in files named by the forger.
 	var bundles []string
-	for i, serial := range []string{"S1", "S2"} {
+	// The second has no serial: its key is made of its names, in lower
+	// case.
+	for i, serial := range []string{"S1", ""} {
 		s := hostileBase(t)
 		s.Context.Site, s.Context.Line, s.Context.Asset = forged("SITE"), forged("LINE"), "ASSET"+forged("")
 		s.Context.Engineer, s.Context.Collector = forged("ENGINEER"), forged("COLLECTOR")
-		s.OS.Hostname, s.Hardware.Serial, s.Hardware.Model = forged("HOST"), serial+forged("SERIAL"), forged("MODEL")
+		s.OS.Hostname, s.Hardware.Serial, s.Hardware.Model = forged("HOST"), serial, forged("MODEL")
+		if serial != "" {
+			s.Hardware.Serial += forged("SERIAL")
+		}
 		s.Hardware.UUID = ""
 		for j := range s.Products {
 			s.Products[j].Name = forged("PRODUCT")
@@ -120,5 +128,28 @@ func TestForgedShown(t *testing.T) {
 		what := strings.Join(cmd[:2], " ")
 		t.Logf("%s: exit %d\n%s%s", what, code, stdout, stderr)
 		shownSafely(t, what, stdout+stderr)
+	}
+
+	// A database damaged after the import: the errors that name the
+	// forged device by its key.
+	if pgtest.Required() {
+		return
+	}
+	sqlDB, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqlDB.Close()
+	for _, damage := range []string{"UPDATE collections SET collected_at = 'x'", "UPDATE collections SET collected_at = '2026-11-02T01:15:00Z', snapshot = 'x'"} {
+		damage += " WHERE device_id IN (SELECT id FROM devices WHERE key LIKE 'loc:%')"
+		if _, err := sqlDB.Exec(damage); err != nil {
+			t.Fatalf("%s: %v", damage, err)
+		}
+		for _, cmd := range [][]string{{"devices", "--db", db}, {"report", "--db", db, "--out", filepath.Join(dir, "reports")},
+			{"activation", "worklist", "--db", db, "--out", filepath.Join(dir, "worklist")}} {
+			code, stdout, stderr := runImporter(t, cmd...)
+			t.Logf("%s, %s: exit %d\n%s%s", damage, cmd[0], code, stdout, stderr)
+			shownSafely(t, damage+", "+cmd[0], stdout+stderr)
+		}
 	}
 }

@@ -200,7 +200,7 @@ func Requests(ctx context.Context, st Store, f Filter) ([]worklist.Row, error) {
 	err = st.Latest(ctx, f, true, func(d Device) error {
 		s, err := d.Snapshot()
 		if err != nil {
-			return fmt.Errorf("device %s (bundle %s): stored snapshot unreadable: %w", d.Key, d.BundleID, err)
+			return fmt.Errorf("device %s (bundle %s): stored snapshot unreadable: %w", terminal.Inline(d.Key), d.BundleID, err)
 		}
 		for i := range s.Products {
 			if r, ok := a.row(d, s, &s.Products[i]); ok {
@@ -424,6 +424,20 @@ type ReturnSummary struct {
 type SkippedItem struct {
 	Site, Line, Asset, Host, Product string
 	Err                              error
+}
+
+// String names the item left out and why, as one line of the
+// importer's: its site, line, device (the asset tag, else the host name)
+// and product are a stored bundle's, shown as every listing shows them
+// (terminal.Inline), so that a name holding the six characters \u202e
+// does not read as one holding U+202E.
+func (s SkippedItem) String() string {
+	device := s.Asset
+	if device == "" {
+		device = s.Host
+	}
+	in := terminal.Inline
+	return fmt.Sprintf("site %s, line %s, device %s, %s: %v", in(s.Site), in(s.Line), in(device), in(s.Product), s.Err)
 }
 
 // Full reports whether the item was left out because the file was full,

@@ -390,3 +390,29 @@ func cidsForAll(t *testing.T, db *store.DB, dir string, now time.Time) []worklis
 	}
 	return rows
 }
+
+// TestSkippedShown: an item left out of a return file is named on one
+// line, its names shown as every listing shows them: before, they were
+// printed as stored, and a product named with the six characters \u202e
+// read as one named with U+202E.
+func TestSkippedShown(t *testing.T) {
+	tests := []struct {
+		name string
+		item fleet.SkippedItem
+		want string
+	}{
+		{"plain", fleet.SkippedItem{Site: "Nagoya", Line: "L2", Asset: "NG-L2-011", Product: "Office 14", Err: activation.ErrInvalid},
+			"site Nagoya, line L2, device NG-L2-011, Office 14: " + activation.ErrInvalid.Error()},
+		{"host when no asset", fleet.SkippedItem{Site: "S", Line: "L", Host: "H", Product: "P", Err: activation.ErrInvalid},
+			"site S, line L, device H, P: " + activation.ErrInvalid.Error()},
+		{"forged", fleet.SkippedItem{Site: "S\n importer: hint: x", Line: "L\u202e", Asset: `A\u202e`, Product: "P\x1b[2J", Err: activation.ErrInvalid},
+			`site S\x0a importer: hint: x, line L\u202e, device A\\u202e, P\x1b[2J: ` + activation.ErrInvalid.Error()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.item.String(); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -844,10 +844,10 @@ func (s *deviceScanner) scan(sc interface{ Scan(...interface{}) error }) (fleet.
 	}
 	var err error
 	if dv.CollectedAt, err = parseTime(s.collected); err != nil {
-		return dv, fmt.Errorf("device %s: stored collection time: %w", dv.Key, err)
+		return dv, fmt.Errorf("device %q: stored collection time: %w", dv.Key, err)
 	}
 	if dv.ImportedAt, err = parseTime(s.imported); err != nil {
-		return dv, fmt.Errorf("device %s: stored import time: %w", dv.Key, err)
+		return dv, fmt.Errorf("device %q: stored import time: %w", dv.Key, err)
 	}
 	return dv, nil
 }
