@@ -130,7 +130,9 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 		if it.Key != "" {
 			what = "install the product key ending in / 次で終わるプロダクト キーをインストール " + activation.Partial(it.Key)
 		}
-		printText(con.out, "  ", fmt.Sprintf("%d. %s: %s", i+1, it.Product, what))
+		// A product's name is a stored bundle's, as central staff's
+		// importer took it: shown as every value is (terminal.Inline).
+		printText(con.out, "  ", fmt.Sprintf("%d. %s: %s", i+1, terminal.Inline(it.Product), what))
 	}
 	apply := s.apply
 	if !apply {
@@ -152,7 +154,7 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 	fmt.Fprintln(con.out, "\nActivation / ライセンス認証:")
 	for _, o := range outcomes {
 		t := outcomeWords(o)
-		printText(con.out, "  ", o.Product+": "+t.en+" / "+t.ja)
+		printText(con.out, "  ", terminal.Inline(o.Product)+": "+t.en+" / "+t.ja)
 	}
 	proof, _ := activation.MarshalProof(outcomes) // plain structs: cannot fail
 	res.Members = append(res.Members, bundle.Member{Name: activation.ProofMember, Data: proof})

@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,6 +179,21 @@ func TestReturnForgedName(t *testing.T) {
 		if strings.Contains(stdout+stderr, bad) {
 			t.Errorf("printed %q raw:\n%s", bad, stderr)
 		}
+	}
+}
+
+// TestReturnProductShown: the products of a return file are shown as
+// every value is: their names are what a forged bundle held, and one
+// named with the six characters \u202e read as one holding U+202E.
+func TestReturnProductShown(t *testing.T) {
+	dir := writeReturnDir(t, returnItems(t, activationSnapshot, func(i int, it *activation.Item) {
+		it.Product = fmt.Sprintf("P%d LIT\\u202e REAL\u202e", i)
+	}))
+	t.Setenv(returnPassphraseEnv, passphrase)
+	_, stdout, stderr := runCollector(t, "", "--no-prompt", "--apply", "--snapshot", activationSnapshot, "-r", newKey(t).Recipient().String(),
+		"--out", t.TempDir(), "--return", dir)
+	if !strings.Contains(stdout, `P0 LIT\\u202e REAL\u202e`) || strings.Contains(stdout+stderr, `LIT\u202e`) {
+		t.Errorf("the products are not shown as every value is:\n%s%s", stdout, stderr)
 	}
 }
 
