@@ -9,6 +9,25 @@ import (
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
+// archetypes reads the device archetypes of testdata/snapshots, by name.
+func archetypes(t testing.TB) map[string]*licensing.Snapshot {
+	t.Helper()
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	snaps := map[string]*licensing.Snapshot{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		snaps[strings.TrimSuffix(filepath.Base(f), ".json")] = s
+	}
+	return snaps
+}
+
 // TestArchetypes classifies every device archetype of testdata/snapshots
 // as of its collection, with the KMS pool of its site.
 func TestArchetypes(t *testing.T) {
@@ -30,23 +49,12 @@ func TestArchetypes(t *testing.T) {
 		"wmi-broken-slmgr-only":               {VolumeLicense, "collection-incomplete"},
 		"win10-office2016-standard-kms":       {OK, "end-of-support-os,end-of-support-office"},
 	}
-	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
-	if len(files) != len(want) {
-		t.Fatalf("%d archetypes, want %d", len(files), len(want))
+	snaps := archetypes(t)
+	if len(snaps) != len(want) {
+		t.Fatalf("%d archetypes, want %d", len(snaps), len(want))
 	}
-	snaps := map[string]*licensing.Snapshot{}
 	pools := map[string]*Pool{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := licensing.Unmarshal(data)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".json")
-		snaps[name] = s
+	for _, s := range snaps {
 		if pools[s.Context.Site] == nil {
 			pools[s.Context.Site] = &Pool{}
 		}
@@ -141,18 +149,9 @@ func TestEvaluationConversion(t *testing.T) {
 // BenchmarkDevice classifies every archetype once per iteration: the
 // cost of a verdict, which a report pays for every device.
 func BenchmarkDevice(b *testing.B) {
-	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
 	var snaps []*licensing.Snapshot
 	pool := &Pool{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := licensing.Unmarshal(data)
-		if err != nil {
-			b.Fatalf("%s: %v", f, err)
-		}
+	for _, s := range archetypes(b) {
 		snaps = append(snaps, s)
 		pool.Add(s)
 	}

@@ -70,6 +70,19 @@ func lockFolder(dir string) (*folderLock, error) {
 	}
 }
 
+// withFd runs fn on the descriptor (the handle, on Windows) of f.
+func withFd(f *os.File, fn func(fd uintptr) error) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var ferr error
+	if err := rc.Control(func(fd uintptr) { ferr = fn(fd) }); err != nil {
+		return err
+	}
+	return ferr
+}
+
 // unlock removes the lock file and releases the lock. On Unix the file
 // is removed while still locked, so whoever opens it next either waits
 // for nothing (ErrBusy: we were still running) or finds it gone from

@@ -17,23 +17,15 @@ func openLockFile(name string) (*os.File, error) {
 // when another open file holds it (another process, or another report
 // of this one).
 func lockFile(f *os.File) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var lerr error
-	if err := rc.Control(func(fd uintptr) {
+	err := withFd(f, func(fd uintptr) error {
 		for {
-			lerr = syscall.Flock(int(fd), syscall.LOCK_EX|syscall.LOCK_NB)
-			if lerr != syscall.EINTR {
-				break
+			if err := syscall.Flock(int(fd), syscall.LOCK_EX|syscall.LOCK_NB); err != syscall.EINTR {
+				return err
 			}
 		}
-	}); err != nil {
-		return err
-	}
-	if lerr == syscall.EWOULDBLOCK {
+	})
+	if err == syscall.EWOULDBLOCK {
 		return errLocked
 	}
-	return lerr
+	return err
 }

@@ -15,18 +15,11 @@ func openLockFile(name string) (*os.File, error) {
 // another handle holds it (another process, or another report of this
 // one).
 func lockFile(f *os.File) error {
-	rc, err := f.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var lerr error
-	if err := rc.Control(func(fd uintptr) {
-		lerr = windows.LockFileEx(windows.Handle(fd), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, new(windows.Overlapped))
-	}); err != nil {
-		return err
-	}
-	if lerr == windows.ERROR_LOCK_VIOLATION || lerr == windows.ERROR_IO_PENDING {
+	err := withFd(f, func(fd uintptr) error {
+		return windows.LockFileEx(windows.Handle(fd), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, new(windows.Overlapped))
+	})
+	if err == windows.ERROR_LOCK_VIOLATION || err == windows.ERROR_IO_PENDING {
 		return errLocked
 	}
-	return lerr
+	return err
 }
