@@ -66,8 +66,14 @@ func (d *DB) q(query string) string {
 
 // begin starts a write transaction: at once the only writer of the
 // fleet.
-func (d *DB) begin(ctx context.Context) (*sql.Tx, error) {
-	tx, err := d.db.BeginTx(ctx, d.dialect.txOptions)
+func (d *DB) begin(ctx context.Context) (*sql.Tx, error) { return d.beginOn(ctx, d.db) }
+
+// beginOn is begin on b: the database's pool, or a connection the caller
+// holds (*sql.Conn).
+func (d *DB) beginOn(ctx context.Context, b interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}) (*sql.Tx, error) {
+	tx, err := b.BeginTx(ctx, d.dialect.txOptions)
 	if err != nil || d.dialect.lock == "" {
 		return tx, err
 	}

@@ -197,6 +197,10 @@ func (w *directWriter) exec(ctx context.Context, q string, args []interface{}) e
 	return w.run(ctx, q, args, nil)
 }
 
+func (w *directWriter) insert(ctx context.Context, table string, cols []string, rows []interface{}) error {
+	return execRows(ctx, w, table, cols, rows)
+}
+
 func (w *directWriter) query(ctx context.Context, q string, args []interface{}, fn func(scanner) error) error {
 	return w.run(ctx, q, args, fn)
 }

@@ -56,13 +56,18 @@ func writerBatches() [][]*fleet.Collection {
 }
 
 // dumpTables is every row of the tables importBatch writes, each value
-// as SQLite quotes it (so its type shows: 1, '1', X'01', NULL), in key
-// order, the import times masked.
+// as the store quotes it (SQLite's quote, so that its type shows: 1, '1',
+// X'01', NULL; PostgreSQL's quote_nullable, whose columns have one type),
+// in key order, the import times masked.
 func dumpTables(t *testing.T, db *DB) []string {
 	t.Helper()
+	columns, quote := "SELECT name FROM pragma_table_info(?) ORDER BY cid", "quote("
+	if db.dialect == postgresDialect {
+		columns, quote = "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position", "quote_nullable("
+	}
 	var out []string
 	for _, tb := range []struct{ name, order string }{{"devices", "id"}, {"collections", "id"}, {"raw", "collection_id, member"}} {
-		rows, err := db.db.QueryContext(ctx, "SELECT name FROM pragma_table_info('"+tb.name+"') ORDER BY cid")
+		rows, err := db.db.QueryContext(ctx, db.q(columns), tb.name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,9 +80,12 @@ func dumpTables(t *testing.T, db *DB) []string {
 			if c == "imported_at" || c == "first_seen" {
 				c = "length(" + c + ")"
 			}
-			cols = append(cols, "quote("+c+")")
+			cols = append(cols, quote+c+")")
 		}
 		rows.Close()
+		if len(cols) == 0 {
+			t.Fatalf("no columns of %s", tb.name)
+		}
 		rows, err = db.db.QueryContext(ctx, "SELECT '"+tb.name+": ' || "+strings.Join(cols, " || ' ' || ")+" FROM "+tb.name+" ORDER BY "+tb.order)
 		if err != nil {
 			t.Fatal(err)
@@ -121,9 +129,18 @@ func TestDirectWriterSameRows(t *testing.T) {
 			}
 		}
 	}
-	want, got := dumpTables(t, viaDriver), dumpTables(t, viaDirect)
-	if len(want) < 200 {
-		t.Fatalf("%d rows through database/sql: the batches stored less than they should", len(want))
+	sameDump(t, dumpTables(t, viaDirect), dumpTables(t, viaDriver), "through database/sql", 200)
+	if s, err := viaDirect.Check(ctx); s != "ok" || err != nil {
+		t.Fatalf("check: %s %v", s, err)
+	}
+}
+
+// sameDump fails t at the first row of got (dumpTables) that is not
+// want's, the rows stored another way, which must be at least least.
+func sameDump(t *testing.T, got, want []string, way string, least int) {
+	t.Helper()
+	if len(want) < least {
+		t.Fatalf("%d rows %s: the batches stored less than they should", len(want), way)
 	}
 	for i := 0; i < len(want) || i < len(got); i++ {
 		var w, g string
@@ -134,11 +151,21 @@ func TestDirectWriterSameRows(t *testing.T) {
 			g = got[i]
 		}
 		if g != w {
-			t.Fatalf("row %d:\n%.300s\nthrough database/sql:\n%.300s", i, g, w)
+			at := 0 // where they differ, shown from a little before
+			for at < len(g) && at < len(w) && g[at] == w[at] {
+				at++
+			}
+			if at -= 100; at < 0 {
+				at = 0
+			}
+			from := func(s string) string {
+				if at > len(s) {
+					return ""
+				}
+				return s[at:]
+			}
+			t.Fatalf("row %d, from byte %d:\n%.300s\n%s:\n%.300s", i, at, from(g), way, from(w))
 		}
-	}
-	if s, err := viaDirect.Check(ctx); s != "ok" || err != nil {
-		t.Fatalf("check: %s %v", s, err)
 	}
 }
 

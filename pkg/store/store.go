@@ -566,6 +566,9 @@ type batchTx interface {
 	query(ctx context.Context, q string, args []interface{}, fn func(row scanner) error) error
 	// exec runs q with args.
 	exec(ctx context.Context, q string, args []interface{}) error
+	// insert stores rows into table, each of len(cols) values, in the
+	// order of cols: all of them, or none and an error.
+	insert(ctx context.Context, table string, cols []string, rows []interface{}) error
 	commit() error
 }
 
@@ -575,10 +578,13 @@ type scanner interface {
 }
 
 // sqlTx is a batchTx of database/sql, its statements prepared once for
-// the database (DB.stmt).
+// the database (DB.stmt). Its rows go in with multi-row INSERTs
+// (execRows) or, when conn is set, with PostgreSQL's COPY on conn, the
+// connection tx is open on (copyIn).
 type sqlTx struct {
-	d  *DB
-	tx *sql.Tx
+	d    *DB
+	tx   *sql.Tx
+	conn *sql.Conn
 }
 
 func (t sqlTx) query(ctx context.Context, q string, args []interface{}, fn func(scanner) error) error {
@@ -608,16 +614,41 @@ func (t sqlTx) exec(ctx context.Context, q string, args []interface{}) error {
 	return err
 }
 
+func (t sqlTx) insert(ctx context.Context, table string, cols []string, rows []interface{}) error {
+	if t.conn != nil {
+		return copyIn(ctx, t.conn, table, cols, rows)
+	}
+	return execRows(ctx, t, table, cols, rows)
+}
+
 func (t sqlTx) commit() error { return t.tx.Commit() }
 
-// importDriver is importBatch through database/sql.
+// importDriver is importBatch through database/sql: on PostgreSQL, its
+// rows stored with COPY (copyIn).
 func (d *DB) importDriver(ctx context.Context, cs []*fleet.Collection) ([]fleet.Stored, []error, error) {
-	tx, err := d.begin(ctx)
+	return d.importSQL(ctx, cs, d.dialect == postgresDialect)
+}
+
+// importSQL is importBatch through database/sql, in a transaction on a
+// connection of its own, its rows stored with COPY when withCopy
+// (PostgreSQL only), else with multi-row INSERTs: the tests compare the
+// two.
+func (d *DB) importSQL(ctx context.Context, cs []*fleet.Collection, withCopy bool) ([]fleet.Stored, []error, error) {
+	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer tx.Rollback()
-	return importBatch(ctx, sqlTx{d, tx}, cs)
+	defer conn.Close()
+	tx, err := d.beginOn(ctx, conn)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback() // before conn.Close, which waits for the transaction to end
+	t := sqlTx{d: d, tx: tx}
+	if withCopy {
+		t.conn = conn
+	}
+	return importBatch(ctx, t, cs)
 }
 
 // chunkSize is how many keys one "IN (…)" lookup takes.
@@ -676,18 +707,28 @@ func lookup[V any](ctx context.Context, tx batchTx, query string, keys []string)
 // shapes to prepare each once, enough rows to make a statement worth it.
 const insertChunk = 32
 
-// execRows runs "INSERT … VALUES" for rows of cols values each,
-// insertChunk rows a statement.
-func execRows(ctx context.Context, tx batchTx, head string, cols int, args []interface{}) error {
-	return chunks(len(args)/cols, insertChunk, func(lo, hi int) error {
-		return tx.exec(ctx, head+values(hi-lo, cols), args[lo*cols:hi*cols])
+// execRows runs "INSERT … VALUES" into table for rows of len(cols)
+// values each, insertChunk rows a statement.
+func execRows(ctx context.Context, tx batchTx, table string, cols []string, args []interface{}) error {
+	head, n := "INSERT OR FAIL INTO "+table+" ("+strings.Join(cols, ", ")+") VALUES ", len(cols)
+	return chunks(len(args)/n, insertChunk, func(lo, hi int) error {
+		return tx.exec(ctx, head+values(hi-lo, n), args[lo*n:hi*n])
 	})
 }
 
+// The columns importBatch stores a new row's values in, in order.
+var (
+	deviceInsert     = []string{"id", "key", "first_seen"}
+	collectionInsert = []string{"id", "device_id", "bundle_id", "sha256", "size", "file_name", "source", "generator", "collected_at", "imported_at",
+		"site", "line", "asset", "hostname", "engineer", "category", "kms_client", "kms_server", "kms_office", "snapshot", "warnings", "time_ok", "hardware", "kms_hosts"}
+	rawInsert = []string{"collection_id", "member", "data"}
+)
+
 // importBatch stores a batch with a fixed number of statements, whatever
-// its size: one lookup of bundle IDs, one of device keys, then one
-// multi-row insert per table, through tx, which it commits; the caller
-// rolls tx back when it returns an error. IDs are assigned here, safely:
+// its size: one lookup of bundle IDs, one of device keys, then the new
+// rows of each table (batchTx.insert: multi-row INSERTs, or PostgreSQL's
+// COPY) and the update of the devices, through tx, which it commits; the
+// caller rolls tx back when it returns an error. IDs are assigned here, safely:
 // the transaction holds the fleet's write lock from its first statement
 // (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock, begin).
 //
@@ -768,16 +809,15 @@ func importBatch(ctx context.Context, tx batchTx, cs []*fleet.Collection) ([]fle
 		}
 	}
 	for _, ins := range []struct {
-		head string
-		cols int
-		args []interface{}
+		table string
+		cols  []string
+		rows  []interface{}
 	}{
-		{"INSERT OR FAIL INTO devices (id, key, first_seen) VALUES ", 3, newDevices},
-		{`INSERT OR FAIL INTO collections (id, device_id, bundle_id, sha256, size, file_name, source, generator, collected_at, imported_at,
-			site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot, warnings, time_ok, hardware, kms_hosts) VALUES `, 24, collections},
-		{"INSERT OR FAIL INTO raw (collection_id, member, data) VALUES ", 3, raws},
+		{"devices", deviceInsert, newDevices},
+		{"collections", collectionInsert, collections},
+		{"raw", rawInsert, raws},
 	} {
-		if err := execRows(ctx, tx, ins.head, ins.cols, ins.args); err != nil {
+		if err := tx.insert(ctx, ins.table, ins.cols, ins.rows); err != nil {
 			return nil, nil, err
 		}
 	}
