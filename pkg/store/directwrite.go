@@ -201,6 +201,8 @@ func (w *directWriter) insert(ctx context.Context, table string, cols []string, 
 	return execRows(ctx, w, table, cols, rows)
 }
 
+func (w *directWriter) arrays() bool { return false }
+
 func (w *directWriter) query(ctx context.Context, q string, args []interface{}, fn func(scanner) error) error {
 	return w.run(ctx, q, args, fn)
 }

@@ -292,3 +292,35 @@ func waitForCopy(t *testing.T, db *DB, done chan error) {
 	}
 	t.Fatal("no COPY waited for the other session's row within 20 s")
 }
+
+// TestBulkStatements: on PostgreSQL a batch runs the same statement texts
+// whatever its size (its keys as arrays, its rows with COPY), so that each
+// is prepared and planned once, not once for each size of batch.
+func TestBulkStatements(t *testing.T) {
+	db := openNew(t, pg.DB(t))
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	statements := func() (n int) {
+		db.stmts.Range(func(_, _ interface{}) bool { n++; return true })
+		return n
+	}
+	var first int
+	for size := 1; size <= 12; size++ {
+		var batch []*fleet.Collection
+		for i := 0; i < size; i++ {
+			id := fmt.Sprint(size, "-", i)
+			batch = append(batch, coll(id, "U"+id, "S", "A"+id, t0), coll(id+"-again", "U0-0", "S", "A", t0)) // new devices, and a known one
+		}
+		if _, _, err := db.ImportBatch(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if size == 1 {
+			first = statements()
+		}
+	}
+	if n := statements(); n != first {
+		t.Errorf("%d statements after batches of 1 to 12 collections, %d after the first", n, first)
+	}
+	if s, err := db.Check(ctx); s != "ok" || err != nil {
+		t.Fatalf("check: %s %v", s, err)
+	}
+}
