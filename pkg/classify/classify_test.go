@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -489,6 +490,72 @@ func TestCategoryRank(t *testing.T) {
 	}
 	if got := fmt.Sprint(formatBytes(1536)); got != "1.5 KiB" {
 		t.Errorf("formatBytes = %s", got)
+	}
+}
+
+// TestCategoryOf: CategoryOf is Device's category, for every archetype
+// at as-of dates before, at and long after its collection (grace, KMS and
+// evaluation periods run out), alone at its site or with a KMS pool.
+func TestCategoryOf(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	if len(files) == 0 {
+		t.Fatal("no archetype in testdata/snapshots")
+	}
+	seen := map[Category]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, days := range []int{-30, 0, 10, 29, 31, 45, 80, 200, 400, 4000} {
+			for _, site := range []Site{{}, {Pool: Pool{Client: 25, Server: 5, Office: 5}}, {Pool: PoolOf(s)}} {
+				asOf := s.Context.Collected.AddDate(0, 0, days)
+				want := Device(s, asOf, site).Category
+				if got := CategoryOf(s, asOf, site); got != want {
+					t.Errorf("%s, %d days on, pool %+v: got %s, want %s", filepath.Base(f), days, site.Pool, got, want)
+				}
+				seen[want] = true
+			}
+		}
+	}
+	if len(seen) != len(Categories) {
+		t.Errorf("the archetypes reach only %v of the %d categories", seen, len(Categories))
+	}
+}
+
+// BenchmarkCategory classifies the archetypes: the whole verdict, and
+// the category alone, which an import stores.
+func BenchmarkCategory(b *testing.B) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	var snaps []*licensing.Snapshot
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		snaps = append(snaps, s)
+	}
+	for _, bc := range []struct {
+		name string
+		of   func(s *licensing.Snapshot) Category
+	}{
+		{"Device", func(s *licensing.Snapshot) Category { return Device(s, time.Time{}, Site{}).Category }},
+		{"CategoryOf", func(s *licensing.Snapshot) Category { return CategoryOf(s, time.Time{}, Site{}) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				bc.of(snaps[i%len(snaps)])
+			}
+		})
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 
 // FuzzDevice classifies arbitrary snapshots: whatever a bundle holds, the
 // classifier gives exactly one known category, with reasons, and fills
-// every sentence.
+// every sentence; CategoryOf gives the same category.
 func FuzzDevice(f *testing.F) {
 	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
 	if len(files) == 0 {
@@ -28,9 +28,13 @@ func FuzzDevice(f *testing.F) {
 			return
 		}
 		asOf := s.Context.Collected.Add(time.Duration(days%100000) * 24 * time.Hour)
-		v := Device(s, asOf, Site{Pool: Pool{Client: pool, Server: pool, Office: pool}})
+		site := Site{Pool: Pool{Client: pool, Server: pool, Office: pool}}
+		v := Device(s, asOf, site)
 		if v.Category.Rank() == len(Categories) {
 			t.Fatalf("category %q", v.Category)
+		}
+		if c := CategoryOf(s, asOf, site); c != v.Category {
+			t.Fatalf("CategoryOf %s, Device %s", c, v.Category)
 		}
 		if v.Category != OK && len(v.Reasons) == 0 {
 			t.Fatalf("%s without reasons", v.Category)

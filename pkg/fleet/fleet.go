@@ -134,7 +134,7 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 		}
 	}
 	c := &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js,
-		Category: classify.Device(s, s.Context.Collected, classify.Site{}).Category,
+		Category: classify.CategoryOf(s, s.Context.Collected, classify.Site{}),
 		Pool:     classify.PoolOf(s), Raw: raw,
 		Hardware: strings.TrimSpace(s.Hardware.Manufacturer + " " + s.Hardware.Model)}
 	c.Warnings = timeWarnings(c, now)
