@@ -62,6 +62,12 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemory))
 			bar := terminal.NewProgress(stdout, stderr, files.Count, c.Bool("quiet"))
 			sum, err := fleet.Import(c.Context, db, files, fleet.ImportOptions{Identities: ids, Jobs: c.Int("jobs")}, func(o fleet.Outcome) {
+				if !o.Rejected() && !bar.ShowsLines() {
+					// Quiet, or a bar on the terminal: no line to build, on
+					// the goroutine that stores the bundles.
+					bar.Step("")
+					return
+				}
 				line, note := o.Line(c.Bool("verbose"))
 				bar.Line(stderr, line, note)
 			})

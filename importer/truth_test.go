@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -281,6 +282,32 @@ func TestWrongKeySummary(t *testing.T) {
 	}
 	if code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("--verbose: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestQuietImport: --quiet prints no line for a bundle imported or
+// already imported, and still names a rejected one on stderr as it comes
+// and again in the summary's list.
+func TestQuietImport(t *testing.T) {
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "key.txt")
+	in := filepath.Join(dir, "in")
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	good := archetypeBundles(t, in, id.Recipient())
+	one, _ := os.ReadFile(good["win10-home"])
+	truncated := filepath.Join(in, "truncated.tar.zst.age")
+	os.WriteFile(filepath.Join(in, "copy-of.tar.zst.age"), one, 0o644)
+	os.WriteFile(truncated, one[:len(one)-40], 0o644)
+	db := testDB(t, dir, "fleet.db")
+	code, stdout, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in)
+	want := fmt.Sprintf("imported %d, already imported 1, rejected 1", len(good))
+	if code != 1 || !strings.HasPrefix(stdout, want) || strings.Count(stdout, "\n") != 2 {
+		t.Errorf("exit %d, stdout:\n%s\nwant 1 and the summary alone, starting %q", code, stdout, want)
+	}
+	if !strings.HasPrefix(stderr, "importer: rejected "+truncated+": ") || strings.Count(stderr, truncated) != 2 {
+		t.Errorf("stderr:\n%s\nwant %s named first as it comes, then in the list", stderr, truncated)
 	}
 }
 

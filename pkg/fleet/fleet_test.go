@@ -652,6 +652,33 @@ func TestOutcomeShown(t *testing.T) {
 	}
 }
 
+// TestOutcomeRejected: an input is rejected unless it was imported or
+// found already imported, and only a rejected one is a note of Line.
+func TestOutcomeRejected(t *testing.T) {
+	c := &fleet.Collection{DeviceKey: "k1", Snapshot: &licensing.Snapshot{}, Category: classify.OK}
+	for _, tc := range []struct {
+		name string
+		o    fleet.Outcome
+		want bool
+	}{
+		{"imported", fleet.Outcome{File: "a", Collection: c}, false},
+		{"already imported", fleet.Outcome{File: "a", Collection: c, Err: fleet.ErrDuplicate}, false},
+		{"already imported, wrapped", fleet.Outcome{File: "a", Collection: c, Err: fmt.Errorf("bundle x: %w", fleet.ErrDuplicate)}, false},
+		{"another copy stored", fleet.Outcome{File: "a", Collection: c, Err: fleet.ErrConflict}, true},
+		{"wrong key", fleet.Outcome{File: "a", Err: bundle.ErrWrongKey}, true},
+		{"tampered", fleet.Outcome{File: "a", Err: fmt.Errorf("%w: age", bundle.ErrTampered)}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.o.Rejected(); got != tc.want {
+				t.Errorf("Rejected() = %v, want %v", got, tc.want)
+			}
+			if _, note := tc.o.Line(true); note != tc.want {
+				t.Errorf("Line's note = %v, want %v", note, tc.want)
+			}
+		})
+	}
+}
+
 // TestAmbiguousShown: the devices an ambiguous reference matches are
 // named on one line, each site, line and asset as every listing shows it
 // (terminal.Inline): importer show REF prints the error as it is, and

@@ -313,12 +313,16 @@ func (s *Summary) add(o Outcome) {
 		if o.Stored.NewDevice {
 			s.NewDevices++
 		}
-	case errors.Is(o.Err, ErrDuplicate):
-		s.Duplicates++
-	default:
+	case o.Rejected():
 		s.Rejected = append(s.Rejected, o)
+	default:
+		s.Duplicates++
 	}
 }
+
+// Rejected reports whether the input was rejected: neither imported nor
+// found already imported.
+func (o Outcome) Rejected() bool { return o.Err != nil && !errors.Is(o.Err, ErrDuplicate) }
 
 // Bounds of one batch: its collections and their bytes (snapshots and raw
 // outputs), and how long its first waits for company. With the workers'
@@ -493,7 +497,7 @@ func (o Outcome) Line(verbose bool) (line string, note bool) {
 	// One line: site, line and key come from the bundle, the file name
 	// from the stick.
 	switch {
-	case o.Err == nil || errors.Is(o.Err, ErrDuplicate):
+	case !o.Rejected():
 		return terminal.Message(o.String()), false
 	case verbose || !errors.Is(o.Err, bundle.ErrWrongKey):
 		return "importer: " + terminal.Message(o.String()), true

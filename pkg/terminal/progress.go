@@ -45,6 +45,10 @@ func NewProgress(stdout, stderr io.Writer, total int, quiet bool) *Progress {
 	return p
 }
 
+// ShowsLines reports whether Step shows its line: a caller that has many
+// items a second need not build a line nobody reads.
+func (p *Progress) ShowsLines() bool { return p.lines != nil }
+
 // Step counts one finished item; line goes to the plain output.
 func (p *Progress) Step(line string) {
 	p.done++

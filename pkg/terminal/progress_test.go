@@ -23,6 +23,9 @@ func TestProgress(t *testing.T) {
 	if strings.Contains(out, "not for a terminal") {
 		t.Error("the terminal got plain lines")
 	}
+	if p.ShowsLines() {
+		t.Error("a bar on the terminal says it shows lines")
+	}
 	var pipe, errs bytes.Buffer
 	p = NewProgress(&pipe, &errs, 2, false)
 	p.Step("imported a")
@@ -31,12 +34,18 @@ func TestProgress(t *testing.T) {
 	if pipe.String() != "imported a\nimported b\n" || errs.Len() != 0 {
 		t.Errorf("pipe got %q, stderr %q", pipe.String(), errs.String())
 	}
+	if !p.ShowsLines() {
+		t.Error("a pipe's progress says it shows no lines")
+	}
 	pipe.Reset()
 	p = NewProgress(&pipe, &errs, 1, true)
 	p.Step("imported a")
 	p.Finish()
 	if pipe.Len() != 0 || errs.Len() != 0 {
 		t.Errorf("--quiet printed %q %q", pipe.String(), errs.String())
+	}
+	if p.ShowsLines() {
+		t.Error("--quiet says it shows lines")
 	}
 }
 
