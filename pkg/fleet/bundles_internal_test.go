@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -59,6 +60,67 @@ func TestSurrogateEscape(t *testing.T) {
 			t.Errorf("surrogateEscape(%s) = %v, want %v", in, got, want)
 		}
 	}
+}
+
+// productsKeysAsBefore is what productsKeys counts, as viewUnsafe counted
+// it before: with bytes.Count in the text and in a lowered copy.
+func productsKeysAsBefore(js []byte) (exact, any int) {
+	key := []byte(`"products"`)
+	return bytes.Count(js, key), bytes.Count(bytes.ToLower(js), key)
+}
+
+// TestProductsKeys: the key is counted as written and in any case, in
+// keys and values alike, never twice where two share a quote, and not
+// where a letter only looks like one of its own.
+func TestProductsKeys(t *testing.T) {
+	for _, tc := range []struct {
+		in         string
+		exact, any int
+	}{
+		{``, 0, 0},
+		{`{"products":[]}`, 1, 1},
+		{`{"Products":[],"products":null}`, 1, 2},
+		{`{"a":"PRODUCTS"}`, 0, 1},
+		{`"products"products"`, 1, 1}, // the second shares the first's quote
+		{`"products""products"`, 2, 2},
+		{`"PrOdUcTs"products"`, 1, 1}, // each count on its own
+		{`"product"`, 0, 0},
+		{`"products`, 0, 0},
+		{"\"\u212aproducts\"", 0, 0},   // the Kelvin sign lowers to k
+		{"\"produc\u017fs\"", 0, 0},    // ſ (U+017F) is lowercase already
+		{"\"pr\xffoducts\"", 0, 0},     // invalid UTF-8 reads as U+FFFD
+		{"\xff\"pRoDuCtS\"\xfe", 0, 1}, // beside invalid UTF-8
+		{"\"PRODUCTS\"\u0130", 0, 1},   // İ lowers to i
+	} {
+		exact, any := productsKeys([]byte(tc.in))
+		if exact != tc.exact || any != tc.any {
+			t.Errorf("productsKeys(%q) = %d, %d, want %d, %d", tc.in, exact, any, tc.exact, tc.any)
+		}
+		if e, a := productsKeysAsBefore([]byte(tc.in)); e != tc.exact || a != tc.any {
+			t.Errorf("bytes.Count of %q: %d, %d, want %d, %d", tc.in, e, a, tc.exact, tc.any)
+		}
+	}
+}
+
+// FuzzProductsKeys: productsKeys counts what bytes.Count counted in the
+// text and in bytes.ToLower of it, whatever the text.
+func FuzzProductsKeys(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
+	if len(files) == 0 {
+		f.Fatal("no seed: testdata/snapshots is empty")
+	}
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("\"PrOdUcTs\"products\"\xff\"PRODUCTS\""))
+	f.Fuzz(func(t *testing.T, js []byte) {
+		exact, any := productsKeys(js)
+		if e, a := productsKeysAsBefore(js); exact != e || any != a {
+			t.Fatalf("productsKeys(%q) = %d, %d, want %d, %d", js, exact, any, e, a)
+		}
+	})
 }
 
 // TestOpenFile checks that a bundle file opens and reads as with os.Open,

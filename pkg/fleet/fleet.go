@@ -146,9 +146,47 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 // other case (the decoder matches keys case-insensitively), or as
 // something that is no list.
 func viewUnsafe(js []byte, s *licensing.Snapshot) bool {
-	key := []byte(`"products"`)
-	exact, any := bytes.Count(js, key), bytes.Count(bytes.ToLower(js), key)
+	exact, any := productsKeys(js)
 	return bytes.Contains(js, []byte(`\u0000`)) || surrogateEscape(js) || exact != any || s.Products == nil && any > 0
+}
+
+// productsKeys counts "products", quotes included, in JSON text: as it
+// is written, and with its letters in any case. These are the counts of
+// bytes.Count in js and in bytes.ToLower(js) (no letter but ASCII's
+// lowers to one of these), without a lowered copy of every snapshot.
+func productsKeys(js []byte) (exact, any int) {
+	const key = `"products"`
+	// As bytes.Count, neither count takes an occurrence that overlaps
+	// the one it took before (they may share a quote).
+	nextExact, nextAny := 0, 0
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(js[i:], '"')
+		if j < 0 || i+j+len(key) > len(js) {
+			return exact, any
+		}
+		i += j
+		w := js[i : i+len(key)]
+		if w[len(key)-1] != '"' || !lowersTo(w[1:len(key)-1], key[1:len(key)-1]) {
+			continue
+		}
+		if i >= nextAny {
+			any, nextAny = any+1, i+len(key)
+		}
+		if i >= nextExact && string(w) == key {
+			exact, nextExact = exact+1, i+len(key)
+		}
+	}
+}
+
+// lowersTo reports whether b is lower, a word of lowercase ASCII letters
+// of the same length, with any of its letters in upper case.
+func lowersTo(b []byte, lower string) bool {
+	for k := range b {
+		if b[k]|0x20 != lower[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // surrogateEscape reports whether JSON text holds a \uD800 to \uDFFF
