@@ -897,6 +897,77 @@ func TestImportBatch(t *testing.T) {
 	})
 }
 
+// TestBatchAggregates: what a batch stores of each device (its latest
+// collection, how many it has, how many with a suspect time, its
+// identities) is what SQL computes from its collections, for a device
+// new with one collection, new with several in one batch, and known
+// before; a suspect time and a second host name among them.
+func TestBatchAggregates(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		suspect := func(c *fleet.Collection) *fleet.Collection {
+			c.Warnings = append(c.Warnings, fleet.WarnFuture)
+			return c
+		}
+		for i, batch := range [][]*fleet.Collection{
+			{coll("a1", "UA", "SA", "A", t0), suspect(coll("b1", "UB", "SB", "B", t0))},
+			{
+				coll("c1", "UC", "SC", "C", t0.Add(time.Hour)),
+				coll("c2", "UC", "SC", "C-renamed", t0), // older, another host name
+				suspect(coll("d1", "UD", "SD", "D", t0.Add(2*time.Hour))),
+				coll("d2", "UD", "SD", "D", t0), // older, but its time is not suspect
+				coll("a2", "UA", "SA", "A", t0.Add(time.Hour)),
+				coll("e1", "UE", "SE", "E", t0),
+			},
+			{coll("e2", "UE", "SE", "E-renamed", t0.Add(-time.Hour)), suspect(coll("f1", "UF", "SF", "F", t0))},
+		} {
+			if _, _, err := db.ImportBatch(ctx, batch); err != nil {
+				t.Fatal(err)
+			}
+			stored := aggregatesOf(t, db)
+			tx, err := db.db.Begin()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.Exec(db.q("UPDATE devices SET latest_id = " + latestCollection + ", " + deviceAggregates)); err != nil {
+				t.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if computed := aggregatesOf(t, db); stored != computed {
+				t.Errorf("after batch %d, stored:\n%s\nfrom the collections:\n%s", i+1, stored, computed)
+			}
+		}
+	})
+}
+
+// aggregatesOf lists every device with its latest collection and
+// aggregates, one line each.
+func aggregatesOf(t *testing.T, db *DB) string {
+	t.Helper()
+	rows, err := db.db.Query(db.q(`SELECT d.key, coalesce(c.bundle_id, '-'), d.collections, d.suspect, d.identities
+		FROM devices d LEFT JOIN collections c ON c.id = d.latest_id ORDER BY d.key`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var key, latest, identities string
+		var n, suspect int64
+		if err := rows.Scan(&key, &latest, &n, &suspect, &identities); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s latest %s, %d collections, %d suspect, identities %q\n", key, latest, n, suspect, identities)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
 // TestProductsView: the products view gives one row per product of a
 // stored snapshot.
 func TestProductsView(t *testing.T) {
