@@ -98,7 +98,11 @@ func ValidName(name string) bool {
 	if name == "" || len(name) > maxNameLen {
 		return false
 	}
-	for _, seg := range strings.Split(name, "/") {
+	// Segment by segment, without a list of them: an importer checks
+	// every member's name twice (manifest, tar), thousands a second.
+	for rest, more := name, true; more; {
+		var seg string
+		seg, rest, more = strings.Cut(rest, "/")
 		if seg == "" || seg == "." || seg == ".." || strings.HasSuffix(seg, ".") || windowsDevice(seg) {
 			return false
 		}
@@ -118,12 +122,15 @@ func ValidName(name string) bool {
 // its part before the first dot is CON, PRN, AUX, NUL, COM0-9 or LPT0-9,
 // in any case ("con.txt" opens the console).
 func windowsDevice(seg string) bool {
-	base, _, _ := strings.Cut(strings.ToUpper(seg), ".")
-	switch base {
-	case "CON", "PRN", "AUX", "NUL":
-		return true
+	base, _, _ := strings.Cut(seg, ".")
+	switch len(base) {
+	case 3:
+		return strings.EqualFold(base, "CON") || strings.EqualFold(base, "PRN") ||
+			strings.EqualFold(base, "AUX") || strings.EqualFold(base, "NUL")
+	case 4:
+		return (strings.EqualFold(base[:3], "COM") || strings.EqualFold(base[:3], "LPT")) && '0' <= base[3] && base[3] <= '9'
 	}
-	return len(base) == 4 && (strings.HasPrefix(base, "COM") || strings.HasPrefix(base, "LPT")) && base[3] >= '0' && base[3] <= '9'
+	return false
 }
 
 // parseVersion splits "MAJOR.MINOR" into numbers.
