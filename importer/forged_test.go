@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -18,6 +19,16 @@ import (
 // read as a U+202E escaped.
 func forged(tag string) string {
 	return tag + "\x1b[2J\r\n importer: hint: FORGED " + tag + "\u202e\u2066LIT\\u202e"
+}
+
+// forgedName is forged for a file or folder name: on Windows, which
+// refuses control characters in a name and reads a backslash as a
+// separator, only what a name there can hold (the bidi controls).
+func forgedName(tag string) string {
+	if runtime.GOOS == "windows" {
+		return tag + "\u202e\u2066LIT"
+	}
+	return forged(tag)
 }
 
 // shownSafely fails when out holds a byte of forged raw: ESC, CR, U+202E,
@@ -55,7 +66,7 @@ func TestForgedShown(t *testing.T) {
 	id, key := writeKey(t, dir, "site-key.txt")
 	r := id.Recipient()
 	// A folder on the stick named by the forger, too.
-	in := filepath.Join(dir, "stick", forged("DIR"))
+	in := filepath.Join(dir, "stick", forgedName("DIR"))
 	if err := os.MkdirAll(in, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -85,9 +96,9 @@ func TestForgedShown(t *testing.T) {
 			s.Products[j].Name = forged("PRODUCT")
 		}
 		p := writeSnapshot(t, in, r, s, nil)
-		bundles = append(bundles, rename(p, forged("FILE")+string(rune('a'+i))+".tar.zst.age"))
+		bundles = append(bundles, rename(p, forgedName("FILE")+string(rune('a'+i))+".tar.zst.age"))
 	}
-	junk := filepath.Join(in, forged("JUNK")+".tar.zst.age")
+	junk := filepath.Join(in, forgedName("JUNK")+".tar.zst.age")
 	os.WriteFile(junk, []byte("not a bundle"), 0o644)
 
 	db := testDB(t, dir, "fleet.db")
@@ -98,30 +109,30 @@ func TestForgedShown(t *testing.T) {
 		{"show", "--db", db, "ASSET" + forged("")},
 		{"show", "--db", db, forged("HOST")},
 		{"show", "--db", db, "1"},
-		{"inspect", "-i", key, bundles[0], junk, in, filepath.Join(dir, forged("MISSING")+".tar.zst.age")},
+		{"inspect", "-i", key, bundles[0], junk, in, filepath.Join(dir, forgedName("MISSING")+".tar.zst.age")},
 		{"inspect", "--json", "-i", key, bundles[0]},
 		// The identity file is the user's, named on the command line:
 		// what the system's error names of it stays on its line.
-		{"inspect", "-i", filepath.Join(dir, strings.TrimSuffix(forged("KEY"), `LIT\u202e`)), bundles[0]},
+		{"inspect", "-i", filepath.Join(dir, strings.TrimSuffix(forgedName("KEY"), `LIT\u202e`)), bundles[0]},
 		{"report", "--db", db, "--out", filepath.Join(dir, "reports")},
 		{"activation", "worklist", "--db", db, "--out", filepath.Join(dir, "worklist")},
 	}
 
 	// A saved text that holds no product, and one not there.
-	text := filepath.Join(dir, forged("TEXT")+".txt")
+	text := filepath.Join(dir, forgedName("TEXT")+".txt")
 	os.WriteFile(text, []byte("hello\n"), 0o644)
-	cmds = append(cmds, []string{"import-text", "--db", db, "--site", "S", "--line", "L", text, filepath.Join(dir, forged("NOTEXT")+".txt")})
+	cmds = append(cmds, []string{"import-text", "--db", db, "--site", "S", "--line", "L", text, filepath.Join(dir, forgedName("NOTEXT")+".txt")})
 
 	// A CID file whose cells and name are forged, and a file that is
 	// not CSV at all.
-	cids := filepath.Join(dir, forged("CIDS")+".csv")
+	cids := filepath.Join(dir, forgedName("CIDS")+".csv")
 	rows := strings.Join(worklist.Header[:7], ",") + "\n" +
 		strings.Join([]string{`"` + forged("HOST") + `"`, "123", "x", `"` + forged("CID") + `"`, "1", "", ""}, ",") + "\n"
 	os.WriteFile(cids, []byte(rows), 0o644)
-	notCSV := filepath.Join(dir, forged("NOTCSV")+".csv")
+	notCSV := filepath.Join(dir, forgedName("NOTCSV")+".csv")
 	os.WriteFile(notCSV, []byte("a,\"b\n"), 0o644)
 	cmds = append(cmds, []string{"activation", "cids", "--db", db, cids, notCSV},
-		[]string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), filepath.Join(dir, forged("NOCIDS")+".csv")})
+		[]string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), filepath.Join(dir, forgedName("NOCIDS")+".csv")})
 
 	for _, cmd := range cmds {
 		code, stdout, stderr := runImporter(t, cmd...)
