@@ -62,6 +62,26 @@ func TestSurrogateEscape(t *testing.T) {
 	}
 }
 
+func TestLetterEscape(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"a":"x"}`:                  false,
+		`{"a":"\u003c\u0026\u2028"}`: false, // what Go's encoder escapes
+		`{"\u0070roducts":[]}`:       true,
+		`{"produc\u0054s":[]}`:       true,
+		`{"a":"\u005a\u005B"}`:       true,
+		`{"a":"\u017F"}`:             true, // ſ
+		`{"a":"\u017"}`:              false,
+		`{"a":"\u00"} \u`:            false,
+		`{"a":"\u0040\u007b\u0061"}`: true,
+		`\u006`:                      false,
+		`\u006g`:                     false,
+	} {
+		if got := letterEscape([]byte(in)); got != want {
+			t.Errorf("letterEscape(%s) = %v, want %v", in, got, want)
+		}
+	}
+}
+
 // productsKeysAsBefore is what productsKeys counts, as viewUnsafe counted
 // it before: with bytes.Count in the text and in a lowered copy.
 func productsKeysAsBefore(js []byte) (exact, any int) {

@@ -142,12 +142,52 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 }
 
 // viewUnsafe reports whether a snapshot's text holds a NUL escape, or
-// names its products otherwise than the view reads them: under a key in
-// other case (the decoder matches keys case-insensitively), or as
-// something that is no list.
+// may name its products otherwise than the view reads them: under a key
+// in other case, or with a long s (ſ, which Go's JSON decoder folds to
+// s), or with an escaped letter (the decoder matches keys
+// case-insensitively, after their escapes); under more than one key
+// (the decoder reads the last, SQLite the first); as something that is
+// no list; or under no "products" key the view would find, though the
+// decoder found some. A collector writes none of these.
 func viewUnsafe(js []byte, s *licensing.Snapshot) bool {
 	exact, any := productsKeys(js)
-	return bytes.Contains(js, []byte(`\u0000`)) || surrogateEscape(js) || exact != any || s.Products == nil && any > 0
+	return bytes.Contains(js, []byte(`\u0000`)) || surrogateEscape(js) || exact != any || exact > 1 ||
+		(s.Products != nil) != (exact > 0) || bytes.Contains(js, []byte("ſ")) || letterEscape(js)
+}
+
+// hex4 reads the four hex digits that begin b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var v rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | rune(c-'0')
+		case 'a' <= c|0x20 && c|0x20 <= 'f':
+			v = v<<4 | rune(c|0x20-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+// letterEscape reports whether JSON text holds a \u escape of a letter
+// (ASCII's, or ſ): Go's encoder writes letters as they are.
+func letterEscape(js []byte) bool {
+	for i := bytes.Index(js, []byte(`\u`)); i >= 0; {
+		if v, ok := hex4(js[i+2:]); ok && ('A' <= v && v <= 'Z' || 'a' <= v && v <= 'z' || v == 'ſ') {
+			return true
+		}
+		j := bytes.Index(js[i+2:], []byte(`\u`))
+		if j < 0 {
+			return false
+		}
+		i += 2 + j
+	}
+	return false
 }
 
 // productsKeys counts "products", quotes included, in JSON text: as it
