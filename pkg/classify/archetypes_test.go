@@ -145,21 +145,3 @@ func TestEvaluationConversion(t *testing.T) {
 		}
 	}
 }
-
-// BenchmarkDevice classifies every archetype once per iteration: the
-// cost of a verdict, which a report pays for every device.
-func BenchmarkDevice(b *testing.B) {
-	var snaps []*licensing.Snapshot
-	pool := &Pool{}
-	for _, s := range archetypes(b) {
-		snaps = append(snaps, s)
-		pool.Add(s)
-	}
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		for _, s := range snaps {
-			Device(s, s.Context.Collected, Site{Pool: *pool})
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(snaps)), "ns/device")
-}

@@ -3,7 +3,6 @@ package classify
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -497,26 +496,18 @@ func TestCategoryRank(t *testing.T) {
 // at as-of dates before, at and long after its collection (grace, KMS and
 // evaluation periods run out), alone at its site or with a KMS pool.
 func TestCategoryOf(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
-	if len(files) == 0 {
+	snaps := archetypes(t)
+	if len(snaps) == 0 {
 		t.Fatal("no archetype in testdata/snapshots")
 	}
 	seen := map[Category]bool{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := licensing.Unmarshal(data)
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	for name, s := range snaps {
 		for _, days := range []int{-30, 0, 10, 29, 31, 45, 80, 200, 400, 4000} {
 			for _, site := range []Site{{}, {Pool: Pool{Client: 25, Server: 5, Office: 5}}, {Pool: PoolOf(s)}} {
 				asOf := s.Context.Collected.AddDate(0, 0, days)
 				want := Device(s, asOf, site).Category
 				if got := CategoryOf(s, asOf, site); got != want {
-					t.Errorf("%s, %d days on, pool %+v: got %s, want %s", filepath.Base(f), days, site.Pool, got, want)
+					t.Errorf("%s, %d days on, pool %+v: got %s, want %s", name, days, site.Pool, got, want)
 				}
 				seen[want] = true
 			}
@@ -527,20 +518,12 @@ func TestCategoryOf(t *testing.T) {
 	}
 }
 
-// BenchmarkCategory classifies the archetypes: the whole verdict, and
-// the category alone, which an import stores.
+// BenchmarkCategory classifies the archetypes: the whole verdict, which
+// a report pays for every device, and the category alone, which an
+// import stores.
 func BenchmarkCategory(b *testing.B) {
-	files, _ := filepath.Glob("../../testdata/snapshots/*.json")
 	var snaps []*licensing.Snapshot
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			b.Fatal(err)
-		}
-		s, err := licensing.Unmarshal(data)
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, s := range archetypes(b) {
 		snaps = append(snaps, s)
 	}
 	for _, bc := range []struct {
