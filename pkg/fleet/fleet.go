@@ -177,8 +177,17 @@ func hex4(b []byte) (rune, bool) {
 // letterEscape reports whether JSON text holds a \u escape of a letter
 // (ASCII's, or ſ): Go's encoder writes letters as they are.
 func letterEscape(js []byte) bool {
+	return hasEscape(js, func(digits []byte) bool {
+		v, ok := hex4(digits)
+		return ok && ('A' <= v && v <= 'Z' || 'a' <= v && v <= 'z' || v == 'ſ')
+	})
+}
+
+// hasEscape reports whether JSON text holds a \u escape for which is,
+// given the bytes that follow the \u, is true.
+func hasEscape(js []byte, is func(digits []byte) bool) bool {
 	for i := bytes.Index(js, []byte(`\u`)); i >= 0; {
-		if v, ok := hex4(js[i+2:]); ok && ('A' <= v && v <= 'Z' || 'a' <= v && v <= 'z' || v == 'ſ') {
+		if is(js[i+2:]) {
 			return true
 		}
 		j := bytes.Index(js[i+2:], []byte(`\u`))
@@ -235,17 +244,13 @@ func lowersTo(b []byte, lower string) bool {
 // stored as it is read, in UTF-8, all the same; so is a string holding
 // an escaped backslash before such text, which this also finds.)
 func surrogateEscape(js []byte) bool {
-	for i := bytes.Index(js, []byte(`\u`)); i >= 0 && i+3 < len(js); {
-		if c, d := js[i+2]|0x20, js[i+3]|0x20; c == 'd' && (d >= '8' && d <= '9' || d >= 'a' && d <= 'f') {
-			return true
-		}
-		j := bytes.Index(js[i+2:], []byte(`\u`))
-		if j < 0 {
+	return hasEscape(js, func(digits []byte) bool {
+		if len(digits) < 2 {
 			return false
 		}
-		i += 2 + j
-	}
-	return false
+		c, d := digits[0]|0x20, digits[1]|0x20
+		return c == 'd' && (d >= '8' && d <= '9' || d >= 'a' && d <= 'f')
+	})
 }
 
 // storable is s as UTF-8 text without NUL: other bytes and NUL read as
