@@ -293,22 +293,36 @@ func joinNonEmpty(sep string, parts ...string) string {
 }
 
 // sortDevices puts the most urgent first, then the nearest deadline (none
-// last), then by asset and host.
+// last), then by asset and host. It sorts the devices' indexes and moves
+// each device once: a Device is some 650 bytes, and a stable sort of the
+// devices themselves copied each one many times (2 % of a report's CPU).
 func sortDevices(devs []Device) {
-	sort.SliceStable(devs, func(i, j int) bool {
-		a, b := &devs[i].Verdict, &devs[j].Verdict
-		if ra, rb := a.Category.Rank(), b.Category.Rank(); ra != rb {
-			return ra < rb
-		}
-		if a.Deadline.IsZero() != b.Deadline.IsZero() {
-			return !a.Deadline.IsZero()
-		}
-		if !a.Deadline.Date.Equal(b.Deadline.Date) {
-			return a.Deadline.Date.Before(b.Deadline.Date)
-		}
-		if devs[i].Asset != devs[j].Asset {
-			return devs[i].Asset < devs[j].Asset
-		}
-		return devs[i].Hostname < devs[j].Hostname
-	})
+	idx := make([]int, len(devs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return deviceBefore(&devs[idx[i]], &devs[idx[j]]) })
+	sorted := make([]Device, len(devs))
+	for i, k := range idx {
+		sorted[i] = devs[k]
+	}
+	copy(devs, sorted)
+}
+
+// deviceBefore is sortDevices' order.
+func deviceBefore(x, y *Device) bool {
+	a, b := &x.Verdict, &y.Verdict
+	if ra, rb := a.Category.Rank(), b.Category.Rank(); ra != rb {
+		return ra < rb
+	}
+	if a.Deadline.IsZero() != b.Deadline.IsZero() {
+		return !a.Deadline.IsZero()
+	}
+	if !a.Deadline.Date.Equal(b.Deadline.Date) {
+		return a.Deadline.Date.Before(b.Deadline.Date)
+	}
+	if x.Asset != y.Asset {
+		return x.Asset < y.Asset
+	}
+	return x.Hostname < y.Hostname
 }
