@@ -103,3 +103,19 @@ func FuzzShown(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHiddenAt: HiddenAt's shortcut says what decoding and Hidden say,
+// at every character of any text.
+func FuzzHiddenAt(f *testing.F) {
+	for _, s := range []string{"名古屋\u3164ライン", "\xe3\x85\xa4", "\xed\xa0\x80", "\xe4\x80", "\xef\xbb\xbf", "a\u202e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i < len(s); i++ {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if h, m := HiddenAt(s[i:]); h != Hidden(r) || m != n {
+				t.Fatalf("HiddenAt(%q) = %v, %d; want %v, %d", s[i:], h, m, Hidden(r), n)
+			}
+		}
+	})
+}

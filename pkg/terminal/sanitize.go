@@ -128,8 +128,8 @@ func escapeIndex(s string, m mode) int {
 				i++
 				continue
 			}
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if Hidden(r) {
+			h, n := HiddenAt(s[i:])
+			if h {
 				return i
 			}
 			i += n
@@ -224,6 +224,27 @@ func Hidden(r rune) bool {
 		return r == 0x3164 || r >= 0xfe00 && r <= 0xfe0f || r == 0xfeff
 	}
 	return unicode.Is(hidden, r)
+}
+
+// HiddenAt reports whether s begins with a Hidden character, and the
+// length in bytes of its first character as utf8.DecodeRuneInString
+// counts it (1 for a byte of invalid UTF-8); s is not empty. The reports
+// ask it of every character of every cell that is not ASCII: CJK text,
+// most of a Japanese report, is passed over by its first two bytes
+// without decoding, since U+3164 is the only Hidden character from
+// U+3000 to U+EFFF (ED is left out: it leads the surrogates, which are
+// invalid).
+func HiddenAt(s string) (bool, int) {
+	c := s[0]
+	if c < utf8.RuneSelf {
+		return false, 1
+	}
+	if c >= 0xe3 && c <= 0xee && c != 0xed && len(s) >= 3 && s[1]&0xc0 == 0x80 && s[2]&0xc0 == 0x80 &&
+		!(c == 0xe3 && s[1] == 0x85) {
+		return false, 3
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return Hidden(r), n
 }
 
 // hidden is what Hidden reports, from Unicode 15.0 (Go's tables since

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestEscape(t *testing.T) {
@@ -186,6 +187,37 @@ func TestHiddenTable(t *testing.T) {
 			if n++; n > 20 {
 				t.FailNow()
 			}
+		}
+	}
+}
+
+// TestHiddenAt: HiddenAt says what decoding the first character and
+// asking Hidden says, for every code point followed by anything, for
+// every code point cut short, and for every lead byte before bytes that
+// do not continue it (invalid UTF-8 counts one byte, as ShowHidden
+// leaves it).
+func TestHiddenAt(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		r, n := utf8.DecodeRuneInString(s)
+		h, m := HiddenAt(s)
+		if h != Hidden(r) || m != n {
+			t.Fatalf("HiddenAt(%q) = %v, %d; want %v, %d", s, h, m, Hidden(r), n)
+		}
+	}
+	var b [utf8.UTFMax]byte
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		n := utf8.EncodeRune(b[:], r)
+		check(string(b[:n]))
+		check(string(b[:n]) + "\u3164")
+		for cut := 1; cut < n; cut++ {
+			check(string(b[:cut]))
+			check(string(b[:cut]) + "x\xe3\x85\xa4")
+		}
+	}
+	for c := 0x80; c < 0x100; c++ {
+		for _, rest := range []string{"", "\x80", "\x80\x80", "\x85\xa4", "\xa0\x80", "\x80a", "a\x80", "\xc0\x80", "\x80\xc0", "\xff\xff\xff"} {
+			check(string([]byte{byte(c)}) + rest)
 		}
 	}
 }
