@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 	"time"
@@ -38,6 +39,24 @@ func BenchmarkLine(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(devs)), "us/device")
+		})
+	}
+}
+
+// BenchmarkHTMLEsc escapes a reason's text, the most of a page's cells:
+// ASCII prose with a quote and an ampersand, and the same in Japanese.
+func BenchmarkHTMLEsc(b *testing.B) {
+	for _, s := range []string{
+		"Office 2010 Professional Plus is in the notification mode (0xC004F009: grace period expired): it is not activated; activate it now, or keep its current state with an image backup. Suggested route: KMS host kms01.kumamoto.factory, which has activated 769 clients of this site's & others' \"lines\".",
+		"Office 2010 Professional Plus は通知モードです (0xC004F009: 猶予期間の終了): ライセンス認証されていません。今すぐ認証するか、イメージバックアップで現在の状態を保存してください。",
+	} {
+		b.Run(fmt.Sprint(len(s)), func(b *testing.B) {
+			var w bytes.Buffer
+			b.SetBytes(int64(len(s)))
+			for i := 0; i < b.N; i++ {
+				w.Reset()
+				htmlEsc(&w, s)
+			}
 		})
 	}
 }
