@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -338,6 +340,34 @@ func TestErrors(t *testing.T) {
 				if !strings.Contains(stderr, p) {
 					t.Errorf("stderr lacks %q:\n%s", p, stderr)
 				}
+			}
+		})
+	}
+}
+
+// TestPrintError: each part of a joined error is its own pair of lines,
+// in English and in Japanese, a newline within a part escaped; the hint
+// and the exit code are those of the collector's error among them.
+func TestPrintError(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		code int
+		want string
+	}{
+		{"plain", errors.New("a\nb"), 2, "collector: error: a\\x0ab\ncollector: エラー: a\\x0ab\n"},
+		{"the collector's", failure(say("A", "あ"), say("do x", "x する")), 1,
+			"collector: error: A\ncollector: エラー: あ\ncollector: hint: do x\ncollector: 対処: x する\n"},
+		{"joined", errors.Join(fmt.Errorf("step: %w", failure(say("A", "あ"), say("do x", "x する"))), errors.New("b\ncollector: hint: forged")), 1,
+			"collector: error: A\ncollector: エラー: あ\n" +
+				"collector: error: b\\x0acollector: hint: forged\ncollector: エラー: b\\x0acollector: hint: forged\n" +
+				"collector: hint: do x\ncollector: 対処: x する\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if code := printError(&b, tc.err); code != tc.code || b.String() != tc.want {
+				t.Errorf("got exit %d, %q; want %d, %q", code, b.String(), tc.code, tc.want)
 			}
 		})
 	}

@@ -49,14 +49,23 @@ var errInterrupted = &exitError{code: 130,
 // value of its settings file, escaped as it was made (terminal.Inline,
 // %q) but for what an error of the system names raw, whose newline
 // would end the line and start one that reads as the collector's own.
+// A joined error shows each of its parts so (terminal.Parts); the hint
+// and the exit code are those of the first of the collector's errors.
 func printError(w io.Writer, err error) int {
+	m := terminal.Message
+	for _, part := range terminal.Parts(err) {
+		msg := say("%v", "%v", part)
+		var pe *exitError
+		if errors.As(part, &pe) {
+			msg = pe.msg
+		}
+		fmt.Fprintf(w, "collector: error: %s\n", m(msg.en))
+		fmt.Fprintf(w, "collector: エラー: %s\n", m(msg.ja))
+	}
 	var ee *exitError
 	if !errors.As(err, &ee) {
-		ee = &exitError{code: 2, msg: say("%v", "%v", err)}
+		ee = &exitError{code: 2}
 	}
-	m := terminal.Message
-	fmt.Fprintf(w, "collector: error: %s\n", m(ee.msg.en))
-	fmt.Fprintf(w, "collector: エラー: %s\n", m(ee.msg.ja))
 	if ee.hint.en != "" {
 		fmt.Fprintf(w, "collector: hint: %s\n", m(ee.hint.en))
 		fmt.Fprintf(w, "collector: 対処: %s\n", m(ee.hint.ja))

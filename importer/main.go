@@ -115,9 +115,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 // error escaped as it was made (terminal.Inline, %q) but which may still
 // hold a newline or a tab where an error of the system or a library named
 // it raw (a path given with -i). terminal.Message escapes those, and no
-// backslash, so that nothing already escaped is escaped twice.
+// backslash, so that nothing already escaped is escaped twice. A joined
+// error (a report that failed, then failed to remove its files) prints
+// each of its parts on a line of its own (terminal.Parts); the hint is
+// the whole error's.
 func printError(stderr io.Writer, err error) {
-	fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(err.Error()))
+	for _, part := range terminal.Parts(err) {
+		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(part.Error()))
+	}
 	var hint interface{ Hint() string }
 	if errors.As(err, &hint) {
 		fmt.Fprintf(stderr, "importer: hint: %s\n", terminal.Message(hint.Hint()))

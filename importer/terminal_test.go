@@ -14,7 +14,8 @@ import (
 // whatever the error's text holds, and what the error escaped as it was
 // made is not escaped again: before, an error that named a file given
 // with -i raw ended its line at the file name's newline, and the rest of
-// the name read as a hint of the importer's.
+// the name read as a hint of the importer's. A joined error is a line
+// per part: before, its parts ran together around an escaped newline.
 func TestPrintError(t *testing.T) {
 	tests := []struct {
 		name string
@@ -30,6 +31,19 @@ func TestPrintError(t *testing.T) {
 			`importer: error: site S\x0a\u202e\\u202e: "Q\n\u202e\\u202e"` + "\n"},
 		{"a hint", usage("no device in site \"x\"", "sites: A\nimporter: error: B"),
 			"importer: error: no device in site \"x\"\nimporter: hint: sites: A\\x0aimporter: error: B\n"},
+		// errors.Join puts a newline between its parts: each is a line
+		// of its own, the hint once, after them.
+		{"joined", errors.Join(errors.New("write a.html: no space left on device"), errors.New("remove .a.tmp: permission denied")),
+			"importer: error: write a.html: no space left on device\nimporter: error: remove .a.tmp: permission denied\n"},
+		{"joined within a step", fmt.Errorf("report into %s: %w", "out", errors.Join(errors.New("a"), nil, errors.Join(errors.New("b"), errors.New("c")))),
+			"importer: error: report into out: a\nimporter: error: report into out: b\nimporter: error: report into out: c\n"},
+		{"a line forged within a part", errors.Join(errors.New("first"), errors.New("second\nimporter: hint: forged")),
+			"importer: error: first\nimporter: error: second\\x0aimporter: hint: forged\n"},
+		{"joined with a hint", errors.Join(usage("a", "do x"), errors.New("b")),
+			"importer: error: a\nimporter: error: b\nimporter: hint: do x\n"},
+		// Two causes in one message (%w: %w) are not parts of a list.
+		{"two causes in one", fmt.Errorf("%w: %w", errPartial, errors.New("x\ny")),
+			"importer: error: some inputs were rejected: x\\x0ay\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,7 +3,9 @@ package terminal
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -271,3 +273,47 @@ func TestShownPath(t *testing.T) {
 		t.Error("another error, or nil, was changed")
 	}
 }
+
+// TestParts: a joined error is its parts, a wrapped one too with the
+// step before each; anything else is one error, newline or not.
+func TestParts(t *testing.T) {
+	a, b, c := errors.New("a"), errors.New("b\nc"), errors.New("c")
+	tests := []struct {
+		name string
+		err  error
+		want []string
+	}{
+		{"nil", nil, []string{"<nil>"}},
+		{"plain", errors.New("x\ny"), []string{"x\ny"}},
+		{"joined", errors.Join(a, nil, b), []string{"a", "b\nc"}},
+		{"joined, one part", errors.Join(nil, a), []string{"a"}},
+		{"nested", errors.Join(errors.Join(a, c), b), []string{"a", "c", "b\nc"}},
+		{"wrapped", fmt.Errorf("step: %w", errors.Join(a, fmt.Errorf("inner: %w", errors.Join(c, b)))),
+			[]string{"step: a", "step: inner: c", "step: inner: b\nc"}},
+		{"wrapped before the end", fmt.Errorf("%w (step)", errors.Join(a, c)), []string{"a\nc (step)"}},
+		{"two causes in one", fmt.Errorf("%w: %w", a, c), []string{"a: c"}},
+		{"its own sentence", &listError{[]error{a, c}}, []string{"a and c"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, p := range Parts(tc.err) {
+				got = append(got, fmt.Sprint(p))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// Each part is still the error underneath.
+	parts := Parts(fmt.Errorf("step: %w", errors.Join(a, fs.ErrNotExist)))
+	if len(parts) != 2 || !errors.Is(parts[0], a) || !errors.Is(parts[1], fs.ErrNotExist) || errors.Is(parts[0], fs.ErrNotExist) {
+		t.Errorf("parts %v do not unwrap to a and fs.ErrNotExist", parts)
+	}
+}
+
+// listError has parts but says them in a sentence of its own.
+type listError struct{ errs []error }
+
+func (e *listError) Error() string   { return e.errs[0].Error() + " and " + e.errs[1].Error() }
+func (e *listError) Unwrap() []error { return e.errs }

@@ -1,0 +1,64 @@
+package terminal
+
+import "strings"
+
+// Parts returns the errors that err is a list of, for a program to show
+// one a line: the parts of a joined error (errors.Join, whose message is
+// theirs with a newline between each), each flattened in turn, and when
+// a step wraps such a list at the end of its message ("report into out:
+// %w"), every part with the step's words before it. Any other error, nil
+// too, is returned alone, whatever its message holds: a newline inside a
+// part (a forged name, a system's error naming a path raw) is still the
+// printer's to escape (Message), and an error that wraps two causes in
+// one sentence (fmt.Errorf("%w: %w")) stays one line. errors.Is and
+// errors.As see each part's error underneath.
+//
+// Printed as one line, a joined error read "…first part\x0asecond part".
+func Parts(err error) []error {
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
+		var parts []error
+		var texts []string
+		for _, p := range e.Unwrap() {
+			if p != nil {
+				parts, texts = append(parts, p), append(texts, p.Error())
+			}
+		}
+		if len(parts) < 2 || strings.Join(texts, "\n") != err.Error() {
+			break // not a list: its own sentence
+		}
+		var all []error
+		for _, p := range parts {
+			all = append(all, Parts(p)...)
+		}
+		return all
+	case interface{ Unwrap() error }:
+		inner := e.Unwrap()
+		if inner == nil {
+			break
+		}
+		msg, in := err.Error(), inner.Error()
+		if !strings.HasSuffix(msg, in) {
+			break
+		}
+		parts := Parts(inner)
+		if len(parts) < 2 {
+			break
+		}
+		for i, p := range parts {
+			parts[i] = &stepError{step: msg[:len(msg)-len(in)], err: p}
+		}
+		return parts
+	}
+	return []error{err}
+}
+
+// stepError is one part of a list that a step wrapped, with the step's
+// words before it.
+type stepError struct {
+	step string
+	err  error
+}
+
+func (e *stepError) Error() string { return e.step + e.err.Error() }
+func (e *stepError) Unwrap() error { return e.err }
