@@ -445,26 +445,34 @@ func TestDeviceKey(t *testing.T) {
 }
 
 // TestFinishStoreFailed: an import whose store failed part way ends with
-// partial and says what to do, which depends on why it failed.
+// partial and says what to do, which depends on why it failed, on one
+// line each: the error may quote what a server or a system said, raw.
 func TestFinishStoreFailed(t *testing.T) {
 	partial := errors.New("partial")
+	forged := "\nimporter: hint: FORGED"
 	tests := []struct {
-		name string
-		err  error
-		hint string
+		name, db string
+		err      error
+		hint     string
 	}{
-		{"server gone", store.ErrServerGone, "once the database works again, run the same import"},
-		{"read-only user", fmt.Errorf("storing bundles: %w", fleet.ErrReadOnly), "use a database user that may write the fleet"},
+		{"server gone", "fleet.db", store.ErrServerGone, "once the database works again, run the same import"},
+		{"read-only user", "fleet.db", fmt.Errorf("storing bundles: %w", fleet.ErrReadOnly), "use a database user that may write the fleet"},
+		{"a newline in the error", "fleet.db", fmt.Errorf("storing bundles: %w", errors.New("disk I/O error"+forged)), "once the database works again"},
+		{"a newline in the database's name", "fleet" + forged + ".db", store.ErrServerGone, "once the database works again"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr strings.Builder
 			sum := fleet.Summary{ByCategory: map[classify.Category]int{}}
-			if err := sum.Finish(&stdout, &stderr, "fleet.db", false, false, tc.err, partial); err != partial {
+			if err := sum.Finish(&stdout, &stderr, tc.db, false, false, tc.err, partial); err != partial {
 				t.Fatalf("Finish = %v, want partial", err)
 			}
-			if !strings.Contains(stderr.String(), tc.hint) || !strings.Contains(stderr.String(), "fleet.db") {
+			if !strings.Contains(stderr.String(), tc.hint) || !strings.Contains(stderr.String(), terminal.Inline(tc.db)) {
 				t.Errorf("stderr %q, want the database and %q", stderr.String(), tc.hint)
+			}
+			lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+			if len(lines) != 2 || !strings.HasPrefix(lines[0], "importer: error: ") || !strings.HasPrefix(lines[1], "importer: hint: ") || !strings.Contains(lines[1], tc.hint) {
+				t.Errorf("got %q, want an error line and a hint line", lines)
 			}
 		})
 	}
@@ -583,13 +591,15 @@ func TestNewCollectionKeepsGenuineText(t *testing.T) {
 }
 
 // TestSummaryOneLine: what the import prints of an input stays on its
-// lines, whatever its file name or the error it met quotes.
+// lines, whatever its file name or the error it met quotes, and so does
+// the database's name, interrupted or not.
 func TestSummaryOneLine(t *testing.T) {
 	fake := "\nimporter: error: FAKE"
 	o := fleet.Outcome{File: "b" + fake + ".tar.zst.age", Err: fmt.Errorf("%w: version 1%s", bundle.ErrUnsupportedVersion, fake)}
 	s := fleet.Summary{Rejected: []fleet.Outcome{o}}
 	var out, errOut bytes.Buffer
-	s.Print(&out, &errOut, "fleet.db", true)
+	s.Print(&out, &errOut, "fleet"+fake+".db", true)
+	s.Finish(&out, &errOut, "fleet"+fake+".db", true, true, context.Canceled, nil)
 	line, _ := o.Line(true)
 	for _, l := range strings.Split(out.String()+errOut.String()+line+"\n", "\n") {
 		if strings.HasPrefix(l, "importer: error: FAKE") {

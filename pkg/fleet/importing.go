@@ -518,7 +518,7 @@ func (o Outcome) Line(verbose bool) (line string, note bool) {
 // at once) and listed one by one only when verbose.
 func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error {
 	fmt.Fprintf(stdout, "imported %d, already imported %d, rejected %d (%s) into %s\n",
-		s.Imported, s.Duplicates, len(s.Rejected), report.Count(s.NewDevices, "new device"), db)
+		s.Imported, s.Duplicates, len(s.Rejected), report.Count(s.NewDevices, "new device"), terminal.Inline(db))
 	if s.Imported > 0 {
 		var parts []string
 		for _, c := range classify.Categories {
@@ -569,7 +569,7 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 // interruption, err.
 func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupted bool, err, partial error) error {
 	if interrupted {
-		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(s.Imported, "bundle"), db)
+		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(s.Imported, "bundle"), terminal.Inline(db))
 		return err
 	}
 	perr := s.Print(stdout, stderr, db, verbose)
@@ -578,7 +578,9 @@ func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupte
 		if errors.Is(err, ErrReadOnly) {
 			_, hint = Explain(err)
 		}
-		fmt.Fprintf(stderr, "importer: error: %s: %v\nimporter: hint: %s\n", db, err, hint)
+		// The store's error may quote what a server or the system said
+		// raw (a path, a newline): one line, as every error is.
+		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(db), terminal.Message(err.Error()), hint)
 		return partial
 	}
 	if perr == nil && len(s.Rejected) > 0 {
