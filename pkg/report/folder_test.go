@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/actcourier/actcourier/pkg/classify"
 )
 
@@ -547,5 +549,57 @@ func TestFolderRemovesStaleTemps(t *testing.T) {
 		if staleTemp(filepath.Base(f)) && !strings.HasPrefix(f, "Gone/deeper/") {
 			t.Errorf("%s left", f)
 		}
+	}
+}
+
+// TestErrorNamesQuoted: an error that names a site or a line, whose
+// names come from the bundles, quotes them (%q), so that a name cannot
+// start a line of its own or pass for the error's own words, before the
+// program prints the error (terminal.Message).
+func TestErrorNamesQuoted(t *testing.T) {
+	site, line := "Nagoya\nimporter: hint: S", "L1\u202e\nimporter: hint: L"
+	tests := []struct {
+		name string
+		fail func(t *testing.T, w *Writer, d Device) error
+		want []string
+	}{
+		// Lines of a site that do not come together.
+		{"site order", func(t *testing.T, w *Writer, d Device) error {
+			for _, sl := range [][2]string{{site, "L0"}, {"Elsewhere", "Z9"}} {
+				if err := w.Line(sl[0], sl[1], []Device{d}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return w.Line(site, line, []Device{d})
+		}, []string{`site "Nagoya\nimporter: hint: S", line "L1\u202e\nimporter: hint: L"`}},
+		// A line's sheet that cannot be made: more devices than a sheet
+		// holds, counted without the rows (a million devices in one line
+		// would take minutes to render).
+		{"workbook line", func(t *testing.T, w *Writer, d Device) error {
+			if err := w.Line(site, line, []Device{d}); err != nil {
+				t.Fatal(err)
+			}
+			w.sites[site].book.sheets[0].offs = make([]int, excelize.TotalRows)
+			_, err := w.Close()
+			return err
+		}, []string{`line "L1\u202e\nimporter: hint: L": 1048576 devices`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w, d := testWriter(t, t.TempDir(), XLSX)
+			err := tc.fail(t, w, d)
+			if err == nil {
+				t.Fatal("the report did not fail")
+			}
+			w.Abort()
+			for _, want := range tc.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("got %q, want it to hold %s", err, want)
+				}
+			}
+			if strings.ContainsAny(err.Error(), "\n\u202e") {
+				t.Errorf("got %q, which names a site or line raw", err)
+			}
+		})
 	}
 }

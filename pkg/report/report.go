@@ -833,7 +833,7 @@ func (w *Writer) Render(l *LineReport, devs []Device) error {
 // aborted.
 func (w *Writer) Commit(l *LineReport) error {
 	if l.site.done {
-		return fmt.Errorf("%w: site %s, line %s", ErrSiteOrder, l.site.name, l.sum.name)
+		return fmt.Errorf("%w: site %q, line %q", ErrSiteOrder, l.site.name, l.sum.name)
 	}
 	if w.last != nil && w.last != l.site {
 		if err := w.writeBook(w.last); err != nil {
@@ -870,7 +870,7 @@ func (w *Writer) Commit(l *LineReport) error {
 	if w.json != nil {
 		b, err := json.Marshal(lineJSON{l.sum.name, w.t.sumJSON(l.sum.sum, false, l.sum.sum.zone())})
 		if err != nil {
-			return fmt.Errorf("line %s: summary: %w", l.sum.name, err)
+			return fmt.Errorf("line %q: summary: %w", l.sum.name, err)
 		}
 		kept.json = b
 	}

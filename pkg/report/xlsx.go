@@ -277,7 +277,7 @@ func (b *book) write(name string, w *Writer, s *siteSum) (*pending, error) {
 	for i, sh := range b.sheets {
 		names[i] = sheetName(t.Line+" "+sh.line, used)
 		if err := b.lineSheet(f, names[i], i+1, sh, st); err != nil {
-			return nil, fmt.Errorf("line %s: %w", sh.line, err)
+			return nil, fmt.Errorf("line %q: %w", sh.line, err)
 		}
 		aside.keepNewest(f)
 	}

@@ -193,7 +193,7 @@ func checkIdent(ctx context.Context, dst, src *DB, t copyTable) error {
 			break
 		}
 		if !more || strings.Join(s, "\x00") != strings.Join(d, "\x00") {
-			return fmt.Errorf("%w: table %s of %s has a row %v that %s does not have: copy into an empty database, or into an earlier copy of the same fleet",
+			return fmt.Errorf("%w: table %s of %s has a row %q that %s does not have: copy into an empty database, or into an earlier copy of the same fleet",
 				ErrOtherFleet, t.name, dst.name, d, src.name)
 		}
 		if !drows.Next() {

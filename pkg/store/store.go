@@ -1188,7 +1188,7 @@ func (d *DB) Pools(ctx context.Context, until time.Time) (map[string]classify.Po
 			hosts.String = "[]"
 		}
 		if err := json.Unmarshal([]byte(hosts.String), &shares); err != nil {
-			return nil, fmt.Errorf("site %s: stored KMS hosts: %w", site, err)
+			return nil, fmt.Errorf("site %q: stored KMS hosts: %w", site, err)
 		}
 		for _, h := range shares {
 			p.Merge(classify.Pool{Hosts: h})

@@ -759,6 +759,27 @@ func TestCopy(t *testing.T) {
 	}
 }
 
+// TestCopyOtherFleetQuoted: a copy into another fleet names the row it
+// found there quoted: a device's key holds its site, line and asset
+// when the bundle gave no hardware ID, and raw their newlines would
+// start lines of the error's own.
+func TestCopyOtherFleetQuoted(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	src := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(src, coll("b1", "U1", "S1", "A1", t0)); err != nil {
+		t.Fatal(err)
+	}
+	other := openNew(t, filepath.Join(t.TempDir(), "other.db"))
+	c := coll("b2", "", "", "A2\u202e\nimporter: hint: x", t0)
+	if _, err := importOne(other, c); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Copy(ctx, other, src, nil)
+	if want := fmt.Sprintf("%q", c.DeviceKey); !errors.Is(err, ErrOtherFleet) || !strings.Contains(err.Error(), want) || strings.ContainsAny(err.Error(), "\n\u202e") {
+		t.Errorf("got %v, want ErrOtherFleet naming %s", err, want)
+	}
+}
+
 // TestCopyEmptyRaw: an empty raw output (a command that printed nothing)
 // moves from SQLite, which reads it back as a nil []byte, into
 // PostgreSQL, whose column is NOT NULL, and back, and verifies.
@@ -1092,6 +1113,24 @@ func TestPoolHosts(t *testing.T) {
 	}
 	defer db.Close()
 	check("migrated")
+}
+
+// TestPoolHostsDamaged: a stored KMS host list that does not read fails
+// the pools with the site named quoted: a site's name comes from a
+// bundle, and raw its newline would start a line of the error's own.
+func TestPoolHostsDamaged(t *testing.T) {
+	db := openNew(t, filepath.Join(t.TempDir(), "fleet.db"))
+	if _, err := importOne(db, coll("b1", "U1", "S1", "A1", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC))); err != nil {
+		t.Fatal(err)
+	}
+	site := "Nagoya\u202e\nimporter: hint: x"
+	if _, err := db.db.Exec(`UPDATE collections SET site = ?, kms_hosts = '"not a list"'`, site); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.Pools(ctx, time.Time{})
+	if want := fmt.Sprintf("site %q: stored KMS hosts", site); err == nil || !strings.Contains(err.Error(), want) || strings.ContainsAny(err.Error(), "\n\u202e") {
+		t.Errorf("got %v, want an error holding %s", err, want)
+	}
 }
 
 // TestOpenRace: importers starting at once on a new database migrate it
