@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/pgtest"
 	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
@@ -198,5 +200,42 @@ func TestReturnLeavesOut(t *testing.T) {
 	if code != exitPartial || !strings.Contains(out, "2 items for 1 device") || strings.Count(errOut, "left out of the return file") != 2 ||
 		!strings.Contains(errOut, "device FORGED-1") || !strings.Contains(errOut, "hint:") {
 		t.Errorf("stick: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestStoredSnapshotDamaged: a worklist that meets a device whose stored
+// snapshot does not read says that the database's copy is damaged and
+// what to do, naming the device; before, it said "not a bundle" and to
+// leave out a bundle that was fine when it was imported.
+func TestStoredSnapshotDamaged(t *testing.T) {
+	if pgtest.Required() {
+		t.Skip("damages a SQLite file")
+	}
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "site-key.txt")
+	stick, db := filepath.Join(dir, "stick"), filepath.Join(dir, "fleet.db")
+	os.Mkdir(stick, 0o755)
+	archetypeBundles(t, stick, id.Recipient())
+	if code, stdout, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, stick); code != 0 {
+		t.Fatalf("import: exit %d\n%s%s", code, stdout, stderr)
+	}
+	sqlDB, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqlDB.Close()
+	var devKey string
+	if err := sqlDB.QueryRow("SELECT key FROM devices ORDER BY id LIMIT 1").Scan(&devKey); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlDB.Exec("UPDATE collections SET snapshot = 'x' WHERE device_id = (SELECT min(id) FROM devices)"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runImporter(t, "activation", "worklist", "--db", db, "--out", filepath.Join(dir, "worklist"))
+	for _, want := range []string{"importer: error: device " + devKey + " (bundle ", ": stored snapshot unreadable: ",
+		"importer: hint: the database's copy of this device's snapshot"} {
+		if code != 2 || !strings.Contains(stderr, want) || strings.Contains(stderr, "not a bundle") {
+			t.Errorf("exit %d, stderr %q; want 2 with %q, not \"not a bundle\"", code, stderr, want)
+		}
 	}
 }

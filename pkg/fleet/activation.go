@@ -200,7 +200,7 @@ func Requests(ctx context.Context, st Store, f Filter) ([]worklist.Row, error) {
 	err = st.Latest(ctx, f, true, func(d Device) error {
 		s, err := d.Snapshot()
 		if err != nil {
-			return fmt.Errorf("device %s (bundle %s): stored snapshot unreadable: %w", terminal.Inline(d.Key), d.BundleID, err)
+			return err
 		}
 		for i := range s.Products {
 			if r, ok := a.row(d, s, &s.Products[i]); ok {

@@ -24,6 +24,10 @@ var explanations = []struct {
 	{[]error{bundle.ErrWrongKey}, "wrong key", "pass this site's identity file with -i or ACTCOURIER_IDENTITY (several -i during a key rotation)"},
 	{[]error{bundle.ErrTampered}, "truncated or tampered", "the file is cut short or changed: copy it again from the stick, or collect the device again"},
 	{[]error{licensing.ErrUnsupportedSchema, bundle.ErrUnsupportedVersion}, "unsupported version", "a newer collector wrote it: update the importer"},
+	// Before ErrNotSnapshot: the database's copy, not a bundle. Importing
+	// the same bundle again changes nothing (ErrDuplicate).
+	{[]error{ErrStoredSnapshot}, "stored snapshot unreadable", "the database's copy of this device's snapshot is damaged (its bundle was read whole when it was imported): collect the device again " +
+		"and import the new bundle (the same bundle again changes nothing), or restore the database from its backup (docs/importer.md, \"Backup and restore\")"},
 	{[]error{ErrNoSnapshot, licensing.ErrNotSnapshot}, "not a bundle", "this bundle holds no device snapshot; leave it out"},
 	{[]error{bundle.ErrNotBundle}, "not a bundle", "this file is not an ActCourier bundle; leave it out"},
 	{[]error{bundle.ErrTooLarge, licensing.ErrTooLarge}, "oversize", "no genuine collection is this large: collect the device again; if it happens again, report the file to the ActCourier maintainers"},

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 // TestExplain: the reason is said once, before the error's own message
@@ -29,6 +30,11 @@ func TestExplain(t *testing.T) {
 		{fmt.Errorf("b.age: %w", ErrNotFound), `b.age: fleet: no such device`, "importer devices"},
 		{fmt.Errorf("no such devices.age: %w", ErrConflict), "conflict (no such devices.age: " + ErrConflict.Error() + ")", "both files"},
 		{fmt.Errorf("conflicting.age: %w", bundle.ErrTampered), "truncated or tampered (conflicting.age: " + bundle.ErrTampered.Error() + ")", "copy it again"},
+		// A bundle without a snapshot is none; a stored snapshot that
+		// does not read is the database's copy, damaged.
+		{fmt.Errorf("b.age: %w: not UTF-8 text", licensing.ErrNotSnapshot), "not a bundle (b.age: " + licensing.ErrNotSnapshot.Error() + ": not UTF-8 text)", "holds no device snapshot"},
+		{&StoredError{Key: "hw:U1/S1", BundleID: "b1", Err: fmt.Errorf("%w: not UTF-8 text", licensing.ErrNotSnapshot)},
+			"device hw:U1/S1 (bundle b1): stored snapshot unreadable: " + licensing.ErrNotSnapshot.Error() + ": not UTF-8 text", "the database's copy of this device's snapshot"},
 	}
 	for _, tt := range tests {
 		reason, hint := Explain(tt.err)

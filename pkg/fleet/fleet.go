@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 var (
@@ -32,7 +34,26 @@ var (
 	// may only read the fleet (an auditors' role), or the file is
 	// read-only. Nothing of the batch was stored.
 	ErrReadOnly = errors.New("fleet: the database may only be read by this user")
+	// ErrStoredSnapshot means a device's stored snapshot does not read:
+	// the database's copy is damaged, since every snapshot was read
+	// whole before it was stored. A StoredError says whose.
+	ErrStoredSnapshot = errors.New("fleet: stored snapshot unreadable")
 )
+
+// StoredError is a device's stored snapshot that does not read, with
+// licensing's error. It unwraps to ErrStoredSnapshot and that error:
+// what to do about it is not what to do about a bundle that holds no
+// snapshot (Explain), though both are licensing.ErrNotSnapshot.
+type StoredError struct {
+	Key, BundleID string // the device's, and its latest bundle's
+	Err           error
+}
+
+func (e *StoredError) Error() string {
+	return fmt.Sprintf("device %s (bundle %s): stored snapshot unreadable: %v", terminal.Inline(e.Key), e.BundleID, e.Err)
+}
+
+func (e *StoredError) Unwrap() []error { return []error{ErrStoredSnapshot, e.Err} }
 
 // MaxTextSize bounds one saved slmgr/ospp text (bytes), as a bundle
 // member is bounded (bundle.DefaultMaxMemberSize): the longest genuine
@@ -291,8 +312,15 @@ type Device struct {
 	Hostnames, Hardware []string
 }
 
-// Snapshot decodes the stored snapshot.
-func (d *Device) Snapshot() (*licensing.Snapshot, error) { return licensing.UnmarshalString(d.JSON) }
+// Snapshot decodes the stored snapshot; one that does not read is a
+// *StoredError.
+func (d *Device) Snapshot() (*licensing.Snapshot, error) {
+	s, err := licensing.UnmarshalString(d.JSON)
+	if err != nil {
+		return nil, &StoredError{Key: d.Key, BundleID: d.BundleID, Err: err}
+	}
+	return s, nil
+}
 
 // Filter selects devices by their latest collection; empty fields match
 // all.

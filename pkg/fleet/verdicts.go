@@ -25,7 +25,7 @@ type Classified struct {
 func classifyStored(d Device, asOf time.Time, pools map[string]classify.Pool) (Classified, error) {
 	s, err := d.Snapshot()
 	if err != nil {
-		return Classified{}, fmt.Errorf("device %s (bundle %s): stored snapshot unreadable: %w", terminal.Inline(d.Key), d.BundleID, err)
+		return Classified{}, err
 	}
 	v := classify.Device(s, asOf, classify.Site{Pool: pools[d.Site]})
 	v.Flags = append(v.Flags, trustFlags(&d)...)
