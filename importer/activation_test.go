@@ -231,11 +231,20 @@ func TestStoredSnapshotDamaged(t *testing.T) {
 	if _, err := sqlDB.Exec("UPDATE collections SET snapshot = 'x' WHERE device_id = (SELECT min(id) FROM devices)"); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := runImporter(t, "activation", "worklist", "--db", db, "--out", filepath.Join(dir, "worklist"))
-	for _, want := range []string{"importer: error: device " + devKey + " (bundle ", ": stored snapshot unreadable: ",
-		"importer: hint: the database's copy of this device's snapshot"} {
-		if code != 2 || !strings.Contains(stderr, want) || strings.Contains(stderr, "not a bundle") {
-			t.Errorf("exit %d, stderr %q; want 2 with %q, not \"not a bundle\"", code, stderr, want)
+	// Every command that reads the snapshot says whose it is and what to
+	// do, those that explain their errors (activation) and the others.
+	for _, args := range [][]string{
+		{"activation", "worklist", "--db", db, "--out", filepath.Join(dir, "worklist")},
+		{"report", "--db", db, "--out", filepath.Join(dir, "report")},
+		{"devices", "--db", db},
+		{"show", "--db", db, devKey},
+	} {
+		code, _, stderr := runImporter(t, args...)
+		for _, want := range []string{"importer: error: ", "device " + devKey + " (bundle ", ": stored snapshot unreadable: ",
+			"importer: hint: the database's copy of this device's snapshot"} {
+			if code != 2 || !strings.Contains(stderr, want) || strings.Contains(stderr, "not a bundle") {
+				t.Errorf("%s: exit %d, stderr %q; want 2 with %q, not \"not a bundle\"", args[0], code, stderr, want)
+			}
 		}
 	}
 }

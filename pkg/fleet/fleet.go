@@ -55,6 +55,13 @@ func (e *StoredError) Error() string {
 
 func (e *StoredError) Unwrap() []error { return []error{ErrStoredSnapshot, e.Err} }
 
+// Hint says what to do (Explain's words), so that every command that
+// reads the snapshot, not only those that explain their errors, says it.
+func (e *StoredError) Hint() string {
+	_, hint := Explain(ErrStoredSnapshot)
+	return hint
+}
+
 // MaxTextSize bounds one saved slmgr/ospp text (bytes), as a bundle
 // member is bounded (bundle.DefaultMaxMemberSize): the longest genuine
 // output, `slmgr /dlv all` in UTF-16, is a few hundred KiB.
