@@ -37,6 +37,10 @@ func TestPrintError(t *testing.T) {
 			"importer: error: write a.html: no space left on device\nimporter: error: remove .a.tmp: permission denied\n"},
 		{"joined within a step", fmt.Errorf("report into %s: %w", "out", errors.Join(errors.New("a"), nil, errors.Join(errors.New("b"), errors.New("c")))),
 			"importer: error: report into out: a\nimporter: error: report into out: b\nimporter: error: report into out: c\n"},
+		// A report whose two files failed, its abort gone well:
+		// errors.Join(errors.Join(a, b), nil).
+		{"a list joined with nothing", fmt.Errorf("report into %s: %w", "out", errors.Join(errors.Join(errors.New("a"), errors.New("b")), nil)),
+			"importer: error: report into out: a\nimporter: error: report into out: b\n"},
 		{"a line forged within a part", errors.Join(errors.New("first"), errors.New("second\nimporter: hint: forged")),
 			"importer: error: first\nimporter: error: second\\x0aimporter: hint: forged\n"},
 		{"joined with a hint", errors.Join(usage("a", "do x"), errors.New("b")),

@@ -24,12 +24,17 @@ func Parts(err error) []error {
 				parts, texts = append(parts, p), append(texts, p.Error())
 			}
 		}
-		if len(parts) < 2 || strings.Join(texts, "\n") != err.Error() {
+		if len(parts) == 0 || strings.Join(texts, "\n") != err.Error() {
 			break // not a list: its own sentence
 		}
+		// A list of one may be a list itself: errors.Join(err,
+		// w.Abort()) when the abort went well, err joined of two.
 		var all []error
 		for _, p := range parts {
 			all = append(all, Parts(p)...)
+		}
+		if len(all) < 2 {
+			break
 		}
 		return all
 	case interface{ Unwrap() error }:

@@ -288,6 +288,10 @@ func TestParts(t *testing.T) {
 		{"joined", errors.Join(a, nil, b), []string{"a", "b\nc"}},
 		{"joined, one part", errors.Join(nil, a), []string{"a"}},
 		{"nested", errors.Join(errors.Join(a, c), b), []string{"a", "c", "b\nc"}},
+		// A list joined with nothing (errors.Join(err, w.Abort()) when
+		// the abort went well) is still its parts.
+		{"a list alone", errors.Join(errors.Join(a, c), nil), []string{"a", "c"}},
+		{"a list alone, wrapped", fmt.Errorf("step: %w", errors.Join(nil, errors.Join(a, c))), []string{"step: a", "step: c"}},
 		{"wrapped", fmt.Errorf("step: %w", errors.Join(a, fmt.Errorf("inner: %w", errors.Join(c, b)))),
 			[]string{"step: a", "step: inner: c", "step: inner: b\nc"}},
 		{"wrapped before the end", fmt.Errorf("%w (step)", errors.Join(a, c)), []string{"a\nc (step)"}},
