@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,5 +51,32 @@ func TestExplain(t *testing.T) {
 		if !strings.Contains(hint, tt.hintPart) {
 			t.Errorf("Explain(%v) hint %q, want it to say %q", tt.err, hint, tt.hintPart)
 		}
+	}
+}
+
+// TestStoredErrorHint: a stored snapshot that does not read says what to
+// do as Explain says it, in every command: a damaged copy is restored or
+// collected again, but a snapshot of a newer schema (stored by a newer
+// importer into a shared database) asks for this importer's update, not
+// for a backup that would lose what the newer one stored.
+func TestStoredErrorHint(t *testing.T) {
+	for _, tc := range []struct {
+		name, json, hint string
+	}{
+		{"damaged", "x", "the database's copy of this device's snapshot is damaged"},
+		{"newer schema", `{"schema":"actcourier-device/2"}`, "update the importer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Device{Key: "hw:U1/S1", Meta: Meta{BundleID: "0123456789abcdef0123456789abcdef"}, JSON: tc.json}
+			_, err := d.Snapshot()
+			var h interface{ Hint() string }
+			if !errors.As(err, &h) || !errors.Is(err, ErrStoredSnapshot) {
+				t.Fatalf("Snapshot() = %v, want a StoredError with a hint", err)
+			}
+			_, want := Explain(err)
+			if got := h.Hint(); got != want || !strings.Contains(got, tc.hint) {
+				t.Errorf("hint %q, want Explain's %q, saying %q", got, want, tc.hint)
+			}
+		})
 	}
 }

@@ -56,9 +56,12 @@ func (e *StoredError) Error() string {
 func (e *StoredError) Unwrap() []error { return []error{ErrStoredSnapshot, e.Err} }
 
 // Hint says what to do (Explain's words), so that every command that
-// reads the snapshot, not only those that explain their errors, says it.
+// reads the snapshot, not only those that explain their errors, says it,
+// and says the same: Explain of the whole error, as a snapshot of a
+// newer schema (a newer importer's, in a shared database) asks for this
+// importer's update, not for a backup that would lose what it stored.
 func (e *StoredError) Hint() string {
-	_, hint := Explain(ErrStoredSnapshot)
+	_, hint := Explain(e)
 	return hint
 }
 
