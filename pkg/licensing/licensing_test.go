@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -165,6 +167,16 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		_, err := Unmarshal([]byte(tc.in))
 		if !errors.Is(err, tc.want) && !(tc.want == nil && err == nil) {
 			t.Errorf("Unmarshal(%s) = %v, want %v", tc.in, err, tc.want)
+		}
+	}
+	// A bundle's schema is its writer's to choose: the error quotes it,
+	// as it quotes one of another name, so that a newline cannot start a
+	// line of its own and its backslashes cannot read as an escape.
+	forged := "actcourier-device/2\u202e\\u202e\nimporter: hint: x"
+	for _, js := range []string{`{"schema":` + strconv.Quote(forged) + `}`, `{"schema":` + strconv.Quote("other/"+forged) + `}`} {
+		_, err := Unmarshal([]byte(js))
+		if err == nil || !strings.Contains(err.Error(), strconv.Quote(forged)[1:]) || strings.ContainsAny(err.Error(), "\n\u202e") {
+			t.Errorf("Unmarshal(%s) = %v, want the schema quoted", js, err)
 		}
 	}
 }

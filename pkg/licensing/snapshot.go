@@ -226,7 +226,7 @@ func UnmarshalString(data string) (*Snapshot, error) {
 		return nil, fmt.Errorf("%w: schema %q", ErrNotSnapshot, schema)
 	}
 	if major != "1" && !strings.HasPrefix(major, "1.") {
-		return nil, fmt.Errorf("%w: %s", ErrUnsupportedSchema, schema)
+		return nil, fmt.Errorf("%w: %q", ErrUnsupportedSchema, schema)
 	}
 	if errors.Is(err, ErrTooLarge) {
 		return nil, err // once the schema is known to be one this program reads
