@@ -229,11 +229,11 @@ func Hidden(r rune) bool {
 // HiddenAt reports whether s begins with a Hidden character, and the
 // length in bytes of its first character as utf8.DecodeRuneInString
 // counts it (1 for a byte of invalid UTF-8); s is not empty. The reports
-// ask it of every character of every cell that is not ASCII: CJK text,
-// most of a Japanese report, is passed over by its first two bytes
-// without decoding, since U+3164 is the only Hidden character from
-// U+3000 to U+EFFF (ED is left out: it leads the surrogates, which are
-// invalid).
+// ask it of every character of every cell that is not ASCII: a
+// three-byte character from U+3000 to U+EFFF (CJK text, most of a
+// Japanese report) is told by its lead and second byte without decoding,
+// since U+3164 (E3 85 A4) is the only Hidden character there; ED is left
+// out, as it leads the surrogates, which are invalid.
 func HiddenAt(s string) (bool, int) {
 	c := s[0]
 	if c < utf8.RuneSelf {
