@@ -265,6 +265,76 @@ type KMSHost struct {
 	// Failing counts clients that reported it unusable (unreachable, or
 	// below its threshold: DOMAIN.md HRESULT table).
 	Failing int `json:"failing"`
+	// WindowsReleases and OfficeReleases are the releases (Name.Release:
+	// "Windows 10", "Office 2016") of the clients counted in Windows and
+	// Server, and in Office, sorted, at most maxHostReleases each. A host
+	// activates what its host key (CSVLK) covers: one proven with Office
+	// 2016 clients is no proof for Office 2010, so a route to it says
+	// which releases it has activated when the product's is not one of
+	// them. Hosts stored before they were kept have none, and say
+	// nothing of it.
+	WindowsReleases []string `json:"windows_releases,omitempty"`
+	OfficeReleases  []string `json:"office_releases,omitempty"`
+}
+
+// maxHostReleases bounds the releases a host keeps of each kind, and
+// maxReleaseLen the length of one: a release is a name made of a
+// bundle's product name, and a forged site must not grow every device's
+// pool without bound. Genuine sites have a handful.
+const (
+	maxHostReleases = 16
+	maxReleaseLen   = 64
+)
+
+// addReleases merges the releases of b into a, sorted, without repeats,
+// at most maxHostReleases.
+func addReleases(a, b []string) []string {
+	for _, r := range b {
+		if r == "" || len(r) > maxReleaseLen {
+			continue
+		}
+		i := sort.SearchStrings(a, r)
+		if i < len(a) && a[i] == r {
+			continue
+		}
+		if len(a) == maxHostReleases {
+			continue
+		}
+		a = append(a, "")
+		copy(a[i+1:], a[i:])
+		a[i] = r
+	}
+	return a
+}
+
+// releasesOtherThan returns the releases of its kind that the site's
+// host has activated when p's release is not among them; nil when it
+// is, when p's release is unknown, or when the host's are (stored before
+// they were kept).
+func (d *device) releasesOtherThan(p *product, host string) []string {
+	rel := p.name.Release
+	if rel == "" {
+		return nil
+	}
+	for _, h := range d.site.Pool.Hosts {
+		if h.Name != host {
+			continue
+		}
+		rs := h.WindowsReleases
+		if p.Kind == licensing.KindOffice {
+			rs = h.OfficeReleases
+		}
+		if len(rs) == 0 {
+			return nil
+		}
+		for _, r := range rs {
+			if r == rel {
+				return nil
+			}
+		}
+		return append([]string(nil), rs...)
+	}
+	return nil
 }
 
 // kmsFailures are the HRESULTs of a KMS client whose host did not
@@ -290,13 +360,14 @@ func hostsOf(d *device) []KMSHost {
 		case p.Status == licensing.StatusLicensed && p.GraceMinutes != nil && *p.GraceMinutes > 0:
 			// Activated, with time left when collected: the host answered
 			// within the last 180 days (DOMAIN.md KMS facts).
+			rel := []string{p.name.Release}
 			switch {
 			case p.Kind == licensing.KindOffice:
-				h.Office = 1
+				h.Office, h.OfficeReleases = 1, addReleases(nil, rel)
 			case d.server:
-				h.Server = 1
+				h.Server, h.WindowsReleases = 1, addReleases(nil, rel)
 			default:
-				h.Windows = 1
+				h.Windows, h.WindowsReleases = 1, addReleases(nil, rel)
 			}
 		}
 		out = mergeHosts(out, []KMSHost{h})
@@ -314,10 +385,15 @@ func mergeHosts(a, b []KMSHost) []KMSHost {
 				a[i].Server += h.Server
 				a[i].Office += h.Office
 				a[i].Failing += h.Failing
+				a[i].WindowsReleases = addReleases(a[i].WindowsReleases, h.WindowsReleases)
+				a[i].OfficeReleases = addReleases(a[i].OfficeReleases, h.OfficeReleases)
 				found = true
 			}
 		}
 		if !found {
+			// Its own lists: a's are grown in place by later merges.
+			h.WindowsReleases = addReleases(nil, h.WindowsReleases)
+			h.OfficeReleases = addReleases(nil, h.OfficeReleases)
 			a = append(a, h)
 		}
 	}
@@ -534,6 +610,15 @@ func actionOf(ev Evidence) (Action, string) {
 	return ActionMAK, ""
 }
 
+// hostProof says in ev, a route to the site's working host, which
+// releases the host has activated when p's is not one of them
+// (otherRelease).
+func (d *device) hostProof(p *product, ev *Evidence) {
+	if rs := d.releasesOtherThan(p, ev.Host); rs != nil && ev.sentences == "" {
+		ev.HostReleases, ev.release, ev.sentences = rs, p.name.Release, otherRelease
+	}
+}
+
 // kmsRoute decides where a KMS client that does not renew by itself goes:
 // to the site's working host, to its own host while nothing collected
 // says that host fails, else as chooseRoute decides (a new host where the
@@ -549,6 +634,7 @@ func (d *device) kmsRoute(p *product) (rule, Evidence) {
 	if adv := d.siteKMS(p); adv.State == KMSHostWorks {
 		ev := p.evidence()
 		ev.Route, ev.Host, ev.Count = RouteKMS, adv.Host, intp(adv.Activated)
+		d.hostProof(p, &ev)
 		return routeRules[routeWorkingHost], ev
 	}
 	if p.KMS.HasHost() && !kmsFailures.has(p.StatusReason) {

@@ -1,6 +1,9 @@
 package classify
 
 import (
+	"fmt"
+	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -906,5 +909,89 @@ func TestExpand(t *testing.T) {
 		if got := expand(tc.w, tc.host, tc.family); got != tc.want {
 			t.Errorf("expand(%q, %q, %q) = %q, want %q", tc.w, tc.host, tc.family, got, tc.want)
 		}
+	}
+}
+
+// TestHostReleases: a site's KMS host keeps the releases of the clients
+// it has activated, by kind; a route to it for a product of another
+// release says so (its host key may not cover it), one of a release it
+// has activated, or to a host stored without releases, does not.
+func TestHostReleases(t *testing.T) {
+	lic := licensing.StatusLicensed
+	// An Office 2016 KMS client and a Windows 10 one, activated by kms01.
+	o16 := snap(win10Pro, "10.0.19045", kms(win("Professional", licensing.ChannelGVLK, lic), 100*day, "KMS01"),
+		kms(office("Office 16, Office16StandardVL_KMS_Client edition", licensing.ChannelGVLK, lic), 100*day, "kms01"))
+	o16.Products[1].ApplicationID = licensing.AppOffice15
+	pool := PoolOf(o16)
+	if len(pool.Hosts) != 1 || !reflect.DeepEqual(pool.Hosts[0].OfficeReleases, []string{"Office 2016"}) ||
+		!reflect.DeepEqual(pool.Hosts[0].WindowsReleases, []string{"Windows 10"}) {
+		t.Fatalf("PoolOf an Office 2016 and Windows 10 KMS client: %+v", pool.Hosts)
+	}
+	// Retail Office 2010 and Windows 7 KMS clients past their time.
+	o10 := snap(win7Pro, "6.1.7601", kms(win("Professional", licensing.ChannelGVLK, licensing.StatusOOTGrace), 0, "kms09"),
+		office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, licensing.StatusNotification))
+	yes := true
+	o10.Hardware.SLIC = &yes
+	route := func(v Verdict, kind licensing.Kind) Reason {
+		for _, r := range v.Reasons {
+			if r.Code == "route-kms-site-host" && r.Evidence.Kind == kind {
+				return r
+			}
+		}
+		t.Fatalf("no route to the site's host for %s: %s", kind, codes(v.Reasons))
+		return Reason{}
+	}
+	for _, tc := range []struct {
+		name        string
+		hosts       []KMSHost
+		office, win []string // the releases each route names; nil: none
+	}{
+		{"other releases", pool.Hosts, []string{"Office 2016"}, []string{"Windows 10"}},
+		{"the product's among them", []KMSHost{{Name: "kms01", Windows: 3, Office: 3,
+			WindowsReleases: []string{"Windows 10", "Windows 7"}, OfficeReleases: []string{"Office 2010", "Office 2016"}}}, nil, nil},
+		{"stored before releases were kept", []KMSHost{{Name: "kms01", Windows: 3, Office: 3}}, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(o10, collected, Site{Pool: Pool{Client: 3, Office: 3, Hosts: tc.hosts}})
+			for _, c := range []struct {
+				kind licensing.Kind
+				want []string
+				rel  string
+			}{{licensing.KindOffice, tc.office, "Office 2010"}, {licensing.KindWindows, tc.win, "Windows 7"}} {
+				r := route(v, c.kind)
+				said := strings.Contains(r.English, "not "+c.rel+": check that its KMS host key activates "+c.rel) &&
+					strings.Contains(r.Japanese, "KMS ホスト キーで "+c.rel+" をライセンス認証できることを確認")
+				if !reflect.DeepEqual(r.Evidence.HostReleases, c.want) || said != (c.want != nil) {
+					t.Errorf("%s: releases %q, said %v; want %q:\n%s\n%s", c.kind, r.Evidence.HostReleases, said, c.want, r.English, r.Japanese)
+				}
+				if c.want != nil && !strings.Contains(r.English, "activated "+strings.Join(c.want, ", ")+" here") {
+					t.Errorf("%s: %s does not name %q", c.kind, r.English, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestAddReleases: sorted, each once, bounded in number and length
+// (a forged site's names), and merging hosts copies, never shares.
+func TestAddReleases(t *testing.T) {
+	long := strings.Repeat("x", maxReleaseLen+1)
+	got := addReleases([]string{"Office 2016"}, []string{"Office 2010", "", long, "Office 2016", "Office 2013"})
+	if want := []string{"Office 2010", "Office 2013", "Office 2016"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	var many []string
+	for i := 0; i < 3*maxHostReleases; i++ {
+		many = append(many, fmt.Sprintf("Windows %03d", i))
+	}
+	if got := addReleases(nil, many); len(got) != maxHostReleases || !sort.StringsAreSorted(got) {
+		t.Errorf("%d releases kept (%q), want %d sorted", len(got), got, maxHostReleases)
+	}
+	a := []KMSHost{{Name: "h", WindowsReleases: []string{"Windows 7"}}}
+	merged := mergeHosts(nil, a)
+	merged = mergeHosts(merged, []KMSHost{{Name: "h", WindowsReleases: []string{"Windows 10"}}})
+	if !reflect.DeepEqual(a[0].WindowsReleases, []string{"Windows 7"}) ||
+		!reflect.DeepEqual(merged[0].WindowsReleases, []string{"Windows 10", "Windows 7"}) {
+		t.Errorf("merged %q, the first host's list now %q", merged[0].WindowsReleases, a[0].WindowsReleases)
 	}
 }

@@ -86,10 +86,15 @@ type Evidence struct {
 	Threshold  *int              `json:"threshold,omitempty"`
 	Route      Route             `json:"route,omitempty"`
 	Host       string            `json:"kms_host,omitempty"`
-	Volume     string            `json:"volume,omitempty"`
-	FreeBytes  *int64            `json:"free_bytes,omitempty"`
-	SizeBytes  *int64            `json:"size_bytes,omitempty"`
-	Source     licensing.Source  `json:"source,omitempty"`
+	// HostReleases are the releases Host has activated at the site, when
+	// the product's release is not one of them (hostProof); release is
+	// the product's.
+	HostReleases []string `json:"kms_host_releases,omitempty"`
+	release      string
+	Volume       string           `json:"volume,omitempty"`
+	FreeBytes    *int64           `json:"free_bytes,omitempty"`
+	SizeBytes    *int64           `json:"size_bytes,omitempty"`
+	Source       licensing.Source `json:"source,omitempty"`
 	// convert is how an evaluation becomes a full edition, as the
 	// evaluation sentences say it: evalServer, evalServerOld, evalClient,
 	// evalOffice, evalEmbedded, evalEmbeddedEnded (or how a product that

@@ -453,7 +453,11 @@ var routeRules = []rule{
 		ja: "{product} の推奨: Active Directory ベースのライセンス認証 (ドメインに参加しており、この Windows が対応しているため)。{convert}"},
 	routeWorkingHost: {code: "route-kms-site-host", source: "DOMAIN.md KMS facts: a host activates every client that reaches it once it counts enough",
 		en: "Suggested route for {product}: KMS host {host}, which has activated {count:client} of this site, so it works here whatever the site's count.{convert}",
-		ja: "{product} の推奨: KMS ホスト {host} (この拠点のクライアント {count} 台をライセンス認証済みで、稼働しているため)。{convert}"},
+		ja: "{product} の推奨: KMS ホスト {host} (この拠点のクライアント {count} 台をライセンス認証済みで、稼働しているため)。{convert}",
+		cases: map[string][2]string{
+			otherRelease: {"Suggested route for {product}: KMS host {host}, which has activated {count:client} of this site, so it works here whatever the site's count; but it has activated {releases} here, not {release}: check that its KMS host key activates {release}.{convert}",
+				"{product} の推奨: KMS ホスト {host} (この拠点のクライアント {count} 台をライセンス認証済みで、稼働しているため)。ただし、この拠点でライセンス認証したのは {releases} で、{release} はありません。このホストの KMS ホスト キーで {release} をライセンス認証できることを確認してください。{convert}"},
+		}},
 	routeOwnHost: {code: "route-kms-own-host", source: "DOMAIN.md KMS facts: clients find the host by DNS SRV or a configured name",
 		en: "Suggested route for {product}: its own KMS host {host}; nothing collected shows that host failing.{convert}",
 		ja: "{product} の推奨: 設定済みの KMS ホスト {host} (利用できないという記録はありません)。{convert}"},
@@ -505,6 +509,7 @@ func chooseRoute(d *device, p *product) (rule, Evidence) {
 	adv := d.siteKMS(p)
 	if adv.State == KMSHostWorks {
 		ev.Host, ev.Count = adv.Host, intp(adv.Activated)
+		d.hostProof(p, &ev)
 		return pick(routeWorkingHost, RouteKMS)
 	}
 	ev.Host = "" // no host to go to: a new one, or MAK
@@ -593,6 +598,11 @@ func embeddedCase(ev Evidence) string {
 // Microsoft operating system, and then activate by using an MAK". The
 // route stays MAK (kmsCapable); only the words differ.
 const qualifyingLicense = "qualifying-license"
+
+// otherRelease is the case of a route to the site's working host that has
+// activated other releases of the product's kind, not the product's
+// (hostProof): the host may lack the host key for it.
+const otherRelease = "other-release"
 
 // officeVolumeKey is the case of a sentence about 0xC004F035 on an
 // Office. DOMAIN.md reads the code for a Windows 7 PC only, and what
@@ -842,6 +852,10 @@ func fill(tmpl string, ev Evidence, ja bool) string {
 			return ev.PartialKey, true
 		case "host":
 			return ev.Host, true
+		case "release":
+			return ev.release, true
+		case "releases":
+			return strings.Join(ev.HostReleases, [2]string{", ", "、"}[lang]), true
 		case "convert":
 			// {family}: Office, Visio or Project (Evidence.family), each
 			// replaced by a volume edition of its own.

@@ -191,6 +191,9 @@ func appendEvidenceJSON(b []byte, e *classify.Evidence) []byte {
 	o.intPtr("threshold", e.Threshold, true)
 	o.strOmit("route", string(e.Route))
 	o.strOmit("kms_host", e.Host)
+	if len(e.HostReleases) > 0 { // omitempty
+		o.list("kms_host_releases", len(e.HostReleases), false, func(b []byte, i int) []byte { return appendJSONString(b, e.HostReleases[i]) })
+	}
 	o.strOmit("volume", e.Volume)
 	o.int64Ptr("free_bytes", e.FreeBytes)
 	o.int64Ptr("size_bytes", e.SizeBytes)
