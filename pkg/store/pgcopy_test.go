@@ -153,11 +153,7 @@ func TestCopyFails(t *testing.T) {
 		{"no raw output at all (NULL)", func(c *fleet.Collection) { c.Raw = append(c.Raw, fleet.Raw{Member: "raw/nil.txt"}) }, "23502"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db := openNew(t, pg.DB(t))
-			if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
-				t.Fatal(err)
-			}
-			before := counts(t, db)
+			db, before := primedPG(t)
 			var batch []*fleet.Collection
 			for i := 1; i <= 2*insertChunk; i++ {
 				batch = append(batch, coll(fmt.Sprint("b", i), fmt.Sprint("U", i%40), "S", fmt.Sprint("A", i), t0.Add(time.Duration(i)*time.Hour)))
@@ -212,11 +208,7 @@ func TestCopyCancelled(t *testing.T) {
 		{"while sending", 1200, []byte(fmt.Sprintf(`{"pad": %q}`, pad))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db := openNew(t, pg.DB(t))
-			if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
-				t.Fatal(err)
-			}
-			before := counts(t, db)
+			db, before := primedPG(t)
 			var batch []*fleet.Collection
 			for i := 1; i <= tc.n; i++ {
 				c := coll(fmt.Sprint("b", i), fmt.Sprint("U", i%16), "S", fmt.Sprint("A", i), t0)
@@ -328,4 +320,16 @@ func TestBulkStatements(t *testing.T) {
 	if s, err := db.Check(ctx); s != "ok" || err != nil {
 		t.Fatalf("check: %s %v", s, err)
 	}
+}
+
+// primedPG opens a new PostgreSQL fleet holding one device, so that a
+// batch after it has a device known before, and returns its counts.
+func primedPG(t *testing.T) (*DB, string) {
+	t.Helper()
+	db := openNew(t, pg.DB(t))
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // as the tests' own
+	if _, err := importOne(db, coll("b0", "U0", "S0", "A0", t0)); err != nil {
+		t.Fatal(err)
+	}
+	return db, counts(t, db)
 }
