@@ -235,10 +235,16 @@ func (o *opener) readManifest(tr *tar.Reader) (*Manifest, error) {
 	}
 
 	// One decode in the common case: a manifest of this format and major
-	// version. Anything else is decoded again below, to blame the right
+	// version, as Writer writes it (decodeManifest), else as encoding/json
+	// reads it. Anything else is decoded again below, to blame the right
 	// thing.
 	var m Manifest
-	if json.Unmarshal(data, &m) == nil && m.Format == FormatName {
+	ok := decodeManifest(data, &m)
+	if !ok {
+		m = Manifest{}
+		ok = json.Unmarshal(data, &m) == nil
+	}
+	if ok && m.Format == FormatName {
 		if major, _, ok := parseVersion(m.Version); ok && major == majorVersion {
 			if err := m.check(o.lim); err != nil {
 				return nil, err
