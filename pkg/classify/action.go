@@ -420,6 +420,29 @@ func (p Pool) working(kind string) (string, int) {
 	return best, n
 }
 
+// releases returns the releases of a kind of client (client, server,
+// office) that the site's host has activated, a copy: for clients every
+// Windows release, as working counts servers for clients too; for
+// servers the Windows Server ones.
+func (p Pool) releases(host, kind string) []string {
+	var out []string
+	for _, h := range p.Hosts {
+		if h.Name != host || host == "" {
+			continue
+		}
+		rs := h.WindowsReleases
+		if kind == "office" {
+			rs = h.OfficeReleases
+		}
+		for _, r := range rs {
+			if kind != "server" || strings.HasPrefix(r, "Windows Server ") {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
 // KMSState is a site's KMS verdict for one kind of client.
 type KMSState string
 
@@ -439,8 +462,13 @@ type KMSAdvice struct {
 	State     KMSState `json:"state"`
 	Host      string   `json:"kms_host,omitempty"` // the working host
 	Activated int      `json:"activated,omitempty"`
-	English   string   `json:"en"`
-	Japanese  string   `json:"ja"`
+	// Releases are those of this kind of client the working host has
+	// activated at the site (KMSHost.WindowsReleases, OfficeReleases):
+	// what it is proven for, as its host key (CSVLK) decides. None when
+	// its host was stored before they were kept.
+	Releases []string `json:"releases,omitempty"`
+	English  string   `json:"en"`
+	Japanese string   `json:"ja"`
 }
 
 // Text returns the advice in lang.
@@ -461,8 +489,19 @@ func (p Pool) Advice() []KMSAdvice {
 	out := make([]KMSAdvice, 0, 3)
 	for _, kind := range []string{"client", "server", "office"} {
 		a := p.advice(kind)
+		a.Releases = p.releases(a.Host, kind)
 		n, th := itoa(a.Count), itoa(a.Threshold)
 		switch {
+		case a.State == KMSHostWorks && len(a.Releases) > 0:
+			en, ja := strings.Join(a.Releases, ", "), strings.Join(a.Releases, "、")
+			those := "that release"
+			if len(a.Releases) > 1 {
+				those = "those releases"
+			}
+			a.English = "KMS host " + a.Host + " works: it had activated " + countOf(itoa(a.Activated), "client", false) + " of this site (" + en + "). Eligible machines of " + those +
+				" activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does."
+			a.Japanese = "KMS ホスト " + a.Host + " が稼働しています (この拠点の " + ja + " のクライアント " + itoa(a.Activated) + " 台をライセンス認証済み)。" + ja +
+				" の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"
 		case a.State == KMSHostWorks:
 			a.English = "KMS host " + a.Host + " works: it had activated " + countOf(itoa(a.Activated), "client", false) + " of this site. Eligible machines activate against it; no host key to buy."
 			a.Japanese = "KMS ホスト " + a.Host + " が稼働しています (この拠点のクライアント " + itoa(a.Activated) + " 台をライセンス認証済み)。対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。"

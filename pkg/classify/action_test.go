@@ -995,3 +995,56 @@ func TestAddReleases(t *testing.T) {
 		t.Errorf("merged %q, the first host's list now %q", merged[0].WindowsReleases, a[0].WindowsReleases)
 	}
 }
+
+// TestAdviceReleases: a site's working host names, beside its count, the
+// releases of each kind of client it has activated, and asks to check
+// its host key for any other; a host stored before releases were kept
+// gets the words it had.
+func TestAdviceReleases(t *testing.T) {
+	host := KMSHost{Name: "kms01", Windows: 28, Server: 5, Office: 7,
+		WindowsReleases: []string{"Windows 10", "Windows 8.1", "Windows Server 2019"}, OfficeReleases: []string{"Office 2016"}}
+	old := Pool{Client: 30, Server: 5, Office: 7, Hosts: []KMSHost{{Name: "kms01", Windows: 28, Server: 5, Office: 7}}}
+	before := map[string]KMSAdvice{}
+	for _, a := range old.Advice() {
+		if a.Releases != nil || !strings.HasSuffix(a.English, "of this site. Eligible machines activate against it; no host key to buy.") {
+			t.Errorf("%s, host stored without releases: %q, %+v", a.Kind, a.Releases, a)
+		}
+		before[a.Kind] = a
+	}
+	p := old
+	p.Hosts = []KMSHost{host}
+	want := map[string]struct {
+		releases []string
+		en, ja   string
+	}{
+		// A host that activates servers activates clients too, and counts for them.
+		"client": {[]string{"Windows 10", "Windows 8.1", "Windows Server 2019"},
+			"KMS host kms01 works: it had activated 33 clients of this site (Windows 10, Windows 8.1, Windows Server 2019). Eligible machines of those releases activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.",
+			"KMS ホスト kms01 が稼働しています (この拠点の Windows 10、Windows 8.1、Windows Server 2019 のクライアント 33 台をライセンス認証済み)。Windows 10、Windows 8.1、Windows Server 2019 の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"},
+		"server": {[]string{"Windows Server 2019"},
+			"KMS host kms01 works: it had activated 5 clients of this site (Windows Server 2019). Eligible machines of that release activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.", ""},
+		"office": {[]string{"Office 2016"}, "", "KMS ホスト kms01 が稼働しています (この拠点の Office 2016 のクライアント 7 台をライセンス認証済み)。"},
+	}
+	for _, a := range p.Advice() {
+		w := want[a.Kind]
+		if !reflect.DeepEqual(a.Releases, w.releases) {
+			t.Errorf("%s: releases %q, want %q", a.Kind, a.Releases, w.releases)
+		}
+		if w.en != "" && a.English != w.en {
+			t.Errorf("%s:\n got %s\nwant %s", a.Kind, a.English, w.en)
+		}
+		if w.ja != "" && !strings.HasPrefix(a.Japanese, w.ja) {
+			t.Errorf("%s:\n got %s\nwant %s…", a.Kind, a.Japanese, w.ja)
+		}
+		// The verdict is the one devices are routed by (Pool.advice).
+		b := before[a.Kind]
+		if a.State != b.State || a.Host != b.Host || a.Activated != b.Activated || a.State != KMSHostWorks {
+			t.Errorf("%s: %+v, without releases %+v", a.Kind, a, b)
+		}
+	}
+	// The pool's own lists are not handed out.
+	p.Advice()[0].Releases[0] = "changed"
+	if p.Hosts[0].WindowsReleases[0] != "Windows 10" {
+		t.Error("Advice shares the host's releases")
+	}
+}
