@@ -96,11 +96,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptible()
 	defer stop()
 	cmdline.Apply(app)
-	err := app.RunContext(ctx, cmdline.Interspersed(app, cmdline.Help(app, args)))
+	return exit(ctx, stderr, app.RunContext(ctx, cmdline.Interspersed(app, cmdline.Help(app, args))))
+}
+
+// exit is the exit code of a command that returned err, whose context
+// was ctx, after telling stderr what the command itself did not: a
+// command that rejected inputs named each one, but errPartial wrapped
+// or joined with another error carries more than that, which is printed.
+func exit(ctx context.Context, stderr io.Writer, err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case err == errPartial:
+		return exitPartial
 	case errors.Is(err, errPartial):
+		printError(stderr, err)
 		return exitPartial
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "importer: interrupted")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -55,6 +56,40 @@ func TestPrintError(t *testing.T) {
 			printError(&b, tc.err)
 			if got := b.String(); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestExit: the exit code of each kind of error, and what is printed
+// beside what the command said: errPartial alone adds nothing (each
+// rejected input was named), but errPartial wrapped or joined with
+// another error is printed, so that the other is not lost.
+func TestExit(t *testing.T) {
+	live := context.Background()
+	stopped, cancel := context.WithCancel(live)
+	cancel()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		err  error
+		code int
+		want string
+	}{
+		{"done", live, nil, exitOK, ""},
+		{"rejected inputs", live, errPartial, exitPartial, ""},
+		{"rejected inputs, and another error", live, errors.Join(errPartial, errors.New("closing the database: disk I/O error")), exitPartial,
+			"importer: error: some inputs were rejected\nimporter: error: closing the database: disk I/O error\n"},
+		{"rejected inputs, wrapped", live, fmt.Errorf("import into %s: %w", "x.db", errPartial), exitPartial,
+			"importer: error: import into x.db: some inputs were rejected\n"},
+		{"interrupted", stopped, fmt.Errorf("report: %w", context.Canceled), exitStopped, "importer: interrupted\n"},
+		{"canceled without an interrupt", live, context.Canceled, exitUsage, "importer: error: context canceled\n"},
+		{"usage", live, usage("no such site", "sites: A"), exitUsage, "importer: error: no such site\nimporter: hint: sites: A\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if code := exit(tc.ctx, &b, tc.err); code != tc.code || b.String() != tc.want {
+				t.Errorf("exit %d, printed %q; want %d, %q", code, b.String(), tc.code, tc.want)
 			}
 		})
 	}
