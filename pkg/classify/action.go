@@ -493,15 +493,7 @@ func (p Pool) Advice() []KMSAdvice {
 		n, th := itoa(a.Count), itoa(a.Threshold)
 		switch {
 		case a.State == KMSHostWorks && len(a.Releases) > 0:
-			en, ja := strings.Join(a.Releases, ", "), strings.Join(a.Releases, "、")
-			those := "that release"
-			if len(a.Releases) > 1 {
-				those = "those releases"
-			}
-			a.English = "KMS host " + a.Host + " works: it had activated " + countOf(itoa(a.Activated), "client", false) + " of this site (" + en + "). Eligible machines of " + those +
-				" activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does."
-			a.Japanese = "KMS ホスト " + a.Host + " が稼働しています (この拠点の " + ja + " のクライアント " + itoa(a.Activated) + " 台をライセンス認証済み)。" + ja +
-				" の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"
+			a.English, a.Japanese = a.provenText()
 		case a.State == KMSHostWorks:
 			a.English = "KMS host " + a.Host + " works: it had activated " + countOf(itoa(a.Activated), "client", false) + " of this site. Eligible machines activate against it; no host key to buy."
 			a.Japanese = "KMS ホスト " + a.Host + " が稼働しています (この拠点のクライアント " + itoa(a.Activated) + " 台をライセンス認証済み)。対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。"
@@ -520,6 +512,40 @@ func (p Pool) Advice() []KMSAdvice {
 		out = append(out, a)
 	}
 	return out
+}
+
+// provenText is the sentences of a working host whose releases are
+// known. The Windows clients row counts and names the servers the host
+// activated too (working), but only its client releases are proven for
+// Windows clients: a host proven by servers only proves none, and its
+// host key is to be checked for every client.
+func (a KMSAdvice) provenText() (en, ja string) {
+	proven := a.Releases
+	if a.Kind == "client" {
+		proven = nil
+		for _, r := range a.Releases {
+			if !strings.HasPrefix(r, "Windows Server ") {
+				proven = append(proven, r)
+			}
+		}
+	}
+	head := "KMS host " + a.Host + " works: it had activated " + countOf(itoa(a.Activated), "client", false) + " of this site (" + strings.Join(a.Releases, ", ") + ")"
+	jaHead := "KMS ホスト " + a.Host + " が稼働しています (この拠点の " + strings.Join(a.Releases, "、") + " のクライアント " + itoa(a.Activated) + " 台をライセンス認証済み"
+	if len(proven) == 0 {
+		return head + ", servers only. Check that its KMS host key (CSVLK) covers the release of each Windows client: if it does, they activate against it with no host key to buy; if not, install one that does.",
+			jaHead + "。サーバーのみ)。Windows クライアントは、このホストの KMS ホスト キー (CSVLK) が各クライアントのリリースに対応していることを確認してください。対応していればホスト キーを購入せずにこのホストでライセンス認証でき、対応していなければ対応するホスト キーをインストールしてください。"
+	}
+	those := "that release"
+	switch {
+	case len(proven) < len(a.Releases) && len(proven) > 1:
+		those = "the client releases among them"
+	case len(proven) < len(a.Releases):
+		those = "the client release among them"
+	case len(proven) > 1:
+		those = "those releases"
+	}
+	return head + ". Eligible machines of " + those + " activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.",
+		jaHead + ")。" + strings.Join(proven, "、") + " の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"
 }
 
 // advice is the verdict for one kind of client, without its sentences:

@@ -1019,8 +1019,8 @@ func TestAdviceReleases(t *testing.T) {
 	}{
 		// A host that activates servers activates clients too, and counts for them.
 		"client": {[]string{"Windows 10", "Windows 8.1", "Windows Server 2019"},
-			"KMS host kms01 works: it had activated 33 clients of this site (Windows 10, Windows 8.1, Windows Server 2019). Eligible machines of those releases activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.",
-			"KMS ホスト kms01 が稼働しています (この拠点の Windows 10、Windows 8.1、Windows Server 2019 のクライアント 33 台をライセンス認証済み)。Windows 10、Windows 8.1、Windows Server 2019 の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"},
+			"KMS host kms01 works: it had activated 33 clients of this site (Windows 10, Windows 8.1, Windows Server 2019). Eligible machines of the client releases among them activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.",
+			"KMS ホスト kms01 が稼働しています (この拠点の Windows 10、Windows 8.1、Windows Server 2019 のクライアント 33 台をライセンス認証済み)。Windows 10、Windows 8.1 の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"},
 		"server": {[]string{"Windows Server 2019"},
 			"KMS host kms01 works: it had activated 5 clients of this site (Windows Server 2019). Eligible machines of that release activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.", ""},
 		"office": {[]string{"Office 2016"}, "", "KMS ホスト kms01 が稼働しています (この拠点の Office 2016 のクライアント 7 台をライセンス認証済み)。"},
@@ -1046,5 +1046,58 @@ func TestAdviceReleases(t *testing.T) {
 	p.Advice()[0].Releases[0] = "changed"
 	if p.Hosts[0].WindowsReleases[0] != "Windows 10" {
 		t.Error("Advice shares the host's releases")
+	}
+}
+
+// TestAdviceClientRow: the Windows clients row counts the servers a host
+// activated (working), and names their releases beside the count, but
+// says only the client releases among them are proven for its clients:
+// no Windows client is of Windows Server 2019. A host proven by servers
+// only proves no client release, and the row asks to check its host key.
+func TestAdviceClientRow(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		host     KMSHost
+		releases []string
+		en, ja   string
+		notEN    string
+		notJA    string
+	}{
+		{"clients and servers",
+			KMSHost{Name: "kms01", Windows: 28, Server: 5, WindowsReleases: []string{"Windows 10", "Windows 8.1", "Windows Server 2019"}},
+			[]string{"Windows 10", "Windows 8.1", "Windows Server 2019"},
+			"KMS host kms01 works: it had activated 33 clients of this site (Windows 10, Windows 8.1, Windows Server 2019). Eligible machines of the client releases among them activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.",
+			"。Windows 10、Windows 8.1 の対象の端末はこのホストでライセンス認証できます。",
+			"", "Windows Server 2019 の対象"},
+		{"servers only",
+			KMSHost{Name: "kms01", Server: 5, WindowsReleases: []string{"Windows Server 2019"}},
+			[]string{"Windows Server 2019"},
+			"KMS host kms01 works: it had activated 5 clients of this site (Windows Server 2019), servers only. Check that its KMS host key (CSVLK) covers the release of each Windows client: if it does, they activate against it with no host key to buy; if not, install one that does.",
+			"KMS ホスト kms01 が稼働しています (この拠点の Windows Server 2019 のクライアント 5 台をライセンス認証済み。サーバーのみ)。Windows クライアントは、このホストの KMS ホスト キー (CSVLK) が各クライアントのリリースに対応していることを確認してください。対応していればホスト キーを購入せずにこのホストでライセンス認証でき、対応していなければ対応するホスト キーをインストールしてください。",
+			"Eligible machines of", "の対象の端末はこのホスト"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := Pool{Client: 30, Server: 5, Hosts: []KMSHost{tc.host}}
+			a := p.Advice()[0]
+			if a.Kind != "client" || a.State != KMSHostWorks || !reflect.DeepEqual(a.Releases, tc.releases) {
+				t.Fatalf("got %+v, want client, host-works, releases %q", a, tc.releases)
+			}
+			if a.English != tc.en {
+				t.Errorf("English:\n got %s\nwant %s", a.English, tc.en)
+			}
+			if !strings.Contains(a.Japanese, tc.ja) {
+				t.Errorf("Japanese:\n got %s\nwant it to hold %s", a.Japanese, tc.ja)
+			}
+			if tc.notEN != "" && strings.Contains(a.English, tc.notEN) {
+				t.Errorf("English %q holds %q", a.English, tc.notEN)
+			}
+			if strings.Contains(a.Japanese, tc.notJA) {
+				t.Errorf("Japanese %q holds %q", a.Japanese, tc.notJA)
+			}
+			// The server row is as it was: its releases are all proven.
+			if s := p.Advice()[1]; !strings.Contains(s.English, "(Windows Server 2019). Eligible machines of that release activate") {
+				t.Errorf("server row: %s", s.English)
+			}
+		})
 	}
 }
