@@ -175,6 +175,42 @@ func FuzzDecodeManifest(f *testing.F) {
 	})
 }
 
+// FuzzDecodeManifestFields holds decodeManifest to encoding/json on
+// manifests put together from raw field text and white space, so that
+// hostile bytes land inside strings, numbers and the time literal of a
+// manifest that is otherwise well formed, where byte mutation of whole
+// texts seldom reaches.
+func FuzzDecodeManifestFields(f *testing.F) {
+	f.Add("actcourier-bundle", "1.0", "2026-11-02T10:15:00+09:00", "東京 (標準時)", "device.json", "1646", " ", uint8(0))
+	f.Add("a\u00a0", "1.0", "2026-11-02T10:15:00Z", "\x7f", "raw/x", "-0", "\n\t", uint8(255))
+	f.Add("f", "v", " \"2026-11-02T10:15:00Z\"", "tz", "n", "01", "\f", uint8(7))
+	f.Fuzz(func(t *testing.T, format, version, created, tz, name, size, ws string, order uint8) {
+		fields := []string{
+			`"format"` + ws + `:` + ws + `"` + format + `"`,
+			`"version":"` + version + `"`,
+			`"created_at":` + ws + `"` + created + `"`,
+			`"time_zone":"` + tz + `"`,
+			`"members":` + ws + `[` + ws + `{"name":"` + name + `",` + ws + `"size":` + ws + size + ws + `,"sha256":"ff"}` + ws + `]`,
+		}
+		// Drop or keep each field by a bit of order, and start at another.
+		var kept []string
+		for i, fl := range fields {
+			if order&(1<<i) == 0 {
+				kept = append(kept, fl)
+			}
+		}
+		if n := len(kept); n > 0 {
+			s := int(order>>5) % n
+			kept = append(kept[s:], kept[:s]...)
+		}
+		data := []byte(ws + "{" + ws + strings.Join(kept, ","+ws) + ws + "}" + ws)
+		var m Manifest
+		if decodeManifest(data, &m) {
+			sameAsJSON(t, data, m)
+		}
+	})
+}
+
 func BenchmarkDecodeManifest(b *testing.B) {
 	data := []byte(written(b, sampleManifest()))
 	b.Run("fast", func(b *testing.B) {
