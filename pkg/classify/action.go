@@ -545,7 +545,7 @@ func (a KMSAdvice) provenText() (en, ja string) {
 		those = "those releases"
 	}
 	return head + ". Eligible machines of " + those + " activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.",
-		jaHead + ")。" + strings.Join(proven, "、") + " の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"
+		jaHead + ")。" + strings.Join(proven, "、") + " の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースの端末は、このホストの KMS ホスト キー (CSVLK) がそのリリースに対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"
 }
 
 // advice is the verdict for one kind of client, without its sentences:

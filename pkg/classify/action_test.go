@@ -1020,7 +1020,7 @@ func TestAdviceReleases(t *testing.T) {
 		// A host that activates servers activates clients too, and counts for them.
 		"client": {[]string{"Windows 10", "Windows 8.1", "Windows Server 2019"},
 			"KMS host kms01 works: it had activated 33 clients of this site (Windows 10, Windows 8.1, Windows Server 2019). Eligible machines of the client releases among them activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.",
-			"KMS ホスト kms01 が稼働しています (この拠点の Windows 10、Windows 8.1、Windows Server 2019 のクライアント 33 台をライセンス認証済み)。Windows 10、Windows 8.1 の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースは、このホストの KMS ホスト キー (CSVLK) が対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"},
+			"KMS ホスト kms01 が稼働しています (この拠点の Windows 10、Windows 8.1、Windows Server 2019 のクライアント 33 台をライセンス認証済み)。Windows 10、Windows 8.1 の対象の端末はこのホストでライセンス認証できます。ホスト キーの購入は不要です。その他のリリースの端末は、このホストの KMS ホスト キー (CSVLK) がそのリリースに対応していることを確認し、対応していなければ対応するホスト キーをインストールしてください。"},
 		"server": {[]string{"Windows Server 2019"},
 			"KMS host kms01 works: it had activated 5 clients of this site (Windows Server 2019). Eligible machines of that release activate against it; no host key to buy. For another release, check that its KMS host key (CSVLK) covers it; if not, install one that does.", ""},
 		"office": {[]string{"Office 2016"}, "", "KMS ホスト kms01 が稼働しています (この拠点の Office 2016 のクライアント 7 台をライセンス認証済み)。"},
