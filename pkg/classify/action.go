@@ -308,33 +308,21 @@ func addReleases(a, b []string) []string {
 }
 
 // releasesOtherThan returns the releases of its kind that the site's
-// host has activated when p's release is not among them; nil when it
-// is, when p's release is unknown, or when the host's are (stored before
-// they were kept).
+// host has activated (Pool.releases, as the site's KMS rows name them)
+// when p's release is not among them; nil when it is, when p's release
+// is unknown, or when the host's are (stored before they were kept).
 func (d *device) releasesOtherThan(p *product, host string) []string {
 	rel := p.name.Release
 	if rel == "" {
 		return nil
 	}
-	for _, h := range d.site.Pool.Hosts {
-		if h.Name != host {
-			continue
-		}
-		rs := h.WindowsReleases
-		if p.Kind == licensing.KindOffice {
-			rs = h.OfficeReleases
-		}
-		if len(rs) == 0 {
+	rs := d.site.Pool.releases(host, d.kmsKind(p))
+	for _, r := range rs {
+		if r == rel {
 			return nil
 		}
-		for _, r := range rs {
-			if r == rel {
-				return nil
-			}
-		}
-		return append([]string(nil), rs...)
 	}
-	return nil
+	return rs
 }
 
 // kmsFailures are the HRESULTs of a KMS client whose host did not
@@ -571,14 +559,17 @@ func (p Pool) advice(kind string) KMSAdvice {
 }
 
 // siteKMS is the KMS verdict chooseRoute and kmsStep use for a product.
-func (d *device) siteKMS(p *product) KMSAdvice {
+func (d *device) siteKMS(p *product) KMSAdvice { return d.site.Pool.advice(d.kmsKind(p)) }
+
+// kmsKind is the kind of KMS client (Pool.advice) product p of d is.
+func (d *device) kmsKind(p *product) string {
 	switch {
 	case p.Kind == licensing.KindOffice:
-		return d.site.Pool.advice("office")
+		return "office"
 	case d.server:
-		return d.site.Pool.advice("server")
+		return "server"
 	}
-	return d.site.Pool.advice("client")
+	return "client"
 }
 
 // steps decides the action of every product of d, one step each, in

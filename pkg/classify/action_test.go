@@ -1101,3 +1101,42 @@ func TestAdviceClientRow(t *testing.T) {
 		})
 	}
 }
+
+// TestHostReleasesServer: a server's route to the site's host weighs only
+// the Windows Server releases the host has activated, as the site's
+// servers row names them: Windows 10 clients say nothing of the host key
+// a Windows Server 2022 needs.
+func TestHostReleasesServer(t *testing.T) {
+	s := snap("Microsoft Windows Server 2022 Standard", "10.0.20348",
+		kms(win("ServerStandard", licensing.ChannelGVLK, licensing.StatusOOTGrace), 0, "kms09"))
+	for _, tc := range []struct {
+		name     string
+		releases []string
+		want     []string
+	}{
+		{"other server releases", []string{"Windows 10", "Windows 11", "Windows Server 2019"}, []string{"Windows Server 2019"}},
+		{"its own among them", []string{"Windows 10", "Windows Server 2022"}, nil},
+		// Clients only cannot prove a host for servers (working), so
+		// there is no route to it to say anything of.
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			host := KMSHost{Name: "kms01", Windows: 30, Server: 5, WindowsReleases: tc.releases}
+			v := Device(s, collected, Site{Pool: Pool{Client: 30, Server: 5, Hosts: []KMSHost{host}}})
+			var r *Reason
+			for i := range v.Reasons {
+				if v.Reasons[i].Code == "route-kms-site-host" {
+					r = &v.Reasons[i]
+				}
+			}
+			if r == nil {
+				t.Fatalf("no route to the site's host: %s", codes(v.Reasons))
+			}
+			if !reflect.DeepEqual(r.Evidence.HostReleases, tc.want) {
+				t.Errorf("releases %q, want %q:\n%s", r.Evidence.HostReleases, tc.want, r.English)
+			}
+			if strings.Contains(r.English, "Windows 10") || strings.Contains(r.Japanese, "Windows 10") {
+				t.Errorf("a server's route names a client release:\n%s\n%s", r.English, r.Japanese)
+			}
+		})
+	}
+}
