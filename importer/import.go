@@ -57,7 +57,7 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 			defer db.Close()
 			// An import allocates much and keeps little: collecting garbage
 			// eight times less often makes it a third faster; the soft limit
-			// keeps the heap flat however many (large) bundles come.
+			// (importMemory) keeps the heap flat however many bundles come.
 			defer debug.SetGCPercent(debug.SetGCPercent(800))
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemory))
 			bar := terminal.NewProgress(stdout, stderr, files.Count, c.Bool("quiet"))

@@ -334,7 +334,7 @@ func device(base *licensing.Snapshot, i, perLine int) *licensing.Snapshot {
 // (docs/performance.md).
 func bare(files []string, id age.Identity) time.Duration {
 	defer debug.SetGCPercent(debug.SetGCPercent(800))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(384 << 20))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(64 << 20)) // the importer's importMemory
 	settle()
 	start := time.Now()
 	var wg sync.WaitGroup
