@@ -28,13 +28,13 @@ const defaultDB = "actcourier.db"
 // what is live grows as the fleet does: a larger database makes the
 // writer slower, so fuller batches wait for it (3 to 7 MiB live from the
 // first bundle of 40,000 to the last). 64 MiB holds the heap where
-// 10,000 bundles leave it anyway: three alternated runs each gave 81 to
-// 82 MiB of RSS for 10,000 bundles and 84 to 85 for 40,000, where 384
-// MiB let 40,000 reach 98 to 109, at no cost in CPU time. Bundles at the
+// 10,000 bundles leave it anyway: three alternated runs each gave 79 to
+// 80 MiB of RSS for 10,000 bundles and 82 to 83 for 40,000, where 384
+// MiB let 40,000 reach 96 to 106, at no cost in CPU time. Bundles at the
 // limits (16 MiB of members each; workers and the writer hold a few at a
-// time, docs/reliability.md) go over it and the collector runs more
-// often: 200 bundles with 12 MiB of raw output each took 24 to 25 s and
-// 262 MiB instead of 22 s and 445 MiB.
+// time, docs/security.md) go over it and the collector runs more often:
+// 200 bundles with 12 MiB of raw output each took 24 to 25 s and 256 to
+// 260 MiB instead of 22 to 23 s and 433 to 437 MiB.
 const importMemory = 64 << 20
 
 // reportMemory is the soft memory limit of a report (bytes): workers hold
