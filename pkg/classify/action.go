@@ -450,10 +450,10 @@ type KMSAdvice struct {
 	State     KMSState `json:"state"`
 	Host      string   `json:"kms_host,omitempty"` // the working host
 	Activated int      `json:"activated,omitempty"`
-	// Releases are those of this kind of client the working host has
-	// activated at the site (KMSHost.WindowsReleases, OfficeReleases):
-	// what it is proven for, as its host key (CSVLK) decides. None when
-	// its host was stored before they were kept.
+	// Releases are those the working host has activated at the site of
+	// the clients Activated counts (Pool.releases: for Windows clients
+	// the servers' too): what it is proven for, as its host key (CSVLK)
+	// decides. None when its host was stored before they were kept.
 	Releases []string `json:"releases,omitempty"`
 	English  string   `json:"en"`
 	Japanese string   `json:"ja"`
