@@ -46,6 +46,8 @@ func TestPrintError(t *testing.T) {
 			"importer: error: first\nimporter: error: second\\x0aimporter: hint: forged\n"},
 		{"joined with a hint", errors.Join(usage("a", "do x"), errors.New("b")),
 			"importer: error: a\nimporter: error: b\nimporter: hint: do x\n"},
+		{"an empty part", fmt.Errorf("report into %s: %w", "out", errors.Join(errors.New("write a.html: no space left on device"), errors.New(""))),
+			"importer: error: report into out: write a.html: no space left on device\n"},
 		// Two causes in one message (%w: %w) are not parts of a list.
 		{"two causes in one", fmt.Errorf("%w: %w", errPartial, errors.New("x\ny")),
 			"importer: error: some inputs were rejected: x\\x0ay\n"},

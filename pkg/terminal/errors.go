@@ -10,8 +10,10 @@ import "strings"
 // too, is returned alone, whatever its message holds: a newline inside a
 // part (a forged name, a system's error naming a path raw) is still the
 // printer's to escape (Message), and an error that wraps two causes in
-// one sentence (fmt.Errorf("%w: %w")) stays one line. errors.Is and
-// errors.As see each part's error underneath.
+// one sentence (fmt.Errorf("%w: %w")) stays one line. A part with no
+// words (an empty message) is left out of a list, where it would print
+// as a line saying nothing. errors.Is and errors.As see each part's
+// error underneath.
 //
 // Printed as one line, a joined error read "…first part\x0asecond part".
 func Parts(err error) []error {
@@ -21,11 +23,14 @@ func Parts(err error) []error {
 		var texts []string
 		for _, p := range e.Unwrap() {
 			if p != nil {
-				parts, texts = append(parts, p), append(texts, p.Error())
+				texts = append(texts, p.Error())
+				if texts[len(texts)-1] != "" { // no words, no line
+					parts = append(parts, p)
+				}
 			}
 		}
 		if len(parts) == 0 || strings.Join(texts, "\n") != err.Error() {
-			break // not a list: its own sentence
+			break // not a list (or only empty parts): its own sentence
 		}
 		// A list of one may be a list itself: errors.Join(err,
 		// w.Abort()) when the abort went well, err joined of two.
@@ -33,8 +38,8 @@ func Parts(err error) []error {
 		for _, p := range parts {
 			all = append(all, Parts(p)...)
 		}
-		if len(all) < 2 {
-			break
+		if len(all) == 1 && all[0].Error() == err.Error() {
+			break // a list of one, as said
 		}
 		return all
 	case interface{ Unwrap() error }:
@@ -47,8 +52,8 @@ func Parts(err error) []error {
 			break
 		}
 		parts := Parts(inner)
-		if len(parts) < 2 {
-			break
+		if len(parts) == 1 && parts[0].Error() == in {
+			break // not a list
 		}
 		for i, p := range parts {
 			parts[i] = &stepError{step: msg[:len(msg)-len(in)], err: p}

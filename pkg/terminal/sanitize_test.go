@@ -297,6 +297,11 @@ func TestParts(t *testing.T) {
 		{"wrapped before the end", fmt.Errorf("%w (step)", errors.Join(a, c)), []string{"a\nc (step)"}},
 		{"two causes in one", fmt.Errorf("%w: %w", a, c), []string{"a: c"}},
 		{"its own sentence", &listError{[]error{a, c}}, []string{"a and c"}},
+		// A part with no words is no line of its own.
+		{"an empty part", errors.Join(a, errors.New("")), []string{"a"}},
+		{"an empty part among others", errors.Join(a, errors.New(""), c), []string{"a", "c"}},
+		{"an empty part, wrapped", fmt.Errorf("step: %w", errors.Join(errors.New(""), a)), []string{"step: a"}},
+		{"only empty parts", errors.Join(errors.New(""), errors.New("")), []string{"\n"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
