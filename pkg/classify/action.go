@@ -423,13 +423,17 @@ func (p Pool) releases(host, kind string) []string {
 			rs = h.OfficeReleases
 		}
 		for _, r := range rs {
-			if kind != "server" || strings.HasPrefix(r, "Windows Server ") {
+			if kind != "server" || serverRelease(r) {
 				out = append(out, r)
 			}
 		}
 	}
 	return out
 }
+
+// serverRelease reports whether release r is a Windows Server's: every
+// name windowsRelease gives a server starts so.
+func serverRelease(r string) bool { return strings.HasPrefix(r, "Windows Server ") }
 
 // KMSState is a site's KMS verdict for one kind of client.
 type KMSState string
@@ -512,7 +516,7 @@ func (a KMSAdvice) provenText() (en, ja string) {
 	if a.Kind == "client" {
 		proven = nil
 		for _, r := range a.Releases {
-			if !strings.HasPrefix(r, "Windows Server ") {
+			if !serverRelease(r) {
 				proven = append(proven, r)
 			}
 		}
