@@ -590,7 +590,7 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 		case p.Status == licensing.StatusUnknown || p.Status == "":
 			a = ActionCheck
 		case p.Channel == licensing.ChannelGVLK && !p.adBased():
-			if p.Status == licensing.StatusLicensed && p.KMS.HasHost() && p.minutes != nil && *p.minutes >= 30*day {
+			if p.Status == licensing.StatusLicensed && p.KMS.HasHost() && !kmsFailures.has(p.StatusReason) && p.minutes != nil && *p.minutes >= 30*day {
 				break // a KMS client in good standing: it renews by itself
 			}
 			rr, ev := d.kmsRoute(p)

@@ -761,3 +761,70 @@ func TestNoMarkerOffice(t *testing.T) {
 		})
 	}
 }
+
+// TestKMSHostFailing: a licensed KMS client with time left whose KMS
+// host reported one of the failures of DOMAIN.md's HRESULT table
+// (0xC004F074 "KMS client without a reachable host", ...) is not fine:
+// a KMS client is fine only "while a KMS host is reachable" (DOMAIN.md
+// channel table). It goes where the site's KMS verdict says, as one
+// without a host does; an informational code changes nothing.
+func TestKMSHostFailing(t *testing.T) {
+	lic := licensing.StatusLicensed
+	client := func(code uint32) *licensing.Snapshot {
+		p := kms(win("Professional", licensing.ChannelGVLK, lic), 100*day, "kms02")
+		p.StatusReason = code
+		return snap(win10Pro, "10.0.19045", p)
+	}
+	office2013 := func(code uint32) *licensing.Snapshot {
+		o := kms(office("Office 15, OfficeProPlusVL_KMS_Client edition", licensing.ChannelGVLK, lic), 100*day, "kms02")
+		o.ApplicationID, o.StatusReason = licensing.AppOffice15, code
+		return snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), o)
+	}
+	siteHost := Pool{Client: 30, Hosts: []KMSHost{{Name: "kms01", Windows: 30}}}
+	tests := []struct {
+		name   string
+		s      *licensing.Snapshot
+		pool   Pool
+		want   Category
+		code   string
+		action Action
+		host   string
+	}{
+		{"0xC004F074, small site", client(0xC004F074), Pool{}, VolumeLicense, "kms-host-failing", ActionMAK, ""},
+		{"0x8007232B, small site", client(0x8007232B), Pool{}, VolumeLicense, "kms-host-failing", ActionMAK, ""},
+		{"0xC004F038, big site", client(0xC004F038), Pool{Client: 30}, VolumeLicense, "kms-host-failing", ActionKMSHost, ""},
+		{"0xC004F056, site host", client(0xC004F056), siteHost, VolumeLicense, "kms-host-failing", ActionKMSConnect, "kms01"},
+		{"0x8007232A", client(0x8007232A), Pool{}, VolumeLicense, "kms-host-failing", ActionMAK, ""},
+		{"0x8007251D", client(0x8007251D), Pool{}, VolumeLicense, "kms-host-failing", ActionMAK, ""},
+		{"Office 0xC004F074", office2013(0xC004F074), Pool{}, VolumeLicense, "kms-host-failing", ActionMAK, ""},
+		{"informational 0x4004F040", client(0x4004F040), Pool{}, OK, "kms-client", ActionNone, ""},
+		{"no code", client(0), Pool{}, OK, "kms-client", ActionNone, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: tc.pool})
+			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
+				t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
+			}
+			if v.Action.Action != tc.action || v.Action.Host != tc.host {
+				t.Errorf("action %s %q, want %s %q", v.Action.Action, v.Action.Host, tc.action, tc.host)
+			}
+			if tc.code != "kms-host-failing" {
+				return
+			}
+			if hasCode(v.Reasons, "kms-client") {
+				t.Errorf("reasons [%s] still say kms-client", codes(v.Reasons))
+			}
+			for _, r := range v.Reasons {
+				if r.Code != tc.code {
+					continue
+				}
+				hr := r.Evidence.HRESULT
+				if !strings.Contains(r.English, "kms02") || !strings.Contains(r.English, hr) ||
+					!strings.Contains(r.Japanese, "kms02") || !strings.Contains(r.Japanese, hr) {
+					t.Errorf("reason does not name the host and %s:\n%s\n%s", hr, r.English, r.Japanese)
+				}
+			}
+		})
+	}
+}

@@ -216,6 +216,16 @@ var rules = []rule{
 		match: eachProduct(func(d *device, p *product) bool {
 			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && !p.KMS.HasHost()
 		})},
+	// A host it names but cannot use is no better than none: a KMS client
+	// is fine "while a KMS host is reachable" (DOMAIN.md channel table),
+	// and 0xC004F074 is a "KMS client without a reachable host".
+	{code: "kms-host-failing", category: VolumeLicense, source: "DOMAIN.md HRESULT table (0xC004F074: KMS client without a reachable host); channel table: Volume:GVLK is fine while a KMS host is reachable",
+		en: "{product} is a KMS client whose KMS host ({host}) could not be used{why}: it does not renew there; make it reach a KMS host that works, or move it to another route, before its activation runs out.",
+		ja: "{product} は KMS クライアントですが、KMS ホスト ({host}) を利用できませんでした{why}。このホストでは更新されないため、ライセンス認証の有効期限が切れる前に、稼働している KMS ホストに接続させるか、別の方法に移行してください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost() &&
+				kmsFailures.has(p.StatusReason)
+		})},
 
 	// ok
 	{code: "ad-based", category: OK, source: "DOMAIN.md channel table: AD-based activation",
@@ -226,7 +236,7 @@ var rules = []rule{
 		en: "{product} is a KMS client with a KMS host ({host}) and {days:day} of activation left at the as-of date.",
 		ja: "{product} は KMS クライアントで、KMS ホスト ({host}) があり、基準日時点でライセンス認証の有効期限まで残り {days} 日です。",
 		match: eachProduct(func(d *device, p *product) bool {
-			return p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost()
+			return p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost() && !kmsFailures.has(p.StatusReason)
 		})},
 	{code: "mak-activated", category: OK, source: "DOMAIN.md channel table: Volume:MAK",
 		en:    "{product} is activated with a MAK; if it must be activated again, proxy activation works offline.",
