@@ -772,12 +772,13 @@ func (d *device) deviceDeadline(steps []Step) Deadline {
 	if !best.IsZero() || !acting {
 		return best
 	}
-	if s, ok := d.osSupport(); ok && d.asOf.Before(s.date()) {
-		best = Deadline{Kind: DeadlineEndOfSupport, Date: s.date(), Product: s.name}
+	loc := d.asOf.Location()
+	if s, ok := d.osSupport(); ok && d.asOf.Before(s.date(loc)) {
+		best = Deadline{Kind: DeadlineEndOfSupport, Date: s.date(loc), Product: s.name}
 	}
 	for _, p := range d.products {
-		if s, ok := officeSupport(p); ok && d.asOf.Before(s.date()) && (best.IsZero() || s.date().Before(best.Date)) {
-			best = Deadline{Kind: DeadlineEndOfSupport, Date: s.date(), Product: s.name}
+		if s, ok := officeSupport(p); ok && d.asOf.Before(s.date(loc)) && (best.IsZero() || s.date(loc).Before(best.Date)) {
+			best = Deadline{Kind: DeadlineEndOfSupport, Date: s.date(loc), Product: s.name}
 		}
 	}
 	if !best.IsZero() {

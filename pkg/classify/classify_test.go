@@ -828,3 +828,42 @@ func TestKMSHostFailing(t *testing.T) {
 		})
 	}
 }
+
+// TestEndOfSupportDay: the end-of-support date of DOMAIN.md is a day in
+// the as-of date's own time zone, as an as-of date given as YYYY-MM-DD
+// is (fleet.AsOf: midnight, local time). The flag comes on that day and
+// the deadline is due until then, wherever the report is made: read as
+// midnight UTC, a report as of 2020-01-14 in Japan (15:00 UTC the day
+// before) had no flag and a deadline 0 days away, one made in UTC the
+// flag.
+func TestEndOfSupportDay(t *testing.T) {
+	s := snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelRetail, licensing.StatusLicensed))
+	for _, loc := range []*time.Location{time.UTC, time.FixedZone("JST", 9*3600), time.FixedZone("PST", -8*3600)} {
+		day := time.Date(2020, 1, 14, 0, 0, 0, 0, loc)
+		tests := []struct {
+			name string
+			asOf time.Time
+			flag bool
+		}{
+			{"day before", day.AddDate(0, 0, -1), false},
+			{"last second before", day.Add(-time.Second), false},
+			{"on the date", day, true},
+			{"day after", day.AddDate(0, 0, 1), true},
+		}
+		for _, tc := range tests {
+			t.Run(loc.String()+" "+tc.name, func(t *testing.T) {
+				v := Device(s, tc.asOf, Site{})
+				if got := hasCode(v.Flags, "end-of-support-os"); got != tc.flag {
+					t.Fatalf("end-of-support-os %v, want %v [%s]", got, tc.flag, codes(v.Flags))
+				}
+				eos := v.Deadline.Kind == DeadlineEndOfSupport
+				if eos == tc.flag {
+					t.Errorf("deadline %s %s, want end-of-support: %v", v.Deadline.Kind, v.Deadline.Date, !tc.flag)
+				}
+				if eos && v.Deadline.Date.Format("2006-01-02") != "2020-01-14" {
+					t.Errorf("deadline date %s, want 2020-01-14", v.Deadline.Date.Format("2006-01-02"))
+				}
+			})
+		}
+	}
+}

@@ -179,8 +179,12 @@ type support struct {
 	end  string // yyyy-mm-dd
 }
 
-func (s support) date() time.Time {
-	t, _ := time.Parse("2006-01-02", s.end)
+// date is the first moment past s.end in loc, the time zone of the
+// as-of date: a report as of a day (fleet.AsOf: midnight, local time)
+// agrees with the calendar wherever it is made. Read as midnight UTC, a
+// report in Japan flagged the end a day after one made in UTC.
+func (s support) date(loc *time.Location) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02", s.end, loc)
 	return t
 }
 

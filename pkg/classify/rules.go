@@ -267,7 +267,7 @@ var rules = []rule{
 		},
 		match: func(d *device) []Evidence {
 			s, ok := d.osSupport()
-			if !ok || d.asOf.Before(s.date()) {
+			if !ok || d.asOf.Before(s.date(d.asOf.Location())) {
 				return nil
 			}
 			return []Evidence{{Product: s.name, Kind: licensing.KindWindows, Date: s.end, sentences: d.imageCase()}}
@@ -286,7 +286,7 @@ var rules = []rule{
 			seen := map[string]bool{}
 			for _, p := range d.products {
 				s, ok := officeSupport(p)
-				if !ok || d.asOf.Before(s.date()) || seen[s.name] {
+				if !ok || d.asOf.Before(s.date(d.asOf.Location())) || seen[s.name] {
 					continue
 				}
 				seen[s.name] = true
