@@ -867,3 +867,60 @@ func TestEndOfSupportDay(t *testing.T) {
 		}
 	}
 }
+
+// TestEndOfSupportESU: a Windows past its end of support whose Extended
+// Security Updates add-on is licensed still gets security updates until
+// the ESU end DOMAIN.md gives ("Windows 7 SP1 2020-01-14 (ESU to
+// 2023-01-10)", "Windows 10 22H2 2025-10-14 (consumer ESU to
+// 2026-10-13)"): its flag does not say that none are provided. After the
+// ESU end, without the add-on, or with the add-on not activated, it does.
+func TestEndOfSupportESU(t *testing.T) {
+	lic := licensing.StatusLicensed
+	esu := func(name string, st licensing.Status) licensing.Product {
+		p := win("Professional", licensing.ChannelMAK, st)
+		p.Name, p.IsAddon = name, true
+		return p
+	}
+	win10ESU := esu("Windows(R), Client-ESU-Year1 add-on for Education,Enterprise,Professional,Core", lic)
+	win7ESU := esu("Windows(R) 7, Client-ESU-Year1 add-on for Enterprise,Professional,Ultimate", lic)
+	win10 := win("Professional", licensing.ChannelMAK, lic)
+	win7 := win("Professional", licensing.ChannelOEMSLP, lic)
+	jst := time.FixedZone("JST", 9*3600)
+	tests := []struct {
+		name string
+		s    *licensing.Snapshot
+		asOf time.Time
+		esu  bool
+	}{
+		{"Windows 10 with ESU", snap(win10Pro, "10.0.19045", win10, win10ESU), time.Date(2026, 3, 1, 0, 0, 0, 0, jst), true},
+		{"Windows 10 with ESU, last day", snap(win10Pro, "10.0.19045", win10, win10ESU), time.Date(2026, 10, 12, 0, 0, 0, 0, jst), true},
+		{"Windows 10 with ESU, ESU ended", snap(win10Pro, "10.0.19045", win10, win10ESU), time.Date(2026, 10, 13, 0, 0, 0, 0, jst), false},
+		{"Windows 10 without ESU", snap(win10Pro, "10.0.19045", win10), time.Date(2026, 3, 1, 0, 0, 0, 0, jst), false},
+		{"Windows 10, ESU not activated", snap(win10Pro, "10.0.19045", win10, esu(win10ESU.Name, licensing.StatusNotification)),
+			time.Date(2026, 3, 1, 0, 0, 0, 0, jst), false},
+		{"Windows 7 with ESU", snap(win7Pro, "6.1.7601", win7, win7ESU), time.Date(2022, 6, 1, 0, 0, 0, 0, jst), true},
+		{"Windows 7 with ESU, ESU ended", snap(win7Pro, "6.1.7601", win7, win7ESU), time.Date(2023, 1, 10, 0, 0, 0, 0, jst), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, tc.asOf, Site{})
+			var f *Reason
+			for i := range v.Flags {
+				if v.Flags[i].Code == "end-of-support-os" {
+					f = &v.Flags[i]
+				}
+			}
+			if f == nil {
+				t.Fatalf("flags [%s] lack end-of-support-os", codes(v.Flags))
+			}
+			none := strings.Contains(f.English, "no security updates are provided") || strings.Contains(f.Japanese, "提供されていません")
+			said := strings.Contains(f.English, "Extended Security Updates (ESU)") && strings.Contains(f.Japanese, "拡張セキュリティ更新プログラム (ESU)")
+			if none == tc.esu || said != tc.esu {
+				t.Errorf("ESU %v:\n%s\n%s", tc.esu, f.English, f.Japanese)
+			}
+			if !strings.Contains(f.English, "plan an image backup and a migration") {
+				t.Errorf("no longer plans an image backup and a migration: %s", f.English)
+			}
+		})
+	}
+}

@@ -179,6 +179,16 @@ type support struct {
 	end  string // yyyy-mm-dd
 }
 
+// esuEnds are the ends of Extended Security Updates (yyyy-mm-dd) that
+// DOMAIN.md gives ("End of support"), by support.name: before it, a
+// licensed ESU add-on still brings security updates (esuCovers).
+var esuEnds = table[string, string]{
+	{"Windows 7 SP1", "2023-01-10"},
+	{"Windows Embedded Standard 7", "2023-10-10"},
+	{"Windows Embedded POSReady 7", "2024-10-08"},
+	{"Windows 10", "2026-10-13"}, // consumer ESU of Windows 10 22H2
+}
+
 // date is the first moment past s.end in loc, the time zone of the
 // as-of date: a report as of a day (fleet.AsOf: midnight, local time)
 // agrees with the calendar wherever it is made. Read as midnight UTC, a
@@ -186,6 +196,28 @@ type support struct {
 func (s support) date(loc *time.Location) time.Time {
 	t, _ := time.ParseInLocation("2006-01-02", s.end, loc)
 	return t
+}
+
+// esuCovers reports whether the device still gets security updates past
+// s, its Windows' end of support, through Extended Security Updates: an
+// ESU add-on row of Windows ("Windows(R), Client-ESU-Year1 add-on for
+// …", a VOLUME_MAK add-on: DOMAIN.md "Reading the state") is activated,
+// and the as-of date is before the ESU end DOMAIN.md gives for it.
+func (d *device) esuCovers(s support) bool {
+	esu, ok := esuEnds.get(s.name)
+	if !ok {
+		return false
+	}
+	if end, _ := time.ParseInLocation("2006-01-02", esu, d.asOf.Location()); !d.asOf.Before(end) {
+		return false
+	}
+	for i := range d.s.Products {
+		p := &d.s.Products[i]
+		if p.IsAddon && p.Kind == licensing.KindWindows && p.Status == licensing.StatusLicensed && strings.Contains(p.Name, "ESU") {
+			return true
+		}
+	}
+	return false
 }
 
 // osSupport returns the end-of-support fact for the device's Windows, or

@@ -264,13 +264,21 @@ var rules = []rule{
 		cases: map[string][2]string{
 			evalEmbedded: {"{product} reached the end of support on {date}: no security updates are provided; plan a migration.",
 				"{product} は {date} にサポートが終了しています。セキュリティ更新プログラムは提供されていません。移行を計画してください。"},
+			// Its ESU add-on is activated, before the ESU end DOMAIN.md
+			// gives (esuCovers): updates still come, through ESU only.
+			esuCase: {"{product} reached the end of support on {date}: its Extended Security Updates (ESU) add-on is activated, so security updates come only through ESU, until the ESU period ends; plan an image backup and a migration.",
+				"{product} は {date} にサポートが終了しています。拡張セキュリティ更新プログラム (ESU) のアドオンがライセンス認証されているため、ESU の期間が終わるまでは ESU によってのみセキュリティ更新プログラムが提供されます。イメージ バックアップと移行を計画してください。"},
 		},
 		match: func(d *device) []Evidence {
 			s, ok := d.osSupport()
 			if !ok || d.asOf.Before(s.date(d.asOf.Location())) {
 				return nil
 			}
-			return []Evidence{{Product: s.name, Kind: licensing.KindWindows, Date: s.end, sentences: d.imageCase()}}
+			ev := Evidence{Product: s.name, Kind: licensing.KindWindows, Date: s.end, sentences: d.imageCase()}
+			if ev.sentences == "" && d.esuCovers(s) {
+				ev.sentences = esuCase
+			}
+			return []Evidence{ev}
 		}},
 	{code: "end-of-support-office", source: "DOMAIN.md End of support (Microsoft lifecycle)",
 		en: "{product} reached the end of support on {date}: no security updates are provided; plan an image backup and a migration.",
@@ -579,6 +587,11 @@ func (d *device) evaluationEnded(p *product) bool {
 // evalEndedCase is the case of evaluation-ending's sentences
 // (rule.cases) for an evaluation whose end has passed by the as-of date.
 const evalEndedCase = "ended"
+
+// esuCase is the case of end-of-support-os's sentences (rule.cases) for
+// a Windows whose Extended Security Updates add-on is activated, before
+// the ESU end (device.esuCovers).
+const esuCase = "esu"
 
 // subscriptionEnded is the case of m365-subscription-ending's sentences
 // (rule.cases) for a subscription whose check with the licensing service
