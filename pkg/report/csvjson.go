@@ -333,7 +333,7 @@ func writeLineJSON(w *bufio.Writer, wr *Writer, l *LineReport, z zone) error {
 		w.Write(l.json[1:]) // no comma before the first
 		w.WriteString("\n  ")
 	}
-	b, err := jsonMarshal(wr.t.sumJSON(l.sum.sum, false, z), "  ")
+	b, err := jsonMarshal(wr.t.sumJSON(l.sum.sum, false), "  ")
 	if err != nil {
 		return err
 	}
@@ -372,8 +372,9 @@ type jsonSum struct {
 	Flags      map[string]int            `json:"flags"`
 }
 
-// sumJSON is a summary as JSON; z is its zone, for the plan's deadlines.
-func (t *texts) sumJSON(s summary, fleet bool, z zone) jsonSum {
+// sumJSON is a summary as JSON, each plan row's first deadline on its
+// day in the zone of the device it is of (planEntry.due).
+func (t *texts) sumJSON(s summary, fleet bool) jsonSum {
 	j := jsonSum{Devices: s.Devices, Categories: map[classify.Category]int{}, Actions: map[classify.Action]int{},
 		Plan: []jsonPlanRow{}, Flags: s.Flags}
 	for _, c := range classify.Categories {
@@ -385,7 +386,7 @@ func (t *texts) sumJSON(s summary, fleet bool, z zone) jsonSum {
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
 		r := jsonPlanRow{Action: k.Action, ActionText: k.Text, Kind: k.Kind, Product: k.Name,
-			Host: k.Host, Devices: e.Count, Urgent: e.Urgent, Due: t.deadlineJSON(e.Due, z), Purchase: t.purchase(k, e.Count)}
+			Host: k.Host, Devices: e.Count, Urgent: e.Urgent, Due: t.deadlineJSON(e.Due, e.dueZone), Purchase: t.purchase(k, e.Count)}
 		if fleet {
 			r.Sites, r.UrgentSites = e.Sites, e.UrgentSites
 		} else {
@@ -420,12 +421,12 @@ func jsonSummary(w *Writer) interface{} {
 	out := struct {
 		Fleet jsonSum `json:"fleet"`
 		Sites []site  `json:"sites"`
-	}{Fleet: w.t.sumJSON(w.fleet, true, w.fleetZone()), Sites: []site{}}
+	}{Fleet: w.t.sumJSON(w.fleet, true), Sites: []site{}}
 	for _, name := range w.order {
 		s := w.sites[name]
 		pool := w.pools[name]
 		z := s.sum.zone()
-		st := site{Site: name, TimeZone: z.label(), Pool: pool, KMS: pool.Advice(), Sum: w.t.sumJSON(s.sum, false, z), Lines: []json.RawMessage{}}
+		st := site{Site: name, TimeZone: z.label(), Pool: pool, KMS: pool.Advice(), Sum: w.t.sumJSON(s.sum, false), Lines: []json.RawMessage{}}
 		for _, l := range s.lines {
 			st.Lines = append(st.Lines, l.json)
 		}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/classify"
@@ -184,7 +185,8 @@ type planRow struct {
 	Count                     int
 	Urgent                    int               // its urgent devices (planEntry.Urgent)
 	Due, DueClass             string            // the earliest deadline in words; "nw due" when it is now or past
-	DueDL                     classify.Deadline // and as data, for the workbook's date cell
+	DueDL                     classify.Deadline // and as data, for the workbook's date cell,
+	DueDay                    time.Time         // on this day (dueDay); zero when none expires
 	Refs                      []devRef          // a site's devices, urgent ones first
 	Sites                     []siteRef         // the fleet's: its sites, those with urgent devices first
 	More                      string            // "and 12 more", "and 12 more, 2 of them urgent"
@@ -214,12 +216,13 @@ func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, b
 }
 
 // plan puts a summary's plan in words: per action and product, how many
-// devices, how many of them urgent and the earliest deadline (dates in
-// z, the page's zone), what to buy, and which devices (a site's, urgent
-// ones first) or where (the fleet's); totals says what to buy and do in
-// all: the sum of the rows' purchases (buys), one KMS host key per site
-// and kind of client, an image a device (summary.Images).
-func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone) (rows []planRow, totals string) {
+// devices, how many of them urgent and the earliest deadline (its date
+// in the zone of the device it is of, as that device's page has it),
+// what to buy, and which devices (a site's, urgent ones first) or where
+// (the fleet's); totals says what to buy and do in all: the sum of the
+// rows' purchases (buys), one KMS host key per site and kind of client,
+// an image a device (summary.Images).
+func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows []planRow, totals string) {
 	t := w.t
 	bought := map[string]int{} // each purchase's text (buys) and its count
 	hostKinds := map[string]bool{}
@@ -227,7 +230,10 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string, z zone)
 		e := s.Plan[k]
 		r := planRow{Action: k.Text, Product: k.Name, Count: e.Count, Purchase: t.NoExpiry, Urgent: e.Urgent, DueDL: e.Due,
 			DueClass: dueClass(e.Due)}
-		r.Due, _ = t.deadline(e.Due, z)
+		if !e.Due.IsZero() {
+			r.DueDay = dueDay(e.Due, e.dueZone)
+		}
+		r.Due, _ = t.deadline(e.Due, e.dueZone)
 		if p := t.purchase(k, e.Count); p != "" {
 			r.Purchase = p
 		}
@@ -397,7 +403,7 @@ func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) er
 
 func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
 	b := siteBody{Pools: w.poolRows(s.name, "")}
-	b.Plan, b.Totals = w.plan(s.sum, false, nil, s.sum.zone())
+	b.Plan, b.Totals = w.plan(s.sum, false, nil)
 	for _, l := range s.lines {
 		b.Lines = append(b.Lines, lineRow{l.name, l.file + ".html", l.sum})
 	}
@@ -415,25 +421,10 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 		b.Lines = append(b.Lines, lineRow{name, hrefs[name], s.sum})
 		b.Pools = append(b.Pools, w.poolRows(name, hrefs[name])...)
 	}
-	z := w.fleetZone()
-	b.Plan, b.Totals = w.plan(w.fleet, true, hrefs, z)
+	b.Plan, b.Totals = w.plan(w.fleet, true, hrefs)
 	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, b)
 	p.Files = w.fleetFiles()
 	return execute(f, "fleet", p)
-}
-
-// fleetZone is the fleet's zone: the sites' if they share one, else UTC.
-func (w *Writer) fleetZone() zone {
-	z := utc
-	for i, name := range w.order {
-		sz := w.sites[name].sum.zone()
-		if i == 0 {
-			z = sz
-		} else if sz.key() != z.key() {
-			return utc
-		}
-	}
-	return z
 }
 
 // selection names the part of the fleet a report covers, when it was

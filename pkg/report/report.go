@@ -227,10 +227,13 @@ type planEntry struct {
 	// now), which its work comes first for.
 	Urgent int
 	// Due is the row's earliest deadline (zero when none of its products
-	// expires): by when the first of its work must be done.
-	Due   classify.Deadline
-	Refs  []devRef       // the devices, as links from the site's folder, urgent ones kept (addRef)
-	Sites map[string]int // fleet rows: devices per site
+	// expires): by when the first of its work must be done. dueZone is
+	// the zone of the device it is of, which its date is shown in, as on
+	// that device's page: a fleet of several zones has none of its own.
+	Due     classify.Deadline
+	dueZone zone
+	Refs    []devRef       // the devices, as links from the site's folder, urgent ones kept (addRef)
+	Sites   map[string]int // fleet rows: devices per site
 	// UrgentSites are a fleet row's urgent devices per site, for the
 	// sites that have any: where each of them is.
 	UrgentSites map[string]int
@@ -265,10 +268,17 @@ func (e *planEntry) addRef(r devRef) {
 	}
 }
 
-// due adds a deadline of the row's: the earliest is kept.
-func (e *planEntry) due(dl classify.Deadline) {
-	if !dl.IsZero() && (e.Due.IsZero() || dl.Date.Before(e.Due.Date)) {
-		e.Due = dl
+// due adds a deadline of the row's, of a device in zone z: the earliest
+// is kept, with its zone; of two at the same instant, the one on the
+// earlier day there, so that the row's date is no later than either
+// device's page says.
+func (e *planEntry) due(dl classify.Deadline, z zone) {
+	if dl.IsZero() {
+		return
+	}
+	if e.Due.IsZero() || dl.Date.Before(e.Due.Date) ||
+		dl.Date.Equal(e.Due.Date) && dueDay(dl, z).Before(dueDay(e.Due, e.dueZone)) {
+		e.Due, e.dueZone = dl, z
 	}
 }
 
@@ -324,7 +334,7 @@ func (s *summary) add(r *row, z zone, l classify.Lang) {
 			e = &planEntry{}
 			s.Plan[k] = e
 		}
-		e.due(st.Deadline)
+		e.due(st.Deadline, z)
 		// A device counts once in a row, however many of its products
 		// fall in it (two rows of its licensing platform that name one
 		// product): its steps come together, so the row's last device
@@ -370,7 +380,7 @@ func (s *summary) merge(o summary, site string) {
 		}
 		m.Count += e.Count
 		m.Urgent += e.Urgent
-		m.due(e.Due)
+		m.due(e.Due, e.dueZone)
 		if site == "" {
 			for _, r := range e.Refs {
 				m.addRef(r)
@@ -868,7 +878,7 @@ func (w *Writer) Commit(l *LineReport) error {
 	// its plan is in the summary JSON, written now.
 	kept := l.sum
 	if w.json != nil {
-		b, err := json.Marshal(lineJSON{l.sum.name, w.t.sumJSON(l.sum.sum, false, l.sum.sum.zone())})
+		b, err := json.Marshal(lineJSON{l.sum.name, w.t.sumJSON(l.sum.sum, false)})
 		if err != nil {
 			return fmt.Errorf("line %q: summary: %w", l.sum.name, err)
 		}

@@ -563,8 +563,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		return err
 	}
 	t := b.t
-	z := s.sum.zone()
-	plan, totals := w.plan(s.sum, false, nil, z)
+	plan, totals := w.plan(s.sum, false, nil)
 	rows := [][]interface{}{{xcell(st.head, t.Action), xcell(st.head, t.Product), xcell(st.head, t.Count), xcell(st.head, t.UrgentCount),
 		xcell(st.head, t.FirstDeadline), xcell(st.head, t.Purchase), xcell(st.head, t.Assets)}}
 	for _, p := range plan {
@@ -583,7 +582,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 			if pastDue(p.DueDL) {
 				style = st.due
 			}
-			due = xcell(style, dueDay(p.DueDL, z))
+			due = xcell(style, p.DueDay)
 		}
 		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), p.Product, p.Count, p.Urgent, due, p.Purchase,
 			xcell(st.wrap, strings.Join(assets, ", "))})
