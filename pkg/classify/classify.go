@@ -263,7 +263,7 @@ type product struct {
 	text    [2]string
 	volume  bool // its edition or product has volume keys
 	office  int  // Office major version (14, 15, 16, 19, 21, 24); 0 for Windows
-	minutes *int // grace or activation minutes left at the as-of date
+	minutes *int // grace or activation minutes left at the as-of date; none for a licensed AVMA guest (avmaActivated)
 	evalEnd *time.Time
 	// meaning is what its StatusReason means here (en, ja), where that
 	// is not the licensing table's: nil means the table's.
@@ -307,7 +307,7 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 		} else {
 			p.office = officeVersion(lp.Name)
 		}
-		if lp.GraceMinutes != nil && *lp.GraceMinutes > 0 {
+		if lp.GraceMinutes != nil && *lp.GraceMinutes > 0 && !avmaActivated(lp) {
 			m := *lp.GraceMinutes - int(d.elapsed/time.Minute)
 			p.minutes = &m
 		}
@@ -330,6 +330,19 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 		return d.products[i].Kind == licensing.KindWindows && d.products[j].Kind != licensing.KindWindows
 	})
 	return d
+}
+
+// avmaActivated reports whether p is a licensed AVMA guest, whose
+// minutes left (slmgr's "Guest Virtual Machine activation expiration")
+// are not projected: DOMAIN.md tells them apart from a KMS client's by
+// the channel ("volume (KMS), time-based (evaluation) or AVMA activation
+// that expires") and gives AVMA no validity period; it renews from its
+// Hyper-V host. Projected, they were a KMS client's deadline that
+// passed a week after collection on a device said to be ok. They stay
+// in the product as collected (GraceMinutes), as reports show them. An
+// AVMA product in a grace state counts its grace period.
+func avmaActivated(p *licensing.Product) bool {
+	return p.Channel == licensing.ChannelAVMA && p.Status == licensing.StatusLicensed
 }
 
 // minutesEnd is when p's grace or activation minutes run out: the

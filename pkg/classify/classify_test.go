@@ -924,3 +924,59 @@ func TestEndOfSupportESU(t *testing.T) {
 		})
 	}
 }
+
+// TestAVMAMinutes: a licensed AVMA guest's minutes (slmgr's "Guest
+// Virtual Machine activation expiration", 10079 in the constructed
+// sample) are no KMS client's: it renews from its Hyper-V host, and
+// DOMAIN.md gives no validity period for it. It has no deadline, no
+// projected count (which went negative a week after collection on a
+// device said to be ok), and no sentence about KMS. An AVMA product in
+// a grace state is in grace: its minutes are the grace period's.
+func TestAVMAMinutes(t *testing.T) {
+	guest := func(st licensing.Status, left int) *licensing.Snapshot {
+		p := win("ServerDatacenter", licensing.ChannelAVMA, st)
+		p.GraceMinutes = minutes(left)
+		return snap("Microsoft Windows Server 2019 Datacenter", "10.0.17763", p)
+	}
+	tests := []struct {
+		name     string
+		s        *licensing.Snapshot
+		asOf     time.Time
+		want     Category
+		code     string
+		deadline DeadlineKind
+	}{
+		{"at collection", guest(licensing.StatusLicensed, 10079), collected, OK, "avma", ""},
+		{"a day before its minutes run out", guest(licensing.StatusLicensed, 10079), collected.AddDate(0, 0, 6), OK, "avma", ""},
+		{"100 days after collection", guest(licensing.StatusLicensed, 10079), collected.AddDate(0, 0, 100), OK, "avma", ""},
+		{"in OOT grace", guest(licensing.StatusOOTGrace, 10*day), collected, Urgent, "grace", DeadlineGrace},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, tc.asOf, Site{})
+			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
+				t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
+			}
+			if v.Deadline.Kind != tc.deadline || v.Steps[0].Deadline.Kind != tc.deadline {
+				t.Errorf("deadline %q, step's %q, want %q", v.Deadline.Kind, v.Steps[0].Deadline.Kind, tc.deadline)
+			}
+			if CategoryOf(tc.s, tc.asOf, Site{}) != v.Category {
+				t.Errorf("CategoryOf %s, Device %s", CategoryOf(tc.s, tc.asOf, Site{}), v.Category)
+			}
+			if tc.deadline != "" {
+				return
+			}
+			if v.Action.Action != ActionNone {
+				t.Errorf("action %s, want %s", v.Action.Action, ActionNone)
+			}
+			for _, r := range append(v.Reasons, v.Flags...) {
+				if r.Evidence.Minutes != nil || r.Evidence.Days != nil {
+					t.Errorf("%s: evidence minutes %v days %v, want none", r.Code, r.Evidence.Minutes, r.Evidence.Days)
+				}
+				if strings.Contains(r.English, "KMS") || strings.Contains(r.Japanese, "KMS") {
+					t.Errorf("%s speaks of KMS:\n%s\n%s", r.Code, r.English, r.Japanese)
+				}
+			}
+		})
+	}
+}

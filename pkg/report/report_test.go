@@ -996,3 +996,95 @@ func TestNoMarkerFlagName(t *testing.T) {
 		}
 	}
 }
+
+// TestAVMAMinutes: an AVMA guest collected a month before the as-of
+// date with slmgr's 10079 minutes ("Guest Virtual Machine activation
+// expiration") is ok, with no deadline: no file calls its minutes a KMS
+// activation that expires, and none counts days overdue. The minutes
+// stay in the products, as collected (JSON grace_minutes).
+func TestAVMAMinutes(t *testing.T) {
+	s := &licensing.Snapshot{
+		Context: licensing.Context{Site: "Nagoya", Line: "L9", Asset: "NG-AVMA-01", Collected: asOf.AddDate(0, 0, -30)},
+		OS:      licensing.OS{Caption: "Microsoft Windows Server 2019 Datacenter", Version: "10.0.17763", Build: "17763"},
+		Products: []licensing.Product{
+			{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: "Windows(R), ServerDatacenter edition",
+				Description: "Windows(R) Operating System, VIRTUAL_MACHINE_ACTIVATION channel", Channel: licensing.ChannelAVMA,
+				Status: licensing.StatusLicensed, GraceMinutes: intp(10079), PartialKey: "6XBNX", Source: licensing.SourceSlmgr},
+		},
+	}
+	v := classify.Device(s, asOf, classify.Site{})
+	if v.Category != classify.OK || !v.Deadline.IsZero() {
+		t.Fatalf("%s, deadline %+v; want ok with none", v.Category, v.Deadline)
+	}
+	for _, tc := range []struct {
+		lang    classify.Lang
+		tx      *texts
+		overdue string
+	}{{classify.English, &english, "overdue"}, {classify.Japanese, &japanese, "超過"}} {
+		kms, overdue := tc.tx.DeadlineKinds[classify.DeadlineKMS], tc.overdue
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Line("Nagoya", "L9", []Device{{Key: "key-avma", Site: "Nagoya", Line: "L9", Asset: "NG-AVMA-01",
+			CollectedAt: s.Context.Collected, Collections: 1, Snapshot: s, Verdict: v}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"devices.csv", "products.csv", "Nagoya/L9.csv", "Nagoya/L9.products.csv", "devices.json", "Nagoya/L9.json", "Nagoya/L9.html"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), kms) || strings.Contains(string(b), overdue) || strings.Contains(string(b), "kms-expiry") {
+				t.Errorf("%s %s: says %q or %q", tc.lang, f, kms, overdue)
+			}
+		}
+		// The products' days left and end date (TestProductDays).
+		b, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "L9.products.csv"))
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff")))).ReadAll()
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("%s: L9.products.csv: %v\n%s", tc.lang, err, b)
+		}
+		if got := [2]string{recs[1][8], recs[1][9]}; got != [2]string{"", ""} {
+			t.Errorf("%s: L9.products.csv days left and end date %q, want none", tc.lang, got)
+		}
+		var doc struct {
+			Devices []struct {
+				Deadline *struct{} `json:"deadline"`
+				Products []struct {
+					GraceMinutes *int `json:"grace_minutes"`
+					DaysLeft     *int `json:"days_left"`
+				} `json:"products"`
+			} `json:"devices"`
+		}
+		b, _ = os.ReadFile(filepath.Join(dir, "devices.json"))
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Devices) != 1 || doc.Devices[0].Deadline != nil || len(doc.Devices[0].Products) != 1 {
+			t.Fatalf("%s: devices.json %s", tc.lang, b)
+		}
+		if p := doc.Devices[0].Products[0]; p.GraceMinutes == nil || *p.GraceMinutes != 10079 || p.DaysLeft != nil {
+			t.Errorf("%s: product grace_minutes %v days_left %v, want 10079 and null", tc.lang, p.GraceMinutes, p.DaysLeft)
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sheet := range f.GetSheetList() {
+			rows, _ := f.GetRows(sheet)
+			for _, r := range rows {
+				for _, c := range r {
+					if strings.Contains(c, kms) || strings.Contains(c, overdue) {
+						t.Errorf("%s: workbook sheet %s says %q", tc.lang, sheet, c)
+					}
+				}
+			}
+		}
+		f.Close()
+	}
+}
