@@ -980,3 +980,74 @@ func TestAVMAMinutes(t *testing.T) {
 		})
 	}
 }
+
+// TestKMSDaysUnknown: a licensed KMS client with a host whose days left
+// were not read (a text-only collection whose slmgr output had no
+// "Volume activation expiration" line, an ospp /dstatus without
+// REMAINING GRACE) is not proven to have 30 days or more: it is not ok
+// with "? days" while its step says to act. Verdict (volume-license,
+// kms-days-unknown), sentence, step and deadline say the same: activate
+// it again at a KMS host; no date is claimed.
+func TestKMSDaysUnknown(t *testing.T) {
+	lic := licensing.StatusLicensed
+	client := func(left *int) *licensing.Snapshot {
+		p := win("Professional", licensing.ChannelGVLK, lic)
+		p.GraceMinutes, p.Source = left, licensing.SourceText
+		p.KMS = &licensing.KMS{ConfiguredHost: "kms01"}
+		return snap(win10Pro, "10.0.19045", p)
+	}
+	office2013 := func() *licensing.Snapshot {
+		o := office("Office 15, OfficeProPlusVL_KMS_Client edition", licensing.ChannelGVLK, lic)
+		o.ApplicationID, o.KMS = licensing.AppOffice15, &licensing.KMS{DiscoveredHost: "kms01"}
+		return snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), o)
+	}
+	siteHost := Pool{Client: 30, Hosts: []KMSHost{{Name: "kms02", Windows: 30}}}
+	tests := []struct {
+		name   string
+		s      *licensing.Snapshot
+		pool   Pool
+		want   Category
+		code   string
+		action Action
+		host   string
+	}{
+		{"no expiration line", client(nil), Pool{}, VolumeLicense, "kms-days-unknown", ActionKMSConnect, "kms01"},
+		{"no expiration line, site host", client(nil), siteHost, VolumeLicense, "kms-days-unknown", ActionKMSConnect, "kms02"},
+		{"0 minutes, as a permanent activation reads", client(minutes(0)), Pool{}, VolumeLicense, "kms-days-unknown", ActionKMSConnect, "kms01"},
+		{"Office without REMAINING GRACE", office2013(), Pool{}, VolumeLicense, "kms-days-unknown", ActionKMSConnect, "kms01"},
+		{"100 days read", client(minutes(100 * day)), Pool{}, OK, "kms-client", ActionNone, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{Pool: tc.pool})
+			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
+				t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
+			}
+			if got := CategoryOf(tc.s, collected, Site{Pool: tc.pool}); got != v.Category {
+				t.Errorf("CategoryOf %s, Device %s", got, v.Category)
+			}
+			if v.Action.Action != tc.action || v.Action.Host != tc.host {
+				t.Errorf("action %s %q, want %s %q", v.Action.Action, v.Action.Host, tc.action, tc.host)
+			}
+			if tc.code != "kms-days-unknown" {
+				return
+			}
+			if hasCode(v.Reasons, "kms-client") {
+				t.Errorf("reasons [%s] still say kms-client", codes(v.Reasons))
+			}
+			// Windows 10 22H2 is past its end of support: nothing else
+			// would give the device a date.
+			if !v.Deadline.IsZero() || !v.Action.Deadline.IsZero() {
+				t.Errorf("deadlines %+v, %+v, want none: its date was not read", v.Deadline, v.Action.Deadline)
+			}
+			for _, r := range v.Reasons {
+				if strings.Contains(r.English, "?") || strings.Contains(r.Japanese, "?") {
+					t.Errorf("%s says an unread count:\n%s\n%s", r.Code, r.English, r.Japanese)
+				}
+				if r.Code == tc.code && (!strings.Contains(r.English, "kms01") || !strings.Contains(r.Japanese, "kms01")) {
+					t.Errorf("reason does not name its host:\n%s\n%s", r.English, r.Japanese)
+				}
+			}
+		})
+	}
+}

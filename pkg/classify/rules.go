@@ -226,6 +226,27 @@ var rules = []rule{
 			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost() &&
 				kmsFailures.has(p.StatusReason)
 		})},
+	// Its host is named and reports no failure, but its days left were
+	// not read: no minutes in the text (slmgr without a "Volume
+	// activation expiration" line, ospp without REMAINING GRACE), or 0,
+	// which DOMAIN.md gives a permanent activation, not a KMS client.
+	// kms-client claims 30 days or more, and its step (renews by itself)
+	// needs them read; as status-unknown and channel-unknown hold, an
+	// unread fact proves nothing. It is not urgent: its status was read
+	// as licensed, so it had not run out when collected, and nothing
+	// read says it has under 30 days. volume-license is the least
+	// alarming category that does not call it fine: its step is that of
+	// a KMS client that does not renew by itself (kmsRoute: activate
+	// again at the site's working host or its own), which renews its
+	// 180 days whatever was left. No deadline: its date was not read,
+	// and none is made up.
+	{code: "kms-days-unknown", category: VolumeLicense, source: "DOMAIN.md KMS facts: a KMS client with under 30 days left needs action now; ActCourier: an unread fact proves nothing",
+		en: "{product} is a KMS client with a KMS host ({host}), but the expiration of its activation was not read: nothing collected shows that it has 30 days or more left. Activate it again, or check its expiration on the machine and collect again.",
+		ja: "{product} は KMS クライアントで、KMS ホスト ({host}) がありますが、ライセンス認証の有効期限を読み取れませんでした。残り 30 日以上あることを示す収集結果がないため、再度ライセンス認証するか、実機で有効期限を確認して再収集してください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost() &&
+				!kmsFailures.has(p.StatusReason) && p.minutes == nil
+		})},
 
 	// ok
 	{code: "ad-based", category: OK, source: "DOMAIN.md channel table: AD-based activation",
@@ -235,8 +256,9 @@ var rules = []rule{
 	{code: "kms-client", category: OK, source: "DOMAIN.md channel table: Volume:GVLK",
 		en: "{product} is a KMS client with a KMS host ({host}) and {days:day} of activation left at the as-of date.",
 		ja: "{product} は KMS クライアントで、KMS ホスト ({host}) があり、基準日時点でライセンス認証の有効期限まで残り {days} 日です。",
+		// Its days left were read: kms-days-unknown otherwise.
 		match: eachProduct(func(d *device, p *product) bool {
-			return p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost() && !kmsFailures.has(p.StatusReason)
+			return p.Channel == licensing.ChannelGVLK && !p.adBased() && p.KMS.HasHost() && !kmsFailures.has(p.StatusReason) && p.minutes != nil
 		})},
 	{code: "mak-activated", category: OK, source: "DOMAIN.md channel table: Volume:MAK",
 		en:    "{product} is activated with a MAK; if it must be activated again, proxy activation works offline.",

@@ -1088,3 +1088,78 @@ func TestAVMAMinutes(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestKMSDaysUnknown: a KMS client with a host whose days left were not
+// read (slmgr text without "Volume activation expiration") is shown as
+// what its verdict, sentence and step agree on in every file: volume
+// license, activate again at its host, no KMS deadline, and no "? days".
+func TestKMSDaysUnknown(t *testing.T) {
+	s := &licensing.Snapshot{
+		Context: licensing.Context{Site: "Nagoya", Line: "L9", Asset: "NG-KMS-01", Collected: asOf},
+		OS:      licensing.OS{Caption: "Microsoft Windows 10 Enterprise LTSC", Version: "10.0.17763", Build: "17763"},
+		Products: []licensing.Product{
+			{Kind: licensing.KindWindows, ApplicationID: licensing.AppWindows, Name: "Windows(R), EnterpriseS edition",
+				Description: "Windows(R) Operating System, VOLUME_KMSCLIENT channel", Channel: licensing.ChannelGVLK,
+				Status: licensing.StatusLicensed, PartialKey: "M7XTQ", Source: licensing.SourceText,
+				KMS: &licensing.KMS{DiscoveredHost: "kms01.factory.local"}},
+		},
+	}
+	v := classify.Device(s, asOf, classify.Site{})
+	// Its own deadline is none; the device's is its Windows' end of
+	// support, as for any device with an action and no date of its own.
+	if v.Category != classify.VolumeLicense || v.Action.Action != classify.ActionKMSConnect || !v.Action.Deadline.IsZero() ||
+		v.Deadline.Kind != classify.DeadlineEndOfSupport {
+		t.Fatalf("%s, action %s, deadlines %+v, %+v; want volume-license, kms-connect, none, end of support",
+			v.Category, v.Action.Action, v.Action.Deadline, v.Deadline)
+	}
+	for _, tc := range []struct {
+		lang    classify.Lang
+		unknown string // how a count not read would be said
+	}{{classify.English, "? day"}, {classify.Japanese, "? 日"}} {
+		dir := t.TempDir()
+		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Line("Nagoya", "L9", []Device{{Key: "key-kms", Site: "Nagoya", Line: "L9", Asset: "NG-KMS-01",
+			CollectedAt: asOf, Collections: 1, Snapshot: s, Verdict: v}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		reason := v.Reasons[0].Text(tc.lang)
+		for _, f := range []string{"devices.csv", "Nagoya/L9.csv", "devices.json", "Nagoya/L9.json", "Nagoya/L9.html"} {
+			b, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(b), tc.unknown) {
+				t.Errorf("%s %s: says %q", tc.lang, f, tc.unknown)
+			}
+			if f != "Nagoya/L9.html" && !strings.Contains(string(b), reason) {
+				t.Errorf("%s %s: lacks its reason %q", tc.lang, f, reason)
+			}
+		}
+		var doc struct {
+			Devices []struct {
+				Category string `json:"category"`
+				Deadline struct {
+					Kind string `json:"kind"`
+				} `json:"deadline"`
+				Action struct {
+					Code string `json:"code"`
+					Host string `json:"kms_host"`
+				} `json:"action"`
+			} `json:"devices"`
+		}
+		b, _ := os.ReadFile(filepath.Join(dir, "devices.json"))
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Devices) != 1 || doc.Devices[0].Category != "volume-license" || doc.Devices[0].Deadline.Kind != "end-of-support" ||
+			doc.Devices[0].Action.Code != "kms-connect" || doc.Devices[0].Action.Host != "kms01.factory.local" {
+			t.Errorf("%s: devices.json %s", tc.lang, b)
+		}
+	}
+}
