@@ -1163,3 +1163,33 @@ func TestKMSDaysUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestVolumeLicenseHelp: the help of the volume-license category, which
+// every page's legend shows, fits each way into it, not only the
+// online-only channels: a KMS client that does not renew (kms-no-host,
+// kms-host-failing, kms-days-unknown) and an evaluation land there too,
+// and none of them "activates again only online".
+func TestVolumeLicenseHelp(t *testing.T) {
+	for _, tc := range []struct {
+		t      *texts
+		claims []string // what would be false of a KMS client or an evaluation
+	}{
+		{&english, []string{"only online"}},
+		{&japanese, []string{"オンラインでしか"}},
+	} {
+		help := tc.t.CategoryHelp[classify.VolumeLicense]
+		if help == "" {
+			t.Fatalf("%s: no help for volume-license", tc.t.Lang)
+		}
+		for _, c := range tc.claims {
+			if strings.Contains(help, c) {
+				t.Errorf("%s: volume-license help %q says %q", tc.t.Lang, help, c)
+			}
+		}
+		for _, route := range []string{"KMS", "MAK", "Active Directory"} {
+			if !strings.Contains(help, route) {
+				t.Errorf("%s: volume-license help %q does not name %s", tc.t.Lang, help, route)
+			}
+		}
+	}
+}

@@ -72,7 +72,7 @@ var english = texts{
 	CategoryHelp: map[classify.Category]string{
 		classify.Urgent:        "not activated, in a grace period, or about to lapse: act now",
 		classify.ImageBackup:   "activates again only online and has no volume license edition: keep a full image backup",
-		classify.VolumeLicense: "activates again only online; can move to KMS, MAK or Active Directory-based activation",
+		classify.VolumeLicense: "cannot stay activated offline as it is (online-only activation, an evaluation, or a KMS client that does not renew): move it to KMS, MAK with proxy activation or Active Directory-based activation",
 		classify.OK:            "activation works offline",
 	},
 	DeadlineKinds: map[classify.DeadlineKind]string{classify.DeadlineNow: "already ended", classify.DeadlineGrace: "grace period ends",
@@ -121,7 +121,7 @@ var japanese = texts{
 	CategoryHelp: map[classify.Category]string{
 		classify.Urgent:        "ライセンス認証されていない、猶予期間中、または期限間近: 直ちに対応が必要",
 		classify.ImageBackup:   "再度のライセンス認証はオンラインでしかできず、ボリューム ライセンスへの移行手段もない: フル イメージ バックアップで保存",
-		classify.VolumeLicense: "再度のライセンス認証はオンラインでしかできないが、KMS、MAK、Active Directory ベースのライセンス認証に移行できる",
+		classify.VolumeLicense: "現状のままではオフラインでライセンス認証を維持できない (オンライン専用のライセンス認証、評価版、更新されない KMS クライアント): KMS、プロキシ ライセンス認証による MAK、Active Directory ベースのライセンス認証に移行する",
 		classify.OK:            "オフラインでライセンス認証を維持できる",
 	},
 	DeadlineKinds: map[classify.DeadlineKind]string{classify.DeadlineNow: "既に終了", classify.DeadlineGrace: "猶予期間の終了",
