@@ -30,7 +30,7 @@ const returnPassphraseEnv = "ACTCOURIER_RETURN_PASSPHRASE"
 // else typed by the engineer (Enter skips the return files); with
 // --no-prompt and without --apply the files are not used. A file the
 // passphrase does not open is skipped when another opens.
-func openReturns(s *settings, con console) ([]*activation.Return, error) {
+func openReturns(ctx context.Context, s *settings, con console) ([]*activation.Return, error) {
 	files, _ := filepath.Glob(filepath.Join(s.returnDir, "*"+activation.ReturnExt))
 	if len(files) == 0 {
 		return nil, nil
@@ -41,7 +41,7 @@ func openReturns(s *settings, con console) ([]*activation.Return, error) {
 	case ask:
 		fmt.Fprintln(con.out, "A return file from central staff is on this stick. / 本部からの返送ファイルがあります。")
 		var err error
-		if pass, err = con.secret("Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集): "); err != nil {
+		if pass, err = con.secret(ctx, "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集): "); err != nil {
 			return nil, errInterrupted
 		}
 		if pass = strings.TrimSpace(pass); pass == "" {

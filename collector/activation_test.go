@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -242,7 +243,7 @@ func TestReturnAsked(t *testing.T) {
 			var o, e bytes.Buffer
 			// One reader of the console, as main makes it.
 			con := console{in: newLineReader(strings.NewReader(tc.typed)), out: &o, err: &e, interactive: true,
-				secret: func(prompt string) (string, error) { return tc.pass, nil }}
+				secret: func(context.Context, string) (string, error) { return tc.pass, nil }}
 			code := run([]string{"collector", "--snapshot", activationSnapshot, "-r", id.Recipient().String(), "--out", out, "--return", ret}, con)
 			if code != 0 {
 				t.Fatalf("exit %d:\n%s%s", code, o.String(), e.String())

@@ -45,14 +45,7 @@ func main() {
 	// Enter that closes the window.
 	in := newLineReader(os.Stdin)
 	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin)}
-	con.secret = func(prompt string) (string, error) {
-		fmt.Fprint(con.out, prompt)
-		restore := echoOff()
-		a, _ := in.next(context.Background())
-		restore()
-		fmt.Fprintln(con.out)
-		return a.line, a.err
-	}
+	con.secret = askSecret(in, con.out)
 	code := run(os.Args, con)
 	pauseIfOwnConsole(in, os.Stdout)
 	os.Exit(code)
@@ -64,8 +57,9 @@ type console struct {
 	in          io.Reader
 	out, err    io.Writer
 	interactive bool // a person types into in, so missing answers are asked for
-	// secret asks for a passphrase without echo (a return file's).
-	secret func(prompt string) (string, error)
+	// secret asks for a passphrase without echo (a return file's); it
+	// gives way to Ctrl-C when ctx ends.
+	secret func(ctx context.Context, prompt string) (string, error)
 }
 
 func run(args []string, con console) int {
@@ -293,7 +287,7 @@ func collectAction(c *cli.Context, con console) error {
 	}
 	// A return file is opened before anything is read: a wrong
 	// passphrase stops here, with nothing collected or applied.
-	rets, err := openReturns(s, con)
+	rets, err := openReturns(c.Context, s, con)
 	if err != nil {
 		return err
 	}

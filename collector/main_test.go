@@ -277,6 +277,39 @@ func TestCtrlCAtPrompt(t *testing.T) {
 	}
 }
 
+// TestCtrlCAtPassphrase: Ctrl-C at a return file's passphrase question
+// ends the collector at once with 130, as at every other question: under
+// Wine the console read goes on after Ctrl-C, and the engineer saw
+// nothing happen until Enter, then a whole collection before the
+// interrupt was told.
+func TestCtrlCAtPassphrase(t *testing.T) {
+	ret := writeReturnDir(t, returnItems(t, activationSnapshot, nil))
+	os.Unsetenv(returnPassphraseEnv)
+	id := newKey(t)
+	out := t.TempDir()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	lines := newLineReader(pr)
+	var o, e bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- runContext(ctx, []string{"collector", "--snapshot", activationSnapshot, "-r", id.Recipient().String(), "--out", out, "--return", ret},
+			console{in: lines, out: &o, err: &e, interactive: true, secret: askSecret(lines, &o)})
+	}()
+	pw.Write([]byte("\r\n"))          // Enter at the check; nothing more is typed
+	time.Sleep(50 * time.Millisecond) // let it reach the passphrase
+	cancel()
+	select {
+	case code := <-done:
+		if left, _ := os.ReadDir(out); code != 130 || len(left) != 0 || !strings.Contains(e.String(), "中断しました") {
+			t.Fatalf("got exit %d, left %v, %s; want 130, nothing left", code, left, e.String())
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatalf("the passphrase question did not give way to Ctrl-C:\n%s", o.String())
+	}
+}
+
 // TestLineFlag: a line on the command line must be a configured one too.
 func TestLineFlag(t *testing.T) {
 	id := newKey(t)

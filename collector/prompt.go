@@ -286,3 +286,16 @@ func (s *settings) checkLine() error {
 	s.ctx.Line = c
 	return nil
 }
+
+// askSecret asks on out for a passphrase typed into in without echo, as
+// readLine reads an answer: errInterrupted at Ctrl-C, at once, as at every
+// question (under Wine the console read goes on after Ctrl-C).
+func askSecret(in *lineReader, out io.Writer) func(ctx context.Context, prompt string) (string, error) {
+	return func(ctx context.Context, prompt string) (string, error) {
+		fmt.Fprint(out, prompt)
+		restore := echoOff()
+		defer fmt.Fprintln(out)
+		defer restore()
+		return newPrompter(ctx, in, out).readLine()
+	}
+}
