@@ -232,6 +232,14 @@ func loadSettings(c *cli.Context) (*settings, error) {
 		}
 		s.recipients = append(s.recipients, rc)
 	}
+	if len(s.recipients) == 0 && cfgPath == "" {
+		// A stick without its settings file: the engineer can neither
+		// edit a file that is not there nor know the key to put in it.
+		return nil, usage(say("no settings file %s beside the collector (%s): it says who can open the bundles",
+			"収集プログラムと同じフォルダー (%[2]s) に設定ファイル %[1]s がありません。バンドルを開ける人 (受信者) はこのファイルで決まります", stick.FileName, exeDir()),
+			say("ask central staff for a new stick (importer stick writes %s), or copy the file back from another stick of this site",
+				"本部に新しい USB メモリを依頼するか (importer stick が %s を作ります)、この拠点の別の USB メモリからファイルをコピーしてください", stick.FileName))
+	}
 	if len(s.recipients) == 0 {
 		return nil, usage(say("no recipient: the collector never writes a bundle that nobody can open, nor plaintext",
 			"受信者 (recipient) がありません。誰も開けないバンドルや平文は書き込みません"),

@@ -351,6 +351,9 @@ func TestErrors(t *testing.T) {
 		want string
 	}{
 		{"no recipient", []string{"--no-prompt", "--site", "s", "--line", "l", "--asset", "a", "--snapshot", archetype, "--config", os.DevNull}, 2, "no recipient"},
+		// No actcourier.conf beside the collector (the test binary): the
+		// engineer is told the file is missing, not to edit it.
+		{"no settings file", []string{"--no-prompt", "--site", "s", "--line", "l", "--asset", "a", "--snapshot", archetype}, 2, "no settings file " + stick.FileName},
 		{"bad recipient", []string{"-r", "AGE-SECRET-KEY-1X", "--snapshot", archetype}, 2, "recipient"},
 		{"missing with --no-prompt", []string{"-r", r, "--no-prompt", "--out", t.TempDir()}, 2, "site, line, asset tag not given"},
 		{"not a console", []string{"-r", r, "--site", "s", "--out", t.TempDir()}, 2, "--line --asset"},
