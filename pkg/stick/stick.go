@@ -90,14 +90,18 @@ func Parse(data []byte) (*Config, error) {
 			return nil, fmt.Errorf("%w: line %d: %s is set again (first on line %d); keep one", ErrSyntax, n, quote(k), first)
 		}
 		seen[k] = n
-		if err := c.set(k, v); err != nil {
+		if err := c.set(k, v); errors.Is(err, ErrPrivateKey) {
+			return nil, fmt.Errorf("%w: line %d holds one; remove that line", ErrPrivateKey, n)
+		} else if err != nil {
 			return nil, fmt.Errorf("%w: line %d: %v", ErrSyntax, n, err)
 		}
 	}
 	return c, nil
 }
 
-// set sets one key from the file.
+// set sets one key from the file. Its errors say what is wrong without
+// ErrSyntax, which Parse adds before the line number (ErrPrivateKey is
+// returned as it is).
 func (c *Config) set(k, v string) error {
 	switch k {
 	case "recipient":
@@ -130,7 +134,7 @@ func (c *Config) set(k, v string) error {
 	default:
 		return fmt.Errorf("unknown key %s", quote(k))
 	}
-	return c.Validate()
+	return c.check()
 }
 
 func splitLines(v string) []string {
@@ -149,34 +153,43 @@ func splitLines(v string) []string {
 // start a new setting in the file), at most MaxLines lines, and Output is
 // a relative folder inside the stick.
 func (c *Config) Validate() error {
+	err := c.check()
+	if err == nil || errors.Is(err, ErrPrivateKey) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrSyntax, err)
+}
+
+// check is Validate without ErrSyntax, for Parse to name the line first.
+func (c *Config) check() error {
 	for _, r := range c.Recipients {
 		if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(r)), "AGE-SECRET-KEY-") {
 			return ErrPrivateKey
 		}
 		if _, err := age.ParseX25519Recipient(r); err != nil {
-			return fmt.Errorf("%w: recipient %s is not an age public key (age1…)", ErrSyntax, quote(r))
+			return fmt.Errorf("recipient %s is not an age public key (age1…)", quote(r))
 		}
 	}
 	values := map[string]string{"site": c.Site, "engineer": c.Engineer, "output": c.Output}
 	for i, l := range c.Lines {
 		if strings.Contains(l, ",") {
-			return fmt.Errorf("%w: line %d: a line name cannot hold a comma", ErrSyntax, i+1)
+			return fmt.Errorf("line %d: a line name cannot hold a comma", i+1)
 		}
 		values[fmt.Sprintf("line %d", i+1)] = l
 	}
 	for name, v := range values {
 		if len(v) > MaxValue {
-			return fmt.Errorf("%w: %s is %d bytes long, more than %d", ErrSyntax, name, len(v), MaxValue)
+			return fmt.Errorf("%s is %d bytes long, more than %d", name, len(v), MaxValue)
 		}
 		if i := strings.IndexFunc(v, unsafeRune); i >= 0 {
-			return fmt.Errorf("%w: %s holds the control character %q", ErrSyntax, name, []rune(v[i:])[0])
+			return fmt.Errorf("%s holds the control character %q", name, []rune(v[i:])[0])
 		}
 	}
 	if len(c.Lines) > MaxLines {
-		return fmt.Errorf("%w: %d lines, more than %d", ErrSyntax, len(c.Lines), MaxLines)
+		return fmt.Errorf("%d lines, more than %d", len(c.Lines), MaxLines)
 	}
 	if c.Output != "" && !InsideFolder(c.Output) {
-		return fmt.Errorf("%w: output %s must be a folder on the stick, beside the collector (like bundles)", ErrSyntax, quote(c.Output))
+		return fmt.Errorf("output %s must be a folder on the stick, beside the collector (like bundles)", quote(c.Output))
 	}
 	return nil
 }

@@ -65,6 +65,12 @@ func TestParse(t *testing.T) {
 				if strings.Contains(err.Error(), "QQQQ") || len(err.Error()) > 200 {
 					t.Errorf("the error echoes the input: %s", err)
 				}
+				// The collector shows it after "settings file X:": the
+				// package's name once, not "stick: bad config: line 2:
+				// stick: bad config: …".
+				if n := strings.Count(err.Error(), ErrSyntax.Error()) + strings.Count(err.Error(), ErrPrivateKey.Error()); n != 1 {
+					t.Errorf("%q says what is wrong %d times, want once", err, n)
+				}
 				return
 			}
 			if err != nil || !reflect.DeepEqual(got, tc.want) {
