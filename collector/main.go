@@ -288,6 +288,13 @@ func collectAction(c *cli.Context, con console) error {
 			say("check that the stick is in, not full and not write-protected, or pass --out",
 				"USB メモリが挿さっているか、空きがあるか、書き込み禁止でないかを確認してください (または --out を指定)"))
 	}
+	// A full FAT stick still takes the empty probe: ask for the room.
+	if free, err := freeSpace(s.out); err == nil && free < minFree {
+		return failure(say("the stick is full: %s has %d KiB free, a bundle may need up to %d KiB",
+			"USB メモリの空きが足りません: %s の空きは %d KiB です (バンドルには最大 %d KiB 必要です)", s.out, free>>10, minFree>>10),
+			say("use another stick, or delete files that are not bundles from this one; nothing was read or written",
+				"別の USB メモリを使うか、この USB メモリからバンドル以外のファイルを削除してください。何も読み取り・保存していません"))
+	}
 
 	s.ctx.Collector = "actcourier-collector " + version.String()
 	if built := version.Built(); !built.IsZero() {
@@ -392,6 +399,15 @@ func newSource(ctx context.Context, s *settings, con console, replay *licensing.
 		return res, nil
 	}, machine: collect.NewMachine(src.WMI, src.Methods), close: closeSrc}, nil
 }
+
+// minFree is the room (bytes) a stick must have before anything is
+// read: a bundle is a few KiB, one with the raw output of many Office
+// folders and a return file's outcomes some tens of KiB.
+const minFree = 256 << 10
+
+// freeSpace is the room left on the volume of a folder: diskFree, but
+// for tests that play a full stick.
+var freeSpace = diskFree
 
 // checkWritable creates the folder and a probe file in it, and removes
 // the probe.

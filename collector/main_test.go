@@ -310,6 +310,36 @@ func TestCtrlCAtPassphrase(t *testing.T) {
 	}
 }
 
+// TestStickFull: a stick with less room than a bundle may need is found
+// full before anything is read (a full FAT stick still takes the empty
+// probe file), with nothing left on it; one with room collects.
+func TestStickFull(t *testing.T) {
+	id := newKey(t)
+	tests := []struct {
+		name string
+		free uint64
+		code int
+		want string
+	}{
+		{"full", 0, 1, "the stick is full"},
+		{"almost full", minFree - 1, 1, "USB メモリの空きが足りません"},
+		{"room", minFree, 0, "Bundle / バンドル"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			old := freeSpace
+			freeSpace = func(string) (uint64, error) { return tc.free, nil }
+			t.Cleanup(func() { freeSpace = old })
+			out := t.TempDir()
+			code, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out)
+			left, _ := os.ReadDir(out)
+			if code != tc.code || !strings.Contains(stdout+stderr, tc.want) || (code != 0 && len(left) != 0) {
+				t.Fatalf("got exit %d, left %v, %s%s; want %d with %q", code, left, stdout, stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
+
 // TestLineFlag: a line on the command line must be a configured one too.
 func TestLineFlag(t *testing.T) {
 	id := newKey(t)
