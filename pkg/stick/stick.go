@@ -186,7 +186,7 @@ func (c *Config) check() error {
 		}
 	}
 	if len(c.Lines) > MaxLines {
-		return fmt.Errorf("%d lines, more than %d", len(c.Lines), MaxLines)
+		return fmt.Errorf("lines has %d production lines, more than %d", len(c.Lines), MaxLines)
 	}
 	if c.Output != "" && !InsideFolder(c.Output) {
 		return fmt.Errorf("output %s must be a folder on the stick, beside the collector (like bundles)", quote(c.Output))

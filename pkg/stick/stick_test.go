@@ -52,7 +52,7 @@ func TestParse(t *testing.T) {
 		{"output UNC", `output = \\server\share` + "\n", nil, "must be a folder on the stick"},
 		{"output stream", "output = bundles:hidden\n", nil, "must be a folder on the stick"},
 		{"output dots", "output = a/.../b\n", nil, "must be a folder on the stick"},
-		{"too many lines", "lines = " + strings.Repeat("L,", MaxLines+1) + "\n", nil, "more than 64"},
+		{"too many lines", "lines = " + strings.Repeat("L,", MaxLines+1) + "\n", nil, "line 1: lines has 65 production lines, more than 64"},
 		{"too large", "# " + strings.Repeat("x", MaxFileSize) + "\n", nil, "more than 65536"},
 	}
 	for _, tc := range tests {
