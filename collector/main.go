@@ -219,6 +219,12 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	pick("asset", "asset", "", &s.ctx.Asset)
 	pick("engineer", "engineer", cfg.Engineer, &s.ctx.Engineer)
 	pick("note", "note", "", &s.ctx.Note)
+	for _, f := range []string{"site", "line", "asset", "engineer"} {
+		if r, ok := controlIn(*s.field(f)); ok && s.ctx.Sources[f] == licensing.SourceFlag {
+			return nil, usage(say("--%s holds the control character %q", "--%s に制御文字 %q が含まれています", f, r),
+				say("pass it again without it", "制御文字を除いて指定し直してください"))
+		}
+	}
 
 	s.recipientKeys = cfg.Recipients
 	if c.IsSet("recipient") {

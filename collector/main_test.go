@@ -202,6 +202,11 @@ func TestPrompt(t *testing.T) {
 		{"asset required", false, "1\n\n  \nTAG-2\n\n\n", "L1", "TAG-2", "", "", "資産番号を入力してください"},
 		{"change at the check", false, "1\nTAG-1\n\nn\n\n2\nTAG-9\nE-1\n\n", "L2", "TAG-9", "E-1", "", "[TAG-1]"},
 		{"input ends", false, "1\n", "", "", "", "the input ended before the asset tag was given", ""},
+		// A Tab typed inside a tag read as a space on the check screen
+		// and as \x09 in the importer: asked again, as the settings
+		// file refuses it in a site or line name.
+		{"control character in the asset", false, "1\nTAG\t1\nTAG-1\n\n\n", "L1", "TAG-1", "", "", `the asset tag holds the control character '\t'`},
+		{"bidi override in the engineer", false, "1\nTAG-1\nE\u202e7\nE-7\n\n", "L1", "TAG-1", "E-7", "", `担当者に制御文字 '\u202e' が含まれています`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -355,7 +360,9 @@ func TestLineFlag(t *testing.T) {
 		// The settings file's lines as every value is shown: the six
 		// characters \u202e not as a U+202E.
 		{"a line named \\u202e", `lines = L1, LIT\u202e`, "3", 2, `line "3" is not one of this site's lines (L1, LIT\\u202e)`},
-		{"in Japanese, a U+202E beside", `lines = L1, LIT\u202e`, "LIT\u202e", 2, "ライン「LIT\\u202e」はこの拠点のライン (L1, LIT\\\\u202e) にありません"},
+		// A real U+202E passed is refused as a control character, shown
+		// escaped.
+		{"in Japanese, a U+202E beside", `lines = L1, LIT\u202e`, "LIT\u202e", 2, "--line に制御文字 '\\u202e' が含まれています"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -391,6 +398,7 @@ func TestErrors(t *testing.T) {
 		{"bad snapshot", []string{"-r", r, "--no-prompt", "--snapshot", "main.go", "--out", t.TempDir()}, 1, "not a device snapshot"},
 		{"bad config", []string{"--config", "main.go", "-r", r}, 2, "settings file"},
 		{"unknown flag", []string{"--sit", "x"}, 2, "flag provided but not defined: -sit"},
+		{"control character in a flag", []string{"-r", r, "--no-prompt", "--site", "s", "--line", "l", "--asset", "A\x1b[2J", "--snapshot", archetype, "--out", t.TempDir()}, 2, `--asset holds the control character '\x1b'`},
 		{"argument", []string{"TAG-1"}, 2, `unexpected argument "TAG-1"`},
 		{"zero timeout", []string{"-r", r, "--timeout", "0s"}, 2, "more than zero"},
 		{"live on Linux", []string{"-r", r, "--no-prompt", "--site", "s", "--line", "l", "--asset", "a", "--out", t.TempDir()}, 2, "Windows"},

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/actcourier/actcourier/pkg/stick"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -124,4 +125,17 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// controlIn returns the first control or format character of v
+// (stick.UnsafeRune), if any: the settings file refuses them in a site
+// or line name, and one typed or passed to the collector is no better (a
+// Tab in an asset tag read as a space on the check screen and as \x09
+// in the importer's lists).
+func controlIn(v string) (rune, bool) {
+	i := strings.IndexFunc(v, stick.UnsafeRune)
+	if i < 0 {
+		return 0, false
+	}
+	return []rune(v[i:])[0], true
 }

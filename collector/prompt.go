@@ -149,6 +149,11 @@ func (p *prompter) ask(q question) (string, error) {
 		if v == "" {
 			v = q.current
 		}
+		if r, ok := controlIn(v); ok {
+			p.note(text{fmt.Sprintf("the %s holds the control character %q; type it again", name.en, r),
+				fmt.Sprintf("%sに制御文字 %q が含まれています。入力し直してください", name.ja, r)})
+			continue
+		}
 		switch c, ok := choose(v, q.choices, true); {
 		case v == "" && q.optional:
 			return "", nil

@@ -181,7 +181,7 @@ func (c *Config) check() error {
 		if len(v) > MaxValue {
 			return fmt.Errorf("%s is %d bytes long, more than %d", name, len(v), MaxValue)
 		}
-		if i := strings.IndexFunc(v, unsafeRune); i >= 0 {
+		if i := strings.IndexFunc(v, UnsafeRune); i >= 0 {
 			return fmt.Errorf("%s holds the control character %q", name, []rune(v[i:])[0])
 		}
 	}
@@ -194,10 +194,11 @@ func (c *Config) check() error {
 	return nil
 }
 
-// unsafeRune reports control characters (C0, DEL, C1) and the Unicode
+// UnsafeRune reports control characters (C0, DEL, C1) and the Unicode
 // format characters that reorder or hide text (bidi overrides,
-// zero-width), which have no place in a site or line name.
-func unsafeRune(r rune) bool {
+// zero-width), which have no place in a site or line name, nor in an
+// asset tag or engineer ID typed or passed to the collector.
+func UnsafeRune(r rune) bool {
 	return r < 0x20 || (r >= 0x7f && r < 0xa0) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
 }
 
