@@ -272,13 +272,20 @@ func TestCtrlCAtPrompt(t *testing.T) {
 	}()
 	time.Sleep(50 * time.Millisecond) // let it reach the question
 	cancel()
+	wantInterrupted(t, done, out, &e, "the question")
+}
+
+// wantInterrupted waits for a run cancelled at a question (what): it
+// must end at once with 130, saying so, with nothing left in out.
+func wantInterrupted(t *testing.T, done <-chan int, out string, stderr *bytes.Buffer, what string) {
+	t.Helper()
 	select {
 	case code := <-done:
-		if left, _ := os.ReadDir(out); code != 130 || len(left) != 0 || !strings.Contains(e.String(), "中断しました") {
-			t.Fatalf("got exit %d, left %v, %s; want 130, nothing left", code, left, e.String())
+		if left, _ := os.ReadDir(out); code != 130 || len(left) != 0 || !strings.Contains(stderr.String(), "中断しました") {
+			t.Fatalf("got exit %d, left %v, %s; want 130, nothing left", code, left, stderr.String())
 		}
 	case <-time.After(2 * time.Second):
-		t.Fatal("the question did not give way to Ctrl-C")
+		t.Fatalf("%s did not give way to Ctrl-C", what)
 	}
 }
 
@@ -305,14 +312,7 @@ func TestCtrlCAtPassphrase(t *testing.T) {
 	pw.Write([]byte("\r\n"))          // Enter at the check; nothing more is typed
 	time.Sleep(50 * time.Millisecond) // let it reach the passphrase
 	cancel()
-	select {
-	case code := <-done:
-		if left, _ := os.ReadDir(out); code != 130 || len(left) != 0 || !strings.Contains(e.String(), "中断しました") {
-			t.Fatalf("got exit %d, left %v, %s; want 130, nothing left", code, left, e.String())
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatalf("the passphrase question did not give way to Ctrl-C:\n%s", o.String())
-	}
+	wantInterrupted(t, done, out, &e, "the passphrase question")
 }
 
 // TestStickFull: a stick with less room than a bundle may need is found

@@ -762,6 +762,39 @@ func TestNoMarkerOffice(t *testing.T) {
 	}
 }
 
+// kmsCase is a KMS client judged with a site's pool: the category, the
+// code among its reasons, and its action and host.
+type kmsCase struct {
+	name   string
+	s      *licensing.Snapshot
+	pool   Pool
+	want   Category
+	code   string
+	action Action
+	host   string
+}
+
+// check judges the case, as Device and as CategoryOf, and returns the
+// verdict for the test's own checks. A client that is not ok is no
+// longer said to be a kms-client.
+func (tc kmsCase) check(t *testing.T) Verdict {
+	t.Helper()
+	v := Device(tc.s, collected, Site{Pool: tc.pool})
+	if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
+		t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
+	}
+	if got := CategoryOf(tc.s, collected, Site{Pool: tc.pool}); got != v.Category {
+		t.Errorf("CategoryOf %s, Device %s", got, v.Category)
+	}
+	if v.Action.Action != tc.action || v.Action.Host != tc.host {
+		t.Errorf("action %s %q, want %s %q", v.Action.Action, v.Action.Host, tc.action, tc.host)
+	}
+	if tc.want != OK && hasCode(v.Reasons, "kms-client") {
+		t.Errorf("reasons [%s] still say kms-client", codes(v.Reasons))
+	}
+	return v
+}
+
 // TestKMSHostFailing: a licensed KMS client with time left whose KMS
 // host reported one of the failures of DOMAIN.md's HRESULT table
 // (0xC004F074 "KMS client without a reachable host", ...) is not fine:
@@ -781,15 +814,7 @@ func TestKMSHostFailing(t *testing.T) {
 		return snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), o)
 	}
 	siteHost := Pool{Client: 30, Hosts: []KMSHost{{Name: "kms01", Windows: 30}}}
-	tests := []struct {
-		name   string
-		s      *licensing.Snapshot
-		pool   Pool
-		want   Category
-		code   string
-		action Action
-		host   string
-	}{
+	tests := []kmsCase{
 		{"0xC004F074, small site", client(0xC004F074), Pool{}, VolumeLicense, "kms-host-failing", ActionMAK, ""},
 		{"0x8007232B, small site", client(0x8007232B), Pool{}, VolumeLicense, "kms-host-failing", ActionMAK, ""},
 		{"0xC004F038, big site", client(0xC004F038), Pool{Client: 30}, VolumeLicense, "kms-host-failing", ActionKMSHost, ""},
@@ -802,18 +827,9 @@ func TestKMSHostFailing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v := Device(tc.s, collected, Site{Pool: tc.pool})
-			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
-				t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
-			}
-			if v.Action.Action != tc.action || v.Action.Host != tc.host {
-				t.Errorf("action %s %q, want %s %q", v.Action.Action, v.Action.Host, tc.action, tc.host)
-			}
+			v := tc.check(t)
 			if tc.code != "kms-host-failing" {
 				return
-			}
-			if hasCode(v.Reasons, "kms-client") {
-				t.Errorf("reasons [%s] still say kms-client", codes(v.Reasons))
 			}
 			for _, r := range v.Reasons {
 				if r.Code != tc.code {
@@ -1002,15 +1018,7 @@ func TestKMSDaysUnknown(t *testing.T) {
 		return snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic), o)
 	}
 	siteHost := Pool{Client: 30, Hosts: []KMSHost{{Name: "kms02", Windows: 30}}}
-	tests := []struct {
-		name   string
-		s      *licensing.Snapshot
-		pool   Pool
-		want   Category
-		code   string
-		action Action
-		host   string
-	}{
+	tests := []kmsCase{
 		{"no expiration line", client(nil), Pool{}, VolumeLicense, "kms-days-unknown", ActionKMSConnect, "kms01"},
 		{"no expiration line, site host", client(nil), siteHost, VolumeLicense, "kms-days-unknown", ActionKMSConnect, "kms02"},
 		{"0 minutes, as a permanent activation reads", client(minutes(0)), Pool{}, VolumeLicense, "kms-days-unknown", ActionKMSConnect, "kms01"},
@@ -1019,21 +1027,9 @@ func TestKMSDaysUnknown(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			v := Device(tc.s, collected, Site{Pool: tc.pool})
-			if v.Category != tc.want || !hasCode(v.Reasons, tc.code) {
-				t.Fatalf("got %s [%s], want %s with %s", v.Category, codes(v.Reasons), tc.want, tc.code)
-			}
-			if got := CategoryOf(tc.s, collected, Site{Pool: tc.pool}); got != v.Category {
-				t.Errorf("CategoryOf %s, Device %s", got, v.Category)
-			}
-			if v.Action.Action != tc.action || v.Action.Host != tc.host {
-				t.Errorf("action %s %q, want %s %q", v.Action.Action, v.Action.Host, tc.action, tc.host)
-			}
+			v := tc.check(t)
 			if tc.code != "kms-days-unknown" {
 				return
-			}
-			if hasCode(v.Reasons, "kms-client") {
-				t.Errorf("reasons [%s] still say kms-client", codes(v.Reasons))
 			}
 			// Windows 10 22H2 is past its end of support: nothing else
 			// would give the device a date.
