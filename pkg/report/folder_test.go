@@ -603,3 +603,46 @@ func TestErrorNamesQuoted(t *testing.T) {
 		})
 	}
 }
+
+// TestLineSelectionOnSite: a report of one line (--line) makes each
+// site's page and workbook hold that line only, so they say so in their
+// title, as the fleet's page does: an auditor reading the site's totals
+// must not take them for the whole site's.
+func TestLineSelectionOnSite(t *testing.T) {
+	for _, tc := range []struct {
+		opt  Options
+		want string // in the site's page title and its workbook's
+	}{
+		{Options{Line: "L1"}, "Site Nagoya (Line L1)"},
+		{Options{Site: "Nagoya", Line: "L1"}, "Site Nagoya (Line L1)"},
+		{Options{Site: "Nagoya"}, "Site Nagoya"}, // the whole site
+		{Options{}, "Site Nagoya"},
+	} {
+		dir := t.TempDir()
+		opt := tc.opt
+		opt.Lang, opt.AsOf, opt.Generated, opt.Generator, opt.Formats = classify.English, asOf, asOf, "test", []string{HTML, XLSX}
+		w, err := NewWriter(dir, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fillLines(t, w, func(site, line string) bool {
+			return (opt.Site == "" || site == opt.Site) && (opt.Line == "" || line == opt.Line)
+		})
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		page, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "index.html"))
+		if h1 := "<h1>" + tc.want + "</h1>"; !strings.Contains(string(page), h1) {
+			t.Errorf("%+v: the site's page lacks %q", tc.opt, h1)
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		title, _ := f.GetCellValue(f.GetSheetName(0), "A1")
+		f.Close()
+		if title != tc.want {
+			t.Errorf("%+v: the workbook's title is %q, want %q", tc.opt, title, tc.want)
+		}
+	}
+}

@@ -407,7 +407,7 @@ func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
 	for _, l := range s.lines {
 		b.Lines = append(b.Lines, lineRow{l.name, l.file + ".html", l.sum})
 	}
-	p := w.newPage(w.t.Site+" "+s.name, []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, b)
+	p := w.newPage(w.t.Site+" "+s.name+w.lineSelection(), []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, b)
 	p.Files = w.siteFiles(s)
 	return execute(f, "site", p)
 }
@@ -441,6 +441,16 @@ func (w *Writer) selection() string {
 		return ""
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// lineSelection names the line a report was asked for, " (Line L2)":
+// each site's page and workbook then hold that line only, and say so,
+// lest their totals be taken for the whole site's.
+func (w *Writer) lineSelection() string {
+	if w.opt.Line == "" {
+		return ""
+	}
+	return " (" + w.t.Line + " " + w.opt.Line + ")"
 }
 
 // deviceView is one device's row and section as deviceRow and

@@ -521,7 +521,7 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 	t := b.t
 	z, gz := s.sum.zone(), generatedZone(w.opt.Generated)
 	rows := [][]interface{}{
-		{xcell(st.title, t.Site+" "+b.site)},
+		{xcell(st.title, t.Site+" "+b.site+w.lineSelection())},
 		// The as-of day as given (its own zone: taken in UTC, a report
 		// made in Japan said the day before), and when the report was
 		// made where it was made, as every page and file says it.
