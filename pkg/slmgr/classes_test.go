@@ -367,3 +367,34 @@ func TestWordSources(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendedOutputs: outputs appended to one file by commands run with
+// //nologo ("cscript //nologo ospp.vbs /dstatus > out.txt", then
+// "cscript //nologo slmgr.vbs /xpr >> out.txt") follow each other with
+// nothing between them. ospp.vbs prints nothing after its ---Exiting---
+// line (ospp.vbs quitExit), so the line after it is the next output's.
+func TestAppendedOutputs(t *testing.T) {
+	dstatus := "---Processing--------------------------\n---------------------------------------\n" +
+		"SKU ID: d450596f-894d-49e0-966a-fd39ed4c4c64\nLICENSE NAME: Office 16, Office16ProPlusVL_KMS_Client edition\n" +
+		"LICENSE DESCRIPTION: Office 16, VOLUME_KMSCLIENT channel\nLICENSE STATUS:  ---LICENSED--- \n" +
+		"REMAINING GRACE: 179 days  (259193 minute(s) before expiring)\nLast 5 characters of installed product key: WFG99\n" +
+		"---------------------------------------\n---------------------------------------\n---Exiting-----------------------------\n"
+	office := wantProduct{kind: licensing.KindOffice, name: "Office 16, Office16ProPlusVL_KMS_Client edition", channel: licensing.ChannelGVLK,
+		status: licensing.StatusLicensed, key: "WFG99", grace: mins(259193)}
+	cases := []classCase{
+		{name: "ospp /dstatus then slmgr /xpr", format: FormatMixed,
+			text: dstatus + "Windows(R), Enterprise edition:\n    The machine is permanently activated.\n",
+			want: []wantProduct{office, {kind: licensing.KindWindows, name: "Windows(R), Enterprise edition", status: licensing.StatusLicensed}},
+			check: func(t *testing.T, res *Result) {
+				if len(res.Unknown) != 0 {
+					t.Errorf("unknown lines: %v", res.Unknown)
+				}
+			}},
+		{name: "ospp /dstatus then slmgr /dli", format: FormatMixed,
+			text: dstatus + "Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n" +
+				"Partial Product Key: 3V66T\nLicense Status: Licensed\n",
+			want: []wantProduct{office, {kind: licensing.KindWindows, name: "Windows(R), Professional edition", channel: licensing.ChannelRetail,
+				status: licensing.StatusLicensed, key: "3V66T"}}},
+	}
+	runClassCases(t, cases)
+}

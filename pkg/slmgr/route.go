@@ -31,7 +31,8 @@ func osppMarker(t string) bool {
 // file. Lines between ---Processing and ---Exiting are ospp's, and so is
 // every line that only ospp prints. A line that is neither follows the
 // output it continues (a wrapped ERROR DESCRIPTION, a KMS line that both
-// print) until a blank line, unless slmgr's strings know it. A blank
+// print) until a blank line or ---Exiting, unless slmgr's strings know
+// it. A blank
 // line followed by a line of ospp's own labels does not end its output:
 // text copied from a web page has a blank line after every line, and
 // ospp prints none inside its output.
@@ -54,7 +55,9 @@ func route(lines []string, ms []matcher) (ospp, slmgr []Line) {
 			inBlock, afterOSPP = true, true
 			ospp = append(ospp, l)
 		case strings.HasPrefix(t, "---Exiting"):
-			inBlock = false
+			// ospp.vbs quits after this line (quitExit): what follows
+			// is another output, maybe appended with nothing between.
+			inBlock, afterOSPP = false, false
 			ospp = append(ospp, l)
 		case inBlock, osppMarker(t):
 			afterOSPP = true
