@@ -41,7 +41,8 @@ func Decode(b []byte) (text, encoding string) {
 }
 
 // DecodeUnicode reads text that is Unicode: by its BOM, as UTF-16 by its
-// zero bytes (cscript //U writes no BOM to a pipe), or as valid UTF-8. It
+// zero bytes (cscript //U writes no BOM to a pipe), or as UTF-8 valid but
+// maybe for its last line (see beforeLastLine). It
 // returns the text as it is (line ends kept) and the encoding's name; ok is
 // false for anything else, which a code page detector decides.
 func DecodeUnicode(b []byte) (text, encoding string, ok bool) {
@@ -62,7 +63,33 @@ func DecodeUnicode(b []byte) (text, encoding string, ok bool) {
 	if utf8.Valid(b) {
 		return string(b), EncUTF8, true
 	}
+	if head, tail, ok := beforeLastLine(b); ok && utf8.Valid(head) && !isASCII(head) {
+		return string(head) + strings.ToValidUTF8(string(tail), "\uFFFD"), EncUTF8, true
+	}
 	return "", "", false
+}
+
+// beforeLastLine splits b after its last line break, when there is one.
+// A text is read in an encoding when its lines before the last are valid
+// in it and hold some non-ASCII text (a stray byte after the text, or a
+// file cut inside its last character, spoil only the last line); else one
+// bad byte at the end made the whole text Windows-1252, every line in
+// another script unreadable.
+func beforeLastLine(b []byte) (head, tail []byte, ok bool) {
+	i := bytes.LastIndexByte(b, '\n')
+	if i < 0 {
+		return nil, nil, false
+	}
+	return b[:i+1], b[i+1:], true
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // cp1252 holds Windows-1252's 0x80-0x9F; the rest of the upper half is
@@ -144,8 +171,25 @@ func DecodeUTF16(b []byte, bigEndian bool) string {
 	return string(out)
 }
 
-// decodeSJIS decodes Shift_JIS, failing if any byte sequence is invalid.
+// decodeSJIS decodes Shift_JIS, failing if any byte sequence is invalid
+// before the last line (see beforeLastLine); one there becomes U+FFFD.
 func decodeSJIS(b []byte) (string, bool) {
+	if s, ok := validSJIS(b); ok {
+		return s, true
+	}
+	head, tail, ok := beforeLastLine(b)
+	if !ok {
+		return "", false
+	}
+	s, ok := validSJIS(head)
+	if !ok || isASCII(head) {
+		return "", false
+	}
+	t, _ := sjis.Decode(tail)
+	return s + t, true
+}
+
+func validSJIS(b []byte) (string, bool) {
 	s, ok := sjis.Decode(b)
 	if !ok || strings.ContainsRune(s, utf8.RuneError) {
 		return "", false

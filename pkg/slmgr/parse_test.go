@@ -506,3 +506,45 @@ func TestJoinedLines(t *testing.T) {
 		}
 	}
 }
+
+// TestBadEnd: Shift_JIS or UTF-8 text with a stray byte after its last
+// line, or cut inside its last character, is still read as such: one bad
+// byte at the end made the whole text Windows-1252, and every Japanese
+// line (here the status) unreadable.
+func TestBadEnd(t *testing.T) {
+	ja, err := ParseStrings(toSJIS(t, jaStrings), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utf8Cut := []byte(jaDlv + "通知")
+	tests := []struct {
+		name string
+		data []byte
+		enc  string
+	}{
+		{"shift_jis, a stray byte after the last line", append(toSJIS(t, jaDlv), 0xFF), EncSJIS},
+		{"shift_jis, cut inside the last character", append(toSJIS(t, strings.TrimSuffix(jaDlv, "\r\n")), 0x82), EncSJIS},
+		{"utf-8, a stray byte after the last line", append([]byte(jaDlv), 0xFF), EncUTF8},
+		{"utf-8, cut inside the last character", utf8Cut[:len(utf8Cut)-1], EncUTF8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Parse(tc.data, Options{Strings: []*Strings{ja}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Encoding != tc.enc {
+				t.Errorf("encoding: got %s, want %s", res.Encoding, tc.enc)
+			}
+			if len(res.Products) != 1 || res.Products[0].Status != licensing.StatusNotification {
+				t.Fatalf("got products %+v, want one in notification", res.Products)
+			}
+		})
+	}
+	// A text with an invalid byte before its last line is neither.
+	for _, line := range [][]byte{toSJIS(t, "ライセンス\r\n"), []byte("ライセンス\r\n")} {
+		if _, enc := Decode(append(append(append([]byte{}, line...), 0xFF, '\r', '\n'), line...)); enc != EncCP1252 {
+			t.Errorf("a bad byte before the last line: got %s, want %s", enc, EncCP1252)
+		}
+	}
+}
