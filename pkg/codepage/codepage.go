@@ -165,7 +165,37 @@ func Decode(data []byte, override string) (text, enc string, err error) {
 	if text, enc, ok := slmgr.DecodeUnicode(data); ok {
 		return text, enc, nil
 	}
-	return detect(data)
+	text, enc, err = detect(data)
+	if head, ok := spoiledEnd(data); ok && (err != nil || find(enc).common == nil) {
+		// Every double-byte page refused the text for its last line: a
+		// stray byte after it, or a file cut inside its last character.
+		// What the lines before it are read as decides, as pkg/slmgr's
+		// own decoder does, the bad bytes becoming U+FFFD; else one
+		// byte made every Japanese line mojibake.
+		if _, henc, herr := detect(head); herr == nil && find(henc).common != nil {
+			return decodeAs(data, henc), henc, nil
+		}
+	}
+	return text, enc, err
+}
+
+// spoiledEnd returns the lines of data before its last one, when that
+// last line holds a byte above ASCII and they hold one too.
+func spoiledEnd(data []byte) ([]byte, bool) {
+	i := bytes.LastIndexByte(data, '\n')
+	if i < 0 || !aboveASCII(data[i+1:]) || !aboveASCII(data[:i]) {
+		return nil, false
+	}
+	return data[:i+1], true
+}
+
+func aboveASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	return false
 }
 
 func decodeAs(data []byte, name string) string {

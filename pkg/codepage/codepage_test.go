@@ -75,6 +75,14 @@ func TestDecode(t *testing.T) {
 		{"Windows-1252 French", enc(t, charmap.Windows1252, frFR), frFR, "windows-1252"},
 		{"UTF-16LE without BOM", utf16le(zhCN), zhCN, UTF16LE},
 		{"UTF-8", []byte(zhCN), zhCN, UTF8},
+		// A stray byte after the last line, or a file cut inside its last
+		// character, spoils the last line only: as pkg/slmgr's own
+		// decoder, the text is still read in its code page, the bad bytes
+		// as U+FFFD (every page refused it, and a single-byte one read
+		// every Japanese line as mojibake).
+		{"Shift_JIS, a stray byte at the end", append(enc(t, japanese.ShiftJIS, jaJP), 0x82), jaJP + "\uFFFD", "shift_jis"},
+		{"Shift_JIS, cut in its last character", append(enc(t, japanese.ShiftJIS, jaJP), enc(t, japanese.ShiftJIS, "名")[0]), jaJP + "\uFFFD", "shift_jis"},
+		{"GBK, a stray byte at the end", append(enc(t, simplifiedchinese.GBK, zhCN), 0x81), zhCN + "\uFFFD", "gb18030"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

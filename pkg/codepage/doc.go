@@ -24,5 +24,9 @@
 // decode to letters of one script inside words for the single-byte ones.
 // When a CJK code page and Windows-1252 (or two CJK code pages) remain
 // plausible, [Decode] refuses with an [*UnsureError] that names them,
-// rather than garble: the caller then passes the code page by name.
+// rather than garble: the caller then passes the code page by name. A
+// text that every CJK code page refuses for its last line only (a stray
+// byte after it, a file cut inside its last character) is read as its
+// lines before it are, the bad bytes as U+FFFD, as pkg/slmgr's own
+// decoder reads UTF-8 and Shift_JIS.
 package codepage
