@@ -100,9 +100,9 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := checkFilter(c.Context, db, filterOf(c, time.Time{}), time.Time{}); err != nil {
 		return err
 	}
-	opts, err := fleet.NewReturnOptions(c.String("key-file"), c.String("passphrase-file"), func(prompt string) (string, error) {
+	opts, err := fleet.NewReturnOptions(c.String("key-file"), c.String("passphrase-file"), fromScript(func(prompt string) (string, error) {
 		return terminal.Passphrase(c.Context, prompt)
-	})
+	}, "type it at a terminal, or give it with --passphrase-file FILE or "+fleet.ReturnPassphraseEnv+" in a script"))
 	var sum fleet.ReturnSummary
 	if err == nil {
 		opts.Filter, opts.Devices, opts.By, opts.Now = filterOf(c, time.Time{}), c.StringSlice("device"), cmdline.By(c), time.Now()
@@ -136,10 +136,15 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// explain is err with what fleet.Explain says to do about it.
+// explain is err with what fleet.Explain says to do about it, or, for
+// a passphrase nobody could type, how this command takes it instead.
 func explain(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err // Ctrl-C, at a passphrase prompt: run says so
+	}
+	var nt *noTerminalError
+	if errors.As(err, &nt) {
+		return usage(err.Error(), nt.hint)
 	}
 	why, hint := fleet.Explain(err)
 	return usage(why, hint)

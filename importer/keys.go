@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -58,8 +59,29 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 // askPassphrase takes the passphrase from ACTCOURIER_PASSPHRASE, else
 // asks on the terminal without echo; Ctrl-C ends the prompt.
 func askPassphrase(ctx context.Context) func(prompt string) (string, error) {
-	return terminal.PassphraseFrom(ctx, passphraseEnv)
+	return fromScript(terminal.PassphraseFrom(ctx, passphraseEnv), "type it at a terminal, or set "+passphraseEnv+" in a script")
 }
+
+// fromScript is ask, whose terminal.ErrNoTerminal (stdin is no terminal:
+// a script, a pipe, a scheduled task) becomes a *noTerminalError that
+// tells how a script gives this command the passphrase: how.
+func fromScript(ask func(prompt string) (string, error), how string) func(prompt string) (string, error) {
+	return func(prompt string) (string, error) {
+		p, err := ask(prompt)
+		if errors.Is(err, terminal.ErrNoTerminal) {
+			err = &noTerminalError{hint: how}
+		}
+		return p, err
+	}
+}
+
+// noTerminalError is a passphrase asked for where nobody can type it,
+// with how to give it instead (explain prints it as the hint); it is
+// terminal.ErrNoTerminal for errors.Is.
+type noTerminalError struct{ hint string }
+
+func (e *noTerminalError) Error() string { return "no terminal to ask for the passphrase" }
+func (e *noTerminalError) Unwrap() error { return terminal.ErrNoTerminal }
 
 // loadIdentities reads every age identity from the given files (several
 // during a key rotation); a passphrase-protected file is asked for.

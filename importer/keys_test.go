@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/stick"
 )
@@ -245,5 +246,58 @@ func TestImportTextCodepage(t *testing.T) {
 	code, _, stderr = runImporter(t, "import-text", "--db", db, "--site", "Suzhou", "--line", "L1", "--codepage", "nonsense", unsure)
 	if code != 2 || !strings.Contains(stderr, "--codepage") {
 		t.Fatalf("unknown code page: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestNoTerminal: a passphrase the importer would ask for where stdin is
+// no terminal (a script, a scheduled task, a pipe) is refused with the
+// way that command takes it from a script; before, each said "check that
+// the file is readable", of no file.
+func TestNoTerminal(t *testing.T) {
+	dir := t.TempDir()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	stdin := os.Stdin
+	os.Stdin = null
+	defer func() { os.Stdin = stdin }()
+	t.Setenv(fleet.ReturnPassphraseEnv, "")
+	os.Unsetenv(fleet.ReturnPassphraseEnv)
+	t.Setenv(passphraseEnv, "correct horse battery staple")
+	prot := filepath.Join(dir, "protected.txt")
+	if code, _, stderr := runImporter(t, "keygen", "--passphrase", "--out", prot); code != 0 {
+		t.Fatal(stderr)
+	}
+	id, key := writeKey(t, dir, "site-key.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	archetypeBundles(t, in, id.Recipient())
+	db := testDB(t, dir, "fleet.db")
+	if code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in); code != 0 {
+		t.Fatal(stderr)
+	}
+	os.Unsetenv(passphraseEnv)
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		hint string
+	}{
+		{"keygen --passphrase", []string{"keygen", "--passphrase", "--out", filepath.Join(dir, "new.txt")}, "set " + passphraseEnv},
+		{"a protected identity", []string{"import", "-i", prot, "--db", db, in}, "set " + passphraseEnv},
+		{"a return file", []string{"activation", "stick", filepath.Join(dir, "stick"), "--db", db}, "--passphrase-file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runImporter(t, tc.args...)
+			if code != exitUsage || !strings.Contains(stderr, "no terminal to ask for the passphrase") || !strings.Contains(stderr, "hint: ") ||
+				!strings.Contains(stderr, tc.hint) || strings.Contains(stderr, "readable") {
+				t.Errorf("exit %d, want 2 and a hint with %q:\n%s", code, tc.hint, stderr)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "new.txt")); err == nil {
+		t.Error("keygen without a passphrase wrote an identity")
 	}
 }

@@ -134,8 +134,12 @@ func PassphraseFrom(ctx context.Context, env string) func(prompt string) (string
 	}
 }
 
+// ErrNoTerminal is Passphrase's error when stdin is no terminal (a
+// script, a pipe, a scheduled task): there is nobody to ask.
+var ErrNoTerminal = errors.New("terminal: no terminal to ask for the passphrase")
+
 // Passphrase asks for a passphrase on the terminal of stdin, without
-// echo, showing prompt on stderr. Ctrl-C at the prompt ends ctx (the
+// echo, showing prompt on stderr; ErrNoTerminal when stdin is none. Ctrl-C at the prompt ends ctx (the
 // program handles SIGINT), and a read of the terminal cannot be stopped:
 // then the terminal's echo is turned back on and ctx's error returned at
 // once, the read left behind for the program to end. Before, Ctrl-C at
@@ -143,7 +147,7 @@ func PassphraseFrom(ctx context.Context, env string) func(prompt string) (string
 func Passphrase(ctx context.Context, prompt string) (string, error) {
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
-		return "", errors.New("no terminal to ask for the passphrase")
+		return "", ErrNoTerminal
 	}
 	state, err := term.GetState(fd)
 	if err != nil {
