@@ -35,8 +35,12 @@ type Bundles struct {
 	Count int
 }
 
-// FindBundles finds the bundle files under paths and counts them. A path
-// that cannot be read is an error naming it.
+// FindBundles finds the bundle files under paths and counts them. A
+// named path that is not there is an error naming it. A folder that
+// cannot be read (an NTFS stick's System Volume Information, a folder
+// of another user) is not counted: the import names it as a rejected
+// input and imports the others (feed), unless no bundle was found at
+// all, when the first such folder's error is FindBundles' own.
 func FindBundles(paths []string) (*Bundles, error) {
 	b := &Bundles{}
 	dirs := map[string]bool{}
@@ -68,9 +72,15 @@ func FindBundles(paths []string) (*Bundles, error) {
 			b.roots = append(b.roots, p)
 		}
 	}
-	err := b.walk(func(string) error { b.Count++; return nil }, nil)
-	if err != nil {
-		return nil, err
+	var unreadable error
+	b.walk(func(string) error { b.Count++; return nil }, func(_ string, err error) error {
+		if unreadable == nil {
+			unreadable = err
+		}
+		return nil
+	})
+	if b.Count == 0 && unreadable != nil {
+		return nil, unreadable
 	}
 	return b, nil
 }
