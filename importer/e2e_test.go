@@ -325,6 +325,13 @@ func TestCorruption(t *testing.T) {
 			t.Errorf("%s not named with reason %q:\n%s", name, reason, stderr)
 		}
 	}
+	// An empty file is a copy or a write cut short, not a file to leave
+	// out: the device's collection is lost unless it is copied again.
+	empty := "  " + filepath.Join(in, "empty.tar.zst.age") + "\n    error: not a bundle (bundle: not an ActCourier bundle: empty file)\n" +
+		"    hint: the file is empty: copy it again from the stick"
+	if !strings.Contains(stderr, empty) {
+		t.Errorf("the empty file's hint is not to copy it again:\n%s", stderr)
+	}
 	if !strings.Contains(stdout, "already imported "+filepath.Join(in, "copy-of.tar.zst.age")) && !strings.Contains(stdout, "already imported") {
 		t.Errorf("duplicate not reported:\n%s", stdout)
 	}

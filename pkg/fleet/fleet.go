@@ -34,6 +34,10 @@ var (
 	// may only read the fleet (an auditors' role), or the file is
 	// read-only. Nothing of the batch was stored.
 	ErrReadOnly = errors.New("fleet: the database may only be read by this user")
+	// ErrEmptyFile means a bundle file holds no byte: a copy or a write
+	// cut short (a full disk, a stick pulled), never a file a collector
+	// left so. It comes with bundle.ErrNotBundle (emptyError).
+	ErrEmptyFile = errors.New("fleet: the file is empty")
 	// ErrStoredSnapshot means a device's stored snapshot does not read:
 	// the database's copy is damaged, since every snapshot was read
 	// whole before it was stored. A StoredError says whose.
