@@ -579,3 +579,39 @@ func TestNewDatabaseFolder(t *testing.T) {
 		t.Errorf("the folder holds %d entries, want only records.csv: %v", len(entries), entries)
 	}
 }
+
+// TestReportFileMode: a report's files get the mode any new file of the
+// user gets (0666 less the umask, as os.Create gives), so that auditors
+// who read the folder under another account (a share, a web server) can
+// open them; before, each kept its temporary file's 0600.
+func TestReportFileMode(t *testing.T) {
+	db := history(t)
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	probe, err := os.Create(filepath.Join(t.TempDir(), "probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe.Close()
+	fi, err := os.Stat(probe.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fi.Mode().Perm()
+	n := 0
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == ".actcourier-report.lock" {
+			return err
+		}
+		n++
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v as os.Create gives", p, fi.Mode().Perm(), err, want)
+		}
+		return nil
+	})
+	if n < 10 {
+		t.Errorf("%d files in the report", n)
+	}
+}

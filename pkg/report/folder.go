@@ -282,7 +282,7 @@ func removeStale(dir string) []string {
 }
 
 // staleTemp reports whether name is one that create gives a file while it
-// is written: ".report-", the digits os.CreateTemp puts for its "*", ".tmp".
+// is written: ".report-", the digits createTemp puts, ".tmp".
 func staleTemp(name string) bool {
 	rest, ok := strings.CutPrefix(name, tempPrefix)
 	digits, ok2 := strings.CutSuffix(rest, tempSuffix)

@@ -30,6 +30,8 @@ import (
 	"hash"
 	"html/template"
 	"io"
+	"io/fs"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"sort"
@@ -155,12 +157,28 @@ type pending struct {
 const tempPrefix, tempSuffix = ".report-", ".tmp"
 
 func create(name string) (*pending, error) {
-	f, err := os.CreateTemp(filepath.Dir(name), tempPrefix+"*"+tempSuffix)
+	f, err := createTemp(filepath.Dir(name))
 	if err != nil {
 		return nil, err
 	}
 	h := newSum()
 	return &pending{name: name, f: f, w: bufio.NewWriterSize(io.MultiWriter(f, h), 1<<16), h: h}, nil
+}
+
+// createTemp is os.CreateTemp(dir, tempPrefix+"*"+tempSuffix) (a new
+// file, O_EXCL: never through a link someone left), with the mode
+// os.Create gives, 0666 less the umask, not CreateTemp's 0600: the file
+// keeps it when it takes its name, and auditors may read the folder
+// under another account (a share, a web server).
+func createTemp(dir string) (*os.File, error) {
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, tempPrefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+tempSuffix)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if errors.Is(err, fs.ErrExist) && try < 10000 {
+			continue
+		}
+		return f, err
+	}
 }
 
 // done flushes and closes the file; when everything went well (err is
