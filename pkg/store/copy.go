@@ -478,6 +478,8 @@ func Hint(err error) string {
 		return "check that the PostgreSQL server runs and that --db names it rightly (host, port, user, sslmode: docs/importer.md); what was stored is whole"
 	case errors.Is(err, ErrLocked):
 		return "another importer held the fleet too long; run this again"
+	case errors.Is(err, ErrFolderReadOnly):
+		return "run it as a user who may write in that folder, or copy the database, while no import runs, into a folder you may write and give the copy with --db"
 	case errors.Is(err, fleet.ErrReadOnly):
 		_, hint := fleet.Explain(err)
 		return hint

@@ -247,14 +247,17 @@ func pgRetryable(err error) bool {
 }
 
 // serverError wraps an error that means the server went away, that a
-// writer waited too long for another (ErrLocked, from either store), or
+// writer waited too long for another (ErrLocked, from either store),
 // that the store may not be written (fleet.ErrReadOnly, from either
-// store), in the sentinels.
+// store), or that SQLite may not make its files beside the database
+// (ErrFolderReadOnly), in the sentinels.
 func serverError(err error) error {
 	code := pgCode(err)
 	switch {
 	case err == nil:
 		return nil
+	case folderReadOnly(err):
+		return fmt.Errorf("%w: %w", ErrFolderReadOnly, err)
 	case readOnly(err):
 		return fmt.Errorf("%w: %w", fleet.ErrReadOnly, err)
 	case code == "55P03", busy(err): // lock_not_available: lock_timeout passed; SQLite's busy once retryBusy gave up

@@ -78,6 +78,11 @@ var (
 	// ErrSetup means a PostgreSQL database is not set up as the fleet
 	// needs it (its encoding; docs/importer.md).
 	ErrSetup = errors.New("store: the database is not set up for a fleet")
+	// ErrFolderReadOnly means SQLite could not make the files it keeps
+	// beside the database (-wal, -shm), which it needs even to read one
+	// in WAL mode: this user may not write in the database's folder.
+	// Neither the file nor its fleet is at fault.
+	ErrFolderReadOnly = errors.New("store: this user may not write in the database's folder, where SQLite keeps its -wal and -shm files even to read")
 )
 
 // busyWait is how long a writer waits for another one: SQLite's busy
@@ -224,6 +229,14 @@ func busy(err error) bool {
 // readOnly reports whether SQLite refused to write a read-only file
 // (SQLITE_READONLY and its extended codes).
 func readOnly(err error) bool { return sqliteCode(err)&0xff == sqlite3.SQLITE_READONLY }
+
+// folderReadOnly reports whether SQLite could not make its -wal or -shm
+// file beside the database (SQLITE_READONLY_DIRECTORY, or
+// SQLITE_READONLY_CANTINIT for a -shm it could not set up).
+func folderReadOnly(err error) bool {
+	code := sqliteCode(err)
+	return code == sqlite3.SQLITE_READONLY_DIRECTORY || code == sqlite3.SQLITE_READONLY_CANTINIT
+}
 
 // sqliteCode is the (extended) result code of a SQLite error err wraps,
 // from the driver or a direct connection, or 0 (SQLITE_OK) for any
