@@ -184,7 +184,9 @@ const (
 // Read reads a CID file: ActivationWs's records.csv, our worklist with
 // ConfirmationId filled in, or any CSV with InstallationId and
 // ConfirmationId columns (found by name, in any case). A BOM, CRLF or LF
-// and RFC 4180 quoting are read; the ' that WriteCSV put before a formula
+// and RFC 4180 quoting are read, with ',' or, when the header is one
+// field that holds a ';' (Excel's list separator in some regions), ';'
+// between the fields; the ' that WriteCSV put before a formula
 // character, at a value's start or after a ';', a tab or a newline, is
 // taken off (csvcell.Unescape). Each row's CID must be 48 digits (spaces or dashes
 // allowed) and its IID digits; a row without a CID is skipped (counted in
@@ -198,11 +200,21 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 	if len(data) > MaxFile {
 		return nil, nil, 0, "", fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxFile)
 	}
-	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
 		return nil, nil, 0, "", fmt.Errorf("%w: header: %v", ErrNotCSV, err)
+	}
+	if len(header) == 1 && strings.Contains(header[0], ";") {
+		// Saved by Excel where the list separator is ';' (German,
+		// French, Dutch Windows), which its "CSV" then means.
+		cr = csv.NewReader(bytes.NewReader(data))
+		cr.Comma, cr.FieldsPerRecord = ';', -1
+		if header, err = cr.Read(); err != nil {
+			return nil, nil, 0, "", fmt.Errorf("%w: header: %v", ErrNotCSV, err)
+		}
 	}
 	col := map[string]int{}
 	for i, h := range header {

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -360,5 +361,36 @@ func TestReadBackFormulas(t *testing.T) {
 				t.Errorf("read back host %q, device key %q, activation ID %q, want %q, %q, %q", r.Host, r.DeviceKey, r.ActivationID, row.Host, row.DeviceKey, row.ActivationID)
 			}
 		})
+	}
+}
+
+// TestReadSemicolons: the worklist filled in and saved by Excel where the
+// list separator is ';' (German, French, Dutch Windows: "CSV" there means
+// semicolons) is read as the same records, and so is records.csv saved
+// so; before, its header was one column and the file was refused.
+func TestReadSemicolons(t *testing.T) {
+	rows := testRows()
+	rows[0].CID = strings.Join(activation.Groups(strings.Repeat("987654", 8)), "-")
+	rows[0].Host = "FA; line 3" // quoted as it holds the separator
+	var b bytes.Buffer
+	if err := WriteCSV(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	want, _, wantBlank, wantKind, err := Read(bytes.NewReader(b.Bytes()))
+	if err != nil || len(want) == 0 {
+		t.Fatalf("%d records, %v", len(want), err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved bytes.Buffer
+	saved.WriteString("\ufeff")
+	w := csv.NewWriter(&saved)
+	w.Comma, w.UseCRLF = ';', true
+	w.WriteAll(records)
+	got, rowErrs, blank, kind, err := Read(&saved)
+	if err != nil || len(rowErrs) != 0 || kind != wantKind || blank != wantBlank || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, kind %q, blank %d, %v, %v; want %+v, kind %q, blank %d", got, kind, blank, rowErrs, err, want, wantKind, wantBlank)
 	}
 }
