@@ -8,7 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"testing"
+
+	"github.com/actcourier/actcourier/bundle"
 )
 
 // TestInsideAny: a path is inside a named folder when one of its parents
@@ -187,5 +191,55 @@ func TestOpenFile(t *testing.T) {
 				t.Fatalf("close: %v", err)
 			}
 		})
+	}
+}
+
+// TestSystemFolders: the folders a system keeps at a volume's root (an
+// NTFS or FAT stick's System Volume Information, which Windows lets no
+// user read, and the recycle bins) are not walked: a whole stick
+// imported named System Volume Information as a rejected input at every
+// run, and a bundle thrown away was imported again. The same names
+// elsewhere in the path given, and bundles beside them, are walked.
+func TestSystemFolders(t *testing.T) {
+	root := t.TempDir()
+	for _, f := range []string{
+		"bundles/a" + bundle.Ext,
+		"System Volume Information/b" + bundle.Ext,
+		"SYSTEM VOLUME INFORMATION/c" + bundle.Ext,
+		"$RECYCLE.BIN/S-1-5-21/$Rd" + bundle.Ext,
+		"RECYCLER/d" + bundle.Ext,
+		".Trashes/501/e" + bundle.Ext,
+		"kept/f" + bundle.Ext,
+	} {
+		p := filepath.Join(root, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{root, []string{"bundles/a" + bundle.Ext, "kept/f" + bundle.Ext}},
+		// Named itself, a system folder is what was asked for.
+		{filepath.Join(root, "System Volume Information"), []string{"System Volume Information/b" + bundle.Ext}},
+	} {
+		b, err := FindBundles([]string{tc.path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		b.walk(func(p string) error {
+			rel, _ := filepath.Rel(root, p)
+			got = append(got, filepath.ToSlash(rel))
+			return nil
+		}, nil)
+		sort.Strings(got)
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") || b.Count != len(tc.want) {
+			t.Errorf("%s: walked %q (counted %d), want %q", tc.path, got, b.Count, tc.want)
+		}
 	}
 }

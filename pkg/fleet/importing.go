@@ -36,9 +36,9 @@ type Bundles struct {
 }
 
 // FindBundles finds the bundle files under paths and counts them. A
-// named path that is not there is an error naming it. A folder that
-// cannot be read (an NTFS stick's System Volume Information, a folder
-// of another user) is not counted: the import names it as a rejected
+// named path that is not there is an error naming it. The folders a
+// system keeps at a volume's root are not walked (systemFolder). A
+// folder that cannot be read (a folder of another user) is not counted: the import names it as a rejected
 // input and imports the others (feed), unless no bundle was found at
 // all, when the first such folder's error is FindBundles' own.
 func FindBundles(paths []string) (*Bundles, error) {
@@ -149,6 +149,8 @@ func walkDir(dir string, fn func(string) error, unreadable func(string, error) e
 		for _, e := range entries {
 			path := filepath.Join(dir, e.Name())
 			switch {
+			case e.IsDir() && systemFolder(e.Name()):
+				continue
 			case e.IsDir():
 				err := walkDir(path, fn, unreadable)
 				if err != nil {
@@ -171,6 +173,20 @@ func walkDir(dir string, fn func(string) error, unreadable func(string, error) e
 
 // walked reports whether a file of this name in a named folder is a
 // bundle to import.
+// systemFolder reports whether a folder under a path given is one a
+// system keeps at a volume's root: System Volume Information, which
+// Windows lets no user read (an NTFS stick imported whole named it as a
+// rejected input at every run), and the recycle bins of Windows and
+// macOS, whose bundles were thrown away. They are not walked; named
+// themselves, they are.
+func systemFolder(name string) bool {
+	switch strings.ToLower(name) {
+	case "system volume information", "$recycle.bin", "recycler", ".trashes":
+		return true
+	}
+	return false
+}
+
 func walked(name string) bool {
 	return strings.HasSuffix(name, bundle.Ext) && !strings.HasPrefix(name, ".")
 }
