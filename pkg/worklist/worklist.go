@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -273,12 +274,13 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		}
 		cid, err := activation.NormalizeCID(rawCID)
 		if err != nil {
-			rowErrs = append(rowErrs, &RowError{Row: n, Err: fmt.Errorf("ConfirmationId: %w", err)})
+			rowErrs = append(rowErrs, &RowError{Row: n, Err: idError("ConfirmationId", rawCID, err)})
 			continue
 		}
-		iid, err := activation.NormalizeIID(field(rec, "installationid"))
+		rawIID := field(rec, "installationid")
+		iid, err := activation.NormalizeIID(rawIID)
 		if err != nil {
-			rowErrs = append(rowErrs, &RowError{Row: n, Err: fmt.Errorf("InstallationId: %w", err)})
+			rowErrs = append(rowErrs, &RowError{Row: n, Err: idError("InstallationId", rawIID, err)})
 			continue
 		}
 		// When ActivationWs obtained the CID, as the file says: a time
@@ -292,4 +294,23 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 			Obtained: obtained, DeviceKey: field(rec, "devicekey"), ActivationID: field(rec, "activationid")})
 	}
 	return records, rowErrs, blank, kind, nil
+}
+
+// excelNumber matches what Excel makes of a long run of digits in a CSV
+// cell it opens, or one typed into a cell: a number in scientific
+// notation (1.23457E+62), the digits past the 15th lost.
+var excelNumber = regexp.MustCompile(`^[0-9](\.[0-9]+)?[Ee]\+[0-9]+$`)
+
+// idError is the error of an ID column out of shape. An ID Excel turned
+// into a number says so and how to keep the digits: the worklist opened
+// in Excel, a CID typed, and saved lose every IID's digits, and a row
+// said only "'.' is not a digit".
+func idError(column, raw string, err error) error {
+	if excelNumber.MatchString(raw) {
+		return fmt.Errorf("%s: %w: %s is a number Excel made of the digits when it opened the file or the ID was typed; "+
+			"the digits are lost: write the CIDs into a fresh worklist in a text editor, or open it in Excel with "+
+			"Data > From Text/CSV and the ID columns as text, and type each CID with dashes or spaces between its groups",
+			column, err, raw)
+	}
+	return fmt.Errorf("%s: %w", column, err)
 }

@@ -394,3 +394,36 @@ func TestReadSemicolons(t *testing.T) {
 		t.Errorf("got %+v, kind %q, blank %d, %v, %v; want %+v, kind %q, blank %d", got, kind, blank, rowErrs, err, want, wantKind, wantBlank)
 	}
 }
+
+// TestReadExcelNumbers: Excel opens the worklist's 63-digit IIDs as
+// numbers and saves them as 1.23457E+62, and does the same to a CID
+// typed as 48 digits in one: the digits are lost. The row says that this
+// is what happened and how to keep them, not only that the ID is not
+// digits.
+func TestReadExcelNumbers(t *testing.T) {
+	cid := strings.Repeat("987654", 8)
+	iid := strings.Repeat("1234567", 9)
+	for _, tc := range []struct {
+		name, iid, cid string
+		field          string // named in the row's error
+		err            error
+	}{
+		{"IID", "1.23457E+62", cid, "InstallationId", activation.ErrIIDShape},
+		{"IID, lower case", "1.23457e+62", cid, "InstallationId", activation.ErrIIDShape},
+		{"CID", iid, "9.87654E+47", "ConfirmationId", activation.ErrCIDShape},
+		{"CID without a fraction", iid, "9E+47", "ConfirmationId", activation.ErrCIDShape},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := "InstallationId,ConfirmationId\r\n" + tc.iid + "," + tc.cid + "\r\n"
+			got, rowErrs, _, _, err := Read(strings.NewReader(in))
+			if err != nil || len(got) != 0 || len(rowErrs) != 1 {
+				t.Fatalf("%d records, %v, %v; want one row refused", len(got), rowErrs, err)
+			}
+			msg := rowErrs[0].Error()
+			if !errors.Is(rowErrs[0], ErrRow) || !errors.Is(rowErrs[0], tc.err) || !strings.Contains(msg, tc.field) ||
+				!strings.Contains(msg, "Excel") || !strings.Contains(msg, "as text") {
+				t.Errorf("row error %q: want %s named as a number Excel made, and how to keep it as text", msg, tc.field)
+			}
+		})
+	}
+}
