@@ -38,9 +38,10 @@ type Bundles struct {
 // FindBundles finds the bundle files under paths and counts them. A
 // named path that is not there is an error naming it. The folders a
 // system keeps at a volume's root are not walked (systemFolder). A
-// folder that cannot be read (a folder of another user) is not counted: the import names it as a rejected
-// input and imports the others (feed), unless no bundle was found at
-// all, when the first such folder's error is FindBundles' own.
+// folder that cannot be read (a folder of another user) is not
+// counted: the import names it as a rejected input and imports the
+// others (feed), unless no bundle was found at all, when the first such
+// folder's error is FindBundles' own.
 func FindBundles(paths []string) (*Bundles, error) {
 	b := &Bundles{}
 	dirs := map[string]bool{}
@@ -171,8 +172,6 @@ func walkDir(dir string, fn func(string) error, unreadable func(string, error) e
 	}
 }
 
-// walked reports whether a file of this name in a named folder is a
-// bundle to import.
 // systemFolder reports whether a folder under a path given is one a
 // system keeps at a volume's root: System Volume Information, which
 // Windows lets no user read (an NTFS stick imported whole named it as a
@@ -187,6 +186,8 @@ func systemFolder(name string) bool {
 	return false
 }
 
+// walked reports whether a file of this name in a named folder is a
+// bundle to import.
 func walked(name string) bool {
 	return strings.HasSuffix(name, bundle.Ext) && !strings.HasPrefix(name, ".")
 }
