@@ -557,8 +557,12 @@ func CountStates(rows []worklist.Row) string {
 // row it refused on stderr with what to do. It returns partial when it
 // refused any.
 func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
-	fmt.Fprintf(stdout, "%d CIDs read from %d files: %d new in the archive, %d already there; %d match an IID the fleet waits for, %d kept for later (no device waits for their IID now); %d rows without a CID\n",
-		s.Records, s.Files, s.Added, s.Known, s.Matched, s.Unmatched, s.Blank)
+	match := "match"
+	if s.Matched == 1 {
+		match = "matches"
+	}
+	fmt.Fprintf(stdout, "%s read from %s: %d new in the archive, %d already there; %d %s an IID the fleet waits for, %d kept for later (no device waits for their IID now); %s without a CID\n",
+		report.Count(s.Records, "CID"), report.Count(s.Files, "file"), s.Added, s.Known, s.Matched, match, s.Unmatched, report.Count(s.Blank, "row"))
 	// File names and what the files held, each within its line.
 	for _, r := range s.Rejected {
 		why, hint := Explain(r.Err)

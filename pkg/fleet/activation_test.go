@@ -416,3 +416,23 @@ func TestSkippedShown(t *testing.T) {
 		})
 	}
 }
+
+// TestCIDSummaryLine: the line activation cids prints counts in words
+// that agree with each number: "1 CID read from 1 file", not "1 CIDs
+// read from 1 files".
+func TestCIDSummaryLine(t *testing.T) {
+	for _, tc := range []struct {
+		s    fleet.CIDSummary
+		want string
+	}{
+		{fleet.CIDSummary{Records: 1, Files: 1, Added: 1, Matched: 1, Blank: 1},
+			"1 CID read from 1 file: 1 new in the archive, 0 already there; 1 matches an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 1 row without a CID\n"},
+		{fleet.CIDSummary{Records: 2, Files: 2, Added: 1, Known: 1, Matched: 2, Blank: 3},
+			"2 CIDs read from 2 files: 1 new in the archive, 1 already there; 2 match an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 3 rows without a CID\n"},
+	} {
+		var out, errs bytes.Buffer
+		if err := tc.s.Print(&out, &errs, errors.New("partial")); err != nil || out.String() != tc.want {
+			t.Errorf("got %q, %v\nwant %q", out.String(), err, tc.want)
+		}
+	}
+}
