@@ -198,14 +198,14 @@ func TestOpenFile(t *testing.T) {
 // NTFS or FAT stick's System Volume Information, which Windows lets no
 // user read, and the recycle bins) are not walked: a whole stick
 // imported named System Volume Information as a rejected input at every
-// run, and a bundle thrown away was imported again. The same names
-// elsewhere in the path given, and bundles beside them, are walked.
+// run, and a bundle thrown away was imported again. Bundles beside
+// them are walked, and a system folder named itself is.
 func TestSystemFolders(t *testing.T) {
 	root := t.TempDir()
 	for _, f := range []string{
 		"bundles/a" + bundle.Ext,
 		"System Volume Information/b" + bundle.Ext,
-		"SYSTEM VOLUME INFORMATION/c" + bundle.Ext,
+		"other/SYSTEM VOLUME INFORMATION/c" + bundle.Ext, // apart: one folder where names fold case
 		"$RECYCLE.BIN/S-1-5-21/$Rd" + bundle.Ext,
 		"RECYCLER/d" + bundle.Ext,
 		".Trashes/501/e" + bundle.Ext,
