@@ -1122,12 +1122,7 @@ func TestHostReleasesServer(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			host := KMSHost{Name: "kms01", Windows: 30, Server: 5, WindowsReleases: tc.releases}
 			v := Device(s, collected, Site{Pool: Pool{Client: 30, Server: 5, Hosts: []KMSHost{host}}})
-			var r *Reason
-			for i := range v.Reasons {
-				if v.Reasons[i].Code == "route-kms-site-host" {
-					r = &v.Reasons[i]
-				}
-			}
+			r := withCode(v.Reasons, "route-kms-site-host")
 			if r == nil {
 				t.Fatalf("no route to the site's host: %s", codes(v.Reasons))
 			}

@@ -54,13 +54,17 @@ func codes(rs []Reason) string {
 	return strings.Join(c, ",")
 }
 
-func hasCode(rs []Reason, code string) bool {
-	for _, r := range rs {
-		if r.Code == code {
-			return true
+func hasCode(rs []Reason, code string) bool { return withCode(rs, code) != nil }
+
+// withCode is the last of rs with code, or nil.
+func withCode(rs []Reason, code string) *Reason {
+	var found *Reason
+	for i := range rs {
+		if rs[i].Code == code {
+			found = &rs[i]
 		}
 	}
-	return false
+	return found
 }
 
 // TestChannels has one row per channel of DOMAIN.md's channel table, with
@@ -920,12 +924,7 @@ func TestEndOfSupportESU(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			v := Device(tc.s, tc.asOf, Site{})
-			var f *Reason
-			for i := range v.Flags {
-				if v.Flags[i].Code == "end-of-support-os" {
-					f = &v.Flags[i]
-				}
-			}
+			f := withCode(v.Flags, "end-of-support-os")
 			if f == nil {
 				t.Fatalf("flags [%s] lack end-of-support-os", codes(v.Flags))
 			}
