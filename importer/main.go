@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/pkg/cmdline"
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
@@ -112,6 +113,8 @@ func exit(ctx context.Context, stderr io.Writer, err error) int {
 	case errors.Is(err, errPartial):
 		printError(stderr, err)
 		return exitPartial
+	case ctx.Err() != nil && errors.Is(err, fleet.ErrInterrupted):
+		return exitStopped // the import told it, with what was stored
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "importer: interrupted")
 		return exitStopped

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"testing"
 
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -85,6 +86,9 @@ func TestExit(t *testing.T) {
 		{"rejected inputs, wrapped", live, fmt.Errorf("import into %s: %w", "x.db", errPartial), exitPartial,
 			"importer: error: import into x.db: some inputs were rejected\n"},
 		{"interrupted", stopped, fmt.Errorf("report: %w", context.Canceled), exitStopped, "importer: interrupted\n"},
+		// An import said it was interrupted, with what it had stored
+		// and what to do (fleet.Summary.Finish): not said again.
+		{"interrupted, told", stopped, fmt.Errorf("%w: %w", fleet.ErrInterrupted, context.Canceled), exitStopped, ""},
 		{"canceled without an interrupt", live, context.Canceled, exitUsage, "importer: error: context canceled\n"},
 		{"usage", live, usage("no such site", "sites: A"), exitUsage, "importer: error: no such site\nimporter: hint: sites: A\n"},
 	} {

@@ -38,6 +38,10 @@ var (
 	// cut short (a full disk, a stick pulled), never a file a collector
 	// left so. It comes with bundle.ErrNotBundle (emptyError).
 	ErrEmptyFile = errors.New("fleet: the file is empty")
+	// ErrInterrupted is what Summary.Finish returns, with the context's
+	// error, after it told on stderr that the import was interrupted,
+	// what was stored and how to go on: a caller does not say it again.
+	ErrInterrupted = errors.New("fleet: interrupted")
 	// ErrStoredSnapshot means a device's stored snapshot does not read:
 	// the database's copy is damaged, since every snapshot was read
 	// whole before it was stored. A StoredError says whose.

@@ -608,11 +608,14 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 // with: partial when it rejected inputs, or when the store failed part
 // way (err: a database server restarted, a full disk), which it prints
 // with what to do (what was stored is whole; a rerun goes on); after an
-// interruption, err.
+// interruption, which it tells, err as ErrInterrupted.
 func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupted bool, err, partial error) error {
 	if interrupted {
 		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(s.Imported, "bundle"), terminal.Inline(db))
-		return err
+		if err == nil {
+			return nil // every bundle was in before the stop took effect
+		}
+		return fmt.Errorf("%w: %w", ErrInterrupted, err)
 	}
 	perr := s.Print(stdout, stderr, db, verbose)
 	if err != nil {
