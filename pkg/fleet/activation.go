@@ -402,9 +402,13 @@ type ReturnOptions struct {
 	// kind, for the two-visit case; never stored, never printed.
 	Keys       map[licensing.Kind]string
 	Passphrase string
-	By         string
-	Generator  string
-	Now        time.Time
+	// Ask, when Passphrase is empty, gives it once the items are known
+	// (NewReturnOptions: ReturnPassphrase), so that nobody types a
+	// passphrase twice to learn that there is nothing to return.
+	Ask       func() (string, error)
+	By        string
+	Generator string
+	Now       time.Time
 	// WorkFactor is scrypt's (log2 N); 0 means
 	// activation.DefaultWorkFactor.
 	WorkFactor int
@@ -514,6 +518,11 @@ func WriteReturn(ctx context.Context, st Store, dir string, opts ReturnOptions) 
 	if len(ret.Items) == 0 {
 		return sum, ErrNothingToReturn
 	}
+	if opts.Passphrase == "" && opts.Ask != nil {
+		if opts.Passphrase, err = opts.Ask(); err != nil {
+			return sum, err
+		}
+	}
 	if err := os.MkdirAll(filepath.Join(dir, activation.ReturnDir), 0o755); err != nil {
 		return sum, err
 	}
@@ -594,12 +603,11 @@ var ErrPassphrase = errors.New("fleet: the return file's passphrase is shorter t
 const ReturnPassphraseEnv = "ACTCOURIER_RETURN_PASSPHRASE"
 
 // NewReturnOptions reads what a return file needs besides its items: the
-// keys of keyFile ("" for none, ReadKeys) and the passphrase
-// (ReturnPassphrase).
+// keys of keyFile ("" for none, ReadKeys) now, and the passphrase
+// (ReturnPassphrase) once WriteReturn has items for it (Ask).
 func NewReturnOptions(keyFile, passFile string, ask func(prompt string) (string, error)) (opts ReturnOptions, err error) {
-	if opts.Keys, err = ReadKeys(keyFile); err == nil {
-		opts.Passphrase, err = ReturnPassphrase(passFile, ask)
-	}
+	opts.Keys, err = ReadKeys(keyFile)
+	opts.Ask = func() (string, error) { return ReturnPassphrase(passFile, ask) }
 	return opts, err
 }
 

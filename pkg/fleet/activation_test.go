@@ -436,3 +436,36 @@ func TestCIDSummaryLine(t *testing.T) {
 		}
 	}
 }
+
+// TestReturnAsksLast: the return file's passphrase is asked for only
+// once there is something to return; before, the staff typed it twice
+// to learn that no device had a CID waiting.
+func TestReturnAsksLast(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	store1(t, db, "b1", waiting(t), t0)
+	asked := 0
+	ask := func(string) (string, error) { asked++; return testPassphrase, nil }
+	os.Unsetenv(fleet.ReturnPassphraseEnv)
+	opts, err := fleet.NewReturnOptions("", "", ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.WorkFactor = 2
+	if _, err := fleet.WriteReturn(ctx, db, dir, opts); !errors.Is(err, fleet.ErrNothingToReturn) || asked != 0 {
+		t.Fatalf("nothing to return: %v, asked %d times; want ErrNothingToReturn, never asked", err, asked)
+	}
+	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := writeCIDs(t, dir, "records.csv", [][2]string{{rows[0].IID, strings.Repeat("222222", 8)}})
+	if _, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := fleet.WriteReturn(ctx, db, dir, opts)
+	if err != nil || sum.Items != 1 || asked != 2 {
+		t.Fatalf("%+v, %v, asked %d times; want one item, the passphrase asked twice (typed and repeated)", sum, err, asked)
+	}
+}
