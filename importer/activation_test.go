@@ -248,3 +248,29 @@ func TestStoredSnapshotDamaged(t *testing.T) {
 		}
 	}
 }
+
+// storeSnapshot stores the snapshot file as one collection into the
+// fleet at dsn, as an imported bundle would be.
+func storeSnapshot(t *testing.T, dsn, file string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := licensing.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := fleet.NewCollection(fleet.Meta{BundleID: "stored", SHA256: "sum-stored", FileName: "stored", Origin: fleet.OriginBundle}, s, nil, nil, s.Context.Collected.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, err := db.ImportBatch(context.Background(), []*fleet.Collection{c}); err != nil || errs[0] != nil {
+		t.Fatal(err, errs)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/stick"
+	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
 func TestKeygen(t *testing.T) {
@@ -279,6 +280,28 @@ func TestNoTerminal(t *testing.T) {
 		t.Fatal(stderr)
 	}
 	os.Unsetenv(passphraseEnv)
+	// A CID waiting, so that activation stick has something to return
+	// and asks for its passphrase (it asks only then): a machine with
+	// IIDs, as TestReturnLeavesOut stores it, and a CID for one.
+	storeSnapshot(t, db, "../testdata/activation/win7-mak-office2010.json")
+	wl := filepath.Join(dir, "worklist")
+	if code, _, stderr := runImporter(t, "activation", "worklist", "--db", db, "--out", wl); code != 0 {
+		t.Fatal(stderr)
+	}
+	iid := ""
+	for _, r := range readWorklist(t, filepath.Join(wl, fleet.WorklistCSV)) {
+		if r["State"] == string(worklist.NeedsCID) {
+			iid = r["InstallationId"]
+		}
+	}
+	if iid == "" {
+		t.Fatal("no archetype waits for a CID")
+	}
+	cids := filepath.Join(dir, "cids.csv")
+	os.WriteFile(cids, []byte("InstallationId,ConfirmationId\r\n"+iid+","+strings.Repeat("222222", 8)+"\r\n"), 0o644)
+	if code, _, stderr := runImporter(t, "activation", "cids", "--db", db, cids); code != 0 {
+		t.Fatal(stderr)
+	}
 
 	for _, tc := range []struct {
 		name string
