@@ -156,14 +156,7 @@ func TestReturnLeavesOut(t *testing.T) {
 	}
 	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
 	for _, name := range []string{"genuine", "forged"} {
-		data, err := os.ReadFile("../testdata/activation/win7-mak-office2010.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := licensing.Unmarshal(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := readSnapshot(t, "../testdata/activation/win7-mak-office2010.json")
 		s.Context.Collected = t0
 		if name == "forged" {
 			s.Hardware.UUID, s.Hardware.Serial, s.Context.Asset = "FORGED-UUID", "FORGED", "FORGED-1"
@@ -249,9 +242,8 @@ func TestStoredSnapshotDamaged(t *testing.T) {
 	}
 }
 
-// storeSnapshot stores the snapshot file as one collection into the
-// fleet at dsn, as an imported bundle would be.
-func storeSnapshot(t *testing.T, dsn, file string) {
+// readSnapshot reads a snapshot file of testdata.
+func readSnapshot(t *testing.T, file string) *licensing.Snapshot {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -261,6 +253,14 @@ func storeSnapshot(t *testing.T, dsn, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// storeSnapshot stores the snapshot file as one collection into the
+// fleet at dsn, as an imported bundle would be.
+func storeSnapshot(t *testing.T, dsn, file string) {
+	t.Helper()
+	s := readSnapshot(t, file)
 	db, err := store.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
