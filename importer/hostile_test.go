@@ -28,15 +28,7 @@ import (
 // hostileBase is a genuine archetype that hostile cases start from.
 func hostileBase(t *testing.T) *licensing.Snapshot {
 	t.Helper()
-	data, err := os.ReadFile("../testdata/snapshots/win10-pro-mak.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := licensing.Unmarshal(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return readSnapshot(t, "../testdata/snapshots/win10-pro-mak.json")
 }
 
 // writeSnapshot writes s (or raw JSON) as a bundle with extra members.
