@@ -139,11 +139,11 @@ func PassphraseFrom(ctx context.Context, env string) func(prompt string) (string
 var ErrNoTerminal = errors.New("terminal: no terminal to ask for the passphrase")
 
 // Passphrase asks for a passphrase on the terminal of stdin, without
-// echo, showing prompt on stderr; ErrNoTerminal when stdin is none. Ctrl-C at the prompt ends ctx (the
-// program handles SIGINT), and a read of the terminal cannot be stopped:
-// then the terminal's echo is turned back on and ctx's error returned at
-// once, the read left behind for the program to end. Before, Ctrl-C at
-// the prompt did nothing.
+// echo, showing prompt on stderr; ErrNoTerminal when stdin is none.
+// Ctrl-C at the prompt ends ctx (the program handles SIGINT), and a read
+// of the terminal cannot be stopped: then the terminal's echo is turned
+// back on and ctx's error returned at once, the read left behind for the
+// program to end. Before, Ctrl-C at the prompt did nothing.
 func Passphrase(ctx context.Context, prompt string) (string, error) {
 	fd := int(os.Stdin.Fd())
 	if !term.IsTerminal(fd) {
