@@ -1,8 +1,10 @@
 package bundle
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -73,21 +75,34 @@ func writeFile(dir string, hdr Header, members []Member, recipients []age.Recipi
 		if tw.err != nil {
 			err = tw.err
 		}
-		return "", Manifest{}, fmt.Errorf("bundle: write %s: %w", tmp, err)
+		return "", Manifest{}, tempError("write", tmp, err)
 	}
 	if err = f.Sync(); err != nil {
-		return "", Manifest{}, fmt.Errorf("bundle: sync %s: %w", tmp, err)
+		return "", Manifest{}, tempError("sync", tmp, err)
 	}
 	// Close, then rename: Windows does not rename open files.
 	closed = true
 	if err = f.Close(); err != nil {
-		return "", Manifest{}, fmt.Errorf("bundle: close %s: %w", tmp, err)
+		return "", Manifest{}, tempError("close", tmp, err)
 	}
 	if err = os.Rename(tmp, final); err != nil {
-		return "", Manifest{}, fmt.Errorf("bundle: rename %s: %w", tmp, err)
+		return "", Manifest{}, tempError("rename", tmp, err)
 	}
 	syncDir(dir)
 	return final, m, nil
+}
+
+// tempError wraps the error of step on the temporary file tmp. An error of
+// the os package names the step and the file already ("write
+// .<id>.123.tmp: no space left on device"): it is wrapped as it is, so
+// that a message says the name once; any other gets both.
+func tempError(step, tmp string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	if errors.As(err, &pe) && pe.Path == tmp || errors.As(err, &le) && le.Old == tmp {
+		return fmt.Errorf("bundle: %w", err)
+	}
+	return fmt.Errorf("bundle: %s %s: %w", step, tmp, err)
 }
 
 // syncDir makes the rename durable where the system allows it. It is best

@@ -3,6 +3,7 @@ package bundle
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,7 +15,8 @@ import (
 )
 
 // failingFile is a real temporary file that fails every write after limit
-// bytes with err, as a full or pulled stick does.
+// bytes with err, as a full or pulled stick does: wrapped in an
+// *fs.PathError that names the file, as an *os.File's write error is.
 type failingFile struct {
 	*os.File
 	limit int
@@ -25,7 +27,7 @@ func (f *failingFile) Write(p []byte) (int, error) {
 	if len(p) > f.limit {
 		n, _ := f.File.Write(p[:f.limit])
 		f.limit = 0
-		return n, f.err
+		return n, &fs.PathError{Op: "write", Path: f.Name(), Err: f.err}
 	}
 	f.limit -= len(p)
 	return f.File.Write(p)
@@ -110,6 +112,11 @@ func TestWriteFileFailures(t *testing.T) {
 			_, _, err := writeFile(dir, Header{}, testMembers, []age.Recipient{id.Recipient()}, failAfter(limit, cause))
 			if !errors.Is(err, cause) {
 				t.Fatalf("%v after %d bytes: got %v", cause, limit, err)
+			}
+			// The temporary file is named once: the os package's
+			// error names it already.
+			if n := strings.Count(err.Error(), ".tmp"); n != 1 {
+				t.Fatalf("%v after %d bytes: %q names the temporary file %d times, want 1", cause, limit, err, n)
 			}
 			if names := dirNames(t, dir); len(names) != 0 {
 				t.Fatalf("%v after %d bytes left %v", cause, limit, names)
