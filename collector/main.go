@@ -160,6 +160,10 @@ type settings struct {
 	snapshot      string
 	returnDir     string // the folder of return files
 	apply         bool   // apply without asking
+	// commandLine: the collector was started with options, so a hint
+	// may name one. ActCourier.cmd double-clicked passes none, and the
+	// engineer there can type none.
+	commandLine bool
 }
 
 // exeDir is the folder of the running collector: the stick.
@@ -201,7 +205,7 @@ func loadSettings(c *cli.Context) (*settings, error) {
 		return nil, err
 	}
 	s := &settings{cfgPath: cfgPath, noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines, anyLine: cfg.AnyLine,
-		returnDir: c.String("return"), apply: c.Bool("apply")}
+		returnDir: c.String("return"), apply: c.Bool("apply"), commandLine: c.NumFlags() > 0}
 	if s.returnDir == "" {
 		s.returnDir = filepath.Join(exeDir(), activation.ReturnDir)
 	}
@@ -290,9 +294,7 @@ func collectAction(c *cli.Context, con console) error {
 	// Find out now, not after a minute of collection, that the stick
 	// cannot take the bundle.
 	if err := checkWritable(s.out); err != nil {
-		return failure(say("output folder %s: %v", "保存先フォルダー %s に書き込めません: %v", s.out, err),
-			say("check that the stick is in, not full and not write-protected, or pass --out",
-				"USB メモリが挿さっているか、空きがあるか、書き込み禁止でないかを確認してください (または --out を指定)"))
+		return stickFault(s.out, err, false, s.commandLine)
 	}
 	// A full FAT stick still takes the empty probe: ask for the room.
 	if free, err := freeSpace(s.out); err == nil && free < minFree {
@@ -331,9 +333,7 @@ func collectAction(c *cli.Context, con console) error {
 	hdr.TimeZone, _ = hdr.CreatedAt.Zone()
 	path, _, err := bundle.WriteFile(s.out, hdr, res.Members, s.recipients...)
 	if err != nil {
-		return failure(say("writing the bundle to %s: %v", "バンドルを %s に保存できませんでした: %v", s.out, err),
-			say("free some space or use another stick, then run the collector again; nothing was left behind",
-				"空き容量を作るか別の USB メモリを使い、もう一度実行してください。書きかけのファイルは残していません"))
+		return stickFault(s.out, err, true, s.commandLine)
 	}
 	printSummary(con.out, res.Snapshot, path)
 	return nil

@@ -345,6 +345,45 @@ func TestStickFull(t *testing.T) {
 	}
 }
 
+// TestOptionsOnlyFromACommandLine: started as ActCourier.cmd starts it
+// on a double-click, with no options (the settings here come from the
+// environment), the collector names no option in its hint, for the
+// engineer can type none; with options it may.
+func TestOptionsOnlyFromACommandLine(t *testing.T) {
+	id := newKey(t)
+	notAFolder := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(notAFolder, nil, 0o644)
+	cfg := filepath.Join(t.TempDir(), stick.FileName)
+	os.WriteFile(cfg, []byte("site = S\nlines = L1\n"), 0o644)
+	for k, v := range map[string]string{"ACTCOURIER_CONFIG": cfg, "ACTCOURIER_LINE": "L1", "ACTCOURIER_ASSET": "A-1", "ACTCOURIER_NO_PROMPT": "true"} {
+		t.Setenv(k, v)
+	}
+	tests := []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		option string // named in the hint, or ""
+		want   string
+	}{
+		{"stick not writable, double-click", map[string]string{"ACTCOURIER_RECIPIENT": id.Recipient().String(), "ACTCOURIER_OUT": filepath.Join(notAFolder, "sub")}, nil,
+			"", "cannot write in the output folder"},
+		{"stick not writable, command line", map[string]string{"ACTCOURIER_RECIPIENT": id.Recipient().String()}, []string{"--out", filepath.Join(notAFolder, "sub")},
+			"--out", "cannot write in the output folder"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			code, _, stderr := runCollector(t, "", tc.args...)
+			hint := stderr[strings.Index(stderr, "collector: hint:")+1:]
+			if code == 0 || !strings.Contains(stderr, tc.want) || strings.Contains(hint, "--") != (tc.option != "") || !strings.Contains(hint, tc.option) {
+				t.Fatalf("got exit %d, %s; want %q, and the option %q in the hint", code, stderr, tc.want, tc.option)
+			}
+		})
+	}
+}
+
 // TestLineFlag: a line on the command line must be a configured one too.
 func TestLineFlag(t *testing.T) {
 	id := newKey(t)

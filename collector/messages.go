@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -138,4 +140,64 @@ func controlIn(v string) (rune, bool) {
 		return 0, false
 	}
 	return []rune(v[i:])[0], true
+}
+
+// systemCause is what the system said of a file, without the file's
+// name: a message about the stick names its folder once, and the name of
+// a probe or temporary file in it tells the engineer nothing.
+func systemCause(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	}
+	return err
+}
+
+// stickFault is the error for a folder the stick did not take a file
+// in: found out before anything is read (written false: checkWritable),
+// or while the bundle was written (written true: bundle.WriteFile, which
+// leaves nothing half-written behind). It says, in both languages, what
+// the engineer can do at the machine (another stick, the stick's
+// write-protect switch, central staff); --out only to someone who
+// started the collector with options (commandLine), since ActCourier.cmd
+// double-clicked passes none.
+func stickFault(dir string, err error, written, commandLine bool) error {
+	done := text{"nothing was read or written", "何も読み取り・保存していません"}
+	if written {
+		done = text{"nothing half-written was left on the stick", "書きかけのファイルは残していません"}
+	}
+	cause := systemCause(err)
+	var msg, hint text
+	switch {
+	case diskFull(err):
+		msg = say("the stick is full: the bundle does not fit in %s", "USB メモリの空きがありません。%s にバンドルを保存できません", dir)
+		hint = text{"Delete files that are not bundles from this stick, or use another stick, then run ActCourier again",
+			"この USB メモリからバンドル以外のファイルを削除するか、別の USB メモリを使って、もう一度 ActCourier を実行してください"}
+	case writeProtected(err):
+		msg = say("the stick is write-protected: nothing can be saved in %s", "USB メモリが書き込み禁止になっています。%s に保存できません", dir)
+		hint = text{"If the stick has a write-protect switch (LOCK), slide it to unlock, or use another stick, then run ActCourier again; if that does not help, ask central staff",
+			"USB メモリに書き込み禁止スイッチ (LOCK) があれば解除するか、別の USB メモリを使って、もう一度 ActCourier を実行してください。解決しないときは本部に連絡してください"}
+	case errors.Is(err, fs.ErrPermission):
+		msg = say("Windows does not let this user write in %s (%v)", "%s への書き込みが Windows に拒否されました (%v)", dir, cause)
+		hint = text{"Run ActCourier as administrator (right-click, Run as administrator), or use another stick; if it is refused again, this machine forbids writing to USB sticks: ask central staff",
+			"ActCourier を管理者として実行するか (右クリック →「管理者として実行」)、別の USB メモリを使ってください。それでも拒否されるときは、この端末で USB メモリへの書き込みが禁止されています。本部に連絡してください"}
+	case written:
+		msg = say("the bundle could not be saved in %s (%v)", "バンドルを %s に保存できませんでした (%v)", dir, cause)
+		hint = text{"Check that the stick is plugged in, then run ActCourier again; if it fails again, use another stick or tell central staff",
+			"USB メモリが挿さっていることを確かめて、もう一度 ActCourier を実行してください。再び失敗したら、別の USB メモリを使うか本部に連絡してください"}
+	default:
+		msg = say("cannot write in the output folder %s (%v)", "保存先フォルダー %s に書き込めません (%v)", dir, cause)
+		hint = text{"Check that the stick is plugged in, then run ActCourier again; if it fails again, use another stick or tell central staff",
+			"USB メモリが挿さっていることを確かめて、もう一度 ActCourier を実行してください。再び失敗したら、別の USB メモリを使うか本部に連絡してください"}
+	}
+	hint = text{done.en + ". " + hint.en, done.ja + "。" + hint.ja}
+	if commandLine {
+		hint.en += " (or save elsewhere with --out DIR)"
+		hint.ja += " (または --out DIR で別の保存先を指定してください)"
+	}
+	return failure(msg, hint)
 }

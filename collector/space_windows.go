@@ -1,6 +1,10 @@
 package main
 
-import "golang.org/x/sys/windows"
+import (
+	"errors"
+
+	"golang.org/x/sys/windows"
+)
 
 // diskFree is the room (bytes) left for this user on the volume of dir.
 func diskFree(dir string) (uint64, error) {
@@ -12,3 +16,15 @@ func diskFree(dir string) (uint64, error) {
 	err = windows.GetDiskFreeSpaceEx(p, &free, nil, nil)
 	return free, err
 }
+
+// diskFull reports whether err says the volume has no room left: a
+// full stick fails a write with ERROR_DISK_FULL (Wine too, for ENOSPC),
+// ERROR_HANDLE_DISK_FULL on some drivers.
+func diskFull(err error) bool {
+	return errors.Is(err, windows.ERROR_DISK_FULL) || errors.Is(err, windows.ERROR_HANDLE_DISK_FULL)
+}
+
+// writeProtected reports whether err says the volume takes no writes: a
+// stick whose switch is on LOCK fails with ERROR_WRITE_PROTECT (Wine
+// too, for a read-only mount).
+func writeProtected(err error) bool { return errors.Is(err, windows.ERROR_WRITE_PROTECT) }

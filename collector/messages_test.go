@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestStickFault: a stick that does not take the bundle is told in words
+// the engineer at the machine can act on, in English and Japanese: the
+// folder once, never the probe's or the temporary file's name, what was
+// left (nothing), and what to do; --out only to who started the
+// collector with options. The errors are those of the os package, as
+// checkWritable and bundle.WriteFile return them.
+func TestStickFault(t *testing.T) {
+	dir := filepath.Join("E:", "bundles")
+	probe := filepath.Join(dir, ".probe-123.tmp")
+	tmp := filepath.Join(dir, ".0123456789abcdef0123456789abcdef.456.tmp")
+	// As bundle.WriteFile wraps a failed write since it names the file once.
+	writing := func(cause error) error {
+		return fmt.Errorf("bundle: %w", &fs.PathError{Op: "write", Path: tmp, Err: cause})
+	}
+	probing := func(cause error) error { return &fs.PathError{Op: "open", Path: probe, Err: cause} }
+	tests := []struct {
+		name        string
+		err         error
+		written     bool
+		commandLine bool
+		want        []string // in the message and hint, English or Japanese
+	}{
+		{"full while writing", writing(syscall.ENOSPC), true, false,
+			[]string{"the stick is full", "USB メモリの空きがありません", "nothing half-written", "書きかけ", "another stick", "別の USB メモリ", "Delete files that are not bundles"}},
+		{"full at the probe", probing(syscall.ENOSPC), false, false,
+			[]string{"the stick is full", "nothing was read or written", "何も読み取り・保存していません", "another stick"}},
+		{"write-protected", probing(syscall.EROFS), false, false,
+			[]string{"write-protected", "書き込み禁止になっています", "write-protect switch (LOCK)", "書き込み禁止スイッチ (LOCK)", "another stick", "別の USB メモリ", "central staff", "本部"}},
+		{"write-protected while writing", writing(syscall.EROFS), true, false,
+			[]string{"write-protected", "nothing half-written", "LOCK"}},
+		{"denied", probing(syscall.EACCES), false, false,
+			[]string{"does not let this user write", "拒否", "Run as administrator", "管理者として実行", "central staff", "本部", "permission denied"}},
+		{"pulled while writing", writing(syscall.EIO), true, false,
+			[]string{"the bundle could not be saved in", "バンドルを " + dir + " に保存できませんでした (input/output error)", "plugged in", "挿さっている", "nothing half-written"}},
+		{"folder is a file", probing(syscall.ENOTDIR), false, false,
+			[]string{"cannot write in the output folder " + dir + " (not a directory)", "保存先フォルダー", "plugged in", "central staff"}},
+		{"full, from a command line", writing(syscall.ENOSPC), true, true, []string{"the stick is full", "--out DIR", "--out DIR で別の保存先"}},
+		{"write-protected, from a command line", probing(syscall.EROFS), false, true, []string{"LOCK", "--out DIR"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var ee *exitError
+			if !errors.As(stickFault(dir, tc.err, tc.written, tc.commandLine), &ee) || ee.code != 1 {
+				t.Fatalf("got %v, want exit 1", ee)
+			}
+			all := strings.Join([]string{ee.msg.en, ee.msg.ja, ee.hint.en, ee.hint.ja}, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("lacks %q:\n%s", w, all)
+				}
+			}
+			if strings.Contains(all, "--out") != tc.commandLine {
+				t.Errorf("--out named: %v, want %v:\n%s", !tc.commandLine, tc.commandLine, all)
+			}
+			if strings.Contains(all, ".tmp") {
+				t.Errorf("names a probe or temporary file:\n%s", all)
+			}
+			for _, m := range []string{ee.msg.en, ee.msg.ja} {
+				if n := strings.Count(m, dir); n != 1 {
+					t.Errorf("names the folder %d times, want 1: %s", n, m)
+				}
+			}
+			for _, ja := range []string{ee.msg.ja, ee.hint.ja} {
+				if !strings.ContainsAny(ja, "はがをにで") {
+					t.Errorf("not Japanese: %s", ja)
+				}
+			}
+		})
+	}
+}
