@@ -96,8 +96,10 @@ func returnFault(name string, err error) error {
 	// The file's name is the stick's, shown as every name is shown
 	// (terminal.Inline): within its line, and the six characters \u202e
 	// not as a U+202E.
+	// The system's cause only: an error opening the file names its whole
+	// path, which would name the file twice.
 	name = terminal.Inline(name)
-	return usage(text{"return file " + name + ": " + why.en + " (" + err.Error() + "): nothing was applied or collected",
+	return usage(text{"return file " + name + ": " + why.en + " (" + systemCause(err).Error() + "): nothing was applied or collected",
 		"返送ファイル " + name + ": " + why.ja + "。何も適用・収集していません"}, hint)
 }
 

@@ -193,10 +193,23 @@ func readConfig(c *cli.Context) (*stick.Config, string, error) {
 		}
 		return cfg, cfgPath, nil
 	case explicit || !errors.Is(err, os.ErrNotExist):
-		return nil, "", usage(say("cannot read the settings file: %v", "設定ファイルを読めません: %v", err),
-			say("check the --config path", "--config のパスを確認してください"))
+		return nil, "", settingsUnreadable(err, explicit)
 	}
 	return &stick.Config{}, "", nil
+}
+
+// settingsUnreadable is the error for a settings file that is there but
+// cannot be read. One given with --config (or ACTCOURIER_CONFIG) may have
+// its path wrong; the one beside the collector, which a double-click
+// reads, is the stick's own: it or the stick is damaged, and the
+// engineer there can give no option.
+func settingsUnreadable(err error, explicit bool) error {
+	msg := say("cannot read the settings file: %v", "設定ファイルを読めません: %v", err)
+	if explicit {
+		return usage(msg, say("check the --config path", "--config のパスを確認してください"))
+	}
+	return usage(msg, say("check that the stick is plugged in and run ActCourier again; if it fails again, copy %s from another stick of this site, or ask central staff for a new stick",
+		"USB メモリが挿さっていることを確かめて、もう一度 ActCourier を実行してください。再び失敗したら、この拠点の別の USB メモリから %s をコピーするか、本部に新しい USB メモリを依頼してください", stick.FileName))
 }
 
 func loadSettings(c *cli.Context) (*settings, error) {
@@ -251,10 +264,16 @@ func loadSettings(c *cli.Context) (*settings, error) {
 				"本部に新しい USB メモリを依頼するか (importer stick が %s を作ります)、この拠点の別の USB メモリからファイルをコピーしてください", stick.FileName))
 	}
 	if len(s.recipients) == 0 {
-		return nil, usage(say("no recipient: the collector never writes a bundle that nobody can open, nor plaintext",
-			"受信者 (recipient) がありません。誰も開けないバンドルや平文は書き込みません"),
-			say("put a recipient line in %s (importer stick writes one) or pass --recipient age1…",
-				"%s に recipient の行を書くか (importer stick が書きます)、--recipient age1… を指定してください", stick.FileName))
+		// The engineer at the machine has no key to write in: the
+		// file comes right from central staff or from another stick.
+		hint := say("ask central staff for a new stick (importer stick writes its recipient line), or copy %s from another stick of this site",
+			"本部に新しい USB メモリを依頼するか (importer stick が recipient の行を書きます)、この拠点の別の USB メモリから %s をコピーしてください", stick.FileName)
+		if s.commandLine {
+			hint.en += "; or pass --recipient age1…"
+			hint.ja += "。または --recipient age1… を指定してください"
+		}
+		return nil, usage(say("no recipient in %s: the collector never writes a bundle that nobody can open, nor plaintext",
+			"%s に受信者 (recipient) がありません。誰も開けないバンドルや平文は書き込みません", cfgPath), hint)
 	}
 
 	s.out = c.String("out")

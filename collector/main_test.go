@@ -235,6 +235,31 @@ func TestPrompt(t *testing.T) {
 	}
 }
 
+// TestInputEnds: when the input ends at a question (Ctrl-Z at the
+// console), the hint names the option that gives the answer only to who
+// started the collector with options.
+func TestInputEnds(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		commandLine bool
+		want        text
+	}{
+		{"double-click", false, text{"run ActCourier again and type the asset tag at the question", "もう一度 ActCourier を実行し、質問に資産番号を入力してください"}},
+		{"command line", true, text{"pass --asset", "--asset で指定"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := promptSettings(false)
+			s.commandLine = tc.commandLine
+			err := complete(context.Background(), s, console{in: strings.NewReader("1\n"), out: io.Discard, err: io.Discard, interactive: true})
+			var ee *exitError
+			if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(ee.hint.en, tc.want.en) || !strings.Contains(ee.hint.ja, tc.want.ja) ||
+				strings.Contains(ee.hint.en+ee.hint.ja, "--") != tc.commandLine {
+				t.Fatalf("got %v (%+v), want exit 2 with the hint %q", err, ee, tc.want)
+			}
+		})
+	}
+}
+
 // TestCheckScreen: before anything is read, the screen shows site, line,
 // asset, engineer and the recipients' short keys, also with --no-prompt.
 func TestCheckScreen(t *testing.T) {
@@ -369,6 +394,8 @@ func TestOptionsOnlyFromACommandLine(t *testing.T) {
 			"", "cannot write in the output folder"},
 		{"stick not writable, command line", map[string]string{"ACTCOURIER_RECIPIENT": id.Recipient().String()}, []string{"--out", filepath.Join(notAFolder, "sub")},
 			"--out", "cannot write in the output folder"},
+		{"no recipient, double-click", nil, nil, "", "no recipient"},
+		{"no recipient, command line", nil, []string{"--asset", "A-2"}, "--recipient", "no recipient"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -379,6 +406,35 @@ func TestOptionsOnlyFromACommandLine(t *testing.T) {
 			hint := stderr[strings.Index(stderr, "collector: hint:")+1:]
 			if code == 0 || !strings.Contains(stderr, tc.want) || strings.Contains(hint, "--") != (tc.option != "") || !strings.Contains(hint, tc.option) {
 				t.Fatalf("got exit %d, %s; want %q, and the option %q in the hint", code, stderr, tc.want, tc.option)
+			}
+		})
+	}
+}
+
+// TestSettingsUnreadable: the settings file beside the collector, which
+// a double-click reads, is there but cannot be read (here a folder of its
+// name beside the test binary): the hint names no option but what the
+// engineer can do; with --config it points at the path given.
+func TestSettingsUnreadable(t *testing.T) {
+	beside := filepath.Join(exeDir(), stick.FileName)
+	if err := os.Mkdir(beside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(beside) })
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"beside the collector", nil, "copy " + stick.FileName + " from another stick of this site"},
+		{"given with --config", []string{"--config", beside}, "check the --config path"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCollector(t, "", tc.args...)
+			hint := stderr[strings.Index(stderr, "collector: hint:")+1:]
+			if code != 2 || !strings.Contains(hint, tc.want) || strings.Contains(hint, "--") != (tc.args != nil) || !strings.Contains(hint, "対処") {
+				t.Fatalf("got exit %d, %s; want 2 with %q in the hint", code, stderr, tc.want)
 			}
 		})
 	}

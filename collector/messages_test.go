@@ -80,3 +80,14 @@ func TestStickFault(t *testing.T) {
 		})
 	}
 }
+
+// TestReturnFaultNamesOnce: a return file that cannot be read is named
+// once, by the name the stick shows, not again in the system's words.
+func TestReturnFaultNamesOnce(t *testing.T) {
+	name := "3f9c.return.age"
+	err := returnFault(name, &fs.PathError{Op: "open", Path: filepath.Join("E:", "return", name), Err: syscall.EACCES})
+	var ee *exitError
+	if !errors.As(err, &ee) || strings.Count(ee.msg.en, name) != 1 || !strings.Contains(ee.msg.en, "permission denied") {
+		t.Fatalf("got %v, want %s named once, with the cause", err, name)
+	}
+}

@@ -76,6 +76,9 @@ type prompter struct {
 	ctx   context.Context
 	out   io.Writer
 	lines *lineReader
+	// commandLine: the collector was started with options, which a
+	// hint may then name (settings.commandLine).
+	commandLine bool
 }
 
 func newPrompter(ctx context.Context, in io.Reader, out io.Writer) *prompter {
@@ -139,8 +142,11 @@ func (p *prompter) ask(q question) (string, error) {
 		v, err := p.readLine()
 		if err == io.EOF {
 			fmt.Fprintln(p.out)
-			return "", usage(text{"the input ended before the %s was given", "%sが入力されないまま入力が終わりました"}.with(name),
-				say("pass --%s, or run the collector at the console to be asked", "--%s で指定するか、コンソールで実行して入力してください", q.field))
+			hint := text{"run ActCourier again and type the %s at the question", "もう一度 ActCourier を実行し、質問に%sを入力してください"}.with(name)
+			if p.commandLine {
+				hint = say("pass --%s, or run the collector at the console to be asked", "--%s で指定するか、コンソールで実行して入力してください", q.field)
+			}
+			return "", usage(text{"the input ended before the %s was given", "%sが入力されないまま入力が終わりました"}.with(name), hint)
 		}
 		if err != nil {
 			fmt.Fprintln(p.out)
@@ -213,6 +219,7 @@ func complete(ctx context.Context, s *settings, con console) error {
 		return nil
 	}
 	p := newPrompter(ctx, con.in, con.out)
+	p.commandLine = s.commandLine
 	if s.ctx.Engineer == "" {
 		missing = append(missing, "engineer")
 	}
