@@ -183,8 +183,10 @@ func stickFault(dir string, err error, written, commandLine bool) error {
 			"USB メモリに書き込み禁止スイッチ (LOCK) があれば解除するか、別の USB メモリを使って、もう一度 ActCourier を実行してください。解決しないときは本部に連絡してください"}
 	case errors.Is(err, fs.ErrPermission):
 		msg = say("Windows does not let this user write in %s (%v)", "%s への書き込みが Windows に拒否されました (%v)", dir, cause)
-		hint = text{"Run ActCourier as administrator (right-click, Run as administrator), or use another stick; if it is refused again, this machine forbids writing to USB sticks: ask central staff",
-			"ActCourier を管理者として実行するか (右クリック →「管理者として実行」)、別の USB メモリを使ってください。それでも拒否されるときは、この端末で USB メモリへの書き込みが禁止されています。本部に連絡してください"}
+		// A stick on LOCK may be refused so too (Wine says so of a
+		// read-only mount): the switch comes first.
+		hint = text{"If the stick has a write-protect switch (LOCK), slide it to unlock; else run ActCourier as administrator (right-click, Run as administrator), or use another stick. If it is refused again, this machine forbids writing to USB sticks: ask central staff",
+			"USB メモリに書き込み禁止スイッチ (LOCK) があれば解除してください。なければ ActCourier を管理者として実行するか (右クリック →「管理者として実行」)、別の USB メモリを使ってください。それでも拒否されるときは、この端末で USB メモリへの書き込みが禁止されています。本部に連絡してください"}
 	case written:
 		msg = say("the bundle could not be saved in %s (%v)", "バンドルを %s に保存できませんでした (%v)", dir, cause)
 		hint = text{"Check that the stick is plugged in, then run ActCourier again; if it fails again, use another stick or tell central staff",

@@ -41,7 +41,7 @@ func TestStickFault(t *testing.T) {
 		{"write-protected while writing", writing(syscall.EROFS), true, false,
 			[]string{"write-protected", "nothing half-written", "LOCK"}},
 		{"denied", probing(syscall.EACCES), false, false,
-			[]string{"does not let this user write", "拒否", "Run as administrator", "管理者として実行", "central staff", "本部", "permission denied"}},
+			[]string{"does not let this user write", "拒否", "write-protect switch (LOCK)", "書き込み禁止スイッチ (LOCK)", "Run as administrator", "管理者として実行", "central staff", "本部", "permission denied"}},
 		{"pulled while writing", writing(syscall.EIO), true, false,
 			[]string{"the bundle could not be saved in", "バンドルを " + dir + " に保存できませんでした (input/output error)", "plugged in", "挿さっている", "nothing half-written"}},
 		{"folder is a file", probing(syscall.ENOTDIR), false, false,
