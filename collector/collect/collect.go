@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/slmgr"
 )
@@ -111,6 +112,8 @@ type collection struct {
 	s       *licensing.Snapshot
 	members []bundle.Member
 	strings []*slmgr.Strings // the machine's slmgr.ini files, OS language first
+	// osStrings is the member of the OS language's slmgr.ini, if copied.
+	osStrings string
 }
 
 // Collect reads everything it can and never fails: what could not be read
@@ -144,6 +147,7 @@ func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, er
 	col.products(svcVersion)
 	col.text()
 	col.imageBackups()
+	col.fit()
 	sort.Strings(col.s.Missing)
 	data, err := licensing.Marshal(col.s)
 	if err != nil {
@@ -151,6 +155,67 @@ func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, er
 	}
 	members := append([]bundle.Member{{Name: licensing.MemberName, Data: data}}, col.members...)
 	return &Result{Snapshot: col.s, Members: members}, nil
+}
+
+// Bounds of the members besides the snapshot: the importer opens a
+// bundle with bundle's default limits, and refuses one over them whole,
+// so a collection over them would be lost. Room is left for device.json
+// (licensing.MaxSnapshotSize) and for the proof of a return file
+// (activation.ProofMember, at most activation.MaxReturnSize) added after
+// Collect. A real collection holds about ten members of a few hundred
+// KiB at most; only a machine with every language pack (an slmgr.ini
+// each) or an output gone wild comes near them.
+const (
+	maxMembers     = bundle.DefaultMaxMembers - 2
+	maxMemberSize  = bundle.DefaultMaxMemberSize
+	maxMembersSize = bundle.DefaultMaxTotalSize - licensing.MaxSnapshotSize - activation.MaxReturnSize
+)
+
+// fit leaves out members until the rest are within the bounds above, and
+// records each one left out. A member over the size of one goes first;
+// then the slmgr.ini copies of other languages than the OS's, which
+// parsing does not need, the last first; then the largest raw outputs,
+// whose products were parsed already. What the snapshot says of a raw
+// output left out names no member.
+func (c *collection) fit() {
+	var total int64
+	for _, m := range c.members {
+		total += int64(len(m.Data))
+	}
+	drop := func(i int, why string) {
+		m := c.members[i]
+		total -= int64(len(m.Data))
+		c.members = append(c.members[:i], c.members[i+1:]...)
+		msg := fmt.Sprintf("not kept: %d bytes, %s", len(m.Data), why)
+		src := licensing.SourceFiles
+		for j := range c.s.Raw {
+			if r := &c.s.Raw[j]; r.Member == m.Name {
+				r.Member, r.Error, src = "", msg, sourceOf(r.Command)
+			}
+		}
+		c.fail(src, m.Name, errors.New(msg))
+	}
+	for i := len(c.members) - 1; i >= 0; i-- {
+		if len(c.members[i].Data) > maxMemberSize {
+			drop(i, fmt.Sprintf("more than the %d a bundle member may hold", maxMemberSize))
+		}
+	}
+	over := func() bool { return len(c.members) > maxMembers || total > maxMembersSize }
+	const why = "the bundle would be over its limits"
+	for i := len(c.members) - 1; i >= 0 && over(); i-- {
+		if strings.HasPrefix(c.members[i].Name, "slmgr/") && c.members[i].Name != c.osStrings {
+			drop(i, why)
+		}
+	}
+	for over() {
+		largest := 0
+		for i, m := range c.members {
+			if len(m.Data) >= len(c.members[largest].Data) {
+				largest = i
+			}
+		}
+		drop(largest, why)
+	}
 }
 
 func (c *collection) step(s Step) {
@@ -443,6 +508,7 @@ func (c *collection) copyStrings(sys string) {
 		c.fail(licensing.SourceFiles, "slmgr.ini", err)
 		return
 	}
+	sort.Strings(files) // so that fit leaves out the same ones every run
 	want := ""
 	if lcid, err := strconv.Atoi(c.s.OS.Language); err == nil {
 		want = fmt.Sprintf("%04X", lcid)
@@ -464,6 +530,7 @@ func (c *collection) copyStrings(sys string) {
 			continue
 		}
 		if strings.EqualFold(dir, want) {
+			c.osStrings = "slmgr/" + dir + "/slmgr.ini"
 			c.strings = append([]*slmgr.Strings{st}, c.strings...)
 		} else {
 			c.strings = append(c.strings, st)

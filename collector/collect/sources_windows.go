@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,7 +132,18 @@ func (host) OfficeDirs() []string {
 	return dirs
 }
 
-func (host) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
+// ReadFile reads at most one byte more than a bundle member may hold: a
+// file larger is not kept (collection.fit), and reading all of a damaged
+// one could exhaust a 32-bit machine's memory.
+func (host) ReadFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxMemberSize+1))
+}
+
 func (host) Glob(pattern string) ([]string, error) { return filepath.Glob(pattern) }
 func (host) Exists(name string) bool               { _, err := os.Stat(name); return err == nil }
 func (host) Hostname() string                      { h, _ := os.Hostname(); return h }
