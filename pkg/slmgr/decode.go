@@ -197,16 +197,47 @@ func validSJIS(b []byte) (string, bool) {
 	return s, true
 }
 
-// normalize turns CRLF and CR into LF, drops NULs, a BOM left inside and
-// trailing white space on each line (markdown pastes add two spaces), and
-// turns no-break spaces into spaces.
+// normalize turns every line end into LF (see lineEnds), drops NULs, a
+// BOM left inside and trailing white space on each line (markdown pastes
+// add two spaces), and turns no-break spaces into spaces.
 func normalize(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
+	s = lineEnds(s)
 	s = strings.NewReplacer("\x00", "", "\uFEFF", "", "\u00A0", " ").Replace(s)
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " \t")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// lineEnds turns CRLF, and CRs before an LF however many, into one LF, and
+// a lone CR into LF. cscript writes CRLF; a text-mode copy of that (a .cmd
+// that types it into a file with >, text copied twice through Windows'
+// line conversion) ends its lines with CR CR LF, each of which was two
+// line ends before: a blank line after every line, so that no line
+// wrapped at 80 columns was joined and line numbers were doubled.
+func lineEnds(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\r' {
+			b.WriteByte(s[i])
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == '\r' {
+			j++
+		}
+		if j < len(s) && s[j] == '\n' {
+			b.WriteByte('\n') // the CRs and the LF are one line end
+			i = j
+			continue
+		}
+		b.WriteString(strings.Repeat("\n", j-i)) // each lone CR is one
+		i = j - 1
+	}
+	return b.String()
 }

@@ -1,6 +1,11 @@
 package slmgr
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf16"
 )
@@ -64,4 +69,98 @@ func FuzzDecodeUTF16(f *testing.F) {
 			t.Fatalf("DecodeUTF16(% x, %v) = %q, want %q", b, be, got, want)
 		}
 	})
+}
+
+// TestLineEnds: cscript's CRLF that went once more through a text-mode
+// conversion (a .cmd writing with > after a type, a copy through a
+// Windows tool) ends each line with CR CR LF. Every real sample, so
+// ended, in UTF-8 and in UTF-16 as cscript //U writes it, is read
+// exactly as its CRLF text: the same products, the same unknown lines
+// with the same numbers, the same notes. Before, each CR CR LF was two
+// line ends: a blank line after every line, so that no line wrapped at
+// 80 columns was joined (a /dli's channel and an ospp error description
+// were cut).
+func TestLineEnds(t *testing.T) {
+	for _, path := range samples(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lf := strings.ReplaceAll(string(data), "\r\n", "\n")
+		crlf := strings.ReplaceAll(lf, "\n", "\r\n")
+		crcrlf := strings.ReplaceAll(lf, "\n", "\r\r\n")
+		tests := []struct {
+			name       string
+			want, data []byte
+		}{
+			{"utf-8", []byte(crlf), []byte(crcrlf)},
+			{"utf-16le", utf16le(crlf, true), utf16le(crcrlf, true)},
+		}
+		for _, tc := range tests {
+			t.Run(filepath.Base(path)+"/"+tc.name, func(t *testing.T) {
+				want := golden(Parse(tc.want, Options{}))
+				res, err := Parse(tc.data, Options{})
+				if got := golden(res, err); !bytes.Equal(got, want) {
+					t.Errorf("CR CR LF text read differently from CRLF; got:\n%s\nwant:\n%s", got, want)
+				}
+				if s, ok := withCR(reflect.ValueOf(res)); ok {
+					t.Errorf("got %q, want no CR in any value", s)
+				}
+			})
+		}
+	}
+}
+
+// withCR returns a string inside v that holds a CR: normalize turns every
+// line end into LF, so none may be left in a value read from the text.
+func withCR(v reflect.Value) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String(), strings.Contains(v.String(), "\r")
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return withCR(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if s, ok := withCR(v.Field(i)); ok {
+				return s, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if s, ok := withCR(v.Index(i)); ok {
+				return s, true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if s, ok := withCR(it.Value()); ok {
+				return s, true
+			}
+		}
+	}
+	return "", false
+}
+
+// TestLineEndsLone: CRs before an LF are one line end; a CR alone (old
+// Mac text) is one each, and a long run of them is read in linear time.
+func TestLineEndsLone(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a\r\nb", "a\nb"},
+		{"a\r\r\nb", "a\nb"},
+		{"a\r\r\r\nb", "a\nb"},
+		{"a\rb", "a\nb"},
+		{"a\r\rb\r", "a\n\nb\n"},
+		{"a\r\r\n\r\nb", "a\n\nb"},
+		{"a\n\rb", "a\n\nb"},
+	}
+	for _, tc := range tests {
+		if got := lineEnds(tc.in); got != tc.want {
+			t.Errorf("lineEnds(%q): got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := lineEnds(strings.Repeat("\r", 1<<20)); got != strings.Repeat("\n", 1<<20) {
+		t.Errorf("a run of 1 Mi CRs: got %d bytes, want as many LFs", len(got))
+	}
 }

@@ -4,11 +4,12 @@
 // # Encodings
 //
 // [Decode] detects UTF-8, UTF-16 (with or without BOM, as cscript //U
-// writes), Shift_JIS (code page 932) and falls back to Windows-1252; CRLF
-// or LF. It is all the collector needs and links. Text saved in another
-// console code page (GBK, Big5, EUC-KR, Windows-125x) is decoded by a
-// detector given in [Options.Decode]; pkg/codepage has one, which refuses
-// with a hint rather than garble.
+// writes), Shift_JIS (code page 932) and falls back to Windows-1252; CRLF,
+// LF, or CR CR LF (CRLF passed once more through a text-mode copy). It
+// is all the collector needs and links. Text saved in another console
+// code page (GBK, Big5, EUC-KR, Windows-125x) is decoded by a detector
+// given in [Options.Decode]; pkg/codepage has one, which refuses with a
+// hint rather than garble.
 //
 // # Languages
 //

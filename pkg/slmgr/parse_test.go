@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -283,6 +284,9 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("product without status or channel: %+v", p)
 			}
 		}
+		if s, ok := withCR(reflect.ValueOf(res)); ok {
+			t.Fatalf("a value holds a CR: %q", s)
+		}
 	})
 }
 
@@ -303,6 +307,9 @@ func FuzzParseStrings(f *testing.F) {
 		res, err := Parse(text, Options{Strings: []*Strings{s}})
 		if res == nil || (err != nil && err != ErrNoProducts) {
 			t.Fatalf("Parse: %v %v", res, err)
+		}
+		if v, ok := withCR(reflect.ValueOf(res)); ok {
+			t.Fatalf("a value holds a CR: %q", v)
 		}
 	})
 }
