@@ -149,6 +149,9 @@ type meta struct {
 	ospp       bool // read from ospp.vbs output: an Office product
 	xpr        bool // read from slmgr /xpr only
 	notInUse   bool // "This license is not in use."
+	// statusReason: the StatusReason is the one the status line gave
+	// (slmgr's Notification Reason), the license's own fact.
+	statusReason bool
 	// channel is the channel an /xpr message implies: slmgr.vbs
 	// (ExpirationDatime) prints the Timebased message for a TIMEBASED_
 	// description, the AVMA message for VIRTUAL_MACHINE_ACTIVATION and the

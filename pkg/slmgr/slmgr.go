@@ -42,6 +42,18 @@ type slmgrParser struct {
 	// when a /dlv block or nothing came after it.
 	activating int
 	script     string // of the text's words, for localized.go
+	n          int    // number of the line being read
+	// gap: a blank line came after the current product's last line.
+	gap bool
+	// pending are the errors (slmgr's "Error: 0x…", L_MsgErrorText_8)
+	// read after such a gap or before any product: see errorLine.
+	pending []pendingError
+}
+
+// pendingError is an error line waiting for the product it is about.
+type pendingError struct {
+	code uint32
+	text string
 }
 
 func (p *slmgrParser) product() *licensing.Product {
@@ -59,7 +71,53 @@ func (p *slmgrParser) newProduct(name string, m meta) *licensing.Product {
 	if m.activation {
 		p.activating = p.cur
 	}
+	p.gap = false
+	if !m.activation && !m.xpr {
+		// The errors printed before this product's name are its own.
+		p.flush()
+	}
 	return &p.b.res.Products[p.cur]
+}
+
+// errorLine holds an "Error: 0x…" line read between two /dlv blocks, or
+// before the first: slmgr.vbs (DisplayAllInformation) reads a product's
+// ID, description and primary-SKU test before it prints the blank line
+// and the name that begin its block, so such an error is the next
+// product's, not the one before's. It reports whether it held the line.
+// Held lines go to the product that starts next, or, when another line
+// comes first, where they went before: the product before (an /ato
+// popup pasted after a /dlv), or one of their own.
+func (p *slmgrParser) errorLine(key string, vals []string) bool {
+	if key != "L_MsgErrorText_8" || p.activating >= 0 || p.cur >= 0 && !p.gap {
+		return false
+	}
+	v := val(vals)
+	c, ok := hresult(v)
+	if !ok {
+		return false
+	}
+	p.pending = append(p.pending, pendingError{c, v})
+	return true
+}
+
+// flush gives the held error lines to the current product, or to one of
+// their own when there is none.
+func (p *slmgrParser) flush() {
+	pending := p.pending
+	p.pending = nil
+	for _, e := range pending {
+		p.reason(e.code, e.text)
+	}
+}
+
+// startsBlock reports whether t begins a /dlv product block: its name
+// line, by its resource string or by the shape of its value.
+func startsBlock(key string, ok bool, t string) bool {
+	if ok {
+		return key == "L_MsgProductName"
+	}
+	_, v, found := cutLabel(t)
+	return found && productName(v)
 }
 
 func (p *slmgrParser) kms() *licensing.KMS {
@@ -83,10 +141,21 @@ func parseSlmgr(b *builder, lines []Line, ms []matcher, src licensing.Source) bo
 	}
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i].Text)
+		if t == "" && p.cur >= 0 {
+			p.gap = true
+		}
 		if noise(t) {
 			continue
 		}
+		p.n = lines[i].N
 		key, vals, ok := match(p.ms, t)
+		if ok && p.errorLine(key, vals) {
+			continue
+		}
+		if len(p.pending) > 0 && !startsBlock(key, ok, t) {
+			p.flush()
+		}
+		p.gap = false
 		if ok && xprKeys[key] {
 			p.xpr++
 			p.xprStatus(key, vals)
@@ -135,6 +204,7 @@ func parseSlmgr(b *builder, lines []Line, ms []matcher, src licensing.Source) bo
 		}
 		res.Unknown = append(res.Unknown, Line{lines[i].N, t})
 	}
+	p.flush()
 	if p.xpr == 0 {
 		return false
 	}
@@ -243,6 +313,7 @@ func (p *slmgrParser) apply(key string, vals []string) {
 	case "L_MsgNotificationErrorReasonNonGenuine", "L_MsgNotificationErrorReasonExpiration", "L_MsgNotificationErrorReasonOther":
 		if c, ok := hresult("0x" + vals[0]); ok {
 			p.product().StatusReason = c
+			p.b.meta[p.cur].statusReason = true
 		}
 	case "L_MsgRemainingWindowsRearmCount":
 		p.b.res.WindowsRearm = atoi(vals[0])
@@ -294,7 +365,7 @@ func (p *slmgrParser) apply(key string, vals []string) {
 		}
 	case "L_MsgErrorText_8":
 		if c, ok := hresult(v); ok {
-			p.reason(c, v)
+			p.blockError(c, v)
 		} else if k, _, ok := match(p.ms, v); ok && (k == "L_MsgErrorText_11" || k == "L_MsgErrorText_12") {
 			p.apply(k, nil)
 		}
@@ -330,6 +401,21 @@ func (p *slmgrParser) activated(text string) {
 	if pr.StatusRaw == "" {
 		pr.StatusRaw = "L_MsgActivated"
 	}
+}
+
+// blockError records an "Error: 0x…" line inside a product's block: a
+// property slmgr.vbs could not read. It is the product's status reason
+// unless the status line gave one (Notification Reason): that is the
+// license's own fact, which a failed read of another property does not
+// replace; a note names the error instead.
+func (p *slmgrParser) blockError(code uint32, text string) {
+	if p.activating < 0 && p.cur >= 0 && p.b.meta[p.cur].statusReason {
+		pr := &p.b.res.Products[p.cur]
+		p.b.res.Notes = append(p.b.res.Notes, fmt.Sprintf("line %d: error 0x%08X in the block of %s is not taken for its status reason, which its Notification Reason line gave (0x%08X)",
+			p.n, code, pr.Name, pr.StatusReason))
+		return
+	}
+	p.reason(code, text)
 }
 
 // reason records an HRESULT: the current product's status reason, or the
