@@ -23,7 +23,8 @@
 // returns a [Bundle] only if every check passed. Failures wrap one of the
 // sentinel errors ([ErrWrongKey], [ErrNotBundle], [ErrTampered],
 // [ErrTooLarge], [ErrUnsupportedVersion], [ErrManifestMismatch],
-// [ErrInsecureMember]), to be tested with errors.Is.
+// [ErrInsecureMember]), to be tested with errors.Is; an empty file is
+// [ErrEmpty] as well as ErrNotBundle.
 //
 // # What age does and does not promise
 //

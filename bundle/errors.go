@@ -19,6 +19,12 @@ var (
 	// this format first.
 	ErrNotBundle = errors.New("bundle: not an ActCourier bundle")
 
+	// ErrEmpty means the input holds no byte at all: a copy or a write
+	// cut short (a full disk, a stick pulled), never a file a collector
+	// leaves, so the file is to be copied again rather than left out. An
+	// error that wraps it wraps ErrNotBundle too, its class in SPEC.md.
+	ErrEmpty = errors.New("bundle: empty file")
+
 	// ErrTampered means the age layer failed to authenticate: the file was
 	// truncated (an interrupted copy) or modified after it was written.
 	ErrTampered = errors.New("bundle: truncated or modified")
@@ -59,3 +65,12 @@ func (e *MemberError) Error() string { return fmt.Sprintf("member %q: %v", e.Nam
 
 // Unwrap returns the underlying error, so errors.Is sees the sentinel.
 func (e *MemberError) Unwrap() error { return e.Err }
+
+// emptyError is Open's error for an input of no byte: [ErrEmpty], and
+// [ErrNotBundle] as it always was, with the message it always had.
+type emptyError struct{}
+
+func (emptyError) Error() string { return ErrNotBundle.Error() + ": empty file" }
+
+// Unwrap returns both sentinels, so errors.Is sees either.
+func (emptyError) Unwrap() []error { return []error{ErrEmpty, ErrNotBundle} }

@@ -179,6 +179,7 @@ func main() {
 			raw(r, reg(bundle.ManifestName, strings.Replace(manifest("1.9", dev), `"members"`, `"future_field":{"x":1},"members"`, 1)), dev)},
 		{"wrong_key", "wrong key", "encrypted to another key only", good(other.Recipient())},
 		{"not_bundle_text", "not a bundle", "plain slmgr text", []byte("Name: Windows(R) 7, Professional edition\r\n")},
+		{"not_bundle_empty", "not a bundle", "an empty file: a copy cut short (ErrEmpty)", nil},
 		{"not_bundle_no_manifest", "not a bundle", "tar without manifest.json first", raw(r, dev, reg(bundle.ManifestName, manifest("1.0", dev)))},
 		{"tampered_truncated", "tampered", "last 20 bytes cut off", truncated},
 		{"tampered_bitflip", "tampered", "one bit flipped in the last chunk", flipped},

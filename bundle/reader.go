@@ -49,7 +49,9 @@ func (b *Bundle) Member(name string) ([]byte, bool) {
 // [ErrTampered], [ErrTooLarge], [ErrUnsupportedVersion],
 // [ErrManifestMismatch] or [ErrInsecureMember] (member errors are
 // [*MemberError]); an error reading src itself is returned wrapped but not
-// classified, since it says nothing about the bundle.
+// classified, since it says nothing about the bundle. When src holds no
+// byte at all, the error wraps [ErrEmpty] as well as ErrNotBundle: a
+// copy cut short, to be made again.
 func Open(src io.Reader, lim Limits, identities ...age.Identity) (*Bundle, error) {
 	if len(identities) == 0 {
 		return nil, errors.New("bundle: no identity to decrypt with")
@@ -112,7 +114,7 @@ func (o *opener) open(identities []age.Identity) (*Bundle, error) {
 	}
 	switch {
 	case n == 0:
-		return nil, fmt.Errorf("%w: empty file", ErrNotBundle)
+		return nil, emptyError{}
 	case string(head[:k]) != ageIntro[:k]:
 		return nil, fmt.Errorf("%w: not an age-encrypted file", ErrNotBundle)
 	case n < len(ageIntro):

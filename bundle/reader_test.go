@@ -207,6 +207,41 @@ func TestNotBundle(t *testing.T) {
 	}
 }
 
+// TestEmpty: an input of no byte is ErrEmpty, a copy or a write cut
+// short that is to be copied again, and still ErrNotBundle, its class in
+// SPEC.md; no other input is ErrEmpty, however short.
+func TestEmpty(t *testing.T) {
+	id := newIdentity(t)
+	data := encodeBundle(t, testMembers, id.Recipient())
+	tests := []struct {
+		name  string
+		data  []byte
+		empty bool
+	}{
+		{"empty", nil, true},
+		{"one byte of a bundle", data[:1], false},
+		{"a line end", []byte("\r\n"), false},
+		{"a NUL", []byte{0}, false},
+		{"age of empty", ageOf(t, nil, id.Recipient()), false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Open(bytes.NewReader(tc.data), Limits{}, id)
+			if got := errors.Is(err, ErrEmpty); got != tc.empty {
+				t.Errorf("got %v, want ErrEmpty %v", err, tc.empty)
+			}
+			if !errors.Is(err, ErrNotBundle) && !errors.Is(err, ErrTampered) {
+				t.Errorf("got %v, want ErrNotBundle or ErrTampered", err)
+			}
+		})
+	}
+	// Its message is the one an empty file always had.
+	_, err := Open(bytes.NewReader(nil), Limits{}, id)
+	if want := "bundle: not an ActCourier bundle: empty file"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}
+
 // badReader fails after n bytes like a pulled stick.
 type badReader struct {
 	r io.Reader

@@ -108,6 +108,9 @@ func FuzzOpen(f *testing.F) {
 	id := mustIdentity(f, testIdentity)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := Open(bytes.NewReader(data), Limits{MaxTotalSize: 1 << 20, MaxMemberSize: 1 << 20}, id)
+		if errors.Is(err, ErrEmpty) != (len(data) == 0) {
+			t.Fatalf("%d bytes: got %v, want ErrEmpty only for none", len(data), err)
+		}
 		if err != nil {
 			if !isOneOf(err, sentinels...) {
 				t.Fatalf("error of no class: %v", err)
@@ -170,6 +173,9 @@ func FuzzOpenTar(f *testing.F) {
 		o := opener{lim: Limits{MaxTotalSize: 1 << 20, MaxMemberSize: 1 << 20}.withDefaults()}
 		o.file = &trackReader{r: bytes.NewReader(nil)}
 		b, err := o.openPayload(bytes.NewReader(enc.EncodeAll(tarData, nil)))
+		if errors.Is(err, ErrEmpty) {
+			t.Fatalf("got %v: ErrEmpty is about the file, never what it holds", err)
+		}
 		if err != nil {
 			if !isOneOf(err, sentinels...) {
 				t.Fatalf("error of no class: %v", err)
