@@ -30,7 +30,7 @@ var explanations = []struct {
 		"and import the new bundle (the same bundle again changes nothing), or restore the database from its backup (docs/importer.md, \"Backup and restore\")"},
 	{[]error{ErrNoSnapshot, licensing.ErrNotSnapshot}, "not a bundle", "this bundle holds no device snapshot; leave it out"},
 	// Before ErrNotBundle, which it is too.
-	{[]error{ErrEmptyFile}, "not a bundle", "the file is empty: copy it again from the stick; if it is empty there too, collect the device again"},
+	{[]error{bundle.ErrEmpty}, "not a bundle", "the file is empty: copy it again from the stick; if it is empty there too, collect the device again"},
 	{[]error{bundle.ErrNotBundle}, "not a bundle", "this file is not an ActCourier bundle; leave it out"},
 	{[]error{bundle.ErrTooLarge, licensing.ErrTooLarge}, "oversize", "no genuine collection is this large: collect the device again; if it happens again, report the file to the ActCourier maintainers"},
 	// Before ErrTooLarge: an slmgr.ini too large is not a text to save again.

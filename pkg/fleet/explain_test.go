@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"filippo.io/age"
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
@@ -76,6 +77,43 @@ func TestStoredErrorHint(t *testing.T) {
 			_, want := Explain(err)
 			if got := h.Hint(); got != want || !strings.Contains(got, tc.hint) {
 				t.Errorf("hint %q, want Explain's %q, saying %q", got, want, tc.hint)
+			}
+		})
+	}
+}
+
+// TestReadBundleEmpty: an empty bundle file is bundle.ErrEmpty, and
+// bundle.ErrNotBundle with it, and is told to be copied again, not left
+// out; a file of one byte is not a bundle, to be left out.
+func TestReadBundleEmpty(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		data  string
+		empty bool
+		hint  string
+	}{
+		{"empty", "", true, "the file is empty: copy it again from the stick"},
+		{"one byte", "x", false, "leave it out"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "b.tar.zst.age")
+			if err := os.WriteFile(path, []byte(tc.data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadBundle(path, bundle.Limits{}, []age.Identity{id})
+			if got := errors.Is(err, bundle.ErrEmpty); got != tc.empty {
+				t.Errorf("got %v, want bundle.ErrEmpty %v", err, tc.empty)
+			}
+			if !errors.Is(err, bundle.ErrNotBundle) {
+				t.Errorf("got %v, want bundle.ErrNotBundle", err)
+			}
+			if _, hint := Explain(err); !strings.Contains(hint, tc.hint) {
+				t.Errorf("hint %q, want it to say %q", hint, tc.hint)
 			}
 		})
 	}

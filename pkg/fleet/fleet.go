@@ -34,10 +34,6 @@ var (
 	// may only read the fleet (an auditors' role), or the file is
 	// read-only. Nothing of the batch was stored.
 	ErrReadOnly = errors.New("fleet: the database may only be read by this user")
-	// ErrEmptyFile means a bundle file holds no byte: a copy or a write
-	// cut short (a full disk, a stick pulled), never a file a collector
-	// left so. It comes with bundle.ErrNotBundle (emptyError).
-	ErrEmptyFile = errors.New("fleet: the file is empty")
 	// ErrInterrupted is what Summary.Finish returns, with the context's
 	// error, after it told on stderr that the import was interrupted,
 	// what was stored and how to go on: a caller does not say it again.

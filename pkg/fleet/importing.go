@@ -249,7 +249,7 @@ func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Tim
 }
 
 // ReadBundle opens a bundle file with bundle.Open. An empty file is
-// also ErrEmptyFile, with bundle's message: what to do about it is to
+// bundle.ErrEmpty (and bundle.ErrNotBundle): what to do about it is to
 // copy it again, not to leave it out as a file of another kind.
 func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
 	f, err := openFile(path)
@@ -257,21 +257,8 @@ func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bun
 		return nil, terminal.ShownPath(err) // a name from the stick, in an error printed as it is
 	}
 	defer f.Close()
-	b, err := bundle.Open(f, lim, ids...)
-	if errors.Is(err, bundle.ErrNotBundle) {
-		if fi, serr := f.Stat(); serr == nil && fi.Size() == 0 {
-			err = &emptyError{err}
-		}
-	}
-	return b, err
+	return bundle.Open(f, lim, ids...)
 }
-
-// emptyError is bundle's error for an empty file, which is ErrEmptyFile
-// too.
-type emptyError struct{ err error }
-
-func (e *emptyError) Error() string   { return e.err.Error() }
-func (e *emptyError) Unwrap() []error { return []error{ErrEmptyFile, e.err} }
 
 // Inspect opens each bundle file completely (ReadBundle) and writes its
 // manifest (report.WriteManifest, as JSON lines when asJSON) to stdout. A
