@@ -629,7 +629,11 @@ func (c *collection) find(tp licensing.Product) int {
 	return -1
 }
 
-// fill copies into p the facts of tp that p lacks.
+// fill copies into p the facts of tp that p lacks: the text is evidence
+// and a fallback, never over what WMI read. A value WMI read that the
+// model does not know (a LicenseStatus after 6, a new channel) stays,
+// raw, and so does a status reason of none (0) when WMI read the status
+// with it, LicenseStatusReason being in the same row.
 func fill(p *licensing.Product, tp licensing.Product) {
 	set := func(dst *string, v string) {
 		if *dst == "" {
@@ -648,14 +652,16 @@ func fill(p *licensing.Product, tp licensing.Product) {
 	if p.Kind == licensing.KindOther {
 		p.Kind = tp.Kind
 	}
-	if p.Channel == "" || p.Channel == licensing.ChannelUnknown {
+	if (p.Channel == "" || p.Channel == licensing.ChannelUnknown) && p.ChannelRaw == "" {
 		p.Channel, p.ChannelRaw = tp.Channel, tp.ChannelRaw
 	}
-	if p.Status == "" || p.Status == licensing.StatusUnknown {
-		p.Status, p.StatusRaw = tp.Status, tp.StatusRaw
-	}
-	if p.StatusReason == 0 {
-		p.StatusReason, p.ReasonText = tp.StatusReason, tp.ReasonText
+	if p.StatusRaw == "" { // WMI gave no LicenseStatus, nor its reason
+		if p.Status == "" || p.Status == licensing.StatusUnknown {
+			p.Status, p.StatusRaw = tp.Status, tp.StatusRaw
+		}
+		if p.StatusReason == 0 {
+			p.StatusReason, p.ReasonText = tp.StatusReason, tp.ReasonText
+		}
 	}
 	if p.GraceMinutes == nil {
 		p.GraceMinutes = tp.GraceMinutes

@@ -304,3 +304,67 @@ func TestCIMTime(t *testing.T) {
 		t.Error("garbage parsed")
 	}
 }
+
+// TestTextFillsOnlyWhatWMILacks: slmgr's text is evidence and a fallback:
+// it fills what WMI could not read, never a value WMI read, even one the
+// model does not know (a LicenseStatus after 6, a new channel) or a
+// status reason of none. A saved or odd text (an /ato's error, a
+// Notification Reason of another moment) must not change the verdict.
+func TestTextFillsOnlyWhatWMILacks(t *testing.T) {
+	dlv := "Name: Windows(R) 7, Professional edition\r\nDescription: Windows Operating System - Windows(R) 7, RETAIL channel\r\n" +
+		"Activation ID: b92e9980-b9d5-4821-9c94-140f632f6312\r\nPartial Product Key: 7F2QR\r\n" +
+		"License Status: Notification\r\nNotification Reason: 0xC004F009 (grace time expired).\r\n"
+	tests := []struct {
+		name       string
+		row        map[string]interface{} // properties set in win7WMI's product row, nil values removed
+		lacks      []string
+		status     licensing.Status
+		statusRaw  string
+		channel    licensing.Channel
+		channelRaw string
+		reason     uint32
+	}{
+		{name: "WMI read every property", status: licensing.StatusLicensed, statusRaw: "1",
+			channel: licensing.ChannelRetail, channelRaw: "RETAIL"},
+		{name: "a LicenseStatus the model does not know", row: map[string]interface{}{"LicenseStatus": int64(7)},
+			status: licensing.StatusUnknown, statusRaw: "7", channel: licensing.ChannelRetail, channelRaw: "RETAIL"},
+		{name: "a channel the model does not know",
+			row:    map[string]interface{}{"Description": "Windows Operating System - Windows(R) 7, FUTURE_KIND channel"},
+			status: licensing.StatusLicensed, statusRaw: "1", channel: licensing.ChannelUnknown, channelRaw: "FUTURE_KIND"},
+		{name: "WMI lacks the state (Wine): the text gives it",
+			row:    map[string]interface{}{"LicenseStatus": nil, "LicenseStatusReason": nil, "Description": nil},
+			lacks:  []string{"LicenseStatus", "LicenseStatusReason", "Description"},
+			status: licensing.StatusNotification, statusRaw: "L_MsgLicenseStatusNotification_1",
+			channel: licensing.ChannelRetail, channelRaw: "RETAIL", reason: 0xC004F009},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := win7WMI()
+			r := w.rows["SoftwareLicensingProduct"][0]
+			for k, v := range tc.row {
+				if v == nil {
+					delete(r, k)
+				} else {
+					r[k] = v
+				}
+			}
+			w.lacks = map[string][]string{"SoftwareLicensingProduct": tc.lacks}
+			run := &fakeRun{out: map[string][]byte{"slmgr.vbs /dlv": []byte(dlv)}}
+			res, _ := Collect(context.Background(), Sources{WMI: w, Run: run, Host: fakeHost{}, Now: func() time.Time { return now }}, licensing.Context{})
+			ps := res.Snapshot.Products
+			if len(ps) != 1 {
+				t.Fatalf("got %d products, want 1: %+v", len(ps), ps)
+			}
+			p := ps[0]
+			if p.Status != tc.status || p.StatusRaw != tc.statusRaw {
+				t.Errorf("status: got %s %q, want %s %q", p.Status, p.StatusRaw, tc.status, tc.statusRaw)
+			}
+			if p.Channel != tc.channel || p.ChannelRaw != tc.channelRaw {
+				t.Errorf("channel: got %s %q, want %s %q", p.Channel, p.ChannelRaw, tc.channel, tc.channelRaw)
+			}
+			if p.StatusReason != tc.reason {
+				t.Errorf("status reason: got %s, want %s", licensing.HRESULT(p.StatusReason), licensing.HRESULT(tc.reason))
+			}
+		})
+	}
+}
