@@ -555,3 +555,30 @@ func TestBadEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestStringsWithoutPlaceholders: an slmgr.ini whose string lacks the
+// placeholder slmgr.vbs puts the number in (a damaged or hand-edited
+// file, in a bundle or given to import-text) reads lines without the
+// value, and Parse does not panic: it indexed the value the pattern did
+// not capture.
+func TestStringsWithoutPlaceholders(t *testing.T) {
+	for _, key := range []string{
+		"L_MsgLicenseStatusVL_1", "L_MsgLicenseStatusTimeRemaining", "L_MsgNotificationErrorReasonOther",
+		"L_MsgRemainingWindowsRearmCount", "L_MsgRemainingSkuRearmCount", "L_MsgActivationInterval", "L_MsgRenewalInterval",
+	} {
+		t.Run(key, func(t *testing.T) {
+			s, err := ParseStrings([]byte(key+"=\"Zorglub frobnicated\"\r\n"), "fuzz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Parse([]byte("Name: Windows(R), Professional edition\r\nZorglub frobnicated\r\nLicense Status: Licensed\r\n"),
+				Options{Strings: []*Strings{s}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Products) != 1 || res.Products[0].Status != licensing.StatusLicensed {
+				t.Errorf("got products %+v, want the licensed one", res.Products)
+			}
+		})
+	}
+}

@@ -264,6 +264,15 @@ func (p *slmgrParser) xprStatus(key string, vals []string) {
 	}
 }
 
+// first returns the first value a line's string captured, "" when it
+// captured none: an slmgr.ini string may lack its placeholder.
+func first(vals []string) string {
+	if len(vals) == 0 {
+		return ""
+	}
+	return vals[0]
+}
+
 func val(vals []string) string {
 	if len(vals) == 0 {
 		return ""
@@ -302,7 +311,7 @@ func (p *slmgrParser) apply(key string, vals []string) {
 	case "L_MsgPartialPKey":
 		p.product().PartialKey = v
 	case "L_MsgLicenseStatusVL_1", "L_MsgLicenseStatusTBL_1", "L_MsgLicenseStatusAVMA_1", "L_MsgLicenseStatusTimeRemaining":
-		p.product().GraceMinutes = atoi(vals[0])
+		p.product().GraceMinutes = atoi(first(vals))
 	case "L_MsgLicenseStatusEvalEndData":
 		pr := p.product()
 		if t, ok := parseDate(v); ok {
@@ -311,14 +320,14 @@ func (p *slmgrParser) apply(key string, vals []string) {
 			pr.ExpiresText = v
 		}
 	case "L_MsgNotificationErrorReasonNonGenuine", "L_MsgNotificationErrorReasonExpiration", "L_MsgNotificationErrorReasonOther":
-		if c, ok := hresult("0x" + vals[0]); ok {
+		if c, ok := hresult("0x" + first(vals)); ok {
 			p.product().StatusReason = c
 			p.b.meta[p.cur].statusReason = true
 		}
 	case "L_MsgRemainingWindowsRearmCount":
-		p.b.res.WindowsRearm = atoi(vals[0])
+		p.b.res.WindowsRearm = atoi(first(vals))
 	case "L_MsgRemainingSkuRearmCount":
-		p.product().RemainingSKURearm = atoi(vals[0])
+		p.product().RemainingSKURearm = atoi(first(vals))
 	case "L_MsgCurrentTrustedTime":
 		p.b.res.TrustedTime = v
 	case "L_MsgKmsInfo":
@@ -343,9 +352,9 @@ func (p *slmgrParser) apply(key string, vals []string) {
 	case "L_MsgKmsPID4":
 		p.kms().HostExtendedPID = v
 	case "L_MsgActivationInterval":
-		p.kms().ActivationInterval = atoi(vals[0])
+		p.kms().ActivationInterval = atoi(first(vals))
 	case "L_MsgRenewalInterval":
-		p.kms().RenewalInterval = atoi(vals[0])
+		p.kms().RenewalInterval = atoi(first(vals))
 	case "L_MsgKmsHostCachingEnabled", "L_MsgKmsHostCachingDisabled":
 		b := key == "L_MsgKmsHostCachingEnabled"
 		p.kms().HostCaching = &b
