@@ -615,3 +615,35 @@ func TestReportFileMode(t *testing.T) {
 		t.Errorf("%d files in the report", n)
 	}
 }
+
+// TestMigrateUsage: migrate names the fleet to move with --from, not
+// --db as the other commands do: a --from that is missing, empty or
+// names no fleet, a --db given in its place and the fleet given as an
+// argument are usage errors (exit 2) that say --from is what is missing;
+// no hint sends the user to a --db that migrate does not take.
+func TestMigrateUsage(t *testing.T) {
+	dir := t.TempDir()
+	to, gone := filepath.Join(dir, "to.db"), filepath.Join(dir, "gone.db")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no --from", []string{"migrate", "--to", to}, "--from"},
+		{"empty --from", []string{"migrate", "--from=", "--to", to}, "--from"},
+		{"--from names no fleet", []string{"migrate", "--from", gone, "--to", to}, gone},
+		{"--db for --from", []string{"migrate", "--db", gone, "--to", to}, "--from"},
+		{"the fleet as an argument", []string{"migrate", gone, "--to", to}, "--from"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, tc.args...)
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, tc.want) || !strings.Contains(stderr, "hint: ") ||
+				!strings.Contains(stderr, "--from") || strings.Contains(stderr[strings.Index(stderr, "hint: "):], "--db") {
+				t.Errorf("exit %d, want 2 saying --from with %q, and no --db:\n%s%s", code, tc.want, stdout, stderr)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a refused migrate left %v", entries)
+	}
+}

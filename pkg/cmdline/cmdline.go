@@ -37,7 +37,10 @@ func Apply(app *cli.App) {
 	var apply func([]*cli.Command)
 	apply = func(cmds []*cli.Command) {
 		for _, cmd := range cmds {
-			cmd.HideHelpCommand, cmd.OnUsageError = true, FlagError
+			cmd.HideHelpCommand = true
+			if cmd.OnUsageError == nil { // a command's own handler wraps FlagError
+				cmd.OnUsageError = FlagError
+			}
 			if len(cmd.Subcommands) > 0 && cmd.Action == nil {
 				cmd.Action = noSubcommand
 			}

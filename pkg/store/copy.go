@@ -466,7 +466,12 @@ func same(a, b string) bool {
 
 // Hint says what to do about an error of Open, OpenExisting, Copy or
 // Migrate, for a person at the importer's command line (its --db).
-func Hint(err error) string {
+func Hint(err error) string { return HintFor(err, "--db") }
+
+// HintFor is Hint for a command whose databases are named by flag
+// ("--from or --to" for migrate, which takes no --db): a hint that sends
+// the user to an option the command does not have is no help.
+func HintFor(err error, flag string) string {
 	switch {
 	case errors.Is(err, fleet.ErrNewerSchema):
 		return "a newer importer wrote this database: use that importer, or a newer one"
@@ -475,11 +480,11 @@ func Hint(err error) string {
 	case errors.Is(err, ErrOtherFleet), errors.Is(err, ErrCopyMismatch):
 		return "migrate into an empty database (docs/importer.md, \"Moving a fleet\")"
 	case errors.Is(err, ErrServerGone):
-		return "check that the PostgreSQL server runs and that --db names it rightly (host, port, user, sslmode: docs/importer.md); what was stored is whole"
+		return "check that the PostgreSQL server runs and that " + flag + " names it rightly (host, port, user, sslmode: docs/importer.md); what was stored is whole"
 	case errors.Is(err, ErrLocked):
 		return "another importer held the fleet too long; run this again"
 	case errors.Is(err, ErrFolderReadOnly):
-		return "run it as a user who may write in that folder, or copy the database, while no import runs, into a folder you may write and give the copy with --db"
+		return "run it as a user who may write in that folder, or copy the database, while no import runs, into a folder you may write and give the copy with " + flag
 	case errors.Is(err, fleet.ErrReadOnly):
 		_, hint := fleet.Explain(err)
 		return hint
@@ -489,6 +494,9 @@ func Hint(err error) string {
 	var nf *NoFleetError
 	if errors.As(err, &nf) {
 		return "import bundles first (importer import -i KEY --db " + nf.Name + " STICK), or give the database with --db or ACTCOURIER_DB"
+	}
+	if flag != "--db" {
+		return "check " + flag + " (a SQLite file, or a postgres:// URL: docs/importer.md)"
 	}
 	return "check --db (a file, default actcourier.db in the current folder, or a postgres:// URL: docs/importer.md)"
 }
