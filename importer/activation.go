@@ -96,7 +96,11 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 		return firstOf(err, usage("activation stick: name the stick folder", `e.g. importer activation stick E:\ --site Nagoya`))
 	}
 	defer db.Close()
-	// Before the passphrase is asked for.
+	// Before the passphrase is asked for: a fleet that cannot record
+	// the items would have the file removed from the stick again.
+	if err := store.CheckWritable(c.String("db")); err != nil {
+		return usage(err.Error(), store.Hint(err))
+	}
 	if err := checkFilter(c.Context, db, filterOf(c, time.Time{}), time.Time{}); err != nil {
 		return err
 	}

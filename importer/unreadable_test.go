@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -13,6 +14,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/store"
+	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
 // TestUnreadableFolder: a folder on the stick that the importer may not
@@ -80,6 +85,106 @@ func TestDatabaseFolderReadOnly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDatabaseFileReadOnly: a SQLite fleet whose file this user may not
+// write (mode 0444, a read-only attribute, a copy from a read-only
+// medium) is refused by every command that writes the fleet before it
+// reads or asks for anything, as a setup error (exit 2) naming the file
+// and what to do; before, import read every bundle, failed at the first
+// batch and exited 1 as if the database had failed part way, and the
+// others said to use a PostgreSQL role. The commands that only read it
+// still do.
+func TestDatabaseFileReadOnly(t *testing.T) {
+	dir := unprivilegedDir(t)
+	id, key := writeKey(t, dir, "site-key.txt")
+	in, more := filepath.Join(dir, "in"), filepath.Join(dir, "more")
+	for _, d := range []string{in, more} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		archetypeBundles(t, d, id.Recipient())
+	}
+	db := filepath.Join(dir, "fleet.db")
+	if code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in); code != 0 {
+		t.Fatal(stderr)
+	}
+	// A CID waiting, so that activation stick gets as far as writing.
+	storeSnapshot(t, db, "../testdata/activation/win7-mak-office2010.json")
+	rows, err := requests(db)
+	iid := ""
+	for _, r := range rows {
+		if r.State == worklist.NeedsCID && iid == "" {
+			iid = r.IID
+		}
+	}
+	if err != nil || iid == "" {
+		t.Fatal(rows, err)
+	}
+	cids := filepath.Join(dir, "cids.csv")
+	if err := os.WriteFile(cids, []byte("InstallationId,ConfirmationId\r\n"+iid+","+strings.Repeat("222222", 8)+"\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runImporter(t, "activation", "cids", "--db", db, cids); code != 0 {
+		t.Fatal(stderr)
+	}
+	pass := filepath.Join(dir, "pass.txt")
+	if err := os.WriteFile(pass, []byte("told by phone, never on the stick\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := filepath.Join(dir, "NG-L9-001.txt")
+	if err := os.WriteFile(text, []byte("Name: Windows(R) 7, Professional edition\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(db, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stick := filepath.Join(dir, "stick")
+	for _, args := range [][]string{
+		{"import", "-q", "-i", key, more},
+		{"import-text", "--site", "Nagoya", "--line", "L9", text},
+		{"activation", "cids", cids},
+		{"activation", "stick", stick, "--passphrase-file", pass},
+		{"migrate", "--from", filepath.Join(dir, "other.db"), "--to", db},
+	} {
+		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
+			if args[0] != "migrate" {
+				args = append(args, "--db", db)
+			} else {
+				copyFile(t, db, args[2])
+				os.Chmod(args[2], 0o644)
+			}
+			code, stdout, stderr := runUnprivileged(t, dir, args...)
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, "error: database "+db+": ") ||
+				!strings.Contains(stderr, "may not write the database file") || !strings.Contains(stderr, "hint: ") ||
+				!strings.Contains(stderr, "write permission") || strings.Contains(stderr, "nothing more was stored") {
+				t.Errorf("exit %d, want 2 naming the file with what to do:\n%s%s", code, stdout, stderr)
+			}
+		})
+	}
+	if _, err := os.Stat(stick); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("activation stick wrote onto the stick: %v", err)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+		t.Error("the read-only database changed")
+	}
+	if code, stdout, stderr := runUnprivileged(t, dir, "devices", "--db", db); code != 0 {
+		t.Errorf("devices of a read-only file: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// requests is the worklist of the fleet at dsn.
+func requests(dsn string) ([]worklist.Row, error) {
+	db, err := store.OpenExisting(dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return fleet.Requests(context.Background(), db, fleet.Filter{})
 }
 
 // unprivilegedDir is a new folder for runUnprivileged's importer,

@@ -483,6 +483,8 @@ func HintFor(err error, flag string) string {
 		return "check that the PostgreSQL server runs and that " + flag + " names it rightly (host, port, user, sslmode: docs/importer.md); what was stored is whole"
 	case errors.Is(err, ErrLocked):
 		return "another importer held the fleet too long; run this again"
+	case errors.Is(err, ErrFileReadOnly):
+		return "give this user write permission on the file (its owner can: chmod u+w FILE; on Windows, clear its Read-only attribute), or copy it to a file you may write and give that with " + flag
 	case errors.Is(err, ErrFolderReadOnly):
 		return "run it as a user who may write in that folder, or copy the database, while no import runs, into a folder you may write and give the copy with " + flag
 	case errors.Is(err, fleet.ErrReadOnly):

@@ -33,6 +33,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -83,6 +84,11 @@ var (
 	// in WAL mode: this user may not write in the database's folder.
 	// Neither the file nor its fleet is at fault.
 	ErrFolderReadOnly = errors.New("store: this user may not write in the database's folder, where SQLite keeps its -wal and -shm files even to read")
+	// ErrFileReadOnly means this user may not write a SQLite database
+	// file (its mode, a read-only attribute, a read-only medium): Open
+	// and CheckWritable say so before anything is read or written, where
+	// SQLite would open the file read-only and fail at the first write.
+	ErrFileReadOnly = errors.New("store: this user may not write the database file")
 )
 
 // busyWait is how long a writer waits for another one: SQLite's busy
@@ -151,7 +157,35 @@ func Open(dsn string) (*DB, error) {
 	if why := notAFile(dsn); why != "" {
 		return nil, fmt.Errorf("database %s: %s", Name(dsn), why)
 	}
+	if err := CheckWritable(dsn); err != nil {
+		return nil, err
+	}
 	return open(dsn, "rwc")
+}
+
+// CheckWritable returns an error wrapping ErrFileReadOnly when dsn names
+// a SQLite file that is there and that this user may not write; nil for
+// any other dsn (a file not there yet, a PostgreSQL database, whose
+// role's rights show at the first write). Open checks it; a command that
+// reads the fleet with OpenExisting, then writes it, checks it first.
+func CheckWritable(dsn string) error {
+	if isPostgres(dsn) || notAFile(dsn) != "" {
+		return nil
+	}
+	// Opened for writing, not written: the mode, a read-only attribute
+	// on Windows and a read-only mount all refuse here.
+	f, err := os.OpenFile(dsn, os.O_WRONLY, 0)
+	if err == nil {
+		return f.Close()
+	}
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the file is named once
+		}
+		return fmt.Errorf("database %s: %w (%v)", dsn, ErrFileReadOnly, err)
+	}
+	return nil
 }
 
 // Missing reports whether dsn names a SQLite file that is not there,
