@@ -647,3 +647,39 @@ func TestMigrateUsage(t *testing.T) {
 		t.Errorf("a refused migrate left %v", entries)
 	}
 }
+
+// TestReportKeepsOthersFiles: a report into a folder holding a file of a
+// name it writes that no report wrote (a hand-made index.html) refuses
+// with exit 2, naming the file and what to do, and writes nothing; the
+// file stays as it was. A file of another name stays beside the report.
+func TestReportKeepsOthersFiles(t *testing.T) {
+	db := history(t)
+	out := filepath.Join(t.TempDir(), "reports")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := filepath.Join(out, "index.html")
+	if err := os.WriteFile(mine, []byte("<p>our own start page</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runImporter(t, "report", "--db", db, "--out", out)
+	if code != exitUsage || stdout != "" || !strings.Contains(stderr, "error: report into "+out+": ") || !strings.Contains(stderr, ": index.html;") ||
+		!strings.Contains(stderr, "hint: move those files") || !strings.Contains(stderr, "--out") {
+		t.Errorf("exit %d, want 2 naming index.html with what to do:\n%s%s", code, stdout, stderr)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 1 {
+		t.Errorf("the refused report left %v", entries)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "<p>our own start page</p>" {
+		t.Errorf("index.html was replaced: %.60q", b)
+	}
+	if err := os.Rename(mine, filepath.Join(out, "start.html")); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out); code != 0 {
+		t.Fatalf("with the file moved aside: exit %d\n%s", code, stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "start.html")); string(b) != "<p>our own start page</p>" {
+		t.Errorf("start.html was changed: %.60q", b)
+	}
+}

@@ -110,6 +110,45 @@ func (w *Writer) publish() error {
 	return nil
 }
 
+// notOurs returns the files the report wrote (still under their
+// temporary names) whose names are taken in the folder by a file that the
+// earlier report's list does not give with the checksum of the bytes it
+// holds: a file the user put there, or one changed since. publish would
+// replace them. A folder in the way is not one: its rename fails.
+func (w *Writer) notOurs() []string {
+	w.mu.Lock()
+	var names []string
+	for _, m := range w.made {
+		if m.tmp != "" {
+			names = append(names, m.name)
+		}
+	}
+	w.mu.Unlock()
+	var ours map[string]string // sameFile(rel) → checksum; read once needed
+	var out []string
+	for _, name := range names {
+		fi, err := os.Lstat(name)
+		if err != nil || fi.IsDir() {
+			continue // nothing to replace; or not replaced (publish fails)
+		}
+		rel, _ := w.relName(name)
+		if ours == nil {
+			ours = map[string]string{}
+			for _, e := range earlierFiles(w.dir) {
+				ours[sameFile(e.rel)] = e.sum
+			}
+		}
+		if sum, ok := ours[sameFile(rel)]; ok && fi.Mode().IsRegular() {
+			if got, err := fileSum(name); err == nil && got == sum {
+				continue // as the earlier report wrote it
+			}
+		}
+		out = append(out, rel)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // discard removes every file the report wrote that publish has not
 // renamed, and the site folders left empty: what a report that failed
 // part way leaves of itself.
@@ -359,3 +398,33 @@ func fileSum(name string) (string, error) {
 	}
 	return sumOf(h), nil
 }
+
+// ErrNotOurs means the report folder holds a file of a name the report
+// writes that no report wrote, or that was changed since one did (a
+// hand-made index.html, notes saved over a line's CSV): the report does
+// not overwrite it, and writes nothing (*NotOursError names them).
+var ErrNotOurs = errors.New("report: the folder holds files of the names this report writes that no report wrote, or that were changed since")
+
+// NotOursError is ErrNotOurs with the files, relative to the folder,
+// with "/", sorted.
+type NotOursError struct{ Files []string }
+
+// maxNamed is how many files a NotOursError's message names; it counts
+// the others.
+const maxNamed = 10
+
+func (e *NotOursError) Error() string {
+	names := e.Files
+	more := ""
+	if len(names) > maxNamed {
+		names, more = names[:maxNamed], fmt.Sprintf(" and %d more", len(e.Files)-maxNamed)
+	}
+	was := "were"
+	if len(e.Files) == 1 {
+		was = "was"
+	}
+	return fmt.Sprintf("report: it would replace %s that no report wrote, or that %s changed since: %s%s; nothing was written",
+		Count(len(e.Files), "file"), was, strings.Join(names, ", "), more)
+}
+
+func (e *NotOursError) Unwrap() error { return ErrNotOurs }

@@ -419,11 +419,16 @@ func TestFolderCase(t *testing.T) {
 			dir := t.TempDir()
 			writeSome(t, dir, all, "", HTML)
 			// The listed "index.html", as if written as "INDEX.html": on a
-			// folding file system the new index.html is that file.
+			// folding file system the new index.html is that file; on an
+			// exact one, INDEX.html is another, listed beside it.
 			list, _ := os.ReadFile(filepath.Join(dir, FilesList))
 			up := strings.Replace(string(list), " index.html\n", " INDEX.html\n", 1)
 			if up == string(list) {
 				t.Fatalf("no index.html in the list:\n%s", list)
+			}
+			if !fold {
+				at := strings.Index(up, " INDEX.html\n")
+				up += up[at-8:at] + " index.html\n"
 			}
 			if err := os.WriteFile(filepath.Join(dir, FilesList), []byte(up), 0o644); err != nil {
 				t.Fatal(err)
@@ -644,5 +649,88 @@ func TestLineSelectionOnSite(t *testing.T) {
 		if title != tc.want {
 			t.Errorf("%+v: the workbook's title is %q, want %q", tc.opt, title, tc.want)
 		}
+	}
+}
+
+// TestFolderRefusesOthersFiles: a report never overwrites a file in its
+// folder that no report wrote (a hand-made index.html), or that was
+// changed since the earlier report wrote it (an auditor's notes saved
+// over a line's CSV): it refuses with ErrNotOurs naming each such file,
+// and leaves the folder as it was: no file takes its name, none is left
+// under a temporary one.
+// A file of the earlier report that is as it wrote it is replaced, and
+// one of another name stays (TestFolderHoldsOneReport).
+func TestFolderRefusesOthersFiles(t *testing.T) {
+	lineCSV := func(t *testing.T, dir string) string {
+		for _, f := range tree(t, dir) {
+			if strings.HasSuffix(f, ".csv") && strings.Contains(f, "/") {
+				return f
+			}
+		}
+		t.Fatal("the report wrote no line CSV")
+		return ""
+	}
+	for _, tc := range []struct {
+		name    string
+		prepare func(t *testing.T, dir string) []string // the files the report must not overwrite
+	}{
+		{"a hand-made index.html", func(t *testing.T, dir string) []string {
+			return []string{"index.html"}
+		}},
+		{"a hand-made site page beside an earlier report", func(t *testing.T, dir string) []string {
+			writeSome(t, dir, func(s, _ string) bool { return s == "Nagoya" }, "Nagoya")
+			os.MkdirAll(filepath.Join(dir, "Kumamoto"), 0o755)
+			return []string{"Kumamoto/index.html"}
+		}},
+		{"a report file changed since", func(t *testing.T, dir string) []string {
+			writeSome(t, dir, all, "")
+			return []string{lineCSV(t, dir), "devices.csv"}
+		}},
+		{"an earlier report's files without their list", func(t *testing.T, dir string) []string {
+			writeSome(t, dir, all, "")
+			if err := os.Remove(filepath.Join(dir, FilesList)); err != nil {
+				t.Fatal(err)
+			}
+			return nil // every file of the report is no report's now
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			mine := tc.prepare(t, dir)
+			for _, f := range mine {
+				if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f)), []byte("mine"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if mine == nil {
+				for _, f := range tree(t, dir) {
+					if f != FilesList && !strings.HasSuffix(f, ".lock") {
+						mine = append(mine, f)
+					}
+				}
+			}
+			before := contents(t, dir)
+			w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test"})
+			if err == nil {
+				fillLines(t, w, all)
+				_, err = w.Close()
+			}
+			var nerr *NotOursError
+			if !errors.Is(err, ErrNotOurs) || !errors.As(err, &nerr) {
+				t.Fatalf("got %v, want ErrNotOurs", err)
+			}
+			sort.Strings(mine)
+			if !reflect.DeepEqual(nerr.Files, mine) {
+				t.Errorf("names %q, want %q", nerr.Files, mine)
+			}
+			for i, f := range nerr.Files {
+				if i < maxNamed && !strings.Contains(err.Error(), " "+f) {
+					t.Errorf("the error does not name %s: %v", f, err)
+				}
+			}
+			if after := contents(t, dir); !reflect.DeepEqual(after, before) {
+				t.Errorf("a refused report changed the folder:\n got %q\nwant %q", sortedKeys(after), sortedKeys(before))
+			}
+		})
 	}
 }

@@ -955,7 +955,9 @@ func (w *Writer) writeBook(s *siteSum) error {
 // Close writes the workbook of the last site, the site and fleet pages
 // and finishes the fleet files; then, when all of them were written, it
 // gives every file of the report its name (publish) and lists them in
-// the folder (finishFolder). It returns every file written. On an
+// the folder (finishFolder). It returns every file written. Where a file
+// of the folder that no report wrote, or that was changed since, would
+// be replaced, it returns a *NotOursError (ErrNotOurs) naming them. On an
 // error nothing of the report takes its name and the folder is left as
 // it was, but where a rename itself failed (a file held open by another
 // program, on Windows): the files renamed before it stay, listed. The
@@ -1002,6 +1004,13 @@ func (w *Writer) Close() ([]string, error) {
 	if err := errors.Join(errs...); err != nil {
 		w.discard()
 		return nil, err
+	}
+	// Checked once every name is known, before any file takes its name:
+	// a page the user made, or a report file changed since, is not
+	// replaced, and the folder stays as it was.
+	if mine := w.notOurs(); len(mine) > 0 {
+		w.discard()
+		return nil, &NotOursError{Files: mine}
 	}
 	err := w.publish()
 	var lerr error
