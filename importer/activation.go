@@ -30,8 +30,13 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"}},
 			Before:      cmdline.Require("out"), Action: func(c *cli.Context) error { return runWorklist(c, stdout) },
 		}, {Name: "cids", Usage: "import Confirmation IDs: ActivationWs's records.csv, or the worklist with ConfirmationId filled in", ArgsUsage: "FILE...",
-			Description: "A CID is 48 digits (spaces or dashes allowed), matched by IID. Every IID/CID pair is kept with who\nimported it and when: the archive that makes local reactivation possible." + exit,
-			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag()},
+			Description: "A CID is 48 digits (spaces or dashes allowed), matched by IID. Every IID/CID pair is kept with who\n" +
+				"imported it and when: the archive that makes local reactivation possible. A CID that replaces the\n" +
+				"one on file for its IID is told on stderr, with the device and what became of the old one. Refused\n" +
+				"and named (exit 1): a CID for an IID whose machine applied another (unless --replace-applied), and\n" +
+				"different CIDs for one IID in one import." + exit,
+			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag(),
+				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"}},
 			Action: func(c *cli.Context) error {
 				// The files first: a command that will refuse creates no
 				// database.
@@ -55,7 +60,8 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 					return err
 				}
 				defer db.Close()
-				sum, err := fleet.ImportCIDs(c.Context, db, c.Args().Slice(), cmdline.By(c), time.Now())
+				sum, err := fleet.ImportCIDs(c.Context, db, c.Args().Slice(), fleet.CIDOptions{By: cmdline.By(c), Now: time.Now(),
+					ReplaceApplied: c.Bool("replace-applied")})
 				if err != nil && c.Context.Err() == nil {
 					return usage(db.Name()+": "+err.Error(), store.Hint(err))
 				} else if err != nil {

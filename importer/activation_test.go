@@ -274,3 +274,48 @@ func storeSnapshot(t *testing.T, dsn, file string) {
 		t.Fatal(err, errs)
 	}
 }
+
+// TestCIDsReplaced: activation cids tells on stderr each CID that
+// replaced another on file, naming the device and product as the
+// worklist does and the IID by its last digits (exit 0: the corrected
+// CID is wanted), and refuses two different CIDs for one IID in one file
+// (exit 1), importing the file's other rows.
+func TestCIDsReplaced(t *testing.T) {
+	dir := t.TempDir()
+	dsn := testDB(t, dir, "fleet.db")
+	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
+	db, err := store.OpenExisting(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := fleet.Requests(context.Background(), db, fleet.Filter{})
+	db.Close()
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	iid := rows[0].IID
+	cids := func(name string, pairs ...string) string {
+		body := "InstallationId,ConfirmationId\r\n"
+		for i := 0; i < len(pairs); i += 2 {
+			body += pairs[i] + "," + strings.Repeat(pairs[i+1], 48) + "\r\n"
+		}
+		file := filepath.Join(dir, name)
+		if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return file
+	}
+	if code, out, errOut := runImporter(t, "activation", "cids", "--db", dsn, cids("first.csv", iid, "1")); code != 0 || errOut != "" {
+		t.Fatalf("first: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := runImporter(t, "activation", "cids", "--db", dsn, cids("corrected.csv", iid, "2"))
+	if code != 0 || !strings.Contains(errOut, "importer: warning: corrected.csv row 1: replaced the CID on file for IID …"+iid[len(iid)-6:]+
+		" (site Nagoya, line L2, device NG-L2-012, Windows 7 Professional): it had not been sent in a return file") || strings.Contains(errOut, iid) {
+		t.Errorf("corrected: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runImporter(t, "activation", "cids", "--db", dsn, cids("two.csv", iid, "3", rows[1].IID, "4", iid, "5"))
+	if code != exitPartial || !strings.Contains(errOut, "importer: error: two.csv rows 1 and 3: different CIDs for IID …") ||
+		!strings.Contains(errOut, "none of them imported") || !strings.Contains(errOut, "importer: hint: ") || !strings.Contains(out, "1 new in the archive") {
+		t.Errorf("two CIDs for one IID: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -196,8 +196,13 @@ func Requests(ctx context.Context, st Store, f Filter) ([]worklist.Row, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.requests(ctx, st, f)
+}
+
+// requests is Requests with the activation state a loaded.
+func (a *activationState) requests(ctx context.Context, st Store, f Filter) ([]worklist.Row, error) {
 	var rows []worklist.Row
-	err = st.Latest(ctx, f, true, func(d Device) error {
+	err := st.Latest(ctx, f, true, func(d Device) error {
 		s, err := d.Snapshot()
 		if err != nil {
 			return err
@@ -308,13 +313,54 @@ type CIDSummary struct {
 	Blank              int     // rows without a CID
 	RowErrors          []error // each names its file and row
 	Rejected           []Outcome
+	// Changes are the IIDs for which the import brought another CID
+	// than the one on file, or two different ones: each replaced or
+	// refused, in the order of the files' rows.
+	Changes []CIDChange
+}
+
+// CIDOptions say who imports CIDs, when, and whether a CID may replace
+// one that a machine applied.
+type CIDOptions struct {
+	By  string
+	Now time.Time
+	// ReplaceApplied lets a CID replace one that activated its product
+	// (CIDChange.Was worklist.Applied), which is refused otherwise.
+	ReplaceApplied bool
+}
+
+// CIDChange is an IID for which an import brought a CID other than the
+// one on file, or two different ones.
+type CIDChange struct {
+	IID string
+	// New are the rows that brought the new CID: one row, or a row per
+	// CID when one import brought several (then Refused).
+	New []CIDRecord
+	// Was is what had become of the CID on file: worklist.CIDOnFile (not
+	// sent yet), Sent (in a return file, no outcome yet), Failed (the
+	// machine refused it), Applied (it activated the product); "" when
+	// none was on file.
+	Was worklist.State
+	// Detail says more about Was: the return file, the machine's error,
+	// when it was applied.
+	Detail string
+	// Products are the worklist's rows of this IID (site, line, asset,
+	// product): none when no device of the fleet has it.
+	Products []worklist.Row
+	// Refused: nothing of New was stored, as a machine applied the CID
+	// on file (without CIDOptions.ReplaceApplied), or the import brought
+	// several CIDs for the IID.
+	Refused bool
 }
 
 // ImportCIDs reads CID files (worklist.Read), keeps every IID/CID pair in
 // the archive with who imported it and when, and matches each by IID
 // against what the fleet waits for. A file that cannot be read is
-// rejected whole (Rejected); a row out of shape alone (RowErrors).
-func ImportCIDs(ctx context.Context, st Store, files []string, by string, now time.Time) (CIDSummary, error) {
+// rejected whole (Rejected); a row out of shape alone (RowErrors). A CID
+// that replaces another on file is stored and told (Changes); one that
+// would replace a CID its machine applied, and CIDs for an IID that
+// differ within the import, are not stored (Changes, Refused).
+func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) (CIDSummary, error) {
 	var sum CIDSummary
 	as, ok := st.(ActivationStore)
 	if !ok {
@@ -322,7 +368,7 @@ func ImportCIDs(ctx context.Context, st Store, files []string, by string, now ti
 	}
 	var recs []CIDRecord
 	for _, name := range files {
-		got, err := readCIDFile(name, by, now)
+		got, err := readCIDFile(name, opts.By, opts.Now)
 		if err != nil {
 			sum.Rejected = append(sum.Rejected, Outcome{File: name, Err: err})
 			continue
@@ -336,15 +382,20 @@ func ImportCIDs(ctx context.Context, st Store, files []string, by string, now ti
 	if len(recs) == 0 {
 		return sum, nil
 	}
+	a, err := loadActivation(ctx, as)
+	if err != nil {
+		return sum, err
+	}
+	rows, err := a.requests(ctx, st, Filter{})
+	if err != nil {
+		return sum, err
+	}
+	recs, sum.Changes = a.changes(recs, rows, opts.ReplaceApplied)
 	added, err := as.AddCIDs(ctx, recs)
 	if err != nil {
 		return sum, err
 	}
 	sum.Added, sum.Known = added, len(recs)-added
-	rows, err := Requests(ctx, st, Filter{})
-	if err != nil {
-		return sum, err
-	}
 	waiting := map[string]bool{}
 	for _, r := range rows {
 		waiting[r.IID] = true
@@ -357,6 +408,110 @@ func ImportCIDs(ctx context.Context, st Store, files []string, by string, now ti
 		}
 	}
 	return sum, nil
+}
+
+// changes returns the records of recs to store, and the IIDs whose CID
+// they change: an IID given two different CIDs in recs is refused
+// whole; a CID other than the one on file replaces it, but not one that
+// a machine applied unless replaceApplied. rows are the fleet's worklist.
+func (a *activationState) changes(recs []CIDRecord, rows []worklist.Row, replaceApplied bool) ([]CIDRecord, []CIDChange) {
+	byIID := map[string][]CIDRecord{} // the first row of each CID an IID is given
+	var order []string
+	for _, r := range recs {
+		given := byIID[r.IID]
+		if len(given) == 0 {
+			order = append(order, r.IID)
+		}
+		if !hasCID(given, r.CID) {
+			byIID[r.IID] = append(given, r)
+		}
+	}
+	products := map[string][]worklist.Row{}
+	for _, r := range rows {
+		if r.IID != "" {
+			products[r.IID] = append(products[r.IID], r)
+		}
+	}
+	drop := map[string]bool{}
+	var out []CIDChange
+	for _, iid := range order {
+		given := byIID[iid]
+		old, onFile := a.cids[iid]
+		if len(given) == 1 && (!onFile || old.CID == given[0].CID) {
+			continue // new, or the CID on file again
+		}
+		c := CIDChange{IID: iid, New: given, Products: products[iid]}
+		if onFile {
+			c.Was, c.Detail = a.fate(iid, old.CID)
+		}
+		applied, appliedAt, ok := a.appliedCID(iid)
+		switch {
+		case len(given) > 1:
+			c.Refused = true
+		case ok && applied != given[0].CID && !replaceApplied:
+			c.Refused = true
+			c.Was, c.Detail = worklist.Applied, "its machine applied a CID for it on "+appliedAt.Format("2006-01-02")
+		case ok && applied != given[0].CID:
+			c.Was, c.Detail = worklist.Applied, "the CID its machine applied on "+appliedAt.Format("2006-01-02")+" stays in the archive"
+		}
+		drop[iid] = c.Refused
+		out = append(out, c)
+	}
+	kept := recs[:0:0]
+	for _, r := range recs {
+		if !drop[r.IID] {
+			kept = append(kept, r)
+		}
+	}
+	return kept, out
+}
+
+func hasCID(recs []CIDRecord, cid string) bool {
+	for _, r := range recs {
+		if r.CID == cid {
+			return true
+		}
+	}
+	return false
+}
+
+// fate says what became of the CID on file for iid: in no return file
+// yet (worklist.CIDOnFile), in one with no outcome yet (Sent), refused
+// by the machine (Failed) or applied (Applied), with the detail, from
+// the last item written with that IID and CID.
+func (a *activationState) fate(iid, cid string) (worklist.State, string) {
+	var last *ReturnItem
+	for _, items := range a.items {
+		for i := range items {
+			if it := &items[i]; it.IID == iid && it.CID == cid && (last == nil || it.Written.After(last.Written)) {
+				last = it
+			}
+		}
+	}
+	if last == nil {
+		return worklist.CIDOnFile, "it had not been sent in a return file"
+	}
+	o, proved := a.outcomes[last.ItemID]
+	switch {
+	case proved && o.Result == activation.Applied:
+		return worklist.Applied, "it was applied on " + o.At.Format("2006-01-02")
+	case proved && (o.Result == activation.Refused || o.Result == activation.Failed):
+		return worklist.Failed, "the machine refused it: " + outcomeText(o)
+	}
+	return worklist.Sent, "it is in return file " + last.File + " of " + last.Written.Format("2006-01-02") + ", not applied yet"
+}
+
+// appliedCID is the CID a machine applied for iid (activation.Applied),
+// the latest if several, and when.
+func (a *activationState) appliedCID(iid string) (cid string, at time.Time, ok bool) {
+	for _, items := range a.items {
+		for _, it := range items {
+			if o, proved := a.outcomes[it.ItemID]; proved && it.IID == iid && o.Result == activation.Applied && (!ok || o.At.After(at)) {
+				cid, at, ok = it.CID, o.At, true
+			}
+		}
+	}
+	return cid, at, ok
 }
 
 type cidFile struct {
@@ -583,10 +738,83 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	if len(s.RowErrors) > 0 {
 		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")
 	}
-	if len(s.Rejected)+len(s.RowErrors) > 0 {
+	refused := s.printChanges(stderr)
+	if len(s.Rejected)+len(s.RowErrors) > 0 || refused {
 		return partial
 	}
 	return nil
+}
+
+// printChanges tells each CID that replaced another on file (a warning)
+// or was refused (an error), with a hint per kind of refusal, and
+// reports whether any was refused.
+func (s CIDSummary) printChanges(stderr io.Writer) (refused bool) {
+	applied, several := false, false
+	for _, c := range s.Changes {
+		rows := c.rows()
+		switch {
+		case len(c.New) > 1:
+			several = true
+			fmt.Fprintf(stderr, "importer: error: %s: different CIDs for %s: none of them imported\n", rows, c.product())
+		case c.Refused:
+			applied = true
+			fmt.Fprintf(stderr, "importer: error: %s: a CID for %s not imported: %s, which stays on file\n", rows, c.product(), c.Detail)
+		default:
+			next := ""
+			switch c.Was {
+			case worklist.Sent:
+				next = ": write a new return file (importer activation stick) and give it to the engineer in its place"
+			case worklist.Failed:
+				next = "; the new one goes on the next return file"
+			}
+			fmt.Fprintf(stderr, "importer: warning: %s: replaced the CID on file for %s: %s%s\n", rows, c.product(), terminal.Message(c.Detail), next)
+		}
+	}
+	if several {
+		fmt.Fprintln(stderr, "importer: hint: nobody can tell which of two CIDs for one IID is right: keep the right one in the file and import it again; the other rows are in")
+	}
+	if applied {
+		fmt.Fprintln(stderr, "importer: hint: a CID that a machine applied is proven to match its IID: check the row (a typing error? another machine's?); "+
+			"to replace it all the same, import the file again with --replace-applied")
+	}
+	return several || applied
+}
+
+// rows names the rows that brought the change's CIDs: "f.csv row 3",
+// "f.csv rows 3 and 7", "a.csv row 3 and b.csv row 2".
+func (c CIDChange) rows() string {
+	var parts []string
+	for i, r := range c.New {
+		if i > 0 && r.File == c.New[i-1].File {
+			parts[len(parts)-1] = strings.Replace(parts[len(parts)-1], " row ", " rows ", 1) + fmt.Sprintf(" and %d", r.Row)
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s row %d", terminal.Inline(r.File), r.Row))
+	}
+	return strings.Join(parts, " and ")
+}
+
+// product names the change's IID by its last digits and the products
+// that have it as the worklist names them (site, line, device, product),
+// each shown as every listing shows a stored name (terminal.Inline).
+func (c CIDChange) product() string {
+	tail := c.IID
+	if len(tail) > 6 {
+		tail = "…" + tail[len(tail)-6:]
+	}
+	var where []string
+	for _, r := range c.Products {
+		device := r.Asset
+		if device == "" {
+			device = r.Host
+		}
+		in := terminal.Inline
+		where = append(where, fmt.Sprintf("site %s, line %s, device %s, %s", in(r.Site), in(r.Line), in(device), in(r.Product)))
+	}
+	if len(where) == 0 {
+		return "IID " + tail + " (no device of the fleet has this IID)"
+	}
+	return "IID " + tail + " (" + strings.Join(where, "; ") + ")"
 }
 
 // MinPassphrase is the shortest passphrase a return file is written to

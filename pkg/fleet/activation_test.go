@@ -77,11 +77,11 @@ func TestRequests(t *testing.T) {
 	// CIDs come back from ActivationWs; importing them twice changes nothing.
 	wrongCID, cid := strings.Repeat("111111", 8), strings.Repeat("222222", 8)
 	csv := writeCIDs(t, dir, "records.csv", [][2]string{{rows[0].IID, cid}, {rows[1].IID, wrongCID}, {strings.Repeat("9", 63), cid}})
-	sum, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour))
+	sum, err := fleet.ImportCIDs(ctx, db, []string{csv}, fleet.CIDOptions{By: "staff", Now: t0.Add(24 * time.Hour)})
 	if err != nil || sum.Added != 3 || sum.Matched != 2 || sum.Unmatched != 1 {
 		t.Fatalf("%+v %v", sum, err)
 	}
-	if sum, _ = fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(25*time.Hour)); sum.Added != 0 || sum.Known != 3 {
+	if sum, _ = fleet.ImportCIDs(ctx, db, []string{csv}, fleet.CIDOptions{By: "staff", Now: t0.Add(25 * time.Hour)}); sum.Added != 0 || sum.Known != 3 {
 		t.Errorf("again: %+v", sum)
 	}
 	if rows, _ = fleet.Requests(ctx, db, fleet.Filter{}); states(rows) != "cid-on-file cid-on-file" || rows[0].CID != cid {
@@ -121,7 +121,7 @@ func TestRequests(t *testing.T) {
 	}
 	// A corrected CID for Office: on file again, for the next stick.
 	csv = writeCIDs(t, dir, "corrected.csv", [][2]string{{rows[1].IID, cid}})
-	fleet.ImportCIDs(ctx, db, []string{csv}, "staff", time.Now().Add(time.Second)) // after the proof was stored
+	fleet.ImportCIDs(ctx, db, []string{csv}, fleet.CIDOptions{By: "staff", Now: time.Now().Add(time.Second)}) // after the proof was stored
 	if rows, _ = fleet.Requests(ctx, db, fleet.Filter{}); states(rows) != "applied cid-on-file" || rows[1].CID != cid {
 		t.Errorf("after a corrected CID: %s", states(rows))
 	}
@@ -234,7 +234,7 @@ func TestStoredAsText(t *testing.T) {
 			cids := filepath.Join(dir, "records\xff.csv")
 			os.WriteFile(cids, []byte("Host,InstallationId,ExtendedProductId,ConfirmationId\n\x96\xbc\x8c\xc3\x89\xae,123,pid\x00x,"+
 				strings.Repeat("222222", 8)+"\n"), 0o644)
-			if sum, err := fleet.ImportCIDs(ctx, db, []string{cids}, "staff", asOf); err != nil || sum.Added != 1 {
+			if sum, err := fleet.ImportCIDs(ctx, db, []string{cids}, fleet.CIDOptions{By: "staff", Now: asOf}); err != nil || sum.Added != 1 {
 				t.Errorf("a Shift-JIS CID file: %+v, %v", sum, err)
 			}
 		})
@@ -341,7 +341,7 @@ func TestCIDFileTimeOutOfRange(t *testing.T) {
 			if err := os.WriteFile(name, []byte(csv), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := fleet.ImportCIDs(ctx, db, []string{name}, "staff", t0.Add(24*time.Hour)); err != nil {
+			if _, err := fleet.ImportCIDs(ctx, db, []string{name}, fleet.CIDOptions{By: "staff", Now: t0.Add(24 * time.Hour)}); err != nil {
 				t.Fatalf("import: %v", err)
 			}
 			if _, err := fleet.Requests(ctx, db, fleet.Filter{}); err != nil {
@@ -385,7 +385,7 @@ func cidsForAll(t *testing.T, db *store.DB, dir string, now time.Time) []worklis
 	for _, r := range rows {
 		pairs = append(pairs, [2]string{r.IID, strings.Repeat("222222", 8)})
 	}
-	if _, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, "records.csv", pairs)}, "staff", now); err != nil {
+	if _, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, "records.csv", pairs)}, fleet.CIDOptions{By: "staff", Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	return rows
@@ -461,7 +461,7 @@ func TestReturnAsksLast(t *testing.T) {
 		t.Fatal(err)
 	}
 	csv := writeCIDs(t, dir, "records.csv", [][2]string{{rows[0].IID, strings.Repeat("222222", 8)}})
-	if _, err := fleet.ImportCIDs(ctx, db, []string{csv}, "staff", t0.Add(24*time.Hour)); err != nil {
+	if _, err := fleet.ImportCIDs(ctx, db, []string{csv}, fleet.CIDOptions{By: "staff", Now: t0.Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := fleet.WriteReturn(ctx, db, dir, opts)
@@ -469,3 +469,131 @@ func TestReturnAsksLast(t *testing.T) {
 		t.Fatalf("%+v, %v, asked %d times; want one item, the passphrase asked twice (typed and repeated)", sum, err, asked)
 	}
 }
+
+// TestCIDReplaced: a second, different CID for an IID replaces the one on
+// file (a corrected CID after 0xC004F031 is on file again), never
+// silently: each replacement names the IID's device and product and
+// what had become of the old CID (on file, sent on a stick, refused by
+// the machine). A CID the machine applied is proven: a different one for
+// its IID is refused, unless ReplaceApplied; and two different CIDs for
+// one IID in one import are both refused, as nobody can tell which is
+// right. Before, each was stored and the latest silently won.
+func TestCIDReplaced(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	s := waiting(t)
+	store1(t, db, "b1", s, t0)
+	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	win, office := rows[0].IID, rows[1].IID
+	cid := func(d string) string { return strings.Repeat(d, 48) }
+	at := t0.Add(24 * time.Hour)
+	imp := func(t *testing.T, name string, replaceApplied bool, pairs ...[2]string) (fleet.CIDSummary, string, error) {
+		t.Helper()
+		at = at.Add(time.Hour)
+		sum, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, name, pairs)}, fleet.CIDOptions{By: "staff", Now: at, ReplaceApplied: replaceApplied})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		perr := sum.Print(&stdout, &stderr, errPartialTest)
+		return sum, stderr.String(), perr
+	}
+	// check: one change per IID given, in that order, with what the old
+	// CID had become, refused or not; the device named, the IID by its
+	// tail only.
+	check := func(t *testing.T, sum fleet.CIDSummary, stderr string, perr error, want ...string) {
+		t.Helper()
+		if len(sum.Changes) != len(want)/3 {
+			t.Fatalf("%d changes, want %d:\n%s", len(sum.Changes), len(want)/3, stderr)
+		}
+		refused := false
+		for i, c := range sum.Changes {
+			iid, was, ref := want[3*i], want[3*i+1], want[3*i+2] == "refused"
+			if c.IID != iid || string(c.Was) != was || c.Refused != ref {
+				t.Errorf("change %d: IID %s, was %q, refused %v; want %s, %q, %v", i, c.IID, c.Was, c.Refused, iid, was, ref)
+			}
+			refused = refused || ref
+		}
+		for _, w := range []string{"site Nagoya, line L2, device NG-L2-012", "…" + win[len(win)-6:]} {
+			if len(sum.Changes) > 0 && sum.Changes[0].IID == win && !strings.Contains(stderr, w) {
+				t.Errorf("stderr lacks %q:\n%s", w, stderr)
+			}
+		}
+		if strings.Contains(stderr, win) || strings.Contains(stderr, office) {
+			t.Errorf("stderr prints a whole IID:\n%s", stderr)
+		}
+		if refused != (perr != nil) {
+			t.Errorf("Print returned %v with refused %v", perr, refused)
+		}
+	}
+
+	sum, stderr, perr := imp(t, "records.csv", false, [2]string{win, cid("1")}, [2]string{office, cid("2")})
+	check(t, sum, stderr, perr)
+	// Before any return file: the old CID was only on file.
+	sum, stderr, perr = imp(t, "corrected.csv", false, [2]string{office, cid("3")})
+	check(t, sum, stderr, perr, office, "cid-on-file", "replaced")
+	if !strings.Contains(stderr, "replaced the CID on file") || !strings.Contains(stderr, "had not been sent") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	ret, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, By: "staff", Now: at})
+	if err != nil || ret.Items != 2 {
+		t.Fatal(ret, err)
+	}
+	// Sent on a stick: replaced, and said so, with the return file.
+	sum, stderr, perr = imp(t, "again.csv", false, [2]string{win, cid("4")})
+	check(t, sum, stderr, perr, win, "sent", "replaced")
+	if !strings.Contains(stderr, filepath.Base(ret.File)) || !strings.Contains(stderr, "write a new return file") {
+		t.Errorf("stderr does not name the return file %s:\n%s", filepath.Base(ret.File), stderr)
+	}
+
+	// The machine applies Windows (the CID of the stick, 1) and refuses
+	// Office's (3) with 0xC004F031.
+	f, _ := os.Open(ret.File)
+	r, err := activation.OpenReturn(f, testPassphrase)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := r.For(licensing.DeviceKey(s))
+	out := activation.Apply(&scripted{results: map[string]error{items[1].ActivationID: &activation.HRESULTError{Code: 0xC004F031}}, s: s}, items,
+		func() time.Time { return at })
+	proof, _ := activation.MarshalProof(out)
+	store1(t, db, "b2", s, at, fleet.Raw{Member: activation.ProofMember, Data: proof})
+	at = time.Now() // imports after the proof was stored
+
+	sum, stderr, perr = imp(t, "late.csv", false, [2]string{win, cid("5")}, [2]string{office, cid("6")})
+	check(t, sum, stderr, perr, win, "applied", "refused", office, "failed", "replaced")
+	if sum.Added != 1 || !strings.Contains(stderr, "--replace-applied") || !strings.Contains(stderr, "0xC004F031") {
+		t.Errorf("added %d:\n%s", sum.Added, stderr)
+	}
+	if rows, _ = fleet.Requests(ctx, db, fleet.Filter{}); states(rows) != "applied cid-on-file" || rows[1].CID != cid("6") {
+		t.Errorf("after the refusal: %s, Office's CID %s", states(rows), rows[1].CID)
+	}
+	archive, _ := db.CIDs(ctx)
+	for _, c := range archive {
+		if c.CID == cid("5") {
+			t.Errorf("the refused CID is in the archive: %+v", c)
+		}
+	}
+	// Forced: replaced, saying the applied one stays in the archive.
+	sum, stderr, perr = imp(t, "forced.csv", true, [2]string{win, cid("5")})
+	check(t, sum, stderr, perr, win, "applied", "replaced")
+	if sum.Added != 1 {
+		t.Errorf("forced: added %d:\n%s", sum.Added, stderr)
+	}
+
+	// Two different CIDs for one IID in one import: neither; the same
+	// one twice is one.
+	other := strings.Repeat("9", 63)
+	sum, stderr, perr = imp(t, "two.csv", false, [2]string{other, cid("7")}, [2]string{other, cid("8")}, [2]string{office, cid("6")}, [2]string{office, cid("6")})
+	check(t, sum, stderr, perr, other, "", "refused")
+	if sum.Added != 0 || !strings.Contains(stderr, "two.csv rows 1 and 2") || !strings.Contains(stderr, "no device") {
+		t.Errorf("added %d:\n%s", sum.Added, stderr)
+	}
+}
+
+var errPartialTest = errors.New("partial")
