@@ -23,10 +23,16 @@ import (
 // activationCommand is the activation return path (docs/activation.md):
 // Installation IDs out, Confirmation IDs in, return files to the sticks.
 func activationCommand(stdout, stderr io.Writer) *cli.Command {
-	exit := "\n\n" + cmdline.ExitStatus("0 done", "1 done in part: each refused file or row is named on stderr", "2 usage or configuration error: nothing written")
+	// What the exit codes mean differs per command: worklist refuses no
+	// input, so it never exits 1.
+	usageErr, stopped := "2 usage or configuration error: nothing written", "130 interrupted (Ctrl-C): nothing written"
+	worklistExit := "\n\n" + cmdline.ExitStatus("0 written", usageErr, "130 interrupted (Ctrl-C)")
+	cidsExit := "\n\n" + cmdline.ExitStatus("0 done", "1 done in part: each refused file, row or CID is named on stderr; the others are in", usageErr)
+	stickExit := "\n\n" + cmdline.ExitStatus("0 written", "1 done in part: each product left out of the return file is named on stderr; the others are in it",
+		usageErr, stopped)
 	return &cli.Command{Name: "activation", Usage: "offline activation: the IIDs that need a Confirmation ID, CIDs in, return files out",
 		Subcommands: []*cli.Command{{Name: "worklist", Usage: "write the IIDs that need a CID: " + fleet.WorklistCSV + " (for ActivationWs or a person) and a page to print",
-			Description: "Per site (--site) or for the fleet. A product whose IID has a CID on file needs no new request; sent,\napplied and failed requests are listed too." + exit,
+			Description: "Per site (--site) or for the fleet. A product whose IID has a CID on file needs no new request; sent,\napplied and failed requests are listed too." + worklistExit,
 			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"}},
 			Before:      cmdline.Require("out"), Action: func(c *cli.Context) error { return runWorklist(c, stdout) },
 		}, {Name: "cids", Usage: "import Confirmation IDs: ActivationWs's records.csv, or the worklist with ConfirmationId filled in", ArgsUsage: "FILE...",
@@ -34,7 +40,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				"imported it and when: the archive that makes local reactivation possible. A CID that replaces the\n" +
 				"one on file for its IID is told on stderr, with the device and what became of the old one. Refused\n" +
 				"and named (exit 1): a CID for an IID whose machine applied another (unless --replace-applied), and\n" +
-				"different CIDs for one IID in one import." + exit,
+				"different CIDs for one IID in one import." + cidsExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag(),
 				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"}},
 			Action: func(c *cli.Context) error {
@@ -70,7 +76,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				return sum.Print(stdout, stderr, errPartial)
 			},
 		}, {Name: "stick", Usage: "write a return file of the CIDs waiting (and keys to install) onto a stick", ArgsUsage: "DIR (the stick)",
-			Description: "Writes DIR/return/ID.return.age, encrypted to a passphrase: asked twice, or --passphrase-file, or\nACTCOURIER_RETURN_PASSPHRASE, never a flag. Tell it to the engineer apart from the stick. --key-file\n(lines windows = KEY, office = KEY) installs a key first on each --device, for a second visit." + exit,
+			Description: "Writes DIR/return/ID.return.age, encrypted to a passphrase: asked twice, or --passphrase-file, or\nACTCOURIER_RETURN_PASSPHRASE, never a flag. Tell it to the engineer apart from the stick. --key-file\n(lines windows = KEY, office = KEY) installs a key first on each --device, for a second visit." + stickExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.ByFlag(), &cli.StringSliceFlag{Name: "device", Usage: "only this `DEVICE` (repeatable; as show takes it)"},
 				&cli.StringFlag{Name: "key-file", Usage: "product keys to install first, `FILE`"},
 				&cli.StringFlag{Name: "passphrase-file", Usage: "`FILE` whose first line is the passphrase", EnvVars: []string{"ACTCOURIER_RETURN_PASSPHRASE_FILE"}}},

@@ -319,3 +319,25 @@ func TestCIDsReplaced(t *testing.T) {
 		t.Errorf("two CIDs for one IID: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestActivationExitHelp: each activation command's help says what its
+// exit codes mean for it: worklist refuses no file or row (it never
+// exits 1), stick exits 1 when it left products out of the return file,
+// and cids when it refused a file, a row or a CID.
+func TestActivationExitHelp(t *testing.T) {
+	for _, tc := range []struct {
+		cmd, want, not string
+	}{
+		{"worklist", "2    usage or configuration error", "\n      1 "},
+		{"stick", "1    done in part: each product left out of the return file is named on stderr", "refused file or row"},
+		{"cids", "1    done in part: each refused file, row or CID is named on stderr", ""},
+	} {
+		t.Run(tc.cmd, func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, "activation", tc.cmd, "--help")
+			exit := stdout[strings.Index(stdout, "EXIT STATUS:"):]
+			if code != 0 || !strings.Contains(exit, tc.want) || tc.not != "" && strings.Contains(exit, tc.not) {
+				t.Errorf("exit %d, want 0 with %q and without %q:\n%s%s", code, tc.want, tc.not, stdout, stderr)
+			}
+		})
+	}
+}

@@ -25,8 +25,8 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			"LINE.products.csv and LINE.json. Verdicts are taken as of --as-of (default today): grace\n" +
 			"periods are projected from the collection time, and only the collections made on or before\n" +
 			"that day count.\n\n" + cmdline.ExitStatus("0 the reports were written",
-			"2 usage or configuration error (no database, bad --format or --as-of, a --site or --line that selects no device, a file in --out of a name\n"+
-				"the report writes that no report wrote), or a report could not be written: nothing written",
+			"2 usage or configuration error (no database, bad --format or --as-of, a --site or --line that selects no device, "+
+				"a file in --out of a name it writes that no report wrote), or a report could not be written: nothing written",
 			"130 interrupted (Ctrl-C): the folder is left as it was, with no file of this report"),
 		Flags: []cli.Flag{
 			cmdline.DBFlag(defaultDB),
