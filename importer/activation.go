@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -95,6 +96,9 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 	}
 	opt := worklist.PageOptions{Title: c.String("site") + " " + c.String("line"), Generated: time.Now(), Generator: "ActCourier importer " + version.String()}
 	rows, err := fleet.WriteWorklist(c.Context, db, c.String("out"), filterOf(c, time.Time{}), opt)
+	if errors.Is(err, fs.ErrPermission) {
+		return usage(err.Error(), outHint)
+	}
 	if err != nil {
 		return explain(err)
 	}

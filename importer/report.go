@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -15,6 +16,9 @@ import (
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/version"
 )
+
+// outHint is what to do when --out cannot be written.
+const outHint = "give --out a folder this user may write"
 
 func reportCommand(stdout io.Writer) *cli.Command {
 	return &cli.Command{
@@ -62,6 +66,9 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			if errors.Is(err, report.ErrNotOurs) {
 				return usage(fmt.Sprintf("report into %s: %v", out, err),
 					"move those files out of the folder (a report folder holds one report), or write the report into another folder (--out)")
+			}
+			if errors.Is(err, fs.ErrPermission) {
+				return usage(fmt.Sprintf("report into %s: %v", out, err), outHint)
 			}
 			if err != nil {
 				return fmt.Errorf("report into %s: %w", out, err)

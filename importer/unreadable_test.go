@@ -177,6 +177,37 @@ func TestDatabaseFileReadOnly(t *testing.T) {
 	}
 }
 
+// TestOutFolderReadOnly: a worklist or report into a folder this user
+// may not write says so with what to do (another --out); before, the
+// worklist's hint was to check that "the file is readable", and the
+// report gave none.
+func TestOutFolderReadOnly(t *testing.T) {
+	dir := unprivilegedDir(t)
+	id, key := writeKey(t, dir, "site-key.txt")
+	in, locked := filepath.Join(dir, "in"), filepath.Join(dir, "locked")
+	for _, d := range []string{in, locked} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	archetypeBundles(t, in, id.Recipient())
+	db := filepath.Join(dir, "fleet.db")
+	if code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in); code != 0 {
+		t.Fatal(stderr)
+	}
+	if err := os.Chmod(locked, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"activation", "worklist"}, {"report"}} {
+		t.Run(args[0], func(t *testing.T) {
+			code, stdout, stderr := runUnprivileged(t, dir, append(args, "--db", db, "--out", filepath.Join(locked, "out"))...)
+			if code != exitUsage || !strings.Contains(stderr, "permission denied") || !strings.Contains(stderr, "hint: give --out a folder this user may write") {
+				t.Errorf("exit %d, want 2 with a hint to give --out a folder one may write:\n%s%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
 // requests is the worklist of the fleet at dsn.
 func requests(dsn string) ([]worklist.Row, error) {
 	db, err := store.OpenExisting(dsn)
