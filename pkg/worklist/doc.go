@@ -1,8 +1,9 @@
 // Package worklist is the connected side's paper and spreadsheet for
 // offline activation: the worklist of Installation IDs that need a
-// Confirmation ID, as a CSV that ActivationWs and a person can use and
-// as a printable page in Japanese and English, and the reader of the CID
-// files that come back (ActivationWs's records.csv, or the worklist with
+// Confirmation ID, as a workbook that staff fill in in Excel, as a CSV
+// that ActivationWs and a text editor can use and as a printable page in
+// Japanese and English, and the reader of the CID files that come back
+// (ActivationWs's records.csv, or the worklist, workbook or CSV, with
 // its ConfirmationId column filled in).
 //
 // # Formats
@@ -22,7 +23,21 @@
 // page and in the CSV's columns that are only shown, as the reports show
 // it; the columns Read takes back (the host, the IDs, the device key)
 // keep the value as stored, so that it names its device.
-// docs/activation.md shows both files.
+// docs/activation.md shows the files.
+//
+// # The workbook
+//
+// WriteXLSX writes the CSV's columns and values as text cells in columns
+// formatted as text: Excel, opening the CSV by a double-click, turns a
+// 63-digit IID into 1.23457E+62 and the digits are lost; in the workbook
+// they stay, and so does a CID typed into it. ReadXLSX (and Read, which
+// tells a workbook by its content) reads the sheet's XML itself rather
+// than through excelize: excelize's reader parses the styles and the
+// whole table of shared strings into structures many times the size of
+// their XML, copies a shared string for each cell that names it, and
+// does not tell a number from a text cell, which a refused IID needs.
+// What is unpacked is counted as it is unpacked (MaxXML), and only the
+// parts needed are.
 //
 // The package knows nothing of the database: package fleet builds the
 // rows and stores what Read returns.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,17 +18,23 @@ import (
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
-// Errors of Read. A file-level error wraps ErrNotCSV, ErrColumns or
-// ErrTooLarge; a row's error is a *RowError wrapping ErrRow and the
-// shape error (activation.ErrCIDShape, activation.ErrIIDShape).
+// Errors of Read and ReadXLSX. A file-level error wraps ErrNotCSV,
+// ErrNotWorkbook, ErrColumns or ErrTooLarge; a row's error is a
+// *RowError wrapping ErrRow and the shape error (activation.ErrCIDShape,
+// activation.ErrIIDShape).
 var (
 	// ErrNotCSV means the file is not a CSV file that RFC 4180 reads
 	// (a quote out of place, a binary file), or has no header.
 	ErrNotCSV = errors.New("worklist: not a CSV file")
+	// ErrNotWorkbook means a file read as a workbook (a zip archive, or
+	// a name ending in .xlsx) is not an .xlsx workbook that can be read:
+	// not a zip archive, an .xls file, a damaged part.
+	ErrNotWorkbook = errors.New("worklist: not a workbook")
 	// ErrColumns means the header lacks InstallationId or
 	// ConfirmationId.
 	ErrColumns = errors.New("worklist: no InstallationId and ConfirmationId columns")
-	// ErrTooLarge means the file is over MaxFile bytes or MaxRows rows.
+	// ErrTooLarge means the file is over MaxFile bytes or MaxRows rows
+	// (or a workbook over a limit of ReadXLSX).
 	// A row with a field over MaxField bytes is refused alone (ErrRow).
 	ErrTooLarge = errors.New("worklist: over a limit")
 	// ErrRow means one row could not be read; the others are.
@@ -111,9 +118,7 @@ func WriteCSV(w io.Writer, rows []Row) error {
 	cw := csvcell.NewWriter(bw)
 	cw.Write(Header)
 	for _, r := range rows {
-		rec := []string{r.Host, r.IID, r.ExtendedPID, r.CID, "", isoTime(r.Obtained), "",
-			r.Site, r.Line, r.Asset, r.DeviceKey, r.Product, r.ApplicationID, r.ActivationID, r.Class, r.Channel, r.Status,
-			string(r.State), r.Detail, isoTime(r.Collected)}
+		rec := record(r)
 		for i := range rec {
 			if readBack[Header[i]] {
 				rec[i] = fit(rec[i], csvcell.Escape)
@@ -127,6 +132,13 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// record is r's values in Header's order, as stored.
+func record(r Row) []string {
+	return []string{r.Host, r.IID, r.ExtendedPID, r.CID, "", isoTime(r.Obtained), "",
+		r.Site, r.Line, r.Asset, r.DeviceKey, r.Product, r.ApplicationID, r.ActivationID, r.Class, r.Channel, r.Status,
+		string(r.State), r.Detail, isoTime(r.Collected)}
 }
 
 // readBack are the columns of Header that Read takes back, by name.
@@ -158,7 +170,7 @@ func isoTime(t time.Time) string {
 
 // Record is one CID read from a file.
 type Record struct {
-	Row            int // 1 is the first row after the header
+	Row            int // 1 is the first row after a CSV file's header; a workbook's row as Excel numbers it
 	Host, IID, CID string
 	ExtendedPID    string
 	Obtained       time.Time // ActivationWs's CreatedAtUtc; zero when absent
@@ -184,7 +196,8 @@ const (
 
 // Read reads a CID file: ActivationWs's records.csv, our worklist with
 // ConfirmationId filled in, or any CSV with InstallationId and
-// ConfirmationId columns (found by name, in any case). A BOM, CRLF or LF
+// ConfirmationId columns (found by name, in any case); or, by its
+// content (a zip archive), a workbook, as ReadXLSX reads it. A BOM, CRLF or LF
 // and RFC 4180 quoting are read, with ',' or, when the header is one
 // field that holds a ';' (Excel's list separator in some regions), ';'
 // between the fields; the ' that WriteCSV put before a formula
@@ -192,7 +205,8 @@ const (
 // taken off (csvcell.Unescape). Each row's CID must be 48 digits (spaces or dashes
 // allowed) and its IID digits; a row without a CID is skipped (counted in
 // blank), a row out of shape is refused alone (rowErrs). err is a
-// file-level error: ErrNotCSV, ErrColumns or ErrTooLarge.
+// file-level error: ErrNotCSV, ErrColumns or ErrTooLarge (or, for a
+// workbook or an .xls file, ErrNotWorkbook).
 func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind string, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
 	if err != nil {
@@ -200,6 +214,12 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 	}
 	if len(data) > MaxFile {
 		return nil, nil, 0, "", fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxFile)
+	}
+	switch {
+	case bytes.HasPrefix(data, zipMagic):
+		return readXLSX(data)
+	case bytes.HasPrefix(data, oleMagic):
+		return nil, nil, 0, "", notWorkbook(data)
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	cr := csv.NewReader(bytes.NewReader(data))
@@ -217,32 +237,9 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 			return nil, nil, 0, "", fmt.Errorf("%w: header: %v", ErrNotCSV, err)
 		}
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		if _, dup := col[strings.ToLower(strings.TrimSpace(h))]; !dup {
-			col[strings.ToLower(strings.TrimSpace(h))] = i
-		}
-	}
-	_, ok1 := col["installationid"]
-	_, ok2 := col["confirmationid"]
-	if !ok1 || !ok2 {
-		return nil, nil, 0, "", fmt.Errorf("%w: the header is %.120q", ErrColumns, strings.Join(header, ","))
-	}
-	kind = KindCSV
-	if len(header) >= activationWsColumns && strings.Join(header[:activationWsColumns], ",") == strings.Join(Header[:activationWsColumns], ",") {
-		kind = KindActivationWs
-		if _, ours := col["devicekey"]; ours {
-			kind = KindWorklist
-		}
-	}
-	// A carriage return inside a cell is dropped: no host or ID holds
-	// one, and a CSV written with CRLF line ends (WriteCSV, Excel) cannot
-	// carry a lone one, so that what is read always writes back the same.
-	field := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(strings.ReplaceAll(csvcell.Unescape(rec[i]), "\r", ""))
-		}
-		return ""
+	rd := rowReader{fix: csvFix}
+	if err := rd.setHeader(header); err != nil {
+		return nil, nil, 0, "", err
 	}
 	for n := 1; ; n++ {
 		rec, err := cr.Read()
@@ -261,40 +258,128 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 			// back (a formula's ' added).
 			long = long || len(f) > MaxField || len(csvcell.Escape(csvcell.Unescape(f))) > MaxField
 		}
-		if long {
-			// One row edited out of shape costs that row, not the file's
-			// other CIDs.
-			rowErrs = append(rowErrs, &RowError{Row: n, Err: fmt.Errorf("%w: a field over %d bytes", ErrTooLarge, MaxField)})
-			continue
-		}
-		rawCID := field(rec, "confirmationid")
-		if rawCID == "" {
-			blank++
-			continue
-		}
-		cid, err := activation.NormalizeCID(rawCID)
-		if err != nil {
-			rowErrs = append(rowErrs, &RowError{Row: n, Err: idError("ConfirmationId", rawCID, err)})
-			continue
-		}
-		rawIID := field(rec, "installationid")
-		iid, err := activation.NormalizeIID(rawIID)
-		if err != nil {
-			rowErrs = append(rowErrs, &RowError{Row: n, Err: idError("InstallationId", rawIID, err)})
-			continue
-		}
-		// When ActivationWs obtained the CID, as the file says: a time
-		// out of any plausible range is unknown (a store must write and
-		// read it back; year 0 with an offset is year -1 in UTC).
-		obtained, _ := time.Parse(time.RFC3339Nano, field(rec, "createdatutc"))
-		if obtained.Before(minObtained) || obtained.After(maxObtained) {
-			obtained = time.Time{}
-		}
-		records = append(records, Record{Row: n, Host: field(rec, "host"), IID: iid, CID: cid, ExtendedPID: field(rec, "extendedproductid"),
-			Obtained: obtained, DeviceKey: field(rec, "devicekey"), ActivationID: field(rec, "activationid")})
+		// A carriage return inside a cell is dropped: no host or ID holds
+		// one, and a CSV written with CRLF line ends (WriteCSV, Excel) cannot
+		// carry a lone one, so that what is read always writes back the same.
+		rd.row(n, long, func(name string) (string, bool) {
+			if i, ok := rd.col[name]; ok && i < len(rec) {
+				return strings.TrimSpace(strings.ReplaceAll(csvcell.Unescape(rec[i]), "\r", "")), false
+			}
+			return "", false
+		})
 	}
-	return records, rowErrs, blank, kind, nil
+	return rd.records, rd.rowErrs, rd.blank, rd.kind, nil
 }
+
+// rowReader makes records of a CID file's rows, a CSV file's (Read) or a
+// workbook's (ReadXLSX).
+type rowReader struct {
+	col     map[string]int // the header's columns by lower-case name; nil before it
+	kind    string
+	fix     string // how to keep an ID's digits from Excel: csvFix or xlsxFix
+	records []Record
+	rowErrs []error
+	blank   int
+	rows    int // read after the header
+}
+
+// setHeader takes the columns' names, or returns ErrColumns.
+func (rd *rowReader) setHeader(header []string) error {
+	col := map[string]int{}
+	for i, h := range header {
+		if _, dup := col[strings.ToLower(strings.TrimSpace(h))]; !dup {
+			col[strings.ToLower(strings.TrimSpace(h))] = i
+		}
+	}
+	_, ok1 := col["installationid"]
+	_, ok2 := col["confirmationid"]
+	if !ok1 || !ok2 {
+		return fmt.Errorf("%w: the header is %.120q", ErrColumns, strings.Join(header, ","))
+	}
+	rd.col, rd.kind = col, KindCSV
+	if len(header) >= activationWsColumns && strings.Join(header[:activationWsColumns], ",") == strings.Join(Header[:activationWsColumns], ",") {
+		rd.kind = KindActivationWs
+		if _, ours := col["devicekey"]; ours {
+			rd.kind = KindWorklist
+		}
+	}
+	return nil
+}
+
+// row reads row n: long says a field is over MaxField; field gives a
+// column's value by its lower-case name ("" when the row has none), and
+// whether the file holds it as a number.
+func (rd *rowReader) row(n int, long bool, field func(name string) (string, bool)) {
+	if long {
+		// One row edited out of shape costs that row, not the file's
+		// other CIDs.
+		rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: fmt.Errorf("%w: a field over %d bytes", ErrTooLarge, MaxField)})
+		return
+	}
+	rawCID, number := field("confirmationid")
+	if rawCID == "" {
+		rd.blank++
+		return
+	}
+	cid, err := rd.id("ConfirmationId", rawCID, number, activation.NormalizeCID, activation.ErrCIDShape)
+	if err != nil {
+		rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: err})
+		return
+	}
+	rawIID, number := field("installationid")
+	iid, err := rd.id("InstallationId", rawIID, number, activation.NormalizeIID, activation.ErrIIDShape)
+	if err != nil {
+		rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: err})
+		return
+	}
+	text := func(name string) string { v, _ := field(name); return v }
+	// When ActivationWs obtained the CID, as the file says: a time
+	// out of any plausible range is unknown (a store must write and
+	// read it back; year 0 with an offset is year -1 in UTC).
+	obtained, _ := time.Parse(time.RFC3339Nano, text("createdatutc"))
+	if obtained.Before(minObtained) || obtained.After(maxObtained) {
+		obtained = time.Time{}
+	}
+	rd.records = append(rd.records, Record{Row: n, Host: text("host"), IID: iid, CID: cid, ExtendedPID: text("extendedproductid"),
+		Obtained: obtained, DeviceKey: text("devicekey"), ActivationID: text("activationid")})
+}
+
+// id is the digits of an ID column's value raw, or its error. A number
+// (a workbook's numeric cell) is taken only while Excel keeps all its
+// digits, 15: an IID or CID it made a number of has lost them.
+func (rd *rowReader) id(column, raw string, number bool, normalize func(string) (string, error), shape error) (string, error) {
+	if number && !keptDigits.MatchString(raw) {
+		return "", fmt.Errorf("%s: %w: %s is a number Excel made of the digits when the ID was typed or pasted; "+
+			"the digits are lost: %s", column, fmt.Errorf("%w: a number, not text", shape), excelShows(raw), rd.fix)
+	}
+	id, err := normalize(raw)
+	if err != nil {
+		return "", idError(column, raw, err, rd.fix)
+	}
+	return id, nil
+}
+
+// keptDigits matches a number that Excel holds with all its digits.
+var keptDigits = regexp.MustCompile(`^[0-9]{1,15}$`)
+
+// excelShows is a number as Excel shows it in a General cell, as
+// 1.23457E+62, or as it is if it is none.
+func excelShows(v string) string {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return strconv.Quote(cut.Bytes(v, 40))
+	}
+	return strconv.FormatFloat(f, 'G', 6, 64)
+}
+
+// How to keep an ID's digits from Excel, for a CSV file and a workbook.
+const (
+	csvFix = "fill in the worklist workbook (activation-worklist.xlsx), whose ID columns are text; or write the CIDs into a fresh " +
+		"worklist CSV in a text editor, or open it in Excel with Data > From Text/CSV and the ID columns as text, and type each " +
+		"CID with dashes or spaces between its groups"
+	xlsxFix = "fill in a fresh worklist workbook (activation-worklist.xlsx), whose ID columns are formatted as text, or format " +
+		"the column as text before typing; type each CID with dashes or spaces between its groups"
+)
 
 // excelNumber matches what Excel makes of a long run of digits in a CSV
 // cell it opens, or one typed into a cell: a number in scientific
@@ -302,15 +387,13 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 var excelNumber = regexp.MustCompile(`^[0-9](\.[0-9]+)?[Ee]\+[0-9]+$`)
 
 // idError is the error of an ID column out of shape. An ID Excel turned
-// into a number says so and how to keep the digits: the worklist opened
-// in Excel, a CID typed, and saved lose every IID's digits, and a row
-// said only "'.' is not a digit".
-func idError(column, raw string, err error) error {
+// into a number says so and how to keep the digits (fix): the worklist
+// opened in Excel, a CID typed, and saved lose every IID's digits, and
+// a row said only "'.' is not a digit".
+func idError(column, raw string, err error, fix string) error {
 	if excelNumber.MatchString(raw) {
 		return fmt.Errorf("%s: %w: %s is a number Excel made of the digits when it opened the file or the ID was typed; "+
-			"the digits are lost: write the CIDs into a fresh worklist in a text editor, or open it in Excel with "+
-			"Data > From Text/CSV and the ID columns as text, and type each CID with dashes or spaces between its groups",
-			column, err, raw)
+			"the digits are lost: %s", column, err, raw, fix)
 	}
 	return fmt.Errorf("%s: %w", column, err)
 }

@@ -1,0 +1,112 @@
+package worklist
+
+import (
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/actcourier/actcourier/pkg/csvcell"
+	"github.com/actcourier/actcourier/pkg/terminal"
+)
+
+// SheetName is the worklist's sheet in its workbook; ReadXLSX reads the
+// sheet so named, else the first.
+const SheetName = "Worklist"
+
+// textFormat is Excel's number format "@", Text: a value typed or pasted
+// into such a cell stays the text it was, where General turns 48 digits
+// into 9.87654E+47.
+const textFormat = 49
+
+// columnWidths are the widths of Header's columns, in characters: an IID
+// is 63 digits, a CID typed with dashes 55.
+var columnWidths = []float64{18, 66, 50, 58, 8, 22, 12, 12, 8, 14, 40, 30, 38, 38, 6, 14, 16, 12, 50, 22}
+
+// WriteXLSX writes rows as the worklist workbook, for staff who fill in
+// the CIDs in Excel: one sheet (SheetName), Header's columns with the
+// CSV's values (cells), a bold header row that stays in view, a filter
+// on every column. Every cell is a text cell and every column is
+// formatted as text ("@"), so that the 63-digit IIDs keep their digits
+// when Excel opens the file, and a CID typed or pasted into
+// ConfirmationId does too. excelize writes a string as a string: a value
+// starting with = + - or @ is text, never a formula, and needs no ' as
+// in the CSV.
+func WriteXLSX(w io.Writer, rows []Row) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", SheetName); err != nil {
+		return err
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	head, err := f.NewStyle(&excelize.Style{NumFmt: textFormat, Font: &excelize.Font{Bold: true},
+		Border: []excelize.Border{{Type: "bottom", Color: "999999", Style: 1}},
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	last, err := excelize.ColumnNumberToName(len(Header))
+	if err != nil {
+		return err
+	}
+	// The style of the whole columns first: the cells written take it
+	// (excelize gives a new cell its column's style), and so does every
+	// cell Excel adds below them.
+	if err := f.SetColStyle(SheetName, "A:"+last, text); err != nil {
+		return err
+	}
+	for i, width := range columnWidths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(SheetName, col, col, width); err != nil {
+			return err
+		}
+	}
+	cells := make([]interface{}, len(Header))
+	for i, h := range Header {
+		cells[i] = h
+	}
+	if err := f.SetSheetRow(SheetName, "A1", &cells); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(SheetName, "A1", last+"1", head); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		for j, v := range xlsxRecord(r) {
+			cells[j] = escapeX(v)
+		}
+		if err := f.SetSheetRow(SheetName, "A"+strconv.Itoa(i+2), &cells); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(SheetName, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := f.AutoFilter(SheetName, "A1:"+last+strconv.Itoa(len(rows)+1), nil); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// xlsxRecord is r's cells in the workbook: the values the CSV's cells
+// are read back as. A column Read takes back holds the value as stored,
+// cut as WriteCSV cuts it (so that its ' added, the CSV's cell is
+// MaxField bytes at most; csvcell.Unescape takes the ' off again); a
+// column only shown holds it cut to MaxField, a character that
+// reorders or hides text shown as \uXXXX (terminal.ShowHidden), as in
+// the CSV, without the ' the CSV puts before a formula: a workbook's
+// text cell runs nothing.
+func xlsxRecord(r Row) []string {
+	rec := record(r)
+	for i := range rec {
+		if readBack[Header[i]] {
+			rec[i] = csvcell.Unescape(fit(rec[i], csvcell.Escape))
+		} else {
+			rec[i] = fit(terminal.ShowHidden(rec[i]), func(s string) string { return s })
+		}
+	}
+	return rec
+}

@@ -1,0 +1,418 @@
+package worklist
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/actcourier/actcourier/pkg/activation"
+)
+
+// workbook writes rows with WriteXLSX and opens the result as a person
+// would in Excel (excelize).
+func workbookOf(t testing.TB, rows []Row) *excelize.File {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteXLSX(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// saved is f as Excel saves it.
+func saved(t testing.TB, f *excelize.File) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// cellOf is the reference of the column named col in row (2 is the first
+// after the header).
+func cellOf(t testing.TB, col string, row int) string {
+	t.Helper()
+	for i, h := range Header {
+		if h == col {
+			ref, _ := excelize.CoordinatesToCellName(i+1, row)
+			return ref
+		}
+	}
+	t.Fatalf("no column %s", col)
+	return ""
+}
+
+// TestWriteXLSX: the workbook has the CSV's columns and values, each
+// cell a string in a column formatted as text, a bold frozen header
+// with a filter; a value that looks like a formula is a string.
+func TestWriteXLSX(t *testing.T) {
+	rows := testRows()
+	rows[1].Asset = "NG\u202e;011;=2" // shown as \u202e, as in the CSV
+	f := workbookOf(t, rows)
+	defer f.Close()
+	if got := f.GetSheetList(); len(got) != 1 || got[0] != SheetName {
+		t.Fatalf("sheets %v, want [%s]", got, SheetName)
+	}
+	got, err := f.GetRows(SheetName)
+	if err != nil || len(got) != len(rows)+1 {
+		t.Fatalf("%d rows, %v", len(got), err)
+	}
+	if strings.Join(got[0], ",") != strings.Join(Header, ",") {
+		t.Errorf("header %v", got[0])
+	}
+	for i, r := range rows {
+		want := record(r)
+		want[8], want[9] = r.Line, strings.ReplaceAll(r.Asset, "\u202e", `\u202e`)
+		for j := range Header {
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+2)
+			v, _ := f.GetCellValue(SheetName, ref)
+			if v != want[j] {
+				t.Errorf("%s (%s): got %q, want %q", ref, Header[j], v, want[j])
+			}
+			typ, _ := f.GetCellType(SheetName, ref)
+			if formula, _ := f.GetCellFormula(SheetName, ref); formula != "" || v != "" && typ != excelize.CellTypeSharedString {
+				t.Errorf("%s: type %v, formula %q; want a string", ref, typ, formula)
+			}
+			style, _ := f.GetCellStyle(SheetName, ref)
+			if s, err := f.GetStyle(style); err != nil || s.NumFmt != textFormat {
+				t.Errorf("%s: number format %d, %v; want %d (text)", ref, s.NumFmt, err, textFormat)
+			}
+		}
+	}
+	if host, _ := f.GetCellValue(SheetName, "A4"); host != "=cmd|' /C calc'!A0" {
+		t.Errorf("the formula-looking host is %q", host)
+	}
+	// Every column is text, for a CID typed below the rows too.
+	for j := range Header {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		style, _ := f.GetColStyle(SheetName, col)
+		if s, err := f.GetStyle(style); err != nil || s.NumFmt != textFormat {
+			t.Errorf("column %s: number format %d, %v", col, s.NumFmt, err)
+		}
+		if w, _ := f.GetColWidth(SheetName, col); w < 6 {
+			t.Errorf("column %s: width %v", col, w)
+		}
+	}
+	style, _ := f.GetCellStyle(SheetName, "D1")
+	if s, _ := f.GetStyle(style); s.Font == nil || !s.Font.Bold || s.NumFmt != textFormat {
+		t.Errorf("header style %+v", s)
+	}
+	panes, err := f.GetPanes(SheetName)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("panes %+v, %v; want the header frozen", panes, err)
+	}
+	names := f.GetDefinedName()
+	if len(names) != 1 || names[0].Name != "_xlnm._FilterDatabase" || names[0].RefersTo != "'Worklist'!$A$1:$T$5" {
+		t.Errorf("defined names %+v, want the filter over A1:T5", names)
+	}
+}
+
+// fill writes a CID into the ConfirmationId cell of row as a person
+// does in Excel: typed into the text cell.
+func fill(t testing.TB, f *excelize.File, row int, cid interface{}) {
+	t.Helper()
+	if err := f.SetCellValue(SheetName, cellOf(t, "ConfirmationId", row), cid); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReadXLSX: the workbook, its CIDs filled in as a person does in
+// Excel (spaces or dashes between the groups, or none), reads back with
+// the same records as the CSV so filled, each by its IID, with the row
+// number Excel shows; Read tells a workbook by its content.
+func TestReadXLSX(t *testing.T) {
+	rows := testRows()
+	f := workbookOf(t, rows)
+	spaced := strings.Join(activation.Groups(strings.Repeat("987654", 8)), " ")
+	fill(t, f, 2, spaced)
+	dashed := strings.Join(activation.Groups(strings.Repeat("123123", 8)), "-")
+	fill(t, f, 4, dashed) // the host that looks like a formula
+	data := saved(t, f)
+
+	rows[0].CID, rows[2].CID = spaced, dashed
+	var csvFile bytes.Buffer
+	WriteCSV(&csvFile, rows)
+	want, _, wantBlank, wantKind, err := Read(&csvFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, read := range []func(io.Reader) ([]Record, []error, int, string, error){Read, ReadXLSX} {
+		got, rowErrs, blank, kind, err := read(bytes.NewReader(data))
+		if err != nil || len(rowErrs) != 0 || kind != wantKind || blank != wantBlank || len(got) != len(want) {
+			t.Fatalf("%d records, %v, blank %d, kind %q, %v; want %d, blank %d, kind %q", len(got), rowErrs, blank, kind, err, len(want), wantBlank, wantKind)
+		}
+		// The rows Excel shows, one more than the CSV's, which count
+		// from the first after the header.
+		for i := range got {
+			w := want[i]
+			if w.Row++; got[i] != w {
+				t.Errorf("record %d: got %+v, want %+v", i, got[i], w)
+			}
+		}
+	}
+	if got, _, _, _, _ := Read(bytes.NewReader(data)); got[0].IID != rows[0].IID || got[0].CID != strings.Repeat("987654", 8) ||
+		got[2].Host != "=cmd|' /C calc'!A0" || got[2].CID != strings.Repeat("123123", 8) || got[2].Row != 4 {
+		t.Errorf("records %+v", got)
+	}
+}
+
+// TestReadXLSXNumbers: a cell Excel holds as a number in an ID column
+// lost the ID's digits (a CID typed in one piece into a General cell is
+// 9.87655E+47) and is refused saying so and how to keep them; only a
+// number of 15 digits or fewer, which Excel keeps whole, is taken.
+func TestReadXLSXNumbers(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		set    func(t *testing.T, f *excelize.File)
+		iid    string // the record's, when it is taken
+		column string // named in the row's error, when refused
+		err    error
+	}{
+		{"CID typed in one piece", func(t *testing.T, f *excelize.File) { fill(t, f, 2, 9.87654987654988e47) }, "", "ConfirmationId", activation.ErrCIDShape},
+		{"IID made a number", func(t *testing.T, f *excelize.File) {
+			fill(t, f, 2, strings.Repeat("987654", 8))
+			f.SetCellValue(SheetName, cellOf(t, "InstallationId", 2), 1.234567123456712e62)
+		}, "", "InstallationId", activation.ErrIIDShape},
+		{"IID a number of all 63 digits", func(t *testing.T, f *excelize.File) {
+			fill(t, f, 2, strings.Repeat("987654", 8))
+			f.SetCellDefault(SheetName, cellOf(t, "InstallationId", 2), strings.Repeat("1234567", 9))
+		}, "", "InstallationId", activation.ErrIIDShape},
+		{"IID a number Excel keeps", func(t *testing.T, f *excelize.File) {
+			fill(t, f, 2, strings.Repeat("987654", 8))
+			f.SetCellValue(SheetName, cellOf(t, "InstallationId", 2), 123456789012345)
+		}, "123456789012345", "", nil},
+		{"Excel's number as text", func(t *testing.T, f *excelize.File) { fill(t, f, 2, "9.87655E+47") }, "", "ConfirmationId", activation.ErrCIDShape},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := workbookOf(t, testRows()[:1])
+			tc.set(t, f)
+			got, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(saved(t, f)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.err == nil {
+				if len(got) != 1 || len(rowErrs) != 0 || got[0].IID != tc.iid {
+					t.Errorf("%+v, %v; want IID %s", got, rowErrs, tc.iid)
+				}
+				return
+			}
+			if len(got) != 0 || len(rowErrs) != 1 {
+				t.Fatalf("%d records, %v; want the row refused", len(got), rowErrs)
+			}
+			var re *RowError
+			msg := rowErrs[0].Error()
+			if !errors.As(rowErrs[0], &re) || re.Row != 2 || !errors.Is(rowErrs[0], ErrRow) || !errors.Is(rowErrs[0], tc.err) ||
+				!strings.Contains(msg, tc.column) || !strings.Contains(msg, "Excel made") || !strings.Contains(msg, "as text") {
+				t.Errorf("row error %q: want row 2, %s named as a number Excel made, and how to keep it as text", msg, tc.column)
+			}
+			if tc.name == "CID typed in one piece" && !strings.Contains(msg, "9.87655E+47") {
+				t.Errorf("%q does not show the number as Excel does", msg)
+			}
+		})
+	}
+}
+
+// TestXLSXFormulas: a value that a spreadsheet would run as a formula
+// (=, +, -, @ first) is a string cell, never a formula, and reads back
+// as it was, as do Excel's escapes (_x000D_) and characters XML cannot
+// hold.
+func TestXLSXFormulas(t *testing.T) {
+	iid := strings.Repeat("0123456", 9)
+	cid := strings.Repeat("222222", 8)
+	for _, host := range []string{"=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"http://x\")", "'=x", "a_x0041_b", "_x005F_x0041_", "bell\x07", "tab\tin"} {
+		t.Run(host, func(t *testing.T) {
+			row := Row{Host: host, IID: iid, CID: cid, DeviceKey: "loc:s/" + host, ActivationID: host, State: CIDOnFile, Collected: collected}
+			var b bytes.Buffer
+			if err := WriteXLSX(&b, []Row{row}); err != nil {
+				t.Fatal(err)
+			}
+			zr, _ := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+			for _, part := range zr.File {
+				rc, _ := part.Open()
+				xml, _ := io.ReadAll(rc)
+				rc.Close()
+				if bytes.Contains(xml, []byte("<f>")) || bytes.Contains(xml, []byte("<f ")) {
+					t.Errorf("%s holds a formula", part.Name)
+				}
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if typ, _ := f.GetCellType(SheetName, "A2"); typ != excelize.CellTypeSharedString {
+				t.Errorf("type %v, want a shared string", typ)
+			}
+			back, rowErrs, _, _, err := ReadXLSX(&b)
+			if err != nil || len(rowErrs) != 0 || len(back) != 1 {
+				t.Fatalf("%d records, %v, %v", len(back), rowErrs, err)
+			}
+			if r := back[0]; r.Host != host || r.DeviceKey != row.DeviceKey || r.ActivationID != host {
+				t.Errorf("read back %q, %q, %q; want %q", r.Host, r.DeviceKey, r.ActivationID, host)
+			}
+		})
+	}
+}
+
+// part is a member of a zip built by zipOf.
+type part struct{ name, data string }
+
+func zipOf(t testing.TB, parts ...part) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, p := range parts {
+		w, err := zw.Create(p.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, p.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+const (
+	bookXML = `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>%s</sheets></workbook>`
+	relsXML = `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+		`<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`
+	sheetXML = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>`
+	oneSheet = `<sheet name="Worklist" sheetId="1" r:id="rId1"/>`
+)
+
+// book is a workbook of one sheet with the rows given (sheetData's
+// XML), and shared strings.
+func book(t testing.TB, rows, sst string, more ...part) []byte {
+	parts := []part{{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, {"xl/_rels/workbook.xml.rels", relsXML},
+		{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, rows)}, {"xl/sharedStrings.xml", `<sst>` + sst + `</sst>`}}
+	return zipOf(t, append(parts, more...)...)
+}
+
+// inline is a row of inline strings.
+func inline(n int, values ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<row r="%d">`, n)
+	for _, v := range values {
+		fmt.Fprintf(&b, `<c t="inlineStr"><is><t>%s</t></is></c>`, v)
+	}
+	return b.String() + "</row>"
+}
+
+// TestReadXLSXHostile: a workbook over a limit, or none, is refused
+// whole with the sentinel that says so, before it costs more than its
+// limits: the XML is counted as it is unpacked, whatever the zip says.
+func TestReadXLSXHostile(t *testing.T) {
+	head := inline(1, "InstallationId", "ConfirmationId")
+	ok := inline(2, strings.Repeat("1234567", 9), strings.Repeat("222222", 8))
+	manySheets := strings.Repeat(oneSheet, maxSheets+1)
+	var manyParts []part
+	for i := 0; i < maxParts; i++ {
+		manyParts = append(manyParts, part{fmt.Sprintf("xl/media/image%d.png", i), ""})
+	}
+	var manyRows strings.Builder
+	manyRows.WriteString(head)
+	for n := 2; n <= MaxRows+2; n++ {
+		manyRows.WriteString(`<row><c t="inlineStr"><is><t>1</t></is></c></row>`)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"genuine", book(t, head+ok, ""), nil},
+		{"a formula's text", book(t, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>CONCAT("2",A1)</f><v>`+
+			strings.Repeat("222222", 8)+`</v></c></row>`, `<si><r><t>1234567</t></r><rPh><t>ignored</t></rPh><r><t>`+strings.Repeat("1234567", 8)+`</t></r></si>`), nil},
+		{"sheet XML over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML)+`</t></is></c></row>`, ""), ErrTooLarge},
+		{"shared strings over the limit", book(t, head+ok, strings.Repeat("<si><t>x</t></si>", maxStrings+1)), ErrTooLarge},
+		{"parts together over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML/2)+`</t></is></c></row>`,
+			"<si><t>"+strings.Repeat("y", MaxXML/2)+"</t></si>"), ErrTooLarge},
+		{"shared strings' XML over the limit", book(t, head+ok, "<si><t>"+strings.Repeat("y", MaxXML)+"</t></si>"), ErrTooLarge},
+		{"thousands of sheets", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, manySheets)}), ErrTooLarge},
+		{"thousands of parts", book(t, head+ok, "", manyParts...), ErrTooLarge},
+		{"workbook.xml over its limit", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, strings.Repeat(" ", maxPart))}), ErrTooLarge},
+		{"over MaxRows rows", book(t, manyRows.String(), ""), ErrTooLarge},
+		{"over MaxFile bytes", append([]byte("PK\x03\x04"), make([]byte, MaxFile)...), ErrTooLarge},
+		{"a CSV file", []byte("InstallationId,ConfirmationId\r\n1,2\r\n"), ErrNotWorkbook},
+		{"an .xls file", append([]byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, make([]byte, 512)...), ErrNotWorkbook},
+		{"a zip, not a workbook", zipOf(t, part{"word/document.xml", "<w/>"}), ErrNotWorkbook},
+		{"a zip cut short", book(t, head+ok, "")[:200], ErrNotWorkbook},
+		{"broken XML", book(t, head+"<row><c>", ""), ErrNotWorkbook},
+		{"a shared string that is not there", book(t, head+`<row><c t="s"><v>7</v></c></row>`, "<si><t>x</t></si>"), ErrNotWorkbook},
+		{"no sheet", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, "")}), ErrNotWorkbook},
+		{"no columns", book(t, inline(1, "Host"), ""), ErrColumns},
+		{"empty sheet", book(t, "", ""), ErrColumns},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, _, _, _, err := ReadXLSX(bytes.NewReader(tc.data))
+			if !errors.Is(err, tc.want) || tc.want == nil && len(recs) != 1 {
+				t.Errorf("got %v (%d records), want %v", err, len(recs), tc.want)
+			}
+		})
+	}
+	// A field over MaxField costs its row, not the file.
+	recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(book(t, head+ok+inline(3, strings.Repeat("7", MaxField+1), strings.Repeat("222222", 8)), "")))
+	var re *RowError
+	if err != nil || len(recs) != 1 || len(rowErrs) != 1 || !errors.As(rowErrs[0], &re) || re.Row != 3 || !errors.Is(re, ErrTooLarge) {
+		t.Errorf("a field over %d bytes: %d records, %v, %v", MaxField, len(recs), rowErrs, err)
+	}
+}
+
+// FuzzReadXLSX: whatever the file, ReadXLSX returns records that write
+// back (WriteXLSX) and read again the same, or file and row errors that
+// are the sentinels.
+func FuzzReadXLSX(f *testing.F) {
+	// Real workbooks: written by WriteXLSX, a CID filled in.
+	for _, rows := range [][]Row{testRows(), testRows()[:1]} {
+		wb := workbookOf(f, rows)
+		fill(f, wb, 2, strings.Join(activation.Groups(strings.Repeat("987654", 8)), " "))
+		f.Add(saved(f, wb))
+	}
+	head := inline(1, "InstallationId", "ConfirmationId", "Host")
+	f.Add(book(f, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>A1</f><v>`+strings.Repeat("222222", 8)+
+		`</v></c><c r="C2" t="inlineStr"><is><t>a_x0007_b</t></is></c></row>`, `<si><t>`+strings.Repeat("1234567", 9)+`</t></si>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrNotWorkbook) && !errors.Is(err, ErrColumns) && !errors.Is(err, ErrTooLarge) {
+				t.Fatalf("not a sentinel: %v", err)
+			}
+			return
+		}
+		for _, re := range rowErrs {
+			if !errors.Is(re, ErrRow) {
+				t.Fatalf("row error without ErrRow: %v", re)
+			}
+		}
+		var rows []Row
+		for _, r := range recs {
+			rows = append(rows, Row{Host: r.Host, IID: r.IID, CID: r.CID, ExtendedPID: r.ExtendedPID, DeviceKey: r.DeviceKey, ActivationID: r.ActivationID})
+		}
+		var b bytes.Buffer
+		if err := WriteXLSX(&b, rows); err != nil {
+			t.Fatal(err)
+		}
+		again, rowErrs, _, _, err := ReadXLSX(&b)
+		if err != nil || len(rowErrs) != 0 || len(again) != len(recs) {
+			t.Fatalf("does not write back: %v %v", err, rowErrs)
+		}
+		for i := range again {
+			a, r := again[i], recs[i]
+			if a.IID != r.IID || a.CID != r.CID || a.Host != r.Host || a.DeviceKey != r.DeviceKey || a.ExtendedPID != r.ExtendedPID || a.ActivationID != r.ActivationID {
+				t.Fatalf("row %d: %+v, want %+v", i, a, r)
+			}
+		}
+	})
+}

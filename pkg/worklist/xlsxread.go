@@ -1,0 +1,612 @@
+package worklist
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/actcourier/actcourier/pkg/csvcell"
+)
+
+// Limits of a workbook Read reads, besides MaxFile (the .xlsx file),
+// MaxRows and MaxField. A worklist workbook of MaxRows rows, as Excel
+// saves it, is under 40 MiB of XML; Excel writes a dozen parts.
+const (
+	MaxXML     = 64 << 20 // bytes of XML read out of a workbook's zip, all parts together
+	maxParts   = 1000     // members of the zip
+	maxSheets  = 255
+	maxPart    = 1 << 20      // bytes: workbook.xml, its relationships
+	maxStrings = MaxRows * 20 // shared strings: one a cell of MaxRows rows of Header's 20 columns
+	maxColumn  = 16384        // XFD, Excel's last column
+)
+
+// Magic numbers: an .xlsx file is a zip archive; an .xls file (Excel
+// 97-2003), or an .xlsx protected by a password, an OLE compound file.
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}
+)
+
+// errOverXML is what a part's reader returns past MaxXML: the decoder
+// returns it as it is, and the file is ErrTooLarge.
+var errOverXML = errors.New("over the limit of XML")
+
+// ReadXLSX reads a CID workbook, as Read does a CSV file: the worklist
+// workbook (WriteXLSX) with ConfirmationId filled in, or any workbook
+// whose sheet has InstallationId and ConfirmationId columns. It reads
+// the sheet named SheetName, else the first; the header is its first
+// row with a value. A row's number (Record.Row, RowError.Row) is the
+// one Excel shows. A cell Excel holds as a number in an ID column has
+// lost its digits (a 63-digit IID is 1.23457E+62) and is refused
+// saying so, unless its digits are all there (15 at most). A file that
+// is no .xlsx workbook (a CSV file renamed, an .xls file) is
+// ErrNotWorkbook; one over a limit (MaxFile, MaxXML, MaxRows, too many
+// parts or sheets or shared strings) ErrTooLarge; nothing of it is
+// read before its size is known, and no part but the workbook, its
+// relationships, its shared strings and the one sheet is unpacked.
+func ReadXLSX(r io.Reader) (records []Record, rowErrs []error, blank int, kind string, err error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
+	if err != nil {
+		return nil, nil, 0, "", err
+	}
+	if len(data) > MaxFile {
+		return nil, nil, 0, "", fmt.Errorf("%w: over %d bytes", ErrTooLarge, MaxFile)
+	}
+	if !bytes.HasPrefix(data, zipMagic) {
+		return nil, nil, 0, "", notWorkbook(data)
+	}
+	return readXLSX(data)
+}
+
+// notWorkbook says what data, which is no zip archive, is instead.
+func notWorkbook(data []byte) error {
+	if bytes.HasPrefix(data, oleMagic) {
+		return fmt.Errorf("%w: an Excel 97-2003 workbook (.xls), or one protected by a password; save it in Excel as "+
+			"Excel Workbook (.xlsx) without a password", ErrNotWorkbook)
+	}
+	return fmt.Errorf("%w: it does not start as an .xlsx file (a zip archive) does; a CSV file is read when its name ends in .csv", ErrNotWorkbook)
+}
+
+// workbook is a workbook's zip as it is read: its members by name, and
+// how many bytes of XML may still be unpacked.
+type workbook struct {
+	parts map[string]*zip.File // by lower-case name: OPC part names ignore case
+	left  int64
+}
+
+func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind string, err error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, 0, "", fmt.Errorf("%w: a damaged zip archive: %v", ErrNotWorkbook, err)
+	}
+	if len(zr.File) > maxParts {
+		return nil, nil, 0, "", fmt.Errorf("%w: %d parts in the workbook, over %d", ErrTooLarge, len(zr.File), maxParts)
+	}
+	wb := &workbook{parts: map[string]*zip.File{}, left: MaxXML}
+	for _, f := range zr.File {
+		wb.parts[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = f
+	}
+	sheet, sstPart, err := wb.locate()
+	if err != nil {
+		return nil, nil, 0, "", err
+	}
+	sst, err := wb.sharedStrings(sstPart)
+	if err != nil {
+		return nil, nil, 0, "", err
+	}
+	rd := &rowReader{fix: xlsxFix}
+	if err := wb.rows(sheet, sst, rd.cells); err != nil {
+		return nil, nil, 0, "", err
+	}
+	if rd.col == nil {
+		return nil, nil, 0, "", fmt.Errorf("%w: the sheet is empty", ErrColumns)
+	}
+	return rd.records, rd.rowErrs, rd.blank, rd.kind, nil
+}
+
+// decoder reads the part name, at most max bytes of it and of what is
+// left of MaxXML, as XML.
+func (wb *workbook) decoder(name string, max int64) (*xml.Decoder, func(), error) {
+	f, ok := wb.parts[strings.ToLower(name)]
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: no part %s", ErrNotWorkbook, name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: part %s: %v", ErrNotWorkbook, name, err)
+	}
+	if f.UncompressedSize64 > uint64(max) {
+		rc.Close()
+		return nil, nil, fmt.Errorf("%w: part %s is %d bytes, over %d", ErrTooLarge, name, f.UncompressedSize64, max)
+	}
+	// The size in the zip's directory is a claim; the bytes are counted.
+	return xml.NewDecoder(&budget{r: rc, max: max, wb: wb}), func() { rc.Close() }, nil
+}
+
+// budget reads a part, counting its bytes against its limit and the
+// workbook's.
+type budget struct {
+	r   io.Reader
+	max int64
+	wb  *workbook
+}
+
+func (b *budget) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.max -= int64(n)
+	b.wb.left -= int64(n)
+	if b.max < 0 || b.wb.left < 0 {
+		return n, errOverXML
+	}
+	return n, err
+}
+
+// xmlError is the error of a part's XML.
+func xmlError(part string, err error) error {
+	if errors.Is(err, errOverXML) {
+		return fmt.Errorf("%w: the workbook's XML is over %d bytes (part %s)", ErrTooLarge, MaxXML, part)
+	}
+	return fmt.Errorf("%w: part %s: %v", ErrNotWorkbook, part, err)
+}
+
+// locate finds the sheet to read, and the shared strings ("" if none),
+// by the workbook's part and its relationships.
+func (wb *workbook) locate() (sheet, sst string, err error) {
+	const book, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
+	if _, ok := wb.parts[book]; !ok {
+		return "", "", fmt.Errorf("%w: a zip archive without %s, not an Excel workbook", ErrNotWorkbook, book)
+	}
+	var names, ids []string
+	err = wb.each(book, maxPart, func(d *xml.Decoder, e xml.StartElement) error {
+		if e.Name.Local != "sheet" {
+			return nil
+		}
+		if len(names) == maxSheets {
+			return fmt.Errorf("%w: over %d sheets", ErrTooLarge, maxSheets)
+		}
+		var name, id string
+		for _, a := range e.Attr {
+			switch {
+			case a.Name.Local == "name" && a.Name.Space == "":
+				name = a.Value
+			case a.Name.Local == "id" && a.Name.Space != "":
+				id = a.Value
+			}
+		}
+		names, ids = append(names, name), append(ids, id)
+		return nil
+	})
+	if err != nil {
+		return "", "", err
+	}
+	if len(names) == 0 {
+		return "", "", fmt.Errorf("%w: no sheet", ErrNotWorkbook)
+	}
+	pick := 0
+	for i, name := range names {
+		if strings.EqualFold(name, SheetName) {
+			pick = i
+			break
+		}
+	}
+	targets := map[string]string{}
+	err = wb.each(rels, maxPart, func(d *xml.Decoder, e xml.StartElement) error {
+		if e.Name.Local != "Relationship" {
+			return nil
+		}
+		var id, target, typ string
+		for _, a := range e.Attr {
+			switch a.Name.Local {
+			case "Id":
+				id = a.Value
+			case "Target":
+				target = a.Value
+			case "Type":
+				typ = a.Value
+			}
+		}
+		// Targets are relative to xl/, or absolute in the package.
+		if strings.HasPrefix(target, "/") {
+			target = path.Clean(target[1:])
+		} else {
+			target = path.Join("xl", target)
+		}
+		if strings.HasSuffix(typ, "/sharedStrings") {
+			sst = target
+		}
+		if _, dup := targets[id]; !dup && len(targets) < maxSheets+10 {
+			targets[id] = target
+		}
+		return nil
+	})
+	if err != nil {
+		return "", "", err
+	}
+	sheet, ok := targets[ids[pick]]
+	if !ok {
+		return "", "", fmt.Errorf("%w: sheet %q has no part", ErrNotWorkbook, names[pick])
+	}
+	return sheet, sst, nil
+}
+
+// each calls fn with every start element of the part, to its end.
+func (wb *workbook) each(part string, max int64, fn func(*xml.Decoder, xml.StartElement) error) error {
+	d, done, err := wb.decoder(part, max)
+	if err != nil {
+		return err
+	}
+	defer done()
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return xmlError(part, err)
+		}
+		if e, ok := tok.(xml.StartElement); ok {
+			if err := fn(d, e); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// sharedStrings reads the workbook's table of strings, which cells of
+// type "s" refer to by index. A cell is given the string itself, not a
+// copy: a sheet whose every cell names one long string costs no more.
+func (wb *workbook) sharedStrings(part string) ([]string, error) {
+	if part == "" {
+		return nil, nil
+	}
+	if _, ok := wb.parts[strings.ToLower(part)]; !ok {
+		return nil, nil // Excel opens it so, as long as no cell refers to one
+	}
+	var sst []string
+	err := wb.each(part, MaxXML, func(d *xml.Decoder, e xml.StartElement) error {
+		if e.Name.Local != "si" {
+			return nil
+		}
+		if len(sst) == maxStrings {
+			return fmt.Errorf("%w: over %d shared strings", ErrTooLarge, maxStrings)
+		}
+		s, err := text(d, "si")
+		if err != nil {
+			return xmlError(part, err)
+		}
+		sst = append(sst, s)
+		return nil
+	})
+	return sst, err
+}
+
+// text reads an element's text to its end (end is its name): the text
+// of its t elements, but for those of a phonetic run (rPh, the furigana
+// of a Japanese cell), Excel's escapes (_x000D_) undone.
+func text(d *xml.Decoder, end string) (string, error) {
+	var b strings.Builder
+	inT, phonetic := 0, 0
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "t":
+				inT++
+			case "rPh":
+				phonetic++
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "t":
+				inT--
+			case "rPh":
+				phonetic--
+			case end:
+				return unescapeX(b.String()), nil
+			}
+		case xml.CharData:
+			if inT > 0 && phonetic == 0 {
+				if b.Len()+len(t) > MaxXML {
+					return "", errOverXML
+				}
+				b.Write(t)
+			}
+		}
+	}
+}
+
+// cells reads row n of a sheet, as Read a CSV file's: the first with a
+// value is the header. Rows without a value are no rows to a person in
+// Excel, and are left out.
+func (rd *rowReader) cells(n int, cells []xcell) error {
+	if len(cells) == 0 {
+		return nil
+	}
+	if rd.col == nil {
+		last := 0
+		for _, c := range cells {
+			if c.col > last {
+				last = c.col
+			}
+		}
+		header := make([]string, last)
+		for _, c := range cells {
+			header[c.col-1] = c.text
+		}
+		return rd.setHeader(header)
+	}
+	if rd.rows++; rd.rows > MaxRows {
+		return fmt.Errorf("%w: over %d rows", ErrTooLarge, MaxRows)
+	}
+	long := false
+	for _, c := range cells {
+		// Over the limit as read, or as WriteCSV would write it.
+		long = long || len(c.text) > MaxField || len(csvcell.Escape(c.text)) > MaxField
+	}
+	rd.row(n, long, func(name string) (string, bool) {
+		i, ok := rd.col[name]
+		if !ok {
+			return "", false
+		}
+		for _, c := range cells {
+			if c.col == i+1 {
+				return strings.TrimSpace(strings.ReplaceAll(c.text, "\r", "")), c.number
+			}
+		}
+		return "", false
+	})
+	return nil
+}
+
+// chars reads the characters of a v element to its end.
+func chars(d *xml.Decoder) (string, error) {
+	var b strings.Builder
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			b.Write(t)
+		case xml.StartElement:
+			if err := skip(d); err != nil {
+				return "", err
+			}
+		case xml.EndElement:
+			return b.String(), nil
+		}
+	}
+}
+
+// skip reads to the end of the element just started. The parts are read
+// with RawToken (no namespaces, a third faster), which Decoder.Skip,
+// reading with Token, does not follow.
+func skip(d *xml.Decoder) error {
+	for depth := 1; depth > 0; {
+		tok, err := d.RawToken()
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
+// xcell is a cell as read: its column (1 is A), its text, and whether
+// the sheet holds it as a number.
+type xcell struct {
+	col    int
+	text   string
+	number bool
+}
+
+// rows calls row with each row of the sheet's part: its number, as Excel
+// shows it, and its cells.
+func (wb *workbook) rows(part string, sst []string, row func(n int, cells []xcell) error) error {
+	d, done, err := wb.decoder(part, MaxXML)
+	if err != nil {
+		return err
+	}
+	defer done()
+	n := 0
+	var cells []xcell
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return xmlError(part, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				next := n + 1
+				if r := attr(t, "r"); r != "" {
+					if next, err = strconv.Atoi(r); err != nil || next < 1 || next > 1<<20 {
+						return fmt.Errorf("%w: part %s: a row numbered %.20q", ErrNotWorkbook, part, r)
+					}
+				}
+				n, cells = next, cells[:0]
+			case "c":
+				prev := 0
+				if len(cells) > 0 {
+					prev = cells[len(cells)-1].col
+				}
+				c, err := readCell(d, t, prev, sst)
+				if err != nil {
+					return xmlError(part, err)
+				}
+				if c.text != "" {
+					cells = append(cells, c)
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "row" {
+				if err := row(n, cells); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// readCell reads a c element to its end: prev is the column of the cell
+// before it in its row, for a cell without a reference.
+func readCell(d *xml.Decoder, e xml.StartElement, prev int, sst []string) (xcell, error) {
+	c := xcell{col: prev + 1}
+	if ref := attr(e, "r"); ref != "" {
+		col, err := column(ref)
+		if err != nil {
+			return c, err
+		}
+		c.col = col
+	}
+	typ := attr(e, "t")
+	var v string
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return c, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "v":
+				if v, err = chars(d); err != nil {
+					return c, err
+				}
+			case "is":
+				if c.text, err = text(d, "is"); err != nil {
+					return c, err
+				}
+			default:
+				// A formula (its value, cached, is v) or an extension.
+				if err := skip(d); err != nil {
+					return c, err
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local != "c" {
+				continue
+			}
+			switch typ {
+			case "s":
+				i, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || i < 0 || i >= len(sst) {
+					return c, fmt.Errorf("cell %s: shared string %.20q of %d", attr(e, "r"), v, len(sst))
+				}
+				c.text = sst[i]
+			case "inlineStr":
+			case "b":
+				c.text = map[string]string{"1": "TRUE", "0": "FALSE"}[strings.TrimSpace(v)]
+			case "str", "e", "d":
+				c.text = v
+			default: // "n", or none: a number
+				c.text, c.number = v, v != ""
+			}
+			return c, nil
+		}
+	}
+}
+
+// attr is the value of e's attribute name, without a namespace.
+func attr(e xml.StartElement, name string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == name && a.Name.Space == "" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// column is the column of a cell reference ("AB12" is 28).
+func column(ref string) (int, error) {
+	col, i := 0, 0
+	for ; i < len(ref) && i < 4; i++ {
+		c := ref[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+	}
+	if i == 0 || col > maxColumn {
+		return 0, fmt.Errorf("a cell reference %.20q", ref)
+	}
+	return col, nil
+}
+
+// Excel's escape of a character XML cannot hold (a control character),
+// _xHHHH_, a UTF-16 code unit (ECMA-376 Part 1, 22.9.2.19 ST_Xstring);
+// _x005F_ is the underscore, which escapes a text of that form.
+var xEscape = regexp.MustCompile(`_x[0-9A-Fa-f]{4}_`)
+
+// unescapeX undoes Excel's escapes, as Excel reads a cell's text.
+func unescapeX(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var units []uint16
+	var b strings.Builder
+	flush := func() {
+		b.WriteString(string(utf16.Decode(units)))
+		units = units[:0]
+	}
+	last := 0
+	for _, m := range xEscape.FindAllStringIndex(s, -1) {
+		if m[0] != last {
+			flush()
+			b.WriteString(s[last:m[0]])
+		}
+		u, _ := strconv.ParseUint(s[m[0]+2:m[0]+6], 16, 16)
+		units = append(units, uint16(u))
+		last = m[1]
+	}
+	flush()
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// escapeX is s as a cell's text that Excel, and unescapeX, read as s: a
+// character XML cannot hold as _xHHHH_, and the _ of a text of that form
+// as _x005F_.
+func escapeX(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == '_' && len(s)-i >= 7 && xEscape.MatchString(s[i:i+7]):
+			b.WriteString("_x005F_")
+		case !xmlChar(r):
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(&b, "_x%04X_", u)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// xmlChar reports whether XML 1.0 allows r.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
