@@ -32,11 +32,11 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 	stickExit := "\n\n" + cmdline.ExitStatus("0 written", "1 done in part: each product left out of the return file is named on stderr; the others are in it",
 		usageErr, stopped)
 	return &cli.Command{Name: "activation", Usage: "offline activation: the IIDs that need a Confirmation ID, CIDs in, return files out",
-		Subcommands: []*cli.Command{{Name: "worklist", Usage: "write the IIDs that need a CID: " + fleet.WorklistCSV + " (for ActivationWs or a person) and a page to print",
+		Subcommands: []*cli.Command{{Name: "worklist", Usage: "write the IIDs that need a CID: " + fleet.WorklistXLSX + " (to fill in with Excel), " + fleet.WorklistCSV + " (for ActivationWs or a text editor) and a page to print",
 			Description: "Per site (--site) or for the fleet. A product whose IID has a CID on file needs no new request; sent,\napplied and failed requests are listed too." + worklistExit,
 			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"}},
 			Before:      cmdline.Require("out"), Action: func(c *cli.Context) error { return runWorklist(c, stdout) },
-		}, {Name: "cids", Usage: "import Confirmation IDs: ActivationWs's records.csv, or the worklist with ConfirmationId filled in", ArgsUsage: "FILE...",
+		}, {Name: "cids", Usage: "import Confirmation IDs: ActivationWs's records.csv, or the worklist (.xlsx or .csv) with ConfirmationId filled in", ArgsUsage: "FILE...",
 			Description: "A CID is 48 digits (spaces or dashes allowed), matched by IID. Every IID/CID pair is kept with who\n" +
 				"imported it and when: the archive that makes local reactivation possible. A CID that replaces the\n" +
 				"one on file for its IID is told on stderr, with the device and what became of the old one. Refused\n" +
@@ -48,7 +48,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				// The files first: a command that will refuse creates no
 				// database.
 				if c.NArg() == 0 {
-					return usage("activation cids: no file given", "name records.csv, or the worklist CSV with CIDs filled in")
+					return usage("activation cids: no file given", "name records.csv, or the worklist (.xlsx or .csv) with CIDs filled in")
 				}
 				if missing, err := store.Missing(c.String("db")); err == nil && missing {
 					// A new database only for files that are there.
@@ -58,7 +58,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 								err = inner // the file is named once
 							}
 							return usage(fmt.Sprintf("activation cids: %s: %v (no database was created)", terminal.Inline(f), err),
-								"name records.csv, or the worklist CSV with CIDs filled in")
+								"name records.csv, or the worklist (.xlsx or .csv) with CIDs filled in")
 						}
 					}
 				}
@@ -102,7 +102,8 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 	if err != nil {
 		return explain(err)
 	}
-	_, err = fmt.Fprintf(stdout, "%s, in %s (print %s)\n", fleet.CountStates(rows), c.String("out"), filepath.Join(c.String("out"), fleet.WorklistPage))
+	_, err = fmt.Fprintf(stdout, "%s, in %s (fill in the CIDs in %s, print %s)\n", fleet.CountStates(rows), c.String("out"),
+		filepath.Join(c.String("out"), fleet.WorklistXLSX), filepath.Join(c.String("out"), fleet.WorklistPage))
 	return err
 }
 

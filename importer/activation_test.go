@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/actcourier/actcourier/collector/collect"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/pgtest"
@@ -340,4 +343,86 @@ func TestActivationExitHelp(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWorklistWorkbook: `activation worklist` writes the workbook beside
+// the CSV and the page, each readable by other accounts as a report's
+// files are; staff fill in CIDs in Excel and `activation cids` reads
+// the workbook back, matching each CID by its IID; a CID Excel made a
+// number of is named with the row Excel shows. A file named .xlsx that
+// is none says so; a workbook named .csv is read by its content.
+func TestWorklistWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	dsn, out := testDB(t, dir, "fleet.db"), filepath.Join(dir, "worklist")
+	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
+	code, stdout, stderr := runImporter(t, "activation", "worklist", "--db", dsn, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "2 products: 2 needs-cid") || !strings.Contains(stdout, fleet.WorklistXLSX) {
+		t.Fatalf("worklist: exit %d\n%s%s", code, stdout, stderr)
+	}
+	probe, err := os.Create(filepath.Join(dir, "probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe.Close()
+	fi, _ := os.Stat(probe.Name())
+	for _, name := range []string{fleet.WorklistCSV, fleet.WorklistXLSX, fleet.WorklistPage} {
+		if got, err := os.Stat(filepath.Join(out, name)); err != nil || got.Mode().Perm() != fi.Mode().Perm() {
+			t.Errorf("%s: %v, want mode %v as os.Create gives", name, err, fi.Mode().Perm())
+		}
+	}
+
+	f, err := excelize.OpenFile(filepath.Join(out, fleet.WorklistXLSX))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(worklist.SheetName)
+	if err != nil || len(rows) != 3 || rows[0][3] != "ConfirmationId" {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	iid := rows[1][1]
+	cid := collect.SimulatedCID(iid)
+	f.SetCellValue(worklist.SheetName, "D2", strings.Join(activation.Groups(cid), "-")) // typed with dashes
+	f.SetCellValue(worklist.SheetName, "D3", 9.87654987654988e47)                       // pasted into a General cell
+	filled := filepath.Join(dir, "filled.xlsx")
+	if err := f.SaveAs(filled); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, stdout, stderr = runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", filled)
+	if code != exitPartial || !strings.Contains(stdout, "1 new in the archive") || !strings.Contains(stdout, "1 matches an IID") ||
+		!strings.Contains(stderr, "filled.xlsx: row 3: ConfirmationId") || !strings.Contains(stderr, "9.87655E+47 is a number Excel made") {
+		t.Fatalf("cids: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr = runImporter(t, "activation", "worklist", "--db", dsn, "--out", out); code != 0 || !strings.Contains(stdout, "1 cid-on-file") {
+		t.Fatalf("worklist after the CIDs: exit %d\n%s%s", code, stdout, stderr)
+	}
+	back, _, _, _, err := worklist.ReadXLSX(mustOpen(t, filepath.Join(out, fleet.WorklistXLSX)))
+	if err != nil || len(back) != 1 || back[0].IID != iid || back[0].CID != cid {
+		t.Errorf("the new workbook: %+v, %v; want the CID on file for %s", back, err, iid)
+	}
+
+	// A CSV file named .xlsx is no workbook; a workbook named .csv is one.
+	notBook := filepath.Join(dir, "cids.xlsx")
+	os.WriteFile(notBook, []byte("InstallationId,ConfirmationId\r\n"+iid+","+cid+"\r\n"), 0o644)
+	code, _, stderr = runImporter(t, "activation", "cids", "--db", dsn, notBook)
+	if code == 0 || !strings.Contains(stderr, "not a workbook") || !strings.Contains(stderr, "hint: ") {
+		t.Errorf("a CSV file named .xlsx: exit %d\n%s", code, stderr)
+	}
+	book, _ := os.ReadFile(filled)
+	named := filepath.Join(dir, "cids.csv")
+	os.WriteFile(named, book, 0o644)
+	code, stdout, stderr = runImporter(t, "activation", "cids", "--db", dsn, named)
+	if code != exitPartial || !strings.Contains(stdout, "0 new in the archive, 1 already there") {
+		t.Errorf("a workbook named .csv: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+func mustOpen(t *testing.T, name string) *os.File {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

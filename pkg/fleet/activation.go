@@ -283,12 +283,16 @@ func outcomeText(o activation.Outcome) string {
 // Worklist files, written into a folder.
 const (
 	WorklistCSV  = "activation-worklist.csv"
+	WorklistXLSX = "activation-worklist.xlsx"
 	WorklistPage = "activation-worklist.html"
 )
 
 // WriteWorklist writes the worklist of the devices f selects into dir:
-// WorklistCSV and WorklistPage, each under a temporary name first. It
-// returns the rows written.
+// WorklistCSV, WorklistXLSX and WorklistPage, each under a temporary
+// name first. They hold no secret (IIDs, Extended PIDs) and get the mode
+// a new file of the user gets (stick.WriteShared), as the reports do,
+// for staff who read them under another account. It returns the rows
+// written.
 func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt worklist.PageOptions) ([]worklist.Row, error) {
 	rows, err := Requests(ctx, st, f)
 	if err != nil {
@@ -297,11 +301,19 @@ func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt work
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	err = stick.WriteAtomic(filepath.Join(dir, WorklistCSV), func(f *os.File) error { return worklist.WriteCSV(f, rows) })
-	if err == nil {
-		err = stick.WriteAtomic(filepath.Join(dir, WorklistPage), func(f *os.File) error { return worklist.WritePage(f, rows, opt) })
+	for _, file := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{WorklistCSV, func(w io.Writer) error { return worklist.WriteCSV(w, rows) }},
+		{WorklistXLSX, func(w io.Writer) error { return worklist.WriteXLSX(w, rows) }},
+		{WorklistPage, func(w io.Writer) error { return worklist.WritePage(w, rows, opt) }},
+	} {
+		if err := stick.WriteShared(filepath.Join(dir, file.name), func(f *os.File) error { return file.write(f) }); err != nil {
+			return rows, err
+		}
 	}
-	return rows, err
+	return rows, nil
 }
 
 // CIDSummary says what ImportCIDs did.
@@ -526,7 +538,13 @@ func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 		return cidFile{}, terminal.ShownPath(err)
 	}
 	defer f.Close()
-	recs, rowErrs, blank, kind, err := worklist.Read(f)
+	read := worklist.Read // a CSV file, or a workbook by its content
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".xlsx" || ext == ".xlsm" {
+		// A workbook, whatever it holds: one that is none says so,
+		// not that it is no CSV file.
+		read = worklist.ReadXLSX
+	}
+	recs, rowErrs, blank, kind, err := read(f)
 	if err != nil {
 		return cidFile{}, err
 	}

@@ -55,8 +55,11 @@ var explanations = []struct {
 	{[]error{sitekey.ErrEmpty}, "wrong file as identity", "pass the site's identity file, which `importer keygen` wrote; if this was it, restore it from your backup"},
 	{[]error{sitekey.ErrEncrypted}, "wrong file as identity", "pass the site's identity file, which `importer keygen` wrote; bundles are the command's arguments, not -i"},
 	{[]error{sitekey.ErrNotIdentity}, "not an identity", "pass a file written by 'importer keygen' or age-keygen"},
+	// Before ErrTooLarge: a workbook over a limit is one still.
+	{[]error{worklist.ErrNotWorkbook}, "not a workbook",
+		"give the worklist workbook (activation-worklist.xlsx) with its ConfirmationId column filled in, saved as Excel Workbook (.xlsx); or a CSV file named .csv"},
 	{[]error{worklist.ErrNotCSV, worklist.ErrColumns, worklist.ErrTooLarge}, "not a CID file",
-		"give ActivationWs's records.csv, or the worklist CSV with its ConfirmationId column filled in, saved as CSV"},
+		"give ActivationWs's records.csv, or the worklist with its ConfirmationId column filled in: the workbook (activation-worklist.xlsx), or the CSV saved as CSV"},
 	{[]error{ErrAllLeftOut}, "nothing to return", "every product waiting was left out (each named above, with why): see the hints above"},
 	{[]error{ErrNothingToReturn}, "nothing to return", "import the CIDs first (importer activation cids FILE); importer activation worklist shows what waits"},
 	{[]error{ErrPassphrase}, "passphrase refused", "choose one of 10 characters or more, type it the same twice, or give it with --passphrase-file or ACTCOURIER_RETURN_PASSPHRASE"},
