@@ -55,6 +55,9 @@ const FilesList = ".actcourier-report"
 // without digests) names no file: nothing it names is removed.
 const filesListHead = "actcourier-report-files/2"
 
+// filesListHeadV1 is the first line of a list of version 1: paths only.
+const filesListHeadV1 = "actcourier-report-files/1"
+
 // maxFilesList bounds what is read of a folder's list: a report of
 // 1,000,000 devices over 2,000 lines names about 10,000 files.
 const maxFilesList = 16 << 20
@@ -106,6 +109,9 @@ func (w *Writer) publish() error {
 			return fmt.Errorf("giving %s its name: %w", m.name, err)
 		}
 		m.tmp = ""
+		if afterRename != nil {
+			afterRename()
+		}
 	}
 	return nil
 }
@@ -124,7 +130,7 @@ func (w *Writer) notOurs() []string {
 		}
 	}
 	w.mu.Unlock()
-	var ours map[string]string // sameFile(rel) → checksum; read once needed
+	var ours claims // read once needed
 	var out []string
 	for _, name := range names {
 		fi, err := os.Lstat(name)
@@ -133,21 +139,77 @@ func (w *Writer) notOurs() []string {
 		}
 		rel, _ := w.relName(name)
 		if ours == nil {
-			ours = map[string]string{}
-			for _, e := range earlierFiles(w.dir) {
-				ours[sameFile(e.rel)] = e.sum
-			}
+			ours = claimed(w.dir)
 		}
-		if sum, ok := ours[sameFile(rel)]; ok && fi.Mode().IsRegular() {
-			if got, err := fileSum(name); err == nil && got == sum {
-				continue // as the earlier report wrote it
-			}
+		if sums, ok := ours[sameFile(rel)]; ok && fi.Mode().IsRegular() && ours.holds(name, sums) {
+			continue // as the earlier report wrote it
 		}
 		out = append(out, rel)
 	}
 	sort.Strings(out)
 	return out
 }
+
+// claims are the files a folder's list says an earlier report wrote,
+// by sameFile name: the checksums each was listed with (a name is
+// listed twice when a report was stopped while its files took their
+// names, prePublish), or none for a list of version 1, whose files were
+// replaced by name alone before version 2 (the list then had no
+// checksums): a folder reported into by that version is not refused.
+type claims map[string][]string
+
+// claimed reads the folder's list (earlierFiles), or a version 1 list.
+func claimed(dir string) claims {
+	c := claims{}
+	for _, e := range earlierFiles(dir) {
+		c[sameFile(e.rel)] = append(c[sameFile(e.rel)], e.sum)
+	}
+	for _, rel := range earlierV1(dir) {
+		c[sameFile(rel)] = nil
+	}
+	return c
+}
+
+// holds reports whether the file name still holds bytes one of sums
+// was listed for; with no sums (a version 1 list), whether it is there.
+func (claims) holds(name string, sums []string) bool {
+	if len(sums) == 0 {
+		return true
+	}
+	got, err := fileSum(name)
+	if err != nil {
+		return false
+	}
+	for _, s := range sums {
+		if got == s {
+			return true
+		}
+	}
+	return false
+}
+
+// prePublish writes the folder's list as it will stand if publish is
+// stopped part way (the process killed, the machine off): the earlier
+// report's files and, beside them, this report's with their own
+// checksums. A file that took its name then is still a report's file to
+// the next report (notOurs), not one a user changed, and the next whole
+// report removes or replaces it as usual (finishFolder).
+func (w *Writer) prePublish() error {
+	w.mu.Lock()
+	made := append([]madeFile(nil), w.made...)
+	w.mu.Unlock()
+	list := earlierFiles(w.dir)
+	for _, m := range made {
+		if rel, ok := w.relName(m.name); ok && m.sum != "" {
+			list = append(list, listed{rel, m.sum})
+		}
+	}
+	return w.writeList(list)
+}
+
+// afterRename, when set, is called by publish after each file took its
+// name: a test's stand-in for a process killed there.
+var afterRename func()
 
 // discard removes every file the report wrote that publish has not
 // renamed, and the site folders left empty: what a report that failed
@@ -177,13 +239,8 @@ func (w *Writer) discard() error {
 // wrote. A missing, foreign or unreadable list names none, and so does
 // a line that is no digest and path.
 func earlierFiles(dir string) []listed {
-	f, err := os.Open(filepath.Join(dir, FilesList))
+	b, err := readList(dir)
 	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxFilesList+1))
-	if err != nil || len(b) > maxFilesList {
 		return nil
 	}
 	lines := strings.Split(string(b), "\n")
@@ -198,6 +255,40 @@ func earlierFiles(dir string) []listed {
 		}
 	}
 	return out
+}
+
+// earlierV1 reads a folder's list of version 1: the paths of the files a
+// report of that version wrote, without checksums; none for any other.
+func earlierV1(dir string) []string {
+	b, err := readList(dir)
+	if err != nil {
+		return nil
+	}
+	lines := strings.Split(string(b), "\n")
+	if lines[0] != filesListHeadV1 {
+		return nil
+	}
+	var out []string
+	for _, rel := range lines[1:] {
+		if rel != "" {
+			out = append(out, rel)
+		}
+	}
+	return out
+}
+
+// readList reads the folder's list, at most maxFilesList bytes.
+func readList(dir string) ([]byte, error) {
+	f, err := os.Open(filepath.Join(dir, FilesList))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFilesList+1))
+	if err == nil && len(b) > maxFilesList {
+		err = fmt.Errorf("%s: over %d bytes", FilesList, maxFilesList)
+	}
+	return b, err
 }
 
 // relName is a written file's name in the list: relative to the folder,
@@ -269,7 +360,12 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 			list = append(list, e)
 		}
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].rel < list[j].rel })
+	sort.SliceStable(list, func(i, j int) bool { return list[i].rel < list[j].rel })
+	return removed, w.writeList(list)
+}
+
+// writeList replaces the folder's list with list, in its order.
+func (w *Writer) writeList(list []listed) error {
 	var b bytes.Buffer
 	b.WriteString(filesListHead + "\n")
 	for _, e := range list {
@@ -284,7 +380,7 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 			os.Remove(p.f.Name())
 		}
 	}
-	return removed, err
+	return err
 }
 
 // removeStale removes the temporary files (create's ".report-N.tmp") that

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -733,4 +734,66 @@ func TestFolderRefusesOthersFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFolderAfterKill: a report stopped while its files took their names
+// (the process killed, the machine off) leaves some files of its own and
+// some of the earlier report's; the next report replaces them all, as
+// report files, and leaves the folder as one report. A list of version
+// 1, without checksums, names report files too: the first report after
+// an update to version 2 is not refused.
+func TestFolderAfterKill(t *testing.T) {
+	report := func(t *testing.T, dir string, generated time.Time) error {
+		w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: generated, Generator: "test"})
+		if err == nil {
+			fillLines(t, w, all)
+			_, err = w.Close()
+		}
+		return err
+	}
+	t.Run("killed while publishing", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := report(t, dir, asOf); err != nil {
+			t.Fatal(err)
+		}
+		want := tree(t, dir)
+		renamed := 0
+		afterRename = func() {
+			if renamed++; renamed == 3 {
+				runtime.Goexit() // the report goes no further: no list, no discard
+			}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			report(t, dir, asOf.Add(time.Hour)) // other bytes in every page
+		}()
+		<-done
+		afterRename = nil
+		if renamed != 3 {
+			t.Fatalf("%d renames, want the report stopped after 3", renamed)
+		}
+		if err := report(t, dir, asOf.Add(2*time.Hour)); err != nil {
+			t.Fatalf("the report after a killed one: %v", err)
+		}
+		if got := tree(t, dir); !reflect.DeepEqual(got, want) {
+			t.Errorf("files after:\n got %q\nwant %q", got, want)
+		}
+	})
+	t.Run("a list of version 1", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := report(t, dir, asOf); err != nil {
+			t.Fatal(err)
+		}
+		v1 := filesListHeadV1 + "\n"
+		for _, e := range earlierFiles(dir) {
+			v1 += e.rel + "\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, FilesList), []byte(v1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := report(t, dir, asOf.Add(time.Hour)); err != nil {
+			t.Fatalf("the report after a version 1 list: %v", err)
+		}
+	})
 }

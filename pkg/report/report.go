@@ -1012,6 +1012,10 @@ func (w *Writer) Close() ([]string, error) {
 		w.discard()
 		return nil, &NotOursError{Files: mine}
 	}
+	if err := w.prePublish(); err != nil {
+		w.discard()
+		return nil, fmt.Errorf("writing %s: %w", filepath.Join(w.dir, FilesList), err)
+	}
 	err := w.publish()
 	var lerr error
 	w.Removed, lerr = w.finishFolder(err == nil)
