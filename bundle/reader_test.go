@@ -455,15 +455,21 @@ func TestCLIInterop(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := filepath.Base(path)
-		list := run(t, "age -d -i key.txt "+name+" | zstd -d | tar -t")
+		// SPEC.md's own lines, as a reader copies them: list, extract,
+		// hash every member (slmgr/dlv.txt is in a folder, as the
+		// collector's raw/ outputs are).
+		lines := specLines(t, "## Opening a bundle by hand")
+		if len(lines) != 3 {
+			t.Fatalf("SPEC.md opens a bundle by hand in %d lines, want 3 (list, extract, hash):\n%s", len(lines), strings.Join(lines, "\n"))
+		}
+		at := strings.NewReplacer("3f9c….tar.zst.age", filepath.Base(path), "site-key.txt", "key.txt")
+		list := run(t, at.Replace(lines[0]))
 		want := "manifest.json\ndevice.json\nslmgr/dlv.txt\ncollect.log\n"
 		if list != want {
 			t.Fatalf("tar -t listed %q, want %q", list, want)
 		}
-		os.Mkdir(filepath.Join(dir, "x"), 0o755)
-		run(t, "age -d -i key.txt "+name+" | zstd -d | tar -x -C x")
-		sums := run(t, "cd x && sha256sum device.json slmgr/dlv.txt collect.log")
+		run(t, at.Replace(lines[1]))
+		sums := run(t, at.Replace(lines[2]))
 		for _, e := range m.Members {
 			if !strings.Contains(sums, e.SHA256+"  "+e.Name) {
 				t.Errorf("sha256sum gave\n%s\nwant %s  %s", sums, e.SHA256, e.Name)
@@ -500,6 +506,26 @@ func TestCLIInterop(t *testing.T) {
 			t.Errorf("ID = %q", b.Manifest.ID)
 		}
 	})
+}
+
+// specLines returns the lines of the first sh block under heading in
+// SPEC.md: the commands it tells a reader to run.
+func specLines(t *testing.T, heading string) []string {
+	t.Helper()
+	spec, err := os.ReadFile("SPEC.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(spec), "\n"+heading+"\n")
+	if !ok {
+		t.Fatalf("SPEC.md has no %q", heading)
+	}
+	_, block, ok := strings.Cut(after, "```sh\n")
+	if !ok {
+		t.Fatalf("SPEC.md has no sh block under %q", heading)
+	}
+	block, _, _ = strings.Cut(block, "```")
+	return strings.Split(strings.TrimSuffix(block, "\n"), "\n")
 }
 
 // endless yields n bytes of c, then EOF, without holding them, and counts
