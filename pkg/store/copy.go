@@ -490,6 +490,8 @@ func HintFor(err error, flag string) string {
 	case errors.Is(err, fleet.ErrReadOnly):
 		_, hint := fleet.Explain(err)
 		return hint
+	case errors.Is(err, ErrNoDatabase):
+		return "create the database first, as docs/importer.md says (\"Setting up PostgreSQL\"): no command of the importer creates one; or check the database's name in the URL"
 	case errors.Is(err, ErrSetup):
 		return "set the database up as docs/importer.md says (\"Setting up PostgreSQL\")"
 	}

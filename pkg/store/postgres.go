@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/url"
 	"regexp"
@@ -121,8 +120,9 @@ var postgresDialect = &dialect{
 }
 
 // openPostgres opens the fleet in the PostgreSQL database of dsn and
-// brings its schema up to date; with existing, a database that holds no
-// fleet is an error wrapping fs.ErrNotExist, and nothing is created.
+// brings its schema up to date. A database that does not exist is a
+// *NoFleetError with ErrNoDatabase; with existing, so is one that holds
+// no fleet (errNoFleet), and nothing is created.
 func openPostgres(dsn string, existing bool) (*DB, error) {
 	name := Name(dsn)
 	cfg, err := pgx.ParseConfig(dsn)
@@ -150,8 +150,8 @@ func openPostgres(dsn string, existing bool) (*DB, error) {
 	d := &DB{db: db, dialect: postgresDialect, name: name}
 	if err := d.checkServer(existing); err != nil {
 		db.Close()
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &NoFleetError{Name: name, Reason: err.Error()}
+		if errors.Is(err, ErrNoDatabase) || errors.Is(err, errNoFleet) {
+			return nil, &NoFleetError{Name: name, Err: err}
 		}
 		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
@@ -169,7 +169,7 @@ func (d *DB) checkServer(existing bool) error {
 	var enc string
 	if err := d.db.QueryRowContext(ctx, "SHOW server_encoding").Scan(&enc); err != nil {
 		if pgCode(err) == "3D000" { // invalid_catalog_name: no such database
-			return fmt.Errorf("%w: the database does not exist (%v)", fs.ErrNotExist, pgMessage(err))
+			return ErrNoDatabase
 		}
 		return serverError(err)
 	}
@@ -187,8 +187,9 @@ func (d *DB) checkServer(existing bool) error {
 }
 
 // errNoFleet means a PostgreSQL database has no schema_version table:
-// no importer has opened it yet.
-var errNoFleet = fmt.Errorf("%w: no importer has stored a fleet in this database", fs.ErrNotExist)
+// no importer has opened it yet. OpenExisting returns it in a
+// *NoFleetError (fs.ErrNotExist).
+var errNoFleet = errors.New("no importer has stored a fleet in this database")
 
 // pgVersion is the number of migrations applied, or errNoFleet before
 // the first. It only reads, and so fails no transaction it runs in.
@@ -212,16 +213,6 @@ func pgVersion(q querier) (int, error) {
 		return 0, nil
 	}
 	return v, err
-}
-
-// pgMessage is the server's message of a PostgreSQL error, else the
-// error's text.
-func pgMessage(err error) string {
-	var e *pgconn.PgError
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return err.Error()
 }
 
 // pgCode is the SQLSTATE of a PostgreSQL error, "" for any other.

@@ -89,6 +89,11 @@ var (
 	// and CheckWritable say so before anything is read or written, where
 	// SQLite would open the file read-only and fail at the first write.
 	ErrFileReadOnly = errors.New("store: this user may not write the database file")
+	// ErrNoDatabase means the PostgreSQL server has no database of the
+	// name given: no command creates one, its administrator does
+	// (docs/importer.md, "Setting up PostgreSQL"). Open and OpenExisting
+	// return it in a *NoFleetError, so that it is also fs.ErrNotExist.
+	ErrNoDatabase = errors.New("store: the PostgreSQL database does not exist")
 )
 
 // busyWait is how long a writer waits for another one: SQLite's busy
@@ -128,21 +133,27 @@ const (
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
 
 // NoFleetError is OpenExisting's error for a database that does not
-// exist, or holds no fleet (Reason says which, when the name does not).
-// It wraps fs.ErrNotExist.
+// exist, or holds no fleet (Err says which, when the name does not), and
+// Open's for a PostgreSQL database that does not exist (ErrNoDatabase),
+// which it does not create. It wraps fs.ErrNotExist and Err.
 type NoFleetError struct {
-	Name   string // as it may be printed
-	Reason string
+	Name string // as it may be printed
+	Err  error  // nil for a SQLite file that is not there
 }
 
 func (e *NoFleetError) Error() string {
-	if e.Reason == "" {
+	if e.Err == nil {
 		return "no fleet database " + e.Name
 	}
-	return "no fleet database " + e.Name + ": " + e.Reason
+	return "no fleet database " + e.Name + ": " + e.Err.Error()
 }
 
-func (e *NoFleetError) Unwrap() error { return fs.ErrNotExist }
+func (e *NoFleetError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{fs.ErrNotExist}
+	}
+	return []error{fs.ErrNotExist, e.Err}
+}
 
 // Open opens the fleet database named by dsn and brings its schema up to
 // date: a PostgreSQL database (a postgres:// or postgresql:// URL, in

@@ -405,10 +405,27 @@ func TestOpenExistingPostgres(t *testing.T) {
 		}
 	}
 	// Open does not create a PostgreSQL database either: its
-	// administrator does.
-	if db, err := Open(missing); err == nil {
-		db.Close()
-		t.Fatalf("Open created the database %s", Name(missing))
+	// administrator does. So no command's hint sends the user to import
+	// first (an import would be refused the same way): each says to
+	// create it, and the message says what is missing, the database.
+	for name, open := range map[string]func(string) (*DB, error){"Open": Open, "OpenExisting": OpenExisting} {
+		db, err := open(missing)
+		if err == nil {
+			db.Close()
+			t.Fatalf("%s created the database %s", name, Name(missing))
+		}
+		if !errors.Is(err, ErrNoDatabase) || !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s(%s): got %v, want ErrNoDatabase and fs.ErrNotExist", name, Name(missing), err)
+		}
+		if hint := Hint(err); !strings.Contains(hint, "Setting up PostgreSQL") || strings.Contains(hint, "import bundles first") {
+			t.Errorf("%s(%s): hint %q, want one that says to create the database", name, Name(missing), hint)
+		}
+		if strings.Contains(err.Error(), "file does not exist") {
+			t.Errorf("%s(%s): %q speaks of a file", name, Name(missing), err)
+		}
+	}
+	if _, err := OpenExisting(dsn); errors.Is(err, ErrNoDatabase) || !strings.Contains(Hint(err), "import bundles first") {
+		t.Errorf("OpenExisting of a database without a fleet: got %v, hint %q, want to import first", err, Hint(err))
 	}
 	db := openNew(t, dsn)
 	var tables int
