@@ -26,7 +26,7 @@ import (
 func activationCommand(stdout, stderr io.Writer) *cli.Command {
 	// What the exit codes mean differs per command: worklist refuses no
 	// input, so it never exits 1.
-	usageErr, stopped := "2 usage or configuration error: nothing written", "130 interrupted (Ctrl-C): nothing written"
+	usageErr, stopped := "2 usage or configuration error: nothing written", interruptedAtPrompt
 	worklistExit := "\n\n" + cmdline.ExitStatus("0 written", usageErr, "130 interrupted (Ctrl-C)")
 	cidsExit := "\n\n" + cmdline.ExitStatus("0 done", "1 done in part: each refused file, row or CID is named on stderr; the others are in", usageErr)
 	stickExit := "\n\n" + cmdline.ExitStatus("0 written", "1 done in part: each product left out of the return file is named on stderr; the others are in it",

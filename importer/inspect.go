@@ -17,7 +17,7 @@ func inspectCommand(stdout, stderr io.Writer) *cli.Command {
 		Description: "Checks each bundle completely (decryption, sizes, SHA-256 of every member) and\n" +
 			"prints its manifest. A folder (a whole stick) is searched for *.tar.zst.age files\n" +
 			"as import searches it. Nothing is imported or written.\n\n" + cmdline.ExitStatus("0 every bundle opened and checked",
-			"1 some did not: each is named on stderr with why", "2 usage error, or no identity"),
+			"1 some did not: each is named on stderr with why", "2 usage error, or no identity", interruptedAtPrompt),
 		Flags: []cli.Flag{cmdline.IdentityFlag(), &cli.BoolFlag{Name: "json", Usage: "print manifests as JSON lines"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {

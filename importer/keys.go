@@ -30,7 +30,7 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 			"recipient (age1…) goes into actcourier.conf on the sticks (importer stick does that).\n" +
 			"With --passphrase the file is encrypted with a passphrase (asked twice, or taken from\n" +
 			passphraseEnv + ").\n\n" + cmdline.ExitStatus("0 the identity was written and its recipient printed",
-			"2 usage error, --out exists or cannot be written, or the passphrases differ: nothing was written"),
+			"2 usage error, --out exists or cannot be written, or the passphrases differ: nothing was written", interruptedAtPrompt),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "identity `FILE` to create (required)"},
 			&cli.BoolFlag{Name: "passphrase", Aliases: []string{"p"}, Usage: "protect the identity with a passphrase"},

@@ -38,6 +38,10 @@ var errPartial = errors.New("some inputs were rejected")
 var exitHelp = cmdline.ExitStatus("0 done", "1 done in part: each rejected input is named on stderr, or the database failed part way", "2 usage or configuration error",
 	"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on")
 
+// interruptedAtPrompt is the 130 of a command whose only wait for the
+// user is a passphrase prompt (an identity's, a return file's).
+const interruptedAtPrompt = "130 interrupted (Ctrl-C) at the passphrase prompt: nothing was written"
+
 func main() {
 	// ACTCOURIER_CPUPROFILE=FILE writes a CPU profile of the run, for
 	// performance work (go tool pprof).

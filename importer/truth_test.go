@@ -330,6 +330,14 @@ func TestHelpAndErrors(t *testing.T) {
 		{[]string{"keygen", "--help"}, 0, "0    the identity was written", "", "what was stored is whole", ""},
 		{[]string{"devices", "--help"}, 0, "2    usage or configuration error", "", "   1    ", ""},
 		{[]string{"import", "--help"}, 0, "(default: one more than the cores)", "", "(default: 0)", ""},
+		// Each command's table holds the codes it gives, and only those:
+		// a worklist refuses no input; Ctrl-C at a passphrase prompt is
+		// 130 (TestInterruptAtPassphrase).
+		{[]string{"activation", "worklist", "--help"}, 0, "2    usage or configuration error", "", "   1    ", ""},
+		{[]string{"activation", "cids", "--help"}, 0, "1    done in part: each refused file, row or CID", "", "", ""},
+		{[]string{"activation", "stick", "--help"}, 0, "130  interrupted (Ctrl-C) at the passphrase prompt", "", "", ""},
+		{[]string{"keygen", "--help"}, 0, "130  interrupted (Ctrl-C) at the passphrase prompt", "", "", ""},
+		{[]string{"inspect", "--help"}, 0, "130  interrupted (Ctrl-C) at the passphrase prompt", "", "", ""},
 		{[]string{"--help"}, 0, "EXIT STATUS", "", "help, h", ""},
 		// A forgotten command is a usage error, its help on stderr.
 		{nil, 2, "", "USAGE:", "", ""},
