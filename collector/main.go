@@ -88,7 +88,9 @@ EXIT STATUS:
    1    it could not be written (stick missing, full or write-protected;
         unreadable --snapshot); nothing was left behind
    2    a setting or an answer is wrong: no recipient, bad settings file, a line
-        not in the settings' lines, site/line/asset missing with --no-prompt
+        not in the settings' lines, site/line/asset missing with --no-prompt; a
+        return file that does not open (wrong passphrase, damaged, newer), or
+        --apply without its passphrase: nothing collected or applied
    130  interrupted (Ctrl-C), at a question or while collecting; nothing was
         left behind
 `
