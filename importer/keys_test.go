@@ -193,6 +193,16 @@ func TestStick(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "private key") {
 		t.Fatalf("identity as recipient: %d %s", code, stderr)
 	}
+	// A settings value refused is named as what it is, not as a bad
+	// recipient, and nothing is written (docs/security.md, 7).
+	injected := filepath.Join(dir, "G")
+	code, _, stderr = runImporter(t, "stick", injected, "-r", id.Recipient().String(), "--site", "Nagoya\r\nrecipient = "+id.Recipient().String(), "--dist", dist)
+	if code != 2 || !strings.Contains(stderr, "site holds the control character") || strings.Contains(stderr, "not a recipient") || !strings.Contains(stderr, "--site") {
+		t.Fatalf("a site with a line break: %d %s", code, stderr)
+	}
+	if _, err := os.Stat(injected); !os.IsNotExist(err) {
+		t.Errorf("a site with a line break, yet %s was made: %v", injected, err)
+	}
 	code, _, stderr = runImporter(t, "stick", st, "-r", id.Recipient().String(), "--dist", dist)
 	if code != 2 || !strings.Contains(stderr, "--force") {
 		t.Fatalf("second run without --force: %d %s", code, stderr)

@@ -3,6 +3,7 @@ package fleet
 import (
 	"errors"
 	"io/fs"
+	"strconv"
 	"strings"
 
 	"github.com/actcourier/actcourier/bundle"
@@ -44,7 +45,9 @@ var explanations = []struct {
 	{[]error{ErrDate}, "not a date", "write YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2026-12-01"},
 	{[]error{sitekey.ErrExists}, "already exists, not overwriting an identity", "choose another --out; an overwritten identity can never open its bundles again"},
 	{[]error{sitekey.ErrNewPassphrase}, "passphrase refused", "run it in a terminal and type the same passphrase twice, or set ACTCOURIER_PASSPHRASE"},
-	{[]error{stick.ErrPrivateKey, stick.ErrSyntax}, "not a recipient", "give the public key (age1…) that keygen printed"},
+	{[]error{stick.ErrPrivateKey}, "not a recipient", "give the public key (age1…) that keygen printed"},
+	// Any value of the stick's settings: the error names which.
+	{[]error{stick.ErrSyntax}, "settings refused", "give --recipient the public key (age1…) that keygen printed; --site, --lines and --engineer take no control characters, a line name no comma, each at most " + strconv.Itoa(stick.MaxValue) + " bytes"},
 	{[]error{stick.ErrExists}, "already on the stick", "pass --force to replace what a previous run wrote"},
 	{[]error{stick.ErrNoBuilds}, "no collector builds", "run `make build` (or unpack the release) and pass --dist DIR"},
 	{[]error{sitekey.ErrNoIdentity}, "no identity", "pass the site's identity file with -i or ACTCOURIER_IDENTITY"},

@@ -11,6 +11,7 @@ import (
 	"filippo.io/age"
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/stick"
 )
 
 // TestExplain: the reason is said once, before the error's own message
@@ -25,6 +26,10 @@ func TestExplain(t *testing.T) {
 		{fmt.Errorf("%w: %q", ErrNotFound, "nothere"), `no such device: "nothere"`, "importer devices"},
 		{fmt.Errorf("b.tar.zst.age: %w", bundle.ErrWrongKey), "wrong key (b.tar.zst.age: " + bundle.ErrWrongKey.Error() + ")", "-i"},
 		{ErrAmbiguous, "several devices match", "ID"},
+		// A stick's settings refused for a site, line or engineer are not
+		// a recipient's fault (importer stick --site $'Nagoya\r\n…').
+		{fmt.Errorf("%w: site holds the control character '\\r'", stick.ErrSyntax), "settings refused (" + stick.ErrSyntax.Error() + ": site holds the control character '\\r')", "--site"},
+		{stick.ErrPrivateKey, "not a recipient (" + stick.ErrPrivateKey.Error() + ")", "age1"},
 		{missing, "", "check the name and its folder"},
 		{fmt.Errorf("odd"), "odd", "readable"},
 		// A file's name before the reason stays; the reason inside a
