@@ -165,8 +165,13 @@ func TestStick(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "no private key") {
+	if !strings.Contains(stdout, "no private key") || !strings.Contains(stdout, `lines "L1", "L2", bundles`) {
 		t.Error(stdout)
+	}
+	// Without --lines the collector takes any line, and says so.
+	if code, stdout, stderr := runImporter(t, "stick", filepath.Join(dir, "F"), "-r", id.Recipient().String(), "--site", "Kumamoto", "--dist", dist); code != 0 ||
+		!strings.Contains(stdout, `site "Kumamoto", any line, bundles`) {
+		t.Errorf("no --lines: exit %d\n%s%s", code, stdout, stderr)
 	}
 	data, _ := os.ReadFile(filepath.Join(st, stick.FileName))
 	cfg, err := stick.Parse(data)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -49,7 +50,16 @@ func stickCommand(stdout io.Writer) *cli.Command {
 			if err != nil {
 				return explain(err)
 			}
-			fmt.Fprintf(stdout, "stick ready: site %q, lines %s, bundles readable by %s; no private key on it\n", cfg.Site, strings.Join(cfg.Lines, ","), strings.Join(cfg.Fingerprints(), ", "))
+			// Quoted, as the site is: a line name may hold a space.
+			lines := "any line"
+			if len(cfg.Lines) > 0 {
+				q := make([]string, len(cfg.Lines))
+				for i, l := range cfg.Lines {
+					q[i] = strconv.Quote(l)
+				}
+				lines = "lines " + strings.Join(q, ", ")
+			}
+			fmt.Fprintf(stdout, "stick ready: site %q, %s, bundles readable by %s; no private key on it\n", cfg.Site, lines, strings.Join(cfg.Fingerprints(), ", "))
 			return nil
 		},
 	}
