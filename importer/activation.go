@@ -32,6 +32,8 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 	stickExit := "\n\n" + cmdline.ExitStatus("0 written", "1 done in part: each product left out of the return file is named on stderr; the others are in it",
 		usageErr, stopped)
 	return &cli.Command{Name: "activation", Usage: "offline activation: the IIDs that need a Confirmation ID, CIDs in, return files out",
+		UsageText:   "importer activation command [command options]",
+		Description: "The round, in order: worklist, cids, stick (docs/activation.md). Each command's --help ends with\nwhat its exit codes mean for it.",
 		Subcommands: []*cli.Command{{Name: "worklist", Usage: "write the IIDs that need a CID: " + fleet.WorklistXLSX + " (to fill in with Excel), " + fleet.WorklistCSV + " (for ActivationWs or a text editor) and a page to print",
 			Description: "Per site (--site) or for the fleet. A product whose IID has a CID on file needs no new request; sent,\napplied and failed requests are listed too." + worklistExit,
 			Flags:       []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), &cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR` (required)"}},

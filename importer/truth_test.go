@@ -328,6 +328,10 @@ func TestHelpAndErrors(t *testing.T) {
 		{[]string{"import-text", "x.txt"}, 2, "", "--site and --line required", "", ""},
 		{[]string{"devices", "--catgory", "ok"}, 2, "", "did you mean --category?", "", "Incorrect Usage"},
 		{[]string{"keygen", "--help"}, 0, "0    the identity was written", "", "what was stored is whole", ""},
+		// A group's help names the command to give and where its exit
+		// codes are.
+		{[]string{"activation", "--help"}, 0, "importer activation command [command options]", "", "", ""},
+		{[]string{"activation", "--help"}, 0, "Each command's --help ends with", "", "", ""},
 		{[]string{"devices", "--help"}, 0, "2    usage or configuration error", "", "   1    ", ""},
 		{[]string{"import", "--help"}, 0, "(default: one more than the cores)", "", "(default: 0)", ""},
 		// Each command's table holds the codes it gives, and only those:
