@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/internal/xlsxpart"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -170,7 +171,7 @@ func checkSheetRows(t testing.TB, sh *sheet) {
 	want := excelizeRows(t, sh, st)
 	var b bytes.Buffer
 	w := bufio.NewWriter(&b)
-	if err := sh.writeRows(w, st, 2); err != nil {
+	if err := sh.writeRows(xlsxpart.NewRows(w), st, 2); err != nil {
 		t.Fatal(err)
 	}
 	w.Flush()
@@ -350,25 +351,6 @@ func TestIsInt(t *testing.T) {
 	}
 }
 
-// TestXMLText: the text xmlText leaves as it is, EscapeText would too.
-func TestXMLText(t *testing.T) {
-	for _, s := range []string{"", "plain", "改行\nあり", "\x7f", "\t", "\r", "a&b", `"'<>`, "\xff", "\xe2\x80", "\ufffd", "\ufffe", "\uffff",
-		"\U0001F600", "\ud7ff", "\ue000", "x\x00y", "\x1b[2J", "_x0041_"} {
-		if got, want := xmlText(s), xmlEscape(s); got != want {
-			t.Errorf("xmlText(%q) = %q, EscapeText gives %q", s, got, want)
-		}
-	}
-}
-
-func FuzzXMLText(f *testing.F) {
-	f.Add("改行\n\xff\ufffe")
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := xmlText(s), xmlEscape(s); got != want {
-			t.Fatalf("xmlText(%q) = %q, EscapeText gives %q", s, got, want)
-		}
-	})
-}
-
 // TestLinesKeepNoPlan: a committed line keeps its counts for the site's
 // page and workbook, and its summary JSON, but not its plan, whose device
 // references a report of many lines held to its end.
@@ -464,7 +446,7 @@ func TestTablesAside(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := writeSorted(&buf, f, parts); err != nil {
+		if err := xlsxpart.WriteSorted(&buf, f, parts); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()

@@ -1,26 +1,17 @@
 package report
 
 import (
-	"archive/zip"
-	"bufio"
-	"bytes"
 	"encoding/binary"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/internal/xlsxpart"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -295,7 +286,7 @@ func (b *book) write(name string, w *Writer, s *siteSum) (*pending, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.done(writeSorted(p.w, f, rows)); err != nil {
+	if err := p.done(xlsxpart.WriteSorted(p.w, f, rows)); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -365,106 +356,20 @@ func tablePart(name string) (int, bool) {
 	return n, err == nil && n >= 0
 }
 
-// rowParts maps the part of each line's sheet in the workbook's zip
-// (excelize names a new sheet's part by its ID) to the rows it is to get.
-func rowParts(f *excelize.File, names []string, sheets []*sheet, st styles) (map[string]sheetRows, error) {
-	ids := map[string]int{}
-	for id, name := range f.GetSheetMap() {
-		ids[name] = id
-	}
-	parts := map[string]sheetRows{}
+// rowParts maps the part of each line's sheet in the workbook's zip to
+// the function that writes its device rows (xlsxpart.WriteSorted).
+func rowParts(f *excelize.File, names []string, sheets []*sheet, st styles) (map[string]func(*xlsxpart.Rows) error, error) {
+	byName := xlsxpart.SheetParts(f)
+	parts := map[string]func(*xlsxpart.Rows) error{}
 	for i, name := range names {
-		id, ok := ids[name]
+		part, ok := byName[name]
 		if !ok {
 			return nil, fmt.Errorf("workbook: no sheet %q", name)
 		}
-		parts["xl/worksheets/sheet"+strconv.Itoa(id)+".xml"] = sheetRows{sheets[i], st}
+		sh := sheets[i]
+		parts[part] = func(r *xlsxpart.Rows) error { return sh.writeRows(r, st, 2) }
 	}
 	return parts, nil
-}
-
-// writeSorted writes the workbook with its parts in name order: excelize
-// writes them in the order of a sync.Map, which differs from run to run,
-// and the same fleet should give the same bytes (a report made again, or
-// from the other store). The parts are copied as compressed, not again,
-// but for the line sheets named in rows: excelize wrote their header
-// row, and their device rows are put in here (sheetRows.splice).
-func writeSorted(w io.Writer, f *excelize.File, rows map[string]sheetRows) error {
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return err
-	}
-	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-	if err != nil {
-		return err
-	}
-	parts := append([]*zip.File{}, zr.File...)
-	sort.Slice(parts, func(i, j int) bool { return parts[i].Name < parts[j].Name })
-	zw := zip.NewWriter(w)
-	// Fastest compression: a site's line sheets hold 10 MB of XML for
-	// 5,000 devices; level 1 compresses them in 40 ms to 800 KB where the
-	// default level took 66 ms for 690 KB (measured on the bench's fleet).
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
-	})
-	for _, part := range parts {
-		r, ok := rows[part.Name]
-		if !ok {
-			if err := zw.Copy(part); err != nil {
-				return err
-			}
-			continue
-		}
-		delete(rows, part.Name)
-		if err := r.splice(zw, part); err != nil {
-			return fmt.Errorf("workbook part %s: %w", part.Name, err)
-		}
-	}
-	if len(rows) > 0 {
-		return fmt.Errorf("workbook: %d line sheets missing", len(rows))
-	}
-	return zw.Close()
-}
-
-// sheetRows is a line sheet's rows, to be written into its part.
-type sheetRows struct {
-	sh *sheet
-	st styles
-}
-
-// splice writes part again with the sheet's device rows after its header
-// row, at the end of its sheetData.
-func (r sheetRows) splice(zw *zip.Writer, part *zip.File) error {
-	rc, err := part.Open()
-	if err != nil {
-		return err
-	}
-	// A header row, columns, panes and a table: some KiB.
-	const max = 1 << 20
-	data, err := io.ReadAll(io.LimitReader(rc, max+1))
-	rc.Close()
-	if err != nil {
-		return err
-	}
-	if len(data) > max {
-		return fmt.Errorf("over %d bytes before its rows", max)
-	}
-	cut := bytes.LastIndex(data, []byte("</sheetData>"))
-	if cut < 0 {
-		return errors.New("no sheetData")
-	}
-	out, err := zw.CreateHeader(&zip.FileHeader{Name: part.Name, Method: zip.Deflate, ModifiedTime: part.ModifiedTime,
-		ModifiedDate: part.ModifiedDate})
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(out, 1<<16)
-	bw.Write(data[:cut])
-	if err := r.sh.writeRows(bw, r.st, 2); err != nil {
-		return err
-	}
-	bw.Write(data[cut:])
-	return bw.Flush()
 }
 
 // xcell is a styled cell. A text cell of a workbook is a string, never a
@@ -500,7 +405,7 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 		return fmt.Errorf("%d devices: a sheet holds at most %d", sh.len(), excelize.TotalRows-1)
 	}
 	// The device rows are not written here but by writeRows when the
-	// workbook is written (writeSorted): excelize's SetRow costs an XML
+	// workbook is written (xlsxpart.WriteSorted): excelize's SetRow costs an XML
 	// encoder and a regular expression a cell.
 	//
 	// A table gives every column a filter, and keeps it when rows are
@@ -662,197 +567,14 @@ func (sh *sheet) cells(cells []excelize.Cell, vals []interface{}, i int, st styl
 // first as row number first, byte for byte what excelize's StreamWriter
 // SetRow writes for them (TestSheetRows, FuzzSheetRows), in a fraction of
 // its time.
-func (sh *sheet) writeRows(w *bufio.Writer, st styles, first int) error {
-	var cols []string
+func (sh *sheet) writeRows(r *xlsxpart.Rows, st styles, first int) error {
 	var cells []excelize.Cell
 	var vals []interface{}
 	for i := 0; i < sh.len(); i++ {
-		n := strconv.Itoa(first + i)
-		w.WriteString(`<row r="`)
-		w.WriteString(n)
-		w.WriteString(`">`)
 		cells, vals = sh.cells(cells[:0], vals, i, st)
-		for j, c := range cells {
-			for len(cols) <= j {
-				name, err := excelize.ColumnNumberToName(len(cols) + 1)
-				if err != nil {
-					return err
-				}
-				cols = append(cols, name)
-			}
-			if err := writeCell(w, cols[j], n, c); err != nil {
-				return err
-			}
+		if err := r.Cells(first+i, cells); err != nil {
+			return err
 		}
-		w.WriteString(`</row>`)
 	}
 	return nil
-}
-
-// writeCell writes a cell as excelize does: a string inline (escaped for
-// XML, cut to Excel's 32,767 characters), an integer or a time as a
-// number (a time as Excel's date serial).
-func writeCell(w *bufio.Writer, col, row string, c excelize.Cell) error {
-	w.WriteString(`<c r="`)
-	w.WriteString(col)
-	w.WriteString(row)
-	w.WriteByte('"')
-	if c.StyleID != 0 {
-		w.WriteString(` s="`)
-		w.WriteString(strconv.Itoa(c.StyleID))
-		w.WriteByte('"')
-	}
-	switch v := c.Value.(type) {
-	case string:
-		inlineStr(w, v, true)
-	case int:
-		w.WriteString(`><v>`)
-		w.WriteString(strconv.Itoa(v))
-		w.WriteString(`</v></c>`)
-	case time.Time:
-		// Excel has no zones: excelize shifts a time by its offset.
-		_, off := v.Zone()
-		v = v.Add(time.Duration(off) * time.Second)
-		serial := excelSerial(v)
-		if serial <= 0 {
-			// Before Excel's first day: the time as text, unescaped
-			// (it has nothing to escape).
-			inlineStr(w, v.Format(time.RFC3339Nano), false)
-			break
-		}
-		if c.StyleID == 0 {
-			return errors.New("a time cell without a style") // excelize would add one: never done here
-		}
-		w.WriteString(`><v>`)
-		w.WriteString(strconv.FormatFloat(serial, 'f', -1, 64))
-		w.WriteString(`</v></c>`)
-	default:
-		return fmt.Errorf("a cell of type %T", c.Value)
-	}
-	return nil
-}
-
-// inlineStr ends a cell with s as its inline string, as excelize's
-// trimCellValue and writeCell do.
-func inlineStr(w *bufio.Writer, s string, escape bool) {
-	if utf8.RuneCountInString(s) > excelize.TotalCellChars {
-		s = string([]rune(s)[:excelize.TotalCellChars])
-	}
-	if escape {
-		s = xmlText(s)
-	}
-	w.WriteString(` t="inlineStr"><is><t`)
-	if n := len(s); n > 0 && (isSpace(s[0]) || isSpace(s[n-1])) {
-		w.WriteString(` xml:space="preserve"`)
-	}
-	w.WriteByte('>')
-	if strings.Contains(s, "_x") {
-		s = bstrMarshal(s)
-	}
-	w.WriteString(s)
-	w.WriteString(`</t></is></c>`)
-}
-
-func isSpace(c byte) bool { return c == 9 || c == 10 || c == 13 || c == 32 }
-
-// xmlText escapes s as encoding/xml's Encoder does character data (what
-// excelize uses): xml.EscapeText, but for a newline, which the Encoder
-// keeps as it is. Plain ASCII text, most cells, has nothing to escape.
-func xmlText(s string) string {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 && c != '\n' || strings.IndexByte(`"'&<>`, c) >= 0 {
-				return xmlEscape(s)
-			}
-			i++
-			continue
-		}
-		// Text in Japanese, too, has nothing to escape: only bytes that
-		// are not UTF-8 and characters XML does not allow are.
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || !xmlChar(r) {
-			return xmlEscape(s)
-		}
-		i += n
-	}
-	return s
-}
-
-func xmlEscape(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
-	// "&#xA;" comes only from a newline: an & of s is "&amp;".
-	return strings.ReplaceAll(b.String(), "&#xA;", "\n")
-}
-
-// xmlChar reports whether XML allows r at all (encoding/xml's
-// isInCharacterRange); EscapeText writes U+FFFD for one it does not.
-func xmlChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
-}
-
-// excelSerial is t as Excel's date serial (days since 1899-12-30, with
-// Lotus's 29 February 1900), computed as excelize's timeToExcelTime does,
-// or 0 before Excel's first day.
-func excelSerial(t time.Time) float64 {
-	const day = 24 * time.Hour
-	const maxSpan = 290 * 364 * day // a time.Duration holds about 292 years
-	epoch := time.Date(1899, time.December, 31, 0, 0, 0, 0, time.UTC)
-	if t.Before(epoch) {
-		return 0
-	}
-	tt, diff, serial := t, t.Sub(epoch), 0.0
-	for diff >= maxSpan {
-		serial += float64(maxSpan / day)
-		tt = tt.Add(-maxSpan)
-		diff = tt.Sub(epoch)
-	}
-	rem := diff % day
-	serial += float64(diff-rem)/float64(day) + float64(rem)/float64(day)
-	if t.After(time.Date(1900, time.March, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)) {
-		serial++
-	}
-	return serial
-}
-
-// Excel's escapes of characters XML cannot hold, _xHHHH_: a literal
-// text of that form has its underscore escaped, _x005F_.
-var (
-	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
-	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
-)
-
-// bstrMarshal is excelize's (lib.go, BSD-3-Clause, Copyright 2016 - 2024
-// The excelize Authors), kept as it is so that a text of the form
-// _xHHHH_ comes out as excelize writes it.
-func bstrMarshal(s string) (result string) {
-	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
-	for _, match := range matches {
-		result += s[cursor:match[0]]
-		subStr := s[match[0]:match[1]]
-		if subStr == "_x005F_" {
-			cursor = match[1]
-			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
-				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
-				if err == nil {
-					result += subStr + "x005F" + subStr
-					continue
-				}
-			}
-			result += subStr + "x005F_"
-			continue
-		}
-		if bstrExp.MatchString(subStr) {
-			cursor = match[1]
-			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
-				result += "_x005F" + subStr
-				continue
-			}
-		}
-	}
-	if cursor < l {
-		result += s[cursor:]
-	}
-	return result
 }
