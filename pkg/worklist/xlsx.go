@@ -1,12 +1,14 @@
 package worklist
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/actcourier/actcourier/pkg/csvcell"
+	"github.com/actcourier/actcourier/pkg/internal/xlsxpart"
 	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
@@ -29,10 +31,19 @@ var columnWidths = []float64{18, 66, 50, 58, 8, 22, 12, 12, 8, 14, 40, 30, 38, 3
 // on every column. Every cell is a text cell and every column is
 // formatted as text ("@"), so that the 63-digit IIDs keep their digits
 // when Excel opens the file, and a CID typed or pasted into
-// ConfirmationId does too. excelize writes a string as a string: a value
+// ConfirmationId does too. A string is written as a string: a value
 // starting with = + - or @ is text, never a formula, and needs no ' as
-// in the CSV.
+// in the CSV. The same rows give the same bytes. Over
+// excelize.TotalRows-1 rows, more than a sheet holds, it returns an
+// error and writes nothing.
+//
+// The rows are written one at a time into the sheet excelize laid out
+// (xlsxpart.WriteSorted): excelize's own cells cost 10 KB of memory a
+// row until the whole file was written, 1 GB for 100,000 rows.
 func WriteXLSX(w io.Writer, rows []Row) error {
+	if len(rows) >= excelize.TotalRows {
+		return fmt.Errorf("worklist: %d rows: a sheet holds at most %d", len(rows), excelize.TotalRows-1)
+	}
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", SheetName); err != nil {
@@ -52,9 +63,8 @@ func WriteXLSX(w io.Writer, rows []Row) error {
 	if err != nil {
 		return err
 	}
-	// The style of the whole columns first: the cells written take it
-	// (excelize gives a new cell its column's style), and so does every
-	// cell Excel adds below them.
+	// The style of the whole columns: every cell Excel adds below the
+	// rows takes it.
 	if err := f.SetColStyle(SheetName, "A:"+last, text); err != nil {
 		return err
 	}
@@ -74,21 +84,29 @@ func WriteXLSX(w io.Writer, rows []Row) error {
 	if err := f.SetCellStyle(SheetName, "A1", last+"1", head); err != nil {
 		return err
 	}
-	for i, r := range rows {
-		for j, v := range xlsxRecord(r) {
-			cells[j] = escapeX(v)
-		}
-		if err := f.SetSheetRow(SheetName, "A"+strconv.Itoa(i+2), &cells); err != nil {
-			return err
-		}
-	}
 	if err := f.SetPanes(SheetName, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := f.AutoFilter(SheetName, "A1:"+last+strconv.Itoa(len(rows)+1), nil); err != nil {
+	// The filter and the sheet's extent cover the rows written below.
+	all := "A1:" + last + strconv.Itoa(len(rows)+1)
+	if err := f.AutoFilter(SheetName, all, nil); err != nil {
 		return err
 	}
-	return f.Write(w)
+	if err := f.SetSheetDimension(SheetName, all); err != nil {
+		return err
+	}
+	part, ok := xlsxpart.SheetParts(f)[SheetName]
+	if !ok {
+		return fmt.Errorf("worklist: no sheet %q", SheetName)
+	}
+	return xlsxpart.WriteSorted(w, f, map[string]func(*xlsxpart.Rows) error{part: func(r *xlsxpart.Rows) error {
+		for i := range rows {
+			if err := r.Texts(i+2, text, xlsxRecord(rows[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	}})
 }
 
 // xlsxRecord is r's cells in the workbook: the values the CSV's cells

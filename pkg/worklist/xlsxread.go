@@ -8,12 +8,11 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/actcourier/actcourier/pkg/csvcell"
+	"github.com/actcourier/actcourier/pkg/internal/xlsxpart"
 )
 
 // Limits of a workbook Read reads, besides MaxFile (the .xlsx file),
@@ -314,7 +313,7 @@ func text(d *xml.Decoder, end string) (string, error) {
 			case "rPh":
 				phonetic--
 			case end:
-				return unescapeX(b.String()), nil
+				return xlsxpart.UnescapeX(b.String()), nil
 			}
 		case xml.CharData:
 			if inT > 0 && phonetic == 0 {
@@ -553,60 +552,4 @@ func column(ref string) (int, error) {
 		return 0, fmt.Errorf("a cell reference %.20q", ref)
 	}
 	return col, nil
-}
-
-// Excel's escape of a character XML cannot hold (a control character),
-// _xHHHH_, a UTF-16 code unit (ECMA-376 Part 1, 22.9.2.19 ST_Xstring);
-// _x005F_ is the underscore, which escapes a text of that form.
-var xEscape = regexp.MustCompile(`_x[0-9A-Fa-f]{4}_`)
-
-// unescapeX undoes Excel's escapes, as Excel reads a cell's text.
-func unescapeX(s string) string {
-	if !strings.Contains(s, "_x") {
-		return s
-	}
-	var units []uint16
-	var b strings.Builder
-	flush := func() {
-		b.WriteString(string(utf16.Decode(units)))
-		units = units[:0]
-	}
-	last := 0
-	for _, m := range xEscape.FindAllStringIndex(s, -1) {
-		if m[0] != last {
-			flush()
-			b.WriteString(s[last:m[0]])
-		}
-		u, _ := strconv.ParseUint(s[m[0]+2:m[0]+6], 16, 16)
-		units = append(units, uint16(u))
-		last = m[1]
-	}
-	flush()
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-// escapeX is s as a cell's text that Excel, and unescapeX, read as s: a
-// character XML cannot hold as _xHHHH_, and the _ of a text of that form
-// as _x005F_.
-func escapeX(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == '_' && len(s)-i >= 7 && xEscape.MatchString(s[i:i+7]):
-			b.WriteString("_x005F_")
-		case !xmlChar(r):
-			for _, u := range utf16.Encode([]rune{r}) {
-				fmt.Fprintf(&b, "_x%04X_", u)
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// xmlChar reports whether XML 1.0 allows r.
-func xmlChar(r rune) bool {
-	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
