@@ -328,7 +328,7 @@ func TestReadXLSXNumbers(t *testing.T) {
 func TestXLSXFormulas(t *testing.T) {
 	iid := strings.Repeat("0123456", 9)
 	cid := strings.Repeat("222222", 8)
-	for _, host := range []string{"=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"http://x\")", "'=x", "a_x0041_b", "_x005F_x0041_", "bell\x07", "tab\tin"} {
+	for _, host := range []string{"=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"http://x\")", "'=x", "a_x0041_b", "_x005F_x0041_", "bell\x07", "tab\tin", "_x0041\x07"} {
 		t.Run(host, func(t *testing.T) {
 			row := Row{Host: host, IID: iid, CID: cid, DeviceKey: "loc:s/" + host, ActivationID: host, State: CIDOnFile, Collected: collected}
 			var b bytes.Buffer

@@ -283,7 +283,7 @@ func escapeX(s string) string {
 	var b strings.Builder
 	for i, r := range s {
 		switch {
-		case r == '_' && len(s)-i >= 7 && xEscape.MatchString(s[i:i+7]):
+		case r == '_' && escapesAs(s[i:]):
 			b.WriteString("_x005F_")
 		case !xmlChar(r):
 			for _, u := range utf16.Encode([]rune{r}) {
@@ -294,6 +294,18 @@ func escapeX(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// escapesAs reports whether s, from a _ on, is a text that escapeX
+// writes in the form of an escape: _xHHHH then a _, or then a character
+// whose escape begins with one ("_x0041" then U+0000 would be
+// "_x0041_x0000_", read as "A" then "x0000_").
+func escapesAs(s string) bool {
+	if len(s) < 7 || !xEscape.MatchString(s[:6]+"_") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[6:])
+	return r == '_' || !xmlChar(r)
 }
 
 // needsX reports whether s holds a character XML cannot (a byte not

@@ -21,7 +21,7 @@ import (
 var hostile = []string{"", "plain", `<script>alert("x")</script>`, "a&b'c+d", "nul\x00nul", "bad\xff\xfeutf8", "  spaced  ",
 	"改行\r\n漢字", "\u2028\ufffd\U0001F600", "FA-\u202e110\u2066x\u200b\xe2\x80", "_x0041_ _x005F_x0041_", "\t lead", "trail\n",
 	"\x01\x1f\x7f", "_x005F_x0041_", "_x00zz_", "_x005F_", "_xD800_", "a_x0041", strings.Repeat("長", excelize.TotalCellChars+3),
-	"a\ufffeb\uffff\U0010FFFF", "=1+1", "\r"}
+	"a\ufffeb\uffff\U0010FFFF", "=1+1", "\r", "_x0000\x00", "_x0041\uffff_x0042__"}
 
 // streamed is what excelize's StreamWriter writes for rows of cells, the
 // first as row 2: the XML inside sheetData.
@@ -391,7 +391,8 @@ func TestEscapeX(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct{ in, want string }{{"plain", "plain"}, {"a_x0041_b", "a_x005F_x0041_b"}, {"bell\x07", "bell_x0007_"},
-		{"_x005F_", "_x005F_x005F_"}, {"\uffff", "_xFFFF_"}, {"a_xb", "a_xb"}, {"tab\tcr\rlf\n", "tab\tcr\rlf\n"}} {
+		{"_x005F_", "_x005F_x005F_"}, {"\uffff", "_xFFFF_"}, {"a_xb", "a_xb"}, {"tab\tcr\rlf\n", "tab\tcr\rlf\n"},
+		{"_x0000\x00", "_x005F_x0000_x0000_"}, {"_x0041", "_x0041"}, {"_x0041\x00", "_x005F_x0041_x0000_"}} {
 		if got := escapeX(tc.in); got != tc.want {
 			t.Errorf("escapeX(%q) = %q, want %q", tc.in, got, tc.want)
 		}
