@@ -6,8 +6,8 @@
 // Why: excelize keeps every cell of a sheet as a struct until the file
 // is written (about 10 KB and 0.2 ms a row of twenty cells, 1 GB for a
 // worklist of 100,000 rows), its StreamWriter costs an XML encoder and a
-// regular expression a cell, and both write the zip's parts in the
-// order of a sync.Map, which differs from run to run. So excelize writes
+// regular expression a cell, and writes its parts in the order of a
+// sync.Map, which differs from run to run. So excelize writes
 // the small parts (the header row, the styles, the columns, the panes,
 // the filters) and this package the rest. Package report writes its
 // workbooks so, and so does package worklist; both are the importer's
@@ -38,9 +38,9 @@ func SheetParts(f *excelize.File) map[string]string {
 	return parts
 }
 
-// WriteSorted writes f to w with its parts in name order: excelize
-// writes them in the order of a sync.Map, which differs from run to run,
-// and the same rows should give the same bytes. The parts are copied as
+// WriteSorted writes f to w with its parts in name order, so that the
+// same rows give the same bytes whatever order excelize wrote them in
+// (a StreamWriter's, that of a sync.Map). The parts are copied as
 // compressed, not again, but for the sheets' parts named in rows: into
 // each, before the end of its sheetData (after the rows excelize wrote),
 // go the rows its function writes. It returns an error if a part named
