@@ -415,7 +415,10 @@ func inline(n int, values ...string) string {
 func TestReadXLSXHostile(t *testing.T) {
 	head := inline(1, "InstallationId", "ConfirmationId")
 	ok := inline(2, strings.Repeat("1234567", 9), strings.Repeat("222222", 8))
-	manySheets := strings.Repeat(oneSheet, maxSheets+1)
+	var manySheets strings.Builder
+	for i := 0; i <= maxSheets; i++ {
+		fmt.Fprintf(&manySheets, `<sheet name="Sheet%d" sheetId="%d" r:id="rId1"/>`, i, i+1)
+	}
 	var manyParts []part
 	for i := 0; i < maxParts; i++ {
 		manyParts = append(manyParts, part{fmt.Sprintf("xl/media/image%d.png", i), ""})
@@ -425,38 +428,85 @@ func TestReadXLSXHostile(t *testing.T) {
 	for n := 2; n <= MaxRows+2; n++ {
 		manyRows.WriteString(`<row><c t="inlineStr"><is><t>1</t></is></c></row>`)
 	}
+	iid, cid := strings.Repeat("1234567", 9), strings.Repeat("222222", 8)
+	other := inline(2, strings.Repeat("7654321", 9), strings.Repeat("333333", 8))
+	// A workbook of the sheets given (workbook.xml's sheets element and
+	// more), sheet1.xml holding ok and sheet2.xml other.
+	sheets := func(list string) []byte {
+		rels := strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`, 1)
+		return zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, list)}, part{"xl/_rels/workbook.xml.rels", rels},
+			part{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, head+ok)}, part{"xl/worksheets/sheet2.xml", fmt.Sprintf(sheetXML, head+other)})
+	}
+	cell := func(ref, v string) string {
+		return fmt.Sprintf(`<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, v)
+	}
 	for _, tc := range []struct {
 		name string
 		data []byte
 		want error
+		iid  string // the one record's IID, when want is nil and this is set
 	}{
-		{"genuine", book(t, head+ok, ""), nil},
+		{"genuine", book(t, head+ok, ""), nil, iid},
 		{"a formula's text", book(t, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>CONCAT("2",A1)</f><v>`+
-			strings.Repeat("222222", 8)+`</v></c></row>`, `<si><r><t>1234567</t></r><rPh><t>ignored</t></rPh><r><t>`+strings.Repeat("1234567", 8)+`</t></r></si>`), nil},
-		{"sheet XML over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML)+`</t></is></c></row>`, ""), ErrTooLarge},
-		{"shared strings over the limit", book(t, head+ok, strings.Repeat("<si><t>x</t></si>", maxStrings+1)), ErrTooLarge},
+			strings.Repeat("222222", 8)+`</v></c></row>`, `<si><r><t>1234567</t></r><rPh><t>ignored</t></rPh><r><t>`+strings.Repeat("1234567", 8)+`</t></r></si>`), nil, ""},
+		{"sheet XML over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML)+`</t></is></c></row>`, ""), ErrTooLarge, ""},
+		{"shared strings over the limit", book(t, head+ok, strings.Repeat("<si><t>x</t></si>", maxStrings+1)), ErrTooLarge, ""},
 		{"parts together over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML/2)+`</t></is></c></row>`,
-			"<si><t>"+strings.Repeat("y", MaxXML/2)+"</t></si>"), ErrTooLarge},
-		{"shared strings' XML over the limit", book(t, head+ok, "<si><t>"+strings.Repeat("y", MaxXML)+"</t></si>"), ErrTooLarge},
-		{"thousands of sheets", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, manySheets)}), ErrTooLarge},
-		{"thousands of parts", book(t, head+ok, "", manyParts...), ErrTooLarge},
-		{"workbook.xml over its limit", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, strings.Repeat(" ", maxPart))}), ErrTooLarge},
-		{"over MaxRows rows", book(t, manyRows.String(), ""), ErrTooLarge},
-		{"over MaxFile bytes", append([]byte("PK\x03\x04"), make([]byte, MaxFile)...), ErrTooLarge},
-		{"a CSV file", []byte("InstallationId,ConfirmationId\r\n1,2\r\n"), ErrNotWorkbook},
-		{"an .xls file", append([]byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, make([]byte, 512)...), ErrNotWorkbook},
-		{"a zip, not a workbook", zipOf(t, part{"word/document.xml", "<w/>"}), ErrNotWorkbook},
-		{"a zip cut short", book(t, head+ok, "")[:200], ErrNotWorkbook},
-		{"broken XML", book(t, head+"<row><c>", ""), ErrNotWorkbook},
-		{"a shared string that is not there", book(t, head+`<row><c t="s"><v>7</v></c></row>`, "<si><t>x</t></si>"), ErrNotWorkbook},
-		{"no sheet", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, "")}), ErrNotWorkbook},
-		{"no columns", book(t, inline(1, "Host"), ""), ErrColumns},
-		{"empty sheet", book(t, "", ""), ErrColumns},
+			"<si><t>"+strings.Repeat("y", MaxXML/2)+"</t></si>"), ErrTooLarge, ""},
+		{"shared strings' XML over the limit", book(t, head+ok, "<si><t>"+strings.Repeat("y", MaxXML)+"</t></si>"), ErrTooLarge, ""},
+		{"thousands of sheets", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, manySheets.String())}), ErrTooLarge, ""},
+		{"thousands of parts", book(t, head+ok, "", manyParts...), ErrTooLarge, ""},
+		{"workbook.xml over its limit", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, strings.Repeat(" ", maxPart))}), ErrTooLarge, ""},
+		{"over MaxRows rows", book(t, manyRows.String(), ""), ErrTooLarge, ""},
+		{"over MaxFile bytes", append([]byte("PK\x03\x04"), make([]byte, MaxFile)...), ErrTooLarge, ""},
+		{"a CSV file", []byte("InstallationId,ConfirmationId\r\n1,2\r\n"), ErrNotWorkbook, ""},
+		{"an .xls file", append([]byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, make([]byte, 512)...), ErrNotWorkbook, ""},
+		{"a zip, not a workbook", zipOf(t, part{"word/document.xml", "<w/>"}), ErrNotWorkbook, ""},
+		{"a zip cut short", book(t, head+ok, "")[:200], ErrNotWorkbook, ""},
+		{"broken XML", book(t, head+"<row><c>", ""), ErrNotWorkbook, ""},
+		{"a shared string that is not there", book(t, head+`<row><c t="s"><v>7</v></c></row>`, "<si><t>x</t></si>"), ErrNotWorkbook, ""},
+		{"no sheet", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, "")}), ErrNotWorkbook, ""},
+		{"no columns", book(t, inline(1, "Host"), ""), ErrColumns, ""},
+		{"empty sheet", book(t, "", ""), ErrColumns, ""},
+		{"a billion laughs", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
+			part{"xl/worksheets/sheet1.xml", `<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>` +
+				fmt.Sprintf(sheetXML, head+inline(2, "&b;", cid))}), ErrNotWorkbook, ""},
+		// Each header cell names one long shared string: copied (lower
+		// case, joined into the error) for each, it took hours.
+		{"a header naming a long string 16,384 times", book(t, `<row r="1">`+strings.Repeat(`<c t="s"><v>0</v></c>`, maxColumn)+`</row>`,
+			"<si><t>"+strings.Repeat("A", 2<<20)+"</t></si>"), ErrColumns, ""},
+		{"a long number as a shared string's index", book(t, head+`<row r="2"><c r="A2" t="s"><v>`+strings.Repeat("0", 2*MaxField)+`1</v></c>`+
+			cell("B2", cid)+`</row>`, "<si><t>x</t></si><si><t>"+iid+"</t></si>"), ErrNotWorkbook, ""}, // not read cut, as string 0
+		// Cells where Excel would not show them: each read in another
+		// column or row than the one a person sees it in.
+		{"a cell past XFD", book(t, head+`<row r="2">`+cell("A2", iid)+cell("B2", cid)+cell("XFD2", "x")+`<c t="inlineStr"><is><t>x</t></is></c></row>`, ""), ErrNotWorkbook, ""},
+		{"cells out of order", book(t, head+`<row r="2">`+cell("B2", cid)+cell("A2", iid)+`</row>`, ""), ErrNotWorkbook, ""},
+		{"a cell twice", book(t, head+`<row r="2">`+cell("A2", iid)+cell("A2", strings.Repeat("7654321", 9))+cell("B2", cid)+`</row>`, ""), ErrNotWorkbook, ""},
+		{"a cell of another row", book(t, head+`<row r="2">`+cell("A2", iid)+cell("B3", cid)+`</row>`, ""), ErrNotWorkbook, ""},
+		{"rows out of order", book(t, head+inline(3, iid, cid)+inline(2, iid, cid), ""), ErrNotWorkbook, ""},
+		{"a row twice", book(t, head+inline(2, iid, cid)+inline(2, iid, cid), ""), ErrNotWorkbook, ""},
+		{"a row inside a row", book(t, head+`<row r="2">`+cell("A2", iid)+inline(3, iid, cid)+cell("B2", cid)+`</row>`, ""), ErrNotWorkbook, ""},
+		{"a cell after an empty one", book(t, inline(1, "Host", "InstallationId", "ConfirmationId")+
+			`<row r="2"><c r="A2" s="1"/><c t="inlineStr"><is><t>`+iid+`</t></is></c><c t="inlineStr"><is><t>`+cid+`</t></is></c></row>`, ""), nil, iid},
+		{"a row in an extension", book(t, head+ok+`</sheetData><extLst><ext uri="{0}">`+other+`</ext></extLst><sheetData>`, ""), nil, iid},
+		// Sheets: the one read is one a person sees.
+		{"a hidden first sheet", sheets(`<sheet name="Old" state="hidden" sheetId="2" r:id="rId2"/><sheet name="Data" sheetId="1" r:id="rId1"/>`), nil, iid},
+		{"a hidden Worklist", sheets(`<sheet name="Data" sheetId="1" r:id="rId1"/><sheet name="Worklist" state="veryHidden" sheetId="2" r:id="rId2"/>`), nil, iid},
+		{"two sheets named Worklist", sheets(`<sheet name="Worklist" sheetId="1" r:id="rId1"/><sheet name="WORKLIST" sheetId="2" r:id="rId2"/>`), ErrNotWorkbook, ""},
+		{"no sheet shown", sheets(`<sheet name="Worklist" state="hidden" sheetId="1" r:id="rId1"/>`), ErrNotWorkbook, ""},
+		{"a sheet in an extension", sheets(`<sheet name="Data" sheetId="1" r:id="rId1"/></sheets><extLst><ext uri="{0}"><sheet name="Worklist" sheetId="2" r:id="rId2"/></ext></extLst><sheets>`), nil, iid},
+		{"a sheet of two ids", sheets(`<sheet name="Worklist" sheetId="1" r:id="rId1" x:id="rId2" xmlns:x="urn:x"/>`), ErrNotWorkbook, ""},
+		{"a relationship twice", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)},
+			part{"xl/_rels/workbook.xml.rels", strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`, 1)},
+			part{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, head+ok)}, part{"xl/worksheets/sheet2.xml", fmt.Sprintf(sheetXML, head+other)}), ErrNotWorkbook, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			recs, _, _, _, err := ReadXLSX(bytes.NewReader(tc.data))
 			if !errors.Is(err, tc.want) || tc.want == nil && len(recs) != 1 {
-				t.Errorf("got %v (%d records), want %v", err, len(recs), tc.want)
+				t.Fatalf("got %v (%d records), want %v", err, len(recs), tc.want)
+			}
+			if tc.want == nil && tc.iid != "" && (recs[0].IID != tc.iid || recs[0].CID != cid) {
+				t.Errorf("read IID %s CID %s, want %s %s", recs[0].IID, recs[0].CID, tc.iid, cid)
 			}
 		})
 	}
@@ -513,4 +563,38 @@ func FuzzReadXLSX(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadXLSXCost: a workbook within the limits costs a bounded amount
+// of memory, whatever it holds: a cell is given its shared string (not
+// a copy), and text over MaxField, which no column can take, is not
+// kept whole. The bound is what the decoder itself costs for one token
+// as large as the XML may be, with room to spare; the process holding
+// the file and the database stays well under 512 MiB.
+func TestReadXLSXCost(t *testing.T) {
+	head := inline(1, "InstallationId", "ConfirmationId")
+	long := "<si><t>" + strings.Repeat("a", 60<<20) + "</t></si>"
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"seven header cells naming a 60 MiB string", book(t, `<row r="1">`+strings.Repeat(`<c t="s"><v>0</v></c>`, 7)+
+			`<c t="inlineStr"><is><t>InstallationId</t></is></c><c t="inlineStr"><is><t>ConfirmationId</t></is></c></row>`, long)},
+		{"data cells naming a 60 MiB string", book(t, head+strings.Repeat(`<row><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row>`, 10000), long)},
+		{"a shared string of 9 M escapes", book(t, head, "<si><t>"+strings.Repeat("_x0041_", 9<<20)+"</t></si>")},
+		{"a row of 3 M cells", book(t, `<row>`+strings.Repeat(`<c t="s"><v>0</v></c>`, 3000000)+`</row>`, "<si><t>x</t></si>")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			ReadXLSX(bytes.NewReader(tc.data))
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 3*MaxXML {
+				t.Errorf("allocated %d MiB, want at most %d", got>>20, 3*MaxXML>>20)
+			} else {
+				t.Logf("allocated %d MiB", got>>20)
+			}
+		})
+	}
 }

@@ -25,6 +25,14 @@ const (
 	maxPart    = 1 << 20      // bytes: workbook.xml, its relationships
 	maxStrings = MaxRows * 20 // shared strings: one a cell of MaxRows rows of Header's 20 columns
 	maxColumn  = 16384        // XFD, Excel's last column
+	maxRow     = 1 << 20      // Excel's last row
+	// maxText is the bytes of a cell's text kept: one more than
+	// MaxField, so that a longer text, which no column takes, is still
+	// told (its row refused) but costs no more, however many cells name
+	// it. maxRaw is the XML read for it: an escape (_x0041_, 7 bytes)
+	// is one byte at least, so maxRaw bytes are over maxText.
+	maxText = MaxField + 1
+	maxRaw  = 8 * maxText
 )
 
 // Magic numbers: an .xlsx file is a zip archive; an .xls file (Excel
@@ -41,8 +49,13 @@ var errOverXML = errors.New("over the limit of XML")
 // ReadXLSX reads a CID workbook, as Read does a CSV file: the worklist
 // workbook (WriteXLSX) with ConfirmationId filled in, or any workbook
 // whose sheet has InstallationId and ConfirmationId columns. It reads
-// the sheet named SheetName, else the first; the header is its first
-// row with a value. A row's number (Record.Row, RowError.Row) is the
+// the sheet named SheetName, else the first, of those not hidden (a
+// hidden sheet is none a person filled in or checked); the header is
+// its first row with a value. A sheet whose rows or cells are out of
+// order, repeated, or name another row, which Excel repairs as it
+// likes, is ErrNotWorkbook: which row a cell was seen in cannot be
+// told; so is a workbook with two sheets whose names differ in case
+// only. A text over MaxField bytes is kept only as being over it. A row's number (Record.Row, RowError.Row) is the
 // one Excel shows. A cell Excel holds as a number in an ID column has
 // lost its digits (a 63-digit IID is 1.23457E+62) and is refused
 // saying so, unless its digits are all there (15 at most). A file that
@@ -111,6 +124,16 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 	return rd.records, rd.rowErrs, rd.blank, rd.kind, nil
 }
 
+// Where Excel reads what ReadXLSX takes: the same element elsewhere (a
+// sheet, a row or a string inside an extension, a row inside a row) is
+// one Excel does not show, and is not read.
+const (
+	inSheets    = "/workbook/sheets"
+	inRels      = "/Relationships"
+	inSST       = "/sst"
+	inSheetData = "/worksheet/sheetData"
+)
+
 // decoder reads the part name, at most max bytes of it and of what is
 // left of MaxXML, as XML.
 func (wb *workbook) decoder(name string, max int64) (*xml.Decoder, func(), error) {
@@ -164,42 +187,62 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 		return "", "", fmt.Errorf("%w: a zip archive without %s, not an Excel workbook", ErrNotWorkbook, book)
 	}
 	var names, ids []string
-	err = wb.each(book, maxPart, func(d *xml.Decoder, e xml.StartElement) error {
-		if e.Name.Local != "sheet" {
-			return nil
+	var shown []int // the sheets not hidden, by index
+	err = wb.each(book, maxPart, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+		if parent != inSheets || e.Name.Local != "sheet" {
+			return false, nil
 		}
 		if len(names) == maxSheets {
-			return fmt.Errorf("%w: over %d sheets", ErrTooLarge, maxSheets)
+			return false, fmt.Errorf("%w: over %d sheets", ErrTooLarge, maxSheets)
 		}
-		var name, id string
+		var name, id, state string
 		for _, a := range e.Attr {
 			switch {
 			case a.Name.Local == "name" && a.Name.Space == "":
 				name = a.Value
+			case a.Name.Local == "state" && a.Name.Space == "":
+				state = a.Value
 			case a.Name.Local == "id" && a.Name.Space != "":
+				if id != "" {
+					// Excel takes r:id; which of two is that needs
+					// the namespaces, and Excel writes one.
+					return false, fmt.Errorf("%w: sheet %q has two ids", ErrNotWorkbook, name)
+				}
 				id = a.Value
 			}
 		}
+		for _, other := range names {
+			// Excel refuses names that differ in case only: which
+			// one a person filled in cannot be told.
+			if strings.EqualFold(other, name) {
+				return false, fmt.Errorf("%w: two sheets named %q and %q; Excel gives no two sheets one name", ErrNotWorkbook, other, name)
+			}
+		}
+		if state == "" || state == "visible" {
+			shown = append(shown, len(names))
+		}
 		names, ids = append(names, name), append(ids, id)
-		return nil
+		return false, nil
 	})
 	if err != nil {
 		return "", "", err
 	}
-	if len(names) == 0 {
-		return "", "", fmt.Errorf("%w: no sheet", ErrNotWorkbook)
+	if len(shown) == 0 {
+		return "", "", fmt.Errorf("%w: no sheet shown", ErrNotWorkbook)
 	}
-	pick := 0
-	for i, name := range names {
-		if strings.EqualFold(name, SheetName) {
+	// A hidden sheet is none a person filled in or checked: the first
+	// sheet shown, or the one shown named Worklist, is.
+	pick := shown[0]
+	for _, i := range shown {
+		if strings.EqualFold(names[i], SheetName) {
 			pick = i
 			break
 		}
 	}
 	targets := map[string]string{}
-	err = wb.each(rels, maxPart, func(d *xml.Decoder, e xml.StartElement) error {
-		if e.Name.Local != "Relationship" {
-			return nil
+	err = wb.each(rels, maxPart, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+		if parent != inRels || e.Name.Local != "Relationship" {
+			return false, nil
 		}
 		var id, target, typ string
 		for _, a := range e.Attr {
@@ -221,10 +264,13 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 		if strings.HasSuffix(typ, "/sharedStrings") {
 			sst = target
 		}
-		if _, dup := targets[id]; !dup && len(targets) < maxSheets+10 {
+		if _, dup := targets[id]; dup {
+			return false, fmt.Errorf("%w: two relationships %.40q", ErrNotWorkbook, id)
+		}
+		if len(targets) < maxSheets+10 {
 			targets[id] = target
 		}
-		return nil
+		return false, nil
 	})
 	if err != nil {
 		return "", "", err
@@ -236,24 +282,48 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 	return sheet, sst, nil
 }
 
-// each calls fn with every start element of the part, to its end.
-func (wb *workbook) each(part string, max int64, fn func(*xml.Decoder, xml.StartElement) error) error {
+// each calls fn with every start element of the part, to its end, and
+// the path of its parent ("/sst" for a shared string) down to the third
+// level, else "". fn that reads the element to its end returns true.
+func (wb *workbook) each(part string, max int64, fn func(d *xml.Decoder, e xml.StartElement, parent string) (read bool, err error)) error {
 	d, done, err := wb.decoder(part, max)
 	if err != nil {
 		return err
 	}
 	defer done()
+	var paths [4]string // of the open elements, by depth
+	depth := 0
 	for {
 		tok, err := d.RawToken()
-		if err == io.EOF {
+		if err == io.EOF && depth == 0 {
 			return nil
+		}
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
 		}
 		if err != nil {
 			return xmlError(part, err)
 		}
-		if e, ok := tok.(xml.StartElement); ok {
-			if err := fn(d, e); err != nil {
+		switch t := tok.(type) {
+		case xml.StartElement:
+			parent := ""
+			if depth < len(paths) {
+				parent = paths[depth]
+			}
+			read, err := fn(d, t, parent)
+			if err != nil {
 				return err
+			}
+			if read {
+				continue
+			}
+			if depth++; depth < len(paths) {
+				paths[depth] = parent + "/" + t.Name.Local
+			}
+		case xml.EndElement:
+			// RawToken does not match the ends to the starts.
+			if depth--; depth < 0 {
+				return xmlError(part, fmt.Errorf("an end element %s without its start", t.Name.Local))
 			}
 		}
 	}
@@ -270,29 +340,30 @@ func (wb *workbook) sharedStrings(part string) ([]string, error) {
 		return nil, nil // Excel opens it so, as long as no cell refers to one
 	}
 	var sst []string
-	err := wb.each(part, MaxXML, func(d *xml.Decoder, e xml.StartElement) error {
-		if e.Name.Local != "si" {
-			return nil
+	err := wb.each(part, MaxXML, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+		if parent != inSST || e.Name.Local != "si" {
+			return false, nil
 		}
 		if len(sst) == maxStrings {
-			return fmt.Errorf("%w: over %d shared strings", ErrTooLarge, maxStrings)
+			return false, fmt.Errorf("%w: over %d shared strings", ErrTooLarge, maxStrings)
 		}
-		s, err := text(d, "si")
+		s, err := text(d)
 		if err != nil {
-			return xmlError(part, err)
+			return true, xmlError(part, err)
 		}
 		sst = append(sst, s)
-		return nil
+		return true, nil
 	})
 	return sst, err
 }
 
-// text reads an element's text to its end (end is its name): the text
-// of its t elements, but for those of a phonetic run (rPh, the furigana
-// of a Japanese cell), Excel's escapes (_x000D_) undone.
-func text(d *xml.Decoder, end string) (string, error) {
+// text reads the text of a string element (si, is) just started, to
+// its end: that of its t element or of its runs' (r/t), not of its
+// phonetic runs (rPh, the furigana of a Japanese cell), Excel's escapes
+// (_x000D_) undone; a text over MaxField bytes is cut to maxText.
+func text(d *xml.Decoder) (string, error) {
 	var b strings.Builder
-	inT, phonetic := 0, 0
+	depth, in, run := 0, 0, false // in: the depth of the t being read, or 0
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -300,30 +371,47 @@ func text(d *xml.Decoder, end string) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "t":
-				inT++
-			case "rPh":
-				phonetic++
+			depth++
+			switch {
+			case in != 0:
+			case t.Name.Local == "t" && (depth == 1 || depth == 2 && run):
+				in = depth
+			case t.Name.Local == "r" && depth == 1:
+				run = true
 			}
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "t":
-				inT--
-			case "rPh":
-				phonetic--
-			case end:
-				return xlsxpart.UnescapeX(b.String()), nil
+			switch depth {
+			case 0:
+				return cutText(xlsxpart.UnescapeX(b.String())), nil
+			case in:
+				in = 0
+			case 1:
+				run = false
 			}
+			depth--
 		case xml.CharData:
-			if inT > 0 && phonetic == 0 {
-				if b.Len()+len(t) > MaxXML {
-					return "", errOverXML
-				}
-				b.Write(t)
+			if in != 0 && depth == in {
+				b.Write(t[:minInt(len(t), maxRaw-b.Len())])
 			}
 		}
 	}
+}
+
+// minInt is the least of a and b (Go 1.20 has no min).
+func minInt(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// cutText is s, or its first maxText bytes: past MaxField a text is
+// only told to be over it.
+func cutText(s string) string {
+	if len(s) > maxText {
+		return s[:maxText]
+	}
+	return s
 }
 
 // cells reads row n of a sheet, as Read a CSV file's: the first with a
@@ -369,7 +457,8 @@ func (rd *rowReader) cells(n int, cells []xcell) error {
 	return nil
 }
 
-// chars reads the characters of a v element to its end.
+// chars reads the characters of a v element to its end, cut to
+// maxText bytes.
 func chars(d *xml.Decoder) (string, error) {
 	var b strings.Builder
 	for {
@@ -379,7 +468,7 @@ func chars(d *xml.Decoder) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			b.Write(t)
+			b.Write(t[:minInt(len(t), maxText-b.Len())])
 		case xml.StartElement:
 			if err := skip(d); err != nil {
 				return "", err
@@ -418,67 +507,88 @@ type xcell struct {
 }
 
 // rows calls row with each row of the sheet's part: its number, as Excel
-// shows it, and its cells.
+// shows it, and its cells with a value. Rows are in order, and the cells
+// of each, as Excel writes them; a sheet whose rows or cells are not, or
+// name other rows, Excel repairs as it likes, and is ErrNotWorkbook:
+// which row a person saw a cell in cannot be told.
 func (wb *workbook) rows(part string, sst []string, row func(n int, cells []xcell) error) error {
-	d, done, err := wb.decoder(part, MaxXML)
-	if err != nil {
-		return err
-	}
-	defer done()
 	n := 0
 	var cells []xcell
+	return wb.each(part, MaxXML, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+		if parent != inSheetData || e.Name.Local != "row" {
+			return false, nil
+		}
+		next := n + 1
+		if r := attr(e, "r"); r != "" {
+			var err error
+			if next, err = strconv.Atoi(r); err != nil || next < 1 || next > maxRow {
+				return true, fmt.Errorf("%w: part %s: a row numbered %.20q", ErrNotWorkbook, part, r)
+			}
+			if next <= n {
+				return true, fmt.Errorf("%w: part %s: row %d after row %d, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, part, next, n)
+			}
+		}
+		n = next
+		var err error
+		if cells, err = readRow(d, n, sst, cells[:0]); err != nil {
+			return true, xmlError(part, err)
+		}
+		return true, row(n, cells)
+	})
+}
+
+// readRow reads row n, just started, to its end: its cells with a
+// value, appended to cells.
+func readRow(d *xml.Decoder, n int, sst []string, cells []xcell) ([]xcell, error) {
+	col := 0 // of the cell before, with a value or not: a cell without a reference is the next
 	for {
 		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
-		}
 		if err != nil {
-			return xmlError(part, err)
+			return cells, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				next := n + 1
-				if r := attr(t, "r"); r != "" {
-					if next, err = strconv.Atoi(r); err != nil || next < 1 || next > 1<<20 {
-						return fmt.Errorf("%w: part %s: a row numbered %.20q", ErrNotWorkbook, part, r)
-					}
+			if t.Name.Local == "row" {
+				return cells, fmt.Errorf("a row inside row %d", n)
+			}
+			if t.Name.Local != "c" {
+				if err := skip(d); err != nil {
+					return cells, err
 				}
-				n, cells = next, cells[:0]
-			case "c":
-				prev := 0
-				if len(cells) > 0 {
-					prev = cells[len(cells)-1].col
-				}
-				c, err := readCell(d, t, prev, sst)
-				if err != nil {
-					return xmlError(part, err)
-				}
-				if c.text != "" {
-					cells = append(cells, c)
-				}
+				continue
+			}
+			c, err := readCell(d, t, n, col, sst)
+			if err != nil {
+				return cells, err
+			}
+			if col = c.col; c.text != "" {
+				cells = append(cells, c)
 			}
 		case xml.EndElement:
-			if t.Name.Local == "row" {
-				if err := row(n, cells); err != nil {
-					return err
-				}
+			if t.Name.Local != "row" {
+				return cells, fmt.Errorf("row %d ends with %s", n, t.Name.Local)
 			}
+			return cells, nil
 		}
 	}
 }
 
-// readCell reads a c element to its end: prev is the column of the cell
-// before it in its row, for a cell without a reference.
-func readCell(d *xml.Decoder, e xml.StartElement, prev int, sst []string) (xcell, error) {
+// readCell reads a c element of row n to its end: prev is the column of
+// the cell before it in its row, for a cell without a reference.
+func readCell(d *xml.Decoder, e xml.StartElement, n, prev int, sst []string) (xcell, error) {
 	c := xcell{col: prev + 1}
 	if ref := attr(e, "r"); ref != "" {
-		col, err := column(ref)
+		col, row, err := cellRef(ref)
 		if err != nil {
 			return c, err
 		}
+		if row != n || col <= prev {
+			return c, fmt.Errorf("cell %s in row %d, after column %d: not as Excel saves a sheet; open it in Excel and save it again", ref, n, prev)
+		}
 		c.col = col
+	}
+	if c.col > maxColumn {
+		return c, fmt.Errorf("a cell past column XFD in row %d", n)
 	}
 	typ := attr(e, "t")
 	var v string
@@ -495,7 +605,7 @@ func readCell(d *xml.Decoder, e xml.StartElement, prev int, sst []string) (xcell
 					return c, err
 				}
 			case "is":
-				if c.text, err = text(d, "is"); err != nil {
+				if c.text, err = text(d); err != nil {
 					return c, err
 				}
 			default:
@@ -506,12 +616,12 @@ func readCell(d *xml.Decoder, e xml.StartElement, prev int, sst []string) (xcell
 			}
 		case xml.EndElement:
 			if t.Name.Local != "c" {
-				continue
+				return c, fmt.Errorf("cell %s ends with %s", attr(e, "r"), t.Name.Local)
 			}
 			switch typ {
 			case "s":
 				i, err := strconv.Atoi(strings.TrimSpace(v))
-				if err != nil || i < 0 || i >= len(sst) {
+				if err != nil || len(v) > MaxField || i < 0 || i >= len(sst) {
 					return c, fmt.Errorf("cell %s: shared string %.20q of %d", attr(e, "r"), v, len(sst))
 				}
 				c.text = sst[i]
@@ -538,18 +648,22 @@ func attr(e xml.StartElement, name string) string {
 	return ""
 }
 
-// column is the column of a cell reference ("AB12" is 28).
-func column(ref string) (int, error) {
-	col, i := 0, 0
-	for ; i < len(ref) && i < 4; i++ {
+// cellRef is the column and row of a cell reference ("AB12" is 28, 12).
+func cellRef(ref string) (col, row int, err error) {
+	i := 0
+	for ; i < len(ref) && i < 3; i++ {
 		c := ref[i] | 0x20 // lower case
 		if c < 'a' || c > 'z' {
 			break
 		}
 		col = col*26 + int(c-'a'+1)
 	}
-	if i == 0 || col > maxColumn {
-		return 0, fmt.Errorf("a cell reference %.20q", ref)
+	digits := ref[i:]
+	if strings.Trim(digits, "0123456789") == "" && len(digits) <= 7 {
+		row, _ = strconv.Atoi(digits)
 	}
-	return col, nil
+	if i == 0 || col > maxColumn || row < 1 || row > maxRow {
+		return 0, 0, fmt.Errorf("a cell reference %.20q", ref)
+	}
+	return col, row, nil
 }
