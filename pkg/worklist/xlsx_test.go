@@ -3,8 +3,10 @@ package worklist
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"runtime"
 	"strings"
@@ -399,6 +401,39 @@ func book(t testing.TB, rows, sst string, more ...part) []byte {
 	return zipOf(t, append(parts, more...)...)
 }
 
+// target is a workbook whose sheet's relationship targets to.
+func target(t testing.TB, to string) []byte {
+	return zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)},
+		part{"xl/_rels/workbook.xml.rels", strings.Replace(relsXML, `Target="worksheets/sheet1.xml"`, `Target="`+to+`"`, 1)},
+		part{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, inline(1, "InstallationId", "ConfirmationId")+
+			inline(2, strings.Repeat("1234567", 9), strings.Repeat("222222", 8)))})
+}
+
+// lying is a workbook whose sheet is sheet, compressed, its zip entry
+// claiming 100 bytes unpacked.
+func lying(t testing.TB, sheet string) []byte {
+	var packed bytes.Buffer
+	fw, _ := flate.NewWriter(&packed, flate.BestSpeed)
+	io.WriteString(fw, sheet)
+	fw.Close()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, p := range []part{{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, {"xl/_rels/workbook.xml.rels", relsXML}} {
+		w, _ := zw.Create(p.name)
+		io.WriteString(w, p.data)
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate, CRC32: crc32.ChecksumIEEE([]byte(sheet)),
+		CompressedSize64: uint64(packed.Len()), UncompressedSize64: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(packed.Bytes())
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
 // inline is a row of inline strings.
 func inline(n int, values ...string) string {
 	var b strings.Builder
@@ -496,6 +531,12 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"no sheet shown", sheets(`<sheet name="Worklist" state="hidden" sheetId="1" r:id="rId1"/>`), ErrNotWorkbook, ""},
 		{"a sheet in an extension", sheets(`<sheet name="Data" sheetId="1" r:id="rId1"/></sheets><extLst><ext uri="{0}"><sheet name="Worklist" sheetId="2" r:id="rId2"/></ext></extLst><sheets>`), nil, iid},
 		{"a sheet of two ids", sheets(`<sheet name="Worklist" sheetId="1" r:id="rId1" x:id="rId2" xmlns:x="urn:x"/>`), ErrNotWorkbook, ""},
+		// Targets Excel resolves as it would a URI: read, or refused.
+		{"a target up and back", target(t, "../xl/worksheets/sheet1.xml"), nil, iid},
+		{"an absolute target", target(t, "/xl/worksheets/sheet1.xml"), nil, iid},
+		{"a target out of the package", target(t, "../../../etc/passwd"), ErrNotWorkbook, ""},
+		{"a target with backslashes", target(t, `worksheets\sheet1.xml`), ErrNotWorkbook, ""},
+		{"a zip whose sizes lie", lying(t, fmt.Sprintf(sheetXML, head+ok+strings.Repeat(" ", MaxXML))), ErrNotWorkbook, ""},
 		{"a relationship twice", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)},
 			part{"xl/_rels/workbook.xml.rels", strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`, 1)},
 			part{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, head+ok)}, part{"xl/worksheets/sheet2.xml", fmt.Sprintf(sheetXML, head+other)}), ErrNotWorkbook, ""},
