@@ -31,8 +31,8 @@ var (
 	// not a zip archive, an .xls file, a damaged part.
 	ErrNotWorkbook = errors.New("worklist: not a workbook")
 	// ErrColumns means the header lacks InstallationId or
-	// ConfirmationId.
-	ErrColumns = errors.New("worklist: no InstallationId and ConfirmationId columns")
+	// ConfirmationId, or has a column Read takes twice.
+	ErrColumns = errors.New("worklist: not one InstallationId and one ConfirmationId column")
 	// ErrTooLarge means the file is over MaxFile bytes or MaxRows rows
 	// (or a workbook over a limit of ReadXLSX).
 	// A row with a field over MaxField bytes is refused alone (ErrRow).
@@ -287,8 +287,18 @@ type rowReader struct {
 func (rd *rowReader) setHeader(header []string) error {
 	col := map[string]int{}
 	for i, h := range header {
-		if _, dup := col[strings.ToLower(strings.TrimSpace(h))]; !dup {
-			col[strings.ToLower(strings.TrimSpace(h))] = i
+		name := strings.ToLower(strings.TrimSpace(h))
+		if _, dup := col[name]; !dup {
+			col[name] = i
+			continue
+		}
+		// A column read twice: which one holds the CID (a hidden one
+		// of a workbook, one added before the one shown)? The file
+		// cannot say; a genuine one has each once.
+		for r := range readBack {
+			if strings.EqualFold(r, name) {
+				return fmt.Errorf("%w: the column %s is there twice, in the header %.120q", ErrColumns, r, strings.Join(header, ","))
+			}
 		}
 	}
 	_, ok1 := col["installationid"]

@@ -143,6 +143,10 @@ func TestReadWorklist(t *testing.T) {
 	}{
 		{"empty", "", ErrNotCSV},
 		{"no CID column", "Host,InstallationId\r\nx,1\r\n", ErrColumns},
+		// Which of two is the CID? One may be a hidden column of a
+		// workbook, or one a sender added before the one shown.
+		{"two CID columns", "InstallationId,confirmationid,ConfirmationId\r\n1,2,3\r\n", ErrColumns},
+		{"two IID columns", "InstallationId,ConfirmationId, InstallationId\r\n1,2,3\r\n", ErrColumns},
 		{"a bare quote", "InstallationId,ConfirmationId\r\n1,12\"3\r\n", ErrNotCSV},
 		{"over 16 MiB", strings.Repeat("x", MaxFile+1), ErrTooLarge},
 	}
