@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -206,37 +207,46 @@ func FuzzRead(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		recs, rowErrs, _, _, err := Read(bytes.NewReader(data))
-		if err != nil {
-			if !errors.Is(err, ErrNotCSV) && !errors.Is(err, ErrColumns) && !errors.Is(err, ErrTooLarge) {
-				t.Fatalf("not a sentinel: %v", err)
-			}
-			return
-		}
-		for _, re := range rowErrs {
-			if !errors.Is(re, ErrRow) {
-				t.Fatalf("row error without ErrRow: %v", re)
-			}
-		}
-		var rows []Row
-		for _, r := range recs {
-			rows = append(rows, Row{Host: r.Host, IID: r.IID, CID: r.CID, ExtendedPID: r.ExtendedPID, DeviceKey: r.DeviceKey, ActivationID: r.ActivationID})
-		}
-		var b bytes.Buffer
-		if err := WriteCSV(&b, rows); err != nil {
-			t.Fatal(err)
-		}
-		again, rowErrs, _, _, err := Read(&b)
-		if err != nil || len(rowErrs) != 0 || len(again) != len(recs) {
-			t.Fatalf("does not write back: %v %v", err, rowErrs)
-		}
-		for i := range again {
-			a, r := again[i], recs[i]
-			if a.IID != r.IID || a.CID != r.CID || a.Host != r.Host || a.DeviceKey != r.DeviceKey {
-				t.Fatalf("row %d: %+v, want %+v", i, a, r)
-			}
-		}
+		writesBack(t, data, Read, WriteCSV, ErrNotCSV)
 	})
+}
+
+// writesBack is the fuzz targets' check of a CID file reader: data is
+// refused with a sentinel (notFile, ErrColumns, ErrTooLarge), each row
+// refused is an ErrRow, and what is read, written again with write,
+// reads back the same.
+func writesBack(t *testing.T, data []byte, read func(io.Reader) ([]Record, []error, int, string, error),
+	write func(io.Writer, []Row) error, notFile error) {
+	recs, rowErrs, _, _, err := read(bytes.NewReader(data))
+	if err != nil {
+		if !errors.Is(err, notFile) && !errors.Is(err, ErrColumns) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("not a sentinel: %v", err)
+		}
+		return
+	}
+	for _, re := range rowErrs {
+		if !errors.Is(re, ErrRow) {
+			t.Fatalf("row error without ErrRow: %v", re)
+		}
+	}
+	var rows []Row
+	for _, r := range recs {
+		rows = append(rows, Row{Host: r.Host, IID: r.IID, CID: r.CID, ExtendedPID: r.ExtendedPID, DeviceKey: r.DeviceKey, ActivationID: r.ActivationID})
+	}
+	var b bytes.Buffer
+	if err := write(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	again, rowErrs, _, _, err := read(&b)
+	if err != nil || len(rowErrs) != 0 || len(again) != len(recs) {
+		t.Fatalf("does not write back: %v %v", err, rowErrs)
+	}
+	for i := range again {
+		a, r := again[i], recs[i]
+		if a.IID != r.IID || a.CID != r.CID || a.Host != r.Host || a.DeviceKey != r.DeviceKey || a.ExtendedPID != r.ExtendedPID || a.ActivationID != r.ActivationID {
+			t.Fatalf("row %d: %+v, want %+v", i, a, r)
+		}
+	}
 }
 
 // TestReadObtained: the time a CID was obtained is kept when plausible and
