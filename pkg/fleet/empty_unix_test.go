@@ -3,10 +3,8 @@
 package fleet
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -52,15 +50,7 @@ func TestReadBundlePipe(t *testing.T) {
 			if werr := <-done; werr != nil {
 				t.Fatal(werr)
 			}
-			if got := errors.Is(err, bundle.ErrEmpty); got != tc.empty {
-				t.Errorf("got %v, want bundle.ErrEmpty %v", err, tc.empty)
-			}
-			if !errors.Is(err, bundle.ErrNotBundle) {
-				t.Errorf("got %v, want bundle.ErrNotBundle", err)
-			}
-			if _, hint := Explain(err); !strings.Contains(hint, tc.hint) {
-				t.Errorf("hint %q, want it to say %q", hint, tc.hint)
-			}
+			wantNotBundle(t, err, tc.empty, tc.hint)
 		})
 	}
 }

@@ -111,15 +111,23 @@ func TestReadBundleEmpty(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := ReadBundle(path, bundle.Limits{}, []age.Identity{id})
-			if got := errors.Is(err, bundle.ErrEmpty); got != tc.empty {
-				t.Errorf("got %v, want bundle.ErrEmpty %v", err, tc.empty)
-			}
-			if !errors.Is(err, bundle.ErrNotBundle) {
-				t.Errorf("got %v, want bundle.ErrNotBundle", err)
-			}
-			if _, hint := Explain(err); !strings.Contains(hint, tc.hint) {
-				t.Errorf("hint %q, want it to say %q", hint, tc.hint)
-			}
+			wantNotBundle(t, err, tc.empty, tc.hint)
 		})
+	}
+}
+
+// wantNotBundle checks ReadBundle's err for a file that is no bundle:
+// bundle.ErrNotBundle, bundle.ErrEmpty exactly when the file was empty,
+// and Explain's hint saying hint.
+func wantNotBundle(t *testing.T, err error, empty bool, hint string) {
+	t.Helper()
+	if got := errors.Is(err, bundle.ErrEmpty); got != empty {
+		t.Errorf("got %v, want bundle.ErrEmpty %v", err, empty)
+	}
+	if !errors.Is(err, bundle.ErrNotBundle) {
+		t.Errorf("got %v, want bundle.ErrNotBundle", err)
+	}
+	if _, got := Explain(err); !strings.Contains(got, hint) {
+		t.Errorf("hint %q, want it to say %q", got, hint)
 	}
 }
