@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -802,12 +803,18 @@ func (s CIDSummary) printChanges(stderr io.Writer) (refused bool) {
 // "f.csv rows 3 and 7", "a.csv row 3 and b.csv row 2".
 func (c CIDChange) rows() string {
 	var parts []string
-	for i, r := range c.New {
-		if i > 0 && r.File == c.New[i-1].File {
-			parts[len(parts)-1] = strings.Replace(parts[len(parts)-1], " row ", " rows ", 1) + fmt.Sprintf(" and %d", r.Row)
-			continue
+	for i := 0; i < len(c.New); {
+		// The rows of one file in a run, named once: its name is the
+		// user's and may hold " row " itself.
+		file, nums := c.New[i].File, []string(nil)
+		for ; i < len(c.New) && c.New[i].File == file; i++ {
+			nums = append(nums, strconv.Itoa(c.New[i].Row))
 		}
-		parts = append(parts, fmt.Sprintf("%s row %d", terminal.Inline(r.File), r.Row))
+		word := "row"
+		if len(nums) > 1 {
+			word = "rows"
+		}
+		parts = append(parts, terminal.Inline(file)+" "+word+" "+strings.Join(nums, " and "))
 	}
 	return strings.Join(parts, " and ")
 }

@@ -597,3 +597,31 @@ func TestCIDReplaced(t *testing.T) {
 }
 
 var errPartialTest = errors.New("partial")
+
+// TestCIDChangeRows: a change names the rows that brought its CIDs by
+// file and row, whatever the file's name holds (" row " in it too).
+func TestCIDChangeRows(t *testing.T) {
+	iid := strings.Repeat("1", 63)
+	rec := func(file string, row int) fleet.CIDRecord { return fleet.CIDRecord{IID: iid, File: file, Row: row} }
+	tests := []struct {
+		name string
+		new  []fleet.CIDRecord
+		want string
+	}{
+		{"one row", []fleet.CIDRecord{rec("f.csv", 3)}, "f.csv row 3:"},
+		{"two rows of a file", []fleet.CIDRecord{rec("f.csv", 3), rec("f.csv", 7)}, "f.csv rows 3 and 7:"},
+		{"three rows of a file", []fleet.CIDRecord{rec("f.csv", 3), rec("f.csv", 7), rec("f.csv", 9)}, "f.csv rows 3 and 7 and 9:"},
+		{"two files", []fleet.CIDRecord{rec("a.csv", 3), rec("b.csv", 2)}, "a.csv row 3 and b.csv row 2:"},
+		{"a name with row in it", []fleet.CIDRecord{rec("my row list.csv", 3), rec("my row list.csv", 5)}, "my row list.csv rows 3 and 5:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sum := fleet.CIDSummary{Changes: []fleet.CIDChange{{IID: iid, New: tc.new, Refused: len(tc.new) > 1}}}
+			var stdout, stderr bytes.Buffer
+			sum.Print(&stdout, &stderr, errPartialTest)
+			if !strings.Contains(stderr.String(), "importer: error: "+tc.want) && !strings.Contains(stderr.String(), "importer: warning: "+tc.want) {
+				t.Errorf("got %q, want it to name %q", stderr.String(), tc.want)
+			}
+		})
+	}
+}
