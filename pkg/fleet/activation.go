@@ -95,6 +95,7 @@ type Proof struct {
 // the items written and the outcomes the machines reported.
 type activationState struct {
 	cids     map[string]CIDRecord          // IID → the latest imported CID
+	archived map[string]CIDRecord          // IID + "\x00" + CID → that pair as the archive holds it
 	items    map[string][]ReturnItem       // device key + activation ID → its items, oldest first
 	outcomes map[string]activation.Outcome // item ID → its latest outcome
 	proved   map[string]time.Time          // item ID → when that outcome was imported
@@ -106,14 +107,15 @@ func productKey(device, activationID string) string {
 }
 
 func loadActivation(ctx context.Context, st ActivationStore) (*activationState, error) {
-	a := &activationState{cids: map[string]CIDRecord{}, items: map[string][]ReturnItem{}, outcomes: map[string]activation.Outcome{},
-		proved: map[string]time.Time{}, applied: map[string]activation.Outcome{}}
+	a := &activationState{cids: map[string]CIDRecord{}, archived: map[string]CIDRecord{}, items: map[string][]ReturnItem{},
+		outcomes: map[string]activation.Outcome{}, proved: map[string]time.Time{}, applied: map[string]activation.Outcome{}}
 	cids, err := st.CIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cids {
 		a.cids[c.IID] = c // imported order: the latest wins
+		a.archived[c.IID+"\x00"+c.CID] = c
 	}
 	items, err := st.ReturnItems(ctx)
 	if err != nil {
@@ -361,9 +363,13 @@ type CIDChange struct {
 	// product): none when no device of the fleet has it.
 	Products []worklist.Row
 	// Refused: nothing of New was stored, as a machine applied the CID
-	// on file (without CIDOptions.ReplaceApplied), or the import brought
-	// several CIDs for the IID.
+	// on file (without CIDOptions.ReplaceApplied), the import brought
+	// several CIDs for the IID, or the CID is in the archive already,
+	// replaced since (Archived).
 	Refused bool
+	// Archived: the CID was imported before and replaced since by the
+	// one on file, which stays: the archive keeps each pair once.
+	Archived bool
 }
 
 // ImportCIDs reads CID files (worklist.Read), keeps every IID/CID pair in
@@ -458,9 +464,16 @@ func (a *activationState) changes(recs []CIDRecord, rows []worklist.Row, replace
 			c.Was, c.Detail = a.fate(iid, old.CID)
 		}
 		applied, appliedAt, ok := a.appliedCID(iid)
+		earlier, archived := a.archived[iid+"\x00"+given[0].CID]
 		switch {
 		case len(given) > 1:
 			c.Refused = true
+		case archived:
+			// The archive keeps a pair once, with its first import:
+			// storing it again changes nothing, and the CID on file
+			// stays the later one.
+			c.Refused, c.Archived = true, true
+			c.Detail = "this CID was imported on " + earlier.Imported.Format("2006-01-02") + " and replaced since by the one on file (" + c.Detail + ")"
 		case ok && applied != given[0].CID && !replaceApplied:
 			c.Refused = true
 			c.Was, c.Detail = worklist.Applied, "its machine applied a CID for it on "+appliedAt.Format("2006-01-02")
@@ -768,13 +781,16 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 // or was refused (an error), with a hint per kind of refusal, and
 // reports whether any was refused.
 func (s CIDSummary) printChanges(stderr io.Writer) (refused bool) {
-	applied, several := false, false
+	applied, several, archived := false, false, false
 	for _, c := range s.Changes {
 		rows := c.rows()
 		switch {
 		case len(c.New) > 1:
 			several = true
 			fmt.Fprintf(stderr, "importer: error: %s: different CIDs for %s: none of them imported\n", rows, c.product())
+		case c.Archived:
+			archived = true
+			fmt.Fprintf(stderr, "importer: error: %s: the CID for %s is not put back on file: %s\n", rows, c.product(), terminal.Message(c.Detail))
 		case c.Refused:
 			applied = true
 			fmt.Fprintf(stderr, "importer: error: %s: a CID for %s not imported: %s, which stays on file\n", rows, c.product(), c.Detail)
@@ -796,7 +812,11 @@ func (s CIDSummary) printChanges(stderr io.Writer) (refused bool) {
 		fmt.Fprintln(stderr, "importer: hint: a CID that a machine applied is proven to match its IID: check the row (a typing error? another machine's?); "+
 			"to replace it all the same, import the file again with --replace-applied")
 	}
-	return several || applied
+	if archived {
+		fmt.Fprintln(stderr, "importer: hint: the archive keeps each IID/CID pair once, with its first import; the CID on file is the one imported last. "+
+			"If the earlier CID is the right one after all, tell the ActCourier maintainers: no command puts it back on file yet")
+	}
+	return several || applied || archived
 }
 
 // rows names the rows that brought the change's CIDs: "f.csv row 3",

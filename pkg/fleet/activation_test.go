@@ -539,6 +539,17 @@ func TestCIDReplaced(t *testing.T) {
 	if !strings.Contains(stderr, "replaced the CID on file") || !strings.Contains(stderr, "had not been sent") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
+	// The replaced CID again: the archive holds that pair already, so
+	// the one on file stays, and the import says so rather than
+	// "replaced".
+	sum, stderr, perr = imp(t, "back.csv", false, [2]string{office, cid("2")})
+	check(t, sum, stderr, perr, office, "cid-on-file", "refused")
+	if !strings.Contains(stderr, "is not put back on file") || strings.Contains(stderr, "replaced the CID on file") || sum.Added != 0 {
+		t.Errorf("added %d:\n%s", sum.Added, stderr)
+	}
+	if rows, _ := fleet.Requests(ctx, db, fleet.Filter{}); rows[1].CID != cid("3") {
+		t.Errorf("Office's CID on file is %s, want the one imported last", rows[1].CID)
+	}
 	ret, err := fleet.WriteReturn(ctx, db, dir, fleet.ReturnOptions{Passphrase: testPassphrase, WorkFactor: 2, By: "staff", Now: at})
 	if err != nil || ret.Items != 2 {
 		t.Fatal(ret, err)
