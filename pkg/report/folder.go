@@ -48,7 +48,9 @@ import (
 // FilesList is the file in a report folder that lists the files the
 // report wrote, after its first line, filesListHead: one a line, the
 // CRC-32C of the file in hex (8 digits), a space, and its path relative
-// to the folder (with "/").
+// to the folder (with "/"). A file a list of version 1 named (paths
+// only) has byName in place of its CRC: the next report replaces it,
+// never removes it.
 const FilesList = ".actcourier-report"
 
 // filesListHead is the list's first line. A list of version 1 (paths
@@ -57,6 +59,12 @@ const filesListHead = "actcourier-report-files/2"
 
 // filesListHeadV1 is the first line of a list of version 1: paths only.
 const filesListHeadV1 = "actcourier-report-files/1"
+
+// byName stands in a list for the checksum of a file listed by name
+// alone: one a list of version 1 named, which a report replaces (as the
+// report of that version would have) but never removes (nothing proves
+// it is a report's), listed again while it is there.
+const byName = "--------"
 
 // maxFilesList bounds what is read of a folder's list: a report of
 // 1,000,000 devices over 2,000 lines names about 10,000 files.
@@ -138,10 +146,10 @@ func (w *Writer) notOurs() []string {
 			continue // nothing to replace; or not replaced (publish fails)
 		}
 		rel, _ := w.relName(name)
-		if ours == nil {
+		if ours.sums == nil {
 			ours = claimed(w.dir)
 		}
-		if sums, ok := ours[sameFile(rel)]; ok && fi.Mode().IsRegular() && ours.holds(name, sums) {
+		if fi.Mode().IsRegular() && ours.holds(name, rel) {
 			continue // as the earlier report wrote it
 		}
 		out = append(out, rel)
@@ -153,28 +161,36 @@ func (w *Writer) notOurs() []string {
 // claims are the files a folder's list says an earlier report wrote,
 // by sameFile name: the checksums each was listed with (a name is
 // listed twice when a report was stopped while its files took their
-// names, prePublish), or none for a list of version 1, whose files were
-// replaced by name alone before version 2 (the list then had no
-// checksums): a folder reported into by that version is not refused.
-type claims map[string][]string
+// names, prePublish), and the names listed without one (byName: a list
+// of version 1 had no checksums, and its files were replaced by name
+// alone): a folder reported into by that version is not refused.
+type claims struct {
+	sums   map[string][]string
+	byName map[string]bool
+}
 
-// claimed reads the folder's list (earlierFiles), or a version 1 list.
+// claimed reads the folder's list (earlierFiles).
 func claimed(dir string) claims {
-	c := claims{}
+	c := claims{sums: map[string][]string{}, byName: map[string]bool{}}
 	for _, e := range earlierFiles(dir) {
-		c[sameFile(e.rel)] = append(c[sameFile(e.rel)], e.sum)
-	}
-	for _, rel := range earlierV1(dir) {
-		c[sameFile(rel)] = nil
+		if e.sum == "" {
+			c.byName[sameFile(e.rel)] = true
+			continue
+		}
+		c.sums[sameFile(e.rel)] = append(c.sums[sameFile(e.rel)], e.sum)
 	}
 	return c
 }
 
-// holds reports whether the file name still holds bytes one of sums
-// was listed for; with no sums (a version 1 list), whether it is there.
-func (claims) holds(name string, sums []string) bool {
-	if len(sums) == 0 {
+// holds reports whether the file name, rel in the folder, is an earlier
+// report's: listed by name alone, or holding bytes it was listed with.
+func (c claims) holds(name, rel string) bool {
+	if c.byName[sameFile(rel)] {
 		return true
+	}
+	sums := c.sums[sameFile(rel)]
+	if len(sums) == 0 {
+		return false
 	}
 	got, err := fileSum(name)
 	if err != nil {
@@ -237,41 +253,33 @@ func (w *Writer) discard() error {
 
 // earlierFiles reads the folder's list of the files an earlier report
 // wrote. A missing, foreign or unreadable list names none, and so does
-// a line that is no digest and path.
+// a line that is no digest and path. A name listed without a checksum
+// (byName, or every name of a version 1 list) has sum "".
 func earlierFiles(dir string) []listed {
 	b, err := readList(dir)
 	if err != nil {
 		return nil
 	}
 	lines := strings.Split(string(b), "\n")
-	if lines[0] != filesListHead {
-		return nil
-	}
 	var out []listed
-	for _, l := range lines[1:] {
-		sum, rel, ok := strings.Cut(l, " ")
-		if d, err := hex.DecodeString(sum); ok && err == nil && len(d) == crc32.Size && rel != "" {
-			out = append(out, listed{rel, strings.ToLower(sum)})
+	switch lines[0] {
+	case filesListHeadV1:
+		for _, rel := range lines[1:] {
+			if rel != "" {
+				out = append(out, listed{rel, ""})
+			}
 		}
-	}
-	return out
-}
-
-// earlierV1 reads a folder's list of version 1: the paths of the files a
-// report of that version wrote, without checksums; none for any other.
-func earlierV1(dir string) []string {
-	b, err := readList(dir)
-	if err != nil {
-		return nil
-	}
-	lines := strings.Split(string(b), "\n")
-	if lines[0] != filesListHeadV1 {
-		return nil
-	}
-	var out []string
-	for _, rel := range lines[1:] {
-		if rel != "" {
-			out = append(out, rel)
+	case filesListHead:
+		for _, l := range lines[1:] {
+			sum, rel, ok := strings.Cut(l, " ")
+			if !ok || rel == "" {
+				continue
+			}
+			if sum == byName {
+				out = append(out, listed{rel, ""})
+			} else if d, err := hex.DecodeString(sum); err == nil && len(d) == crc32.Size {
+				out = append(out, listed{rel, strings.ToLower(sum)})
+			}
 		}
 	}
 	return out
@@ -343,7 +351,16 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 		removed = removeStale(w.dir)
 	}
 	for _, e := range earlierFiles(w.dir) {
-		if keep[sameFile(e.rel)] {
+		if keep[sameFile(e.rel)] || !filepath.IsLocal(filepath.FromSlash(e.rel)) {
+			continue
+		}
+		if e.sum == "" {
+			// Listed by name alone: never removed, listed again while
+			// it is there (a plain file, not through a link).
+			if fi, err := os.Lstat(filepath.Join(w.dir, filepath.FromSlash(e.rel))); err == nil && fi.Mode().IsRegular() {
+				keep[sameFile(e.rel)] = true
+				list = append(list, e)
+			}
 			continue
 		}
 		if complete {
@@ -355,10 +372,8 @@ func (w *Writer) finishFolder(complete bool) ([]string, error) {
 				continue // not ours to remove, or gone: not listed again
 			}
 		}
-		if ok := filepath.IsLocal(filepath.FromSlash(e.rel)); ok {
-			keep[sameFile(e.rel)] = true
-			list = append(list, e)
-		}
+		keep[sameFile(e.rel)] = true
+		list = append(list, e)
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].rel < list[j].rel })
 	return removed, w.writeList(list)
@@ -369,7 +384,11 @@ func (w *Writer) writeList(list []listed) error {
 	var b bytes.Buffer
 	b.WriteString(filesListHead + "\n")
 	for _, e := range list {
-		b.WriteString(e.sum + " " + e.rel + "\n")
+		sum := e.sum
+		if sum == "" {
+			sum = byName
+		}
+		b.WriteString(sum + " " + e.rel + "\n")
 	}
 	p, err := writeFile(filepath.Join(w.dir, FilesList), func(f *bufio.Writer) error {
 		_, err := f.Write(b.Bytes())

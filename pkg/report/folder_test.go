@@ -785,6 +785,7 @@ func TestFolderAfterKill(t *testing.T) {
 		if err := report(t, dir, asOf); err != nil {
 			t.Fatal(err)
 		}
+		want := tree(t, dir)
 		v1 := filesListHeadV1 + "\n"
 		for _, e := range earlierFiles(dir) {
 			v1 += e.rel + "\n"
@@ -792,8 +793,25 @@ func TestFolderAfterKill(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, FilesList), []byte(v1), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// A report of one site first: the other site's files, listed
+		// by name alone, are neither removed nor forgotten, so the
+		// next whole report replaces them too.
+		writeSome(t, dir, func(s, _ string) bool { return s == "Nagoya" }, "Nagoya")
+		if got := tree(t, dir); !reflect.DeepEqual(got, want) {
+			t.Errorf("files after the report of one site:\n got %q\nwant %q", got, want)
+		}
 		if err := report(t, dir, asOf.Add(time.Hour)); err != nil {
 			t.Fatalf("the report after a version 1 list: %v", err)
+		}
+		if got := tree(t, dir); !reflect.DeepEqual(got, want) {
+			t.Errorf("files after:\n got %q\nwant %q", got, want)
+		}
+		// The last report wrote every file: no name is listed by name
+		// alone any more, and the stale ones are removed again.
+		for _, e := range earlierFiles(dir) {
+			if e.sum == "" {
+				t.Errorf("%s still listed without a checksum", e.rel)
+			}
 		}
 	})
 }
