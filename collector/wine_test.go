@@ -306,19 +306,39 @@ type winePrefix struct {
 // both registry views, each naming a folder with an ospp.vbs.
 func newPrefix(t *testing.T, wine string, env []string, dir, arch string) winePrefix {
 	t.Helper()
-	run := func(args ...string) {
-		t.Helper()
-		var out bytes.Buffer
-		if _, err := wineRun(t, func() *exec.Cmd {
+	var out bytes.Buffer
+	wineIn := func(args ...string) error {
+		_, err := wineRun(t, func() *exec.Cmd {
 			out.Reset()
 			cmd := exec.Command(wine, args...)
 			cmd.Env, cmd.Stdout, cmd.Stderr = env, &out, &out
 			return cmd
-		}); err != nil {
+		})
+		return err
+	}
+	run := func(args ...string) {
+		t.Helper()
+		if err := wineIn(args...); err != nil {
 			t.Fatalf("wine %s: %v\n%s", strings.Join(args, " "), err, out.String())
 		}
 	}
-	run("wineboot", "-i")
+	boot := func() error { return wineIn("wineboot", "-i") }
+	// Wine 8 now and then fails to make a prefix ("failed to open
+	// C:\windows\syswow64\rundll32.exe: c0000135", exit 1, once in a
+	// full make test; the same test passed right after): a new prefix,
+	// once more, after its wineserver is gone.
+	if err := boot(); err != nil {
+		t.Logf("wine wineboot -i: %v; a new prefix once more:\n%s", err, out.String())
+		kill := exec.Command("wineserver", "-k")
+		kill.Env = env
+		kill.Run()
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := boot(); err != nil {
+			t.Fatalf("wine wineboot -i: %v\n%s", err, out.String())
+		}
+	}
 	c := filepath.Join(dir, "drive_c")
 	p := winePrefix{slmgrINI: []byte("[Strings]\r\nL_MsgLicenseStatusLicensed_1=\"ライセンスされています\"\r\n")}
 	write := func(name string, data []byte) {
