@@ -19,7 +19,7 @@ var allowed = map[string][]string{
 	"pkg/version":       {},
 	"pkg/licensing":     {"pkg/internal/cut"},
 	"pkg/sjis":          {},
-	"pkg/stick":         {"pkg/sjis"},
+	"pkg/stick":         {"pkg/sjis", "pkg/internal/atomicfile"},
 	"pkg/sitekey":       {},
 	"pkg/terminal":      {},
 	"pkg/codepage":      {"pkg/slmgr"},
@@ -32,13 +32,15 @@ var allowed = map[string][]string{
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/activation":    {"pkg/licensing", "pkg/internal/cut"},
 	"pkg/worklist":      {"pkg/activation", "pkg/internal/cut", "pkg/csvcell", "pkg/terminal", "pkg/internal/xlsxpart"},
-	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing", "pkg/terminal", "pkg/internal/cut", "pkg/csvcell", "pkg/internal/xlsxpart"}, // its terminal views (devices, show, inspect)
-	"pkg/fleet":         {"bundle", "pkg/internal/cut", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick", "pkg/terminal"},
+	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing", "pkg/terminal", "pkg/internal/cut", "pkg/csvcell", "pkg/internal/xlsxpart", "pkg/internal/atomicfile"}, // its terminal views (devices, show, inspect)
+	"pkg/fleet":         {"bundle", "pkg/internal/cut", "pkg/internal/atomicfile", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick", "pkg/terminal"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing", "pkg/activation"},
 	"collector/winwmi":  {},
 	"collector/collect": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/activation", "collector/winwmi"},
 	// The workbooks' zip parts and rows, with excelize: the importer's.
 	"pkg/internal/xlsxpart": {},
+	// Files written whole or not at all, with the caller's mode.
+	"pkg/internal/atomicfile": {},
 	// The collector ends with the verdict the importer will give: it
 	// classifies with pkg/classify, and nothing heavier.
 	"collector": {"bundle", "pkg/licensing", "pkg/slmgr", "pkg/stick", "pkg/version", "pkg/terminal", "pkg/classify", "pkg/activation", "collector/collect"},

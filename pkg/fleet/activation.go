@@ -14,6 +14,7 @@ import (
 
 	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/internal/atomicfile"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/stick"
@@ -293,7 +294,7 @@ const (
 // WriteWorklist writes the worklist of the devices f selects into dir:
 // WorklistCSV, WorklistXLSX and WorklistPage, each under a temporary
 // name first. They hold no secret (IIDs, Extended PIDs) and get the mode
-// a new file of the user gets (stick.WriteShared), as the reports do,
+// a new file of the user gets (0666 less the umask), as the reports do,
 // for staff who read them under another account. It returns the rows
 // written.
 func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt worklist.PageOptions) ([]worklist.Row, error) {
@@ -312,7 +313,7 @@ func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt work
 		{WorklistXLSX, func(w io.Writer) error { return worklist.WriteXLSX(w, rows) }},
 		{WorklistPage, func(w io.Writer) error { return worklist.WritePage(w, rows, opt) }},
 	} {
-		if err := stick.WriteShared(filepath.Join(dir, file.name), func(f *os.File) error { return file.write(f) }); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, file.name), 0o666, func(f *os.File) error { return file.write(f) }); err != nil {
 			return rows, err
 		}
 	}

@@ -30,8 +30,6 @@ import (
 	"hash"
 	"html/template"
 	"io"
-	"io/fs"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"sort"
@@ -45,6 +43,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/internal/atomicfile"
 	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/terminal"
@@ -171,14 +170,7 @@ func create(name string) (*pending, error) {
 // keeps it when it takes its name, and auditors may read the folder
 // under another account (a share, a web server).
 func createTemp(dir string) (*os.File, error) {
-	for try := 0; ; try++ {
-		name := filepath.Join(dir, tempPrefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+tempSuffix)
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
-		if errors.Is(err, fs.ErrExist) && try < 10000 {
-			continue
-		}
-		return f, err
-	}
+	return atomicfile.CreateTemp(dir, tempPrefix, tempSuffix, 0o666)
 }
 
 // done flushes and closes the file; when everything went well (err is

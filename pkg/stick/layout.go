@@ -4,14 +4,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/actcourier/actcourier/pkg/internal/atomicfile"
 	"github.com/actcourier/actcourier/pkg/sjis"
 )
 
@@ -111,49 +109,7 @@ func writeNew(name string, data []byte, force bool) error {
 // out or a disk that fills up. write fills the file. The file is the
 // user's alone (0600): a return file on a stick, the stick's settings.
 func WriteAtomic(name string, write func(*os.File) error) error {
-	return writeAtomic(name, 0o600, write)
-}
-
-// WriteShared is WriteAtomic for a file other accounts may read (the
-// activation worklist, which holds no secret, read by staff over a
-// share): it gets the mode os.Create gives, 0666 less the umask, as the
-// reports' files do, not 0600.
-func WriteShared(name string, write func(*os.File) error) error {
-	return writeAtomic(name, 0o666, write)
-}
-
-func writeAtomic(name string, perm os.FileMode, write func(*os.File) error) error {
-	f, err := createTemp(name, perm)
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
-}
-
-// createTemp is os.CreateTemp beside name (a new file, O_EXCL), with
-// perm, less the umask, where os.CreateTemp gives 0600.
-func createTemp(name string, perm os.FileMode) (*os.File, error) {
-	for try := 0; ; try++ {
-		tmp := filepath.Join(filepath.Dir(name), "."+filepath.Base(name)+"."+strconv.FormatUint(uint64(rand.Uint32()), 10)+".tmp")
-		f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
-		if errors.Is(err, fs.ErrExist) && try < 10000 {
-			continue
-		}
-		return f, err
-	}
+	return atomicfile.Write(name, 0o600, write)
 }
 
 // NewConfig makes the settings of a stick from what central staff give:

@@ -164,38 +164,21 @@ func TestPrepareOverLink(t *testing.T) {
 	}
 }
 
-// TestWriteShared: a file written with WriteShared gets the mode a new
-// file of the user gets (0666 less the umask), for staff reading it
-// under another account; one written with WriteAtomic stays the user's
-// alone (0600), as a return file must.
-func TestWriteShared(t *testing.T) {
+// TestWriteAtomic: a return file or the stick's settings are the
+// user's alone (0600), and no temporary file is left.
+func TestWriteAtomic(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows has no such mode bits")
 	}
 	dir := t.TempDir()
-	probe, err := os.Create(filepath.Join(dir, "probe"))
-	if err != nil {
+	name := filepath.Join(dir, "atomic")
+	if err := WriteAtomic(name, func(f *os.File) error { _, err := f.WriteString("x"); return err }); err != nil {
 		t.Fatal(err)
 	}
-	probe.Close()
-	fi, _ := os.Stat(probe.Name())
-	for _, tc := range []struct {
-		name  string
-		write func(string, func(*os.File) error) error
-		want  os.FileMode
-	}{
-		{"shared", WriteShared, fi.Mode().Perm()},
-		{"atomic", WriteAtomic, 0o600},
-	} {
-		name := filepath.Join(dir, tc.name)
-		if err := tc.write(name, func(f *os.File) error { _, err := f.WriteString("x"); return err }); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := os.Stat(name); err != nil || got.Mode().Perm() != tc.want {
-			t.Errorf("%s: mode %v, %v; want %v", tc.name, got.Mode().Perm(), err, tc.want)
-		}
+	if got, err := os.Stat(name); err != nil || got.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, %v; want 0600", got.Mode().Perm(), err)
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
-		t.Errorf("%d files in the folder, want 3: no temporary file left", len(entries))
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d files in the folder, want 1: no temporary file left", len(entries))
 	}
 }
