@@ -662,7 +662,8 @@ func TestNothingReadsFine(t *testing.T) {
 }
 
 // TestWrap keeps lines within the width, breaking English at spaces and
-// Japanese between characters, never before closing punctuation.
+// Japanese between characters, as Japanese is broken: never before
+// closing punctuation, a small kana or ー, nor after opening punctuation.
 func TestWrap(t *testing.T) {
 	tests := []struct {
 		in    string
@@ -670,14 +671,31 @@ func TestWrap(t *testing.T) {
 		want  []string
 	}{
 		{"one two three", 7, []string{"one two", "three"}},
-		{"averyveryverylongword x", 5, []string{"averyveryverylongword", "x"}},
 		{"本日中に対応してください。再インストール", 12, []string{"本日中に対応", "してくださ", "い。再インス", "トール"}},
 		{"Office 14 は通知モードです", 16, []string{"Office 14 は通知", "モードです"}},
+		// Japanese line-breaking rules: no line starts with closing
+		// punctuation (ASCII too), a small kana or ー, nor ends with
+		// opening punctuation.
+		{"「4」は一覧にありません", 8, []string{"「4」は", "一覧にあ", "りません"}},
+		{"保存先フォルダー", 14, []string{"保存先フォル", "ダー"}},
+		{"メモリキャッシュ", 8, []string{"メモリ", "キャッ", "シュ"}},
+		{"右クリック →「管理者として実行」)", 32, []string{"右クリック →「管理者として実", "行」)"}},
+		{"中止します (何も保存しません)", 12, []string{"中止します", "(何も保存し", "ません)"}},
+		// A word longer than the line (a path) is cut so that no line is
+		// longer: before a backslash where one is in the second half of
+		// the line, else at the width.
+		{"averyveryverylongword x", 5, []string{"avery", "veryv", "erylo", "ngwor", "d x"}},
+		{`in E:\ActCourier\bundles\Nagoya-line-2 (denied)`, 20, []string{"in", `E:\ActCourier`, `\bundles\Nagoya-line`, "-2 (denied)"}},
 	}
 	for _, tc := range tests {
 		got := wrap(tc.in, tc.width)
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 			t.Errorf("wrap(%q, %d): got %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+		for _, l := range got {
+			if cols(l) > tc.width {
+				t.Errorf("wrap(%q, %d): %q is %d columns", tc.in, tc.width, l, cols(l))
+			}
 		}
 	}
 }

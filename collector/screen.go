@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/classify"
@@ -327,47 +328,123 @@ func runeCols(r rune) int {
 	return 1
 }
 
-// wrap breaks s into lines of at most width columns: at spaces, and
-// between wide characters, never before closing punctuation.
-func wrap(s string, width int) []string {
-	type token struct {
-		s     string
-		space bool // a space comes before it
-	}
-	var toks []token
-	space, inWord := false, false
-	for _, r := range s {
-		switch {
-		case r == ' ':
-			space, inWord = true, false
-		case runeCols(r) == 2 && strings.ContainsRune("、。，．・：；？！）」』】", r) && len(toks) > 0 && !space:
-			toks[len(toks)-1].s += string(r)
-			inWord = false
-		case runeCols(r) == 2:
-			toks = append(toks, token{string(r), space})
-			space, inWord = false, false
-		case inWord:
-			toks[len(toks)-1].s += string(r)
-		default:
-			toks = append(toks, token{string(r), space})
-			space, inWord = false, true
-		}
-	}
+// wrap breaks s into lines of at most width columns (fill).
+func wrap(s string, width int) []string { return fill(s, width, width) }
+
+// fill breaks s into lines, the first of at most first columns, the
+// others of at most rest: at spaces, and between wide characters, since
+// Japanese has no spaces, as Japanese is broken (JIS X 4051): never
+// inside an ASCII word, before closing punctuation, a small kana or ー,
+// nor after opening punctuation. A word longer than rest (a path, which
+// the console would fold at its edge, the rest of it at the start of a
+// line) starts a line and is cut (cut). rest is at least 1.
+func fill(s string, first, rest int) []string {
 	var lines []string
-	line, lw := "", 0
-	for _, t := range toks {
+	line, lw, width := "", 0, first
+	next := func() {
+		lines, line, lw, width = append(lines, line), "", 0, rest
+	}
+	for _, t := range tokens(s) {
 		tw := cols(t.s)
 		if t.space && line != "" {
 			tw++
 		}
 		if lw+tw > width && line != "" {
-			lines, line, lw = append(lines, line), "", 0
+			next()
 			tw = cols(t.s)
 		} else if t.space && line != "" {
 			line += " "
 		}
-		line += t.s
-		lw += tw
+		for word := t.s; word != ""; {
+			if line == "" && cols(word) > width {
+				if width < 1 { // no room after the label: the text starts below
+					next()
+					continue
+				}
+				var head string
+				head, word = cut(word, width)
+				line = head
+				next()
+				tw = cols(word)
+				continue
+			}
+			line += word
+			lw += tw
+			word = ""
+		}
 	}
 	return append(lines, line)
+}
+
+// token is a run of text that a line does not break, with whether a
+// space comes before it.
+type token struct {
+	s     string
+	space bool
+}
+
+// tokens splits s at its spaces and where a line may break between two
+// characters with none: where one of them is wide (breaks).
+func tokens(s string) []token {
+	var toks []token
+	space, prev := false, rune(0)
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			space = true
+		case len(toks) > 0 && !space && !breaks(prev, r):
+			toks[len(toks)-1].s += string(r)
+		default:
+			toks = append(toks, token{string(r), space})
+			space = false
+		}
+		if r != ' ' {
+			prev = r
+		}
+	}
+	return toks
+}
+
+// breaks reports whether a line may break between p and r, with no
+// space between them: where either is wide, unless r must not start a
+// line or p must not end one.
+func breaks(p, r rune) bool {
+	return (runeCols(p) == 2 || runeCols(r) == 2) &&
+		!strings.ContainsRune(noStart, r) && !strings.ContainsRune(noEnd, p)
+}
+
+const (
+	// noStart are the characters that do not start a line: closing
+	// punctuation, full-width and ASCII (after a Japanese word: "実行」)"),
+	// small kana and the prolonged sound mark (JIS X 4051 classes 2 to 6).
+	noStart = "、。，．・：；？！）」』】〕｝〉》ゝゞ々ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ)]}.,:;!?"
+	// noEnd are the characters that do not end a line: opening
+	// punctuation.
+	noEnd = "（「『【〔｛〈《([{"
+)
+
+// cut splits a word longer than width columns into a head that fits
+// and the rest: before a backslash or slash in the second half of the
+// line, so that a path breaks between its folders and an escape
+// (\x0a, \u202e) stays whole, else at width. The head holds at least
+// one character.
+func cut(word string, width int) (head, rest string) {
+	at, c, last := 0, 0, 0
+	for i, r := range word {
+		if c+runeCols(r) > width {
+			break
+		}
+		if (r == '\\' || r == '/') && c > width/2 && word[i-1] != byte(r) {
+			last = i
+		}
+		c += runeCols(r)
+		at = i + utf8.RuneLen(r)
+	}
+	if at == 0 { // a wide character in one column
+		_, at = utf8.DecodeRuneInString(word)
+	}
+	if last > 0 && at < len(word) {
+		at = last
+	}
+	return word[:at], word[at:]
 }
