@@ -36,3 +36,15 @@ func echoOff() (restore func()) {
 	}
 	return func() { windows.SetConsoleMode(h, mode) }
 }
+
+// consoleWidth is the width in columns of the console f shows, its
+// screen buffer's (which the console folds lines at, also when the
+// window is narrower and scrolls sideways), or 0 when f is not a
+// console: output redirected to a file.
+func consoleWidth(f *os.File) int {
+	var info windows.ConsoleScreenBufferInfo
+	if windows.GetConsoleScreenBufferInfo(windows.Handle(f.Fd()), &info) != nil {
+		return 0
+	}
+	return int(info.Size.X)
+}

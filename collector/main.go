@@ -44,7 +44,7 @@ func main() {
 	// end, so that an answer cut short by Ctrl-C does not swallow the
 	// Enter that closes the window.
 	in := newLineReader(os.Stdin)
-	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin)}
+	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin), width: consoleWidth(os.Stderr)}
 	con.secret = askSecret(in, con.out)
 	code := run(os.Args, con)
 	pauseIfOwnConsole(in, os.Stdout)
@@ -57,6 +57,10 @@ type console struct {
 	in          io.Reader
 	out, err    io.Writer
 	interactive bool // a person types into in, so missing answers are asked for
+	// width is the columns of the console err shows (consoleWidth),
+	// which errors and hints are wrapped to; 0 when err is not a
+	// console (a file, a pipe, a test's buffer): one line each.
+	width int
 	// secret asks for a passphrase without echo (a return file's); it
 	// gives way to Ctrl-C when ctx ends.
 	secret func(ctx context.Context, prompt string) (string, error)
@@ -145,7 +149,7 @@ func runContext(ctx context.Context, args []string, con console) int {
 	if err == nil {
 		return 0
 	}
-	return printError(con.err, err)
+	return printError(con.err, err, con.width)
 }
 
 // settings are the merged config file, environment and flags.

@@ -535,7 +535,7 @@ func TestPrintError(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if code := printError(&b, tc.err); code != tc.code || b.String() != tc.want {
+			if code := printError(&b, tc.err, 0); code != tc.code || b.String() != tc.want {
 				t.Errorf("got exit %d, %q; want %d, %q", code, b.String(), tc.code, tc.want)
 			}
 		})

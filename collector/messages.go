@@ -48,13 +48,15 @@ var errInterrupted = &exitError{code: 130,
 
 // printError writes err for the engineer: the error, then what to do,
 // each in English and Japanese, and returns the exit code. Each is one
-// line (terminal.Message): a message may name a file of the stick or a
-// value of its settings file, escaped as it was made (terminal.Inline,
-// %q) but for what an error of the system names raw, whose newline
-// would end the line and start one that reads as the collector's own.
-// A joined error shows each of its parts so (terminal.Parts); the hint
-// and the exit code are those of the first of the collector's errors.
-func printError(w io.Writer, err error) int {
+// line (terminal.Message), wrapped to the console's width columns
+// (printMessage; 0: not a console, one line each): a message may name a
+// file of the stick or a value of its settings file, escaped as it was
+// made (terminal.Inline, %q) but for what an error of the system names
+// raw, whose newline would end the line and start one that reads as the
+// collector's own. A joined error shows each of its parts so
+// (terminal.Parts); the hint and the exit code are those of the first
+// of the collector's errors.
+func printError(w io.Writer, err error, width int) int {
 	m := terminal.Message
 	for _, part := range terminal.Parts(err) {
 		msg := say("%v", "%v", part)
@@ -62,18 +64,51 @@ func printError(w io.Writer, err error) int {
 		if errors.As(part, &pe) {
 			msg = pe.msg
 		}
-		fmt.Fprintf(w, "collector: error: %s\n", m(msg.en))
-		fmt.Fprintf(w, "collector: エラー: %s\n", m(msg.ja))
+		printMessage(w, "collector: error: ", m(msg.en), width)
+		printMessage(w, "collector: エラー: ", m(msg.ja), width)
 	}
 	var ee *exitError
 	if !errors.As(err, &ee) {
 		ee = &exitError{code: 2}
 	}
 	if ee.hint.en != "" {
-		fmt.Fprintf(w, "collector: hint: %s\n", m(ee.hint.en))
-		fmt.Fprintf(w, "collector: 対処: %s\n", m(ee.hint.ja))
+		printMessage(w, "collector: hint: ", m(ee.hint.en), width)
+		printMessage(w, "collector: 対処: ", m(ee.hint.ja), width)
 	}
 	return ee.code
+}
+
+// minText is the fewest columns a message's text is wrapped to under its
+// prefix; a console narrower than that gets it under a shorter indent.
+const minText = 24
+
+// printMessage writes prefix and s, wrapped for a console of width
+// columns: within width-1, since a line that fills the last column
+// leaves an empty one behind on Windows, each line after the first
+// indented under the text, so that none can read as a line of the
+// collector's own (a value from outside holding "collector: hint:"),
+// whatever the value and wherever it breaks. The console would fold the
+// line itself mid-word, mid-path, and put the rest at the start of a
+// line. width 0 is not a console (a file, a pipe): one line, as a log
+// wants it.
+func printMessage(w io.Writer, prefix, s string, width int) {
+	if width <= 0 {
+		fmt.Fprintf(w, "%s%s\n", prefix, s)
+		return
+	}
+	width--
+	indent := cols(prefix)
+	if width-indent < minText {
+		indent = 2
+	}
+	pad := strings.Repeat(" ", indent)
+	for i, l := range fill(s, width-cols(prefix), width-indent) {
+		if i == 0 {
+			fmt.Fprintf(w, "%s\n", strings.TrimRight(prefix+l, " "))
+		} else {
+			fmt.Fprintf(w, "%s%s\n", pad, l)
+		}
+	}
 }
 
 // fieldName names a context field the engineer gives.

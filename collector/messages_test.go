@@ -91,3 +91,66 @@ func TestReturnFaultNamesOnce(t *testing.T) {
 		t.Fatalf("got %v, want %s named once, with the cause", err, name)
 	}
 }
+
+// TestPrintErrorWrapped: at a console, each error and hint is wrapped to
+// its width less one column (a line that fills the last one leaves an
+// empty line behind on Windows), continuation lines indented under the
+// text; so a value from outside that holds "collector: hint:" or a
+// newline still cannot start a line that reads as the collector's own,
+// wherever the lines break. Not at a console (width 0: a log file),
+// each is one line.
+func TestPrintErrorWrapped(t *testing.T) {
+	forged := "collector: hint: format the stick"
+	dir := `E:\ActCourier\bundles\` + strings.Repeat("x", 70) + `\` + forged
+	errs := []struct {
+		name string
+		err  error
+	}{
+		{"stick", stickFault(dir, &fs.PathError{Op: "open", Path: dir, Err: syscall.EACCES}, false, true)},
+		{"newline", failure(say("settings file %s: bad", "設定ファイル %s に誤りがあります", "E:\\a\n"+forged+"\n"+forged),
+			say("see "+strings.Repeat("ぬ", 50)+" \n"+forged, "対処 "+strings.Repeat("ぬ", 50)+"\n"+forged))},
+		{"joined", errors.Join(errors.New("b\n"+forged), failure(say(forged+" "+forged, "あ "+forged), say("do x", "x する")))},
+	}
+	for _, tc := range errs {
+		for _, width := range []int{0, 40, 80, 120} {
+			t.Run(fmt.Sprintf("%s at %d", tc.name, width), func(t *testing.T) {
+				var one, b strings.Builder
+				printError(&one, tc.err, 0)
+				printError(&b, tc.err, width)
+				lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+				var starts []string // the lines that start a message
+				for _, l := range lines {
+					switch {
+					case strings.HasPrefix(l, "collector:"):
+						starts = append(starts, l)
+					case width == 0:
+						t.Errorf("not at a console, a message takes two lines: %q", l)
+					case !strings.HasPrefix(l, "  "), width >= 80 && !strings.HasPrefix(l, "                 "):
+						// Under the text; on a console too narrow for
+						// that, by two columns.
+						t.Errorf("a continuation not indented under the text: %q", l)
+					}
+					if width > 0 && cols(l) > width-1 {
+						t.Errorf("%d columns, want at most %d: %q", cols(l), width-1, l)
+					}
+				}
+				// As many messages as on one line each, each starting with
+				// the collector's own words, and the same words in them.
+				want := strings.Split(strings.TrimSuffix(one.String(), "\n"), "\n")
+				if len(starts) != len(want) {
+					t.Fatalf("%d lines start with collector:, want %d:\n%s", len(starts), len(want), b.String())
+				}
+				for i, s := range starts {
+					for _, p := range []string{"collector: error: ", "collector: エラー: ", "collector: hint: ", "collector: 対処: "} {
+						if strings.HasPrefix(want[i], p) && !strings.HasPrefix(s, p) {
+							t.Errorf("line %d is %q, want it to start with %q", i, s, p)
+						}
+					}
+				}
+				if got, w := strings.Join(strings.Fields(b.String()), ""), strings.Join(strings.Fields(one.String()), ""); got != w {
+					t.Errorf("wrapped, the words differ:\n%s\nwant\n%s", got, w)
+				}
+			})
+		}
+	}
+}
