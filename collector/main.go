@@ -11,8 +11,9 @@
 // Exit codes: 0 the bundle was written; 1 it could not be written (stick
 // full, read-only or pulled; snapshot unreadable); 2 usage or settings
 // error (no recipient, missing site/line/asset with --no-prompt, a line
-// not in the settings, bad config file); 130 interrupted (Ctrl-C), at a
-// question or while collecting, nothing left behind.
+// not in the settings, bad config file); 3 an internal fault (a bug: the
+// collector stopped on a panic); 130 interrupted (Ctrl-C), at a question
+// or while collecting, nothing left behind.
 package main
 
 import (
@@ -24,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -95,14 +97,25 @@ EXIT STATUS:
         not in the settings' lines, site/line/asset missing with --no-prompt; a
         return file that does not open (wrong passphrase, damaged, newer), or
         --apply without its passphrase: nothing collected or applied
+   3    an internal fault (a bug in the collector): tell central staff what
+        the screen shows
    130  interrupted (Ctrl-C), at a question or while collecting; nothing was
         left behind
 `
 
-func runContext(ctx context.Context, args []string, con console) int {
+func runContext(ctx context.Context, args []string, con console) (code int) {
 	// What the collector prints comes from this machine and from the
 	// stick's settings: it reaches the console only escaped.
 	con.out, con.err = terminal.NewWriter(con.out), terminal.NewWriter(con.err)
+	// A panic would end the program with Go's exit code 2, which
+	// ActCourier.cmd reads as "a setting was wrong: do what the hint
+	// says", over a trace and no hint. It is a fault of ours: say so,
+	// with what central staff need to find it (printFault).
+	defer func() {
+		if r := recover(); r != nil {
+			code = printFault(con.err, r, debug.Stack(), con.width)
+		}
+	}()
 	app := &cli.App{
 		Name:      "collector",
 		Usage:     "record this machine's Windows and Office activation state into an encrypted bundle",
@@ -194,7 +207,11 @@ func readConfig(c *cli.Context) (*stick.Config, string, error) {
 	case err == nil:
 		cfg, err := stick.Parse(data)
 		if err != nil {
-			return nil, "", usage(say("settings file %s: %v", "設定ファイル %s に誤りがあります: %v", cfgPath, err),
+			// "stick: bad config" names the parser's package, which
+			// the engineer would read as the USB stick: the file is
+			// named instead.
+			why := strings.TrimPrefix(err.Error(), stick.ErrSyntax.Error()+": ")
+			return nil, "", usage(say("settings file %s: %s", "設定ファイル %s に誤りがあります: %s", cfgPath, why),
 				say("correct the file in Notepad, or ask central staff for a new stick", "メモ帳で修正するか、本部に新しい USB メモリを依頼してください"))
 		}
 		return cfg, cfgPath, nil

@@ -491,7 +491,8 @@ func TestErrors(t *testing.T) {
 		{"not a console", []string{"-r", r, "--site", "s", "--out", t.TempDir()}, 2, "--line --asset"},
 		{"output not writable", []string{"-r", r, "--no-prompt", "--snapshot", archetype, "--out", filepath.Join(readOnly, "sub")}, 1, "output folder"},
 		{"bad snapshot", []string{"-r", r, "--no-prompt", "--snapshot", "main.go", "--out", t.TempDir()}, 1, "not a device snapshot"},
-		{"bad config", []string{"--config", "main.go", "-r", r}, 2, "settings file"},
+		// The parser's "stick: bad config" reads as the USB stick: left out.
+		{"bad config", []string{"--config", "main.go", "-r", r}, 2, "settings file main.go: line 1: "},
 		{"unknown flag", []string{"--sit", "x"}, 2, "flag provided but not defined: -sit"},
 		{"control character in a flag", []string{"-r", r, "--no-prompt", "--site", "s", "--line", "l", "--asset", "A\x1b[2J", "--snapshot", archetype, "--out", t.TempDir()}, 2, `--asset holds the control character '\x1b'`},
 		{"argument", []string{"TAG-1"}, 2, `unexpected argument "TAG-1"`},
@@ -851,5 +852,31 @@ func TestScreenFits(t *testing.T) {
 	want := "  Bundle / バンドル: x.tar.zst.age\n  Saved in / 保存先:\n    " + long + "\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+// panicWriter panics when written to: a fault of the collector's own.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("index out of range [3] with length 3") }
+
+// TestFault: a panic is the collector's fault, not a setting: exit 3,
+// not Go's 2 (which ActCourier.cmd reads as "do what the hint says"),
+// with its trace, the value escaped, and a hint to tell central staff;
+// nothing is written.
+func TestFault(t *testing.T) {
+	id := newKey(t)
+	out := t.TempDir()
+	var e bytes.Buffer
+	code := runContext(context.Background(), []string{"collector", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out, "--asset", "A-1"},
+		console{in: strings.NewReader(""), out: panicWriter{}, err: &e})
+	if left, _ := os.ReadDir(out); code != 3 || len(left) != 0 {
+		t.Fatalf("got exit %d, left %v; want 3, nothing", code, left)
+	}
+	for _, want := range []string{"collector: error: internal fault, the collector stopped: index out of range [3] with length 3\n",
+		"collector: 対処: 収集プログラムの不具合です", "  goroutine ", "panicWriter.Write"} {
+		if !strings.Contains(e.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, e.String())
+		}
 	}
 }

@@ -111,6 +111,26 @@ func printMessage(w io.Writer, prefix, s string, width int) {
 	}
 }
 
+// fault is exit 3: the collector stopped on a panic of value r, printed
+// with the goroutine's trace (printFault).
+func fault(r interface{}) error {
+	return &exitError{code: 3,
+		msg: say("internal fault, the collector stopped: %v", "内部エラーで収集プログラムが停止しました: %v", r),
+		hint: say("this is a fault of the collector, not of this machine or stick: take a photo of this screen for central staff; a bundle saved before it is in the bundles folder",
+			"収集プログラムの不具合です (この PC や USB メモリの問題ではありません)。この画面を写真に撮って本部に送ってください。これより前に保存したバンドルは bundles フォルダーにあります")}
+}
+
+// printFault prints the trace of a panic, each line indented and escaped
+// (terminal.Message), then the fault, and returns its exit code. The
+// trace is for central staff, from a photo of the screen: it names the
+// collector's functions and lines, not the machine's data.
+func printFault(w io.Writer, r interface{}, stack []byte, width int) int {
+	for _, l := range strings.Split(strings.TrimSpace(string(stack)), "\n") {
+		fmt.Fprintf(w, "  %s\n", terminal.Message(l))
+	}
+	return printError(w, fault(r), width)
+}
+
 // fieldName names a context field the engineer gives.
 func fieldName(f string) text {
 	switch f {
