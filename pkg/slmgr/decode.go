@@ -202,12 +202,34 @@ func validSJIS(b []byte) (string, bool) {
 // add two spaces), and turns no-break spaces into spaces.
 func normalize(s string) string {
 	s = lineEnds(s)
-	s = strings.NewReplacer("\x00", "", "\uFEFF", "", "\u00A0", " ").Replace(s)
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " \t")
+	if strings.ContainsAny(s, "\x00\uFEFF\u00A0") {
+		// A Replacer copies the text twice, even when nothing in it
+		// is replaced.
+		s = invisibles.Replace(s)
 	}
-	return strings.Join(lines, "\n")
+	return trimLines(s)
+}
+
+var invisibles = strings.NewReplacer("\x00", "", "\uFEFF", "", "\u00A0", " ")
+
+// trimLines drops trailing white space on each line of s in one pass,
+// and copies s only when a line has some: split into lines, a text of
+// blank lines cost a string header (16 bytes) per byte of it.
+func trimLines(s string) string {
+	if !strings.Contains(s, " \n") && !strings.Contains(s, "\t\n") && !strings.HasSuffix(s, " ") && !strings.HasSuffix(s, "\t") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		line, rest, more := strings.Cut(s, "\n")
+		b.WriteString(strings.TrimRight(line, " \t"))
+		if !more {
+			return b.String()
+		}
+		b.WriteByte('\n')
+		s = rest
+	}
 }
 
 // lineEnds turns CRLF, and CRs before an LF however many, into one LF, and

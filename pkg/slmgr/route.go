@@ -36,20 +36,19 @@ func osppMarker(t string) bool {
 // line followed by a line of ospp's own labels does not end its output:
 // text copied from a web page has a blank line after every line, and
 // ospp prints none inside its output.
-func route(lines []string, ms []matcher) (ospp, slmgr []Line) {
+func route(lines []Line, ms []matcher) (ospp, slmgr []Line) {
 	// nextOSPP[i]: the next non-blank line after line i carries an ospp
 	// label (computed backwards, so that routing stays linear).
 	nextOSPP := make([]bool, len(lines))
 	for i, next := len(lines)-1, false; i >= 0; i-- {
 		nextOSPP[i] = next
-		if t := strings.TrimSpace(lines[i]); t != "" {
+		if t := strings.TrimSpace(lines[i].Text); t != "" {
 			next = isOSPPLabel(t) || osppMarker(t)
 		}
 	}
 	inBlock, afterOSPP := false, false
-	for i, raw := range lines {
-		l := Line{i + 1, raw}
-		t := strings.TrimSpace(raw)
+	for i, l := range lines {
+		t := strings.TrimSpace(l.Text)
 		switch {
 		case strings.HasPrefix(t, "---Processing"):
 			inBlock, afterOSPP = true, true
