@@ -674,20 +674,64 @@ func fill(p *licensing.Product, tp licensing.Product) {
 	}
 }
 
-// mergeExpiry adds the /xpr expiry text to the Windows products.
+// mergeExpiry adds the /xpr expiry text to the Windows product it
+// describes: the one of its name, or, when the text names none (its name
+// line lost), the Windows OS product (osProduct).
 func (c *collection) mergeExpiry(out []byte) {
 	res, err := slmgr.Parse(out, slmgr.Options{Strings: c.strings, Source: licensing.SourceSlmgr})
 	if err != nil {
 		return
 	}
 	for _, tp := range res.Products {
-		for i := range c.s.Products {
-			p := &c.s.Products[i]
-			if p.Kind == licensing.KindWindows && (tp.Name == "" || tp.Name == p.Name) && p.ExpiresText == "" {
+		if tp.ExpiresText == "" {
+			continue // permanent, or a status without a date
+		}
+		for _, i := range c.xprProducts(tp.Name) {
+			if p := &c.s.Products[i]; p.ExpiresText == "" {
 				p.ExpiresText, p.Expires = tp.ExpiresText, tp.Expires
 			}
 		}
 	}
+}
+
+// xprProducts returns the indexes of the Windows products an /xpr block
+// named name describes: those of that name, or, for no name, the one
+// Windows OS product (osProduct).
+func (c *collection) xprProducts(name string) []int {
+	if name == "" {
+		if i, ok := c.osProduct(); ok {
+			return []int{i}
+		}
+		return nil
+	}
+	var out []int
+	for i, p := range c.s.Products {
+		if p.Kind == licensing.KindWindows && p.Name == name {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// osProduct returns the index of the Windows OS product: the Windows row
+// with a key that is not an add-on, which slmgr /xpr and /ato act on
+// when given no Activation ID (DOMAIN.md "Reading the state": the
+// primary Windows product is the row with the Windows ApplicationID and
+// LicenseIsAddon false; WHERE PartialProductKey IS NOT NULL). false when
+// there is none, or more than one: a fact of one of them must not be
+// given to the other.
+func (c *collection) osProduct() (int, bool) {
+	found := -1
+	for i, p := range c.s.Products {
+		if p.Kind != licensing.KindWindows || p.IsAddon || p.NotInUse || p.PartialKey == "" {
+			continue
+		}
+		if found >= 0 {
+			return 0, false
+		}
+		found = i
+	}
+	return found, found >= 0
 }
 
 // winJoin joins Windows path elements with backslashes: the paths are

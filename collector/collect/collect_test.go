@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -364,6 +365,84 @@ func TestTextFillsOnlyWhatWMILacks(t *testing.T) {
 			}
 			if p.StatusReason != tc.reason {
 				t.Errorf("status reason: got %s, want %s", licensing.HRESULT(p.StatusReason), licensing.HRESULT(tc.reason))
+			}
+		})
+	}
+}
+
+// TestXprExpiry: slmgr /xpr without an Activation ID describes the
+// Windows OS product only, the one with the Windows ApplicationID and a
+// key that is not an add-on (DOMAIN.md "Reading the state"); its expiry
+// goes to that product alone: not to an ESU add-on, and to none when two
+// Windows SKUs could be it. A named /xpr goes to the product of its name.
+func TestXprExpiry(t *testing.T) {
+	const (
+		kmsClient = "Windows(R) 7, Enterprise edition"
+		esu       = "Windows(R) 7, Client-ESU-Year1 add-on for Enterprise,EnterpriseE,EnterpriseN,Professional,ProfessionalE,ProfessionalN,Ultimate,UltimateE,UltimateN"
+		eval      = "Windows(R) 7, EnterpriseEval edition"
+		nameless  = "    Volume activation will expire 2026/11/20 09:57:03\r\n"
+		expires   = "2026/11/20 09:57:03"
+	)
+	wmiRow := func(id, name, channel, key string, addon bool) map[string]interface{} {
+		return map[string]interface{}{"ID": id, "ApplicationID": licensing.AppWindows, "Name": name,
+			"Description": "Windows Operating System - Windows(R) 7, " + channel + " channel", "PartialProductKey": key,
+			"LicenseStatus": int64(1), "GracePeriodRemaining": int64(0), "LicenseStatusReason": int64(0),
+			"EvaluationEndDate": "16010101000000.000000-000", "LicenseIsAddon": addon,
+			"KeyManagementServiceMachine": "", "KeyManagementServicePort": int64(1688),
+			"DiscoveredKeyManagementServiceMachineName": "", "DiscoveredKeyManagementServiceMachinePort": int64(0)}
+	}
+	client := wmiRow("ae2ee509-1b34-41c0-acb7-6d4650168915", kmsClient, "VOLUME_KMSCLIENT", "33PXH", false)
+	client["GracePeriodRemaining"] = int64(17 * 24 * 60)
+	addon := wmiRow("77db037b-95c3-48d7-a3ab-a9c6d41093e0", esu, "VOLUME_MAK", "4C6R8", true)
+	second := wmiRow("d4ef7282-3d2c-4cf0-9976-8854e64a8d1e", eval, "TIMEBASED_EVAL", "V3WVW", false)
+	// What /dlv all prints of the same two products, for a collection
+	// without WMI.
+	dlv := "Name: " + esu + "\r\nDescription: Windows Operating System - Windows(R) 7, VOLUME_MAK channel\r\n" +
+		"Activation ID: 77db037b-95c3-48d7-a3ab-a9c6d41093e0\r\nPartial Product Key: 4C6R8\r\nLicense Status: Licensed\r\n\r\n" +
+		"Name: " + kmsClient + "\r\nDescription: Windows Operating System - Windows(R) 7, VOLUME_KMSCLIENT channel\r\n" +
+		"Activation ID: ae2ee509-1b34-41c0-acb7-6d4650168915\r\nPartial Product Key: 33PXH\r\nLicense Status: Licensed\r\n"
+	tests := []struct {
+		name string
+		rows []map[string]interface{} // nil: no WMI, the products of dlv
+		xpr  string
+		want map[string]string // product name → ExpiresText
+	}{
+		{"no WMI: the add-on and the OS product of /dlv", nil, nameless,
+			map[string]string{kmsClient: expires, esu: ""}},
+		{"an ESU add-on beside the OS product", []map[string]interface{}{client, addon}, nameless,
+			map[string]string{kmsClient: expires, esu: ""}},
+		{"the add-on listed first", []map[string]interface{}{addon, client}, nameless,
+			map[string]string{kmsClient: expires, esu: ""}},
+		{"two Windows SKUs with a key: none is sure", []map[string]interface{}{client, second}, nameless,
+			map[string]string{kmsClient: "", eval: ""}},
+		{"named: the product of its name", []map[string]interface{}{client, second},
+			eval + ":\r\n    Timebased activation will expire 2027/03/24 02:35:57\r\n",
+			map[string]string{kmsClient: "", eval: "2027/03/24 02:35:57"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			run := &fakeRun{out: map[string][]byte{"slmgr.vbs /xpr": []byte(tc.xpr)}}
+			src := Sources{Run: run, Host: fakeHost{}, Now: func() time.Time { return now }}
+			if tc.rows != nil {
+				w := win7WMI()
+				w.rows["SoftwareLicensingProduct"] = tc.rows
+				src.WMI = w
+			} else {
+				run.out["slmgr.vbs /dlv"] = []byte(dlv)
+			}
+			res, _ := Collect(context.Background(), src, licensing.Context{})
+			if len(res.Snapshot.Products) != len(tc.want) {
+				t.Fatalf("got %d products, want %d: %+v", len(res.Snapshot.Products), len(tc.want), res.Snapshot.Products)
+			}
+			got := map[string]string{}
+			for _, p := range res.Snapshot.Products {
+				got[p.Name] = p.ExpiresText
+				if (p.Expires != nil) != (p.ExpiresText != "") {
+					t.Errorf("%s: expires %v with text %q", p.Name, p.Expires, p.ExpiresText)
+				}
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("expiry by product: got %q, want %q", got, tc.want)
 			}
 		})
 	}
