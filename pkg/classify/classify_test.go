@@ -1046,3 +1046,54 @@ func TestKMSDaysUnknown(t *testing.T) {
 		})
 	}
 }
+
+// TestEvaluationEndOfAnother: the collector gives the date of an slmgr
+// /xpr that names no product to the Windows OS product alone, and to
+// none when two Windows SKUs have a key (collect.TestXprExpiry). Given to
+// every Windows product, as before, a KMS client's volume expiry made a
+// date for an evaluation beside it whose end WMI did not read: a reason
+// and a deadline for a date that is not the evaluation's. The verdict of
+// the snapshot as the collector now makes it says the KMS client's days
+// (GracePeriodRemaining) and claims no end for the evaluation; an
+// evaluation's own /xpr date still counts.
+func TestEvaluationEndOfAnother(t *testing.T) {
+	lic := licensing.StatusLicensed
+	expiry := collected.AddDate(0, 0, 20)
+	device := func(clientExpiry, evalExpiry *time.Time) *licensing.Snapshot {
+		client := kms(win("EnterpriseS", licensing.ChannelGVLK, lic), 20*day, "kms01")
+		client.Expires = clientExpiry
+		eval := win("EnterpriseSEval", licensing.ChannelEval, lic)
+		eval.GraceMinutes, eval.Expires = minutes(0), evalExpiry // no EvaluationEndDate read
+		return snap("Microsoft Windows 10 Enterprise LTSC", "10.0.19044", client, eval)
+	}
+	tests := []struct {
+		name     string
+		s        *licensing.Snapshot
+		deadline DeadlineKind
+		product  string
+		evalEnds bool // an evaluation-ending reason, with a date
+	}{
+		{"the date on neither (now: two SKUs with a key)", device(nil, nil), DeadlineKMS, "Windows(R), EnterpriseS edition", false},
+		{"the date on both (before)", device(&expiry, &expiry), DeadlineEvaluation, "Windows(R), EnterpriseSEval edition", true},
+		{"the evaluation's own date", snap("Microsoft Windows 10 Enterprise LTSC", "10.0.19044",
+			func() licensing.Product {
+				p := win("EnterpriseSEval", licensing.ChannelEval, lic)
+				p.GraceMinutes, p.Expires = minutes(0), &expiry
+				return p
+			}()), DeadlineEvaluation, "Windows(R), EnterpriseSEval edition", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{})
+			if v.Category != Urgent {
+				t.Errorf("category %s, want %s", v.Category, Urgent)
+			}
+			if v.Deadline.Kind != tc.deadline || v.Deadline.Product != tc.product {
+				t.Errorf("deadline %s of %q, want %s of %q", v.Deadline.Kind, v.Deadline.Product, tc.deadline, tc.product)
+			}
+			if got := hasCode(v.Reasons, "evaluation-ending"); got != tc.evalEnds {
+				t.Errorf("evaluation-ending among [%s]: got %v, want %v", codes(v.Reasons), got, tc.evalEnds)
+			}
+		})
+	}
+}
