@@ -595,7 +595,8 @@ func (c *collection) mergeText(kind licensing.Kind, out []byte, src licensing.So
 		}
 		tp.Class = class // slmgr.vbs reads SPP, ospp.vbs OSPP
 		if i := c.find(tp); i >= 0 {
-			fill(&c.s.Products[i], tp)
+			p := &c.s.Products[i]
+			fill(p, tp, c.readKMS(*p))
 			continue
 		}
 		if !c.hasWMIProducts(tp.Kind) {
@@ -629,12 +630,36 @@ func (c *collection) find(tp licensing.Product) int {
 	return -1
 }
 
+// readKMS reports whether WMI read p's KMS facts: p is a WMI row and its
+// class has the KMS host properties (every Windows has them; Wine's
+// classes lack them). Then a KMS nil is WMI's fact, no KMS client and
+// no host, that a text must not undo.
+func (c *collection) readKMS(p licensing.Product) bool {
+	if p.Source != licensing.SourceWMI {
+		return false
+	}
+	class := p.Class.ProductClass()
+	for _, m := range c.s.Missing {
+		if m == class+".KeyManagementServiceMachine" || m == class+".DiscoveredKeyManagementServiceMachineName" {
+			return false
+		}
+	}
+	return true
+}
+
 // fill copies into p the facts of tp that p lacks: the text is evidence
 // and a fallback, never over what WMI read. A value WMI read that the
 // model does not know (a LicenseStatus after 6, a new channel) stays,
 // raw, and so does a status reason of none (0) when WMI read the status
-// with it, LicenseStatusReason being in the same row.
-func fill(p *licensing.Product, tp licensing.Product) {
+// with it, LicenseStatusReason being in the same row. readKMS says that
+// WMI read p's KMS properties: then its KMS, or none, is WMI's. The
+// text's KMS block goes only to a product whose channel, as WMI read
+// it, may have one: slmgr.vbs prints it for a KMS client
+// (DisplayAllInformation, pkg/slmgr/testdata/constructed/SOURCES.md)
+// and a KMS host, so one beside a retail or MAK product WMI read is
+// another product's.
+func fill(p *licensing.Product, tp licensing.Product, readKMS bool) {
+	kmsChannel := p.ChannelRaw == "" || p.Channel == licensing.ChannelGVLK || p.Channel == licensing.ChannelCSVLK
 	set := func(dst *string, v string) {
 		if *dst == "" {
 			*dst = v
@@ -669,7 +694,7 @@ func fill(p *licensing.Product, tp licensing.Product) {
 	if p.Expires == nil {
 		p.Expires = tp.Expires
 	}
-	if p.KMS == nil {
+	if p.KMS == nil && !readKMS && kmsChannel {
 		p.KMS = tp.KMS
 	}
 }

@@ -447,3 +447,81 @@ func TestXprExpiry(t *testing.T) {
 		})
 	}
 }
+
+// TestTextKMS: the KMS block of slmgr's text is a fallback for a product
+// whose KMS properties WMI could not read (Wine, a class without them);
+// it never adds a KMS host to a product WMI read as having none, nor to
+// one WMI read in a channel that is not KMS, and never replaces the host
+// of a KMS client WMI read.
+func TestTextKMS(t *testing.T) {
+	const id = "ae2ee509-1b34-41c0-acb7-6d4650168915"
+	kmsProps := []string{"KeyManagementServiceMachine", "KeyManagementServicePort",
+		"DiscoveredKeyManagementServiceMachineName", "DiscoveredKeyManagementServiceMachinePort",
+		"VLActivationInterval", "VLRenewalInterval"}
+	// A KMS client's /dlv block; the Activation ID line is left out where
+	// the text is matched by its partial key (as /dli prints it).
+	dlv := func(withID bool) string {
+		s := "Name: Windows(R) 7, Enterprise edition\r\nDescription: Windows Operating System - Windows(R) 7, VOLUME_KMSCLIENT channel\r\n"
+		if withID {
+			s += "Activation ID: " + id + "\r\n"
+		}
+		return s + "Partial Product Key: 33PXH\r\nLicense Status: Licensed\r\n\r\n" +
+			"Volume activation expiration: 259193 minute(s) (179 day(s))\r\n\r\n" +
+			"Key Management Service client information\r\n    Client Machine ID (CMID): 0f8a1a47-4b71-4b8a-a5a6-d1f1e4d1e0a5\r\n" +
+			"    Registered KMS machine name: kms-text.example:1688\r\n    Activation interval: 120 minutes\r\n    Renewal interval: 10080 minutes\r\n"
+	}
+	tests := []struct {
+		name     string
+		channel  string // the description's token WMI read; "" when the class lacks Description
+		host     string // KeyManagementServiceMachine WMI read
+		lacksKMS bool   // the class lacks the KMS properties
+		withID   bool
+		want     string // the product's KMS host after the merge; "" for none
+	}{
+		{"a MAK product read by WMI, text matched by its key", "VOLUME_MAK", "", false, false, ""},
+		{"a retail product read by WMI, text of its SKU", "RETAIL", "", false, true, ""},
+		{"a KMS client read by WMI keeps its host", "VOLUME_KMSCLIENT", "kms-wmi.example", false, true, "kms-wmi.example"},
+		{"WMI lacks the KMS properties (Wine): the text gives them", "", "", true, true, "kms-text.example"},
+		{"WMI lacks the KMS properties but read a retail channel", "RETAIL", "", true, true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := win7WMI()
+			r := w.rows["SoftwareLicensingProduct"][0]
+			r["ID"], r["Name"], r["PartialProductKey"] = id, "Windows(R) 7, Enterprise edition", "33PXH"
+			r["KeyManagementServiceMachine"], r["KeyManagementServicePort"] = tc.host, int64(1688)
+			r["DiscoveredKeyManagementServiceMachineName"], r["DiscoveredKeyManagementServiceMachinePort"] = "", int64(0)
+			r["VLActivationInterval"], r["VLRenewalInterval"] = int64(120), int64(10080)
+			var lacks []string
+			if tc.channel == "" {
+				delete(r, "Description")
+				lacks = append(lacks, "Description")
+			} else {
+				r["Description"] = "Windows Operating System - Windows(R) 7, " + tc.channel + " channel"
+			}
+			if tc.lacksKMS {
+				for _, p := range kmsProps {
+					delete(r, p)
+				}
+				lacks = append(lacks, kmsProps...)
+			}
+			if !tc.withID {
+				r["ID"] = "b92e9980-b9d5-4821-9c94-140f632f6312"
+			}
+			w.lacks = map[string][]string{"SoftwareLicensingProduct": lacks}
+			run := &fakeRun{out: map[string][]byte{"slmgr.vbs /dlv": []byte(dlv(tc.withID))}}
+			res, _ := Collect(context.Background(), Sources{WMI: w, Run: run, Host: fakeHost{}, Now: func() time.Time { return now }}, licensing.Context{})
+			ps := res.Snapshot.Products
+			if len(ps) != 1 {
+				t.Fatalf("got %d products, want 1: %+v", len(ps), ps)
+			}
+			got := ""
+			if ps[0].KMS.HasHost() {
+				got = ps[0].KMS.ConfiguredHost
+			}
+			if got != tc.want {
+				t.Errorf("KMS host: got %q, want %q (KMS %+v)", got, tc.want, ps[0].KMS)
+			}
+		})
+	}
+}
