@@ -616,18 +616,58 @@ func (c *collection) hasWMIProducts(kind licensing.Kind) bool {
 	return false
 }
 
+// find returns the index of the product the text product tp describes,
+// or -1: the one of its Activation ID; else, for a text without one
+// (/dli), the one of its partial key; else the one row whose properties
+// WMI lacked (Wine), which names no product, and whose state as WMI read
+// it is tp's. Each way is tried over every product before the next, and
+// the last two only where one product fits: the first of two was a
+// guess that gave one product's name and key to the other's state, and
+// a row of another Activation ID is another product.
 func (c *collection) find(tp licensing.Product) int {
-	for i, p := range c.s.Products {
-		switch {
-		case tp.SKUID != "" && strings.EqualFold(p.SKUID, tp.SKUID):
-			return i
-		case tp.PartialKey != "" && strings.EqualFold(p.PartialKey, tp.PartialKey) && p.Kind == tp.Kind:
-			return i
-		case p.PartialKey == "" && p.Kind == tp.Kind && p.Source == licensing.SourceWMI && p.Name == "":
-			return i // a row whose properties WMI lacked (Wine)
+	if tp.SKUID != "" {
+		for i, p := range c.s.Products {
+			if strings.EqualFold(p.SKUID, tp.SKUID) {
+				return i
+			}
 		}
 	}
-	return -1
+	if tp.PartialKey != "" {
+		if i := c.only(func(p licensing.Product) bool {
+			return strings.EqualFold(p.PartialKey, tp.PartialKey) && p.Kind == tp.Kind && (p.SKUID == "" || tp.SKUID == "")
+		}); i >= 0 {
+			return i
+		}
+	}
+	return c.only(func(p licensing.Product) bool {
+		return p.Source == licensing.SourceWMI && p.SKUID == "" && p.PartialKey == "" && p.Name == "" && p.Kind == tp.Kind && agrees(p, tp)
+	})
+}
+
+// agrees reports whether the text product tp says of the license status
+// and channel what WMI read of p, where both say something.
+func agrees(p, tp licensing.Product) bool {
+	if p.StatusRaw != "" && tp.Status != licensing.StatusUnknown && p.Status != tp.Status {
+		return false
+	}
+	known := func(c licensing.Channel) bool { return c != "" && c != licensing.ChannelUnknown }
+	return p.ChannelRaw == "" || !known(p.Channel) || !known(tp.Channel) || p.Channel == tp.Channel
+}
+
+// only returns the index of the one product that fits, or -1 when none
+// or more than one does.
+func (c *collection) only(fits func(licensing.Product) bool) int {
+	found := -1
+	for i, p := range c.s.Products {
+		if !fits(p) {
+			continue
+		}
+		if found >= 0 {
+			return -1
+		}
+		found = i
+	}
+	return found
 }
 
 // readKMS reports whether WMI read p's KMS facts: p is a WMI row and its

@@ -525,3 +525,72 @@ func TestTextKMS(t *testing.T) {
 		})
 	}
 }
+
+// TestTextPairing: a text product goes to the WMI product of its
+// Activation ID, else of its partial key, else to the one row WMI could
+// not name (Wine) whose state WMI read is the text's: never to a row of
+// another Activation ID, and to none when two rows could be it, so that
+// no product ends up with one product's name and another's state. A
+// text product that goes to none is kept beside the rows.
+func TestTextPairing(t *testing.T) {
+	const (
+		retailID = "b92e9980-b9d5-4821-9c94-140f632f6312"
+		kmsID    = "ae2ee509-1b34-41c0-acb7-6d4650168915"
+		retail   = "Windows(R) 7, Professional edition"
+		client   = "Windows(R) 7, Enterprise edition"
+	)
+	// /dlv all of the two products, the KMS client first.
+	dlv := "Name: " + client + "\r\nDescription: Windows Operating System - Windows(R) 7, VOLUME_KMSCLIENT channel\r\n" +
+		"Activation ID: " + kmsID + "\r\nPartial Product Key: 33PXH\r\nLicense Status: Notification\r\n" +
+		"Notification Reason: 0xC004F009 (grace time expired).\r\n\r\n" +
+		"Name: " + retail + "\r\nDescription: Windows Operating System - Windows(R) 7, RETAIL channel\r\n" +
+		"Activation ID: " + retailID + "\r\nPartial Product Key: 7F2QR\r\nLicense Status: Licensed\r\n"
+	row := func(id, channel string, status int64) map[string]interface{} {
+		r := map[string]interface{}{"ApplicationID": licensing.AppWindows, "LicenseStatus": status, "LicenseIsAddon": false,
+			"Description": "Windows Operating System - Windows(R) 7, " + channel + " channel"}
+		if id != "" {
+			r["ID"] = id
+		}
+		return r
+	}
+	alike := row("", "RETAIL", 1)
+	delete(alike, "Description")
+	delete(alike, "LicenseStatus")
+	tests := []struct {
+		name  string
+		rows  []map[string]interface{}
+		lacks []string
+		want  int // products in the snapshot
+	}{
+		{"two rows WMI could not name, told apart by their state", []map[string]interface{}{row("", "RETAIL", 1), row("", "VOLUME_KMSCLIENT", 5)},
+			[]string{"ID", "Name", "PartialProductKey"}, 2},
+		{"two rows WMI could not name, alike", []map[string]interface{}{alike, alike},
+			[]string{"ID", "Name", "PartialProductKey", "Description", "LicenseStatus"}, 4},
+		{"one row WMI could not name, of neither's state", []map[string]interface{}{row("", "VOLUME_MAK", 1)},
+			[]string{"ID", "Name", "PartialProductKey"}, 3},
+		{"rows with Activation IDs, no names or keys", []map[string]interface{}{row(retailID, "RETAIL", 1), row(kmsID, "VOLUME_KMSCLIENT", 5)},
+			[]string{"Name", "PartialProductKey"}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := win7WMI()
+			w.rows["SoftwareLicensingProduct"] = tc.rows
+			w.lacks = map[string][]string{"SoftwareLicensingProduct": tc.lacks}
+			run := &fakeRun{out: map[string][]byte{"slmgr.vbs /dlv": []byte(dlv)}}
+			res, _ := Collect(context.Background(), Sources{WMI: w, Run: run, Host: fakeHost{}, Now: func() time.Time { return now }}, licensing.Context{})
+			if got := len(res.Snapshot.Products); got != tc.want {
+				t.Errorf("got %d products, want %d: %+v", got, tc.want, res.Snapshot.Products)
+			}
+			for _, p := range res.Snapshot.Products {
+				switch {
+				case p.Name == client && (p.Channel != licensing.ChannelGVLK || p.Status != licensing.StatusNotification):
+					t.Errorf("%s: got %s %s, want Volume:GVLK notification: %+v", p.Name, p.Channel, p.Status, p)
+				case p.Name == retail && (p.Channel != licensing.ChannelRetail || p.Status != licensing.StatusLicensed):
+					t.Errorf("%s: got %s %s, want Retail licensed: %+v", p.Name, p.Channel, p.Status, p)
+				case p.SKUID != "" && p.Name != "" && p.SKUID != map[string]string{client: kmsID, retail: retailID}[p.Name]:
+					t.Errorf("%s: got Activation ID %s", p.Name, p.SKUID)
+				}
+			}
+		})
+	}
+}
