@@ -18,6 +18,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/stick"
 )
 
 // collectedAs writes a bundle of an archetype as if it had been collected
@@ -200,13 +201,14 @@ func TestImportStoresNothing(t *testing.T) {
 		stderr string
 		left   []string // in folder afterwards
 	}{
-		{"every bundle for another key", "new", []string{"import", "-q", "-i", key, in}, 1, "13 bundles are for another key", nil},
+		{"every bundle for another key", "new", []string{"import", "-q", "-i", key, in}, 2, "none of the 13 bundles found opens with the identity given", nil},
 		{"no text readable", "new", []string{"import-text", "--site", "S", "--line", "L", text}, 1, "1 input was rejected", nil},
-		{"a database that was there", "existing", []string{"import", "-q", "-i", key, in}, 1, "13 bundles are for another key", []string{"fleet.db"}},
+		{"a database that was there", "existing", []string{"import", "-q", "-i", key, in}, 2, "none of the 13 bundles found opens with the identity given", []string{"fleet.db"}},
 		{"no such folder", "nope", []string{"import", "-q", "-i", key, in}, 2, "importer: error: database " + filepath.Join(dir, "nope", "fleet.db") + ": no folder", nil},
 	}
-	// The summary names a database it did not create as not created,
-	// and one that was there as it is.
+	// The summary (or the error, when nothing was for this key) names
+	// a database it did not create as not created, and one that was
+	// there as it is.
 	created := map[string]bool{"new": false, "existing": true}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -219,10 +221,14 @@ func TestImportStoresNothing(t *testing.T) {
 				t.Fatalf("exit %d, want %d with %q:\n%s", code, tc.code, tc.stderr, stderr)
 			}
 			if was, ok := created[tc.folder]; ok {
-				note := " (no database was created: nothing to store)\n"
+				note := " (no database was created: nothing to store)"
 				into := "into " + filepath.Join(folder, "fleet.db")
-				if !strings.Contains(stdout, into) || strings.Contains(stdout, note) == was {
-					t.Errorf("summary, want %q with the note %q: %v:\n%s", into, note, !was, stdout)
+				out := stdout
+				if tc.args[0] == "import" {
+					out = stderr
+				}
+				if !strings.Contains(out, into) || strings.Contains(out, note) == was {
+					t.Errorf("summary, want %q with the note %q: %v:\n%s", into, note, !was, out)
 				}
 			}
 			var left []string
@@ -263,18 +269,25 @@ func TestImportDBOpenFails(t *testing.T) {
 	}
 }
 
-// TestWrongKeySummary: bundles for another key are one line, not a
-// screenful; --verbose names each.
+// TestWrongKeySummary: bundles for another key beside bundles that
+// opened are one line, not a screenful; --verbose names each.
 func TestWrongKeySummary(t *testing.T) {
 	dir := t.TempDir()
-	key, in, files := foreignBundles(t, dir)
+	id, key := writeKey(t, dir, "key.txt")
+	other, _ := writeKey(t, dir, "other.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	files := archetypeBundles(t, in, other.Recipient())
+	mine := filepath.Join(dir, "mine")
+	os.MkdirAll(mine, 0o755)
+	archetypeBundles(t, mine, id.Recipient())
 	db := testDB(t, dir, "fleet.db")
-	code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in)
+	code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, in, mine)
 	want := "importer: 13 bundles are for another key: was this the right site's key?\n"
 	if code != 1 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") > 2 {
 		t.Fatalf("exit %d, stderr:\n%s\nwant 1 and two lines starting %q", code, stderr, want)
 	}
-	code, _, stderr = runImporter(t, "import", "-q", "--verbose", "-i", key, "--db", db, in)
+	code, _, stderr = runImporter(t, "import", "-q", "--verbose", "-i", key, "--db", db, in, mine)
 	for _, f := range files {
 		if !strings.Contains(stderr, f+"\n    error: wrong key") {
 			t.Errorf("--verbose does not name %s:\n%s", f, stderr)
@@ -282,6 +295,99 @@ func TestWrongKeySummary(t *testing.T) {
 	}
 	if code != 1 || !strings.Contains(stderr, want) {
 		t.Errorf("--verbose: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestImportForeign: an import in which every bundle found is for
+// another key imported nothing because of the identity given: one
+// message, what to give, exit 2. Where any bundle opened (imported, or
+// imported by an earlier run), or a file failed for another reason, the
+// bundles for another key are rejected inputs as any (exit 1): a rerun
+// ends as the first run did.
+func TestImportForeign(t *testing.T) {
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "key.txt")
+	other, _ := writeKey(t, dir, "other.txt")
+	// A stick whose settings give the other key, and one whose settings
+	// give this key but whose bundles were written to the other.
+	osaka := filepath.Join(dir, "osaka")
+	os.MkdirAll(filepath.Join(osaka, "bundles"), 0o755)
+	archetypeBundles(t, filepath.Join(osaka, "bundles"), other.Recipient())
+	writeSettings(t, osaka, other.Recipient().String(), "Osaka")
+	rekeyed := filepath.Join(dir, "rekeyed")
+	os.MkdirAll(filepath.Join(rekeyed, "bundles"), 0o755)
+	archetypeBundles(t, filepath.Join(rekeyed, "bundles"), other.Recipient())
+	writeSettings(t, rekeyed, id.Recipient().String(), "Nagoya")
+	bare := filepath.Join(dir, "bare")
+	os.MkdirAll(bare, 0o755)
+	one := archetypeBundles(t, bare, other.Recipient())["win10-home"]
+	mine := filepath.Join(dir, "mine")
+	os.MkdirAll(mine, 0o755)
+	archetypeBundles(t, mine, id.Recipient())
+	junk := filepath.Join(dir, "junk")
+	os.MkdirAll(junk, 0o755)
+	os.WriteFile(filepath.Join(junk, "notes.tar.zst.age"), []byte("line 3 PCs\n"), 0o644)
+	mineFP, otherFP := stick.Fingerprint(id.Recipient().String()), stick.Fingerprint(other.Recipient().String())
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want []string // on stderr
+	}{
+		{"another site's stick", []string{osaka}, 2, []string{
+			"importer: error: none of the 13 bundles found opens with the identity given (" + mineFP + "): all are for another key; nothing was imported into ",
+			"importer: hint: the stick's settings give the key " + otherFP + " (" + filepath.Join(osaka, "actcourier.conf") + `, site "Osaka"): give the identity file of that key with --identity (-i)`}},
+		{"its bundles folder", []string{filepath.Join(osaka, "bundles")}, 2, []string{"give the key " + otherFP}},
+		{"the stick's key changed since", []string{filepath.Join(rekeyed, "bundles")}, 2, []string{
+			"give a key that was tried, so these bundles were written to an earlier key or on another site's stick"}},
+		{"one bundle, no settings", []string{one}, 2, []string{
+			"importer: error: the bundle found does not open with the identity given (" + mineFP + "): it is for another key",
+			"importer: hint: give the identity file of the key the collector's check screen named"}},
+		{"some for this key", []string{bare, mine}, 1, []string{"importer: 13 bundles are for another key"}},
+		{"another reason too", []string{bare, junk}, 1, []string{"importer: 13 bundles are for another key", "notes.tar.zst.age\n    error: not a bundle"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := testDB(t, t.TempDir(), "fleet.db")
+			code, stdout, stderr := runImporter(t, append([]string{"import", "-q", "-i", key, "--db", db}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s\n%s", code, tc.code, stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if tc.code == 2 && (stdout != "" || strings.Count(stderr, "\n") != 2) {
+				t.Errorf("want one error and its hint, nothing on stdout:\n%s\n%s", stdout, stderr)
+			}
+		})
+	}
+	// Bundles already imported beside bundles for another key: the key
+	// opened some, so the others are rejected inputs, exit 1, as in the
+	// run that imported them.
+	db := testDB(t, dir, "fleet.db")
+	for run := 1; run <= 2; run++ {
+		if code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", db, bare, mine); code != 1 {
+			t.Errorf("run %d: exit %d, want 1\n%s", run, code, stderr)
+		}
+	}
+}
+
+// writeSettings writes a stick's settings file into dir.
+func writeSettings(t *testing.T, dir, recipient, site string) {
+	t.Helper()
+	c, err := stick.NewConfig([]string{recipient}, site, "L1", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := stick.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, stick.FileName), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -332,6 +332,9 @@ type Summary struct {
 	Imported, Duplicates, NewDevices int
 	ByCategory                       map[classify.Category]int // imported, as collected
 	Rejected                         []Outcome                 // sorted by file
+	// foreign is set when every bundle found was for another key
+	// (allForeign): Finish returns it.
+	foreign *ForeignError
 }
 
 func (s *Summary) add(o Outcome) {
@@ -421,6 +424,9 @@ func Import(ctx context.Context, st Store, files *Bundles, opts ImportOptions, p
 	sort.Slice(sum.Rejected, func(i, j int) bool { return sum.Rejected[i].File < sum.Rejected[j].File })
 	if err := ctx.Err(); err != nil {
 		return sum, err
+	}
+	if failed == nil && sum.allForeign() {
+		sum.foreign = files.foreign(len(sum.Rejected), opts.Identities)
 	}
 	return sum, failed
 }
@@ -595,7 +601,12 @@ func (s Summary) Print(stdout, stderr io.Writer, db string, verbose bool) error 
 // with: partial when it rejected inputs, or when the store failed part
 // way (err: a database server restarted, a full disk), which it prints
 // with what to do (what was stored is whole; a rerun goes on); after an
-// interruption, which it tells, err as ErrInterrupted.
+// interruption, which it tells, err as ErrInterrupted. When every bundle
+// found was for another key it prints nothing and returns a
+// *ForeignError, a configuration error for the caller to print: the
+// identity given was the wrong one. Where some bundles opened (imported,
+// or already imported: a rerun must end as the first run did), the
+// others for another key are rejected inputs as any, and partial.
 func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupted bool, err, partial error) error {
 	if interrupted {
 		fmt.Fprintf(stderr, "importer: interrupted: %s imported into %s before the stop, each whole; run the same import again to go on\n", report.Count(s.Imported, "bundle"), terminal.Inline(db))
@@ -603,6 +614,11 @@ func (s Summary) Finish(stdout, stderr io.Writer, db string, verbose, interrupte
 			return nil // every bundle was in before the stop took effect
 		}
 		return fmt.Errorf("%w: %w", ErrInterrupted, err)
+	}
+	if s.foreign != nil && err == nil {
+		e := *s.foreign
+		e.DB = db
+		return &e
 	}
 	perr := s.Print(stdout, stderr, db, verbose)
 	if err != nil {

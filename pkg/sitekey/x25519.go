@@ -26,8 +26,9 @@ const x25519Label = "age-encryption.org/v1/X25519"
 // The stanza is read exactly as age reads it (C2SP age.md); the tests
 // compare both on the same files.
 type x25519Identity struct {
-	key *ecdh.PrivateKey
-	pub []byte // our public key, the second half of the HKDF salt
+	key       *ecdh.PrivateKey
+	pub       []byte // our public key, the second half of the HKDF salt
+	recipient string // the same, as age writes it (age1…): for Recipients
 }
 
 var _ age.Identity = (*x25519Identity)(nil)
@@ -48,7 +49,24 @@ func fastX25519(id age.Identity) age.Identity {
 	if err != nil {
 		return id
 	}
-	return &x25519Identity{key: key, pub: key.PublicKey().Bytes()}
+	return &x25519Identity{key: key, pub: key.PublicKey().Bytes(), recipient: x.Recipient().String()}
+}
+
+// Recipients are the recipients (age1…) of the X25519 identities among
+// ids, in order: the public keys whose bundles they open, for a message
+// that says which keys were tried. Identities of another type (scrypt,
+// SSH, plugins) name none and are left out.
+func Recipients(ids []age.Identity) []string {
+	var out []string
+	for _, id := range ids {
+		switch x := id.(type) {
+		case *x25519Identity:
+			out = append(out, x.recipient)
+		case *age.X25519Identity:
+			out = append(out, x.Recipient().String())
+		}
+	}
+	return out
 }
 
 // Unwrap returns the file key of the first X25519 stanza this identity

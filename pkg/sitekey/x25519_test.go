@@ -103,3 +103,19 @@ func BenchmarkUnwrap(b *testing.B) {
 		})
 	}
 }
+
+// TestRecipients: each X25519 identity, made fast or not, names its
+// recipient, in order; a passphrase identity names none.
+func TestRecipients(t *testing.T) {
+	a, _ := age.GenerateX25519Identity()
+	b, _ := age.GenerateX25519Identity()
+	pass, err := age.NewScryptIdentity("not a key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Recipients([]age.Identity{fastX25519(a), pass, b})
+	want := []string{a.Recipient().String(), b.Recipient().String()}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
