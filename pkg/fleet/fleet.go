@@ -365,6 +365,10 @@ type Store interface {
 	// a time; withJSON fills Device.JSON. An error from fn stops it and
 	// is returned.
 	Latest(ctx context.Context, f Filter, withJSON bool, fn func(Device) error) error
+	// Lines calls fn with the site and line of each line Latest would
+	// read devices of (f.Limit aside), once, in Latest's order: what a
+	// report will write is known before it reads a device.
+	Lines(ctx context.Context, f Filter, fn func(site, line string) error) error
 	// Find returns the devices whose key, asset tag, host name, ID or
 	// bundle ID is ref (case-insensitive), with the JSON of their latest
 	// collection; when no latest collection has ref as asset tag or host

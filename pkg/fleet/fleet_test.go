@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -424,6 +425,69 @@ func TestReport(t *testing.T) {
 	// leave its connection failing every later query, store/driver.go).
 	if w, err := fleet.Report(ctx, db, t.TempDir(), fleet.Filter{}, report.Options{Lang: classify.Japanese, AsOf: asOf}); err != nil || w.Devices != 13 || len(w.Files) != 28 {
 		t.Fatalf("report after the failed ones: %d devices, %d files, %v", w.Devices, len(w.Files), err)
+	}
+}
+
+// noDevices is a store whose devices must not be read: Latest fails the
+// test.
+type noDevices struct {
+	fleet.Store
+	t *testing.T
+}
+
+func (s noDevices) Latest(context.Context, fleet.Filter, bool, func(fleet.Device) error) error {
+	s.t.Error("the report read the devices of a folder it refuses")
+	return errDisk
+}
+
+// TestReportRefusedFirst: a report into a folder that holds a file of a
+// name it would write that no report wrote is refused before a device
+// is read, so before any line is rendered, and writes nothing; the
+// names are those of the lines the store holds, as the whole report
+// would have found them.
+func TestReportRefusedFirst(t *testing.T) {
+	id := key(t)
+	db := newStore(t)
+	if _, err := fleet.Import(ctx, db, bundlesOf(t, archetypes(t, t.TempDir(), id.Recipient())), fleet.ImportOptions{Identities: []age.Identity{id}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ref := t.TempDir()
+	w, err := fleet.Report(ctx, db, ref, fleet.Filter{}, report.Options{AsOf: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string // a line's CSV, relative to the folder
+	for _, f := range w.Files {
+		if rel, _ := filepath.Rel(ref, f); strings.HasSuffix(rel, ".products.csv") {
+			line = filepath.ToSlash(strings.TrimSuffix(rel, ".products.csv") + ".csv")
+			break
+		}
+	}
+	if line == "" {
+		t.Fatalf("no line CSV among %q", w.Files)
+	}
+	for _, mine := range [][]string{{"index.html"}, {line}, {line, "devices.json"}} {
+		t.Run(strings.Join(mine, ","), func(t *testing.T) {
+			out := t.TempDir()
+			for _, f := range mine {
+				p := filepath.Join(out, filepath.FromSlash(f))
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				os.WriteFile(p, []byte("an auditor's notes"), 0o644)
+			}
+			before := folderOf(t, out)
+			_, err := fleet.Report(ctx, noDevices{db, t}, out, fleet.Filter{}, report.Options{AsOf: asOf})
+			var nerr *report.NotOursError
+			if !errors.As(err, &nerr) {
+				t.Fatalf("got %v, want ErrNotOurs", err)
+			}
+			sort.Strings(mine)
+			if strings.Join(nerr.Files, " ") != strings.Join(mine, " ") {
+				t.Errorf("names %q, want %q", nerr.Files, mine)
+			}
+			if after := folderOf(t, out); !reflect.DeepEqual(after, before) {
+				t.Errorf("a refused report changed the folder: %q", after)
+			}
+		})
 	}
 }
 

@@ -34,6 +34,16 @@ type Written struct {
 // once, whatever the size of the fleet. Every site's KMS pool counts all
 // of its devices, whatever f selects.
 func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Options) (Written, error) {
+	// The lines first, from the index: the writer knows every file the
+	// report will write, and refuses a folder that holds another's
+	// (report.ErrNotOurs) before a device is read.
+	opt.Lines = []report.Place{}
+	if err := st.Lines(ctx, f, func(site, line string) error {
+		opt.Lines = append(opt.Lines, report.Place{Site: site, Line: line})
+		return nil
+	}); err != nil {
+		return Written{}, err
+	}
 	w, err := report.NewWriter(dir, opt)
 	if err != nil {
 		return Written{}, err

@@ -138,6 +138,16 @@ func (w *Writer) notOurs() []string {
 		}
 	}
 	w.mu.Unlock()
+	return w.refused(names)
+}
+
+// refused returns those of the files names (in the folder) that are
+// there and are no earlier report's (notOurs), relative to the folder
+// and sorted. A file it finds an earlier report's it records (checked)
+// as it is: asked again (Close, after NewWriter checked the files the
+// report would write), it reads only the files that changed since, not
+// the whole earlier report a second time.
+func (w *Writer) refused(names []string) []string {
 	var ours claims // read once needed
 	var out []string
 	for _, name := range names {
@@ -145,16 +155,65 @@ func (w *Writer) notOurs() []string {
 		if err != nil || fi.IsDir() {
 			continue // nothing to replace; or not replaced (publish fails)
 		}
+		if was, ok := w.checked[name]; ok && os.SameFile(was, fi) && was.Size() == fi.Size() && was.ModTime().Equal(fi.ModTime()) {
+			continue // an earlier report's, unchanged since it was checked
+		}
 		rel, _ := w.relName(name)
 		if ours.sums == nil {
 			ours = claimed(w.dir)
 		}
 		if fi.Mode().IsRegular() && ours.holds(name, rel) {
+			if w.checked == nil {
+				w.checked = map[string]os.FileInfo{}
+			}
+			w.checked[name] = fi
 			continue // as the earlier report wrote it
 		}
 		out = append(out, rel)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// Place is a line a report will write (Options.Lines): the site and
+// line that Begin will be given.
+type Place struct{ Site, Line string }
+
+// plannedFiles are the files a report of lines writes in its formats,
+// each with the name Begin will give it when the lines begin in that
+// order: unique is run on a copy of the names taken, as Begin will run
+// it. TestPlannedFiles holds this to the files a report writes.
+func (w *Writer) plannedFiles(lines []Place) []string {
+	taken := map[string]bool{}
+	for k := range w.names {
+		taken[k] = true
+	}
+	var out []string
+	add := func(format, name string) {
+		if w.fmts[format] {
+			out = append(out, name)
+		}
+	}
+	add(CSV, filepath.Join(w.dir, "devices.csv"))
+	add(CSV, filepath.Join(w.dir, "products.csv"))
+	add(JSON, filepath.Join(w.dir, "devices.json"))
+	add(HTML, filepath.Join(w.dir, "index.html"))
+	sites := map[string]string{}
+	for _, l := range lines {
+		site, ok := sites[l.Site]
+		if !ok {
+			site = uniqueIn(taken, safeName(l.Site, "site"), "")
+			sites[l.Site] = site
+			s := siteSum{file: site}
+			add(HTML, filepath.Join(w.dir, site, "index.html"))
+			add(XLSX, filepath.Join(w.dir, site, s.bookName()))
+		}
+		base := filepath.Join(w.dir, site, uniqueIn(taken, safeName(l.Line, "line"), site))
+		add(HTML, base+".html")
+		add(CSV, base+".csv")
+		add(CSV, base+".products.csv")
+		add(JSON, base+".json")
+	}
 	return out
 }
 

@@ -26,18 +26,25 @@ func fillLines(t *testing.T, w *Writer, keep func(site, line string) bool) {
 	for s, p := range pools {
 		w.SetPool(s, *p)
 	}
-	var keys [][2]string
-	for k := range lines {
-		if keep(k[0], k[1]) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
-	for _, k := range keys {
-		if err := w.Line(k[0], k[1], lines[k]); err != nil {
+	for _, k := range fleetLines(t, keep) {
+		if err := w.Line(k.Site, k.Line, lines[[2]string{k.Site, k.Line}]); err != nil {
 			t.Fatal(err)
 		}
 	}
+}
+
+// fleetLines are the test fleet's lines that keep selects, in the order
+// fillLines renders them.
+func fleetLines(t *testing.T, keep func(site, line string) bool) []Place {
+	lines, _ := fleet(t)
+	var keys []Place
+	for k := range lines {
+		if keep(k[0], k[1]) {
+			keys = append(keys, Place{k[0], k[1]})
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].Site+keys[i].Line < keys[j].Site+keys[j].Line })
+	return keys
 }
 
 func writeSome(t *testing.T, dir string, keep func(site, line string) bool, site string, formats ...string) *Writer {
@@ -695,44 +702,69 @@ func TestFolderRefusesOthersFiles(t *testing.T) {
 			return nil // every file of the report is no report's now
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			mine := tc.prepare(t, dir)
-			for _, f := range mine {
-				if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f)), []byte("mine"), 0o644); err != nil {
-					t.Fatal(err)
-				}
+		// Refused at Close, once every file is written (a caller that
+		// does not say which lines come), and before anything is
+		// rendered when the lines are known (Options.Lines): NewWriter
+		// itself refuses, with the same files.
+		for _, planned := range []bool{false, true} {
+			name := tc.name
+			if planned {
+				name += ", lines known"
 			}
-			if mine == nil {
-				for _, f := range tree(t, dir) {
-					if f != FilesList && !strings.HasSuffix(f, ".lock") {
-						mine = append(mine, f)
-					}
-				}
+			t.Run(name, func(t *testing.T) {
+				refuses(t, tc.prepare, planned)
+			})
+		}
+	}
+}
+
+// refuses holds a report into a folder that prepare made to refusing
+// it, naming the files prepare returned (nil: every file of the folder
+// but the list and the lock), and to leaving the folder as it was; with
+// planned, NewWriter refuses it, before any line is rendered.
+func refuses(t *testing.T, prepare func(t *testing.T, dir string) []string, planned bool) {
+	dir := t.TempDir()
+	mine := prepare(t, dir)
+	for _, f := range mine {
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(f)), []byte("mine"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if mine == nil {
+		for _, f := range tree(t, dir) {
+			if f != FilesList && !strings.HasSuffix(f, ".lock") {
+				mine = append(mine, f)
 			}
-			before := contents(t, dir)
-			w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test"})
-			if err == nil {
-				fillLines(t, w, all)
-				_, err = w.Close()
-			}
-			var nerr *NotOursError
-			if !errors.Is(err, ErrNotOurs) || !errors.As(err, &nerr) {
-				t.Fatalf("got %v, want ErrNotOurs", err)
-			}
-			sort.Strings(mine)
-			if !reflect.DeepEqual(nerr.Files, mine) {
-				t.Errorf("names %q, want %q", nerr.Files, mine)
-			}
-			for i, f := range nerr.Files {
-				if i < maxNamed && !strings.Contains(err.Error(), " "+f) {
-					t.Errorf("the error does not name %s: %v", f, err)
-				}
-			}
-			if after := contents(t, dir); !reflect.DeepEqual(after, before) {
-				t.Errorf("a refused report changed the folder:\n got %q\nwant %q", sortedKeys(after), sortedKeys(before))
-			}
-		})
+		}
+	}
+	before := contents(t, dir)
+	opt := Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test"}
+	if planned {
+		opt.Lines = fleetLines(t, all)
+	}
+	w, err := NewWriter(dir, opt)
+	if err == nil && planned {
+		t.Fatal("NewWriter took the folder: the refusal would come only after every line was rendered")
+	}
+	if err == nil {
+		fillLines(t, w, all)
+		_, err = w.Close()
+	}
+	var nerr *NotOursError
+	if !errors.Is(err, ErrNotOurs) || !errors.As(err, &nerr) {
+		t.Fatalf("got %v, want ErrNotOurs", err)
+	}
+	sort.Strings(mine)
+	if !reflect.DeepEqual(nerr.Files, mine) {
+		t.Errorf("names %q, want %q", nerr.Files, mine)
+	}
+	for i, f := range nerr.Files {
+		if i < maxNamed && !strings.Contains(err.Error(), " "+f) {
+			t.Errorf("the error does not name %s: %v", f, err)
+		}
+	}
+	if after := contents(t, dir); !reflect.DeepEqual(after, before) {
+		t.Errorf("a refused report changed the folder:\n got %q\nwant %q", sortedKeys(after), sortedKeys(before))
 	}
 }
 
@@ -814,4 +846,66 @@ func TestFolderAfterKill(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPlannedFiles: the files NewWriter checks for a report of lines
+// (Options.Lines) are the files the report writes, names made unique
+// and safe as Begin makes them, in every choice of formats.
+func TestPlannedFiles(t *testing.T) {
+	lines, _ := fleet(t)
+	var dev Device
+	for _, devs := range lines {
+		dev = devs[0]
+		break
+	}
+	long := strings.Repeat("長い名前", 12)
+	places := []Place{{"Nagoya", "L1"}, {"Nagoya", "l1"}, {"Nagoya", "devices"}, {"Nagoya", "L1.products"}, {"Nagoya", "L1_products"},
+		{"NAGOYA", "L1"}, {"CON", "index"}, {"a/b", ""}, {"a_b", "x"}, {long + "1", long + "a"}, {long + "2", long + "b"}, {"index", "Products"}}
+	for _, formats := range [][]string{nil, {HTML}, {CSV, JSON}, {XLSX}, {JSON, XLSX}} {
+		t.Run(strings.Join(formats, ","), func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Formats: formats, Lines: places})
+			if err != nil {
+				t.Fatal(err)
+			}
+			planned := w.plannedFiles(places)
+			for _, p := range places {
+				d := dev
+				d.Site, d.Line = p.Site, p.Line
+				if err := w.Line(p.Site, p.Line, []Device{d}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			written, err := w.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sort.Strings(planned)
+			sort.Strings(written)
+			if !reflect.DeepEqual(planned, written) {
+				t.Errorf("planned:\n%q\nwritten:\n%q", planned, written)
+			}
+		})
+	}
+}
+
+// TestFolderChangedAfterCheck: a report file changed after NewWriter
+// found it the earlier report's (Options.Lines) is still refused at
+// Close, which reads again what changed since.
+func TestFolderChangedAfterCheck(t *testing.T) {
+	dir := t.TempDir()
+	writeSome(t, dir, all, "")
+	w, err := NewWriter(dir, Options{Lang: classify.English, AsOf: asOf, Generated: asOf, Generator: "test", Lines: fleetLines(t, all)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "devices.csv"), []byte("notes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fillLines(t, w, all)
+	_, err = w.Close()
+	var nerr *NotOursError
+	if !errors.As(err, &nerr) || !reflect.DeepEqual(nerr.Files, []string{"devices.csv"}) {
+		t.Fatalf("got %v, want devices.csv refused", err)
+	}
 }

@@ -109,6 +109,15 @@ type Options struct {
 	// and devices.json name them, so that a part is not read as the
 	// whole.
 	Site, Line string
+	// Lines, when not nil, are the lines the report will write, in the
+	// order they will begin (as the store lists them: by site, then
+	// line). NewWriter then knows every file the report will write and
+	// refuses a folder that holds one of those names that no report
+	// wrote (ErrNotOurs) before anything is rendered or written, rather
+	// than after the whole report was (a minute at 1,000,000 devices);
+	// Close checks again, for a file put there since, or a line that
+	// came since.
+	Lines []Place
 }
 
 // Writer writes the reports into one folder.
@@ -132,6 +141,11 @@ type Writer struct {
 	nJSON    int
 	names    map[string]bool // file names used, to keep them unique
 	last     *siteSum        // the site of the last line committed
+
+	// checked are the files of the folder that refused found an
+	// earlier report's, as they were then: Close need not read them
+	// again, unless they changed.
+	checked map[string]os.FileInfo
 
 	mu   sync.Mutex
 	made []madeFile // every file written, committed or not (track)
@@ -521,6 +535,15 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 	if w.lock, err = lockFolder(dir); err != nil {
 		return nil, err
 	}
+	// Under the lock, before any file is begun: the folder as this
+	// report will find it.
+	if opt.Lines != nil {
+		mine := w.refused(w.plannedFiles(opt.Lines))
+		w.opt.Lines = nil // not kept: a fleet's lines are many
+		if len(mine) > 0 {
+			return nil, errors.Join(&NotOursError{Files: mine}, w.Abort())
+		}
+	}
 	if w.productHead, err = productHead(w.t); err != nil {
 		return nil, errors.Join(err, w.Abort())
 	}
@@ -599,13 +622,16 @@ func (w *Writer) site(name string) *siteSum {
 // (foldKey) of their NFC form, since Windows and macOS take "σ" and "ς",
 // or "s" and "ſ", for one file name, which strings.ToLower tells apart,
 // and macOS also a precomposed "한" and its conjoining jamo.
-func (w *Writer) unique(name, parent string) string {
+func (w *Writer) unique(name, parent string) string { return uniqueIn(w.names, name, parent) }
+
+// uniqueIn is unique over the names taken (by key), which it adds to.
+func uniqueIn(taken map[string]bool, name, parent string) string {
 	key := func(n string) string { return foldKey(norm.NFC.String(parent + "/" + n)) }
 	cand := name
-	for i := 2; w.names[key(cand)]; i++ {
+	for i := 2; taken[key(cand)]; i++ {
 		cand = fmt.Sprintf("%s-%d", name, i)
 	}
-	w.names[key(cand)] = true
+	taken[key(cand)] = true
 	return cand
 }
 

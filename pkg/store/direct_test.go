@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -377,4 +378,55 @@ func TestDirectOpenFails(t *testing.T) {
 			t.Errorf("%s: code %d, want SQLITE_CANTOPEN", path, e.code)
 		}
 	}
+}
+
+// TestLines: Lines names each line Latest reads devices of, once, in
+// Latest's order, for every filter: devices that moved leave their old
+// line, and with Until the fleet is as it was then.
+func TestLines(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		var cs []*fleet.Collection
+		for i := 0; i < 40; i++ {
+			// Devices U00..U24; those collected twice moved site (i%3)
+			// or line (i%4).
+			s := &licensing.Snapshot{Schema: licensing.Schema, Context: licensing.Context{Site: []string{"Nagoya", "名古屋", "S'x\"<"}[i%3],
+				Line: []string{"L1", "L 2", "l1", "Z"}[i%4], Asset: fmt.Sprintf("A%02d", i%25), Collected: t0.Add(time.Duration(i) * time.Hour)},
+				Hardware: licensing.Hardware{UUID: fmt.Sprintf("U%02d", i%25)}, OS: licensing.OS{Hostname: "h"}}
+			c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprintf("b%02d", i), SHA256: "sum", Size: 1, FileName: "f",
+				Origin: fleet.OriginBundle, Generator: "test"}, s, nil, nil, t0.Add(48*time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs = append(cs, c)
+		}
+		if _, errs, err := db.ImportBatch(ctx, cs); err != nil {
+			t.Fatal(err)
+		} else if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []fleet.Filter{{}, {Site: "名古屋"}, {Site: "Nagoya", Line: "L 2"}, {Line: "L1"}, {Until: t0.Add(20 * time.Hour)},
+			{Until: t0.Add(30 * time.Hour), Site: "S'x\"<"}, {Site: "none"}, {Site: "\xff"}} {
+			var want []string
+			if err := db.Latest(ctx, f, false, func(d fleet.Device) error {
+				if l := d.Site + "/" + d.Line; len(want) == 0 || want[len(want)-1] != l {
+					want = append(want, l)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			if err := db.Lines(ctx, f, func(site, line string) error { got = append(got, site+"/"+line); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if f.Site == "" && len(want) < 3 {
+				t.Fatalf("%+v: lines %q: too few to tell", f, want)
+			}
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("%+v: got %q, want %q", f, got, want)
+			}
+		}
+	})
 }
