@@ -338,6 +338,24 @@ func TestWorkbookLines(t *testing.T) {
 			t.Errorf("sheet %q: tables %+v, %v", sheets[i+1], tables, err)
 		}
 	}
+	// Every sheet declares the range it uses (its dimension), as
+	// readers that size a sheet by it need: not excelize's "A1".
+	for _, sheet := range sheets {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols := 0
+		for _, r := range rows {
+			if len(r) > cols {
+				cols = len(r)
+			}
+		}
+		last, _ := excelize.CoordinatesToCellName(cols, len(rows))
+		if got, err := f.GetSheetDimension(sheet); err != nil || got != "A1:"+last || len(rows) < 2 {
+			t.Errorf("sheet %q: dimension %q, %v; want A1:%s", sheet, got, err, last)
+		}
+	}
 }
 
 // TestIsInt: isInt is strconv.Atoi's verdict, without its error.

@@ -263,6 +263,9 @@ func (b *book) write(name string, w *Writer, s *siteSum) (*pending, error) {
 	if err := b.summarySheet(f, summary, st, w, s); err != nil {
 		return nil, err
 	}
+	if err := setDimension(f, summary); err != nil {
+		return nil, err
+	}
 	names := make([]string, len(b.sheets))
 	aside := tablesAside{}
 	for i, sh := range b.sheets {
@@ -273,7 +276,11 @@ func (b *book) write(name string, w *Writer, s *siteSum) (*pending, error) {
 		aside.keepNewest(f)
 	}
 	aside.restore(f)
-	if err := b.planSheet(f, sheetName(t.Plan, used), st, w, s); err != nil {
+	plan := sheetName(t.Plan, used)
+	if err := b.planSheet(f, plan, st, w, s); err != nil {
+		return nil, err
+	}
+	if err := setDimension(f, plan); err != nil {
 		return nil, err
 	}
 	rows, err := rowParts(f, names, b.sheets, st)
@@ -381,6 +388,22 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 	if _, err := f.NewSheet(name); err != nil {
 		return err
 	}
+	head := b.t.sheetHeader()
+	if sh.len() >= excelize.TotalRows {
+		return fmt.Errorf("%d devices: a sheet holds at most %d", sh.len(), excelize.TotalRows-1)
+	}
+	// The header and a row a device: the sheet's used range, known
+	// before its rows are written, declared (dimension) before the
+	// stream copies the sheet's head, rather than excelize's "A1" for a
+	// sheet of any size, which readers that size a sheet by it (and
+	// Excel's used range) take at its word.
+	last, err := excelize.CoordinatesToCellName(len(head), sh.len()+1)
+	if err != nil {
+		return err
+	}
+	if err := f.SetSheetDimension(name, "A1:"+last); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -393,7 +416,6 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 			return err
 		}
 	}
-	head := b.t.sheetHeader()
 	cells := make([]interface{}, len(head))
 	for i, h := range head {
 		cells[i] = xcell(st.head, h)
@@ -401,19 +423,12 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 	if err := sw.SetRow("A1", cells); err != nil {
 		return err
 	}
-	if sh.len() >= excelize.TotalRows {
-		return fmt.Errorf("%d devices: a sheet holds at most %d", sh.len(), excelize.TotalRows-1)
-	}
 	// The device rows are not written here but by writeRows when the
 	// workbook is written (xlsxpart.WriteSorted): excelize's SetRow costs an XML
 	// encoder and a regular expression a cell.
 	//
 	// A table gives every column a filter, and keeps it when rows are
 	// added in Excel.
-	last, err := excelize.CoordinatesToCellName(len(head), sh.len()+1)
-	if err != nil {
-		return err
-	}
 	off := false
 	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Line" + strconv.Itoa(n), StyleName: "TableStyleLight1",
 		ShowRowStripes: &off}); err != nil {
@@ -503,6 +518,30 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		err = setRows(f, name, append(make([][]interface{}, len(rows)+1), []interface{}{totals}))
 	}
 	return err
+}
+
+// setDimension declares the used range of a sheet written cell by cell
+// (setRows), which excelize leaves at "A1": from A1 to the last row and
+// the last column that hold a value.
+func setDimension(f *excelize.File, sheet string) error {
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		return err
+	}
+	cols, n := 1, len(rows)
+	for _, r := range rows {
+		if len(r) > cols {
+			cols = len(r)
+		}
+	}
+	if n == 0 {
+		n = 1
+	}
+	last, err := excelize.CoordinatesToCellName(cols, n)
+	if err != nil {
+		return err
+	}
+	return f.SetSheetDimension(sheet, "A1:"+last)
 }
 
 // setRows writes rows from A1 down; a cell is a value or an
