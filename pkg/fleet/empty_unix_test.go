@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 	"github.com/actcourier/actcourier/bundle"
@@ -52,5 +53,25 @@ func TestReadBundlePipe(t *testing.T) {
 			}
 			wantNotBundle(t, err, tc.empty, tc.hint)
 		})
+	}
+}
+
+// TestStickSettingsPipe: a pipe named actcourier.conf beside foreign
+// bundles (a stick is not trusted) is not opened: a read of it would
+// wait for a writer that never comes, and the import would never end.
+func TestStickSettingsPipe(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "actcourier.conf"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []Stick, 1)
+	go func() { done <- (&Bundles{roots: []string{dir}}).sticks() }()
+	select {
+	case s := <-done:
+		if len(s) != 0 {
+			t.Errorf("got %v from a pipe, want nothing", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reading the stick's settings waits on a pipe")
 	}
 }

@@ -153,8 +153,13 @@ func (b *Bundles) sticks() []Stick {
 	return out
 }
 
-// readStick reads the settings file name, at most stick.MaxFileSize.
+// readStick reads the settings file name, at most stick.MaxFileSize; a
+// name that is not a file (a pipe, a device: the stick is not trusted)
+// is not opened, which could wait for ever.
 func readStick(name string) (Stick, bool) {
+	if fi, err := os.Stat(name); err != nil || !fi.Mode().IsRegular() {
+		return Stick{}, false
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return Stick{}, false
