@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -42,10 +44,12 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 			Description: "A CID is 48 digits (spaces or dashes allowed), matched by IID. Every IID/CID pair is kept with who\n" +
 				"imported it and when: the archive that makes local reactivation possible. A CID that replaces the\n" +
 				"one on file for its IID is told on stderr, with the device and what became of the old one. Refused\n" +
-				"and named (exit 1): a CID for an IID whose machine applied another (unless --replace-applied), and\n" +
-				"different CIDs for one IID in one import." + cidsExit,
+				"and named (exit 1): a CID for an IID whose machine applied another (unless --replace-applied),\n" +
+				"different CIDs for one IID in one import, and a CID imported before and replaced since (unless\n" +
+				"--restore: it is put back on file, recorded with --by and the time; 'activation history' lists it)." + cidsExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag(),
-				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"}},
+				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"},
+				&cli.BoolFlag{Name: "restore", Usage: "put back on file a CID of the archive that another replaced since (the file's other rows are imported as usual)"}},
 			Action: func(c *cli.Context) error {
 				// The files first: a command that will refuse creates no
 				// database.
@@ -70,7 +74,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				defer db.Close()
 				sum, err := fleet.ImportCIDs(c.Context, db, c.Args().Slice(), fleet.CIDOptions{By: cmdline.By(c), Now: time.Now(),
-					ReplaceApplied: c.Bool("replace-applied")})
+					ReplaceApplied: c.Bool("replace-applied"), Restore: c.Bool("restore")})
 				if err != nil && c.Context.Err() == nil {
 					return usage(db.Name()+": "+err.Error(), store.Hint(err))
 				} else if err != nil {
@@ -78,7 +82,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				return sum.Print(stdout, stderr, errPartial)
 			},
-		}, {Name: "stick", Usage: "write a return file of the CIDs waiting (and keys to install) onto a stick", ArgsUsage: "DIR (the stick)",
+		}, historyCommand(stdout), {Name: "stick", Usage: "write a return file of the CIDs waiting (and keys to install) onto a stick", ArgsUsage: "DIR (the stick)",
 			Description: "Writes DIR/return/ID.return.age, encrypted to a passphrase: asked twice, or --passphrase-file, or\nACTCOURIER_RETURN_PASSPHRASE, never a flag. Tell it to the engineer apart from the stick. --key-file\n(lines windows = KEY, office = KEY) installs a key first on each --device, for a second visit." + stickExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.ByFlag(), &cli.StringSliceFlag{Name: "device", Usage: "only this `DEVICE` (repeatable; as show takes it)"},
 				&cli.StringFlag{Name: "key-file", Usage: "product keys to install first, `FILE`"},
@@ -107,6 +111,50 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 	_, err = fmt.Fprintf(stdout, "%s, in %s (fill in the CIDs in %s, print %s)\n", fleet.CountStates(rows), c.String("out"),
 		filepath.Join(c.String("out"), fleet.WorklistXLSX), filepath.Join(c.String("out"), fleet.WorklistPage))
 	return err
+}
+
+// historyCommand lists the archive's events per IID (fleet.CIDHistory):
+// who imported each CID and who put which back on file.
+func historyCommand(stdout io.Writer) *cli.Command {
+	return &cli.Command{Name: "history", Usage: "list every CID imported and put back on file, per IID: who, when, from which file and row, and which is on file",
+		ArgsUsage: "[IID...]",
+		Description: "An IID may be given by its last digits, as warnings name it (…123456). One line per event, oldest\nfirst per IID; the last of an IID is the CID on file, marked \"on file\"." +
+			"\n\n" + cmdline.ExitStatus("0 listed", "2 usage or configuration error: no database, or no CID imported for an IID given"),
+		Flags:  []cli.Flag{cmdline.DBFlag(defaultDB)},
+		Action: func(c *cli.Context) error { return runHistory(c, stdout) },
+	}
+}
+
+func runHistory(c *cli.Context, stdout io.Writer) error {
+	db, _, _, _, err := openAsOf(c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	events, err := fleet.CIDHistory(c.Context, db, c.Args().Slice()...)
+	if err != nil {
+		return explain(err)
+	}
+	if len(events) == 0 && c.NArg() > 0 {
+		return usage("activation history: no CID was imported for "+terminal.Inline(strings.Join(c.Args().Slice(), ", ")), "give an IID, or its last digits; without one, every IID is listed")
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "IID\tWHEN\tWHAT\tCID\tBY\tFROM\t")
+	for _, e := range events {
+		what, on := "imported", ""
+		if e.Restored {
+			what = "restored"
+		}
+		if e.OnFile {
+			on = "on file"
+		}
+		when := "unknown"
+		if !e.At.IsZero() {
+			when = e.At.Local().Format("2006-01-02 15:04:05")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s row %d\t%s\n", e.IID, when, what, e.CID, terminal.Inline(e.By), terminal.Inline(e.File), e.Row, on)
+	}
+	return tw.Flush()
 }
 
 func runReturn(c *cli.Context, stdout, stderr io.Writer) error {

@@ -323,6 +323,97 @@ func TestCIDsReplaced(t *testing.T) {
 	}
 }
 
+// TestCIDsRestored: a CID imported by mistake (B, from a typo'd file)
+// replaced the good one (A); importing A again is refused, with a hint
+// that names --restore (exit 1); with --restore A is on file again, told
+// on stderr, and the return file carries A; activation history lists
+// the three events, who and when, A's restore on file.
+func TestCIDsRestored(t *testing.T) {
+	dir := t.TempDir()
+	dsn := testDB(t, dir, "fleet.db")
+	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
+	db, err := store.OpenExisting(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := fleet.Requests(context.Background(), db, fleet.Filter{})
+	db.Close()
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	win, office := rows[0].IID, rows[1].IID
+	good, typo := strings.Repeat("1", 48), strings.Repeat("7", 48)
+	file := func(name, cid string) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, []byte("InstallationId,ConfirmationId\r\n"+win+","+cid+"\r\n"+office+","+strings.Repeat("2", 48)+"\r\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if code, out, errOut := runImporter(t, "activation", "cids", "--db", dsn, "--by", "yamada", file("records.csv", good)); code != 0 || errOut != "" {
+		t.Fatalf("A: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runImporter(t, "activation", "cids", "--db", dsn, "--by", "sato", file("typo.csv", typo)); code != 0 ||
+		!strings.Contains(errOut, "typo.csv row 1: replaced the CID on file") {
+		t.Fatalf("B: exit %d\n%s%s", code, out, errOut)
+	}
+	records := filepath.Join(dir, "records.csv")
+	code, out, errOut := runImporter(t, "activation", "cids", "--db", dsn, "--by", "lead", records)
+	if code != exitPartial || !strings.Contains(errOut, "importer: error: records.csv row 1: the CID for IID …"+win[len(win)-6:]) ||
+		!strings.Contains(errOut, "is not put back on file") || !strings.Contains(errOut, "import the file again with --restore") {
+		t.Errorf("A again without --restore: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runImporter(t, "activation", "cids", "--db", dsn, "--by", "lead", "--restore", records)
+	if code != 0 || !strings.Contains(errOut, "importer: warning: records.csv row 1: put back on file the earlier CID for IID …"+win[len(win)-6:]+
+		" (site Nagoya, line L2, device NG-L2-012, Windows 7 Professional) (imported on ") || !strings.Contains(errOut, "by yamada from records.csv row 1)") ||
+		!strings.Contains(out, "1 CID of the archive put back on file") || strings.Contains(errOut, win) {
+		t.Errorf("A again with --restore: exit %d\n%s%s", code, out, errOut)
+	}
+
+	code, out, errOut = runImporter(t, "activation", "history", "--db", dsn, "…"+win[len(win)-6:])
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 4 {
+		t.Fatalf("history: exit %d\n%s%s", code, out, errOut)
+	}
+	for i, want := range [][]string{{"IID", "WHEN", "WHAT", "CID", "BY", "FROM"}, {win, "imported", good, "yamada", "records.csv row 1"},
+		{win, "imported", typo, "sato", "typo.csv row 1"}, {win, "restored", good, "lead", "records.csv row 1", "on file"}} {
+		for _, w := range want {
+			if !strings.Contains(lines[i], w) {
+				t.Errorf("history line %d lacks %q: %s", i, w, lines[i])
+			}
+		}
+	}
+	if strings.Contains(lines[1]+lines[2], "on file") {
+		t.Errorf("history marks an earlier event on file:\n%s", out)
+	}
+
+	// The return file carries A.
+	const pass = "told by phone, never on the stick"
+	t.Setenv(fleet.ReturnPassphraseEnv, pass)
+	stick := filepath.Join(dir, "stick")
+	if code, out, errOut := runImporter(t, "activation", "stick", stick, "--db", dsn); code != 0 || !strings.Contains(out, "2 items for 1 device") {
+		t.Fatalf("stick: exit %d\n%s%s", code, out, errOut)
+	}
+	names, _ := filepath.Glob(filepath.Join(stick, activation.ReturnDir, "*"+activation.ReturnExt))
+	if len(names) != 1 {
+		t.Fatalf("return files %v", names)
+	}
+	f, err := os.Open(names[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ret, err := activation.OpenReturn(f, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range ret.Items {
+		if it.IID == win && it.CID != good {
+			t.Errorf("the return file carries %s for Windows, want the CID put back on file, %s", it.CID, good)
+		}
+	}
+}
+
 // TestActivationExitHelp: each activation command's help says what its
 // exit codes mean for it: worklist refuses no file or row (it never
 // exits 1), stick exits 1 when it left products out of the return file,

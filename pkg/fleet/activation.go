@@ -37,6 +37,10 @@ var (
 	// ErrAllLeftOut means products wait for a return file, but none could
 	// go in one (ReturnSummary.Skipped names each and why).
 	ErrAllLeftOut = errors.New("fleet: nothing to return: every product waiting was left out of the return file")
+	// ErrNotArchived means a CID was to be put back on file
+	// (ActivationStore.RestoreCIDs) that the archive does not hold for
+	// its IID: nothing was restored.
+	ErrNotArchived = errors.New("fleet: the archive does not hold this IID/CID pair")
 )
 
 // ActivationStore is what the activation return path needs of a database
@@ -50,6 +54,11 @@ type ActivationStore interface {
 	AddCIDs(ctx context.Context, cids []CIDRecord) (added int, err error)
 	// CIDs returns every stored pair, in the order they were imported.
 	CIDs(ctx context.Context) ([]CIDRecord, error)
+	// RestoreCIDs records pairs of the archive put back on file; a pair
+	// the archive does not hold is ErrNotArchived, and none is stored.
+	RestoreCIDs(ctx context.Context, restores []CIDRestore) error
+	// CIDRestores returns every restore, in the order they were made.
+	CIDRestores(ctx context.Context) ([]CIDRestore, error)
 	// AddReturnItems records the items of a return file written.
 	AddReturnItems(ctx context.Context, items []ReturnItem) error
 	// ReturnItems returns every item of every return file written, in
@@ -71,6 +80,17 @@ type CIDRecord struct {
 	Obtained              time.Time // when the CID was issued, if the file says; else zero
 	Imported              time.Time
 	By                    string // who imported it
+}
+
+// CIDRestore is a pair of the archive put back on file for its IID
+// (CIDOptions.Restore): who did it, when, and the file and row that
+// named it. The pair's CIDRecord keeps its first import.
+type CIDRestore struct {
+	IID, CID string
+	File     string // base name
+	Row      int
+	Restored time.Time
+	By       string
 }
 
 // ReturnItem is one item of a return file written, without its product
@@ -95,7 +115,8 @@ type Proof struct {
 // activationState is what the store knows about requests: the archive,
 // the items written and the outcomes the machines reported.
 type activationState struct {
-	cids     map[string]CIDRecord          // IID → the latest imported CID
+	cids     map[string]CIDRecord          // IID → the CID on file: of its latest import or restore
+	since    map[string]time.Time          // IID → when its CID on file was imported or restored
 	archived map[string]CIDRecord          // IID + "\x00" + CID → that pair as the archive holds it
 	items    map[string][]ReturnItem       // device key + activation ID → its items, oldest first
 	outcomes map[string]activation.Outcome // item ID → its latest outcome
@@ -108,15 +129,28 @@ func productKey(device, activationID string) string {
 }
 
 func loadActivation(ctx context.Context, st ActivationStore) (*activationState, error) {
-	a := &activationState{cids: map[string]CIDRecord{}, archived: map[string]CIDRecord{}, items: map[string][]ReturnItem{},
+	a := &activationState{cids: map[string]CIDRecord{}, since: map[string]time.Time{}, archived: map[string]CIDRecord{}, items: map[string][]ReturnItem{},
 		outcomes: map[string]activation.Outcome{}, proved: map[string]time.Time{}, applied: map[string]activation.Outcome{}}
 	cids, err := st.CIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cids {
-		a.cids[c.IID] = c // imported order: the latest wins
+		a.cids[c.IID], a.since[c.IID] = c, c.Imported // imported order: the latest wins
 		a.archived[c.IID+"\x00"+c.CID] = c
+	}
+	restores, err := st.CIDRestores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range restores {
+		// A restore puts its pair back on file unless a later import
+		// replaced it since; of one instant, the restore comes after
+		// the import, as it can only follow one.
+		c, ok := a.archived[r.IID+"\x00"+r.CID]
+		if ok && !r.Restored.Before(a.since[r.IID]) {
+			a.cids[r.IID], a.since[r.IID] = c, r.Restored
+		}
 	}
 	items, err := st.ReturnItems(ctx)
 	if err != nil {
@@ -262,7 +296,7 @@ func (a *activationState) row(d Device, s *licensing.Snapshot, p *licensing.Prod
 	switch {
 	case !proved || o.Result == activation.Declined:
 		r.State, r.Detail = worklist.Sent, "in return file "+last.File+" of "+last.Written.Format("2006-01-02")+": not applied yet"
-	case (o.Result == activation.Refused || o.Result == activation.Failed) && (!haveCID || !cid.Imported.After(a.proved[last.ItemID])):
+	case (o.Result == activation.Refused || o.Result == activation.Failed) && (!haveCID || !a.since[iid].After(a.proved[last.ItemID])):
 		r.State, r.Detail = worklist.Failed, outcomeText(o)
 	case o.Result == activation.Applied && haveCID:
 		r.Detail = "the machine said applied, but its latest collection shows it not activated: CID on file"
@@ -330,9 +364,13 @@ type CIDSummary struct {
 	RowErrors          []error // each names its file and row
 	Rejected           []Outcome
 	// Changes are the IIDs for which the import brought another CID
-	// than the one on file, or two different ones: each replaced or
-	// refused, in the order of the files' rows.
+	// than the one on file, or two different ones: each replaced, put
+	// back on file (Restored) or refused, in the order of the files'
+	// rows.
 	Changes []CIDChange
+	// Restored counts the CIDs of the archive put back on file
+	// (CIDOptions.Restore).
+	Restored int
 }
 
 // CIDOptions say who imports CIDs, when, and whether a CID may replace
@@ -343,6 +381,11 @@ type CIDOptions struct {
 	// ReplaceApplied lets a CID replace one that activated its product
 	// (CIDChange.Was worklist.Applied), which is refused otherwise.
 	ReplaceApplied bool
+	// Restore lets a CID of the archive, replaced since, be put back
+	// on file (CIDChange.Restored), recorded with By and Now; it is
+	// refused otherwise (CIDChange.Archived). A new CID is imported as
+	// without it.
+	Restore bool
 }
 
 // CIDChange is an IID for which an import brought a CID other than the
@@ -366,11 +409,16 @@ type CIDChange struct {
 	// Refused: nothing of New was stored, as a machine applied the CID
 	// on file (without CIDOptions.ReplaceApplied), the import brought
 	// several CIDs for the IID, or the CID is in the archive already,
-	// replaced since (Archived).
+	// replaced since (Archived, without CIDOptions.Restore).
 	Refused bool
 	// Archived: the CID was imported before and replaced since by the
-	// one on file, which stays: the archive keeps each pair once.
+	// one on file (Earlier is its first import). Without
+	// CIDOptions.Restore the one on file stays (Refused); with it, the
+	// earlier CID is put back on file (Restored). Not set when the CID
+	// is refused for another reason (several, or applied).
 	Archived bool
+	Restored bool
+	Earlier  CIDRecord
 }
 
 // ImportCIDs reads CID files (worklist.Read), keeps every IID/CID pair in
@@ -410,10 +458,22 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 	if err != nil {
 		return sum, err
 	}
-	recs, sum.Changes = a.changes(recs, rows, opts.ReplaceApplied)
+	recs, sum.Changes = a.changes(recs, rows, opts.ReplaceApplied, opts.Restore)
 	added, err := as.AddCIDs(ctx, recs)
 	if err != nil {
 		return sum, err
+	}
+	var restores []CIDRestore
+	for _, c := range sum.Changes {
+		if c.Restored {
+			restores = append(restores, CIDRestore{IID: c.IID, CID: c.New[0].CID, File: c.New[0].File, Row: c.New[0].Row, Restored: opts.Now, By: storable(opts.By)})
+		}
+	}
+	if len(restores) > 0 {
+		if err := as.RestoreCIDs(ctx, restores); err != nil {
+			return sum, err
+		}
+		sum.Restored = len(restores)
 	}
 	sum.Added, sum.Known = added, len(recs)-added
 	waiting := map[string]bool{}
@@ -430,11 +490,82 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 	return sum, nil
 }
 
+// CIDEvent is one event in the history of an IID's CIDs: a pair
+// imported (its first import: the archive keeps a pair once), or put
+// back on file (Restored).
+type CIDEvent struct {
+	IID, CID string
+	Restored bool
+	At       time.Time
+	By, File string
+	Row      int
+	// OnFile: this event put on file the CID that is on file now.
+	OnFile bool
+}
+
+// CIDHistory returns the events of the IIDs that end in one of iids
+// (every IID when none), per IID in the order of its first event, each
+// IID's oldest first: who imported each CID and who put which back on
+// file, when, from which file and row. The last event of an IID is the
+// one whose CID is on file.
+func CIDHistory(ctx context.Context, st Store, iids ...string) ([]CIDEvent, error) {
+	as, ok := st.(ActivationStore)
+	if !ok {
+		return nil, ErrNoActivation
+	}
+	cids, err := as.CIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	restores, err := as.CIDRestores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	wanted := func(iid string) bool {
+		for _, w := range iids {
+			if strings.HasSuffix(iid, strings.TrimPrefix(w, "…")) {
+				return true
+			}
+		}
+		return len(iids) == 0
+	}
+	byIID := map[string][]CIDEvent{}
+	var order []string
+	add := func(e CIDEvent) {
+		if !wanted(e.IID) {
+			return
+		}
+		if _, seen := byIID[e.IID]; !seen {
+			order = append(order, e.IID)
+		}
+		byIID[e.IID] = append(byIID[e.IID], e)
+	}
+	for _, c := range cids {
+		add(CIDEvent{IID: c.IID, CID: c.CID, At: c.Imported, By: c.By, File: c.File, Row: c.Row})
+	}
+	for _, r := range restores {
+		add(CIDEvent{IID: r.IID, CID: r.CID, Restored: true, At: r.Restored, By: r.By, File: r.File, Row: r.Row})
+	}
+	var out []CIDEvent
+	for _, iid := range order {
+		ev := byIID[iid]
+		// Imports come first in ev, then restores: stable, an import
+		// stays before a restore of one instant, as loadActivation
+		// takes them.
+		sort.SliceStable(ev, func(i, j int) bool { return ev[i].At.Before(ev[j].At) })
+		ev[len(ev)-1].OnFile = true
+		out = append(out, ev...)
+	}
+	return out, nil
+}
+
 // changes returns the records of recs to store, and the IIDs whose CID
 // they change: an IID given two different CIDs in recs is refused
 // whole; a CID other than the one on file replaces it, but not one that
-// a machine applied unless replaceApplied. rows are the fleet's worklist.
-func (a *activationState) changes(recs []CIDRecord, rows []worklist.Row, replaceApplied bool) ([]CIDRecord, []CIDChange) {
+// a machine applied unless replaceApplied; a CID of the archive replaced
+// since is put back on file only with restore. rows are the fleet's
+// worklist.
+func (a *activationState) changes(recs []CIDRecord, rows []worklist.Row, replaceApplied, restore bool) ([]CIDRecord, []CIDChange) {
 	byIID := map[string][]CIDRecord{} // the first row of each CID an IID is given
 	var order []string
 	for _, r := range recs {
@@ -466,21 +597,27 @@ func (a *activationState) changes(recs []CIDRecord, rows []worklist.Row, replace
 		}
 		applied, appliedAt, ok := a.appliedCID(iid)
 		earlier, archived := a.archived[iid+"\x00"+given[0].CID]
+		otherApplied := ok && applied != given[0].CID
+		c.Archived, c.Earlier = archived, earlier
 		switch {
 		case len(given) > 1:
-			c.Refused = true
-		case archived:
+			c.Refused, c.Archived = true, false
+		case archived && !restore:
 			// The archive keeps a pair once, with its first import:
 			// storing it again changes nothing, and the CID on file
-			// stays the later one.
-			c.Refused, c.Archived = true, true
-			c.Detail = "this CID was imported on " + earlier.Imported.Format("2006-01-02") + " and replaced since by the one on file (" + c.Detail + ")"
-		case ok && applied != given[0].CID && !replaceApplied:
+			// stays the later one unless it is put back on purpose.
 			c.Refused = true
+			c.Detail = "this CID was imported on " + earlier.Imported.Format("2006-01-02") + " and replaced since by the one on file (" + c.Detail + ")"
+			if otherApplied {
+				c.Detail += "; its machine applied another on " + appliedAt.Format("2006-01-02")
+			}
+		case otherApplied && !replaceApplied:
+			c.Refused, c.Archived = true, false
 			c.Was, c.Detail = worklist.Applied, "its machine applied a CID for it on "+appliedAt.Format("2006-01-02")
-		case ok && applied != given[0].CID:
+		case otherApplied:
 			c.Was, c.Detail = worklist.Applied, "the CID its machine applied on "+appliedAt.Format("2006-01-02")+" stays in the archive"
 		}
+		c.Restored = archived && !c.Refused
 		drop[iid] = c.Refused
 		out = append(out, c)
 	}
@@ -760,6 +897,9 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	}
 	fmt.Fprintf(stdout, "%s read from %s: %d new in the archive, %d already there; %d %s an IID the fleet waits for, %d kept for later (no device waits for their IID now); %s without a CID\n",
 		report.Count(s.Records, "CID"), report.Count(s.Files, "file"), s.Added, s.Known, s.Matched, match, s.Unmatched, report.Count(s.Blank, "row"))
+	if s.Restored > 0 {
+		fmt.Fprintf(stdout, "%s of the archive put back on file\n", report.Count(s.Restored, "CID"))
+	}
 	// File names and what the files held, each within its line.
 	for _, r := range s.Rejected {
 		why, hint := Explain(r.Err)
@@ -785,24 +925,28 @@ func (s CIDSummary) printChanges(stderr io.Writer) (refused bool) {
 	applied, several, archived := false, false, false
 	for _, c := range s.Changes {
 		rows := c.rows()
+		next := ""
+		switch c.Was {
+		case worklist.Sent:
+			next = ": write a new return file (importer activation stick) and give it to the engineer in its place"
+		case worklist.Failed:
+			next = "; the new one goes on the next return file"
+		}
 		switch {
 		case len(c.New) > 1:
 			several = true
 			fmt.Fprintf(stderr, "importer: error: %s: different CIDs for %s: none of them imported\n", rows, c.product())
-		case c.Archived:
+		case c.Archived && c.Refused:
 			archived = true
 			fmt.Fprintf(stderr, "importer: error: %s: the CID for %s is not put back on file: %s\n", rows, c.product(), terminal.Message(c.Detail))
+		case c.Restored:
+			e := c.Earlier
+			fmt.Fprintf(stderr, "importer: warning: %s: put back on file the earlier CID for %s (imported on %s by %s from %s row %d), in place of the one on file: %s%s\n",
+				rows, c.product(), e.Imported.Format("2006-01-02"), terminal.Inline(e.By), terminal.Inline(e.File), e.Row, terminal.Message(c.Detail), next)
 		case c.Refused:
 			applied = true
 			fmt.Fprintf(stderr, "importer: error: %s: a CID for %s not imported: %s, which stays on file\n", rows, c.product(), c.Detail)
 		default:
-			next := ""
-			switch c.Was {
-			case worklist.Sent:
-				next = ": write a new return file (importer activation stick) and give it to the engineer in its place"
-			case worklist.Failed:
-				next = "; the new one goes on the next return file"
-			}
 			fmt.Fprintf(stderr, "importer: warning: %s: replaced the CID on file for %s: %s%s\n", rows, c.product(), terminal.Message(c.Detail), next)
 		}
 	}
@@ -814,8 +958,9 @@ func (s CIDSummary) printChanges(stderr io.Writer) (refused bool) {
 			"to replace it all the same, import the file again with --replace-applied")
 	}
 	if archived {
-		fmt.Fprintln(stderr, "importer: hint: the archive keeps each IID/CID pair once, with its first import; the CID on file is the one imported last. "+
-			"If the earlier CID is the right one after all, tell the ActCourier maintainers: no command puts it back on file yet")
+		fmt.Fprintln(stderr, "importer: hint: the archive keeps each IID/CID pair once, with its first import; the CID on file is the one imported or put back last. "+
+			"If the earlier CID is the right one after all, import the file again with --restore: it is put back on file, recorded with who and when "+
+			"(importer activation history lists every import and restore)")
 	}
 	return several || applied || archived
 }

@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -491,10 +492,13 @@ func TestCIDReplaced(t *testing.T) {
 	win, office := rows[0].IID, rows[1].IID
 	cid := func(d string) string { return strings.Repeat(d, 48) }
 	at := t0.Add(24 * time.Hour)
+	restore := false // the next import's CIDOptions.Restore
 	imp := func(t *testing.T, name string, replaceApplied bool, pairs ...[2]string) (fleet.CIDSummary, string, error) {
 		t.Helper()
 		at = at.Add(time.Hour)
-		sum, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, name, pairs)}, fleet.CIDOptions{By: "staff", Now: at, ReplaceApplied: replaceApplied})
+		sum, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, name, pairs)}, fleet.CIDOptions{By: "staff", Now: at, ReplaceApplied: replaceApplied,
+			Restore: restore})
+		restore = false
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -544,7 +548,8 @@ func TestCIDReplaced(t *testing.T) {
 	// "replaced".
 	sum, stderr, perr = imp(t, "back.csv", false, [2]string{office, cid("2")})
 	check(t, sum, stderr, perr, office, "cid-on-file", "refused")
-	if !strings.Contains(stderr, "is not put back on file") || strings.Contains(stderr, "replaced the CID on file") || sum.Added != 0 {
+	if !strings.Contains(stderr, "is not put back on file") || strings.Contains(stderr, "replaced the CID on file") || sum.Added != 0 ||
+		!strings.Contains(stderr, "import the file again with --restore") {
 		t.Errorf("added %d:\n%s", sum.Added, stderr)
 	}
 	if rows, _ := fleet.Requests(ctx, db, fleet.Filter{}); rows[1].CID != cid("3") {
@@ -595,6 +600,33 @@ func TestCIDReplaced(t *testing.T) {
 	check(t, sum, stderr, perr, win, "applied", "replaced")
 	if sum.Added != 1 {
 		t.Errorf("forced: added %d:\n%s", sum.Added, stderr)
+	}
+
+	// Windows: applied 1, on file 5 (forced); 4 was replaced. Putting 4
+	// back on file still takes --replace-applied, as a new CID would.
+	restore = true
+	sum, stderr, perr = imp(t, "restore4.csv", false, [2]string{win, cid("4")})
+	check(t, sum, stderr, perr, win, "applied", "refused")
+	if sum.Restored != 0 || !strings.Contains(stderr, "--replace-applied") {
+		t.Errorf("restored %d:\n%s", sum.Restored, stderr)
+	}
+	// The CID the machine applied needs --restore alone; it is on file
+	// again (the worklist shows the product applied: its latest
+	// collection is activated), and the history has the restore.
+	restore = true
+	sum, stderr, perr = imp(t, "restore1.csv", false, [2]string{win, cid("1")})
+	check(t, sum, stderr, perr, win, "cid-on-file", "replaced")
+	if !sum.Changes[0].Restored || sum.Restored != 1 || sum.Added != 0 || !strings.Contains(stderr, "importer: warning: restore1.csv row 1: put back on file the earlier CID for IID …") ||
+		!strings.Contains(stderr, "(imported on "+t0.Add(25*time.Hour).Format("2006-01-02")+" by staff from records.csv row 1)") {
+		t.Errorf("restored %d, added %d:\n%s", sum.Restored, sum.Added, stderr)
+	}
+	hist, err := fleet.CIDHistory(ctx, db, win[len(win)-6:])
+	var got []string
+	for _, e := range hist {
+		got = append(got, fmt.Sprintf("%s:%c:%v:%v", e.File, e.CID[0], e.Restored, e.OnFile))
+	}
+	if want := "records.csv:1:false:false again.csv:4:false:false forced.csv:5:false:false restore1.csv:1:true:true"; err != nil || strings.Join(got, " ") != want {
+		t.Errorf("history: %v %v\nwant %s", got, err, want)
 	}
 
 	// Two different CIDs for one IID in one import: neither; the same

@@ -50,6 +50,21 @@ const activationSchema = `CREATE TABLE confirmation_ids (
 	CREATE INDEX return_items_device ON return_items(device_key);
 	CREATE INDEX raw_member ON raw(member);`
 
+// restoresSchema is migration 8: each time a CID of the archive was put
+// back on file (fleet.CIDRestore), with who did it, when, and the file
+// and row that named it. A pair's own row in confirmation_ids keeps its
+// first import; the CID on file for an IID is the one of its latest
+// event, an import or a restore.
+const restoresSchema = `CREATE TABLE cid_restores (
+		installation_id TEXT NOT NULL,
+		confirmation_id TEXT NOT NULL,
+		restored_at TEXT NOT NULL,
+		restored_by TEXT NOT NULL,
+		file_name TEXT NOT NULL,
+		file_row INTEGER NOT NULL,
+		PRIMARY KEY (installation_id, restored_at, confirmation_id)
+	);`
+
 // storedTime formats t as the store keeps times; zero is "".
 func storedTime(t time.Time) string {
 	// A time parseStored could not read back (a year outside 1 to 9999
@@ -116,6 +131,60 @@ func (d *DB) CIDs(ctx context.Context) ([]fleet.CIDRecord, error) {
 			return nil, fmt.Errorf("confirmation ID of %s: stored time: %w", c.IID, err)
 		}
 		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// RestoreCIDs records pairs of the archive put back on file, in one
+// transaction (fleet.ActivationStore). A restore of a pair the archive
+// does not hold is refused (fleet.ErrNotArchived) and none is stored.
+func (d *DB) RestoreCIDs(ctx context.Context, restores []fleet.CIDRestore) error {
+	return serverError(retryBusy(ctx, d, func() error {
+		tx, err := d.begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		for _, r := range restores {
+			// Checked here, in the transaction that stores it: a pair
+			// that is not in the archive would put on file a CID nobody
+			// imported.
+			var n int
+			if err := tx.QueryRowContext(ctx, d.q(`SELECT count(*) FROM confirmation_ids WHERE installation_id = ? AND confirmation_id = ?`),
+				r.IID, r.CID).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("%w: IID %s", fleet.ErrNotArchived, r.IID)
+			}
+			if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO cid_restores (installation_id, confirmation_id, restored_at, restored_by, file_name, file_row)
+				VALUES (?, ?, ?, ?, ?, ?)`), r.IID, r.CID, storedTime(r.Restored), r.By, r.File, r.Row); err != nil {
+				return err
+			}
+		}
+		return tx.Commit()
+	}))
+}
+
+// CIDRestores returns every restore, oldest first (fleet.ActivationStore).
+func (d *DB) CIDRestores(ctx context.Context) ([]fleet.CIDRestore, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT installation_id, confirmation_id, restored_at, restored_by, file_name, file_row
+		FROM cid_restores ORDER BY restored_at, installation_id, confirmation_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []fleet.CIDRestore
+	for rows.Next() {
+		var r fleet.CIDRestore
+		var restored string
+		if err := rows.Scan(&r.IID, &r.CID, &restored, &r.By, &r.File, &r.Row); err != nil {
+			return nil, err
+		}
+		if r.Restored, err = parseStored(restored); err != nil {
+			return nil, fmt.Errorf("confirmation ID of %s restored: stored time: %w", r.IID, err)
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

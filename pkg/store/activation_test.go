@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -54,6 +55,81 @@ func TestActivationTables(t *testing.T) {
 		proofs, err := db.Proofs(ctx)
 		if err != nil || len(proofs) != 1 || proofs[0].DeviceKey != c.DeviceKey || string(proofs[0].Data) != "{}" {
 			t.Fatalf("%+v %v", proofs, err)
+		}
+	})
+}
+
+// TestCIDRestores: a pair of the archive put back on file is recorded
+// with who, when and the file's row, and read back in the order they
+// were made; a pair the archive does not hold is refused whole
+// (fleet.ErrNotArchived), and the archive's own rows stay as imported.
+func TestCIDRestores(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 20, 1, 2, 3, 0, time.UTC)
+		a := fleet.CIDRecord{IID: "1", CID: "2", Source: "worklist", File: "good.xlsx", Row: 3, Imported: t0, By: "yamada"}
+		b := a
+		b.CID, b.File, b.Imported, b.By = "3", "typo.xlsx", t0.Add(time.Hour), "sato"
+		if _, err := db.AddCIDs(ctx, []fleet.CIDRecord{a, b}); err != nil {
+			t.Fatal(err)
+		}
+		first := fleet.CIDRestore{IID: "1", CID: "2", File: "good.xlsx", Row: 3, Restored: t0.Add(2 * time.Hour), By: "lead"}
+		again := first
+		again.Restored, again.By = t0.Add(3*time.Hour), "someone else"
+		if err := db.RestoreCIDs(ctx, []fleet.CIDRestore{again, first}); err != nil {
+			t.Fatal(err)
+		}
+		unknown := fleet.CIDRestore{IID: "1", CID: "9", Restored: t0.Add(4 * time.Hour), By: "lead"}
+		if err := db.RestoreCIDs(ctx, []fleet.CIDRestore{{IID: "1", CID: "3", Restored: t0.Add(4 * time.Hour)}, unknown}); !errors.Is(err, fleet.ErrNotArchived) {
+			t.Fatalf("a pair not in the archive: got %v, want ErrNotArchived", err)
+		}
+		got, err := db.CIDRestores(ctx)
+		if err != nil || len(got) != 2 || got[0] != first || got[1] != again {
+			t.Fatalf("got %+v, %v; want %+v then %+v", got, err, first, again)
+		}
+		if cids, err := db.CIDs(ctx); err != nil || len(cids) != 2 || cids[0] != a || cids[1] != b {
+			t.Fatalf("the archive after the restores: %+v, %v", cids, err)
+		}
+	})
+}
+
+// TestMigrateRestores: migration 8 adds the table of restores to a
+// schema 7 fleet, whose archive stays as it was and takes restores.
+func TestMigrateRestores(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 20, 1, 2, 3, 0, time.UTC)
+		a := fleet.CIDRecord{IID: "1", CID: "2", Source: "worklist", File: "good.xlsx", Row: 3, Imported: t0, By: "yamada"}
+		if _, err := db.AddCIDs(ctx, []fleet.CIDRecord{a}); err != nil {
+			t.Fatal(err)
+		}
+		tx, err := db.db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec("DROP TABLE cid_restores"); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.dialect.setVersion(tx, 7); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		db = openNew(t, dsn)
+		if v, err := db.dialect.version(db.db); err != nil || v != 8 || v != len(migrations) {
+			t.Fatalf("schema %d, %v; want 8", v, err)
+		}
+		if cids, err := db.CIDs(ctx); err != nil || len(cids) != 1 || cids[0] != a {
+			t.Fatalf("the archive after migration 8: %+v, %v", cids, err)
+		}
+		r := fleet.CIDRestore{IID: "1", CID: "2", File: "good.xlsx", Row: 3, Restored: t0.Add(time.Hour), By: "lead"}
+		if err := db.RestoreCIDs(ctx, []fleet.CIDRestore{r}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.CIDRestores(ctx); err != nil || len(got) != 1 || got[0] != r {
+			t.Fatalf("%+v, %v", got, err)
 		}
 	})
 }

@@ -54,6 +54,7 @@ var copyTables = []copyTable{
 	{name: "raw", key: []string{"collection_id", "member"}},
 	{name: "confirmation_ids", key: []string{"installation_id", "confirmation_id"}},
 	{name: "return_items", key: []string{"item_id"}, ident: []string{"return_id"}},
+	{name: "cid_restores", key: []string{"installation_id", "restored_at", "confirmation_id"}},
 }
 
 // Copied is what Copy did with one table.

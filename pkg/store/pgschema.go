@@ -80,6 +80,8 @@ var pgMigrations = []string{
 	// 7: every stored time in its fixed-width format (SQLite's
 	// migration 7).
 	pgRewrite(fixedTimes),
+	// 8: the CIDs put back on file (SQLite's migration 8).
+	pgRestoresSchema,
 }
 
 // pgActivationSchema is activationSchema (migration 5) in PostgreSQL's
@@ -112,6 +114,17 @@ const pgActivationSchema = `CREATE TABLE confirmation_ids (
 	);
 	CREATE INDEX return_items_device ON return_items(device_key);
 	CREATE INDEX raw_member ON raw(member);`
+
+// pgRestoresSchema is restoresSchema (migration 8) in PostgreSQL's SQL.
+const pgRestoresSchema = `CREATE TABLE cid_restores (
+		installation_id TEXT COLLATE "C" NOT NULL,
+		confirmation_id TEXT COLLATE "C" NOT NULL,
+		restored_at TEXT COLLATE "C" NOT NULL,
+		restored_by TEXT COLLATE "C" NOT NULL,
+		file_name TEXT COLLATE "C" NOT NULL,
+		file_row BIGINT NOT NULL,
+		PRIMARY KEY (installation_id, restored_at, confirmation_id)
+	);`
 
 // pgWords turns what SQLite spells its own way into PostgreSQL's, in the
 // statements both stores run.

@@ -441,6 +441,8 @@ var migrations = []string{
 	// 7: every stored time in its fixed-width format (collectedFormat,
 	// timeFormat).
 	fixedTimes,
+	// 8: the CIDs put back on file (activation.go).
+	restoresSchema,
 }
 
 // latestCollection is the ID of a device's latest collection, the one

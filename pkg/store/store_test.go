@@ -730,18 +730,22 @@ func TestCopy(t *testing.T) {
 	if err := src.AddReturnItems(ctx, []fleet.ReturnItem{{ItemID: "i1", ReturnID: "r1", DeviceKey: "hw:U0/U0", IID: "1", CID: "2", Written: t0}}); err != nil {
 		t.Fatal(err)
 	}
+	// And the CIDs put back on file.
+	if err := src.RestoreCIDs(ctx, []fleet.CIDRestore{{IID: "3", CID: "4", File: "records.csv", Row: 2, Restored: t0.Add(time.Hour), By: "lead"}}); err != nil {
+		t.Fatal(err)
+	}
 	dsn := pg.DB(t)
 	dst := openNew(t, dsn)
 	got, err := Copy(ctx, dst, src, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "devices 120/120 collections 250/250 raw 500/500 confirmation_ids 2/2 return_items 1/1"
+	want := "devices 120/120 collections 250/250 raw 500/500 confirmation_ids 2/2 return_items 1/1 cid_restores 1/1"
 	if s := copied(got); s != want {
 		t.Fatalf("copied %s, want %s", s, want)
 	}
 	// Again: nothing to write.
-	if got, err = Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 120/0 collections 250/0 raw 500/0 confirmation_ids 2/0 return_items 1/0" {
+	if got, err = Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 120/0 collections 250/0 raw 500/0 confirmation_ids 2/0 return_items 1/0 cid_restores 1/0" {
 		t.Fatalf("rerun: %s, %v", copied(got), err)
 	}
 	// More imports into the source, then the copy again: the new rows,
@@ -749,7 +753,7 @@ func TestCopy(t *testing.T) {
 	if _, _, err := src.ImportBatch(ctx, batch[250:]); err != nil {
 		t.Fatal(err)
 	}
-	if got, err = Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 120/50 collections 300/50 raw 600/100 confirmation_ids 2/0 return_items 1/0" {
+	if got, err = Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 120/50 collections 300/50 raw 600/100 confirmation_ids 2/0 return_items 1/0 cid_restores 1/0" {
 		t.Fatalf("after more imports: %s, %v", copied(got), err)
 	}
 	var a, b []string
@@ -760,7 +764,7 @@ func TestCopy(t *testing.T) {
 	}
 	// And back into a new SQLite file.
 	back := openNew(t, filepath.Join(t.TempDir(), "back.db"))
-	if got, err = Copy(ctx, back, dst, nil); err != nil || copied(got) != "devices 120/120 collections 300/300 raw 600/600 confirmation_ids 2/2 return_items 1/1" {
+	if got, err = Copy(ctx, back, dst, nil); err != nil || copied(got) != "devices 120/120 collections 300/300 raw 600/600 confirmation_ids 2/2 return_items 1/1 cid_restores 1/1" {
 		t.Fatalf("back: %s, %v", copied(got), err)
 	}
 	// Another fleet in the destination: refused, nothing written.
@@ -808,11 +812,11 @@ func TestCopyEmptyRaw(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := openNew(t, pg.DB(t))
-	if got, err := Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0" {
+	if got, err := Copy(ctx, dst, src, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0 cid_restores 0/0" {
 		t.Fatalf("into PostgreSQL: %s, %v", copied(got), err)
 	}
 	back := openNew(t, filepath.Join(t.TempDir(), "back.db"))
-	if got, err := Copy(ctx, back, dst, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0" {
+	if got, err := Copy(ctx, back, dst, nil); err != nil || copied(got) != "devices 1/1 collections 1/1 raw 2/2 confirmation_ids 0/0 return_items 0/0 cid_restores 0/0" {
 		t.Fatalf("back: %s, %v", copied(got), err)
 	}
 }
@@ -1121,7 +1125,7 @@ func TestPoolHosts(t *testing.T) {
 	if _, err := db.db.Exec(`ALTER TABLE collections DROP COLUMN kms_hosts; ALTER TABLE devices DROP COLUMN collections;
 		ALTER TABLE devices DROP COLUMN suspect; ALTER TABLE devices DROP COLUMN identities;
 		DROP INDEX collections_place; DROP INDEX devices_latest;
-		DROP TABLE confirmation_ids; DROP TABLE return_items; DROP INDEX raw_member; PRAGMA user_version = 2`); err != nil {
+		DROP TABLE confirmation_ids; DROP TABLE return_items; DROP INDEX raw_member; DROP TABLE cid_restores; PRAGMA user_version = 2`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -1318,6 +1322,10 @@ func TestMigrateIdentities(t *testing.T) {
 		if _, err := tx.Exec(db.q("UPDATE devices SET identities = 'H-A8' || char(31) || 'X' || char(31) || 'Y' || char(30) || 'M'")); err != nil {
 			t.Fatal(err)
 		}
+		// Migration 8's table is not there yet either.
+		if _, err := tx.Exec("DROP TABLE cid_restores"); err != nil {
+			t.Fatal(err)
+		}
 		if err := db.dialect.setVersion(tx, 5); err != nil {
 			t.Fatal(err)
 		}
@@ -1405,6 +1413,10 @@ func TestMigrateTimes(t *testing.T) {
 			if _, err := tx.Exec(db.q(u.q), u.args...); err != nil {
 				t.Fatalf("%s: %v", u.q, err)
 			}
+		}
+		// Migration 8's table is not there yet either.
+		if _, err := tx.Exec("DROP TABLE cid_restores"); err != nil {
+			t.Fatal(err)
 		}
 		if err := db.dialect.setVersion(tx, 6); err != nil {
 			t.Fatal(err)
