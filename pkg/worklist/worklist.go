@@ -176,6 +176,11 @@ type Record struct {
 	Obtained       time.Time // ActivationWs's CreatedAtUtc; zero when absent
 	DeviceKey      string    // from our worklist; "" from ActivationWs
 	ActivationID   string
+	// Hidden says why a person looking at the workbook did not see the
+	// pair: its row, or its InstallationId or ConfirmationId column, is
+	// hidden in Excel (hidden, filtered out, of no height or width, in a
+	// collapsed outline); "" when it is shown, and in a CSV file.
+	Hidden string
 }
 
 // RowError is a row Read refused; it unwraps to ErrRow and the cause.

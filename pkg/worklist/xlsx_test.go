@@ -267,6 +267,55 @@ func TestReadXLSX(t *testing.T) {
 	}
 }
 
+// TestReadXLSXHidden: the worklist, filled in, its rows and columns
+// hidden as excelize (and Excel) saves them: a record of a row hidden,
+// filtered out or grouped and collapsed, or whose ConfirmationId column
+// is, says so; one hidden column that is not the pair's, and the rows
+// shown, do not.
+func TestReadXLSXHidden(t *testing.T) {
+	cid := strings.Repeat("987654", 8)
+	for _, tc := range []struct {
+		name string
+		hide func(f *excelize.File) error
+		want []string // each record's Hidden, rows 2 to 4
+	}{
+		{"a row hidden", func(f *excelize.File) error { return f.SetRowVisible(SheetName, 3, false) }, []string{"", rowHidden, ""}},
+		{"a row of no height", func(f *excelize.File) error { return f.SetRowHeight(SheetName, 4, 0) }, []string{"", "", rowFlat}},
+		{"ConfirmationId hidden", func(f *excelize.File) error {
+			col, _ := excelize.ColumnNumberToName(4)
+			return f.SetColVisible(SheetName, col, false)
+		}, []string{"column D (ConfirmationId) is hidden in Excel", "column D (ConfirmationId) is hidden in Excel", "column D (ConfirmationId) is hidden in Excel"}},
+		{"Site and Line hidden", func(f *excelize.File) error { return f.SetColVisible(SheetName, "H:I", false) }, []string{"", "", ""}},
+		{"rows 3 and 4 grouped", func(f *excelize.File) error {
+			for n := 3; n <= 4; n++ {
+				if err := f.SetRowOutlineLevel(SheetName, n, 1); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, []string{"", "", ""}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := workbookOf(t, testRows()[:3])
+			for n := 2; n <= 4; n++ {
+				fill(t, f, n, cid)
+			}
+			if err := tc.hide(f); err != nil {
+				t.Fatal(err)
+			}
+			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(saved(t, f)))
+			if err != nil || len(rowErrs) != 0 || len(recs) != 3 {
+				t.Fatalf("%d records, %v, %v", len(recs), rowErrs, err)
+			}
+			for i, r := range recs {
+				if r.Hidden != tc.want[i] {
+					t.Errorf("row %d: hidden %q, want %q", r.Row, r.Hidden, tc.want[i])
+				}
+			}
+		})
+	}
+}
+
 // TestReadXLSXNumbers: a cell Excel holds as a number in an ID column
 // lost the ID's digits (a CID typed in one piece into a General cell is
 // 9.87655E+47) and is refused saying so and how to keep them; only a
@@ -444,6 +493,19 @@ func inline(n int, values ...string) string {
 	return b.String() + "</row>"
 }
 
+// sheetOf is a workbook of one sheet whose XML is pre (what Excel writes
+// before the rows: sheetPr, sheetFormatPr, cols), then the rows given.
+func sheetOf(t testing.TB, pre, rows string) []byte {
+	return zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
+		part{"xl/worksheets/sheet1.xml", `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + pre +
+			`<sheetData>` + rows + `</sheetData></worksheet>`})
+}
+
+// with is the row XML given with attributes added to its row element.
+func with(row, attrs string) string {
+	return strings.Replace(row, `">`, `" `+attrs+`>`, 1)
+}
+
 // TestReadXLSXHostile: a workbook over a limit, or none, is refused
 // whole with the sentinel that says so, before it costs more than its
 // limits: the XML is counted as it is unpacked, whatever the zip says.
@@ -475,71 +537,104 @@ func TestReadXLSXHostile(t *testing.T) {
 	cell := func(ref, v string) string {
 		return fmt.Sprintf(`<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, v)
 	}
+	head3 := inline(1, "InstallationId", "ConfirmationId", "Site")
+	ok3 := inline(2, iid, cid, "Nagoya")
+	blank3 := inline(3, iid)
 	for _, tc := range []struct {
-		name string
-		data []byte
-		want error
-		iid  string // the one record's IID, when want is nil and this is set
+		name   string
+		data   []byte
+		want   error
+		iid    string // the one record's IID, when want is nil and this is set
+		hidden string // what the one record's Hidden says, when want is nil
 	}{
-		{"genuine", book(t, head+ok, ""), nil, iid},
+		{"genuine", book(t, head+ok, ""), nil, iid, ""},
 		{"a formula's text", book(t, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>CONCAT("2",A1)</f><v>`+
-			strings.Repeat("222222", 8)+`</v></c></row>`, `<si><r><t>1234567</t></r><rPh><t>ignored</t></rPh><r><t>`+strings.Repeat("1234567", 8)+`</t></r></si>`), nil, ""},
-		{"sheet XML over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML)+`</t></is></c></row>`, ""), ErrTooLarge, ""},
-		{"shared strings over the limit", book(t, head+ok, strings.Repeat("<si><t>x</t></si>", maxStrings+1)), ErrTooLarge, ""},
+			strings.Repeat("222222", 8)+`</v></c></row>`, `<si><r><t>1234567</t></r><rPh><t>ignored</t></rPh><r><t>`+strings.Repeat("1234567", 8)+`</t></r></si>`), nil, "", ""},
+		{"sheet XML over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML)+`</t></is></c></row>`, ""), ErrTooLarge, "", ""},
+		{"shared strings over the limit", book(t, head+ok, strings.Repeat("<si><t>x</t></si>", maxStrings+1)), ErrTooLarge, "", ""},
 		{"parts together over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML/2)+`</t></is></c></row>`,
-			"<si><t>"+strings.Repeat("y", MaxXML/2)+"</t></si>"), ErrTooLarge, ""},
-		{"shared strings' XML over the limit", book(t, head+ok, "<si><t>"+strings.Repeat("y", MaxXML)+"</t></si>"), ErrTooLarge, ""},
-		{"thousands of sheets", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, manySheets.String())}), ErrTooLarge, ""},
-		{"thousands of parts", book(t, head+ok, "", manyParts...), ErrTooLarge, ""},
-		{"workbook.xml over its limit", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, strings.Repeat(" ", maxPart))}), ErrTooLarge, ""},
-		{"over MaxRows rows", book(t, manyRows.String(), ""), ErrTooLarge, ""},
-		{"over MaxFile bytes", append([]byte("PK\x03\x04"), make([]byte, MaxFile)...), ErrTooLarge, ""},
-		{"a CSV file", []byte("InstallationId,ConfirmationId\r\n1,2\r\n"), ErrNotWorkbook, ""},
-		{"an .xls file", append([]byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, make([]byte, 512)...), ErrNotWorkbook, ""},
-		{"a zip, not a workbook", zipOf(t, part{"word/document.xml", "<w/>"}), ErrNotWorkbook, ""},
-		{"a zip cut short", book(t, head+ok, "")[:200], ErrNotWorkbook, ""},
-		{"broken XML", book(t, head+"<row><c>", ""), ErrNotWorkbook, ""},
-		{"a shared string that is not there", book(t, head+`<row><c t="s"><v>7</v></c></row>`, "<si><t>x</t></si>"), ErrNotWorkbook, ""},
-		{"no sheet", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, "")}), ErrNotWorkbook, ""},
-		{"no columns", book(t, inline(1, "Host"), ""), ErrColumns, ""},
-		{"empty sheet", book(t, "", ""), ErrColumns, ""},
+			"<si><t>"+strings.Repeat("y", MaxXML/2)+"</t></si>"), ErrTooLarge, "", ""},
+		{"shared strings' XML over the limit", book(t, head+ok, "<si><t>"+strings.Repeat("y", MaxXML)+"</t></si>"), ErrTooLarge, "", ""},
+		{"thousands of sheets", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, manySheets.String())}), ErrTooLarge, "", ""},
+		{"thousands of parts", book(t, head+ok, "", manyParts...), ErrTooLarge, "", ""},
+		{"workbook.xml over its limit", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, strings.Repeat(" ", maxPart))}), ErrTooLarge, "", ""},
+		{"over MaxRows rows", book(t, manyRows.String(), ""), ErrTooLarge, "", ""},
+		{"over MaxFile bytes", append([]byte("PK\x03\x04"), make([]byte, MaxFile)...), ErrTooLarge, "", ""},
+		{"a CSV file", []byte("InstallationId,ConfirmationId\r\n1,2\r\n"), ErrNotWorkbook, "", ""},
+		{"an .xls file", append([]byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}, make([]byte, 512)...), ErrNotWorkbook, "", ""},
+		{"a zip, not a workbook", zipOf(t, part{"word/document.xml", "<w/>"}), ErrNotWorkbook, "", ""},
+		{"a zip cut short", book(t, head+ok, "")[:200], ErrNotWorkbook, "", ""},
+		{"broken XML", book(t, head+"<row><c>", ""), ErrNotWorkbook, "", ""},
+		{"a shared string that is not there", book(t, head+`<row><c t="s"><v>7</v></c></row>`, "<si><t>x</t></si>"), ErrNotWorkbook, "", ""},
+		{"no sheet", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, "")}), ErrNotWorkbook, "", ""},
+		{"no columns", book(t, inline(1, "Host"), ""), ErrColumns, "", ""},
+		{"empty sheet", book(t, "", ""), ErrColumns, "", ""},
 		{"a billion laughs", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
 			part{"xl/worksheets/sheet1.xml", `<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>` +
-				fmt.Sprintf(sheetXML, head+inline(2, "&b;", cid))}), ErrNotWorkbook, ""},
+				fmt.Sprintf(sheetXML, head+inline(2, "&b;", cid))}), ErrNotWorkbook, "", ""},
 		// Each header cell names one long shared string: copied (lower
 		// case, joined into the error) for each, it took hours.
 		{"a header naming a long string 16,384 times", book(t, `<row r="1">`+strings.Repeat(`<c t="s"><v>0</v></c>`, maxColumn)+`</row>`,
-			"<si><t>"+strings.Repeat("A", 2<<20)+"</t></si>"), ErrColumns, ""},
+			"<si><t>"+strings.Repeat("A", 2<<20)+"</t></si>"), ErrColumns, "", ""},
 		{"a long number as a shared string's index", book(t, head+`<row r="2"><c r="A2" t="s"><v>`+strings.Repeat("0", 2*MaxField)+`1</v></c>`+
-			cell("B2", cid)+`</row>`, "<si><t>x</t></si><si><t>"+iid+"</t></si>"), ErrNotWorkbook, ""}, // not read cut, as string 0
+			cell("B2", cid)+`</row>`, "<si><t>x</t></si><si><t>"+iid+"</t></si>"), ErrNotWorkbook, "", ""}, // not read cut, as string 0
 		// Cells where Excel would not show them: each read in another
 		// column or row than the one a person sees it in.
-		{"a cell past XFD", book(t, head+`<row r="2">`+cell("A2", iid)+cell("B2", cid)+cell("XFD2", "x")+`<c t="inlineStr"><is><t>x</t></is></c></row>`, ""), ErrNotWorkbook, ""},
-		{"cells out of order", book(t, head+`<row r="2">`+cell("B2", cid)+cell("A2", iid)+`</row>`, ""), ErrNotWorkbook, ""},
-		{"a cell twice", book(t, head+`<row r="2">`+cell("A2", iid)+cell("A2", strings.Repeat("7654321", 9))+cell("B2", cid)+`</row>`, ""), ErrNotWorkbook, ""},
-		{"a cell of another row", book(t, head+`<row r="2">`+cell("A2", iid)+cell("B3", cid)+`</row>`, ""), ErrNotWorkbook, ""},
-		{"rows out of order", book(t, head+inline(3, iid, cid)+inline(2, iid, cid), ""), ErrNotWorkbook, ""},
-		{"a row twice", book(t, head+inline(2, iid, cid)+inline(2, iid, cid), ""), ErrNotWorkbook, ""},
-		{"a row inside a row", book(t, head+`<row r="2">`+cell("A2", iid)+inline(3, iid, cid)+cell("B2", cid)+`</row>`, ""), ErrNotWorkbook, ""},
+		{"a cell past XFD", book(t, head+`<row r="2">`+cell("A2", iid)+cell("B2", cid)+cell("XFD2", "x")+`<c t="inlineStr"><is><t>x</t></is></c></row>`, ""), ErrNotWorkbook, "", ""},
+		{"cells out of order", book(t, head+`<row r="2">`+cell("B2", cid)+cell("A2", iid)+`</row>`, ""), ErrNotWorkbook, "", ""},
+		{"a cell twice", book(t, head+`<row r="2">`+cell("A2", iid)+cell("A2", strings.Repeat("7654321", 9))+cell("B2", cid)+`</row>`, ""), ErrNotWorkbook, "", ""},
+		{"a cell of another row", book(t, head+`<row r="2">`+cell("A2", iid)+cell("B3", cid)+`</row>`, ""), ErrNotWorkbook, "", ""},
+		{"rows out of order", book(t, head+inline(3, iid, cid)+inline(2, iid, cid), ""), ErrNotWorkbook, "", ""},
+		{"a row twice", book(t, head+inline(2, iid, cid)+inline(2, iid, cid), ""), ErrNotWorkbook, "", ""},
+		{"a row inside a row", book(t, head+`<row r="2">`+cell("A2", iid)+inline(3, iid, cid)+cell("B2", cid)+`</row>`, ""), ErrNotWorkbook, "", ""},
 		{"a cell after an empty one", book(t, inline(1, "Host", "InstallationId", "ConfirmationId")+
-			`<row r="2"><c r="A2" s="1"/><c t="inlineStr"><is><t>`+iid+`</t></is></c><c t="inlineStr"><is><t>`+cid+`</t></is></c></row>`, ""), nil, iid},
-		{"a row in an extension", book(t, head+ok+`</sheetData><extLst><ext uri="{0}">`+other+`</ext></extLst><sheetData>`, ""), nil, iid},
+			`<row r="2"><c r="A2" s="1"/><c t="inlineStr"><is><t>`+iid+`</t></is></c><c t="inlineStr"><is><t>`+cid+`</t></is></c></row>`, ""), nil, iid, ""},
+		{"a row in an extension", book(t, head+ok+`</sheetData><extLst><ext uri="{0}">`+other+`</ext></extLst><sheetData>`, ""), nil, iid, ""},
 		// Sheets: the one read is one a person sees.
-		{"a hidden first sheet", sheets(`<sheet name="Old" state="hidden" sheetId="2" r:id="rId2"/><sheet name="Data" sheetId="1" r:id="rId1"/>`), nil, iid},
-		{"a hidden Worklist", sheets(`<sheet name="Data" sheetId="1" r:id="rId1"/><sheet name="Worklist" state="veryHidden" sheetId="2" r:id="rId2"/>`), nil, iid},
-		{"two sheets named Worklist", sheets(`<sheet name="Worklist" sheetId="1" r:id="rId1"/><sheet name="WORKLIST" sheetId="2" r:id="rId2"/>`), ErrNotWorkbook, ""},
-		{"no sheet shown", sheets(`<sheet name="Worklist" state="hidden" sheetId="1" r:id="rId1"/>`), ErrNotWorkbook, ""},
-		{"a sheet in an extension", sheets(`<sheet name="Data" sheetId="1" r:id="rId1"/></sheets><extLst><ext uri="{0}"><sheet name="Worklist" sheetId="2" r:id="rId2"/></ext></extLst><sheets>`), nil, iid},
-		{"a sheet of two ids", sheets(`<sheet name="Worklist" sheetId="1" r:id="rId1" x:id="rId2" xmlns:x="urn:x"/>`), ErrNotWorkbook, ""},
+		{"a hidden first sheet", sheets(`<sheet name="Old" state="hidden" sheetId="2" r:id="rId2"/><sheet name="Data" sheetId="1" r:id="rId1"/>`), nil, iid, ""},
+		{"a hidden Worklist", sheets(`<sheet name="Data" sheetId="1" r:id="rId1"/><sheet name="Worklist" state="veryHidden" sheetId="2" r:id="rId2"/>`), nil, iid, ""},
+		{"two sheets named Worklist", sheets(`<sheet name="Worklist" sheetId="1" r:id="rId1"/><sheet name="WORKLIST" sheetId="2" r:id="rId2"/>`), ErrNotWorkbook, "", ""},
+		{"no sheet shown", sheets(`<sheet name="Worklist" state="hidden" sheetId="1" r:id="rId1"/>`), ErrNotWorkbook, "", ""},
+		{"a sheet in an extension", sheets(`<sheet name="Data" sheetId="1" r:id="rId1"/></sheets><extLst><ext uri="{0}"><sheet name="Worklist" sheetId="2" r:id="rId2"/></ext></extLst><sheets>`), nil, iid, ""},
+		{"a sheet of two ids", sheets(`<sheet name="Worklist" sheetId="1" r:id="rId1" x:id="rId2" xmlns:x="urn:x"/>`), ErrNotWorkbook, "", ""},
 		// Targets Excel resolves as it would a URI: read, or refused.
-		{"a target up and back", target(t, "../xl/worksheets/sheet1.xml"), nil, iid},
-		{"an absolute target", target(t, "/xl/worksheets/sheet1.xml"), nil, iid},
-		{"a target out of the package", target(t, "../../../etc/passwd"), ErrNotWorkbook, ""},
-		{"a target with backslashes", target(t, `worksheets\sheet1.xml`), ErrNotWorkbook, ""},
-		{"a zip whose sizes lie", lying(t, fmt.Sprintf(sheetXML, head+ok+strings.Repeat(" ", MaxXML))), ErrNotWorkbook, ""},
+		{"a target up and back", target(t, "../xl/worksheets/sheet1.xml"), nil, iid, ""},
+		{"an absolute target", target(t, "/xl/worksheets/sheet1.xml"), nil, iid, ""},
+		{"a target out of the package", target(t, "../../../etc/passwd"), ErrNotWorkbook, "", ""},
+		{"a target with backslashes", target(t, `worksheets\sheet1.xml`), ErrNotWorkbook, "", ""},
+		{"a zip whose sizes lie", lying(t, fmt.Sprintf(sheetXML, head+ok+strings.Repeat(" ", MaxXML))), ErrNotWorkbook, "", ""},
+		// A pair nobody looking at the sheet saw: its row or one of its
+		// two columns hidden in Excel.
+		{"a hidden row", book(t, head+with(ok, `hidden="1"`), ""), nil, iid, "the row is hidden"},
+		{"a row filtered out", book(t, head+with(ok, `hidden="true"`), ""), nil, iid, "the row is hidden"},
+		{"a row of no height", book(t, head+with(ok, `ht="0" customHeight="1"`), ""), nil, iid, "the row is hidden"},
+		{"rows hidden unless tall", sheetOf(t, `<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>`, head+ok), nil, iid, "the row is hidden"},
+		{"a row tall where rows are hidden", sheetOf(t, `<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>`, head+with(ok, `ht="15" customHeight="1"`)), nil, iid, ""},
+		{"rows of no height by default", sheetOf(t, `<sheetFormatPr defaultRowHeight="0"/>`, head+ok), nil, iid, "the row is hidden"},
+		{"a hidden ConfirmationId column", sheetOf(t, `<cols><col min="2" max="2" width="9" hidden="1"/></cols>`, head+ok), nil, iid, "column B (ConfirmationId) is hidden in Excel"},
+		{"an InstallationId column of no width", sheetOf(t, `<cols><col min="1" max="1" width="0" customWidth="1"/></cols>`, head+ok), nil, iid, "column A (InstallationId) is hidden in Excel"},
+		{"hidden columns around", sheetOf(t, `<cols><col min="3" max="5" hidden="1"/></cols>`, head3+ok3), nil, iid, ""},
+		{"a hidden row without a CID", book(t, head3+ok3+with(blank3, `hidden="1"`), ""), nil, iid, ""},
+		{"a collapsed group, its summary below", book(t, head+with(ok, `outlineLevel="1"`)+with(inline(3, "total"), `collapsed="1"`), ""), nil, iid, "the row is hidden"},
+		{"a collapsed group within a group", book(t, head+with(ok, `outlineLevel="2"`)+with(inline(3, "sub"), `outlineLevel="1"`)+
+			with(inline(4, "total"), `collapsed="1"`), ""), nil, iid, "the row is hidden"},
+		{"a group shown", book(t, head+with(ok, `outlineLevel="1"`)+inline(3, "total"), ""), nil, iid, ""},
+		{"a collapsed group after a gap", book(t, head+with(ok, `outlineLevel="1"`)+with(inline(4, "total"), `collapsed="1"`), ""), nil, iid, ""},
+		{"a collapsed group, its summary above", sheetOf(t, `<sheetPr><outlinePr summaryBelow="0"/></sheetPr>`,
+			head+with(inline(2, "total"), `collapsed="1"`)+with(inline(3, iid, cid), `outlineLevel="1"`)), nil, iid, "the row is hidden"},
+		{"a collapsed column group", sheetOf(t, `<cols><col min="2" max="2" outlineLevel="1"/><col min="3" max="3" collapsed="1"/></cols>`, head+ok),
+			nil, iid, "column B (ConfirmationId) is hidden in Excel"},
+		{"a collapsed column group, its summary left", sheetOf(t, `<sheetPr><outlinePr summaryRight="0"/></sheetPr><cols><col min="1" max="1" collapsed="1"/>`+
+			`<col min="2" max="2" outlineLevel="1"/></cols>`, head+ok), nil, iid, "column B (ConfirmationId) is hidden in Excel"},
+		{"a column group shown", sheetOf(t, `<cols><col min="2" max="2" outlineLevel="1"/></cols>`, head+ok), nil, iid, ""},
+		// Where Excel would not read them, or repairs them as it likes.
+		{"columns out of order", sheetOf(t, `<cols><col min="3" max="3"/><col min="1" max="2" hidden="1"/></cols>`, head+ok), ErrNotWorkbook, "", ""},
+		{"columns after the rows", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
+			part{"xl/worksheets/sheet1.xml", strings.Replace(fmt.Sprintf(sheetXML, head+ok), "</sheetData>", `</sheetData><cols><col min="2" max="2" hidden="1"/></cols>`, 1)}),
+			ErrNotWorkbook, "", ""},
 		{"a relationship twice", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)},
 			part{"xl/_rels/workbook.xml.rels", strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet2.xml"/></Relationships>`, 1)},
-			part{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, head+ok)}, part{"xl/worksheets/sheet2.xml", fmt.Sprintf(sheetXML, head+other)}), ErrNotWorkbook, ""},
+			part{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, head+ok)}, part{"xl/worksheets/sheet2.xml", fmt.Sprintf(sheetXML, head+other)}), ErrNotWorkbook, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			recs, _, _, _, err := ReadXLSX(bytes.NewReader(tc.data))
@@ -548,6 +643,9 @@ func TestReadXLSXHostile(t *testing.T) {
 			}
 			if tc.want == nil && tc.iid != "" && (recs[0].IID != tc.iid || recs[0].CID != cid) {
 				t.Errorf("read IID %s CID %s, want %s %s", recs[0].IID, recs[0].CID, tc.iid, cid)
+			}
+			if tc.want == nil && ((tc.hidden == "") != (recs[0].Hidden == "") || !strings.Contains(recs[0].Hidden, tc.hidden)) {
+				t.Errorf("hidden %q, want %q", recs[0].Hidden, tc.hidden)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -56,7 +57,12 @@ var errOverXML = errors.New("over the limit of XML")
 // likes, is ErrNotWorkbook: which row a cell was seen in cannot be
 // told; so is a workbook with two sheets whose names differ in case
 // only. A text over MaxField bytes is kept only as being over it. A row's number (Record.Row, RowError.Row) is the
-// one Excel shows. A cell Excel holds as a number in an ID column has
+// one Excel shows. A record whose row, or InstallationId or
+// ConfirmationId column, Excel does not show (hidden, filtered out, of
+// no height or width, in a collapsed outline group) says so in
+// Record.Hidden, for the caller to refuse: nobody reviewing the sheet
+// saw it; a sheet whose columns or row format come after its rows, or
+// whose columns are out of order, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
 // lost its digits (a 63-digit IID is 1.23457E+62) and is refused
 // saying so, unless its digits are all there (15 at most). A file that
 // is no .xlsx workbook (a CSV file renamed, an .xls file) is
@@ -115,7 +121,25 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 		return nil, nil, 0, "", err
 	}
 	rd := &rowReader{fix: xlsxFix}
-	if err := wb.rows(sheet, sst, rd.cells); err != nil {
+	look := &sheetLook{}
+	cols := "" // which of the pair's columns are hidden, once the header is read
+	err = wb.rows(sheet, sst, look, func(n int, why string, cells []xcell) error {
+		before, header := len(rd.records), rd.col == nil
+		if err := rd.cells(n, cells); err != nil {
+			return err
+		}
+		if header && rd.col != nil {
+			cols = look.hiddenColumns(rd.col)
+		}
+		if len(rd.records) > before && why == "" {
+			why = cols
+		}
+		if len(rd.records) > before {
+			rd.records[before].Hidden = why
+		}
+		return nil
+	}, rd.hide)
+	if err != nil {
 		return nil, nil, 0, "", err
 	}
 	if rd.col == nil {
@@ -414,6 +438,15 @@ func cutText(s string) string {
 	return s
 }
 
+// hide marks the record of row n, if any, hidden in a collapsed group
+// (Record.Hidden), unless it is for another reason already.
+func (rd *rowReader) hide(n int) {
+	i := sort.Search(len(rd.records), func(i int) bool { return rd.records[i].Row >= n })
+	if i < len(rd.records) && rd.records[i].Row == n && rd.records[i].Hidden == "" {
+		rd.records[i].Hidden = rowCollapsed
+	}
+}
+
 // cells reads row n of a sheet, as Read a CSV file's: the first with a
 // value is the header. Rows without a value are no rows to a person in
 // Excel, and are left out.
@@ -507,16 +540,18 @@ type xcell struct {
 }
 
 // rows calls row with each row of the sheet's part: its number, as Excel
-// shows it, and its cells with a value. Rows are in order, and the cells
-// of each, as Excel writes them; a sheet whose rows or cells are not, or
-// name other rows, Excel repairs as it likes, and is ErrNotWorkbook:
-// which row a person saw a cell in cannot be told.
-func (wb *workbook) rows(part string, sst []string, row func(n int, cells []xcell) error) error {
+// shows it, why it is hidden in Excel ("" when shown: look), and its
+// cells with a value; and hide with a row before that a collapsed
+// outline group hides. Rows are in order, and the cells of each, as
+// Excel writes them; a sheet whose rows or cells are not, or name other
+// rows, Excel repairs as it likes, and is ErrNotWorkbook: which row a
+// person saw a cell in cannot be told.
+func (wb *workbook) rows(part string, sst []string, look *sheetLook, row func(n int, why string, cells []xcell) error, hide func(n int)) error {
 	n := 0
 	var cells []xcell
 	return wb.each(part, MaxXML, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
 		if parent != inSheetData || e.Name.Local != "row" {
-			return false, nil
+			return false, look.element(e, parent)
 		}
 		next := n + 1
 		if r := attr(e, "r"); r != "" {
@@ -529,11 +564,12 @@ func (wb *workbook) rows(part string, sst []string, row func(n int, cells []xcel
 			}
 		}
 		n = next
+		why := look.row(e, n, hide)
 		var err error
 		if cells, err = readRow(d, n, sst, cells[:0]); err != nil {
 			return true, xmlError(part, err)
 		}
-		return true, row(n, cells)
+		return true, row(n, why, cells)
 	})
 }
 

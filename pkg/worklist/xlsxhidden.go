@@ -1,0 +1,225 @@
+package worklist
+
+import (
+	"encoding/xml"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// What a sheet hides from a person looking at it in Excel (ECMA-376
+// Part 1, 18.3.1: row, col, sheetFormatPr, outlinePr): a row hidden by
+// hand or filtered out by an AutoFilter (row hidden), of no height (row
+// ht 0, or sheetFormatPr defaultRowHeight 0 or zeroHeight for the rows
+// that do not give their own), or in a collapsed outline group (the
+// group's summary row, below it unless outlinePr summaryBelow is 0,
+// collapsed); a column likewise (col hidden, width 0, sheetFormatPr
+// defaultColWidth 0, a collapsed group with its summary column right
+// unless summaryRight is 0). Excel marks the rows and columns of a
+// collapsed group hidden itself; the group is followed too, for a file
+// that does not.
+
+// sheetLook is what a sheet's XML, read in order, says is hidden.
+type sheetLook struct {
+	rowsHidden   bool // zeroHeight: a row is hidden unless it gives a height of its own
+	rowsFlat     bool // defaultRowHeight 0: a row without a height of its own has none
+	colsFlat     bool // defaultColWidth 0
+	summaryAbove bool // a row group's summary row is above it
+	summaryLeft  bool // a column group's summary column is left of it
+	cols         []colSpan
+	begun        bool // sheetData started
+	last         int  // the row before
+	// run are the rows with an outline level just before the current
+	// one, contiguous, for a summary below them: a collapsed one hides
+	// those deeper than itself.
+	run []outlined
+	// collapsedAt is, for summaries above, 1 + the level of the
+	// collapsed summary row whose group is being read; 0 when none.
+	collapsedAt int
+}
+
+// colSpan is a col element: columns min to max (1 is A), alike.
+type colSpan struct {
+	min, max, level   int
+	hidden, collapsed bool
+}
+
+type outlined struct {
+	n     int32
+	level int8
+}
+
+// Why a row is hidden (Record.Hidden).
+const (
+	rowHidden    = "the row is hidden in Excel (hidden, or filtered out)"
+	rowFlat      = "the row is hidden in Excel (of no height)"
+	rowCollapsed = "the row is hidden in Excel (in a collapsed outline group)"
+)
+
+// element takes what e, an element of the sheet's part outside its
+// rows, says is hidden. A sheet whose columns or row format come after
+// its rows is not as Excel saves one (ErrNotWorkbook): which cells they
+// hide would depend on the reader.
+func (l *sheetLook) element(e xml.StartElement, parent string) error {
+	if parent == "/worksheet" {
+		switch e.Name.Local {
+		case "sheetData":
+			l.begun = true
+			return nil
+		case "sheetPr", "sheetFormatPr", "cols":
+			if l.begun {
+				return fmt.Errorf("%w: the sheet's %s after its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, e.Name.Local)
+			}
+		}
+	}
+	switch {
+	case parent == "/worksheet" && e.Name.Local == "sheetFormatPr":
+		l.rowsHidden = isTrue(attr(e, "zeroHeight"))
+		l.rowsFlat, l.colsFlat = isZero(attr(e, "defaultRowHeight")), isZero(attr(e, "defaultColWidth"))
+	case parent == "/worksheet/sheetPr" && e.Name.Local == "outlinePr":
+		l.summaryAbove, l.summaryLeft = isFalse(attr(e, "summaryBelow")), isFalse(attr(e, "summaryRight"))
+	case parent == "/worksheet/cols" && e.Name.Local == "col":
+		return l.col(e)
+	}
+	return nil
+}
+
+// col takes a col element. Excel writes them in order, none over
+// another: a sheet whose are not is ErrNotWorkbook.
+func (l *sheetLook) col(e xml.StartElement) error {
+	min, err1 := strconv.Atoi(attr(e, "min"))
+	max, err2 := strconv.Atoi(attr(e, "max"))
+	if err1 != nil || err2 != nil || min < 1 || max < min || max > maxColumn {
+		return fmt.Errorf("%w: columns %.20q to %.20q", ErrNotWorkbook, attr(e, "min"), attr(e, "max"))
+	}
+	if n := len(l.cols); n > 0 && min <= l.cols[n-1].max {
+		return fmt.Errorf("%w: columns %d to %d after column %d, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, min, max, l.cols[n-1].max)
+	}
+	width := attr(e, "width")
+	l.cols = append(l.cols, colSpan{min: min, max: max, level: outlineLevel(attr(e, "outlineLevel")), collapsed: isTrue(attr(e, "collapsed")),
+		hidden: isTrue(attr(e, "hidden")) || isZero(width) || width == "" && l.colsFlat})
+	return nil
+}
+
+// row says why row n, whose element is e, is hidden ("" when it is
+// shown), and calls hide with each row before it that a collapsed group
+// it is the summary of hides. Rows come in order.
+func (l *sheetLook) row(e xml.StartElement, n int, hide func(n int)) string {
+	why := ""
+	ht := attr(e, "ht")
+	switch {
+	case isTrue(attr(e, "hidden")):
+		why = rowHidden
+	case l.rowsHidden && (!isTrue(attr(e, "customHeight")) || ht == "" || isZero(ht)), isZero(ht), ht == "" && l.rowsFlat:
+		why = rowFlat
+	}
+	level, collapsed := outlineLevel(attr(e, "outlineLevel")), isTrue(attr(e, "collapsed"))
+	// A row the sheet does not list has level 0: a gap ends every group.
+	contiguous := n == l.last+1
+	l.last = n
+	if l.summaryAbove {
+		if l.collapsedAt > 0 && contiguous && level >= l.collapsedAt {
+			if why == "" {
+				why = rowCollapsed
+			}
+		} else {
+			l.collapsedAt = 0
+		}
+		if l.collapsedAt == 0 && collapsed {
+			l.collapsedAt = level + 1
+		}
+		return why
+	}
+	if !contiguous {
+		l.run = l.run[:0]
+	}
+	if collapsed {
+		// Each row is walked again only by a summary of a lower level:
+		// at most seven times.
+		for i := len(l.run) - 1; i >= 0 && int(l.run[i].level) > level; i-- {
+			hide(int(l.run[i].n))
+		}
+	}
+	if level == 0 {
+		l.run = l.run[:0]
+	} else {
+		l.run = append(l.run, outlined{n: int32(n), level: int8(level)})
+	}
+	return why
+}
+
+// hiddenColumns says which of the columns a pair is read from
+// (InstallationId, ConfirmationId, by their index in col) are hidden:
+// "" when none is.
+func (l *sheetLook) hiddenColumns(col map[string]int) string {
+	var hidden []string
+	for _, name := range []string{"InstallationId", "ConfirmationId"} {
+		i, ok := col[strings.ToLower(name)]
+		if ok && l.colHidden(i+1) {
+			letters, _ := excelize.ColumnNumberToName(i + 1)
+			hidden = append(hidden, fmt.Sprintf("column %s (%s)", letters, name))
+		}
+	}
+	switch len(hidden) {
+	case 0:
+		return ""
+	case 1:
+		return hidden[0] + " is hidden in Excel"
+	}
+	return strings.Join(hidden, " and ") + " are hidden in Excel"
+}
+
+// colHidden reports whether column c (1 is A) is hidden: by its col
+// element, or as one of a collapsed group's.
+func (l *sheetLook) colHidden(c int) bool {
+	i := sort.Search(len(l.cols), func(i int) bool { return l.cols[i].max >= c })
+	if i == len(l.cols) || l.cols[i].min > c {
+		return l.colsFlat
+	}
+	if l.cols[i].hidden {
+		return true
+	}
+	// The summary column of each group c is in is the first beyond it
+	// (right, or left) of a lower level; a column without a col element
+	// has level 0 and is no collapsed one.
+	step := 1
+	if l.summaryLeft {
+		step = -1
+	}
+	for j, m := i, l.cols[i].level; m > 0; {
+		k := j + step
+		if k < 0 || k == len(l.cols) || step > 0 && l.cols[k].min != l.cols[j].max+1 || step < 0 && l.cols[k].max != l.cols[j].min-1 {
+			return false
+		}
+		if j = k; l.cols[j].level < m {
+			if l.cols[j].collapsed {
+				return true
+			}
+			m = l.cols[j].level
+		}
+	}
+	return false
+}
+
+// outlineLevel is an outlineLevel attribute's value: 0 to 7, as Excel
+// allows; anything else is 0.
+func outlineLevel(v string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 7 {
+		return 0
+	}
+	return n
+}
+
+// isTrue and isFalse read an xsd:boolean; isZero a number that is 0 (a
+// height or width; "" is none given).
+func isTrue(v string) bool  { return v == "1" || v == "true" }
+func isFalse(v string) bool { return v == "0" || v == "false" }
+
+func isZero(v string) bool {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	return err == nil && f <= 0
+}
