@@ -41,6 +41,12 @@ var (
 	// (ActivationStore.RestoreCIDs) that the archive does not hold for
 	// its IID: nothing was restored.
 	ErrNotArchived = errors.New("fleet: the archive does not hold this IID/CID pair")
+	// ErrHiddenCID means a CID file's row is refused because its pair
+	// was hidden in Excel (worklist.Record.Hidden: a row or column
+	// hidden, filtered out, of no size, or in a collapsed group), so
+	// nobody reviewing the workbook saw it, and it is not the pair on
+	// file already (which importing again would not change).
+	ErrHiddenCID = errors.New("fleet: a CID nobody saw: hidden in Excel")
 )
 
 // ActivationStore is what the activation return path needs of a database
@@ -435,6 +441,7 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 		return sum, ErrNoActivation
 	}
 	var recs []CIDRecord
+	var hidden []hiddenCID
 	for _, name := range files {
 		got, err := readCIDFile(name, opts.By, opts.Now)
 		if err != nil {
@@ -445,14 +452,27 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 		sum.Blank += got.blank
 		sum.RowErrors = append(sum.RowErrors, got.rowErrs...)
 		recs = append(recs, got.recs...)
+		hidden = append(hidden, got.hidden...)
 	}
-	sum.Records = len(recs)
-	if len(recs) == 0 {
+	sum.Records = len(recs) + len(hidden)
+	if sum.Records == 0 {
 		return sum, nil
 	}
 	a, err := loadActivation(ctx, as)
 	if err != nil {
 		return sum, err
+	}
+	for _, h := range hidden {
+		// A pair hidden in the workbook that is on file already, as
+		// the rows of a worklist filtered by State are, changes
+		// nothing: it is one already there. Any other could put on
+		// file a CID nobody saw.
+		if on, ok := a.cids[h.rec.IID]; ok && on.CID == h.rec.CID {
+			recs = append(recs, h.rec)
+			continue
+		}
+		sum.RowErrors = append(sum.RowErrors, fmt.Errorf("%s: %w", terminal.Inline(h.rec.File),
+			&worklist.RowError{Row: h.rec.Row, Err: fmt.Errorf("%w (%s)", ErrHiddenCID, h.why)}))
 	}
 	rows, err := a.requests(ctx, st, Filter{})
 	if err != nil {
@@ -680,8 +700,15 @@ func (a *activationState) appliedCID(iid string) (cid string, at time.Time, ok b
 
 type cidFile struct {
 	recs    []CIDRecord
+	hidden  []hiddenCID // read from rows or columns hidden in Excel
 	rowErrs []error
 	blank   int
+}
+
+// hiddenCID is a record whose pair was hidden in Excel, and why.
+type hiddenCID struct {
+	rec CIDRecord
+	why string
 }
 
 func readCIDFile(name, by string, now time.Time) (cidFile, error) {
@@ -710,9 +737,14 @@ func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 		// A CID file is any CSV (Excel saves one in the system's code
 		// page): its text is stored as UTF-8 without NUL, as every store
 		// can hold it.
-		out.recs = append(out.recs, CIDRecord{IID: r.IID, CID: r.CID, ExtendedPID: storable(r.ExtendedPID), Host: storable(r.Host),
+		rec := CIDRecord{IID: r.IID, CID: r.CID, ExtendedPID: storable(r.ExtendedPID), Host: storable(r.Host),
 			DeviceKey: storable(r.DeviceKey), Source: kind, File: storable(filepath.Base(name)), Row: r.Row, Obtained: r.Obtained, Imported: now,
-			By: storable(by)})
+			By: storable(by)}
+		if r.Hidden != "" {
+			out.hidden = append(out.hidden, hiddenCID{rec: rec, why: r.Hidden})
+			continue
+		}
+		out.recs = append(out.recs, rec)
 	}
 	return out, nil
 }
@@ -905,11 +937,21 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 		why, hint := Explain(r.Err)
 		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(r.File), terminal.Message(why), hint)
 	}
+	shape, hidden := false, false
 	for _, e := range s.RowErrors {
 		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(e.Error()))
+		if errors.Is(e, ErrHiddenCID) {
+			hidden = true
+		} else {
+			shape = true
+		}
 	}
-	if len(s.RowErrors) > 0 {
+	if shape {
 		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")
+	}
+	if hidden {
+		fmt.Fprintln(stderr, "importer: hint: nobody reviewing the workbook saw those rows' CIDs: show them in Excel (clear the filter, or select the rows "+
+			"or columns around them, right-click, Unhide; expand a collapsed group), check them, save, and import the file again; the other rows are in")
 	}
 	refused := s.printChanges(stderr)
 	if len(s.Rejected)+len(s.RowErrors) > 0 || refused {

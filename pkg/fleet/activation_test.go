@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -640,6 +642,80 @@ func TestCIDReplaced(t *testing.T) {
 }
 
 var errPartialTest = errors.New("partial")
+
+// TestCIDHidden: a worklist workbook filtered in Excel hides rows that
+// hold the CIDs on file: importing it takes the rows shown and changes
+// nothing for the hidden ones; a hidden row whose CID is not the one on
+// file is refused (ErrHiddenCID), named by file and row, with what to
+// do, and the CID on file stays.
+func TestCIDHidden(t *testing.T) {
+	db := newStore(t)
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
+	store1(t, db, "b1", waiting(t), t0)
+	rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	win, office := rows[0].IID, rows[1].IID
+	cid := func(d string) string { return strings.Repeat(d, 48) }
+	opts := fleet.CIDOptions{By: "staff", Now: t0.Add(time.Hour)}
+	if _, err := fleet.ImportCIDs(ctx, db, []string{writeCIDs(t, dir, "records.csv", [][2]string{{win, cid("1")}})}, opts); err != nil {
+		t.Fatal(err)
+	}
+	// The worklist, Windows' row (2, its CID on file) filtered out,
+	// Office's CID typed into row 3; then, in the second case, Windows'
+	// hidden CID changed too.
+	for _, tc := range []struct {
+		name, hiddenCID string
+		refused         bool
+	}{
+		{"the CID on file, filtered out", cid("1"), false},
+		{"another CID, hidden", cid("7"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := fleet.WriteWorklist(ctx, db, dir, fleet.Filter{}, worklist.PageOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenFile(filepath.Join(dir, fleet.WorklistXLSX))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n, want := range map[int]string{2: win, 3: office} {
+				if got, _ := f.GetCellValue(worklist.SheetName, fmt.Sprint("B", n)); got != want {
+					t.Fatalf("row %d holds IID %s, want %s", n, got, want)
+				}
+			}
+			f.SetCellValue(worklist.SheetName, "D2", tc.hiddenCID)
+			f.SetRowVisible(worklist.SheetName, 2, false)
+			f.SetCellValue(worklist.SheetName, "D3", cid("2"))
+			name := filepath.Join(dir, tc.name+".xlsx")
+			if err := f.SaveAs(name); err != nil {
+				t.Fatal(err)
+			}
+			opts.Now = opts.Now.Add(time.Hour)
+			sum, err := fleet.ImportCIDs(ctx, db, []string{name}, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			perr := sum.Print(&stdout, &stderr, errPartialTest)
+			refused := len(sum.RowErrors) == 1 && errors.Is(sum.RowErrors[0], fleet.ErrHiddenCID) && errors.Is(sum.RowErrors[0], worklist.ErrRow)
+			if refused != tc.refused || (perr != nil) != tc.refused || sum.Records != 2 {
+				t.Errorf("%d records, row errors %v, Print %v; want refused %v\n%s", sum.Records, sum.RowErrors, perr, tc.refused, stderr.String())
+			}
+			if tc.refused && (!strings.Contains(stderr.String(), "importer: error: "+tc.name+".xlsx: row 2: ") ||
+				!strings.Contains(stderr.String(), "the row is hidden in Excel") || !strings.Contains(stderr.String(), "Unhide") ||
+				strings.Contains(stderr.String(), "48 digits")) {
+				t.Errorf("stderr:\n%s", stderr.String())
+			}
+			rows, _ := fleet.Requests(ctx, db, fleet.Filter{})
+			if rows[0].CID != cid("1") || rows[1].CID != cid("2") {
+				t.Errorf("on file: Windows %s, Office %s; want the one imported first, and the one typed in", rows[0].CID, rows[1].CID)
+			}
+		})
+	}
+}
 
 // TestCIDChangeRows: a change names the rows that brought its CIDs by
 // file and row, whatever the file's name holds (" row " in it too).
