@@ -575,7 +575,7 @@ func TestReadXLSXHostile(t *testing.T) {
 		// Each header cell names one long shared string: copied (lower
 		// case, joined into the error) for each, it took hours.
 		{"a header naming a long string 16,384 times", book(t, `<row r="1">`+strings.Repeat(`<c t="s"><v>0</v></c>`, maxColumn)+`</row>`,
-			"<si><t>"+strings.Repeat("A", 2<<20)+"</t></si>"), ErrColumns, "", ""},
+			"<si>"+strings.Repeat("<r><t>"+strings.Repeat("A", 64<<10)+"</t></r>", 32)+"</si>"), ErrColumns, "", ""}, // 2 MiB in runs: one token is maxRun at most
 		{"a long number as a shared string's index", book(t, head+`<row r="2"><c r="A2" t="s"><v>`+strings.Repeat("0", 2*MaxField)+`1</v></c>`+
 			cell("B2", cid)+`</row>`, "<si><t>x</t></si><si><t>"+iid+"</t></si>"), ErrNotWorkbook, "", ""}, // not read cut, as string 0
 		// Cells where Excel would not show them: each read in another
@@ -675,6 +675,46 @@ func FuzzReadXLSX(f *testing.F) {
 	})
 }
 
+// TestReadXLSXLongToken: one text, attribute or comment longer than
+// maxRun bytes, which encoding/xml would hold whole at two to three
+// times its size (128 to 188 MiB for 60 MiB before the limit), is
+// refused as it is unpacked (ErrTooLarge), at a cost of a few times
+// maxRun; the longest text Excel keeps in a cell, escaped, is read.
+func TestReadXLSXLongToken(t *testing.T) {
+	head := inline(1, "InstallationId", "ConfirmationId", "Detail")
+	huge := strings.Repeat("a", 60<<20)
+	iid, cid := strings.Repeat("1234567", 9), strings.Repeat("222222", 8)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"a text of 60 MiB", book(t, head+`<row><c t="inlineStr"><is><t>`+huge+`</t></is></c></row>`, ""), ErrTooLarge},
+		{"an attribute of 60 MiB", book(t, head+`<row><c r="A2" x="`+huge+`"/></row>`, ""), ErrTooLarge},
+		{"a comment of 60 MiB", book(t, head+`<!--`+huge+`-->`, ""), ErrTooLarge},
+		{"a shared string of 60 MiB", book(t, head, "<si><t>"+huge+"</t></si>"), ErrTooLarge},
+		{"whitespace of 60 MiB", book(t, head+strings.Repeat(" ", 60<<20), ""), ErrTooLarge},
+		{"a cell of 32,767 quotes, escaped", book(t, head+inline(2, iid, cid)+inline(3, "", "", strings.Repeat("&quot;", 32767)), ""), nil},
+		{"a text of maxRun bytes", book(t, head+inline(2, iid, cid)+inline(3, "", "", strings.Repeat("b", maxRun-1)), ""), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			recs, _, _, _, err := ReadXLSX(bytes.NewReader(tc.data))
+			runtime.ReadMemStats(&after)
+			if !errors.Is(err, tc.want) || tc.want == nil && (len(recs) != 1 || recs[0].CID != cid) {
+				t.Fatalf("got %v, %d records; want %v", err, len(recs), tc.want)
+			}
+			if got := after.TotalAlloc - before.TotalAlloc; tc.want != nil && got > 8*maxRun {
+				t.Errorf("allocated %d MiB, want at most %d", got>>20, 8*maxRun>>20)
+			} else {
+				t.Logf("allocated %d KiB", got>>10)
+			}
+		})
+	}
+}
+
 // TestReadXLSXCost: a workbook within the limits costs a bounded amount
 // of memory, whatever it holds: a cell is given its shared string (not
 // a copy), and text over MaxField, which no column can take, is not
@@ -683,7 +723,9 @@ func FuzzReadXLSX(f *testing.F) {
 // the file and the database stays well under 512 MiB.
 func TestReadXLSXCost(t *testing.T) {
 	head := inline(1, "InstallationId", "ConfirmationId")
-	long := "<si><t>" + strings.Repeat("a", 60<<20) + "</t></si>"
+	// 60 MiB in runs of 64 KiB: one token of it is refused (maxRun,
+	// TestReadXLSXLongToken).
+	long := "<si>" + strings.Repeat("<r><t>"+strings.Repeat("a", 64<<10)+"</t></r>", 960) + "</si>"
 	for _, tc := range []struct {
 		name string
 		data []byte
@@ -691,7 +733,7 @@ func TestReadXLSXCost(t *testing.T) {
 		{"seven header cells naming a 60 MiB string", book(t, `<row r="1">`+strings.Repeat(`<c t="s"><v>0</v></c>`, 7)+
 			`<c t="inlineStr"><is><t>InstallationId</t></is></c><c t="inlineStr"><is><t>ConfirmationId</t></is></c></row>`, long)},
 		{"data cells naming a 60 MiB string", book(t, head+strings.Repeat(`<row><c t="s"><v>0</v></c><c t="s"><v>0</v></c></row>`, 10000), long)},
-		{"a shared string of 9 M escapes", book(t, head, "<si><t>"+strings.Repeat("_x0041_", 9<<20)+"</t></si>")},
+		{"a shared string of 9 M escapes", book(t, head, "<si>"+strings.Repeat("<r><t>"+strings.Repeat("_x0041_", 9<<10)+"</t></r>", 1024)+"</si>")},
 		{"a row of 3 M cells", book(t, `<row>`+strings.Repeat(`<c t="s"><v>0</v></c>`, 3000000)+`</row>`, "<si><t>x</t></si>")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

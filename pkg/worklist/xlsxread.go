@@ -34,6 +34,13 @@ const (
 	// is one byte at least, so maxRaw bytes are over maxText.
 	maxText = MaxField + 1
 	maxRaw  = 8 * maxText
+	// maxRun is the most bytes of a part read without a '<' or '>'
+	// (bytes): encoding/xml holds a token whole, a text, an attribute
+	// or a comment, at two to three times its size as it grows; a
+	// token of all the XML allowed would cost about 200 MiB. The
+	// longest text Excel keeps in a cell, 32,767 characters, is under
+	// 200 KiB even as escapes ("&quot;" is six bytes).
+	maxRun = 1 << 20
 )
 
 // Magic numbers: an .xlsx file is a zip archive; an .xls file (Excel
@@ -43,9 +50,13 @@ var (
 	oleMagic = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}
 )
 
-// errOverXML is what a part's reader returns past MaxXML: the decoder
-// returns it as it is, and the file is ErrTooLarge.
-var errOverXML = errors.New("over the limit of XML")
+// errOverXML is what a part's reader returns past MaxXML, and errOverRun
+// past maxRun bytes without a '<' or '>': the decoder returns it as it
+// is, and the file is ErrTooLarge.
+var (
+	errOverXML = errors.New("over the limit of XML")
+	errOverRun = errors.New("over the limit of a text, attribute or comment")
+)
 
 // ReadXLSX reads a CID workbook, as Read does a CSV file: the worklist
 // workbook (WriteXLSX) with ConfirmationId filled in, or any workbook
@@ -178,11 +189,12 @@ func (wb *workbook) decoder(name string, max int64) (*xml.Decoder, func(), error
 }
 
 // budget reads a part, counting its bytes against its limit and the
-// workbook's.
+// workbook's, and the bytes since the last '<' or '>' against maxRun.
 type budget struct {
 	r   io.Reader
 	max int64
 	wb  *workbook
+	run int
 }
 
 func (b *budget) Read(p []byte) (int, error) {
@@ -192,13 +204,58 @@ func (b *budget) Read(p []byte) (int, error) {
 	if b.max < 0 || b.wb.left < 0 {
 		return n, errOverXML
 	}
+	if !b.runs(p[:n]) {
+		return n, errOverRun
+	}
 	return n, err
+}
+
+// runs counts p's bytes since the last '<' or '>' and reports whether
+// no run between them is over maxRun, before the decoder holds it.
+func (b *budget) runs(p []byte) bool {
+	if len(p) <= maxRun {
+		// The decoder reads 4 KiB at a time: a run within p is no
+		// longer than p, and only its ends need finding (IndexByte is
+		// the fast one; the last tag of XML is near its end).
+		first := bytes.IndexByte(p, '<')
+		if i := bytes.IndexByte(p, '>'); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+		if first < 0 {
+			b.run += len(p)
+			return b.run <= maxRun
+		}
+		if b.run+first > maxRun {
+			return false
+		}
+		last := bytes.LastIndexByte(p, '<')
+		if i := bytes.LastIndexByte(p, '>'); i > last {
+			last = i
+		}
+		b.run = len(p) - 1 - last
+		return true
+	}
+	for len(p) > 0 {
+		i := bytes.IndexAny(p, "<>")
+		if i < 0 {
+			b.run += len(p)
+			return b.run <= maxRun
+		}
+		if b.run+i > maxRun {
+			return false
+		}
+		b.run, p = 0, p[i+1:]
+	}
+	return true
 }
 
 // xmlError is the error of a part's XML.
 func xmlError(part string, err error) error {
 	if errors.Is(err, errOverXML) {
 		return fmt.Errorf("%w: the workbook's XML is over %d bytes (part %s)", ErrTooLarge, MaxXML, part)
+	}
+	if errors.Is(err, errOverRun) {
+		return fmt.Errorf("%w: part %s holds a text, attribute or comment of over %d bytes", ErrTooLarge, part, maxRun)
 	}
 	return fmt.Errorf("%w: part %s: %v", ErrNotWorkbook, part, err)
 }
