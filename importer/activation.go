@@ -168,6 +168,9 @@ func runReturn(c *cli.Context, stdout, stderr io.Writer) error {
 	if err := store.CheckWritable(c.String("db")); err != nil {
 		return usage(err.Error(), store.Hint(err))
 	}
+	if err := db.Writable(c.Context); err != nil { // a PostgreSQL role's
+		return usage(err.Error(), store.Hint(err))
+	}
 	if err := checkFilter(c.Context, db, filterOf(c, time.Time{}), time.Time{}); err != nil {
 		return err
 	}

@@ -325,3 +325,54 @@ func TestServerRestart(t *testing.T) {
 		t.Fatalf("after the restarts and a rerun: %d devices, %d collections, %d raw; want %d each", devs, colls, raw, total)
 	}
 }
+
+// TestRoleReadOnly: the auditors' role of docs/importer.md ("Setting up
+// PostgreSQL") may read the fleet, not write it. A command that writes
+// says so at once, as a setup error (exit 2) with what to do, before it
+// reads a bundle or asks for a passphrase; before, an import decrypted
+// every bundle and failed at the first batch, exit 1, "done in part".
+func TestRoleReadOnly(t *testing.T) {
+	srv := pg.Server(t)
+	for _, q := range []string{"DROP DATABASE IF EXISTS ro_fleet", "DROP ROLE IF EXISTS ro_auditor", "CREATE ROLE ro_auditor LOGIN",
+		"CREATE DATABASE ro_fleet ENCODING 'UTF8' TEMPLATE template0"} {
+		if err := srv.Exec("postgres", q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	id, key := writeKey(t, dir, "site-key.txt")
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	archetypeBundles(t, in, id.Recipient())
+	if code, _, stderr := runImporter(t, "import", "-q", "-i", key, "--db", srv.DSN("ro_fleet", "postgres"), in); code != 0 {
+		t.Fatal(stderr)
+	}
+	if err := srv.Exec("ro_fleet", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO ro_auditor"); err != nil {
+		t.Fatal(err)
+	}
+	ro := srv.DSN("ro_fleet", "ro_auditor")
+	more := filepath.Join(dir, "more") // bundles not imported yet
+	os.MkdirAll(more, 0o755)
+	archetypeBundles(t, more, id.Recipient())
+	pass := filepath.Join(dir, "pass.txt")
+	os.WriteFile(pass, []byte("told by phone\n"), 0o600)
+	stick := filepath.Join(dir, "stick")
+	for _, args := range [][]string{
+		{"import", "-q", "-i", key, more},
+		{"activation", "stick", stick, "--passphrase-file", pass},
+	} {
+		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, append(args, "--db", ro)...)
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, "this role may not write ") ||
+				!strings.Contains(stderr, "hint: use a database user that may write the fleet") {
+				t.Errorf("exit %d, want 2 saying the role may not write, with what to do:\n%s%s", code, stdout, stderr)
+			}
+		})
+	}
+	if _, err := os.Stat(stick); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("activation stick wrote onto the stick: %v", err)
+	}
+	if code, _, stderr := runImporter(t, "devices", "--db", ro); code != 0 {
+		t.Errorf("the auditors' devices: exit %d\n%s", code, stderr)
+	}
+}

@@ -159,7 +159,55 @@ func openPostgres(dsn string, existing bool) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
+	if !existing {
+		if err := d.Writable(context.Background()); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// Writable returns an error wrapping fleet.ErrReadOnly when the role may
+// not insert into each of the fleet's tables (the auditors' role of
+// docs/importer.md), naming those; nil for a role that may, and on
+// SQLite, whose file CheckWritable checks. Open checks it, so that a
+// command that writes says so before it reads anything or asks for a
+// passphrase, where the first write would have failed after all that
+// (an import: after decrypting every bundle).
+func (d *DB) Writable(ctx context.Context) error {
+	if d.dialect != postgresDialect {
+		return nil
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relkind = 'r' AND NOT has_table_privilege(c.oid, 'INSERT') ORDER BY c.relname`)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", d.name, serverError(err))
+	}
+	defer rows.Close()
+	var denied []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return fmt.Errorf("database %s: %w", d.name, serverError(err))
+		}
+		denied = append(denied, t)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("database %s: %w", d.name, serverError(err))
+	}
+	if len(denied) > 0 {
+		return fmt.Errorf("database %s: %w: this role may not write %s", d.name, fleet.ErrReadOnly, plainList(denied))
+	}
+	return nil
+}
+
+// plainList is at most three names, then how many more.
+func plainList(names []string) string {
+	if len(names) <= 3 {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more tables", strings.Join(names[:3], ", "), len(names)-3)
 }
 
 // checkServer connects, and refuses a database whose encoding is not

@@ -659,11 +659,25 @@ func TestLeastPrivilege(t *testing.T) {
 	if _, err := importOne(db, coll("b1", "U1", "S1", "A1", time.Unix(0, 0))); err != nil {
 		t.Fatal(err)
 	}
+	// Open is for the commands that write: the auditors' role is told
+	// at once, naming the tables, not at the first write.
+	if db, err := Open(srv.DSN("actcourier", "actcourier_read")); !errors.Is(err, fleet.ErrReadOnly) || !strings.Contains(fmt.Sprint(err), "this role may not write cid_restores, collections") {
+		if err == nil {
+			db.Close()
+		}
+		t.Fatalf("the auditors opened the fleet to write: %v, want fleet.ErrReadOnly naming the tables", err)
+	}
 	ro, err := OpenExisting(srv.DSN("actcourier", "actcourier_read"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ro.Close()
+	if err := ro.Writable(ctx); !errors.Is(err, fleet.ErrReadOnly) {
+		t.Errorf("Writable as auditor: %v, want fleet.ErrReadOnly", err)
+	}
+	if err := db.Writable(ctx); err != nil {
+		t.Errorf("Writable as importer: %v", err)
+	}
 	if got, err := ro.Find(ctx, "a1"); err != nil || len(got) != 1 {
 		t.Fatalf("Find as auditor: %v, %v", got, err)
 	}
