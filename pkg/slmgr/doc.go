@@ -35,5 +35,7 @@
 // or a path. Blocks of one SKU (/act and /dstatus, /ato and /dlv) are
 // merged. Lines wrapped at 80 columns are joined; banners, prompts,
 // window titles and separators are skipped; every other line not
-// understood is kept in [Result.Unknown]. Parse never fails on odd input.
+// understood is kept in [Result.Unknown], up to the first 1000 of them
+// ([Result.UnknownOmitted] counts the others). Parse never fails on odd
+// input.
 package slmgr

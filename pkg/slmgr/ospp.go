@@ -112,7 +112,7 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 				}
 				cur = -1
 			default:
-				res.Unknown = append(res.Unknown, Line{ln.N, t})
+				b.unknown(ln.N, t)
 			}
 			lastDesc = false
 			continue
@@ -137,7 +137,7 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 				}
 				continue
 			default:
-				res.Unknown = append(res.Unknown, Line{ln.N, t})
+				b.unknown(ln.N, t)
 			}
 			lastDesc = false
 			continue

@@ -40,8 +40,13 @@ type Result struct {
 	WindowsRearm   *int                `json:"remaining_windows_rearm,omitempty"`
 	TrustedTime    string              `json:"trusted_time,omitempty"`
 	Products       []licensing.Product `json:"products"`
-	// Unknown holds lines that were not understood, with their numbers.
+	// Unknown holds lines that were not understood, with their numbers,
+	// in order: the first maxUnknown (1000) of them. Real output has a
+	// few at most; a text given to import-text may be nothing else.
 	Unknown []Line `json:"unknown,omitempty"`
+	// UnknownOmitted counts the lines not understood after those
+	// Unknown holds.
+	UnknownOmitted int `json:"unknown_omitted,omitempty"`
 	// Unread names facts that could not be read, e.g. "product 1: license status".
 	Unread []string `json:"unread,omitempty"`
 	// Notes say how the text was read: joined wrapped lines, fallbacks.
@@ -102,7 +107,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 	lines := splitLines(text)
 	for i, l := range lines {
 		if labels := joinedLabels(l.Text); len(labels) > 1 {
-			res.Unknown = append(res.Unknown, Line{l.N, strings.TrimSpace(l.Text)})
+			b.unknown(l.N, strings.TrimSpace(l.Text))
 			res.Notes = append(res.Notes, fmt.Sprintf("line %d holds the labels of %d lines (%s): its line breaks were lost, so it was not read; paste the output as the console printed it",
 				l.N, len(labels), strings.Join(labels, ", ")))
 			lines[i].Text = ""
@@ -136,7 +141,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 		res.Format = FormatSlmgr
 	}
 	b.finish()
-	sort.SliceStable(res.Unknown, func(i, j int) bool { return res.Unknown[i].N < res.Unknown[j].N })
+	b.firstUnknown()
 	if len(res.Products) == 0 {
 		return res, ErrNoProducts
 	}
@@ -193,6 +198,34 @@ const maxBlocks = 4 * licensing.MaxProducts
 type builder struct {
 	res  *Result
 	meta []meta
+}
+
+// maxUnknown bounds the lines Result.Unknown holds: each costs a Line
+// (24 bytes) and the text it points into, and a text of 4 MiB of short
+// lines not understood kept 2 Mi of them. The largest number a real
+// sample has is one.
+const maxUnknown = 1000
+
+// unknown keeps line n, which was not understood, for Result.Unknown.
+// Lines come in no order (ospp's before slmgr's): every maxUnknown lines
+// they are sorted and cut to the first maxUnknown, so that those are the
+// first of the text whatever came after.
+func (b *builder) unknown(n int, text string) {
+	b.res.Unknown = append(b.res.Unknown, Line{n, text})
+	if len(b.res.Unknown) == 2*maxUnknown {
+		b.firstUnknown()
+	}
+}
+
+// firstUnknown sorts Result.Unknown by line number and cuts it to
+// maxUnknown lines, counting the others in UnknownOmitted.
+func (b *builder) firstUnknown() {
+	u := b.res.Unknown
+	sort.SliceStable(u, func(i, j int) bool { return u[i].N < u[j].N })
+	if len(u) > maxUnknown {
+		b.res.UnknownOmitted += len(u) - maxUnknown
+		b.res.Unknown = u[:maxUnknown]
+	}
 }
 
 func (b *builder) add(p licensing.Product, m meta) int {

@@ -582,3 +582,33 @@ func TestStringsWithoutPlaceholders(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownFirst: a text of more lines not understood than
+// Result.Unknown keeps gives the first maxUnknown of them, in order,
+// and the number of the others, whichever parser read them (ospp's
+// lines are read first, here the last of the text). Before, every
+// line was kept: 2 Mi of them for a text of 4 MiB.
+func TestUnknownFirst(t *testing.T) {
+	const n = 3 * maxUnknown / 2 // lines not understood, of each parser
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "slmgr junk %d\n", i)
+	}
+	b.WriteString("---Processing--------------------------\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "ospp junk %d\n", i)
+	}
+	b.WriteString("---Exiting-----------------------------\n" + win7dlv)
+	res, err := Parse([]byte(b.String()), Options{})
+	if err != nil || len(res.Products) != 1 || res.Products[0].PartialKey != "6RH9K" {
+		t.Fatalf("got %v %+v, want the product after the lines", err, res.Products)
+	}
+	if len(res.Unknown) != maxUnknown || res.UnknownOmitted != 2*n-maxUnknown {
+		t.Fatalf("got %d unknown lines and %d omitted, want %d and %d", len(res.Unknown), res.UnknownOmitted, maxUnknown, 2*n-maxUnknown)
+	}
+	for i, u := range res.Unknown {
+		if want := fmt.Sprintf("slmgr junk %d", i+1); u.N != i+1 || u.Text != want {
+			t.Fatalf("unknown line %d is %d %q, want %d %q", i, u.N, u.Text, i+1, want)
+		}
+	}
+}

@@ -195,14 +195,14 @@ func parseSlmgr(b *builder, lines []Line, ms []matcher, src licensing.Source) bo
 				// the product, report the status text as not understood.
 				p.xpr++
 				p.newProduct(name, meta{xpr: true})
-				res.Unknown = append(res.Unknown, Line{lines[i].N, t})
+				b.unknown(lines[i].N, t)
 				continue
 			}
 		}
 		if p.byShape(t) {
 			continue
 		}
-		res.Unknown = append(res.Unknown, Line{lines[i].N, t})
+		b.unknown(lines[i].N, t)
 	}
 	p.flush()
 	if p.xpr == 0 {
