@@ -2,6 +2,7 @@ package slmgr
 
 import (
 	"bytes"
+	"math/rand"
 	"os"
 	"runtime"
 	"testing"
@@ -10,7 +11,10 @@ import (
 // bigInputs are texts of 4 MiB that carry nothing, the size of a member
 // the collector may keep (an output gone wild) and of what import-text
 // reads: blank lines (LF, CRLF, and cscript //U's UTF-16), one line
-// without a break, spaces, and a real output with blank lines after it.
+// without a break, spaces, and a real output with blank lines after it;
+// short lines that are not blank (a letter, words, a product's name line,
+// also as UTF-16), each a line the parsers read and do not understand or
+// a block they start, and one line of words without a break.
 func bigInputs(tb testing.TB) []struct {
 	name string
 	data []byte
@@ -30,7 +34,34 @@ func bigInputs(tb testing.TB) []struct {
 		{"one long line", bytes.Repeat([]byte("x"), size)},
 		{"spaces", bytes.Repeat([]byte(" \n"), size/2)},
 		{"sample then blank", append(append([]byte{}, sample...), bytes.Repeat([]byte("\r\n"), size/2)...)},
+		{"x LF", bytes.Repeat([]byte("x\n"), size/2)},
+		{"x UTF-16", utf16le(string(bytes.Repeat([]byte("x\r\n"), size/6)), false)},
+		{"words", randomWords(size, true)},
+		{"words UTF-16", utf16le(string(randomWords(size/2, true)), false)},
+		{"Name: x", bytes.Repeat([]byte("Name: x\n"), size/8)},
+		{"Name: x UTF-16", utf16le(string(bytes.Repeat([]byte("Name: x\r\n"), size/18)), false)},
+		{"one long line of words", randomWords(size, false)},
 	}
+}
+
+// randomWords returns size bytes of words, English and slmgr's, drawn
+// from a fixed seed: lines of one to ten words, or (lines false) one line.
+func randomWords(size int, lines bool) []byte {
+	words := []string{"the", "license", "status", "of", "Windows(R)", "edition", "key", "product", "a", "is",
+		"activation", "channel", "grace", "period", "minutes", "KMS", "host", "error", "0xC004F074", "to"}
+	r := rand.New(rand.NewSource(1))
+	b := make([]byte, 0, size+16)
+	for n := 0; len(b) < size; n++ {
+		if n > 0 {
+			if lines && r.Intn(10) == 0 {
+				b = append(b, '\n')
+			} else {
+				b = append(b, ' ')
+			}
+		}
+		b = append(b, words[r.Intn(len(words))]...)
+	}
+	return b[:size]
 }
 
 // BenchmarkParseBig parses each big input; with -benchmem, B/op over

@@ -97,14 +97,19 @@ func Parse(data []byte, opts Options) (*Result, error) {
 		text, enc = Decode(data)
 	}
 	res := &Result{Encoding: enc, Strings: "en", Products: []licensing.Product{}}
-	b := &builder{res: res}
+	b := &builder{res: res, lastNotXpr: -1}
 	for _, s := range opts.Strings {
 		if s != nil && s.Lang != "" {
 			res.Strings = s.Lang
 		}
 	}
 	ms := withEnglish(opts.Strings)
-	lines := splitLines(text)
+	lines, rest := splitLines(text)
+	if strings.TrimSpace(rest) != "" {
+		last := lines[len(lines)-1].N
+		res.Notes = append(res.Notes, fmt.Sprintf("only lines 1 to %d of %d were read: the first %d lines, a run of blank lines counted as one, are more than any output of slmgr or ospp",
+			last, lineCount(text), maxLines))
+	}
 	for i, l := range lines {
 		if labels := joinedLabels(l.Text); len(labels) > 1 {
 			b.unknown(l.N, strings.TrimSpace(l.Text))
@@ -121,7 +126,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 		}
 		parseOSPP(b, osppLines, src)
 	}
-	nOSPP := len(res.Products)
+	nOSPP := b.blocks
 	xpr := false
 	if len(slmgrLines) > 0 {
 		src := opts.Source
@@ -130,7 +135,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 		}
 		xpr = parseSlmgr(b, slmgrLines, ms, src)
 	}
-	switch nSlmgr := len(res.Products) - nOSPP; {
+	switch nSlmgr := b.blocks - nOSPP; {
 	case nOSPP > 0 && nSlmgr > 0:
 		res.Format = FormatMixed
 	case nOSPP > 0, nSlmgr == 0 && len(osppLines) > 0:
@@ -153,22 +158,50 @@ func Parse(data []byte, opts Options) (*Result, error) {
 // the end of what came before (a block, ospp's output, a wrapped line)
 // and reads a run as one. A numbered line per blank line cost 24 bytes
 // a byte of a text of blank lines, and each pass after copied them
-// again: 4 Mi blank lines took 1.3 GB.
-func splitLines(text string) []Line {
-	var lines []Line
+// again: 4 Mi blank lines took 1.3 GB. It keeps the first maxLines
+// lines and returns the text after them, from the first line not kept.
+func splitLines(text string) (lines []Line, rest string) {
+	// Room for every line up to maxLines: grown by append, the slice
+	// cost up to five times its final size.
+	room := strings.Count(text, "\n") + 1
+	if room > maxLines {
+		room = maxLines
+	}
+	lines = make([]Line, 0, room)
 	blank := false
 	for n := 1; ; n++ {
-		l, rest, more := strings.Cut(text, "\n")
+		l, after, more := strings.Cut(text, "\n")
 		if b := strings.TrimSpace(l) == ""; !b || !blank {
+			if len(lines) == maxLines {
+				return lines, text
+			}
 			lines = append(lines, Line{n, l})
 			blank = b
 		}
 		if !more {
-			return lines
+			return lines, ""
 		}
-		text = rest
+		text = after
 	}
 }
+
+// lineCount counts the lines of s, the last one ended or not.
+func lineCount(s string) int {
+	n := strings.Count(s, "\n")
+	if !strings.HasSuffix(s, "\n") {
+		n++
+	}
+	return n
+}
+
+// maxLines bounds the lines a text is read for, a run of blank lines
+// counting as one. Each line costs a Line (24 bytes) in each of the
+// passes over it, and the parsers' time: a text of 4 MiB of two-byte
+// lines ("x\n", 2 Mi lines) allocated 1 GB, 240 times its size, and
+// took 6 s. Genuine output is far shorter: slmgr /dlv all prints a
+// block of about 15 lines for every license installed, and maxBlocks
+// blocks of 16 lines fit.
+const maxLines = 16 * maxBlocks
 
 // meta is what the parsers know about a product beyond the model.
 type meta struct {
@@ -198,6 +231,30 @@ const maxBlocks = 4 * licensing.MaxProducts
 type builder struct {
 	res  *Result
 	meta []meta
+	// blocks counts the product blocks read. Only the first maxBlocks
+	// are kept (see finish), and each block after them takes the place
+	// of the one before it in a last, spare slot: a text of 500,000
+	// lines "Name: x" kept a product (336 bytes) for each and allocated
+	// 1.2 GB.
+	blocks int
+	// lastNotXpr is the number (from 0) of the last block dropped from
+	// the spare slot that notXpr reports, -1 if none: parseSlmgr asks
+	// it of every block of its text.
+	lastNotXpr int
+}
+
+// notXpr reports a product that slmgr's /xpr does not print: a
+// description, a partial key or an activation attempt.
+func notXpr(p *licensing.Product, m meta) bool {
+	return p.Description != "" || p.PartialKey != "" || m.activation
+}
+
+// index returns the slot of block n.
+func (b *builder) index(n int) int {
+	if n > maxBlocks {
+		return maxBlocks
+	}
+	return n
 }
 
 // maxUnknown bounds the lines Result.Unknown holds: each costs a Line
@@ -228,7 +285,17 @@ func (b *builder) firstUnknown() {
 	}
 }
 
+// add keeps a product block and returns its slot.
 func (b *builder) add(p licensing.Product, m meta) int {
+	b.blocks++
+	if len(b.res.Products) > maxBlocks {
+		i := maxBlocks
+		if notXpr(&b.res.Products[i], b.meta[i]) {
+			b.lastNotXpr = b.blocks - 2
+		}
+		b.res.Products[i], b.meta[i] = p, m
+		return i
+	}
 	b.res.Products = append(b.res.Products, p)
 	b.meta = append(b.meta, m)
 	return len(b.res.Products) - 1
@@ -239,7 +306,7 @@ func (b *builder) add(p licensing.Product, m meta) int {
 // be read.
 func (b *builder) finish() {
 	res := b.res
-	if n := len(res.Products); n > maxBlocks {
+	if n := b.blocks; n > maxBlocks {
 		res.Products, b.meta = res.Products[:maxBlocks], b.meta[:maxBlocks]
 		res.Notes = append(res.Notes, fmt.Sprintf("the text holds %d product blocks: only the first %d were read", n, maxBlocks))
 	}
@@ -370,8 +437,9 @@ func wide(r rune) bool {
 // line longer than 160 columns is broken twice or more (the name of a
 // Windows ESU add-on is over 200): each piece but the last is 80 wide.
 // A line is joined up to maxJoined bytes; the pieces after are lines of
-// their own.
+// their own. The lines are joined in place: out shares lines' array.
 func unwrap(lines []Line, known func(string) bool) (out []Line, joined int) {
+	out = lines[:0] // each line out is written after the lines it joins are read
 	for i := 0; i < len(lines); i++ {
 		l := lines[i].Text
 		n := lines[i].N

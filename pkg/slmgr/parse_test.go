@@ -420,22 +420,73 @@ func TestWithEnglish(t *testing.T) {
 }
 
 // TestManyBlocks: merging compares every block with those kept before
-// it; a text of 100,000 one-line blocks is read for its first maxBlocks,
+// it; a text of 10,000 one-line blocks is read for its first maxBlocks,
 // and says so.
 func TestManyBlocks(t *testing.T) {
 	var b strings.Builder
-	for i := 0; i < 100000; i++ {
+	for i := 0; i < 10000; i++ {
 		fmt.Fprintf(&b, "Name: P%d\n", i)
 	}
 	res, err := Parse([]byte(b.String()), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Products) != maxBlocks {
+	if len(res.Products) != maxBlocks || res.Products[maxBlocks-1].Name != fmt.Sprintf("P%d", maxBlocks-1) {
 		t.Errorf("%d products, want the first %d", len(res.Products), maxBlocks)
 	}
-	if !strings.Contains(strings.Join(res.Notes, "\n"), "100000 product blocks") {
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "10000 product blocks") {
 		t.Errorf("no note says blocks were left: %q", res.Notes)
+	}
+}
+
+// TestManyBlocksXpr: the blocks after the first maxBlocks are not kept
+// (each takes the place of the one before in a last slot), but a text
+// is /xpr output only if none of its blocks, kept or not, has a fact
+// /xpr does not print: here a description in block maxBlocks+5.
+func TestManyBlocksXpr(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < maxBlocks+10; i++ {
+		if i == maxBlocks+5 {
+			b.WriteString("Name: Windows(R), Enterprise edition\nDescription: Windows(R) Operating System, RETAIL channel\n")
+			continue
+		}
+		fmt.Fprintf(&b, "Windows(R), Edition%d edition:\n    The machine is permanently activated.\n\n", i)
+	}
+	res, err := Parse([]byte(b.String()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Format != FormatSlmgr || len(res.Products) != maxBlocks {
+		t.Errorf("got format %s and %d products, want %s and %d", res.Format, len(res.Products), FormatSlmgr, maxBlocks)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), fmt.Sprintf("%d product blocks", maxBlocks+10)) {
+		t.Errorf("no note says blocks were left: %q", res.Notes)
+	}
+}
+
+// TestManyLines: a text is read for its first maxLines lines, a run of
+// blank lines counting as one, and a note says where reading stopped.
+// Each line read costs a Line in every pass and the parsers' time: 2 Mi
+// lines allocated 1 GB and took 6 s. A product after them is not read.
+func TestManyLines(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < maxLines; i++ {
+		b.WriteString("x\n\n\n")
+	}
+	b.WriteString(win7dlv)
+	res, err := Parse([]byte(b.String()), Options{})
+	if !errors.Is(err, ErrNoProducts) {
+		t.Fatalf("got %v %+v, want ErrNoProducts", err, res.Products)
+	}
+	// The last line read is the blank line after x number maxLines/2.
+	want := fmt.Sprintf("only lines 1 to %d of %d were read", 3*maxLines/2-1, 3*maxLines+strings.Count(win7dlv, "\n"))
+	if len(res.Notes) == 0 || !strings.HasPrefix(res.Notes[0], want) {
+		t.Errorf("got notes %q, want one that begins %q", res.Notes, want)
+	}
+	// Blank lines after the last line read are no lines left unread.
+	res, err = Parse([]byte(strings.Repeat("x\n", maxLines)+strings.Repeat("\n", maxLines)), Options{})
+	if len(res.Notes) != 0 {
+		t.Errorf("got notes %q, want none", res.Notes)
 	}
 }
 

@@ -46,34 +46,45 @@ func route(lines []Line, ms []matcher) (ospp, slmgr []Line) {
 			next = isOSPPLabel(t) || osppMarker(t)
 		}
 	}
+	// Both outputs take their lines into one array the size of lines,
+	// ospp's from the front and slmgr's from the back (reversed after):
+	// two slices grown by append cost up to five times as much.
+	buf := make([]Line, len(lines))
+	o, s := 0, len(buf)
+	toOSPP := func(l Line) { buf[o] = l; o++ }
+	toSlmgr := func(l Line) { s--; buf[s] = l }
 	inBlock, afterOSPP := false, false
 	for i, l := range lines {
 		t := strings.TrimSpace(l.Text)
 		switch {
 		case strings.HasPrefix(t, "---Processing"):
 			inBlock, afterOSPP = true, true
-			ospp = append(ospp, l)
+			toOSPP(l)
 		case strings.HasPrefix(t, "---Exiting"):
 			// ospp.vbs quits after this line (quitExit): what follows
 			// is another output, maybe appended with nothing between.
 			inBlock, afterOSPP = false, false
-			ospp = append(ospp, l)
+			toOSPP(l)
 		case inBlock, osppMarker(t):
 			afterOSPP = true
-			ospp = append(ospp, l)
+			toOSPP(l)
 		case t == "":
 			afterOSPP = afterOSPP && nextOSPP[i]
-			slmgr = append(slmgr, l)
+			toSlmgr(l)
 		case afterOSPP && (isOSPPLabel(t) || !knownSlmgr(ms, t)):
-			ospp = append(ospp, l)
+			toOSPP(l)
 		default:
 			if !noise(t) {
 				afterOSPP = false
 			}
-			slmgr = append(slmgr, l)
+			toSlmgr(l)
 		}
 	}
-	return ospp, slmgr
+	slmgr = buf[s:]
+	for i, j := 0, len(slmgr)-1; i < j; i, j = i+1, j-1 {
+		slmgr[i], slmgr[j] = slmgr[j], slmgr[i]
+	}
+	return buf[:o:o], slmgr
 }
 
 func isOSPPLabel(t string) bool {

@@ -133,7 +133,7 @@ func (p *slmgrParser) kms() *licensing.KMS {
 func parseSlmgr(b *builder, lines []Line, ms []matcher, src licensing.Source) bool {
 	res := b.res
 	p := &slmgrParser{b: b, ms: ms, src: src, cur: -1, activating: -1, script: scriptOf(lines)}
-	first := len(res.Products)
+	first := b.blocks // the number of this text's first block
 	known := func(l string) bool { _, _, ok := match(p.ms, l); return ok }
 	lines, joined := unwrap(lines, known)
 	if joined > 0 {
@@ -205,18 +205,18 @@ func parseSlmgr(b *builder, lines []Line, ms []matcher, src licensing.Source) bo
 		b.unknown(lines[i].N, t)
 	}
 	p.flush()
-	if p.xpr == 0 {
+	if p.xpr == 0 || b.blocks == first || b.lastNotXpr >= first {
 		return false
 	}
-	for i, pr := range res.Products[first:] {
-		if pr.Description != "" || pr.PartialKey != "" || b.meta[first+i].activation {
+	for i := b.index(first); i < len(res.Products); i++ {
+		if notXpr(&res.Products[i], b.meta[i]) {
 			return false
 		}
 	}
-	for i := first; i < len(res.Products); i++ {
+	for i := b.index(first); i < len(res.Products); i++ {
 		b.meta[i].xpr = true
 	}
-	return len(res.Products) > first
+	return true
 }
 
 // splitXpr splits "Windows(R), Professional edition:" or the same followed
