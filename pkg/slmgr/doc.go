@@ -36,6 +36,15 @@
 // merged. Lines wrapped at 80 columns are joined; banners, prompts,
 // window titles and separators are skipped; every other line not
 // understood is kept in [Result.Unknown], up to the first 1000 of them
-// ([Result.UnknownOmitted] counts the others). Parse never fails on odd
-// input.
+// ([Result.UnknownOmitted] counts the others).
+//
+// # Bounds
+//
+// A text is read for its first 32768 lines (a run of blank lines
+// counting as one) and its first 2048 product blocks, and a line longer
+// than 4096 bytes is not read but kept in Result.Unknown, cut to 1024
+// bytes; a note in [Result.Notes] says what each bound left out. Genuine
+// output is far within them; with them, a text of 4 MiB given to
+// import-text costs at most a few times its size in memory. Parse never
+// fails on odd input.
 package slmgr

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
@@ -110,14 +111,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("only lines 1 to %d of %d were read: the first %d lines, a run of blank lines counted as one, are more than any output of slmgr or ospp",
 			last, lineCount(text), maxLines))
 	}
-	for i, l := range lines {
-		if labels := joinedLabels(l.Text); len(labels) > 1 {
-			b.unknown(l.N, strings.TrimSpace(l.Text))
-			res.Notes = append(res.Notes, fmt.Sprintf("line %d holds the labels of %d lines (%s): its line breaks were lost, so it was not read; paste the output as the console printed it",
-				l.N, len(labels), strings.Join(labels, ", ")))
-			lines[i].Text = ""
-		}
-	}
+	b.setAside(lines)
 	osppLines, slmgrLines := route(lines, ms)
 	if len(osppLines) > 0 {
 		src := opts.Source
@@ -202,6 +196,54 @@ func lineCount(s string) int {
 // block of about 15 lines for every license installed, and maxBlocks
 // blocks of 16 lines fit.
 const maxLines = 16 * maxBlocks
+
+// maxLine bounds the bytes of a line that is read. No line of slmgr's or
+// ospp's output is longer than a few hundred, and some of the patterns a
+// line is matched against (in noise, activation, byShape) scan all of
+// it: a line of 4 MiB took 1.3 to 3 s.
+const maxLine = 4096
+
+// setAside blanks the lines that are not to be read, keeping them in
+// Result.Unknown with a note: a line that holds the labels of several
+// (see joinedLabels) and a line longer than maxLine. A long line is kept
+// cut to licensing.MaxString bytes, all that would be stored of a value.
+func (b *builder) setAside(lines []Line) {
+	long, firstLong := 0, 0
+	for i, l := range lines {
+		if labels := joinedLabels(l.Text); len(labels) > 1 {
+			b.res.Notes = append(b.res.Notes, fmt.Sprintf("line %d holds the labels of %d lines (%s): its line breaks were lost, so it was not read; paste the output as the console printed it",
+				l.N, len(labels), strings.Join(labels, ", ")))
+		} else if len(l.Text) > maxLine {
+			if long == 0 {
+				firstLong = l.N
+			}
+			long++
+		} else {
+			continue
+		}
+		t := strings.TrimSpace(l.Text)
+		if len(t) > maxLine {
+			t = cut(t, licensing.MaxString)
+		}
+		b.unknown(l.N, t)
+		lines[i].Text = ""
+	}
+	if long > 0 {
+		b.res.Notes = append(b.res.Notes, fmt.Sprintf("%d line(s) longer than %d bytes, more than any of slmgr's or ospp's output, were not read (the first is line %d)",
+			long, maxLine, firstLong))
+	}
+}
+
+// cut returns s cut to at most n bytes, on a character boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
 
 // meta is what the parsers know about a product beyond the model.
 type meta struct {

@@ -663,3 +663,32 @@ func TestUnknownFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestLongLine: a line longer than maxLine is not read (the patterns
+// scanned all of it, a line of 4 MiB for seconds): it is kept in
+// Result.Unknown cut to licensing.MaxString bytes, on a character
+// boundary, and a note counts such lines. The lines around it are read.
+func TestLongLine(t *testing.T) {
+	long := "Error: 0xC004F074 x" + strings.Repeat("é", maxLine) // cut inside an é
+	text := win7dlv + long + "\r\n" + long + "\r\nRemaining SKU rearm count: 2\r\n"
+	res, err := Parse([]byte(text), Options{})
+	if err != nil || len(res.Products) != 1 {
+		t.Fatalf("got %v %+v, want one product", err, res.Products)
+	}
+	p := res.Products[0]
+	rearm := -1
+	if p.RemainingSKURearm != nil {
+		rearm = *p.RemainingSKURearm
+	}
+	if p.StatusReason != 0 || p.PartialKey != "6RH9K" || rearm != 2 {
+		t.Errorf("got reason 0x%08X, key %q, SKU rearm %d: want the lines around the long ones read, and those not", p.StatusReason, p.PartialKey, rearm)
+	}
+	n := strings.Count(win7dlv, "\n") + 1
+	want := cut(long, licensing.MaxString)
+	if len(res.Unknown) != 2 || res.Unknown[0] != (Line{n, want}) || res.Unknown[1].N != n+1 || len(want) != licensing.MaxString-1 {
+		t.Errorf("got unknown %.60q, want lines %d and %d cut to %d bytes", res.Unknown, n, n+1, len(want))
+	}
+	if note := fmt.Sprintf("2 line(s) longer than %d bytes", maxLine); len(res.Notes) != 1 || !strings.HasPrefix(res.Notes[0], note) {
+		t.Errorf("got notes %q, want one that begins %q", res.Notes, note)
+	}
+}
