@@ -28,7 +28,7 @@ var (
 	// "259197 Minute(n) (180 Tag(e))"; the units may hold parentheses.
 	minutesRe  = regexp.MustCompile(`^(\d+)[^\d]{1,30}?(\d+)[^\d]{0,30}$`)
 	hostPortRe = regexp.MustCompile(`^(\[[0-9A-Fa-f:]+\]|[A-Za-z0-9][A-Za-z0-9.\-]*):\d{1,5}$`)
-	ipRe       = regexp.MustCompile(`^(\d{1,3}\.){3}\d{1,3}$|^[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7}$`)
+	ipRe       = regexp.MustCompile(`^(?:(\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7})$`)
 	// aoDNRe is the DN of an AD activation object (slmgr's "AO DN" line):
 	// the container names are fixed by the AD schema, not translated.
 	aoDNRe      = regexp.MustCompile(`(?i)^CN=([^,]+),CN=Activation Objects,CN=Microsoft SPP,`)
