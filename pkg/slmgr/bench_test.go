@@ -14,7 +14,8 @@ import (
 // without a break, spaces, and a real output with blank lines after it;
 // short lines that are not blank (a letter, words, a product's name line,
 // also as UTF-16), each a line the parsers read and do not understand or
-// a block they start, and one line of words without a break.
+// a block they start, one line of words without a break, and lines
+// that each hold two labels (a paste whose line breaks were lost).
 func bigInputs(tb testing.TB) []struct {
 	name string
 	data []byte
@@ -41,6 +42,7 @@ func bigInputs(tb testing.TB) []struct {
 		{"Name: x", bytes.Repeat([]byte("Name: x\n"), size/8)},
 		{"Name: x UTF-16", utf16le(string(bytes.Repeat([]byte("Name: x\r\n"), size/18)), false)},
 		{"one long line of words", randomWords(size, false)},
+		{"joined labels", bytes.Repeat([]byte("SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n"), size/50)},
 	}
 }
 

@@ -207,12 +207,17 @@ const maxLine = 4096
 // Result.Unknown with a note: a line that holds the labels of several
 // (see joinedLabels) and a line longer than maxLine. A long line is kept
 // cut to licensing.MaxString bytes, all that would be stored of a value.
+// Joined lines get a note each up to maxUnknown, then one for the rest:
+// a note (some 200 bytes) for each of maxLines cost 4 times a text of
+// 4 MiB of them.
 func (b *builder) setAside(lines []Line) {
-	long, firstLong := 0, 0
+	long, firstLong, joined := 0, 0, 0
 	for i, l := range lines {
 		if labels := joinedLabels(l.Text); len(labels) > 1 {
-			b.res.Notes = append(b.res.Notes, fmt.Sprintf("line %d holds the labels of %d lines (%s): its line breaks were lost, so it was not read; paste the output as the console printed it",
-				l.N, len(labels), strings.Join(labels, ", ")))
+			if joined++; joined <= maxUnknown {
+				b.res.Notes = append(b.res.Notes, fmt.Sprintf("line %d holds the labels of %d lines (%s): its line breaks were lost, so it was not read; paste the output as the console printed it",
+					l.N, len(labels), strings.Join(labels, ", ")))
+			}
 		} else if len(l.Text) > maxLine {
 			if long == 0 {
 				firstLong = l.N
@@ -227,6 +232,9 @@ func (b *builder) setAside(lines []Line) {
 		}
 		b.unknown(l.N, t)
 		lines[i].Text = ""
+	}
+	if joined > maxUnknown {
+		b.res.Notes = append(b.res.Notes, fmt.Sprintf("%d more lines hold the labels of several lines: they were not read either", joined-maxUnknown))
 	}
 	if long > 0 {
 		b.res.Notes = append(b.res.Notes, fmt.Sprintf("%d line(s) longer than %d bytes, more than any of slmgr's or ospp's output, were not read (the first is line %d)",

@@ -719,3 +719,15 @@ func TestAnchored(t *testing.T) {
 		}
 	}
 }
+
+// TestManyJoinedLines: lines whose line breaks were lost get a note
+// each up to maxUnknown, then one note for the rest; a note for each of
+// 32768 such lines cost 4 times a text of 4 MiB of them.
+func TestManyJoinedLines(t *testing.T) {
+	line := "SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+	res, _ := Parse([]byte(strings.Repeat(line, 3*maxUnknown)), Options{})
+	last := fmt.Sprintf("%d more lines hold the labels of several lines", 2*maxUnknown)
+	if len(res.Notes) != maxUnknown+1 || !strings.HasPrefix(res.Notes[maxUnknown], last) {
+		t.Errorf("got %d notes, want %d, the last beginning %q", len(res.Notes), maxUnknown+1, last)
+	}
+}
