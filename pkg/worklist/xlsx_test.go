@@ -683,6 +683,7 @@ func FuzzReadXLSX(f *testing.F) {
 func TestReadXLSXLongToken(t *testing.T) {
 	head := inline(1, "InstallationId", "ConfirmationId", "Detail")
 	huge := strings.Repeat("a", 60<<20)
+	gts := strings.Repeat(strings.Repeat("a", 4<<10-1)+">", 15<<10)
 	iid, cid := strings.Repeat("1234567", 9), strings.Repeat("222222", 8)
 	for _, tc := range []struct {
 		name string
@@ -694,8 +695,15 @@ func TestReadXLSXLongToken(t *testing.T) {
 		{"a comment of 60 MiB", book(t, head+`<!--`+huge+`-->`, ""), ErrTooLarge},
 		{"a shared string of 60 MiB", book(t, head, "<si><t>"+huge+"</t></si>"), ErrTooLarge},
 		{"whitespace of 60 MiB", book(t, head+strings.Repeat(" ", 60<<20), ""), ErrTooLarge},
+		// '>' may stand unescaped in a text and an attribute, and '<' and
+		// '>' in a comment: each is still one token for the decoder.
+		{"a text of 60 MiB with a '>' every 4 KiB", book(t, head+`<row><c t="inlineStr"><is><t>`+gts+`</t></is></c></row>`, ""), ErrTooLarge},
+		{"an attribute of 60 MiB with a '>' every 4 KiB", book(t, head+`<row><c r="A2" x="`+gts+`"/></row>`, ""), ErrTooLarge},
+		{"a comment of 60 MiB with '<>' every 4 KiB", book(t, head+`<!--`+strings.ReplaceAll(gts, ">", "<>")+`-->`, ""), ErrTooLarge},
+		{"a shared string of 60 MiB with a '>' every 4 KiB", book(t, head, "<si><t>"+gts+"</t></si>"), ErrTooLarge},
 		{"a cell of 32,767 quotes, escaped", book(t, head+inline(2, iid, cid)+inline(3, "", "", strings.Repeat("&quot;", 32767)), ""), nil},
 		{"a text of maxRun bytes", book(t, head+inline(2, iid, cid)+inline(3, "", "", strings.Repeat("b", maxRun-1)), ""), nil},
+		{"a text of maxRun+1 bytes", book(t, head+inline(2, iid, cid)+inline(3, "", "", strings.Repeat("b", maxRun+1)), ""), ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var before, after runtime.MemStats

@@ -34,12 +34,14 @@ const (
 	// is one byte at least, so maxRaw bytes are over maxText.
 	maxText = MaxField + 1
 	maxRaw  = 8 * maxText
-	// maxRun is the most bytes of a part read without a '<' or '>'
-	// (bytes): encoding/xml holds a token whole, a text, an attribute
-	// or a comment, at two to three times its size as it grows; a
-	// token of all the XML allowed would cost about 200 MiB. The
-	// longest text Excel keeps in a cell, 32,767 characters, is under
-	// 200 KiB even as escapes ("&quot;" is six bytes).
+	// maxRun is the most bytes of one token of a part (bytes): a text,
+	// a tag with its attributes, a comment. encoding/xml holds a token
+	// whole, at two to three times its size as it grows; a token of all
+	// the XML allowed would cost about 200 MiB. A '<' or '>' does not
+	// end one: '>' may stand in a text or an attribute, and both in a
+	// comment. The longest text Excel keeps in a cell, 32,767
+	// characters, is under 200 KiB even as escapes ("&quot;" is six
+	// bytes).
 	maxRun = 1 << 20
 )
 
@@ -51,11 +53,11 @@ var (
 )
 
 // errOverXML is what a part's reader returns past MaxXML, and errOverRun
-// past maxRun bytes without a '<' or '>': the decoder returns it as it
+// past maxRun bytes of one token: the decoder returns it as it
 // is, and the file is ErrTooLarge.
 var (
 	errOverXML = errors.New("over the limit of XML")
-	errOverRun = errors.New("over the limit of a text, attribute or comment")
+	errOverRun = errors.New("over the limit of a text, tag or comment")
 )
 
 // ReadXLSX reads a CID workbook, as Read does a CSV file: the worklist
@@ -171,7 +173,7 @@ const (
 
 // decoder reads the part name, at most max bytes of it and of what is
 // left of MaxXML, as XML.
-func (wb *workbook) decoder(name string, max int64) (*xml.Decoder, func(), error) {
+func (wb *workbook) decoder(name string, max int64) (*partDecoder, func(), error) {
 	f, ok := wb.parts[strings.ToLower(name)]
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: no part %s", ErrNotWorkbook, name)
@@ -185,68 +187,59 @@ func (wb *workbook) decoder(name string, max int64) (*xml.Decoder, func(), error
 		return nil, nil, fmt.Errorf("%w: part %s is %d bytes, over %d", ErrTooLarge, name, f.UncompressedSize64, max)
 	}
 	// The size in the zip's directory is a claim; the bytes are counted.
-	return xml.NewDecoder(&budget{r: rc, max: max, wb: wb}), func() { rc.Close() }, nil
+	b := &budget{r: rc, max: max, wb: wb}
+	return &partDecoder{Decoder: xml.NewDecoder(b), b: b}, func() { rc.Close() }, nil
+}
+
+// partDecoder is a part's decoder whose tokens are held to maxRun bytes
+// each: its budget refuses to read on once a token, with the decoder's
+// read-ahead, is over it, before the decoder holds more of it, and
+// RawToken refuses one that ended over it within the read-ahead.
+type partDecoder struct {
+	*xml.Decoder
+	b *budget
+}
+
+// RawToken is xml.Decoder's, or errOverRun for a token over maxRun
+// bytes.
+func (d *partDecoder) RawToken() (xml.Token, error) {
+	tok, err := d.Decoder.RawToken()
+	end := d.InputOffset()
+	if end-d.b.token > maxRun {
+		return nil, errOverRun
+	}
+	d.b.token = end
+	return tok, err
 }
 
 // budget reads a part, counting its bytes against its limit and the
-// workbook's, and the bytes since the last '<' or '>' against maxRun.
+// workbook's, and those since the end of the decoder's last token
+// (partDecoder) against maxRun and the decoder's read-ahead.
 type budget struct {
-	r   io.Reader
-	max int64
-	wb  *workbook
-	run int
+	r     io.Reader
+	max   int64
+	wb    *workbook
+	read  int64 // bytes read
+	token int64 // the offset of the end of the last token
 }
+
+// readAhead is the most bytes the decoder reads beyond the token it is
+// reading: xml.NewDecoder reads through a bufio.Reader of its default
+// size.
+const readAhead = 4096
 
 func (b *budget) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.max -= int64(n)
 	b.wb.left -= int64(n)
+	b.read += int64(n)
 	if b.max < 0 || b.wb.left < 0 {
 		return n, errOverXML
 	}
-	if !b.runs(p[:n]) {
+	if b.read-b.token > maxRun+readAhead {
 		return n, errOverRun
 	}
 	return n, err
-}
-
-// runs counts p's bytes since the last '<' or '>' and reports whether
-// no run between them is over maxRun, before the decoder holds it.
-func (b *budget) runs(p []byte) bool {
-	if len(p) <= maxRun {
-		// The decoder reads 4 KiB at a time: a run within p is no
-		// longer than p, and only its ends need finding (IndexByte is
-		// the fast one; the last tag of XML is near its end).
-		first := bytes.IndexByte(p, '<')
-		if i := bytes.IndexByte(p, '>'); i >= 0 && (first < 0 || i < first) {
-			first = i
-		}
-		if first < 0 {
-			b.run += len(p)
-			return b.run <= maxRun
-		}
-		if b.run+first > maxRun {
-			return false
-		}
-		last := bytes.LastIndexByte(p, '<')
-		if i := bytes.LastIndexByte(p, '>'); i > last {
-			last = i
-		}
-		b.run = len(p) - 1 - last
-		return true
-	}
-	for len(p) > 0 {
-		i := bytes.IndexAny(p, "<>")
-		if i < 0 {
-			b.run += len(p)
-			return b.run <= maxRun
-		}
-		if b.run+i > maxRun {
-			return false
-		}
-		b.run, p = 0, p[i+1:]
-	}
-	return true
 }
 
 // xmlError is the error of a part's XML.
@@ -255,7 +248,7 @@ func xmlError(part string, err error) error {
 		return fmt.Errorf("%w: the workbook's XML is over %d bytes (part %s)", ErrTooLarge, MaxXML, part)
 	}
 	if errors.Is(err, errOverRun) {
-		return fmt.Errorf("%w: part %s holds a text, attribute or comment of over %d bytes", ErrTooLarge, part, maxRun)
+		return fmt.Errorf("%w: part %s holds a text, tag or comment of over %d bytes", ErrTooLarge, part, maxRun)
 	}
 	return fmt.Errorf("%w: part %s: %v", ErrNotWorkbook, part, err)
 }
@@ -269,7 +262,7 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 	}
 	var names, ids []string
 	var shown []int // the sheets not hidden, by index
-	err = wb.each(book, maxPart, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+	err = wb.each(book, maxPart, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
 		if parent != inSheets || e.Name.Local != "sheet" {
 			return false, nil
 		}
@@ -321,7 +314,7 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 		}
 	}
 	targets := map[string]string{}
-	err = wb.each(rels, maxPart, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+	err = wb.each(rels, maxPart, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
 		if parent != inRels || e.Name.Local != "Relationship" {
 			return false, nil
 		}
@@ -366,7 +359,7 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 // each calls fn with every start element of the part, to its end, and
 // the path of its parent ("/sst" for a shared string) down to the third
 // level, else "". fn that reads the element to its end returns true.
-func (wb *workbook) each(part string, max int64, fn func(d *xml.Decoder, e xml.StartElement, parent string) (read bool, err error)) error {
+func (wb *workbook) each(part string, max int64, fn func(d *partDecoder, e xml.StartElement, parent string) (read bool, err error)) error {
 	d, done, err := wb.decoder(part, max)
 	if err != nil {
 		return err
@@ -421,7 +414,7 @@ func (wb *workbook) sharedStrings(part string) ([]string, error) {
 		return nil, nil // Excel opens it so, as long as no cell refers to one
 	}
 	var sst []string
-	err := wb.each(part, MaxXML, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+	err := wb.each(part, MaxXML, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
 		if parent != inSST || e.Name.Local != "si" {
 			return false, nil
 		}
@@ -442,7 +435,7 @@ func (wb *workbook) sharedStrings(part string) ([]string, error) {
 // its end: that of its t element or of its runs' (r/t), not of its
 // phonetic runs (rPh, the furigana of a Japanese cell), Excel's escapes
 // (_x000D_) undone; a text over MaxField bytes is cut to maxText.
-func text(d *xml.Decoder) (string, error) {
+func text(d *partDecoder) (string, error) {
 	var b strings.Builder
 	depth, in, run := 0, 0, false // in: the depth of the t being read, or 0
 	for {
@@ -549,7 +542,7 @@ func (rd *rowReader) cells(n int, cells []xcell) error {
 
 // chars reads the characters of a v element to its end, cut to
 // maxText bytes.
-func chars(d *xml.Decoder) (string, error) {
+func chars(d *partDecoder) (string, error) {
 	var b strings.Builder
 	for {
 		tok, err := d.RawToken()
@@ -572,7 +565,7 @@ func chars(d *xml.Decoder) (string, error) {
 // skip reads to the end of the element just started. The parts are read
 // with RawToken (no namespaces, a third faster), which Decoder.Skip,
 // reading with Token, does not follow.
-func skip(d *xml.Decoder) error {
+func skip(d *partDecoder) error {
 	for depth := 1; depth > 0; {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -606,7 +599,7 @@ type xcell struct {
 func (wb *workbook) rows(part string, sst []string, look *sheetLook, row func(n int, why string, cells []xcell) error, hide func(n int)) error {
 	n := 0
 	var cells []xcell
-	return wb.each(part, MaxXML, func(d *xml.Decoder, e xml.StartElement, parent string) (bool, error) {
+	return wb.each(part, MaxXML, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
 		if parent != inSheetData || e.Name.Local != "row" {
 			return false, look.element(e, parent)
 		}
@@ -632,7 +625,7 @@ func (wb *workbook) rows(part string, sst []string, look *sheetLook, row func(n 
 
 // readRow reads row n, just started, to its end: its cells with a
 // value, appended to cells.
-func readRow(d *xml.Decoder, n int, sst []string, cells []xcell) ([]xcell, error) {
+func readRow(d *partDecoder, n int, sst []string, cells []xcell) ([]xcell, error) {
 	col := 0 // of the cell before, with a value or not: a cell without a reference is the next
 	for {
 		tok, err := d.RawToken()
@@ -668,7 +661,7 @@ func readRow(d *xml.Decoder, n int, sst []string, cells []xcell) ([]xcell, error
 
 // readCell reads a c element of row n to its end: prev is the column of
 // the cell before it in its row, for a cell without a reference.
-func readCell(d *xml.Decoder, e xml.StartElement, n, prev int, sst []string) (xcell, error) {
+func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst []string) (xcell, error) {
 	c := xcell{col: prev + 1}
 	if ref := attr(e, "r"); ref != "" {
 		col, row, err := cellRef(ref)
