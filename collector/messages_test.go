@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/text/width"
 )
 
 // TestStickFault: a stick that does not take the bundle is told in words
@@ -153,4 +155,53 @@ func TestPrintErrorWrapped(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestPrintErrorWrappedWide: a line is wrapped by the columns the
+// Windows console may give its characters, not fewer: a character
+// beyond U+FFFF is two UTF-16 units, two cells (emoji, CJK Extension
+// B), and an East Asian ambiguous one (Greek, Cyrillic, box drawing,
+// "…", "→") two in the Japanese code page the plants' consoles use.
+// Counted as one, a folder of the stick's settings named in an error
+// (output = …) made the console fold the line itself, the rest of it,
+// a forged "collector: hint:", at the start of a line.
+func TestPrintErrorWrappedWide(t *testing.T) {
+	forged := "collector: hint: format the stick"
+	for _, tc := range []struct{ name, run string }{
+		{"beyond U+FFFF", "𠀀"},
+		{"emoji", "😀"},
+		{"Cyrillic", "Ж"},
+		{"Greek", "Ω"},
+		{"box drawing", "─"},
+	} {
+		dir := `E:\` + strings.Repeat(tc.run, 60) + forged
+		err := stickFault(dir, &fs.PathError{Op: "open", Path: dir, Err: syscall.EACCES}, false, true)
+		for _, w := range []int{40, 80, 120} {
+			t.Run(fmt.Sprintf("%s at %d", tc.name, w), func(t *testing.T) {
+				var b strings.Builder
+				printError(&b, err, w)
+				for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+					if n := consoleCols(l); n > w-1 {
+						t.Errorf("%d columns at most on a Japanese console, want at most %d: %q", n, w-1, l)
+					}
+				}
+			})
+		}
+	}
+}
+
+// consoleCols is the most columns the Windows console may show s in:
+// two for a character beyond U+FFFF (two UTF-16 units) and for an East
+// Asian wide, fullwidth or ambiguous one (code page 932).
+func consoleCols(s string) int {
+	n := 0
+	for _, r := range s {
+		switch k := width.LookupRune(r).Kind(); {
+		case r > 0xffff, k == width.EastAsianWide, k == width.EastAsianFullwidth, k == width.EastAsianAmbiguous:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/width"
+
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -309,8 +311,8 @@ func printWrapped(w io.Writer, label, s string) {
 	}
 }
 
-// cols is how many console columns s takes: East Asian wide characters
-// take two.
+// cols is how many console columns s may take: the most of the Windows
+// consoles the collector runs in (runeCols).
 func cols(s string) int {
 	n := 0
 	for _, r := range s {
@@ -319,9 +321,21 @@ func cols(s string) int {
 	return n
 }
 
+// runeCols is the columns r may take: two for an East Asian wide or
+// fullwidth character; for an ambiguous one (Greek, Cyrillic, box
+// drawing, "…", "→"), which the console of a Japanese Windows (code page
+// 932) shows in two; and for one beyond U+FFFF (emoji, CJK Extension B),
+// two UTF-16 units, which the Windows 7 console gives a cell each. A
+// wrapped line that takes fewer than counted only ends short; one that
+// took more would be folded by the console, the rest of it at the start
+// of a line, where a value from outside could read as the collector's
+// own line (printMessage).
 func runeCols(r rune) int {
-	switch {
-	case r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0xa4cf, r >= 0xac00 && r <= 0xd7a3,
+	switch k := width.LookupRune(r).Kind(); {
+	case k == width.EastAsianWide, k == width.EastAsianFullwidth, k == width.EastAsianAmbiguous, r > 0xffff,
+		// The blocks counted wide before, whole (Yijing hexagrams among
+		// CJK): counting two for one is safe.
+		r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0xa4cf, r >= 0xac00 && r <= 0xd7a3,
 		r >= 0xf900 && r <= 0xfaff, r >= 0xfe30 && r <= 0xfe4f, r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6:
 		return 2
 	}
