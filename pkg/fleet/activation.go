@@ -43,7 +43,8 @@ var (
 	ErrNotArchived = errors.New("fleet: the archive does not hold this IID/CID pair")
 	// ErrHiddenCID means a CID file's row is refused because its pair
 	// was hidden in Excel (worklist.Record.Hidden: a row or column
-	// hidden, filtered out, of no size, or in a collapsed group), so
+	// hidden, filtered out, of no size, or in a collapsed group; a cell
+	// under a merged cell that is not its first), so
 	// nobody reviewing the workbook saw it, and it is not the pair on
 	// file already (which importing again would not change).
 	ErrHiddenCID = errors.New("fleet: a CID nobody saw: hidden in Excel")
@@ -951,7 +952,7 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	}
 	if hidden {
 		fmt.Fprintln(stderr, "importer: hint: nobody reviewing the workbook saw those rows' CIDs: show them in Excel (clear the filter, or select the rows "+
-			"or columns around them, right-click, Unhide; expand a collapsed group), check them, save, and import the file again; the other rows are in")
+			"or columns around them, right-click, Unhide; expand a collapsed group; unmerge a merged cell), check them, save, and import the file again; the other rows are in")
 	}
 	refused := s.printChanges(stderr)
 	if len(s.Rejected)+len(s.RowErrors) > 0 || refused {

@@ -179,7 +179,8 @@ type Record struct {
 	// Hidden says why a person looking at the workbook did not see the
 	// pair: its row, or its InstallationId or ConfirmationId column, is
 	// hidden in Excel (hidden, filtered out, of no height or width, in a
-	// collapsed outline); "" when it is shown, and in a CSV file.
+	// collapsed outline), or its cell of either is under a merged cell
+	// that is not its first; "" when it is shown, and in a CSV file.
 	Hidden string
 }
 

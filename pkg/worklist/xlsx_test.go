@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -304,6 +305,68 @@ func TestReadXLSXHidden(t *testing.T) {
 				t.Fatal(err)
 			}
 			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(saved(t, f)))
+			if err != nil || len(rowErrs) != 0 || len(recs) != 3 {
+				t.Fatalf("%d records, %v, %v", len(recs), rowErrs, err)
+			}
+			for i, r := range recs {
+				if r.Hidden != tc.want[i] {
+					t.Errorf("row %d: hidden %q, want %q", r.Row, r.Hidden, tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestReadXLSXMerged: a cell under a merged cell that is not its first
+// (top left) is not shown: Excel shows the first cell's value across
+// the merge, and the others' values, which a file may hold, stay
+// unseen. A pair whose InstallationId or ConfirmationId is such a cell
+// says so (Record.Hidden); merges that overlap on a record, which Excel
+// does not save, are ErrNotWorkbook.
+func TestReadXLSXMerged(t *testing.T) {
+	iid, cid := strings.Repeat("1234567", 9), strings.Repeat("222222", 8)
+	rows := inline(1, "InstallationId", "ConfirmationId", "Note") + inline(2, iid, cid, "a") + inline(3, iid, cid, "b") + inline(4, iid, cid, "c")
+	const underCID, underIID = "column B (ConfirmationId) is under a merged cell in Excel", "column A (InstallationId) is under a merged cell in Excel"
+	for _, tc := range []struct {
+		name   string
+		merges []string
+		want   []string // rows 2 to 4
+		err    error
+		before bool // the merges before the rows
+	}{
+		{"none", nil, []string{"", "", ""}, nil, false},
+		{"IID over CID", []string{"A3:B3"}, []string{"", underCID, ""}, nil, false},
+		{"CID over CID", []string{"B2:B3"}, []string{"", underCID, ""}, nil, false},
+		{"IID over IID", []string{"A3:A4"}, []string{"", "", underIID}, nil, false},
+		{"the CID first", []string{"B3:C3"}, []string{"", "", ""}, nil, false},
+		{"another column", []string{"C2:C4"}, []string{"", "", ""}, nil, false},
+		{"over the header", []string{"B1:B2"}, []string{underCID, "", ""}, nil, false},
+		{"two", []string{"A2:B2", "A4:A4"}, []string{underCID, "", ""}, nil, false},
+		{"overlapping", []string{"B2:B4", "A3:B3"}, nil, ErrNotWorkbook, false},
+		{"not a range", []string{"B2"}, nil, ErrNotWorkbook, false},
+		{"before the rows", []string{"A3:B3"}, nil, ErrNotWorkbook, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			merges := ""
+			for _, m := range tc.merges {
+				merges += `<mergeCell ref="` + m + `"/>`
+			}
+			if merges != "" {
+				merges = `<mergeCells count="` + strconv.Itoa(len(tc.merges)) + `">` + merges + `</mergeCells>`
+			}
+			sheet := `<sheetData>` + rows + `</sheetData>` + merges
+			if tc.before {
+				sheet = merges + `<sheetData>` + rows + `</sheetData>`
+			}
+			data := zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
+				part{"xl/worksheets/sheet1.xml", `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + sheet + `</worksheet>`})
+			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(data))
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("got %v, want %v", err, tc.err)
+				}
+				return
+			}
 			if err != nil || len(rowErrs) != 0 || len(recs) != 3 {
 				t.Fatalf("%d records, %v, %v", len(recs), rowErrs, err)
 			}

@@ -20,7 +20,8 @@ import (
 // defaultColWidth 0, a collapsed group with its summary column right
 // unless summaryRight is 0). Excel marks the rows and columns of a
 // collapsed group hidden itself; the group is followed too, for a file
-// that does not.
+// that does not. A cell under a merged cell (18.3.1.55 mergeCell) that
+// is not its first is not shown either.
 
 // sheetLook is what a sheet's XML, read in order, says is hidden.
 type sheetLook struct {
@@ -39,6 +40,12 @@ type sheetLook struct {
 	// collapsedAt is, for summaries above, 1 + the level of the
 	// collapsed summary row whose group is being read; 0 when none.
 	collapsedAt int
+	// pair are the columns (1 is A) of InstallationId and
+	// ConfirmationId once the header is read (0: none), and cover
+	// marks the records of rows from to to hidden, why, as cells of
+	// pair[i] under a merged cell that are not its first (merge).
+	pair  [2]int
+	cover func(from, to, i int, why string) error
 }
 
 // colSpan is a col element: columns min to max (1 is A), alike.
@@ -73,6 +80,12 @@ func (l *sheetLook) element(e xml.StartElement, parent string) error {
 			if l.begun {
 				return fmt.Errorf("%w: the sheet's %s after its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, e.Name.Local)
 			}
+		case "mergeCells":
+			// Read once the records are: which cells a merge hides
+			// depends on the header's columns.
+			if !l.begun {
+				return fmt.Errorf("%w: the sheet's merged cells before its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook)
+			}
 		}
 	}
 	switch {
@@ -83,6 +96,35 @@ func (l *sheetLook) element(e xml.StartElement, parent string) error {
 		l.summaryAbove, l.summaryLeft = isFalse(attr(e, "summaryBelow")), isFalse(attr(e, "summaryRight"))
 	case parent == "/worksheet/cols" && e.Name.Local == "col":
 		return l.col(e)
+	case parent == "/worksheet/mergeCells" && e.Name.Local == "mergeCell":
+		return l.merge(attr(e, "ref"))
+	}
+	return nil
+}
+
+// merge takes a mergeCell's range: Excel shows its first cell's value
+// across it, and the value any other cell of it holds is not seen. A
+// record whose InstallationId or ConfirmationId is such a cell is
+// hidden (cover).
+func (l *sheetLook) merge(ref string) error {
+	from, to, ok := strings.Cut(ref, ":")
+	c1, r1, err1 := excelize.CellNameToCoordinates(from)
+	c2, r2, err2 := excelize.CellNameToCoordinates(to)
+	if !ok || err1 != nil || err2 != nil || c2 < c1 || r2 < r1 {
+		return fmt.Errorf("%w: a merged cell of %.20q, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, ref)
+	}
+	for i, name := range []string{"InstallationId", "ConfirmationId"} {
+		c, first := l.pair[i], r1
+		if c == c1 {
+			first++ // the first cell, shown
+		}
+		if c < c1 || c > c2 || first > r2 || l.cover == nil {
+			continue
+		}
+		letters, _ := excelize.ColumnNumberToName(c)
+		if err := l.cover(first, r2, i, fmt.Sprintf("column %s (%s) is under a merged cell in Excel", letters, name)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

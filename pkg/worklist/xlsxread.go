@@ -72,10 +72,12 @@ var (
 // only. A text over MaxField bytes is kept only as being over it. A row's number (Record.Row, RowError.Row) is the
 // one Excel shows. A record whose row, or InstallationId or
 // ConfirmationId column, Excel does not show (hidden, filtered out, of
-// no height or width, in a collapsed outline group) says so in
+// no height or width, in a collapsed outline group), or whose cell of
+// either is under a merged cell that is not its first, says so in
 // Record.Hidden, for the caller to refuse: nobody reviewing the sheet
 // saw it; a sheet whose columns or row format come after its rows, or
-// whose columns are out of order, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
+// whose columns are out of order, or its merged cells before its rows
+// or overlapping on a record, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
 // lost its digits (a 63-digit IID is 1.23457E+62) and is refused
 // saying so, unless its digits are all there (15 at most). A file that
 // is no .xlsx workbook (a CSV file renamed, an .xls file) is
@@ -135,7 +137,25 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 	}
 	rd := &rowReader{fix: xlsxFix}
 	look := &sheetLook{}
-	cols := "" // which of the pair's columns are hidden, once the header is read
+	cols := ""         // which of the pair's columns are hidden, once the header is read
+	var merged []uint8 // per record, the bits of the pair's columns under a merge
+	look.cover = func(from, to, i int, why string) error {
+		if merged == nil {
+			merged = make([]uint8, len(rd.records))
+		}
+		for k := sort.Search(len(rd.records), func(k int) bool { return rd.records[k].Row >= from }); k < len(rd.records) && rd.records[k].Row <= to; k++ {
+			// Each record is marked once a column: merges cost no
+			// more than their number and the records.
+			if merged[k]&(1<<i) != 0 {
+				return fmt.Errorf("%w: merged cells that overlap in row %d, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, rd.records[k].Row)
+			}
+			merged[k] |= 1 << i
+			if rd.records[k].Hidden == "" {
+				rd.records[k].Hidden = why
+			}
+		}
+		return nil
+	}
 	err = wb.rows(sheet, sst, look, func(n int, why string, cells []xcell) error {
 		before, header := len(rd.records), rd.col == nil
 		if err := rd.cells(n, cells); err != nil {
@@ -143,6 +163,11 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 		}
 		if header && rd.col != nil {
 			cols = look.hiddenColumns(rd.col)
+			for i, name := range []string{"installationid", "confirmationid"} {
+				if c, ok := rd.col[name]; ok {
+					look.pair[i] = c + 1
+				}
+			}
 		}
 		if len(rd.records) > before && why == "" {
 			why = cols
