@@ -445,6 +445,9 @@ func TestHelpAndErrors(t *testing.T) {
 		// 130 (TestInterruptAtPassphrase).
 		{[]string{"activation", "worklist", "--help"}, 0, "2    usage or configuration error", "", "   1    ", ""},
 		{[]string{"activation", "cids", "--help"}, 0, "1    done in part: each refused file, row or CID", "", "", ""},
+		// Every refusal of a row is in the description: one hidden in
+		// the workbook too (fleet.ErrHiddenCID).
+		{[]string{"activation", "cids", "--help"}, 0, "hidden in the workbook", "", "", ""},
 		{[]string{"activation", "stick", "--help"}, 0, "130  interrupted (Ctrl-C) at the passphrase prompt", "", "", ""},
 		{[]string{"keygen", "--help"}, 0, "130  interrupted (Ctrl-C) at the passphrase prompt", "", "", ""},
 		{[]string{"inspect", "--help"}, 0, "130  interrupted (Ctrl-C) at the passphrase prompt", "", "", ""},
