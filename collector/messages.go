@@ -99,7 +99,11 @@ func printMessage(w io.Writer, prefix, s string, width int) {
 	width--
 	indent := cols(prefix)
 	if width-indent < minText {
+		// At least a column of text beside the indent: fill needs one.
 		indent = 2
+		if width < 3 {
+			indent = 0
+		}
 	}
 	pad := strings.Repeat(" ", indent)
 	for i, l := range fill(s, width-cols(prefix), width-indent) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
@@ -204,4 +206,40 @@ func consoleCols(s string) int {
 		}
 	}
 	return n
+}
+
+// TestPrintErrorNarrow: a console of any width, down to one column,
+// gets every message whole and in time; from two columns on, no line
+// is longer than the console less one. A console of three columns or
+// fewer left fill with no room on a line: it added empty lines for
+// ever.
+func TestPrintErrorNarrow(t *testing.T) {
+	err := failure(say("settings file E:\\actcourier.conf: line 3: bad", "設定ファイル E:\\actcourier.conf に誤りがあります"),
+		say("correct the file in Notepad", "メモ帳で修正してください"))
+	var one strings.Builder
+	printError(&one, err, 0)
+	for w := 1; w <= 30; w++ {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			got := make(chan string, 1)
+			go func() {
+				var b strings.Builder
+				printError(&b, err, w)
+				got <- b.String()
+			}()
+			select {
+			case s := <-got:
+				if g, want := strings.Join(strings.Fields(s), ""), strings.Join(strings.Fields(one.String()), ""); g != want {
+					t.Errorf("the words differ:\n%s\nwant\n%s", s, one.String())
+				}
+				for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+					// A wide character takes its line, however narrow.
+					if w >= 2 && cols(l) > w-1 && !strings.HasPrefix(l, "collector:") && utf8.RuneCountInString(strings.TrimSpace(l)) > 1 {
+						t.Errorf("%d columns, want at most %d: %q", cols(l), w-1, l)
+					}
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("printError does not return")
+			}
+		})
+	}
 }

@@ -351,8 +351,12 @@ func wrap(s string, width int) []string { return fill(s, width, width) }
 // inside an ASCII word, before closing punctuation, a small kana or ー,
 // nor after opening punctuation. A word longer than rest (a path, which
 // the console would fold at its edge, the rest of it at the start of a
-// line) starts a line and is cut (cut). rest is at least 1.
+// line) starts a line and is cut (cut). A rest under 1 is 1: a line
+// with no room would be followed by another for ever.
 func fill(s string, first, rest int) []string {
+	if rest < 1 {
+		rest = 1
+	}
 	var lines []string
 	line, lw, width := "", 0, first
 	next := func() {
