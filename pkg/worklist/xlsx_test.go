@@ -671,6 +671,14 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"a hidden row", book(t, head+with(ok, `hidden="1"`), ""), nil, iid, "the row is hidden"},
 		{"a row filtered out", book(t, head+with(ok, `hidden="true"`), ""), nil, iid, "the row is hidden"},
 		{"a row of no height", book(t, head+with(ok, `ht="0" customHeight="1"`), ""), nil, iid, "the row is hidden"},
+		// xsd:boolean collapses white space: " 1" is true to a schema reader.
+		{"a row hidden, with spaces", book(t, head+with(ok, `hidden=" 1 "`), ""), nil, iid, "the row is hidden"},
+		// Too small to see: a row of a few points, a column of a fraction
+		// of a character, shows nothing readable of a CID.
+		{"a row too low to read", book(t, head+with(ok, `ht="0.3" customHeight="1"`), ""), nil, iid, "the row is hidden"},
+		{"a row low but readable", book(t, head+with(ok, `ht="9" customHeight="1"`), ""), nil, iid, ""},
+		{"a ConfirmationId column too narrow to read", sheetOf(t, `<cols><col min="2" max="2" width="0.1" customWidth="1"/></cols>`, head+ok), nil, iid, "column B (ConfirmationId) is hidden in Excel"},
+		{"rows too low by default", sheetOf(t, `<sheetFormatPr defaultRowHeight="0.5"/>`, head+ok), nil, iid, "the row is hidden"},
 		{"rows hidden unless tall", sheetOf(t, `<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>`, head+ok), nil, iid, "the row is hidden"},
 		{"a row tall where rows are hidden", sheetOf(t, `<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>`, head+with(ok, `ht="15" customHeight="1"`)), nil, iid, ""},
 		{"rows of no height by default", sheetOf(t, `<sheetFormatPr defaultRowHeight="0"/>`, head+ok), nil, iid, "the row is hidden"},

@@ -12,22 +12,23 @@ import (
 
 // What a sheet hides from a person looking at it in Excel (ECMA-376
 // Part 1, 18.3.1: row, col, sheetFormatPr, outlinePr): a row hidden by
-// hand or filtered out by an AutoFilter (row hidden), of no height (row
-// ht 0, or sheetFormatPr defaultRowHeight 0 or zeroHeight for the rows
-// that do not give their own), or in a collapsed outline group (the
-// group's summary row, below it unless outlinePr summaryBelow is 0,
-// collapsed); a column likewise (col hidden, width 0, sheetFormatPr
-// defaultColWidth 0, a collapsed group with its summary column right
-// unless summaryRight is 0). Excel marks the rows and columns of a
-// collapsed group hidden itself; the group is followed too, for a file
-// that does not. A cell under a merged cell (18.3.1.55 mergeCell) that
-// is not its first is not shown either.
+// hand or filtered out by an AutoFilter (row hidden), too low to read
+// (row ht under minHeight, or sheetFormatPr defaultRowHeight under it
+// or zeroHeight for the rows that do not give their own), or in a
+// collapsed outline group (the group's summary row, below it unless
+// outlinePr summaryBelow is 0, collapsed); a column likewise (col
+// hidden, width under minWidth, sheetFormatPr defaultColWidth under
+// it, a collapsed group with its summary column right unless
+// summaryRight is 0). Excel marks the rows and columns of a collapsed
+// group hidden itself; the group is followed too, for a file that does
+// not. A cell under a merged cell (18.3.1.55 mergeCell) that is not its
+// first is not shown either.
 
 // sheetLook is what a sheet's XML, read in order, says is hidden.
 type sheetLook struct {
 	rowsHidden   bool // zeroHeight: a row is hidden unless it gives a height of its own
-	rowsFlat     bool // defaultRowHeight 0: a row without a height of its own has none
-	colsFlat     bool // defaultColWidth 0
+	rowsFlat     bool // defaultRowHeight under minHeight: a row without a height of its own is too low to read
+	colsFlat     bool // defaultColWidth under minWidth
 	summaryAbove bool // a row group's summary row is above it
 	summaryLeft  bool // a column group's summary column is left of it
 	cols         []colSpan
@@ -91,7 +92,7 @@ func (l *sheetLook) element(e xml.StartElement, parent string) error {
 	switch {
 	case parent == "/worksheet" && e.Name.Local == "sheetFormatPr":
 		l.rowsHidden = isTrue(attr(e, "zeroHeight"))
-		l.rowsFlat, l.colsFlat = isZero(attr(e, "defaultRowHeight")), isZero(attr(e, "defaultColWidth"))
+		l.rowsFlat, l.colsFlat = low(attr(e, "defaultRowHeight")), narrow(attr(e, "defaultColWidth"))
 	case parent == "/worksheet/sheetPr" && e.Name.Local == "outlinePr":
 		l.summaryAbove, l.summaryLeft = isFalse(attr(e, "summaryBelow")), isFalse(attr(e, "summaryRight"))
 	case parent == "/worksheet/cols" && e.Name.Local == "col":
@@ -142,7 +143,7 @@ func (l *sheetLook) col(e xml.StartElement) error {
 	}
 	width := attr(e, "width")
 	l.cols = append(l.cols, colSpan{min: min, max: max, level: outlineLevel(attr(e, "outlineLevel")), collapsed: isTrue(attr(e, "collapsed")),
-		hidden: isTrue(attr(e, "hidden")) || isZero(width) || width == "" && l.colsFlat})
+		hidden: isTrue(attr(e, "hidden")) || narrow(width) || width == "" && l.colsFlat})
 	return nil
 }
 
@@ -155,7 +156,7 @@ func (l *sheetLook) row(e xml.StartElement, n int, hide func(n int)) string {
 	switch {
 	case isTrue(attr(e, "hidden")):
 		why = rowHidden
-	case l.rowsHidden && (!isTrue(attr(e, "customHeight")) || ht == "" || isZero(ht)), isZero(ht), ht == "" && l.rowsFlat:
+	case l.rowsHidden && (!isTrue(attr(e, "customHeight")) || ht == "" || low(ht)), low(ht), ht == "" && l.rowsFlat:
 		why = rowFlat
 	}
 	level, collapsed := outlineLevel(attr(e, "outlineLevel")), isTrue(attr(e, "collapsed"))
@@ -256,12 +257,27 @@ func outlineLevel(v string) int {
 	return n
 }
 
-// isTrue and isFalse read an xsd:boolean; isZero a number that is 0 (a
-// height or width; "" is none given).
-func isTrue(v string) bool  { return v == "1" || v == "true" }
-func isFalse(v string) bool { return v == "0" || v == "false" }
+// isTrue and isFalse read an xsd:boolean, whose white space collapses
+// (" 1" is true to a schema reader).
+func isTrue(v string) bool  { v = strings.TrimSpace(v); return v == "1" || v == "true" }
+func isFalse(v string) bool { v = strings.TrimSpace(v); return v == "0" || v == "false" }
 
-func isZero(v string) bool {
+// The least a row's height (points) and a column's width (characters)
+// must be for a person to read a cell in it: a row of a few points or a
+// column of a fraction of a character shows nothing of a CID that can
+// be read, hidden as surely as by hidden="1". Excel's default is 15
+// points and 8.43 characters; a row fitting 6-point text is 8.
+const (
+	minHeight = 3
+	minWidth  = 0.5
+)
+
+// low and narrow report whether a height or a width is given and less
+// than that ("" is none given).
+func low(v string) bool    { return under(v, minHeight) }
+func narrow(v string) bool { return under(v, minWidth) }
+
+func under(v string, min float64) bool {
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	return err == nil && f <= 0
+	return err == nil && f < min
 }
