@@ -17,13 +17,15 @@ set RC=%ERRORLEVEL%
 :result
 echo.
 set "KNOWN="
-for %%c in (0 1 2 130 9009) do if "%RC%"=="%%c" set "KNOWN=1"
+for %%c in (0 1 2 3 130 9009) do if "%RC%"=="%%c" set "KNOWN=1"
 if "%RC%"=="0" echo Result: the bundle is saved on this stick. [exit code 0]
 if "%RC%"=="1" echo Result: NOT saved [exit code 1]. The stick took no bundle (full,
 if "%RC%"=="1" echo write-protected, pulled out or refused): do what the hint above says.
 if "%RC%"=="2" echo Result: NOT saved [exit code 2]. A setting or an answer was wrong:
 if "%RC%"=="2" echo do what the hint above says, then run ActCourier again.
 if "%RC%"=="2" echo With no hint above, tell central staff what the screen shows.
+if "%RC%"=="3" echo Result: the collector stopped on a fault of its own [exit code 3].
+if "%RC%"=="3" echo Take a photo of this screen for central staff.
 if "%RC%"=="130" echo Result: stopped with Ctrl-C [exit code 130]. Nothing was saved:
 if "%RC%"=="130" echo run ActCourier again when you are ready.
 if "%RC%"=="9009" echo Result: the collector is missing from this stick [exit code 9009].
@@ -43,6 +45,8 @@ if "%RC%"=="1" echo (空きがない・書き込み禁止・抜けた・拒否�
 if "%RC%"=="2" echo 結果: 保存していません [終了コード 2]。設定か入力に誤りがあります。
 if "%RC%"=="2" echo 上に出た対処に従って、もう一度実行してください。
 if "%RC%"=="2" echo 対処が出ていないときは、画面の内容を本部に連絡してください。
+if "%RC%"=="3" echo 結果: 収集プログラムの不具合で停止しました [終了コード 3]。
+if "%RC%"=="3" echo この画面を撮影して本部に送ってください。
 if "%RC%"=="130" echo 結果: Ctrl-C で中止しました [終了コード 130]。何も保存していません。
 if "%RC%"=="130" echo 準備ができたら、もう一度実行してください。
 if "%RC%"=="9009" echo 結果: この USB メモリに収集プログラムがありません [終了コード 9009]。
