@@ -210,7 +210,14 @@ func readConfig(c *cli.Context) (*stick.Config, string, error) {
 			// "stick: bad config" names the parser's package, which
 			// the engineer would read as the USB stick: the file is
 			// named instead.
-			why := strings.TrimPrefix(err.Error(), stick.ErrSyntax.Error()+": ")
+			why := strings.TrimPrefix(strings.TrimPrefix(err.Error(), stick.ErrSyntax.Error()+": "), "stick: ")
+			if errors.Is(err, stick.ErrPrivateKey) {
+				// Whoever holds the stick can open every bundle of the
+				// site: the key is spent, not the file wrong.
+				return nil, "", usage(say("settings file %s: %s", "設定ファイル %s に秘密鍵が書かれています: %s", cfgPath, why),
+					say("stop using this stick and hand it to central staff: it carries the site's private key, which opens every bundle, so they must make a new key; collect nothing with it",
+						"この USB メモリの使用をやめ、本部に渡してください。すべてのバンドルを開ける拠点の秘密鍵が入っているため、本部で新しい鍵を作る必要があります。このまま収集しないでください"))
+			}
 			return nil, "", usage(say("settings file %s: %s", "設定ファイル %s に誤りがあります: %s", cfgPath, why),
 				say("correct the file in Notepad, or ask central staff for a new stick", "メモ帳で修正するか、本部に新しい USB メモリを依頼してください"))
 		}

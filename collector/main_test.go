@@ -476,6 +476,8 @@ func TestErrors(t *testing.T) {
 	r := id.Recipient().String()
 	readOnly := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(readOnly, nil, 0o644)
+	privConf := filepath.Join(t.TempDir(), "actcourier.conf")
+	os.WriteFile(privConf, []byte("site = Nagoya\n"+id.String()+"\n"), 0o644)
 	tests := []struct {
 		name string
 		args []string
@@ -493,6 +495,7 @@ func TestErrors(t *testing.T) {
 		{"bad snapshot", []string{"-r", r, "--no-prompt", "--snapshot", "main.go", "--out", t.TempDir()}, 1, "not a device snapshot"},
 		// The parser's "stick: bad config" reads as the USB stick: left out.
 		{"bad config", []string{"--config", "main.go", "-r", r}, 2, "settings file main.go: line 1: "},
+		{"private key in the settings", []string{"--config", privConf, "-r", r}, 2, "settings file " + privConf + ": a private key must never be on the stick: line 2 holds one; remove that line\n"},
 		{"unknown flag", []string{"--sit", "x"}, 2, "flag provided but not defined: -sit"},
 		{"control character in a flag", []string{"-r", r, "--no-prompt", "--site", "s", "--line", "l", "--asset", "A\x1b[2J", "--snapshot", archetype, "--out", t.TempDir()}, 2, `--asset holds the control character '\x1b'`},
 		{"argument", []string{"TAG-1"}, 2, `unexpected argument "TAG-1"`},
@@ -878,5 +881,28 @@ func TestFault(t *testing.T) {
 		if !strings.Contains(e.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, e.String())
 		}
+	}
+}
+
+// TestPrivateKeyOnStick: a settings file holding the site's private key
+// is not a typo to correct in Notepad: the key opens every bundle of the
+// site and is spent. The engineer is told to stop using the stick and
+// hand it in, in both languages, and nothing is collected.
+func TestPrivateKeyOnStick(t *testing.T) {
+	id := newKey(t)
+	conf := filepath.Join(t.TempDir(), "actcourier.conf")
+	os.WriteFile(conf, []byte("recipient = "+id.Recipient().String()+"\n"+id.String()+"\n"), 0o644)
+	out := t.TempDir()
+	code, _, stderr := runCollector(t, "", "--config", conf, "--no-prompt", "--snapshot", archetype, "--asset", "A-1", "--out", out)
+	for _, want := range []string{"collector: hint: stop using this stick and hand it to central staff", "collector: 対処: この USB メモリの使用をやめ"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "Notepad") || strings.Contains(stderr, "stick: a private key") {
+		t.Errorf("told to correct the file, or the parser's prefix:\n%s", stderr)
+	}
+	if left, _ := os.ReadDir(out); code != 2 || len(left) != 0 {
+		t.Errorf("exit %d, left %v; want 2, nothing", code, left)
 	}
 }
