@@ -364,6 +364,10 @@ func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt work
 // CIDSummary says what ImportCIDs did.
 type CIDSummary struct {
 	Files, Records, Added, Known int
+	// Refused counts the records read that went into the archive
+	// neither new nor already there: hidden in the workbook, or a
+	// replacement refused (RowErrors, Changes).
+	Refused int
 	// Matched counts the records whose IID a device of the fleet waits
 	// for now; the others are kept in the archive all the same.
 	Matched, Unmatched int
@@ -496,7 +500,7 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 		}
 		sum.Restored = len(restores)
 	}
-	sum.Added, sum.Known = added, len(recs)-added
+	sum.Added, sum.Known, sum.Refused = added, len(recs)-added, sum.Records-len(recs)
 	waiting := map[string]bool{}
 	for _, r := range rows {
 		waiting[r.IID] = true
@@ -928,8 +932,12 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	if s.Matched == 1 {
 		match = "matches"
 	}
-	fmt.Fprintf(stdout, "%s read from %s: %d new in the archive, %d already there; %d %s an IID the fleet waits for, %d kept for later (no device waits for their IID now); %s without a CID\n",
-		report.Count(s.Records, "CID"), report.Count(s.Files, "file"), s.Added, s.Known, s.Matched, match, s.Unmatched, report.Count(s.Blank, "row"))
+	refusedN := ""
+	if s.Refused > 0 {
+		refusedN = fmt.Sprintf(", %d refused (named on stderr)", s.Refused)
+	}
+	fmt.Fprintf(stdout, "%s read from %s: %d new in the archive, %d already there%s; %d %s an IID the fleet waits for, %d kept for later (no device waits for their IID now); %s without a CID\n",
+		report.Count(s.Records, "CID"), report.Count(s.Files, "file"), s.Added, s.Known, refusedN, s.Matched, match, s.Unmatched, report.Count(s.Blank, "row"))
 	if s.Restored > 0 {
 		fmt.Fprintf(stdout, "%s of the archive put back on file\n", report.Count(s.Restored, "CID"))
 	}

@@ -432,6 +432,11 @@ func TestCIDSummaryLine(t *testing.T) {
 			"1 CID read from 1 file: 1 new in the archive, 0 already there; 1 matches an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 1 row without a CID\n"},
 		{fleet.CIDSummary{Records: 2, Files: 2, Added: 1, Known: 1, Matched: 2, Blank: 3},
 			"2 CIDs read from 2 files: 1 new in the archive, 1 already there; 2 match an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 3 rows without a CID\n"},
+		// Refused CIDs (hidden, a replacement refused) are read and
+		// neither new nor already there: counted, so that the numbers
+		// add up.
+		{fleet.CIDSummary{Records: 3, Files: 1, Added: 1, Known: 1, Refused: 1, Matched: 2},
+			"3 CIDs read from 1 file: 1 new in the archive, 1 already there, 1 refused (named on stderr); 2 match an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 0 rows without a CID\n"},
 	} {
 		var out, errs bytes.Buffer
 		if err := tc.s.Print(&out, &errs, errors.New("partial")); err != nil || out.String() != tc.want {
@@ -701,7 +706,7 @@ func TestCIDHidden(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			perr := sum.Print(&stdout, &stderr, errPartialTest)
 			refused := len(sum.RowErrors) == 1 && errors.Is(sum.RowErrors[0], fleet.ErrHiddenCID) && errors.Is(sum.RowErrors[0], worklist.ErrRow)
-			if refused != tc.refused || (perr != nil) != tc.refused || sum.Records != 2 {
+			if refused != tc.refused || (perr != nil) != tc.refused || sum.Records != 2 || sum.Records != sum.Added+sum.Known+sum.Refused {
 				t.Errorf("%d records, row errors %v, Print %v; want refused %v\n%s", sum.Records, sum.RowErrors, perr, tc.refused, stderr.String())
 			}
 			if tc.refused && (!strings.Contains(stderr.String(), "importer: error: "+tc.name+".xlsx: row 2: ") ||
