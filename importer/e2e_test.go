@@ -530,6 +530,19 @@ func startImport(t *testing.T, stderr io.Writer, args ...string) (*exec.Cmd, *bu
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// A child that has not ended five minutes on (each takes seconds)
+	// is killed and its output closed, so that its test fails saying so
+	// rather than the package at go test's deadline with nothing said:
+	// once, under Wine on a loaded machine, TestInterruptedImport's
+	// import did not end after Ctrl-C (it passed alone, ten times). Wait
+	// gives up on output a process left behind holds open.
+	cmd.WaitDelay = 10 * time.Second
+	watchdog := time.AfterFunc(5*time.Minute, func() {
+		t.Errorf("import %q had not ended after 5 minutes: killed", args)
+		cmd.Process.Kill()
+		pipe.Close()
+	})
+	t.Cleanup(func() { watchdog.Stop() })
 	return cmd, bufio.NewScanner(pipe)
 }
 
