@@ -287,12 +287,7 @@ func TestCIDsReplaced(t *testing.T) {
 	dir := t.TempDir()
 	dsn := testDB(t, dir, "fleet.db")
 	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
-	db, err := store.OpenExisting(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := fleet.Requests(context.Background(), db, fleet.Filter{})
-	db.Close()
+	rows, err := requests(dsn)
 	if err != nil || len(rows) != 2 {
 		t.Fatal(rows, err)
 	}
@@ -332,12 +327,7 @@ func TestCIDsRestored(t *testing.T) {
 	dir := t.TempDir()
 	dsn := testDB(t, dir, "fleet.db")
 	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
-	db, err := store.OpenExisting(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := fleet.Requests(context.Background(), db, fleet.Filter{})
-	db.Close()
+	rows, err := requests(dsn)
 	if err != nil || len(rows) != 2 {
 		t.Fatal(rows, err)
 	}
@@ -516,4 +506,14 @@ func mustOpen(t *testing.T, name string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// requests is the worklist of the fleet at dsn.
+func requests(dsn string) ([]worklist.Row, error) {
+	db, err := store.OpenExisting(dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return fleet.Requests(context.Background(), db, fleet.Filter{})
 }

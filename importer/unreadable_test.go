@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -15,8 +14,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/actcourier/actcourier/pkg/fleet"
-	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
@@ -206,16 +203,6 @@ func TestOutFolderReadOnly(t *testing.T) {
 			}
 		})
 	}
-}
-
-// requests is the worklist of the fleet at dsn.
-func requests(dsn string) ([]worklist.Row, error) {
-	db, err := store.OpenExisting(dsn)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	return fleet.Requests(context.Background(), db, fleet.Filter{})
 }
 
 // unprivilegedDir is a new folder for runUnprivileged's importer,
