@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/width"
-
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -321,25 +319,23 @@ func cols(s string) int {
 	return n
 }
 
-// runeCols is the columns r may take: two for an East Asian wide or
-// fullwidth character; for an ambiguous one (Greek, Cyrillic, box
-// drawing, "…", "→"), which the console of a Japanese Windows (code page
-// 932) shows in two; and for one beyond U+FFFF (emoji, CJK Extension B),
-// two UTF-16 units, which the Windows 7 console gives a cell each. A
-// wrapped line that takes fewer than counted only ends short; one that
-// took more would be folded by the console, the rest of it at the start
-// of a line, where a value from outside could read as the collector's
-// own line (printMessage).
+// runeCols is the columns r may take: one for ASCII and for the
+// halfwidth forms (halfwidth katakana), two for any other character.
+// East Asian wide and fullwidth characters take two; so do the
+// ambiguous ones (Greek, Cyrillic, box drawing, "…", "→") on the console
+// of a Japanese Windows (code page 932), and one beyond U+FFFF (emoji,
+// CJK Extension B), two UTF-16 units, on the Windows 7 console. Telling
+// the few narrow ones among the rest needs Unicode's tables
+// (x/text/width), which the collector leaves out to stay small
+// (pkg/deps_test.go); a line of them counted two only ends short. One
+// that took more than counted would be folded by the console, the rest
+// of it at the start of a line, where a value from outside could read
+// as the collector's own line (printMessage).
 func runeCols(r rune) int {
-	switch k := width.LookupRune(r).Kind(); {
-	case k == width.EastAsianWide, k == width.EastAsianFullwidth, k == width.EastAsianAmbiguous, r > 0xffff,
-		// The blocks counted wide before, whole (Yijing hexagrams among
-		// CJK): counting two for one is safe.
-		r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0xa4cf, r >= 0xac00 && r <= 0xd7a3,
-		r >= 0xf900 && r <= 0xfaff, r >= 0xfe30 && r <= 0xfe4f, r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6:
-		return 2
+	if r < 0xa1 || r >= 0xff61 && r <= 0xffdc {
+		return 1
 	}
-	return 1
+	return 2
 }
 
 // wrap breaks s into lines of at most width columns (fill).
