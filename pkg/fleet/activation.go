@@ -44,7 +44,8 @@ var (
 	// ErrHiddenCID means a CID file's row is refused because its pair
 	// was hidden in Excel (worklist.Record.Hidden: a row or column
 	// hidden, filtered out, of no size, or in a collapsed group; a cell
-	// under a merged cell that is not its first), so
+	// under a merged cell that is not its first; a cell whose number
+	// format shows nothing of it, or whose font is of its fill's colour), so
 	// nobody reviewing the workbook saw it, and it is not the pair on
 	// file already (which importing again would not change).
 	ErrHiddenCID = errors.New("fleet: a CID nobody saw: hidden in Excel")
@@ -960,7 +961,8 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	}
 	if hidden {
 		fmt.Fprintln(stderr, "importer: hint: nobody reviewing the workbook saw those rows' CIDs: show them in Excel (clear the filter, or select the rows "+
-			"or columns around them, right-click, Unhide; expand a collapsed group; unmerge a merged cell), check them, save, and import the file again; the other rows are in")
+			"or columns around them, right-click, Unhide; expand a collapsed group; unmerge a merged cell; give a cell that shows nothing the Text format, "+
+			"or the Automatic font colour and No Fill), check them, save, and import the file again; the other rows are in")
 	}
 	refused := s.printChanges(stderr)
 	if len(s.Rejected)+len(s.RowErrors) > 0 || refused {

@@ -671,12 +671,16 @@ func TestCIDHidden(t *testing.T) {
 	// The worklist, Windows' row (2, its CID on file) filtered out,
 	// Office's CID typed into row 3; then, in the second case, Windows'
 	// hidden CID changed too.
+	// or, in the third, shown in a white font.
 	for _, tc := range []struct {
 		name, hiddenCID string
 		refused         bool
+		white           bool // D2 in a white font, its row shown
+		why             string
 	}{
-		{"the CID on file, filtered out", cid("1"), false},
-		{"another CID, hidden", cid("7"), true},
+		{"the CID on file, filtered out", cid("1"), false, false, ""},
+		{"another CID, hidden", cid("7"), true, false, "the row is hidden in Excel"},
+		{"another CID, white", cid("7"), true, true, "cell D2 (ConfirmationId) is not seen in Excel: its font colour FFFFFF"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := fleet.WriteWorklist(ctx, db, dir, fleet.Filter{}, worklist.PageOptions{}); err != nil {
@@ -692,7 +696,15 @@ func TestCIDHidden(t *testing.T) {
 				}
 			}
 			f.SetCellValue(worklist.SheetName, "D2", tc.hiddenCID)
-			f.SetRowVisible(worklist.SheetName, 2, false)
+			if tc.white {
+				style, err := f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Color: "FFFFFF"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.SetCellStyle(worklist.SheetName, "D2", "D2", style)
+			} else {
+				f.SetRowVisible(worklist.SheetName, 2, false)
+			}
 			f.SetCellValue(worklist.SheetName, "D3", cid("2"))
 			name := filepath.Join(dir, tc.name+".xlsx")
 			if err := f.SaveAs(name); err != nil {
@@ -710,7 +722,8 @@ func TestCIDHidden(t *testing.T) {
 				t.Errorf("%d records, row errors %v, Print %v; want refused %v\n%s", sum.Records, sum.RowErrors, perr, tc.refused, stderr.String())
 			}
 			if tc.refused && (!strings.Contains(stderr.String(), "importer: error: "+tc.name+".xlsx: row 2: ") ||
-				!strings.Contains(stderr.String(), "the row is hidden in Excel") || !strings.Contains(stderr.String(), "Unhide") ||
+				!strings.Contains(stderr.String(), tc.why) || !strings.Contains(stderr.String(), "Unhide") ||
+				!strings.Contains(stderr.String(), "Automatic font colour and No Fill), check them") ||
 				strings.Contains(stderr.String(), "48 digits")) {
 				t.Errorf("stderr:\n%s", stderr.String())
 			}

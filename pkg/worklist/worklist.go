@@ -180,7 +180,9 @@ type Record struct {
 	// pair: its row, or its InstallationId or ConfirmationId column, is
 	// hidden in Excel (hidden, filtered out, of no height or width, in a
 	// collapsed outline), or its cell of either is under a merged cell
-	// that is not its first; "" when it is shown, and in a CSV file.
+	// that is not its first, or formatted to show nothing of it (a
+	// number format such as ";;;", a font of the colour behind it);
+	// "" when it is shown, and in a CSV file.
 	Hidden string
 }
 

@@ -317,6 +317,62 @@ func TestReadXLSXHidden(t *testing.T) {
 	}
 }
 
+// TestReadXLSXStyled: the worklist, filled in, a CID's cell formatted
+// in Excel (excelize) so that it shows nothing of the CID, a number
+// format of empty sections or a font of the colour behind it, says so
+// in its record's Hidden; the worklist as written, and formatting that
+// shows the CID (hidden protection hides a formula only), do not.
+func TestReadXLSXStyled(t *testing.T) {
+	cid := strings.Repeat("987654", 8)
+	white, lt1 := excelize.Font{Color: "FFFFFF"}, 0
+	hides := ";;;"
+	for _, tc := range []struct {
+		name  string
+		style *excelize.Style // row 3's ConfirmationId cell's; nil: as written
+		want  string          // in row 3's Hidden
+	}{
+		{"as written", nil, ""},
+		{"format ;;;", &excelize.Style{CustomNumFmt: &hides}, `number format ";;;"`},
+		{"white font", &excelize.Style{NumFmt: textFormat, Font: &white}, "font colour FFFFFF"},
+		{"white font on white", &excelize.Style{NumFmt: textFormat, Font: &white, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFFFFF"}}}, "font colour FFFFFF"},
+		{"white font on grey", &excelize.Style{NumFmt: textFormat, Font: &white, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"808080"}}}, ""},
+		{"Background 1 font", &excelize.Style{NumFmt: textFormat, Font: &excelize.Font{ColorTheme: &lt1}}, "font colour FFFFFF"},
+		{"hidden protection", &excelize.Style{NumFmt: textFormat, Protection: &excelize.Protection{Hidden: true, Locked: true}}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := workbookOf(t, testRows()[:3])
+			for n := 2; n <= 4; n++ {
+				fill(t, f, n, cid)
+			}
+			if tc.style != nil {
+				s, err := f.NewStyle(tc.style)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := f.SetCellStyle(SheetName, "D3", "D3", s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(saved(t, f)))
+			if err != nil || len(rowErrs) != 0 || len(recs) != 3 {
+				t.Fatalf("%d records, %v, %v", len(recs), rowErrs, err)
+			}
+			for i, r := range recs {
+				want := ""
+				if i == 1 {
+					want = tc.want
+				}
+				if (want == "") != (r.Hidden == "") || !strings.Contains(r.Hidden, want) {
+					t.Errorf("row %d: hidden %q, want %q", r.Row, r.Hidden, want)
+				}
+			}
+			if tc.want != "" && !strings.Contains(recs[1].Hidden, "cell D3 (ConfirmationId)") {
+				t.Errorf("hidden %q does not name the cell", recs[1].Hidden)
+			}
+		})
+	}
+}
+
 // TestReadXLSXMerged: a cell under a merged cell that is not its first
 // (top left) is not shown: Excel shows the first cell's value across
 // the merge, and the others' values, which a file may hold, stay
@@ -569,6 +625,45 @@ func with(row, attrs string) string {
 	return strings.Replace(row, `">`, `" `+attrs+`>`, 1)
 }
 
+// officeColours is the colour scheme of Office's theme, as excelize
+// writes it.
+const officeColours = `<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1><a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1>` +
+	`<a:dk2><a:srgbClr val="44546A"/></a:dk2><a:lt2><a:srgbClr val="E7E6E6"/></a:lt2><a:accent1><a:srgbClr val="5B9BD5"/></a:accent1>` +
+	`<a:accent2><a:srgbClr val="ED7D31"/></a:accent2><a:accent3><a:srgbClr val="A5A5A5"/></a:accent3><a:accent4><a:srgbClr val="FFC000"/></a:accent4>` +
+	`<a:accent5><a:srgbClr val="4472C4"/></a:accent5><a:accent6><a:srgbClr val="70AD47"/></a:accent6><a:hlink><a:srgbClr val="0563C1"/></a:hlink>` +
+	`<a:folHlink><a:srgbClr val="954F72"/></a:folHlink>`
+
+// styled is a workbook of one sheet with the rows given and the styles
+// part given (styles.xml's content inside styleSheet, "" for none), and
+// a theme part when theme (the a:clrScheme's content) is not "".
+func styled(t testing.TB, styles, theme, rows string) []byte {
+	rels := strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`+
+		`<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>`, 1)
+	parts := []part{{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, {"xl/_rels/workbook.xml.rels", rels},
+		{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, rows)}}
+	if styles != "" {
+		parts = append(parts, part{"xl/styles.xml", `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + styles + `</styleSheet>`})
+	}
+	if theme != "" {
+		parts = append(parts, part{"xl/theme/theme1.xml", `<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="Office"><a:themeElements>` +
+			`<a:clrScheme name="Office">` + theme + `</a:clrScheme></a:themeElements></a:theme>`})
+	}
+	return zipOf(t, parts...)
+}
+
+// xfs is a styles part whose cell format 1 has the number format code
+// given (as format 164, "" for General), the font (its XML inside
+// font) and the fill (inside fill); format 0 is Excel's default.
+func xfs(code, font, fill string) string {
+	numFmt, id := "", "0"
+	if code != "" {
+		numFmt, id = `<numFmts count="1"><numFmt numFmtId="164" formatCode="`+code+`"/></numFmts>`, "164"
+	}
+	return numFmt + `<fonts count="2"><font><sz val="11"/><color theme="1"/><name val="Calibri"/></font><font>` + font + `</font></fonts>` +
+		`<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill>` + fill + `</fill></fills>` +
+		`<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" xfId="0"/><xf numFmtId="` + id + `" fontId="1" fillId="2" xfId="0"/></cellXfs>`
+}
+
 // TestReadXLSXHostile: a workbook over a limit, or none, is refused
 // whole with the sentinel that says so, before it costs more than its
 // limits: the XML is counted as it is unpacked, whatever the zip says.
@@ -603,6 +698,8 @@ func TestReadXLSXHostile(t *testing.T) {
 	head3 := inline(1, "InstallationId", "ConfirmationId", "Site")
 	ok3 := inline(2, iid, cid, "Nagoya")
 	blank3 := inline(3, iid)
+	// Row 2 of head, its ConfirmationId of cell format 1 (xfs).
+	styledCID := `<row r="2">` + cell("A2", iid) + `<c r="B2" s="1" t="inlineStr"><is><t>` + cid + `</t></is></c></row>`
 	for _, tc := range []struct {
 		name   string
 		data   []byte
@@ -698,6 +795,48 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"a collapsed column group, its summary left", sheetOf(t, `<sheetPr><outlinePr summaryRight="0"/></sheetPr><cols><col min="1" max="1" collapsed="1"/>`+
 			`<col min="2" max="2" outlineLevel="1"/></cols>`, head+ok), nil, iid, "column B (ConfirmationId) is hidden in Excel"},
 		{"a column group shown", sheetOf(t, `<cols><col min="2" max="2" outlineLevel="1"/></cols>`, head+ok), nil, iid, ""},
+		// A value its cell's formatting does not show: a number format
+		// that shows nothing of it (;;; is Excel's way to hide a value),
+		// or a font of the colour of what is behind it.
+		{"a CID of format ;;;", styled(t, xfs(";;;", "", ""), "", head+styledCID), nil, iid, `number format ";;;"`},
+		{"a CID of format ;;;;", styled(t, xfs(";;;;", "", ""), "", head+styledCID), nil, iid, `number format ";;;;"`},
+		{"a CID of format ;;; coloured", styled(t, xfs("[Red];[Blue]_-;* ;[Green]", "", ""), "", head+styledCID), nil, iid, "shows nothing"},
+		{"a CID of a format showing a text instead", styled(t, xfs(`;;;&quot;checked&quot;`, "", ""), "", head+styledCID), nil, iid, "shows nothing"},
+		{"a CID of format ;; (numbers hidden, text shown)", styled(t, xfs(";;", "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format 0;0;0;@", styled(t, xfs("0;0;0;@", "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format ;;;@", styled(t, xfs(";;;@", "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format ;;;\\@ (a literal @)", styled(t, xfs(`;;;\@`, "", ""), "", head+styledCID), nil, iid, "shows nothing"},
+		{"an IID of format ;;;", styled(t, xfs(";;;", "", ""), "", head+`<row r="2"><c r="A2" s="1" t="inlineStr"><is><t>`+iid+`</t></is></c>`+cell("B2", cid)+`</row>`), nil, iid, "cell A2 (InstallationId)"},
+		{"another column of format ;;;", styled(t, xfs(";;;", "", ""), "", head3+`<row r="2">`+cell("A2", iid)+cell("B2", cid)+`<c r="C2" s="1" t="inlineStr"><is><t>x</t></is></c></row>`), nil, iid, ""},
+		{"every cell of format ;;;", styled(t, strings.Replace(xfs(";;;", "", ""), `<xf numFmtId="0"`, `<xf numFmtId="164"`, 1), "", head+ok), nil, iid, "number format"},
+		{"an IID number of format ;;;@", styled(t, xfs(";;;@", "", ""), "", head+`<row r="2"><c r="A2" s="1"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`), nil, "123456789012345", "cell A2 (InstallationId)"},
+		{"an IID number of format 0;;;", styled(t, xfs("0;;;", "", ""), "", head+`<row r="2"><c r="A2" s="1"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`), nil, "123456789012345", ""},
+		{"a white font, no fill", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, `<patternFill patternType="none"/>`), "", head+styledCID), nil, iid, "font colour FFFFFF"},
+		{"a white font on white", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, `<patternFill patternType="solid"><fgColor rgb="FFFFFFFF"/><bgColor indexed="64"/></patternFill>`), "", head+styledCID), nil, iid, "font colour FFFFFF"},
+		{"a black font on black", styled(t, xfs("", `<color rgb="FF000000"/>`, `<patternFill patternType="solid"><fgColor rgb="ff000000"/></patternFill>`), "", head+styledCID), nil, iid, "font colour 000000"},
+		{"an automatic font on black", styled(t, xfs("", `<color auto="1"/>`, `<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>`), "", head+styledCID), nil, iid, "font colour 000000"},
+		{"a white font on black", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, `<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>`), "", head+styledCID), nil, iid, ""},
+		{"a white font a little darker", styled(t, xfs("", `<color rgb="FFFFFFFF" tint="-0.5"/>`, `<patternFill patternType="none"/>`), "", head+styledCID), nil, iid, ""},
+		{"a white font on a pattern", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, `<patternFill patternType="darkGray"><fgColor rgb="FF000000"/></patternFill>`), "", head+styledCID), nil, iid, ""},
+		{"a theme's white font, no fill", styled(t, xfs("", `<color theme="0"/>`, ""), officeColours, head+styledCID), nil, iid, "font colour FFFFFF"},
+		{"a theme's light font on a dark theme", styled(t, xfs("", `<color theme="0"/>`, ""), strings.Replace(officeColours, `lastClr="FFFFFF"`, `lastClr="202020"`, 1), head+styledCID), nil, iid, ""},
+		{"a theme colour on itself", styled(t, xfs("", `<color theme="5" tint="0.4"/>`, `<patternFill patternType="solid"><fgColor theme="5" tint="0.4"/></patternFill>`), "", head+styledCID), nil, iid, "of its fill"},
+		{"a theme colour on another", styled(t, xfs("", `<color theme="5"/>`, `<patternFill patternType="solid"><fgColor theme="6"/></patternFill>`), "", head+styledCID), nil, iid, ""},
+		{"an indexed white font, no fill", styled(t, xfs("", `<color indexed="9"/>`, ""), "", head+styledCID), nil, iid, "font colour FFFFFF"},
+		{"an indexed font of another palette", styled(t, `<colors><indexedColors>`+strings.Repeat(`<rgbColor rgb="FFFF0000"/>`, 64)+`</indexedColors></colors>`+
+			xfs("", `<color indexed="9"/>`, ""), "", head+styledCID), nil, iid, ""},
+		{"a format coloured white, no fill", styled(t, xfs("[White]@", "", ""), "", head+styledCID), nil, iid, "font colour FFFFFF"},
+		{"a format coloured white on black", styled(t, xfs("[White]@", "", `<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>`), "", head+styledCID), nil, iid, ""},
+		// Protection's hidden hides a formula, not the value.
+		{"a CID of hidden protection", styled(t, strings.Replace(xfs("@", "", ""), `fillId="2" xfId="0"/>`, `fillId="2" xfId="0" applyProtection="1"><protection hidden="1" locked="1"/></xf>`, 1),
+			"", head+styledCID), nil, iid, ""},
+		{"no styles part", styled(t, "", "", head+styledCID), nil, iid, ""},
+		{"a broken styles part", styled(t, `<cellXfs><xf>`, "", head+styledCID), ErrNotWorkbook, "", ""},
+		{"a style not in the styles part", styled(t, xfs("", "", ""), "", head+strings.Replace(styledCID, `s="1"`, `s="2"`, 1)), ErrNotWorkbook, "", ""},
+		{"a style numbered 1.0", styled(t, xfs("", "", ""), "", head+strings.Replace(styledCID, `s="1"`, `s="1.0"`, 1)), ErrNotWorkbook, "", ""},
+		{"too many cell formats", styled(t, `<cellXfs>`+strings.Repeat(`<xf/>`, maxStyles+1)+`</cellXfs>`, "", head+styledCID), ErrTooLarge, "", ""},
+		{"a styles part over its limit", styled(t, xfs("", "", "")+`<dxfs>`+strings.Repeat(`<dxf/>     `, maxStylesPart/10)+`</dxfs>`, "", head+styledCID), ErrTooLarge, "", ""},
+		{"a theme over its limit", styled(t, xfs("", `<color theme="0"/>`, ""), officeColours+strings.Repeat(" ", maxPart), head+styledCID), ErrTooLarge, "", ""},
 		// Where Excel would not read them, or repairs them as it likes.
 		{"columns out of order", sheetOf(t, `<cols><col min="3" max="3"/><col min="1" max="2" hidden="1"/></cols>`, head+ok), ErrNotWorkbook, "", ""},
 		{"columns after the rows", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},

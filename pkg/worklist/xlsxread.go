@@ -43,6 +43,12 @@ const (
 	// characters, is under 200 KiB even as escapes ("&quot;" is six
 	// bytes).
 	maxRun = 1 << 20
+	// maxStyles is the most number formats, fonts, fills and cell
+	// formats each the styles part may hold: Excel allows about 64,000
+	// cell formats a workbook. maxStylesPart is the styles part's most
+	// bytes: an xf as Excel writes it is 100 to 200 bytes.
+	maxStyles     = 1 << 16
+	maxStylesPart = 16 << 20
 )
 
 // Magic numbers: an .xlsx file is a zip archive; an .xls file (Excel
@@ -73,18 +79,25 @@ var (
 // one Excel shows. A record whose row, or InstallationId or
 // ConfirmationId column, Excel does not show (hidden, filtered out, of
 // no height or width, in a collapsed outline group), or whose cell of
-// either is under a merged cell that is not its first, says so in
-// Record.Hidden, for the caller to refuse: nobody reviewing the sheet
-// saw it; a sheet whose columns or row format come after its rows, or
+// either is under a merged cell that is not its first, or formatted so
+// that it shows nothing of it (a number format of empty sections, such
+// as ";;;", or a font of the colour of its fill, or white where it has
+// none: see xlsxstyle.go), says so in Record.Hidden, for the caller to
+// refuse: nobody reviewing the sheet saw it; a sheet whose columns or row format come after its rows, or
 // whose columns are out of order, or its merged cells before its rows
 // or overlapping on a record, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
 // lost its digits (a 63-digit IID is 1.23457E+62) and is refused
 // saying so, unless its digits are all there (15 at most). A file that
 // is no .xlsx workbook (a CSV file renamed, an .xls file) is
 // ErrNotWorkbook; one over a limit (MaxFile, MaxXML, MaxRows, too many
-// parts or sheets or shared strings) ErrTooLarge; nothing of it is
+// parts or sheets or shared strings or styles) ErrTooLarge; nothing of it is
 // read before its size is known, and no part but the workbook, its
-// relationships, its shared strings and the one sheet is unpacked.
+// relationships, its shared strings, its styles and theme and the one
+// sheet is unpacked. A workbook without styles shows every value; one
+// whose styles or theme cannot be read (damaged, or over a limit), which
+// may hide a CID Excel reads them to hide, is refused with their error
+// once it holds a record; so is one with a cell whose cell format the
+// styles do not hold (ErrNotWorkbook).
 func ReadXLSX(r io.Reader) (records []Record, rowErrs []error, blank int, kind string, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
 	if err != nil {
@@ -127,14 +140,15 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 	for _, f := range zr.File {
 		wb.parts[strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))] = f
 	}
-	sheet, sstPart, err := wb.locate()
+	loc, err := wb.locate()
 	if err != nil {
 		return nil, nil, 0, "", err
 	}
-	sst, err := wb.sharedStrings(sstPart)
+	sst, err := wb.sharedStrings(loc.sst)
 	if err != nil {
 		return nil, nil, 0, "", err
 	}
+	styles := wb.styles(loc.styles, loc.theme)
 	rd := &rowReader{fix: xlsxFix}
 	look := &sheetLook{}
 	cols := ""         // which of the pair's columns are hidden, once the header is read
@@ -156,7 +170,7 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 		}
 		return nil
 	}
-	err = wb.rows(sheet, sst, look, func(n int, why string, cells []xcell) error {
+	err = wb.rows(loc.sheet, sst, look, func(n int, why string, cells []xcell) error {
 		before, header := len(rd.records), rd.col == nil
 		if err := rd.cells(n, cells); err != nil {
 			return err
@@ -169,12 +183,24 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 				}
 			}
 		}
-		if len(rd.records) > before && why == "" {
+		if len(rd.records) == before {
+			return nil
+		}
+		if why == "" {
 			why = cols
 		}
-		if len(rd.records) > before {
-			rd.records[before].Hidden = why
+		for i, name := range []string{"InstallationId", "ConfirmationId"} {
+			for _, c := range cells {
+				if why != "" || c.col != look.pair[i] {
+					continue
+				}
+				var err error
+				if why, err = styles.hidden(c, n, name); err != nil {
+					return err
+				}
+			}
 		}
+		rd.records[before].Hidden = why
 		return nil
 	}, rd.hide)
 	if err != nil {
@@ -278,12 +304,16 @@ func xmlError(part string, err error) error {
 	return fmt.Errorf("%w: part %s: %v", ErrNotWorkbook, part, err)
 }
 
-// locate finds the sheet to read, and the shared strings ("" if none),
-// by the workbook's part and its relationships.
-func (wb *workbook) locate() (sheet, sst string, err error) {
+// located are the parts ReadXLSX reads: the sheet, and the shared
+// strings, the styles and the theme ("" for none).
+type located struct{ sheet, sst, styles, theme string }
+
+// locate finds the sheet to read, and the parts it needs, by the
+// workbook's part and its relationships.
+func (wb *workbook) locate() (loc located, err error) {
 	const book, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
 	if _, ok := wb.parts[book]; !ok {
-		return "", "", fmt.Errorf("%w: a zip archive without %s, not an Excel workbook", ErrNotWorkbook, book)
+		return loc, fmt.Errorf("%w: a zip archive without %s, not an Excel workbook", ErrNotWorkbook, book)
 	}
 	var names, ids []string
 	var shown []int // the sheets not hidden, by index
@@ -324,10 +354,10 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 		return false, nil
 	})
 	if err != nil {
-		return "", "", err
+		return loc, err
 	}
 	if len(shown) == 0 {
-		return "", "", fmt.Errorf("%w: no sheet shown", ErrNotWorkbook)
+		return loc, fmt.Errorf("%w: no sheet shown", ErrNotWorkbook)
 	}
 	// A hidden sheet is none a person filled in or checked: the first
 	// sheet shown, or the one shown named Worklist, is.
@@ -360,8 +390,13 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 		} else {
 			target = path.Join("xl", target)
 		}
-		if strings.HasSuffix(typ, "/sharedStrings") {
-			sst = target
+		switch {
+		case strings.HasSuffix(typ, "/sharedStrings"):
+			loc.sst = target
+		case strings.HasSuffix(typ, "/styles"):
+			loc.styles = target
+		case strings.HasSuffix(typ, "/theme"):
+			loc.theme = target
 		}
 		if _, dup := targets[id]; dup {
 			return false, fmt.Errorf("%w: two relationships %.40q", ErrNotWorkbook, id)
@@ -372,13 +407,14 @@ func (wb *workbook) locate() (sheet, sst string, err error) {
 		return false, nil
 	})
 	if err != nil {
-		return "", "", err
+		return loc, err
 	}
 	sheet, ok := targets[ids[pick]]
 	if !ok {
-		return "", "", fmt.Errorf("%w: sheet %q has no part", ErrNotWorkbook, names[pick])
+		return loc, fmt.Errorf("%w: sheet %q has no part", ErrNotWorkbook, names[pick])
 	}
-	return sheet, sst, nil
+	loc.sheet = sheet
+	return loc, nil
 }
 
 // each calls fn with every start element of the part, to its end, and
@@ -612,6 +648,7 @@ type xcell struct {
 	col    int
 	text   string
 	number bool
+	style  string // s: its cell format's index, "" for 0
 }
 
 // rows calls row with each row of the sheet's part: its number, as Excel
@@ -702,6 +739,7 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst []string) (xc
 		return c, fmt.Errorf("a cell past column XFD in row %d", n)
 	}
 	typ := attr(e, "t")
+	c.style = attr(e, "s")
 	var v string
 	for {
 		tok, err := d.RawToken()

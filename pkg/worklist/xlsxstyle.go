@@ -1,0 +1,546 @@
+package worklist
+
+import (
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// What a cell's formatting hides from a person looking at it in Excel
+// (ECMA-376 Part 1, 18.8: styleSheet, cellXfs, numFmt, font, fill,
+// color; 20.1.6.2 clrScheme): a cell's s names a cell format (cellXfs'
+// xf, 0 when it names none), whose number format may show nothing of
+// the value (";;;", Excel's own way to hide one: a text is shown by the
+// fourth section only, and only where it holds @), and whose font may be
+// of the colour behind it (its fill's, or the white sheet's where it has
+// no fill: white on white). A colour is known for certain when it is
+// given as rgb, by the palette's index (indexedColors, else Excel's
+// default one), by the theme's colour scheme, or Automatic (black); two
+// theme colours of one index and tint are one colour, whatever the
+// theme. What is left: a tint on a colour (two colours are alike only
+// with one tint), a pattern other than solid and a gradient (the text
+// shows through some of it), a rich text's runs of their own colour,
+// conditional formats, a font too small to read.
+
+// cellStyles is what the workbook's styles say of its cell formats,
+// by index (a cell's s): why a text, and a number, in a cell of one is
+// not seen ("" when it is). err is the styles' or the theme's error:
+// a part Excel reads that ReadXLSX cannot might hide a CID, and the
+// workbook is refused with it once a record is read.
+type cellStyles struct {
+	read bool // the workbook has a styles part
+	xfs  []xfHides
+	err  error
+}
+
+// xfHides is why a cell format hides a text, and a number.
+type xfHides struct{ text, number string }
+
+// colour is a colour as a file gives it: its RGB ("FFFFFF"), or, where
+// that is not known, its theme index (theme >= 0); and its tint.
+type colour struct {
+	rgb   string
+	theme int
+	tint  string
+}
+
+// unknown is a colour that is like no other.
+var unknown = colour{theme: -1}
+
+// styleSheet is a styles part as read.
+type styleSheet struct {
+	numFmts map[int]string
+	fonts   []colour
+	fills   []fillLook
+	xfs     [][3]int // numFmtId, fontId, fillId
+	palette []string // indexedColors, if given
+}
+
+// fillLook is the colour behind a cell of a fill, and whether it is none
+// (the sheet's white).
+type fillLook struct {
+	colour
+	none bool
+}
+
+// styles reads the styles part and the theme ("" when the workbook has
+// none): a workbook without styles shows every value as it is.
+func (wb *workbook) styles(part, theme string) *cellStyles {
+	cs := &cellStyles{}
+	if part == "" || wb.parts[strings.ToLower(part)] == nil {
+		return cs
+	}
+	cs.read = true
+	scheme, err := wb.theme(theme)
+	if err != nil {
+		cs.err = err
+		return cs
+	}
+	ss, err := wb.styleSheet(part)
+	if err != nil {
+		cs.err = err
+		return cs
+	}
+	formats := map[int]xfHides{}
+	for _, x := range ss.xfs {
+		h, ok := formats[x[0]]
+		if !ok {
+			code := ss.numFmts[x[0]]
+			h = xfHides{text: textHidden(code), number: numberHidden(code)}
+			formats[x[0]] = h
+		}
+		font := colour{rgb: "000000", theme: -1} // Automatic
+		if x[1] < len(ss.fonts) {
+			font = ss.fonts[x[1]]
+		}
+		back := fillLook{colour: colour{rgb: "FFFFFF", theme: -1}, none: true}
+		if x[2] < len(ss.fills) {
+			back = ss.fills[x[2]]
+		}
+		font, back.colour = ss.resolve(font, scheme), ss.resolve(back.colour, scheme)
+		number := colourHidden(font, back)
+		text := number
+		if c, ok := formatColour(textSection(ss.numFmts[x[0]])); ok {
+			text = colourHidden(ss.resolve(c, scheme), back)
+		}
+		if h.text == "" {
+			h.text = text
+		}
+		if h.number == "" {
+			h.number = number
+		}
+		cs.xfs = append(cs.xfs, h)
+	}
+	return cs
+}
+
+// hidden says why the cell c, in the column name (InstallationId,
+// ConfirmationId), is not seen in Excel for its formatting: "" when it
+// is. A cell naming a cell format the styles do not hold is not as
+// Excel saves one (ErrNotWorkbook).
+func (cs *cellStyles) hidden(c xcell, row int, name string) (string, error) {
+	if cs.err != nil {
+		return "", cs.err
+	}
+	i := 0
+	if c.style != "" {
+		var err error
+		if i, err = strconv.Atoi(c.style); err != nil || i < 0 || cs.read && i >= len(cs.xfs) && (i > 0 || len(cs.xfs) > 0) {
+			return "", fmt.Errorf("%w: a cell in row %d of cell format %.20q, of %d the workbook holds, not as Excel saves a workbook; open it in Excel and save it again",
+				ErrNotWorkbook, row, c.style, len(cs.xfs))
+		}
+	}
+	if i >= len(cs.xfs) {
+		return "", nil
+	}
+	why := cs.xfs[i].text
+	if c.number {
+		why = cs.xfs[i].number
+	}
+	if why == "" {
+		return "", nil
+	}
+	ref, _ := excelize.CoordinatesToCellName(c.col, row)
+	return fmt.Sprintf("cell %s (%s) is not seen in Excel: %s", ref, name, why), nil
+}
+
+// theme reads the colour scheme of the theme part, by the index a color
+// element's theme attribute gives (0 is lt1, 1 dk1, 2 lt2, 3 dk2, as
+// Excel swaps them; then accent1 to 6, hlink, folHlink): nil for none.
+func (wb *workbook) theme(part string) ([]string, error) {
+	if part == "" || wb.parts[strings.ToLower(part)] == nil {
+		return nil, nil
+	}
+	index := map[string]int{"lt1": 0, "dk1": 1, "lt2": 2, "dk2": 3, "accent1": 4, "accent2": 5, "accent3": 6, "accent4": 7,
+		"accent5": 8, "accent6": 9, "hlink": 10, "folHlink": 11}
+	scheme := make([]string, len(index))
+	err := wb.each(part, maxPart, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
+		i, ok := index[e.Name.Local]
+		if parent != "/theme/themeElements/clrScheme" || !ok {
+			return false, nil
+		}
+		for {
+			tok, err := d.RawToken()
+			if err != nil {
+				return true, xmlError(part, err)
+			}
+			switch t := tok.(type) {
+			case xml.StartElement:
+				switch t.Name.Local {
+				case "srgbClr":
+					scheme[i] = rgb(attr(t, "val"))
+				case "sysClr":
+					scheme[i] = rgb(attr(t, "lastClr"))
+				}
+				if err := skip(d); err != nil {
+					return true, xmlError(part, err)
+				}
+			case xml.EndElement:
+				return true, nil
+			}
+		}
+	})
+	return scheme, err
+}
+
+// styleSheet reads the styles part: its number formats, the colours of
+// its fonts and fills, its cell formats and its palette, within
+// maxStylesPart bytes and maxStyles of each.
+func (wb *workbook) styleSheet(part string) (*styleSheet, error) {
+	ss := &styleSheet{numFmts: map[int]string{}}
+	over := func(what string, n int) error {
+		if n >= maxStyles {
+			return fmt.Errorf("%w: part %s: over %d %s", ErrTooLarge, part, maxStyles, what)
+		}
+		return nil
+	}
+	err := wb.each(part, maxStylesPart, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
+		switch {
+		case parent == "/styleSheet/numFmts" && e.Name.Local == "numFmt":
+			if err := over("number formats", len(ss.numFmts)); err != nil {
+				return false, err
+			}
+			if id, err := strconv.Atoi(attr(e, "numFmtId")); err == nil {
+				ss.numFmts[id] = attr(e, "formatCode")
+			}
+		case parent == "/styleSheet/fonts" && e.Name.Local == "font":
+			if err := over("fonts", len(ss.fonts)); err != nil {
+				return false, err
+			}
+			c, err := fontColour(d)
+			if err != nil {
+				return true, xmlError(part, err)
+			}
+			ss.fonts = append(ss.fonts, c)
+			return true, nil
+		case parent == "/styleSheet/fills" && e.Name.Local == "fill":
+			if err := over("fills", len(ss.fills)); err != nil {
+				return false, err
+			}
+			f, err := fillColour(d)
+			if err != nil {
+				return true, xmlError(part, err)
+			}
+			ss.fills = append(ss.fills, f)
+			return true, nil
+		case parent == "/styleSheet/cellXfs" && e.Name.Local == "xf":
+			if err := over("cell formats", len(ss.xfs)); err != nil {
+				return false, err
+			}
+			var x [3]int
+			for i, name := range []string{"numFmtId", "fontId", "fillId"} {
+				// Absent, 0; a number Excel would not write, none.
+				if v := attr(e, name); v != "" {
+					if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+						x[i] = n
+					} else {
+						x[i] = maxStyles
+					}
+				}
+			}
+			ss.xfs = append(ss.xfs, x)
+		case parent == "/styleSheet/colors/indexedColors" && e.Name.Local == "rgbColor":
+			if len(ss.palette) < len(excelize.IndexedColorMapping) {
+				ss.palette = append(ss.palette, rgb(attr(e, "rgb")))
+			}
+		}
+		return false, nil
+	})
+	return ss, err
+}
+
+// fontColour reads a font element, just started, to its end: the colour
+// of its color element, Automatic (black) if none.
+func fontColour(d *partDecoder) (colour, error) {
+	c := colour{rgb: "000000", theme: -1}
+	for depth := 1; ; {
+		tok, err := d.RawToken()
+		if err != nil {
+			return c, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if depth++; depth == 2 && t.Name.Local == "color" {
+				c = colourOf(t, "000000")
+			}
+		case xml.EndElement:
+			if depth--; depth == 0 {
+				return c, nil
+			}
+		}
+	}
+}
+
+// fillColour reads a fill element, just started, to its end: the colour
+// behind a cell of it, white for no fill, that of a solid fill's
+// foreground; unknown for a pattern or a gradient.
+func fillColour(d *partDecoder) (fillLook, error) {
+	c := colour{rgb: "FFFFFF", theme: -1}
+	solid, fg := false, unknown
+	for depth := 1; ; {
+		tok, err := d.RawToken()
+		if err != nil {
+			return fillLook{}, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch {
+			case depth == 2 && t.Name.Local == "patternFill":
+				// patternType is none unless given (18.18.55).
+				switch strings.TrimSpace(attr(t, "patternType")) {
+				case "", "none":
+				case "solid":
+					solid = true
+				default:
+					c = unknown
+				}
+			case depth == 2:
+				c = unknown // a gradient
+			case depth == 3 && t.Name.Local == "fgColor":
+				fg = colourOf(t, "")
+			}
+		case xml.EndElement:
+			if depth--; depth == 0 {
+				if solid && c != unknown {
+					return fillLook{colour: fg}, nil
+				}
+				return fillLook{colour: c, none: c != unknown}, nil
+			}
+		}
+	}
+}
+
+// colourOf is the colour of a color element (or fgColor): auto is
+// Automatic, given as auto.
+func colourOf(e xml.StartElement, auto string) colour {
+	c := colour{theme: -1, tint: attr(e, "tint")}
+	if f, err := strconv.ParseFloat(strings.TrimSpace(c.tint), 64); err == nil && f == 0 {
+		c.tint = ""
+	}
+	switch {
+	case attr(e, "rgb") != "":
+		c.rgb = rgb(attr(e, "rgb"))
+	case attr(e, "theme") != "":
+		if n, err := strconv.Atoi(attr(e, "theme")); err == nil && n >= 0 && n < 12 {
+			c.theme = n
+		} else {
+			return unknown
+		}
+	case attr(e, "indexed") != "":
+		n, err := strconv.Atoi(attr(e, "indexed"))
+		if err != nil || n < 0 || n > 65 {
+			return unknown
+		}
+		c.theme = -2 - n // resolved by the palette
+	case isTrue(attr(e, "auto")):
+		c.rgb = auto
+	default:
+		c.rgb = auto
+	}
+	if c.rgb == "" && c.theme == -1 {
+		return unknown
+	}
+	return c
+}
+
+// resolve is c given as RGB where the palette or the theme (scheme) say
+// which it is.
+func (ss *styleSheet) resolve(c colour, scheme []string) colour {
+	switch {
+	case c.theme >= 0 && c.theme < len(scheme) && scheme[c.theme] != "":
+		c.rgb, c.theme = scheme[c.theme], -1
+	case c.theme <= -2:
+		n := -2 - c.theme
+		c.theme = -1
+		switch {
+		case n < len(ss.palette):
+			c.rgb = ss.palette[n]
+		case n < len(excelize.IndexedColorMapping):
+			c.rgb = excelize.IndexedColorMapping[n] // 64 is the system's text, 65 its window
+		}
+		if c.rgb == "" {
+			return unknown
+		}
+	}
+	return c
+}
+
+// rgb is the RGB of an ARGB or RGB value ("FFFFFFFF" is "FFFFFF"): Excel
+// draws a cell's colour without its alpha. Anything else is "".
+func rgb(v string) string {
+	v = strings.ToUpper(strings.TrimSpace(v))
+	if len(v) == 8 {
+		v = v[2:]
+	}
+	if len(v) != 6 || strings.Trim(v, "0123456789ABCDEF") != "" {
+		return ""
+	}
+	return v
+}
+
+// colourHidden says why a text of the colour font is not seen on back:
+// "" when it is, or when either colour is unknown.
+func colourHidden(font colour, back fillLook) string {
+	if font == unknown || back.colour == unknown || font != back.colour {
+		return ""
+	}
+	name := font.rgb
+	if name == "" {
+		name = fmt.Sprintf("of the theme's colour %d", font.theme)
+	}
+	if font.tint != "" {
+		name += " (tint " + font.tint + ")"
+	}
+	behind := "of its fill"
+	if back.none {
+		behind = "of the white sheet behind it (the cell has no fill)"
+	}
+	return fmt.Sprintf("its font colour %s is that %s; give it the Automatic font colour and No Fill in Excel, check it, save, and import again", name, behind)
+}
+
+// sections are a number format code's sections, split at its ';' that
+// are not in quotes, escaped or in brackets.
+func sections(code string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(code); i++ {
+		switch code[i] {
+		case '"':
+			if j := strings.IndexByte(code[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(code)
+			}
+		case '\\', '_', '*':
+			i++
+		case '[':
+			if j := strings.IndexByte(code[i:], ']'); j >= 0 {
+				i += j
+			}
+		case ';':
+			out = append(out, code[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, code[start:])
+}
+
+// textSection is the section of a number format that shows a text: the
+// fourth, or the only one where it holds @ (a text format); "" when a
+// text is shown as it is, without one.
+func textSection(code string) string {
+	s := sections(code)
+	if len(s) >= 4 {
+		return s[3]
+	}
+	if len(s) == 1 && shows(s[0], "@") {
+		return s[0]
+	}
+	return ""
+}
+
+// textHidden says why a text is not seen in a cell of the number format
+// code: its text section (the fourth: ";;;" hides a text where ";;"
+// does not) shows nothing of it, lacking @.
+func textHidden(code string) string {
+	s := sections(code)
+	if len(s) < 4 || shows(s[3], "@") {
+		return ""
+	}
+	return formatHides(code)
+}
+
+// numberHidden says why a number is not seen in a cell of the number
+// format code: no section for numbers (the first three) shows a digit
+// of it.
+func numberHidden(code string) string {
+	if code == "" {
+		return ""
+	}
+	s := sections(code)
+	if len(s) > 3 {
+		s = s[:3]
+	}
+	for _, sec := range s {
+		if shows(sec, "0123456789#?@abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			return ""
+		}
+	}
+	return formatHides(code)
+}
+
+// formatHides is why a value is not seen in a cell of the number format
+// code.
+func formatHides(code string) string {
+	return fmt.Sprintf("its number format %.40q shows nothing of its value; give it the Text format in Excel (Format Cells, Number, Text), "+
+		"check it, save, and import again", code)
+}
+
+// shows reports whether the section sec holds one of the characters
+// placeholders, outside quotes, escapes (\x, _x, *x) and brackets; an
+// elapsed time ([h], [mm], [ss]) shows a number too.
+func shows(sec, placeholders string) bool {
+	for i := 0; i < len(sec); i++ {
+		switch c := sec[i]; {
+		case c == '"':
+			if j := strings.IndexByte(sec[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(sec)
+			}
+		case c == '\\' || c == '_' || c == '*':
+			i++
+		case c == '[':
+			j := strings.IndexByte(sec[i:], ']')
+			if j < 0 {
+				return false
+			}
+			in := strings.ToLower(sec[i+1 : i+j])
+			if strings.Trim(in, "hms") == "" && in != "" && strings.ContainsAny(placeholders, "0") {
+				return true
+			}
+			i += j
+		case strings.IndexByte(placeholders, c) >= 0:
+			return true
+		}
+	}
+	return false
+}
+
+// formatColour is the colour a number format's section gives its value
+// ([White], [Color9]), if it gives one.
+func formatColour(sec string) (colour, bool) {
+	named := map[string]string{"black": "000000", "white": "FFFFFF", "red": "FF0000", "green": "00FF00", "blue": "0000FF",
+		"yellow": "FFFF00", "magenta": "FF00FF", "cyan": "00FFFF"}
+	for i := 0; i < len(sec); i++ {
+		switch sec[i] {
+		case '"':
+			if j := strings.IndexByte(sec[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				return colour{}, false
+			}
+		case '\\', '_', '*':
+			i++
+		case '[':
+			j := strings.IndexByte(sec[i:], ']')
+			if j < 0 {
+				return colour{}, false
+			}
+			in := strings.ToLower(strings.TrimSpace(sec[i+1 : i+j]))
+			if v, ok := named[in]; ok {
+				return colour{rgb: v, theme: -1}, true
+			}
+			// [ColorN] is the palette's colour N+7, for N from 1 to 56.
+			if n, err := strconv.Atoi(strings.TrimPrefix(in, "color")); err == nil && strings.HasPrefix(in, "color") && n >= 1 && n <= 56 {
+				return colour{theme: -2 - (n + 7)}, true
+			}
+			i += j
+		}
+	}
+	return colour{}, false
+}
