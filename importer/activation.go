@@ -47,8 +47,9 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				"and named (exit 1): a CID for an IID whose machine applied another (unless --replace-applied),\n" +
 				"different CIDs for one IID in one import, a CID imported before and replaced since (unless\n" +
 				"--restore: it is put back on file, recorded with --by and the time; 'activation history' lists it),\n" +
-				"and a row hidden in the workbook (a row or column hidden, filtered out or under a merged cell: a\n" +
-				"CID nobody reviewing saw), unless its pair is the one on file." + cidsExit,
+				"and a row hidden in the workbook (a row or column hidden, filtered out or under a merged cell, or\n" +
+				"a cell formatted to show nothing, as ;;; or white on white: a CID nobody reviewing saw), unless its\n" +
+				"pair is the one on file." + cidsExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag(),
 				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"},
 				&cli.BoolFlag{Name: "restore", Usage: "put back on file a CID of the archive that another replaced since (the file's other rows are imported as usual)"}},
