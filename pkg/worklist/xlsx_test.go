@@ -880,6 +880,10 @@ func FuzzReadXLSX(f *testing.F) {
 	head := inline(1, "InstallationId", "ConfirmationId", "Host")
 	f.Add(book(f, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>A1</f><v>`+strings.Repeat("222222", 8)+
 		`</v></c><c r="C2" t="inlineStr"><is><t>a_x0007_b</t></is></c></row>`, `<si><t>`+strings.Repeat("1234567", 9)+`</t></si>`))
+	// Styles: a CID of format ;;;, and white on white by the theme.
+	f.Add(styled(f, xfs(`;;;&quot;x&quot;`, `<color theme="0"/>`, `<patternFill patternType="solid"><fgColor indexed="9"/></patternFill>`), officeColours,
+		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+strings.Repeat("1234567", 9)+`</t></is></c><c r="B2" s="1" t="inlineStr"><is><t>`+
+			strings.Repeat("222222", 8)+`</t></is></c></row>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		writesBack(t, data, ReadXLSX, WriteXLSX, ErrNotWorkbook)
 	})
