@@ -114,7 +114,7 @@ func TestLatestDirect(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fleet.db")
 	db := openNew(t, path)
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	var cs []*fleet.Collection
+	var snaps []*licensing.Snapshot
 	for i := 0; i < 40; i++ {
 		at := t0.Add(time.Duration(i) * time.Hour)
 		if i%5 == 0 {
@@ -124,18 +124,9 @@ func TestLatestDirect(t *testing.T) {
 			Line: []string{"L1", "L 2"}[i%2], Asset: fmt.Sprintf("A%02d", i%25), Collected: at},
 			Hardware: licensing.Hardware{UUID: fmt.Sprintf("U%02d", i%25), Model: fmt.Sprint(i % 2)}, OS: licensing.OS{Hostname: fmt.Sprintf("host-%d", i%7)},
 			Products: []licensing.Product{{Kind: licensing.KindWindows, Name: "Windows(R), Professional edition", Channel: licensing.ChannelMAK, Status: licensing.StatusLicensed}}}
-		c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprintf("b%02d", i), SHA256: "sum", Size: int64(i), FileName: "f",
-			Origin: fleet.OriginBundle, Generator: "test"}, s, nil, nil, t0.Add(48*time.Hour))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs = append(cs, c)
+		snaps = append(snaps, s)
 	}
-	if _, errs, err := db.ImportBatch(ctx, cs); err != nil {
-		t.Fatal(err)
-	} else if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
+	importSnapshots(t, db, snaps, t0.Add(48*time.Hour))
 	direct, driver := (*DB).latestDirect, (*DB).latestDriver
 	for _, f := range []fleet.Filter{{}, {Site: "名古屋"}, {Site: "Nagoya", Line: "L 2"}, {Line: "L1"}, {Until: t0.Add(20 * time.Hour)},
 		{Until: t0.Add(20 * time.Hour), Site: "S'x\"<"}, {Limit: 3}, {Site: "none"}} {
@@ -387,25 +378,16 @@ func TestLines(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		db := openNew(t, dsn)
 		t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-		var cs []*fleet.Collection
+		var snaps []*licensing.Snapshot
 		for i := 0; i < 40; i++ {
 			// Devices U00..U24; those collected twice moved site (i%3)
 			// or line (i%4).
 			s := &licensing.Snapshot{Schema: licensing.Schema, Context: licensing.Context{Site: []string{"Nagoya", "名古屋", "S'x\"<"}[i%3],
 				Line: []string{"L1", "L 2", "l1", "Z"}[i%4], Asset: fmt.Sprintf("A%02d", i%25), Collected: t0.Add(time.Duration(i) * time.Hour)},
 				Hardware: licensing.Hardware{UUID: fmt.Sprintf("U%02d", i%25)}, OS: licensing.OS{Hostname: "h"}}
-			c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprintf("b%02d", i), SHA256: "sum", Size: 1, FileName: "f",
-				Origin: fleet.OriginBundle, Generator: "test"}, s, nil, nil, t0.Add(48*time.Hour))
-			if err != nil {
-				t.Fatal(err)
-			}
-			cs = append(cs, c)
+			snaps = append(snaps, s)
 		}
-		if _, errs, err := db.ImportBatch(ctx, cs); err != nil {
-			t.Fatal(err)
-		} else if err := errors.Join(errs...); err != nil {
-			t.Fatal(err)
-		}
+		importSnapshots(t, db, snaps, t0.Add(48*time.Hour))
 		for _, f := range []fleet.Filter{{}, {Site: "名古屋"}, {Site: "Nagoya", Line: "L 2"}, {Line: "L1"}, {Until: t0.Add(20 * time.Hour)},
 			{Until: t0.Add(30 * time.Hour), Site: "S'x\"<"}, {Site: "none"}, {Site: "\xff"}} {
 			var want []string
@@ -429,4 +411,24 @@ func TestLines(t *testing.T) {
 			}
 		}
 	})
+}
+
+// importSnapshots stores a collection of each snapshot, as bundles b00,
+// b01, … of size their index, received at.
+func importSnapshots(t *testing.T, db *DB, snaps []*licensing.Snapshot, at time.Time) {
+	t.Helper()
+	var cs []*fleet.Collection
+	for i, s := range snaps {
+		c, err := fleet.NewCollection(fleet.Meta{BundleID: fmt.Sprintf("b%02d", i), SHA256: "sum", Size: int64(i), FileName: "f",
+			Origin: fleet.OriginBundle, Generator: "test"}, s, nil, nil, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, c)
+	}
+	if _, errs, err := db.ImportBatch(ctx, cs); err != nil {
+		t.Fatal(err)
+	} else if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 }
