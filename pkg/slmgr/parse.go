@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
@@ -228,7 +228,7 @@ func (b *builder) setAside(lines []Line) {
 		}
 		t := strings.TrimSpace(l.Text)
 		if len(t) > maxLine {
-			t = cut(t, licensing.MaxString)
+			t = cut.Bytes(t, licensing.MaxString)
 		}
 		b.unknown(l.N, t)
 		lines[i].Text = ""
@@ -240,17 +240,6 @@ func (b *builder) setAside(lines []Line) {
 		b.res.Notes = append(b.res.Notes, fmt.Sprintf("%d line(s) longer than %d bytes, more than any of slmgr's or ospp's output, were not read (the first is line %d)",
 			long, maxLine, firstLong))
 	}
-}
-
-// cut returns s cut to at most n bytes, on a character boundary.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // meta is what the parsers know about a product beyond the model.

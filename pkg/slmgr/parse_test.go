@@ -15,6 +15,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/licensing"
 	"golang.org/x/text/encoding/japanese"
 )
@@ -686,7 +687,7 @@ func TestLongLine(t *testing.T) {
 		t.Errorf("got reason 0x%08X, key %q, SKU rearm %d: want the lines around the long ones read, and those not", p.StatusReason, p.PartialKey, rearm)
 	}
 	n := strings.Count(win7dlv, "\n") + 1
-	want := cut(long, licensing.MaxString)
+	want := cut.Bytes(long, licensing.MaxString)
 	if len(res.Unknown) != 2 || res.Unknown[0] != (Line{n, want}) || res.Unknown[1].N != n+1 || len(want) != licensing.MaxString-1 {
 		t.Errorf("got unknown %.60q, want lines %d and %d cut to %d bytes", res.Unknown, n, n+1, len(want))
 	}
