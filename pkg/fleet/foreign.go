@@ -3,7 +3,6 @@ package fleet
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -160,13 +159,8 @@ func readStick(name string) (Stick, bool) {
 	if fi, err := os.Stat(name); err != nil || !fi.Mode().IsRegular() {
 		return Stick{}, false
 	}
-	f, err := os.Open(name)
+	data, err := readAtMost(name, stick.MaxFileSize)
 	if err != nil {
-		return Stick{}, false
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, stick.MaxFileSize+1))
-	if err != nil || len(data) > stick.MaxFileSize {
 		return Stick{}, false
 	}
 	c, err := stick.Parse(data)
