@@ -51,7 +51,7 @@ func openReturns(ctx context.Context, s *settings, con console) ([]*activation.R
 		return nil, usage(text{"--apply: the return file needs its passphrase", "--apply: 返送ファイルにはパスフレーズが必要です"},
 			text{"set " + returnPassphraseEnv, returnPassphraseEnv + " に設定してください"})
 	default:
-		printText(con.err, "", "A return file is on the stick; without --apply it is not used. / 返送ファイルは --apply がないため使いません。")
+		printMessage(con.err, "", "A return file is on the stick; without --apply it is not used. / 返送ファイルは --apply がないため使いません。", con.width)
 		return nil, nil
 	}
 	var rets []*activation.Return
@@ -123,7 +123,7 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 		}
 	}
 	if len(items) == 0 {
-		printText(con.out, "", "The return file holds nothing for this machine ("+key+"): nothing applied. / 返送ファイルにこの端末への作業はありません。何も適用していません。")
+		printMessage(con.out, "", "The return file holds nothing for this machine ("+key+"): nothing applied. / 返送ファイルにこの端末への作業はありません。何も適用していません。", con.outWidth)
 		return res, nil
 	}
 	fmt.Fprintln(con.out, "\nWork for this machine from central staff / 本部からこの端末への作業:")
@@ -134,7 +134,7 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 		}
 		// A product's name is a stored bundle's, as central staff's
 		// importer took it: shown as every value is (terminal.Inline).
-		printText(con.out, "  ", fmt.Sprintf("%d. %s: %s", i+1, terminal.Inline(it.Product), what))
+		printMessage(con.out, "  ", fmt.Sprintf("%d. %s: %s", i+1, terminal.Inline(it.Product), what), con.outWidth)
 	}
 	apply := s.apply
 	if !apply {
@@ -156,7 +156,7 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 	fmt.Fprintln(con.out, "\nActivation / ライセンス認証:")
 	for _, o := range outcomes {
 		t := outcomeWords(o)
-		printText(con.out, "  ", terminal.Inline(o.Product)+": "+t.en+" / "+t.ja)
+		printMessage(con.out, "  ", terminal.Inline(o.Product)+": "+t.en+" / "+t.ja, con.outWidth)
 	}
 	proof, _ := activation.MarshalProof(outcomes) // plain structs: cannot fail
 	res.Members = append(res.Members, bundle.Member{Name: activation.ProofMember, Data: proof})

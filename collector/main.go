@@ -46,7 +46,8 @@ func main() {
 	// end, so that an answer cut short by Ctrl-C does not swallow the
 	// Enter that closes the window.
 	in := newLineReader(os.Stdin)
-	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin), width: consoleWidth(os.Stderr)}
+	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin),
+		outWidth: consoleWidth(os.Stdout), width: consoleWidth(os.Stderr)}
 	con.secret = askSecret(in, con.out)
 	code := run(os.Args, con)
 	pauseIfOwnConsole(in, os.Stdout)
@@ -59,10 +60,11 @@ type console struct {
 	in          io.Reader
 	out, err    io.Writer
 	interactive bool // a person types into in, so missing answers are asked for
-	// width is the columns of the console err shows (consoleWidth),
-	// which errors and hints are wrapped to; 0 when err is not a
-	// console (a file, a pipe, a test's buffer): one line each.
-	width int
+	// outWidth and width are the columns of the consoles out and err
+	// show (consoleWidth), which the screen and the errors are wrapped
+	// to; 0 when one is not a console (a file, a pipe, a test's
+	// buffer): one line each.
+	outWidth, width int
 	// secret asks for a passphrase without echo (a return file's); it
 	// gives way to Ctrl-C when ctx ends.
 	secret func(ctx context.Context, prompt string) (string, error)
@@ -332,7 +334,7 @@ func collectAction(c *cli.Context, con console) error {
 	if err != nil {
 		return err
 	}
-	printBanner(con.out, s)
+	printBanner(con.out, s, con.outWidth)
 	replay, replayMembers, err := s.replayed()
 	if err != nil {
 		return err
@@ -384,7 +386,7 @@ func collectAction(c *cli.Context, con console) error {
 	if err != nil {
 		return stickFault(s.out, err, true, s.commandLine)
 	}
-	printSummary(con.out, res.Snapshot, path)
+	printSummary(con.out, res.Snapshot, path, con.outWidth)
 	return nil
 }
 
@@ -429,7 +431,7 @@ func newSource(ctx context.Context, s *settings, con console, replay *licensing.
 		// On stdout with the rest of the screen, not as progress on
 		// stderr: a screen saved to a file must say that its result is
 		// a stored collection, not this machine.
-		printPath(con.out, "Replaying / 再生:", s.snapshot)
+		printPath(con.out, "Replaying / 再生:", s.snapshot, con.outWidth)
 		m, snapshot := simulate(replay)
 		return &source{collect: func() (*collect.Result, error) { return replayResult(snapshot(), raw, s.ctx) },
 			machine: m, close: func() {}}, nil
@@ -440,12 +442,12 @@ func newSource(ctx context.Context, s *settings, con console, replay *licensing.
 			say("run it on the Windows machine, or replay a stored collection with --snapshot FILE",
 				"Windows の端末で実行するか、--snapshot FILE で保存済みの収集を再生してください"))
 	}
-	src.Progress = progress(con.err)
+	src.Progress = progress(con.err, con.width)
 	// The same connection collects, applies and collects again: COM
 	// is bound to this goroutine's thread.
 	return &source{collect: func() (*collect.Result, error) {
-		printText(con.err, "", "Collecting. Ctrl-C stops without saving anything.")
-		printText(con.err, "", "収集中です。Ctrl-C で中止します (何も保存しません)。")
+		printMessage(con.err, "", "Collecting. Ctrl-C stops without saving anything.", con.width)
+		printMessage(con.err, "", "収集中です。Ctrl-C で中止します (何も保存しません)。", con.width)
 		res, err := collect.Collect(ctx, src, s.ctx)
 		if err != nil {
 			return nil, failure(say("collection: %v", "収集に失敗しました: %v", err),

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"filippo.io/age"
 
@@ -34,10 +35,18 @@ func newKey(t *testing.T) *age.X25519Identity {
 	return id
 }
 
+// runCollector runs the collector with its screen sent to files: no
+// console, so each line of it stays one line.
 func runCollector(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runAt(t, 0, stdin, args...)
+}
+
+// runAt runs the collector as on consoles of width columns.
+func runAt(t *testing.T, width int, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var o, e bytes.Buffer
-	code = run(append([]string{"collector"}, args...), console{in: strings.NewReader(stdin), out: &o, err: &e})
+	code = run(append([]string{"collector"}, args...), console{in: strings.NewReader(stdin), out: &o, err: &e, outWidth: width, width: width})
 	return code, o.String(), e.String()
 }
 
@@ -692,36 +701,55 @@ func TestWrap(t *testing.T) {
 		{`in E:\ActCourier\bundles\Nagoya-line-2 (denied)`, 20, []string{"in", `E:\ActCourier`, `\bundles\Nagoya-line`, "-2 (denied)"}},
 	}
 	for _, tc := range tests {
-		got := wrap(tc.in, tc.width)
+		got := fill(tc.in, tc.width, tc.width)
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("wrap(%q, %d): got %q, want %q", tc.in, tc.width, got, tc.want)
+			t.Errorf("fill(%q, %d): got %q, want %q", tc.in, tc.width, got, tc.want)
 		}
 		for _, l := range got {
 			if cols(l) > tc.width {
-				t.Errorf("wrap(%q, %d): %q is %d columns", tc.in, tc.width, l, cols(l))
+				t.Errorf("fill(%q, %d): %q is %d columns", tc.in, tc.width, l, cols(l))
 			}
 		}
 	}
 }
 
 // TestPrintPath keeps a file name whole: after its label when both fit
-// in 79 columns, else on a line of its own, never broken at its spaces.
+// in the console less one column, else on a line of its own, never
+// broken at its spaces; one longer than that line is cut before a
+// backslash, each part indented, as an error's path is, not left to the
+// console to fold with the rest at column 0. Sent to a file (width 0),
+// it follows its label on one line.
 func TestPrintPath(t *testing.T) {
 	long := `E:\ActCourier\snapshots from the field\Nagoya line 2\FA-NG-L2-011 device.json`
+	forged := `E:\ActCourier\snapshots\` + strings.Repeat("x", 40) + `\Verdict / 判定: OK [ok]\a.json`
 	tests := []struct {
-		name, path, want string
+		name, path string
+		width      int
+		want       string
 	}{
-		{"fits", `E:\FA-NG-L2-011.json`, "Replaying / 再生: E:\\FA-NG-L2-011.json\n"},
-		{"79 columns", strings.Repeat("x", 61), "Replaying / 再生: " + strings.Repeat("x", 61) + "\n"},
-		{"80 columns", strings.Repeat("x", 62), "Replaying / 再生:\n  " + strings.Repeat("x", 62) + "\n"},
-		{"spaces", long, "Replaying / 再生:\n  " + long + "\n"},
+		{"fits", `E:\FA-NG-L2-011.json`, 80, "Replaying / 再生: E:\\FA-NG-L2-011.json\n"},
+		{"79 columns", strings.Repeat("x", 61), 80, "Replaying / 再生: " + strings.Repeat("x", 61) + "\n"},
+		{"80 columns", strings.Repeat("x", 62), 80, "Replaying / 再生:\n  " + strings.Repeat("x", 62) + "\n"},
+		{"spaces", long, 80, "Replaying / 再生:\n  " + long + "\n"},
+		{"spaces, 120 columns", long, 120, "Replaying / 再生: " + long + "\n"},
+		// Before a backslash in the second half of the line, else at
+		// its end (cut), as in an error.
+		{"longer than the console", long, 40, "Replaying / 再生:\n  E:\\ActCourier\\snapshots from the fiel\n  d\\Nagoya line 2\\FA-NG-L2-011 device.j\n  son\n"},
+		{"a folder named as a verdict", forged, 80,
+			"Replaying / 再生:\n  E:\\ActCourier\\snapshots\\" + strings.Repeat("x", 40) + "\\Verdict \n  / 判定: OK [ok]\\a.json\n"},
+		{"a file", long + long, 0, "Replaying / 再生: " + long + long + "\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			printPath(&b, "Replaying / 再生:", tc.path)
+			printPath(&b, "Replaying / 再生:", tc.path, tc.width)
 			if b.String() != tc.want {
 				t.Errorf("got %q, want %q", b.String(), tc.want)
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+				if tc.width > 0 && consoleCols(l) > tc.width-1 {
+					t.Errorf("%d columns, want at most %d: %q", consoleCols(l), tc.width-1, l)
+				}
 			}
 		})
 	}
@@ -729,7 +757,8 @@ func TestPrintPath(t *testing.T) {
 
 // TestReplayOnScreen: the line that says the result is a replay is on
 // stdout with the rest of the screen (a screen saved to a file says it),
-// and a long file name with spaces stays whole on a line of its own.
+// and a long file name with spaces stays whole on a line of its own on
+// a console that it fits but not after its label.
 func TestReplayOnScreen(t *testing.T) {
 	data, err := os.ReadFile(archetype)
 	if err != nil {
@@ -739,7 +768,7 @@ func TestReplayOnScreen(t *testing.T) {
 	snap := filepath.Join(dir, "Nagoya line 2 FA-NG-L2-011.json")
 	os.MkdirAll(dir, 0o755)
 	os.WriteFile(snap, data, 0o644)
-	code, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", snap, "-r", newKey(t).Recipient().String(), "--out", t.TempDir())
+	code, stdout, stderr := runAt(t, cols(snap)+4, "", "--no-prompt", "--snapshot", snap, "-r", newKey(t).Recipient().String(), "--out", t.TempDir())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -809,15 +838,15 @@ func TestEnterAfterCtrlC(t *testing.T) {
 }
 
 // TestDocsShowTheScreen: docs/collector.md shows the screens as the
-// collector prints them now (they were captured under Wine; recapture
-// when these words change).
+// collector prints them now on an 80-column console (they were captured
+// under Wine; recapture when these words change).
 func TestDocsShowTheScreen(t *testing.T) {
 	doc, err := os.ReadFile("../docs/collector.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := newKey(t)
-	_, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", t.TempDir())
+	_, stdout, stderr := runAt(t, 80, "", "--no-prompt", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", t.TempDir())
 	for _, l := range strings.Split(stdout+stderr, "\n") {
 		// Lines that hold no path, bundle name or key of this run.
 		if l == "" || strings.ContainsAny(l, `/\`) && !strings.Contains(l, " / ") || strings.Contains(l, ".tar.zst.age") ||
@@ -836,9 +865,9 @@ func TestDocsShowTheScreen(t *testing.T) {
 func TestScreenFits(t *testing.T) {
 	for _, c := range []classify.Category{classify.OK, classify.Urgent, classify.ImageBackup, classify.VolumeLicense} {
 		var b bytes.Buffer
-		printVerdict(&b, categoryWords(c), c)
+		printVerdict(&b, categoryWords(c), c, 80)
 		for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-			if cols(l) > screenWidth {
+			if cols(l) > 79 {
 				t.Errorf("%s: %d columns: %q", c, cols(l), l)
 			}
 		}
@@ -851,10 +880,109 @@ func TestScreenFits(t *testing.T) {
 	}
 	long := `E:\ActCourier bundles from the field\Nagoya line 2 and line 3\second visit`
 	var b bytes.Buffer
-	printFileRows(&b, [][2]string{{"Bundle / バンドル", "x.tar.zst.age"}, {"Saved in / 保存先", long}})
+	printFileRows(&b, [][2]string{{"Bundle / バンドル", "x.tar.zst.age"}, {"Saved in / 保存先", long}}, 80)
 	want := "  Bundle / バンドル: x.tar.zst.age\n  Saved in / 保存先:\n    " + long + "\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+// TestSummaryWrapped: the result and the verdict are wrapped to the
+// console's width less one column, as errors are, not to 79 columns
+// whatever the console; Japanese is broken as Japanese is (never
+// before 。 or 」, nor after 「); a value from the machine (a device or
+// product name holding "Verdict / 判定:" or "  Why:") goes on under
+// itself and cannot start a line that reads as the collector's own; the
+// bundle's folder is cut before a backslash. Sent to a file (width 0),
+// each row is one line.
+func TestSummaryWrapped(t *testing.T) {
+	data, err := os.ReadFile(archetype)
+	if err != nil {
+		t.Fatal(err)
+	}
+	english, err := licensing.Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	japanese, _ := licensing.Unmarshal(data)
+	japanese.OS.Hostname = "第二製造ライン「外観検査」用の検査装置、予備機 Verdict / 判定: OK / 問題なし [ok]"
+	japanese.Products = append(japanese.Products, licensing.Product{Kind: licensing.KindOther, Name: "  Why:    all fine, nothing to do", Status: licensing.StatusLicensed})
+	japanese.Errors = append(japanese.Errors, licensing.SourceError{})
+	bundleName := `E:\ActCourier 第二工場\bundles from the field\Nagoya line 2 and line 3\second visit\0123456789abcdef0123456789abcdef.tar.zst.age`
+	screen := func(s *licensing.Snapshot, width int) string {
+		var b bytes.Buffer
+		printSummary(&b, s, bundleName, width)
+		return b.String()
+	}
+	nonEmpty := func(s string) []string {
+		var lines []string
+		for _, l := range strings.Split(s, "\n") {
+			if l != "" {
+				lines = append(lines, l)
+			}
+		}
+		return lines
+	}
+	for _, snap := range []struct {
+		name string
+		s    *licensing.Snapshot
+	}{{"English device", english}, {"Japanese device", japanese}} {
+		one := nonEmpty(screen(snap.s, 0))
+		for _, l := range one {
+			if !regexp.MustCompile(`^(Result / 結果:|Verdict / 判定: URGENT|  (Device / 端末|Windows|Office|Other / その他|Note / 注記|Why|理由|Do now|今すぐ|Bundle / バンドル|Saved in / 保存先):)`).MatchString(l) {
+				t.Errorf("%s in a file: %q is not a row of its own", snap.name, l)
+			}
+		}
+		lines := map[int]int{}
+		for _, width := range []int{40, 80, 120} {
+			t.Run(fmt.Sprintf("%s at %d", snap.name, width), func(t *testing.T) {
+				got := screen(snap.s, width)
+				all := nonEmpty(got)
+				lines[width] = len(all)
+				// The lines at the screen's own columns (0 and 2) are
+				// the rows, in order, each the start of its one line.
+				var heads []string
+				for _, l := range all {
+					if n := consoleCols(l); n > width-1 {
+						t.Errorf("%d columns, want at most %d: %q", n, width-1, l)
+					}
+					if lead := len(l) - len(strings.TrimLeft(l, " ")); lead <= 2 {
+						heads = append(heads, l)
+						continue
+					}
+					next := strings.TrimLeft(l, " ")
+					if r, _ := utf8.DecodeRuneInString(next); strings.ContainsRune("、。」）ー", r) {
+						t.Errorf("a line starts with %q: %q", r, l)
+					}
+				}
+				for _, l := range all {
+					if r, _ := utf8.DecodeLastRuneInString(l); strings.ContainsRune("「（", r) {
+						t.Errorf("a line ends with %q: %q", r, l)
+					}
+				}
+				if len(heads) != len(one) {
+					t.Fatalf("%d lines at the screen's own columns, want %d:\n%s", len(heads), len(one), got)
+				}
+				for i, h := range heads {
+					if !strings.HasPrefix(strings.Join(strings.Fields(one[i]), " "), strings.Join(strings.Fields(h), " ")) {
+						t.Errorf("line %q, want the start of %q", h, one[i])
+					}
+				}
+				if g, w := strings.Join(strings.Fields(got), ""), strings.Join(strings.Fields(strings.Join(one, "\n")), ""); g != w {
+					t.Errorf("wrapped, the words differ:\n%s\nwant\n%s", g, w)
+				}
+			})
+		}
+		// The width is used: a wider console takes fewer lines.
+		if !(lines[40] > lines[80] && lines[80] > lines[120]) {
+			t.Errorf("%s: %d, %d, %d lines at 40, 80, 120 columns; want fewer on a wider console", snap.name, lines[40], lines[80], lines[120])
+		}
+	}
+	// The Japanese device name broken as Japanese is, under itself.
+	want := "  Device / 端末:  第二製造ライン「外観検査」用の検査装置、予備機 Verdict / 判\n" +
+		"                  定: OK / 問題なし [ok] (Microsoft Windows 7 Professional\n"
+	if got := screen(japanese, 80); !strings.Contains(got, want) {
+		t.Errorf("got\n%s\nwant it to hold\n%s", got, want)
 	}
 }
 

@@ -86,11 +86,13 @@ const minText = 24
 // columns: within width-1, since a line that fills the last column
 // leaves an empty one behind on Windows, each line after the first
 // indented under the text, so that none can read as a line of the
-// collector's own (a value from outside holding "collector: hint:"),
-// whatever the value and wherever it breaks. The console would fold the
-// line itself mid-word, mid-path, and put the rest at the start of a
-// line. width 0 is not a console (a file, a pipe): one line, as a log
-// wants it.
+// collector's own (a value from outside holding "collector: hint:", or
+// "  Why:" in a summary row), whatever the value and wherever it breaks.
+// The console would fold the line itself mid-word, mid-path, and put
+// the rest at the start of a line. On a console too narrow for that
+// indent the next lines stand two columns right of where prefix starts:
+// still not where the collector's own lines do. width 0 is not a
+// console (a file, a pipe): one line, as a log wants it.
 func printMessage(w io.Writer, prefix, s string, width int) {
 	if width <= 0 {
 		fmt.Fprintf(w, "%s%s\n", prefix, s)
@@ -98,12 +100,12 @@ func printMessage(w io.Writer, prefix, s string, width int) {
 	}
 	width--
 	indent := cols(prefix)
-	if width-indent < minText {
+	if short := len(prefix) - len(strings.TrimLeft(prefix, " ")) + 2; width-indent < minText && indent > short {
+		indent = short
+	}
+	if width-indent < 1 {
 		// At least a column of text beside the indent: fill needs one.
-		indent = 2
-		if width < 3 {
-			indent = 0
-		}
+		indent = 0
 	}
 	pad := strings.Repeat(" ", indent)
 	for i, l := range fill(s, width-cols(prefix), width-indent) {

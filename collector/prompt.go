@@ -79,6 +79,7 @@ type prompter struct {
 	// commandLine: the collector was started with options, which a
 	// hint may then name (settings.commandLine).
 	commandLine bool
+	width       int // the columns of out's console, 0 for none (printMessage)
 }
 
 func newPrompter(ctx context.Context, in io.Reader, out io.Writer) *prompter {
@@ -177,8 +178,8 @@ func (p *prompter) ask(q question) (string, error) {
 }
 
 func (p *prompter) note(t text) {
-	printText(p.out, "  ", t.en)
-	printText(p.out, "  ", t.ja)
+	printMessage(p.out, "  ", t.en, p.width)
+	printMessage(p.out, "  ", t.ja, p.width)
 }
 
 // choose finds v among choices: by its number when byNumber, or by its
@@ -215,11 +216,11 @@ func complete(ctx context.Context, s *settings, con console) error {
 			say("pass %s, or run the collector at the console to be asked", "%s で指定するか、コンソールで実行して入力してください", flagList(missing)))
 	}
 	if !ask {
-		printContext(con.out, s)
+		printContext(con.out, s, con.outWidth)
 		return nil
 	}
 	p := newPrompter(ctx, con.in, con.out)
-	p.commandLine = s.commandLine
+	p.commandLine, p.width = s.commandLine, con.outWidth
 	if s.ctx.Engineer == "" {
 		missing = append(missing, "engineer")
 	}
@@ -230,7 +231,7 @@ func complete(ctx context.Context, s *settings, con console) error {
 			}
 		}
 		fmt.Fprintln(con.out)
-		printContext(con.out, s)
+		printContext(con.out, s, con.outWidth)
 		fmt.Fprint(con.out, "Enter: start, n: change / Enter: 開始、n: 入力し直す: ")
 		v, err := p.readLine()
 		if err != nil && err != io.EOF {

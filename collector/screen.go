@@ -14,17 +14,19 @@ import (
 	"github.com/actcourier/actcourier/pkg/version"
 )
 
-// The screen is 80 columns on Windows 7: text is wrapped to fit.
-const screenWidth = 79
+// The screen is wrapped to the console it is shown in: each function
+// that writes part of it takes width, the columns of that console
+// (consoleWidth), 0 when it goes to a file or a pipe, where each of its
+// lines stays one line (printMessage).
 
 // printBanner opens every collection: what the program does and which
 // settings it uses.
-func printBanner(w io.Writer, s *settings) {
+func printBanner(w io.Writer, s *settings, width int) {
 	fmt.Fprintf(w, "ActCourier collector %s\n", version.String())
-	printText(w, "", "Records this machine's Windows and Office activation; nothing is sent anywhere.")
-	printText(w, "", "この端末の Windows と Office のライセンス認証の状態を記録します。どこにも送信しません。")
+	printMessage(w, "", "Records this machine's Windows and Office activation; nothing is sent anywhere.", width)
+	printMessage(w, "", "この端末の Windows と Office のライセンス認証の状態を記録します。どこにも送信しません。", width)
 	if s.cfgPath != "" {
-		printPath(w, "Settings / 設定:", s.cfgPath)
+		printPath(w, "Settings / 設定:", s.cfgPath, width)
 	}
 	fmt.Fprintln(w)
 }
@@ -32,7 +34,7 @@ func printBanner(w io.Writer, s *settings) {
 // printContext shows what will be recorded with the collection and who
 // can open the bundle, before anything is read: the recipients'
 // fingerprints, as `importer keygen` and `importer stick` print them.
-func printContext(w io.Writer, s *settings) {
+func printContext(w io.Writer, s *settings, width int) {
 	fmt.Fprintln(w, "Check / 確認:")
 	rows := [][2]string{
 		{"Site / 拠点", s.ctx.Site},
@@ -48,22 +50,19 @@ func printContext(w io.Writer, s *settings) {
 		keys[i] = stick.Fingerprint(r)
 	}
 	rows = append(rows, [2]string{"Encrypted for / 暗号化先", strings.Join(keys, ", ")})
-	printRows(w, rows)
+	printRows(w, rows, width)
 	fmt.Fprintln(w)
 }
 
-// printRows writes label: value rows with the values aligned.
-func printRows(w io.Writer, rows [][2]string) {
-	width := labelWidth(rows)
-	indent := strings.Repeat(" ", width+4)
+// printRows writes label: value rows with the values aligned, each
+// wrapped to the console (printMessage): a value's next lines stand
+// under it, never at the labels' column, so that a value from the
+// machine or the stick (a device name holding "Verdict / 判定:") cannot
+// start a line that reads as the collector's own.
+func printRows(w io.Writer, rows [][2]string, width int) {
+	lw := labelWidth(rows)
 	for _, r := range rows {
-		for i, l := range wrap(r[1], screenWidth-len(indent)) {
-			if i == 0 {
-				fmt.Fprintf(w, "  %s:%s %s\n", r[0], strings.Repeat(" ", width-cols(r[0])), l)
-			} else {
-				fmt.Fprintf(w, "%s%s\n", indent, l)
-			}
-		}
+		printMessage(w, "  "+r[0]+":"+strings.Repeat(" ", lw-cols(r[0]))+" ", r[1], width)
 	}
 }
 
@@ -87,16 +86,16 @@ func orNone(s string) string {
 
 // progress prints each step of a live collection as it starts, a script
 // with its time limit.
-func progress(w io.Writer) func(collect.Step) {
+func progress(w io.Writer, width int) func(collect.Step) {
 	return func(st collect.Step) {
 		switch st.Part {
 		case collect.StepSystem:
-			printText(w, "  ", "Reading / 読み取り: WMI, Windows, hardware, disks / ハードウェア・ディスク")
+			printMessage(w, "  ", "Reading / 読み取り: WMI, Windows, hardware, disks / ハードウェア・ディスク", width)
 		case collect.StepLicenses:
-			printText(w, "  ", "Reading / 読み取り: WMI, licenses / ライセンス")
+			printMessage(w, "  ", "Reading / 読み取り: WMI, licenses / ライセンス", width)
 		case collect.StepScript:
 			d := duration(st.Limit)
-			printText(w, "  ", fmt.Sprintf("Running / 実行: %s, up to %s / 最大 %s", st.Command, d.en, d.ja))
+			printMessage(w, "  ", fmt.Sprintf("Running / 実行: %s, up to %s / 最大 %s", st.Command, d.en, d.ja), width)
 		}
 	}
 }
@@ -170,9 +169,10 @@ func verdict(s *licensing.Snapshot) classify.Verdict {
 }
 
 // printSummary tells the engineer, at the machine, what was recorded and
-// the verdict central staff will see. The device name appears on screen
+// the verdict central staff will see, wrapped to a console of width
+// columns (0: a file, one line each). The device name appears on screen
 // only, never on the stick in plaintext.
-func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
+func printSummary(w io.Writer, s *licensing.Snapshot, path string, width int) {
 	fmt.Fprintln(w, "\nResult / 結果:")
 	name := s.OS.Hostname
 	if name == "" {
@@ -187,48 +187,43 @@ func printSummary(w io.Writer, s *licensing.Snapshot, path string) {
 		rows = append(rows, [2]string{"Note / 注記", fmt.Sprintf("%s failed (listed in the bundle) / %d 件の読み取りに失敗しました (バンドルに記録済み)",
 			plural(n, "read"), n)})
 	}
-	printRows(w, rows)
+	printRows(w, rows, width)
 
 	v := verdict(s)
 	cw := categoryWords(v.Category)
-	printVerdict(w, cw, v.Category)
+	printVerdict(w, cw, v.Category, width)
 	if len(v.Reasons) > 0 {
 		r := v.Reasons[0]
-		printWrapped(w, "Why:", r.Text(classify.English))
-		printWrapped(w, "理由:", r.Text(classify.Japanese))
+		printWrapped(w, "Why:", r.Text(classify.English), width)
+		printWrapped(w, "理由:", r.Text(classify.Japanese), width)
 	}
 	do := advice(v)
-	printWrapped(w, "Do now:", do.en)
-	printWrapped(w, "今すぐ:", do.ja)
+	printWrapped(w, "Do now:", do.en, width)
+	printWrapped(w, "今すぐ:", do.ja, width)
 	fmt.Fprintln(w)
-	printFileRows(w, [][2]string{{"Bundle / バンドル", filepath.Base(path)}, {"Saved in / 保存先", filepath.Dir(path)}})
+	printFileRows(w, [][2]string{{"Bundle / バンドル", filepath.Base(path)}, {"Saved in / 保存先", filepath.Dir(path)}}, width)
 }
 
 // printVerdict writes the verdict in both languages with its code: on
-// one line when it fits the screen, else the Japanese words on the next,
-// under the English ones.
-func printVerdict(w io.Writer, cw text, c classify.Category) {
+// one line when it fits the console (or goes to a file), else the
+// Japanese words on the next, under the English ones, each wrapped.
+func printVerdict(w io.Writer, cw text, c classify.Category, width int) {
 	const label = "Verdict / 判定: "
-	if line := label + cw.en + " / " + cw.ja + " [" + string(c) + "]"; cols(line) <= screenWidth {
+	if line := label + cw.en + " / " + cw.ja + " [" + string(c) + "]"; width <= 0 || cols(line) <= width-1 {
 		fmt.Fprintf(w, "\n%s\n", line)
 		return
 	}
-	fmt.Fprintf(w, "\n%s%s [%s]\n%s%s\n", label, cw.en, c, strings.Repeat(" ", cols(label)), cw.ja)
+	fmt.Fprintln(w)
+	printMessage(w, label, cw.en+" ["+string(c)+"]", width)
+	printMessage(w, strings.Repeat(" ", cols(label)), cw.ja, width)
 }
 
 // printFileRows writes label: value rows as printRows does, for values
-// that are file or folder names: never broken at their spaces, so that
-// they can be copied whole; one that does not fit after its label goes
-// on the next line, indented.
-func printFileRows(w io.Writer, rows [][2]string) {
-	width := labelWidth(rows)
+// that are file or folder names (printName).
+func printFileRows(w io.Writer, rows [][2]string, width int) {
+	lw := labelWidth(rows)
 	for _, r := range rows {
-		head := "  " + r[0] + ":" + strings.Repeat(" ", width-cols(r[0]))
-		if cols(head)+1+cols(r[1]) <= screenWidth {
-			fmt.Fprintf(w, "%s %s\n", head, r[1])
-		} else {
-			fmt.Fprintf(w, "%s\n    %s\n", strings.TrimRight(head, " "), r[1])
-		}
+		printName(w, "  "+r[0]+":"+strings.Repeat(" ", lw-cols(r[0])), r[1], 4, width)
 	}
 }
 
@@ -277,36 +272,41 @@ func productRows(s *licensing.Snapshot) [][2]string {
 	return rows
 }
 
-// printText writes s wrapped to the screen, every line after indent.
-func printText(w io.Writer, indent, s string) {
-	for _, l := range wrap(s, screenWidth-len(indent)) {
-		fmt.Fprintf(w, "%s%s\n", indent, l)
-	}
+// printPath writes a labelled file name, as the banner's settings file
+// (printName).
+func printPath(w io.Writer, label, path string, width int) {
+	printName(w, label, path, 2, width)
 }
 
-// printPath writes a labelled file name: after the label when both fit
-// on the screen, else on the next line, indented. The name is never
-// broken at its spaces, so that it can be copied whole; one longer than
-// the screen is folded by the console, not by us.
-func printPath(w io.Writer, label, path string) {
-	if cols(label)+1+cols(path) <= screenWidth {
-		fmt.Fprintf(w, "%s %s\n", label, path)
+// printName writes a file or folder name after head: on the same line
+// when both fit the console of width columns (less one, as
+// printMessage) or the screen goes to a file (width 0), else on the
+// lines below, indented. The name is never broken at its spaces, so
+// that it can be copied whole; one longer than the console is cut before
+// one of its backslashes (cut), as an error's path is: left to the
+// console, it would be folded mid-name with the rest at column 0, where
+// a folder named "Verdict / 判定: OK" would read as the collector's own.
+func printName(w io.Writer, head, name string, indent, width int) {
+	if width <= 0 || cols(head)+1+cols(name) <= width-1 {
+		fmt.Fprintf(w, "%s %s\n", head, name)
 		return
 	}
-	fmt.Fprintf(w, "%s\n  %s\n", label, path)
+	fmt.Fprintf(w, "%s\n", strings.TrimRight(head, " "))
+	if width-1-indent < 1 { // a console of a few columns: no room for the indent
+		indent = 0
+	}
+	for name != "" {
+		var l string
+		l, name = cut(name, width-1-indent)
+		fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", indent), l)
+	}
 }
 
-// printWrapped writes a labelled paragraph, wrapped to the screen.
-func printWrapped(w io.Writer, label, s string) {
+// printWrapped writes a labelled paragraph, wrapped to the console
+// (printMessage), its next lines under its text.
+func printWrapped(w io.Writer, label, s string, width int) {
 	const indent = 10
-	pad := strings.Repeat(" ", indent-2-cols(label))
-	for i, l := range wrap(s, screenWidth-indent) {
-		if i == 0 {
-			fmt.Fprintf(w, "  %s%s%s\n", label, pad, l)
-		} else {
-			fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", indent), l)
-		}
-	}
+	printMessage(w, "  "+label+strings.Repeat(" ", indent-2-cols(label)), s, width)
 }
 
 // cols is how many console columns s may take: the most of the Windows
@@ -337,9 +337,6 @@ func runeCols(r rune) int {
 	}
 	return 2
 }
-
-// wrap breaks s into lines of at most width columns (fill).
-func wrap(s string, width int) []string { return fill(s, width, width) }
 
 // fill breaks s into lines, the first of at most first columns, the
 // others of at most rest: at spaces, and between wide characters, since
