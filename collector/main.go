@@ -112,10 +112,16 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 	// A panic would end the program with Go's exit code 2, which
 	// ActCourier.cmd reads as "a setting was wrong: do what the hint
 	// says", over a trace and no hint. It is a fault of ours: say so,
-	// with what central staff need to find it (printFault).
+	// with what central staff need to find it (printFault). A panic of
+	// another goroutine comes here handed over (goroutinePanic), with
+	// the trace of where it began.
 	defer func() {
 		if r := recover(); r != nil {
-			code = printFault(con.err, r, debug.Stack(), con.width)
+			stack := debug.Stack()
+			if p, ok := r.(*goroutinePanic); ok {
+				r, stack = p.value, p.stack
+			}
+			code = printFault(con.err, r, stack, con.width)
 		}
 	}()
 	app := &cli.App{

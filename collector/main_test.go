@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	gotoken "go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,6 +21,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -1009,6 +1013,107 @@ func TestFault(t *testing.T) {
 		if !strings.Contains(e.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, e.String())
 		}
+	}
+}
+
+// panicReader gives what r holds, then panics: a fault in the goroutine
+// that reads the console for the questions (lineReader), injected by
+// the test as the console's input.
+type panicReader struct{ r io.Reader }
+
+func (p panicReader) Read(b []byte) (int, error) {
+	if n, err := p.r.Read(b); err != io.EOF {
+		return n, err
+	}
+	panic("slice bounds out of range [:5] with capacity 4")
+}
+
+// TestFaultInGoroutine: a panic in a goroutine other than main is the
+// collector's fault too: handed to main, exit 3 with the trace of where
+// it began and the hint, as TestFault for main; not Go's exit 2, which
+// ended the whole program (and this test binary) from that goroutine,
+// past every recover. At the check question and at a return file's
+// passphrase, both read by the console's goroutine.
+func TestFaultInGoroutine(t *testing.T) {
+	id := newKey(t)
+	retDir := t.TempDir()
+	os.WriteFile(filepath.Join(retDir, "x"+activation.ReturnExt), []byte("not opened"), 0o644)
+	for _, tc := range []struct {
+		name, typed string
+		args        []string
+		asked       string // the question the reader panicked at
+	}{
+		{"at the check", "", nil, "Enter: start"},
+		{"at the passphrase", "\n", []string{"--return", retDir}, "Passphrase / パスフレーズ"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			var o, e bytes.Buffer
+			lines := newLineReader(panicReader{strings.NewReader(tc.typed)})
+			args := append([]string{"collector", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out}, tc.args...)
+			code := runContext(context.Background(), args,
+				console{in: lines, out: &o, err: &e, interactive: true, secret: askSecret(lines, &o)})
+			if left, _ := os.ReadDir(out); code != 3 || len(left) != 0 {
+				t.Fatalf("got exit %d, left %v; want 3, nothing:\n%s", code, left, e.String())
+			}
+			if screen := strings.TrimSpace(o.String()); !strings.HasPrefix(screen[strings.LastIndex(screen, "\n")+1:], tc.asked) {
+				t.Errorf("the screen ends elsewhere than at %q:\n%s", tc.asked, o.String())
+			}
+			for _, want := range []string{"collector: error: internal fault, the collector stopped: slice bounds out of range [:5] with capacity 4\n",
+				"collector: hint: this is a fault of the collector", "collector: 対処: 収集プログラムの不具合です", "  goroutine ", "panicReader.Read", "newLineReader"} {
+				if !strings.Contains(e.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, e.String())
+				}
+			}
+		})
+	}
+}
+
+// TestGoroutinesCaught: every goroutine the collector starts, in any of
+// its packages, runs its work in caught, which hands a panic to main
+// (goroutinePanic); a goroutine that does not would end the program
+// with Go's exit 2 on a panic, read by ActCourier.cmd as a wrong
+// setting. (collector/collect cannot call caught: a goroutine there
+// returns its panic to its caller, and this test is then to be taught
+// how.)
+func TestGoroutinesCaught(t *testing.T) {
+	dirs, _ := filepath.Glob("*")
+	dirs = append([]string{"."}, dirs...)
+	n := 0
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			file, err := parser.ParseFile(gotoken.NewFileSet(), f, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(node ast.Node) bool {
+				g, ok := node.(*ast.GoStmt)
+				if !ok {
+					return true
+				}
+				n++
+				found := false
+				ast.Inspect(g.Call, func(node ast.Node) bool {
+					if c, ok := node.(*ast.CallExpr); ok {
+						if id, ok := c.Fun.(*ast.Ident); ok && id.Name == "caught" {
+							found = true
+						}
+					}
+					return !found
+				})
+				if !found {
+					t.Errorf("%s: a goroutine that does not run its work in caught", f)
+				}
+				return true
+			})
+		}
+	}
+	if n == 0 {
+		t.Fatal("no go statement found: the collector's console reader starts one")
 	}
 }
 

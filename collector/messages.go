@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -135,6 +136,34 @@ func printFault(w io.Writer, r interface{}, stack []byte, width int) int {
 		fmt.Fprintf(w, "  %s\n", terminal.Message(l))
 	}
 	return printError(w, fault(r), width)
+}
+
+// goroutinePanic is what a goroutine of the collector other than main
+// panicked with, and that goroutine's trace, from where the panic began.
+// Go ends the whole program on such a panic with its exit 2, which
+// ActCourier.cmd reads as "a setting was wrong", and no recover in main
+// can stop it. So every goroutine the collector starts runs its work in
+// caught and hands a panic to the main goroutine, which panics with it;
+// runContext prints it as its own (printFault): exit 3, this trace, the
+// hint. TestGoroutinesCaught holds every go statement of the collector
+// to it.
+type goroutinePanic struct {
+	value interface{}
+	stack []byte
+}
+
+func (p *goroutinePanic) Error() string { return fmt.Sprintf("panic in a goroutine: %v", p.value) }
+
+// caught runs f and returns what it panicked with and the trace of the
+// goroutine that ran it, or nil when it returned.
+func caught(f func()) (p *goroutinePanic) {
+	defer func() {
+		if r := recover(); r != nil {
+			p = &goroutinePanic{value: r, stack: debug.Stack()}
+		}
+	}()
+	f()
+	return nil
 }
 
 // fieldName names a context field the engineer gives.

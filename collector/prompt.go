@@ -16,7 +16,9 @@ import (
 // lineReader reads the console a line at a time, in a goroutine and only
 // when asked, so that a question can give way to Ctrl-C at once. A line
 // whose question was interrupted is kept for the next reader: the
-// window's "Press Enter to close" then gets the Enter.
+// window's "Press Enter to close" then gets the Enter. A panic while
+// reading is handed to the question, which panics with it in the main
+// goroutine (goroutinePanic): exit 3, not Go's 2.
 type lineReader struct {
 	req     chan struct{}
 	resp    chan answer
@@ -25,8 +27,9 @@ type lineReader struct {
 }
 
 type answer struct {
-	line string
-	err  error
+	line  string
+	err   error
+	fault *goroutinePanic // the read panicked
 }
 
 func newLineReader(r io.Reader) *lineReader {
@@ -34,8 +37,9 @@ func newLineReader(r io.Reader) *lineReader {
 	br := bufio.NewReader(r)
 	go func() {
 		for range l.req {
-			line, err := br.ReadString('\n')
-			l.resp <- answer{line, err}
+			var a answer
+			a.fault = caught(func() { a.line, a.err = br.ReadString('\n') })
+			l.resp <- a
 		}
 	}()
 	return l
@@ -57,10 +61,15 @@ func (l *lineReader) next(ctx context.Context) (answer, error) {
 	}
 }
 
-// Read makes the lines an io.Reader.
+// Read makes the lines an io.Reader, for the pause at the end, after
+// runContext: a read that panicked ends the input (its error), since
+// no recover is left there to print it.
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.buf) == 0 {
 		a, _ := l.next(context.Background())
+		if a.fault != nil {
+			return 0, a.fault
+		}
 		if a.line == "" {
 			return 0, a.err
 		}
@@ -91,12 +100,15 @@ func newPrompter(ctx context.Context, in io.Reader, out io.Writer) *prompter {
 }
 
 // readLine returns the next line typed, trimmed: errInterrupted at
-// Ctrl-C, io.EOF when the input has ended.
+// Ctrl-C, io.EOF when the input has ended. It panics with the reader's
+// panic (goroutinePanic), which runContext prints.
 func (p *prompter) readLine() (string, error) {
 	a, err := p.lines.next(p.ctx)
 	switch {
 	case err != nil:
 		return "", errInterrupted
+	case a.fault != nil:
+		panic(a.fault)
 	case a.err == nil || strings.TrimSpace(a.line) != "":
 		return strings.TrimSpace(a.line), nil
 	}
