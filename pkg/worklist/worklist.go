@@ -181,8 +181,9 @@ type Record struct {
 	// hidden in Excel (hidden, filtered out, of no height or width, in a
 	// collapsed outline), or its cell of either is under a merged cell
 	// that is not its first, or formatted to show nothing of it (a
-	// number format such as ";;;", a font of the colour behind it);
-	// "" when it is shown, and in a CSV file.
+	// number format such as ";;;", a font, or a run of its rich text, of
+	// the colour behind it or under 6 points, or a conditional format
+	// that could give it one); "" when it is shown, and in a CSV file.
 	Hidden string
 }
 

@@ -326,23 +326,57 @@ func TestReadXLSXStyled(t *testing.T) {
 	cid := strings.Repeat("987654", 8)
 	white, lt1 := excelize.Font{Color: "FFFFFF"}, 0
 	hides := ";;;"
+	tiny, small := excelize.Font{Size: 1}, excelize.Font{Size: 8}
+	// cf gives D3 a conditional format of the style given.
+	cf := func(style *excelize.Style) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) {
+			dxf, err := f.NewConditionalStyle(style)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetConditionalFormat(SheetName, "D3", []excelize.ConditionalFormatOptions{{Type: "cell", Criteria: "!=", Value: `"x"`, Format: &dxf}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// rich makes D3 a rich text of the runs given.
+	rich := func(runs ...excelize.RichTextRun) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) {
+			if err := f.SetCellRichText(SheetName, "D3", runs); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	for _, tc := range []struct {
 		name  string
 		style *excelize.Style // row 3's ConfirmationId cell's; nil: as written
-		want  string          // in row 3's Hidden
+		set   func(t *testing.T, f *excelize.File)
+		want  string // in row 3's Hidden
 	}{
-		{"as written", nil, ""},
-		{"format ;;;", &excelize.Style{CustomNumFmt: &hides}, `number format ";;;"`},
-		{"white font", &excelize.Style{NumFmt: textFormat, Font: &white}, "font colour FFFFFF"},
-		{"white font on white", &excelize.Style{NumFmt: textFormat, Font: &white, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFFFFF"}}}, "font colour FFFFFF"},
-		{"white font on grey", &excelize.Style{NumFmt: textFormat, Font: &white, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"808080"}}}, ""},
-		{"Background 1 font", &excelize.Style{NumFmt: textFormat, Font: &excelize.Font{ColorTheme: &lt1}}, "font colour FFFFFF"},
-		{"hidden protection", &excelize.Style{NumFmt: textFormat, Protection: &excelize.Protection{Hidden: true, Locked: true}}, ""},
+		{"as written", nil, nil, ""},
+		{"format ;;;", &excelize.Style{CustomNumFmt: &hides}, nil, `number format ";;;"`},
+		{"white font", &excelize.Style{NumFmt: textFormat, Font: &white}, nil, "font colour FFFFFF"},
+		{"white font on white", &excelize.Style{NumFmt: textFormat, Font: &white, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFFFFF"}}}, nil, "font colour FFFFFF"},
+		{"white font on grey", &excelize.Style{NumFmt: textFormat, Font: &white, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"808080"}}}, nil, ""},
+		{"Background 1 font", &excelize.Style{NumFmt: textFormat, Font: &excelize.Font{ColorTheme: &lt1}}, nil, "font colour FFFFFF"},
+		{"hidden protection", &excelize.Style{NumFmt: textFormat, Protection: &excelize.Protection{Hidden: true, Locked: true}}, nil, ""},
+		{"a font of 1 point", &excelize.Style{NumFmt: textFormat, Font: &tiny}, nil, "font of 1 point"},
+		{"a font of 8 points", &excelize.Style{NumFmt: textFormat, Font: &small}, nil, ""},
+		{"a white run", nil, rich(excelize.RichTextRun{Text: cid[:24]}, excelize.RichTextRun{Text: cid[24:], Font: &white}), "font colour FFFFFF"},
+		{"a run of 1 point", nil, rich(excelize.RichTextRun{Text: cid[:24]}, excelize.RichTextRun{Text: cid[24:], Font: &tiny}), "font of 1 point"},
+		{"runs readable", nil, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:], Font: &excelize.Font{Color: "FF0000"}}), ""},
+		{"a conditional white font", nil, cf(&excelize.Style{Font: &white}), "conditional format"},
+		{"a conditional black fill", nil, cf(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"000000"}}}), "conditional format"},
+		{"a conditional format ;;;", nil, cf(&excelize.Style{CustomNumFmt: &hides}), "conditional format"},
+		{"a conditional bold font", nil, cf(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FF0000"}}), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := workbookOf(t, testRows()[:3])
 			for n := 2; n <= 4; n++ {
 				fill(t, f, n, cid)
+			}
+			if tc.set != nil {
+				tc.set(t, f)
 			}
 			if tc.style != nil {
 				s, err := f.NewStyle(tc.style)
@@ -664,6 +698,26 @@ func xfs(code, font, fill string) string {
 		`<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" xfId="0"/><xf numFmtId="` + id + `" fontId="1" fillId="2" xfId="0"/></cellXfs>`
 }
 
+// run is a rich text's run of the properties (rPr's content, "" for
+// none) and the text given.
+func run(rPr, text string) string {
+	if rPr != "" {
+		rPr = "<rPr>" + rPr + "</rPr>"
+	}
+	return "<r>" + rPr + "<t xml:space=\"preserve\">" + text + "</t></r>"
+}
+
+// dxfs is a styles part's differential formats, those given.
+func dxfs(dxf ...string) string {
+	return fmt.Sprintf(`<dxfs count="%d"><dxf>`, len(dxf)) + strings.Join(dxf, "</dxf><dxf>") + "</dxf></dxfs>"
+}
+
+// cfOver is a conditional format over sqref of an expression rule of
+// the dxf given, after the rows given before it (in sheetXML).
+func cfOver(sqref string, dxf int) string {
+	return fmt.Sprintf(`</sheetData><conditionalFormatting sqref="%s"><cfRule type="expression" dxfId="%d" priority="1"><formula>TRUE</formula></cfRule></conditionalFormatting><sheetData>`, sqref, dxf)
+}
+
 // TestReadXLSXHostile: a workbook over a limit, or none, is refused
 // whole with the sentinel that says so, before it costs more than its
 // limits: the XML is counted as it is unpacked, whatever the zip says.
@@ -698,6 +752,12 @@ func TestReadXLSXHostile(t *testing.T) {
 	head3 := inline(1, "InstallationId", "ConfirmationId", "Site")
 	ok3 := inline(2, iid, cid, "Nagoya")
 	blank3 := inline(3, iid)
+	// Row 2 of head, its ConfirmationId of cell format 1 (xfs) a rich
+	// text of the runs given.
+	richCID := func(runs string) string {
+		return `<row r="2">` + cell("A2", iid) + `<c r="B2" s="1" t="inlineStr"><is>` + runs + `</is></c></row>`
+	}
+	grey, black := `<patternFill patternType="solid"><fgColor rgb="FF808080"/></patternFill>`, `<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>`
 	// Row 2 of head, its ConfirmationId of cell format 1 (xfs).
 	styledCID := `<row r="2">` + cell("A2", iid) + `<c r="B2" s="1" t="inlineStr"><is><t>` + cid + `</t></is></c></row>`
 	for _, tc := range []struct {
@@ -827,6 +887,49 @@ func TestReadXLSXHostile(t *testing.T) {
 			xfs("", `<color indexed="9"/>`, ""), "", head+styledCID), nil, iid, ""},
 		{"a format coloured white, no fill", styled(t, xfs("[White]@", "", ""), "", head+styledCID), nil, iid, "font colour FFFFFF"},
 		{"a format coloured white on black", styled(t, xfs("[White]@", "", `<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>`), "", head+styledCID), nil, iid, ""},
+		// A rich text's runs of their own colour or size: each run that
+		// is not blank must be readable as the cell's font must.
+		{"a CID's white run, no fill", styled(t, xfs("", "", ""), "", head+richCID(run(`<color rgb="FFFFFFFF"/>`, cid))), nil, iid, "font colour FFFFFF"},
+		{"a CID's run of its fill's colour", styled(t, xfs("", "", grey), "", head+richCID(run("", cid[:24])+run(`<sz val="11"/><color rgb="FF808080"/>`, cid[24:]))), nil, iid, "font colour 808080"},
+		{"a CID's run of the theme's colour of its fill", styled(t, xfs("", "", `<patternFill patternType="solid"><fgColor theme="4"/></patternFill>`), officeColours,
+			head+richCID(run(`<color theme="4"/>`, cid))), nil, iid, "font colour 5B9BD5"},
+		{"a CID's white run on black", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, black), "", head+richCID(run(`<color rgb="FFFFFFFF"/>`, cid))), nil, iid, ""},
+		{"a CID's blank white run", styled(t, xfs("", "", ""), "", head+richCID(run("", cid[:24])+run(`<color rgb="FFFFFFFF"/>`, " ")+run("", cid[24:]))), nil, iid, ""},
+		{"a CID's run of no colour on black", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, black), "", head+richCID(run(`<b/>`, cid))), nil, iid, "font colour 000000"},
+		{"a CID's run of 1 point", styled(t, xfs("", "", ""), "", head+richCID(run("", cid[:24])+run(`<sz val="1"/>`, cid[24:]))), nil, iid, "font of 1 point"},
+		{"an IID's white shared run", book(t, head+`<row r="2"><c r="A2" t="s"><v>1</v></c>`+cell("B2", cid)+`</row>`,
+			`<si><t>x</t></si><si>`+run("", iid[:7])+run(`<color rgb="FFFFFFFF"/>`, iid[7:])+`</si>`), nil, iid, "cell A2 (InstallationId)"},
+		{"a CID's phonetic run in white", styled(t, xfs("", "", ""), "", head+richCID(run("", cid)+`<rPh sb="0" eb="1"><t>x</t></rPh>`)), nil, iid, ""},
+		// A font too small to read.
+		{"a CID of 1 point", styled(t, xfs("", `<sz val="1"/>`, ""), "", head+styledCID), nil, iid, "font of 1 point"},
+		{"a CID of 5.5 points", styled(t, xfs("", `<sz val="5.5"/>`, ""), "", head+styledCID), nil, iid, "font of 5.5 points"},
+		{"a CID of 6 points", styled(t, xfs("", `<sz val="6"/>`, ""), "", head+styledCID), nil, iid, ""},
+		// Conditional formats over an ID cell that could hide it, as
+		// Excel draws them: a dxf's solid fill is its bgColor.
+		{"a conditional white font", styled(t, xfs("", "", "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("B2", 0)), nil, iid, "conditional format"},
+		{"a conditional fill of the font's colour", styled(t, xfs("", `<color rgb="FF0000FF"/>`, "")+dxfs(`<fill><patternFill><bgColor rgb="FF0000FF"/></patternFill></fill>`), "",
+			head+styledCID+cfOver("A1:B9", 0)), nil, iid, "conditional format"},
+		{"a conditional font and another's fill", styled(t, xfs("", "", "")+dxfs(`<font><color rgb="FFFF0000"/></font>`, `<fill><patternFill><bgColor rgb="FFFF0000"/></patternFill></fill>`), "",
+			head+styledCID+cfOver("B2", 0)+cfOver("B1:B3", 1)), nil, iid, "conditional format"},
+		{"a conditional format ;;;", styled(t, xfs("", "", "")+dxfs(`<numFmt numFmtId="170" formatCode=";;;"/>`), "", head+styledCID+cfOver("B2", 0)), nil, iid, "conditional format"},
+		{"a conditional format over column B", styled(t, xfs("", "", "")+dxfs(`<font><color theme="0"/></font>`), officeColours, head+styledCID+cfOver("B:B", 0)), nil, iid, "conditional format"},
+		{"a conditional format over the IID", styled(t, xfs("", "", "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("A2", 0)), nil, iid, "cell A2 (InstallationId)"},
+		{"a conditional white font on black", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, black)+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("B2", 0)), nil, iid, ""},
+		{"a conditional bold font", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 0)), nil, iid, ""},
+		{"a conditional format over another column", styled(t, xfs("", "", "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("C1:C9 A3:B9", 0)), nil, iid, ""},
+		{"a conditional data bar only over an IID number", styled(t, xfs("", "", ""), "", head+`<row r="2"><c r="A2"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`+
+			`</sheetData><conditionalFormatting sqref="A2"><cfRule type="dataBar" priority="1"><dataBar showValue="0"><cfvo type="min"/><cfvo type="max"/><color rgb="FF638EC6"/></dataBar></cfRule></conditionalFormatting><sheetData>`),
+			nil, "123456789012345", "conditional format"},
+		{"a conditional white font in an extension", styled(t, xfs("", "", ""), "", head+styledCID+`</sheetData><extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="urn:x14">`+
+			`<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="urn:xm"><x14:cfRule type="expression" priority="1" id="{0}"><xm:f>TRUE</xm:f>`+
+			`<x14:dxf><font><color rgb="FFFFFFFF"/></font></x14:dxf></x14:cfRule><xm:sqref>B2</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst><sheetData>`),
+			nil, iid, "conditional format"},
+		{"a conditional format before the rows", sheetOf(t, `<conditionalFormatting sqref="B2"><cfRule type="expression" dxfId="0" priority="1"/></conditionalFormatting>`, head+ok),
+			ErrNotWorkbook, "", ""},
+		{"a conditional format of a dxf not there", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 1)), ErrNotWorkbook, "", ""},
+		{"a conditional format of no range", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B", 0)), ErrNotWorkbook, "", ""},
+		{"conditional formats over their limit", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+
+			cfOver(strings.TrimSpace(strings.Repeat("B2 ", maxConditional+1)), 0)), ErrTooLarge, "", ""},
 		// Protection's hidden hides a formula, not the value.
 		{"a CID of hidden protection", styled(t, strings.Replace(xfs("@", "", ""), `fillId="2" xfId="0"/>`, `fillId="2" xfId="0" applyProtection="1"><protection hidden="1" locked="1"/></xf>`, 1),
 			"", head+styledCID), nil, iid, ""},
@@ -884,6 +987,12 @@ func FuzzReadXLSX(f *testing.F) {
 	f.Add(styled(f, xfs(`;;;&quot;x&quot;`, `<color theme="0"/>`, `<patternFill patternType="solid"><fgColor indexed="9"/></patternFill>`), officeColours,
 		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+strings.Repeat("1234567", 9)+`</t></is></c><c r="B2" s="1" t="inlineStr"><is><t>`+
 			strings.Repeat("222222", 8)+`</t></is></c></row>`))
+	// A CID of rich text runs under conditional formats, one of them in
+	// an extension.
+	f.Add(styled(f, xfs("", `<sz val="9"/>`, "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`, `<fill><patternFill><bgColor theme="4"/></patternFill></fill>`), officeColours,
+		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+strings.Repeat("1234567", 9)+`</t></is></c><c r="B2" s="1" t="inlineStr"><is>`+
+			run(`<color theme="4"/><sz val="11"/>`, strings.Repeat("222222", 4))+run(`<b/>`, strings.Repeat("222222", 4))+`</is></c></row>`+
+			cfOver("A2:B9 C:C", 0)+cfOver("2:3", 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		writesBack(t, data, ReadXLSX, WriteXLSX, ErrNotWorkbook)
 	})

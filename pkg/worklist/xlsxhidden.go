@@ -47,6 +47,7 @@ type sheetLook struct {
 	// pair[i] under a merged cell that are not its first (merge).
 	pair  [2]int
 	cover func(from, to, i int, why string) error
+	cf    conditionals
 }
 
 // colSpan is a col element: columns min to max (1 is A), alike.
@@ -71,24 +72,33 @@ const (
 // rows, says is hidden. A sheet whose columns or row format come after
 // its rows is not as Excel saves one (ErrNotWorkbook): which cells they
 // hide would depend on the reader.
-func (l *sheetLook) element(e xml.StartElement, parent string) error {
+// d is the part's decoder, for an element read to its end (read).
+func (l *sheetLook) element(d *partDecoder, e xml.StartElement, parent string) (read bool, err error) {
 	if parent == "/worksheet" {
 		switch e.Name.Local {
 		case "sheetData":
 			l.begun = true
-			return nil
+			return false, nil
 		case "sheetPr", "sheetFormatPr", "cols":
 			if l.begun {
-				return fmt.Errorf("%w: the sheet's %s after its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, e.Name.Local)
+				return false, fmt.Errorf("%w: the sheet's %s after its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, e.Name.Local)
 			}
-		case "mergeCells":
-			// Read once the records are: which cells a merge hides
-			// depends on the header's columns.
+		case "mergeCells", "conditionalFormatting":
+			// Read once the records are: which cells a merge or a
+			// conditional format covers depends on the header's columns.
 			if !l.begun {
-				return fmt.Errorf("%w: the sheet's merged cells before its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook)
+				return false, fmt.Errorf("%w: the sheet's %s before its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, e.Name.Local)
 			}
 		}
 	}
+	if read, err := l.conditional(d, e, parent); read || err != nil {
+		return read, err
+	}
+	return false, l.layout(e, parent)
+}
+
+// layout takes what e says of the rows, columns and merged cells.
+func (l *sheetLook) layout(e xml.StartElement, parent string) error {
 	switch {
 	case parent == "/worksheet" && e.Name.Local == "sheetFormatPr":
 		l.rowsHidden = isTrue(attr(e, "zeroHeight"))

@@ -82,15 +82,19 @@ var (
 // either is under a merged cell that is not its first, or formatted so
 // that it shows nothing of it (a number format of empty sections, such
 // as ";;;", or a font of the colour of its fill, or white where it has
-// none: see xlsxstyle.go), says so in Record.Hidden, for the caller to
+// none, or under minSize points, or a run of its rich text so: see
+// xlsxstyle.go), or under a conditional format that could make it so
+// (xlsxcond.go), says so in Record.Hidden, for the caller to
 // refuse: nobody reviewing the sheet saw it; a sheet whose columns or row format come after its rows, or
 // whose columns are out of order, or its merged cells before its rows
-// or overlapping on a record, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
+// or overlapping on a record, or its conditional formats before its
+// rows, or of a dxf the styles do not hold, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
 // lost its digits (a 63-digit IID is 1.23457E+62) and is refused
 // saying so, unless its digits are all there (15 at most). A file that
 // is no .xlsx workbook (a CSV file renamed, an .xls file) is
 // ErrNotWorkbook; one over a limit (MaxFile, MaxXML, MaxRows, too many
-// parts or sheets or shared strings or styles) ErrTooLarge; nothing of it is
+// parts or sheets or shared strings or styles or conditional formats)
+// ErrTooLarge; nothing of it is
 // read before its size is known, and no part but the workbook, its
 // relationships, its shared strings, its styles and theme and the one
 // sheet is unpacked. A workbook without styles shows every value; one
@@ -151,8 +155,9 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 	styles := wb.styles(loc.styles, loc.theme)
 	rd := &rowReader{fix: xlsxFix}
 	look := &sheetLook{}
-	cols := ""         // which of the pair's columns are hidden, once the header is read
-	var merged []uint8 // per record, the bits of the pair's columns under a merge
+	var pairs [][2]xcell // per record, its InstallationId and ConfirmationId cells, for conditional formats
+	cols := ""           // which of the pair's columns are hidden, once the header is read
+	var merged []uint8   // per record, the bits of the pair's columns under a merge
 	look.cover = func(from, to, i int, why string) error {
 		if merged == nil {
 			merged = make([]uint8, len(rd.records))
@@ -189,21 +194,31 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 		if why == "" {
 			why = cols
 		}
+		var pair [2]xcell
 		for i, name := range []string{"InstallationId", "ConfirmationId"} {
 			for _, c := range cells {
-				if why != "" || c.col != look.pair[i] {
+				if c.col != look.pair[i] {
+					continue
+				}
+				c.text = "" // kept by the record already
+				pair[i] = c
+				if why != "" {
 					continue
 				}
 				var err error
-				if why, err = styles.hidden(c, n, name); err != nil {
+				if why, err = styles.hidden(c, sst.runs.look(c.runs), n, name); err != nil {
 					return err
 				}
 			}
 		}
 		rd.records[before].Hidden = why
+		pairs = append(pairs, pair)
 		return nil
 	}, rd.hide)
 	if err != nil {
+		return nil, nil, 0, "", err
+	}
+	if err := styles.conditional(look, rd.records, pairs, &sst.runs); err != nil {
 		return nil, nil, 0, "", err
 	}
 	if rd.col == nil {
@@ -295,6 +310,9 @@ func (b *budget) Read(p []byte) (int, error) {
 
 // xmlError is the error of a part's XML.
 func xmlError(part string, err error) error {
+	if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNotWorkbook) {
+		return err // said already
+	}
 	if errors.Is(err, errOverXML) {
 		return fmt.Errorf("%w: the workbook's XML is over %d bytes (part %s)", ErrTooLarge, MaxXML, part)
 	}
@@ -464,29 +482,121 @@ func (wb *workbook) each(part string, max int64, fn func(d *partDecoder, e xml.S
 	}
 }
 
-// sharedStrings reads the workbook's table of strings, which cells of
-// type "s" refer to by index. A cell is given the string itself, not a
-// copy: a sheet whose every cell names one long string costs no more.
-func (wb *workbook) sharedStrings(part string) ([]string, error) {
+// stringTable is the workbook's table of shared strings, which cells of
+// type "s" refer to by index, and the looks of rich texts' runs, of
+// those and of inline strings (xcell.runs).
+type stringTable struct {
+	text []string
+	look []int32 // by string: its runs' look (runTable.add); nil while none has one
+	runs runTable
+}
+
+// runLook is what the runs of a rich text that are not blank say of how
+// they are drawn where they give a font of their own (rPr): the colours
+// they give (at most maxRunColours, else many), whether one gives none
+// (auto), and the least size one gives (points, 0 for none). A run
+// without rPr is drawn in its cell's font, checked with the cell.
+type runLook struct {
+	colours    [maxRunColours]colour
+	n          int8
+	many, auto bool
+	size       float64
+}
+
+// maxRunColours is the most colours of a rich text's runs kept: a CID
+// of more is refused (a person types one CID in one colour).
+const maxRunColours = 8
+
+// add takes the font of a run that is not blank.
+func (r *runLook) add(f fontLook) {
+	if f.size > 0 && (r.size == 0 || f.size < r.size) {
+		r.size = f.size
+	}
+	if !f.coloured {
+		r.auto = true
+		return
+	}
+	for _, c := range r.colours[:r.n] {
+		if c == f.colour {
+			return
+		}
+	}
+	if int(r.n) == len(r.colours) {
+		r.many = true
+		return
+	}
+	r.colours[r.n] = f.colour
+	r.n++
+}
+
+// runTable holds each runLook once, within maxStyles of them: a cell
+// names one by number (its index + 1, 0 for none), so that strings and
+// cells of runs cost no more than those without.
+type runTable struct {
+	looks []runLook
+	index map[runLook]int32
+}
+
+// add is the number of l, 0 for a text without runs of their own font.
+func (t *runTable) add(l runLook) (int32, error) {
+	if l == (runLook{}) {
+		return 0, nil
+	}
+	if i, ok := t.index[l]; ok {
+		return i, nil
+	}
+	if len(t.looks) == maxStyles {
+		return 0, fmt.Errorf("%w: over %d kinds of rich text", ErrTooLarge, maxStyles)
+	}
+	if t.index == nil {
+		t.index = map[runLook]int32{}
+	}
+	t.looks = append(t.looks, l)
+	t.index[l] = int32(len(t.looks))
+	return int32(len(t.looks)), nil
+}
+
+// look is the runLook numbered i, nil for 0.
+func (t *runTable) look(i int32) *runLook {
+	if i == 0 {
+		return nil
+	}
+	return &t.looks[i-1]
+}
+
+// sharedStrings reads the workbook's table of strings. A cell is given
+// the string itself, not a copy: a sheet whose every cell names one long
+// string costs no more.
+func (wb *workbook) sharedStrings(part string) (*stringTable, error) {
+	sst := &stringTable{}
 	if part == "" {
-		return nil, nil
+		return sst, nil
 	}
 	if _, ok := wb.parts[strings.ToLower(part)]; !ok {
-		return nil, nil // Excel opens it so, as long as no cell refers to one
+		return sst, nil // Excel opens it so, as long as no cell refers to one
 	}
-	var sst []string
 	err := wb.each(part, MaxXML, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
 		if parent != inSST || e.Name.Local != "si" {
 			return false, nil
 		}
-		if len(sst) == maxStrings {
+		if len(sst.text) == maxStrings {
 			return false, fmt.Errorf("%w: over %d shared strings", ErrTooLarge, maxStrings)
 		}
-		s, err := text(d)
+		s, look, err := text(d)
 		if err != nil {
 			return true, xmlError(part, err)
 		}
-		sst = append(sst, s)
+		i, err := sst.runs.add(look)
+		if err != nil {
+			return true, err
+		}
+		if i != 0 && sst.look == nil {
+			sst.look = make([]int32, len(sst.text), cap(sst.text))
+		}
+		sst.text = append(sst.text, s)
+		if sst.look != nil {
+			sst.look = append(sst.look, i)
+		}
 		return true, nil
 	})
 	return sst, err
@@ -495,14 +605,17 @@ func (wb *workbook) sharedStrings(part string) ([]string, error) {
 // text reads the text of a string element (si, is) just started, to
 // its end: that of its t element or of its runs' (r/t), not of its
 // phonetic runs (rPh, the furigana of a Japanese cell), Excel's escapes
-// (_x000D_) undone; a text over MaxField bytes is cut to maxText.
-func text(d *partDecoder) (string, error) {
+// (_x000D_) undone; a text over MaxField bytes is cut to maxText. look
+// is what its runs that are not blank say of their fonts.
+func text(d *partDecoder) (s string, look runLook, err error) {
 	var b strings.Builder
 	depth, in, run := 0, 0, false // in: the depth of the t being read, or 0
+	var font fontLook
+	styled, shown := false, false // of the run being read: it has rPr; a character not blank
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
-			return "", err
+			return "", look, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -512,21 +625,31 @@ func text(d *partDecoder) (string, error) {
 			case t.Name.Local == "t" && (depth == 1 || depth == 2 && run):
 				in = depth
 			case t.Name.Local == "r" && depth == 1:
-				run = true
+				run, styled, shown = true, false, false
+			case t.Name.Local == "rPr" && depth == 2 && run:
+				if font, err = readFont(d); err != nil {
+					return "", look, err
+				}
+				styled = true
+				depth--
 			}
 		case xml.EndElement:
 			switch depth {
 			case 0:
-				return cutText(xlsxpart.UnescapeX(b.String())), nil
+				return cutText(xlsxpart.UnescapeX(b.String())), look, nil
 			case in:
 				in = 0
 			case 1:
+				if run && styled && shown {
+					look.add(font)
+				}
 				run = false
 			}
 			depth--
 		case xml.CharData:
 			if in != 0 && depth == in {
 				b.Write(t[:minInt(len(t), maxRaw-b.Len())])
+				shown = shown || run && len(bytes.TrimSpace(t)) > 0
 			}
 		}
 	}
@@ -649,6 +772,7 @@ type xcell struct {
 	text   string
 	number bool
 	style  string // s: its cell format's index, "" for 0
+	runs   int32  // its rich text's runs' look (runTable), 0 for none
 }
 
 // rows calls row with each row of the sheet's part: its number, as Excel
@@ -658,12 +782,16 @@ type xcell struct {
 // Excel writes them; a sheet whose rows or cells are not, or name other
 // rows, Excel repairs as it likes, and is ErrNotWorkbook: which row a
 // person saw a cell in cannot be told.
-func (wb *workbook) rows(part string, sst []string, look *sheetLook, row func(n int, why string, cells []xcell) error, hide func(n int)) error {
+func (wb *workbook) rows(part string, sst *stringTable, look *sheetLook, row func(n int, why string, cells []xcell) error, hide func(n int)) error {
 	n := 0
 	var cells []xcell
 	return wb.each(part, MaxXML, func(d *partDecoder, e xml.StartElement, parent string) (bool, error) {
 		if parent != inSheetData || e.Name.Local != "row" {
-			return false, look.element(e, parent)
+			read, err := look.element(d, e, parent)
+			if err != nil {
+				return read, xmlError(part, err)
+			}
+			return read, nil
 		}
 		next := n + 1
 		if r := attr(e, "r"); r != "" {
@@ -687,7 +815,7 @@ func (wb *workbook) rows(part string, sst []string, look *sheetLook, row func(n 
 
 // readRow reads row n, just started, to its end: its cells with a
 // value, appended to cells.
-func readRow(d *partDecoder, n int, sst []string, cells []xcell) ([]xcell, error) {
+func readRow(d *partDecoder, n int, sst *stringTable, cells []xcell) ([]xcell, error) {
 	col := 0 // of the cell before, with a value or not: a cell without a reference is the next
 	for {
 		tok, err := d.RawToken()
@@ -723,7 +851,7 @@ func readRow(d *partDecoder, n int, sst []string, cells []xcell) ([]xcell, error
 
 // readCell reads a c element of row n to its end: prev is the column of
 // the cell before it in its row, for a cell without a reference.
-func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst []string) (xcell, error) {
+func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable) (xcell, error) {
 	c := xcell{col: prev + 1}
 	if ref := attr(e, "r"); ref != "" {
 		col, row, err := cellRef(ref)
@@ -754,7 +882,11 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst []string) (xc
 					return c, err
 				}
 			case "is":
-				if c.text, err = text(d); err != nil {
+				var look runLook
+				if c.text, look, err = text(d); err != nil {
+					return c, err
+				}
+				if c.runs, err = sst.runs.add(look); err != nil {
 					return c, err
 				}
 			default:
@@ -770,10 +902,13 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst []string) (xc
 			switch typ {
 			case "s":
 				i, err := strconv.Atoi(strings.TrimSpace(v))
-				if err != nil || len(v) > MaxField || i < 0 || i >= len(sst) {
-					return c, fmt.Errorf("cell %s: shared string %.20q of %d", attr(e, "r"), v, len(sst))
+				if err != nil || len(v) > MaxField || i < 0 || i >= len(sst.text) {
+					return c, fmt.Errorf("cell %s: shared string %.20q of %d", attr(e, "r"), v, len(sst.text))
 				}
-				c.text = sst[i]
+				c.text = sst.text[i]
+				if sst.look != nil {
+					c.runs = sst.look[i]
+				}
 			case "inlineStr":
 			case "b":
 				c.text = map[string]string{"1": "TRUE", "0": "FALSE"}[strings.TrimSpace(v)]

@@ -22,8 +22,11 @@ import (
 // theme colours of one index and tint are one colour, whatever the
 // theme. What is left: a tint on a colour (two colours are alike only
 // with one tint), a pattern other than solid and a gradient (the text
-// shows through some of it), a rich text's runs of their own colour,
-// conditional formats, a font too small to read.
+// shows through some of it). A font too small to read (under minSize
+// points) hides its text as surely. A rich text's runs (r, of an si or
+// an is) that give their own font (rPr) are held to the same rules, with
+// the same colours: each run that is not blank must be readable on its
+// cell's fill. Conditional formats (xlsxcond.go) are held to them too.
 
 // cellStyles is what the workbook's styles say of its cell formats,
 // by index (a cell's s): why a text, and a number, in a cell of one is
@@ -31,13 +34,56 @@ import (
 // a part Excel reads that ReadXLSX cannot might hide a CID, and the
 // workbook is refused with it once a record is read.
 type cellStyles struct {
-	read bool // the workbook has a styles part
-	xfs  []xfHides
-	err  error
+	read   bool // the workbook has a styles part
+	xfs    []xfLook
+	dxfs   []dxfLook // differential formats, of conditional formats
+	ss     *styleSheet
+	scheme []string // the theme's colours (theme)
+	err    error
 }
 
-// xfHides is why a cell format hides a text, and a number.
-type xfHides struct{ text, number string }
+// xfLook is what a cell format shows of a value: why a text, and a
+// number, is not seen in a cell of it ("" when it is), and its font's
+// colour and size (points, 0 when not given) and the colour behind it,
+// as a run of rich text or a conditional format is checked against.
+type xfLook struct {
+	text, number string
+	font         colour
+	textFont     colour // of its number format's text section ([White]@), unknown if none
+	size         float64
+	back         fillLook
+}
+
+// plain is the look of a cell of no cell format: Excel's default font,
+// Automatic, on no fill.
+var plain = xfLook{font: colour{rgb: "000000", theme: -1}, textFont: unknown, back: fillLook{colour: colour{rgb: "FFFFFF", theme: -1}, none: true}}
+
+// minSize is the least font size (points) a person reviewing the sheet
+// reads a CID in: Excel's list of sizes starts at 8; at 100 % zoom a
+// 6-point font is 8 pixels high, its digits 5 to 6, about the least in
+// which 48 digits can still be told apart; a font of 1 to 5 points
+// shows a line of specks that nobody reads, hidden as surely as by a
+// white font.
+const minSize = 6
+
+// fontLook is what a font, a run's properties (rPr) or a differential
+// format's font says of its text: its colour, if it gives one
+// (coloured), and its size (points, 0 when it gives none).
+type fontLook struct {
+	colour   colour
+	coloured bool
+	size     float64
+}
+
+// dxfLook is a differential format (dxfs' dxf), as a conditional format
+// applies it over a cell's own: the colours it may give the font (its
+// font's, its number format's) and the fill (a solid fill's colour is
+// its bgColor in a dxf, its fgColor elsewhere: both are taken), and
+// whether its number format shows nothing of a text, a number.
+type dxfLook struct {
+	fonts, fills []colour
+	text, number string
+}
 
 // colour is a colour as a file gives it: its RGB ("FFFFFF"), or, where
 // that is not known, its theme index (theme >= 0); and its tint.
@@ -53,9 +99,10 @@ var unknown = colour{theme: -1}
 // styleSheet is a styles part as read.
 type styleSheet struct {
 	numFmts map[int]string
-	fonts   []colour
+	fonts   []fontLook
 	fills   []fillLook
 	xfs     [][3]int // numFmtId, fontId, fillId
+	dxfs    []dxfLook
 	palette []string // indexedColors, if given
 }
 
@@ -69,7 +116,7 @@ type fillLook struct {
 // styles reads the styles part and the theme ("" when the workbook has
 // none): a workbook without styles shows every value as it is.
 func (wb *workbook) styles(part, theme string) *cellStyles {
-	cs := &cellStyles{}
+	cs := &cellStyles{ss: &styleSheet{}}
 	if part == "" || wb.parts[strings.ToLower(part)] == nil {
 		return cs
 	}
@@ -84,67 +131,144 @@ func (wb *workbook) styles(part, theme string) *cellStyles {
 		cs.err = err
 		return cs
 	}
-	formats := map[int]xfHides{}
+	cs.ss, cs.scheme = ss, scheme
+	type hides struct{ text, number string }
+	formats := map[int]hides{}
 	for _, x := range ss.xfs {
 		h, ok := formats[x[0]]
 		if !ok {
 			code := ss.numFmts[x[0]]
-			h = xfHides{text: textHidden(code), number: numberHidden(code)}
+			h = hides{text: textHidden(code), number: numberHidden(code)}
 			formats[x[0]] = h
 		}
-		font := colour{rgb: "000000", theme: -1} // Automatic
+		look := plain
 		if x[1] < len(ss.fonts) {
-			font = ss.fonts[x[1]]
+			look.font, look.size = ss.fonts[x[1]].colour, ss.fonts[x[1]].size
 		}
-		back := fillLook{colour: colour{rgb: "FFFFFF", theme: -1}, none: true}
 		if x[2] < len(ss.fills) {
-			back = ss.fills[x[2]]
+			look.back = ss.fills[x[2]]
 		}
-		font, back.colour = ss.resolve(font, scheme), ss.resolve(back.colour, scheme)
-		number := colourHidden(font, back)
+		look.font, look.back.colour = cs.resolve(look.font), cs.resolve(look.back.colour)
+		number := colourHidden(look.font, look.back)
 		text := number
 		if c, ok := formatColour(textSection(ss.numFmts[x[0]])); ok {
-			text = colourHidden(ss.resolve(c, scheme), back)
+			look.textFont = cs.resolve(c)
+			text = colourHidden(look.textFont, look.back)
 		}
-		if h.text == "" {
-			h.text = text
+		look.text, look.number = h.text, h.number
+		if look.text == "" {
+			look.text = text
 		}
-		if h.number == "" {
-			h.number = number
+		if look.number == "" {
+			look.number = number
 		}
-		cs.xfs = append(cs.xfs, h)
+		if look.text == "" && look.size > 0 && look.size < minSize {
+			look.text = tooSmall(look.size)
+		}
+		if look.number == "" && look.size > 0 && look.size < minSize {
+			look.number = tooSmall(look.size)
+		}
+		cs.xfs = append(cs.xfs, look)
+	}
+	for _, x := range ss.dxfs {
+		for i := range x.fonts {
+			x.fonts[i] = cs.resolve(x.fonts[i])
+		}
+		for i := range x.fills {
+			x.fills[i] = cs.resolve(x.fills[i])
+		}
+		cs.dxfs = append(cs.dxfs, x)
 	}
 	return cs
+}
+
+// resolve is c given as RGB where the palette or the theme say which it
+// is (styleSheet.resolve).
+func (cs *cellStyles) resolve(c colour) colour { return cs.ss.resolve(c, cs.scheme) }
+
+// tooSmall is why a text of a font of size points is not seen.
+func tooSmall(size float64) string {
+	pt := strconv.FormatFloat(size, 'f', -1, 64) + " points"
+	if size == 1 {
+		pt = "1 point"
+	}
+	return fmt.Sprintf("its font of %s is too small to read; give it a size of 8 points or more in Excel (Format Cells, Font), check it, save, and import again", pt)
+}
+
+// look is the look of cell format s (a cell's s, "" for 0): plain where
+// the styles hold none. A cell naming a cell format the styles do not
+// hold is not as Excel saves one (ErrNotWorkbook).
+func (cs *cellStyles) look(s string, row int) (xfLook, error) {
+	if cs.err != nil {
+		return plain, cs.err
+	}
+	i := 0
+	if s != "" {
+		var err error
+		if i, err = strconv.Atoi(s); err != nil || i < 0 || cs.read && i >= len(cs.xfs) && (i > 0 || len(cs.xfs) > 0) {
+			return plain, fmt.Errorf("%w: a cell in row %d of cell format %.20q, of %d the workbook holds, not as Excel saves a workbook; open it in Excel and save it again",
+				ErrNotWorkbook, row, s, len(cs.xfs))
+		}
+	}
+	if i >= len(cs.xfs) {
+		return plain, nil
+	}
+	return cs.xfs[i], nil
 }
 
 // hidden says why the cell c, in the column name (InstallationId,
 // ConfirmationId), is not seen in Excel for its formatting: "" when it
 // is. A cell naming a cell format the styles do not hold is not as
 // Excel saves one (ErrNotWorkbook).
-func (cs *cellStyles) hidden(c xcell, row int, name string) (string, error) {
-	if cs.err != nil {
-		return "", cs.err
+// runs is the cell's rich text's look (nil for none): each run that is
+// not blank and gives its own font is held to the rules the cell's font
+// is, on the cell's fill.
+func (cs *cellStyles) hidden(c xcell, runs *runLook, row int, name string) (string, error) {
+	x, err := cs.look(c.style, row)
+	if err != nil {
+		return "", err
 	}
-	i := 0
-	if c.style != "" {
-		var err error
-		if i, err = strconv.Atoi(c.style); err != nil || i < 0 || cs.read && i >= len(cs.xfs) && (i > 0 || len(cs.xfs) > 0) {
-			return "", fmt.Errorf("%w: a cell in row %d of cell format %.20q, of %d the workbook holds, not as Excel saves a workbook; open it in Excel and save it again",
-				ErrNotWorkbook, row, c.style, len(cs.xfs))
-		}
-	}
-	if i >= len(cs.xfs) {
-		return "", nil
-	}
-	why := cs.xfs[i].text
+	why := x.text
 	if c.number {
-		why = cs.xfs[i].number
+		why = x.number
+	}
+	if why == "" && runs != nil && !c.number {
+		why = runs.hidden(cs, x.back)
 	}
 	if why == "" {
 		return "", nil
 	}
 	ref, _ := excelize.CoordinatesToCellName(c.col, row)
 	return fmt.Sprintf("cell %s (%s) is not seen in Excel: %s", ref, name, why), nil
+}
+
+// hidden says why a run of the text is not seen on back ("" when each
+// is): a colour of back's, or a size under minSize. A run that gives a
+// font but no colour is drawn in the cell's font colour, checked with
+// the cell, or Automatic: both are taken.
+func (r *runLook) hidden(cs *cellStyles, back fillLook) string {
+	const run = "a run of its text: "
+	if r.many {
+		return fmt.Sprintf("%sits runs are of over %d colours; give it one font colour in Excel, check it, save, and import again", run, maxRunColours)
+	}
+	if r.size > 0 && r.size < minSize {
+		return run + tooSmall(r.size)
+	}
+	for _, c := range r.fonts() {
+		if why := colourHidden(cs.resolve(c), back); why != "" {
+			return run + why
+		}
+	}
+	return ""
+}
+
+// fonts are the colours the runs may be drawn in, besides the cell's.
+func (r *runLook) fonts() []colour {
+	out := r.colours[:r.n:r.n]
+	if r.auto {
+		out = append(out, plain.font)
+	}
+	return out
 }
 
 // theme reads the colour scheme of the theme part, by the index a color
@@ -210,11 +334,21 @@ func (wb *workbook) styleSheet(part string) (*styleSheet, error) {
 			if err := over("fonts", len(ss.fonts)); err != nil {
 				return false, err
 			}
-			c, err := fontColour(d)
+			f, err := readFont(d)
 			if err != nil {
 				return true, xmlError(part, err)
 			}
-			ss.fonts = append(ss.fonts, c)
+			ss.fonts = append(ss.fonts, f)
+			return true, nil
+		case parent == "/styleSheet/dxfs" && e.Name.Local == "dxf":
+			if err := over("differential formats", len(ss.dxfs)); err != nil {
+				return false, err
+			}
+			x, err := readDxf(d)
+			if err != nil {
+				return true, xmlError(part, err)
+			}
+			ss.dxfs = append(ss.dxfs, x)
 			return true, nil
 		case parent == "/styleSheet/fills" && e.Name.Local == "fill":
 			if err := over("fills", len(ss.fills)); err != nil {
@@ -252,23 +386,74 @@ func (wb *workbook) styleSheet(part string) (*styleSheet, error) {
 	return ss, err
 }
 
-// fontColour reads a font element, just started, to its end: the colour
-// of its color element, Automatic (black) if none.
-func fontColour(d *partDecoder) (colour, error) {
-	c := colour{rgb: "000000", theme: -1}
+// readFont reads a font element (or a run's rPr, or a dxf's font), just
+// started, to its end: the colour of its color element, Automatic
+// (black) if none, and the size of its sz.
+func readFont(d *partDecoder) (fontLook, error) {
+	f := fontLook{colour: plain.font}
 	for depth := 1; ; {
 		tok, err := d.RawToken()
 		if err != nil {
-			return c, err
+			return f, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if depth++; depth == 2 && t.Name.Local == "color" {
-				c = colourOf(t, "000000")
+			depth++
+			switch {
+			case depth == 2 && t.Name.Local == "color":
+				f.colour, f.coloured = colourOf(t, "000000"), true
+			case depth == 2 && t.Name.Local == "sz":
+				// A size Excel would not write (0, negative) is none:
+				// Excel then draws its default.
+				if v, err := strconv.ParseFloat(strings.TrimSpace(attr(t, "val")), 64); err == nil && v > 0 {
+					f.size = v
+				}
 			}
 		case xml.EndElement:
 			if depth--; depth == 0 {
-				return c, nil
+				return f, nil
+			}
+		}
+	}
+}
+
+// readDxf reads a dxf element, just started, to its end.
+func readDxf(d *partDecoder) (dxfLook, error) {
+	var x dxfLook
+	for depth := 1; ; {
+		tok, err := d.RawToken()
+		if err != nil {
+			return x, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch {
+			case depth == 2 && t.Name.Local == "font":
+				f, err := readFont(d)
+				if err != nil {
+					return x, err
+				}
+				depth--
+				if f.coloured {
+					x.fonts = append(x.fonts, f.colour)
+				}
+			case depth == 2 && t.Name.Local == "numFmt":
+				code := attr(t, "formatCode")
+				x.text, x.number = textHidden(code), numberHidden(code)
+				if c, ok := formatColour(textSection(code)); ok {
+					x.fonts = append(x.fonts, c)
+				}
+			case depth == 4 && (t.Name.Local == "bgColor" || t.Name.Local == "fgColor"):
+				// fill/patternFill/bgColor: Excel draws a dxf's solid
+				// fill in its bgColor, LibreOffice in its fgColor.
+				if c := colourOf(t, ""); c != unknown {
+					x.fills = append(x.fills, c)
+				}
+			}
+		case xml.EndElement:
+			if depth--; depth == 0 {
+				return x, nil
 			}
 		}
 	}
@@ -388,18 +573,24 @@ func colourHidden(font colour, back fillLook) string {
 	if font == unknown || back.colour == unknown || font != back.colour {
 		return ""
 	}
-	name := font.rgb
-	if name == "" {
-		name = fmt.Sprintf("of the theme's colour %d", font.theme)
-	}
-	if font.tint != "" {
-		name += " (tint " + font.tint + ")"
-	}
+	name := colourName(font)
 	behind := "of its fill"
 	if back.none {
 		behind = "of the white sheet behind it (the cell has no fill)"
 	}
 	return fmt.Sprintf("its font colour %s is that %s; give it the Automatic font colour and No Fill in Excel, check it, save, and import again", name, behind)
+}
+
+// colourName is how a message names c.
+func colourName(c colour) string {
+	name := c.rgb
+	if name == "" {
+		name = fmt.Sprintf("of the theme's colour %d", c.theme)
+	}
+	if c.tint != "" {
+		name += " (tint " + c.tint + ")"
+	}
+	return name
 }
 
 // sections are a number format code's sections, split at its ';' that
