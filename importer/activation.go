@@ -48,7 +48,8 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				"different CIDs for one IID in one import, a CID imported before and replaced since (unless\n" +
 				"--restore: it is put back on file, recorded with --by and the time; 'activation history' lists it),\n" +
 				"and a row hidden in the workbook (a row or column hidden, filtered out or under a merged cell, or\n" +
-				"a cell formatted to show nothing, as ;;; or white on white: a CID nobody reviewing saw), unless its\n" +
+				"a cell formatted to show nothing, as ;;; or white on white, a font under 6 points, a run of rich\n" +
+				"text so, or a conditional format that could make it so: a CID nobody reviewing saw), unless its\n" +
 				"pair is the one on file." + cidsExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag(),
 				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"},
