@@ -86,7 +86,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 				return sum.Print(stdout, stderr, errPartial)
 			},
-		}, historyCommand(stdout), {Name: "stick", Usage: "write a return file of the CIDs waiting (and keys to install) onto a stick", ArgsUsage: "DIR (the stick)",
+		}, historyCommand(stdout, stderr), {Name: "stick", Usage: "write a return file of the CIDs waiting (and keys to install) onto a stick", ArgsUsage: "DIR (the stick)",
 			Description: "Writes DIR/return/ID.return.age, encrypted to a passphrase: asked twice, or --passphrase-file, or\nACTCOURIER_RETURN_PASSPHRASE, never a flag. Tell it to the engineer apart from the stick. --key-file\n(lines windows = KEY, office = KEY) installs a key first on each --device, for a second visit." + stickExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.SiteFlag(), cmdline.LineFlag(), cmdline.ByFlag(), &cli.StringSliceFlag{Name: "device", Usage: "only this `DEVICE` (repeatable; as show takes it)"},
 				&cli.StringFlag{Name: "key-file", Usage: "product keys to install first, `FILE`"},
@@ -119,17 +119,22 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 
 // historyCommand lists the archive's events per IID (fleet.CIDHistory):
 // who imported each CID and who put which back on file.
-func historyCommand(stdout io.Writer) *cli.Command {
+func historyCommand(stdout, stderr io.Writer) *cli.Command {
 	return &cli.Command{Name: "history", Usage: "list every CID imported and put back on file, per IID: who, when, from which file and row, and which is on file",
 		ArgsUsage: "[IID...]",
 		Description: "An IID may be given by its last digits, as warnings name it (…123456). One line per event, oldest\nfirst per IID; the last of an IID is the CID on file, marked \"on file\"." +
-			"\n\n" + cmdline.ExitStatus("0 listed", "2 usage or configuration error: no database, or no CID imported for an IID given"),
+			"\n\n" + cmdline.ExitStatus("0 listed, or no CID is on file yet (said in one line)",
+			"1 done in part: each IID given that has no CID on file is named on stderr; the others are listed",
+			"2 usage or configuration error: no database, or no IID given has a CID on file"),
 		Flags:  []cli.Flag{cmdline.DBFlag(defaultDB)},
-		Action: func(c *cli.Context) error { return runHistory(c, stdout) },
+		Action: func(c *cli.Context) error { return runHistory(c, stdout, stderr) },
 	}
 }
 
-func runHistory(c *cli.Context, stdout io.Writer) error {
+// historyHint is what to do about an IID given that has no CID on file.
+const historyHint = "give an IID, or its last digits; without one, every IID is listed"
+
+func runHistory(c *cli.Context, stdout, stderr io.Writer) error {
 	db, _, _, _, err := openAsOf(c)
 	if err != nil {
 		return err
@@ -139,8 +144,17 @@ func runHistory(c *cli.Context, stdout io.Writer) error {
 	if err != nil {
 		return explain(err)
 	}
-	if len(events) == 0 && c.NArg() > 0 {
-		return usage("activation history: no CID was imported for "+terminal.Inline(strings.Join(c.Args().Slice(), ", ")), "give an IID, or its last digits; without one, every IID is listed")
+	// Nothing is said as worklist says it (exit 0) for the fleet, as
+	// show does for a device (exit 2) for IIDs asked for, and as cids
+	// names a refused row (exit 1) for some of them.
+	without := fleet.WithoutCID(events, c.Args().Slice())
+	none := "no CID on file for IID " + terminal.Inline(strings.Join(without, ", "))
+	switch {
+	case len(events) == 0 && c.NArg() > 0:
+		return usage("activation history: "+none, historyHint)
+	case len(events) == 0:
+		_, err := fmt.Fprintln(stdout, "no CID on file yet: importer activation cids FILE imports them (ActivationWs's records.csv, or the worklist with CIDs filled in)")
+		return err
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "IID\tWHEN\tWHAT\tCID\tBY\tFROM\t")
@@ -158,7 +172,14 @@ func runHistory(c *cli.Context, stdout io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s row %d\t%s\n", e.IID, when, what, e.CID, terminal.Inline(e.By), terminal.Inline(e.File), e.Row, on)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(without) > 0 {
+		fmt.Fprintf(stderr, "importer: error: activation history: %s\nimporter: hint: %s\n", none, historyHint)
+		return errPartial
+	}
+	return nil
 }
 
 func runReturn(c *cli.Context, stdout, stderr io.Writer) error {

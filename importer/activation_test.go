@@ -404,6 +404,50 @@ func TestCIDsRestored(t *testing.T) {
 	}
 }
 
+// TestHistoryNothing: activation history says in one line when no CID
+// is on file yet and which command puts one there (exit 0, as devices
+// and worklist list nothing), and names each IID given that has no CID
+// on file: with the others listed, exit 1 (done in part, as cids names
+// a refused row); with none listed, exit 2 (as show names no device).
+func TestHistoryNothing(t *testing.T) {
+	dir := t.TempDir()
+	dsn := testDB(t, dir, "fleet.db")
+	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
+	rows, err := requests(dsn)
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	win, office := rows[0].IID, rows[1].IID
+	tail := func(iid string) string { return "…" + iid[len(iid)-6:] }
+
+	code, out, errOut := runImporter(t, "activation", "history", "--db", dsn)
+	if code != 0 || errOut != "" || strings.Count(out, "\n") != 1 || strings.Contains(out, "WHEN") ||
+		!strings.Contains(out, "no CID on file yet") || !strings.Contains(out, "importer activation cids") {
+		t.Errorf("history of no CID: exit %d, want 0 and one line naming activation cids\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runImporter(t, "activation", "history", "--db", dsn, tail(win), "424242")
+	if code != exitUsage || out != "" || !strings.Contains(errOut, "importer: error: activation history: no CID on file for IID "+tail(win)+", 424242\n") {
+		t.Errorf("history of IIDs with none: exit %d, want 2 naming both\n%s%s", code, out, errOut)
+	}
+
+	records := filepath.Join(dir, "records.csv")
+	if err := os.WriteFile(records, []byte("InstallationId,ConfirmationId\r\n"+win+","+strings.Repeat("1", 48)+"\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runImporter(t, "activation", "cids", "--db", dsn, records); code != 0 {
+		t.Fatalf("cids: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runImporter(t, "activation", "history", "--db", dsn, tail(win), tail(office))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitPartial || len(lines) != 2 || !strings.Contains(lines[1], win) ||
+		!strings.Contains(errOut, "importer: error: activation history: no CID on file for IID "+tail(office)+"\n") || strings.Contains(errOut, tail(win)) {
+		t.Errorf("history of one IID with a CID, one without: exit %d, want 1, the first listed, the other named\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runImporter(t, "activation", "history", "--db", dsn); code != 0 || errOut != "" || strings.Count(out, "\n") != 2 {
+		t.Errorf("history: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
 // TestActivationExitHelp: each activation command's help says what its
 // exit codes mean for it: worklist refuses no file or row (it never
 // exits 1), stick exits 1 when it left products out of the return file,

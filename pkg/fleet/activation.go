@@ -551,7 +551,7 @@ func CIDHistory(ctx context.Context, st Store, iids ...string) ([]CIDEvent, erro
 	}
 	wanted := func(iid string) bool {
 		for _, w := range iids {
-			if strings.HasSuffix(iid, strings.TrimPrefix(w, "…")) {
+			if endsIn(iid, w) {
 				return true
 			}
 		}
@@ -586,6 +586,30 @@ func CIDHistory(ctx context.Context, st Store, iids ...string) ([]CIDEvent, erro
 	}
 	return out, nil
 }
+
+// WithoutCID returns those of iids, as CIDHistory takes them, that no
+// IID of events ends in: the IIDs asked for that have no CID on file,
+// so that a listing can name them rather than leave them out unsaid.
+func WithoutCID(events []CIDEvent, iids []string) []string {
+	var out []string
+	for _, w := range iids {
+		found := false
+		for _, e := range events {
+			if endsIn(e.IID, w) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// endsIn reports whether iid is w or ends in it: an IID may be given by
+// its last digits, as stderr names it (…123456).
+func endsIn(iid, w string) bool { return strings.HasSuffix(iid, strings.TrimPrefix(w, "…")) }
 
 // changes returns the records of recs to store, and the IIDs whose CID
 // they change: an IID given two different CIDs in recs is refused

@@ -635,6 +635,9 @@ func TestCIDReplaced(t *testing.T) {
 	if want := "records.csv:1:false:false again.csv:4:false:false forced.csv:5:false:false restore1.csv:1:true:true"; err != nil || strings.Join(got, " ") != want {
 		t.Errorf("history: %v %v\nwant %s", got, err, want)
 	}
+	if got := fleet.WithoutCID(hist, []string{"…" + win[len(win)-6:], "424242", win}); len(got) != 1 || got[0] != "424242" {
+		t.Errorf("without a CID: got %q, want [424242]", got)
+	}
 
 	// Two different CIDs for one IID in one import: neither; the same
 	// one twice is one.
