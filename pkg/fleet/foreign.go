@@ -154,11 +154,10 @@ func (b *Bundles) sticks() []Stick {
 
 // readStick reads the settings file name, at most stick.MaxFileSize; a
 // name that is not a file (a pipe, a device: the stick is not trusted)
-// is not opened, which could wait for ever.
+// is not read, which could wait for ever (readAtMost tells by the file
+// it opened, not by a look at the name before, which it may no longer
+// be).
 func readStick(name string) (Stick, bool) {
-	if fi, err := os.Stat(name); err != nil || !fi.Mode().IsRegular() {
-		return Stick{}, false
-	}
 	data, err := readAtMost(name, stick.MaxFileSize)
 	if err != nil {
 		return Stick{}, false

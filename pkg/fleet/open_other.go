@@ -2,7 +2,29 @@
 
 package fleet
 
-import "os"
+import (
+	"io/fs"
+	"os"
+)
 
 // openFile opens a bundle file for reading (see open_unix.go).
 func openFile(path string) (*os.File, error) { return os.Open(path) }
+
+// openRegular opens a file to read and refuses anything but a regular
+// file (ErrNotFile), as on Unix (open_unix.go). Windows has no named
+// pipe on a stick's file system (\\.\pipe\ names are refused here
+// by their mode), so an open does not wait.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = ErrNotFile
+		}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return f, nil
+}

@@ -27,3 +27,50 @@ func openFile(path string) (*os.File, error) {
 		return os.NewFile(uintptr(fd), path), nil
 	}
 }
+
+// openRegular opens a file to read without waiting, and refuses anything
+// but a regular file (ErrNotFile): a name on a stick that was a file
+// when it was looked at may be a named pipe by the time it is opened,
+// whose open waits for a writer. O_NONBLOCK makes that open return at
+// once; fstat of the descriptor opened (not of the name, which may
+// change again) tells what it is. A file is set blocking again, so that
+// os.NewFile leaves it out of the runtime's poller, as openFile does.
+func openRegular(path string) (*os.File, error) {
+	fd, err := openNonblock(path)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	var st syscall.Stat_t
+	err = fstat(fd, &st)
+	if err == nil && st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		err = ErrNotFile
+	}
+	if err == nil {
+		err = syscall.SetNonblock(fd, false)
+	}
+	if err != nil {
+		syscall.Close(fd)
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
+}
+
+// openNonblock is open(2) for reading with O_NONBLOCK, again when a
+// signal interrupted it.
+func openNonblock(path string) (int, error) {
+	for {
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+		if err != syscall.EINTR {
+			return fd, err
+		}
+	}
+}
+
+// fstat is fstat(2), again when a signal interrupted it.
+func fstat(fd int, st *syscall.Stat_t) error {
+	for {
+		if err := syscall.Fstat(fd, st); err != syscall.EINTR {
+			return err
+		}
+	}
+}

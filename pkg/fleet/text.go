@@ -183,9 +183,11 @@ func (o TextOutcome) String() string {
 }
 
 // readAtMost reads a file of at most max bytes; a file that grew past it
-// since it was looked at is refused, not read whole.
+// since it was looked at is refused, not read whole, and a name that is
+// not a file now (a pipe, a device, a folder) is not read (openRegular:
+// ErrNotFile), whatever it was when it was looked at.
 func readAtMost(name string, max int64) ([]byte, error) {
-	f, err := os.Open(name)
+	f, err := openRegular(name)
 	if err != nil {
 		return nil, terminal.ShownPath(err) // a name from the stick, in an error printed as it is
 	}
