@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"runtime"
+	"strconv"
 	"testing"
 )
 
@@ -96,6 +97,79 @@ func TestParseBigAllocation(t *testing.T) {
 			if got := after.TotalAlloc - before.TotalAlloc; got > most*uint64(len(in.data)) {
 				t.Errorf("allocated %d bytes for %d of input (%.1f times), want at most %d times",
 					got, len(in.data), float64(got)/float64(len(in.data)), most)
+			}
+		})
+	}
+}
+
+// bigStrings are slmgr.ini files of 4 MiB that carry nothing, as
+// import-text --strings reads them: every big text (bigInputs), lines of
+// keys (each a string the parser would compile to a pattern), and one
+// key whose value is the whole file.
+func bigStrings(tb testing.TB) []struct {
+	name string
+	data []byte
+} {
+	const size = 4 << 20
+	ins := bigInputs(tb)
+	var keys []byte
+	for i := 0; len(keys) < size; i++ {
+		keys = append(keys, "L_Msg"+strconv.Itoa(i)+"=x\n"...)
+	}
+	ins = append(ins, struct {
+		name string
+		data []byte
+	}{"keys", keys[:size]}, struct {
+		name string
+		data []byte
+	}{"one long value", append([]byte("L_MsgProductName="), bytes.Repeat([]byte("x "), size/2)...)})
+	return ins
+}
+
+// BenchmarkParseStringsBig reads each big slmgr.ini, then a real output
+// with it, as import-text does.
+func BenchmarkParseStringsBig(b *testing.B) {
+	for _, in := range bigStrings(b) {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if s, err := ParseStrings(in.data, "0411"); err == nil {
+					Parse([]byte(win7dlv), Options{Strings: []*Strings{s}})
+				}
+			}
+		})
+	}
+}
+
+// TestParseStringsBigAllocation: an slmgr.ini is read as a text is
+// (splitLines, maxLine), so a big one that carries nothing costs memory
+// in proportion to its size, as a text does (TestParseBigAllocation),
+// and the strings it gives are few and short. Before, the whole file was
+// split into a string per line: 4 Mi blank lines allocated 64 MiB, 16
+// times the input; and each of 0.4 Mi keys was compiled into a pattern.
+func TestParseStringsBigAllocation(t *testing.T) {
+	const most = 4 // times the input
+	for _, in := range bigStrings(t) {
+		t.Run(in.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			s, err := ParseStrings(in.data, "0411")
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > most*uint64(len(in.data)) {
+				t.Errorf("allocated %d bytes for %d of input (%.1f times), want at most %d times",
+					got, len(in.data), float64(got)/float64(len(in.data)), most)
+			}
+			if err != nil {
+				return
+			}
+			if len(s.M) > maxLines {
+				t.Errorf("%d strings, want at most maxLines (%d)", len(s.M), maxLines)
+			}
+			for k, v := range s.M {
+				if len(v) > maxLine {
+					t.Errorf("%s is %d bytes, want at most maxLine (%d)", k, len(v), maxLine)
+				}
 			}
 		})
 	}

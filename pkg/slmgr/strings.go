@@ -186,11 +186,24 @@ var iniLine = regexp.MustCompile(`^\s*([Ll]_[A-Za-z0-9_]+)\s*=\s*(.*?)\s*$`)
 // KEY=VALUE or KEY="VALUE", the key in any case as slmgr.vbs reads it;
 // sections and comments are skipped. It returns
 // ErrNotStrings if no line has the shape.
+//
+// It reads a file as Parse reads a text: its first maxLines lines, a
+// run of blank lines counted as one, and none longer than maxLine: a
+// resource string is a line of a few hundred bytes at most, and
+// slmgr.vbs has a few hundred of them. One given to import-text is read
+// as it comes, and each of its strings becomes a pattern that lines of
+// the text are matched against: split whole, 4 MiB of blank lines cost
+// 17 times that in string headers, 4 MiB of keys gave 0.3 Mi patterns,
+// and a line of 4 MiB one pattern of that size.
 func ParseStrings(data []byte, lang string) (*Strings, error) {
 	text, _ := Decode(data)
 	s := &Strings{Lang: lang, M: map[string]string{}}
-	for _, line := range strings.Split(text, "\n") {
-		m := iniLine.FindStringSubmatch(line)
+	lines, _ := splitLines(text)
+	for _, l := range lines {
+		if len(l.Text) > maxLine {
+			continue
+		}
+		m := iniLine.FindStringSubmatch(l.Text)
 		if m == nil {
 			continue
 		}
