@@ -284,13 +284,7 @@ func storeSnapshot(t *testing.T, dsn, file string) {
 // CID is wanted), and refuses two different CIDs for one IID in one file
 // (exit 1), importing the file's other rows.
 func TestCIDsReplaced(t *testing.T) {
-	dir := t.TempDir()
-	dsn := testDB(t, dir, "fleet.db")
-	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
-	rows, err := requests(dsn)
-	if err != nil || len(rows) != 2 {
-		t.Fatal(rows, err)
-	}
+	dir, dsn, rows := twoRequests(t)
 	iid := rows[0].IID
 	cids := func(name string, pairs ...string) string {
 		body := "InstallationId,ConfirmationId\r\n"
@@ -324,13 +318,7 @@ func TestCIDsReplaced(t *testing.T) {
 // on stderr, and the return file carries A; activation history lists
 // the three events, who and when, A's restore on file.
 func TestCIDsRestored(t *testing.T) {
-	dir := t.TempDir()
-	dsn := testDB(t, dir, "fleet.db")
-	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
-	rows, err := requests(dsn)
-	if err != nil || len(rows) != 2 {
-		t.Fatal(rows, err)
-	}
+	dir, dsn, rows := twoRequests(t)
 	win, office := rows[0].IID, rows[1].IID
 	good, typo := strings.Repeat("1", 48), strings.Repeat("7", 48)
 	file := func(name, cid string) string {
@@ -410,13 +398,7 @@ func TestCIDsRestored(t *testing.T) {
 // on file: with the others listed, exit 1 (done in part, as cids names
 // a refused row); with none listed, exit 2 (as show names no device).
 func TestHistoryNothing(t *testing.T) {
-	dir := t.TempDir()
-	dsn := testDB(t, dir, "fleet.db")
-	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
-	rows, err := requests(dsn)
-	if err != nil || len(rows) != 2 {
-		t.Fatal(rows, err)
-	}
+	dir, dsn, rows := twoRequests(t)
 	win, office := rows[0].IID, rows[1].IID
 	tail := func(iid string) string { return "…" + iid[len(iid)-6:] }
 
@@ -550,6 +532,21 @@ func mustOpen(t *testing.T, name string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// twoRequests is a new fleet in a test's folder holding one device of
+// two products that need a CID (a Windows 7 MAK and Office 2010), and
+// their worklist rows, Windows first.
+func twoRequests(t *testing.T) (dir, dsn string, rows []worklist.Row) {
+	t.Helper()
+	dir = t.TempDir()
+	dsn = testDB(t, dir, "fleet.db")
+	storeSnapshot(t, dsn, "../testdata/activation/win7-mak-office2010.json")
+	rows, err := requests(dsn)
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	return dir, dsn, rows
 }
 
 // requests is the worklist of the fleet at dsn.
