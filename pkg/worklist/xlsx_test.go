@@ -1081,3 +1081,57 @@ func TestReadXLSXCost(t *testing.T) {
 		})
 	}
 }
+
+// sharedCells is a workbook whose sheet is the header and rows of
+// 16,000 cells each naming shared string 0, s, to about size bytes of
+// XML: a cell is 21 bytes of it, however long s.
+func sharedCells(t testing.TB, s string, size int) []byte {
+	row := `<row>` + strings.Repeat(`<c t="s"><v>0</v></c>`, 16000) + `</row>`
+	return book(t, inline(1, "InstallationId", "ConfirmationId")+strings.Repeat(row, size/len(row)+1), "<si><t>"+s+"</t></si>")
+}
+
+// TestReadXLSXSharedCells: a cell naming a shared string costs what its
+// XML does, however long the string: whether a string is over MaxField
+// (as read, or escaped as WriteCSV writes it, csvcell.Escape) is told
+// once for the string, not once a cell. Told once a cell, each of the
+// 3 M cells of 155 KB of workbook (60 MiB of XML) naming 1,024
+// semicolons had the string escaped, a copy of it (6 GiB in all, over
+// three minutes), and 1,024 letters scanned it (twice the time of a
+// string told over MaxField by its length).
+func TestReadXLSXSharedCells(t *testing.T) {
+	alloc := func(data []byte) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(data))
+		runtime.ReadMemStats(&after)
+		if err != nil || len(recs) != 0 || len(rowErrs) == 0 {
+			t.Fatalf("got %v, %d records, %d row errors; want rows refused", err, len(recs), len(rowErrs))
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	base := alloc(sharedCells(t, strings.Repeat("x", 1025), 4<<20))
+	for _, s := range []string{strings.Repeat(";", 1024), strings.Repeat(";=", 512), strings.Repeat("a", 1024)} {
+		if got := alloc(sharedCells(t, s, 4<<20)); got > 2*base {
+			t.Errorf("cells naming %.8q…: allocated %d KiB, want at most %d (twice that of cells naming a string over MaxField)", s, got>>10, 2*base>>10)
+		} else {
+			t.Logf("cells naming %.8q…: allocated %d KiB", s, got>>10)
+		}
+	}
+}
+
+// BenchmarkReadXLSXSharedCells: 4 MiB of XML, 200,000 cells naming one
+// shared string; its cost is that of the XML, whatever the string
+// (TestReadXLSXSharedCells).
+func BenchmarkReadXLSXSharedCells(b *testing.B) {
+	for _, s := range []string{"x", strings.Repeat("a", 1024), strings.Repeat(";", 1024)} {
+		data := sharedCells(b, s, 4<<20)
+		b.Run(fmt.Sprintf("%.1s×%d", s, len(s)), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(4 << 20)
+			for i := 0; i < b.N; i++ {
+				ReadXLSX(bytes.NewReader(data))
+			}
+		})
+	}
+}

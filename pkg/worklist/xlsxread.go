@@ -489,6 +489,11 @@ type stringTable struct {
 	text []string
 	look []int32 // by string: its runs' look (runTable.add); nil while none has one
 	runs runTable
+	// long holds the strings over MaxField (overField), told once
+	// however many cells name them: a cell is then no more work than
+	// its XML (3 M cells of 21 bytes naming one string of 1,024
+	// semicolons escaped it 3 M times: 6 GiB, about a minute of CPU).
+	long map[int]bool
 }
 
 // runLook is what the runs of a rich text that are not blank say of how
@@ -592,6 +597,12 @@ func (wb *workbook) sharedStrings(part string) (*stringTable, error) {
 		}
 		if i != 0 && sst.look == nil {
 			sst.look = make([]int32, len(sst.text), cap(sst.text))
+		}
+		if overField(s) {
+			if sst.long == nil {
+				sst.long = map[int]bool{}
+			}
+			sst.long[len(sst.text)] = true
 		}
 		sst.text = append(sst.text, s)
 		if sst.look != nil {
@@ -706,8 +717,7 @@ func (rd *rowReader) cells(n int, cells []xcell) error {
 	}
 	long := false
 	for _, c := range cells {
-		// Over the limit as read, or as WriteCSV would write it.
-		long = long || len(c.text) > MaxField || len(csvcell.Escape(c.text)) > MaxField
+		long = long || c.long
 	}
 	rd.row(n, long, func(name string) (string, bool) {
 		i, ok := rd.col[name]
@@ -765,12 +775,14 @@ func skip(d *partDecoder) error {
 	return nil
 }
 
-// xcell is a cell as read: its column (1 is A), its text, and whether
-// the sheet holds it as a number.
+// xcell is a cell as read: its column (1 is A), its text, whether the
+// sheet holds it as a number, and whether the text is over MaxField
+// (overField).
 type xcell struct {
 	col    int
 	text   string
 	number bool
+	long   bool
 	style  string // s: its cell format's index, "" for 0
 	runs   int32  // its rich text's runs' look (runTable), 0 for none
 }
@@ -905,10 +917,11 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 				if err != nil || len(v) > MaxField || i < 0 || i >= len(sst.text) {
 					return c, fmt.Errorf("cell %s: shared string %.20q of %d", attr(e, "r"), v, len(sst.text))
 				}
-				c.text = sst.text[i]
+				c.text, c.long = sst.text[i], sst.long[i]
 				if sst.look != nil {
 					c.runs = sst.look[i]
 				}
+				return c, nil // told once for the string (stringTable.long)
 			case "inlineStr":
 			case "b":
 				c.text = map[string]string{"1": "TRUE", "0": "FALSE"}[strings.TrimSpace(v)]
@@ -917,9 +930,17 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 			default: // "n", or none: a number
 				c.text, c.number = v, v != ""
 			}
+			c.long = overField(c.text)
 			return c, nil
 		}
 	}
+}
+
+// overField reports whether s is over MaxField bytes, as read or as
+// WriteCSV would write it (csvcell.Escape, which may copy s): a row
+// holding it is refused.
+func overField(s string) bool {
+	return len(s) > MaxField || len(csvcell.Escape(s)) > MaxField
 }
 
 // attr is the value of e's attribute name, without a namespace.
