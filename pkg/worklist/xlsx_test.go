@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -970,32 +972,143 @@ func TestReadXLSXHostile(t *testing.T) {
 	}
 }
 
-// FuzzReadXLSX: whatever the file, ReadXLSX returns records that write
-// back (WriteXLSX) and read again the same, or file and row errors that
-// are the sentinels.
-func FuzzReadXLSX(f *testing.F) {
-	// Real workbooks: written by WriteXLSX, a CID filled in.
+// xlsxSeeds are the fuzz targets' workbooks: written by WriteXLSX and
+// filled in as in Excel, and ours with a formula, an escape, styles
+// that hide a CID and a sheet with every element that hides a row, a
+// column or a cell (xlsxhidden.go).
+func xlsxSeeds(f *testing.F) [][]byte {
+	var seeds [][]byte
 	for _, rows := range [][]Row{testRows(), testRows()[:1]} {
 		wb := workbookOf(f, rows)
 		fill(f, wb, 2, strings.Join(activation.Groups(strings.Repeat("987654", 8)), " "))
-		f.Add(saved(f, wb))
+		seeds = append(seeds, saved(f, wb))
 	}
+	iid, cid := strings.Repeat("1234567", 9), strings.Repeat("222222", 8)
 	head := inline(1, "InstallationId", "ConfirmationId", "Host")
-	f.Add(book(f, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>A1</f><v>`+strings.Repeat("222222", 8)+
-		`</v></c><c r="C2" t="inlineStr"><is><t>a_x0007_b</t></is></c></row>`, `<si><t>`+strings.Repeat("1234567", 9)+`</t></si>`))
+	seeds = append(seeds, book(f, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>A1</f><v>`+cid+
+		`</v></c><c r="C2" t="inlineStr"><is><t>a_x0007_b</t></is></c></row>`, `<si><t>`+iid+`</t></si>`))
 	// Styles: a CID of format ;;;, and white on white by the theme.
-	f.Add(styled(f, xfs(`;;;&quot;x&quot;`, `<color theme="0"/>`, `<patternFill patternType="solid"><fgColor indexed="9"/></patternFill>`), officeColours,
-		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+strings.Repeat("1234567", 9)+`</t></is></c><c r="B2" s="1" t="inlineStr"><is><t>`+
-			strings.Repeat("222222", 8)+`</t></is></c></row>`))
+	seeds = append(seeds, styled(f, xfs(`;;;&quot;x&quot;`, `<color theme="0"/>`, `<patternFill patternType="solid"><fgColor indexed="9"/></patternFill>`), officeColours,
+		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+iid+`</t></is></c><c r="B2" s="1" t="inlineStr"><is><t>`+cid+`</t></is></c></row>`))
 	// A CID of rich text runs under conditional formats, one of them in
 	// an extension.
-	f.Add(styled(f, xfs("", `<sz val="9"/>`, "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`, `<fill><patternFill><bgColor theme="4"/></patternFill></fill>`), officeColours,
-		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+strings.Repeat("1234567", 9)+`</t></is></c><c r="B2" s="1" t="inlineStr"><is>`+
+	seeds = append(seeds, styled(f, xfs("", `<sz val="9"/>`, "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`, `<fill><patternFill><bgColor theme="4"/></patternFill></fill>`), officeColours,
+		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+iid+`</t></is></c><c r="B2" s="1" t="inlineStr"><is>`+
 			run(`<color theme="4"/><sz val="11"/>`, strings.Repeat("222222", 4))+run(`<b/>`, strings.Repeat("222222", 4))+`</is></c></row>`+
 			cfOver("A2:B9 C:C", 0)+cfOver("2:3", 1)))
+	hiding := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr><outlinePr summaryBelow="0" summaryRight="0"/></sheetPr>` +
+		`<sheetFormatPr defaultRowHeight="15" zeroHeight="0"/><cols><col min="1" max="2" width="70"/><col min="3" max="4" width="0.2" outlineLevel="1" collapsed="1"/></cols>` +
+		`<sheetData>` + head + with(inline(2, iid, cid), `hidden="1"`) + with(inline(3, iid, cid), `ht="1" customHeight="1"`) +
+		with(inline(4, iid, cid), `outlineLevel="1" collapsed="1"`) + with(inline(5, iid, cid), `outlineLevel="2"`) + inline(6, iid, cid) +
+		`</sheetData><mergeCells count="1"><mergeCell ref="A5:B6"/></mergeCells></worksheet>`
+	return append(seeds, zipOf(f, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
+		part{"xl/worksheets/sheet1.xml", hiding}))
+}
+
+// FuzzReadXLSX: whatever the file, ReadXLSX returns records that write
+// back (WriteXLSX) and read again the same, or file and row errors that
+// are the sentinels. Most of what it finds new is in archive/zip and
+// compress/flate (every package of the test is instrumented), from
+// bytes of a compressed part mutated; FuzzReadXLSXParts fuzzes the XML.
+func FuzzReadXLSX(f *testing.F) {
+	for _, seed := range xlsxSeeds(f) {
+		f.Add(seed)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		writesBack(t, data, ReadXLSX, WriteXLSX, ErrNotWorkbook)
 	})
+}
+
+// Parts of a workbook FuzzReadXLSXParts fuzzes, as WriteXLSX and Excel
+// name them; its workbook and relationships name them all.
+var fuzzedParts = []string{"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/theme/theme1.xml"}
+
+// FuzzReadXLSXParts is FuzzReadXLSX with the XML of the sheet, the
+// shared strings, the styles and the theme fuzzed as text (a part ""
+// is left out), stored in a zip by the test: a mutation reaches the
+// reader's XML rather than breaking a compressed stream, and a run is
+// not spent minimizing inputs new only to compress/flate. Its seeds are
+// FuzzReadXLSX's, and the files under testdata/fuzz/FuzzReadXLSX.
+func FuzzReadXLSXParts(f *testing.F) {
+	seeds := xlsxSeeds(f)
+	files, err := filepath.Glob("testdata/fuzz/FuzzReadXLSX/*")
+	if err != nil || len(files) == 0 {
+		f.Fatal("no seed in testdata/fuzz/FuzzReadXLSX", err)
+	}
+	for _, name := range files {
+		seeds = append(seeds, corpusBytes(f, name))
+	}
+	for _, seed := range seeds {
+		zr, err := zip.NewReader(bytes.NewReader(seed), int64(len(seed)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		var xml [4]string
+		size := 0
+		for i, name := range fuzzedParts {
+			if m, err := zr.Open(name); err == nil {
+				b, err := io.ReadAll(m)
+				if err != nil && len(b) == 0 {
+					f.Fatal(name, err)
+				}
+				xml[i], size = string(b), size+len(b)
+			}
+		}
+		// A seed of a long string or row (escapes-long, cells-past-xfd:
+		// 0.4 to 2 MiB unpacked) costs 50 to 150 ms an input, the
+		// others under 1 ms: TestReadXLSXLongToken and TestReadXLSXCost
+		// hold those shapes.
+		if size <= 64<<10 {
+			f.Add(xml[0], xml[1], xml[2], xml[3])
+		}
+	}
+	f.Fuzz(func(t *testing.T, sheet, sst, styles, theme string) {
+		writesBack(t, partsBook(t, sheet, sst, styles, theme), ReadXLSX, WriteXLSX, ErrNotWorkbook)
+	})
+}
+
+// partsBook is a workbook of one sheet, its parts (fuzzedParts) given
+// ("" for none) and stored, not compressed: a fuzz target builds one an
+// input.
+func partsBook(t testing.TB, parts ...string) []byte {
+	rels := strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`+
+		`<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>`, 1)
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for i, p := range append([]part{{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, {"xl/_rels/workbook.xml.rels", rels}},
+		part{fuzzedParts[0], parts[0]}, part{fuzzedParts[1], parts[1]}, part{fuzzedParts[2], parts[2]}, part{fuzzedParts[3], parts[3]}) {
+		if i > 1 && p.data == "" {
+			continue
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, p.data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// corpusBytes is the []byte value of a file of Go's fuzz corpus format
+// ("go test fuzz v1", then []byte("...") as Go quotes it).
+func corpusBytes(t testing.TB, name string) []byte {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, value, _ := strings.Cut(string(b), "\n")
+	value = strings.TrimSpace(value)
+	if header != "go test fuzz v1" || !strings.HasPrefix(value, "[]byte(") || !strings.HasSuffix(value, ")") {
+		t.Fatalf("%s: not one []byte of Go's fuzz corpus", name)
+	}
+	s, err := strconv.Unquote(value[len("[]byte(") : len(value)-1])
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return []byte(s)
 }
 
 // TestReadXLSXLongToken: one text, attribute or comment longer than
