@@ -930,6 +930,17 @@ func TestReadXLSXHostile(t *testing.T) {
 			ErrNotWorkbook, "", ""},
 		{"a conditional format of a dxf not there", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 1)), ErrNotWorkbook, "", ""},
 		{"a conditional format of no range", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B", 0)), ErrNotWorkbook, "", ""},
+		// A dxf holds one font, one number format and one fill of one
+		// colour each (CT_Dxf): more would cost each rule over each
+		// record their number.
+		{"a differential format of two fonts", styled(t, xfs("", "", "")+dxfs(`<font><b/></font><font><color rgb="FF0000FF"/></font>`), "", head+styledCID+cfOver("B2", 0)),
+			ErrNotWorkbook, "", ""},
+		{"a differential format's fill of two colours", styled(t, xfs("", "", "")+dxfs(`<fill><patternFill><bgColor rgb="FF0000FF"/><bgColor rgb="FF00FF00"/></patternFill></fill>`), "",
+			head+styledCID+cfOver("B2", 0)), ErrNotWorkbook, "", ""},
+		{"a differential format of two fills in an extension", styled(t, xfs("", "", ""), "", head+styledCID+`</sheetData><extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="urn:x14">`+
+			`<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="urn:xm"><x14:cfRule type="expression" priority="1" id="{0}"><xm:f>TRUE</xm:f>`+
+			`<x14:dxf><fill><patternFill><bgColor rgb="FF0000FF"/></patternFill></fill><fill/></x14:dxf></x14:cfRule><xm:sqref>B2</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst><sheetData>`),
+			ErrNotWorkbook, "", ""},
 		{"conditional formats over their limit", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+
 			cfOver(strings.TrimSpace(strings.Repeat("B2 ", maxConditional+1)), 0)), ErrTooLarge, "", ""},
 		// Protection's hidden hides a formula, not the value.
@@ -1248,3 +1259,4 @@ func BenchmarkReadXLSXSharedCells(b *testing.B) {
 		})
 	}
 }
+

@@ -417,9 +417,15 @@ func readFont(d *partDecoder) (fontLook, error) {
 	}
 }
 
-// readDxf reads a dxf element, just started, to its end.
+// readDxf reads a dxf element, just started, to its end. A dxf holds at
+// most one font, number format and fill, and a fill one fgColor and one
+// bgColor (ECMA-376 Part 1, 18.8.14 CT_Dxf, 18.8.32 patternFill): one of
+// more is not as Excel saves a workbook (ErrNotWorkbook). Its colours
+// are then four at most, which each rule over each record costs: a dxf
+// of a million font colours under 30,000 rules ran for minutes.
 func readDxf(d *partDecoder) (dxfLook, error) {
 	var x dxfLook
+	seen := map[string]bool{} // the elements of those that are once a dxf
 	for depth := 1; ; {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -428,6 +434,11 @@ func readDxf(d *partDecoder) (dxfLook, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
+			if once := depth == 2 || depth == 4 && (t.Name.Local == "bgColor" || t.Name.Local == "fgColor"); once && seen[t.Name.Local] {
+				return x, fmt.Errorf("%w: a differential format of two %s elements, not as Excel saves a workbook; open it in Excel and save it again", ErrNotWorkbook, t.Name.Local)
+			} else if once {
+				seen[t.Name.Local] = true
+			}
 			switch {
 			case depth == 2 && t.Name.Local == "font":
 				f, err := readFont(d)
