@@ -133,8 +133,11 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 			what = "install the product key ending in / 次で終わるプロダクト キーをインストール " + activation.Partial(it.Key)
 		}
 		// A product's name is a stored bundle's, as central staff's
-		// importer took it: shown as every value is (terminal.Inline).
-		printMessage(con.out, "  ", fmt.Sprintf("%d. %s: %s", i+1, terminal.Inline(it.Product), what), con.outWidth)
+		// importer took it: shown as every value is (terminal.Inline),
+		// after the item's number, so that its next lines stand under
+		// it and not at the list's column, where a name holding
+		// "2. Windows" would read as an item of ours (printMessage).
+		printMessage(con.out, fmt.Sprintf("  %d. ", i+1), terminal.Inline(it.Product)+": "+what, con.outWidth)
 	}
 	apply := s.apply
 	if !apply {
@@ -154,9 +157,10 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 		}
 	}
 	fmt.Fprintln(con.out, "\nActivation / ライセンス認証:")
-	for _, o := range outcomes {
+	for i, o := range outcomes {
+		// Numbered as the items are, for the same reason.
 		t := outcomeWords(o)
-		printMessage(con.out, "  ", terminal.Inline(o.Product)+": "+t.en+" / "+t.ja, con.outWidth)
+		printMessage(con.out, fmt.Sprintf("  %d. ", i+1), terminal.Inline(o.Product)+": "+t.en+" / "+t.ja, con.outWidth)
 	}
 	proof, _ := activation.MarshalProof(outcomes) // plain structs: cannot fail
 	res.Members = append(res.Members, bundle.Member{Name: activation.ProofMember, Data: proof})

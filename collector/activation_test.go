@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -266,4 +267,53 @@ func join(rs []activation.Result) string {
 		s = append(s, string(r))
 	}
 	return strings.Join(s, " ")
+}
+
+// TestActivationWrapped: the work for this machine and its outcomes are
+// wrapped under their text, so that a line at the list's column is one
+// of its numbered items, not the rest of one: a product's name (a
+// stored bundle's, from a machine) holding "2. Windows: APPLIED" or a
+// long IID cannot start a line that reads as an item of the
+// collector's own, whatever the console's width.
+func TestActivationWrapped(t *testing.T) {
+	t.Setenv(returnPassphraseEnv, passphrase)
+	forged := "Office " + strings.Repeat("x", 30) + " 2. Windows 10 Pro: APPLIED: activated now / 適用しました 3. Office: APPLIED"
+	ret := returnItems(t, activationSnapshot, func(i int, it *activation.Item) {
+		if i == 0 {
+			it.Product = forged
+		}
+	})
+	items := regexp.MustCompile(`^  \d+\. `)
+	for _, width := range []int{30, 50, 80, 120, 200} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			id := newKey(t)
+			code, stdout, stderr := runAt(t, width, "", "--no-prompt", "--apply", "--snapshot", activationSnapshot, "-r", id.Recipient().String(), "--out", t.TempDir(),
+				"--return", writeReturnDir(t, ret))
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+			}
+			for _, section := range []string{"Work for this machine", "Activation / ライセンス認証:"} {
+				i := strings.Index(stdout, section)
+				if i < 0 {
+					t.Fatalf("no %q:\n%s", section, stdout)
+				}
+				n := 0
+				for _, l := range strings.Split(stdout[i:], "\n")[1:] {
+					if l == "" {
+						break
+					}
+					if lead := len(l) - len(strings.TrimLeft(l, " ")); lead > 2 {
+						continue
+					}
+					if !items.MatchString(l) {
+						t.Errorf("%s: %q at the list's column is no item", section, l)
+					}
+					n++
+				}
+				if n != len(ret.Items) {
+					t.Errorf("%s: %d lines at the list's column, want %d items:\n%s", section, n, len(ret.Items), stdout[i:])
+				}
+			}
+		})
+	}
 }
