@@ -717,6 +717,29 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+// TestWrapFirst: a word that does not fit the first line's room (beside
+// a long label, on a narrow console) but fits a line goes to the next
+// line whole, not cut inside: "Windows" was shown "Wi" then "ndows",
+// the verdict "URG" then "ENT".
+func TestWrapFirst(t *testing.T) {
+	for _, tc := range []struct {
+		in          string
+		first, rest int
+		want        []string
+	}{
+		{"Windows 7 Professional", 3, 15, []string{"", "Windows 7", "Professional"}},
+		{"URGENT [urgent]", 3, 18, []string{"", "URGENT [urgent]"}},
+		{"OK", 3, 18, []string{"OK"}},
+		// Longer than a line: cut where it starts, as before.
+		{"averyveryverylongword", 3, 5, []string{"ave", "ryver", "yvery", "longw", "ord"}},
+	} {
+		got := fill(tc.in, tc.first, tc.rest)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("fill(%q, %d, %d): got %q, want %q", tc.in, tc.first, tc.rest, got, tc.want)
+		}
+	}
+}
+
 // TestPrintPath keeps a file name whole: after its label when both fit
 // in the console less one column, else on a line of its own, never
 // broken at its spaces; one longer than that line is cut before a

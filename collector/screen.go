@@ -344,7 +344,8 @@ func runeCols(r rune) int {
 // inside an ASCII word, before closing punctuation, a small kana or ー,
 // nor after opening punctuation. A word longer than rest (a path, which
 // the console would fold at its edge, the rest of it at the start of a
-// line) starts a line and is cut (cut). A rest under 1 is 1: a line
+// line) starts a line and is cut (cut); one that does not fit the first
+// line's room but fits a line starts the next, whole. A rest under 1 is 1: a line
 // with no room would be followed by another for ever.
 func fill(s string, first, rest int) []string {
 	if rest < 1 {
@@ -368,7 +369,9 @@ func fill(s string, first, rest int) []string {
 		}
 		for word := t.s; word != ""; {
 			if line == "" && cols(word) > width {
-				if width < 1 { // no room after the label: the text starts below
+				// No room after the label, or not for a word that a
+				// line holds: the text starts below, the word whole.
+				if width < 1 || len(lines) == 0 && cols(word) <= rest {
 					next()
 					continue
 				}
