@@ -756,14 +756,18 @@ func TestPrintPath(t *testing.T) {
 	}{
 		{"fits", `E:\FA-NG-L2-011.json`, 80, "Replaying / 再生: E:\\FA-NG-L2-011.json\n"},
 		{"79 columns", strings.Repeat("x", 61), 80, "Replaying / 再生: " + strings.Repeat("x", 61) + "\n"},
-		{"80 columns", strings.Repeat("x", 62), 80, "Replaying / 再生:\n  " + strings.Repeat("x", 62) + "\n"},
-		{"spaces", long, 80, "Replaying / 再生:\n  " + long + "\n"},
+		{"80 columns", strings.Repeat("x", 62), 80, "Replaying / 再生:\n    " + strings.Repeat("x", 62) + "\n"},
+		{"spaces", long, 90, "Replaying / 再生:\n    " + long + "\n"},
 		{"spaces, 120 columns", long, 120, "Replaying / 再生: " + long + "\n"},
 		// Before a backslash in the second half of the line, else at
-		// its end (cut), as in an error.
-		{"longer than the console", long, 40, "Replaying / 再生:\n  E:\\ActCourier\\snapshots from the fiel\n  d\\Nagoya line 2\\FA-NG-L2-011 device.j\n  son\n"},
+		// its end (cut), as in an error; four columns in, not at the
+		// two of the rows below (Check), so that no folder's name can
+		// start a line that reads as one of them.
+		{"longer than the console", long, 40, "Replaying / 再生:\n    E:\\ActCourier\\snapshots from the fi\n    eld\\Nagoya line 2\\FA-NG-L2-011 devi\n    ce.json\n"},
 		{"a folder named as a verdict", forged, 80,
-			"Replaying / 再生:\n  E:\\ActCourier\\snapshots\\" + strings.Repeat("x", 40) + "\\Verdict \n  / 判定: OK [ok]\\a.json\n"},
+			"Replaying / 再生:\n    E:\\ActCourier\\snapshots\\" + strings.Repeat("x", 40) + "\\Verdict \n    / 判定: OK [ok]\\a.json\n"},
+		{"a folder named as a row", `E:\` + strings.Repeat("x", 73) + `\Site / 拠点: Nagoya\a.json`, 80,
+			"Replaying / 再生:\n    E:\\" + strings.Repeat("x", 72) + "\n    x\\Site / 拠点: Nagoya\\a.json\n"},
 		{"a file", long + long, 0, "Replaying / 再生: " + long + long + "\n"},
 	}
 	for _, tc := range tests {
@@ -795,14 +799,14 @@ func TestReplayOnScreen(t *testing.T) {
 	snap := filepath.Join(dir, "Nagoya line 2 FA-NG-L2-011.json")
 	os.MkdirAll(dir, 0o755)
 	os.WriteFile(snap, data, 0o644)
-	code, stdout, stderr := runAt(t, cols(snap)+4, "", "--no-prompt", "--snapshot", snap, "-r", newKey(t).Recipient().String(), "--out", t.TempDir())
+	code, stdout, stderr := runAt(t, cols(snap)+6, "", "--no-prompt", "--snapshot", snap, "-r", newKey(t).Recipient().String(), "--out", t.TempDir())
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if strings.Contains(stderr, "Replaying") {
 		t.Errorf("stderr has the replay line:\n%s", stderr)
 	}
-	if want := "\nReplaying / 再生:\n  " + snap + "\n"; !strings.Contains(stdout, want) {
+	if want := "\nReplaying / 再生:\n    " + snap + "\n"; !strings.Contains(stdout, want) {
 		t.Errorf("stdout lacks %q:\n%s", want, stdout)
 	}
 	if i, j := strings.Index(stdout, "Check / 確認"), strings.Index(stdout, "Replaying"); i < 0 || j < i || j > strings.Index(stdout, "Result / 結果") {

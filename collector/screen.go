@@ -273,9 +273,11 @@ func productRows(s *licensing.Snapshot) [][2]string {
 }
 
 // printPath writes a labelled file name, as the banner's settings file
-// (printName).
+// (printName): its next lines four columns in, not at the two where the
+// check's rows start, so that a stick folder named "Site / 拠点: X"
+// cannot start a line that reads as one of them.
 func printPath(w io.Writer, label, path string, width int) {
-	printName(w, label, path, 2, width)
+	printName(w, label, path, 4, width)
 }
 
 // printName writes a file or folder name after head: on the same line
