@@ -918,6 +918,14 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"a conditional format over the IID", styled(t, xfs("", "", "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("A2", 0)), nil, iid, "cell A2 (InstallationId)"},
 		{"a conditional white font on black", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, black)+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("B2", 0)), nil, iid, ""},
 		{"a conditional bold font", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 0)), nil, iid, ""},
+		// Excel writes a conditional format's fill with the automatic
+		// colour as its fgColor, a placeholder, the colour in bgColor.
+		{"a conditional fill as Excel writes it", styled(t, xfs("", "", "")+dxfs(`<fill><patternFill patternType="solid"><fgColor indexed="64"/><bgColor rgb="FFFFFF00"/></patternFill></fill>`), "",
+			head+styledCID+cfOver("B2", 0)), nil, iid, ""},
+		{"a conditional fill of automatic fgColor", styled(t, xfs("", "", "")+dxfs(`<fill><patternFill patternType="solid"><fgColor auto="1"/><bgColor rgb="FFC6EFCE"/></patternFill></fill>`), "",
+			head+styledCID+cfOver("B2", 0)), nil, iid, ""},
+		{"a conditional fill as Excel writes it, of the font's colour", styled(t, xfs("", "", "")+dxfs(`<fill><patternFill patternType="solid"><fgColor indexed="64"/><bgColor rgb="FF000000"/></patternFill></fill>`), "",
+			head+styledCID+cfOver("B2", 0)), nil, iid, "conditional format"},
 		{"a conditional format over another column", styled(t, xfs("", "", "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("C1:C9 A3:B9", 0)), nil, iid, ""},
 		{"a conditional data bar only over an IID number", styled(t, xfs("", "", ""), "", head+`<row r="2"><c r="A2"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`+
 			`</sheetData><conditionalFormatting sqref="A2"><cfRule type="dataBar" priority="1"><dataBar showValue="0"><cfvo type="min"/><cfvo type="max"/><color rgb="FF638EC6"/></dataBar></cfRule></conditionalFormatting><sheetData>`),

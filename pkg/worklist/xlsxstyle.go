@@ -458,6 +458,13 @@ func readDxf(d *partDecoder) (dxfLook, error) {
 			case depth == 4 && (t.Name.Local == "bgColor" || t.Name.Local == "fgColor"):
 				// fill/patternFill/bgColor: Excel draws a dxf's solid
 				// fill in its bgColor, LibreOffice in its fgColor.
+				// Excel writes a dxf's fill with an fgColor of the
+				// automatic colour (indexed 64, the system's text), a
+				// placeholder beside its bgColor: not a fill, or every
+				// conditional fill Excel saves would refuse a black CID.
+				if t.Name.Local == "fgColor" && strings.TrimSpace(attr(t, "indexed")) == "64" {
+					break
+				}
 				if c := colourOf(t, ""); c != unknown {
 					x.fills = append(x.fills, c)
 				}
