@@ -573,10 +573,17 @@ type part struct{ name, data string }
 
 func zipOf(t testing.TB, parts ...part) []byte {
 	t.Helper()
+	return zipWith(t, zip.Deflate, parts...)
+}
+
+// zipWith is zipOf with its members stored by method (zip.Store: not
+// compressed).
+func zipWith(t testing.TB, method uint16, parts ...part) []byte {
+	t.Helper()
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
 	for _, p := range parts {
-		w, err := zw.Create(p.name)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: method})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1092,23 +1099,13 @@ func FuzzReadXLSXParts(f *testing.F) {
 func partsBook(t testing.TB, parts ...string) []byte {
 	rels := strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`+
 		`<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>`, 1)
-	var b bytes.Buffer
-	zw := zip.NewWriter(&b)
-	for i, p := range append([]part{{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, {"xl/_rels/workbook.xml.rels", rels}},
-		part{fuzzedParts[0], parts[0]}, part{fuzzedParts[1], parts[1]}, part{fuzzedParts[2], parts[2]}, part{fuzzedParts[3], parts[3]}) {
-		if i > 1 && p.data == "" {
-			continue
+	members := []part{{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, {"xl/_rels/workbook.xml.rels", rels}}
+	for i, data := range parts {
+		if data != "" {
+			members = append(members, part{fuzzedParts[i], data})
 		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Store})
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(w, p.data)
 	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return zipWith(t, zip.Store, members...)
 }
 
 // corpusBytes is the []byte value of a file of Go's fuzz corpus format
