@@ -125,7 +125,7 @@ func historyCommand(stdout, stderr io.Writer) *cli.Command {
 		Description: "An IID may be given by its last digits, as warnings name it (…123456). One line per event, oldest\nfirst per IID; the last of an IID is the CID on file, marked \"on file\"." +
 			"\n\n" + cmdline.ExitStatus("0 listed, or no CID is on file yet (said in one line)",
 			"1 done in part: each IID given that has no CID on file is named on stderr; the others are listed",
-			"2 usage or configuration error: no database, or no IID given has a CID on file"),
+			"2 usage or configuration error: no database, an IID given that is not digits, or no IID given has a CID on file"),
 		Flags:  []cli.Flag{cmdline.DBFlag(defaultDB)},
 		Action: func(c *cli.Context) error { return runHistory(c, stdout, stderr) },
 	}
@@ -135,6 +135,13 @@ func historyCommand(stdout, stderr io.Writer) *cli.Command {
 const historyHint = "give an IID, or its last digits; without one, every IID is listed"
 
 func runHistory(c *cli.Context, stdout, stderr io.Writer) error {
+	// An IID, or its last digits, is digits: "" or "…" alone would end
+	// every IID and list them all as if asked for.
+	for _, a := range c.Args().Slice() {
+		if d := strings.TrimPrefix(a, "…"); d == "" || strings.Trim(d, "0123456789") != "" {
+			return usage("activation history: "+terminal.Inline(a)+" is not an IID", historyHint)
+		}
+	}
 	db, _, _, _, err := openAsOf(c)
 	if err != nil {
 		return err

@@ -428,6 +428,15 @@ func TestHistoryNothing(t *testing.T) {
 	if code, out, errOut := runImporter(t, "activation", "history", "--db", dsn); code != 0 || errOut != "" || strings.Count(out, "\n") != 2 {
 		t.Errorf("history: exit %d\n%s%s", code, out, errOut)
 	}
+	// An IID is digits: an empty one, "…" alone or a word would end
+	// every IID, or none, and is refused as a usage error (exit 2),
+	// nothing listed.
+	for _, arg := range []string{"", "…", "abc", tail(office) + "x"} {
+		code, out, errOut := runImporter(t, "activation", "history", "--db", dsn, arg)
+		if code != 2 || out != "" || !strings.Contains(errOut, "not an IID") {
+			t.Errorf("history %q: exit %d, want 2 and nothing listed\n%s%s", arg, code, out, errOut)
+		}
+	}
 }
 
 // TestActivationExitHelp: each activation command's help says what its
