@@ -16,16 +16,11 @@ import (
 // more than the open) and leaves it out of the poller, as os.Open ends
 // up doing.
 func openFile(path string) (*os.File, error) {
-	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
-		}
-		return os.NewFile(uintptr(fd), path), nil
+	fd, err := openRead(path, 0)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+	return os.NewFile(uintptr(fd), path), nil
 }
 
 // openRegular opens a file to read without waiting, and refuses anything
@@ -36,7 +31,7 @@ func openFile(path string) (*os.File, error) {
 // change again) tells what it is. A file is set blocking again, so that
 // os.NewFile leaves it out of the runtime's poller, as openFile does.
 func openRegular(path string) (*os.File, error) {
-	fd, err := openNonblock(path)
+	fd, err := openRead(path, syscall.O_NONBLOCK)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
@@ -55,11 +50,11 @@ func openRegular(path string) (*os.File, error) {
 	return os.NewFile(uintptr(fd), path), nil
 }
 
-// openNonblock is open(2) for reading with O_NONBLOCK, again when a
+// openRead is open(2) for reading with flags besides, again when a
 // signal interrupted it.
-func openNonblock(path string) (int, error) {
+func openRead(path string, flags int) (int, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|flags, 0)
 		if err != syscall.EINTR {
 			return fd, err
 		}
