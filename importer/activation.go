@@ -139,7 +139,7 @@ func runHistory(c *cli.Context, stdout, stderr io.Writer) error {
 	// every IID and list them all as if asked for.
 	for _, a := range c.Args().Slice() {
 		if d := strings.TrimPrefix(a, "…"); d == "" || strings.Trim(d, "0123456789") != "" {
-			return usage("activation history: "+terminal.Inline(a)+" is not an IID", historyHint)
+			return usage(fmt.Sprintf("activation history: %q is not an IID", a), historyHint)
 		}
 	}
 	db, _, _, _, err := openAsOf(c)
