@@ -2,14 +2,11 @@
 
 package main
 
-import (
-	"io"
-	"os"
-)
+import "os"
 
-// pauseIfOwnConsole does nothing outside Windows: there is no window that
-// closes on exit.
-func pauseIfOwnConsole(io.Reader, io.Writer) {}
+// ownConsole is false outside Windows: there is no window that closes on
+// exit.
+func ownConsole() bool { return false }
 
 // echoOff does nothing outside Windows, where the collector only replays
 // (tests and demos).

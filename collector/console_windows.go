@@ -1,9 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"fmt"
-	"io"
 	"os"
 	"unsafe"
 
@@ -12,17 +9,14 @@ import (
 
 var procGetConsoleProcessList = windows.NewLazySystemDLL("kernel32.dll").NewProc("GetConsoleProcessList")
 
-// pauseIfOwnConsole waits for Enter when the collector was started by a
+// ownConsole reports whether the collector was started by a
 // double-click: then it is the only process on its console, and the
-// window would close before the engineer could read the summary.
-func pauseIfOwnConsole(stdin io.Reader, stdout io.Writer) {
+// window would close before the engineer could read the summary
+// (closeWindow).
+func ownConsole() bool {
 	var pids [4]uint32
 	n, _, _ := procGetConsoleProcessList.Call(uintptr(unsafe.Pointer(&pids[0])), uintptr(len(pids)))
-	if n != 1 {
-		return
-	}
-	fmt.Fprint(stdout, "\nPress Enter to close / Enter キーで閉じます ")
-	bufio.NewReader(stdin).ReadString('\n')
+	return n == 1
 }
 
 // echoOff stops the console from showing what is typed, until restore:

@@ -50,7 +50,9 @@ func main() {
 		outWidth: consoleWidth(os.Stdout), width: consoleWidth(os.Stderr)}
 	con.secret = askSecret(in, con.out)
 	code := run(os.Args, con)
-	pauseIfOwnConsole(in, os.Stdout)
+	if ownConsole() {
+		closeWindow(con)
+	}
 	os.Exit(code)
 }
 

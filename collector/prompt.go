@@ -312,6 +312,13 @@ func (s *settings) checkLine() error {
 	return nil
 }
 
+// closeWindow waits for Enter before the collector's own window closes
+// (ownConsole), so that the engineer can read the summary.
+func closeWindow(con console) {
+	fmt.Fprint(con.out, "\nPress Enter to close / Enter キーで閉じます ")
+	bufio.NewReader(con.in).ReadString('\n')
+}
+
 // askSecret asks on out for a passphrase typed into in without echo, as
 // readLine reads an answer: errInterrupted at Ctrl-C, at once, as at every
 // question (under Wine the console read goes on after Ctrl-C).
