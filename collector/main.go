@@ -51,7 +51,7 @@ func main() {
 	con.secret = askSecret(in, con.out)
 	code := run(os.Args, con)
 	if ownConsole() {
-		closeWindow(con)
+		code = closeWindow(con, code)
 	}
 	os.Exit(code)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -843,7 +842,7 @@ func TestHelp(t *testing.T) {
 
 // TestEnterAfterCtrlC: a question cut short by Ctrl-C leaves its line to
 // the next reader, so the Enter typed at "Press Enter to close" closes
-// the window.
+// the window (closeWindow), with the run's exit code.
 func TestEnterAfterCtrlC(t *testing.T) {
 	pr, pw := io.Pipe()
 	lines := newLineReader(pr)
@@ -856,15 +855,39 @@ func TestEnterAfterCtrlC(t *testing.T) {
 		t.Fatalf("got %v, want the interrupt", err)
 	}
 	go pw.Write([]byte("\r\n"))
-	got := make(chan string)
-	go func() { l, _ := bufio.NewReader(lines).ReadString('\n'); got <- l }()
+	got := make(chan int)
+	go func() { got <- closeWindow(console{in: lines, out: io.Discard, err: io.Discard}, 130) }()
 	select {
-	case l := <-got:
-		if l != "\r\n" {
-			t.Errorf("got %q, want the Enter", l)
+	case code := <-got:
+		if code != 130 {
+			t.Errorf("got exit %d, want 130", code)
 		}
 	case <-time.After(2 * time.Second):
 		t.Fatal("the Enter after Ctrl-C never reached the pause")
+	}
+}
+
+// TestFaultAtClose: a panic in the console's reader while the window
+// waits for Enter, after the run, is the collector's fault as at a
+// question (TestFaultInGoroutine): exit 3, the trace of where it began
+// and the hint, on a line of their own, then the window waits once
+// more, so that the engineer can take the photo the hint asks for. It
+// ended the input without a word, and the window closed.
+func TestFaultAtClose(t *testing.T) {
+	var b bytes.Buffer // stdout and stderr, as on the console
+	lines := newLineReader(panicReader{strings.NewReader("")})
+	if code := closeWindow(console{in: lines, out: &b, err: &b}, 0); code != 3 {
+		t.Errorf("got exit %d, want 3", code)
+	}
+	screen := b.String()
+	for _, want := range []string{"Enter キーで閉じます \n", "collector: error: internal fault, the collector stopped: slice bounds out of range [:5] with capacity 4\n",
+		"collector: hint: this is a fault of the collector", "collector: 対処: 収集プログラムの不具合です", "  goroutine ", "panicReader.Read", "newLineReader"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, screen)
+		}
+	}
+	if i := strings.Index(screen, "collector: 対処:"); i < 0 || !strings.Contains(screen[i:], "Press Enter to close") {
+		t.Errorf("the window does not wait again after the fault:\n%s", screen)
 	}
 }
 

@@ -61,9 +61,10 @@ func (l *lineReader) next(ctx context.Context) (answer, error) {
 	}
 }
 
-// Read makes the lines an io.Reader, for the pause at the end, after
-// runContext: a read that panicked ends the input (its error), since
-// no recover is left there to print it.
+// Read makes the lines an io.Reader, as a console's input is: the
+// collector itself takes them with next (the questions, closeWindow),
+// which hands a panic on to be printed. A read that panicked ends what
+// Read gives, the panic its error.
 func (l *lineReader) Read(p []byte) (int, error) {
 	if len(l.buf) == 0 {
 		a, _ := l.next(context.Background())
@@ -313,10 +314,28 @@ func (s *settings) checkLine() error {
 }
 
 // closeWindow waits for Enter before the collector's own window closes
-// (ownConsole), so that the engineer can read the summary.
-func closeWindow(con console) {
-	fmt.Fprint(con.out, "\nPress Enter to close / Enter キーで閉じます ")
-	bufio.NewReader(con.in).ReadString('\n')
+// (ownConsole), so that the engineer can read the summary, and returns
+// the exit code: the run's, or 3 when the console's reader panicked
+// meanwhile. That is the collector's fault as at a question
+// (goroutinePanic), but after runContext, whose recover would print
+// it: printed here, with the trace of where it began, and the window
+// waits once more, for the photo its hint asks for. (A second panic
+// there closes it on what is shown.)
+func closeWindow(con console, code int) int {
+	lines := newPrompter(context.Background(), con.in, con.out).lines
+	wait := func() *goroutinePanic {
+		fmt.Fprint(con.out, "\nPress Enter to close / Enter キーで閉じます ")
+		a, _ := lines.next(context.Background())
+		return a.fault
+	}
+	p := wait()
+	if p == nil {
+		return code
+	}
+	fmt.Fprintln(con.out) // no Enter ended the prompt's line
+	code = printFault(terminal.NewWriter(con.err), p.value, p.stack, con.width)
+	wait()
+	return code
 }
 
 // askSecret asks on out for a passphrase typed into in without echo, as
