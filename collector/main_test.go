@@ -941,6 +941,44 @@ func TestScreenFits(t *testing.T) {
 	}
 }
 
+// TestVerdictWrapped: on a console too narrow for the verdict on one
+// line, its English words (with the code) and its Japanese ones are
+// each wrapped, and no line after the first starts left of column 4:
+// not at the rows' column (2), where the check's and the result's rows
+// and their "Why:" start, nor at the headings' (0). On a console under
+// 41 columns, too narrow to keep the words under "Verdict / 判定: "
+// with room for them, they went on at column 2.
+func TestVerdictWrapped(t *testing.T) {
+	words := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	for _, c := range []classify.Category{classify.OK, classify.Urgent, classify.ImageBackup, classify.VolumeLicense} {
+		cw := categoryWords(c)
+		for width := 20; width <= 80; width++ {
+			t.Run(fmt.Sprintf("%s at %d", c, width), func(t *testing.T) {
+				var b bytes.Buffer
+				printVerdict(&b, cw, c, width)
+				lines := strings.Split(strings.Trim(b.String(), "\n"), "\n")
+				if !strings.HasPrefix(lines[0], "Verdict / 判定:") {
+					t.Errorf("the first line is %q", lines[0])
+				}
+				for _, l := range lines {
+					if n := consoleCols(l); n > width-1 {
+						t.Errorf("%d columns, want at most %d: %q", n, width-1, l)
+					}
+				}
+				for _, l := range lines[1:] {
+					if lead := len(l) - len(strings.TrimLeft(l, " ")); lead < 4 {
+						t.Errorf("a line of the verdict at column %d, want 4 or more: %q\n%s", lead, l, b.String())
+					}
+				}
+				got := words(b.String())
+				if !strings.HasPrefix(got, words("Verdict / 判定: "+cw.en)) || !strings.Contains(got, "["+string(c)+"]") || !strings.Contains(got, words(cw.ja)) {
+					t.Errorf("words lost:\n%s", b.String())
+				}
+			})
+		}
+	}
+}
+
 // TestSummaryWrapped: the result and the verdict are wrapped to the
 // console's width less one column, as errors are, not to 79 columns
 // whatever the console; Japanese is broken as Japanese is (never

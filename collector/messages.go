@@ -83,6 +83,13 @@ func printError(w io.Writer, err error, width int) int {
 // prefix; a console narrower than that gets it under a shorter indent.
 const minText = 24
 
+// shortIndent is the least a line's next lines are indented on a
+// console too narrow to stand them under its text: right of the two
+// columns where the collector's own lines start, 0 (headings, the
+// verdict, errors) and 2 (the rows of the check and the result, their
+// "Why:", progress, notes).
+const shortIndent = 4
+
 // printMessage writes prefix and s, wrapped for a console of width
 // columns: within width-1, since a line that fills the last column
 // leaves an empty one behind on Windows, each line after the first
@@ -91,31 +98,44 @@ const minText = 24
 // "  Why:" in a summary row), whatever the value and wherever it breaks.
 // The console would fold the line itself mid-word, mid-path, and put
 // the rest at the start of a line. On a console too narrow for that
-// indent the next lines stand two columns right of where prefix starts:
-// still not where the collector's own lines do. width 0 is not a
-// console (a file, a pipe): one line, as a log wants it.
+// indent the next lines stand less far in (nextIndent): still not where
+// the collector's own lines do. width 0 is not a console (a file, a
+// pipe): one line, as a log wants it.
 func printMessage(w io.Writer, prefix, s string, width int) {
 	if width <= 0 {
 		fmt.Fprintf(w, "%s%s\n", prefix, s)
 		return
 	}
-	width--
-	indent := cols(prefix)
-	if short := len(prefix) - len(strings.TrimLeft(prefix, " ")) + 2; width-indent < minText && indent > short {
-		indent = short
-	}
-	if width-indent < 1 {
-		// At least a column of text beside the indent: fill needs one.
-		indent = 0
-	}
+	indent := nextIndent(prefix, width)
 	pad := strings.Repeat(" ", indent)
-	for i, l := range fill(s, width-cols(prefix), width-indent) {
+	for i, l := range fill(s, width-1-cols(prefix), width-1-indent) {
 		if i == 0 {
 			fmt.Fprintf(w, "%s\n", strings.TrimRight(prefix+l, " "))
 		} else {
 			fmt.Fprintf(w, "%s%s\n", pad, l)
 		}
 	}
+}
+
+// nextIndent is the column printMessage starts the next lines of a
+// line that begins with prefix on a console of width columns: under
+// the text, where that leaves minText columns, else two right of where
+// prefix starts and at least shortIndent, else (a console of a few
+// columns) 0, for at least a column of text, which fill needs.
+func nextIndent(prefix string, width int) int {
+	width-- // the last column stays empty (printMessage)
+	indent := cols(prefix)
+	short := len(prefix) - len(strings.TrimLeft(prefix, " ")) + 2
+	if short < shortIndent {
+		short = shortIndent
+	}
+	if width-indent < minText && indent > short {
+		indent = short
+	}
+	if width-indent < 1 {
+		indent = 0
+	}
+	return indent
 }
 
 // fault is exit 3: the collector stopped on a panic of value r, printed

@@ -206,7 +206,9 @@ func printSummary(w io.Writer, s *licensing.Snapshot, path string, width int) {
 
 // printVerdict writes the verdict in both languages with its code: on
 // one line when it fits the console (or goes to a file), else the
-// Japanese words on the next, under the English ones, each wrapped.
+// Japanese words on the next, where the English ones go on, each
+// wrapped: under them, or on a console too narrow for that (under 41
+// columns) four columns in (nextIndent), right of the rows' two.
 func printVerdict(w io.Writer, cw text, c classify.Category, width int) {
 	const label = "Verdict / 判定: "
 	if line := label + cw.en + " / " + cw.ja + " [" + string(c) + "]"; width <= 0 || cols(line) <= width-1 {
@@ -215,7 +217,7 @@ func printVerdict(w io.Writer, cw text, c classify.Category, width int) {
 	}
 	fmt.Fprintln(w)
 	printMessage(w, label, cw.en+" ["+string(c)+"]", width)
-	printMessage(w, strings.Repeat(" ", cols(label)), cw.ja, width)
+	printMessage(w, strings.Repeat(" ", nextIndent(label, width)), cw.ja, width)
 }
 
 // printFileRows writes label: value rows as printRows does, for values
