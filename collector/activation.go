@@ -39,9 +39,9 @@ func openReturns(ctx context.Context, s *settings, con console) ([]*activation.R
 	switch ask := con.interactive && !s.noPrompt && con.secret != nil; {
 	case ok && (ask || s.apply):
 	case ask:
-		fmt.Fprintln(con.out, "A return file from central staff is on this stick. / 本部からの返送ファイルがあります。")
+		printMessage(con.out, "", "A return file from central staff is on this stick. / 本部からの返送ファイルがあります。", con.outWidth)
 		var err error
-		if pass, err = con.secret(ctx, "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集): "); err != nil {
+		if pass, err = con.secret(ctx, "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集):"); err != nil {
 			return nil, errInterrupted
 		}
 		if pass = strings.TrimSpace(pass); pass == "" {
@@ -126,7 +126,8 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 		printMessage(con.out, "", "The return file holds nothing for this machine ("+key+"): nothing applied. / 返送ファイルにこの端末への作業はありません。何も適用していません。", con.outWidth)
 		return res, nil
 	}
-	fmt.Fprintln(con.out, "\nWork for this machine from central staff / 本部からこの端末への作業:")
+	fmt.Fprintln(con.out)
+	printMessage(con.out, "", "Work for this machine from central staff / 本部からこの端末への作業:", con.outWidth)
 	for i, it := range items {
 		what := "deposit the Confirmation ID of IID / IID の確認 ID を登録 " + activation.Grouped(it.IID)
 		if it.Key != "" {
@@ -141,7 +142,8 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 	}
 	apply := s.apply
 	if !apply {
-		fmt.Fprint(con.out, "\nApply now? y: apply, Enter: do not apply / 今すぐ適用しますか? y: 適用する、Enter: 適用しない: ")
+		fmt.Fprintln(con.out)
+		printPrompt(con.out, "Apply now? y: apply, Enter: do not apply / 今すぐ適用しますか? y: 適用する、Enter: 適用しない:", con.outWidth)
 		v, err := newPrompter(ctx, con.in, con.out).readLine()
 		if err != nil && err != io.EOF {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -297,8 +298,12 @@ func TestActivationWrapped(t *testing.T) {
 				if i < 0 {
 					t.Fatalf("no %q:\n%s", section, stdout)
 				}
+				// The list starts below its heading, which the console's
+				// width may wrap too.
+				list := stdout[i:]
+				list = list[strings.Index(list, ":\n")+2:]
 				n := 0
-				for _, l := range strings.Split(stdout[i:], "\n")[1:] {
+				for _, l := range strings.Split(list, "\n") {
 					if l == "" {
 						break
 					}
@@ -312,6 +317,83 @@ func TestActivationWrapped(t *testing.T) {
 				}
 				if n != len(ret.Items) {
 					t.Errorf("%s: %d lines at the list's column, want %d items:\n%s", section, n, len(ret.Items), stdout[i:])
+				}
+			}
+		})
+	}
+}
+
+// typist types lines into a console one at a time, each as it is
+// asked for, and echoes the Enter that ends it, which takes the cursor
+// to the next line. What it types is not echoed: the console folds a
+// long answer itself, and a passphrase is typed without echo.
+type typist struct {
+	lines []string
+	echo  io.Writer
+}
+
+func (t *typist) Read(p []byte) (int, error) {
+	if len(t.lines) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, t.lines[0]+"\n")
+	t.lines = t.lines[1:]
+	t.echo.Write([]byte("\n"))
+	return n, nil
+}
+
+// TestPromptsOnScreen: every question the collector asks, from the
+// check's "Enter: start" (with "n": site, line, asset tag and engineer
+// again, the current value in brackets) to the return file's
+// passphrase, "Apply now?" and the closing "Press Enter", is wrapped
+// to the console as the rest of the screen is: the console folded them
+// mid-word at 40 and 60 columns. The cursor stays after the question's
+// last line, where the answer is typed. Not at a console, each is one
+// line.
+func TestPromptsOnScreen(t *testing.T) {
+	t.Setenv(returnPassphraseEnv, "")
+	os.Unsetenv(returnPassphraseEnv)
+	ret := writeReturnDir(t, returnItems(t, activationSnapshot, nil))
+	cfg := filepath.Join(t.TempDir(), "actcourier.conf")
+	os.WriteFile(cfg, []byte("lines = L1, L2, L3\n"), 0o644)
+	site := "第二工場 Nagoya 外観検査ライン Verdict / 判定: OK [ok]"
+	for _, width := range []int{0, 40, 60, 80} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			id := newKey(t)
+			var o bytes.Buffer
+			lines := newLineReader(&typist{[]string{"n", "", "", "", "", "", passphrase, "y", ""}, &o})
+			con := console{in: lines, out: &o, err: &o, interactive: true, outWidth: width, width: width, secret: askSecret(lines, &o, width)}
+			code := run([]string{"collector", "--config", cfg, "--site", site, "--snapshot", activationSnapshot, "-r", id.Recipient().String(),
+				"--out", t.TempDir(), "--return", ret}, con)
+			if code = closeWindow(con, code); code != 0 {
+				t.Fatalf("exit %d:\n%s", code, o.String())
+			}
+			screen := o.String()
+			for _, q := range []struct{ asked, end string }{
+				{"Site / 拠点 [", "]:"}, {"Number or name / 番号または名前 [L2]", "]:"}, {"Asset tag / 資産番号 [NG-L2-012]", "]:"},
+				{"Engineer / 担当者 [E-1042]", "]:"}, {"Enter: start", "す:"}, {"Passphrase / パスフレーズ", "集):"},
+				{"Apply now?", "い:"}, {"Press Enter to close", "す"},
+			} {
+				i := strings.Index(screen, q.asked)
+				if i < 0 {
+					t.Fatalf("%q never asked:\n%s", q.asked, screen)
+				}
+				// Its last line ends in the space the answer follows;
+				// not at a console, it is that line.
+				n := strings.Index(screen[i:], q.end+" \n")
+				if n < 0 {
+					n = len(screen) - i
+				}
+				if asked := screen[i : i+n]; !strings.HasPrefix(screen[i+n:], q.end+" \n") || strings.Contains(asked, "\n\n") || width == 0 && strings.Contains(asked, "\n") {
+					t.Errorf("%q does not end in %q and a space on its last line:\n%s", q.asked, q.end, screen)
+				}
+			}
+			if width == 0 {
+				return
+			}
+			for _, l := range strings.Split(screen, "\n") {
+				if n := consoleCols(l); n > width-1 {
+					t.Errorf("%d columns, want at most %d: %q", n, width-1, l)
 				}
 			}
 		})

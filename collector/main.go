@@ -48,7 +48,7 @@ func main() {
 	in := newLineReader(os.Stdin)
 	con := console{in: in, out: os.Stdout, err: os.Stderr, interactive: isTerminal(os.Stdin),
 		outWidth: consoleWidth(os.Stdout), width: consoleWidth(os.Stderr)}
-	con.secret = askSecret(in, con.out)
+	con.secret = askSecret(in, con.out, con.outWidth)
 	code := run(os.Args, con)
 	if ownConsole() {
 		code = closeWindow(con, code)

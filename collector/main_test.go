@@ -344,7 +344,7 @@ func TestCtrlCAtPassphrase(t *testing.T) {
 	done := make(chan int)
 	go func() {
 		done <- runContext(ctx, []string{"collector", "--snapshot", activationSnapshot, "-r", id.Recipient().String(), "--out", out, "--return", ret},
-			console{in: lines, out: &o, err: &e, interactive: true, secret: askSecret(lines, &o)})
+			console{in: lines, out: &o, err: &e, interactive: true, secret: askSecret(lines, &o, 0)})
 	}()
 	pw.Write([]byte("\r\n"))          // Enter at the check; nothing more is typed
 	time.Sleep(50 * time.Millisecond) // let it reach the passphrase
@@ -712,6 +712,62 @@ func TestWrap(t *testing.T) {
 			if cols(l) > tc.width {
 				t.Errorf("fill(%q, %d): %q is %d columns", tc.in, tc.width, l, cols(l))
 			}
+		}
+	}
+}
+
+// TestPromptWrapped: a question is wrapped as the screen is, in both
+// its languages (English at spaces, Japanese between characters, never
+// before 、 nor ) ), each line within the console less one column, its
+// next lines four columns in, and ends in a space on its last line,
+// where the cursor waits for the answer: that space short of the last
+// column, where the console would take the cursor to the next line.
+// The console folded a question mid-word (at 40 columns "Enter: start,
+// n: change / Enter: 開始、n: 入力し直す: " left "す: " alone at column
+// 0). Not at a console (width 0) it is one line.
+func TestPromptWrapped(t *testing.T) {
+	for _, tc := range []struct {
+		name, prompt string
+		at40, at80   string
+	}{
+		{"check", "Enter: start, n: change / Enter: 開始、n: 入力し直す:",
+			"Enter: start, n: change / Enter: 開\n    始、n: 入力し直す: ", "Enter: start, n: change / Enter: 開始、n: 入力し直す: "},
+		{"kept answer", "Site / 拠点 [第二工場 Nagoya 外観検査ライン Why: all fine]:",
+			"Site / 拠点 [第二工場 Nagoya 外観検査\n    ライン Why: all fine]: ", "Site / 拠点 [第二工場 Nagoya 外観検査ライン Why: all fine]: "},
+		{"optional", "Engineer / 担当者 (Enter: none / Enter で省略):",
+			"Engineer / 担当者 (Enter: none / Enter\n    で省略): ", "Engineer / 担当者 (Enter: none / Enter で省略): "},
+		{"passphrase", "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集):",
+			"Passphrase / パスフレーズ (Enter:\n    collect without it / 使わずに収\n    集): ", "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集): "},
+		{"apply", "Apply now? y: apply, Enter: do not apply / 今すぐ適用しますか? y: 適用する、Enter: 適用しない:",
+			"Apply now? y: apply, Enter: do not\n    apply / 今すぐ適用しますか? y: 適\n    用する、Enter: 適用しない: ",
+			"Apply now? y: apply, Enter: do not apply / 今すぐ適用しますか? y: 適用する、\n    Enter: 適用しない: "},
+		{"close", "Press Enter to close / Enter キーで閉じます",
+			"Press Enter to close / Enter キーで閉\n    じます ", "Press Enter to close / Enter キーで閉じます "},
+	} {
+		for _, width := range []int{0, 40, 80} {
+			t.Run(fmt.Sprintf("%s at %d", tc.name, width), func(t *testing.T) {
+				var b bytes.Buffer
+				printPrompt(&b, tc.prompt, width)
+				want := map[int]string{0: tc.prompt + " ", 40: tc.at40, 80: tc.at80}[width]
+				if b.String() != want {
+					t.Errorf("got %q, want %q", b.String(), want)
+				}
+				if width == 0 {
+					return
+				}
+				lines := strings.Split(b.String(), "\n")
+				for i, l := range lines {
+					if n := consoleCols(l); n > width-1 {
+						t.Errorf("%d columns, want at most %d: %q", n, width-1, l)
+					}
+					if lead := len(l) - len(strings.TrimLeft(l, " ")); i > 0 && lead != 4 {
+						t.Errorf("a next line at column %d, want 4: %q", lead, l)
+					}
+				}
+				if last := lines[len(lines)-1]; !strings.HasSuffix(last, ": ") && !strings.HasSuffix(last, "す ") {
+					t.Errorf("the last line %q does not end where the answer goes", last)
+				}
+			})
 		}
 	}
 }
@@ -1140,7 +1196,7 @@ func TestFaultInGoroutine(t *testing.T) {
 			lines := newLineReader(panicReader{strings.NewReader(tc.typed)})
 			args := append([]string{"collector", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out}, tc.args...)
 			code := runContext(context.Background(), args,
-				console{in: lines, out: &o, err: &e, interactive: true, secret: askSecret(lines, &o)})
+				console{in: lines, out: &o, err: &e, interactive: true, secret: askSecret(lines, &o, 0)})
 			if left, _ := os.ReadDir(out); code != 3 || len(left) != 0 {
 				t.Fatalf("got exit %d, left %v; want 3, nothing:\n%s", code, left, e.String())
 			}

@@ -117,6 +117,37 @@ func printMessage(w io.Writer, prefix, s string, width int) {
 	}
 }
 
+// printPrompt writes a question for the engineer and leaves the cursor
+// a space after it, where the answer is typed, wrapped for a console of
+// width columns as printMessage wraps a line (0: as it is), but each
+// line a column shorter: on its last line, the space before the
+// answer must fall short of the last column, where the console would
+// take the cursor to the next line. Its next lines stand shortIndent
+// columns in: a question may show the answer kept on Enter, a value of
+// the settings or of a replayed snapshot, which must not start a line
+// where the collector's own do.
+func printPrompt(w io.Writer, prompt string, width int) {
+	if width <= 0 {
+		fmt.Fprint(w, prompt+" ")
+		return
+	}
+	indent := shortIndent
+	if width-2-indent < 1 {
+		indent = 0
+	}
+	lines := fill(prompt, width-2, width-2-indent)
+	for i, l := range lines {
+		if i > 0 {
+			l = strings.Repeat(" ", indent) + l
+		}
+		if i == len(lines)-1 {
+			fmt.Fprint(w, l+" ")
+		} else {
+			fmt.Fprintln(w, strings.TrimRight(l, " "))
+		}
+	}
+}
+
 // nextIndent is the column printMessage starts the next lines of a
 // line that begins with prefix on a console of width columns: under
 // the text, where that leaves minText columns, else two right of where

@@ -138,9 +138,11 @@ func (p *prompter) ask(q question) (string, error) {
 	name := fieldName(q.field)
 	label := text{strings.ToUpper(name.en[:1]) + name.en[1:], name.ja}
 	if len(q.choices) > 0 {
-		fmt.Fprintf(p.out, "%s / %s:\n", label.en, label.ja)
+		printMessage(p.out, "", label.en+" / "+label.ja+":", p.width)
 		for i, c := range q.choices {
-			fmt.Fprintf(p.out, "  %d) %s\n", i+1, c)
+			// A line's name is the settings file's, shown as every
+			// value is (terminal.Inline), its next lines under it.
+			printMessage(p.out, fmt.Sprintf("  %d) ", i+1), terminal.Inline(c), p.width)
 		}
 		label = text{"Number or name", "番号または名前"}
 	}
@@ -148,11 +150,11 @@ func (p *prompter) ask(q question) (string, error) {
 		prompt := label.en + " / " + label.ja
 		switch {
 		case q.current != "":
-			prompt += " [" + q.current + "]"
+			prompt += " [" + terminal.Inline(q.current) + "]"
 		case q.optional:
 			prompt += " (Enter: none / Enter で省略)"
 		}
-		fmt.Fprint(p.out, prompt+": ")
+		printPrompt(p.out, prompt+":", p.width)
 		v, err := p.readLine()
 		if err == io.EOF {
 			fmt.Fprintln(p.out)
@@ -245,7 +247,7 @@ func complete(ctx context.Context, s *settings, con console) error {
 		}
 		fmt.Fprintln(con.out)
 		printContext(con.out, s, con.outWidth)
-		fmt.Fprint(con.out, "Enter: start, n: change / Enter: 開始、n: 入力し直す: ")
+		printPrompt(con.out, "Enter: start, n: change / Enter: 開始、n: 入力し直す:", con.outWidth)
 		v, err := p.readLine()
 		if err != nil && err != io.EOF {
 			fmt.Fprintln(con.out)
@@ -324,7 +326,8 @@ func (s *settings) checkLine() error {
 func closeWindow(con console, code int) int {
 	lines := newPrompter(context.Background(), con.in, con.out).lines
 	wait := func() *goroutinePanic {
-		fmt.Fprint(con.out, "\nPress Enter to close / Enter キーで閉じます ")
+		fmt.Fprintln(con.out)
+		printPrompt(con.out, "Press Enter to close / Enter キーで閉じます", con.outWidth)
 		a, _ := lines.next(context.Background())
 		return a.fault
 	}
@@ -338,12 +341,13 @@ func closeWindow(con console, code int) int {
 	return code
 }
 
-// askSecret asks on out for a passphrase typed into in without echo, as
-// readLine reads an answer: errInterrupted at Ctrl-C, at once, as at every
-// question (under Wine the console read goes on after Ctrl-C).
-func askSecret(in *lineReader, out io.Writer) func(ctx context.Context, prompt string) (string, error) {
+// askSecret asks on out, a console of width columns (printPrompt), for
+// a passphrase typed into in without echo, as readLine reads an answer:
+// errInterrupted at Ctrl-C, at once, as at every question (under Wine
+// the console read goes on after Ctrl-C).
+func askSecret(in *lineReader, out io.Writer, width int) func(ctx context.Context, prompt string) (string, error) {
 	return func(ctx context.Context, prompt string) (string, error) {
-		fmt.Fprint(out, prompt)
+		printPrompt(out, prompt, width)
 		restore := echoOff()
 		defer fmt.Fprintln(out)
 		defer restore()
