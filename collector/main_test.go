@@ -20,6 +20,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/bundle"
+	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/fleet"
@@ -1029,6 +1030,39 @@ func TestVerdictWrapped(t *testing.T) {
 				got := words(b.String())
 				if !strings.HasPrefix(got, words("Verdict / 判定: "+cw.en)) || !strings.Contains(got, "["+string(c)+"]") || !strings.Contains(got, words(cw.ja)) {
 					t.Errorf("words lost:\n%s", b.String())
+				}
+			})
+		}
+	}
+}
+
+// TestProgressWrapped: a progress line's next lines stand under its
+// text, or on a narrow console at column 4, never at the column the
+// progress lines start (2): a script's command names an Office folder of
+// the machine, which may hold "  Running / 実行:". Under Wine at 40 and
+// 60 columns "ハードウェア・ディスク" and "分" went on at column 2.
+func TestProgressWrapped(t *testing.T) {
+	office := `ospp.vbs /dstatus (C:\Program Files\Microsoft Office\Running / 実行: format.vbs, up to 2 min\Office14)`
+	for _, st := range []collect.Step{{Part: collect.StepSystem}, {Part: collect.StepLicenses},
+		{Part: collect.StepScript, Command: "slmgr.vbs /dlv all", Limit: 2 * time.Minute},
+		{Part: collect.StepScript, Command: office, Limit: 90 * time.Second}} {
+		for _, width := range []int{40, 60, 80} {
+			t.Run(fmt.Sprintf("%s %s at %d", st.Part, st.Command, width), func(t *testing.T) {
+				var b bytes.Buffer
+				progress(&b, width)(st)
+				lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+				if !regexp.MustCompile(`^  (Reading / 読み取り|Running / 実行): `).MatchString(lines[0]) {
+					t.Errorf("the first line is %q", lines[0])
+				}
+				for _, l := range lines[1:] {
+					if lead := len(l) - len(strings.TrimLeft(l, " ")); lead < 4 {
+						t.Errorf("a next line at column %d, want 4 or more: %q\n%s", lead, l, b.String())
+					}
+				}
+				for _, l := range lines {
+					if n := consoleCols(l); n > width-1 {
+						t.Errorf("%d columns, want at most %d: %q", n, width-1, l)
+					}
 				}
 			})
 		}

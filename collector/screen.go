@@ -85,17 +85,19 @@ func orNone(s string) string {
 }
 
 // progress prints each step of a live collection as it starts, a script
-// with its time limit.
+// with its time limit, wrapped (printMessage) under its text after the
+// label: not at the two columns the steps start, since a script's
+// command names an Office folder of the machine.
 func progress(w io.Writer, width int) func(collect.Step) {
 	return func(st collect.Step) {
 		switch st.Part {
 		case collect.StepSystem:
-			printMessage(w, "  ", "Reading / 読み取り: WMI, Windows, hardware, disks / ハードウェア・ディスク", width)
+			printMessage(w, "  Reading / 読み取り: ", "WMI, Windows, hardware, disks / ハードウェア・ディスク", width)
 		case collect.StepLicenses:
-			printMessage(w, "  ", "Reading / 読み取り: WMI, licenses / ライセンス", width)
+			printMessage(w, "  Reading / 読み取り: ", "WMI, licenses / ライセンス", width)
 		case collect.StepScript:
 			d := duration(st.Limit)
-			printMessage(w, "  ", fmt.Sprintf("Running / 実行: %s, up to %s / 最大 %s", st.Command, d.en, d.ja), width)
+			printMessage(w, "  Running / 実行: ", fmt.Sprintf("%s, up to %s / 最大 %s", st.Command, d.en, d.ja), width)
 		}
 	}
 }
