@@ -149,48 +149,70 @@ func FuzzProductsKeys(f *testing.F) {
 
 // TestOpenFile checks that a bundle file opens and reads as with os.Open,
 // and fails as os.Open does: the importer's messages and hints rest on
-// the *fs.PathError and its errno.
+// the *fs.PathError and its errno. openRegular, which opens the bundles
+// found in a folder, does too, but refuses a folder (ErrNotFile).
 func TestOpenFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a.tar.zst.age")
-	if err := os.WriteFile(file, []byte("payload"), 0o600); err != nil {
+	// More than one read of bundle.Open's first 4 KiB.
+	payload := strings.Repeat("payload ", 2<<10)
+	if err := os.WriteFile(file, []byte(payload), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		name, path string
-		want       string // contents read, or
-		wantErr    error  // the error of opening or reading
-	}{
-		{"file", file, "payload", nil},
-		{"missing", filepath.Join(dir, "b.tar.zst.age"), "", fs.ErrNotExist},
-		{"folder", dir, "", nil}, // opens; reading fails, as with os.Open
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			f, err := openFile(tc.path)
-			g, gerr := os.Open(tc.path)
-			if (err == nil) != (gerr == nil) {
-				t.Fatalf("openFile: %v, os.Open: %v", err, gerr)
-			}
-			if err != nil {
-				if !errors.Is(err, tc.wantErr) || err.Error() != gerr.Error() {
-					t.Fatalf("openFile: %v, want %v as os.Open says it: %v", err, tc.wantErr, gerr)
+	for _, op := range []struct {
+		name string
+		open opener
+	}{{"openFile", openFile}, {"openRegular", openRegular}} {
+		for _, tc := range []struct {
+			name, path string
+			want       string // contents read, or
+			wantErr    error  // the error of opening or reading
+			refused    bool   // by openRegular: ErrNotFile
+		}{
+			{"file", file, payload, nil, false},
+			{"missing", filepath.Join(dir, "b.tar.zst.age"), "", fs.ErrNotExist, false},
+			{"folder", dir, "", nil, true}, // openFile: opens; reading fails, as with os.Open
+		} {
+			t.Run(op.name+"/"+tc.name, func(t *testing.T) {
+				f, err := op.open(tc.path)
+				if tc.refused && op.name == "openRegular" {
+					var pe *fs.PathError
+					if !errors.Is(err, ErrNotFile) || !errors.As(err, &pe) || pe.Path != tc.path {
+						t.Fatalf("got %v, want a *fs.PathError naming %s with ErrNotFile", err, tc.path)
+					}
+					return
 				}
-				var pe *fs.PathError
-				if !errors.As(err, &pe) || pe.Path != tc.path {
-					t.Fatalf("openFile: %#v, want a *fs.PathError naming %s", err, tc.path)
+				g, gerr := os.Open(tc.path)
+				if (err == nil) != (gerr == nil) {
+					t.Fatalf("%s: %v, os.Open: %v", op.name, err, gerr)
 				}
-				return
-			}
-			defer g.Close()
-			got, err := io.ReadAll(f)
-			want, gerr := io.ReadAll(g)
-			if (err == nil) != (gerr == nil) || string(got) != string(want) || string(got) != tc.want {
-				t.Fatalf("openFile read %q, %v; os.Open read %q, %v; want %q", got, err, want, gerr, tc.want)
-			}
-			if err := f.Close(); err != nil {
-				t.Fatalf("close: %v", err)
-			}
-		})
+				if err != nil {
+					if !errors.Is(err, tc.wantErr) || err.Error() != gerr.Error() {
+						t.Fatalf("%s: %v, want %v as os.Open says it: %v", op.name, err, tc.wantErr, gerr)
+					}
+					var pe *fs.PathError
+					if !errors.As(err, &pe) || pe.Path != tc.path {
+						t.Fatalf("%s: %#v, want a *fs.PathError naming %s", op.name, err, tc.path)
+					}
+					return
+				}
+				defer g.Close()
+				got, err := io.ReadAll(f)
+				want, gerr := io.ReadAll(g)
+				if (err == nil) != (gerr == nil) || string(got) != string(want) || string(got) != tc.want {
+					t.Fatalf("%s read %q, %v; os.Open read %q, %v; want %q", op.name, got, err, want, gerr, tc.want)
+				}
+				if n, err := f.Read(make([]byte, 1)); tc.want != "" && (n != 0 || err != io.EOF) {
+					t.Fatalf("%s: read at the end: %d, %v, want 0, EOF", op.name, n, err)
+				}
+				if err := f.Close(); err != nil {
+					t.Fatalf("close: %v", err)
+				}
+				if err := f.Close(); !errors.Is(err, os.ErrClosed) {
+					t.Fatalf("second close: %v, want os.ErrClosed as os.File's", err)
+				}
+			})
+		}
 	}
 }
 
@@ -232,7 +254,7 @@ func TestSystemFolders(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []string
-		b.walk(func(p string) error {
+		b.walk(func(p string, _ opener) error {
 			rel, _ := filepath.Rel(root, p)
 			got = append(got, filepath.ToSlash(rel))
 			return nil

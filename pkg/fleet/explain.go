@@ -36,7 +36,7 @@ var explanations = []struct {
 	{[]error{bundle.ErrTooLarge, licensing.ErrTooLarge}, "oversize", "no genuine collection is this large: collect the device again; if it happens again, report the file to the ActCourier maintainers"},
 	// Before ErrTooLarge: an slmgr.ini too large is not a text to save again.
 	{[]error{ErrStrings}, "slmgr.ini unreadable", "give the machine's slmgr.ini with --strings, from %SystemRoot%\\System32\\slmgr\\<LANGID>"},
-	{[]error{ErrNotFile}, "not a file", "name the saved file itself: a named pipe, a device or a folder is not read"},
+	{[]error{ErrNotFile}, "not a file", "name the saved file itself, or copy the bundle from the stick again: a named pipe, a device or a folder is not read"},
 	{[]error{ErrTooLarge}, "oversize", "save only the output of slmgr.vbs /dlv or ospp.vbs /dstatus, one device per file"},
 	{[]error{bundle.ErrManifestMismatch, bundle.ErrInsecureMember}, "malformed", "the bundle is malformed: collect the device again and report the file to the ActCourier maintainers"},
 	{[]error{ErrKeyFile}, "key file refused", "write each key on a line windows = XXXXX-XXXXX-XXXXX-XXXXX-XXXXX or office = …, one per kind"},

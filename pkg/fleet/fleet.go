@@ -28,9 +28,10 @@ var (
 	ErrNoSnapshot = errors.New("fleet: not a device bundle")
 	// ErrAmbiguous means a device reference matched several devices.
 	ErrAmbiguous = errors.New("fleet: several devices match")
-	// ErrNotFile means a text or settings file is a named pipe, a
-	// device or a folder, and was not read: a pipe's open or read can
-	// wait for ever for a writer.
+	// ErrNotFile means a text or settings file, or a bundle file found
+	// in a folder, is a named pipe, a device or a folder when it is
+	// opened, and was not read: a pipe's open or read can wait for ever
+	// for a writer.
 	ErrNotFile = errors.New("fleet: not a file")
 	// ErrTooLarge means an input is over a limit (MaxTextSize).
 	ErrTooLarge = errors.New("fleet: input over a limit")

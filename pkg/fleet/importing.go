@@ -74,7 +74,7 @@ func FindBundles(paths []string) (*Bundles, error) {
 		}
 	}
 	var unreadable error
-	b.walk(func(string) error { b.Count++; return nil }, func(_ string, err error) error {
+	b.walk(func(string, opener) error { b.Count++; return nil }, func(_ string, err error) error {
 		if unreadable == nil {
 			unreadable = err
 		}
@@ -100,11 +100,21 @@ func insideAny(abs string, dirs map[string]bool) bool {
 // Walk calls fn with each bundle file, in the order of the named paths
 // and, under a folder, in the order the file system lists them. An error
 // reading a folder, or from fn, ends the walk with it.
-func (b *Bundles) Walk(fn func(path string) error) error { return b.walk(fn, nil) }
+func (b *Bundles) Walk(fn func(path string) error) error {
+	return b.walk(func(path string, _ opener) error { return fn(path) }, nil)
+}
 
-// walk is Walk; when unreadable is not nil, a path that cannot be read
-// goes to it instead, and the walk goes on unless it returns an error.
-func (b *Bundles) walk(fn func(path string) error, unreadable func(path string, err error) error) error {
+// opener opens a bundle file to read: openFile or openRegular.
+type opener func(path string) (io.ReadCloser, error)
+
+// walk is Walk, and gives fn how to open each file: a file named itself
+// as it is (openFile: a pipe the user names, importer import <(…), is
+// read), one found in a folder only if it is a regular file still
+// (openRegular): the listing said it was, but a stick's file may have
+// become a named pipe or a device since, whose open or read would wait
+// for ever. When unreadable is not nil, a path that cannot be read goes
+// to it instead, and the walk goes on unless it returns an error.
+func (b *Bundles) walk(fn func(path string, open opener) error, unreadable func(path string, err error) error) error {
 	if unreadable == nil {
 		unreadable = func(_ string, err error) error { return err }
 	}
@@ -119,12 +129,12 @@ func (b *Bundles) walk(fn func(path string) error, unreadable func(path string, 
 			continue
 		}
 		if !fi.IsDir() {
-			if err := fn(root); err != nil {
+			if err := fn(root, openFile); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := walkDir(root, fn, unreadable); err != nil {
+		if err := walkDir(root, func(path string) error { return fn(path, openRegular) }, unreadable); err != nil {
 			return err
 		}
 	}
@@ -138,7 +148,9 @@ const dirChunk = 256
 // walkDir calls fn with the bundle files under dir, reading each folder a
 // chunk at a time, in the order the file system lists them (not sorted:
 // filepath.WalkDir would hold a whole folder's names to sort them).
-// Links are not followed below dir.
+// Links are not followed below dir. A file is given to fn when it was a
+// regular file when listed: open it with openRegular, which tells what
+// it is now.
 func walkDir(dir string, fn func(string) error, unreadable func(string, error) error) error {
 	f, err := os.Open(dir)
 	if err != nil {
@@ -192,14 +204,27 @@ func walked(name string) bool {
 	return strings.HasSuffix(name, bundle.Ext) && !strings.HasPrefix(name, ".")
 }
 
+// bundleFile is a bundle file to import, and how to open it (walk).
+type bundleFile struct {
+	path string
+	open opener
+}
+
+// testHookListed, when not nil, is called with each bundle file after it
+// was listed and before it is opened: a test changes the file there.
+var testHookListed func(path string)
+
 // feed sends each bundle file to work until ctx ends, then closes work.
 // A folder that cannot be read any more is one rejected input, sent to
 // done (which is closed only once the workers end, after work is).
-func (b *Bundles) feed(ctx context.Context, work chan<- string, done chan<- Outcome) {
+func (b *Bundles) feed(ctx context.Context, work chan<- bundleFile, done chan<- Outcome) {
 	defer close(work)
-	b.walk(func(f string) error {
+	b.walk(func(path string, open opener) error {
+		if testHookListed != nil {
+			testHookListed(path)
+		}
 		select {
-		case work <- f:
+		case work <- bundleFile{path, open}:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -215,10 +240,11 @@ func (b *Bundles) feed(ctx context.Context, work chan<- string, done chan<- Outc
 }
 
 // openBundle reads, decrypts and checks one bundle file completely and
-// makes its collection. Errors are bundle's sentinels, ErrNoSnapshot, or
-// licensing's for a snapshot that does not decode.
-func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Time) (*Collection, error) {
-	b, err := ReadBundle(path, lim, ids)
+// makes its collection. Errors are bundle's sentinels, ErrNoSnapshot,
+// licensing's for a snapshot that does not decode, or the file's
+// (ErrNotFile for one found in a folder that is not a file any more).
+func openBundle(f bundleFile, lim bundle.Limits, ids []age.Identity, now time.Time) (*Collection, error) {
+	b, err := readBundle(f.path, f.open, lim, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -243,16 +269,22 @@ func openBundle(path string, lim bundle.Limits, ids []age.Identity, now time.Tim
 			raw = append(raw, Raw{Member: m.Name, Data: m.Data})
 		}
 	}
-	meta := Meta{BundleID: b.Manifest.ID, SHA256: b.SHA256, Size: b.Size, FileName: filepath.Base(path),
+	meta := Meta{BundleID: b.Manifest.ID, SHA256: b.SHA256, Size: b.Size, FileName: filepath.Base(f.path),
 		Origin: OriginBundle, Generator: b.Manifest.Generator}
 	return NewCollection(meta, s, js, raw, now)
 }
 
 // ReadBundle opens a bundle file with bundle.Open. An empty file is
 // bundle.ErrEmpty (and bundle.ErrNotBundle): what to do about it is to
-// copy it again, not to leave it out as a file of another kind.
+// copy it again, not to leave it out as a file of another kind. The
+// file is read whatever it is: a pipe the caller names is read too.
 func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
-	f, err := openFile(path)
+	return readBundle(path, openFile, lim, ids)
+}
+
+// readBundle is ReadBundle with the file opened by open.
+func readBundle(path string, open opener, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
+	f, err := open(path)
 	if err != nil {
 		return nil, terminal.ShownPath(err) // a name from the stick, in an error printed as it is
 	}
@@ -271,8 +303,8 @@ func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSO
 		failed++
 		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(p), terminal.Message(msg), hint)
 	}
-	one := func(p string) error {
-		b, err := ReadBundle(p, bundle.Limits{}, ids)
+	one := func(p string, open opener) error {
+		b, err := readBundle(p, open, bundle.Limits{}, ids)
 		if err != nil {
 			_, hint := Explain(err)
 			bad(p, err.Error(), hint)
@@ -282,13 +314,13 @@ func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSO
 	}
 	for _, p := range paths {
 		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
-			if err := one(p); err != nil {
+			if err := one(p, openFile); err != nil {
 				return failed, err
 			}
 			continue
 		}
 		found, unreadable := 0, false
-		err := walkDir(p, func(f string) error { found++; return one(f) }, func(dir string, err error) error {
+		err := walkDir(p, func(f string) error { found++; return one(f, openRegular) }, func(dir string, err error) error {
 			unreadable = true
 			_, hint := Explain(err)
 			bad(dir, err.Error(), hint)
@@ -389,7 +421,7 @@ func Import(ctx context.Context, st Store, files *Bundles, opts ImportOptions, p
 	// finish soon; the caller's ctx ends it too.
 	feed, stop := context.WithCancel(ctx)
 	defer stop()
-	work := make(chan string)
+	work := make(chan bundleFile)
 	done := make(chan Outcome, jobs)
 	var wg sync.WaitGroup
 	for i := 0; i < jobs; i++ {
@@ -398,7 +430,7 @@ func Import(ctx context.Context, st Store, files *Bundles, opts ImportOptions, p
 			defer wg.Done()
 			for f := range work {
 				c, err := openBundle(f, opts.Limits, opts.Identities, now)
-				done <- Outcome{File: f, Collection: c, Err: err}
+				done <- Outcome{File: f.path, Collection: c, Err: err}
 			}
 		}()
 	}

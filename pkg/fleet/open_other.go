@@ -3,18 +3,25 @@
 package fleet
 
 import (
+	"io"
 	"io/fs"
 	"os"
 )
 
 // openFile opens a bundle file for reading (see open_unix.go).
-func openFile(path string) (*os.File, error) { return os.Open(path) }
+func openFile(path string) (io.ReadCloser, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
 
 // openRegular opens a file to read and refuses anything but a regular
 // file (ErrNotFile), as on Unix (open_unix.go). Windows has no named
 // pipe on a stick's file system (\\.\pipe\ names are refused here
 // by their mode), so an open does not wait.
-func openRegular(path string) (*os.File, error) {
+func openRegular(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

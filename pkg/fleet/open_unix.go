@@ -3,6 +3,7 @@
 package fleet
 
 import (
+	"io"
 	"io/fs"
 	"os"
 	"syscall"
@@ -14,8 +15,9 @@ import (
 // the open, for every bundle, about 3 % of an import's CPU time.
 // os.NewFile of a blocking descriptor asks for its flags once (one call
 // more than the open) and leaves it out of the poller, as os.Open ends
-// up doing.
-func openFile(path string) (*os.File, error) {
+// up doing. A name given by the user may be a pipe (importer inspect
+// <(age -d …)): its open waits for a writer, as the user meant.
+func openFile(path string) (io.ReadCloser, error) {
 	fd, err := openRead(path, 0)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
@@ -25,12 +27,14 @@ func openFile(path string) (*os.File, error) {
 
 // openRegular opens a file to read without waiting, and refuses anything
 // but a regular file (ErrNotFile): a name on a stick that was a file
-// when it was looked at may be a named pipe by the time it is opened,
-// whose open waits for a writer. O_NONBLOCK makes that open return at
-// once; fstat of the descriptor opened (not of the name, which may
-// change again) tells what it is. A file is set blocking again, so that
-// os.NewFile leaves it out of the runtime's poller, as openFile does.
-func openRegular(path string) (*os.File, error) {
+// when it was listed or looked at may be a named pipe or a device by
+// the time it is opened, whose open or read waits for a writer that
+// never comes. O_NONBLOCK makes that open return at once; fstat of the
+// descriptor opened (not of the name, which may change again) tells
+// what it is. It opens every bundle an import finds in a folder: the
+// file it returns is read with read(2) itself, two system calls per
+// file fewer than through os.NewFile (regularFile).
+func openRegular(path string) (io.ReadCloser, error) {
 	fd, err := openRead(path, syscall.O_NONBLOCK)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
@@ -40,14 +44,66 @@ func openRegular(path string) (*os.File, error) {
 	if err == nil && st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		err = ErrNotFile
 	}
-	if err == nil {
-		err = syscall.SetNonblock(fd, false)
-	}
 	if err != nil {
 		syscall.Close(fd)
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	return os.NewFile(uintptr(fd), path), nil
+	return &regularFile{fd: fd, name: path}, nil
+}
+
+// regularFile reads a regular file opened by openRegular, with its
+// O_NONBLOCK still set: read(2) of a regular file ignores the flag (a
+// regular file is always ready; open(2): "no effect for regular files
+// and block devices"), so clearing it would be two fcntl calls for
+// nothing. It is not an *os.File because os.NewFile costs calls too:
+// it asks for the flags (fcntl) and, the descriptor being non-blocking,
+// offers it to the runtime's poller (epoll_ctl, which Linux refuses for
+// a regular file; macOS's kqueue would take it, which os.Open itself
+// avoids for regular files). Its errors are os.File's: *fs.PathError
+// with the errno, io.EOF at the end; a file system that did honour the
+// flag would fail a read with EAGAIN, never wait or spin.
+type regularFile struct {
+	fd   int
+	name string
+}
+
+// maxRead bounds one read(2), as os.File does: macOS refuses a count
+// of 2 GiB or more.
+const maxRead = 1 << 30
+
+func (f *regularFile) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if len(p) > maxRead {
+		p = p[:maxRead]
+	}
+	for {
+		n, err := syscall.Read(f.fd, p)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
+		case n == 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+// Close closes the descriptor; a second Close is os.ErrClosed, as
+// os.File's.
+func (f *regularFile) Close() error {
+	if f.fd < 0 {
+		return &fs.PathError{Op: "close", Path: f.name, Err: os.ErrClosed}
+	}
+	err := syscall.Close(f.fd)
+	f.fd = -1
+	if err != nil {
+		return &fs.PathError{Op: "close", Path: f.name, Err: err}
+	}
+	return nil
 }
 
 // openRead is open(2) for reading with flags besides, again when a
