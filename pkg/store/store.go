@@ -1163,6 +1163,17 @@ func (d *DB) until(ctx context.Context, t time.Time) (time.Time, error) {
 // latestJoin is the join condition that picks each device's collection
 // c: its latest, or its latest before until when until is not zero (by
 // the same rule as devices.latest_id: a suspect time never wins).
+//
+// Before until it is a subquery per device, one backward step in the
+// index collections_device each. One pass instead (row_number() over
+// the collections before until, partitioned by device) chose the same
+// collections and was slower where most fleets are: 100,000 devices and
+// 225,000 collections, the join alone 0.07 s of CPU against 0.26 s on
+// SQLite; devices --as-of 8.1 s against 9.4 s of CPU and report
+// --as-of 17.0 s against 20.9 s (medians of 4 and 3 alternated runs).
+// On PostgreSQL it was no clear gain: devices --as-of 15.3 s against
+// 14.2 s, report --as-of 21.8 s against 21.5 s (wall, medians of 4
+// and 2).
 func latestJoin(until time.Time) (string, []interface{}) {
 	if until.IsZero() {
 		return "c.id = d.latest_id", nil
