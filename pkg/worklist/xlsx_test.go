@@ -944,6 +944,9 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"a conditional format before the rows", sheetOf(t, `<conditionalFormatting sqref="B2"><cfRule type="expression" dxfId="0" priority="1"/></conditionalFormatting>`, head+ok),
 			ErrNotWorkbook, "", ""},
 		{"a conditional format of a dxf not there", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 1)), ErrNotWorkbook, "", ""},
+		{"a conditional format over absolute references", styled(t, xfs("", "", "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "", head+styledCID+cfOver("$C:$C $3:$9 B$3:$B9 $B$2", 0)), nil, iid, "cell B2 (ConfirmationId)"},
+		{"a conditional format of a misplaced $", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2$", 0)), ErrNotWorkbook, "", ""},
+		{"a conditional format of two $", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("$$B2", 0)), ErrNotWorkbook, "", ""},
 		{"a conditional format of no range", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B", 0)), ErrNotWorkbook, "", ""},
 		// A dxf holds one font, one number format and one fill of one
 		// colour each (CT_Dxf): more would cost each rule over each

@@ -187,6 +187,8 @@ func (l *sheetLook) x14(d *partDecoder) error {
 
 // refRange reads a range of a sqref: a cell ("B2"), two cells ("B2:D9"),
 // columns ("B:D") or rows ("2:9"), as column, row, to column, to row.
+// Each column and row may be absolute ("$B$2", "$B:$D"), as Excel reads
+// a reference: it is the same cell.
 func refRange(ref string) ([4]int, error) {
 	from, to, two := strings.Cut(ref, ":")
 	if !two {
@@ -194,6 +196,7 @@ func refRange(ref string) ([4]int, error) {
 	}
 	var r [4]int
 	for i, s := range []string{from, to} {
+		s = relative(s)
 		switch {
 		case strings.Trim(s, "0123456789") == "": // a row
 			n, err := strconv.Atoi(s)
@@ -219,6 +222,17 @@ func refRange(ref string) ([4]int, error) {
 		return r, fmt.Errorf("a range %.20q", ref)
 	}
 	return r, nil
+}
+
+// relative is a cell, column or row reference without the $ that makes
+// its column or its row absolute ("$B$2" is "B2"). A $ elsewhere is
+// left, for the reader to refuse.
+func relative(s string) string {
+	s = strings.TrimPrefix(s, "$")
+	if i := strings.IndexAny(s, "0123456789"); i > 1 && s[i-1] == '$' {
+		s = s[:i-1] + s[i:]
+	}
+	return s
 }
 
 // cfActive is what the rules over a cell may give it, together: the
