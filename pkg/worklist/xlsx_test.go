@@ -366,6 +366,8 @@ func TestReadXLSXStyled(t *testing.T) {
 		{"a font of 8 points", &excelize.Style{NumFmt: textFormat, Font: &small}, nil, ""},
 		{"a white run", nil, rich(excelize.RichTextRun{Text: cid[:24]}, excelize.RichTextRun{Text: cid[24:], Font: &white}), "font colour FFFFFF"},
 		{"a run of 1 point", nil, rich(excelize.RichTextRun{Text: cid[:24]}, excelize.RichTextRun{Text: cid[24:], Font: &tiny}), "font of 1 point"},
+		{"a font of 1 point, runs of 8", &excelize.Style{NumFmt: textFormat, Font: &tiny}, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:], Font: &small}), ""},
+		{"a font of 1 point, a run of 8", &excelize.Style{NumFmt: textFormat, Font: &tiny}, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:]}), "font of 1 point"},
 		{"runs readable", nil, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:], Font: &excelize.Font{Color: "FF0000"}}), ""},
 		{"a conditional white font", nil, cf(&excelize.Style{Font: &white}), "conditional format"},
 		{"a conditional black fill", nil, cf(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"000000"}}}), "conditional format"},
@@ -906,6 +908,14 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"a CID's blank white run", styled(t, xfs("", "", ""), "", head+richCID(run("", cid[:24])+run(`<color rgb="FFFFFFFF"/>`, " ")+run("", cid[24:]))), nil, iid, ""},
 		{"a CID's run of no colour on black", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, black), "", head+richCID(run(`<b/>`, cid))), nil, iid, "font colour 000000"},
 		{"a CID's run of 1 point", styled(t, xfs("", "", ""), "", head+richCID(run("", cid[:24])+run(`<sz val="1"/>`, cid[24:]))), nil, iid, "font of 1 point"},
+		// A run's own size wins over its cell's; a run without one is
+		// drawn in the cell's.
+		{"a CID of 1 point, each run of 11", styled(t, xfs("", `<sz val="1"/>`, ""), "", head+richCID(run(`<sz val="11"/>`, cid[:24])+run(`<sz val="11"/><b/>`, cid[24:]))), nil, iid, ""},
+		{"a CID of 1 point, a run of its size", styled(t, xfs("", `<sz val="1"/>`, ""), "", head+richCID(run(`<sz val="11"/>`, cid[:24])+run(`<b/>`, cid[24:]))), nil, iid, "font of 1 point"},
+		{"a CID of 1 point, a run of no properties", styled(t, xfs("", `<sz val="1"/>`, ""), "", head+richCID(run(`<sz val="11"/>`, cid[:24])+run("", cid[24:]))), nil, iid, "font of 1 point"},
+		{"a CID of 1 point, a blank run of its size", styled(t, xfs("", `<sz val="1"/>`, ""), "", head+richCID(run(`<sz val="11"/>`, cid[:24])+run("", " ")+run(`<sz val="9"/>`, cid[24:]))), nil, iid, ""},
+		{"a CID of 1 point, runs of 11 and 4", styled(t, xfs("", `<sz val="1"/>`, ""), "", head+richCID(run(`<sz val="11"/>`, cid[:24])+run(`<sz val="4"/>`, cid[24:]))), nil, iid, "font of 4 points"},
+		{"a white CID of 1 point, each run of 11", styled(t, xfs("", `<sz val="1"/><color rgb="FFFFFFFF"/>`, ""), "", head+richCID(run(`<sz val="11"/>`, cid))), nil, iid, "font colour FFFFFF"},
 		{"an IID's white shared run", book(t, head+`<row r="2"><c r="A2" t="s"><v>1</v></c>`+cell("B2", cid)+`</row>`,
 			`<si><t>x</t></si><si>`+run("", iid[:7])+run(`<color rgb="FFFFFFFF"/>`, iid[7:])+`</si>`), nil, iid, "cell A2 (InstallationId)"},
 		{"a CID's phonetic run in white", styled(t, xfs("", "", ""), "", head+richCID(run("", cid)+`<rPh sb="0" eb="1"><t>x</t></rPh>`)), nil, iid, ""},

@@ -500,11 +500,14 @@ type stringTable struct {
 // they are drawn where they give a font of their own (rPr): the colours
 // they give (at most maxRunColours, else many), whether one gives none
 // (auto), and the least size one gives (points, 0 for none). A run
-// without rPr is drawn in its cell's font, checked with the cell.
+// without rPr is drawn in its cell's font, checked with the cell; so is
+// one of an rPr without sz, in the cell's size. sized says each of them
+// gives its own size: the cell's is then none of its text's.
 type runLook struct {
 	colours    [maxRunColours]colour
 	n          int8
 	many, auto bool
+	sized      bool
 	size       float64
 }
 
@@ -623,6 +626,7 @@ func text(d *partDecoder) (s string, look runLook, err error) {
 	depth, in, run := 0, 0, false // in: the depth of the t being read, or 0
 	var font fontLook
 	styled, shown := false, false // of the run being read: it has rPr; a character not blank
+	sized, unsized := 0, false    // runs shown in a size of their own; a text shown in the cell's
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -647,6 +651,7 @@ func text(d *partDecoder) (s string, look runLook, err error) {
 		case xml.EndElement:
 			switch depth {
 			case 0:
+				look.sized = sized > 0 && !unsized
 				return cutText(xlsxpart.UnescapeX(b.String())), look, nil
 			case in:
 				in = 0
@@ -654,13 +659,20 @@ func text(d *partDecoder) (s string, look runLook, err error) {
 				if run && styled && shown {
 					look.add(font)
 				}
+				if run && shown && (!styled || font.size == 0) {
+					unsized = true
+				} else if run && shown {
+					sized++
+				}
 				run = false
 			}
 			depth--
 		case xml.CharData:
 			if in != 0 && depth == in {
 				b.Write(t[:minInt(len(t), maxRaw-b.Len())])
-				shown = shown || run && len(bytes.TrimSpace(t)) > 0
+				blank := len(bytes.TrimSpace(t)) == 0
+				shown = shown || run && !blank
+				unsized = unsized || !run && !blank // a t outside the runs
 			}
 		}
 	}

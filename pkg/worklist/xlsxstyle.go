@@ -26,7 +26,8 @@ import (
 // points) hides its text as surely. A rich text's runs (r, of an si or
 // an is) that give their own font (rPr) are held to the same rules, with
 // the same colours: each run that is not blank must be readable on its
-// cell's fill. Conditional formats (xlsxcond.go) are held to them too.
+// cell's fill. A run's own size wins over its cell's: a cell of 1 point
+// whose every run that is not blank gives 11 shows 11-point digits. Conditional formats (xlsxcond.go) are held to them too.
 
 // cellStyles is what the workbook's styles say of its cell formats,
 // by index (a cell's s): why a text, and a number, in a cell of one is
@@ -52,6 +53,7 @@ type xfLook struct {
 	textFont     colour // of its number format's text section ([White]@), unknown if none
 	size         float64
 	back         fillLook
+	small        bool // text is why its size is too small, and no more: a rich text's runs may give their own
 }
 
 // plain is the look of a cell of no cell format: Excel's default font,
@@ -163,7 +165,7 @@ func (wb *workbook) styles(part, theme string) *cellStyles {
 			look.number = number
 		}
 		if look.text == "" && look.size > 0 && look.size < minSize {
-			look.text = tooSmall(look.size)
+			look.text, look.small = tooSmall(look.size), true
 		}
 		if look.number == "" && look.size > 0 && look.size < minSize {
 			look.number = tooSmall(look.size)
@@ -222,7 +224,8 @@ func (cs *cellStyles) look(s string, row int) (xfLook, error) {
 // Excel saves one (ErrNotWorkbook).
 // runs is the cell's rich text's look (nil for none): each run that is
 // not blank and gives its own font is held to the rules the cell's font
-// is, on the cell's fill.
+// is, on the cell's fill; where each gives its own size, the cell's
+// font's is none of its text's.
 func (cs *cellStyles) hidden(c xcell, runs *runLook, row int, name string) (string, error) {
 	x, err := cs.look(c.style, row)
 	if err != nil {
@@ -231,6 +234,8 @@ func (cs *cellStyles) hidden(c xcell, runs *runLook, row int, name string) (stri
 	why := x.text
 	if c.number {
 		why = x.number
+	} else if x.small && runs != nil && runs.sized {
+		why = ""
 	}
 	if why == "" && runs != nil && !c.number {
 		why = runs.hidden(cs, x.back)
