@@ -341,6 +341,22 @@ func TestReadXLSXStyled(t *testing.T) {
 			}
 		}
 	}
+	// whiteWhere gives the cells of sqref a conditional white font where
+	// the rule given holds, as Excel writes it (excelize writes Excel's
+	// formula for each kind).
+	whiteWhere := func(sqref string, rule excelize.ConditionalFormatOptions) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) {
+			dxf, err := f.NewConditionalStyle(&excelize.Style{Font: &white})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rule.Format = &dxf
+			if err := f.SetConditionalFormat(SheetName, sqref, []excelize.ConditionalFormatOptions{rule}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sheet := "A1:XFD1048576"
 	// rich makes D3 a rich text of the runs given.
 	rich := func(runs ...excelize.RichTextRun) func(t *testing.T, f *excelize.File) {
 		return func(t *testing.T, f *excelize.File) {
@@ -373,6 +389,38 @@ func TestReadXLSXStyled(t *testing.T) {
 		{"a conditional black fill", nil, cf(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"000000"}}}), "conditional format"},
 		{"a conditional format ;;;", nil, cf(&excelize.Style{CustomNumFmt: &hides}), "conditional format"},
 		{"a conditional bold font", nil, cf(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FF0000"}}), ""},
+		// Rules whose outcome for a text of digits is certain without
+		// evaluating a formula: those that cannot hold for it give it
+		// nothing; the others are taken as holding.
+		{"errors painted white over the sheet", nil, whiteWhere(sheet, excelize.ConditionalFormatOptions{Type: "errors"}), ""},
+		{"zero values painted white over the sheet", nil, whiteWhere(sheet, excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Value: "0"}), ""},
+		{"values under 0 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "cell", Criteria: "<", Value: "0"}), ""},
+		{"values between 0 and 9 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "cell", Criteria: "between", MinValue: "0", MaxValue: "9"}), ""},
+		{"values over 0 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "cell", Criteria: ">", Value: "0"}), "conditional format"},
+		{"values not 0 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "cell", Criteria: "!=", Value: "0"}), "conditional format"},
+		{"a value equal to a text painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Value: `"x"`}), "conditional format"},
+		{"a value equal to a cell painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "cell", Criteria: "==", Value: "$E$1"}), "conditional format"},
+		{"blanks painted white", nil, whiteWhere(sheet, excelize.ConditionalFormatOptions{Type: "blanks"}), ""},
+		{"no blanks painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "no_blanks"}), "conditional format"},
+		{"no errors painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "no_errors"}), "conditional format"},
+		{"the top 10 painted white", nil, whiteWhere("D:D", excelize.ConditionalFormatOptions{Type: "top", Criteria: "=", Value: "10"}), ""},
+		{"values above average painted white", nil, whiteWhere("D:D", excelize.ConditionalFormatOptions{Type: "average", Criteria: "=", AboveAverage: true}), ""},
+		{"today's dates painted white", nil, whiteWhere("D:D", excelize.ConditionalFormatOptions{Type: "time_period", Criteria: "today"}), ""},
+		{"yesterday's dates painted white", nil, whiteWhere("D:D", excelize.ConditionalFormatOptions{Type: "time_period", Criteria: "yesterday"}), ""},
+		{"duplicates painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "duplicate", Criteria: "="}), "conditional format"},
+		{"a formula's cells painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "formula", Criteria: "ISERROR(D3)"}), "conditional format"},
+		{"texts holding 1 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "containing", Value: "1"}), ""},
+		{"texts holding 65 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "containing", Value: "65"}), "conditional format"},
+		{"texts holding Error painted white", nil, whiteWhere(sheet, excelize.ConditionalFormatOptions{Type: "text", Criteria: "containing", Value: "Error"}), ""},
+		{"texts holding 済 painted white", nil, whiteWhere(sheet, excelize.ConditionalFormatOptions{Type: "text", Criteria: "containing", Value: "済"}), ""},
+		{"texts holding 6? painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "containing", Value: "6?"}), "conditional format"},
+		{"texts holding ０ painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "containing", Value: "０"}), "conditional format"},
+		{"texts without 9 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "not containing", Value: "9"}), ""},
+		{"texts without x painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "not containing", Value: "x"}), "conditional format"},
+		{"texts beginning 98 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "begins with", Value: "98"}), "conditional format"},
+		{"texts beginning 87 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "begins with", Value: "87"}), ""},
+		{"texts ending 54 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "ends with", Value: "54"}), "conditional format"},
+		{"texts ending 45 painted white", nil, whiteWhere("D3", excelize.ConditionalFormatOptions{Type: "text", Criteria: "ends with", Value: "45"}), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := workbookOf(t, testRows()[:3])
@@ -729,6 +777,17 @@ func cfOver(sqref string, dxf int) string {
 	return fmt.Sprintf(`</sheetData><conditionalFormatting sqref="%s"><cfRule type="expression" dxfId="%d" priority="1"><formula>TRUE</formula></cfRule></conditionalFormatting><sheetData>`, sqref, dxf)
 }
 
+// cfRuleOver is a conditional format over sqref of a rule of dxf 0, its
+// attributes and its formulas (the formula elements' text) given, after
+// the rows given before it (in sheetXML).
+func cfRuleOver(sqref, attrs string, formulas ...string) string {
+	f := ""
+	for _, v := range formulas {
+		f += "<formula>" + v + "</formula>"
+	}
+	return fmt.Sprintf(`</sheetData><conditionalFormatting sqref="%s"><cfRule %s dxfId="0" priority="1">%s</cfRule></conditionalFormatting><sheetData>`, sqref, attrs, f)
+}
+
 // TestReadXLSXHostile: a workbook over a limit, or none, is refused
 // whole with the sentinel that says so, before it costs more than its
 // limits: the XML is counted as it is unpacked, whatever the zip says.
@@ -771,6 +830,8 @@ func TestReadXLSXHostile(t *testing.T) {
 	grey, black := `<patternFill patternType="solid"><fgColor rgb="FF808080"/></patternFill>`, `<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>`
 	// Row 2 of head, its ConfirmationId of cell format 1 (xfs).
 	styledCID := `<row r="2">` + cell("A2", iid) + `<c r="B2" s="1" t="inlineStr"><is><t>` + cid + `</t></is></c></row>`
+	// Styles of a conditional white font (dxf 0).
+	white := xfs("", "", "") + dxfs(`<font><color rgb="FFFFFFFF"/></font>`)
 	for _, tc := range []struct {
 		name   string
 		data   []byte
@@ -951,6 +1012,49 @@ func TestReadXLSXHostile(t *testing.T) {
 			`<x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm="urn:xm"><x14:cfRule type="expression" priority="1" id="{0}"><xm:f>TRUE</xm:f>`+
 			`<x14:dxf><font><color rgb="FFFFFFFF"/></font></x14:dxf></x14:cfRule><xm:sqref>B2</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst><sheetData>`),
 			nil, iid, "conditional format"},
+		// A rule is worked out only where its outcome is certain
+		// without evaluating a formula; Excel evaluates the formula it
+		// saves with a rule of text or dates, not its type.
+		{"errors painted white", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(A1)")), nil, iid, ""},
+		{"errors painted white by a formula of TRUE", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="containsErrors"`, "TRUE")), nil, iid, "conditional format"},
+		{"errors painted white, of no formula", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="containsErrors"`)), nil, iid, "conditional format"},
+		{"errors painted white, of two formulas", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(A1)", "TRUE")), nil, iid, "conditional format"},
+		{"errors painted white, of a formula of an element", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(<x/>A1)")), nil, iid, "conditional format"},
+		{"errors of another cell painted white", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="containsErrors"`, "ISERROR(C2)")), nil, iid, "conditional format"},
+		{"errors of an absolute cell painted white", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="containsErrors"`, "ISERROR($B$2)")), nil, iid, "conditional format"},
+		{"errors painted white over ranges of another top left cell", styled(t, white, "", head+styledCID+cfRuleOver("C1:C9 B2", `type="containsErrors"`, "ISERROR(C1)")), nil, iid, "conditional format"},
+		{"errors painted white over a formula's text", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="str"><f>A1</f><v>`+cid+`</v></c></row>`+
+			cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(A1)")), nil, iid, "conditional format"},
+		{"errors painted white over an IID number", styled(t, white, "", head+`<row r="2"><c r="A2"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`+
+			cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(A1)")), nil, "123456789012345", ""},
+		{"the top 10 painted white over an IID number", styled(t, white, "", head+`<row r="2"><c r="A2"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`+
+			cfRuleOver("A1:B9", `type="top10" rank="10"`)), nil, "123456789012345", "cell A2 (InstallationId)"},
+		{"the top 10 painted white over texts", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="top10" rank="10"`)), nil, iid, ""},
+		{"zero values painted white", styled(t, white, "", head+styledCID+cfRuleOver("A:B", `type="cellIs" operator="equal"`, "0")), nil, iid, ""},
+		{"values equal to a text 0 painted white", styled(t, white, "", head+styledCID+cfRuleOver("A:B", `type="cellIs" operator="equal"`, `"0"`)), nil, iid, "conditional format"},
+		{"values between a number and a text painted white", styled(t, white, "", head+styledCID+cfRuleOver("A:B", `type="cellIs" operator="between"`, "0", `"9"`)), nil, iid, "conditional format"},
+		{"texts holding 7 painted white", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="containsText" operator="containsText" text="7"`, `NOT(ISERROR(SEARCH("7",B2)))`)), nil, iid, ""},
+		{"texts holding 2 painted white", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="containsText" operator="containsText" text="2"`, `NOT(ISERROR(SEARCH("2",B2)))`)), nil, iid, "conditional format"},
+		{"texts holding 7 painted white by a formula of 2", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="containsText" operator="containsText" text="7"`, `NOT(ISERROR(SEARCH("2",B2)))`)), nil, iid, "conditional format"},
+		{"texts holding 7 painted white, of a wide space", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", cid+"\u3000")+`</row>`+
+			cfRuleOver("B2", `type="containsText" operator="containsText" text="7"`, `NOT(ISERROR(SEARCH("7",B2)))`)), nil, iid, "conditional format"},
+		{"texts beginning 22 2 painted white", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", strings.Join(activation.Groups(cid), " "))+`</row>`+
+			cfRuleOver("B2", `type="beginsWith" operator="beginsWith" text="22 2"`, `LEFT(B2,4)="22 2"`)), nil, iid, ""},
+		{"texts beginning 222222 2 painted white", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", strings.Join(activation.Groups(cid), " "))+`</row>`+
+			cfRuleOver("B2", `type="beginsWith" operator="beginsWith" text="222222 2"`, `LEFT(B2,8)="222222 2"`)), nil, iid, "conditional format"},
+		{"texts beginning 22 painted white, of LEFT too short", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="beginsWith" operator="beginsWith" text="23"`, `LEFT(B2,1)="23"`)), nil, iid, "conditional format"},
+		{"texts holding " + fmt.Sprint(maxTextRules) + " other texts painted white", styled(t, white, "", head+styledCID+
+			strings.Repeat(cfRuleOver("B2", `type="containsText" operator="containsText" text="7"`, `NOT(ISERROR(SEARCH("7",B2)))`), maxTextRules)), nil, iid, ""},
+		{"texts holding " + fmt.Sprint(maxTextRules+1) + " other texts painted white", styled(t, white, "", head+styledCID+
+			strings.Repeat(cfRuleOver("B2", `type="containsText" operator="containsText" text="7"`, `NOT(ISERROR(SEARCH("7",B2)))`), maxTextRules+1)), nil, iid, "conditional format"},
+		{"the last 7 days painted white", styled(t, white, "", head+styledCID+cfRuleOver("B:B", `type="timePeriod" timePeriod="last7Days"`, "AND(TODAY()-FLOOR(B1,1)&lt;=6,FLOOR(B1,1)&lt;=TODAY())")), nil, iid, ""},
+		{"this week painted white", styled(t, white, "", head+styledCID+cfRuleOver("B:B", `type="timePeriod" timePeriod="thisWeek"`,
+			"AND(TODAY()-ROUNDDOWN(B1,0)&lt;=WEEKDAY(TODAY())-1,ROUNDDOWN(B1,0)-TODAY()&lt;=7-WEEKDAY(TODAY()))")), nil, iid, ""},
+		// True for a number over 10^15: not a formula Excel writes.
+		{"this week painted white by a formula of >=", styled(t, white, "", head+styledCID+cfRuleOver("B:B", `type="timePeriod" timePeriod="thisWeek"`,
+			"AND(TODAY()-ROUNDDOWN(B1,0)&lt;=WEEKDAY(TODAY())-1,ROUNDDOWN(B1,0)-TODAY()&gt;=7-WEEKDAY(TODAY()))")), nil, iid, "conditional format"},
+		{"the last 7 days painted white over a CID in groups", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", strings.Join(activation.Groups(cid), "-"))+`</row>`+
+			cfRuleOver("B:B", `type="timePeriod" timePeriod="last7Days"`, "AND(TODAY()-FLOOR(B1,1)&lt;=6,FLOOR(B1,1)&lt;=TODAY())")), nil, iid, "conditional format"},
 		{"a conditional format before the rows", sheetOf(t, `<conditionalFormatting sqref="B2"><cfRule type="expression" dxfId="0" priority="1"/></conditionalFormatting>`, head+ok),
 			ErrNotWorkbook, "", ""},
 		{"a conditional format of a dxf not there", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 1)), ErrNotWorkbook, "", ""},
@@ -1035,6 +1139,13 @@ func xlsxSeeds(f *testing.F) [][]byte {
 		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+iid+`</t></is></c><c r="B2" s="1" t="inlineStr"><is>`+
 			run(`<color theme="4"/><sz val="11"/>`, strings.Repeat("222222", 4))+run(`<b/>`, strings.Repeat("222222", 4))+`</is></c></row>`+
 			cfOver("A2:B9 C:C", 0)+cfOver("2:3", 1)))
+	// Rules worked out for a text (xlsxcond.go), over absolute ranges.
+	seeds = append(seeds, styled(f, xfs("", "", "")+dxfs(`<font><color rgb="FFFFFFFF"/></font>`), "",
+		head+`<row r="2"><c r="A2"><v>12345</v></c><c r="B2" t="inlineStr"><is><t>`+cid+`</t></is></c></row>`+
+			cfRuleOver("$A$1:$B$9", `type="containsText" operator="containsText" text="7"`, `NOT(ISERROR(SEARCH("7",A1)))`)+
+			cfRuleOver("B:B", `type="beginsWith" operator="beginsWith" text="22"`, `LEFT(B1,LEN("22"))="22"`)+
+			cfRuleOver("A1:XFD1048576", `type="cellIs" operator="between"`, "0", "9")+cfRuleOver("A:B", `type="containsErrors"`, "ISERROR(A1)")+
+			cfRuleOver("B:B", `type="timePeriod" timePeriod="today"`, "FLOOR(B1,1)=TODAY()")+cfRuleOver("A:B", `type="top10" rank="10"`)))
 	hiding := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr><outlinePr summaryBelow="0" summaryRight="0"/></sheetPr>` +
 		`<sheetFormatPr defaultRowHeight="15" zeroHeight="0"/><cols><col min="1" max="2" width="70"/><col min="3" max="4" width="0.2" outlineLevel="1" collapsed="1"/></cols>` +
 		`<sheetData>` + head + with(inline(2, iid, cid), `hidden="1"`) + with(inline(3, iid, cid), `ht="1" customHeight="1"`) +

@@ -200,8 +200,7 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 				if c.col != look.pair[i] {
 					continue
 				}
-				c.text = "" // kept by the record already
-				pair[i] = c
+				pair[i] = cfCell(c) // the text kept by the record already, but for the conditional formats
 				if why != "" {
 					continue
 				}
@@ -797,6 +796,7 @@ type xcell struct {
 	long   bool
 	style  string // s: its cell format's index, "" for 0
 	runs   int32  // its rich text's runs' look (runTable), 0 for none
+	typed  bool   // a text or number typed: of no formula, of type s, inlineStr or n
 }
 
 // rows calls row with each row of the sheet's part: its number, as Excel
@@ -893,6 +893,7 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 	typ := attr(e, "t")
 	c.style = attr(e, "s")
 	var v string
+	formula := false
 	for {
 		tok, err := d.RawToken()
 		if err != nil {
@@ -915,6 +916,7 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 				}
 			default:
 				// A formula (its value, cached, is v) or an extension.
+				formula = formula || t.Name.Local == "f"
 				if err := skip(d); err != nil {
 					return c, err
 				}
@@ -923,6 +925,7 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 			if t.Name.Local != "c" {
 				return c, fmt.Errorf("cell %s ends with %s", attr(e, "r"), t.Name.Local)
 			}
+			c.typed = !formula && (typ == "s" || typ == "inlineStr" || typ == "n" || typ == "")
 			switch typ {
 			case "s":
 				i, err := strconv.Atoi(strings.TrimSpace(v))
