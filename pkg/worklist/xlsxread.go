@@ -796,7 +796,7 @@ type xcell struct {
 	long   bool
 	style  string // s: its cell format's index, "" for 0
 	runs   int32  // its rich text's runs' look (runTable), 0 for none
-	typed  bool   // a text or number typed: of no formula, of type s, inlineStr or n
+	typed  bool   // a text (of type s or inlineStr) or a number typed, of no formula
 }
 
 // rows calls row with each row of the sheet's part: its number, as Excel
@@ -925,7 +925,7 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 			if t.Name.Local != "c" {
 				return c, fmt.Errorf("cell %s ends with %s", attr(e, "r"), t.Name.Local)
 			}
-			c.typed = !formula && (typ == "s" || typ == "inlineStr" || typ == "n" || typ == "")
+			c.typed = !formula && (typ == "s" || typ == "inlineStr")
 			switch typ {
 			case "s":
 				i, err := strconv.Atoi(strings.TrimSpace(v))
@@ -944,6 +944,7 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 				c.text = v
 			default: // "n", or none: a number
 				c.text, c.number = v, v != ""
+				c.typed = !formula && c.number
 			}
 			c.long = overField(c.text)
 			return c, nil
