@@ -27,7 +27,8 @@ import (
 // an is) that give their own font (rPr) are held to the same rules, with
 // the same colours: each run that is not blank must be readable on its
 // cell's fill. A run's own size wins over its cell's: a cell of 1 point
-// whose every run that is not blank gives 11 shows 11-point digits. Conditional formats (xlsxcond.go) are held to them too.
+// whose every run that is not blank gives 11 shows 11-point digits.
+// Conditional formats (xlsxcond.go) are held to them too.
 
 // cellStyles is what the workbook's styles say of its cell formats,
 // by index (a cell's s): why a text, and a number, in a cell of one is
