@@ -673,17 +673,21 @@ func TestCIDHidden(t *testing.T) {
 	}
 	// The worklist, Windows' row (2, its CID on file) filtered out,
 	// Office's CID typed into row 3; then, in the second case, Windows'
-	// hidden CID changed too.
-	// or, in the third, shown in a white font.
+	// hidden CID changed too, or, in the third, shown in a white font,
+	// or, in the last ones, read from a formula that shows the CID on
+	// file, its value saved another (or the one on file).
+	const hidden, white, formula = "hidden", "white", "formula"
 	for _, tc := range []struct {
 		name, hiddenCID string
 		refused         bool
-		white           bool // D2 in a white font, its row shown
+		how             string // how D2 is hidden: its row (hidden), a white font, a formula's value
 		why             string
 	}{
-		{"the CID on file, filtered out", cid("1"), false, false, ""},
-		{"another CID, hidden", cid("7"), true, false, "the row is hidden in Excel"},
-		{"another CID, white", cid("7"), true, true, "cell D2 (ConfirmationId) is not seen in Excel: its font colour FFFFFF"},
+		{"the CID on file, filtered out", cid("1"), false, hidden, ""},
+		{"another CID, hidden", cid("7"), true, hidden, "the row is hidden in Excel"},
+		{"another CID, white", cid("7"), true, white, "cell D2 (ConfirmationId) is not seen in Excel: its font colour FFFFFF"},
+		{"another CID, a formula's value", cid("7"), true, formula, "cell D2 (ConfirmationId) holds a formula"},
+		{"the CID on file, a formula's value", cid("1"), false, formula, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := fleet.WriteWorklist(ctx, db, dir, fleet.Filter{}, worklist.PageOptions{}); err != nil {
@@ -699,13 +703,22 @@ func TestCIDHidden(t *testing.T) {
 				}
 			}
 			f.SetCellValue(worklist.SheetName, "D2", tc.hiddenCID)
-			if tc.white {
+			switch tc.how {
+			case formula:
+				// Shows the CID on file once Excel computes it, its value
+				// saved the one given: excelize keeps a cell's value
+				// (as it is, of digits) as it sets a formula.
+				f.SetCellDefault(worklist.SheetName, "D2", tc.hiddenCID)
+				if err := f.SetCellFormula(worklist.SheetName, "D2", `"`+cid("1")+`"`); err != nil {
+					t.Fatal(err)
+				}
+			case white:
 				style, err := f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Color: "FFFFFF"}})
 				if err != nil {
 					t.Fatal(err)
 				}
 				f.SetCellStyle(worklist.SheetName, "D2", "D2", style)
-			} else {
+			case hidden:
 				f.SetRowVisible(worklist.SheetName, 2, false)
 			}
 			f.SetCellValue(worklist.SheetName, "D3", cid("2"))
@@ -726,7 +739,8 @@ func TestCIDHidden(t *testing.T) {
 			}
 			if tc.refused && (!strings.Contains(stderr.String(), "importer: error: "+tc.name+".xlsx: row 2: ") ||
 				!strings.Contains(stderr.String(), tc.why) || !strings.Contains(stderr.String(), "Unhide") ||
-				!strings.Contains(stderr.String(), "Automatic font colour and No Fill), check them") ||
+				!strings.Contains(stderr.String(), "Automatic font colour and No Fill") ||
+				!strings.Contains(stderr.String(), "Paste Special > Values") ||
 				strings.Contains(stderr.String(), "48 digits")) {
 				t.Errorf("stderr:\n%s", stderr.String())
 			}

@@ -356,6 +356,20 @@ func TestReadXLSXStyled(t *testing.T) {
 			}
 		}
 	}
+	// formula makes D3 a formula that computes another CID, cid its
+	// value saved: excelize keeps a cell's value as it sets a formula,
+	// and drops the formula as it sets a value.
+	formula := func(t *testing.T, f *excelize.File) {
+		if err := f.SetCellDefault(SheetName, "D3", cid); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellFormula(SheetName, "D3", `"`+strings.Repeat("111111", 8)+`"`); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := f.GetCellValue(SheetName, "D3", excelize.Options{RawCellValue: true}); v != cid {
+			t.Fatalf("D3 holds %q, want %s", v, cid)
+		}
+	}
 	sheet := "A1:XFD1048576"
 	// rich makes D3 a rich text of the runs given.
 	rich := func(runs ...excelize.RichTextRun) func(t *testing.T, f *excelize.File) {
@@ -385,6 +399,9 @@ func TestReadXLSXStyled(t *testing.T) {
 		{"a font of 1 point, runs of 8", &excelize.Style{NumFmt: textFormat, Font: &tiny}, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:], Font: &small}), ""},
 		{"a font of 1 point, a run of 8", &excelize.Style{NumFmt: textFormat, Font: &tiny}, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:]}), "font of 1 point"},
 		{"runs readable", nil, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:], Font: &excelize.Font{Color: "FF0000"}}), ""},
+		// A formula shows what it computes, the value saved with it only
+		// until Excel computes it again.
+		{"a formula, another CID cached", nil, formula, "holds a formula"},
 		{"a conditional white font", nil, cf(&excelize.Style{Font: &white}), "conditional format"},
 		{"a conditional black fill", nil, cf(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"000000"}}}), "conditional format"},
 		{"a conditional format ;;;", nil, cf(&excelize.Style{CustomNumFmt: &hides}), "conditional format"},
@@ -841,7 +858,33 @@ func TestReadXLSXHostile(t *testing.T) {
 	}{
 		{"genuine", book(t, head+ok, ""), nil, iid, ""},
 		{"a formula's text", book(t, head+`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2" t="str"><f>CONCAT("2",A1)</f><v>`+
-			strings.Repeat("222222", 8)+`</v></c></row>`, `<si><r><t>1234567</t></r><rPh><t>ignored</t></rPh><r><t>`+strings.Repeat("1234567", 8)+`</t></r></si>`), nil, "", ""},
+			strings.Repeat("222222", 8)+`</v></c></row>`, `<si><r><t>1234567</t></r><rPh><t>ignored</t></rPh><r><t>`+strings.Repeat("1234567", 8)+`</t></r></si>`),
+			nil, "", "cell B2 (ConfirmationId) holds a formula"},
+		// An ID read from a formula's value as saved (v), which Excel
+		// shows only until it computes the formula again: on opening
+		// (fullCalcOnLoad, an older calcId), for a volatile function, on
+		// any edit. A shared formula's other cells, and an array
+		// formula's, are formulas too.
+		{"a CID of a formula", book(t, head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="str"><f>"`+strings.Repeat("111111", 8)+`"</f><v>`+cid+`</v></c></row>`, ""),
+			nil, iid, "cell B2 (ConfirmationId) holds a formula"},
+		{"a CID of a shared formula", book(t, head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="str"><f t="shared" ref="B2:B3" si="0">IF(A2="","","")</f><v></v></c></row>`+
+			`<row r="3">`+cell("A3", iid)+`<c r="B3" t="str"><f t="shared" si="0"/><v>`+cid+`</v></c></row>`, ""), nil, iid, "cell B3 (ConfirmationId) holds a formula"},
+		{"a CID of an array formula", book(t, head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="str"><f t="array" ref="B2">A2</f><v>`+cid+`</v></c></row>`, ""),
+			nil, iid, "cell B2 (ConfirmationId) holds a formula"},
+		{"an IID of a formula", book(t, head+`<row r="2"><c r="A2" t="str"><f>"1"</f><v>`+iid+`</v></c>`+cell("B2", cid)+`</row>`, ""),
+			nil, iid, "cell A2 (InstallationId) holds a formula"},
+		{"an IID number of a formula", book(t, head+`<row r="2"><c r="A2"><f>1+1</f><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`, ""),
+			nil, "123456789012345", "cell A2 (InstallationId) holds a formula"},
+		{"a formula in another column", book(t, head3+`<row r="2">`+cell("A2", iid)+cell("B2", cid)+`<c r="C2" t="str"><f>NOW()</f><v>x</v></c></row>`, ""), nil, iid, ""},
+		// An ID read from a cell Excel shows as other than the text or
+		// number typed: an error, a date, a formula's text without its
+		// formula (Excel writes t="str" only with one).
+		{"a CID of an error cell", book(t, head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="e"><v>`+cid+`</v></c></row>`, ""), nil, iid, "cell B2 (ConfirmationId) holds an error"},
+		{"a CID of a date cell", book(t, head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="d"><v>`+cid+`</v></c></row>`, ""), nil, iid, "cell B2 (ConfirmationId) holds a date"},
+		{"a CID of a formula's text, no formula", book(t, head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="str"><v>`+cid+`</v></c></row>`, ""),
+			nil, iid, "cell B2 (ConfirmationId) holds a formula's text"},
+		{"an IID of an error cell", book(t, head+`<row r="2"><c r="A2" t="e"><v>`+iid+`</v></c>`+cell("B2", cid)+`</row>`, ""), nil, iid, "cell A2 (InstallationId) holds an error"},
+		{"a CID of a shared string", book(t, head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="s"><v>0</v></c></row>`, "<si><t>"+cid+"</t></si>"), nil, iid, ""},
 		{"sheet XML over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML)+`</t></is></c></row>`, ""), ErrTooLarge, "", ""},
 		{"shared strings over the limit", book(t, head+ok, strings.Repeat("<si><t>x</t></si>", maxStrings+1)), ErrTooLarge, "", ""},
 		{"parts together over the limit", book(t, head+ok+`<row><c t="inlineStr"><is><t>`+strings.Repeat("x", MaxXML/2)+`</t></is></c></row>`,
@@ -1024,7 +1067,7 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"errors of an absolute cell painted white", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="containsErrors"`, "ISERROR($B$2)")), nil, iid, "conditional format"},
 		{"errors painted white over ranges of another top left cell", styled(t, white, "", head+styledCID+cfRuleOver("C1:C9 B2", `type="containsErrors"`, "ISERROR(C1)")), nil, iid, "conditional format"},
 		{"errors painted white over a formula's text", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+`<c r="B2" t="str"><f>A1</f><v>`+cid+`</v></c></row>`+
-			cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(A1)")), nil, iid, "conditional format"},
+			cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(A1)")), nil, iid, "holds a formula"}, // refused for the formula first
 		{"errors painted white over an IID number", styled(t, white, "", head+`<row r="2"><c r="A2"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`+
 			cfRuleOver("A1:B9", `type="containsErrors"`, "ISERROR(A1)")), nil, "123456789012345", ""},
 		{"the top 10 painted white over an IID number", styled(t, white, "", head+`<row r="2"><c r="A2"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`+

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/actcourier/actcourier/pkg/csvcell"
 	"github.com/actcourier/actcourier/pkg/internal/xlsxpart"
 )
@@ -83,9 +85,12 @@ var (
 // that it shows nothing of it (a number format of empty sections, such
 // as ";;;", or a font of the colour of its fill, or white where it has
 // none, or under minSize points, or a run of its rich text so: see
-// xlsxstyle.go), or under a conditional format that could make it so
-// (xlsxcond.go), says so in Record.Hidden, for the caller to
-// refuse: nobody reviewing the sheet saw it; a sheet whose columns or row format come after its rows, or
+// xlsxstyle.go), or under a conditional format that could
+// make it so (xlsxcond.go), or whose cell holds a formula (what Excel
+// shows is what the formula computes, the value read only until Excel
+// computes it again), an error or a date (shownOther), says so in
+// Record.Hidden, for the caller to refuse: nobody reviewing the sheet
+// saw it; a sheet whose columns or row format come after its rows, or
 // whose columns are out of order, or its merged cells before its rows
 // or overlapping on a record, or its conditional formats before its
 // rows, or of a dxf the styles do not hold, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
@@ -202,6 +207,11 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 				}
 				pair[i] = cfCell(c) // the text kept by the record already, but for the conditional formats
 				if why != "" {
+					continue
+				}
+				if c.other != "" {
+					ref, _ := excelize.CoordinatesToCellName(c.col, n)
+					why = fmt.Sprintf("cell %s (%s) %s", ref, name, c.other)
 					continue
 				}
 				var err error
@@ -797,6 +807,44 @@ type xcell struct {
 	style  string // s: its cell format's index, "" for 0
 	runs   int32  // its rich text's runs' look (runTable), 0 for none
 	typed  bool   // a text (of type s or inlineStr) or a number typed, of no formula
+	other  string // why Excel shows it other than as its value read (a formula's, an error...): "" when it does not (shownOther)
+}
+
+// Why Excel may show a cell other than as the value it holds (v), which
+// ReadXLSX reads (xcell.other). A formula's value is saved with it
+// (cached) and shown only until Excel computes the formula again: on
+// opening when the workbook asks (calcPr fullCalcOnLoad) or was saved by
+// another version, for a volatile function (NOW, RAND, INDIRECT,
+// OFFSET), on any edit of a cell it reads; a file may save any value
+// with any formula. That holds for each cell of a shared formula (f
+// t="shared" si, its formula the first cell's) and of an array formula.
+// An error cell is shown as its error, a date cell as a date; Excel
+// saves a formula's text (t="str") only with its formula. A value typed
+// into Excel, or written by excelize's SetCellValue, is none of them.
+const (
+	otherFormula = "holds a formula: Excel shows what the formula computes, which is the value saved with it (read here) only until Excel " +
+		"computes it again, on opening or on any edit; replace the formulas of the ID columns by their values in Excel (select the column, " +
+		"copy it, Paste Special > Values over it), check them, save, and import again"
+	otherError = "holds an error value, which Excel shows as an error, not as the digits read; type the ID into it again, check it, save, and import again"
+	otherDate  = "holds a date, which Excel shows as a date, not as the digits read; type the ID into it again, check it, save, and import again"
+	otherStr   = "holds a formula's text without its formula, which Excel does not save for a value typed; type the ID into it again " +
+		"(or copy the column, Paste Special > Values over it), check it, save, and import again"
+)
+
+// shownOther is xcell.other for a cell of type typ, formula saying it
+// holds a formula.
+func shownOther(typ string, formula bool) string {
+	switch {
+	case formula:
+		return otherFormula
+	case typ == "e":
+		return otherError
+	case typ == "d":
+		return otherDate
+	case typ == "str":
+		return otherStr
+	}
+	return ""
 }
 
 // rows calls row with each row of the sheet's part: its number, as Excel
@@ -926,6 +974,7 @@ func readCell(d *partDecoder, e xml.StartElement, n, prev int, sst *stringTable)
 				return c, fmt.Errorf("cell %s ends with %s", attr(e, "r"), t.Name.Local)
 			}
 			c.typed = !formula && (typ == "s" || typ == "inlineStr")
+			c.other = shownOther(typ, formula)
 			switch typ {
 			case "s":
 				i, err := strconv.Atoi(strings.TrimSpace(v))
