@@ -45,7 +45,7 @@ var (
 	// was hidden in Excel (worklist.Record.Hidden: a row or column
 	// hidden, filtered out, of no size, or in a collapsed group; a cell
 	// under a merged cell that is not its first; a cell whose number
-	// format shows nothing of it, or whose font, or a
+	// format shows nothing of it, or other than it, or whose font, or a
 	// run of its rich text, is of its fill's colour or too small to
 	// read, or that a conditional format could make so; a cell of a
 	// formula, whose value read is the one saved with it, not
@@ -990,7 +990,7 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	if hidden {
 		fmt.Fprintln(stderr, "importer: hint: nobody reviewing the workbook saw those rows' CIDs: show them in Excel (clear the filter, or select the rows "+
 			"or columns around them, right-click, Unhide; expand a collapsed group; unmerge a merged cell; clear the conditional formats of the ID columns "+
-			"(Home, Conditional Formatting, Clear Rules); give a cell that shows nothing the Text format, a font of 8 points or more, "+
+			"(Home, Conditional Formatting, Clear Rules); give a cell that shows nothing, or other than it holds, the Text format, a font of 8 points or more, "+
 			"or the Automatic font colour and No Fill; replace formulas in the ID columns by their values: copy the column, Paste Special > Values), "+
 			"check them, save, and import the file again; the other rows are in")
 	}

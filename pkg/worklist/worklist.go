@@ -183,7 +183,8 @@ type Record struct {
 	// that is not its first, or formatted to show nothing of it (a
 	// number format such as ";;;", a font, or a run of its rich text, of
 	// the colour behind it or under 6 points, or a conditional format
-	// that could give it one), or it holds a formula
+	// that could give it one), or other than it (a number format that
+	// adds or changes characters, "123456-"@), or it holds a formula
 	// (its value read is the one saved with it, which Excel shows only
 	// until it computes the formula again), an error or a date; "" when
 	// it is shown, and in a CSV file.

@@ -327,7 +327,7 @@ func TestReadXLSXHidden(t *testing.T) {
 func TestReadXLSXStyled(t *testing.T) {
 	cid := strings.Repeat("987654", 8)
 	white, lt1 := excelize.Font{Color: "FFFFFF"}, 0
-	hides := ";;;"
+	hides, one := ";;;", `"1"@`
 	tiny, small := excelize.Font{Size: 1}, excelize.Font{Size: 8}
 	// cf gives D3 a conditional format of the style given.
 	cf := func(style *excelize.Style) func(t *testing.T, f *excelize.File) {
@@ -400,8 +400,10 @@ func TestReadXLSXStyled(t *testing.T) {
 		{"a font of 1 point, a run of 8", &excelize.Style{NumFmt: textFormat, Font: &tiny}, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:]}), "font of 1 point"},
 		{"runs readable", nil, rich(excelize.RichTextRun{Text: cid[:24], Font: &small}, excelize.RichTextRun{Text: cid[24:], Font: &excelize.Font{Color: "FF0000"}}), ""},
 		// A formula shows what it computes, the value saved with it only
-		// until Excel computes it again.
+		// until Excel computes it again; a number format may show other
+		// digits than the cell's.
 		{"a formula, another CID cached", nil, formula, "holds a formula"},
+		{"format \"1\"@", &excelize.Style{CustomNumFmt: &one}, nil, `number format "\"1\"@" shows`},
 		{"a conditional white font", nil, cf(&excelize.Style{Font: &white}), "conditional format"},
 		{"a conditional black fill", nil, cf(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"000000"}}}), "conditional format"},
 		{"a conditional format ;;;", nil, cf(&excelize.Style{CustomNumFmt: &hides}), "conditional format"},
@@ -847,6 +849,13 @@ func TestReadXLSXHostile(t *testing.T) {
 	grey, black := `<patternFill patternType="solid"><fgColor rgb="FF808080"/></patternFill>`, `<patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill>`
 	// Row 2 of head, its ConfirmationId of cell format 1 (xfs).
 	styledCID := `<row r="2">` + cell("A2", iid) + `<c r="B2" s="1" t="inlineStr"><is><t>` + cid + `</t></is></c></row>`
+	// Row 2 of head, its InstallationId a number of cell format 1.
+	iidNumber := `<row r="2"><c r="A2" s="1"><v>123456789012345</v></c>` + cell("B2", cid) + `</row>`
+	// builtIn is a styles part whose cell format 1 is of Excel's built-in
+	// number format id.
+	builtIn := func(id int) string {
+		return strings.Replace(xfs("", "", ""), `<xf numFmtId="0" fontId="1"`, fmt.Sprintf(`<xf numFmtId="%d" fontId="1"`, id), 1)
+	}
 	// Styles of a conditional white font (dxf 0).
 	white := xfs("", "", "") + dxfs(`<font><color rgb="FFFFFFFF"/></font>`)
 	for _, tc := range []struct {
@@ -986,6 +995,41 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"every cell of format ;;;", styled(t, strings.Replace(xfs(";;;", "", ""), `<xf numFmtId="0"`, `<xf numFmtId="164"`, 1), "", head+ok), nil, iid, "number format"},
 		{"an IID number of format ;;;@", styled(t, xfs(";;;@", "", ""), "", head+`<row r="2"><c r="A2" s="1"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`), nil, "123456789012345", "cell A2 (InstallationId)"},
 		{"an IID number of format 0;;;", styled(t, xfs("0;;;", "", ""), "", head+`<row r="2"><c r="A2" s="1"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`), nil, "123456789012345", ""},
+		// A number format that shows a text, or a number, other than
+		// it is: digits or other characters added (a reviewer sees the
+		// CID on file where the cell holds another), a number in
+		// Japanese numerals, rounded, as a date. Those that show it as it
+		// is, with a colour, spaces or dashes around, are none.
+		{"a CID of format \"1\"@", styled(t, xfs(`&quot;1&quot;@`, "", ""), "", head+styledCID), nil, iid, `number format "\"1\"@" shows`},
+		{"a CID of format @\"123456\"", styled(t, xfs(`@&quot;123456&quot;`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format 0;0;0;\"123456-\"@", styled(t, xfs(`0;0;0;&quot;123456-&quot;@`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format @@", styled(t, xfs(`@@`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format \\1@", styled(t, xfs(`\1@`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format *1@", styled(t, xfs(`*1@`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format \"CID \"@", styled(t, xfs(`&quot;CID &quot;@`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format \"U+202E\"@ (right to left)", styled(t, xfs("&quot;\u202e&quot;@", "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format [$1-409]@", styled(t, xfs(`[$1-409]@`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format 0;@ with a literal", styled(t, xfs(`0;&quot;1&quot;@`, "", ""), "", head+styledCID), nil, iid, "shows"},
+		{"a CID of format @", styled(t, xfs(`@`, "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format [Red]@", styled(t, xfs(`[Red]@`, "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format [$-411]@", styled(t, xfs(`[$-411]@`, "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of an accounting format", styled(t, xfs(`_-* #,##0_-;-* #,##0_-;_-* &quot;-&quot;_-;_-@_-`, "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format \" \"@* ", styled(t, xfs(`&quot; &quot;@* `, "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format 0.00 (numbers only)", styled(t, xfs(`0.00`, "", ""), "", head+styledCID), nil, iid, ""},
+		{"a CID of format General", styled(t, xfs(`General`, "", ""), "", head+styledCID), nil, iid, ""},
+		{"an IID number of format 000000000000000000", styled(t, xfs("000000000000000000", "", ""), "", head+iidNumber), nil, "123456789012345", "cell A2 (InstallationId) is not seen in Excel: its number format"},
+		{"an IID number of format 0\"1\"", styled(t, xfs(`0&quot;1&quot;`, "", ""), "", head+iidNumber), nil, "123456789012345", "shows"},
+		{"an IID number of format [DBNum1]0", styled(t, xfs(`[DBNum1]0`, "", ""), "", head+iidNumber), nil, "123456789012345", "shows"},
+		{"an IID number of format #,##0", styled(t, xfs(`#,##0`, "", ""), "", head+iidNumber), nil, "123456789012345", "shows"},
+		{"an IID number of format [>0]0;\"1\"", styled(t, xfs(`[&gt;0]0;&quot;1&quot;`, "", ""), "", head+iidNumber), nil, "123456789012345", "shows"},
+		{"an IID number of format 0.00E+00 (built in)", styled(t, builtIn(11), "", head+iidNumber), nil, "123456789012345", "number format 11 shows"},
+		{"an IID number of a date format (built in)", styled(t, builtIn(14), "", head+iidNumber), nil, "123456789012345", "shows"},
+		{"an IID number of format 0 (built in)", styled(t, builtIn(1), "", head+iidNumber), nil, "123456789012345", ""},
+		{"an IID number of format @ (built in)", styled(t, builtIn(49), "", head+iidNumber), nil, "123456789012345", ""},
+		{"an IID number of format [Blue]0", styled(t, xfs(`[Blue]0`, "", ""), "", head+iidNumber), nil, "123456789012345", ""},
+		{"an IID number of format General", styled(t, xfs(`General`, "", ""), "", head+iidNumber), nil, "123456789012345", ""},
+		{"a CID of a built-in date format", styled(t, builtIn(14), "", head+styledCID), nil, iid, ""},
+		{"a conditional format \"1\"@", styled(t, xfs("", "", "")+dxfs(`<numFmt numFmtId="164" formatCode="&quot;1&quot;@"/>`), "", head+ok+cfOver("B2", 0)), nil, iid, "shows other"},
 		{"a white font, no fill", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, `<patternFill patternType="none"/>`), "", head+styledCID), nil, iid, "font colour FFFFFF"},
 		{"a white font on white", styled(t, xfs("", `<color rgb="FFFFFFFF"/>`, `<patternFill patternType="solid"><fgColor rgb="FFFFFFFF"/><bgColor indexed="64"/></patternFill>`), "", head+styledCID), nil, iid, "font colour FFFFFF"},
 		{"a black font on black", styled(t, xfs("", `<color rgb="FF000000"/>`, `<patternFill patternType="solid"><fgColor rgb="ff000000"/></patternFill>`), "", head+styledCID), nil, iid, "font colour 000000"},

@@ -350,7 +350,7 @@ func relative(s string) string {
 // cfActive is what the rules over a cell may give it, together: the
 // colours of fonts and of fills, each with the number of rules giving
 // it; both, the number of colours in both; text and number, the number
-// of rules that may show nothing of a text, a number.
+// of rules that may show nothing of a text, a number, or other than it.
 type cfActive struct {
 	fonts, fills map[colour]int
 	both         int
@@ -519,9 +519,9 @@ func (cs *cellStyles) conditionalHides(c xcell, runs *runLook, a *cfActive, row 
 	}
 	switch {
 	case c.number && a.number > 0:
-		return "a number format, a data bar or an icon that shows nothing of it", nil
+		return "a number format, a data bar or an icon that shows nothing of it, or shows other than it", nil
 	case !c.number && a.text > 0:
-		return "a number format that shows nothing of it", nil
+		return "a number format that shows nothing of it, or shows other than it", nil
 	}
 	fonts := []colour{x.font, x.textFont}
 	if runs != nil && !c.number {

@@ -85,7 +85,8 @@ var (
 // that it shows nothing of it (a number format of empty sections, such
 // as ";;;", or a font of the colour of its fill, or white where it has
 // none, or under minSize points, or a run of its rich text so: see
-// xlsxstyle.go), or under a conditional format that could
+// xlsxstyle.go), or other than it (a number format that adds or changes
+// characters, as "123456-"@), or under a conditional format that could
 // make it so (xlsxcond.go), or whose cell holds a formula (what Excel
 // shows is what the formula computes, the value read only until Excel
 // computes it again), an error or a date (shownOther), says so in

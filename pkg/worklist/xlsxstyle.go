@@ -14,7 +14,9 @@ import (
 // color; 20.1.6.2 clrScheme): a cell's s names a cell format (cellXfs'
 // xf, 0 when it names none), whose number format may show nothing of
 // the value (";;;", Excel's own way to hide one: a text is shown by the
-// fourth section only, and only where it holds @), and whose font may be
+// fourth section only, and only where it holds @), or other than it
+// (a literal of digits added, "123456-"@ or 0"1"; a number rounded,
+// grouped or shown as a date: textHidden, numberHidden), and whose font may be
 // of the colour behind it (its fill's, or the white sheet's where it has
 // no fill: white on white). A colour is known for certain when it is
 // given as rgb, by the palette's index (indexedColors, else Excel's
@@ -82,7 +84,8 @@ type fontLook struct {
 // applies it over a cell's own: the colours it may give the font (its
 // font's, its number format's) and the fill (a solid fill's colour is
 // its bgColor in a dxf, its fgColor elsewhere: both are taken), and
-// whether its number format shows nothing of a text, a number.
+// why its number format shows nothing of a text, a number, or other
+// than it (textHidden, numberHidden).
 type dxfLook struct {
 	fonts, fills []colour
 	text, number string
@@ -140,8 +143,8 @@ func (wb *workbook) styles(part, theme string) *cellStyles {
 	for _, x := range ss.xfs {
 		h, ok := formats[x[0]]
 		if !ok {
-			code := ss.numFmts[x[0]]
-			h = hides{text: textHidden(code), number: numberHidden(code)}
+			code, custom := ss.numFmts[x[0]]
+			h = hides{text: textHidden(code), number: numberHidden(x[0], code, custom)}
 			formats[x[0]] = h
 		}
 		look := plain
@@ -456,8 +459,14 @@ func readDxf(d *partDecoder) (dxfLook, error) {
 					x.fonts = append(x.fonts, f.colour)
 				}
 			case depth == 2 && t.Name.Local == "numFmt":
+				// Excel writes a dxf's number format with its code,
+				// built in or not.
 				code := attr(t, "formatCode")
-				x.text, x.number = textHidden(code), numberHidden(code)
+				id, err := strconv.Atoi(strings.TrimSpace(attr(t, "numFmtId")))
+				if err != nil {
+					id = -1 // none Excel writes
+				}
+				x.text, x.number = textHidden(code), numberHidden(id, code, code != "")
 				if c, ok := formatColour(textSection(code)); ok {
 					x.fonts = append(x.fonts, c)
 				}
@@ -658,21 +667,41 @@ func textSection(code string) string {
 	return ""
 }
 
-// textHidden says why a text is not seen in a cell of the number format
-// code: its text section (the fourth: ";;;" hides a text where ";;"
-// does not) shows nothing of it, lacking @.
+// textHidden says why a text is not seen, or not as it is, in a cell of
+// the number format code: its text section (the fourth: ";;;" hides a
+// text where ";;" does not) shows nothing of it, lacking @; or a section
+// that shows it (the fourth, or one holding @) shows more than it
+// (plainText).
 func textHidden(code string) string {
 	s := sections(code)
-	if len(s) < 4 || shows(s[3], "@") {
-		return ""
+	if len(s) >= 4 && !shows(s[3], "@") {
+		return formatHides(code)
 	}
-	return formatHides(code)
+	for i, sec := range s {
+		if (i == 3 || shows(sec, "@")) && !plainText(sec) {
+			return formatChanges(code)
+		}
+	}
+	return ""
 }
 
-// numberHidden says why a number is not seen in a cell of the number
-// format code: no section for numbers (the first three) shows a digit
-// of it.
-func numberHidden(code string) string {
+// numberHidden says why a number is not seen, or not as its digits, in a
+// cell of the number format code (custom: the styles' own, else Excel's
+// built-in format id): no section for numbers (the first three) shows a
+// digit of it; or the one for a number over 0 (an ID Read takes is one,
+// or 0) shows it other than its digits (plainNumber). Of the built-in
+// formats, General (0), 0 (1) and Text (49) show a number's digits as
+// they are; each other rounds it (0.00), groups it (#,##0), scales it
+// (0%), or shows it in scientific notation, as a fraction, a date or a
+// time.
+func numberHidden(id int, code string, custom bool) string {
+	if !custom {
+		if id == 0 || id == 1 || id == textFormat {
+			return ""
+		}
+		return fmt.Sprintf("its number format %d shows other than the digits of its value; give it the Text format in Excel "+
+			"(Format Cells, Number, Text), type the ID again, check it, save, and import again", id)
+	}
 	if code == "" {
 		return ""
 	}
@@ -680,12 +709,19 @@ func numberHidden(code string) string {
 	if len(s) > 3 {
 		s = s[:3]
 	}
+	hides := true
 	for _, sec := range s {
 		if shows(sec, "0123456789#?@abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-			return ""
+			hides = false
 		}
 	}
-	return formatHides(code)
+	if hides {
+		return formatHides(code)
+	}
+	if !plainNumber(s) {
+		return formatChanges(code)
+	}
+	return ""
 }
 
 // formatHides is why a value is not seen in a cell of the number format
@@ -693,6 +729,101 @@ func numberHidden(code string) string {
 func formatHides(code string) string {
 	return fmt.Sprintf("its number format %.40q shows nothing of its value; give it the Text format in Excel (Format Cells, Number, Text), "+
 		"check it, save, and import again", code)
+}
+
+// formatChanges is why a value is not seen as it is in a cell of the
+// number format code.
+func formatChanges(code string) string {
+	return fmt.Sprintf("its number format %.40q shows other than its value, characters or digits added or changed; give it the Text "+
+		"format in Excel (Format Cells, Number, Text), check it, save, and import again", code)
+}
+
+// plainText reports whether the section sec of a number format shows a
+// text as it is: its @ once, and besides nothing a person could read as
+// part of an ID, or that changes how it reads: spaces and dashes (a CID
+// is typed with either between its groups), quoted, escaped, bare or
+// repeated to fill the cell (*), the room of a character (_x), a
+// colour and a locale without a symbol (plainBracket). A literal
+// ("123456-"@) adds digits a person takes for the ID's; a letter, a
+// currency symbol ([$1-409]) or a bidi control ("\u202E"@, which shows
+// the digits backwards) is none a genuine worklist needs.
+func plainText(sec string) bool {
+	core, ok := formatCore(sec)
+	return ok && core == "@"
+}
+
+// plainNumber reports whether a number over 0, of 15 digits at most, is
+// shown as its digits in a cell of the number format's sections s (the
+// first three): its first section General, 0, # or @ and besides what
+// plainText allows, and no section of a condition ([>0]), which chooses
+// another section for it. 000000 shows leading zeros, 0"1" a digit
+// more, [DBNum1]0 Japanese numerals.
+func plainNumber(s []string) bool {
+	for _, sec := range s {
+		if strings.Contains(sec, "[<") || strings.Contains(sec, "[>") || strings.Contains(sec, "[=") {
+			return false
+		}
+	}
+	core, ok := formatCore(s[0])
+	switch strings.ToLower(core) {
+	case "general", "0", "#", "@":
+		return ok
+	}
+	return false
+}
+
+// formatCore is a number format's section sec without what shows no
+// character of the value and none a person could read as one: spaces
+// and dashes, quoted, escaped, bare or repeated (*), the room of a
+// character (_x), and plainBracket's brackets. ok is false when sec
+// holds a literal of another character, or another bracket.
+func formatCore(sec string) (core string, ok bool) {
+	var b strings.Builder
+	blank := func(s string) bool { return strings.Trim(s, " -") == "" }
+	for i := 0; i < len(sec); i++ {
+		switch c := sec[i]; c {
+		case '"':
+			j := strings.IndexByte(sec[i+1:], '"')
+			if j < 0 || !blank(sec[i+1:i+1+j]) {
+				return "", false
+			}
+			i += j + 1
+		case '\\', '*':
+			if i+1 < len(sec) && !blank(sec[i+1:i+2]) {
+				return "", false
+			}
+			i++
+		case '_':
+			i++ // the room of the character after it, blank
+		case '[':
+			j := strings.IndexByte(sec[i:], ']')
+			if j < 0 || !plainBracket(sec[i+1:i+j]) {
+				return "", false
+			}
+			i += j
+		case ' ', '-':
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
+}
+
+// plainBracket reports whether a number format's bracket (its text, in)
+// changes nothing of the characters shown: a colour ([Red], [Color9]),
+// or a locale without a currency symbol of four hex digits at most
+// ([$-411]): longer ones choose a calendar or another script's digits
+// ([$-D000000] shows Thai digits), and [DBNum1] Japanese numerals.
+func plainBracket(in string) bool {
+	in = strings.ToLower(strings.TrimSpace(in))
+	if _, ok := formatColour("[" + in + "]"); ok {
+		return true
+	}
+	if !strings.HasPrefix(in, "$-") {
+		return false
+	}
+	hex := in[2:]
+	return hex != "" && len(hex) <= 4 && strings.Trim(hex, "0123456789abcdef") == ""
 }
 
 // shows reports whether the section sec holds one of the characters
