@@ -49,9 +49,12 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				"--restore: it is put back on file, recorded with --by and the time; 'activation history' lists it),\n" +
 				"and a row hidden in the workbook (a row or column hidden, filtered out or under a merged cell, or\n" +
 				"a cell formatted to show nothing, as ;;; or white on white, a font under 6 points, a run of rich\n" +
-				"text so, or a conditional format that could make it so: a CID nobody reviewing saw), unless its\n" +
-				"pair is the one on file. A conditional format that cannot hold for a CID typed (errors or zero\n" +
-				"values painted white, a text rule whose text the CID lacks) is no matter." + cidsExit,
+				"text so, or a conditional format that could make it so; a number format that shows other than\n" +
+				"the cell holds, as \"123456-\"@; an IID or CID cell holding a formula, whose value saved Excel\n" +
+				"shows only until it computes the formula again (copy the column, Paste Special > Values), an\n" +
+				"error or a date: a CID nobody reviewing saw), unless its pair is the one on file. A conditional\n" +
+				"format that cannot hold for a CID typed (errors or zero values painted white, a text rule whose\n" +
+				"text the CID lacks) is no matter." + cidsExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag(),
 				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"},
 				&cli.BoolFlag{Name: "restore", Usage: "put back on file a CID of the archive that another replaced since (the file's other rows are imported as usual)"}},
