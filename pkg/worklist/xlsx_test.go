@@ -1142,6 +1142,17 @@ func TestReadXLSXHostile(t *testing.T) {
 			"AND(TODAY()-ROUNDDOWN(B1,0)&lt;=WEEKDAY(TODAY())-1,ROUNDDOWN(B1,0)-TODAY()&gt;=7-WEEKDAY(TODAY()))")), nil, iid, "conditional format"},
 		{"the last 7 days painted white over a CID in groups", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", strings.Join(activation.Groups(cid), "-"))+`</row>`+
 			cfRuleOver("B:B", `type="timePeriod" timePeriod="last7Days"`, "AND(TODAY()-FLOOR(B1,1)&lt;=6,FLOOR(B1,1)&lt;=TODAY())")), nil, iid, "conditional format"},
+		// LibreOffice compares a text rule's text attribute, not its
+		// formula, and its parser, as XML asks, reads a tab or a line
+		// break written raw in an attribute as a space: a CID in
+		// groups holds one. One written &#9; reads the same to
+		// encoding/xml, and is taken as holding too.
+		{"texts holding a raw tab painted white", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", strings.Join(activation.Groups(cid), " "))+`</row>`+
+			cfRuleOver("B2", "type=\"containsText\" operator=\"containsText\" text=\"\t\"", "NOT(ISERROR(SEARCH(\"\t\",B2)))")), nil, iid, "conditional format"},
+		{"texts beginning 22 and a raw line break painted white", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", "22 "+cid[2:])+`</row>`+
+			cfRuleOver("B2", "type=\"beginsWith\" operator=\"beginsWith\" text=\"22\n\"", "LEFT(B2,LEN(\"22\n\"))=\"22\n\"")), nil, iid, "conditional format"},
+		{"texts holding a tab written &#9; painted white", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", strings.Join(activation.Groups(cid), " "))+`</row>`+
+			cfRuleOver("B2", `type="containsText" operator="containsText" text="&#9;"`, `NOT(ISERROR(SEARCH("&#9;",B2)))`)), nil, iid, "conditional format"},
 		{"a conditional format before the rows", sheetOf(t, `<conditionalFormatting sqref="B2"><cfRule type="expression" dxfId="0" priority="1"/></conditionalFormatting>`, head+ok),
 			ErrNotWorkbook, "", ""},
 		{"a conditional format of a dxf not there", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 1)), ErrNotWorkbook, "", ""},

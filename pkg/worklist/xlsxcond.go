@@ -38,8 +38,10 @@ import (
 // when its formula is the one Excel writes for it, naming the top left
 // cell of its ranges, relative; its literal is then compared with the
 // cell's text, case aside (SEARCH, and =, ignore case; a literal holding
-// a letter is in no text of digits; one holding a wildcard of SEARCH, or
-// other than ASCII, is not compared). A cellIs rule against numbers only
+// a letter is in no text of digits; one holding a wildcard of SEARCH, a
+// tab or a line break (LibreOffice compares the text attribute, which
+// its parser reads with a space for either), or other than ASCII, is
+// not compared). A cellIs rule against numbers only
 // never holds for a text where it asks for equal, less or between: Excel
 // takes a text as greater than any number, LibreOffice a condition on a
 // number as false for a text but for notEqual. A date rule's formula is
@@ -720,6 +722,13 @@ func ruleTest(e xml.StartElement, formulas []string, anchor string) cfTest {
 		case letter:
 			return cfTest{kind: notOnText}
 		case !ascii, (kind == textHolds || kind == textLacks) && strings.ContainsAny(lit, "*?~"):
+			return cfTest{kind: mayHold}
+		case strings.ContainsAny(lit, "\t\r\n"):
+			// LibreOffice compares the text attribute, not the
+			// formula, and its parser reads a tab or a line break
+			// written raw in an attribute as a space, as XML asks;
+			// encoding/xml keeps it, and it cannot be told from one
+			// written &#9;.
 			return cfTest{kind: mayHold}
 		}
 		return cfTest{kind: kind, text: lit}
