@@ -1153,6 +1153,15 @@ func TestReadXLSXHostile(t *testing.T) {
 			cfRuleOver("B2", "type=\"beginsWith\" operator=\"beginsWith\" text=\"22\n\"", "LEFT(B2,LEN(\"22\n\"))=\"22\n\"")), nil, iid, "conditional format"},
 		{"texts holding a tab written &#9; painted white", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", strings.Join(activation.Groups(cid), " "))+`</row>`+
 			cfRuleOver("B2", `type="containsText" operator="containsText" text="&#9;"`, `NOT(ISERROR(SEARCH("&#9;",B2)))`)), nil, iid, "conditional format"},
+		// A text's spaces before and after, in a t element not marked
+		// xml:space="preserve", may be dropped by the program that
+		// shows it: rules of text are worked out for both.
+		{"texts beginning 22 painted white, after a space", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", " "+cid)+`</row>`+
+			cfRuleOver("B2", `type="beginsWith" operator="beginsWith" text="22"`, `LEFT(B2,LEN("22"))="22"`)), nil, iid, "conditional format"},
+		{"texts ending 22 painted white, before a line break", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", cid+"\n")+`</row>`+
+			cfRuleOver("B2", `type="endsWith" operator="endsWith" text="22"`, `RIGHT(B2,LEN("22"))="22"`)), nil, iid, "conditional format"},
+		{"texts beginning 7 painted white, after a space", styled(t, white, "", head+`<row r="2">`+cell("A2", iid)+cell("B2", " "+cid)+`</row>`+
+			cfRuleOver("B2", `type="beginsWith" operator="beginsWith" text="7"`, `LEFT(B2,LEN("7"))="7"`)), nil, iid, ""},
 		{"a conditional format before the rows", sheetOf(t, `<conditionalFormatting sqref="B2"><cfRule type="expression" dxfId="0" priority="1"/></conditionalFormatting>`, head+ok),
 			ErrNotWorkbook, "", ""},
 		{"a conditional format of a dxf not there", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+cfOver("B2", 1)), ErrNotWorkbook, "", ""},

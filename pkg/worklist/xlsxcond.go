@@ -41,7 +41,8 @@ import (
 // a letter is in no text of digits; one holding a wildcard of SEARCH, a
 // tab or a line break (LibreOffice compares the text attribute, which
 // its parser reads with a space for either), or other than ASCII, is
-// not compared). A cellIs rule against numbers only
+// not compared), and with the text's spaces at either end left out too.
+// A cellIs rule against numbers only
 // never holds for a text where it asks for equal, less or between: Excel
 // takes a text as greater than any number, LibreOffice a condition on a
 // number as false for a text but for notEqual. A date rule's formula is
@@ -623,8 +624,22 @@ func (t cfTest) may(k int) (may, on bool) {
 
 // on says whether the rule holds for an ID cell of the text given, of
 // ASCII: Excel's SEARCH and = ignore case, and the literal holds no
-// letter.
+// letter. It holds where it holds for the text without the white space
+// it begins or ends with, too: a t element not marked
+// xml:space="preserve" may lose it in the program that shows it, and
+// " 222…" begins with 22 there.
 func (t cfTest) on(text string) bool {
+	if trimmed := strings.Trim(text, xmlSpace); trimmed != text && t.onText(trimmed) {
+		return true
+	}
+	return t.onText(text)
+}
+
+// xmlSpace is the white space of XML (its S production).
+const xmlSpace = " \t\r\n"
+
+// onText is on for the text as given.
+func (t cfTest) onText(text string) bool {
 	switch t.kind {
 	case textBegins:
 		return strings.HasPrefix(text, t.text)
