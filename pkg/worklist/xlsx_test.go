@@ -1117,6 +1117,8 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"the top 10 painted white over an IID number", styled(t, white, "", head+`<row r="2"><c r="A2"><v>123456789012345</v></c>`+cell("B2", cid)+`</row>`+
 			cfRuleOver("A1:B9", `type="top10" rank="10"`)), nil, "123456789012345", "cell A2 (InstallationId)"},
 		{"the top 10 painted white over texts", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="top10" rank="10"`)), nil, iid, ""},
+		{"the top 10 painted white, of a type given twice", styled(t, white, "", head+styledCID+cfRuleOver("A1:B9", `type="top10" type="expression" rank="10"`, "TRUE")), nil, iid, "conditional format"},
+		{"texts holding 7 painted white, of a text given twice", styled(t, white, "", head+styledCID+cfRuleOver("B2", `type="containsText" operator="containsText" text="7" text="2"`, `NOT(ISERROR(SEARCH("7",B2)))`)), nil, iid, "conditional format"},
 		{"zero values painted white", styled(t, white, "", head+styledCID+cfRuleOver("A:B", `type="cellIs" operator="equal"`, "0")), nil, iid, ""},
 		{"values equal to a text 0 painted white", styled(t, white, "", head+styledCID+cfRuleOver("A:B", `type="cellIs" operator="equal"`, `"0"`)), nil, iid, "conditional format"},
 		{"values between a number and a text painted white", styled(t, white, "", head+styledCID+cfRuleOver("A:B", `type="cellIs" operator="between"`, "0", `"9"`)), nil, iid, "conditional format"},

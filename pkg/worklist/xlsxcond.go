@@ -163,7 +163,7 @@ func (l *sheetLook) cfRule(d *partDecoder, e xml.StartElement) error {
 	}
 	if dxf >= 0 {
 		var test int32
-		if len(l.cf.ranges) > 0 && !odd {
+		if len(l.cf.ranges) > 0 && !odd && once(e, "type", "operator", "text") {
 			if t := ruleTest(e, formulas, l.cf.anchor); t.kind != mayHold {
 				l.cf.tests = append(l.cf.tests, t)
 				test = int32(len(l.cf.tests))
@@ -177,6 +177,26 @@ func (l *sheetLook) cfRule(d *partDecoder, e xml.StartElement) error {
 		return l.cfOver(hidesNumbers, 0)
 	}
 	return nil
+}
+
+// once says whether e gives each attribute named at most once.
+// encoding/xml reads an element that gives one twice, attr takes the
+// first; Excel and LibreOffice refuse it as not XML, or repair it as
+// they like: a rule of type="top10" type="expression" is no top 10
+// rule to be left out.
+func once(e xml.StartElement, names ...string) bool {
+	seen := make([]bool, len(names))
+	for _, a := range e.Attr {
+		for i, n := range names {
+			if a.Name.Space == "" && a.Name.Local == n {
+				if seen[i] {
+					return false
+				}
+				seen[i] = true
+			}
+		}
+	}
+	return true
 }
 
 // sqref reads the ranges a conditional format is over ("A1:B9 D2"),
