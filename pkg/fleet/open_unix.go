@@ -60,12 +60,17 @@ func openRegular(path string) (io.ReadCloser, error) {
 // offers it to the runtime's poller (epoll_ctl, which Linux refuses for
 // a regular file; macOS's kqueue would take it, which os.Open itself
 // avoids for regular files). Its errors are os.File's: *fs.PathError
-// with the errno, io.EOF at the end; a file system that did honour the
-// flag would fail a read with EAGAIN, never wait or spin.
+// with the errno, io.EOF at the end. A file system that does honour
+// the flag fails a read with EAGAIN: the file is then set blocking, once,
+// and read again.
 type regularFile struct {
-	fd   int
-	name string
+	fd       int
+	name     string
+	blocking bool // O_NONBLOCK cleared, after a read that said EAGAIN
 }
+
+// readFD is read(2); a test makes it say EAGAIN.
+var readFD = syscall.Read
 
 // maxRead bounds one read(2), as os.File does: macOS refuses a count
 // of 2 GiB or more.
@@ -79,9 +84,19 @@ func (f *regularFile) Read(p []byte) (int, error) {
 		p = p[:maxRead]
 	}
 	for {
-		n, err := syscall.Read(f.fd, p)
+		n, err := readFD(f.fd, p)
 		switch {
 		case err == syscall.EINTR:
+			continue
+		case err == syscall.EAGAIN && !f.blocking:
+			// A file system that honours O_NONBLOCK for a regular
+			// file (a FUSE daemon, some network file systems) has no
+			// data yet: wait for it, as os.Open's file would. The
+			// descriptor is a regular file's (fstat), no pipe's.
+			if err := syscall.SetNonblock(f.fd, false); err != nil {
+				return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}
+			}
+			f.blocking = true
 			continue
 		case err != nil:
 			return 0, &fs.PathError{Op: "read", Path: f.name, Err: err}

@@ -68,7 +68,8 @@ const maxTextRules = 16
 
 // maxFormula is the most bytes of a rule's formula kept, to compare
 // with the one Excel writes for it (ruleTest): Excel's are under 300
-// bytes, and a text rule's holds its literal (maxCFText at most) twice.
+// bytes, and a text rule's holds its literal twice, each of its quotes
+// doubled: under 4 * maxCFText bytes and a few more, within 2 * maxText.
 const maxFormula = 2 * maxText
 
 // conditionals are the conditional formats of a sheet, as read.
