@@ -102,7 +102,7 @@ func parseError(err error) string {
 
 // writeLock is the advisory lock key of the fleet's writers, in the
 // fleet's database (advisory locks are per database).
-const writeLock = 0x61637463_6f757269 // "actcouri"
+const writeLock int64 = 0x61637463_6f757269 // "actcouri"
 
 var postgresDialect = &dialect{
 	name:       "PostgreSQL",
