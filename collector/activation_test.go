@@ -399,3 +399,36 @@ func TestPromptsOnScreen(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckSpacing: the check, asked at once when every field is given,
+// stands one blank line below the banner, as it does below the
+// questions; the banner's blank line and the check's own made two.
+func TestCheckSpacing(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		typed []string
+		args  []string
+	}{
+		{"nothing asked", []string{"", ""}, []string{"--asset", "TAG-5"}},
+		{"the asset tag asked", []string{"TAG-5", "", ""}, []string{"--asset", ""}},
+		{"changed", []string{"n", "", "", "", "", "", ""}, []string{"--asset", "TAG-5"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := newKey(t)
+			var o bytes.Buffer
+			lines := newLineReader(&typist{tc.typed, &o})
+			con := console{in: lines, out: &o, err: &o, interactive: true, outWidth: 80, width: 80}
+			args := append([]string{"collector", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", t.TempDir()}, tc.args...)
+			if code := run(args, con); code != 0 {
+				t.Fatalf("exit %d:\n%s", code, o.String())
+			}
+			screen := o.String()
+			if strings.Contains(screen, "\n\n\n") {
+				t.Errorf("two blank lines in a row:\n%s", screen)
+			}
+			if !strings.Contains(screen, "\n\nCheck / 確認:\n") {
+				t.Errorf("the check does not stand below a blank line:\n%s", screen)
+			}
+		})
+	}
+}

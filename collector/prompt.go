@@ -245,7 +245,10 @@ func complete(ctx context.Context, s *settings, con console) error {
 				return err
 			}
 		}
-		fmt.Fprintln(con.out)
+		if len(missing) > 0 {
+			// Below the questions; the banner ends in a blank line.
+			fmt.Fprintln(con.out)
+		}
 		printContext(con.out, s, con.outWidth)
 		printPrompt(con.out, "Enter: start, n: change / Enter: 開始、n: 入力し直す:", con.outWidth)
 		v, err := p.readLine()
