@@ -85,6 +85,17 @@ func TestWritePage(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+	// The CIDs written in the boxes are typed into the workbook, whose ID
+	// columns are text: Excel opening the CSV makes numbers of them
+	// (docs/activation.md, step 4).
+	for _, hint := range []string{"ConfirmationId column of the workbook, activation-worklist.xlsx", "ブック activation-worklist.xlsx の ConfirmationId 列"} {
+		if !strings.Contains(out, hint) {
+			t.Errorf("page does not send the CIDs to the workbook: lacks %q", hint)
+		}
+	}
+	if strings.Contains(out, "column of the CSV") || strings.Contains(out, "CSV の ConfirmationId") {
+		t.Error("page tells staff to type the CIDs into the CSV, which Excel turns into numbers")
+	}
 	if strings.Count(out, `<span class="box"></span>`) != 8 {
 		t.Errorf("want 8 boxes for the one CID needed, got %d", strings.Count(out, `<span class="box"></span>`))
 	}
