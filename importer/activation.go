@@ -116,9 +116,26 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 	if err != nil {
 		return explain(err)
 	}
-	_, err = fmt.Fprintf(stdout, "%s, in %s (fill in the CIDs in %s, print %s)\n", fleet.CountStates(rows), c.String("out"),
-		filepath.Join(c.String("out"), fleet.WorklistXLSX), filepath.Join(c.String("out"), fleet.WorklistPage))
+	_, err = fmt.Fprintf(stdout, "%s, in %s (%s)\n", fleet.CountStates(rows), c.String("out"), worklistNext(rows, c.String("out")))
 	return err
+}
+
+// worklistNext is what to do with the worklist written into out: fill in
+// the CIDs where a row needs one. Where none does, saying "fill in the
+// CIDs" sent staff to a workbook with nothing to fill in, when the CIDs
+// on file wait for a return file instead.
+func worklistNext(rows []worklist.Row, out string) string {
+	n := map[worklist.State]int{}
+	for _, r := range rows {
+		n[r.State]++
+	}
+	switch {
+	case n[worklist.NeedsCID] > 0:
+		return fmt.Sprintf("fill in the CIDs in %s, print %s", filepath.Join(out, fleet.WorklistXLSX), filepath.Join(out, fleet.WorklistPage))
+	case n[worklist.CIDOnFile] > 0:
+		return "no CID to fill in; importer activation stick writes the CIDs on file into a return file for the engineer"
+	}
+	return "no CID to fill in"
 }
 
 // historyCommand lists the archive's events per IID (fleet.CIDHistory):

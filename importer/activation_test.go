@@ -439,6 +439,31 @@ func TestHistoryNothing(t *testing.T) {
 	}
 }
 
+// TestWorklistNext: the worklist's summary asks to fill in CIDs only
+// where a row needs one; once every CID is on file it names the return
+// file as the next step instead.
+func TestWorklistNext(t *testing.T) {
+	dir, dsn, rows := twoRequests(t)
+	out := filepath.Join(dir, "worklist")
+	code, stdout, stderr := runImporter(t, "activation", "worklist", "--db", dsn, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "2 needs-cid") || !strings.Contains(stdout, "(fill in the CIDs in "+filepath.Join(out, fleet.WorklistXLSX)) {
+		t.Fatalf("worklist of two requests: exit %d\n%s%s", code, stdout, stderr)
+	}
+	records := filepath.Join(dir, "records.csv")
+	body := "InstallationId,ConfirmationId\r\n" + rows[0].IID + "," + strings.Repeat("1", 48) + "\r\n" + rows[1].IID + "," + strings.Repeat("2", 48) + "\r\n"
+	if err := os.WriteFile(records, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, records); code != 0 {
+		t.Fatalf("cids: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runImporter(t, "activation", "worklist", "--db", dsn, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "2 cid-on-file") || strings.Contains(stdout, "fill in the CIDs") ||
+		!strings.Contains(stdout, "no CID to fill in; importer activation stick writes the CIDs on file into a return file") {
+		t.Errorf("worklist with every CID on file: exit %d, want it to name activation stick, not ask for CIDs\n%s%s", code, stdout, stderr)
+	}
+}
+
 // TestActivationExitHelp: each activation command's help says what its
 // exit codes mean for it: worklist refuses no file or row (it never
 // exits 1), stick exits 1 when it left products out of the return file,
