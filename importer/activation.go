@@ -194,9 +194,12 @@ func runHistory(c *cli.Context, stdout, stderr io.Writer) error {
 		if e.OnFile {
 			on = "on file"
 		}
+		// The workstation's clock, its zone named as the worklist's page
+		// names it: a bare time read as UTC, or as another office's, put
+		// an import hours off when set beside ActivationWs's CreatedAtUtc.
 		when := "unknown"
 		if !e.At.IsZero() {
-			when = e.At.Local().Format("2006-01-02 15:04:05")
+			when = e.At.Local().Format("2006-01-02 15:04:05 MST")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s row %d\t%s\n", e.IID, when, what, e.CID, terminal.Inline(e.By), terminal.Inline(e.File), e.Row, on)
 	}

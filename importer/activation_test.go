@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -363,6 +364,12 @@ func TestCIDsRestored(t *testing.T) {
 	}
 	if strings.Contains(lines[1]+lines[2], "on file") {
 		t.Errorf("history marks an earlier event on file:\n%s", out)
+	}
+	// When is the workstation's time with its zone named, as the
+	// worklist's page gives it.
+	zone, _ := time.Now().Zone()
+	if when := regexp.MustCompile(`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ` + regexp.QuoteMeta(zone) + ` `); !when.MatchString(lines[1]) {
+		t.Errorf("history line 1: want the time with its zone %s: %s", zone, lines[1])
 	}
 
 	// The return file carries A.
