@@ -1118,7 +1118,9 @@ func NewReturnOptions(keyFile, passFile string, ask func(prompt string) (string,
 // with ask. Never a flag: a command line shows in the process list and
 // the history.
 func ReturnPassphrase(passFile string, ask func(prompt string) (string, error)) (string, error) {
-	var pass string
+	// from names where a passphrase too short came from: "the two
+	// entries differ" is no help to one read from a file.
+	var pass, from string
 	switch p, ok := os.LookupEnv(ReturnPassphraseEnv); {
 	case passFile != "":
 		b, err := os.ReadFile(passFile)
@@ -1127,9 +1129,11 @@ func ReturnPassphrase(passFile string, ask func(prompt string) (string, error)) 
 		}
 		pass, _, _ = strings.Cut(strings.TrimPrefix(string(b), "\ufeff"), "\n")
 		pass = strings.TrimSuffix(pass, "\r")
+		from = "the first line of " + passFile
 	case ok:
-		pass = p
+		pass, from = p, ReturnPassphraseEnv
 	default:
+		from = "the one typed"
 		var again string
 		var err error
 		if pass, err = ask("Passphrase for the return file (tell it to the engineer apart from the stick): "); err == nil {
@@ -1143,7 +1147,7 @@ func ReturnPassphrase(passFile string, ask func(prompt string) (string, error)) 
 		}
 	}
 	if len([]rune(pass)) < MinPassphrase {
-		return "", fmt.Errorf("%w: it has %d", ErrPassphrase, len([]rune(pass)))
+		return "", fmt.Errorf("%w: %s has %d", ErrPassphrase, from, len([]rune(pass)))
 	}
 	return pass, nil
 }

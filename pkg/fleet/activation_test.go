@@ -779,3 +779,37 @@ func TestCIDChangeRows(t *testing.T) {
 		})
 	}
 }
+
+// TestReturnPassphraseShort: a passphrase too short is refused saying
+// where it came from, so that one read from --passphrase-file or the
+// environment is not taken for two entries typed differently.
+func TestReturnPassphraseShort(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "pass.txt")
+	if err := os.WriteFile(file, []byte("short\r\nthe rest is not read\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	never := func(string) (string, error) { t.Fatal("asked at the terminal"); return "", nil }
+	typed := func(string) (string, error) { return "tiny", nil }
+	for _, tc := range []struct {
+		name, file, env string
+		ask             func(string) (string, error)
+		want            string
+	}{
+		{"file", file, "", never, "the first line of " + file + " has 5"},
+		{"environment", "", "abc", never, fleet.ReturnPassphraseEnv + " has 3"},
+		{"typed", "", "", typed, "the one typed has 4"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env != "" {
+				t.Setenv(fleet.ReturnPassphraseEnv, tc.env)
+			} else {
+				t.Setenv(fleet.ReturnPassphraseEnv, "")
+				os.Unsetenv(fleet.ReturnPassphraseEnv)
+			}
+			_, err := fleet.ReturnPassphrase(tc.file, tc.ask)
+			if !errors.Is(err, fleet.ErrPassphrase) || !strings.HasSuffix(err.Error(), ": "+tc.want) {
+				t.Errorf("got %v, want ErrPassphrase ending in %q", err, tc.want)
+			}
+		})
+	}
+}
