@@ -143,15 +143,15 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Usage: "settings `FILE` (default: " + stick.FileName + " beside the collector)", EnvVars: []string{"ACTCOURIER_CONFIG"}},
 			&cli.StringSliceFlag{Name: "recipient", Aliases: []string{"r"}, Usage: "age public key `age1…` that may open the bundle (repeatable)", EnvVars: []string{"ACTCOURIER_RECIPIENT"}},
-			&cli.StringFlag{Name: "site", Usage: "factory site (default: the settings' site)", EnvVars: []string{"ACTCOURIER_SITE"}},
-			&cli.StringFlag{Name: "line", Usage: "production line, one of the settings' lines (unless any_line = yes)", EnvVars: []string{"ACTCOURIER_LINE"}},
-			&cli.StringFlag{Name: "asset", Usage: "asset tag of this machine", EnvVars: []string{"ACTCOURIER_ASSET"}},
-			&cli.StringFlag{Name: "engineer", Usage: "your engineer ID (default: the settings' engineer)", EnvVars: []string{"ACTCOURIER_ENGINEER"}},
-			&cli.StringFlag{Name: "note", Usage: "free note stored with the collection", EnvVars: []string{"ACTCOURIER_NOTE"}},
+			&cli.StringFlag{Name: "site", Usage: "factory `SITE` (default: the settings' site)", EnvVars: []string{"ACTCOURIER_SITE"}},
+			&cli.StringFlag{Name: "line", Usage: "production `LINE`, one of the settings' lines (unless any_line = yes)", EnvVars: []string{"ACTCOURIER_LINE"}},
+			&cli.StringFlag{Name: "asset", Usage: "`ASSET` tag of this machine", EnvVars: []string{"ACTCOURIER_ASSET"}},
+			&cli.StringFlag{Name: "engineer", Usage: "your engineer `ID` (default: the settings' engineer)", EnvVars: []string{"ACTCOURIER_ENGINEER"}},
+			&cli.StringFlag{Name: "note", Usage: "free `NOTE` stored with the collection", EnvVars: []string{"ACTCOURIER_NOTE"}},
 			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: the settings' output, else bundles beside the collector)", EnvVars: []string{"ACTCOURIER_OUT"}},
 			// The default is said once, by urfave from DefaultText: a
 			// "(default: …)" in Usage too would print two.
-			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run",
+			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run, a `DURATION` such as 90s or 5m",
 				DefaultText: "the settings' timeout, else 2m", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
 			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
 			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine; a return file is then applied to a simulation of it"},

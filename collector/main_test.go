@@ -890,7 +890,15 @@ func TestHelp(t *testing.T) {
 			t.Errorf("help lacks %q:\n%s", want, stdout)
 		}
 	}
-	for _, bad := range []string{"COMMANDS:", "help, h", "(default: 0s)", "command [command options]"} {
+	// Every flag that takes a value names it, as the importer's do: urfave
+	// shows a bare "value" for a Usage without a `NAME`, which tells the
+	// engineer nothing of what to type (a duration for --timeout).
+	for _, want := range []string{"--site SITE", "--line LINE", "--asset ASSET", "--engineer ID", "--note NOTE", "--timeout DURATION"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("help lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, bad := range []string{"COMMANDS:", "help, h", "(default: 0s)", "command [command options]", " value "} {
 		if strings.Contains(stdout, bad) {
 			t.Errorf("help shows %q:\n%s", bad, stdout)
 		}
