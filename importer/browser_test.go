@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
 // chromiumBin finds headless Chromium.
@@ -300,4 +302,42 @@ func japanesePages(t *testing.T, dir, key, in string) string {
 		t.Fatal(stderr)
 	}
 	return out
+}
+
+// TestWorklistPageInBrowser: the printable worklist fits an A4 page, and
+// a phone: at 718 px (A4's 210 mm less 10 mm margins, at 96 px an inch)
+// and at 390 px nothing passes the page's edge. Its IIDs, 9 groups of 7
+// digits each, and its eight CID boxes, each kept on one line, stood in
+// a row of over 1,500 px: printed, Chromium shrank the page to two
+// thirds, the digits to 7 points and each box to 15 mm for 6 digits.
+func TestWorklistPageInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no browser")
+	}
+	needsLinuxTool(t, "chromium")
+	at := time.Date(2026, 11, 2, 1, 15, 0, 0, time.UTC)
+	rows := []worklist.Row{
+		{Host: "FA-NG-L2-012", IID: strings.Repeat("0123456", 9), ExtendedPID: "00371-00170-000-000000-03-1041-7601.0000-0902012",
+			Site: "Nagoya", Line: "L2", Asset: "NG-L2-012", Product: "Windows 7 Professional", State: worklist.NeedsCID, Collected: at},
+		{Host: "FA-NG-L2-012", IID: strings.Repeat("765432", 9), ExtendedPID: "02260-00011-000-000000-00-1041-7601.0000-0902012",
+			Site: "Nagoya", Line: "L2", Asset: "NG-L2-012", Product: "Office 2010 Professional Plus", State: worklist.NeedsCID,
+			Detail: "54 digits: ActivationWs takes only 63; use VAMT or the portal", Collected: at},
+		{Host: "FA-NG-L2-013", IID: strings.Repeat("1234567", 9), Site: "Nagoya", Line: "L2", Asset: "NG-L2-013",
+			Product: "Windows 7 Professional", State: worklist.CIDOnFile, CID: strings.Repeat("123456", 8), Collected: at, Obtained: at},
+	}
+	page := filepath.Join(t.TempDir(), fleet.WorklistPage)
+	f, err := os.Create(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worklist.WritePage(f, rows, worklist.PageOptions{Title: "Nagoya", Generated: at, Generator: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, width := range []int{718, 390} {
+		if got := probe(t, page, width); len(got) > 0 {
+			t.Errorf("the worklist page at %d px:\n%s", width, strings.Join(got, "\n"))
+		}
+	}
+	runChromium(t, page, "--window-size=718,1100", "--screenshot="+filepath.Join(shots(t), "worklist-718.png"))
 }
