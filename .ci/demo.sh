@@ -14,6 +14,12 @@ work=$(mktemp -d)
 trap 'WINEPREFIX="$work/wine" wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
 importer="$top/dist/importer-linux-amd64"
 say() { printf '\n== %s\n' "$*"; }
+# run runs a command with its stdout in $work/run.txt, shown if it fails:
+# piped into sed or tail, its exit status would be lost to set -e (sh has
+# no pipefail).
+run() {
+  "$@" > "$work/run.txt" || { status=$?; cat "$work/run.txt"; return $status; }
+}
 
 say "importer keygen: the site key stays on this workstation"
 "$importer" keygen --out "$out/site-key.txt" > "$out/recipient.txt"
@@ -21,7 +27,8 @@ recipient=$(cat "$out/recipient.txt")
 echo "   recipient: $recipient"
 
 say "importer stick: what the field engineer carries (no private key)"
-"$importer" stick "$out/stick" --recipient "$recipient" --site Nagoya --lines L1,L2,L3 --engineer E-1042 --dist "$top/dist" | sed 's/^/   /'
+run "$importer" stick "$out/stick" --recipient "$recipient" --site Nagoya --lines L1,L2,L3 --engineer E-1042 --dist "$top/dist"
+sed 's/^/   /' "$work/run.txt"
 
 say "a live collection: the Windows 7 collector on the stick, under wine"
 live=
@@ -45,8 +52,10 @@ done
 echo "   on the stick: $(ls "$out/stick/bundles" | wc -l) bundles, named only by random IDs"
 
 say "importer import: the whole stick (then again: nothing changes)"
-"$importer" import -i "$out/site-key.txt" --db "$out/fleet.db" "$out/stick" | tail -2
-"$importer" import -i "$out/site-key.txt" --db "$out/fleet.db" "$out/stick" | tail -1
+run "$importer" import -i "$out/site-key.txt" --db "$out/fleet.db" "$out/stick"
+tail -2 "$work/run.txt"
+run "$importer" import -i "$out/site-key.txt" --db "$out/fleet.db" "$out/stick"
+tail -1 "$work/run.txt"
 
 say "importer devices --as-of 2026-11-02"
 "$importer" devices --db "$out/fleet.db" --as-of 2026-11-02
