@@ -80,7 +80,7 @@ build: win7
 check: win7
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out" >&2; exit 1; fi
-	$(GO) vet ./... ./.ci/bench
+	$(GO) vet ./... ./.ci/bench ./.ci/democid
 	GOARCH=386 $(GO) vet ./importer/... ./pkg/store/...
 	GOTOOLCHAIN=$(GO_WIN7) GOOS=windows GOARCH=386 $(GO) vet ./collector/... ./bundle/... ./pkg/licensing/... ./pkg/slmgr/... ./pkg/stick/... ./pkg/sjis/... ./pkg/terminal/... ./pkg/classify/... ./pkg/version/... ./pkg/activation/...
 
