@@ -98,7 +98,7 @@ say "importer activation worklist --site Nagoya: the IIDs that need a CID"
 run "$importer" activation worklist --db "$out/fleet.db" --site Nagoya --out "$out/worklist"
 sed 's/^/   /' "$work/run.txt"
 
-say "a CID typed into the ConfirmationId column of each needs-cid row of activation-worklist.csv"
+say "a CID typed into the ConfirmationId column of each needs-cid row of activation-worklist.csv, as with a text editor (in Excel: the .xlsx)"
 echo "   demo CIDs, the ones the collector's simulation accepts; a real CID comes from ActivationWs,"
 echo "   VAMT or Microsoft's portal or phone line, for the IID and the Extended PID of the row"
 ( cd "$top" && go build -o "$work/democid" ./.ci/democid )
@@ -113,7 +113,7 @@ for iid in $(awk -F, '/,needs-cid,/ { print $2 }' "$csv"); do
   echo "   IID …${iid#"${iid%??????}"}: $cid"
 done
 
-say "importer activation cids: the filled-in CSV (a workbook filled in in Excel is read the same way)"
+say "importer activation cids: the filled-in CSV (a workbook filled in in Excel is read alike)"
 run "$importer" activation cids --db "$out/fleet.db" --by yamada "$csv"
 sed 's/^/   /' "$work/run.txt"
 
