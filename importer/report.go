@@ -28,7 +28,8 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			"and per site a folder with index.html, SITE.xlsx and, per line, LINE.html, LINE.csv,\n" +
 			"LINE.products.csv and LINE.json. Verdicts are taken as of --as-of (default today): grace\n" +
 			"periods are projected from the collection time, and only the collections made on or before\n" +
-			"that day count.\n\n" + cmdline.ExitStatus("0 the reports were written",
+			"that day count. Before a later collection, that is the fleet as it was then: every page,\n" +
+			"JSON file and workbook says so, with how many devices first collected later it leaves out.\n\n" + cmdline.ExitStatus("0 the reports were written",
 			"2 usage or configuration error (no database, bad --format or --as-of, a --site or --line that selects no device, "+
 				"a file in --out of a name it writes that no report wrote), or a report could not be written: nothing written",
 			"130 interrupted (Ctrl-C): the folder is left as it was, with no file of this report"),
@@ -73,8 +74,14 @@ func reportCommand(stdout io.Writer) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("report into %s: %w", out, err)
 			}
-			fmt.Fprintf(stdout, "%s as of %s: %s in %s (open %s)\n", report.Count(w.Devices, "device"), asOf.Format("2006-01-02"), report.Count(len(w.Files), "file"), out,
-				filepath.Join(out, "index.html"))
+			// A report of the fleet as it was says so, as its pages do:
+			// its counts are not the fleet's today.
+			past := ""
+			if w.Past {
+				past = fmt.Sprintf(", the fleet as it was then (%s first collected later left out)", report.Count(w.LeftOut, "device"))
+			}
+			fmt.Fprintf(stdout, "%s as of %s%s: %s in %s (open %s)\n", report.Count(w.Devices, "device"), asOf.Format("2006-01-02"), past,
+				report.Count(len(w.Files), "file"), out, filepath.Join(out, "index.html"))
 			if len(w.Removed) > 0 {
 				fmt.Fprintf(stdout, "removed %s an earlier report had written in %s for what this one does not cover (sites, lines or formats)\n",
 					report.Count(len(w.Removed), "file"), out)

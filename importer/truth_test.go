@@ -109,10 +109,15 @@ func TestAsOf(t *testing.T) {
 		absent   []string
 		count    string
 		showSays string // show NG-L2-011 (found by the device's latest tag)
+		report   string // what report says on stdout
+		leftOut  int    // of the fleet, as its page says it; -1 for no note: the fleet as it is
 	}{
-		{"2026-10-15", []string{"NG-L2-099"}, []string{"NG-L2-011", "NG-L1-002"}, "1 device as of 2026-10-15", "History (1 collection, newest first)"},
-		{"2026-11-02", []string{"NG-L2-011"}, []string{"NG-L2-099", "NG-L1-002"}, "1 device as of 2026-11-02", "History (2 collections, newest first)"},
-		{"2026-11-20", []string{"NG-L2-011", "NG-L1-002"}, nil, "2 devices as of 2026-11-20", "History (2 collections"},
+		{"2026-10-15", []string{"NG-L2-099"}, []string{"NG-L2-011", "NG-L1-002"}, "1 device as of 2026-10-15", "History (1 collection, newest first)",
+			"1 device as of 2026-10-15, the fleet as it was then (1 device first collected later left out): ", 1},
+		{"2026-11-02", []string{"NG-L2-011"}, []string{"NG-L2-099", "NG-L1-002"}, "1 device as of 2026-11-02", "History (2 collections, newest first)",
+			"1 device as of 2026-11-02, the fleet as it was then (1 device first collected later left out): ", 1},
+		{"2026-11-20", []string{"NG-L2-011", "NG-L1-002"}, nil, "2 devices as of 2026-11-20", "History (2 collections",
+			"2 devices as of 2026-11-20: ", -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.asOf, func(t *testing.T) {
@@ -121,8 +126,23 @@ func TestAsOf(t *testing.T) {
 				t.Fatalf("devices: exit %d, want %q\n%s%s", code, tc.count, stdout, stderr)
 			}
 			out := filepath.Join(t.TempDir(), "rep")
-			if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", tc.asOf, "--format", "csv"); code != 0 {
-				t.Fatal(stderr)
+			code, rstdout, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", tc.asOf, "--format", "csv,html")
+			if code != 0 || !strings.HasPrefix(rstdout, tc.report) {
+				t.Fatalf("report: exit %d, want %q\n%s%s", code, tc.report, rstdout, stderr)
+			}
+			// The pages say what they leave out: NG-L1-002 (of Kumamoto,
+			// which has no page then) from the fleet, none from the site
+			// and line of NG-L2-011.
+			for page, n := range map[string]int{"index.html": tc.leftOut, "Nagoya/index.html": 0, "Nagoya/L2.html": 0} {
+				b, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(page)))
+				note := fmt.Sprintf("As of %s: the fleet as it was at the end of that day, each device as its latest collection made by then shows it; "+
+					"devices first collected later are not in this report (%d left out).", tc.asOf, n)
+				if tc.leftOut < 0 {
+					note = "the fleet as it was"
+				}
+				if got := strings.Contains(string(b), note); got != (tc.leftOut >= 0) {
+					t.Errorf("%s: says %q: %v", page, note, got)
+				}
 			}
 			csv, _ := os.ReadFile(filepath.Join(out, "devices.csv"))
 			for _, a := range tc.devices {

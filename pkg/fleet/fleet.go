@@ -374,6 +374,14 @@ type Store interface {
 	// read devices of (f.Limit aside), once, in Latest's order: what a
 	// report will write is known before it reads a device.
 	Lines(ctx context.Context, f Filter, fn func(site, line string) error) error
+	// LeftOut reports whether f.Until leaves out collections: false,
+	// without calling fn, when it is zero or after every collection
+	// (the fleet then is the fleet as it is). When true, it calls fn,
+	// in site, line order, with how many devices f selects (by their
+	// latest collection, f.Limit aside) were first collected at or
+	// after f.Until, for each line that has any: the fleet as it was
+	// then does not hold them.
+	LeftOut(ctx context.Context, f Filter, fn func(site, line string, n int) error) (bool, error)
 	// Find returns the devices whose key, asset tag, host name, ID or
 	// bundle ID is ref (case-insensitive), with the JSON of their latest
 	// collection; when no latest collection has ref as asset tag or host

@@ -23,11 +23,17 @@ type Written struct {
 	// folder that this one did not write again (report.FilesList),
 	// relative to the folder.
 	Removed []string
+	// Past says the report is the fleet as it was at f.Until
+	// (report.Options.Past), and LeftOut how many devices of f's
+	// selection it leaves out, first collected later.
+	Past    bool
+	LeftOut int
 }
 
 // Report writes the reports of the devices f selects into dir, with
 // verdicts as of opt.AsOf (report.Writer says which files); with
-// f.Until, the fleet as it was then (see AsOf). It reads the
+// f.Until, the fleet as it was then (see AsOf), which its files say,
+// with how many devices that leaves out (Store.LeftOut). It reads the
 // fleet in site, line order and hands each line to a pool of workers
 // that classify its devices and write its files; lines are committed to
 // the site and fleet files in order. Only a few lines are in memory at
@@ -44,6 +50,21 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 	}); err != nil {
 		return Written{}, err
 	}
+	// And what the fleet as it was then leaves out, which every page
+	// says: a count by the index; for an as-of day after the last
+	// collection only the max() the store's as-of path asks anyway
+	// (Store.LeftOut).
+	opt.LeftOut = map[report.Place]int{}
+	leftOut := 0
+	past, err := st.LeftOut(ctx, f, func(site, line string, n int) error {
+		opt.LeftOut[report.Place{Site: site, Line: line}] = n
+		leftOut += n
+		return nil
+	})
+	if err != nil {
+		return Written{}, err
+	}
+	opt.Past = past
 	w, err := report.NewWriter(dir, opt)
 	if err != nil {
 		return Written{}, err
@@ -160,7 +181,7 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 		return Written{}, errors.Join(err, w.Abort())
 	}
 	files, err := w.Close()
-	return Written{Devices: n, Files: files, Removed: w.Removed}, err
+	return Written{Devices: n, Files: files, Removed: w.Removed, Past: past, LeftOut: leftOut}, err
 }
 
 // What a report shows of a device's raw outputs: at most maxRawShown

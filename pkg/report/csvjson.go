@@ -286,11 +286,13 @@ func jsonDevice(t *texts, r *row, z zone) jsonDev {
 	return j
 }
 
-// writeJSONHead starts a JSON document: its schema, language, dates and,
-// for a line, where it is; then the devices array opens.
+// writeJSONHead starts a JSON document: its schema, language, dates,
+// what a report of the fleet as it was leaves out of it (past, nil for
+// the fleet as it is) and, for a line, where it is; then the devices
+// array opens.
 // Every value is quoted as JSON (a site or line name is hostile; Go's %q
 // would write its control characters as \x1b, which is no JSON).
-func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string) {
+func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string, past *asOfNote) {
 	b := []byte("{\n")
 	member := func(k, v string) {
 		b = append(b, "  \""...)
@@ -302,6 +304,11 @@ func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string) {
 	member("schema", Schema)
 	member("lang", string(opt.Lang))
 	member("as_of", opt.AsOf.Format("2006-01-02"))
+	if past != nil {
+		b = append(b, "  \"as_of_fleet\": {\"left_out\": "+strconv.Itoa(past.LeftOut)+", \"text\": "...)
+		b = appendJSONString(b, past.Text)
+		b = append(b, "},\n"...)
+	}
 	// Where the report was made (generatedZone), in every file.
 	member("generated", opt.Generated.Format(time.RFC3339))
 	if where != nil {
@@ -328,7 +335,7 @@ func writeJSONHead(w *bufio.Writer, opt Options, z zone, where []string) {
 // writeLineJSON writes a line's JSON document: its head, its summary and
 // its devices, encoded already, each preceded by ",\n    ".
 func writeLineJSON(w *bufio.Writer, wr *Writer, l *LineReport, z zone) error {
-	writeJSONHead(w, wr.opt, z, []string{l.site.name, l.sum.name})
+	writeJSONHead(w, wr.opt, z, []string{l.site.name, l.sum.name}, wr.asOfNote(wr.opt.LeftOut[Place{l.site.name, l.sum.name}]))
 	if len(l.json) > 0 {
 		w.Write(l.json[1:]) // no comma before the first
 		w.WriteString("\n  ")

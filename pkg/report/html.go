@@ -98,7 +98,8 @@ type page struct {
 	Crumbs    []crumb // the pages above, as links; the page itself is Title
 	Here      string  // the last crumb, not a link
 	AsOf      string
-	Generated string // where the report was made (generatedZone), with the zone: the same on every page
+	Past      *asOfNote // a report of the fleet as it was (Options.Past): what it leaves out of the page's scope
+	Generated string    // where the report was made (generatedZone), with the zone: the same on every page
 	Generator string
 	Chart     chartView
 	Sum       summary
@@ -213,6 +214,24 @@ func (w *Writer) newPage(title string, crumbs []crumb, here string, s summary, b
 	return page{T: w.t, CSS: style, Title: title, Crumbs: crumbs, Here: here, AsOf: w.opt.AsOf.Format("2006-01-02"),
 		Generated: generatedZone(w.opt.Generated).stamp(w.opt.Generated), Generator: w.opt.Generator, Chart: chart(s, w.t), Sum: s, Cats: classify.Categories,
 		Body: body}
+}
+
+// asOfNote is what a report of the fleet as it was (Options.Past) says
+// of one scope, the fleet, a site or a line: how many of its devices
+// were first collected after the as-of day and are not in the report,
+// and that in words.
+type asOfNote struct {
+	LeftOut int
+	Text    string
+}
+
+// asOfNote is the note of a scope with n devices left out; nil when
+// the report is of the fleet as it is.
+func (w *Writer) asOfNote(n int) *asOfNote {
+	if !w.opt.Past {
+		return nil
+	}
+	return &asOfNote{LeftOut: n, Text: fmt.Sprintf(w.t.AsOfPast, w.opt.AsOf.Format("2006-01-02"), n)}
 }
 
 // plan puts a summary's plan in words: per action and product, how many
@@ -384,7 +403,7 @@ func (w *Writer) linePage(f *bufio.Writer, l *LineReport, rows []row, z zone) er
 	body := lineBody{ActivationTitle: activationTitle(w.t.Lang)}
 	body.Activation, body.ActivationCounts = activationTable(rows, w.t.Lang)
 	p := w.newPage(title, []crumb{{w.t.Fleet, "../index.html"}, {l.site.name, "index.html"}}, l.sum.name, l.sum.sum, body)
-	p.Files = w.lineFiles(l)
+	p.Files, p.Past = w.lineFiles(l), w.asOfNote(w.opt.LeftOut[Place{l.site.name, l.sum.name}])
 	if err := execute(f, "line", p); err != nil {
 		return err
 	}
@@ -408,7 +427,7 @@ func (w *Writer) sitePage(f *bufio.Writer, s *siteSum) error {
 		b.Lines = append(b.Lines, lineRow{l.name, l.file + ".html", l.sum})
 	}
 	p := w.newPage(w.t.Site+" "+s.name+w.lineSelection(), []crumb{{w.t.Fleet, "../index.html"}}, s.name, s.sum, b)
-	p.Files = w.siteFiles(s)
+	p.Files, p.Past = w.siteFiles(s), w.asOfNote(w.siteLeftOut[s.name])
 	return execute(f, "site", p)
 }
 
@@ -423,7 +442,7 @@ func (w *Writer) fleetPage(f *bufio.Writer) error {
 	}
 	b.Plan, b.Totals = w.plan(w.fleet, true, hrefs)
 	p := w.newPage("ActCourier: "+w.t.Fleet+w.selection(), nil, "", w.fleet, b)
-	p.Files = w.fleetFiles()
+	p.Files, p.Past = w.fleetFiles(), w.asOfNote(w.leftOut)
 	return execute(f, "fleet", p)
 }
 

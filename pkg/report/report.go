@@ -118,6 +118,19 @@ type Options struct {
 	// Close checks again, for a file put there since, or a line that
 	// came since.
 	Lines []Place
+	// Past says the report is the fleet as it was at the end of the
+	// AsOf day, each device by its latest collection made by then, not
+	// the fleet as it is (the importer's --as-of before a later
+	// collection). Every page, JSON file and workbook then says so, with
+	// how many devices of its scope were first collected later and are
+	// not in it (LeftOut): an auditor would otherwise read it as the
+	// whole fleet today.
+	Past bool
+	// LeftOut counts, per line of their latest collection, the devices
+	// first collected after the as-of day that a Past report leaves
+	// out. A line here may have no page of its own: all its devices
+	// came later.
+	LeftOut map[Place]int
 }
 
 // Writer writes the reports into one folder.
@@ -141,6 +154,10 @@ type Writer struct {
 	nJSON    int
 	names    map[string]bool // file names used, to keep them unique
 	last     *siteSum        // the site of the last line committed
+
+	// Options.LeftOut summed per site and for the fleet (asOfNote).
+	siteLeftOut map[string]int
+	leftOut     int
 
 	// checked are the files of the folder that refused found an
 	// earlier report's, as they were then: Close need not read them
@@ -521,6 +538,13 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 	}
 	w := &Writer{dir: dir, opt: opt, fmts: map[string]bool{}, t: lang(opt.Lang), sites: map[string]*siteSum{},
 		pools: map[string]classify.Pool{}, fleet: newSummary(), names: map[string]bool{}}
+	if opt.Past {
+		w.siteLeftOut = map[string]int{}
+		for p, n := range opt.LeftOut {
+			w.siteLeftOut[p.Site] += n
+			w.leftOut += n
+		}
+	}
 	for _, f := range opt.Formats {
 		f = strings.ToLower(strings.TrimSpace(f))
 		if f != HTML && f != CSV && f != JSON && f != XLSX {
@@ -562,7 +586,7 @@ func NewWriter(dir string, opt Options) (*Writer, error) {
 		if w.json, err = create(filepath.Join(dir, "devices.json")); err != nil {
 			return nil, errors.Join(err, w.Abort())
 		}
-		writeJSONHead(w.json.w, opt, utc, nil)
+		writeJSONHead(w.json.w, opt, utc, nil, w.asOfNote(w.leftOut))
 	}
 	return w, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"html"
 	"net/url"
 	"os"
@@ -1192,4 +1193,105 @@ func TestVolumeLicenseHelp(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAsOfPast: a report of the fleet as it was (Options.Past) says so
+// where an auditor reads it, on every page, in every JSON file and on
+// each site's workbook's summary, with how many devices of that scope
+// it leaves out (a line whose devices all came later has no page, and
+// still counts for its site and the fleet); a report of the fleet as it
+// is says nothing of it.
+func TestAsOfPast(t *testing.T) {
+	left := map[Place]int{{"Nagoya", "L1"}: 1, {"Nagoya", "L9"}: 2, {"Tokyo", "T1"}: 4}
+	for _, past := range []bool{true, false} {
+		for _, l := range []classify.Lang{classify.English, classify.Japanese} {
+			dir := t.TempDir()
+			w, err := NewWriter(dir, Options{Lang: l, AsOf: asOf, Generated: asOf, Generator: "test", Past: past, LeftOut: left})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fillLines(t, w, all)
+			if _, err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				file string
+				n    int
+			}{
+				{"index.html", 7}, {"Nagoya/index.html", 3}, {"Nagoya/L1.html", 1}, {"Nagoya/L2.html", 0},
+				{"Kumamoto/index.html", 0}, {"Kumamoto/A.html", 0},
+				{"devices.json", 7}, {"Nagoya/L1.json", 1}, {"Kumamoto/B.json", 0},
+				{"Nagoya/Nagoya.xlsx", 3}, {"Kumamoto/Kumamoto.xlsx", 0},
+			} {
+				want := fmt.Sprintf(lang(l).AsOfPast, "2026-11-02", tc.n)
+				got := pastNote(t, filepath.Join(dir, filepath.FromSlash(tc.file)))
+				if !past {
+					want = ""
+				}
+				if got != want {
+					t.Errorf("past %v, %s %s: got note %q, want %q", past, l, tc.file, got, want)
+				}
+			}
+		}
+	}
+	// In words an auditor reads as meant.
+	if got, want := fmt.Sprintf(english.AsOfPast, "2026-11-02", 7), "As of 2026-11-02: the fleet as it was at the end of that day, "+
+		"each device as its latest collection made by then shows it; devices first collected later are not in this report (7 left out)."; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// pastNote reads the note of a report of the fleet as it was from a
+// page, a JSON file or a workbook's summary; "" when it has none.
+func pastNote(t *testing.T, file string) string {
+	t.Helper()
+	switch filepath.Ext(file) {
+	case ".html":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`<p class="asof">([^<]*)</p>`).FindAllStringSubmatch(string(b), -1)
+		if len(m) > 1 {
+			t.Errorf("%s: %d notes", file, len(m))
+		}
+		if len(m) == 0 {
+			return ""
+		}
+		return html.UnescapeString(m[0][1])
+	case ".json":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			AsOfFleet *struct {
+				LeftOut int    `json:"left_out"`
+				Text    string `json:"text"`
+			} `json:"as_of_fleet"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.AsOfFleet == nil {
+			return ""
+		}
+		if !strings.Contains(doc.AsOfFleet.Text, fmt.Sprint(doc.AsOfFleet.LeftOut)) {
+			t.Errorf("%s: left_out %d, text %q", file, doc.AsOfFleet.LeftOut, doc.AsOfFleet.Text)
+		}
+		return doc.AsOfFleet.Text
+	}
+	f, err := excelize.OpenFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%s: summary %q, %v", file, rows, err)
+	}
+	if len(rows[1]) < 3 {
+		return ""
+	}
+	return rows[1][2]
 }

@@ -15,6 +15,7 @@ type texts struct {
 	Lang                                                        classify.Lang
 	Fleet, Site, Line, Sites, Lines, Devices, Device            string
 	AsOf, Generated, Category, Reasons, Flags, Steps, Products  string
+	AsOfPast                                                    string // a report of the fleet as it was (asOfNote): the as-of day and how many devices it leaves out
 	Asset, Host, Collected, By, Collector, Bundle, Source, Raw  string
 	Assets                                                      string // a plan row's devices: their asset tags
 	Kind, Name, Channel, Status, Key, Count, Evidence, Product  string
@@ -43,7 +44,9 @@ type texts struct {
 
 var english = texts{
 	Lang: "en", Fleet: "Fleet", Site: "Site", Line: "Line", Sites: "Sites", Lines: "Lines", Devices: "Devices", Device: "Device",
-	AsOf: "As of", Generated: "Generated", Category: "Category", Reasons: "Reasons", Flags: "Notes", Steps: "What to do",
+	AsOf: "As of", Generated: "Generated",
+	AsOfPast: "As of %s: the fleet as it was at the end of that day, each device as its latest collection made by then shows it; " +
+		"devices first collected later are not in this report (%d left out).", Category: "Category", Reasons: "Reasons", Flags: "Notes", Steps: "What to do",
 	Products: "Licensed products", Asset: "Asset tag", Assets: "Asset tags", Host: "Host name", Collected: "Collected", By: "Collected by",
 	Collector: "Collector", Bundle: "Bundle", Source: "Source", Raw: "Raw slmgr.vbs / ospp.vbs output", Kind: "Kind", Name: "Name",
 	Channel: "Channel", Status: "License status", Key: "Partial product key", Count: "Devices", Evidence: "Evidence",
@@ -93,7 +96,9 @@ var english = texts{
 
 var japanese = texts{
 	Lang: "ja", Fleet: "全体", Site: "拠点", Line: "ライン", Sites: "拠点一覧", Lines: "ライン一覧", Devices: "端末", Device: "端末",
-	AsOf: "基準日", Generated: "作成日時", Category: "区分", Reasons: "理由", Flags: "注意事項", Steps: "対応内容",
+	AsOf: "基準日", Generated: "作成日時",
+	AsOfPast: "基準日 %s の終わり時点の状態です。各端末はその日までの最後の収集の内容で示し、" +
+		"その後に初めて収集された端末はこのレポートに含まれません (除外 %d 台)。", Category: "区分", Reasons: "理由", Flags: "注意事項", Steps: "対応内容",
 	Products: "ライセンス製品", Asset: "資産番号", Assets: "資産番号", Host: "ホスト名", Collected: "収集日時", By: "収集者", Collector: "収集ツール",
 	Bundle: "バンドル", Source: "情報源", Raw: "slmgr.vbs / ospp.vbs の出力 (原文)", Kind: "種類", Name: "製品名", Channel: "チャネル",
 	Status: "ライセンスの状態", Key: "プロダクト キーの一部", Count: "台数", Evidence: "証跡", Product: "製品",

@@ -442,10 +442,9 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 	z, gz := s.sum.zone(), generatedZone(w.opt.Generated)
 	rows := [][]interface{}{
 		{xcell(st.title, t.Site+" "+b.site+w.lineSelection())},
-		// The as-of day as given (its own zone: taken in UTC, a report
-		// made in Japan said the day before), and when the report was
-		// made where it was made, as every page and file says it.
-		{xcell(st.head, t.AsOf), xcell(st.date, time.Date(w.opt.AsOf.Year(), w.opt.AsOf.Month(), w.opt.AsOf.Day(), 0, 0, 0, 0, time.UTC))},
+		// The as-of day (asOfRow), and when the report was made where
+		// it was made, as every page and file says it.
+		asOfRow(st, t, w.opt.AsOf, w.asOfNote(w.siteLeftOut[s.name])),
 		{xcell(st.head, t.Generated), xcell(st.stamp, wall(w.opt.Generated, gz)), gz.label()},
 		{xcell(st.head, t.TimeZone), z.label()},
 		{},
@@ -476,6 +475,18 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 	}
 	return errors1(f.SetColWidth(name, "A", "A", 22), f.SetColWidth(name, "B", "B", 17), f.SetColWidth(name, "C", "F", 20),
 		f.SetColWidth(name, "D", "D", 80))
+}
+
+// asOfRow is a summary sheet's row of the as-of day, as given (its own
+// zone: taken in UTC, a report made in Japan said the day before), and
+// beside it the note of a report of the fleet as it was (past), which
+// says what it leaves out of the site, when there is one.
+func asOfRow(st styles, t *texts, asOf time.Time, past *asOfNote) []interface{} {
+	r := []interface{}{xcell(st.head, t.AsOf), xcell(st.date, time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC))}
+	if past != nil {
+		r = append(r, past.Text)
+	}
+	return r
 }
 
 func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s *siteSum) error {

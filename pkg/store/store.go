@@ -1057,7 +1057,12 @@ func latestFrom(cols string, until time.Time, join string, args []interface{}, f
 	if !until.IsZero() {
 		from = "devices d JOIN collections c ON " + join
 	}
-	q := "SELECT " + cols + " FROM " + from + " WHERE 1=1"
+	return placeIn("SELECT "+cols+" FROM "+from+" WHERE 1=1", args, f)
+}
+
+// placeIn adds to q, a query on collections c, f's site and line, and
+// their parameters to args.
+func placeIn(q string, args []interface{}, f fleet.Filter) (string, []interface{}) {
 	if f.Site != "" {
 		q += " AND c.site = ?"
 		args = append(args, f.Site)
@@ -1098,6 +1103,42 @@ func (d *DB) Lines(ctx context.Context, f fleet.Filter, fn func(site, line strin
 		}
 	}
 	return rows.Err()
+}
+
+// LeftOut counts, per site and line of their latest collection, the
+// devices f selects that have no collection before f.Until: the fleet
+// as it was then leaves them out (fleet.Store). With f.Until zero or
+// after every collection it reports false and reads no device: that
+// fleet is the fleet as it is, and a report of it pays one max() query.
+// Otherwise one count, each device by one step in the index
+// collections_device.
+func (d *DB) LeftOut(ctx context.Context, f fleet.Filter, fn func(site, line string, n int) error) (bool, error) {
+	until, err := d.until(ctx, f.Until)
+	if err != nil || until.IsZero() {
+		return false, err
+	}
+	if !isText(f.Site) || !isText(f.Line) {
+		return true, nil // no stored site or line is
+	}
+	q, args := placeIn(`SELECT c.site, c.line, count(*) FROM devices d JOIN collections c ON c.id = d.latest_id
+		WHERE NOT EXISTS (SELECT 1 FROM collections x WHERE x.device_id = d.id AND `+before("x")+`)`,
+		[]interface{}{until.UTC().Format(collectedFormat)}, f)
+	rows, err := d.db.QueryContext(ctx, d.q(q+" GROUP BY c.site, c.line ORDER BY c.site, c.line"), args...)
+	if err != nil {
+		return true, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var site, line string
+		var n int
+		if err := rows.Scan(&site, &line, &n); err != nil {
+			return true, err
+		}
+		if err := fn(site, line, n); err != nil {
+			return true, err
+		}
+	}
+	return true, rows.Err()
 }
 
 // latestDriver runs Latest's query through database/sql: on PostgreSQL,

@@ -293,6 +293,56 @@ func TestUntil(t *testing.T) {
 	})
 }
 
+// TestLeftOut: the devices a fleet as it was leaves out, first
+// collected at or after Until, are counted per site and line of their
+// latest collection, with f's site and line, in both stores; an Until
+// after every collection leaves nothing out and says so.
+func TestLeftOut(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+		at := func(c *fleet.Collection, site, line string) *fleet.Collection {
+			c.Snapshot.Context.Site, c.Snapshot.Context.Line = site, line
+			return c
+		}
+		for _, c := range []*fleet.Collection{
+			at(coll("b1", "UUID-1", "S1", "A1", t0), "S", "L1"),
+			at(coll("b2", "UUID-1", "S1", "A1", t0.Add(48*time.Hour)), "S", "L2"), // moved: left out of none
+			at(coll("b3", "UUID-2", "S2", "A2", t0.Add(24*time.Hour)), "S", "L1"),
+			at(coll("b4", "UUID-3", "S3", "A3", t0.Add(30*time.Hour)), "S", "L1"),
+			at(coll("b5", "UUID-4", "S4", "A4", t0.Add(72*time.Hour)), "T", "L1"),
+		} {
+			if _, err := importOne(db, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tc := range []struct {
+			name string
+			f    fleet.Filter
+			past bool
+			want string
+		}{
+			{"as it is", fleet.Filter{}, false, ""},
+			{"after all", fleet.Filter{Until: t0.Add(73 * time.Hour)}, false, ""},
+			{"before all", fleet.Filter{Until: t0}, true, "S/L1:2 S/L2:1 T/L1:1"},
+			{"between", fleet.Filter{Until: t0.Add(25 * time.Hour)}, true, "S/L1:1 T/L1:1"},
+			{"site", fleet.Filter{Until: t0.Add(25 * time.Hour), Site: "T"}, true, "T/L1:1"},
+			{"line", fleet.Filter{Until: t0, Site: "S", Line: "L2", Limit: 1}, true, "S/L2:1"},
+			{"none left out", fleet.Filter{Until: t0.Add(31 * time.Hour), Site: "S"}, true, ""},
+			{"no such site", fleet.Filter{Until: t0, Site: "\xff"}, true, ""},
+		} {
+			var got []string
+			past, err := db.LeftOut(ctx, tc.f, func(site, line string, n int) error {
+				got = append(got, fmt.Sprintf("%s/%s:%d", site, line, n))
+				return nil
+			})
+			if err != nil || past != tc.past || strings.Join(got, " ") != tc.want {
+				t.Errorf("%s: got %v %q, %v; want %v %q", tc.name, past, got, err, tc.past, tc.want)
+			}
+		}
+	})
+}
+
 // TestLimit: with a Limit, Latest reads at most that many devices, the
 // first in its order, in both stores, as of now and of a day.
 func TestLimit(t *testing.T) {
