@@ -565,6 +565,30 @@ func TestWorklistWorkbook(t *testing.T) {
 	}
 }
 
+// TestCIDsRefusedRows: activation cids counts and names a row it refused
+// in its summary (a file whose one row was refused said "0 CIDs read …
+// 0 rows without a CID"), and names a file that is not there once, with
+// what to do.
+func TestCIDsRefusedRows(t *testing.T) {
+	dir := t.TempDir()
+	dsn := testDB(t, dir, "fleet.db")
+	records := filepath.Join(dir, "records.csv")
+	os.WriteFile(records, []byte("InstallationId,ConfirmationId\r\n"+strings.Repeat("1234567", 9)+",12345\r\n"), 0o644)
+	code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, records)
+	if want := "; 0 rows without a CID; 1 row refused (records.csv row 1: why on stderr)\n"; code != exitPartial || !strings.HasSuffix(stdout, want) ||
+		!strings.Contains(stderr, "importer: error: records.csv: row 1: ConfirmationId") {
+		t.Errorf("a file of one row refused: exit %d, want %q\n%s%s", code, want, stdout, stderr)
+	}
+	// The fleet's database is there now: the file is read with the
+	// others, and rejected alone.
+	missing := filepath.Join(dir, "nothere.csv")
+	code, _, stderr = runImporter(t, "activation", "cids", "--db", dsn, missing)
+	if code != exitPartial || strings.Count(stderr, "nothere.csv") != 1 ||
+		!strings.Contains(stderr, "importer: error: "+missing+": no such file or directory\nimporter: hint: check the name and its folder") {
+		t.Errorf("a file that is not there: exit %d\n%s", code, stderr)
+	}
+}
+
 func mustOpen(t *testing.T, name string) *os.File {
 	t.Helper()
 	f, err := os.Open(name)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -378,7 +379,12 @@ type CIDSummary struct {
 	Matched, Unmatched int
 	Blank              int     // rows without a CID
 	RowErrors          []error // each names its file and row
-	Rejected           []Outcome
+	// Unread are the rows refused before a CID was read of them (an IID
+	// or CID out of shape), each also among RowErrors with why: they are
+	// neither CIDs read nor rows without one, and the summary counts
+	// and names them.
+	Unread   []CIDRow
+	Rejected []Outcome
 	// Changes are the IIDs for which the import brought another CID
 	// than the one on file, or two different ones: each replaced, put
 	// back on file (Restored) or refused, in the order of the files'
@@ -387,6 +393,12 @@ type CIDSummary struct {
 	// Restored counts the CIDs of the archive put back on file
 	// (CIDOptions.Restore).
 	Restored int
+}
+
+// CIDRow is a row of a CID file: the file's base name and the row.
+type CIDRow struct {
+	File string
+	Row  int
 }
 
 // CIDOptions say who imports CIDs, when, and whether a CID may replace
@@ -461,6 +473,7 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 		sum.Files++
 		sum.Blank += got.blank
 		sum.RowErrors = append(sum.RowErrors, got.rowErrs...)
+		sum.Unread = append(sum.Unread, got.unread...)
 		recs = append(recs, got.recs...)
 		hidden = append(hidden, got.hidden...)
 	}
@@ -736,6 +749,7 @@ type cidFile struct {
 	recs    []CIDRecord
 	hidden  []hiddenCID // read from rows or columns hidden in Excel
 	rowErrs []error
+	unread  []CIDRow // the rows of rowErrs
 	blank   int
 }
 
@@ -748,7 +762,13 @@ type hiddenCID struct {
 func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return cidFile{}, terminal.ShownPath(err)
+		// The file is named once: the summary names it before its
+		// error ("open nothere.csv" after "nothere.csv:" said it twice).
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return cidFile{}, pe.Err
+		}
+		return cidFile{}, err
 	}
 	defer f.Close()
 	read := worklist.Read // a CSV file, or a workbook by its content
@@ -766,6 +786,10 @@ func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 		// The file's name as every name is shown: a row's error is
 		// printed as it is.
 		out.rowErrs = append(out.rowErrs, fmt.Errorf("%s: %w", terminal.Inline(filepath.Base(name)), e))
+		var re *worklist.RowError
+		if errors.As(e, &re) {
+			out.unread = append(out.unread, CIDRow{File: filepath.Base(name), Row: re.Row})
+		}
 	}
 	for _, r := range recs {
 		// A CID file is any CSV (Excel saves one in the system's code
@@ -965,8 +989,12 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 	if s.Refused > 0 {
 		refusedN = fmt.Sprintf(", %d refused (named on stderr)", s.Refused)
 	}
-	fmt.Fprintf(stdout, "%s read from %s: %d new in the archive, %d already there%s; %d %s an IID the fleet waits for, %d kept for later (no device waits for their IID now); %s without a CID\n",
-		report.Count(s.Records, "CID"), report.Count(s.Files, "file"), s.Added, s.Known, refusedN, s.Matched, match, s.Unmatched, report.Count(s.Blank, "row"))
+	unread := ""
+	if len(s.Unread) > 0 {
+		unread = fmt.Sprintf("; %s refused (%s: why on stderr)", report.Count(len(s.Unread), "row"), nameRows(s.Unread, maxRowsNamed))
+	}
+	fmt.Fprintf(stdout, "%s read from %s: %d new in the archive, %d already there%s; %d %s an IID the fleet waits for, %d kept for later (no device waits for their IID now); %s without a CID%s\n",
+		report.Count(s.Records, "CID"), report.Count(s.Files, "file"), s.Added, s.Known, refusedN, s.Matched, match, s.Unmatched, report.Count(s.Blank, "row"), unread)
 	if s.Restored > 0 {
 		fmt.Fprintf(stdout, "%s of the archive put back on file\n", report.Count(s.Restored, "CID"))
 	}
@@ -1046,6 +1074,32 @@ func (s CIDSummary) printChanges(stderr io.Writer) (refused bool) {
 			"(importer activation history lists every import and restore)")
 	}
 	return several || applied || archived
+}
+
+// maxRowsNamed is how many refused rows the summary line names; the
+// others it counts, and stderr names each.
+const maxRowsNamed = 5
+
+// nameRows names rows, a file's in a run once, the first max of them:
+// "a.csv rows 3, 7; b.csv row 2 and 4 more".
+func nameRows(rows []CIDRow, max int) string {
+	var parts []string
+	for i := 0; i < len(rows) && i < max; {
+		file, nums := rows[i].File, []string(nil)
+		for ; i < len(rows) && i < max && rows[i].File == file; i++ {
+			nums = append(nums, strconv.Itoa(rows[i].Row))
+		}
+		word := "row"
+		if len(nums) > 1 {
+			word = "rows"
+		}
+		parts = append(parts, terminal.Inline(file)+" "+word+" "+strings.Join(nums, ", "))
+	}
+	named := strings.Join(parts, "; ")
+	if len(rows) > max {
+		named += fmt.Sprintf(" and %d more", len(rows)-max)
+	}
+	return named
 }
 
 // rows names the rows that brought the change's CIDs: "f.csv row 3",

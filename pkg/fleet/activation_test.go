@@ -437,6 +437,15 @@ func TestCIDSummaryLine(t *testing.T) {
 		// add up.
 		{fleet.CIDSummary{Records: 3, Files: 1, Added: 1, Known: 1, Refused: 1, Matched: 2},
 			"3 CIDs read from 1 file: 1 new in the archive, 1 already there, 1 refused (named on stderr); 2 match an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 0 rows without a CID\n"},
+		// Rows refused before a CID was read of them (out of shape)
+		// are counted and named: "0 CIDs read … 0 rows without a CID"
+		// said nothing of the one row a file had.
+		{fleet.CIDSummary{Files: 1, Unread: []fleet.CIDRow{{File: "records.csv", Row: 1}}},
+			"0 CIDs read from 1 file: 0 new in the archive, 0 already there; 0 match an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 0 rows without a CID; 1 row refused (records.csv row 1: why on stderr)\n"},
+		{fleet.CIDSummary{Records: 1, Files: 2, Added: 1, Matched: 1, Unread: []fleet.CIDRow{{"a.csv", 3}, {"a.csv", 7}, {"b\x1b.csv", 2},
+			{"b\x1b.csv", 4}, {"b\x1b.csv", 5}, {"b\x1b.csv", 6}, {"b\x1b.csv", 8}}},
+			"1 CID read from 2 files: 1 new in the archive, 0 already there; 1 matches an IID the fleet waits for, 0 kept for later (no device waits for their IID now); 0 rows without a CID; " +
+				"7 rows refused (a.csv rows 3, 7; b\\x1b.csv rows 2, 4, 5 and 2 more: why on stderr)\n"},
 	} {
 		var out, errs bytes.Buffer
 		if err := tc.s.Print(&out, &errs, errors.New("partial")); err != nil || out.String() != tc.want {
