@@ -1295,3 +1295,43 @@ func pastNote(t *testing.T, file string) string {
 	}
 	return rows[1][2]
 }
+
+// TestKMSHeading: the KMS section of a site's page and workbook, which
+// show that site only, is headed "KMS host"; the fleet's, a row per
+// site, "KMS host per site".
+func TestKMSHeading(t *testing.T) {
+	for _, tc := range []struct {
+		lang       classify.Lang
+		site, each string
+	}{
+		{classify.English, "KMS host", "KMS host per site"},
+		{classify.Japanese, "KMS ホスト", "拠点ごとの KMS ホスト"},
+	} {
+		dir := t.TempDir()
+		write(t, dir, tc.lang)
+		for file, want := range map[string]string{"index.html": tc.each, "Nagoya/index.html": tc.site, "Kumamoto/index.html": tc.site} {
+			b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
+			if !bytes.Contains(b, []byte("<h2>"+want+"</h2>")) {
+				t.Errorf("%s %s: no heading %q", tc.lang, file, want)
+			}
+		}
+		f, err := excelize.OpenFile(filepath.Join(dir, "Nagoya", "Nagoya.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(f.GetSheetList()[0])
+		f.Close()
+		found := false
+		for _, r := range rows {
+			if len(r) == 1 && strings.Contains(r[0], "KMS") {
+				found = true
+				if r[0] != tc.site {
+					t.Errorf("%s workbook: KMS section headed %q, want %q", tc.lang, r[0], tc.site)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s workbook: no KMS section in %q", tc.lang, rows)
+		}
+	}
+}

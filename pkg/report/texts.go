@@ -21,6 +21,7 @@ type texts struct {
 	Kind, Name, Channel, Status, Key, Count, Evidence, Product  string
 	Action, Deadline, DaysLeft, EndDate, DeadlineKind, TimeZone string
 	Plan, PlanNote, Purchase, Total, KMSPool, KMSPoolNote       string
+	KMSSite                                                     string // KMSPool of a site's page and workbook, which show that site only
 	Client, Server, Office, Eligible, Verdict, Meaning, None    string
 	Overview, SignOff, Reviewer, Date, Findings, RawName, Rule  string
 	HRESULT, DaysLeftN, Overdue, Now, Ended, NoExpiry, More     string
@@ -57,7 +58,7 @@ var english = texts{
 	FleetPlanNote: "What to buy and what to do, per action and product: how many devices, how many of them urgent (act now), the first deadline; each row lists its sites, with how many of its devices are there and how many of them urgent, sites with urgent devices first, in red.",
 	SiteCount:     "(%d)", SiteUrgentCount: "(%d, %d urgent)",
 	UrgentCount: "Urgent", FirstDeadline: "First deadline",
-	Purchase: "To buy", Total: "Total", KMSPool: "KMS host per site",
+	Purchase: "To buy", Total: "Total", KMSPool: "KMS host per site", KMSSite: "KMS host",
 	KMSPoolNote: "Whether a KMS host can serve the site's machines: eligible machines against the thresholds (25 Windows clients, 5 Windows servers, 5 Office), and a host that already works.",
 	Client:      "Windows clients", Server: "Windows servers", Office: "Office", Eligible: "Eligible machines", Verdict: "Verdict",
 	Meaning: "What it means", None: "none", Overview: "Overview", SignOff: "Review", Reviewer: "Reviewed by", Date: "Date",
@@ -108,7 +109,7 @@ var japanese = texts{
 	FleetPlanNote: "対応と製品ごとに、購入するものと作業、台数、そのうち緊急 (直ちに対応が必要) の台数、最初の期限を示します。各行に対象の拠点と、そこにある台数と緊急の台数を、緊急の端末がある拠点から赤字で示します。",
 	SiteCount:     "(%d 台)", SiteUrgentCount: "(%d 台、緊急 %d 台)",
 	UrgentCount: "緊急", FirstDeadline: "最初の期限",
-	Purchase: "購入", Total: "合計", KMSPool: "拠点ごとの KMS ホスト",
+	Purchase: "購入", Total: "合計", KMSPool: "拠点ごとの KMS ホスト", KMSSite: "KMS ホスト",
 	KMSPoolNote: "KMS ホストで拠点の端末をライセンス認証できるかの判定です。対象の端末の台数をしきい値 (Windows クライアント 25 台、Windows サーバー 5 台、Office 5 台) と比べ、稼働中のホストがあればそれを優先します。",
 	Client:      "Windows クライアント", Server: "Windows サーバー", Office: "Office", Eligible: "対象の端末", Verdict: "判定",
 	Meaning: "意味", None: "なし", Overview: "概要", SignOff: "確認欄", Reviewer: "確認者", Date: "日付", Findings: "所見",

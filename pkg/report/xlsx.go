@@ -465,7 +465,7 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 	for _, c := range classify.Categories {
 		r = append(r, xcell(st.head, s.sum.Category[c]))
 	}
-	rows = append(rows, r, []interface{}{}, []interface{}{xcell(st.title, t.KMSPool)},
+	rows = append(rows, r, []interface{}{}, []interface{}{xcell(st.title, t.KMSSite)},
 		[]interface{}{xcell(st.head, t.Kind), xcell(st.head, t.Eligible), xcell(st.head, t.Verdict), xcell(st.head, t.Meaning)})
 	for _, p := range w.poolRows(b.site, "") {
 		rows = append(rows, []interface{}{p.Kind, p.Eligible, p.State, xcell(st.wrap, p.Meaning)})
