@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -152,6 +154,9 @@ func historyCommand(stdout, stderr io.Writer) *cli.Command {
 	}
 }
 
+// trailing are the spaces a line ends in.
+var trailing = regexp.MustCompile(`(?m) +$`)
+
 // historyHint is what to do about an IID given that has no CID on file.
 const historyHint = "give an IID, or its last digits; without one, every IID is listed"
 
@@ -184,7 +189,11 @@ func runHistory(c *cli.Context, stdout, stderr io.Writer) error {
 		_, err := fmt.Fprintln(stdout, "no CID on file yet: importer activation cids FILE imports them (ActivationWs's records.csv, or the worklist with CIDs filled in)")
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	// Aligned in a buffer, then each line without the spaces it ends
+	// in (trailing): a tabwriter pads every cell a tab ends, the head's
+	// FROM (no head over "on file") and an earlier event's too.
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "IID\tWHEN\tWHAT\tCID\tBY\tFROM\t")
 	for _, e := range events {
 		what, on := "imported", ""
@@ -204,6 +213,9 @@ func runHistory(c *cli.Context, stdout, stderr io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s row %d\t%s\n", e.IID, when, what, e.CID, terminal.Inline(e.By), terminal.Inline(e.File), e.Row, on)
 	}
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if _, err := stdout.Write(trailing.ReplaceAll(table.Bytes(), nil)); err != nil {
 		return err
 	}
 	if len(without) > 0 {

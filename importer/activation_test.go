@@ -365,6 +365,13 @@ func TestCIDsRestored(t *testing.T) {
 	if strings.Contains(lines[1]+lines[2], "on file") {
 		t.Errorf("history marks an earlier event on file:\n%s", out)
 	}
+	// No line ends in the spaces of a column padded (the head has none
+	// over "on file"; an earlier event's is empty).
+	for i, l := range strings.Split(out, "\n") {
+		if strings.TrimRight(l, " ") != l {
+			t.Errorf("history line %d ends in spaces: %q", i, l)
+		}
+	}
 	// When is the workstation's time with its zone named, as the
 	// worklist's page gives it.
 	zone, _ := time.Now().Zone()
