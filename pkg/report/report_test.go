@@ -1335,3 +1335,34 @@ func TestKMSHeading(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryOrigin: a device's history (importer show) names where each
+// collection came from in the language asked for: in Japanese in words,
+// not the stored code ("bundle" under the head 種別); in English the code,
+// as before; an origin it does not know as stored.
+func TestHistoryOrigin(t *testing.T) {
+	lines, _ := fleet(t)
+	d := lines[[2]string{"Nagoya", "L2"}][0]
+	for _, tc := range []struct {
+		lang         classify.Lang
+		origin, want string
+	}{
+		{classify.Japanese, "bundle", "バンドル"},
+		{classify.Japanese, "text", "テキスト取り込み"},
+		{classify.Japanese, "other", "other"},
+		{classify.English, "bundle", "bundle"},
+		{classify.English, "text", "text"},
+	} {
+		var b bytes.Buffer
+		h := []Collection{{CollectedAt: asOf, Category: classify.Urgent, BundleID: "b1", Site: "S", Line: "L", Asset: "A", Hostname: "H",
+			Engineer: "E", Origin: tc.origin}}
+		if err := WriteDevice(&b, &d, h, 0, tc.lang); err != nil {
+			t.Fatal(err)
+		}
+		out := strings.TrimRight(b.String(), "\n")
+		last := out[strings.LastIndex(out, "\n")+1:]
+		if f := strings.Fields(last); len(f) < 2 || f[len(f)-2] != tc.want {
+			t.Errorf("%s %s: history row %q, want origin %q", tc.lang, tc.origin, last, tc.want)
+		}
+	}
+}

@@ -31,6 +31,9 @@ type termWords struct {
 	history, later, earlier, grace, key, none     string
 	devices                                       func(n int) string
 	asOf, upTo                                    string
+	// origins are a collection's origins (fleet.Origin) in words; an
+	// origin not here is shown as stored, as English shows each.
+	origins map[string]string
 }
 
 var terms = map[classify.Lang]*termWords{
@@ -51,6 +54,7 @@ var terms = map[classify.Lang]*termWords{
 		later: "  基準日より後の収集 %s は含みません", earlier: "  以前の名前: %s",
 		grace: "猶予 %s 分", key: "キー %s", none: "-",
 		devices: func(n int) string { return fmt.Sprintf("%d 台", n) }, asOf: "%s (基準日 %s)", upTo: "、その日までの収集による",
+		origins: map[string]string{"bundle": "バンドル", "text": "テキスト取り込み"},
 	},
 }
 
@@ -243,7 +247,7 @@ func WriteDevice(out io.Writer, d *Device, history []Collection, later int, l cl
 			id = id[:12] + "…"
 		}
 		rows = append(rows, []string{at, categoryName(h.Category, l), orNone(h.Site, tw.none), orNone(h.Line, tw.none), orNone(h.Asset, tw.none),
-			orNone(h.Hostname, tw.none), orNone(h.Engineer, tw.none), h.Origin, id})
+			orNone(h.Hostname, tw.none), orNone(h.Engineer, tw.none), orNone(tw.origins[h.Origin], h.Origin), id})
 	}
 	writeAligned(w, rows, "  ")
 	if later > 0 {
