@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -415,6 +416,10 @@ func TestFlags(t *testing.T) {
 // TestRuleTable checks the table itself: unique codes, a source for each,
 // both languages filled with every placeholder resolved, and every code
 // documented in docs/classification.md.
+// reasonFragment is a Japanese sentence that ends in a reason clause
+// without its verb: 「…ないため。」, 「…ため (0xC004F035)。」.
+var reasonFragment = regexp.MustCompile(`[^。]*ため\s*(\([^)]*\))?。`)
+
 func TestRuleTable(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/classification.md")
 	if err != nil {
@@ -451,6 +456,11 @@ func TestRuleTable(t *testing.T) {
 			}
 			if rs.English == rs.Japanese {
 				t.Errorf("%s: Japanese is the English text", r.code)
+			}
+			// Each Japanese sentence is whole: a reason clause ends in
+			// its verb (「…ないためです。」), not cut off after ため.
+			if m := reasonFragment.FindString(rs.Japanese); m != "" {
+				t.Errorf("%s: Japanese sentence ends in a fragment %q: %s", r.code, m, rs.Japanese)
 			}
 		}
 		if !strings.Contains(string(doc), "`"+r.code+"`") {

@@ -506,14 +506,14 @@ var routeRules = []rule{
 		ja: "{product} の推奨: KMS (拠点に対象の端末が {count} 台あり、KMS ホストのしきい値 {threshold} 台を満たすため、KMS ホストを設置できます)。{convert}"},
 	routeMAKNoMarker: {code: "route-mak-no-marker", source: "DOMAIN.md: a Windows 7 KMS client needs the BIOS Windows marker (0xC004F035); Microsoft Learn, \"Resolve Windows activation error codes\", 0xC004F035",
 		en: "Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS.{convert}",
-		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないため。{convert}",
+		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないためです。{convert}",
 		cases: map[string][2]string{
 			qualifyingLicense: {"Suggested route for {product}: MAK with proxy activation, because its volume license key could not be activated by KMS on this machine (0xC004F035): volume licenses are upgrades, and Microsoft's answer to this error is a qualifying Windows license, then a MAK.{convert}",
-				"{product} の推奨: MAK (プロキシ ライセンス認証)。この端末ではボリューム ライセンスのキーを KMS でライセンス認証できなかったため (0xC004F035)。ボリューム ライセンスはアップグレード ライセンスのため、このエラーに対する Microsoft の解決策は、適格な Windows のライセンスを用意したうえで MAK でライセンス認証することです。{convert}"},
+				"{product} の推奨: MAK (プロキシ ライセンス認証)。この端末ではボリューム ライセンスのキーを KMS でライセンス認証できなかったためです (0xC004F035)。ボリューム ライセンスはアップグレード ライセンスのため、このエラーに対する Microsoft の解決策は、適格な Windows のライセンスを用意したうえで MAK でライセンス認証することです。{convert}"},
 		}},
 	routeMAK: {code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
 		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work.{convert}",
-		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないため。{convert}"},
+		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないためです。{convert}"},
 	// Microsoft Learn, "Image Product Keys and Activation (Standard 7
 	// SP1)": "Runtimes created with a Volume License Runtime key are
 	// automatically activated during setup."
