@@ -423,8 +423,14 @@ func killImports(t *testing.T, key, db, in string, total, kills int, seed int64)
 	t.Logf("seed %d", seed)
 	for k := 0; k < kills; k++ {
 		// Kill after a random number of bundles reported stored in this
-		// run, within what is left: the kill lands mid-import.
-		after := 1 + rng.Intn((total-stored)/(kills-k+1))
+		// run, within what is left: the kill lands mid-import. Batches
+		// of 256 can leave fewer bundles than kills to come: then after
+		// the first (rand.Intn(0) panicked, 999 of 1,000 stored).
+		span := (total - stored) / (kills - k + 1)
+		if span < 1 {
+			span = 1
+		}
+		after := 1 + rng.Intn(span)
 		cmd, sc := startImport(t, nil, "-i", key, "--db", db, in)
 		seen := waitImported(sc, after)
 		cmd.Process.Signal(syscall.SIGKILL)
