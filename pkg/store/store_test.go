@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -1706,4 +1707,88 @@ func TestPostgresSessionSettings(t *testing.T) {
 			t.Errorf("%s: jit %s, lock_timeout %s; want %s, %s", Name(tc.dsn), jit, lock, tc.jit, tc.lock)
 		}
 	}
+}
+
+// TestUntilAggregates pins the rules of the fleet as it was at a time:
+// of each device's collections before it, the latest is the newest whose
+// time is not suspect (one whose is wins only when all are), of one
+// second the one imported last; its collections and suspect times are
+// counted, and its host names and models listed, among those only. A
+// fleet that holds only the collections made before that time, read as
+// it is, is the oracle.
+func TestUntilAggregates(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	type c struct {
+		at      time.Duration // after t0
+		suspect bool
+		host    string // "" is H-asset
+		model   string
+	}
+	devices := []struct {
+		asset string
+		colls []c // in import order
+	}{
+		{"tie", []c{{at: 0}, {at: 0, host: "H-tie-2"}}},
+		{"suspect-later", []c{{at: 0}, {at: 2 * time.Hour, suspect: true, host: "H-forged"}}},
+		{"only-suspect", []c{{at: 0, suspect: true}, {at: time.Hour, suspect: true, model: "M2"}}},
+		{"renamed-after", []c{{at: 0}, {at: 5 * time.Hour, host: "H-new"}}},
+		{"first-after", []c{{at: 5 * time.Hour}}},
+		{"suspect-after", []c{{at: 0}, {at: 4 * time.Hour, suspect: true}}},
+		{"models", []c{{at: 0, model: "M1"}, {at: time.Hour, model: "M2"}, {at: 2 * time.Hour, model: "M1"}, {at: 5 * time.Hour, model: "M3"}}},
+	}
+	until := t0.Add(3 * time.Hour)
+	// device: bundle/collections/suspect/host names/models as of until
+	want := []string{
+		"models: models-2/3/0/[H-models]/[M1 M2]",
+		"only-suspect: only-suspect-1/2/2/[H-only-suspect]/[M1 M2]",
+		"renamed-after: renamed-after-0/1/0/[]/[]",
+		"suspect-after: suspect-after-0/1/0/[]/[]",
+		"suspect-later: suspect-later-0/2/1/[H-forged H-suspect-later]/[M1]",
+		"tie: tie-1/2/0/[H-tie H-tie-2]/[M1]",
+	}
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		oracle := openNew(t, filepath.Join(t.TempDir(), "oracle.db"))
+		for _, d := range devices {
+			for i, cc := range d.colls {
+				col := coll(fmt.Sprint(d.asset, "-", i), "UUID-"+d.asset, "S", d.asset, t0.Add(cc.at))
+				if cc.suspect {
+					col.Warnings = append(col.Warnings, fleet.WarnFuture)
+				}
+				if cc.host != "" {
+					col.Snapshot.OS.Hostname = cc.host
+				}
+				col.Hardware = "M1"
+				if cc.model != "" {
+					col.Hardware = cc.model
+				}
+				for _, into := range []*DB{db, oracle} {
+					if into == oracle && !t0.Add(cc.at).Before(until) {
+						continue
+					}
+					if _, err := importOne(into, col); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		read := func(db *DB, until time.Time) []string {
+			var got []string
+			err := db.Latest(ctx, fleet.Filter{Until: until}, false, func(d fleet.Device) error {
+				got = append(got, fmt.Sprintf("%s: %s/%d/%d/%v/%v", d.Asset, d.BundleID, d.Collections, d.SuspectTimes, d.Hostnames, d.Hardware))
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sort.Strings(got)
+			return got
+		}
+		if got := read(db, until); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("as of %v:\n%s\nwant:\n%s", until, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if got, now := read(db, until), read(oracle, time.Time{}); strings.Join(got, "\n") != strings.Join(now, "\n") {
+			t.Errorf("as of %v:\n%s\na fleet of the collections before it, as it is:\n%s", until, strings.Join(got, "\n"), strings.Join(now, "\n"))
+		}
+	})
 }
