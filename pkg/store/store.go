@@ -952,14 +952,20 @@ const deviceCols = `d.id, d.key, c.id, c.bundle_id, c.sha256, c.size, c.file_nam
 	c.site, c.line, c.asset, c.hostname, c.engineer, c.category, c.warnings, d.collections, d.suspect, d.identities`
 
 // deviceColsUntil are deviceCols with the aggregates of the collections
-// before the first parameter only: the fleet as it was then.
+// before until only: the fleet as it was then. The counts are
+// latestUntil's (a). The identity lists are made again only for a device
+// that has them now: fewer collections have no more host names or models
+// than all of its, and making them for every device was half the CPU of
+// these aggregates (1.0 of 2.0 s for 100,000 devices on SQLite, with a
+// third of them listing two names). Their parameters are until, three
+// times.
 var deviceColsUntil = strings.NewReplacer(
-	"d.collections", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND "+before("x")+")",
-	"d.suspect", "(SELECT count(*) FROM collections x WHERE x.device_id = d.id AND x.time_ok = 0 AND "+before("x")+")",
-	"d.identities", `(SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
+	"d.collections", "a.collections",
+	"d.suspect", "a.suspect",
+	"d.identities", `CASE WHEN d.identities = '' THEN '' ELSE (SELECT CASE WHEN count(DISTINCT x.hostname) > 1 OR count(DISTINCT x.hardware) > 1 THEN
 		(SELECT `+identityList+` FROM (SELECT DISTINCT hostname AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs) || char(30) ||
 		(SELECT `+identityList+` FROM (SELECT DISTINCT hardware AS h FROM collections y WHERE y.device_id = d.id AND `+before("y")+`) AS hs)
-		ELSE '' END FROM collections x WHERE x.device_id = d.id AND `+before("x")+`)`,
+		ELSE '' END FROM collections x WHERE x.device_id = d.id AND `+before("x")+`) END`,
 ).Replace(deviceCols)
 
 // deviceScanner reads rows of deviceCols (and the snapshot, withJSON)
@@ -1026,18 +1032,18 @@ func (d *DB) latestQuery(ctx context.Context, f fleet.Filter, withJSON bool) (st
 	if err != nil {
 		return "", nil, err
 	}
-	cols := deviceCols
-	join, args := latestJoin(until)
+	cols, args := deviceCols, []interface{}(nil)
 	if !until.IsZero() {
 		// The aggregates, too, stop at Until; their parameters come
 		// first, and are the same.
 		cols = deviceColsUntil
-		args = append(append(append(append(append(append([]interface{}{}, args...), args...), args...), args...), args...), args...)
+		t := until.UTC().Format(collectedFormat)
+		args = []interface{}{t, t, t}
 	}
 	if withJSON {
 		cols += ", c.snapshot"
 	}
-	q, args := latestFrom(cols, until, join, args, f)
+	q, args := latestFrom(cols, until, args, f)
 	q += " ORDER BY c.site, c.line, c.asset, d.key"
 	if f.Limit > 0 {
 		q += " LIMIT " + strconv.Itoa(f.Limit)
@@ -1045,17 +1051,19 @@ func (d *DB) latestQuery(ctx context.Context, f fleet.Filter, withJSON bool) (st
 	return q, args, nil
 }
 
-// latestFrom selects cols of the latest collections (join: latestJoin's
-// for until) that f selects, with args (the parameters of cols and join)
-// and f's after them.
-func latestFrom(cols string, until time.Time, join string, args []interface{}, f fleet.Filter) (string, []interface{}) {
+// latestFrom selects cols of the latest collections before until (all
+// when it is zero) that f selects, with args (the parameters of cols)
+// and those of the FROM clause and f's after them.
+func latestFrom(cols string, until time.Time, args []interface{}, f fleet.Filter) (string, []interface{}) {
 	// The whole fleet as it is: walk collections in site, line, asset
 	// order (index collections_place; CROSS JOIN keeps SQLite from
 	// choosing another order) and keep the latest of each device, so
 	// that the rows, each with its large snapshot, are never sorted.
 	from := "collections c CROSS JOIN devices d ON d.latest_id = c.id"
 	if !until.IsZero() {
-		from = "devices d JOIN collections c ON " + join
+		var more []interface{}
+		from, more = latestUntil(until)
+		args = append(args, more...)
 	}
 	return placeIn("SELECT "+cols+" FROM "+from+" WHERE 1=1", args, f)
 }
@@ -1086,8 +1094,7 @@ func (d *DB) Lines(ctx context.Context, f fleet.Filter, fn func(site, line strin
 	if err != nil {
 		return err
 	}
-	join, args := latestJoin(until)
-	q, args := latestFrom("DISTINCT c.site, c.line", until, join, args, f)
+	q, args := latestFrom("DISTINCT c.site, c.line", until, nil, f)
 	rows, err := d.db.QueryContext(ctx, d.q(q+" ORDER BY c.site, c.line"), args...)
 	if err != nil {
 		return err
@@ -1201,26 +1208,37 @@ func (d *DB) until(ctx context.Context, t time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// latestJoin is the join condition that picks each device's collection
-// c: its latest, or its latest before until when until is not zero (by
-// the same rule as devices.latest_id: a suspect time never wins).
+// latestUntil is the FROM clause of each device d and its latest
+// collection c before until, by the same rule as devices.latest_id (a
+// suspect time never wins), with a: the device's collections before
+// until (a.collections), and how many of them have a suspect time
+// (a.suspect). Its parameters are until, twice.
 //
-// Before until it is a subquery per device, one backward step in the
-// index collections_device each. One pass instead (row_number() over
-// the collections before until, partitioned by device) chose the same
-// collections and was slower where most fleets are: 100,000 devices and
-// 225,000 collections, the join alone 0.07 s of CPU against 0.26 s on
-// SQLite; devices --as-of 8.1 s against 9.4 s of CPU and report
-// --as-of 17.0 s against 20.9 s (medians of 4 and 3 alternated runs).
-// On PostgreSQL it was no clear gain: devices --as-of 15.3 s against
-// 14.2 s, report --as-of 21.8 s against 21.5 s (wall, medians of 4
-// and 2).
-func latestJoin(until time.Time) (string, []interface{}) {
-	if until.IsZero() {
-		return "c.id = d.latest_id", nil
-	}
-	return `c.id = (SELECT x.id FROM collections x WHERE x.device_id = d.id AND ` + before("x") + `
-		ORDER BY x.time_ok DESC, x.collected_at DESC, x.id DESC LIMIT 1)`, []interface{}{until.UTC().Format(collectedFormat)}
+// One pass over the index collections_device groups the collections by
+// device; each group's latest is then a subquery, one backward step in
+// that index. A device with no collection before until has no group, and
+// is left out. The groups, not devices, lead the join: PostgreSQL, given
+// the subquery as the join condition (c.id = (SELECT …)), hashed every
+// collection with its snapshot and ran the subquery twice per device.
+// On 100,000 devices and 226,000 collections (docs/performance.md, the
+// twentieth round), Latest's query with deviceColsUntil took 2.5 to 2.9
+// s of CPU on SQLite where a subquery per device for the join and for
+// each count took 3.4 to 3.7 s, and 4.2 to 4.6 s on PostgreSQL against
+// 7.6 s. Reading the rows in the order of collections_place, as the
+// fleet as it is is read, so that they are not sorted, was no faster on
+// SQLite (2.5 to 3.6 s, the latest of each device kept through an IN
+// list): the sort is 0.8 s, and the walk finds every collection, not
+// only the latest. A window function (row_number() partitioned by
+// device) chose the same collections and was slower, the round before:
+// devices --as-of 9.4 s against 8.1 s of CPU on SQLite, no clear gain on
+// PostgreSQL.
+func latestUntil(until time.Time) (string, []interface{}) {
+	t := until.UTC().Format(collectedFormat)
+	return `(SELECT x.device_id, count(*) AS collections, sum(CASE WHEN x.time_ok = 0 THEN 1 ELSE 0 END) AS suspect,
+			(SELECT y.id FROM collections y WHERE y.device_id = x.device_id AND ` + before("y") + `
+				ORDER BY y.time_ok DESC, y.collected_at DESC, y.id DESC LIMIT 1) AS latest_id
+		FROM collections x WHERE ` + before("x") + ` GROUP BY x.device_id) a
+		CROSS JOIN devices d ON d.id = a.device_id CROSS JOIN collections c ON c.id = a.latest_id`, []interface{}{t, t}
 }
 
 // before is the condition "collected before the parameter" on the
@@ -1318,10 +1336,13 @@ func (d *DB) Pools(ctx context.Context, until time.Time) (map[string]classify.Po
 	if err != nil {
 		return nil, err
 	}
-	join, args := latestJoin(until)
+	from, args := "devices d JOIN collections c ON c.id = d.latest_id", []interface{}(nil)
+	if !until.IsZero() {
+		from, args = latestUntil(until)
+	}
 	rows, err := d.db.QueryContext(ctx, d.q(`SELECT c.site, sum(c.kms_client), sum(c.kms_server), sum(c.kms_office),
 		json_group_array(json(coalesce(c.kms_hosts, '[]'))) FILTER (WHERE c.kms_hosts NOT IN ('', '[]'))
-		FROM devices d JOIN collections c ON `+join+` GROUP BY c.site`), args...)
+		FROM `+from+` GROUP BY c.site`), args...)
 	if err != nil {
 		return nil, err
 	}
