@@ -160,7 +160,8 @@ func writeAligned(w io.Writer, rows [][]string, indent string) {
 			}
 			line += c
 		}
-		fmt.Fprintln(w, line)
+		// Empty last cells leave the padding of the ones before.
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
 	}
 }
 
