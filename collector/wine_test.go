@@ -209,8 +209,12 @@ func testLauncher(t *testing.T, wine, exe string, env []string, recipient string
 		code int
 		want string
 	}{
-		{"saved", []string{"--no-prompt", "--snapshot", winPath(snap), "--line", "L2"}, 0, "Result: the bundle is saved on this stick. [exit code 0]"},
-		{"wrong line", []string{"--no-prompt", "--line", "L9", "--asset", "A-1"}, 2, "Result: NOT saved [exit code 2]. A setting or an answer was wrong:"},
+		{"saved", []string{"--no-prompt", "--snapshot", winPath(snap), "--line", "L2"}, 0, "Result: saved [exit code 0].\r\nThe bundle is on this stick.\r\n"},
+		// What cmd.exe says of exit 1 once held a parenthesis, which
+		// Wine's cmd.exe took for a block: its last words were lost.
+		{"not saved", []string{"--no-prompt", "--snapshot", winPath(snap + ".missing"), "--line", "L2"}, 1,
+			"Result: NOT saved [exit code 1].\r\nThe stick took no bundle: it is full,\r\nwrite-protected, pulled out or refused.\r\nDo what the hint above says.\r\n"},
+		{"wrong line", []string{"--no-prompt", "--line", "L9", "--asset", "A-1"}, 2, "Result: NOT saved [exit code 2].\r\nA setting or an answer was wrong.\r\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
