@@ -1202,6 +1202,82 @@ func TestFault(t *testing.T) {
 	}
 }
 
+// faultTrace is the trace of a panic of the Windows 7 collector under
+// Wine (Go 1.20.14, -trimpath), as debug.Stack gave it.
+const faultTrace = `goroutine 1 [running]:
+runtime/debug.Stack()
+	runtime/debug/stack.go:24 +0x65
+main.runContext.func1()
+	github.com/actcourier/actcourier/collector/main.go:122 +0x45
+panic({0x6b4700, 0xc000292018})
+	runtime/panic.go:884 +0x213
+main.printSummary({0x75c200, 0xc000366810}, 0xc00033c600, {0xc00031c780, 0x4d}, 0x6ccb15?)
+	github.com/actcourier/actcourier/collector/screen.go:181 +0xb4b
+main.collectAction(0xc000328d80, {{0x75c380, 0xc000366780}, {0x75c200, 0xc000366810}, {0x75c200, 0xc000366840}, 0x1, 0x28, 0x28, ...})
+	github.com/actcourier/actcourier/collector/main.go:397 +0x6a5
+github.com/urfave/cli/v2.(*App).RunContext(0xc000166e00, {0x75d590?, 0xc000328a80}, {0xc000052000, 0x8, 0x8})
+	github.com/urfave/cli/v2@v2.27.7/app.go:333 +0x63a
+main.main()
+	github.com/actcourier/actcourier/collector/main.go:52 +0x178
+`
+
+// TestFaultWrapped: the trace of exit 3, which the engineer photographs
+// for central staff, is wrapped to the console like the rest of the
+// screen: no line longer than the console less one, which would fold it
+// mid-path with the rest at column 0; every character of it is there; a
+// file's line stands under its function, its tab shown as that indent,
+// not as \x09; and a line's next lines stand further in than any line
+// of the trace starts. In a file (width 0) each line of it stays one.
+func TestFaultWrapped(t *testing.T) {
+	trace := strings.Split(strings.TrimSpace(faultTrace), "\n")
+	nonSpace := func(s string) string { return strings.Join(strings.Fields(s), "") }
+	for _, width := range []int{0, 40, 60, 80, 120} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			var b bytes.Buffer
+			if code := printFault(&b, "boom", []byte(faultTrace), width); code != 3 {
+				t.Errorf("exit %d, want 3", code)
+			}
+			out, _, _ := strings.Cut(b.String(), "collector: error: ")
+			lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+			if strings.Contains(out, `\x09`) {
+				t.Errorf("a tab shown as \\x09:\n%s", out)
+			}
+			if got, want := nonSpace(out), nonSpace(faultTrace); got != want {
+				t.Errorf("characters lost or added:\ngot  %s\nwant %s", got, want)
+			}
+			starts := 0
+			for _, l := range lines {
+				if width > 0 && consoleCols(l) > width-1 {
+					t.Errorf("%d columns, want at most %d: %q", consoleCols(l), width-1, l)
+				}
+				switch lead := len(l) - len(strings.TrimLeft(l, " ")); lead {
+				case 2, 4:
+					starts++
+				default:
+					if lead < 6 {
+						t.Errorf("a line of the trace at column %d: %q", lead, l)
+					}
+				}
+			}
+			if starts != len(trace) {
+				t.Errorf("%d lines start at column 2 or 4, want one per line of the trace (%d):\n%s", starts, len(trace), out)
+			}
+			if width > 0 {
+				return
+			}
+			for _, l := range trace {
+				want := "  " + l + "\n"
+				if file := strings.TrimPrefix(l, "\t"); file != l {
+					want = "    " + file + "\n"
+				}
+				if !strings.Contains(out, want) {
+					t.Errorf("in a file, %q is not one line:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
+
 // panicReader gives what r holds, then panics: a fault in the goroutine
 // that reads the console for the questions (lineReader), injected by
 // the test as the console's input.

@@ -178,15 +178,48 @@ func fault(r interface{}) error {
 			"収集プログラムの不具合です (この PC や USB メモリの問題ではありません)。この画面を写真に撮って本部に送ってください。これより前に保存したバンドルは bundles フォルダーにあります")}
 }
 
-// printFault prints the trace of a panic, each line indented and escaped
-// (terminal.Message), then the fault, and returns its exit code. The
-// trace is for central staff, from a photo of the screen: it names the
-// collector's functions and lines, not the machine's data.
+// printFault prints the trace of a panic, then the fault, and returns
+// its exit code. The trace is for central staff, from a photo of the
+// screen: it names the collector's functions and lines, not the
+// machine's data. Each of its lines is escaped (terminal.Message) but
+// for the tab Go starts a file's line with, shown as the indent it is
+// (two columns right of the function's), not as \x09; each is wrapped
+// to the console (printTraceLine), and stays one line in a file.
 func printFault(w io.Writer, r interface{}, stack []byte, width int) int {
 	for _, l := range strings.Split(strings.TrimSpace(string(stack)), "\n") {
-		fmt.Fprintf(w, "  %s\n", terminal.Message(l))
+		indent := 2
+		if file := strings.TrimPrefix(l, "\t"); file != l {
+			l, indent = file, 4
+		}
+		printTraceLine(w, indent, terminal.Message(l), width)
 	}
 	return printError(w, fault(r), width)
+}
+
+// printTraceLine writes a line of a trace indent columns in, wrapped to
+// a console of width columns as fill wraps it: at its spaces (between a
+// function's arguments), a path before one of its slashes. Left to the
+// console, a path would be folded anywhere, the rest at column 0. Its
+// next lines stand four columns further in, right of where any line of
+// the trace starts (a function at 2, its file at 4), so that a photo
+// still shows which line goes on. width 0 is a file: one line, every
+// character as Go wrote it but the tab.
+func printTraceLine(w io.Writer, indent int, s string, width int) {
+	if width <= 0 {
+		fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", indent), s)
+		return
+	}
+	next := indent + 4
+	if width-1-next < 1 { // a console of a few columns
+		indent, next = 0, 0
+	}
+	for i, l := range fill(s, width-1-indent, width-1-next) {
+		pad := indent
+		if i > 0 {
+			pad = next
+		}
+		fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", pad), l)
+	}
 }
 
 // goroutinePanic is what a goroutine of the collector other than main
