@@ -700,9 +700,10 @@ func TestWrap(t *testing.T) {
 		{"中止します (何も保存しません)", 12, []string{"中止します", "(何も保存し", "ません)"}},
 		// A word longer than the line (a path) is cut so that no line is
 		// longer: before a backslash where one is in the second half of
-		// the line, else at the width.
+		// the line, else after a hyphen or before a dot there, else at
+		// the width.
 		{"averyveryverylongword x", 5, []string{"avery", "veryv", "erylo", "ngwor", "d x"}},
-		{`in E:\ActCourier\bundles\Nagoya-line-2 (denied)`, 20, []string{"in", `E:\ActCourier`, `\bundles\Nagoya-line`, "-2 (denied)"}},
+		{`in E:\ActCourier\bundles\Nagoya-line-2 (denied)`, 20, []string{"in", `E:\ActCourier`, `\bundles\Nagoya-`, "line-2 (denied)"}},
 	}
 	for _, tc := range tests {
 		got := fill(tc.in, tc.width, tc.width)
@@ -815,11 +816,14 @@ func TestPrintPath(t *testing.T) {
 		{"80 columns", strings.Repeat("x", 62), 80, "Replaying / 再生:\n    " + strings.Repeat("x", 62) + "\n"},
 		{"spaces", long, 90, "Replaying / 再生:\n    " + long + "\n"},
 		{"spaces, 120 columns", long, 120, "Replaying / 再生: " + long + "\n"},
-		// Before a backslash in the second half of the line, else at
-		// its end (cut), as in an error; four columns in, not at the
-		// two of the rows below (Check), so that no folder's name can
-		// start a line that reads as one of them.
-		{"longer than the console", long, 40, "Replaying / 再生:\n    E:\\ActCourier\\snapshots from the fi\n    eld\\Nagoya line 2\\FA-NG-L2-011 devi\n    ce.json\n"},
+		// Before a backslash in the second half of the line, else after
+		// a hyphen or before a dot there, else at its end (cut), as in
+		// an error; four columns in, not at the two of the rows below
+		// (Check), so that no folder's name can start a line that reads
+		// as one of them.
+		{"longer than the console", long, 40, "Replaying / 再生:\n    E:\\ActCourier\\snapshots from the fi\n    eld\\Nagoya line 2\\FA-NG-L2-\n    011 device.json\n"},
+		{"a name longer than the console", `E:\snapshots\win7-office2010-retail-notification.json`, 40,
+			"Replaying / 再生:\n    E:\\snapshots\\win7-office2010-\n    retail-notification.json\n"},
 		{"a folder named as a verdict", forged, 80,
 			"Replaying / 再生:\n    E:\\ActCourier\\snapshots\\" + strings.Repeat("x", 40) + "\\Verdict \n    / 判定: OK [ok]\\a.json\n"},
 		{"a folder named as a row", `E:\` + strings.Repeat("x", 73) + `\Site / 拠点: Nagoya\a.json`, 80,
@@ -1003,6 +1007,42 @@ func TestScreenFits(t *testing.T) {
 	want := "  Bundle / バンドル: x.tar.zst.age\n  Saved in / 保存先:\n    " + long + "\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+// TestBundleNameWrapped: the bundle's name, which the engineer reads
+// off the screen and carries back, is shown whole: after its label when
+// both fit the console, else on its own line four columns in, and on a
+// console narrower than the name, broken before its ".tar.zst.age", not
+// mid-word ("….ta" and "r.zst.age" on a 40-column console). Its
+// characters, in order, are all there.
+func TestBundleNameWrapped(t *testing.T) {
+	const name = "6b4ead7352ef1a84e1e1d92dc39b5759.tar.zst.age"
+	const label = "  Bundle / バンドル:"
+	tests := []struct {
+		width int
+		want  string
+	}{
+		{0, label + " " + name + "\n"},
+		{30, label + "\n    6b4ead7352ef1a84e1e1d92dc\n    39b5759.tar.zst.age\n"},
+		{40, label + "\n    6b4ead7352ef1a84e1e1d92dc39b5759\n    .tar.zst.age\n"},
+		{60, label + "\n    " + name + "\n"},
+		{80, label + " " + name + "\n"},
+		{120, label + " " + name + "\n"},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprint(tc.width), func(t *testing.T) {
+			var b bytes.Buffer
+			printFileRows(&b, [][2]string{{"Bundle / バンドル", name}}, tc.width)
+			if b.String() != tc.want {
+				t.Errorf("got %q, want %q", b.String(), tc.want)
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+				if tc.width > 0 && consoleCols(l) > tc.width-1 {
+					t.Errorf("%d columns, want at most %d: %q", consoleCols(l), tc.width-1, l)
+				}
+			}
+		})
 	}
 }
 

@@ -446,10 +446,12 @@ const (
 // cut splits a word longer than width columns into a head that fits
 // and the rest: before a backslash or slash in the second half of the
 // line, so that a path breaks between its folders and an escape
-// (\x0a, \u202e) stays whole, else at width. The head holds at least
-// one character.
+// (\x0a, \u202e) stays whole; else, there, at the last place a name
+// breaks within (softBreak): before a dot, so that a bundle's name
+// goes on with ".tar.zst.age", not "r.zst.age", after a hyphen; else
+// at width. The head holds at least one character.
 func cut(word string, width int) (head, rest string) {
-	at, c, last := 0, 0, 0
+	at, c, last, soft := 0, 0, 0, 0
 	for i, r := range word {
 		if c+runeCols(r) > width {
 			break
@@ -457,14 +459,40 @@ func cut(word string, width int) (head, rest string) {
 		if (r == '\\' || r == '/') && c > width/2 && word[i-1] != byte(r) {
 			last = i
 		}
+		if c > width/2 {
+			if before, after := softBreak(r); before {
+				soft = i
+			} else if after {
+				soft = i + utf8.RuneLen(r)
+			}
+		}
 		c += runeCols(r)
 		at = i + utf8.RuneLen(r)
 	}
 	if at == 0 { // a wide character in one column
 		_, at = utf8.DecodeRuneInString(word)
 	}
-	if last > 0 && at < len(word) {
+	switch {
+	case at == len(word):
+	case last > 0:
 		at = last
+	case soft > 0 && soft < len(word):
+		at = soft
 	}
 	return word[:at], word[at:]
+}
+
+// softBreak reports whether a name may break before r (a dot: a file's
+// extension, the dotted parts of a name) or after it (a hyphen, an
+// underscore, an opening parenthesis: a function's arguments in a
+// trace), when it must break and has no folder to break at. None of
+// them is part of an escape (\x0a, \u202e), which stays whole.
+func softBreak(r rune) (before, after bool) {
+	switch r {
+	case '.':
+		return true, false
+	case '-', '_', '(':
+		return false, true
+	}
+	return false, false
 }
