@@ -33,7 +33,8 @@
 // still ospp. Failed /ato output and its popups give one product of
 // unknown status with the HRESULT, never a product named after an error
 // or a path. Blocks of one SKU (/act and /dstatus, /ato and /dlv) are
-// merged. Lines wrapped at 80 columns are joined; banners, prompts,
+// merged. A reply's quote marks ("> " before every line) are taken
+// off. Lines wrapped at 80 columns are joined; banners, prompts,
 // window titles and separators are skipped; every other line not
 // understood is kept in [Result.Unknown], up to the first 1000 of them
 // ([Result.UnknownOmitted] counts the others).

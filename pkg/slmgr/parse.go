@@ -111,6 +111,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("only lines 1 to %d of %d were read: the first %d lines, a run of blank lines counted as one, are more than any output of slmgr or ospp",
 			last, lineCount(text), maxLines))
 	}
+	unquote(lines)
 	b.setAside(lines)
 	osppLines, slmgrLines := route(lines, ms)
 	if len(osppLines) > 0 {
@@ -176,6 +177,28 @@ func splitLines(text string) (lines []Line, rest string) {
 			return lines, ""
 		}
 		text = after
+	}
+}
+
+// unquote takes the quote marks off lines quoted in a reply: an e-mail,
+// a forum post or a chat copied into Markdown puts "> " (">> " when
+// quoted again) before every line of the output. Neither slmgr.vbs nor
+// ospp.vbs prints a line that begins with ">" (a cmd prompt ends with
+// one, it does not begin with one), so a leading ">" is always the
+// paste's. Left on, the marks hid every label (a quoted "License Status:
+// Licensed" was not read) and moved each line two columns to the right,
+// so that a line of 78 was joined to the next as if the console had
+// wrapped it at 80. The lines keep their numbers.
+func unquote(lines []Line) {
+	for i, l := range lines {
+		t := strings.TrimLeft(l.Text, " \t")
+		if !strings.HasPrefix(t, ">") {
+			continue
+		}
+		for strings.HasPrefix(t, ">") {
+			t = strings.TrimPrefix(t[1:], " ")
+		}
+		lines[i].Text = t
 	}
 }
 

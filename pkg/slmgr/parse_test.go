@@ -732,3 +732,45 @@ func TestManyJoinedLines(t *testing.T) {
 		t.Errorf("got %d notes, want %d, the last beginning %q", len(res.Notes), maxUnknown+1, last)
 	}
 }
+
+// TestQuoted: output quoted in a reply (an e-mail, a forum post, a chat
+// copied into Markdown) has "> " before every line, ">" alone on a blank
+// one, ">> " when quoted twice. Every real sample, harvested text and
+// constructed output, quoted so, is read as it is unquoted: the same
+// products, notes and unknown lines with the same numbers.
+func TestQuoted(t *testing.T) {
+	paths := samples(t)
+	for _, dir := range []string{"harvest/*", "constructed"} {
+		more, err := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
+		if err != nil || len(more) == 0 {
+			t.Fatalf("no texts under testdata/%s: %v", dir, err)
+		}
+		paths = append(paths, more...)
+	}
+	quote := func(text, mark string) string {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			if l == "" {
+				lines[i] = strings.TrimSpace(mark)
+			} else {
+				lines[i] = mark + l
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.ReplaceAll(string(data), "\r\n", "\n")
+		want := golden(Parse([]byte(text), Options{}))
+		for _, mark := range []string{"> ", ">> ", "> > ", "  > "} {
+			t.Run(filepath.Base(path)+"/"+mark, func(t *testing.T) {
+				if got := golden(Parse([]byte(quote(text, mark)), Options{})); !bytes.Equal(got, want) {
+					t.Errorf("quoted with %q, read differently; got:\n%s\nwant:\n%s", mark, got, want)
+				}
+			})
+		}
+	}
+}
