@@ -478,6 +478,137 @@ func TestReadXLSXStyled(t *testing.T) {
 	}
 }
 
+// TestReadXLSXDrawn: the worklist, filled in, row 3's CID drawn too
+// small to read by its alignment (shrunk to fit a narrow column), its
+// indent (pushed out of its column), its font's superscript or
+// subscript, the sheet's zoom, or shown other than it holds (repeated
+// by the Fill alignment, its groups reversed by a right-to-left reading
+// order), says so in its record's Hidden; what Excel shows readably
+// (a zoom of 85 % or 200 %, an indent that fits, a superscript of 11
+// points, shrink to fit in the CID's own wide column) does not.
+func TestReadXLSXDrawn(t *testing.T) {
+	cid := strings.Repeat("987654", 8)
+	spaced := strings.Join(activation.Groups(cid), " ")
+	zoom := func(z float64) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) {
+			if err := f.SetSheetView(SheetName, 0, &excelize.ViewOptions{ZoomScale: &z}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	width := func(w float64) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) {
+			if err := f.SetColWidth(SheetName, "D", "D", w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rich := func(runs ...excelize.RichTextRun) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) {
+			if err := f.SetCellRichText(SheetName, "D3", runs); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	both := func(a, b func(t *testing.T, f *excelize.File)) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) { a(t, f); b(t, f) }
+	}
+	groups := func(t *testing.T, f *excelize.File) { fill(t, f, 3, spaced) }
+	size := func(pt float64, script string) *excelize.Font { return &excelize.Font{Size: pt, VertAlign: script} }
+	for _, tc := range []struct {
+		name  string
+		style *excelize.Style // row 3's ConfirmationId cell's; nil: as written
+		set   func(t *testing.T, f *excelize.File)
+		want  string // in row 3's Hidden
+	}{
+		{"as written", nil, nil, ""},
+		{"a zoom of 10 %", nil, zoom(10), "zoom of 10 %"},
+		{"a zoom of 50 %", nil, zoom(50), "zoom of 50 %"},
+		{"a zoom of 85 %", nil, zoom(85), ""},
+		{"a zoom of 200 %", nil, zoom(200), ""},
+		{"a font of 8 points at 60 %", &excelize.Style{NumFmt: textFormat, Font: size(8, "")}, zoom(60), "zoom of 60 %"},
+		{"a font of 8 points at 85 %", &excelize.Style{NumFmt: textFormat, Font: size(8, "")}, zoom(85), ""},
+		{"shrink to fit a column of 5", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true}}, width(5), "Shrink to fit"},
+		{"shrink to fit a column of 30", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true}}, width(30), ""},
+		{"shrink to fit a column of 30 at 85 %", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true}}, both(width(30), zoom(85)), "Shrink to fit"},
+		{"shrink to fit its own column", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true}}, nil, ""},
+		{"shrink to fit, wrapped", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true, WrapText: true}}, width(5), ""},
+		{"an indent of 250", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 250}}, nil, "indent of 250"},
+		{"an indent of 5 in a column of 6", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Horizontal: "right", Indent: 5}}, width(6), "indent of 5"},
+		{"an indent of 2", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 2}}, nil, ""},
+		{"an indent of 2, shrunk to fit", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Horizontal: "left", Indent: 2, ShrinkToFit: true}}, nil, ""},
+		{"a superscript run of 8 points", nil, rich(excelize.RichTextRun{Text: cid[:24]}, excelize.RichTextRun{Text: cid[24:], Font: size(8, "superscript")}), "superscript"},
+		{"a superscript run in a cell of 8 points", &excelize.Style{NumFmt: textFormat, Font: size(8, "")},
+			rich(excelize.RichTextRun{Text: cid[:24]}, excelize.RichTextRun{Text: cid[24:], Font: &excelize.Font{VertAlign: "superscript"}}), "superscript"},
+		{"a superscript run of 14 points", nil, rich(excelize.RichTextRun{Text: cid[:24]}, excelize.RichTextRun{Text: cid[24:], Font: size(14, "superscript")}), ""},
+		{"the Fill alignment", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Horizontal: "fill"}}, nil, "Fill"},
+		{"groups right to left", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ReadingOrder: 2}}, groups, "right-to-left"},
+		{"digits right to left", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ReadingOrder: 2}}, nil, ""},
+		{"groups left to right", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ReadingOrder: 1}}, groups, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := workbookOf(t, testRows()[:3])
+			for n := 2; n <= 4; n++ {
+				fill(t, f, n, cid)
+			}
+			if tc.set != nil {
+				tc.set(t, f)
+			}
+			if tc.style != nil {
+				s, err := f.NewStyle(tc.style)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := f.SetCellStyle(SheetName, "D3", "D3", s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(saved(t, f)))
+			if err != nil || len(rowErrs) != 0 || len(recs) != 3 {
+				t.Fatalf("%d records, %v, %v", len(recs), rowErrs, err)
+			}
+			for i, r := range recs {
+				want := ""
+				if i == 1 || strings.HasPrefix(tc.name, "a zoom") {
+					want = tc.want
+				}
+				if (want == "") != (r.Hidden == "") || !strings.Contains(r.Hidden, want) {
+					t.Errorf("row %d: hidden %q, want %q", r.Row, r.Hidden, want)
+				}
+			}
+			// A zoom draws the IID, checked first, too small too.
+			if cell := "cell D3 (ConfirmationId)"; tc.want != "" && strings.HasPrefix(tc.name, "a zoom") && !strings.Contains(recs[1].Hidden, "cell B3 (InstallationId)") ||
+				!strings.HasPrefix(tc.name, "a zoom") && tc.want != "" && !strings.Contains(recs[1].Hidden, cell) {
+				t.Errorf("hidden %q does not name the cell", recs[1].Hidden)
+			}
+		})
+	}
+}
+
+// TestReadXLSXDefaultStyles: a workbook written by excelize with its
+// default styles, the IDs in columns of Excel's default width (the IID
+// shown cut by the CID beside it, as Excel shows it), is read without
+// a record hidden: only what makes an ID unreadable is refused.
+func TestReadXLSXDefaultStyles(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	iid, cid := strings.Repeat("1234567", 9), strings.Repeat("222222", 8)
+	for i, row := range [][]interface{}{{"InstallationId", "ConfirmationId", "Note"}, {iid, cid, "a"}, {iid, strings.Join(activation.Groups(cid), "-"), "b"}} {
+		if err := f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(saved(t, f)))
+	if err != nil || len(rowErrs) != 0 || len(recs) != 2 {
+		t.Fatalf("%d records, %v, %v", len(recs), rowErrs, err)
+	}
+	for _, r := range recs {
+		if r.Hidden != "" {
+			t.Errorf("row %d: hidden %q", r.Row, r.Hidden)
+		}
+	}
+}
+
 // TestReadXLSXMerged: a cell under a merged cell that is not its first
 // (top left) is not shown: Excel shows the first cell's value across
 // the merge, and the others' values, which a file may hold, stay
@@ -749,10 +880,16 @@ const officeColours = `<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:d
 // part given (styles.xml's content inside styleSheet, "" for none), and
 // a theme part when theme (the a:clrScheme's content) is not "".
 func styled(t testing.TB, styles, theme, rows string) []byte {
+	return styledSheet(t, styles, theme, "", rows)
+}
+
+// styledSheet is styled with the sheet's XML before its rows given
+// (pre: sheetViews, sheetFormatPr, cols).
+func styledSheet(t testing.TB, styles, theme, pre, rows string) []byte {
 	rels := strings.Replace(relsXML, "</Relationships>", `<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`+
 		`<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>`, 1)
 	parts := []part{{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, {"xl/_rels/workbook.xml.rels", rels},
-		{"xl/worksheets/sheet1.xml", fmt.Sprintf(sheetXML, rows)}}
+		{"xl/worksheets/sheet1.xml", strings.Replace(fmt.Sprintf(sheetXML, rows), "<sheetData>", pre+"<sheetData>", 1)}}
 	if styles != "" {
 		parts = append(parts, part{"xl/styles.xml", `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + styles + `</styleSheet>`})
 	}
@@ -1184,6 +1321,49 @@ func TestReadXLSXHostile(t *testing.T) {
 			ErrNotWorkbook, "", ""},
 		{"conditional formats over their limit", styled(t, xfs("", "", "")+dxfs(`<font><b/></font>`), "", head+styledCID+
 			cfOver(strings.TrimSpace(strings.Repeat("B2 ", maxConditional+1)), 0)), ErrTooLarge, "", ""},
+		// A font in superscript or subscript, which excelize writes
+		// for a rich text's run only, is drawn at scriptScale of its
+		// size.
+		{"a CID in superscript of 8 points", styled(t, xfs("", `<sz val="8"/><vertAlign val="superscript"/>`, ""), "", head+styledCID), nil, iid, "superscript"},
+		{"a CID in subscript of 10 points", styled(t, xfs("", `<sz val="10"/><vertAlign val="subscript"/>`, ""), "", head+styledCID), nil, iid, "drawn in 5.8 points"},
+		{"a CID in superscript of 11 points", styled(t, xfs("", `<sz val="11"/><vertAlign val="superscript"/>`, ""), "", head+styledCID), nil, iid, ""},
+		{"a CID in superscript of the default size", styled(t, xfs("", `<vertAlign val="superscript"/>`, ""), "", head+styledCID), nil, iid, ""},
+		{"a CID in baseline of 8 points", styled(t, xfs("", `<sz val="8"/><vertAlign val="baseline"/>`, ""), "", head+styledCID), nil, iid, ""},
+		// The sheet's views: each zoom Excel keeps, the least taken.
+		{"a zoom of 10 % for the normal view", sheetOf(t, `<sheetViews><sheetView view="pageLayout" zoomScale="100" zoomScaleNormal="10" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, "zoom of 10 %"},
+		{"a zoom of 10 % for the page layout view", sheetOf(t, `<sheetViews><sheetView zoomScalePageLayoutView="10" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, "zoom of 10 %"},
+		{"a zoom of 10 % in a second view", sheetOf(t, `<sheetViews><sheetView workbookViewId="0"/><sheetView zoomScale="10" workbookViewId="1"/></sheetViews>`, head+ok),
+			nil, iid, "zoom of 10 %"},
+		{"a zoom of 0, automatic", sheetOf(t, `<sheetViews><sheetView zoomScale="0" zoomScaleNormal="0" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
+		{"a zoom of 50 % of a 14-point default font", styledSheet(t, strings.Replace(xfs("", "", ""), `<sz val="11"/>`, `<sz val="14"/>`, 1), "",
+			`<sheetViews><sheetView zoomScale="50" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
+		{"a zoom of 50 % of an 11-point default font", styledSheet(t, xfs("", "", ""), "", `<sheetViews><sheetView zoomScale="50" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, "drawn in 5.5 points at the sheet's zoom of 50 %"},
+		{"a zoom that is no number", sheetOf(t, `<sheetViews><sheetView zoomScale="NaN" workbookViewId="0"/></sheetViews>`, head+ok), ErrNotWorkbook, "", ""},
+		{"a sheet view after the rows", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
+			part{"xl/worksheets/sheet1.xml", strings.Replace(fmt.Sprintf(sheetXML, head+ok), "</sheetData>", `</sheetData><sheetViews><sheetView zoomScale="10" workbookViewId="0"/></sheetViews>`, 1)}),
+			ErrNotWorkbook, "", ""},
+		// Right to left, the groups of a CID apart by spaces are shown
+		// last first; joined by dashes they are one number.
+		{"a sheet right to left, a CID in groups", sheetOf(t, `<sheetViews><sheetView rightToLeft="1" workbookViewId="0"/></sheetViews>`,
+			head+inline(2, iid, strings.Join(activation.Groups(cid), " "))), nil, iid, "right-to-left"},
+		{"a sheet right to left, a CID in dashed groups", sheetOf(t, `<sheetViews><sheetView rightToLeft="1" workbookViewId="0"/></sheetViews>`,
+			head+inline(2, iid, strings.Join(activation.Groups(cid), "-"))), nil, iid, ""},
+		{"a sheet right to left, a CID left to right", styledSheet(t, strings.Replace(xfs("", "", ""), `fillId="2" xfId="0"/>`, `fillId="2" xfId="0"><alignment readingOrder="1"/></xf>`, 1), "",
+			`<sheetViews><sheetView rightToLeft="1" workbookViewId="0"/></sheetViews>`, head+`<row r="2">`+cell("A2", iid)+
+				`<c r="B2" s="1" t="inlineStr"><is><t>`+strings.Join(activation.Groups(cid), " ")+`</t></is></c></row>`), nil, iid, ""},
+		// Shrink to fit in a column of the default width, and an
+		// indent in one too narrow for it.
+		{"a CID shrunk to fit a column of the default width", styled(t, strings.Replace(xfs("", "", ""), `fillId="2" xfId="0"/>`, `fillId="2" xfId="0"><alignment shrinkToFit="1"/></xf>`, 1), "",
+			head+styledCID), nil, iid, "shrunk to fit column B"},
+		{"a CID indented 7 levels in a column of the default width", styled(t, strings.Replace(xfs("", "", ""), `fillId="2" xfId="0"/>`, `fillId="2" xfId="0"><alignment indent="7"/></xf>`, 1), "",
+			head+styledCID), nil, iid, "indent of 7"},
+		{"a CID distributed, indented 4 levels in a column of the default width", styled(t, strings.Replace(xfs("", "", ""), `fillId="2" xfId="0"/>`,
+			`fillId="2" xfId="0"><alignment horizontal="distributed" indent="4"/></xf>`, 1), "", head+styledCID), nil, iid, "indent of 4"},
+		{"a CID centred, indented 7 levels", styled(t, strings.Replace(xfs("", "", ""), `fillId="2" xfId="0"/>`, `fillId="2" xfId="0"><alignment horizontal="center" indent="7"/></xf>`, 1), "",
+			head+styledCID), nil, iid, ""},
 		// Protection's hidden hides a formula, not the value.
 		{"a CID of hidden protection", styled(t, strings.Replace(xfs("@", "", ""), `fillId="2" xfId="0"/>`, `fillId="2" xfId="0" applyProtection="1"><protection hidden="1" locked="1"/></xf>`, 1),
 			"", head+styledCID), nil, iid, ""},
@@ -1255,6 +1435,15 @@ func xlsxSeeds(f *testing.F) [][]byte {
 			cfRuleOver("B:B", `type="beginsWith" operator="beginsWith" text="22"`, `LEFT(B1,LEN("22"))="22"`)+
 			cfRuleOver("A1:XFD1048576", `type="cellIs" operator="between"`, "0", "9")+cfRuleOver("A:B", `type="containsErrors"`, "ISERROR(A1)")+
 			cfRuleOver("B:B", `type="timePeriod" timePeriod="today"`, "FLOOR(B1,1)=TODAY()")+cfRuleOver("A:B", `type="top10" rank="10"`)))
+	// What the view and alignment draw too small or out of the cell
+	// (xlsxview.go): a zoom, shrink to fit, an indent, a superscript, a
+	// reading order.
+	seeds = append(seeds, styledSheet(f, strings.Replace(xfs("", `<sz val="9"/><vertAlign val="superscript"/>`, ""), `fillId="2" xfId="0"/>`,
+		`fillId="2" xfId="0"><alignment horizontal="distributed" indent="3" shrinkToFit="1" readingOrder="2"/></xf>`, 1), "",
+		`<sheetViews><sheetView rightToLeft="1" zoomScale="85" zoomScaleNormal="40" workbookViewId="0"/></sheetViews><sheetFormatPr baseColWidth="10" defaultRowHeight="15"/>`+
+			`<cols><col min="2" max="2" width="20"/></cols>`,
+		head+`<row r="2"><c r="A2" t="inlineStr"><is><t>`+iid+`</t></is></c><c r="B2" s="1" t="inlineStr"><is>`+
+			run(`<sz val="12"/><vertAlign val="subscript"/>`, strings.Repeat("222222", 4))+run(`<vertAlign val="superscript"/>`, " "+strings.Repeat("222222", 4))+`</is></c></row>`))
 	hiding := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr><outlinePr summaryBelow="0" summaryRight="0"/></sheetPr>` +
 		`<sheetFormatPr defaultRowHeight="15" zeroHeight="0"/><cols><col min="1" max="2" width="70"/><col min="3" max="4" width="0.2" outlineLevel="1" collapsed="1"/></cols>` +
 		`<sheetData>` + head + with(inline(2, iid, cid), `hidden="1"`) + with(inline(3, iid, cid), `ht="1" customHeight="1"`) +

@@ -26,11 +26,15 @@ import (
 
 // sheetLook is what a sheet's XML, read in order, says is hidden.
 type sheetLook struct {
-	rowsHidden   bool // zeroHeight: a row is hidden unless it gives a height of its own
-	rowsFlat     bool // defaultRowHeight under minHeight: a row without a height of its own is too low to read
-	colsFlat     bool // defaultColWidth under minWidth
-	summaryAbove bool // a row group's summary row is above it
-	summaryLeft  bool // a column group's summary column is left of it
+	rowsHidden   bool    // zeroHeight: a row is hidden unless it gives a height of its own
+	rowsFlat     bool    // defaultRowHeight under minHeight: a row without a height of its own is too low to read
+	colsFlat     bool    // defaultColWidth under minWidth
+	summaryAbove bool    // a row group's summary row is above it
+	summaryLeft  bool    // a column group's summary column is left of it
+	colWidth     float64 // sheetFormatPr's defaultColWidth, characters; 0: none given
+	baseWidth    float64 // sheetFormatPr's baseColWidth, characters; 0: none given
+	zoom         float64 // the least zoom of the sheet's views (percent), 0: none given (100)
+	rightToLeft  bool    // a view shows the sheet right to left
 	cols         []colSpan
 	begun        bool // sheetData started
 	last         int  // the row before
@@ -54,6 +58,7 @@ type sheetLook struct {
 type colSpan struct {
 	min, max, level   int
 	hidden, collapsed bool
+	width             float64 // characters; 0: none given
 }
 
 type outlined struct {
@@ -79,7 +84,7 @@ func (l *sheetLook) element(d *partDecoder, e xml.StartElement, parent string) (
 		case "sheetData":
 			l.begun = true
 			return false, nil
-		case "sheetPr", "sheetFormatPr", "cols":
+		case "sheetPr", "sheetViews", "sheetFormatPr", "cols":
 			if l.begun {
 				return false, fmt.Errorf("%w: the sheet's %s after its rows, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, e.Name.Local)
 			}
@@ -103,6 +108,9 @@ func (l *sheetLook) layout(e xml.StartElement, parent string) error {
 	case parent == "/worksheet" && e.Name.Local == "sheetFormatPr":
 		l.rowsHidden = isTrue(attr(e, "zeroHeight"))
 		l.rowsFlat, l.colsFlat = low(attr(e, "defaultRowHeight")), narrow(attr(e, "defaultColWidth"))
+		l.colWidth, l.baseWidth = positive(attr(e, "defaultColWidth")), positive(attr(e, "baseColWidth"))
+	case parent == "/worksheet/sheetViews" && e.Name.Local == "sheetView":
+		return l.view(e)
 	case parent == "/worksheet/sheetPr" && e.Name.Local == "outlinePr":
 		l.summaryAbove, l.summaryLeft = isFalse(attr(e, "summaryBelow")), isFalse(attr(e, "summaryRight"))
 	case parent == "/worksheet/cols" && e.Name.Local == "col":
@@ -153,7 +161,7 @@ func (l *sheetLook) col(e xml.StartElement) error {
 	}
 	width := attr(e, "width")
 	l.cols = append(l.cols, colSpan{min: min, max: max, level: outlineLevel(attr(e, "outlineLevel")), collapsed: isTrue(attr(e, "collapsed")),
-		hidden: isTrue(attr(e, "hidden")) || narrow(width) || width == "" && l.colsFlat})
+		hidden: isTrue(attr(e, "hidden")) || narrow(width) || width == "" && l.colsFlat, width: positive(width)})
 	return nil
 }
 

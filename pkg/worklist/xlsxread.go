@@ -85,13 +85,18 @@ var (
 // that it shows nothing of it (a number format of empty sections, such
 // as ";;;", or a font of the colour of its fill, or white where it has
 // none, or under minSize points, or a run of its rich text so: see
-// xlsxstyle.go), or other than it (a number format that adds or changes
-// characters, as "123456-"@), or under a conditional format that could
+// xlsxstyle.go; or drawn under minSize points by the sheet's zoom,
+// Shrink to fit or a superscript, or pushed out of its column by its
+// indent: see xlsxview.go), or other than it (a number format that adds
+// or changes characters, as "123456-"@; the Fill alignment, which
+// repeats it; a right-to-left reading order, which shows its groups in
+// reverse order), or under a conditional format that could
 // make it so (xlsxcond.go), or whose cell holds a formula (what Excel
 // shows is what the formula computes, the value read only until Excel
 // computes it again), an error or a date (shownOther), says so in
 // Record.Hidden, for the caller to refuse: nobody reviewing the sheet
-// saw it; a sheet whose columns or row format come after its rows, or
+// saw it; a sheet whose views, columns or row format come after its
+// rows, or whose zoom is no number, or
 // whose columns are out of order, or its merged cells before its rows
 // or overlapping on a record, or its conditional formats before its
 // rows, or of a dxf the styles do not hold, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
@@ -216,7 +221,7 @@ func readXLSX(data []byte) (records []Record, rowErrs []error, blank int, kind s
 					continue
 				}
 				var err error
-				if why, err = styles.hidden(c, sst.runs.look(c.runs), n, name); err != nil {
+				if why, err = styles.hidden(c, sst.runs.look(c.runs), look, n, name); err != nil {
 					return err
 				}
 			}
@@ -509,16 +514,21 @@ type stringTable struct {
 // runLook is what the runs of a rich text that are not blank say of how
 // they are drawn where they give a font of their own (rPr): the colours
 // they give (at most maxRunColours, else many), whether one gives none
-// (auto), and the least size one gives (points, 0 for none). A run
-// without rPr is drawn in its cell's font, checked with the cell; so is
-// one of an rPr without sz, in the cell's size. sized says each of them
-// gives its own size: the cell's is then none of its text's.
+// (auto), and the least and the most size one is drawn in (points, 0
+// for none: its sz, at scriptScale of it in superscript or subscript;
+// script says the least is one so). A run without rPr is drawn in its
+// cell's font, checked with the cell; so is one of an rPr without sz,
+// in the cell's size, scaled by scriptScale where it is superscript or
+// subscript (cellScript). sized says each of them gives its own size:
+// the cell's is then none of its text's.
 type runLook struct {
 	colours    [maxRunColours]colour
 	n          int8
 	many, auto bool
 	sized      bool
-	size       float64
+	size, most float64
+	script     bool
+	cellScript bool
 }
 
 // maxRunColours is the most colours of a rich text's runs kept: a CID
@@ -527,9 +537,13 @@ const maxRunColours = 8
 
 // add takes the font of a run that is not blank.
 func (r *runLook) add(f fontLook) {
-	if f.size > 0 && (r.size == 0 || f.size < r.size) {
-		r.size = f.size
+	if size := drawn(f.size, 0, f.script); size > 0 && (r.size == 0 || size < r.size) {
+		r.size, r.script = size, f.script
 	}
+	if size := drawn(f.size, 0, f.script); size > r.most {
+		r.most = size
+	}
+	r.cellScript = r.cellScript || f.script && f.size == 0
 	if !f.coloured {
 		r.auto = true
 		return

@@ -29,7 +29,10 @@ import (
 // an is) that give their own font (rPr) are held to the same rules, with
 // the same colours: each run that is not blank must be readable on its
 // cell's fill. A run's own size wins over its cell's: a cell of 1 point
-// whose every run that is not blank gives 11 shows 11-point digits.
+// whose every run that is not blank gives 11 shows 11-point digits. A
+// superscript or subscript is held to it at the size it is drawn in
+// (scriptScale), and so is every text at the sheet's zoom and shrunk to
+// fit its column (xlsxview.go).
 // Conditional formats (xlsxcond.go) are held to them too.
 
 // cellStyles is what the workbook's styles say of its cell formats,
@@ -43,8 +46,13 @@ type cellStyles struct {
 	dxfs   []dxfLook // differential formats, of conditional formats
 	ss     *styleSheet
 	scheme []string // the theme's colours (theme)
+	base   float64  // the Normal style's font size (points): font 0's, else defaultSize
 	err    error
 }
+
+// defaultSize is the size (points) of Excel's default font, Calibri 11,
+// that of a workbook without styles or whose font 0 gives none.
+const defaultSize = 11
 
 // xfLook is what a cell format shows of a value: why a text, and a
 // number, is not seen in a cell of it ("" when it is), and its font's
@@ -55,8 +63,10 @@ type xfLook struct {
 	font         colour
 	textFont     colour // of its number format's text section ([White]@), unknown if none
 	size         float64
+	script       bool // its font is superscript or subscript: drawn at scriptScale of size
 	back         fillLook
 	small        bool // text is why its size is too small, and no more: a rich text's runs may give their own
+	align        alignLook
 }
 
 // plain is the look of a cell of no cell format: Excel's default font,
@@ -78,6 +88,39 @@ type fontLook struct {
 	colour   colour
 	coloured bool
 	size     float64
+	script   bool // vertAlign superscript or subscript
+}
+
+// scriptScale is the size a superscript or subscript is drawn in, of its
+// font's: LibreOffice draws one at 58 % (DFLT_ESC_PROP, editeng's
+// escapementitem.hxx), Word and Excel at about two thirds; the least is
+// taken. A CID in 11 points superscript is drawn in 6.4, readable; in
+// 10, 5.8 points, under minSize.
+const scriptScale = 0.58
+
+// drawn is the size (points) a text of a font of size points (0: the
+// sheet's default, base) is drawn in, superscript or subscript if
+// script.
+func drawn(size, base float64, script bool) float64 {
+	if size == 0 {
+		size = base
+	}
+	if script {
+		size *= scriptScale
+	}
+	return size
+}
+
+// alignLook is what a cell format's alignment (18.8.1) says of how its
+// text is laid out: shrunk to fit its column (shrinkToFit, which Excel
+// does not do to a text that wraps), indented by indent levels (on
+// both sides for distributed), repeated to fill the cell (horizontal
+// fill), in right-to-left reading order (readingOrder 2), or in the
+// context's (0: none given).
+type alignLook struct {
+	shrink, wrap, both, fill bool
+	indent                   int
+	order                    int
 }
 
 // dxfLook is a differential format (dxfs' dxf), as a conditional format
@@ -107,9 +150,16 @@ type styleSheet struct {
 	numFmts map[int]string
 	fonts   []fontLook
 	fills   []fillLook
-	xfs     [][3]int // numFmtId, fontId, fillId
+	xfs     []xfRef
 	dxfs    []dxfLook
 	palette []string // indexedColors, if given
+}
+
+// xfRef is a cell format as read: its numFmtId, fontId and fillId, and
+// its alignment.
+type xfRef struct {
+	numFmt, font, fill int
+	align              alignLook
 }
 
 // fillLook is the colour behind a cell of a fill, and whether it is none
@@ -122,7 +172,7 @@ type fillLook struct {
 // styles reads the styles part and the theme ("" when the workbook has
 // none): a workbook without styles shows every value as it is.
 func (wb *workbook) styles(part, theme string) *cellStyles {
-	cs := &cellStyles{ss: &styleSheet{}}
+	cs := &cellStyles{ss: &styleSheet{}, base: defaultSize}
 	if part == "" || wb.parts[strings.ToLower(part)] == nil {
 		return cs
 	}
@@ -138,26 +188,34 @@ func (wb *workbook) styles(part, theme string) *cellStyles {
 		return cs
 	}
 	cs.ss, cs.scheme = ss, scheme
+	if len(ss.fonts) > 0 && ss.fonts[0].size > 0 {
+		// Font 0 is the Normal style's, as Excel writes it: the
+		// size of a font that gives none, and of the characters
+		// a column's width counts.
+		cs.base = ss.fonts[0].size
+	}
 	type hides struct{ text, number string }
 	formats := map[int]hides{}
 	for _, x := range ss.xfs {
-		h, ok := formats[x[0]]
+		h, ok := formats[x.numFmt]
 		if !ok {
-			code, custom := ss.numFmts[x[0]]
-			h = hides{text: textHidden(code), number: numberHidden(x[0], code, custom)}
-			formats[x[0]] = h
+			code, custom := ss.numFmts[x.numFmt]
+			h = hides{text: textHidden(code), number: numberHidden(x.numFmt, code, custom)}
+			formats[x.numFmt] = h
 		}
 		look := plain
-		if x[1] < len(ss.fonts) {
-			look.font, look.size = ss.fonts[x[1]].colour, ss.fonts[x[1]].size
+		if x.font < len(ss.fonts) {
+			f := ss.fonts[x.font]
+			look.font, look.size, look.script = f.colour, f.size, f.script
 		}
-		if x[2] < len(ss.fills) {
-			look.back = ss.fills[x[2]]
+		if x.fill < len(ss.fills) {
+			look.back = ss.fills[x.fill]
 		}
+		look.align = x.align
 		look.font, look.back.colour = cs.resolve(look.font), cs.resolve(look.back.colour)
 		number := colourHidden(look.font, look.back)
 		text := number
-		if c, ok := formatColour(textSection(ss.numFmts[x[0]])); ok {
+		if c, ok := formatColour(textSection(ss.numFmts[x.numFmt])); ok {
 			look.textFont = cs.resolve(c)
 			text = colourHidden(look.textFont, look.back)
 		}
@@ -168,11 +226,19 @@ func (wb *workbook) styles(part, theme string) *cellStyles {
 		if look.number == "" {
 			look.number = number
 		}
-		if look.text == "" && look.size > 0 && look.size < minSize {
-			look.text, look.small = tooSmall(look.size), true
+		if look.text == "" && look.align.fill {
+			look.text = fillHides
 		}
-		if look.number == "" && look.size > 0 && look.size < minSize {
-			look.number = tooSmall(look.size)
+		if look.number == "" && look.align.fill {
+			look.number = fillHides
+		}
+		if size := drawn(look.size, cs.base, look.script); size < minSize {
+			if look.text == "" {
+				look.text, look.small = tooSmall(look.size, size, look.script), true
+			}
+			if look.number == "" {
+				look.number = tooSmall(look.size, size, look.script)
+			}
 		}
 		cs.xfs = append(cs.xfs, look)
 	}
@@ -192,14 +258,29 @@ func (wb *workbook) styles(part, theme string) *cellStyles {
 // is (styleSheet.resolve).
 func (cs *cellStyles) resolve(c colour) colour { return cs.ss.resolve(c, cs.scheme) }
 
-// tooSmall is why a text of a font of size points is not seen.
-func tooSmall(size float64) string {
-	pt := strconv.FormatFloat(size, 'f', -1, 64) + " points"
-	if size == 1 {
-		pt = "1 point"
+// tooSmall is why a text of a font of size points (0: the default),
+// drawn in points, superscript or subscript if script, is not seen.
+func tooSmall(size, drawn float64, script bool) string {
+	if script {
+		return fmt.Sprintf("its font in superscript or subscript is drawn in %s, too small to read; clear Superscript and Subscript in Excel "+
+			"(Format Cells, Font, Effects), check it, save, and import again", points(drawn))
 	}
-	return fmt.Sprintf("its font of %s is too small to read; give it a size of 8 points or more in Excel (Format Cells, Font), check it, save, and import again", pt)
+	return fmt.Sprintf("its font of %s is too small to read; give it a size of 8 points or more in Excel (Format Cells, Font), check it, save, and import again", points(size))
 }
+
+// points is a size as a message gives it: "1 point", "5.8 points".
+func points(size float64) string {
+	if size == 1 {
+		return "1 point"
+	}
+	return strconv.FormatFloat(size, 'f', -1, 64) + " points"
+}
+
+// fillHides is why a text or number is not seen as it is in a cell of
+// the Fill alignment: Excel repeats it across the cell, digits after
+// its own that a person takes for more of the ID.
+const fillHides = "its alignment Fill repeats its value across the cell, digits added to those it holds; set its horizontal alignment to General " +
+	"in Excel (Format Cells, Alignment, Horizontal), check it, save, and import again"
 
 // look is the look of cell format s (a cell's s, "" for 0): plain where
 // the styles hold none. A cell naming a cell format the styles do not
@@ -229,8 +310,9 @@ func (cs *cellStyles) look(s string, row int) (xfLook, error) {
 // runs is the cell's rich text's look (nil for none): each run that is
 // not blank and gives its own font is held to the rules the cell's font
 // is, on the cell's fill; where each gives its own size, the cell's
-// font's is none of its text's.
-func (cs *cellStyles) hidden(c xcell, runs *runLook, row int, name string) (string, error) {
+// font's is none of its text's. view is the sheet as read so far, its
+// view and columns: what they draw too small (drawnHides).
+func (cs *cellStyles) hidden(c xcell, runs *runLook, view *sheetLook, row int, name string) (string, error) {
 	x, err := cs.look(c.style, row)
 	if err != nil {
 		return "", err
@@ -242,7 +324,10 @@ func (cs *cellStyles) hidden(c xcell, runs *runLook, row int, name string) (stri
 		why = ""
 	}
 	if why == "" && runs != nil && !c.number {
-		why = runs.hidden(cs, x.back)
+		why = runs.hidden(cs, x)
+	}
+	if why == "" {
+		why = cs.drawnHides(c, x, runs, view)
 	}
 	if why == "" {
 		return "", nil
@@ -255,16 +340,19 @@ func (cs *cellStyles) hidden(c xcell, runs *runLook, row int, name string) (stri
 // is): a colour of back's, or a size under minSize. A run that gives a
 // font but no colour is drawn in the cell's font colour, checked with
 // the cell, or Automatic: both are taken.
-func (r *runLook) hidden(cs *cellStyles, back fillLook) string {
+func (r *runLook) hidden(cs *cellStyles, x xfLook) string {
 	const run = "a run of its text: "
 	if r.many {
 		return fmt.Sprintf("%sits runs are of over %d colours; give it one font colour in Excel, check it, save, and import again", run, maxRunColours)
 	}
 	if r.size > 0 && r.size < minSize {
-		return run + tooSmall(r.size)
+		return run + tooSmall(r.size, r.size, r.script)
+	}
+	if size := drawn(x.size, cs.base, true); r.cellScript && size < minSize {
+		return run + tooSmall(x.size, size, true) // in the cell's size
 	}
 	for _, c := range r.fonts() {
-		if why := colourHidden(cs.resolve(c), back); why != "" {
+		if why := colourHidden(cs.resolve(c), x.back); why != "" {
 			return run + why
 		}
 	}
@@ -384,7 +472,11 @@ func (wb *workbook) styleSheet(part string) (*styleSheet, error) {
 					}
 				}
 			}
-			ss.xfs = append(ss.xfs, x)
+			ss.xfs = append(ss.xfs, xfRef{numFmt: x[0], font: x[1], fill: x[2]})
+		case parent == "/styleSheet/cellXfs/xf" && e.Name.Local == "alignment" && len(ss.xfs) > 0:
+			// Whatever applyAlignment says: Excel lays a cell out by
+			// the alignment its format holds.
+			ss.xfs[len(ss.xfs)-1].align = readAlignment(e)
 		case parent == "/styleSheet/colors/indexedColors" && e.Name.Local == "rgbColor":
 			if len(ss.palette) < len(excelize.IndexedColorMapping) {
 				ss.palette = append(ss.palette, rgb(attr(e, "rgb")))
@@ -393,6 +485,24 @@ func (wb *workbook) styleSheet(part string) (*styleSheet, error) {
 		return false, nil
 	})
 	return ss, err
+}
+
+// readAlignment is what an alignment element says (alignLook). An
+// indent or a reading order Excel would not write (not a number) is
+// none; one past Excel's (250 levels) is kept: it only pushes the text
+// further.
+func readAlignment(e xml.StartElement) alignLook {
+	h := strings.TrimSpace(attr(e, "horizontal"))
+	a := alignLook{shrink: isTrue(attr(e, "shrinkToFit")), wrap: isTrue(attr(e, "wrapText")), both: h == "distributed", fill: h == "fill"}
+	if n, err := strconv.Atoi(strings.TrimSpace(attr(e, "indent"))); err == nil && n > 0 && h != "center" && h != "centerContinuous" && h != "fill" {
+		// Of no horizontal alignment, or General, taken as
+		// indented from the left: Excel sets Left as it sets an
+		// indent, and a file that gives one without is taken at its
+		// word.
+		a.indent = n
+	}
+	a.order, _ = strconv.Atoi(strings.TrimSpace(attr(e, "readingOrder")))
+	return a
 }
 
 // readFont reads a font element (or a run's rPr, or a dxf's font), just
@@ -411,6 +521,9 @@ func readFont(d *partDecoder) (fontLook, error) {
 			switch {
 			case depth == 2 && t.Name.Local == "color":
 				f.colour, f.coloured = colourOf(t, "000000"), true
+			case depth == 2 && t.Name.Local == "vertAlign":
+				v := strings.TrimSpace(attr(t, "val"))
+				f.script = v == "superscript" || v == "subscript"
 			case depth == 2 && t.Name.Local == "sz":
 				// A size Excel would not write (0, negative) is none:
 				// Excel then draws its default.
