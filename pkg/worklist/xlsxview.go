@@ -96,7 +96,6 @@ func (l *sheetLook) width(c int) float64 {
 // reverse order right to left, or drawn under minSize points once
 // shrunk to fit its column and zoomed.
 func (cs *cellStyles) drawnHides(c xcell, x xfLook, runs *runLook, l *sheetLook) string {
-	letters := func() string { s, _ := excelize.ColumnNumberToName(c.col); return s }
 	width := l.width(c.col)
 	room := width - padding
 	if x.align.indent > 0 {
@@ -108,7 +107,7 @@ func (cs *cellStyles) drawnHides(c xcell, x xfLook, runs *runLook, l *sheetLook)
 		// nothing of the text is drawn in its cell.
 		if width-indent < minWidth {
 			return fmt.Sprintf("its indent of %d pushes its text out of column %s; set its indent to 0 in Excel (Format Cells, Alignment, Indent), "+
-				"check it, save, and import again", x.align.indent, letters())
+				"check it, save, and import again", x.align.indent, columnName(c.col))
 		}
 		room -= indent
 	}
@@ -140,7 +139,7 @@ func (cs *cellStyles) drawnHides(c xcell, x xfLook, runs *runLook, l *sheetLook)
 	}
 	if shrink < 1 {
 		return fmt.Sprintf("its text is shrunk to fit column %s (Format Cells, Alignment, Shrink to fit), %s, too small to read; clear Shrink to fit "+
-			"in Excel, check it, save, and import again", letters(), at)
+			"in Excel, check it, save, and import again", columnName(c.col), at)
 	}
 	return fmt.Sprintf("its text of %s is %s, too small to read; set the zoom to 100 %% in Excel (View, Zoom, 100%%), check it, save, and import again",
 		points(least), at)
@@ -187,4 +186,10 @@ func textWidth(s string) float64 {
 // separator between European numbers).
 func reordered(s string) bool {
 	return strings.Trim(strings.TrimSpace(s), "0123456789-") != ""
+}
+
+// columnName is the letters of column c (1 is A), as a message names it.
+func columnName(c int) string {
+	s, _ := excelize.ColumnNumberToName(c)
+	return s
 }
