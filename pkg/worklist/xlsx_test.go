@@ -474,6 +474,11 @@ func TestReadXLSXStyled(t *testing.T) {
 			if tc.want != "" && !strings.Contains(recs[1].Hidden, "cell D3 (ConfirmationId)") {
 				t.Errorf("hidden %q does not name the cell", recs[1].Hidden)
 			}
+			// A rule taken as holding (a formula, duplicates, a value
+			// against a text) says what to do as the others do.
+			if tc.want == "conditional format" && !strings.Contains(recs[1].Hidden, "clear the conditional formats of the ID columns in Excel (Home, Conditional Formatting, Clear Rules)") {
+				t.Errorf("hidden %q does not say what to do", recs[1].Hidden)
+			}
 		})
 	}
 }
