@@ -718,6 +718,77 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+// TestWrapKinsoku: no line starts with a character that Japanese
+// typesetting never starts a line with, nor ends with one it never ends
+// a line with (JLREQ, "Requirements for Japanese Text Layout", A.1 to
+// A.11: classes cl-02 to cl-07, cl-09 to cl-11 and cl-01), where the
+// line can break a character earlier: the one before goes to the next
+// line with it, and the line is a column or two shorter, never longer.
+// Each class as a greedy break would have it: at the start of the
+// second line (a closing bracket, ー), at the end of the first (an
+// opening one).
+func TestWrapKinsoku(t *testing.T) {
+	for _, tc := range []struct{ class, chars string }{
+		{"closing brackets (cl-02)", "）〕］｝〉》」』】｠〙〗〟’”»)]}"},
+		{"hyphens (cl-03)", "‐〜～゠–"},
+		{"dividing punctuation (cl-04)", "！？‼⁇⁈⁉!?"},
+		{"middle dots (cl-05)", "・：；:;"},
+		{"full stops (cl-06)", "。．."},
+		{"commas (cl-07)", "、，,"},
+		{"iteration marks (cl-09)", "々〻ゝゞヽヾ"},
+		{"prolonged sound mark (cl-10)", "ー"},
+		{"small kana (cl-11)", "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"},
+	} {
+		for _, c := range tc.chars {
+			// The line is full before c: c would start the next one.
+			in := "かきく" + string(c) + "けこ"
+			checkFill(t, tc.class, in, 6, []string{"かき", "く" + string(c) + "け", "こ"})
+		}
+	}
+	for _, c := range "（〔［｛〈《「『【｟〘〖〝‘“«([{" {
+		// c fills the line: it would end it.
+		in, want := "かきく"+string(c)+"けこ", []string{"かきく", string(c) + "けこ"}
+		if runeCols(c) == 1 {
+			in, want = "かきくa"+string(c)+"けこ", []string{"かきく", "a" + string(c) + "けこ"}
+		}
+		checkFill(t, "opening brackets (cl-01)", in, 8, want)
+	}
+	for _, tc := range []struct {
+		name, in string
+		width    int
+		want     []string
+	}{
+		// After a space, too ("ID 」" in a value from the stick).
+		{"after a space", "かき 」くけ", 5, []string{"か", "き 」", "くけ"}},
+		{"after a space, full stop", "かき 。くけ", 5, []string{"か", "き 。", "くけ"}},
+		// A word longer than the line is cut a character earlier.
+		{"after a word cut", "ActCourier。", 10, []string{"ActCourie", "r。"}},
+		{"after a word cut, closing", "ActCourier」を", 10, []string{"ActCourie", "r」を"}},
+		// A run of them longer than a line breaks where it must.
+		{"a run of them", "ーーーーーー", 4, []string{"ーー", "ーー", "ーー"}},
+	} {
+		checkFill(t, tc.name, tc.in, tc.width, tc.want)
+	}
+}
+
+// checkFill checks fill(in, width, width) against want, that no line is
+// longer than width and that every character is kept, in order.
+func checkFill(t *testing.T, name, in string, width int, want []string) {
+	t.Helper()
+	got := fill(in, width, width)
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("%s: fill(%q, %d): got %q, want %q", name, in, width, got, want)
+	}
+	for _, l := range got {
+		if cols(l) > width {
+			t.Errorf("%s: fill(%q, %d): %q is %d columns", name, in, width, l, cols(l))
+		}
+	}
+	if g, w := strings.Join(strings.Fields(strings.Join(got, "")), ""), strings.Join(strings.Fields(in), ""); g != w {
+		t.Errorf("%s: fill(%q, %d): characters lost or moved: %q", name, in, width, got)
+	}
+}
+
 // TestPromptWrapped: a question is wrapped as the screen is, in both
 // its languages (English at spaces, Japanese between characters, never
 // before 、 nor ) ), each line within the console less one column, its

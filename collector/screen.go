@@ -404,7 +404,9 @@ type token struct {
 }
 
 // tokens splits s at its spaces and where a line may break between two
-// characters with none: where one of them is wide (breaks).
+// characters with none: where one of them is wide (breaks). A
+// character that must not start a line stays with the one before it
+// even after a space ("ID 」"), as the space holds it there.
 func tokens(s string) []token {
 	var toks []token
 	space, prev := false, rune(0)
@@ -414,6 +416,9 @@ func tokens(s string) []token {
 			space = true
 		case len(toks) > 0 && !space && !breaks(prev, r):
 			toks[len(toks)-1].s += string(r)
+		case len(toks) > 0 && runeCols(r) == 2 && strings.ContainsRune(noStart, r):
+			toks[len(toks)-1].s += " " + string(r)
+			space = false
 		default:
 			toks = append(toks, token{string(r), space})
 			space = false
@@ -429,18 +434,31 @@ func tokens(s string) []token {
 // space between them: where either is wide, unless r must not start a
 // line or p must not end one.
 func breaks(p, r rune) bool {
-	return (runeCols(p) == 2 || runeCols(r) == 2) &&
-		!strings.ContainsRune(noStart, r) && !strings.ContainsRune(noEnd, p)
+	return (runeCols(p) == 2 || runeCols(r) == 2) && kinsokuOK(p, r)
 }
 
+// kinsokuOK reports whether Japanese typesetting lets a line end with p
+// and the next start with r (kinsoku: JIS X 4051, W3C JLREQ).
+func kinsokuOK(p, r rune) bool {
+	return !strings.ContainsRune(noStart, r) && !strings.ContainsRune(noEnd, p)
+}
+
+// The characters that JLREQ ("Requirements for Japanese Text Layout",
+// appendix A) keeps from the start or the end of a line, full-width and
+// ASCII (after a Japanese word: "実行」)").
 const (
-	// noStart are the characters that do not start a line: closing
-	// punctuation, full-width and ASCII (after a Japanese word: "実行」)"),
-	// small kana and the prolonged sound mark (JIS X 4051 classes 2 to 6).
-	noStart = "、。，．・：；？！）」』】〕｝〉》ゝゞ々ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ)]}.,:;!?"
-	// noEnd are the characters that do not end a line: opening
-	// punctuation.
-	noEnd = "（「『【〔｛〈《([{"
+	// noStart do not start a line: closing brackets and quotes (cl-02),
+	// hyphens and wave dashes (cl-03, with the fullwidth tilde Windows
+	// writes for 〜), ！？ (cl-04), ・：； (cl-05), full stops (cl-06),
+	// commas (cl-07), iteration marks (cl-09), ー (cl-10), small kana
+	// (cl-11).
+	noStart = closing + "‐〜～゠–" + "！？‼⁇⁈⁉" + "・：；" + "。．" + "、，" +
+		"々〻ゝゞヽヾ" + "ー" + "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ" +
+		")]}.,:;!?"
+	// closing are the closing brackets and quotes.
+	closing = "）〕］｝〉》」』】｠〙〗〟’”»"
+	// noEnd do not end a line: opening brackets and quotes (cl-01).
+	noEnd = "（〔［｛〈《「『【｟〘〖〝‘“«([{"
 )
 
 // cut splits a word longer than width columns into a head that fits
@@ -478,8 +496,26 @@ func cut(word string, width int) (head, rest string) {
 		at = last
 	case soft > 0 && soft < len(word):
 		at = soft
+	default:
+		at = kinsokuBack(word, at)
 	}
 	return word[:at], word[at:]
+}
+
+// kinsokuBack moves a break at byte at of word back over the characters
+// that may not end or start a line there (kinsokuOK), so that "。" or "」"
+// does not start the next line: a character or more goes with it. A
+// run of them as long as the head (ーーーー) breaks at at after all.
+func kinsokuBack(word string, at int) int {
+	for i := at; i > 0; {
+		p, n := utf8.DecodeLastRuneInString(word[:i])
+		r, _ := utf8.DecodeRuneInString(word[i:])
+		if kinsokuOK(p, r) {
+			return i
+		}
+		i -= n
+	}
+	return at
 }
 
 // softBreak reports whether a name may break before r (a dot: a file's
