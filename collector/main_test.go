@@ -688,15 +688,18 @@ func TestWrap(t *testing.T) {
 		want  []string
 	}{
 		{"one two three", 7, []string{"one two", "three"}},
-		{"本日中に対応してください。再インストール", 12, []string{"本日中に対応", "してくださ", "い。再インス", "トール"}},
-		{"Office 14 は通知モードです", 16, []string{"Office 14 は通知", "モードです"}},
+		// A katakana word stays whole; a line breaks rather after
+		// hiragana before kanji or katakana, where a word often starts
+		// (TestWrapJapanese).
+		{"本日中に対応してください。再インストール", 12, []string{"本日中に", "対応してくだ", "さい。再", "インストール"}},
+		{"Office 14 は通知モードです", 16, []string{"Office 14 は", "通知モードです"}},
 		// Japanese line-breaking rules: no line starts with closing
 		// punctuation (ASCII too), a small kana or ー, nor ends with
 		// opening punctuation.
 		{"「4」は一覧にありません", 8, []string{"「4」は", "一覧にあ", "りません"}},
-		{"保存先フォルダー", 14, []string{"保存先フォル", "ダー"}},
+		{"保存先フォルダー", 14, []string{"保存先", "フォルダー"}},
 		{"メモリキャッシュ", 8, []string{"メモリ", "キャッ", "シュ"}},
-		{"右クリック →「管理者として実行」)", 32, []string{"右クリック →「管理者として実", "行」)"}},
+		{"右クリック →「管理者として実行」)", 32, []string{"右クリック →「管理者として", "実行」)"}},
 		{"中止します (何も保存しません)", 12, []string{"中止します", "(何も保存し", "ません)"}},
 		// A word longer than the line (a path) is cut so that no line is
 		// longer: before a backslash where one is in the second half of
@@ -728,21 +731,28 @@ func TestWrap(t *testing.T) {
 // second line (a closing bracket, ー), at the end of the first (an
 // opening one).
 func TestWrapKinsoku(t *testing.T) {
-	for _, tc := range []struct{ class, chars string }{
-		{"closing brackets (cl-02)", "）〕］｝〉》」』】｠〙〗〟’”»)]}"},
-		{"hyphens (cl-03)", "‐〜～゠–"},
-		{"dividing punctuation (cl-04)", "！？‼⁇⁈⁉!?"},
-		{"middle dots (cl-05)", "・：；:;"},
-		{"full stops (cl-06)", "。．."},
-		{"commas (cl-07)", "、，,"},
-		{"iteration marks (cl-09)", "々〻ゝゞヽヾ"},
-		{"prolonged sound mark (cl-10)", "ー"},
-		{"small kana (cl-11)", "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"},
+	for _, tc := range []struct {
+		class, chars string
+		after        bool // a line breaks well after one (TestWrapJapanese)
+	}{
+		{"closing brackets (cl-02)", "）〕］｝〉》」』】｠〙〗〟’”»)]}", true},
+		{"hyphens (cl-03)", "‐〜～゠–", false},
+		{"dividing punctuation (cl-04)", "！？‼⁇⁈⁉!?", true},
+		{"middle dots (cl-05)", "・：；:;", true},
+		{"full stops (cl-06)", "。．.", true},
+		{"commas (cl-07)", "、，,", true},
+		{"iteration marks (cl-09)", "々〻ゝゞヽヾ", false},
+		{"prolonged sound mark (cl-10)", "ー", false},
+		{"small kana (cl-11)", "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ", false},
 	} {
 		for _, c := range tc.chars {
 			// The line is full before c: c would start the next one.
-			in := "かきく" + string(c) + "けこ"
-			checkFill(t, tc.class, in, 6, []string{"かき", "く" + string(c) + "け", "こ"})
+			in := "かきく" + string(c) + "けこさ"
+			want := []string{"かき", "く" + string(c) + "け", "こさ"}
+			if tc.after && runeCols(c) == 2 {
+				want = []string{"かき", "く" + string(c), "けこさ"}
+			}
+			checkFill(t, tc.class, in, 6, want)
 		}
 	}
 	for _, c := range "（〔［｛〈《「『【｟〘〖〝‘“«([{" {
@@ -766,6 +776,47 @@ func TestWrapKinsoku(t *testing.T) {
 		{"after a word cut, closing", "ActCourier」を", 10, []string{"ActCourie", "r」を"}},
 		// A run of them longer than a line breaks where it must.
 		{"a run of them", "ーーーーーー", 4, []string{"ーー", "ーー", "ーー"}},
+	} {
+		checkFill(t, tc.name, tc.in, tc.width, tc.want)
+	}
+}
+
+// TestWrapJapanese: Japanese is broken where a reader expects a line
+// to end, without a dictionary: a katakana word (メモリ) and an ASCII
+// one stay whole where they fit a line; within the line's second half
+// a line ends rather at a space, after 、 or 。, or after hiragana
+// before kanji or katakana, where a new word often starts, than inside
+// a word; not after a single hiragana that is no particle (書き|込み);
+// the text's last line is not one character alone. The screen showed
+// "認証済" / "み", "USB メ" / "モリ", "キーで閉" / "じます".
+func TestWrapJapanese(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		width    int
+		want     []string
+	}{
+		{"okurigana", "activated / 認証済み [Eval]", 18, []string{"activated /", "認証済み [Eval]"}},
+		{"katakana word", "USB メモリを外してかまいません。", 8, []string{"USB", "メモリを", "外してか", "まいま", "せん。"}},
+		{"hiragana, then kanji", "Enter キーで閉じます", 14, []string{"Enter キーで", "閉じます"}},
+		{"hiragana, then katakana", "この端末の Windows と Office のライセンス認証の状態を記録します。", 39,
+			[]string{"この端末の Windows と Office の", "ライセンス認証の状態を記録します。"}},
+		{"a particle, then kanji", "収集プログラムの不具合です", 18, []string{"収集プログラムの", "不具合です"}},
+		{"after 。", "本日中に対応してください。再インストールや部品交換はせず", 30,
+			[]string{"本日中に対応してください。", "再インストールや部品交換はせず"}},
+		{"after 、", "禁止スイッチがあれば解除するか、別のメモリを使う", 35,
+			[]string{"禁止スイッチがあれば解除するか、", "別のメモリを使う"}},
+		{"not inside a word", "誰も開けないバンドルや平文は書き込みません", 34, []string{"誰も開けないバンドルや平文は", "書き込みません"}},
+		{"an ASCII word", "オプションの一覧は collector --help で確認できます", 24,
+			[]string{"オプションの一覧は", "collector --help で", "確認できます"}},
+		{"English / Japanese", "Press Enter to close / Enter キーで閉じます", 38,
+			[]string{"Press Enter to close / Enter キーで", "閉じます"}},
+		{"English / Japanese, narrow", "Records activation / この端末のライセンス認証の状態を記録します", 28,
+			[]string{"Records activation / この", "端末のライセンス認証の状態を", "記録します"}},
+		{"no lone last character", "管理者として実行してください", 26, []string{"管理者として実行してくだ", "さい"}},
+		// Nothing to prefer: broken where the line is full.
+		{"only kanji", "本部新規鍵作成依頼確認", 8, []string{"本部新規", "鍵作成依", "頼確認"}},
+		{"only hiragana", "もういちどためしてください", 10, []string{"もういちど", "ためしてく", "ださい"}},
+		{"a katakana word longer than a line", "インストールメディア", 8, []string{"インス", "トールメ", "ディア"}},
 	} {
 		checkFill(t, tc.name, tc.in, tc.width, tc.want)
 	}
@@ -804,18 +855,18 @@ func TestPromptWrapped(t *testing.T) {
 		at40, at80   string
 	}{
 		{"check", "Enter: start, n: change / Enter: 開始、n: 入力し直す:",
-			"Enter: start, n: change / Enter: 開\n    始、n: 入力し直す: ", "Enter: start, n: change / Enter: 開始、n: 入力し直す: "},
+			"Enter: start, n: change / Enter:\n    開始、n: 入力し直す: ", "Enter: start, n: change / Enter: 開始、n: 入力し直す: "},
 		{"kept answer", "Site / 拠点 [第二工場 Nagoya 外観検査ライン Why: all fine]:",
-			"Site / 拠点 [第二工場 Nagoya 外観検査\n    ライン Why: all fine]: ", "Site / 拠点 [第二工場 Nagoya 外観検査ライン Why: all fine]: "},
+			"Site / 拠点 [第二工場 Nagoya\n    外観検査ライン Why: all fine]: ", "Site / 拠点 [第二工場 Nagoya 外観検査ライン Why: all fine]: "},
 		{"optional", "Engineer / 担当者 (Enter: none / Enter で省略):",
 			"Engineer / 担当者 (Enter: none / Enter\n    で省略): ", "Engineer / 担当者 (Enter: none / Enter で省略): "},
 		{"passphrase", "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集):",
-			"Passphrase / パスフレーズ (Enter:\n    collect without it / 使わずに収\n    集): ", "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集): "},
+			"Passphrase / パスフレーズ (Enter:\n    collect without it / 使わずに\n    収集): ", "Passphrase / パスフレーズ (Enter: collect without it / 使わずに収集): "},
 		{"apply", "Apply now? y: apply, Enter: do not apply / 今すぐ適用しますか? y: 適用する、Enter: 適用しない:",
-			"Apply now? y: apply, Enter: do not\n    apply / 今すぐ適用しますか? y: 適\n    用する、Enter: 適用しない: ",
+			"Apply now? y: apply, Enter: do not\n    apply / 今すぐ適用しますか? y:\n    適用する、Enter: 適用しない: ",
 			"Apply now? y: apply, Enter: do not apply / 今すぐ適用しますか? y: 適用する、\n    Enter: 適用しない: "},
 		{"close", "Press Enter to close / Enter キーで閉じます",
-			"Press Enter to close / Enter キーで閉\n    じます ", "Press Enter to close / Enter キーで閉じます "},
+			"Press Enter to close / Enter キーで\n    閉じます ", "Press Enter to close / Enter キーで閉じます "},
 	} {
 		for _, width := range []int{0, 40, 80} {
 			t.Run(fmt.Sprintf("%s at %d", tc.name, width), func(t *testing.T) {
@@ -1280,8 +1331,8 @@ func TestSummaryWrapped(t *testing.T) {
 		}
 	}
 	// The Japanese device name broken as Japanese is, under itself.
-	want := "  Device / 端末:  第二製造ライン「外観検査」用の検査装置、予備機 Verdict / 判\n" +
-		"                  定: OK / 問題なし [ok] (Microsoft Windows 7 Professional\n"
+	want := "  Device / 端末:  第二製造ライン「外観検査」用の検査装置、予備機 Verdict /\n" +
+		"                  判定: OK / 問題なし [ok] (Microsoft Windows 7 Professional\n"
 	if got := screen(japanese, 80); !strings.Contains(got, want) {
 		t.Errorf("got\n%s\nwant it to hold\n%s", got, want)
 	}

@@ -346,54 +346,164 @@ func runeCols(r rune) int {
 
 // fill breaks s into lines, the first of at most first columns, the
 // others of at most rest: at spaces, and between wide characters, since
-// Japanese has no spaces, as Japanese is broken (JIS X 4051): never
-// inside an ASCII word, before closing punctuation, a small kana or ー,
-// nor after opening punctuation. A word longer than rest (a path, which
-// the console would fold at its edge, the rest of it at the start of a
-// line) starts a line and is cut (cut); one that does not fit the first
-// line's room but fits a line starts the next, whole. A rest under 1 is 1: a line
-// with no room would be followed by another for ever.
+// Japanese has no spaces, as Japanese is broken (JIS X 4051, JLREQ):
+// never inside an ASCII word or a katakana one (メモリ), before closing
+// punctuation, a small kana or ー, nor after opening punctuation
+// (tokens). Where a line must break, it breaks at the last good place
+// in its second half (better), so that a word is not split where a
+// space, a 、 or a new word is near. A word longer than rest (a path,
+// which the console would fold at its edge, the rest of it at the
+// start of a line) starts a line and is cut (cut); one that does not
+// fit the first line's room but fits a line starts the next, whole. A
+// rest under 1 is 1: a line with no room would be followed by another
+// for ever.
 func fill(s string, first, rest int) []string {
 	if rest < 1 {
 		rest = 1
 	}
 	var lines []string
-	line, lw, width := "", 0, first
-	next := func() {
-		lines, line, lw, width = append(lines, line), "", 0, rest
+	toks, width := tokens(s), first
+	for len(toks) > 0 {
+		n := fits(toks, width)
+		switch {
+		case n == len(toks):
+			return append(lines, lineOf(toks))
+		case n > 0:
+			n = better(toks, n, width)
+			lines, toks = append(lines, lineOf(toks[:n])), toks[n:]
+		case width < 1 || len(lines) == 0 && cols(toks[0].s) <= rest:
+			// No room after the label, or not for a word that a
+			// line holds: the text starts below, the word whole.
+			lines = append(lines, "")
+		default:
+			var head string
+			head, toks[0].s = cut(toks[0].s, width)
+			lines, toks[0].space = append(lines, head), false
+		}
+		width = rest
 	}
-	for _, t := range tokens(s) {
-		tw := cols(t.s)
-		if t.space && line != "" {
-			tw++
+	return append(lines, "")
+}
+
+// fits is how many of toks, from the first, a line of width columns
+// holds, each after its space but the first.
+func fits(toks []token, width int) int {
+	lw := 0
+	for i, t := range toks {
+		if i > 0 && t.space {
+			lw++
 		}
-		if lw+tw > width && line != "" {
-			next()
-			tw = cols(t.s)
-		} else if t.space && line != "" {
-			line += " "
-		}
-		for word := t.s; word != ""; {
-			if line == "" && cols(word) > width {
-				// No room after the label, or not for a word that a
-				// line holds: the text starts below, the word whole.
-				if width < 1 || len(lines) == 0 && cols(word) <= rest {
-					next()
-					continue
-				}
-				var head string
-				head, word = cut(word, width)
-				line = head
-				next()
-				tw = cols(word)
-				continue
-			}
-			line += word
-			lw += tw
-			word = ""
+		if lw += cols(t.s); lw > width {
+			return i
 		}
 	}
-	return append(lines, line)
+	return len(toks)
+}
+
+// lineOf is the line that toks make.
+func lineOf(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 && t.space {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.s)
+	}
+	return b.String()
+}
+
+// better is where a line of width columns that holds the first n of
+// toks, but not n+1, ends: before the last good break (goodBreak) in
+// its second half, as cut breaks a path (a third left "認証済" / "み"
+// beside a label at 40 columns), else after the n, or the n less one
+// where the text's last line would hold one character ("い。") alone.
+// Without a dictionary, a break in Japanese cannot know a word; these
+// places most often end one.
+func better(toks []token, n, width int) int {
+	lw := cols(lineOf(toks[:n]))
+	for i := n; i > 0 && lw > width/2; i-- {
+		if goodBreak(toks, i) {
+			return i
+		}
+		lw -= cols(toks[i-1].s)
+		if toks[i-1].space && i > 1 {
+			lw--
+		}
+	}
+	if n > 1 && n == len(toks)-1 && !toks[n].space && lone(toks[n].s) {
+		return n - 1
+	}
+	return n
+}
+
+// lone reports whether s is one wide character, with the punctuation
+// that may not start a line after it ("い。").
+func lone(s string) bool {
+	r := []rune(strings.TrimRight(s, noStart))
+	return len(r) == 1 && runeCols(r[0]) == 2
+}
+
+// goodBreak reports whether a line breaks well before toks[i]: at a
+// space, after a Japanese comma, stop, middle dot or closing bracket,
+// before an opening one, between wide and narrow (Japanese and ASCII),
+// or after hiragana before kanji or katakana, where a new word often
+// starts (収集プログラムの|不具合, キーで|閉じます); but not after a
+// single hiragana that is no particle, most often a verb's ending
+// inside a word (書き|込み, 読み|取り).
+func goodBreak(toks []token, i int) bool {
+	p, _ := utf8.DecodeLastRuneInString(toks[i-1].s)
+	r, _ := utf8.DecodeRuneInString(toks[i].s)
+	switch {
+	case toks[i].space, strings.ContainsRune(stops+closing, p), strings.ContainsRune(noEnd, r):
+		return true
+	case runeCols(p) != runeCols(r):
+		return true
+	case script(p) != hiragana || script(r) != kanji && script(r) != katakana:
+		return false
+	}
+	return strings.ContainsRune(particles, p) || script(runeBefore(toks, i-1)) == hiragana
+}
+
+// particles are the one-kana particles that end a phrase before the
+// next word: 本部|に|連絡, 平文|は|書き込み.
+const particles = "をにはがでのともへや"
+
+// runeBefore is the character before the last one of toks[i], with no
+// space between them, or 0.
+func runeBefore(toks []token, i int) rune {
+	s := toks[i].s
+	_, n := utf8.DecodeLastRuneInString(s)
+	if n < len(s) {
+		r, _ := utf8.DecodeLastRuneInString(s[:len(s)-n])
+		return r
+	}
+	if i == 0 || toks[i].space {
+		return 0
+	}
+	r, _ := utf8.DecodeLastRuneInString(toks[i-1].s)
+	return r
+}
+
+// The scripts goodBreak tells apart.
+const (
+	other = iota // ASCII, Latin, symbols
+	hiragana
+	katakana
+	kanji
+)
+
+// script is which of hiragana, katakana (with ー and the small ones),
+// kanji (with 々 and 〆) or other r is.
+func script(r rune) int {
+	switch {
+	case r >= 'ぁ' && r <= 'ゟ':
+		return hiragana
+	case r >= 'ァ' && r <= 'ヿ' && r != '・', r >= 'ㇰ' && r <= 'ㇿ':
+		return katakana
+	case r >= '一' && r <= '鿿', r >= '㐀' && r <= '䶿', r >= '豈' && r <= '﫿', r >= 0x20000, r == '々', r == '〆':
+		return kanji
+	}
+	return other
 }
 
 // token is a run of text that a line does not break, with whether a
@@ -404,7 +514,8 @@ type token struct {
 }
 
 // tokens splits s at its spaces and where a line may break between two
-// characters with none: where one of them is wide (breaks). A
+// characters with none: where one of them is wide (breaks), but not
+// inside a run of katakana, a word as an ASCII one is (メモリ). A
 // character that must not start a line stays with the one before it
 // even after a space ("ID 」"), as the space holds it there.
 func tokens(s string) []token {
@@ -414,9 +525,9 @@ func tokens(s string) []token {
 		switch {
 		case r == ' ':
 			space = true
-		case len(toks) > 0 && !space && !breaks(prev, r):
+		case len(toks) > 0 && !space && (!breaks(prev, r) || script(prev) == katakana && script(r) == katakana):
 			toks[len(toks)-1].s += string(r)
-		case len(toks) > 0 && runeCols(r) == 2 && strings.ContainsRune(noStart, r):
+		case len(toks) > 0 && runeCols(r) == 2 && strings.ContainsRune(noStart, r): // after a space
 			toks[len(toks)-1].s += " " + string(r)
 			space = false
 		default:
@@ -445,20 +556,24 @@ func kinsokuOK(p, r rune) bool {
 
 // The characters that JLREQ ("Requirements for Japanese Text Layout",
 // appendix A) keeps from the start or the end of a line, full-width and
-// ASCII (after a Japanese word: "実行」)").
+// ASCII (after a Japanese word: "実行」)"), and the angle brackets of a
+// placeholder ("<キー>").
 const (
 	// noStart do not start a line: closing brackets and quotes (cl-02),
 	// hyphens and wave dashes (cl-03, with the fullwidth tilde Windows
 	// writes for 〜), ！？ (cl-04), ・：； (cl-05), full stops (cl-06),
 	// commas (cl-07), iteration marks (cl-09), ー (cl-10), small kana
 	// (cl-11).
-	noStart = closing + "‐〜～゠–" + "！？‼⁇⁈⁉" + "・：；" + "。．" + "、，" +
+	noStart = closing + "‐〜～゠–" + stops +
 		"々〻ゝゞヽヾ" + "ー" + "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ" +
-		")]}.,:;!?"
+		")]}>.,:;!?"
 	// closing are the closing brackets and quotes.
 	closing = "）〕］｝〉》」』】｠〙〗〟’”»"
+	// stops are the full-width dividing punctuation, middle dots, full
+	// stops and commas (cl-04 to cl-07).
+	stops = "！？‼⁇⁈⁉" + "・：；" + "。．" + "、，"
 	// noEnd do not end a line: opening brackets and quotes (cl-01).
-	noEnd = "（〔［｛〈《「『【｟〘〖〝‘“«([{"
+	noEnd = "（〔［｛〈《「『【｟〘〖〝‘“«([{<"
 )
 
 // cut splits a word longer than width columns into a head that fits
