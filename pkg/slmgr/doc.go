@@ -34,7 +34,8 @@
 // unknown status with the HRESULT, never a product named after an error
 // or a path. Blocks of one SKU (/act and /dstatus, /ato and /dlv) are
 // merged. A reply's quote marks ("> " before every line) are taken
-// off. Lines wrapped at 80 columns are joined; banners, prompts,
+// off, and so is the indent a paragraph's lines have in common (a
+// code block's). Lines wrapped at 80 columns are joined; banners, prompts,
 // window titles and separators are skipped; every other line not
 // understood is kept in [Result.Unknown], up to the first 1000 of them
 // ([Result.UnknownOmitted] counts the others).

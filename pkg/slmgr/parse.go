@@ -112,6 +112,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 			last, lineCount(text), maxLines))
 	}
 	unquote(lines)
+	dedent(lines)
 	b.setAside(lines)
 	osppLines, slmgrLines := route(lines, ms)
 	if len(osppLines) > 0 {
@@ -200,6 +201,50 @@ func unquote(lines []Line) {
 		}
 		lines[i].Text = t
 	}
+}
+
+// dedent takes off the indent that a paragraph's lines (a run of lines
+// not blank) have in common: the paste's, not the console's. A Markdown
+// code block in a list, a blog's <pre> or a hand-indented mail indents
+// every line; the console wrapped the output at 80 of its own columns,
+// and the tail of a wrapped line begins at its column 0, so the paste's
+// indent is all that a paragraph holding a wrapped line has in common.
+// Left on, it pushed a wrapped line past 80 (Microsoft's Office 2016
+// KMS host /dlv, indented 3: its Use License URL measured 83, and the
+// tail was an unknown line), put a line of 78 at 80 to be joined as if
+// wrapped, and stood inside a value joined to its tail. An indent of
+// slmgr's own (its KMS block's four spaces) stays beyond the common
+// one. Only identical whitespace is common: a tab is not four spaces.
+// The lines keep their numbers.
+func dedent(lines []Line) {
+	for i := 0; i < len(lines); {
+		j := i
+		ind := ""
+		for ; j < len(lines) && strings.TrimSpace(lines[j].Text) != ""; j++ {
+			l := lines[j].Text
+			lead := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+			if j == i {
+				ind = lead
+			} else {
+				ind = commonPrefix(ind, lead)
+			}
+		}
+		if ind != "" {
+			for k := i; k < j; k++ {
+				lines[k].Text = lines[k].Text[len(ind):]
+			}
+		}
+		i = j + 1
+	}
+}
+
+// commonPrefix returns the longest prefix that a and b share.
+func commonPrefix(a, b string) string {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return a[:n]
 }
 
 // lineCount counts the lines of s, the last one ended or not.
