@@ -33,7 +33,8 @@
 // still ospp. Failed /ato output and its popups give one product of
 // unknown status with the HRESULT, never a product named after an error
 // or a path. Blocks of one SKU (/act and /dstatus, /ato and /dlv) are
-// merged. A reply's quote marks ("> " before every line) are taken
+// merged. ospp output whose line breaks were lost is split back into
+// lines before its labels, which no value holds. A reply's quote marks ("> " before every line) are taken
 // off, and so is the indent a paragraph's lines have in common (a
 // code block's). Lines wrapped at 80 columns are joined; banners, prompts,
 // window titles and separators are skipped; every other line not

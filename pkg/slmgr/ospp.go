@@ -59,6 +59,32 @@ func keyless(p *licensing.Product, m meta) bool {
 	return p.Name != "" && p.Status == licensing.StatusUnlicensed && p.PartialKey == "" && !m.activation
 }
 
+// withoutNote returns the value of line n without the words in
+// full-width parentheses after it: ospp.vbs prints license names,
+// descriptions and partial keys as the license holds them, in ASCII on
+// every machine (the zh-CN and ko-KR samples too), so a "（" after such
+// a value opens a note that the paste's author wrote in (a jianshu post:
+// "edition（具体版本）", "GVGXT（这个是激活码的后五位…)"). The value
+// before it is kept whole, and one note says how many were cut and
+// where the first was. A value that is not ASCII before the "（" is
+// kept as it is.
+func (b *builder) withoutNote(n int, v string) string {
+	i := strings.Index(v, "（")
+	if i <= 0 {
+		return v
+	}
+	head := strings.TrimSpace(v[:i])
+	for j := 0; j < len(head); j++ {
+		if head[j] >= 0x80 {
+			return v
+		}
+	}
+	if b.annotated++; b.annotated == 1 {
+		b.firstAnnotated = n
+	}
+	return head
+}
+
 func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 	res := b.res
 	known := func(l string) bool {
@@ -152,10 +178,10 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 			p.SKUID = strings.ToLower(v)
 		case "LICENSE NAME:":
 			p := get(func(p *licensing.Product) bool { return p.Name != "" })
-			p.Name = v
+			p.Name = b.withoutNote(ln.N, v)
 		case "LICENSE DESCRIPTION:":
 			p := get(func(p *licensing.Product) bool { return p.Description != "" })
-			p.Description = v
+			p.Description = b.withoutNote(ln.N, v)
 		case "BETA EXPIRATION:", "EXPIRATION:":
 			p := get(func(p *licensing.Product) bool { return p.ExpiresText != "" })
 			if t, ok := parseDate(v); ok {
@@ -195,7 +221,7 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 			}
 		case "Last 5 characters of installed product key:":
 			p := get(func(p *licensing.Product) bool { return p.PartialKey != "" })
-			p.PartialKey = v
+			p.PartialKey = b.withoutNote(ln.N, v)
 		case "KMS machine name from DNS:":
 			k := kms()
 			k.DiscoveredHost, k.DiscoveredPort = hostPort(v)
@@ -232,6 +258,10 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 			// /act block starts (ospp.vbs prints it before each SKU).
 			newProduct(meta{activation: true})
 		}
+	}
+	if b.annotated > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d license name(s), description(s) or partial key(s) were followed by words in full-width parentheses, which ospp does not print after them (they are ASCII): the words were left out (the first on line %d)",
+			b.annotated, b.firstAnnotated))
 	}
 	for i := first; i < len(res.Products); i++ {
 		pr := &res.Products[i]

@@ -113,6 +113,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 	}
 	unquote(lines)
 	dedent(lines)
+	lines = b.splitRunOn(lines)
 	b.setAside(lines)
 	osppLines, slmgrLines := route(lines, ms)
 	if len(osppLines) > 0 {
@@ -344,6 +345,10 @@ type builder struct {
 	// lines "Name: x" kept a product (336 bytes) for each and allocated
 	// 1.2 GB.
 	blocks int
+	// annotated counts the ospp values read without the words in
+	// full-width parentheses after them (withoutNote), the first on
+	// line firstAnnotated.
+	annotated, firstAnnotated int
 	// lastNotXpr is the number (from 0) of the last block dropped from
 	// the spare slot that notXpr reports, -1 if none: parseSlmgr asks
 	// it of every block of its text.

@@ -535,15 +535,27 @@ func TestLongRuns(t *testing.T) {
 }
 
 // TestJoinedLines: a paste whose line breaks were all lost (here
-// beginning with the cscript banner) is reported as not understood,
-// with a note that says why, not dropped as the banner nor read as an
-// /ato error from the code in its middle.
+// beginning with the cscript banner) is not dropped as the banner nor
+// read as an /ato error from the code in its middle: ospp's output is
+// split back into its lines at its labels and read, with a note that
+// says so; a line of slmgr's labels is reported as not understood,
+// with a note that says why, and the output beside it is read.
 func TestJoinedLines(t *testing.T) {
 	text := "Microsoft (R) Windows Script Host Version 5.812Copyright (C) Microsoft Corporation. All rights reserved." +
 		"---Processing--------------------------SKU ID: 0ff1ce15-a989-479d-af46-f275c6370663" +
 		"LICENSE NAME: Office 15, OfficeProPlusVL_KMS_Client editionLICENSE STATUS:  ---LICENSED---" +
 		"Last 5 characters of installed product key: GVGXT---Exiting-----------------------------\n"
 	res, err := Parse([]byte(text), Options{})
+	if err != nil || len(res.Products) != 1 || res.Products[0].PartialKey != "GVGXT" || res.Products[0].StatusReason != 0 ||
+		res.Products[0].Status != licensing.StatusLicensed || res.Products[0].Name != "Office 15, OfficeProPlusVL_KMS_Client edition" {
+		t.Fatalf("got %v %+v, want the licensed Office 15", err, res.Products)
+	}
+	if len(res.Unknown) != 0 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "line breaks were lost") {
+		t.Errorf("got unknown %+v, notes %q, want a note that line 1 was split", res.Unknown, res.Notes)
+	}
+	slmgrJoined := "Name: Windows(R), Professional editionDescription: Windows(R) Operating System, RETAIL channel" +
+		"Partial Product Key: 3V66TLicense Status: Licensed\n"
+	res, err = Parse([]byte(slmgrJoined), Options{})
 	if !errors.Is(err, ErrNoProducts) {
 		t.Fatalf("got %v, want ErrNoProducts", err)
 	}
@@ -552,7 +564,7 @@ func TestJoinedLines(t *testing.T) {
 	}
 	// Beside a genuine output, the joined line is left out and the
 	// output read.
-	res, err = Parse([]byte(text+"Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n"+
+	res, err = Parse([]byte(slmgrJoined+"Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n"+
 		"Partial Product Key: 3V66T\nLicense Status: Licensed\n"), Options{})
 	if err != nil || len(res.Products) != 1 || res.Products[0].PartialKey != "3V66T" || res.Products[0].StatusReason != 0 || len(res.Unknown) != 1 {
 		t.Errorf("got %v %+v, unknown %+v", err, res.Products, res.Unknown)
@@ -722,14 +734,22 @@ func TestAnchored(t *testing.T) {
 }
 
 // TestManyJoinedLines: lines whose line breaks were lost get a note
-// each up to maxUnknown, then one note for the rest; a note for each of
+// each up to maxUnknown, then one note for the rest, whether they are
+// set aside (slmgr's labels) or split (ospp's); a note for each of
 // 32768 such lines cost 4 times a text of 4 MiB of them.
 func TestManyJoinedLines(t *testing.T) {
-	line := "SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n"
-	res, _ := Parse([]byte(strings.Repeat(line, 3*maxUnknown)), Options{})
-	last := fmt.Sprintf("%d more lines hold the labels of several lines", 2*maxUnknown)
-	if len(res.Notes) != maxUnknown+1 || !strings.HasPrefix(res.Notes[maxUnknown], last) {
-		t.Errorf("got %d notes, want %d, the last beginning %q", len(res.Notes), maxUnknown+1, last)
+	tests := []struct{ name, line, last string }{
+		{"slmgr's labels, set aside", "Partial Product Key: License Status: xxxxxxxxxxxxxxxxxxxxxxxxxx\n", "more lines hold the labels of several lines"},
+		{"ospp's labels, split", "SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n", "more lines of ospp output whose line breaks were lost"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, _ := Parse([]byte(strings.Repeat(tc.line, 3*maxUnknown)), Options{})
+			last := fmt.Sprintf("%d %s", 2*maxUnknown, tc.last)
+			if len(res.Notes) <= maxUnknown || len(res.Notes) > maxUnknown+3 || !strings.HasPrefix(res.Notes[maxUnknown], last) {
+				t.Errorf("got %d notes, want %d and up to two more, the last of the lines beginning %q", len(res.Notes), maxUnknown+1, last)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,181 @@
+package slmgr
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// TestRunOn: ospp /dstatus output whose line breaks a forum or blog ate
+// (one line, or a few) is split back into lines before each label
+// ospp.vbs prints at a line start, which no value of its output holds,
+// and read; a value is never cut. Lines that hold slmgr's labels are
+// still set aside: its labels come from slmgr.ini, and a value read by
+// its shape cannot be told from the next line's label.
+func TestRunOn(t *testing.T) {
+	jianshu, err := os.ReadFile(filepath.Join("testdata", "harvest", "ospp",
+		"dstatus-zhcn-linebreaks-eaten-annotated-o15-proplusvl-licensed-o16-grace-notifications-jianshu.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kms := "---Processing--------------------------" +
+		"SKU ID: d450596f-894d-49e0-966a-fd39ed4c4c64" +
+		"LICENSE NAME: Office 16, Office16ProPlusVL_KMS_Client edition" +
+		"LICENSE DESCRIPTION: Office 16, VOLUME_KMSCLIENT channel" +
+		"BETA EXPIRATION: 01/01/1601" +
+		"LICENSE STATUS:  ---LICENSED---" +
+		"REMAINING GRACE: 179 days  (259193 minute(s) before expiring)" +
+		"Last 5 characters of installed product key: WFG99" +
+		"Activation Type Configuration: ALL" +
+		"        DNS auto-discovery: KMS name not available" +
+		"        KMS machine registry override defined: kms.factory.local:1688" +
+		"        Activation Interval: 120 minutes" +
+		"        Renewal Interval: 10080 minutes" +
+		"        KMS host caching: Enabled" +
+		"---------------------------------------" +
+		"---------------------------------------" +
+		"---Exiting-----------------------------"
+	grace := "PRODUCT ID: 00339-10000-00000-AA123" +
+		"SKU ID: 149dbce7-a48e-44db-8364-a53386cd4580" +
+		"LICENSE NAME: Office 16, Office16ProPlusR_Grace edition" +
+		"LICENSE DESCRIPTION: Office 16, RETAIL(Grace) channel" +
+		"BETA EXPIRATION: 01/01/1601" +
+		"LICENSE STATUS:  ---NOTIFICATIONS---" +
+		"ERROR CODE: 0xC004F009" +
+		"ERROR DESCRIPTION: The Software Licensing Service reported that the grace period expired." +
+		"Last 5 characters of installed product key: BTDRB"
+	tests := []classCase{
+		{name: "harvested: jianshu, one line with the author's notes", text: string(jianshu), format: FormatOSPP,
+			want: []wantProduct{
+				{kind: licensing.KindOffice, name: "Office 15, OfficeProPlusVL_KMS_Client edition", channel: licensing.ChannelGVLK,
+					status: licensing.StatusLicensed, key: "GVGXT", grace: mins(258131)},
+				{kind: licensing.KindOffice, name: "Office 16, Office16ProPlusR_Grace edition", channel: licensing.ChannelRetail,
+					status: licensing.StatusNotification, key: "BTDRB", reason: 0xC004F009},
+			},
+			check: func(t *testing.T, res *Result) {
+				if k := res.Products[0].KMS; k == nil || k.ConfiguredHost != "10.3.0.2" || k.ConfiguredPort != 1688 {
+					t.Errorf("kms: got %+v, want the override 10.3.0.2:1688", k)
+				}
+				if !containsString(res.Notes, "line 1 holds") {
+					t.Errorf("notes %q, want one that says line 1 was split", res.Notes)
+				}
+			}},
+		{name: "a KMS client, one line, the KMS lines joined by their indent", text: kms + "\n", format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, name: "Office 16, Office16ProPlusVL_KMS_Client edition", channel: licensing.ChannelGVLK,
+				status: licensing.StatusLicensed, key: "WFG99", grace: mins(259193), sku: "d450596f-894d-49e0-966a-fd39ed4c4c64"}},
+			check: func(t *testing.T, res *Result) {
+				p := res.Products[0]
+				if k := p.KMS; k == nil || k.ConfiguredHost != "kms.factory.local" || k.ConfiguredPort != 1688 ||
+					k.ActivationInterval == nil || *k.ActivationInterval != 120 || k.RenewalInterval == nil || *k.RenewalInterval != 10080 ||
+					k.HostCaching == nil || !*k.HostCaching {
+					t.Errorf("kms: got %+v", k)
+				}
+				if len(res.Unknown) != 0 {
+					t.Errorf("unknown lines %v", res.Unknown)
+				}
+			}},
+		{name: "an error description runs to the next label, whole", text: "---Processing--------------------------\n" + grace + "\n---Exiting-----------------------------\n",
+			format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, name: "Office 16, Office16ProPlusR_Grace edition", channel: licensing.ChannelRetail,
+				status: licensing.StatusNotification, key: "BTDRB", reason: 0xC004F009}},
+			check: func(t *testing.T, res *Result) {
+				p := res.Products[0]
+				if p.ExtendedPID != "00339-10000-00000-AA123" || p.ReasonText != "The Software Licensing Service reported that the grace period expired." {
+					t.Errorf("got product ID %q, reason %q", p.ExtendedPID, p.ReasonText)
+				}
+			}},
+		{name: "lines of a few products each, between whole lines", text: "Microsoft (R) Windows Script Host Version 5.812\nCopyright (C) Microsoft Corporation. All rights reserved.\n\n" +
+			kms[:strings.Index(kms, "Activation Type")] + "\n" + kms[strings.Index(kms, "Activation Type"):strings.Index(kms, "Enabled")+len("Enabled")] + "\n" +
+			"---------------------------------------\n" + grace + "\n---------------------------------------\n---Exiting-----------------------------\n",
+			format: FormatOSPP,
+			want: []wantProduct{
+				{kind: licensing.KindOffice, channel: licensing.ChannelGVLK, status: licensing.StatusLicensed, key: "WFG99", grace: mins(259193)},
+				{kind: licensing.KindOffice, channel: licensing.ChannelRetail, status: licensing.StatusNotification, key: "BTDRB", reason: 0xC004F009},
+			}},
+		{name: "one label inside a line is not split", text: "---Processing--------------------------\n" +
+			"LICENSE NAME: Office 16, Office16ProPlusVL_KMS_Client edition\n" +
+			"LICENSE STATUS:  ---LICENSED---\n" +
+			"Last 5 characters of installed product key: WFG99\n" +
+			"the LICENSE STATUS: line says it\n" +
+			"---Exiting-----------------------------\n",
+			format: FormatOSPP,
+			want:   []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusLicensed, key: "WFG99"}},
+			check: func(t *testing.T, res *Result) {
+				if len(res.Unknown) != 1 || res.Unknown[0].Text != "the LICENSE STATUS: line says it" {
+					t.Errorf("got unknown %v, want the line whole", res.Unknown)
+				}
+			}},
+		{name: "slmgr's labels in one line are set aside, ospp's around them read", text: "Name: Windows(R), Professional editionDescription: Windows(R) Operating System, RETAIL channel" +
+			"Partial Product Key: 3V66TLicense Status: Licensed\n" + kms + "\n",
+			format: FormatOSPP,
+			want:   []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusLicensed, key: "WFG99"}},
+			check: func(t *testing.T, res *Result) {
+				if len(res.Unknown) != 1 || res.Unknown[0].N != 1 || !containsString(res.Notes, "line 1 holds the labels of 2 lines") {
+					t.Errorf("got unknown %v notes %q, want line 1 set aside", res.Unknown, res.Notes)
+				}
+			}},
+	}
+	// As runClassCases, without its test of names: Office16ProPlusR_Grace
+	// is a license's name, not a grace line's.
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Parse([]byte(tc.text), Options{})
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if res.Format != tc.format {
+				t.Errorf("format: got %s, want %s", res.Format, tc.format)
+			}
+			if len(res.Products) != len(tc.want) {
+				t.Fatalf("got %d products, want %d: %+v", len(res.Products), len(tc.want), res.Products)
+			}
+			for i, w := range tc.want {
+				checkProduct(t, i, res.Products[i], w)
+			}
+			if tc.check != nil {
+				tc.check(t, res)
+			}
+		})
+	}
+}
+
+// TestRunOnPoints pins where a line is split: before each of ospp's
+// labels, before ---Processing and ---Exiting and before a separator's
+// run of dashes; not inside a status token (---LICENSED---), nor
+// before EXPIRATION: inside BETA EXPIRATION:, nor at a label the line
+// begins with.
+func TestRunOnPoints(t *testing.T) {
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"LICENSE NAME: Office 15, OfficeProPlusVL_KMS_Client editionLICENSE STATUS:  ---LICENSED---",
+			[]string{"LICENSE NAME: Office 15, OfficeProPlusVL_KMS_Client edition", "LICENSE STATUS:  ---LICENSED---"}},
+		{"LICENSE STATUS: ---NOTIFICATIONS---ERROR CODE: 0xC004F009ERROR DESCRIPTION: The grace period expired.",
+			[]string{"LICENSE STATUS: ---NOTIFICATIONS---", "ERROR CODE: 0xC004F009", "ERROR DESCRIPTION: The grace period expired."}},
+		{"LICENSE DESCRIPTION: Office 15, VOLUME_KMSCLIENT channelBETA EXPIRATION: 1601/1/1LICENSE STATUS:  ---LICENSED---",
+			[]string{"LICENSE DESCRIPTION: Office 15, VOLUME_KMSCLIENT channel", "BETA EXPIRATION: 1601/1/1", "LICENSE STATUS:  ---LICENSED---"}},
+		{"LICENSE DESCRIPTION: Office 14, RETAIL channelEXPIRATION: 1601/1/1LICENSE STATUS:  ---LICENSED---",
+			[]string{"LICENSE DESCRIPTION: Office 14, RETAIL channel", "EXPIRATION: 1601/1/1", "LICENSE STATUS:  ---LICENSED---"}},
+		{"保留所有权利。---Processing-----------------------------------SKU ID: ？？？LICENSE NAME: x",
+			[]string{"保留所有权利。", "---Processing-----------------------------------", "SKU ID: ？？？", "LICENSE NAME: x"}},
+		{"KMS host caching: Enabled------------------------------------------PRODUCT ID: 1SKU ID: 2",
+			[]string{"KMS host caching: Enabled", "------------------------------------------", "PRODUCT ID: 1", "SKU ID: 2"}},
+		{"Last 5 characters of installed product key: BTDRB ---------------------------------------------Exiting-------",
+			[]string{"Last 5 characters of installed product key: BTDRB ", "------------------------------------------", "---Exiting-------"}},
+		{"LICENSE STATUS:  ---LICENSED---", nil},
+		{"Installation ID for: Office 14, OfficeProPlus-MAK edition: 012345678901234567890123456789", nil},
+		{"the LICENSE STATUS: line says it", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			got := runOnPieces(tc.line)
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
