@@ -84,9 +84,14 @@ func shots(t *testing.T) string {
 
 // layoutProbe measures a page as laid out at the window's width: every
 // element whose right edge passes the viewport, except inside a box that
-// scrolls on its own (tables do), and every header or no-wrap cell of the
-// device table that wraps onto a second line. The report's policy forbids
-// scripts, so the probe runs on a copy whose policy allows this one.
+// scrolls on its own (tables do), every header or no-wrap cell of the
+// device table that wraps onto a second line at 1000 px and wider, at
+// any width every piece of text inside the elements that WHOLE selects
+// (names that must read as one, such as asset tags) that breaks onto a
+// second line, and, when PRINTED, every box whose content is wider than
+// it: on paper nothing scrolls, what passes such a box is cut off. The
+// report's policy forbids scripts, so the probe runs on a copy whose
+// policy allows this one.
 const layoutProbe = `<script>
 addEventListener('load', () => {
   const vw = document.documentElement.clientWidth, out = [];
@@ -97,18 +102,39 @@ addEventListener('load', () => {
     if (r.width > 0 && r.right > vw + 1 && !inScroller(el)) out.push('overflow ' + el.tagName + '.' + el.className + ' right=' + Math.round(r.right));
   }
   if (document.documentElement.scrollWidth > vw + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
-  if (vw >= 1000) for (const el of document.querySelectorAll('table.devices th, table.devices td.nw')) {
-    const rg = document.createRange(); rg.selectNodeContents(el);
+  const wraps = (n, el) => { const rg = document.createRange(); rg.selectNodeContents(n);
     const rs = [...rg.getClientRects()], line = parseFloat(getComputedStyle(el).fontSize) * 1.6;
-    if (Math.max(...rs.map(r => r.bottom)) - Math.min(...rs.map(r => r.top)) > 1.5 * line) out.push('wraps: ' + el.textContent);
+    return rs.length > 0 && Math.max(...rs.map(r => r.bottom)) - Math.min(...rs.map(r => r.top)) > 1.5 * line };
+  if (vw >= 1000) for (const el of document.querySelectorAll('table.devices th, table.devices td.nw')) if (wraps(el, el)) out.push('wraps: ' + el.textContent);
+  if (PRINTED) for (const el of document.body.querySelectorAll('*')) {
+    const o = getComputedStyle(el).overflowX;
+    if (o !== 'visible' && el.scrollWidth > el.clientWidth + 1) out.push('cut off on paper: ' + el.tagName + '.' + el.className + ' holds ' + el.scrollWidth + ' px in ' + el.clientWidth);
+  }
+  for (const el of document.querySelectorAll(WHOLE)) {
+    const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) if (n.textContent.trim() && wraps(n, n.parentElement)) out.push('breaks: ' + n.textContent);
   }
   const p = document.createElement('pre'); p.id = 'probe'; p.textContent = 'PROBE[' + out.join('|') + ']';
   document.body.appendChild(p);
 });
 </script>`
 
-// probe returns what layoutProbe found on page at width px.
-func probe(t *testing.T, page string, width int) []string {
+// probe returns what layoutProbe found on page at width px; whole are
+// CSS selectors of the elements none of whose text may break (none when
+// empty).
+func probe(t *testing.T, page string, width int, whole ...string) []string {
+	t.Helper()
+	return runProbe(t, page, width, false, whole)
+}
+
+// probePrinted is probe for a page laid out as printed (its print rules
+// made the screen's): also a box that would scroll is a fault.
+func probePrinted(t *testing.T, page string, width int, whole ...string) []string {
+	t.Helper()
+	return runProbe(t, page, width, true, whole)
+}
+
+func runProbe(t *testing.T, page string, width int, printed bool, whole []string) []string {
 	t.Helper()
 	html, err := os.ReadFile(page)
 	if err != nil {
@@ -116,7 +142,13 @@ func probe(t *testing.T, page string, width int) []string {
 	}
 	csp := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`)
 	html = csp.ReplaceAll(html, []byte(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">`))
-	html = bytes.Replace(html, []byte("</body>"), []byte(layoutProbe+"</body>"), 1)
+	sel := ":not(*)"
+	if len(whole) > 0 {
+		sel = strings.Join(whole, ",")
+	}
+	script := strings.Replace(layoutProbe, "WHOLE", strconv.Quote(sel), 1)
+	script = strings.Replace(script, "PRINTED", strconv.FormatBool(printed), 1)
+	html = bytes.Replace(html, []byte("</body>"), []byte(script+"</body>"), 1)
 	probed := filepath.Join(t.TempDir(), filepath.Base(page))
 	if err := os.WriteFile(probed, html, 0o644); err != nil {
 		t.Fatal(err)
@@ -281,7 +313,7 @@ func TestReportPrintsLongNames(t *testing.T) {
 		}
 		printed := filepath.Join(t.TempDir(), filepath.Base(page))
 		os.WriteFile(printed, bytes.Replace(html, []byte("@media print{"), []byte("@media all{"), 1), 0o644)
-		if got := probe(t, printed, 710); len(got) > 0 {
+		if got := probePrinted(t, printed, 710); len(got) > 0 {
 			rel, _ := filepath.Rel(out, page)
 			t.Errorf("%s printed on A4:\n%s", rel, strings.Join(got, "\n"))
 		}
@@ -305,8 +337,10 @@ func japanesePages(t *testing.T, dir, key, in string) string {
 }
 
 // TestWorklistPageInBrowser: the printable worklist fits an A4 page, and
-// a phone: at 718 px (A4's 210 mm less 10 mm margins, at 96 px an inch)
-// and at 390 px nothing passes the page's edge. Its IIDs, 9 groups of 7
+// a phone: printed at 718 px (A4's 210 mm less 10 mm margins, at 96 px an
+// inch) nothing passes the paper's edge or is cut off by a box that
+// would scroll on screen, and at 390 px nothing passes the screen's; at
+// both, asset tags and host names read whole. Its IIDs, 9 groups of 7
 // digits each, and its eight CID boxes, each kept on one line, stood in
 // a row of over 1,500 px: printed, Chromium shrank the page to two
 // thirds, the digits to 7 points and each box to 15 mm for 6 digits.
@@ -322,22 +356,54 @@ func TestWorklistPageInBrowser(t *testing.T) {
 		{Host: "FA-NG-L2-012", IID: strings.Repeat("765432", 9), ExtendedPID: "02260-00011-000-000000-00-1041-7601.0000-0902012",
 			Site: "Nagoya", Line: "L2", Asset: "NG-L2-012", Product: "Office 2010 Professional Plus", State: worklist.NeedsCID,
 			Detail: "54 digits: ActivationWs takes only 63; use VAMT or the portal", Collected: at},
-		{Host: "FA-NG-L2-013", IID: strings.Repeat("1234567", 9), Site: "Nagoya", Line: "L2", Asset: "NG-L2-013",
+		{Host: "FA-NAGOYA-L2-13", IID: strings.Repeat("1234567", 9), Site: "Nagoya", Line: "L2", Asset: "NG-L2-013",
 			Product: "Windows 7 Professional", State: worklist.CIDOnFile, CID: strings.Repeat("123456", 8), Collected: at, Obtained: at},
 	}
-	page := filepath.Join(t.TempDir(), fleet.WorklistPage)
-	f, err := os.Create(page)
-	if err != nil {
-		t.Fatal(err)
+	// write writes the page of rows, and a copy laid out as printed:
+	// its print rules made the screen's, as TestReportPrintsLongNames.
+	write := func(rows []worklist.Row) (page, printed string) {
+		t.Helper()
+		dir := t.TempDir()
+		page = filepath.Join(dir, fleet.WorklistPage)
+		var b bytes.Buffer
+		if err := worklist.WritePage(&b, rows, worklist.PageOptions{Title: "Nagoya", Generated: at, Generator: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b.Bytes(), []byte("@media print{")) {
+			t.Fatal("the worklist page has no print rules")
+		}
+		printed = filepath.Join(dir, "printed.html")
+		if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(printed, bytes.Replace(b.Bytes(), []byte("@media print{"), []byte("@media all{"), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return page, printed
 	}
-	if err := worklist.WritePage(f, rows, worklist.PageOptions{Title: "Nagoya", Generated: at, Generator: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	for _, width := range []int{718, 390} {
-		if got := probe(t, page, width); len(got) > 0 {
-			t.Errorf("the worklist page at %d px:\n%s", width, strings.Join(got, "\n"))
+	// Printed, the table cannot scroll: the whole of it must be on the
+	// paper (its right edge and the last column's border were cut off).
+	// An asset tag or a host name (up to 15 characters, NetBIOS's
+	// limit) reads whole: squeezed by the ID columns, the first column
+	// was four characters wide and broke NG-L2-012 after each hyphen.
+	page, printed := write(rows)
+	for _, p := range []struct {
+		page  string
+		width int
+		print bool
+	}{{printed, 718, true}, {page, 390, false}} {
+		if got := runProbe(t, p.page, p.width, p.print, []string{"tbody td:first-child"}); len(got) > 0 {
+			t.Errorf("the worklist page at %d px:\n%s", p.width, strings.Join(got, "\n"))
 		}
 	}
-	runChromium(t, page, "--window-size=718,1100", "--screenshot="+filepath.Join(shots(t), "worklist-718.png"))
+	runChromium(t, printed, "--window-size=718,1100", "--screenshot="+filepath.Join(shots(t), "worklist-718.png"))
+
+	// A name too long for the column wraps rather than pushing the
+	// Confirmation ID's boxes off the paper.
+	long := append([]worklist.Row(nil), rows[0])
+	long[0].Asset, long[0].Host = "ASSET-"+strings.Repeat("LONGASSETTAG", 4), "HOST-"+strings.Repeat("verylonghostname", 3)
+	_, printed = write(long)
+	if got := probePrinted(t, printed, 718); len(got) > 0 {
+		t.Errorf("the worklist page of long names at 718 px:\n%s", strings.Join(got, "\n"))
+	}
 }

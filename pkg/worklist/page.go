@@ -62,12 +62,36 @@ type lineView struct {
 	Rows       []rowView
 }
 
+// A rowView's IDs and boxes come in the lines they are printed on:
+// lines, not the width of the page, decide where an ID wraps, so that a
+// row is as wide on every browser and printer and the columns of names
+// keep the rest of the page (TestWorklistPageInBrowser).
 type rowView struct {
 	Asset, Host, Product, ExtendedPID, Detail string
 	State                                     State
 	Label                                     string
-	IID, CID                                  []string
-	Boxes                                     []struct{}
+	IID, CID                                  [][]string
+	Boxes                                     [][]struct{}
+}
+
+// Groups and boxes to a printed line: three groups of an ID (21 digits
+// of an IID) or two boxes, each wide enough to write six digits in.
+const (
+	groupsPerLine = 3
+	boxesPerLine  = 2
+)
+
+// lines cuts s into lines of n.
+func lines[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
 }
 
 // WritePage writes the printable worklist of rows, which come in site,
@@ -94,12 +118,12 @@ func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
 		all[r.State]++
 		rv := rowView{Asset: r.Asset, Host: r.Host, Product: r.Product, ExtendedPID: r.ExtendedPID, Detail: r.Detail, State: r.State, Label: label(r.State)}
 		if r.IID != "" {
-			rv.IID = activation.Groups(r.IID)
+			rv.IID = lines(activation.Groups(r.IID), groupsPerLine)
 		}
 		if r.CID != "" {
-			rv.CID = activation.Groups(r.CID)
+			rv.CID = lines(activation.Groups(r.CID), groupsPerLine)
 		} else if r.State == NeedsCID {
-			rv.Boxes = make([]struct{}, activation.CIDDigits/6)
+			rv.Boxes = lines(make([]struct{}, activation.CIDDigits/6), boxesPerLine)
 		}
 		l := &v.Lines[len(v.Lines)-1]
 		l.Rows = append(l.Rows, rv)
