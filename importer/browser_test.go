@@ -88,13 +88,16 @@ func shots(t *testing.T) string {
 // device table that wraps onto a second line at 1000 px and wider, at
 // any width every piece of text inside the elements that WHOLE selects
 // (names that must read as one, such as asset tags) that breaks onto a
-// second line, and, when PRINTED, every box whose content is wider than
-// it: on paper nothing scrolls, what passes such a box is cut off. The
+// second line, every date (and time) that breaks across lines, and,
+// when PRINTED, every box whose content is wider than it (on paper
+// nothing scrolls: what passes such a box is cut off), every table
+// whose header row is not a thead (a printed page repeats only a
+// thead) and every table whose rows may split across two pages. The
 // report's policy forbids scripts, so the probe runs on a copy whose
 // policy allows this one.
 const layoutProbe = `<script>
 addEventListener('load', () => {
-  const vw = document.documentElement.clientWidth, out = [];
+  const vw = document.documentElement.clientWidth, out = [], printed = PRINTED;
   const inScroller = el => { for (let p = el.parentElement; p; p = p.parentElement) {
     const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true } return false };
   for (const el of document.body.querySelectorAll('*')) {
@@ -105,10 +108,21 @@ addEventListener('load', () => {
   const wraps = (n, el) => { const rg = document.createRange(); rg.selectNodeContents(n);
     const rs = [...rg.getClientRects()], line = parseFloat(getComputedStyle(el).fontSize) * 1.6;
     return rs.length > 0 && Math.max(...rs.map(r => r.bottom)) - Math.min(...rs.map(r => r.top)) > 1.5 * line };
-  if (vw >= 1000) for (const el of document.querySelectorAll('table.devices th, table.devices td.nw')) if (wraps(el, el)) out.push('wraps: ' + el.textContent);
-  if (PRINTED) for (const el of document.body.querySelectorAll('*')) {
+  if (vw >= 1000) for (const el of document.querySelectorAll('table.devices th, table.devices td.nw, table.devices td.dl')) if (wraps(el, el)) out.push('wraps: ' + el.textContent);
+  if (printed) for (const el of document.body.querySelectorAll('*')) {
     const o = getComputedStyle(el).overflowX;
     if (o !== 'visible' && el.scrollWidth > el.clientWidth + 1) out.push('cut off on paper: ' + el.tagName + '.' + el.className + ' holds ' + el.scrollWidth + ' px in ' + el.clientWidth);
+  }
+  if (printed) for (const tb of document.querySelectorAll('table')) {
+    const head = tb.rows.length > 0 && [...tb.rows[0].cells].every(c => c.tagName === 'TH');
+    if (head && tb.rows[0].parentElement.tagName !== 'THEAD') out.push('header not repeated on the next page: table.' + tb.className + ' ' + tb.rows[0].textContent);
+    for (const tr of tb.rows) if (tr.querySelector('td') && getComputedStyle(tr).breakInside !== 'avoid') { out.push('row may split across pages: table.' + tb.className + ' ' + tr.textContent.slice(0, 40)); break }
+  }
+  const tw = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = tw.nextNode(); n; n = tw.nextNode()) for (const m of n.textContent.matchAll(/\d{4}-\d\d-\d\d( \d\d:\d\d)?/g)) {
+    const rg = document.createRange(); rg.setStart(n, m.index); rg.setEnd(n, m.index + m[0].length);
+    const rs = [...rg.getClientRects()].filter(r => r.width > 0);
+    if (rs.length > 0 && Math.max(...rs.map(r => r.top)) - Math.min(...rs.map(r => r.top)) > 2) out.push('date breaks: ' + m[0] + ' in ' + n.textContent);
   }
   for (const el of document.querySelectorAll(WHOLE)) {
     const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -222,6 +236,24 @@ func TestReportInBrowser(t *testing.T) {
 		if got := probe(t, p.page, p.width); len(got) > 0 {
 			rel, _ := filepath.Rel(out, p.page)
 			t.Errorf("%s at %d px:\n%s", rel, p.width, strings.Join(got, "\n"))
+		}
+	}
+
+	// Printed on A4 (188 mm, 710 CSS px, as TestReportPrintsLongNames):
+	// a table's header comes again on each page and no row is cut in
+	// two, no date breaks (the plan's "2026-11-" over "11 (9 days
+	// left)"), and a site's name or an asset tag in the plan reads
+	// whole ("Nagoy" over "a").
+	for _, page := range []string{filepath.Join(out, "index.html"), filepath.Join(out, "Nagoya", "index.html"), line} {
+		html, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		printed := filepath.Join(t.TempDir(), filepath.Base(page))
+		os.WriteFile(printed, bytes.Replace(html, []byte("@media print{"), []byte("@media all{"), 1), 0o644)
+		if got := probePrinted(t, printed, 710, "table.plan td.refs a"); len(got) > 0 {
+			rel, _ := filepath.Rel(out, page)
+			t.Errorf("%s printed on A4:\n%s", rel, strings.Join(got, "\n"))
 		}
 	}
 

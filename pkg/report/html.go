@@ -185,7 +185,7 @@ type planRow struct {
 	Action, Product, Purchase string
 	Count                     int
 	Urgent                    int               // its urgent devices (planEntry.Urgent)
-	Due, DueClass             string            // the earliest deadline in words; "nw due" when it is now or past
+	Due, DueClass             string            // the earliest deadline in words; "dl due" when it is now or past
 	DueDL                     classify.Deadline // and as data, for the workbook's date cell,
 	DueDay                    time.Time         // on this day (dueDay); zero when none expires
 	Refs                      []devRef          // a site's devices, urgent ones first
@@ -480,7 +480,7 @@ type deviceView struct {
 	ProductHead         template.HTML // rendered once per report (productHead)
 	ID, Asset, Hostname string
 	Action, Deadline    string
-	DeadlineClass       string // "nw due" when the deadline is past or now
+	DeadlineClass       string // "dl due" when the deadline is past or now
 
 	Category, First string
 	Colour          template.CSS
@@ -535,13 +535,15 @@ func newDeviceView(t *texts, head template.HTML, r *row, z zone) deviceView {
 	return v
 }
 
-// dueClass is the class of a deadline's cell: "nw due" (bold red) when
-// it is now or past, else "nw".
+// dueClass is the class of a deadline's cell: "dl due" (bold red) when
+// it is now or past, else "dl". A dl cell does not wrap on screen;
+// printed, it wraps between the date and the days left, never inside
+// the date (style.css).
 func dueClass(dl classify.Deadline) string {
 	if pastDue(dl) {
-		return "nw due"
+		return "dl due"
 	}
-	return "nw"
+	return "dl"
 }
 
 // pastDue reports whether a deadline is now or past: its cell is bold

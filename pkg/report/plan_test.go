@@ -72,7 +72,7 @@ func TestPlanUrgency(t *testing.T) {
 		}
 		page, _ := os.ReadFile(filepath.Join(dir, "Nagoya", "index.html"))
 		p := string(page)
-		row := `<td class="n">71</td><td class="n due">1</td><td class="nw">` + tc.due + `</td>`
+		row := `<td class="n">71</td><td class="n due">1</td><td class="dl">` + tc.due + `</td>`
 		for _, want := range []string{tc.head, row, `class="due">URGENT-1</a>`, tc.more} {
 			if !strings.Contains(p, want) {
 				t.Errorf("%s: the site's page lacks %q", tc.lang, want)

@@ -186,7 +186,7 @@ func TestPlanDeadlineZone(t *testing.T) {
 	}
 	want := "2026-11-11"
 	// The device's own page, and each page's plan row of its action.
-	row := regexp.MustCompile(`<td class="nw">(\d{4}-\d\d-\d\d) \(`)
+	row := regexp.MustCompile(`<td class="dl">(\d{4}-\d\d-\d\d) \(`)
 	for _, page := range []string{"Nagoya/L3.html", "Nagoya/index.html", "index.html"} {
 		b, _ := os.ReadFile(filepath.Join(dir, filepath.FromSlash(page)))
 		m := row.FindSubmatch(b)
