@@ -119,7 +119,7 @@ addEventListener('load', () => {
     for (const tr of tb.rows) if (tr.querySelector('td') && getComputedStyle(tr).breakInside !== 'avoid') { out.push('row may split across pages: table.' + tb.className + ' ' + tr.textContent.slice(0, 40)); break }
   }
   const tw = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let n = tw.nextNode(); n; n = tw.nextNode()) for (const m of n.textContent.matchAll(/\d{4}-\d\d-\d\d( \d\d:\d\d)?/g)) {
+  for (let n = tw.nextNode(); n; n = tw.nextNode()) for (const m of n.textContent.matchAll(/(?<![\d-])\d{4}-\d\d-\d\d(?![\d-])( \d\d:\d\d)?/g)) {
     const rg = document.createRange(); rg.setStart(n, m.index); rg.setEnd(n, m.index + m[0].length);
     const rs = [...rg.getClientRects()].filter(r => r.width > 0);
     if (rs.length > 0 && Math.max(...rs.map(r => r.top)) - Math.min(...rs.map(r => r.top)) > 2) out.push('date breaks: ' + m[0] + ' in ' + n.textContent);
