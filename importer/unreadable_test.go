@@ -48,6 +48,42 @@ func TestUnreadableFolder(t *testing.T) {
 	}
 }
 
+// TestUnreadableBundle: a bundle this user may not read (mode 000, a
+// file of another user on a share) is one rejected input, named once
+// on each line that names it, with what happened and what to do; the
+// others are imported and the exit code is 1. Before, every line named
+// it twice ("x.age: open x.age: permission denied") and the hint was
+// to check that it is readable.
+func TestUnreadableBundle(t *testing.T) {
+	dir := unprivilegedDir(t)
+	id, key := writeKey(t, dir, "site-key.txt")
+	in := filepath.Join(dir, "in")
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	good := archetypeBundles(t, in, id.Recipient())
+	locked := good["win7-pro-retail"]
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runUnprivileged(t, dir, "import", "-i", key, "--db", filepath.Join(dir, "fleet.db"), in)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitPartial, stdout, stderr)
+	}
+	if want := "imported " + strconv.Itoa(len(good)-1) + ", already imported 0, rejected 1"; !strings.Contains(stdout, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, stdout)
+	}
+	want := "  " + locked + "\n    error: permission denied\n    hint: this user may not open it"
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "importer: rejected "+locked+": permission denied\n") {
+		t.Errorf("stderr lacks %q and the progress line:\n%s", want, stderr)
+	}
+	for _, line := range strings.Split(stdout+stderr, "\n") {
+		if strings.Count(line, filepath.Base(locked)) > 1 {
+			t.Errorf("a line names the file more than once: %q", line)
+		}
+	}
+}
+
 // TestDatabaseFolderReadOnly: a SQLite fleet in a folder this user may
 // not write (an auditor's account reading the importers' folder) is
 // refused saying that it is the folder, where SQLite keeps its -wal and

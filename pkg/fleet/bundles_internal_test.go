@@ -150,7 +150,8 @@ func FuzzProductsKeys(f *testing.F) {
 // TestOpenFile checks that a bundle file opens and reads as with os.Open,
 // and fails as os.Open does: the importer's messages and hints rest on
 // the *fs.PathError and its errno. openRegular, which opens the bundles
-// found in a folder, does too, but refuses a folder (ErrNotFile).
+// found in a folder, does too, but refuses a folder (ErrNotFile) and
+// says that a file listed is gone (ErrGone, with the errno).
 func TestOpenFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a.tar.zst.age")
@@ -167,18 +168,18 @@ func TestOpenFile(t *testing.T) {
 			name, path string
 			want       string // contents read, or
 			wantErr    error  // the error of opening or reading
-			refused    bool   // by openRegular: ErrNotFile
+			refused    error  // by openRegular, with wantErr
 		}{
-			{"file", file, payload, nil, false},
-			{"missing", filepath.Join(dir, "b.tar.zst.age"), "", fs.ErrNotExist, false},
-			{"folder", dir, "", nil, true}, // openFile: opens; reading fails, as with os.Open
+			{"file", file, payload, nil, nil},
+			{"missing", filepath.Join(dir, "b.tar.zst.age"), "", fs.ErrNotExist, ErrGone},
+			{"folder", dir, "", nil, ErrNotFile}, // openFile: opens; reading fails, as with os.Open
 		} {
 			t.Run(op.name+"/"+tc.name, func(t *testing.T) {
 				f, err := op.open(tc.path)
-				if tc.refused && op.name == "openRegular" {
+				if tc.refused != nil && op.name == "openRegular" {
 					var pe *fs.PathError
-					if !errors.Is(err, ErrNotFile) || !errors.As(err, &pe) || pe.Path != tc.path {
-						t.Fatalf("got %v, want a *fs.PathError naming %s with ErrNotFile", err, tc.path)
+					if !errors.Is(err, tc.refused) || tc.wantErr != nil && !errors.Is(err, tc.wantErr) || !errors.As(err, &pe) || pe.Path != tc.path {
+						t.Fatalf("got %v, want a *fs.PathError naming %s with %v", err, tc.path, tc.refused)
 					}
 					return
 				}

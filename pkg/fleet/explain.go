@@ -36,6 +36,8 @@ var explanations = []struct {
 	{[]error{bundle.ErrTooLarge, licensing.ErrTooLarge}, "oversize", "no genuine collection is this large: collect the device again; if it happens again, report the file to the ActCourier maintainers"},
 	// Before ErrTooLarge: an slmgr.ini too large is not a text to save again.
 	{[]error{ErrStrings}, "slmgr.ini unreadable", "give the machine's slmgr.ini with --strings, from %SystemRoot%\\System32\\slmgr\\<LANGID>"},
+	// Before fs.ErrNotExist, which it is too.
+	{[]error{ErrGone}, "gone since its folder was listed", "the file was deleted or moved, or the stick pulled, while this ran: check that the stick is in and the file there, then run the same command again"},
 	{[]error{ErrNotFile}, "not a file", "name the saved file itself, or copy the bundle from the stick again: a named pipe, a device or a folder is not read"},
 	{[]error{ErrTooLarge}, "oversize", "save only the output of slmgr.vbs /dlv or ospp.vbs /dstatus, one device per file"},
 	{[]error{bundle.ErrManifestMismatch, bundle.ErrInsecureMember}, "malformed", "the bundle is malformed: collect the device again and report the file to the ActCourier maintainers"},
@@ -74,6 +76,7 @@ var explanations = []struct {
 	{[]error{ErrConflict}, "conflict", "two different files carry one bundle ID: keep both files and report them to the ActCourier maintainers"},
 	{[]error{slmgr.ErrNoProducts}, "no product found", "save the whole output of slmgr.vbs /dlv or ospp.vbs /dstatus; for another language pass --strings slmgr.ini"},
 	{[]error{slmgr.ErrEncoding, codepage.ErrUnsure}, "code page unsure", "name the text's code page with --codepage (936 for Simplified Chinese, 932 Japanese, 949 Korean, 950 Traditional Chinese, 1252 Western)"},
+	{[]error{fs.ErrPermission}, "permission denied", "this user may not open it: its owner can allow it (chmod; a folder needs x to be walked), or run the importer as a user who may"},
 	// Last: the errors above that are also "not there" say more.
 	{[]error{fs.ErrNotExist}, "no such file", "check the name and its folder (a relative name is read from the current folder)"},
 }

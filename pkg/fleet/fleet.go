@@ -33,6 +33,11 @@ var (
 	// opened, and was not read: a pipe's open or read can wait for ever
 	// for a writer.
 	ErrNotFile = errors.New("fleet: not a file")
+	// ErrGone means a bundle file found in a folder was not there any
+	// more when it was opened: deleted or moved since the folder was
+	// listed, or the stick pulled. It comes with the system's error
+	// (fs.ErrNotExist).
+	ErrGone = errors.New("fleet: gone since its folder was listed")
 	// ErrTooLarge means an input is over a limit (MaxTextSize).
 	ErrTooLarge = errors.New("fleet: input over a limit")
 	// ErrReadOnly means the store refused to write: the database user

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -76,7 +77,7 @@ func FindBundles(paths []string) (*Bundles, error) {
 	var unreadable error
 	b.walk(func(string, opener) error { b.Count++; return nil }, func(_ string, err error) error {
 		if unreadable == nil {
-			unreadable = err
+			unreadable = terminal.ShownPath(err)
 		}
 		return nil
 	})
@@ -101,7 +102,7 @@ func insideAny(abs string, dirs map[string]bool) bool {
 // and, under a folder, in the order the file system lists them. An error
 // reading a folder, or from fn, ends the walk with it.
 func (b *Bundles) Walk(fn func(path string) error) error {
-	return b.walk(func(path string, _ opener) error { return fn(path) }, nil)
+	return b.walk(func(path string, _ opener) error { return fn(path) }, func(_ string, err error) error { return terminal.ShownPath(err) })
 }
 
 // opener opens a bundle file to read: openFile or openRegular.
@@ -112,18 +113,17 @@ type opener func(path string) (io.ReadCloser, error)
 // read), one found in a folder only if it is a regular file still
 // (openRegular): the listing said it was, but a stick's file may have
 // become a named pipe or a device since, whose open or read would wait
-// for ever. When unreadable is not nil, a path that cannot be read goes
-// to it instead, and the walk goes on unless it returns an error.
+// for ever. A path that cannot be read ends the walk with the system's
+// error, which names it; when unreadable is not nil, it goes to
+// unreadable instead, and the walk goes on unless that returns an error.
 func (b *Bundles) walk(fn func(path string, open opener) error, unreadable func(path string, err error) error) error {
 	if unreadable == nil {
 		unreadable = func(_ string, err error) error { return err }
 	}
-	// A folder's name, or a file's, in the system's error is the
-	// stick's, in an error printed as it is (terminal.ShownPath).
 	for _, root := range b.roots {
 		fi, err := os.Stat(root)
 		if err != nil {
-			if err := unreadable(root, terminal.ShownPath(err)); err != nil {
+			if err := unreadable(root, err); err != nil {
 				return err
 			}
 			continue
@@ -148,13 +148,15 @@ const dirChunk = 256
 // walkDir calls fn with the bundle files under dir, reading each folder a
 // chunk at a time, in the order the file system lists them (not sorted:
 // filepath.WalkDir would hold a whole folder's names to sort them).
-// Links are not followed below dir. A file is given to fn when it was a
-// regular file when listed: open it with openRegular, which tells what
-// it is now.
+// Links are not followed below dir: a link is listed as one (its entry's
+// type, as lstat tells it), neither a folder nor a regular file, and
+// left out. A file is given to fn when it was a regular file when
+// listed: open it with openRegular, which tells what it is now. A
+// folder that cannot be read goes to unreadable with the system's error.
 func walkDir(dir string, fn func(string) error, unreadable func(string, error) error) error {
 	f, err := os.Open(dir)
 	if err != nil {
-		return unreadable(dir, terminal.ShownPath(err))
+		return unreadable(dir, err)
 	}
 	defer f.Close()
 	for {
@@ -179,9 +181,31 @@ func walkDir(dir string, fn func(string) error, unreadable func(string, error) e
 			return nil
 		}
 		if err != nil {
-			return unreadable(dir, terminal.ShownPath(err))
+			return unreadable(dir, err)
 		}
 	}
+}
+
+// unnamed is err without the name of path when it is the system's error
+// on that path (*fs.PathError): an outcome, an inspect error and a
+// summary name the file first, and its error said it again ("x.age:
+// open x.age: permission denied"). The file's error alone is kept, as
+// it says what happened (ErrGone, ErrLink, ErrNotFile, the errno).
+func unnamed(path string, err error) error {
+	if pe, ok := err.(*fs.PathError); ok && pe.Path == path {
+		return pe.Err
+	}
+	return err
+}
+
+// listedOpenError is the error of an open of path, a file found in a
+// folder, that failed with err (the system's): ErrGone (with err) when
+// it is not there any more, else err.
+func listedOpenError(path string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %w", ErrGone, err)
+	}
+	return err
 }
 
 // systemFolder reports whether a folder under a path given is one a
@@ -230,8 +254,11 @@ func (b *Bundles) feed(ctx context.Context, work chan<- bundleFile, done chan<- 
 			return ctx.Err()
 		}
 	}, func(path string, err error) error {
+		// The outcome names the folder; a name in the system's error
+		// that is not its own is the stick's, in an error printed as it
+		// is (terminal.ShownPath).
 		select {
-		case done <- Outcome{File: path, Err: err}:
+		case done <- Outcome{File: path, Err: terminal.ShownPath(unnamed(path, err))}:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -277,7 +304,9 @@ func openBundle(f bundleFile, lim bundle.Limits, ids []age.Identity, now time.Ti
 // ReadBundle opens a bundle file with bundle.Open. An empty file is
 // bundle.ErrEmpty (and bundle.ErrNotBundle): what to do about it is to
 // copy it again, not to leave it out as a file of another kind. The
-// file is read whatever it is: a pipe the caller names is read too.
+// file is read whatever it is: a pipe the caller names is read too. A
+// file that does not open is the system's error without the file's
+// name (fs.ErrNotExist, fs.ErrPermission…): the caller names it.
 func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
 	return readBundle(path, openFile, lim, ids)
 }
@@ -286,7 +315,9 @@ func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bun
 func readBundle(path string, open opener, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
 	f, err := open(path)
 	if err != nil {
-		return nil, terminal.ShownPath(err) // a name from the stick, in an error printed as it is
+		// Named once, by the caller; any other name in the error is
+		// the stick's, in an error printed as it is.
+		return nil, terminal.ShownPath(unnamed(path, err))
 	}
 	defer f.Close()
 	return bundle.Open(f, lim, ids...)
@@ -322,6 +353,7 @@ func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSO
 		found, unreadable := 0, false
 		err := walkDir(p, func(f string) error { found++; return one(f, openRegular) }, func(dir string, err error) error {
 			unreadable = true
+			err = terminal.ShownPath(unnamed(dir, err))
 			_, hint := Explain(err)
 			bad(dir, err.Error(), hint)
 			return nil

@@ -20,10 +20,14 @@ func openFile(path string) (io.ReadCloser, error) {
 // openRegular opens a file to read and refuses anything but a regular
 // file (ErrNotFile), as on Unix (open_unix.go). Windows has no named
 // pipe on a stick's file system (\\.\pipe\ names are refused here
-// by their mode), so an open does not wait.
+// by their mode), so an open does not wait. One gone since the listing
+// is ErrGone, as there (listedOpenError).
 func openRegular(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
+		if pe, ok := err.(*fs.PathError); ok {
+			return nil, &fs.PathError{Op: pe.Op, Path: pe.Path, Err: listedOpenError(path, pe.Err)}
+		}
 		return nil, err
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {

@@ -31,13 +31,14 @@ func openFile(path string) (io.ReadCloser, error) {
 // the time it is opened, whose open or read waits for a writer that
 // never comes. O_NONBLOCK makes that open return at once; fstat of the
 // descriptor opened (not of the name, which may change again) tells
-// what it is. It opens every bundle an import finds in a folder: the
-// file it returns is read with read(2) itself, two system calls per
+// what it is. A file gone since the listing is ErrGone
+// (listedOpenError). It opens every bundle an import finds in a folder:
+// the file it returns is read with read(2) itself, two system calls per
 // file fewer than through os.NewFile (regularFile).
 func openRegular(path string) (io.ReadCloser, error) {
 	fd, err := openRead(path, syscall.O_NONBLOCK)
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: listedOpenError(path, err)}
 	}
 	var st syscall.Stat_t
 	err = fstat(fd, &st)

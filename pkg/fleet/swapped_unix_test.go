@@ -3,6 +3,7 @@
 package fleet_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -18,18 +19,22 @@ import (
 
 // TestImportSwappedForPipe: a bundle file of a folder that becomes a
 // named pipe or a device after the folder was listed (a hostile stick
-// or share) is rejected as not a file, named, without waiting: its
-// open or read would wait for ever for a writer. The other bundles
-// are imported.
+// or share) is rejected as not a file, named once, without waiting: its
+// open or read would wait for ever for a writer. The other bundles are
+// imported.
 func TestImportSwappedForPipe(t *testing.T) {
 	id := key(t)
 	dir := t.TempDir()
 	files := archetypes(t, dir, id.Recipient())
-	swaps := map[string]func(path string) error{
-		files[0]: func(p string) error { return syscall.Mkfifo(p, 0o600) },
+	swaps := map[string]struct {
+		swap   func(path string) error
+		want   error
+		reason string
+	}{
+		files[0]: {func(p string) error { return syscall.Mkfifo(p, 0o600) }, fleet.ErrNotFile, "not a file"},
 		// A pipe whose writer is there and writes nothing: an open
 		// would not wait, a read would.
-		files[1]: func(p string) error {
+		files[1]: {func(p string) error {
 			if err := syscall.Mkfifo(p, 0o600); err != nil {
 				return err
 			}
@@ -38,19 +43,19 @@ func TestImportSwappedForPipe(t *testing.T) {
 				t.Cleanup(func() { w.Close() })
 			}
 			return err
-		},
-		files[2]: func(p string) error { return os.Symlink(os.DevNull, p) },
-		files[3]: func(p string) error { return os.Mkdir(p, 0o700) },
+		}, fleet.ErrNotFile, "not a file"},
+		files[2]: {func(p string) error { return os.Symlink(os.DevNull, p) }, fleet.ErrNotFile, "not a file"},
+		files[3]: {func(p string) error { return os.Mkdir(p, 0o700) }, fleet.ErrNotFile, "not a file"},
 	}
 	fleet.SetListedHook(t, func(p string) {
-		swap, ok := swaps[p]
+		s, ok := swaps[p]
 		if !ok {
 			return
 		}
 		if err := os.Remove(p); err != nil {
 			t.Error(err)
 		}
-		if err := swap(p); err != nil {
+		if err := s.swap(p); err != nil {
 			t.Error(err)
 		}
 	})
@@ -79,16 +84,26 @@ func TestImportSwappedForPipe(t *testing.T) {
 	if len(r.sum.Rejected) != len(swaps) {
 		t.Errorf("rejected %d, want %d: %v", len(r.sum.Rejected), len(swaps), r.sum.Rejected)
 	}
+	var stdout, stderr bytes.Buffer
+	if err := r.sum.Print(&stdout, &stderr, "fleet.db", false); err != nil {
+		t.Fatal(err)
+	}
 	for _, o := range r.sum.Rejected {
-		if _, ok := swaps[o.File]; !ok {
+		s, ok := swaps[o.File]
+		if !ok {
 			t.Errorf("rejected %s: %v, want only the swapped files", o.File, o.Err)
 			continue
 		}
-		if !errors.Is(o.Err, fleet.ErrNotFile) {
-			t.Errorf("%s: got %v, want ErrNotFile", o.File, o.Err)
+		if !errors.Is(o.Err, s.want) {
+			t.Errorf("%s: got %v, want %v", o.File, o.Err, s.want)
 		}
-		if reason, _ := fleet.Explain(o.Err); !strings.Contains(reason, "not a file") || !strings.Contains(reason, filepath.Base(o.File)) {
-			t.Errorf("%s: reason %q, want one that says not a file and names it", o.File, reason)
+		// Named once, by the summary, then what it is and what to do.
+		_, hint := fleet.Explain(o.Err)
+		if want := "  " + o.File + "\n    error: " + s.reason + "\n    hint: " + hint + "\n"; !strings.Contains(stderr.String(), want) {
+			t.Errorf("%s: the summary lacks %q", o.File, want)
+		}
+		if n := strings.Count(stderr.String(), filepath.Base(o.File)); n != 1 {
+			t.Errorf("%s: named %d times in the summary, want once:\n%s", o.File, n, stderr.String())
 		}
 	}
 }
