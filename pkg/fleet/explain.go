@@ -36,6 +36,7 @@ var explanations = []struct {
 	{[]error{bundle.ErrTooLarge, licensing.ErrTooLarge}, "oversize", "no genuine collection is this large: collect the device again; if it happens again, report the file to the ActCourier maintainers"},
 	// Before ErrTooLarge: an slmgr.ini too large is not a text to save again.
 	{[]error{ErrStrings}, "slmgr.ini unreadable", "give the machine's slmgr.ini with --strings, from %SystemRoot%\\System32\\slmgr\\<LANGID>"},
+	{[]error{ErrLink}, "a symbolic link, not followed", "a link in a folder is not followed, as the folder's listing follows none: copy the bundle itself into the folder, or name the file the link points to"},
 	// Before fs.ErrNotExist, which it is too.
 	{[]error{ErrGone}, "gone since its folder was listed", "the file was deleted or moved, or the stick pulled, while this ran: check that the stick is in and the file there, then run the same command again"},
 	{[]error{ErrNotFile}, "not a file", "name the saved file itself, or copy the bundle from the stick again: a named pipe, a device or a folder is not read"},

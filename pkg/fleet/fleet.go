@@ -38,6 +38,11 @@ var (
 	// listed, or the stick pulled. It comes with the system's error
 	// (fs.ErrNotExist).
 	ErrGone = errors.New("fleet: gone since its folder was listed")
+	// ErrLink means a bundle file found in a folder was a symbolic link
+	// when it was opened, and was not followed: the folder's listing
+	// follows no link, so one put in a file's place after the listing
+	// is not read either (where the system can tell: not on Windows).
+	ErrLink = errors.New("fleet: a symbolic link, not followed")
 	// ErrTooLarge means an input is over a limit (MaxTextSize).
 	ErrTooLarge = errors.New("fleet: input over a limit")
 	// ErrReadOnly means the store refused to write: the database user

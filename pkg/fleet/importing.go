@@ -199,9 +199,13 @@ func unnamed(path string, err error) error {
 }
 
 // listedOpenError is the error of an open of path, a file found in a
-// folder, that failed with err (the system's): ErrGone (with err) when
-// it is not there any more, else err.
+// folder, that failed with err (the system's, or ErrNotFile): ErrLink
+// when path is a symbolic link now, ErrGone (with err) when it is not
+// there any more, else err. It costs an lstat only when the open failed.
 func listedOpenError(path string, err error) error {
+	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return ErrLink
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%w: %w", ErrGone, err)
 	}

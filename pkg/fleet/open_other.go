@@ -20,8 +20,11 @@ func openFile(path string) (io.ReadCloser, error) {
 // openRegular opens a file to read and refuses anything but a regular
 // file (ErrNotFile), as on Unix (open_unix.go). Windows has no named
 // pipe on a stick's file system (\\.\pipe\ names are refused here
-// by their mode), so an open does not wait. One gone since the listing
-// is ErrGone, as there (listedOpenError).
+// by their mode), so an open does not wait. A symbolic link put in the
+// file's place after the listing is followed, unlike on Unix: os.Open
+// has no O_NOFOLLOW here, and telling one after the open would cost a
+// call more for every bundle. One that does not open is refused as
+// there (listedOpenError).
 func openRegular(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -18,14 +18,18 @@ import (
 )
 
 // TestImportSwappedForPipe: a bundle file of a folder that becomes a
-// named pipe or a device after the folder was listed (a hostile stick
-// or share) is rejected as not a file, named once, without waiting: its
-// open or read would wait for ever for a writer. The other bundles are
+// named pipe, a device, a folder or a symbolic link after the folder was
+// listed (a hostile stick or share) is rejected, named once with what it
+// is, without waiting: a pipe's open or read would wait for ever for a
+// writer, and a link is not followed, as the listing follows none (one
+// to a genuine bundle elsewhere was imported). The other bundles are
 // imported.
 func TestImportSwappedForPipe(t *testing.T) {
 	id := key(t)
 	dir := t.TempDir()
 	files := archetypes(t, dir, id.Recipient())
+	elsewhere := archetypes(t, t.TempDir(), id.Recipient())[5]
+	link := func(to string) func(string) error { return func(p string) error { return os.Symlink(to, p) } }
 	swaps := map[string]struct {
 		swap   func(path string) error
 		want   error
@@ -44,8 +48,10 @@ func TestImportSwappedForPipe(t *testing.T) {
 			}
 			return err
 		}, fleet.ErrNotFile, "not a file"},
-		files[2]: {func(p string) error { return os.Symlink(os.DevNull, p) }, fleet.ErrNotFile, "not a file"},
+		files[2]: {link(os.DevNull), fleet.ErrLink, "a symbolic link, not followed"},
 		files[3]: {func(p string) error { return os.Mkdir(p, 0o700) }, fleet.ErrNotFile, "not a file"},
+		files[4]: {link(elsewhere), fleet.ErrLink, "a symbolic link, not followed"},
+		files[6]: {link(filepath.Join(dir, "nowhere")), fleet.ErrLink, "a symbolic link, not followed"},
 	}
 	fleet.SetListedHook(t, func(p string) {
 		s, ok := swaps[p]
@@ -105,5 +111,34 @@ func TestImportSwappedForPipe(t *testing.T) {
 		if n := strings.Count(stderr.String(), filepath.Base(o.File)); n != 1 {
 			t.Errorf("%s: named %d times in the summary, want once:\n%s", o.File, n, stderr.String())
 		}
+	}
+}
+
+// TestImportLinks: a symbolic link that is in a folder when it is
+// listed is left out (not counted, not read, not rejected): the walk
+// follows no link, and openRegular agrees with it. A link the user
+// names is followed, as any file named is read whatever it is.
+func TestImportLinks(t *testing.T) {
+	id := key(t)
+	dir, other := t.TempDir(), t.TempDir()
+	files := archetypes(t, dir, id.Recipient())
+	targets := archetypes(t, other, id.Recipient())
+	if err := os.Symlink(targets[0], filepath.Join(dir, "linked.tar.zst.age")); err != nil {
+		t.Fatal(err)
+	}
+	named := filepath.Join(t.TempDir(), "named.tar.zst.age")
+	if err := os.Symlink(targets[1], named); err != nil {
+		t.Fatal(err)
+	}
+	found := bundlesOf(t, []string{dir, named})
+	if want := len(files) + 1; found.Count != want {
+		t.Errorf("counted %d, want %d: the files and the named link", found.Count, want)
+	}
+	sum, err := fleet.Import(ctx, newStore(t), found, fleet.ImportOptions{Identities: []age.Identity{id}, Now: asOf}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(files) + 1; sum.Imported != want || len(sum.Rejected) != 0 {
+		t.Errorf("imported %d, rejected %v; want %d imported (the named link among them), none rejected", sum.Imported, sum.Rejected, want)
 	}
 }
