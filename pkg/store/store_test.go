@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,18 @@ func coll(id, uuid, serial, asset string, at time.Time) *fleet.Collection {
 		Products: []licensing.Product{{Kind: licensing.KindWindows, Name: "Windows(R), Professional edition", Channel: licensing.ChannelMAK, Status: licensing.StatusLicensed}}}
 	c, err := fleet.NewCollection(fleet.Meta{BundleID: id, SHA256: "sum-" + id, Size: 10, FileName: id + ".tar.zst.age",
 		Origin: fleet.OriginBundle, Generator: "test"}, s, nil, []fleet.Raw{{Member: "raw/x.txt", Data: []byte("x")}}, at.Add(time.Hour))
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// collAt is coll at a site of its own.
+func collAt(id, uuid, site, asset string, at time.Time) *fleet.Collection {
+	c := coll(id, uuid, "", asset, at)
+	s := *c.Snapshot
+	s.Context.Site = site
+	c, err := fleet.NewCollection(c.Meta, &s, nil, c.Raw, at.Add(time.Hour))
 	if err != nil {
 		panic(err)
 	}
@@ -1707,6 +1720,74 @@ func TestPostgresSessionSettings(t *testing.T) {
 			t.Errorf("%s: jit %s, lock_timeout %s; want %s, %s", Name(tc.dsn), jit, lock, tc.jit, tc.lock)
 		}
 	}
+}
+
+// TestLatestUntilOrder: the fleet as of a date, read with the
+// snapshots (sortedUntil on SQLite: the IDs sorted, the rest read
+// after), comes in place order (site, line, asset, device key), though
+// the devices were stored in another and their collections now lie in
+// yet another; it is the fleet read without the snapshots (sorted
+// whole), each device with the snapshot of its latest collection then,
+// for a site and for a limit too. Without its LIMIT, SQLite dropped the
+// sorted subquery's ORDER BY and gave the devices in ID order.
+func TestLatestUntilOrder(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		db := openNew(t, dsn)
+		t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+		until := t0.Add(3 * time.Hour)
+		var cs []*fleet.Collection
+		for i := 0; i < 60; i++ {
+			asset := fmt.Sprintf("A%02d", i*37%60)
+			then := collAt(fmt.Sprint("then-", i), fmt.Sprint("UUID-", i), []string{"S2", "S1", "S3"}[i%3], asset, t0.Add(time.Duration(i)*time.Minute))
+			// Now elsewhere, in another order.
+			now := coll(fmt.Sprint("now-", i), fmt.Sprint("UUID-", i), "", fmt.Sprintf("B%02d", 59-i), until.Add(time.Hour))
+			cs = append(cs, then, now)
+		}
+		if _, errs, err := db.ImportBatch(ctx, cs); err != nil {
+			t.Fatal(err)
+		} else if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+		read := func(f fleet.Filter, withJSON bool) []fleet.Device {
+			var got []fleet.Device
+			if err := db.Latest(ctx, f, withJSON, func(d fleet.Device) error { got = append(got, d); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for _, f := range []fleet.Filter{{Until: until}, {Until: until, Site: "S1"}, {Until: until, Limit: 7}} {
+			got, want := read(f, true), read(f, false)
+			if len(got) == 0 || len(got) != len(want) {
+				t.Fatalf("%+v: %d devices with snapshots, %d without", f, len(got), len(want))
+			}
+			inOrder := sort.SliceIsSorted(got, func(i, j int) bool {
+				a, b := got[i], got[j]
+				return a.Site+"\x00"+a.Line+"\x00"+a.Asset+"\x00"+a.Key < b.Site+"\x00"+b.Line+"\x00"+b.Asset+"\x00"+b.Key
+			})
+			if !inOrder || f.Limit > 0 && got[0].Site != "S1" {
+				t.Errorf("%+v: devices not in place order:\n%s", f, places(got))
+			}
+			for i := range got {
+				snap := got[i].JSON
+				got[i].JSON = ""
+				if !strings.HasPrefix(got[i].BundleID, "then-") || !strings.Contains(snap, `"`+got[i].Asset+`"`) {
+					t.Errorf("%+v: device %s: bundle %s, snapshot %.80s; want its collection before the date", f, got[i].Key, got[i].BundleID, snap)
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%+v: with snapshots\n%s\nwithout\n%s", f, places(got), places(want))
+			}
+		}
+	})
+}
+
+// places lists the devices' sites, lines, assets and keys, a line each.
+func places(ds []fleet.Device) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "  %s %s %s %s\n", d.Site, d.Line, d.Asset, d.Key)
+	}
+	return b.String()
 }
 
 // TestUntilAggregates pins the rules of the fleet as it was at a time:
