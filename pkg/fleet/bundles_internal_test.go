@@ -149,9 +149,9 @@ func FuzzProductsKeys(f *testing.F) {
 
 // TestOpenFile checks that a bundle file opens and reads as with os.Open,
 // and fails as os.Open does: the importer's messages and hints rest on
-// the *fs.PathError and its errno. openRegular, which opens the bundles
-// found in a folder, does too, but refuses a folder (ErrNotFile) and
-// says that a file listed is gone (ErrGone, with the errno).
+// the *fs.PathError and its errno. openRegular does too, but refuses a
+// folder (ErrNotFile); openListed, which opens the bundles found in a
+// folder, also says that a file listed is gone (ErrGone, with the errno).
 func TestOpenFile(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a.tar.zst.age")
@@ -163,12 +163,12 @@ func TestOpenFile(t *testing.T) {
 	for _, op := range []struct {
 		name string
 		open opener
-	}{{"openFile", openFile}, {"openRegular", openRegular}} {
+	}{{"openFile", openFile}, {"openRegular", openRegular}, {"openListed", openListed}} {
 		for _, tc := range []struct {
 			name, path string
 			want       string // contents read, or
 			wantErr    error  // the error of opening or reading
-			refused    error  // by openRegular, with wantErr
+			refused    error  // by openRegular (ErrNotFile) and openListed, with wantErr
 		}{
 			{"file", file, payload, nil, nil},
 			{"missing", filepath.Join(dir, "b.tar.zst.age"), "", fs.ErrNotExist, ErrGone},
@@ -176,10 +176,14 @@ func TestOpenFile(t *testing.T) {
 		} {
 			t.Run(op.name+"/"+tc.name, func(t *testing.T) {
 				f, err := op.open(tc.path)
-				if tc.refused != nil && op.name == "openRegular" {
+				refused := tc.refused
+				if op.name == "openFile" || op.name == "openRegular" && refused == ErrGone {
+					refused = nil
+				}
+				if refused != nil {
 					var pe *fs.PathError
-					if !errors.Is(err, tc.refused) || tc.wantErr != nil && !errors.Is(err, tc.wantErr) || !errors.As(err, &pe) || pe.Path != tc.path {
-						t.Fatalf("got %v, want a *fs.PathError naming %s with %v", err, tc.path, tc.refused)
+					if !errors.Is(err, refused) || tc.wantErr != nil && !errors.Is(err, tc.wantErr) || !errors.As(err, &pe) || pe.Path != tc.path {
+						t.Fatalf("got %v, want a *fs.PathError naming %s with %v", err, tc.path, refused)
 					}
 					return
 				}

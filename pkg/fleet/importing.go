@@ -105,13 +105,13 @@ func (b *Bundles) Walk(fn func(path string) error) error {
 	return b.walk(func(path string, _ opener) error { return fn(path) }, func(_ string, err error) error { return terminal.ShownPath(err) })
 }
 
-// opener opens a bundle file to read: openFile or openRegular.
+// opener opens a bundle file to read: openFile or openListed.
 type opener func(path string) (io.ReadCloser, error)
 
 // walk is Walk, and gives fn how to open each file: a file named itself
 // as it is (openFile: a pipe the user names, importer import <(…), is
 // read), one found in a folder only if it is a regular file still
-// (openRegular): the listing said it was, but a stick's file may have
+// (openListed): the listing said it was, but a stick's file may have
 // become a named pipe or a device since, whose open or read would wait
 // for ever. A path that cannot be read ends the walk with the system's
 // error, which names it; when unreadable is not nil, it goes to
@@ -134,7 +134,7 @@ func (b *Bundles) walk(fn func(path string, open opener) error, unreadable func(
 			}
 			continue
 		}
-		if err := walkDir(root, func(path string) error { return fn(path, openRegular) }, unreadable); err != nil {
+		if err := walkDir(root, func(path string) error { return fn(path, openListed) }, unreadable); err != nil {
 			return err
 		}
 	}
@@ -151,7 +151,7 @@ const dirChunk = 256
 // Links are not followed below dir: a link is listed as one (its entry's
 // type, as lstat tells it), neither a folder nor a regular file, and
 // left out. A file is given to fn when it was a regular file when
-// listed: open it with openRegular, which tells what it is now. A
+// listed: open it with openListed, which tells what it is now. A
 // folder that cannot be read goes to unreadable with the system's error.
 func walkDir(dir string, fn func(string) error, unreadable func(string, error) error) error {
 	f, err := os.Open(dir)
@@ -355,7 +355,7 @@ func Inspect(stdout, stderr io.Writer, paths []string, ids []age.Identity, asJSO
 			continue
 		}
 		found, unreadable := 0, false
-		err := walkDir(p, func(f string) error { found++; return one(f, openRegular) }, func(dir string, err error) error {
+		err := walkDir(p, func(f string) error { found++; return one(f, openListed) }, func(dir string, err error) error {
 			unreadable = true
 			err = terminal.ShownPath(unnamed(dir, err))
 			_, hint := Explain(err)

@@ -3,6 +3,7 @@
 package fleet
 
 import (
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -20,17 +21,10 @@ func openFile(path string) (io.ReadCloser, error) {
 // openRegular opens a file to read and refuses anything but a regular
 // file (ErrNotFile), as on Unix (open_unix.go). Windows has no named
 // pipe on a stick's file system (\\.\pipe\ names are refused here
-// by their mode), so an open does not wait. A symbolic link put in the
-// file's place after the listing is followed, unlike on Unix: os.Open
-// has no O_NOFOLLOW here, and telling one after the open would cost a
-// call more for every bundle. One that does not open is refused as
-// there (listedOpenError).
+// by their mode), so an open does not wait.
 func openRegular(path string) (io.ReadCloser, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		if pe, ok := err.(*fs.PathError); ok {
-			return nil, &fs.PathError{Op: pe.Op, Path: pe.Path, Err: listedOpenError(path, pe.Err)}
-		}
 		return nil, err
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
@@ -41,4 +35,17 @@ func openRegular(path string) (io.ReadCloser, error) {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	return f, nil
+}
+
+// openListed is openRegular for a file found in a folder. A symbolic
+// link put in the file's place after the listing is followed, unlike on
+// Unix: os.Open has no O_NOFOLLOW here, and telling one after the open
+// would cost a call more for every bundle. One that does not open is
+// refused as there (listedOpenError).
+func openListed(path string) (io.ReadCloser, error) {
+	f, err := openRegular(path)
+	if pe, ok := err.(*fs.PathError); ok && !errors.Is(err, ErrNotFile) {
+		return nil, &fs.PathError{Op: pe.Op, Path: pe.Path, Err: listedOpenError(path, pe.Err)}
+	}
+	return f, err
 }

@@ -31,21 +31,37 @@ func openFile(path string) (io.ReadCloser, error) {
 // the time it is opened, whose open or read waits for a writer that
 // never comes. O_NONBLOCK makes that open return at once; fstat of the
 // descriptor opened (not of the name, which may change again) tells
-// what it is. A symbolic link put in the file's place is not followed
-// (O_NOFOLLOW, in the same open: no call more), as the walk that listed
-// the file follows none: the open fails (ELOOP on Linux and macOS,
-// EMLINK on FreeBSD, EFTYPE on NetBSD), and an lstat then tells it
-// (listedOpenError: ErrLink; a file gone is ErrGone). It opens every
-// bundle an import finds in a folder: the file it returns is read with
-// read(2) itself, two system calls per file fewer than through
-// os.NewFile (regularFile).
+// what it is. A link is followed: it opens the files the user names
+// (import-text, --strings) and a stick's settings. The file it returns
+// is read with read(2) itself, two system calls per file fewer than
+// through os.NewFile (regularFile).
 func openRegular(path string) (io.ReadCloser, error) {
+	fd, err := openRead(path, syscall.O_NONBLOCK)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
+	return regular(path, fd)
+}
+
+// openListed is openRegular for a file found in a folder, which opens
+// every bundle an import finds there: a symbolic link put in the file's
+// place is not followed (O_NOFOLLOW, in the same open: no call more), as
+// the walk that listed the file follows none. The open fails then
+// (ELOOP on Linux and macOS, EMLINK on FreeBSD, EFTYPE on NetBSD), and
+// an lstat tells why (listedOpenError: ErrLink; a file gone is ErrGone).
+func openListed(path string) (io.ReadCloser, error) {
 	fd, err := openRead(path, syscall.O_NONBLOCK|syscall.O_NOFOLLOW)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: listedOpenError(path, err)}
 	}
+	return regular(path, fd)
+}
+
+// regular is fd, opened from path, to read as a regularFile; when it is
+// no regular file, ErrNotFile, and fd is closed.
+func regular(path string, fd int) (io.ReadCloser, error) {
 	var st syscall.Stat_t
-	err = fstat(fd, &st)
+	err := fstat(fd, &st)
 	if err == nil && st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		err = ErrNotFile
 	}

@@ -5,6 +5,7 @@ package fleet_test
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 // TestImportSwappedForPipe: a bundle file of a folder that becomes a
@@ -116,7 +118,7 @@ func TestImportSwappedForPipe(t *testing.T) {
 
 // TestImportLinks: a symbolic link that is in a folder when it is
 // listed is left out (not counted, not read, not rejected): the walk
-// follows no link, and openRegular agrees with it. A link the user
+// follows no link, and openListed agrees with it. A link the user
 // names is followed, as any file named is read whatever it is.
 func TestImportLinks(t *testing.T) {
 	id := key(t)
@@ -140,5 +142,30 @@ func TestImportLinks(t *testing.T) {
 	}
 	if want := len(files) + 1; sum.Imported != want || len(sum.Rejected) != 0 {
 		t.Errorf("imported %d, rejected %v; want %d imported (the named link among them), none rejected", sum.Imported, sum.Rejected, want)
+	}
+}
+
+// TestNamedTextLinks: files the user names for import-text and
+// --strings are read through a link, as any file named is; one that is
+// not there is no such file, not one gone since a listing (ErrGone).
+// Only the bundles found in a folder are opened without following links.
+func TestNamedTextLinks(t *testing.T) {
+	dir := t.TempDir()
+	sample, err := filepath.Abs("../slmgr/testdata/samples/slmgr/win10-pro-oemdm-dli-checkmk.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := filepath.Join(dir, "NG-L1-001.txt")
+	if err := os.Symlink(sample, text); err != nil {
+		t.Fatal(err)
+	}
+	opts := fleet.TextOptions{Context: licensing.Context{Site: "S", Line: "L"}, Collected: asOf, Generator: "test"}
+	sum, err := fleet.ImportText(ctx, newStore(t), []string{text}, opts, nil)
+	if err != nil || sum.Imported != 1 {
+		t.Errorf("import-text of a link named: %+v, %v; want it imported", sum, err)
+	}
+	_, err = fleet.ReadStrings([]string{filepath.Join(dir, "0411", "slmgr.ini")})
+	if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, fleet.ErrGone) {
+		t.Errorf("--strings of a file not there: %v, want fs.ErrNotExist alone", err)
 	}
 }
