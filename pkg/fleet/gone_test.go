@@ -12,6 +12,7 @@ import (
 	"filippo.io/age"
 
 	"github.com/actcourier/actcourier/pkg/fleet"
+	"github.com/actcourier/actcourier/pkg/licensing"
 )
 
 // TestImportRemovedAfterListing: a bundle file removed between the
@@ -63,5 +64,24 @@ func TestImportRemovedAfterListing(t *testing.T) {
 	want := "  " + gone + "\n    error: gone since its folder was listed: "
 	if got := stderr.String(); strings.Count(got, name) != 1 || !strings.Contains(got, want) || !strings.Contains(got, "hint: the file was deleted or moved") {
 		t.Errorf("summary:\n%s\nwant %s named once, as %q, with what to do", got, name, want)
+	}
+}
+
+// TestImportTextNamedOnce: a text file that is not there is named once
+// in the summary, with the system's words for why ("x.txt: stat x.txt:
+// no such file" said it twice).
+func TestImportTextNamedOnce(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "NG-L1-404.txt")
+	opts := fleet.TextOptions{Context: licensing.Context{Site: "S", Line: "L"}, Collected: asOf, Generator: "test"}
+	sum, err := fleet.ImportText(ctx, newStore(t), []string{missing}, opts, nil)
+	if err != nil || len(sum.Rejected) != 1 || !errors.Is(sum.Rejected[0].Err, fs.ErrNotExist) {
+		t.Fatalf("summary %+v, %v; want the file rejected as not there", sum, err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := sum.Print(&stdout, &stderr, "fleet.db", false); err != nil {
+		t.Fatal(err)
+	}
+	if got := stderr.String(); strings.Count(got, filepath.Base(missing)) != 1 || !strings.Contains(got, "error: no such file") {
+		t.Errorf("summary:\n%s\nwant %s named once, then no such file", got, missing)
 	}
 }

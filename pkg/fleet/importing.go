@@ -190,9 +190,10 @@ func walkDir(dir string, fn func(string) error, unreadable func(string, error) e
 // on that path (*fs.PathError): an outcome, an inspect error and a
 // summary name the file first, and its error said it again ("x.age:
 // open x.age: permission denied"). The file's error alone is kept, as
-// it says what happened (ErrGone, ErrLink, ErrNotFile, the errno).
+// it says what happened (ErrGone, ErrLink, ErrNotFile, the errno). The
+// name may be shown already, as terminal.ShownPath shows it.
 func unnamed(path string, err error) error {
-	if pe, ok := err.(*fs.PathError); ok && pe.Path == path {
+	if pe, ok := err.(*fs.PathError); ok && (pe.Path == path || pe.Path == terminal.Inline(path)) {
 		return pe.Err
 	}
 	return err

@@ -93,13 +93,15 @@ func ImportText(ctx context.Context, st Store, files []string, opts TextOptions,
 		o := TextOutcome{Outcome: Outcome{File: f}}
 		var data []byte
 		var fi os.FileInfo
+		// The outcome names the file: its error does not again (unnamed).
 		if fi, o.Err = os.Stat(f); o.Err != nil {
-			o.Err = terminal.ShownPath(o.Err)
+			o.Err = terminal.ShownPath(unnamed(f, o.Err))
 		} else if fi.Size() > MaxTextSize {
 			o.Err = fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, fi.Size(), MaxTextSize)
 		}
 		if o.Err == nil {
 			data, o.Err = readAtMost(f, MaxTextSize)
+			o.Err = unnamed(f, o.Err)
 		}
 		if o.Err == nil {
 			o.Collection, o.Parsed, o.Err = textCollection(f, data, fi.ModTime(), opts)
