@@ -562,6 +562,20 @@ func TestJoinedLines(t *testing.T) {
 	if len(res.Unknown) != 1 || res.Unknown[0].N != 1 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "line breaks were lost") {
 		t.Errorf("the joined line is not reported as unread: %+v, notes %q", res.Unknown, res.Notes)
 	}
+	// slmgr's KMS client block prints three labels that ospp prints
+	// too (KMS machine name from DNS:, KMS machine IP address:, DNS
+	// auto-discovery:): run on, they are not ospp's output to split, and
+	// the line is set aside whole, not read as a product of no name whose
+	// KMS address runs on into the next labels.
+	kmsJoined := "Name: Windows(R), Enterprise editionDescription: Windows(R) Operating System, VOLUME_KMSCLIENT channel" +
+		"Partial Product Key: NPPR9License Status: NotificationKey Management Service client information" +
+		"    Client Machine ID (CMID): 2f2b1b9f-1111-2222-3333-444455556666" +
+		"    KMS machine name from DNS: kms.corp.example:1688    KMS machine IP address: 10.1.2.3" +
+		"    KMS machine extended PID: 06401-00206-491-411285-03-1031-9600.0000-0802017    Activation interval: 120 minutes\n"
+	res, err = Parse([]byte(kmsJoined), Options{})
+	if !errors.Is(err, ErrNoProducts) || len(res.Unknown) != 1 || !strings.Contains(res.Unknown[0].Text, "Activation interval") {
+		t.Errorf("slmgr's KMS block run on: got %v %+v, unknown %+v, want ErrNoProducts and the line set aside whole", err, res.Products, res.Unknown)
+	}
 	// Beside a genuine output, the joined line is left out and the
 	// output read.
 	res, err = Parse([]byte(slmgrJoined+"Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n"+

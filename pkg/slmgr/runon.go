@@ -24,6 +24,16 @@ var runOnLabels = []string{
 	"KMS machine IP address:", "Activation Interval:", "Renewal Interval:", "KMS host caching:", "KMS Lookup Domain:",
 }
 
+// sharedLabels are the labels of runOnLabels that slmgr.vbs prints too,
+// in its KMS client block (L_MsgKmsFromDnsUnavailable, L_MsgKmsFromDns,
+// L_MsgKmsIpAddress): slmgr /dlv run on holds them, and its own labels
+// come from slmgr.ini. Cut there, such a line gave a product of no name
+// whose KMS address ran on into the next labels. They split a line only
+// after one of ospp's own labels or ---Processing (and before
+// ---Exiting, after which another output may follow), and count only
+// there.
+var sharedLabels = map[string]bool{"DNS auto-discovery:": true, "KMS machine name from DNS:": true, "KMS machine IP address:": true}
+
 // minSeparator is the fewest dashes read as a separator line inside a
 // run-on line: ospp prints 39 or more; a status token has 3 a side.
 const minSeparator = 10
@@ -31,7 +41,8 @@ const minSeparator = 10
 // runOnPieces splits a line that holds two or more of runOnLabels (ospp
 // output whose line breaks were lost, as a forum or blog shows it)
 // before each of them, before ---Processing and ---Exiting, and before
-// a separator's run of dashes. It returns nil for any other line. The
+// a separator's run of dashes, and after ---Exiting's (the labels of
+// sharedLabels only after ospp's own). It returns nil for any other line. The
 // text before a label is the value of the one before it, whole: no
 // value is cut, as no value holds a label.
 func runOnPieces(l string) []string {
@@ -40,6 +51,7 @@ func runOnPieces(l string) []string {
 	}
 	var cuts []int
 	labels := 0
+	ospp := false // an ospp label or ---Processing came before i, and no ---Exiting since
 	for i := 0; i < len(l); {
 		if l[i] == '-' && (i == 0 || l[i-1] != '-') {
 			n := len(l[i:]) - len(strings.TrimLeft(l[i:], "-"))
@@ -51,12 +63,15 @@ func runOnPieces(l string) []string {
 				}
 				cuts = append(cuts, i+n-3)
 				labels++
-				word := len("Processing")
-				if rest[0] == 'E' {
+				word, exiting := len("Processing"), rest[0] == 'E'
+				if exiting {
 					word = len("Exiting")
 				}
 				i += n + word
 				i += len(l[i:]) - len(strings.TrimLeft(l[i:], "-")) // the marker line's dashes
+				if ospp = !exiting; exiting && i < len(l) {
+					cuts = append(cuts, i) // ospp.vbs quits after ---Exiting: what follows is another output
+				}
 				continue
 			case n >= minSeparator:
 				cuts = append(cuts, i)
@@ -65,8 +80,13 @@ func runOnPieces(l string) []string {
 			continue
 		}
 		if lb := runOnLabel(l[i:]); lb != "" {
-			cuts = append(cuts, i)
-			labels++
+			if !sharedLabels[lb] {
+				ospp = true
+			}
+			if ospp {
+				cuts = append(cuts, i)
+				labels++
+			}
 			i += len(lb)
 			continue
 		}
