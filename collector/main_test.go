@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -838,6 +839,63 @@ func checkFill(t *testing.T, name, in string, width int, want []string) {
 	if g, w := strings.Join(strings.Fields(strings.Join(got, "")), ""), strings.Join(strings.Fields(in), ""); g != w {
 		t.Errorf("%s: fill(%q, %d): characters lost or moved: %q", name, in, width, got)
 	}
+}
+
+// checkFilled checks the lines fill(in, first, rest) gave: the first
+// within first columns, the others within rest, every character but
+// the spaces kept, in order. A wide character takes two columns, so
+// each width is 2 or more.
+func checkFilled(t *testing.T, in string, first, rest int, got []string) {
+	t.Helper()
+	for i, l := range got {
+		if width := map[bool]int{true: first, false: rest}[i == 0]; cols(l) > width {
+			t.Fatalf("fill(%.40q…, %d, %d): line %d %.40q… is %d columns, over %d", in, first, rest, i, l, cols(l), width)
+		}
+	}
+	if g, w := strings.Join(strings.Fields(strings.Join(got, "")), ""), strings.Join(strings.Fields(in), ""); g != w {
+		t.Fatalf("fill(%.40q…, %d, %d): characters lost or moved: %.80q…", in, first, rest, got)
+	}
+}
+
+// TestFillLong: a value from outside (an asset tag, a product's name, a
+// path) of 64 KiB that is one word (a katakana one, a run of ー or of a
+// bracket that no line may start or end with, ASCII) is wrapped in
+// memory and time in proportion to it: a token grown by a character at
+// a time copied all of it each time, 734 MB for 64 KiB of ア; and each
+// line counted the columns of all the word left, 3 s for 256 KiB. The
+// time allowed is some 30 times what it takes, for a busy machine.
+func TestFillLong(t *testing.T) {
+	for _, s := range []string{"ア", "ー", "（", "）", "a", "アイ 」", "書き込み、"} {
+		in := strings.Repeat(s, 256<<10/len(s))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		got := fill(in, 30, 79)
+		took := time.Since(start)
+		runtime.ReadMemStats(&after)
+		checkFilled(t, in, 30, 79, got)
+		if most, n := uint64(64*len(in)), after.TotalAlloc-before.TotalAlloc; n > most {
+			t.Errorf("fill of 256 KiB of %q allocated %d bytes, want at most %d", s, n, most)
+		}
+		if took > time.Second {
+			t.Errorf("fill of 256 KiB of %q took %v, want well under a second", s, took)
+		}
+	}
+}
+
+// FuzzFill: whatever the text and the widths, fill ends, keeps every
+// character but the spaces in order and no line is wider than its room.
+func FuzzFill(f *testing.F) {
+	for _, s := range []string{"USB メモリを差し込んでください。", "認証済みです（オフライン）", "ーーーー」」", "C:\\Windows\\System32\\slmgr.vbs",
+		"3f9c0a1b2c3d4e5f60718293a4b5c6d7.tar.zst.age", "書き込み、読み取り。 ID 」 「キー」"} {
+		f.Add(s, 20, 40)
+	}
+	f.Fuzz(func(t *testing.T, s string, first, rest int) {
+		if first < 2 || rest < 2 || first > 200 || rest > 200 || !utf8.ValidString(s) || strings.ContainsAny(s, "\t\n\r") {
+			return
+		}
+		checkFilled(t, s, first, rest, fill(s, first, rest))
+	})
 }
 
 // TestPromptWrapped: a question is wrapped as the screen is, in both

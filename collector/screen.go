@@ -386,14 +386,21 @@ func fill(s string, first, rest int) []string {
 }
 
 // fits is how many of toks, from the first, a line of width columns
-// holds, each after its space but the first.
+// holds, each after its space but the first. It counts a token's
+// columns only up to the line's end: a word of 256 KiB, counted whole
+// for each of its lines, took seconds.
 func fits(toks []token, width int) int {
 	lw := 0
 	for i, t := range toks {
 		if i > 0 && t.space {
 			lw++
 		}
-		if lw += cols(t.s); lw > width {
+		for _, r := range t.s {
+			if lw += runeCols(r); lw > width {
+				return i
+			}
+		}
+		if lw > width {
 			return i
 		}
 	}
@@ -518,25 +525,40 @@ type token struct {
 // inside a run of katakana, a word as an ASCII one is (メモリ). A
 // character that must not start a line stays with the one before it
 // even after a space ("ID 」"), as the space holds it there.
+//
+// The last token's text grows in a buffer, given to it when the next
+// begins: grown by a string at a time, a word of 64 KiB (an ASCII
+// one, of katakana, of ー) was copied whole for each of its
+// characters, 734 MB to 2.2 GB.
 func tokens(s string) []token {
 	var toks []token
+	var last strings.Builder // the text of toks' last token
 	space, prev := false, rune(0)
 	for _, r := range s {
 		switch {
 		case r == ' ':
 			space = true
 		case len(toks) > 0 && !space && (!breaks(prev, r) || script(prev) == katakana && script(r) == katakana):
-			toks[len(toks)-1].s += string(r)
+			last.WriteRune(r)
 		case len(toks) > 0 && runeCols(r) == 2 && strings.ContainsRune(noStart, r): // after a space
-			toks[len(toks)-1].s += " " + string(r)
+			last.WriteByte(' ')
+			last.WriteRune(r)
 			space = false
 		default:
-			toks = append(toks, token{string(r), space})
+			if len(toks) > 0 {
+				toks[len(toks)-1].s = last.String()
+			}
+			last = strings.Builder{} // the string given keeps the old buffer
+			last.WriteRune(r)
+			toks = append(toks, token{space: space})
 			space = false
 		}
 		if r != ' ' {
 			prev = r
 		}
+	}
+	if len(toks) > 0 {
+		toks[len(toks)-1].s = last.String()
 	}
 	return toks
 }
