@@ -1346,6 +1346,13 @@ func TestReadXLSXHostile(t *testing.T) {
 			`<sheetViews><sheetView zoomScale="50" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
 		{"a zoom of 50 % of an 11-point default font", styledSheet(t, xfs("", "", ""), "", `<sheetViews><sheetView zoomScale="50" workbookViewId="0"/></sheetViews>`, head+ok),
 			nil, iid, "drawn in 5.5 points at the sheet's zoom of 50 %"},
+		// LibreOffice writes its page break preview's zoom, 60 % unless
+		// changed (EXC_WIN2_PAGEZOOM_DEF, sc/source/filter/inc/xlview.hxx),
+		// as zoomScalePageLayoutView in every sheet it saves: a
+		// 10-point default font is drawn in 6 points there, readable.
+		{"LibreOffice's views of a 10-point default font", styledSheet(t, strings.Replace(xfs("", "", ""), `<sz val="11"/>`, `<sz val="10"/>`, 1), "",
+			`<sheetViews><sheetView showFormulas="false" showGridLines="true" rightToLeft="false" tabSelected="true" zoomScale="100" zoomScaleNormal="100" `+
+				`zoomScalePageLayoutView="60" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
 		{"a zoom that is no number", sheetOf(t, `<sheetViews><sheetView zoomScale="NaN" workbookViewId="0"/></sheetViews>`, head+ok), ErrNotWorkbook, "", ""},
 		{"a sheet view after the rows", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
 			part{"xl/worksheets/sheet1.xml", strings.Replace(fmt.Sprintf(sheetXML, head+ok), "</sheetData>", `</sheetData><sheetViews><sheetView zoomScale="10" workbookViewId="0"/></sheetViews>`, 1)}),
