@@ -1,0 +1,206 @@
+package report
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/terminal"
+)
+
+// TestWorkbookPrint: every sheet of a site's workbook prints on A4
+// landscape, one page wide, with a footer naming the site, the sheet's
+// part (a line, the overview, the plan) and the page of pages; the line
+// sheets and the plan repeat their header row on every page. Site and
+// line names are hostile: an apostrophe (doubled in the print titles'
+// sheet reference), an & (doubled in the footer, else &P in a name would
+// print a page number), a name too long for a footer's 255 characters.
+func TestWorkbookPrint(t *testing.T) {
+	long := "Site & Co's " + strings.Repeat("工場", 150)
+	for _, tc := range []struct {
+		name  string
+		lang  classify.Lang
+		site  string
+		lines []string
+	}{
+		{"en", classify.English, "Nagoya", []string{"L1", "L2"}},
+		{"ja", classify.Japanese, "名古屋", []string{"L1", "組立 2"}},
+		{"hostile", classify.English, "O'Brien & Sons &P&N &&", []string{"Line 'A' & B", "'quoted'", "x!$1:$1 &&", "L\u202e1&",
+			strings.Repeat("長", 40) + "&"}},
+		{"long", classify.Japanese, long, []string{"L1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := printBook(t, tc.lang, tc.site, tc.lines)
+			f, err := excelize.OpenFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			txt := lang(tc.lang)
+			sheets := f.GetSheetList()
+			if len(sheets) != len(tc.lines)+2 {
+				t.Fatalf("sheets %q", sheets)
+			}
+			parts := []string{txt.Overview}
+			for _, l := range tc.lines {
+				parts = append(parts, txt.Line+" "+l)
+			}
+			parts = append(parts, txt.Plan)
+			names := f.GetDefinedName()
+			for i, sheet := range sheets {
+				checkPageSetup(t, f, sheet)
+				checkFooter(t, f, sheet, tc.site, parts[i])
+				var titles []string
+				for _, n := range names {
+					if n.Name == "_xlnm.Print_Titles" && n.Scope == sheet {
+						titles = append(titles, n.RefersTo)
+					}
+				}
+				want := []string{"'" + strings.ReplaceAll(sheet, "'", "''") + "'!$1:$1"}
+				if i == 0 {
+					want = nil // the overview has no header row
+				}
+				if strings.Join(titles, "|") != strings.Join(want, "|") {
+					t.Errorf("sheet %q: print titles %q, want %q", sheet, titles, want)
+				}
+			}
+		})
+	}
+}
+
+// printBook writes the workbook of site, a device on each of lines, and
+// returns its file's name.
+func printBook(t *testing.T, lang classify.Lang, site string, lines []string) string {
+	t.Helper()
+	lines0, pools := fleet(t)
+	var d Device
+	for _, l := range lines0 {
+		d = l[0]
+		break
+	}
+	w, err := NewWriter(t.TempDir(), Options{Lang: lang, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s, p := range pools {
+		w.SetPool(s, *p)
+	}
+	for _, line := range lines {
+		d.Site, d.Line = site, line
+		if err := w.Line(site, line, []Device{d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if filepath.Ext(name) == ".xlsx" {
+			return name
+		}
+	}
+	t.Fatalf("no workbook in %q", files)
+	return ""
+}
+
+func checkPageSetup(t *testing.T, f *excelize.File, sheet string) {
+	t.Helper()
+	pl, err := f.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" ||
+		pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+		t.Errorf("sheet %q: page layout size %v, orientation %v, fit to width %v, height %v; want 9 (A4), landscape, 1, 0",
+			sheet, deref(pl.Size), deref(pl.Orientation), deref(pl.FitToWidth), deref(pl.FitToHeight))
+	}
+	props, err := f.GetSheetProps(sheet)
+	if err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("sheet %q: fitToPage %v, %v; want true", sheet, deref(props.FitToPage), err)
+	}
+	m, err := f.GetPageMargins(sheet)
+	if err != nil || m.Left == nil || m.Right == nil || m.Top == nil || m.Bottom == nil || m.Header == nil || m.Footer == nil {
+		t.Fatalf("sheet %q: margins %+v, %v", sheet, m, err)
+	}
+	// Excel's "Narrow" margins (inches): a line sheet is 274
+	// characters wide, and every inch of paper less prints it smaller.
+	if *m.Left != 0.25 || *m.Right != 0.25 || *m.Footer >= *m.Bottom || *m.Header >= *m.Top {
+		t.Errorf("sheet %q: margins left %v right %v top %v bottom %v header %v footer %v", sheet, *m.Left, *m.Right, *m.Top,
+			*m.Bottom, *m.Header, *m.Footer)
+	}
+}
+
+func deref[T any](p *T) interface{} {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// checkFooter: the sheet's footer reads the site on the left, part in the
+// centre, the page of pages on the right, and holds no other field code.
+func checkFooter(t *testing.T, f *excelize.File, sheet, site, part string) {
+	t.Helper()
+	hf, err := f.GetHeaderFooter(sheet)
+	if err != nil || hf == nil {
+		t.Errorf("sheet %q: header and footer %+v, %v", sheet, hf, err)
+		return
+	}
+	if n := len(utf16.Encode([]rune(hf.OddFooter))); n > 255 {
+		t.Errorf("sheet %q: footer of %d UTF-16 units, Excel's most is 255", sheet, n)
+	}
+	got, codes := footerSections(hf.OddFooter)
+	for _, c := range codes {
+		if c != 'P' && c != 'N' {
+			t.Errorf("sheet %q: footer %q has the field code &%c", sheet, hf.OddFooter, c)
+		}
+	}
+	if got['R'] != "&P / &N" {
+		t.Errorf("sheet %q: footer's right %q, want the page of pages", sheet, got['R'])
+	}
+	for _, s := range []struct {
+		sec        byte
+		got, whole string
+	}{{'L', got['L'], terminal.ShowHidden(site)}, {'C', got['C'], terminal.ShowHidden(part)}} {
+		cut := strings.TrimSuffix(s.got, "…")
+		if s.got != s.whole && (cut == s.got || !strings.HasPrefix(s.whole, cut) || len([]rune(cut)) < 50) {
+			t.Errorf("sheet %q: footer section &%c %q, want %q (or its first 50 characters or more, then …)", sheet, s.sec, s.got, s.whole)
+		}
+	}
+}
+
+// footerSections reads a header or footer as Excel does: &L, &C and &R
+// begin a section, && is an &, and &P, &N and every other code are kept
+// as written in their section and returned.
+func footerSections(s string) (map[byte]string, []byte) {
+	secs := map[byte]*strings.Builder{'L': {}, 'C': {}, 'R': {}}
+	cur := secs['C'] // text before any section code is centred
+	var codes []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] != '&' || i+1 == len(s) {
+			cur.WriteByte(s[i])
+			continue
+		}
+		i++
+		switch c := s[i]; c {
+		case '&':
+			cur.WriteByte('&')
+		case 'L', 'C', 'R':
+			cur = secs[c]
+		default:
+			codes = append(codes, c)
+			cur.WriteByte('&')
+			cur.WriteByte(c)
+		}
+	}
+	out := map[byte]string{}
+	for k, b := range secs {
+		out[k] = b.String()
+	}
+	return out, codes
+}
