@@ -7,6 +7,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/terminal"
@@ -67,6 +68,9 @@ func TestWorkbookPrint(t *testing.T) {
 				if strings.Join(titles, "|") != strings.Join(want, "|") {
 					t.Errorf("sheet %q: print titles %q, want %q", sheet, titles, want)
 				}
+			}
+			for _, sheet := range sheets[1:] {
+				checkWidths(t, f, sheet, sheet == sheets[len(sheets)-1])
 			}
 		})
 	}
@@ -203,4 +207,50 @@ func footerSections(s string) (map[byte]string, []byte) {
 		out[k] = b.String()
 	}
 	return out, codes
+}
+
+// checkWidths: a line sheet's or the plan's columns are wide enough for
+// their header beside its filter button, and the time zone column for
+// its labels ("JST (UTC+09:00)").
+func checkWidths(t *testing.T, f *excelize.File, sheet string, plan bool) {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil || len(rows) < 1 || !plan && len(rows) < 2 {
+		t.Fatalf("sheet %q: rows %q, %v", sheet, rows, err)
+	}
+	for j, head := range rows[0] {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		w, err := f.GetColWidth(sheet, col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A filter button takes about two characters' width of the
+		// header cell, and bold text a little more than plain.
+		if need := textWidth(head) + 3; w < need {
+			t.Errorf("sheet %q: column %s is %v wide; its header %q needs %v", sheet, col, w, head, need)
+		}
+		if plan || j != len(rows[0])-1 {
+			continue
+		}
+		for _, r := range rows[1:] {
+			if need := textWidth(r[j]) + 1; w < need {
+				t.Errorf("sheet %q: column %s is %v wide; its time zone %q needs %v", sheet, col, w, r[j], need)
+			}
+		}
+	}
+}
+
+// textWidth is s's width in Excel's unit, the width of a digit: a wide
+// (East Asian) character is two.
+func textWidth(s string) float64 {
+	n := 0.0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -423,7 +423,10 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	for i, width := range []float64{34, 13, 8, 18, 14, 16, 16, 70, 24, 30, 17, 14} {
+	// Days left and the time zone are wide enough for their header
+	// beside its filter button (残り日数 was cut at 8) and for a zone's
+	// label ("JST (UTC+09:00)" was cut at 14).
+	for i, width := range []float64{34, 13, 12, 18, 14, 16, 16, 70, 24, 30, 17, 18} {
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
 		}
@@ -536,7 +539,7 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 	last, _ := excelize.CoordinatesToCellName(7, len(rows))
 	err := errors1(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}),
 		f.AutoFilter(name, "A1:"+last, nil), f.SetColWidth(name, "A", "A", 40), f.SetColWidth(name, "B", "B", 36),
-		f.SetColWidth(name, "E", "E", 13), f.SetColWidth(name, "F", "F", 36), f.SetColWidth(name, "G", "G", 60))
+		f.SetColWidth(name, "C", "C", 11), f.SetColWidth(name, "E", "E", 17), f.SetColWidth(name, "F", "F", 36), f.SetColWidth(name, "G", "G", 60))
 	if err == nil && totals != "" {
 		err = setRows(f, name, append(make([][]interface{}, len(rows)+1), []interface{}{totals}))
 	}
