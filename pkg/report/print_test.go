@@ -7,7 +7,6 @@ import (
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/terminal"
@@ -226,31 +225,16 @@ func checkWidths(t *testing.T, f *excelize.File, sheet string, plan bool) {
 		}
 		// A filter button takes about two characters' width of the
 		// header cell, and bold text a little more than plain.
-		if need := textWidth(head) + 3; w < need {
+		if need := float64(cols(head)) + 3; w < need {
 			t.Errorf("sheet %q: column %s is %v wide; its header %q needs %v", sheet, col, w, head, need)
 		}
 		if plan || j != len(rows[0])-1 {
 			continue
 		}
 		for _, r := range rows[1:] {
-			if need := textWidth(r[j]) + 1; w < need {
+			if need := float64(cols(r[j])) + 1; w < need {
 				t.Errorf("sheet %q: column %s is %v wide; its time zone %q needs %v", sheet, col, w, r[j], need)
 			}
 		}
 	}
-}
-
-// textWidth is s's width in Excel's unit, the width of a digit: a wide
-// (East Asian) character is two.
-func textWidth(s string) float64 {
-	n := 0.0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
