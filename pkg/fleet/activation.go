@@ -227,7 +227,7 @@ func (a *activationState) report(d Device, s *licensing.Snapshot) []report.Activ
 	var out []report.Activation
 	for i := range s.Products {
 		if r, ok := a.row(d, s, &s.Products[i]); ok {
-			out = append(out, report.Activation{Product: r.Product, State: string(r.State), Detail: r.Detail})
+			out = append(out, report.Activation{Product: r.Product, State: string(r.State), Detail: r.Detail, Note: r.Note})
 		}
 	}
 	return out
@@ -279,22 +279,25 @@ func (a *activationState) row(d Device, s *licensing.Snapshot, p *licensing.Prod
 		if !ok || !activation.Activated(p) {
 			return r, false
 		}
-		r.IID, r.State, r.Detail = o.IID, worklist.Applied, "applied "+o.At.Format("2006-01-02")
+		r.IID, r.State = o.IID, worklist.Applied
+		r.SetNote(worklist.Note{Code: worklist.NoteApplied, At: o.At})
 		return r, true
 	}
 	iid, err := activation.NormalizeIID(p.OfflineInstallationID)
 	if err != nil {
-		r.State, r.Detail = worklist.NoIID, "the collection holds no Installation ID: collect again as administrator"
+		r.State = worklist.NoIID
+		r.SetNote(worklist.Note{Code: worklist.NoteNoIID})
 		return r, true
 	}
 	r.IID, r.State = iid, worklist.NeedsCID
 	if len(iid) != 63 {
 		// ActivationWs's API takes exactly 63 digits (ValidationPatterns).
-		r.Detail = fmt.Sprintf("%d digits: ActivationWs takes only 63; use VAMT or the portal", len(iid))
+		r.SetNote(worklist.Note{Code: worklist.NoteIIDLength, Digits: len(iid)})
 	}
 	cid, haveCID := a.cids[iid]
 	if haveCID {
-		r.CID, r.Obtained, r.State, r.Detail = cid.CID, cid.Obtained, worklist.CIDOnFile, "CID on file: no new request needed"
+		r.CID, r.Obtained, r.State = cid.CID, cid.Obtained, worklist.CIDOnFile
+		r.SetNote(worklist.Note{Code: worklist.NoteCIDOnFile})
 	}
 	var last *ReturnItem
 	for i, it := range a.items[k] {
@@ -308,27 +311,29 @@ func (a *activationState) row(d Device, s *licensing.Snapshot, p *licensing.Prod
 	o, proved := a.outcomes[last.ItemID]
 	switch {
 	case !proved || o.Result == activation.Declined:
-		r.State, r.Detail = worklist.Sent, "in return file "+last.File+" of "+last.Written.Format("2006-01-02")+": not applied yet"
+		r.State = worklist.Sent
+		r.SetNote(worklist.Note{Code: worklist.NoteSent, File: last.File, At: last.Written})
 	case (o.Result == activation.Refused || o.Result == activation.Failed) && (!haveCID || !a.since[iid].After(a.proved[last.ItemID])):
-		r.State, r.Detail = worklist.Failed, outcomeText(o)
+		r.State = worklist.Failed
+		r.SetNote(outcomeNote(o))
 	case o.Result == activation.Applied && haveCID:
-		r.Detail = "the machine said applied, but its latest collection shows it not activated: CID on file"
+		r.SetNote(worklist.Note{Code: worklist.NoteNotActivated})
 	}
 	return r, true
 }
 
-// outcomeText says why an item failed, in English.
-func outcomeText(o activation.Outcome) string {
-	if o.HRESULT != 0 {
-		if rs, ok := licensing.LookupReason(o.HRESULT); ok {
-			return licensing.HRESULT(o.HRESULT) + " " + rs.English
-		}
-		return licensing.HRESULT(o.HRESULT)
+// outcomeNote says why an item failed: its HRESULT, a changed IID, or
+// else the machine's own message (none when it gave none).
+func outcomeNote(o activation.Outcome) worklist.Note {
+	switch {
+	case o.HRESULT != 0:
+		return worklist.Note{Code: worklist.NoteHRESULT, HRESULT: o.HRESULT}
+	case o.Why == activation.WhyIIDChanged:
+		return worklist.Note{Code: worklist.NoteIIDChanged}
+	case o.Message != "":
+		return worklist.Note{Code: worklist.NoteMessage, Message: o.Message}
 	}
-	if o.Why == activation.WhyIIDChanged {
-		return "the hardware or the key changed since the IID was taken: take a new IID"
-	}
-	return o.Message
+	return worklist.Note{}
 }
 
 // Worklist files, written into a folder.
@@ -727,7 +732,7 @@ func (a *activationState) fate(iid, cid string) (worklist.State, string) {
 	case proved && o.Result == activation.Applied:
 		return worklist.Applied, "it was applied on " + o.At.Format("2006-01-02")
 	case proved && (o.Result == activation.Refused || o.Result == activation.Failed):
-		return worklist.Failed, "the machine refused it: " + outcomeText(o)
+		return worklist.Failed, "the machine refused it: " + outcomeNote(o).English().String()
 	}
 	return worklist.Sent, "it is in return file " + last.File + " of " + last.Written.Format("2006-01-02") + ", not applied yet"
 }

@@ -5,15 +5,20 @@ import (
 	"strings"
 
 	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
 // Activation is where one product's request for a Confirmation ID stands
 // (the activation return path, docs/activation.md). State is one of
-// needs-cid, cid-on-file, sent, applied, failed, no-iid.
+// needs-cid, cid-on-file, sent, applied, failed, no-iid. Detail is in
+// English, as the JSON files give it; Note is the same as data, which
+// a line page says in the report's language. One without a Note shows
+// its Detail as it is.
 type Activation struct {
-	Product string `json:"product"`
-	State   string `json:"state"`
-	Detail  string `json:"detail,omitempty"`
+	Product string        `json:"product"`
+	State   string        `json:"state"`
+	Detail  string        `json:"detail,omitempty"`
+	Note    worklist.Note `json:"-"`
 }
 
 // activationView is a row of a line page's activation table.

@@ -85,9 +85,17 @@ type Row struct {
 	Product, ApplicationID, ActivationID string
 	Class, Channel, Status               string
 	State                                State
-	Detail                               string // why it failed, when it was sent, what to do
-	Collected, Obtained                  time.Time
+	// Detail says in English why it failed, when it was sent, what to
+	// do: the CSV's and the workbook's Detail column. Note is the same
+	// as data, which the page says in both languages (SetNote sets
+	// both); a Row without a Note shows its Detail as it is.
+	Detail              string
+	Note                Note
+	Collected, Obtained time.Time
 }
+
+// SetNote sets r's Note and its Detail, n in English.
+func (r *Row) SetNote(n Note) { r.Note, r.Detail = n, n.English().String() }
 
 // Header is the CSV header: ActivationWs's records.csv columns, exactly,
 // then ours.

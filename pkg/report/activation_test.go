@@ -1,0 +1,97 @@
+package report
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/classify"
+	"github.com/actcourier/actcourier/pkg/worklist"
+)
+
+// activationNotes are a request of every state with a note of every
+// code, as package fleet makes them (worklist.Row.SetNote), and one of
+// a caller that gives only the English detail.
+func activationNotes() []Activation {
+	at := time.Date(2026, 11, 29, 14, 3, 0, 0, time.FixedZone("", 9*3600))
+	written := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
+	var acts []Activation
+	for _, n := range []struct {
+		state string
+		note  worklist.Note
+	}{
+		{"applied", worklist.Note{Code: worklist.NoteApplied, At: at}},
+		{"no-iid", worklist.Note{Code: worklist.NoteNoIID}},
+		{"needs-cid", worklist.Note{Code: worklist.NoteIIDLength, Digits: 54}},
+		{"cid-on-file", worklist.Note{Code: worklist.NoteCIDOnFile}},
+		{"sent", worklist.Note{Code: worklist.NoteSent, File: "3f9c0d1e2a4b5c6d.return.age", At: written}},
+		{"failed", worklist.Note{Code: worklist.NoteHRESULT, HRESULT: 0xC004F031}},
+		{"failed", worklist.Note{Code: worklist.NoteHRESULT, HRESULT: 0x80041002}},
+		{"failed", worklist.Note{Code: worklist.NoteIIDChanged}},
+		{"failed", worklist.Note{Code: worklist.NoteMessage, Message: "deposited, but the product is <b>not</b> activated"}},
+		{"cid-on-file", worklist.Note{Code: worklist.NoteNotActivated}},
+	} {
+		var r worklist.Row
+		r.SetNote(n.note)
+		acts = append(acts, Activation{Product: "Windows 7 Professional", State: n.state, Detail: r.Detail, Note: r.Note})
+	}
+	return append(acts, Activation{Product: "Office 2010 Professional Plus", State: "failed", Detail: "a caller's own words"})
+}
+
+// writeActivationLine writes the line of one device of the fixture with
+// the requests of activationNotes, in lang, and returns its page and
+// JSON file.
+func writeActivationLine(t *testing.T, lang classify.Lang) (page, doc []byte) {
+	t.Helper()
+	lines, pools := fleet(t)
+	d := lines[[2]string{"Nagoya", "L2"}][0]
+	d.Activation = activationNotes()
+	dir := t.TempDir()
+	w, err := NewWriter(dir, Options{Lang: lang, AsOf: asOf, Generated: time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), Generator: "test",
+		Formats: []string{HTML, JSON}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetPool("Nagoya", *pools["Nagoya"])
+	if err := w.Line("Nagoya", "L2", []Device{d}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if page, err = os.ReadFile(filepath.Join(dir, "Nagoya", "L2.html")); err == nil {
+		doc, err = os.ReadFile(filepath.Join(dir, "Nagoya", "L2.json"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page, doc
+}
+
+// TestActivationGolden compares a line page and JSON file with a request
+// of every note with testdata/activation/<lang>.{html,json}.golden;
+// -update rewrites them.
+func TestActivationGolden(t *testing.T) {
+	for _, lang := range []classify.Lang{classify.English, classify.Japanese} {
+		page, doc := writeActivationLine(t, lang)
+		for ext, got := range map[string][]byte{"html": page, "json": doc} {
+			golden := filepath.Join("testdata", "activation", string(lang)+"."+ext+".golden")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./pkg/report -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from its golden file (go test ./pkg/report -update, then review the diff)", golden)
+			}
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package worklist
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/actcourier/actcourier/pkg/licensing"
+)
+
+// NoteCode says which note a Row has: why it failed, when it was sent,
+// what to do. A report's JSON gives it as detail_code beside the
+// English detail (docs/importer.md), so that a program need not read
+// the words.
+type NoteCode string
+
+// The notes, each with the values of Note it uses.
+const (
+	// NoteApplied: the machine applied the CID (At: when).
+	NoteApplied NoteCode = "applied"
+	// NoteNoIID: the collection holds no IID: collect again as
+	// administrator.
+	NoteNoIID NoteCode = "no-iid"
+	// NoteIIDLength: the IID is not 63 digits long (Digits), which is
+	// all ActivationWs's API takes (its ValidationPatterns).
+	NoteIIDLength NoteCode = "iid-length"
+	// NoteCIDOnFile: a CID is on file: no new request.
+	NoteCIDOnFile NoteCode = "cid-on-file"
+	// NoteSent: in a return file (File, written At), not applied yet.
+	NoteSent NoteCode = "sent"
+	// NoteHRESULT: the machine refused the CID with an HRESULT.
+	NoteHRESULT NoteCode = "hresult"
+	// NoteIIDChanged: the hardware or the key changed since the IID
+	// was taken (activation.WhyIIDChanged).
+	NoteIIDChanged NoteCode = "iid-changed"
+	// NoteMessage: the machine failed and said why in its own words
+	// (Message), which no language of ours changes.
+	NoteMessage NoteCode = "message"
+	// NoteNotActivated: the machine said applied, but its latest
+	// collection shows the product not activated; the CID is on file.
+	NoteNotActivated NoteCode = "applied-not-activated"
+)
+
+// Note is a Row's detail as data: a code and the values it is said
+// with, so that each page says it in its language (English, Japanese).
+// The zero Note is none.
+type Note struct {
+	Code    NoteCode
+	At      time.Time // NoteApplied: when applied; NoteSent: when the return file was written
+	File    string    // NoteSent: the return file's name
+	Digits  int       // NoteIIDLength: the IID's length
+	HRESULT uint32    // NoteHRESULT
+	// Message is NoteMessage's: what the machine's proof said, as it
+	// came (a bundle's: shown escaped, as any stored value).
+	Message string
+}
+
+// Words is a note in one language. Data, a value as it came (a return
+// file's name, a machine's own message), stands between two texts in
+// that language, so that a page can mark it as data (translate="no").
+type Words struct {
+	Before, Data, After string
+}
+
+// String is the words as one text.
+func (w Words) String() string { return w.Before + w.Data + w.After }
+
+// day is a date as every page shows one.
+func day(t time.Time) string { return t.Format("2006-01-02") }
+
+// English says n in English: the words the worklist's Detail column
+// and a report's JSON detail hold.
+func (n Note) English() Words {
+	switch n.Code {
+	case NoteApplied:
+		return Words{Before: "applied " + day(n.At)}
+	case NoteNoIID:
+		return Words{Before: "the collection holds no Installation ID: collect again as administrator"}
+	case NoteIIDLength:
+		return Words{Before: fmt.Sprintf("%d digits: ActivationWs takes only 63; use VAMT or the portal", n.Digits)}
+	case NoteCIDOnFile:
+		return Words{Before: "CID on file: no new request needed"}
+	case NoteSent:
+		return Words{"in return file ", n.File, " of " + day(n.At) + ": not applied yet"}
+	case NoteHRESULT:
+		if rs, ok := licensing.LookupReason(n.HRESULT); ok {
+			return Words{Before: licensing.HRESULT(n.HRESULT) + " " + rs.English}
+		}
+		return Words{Before: licensing.HRESULT(n.HRESULT)}
+	case NoteIIDChanged:
+		return Words{Before: "the hardware or the key changed since the IID was taken: take a new IID"}
+	case NoteMessage:
+		return Words{Data: n.Message}
+	case NoteNotActivated:
+		return Words{Before: "the machine said applied, but its latest collection shows it not activated: CID on file"}
+	}
+	return Words{}
+}
