@@ -124,6 +124,16 @@ func TestActivationLoop(t *testing.T) {
 	if err != nil || !strings.Contains(string(page), "Activation requests") || !strings.Contains(string(page), "pending 0 · applied 2 · failed 0") {
 		t.Errorf("report of the line: %v\n%s", err, page)
 	}
+	// In Japanese, each request's detail too; the JSON keeps its English
+	// words and gives its code.
+	ja := filepath.Join(dir, "reports-ja")
+	importer("report in Japanese", "report", "--out", ja, "--format", "html,json", "--lang", "ja")
+	page, err = os.ReadFile(filepath.Join(ja, "Nagoya", "L2.html"))
+	doc, _ := os.ReadFile(filepath.Join(ja, "Nagoya", "L2.json"))
+	if err != nil || strings.Count(string(page), " に適用</span>") != 2 || strings.Contains(string(page), ">applied ") ||
+		strings.Count(string(doc), `","detail_code":"applied"}`) != 2 || !strings.Contains(string(doc), `"detail":"applied 20`) {
+		t.Errorf("Japanese report of the line: %v\n%s\n%s", err, page, doc)
+	}
 }
 
 // readWorklist reads the worklist CSV as column → value maps.

@@ -387,7 +387,8 @@ func TestWorklistPageInBrowser(t *testing.T) {
 			Site: "Nagoya", Line: "L2", Asset: "NG-L2-012", Product: "Windows 7 Professional", State: worklist.NeedsCID, Collected: at},
 		{Host: "FA-NG-L2-012", IID: strings.Repeat("765432", 9), ExtendedPID: "02260-00011-000-000000-00-1041-7601.0000-0902012",
 			Site: "Nagoya", Line: "L2", Asset: "NG-L2-012", Product: "Office 2010 Professional Plus", State: worklist.NeedsCID,
-			Detail: "54 digits: ActivationWs takes only 63; use VAMT or the portal", Collected: at},
+			Detail: "54 digits: ActivationWs takes only 63; use VAMT or the portal", Note: worklist.Note{Code: worklist.NoteIIDLength, Digits: 54},
+			Collected: at},
 		{Host: "FA-NAGOYA-L2-13", IID: strings.Repeat("1234567", 9), Site: "Nagoya", Line: "L2", Asset: "NG-L2-013",
 			Product: "Windows 7 Professional", State: worklist.CIDOnFile, CID: strings.Repeat("123456", 8), Collected: at, Obtained: at},
 	}

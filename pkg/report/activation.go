@@ -23,8 +23,28 @@ type Activation struct {
 
 // activationView is a row of a line page's activation table.
 type activationView struct {
-	Asset, Host, Product, State, Detail string
-	Class                               string // the state, for its colour
+	Asset, Host, Product, State string
+	Detail                      *worklist.Words // nil for none
+	Class                       string          // the state, for its colour
+}
+
+// activationDetail is a's detail in the report's language: its Note,
+// else its Detail as it is, which nothing says is in the page's
+// language, as data.
+func activationDetail(a *Activation, l classify.Lang) *worklist.Words {
+	var w worklist.Words
+	switch {
+	case a.Note.Code == "":
+		w.Data = a.Detail
+	case l == classify.Japanese:
+		w = a.Note.Japanese()
+	default:
+		w = a.Note.English()
+	}
+	if w == (worklist.Words{}) {
+		return nil
+	}
+	return &w
 }
 
 // activationStates say the states in a report's language, with the
@@ -58,10 +78,12 @@ func activationTable(rows []row, l classify.Lang) (views []activationView, count
 	n := map[string]int{}
 	for i := range rows {
 		d := rows[i].d
-		for _, a := range d.Activation {
+		for j := range d.Activation {
+			a := &d.Activation[j]
 			text, group := activationState(a.State, l)
 			n[group]++
-			views = append(views, activationView{Asset: d.Asset, Host: d.Hostname, Product: a.Product, State: text, Detail: a.Detail, Class: a.State})
+			views = append(views, activationView{Asset: d.Asset, Host: d.Hostname, Product: a.Product, State: text,
+				Detail: activationDetail(a, l), Class: a.State})
 		}
 	}
 	if len(views) == 0 {

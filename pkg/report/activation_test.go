@@ -2,8 +2,11 @@ package report
 
 import (
 	"bytes"
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,6 +95,53 @@ func TestActivationGolden(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from its golden file (go test ./pkg/report -update, then review the diff)", golden)
 			}
+		}
+	}
+}
+
+// TestActivationJapanese: on a Japanese line page no request's detail
+// holds an English word, whatever its note, but for what is data: a
+// return file's name and a machine's own message as they came, and a
+// caller's detail without a note, each marked translate="no". The
+// English page says each detail in the words of the JSON files.
+func TestActivationJapanese(t *testing.T) {
+	acts := activationNotes()
+	cell := regexp.MustCompile(`<td class="act-[^"]*">(.*?)</td>`)
+	tag := regexp.MustCompile(`<[^>]*>`)
+	ids := regexp.MustCompile(`[\w-]*\d[\w-]*|[\w-]+(\.[\w-]+)+`) // codes and file names: no language
+	word := regexp.MustCompile(`[A-Za-z][A-Za-z-]*`)
+	for _, lang := range []classify.Lang{classify.English, classify.Japanese} {
+		page, _ := writeActivationLine(t, lang)
+		cells := cell.FindAllStringSubmatch(string(page), -1)
+		if len(cells) != len(acts) {
+			t.Fatalf("%s: %d requests on the page, want %d", lang, len(cells), len(acts))
+		}
+		for i, a := range acts {
+			t.Run(string(lang)+"/"+string(a.Note.Code), func(t *testing.T) {
+				data := a.Note.English().Data
+				if a.Note.Code == "" {
+					data = a.Detail
+				}
+				got := cells[i][1]
+				if data != "" {
+					if !strings.Contains(got, `<span translate="no">`+html.EscapeString(data)+"</span>") {
+						t.Errorf("%q not marked as data: %s", data, got)
+					}
+					got = strings.Replace(got, html.EscapeString(data), " ", 1)
+				}
+				if lang == classify.English {
+					if text := html.UnescapeString(tag.ReplaceAllString(cells[i][1], "")); !strings.Contains(text, a.Detail) {
+						t.Errorf("English page: %q lacks %q", text, a.Detail)
+					}
+					return
+				}
+				text := html.UnescapeString(tag.ReplaceAllString(got, " "))
+				for _, w := range word.FindAllString(ids.ReplaceAllString(text, " "), -1) {
+					if !productWords[w] && w != "ActivationWs" && strings.ToUpper(w) != w {
+						t.Errorf("English %q in %q", w, strings.TrimSpace(text))
+					}
+				}
+			})
 		}
 	}
 }

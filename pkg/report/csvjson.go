@@ -186,7 +186,17 @@ type jsonDev struct {
 	SHA256       string                  `json:"sha256"`
 	Engineer     string                  `json:"engineer,omitempty"`
 	Collector    string                  `json:"collector,omitempty"`
-	Activation   []Activation            `json:"activation,omitempty"`
+	Activation   []jsonActivation        `json:"activation,omitempty"`
+}
+
+// jsonActivation is a request as the JSON files give it: its detail in
+// English, whatever the report's language, and the detail's code
+// (worklist.NoteCode) for programs.
+type jsonActivation struct {
+	Product    string `json:"product"`
+	State      string `json:"state"`
+	Detail     string `json:"detail,omitempty"`
+	DetailCode string `json:"detail_code,omitempty"`
 }
 
 type jsonAction struct {
@@ -264,7 +274,12 @@ func jsonDevice(t *texts, r *row, z zone) jsonDev {
 		Reasons: t.reasonsJSON(v.Reasons, false), Flags: t.reasonsJSON(v.Flags, true),
 		Routes: v.Routes, Products: []jsonProduct{}, DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
 		Engineer: d.Engineer, Collector: d.Collector}
-	j.Activation = d.Activation
+	if len(d.Activation) > 0 {
+		j.Activation = make([]jsonActivation, len(d.Activation))
+		for i, a := range d.Activation {
+			j.Activation[i] = jsonActivation{Product: a.Product, State: a.State, Detail: a.Detail, DetailCode: string(a.Note.Code)}
+		}
+	}
 	if j.Routes == nil {
 		j.Routes = []classify.ProductRoute{}
 	}

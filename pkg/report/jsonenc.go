@@ -127,6 +127,7 @@ func (j *jsonDev) appendJSON(b []byte) []byte {
 			o.str("product", a.Product)
 			o.str("state", a.State)
 			o.strOmit("detail", a.Detail)
+			o.strOmit("detail_code", a.DetailCode)
 			return o.end()
 		})
 	}

@@ -95,3 +95,34 @@ func (n Note) English() Words {
 	}
 	return Words{}
 }
+
+// Japanese says n in Japanese, in the words of the reports' Japanese
+// pages (pkg/report's texts: 確認 ID, インストール ID, terse clauses
+// joined by a colon) and of the collector's screens (返送ファイル), a
+// date as they show one.
+func (n Note) Japanese() Words {
+	switch n.Code {
+	case NoteApplied:
+		return Words{Before: day(n.At) + " に適用"}
+	case NoteNoIID:
+		return Words{Before: "収集データにインストール ID がない: 管理者として再収集"}
+	case NoteIIDLength:
+		return Words{Before: fmt.Sprintf("%d 桁: ActivationWs は 63 桁のみ対応、VAMT か Microsoft のポータルを使用", n.Digits)}
+	case NoteCIDOnFile:
+		return Words{Before: "確認 ID あり: 新たな依頼は不要"}
+	case NoteSent:
+		return Words{day(n.At) + " の返送ファイル ", n.File, " に記載、未適用"}
+	case NoteHRESULT:
+		if rs, ok := licensing.LookupReason(n.HRESULT); ok {
+			return Words{Before: licensing.HRESULT(n.HRESULT) + " " + rs.Japanese}
+		}
+		return Words{Before: licensing.HRESULT(n.HRESULT)}
+	case NoteIIDChanged:
+		return Words{Before: "インストール ID の取得後にハードウェアまたはプロダクト キーが変わった: 新しいインストール ID を取得"}
+	case NoteMessage:
+		return Words{Data: n.Message}
+	case NoteNotActivated:
+		return Words{Before: "端末は適用済みと報告したが、最新の収集ではライセンス認証されていない: 確認 ID あり"}
+	}
+	return Words{}
+}

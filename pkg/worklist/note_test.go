@@ -1,6 +1,11 @@
 package worklist
 
 import (
+	"bytes"
+	"html"
+	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -15,23 +20,29 @@ var (
 // before notes were data: the CSV's Detail column and the reports' JSON
 // keep them.
 var noteCases = []struct {
-	name    string
-	note    Note
-	english string
+	name              string
+	note              Note
+	english, japanese string
 }{
-	{"applied", Note{Code: NoteApplied, At: appliedAt}, "applied 2026-11-29"},
-	{"no IID", Note{Code: NoteNoIID}, "the collection holds no Installation ID: collect again as administrator"},
-	{"IID length", Note{Code: NoteIIDLength, Digits: 54}, "54 digits: ActivationWs takes only 63; use VAMT or the portal"},
-	{"CID on file", Note{Code: NoteCIDOnFile}, "CID on file: no new request needed"},
-	{"sent", Note{Code: NoteSent, File: returnID, At: writtenAt}, "in return file " + returnID + " of 2026-11-28: not applied yet"},
-	{"HRESULT known", Note{Code: NoteHRESULT, HRESULT: 0xC004F031}, "0xC004F031 the Installation ID and the Confirmation ID do not match"},
-	{"HRESULT unknown", Note{Code: NoteHRESULT, HRESULT: 0x80041002}, "0x80041002"},
-	{"IID changed", Note{Code: NoteIIDChanged}, "the hardware or the key changed since the IID was taken: take a new IID"},
+	{"applied", Note{Code: NoteApplied, At: appliedAt}, "applied 2026-11-29", "2026-11-29 に適用"},
+	{"no IID", Note{Code: NoteNoIID}, "the collection holds no Installation ID: collect again as administrator",
+		"収集データにインストール ID がない: 管理者として再収集"},
+	{"IID length", Note{Code: NoteIIDLength, Digits: 54}, "54 digits: ActivationWs takes only 63; use VAMT or the portal",
+		"54 桁: ActivationWs は 63 桁のみ対応、VAMT か Microsoft のポータルを使用"},
+	{"CID on file", Note{Code: NoteCIDOnFile}, "CID on file: no new request needed", "確認 ID あり: 新たな依頼は不要"},
+	{"sent", Note{Code: NoteSent, File: returnID, At: writtenAt}, "in return file " + returnID + " of 2026-11-28: not applied yet",
+		"2026-11-28 の返送ファイル " + returnID + " に記載、未適用"},
+	{"HRESULT known", Note{Code: NoteHRESULT, HRESULT: 0xC004F031}, "0xC004F031 the Installation ID and the Confirmation ID do not match",
+		"0xC004F031 インストール ID と確認 ID が一致しません"},
+	{"HRESULT unknown", Note{Code: NoteHRESULT, HRESULT: 0x80041002}, "0x80041002", "0x80041002"},
+	{"IID changed", Note{Code: NoteIIDChanged}, "the hardware or the key changed since the IID was taken: take a new IID",
+		"インストール ID の取得後にハードウェアまたはプロダクト キーが変わった: 新しいインストール ID を取得"},
 	{"machine's message", Note{Code: NoteMessage, Message: "deposited, but the product is not activated <b>"},
-		"deposited, but the product is not activated <b>"},
+		"deposited, but the product is not activated <b>", "deposited, but the product is not activated <b>"},
 	{"applied, not activated", Note{Code: NoteNotActivated},
-		"the machine said applied, but its latest collection shows it not activated: CID on file"},
-	{"none", Note{}, ""},
+		"the machine said applied, but its latest collection shows it not activated: CID on file",
+		"端末は適用済みと報告したが、最新の収集ではライセンス認証されていない: 確認 ID あり"},
+	{"none", Note{}, "", ""},
 }
 
 // TestNoteEnglish: a note says in English what the importer always
@@ -48,5 +59,70 @@ func TestNoteEnglish(t *testing.T) {
 				t.Errorf("SetNote: Detail %q, Note %+v", r.Detail, r.Note)
 			}
 		})
+	}
+}
+
+// TestNoteJapanese: a note says in Japanese what it says in English, in
+// the words of the reports' Japanese pages, the values in their places:
+// a file's name and a machine's own message as they came, marked as
+// data.
+func TestNoteJapanese(t *testing.T) {
+	for _, tc := range noteCases {
+		t.Run(tc.name, func(t *testing.T) {
+			ja := tc.note.Japanese()
+			if got := ja.String(); got != tc.japanese {
+				t.Errorf("got %q, want %q", got, tc.japanese)
+			}
+			if en := tc.note.English(); ja.Data != en.Data {
+				t.Errorf("data %q in Japanese, %q in English", ja.Data, en.Data)
+			}
+		})
+	}
+}
+
+// TestWritePageNotes: the page says each row's note in English and in
+// Japanese, once where both are the same (a machine's own message, an
+// HRESULT without a meaning), a file's name and a machine's message
+// marked as data; a row without a note shows its Detail as it is.
+func TestWritePageNotes(t *testing.T) {
+	var rows []Row
+	for _, tc := range noteCases {
+		r := Row{Site: "Nagoya", Line: "L2", Asset: "NG-L2-011", Host: "FA-NG-L2-011", Product: "Windows 7 Professional", State: Failed}
+		r.SetNote(tc.note)
+		rows = append(rows, r)
+	}
+	rows = append(rows, Row{Site: "Nagoya", Line: "L2", Asset: "NG-L2-011", Product: "Office 2010", State: Failed, Detail: "a caller's own words"})
+	var b bytes.Buffer
+	if err := WritePage(&b, rows, PageOptions{Title: "Nagoya", Generated: collected}); err != nil {
+		t.Fatal(err)
+	}
+	hints := regexp.MustCompile(`(?s)<div class="state-failed">.*?</div>(.*?)</td>`).FindAllStringSubmatch(b.String(), -1)
+	if len(hints) != len(rows) {
+		t.Fatalf("%d rows on the page, want %d", len(hints), len(rows))
+	}
+	tag := regexp.MustCompile(`<[^>]*>`)
+	for i, tc := range noteCases {
+		t.Run(tc.name, func(t *testing.T) {
+			var want []string
+			if tc.english != "" {
+				want = append(want, tc.english)
+			}
+			if tc.japanese != tc.english {
+				want = append(want, tc.japanese)
+			}
+			var got []string
+			for _, div := range regexp.MustCompile(`<div class="hint">(.*?)</div>`).FindAllStringSubmatch(hints[i][1], -1) {
+				got = append(got, html.UnescapeString(tag.ReplaceAllString(div[1], "")))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got %q, want %q", got, want)
+			}
+			if data := tc.note.English().Data; data != "" && !strings.Contains(hints[i][1], `<span translate="no">`+html.EscapeString(data)+"</span>") {
+				t.Errorf("%q not marked as data: %s", data, hints[i][1])
+			}
+		})
+	}
+	if last := hints[len(hints)-1][1]; !strings.Contains(last, `<div class="hint">a caller&#39;s own words</div>`) {
+		t.Errorf("a row without a note: %s", last)
 	}
 }

@@ -67,11 +67,12 @@ type lineView struct {
 // row is as wide on every browser and printer and the columns of names
 // keep the rest of the page (TestWorklistPageInBrowser).
 type rowView struct {
-	Asset, Host, Product, ExtendedPID, Detail string
-	State                                     State
-	Label                                     string
-	IID, CID                                  [][]string
-	Boxes                                     [][]struct{}
+	Asset, Host, Product, ExtendedPID string
+	State                             State
+	Label                             string
+	Notes                             []Words // the note in English, then in Japanese
+	IID, CID                          [][]string
+	Boxes                             [][]struct{}
 }
 
 // Groups and boxes to a printed line: three groups of an ID (21 digits
@@ -116,7 +117,8 @@ func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
 		}
 		per[r.State]++
 		all[r.State]++
-		rv := rowView{Asset: r.Asset, Host: r.Host, Product: r.Product, ExtendedPID: r.ExtendedPID, Detail: r.Detail, State: r.State, Label: label(r.State)}
+		rv := rowView{Asset: r.Asset, Host: r.Host, Product: r.Product, ExtendedPID: r.ExtendedPID, State: r.State, Label: label(r.State),
+			Notes: notes(r)}
 		if r.IID != "" {
 			rv.IID = lines(activation.Groups(r.IID), groupsPerLine)
 		}
@@ -142,6 +144,26 @@ func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
 	}
 	_, err := io.WriteString(w, terminal.ShowHidden(b.String()))
 	return err
+}
+
+// notes are r's note in both languages, once where they are the same
+// (a machine's own message); a Row without a Note shows its Detail as
+// it is.
+func notes(r Row) []Words {
+	if r.Note.Code == "" {
+		if r.Detail == "" {
+			return nil
+		}
+		return []Words{{Before: r.Detail}}
+	}
+	en, ja := r.Note.English(), r.Note.Japanese()
+	if en == (Words{}) {
+		return nil
+	}
+	if ja == en {
+		return []Words{en}
+	}
+	return []Words{en, ja}
 }
 
 func counts(m map[State]int) []count {

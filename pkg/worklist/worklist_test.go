@@ -48,7 +48,8 @@ func testRows() []Row {
 			Product: "Office 2010 Professional Plus", Class: "OSPP", Status: "notification", State: CIDOnFile, CID: strings.Repeat("123456", 8),
 			Obtained: collected.Add(48 * time.Hour), Collected: collected},
 		{Host: "=cmd|' /C calc'!A0", IID: strings.Repeat("1", 63), Site: "Nagoya", Line: "L3", Asset: "-NG-L3-001", DeviceKey: "loc:nagoya/l3/-ng-l3-001/x",
-			Product: "Windows 7 Professional", State: Failed, Detail: "0xC004F031 the Installation ID and the Confirmation ID do not match", Collected: collected},
+			Product: "Windows 7 Professional", State: Failed, Detail: "0xC004F031 the Installation ID and the Confirmation ID do not match",
+			Note: Note{Code: NoteHRESULT, HRESULT: 0xC004F031}, Collected: collected},
 		{Host: "NG-L3-002", Site: "Nagoya", Line: "L3", Asset: "NG-L3-002", Product: "Windows 7 Professional", State: NoIID, Collected: collected},
 	}
 }
