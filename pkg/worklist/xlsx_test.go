@@ -501,6 +501,13 @@ func TestReadXLSXDrawn(t *testing.T) {
 			}
 		}
 	}
+	view := func(v string) func(t *testing.T, f *excelize.File) {
+		return func(t *testing.T, f *excelize.File) {
+			if err := f.SetSheetView(SheetName, 0, &excelize.ViewOptions{View: &v}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	width := func(w float64) func(t *testing.T, f *excelize.File) {
 		return func(t *testing.T, f *excelize.File) {
 			if err := f.SetColWidth(SheetName, "D", "D", w); err != nil {
@@ -533,6 +540,11 @@ func TestReadXLSXDrawn(t *testing.T) {
 		{"a zoom of 200 %", nil, zoom(200), ""},
 		{"a font of 8 points at 60 %", &excelize.Style{NumFmt: textFormat, Font: size(8, "")}, zoom(60), "zoom of 60 %"},
 		{"a font of 8 points at 85 %", &excelize.Style{NumFmt: textFormat, Font: size(8, "")}, zoom(85), ""},
+		{"a zoom of 10 % in Page Layout view", nil, both(view("pageLayout"), zoom(10)), "in Page Layout view set the zoom to 100 %"},
+		{"a zoom of 50 % in Page Break Preview", nil, both(view("pageBreakPreview"), zoom(50)), "in Page Break Preview set the zoom to 100 %"},
+		{"a zoom of 85 % in Page Layout view", nil, both(view("pageLayout"), zoom(85)), ""},
+		{"a font of 9 points in Page Break Preview at 60 %", &excelize.Style{NumFmt: textFormat, Font: size(9, "")}, both(view("pageBreakPreview"), zoom(60)),
+			"drawn in 5.4 points at the sheet's zoom of 60 % in Page Break Preview"},
 		{"shrink to fit a column of 5", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true}}, width(5), "Shrink to fit"},
 		{"shrink to fit a column of 30", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true}}, width(30), ""},
 		{"shrink to fit a column of 30 at 85 %", &excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{ShrinkToFit: true}}, both(width(30), zoom(85)), "Shrink to fit"},
@@ -1334,12 +1346,25 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"a CID in superscript of 11 points", styled(t, xfs("", `<sz val="11"/><vertAlign val="superscript"/>`, ""), "", head+styledCID), nil, iid, ""},
 		{"a CID in superscript of the default size", styled(t, xfs("", `<vertAlign val="superscript"/>`, ""), "", head+styledCID), nil, iid, ""},
 		{"a CID in baseline of 8 points", styled(t, xfs("", `<sz val="8"/><vertAlign val="baseline"/>`, ""), "", head+styledCID), nil, iid, ""},
-		// The sheet's views: each zoom Excel keeps, the least taken.
-		{"a zoom of 10 % for the normal view", sheetOf(t, `<sheetViews><sheetView view="pageLayout" zoomScale="100" zoomScaleNormal="10" workbookViewId="0"/></sheetViews>`, head+ok),
+		// The sheet's views: the zoom of the view the workbook opens in
+		// (workbookViewId 0, its view attribute's), not those Excel
+		// keeps for the views a reviewer may switch to, which only
+		// draw the same digits in another size.
+		{"a zoom of 10 % for the normal view, opened in page layout", sheetOf(t, `<sheetViews><sheetView view="pageLayout" zoomScale="100" zoomScaleNormal="10" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, ""},
+		{"a zoom of 10 % for the page layout view, opened in normal", sheetOf(t, `<sheetViews><sheetView zoomScalePageLayoutView="10" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, ""},
+		{"a zoom of 10 % for the normal view, opened in normal", sheetOf(t, `<sheetViews><sheetView zoomScale="100" zoomScaleNormal="10" workbookViewId="0"/></sheetViews>`, head+ok),
 			nil, iid, "zoom of 10 %"},
-		{"a zoom of 10 % for the page layout view", sheetOf(t, `<sheetViews><sheetView zoomScalePageLayoutView="10" workbookViewId="0"/></sheetViews>`, head+ok),
-			nil, iid, "zoom of 10 %"},
+		{"a zoom of 10 %, opened in page layout", sheetOf(t, `<sheetViews><sheetView view="pageLayout" zoomScale="10" zoomScaleNormal="100" zoomScalePageLayoutView="10" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, "zoom of 10 % in Page Layout view, too small to read; in Page Layout view set the zoom to 100 %"},
+		{"a zoom of 10 % for page break preview, opened in it", sheetOf(t, `<sheetViews><sheetView view="pageBreakPreview" zoomScaleSheetLayoutView="10" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, "zoom of 10 % in Page Break Preview, too small to read; in Page Break Preview set the zoom to 100 %"},
 		{"a zoom of 10 % in a second view", sheetOf(t, `<sheetViews><sheetView workbookViewId="0"/><sheetView zoomScale="10" workbookViewId="1"/></sheetViews>`, head+ok),
+			nil, iid, ""},
+		{"a zoom of 10 % in the first view, listed second", sheetOf(t, `<sheetViews><sheetView workbookViewId="1"/><sheetView zoomScale="10" workbookViewId="0"/></sheetViews>`, head+ok),
+			nil, iid, "zoom of 10 %"},
+		{"a zoom of 10 % in the only view, not the first", sheetOf(t, `<sheetViews><sheetView zoomScale="10" workbookViewId="1"/></sheetViews>`, head+ok),
 			nil, iid, "zoom of 10 %"},
 		{"a zoom of 0, automatic", sheetOf(t, `<sheetViews><sheetView zoomScale="0" zoomScaleNormal="0" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
 		{"a zoom of 50 % of a 14-point default font", styledSheet(t, strings.Replace(xfs("", "", ""), `<sz val="11"/>`, `<sz val="14"/>`, 1), "",
@@ -1353,6 +1378,13 @@ func TestReadXLSXHostile(t *testing.T) {
 		{"LibreOffice's views of a 10-point default font", styledSheet(t, strings.Replace(xfs("", "", ""), `<sz val="11"/>`, `<sz val="10"/>`, 1), "",
 			`<sheetViews><sheetView showFormulas="false" showGridLines="true" rightToLeft="false" tabSelected="true" zoomScale="100" zoomScaleNormal="100" `+
 				`zoomScalePageLayoutView="60" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
+		// A 9-point default font in LibreOffice's page break preview
+		// (zoomScaleSheetLayoutView) is 5.4 points there, but the sheet
+		// opens in its normal view at 100 %.
+		{"LibreOffice's page break zoom of a 9-point default font", styledSheet(t, strings.Replace(xfs("", "", ""), `<sz val="11"/>`, `<sz val="9"/>`, 1), "",
+			`<sheetViews><sheetView showFormulas="false" showGridLines="true" rightToLeft="false" tabSelected="true" zoomScale="100" zoomScaleNormal="100" `+
+				`zoomScaleSheetLayoutView="60" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
+		{"a zoom for another view that is no number", sheetOf(t, `<sheetViews><sheetView zoomScaleSheetLayoutView="x" workbookViewId="0"/></sheetViews>`, head+ok), ErrNotWorkbook, "", ""},
 		{"a zoom that is no number", sheetOf(t, `<sheetViews><sheetView zoomScale="NaN" workbookViewId="0"/></sheetViews>`, head+ok), ErrNotWorkbook, "", ""},
 		{"a sheet view after the rows", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
 			part{"xl/worksheets/sheet1.xml", strings.Replace(fmt.Sprintf(sheetXML, head+ok), "</sheetData>", `</sheetData><sheetViews><sheetView zoomScale="10" workbookViewId="0"/></sheetViews>`, 1)}),

@@ -33,7 +33,9 @@ type sheetLook struct {
 	summaryLeft  bool    // a column group's summary column is left of it
 	colWidth     float64 // sheetFormatPr's defaultColWidth, characters; 0: none given
 	baseWidth    float64 // sheetFormatPr's baseColWidth, characters; 0: none given
-	zoom         float64 // the least zoom of the sheet's views (percent), 0: none given (100)
+	zoom         float64 // the zoom the sheet opens at (percent, view), 0: none given (100)
+	viewName     string  // the view it opens in, as Excel names it; "" for the normal view
+	viewTaken    int     // 0: no view taken yet; 1: a view other than workbook view 0's; 2: workbook view 0's
 	rightToLeft  bool    // a view shows the sheet right to left
 	cols         []colSpan
 	begun        bool // sheetData started

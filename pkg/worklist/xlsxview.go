@@ -13,10 +13,7 @@ import (
 
 // What the sheet's view and a cell's alignment make of the size a text
 // is drawn in (ECMA-376 Part 1, 18.3.1.87 sheetView, 18.8.1 alignment):
-// a view's zoom (zoomScale, and those Excel keeps for the normal, page
-// layout and page break views, zoomScaleNormal,
-// zoomScalePageLayoutView, zoomScaleSheetLayoutView: the least of those
-// given is taken, a reviewer may be shown any) scales every font; Shrink
+// the zoom the workbook opens the sheet at scales every font; Shrink
 // to fit (shrinkToFit) draws a text that is wider than its column
 // smaller until it fits; an indent pushes it from the cell's edge, out
 // of a column narrower than the indent; a superscript or subscript font
@@ -29,7 +26,23 @@ import (
 // default styles is one); a right-to-left reading order, which shows
 // groups of digits apart by spaces in reverse order, and the Fill
 // alignment (fillHides), which repeats them, show other than the value.
-
+//
+// The zoom is that of the view the reviewer is shown when the workbook
+// opens: the sheetView of the first workbook view (workbookViewId 0;
+// the only one unless the workbook was saved with a second window),
+// in its view (view: normal unless given, pageLayout or
+// pageBreakPreview) at zoomScale, the spec's "zoom magnification for
+// current view" (100 unless given). zoomScaleNormal,
+// zoomScalePageLayoutView and zoomScaleSheetLayoutView are the zooms
+// kept for the normal, page layout and page break views, used when
+// the reviewer switches to one: switching draws the same digits in
+// another size, which the reviewer sees as such, and shows no others.
+// LibreOffice writes a page break zoom of 60 % into every sheet it
+// saves (EXC_WIN2_PAGEZOOM_DEF, sc/source/filter/inc/xlview.hxx), at
+// which a 9-point font is 5.4 points: refusing it refused workbooks
+// that open at 100 %. Where the kept zoom of the view opened is given
+// too and less than zoomScale (Excel writes both the same), the less
+// is taken: which of the two a program shows is not said.
 // Widths (characters of the Normal style font's widest digit, as a
 // column's width is given) of what is drawn in a cell besides its text:
 // Excel pads a column by 5 pixels, of a 7-pixel digit of Calibri 11
@@ -42,11 +55,22 @@ const (
 	baseWidth   = 8
 )
 
-// view takes a sheetView element: its zooms (percent: 0 is the
-// default, 100 %) and whether it shows the sheet right to left. A zoom
-// that is no number is not as Excel saves a sheet (ErrNotWorkbook).
+// viewNames are the views of a sheetView's view attribute (ST_SheetViewType)
+// other than the normal one, as Excel's View tab names them, each with
+// the attribute that keeps its zoom.
+var viewNames = map[string]struct{ name, zoom string }{
+	"pageLayout":       {"Page Layout view", "zoomScalePageLayoutView"},
+	"pageBreakPreview": {"Page Break Preview", "zoomScaleSheetLayoutView"},
+}
+
+// view takes a sheetView element: whether it shows the sheet right to
+// left, and, if it is the view the sheet opens in (the one of workbook
+// view 0, else the first), its view and its zoom (percent: 0 is the
+// default, 100 %). A zoom that is no number, in any view, is not as
+// Excel saves a sheet (ErrNotWorkbook).
 func (l *sheetLook) view(e xml.StartElement) error {
 	l.rightToLeft = l.rightToLeft || isTrue(attr(e, "rightToLeft"))
+	zooms := map[string]float64{}
 	for _, name := range []string{"zoomScale", "zoomScaleNormal", "zoomScalePageLayoutView", "zoomScaleSheetLayoutView"} {
 		v := strings.TrimSpace(attr(e, name))
 		if v == "" {
@@ -56,9 +80,28 @@ func (l *sheetLook) view(e xml.StartElement) error {
 		if err != nil || !(z >= 0) {
 			return fmt.Errorf("%w: a sheet view of %s %.20q, not as Excel saves a sheet; open it in Excel and save it again", ErrNotWorkbook, name, v)
 		}
-		if z > 0 && (l.zoom == 0 || z < l.zoom) {
-			l.zoom = z
-		}
+		zooms[name] = z
+	}
+	taken := 1
+	if id, err := strconv.Atoi(strings.TrimSpace(attr(e, "workbookViewId"))); err == nil && id == 0 {
+		taken = 2
+	}
+	if taken <= l.viewTaken {
+		return nil // a second window's view, or a later one of the first's
+	}
+	l.viewTaken = taken
+	kept := "zoomScaleNormal"
+	l.viewName = ""
+	if v, ok := viewNames[strings.TrimSpace(attr(e, "view"))]; ok {
+		l.viewName, kept = v.name, v.zoom
+	}
+	l.zoom = zooms["zoomScale"]
+	current := l.zoom
+	if current == 0 {
+		current = 100
+	}
+	if z := zooms[kept]; z > 0 && z < current {
+		l.zoom = z
 	}
 	return nil
 }
@@ -137,12 +180,19 @@ func (cs *cellStyles) drawnHides(c xcell, x xfLook, runs *runLook, l *sheetLook)
 	if zoom != 1 {
 		at += fmt.Sprintf(" at the sheet's zoom of %s %%", strconv.FormatFloat(l.zoom, 'f', -1, 64))
 	}
+	// The advice is for the view the reviewer is shown: the zoom of
+	// another is that view's own.
+	in := ""
+	if l.viewName != "" {
+		at += " in " + l.viewName
+		in = "in " + l.viewName + " "
+	}
 	if shrink < 1 {
 		return fmt.Sprintf("its text is shrunk to fit column %s (Format Cells, Alignment, Shrink to fit), %s, too small to read; clear Shrink to fit "+
 			"in Excel, check it, save, and import again", columnName(c.col), at)
 	}
-	return fmt.Sprintf("its text of %s is %s, too small to read; set the zoom to 100 %% in Excel (View, Zoom, 100%%), check it, save, and import again",
-		points(least), at)
+	return fmt.Sprintf("its text of %s is %s, too small to read; %sset the zoom to 100 %% in Excel (View, Zoom, 100%%), check it, save, and import again",
+		points(least), at, in)
 }
 
 // sizes are the least and the most size (points) the text of a cell of
