@@ -322,14 +322,28 @@ func (a *activationState) row(d Device, s *licensing.Snapshot, p *licensing.Prod
 	return r, true
 }
 
-// outcomeNote says why an item failed: its HRESULT, a changed IID, or
-// else the machine's own message (none when it gave none).
+// whyNotes are the notes of the reasons the collector gives as a code
+// (activation.Outcome.Why), which a page says in its language.
+// WhyMethodFailure is not one: what failed is said in the machine's
+// own message only.
+var whyNotes = map[string]worklist.NoteCode{
+	activation.WhyIIDChanged:   worklist.NoteIIDChanged,
+	activation.WhyNoProduct:    worklist.NoteNoProduct,
+	activation.WhyNotActivated: worklist.NoteDepositedNotActivated,
+	activation.WhyNoKeyProduct: worklist.NoteNoKeyProduct,
+	activation.WhyNotReadable:  worklist.NoteNotReadable,
+}
+
+// outcomeNote says why an item failed: its HRESULT, a reason the
+// collector gave as a code (whyNotes), or else the machine's own
+// message as it came (none when it gave none).
 func outcomeNote(o activation.Outcome) worklist.Note {
+	code, known := whyNotes[o.Why]
 	switch {
 	case o.HRESULT != 0:
 		return worklist.Note{Code: worklist.NoteHRESULT, HRESULT: o.HRESULT}
-	case o.Why == activation.WhyIIDChanged:
-		return worklist.Note{Code: worklist.NoteIIDChanged}
+	case known:
+		return worklist.Note{Code: code}
 	case o.Message != "":
 		return worklist.Note{Code: worklist.NoteMessage, Message: o.Message}
 	}

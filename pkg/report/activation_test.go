@@ -34,6 +34,10 @@ func activationNotes() []Activation {
 		{"failed", worklist.Note{Code: worklist.NoteHRESULT, HRESULT: 0x80041002}},
 		{"failed", worklist.Note{Code: worklist.NoteIIDChanged}},
 		{"failed", worklist.Note{Code: worklist.NoteMessage, Message: "deposited, but the product is <b>not</b> activated"}},
+		{"failed", worklist.Note{Code: worklist.NoteNoProduct}},
+		{"failed", worklist.Note{Code: worklist.NoteDepositedNotActivated}},
+		{"failed", worklist.Note{Code: worklist.NoteNoKeyProduct}},
+		{"failed", worklist.Note{Code: worklist.NoteNotReadable}},
 		{"cid-on-file", worklist.Note{Code: worklist.NoteNotActivated}},
 	} {
 		var r worklist.Row

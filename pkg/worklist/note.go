@@ -33,8 +33,23 @@ const (
 	// was taken (activation.WhyIIDChanged).
 	NoteIIDChanged NoteCode = "iid-changed"
 	// NoteMessage: the machine failed and said why in its own words
-	// (Message), which no language of ours changes.
+	// (Message), which no language of ours changes: a reason the
+	// collector gives no code for (a method that failed without an
+	// HRESULT says what failed only in its words).
 	NoteMessage NoteCode = "message"
+	// NoteNoProduct: no product on the machine has the item's
+	// Activation ID (activation.WhyNoProduct).
+	NoteNoProduct NoteCode = "no-product"
+	// NoteDepositedNotActivated: the machine deposited the CID, but the
+	// product did not become activated (activation.WhyNotActivated).
+	NoteDepositedNotActivated NoteCode = "deposited-not-activated"
+	// NoteNoKeyProduct: the item's product key was installed, but no
+	// product shows it (activation.WhyNoKeyProduct).
+	NoteNoKeyProduct NoteCode = "no-key-product"
+	// NoteNotReadable: the machine's licenses could not be read, before
+	// or after depositing (activation.WhyNotReadable); the collector
+	// tells the engineer to run it as administrator.
+	NoteNotReadable NoteCode = "not-readable"
 	// NoteNotActivated: the machine said applied, but its latest
 	// collection shows the product not activated; the CID is on file.
 	NoteNotActivated NoteCode = "applied-not-activated"
@@ -90,6 +105,14 @@ func (n Note) English() Words {
 		return Words{Before: "the hardware or the key changed since the IID was taken: take a new IID"}
 	case NoteMessage:
 		return Words{Data: n.Message}
+	case NoteNoProduct:
+		return Words{Before: "the product is not installed on the machine"}
+	case NoteDepositedNotActivated:
+		return Words{Before: "the CID was deposited, but the product is not activated"}
+	case NoteNoKeyProduct:
+		return Words{Before: "the product key was installed, but no product shows it"}
+	case NoteNotReadable:
+		return Words{Before: "the machine's licenses could not be read: run ActCourier as administrator"}
 	case NoteNotActivated:
 		return Words{Before: "the machine said applied, but its latest collection shows it not activated: CID on file"}
 	}
@@ -121,6 +144,14 @@ func (n Note) Japanese() Words {
 		return Words{Before: "インストール ID の取得後にハードウェアまたはプロダクト キーが変わった: 新しいインストール ID を取得"}
 	case NoteMessage:
 		return Words{Data: n.Message}
+	case NoteNoProduct:
+		return Words{Before: "製品が端末にインストールされていない"}
+	case NoteDepositedNotActivated:
+		return Words{Before: "確認 ID を適用したが、ライセンス認証されていない"}
+	case NoteNoKeyProduct:
+		return Words{Before: "プロダクト キーをインストールしたが、どの製品にも表示されない"}
+	case NoteNotReadable:
+		return Words{Before: "端末のライセンスを読み取れない: 管理者として ActCourier を実行"}
 	case NoteNotActivated:
 		return Words{Before: "端末は適用済みと報告したが、最新の収集ではライセンス認証されていない: 確認 ID あり"}
 	}
