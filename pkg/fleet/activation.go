@@ -376,7 +376,7 @@ func WriteWorklist(ctx context.Context, st Store, dir string, f Filter, opt work
 		write func(io.Writer) error
 	}{
 		{WorklistCSV, func(w io.Writer) error { return worklist.WriteCSV(w, rows) }},
-		{WorklistXLSX, func(w io.Writer) error { return worklist.WriteXLSX(w, rows) }},
+		{WorklistXLSX, func(w io.Writer) error { return worklist.WriteXLSX(w, rows, opt.Title) }},
 		{WorklistPage, func(w io.Writer) error { return worklist.WritePage(w, rows, opt) }},
 	} {
 		if err := atomicfile.Write(filepath.Join(dir, file.name), 0o666, func(f *os.File) error { return file.write(f) }); err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -546,77 +545,16 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 	return err
 }
 
-// printSetup sets how a sheet prints: on A4 paper (paperSize 9, ECMA-376
-// Part 1, 18.3.1.63), landscape, as wide as one page and as tall as it
-// takes, with Excel's narrow margins (inches), and a footer naming the
-// site, part (the line, the overview, the plan) and the page of pages.
-// With titles, its first row, a header, is printed again on top of
-// every page. Printed as Excel's defaults had it, a line sheet of 274
-// characters' width came out portrait over many pages, its header on
-// the first only.
-//
-// It is a sheet's setting, not a row's: a report of 100,000 devices
-// costs it no more than one of ten.
+// printSetup sets how a sheet prints (xlsxpart.SetPrint): one page
+// wide, with a footer naming the site, part (the line, the overview,
+// the plan) and the page of pages, each name's hidden characters shown
+// as in cells; with titles, its first row, a header, is printed again
+// on top of every page. Printed as Excel's defaults had it, a line
+// sheet of 274 characters' width came out portrait over many pages,
+// its header on the first only.
 func printSetup(f *excelize.File, sheet, site, part string, titles bool) error {
-	size, orient, wide, tall, fit := 9, "landscape", 1, 0, true
-	side, edge, band := 0.25, 0.75, 0.3
-	err := errors1(f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}),
-		f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}),
-		f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &edge, Bottom: &edge,
-			Header: &band, Footer: &band}),
-		f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer(site, part)}))
-	if err != nil || !titles {
-		return err
-	}
-	// Excel's print titles are the sheet's own (scoped) built-in name.
-	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: sheetRef(sheet) + "!$1:$1", Scope: sheet})
-}
-
-// sheetRef is sheet as a formula names it, in apostrophes, each of its
-// own doubled, as Excel writes a name that is more than letters and
-// digits (quoted, a plain name is read as well):
-//
-//	'Line O''Brien'!$1:$1
-func sheetRef(sheet string) string { return "'" + strings.ReplaceAll(sheet, "'", "''") + "'" }
-
-// footer is a sheet's printed footer: site on the left, part in the
-// centre, "page / pages" on the right (the codes &P and &N). Excel takes
-// at most 255 UTF-16 units (excelize refuses more): each name gets half
-// of what the codes leave.
-func footer(site, part string) string {
-	const max, right = 255, "&R&P / &N"
-	room := (max - len("&L") - len("&C") - len(right)) / 2
-	return "&L" + footerText(site, room) + "&C" + footerText(part, room) + right
-}
-
-// footerText is s as a footer's text that prints s: each & doubled, or
-// a name holding "&P" would print the page number there (and "&L" move
-// the rest), hidden characters shown as in cells (terminal.ShowHidden),
-// a control or non-XML character as _. Over n UTF-16 units it is cut,
-// between characters, never within an "&&", and ends in "…".
-func footerText(s string, n int) string {
-	var b strings.Builder
-	units, cutAt := 0, -1
-	for _, r := range terminal.ShowHidden(s) {
-		if unicode.IsControl(r) || r == '\uFFFE' || r == '\uFFFF' {
-			r = '_'
-		}
-		u := 1
-		if r == '&' || r > 0xFFFF { // doubled, or a surrogate pair
-			u = 2
-		}
-		if cutAt < 0 && units+u > n-1 {
-			cutAt = b.Len() // where "…" goes if the rest does not fit
-		}
-		if units += u; units > n {
-			return b.String()[:cutAt] + "…"
-		}
-		if r == '&' {
-			b.WriteByte('&')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return xlsxpart.SetPrint(f, sheet, xlsxpart.Print{Left: terminal.ShowHidden(site), Centre: terminal.ShowHidden(part),
+		FitWidth: true, HeaderRow: titles})
 }
 
 // setDimension declares the used range of a sheet written cell by cell

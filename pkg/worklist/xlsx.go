@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -25,10 +26,21 @@ const textFormat = 49
 // is 63 digits, a CID typed with dashes 55.
 var columnWidths = []float64{18, 66, 50, 58, 8, 22, 12, 12, 8, 14, 40, 30, 38, 38, 6, 14, 16, 12, 50, 22}
 
+// printName names the worklist in its printed footer, as its page's
+// heading does.
+const printName = "Activation worklist / ライセンス認証の作業リスト"
+
 // WriteXLSX writes rows as the worklist workbook, for staff who fill in
 // the CIDs in Excel: one sheet (SheetName), Header's columns with the
 // CSV's values (cells), a bold header row that stays in view, a filter
-// on every column. Every cell is a text cell and every column is
+// on every column. It prints on A4 landscape (xlsxpart.SetPrint) at
+// 100 %, over pages across: one page wide, its 534 characters would
+// print at about 28 %, an 11-point IID in 3 points, under the minSize
+// ReadXLSX holds a CID on screen to. Its header row is printed on top
+// of every page and its Host column on the left of every page across,
+// so that a page of only later columns still names its machines; the
+// footer names the worklist and title (its page's, the site and line)
+// and the page of pages. Every cell is a text cell and every column is
 // formatted as text ("@"), so that the 63-digit IIDs keep their digits
 // when Excel opens the file, and a CID typed or pasted into
 // ConfirmationId does too. A string is written as a string: a value
@@ -40,7 +52,7 @@ var columnWidths = []float64{18, 66, 50, 58, 8, 22, 12, 12, 8, 14, 40, 30, 38, 3
 // The rows are written one at a time into the sheet excelize laid out
 // (xlsxpart.WriteSorted): excelize's own cells cost 10 KB of memory a
 // row until the whole file was written, 1 GB for 100,000 rows.
-func WriteXLSX(w io.Writer, rows []Row) error {
+func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	if len(rows) >= excelize.TotalRows {
 		return fmt.Errorf("worklist: %d rows: a sheet holds at most %d", len(rows), excelize.TotalRows-1)
 	}
@@ -93,6 +105,10 @@ func WriteXLSX(w io.Writer, rows []Row) error {
 		return err
 	}
 	if err := f.SetSheetDimension(SheetName, all); err != nil {
+		return err
+	}
+	if err := xlsxpart.SetPrint(f, SheetName, xlsxpart.Print{Left: printName, Centre: terminal.ShowHidden(strings.TrimSpace(title)),
+		HeaderRow: true, KeyColumn: true}); err != nil {
 		return err
 	}
 	part, ok := xlsxpart.SheetParts(f)[SheetName]

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 
@@ -25,7 +26,7 @@ import (
 func workbookOf(t testing.TB, rows []Row) *excelize.File {
 	t.Helper()
 	var b bytes.Buffer
-	if err := WriteXLSX(&b, rows); err != nil {
+	if err := WriteXLSX(&b, rows, "Nagoya L2"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&b)
@@ -118,9 +119,102 @@ func TestWriteXLSX(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("panes %+v, %v; want the header frozen", panes, err)
 	}
-	names := f.GetDefinedName()
-	if len(names) != 1 || names[0].Name != "_xlnm._FilterDatabase" || names[0].RefersTo != "'Worklist'!$A$1:$T$5" {
-		t.Errorf("defined names %+v, want the filter over A1:T5", names)
+	var filter []string
+	for _, n := range f.GetDefinedName() {
+		if n.Name == "_xlnm._FilterDatabase" {
+			filter = append(filter, n.RefersTo)
+		}
+	}
+	if len(filter) != 1 || filter[0] != "'Worklist'!$A$1:$T$5" {
+		t.Errorf("filters %q, want one over A1:T5", filter)
+	}
+}
+
+// writeXLSX is WriteXLSX of a worklist without a title.
+func writeXLSX(w io.Writer, rows []Row) error { return WriteXLSX(w, rows, "") }
+
+// TestWriteXLSXPrint: the worklist prints on A4 landscape at 100 % (one
+// page wide, its 534 characters would print at about 28 %, 3 points),
+// its header row on top of every page and its Host column on the left
+// of every page across, a footer naming the worklist (as its page
+// does) and the page of pages; a title's & is doubled (else &P in it
+// would print a page number), a hidden character shown as in cells, a
+// title too long for Excel's 255 characters cut. The workbook reads
+// back as written.
+func TestWriteXLSXPrint(t *testing.T) {
+	const name = "Activation worklist / ライセンス認証の作業リスト"
+	long := "Site & Co's " + strings.Repeat("工場", 150)
+	for _, tc := range []struct {
+		name, title, centre string
+	}{
+		{"site and line", "Nagoya L2", "Nagoya L2"},
+		{"no title", " ", ""},
+		{"hostile", "O'Brien & Sons &P&N && L\u202e1", "O'Brien && Sons &&P&&N &&&& L\\u202e1"},
+		{"long", long, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := testRows()
+			var b bytes.Buffer
+			if err := WriteXLSX(&b, rows, tc.title); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			pl, err := f.GetPageLayout(SheetName)
+			if err != nil || *pl.Size != 9 || *pl.Orientation != "landscape" || *pl.AdjustTo != 100 || pl.FitToWidth != nil {
+				t.Errorf("page layout size %v, orientation %v, scale %v, fit to width %v, %v; want 9 (A4), landscape, 100, none",
+					*pl.Size, *pl.Orientation, *pl.AdjustTo, pl.FitToWidth, err)
+			}
+			if props, err := f.GetSheetProps(SheetName); err != nil || props.FitToPage != nil && *props.FitToPage {
+				t.Errorf("fitToPage %v, %v; want false", props.FitToPage, err)
+			}
+			var titles []string
+			for _, n := range f.GetDefinedName() {
+				if n.Name == "_xlnm.Print_Titles" && n.Scope == SheetName {
+					titles = append(titles, n.RefersTo)
+				}
+			}
+			if want := "'Worklist'!$A:$A,'Worklist'!$1:$1"; len(titles) != 1 || titles[0] != want {
+				t.Errorf("print titles %q, want %q", titles, want)
+			}
+			hf, err := f.GetHeaderFooter(SheetName)
+			if err != nil || hf == nil {
+				t.Fatalf("header and footer %+v, %v", hf, err)
+			}
+			if n := len(utf16.Encode([]rune(hf.OddFooter))); n > 255 {
+				t.Errorf("footer of %d UTF-16 units, Excel's most is 255", n)
+			}
+			left, rest, _ := strings.Cut(strings.TrimPrefix(hf.OddFooter, "&L"), "&C")
+			centre, right, _ := strings.Cut(rest, "&R")
+			if left != name || right != "&P / &N" {
+				t.Errorf("footer %q: left %q, right %q; want %q and the page of pages", hf.OddFooter, left, right, name)
+			}
+			if tc.name == "long" {
+				if !strings.HasPrefix(long, strings.ReplaceAll(strings.TrimSuffix(centre, "…"), "&&", "&")) || !strings.HasSuffix(centre, "…") || len([]rune(centre)) < 50 {
+					t.Errorf("footer's centre %q, want the title's first 50 characters or more, then …", centre)
+				}
+			} else if centre != tc.centre {
+				t.Errorf("footer's centre %q, want %q", centre, tc.centre)
+			}
+			filled := 0 // the rows with a CID, which Read returns
+			for _, r := range rows {
+				if r.CID != "" {
+					filled++
+				}
+			}
+			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(b.Bytes()))
+			if err != nil || len(rowErrs) != 0 || len(recs) != filled || filled == 0 {
+				t.Fatalf("read back: %d records of %d, %v, %v", len(recs), filled, rowErrs, err)
+			}
+			for _, r := range recs {
+				if r.Hidden != "" {
+					t.Errorf("row %d: hidden %q", r.Row, r.Hidden)
+				}
+			}
+		})
 	}
 }
 
@@ -131,7 +225,7 @@ func TestWriteXLSXSameBytes(t *testing.T) {
 	var first []byte
 	for i := 0; i < 5; i++ {
 		var b bytes.Buffer
-		if err := WriteXLSX(&b, rows); err != nil {
+		if err := WriteXLSX(&b, rows, "Nagoya L2"); err != nil {
 			t.Fatal(err)
 		}
 		if i == 0 {
@@ -162,14 +256,14 @@ func BenchmarkWriteXLSX(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			b.ReportAllocs()
 			none := allocated(b, func() {
-				if err := WriteXLSX(io.Discard, nil); err != nil {
+				if err := WriteXLSX(io.Discard, nil, ""); err != nil {
 					b.Fatal(err)
 				}
 			})
 			b.ResetTimer()
 			all := allocated(b, func() {
 				for i := 0; i < b.N; i++ {
-					if err := WriteXLSX(io.Discard, rows); err != nil {
+					if err := WriteXLSX(io.Discard, rows, ""); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -178,7 +272,7 @@ func BenchmarkWriteXLSX(b *testing.B) {
 			b.ReportMetric((float64(all)/float64(b.N)-float64(none))/float64(n), "B/row")
 			w := &liveWriter{}
 			start := liveHeap()
-			if err := WriteXLSX(w, rows); err != nil {
+			if err := WriteXLSX(w, rows, ""); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(w.max-start)/(1<<20), "live-MB")
@@ -755,7 +849,7 @@ func TestXLSXFormulas(t *testing.T) {
 		t.Run(host, func(t *testing.T) {
 			row := Row{Host: host, IID: iid, CID: cid, DeviceKey: "loc:s/" + host, ActivationID: host, State: CIDOnFile, Collected: collected}
 			var b bytes.Buffer
-			if err := WriteXLSX(&b, []Row{row}); err != nil {
+			if err := WriteXLSX(&b, []Row{row}, ""); err != nil {
 				t.Fatal(err)
 			}
 			zr, _ := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
@@ -1385,6 +1479,18 @@ func TestReadXLSXHostile(t *testing.T) {
 			`<sheetViews><sheetView showFormulas="false" showGridLines="true" rightToLeft="false" tabSelected="true" zoomScale="100" zoomScaleNormal="100" `+
 				`zoomScaleSheetLayoutView="60" workbookViewId="0"/></sheetViews>`, head+ok), nil, iid, ""},
 		{"a zoom for another view that is no number", sheetOf(t, `<sheetViews><sheetView zoomScaleSheetLayoutView="x" workbookViewId="0"/></sheetViews>`, head+ok), ErrNotWorkbook, "", ""},
+		// How a sheet prints (Excel's page setup, print titles and
+		// area) is not what the reviewer is shown on screen: a print
+		// scale of 10 % changes nothing read.
+		{"a sheet's page setup", zipOf(t, part{"xl/workbook.xml", strings.Replace(fmt.Sprintf(bookXML, oneSheet), "</sheets>", `</sheets><definedNames>`+
+			`<definedName name="_xlnm.Print_Titles" localSheetId="0">'Worklist'!$A:$A,'Worklist'!$1:$1</definedName>`+
+			`<definedName name="_xlnm.Print_Area" localSheetId="0">'Worklist'!$A$1:$B$2</definedName></definedNames>`, 1)},
+			part{"xl/_rels/workbook.xml.rels", relsXML}, part{"xl/worksheets/sheet1.xml", strings.Replace(strings.Replace(fmt.Sprintf(sheetXML, head+ok),
+				"<sheetData>", `<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><sheetData>`, 1), "</sheetData>", `</sheetData>`+
+				`<printOptions gridLines="1" headings="1"/><pageMargins left="0.25" right="0.25" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>`+
+				`<pageSetup paperSize="9" scale="10" fitToWidth="1" fitToHeight="0" orientation="landscape"/>`+
+				`<headerFooter><oddHeader>&amp;L&amp;8&amp;P</oddHeader><oddFooter>&amp;LActivation worklist&amp;R&amp;P / &amp;N</oddFooter></headerFooter>`+
+				`<rowBreaks count="1" manualBreakCount="1"><brk id="1" max="16383" man="1"/></rowBreaks>`, 1)}), nil, iid, ""},
 		{"a zoom that is no number", sheetOf(t, `<sheetViews><sheetView zoomScale="NaN" workbookViewId="0"/></sheetViews>`, head+ok), ErrNotWorkbook, "", ""},
 		{"a sheet view after the rows", zipOf(t, part{"xl/workbook.xml", fmt.Sprintf(bookXML, oneSheet)}, part{"xl/_rels/workbook.xml.rels", relsXML},
 			part{"xl/worksheets/sheet1.xml", strings.Replace(fmt.Sprintf(sheetXML, head+ok), "</sheetData>", `</sheetData><sheetViews><sheetView zoomScale="10" workbookViewId="0"/></sheetViews>`, 1)}),
@@ -1507,7 +1613,7 @@ func FuzzReadXLSX(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		writesBack(t, data, ReadXLSX, WriteXLSX, ErrNotWorkbook)
+		writesBack(t, data, ReadXLSX, writeXLSX, ErrNotWorkbook)
 	})
 }
 
@@ -1555,7 +1661,7 @@ func FuzzReadXLSXParts(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, sheet, sst, styles, theme string) {
-		writesBack(t, partsBook(t, sheet, sst, styles, theme), ReadXLSX, WriteXLSX, ErrNotWorkbook)
+		writesBack(t, partsBook(t, sheet, sst, styles, theme), ReadXLSX, writeXLSX, ErrNotWorkbook)
 	})
 }
 
