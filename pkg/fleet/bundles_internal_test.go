@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"filippo.io/age"
+
 	"github.com/actcourier/actcourier/bundle"
 )
 
@@ -268,5 +270,65 @@ func TestSystemFolders(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(tc.want, " ") || b.Count != len(tc.want) {
 			t.Errorf("%s: walked %q (counted %d), want %q", tc.path, got, b.Count, tc.want)
 		}
+	}
+}
+
+// failingFile reads data, then fails as a file whose stick was pulled
+// does: with a *fs.PathError naming it, as os.File's and regularFile's
+// reads do.
+type failingFile struct {
+	r    io.Reader
+	name string
+	err  error
+}
+
+func (f *failingFile) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return 0, &fs.PathError{Op: "read", Path: f.name, Err: f.err}
+	}
+	return n, err
+}
+
+func (f *failingFile) Close() error { return nil }
+
+// TestReadErrorNamedOnce: a bundle that opened and then failed to read
+// (EIO from a stick pulled) is named once, by the caller, as one that
+// does not open is: the import's rejected list said "x.age: bundle:
+// read: read x.age: input/output error". The error is the read's,
+// still told by errors.Is, wherever in the file it failed: in the age
+// header, or in the payload.
+func TestReadErrorNamedOnce(t *testing.T) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var good bytes.Buffer
+	if _, err := bundle.Encode(&good, bundle.Header{Generator: "test"}, []bundle.Member{{Name: "snapshot.json", Data: bytes.Repeat([]byte("x"), 64<<10)}},
+		id.Recipient()); err != nil {
+		t.Fatal(err)
+	}
+	pulled := errors.New("input/output error")
+	path := filepath.Join(t.TempDir(), "x"+bundle.Ext)
+	for _, tc := range []struct {
+		name string
+		at   int // bytes read before the error
+	}{
+		{"first read", 0},
+		{"in the header", 40},
+		{"in the payload", good.Len() - 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			open := func(p string) (io.ReadCloser, error) {
+				return &failingFile{r: bytes.NewReader(good.Bytes()[:tc.at]), name: p, err: pulled}, nil
+			}
+			_, err := readBundle(path, open, bundle.Limits{}, []age.Identity{id})
+			if !errors.Is(err, pulled) {
+				t.Fatalf("got %v, want the read's error", err)
+			}
+			if strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "x"+bundle.Ext) {
+				t.Errorf("got %q, which names the file again; its caller names it", err)
+			}
+		})
 	}
 }

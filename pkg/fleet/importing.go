@@ -310,8 +310,9 @@ func openBundle(f bundleFile, lim bundle.Limits, ids []age.Identity, now time.Ti
 // bundle.ErrEmpty (and bundle.ErrNotBundle): what to do about it is to
 // copy it again, not to leave it out as a file of another kind. The
 // file is read whatever it is: a pipe the caller names is read too. A
-// file that does not open is the system's error without the file's
-// name (fs.ErrNotExist, fs.ErrPermission…): the caller names it.
+// file that does not open, or fails to read once open, is the system's
+// error without the file's name (fs.ErrNotExist, fs.ErrPermission, an
+// errno such as EIO…): the caller names it.
 func ReadBundle(path string, lim bundle.Limits, ids []age.Identity) (*bundle.Bundle, error) {
 	return readBundle(path, openFile, lim, ids)
 }
@@ -325,7 +326,24 @@ func readBundle(path string, open opener, lim bundle.Limits, ids []age.Identity)
 		return nil, terminal.ShownPath(unnamed(path, err))
 	}
 	defer f.Close()
-	return bundle.Open(f, lim, ids...)
+	return bundle.Open(unnamedReader{f, path}, lim, ids...)
+}
+
+// unnamedReader reads the file path through r, its errors without the
+// file's name (unnamed): a read that fails after the open, as EIO from
+// a stick pulled, is named once by the caller too, not "x.age: bundle:
+// read: read x.age: input/output error".
+type unnamedReader struct {
+	r    io.Reader
+	path string
+}
+
+func (u unnamedReader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = terminal.ShownPath(unnamed(u.path, err))
+	}
+	return n, err
 }
 
 // Inspect opens each bundle file completely (ReadBundle) and writes its

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"filippo.io/age"
 )
 
 // TestOpenRegularAgain: a file system that honours O_NONBLOCK for a
@@ -69,4 +71,35 @@ func fcntlFlags(fd int) (int, error) {
 		return 0, e
 	}
 	return int(r), nil
+}
+
+// TestInspectReadError: a bundle whose read fails after it opened (EIO
+// from a stick pulled, said by read(2) itself) is named once on stderr,
+// with the error, as the import's rejected list names it.
+func TestInspectReadError(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "x.tar.zst.age")
+	if err := os.WriteFile(file, []byte(strings.Repeat("age-encryption.org/v1\n", 400)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reads := 0
+	readFD = func(fd int, p []byte) (int, error) {
+		if reads++; reads > 1 {
+			return -1, syscall.EIO
+		}
+		return syscall.Read(fd, p)
+	}
+	defer func() { readFD = syscall.Read }()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Found in a folder: opened by openListed, read by regularFile.
+	var stdout, stderr strings.Builder
+	failed, err := Inspect(&stdout, &stderr, []string{filepath.Dir(file)}, []age.Identity{id}, false)
+	if err != nil || failed != 1 {
+		t.Fatalf("failed %d, %v", failed, err)
+	}
+	if got := stderr.String(); strings.Count(got, file) != 1 || !strings.Contains(got, syscall.EIO.Error()) {
+		t.Errorf("stderr %q, want %s named once, with %q", got, file, syscall.EIO.Error())
+	}
 }
