@@ -149,3 +149,32 @@ func TestActivationJapanese(t *testing.T) {
 		}
 	}
 }
+
+// TestActivationSaidOnce: a request's detail adds to its state what the
+// state does not say: a request with a CID on file says so in its state
+// alone, not again in its detail ("確認 ID あり (次の USB メモリで送付)
+// 確認 ID あり: 新たな依頼は不要").
+func TestActivationSaidOnce(t *testing.T) {
+	onFile := map[classify.Lang][]string{classify.English: {"CID on file", "Confirmation ID on file"}, classify.Japanese: {"確認 ID あり"}}
+	cell := regexp.MustCompile(`<td class="act-cid-on-file">(.*?)</td>`)
+	detail := regexp.MustCompile(`<span class="kv">(.*?)</span>`)
+	for _, lang := range []classify.Lang{classify.English, classify.Japanese} {
+		page, _ := writeActivationLine(t, lang)
+		cells := cell.FindAllStringSubmatch(string(page), -1)
+		if len(cells) != 2 {
+			t.Fatalf("%s: %d requests with a CID on file, want 2", lang, len(cells))
+		}
+		for _, c := range cells {
+			d := detail.FindStringSubmatch(c[1])
+			if d == nil {
+				t.Errorf("%s: no detail in %s", lang, c[1])
+				continue
+			}
+			for _, words := range onFile[lang] {
+				if strings.Contains(d[1], words) {
+					t.Errorf("%s: the detail %q says %q again, which its state says", lang, d[1], words)
+				}
+			}
+		}
+	}
+}

@@ -23,7 +23,8 @@ const (
 	// NoteIIDLength: the IID is not 63 digits long (Digits), which is
 	// all ActivationWs's API takes (its ValidationPatterns).
 	NoteIIDLength NoteCode = "iid-length"
-	// NoteCIDOnFile: a CID is on file: no new request.
+	// NoteCIDOnFile: a CID is on file: no new request. Its words say
+	// only the latter: the row's state (CIDOnFile) says the former.
 	NoteCIDOnFile NoteCode = "cid-on-file"
 	// NoteSent: in a return file (File, written At), not applied yet.
 	NoteSent NoteCode = "sent"
@@ -51,7 +52,8 @@ const (
 	// tells the engineer to run it as administrator.
 	NoteNotReadable NoteCode = "not-readable"
 	// NoteNotActivated: the machine said applied, but its latest
-	// collection shows the product not activated; the CID is on file.
+	// collection shows the product not activated; the CID is on file,
+	// which the row's state (CIDOnFile) says, not the note.
 	NoteNotActivated NoteCode = "applied-not-activated"
 )
 
@@ -83,7 +85,10 @@ func (w Words) String() string { return w.Before + w.Data + w.After }
 func day(t time.Time) string { return t.Format("2006-01-02") }
 
 // English says n in English: the words the worklist's Detail column
-// and a report's JSON detail hold.
+// and a report's JSON detail hold. They add to the row's state what it
+// does not say (a state's words: pkg/report's line page, the
+// worklist's page), not what it does: "no new request needed", not
+// "CID on file" again.
 func (n Note) English() Words {
 	switch n.Code {
 	case NoteApplied:
@@ -93,7 +98,7 @@ func (n Note) English() Words {
 	case NoteIIDLength:
 		return Words{Before: fmt.Sprintf("%d digits: ActivationWs takes only 63; use VAMT or the portal", n.Digits)}
 	case NoteCIDOnFile:
-		return Words{Before: "CID on file: no new request needed"}
+		return Words{Before: "no new request needed"}
 	case NoteSent:
 		return Words{"in return file ", n.File, " of " + day(n.At) + ": not applied yet"}
 	case NoteHRESULT:
@@ -114,7 +119,7 @@ func (n Note) English() Words {
 	case NoteNotReadable:
 		return Words{Before: "the machine's licenses could not be read: run ActCourier as administrator"}
 	case NoteNotActivated:
-		return Words{Before: "the machine said applied, but its latest collection shows it not activated: CID on file"}
+		return Words{Before: "the machine said applied, but its latest collection shows it not activated"}
 	}
 	return Words{}
 }
@@ -132,7 +137,7 @@ func (n Note) Japanese() Words {
 	case NoteIIDLength:
 		return Words{Before: fmt.Sprintf("%d 桁: ActivationWs は 63 桁のみ対応、VAMT か Microsoft のポータルを使用", n.Digits)}
 	case NoteCIDOnFile:
-		return Words{Before: "確認 ID あり: 新たな依頼は不要"}
+		return Words{Before: "新たな依頼は不要"}
 	case NoteSent:
 		return Words{day(n.At) + " の返送ファイル ", n.File, " に記載、未適用"}
 	case NoteHRESULT:
@@ -153,7 +158,7 @@ func (n Note) Japanese() Words {
 	case NoteNotReadable:
 		return Words{Before: "端末のライセンスを読み取れない: 管理者として ActCourier を実行"}
 	case NoteNotActivated:
-		return Words{Before: "端末は適用済みと報告したが、最新の収集ではライセンス認証されていない: 確認 ID あり"}
+		return Words{Before: "端末は適用済みと報告したが、最新の収集ではライセンス認証されていない"}
 	}
 	return Words{}
 }

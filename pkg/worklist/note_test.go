@@ -18,7 +18,8 @@ var (
 
 // noteCases are a note of every code, with the words the importer wrote
 // before notes were data: the CSV's Detail column and the reports' JSON
-// keep them.
+// keep them; but for a CID on file, which the row's state says, and its
+// note no more.
 var noteCases = []struct {
 	name              string
 	note              Note
@@ -29,7 +30,7 @@ var noteCases = []struct {
 		"収集データにインストール ID がない: 管理者として再収集"},
 	{"IID length", Note{Code: NoteIIDLength, Digits: 54}, "54 digits: ActivationWs takes only 63; use VAMT or the portal",
 		"54 桁: ActivationWs は 63 桁のみ対応、VAMT か Microsoft のポータルを使用"},
-	{"CID on file", Note{Code: NoteCIDOnFile}, "CID on file: no new request needed", "確認 ID あり: 新たな依頼は不要"},
+	{"CID on file", Note{Code: NoteCIDOnFile}, "no new request needed", "新たな依頼は不要"},
 	{"sent", Note{Code: NoteSent, File: returnID, At: writtenAt}, "in return file " + returnID + " of 2026-11-28: not applied yet",
 		"2026-11-28 の返送ファイル " + returnID + " に記載、未適用"},
 	{"HRESULT known", Note{Code: NoteHRESULT, HRESULT: 0xC004F031}, "0xC004F031 the Installation ID and the Confirmation ID do not match",
@@ -48,8 +49,8 @@ var noteCases = []struct {
 	{"licenses not readable", Note{Code: NoteNotReadable}, "the machine's licenses could not be read: run ActCourier as administrator",
 		"端末のライセンスを読み取れない: 管理者として ActCourier を実行"},
 	{"applied, not activated", Note{Code: NoteNotActivated},
-		"the machine said applied, but its latest collection shows it not activated: CID on file",
-		"端末は適用済みと報告したが、最新の収集ではライセンス認証されていない: 確認 ID あり"},
+		"the machine said applied, but its latest collection shows it not activated",
+		"端末は適用済みと報告したが、最新の収集ではライセンス認証されていない"},
 	{"none", Note{}, "", ""},
 }
 
@@ -132,5 +133,40 @@ func TestWritePageNotes(t *testing.T) {
 	}
 	if last := hints[len(hints)-1][1]; !strings.Contains(last, `<div class="hint">a caller&#39;s own words</div>`) {
 		t.Errorf("a row without a note: %s", last)
+	}
+}
+
+// TestWritePageSaidOnce: a row with a CID on file says so once, in its
+// state, and that no new request is needed once, in its note, in each
+// language: the page said "CID on file: no new request / 確認 ID あり:
+// 依頼は不要", then "CID on file: no new request needed" and "確認 ID
+// あり: 新たな依頼は不要".
+func TestWritePageSaidOnce(t *testing.T) {
+	var rows []Row
+	for _, n := range []Note{{Code: NoteCIDOnFile}, {Code: NoteNotActivated}} {
+		r := Row{Site: "Nagoya", Line: "L2", Asset: "NG-L2-011", Host: "FA-NG-L2-011", Product: "Windows 7 Professional", State: CIDOnFile}
+		r.SetNote(n)
+		rows = append(rows, r)
+	}
+	var b bytes.Buffer
+	if err := WritePage(&b, rows, PageOptions{Title: "Nagoya", Generated: collected}); err != nil {
+		t.Fatal(err)
+	}
+	cells := regexp.MustCompile(`(?s)<div class="state-cid-on-file">(.*?)</td>`).FindAllStringSubmatch(b.String(), -1)
+	if len(cells) != len(rows) {
+		t.Fatalf("%d rows on the page, want %d", len(cells), len(rows))
+	}
+	for i, c := range cells {
+		text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(c[1], " "))
+		for _, words := range []string{"CID on file", "確認 ID あり", "no new request", "依頼は不要"} {
+			if n := strings.Count(text, words); n > 1 {
+				t.Errorf("%s: %q said %d times: %s", rows[i].Note.Code, words, n, text)
+			}
+		}
+		for _, words := range []string{"CID on file", "確認 ID あり"} {
+			if !strings.Contains(text, words) {
+				t.Errorf("%s: %q not said: %s", rows[i].Note.Code, words, text)
+			}
+		}
 	}
 }

@@ -25,7 +25,8 @@ func label(s State) string {
 	case NeedsCID:
 		return "Needs a CID / 確認 ID が必要"
 	case CIDOnFile:
-		return "CID on file: no new request / 確認 ID あり: 依頼は不要"
+		// Its note says that no new request is needed (NoteCIDOnFile).
+		return "CID on file, for the next stick / 確認 ID あり (次の USB メモリで送付)"
 	case Sent:
 		return "Sent on a stick / USB メモリで送付済み"
 	case Applied:
