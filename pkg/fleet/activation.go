@@ -141,7 +141,9 @@ func productKey(device, activationID string) string {
 	return device + "\x00" + strings.ToLower(activationID)
 }
 
-func loadActivation(ctx context.Context, st ActivationStore) (*activationState, error) {
+// loadActivation reads what st knows about requests as it stood before
+// until (all of it when until is zero; see before).
+func loadActivation(ctx context.Context, st ActivationStore, until time.Time) (*activationState, error) {
 	a := &activationState{cids: map[string]CIDRecord{}, since: map[string]time.Time{}, archived: map[string]CIDRecord{}, items: map[string][]ReturnItem{},
 		outcomes: map[string]activation.Outcome{}, proved: map[string]time.Time{}, applied: map[string]activation.Outcome{}}
 	cids, err := st.CIDs(ctx)
@@ -149,6 +151,9 @@ func loadActivation(ctx context.Context, st ActivationStore) (*activationState, 
 		return nil, err
 	}
 	for _, c := range cids {
+		if !before(c.Imported, until) {
+			continue
+		}
 		a.cids[c.IID], a.since[c.IID] = c, c.Imported // imported order: the latest wins
 		a.archived[c.IID+"\x00"+c.CID] = c
 	}
@@ -161,7 +166,7 @@ func loadActivation(ctx context.Context, st ActivationStore) (*activationState, 
 		// replaced it since; of one instant, the restore comes after
 		// the import, as it can only follow one.
 		c, ok := a.archived[r.IID+"\x00"+r.CID]
-		if ok && !r.Restored.Before(a.since[r.IID]) {
+		if ok && before(r.Restored, until) && !r.Restored.Before(a.since[r.IID]) {
 			a.cids[r.IID], a.since[r.IID] = c, r.Restored
 		}
 	}
@@ -171,6 +176,9 @@ func loadActivation(ctx context.Context, st ActivationStore) (*activationState, 
 	}
 	byID := map[string]ReturnItem{}
 	for _, it := range items {
+		if !before(it.Written, until) {
+			continue // nor its outcomes, then: byID does not know it
+		}
 		k := productKey(it.DeviceKey, it.ActivationID)
 		a.items[k] = append(a.items[k], it)
 		byID[it.ItemID] = it
@@ -184,6 +192,9 @@ func loadActivation(ctx context.Context, st ActivationStore) (*activationState, 
 	// must stay the one that counts.
 	sort.SliceStable(proofs, func(i, j int) bool { return proofs[i].Imported.Before(proofs[j].Imported) })
 	for _, p := range proofs {
+		if !before(p.Collected, until) {
+			continue
+		}
 		pr, err := activation.UnmarshalProof(p.Data)
 		if err != nil {
 			continue // checked at import; an older importer's is skipped
@@ -204,14 +215,38 @@ func loadActivation(ctx context.Context, st ActivationStore) (*activationState, 
 	return a, nil
 }
 
-// activationOf is what reports show of the activation return path: nil
-// when the store keeps none, or nothing was ever imported or written.
-func activationOf(ctx context.Context, st Store) (*activationState, error) {
+// before reports whether a record made at t counts in the activation
+// state as it stood before until (zero: every record counts). The
+// boundary is the as-of fleet's (Filter.Until, AsOf): a CID imported, a
+// CID put back on file or a return file written at until or later is
+// not counted, nor an outcome proved by a collection made then or later
+// (by the collection's time, as the fleet as it was counts the
+// collection itself: its snapshot and its proof come together, however
+// late the stick was imported).
+func before(t, until time.Time) bool { return until.IsZero() || t.Before(until) }
+
+// activationUntil is when the activation state a report shows stands:
+// the end of its as-of day (f.Until) for a day past, and as it is now
+// (zero) for a report of today or a day later, made at now, as without
+// --as-of. Records dated after the end of today come only from a clock
+// ahead of time (a machine's, a workstation's); a report of today
+// counts them, as it always did.
+func activationUntil(until, now time.Time) time.Time {
+	if until.After(now) {
+		return time.Time{}
+	}
+	return until
+}
+
+// activationOf is what reports show of the activation return path as it
+// stood before until (zero: as it is; see before): nil when the store
+// keeps none, or nothing was imported or written by then.
+func activationOf(ctx context.Context, st Store, until time.Time) (*activationState, error) {
 	as, ok := st.(ActivationStore)
 	if !ok {
 		return nil, nil
 	}
-	a, err := loadActivation(ctx, as)
+	a, err := loadActivation(ctx, as, until)
 	if err != nil || (len(a.cids) == 0 && len(a.items) == 0) {
 		return nil, err
 	}
@@ -236,14 +271,15 @@ func (a *activationState) report(d Device, s *licensing.Snapshot) []report.Activ
 // Requests returns the worklist of the devices f selects, in site, line,
 // asset order: every product of a device's latest collection that waits
 // for a Confirmation ID (activation.Needs), with where its request
-// stands, and every product a return file activated. A device whose
-// store does not keep activation requests is ErrNoActivation.
+// stands, and every product a return file activated; with f.Until, the
+// fleet and its requests as they stood then (see before). A device
+// whose store does not keep activation requests is ErrNoActivation.
 func Requests(ctx context.Context, st Store, f Filter) ([]worklist.Row, error) {
 	as, ok := st.(ActivationStore)
 	if !ok {
 		return nil, ErrNoActivation
 	}
-	a, err := loadActivation(ctx, as)
+	a, err := loadActivation(ctx, as, f.Until)
 	if err != nil {
 		return nil, err
 	}
@@ -500,7 +536,7 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 	if sum.Records == 0 {
 		return sum, nil
 	}
-	a, err := loadActivation(ctx, as)
+	a, err := loadActivation(ctx, as, time.Time{})
 	if err != nil {
 		return sum, err
 	}

@@ -2,6 +2,7 @@ package fleet_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/store"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
@@ -820,5 +822,168 @@ func TestReturnPassphraseShort(t *testing.T) {
 				t.Errorf("got %v, want ErrPassphrase ending in %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// asOfEvents replays a return path on one machine into db, day by day
+// from t0 (each at 10:00 UTC unless said), leaving out the collections
+// made at or after fleetUntil and the other records made at or after
+// actUntil (zero: none left out): the machine collected (day 0), CIDs
+// imported (day 2, Office's wrong), a return file (day 4), the proof
+// collected late on day 6 (Windows applied, Office refused; imported
+// when the test runs, by the store's clock, as a stick brought in
+// weeks later is), a corrected CID for Office imported at midnight
+// (day 8, 00:00), the wrong one put back on file (day 10), a
+// second return file (day 12), and a third one dated day 20, as a
+// workstation's clock ahead of time would date it.
+func asOfEvents(t *testing.T, db *store.DB, fleetUntil, actUntil time.Time) {
+	t.Helper()
+	t0 := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	day := func(d int) time.Time { return t0.AddDate(0, 0, d) }
+	keep := func(at, until time.Time) bool { return until.IsZero() || at.Before(until) }
+	s := waiting(t)
+	dev := licensing.DeviceKey(s)
+	var iid [2]string
+	for i := range iid {
+		var err error
+		if iid[i], err = activation.NormalizeIID(s.Products[i].OfflineInstallationID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	win, office := s.Products[0].SKUID, s.Products[1].SKUID
+	cid, wrong := strings.Repeat("222222", 8), strings.Repeat("111111", 8)
+	cids := func(at time.Time, rs ...CIDPair) {
+		if !keep(at, actUntil) {
+			return
+		}
+		var recs []fleet.CIDRecord
+		for i, r := range rs {
+			recs = append(recs, fleet.CIDRecord{IID: r.IID, CID: r.CID, Source: worklist.KindCSV, File: "cids.csv", Row: i + 1, Imported: at, By: "staff"})
+		}
+		if _, err := db.AddCIDs(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items := func(at time.Time, file string, its ...fleet.ReturnItem) {
+		if !keep(at, actUntil) {
+			return
+		}
+		for i := range its {
+			its[i].ReturnID, its[i].DeviceKey, its[i].Written, its[i].By, its[i].File = file[:32], dev, at, "staff", file
+		}
+		if err := db.AddReturnItems(ctx, its); err != nil {
+			t.Fatal(err)
+		}
+	}
+	collect := func(id string, s *licensing.Snapshot, at time.Time, raw ...fleet.Raw) {
+		if keep(at, fleetUntil) {
+			store1(t, db, id, s, at, raw...)
+		}
+	}
+	r1, r2, r3 := strings.Repeat("a", 32)+".return.age", strings.Repeat("b", 32)+".return.age", strings.Repeat("c", 32)+".return.age"
+	item := func(n int) string { return fmt.Sprintf("%032x", n) }
+
+	collect("b1", s, day(0))
+	cids(day(2), CIDPair{iid[0], cid}, CIDPair{iid[1], wrong})
+	items(day(4), r1, fleet.ReturnItem{ItemID: item(1), ActivationID: win, IID: iid[0], CID: cid},
+		fleet.ReturnItem{ItemID: item(2), ActivationID: office, IID: iid[1], CID: wrong})
+	proof, err := activation.MarshalProof([]activation.Outcome{
+		{ItemID: item(1), ReturnID: r1[:32], ActivationID: win, IID: iid[0], Result: activation.Applied, At: day(6)},
+		{ItemID: item(2), ReturnID: r1[:32], ActivationID: office, IID: iid[1], Result: activation.Refused, HRESULT: 0xC004F031, At: day(6)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := waiting(t)
+	after.Products[0].Status = licensing.StatusLicensed
+	collect("b2", after, day(6).Add(13*time.Hour+30*time.Minute), fleet.Raw{Member: activation.ProofMember, Data: proof})
+	cids(day(8).Add(-10*time.Hour), CIDPair{iid[1], cid})
+	if at := day(10); keep(at, actUntil) {
+		if err := db.RestoreCIDs(ctx, []fleet.CIDRestore{{IID: iid[1], CID: wrong, File: "cids.csv", Row: 2, Restored: at, By: "staff"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items(day(12), r2, fleet.ReturnItem{ItemID: item(3), ActivationID: office, IID: iid[1], CID: wrong})
+	items(day(20), r3, fleet.ReturnItem{ItemID: item(4), ActivationID: office, IID: iid[1], CID: wrong})
+}
+
+// CIDPair is an IID and its CID, as a CID file's row gives them.
+type CIDPair struct{ IID, CID string }
+
+// reportActivation writes the JSON report of db's fleet as of at (the
+// fleet as it was before until, when not zero), made at generated, and
+// returns each device's activation list as the file gives it.
+func reportActivation(t *testing.T, db *store.DB, at, until, generated time.Time) string {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := fleet.Report(ctx, db, dir, fleet.Filter{Until: until}, report.Options{AsOf: at, Formats: []string{report.JSON}, Generated: generated}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "devices.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Devices []struct {
+			Asset      string          `json:"asset"`
+			Activation json.RawMessage `json:"activation"`
+		} `json:"devices"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, d := range doc.Devices {
+		fmt.Fprintf(&b, "%s: %s\n", d.Asset, d.Activation)
+	}
+	return b.String()
+}
+
+// TestReportAsOfActivation: a report as of a day past shows the
+// activation requests as they stood at the end of that day, with the
+// day boundary of the fleet as it was then (fleet.AsOf's until): CIDs
+// imported, CIDs put back on file and return files written after it,
+// and the outcomes of collections made after it, are not counted, as a
+// fleet that holds only the records made before it, read as it is,
+// shows them (the oracle). A report as of 2026-11-02 showed "applied
+// 2026-11-08". As of today or later it is the state as it is, as
+// without --as-of, records dated later by a clock ahead of time too.
+func TestReportAsOfActivation(t *testing.T) {
+	db := newStore(t)
+	asOfEvents(t, db, time.Time{}, time.Time{})
+	generated := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC) // every day below is past
+	seen := map[string]bool{}
+	for d := 0; d <= 13; d++ {
+		date := time.Date(2026, 11, 2+d, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+		at, until, err := fleet.AsOf(date, generated, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oracle := newStore(t)
+		asOfEvents(t, oracle, until, until)
+		got, want := reportActivation(t, db, at, until, generated), reportActivation(t, oracle, at, time.Time{}, generated)
+		if got != want {
+			t.Errorf("as of %s:\n%s\nwant, as a fleet of the records made by then shows it:\n%s", date, got, want)
+		}
+		seen[want] = true
+	}
+	// None, CIDs on file, sent, applied and failed, the second return
+	// file: the CIDs of days 8 and 10 come before the proof was
+	// imported (when the test runs) and leave Office failed.
+	if len(seen) != 5 {
+		t.Errorf("%d states over the days, want 5: the days do not show what the test is for", len(seen))
+	}
+	// As of today (and of a day later): the state as it is, the third
+	// return file, dated day 20, in it.
+	now := reportActivation(t, db, generated, time.Time{}, generated)
+	if !strings.Contains(now, strings.Repeat("c", 32)) {
+		t.Fatalf("without --as-of: %s, want the third return file", now)
+	}
+	for _, date := range []string{"2026-11-15", "2026-11-16"} {
+		today := time.Date(2026, 11, 15, 18, 0, 0, 0, time.UTC)
+		at, until, _ := fleet.AsOf(date, today, time.UTC)
+		if got := reportActivation(t, db, at, until, today); got != now {
+			t.Errorf("as of %s, made on 2026-11-15:\n%s\nwant as without --as-of:\n%s", date, got, now)
+		}
 	}
 }

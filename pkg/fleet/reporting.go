@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/codepage"
@@ -33,7 +34,10 @@ type Written struct {
 // Report writes the reports of the devices f selects into dir, with
 // verdicts as of opt.AsOf (report.Writer says which files); with
 // f.Until, the fleet as it was then (see AsOf), which its files say,
-// with how many devices that leaves out (Store.LeftOut). It reads the
+// with how many devices that leaves out (Store.LeftOut), and, when
+// f.Until is not after opt.Generated (the time now, when zero), its
+// activation requests as they stood then: a line page as of a day past
+// shows no CID, return file or outcome recorded after it. It reads the
 // fleet in site, line order and hands each line to a pool of workers
 // that classify its devices and write its files; lines are committed to
 // the site and fleet files in order. Only a few lines are in memory at
@@ -65,6 +69,12 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 		return Written{}, err
 	}
 	opt.Past = past
+	// The activation requests of a day past stand as they did at its
+	// end; of today or later, as they do now (activationUntil).
+	now := opt.Generated
+	if now.IsZero() {
+		now = time.Now()
+	}
 	w, err := report.NewWriter(dir, opt)
 	if err != nil {
 		return Written{}, err
@@ -84,7 +94,7 @@ func Report(ctx context.Context, st Store, dir string, f Filter, opt report.Opti
 	go func() {
 		defer close(loaded)
 		if pools, loadErr = st.Pools(ctx, f.Until); loadErr == nil {
-			act, loadErr = activationOf(ctx, st)
+			act, loadErr = activationOf(ctx, st, activationUntil(f.Until, now))
 		}
 		if loadErr != nil {
 			cancel()
