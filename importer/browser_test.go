@@ -84,8 +84,10 @@ func shots(t *testing.T) string {
 
 // layoutProbe measures a page as laid out at the window's width: every
 // element whose right edge passes the viewport, except inside a box that
-// scrolls on its own (tables do), every header or no-wrap cell of the
-// device table that wraps onto a second line at 1000 px and wider, at
+// scrolls on its own (tables do), at 1000 px and wider every such box
+// that does scroll sideways (a desktop shows the whole table) and every
+// header or no-wrap cell of the device table that wraps onto a second
+// line, at
 // any width every piece of text inside the elements that WHOLE selects
 // (names that must read as one, such as asset tags) that breaks onto a
 // second line, every date (and time) that breaks across lines, and,
@@ -105,6 +107,10 @@ addEventListener('load', () => {
     if (r.width > 0 && r.right > vw + 1 && !inScroller(el)) out.push('overflow ' + el.tagName + '.' + el.className + ' right=' + Math.round(r.right));
   }
   if (document.documentElement.scrollWidth > vw + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+  if (vw >= 1000) for (const el of document.body.querySelectorAll('*')) {
+    const o = getComputedStyle(el).overflowX, tb = el.querySelector('table');
+    if ((o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1) out.push('scrolls sideways in its box: ' + el.tagName + '.' + el.className + (tb ? ' of table.' + tb.className : '') + ' holds ' + el.scrollWidth + ' px in ' + el.clientWidth);
+  }
   const wraps = (n, el) => { const rg = document.createRange(); rg.selectNodeContents(n);
     const rs = [...rg.getClientRects()], line = parseFloat(getComputedStyle(el).fontSize) * 1.6;
     return rs.length > 0 && Math.max(...rs.map(r => r.bottom)) - Math.min(...rs.map(r => r.top)) > 1.5 * line };
@@ -184,7 +190,8 @@ func runProbe(t *testing.T, page string, width int, printed bool, whole []string
 // their categories. Then, as an auditor sees a line page: at 1280 px no
 // header or first-column cell breaks, at 390 px nothing passes the
 // screen's edge (tables scroll in their own box, the chart scales), and
-// printed it is A4. Screenshots at both widths and the PDF are kept in
+// printed it is A4; the fleet's and a site's page, in Japanese and
+// English, fit 1280 and 1024 px without a table to scroll sideways. Screenshots at both widths and the PDF are kept in
 // $ACTCOURIER_SHOTS when set.
 func TestReportInBrowser(t *testing.T) {
 	if testing.Short() {
@@ -229,6 +236,11 @@ func TestReportInBrowser(t *testing.T) {
 	if got := probe(t, wide, 390); len(got) == 0 {
 		t.Fatal("a 600 px box at 390 px: the probe saw no overflow")
 	}
+	// ... and a table that scrolls in its own box on a wide screen.
+	os.WriteFile(wide, []byte(`<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><body><div style="overflow-x:auto"><div style="width:1400px">x</div></div></body>`), 0o644)
+	if got := probe(t, wide, 1280); len(got) == 0 {
+		t.Fatal("a 1400 px box in a scrolling box at 1280 px: the probe saw no scrolling")
+	}
 	for _, p := range []struct {
 		page  string
 		width int
@@ -236,6 +248,20 @@ func TestReportInBrowser(t *testing.T) {
 		if got := probe(t, p.page, p.width); len(got) > 0 {
 			rel, _ := filepath.Rel(out, p.page)
 			t.Errorf("%s at %d px:\n%s", rel, p.width, strings.Join(got, "\n"))
+		}
+	}
+	// The fleet's and a site's page, in both languages, on a desktop's
+	// 1280 px and a small laptop's 1024: the plan fits without
+	// scrolling sideways (its product and purchase cells did not wrap,
+	// and the fleet's sites column was seen only by scrolling).
+	en := reportPages(t, dir, key, in, "en")
+	for _, rep := range []string{out, en} {
+		for _, page := range []string{"index.html", filepath.Join("Nagoya", "index.html")} {
+			for _, width := range []int{1280, 1024} {
+				if got := probe(t, filepath.Join(rep, page), width); len(got) > 0 {
+					t.Errorf("%s/%s at %d px:\n%s", filepath.Base(rep), page, width, strings.Join(got, "\n"))
+				}
+			}
 		}
 	}
 
@@ -354,15 +380,22 @@ func TestReportPrintsLongNames(t *testing.T) {
 
 // japanesePages imports the bundles in the folder in with key into a
 // new fleet in dir and writes its report's pages in Japanese as of
-// 2026-11-02, into dir's "rep", which it returns.
+// 2026-11-02, into dir's "rep-ja", which it returns.
 func japanesePages(t *testing.T, dir, key, in string) string {
 	t.Helper()
-	db := testDB(t, dir, "db")
+	return reportPages(t, dir, key, in, "ja")
+}
+
+// reportPages is japanesePages in the language lang (en or ja), into
+// dir's "rep-" and lang.
+func reportPages(t *testing.T, dir, key, in, lang string) string {
+	t.Helper()
+	db := testDB(t, dir, "db-"+lang)
 	if code, _, stderr := runImporter(t, "import", "-i", key, "--db", db, in); code != 0 {
 		t.Fatal(stderr)
 	}
-	out := filepath.Join(dir, "rep")
-	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", "ja", "--format", "html"); code != 0 {
+	out := filepath.Join(dir, "rep-"+lang)
+	if code, _, stderr := runImporter(t, "report", "--db", db, "--out", out, "--as-of", "2026-11-02", "--lang", lang, "--format", "html"); code != 0 {
 		t.Fatal(stderr)
 	}
 	return out
