@@ -87,16 +87,17 @@ func shots(t *testing.T) string {
 // scrolls on its own (tables do), at 1000 px and wider every such box
 // that does scroll sideways (a desktop shows the whole table) and every
 // header or no-wrap cell of the device table that wraps onto a second
-// line, at
-// any width every piece of text inside the elements that WHOLE selects
-// (names that must read as one, such as asset tags) that breaks onto a
-// second line, every date (and time) that breaks across lines, and,
-// when PRINTED, every box whose content is wider than it (on paper
+// line, at any width every piece of text inside the elements that WHOLE
+// selects (names that must read as one, such as asset tags) that breaks
+// onto a second line, every date (and time) that breaks across lines,
+// and, when PRINTED, every box whose content is wider than it (on paper
 // nothing scrolls: what passes such a box is cut off), every table
 // whose header row is not a thead (a printed page repeats only a
-// thead) and every table whose rows may split across two pages. The
-// report's policy forbids scripts, so the probe runs on a copy whose
-// policy allows this one.
+// thead), every table whose rows may split across two pages and a
+// device table whose reasons get less than 26 % of its width (they got
+// 22 to 24 %, every other column at its least width, and a row ran to
+// nine lines and more). The report's policy forbids scripts, so the
+// probe runs on a copy whose policy allows this one.
 const layoutProbe = `<script>
 addEventListener('load', () => {
   const vw = document.documentElement.clientWidth, out = [], printed = PRINTED;
@@ -123,6 +124,8 @@ addEventListener('load', () => {
     const head = tb.rows.length > 0 && [...tb.rows[0].cells].every(c => c.tagName === 'TH');
     if (head && tb.rows[0].parentElement.tagName !== 'THEAD') out.push('header not repeated on the next page: table.' + tb.className + ' ' + tb.rows[0].textContent);
     for (const tr of tb.rows) if (tr.querySelector('td') && getComputedStyle(tr).breakInside !== 'avoid') { out.push('row may split across pages: table.' + tb.className + ' ' + tr.textContent.slice(0, 40)); break }
+    const why = tb.querySelector('td.why'), share = why && why.getBoundingClientRect().width / tb.getBoundingClientRect().width;
+    if (tb.classList.contains('devices') && why && share < 0.26) out.push('reasons squeezed on paper: ' + Math.round(100 * share) + '% of table.devices');
   }
   const tw = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = tw.nextNode(); n; n = tw.nextNode()) for (const m of n.textContent.matchAll(/(?<![\d-])\d{4}-\d\d-\d\d(?![\d-])( \d\d:\d\d)?/g)) {
