@@ -1,7 +1,9 @@
 package report
 
 import (
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -34,7 +36,7 @@ func TestWorkbookPrint(t *testing.T) {
 		{"long", classify.Japanese, long, []string{"L1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			file := printBook(t, tc.lang, tc.site, tc.lines)
+			file := printBook(t, tc.lang, tc.site, tc.lines, false)
 			f, err := excelize.OpenFile(file)
 			if err != nil {
 				t.Fatal(err)
@@ -76,8 +78,9 @@ func TestWorkbookPrint(t *testing.T) {
 }
 
 // printBook writes the workbook of site, a device on each of lines, and
-// returns its file's name.
-func printBook(t *testing.T, lang classify.Lang, site string, lines []string) string {
+// returns its file's name; past makes it a report of the fleet as it was
+// (Options.Past), whose overview says so.
+func printBook(t *testing.T, lang classify.Lang, site string, lines []string, past bool) string {
 	t.Helper()
 	lines0, pools := fleet(t)
 	var d Device
@@ -85,7 +88,8 @@ func printBook(t *testing.T, lang classify.Lang, site string, lines []string) st
 		d = l[0]
 		break
 	}
-	w, err := NewWriter(t.TempDir(), Options{Lang: lang, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX}})
+	w, err := NewWriter(t.TempDir(), Options{Lang: lang, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX},
+		Past: past, LeftOut: map[Place]int{{site, lines[0]}: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,6 +238,129 @@ func checkWidths(t *testing.T, f *excelize.File, sheet string, plan bool) {
 		for _, r := range rows[1:] {
 			if need := float64(cols(r[j])) + 1; w < need {
 				t.Errorf("sheet %q: column %s is %v wide; its time zone %q needs %v", sheet, col, w, r[j], need)
+			}
+		}
+	}
+}
+
+// TestWorkbookOverview reads back the overview sheet of a site's
+// workbook, in English and Japanese, with a line name longer than its
+// column and the note of a report of the fleet as it was: no text is cut.
+// A cell of text cut by its neighbour or by the sheet's last column (past
+// which nothing prints) reads only in part; a number or date too wide for
+// its column shows ####; wrapped text needs rows enough. The columns
+// (22, 17, 20, 80) were set once by eye: the Japanese KMS verdict (稼働中の
+// KMS ホストあり, 23 characters' width) was cut at 20, and the as-of note,
+// 188 wide, passed the last column.
+func TestWorkbookOverview(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		lang  classify.Lang
+		lines []string
+	}{
+		{"en", classify.English, []string{"L1", "Assembly and inspection line 3"}},
+		{"ja", classify.Japanese, []string{"L1", "組立検査ライン第三工程"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := excelize.OpenFile(printBook(t, tc.lang, "Nagoya", tc.lines, true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			checkCut(t, f, f.GetSheetList()[0])
+		})
+	}
+}
+
+// checkCut: every cell of sheet shows its whole text. A character
+// counts as cols says, plus one for the cell's margins and one more
+// when bold; text that does not wrap may run on over empty cells to
+// its right, up to the sheet's last column; wrapped text needs as many
+// lines (of 15 points) as it takes at its column's (or merged range's)
+// width, which Excel works out itself for a row of no set height but
+// not for a merged cell.
+func checkCut(t *testing.T, f *excelize.File, sheet string) {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := f.GetMergeCells(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := 0
+	for _, r := range rows {
+		if len(r) > last {
+			last = len(r)
+		}
+	}
+	width := func(from, to int) float64 { // columns from to to, 1-based
+		w := 0.0
+		for c := from; c <= to; c++ {
+			name, _ := excelize.ColumnNumberToName(c)
+			cw, err := f.GetColWidth(sheet, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w += cw
+		}
+		return w
+	}
+	for i, r := range rows {
+		for j, v := range r {
+			if v == "" {
+				continue
+			}
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			id, err := f.GetCellStyle(sheet, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := f.GetStyle(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			need := float64(cols(v)) + 1
+			if st.Font != nil && st.Font.Bold {
+				need++
+			}
+			if st.Font != nil && st.Font.Size > 11 {
+				need *= st.Font.Size / 11
+			}
+			to, isMerged := j+1, false
+			for _, m := range merged {
+				c0, r0, _ := excelize.CellNameToCoordinates(m.GetStartAxis())
+				c1, r1, _ := excelize.CellNameToCoordinates(m.GetEndAxis())
+				if c0 == j+1 && r0 <= i+1 && i+1 <= r1 {
+					to, isMerged = c1, true
+				}
+			}
+			if st.Alignment != nil && st.Alignment.WrapText {
+				if !isMerged {
+					continue
+				}
+				h, err := f.GetRowHeight(sheet, i+1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if lines := math.Ceil(need / width(j+1, to)); h < lines*15 {
+					t.Errorf("sheet %q: %s %q needs %v lines at %v wide; its row is %v points high", sheet, ref, v, lines, width(j+1, to), h)
+				}
+				continue
+			}
+			if _, err := strconv.ParseFloat(raw[i][j], 64); err != nil && !isMerged {
+				// Text runs on over empty cells, not past the last column.
+				for to < last && (to >= len(r) || r[to] == "") {
+					to++
+				}
+			}
+			if w := width(j+1, to); w < need {
+				t.Errorf("sheet %q: %s %q needs %v wide, has %v", sheet, ref, v, need, w)
 			}
 		}
 	}
