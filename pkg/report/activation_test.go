@@ -178,3 +178,36 @@ func TestActivationSaidOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestActivationStateNotRepeated: a request's detail does not say again
+// what its state says: "no Installation ID: collect again as
+// administrator" was followed by "the collection holds no Installation
+// ID: collect again as administrator", "sent on a stick, not applied
+// yet" by "in return file … of …: not applied yet".
+func TestActivationStateNotRepeated(t *testing.T) {
+	for _, tc := range []struct {
+		state string
+		lang  classify.Lang
+		words string
+	}{
+		{"no-iid", classify.English, "collect again as administrator"},
+		{"no-iid", classify.Japanese, "管理者として再収集"},
+		{"sent", classify.English, "not applied yet"},
+		{"sent", classify.Japanese, "未適用"},
+	} {
+		page, _ := writeActivationLine(t, tc.lang)
+		cells := regexp.MustCompile(`<td class="act-`+tc.state+`">(.*?)</td>`).FindAllStringSubmatch(string(page), -1)
+		if len(cells) == 0 {
+			t.Fatalf("%s: no %s request on the page", tc.lang, tc.state)
+		}
+		for _, c := range cells {
+			state, detail, ok := strings.Cut(c[1], `<span class="kv">`)
+			if !ok || !strings.Contains(state, tc.words) {
+				t.Fatalf("%s: %s: state %q without its words %q, or no detail", tc.lang, tc.state, state, tc.words)
+			}
+			if strings.Contains(detail, tc.words) {
+				t.Errorf("%s: %s: the detail %q says %q again, which its state says", tc.lang, tc.state, detail, tc.words)
+			}
+		}
+	}
+}

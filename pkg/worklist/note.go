@@ -17,8 +17,8 @@ type NoteCode string
 const (
 	// NoteApplied: the machine applied the CID (At: when).
 	NoteApplied NoteCode = "applied"
-	// NoteNoIID: the collection holds no IID: collect again as
-	// administrator.
+	// NoteNoIID: the latest collection holds no IID (its state says
+	// to collect again as administrator).
 	NoteNoIID NoteCode = "no-iid"
 	// NoteIIDLength: the IID is not 63 digits long (Digits), which is
 	// all ActivationWs's API takes (its ValidationPatterns).
@@ -26,7 +26,8 @@ const (
 	// NoteCIDOnFile: a CID is on file: no new request. Its words say
 	// only the latter: the row's state (CIDOnFile) says the former.
 	NoteCIDOnFile NoteCode = "cid-on-file"
-	// NoteSent: in a return file (File, written At), not applied yet.
+	// NoteSent: in a return file (File, written At), not applied yet
+	// (which its state says).
 	NoteSent NoteCode = "sent"
 	// NoteHRESULT: the machine refused the CID with an HRESULT.
 	NoteHRESULT NoteCode = "hresult"
@@ -94,13 +95,13 @@ func (n Note) English() Words {
 	case NoteApplied:
 		return Words{Before: "applied " + day(n.At)}
 	case NoteNoIID:
-		return Words{Before: "the collection holds no Installation ID: collect again as administrator"}
+		return Words{Before: "none in the latest collection"}
 	case NoteIIDLength:
 		return Words{Before: fmt.Sprintf("%d digits: ActivationWs takes only 63; use VAMT or the portal", n.Digits)}
 	case NoteCIDOnFile:
 		return Words{Before: "no new request needed"}
 	case NoteSent:
-		return Words{"in return file ", n.File, " of " + day(n.At) + ": not applied yet"}
+		return Words{"in return file ", n.File, " of " + day(n.At)}
 	case NoteHRESULT:
 		if rs, ok := licensing.LookupReason(n.HRESULT); ok {
 			return Words{Before: licensing.HRESULT(n.HRESULT) + " " + rs.English}
@@ -133,13 +134,13 @@ func (n Note) Japanese() Words {
 	case NoteApplied:
 		return Words{Before: day(n.At) + " に適用"}
 	case NoteNoIID:
-		return Words{Before: "収集データにインストール ID がない: 管理者として再収集"}
+		return Words{Before: "最新の収集データにない"}
 	case NoteIIDLength:
 		return Words{Before: fmt.Sprintf("%d 桁: ActivationWs は 63 桁のみ対応、VAMT か Microsoft のポータルを使用", n.Digits)}
 	case NoteCIDOnFile:
 		return Words{Before: "新たな依頼は不要"}
 	case NoteSent:
-		return Words{day(n.At) + " の返送ファイル ", n.File, " に記載、未適用"}
+		return Words{day(n.At) + " の返送ファイル ", n.File, " に記載"}
 	case NoteHRESULT:
 		if rs, ok := licensing.LookupReason(n.HRESULT); ok {
 			return Words{Before: licensing.HRESULT(n.HRESULT) + " " + rs.Japanese}

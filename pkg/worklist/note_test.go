@@ -26,13 +26,12 @@ var noteCases = []struct {
 	english, japanese string
 }{
 	{"applied", Note{Code: NoteApplied, At: appliedAt}, "applied 2026-11-29", "2026-11-29 に適用"},
-	{"no IID", Note{Code: NoteNoIID}, "the collection holds no Installation ID: collect again as administrator",
-		"収集データにインストール ID がない: 管理者として再収集"},
+	{"no IID", Note{Code: NoteNoIID}, "none in the latest collection", "最新の収集データにない"},
 	{"IID length", Note{Code: NoteIIDLength, Digits: 54}, "54 digits: ActivationWs takes only 63; use VAMT or the portal",
 		"54 桁: ActivationWs は 63 桁のみ対応、VAMT か Microsoft のポータルを使用"},
 	{"CID on file", Note{Code: NoteCIDOnFile}, "no new request needed", "新たな依頼は不要"},
-	{"sent", Note{Code: NoteSent, File: returnID, At: writtenAt}, "in return file " + returnID + " of 2026-11-28: not applied yet",
-		"2026-11-28 の返送ファイル " + returnID + " に記載、未適用"},
+	{"sent", Note{Code: NoteSent, File: returnID, At: writtenAt}, "in return file " + returnID + " of 2026-11-28",
+		"2026-11-28 の返送ファイル " + returnID + " に記載"},
 	{"HRESULT known", Note{Code: NoteHRESULT, HRESULT: 0xC004F031}, "0xC004F031 the Installation ID and the Confirmation ID do not match",
 		"0xC004F031 インストール ID と確認 ID が一致しません"},
 	{"HRESULT unknown", Note{Code: NoteHRESULT, HRESULT: 0x80041002}, "0x80041002", "0x80041002"},
