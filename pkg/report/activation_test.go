@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"html"
 	"os"
 	"path/filepath"
@@ -84,21 +83,7 @@ func TestActivationGolden(t *testing.T) {
 	for _, lang := range []classify.Lang{classify.English, classify.Japanese} {
 		page, doc := writeActivationLine(t, lang)
 		for ext, got := range map[string][]byte{"html": page, "json": doc} {
-			golden := filepath.Join("testdata", "activation", string(lang)+"."+ext+".golden")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./pkg/report -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from its golden file (go test ./pkg/report -update, then review the diff)", golden)
-			}
+			checkGolden(t, filepath.Join("testdata", "activation", string(lang)+"."+ext+".golden"), got)
 		}
 	}
 }

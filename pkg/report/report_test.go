@@ -89,27 +89,34 @@ func TestGolden(t *testing.T) {
 			if strings.HasSuffix(rel, ".xlsx") {
 				continue // a zip with times inside: TestWorkbook reads it back
 			}
-			golden := filepath.Join("testdata", "golden", string(lang), rel)
 			got, _ := os.ReadFile(f)
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./pkg/report -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s/%s differs from its golden file (go test ./pkg/report -update, then review the diff)", lang, rel)
-			}
+			checkGolden(t, filepath.Join("testdata", "golden", string(lang), rel), got)
 		}
 	}
 }
 
 // TestTableGolden compares the devices table (importer devices) of the
+
+// checkGolden compares got with the golden file at path, or writes it
+// there with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./pkg/report -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from its golden file (go test ./pkg/report -update, then review the diff)", path)
+	}
+}
+
 // archetypes with testdata/table-<lang>.golden; -update rewrites them.
 func TestTableGolden(t *testing.T) {
 	lines, _ := fleet(t)

@@ -109,14 +109,7 @@ func TestIndented(t *testing.T) {
 // numbers. The texts pin the joins (and the lines not joined) of real
 // output; an indent must change none.
 func TestIndentedAll(t *testing.T) {
-	paths := samples(t)
-	for _, dir := range []string{"harvest/*", "constructed"} {
-		more, err := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
-		if err != nil || len(more) == 0 {
-			t.Fatalf("no texts under testdata/%s: %v", dir, err)
-		}
-		paths = append(paths, more...)
-	}
+	paths := allTexts(t)
 	for _, path := range paths {
 		data, err := os.ReadFile(path)
 		if err != nil {

@@ -30,6 +30,21 @@ func samples(t testing.TB) []string {
 	return files
 }
 
+// allTexts are the real samples, the harvested texts and the
+// constructed outputs: every text whose reading a paste's quote marks
+// or indent must not change.
+func allTexts(t testing.TB) []string {
+	paths := samples(t)
+	for _, dir := range []string{"harvest/*", "constructed"} {
+		more, err := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
+		if err != nil || len(more) == 0 {
+			t.Fatalf("no texts under testdata/%s: %v", dir, err)
+		}
+		paths = append(paths, more...)
+	}
+	return paths
+}
+
 // golden renders a result as the golden file holds it.
 func golden(res *Result, err error) []byte {
 	out := struct {
@@ -773,14 +788,7 @@ func TestManyJoinedLines(t *testing.T) {
 // constructed output, quoted so, is read as it is unquoted: the same
 // products, notes and unknown lines with the same numbers.
 func TestQuoted(t *testing.T) {
-	paths := samples(t)
-	for _, dir := range []string{"harvest/*", "constructed"} {
-		more, err := filepath.Glob(filepath.Join("testdata", dir, "*.txt"))
-		if err != nil || len(more) == 0 {
-			t.Fatalf("no texts under testdata/%s: %v", dir, err)
-		}
-		paths = append(paths, more...)
-	}
+	paths := allTexts(t)
 	quote := func(text, mark string) string {
 		lines := strings.Split(text, "\n")
 		for i, l := range lines {
