@@ -74,6 +74,16 @@ func TestIndented(t *testing.T) {
 		{name: "wrapped, quoted and indented 4", text: indent(indent(wrapped, "    "), "> "), want: wrapped},
 		{name: "wrapped, a prompt and prose unindented before an indented paragraph",
 			text: "C:\\>cscript slmgr.vbs /dli\nit printed:\n\n" + indent(wrapped, "    "), want: "C:\\>cscript slmgr.vbs /dli\nit printed:\n\n" + wrapped},
+		{name: "wrapped, a cmd prompt right above the paragraph indented 4",
+			text: "C:\\Windows\\system32>cscript slmgr.vbs /dlv\n" + indent(wrapped, "    "),
+			want: "C:\\Windows\\system32>cscript slmgr.vbs /dlv\n" + wrapped},
+		{name: "wrapped, a PowerShell prompt right above the paragraph indented by a tab",
+			text: "PS C:\\> slmgr /dlv\n" + indent(wrapped, "\t"), want: "PS C:\\> slmgr /dlv\n" + wrapped},
+		{name: "wrapped, prompts indented 2 above and inside the paragraph indented 4",
+			text: "  C:\\>cscript slmgr.vbs /dli\n" + indent(wrapped, "    ") + "  C:\\>\n",
+			want: "C:\\>cscript slmgr.vbs /dli\n" + wrapped + "C:\\>\n"},
+		{name: "78 wide, a prompt right above the paragraph indented 2 (80 with the indent)",
+			text: "C:\\>slmgr /dlv\n" + indent(short, "  "), want: "C:\\>slmgr /dlv\n" + short},
 		{name: "78 wide, indented 2 (80 with the indent)", text: indent(short, "  "), want: short,
 			check: func(t *testing.T, res *Result) {
 				if len(res.Unknown) != 1 || res.Unknown[0] != (Line{4, "not understood"}) {

@@ -216,23 +216,36 @@ func unquote(lines []Line) {
 // wrapped, and stood inside a value joined to its tail. An indent of
 // slmgr's own (its KMS block's four spaces) stays beyond the common
 // one. Only identical whitespace is common: a tab is not four spaces.
-// The lines keep their numbers.
+// A prompt line (promptRe) does not count: pasted into a ticket, the
+// command typed is often left at the margin right above its output
+// indented as a block, and counted it made the common indent none, so
+// that a wrapped line was measured with the block's indent (84) and a
+// line of 76 was joined as one of 80. A prompt is noise to every
+// reader after: it only loses its own leading whitespace. The lines
+// keep their numbers.
 func dedent(lines []Line) {
 	for i := 0; i < len(lines); {
 		j := i
-		ind := ""
+		ind, measured := "", false
 		for ; j < len(lines) && strings.TrimSpace(lines[j].Text) != ""; j++ {
 			l := lines[j].Text
-			lead := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
-			if j == i {
-				ind = lead
+			body := strings.TrimLeft(l, " \t")
+			if promptRe.MatchString(body) {
+				continue
+			}
+			lead := l[:len(l)-len(body)]
+			if !measured {
+				ind, measured = lead, true
 			} else {
 				ind = commonPrefix(ind, lead)
 			}
 		}
-		if ind != "" {
-			for k := i; k < j; k++ {
-				lines[k].Text = lines[k].Text[len(ind):]
+		for k := i; k < j; k++ {
+			l := lines[k].Text
+			if body := strings.TrimLeft(l, " \t"); promptRe.MatchString(body) {
+				lines[k].Text = body
+			} else {
+				lines[k].Text = l[len(ind):]
 			}
 		}
 		i = j + 1
