@@ -398,3 +398,53 @@ func TestAppendedOutputs(t *testing.T) {
 	}
 	runClassCases(t, cases)
 }
+
+// TestOSPPErrorNoSKU: ospp.vbs prints ERROR CODE and ERROR DESCRIPTION
+// before any SKU's lines only when a command failed as a whole
+// (sppErrHandle: /inpkey whose key fits no SKU, /unpkey, /actcid, a
+// failed query); /act prints a SKU's ID and name before its error. Such
+// an error says what is known, Office and the HRESULT, and nothing of a
+// license's status: alone it is an Office product of unknown status with
+// the HRESULT, not an activation that failed; beside a named Office
+// product it is a note, not a product of its own.
+func TestOSPPErrorNoSKU(t *testing.T) {
+	inpkey := "C:\\Program Files\\Microsoft Office\\Office16>cscript ospp.vbs /inpkey:XXXXX-XXXXX-XXXXX-XXXXX-9D9HK\n" +
+		"---Processing--------------------------\n---------------------------------------\n" +
+		"ERROR CODE: 0xC004F069\n" +
+		"ERROR DESCRIPTION: The Software Licensing Service reported that the product SKU is not found.\n" +
+		"---------------------------------------\n---Exiting-----------------------------\n"
+	dstatus := "---Processing--------------------------\n---------------------------------------\n" +
+		"SKU ID: 85dd8b5f-eaa4-4af3-a628-cce9e77c9a03\n" +
+		"LICENSE NAME: Office 19, Office19ProPlus2019VL_KMS_Client_AE edition\n" +
+		"LICENSE DESCRIPTION: Office 19, VOLUME_KMSCLIENT channel\n" +
+		"LICENSE STATUS:  ---LICENSED---\n" +
+		"REMAINING GRACE: 179 days  (259199 minute(s) before expiring)\n" +
+		"Last 5 characters of installed product key: 6MWKP\n" +
+		"---------------------------------------\n---Exiting-----------------------------\n"
+	noted := func(t *testing.T, res *Result) {
+		if !containsString(res.Notes, "0xC004F069") || !containsString(res.Notes, "names no SKU") {
+			t.Errorf("got notes %q, want one naming 0xC004F069 and that it names no SKU", res.Notes)
+		}
+	}
+	cases := []classCase{
+		{name: "/inpkey failing alone: Office of unknown status with the HRESULT",
+			text: inpkey, format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, name: "-", status: licensing.StatusUnknown, reason: 0xC004F069}},
+			check: func(t *testing.T, res *Result) {
+				if p := res.Products[0]; p.StatusRaw != "" || p.ReasonText == "" {
+					t.Errorf("got status raw %q reason text %q, want no status raw (no activation was tried) and the meaning", p.StatusRaw, p.ReasonText)
+				}
+				noted(t, res)
+			}},
+		{name: "/inpkey failing, then /dstatus: the named SKU alone",
+			text: inpkey + "\n" + dstatus, format: FormatOSPP,
+			want: []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusLicensed, key: "6MWKP",
+				sku: "85dd8b5f-eaa4-4af3-a628-cce9e77c9a03"}},
+			check: noted},
+		{name: "/dstatus, then /inpkey failing: the named SKU alone",
+			text: dstatus + inpkey, format: FormatOSPP,
+			want:  []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusLicensed, key: "6MWKP"}},
+			check: noted},
+	}
+	runClassCases(t, cases)
+}

@@ -207,6 +207,7 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 			}
 			if c, ok := hresult(v); ok {
 				res.Products[cur].StatusReason = c
+				b.meta[cur].line = ln.N
 			}
 		case "ERROR DESCRIPTION:":
 			if cur < 0 {
@@ -266,9 +267,74 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 	for i := first; i < len(res.Products); i++ {
 		pr := &res.Products[i]
 		if pr.StatusRaw == "" && pr.Status == licensing.StatusUnknown && pr.StatusReason != 0 && !licensing.Informational(pr.StatusReason) {
+			if !b.meta[i].activation && errorOnly(pr) {
+				b.meta[i].noSKU = true
+				continue
+			}
 			// /dstatus always prints LICENSE STATUS: an error code
 			// without one is /act output, an activation that failed.
 			b.meta[i].activation = true
 		}
 	}
+}
+
+// errorOnly reports a block of an error and nothing else: no SKU ID,
+// name, description, key, PID, grace, date or KMS line. ospp.vbs
+// (sppErrHandle) prints ERROR CODE and ERROR DESCRIPTION before any
+// SKU's lines only when a command failed as a whole: /inpkey whose key
+// fits no SKU installed (0xC004F069) or is not a key (0xC004F050),
+// /unpkey, /actcid, /sethst, or the query of /dstatus itself; it quits
+// then. /act prints a SKU's ID and name before the SKU's error. Such an
+// error is about no license: not an activation that failed, and no
+// license status (see noSKUErrors).
+func errorOnly(p *licensing.Product) bool {
+	return p.Name == "" && p.SKUID == "" && p.Description == "" && p.PartialKey == "" && p.ExtendedPID == "" &&
+		p.GraceMinutes == nil && p.ExpiresText == "" && p.KMS == nil && p.OfflineInstallationID == "" &&
+		p.ADActivation == "" && p.VLActivationType == nil
+}
+
+// noSKUErrors reads the ospp errors that name no SKU (errorOnly). Beside
+// an Office product the text names, such an error is a note: it says
+// nothing of that product's license (an /inpkey whose key fits no SKU
+// leaves the SKUs installed as they were), and kept as a product of its
+// own it made the device's Office look unread. Alone, it is all the
+// text says: Office, which ospp.vbs manages, and the HRESULT, kept as an
+// Office product whose license status is unknown, with a note.
+func noSKUErrors(ps []licensing.Product, ms []meta, notes *[]string) ([]licensing.Product, []meta) {
+	named, bare := false, 0
+	for i, p := range ps {
+		switch {
+		case ms[i].noSKU:
+			bare++
+		case p.Kind == licensing.KindOffice && (p.Name != "" || realGUID(p.SKUID)):
+			named = true
+		}
+	}
+	if bare == 0 {
+		return ps, ms
+	}
+	kept, km := ps[:0], ms[:0]
+	said := 0
+	for i, p := range ps {
+		if !ms[i].noSKU || !named {
+			kept, km = append(kept, p), append(km, ms[i])
+		}
+		if !ms[i].noSKU {
+			continue
+		}
+		if said++; said > maxUnknown {
+			continue
+		}
+		if named {
+			*notes = append(*notes, fmt.Sprintf("line %d: ospp's error %s names no SKU: a command that failed as a whole (/inpkey whose key fits no SKU installed, /unpkey, /actcid, …) says nothing of a license, so it was not read as a product; the Office products the text names are read as they are",
+				ms[i].line, licensing.HRESULT(p.StatusReason)))
+		} else {
+			*notes = append(*notes, fmt.Sprintf("line %d: ospp's error %s names no SKU (a command that failed as a whole: /inpkey whose key fits no SKU installed, /unpkey, /actcid, …; or an /act cut before its SKU's lines): read as Office, which ospp manages, with the error and a license status the text does not give",
+				ms[i].line, licensing.HRESULT(p.StatusReason)))
+		}
+	}
+	if said > maxUnknown {
+		*notes = append(*notes, fmt.Sprintf("%d more errors of ospp name no SKU", said-maxUnknown))
+	}
+	return kept, km
 }

@@ -333,6 +333,10 @@ type meta struct {
 	// statusReason: the StatusReason is the one the status line gave
 	// (slmgr's Notification Reason), the license's own fact.
 	statusReason bool
+	// noSKU: an ospp error that names no SKU (errorOnly), read on line
+	// line.
+	noSKU bool
+	line  int
 	// channel is the channel an /xpr message implies: slmgr.vbs
 	// (ExpirationDatime) prints the Timebased message for a TIMEBASED_
 	// description, the AVMA message for VIRTUAL_MACHINE_ACTIVATION and the
@@ -439,6 +443,7 @@ func (b *builder) finish() {
 	for i := range res.Products {
 		derive(&res.Products[i], b.meta[i])
 	}
+	res.Products, b.meta = noSKUErrors(res.Products, b.meta, &res.Notes)
 	inUse := 0
 	for _, m := range b.meta {
 		if !m.notInUse {
