@@ -44,6 +44,8 @@ func bigInputs(tb testing.TB) []struct {
 		{"Name: x UTF-16", utf16le(string(bytes.Repeat([]byte("Name: x\r\n"), size/18)), false)},
 		{"one long line of words", randomWords(size, false)},
 		{"joined labels", bytes.Repeat([]byte("SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n"), size/50)},
+		{"joined slmgr labels", bytes.Repeat([]byte("Partial Product Key: License Status: xxxxxxxxxxxx\n"), size/50)},
+		{"lines of slmgr labels", bytes.Repeat(append(bytes.Repeat([]byte("Name: x License Status: y Partial Product Key: z "), 80), '\n'), size/3921)},
 	}
 }
 

@@ -568,34 +568,47 @@ func TestJoinedLines(t *testing.T) {
 	if len(res.Unknown) != 0 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "line breaks were lost") {
 		t.Errorf("got unknown %+v, notes %q, want a note that line 1 was split", res.Unknown, res.Notes)
 	}
+	// slmgr's English output run on is split back at its labels too
+	// (TestSlmgrRunOn); a line of prose that holds two of them is still
+	// set aside.
 	slmgrJoined := "Name: Windows(R), Professional editionDescription: Windows(R) Operating System, RETAIL channel" +
 		"Partial Product Key: 3V66TLicense Status: Licensed\n"
 	res, err = Parse([]byte(slmgrJoined), Options{})
-	if !errors.Is(err, ErrNoProducts) {
-		t.Fatalf("got %v, want ErrNoProducts", err)
+	if err != nil || len(res.Products) != 1 || res.Products[0].PartialKey != "3V66T" || res.Products[0].Status != licensing.StatusLicensed ||
+		res.Products[0].Channel != licensing.ChannelRetail {
+		t.Fatalf("got %v %+v, want the licensed Windows Professional", err, res.Products)
 	}
-	if len(res.Unknown) != 1 || res.Unknown[0].N != 1 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "line breaks were lost") {
-		t.Errorf("the joined line is not reported as unread: %+v, notes %q", res.Unknown, res.Notes)
+	if len(res.Unknown) != 0 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "line 1 holds 4 lines of slmgr output") {
+		t.Errorf("got unknown %+v, notes %q, want a note that line 1 was split", res.Unknown, res.Notes)
+	}
+	prose := "if it fails, see the Partial Product Key: and License Status: lines\n"
+	res, err = Parse([]byte(prose), Options{})
+	if !errors.Is(err, ErrNoProducts) || len(res.Unknown) != 1 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "line breaks were lost") {
+		t.Errorf("prose: got %v, unknown %+v, notes %q, want ErrNoProducts and the line set aside", err, res.Unknown, res.Notes)
 	}
 	// slmgr's KMS client block prints three labels that ospp prints
 	// too (KMS machine name from DNS:, KMS machine IP address:, DNS
-	// auto-discovery:): run on, they are not ospp's output to split, and
-	// the line is set aside whole, not read as a product of no name whose
-	// KMS address runs on into the next labels.
+	// auto-discovery:): run on with slmgr's own, they are read as
+	// slmgr's KMS lines, not as a product of no name whose KMS address
+	// runs on into the next labels.
 	kmsJoined := "Name: Windows(R), Enterprise editionDescription: Windows(R) Operating System, VOLUME_KMSCLIENT channel" +
 		"Partial Product Key: NPPR9License Status: NotificationKey Management Service client information" +
 		"    Client Machine ID (CMID): 2f2b1b9f-1111-2222-3333-444455556666" +
 		"    KMS machine name from DNS: kms.corp.example:1688    KMS machine IP address: 10.1.2.3" +
 		"    KMS machine extended PID: 06401-00206-491-411285-03-1031-9600.0000-0802017    Activation interval: 120 minutes\n"
 	res, err = Parse([]byte(kmsJoined), Options{})
-	if !errors.Is(err, ErrNoProducts) || len(res.Unknown) != 1 || !strings.Contains(res.Unknown[0].Text, "Activation interval") {
-		t.Errorf("slmgr's KMS block run on: got %v %+v, unknown %+v, want ErrNoProducts and the line set aside whole", err, res.Products, res.Unknown)
+	if err != nil || len(res.Products) != 1 || len(res.Unknown) != 0 {
+		t.Fatalf("slmgr's KMS block run on: got %v %+v, unknown %+v, want one product", err, res.Products, res.Unknown)
 	}
-	// Beside a genuine output, the joined line is left out and the
-	// output read.
+	if p := res.Products[0]; p.Name != "Windows(R), Enterprise edition" || p.Status != licensing.StatusNotification || p.PartialKey != "NPPR9" ||
+		p.KMS == nil || p.KMS.DiscoveredHost != "kms.corp.example" || p.KMS.DiscoveredPort != 1688 || p.KMS.DiscoveredIP != "10.1.2.3" ||
+		p.KMS.ActivationInterval == nil || *p.KMS.ActivationInterval != 120 {
+		t.Errorf("slmgr's KMS block run on: got %+v KMS %+v", p, p.KMS)
+	}
+	// Beside the same output with its line breaks, one product.
 	res, err = Parse([]byte(slmgrJoined+"Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n"+
 		"Partial Product Key: 3V66T\nLicense Status: Licensed\n"), Options{})
-	if err != nil || len(res.Products) != 1 || res.Products[0].PartialKey != "3V66T" || res.Products[0].StatusReason != 0 || len(res.Unknown) != 1 {
+	if err != nil || len(res.Products) != 1 || res.Products[0].PartialKey != "3V66T" || res.Products[0].StatusReason != 0 || len(res.Unknown) != 0 {
 		t.Errorf("got %v %+v, unknown %+v", err, res.Products, res.Unknown)
 	}
 	for _, banner := range []string{
@@ -768,8 +781,9 @@ func TestAnchored(t *testing.T) {
 // 32768 such lines cost 4 times a text of 4 MiB of them.
 func TestManyJoinedLines(t *testing.T) {
 	tests := []struct{ name, line, last string }{
-		{"slmgr's labels, set aside", "Partial Product Key: License Status: xxxxxxxxxxxxxxxxxxxxxxxxxx\n", "more lines hold the labels of several lines"},
-		{"ospp's labels, split", "SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n", "more lines of ospp output whose line breaks were lost"},
+		{"slmgr's labels after words, set aside", "see Partial Product Key: License Status: xxxxxxxxxxxxxxxxxxxxxx\n", "more lines hold the labels of several lines"},
+		{"slmgr's labels, split", "Partial Product Key: License Status: xxxxxxxxxxxxxxxxxxxxxxxxxx\n", "more lines of output whose line breaks were lost"},
+		{"ospp's labels, split", "SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n", "more lines of output whose line breaks were lost"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

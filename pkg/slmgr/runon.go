@@ -2,6 +2,7 @@ package slmgr
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -95,7 +96,7 @@ func runOnPieces(l string) []string {
 	if labels < 2 {
 		return nil
 	}
-	var out []string
+	out := make([]string, 0, len(cuts)+1)
 	from := 0
 	for _, c := range cuts {
 		if c > from {
@@ -128,23 +129,32 @@ func runOnLabel(s string) string {
 	return ""
 }
 
-// splitRunOn returns lines with each line that runOnPieces splits
-// replaced by its pieces, which keep its number, and a note for each
+// splitRunOn returns lines with each line that runOnLine splits (ospp's
+// output or slmgr's in English, run on) replaced by its pieces, which keep its number, and a note for each
 // (up to maxUnknown, then one for the rest). It returns lines itself
 // when none is split. Lines longer than maxLine are not split
 // (setAside keeps them), and no more pieces are made than make the
 // text maxLines long: a line of 4 KiB may hold 500 labels, and a text
-// of such lines would be read as 16 Mi lines; the lines left whole are
-// set aside, as before, for the labels they hold.
+// of such lines would be read as 16 Mi lines; from the first line whose
+// pieces do not fit, the lines are left whole and set aside, as before,
+// for the labels they hold.
 func (b *builder) splitRunOn(lines []Line) []Line {
 	var out []Line
 	split, total := 0, len(lines) // total: the lines out will have
+	full := false                 // a line's pieces did not fit: no line after is split
 	for i, l := range lines {
 		var pieces []string
-		if len(l.Text) <= maxLine && total < maxLines {
-			pieces = runOnPieces(l.Text)
+		what := "ospp output"
+		if len(l.Text) <= maxLine && !full {
+			pieces, what = runOnLine(l.Text)
 		}
-		if len(pieces) < 2 || total+len(pieces)-1 > maxLines {
+		if total+len(pieces)-1 > maxLines {
+			// Each line after would be split for nothing: a text of
+			// lines of 4 KiB, 500 labels each, allocated 11 times its
+			// size, splitting lines whose pieces were then thrown away.
+			full, pieces = true, nil
+		}
+		if len(pieces) < 2 {
 			if out != nil {
 				out = append(out, l)
 			}
@@ -154,20 +164,169 @@ func (b *builder) splitRunOn(lines []Line) []Line {
 			out = make([]Line, 0, len(lines)+len(pieces)-1)
 			out = append(out, lines[:i]...)
 		}
+		if rest := len(lines) - i - 1; len(out)+len(pieces)+rest > cap(out) {
+			// Room for every line after to be split as this one, up
+			// to all a text is read for, not grown by append (a
+			// quarter at a time for a large slice, copying all each
+			// time): a text of lines of many labels allocated 5
+			// times its final size here.
+			room := len(out) + len(pieces) + rest*len(pieces)
+			if room > maxLines {
+				room = maxLines // all a text is read for (total is bounded by it)
+			}
+			grown := make([]Line, len(out), room)
+			copy(grown, out)
+			out = grown
+		}
 		for _, p := range pieces {
 			out = append(out, Line{l.N, p})
 		}
 		total += len(pieces) - 1
 		if split++; split <= maxUnknown {
-			b.res.Notes = append(b.res.Notes, fmt.Sprintf("line %d holds %d lines of ospp output whose line breaks were lost: it was read as such, split before each of ospp's labels",
-				l.N, len(pieces)))
+			b.res.Notes = append(b.res.Notes, fmt.Sprintf("line %d holds %d lines of %s whose line breaks were lost: it was read as such, split before each of %s",
+				l.N, len(pieces), what, labelsOf[what]))
 		}
 	}
 	if split > maxUnknown {
-		b.res.Notes = append(b.res.Notes, fmt.Sprintf("%d more lines of ospp output whose line breaks were lost were split too", split-maxUnknown))
+		b.res.Notes = append(b.res.Notes, fmt.Sprintf("%d more lines of output whose line breaks were lost were split too", split-maxUnknown))
 	}
 	if out == nil {
 		return lines
 	}
 	return out
+}
+
+// runOnLine returns the pieces of a line that runOnPieces (ospp's
+// labels) or slmgrRunOnPieces (slmgr's) splits, a piece of ospp's
+// split by slmgr's labels too (slmgr's output run on after ospp's
+// ---Exiting), and what output they are; nil if neither splits it.
+func runOnLine(l string) (pieces []string, what string) {
+	pieces = runOnPieces(l)
+	if pieces == nil {
+		if pieces = slmgrRunOnPieces(l); pieces == nil {
+			return nil, ""
+		}
+		return pieces, "slmgr output"
+	}
+	what = "ospp output"
+	var out []string
+	for i, p := range pieces {
+		more := slmgrRunOnPieces(p)
+		if more == nil {
+			if out != nil {
+				out = append(out, p)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]string, 0, len(pieces)+len(more)), pieces[:i]...)
+		}
+		out = append(out, more...)
+		what = "ospp and slmgr output"
+	}
+	if out == nil {
+		return pieces, what
+	}
+	return out, what
+}
+
+// labelsOf names, for a note, the labels a line of each output was
+// split before.
+var labelsOf = map[string]string{
+	"ospp output":           "ospp's labels",
+	"slmgr output":          "slmgr's English labels",
+	"ospp and slmgr output": "ospp's labels and slmgr's English labels",
+}
+
+// slmgrRunOnLabels are the line starts of slmgr.vbs /dli and /dlv in
+// English (its built-in strings, english in strings.go) that no value
+// of that output holds: license names and descriptions, IDs, PIDs,
+// keys, URLs, dates, counts, hosts. They are matched with their case:
+// "Name:" is not "KMS machine name:", "Activation ID:" not "AO
+// activation ID:", "Extended PID:" not "KMS machine extended PID:".
+// Labels without a colon are whole lines of slmgr's ("Key Management
+// Service client information"): an error's text holds "Key Management
+// Service (KMS)", never these. Longer labels come before those they
+// begin with.
+var slmgrRunOnLabels = []string{
+	"Software licensing service version:", "Name:", "Description:", "Activation ID:", "Application ID:",
+	"Extended PID:", "Product Key Channel:", "Installation ID:", "Processor Certificate URL:",
+	"Machine Certificate URL:", "Use License URL:", "Product Key Certificate URL:", "Validation URL:",
+	"Partial Product Key:", "This license is not in use.", "License Status:", "Notification Reason:",
+	"Volume activation expiration:", "Timebased activation expiration:", "Automatic VM activation expiration:",
+	"Time remaining:", "Evaluation End Date:", "Remaining Windows rearm count:", "Remaining SKU rearm count:",
+	"Remaining App rearm count:", "Trusted time:", "Configured Activation Type:", "Most recent activation information:",
+	"Please use slmgr.vbs /ato", "Key Management Service client information", "Key Management Service is enabled on this machine",
+	"Client Machine ID (CMID):", "Registered KMS machine name:", "Registered KMS SRV record lookup domain:",
+	"DNS auto-discovery:", "KMS machine name from DNS:", "KMS machine IP address:", "KMS machine extended PID:",
+	"Activation interval:", "Renewal interval:", "KMS host caching is", "AD Activation client information",
+	"Activation Object name:", "AO DN:", "AO extended PID:", "AO activation ID:",
+	"Automatic VM Activation client information", "Guest IAID:", "Host machine name:", "Activation time:", "Host Digital PID2:",
+}
+
+// slmgrLineLabels are the labels of a product block's lines that
+// setAside looks for (lineLabels): two of them in a line are two
+// lines of one block, run together.
+// Each has a bit of its own, so that a line's are counted without a set.
+var slmgrLineLabels = map[string]uint8{
+	"Activation ID:": 1, "Application ID:": 2, "Extended PID:": 4, "Product Key Channel:": 8,
+	"Partial Product Key:": 16, "License Status:": 32,
+}
+
+var slmgrRunOnFirst = func() (t [256]bool) {
+	for _, lb := range slmgrRunOnLabels {
+		t[lb[0]] = true
+	}
+	return t
+}()
+
+// slmgrRunOnPieces splits a line of slmgr /dli or /dlv output in English
+// whose line breaks were lost before each of slmgrRunOnLabels. It does
+// so only when it is not in doubt: the line holds two or more of
+// slmgrLineLabels, and nothing but a banner or a prompt (noise) comes
+// before its first label, so that it is slmgr's English output and not
+// a sentence about it, nor output in another language whose labels are
+// not known here (its values would run on over them). It returns nil
+// for any other line. No value holds a label, so none is cut.
+func slmgrRunOnPieces(l string) []string {
+	if len(l) < len("License Status:")+len("Partial Product Key:") {
+		return nil
+	}
+	// Most labels end in a colon: room for them at once, not grown a
+	// label at a time.
+	cuts := make([]int, 0, strings.Count(l, ":")+1)
+	var seen uint8 // the bits of slmgrLineLabels found
+	for i := 0; i < len(l); {
+		lb := ""
+		if slmgrRunOnFirst[l[i]] {
+			for _, c := range slmgrRunOnLabels {
+				if strings.HasPrefix(l[i:], c) {
+					lb = c
+					break
+				}
+			}
+		}
+		if lb == "" {
+			i++
+			continue
+		}
+		seen |= slmgrLineLabels[lb]
+		cuts = append(cuts, i)
+		i += len(lb)
+	}
+	if bits.OnesCount8(seen) < 2 {
+		return nil
+	}
+	if head := strings.TrimSpace(l[:cuts[0]]); head != "" && !noise(head) {
+		return nil
+	}
+	out := make([]string, 0, len(cuts)+1)
+	from := 0
+	for _, c := range cuts {
+		if c > from {
+			out = append(out, l[from:c])
+		}
+		from = c
+	}
+	return append(out, l[from:])
 }

@@ -1,8 +1,10 @@
 package slmgr
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,9 +14,8 @@ import (
 // TestRunOn: ospp /dstatus output whose line breaks a forum or blog ate
 // (one line, or a few) is split back into lines before each label
 // ospp.vbs prints at a line start, which no value of its output holds,
-// and read; a value is never cut. Lines that hold slmgr's labels are
-// still set aside: its labels come from slmgr.ini, and a value read by
-// its shape cannot be told from the next line's label.
+// and read; a value is never cut. slmgr's English output run on is
+// split too (TestSlmgrRunOn).
 func TestRunOn(t *testing.T) {
 	jianshu, err := os.ReadFile(filepath.Join("testdata", "harvest", "ospp",
 		"dstatus-zhcn-linebreaks-eaten-annotated-o15-proplusvl-licensed-o16-grace-notifications-jianshu.txt"))
@@ -108,13 +109,24 @@ func TestRunOn(t *testing.T) {
 					t.Errorf("got unknown %v, want the line whole", res.Unknown)
 				}
 			}},
-		{name: "slmgr's labels in one line are set aside, ospp's around them read", text: "Name: Windows(R), Professional editionDescription: Windows(R) Operating System, RETAIL channel" +
+		{name: "slmgr's labels in one line, ospp's in the next: both split and read", text: "Name: Windows(R), Professional editionDescription: Windows(R) Operating System, RETAIL channel" +
 			"Partial Product Key: 3V66TLicense Status: Licensed\n" + kms + "\n",
-			format: FormatOSPP,
-			want:   []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusLicensed, key: "WFG99"}},
+			format: FormatMixed,
+			want: []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusLicensed, key: "WFG99"},
+				{kind: licensing.KindWindows, channel: licensing.ChannelRetail, status: licensing.StatusLicensed, key: "3V66T"}},
 			check: func(t *testing.T, res *Result) {
-				if len(res.Unknown) != 1 || res.Unknown[0].N != 1 || !containsString(res.Notes, "line 1 holds the labels of 2 lines") {
-					t.Errorf("got unknown %v notes %q, want line 1 set aside", res.Unknown, res.Notes)
+				if len(res.Unknown) != 0 || !containsString(res.Notes, "line 1 holds 4 lines of slmgr output") || !containsString(res.Notes, "line 2 holds") {
+					t.Errorf("got unknown %v notes %q, want lines 1 and 2 split", res.Unknown, res.Notes)
+				}
+			}},
+		{name: "ospp's output run on, then slmgr's after ---Exiting", text: kms + "Name: Windows(R), Professional edition" +
+			"Partial Product Key: 3V66T License Status: Licensed\n",
+			format: FormatMixed,
+			want: []wantProduct{{kind: licensing.KindOffice, status: licensing.StatusLicensed, key: "WFG99"},
+				{kind: licensing.KindWindows, status: licensing.StatusLicensed, key: "3V66T"}},
+			check: func(t *testing.T, res *Result) {
+				if len(res.Unknown) != 0 || !containsString(res.Notes, "of ospp and slmgr output") {
+					t.Errorf("got unknown %v notes %q, want line 1 split at both", res.Unknown, res.Notes)
 				}
 			}},
 	}
@@ -182,6 +194,92 @@ func TestRunOnPoints(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.line, func(t *testing.T) {
 			got := runOnPieces(tc.line)
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// runOnText joins the lines of text that are not blank with sep: the
+// output as a blog or a chat shows it once its line breaks are lost.
+func runOnText(text, sep string) string {
+	var kept []string
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(l) != "" {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, sep) + "\n"
+}
+
+// TestSlmgrRunOn: slmgr /dli and /dlv output in English whose line
+// breaks were lost (one line, its lines run together or joined by a
+// space) is split back before each of slmgr's English labels and read
+// as the output is: the same products. It was set aside whole, and the
+// text gave no product.
+func TestSlmgrRunOn(t *testing.T) {
+	for _, name := range []string{
+		"samples/slmgr/win10-pro-oemdm-dli-checkmk.txt",
+		"samples/slmgr/server2012-std-kmsclient-dli-checkmk.txt",
+		"samples/slmgr/server2019-std-kmsclient-notification-dlv.txt",
+		"harvest/slmgr/win7-ent-kmsclient-dns-dli-flattened-learnarchive.txt",
+	} {
+		data, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Parse(data, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantJSON, _ := json.Marshal(want.Products)
+		for _, sep := range []string{"", " ", "    "} {
+			t.Run(filepath.Base(name)+"/"+strconv.Quote(sep), func(t *testing.T) {
+				res, err := Parse([]byte(runOnText(string(data), sep)), Options{})
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				if got, _ := json.Marshal(res.Products); string(got) != string(wantJSON) {
+					t.Errorf("got products\n%s\nwant\n%s", got, wantJSON)
+				}
+				if len(res.Unknown) != 0 {
+					t.Errorf("got unknown lines %v", res.Unknown)
+				}
+				if !containsString(res.Notes, "line 1 holds") {
+					t.Errorf("got notes %q, want one that says line 1 was split", res.Notes)
+				}
+			})
+		}
+	}
+}
+
+// TestSlmgrRunOnPoints pins where an slmgr line is split: before each of
+// slmgr's English labels, when two or more of the labels of a product
+// block's lines (setAside's) are in it and nothing but a banner or a
+// prompt is before the first; not a line of prose, nor one label, nor a
+// line of ospp's labels (runOnPieces splits those).
+func TestSlmgrRunOnPoints(t *testing.T) {
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"Name: Windows(R), Professional editionDescription: Windows(R) Operating System, RETAIL channelPartial Product Key: 3V66TLicense Status: Licensed",
+			[]string{"Name: Windows(R), Professional edition", "Description: Windows(R) Operating System, RETAIL channel", "Partial Product Key: 3V66T", "License Status: Licensed"}},
+		{"C:\\>slmgr /dliName: Windows(R), Professional edition Partial Product Key: 3V66T License Status: Licensed",
+			[]string{"C:\\>slmgr /dli", "Name: Windows(R), Professional edition ", "Partial Product Key: 3V66T ", "License Status: Licensed"}},
+		{"License Status: Notification    Key Management Service client information    Client Machine ID (CMID): 1    KMS machine name from DNS: kms:1688    KMS host caching is enabled",
+			nil}, // one label of a product block's lines
+		{"License Status: Licensed Volume activation expiration: 1 minute(s) (0 day(s))Partial Product Key: 3V66T KMS machine extended PID: 1 Activation interval: 120 minutes",
+			[]string{"License Status: Licensed ", "Volume activation expiration: 1 minute(s) (0 day(s))", "Partial Product Key: 3V66T ", "KMS machine extended PID: 1 ", "Activation interval: 120 minutes"}},
+		{"Error: 0xC004F074 No Key Management Service (KMS) could be contacted.", nil},
+		{"see the Partial Product Key: and License Status: lines", nil},
+		{"Name: Windows(R), Professional edition Beschreibung: Windows(R) Operating System, RETAIL channel Lizenzstatus: Lizenziert", nil},
+		{"LICENSE NAME: Office 15License Status: LicensedPartial Product Key: 3V66T", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.line, func(t *testing.T) {
+			got := slmgrRunOnPieces(tc.line)
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
