@@ -259,7 +259,14 @@ var slmgrRunOnLabels = []string{
 	"Please use slmgr.vbs /ato", "Key Management Service client information", "Key Management Service is enabled on this machine",
 	"Client Machine ID (CMID):", "Registered KMS machine name:", "Registered KMS SRV record lookup domain:",
 	"DNS auto-discovery:", "KMS machine name from DNS:", "KMS machine IP address:", "KMS machine extended PID:",
-	"Activation interval:", "Renewal interval:", "KMS host caching is", "AD Activation client information",
+	"Activation interval:", "Renewal interval:", "KMS host caching is",
+	// A KMS host's block (DisplayKMSInformation): its counters are
+	// "Requests with License Status <status>: <count>", one label to
+	// the status's colon, never "License Status:".
+	"Current count:", "Listening on Port:", "DNS publishing enabled", "DNS publishing disabled", "KMS priority:",
+	"Key Management Service cumulative requests received from clients", "Total requests received:",
+	"Failed requests received:", "Requests with License Status ",
+	"AD Activation client information",
 	"Activation Object name:", "AO DN:", "AO extended PID:", "AO activation ID:",
 	"Automatic VM Activation client information", "Guest IAID:", "Host machine name:", "Activation time:", "Host Digital PID2:",
 }

@@ -224,6 +224,7 @@ func TestSlmgrRunOn(t *testing.T) {
 		"samples/slmgr/server2012-std-kmsclient-dli-checkmk.txt",
 		"samples/slmgr/server2019-std-kmsclient-notification-dlv.txt",
 		"harvest/slmgr/win7-ent-kmsclient-dns-dli-flattened-learnarchive.txt",
+		"samples/slmgr/server2008r2-kmshost-dli-technet.txt", // a KMS host's counters
 	} {
 		data, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
 		if err != nil {
