@@ -2,7 +2,6 @@ package slmgr
 
 import (
 	"fmt"
-	"math/bits"
 	"strings"
 )
 
@@ -23,6 +22,15 @@ var runOnLabels = []string{
 	"Last 5 characters of installed product key:", "Activation Type Configuration:",
 	"DNS auto-discovery:", "KMS machine name from DNS:", "KMS machine registry override defined:",
 	"KMS machine IP address:", "Activation Interval:", "Renewal Interval:", "KMS host caching:", "KMS Lookup Domain:",
+	// Whole lines of ospp.vbs's own words (its MSG_ constants): /act's
+	// attempt (MSG_ACTATTEMPT, MSG_TOKACTATTEMPT), its outcomes in angle
+	// brackets, which no value holds, and the lines after an error.
+	"Installed product key detected", "<Product activation successful>", "<Offline product activation successful>",
+	"<Product key installation successful>", "<Product key uninstall successful>", "<No installed product keys detected>",
+	"<Product key not found>", "<No licenses found>", "Installation ID for:", "Uninstalling product key for:",
+	"To view the activation event history run:", "NOTICE: A KB article has been detected for activation failure:",
+	"FOR MORE INFORMATION PLEASE VISIT:", "Most recent successful activation client information:",
+	"Activation Object name:", "AO DN:", "AO extended PID:", "AO activation ID:",
 }
 
 // sharedLabels are the labels of runOnLabels that slmgr.vbs prints too,
@@ -33,7 +41,10 @@ var runOnLabels = []string{
 // after one of ospp's own labels or ---Processing (and before
 // ---Exiting, after which another output may follow), and count only
 // there.
-var sharedLabels = map[string]bool{"DNS auto-discovery:": true, "KMS machine name from DNS:": true, "KMS machine IP address:": true}
+var sharedLabels = map[string]bool{"DNS auto-discovery:": true, "KMS machine name from DNS:": true, "KMS machine IP address:": true,
+	// The AD client block's, which slmgr.vbs prints as ospp.vbs does
+	// (L_MsgADInfoAOName …).
+	"Activation Object name:": true, "AO DN:": true, "AO extended PID:": true, "AO activation ID:": true}
 
 // minSeparator is the fewest dashes read as a separator line inside a
 // run-on line: ospp prints 39 or more; a status token has 3 a side.
@@ -267,14 +278,18 @@ var slmgrRunOnLabels = []string{
 	"Key Management Service cumulative requests received from clients", "Total requests received:",
 	"Failed requests received:", "Requests with License Status ",
 	"AD Activation client information",
+	// The token-based block (DisplayTkaClientInformation).
+	"Token-based Activation information", "Additional Information:", "License ID (ILID):", "Version ID (ILvID):",
+	"Grant Number:", "Certificate Thumbprint:",
 	"Activation Object name:", "AO DN:", "AO extended PID:", "AO activation ID:",
 	"Automatic VM Activation client information", "Guest IAID:", "Host machine name:", "Activation time:", "Host Digital PID2:",
 }
 
 // slmgrLineLabels are the labels of a product block's lines that
-// setAside looks for (lineLabels): two of them in a line are two
-// lines of one block, run together.
-// Each has a bit of its own, so that a line's are counted without a set.
+// setAside looks for (lineLabels): a line that holds one of them and
+// another of slmgrRunOnLabels is two lines of a block run together
+// (a /dli without a key has License Status: alone of them). Each has a
+// bit of its own.
 var slmgrLineLabels = map[string]uint8{
 	"Activation ID:": 1, "Application ID:": 2, "Extended PID:": 4, "Product Key Channel:": 8,
 	"Partial Product Key:": 16, "License Status:": 32,
@@ -289,14 +304,15 @@ var slmgrRunOnFirst = func() (t [256]bool) {
 
 // slmgrRunOnPieces splits a line of slmgr /dli or /dlv output in English
 // whose line breaks were lost before each of slmgrRunOnLabels. It does
-// so only when it is not in doubt: the line holds two or more of
-// slmgrLineLabels, and nothing but a banner or a prompt (noise) comes
+// so only when it is not in doubt: the line holds two or more of the
+// labels, one of them of slmgrLineLabels (a product's identity or
+// state), and nothing but a banner or a prompt (noise) comes
 // before its first label, so that it is slmgr's English output and not
 // a sentence about it, nor output in another language whose labels are
 // not known here (its values would run on over them). It returns nil
 // for any other line. No value holds a label, so none is cut.
 func slmgrRunOnPieces(l string) []string {
-	if len(l) < len("License Status:")+len("Partial Product Key:") {
+	if len(l) < len("Name:")+len("License Status:") {
 		return nil
 	}
 	// Most labels end in a colon: room for them at once, not grown a
@@ -321,7 +337,7 @@ func slmgrRunOnPieces(l string) []string {
 		cuts = append(cuts, i)
 		i += len(lb)
 	}
-	if bits.OnesCount8(seen) < 2 {
+	if len(cuts) < 2 || seen == 0 {
 		return nil
 	}
 	if head := strings.TrimSpace(l[:cuts[0]]); head != "" && !noise(head) {

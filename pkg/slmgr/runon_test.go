@@ -213,18 +213,29 @@ func runOnText(text, sep string) string {
 	return strings.Join(kept, sep) + "\n"
 }
 
-// TestSlmgrRunOn: slmgr /dli and /dlv output in English whose line
-// breaks were lost (one line, its lines run together or joined by a
-// space) is split back before each of slmgr's English labels and read
-// as the output is: the same products. It was set aside whole, and the
-// text gave no product.
-func TestSlmgrRunOn(t *testing.T) {
+// TestRunOnTexts: output whose line breaks were lost (one line, its
+// lines run together or joined by spaces) is split back and read as
+// the output is: the same products. slmgr /dli and /dlv in English were
+// set aside whole, and the text gave no product; an ospp /act run on
+// kept "<Product activation successful>" in the partial key and lost
+// the status, and its "Installed product key detected" line with the
+// separator before it was an unknown line; the AD block, /dinstid's
+// and /actcid's lines ran on into the values before them.
+func TestRunOnTexts(t *testing.T) {
 	for _, name := range []string{
+		"samples/ospp/act-en-o24-proplus-visio-project-success-pykms126.txt",
+		"samples/ospp/act-en-o19-o24-kms-0xC004F074-reeddoy4.txt",
+		"constructed/ospp-dstatus-o16-adba-info-only-code.txt",
+		"constructed/ospp-actcid-o14-mak.txt",
+		"constructed/ospp-dinstid-o14-mak.txt",
+		"constructed/dli-win10-token-activated.txt",
 		"samples/slmgr/win10-pro-oemdm-dli-checkmk.txt",
 		"samples/slmgr/server2012-std-kmsclient-dli-checkmk.txt",
 		"samples/slmgr/server2019-std-kmsclient-notification-dlv.txt",
 		"harvest/slmgr/win7-ent-kmsclient-dns-dli-flattened-learnarchive.txt",
-		"samples/slmgr/server2008r2-kmshost-dli-technet.txt", // a KMS host's counters
+		"samples/slmgr/server2008r2-kmshost-dli-technet.txt",            // a KMS host's counters
+		"samples/slmgr/server-dc-eval-notification-dli-goad-edited.txt", // no key: License Status: the one label of a product's lines
+		"samples/slmgr/server2019-std-eval-timebased-dlv-abridged.txt",
 	} {
 		data, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
 		if err != nil {
@@ -270,7 +281,10 @@ func TestSlmgrRunOnPoints(t *testing.T) {
 		{"C:\\>slmgr /dliName: Windows(R), Professional edition Partial Product Key: 3V66T License Status: Licensed",
 			[]string{"C:\\>slmgr /dli", "Name: Windows(R), Professional edition ", "Partial Product Key: 3V66T ", "License Status: Licensed"}},
 		{"License Status: Notification    Key Management Service client information    Client Machine ID (CMID): 1    KMS machine name from DNS: kms:1688    KMS host caching is enabled",
-			nil}, // one label of a product block's lines
+			[]string{"License Status: Notification    ", "Key Management Service client information    ", "Client Machine ID (CMID): 1    ", "KMS machine name from DNS: kms:1688    ", "KMS host caching is enabled"}},
+		{"Name: Windows(R), ServerDatacenterEval editionDescription: Windows(R) Operating System, TIMEBASED_EVAL channelLicense Status: NotificationNotification Reason: 0xC004FC07",
+			[]string{"Name: Windows(R), ServerDatacenterEval edition", "Description: Windows(R) Operating System, TIMEBASED_EVAL channel", "License Status: Notification", "Notification Reason: 0xC004FC07"}},
+		{"Name: Windows(R), Professional edition Description: Windows(R) Operating System, RETAIL channel", nil}, // no label of a product's state
 		{"License Status: Licensed Volume activation expiration: 1 minute(s) (0 day(s))Partial Product Key: 3V66T KMS machine extended PID: 1 Activation interval: 120 minutes",
 			[]string{"License Status: Licensed ", "Volume activation expiration: 1 minute(s) (0 day(s))", "Partial Product Key: 3V66T ", "KMS machine extended PID: 1 ", "Activation interval: 120 minutes"}},
 		{"Error: 0xC004F074 No Key Management Service (KMS) could be contacted.", nil},
