@@ -113,7 +113,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 	}
 	unquote(lines)
 	dedent(lines)
-	lines = b.splitRunOn(lines)
+	lines = b.splitRunOn(lines, runOnSetOf(opts.Strings))
 	b.setAside(lines)
 	osppLines, slmgrLines := route(lines, ms)
 	if len(osppLines) > 0 {

@@ -314,6 +314,7 @@ func FuzzParse(f *testing.F) {
 func FuzzParseStrings(f *testing.F) {
 	f.Add([]byte("[Strings]\r\nL_MsgProductName=\"名前: \"\r\nL_MsgLicenseStatusLicensed_1=\"ライセンスされています\"\r\n"), []byte("名前: Windows(R), Professional edition\r\nLicense Status: Licensed\r\n"))
 	f.Add([]byte("L_MsgPartialProductKey=\"%ITEM% (%X%\"\n"), []byte("Partial Product Key: 3V66T\n"))
+	f.Add([]byte(jaStrings), []byte(runOnText(jaDlv, ""))) // run on, split at the strings' labels
 	f.Fuzz(func(t *testing.T, ini, text []byte) {
 		s, err := ParseStrings(ini, "fuzz")
 		if err != nil {

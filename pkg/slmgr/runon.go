@@ -2,7 +2,9 @@ package slmgr
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // runOnLabels are the line starts of ospp.vbs output that no value of
@@ -149,7 +151,7 @@ func runOnLabel(s string) string {
 // of such lines would be read as 16 Mi lines; from the first line whose
 // pieces do not fit, the lines are left whole and set aside, as before,
 // for the labels they hold.
-func (b *builder) splitRunOn(lines []Line) []Line {
+func (b *builder) splitRunOn(lines []Line, set *runOnSet) []Line {
 	var out []Line
 	split, total := 0, len(lines) // total: the lines out will have
 	full := false                 // a line's pieces did not fit: no line after is split
@@ -157,7 +159,7 @@ func (b *builder) splitRunOn(lines []Line) []Line {
 		var pieces []string
 		what := "ospp output"
 		if len(l.Text) <= maxLine && !full {
-			pieces, what = runOnLine(l.Text)
+			pieces, what = runOnLine(l.Text, set)
 		}
 		if total+len(pieces)-1 > maxLines {
 			// Each line after would be split for nothing: a text of
@@ -211,10 +213,10 @@ func (b *builder) splitRunOn(lines []Line) []Line {
 // labels) or slmgrRunOnPieces (slmgr's) splits, a piece of ospp's
 // split by slmgr's labels too (slmgr's output run on after ospp's
 // ---Exiting), and what output they are; nil if neither splits it.
-func runOnLine(l string) (pieces []string, what string) {
+func runOnLine(l string, set *runOnSet) (pieces []string, what string) {
 	pieces = runOnPieces(l)
 	if pieces == nil {
-		if pieces = slmgrRunOnPieces(l); pieces == nil {
+		if pieces = slmgrRunOnPieces(l, set); pieces == nil {
 			return nil, ""
 		}
 		return pieces, "slmgr output"
@@ -222,7 +224,7 @@ func runOnLine(l string) (pieces []string, what string) {
 	what = "ospp output"
 	var out []string
 	for i, p := range pieces {
-		more := slmgrRunOnPieces(p)
+		more := slmgrRunOnPieces(p, set)
 		if more == nil {
 			if out != nil {
 				out = append(out, p)
@@ -288,22 +290,105 @@ var slmgrRunOnLabels = []string{
 // slmgrLineLabels are the labels of a product block's lines that
 // setAside looks for (lineLabels): a line that holds one of them and
 // another of slmgrRunOnLabels is two lines of a block run together
-// (a /dli without a key has License Status: alone of them). Each has a
-// bit of its own.
-var slmgrLineLabels = map[string]uint8{
-	"Activation ID:": 1, "Application ID:": 2, "Extended PID:": 4, "Product Key Channel:": 8,
-	"Partial Product Key:": 16, "License Status:": 32,
+// (a /dli without a key has License Status: alone of them).
+var slmgrLineLabels = map[string]bool{
+	"Activation ID:": true, "Application ID:": true, "Extended PID:": true, "Product Key Channel:": true,
+	"Partial Product Key:": true, "License Status:": true,
 }
 
-var slmgrRunOnFirst = func() (t [256]bool) {
-	for _, lb := range slmgrRunOnLabels {
-		t[lb[0]] = true
+// runOnSet is a set of labels an slmgr line run on is split before.
+type runOnSet struct {
+	labels []string        // a label before any other it begins with
+	line   map[string]bool // the labels of a product block's lines
+	first  [256]bool       // the first bytes of labels
+}
+
+func newRunOnSet(labels []string, line map[string]bool) *runOnSet {
+	s := &runOnSet{labels: labels, line: line}
+	for _, lb := range labels {
+		s.first[lb[0]] = true
 	}
-	return t
+	return s
+}
+
+// englishRunOn is slmgr's English labels, always known.
+var englishRunOn = newRunOnSet(slmgrRunOnLabels, slmgrLineLabels)
+
+// runOnKeys are the resource strings (slmgr.ini keys) that begin with
+// one of slmgrRunOnLabels, with that label: the same labels in the
+// language of a slmgr.ini.
+var runOnKeys = func() map[string]string {
+	m := map[string]string{}
+	for k, v := range english {
+		for _, lb := range slmgrRunOnLabels {
+			if strings.HasPrefix(v, lb) {
+				m[k] = lb
+				break
+			}
+		}
+	}
+	return m
 }()
 
+// runOnSetOf returns englishRunOn with the labels of the given
+// languages' strings: of each key of runOnKeys, its text up to its
+// first colon (":" or "：", either of which the output may show) where
+// the English label ends in one, or all of it where the English label
+// is the whole line; a text with a placeholder before that, or nothing
+// before its colon, gives none.
+func runOnSetOf(sets []*Strings) *runOnSet {
+	var local []string
+	line := map[string]bool{}
+	for _, set := range sets {
+		if set == nil || set.Lang == "en" {
+			continue
+		}
+		for key, en := range runOnKeys {
+			v := strings.TrimSpace(set.M[key])
+			var lb string
+			switch {
+			case strings.HasSuffix(en, ":"):
+				i := strings.IndexAny(v, ":：")
+				if i < 0 || strings.TrimSpace(v[:i]) == "" {
+					continue
+				}
+				_, size := utf8.DecodeRuneInString(v[i:])
+				lb = v[:i+size]
+			case en == english[key]:
+				lb = v
+			default:
+				continue
+			}
+			if lb == "" || strings.Contains(lb, "%") {
+				continue
+			}
+			variants := []string{lb}
+			if base := strings.TrimRight(lb, ":："); base != lb {
+				variants = []string{base + ":", base + "："}
+			}
+			for _, c := range variants {
+				local = append(local, c)
+				if slmgrLineLabels[en] {
+					line[c] = true
+				}
+			}
+		}
+	}
+	if len(local) == 0 {
+		return englishRunOn
+	}
+	for lb := range slmgrLineLabels {
+		line[lb] = true
+	}
+	all := append(local, slmgrRunOnLabels...)
+	// Longer first: a label before any other it begins with.
+	sort.SliceStable(all, func(i, j int) bool { return len(all[i]) > len(all[j]) })
+	return newRunOnSet(all, line)
+}
+
 // slmgrRunOnPieces splits a line of slmgr /dli or /dlv output in English
-// whose line breaks were lost before each of slmgrRunOnLabels. It does
+// (or a language of set) whose line breaks were lost before each of
+// set's labels. It does
 // so only when it is not in doubt: the line holds two or more of the
 // labels, one of them of slmgrLineLabels (a product's identity or
 // state), and nothing but a banner or a prompt (noise) comes
@@ -311,18 +396,18 @@ var slmgrRunOnFirst = func() (t [256]bool) {
 // a sentence about it, nor output in another language whose labels are
 // not known here (its values would run on over them). It returns nil
 // for any other line. No value holds a label, so none is cut.
-func slmgrRunOnPieces(l string) []string {
-	if len(l) < len("Name:")+len("License Status:") {
+func slmgrRunOnPieces(l string, set *runOnSet) []string {
+	if len(l) < 8 {
 		return nil
 	}
 	// Most labels end in a colon: room for them at once, not grown a
 	// label at a time.
 	cuts := make([]int, 0, strings.Count(l, ":")+1)
-	var seen uint8 // the bits of slmgrLineLabels found
+	seen := false // a label of a product block's lines was found
 	for i := 0; i < len(l); {
 		lb := ""
-		if slmgrRunOnFirst[l[i]] {
-			for _, c := range slmgrRunOnLabels {
+		if set.first[l[i]] {
+			for _, c := range set.labels {
 				if strings.HasPrefix(l[i:], c) {
 					lb = c
 					break
@@ -333,11 +418,11 @@ func slmgrRunOnPieces(l string) []string {
 			i++
 			continue
 		}
-		seen |= slmgrLineLabels[lb]
+		seen = seen || set.line[lb]
 		cuts = append(cuts, i)
 		i += len(lb)
 	}
-	if len(cuts) < 2 || seen == 0 {
+	if len(cuts) < 2 || !seen {
 		return nil
 	}
 	if head := strings.TrimSpace(l[:cuts[0]]); head != "" && !noise(head) {

@@ -294,9 +294,49 @@ func TestSlmgrRunOnPoints(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.line, func(t *testing.T) {
-			got := slmgrRunOnPieces(tc.line)
+			got := slmgrRunOnPieces(tc.line, englishRunOn)
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRunOnLocalized: slmgr /dlv in a language whose slmgr.ini is given
+// (import-text --strings, the collector's copy) is split back at that
+// language's labels when its line breaks were lost, as English is
+// without one, and read as the output is. Without the strings it is
+// not split: its labels are not known, and a value read by its shape
+// would run on over them.
+func TestRunOnLocalized(t *testing.T) {
+	ja, err := ParseStrings([]byte(jaStrings), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Strings: []*Strings{ja}}
+	want, err := Parse([]byte(jaDlv), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON, _ := json.Marshal(want.Products)
+	for _, sep := range []string{"", " "} {
+		runOn := runOnText(jaDlv, sep)
+		t.Run(strconv.Quote(sep), func(t *testing.T) {
+			res, err := Parse([]byte(runOn), opts)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if got, _ := json.Marshal(res.Products); string(got) != string(wantJSON) {
+				t.Errorf("got products\n%s\nwant\n%s", got, wantJSON)
+			}
+			if len(res.Unknown) != 0 || !containsString(res.Notes, "line 1 holds") {
+				t.Errorf("got unknown %v notes %q, want line 1 split", res.Unknown, res.Notes)
+			}
+		})
+		t.Run(strconv.Quote(sep)+" without strings", func(t *testing.T) {
+			res, _ := Parse([]byte(runOn), Options{})
+			if containsString(res.Notes, "line breaks were lost") {
+				t.Errorf("got notes %q, want the line not split", res.Notes)
 			}
 		})
 	}
