@@ -15,8 +15,9 @@ import (
 // description from the system's messages: none holds an upper-case
 // label of ospp's nor "Last 5 characters of installed product key:".
 // Longer labels come before those they end with (BETA EXPIRATION:).
-// Labels that run on into free words ("Installed product key detected
-// - attempting …", "NOTICE:") are left out: only certain starts split.
+// A start shared with free words is taken with ospp's own words after
+// it ("NOTICE: A KB article has been detected …", not "NOTICE:"), and
+// "Installed product key detected" begins only ospp's two /act lines.
 var runOnLabels = []string{
 	"---Processing", "---Exiting",
 	"PRODUCT ID:", "SKU ID:", "LICENSE NAME:", "LICENSE DESCRIPTION:", "BETA EXPIRATION:", "EXPIRATION:",
