@@ -144,8 +144,9 @@ func runOnLabel(s string) string {
 }
 
 // splitRunOn returns lines with each line that runOnLine splits (ospp's
-// output or slmgr's in English, run on) replaced by its pieces, which keep its number, and a note for each
-// (up to maxUnknown, then one for the rest). It returns lines itself
+// output or slmgr's, in English or a language of set, run on) replaced
+// by its pieces, which keep its number, and a note for each (up to
+// maxUnknown, then one for the rest). It returns lines itself
 // when none is split. Lines longer than maxLine are not split
 // (setAside keeps them), and no more pieces are made than make the
 // text maxLines long: a line of 4 KiB may hold 500 labels, and a text
@@ -393,9 +394,9 @@ func runOnSetOf(sets []*Strings) *runOnSet {
 // so only when it is not in doubt: the line holds two or more of the
 // labels, one of them of slmgrLineLabels (a product's identity or
 // state), and nothing but a banner or a prompt (noise) comes
-// before its first label, so that it is slmgr's English output and not
-// a sentence about it, nor output in another language whose labels are
-// not known here (its values would run on over them). It returns nil
+// before its first label, so that it is slmgr's output and not a
+// sentence about it, nor output in a language whose labels set does
+// not hold (its values would run on over them). It returns nil
 // for any other line. No value holds a label, so none is cut.
 func slmgrRunOnPieces(l string, set *runOnSet) []string {
 	if len(l) < 8 {
