@@ -780,6 +780,27 @@ func TestWrapKinsoku(t *testing.T) {
 	} {
 		checkFill(t, tc.name, tc.in, tc.width, tc.want)
 	}
+	// A number does not end a line before its counter or unit (JLREQ
+	// 3.1.10, cl-27 with cl-25 and cl-26: the screen showed "残り 9" /
+	// "日です"): the number goes to the next line with it, after a space
+	// or none, ASCII digits or fullwidth ones.
+	for _, c := range []string{"日", "年", "月", "件", "台", "個", "分", "秒", "回", "時間", "週間", "か月", "ヶ月", "カ月",
+		"人", "本", "枚", "度", "倍", "桁", "行", "文字", "ページ", "バイト", "%", "％", "KiB", "MiB", "GiB", "KB", "MB", "GB"} {
+		// Each line is full before c, or as wide as the number and c.
+		checkFill(t, "a counter after a space", "かき 9 "+c, atLeast(6, cols("9 "+c)), []string{"かき", "9 " + c})
+		if runeCols([]rune(c)[0]) == 2 {
+			checkFill(t, "a counter", "かき9"+c, atLeast(5, cols("9"+c)), []string{"かき", "9" + c})
+			checkFill(t, "a counter after fullwidth digits", "か１２"+c, atLeast(6, cols("１２"+c)), []string{"か", "１２" + c})
+		}
+	}
+}
+
+// atLeast is the larger of a and b (Go 1.20 has no max).
+func atLeast(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 // TestWrapJapanese: Japanese is broken where a reader expects a line
@@ -818,6 +839,22 @@ func TestWrapJapanese(t *testing.T) {
 		{"only kanji", "本部新規鍵作成依頼確認", 8, []string{"本部新規", "鍵作成依", "頼確認"}},
 		{"only hiragana", "もういちどためしてください", 10, []string{"もういちど", "ためしてく", "ださい"}},
 		{"a katakana word longer than a line", "インストールメディア", 8, []string{"インス", "トールメ", "ディア"}},
+		// A number stays with its counter, and with 残り or 第 before
+		// it: "残り 9" / "日です", "30" / "日", "2026" / "年" read as
+		// two things (TestWrapKinsoku has every counter).
+		{"a number and its counter", "有効期限まで残り 9 日です。期限までに", 18,
+			[]string{"有効期限まで", "残り 9 日です。", "期限までに"}},
+		{"残り and a number", "ライセンス認証の有効期限まで残り 30 日です。", 20,
+			[]string{"ライセンス認証の", "有効期限まで", "残り 30 日です。"}},
+		{"残り and a number, no space", "有効期限まで残り30日です", 16, []string{"有効期限まで", "残り30日です"}},
+		{"第 and a number", "これは本日の第 2 回の収集です", 15, []string{"これは本日の", "第 2 回の", "収集です"}},
+		{"a year", "期限は 2026 年 1 月 15 日です", 13, []string{"期限は", "2026 年 1 月", "15 日です"}},
+		{"separators", "全部で 1,234 件です", 12, []string{"全部で", "1,234 件です"}},
+		{"a count", "収集中に 12 件の読み取りに失敗しました", 14, []string{"収集中に", "12 件の読み取", "りに失敗しま", "した"}},
+		{"a unit", "空きは 512 KiB です", 13, []string{"空きは", "512 KiB です"}},
+		// Where the number and its counter do not fit a line together,
+		// they part after all.
+		{"longer than a line", "123456 ページ", 8, []string{"123456", "ページ"}},
 	} {
 		checkFill(t, tc.name, tc.in, tc.width, tc.want)
 	}
@@ -865,7 +902,7 @@ func checkFilled(t *testing.T, in string, first, rest int, got []string) {
 // line counted the columns of all the word left, 3 s for 256 KiB. Its
 // time is BenchmarkFillLong's to show: no test is timed.
 func TestFillLong(t *testing.T) {
-	for _, s := range []string{"ア", "ー", "（", "）", "a", "アイ 」", "書き込み、"} {
+	for _, s := range []string{"ア", "ー", "（", "）", "a", "アイ 」", "書き込み、", "１", "残り 9 日", "1,"} {
 		in := strings.Repeat(s, 256<<10/len(s))
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -883,7 +920,7 @@ func TestFillLong(t *testing.T) {
 // and 256 KiB and see the time grow four times, not sixteen.
 func BenchmarkFillLong(b *testing.B) {
 	for _, n := range []int{64 << 10, 256 << 10} {
-		for _, s := range []string{"ア", "a", "書き込み、"} {
+		for _, s := range []string{"ア", "a", "書き込み、", "１", "残り 9 日"} {
 			in := strings.Repeat(s, n/len(s))
 			b.Run(fmt.Sprintf("%dKiB/%s", n>>10, s), func(b *testing.B) {
 				b.SetBytes(int64(len(in)))

@@ -349,7 +349,8 @@ func runeCols(r rune) int {
 // Japanese has no spaces, as Japanese is broken (JIS X 4051, JLREQ):
 // never inside an ASCII word or a katakana one (メモリ), before closing
 // punctuation, a small kana or ー, nor after opening punctuation
-// (tokens). Where a line must break, it breaks at the last good place
+// (tokens), nor between a number and its counter or unit (numbers).
+// Where a line must break, it breaks at the last good place
 // in its second half (better), so that a word is not split where a
 // space, a 、 or a new word is near. A word longer than rest (a path,
 // which the console would fold at its edge, the rest of it at the
@@ -423,7 +424,10 @@ func lineOf(toks []token) string {
 // toks, but not n+1, ends: before the last good break (goodBreak) in
 // its second half, as cut breaks a path (a third left "認証済" / "み"
 // beside a label at 40 columns), else after the n, or the n less one
-// where the text's last line would hold one character ("い。") alone.
+// where the text's last line would hold one character ("い。") alone;
+// but never before a token glued to the one before it (a number's
+// counter, numbers): there, before the glued run, unless the run
+// starts the line, which then breaks inside it after all.
 // Without a dictionary, a break in Japanese cannot know a word; these
 // places most often end one.
 func better(toks []token, n, width int) int {
@@ -437,10 +441,15 @@ func better(toks []token, n, width int) int {
 			lw--
 		}
 	}
-	if n > 1 && n == len(toks)-1 && !toks[n].space && lone(toks[n].s) {
+	if n > 1 && n == len(toks)-1 && !toks[n].space && lone(toks[n].s) && !toks[n-1].glue {
 		return n - 1
 	}
-	return n
+	for i := n; i > 0; i-- {
+		if !toks[i].glue {
+			return i
+		}
+	}
+	return n // a number and its counter longer than the line
 }
 
 // lone reports whether s is one wide character, with the punctuation
@@ -454,13 +463,16 @@ func lone(s string) bool {
 // space, after a Japanese comma, stop, middle dot or closing bracket,
 // before an opening one, between wide and narrow (Japanese and ASCII),
 // or after hiragana before kanji or katakana, where a new word often
-// starts (収集プログラムの|不具合, キーで|閉じます); but not after a
+// starts (収集プログラムの|不具合, キーで|閉じます); never inside a
+// number and its counter (numbers); not after a
 // single hiragana that is no particle, most often a verb's ending
 // inside a word (書き|込み, 読み|取り).
 func goodBreak(toks []token, i int) bool {
 	p, _ := utf8.DecodeLastRuneInString(toks[i-1].s)
 	r, _ := utf8.DecodeRuneInString(toks[i].s)
 	switch {
+	case toks[i].glue:
+		return false
 	case toks[i].space, strings.ContainsRune(stops+closing, p), strings.ContainsRune(noEnd, r):
 		return true
 	case runeCols(p) != runeCols(r):
@@ -514,10 +526,12 @@ func script(r rune) int {
 }
 
 // token is a run of text that a line does not break, with whether a
-// space comes before it.
+// space comes before it and whether a line breaks before it only where
+// it must (numbers).
 type token struct {
 	s     string
 	space bool
+	glue  bool
 }
 
 // tokens splits s at its spaces and where a line may break between two
@@ -560,7 +574,137 @@ func tokens(s string) []token {
 	if len(toks) > 0 {
 		toks[len(toks)-1].s = last.String()
 	}
+	numbers(toks)
 	return toks
+}
+
+// numbers glues a number to what must go with it (JLREQ 3.1.10: a
+// number and its unit, cl-27 with cl-25 and cl-26), so that a line
+// breaks between them only where they do not fit a line together:
+// "残り 9" / "日です" read as two things. A number is ASCII digits with
+// their separators (2026-01-15, 1,234), a token, or fullwidth digits,
+// a token each. It takes 残り or 第 before it and its counter or unit
+// after it (counters), with a space or none: in the next tokens, or in
+// its own where kinsoku keeps the counter's first character with the
+// number ("２ヶ" of ２ヶ月).
+func numbers(toks []token) {
+	for i := range toks {
+		e := numberLen(toks[i].s)
+		if e == 0 {
+			continue
+		}
+		switch {
+		case i > 0 && !toks[i].space && digit(lastRune(toks[i-1].s)): // １|２
+			toks[i].glue = true
+		case e < len(toks[i].s): // "２ヶ", "30、": not a number alone
+		case spans(toks, i, "第") > 0:
+			toks[i].glue = true
+		case spans(toks, i, "残り") > 0:
+			for k := i - spans(toks, i, "残り") + 1; k <= i; k++ {
+				toks[k].glue = true
+			}
+		}
+		if e == len(toks[i].s) && i+1 < len(toks) && !toks[i+1].space && digit(firstRune(toks[i+1].s)) {
+			continue // a run of fullwidth digits goes on
+		}
+		for _, c := range counters {
+			if k := counterEnd(toks, i, e, c); k >= 0 {
+				for j := i + 1; j <= k; j++ {
+					toks[j].glue = true
+				}
+				break
+			}
+		}
+	}
+}
+
+// counters are the counters and units that a number does not end a
+// line before: 日, 件, ページ, %, KiB. Of two that start alike, the
+// longer comes first: "か月" is not か.
+var counters = []string{"か月", "ヶ月", "カ月", "ヵ月", "ケ月", "時間", "週間", "文字", "箇所", "か所", "ページ", "バイト",
+	"KiB", "MiB", "GiB", "KB", "MB", "GB", "%", "％",
+	"日", "年", "月", "件", "台", "個", "分", "秒", "回", "時", "週", "人", "本", "枚", "度", "倍", "桁", "行", "歳", "番", "号", "円", "点", "通", "部", "種", "社", "軒", "冊", "名"}
+
+// numberLen is the length in bytes of the number s starts with: ASCII
+// or fullwidth digits, with the separators of a date, a time or a
+// thousand between them (2026-01-15, 10:30, 1,234, 3.5); 0 for none.
+func numberLen(s string) int {
+	n := 0
+	for i, r := range s {
+		if digit(r) {
+			n = i + utf8.RuneLen(r)
+		} else if n == 0 || !strings.ContainsRune(",.:/-", r) {
+			break
+		}
+	}
+	return n
+}
+
+// digit reports whether r is an ASCII or a fullwidth digit.
+func digit(r rune) bool {
+	return r >= '0' && r <= '9' || r >= '０' && r <= '９'
+}
+
+// firstRune is the first character of s, or utf8.RuneError.
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// lastRune is the last character of s, or utf8.RuneError.
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// counterEnd is the index of the last of toks that counter c spans
+// where it starts at byte e of toks[i], or at the next token where e
+// is the end of toks[i] (after a space or none), or -1 where c is not
+// there. c spans no space. An ASCII one (KiB) is not the start of a
+// longer word (KiBs).
+func counterEnd(toks []token, i, e int, c string) int {
+	s, k := toks[i].s[e:], i
+	if s == "" {
+		if k++; k == len(toks) {
+			return -1
+		}
+		s = toks[k].s
+	}
+	for len(s) < len(c) {
+		if !strings.HasPrefix(c, s) {
+			return -1
+		}
+		c = c[len(s):]
+		if k++; k == len(toks) || toks[k].space {
+			return -1
+		}
+		s = toks[k].s
+	}
+	if r, _ := utf8.DecodeRuneInString(s[len(c):]); !strings.HasPrefix(s, c) || r|0x20 >= 'a' && r|0x20 <= 'z' {
+		return -1
+	}
+	return k
+}
+
+// spans is how many of toks before toks[i] the text w ends, with no
+// space inside it, or 0 where they do not end with it.
+func spans(toks []token, i int, w string) int {
+	rest := w
+	for k := i - 1; k >= 0; k-- {
+		s := toks[k].s
+		if len(s) < len(rest) {
+			if !strings.HasSuffix(rest, s) || toks[k].space {
+				return 0
+			}
+			rest = rest[:len(rest)-len(s)]
+			continue
+		}
+		if !strings.HasSuffix(s, rest) {
+			return 0
+		}
+		return i - k
+	}
+	return 0
 }
 
 // breaks reports whether a line may break between p and r, with no
