@@ -9,9 +9,9 @@
 // the verdict the importer will give, errors and what to do about them.
 //
 // Exit codes: 0 the bundle was written; 1 it could not be written (stick
-// full, read-only or pulled; snapshot unreadable); 2 usage or settings
-// error (no recipient, missing site/line/asset with --no-prompt, a line
-// not in the settings, bad config file); 3 an internal fault (a bug: the
+// full, read-only or pulled); 2 usage or settings error (no recipient,
+// missing site/line/asset with --no-prompt, a line not in the settings,
+// bad config file, a --snapshot file missing or unreadable); 3 an internal fault (a bug: the
 // collector stopped on a panic); 130 interrupted (Ctrl-C), at a question
 // or while collecting, nothing left behind.
 package main
@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -95,12 +96,13 @@ OPTIONS:{{template "visibleFlagTemplate" .}}
 
 EXIT STATUS:
    0    the bundle was written; its name and the verdict are shown
-   1    it could not be written (stick missing, full or write-protected;
-        unreadable --snapshot); nothing was left behind
-   2    a setting or an answer is wrong: no recipient, bad settings file, a line
-        not in the settings' lines, site/line/asset missing with --no-prompt; a
-        return file that does not open (wrong passphrase, damaged, newer), or
-        --apply without its passphrase: nothing collected or applied
+   1    it could not be written (stick missing, full or write-protected);
+        nothing was left behind
+   2    a setting, an option or an answer is wrong: no recipient, bad settings
+        file, a line not in the settings' lines, site/line/asset missing with
+        --no-prompt, a --snapshot file missing or unreadable;
+        a return file that does not open (wrong passphrase, damaged, newer),
+        or --apply without its passphrase: nothing collected or applied
    3    an internal fault (a bug in the collector): tell central staff what
         the screen shows
    130  interrupted (Ctrl-C), at a question or while collecting; nothing was
@@ -496,15 +498,27 @@ func isTerminal(f *os.File) bool {
 }
 
 // loadSnapshot reads a stored snapshot and the raw outputs kept beside it
-// in a folder of the same name ending in .raw.
+// in a folder of the same name ending in .raw. A file that is missing,
+// unreadable or no snapshot is a wrong option (usage, exit 2), named
+// with what to do: as exit 1, ActCourier.cmd said the stick was full,
+// write-protected, pulled out or refused.
 func loadSnapshot(name string) (*licensing.Snapshot, []bundle.Member, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, nil, failure(say("snapshot: %v", "スナップショットを読めません: %v", err), say("check the --snapshot path", "--snapshot のパスを確認してください"))
+		hint := say("check the path given with --snapshot: a device snapshot (device.json from a bundle, or testdata/snapshots/*.json); nothing was read or written",
+			"--snapshot に指定したパスを確認してください (端末のスナップショット: バンドルの device.json、または testdata/snapshots/*.json)。何も読み取り・保存していません")
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, usage(say("the snapshot file %s does not exist", "スナップショットのファイル %s がありません", terminal.Inline(name)), hint)
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the name is said once, escaped
+		}
+		return nil, nil, usage(say("the snapshot file %s cannot be read: %v", "スナップショットのファイル %s を読めません: %v", terminal.Inline(name), err), hint)
 	}
 	s, err := licensing.Unmarshal(data)
 	if err != nil {
-		return nil, nil, failure(say("snapshot %s: %v", "スナップショット %s を読めません: %v", name, err),
+		return nil, nil, usage(say("snapshot %s: %v", "スナップショット %s を読めません: %v", terminal.Inline(name), err),
 			say("give a device snapshot (device.json from a bundle, or testdata/snapshots/*.json)",
 				"端末のスナップショット (バンドルの device.json、または testdata/snapshots/*.json) を指定してください"))
 	}

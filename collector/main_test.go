@@ -506,7 +506,15 @@ func TestErrors(t *testing.T) {
 		{"missing with --no-prompt", []string{"-r", r, "--no-prompt", "--out", t.TempDir()}, 2, "site, line, asset tag not given"},
 		{"not a console", []string{"-r", r, "--site", "s", "--out", t.TempDir()}, 2, "--line --asset"},
 		{"output not writable", []string{"-r", r, "--no-prompt", "--snapshot", archetype, "--out", filepath.Join(readOnly, "sub")}, 1, "output folder"},
-		{"bad snapshot", []string{"-r", r, "--no-prompt", "--snapshot", "main.go", "--out", t.TempDir()}, 1, "not a device snapshot"},
+		// A wrong --snapshot is a wrong option (2), not a stick that took
+		// no bundle (1): ActCourier.cmd said "it is full,
+		// write-protected, pulled out or refused" of a missing file.
+		{"bad snapshot", []string{"-r", r, "--no-prompt", "--snapshot", "main.go", "--out", t.TempDir()}, 2, "not a device snapshot"},
+		{"snapshot missing", []string{"-r", r, "--no-prompt", "--snapshot", "nosuch.json", "--out", t.TempDir()}, 2,
+			"collector: error: the snapshot file nosuch.json does not exist\n"},
+		{"snapshot missing, what to do", []string{"-r", r, "--no-prompt", "--snapshot", "nosuch.json", "--out", t.TempDir()}, 2,
+			"collector: hint: check the path given with --snapshot"},
+		{"snapshot a folder", []string{"-r", r, "--no-prompt", "--snapshot", t.TempDir(), "--out", t.TempDir()}, 2, "collector: error: the snapshot file "},
 		// The parser's "stick: bad config" reads as the USB stick: left out.
 		{"bad config", []string{"--config", "main.go", "-r", r}, 2, "settings file main.go: line 1: "},
 		{"private key in the settings", []string{"--config", privConf, "-r", r}, 2, "settings file " + privConf + ": a private key must never be on the stick: line 2 holds one; remove that line\n"},

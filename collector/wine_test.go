@@ -212,9 +212,18 @@ func testLauncher(t *testing.T, wine, exe string, env []string, recipient string
 		{"saved", []string{"--no-prompt", "--snapshot", winPath(snap), "--line", "L2"}, 0, "Result: saved [exit code 0].\r\nThe bundle is on this stick.\r\n"},
 		// What cmd.exe says of exit 1 once held a parenthesis, which
 		// Wine's cmd.exe took for a block: its last words were lost.
-		{"not saved", []string{"--no-prompt", "--snapshot", winPath(snap + ".missing"), "--line", "L2"}, 1,
+		// The output folder is under a file: the stick refuses it.
+		{"not saved", []string{"--no-prompt", "--snapshot", winPath(snap), "--line", "L2", "--out", winPath(filepath.Join(dir, "ActCourier.cmd", "bundles"))}, 1,
 			"Result: NOT saved [exit code 1].\r\nThe stick took no bundle: it is full,\r\nwrite-protected, pulled out or refused.\r\nDo what the hint above says.\r\n"},
-		{"wrong line", []string{"--no-prompt", "--line", "L9", "--asset", "A-1"}, 2, "Result: NOT saved [exit code 2].\r\nA setting or an answer was wrong.\r\n"},
+		{"wrong line", []string{"--no-prompt", "--line", "L9", "--asset", "A-1"}, 2, "Result: NOT saved [exit code 2].\r\nA setting, an option or an answer\r\nwas wrong.\r\n"},
+		// A --snapshot file that is not there: the launcher blamed the
+		// stick (exit 1, "it is full, write-protected, pulled out or
+		// refused"); the collector names the file and the launcher
+		// points to its hint.
+		{"snapshot missing", []string{"--no-prompt", "--snapshot", winPath(snap + ".missing"), "--line", "L2"}, 2,
+			"collector: error: the snapshot file " + winPath(snap+".missing") + " does not"},
+		{"snapshot missing, the launcher", []string{"--no-prompt", "--snapshot", winPath(snap + ".missing"), "--line", "L2"}, 2,
+			"Result: NOT saved [exit code 2].\r\nA setting, an option or an answer\r\nwas wrong.\r\nDo what the hint above says,\r\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,7 +25,8 @@ if "%RC%"=="1" echo The stick took no bundle: it is full,
 if "%RC%"=="1" echo write-protected, pulled out or refused.
 if "%RC%"=="1" echo Do what the hint above says.
 if "%RC%"=="2" echo Result: NOT saved [exit code 2].
-if "%RC%"=="2" echo A setting or an answer was wrong.
+if "%RC%"=="2" echo A setting, an option or an answer
+if "%RC%"=="2" echo was wrong.
 if "%RC%"=="2" echo Do what the hint above says,
 if "%RC%"=="2" echo then run ActCourier again.
 if "%RC%"=="2" echo No hint above? Tell central staff
