@@ -1453,6 +1453,46 @@ func TestSummaryWrapped(t *testing.T) {
 	}
 }
 
+// TestCheckWrapped: on the check screen, where the engineer reads the
+// site, line and asset tag before anything is read, a name that does
+// not fit beside its label but fits a line goes below it whole, four
+// columns in: at 40 columns the line 外観検査ライン read "Line / ライン:
+// 外観検査" with "ライン" below, as if a second value, and the site
+// "Nagoya" with "第二工場" below. One longer than a line is wrapped
+// as any row; on a wide console each stays beside its label.
+func TestCheckWrapped(t *testing.T) {
+	s := &settings{recipientKeys: []string{"age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"}}
+	s.ctx.Site, s.ctx.Line, s.ctx.Asset = "Nagoya 第二工場", "外観検査ライン", "NG-L2-011"
+	s.ctx.Note = "after the power cut on line 2, the second visit of the week"
+	fp := stick.Fingerprint(s.recipientKeys[0])
+	for _, tc := range []struct {
+		width int
+		want  string
+	}{
+		{40, "Check / 確認:\n" +
+			"  Site / 拠点:\n    Nagoya 第二工場\n" +
+			"  Line / ライン:\n    外観検査ライン\n" +
+			"  Asset tag / 資産番号:     NG-L2-011\n" +
+			"  Engineer / 担当者:\n    (none / なし)\n" +
+			"  Note / メモ:              after the\n    power cut on line 2, the second\n    visit of the week\n" +
+			"  Encrypted for / 暗号化先:\n    " + fp + "\n\n"},
+		{80, "Check / 確認:\n" +
+			"  Site / 拠点:              Nagoya 第二工場\n" +
+			"  Line / ライン:            外観検査ライン\n" +
+			"  Asset tag / 資産番号:     NG-L2-011\n" +
+			"  Engineer / 担当者:        (none / なし)\n" +
+			"  Note / メモ:              after the power cut on line 2, the second visit of\n" +
+			"                            the week\n" +
+			"  Encrypted for / 暗号化先: " + fp + "\n\n"},
+	} {
+		var b bytes.Buffer
+		printContext(&b, s, tc.width)
+		if b.String() != tc.want {
+			t.Errorf("at %d columns: got\n%s\nwant\n%s", tc.width, b.String(), tc.want)
+		}
+	}
+}
+
 // panicWriter panics when written to: a fault of the collector's own.
 type panicWriter struct{}
 

@@ -50,8 +50,28 @@ func printContext(w io.Writer, s *settings, width int) {
 		keys[i] = stick.Fingerprint(r)
 	}
 	rows = append(rows, [2]string{"Encrypted for / 暗号化先", strings.Join(keys, ", ")})
-	printRows(w, rows, width)
+	lw := labelWidth(rows)
+	for _, r := range rows {
+		printNameRow(w, "  "+r[0]+":"+strings.Repeat(" ", lw-cols(r[0]))+" ", r[1], width)
+	}
 	fmt.Fprintln(w)
+}
+
+// printNameRow writes a row of the check screen, whose values are names
+// the engineer compares with the machine's label and the plant's (a
+// site, a line, an asset tag): as printRows, but a name that does not
+// fit beside its label and fits a line below it goes there whole, as
+// printName puts a file's: wrapped beside the label, "外観検査ライン"
+// read "外観検査" with "ライン" below, as if a second value.
+func printNameRow(w io.Writer, head, name string, width int) {
+	if width > 0 && cols(head)+cols(name) > width-1 {
+		if indent := nextIndent(head, width); indent < cols(head) && cols(name) <= width-1-indent {
+			fmt.Fprintln(w, strings.TrimRight(head, " "))
+			printMessage(w, strings.Repeat(" ", indent), name, width)
+			return
+		}
+	}
+	printMessage(w, head, name, width)
 }
 
 // printRows writes label: value rows with the values aligned, each
