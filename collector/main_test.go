@@ -793,7 +793,7 @@ func TestWrapKinsoku(t *testing.T) {
 	// "日です"): the number goes to the next line with it, after a space
 	// or none, ASCII digits or fullwidth ones.
 	for _, c := range []string{"日", "年", "月", "件", "台", "個", "分", "秒", "回", "時間", "週間", "か月", "ヶ月", "カ月",
-		"人", "本", "枚", "度", "倍", "桁", "行", "文字", "ページ", "バイト", "%", "％", "KiB", "MiB", "GiB", "KB", "MB", "GB"} {
+		"人", "本", "枚", "度", "倍", "桁", "行", "文字", "ページ", "バイト", "%", "％", "KiB", "MiB", "GiB", "KB", "MB", "GB", "min", "s"} {
 		// Each line is full before c, or as wide as the number and c.
 		checkFill(t, "a counter after a space", "かき 9 "+c, atLeast(6, cols("9 "+c)), []string{"かき", "9 " + c})
 		if runeCols([]rune(c)[0]) == 2 {
@@ -860,6 +860,11 @@ func TestWrapJapanese(t *testing.T) {
 		{"separators", "全部で 1,234 件です", 12, []string{"全部で", "1,234 件です"}},
 		{"a count", "収集中に 12 件の読み取りに失敗しました", 14, []string{"収集中に", "12 件の読み取", "りに失敗しま", "した"}},
 		{"a unit", "空きは 512 KiB です", 13, []string{"空きは", "512 KiB です"}},
+		// A script's time limit in progress, English and Japanese: at
+		// 46 columns "up to 2" ended a line, "min" began the next.
+		{"a time limit", "slmgr.vbs /dlv all, up to 2 min / 最大 2 分", 27,
+			[]string{"slmgr.vbs /dlv all, up to", "2 min / 最大 2 分"}},
+		{"seconds, not a word", "up to 30 s / 30 sources", 8, []string{"up to", "30 s /", "30", "sources"}},
 		// Where the number and its counter do not fit a line together,
 		// they part after all.
 		{"longer than a line", "123456 ページ", 8, []string{"123456", "ページ"}},

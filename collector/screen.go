@@ -639,10 +639,11 @@ func numbers(toks []token) {
 }
 
 // counters are the counters and units that a number does not end a
-// line before: 日, 件, ページ, %, KiB. Of two that start alike, the
-// longer comes first: "か月" is not か.
+// line before: 日, 件, ページ, %, KiB, and the min and s of a time
+// limit (duration). Of two that start alike, the longer comes first:
+// "か月" is not か.
 var counters = []string{"か月", "ヶ月", "カ月", "ヵ月", "ケ月", "時間", "週間", "文字", "箇所", "か所", "ページ", "バイト",
-	"KiB", "MiB", "GiB", "KB", "MB", "GB", "%", "％",
+	"KiB", "MiB", "GiB", "KB", "MB", "GB", "min", "s", "%", "％",
 	"日", "年", "月", "件", "台", "個", "分", "秒", "回", "時", "週", "人", "本", "枚", "度", "倍", "桁", "行", "歳", "番", "号", "円", "点", "通", "部", "種", "社", "軒", "冊", "名"}
 
 // numberLen is the length in bytes of the number s starts with: ASCII
