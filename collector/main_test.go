@@ -871,6 +871,23 @@ func TestWrapJapanese(t *testing.T) {
 	} {
 		checkFill(t, tc.name, tc.in, tc.width, tc.want)
 	}
+	// Beside a label, where the first line is shorter than the others:
+	// a number and its counter that do not fit it together start the
+	// next line, as a word does ("残り 30" beside the label, "日" below).
+	for _, tc := range []struct {
+		in          string
+		first, rest int
+		want        []string
+	}{
+		{"残り 30 日です", 8, 16, []string{"", "残り 30 日です"}},
+		{"残り 30 日です", 8, 8, []string{"残り 30", "日です"}},
+	} {
+		got := fill(tc.in, tc.first, tc.rest)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("fill(%q, %d, %d): got %q, want %q", tc.in, tc.first, tc.rest, got, tc.want)
+		}
+		checkFilled(t, tc.in, tc.first, tc.rest, got)
+	}
 }
 
 // checkFill checks fill(in, width, width) against want, that no line is

@@ -390,7 +390,16 @@ func fill(s string, first, rest int) []string {
 		case n == len(toks):
 			return append(lines, lineOf(toks))
 		case n > 0:
-			n = better(toks, n, width)
+			b := better(toks, n, width)
+			if b == 0 && len(lines) == 0 && width < rest {
+				// A number and its counter that the room after
+				// the label does not hold together: below.
+				lines, width = append(lines, ""), rest
+				continue
+			}
+			if b > 0 {
+				n = b
+			}
 			lines, toks = append(lines, lineOf(toks[:n])), toks[n:]
 		case width < 1 || len(lines) == 0 && cols(toks[0].s) <= rest:
 			// No room after the label, or not for a word that a
@@ -446,8 +455,9 @@ func lineOf(toks []token) string {
 // beside a label at 40 columns), else after the n, or the n less one
 // where the text's last line would hold one character ("い。") alone;
 // but never before a token glued to the one before it (a number's
-// counter, numbers): there, before the glued run, unless the run
-// starts the line, which then breaks inside it after all.
+// counter, numbers): there, before the glued run; 0 where the run
+// starts the line, which fill then starts below the label or breaks
+// inside after all.
 // Without a dictionary, a break in Japanese cannot know a word; these
 // places most often end one.
 func better(toks []token, n, width int) int {
@@ -469,7 +479,7 @@ func better(toks []token, n, width int) int {
 			return i
 		}
 	}
-	return n // a number and its counter longer than the line
+	return 0 // the line is one number and its counter: fill decides
 }
 
 // lone reports whether s is one wide character, with the punctuation
