@@ -256,10 +256,12 @@ func TestReportInBrowser(t *testing.T) {
 	// The fleet's and a site's page, in both languages, on a desktop's
 	// 1280 px and a small laptop's 1024: the plan fits without
 	// scrolling sideways (its product and purchase cells did not wrap,
-	// and the fleet's sites column was seen only by scrolling).
+	// and the fleet's sites column was seen only by scrolling); so do a
+	// line page's product tables (at 1024 px, in Japanese, each was
+	// 1,019 px in a box of 947, its channel and status kept on one line).
 	en := reportPages(t, dir, key, in, "en")
 	for _, rep := range []string{out, en} {
-		for _, page := range []string{"index.html", filepath.Join("Nagoya", "index.html")} {
+		for _, page := range []string{"index.html", filepath.Join("Nagoya", "index.html"), filepath.Join("Nagoya", "L3.html")} {
 			for _, width := range []int{1280, 1024} {
 				if got := probe(t, filepath.Join(rep, page), width); len(got) > 0 {
 					t.Errorf("%s/%s at %d px:\n%s", filepath.Base(rep), page, width, strings.Join(got, "\n"))
