@@ -90,6 +90,9 @@ func shots(t *testing.T) string {
 // line, at any width every piece of text inside the elements that WHOLE
 // selects (names that must read as one, such as asset tags) that breaks
 // onto a second line, every date (and time) that breaks across lines,
+// every date in a device's reasons (its row's, its section's lists)
+// that could break at some other width (not in a no-wrap element: the
+// printed reasons broke "2027-" over "02-10" at widths just under A4's),
 // and, when PRINTED, every box whose content is wider than it (on paper
 // nothing scrolls: what passes such a box is cut off), every table
 // whose header row is not a thead (a printed page repeats only a
@@ -132,6 +135,8 @@ addEventListener('load', () => {
     const rg = document.createRange(); rg.setStart(n, m.index); rg.setEnd(n, m.index + m[0].length);
     const rs = [...rg.getClientRects()].filter(r => r.width > 0);
     if (rs.length > 0 && Math.max(...rs.map(r => r.top)) - Math.min(...rs.map(r => r.top)) > 2) out.push('date breaks: ' + m[0] + ' in ' + n.textContent);
+    const up = n.parentElement;
+    if (up.closest('table.devices td.why, .device li') && !/^(nowrap|pre)$/.test(getComputedStyle(up).whiteSpace)) out.push('date may break in the reasons: ' + m[0] + ' in ' + n.textContent);
   }
   for (const el of document.querySelectorAll(WHOLE)) {
     const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -274,8 +279,10 @@ func TestReportInBrowser(t *testing.T) {
 	// a table's header comes again on each page and no row is cut in
 	// two, no date breaks (the plan's "2026-11-" over "11 (9 days
 	// left)"), and a site's name or an asset tag in the plan reads
-	// whole ("Nagoy" over "a").
-	for _, page := range []string{filepath.Join(out, "index.html"), filepath.Join(out, "Nagoya", "index.html"), line} {
+	// whole ("Nagoy" over "a"); no date in a device's reasons may break
+	// (Kumamoto's line A has one in a row's reasons).
+	for _, page := range []string{filepath.Join(out, "index.html"), filepath.Join(out, "Nagoya", "index.html"), line,
+		filepath.Join(out, "Kumamoto", "A.html")} {
 		html, err := os.ReadFile(page)
 		if err != nil {
 			t.Fatal(err)

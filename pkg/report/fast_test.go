@@ -24,7 +24,8 @@ import (
 // hostile values: markup, quotes, a plus, NUL, invalid UTF-8, a
 // template's own delimiters, a URL's specials.
 var hostile = []string{"", "plain", `<script>alert("x")</script>`, "a&b'c+d", "nul\x00nul", "bad\xff\xfeutf8", "{{.T}}",
-	"#frag?q=1&x=%41/ :;", "  spaced  ", "改行\r\n漢字", "\u2028\ufffd\U0001F600", "FA-\u202e110-2L\u2066x\u200b\xe2\x80", "_x0041_ _x005F_x0041_"}
+	"#frag?q=1&x=%41/ :;", "  spaced  ", "改行\r\n漢字", "\u2028\ufffd\U0001F600", "FA-\u202e110-2L\u2066x\u200b\xe2\x80", "_x0041_ _x005F_x0041_",
+	"2027-02-10<b>\\2027-02-10\\u202e2026-11-02 \u202e2027-01-14>", "12027-02-10 2027-02-100 -2027-02-10 2027-2-10 2027-02-10-", "&2027-02-10&2027-02-10"}
 
 // view builds a device view from values; the category picks the colour,
 // as newDeviceView does.
@@ -99,6 +100,7 @@ func FuzzDeviceHTML(f *testing.F) {
 	f.Add(0, "d1", "NG-L1", "host", "<b>", "a&b", "'q'+\"", "\x00\xff")
 	f.Add(5, "id with space#?", "", "", "", "", "", "")
 	f.Add(1, `d\u202e`, `NG-\u202e`, "a\\\u202e", `C:\x41\Users`, "\\\\\U000e0100", `\U000e0100`, "\\")
+	f.Add(2, "2027-02-10", `\2027-02-10`, "x2027-02-10x", "\u202e2027-01-14", "12027-02-10", "2027-02-10\\", "<2027-02-10>")
 	f.Fuzz(func(t *testing.T, cat int, a, b, c, d, e, g, h string) {
 		if cat < 0 {
 			cat = -cat
@@ -492,6 +494,43 @@ func TestTablesAside(t *testing.T) {
 	for _, name := range []string{"xl/tables/tableSingleCells1.xml", "xl/tables/_rels/table1.xml.rels", "xl/tables/table.xml", "xl/tables/table-1.xml", "xl/worksheets/sheet1.xml"} {
 		if _, ok := tablePart(name); ok {
 			t.Errorf("tablePart(%q) takes it for a table", name)
+		}
+	}
+}
+
+// TestDated: a reason's ISO dates are set apart, each kept on one line
+// in a "dl" span; a longer run of digits and hyphens (an ID, a year
+// past 9999, a date with a time's hyphen after it) is not a date.
+func TestDated(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"no date", "no date"},
+		{"ends on 2027-02-10: act", "ends on [2027-02-10]: act"},
+		{"2027-02-10", "[2027-02-10]"},
+		{"2026-11-02 に期限が切れ、2027-01-14 まで", "[2026-11-02] に期限が切れ、[2027-01-14] まで"},
+		{"x2027-02-10x", "x[2027-02-10]x"},
+		{"12027-02-10 2027-02-100 -2027-02-10 2027-02-10- 2027-2-10 2027-02-1", "12027-02-10 2027-02-100 -2027-02-10 2027-02-10- 2027-2-10 2027-02-1"},
+		{"00371-00170-000-000000-03-1041", "00371-00170-000-000000-03-1041"},
+		{"2027-02-10/2027-03-10", "[2027-02-10]/[2027-03-10]"},
+		{"----2027-02-10", "----2027-02-10"},
+	} {
+		var b strings.Builder
+		for _, p := range dated(tc.in) {
+			if p.Class == "dl" {
+				b.WriteString("[" + p.Text + "]")
+			} else if p.Class == "" {
+				b.WriteString(p.Text)
+			} else {
+				t.Errorf("dated(%q): class %q", tc.in, p.Class)
+			}
+		}
+		if got := b.String(); got != tc.want {
+			t.Errorf("dated(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		var h strings.Builder
+		htmlDated(&h, tc.in)
+		if got, want := h.String(), strings.NewReplacer("[", `<span class="dl">`, "]", "</span>").Replace(tc.want); got != want {
+			t.Errorf("htmlDated(%q) = %q, want %q", tc.in, got, want)
 		}
 	}
 }

@@ -49,7 +49,74 @@ var funcs = template.FuncMap{
 	"catHelp":  func(t *texts, c classify.Category) string { return t.CategoryHelp[c] },
 	"catColor": func(c classify.Category) template.CSS { return catColour[c] },
 	"count":    func(s summary, c classify.Category) int { return s.Category[c] },
+	"dates":    dated,
 }
+
+// textPart is a piece of a text as a page shows it: Class, when set, is
+// the class of a span around it ("dl": a date, kept on one line).
+type textPart struct{ Text, Class string }
+
+// dated is s in pieces, each ISO date (dateAt) apart in a "dl" span,
+// for the "parts" template: printed, a reason's date broke after its
+// year ("2027-" over "02-10"), where the class keeps it on one line and
+// the text stays the ASCII date an auditor copies or searches for.
+func dated(s string) []textPart {
+	var out []textPart
+	for {
+		i := nextDate(s)
+		if i < 0 {
+			if s != "" {
+				out = append(out, textPart{Text: s})
+			}
+			return out
+		}
+		if i > 0 {
+			out = append(out, textPart{Text: s[:i]})
+		}
+		out = append(out, textPart{Text: s[i : i+dateLen], Class: "dl"})
+		s = s[i+dateLen:]
+	}
+}
+
+// dateLen is the length of an ISO date, 2027-02-10 (bytes).
+const dateLen = len("2006-01-02")
+
+// nextDate is the index in s of its first ISO date, four digits, a
+// hyphen, two digits, a hyphen, two digits, neither after nor before
+// another digit or hyphen (not a part of 12027-02-10 or of an ID such as
+// 00371-00170-000); or -1.
+func nextDate(s string) int {
+	for from := 0; ; {
+		j := strings.IndexByte(s[from:], '-')
+		if j < 0 {
+			return -1
+		}
+		i := from + j - 4 // where a date whose first hyphen this is starts
+		if i >= 0 && dateAt(s, i) {
+			return i
+		}
+		from += j + 1
+	}
+}
+
+// dateAt reports whether s holds an ISO date at i (nextDate).
+func dateAt(s string, i int) bool {
+	if i+dateLen > len(s) || i > 0 && digitOrHyphen(s[i-1]) || i+dateLen < len(s) && digitOrHyphen(s[i+dateLen]) {
+		return false
+	}
+	for k := 0; k < dateLen; k++ {
+		if c := s[i+k]; k == 4 || k == 7 {
+			if c != '-' {
+				return false
+			}
+		} else if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func digitOrHyphen(c byte) bool { return c == '-' || '0' <= c && c <= '9' }
 
 // chartView is the category counts as an inline SVG bar chart. It has a
 // viewBox and no fixed size, so it scales with the page (style.css).
@@ -604,7 +671,7 @@ func deviceRow(b stringWriter, v *deviceView) {
 	b.WriteString(`">`)
 	htmlEsc(b, v.Category)
 	b.WriteString(`</span></td><td class="why">`)
-	htmlEsc(b, v.First)
+	htmlDated(b, v.First)
 	b.WriteString("</td></tr>\n")
 }
 
@@ -646,11 +713,11 @@ func deviceSection(b stringWriter, v *deviceView) {
 	b.WriteString("</b><ul>")
 	for _, r := range v.Reasons {
 		b.WriteString("<li>")
-		htmlEsc(b, r.Text)
+		htmlDated(b, r.Text)
 		b.WriteString(`<div class="kv">`)
-		htmlEsc(b, r.Words)
+		htmlDated(b, r.Words)
 		b.WriteString(`</div><div class="kv" translate="no">`)
-		htmlEsc(b, r.Data)
+		htmlDated(b, r.Data)
 		b.WriteString("</div></li>")
 	}
 	b.WriteString("</ul>\n")
@@ -682,7 +749,7 @@ func list(b stringWriter, title string, n int, item func(int) string) {
 	b.WriteString("</b><ul>")
 	for i := 0; i < n; i++ {
 		b.WriteString("<li>")
-		htmlEsc(b, item(i))
+		htmlDated(b, item(i))
 		b.WriteString("</li>")
 	}
 	b.WriteString("</ul>\n")
@@ -712,6 +779,27 @@ func deviceProducts(b stringWriter, v *deviceView) {
 			b.WriteString("</td></tr>")
 		}
 		b.WriteString("</table></div>\n")
+	}
+}
+
+// htmlDated writes s as the "parts" template does its pieces (dated):
+// escaped, each ISO date in a "dl" span. A date is digits and hyphens,
+// which need no escaping; what is between is escaped on its own, which
+// the whole page's terminal.ShowHidden reads alike: a backslash before
+// a date is followed there by the span's "<", here by nothing, and
+// neither reads as an escape.
+func htmlDated(b stringWriter, s string) {
+	for {
+		i := nextDate(s)
+		if i < 0 {
+			htmlEsc(b, s)
+			return
+		}
+		htmlEsc(b, s[:i])
+		b.WriteString(`<span class="dl">`)
+		b.WriteString(s[i : i+dateLen])
+		b.WriteString("</span>")
+		s = s[i+dateLen:]
 	}
 }
 
