@@ -390,6 +390,64 @@ func TestReportPrintsLongNames(t *testing.T) {
 	}
 }
 
+// TestReportPlanPrintsNames prints, on A4 (710 CSS px), the plan of a
+// site and of the fleet with many devices to a row and a KMS host of a
+// long name (63 characters, of the kind a plant's DNS gives), in both
+// languages: an asset tag reads whole ("NG-" at a line's end over
+// "L2-003" on the next, when the row's tags shared lines), and the
+// action naming the host stays on the paper (its host, unbroken,
+// widened the action column and pushed the plan's last columns off the
+// page: 771 px on 710).
+func TestReportPlanPrintsNames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: no browser")
+	}
+	needsLinuxTool(t, "chromium")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	os.MkdirAll(in, 0o755)
+	id, key := writeKey(t, dir, "key.txt")
+	const host = "kms-primary01.assembly-plant-nagoya2.factory.corp.example.co.jp"
+	for i := 0; i < 14; i++ {
+		a := []string{"win10-iot-ltsc-kms-expiring", "win10-pro-mak", "win7-office2010-retail-notification"}[i%3]
+		data, err := os.ReadFile("../testdata/snapshots/" + a + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := licensing.Unmarshal(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Context.Site, s.Context.Line = "Nagoya", "L2"
+		s.Context.Asset, s.OS.Hostname = fmt.Sprintf("NG-L2-%03d", i), fmt.Sprintf("FA-NG-L2-%03d", i)
+		for _, p := range s.Products {
+			if p.KMS != nil && p.KMS.ConfiguredHost != "" {
+				p.KMS.ConfiguredHost, p.KMS.DiscoveredHost = host, host
+			}
+		}
+		s.Hardware.UUID, s.Hardware.Serial = "", ""
+		writeSnapshot(t, in, id.Recipient(), s, nil)
+	}
+	for _, lang := range []string{"en", "ja"} {
+		out := reportPages(t, dir, key, in, lang)
+		for _, page := range []string{filepath.Join(out, "index.html"), filepath.Join(out, "Nagoya", "index.html")} {
+			html, err := os.ReadFile(page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(html, []byte(host)) {
+				t.Fatalf("%s does not name the KMS host", page)
+			}
+			printed := filepath.Join(t.TempDir(), filepath.Base(page))
+			os.WriteFile(printed, bytes.Replace(html, []byte("@media print{"), []byte("@media all{"), 1), 0o644)
+			if got := probePrinted(t, printed, 710, "table.plan td.refs a"); len(got) > 0 {
+				rel, _ := filepath.Rel(dir, page)
+				t.Errorf("%s printed on A4:\n%s", rel, strings.Join(got, "\n"))
+			}
+		}
+	}
+}
+
 // japanesePages imports the bundles in the folder in with key into a
 // new fleet in dir and writes its report's pages in Japanese as of
 // 2026-11-02, into dir's "rep-ja", which it returns.

@@ -50,10 +50,12 @@ var funcs = template.FuncMap{
 	"catColor": func(c classify.Category) template.CSS { return catColour[c] },
 	"count":    func(s summary, c classify.Category) int { return s.Category[c] },
 	"dates":    dated,
+	"named":    named,
 }
 
 // textPart is a piece of a text as a page shows it: Class, when set, is
-// the class of a span around it ("dl": a date, kept on one line).
+// the class of a span around it ("dl": a date, kept on one line; "nm": a
+// name, kept whole where it fits).
 type textPart struct{ Text, Class string }
 
 // dated is s in pieces, each ISO date (dateAt) apart in a "dl" span,
@@ -75,6 +77,33 @@ func dated(s string) []textPart {
 		}
 		out = append(out, textPart{Text: s[i : i+dateLen], Class: "dl"})
 		s = s[i+dateLen:]
+	}
+}
+
+// named is s in pieces, each time it names name (a KMS host) apart in
+// an "nm" span, for the "parts" template: printed, a host in a plan's
+// action broke at its hyphens where the rest of a line had room for
+// "kms-", or, unbroken, widened its column and pushed the plan's last
+// columns off the paper; the class keeps it whole where it fits on a
+// line of its own and lets it break where nothing else fits.
+func named(s, name string) []textPart {
+	if name == "" {
+		return []textPart{{Text: s}}
+	}
+	var out []textPart
+	for {
+		i := strings.Index(s, name)
+		if i < 0 {
+			if s != "" {
+				out = append(out, textPart{Text: s})
+			}
+			return out
+		}
+		if i > 0 {
+			out = append(out, textPart{Text: s[:i]})
+		}
+		out = append(out, textPart{Text: name, Class: "nm"})
+		s = s[i+len(name):]
 	}
 }
 
@@ -250,6 +279,7 @@ type lineRow struct {
 // planRow is a row of the procurement and work plan, in words.
 type planRow struct {
 	Action, Product, Purchase string
+	Host                      string // the KMS host Action names, if any
 	Count                     int
 	Urgent                    int               // its urgent devices (planEntry.Urgent)
 	Due, DueClass             string            // the earliest deadline in words; "dl due" when it is now or past
@@ -271,6 +301,7 @@ type siteRef struct {
 // poolRow is one kind of KMS client of a site: its verdict in words.
 type poolRow struct {
 	Site, Href, Kind, Eligible, State, Meaning string
+	Host                                       string // the working KMS host Meaning names, if any
 	Colour                                     template.CSS
 }
 
@@ -314,7 +345,7 @@ func (w *Writer) plan(s summary, fleet bool, siteHref map[string]string) (rows [
 	hostKinds := map[string]bool{}
 	for _, k := range planKeys(s.Plan) {
 		e := s.Plan[k]
-		r := planRow{Action: k.Text, Product: k.Name, Count: e.Count, Purchase: t.NoExpiry, Urgent: e.Urgent, DueDL: e.Due,
+		r := planRow{Action: k.Text, Host: k.Host, Product: k.Name, Count: e.Count, Purchase: t.NoExpiry, Urgent: e.Urgent, DueDL: e.Due,
 			DueClass: dueClass(e.Due)}
 		if !e.Due.IsZero() {
 			r.DueDay = dueDay(e.Due, e.dueZone)
@@ -456,7 +487,7 @@ func (w *Writer) poolRows(site, href string) []poolRow {
 	var out []poolRow
 	for _, a := range w.pools[site].Advice() {
 		out = append(out, poolRow{Site: site, Href: href, Kind: w.t.KMSKinds[a.Kind], Eligible: fmt.Sprintf("%d / %d", a.Count, a.Threshold),
-			State: w.t.KMSStates[a.State], Meaning: a.Text(w.t.Lang), Colour: stateColour[a.State]})
+			State: w.t.KMSStates[a.State], Meaning: a.Text(w.t.Lang), Host: a.Host, Colour: stateColour[a.State]})
 	}
 	return out
 }
