@@ -28,12 +28,13 @@ func TestWorkbookPrint(t *testing.T) {
 		lang  classify.Lang
 		site  string
 		lines []string
+		pages string // the footer's right: page of pages, in Excel's codes
 	}{
-		{"en", classify.English, "Nagoya", []string{"L1", "L2"}},
-		{"ja", classify.Japanese, "名古屋", []string{"L1", "組立 2"}},
+		{"en", classify.English, "Nagoya", []string{"L1", "L2"}, "&P / &N"},
+		{"ja", classify.Japanese, "名古屋", []string{"L1", "組立 2"}, "&P / &N ページ"},
 		{"hostile", classify.English, "O'Brien & Sons &P&N &&", []string{"Line 'A' & B", "'quoted'", "x!$1:$1 &&", "L\u202e1&",
-			strings.Repeat("長", 40) + "&"}},
-		{"long", classify.Japanese, long, []string{"L1"}},
+			strings.Repeat("長", 40) + "&"}, "&P / &N"},
+		{"long", classify.Japanese, long, []string{"L1"}, "&P / &N ページ"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			file := printBook(t, tc.lang, tc.site, tc.lines, false)
@@ -55,7 +56,7 @@ func TestWorkbookPrint(t *testing.T) {
 			names := f.GetDefinedName()
 			for i, sheet := range sheets {
 				checkPageSetup(t, f, sheet)
-				checkFooter(t, f, sheet, tc.site, parts[i])
+				checkFooter(t, f, sheet, tc.site, parts[i], tc.pages)
 				var titles []string
 				for _, n := range names {
 					if n.Name == "_xlnm.Print_Titles" && n.Scope == sheet {
@@ -150,8 +151,10 @@ func deref[T any](p *T) interface{} {
 }
 
 // checkFooter: the sheet's footer reads the site on the left, part in the
-// centre, the page of pages on the right, and holds no other field code.
-func checkFooter(t *testing.T, f *excelize.File, sheet, site, part string) {
+// centre, the page of pages on the right as pages (in Excel's codes: a
+// Japanese report's "1 / 3 ページ", as Excel's Japanese footers say it),
+// and holds no other field code.
+func checkFooter(t *testing.T, f *excelize.File, sheet, site, part, pages string) {
 	t.Helper()
 	hf, err := f.GetHeaderFooter(sheet)
 	if err != nil || hf == nil {
@@ -167,8 +170,8 @@ func checkFooter(t *testing.T, f *excelize.File, sheet, site, part string) {
 			t.Errorf("sheet %q: footer %q has the field code &%c", sheet, hf.OddFooter, c)
 		}
 	}
-	if got['R'] != "&P / &N" {
-		t.Errorf("sheet %q: footer's right %q, want the page of pages", sheet, got['R'])
+	if got['R'] != pages {
+		t.Errorf("sheet %q: footer's right %q, want %q", sheet, got['R'], pages)
 	}
 	for _, s := range []struct {
 		sec        byte

@@ -34,6 +34,7 @@ type texts struct {
 	FleetPlanNote                                               string // PlanNote of the fleet's page, whose rows list sites
 	SiteCount, SiteUrgentCount                                  string // a fleet plan row's devices at a site: "(%d)", and "(%d, %d urgent)"
 	Files, RowPerDevice, RowPerProduct, ForPrograms, Workbook   string // a page's links to its files (fileLink)
+	FooterPages                                                 string // a printed sheet's page of pages, in Excel's footer codes (&P, &N)
 	CategoryNames                                               map[classify.Category]string
 	CategoryHelp                                                map[classify.Category]string
 	DeadlineKinds                                               map[classify.DeadlineKind]string
@@ -70,7 +71,7 @@ var english = texts{
 	ProjectVolume: "%d Project volume license(s)", WindowsVolume: "%d Windows volume license(s)",
 	RuntimeLicenses: "%d runtime license(s) (volume license runtime key)",
 	Files:           "Files", RowPerDevice: "a row per device", RowPerProduct: "a row per product", ForPrograms: "for programs",
-	Workbook: "the site's workbook",
+	Workbook: "the site's workbook", FooterPages: "&P / &N",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "Urgent", classify.ImageBackup: "Image backup",
 		classify.VolumeLicense: "Volume license", classify.OK: "OK"},
 	CategoryHelp: map[classify.Category]string{
@@ -121,7 +122,7 @@ var japanese = texts{
 	ProjectVolume: "Project ボリューム ライセンス %d 台分", WindowsVolume: "Windows ボリューム ライセンス %d 台分",
 	RuntimeLicenses: "ランタイム ライセンス %d 台分 (ボリューム ライセンス ランタイム キー)",
 	Files:           "ファイル", RowPerDevice: "端末ごとに 1 行", RowPerProduct: "製品ごとに 1 行", ForPrograms: "プログラム用",
-	Workbook: "拠点のブック",
+	Workbook: "拠点のブック", FooterPages: "&P / &N ページ",
 	CategoryNames: map[classify.Category]string{classify.Urgent: "緊急", classify.ImageBackup: "イメージ バックアップ",
 		classify.VolumeLicense: "ボリューム ライセンス", classify.OK: "問題なし"},
 	CategoryHelp: map[classify.Category]string{

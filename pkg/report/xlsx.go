@@ -264,7 +264,7 @@ func (b *book) write(name string, w *Writer, s *siteSum) (*pending, error) {
 	if err := b.summarySheet(f, summary, st, w, s); err != nil {
 		return nil, err
 	}
-	if err := printSetup(f, summary, b.site, t.Overview, false); err != nil {
+	if err := printSetup(f, summary, b.site, t.Overview, t.FooterPages, false); err != nil {
 		return nil, err
 	}
 	if err := setDimension(f, summary); err != nil {
@@ -284,7 +284,7 @@ func (b *book) write(name string, w *Writer, s *siteSum) (*pending, error) {
 	if err := b.planSheet(f, plan, st, w, s); err != nil {
 		return nil, err
 	}
-	if err := printSetup(f, plan, b.site, t.Plan, true); err != nil {
+	if err := printSetup(f, plan, b.site, t.Plan, t.FooterPages, true); err != nil {
 		return nil, err
 	}
 	if err := setDimension(f, plan); err != nil {
@@ -413,7 +413,7 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 	}
 	// Before the stream, as the dimension: NewStreamWriter copies the
 	// sheetPr (fitToPage) as it starts.
-	if err := printSetup(f, name, b.site, b.t.Line+" "+sh.line, true); err != nil {
+	if err := printSetup(f, name, b.site, b.t.Line+" "+sh.line, b.t.FooterPages, true); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(name)
@@ -607,14 +607,14 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 
 // printSetup sets how a sheet prints (xlsxpart.SetPrint): one page
 // wide, with a footer naming the site, part (the line, the overview,
-// the plan) and the page of pages, each name's hidden characters shown
+// the plan) and the page of pages in the report's language, each name's hidden characters shown
 // as in cells; with titles, its first row, a header, is printed again
 // on top of every page. Printed as Excel's defaults had it, a line
 // sheet of 274 characters' width came out portrait over many pages,
 // its header on the first only.
-func printSetup(f *excelize.File, sheet, site, part string, titles bool) error {
+func printSetup(f *excelize.File, sheet, site, part, pages string, titles bool) error {
 	return xlsxpart.SetPrint(f, sheet, xlsxpart.Print{Left: terminal.ShowHidden(site), Centre: terminal.ShowHidden(part),
-		FitWidth: true, HeaderRow: titles})
+		Pages: pages, FitWidth: true, HeaderRow: titles})
 }
 
 // setDimension declares the used range of a sheet written cell by cell

@@ -3,6 +3,7 @@ package xlsxpart
 import (
 	"strings"
 	"unicode"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -15,6 +16,10 @@ import (
 // them to the footer's room.
 type Print struct {
 	Left, Centre string
+	// Pages is the page of pages on the right, in a footer's codes (&P
+	// the page, &N the pages; an & of its own text doubled): "&P / &N"
+	// when empty.
+	Pages string
 	// FitWidth prints the sheet one page wide and as tall as it takes;
 	// else at 100 %, over as many pages across as it takes.
 	FitWidth bool
@@ -49,7 +54,7 @@ func SetPrint(f *excelize.File, sheet string, p Print) error {
 	for _, err := range []error{f.SetPageLayout(sheet, layout),
 		f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &edge, Bottom: &edge,
 			Header: &band, Footer: &band}),
-		f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer(p.Left, p.Centre)})} {
+		f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: footer(p.Left, p.Centre, p.Pages)})} {
 		if err != nil {
 			return err
 		}
@@ -77,13 +82,16 @@ func SetPrint(f *excelize.File, sheet string, p Print) error {
 func SheetRef(sheet string) string { return "'" + strings.ReplaceAll(sheet, "'", "''") + "'" }
 
 // footer is a sheet's printed footer: left on the left, centre in the
-// centre, "page / pages" on the right (the codes &P and &N). Excel takes
-// at most 255 UTF-16 units (excelize refuses more): each text gets half
-// of what the codes leave.
-func footer(left, centre string) string {
-	const max, right = 255, "&R&P / &N"
-	room := (max - len("&L") - len("&C") - len(right)) / 2
-	return "&L" + footerText(left, room) + "&C" + footerText(centre, room) + right
+// centre, pages on the right ("&P / &N" when empty: page / pages). Excel
+// takes at most 255 UTF-16 units (excelize refuses more): each text gets
+// half of what the codes and pages leave.
+func footer(left, centre, pages string) string {
+	if pages == "" {
+		pages = "&P / &N"
+	}
+	const max = 255
+	room := (max - len("&L") - len("&C") - len("&R") - len(utf16.Encode([]rune(pages)))) / 2
+	return "&L" + footerText(left, room) + "&C" + footerText(centre, room) + "&R" + pages
 }
 
 // footerText is s as a footer's text that prints s: each & doubled, or
