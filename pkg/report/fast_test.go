@@ -534,3 +534,26 @@ func TestDated(t *testing.T) {
 		}
 	}
 }
+
+// TestNamed: a KMS host named in a plan's action or a KMS verdict is
+// set apart in an "nm" span, each time it is named, and the "parts"
+// template escapes it and the text around it as any value.
+func TestNamed(t *testing.T) {
+	for _, tc := range []struct{ in, name, want string }{
+		{"Connect to KMS host kms01 and activate again", "kms01", `Connect to KMS host <span class="nm">kms01</span> and activate again`},
+		{"no host", "", "no host"},
+		{"no host", "kms01", "no host"},
+		{"kms01, kms01", "kms01", `<span class="nm">kms01</span>, <span class="nm">kms01</span>`},
+		{"", "kms01", ""},
+		{`KMS host <b>"x"</b>&+ works`, `<b>"x"</b>&+`, `KMS host <span class="nm">&lt;b&gt;&#34;x&#34;&lt;/b&gt;&amp;&#43;</span> works`},
+		{"<i>2027-02-10</i> kms01", "kms01", `&lt;i&gt;2027-02-10&lt;/i&gt; <span class="nm">kms01</span>`},
+	} {
+		var b strings.Builder
+		if err := tmpl.ExecuteTemplate(&b, "parts", named(tc.in, tc.name)); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String(); got != tc.want {
+			t.Errorf("named(%q, %q) = %q, want %q", tc.in, tc.name, got, tc.want)
+		}
+	}
+}
