@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/actcourier/actcourier/pkg/fleet"
-	"github.com/actcourier/actcourier/pkg/licensing"
 	"github.com/actcourier/actcourier/pkg/worklist"
 )
 
@@ -354,14 +353,7 @@ func TestReportPrintsLongNames(t *testing.T) {
 	site := strings.Repeat("名古屋第二工場", 6)
 	line := "組立検査ライン第三工程-ASSEMBLY-INSPECTION-STATION-THREE"
 	for i, a := range []string{"win10-pro-mak", "win7-office2010-retail-notification"} {
-		data, err := os.ReadFile("../testdata/snapshots/" + a + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := licensing.Unmarshal(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := readSnapshot(t, "../testdata/snapshots/"+a+".json")
 		s.Context.Site, s.Context.Line = site, line
 		s.Context.Asset = fmt.Sprintf("ASSET-%d-%s", i, strings.Repeat("LONGASSETTAG", 4))
 		s.OS.Hostname = fmt.Sprintf("HOST-%d-%s", i, strings.Repeat("verylonghostname", 3))
@@ -410,14 +402,7 @@ func TestReportPlanPrintsNames(t *testing.T) {
 	const host = "kms-primary01.assembly-plant-nagoya2.factory.corp.example.co.jp"
 	for i := 0; i < 14; i++ {
 		a := []string{"win10-iot-ltsc-kms-expiring", "win10-pro-mak", "win7-office2010-retail-notification"}[i%3]
-		data, err := os.ReadFile("../testdata/snapshots/" + a + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := licensing.Unmarshal(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := readSnapshot(t, "../testdata/snapshots/"+a+".json")
 		s.Context.Site, s.Context.Line = "Nagoya", "L2"
 		s.Context.Asset, s.OS.Hostname = fmt.Sprintf("NG-L2-%03d", i), fmt.Sprintf("FA-NG-L2-%03d", i)
 		for _, p := range s.Products {

@@ -63,9 +63,15 @@ type textPart struct{ Text, Class string }
 // year ("2027-" over "02-10"), where the class keeps it on one line and
 // the text stays the ASCII date an auditor copies or searches for.
 func dated(s string) []textPart {
+	return apart(s, "dl", func(s string) (int, int) { return nextDate(s), dateLen })
+}
+
+// apart is s in pieces, each run that next finds (its index in the
+// text left, or -1, and its length) in a piece of the given class.
+func apart(s, class string, next func(string) (i, n int)) []textPart {
 	var out []textPart
 	for {
-		i := nextDate(s)
+		i, n := next(s)
 		if i < 0 {
 			if s != "" {
 				out = append(out, textPart{Text: s})
@@ -75,8 +81,8 @@ func dated(s string) []textPart {
 		if i > 0 {
 			out = append(out, textPart{Text: s[:i]})
 		}
-		out = append(out, textPart{Text: s[i : i+dateLen], Class: "dl"})
-		s = s[i+dateLen:]
+		out = append(out, textPart{Text: s[i : i+n], Class: class})
+		s = s[i+n:]
 	}
 }
 
@@ -90,21 +96,7 @@ func named(s, name string) []textPart {
 	if name == "" {
 		return []textPart{{Text: s}}
 	}
-	var out []textPart
-	for {
-		i := strings.Index(s, name)
-		if i < 0 {
-			if s != "" {
-				out = append(out, textPart{Text: s})
-			}
-			return out
-		}
-		if i > 0 {
-			out = append(out, textPart{Text: s[:i]})
-		}
-		out = append(out, textPart{Text: name, Class: "nm"})
-		s = s[i+len(name):]
-	}
+	return apart(s, "nm", func(s string) (int, int) { return strings.Index(s, name), len(name) })
 }
 
 // dateLen is the length of an ISO date, 2027-02-10 (bytes).

@@ -110,15 +110,7 @@ func runOnPieces(l string) []string {
 	if labels < 2 {
 		return nil
 	}
-	out := make([]string, 0, len(cuts)+1)
-	from := 0
-	for _, c := range cuts {
-		if c > from {
-			out = append(out, l[from:c])
-		}
-		from = c
-	}
-	return append(out, l[from:])
+	return cutAt(l, cuts)
 }
 
 // runOnFirst marks the first bytes of runOnLabels: most bytes of a
@@ -430,6 +422,12 @@ func slmgrRunOnPieces(l string, set *runOnSet) []string {
 	if head := strings.TrimSpace(l[:cuts[0]]); head != "" && !noise(head) {
 		return nil
 	}
+	return cutAt(l, cuts)
+}
+
+// cutAt is l cut before each of cuts (ascending byte offsets), the
+// text before the first cut a piece of its own when there is any.
+func cutAt(l string, cuts []int) []string {
 	out := make([]string, 0, len(cuts)+1)
 	from := 0
 	for _, c := range cuts {
