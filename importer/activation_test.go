@@ -130,8 +130,8 @@ func TestActivationLoop(t *testing.T) {
 	importer("report in Japanese", "report", "--out", ja, "--format", "html,json", "--lang", "ja")
 	page, err = os.ReadFile(filepath.Join(ja, "Nagoya", "L2.html"))
 	doc, _ := os.ReadFile(filepath.Join(ja, "Nagoya", "L2.json"))
-	if err != nil || strings.Count(string(page), " に適用</span>") != 2 || strings.Contains(string(page), ">applied ") ||
-		strings.Count(string(doc), `","detail_code":"applied"}`) != 2 || !strings.Contains(string(doc), `"detail":"applied 20`) {
+	if err != nil || strings.Count(string(page), `<span class="kv">2026-`) != 2 || strings.Contains(string(page), ">on 20") ||
+		strings.Count(string(doc), `","detail_code":"applied"}`) != 2 || !strings.Contains(string(doc), `"detail":"on 20`) {
 		t.Errorf("Japanese report of the line: %v\n%s\n%s", err, page, doc)
 	}
 }

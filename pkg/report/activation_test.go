@@ -168,7 +168,8 @@ func TestActivationSaidOnce(t *testing.T) {
 // what its state says: "no Installation ID: collect again as
 // administrator" was followed by "the collection holds no Installation
 // ID: collect again as administrator", "sent on a stick, not applied
-// yet" by "in return file … of …: not applied yet".
+// yet" by "in return file … of …: not applied yet", "applied" by
+// "applied 2026-11-29".
 func TestActivationStateNotRepeated(t *testing.T) {
 	for _, tc := range []struct {
 		state string
@@ -179,6 +180,8 @@ func TestActivationStateNotRepeated(t *testing.T) {
 		{"no-iid", classify.Japanese, "管理者として再収集"},
 		{"sent", classify.English, "not applied yet"},
 		{"sent", classify.Japanese, "未適用"},
+		{"applied", classify.English, "applied"},
+		{"applied", classify.Japanese, "適用"},
 	} {
 		page, _ := writeActivationLine(t, tc.lang)
 		cells := regexp.MustCompile(`<td class="act-`+tc.state+`">(.*?)</td>`).FindAllStringSubmatch(string(page), -1)

@@ -15,7 +15,8 @@ type NoteCode string
 
 // The notes, each with the values of Note it uses.
 const (
-	// NoteApplied: the machine applied the CID (At: when).
+	// NoteApplied: the machine applied the CID (At: when). Its words
+	// are the day only: the row's state (Applied) says the rest.
 	NoteApplied NoteCode = "applied"
 	// NoteNoIID: the latest collection holds no IID (its state says
 	// to collect again as administrator).
@@ -93,7 +94,7 @@ func day(t time.Time) string { return t.Format("2006-01-02") }
 func (n Note) English() Words {
 	switch n.Code {
 	case NoteApplied:
-		return Words{Before: "applied " + day(n.At)}
+		return Words{Before: "on " + day(n.At)}
 	case NoteNoIID:
 		return Words{Before: "none in the latest collection"}
 	case NoteIIDLength:
@@ -132,7 +133,7 @@ func (n Note) English() Words {
 func (n Note) Japanese() Words {
 	switch n.Code {
 	case NoteApplied:
-		return Words{Before: day(n.At) + " に適用"}
+		return Words{Before: day(n.At)}
 	case NoteNoIID:
 		return Words{Before: "最新の収集データにない"}
 	case NoteIIDLength:

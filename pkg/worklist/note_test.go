@@ -18,14 +18,14 @@ var (
 
 // noteCases are a note of every code, with the words the importer wrote
 // before notes were data: the CSV's Detail column and the reports' JSON
-// keep them; but for a CID on file, which the row's state says, and its
-// note no more.
+// keep them; but for a CID on file and for applied, which the row's
+// state says, and their notes no more (an applied note is its day).
 var noteCases = []struct {
 	name              string
 	note              Note
 	english, japanese string
 }{
-	{"applied", Note{Code: NoteApplied, At: appliedAt}, "applied 2026-11-29", "2026-11-29 に適用"},
+	{"applied", Note{Code: NoteApplied, At: appliedAt}, "on 2026-11-29", "2026-11-29"},
 	{"no IID", Note{Code: NoteNoIID}, "none in the latest collection", "最新の収集データにない"},
 	{"IID length", Note{Code: NoteIIDLength, Digits: 54}, "54 digits: ActivationWs takes only 63; use VAMT or the portal",
 		"54 桁: ActivationWs は 63 桁のみ対応、VAMT か Microsoft のポータルを使用"},
