@@ -23,8 +23,10 @@ const SheetName = "Worklist"
 const textFormat = 49
 
 // columnWidths are the widths of Header's columns, in characters: an IID
-// is 63 digits, a CID typed with dashes 55.
-var columnWidths = []float64{18, 66, 50, 58, 8, 22, 12, 12, 8, 14, 40, 30, 38, 38, 6, 14, 16, 12, 50, 22}
+// is 63 digits, a CID typed with dashes 55, a DeviceKey of the hardware
+// "hw:", a UUID, "/" and its serial; each column at least its header,
+// bold, and the filter button beside it (RequestCount at 8 was cut).
+var columnWidths = []float64{18, 66, 50, 58, 15, 22, 22, 12, 8, 14, 53, 30, 38, 38, 8, 14, 16, 12, 50, 22}
 
 // printName names the worklist in its printed footer, as its page's
 // heading does.
@@ -34,8 +36,8 @@ const printName = "Activation worklist / ライセンス認証の作業リスト
 // the CIDs in Excel: one sheet (SheetName), Header's columns with the
 // CSV's values (cells), a bold header row that stays in view, a filter
 // on every column. It prints on A4 landscape (xlsxpart.SetPrint) at
-// 100 %, over pages across: one page wide, its 534 characters would
-// print at about 28 %, an 11-point IID in 3 points, under the minSize
+// 100 %, over pages across: one page wide, its 566 characters would
+// print at about 26 %, an 11-point IID in 3 points, under the minSize
 // ReadXLSX holds a CID on screen to. Its header row is printed on top
 // of every page and its Host column on the left of every page across,
 // so that a page of only later columns still names its machines; the

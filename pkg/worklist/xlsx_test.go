@@ -134,7 +134,7 @@ func TestWriteXLSX(t *testing.T) {
 func writeXLSX(w io.Writer, rows []Row) error { return WriteXLSX(w, rows, "") }
 
 // TestWriteXLSXPrint: the worklist prints on A4 landscape at 100 % (one
-// page wide, its 534 characters would print at about 28 %, 3 points),
+// page wide, its 566 characters would print at about 26 %, 3 points),
 // its header row on top of every page and its Host column on the left
 // of every page across, a footer naming the worklist (as its page
 // does) and the page of pages; a title's & is doubled (else &P in it
@@ -1863,5 +1863,27 @@ func TestConditionalRangesKept(t *testing.T) {
 				t.Errorf("got %d ranges %v, want %d", len(cf.ranges), cf.ranges, tc.want)
 			}
 		})
+	}
+}
+
+// TestWriteXLSXWidths: every column of the worklist is as wide as its
+// header, bold, beside Excel's filter button (3 characters more), and
+// DeviceKey as a key of the hardware, "hw:", a UUID and a serial of 12.
+// Printed by LibreOffice, "RequestCount" at 8 read "Request" cut by
+// CreatedAtUtc, "LastRequestedAtUtc" at 12 "LastRequeste", and a
+// DeviceKey at 40 lost its serial to Product: "…EAEF00D92BB4/J".
+func TestWriteXLSXWidths(t *testing.T) {
+	f := workbookOf(t, testRows())
+	defer f.Close()
+	need := map[string]int{"DeviceKey": len("hw:45F58D27-CDAD-F8FD-EA12-EAEF00D92BB4/JPA2130ABC12") + 1}
+	for j, name := range Header {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		want := float64(len(name) + 3)
+		if n, ok := need[name]; ok && float64(n) > want {
+			want = float64(n)
+		}
+		if got, err := f.GetColWidth(SheetName, col); err != nil || got < want {
+			t.Errorf("column %s (%s): got width %v, %v; want %v at least", col, name, got, err, want)
+		}
 	}
 }
