@@ -135,7 +135,7 @@ func excelizeRows(t testing.TB, sh *sheet, st styles) string {
 			cells = append(cells, c)
 		}
 		ref, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(ref, cells); err != nil {
+		if err := sw.SetRow(ref, cells, excelize.RowOpts{Height: rowHeight(cs, st.wrap, lineWidths)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -209,6 +209,10 @@ var sheetBufs = sync.Pool{New: func() any { return new([]byte) }}
 type styles struct {
 	head, date, due, stamp, wrap, title int
 	cat                                 map[classify.Category]int
+	// top is a plain cell at the top of its row, as the wrapped
+	// cells beside it: at the bottom, a KMS verdict's kind stood
+	// under the end of its meaning, beside the next one's start.
+	top int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -237,6 +241,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		st.cat[c] = add(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"}, Alignment: top,
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(string(colour), "#")}}})
 	}
+	st.top = add(&excelize.Style{Alignment: top})
 	for _, err := range errs {
 		if err != nil {
 			return st, err
@@ -386,6 +391,50 @@ func rowParts(f *excelize.File, names []string, sheets []*sheet, st styles) (map
 	return parts, nil
 }
 
+// lineWidths are the widths (characters) of a line sheet's columns.
+// Days left and the time zone are wide enough for their header beside
+// its filter button (残り日数 was cut at 8) and for a zone's label ("JST
+// (UTC+09:00)" was cut at 14), the category for its Japanese names in
+// bold (ボリューム ライセンス was cut at 16).
+var lineWidths = []float64{34, 13, 12, 18, 14, 16, 23, 70, 24, 30, 17, 18}
+
+// rowHeight is the height (points) of a row of cells, those of style
+// wrap wrapped in their columns of widths (characters): 15 points, the
+// row of the default font, a line, as many lines as the most any of
+// them takes (wrapLines), at most Excel's most; 0 (the sheet's default,
+// no height given) when each takes one. Excel sizes a row of no height
+// given to its wrapped text itself, LibreOffice does not: it opened and
+// printed such a row one line high, the lines past the first drawn over
+// the rows below.
+func rowHeight(cells []excelize.Cell, wrap int, widths []float64) float64 {
+	lines := 1.0
+	for j, c := range cells {
+		if s, ok := c.Value.(string); ok && c.StyleID == wrap && j < len(widths) {
+			lines = math.Max(lines, wrapLines(s, widths[j]))
+		}
+	}
+	if lines <= 1 {
+		return 0
+	}
+	return math.Min(15*lines, excelize.MaxRowHeight)
+}
+
+// wrapLines is how many lines s takes wrapped in a column width
+// characters wide: each of its lines (apart by "\n") its characters
+// (cols) and one for the cell's margins, a tenth more for the room a
+// line broken between words leaves at its end, over the width.
+func wrapLines(s string, width float64) float64 {
+	n := 0.0
+	for {
+		line, rest, more := strings.Cut(s, "\n")
+		n += math.Max(1, math.Ceil(float64(cols(line)+1)*1.1/width))
+		if !more || n*15 >= excelize.MaxRowHeight {
+			return n
+		}
+		s = rest
+	}
+}
+
 // xcell is a styled cell. A text cell of a workbook is a string, never a
 // formula (excelize writes it inline): no formula check is needed here,
 // unlike CSV (cell).
@@ -423,10 +472,7 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	// Days left and the time zone are wide enough for their header
-	// beside its filter button (残り日数 was cut at 8) and for a zone's
-	// label ("JST (UTC+09:00)" was cut at 14).
-	for i, width := range []float64{34, 13, 12, 18, 14, 16, 16, 70, 24, 30, 17, 18} {
+	for i, width := range lineWidths {
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
 		}
@@ -487,17 +533,20 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 	rows = append(rows, r, []interface{}{}, []interface{}{xcell(st.title, t.KMSSite)},
 		[]interface{}{xcell(st.head, t.Kind), xcell(st.head, t.Eligible), xcell(st.head, t.Verdict), xcell(st.head, t.Meaning)})
 	for _, p := range w.poolRows(b.site, "") {
-		rows = append(rows, []interface{}{p.Kind, p.Eligible, p.State, xcell(st.wrap, p.Meaning)})
+		rows = append(rows, []interface{}{xcell(st.top, p.Kind), xcell(st.top, p.Eligible), xcell(st.top, p.State), xcell(st.wrap, p.Meaning)})
 	}
 	if err := setRows(f, name, rows); err != nil {
 		return err
 	}
-	w0 := overviewWidths(rows, st.wrap)
+	w0 := overviewWidths(rows, st)
 	for j, cw := range w0 {
 		col, _ := excelize.ColumnNumberToName(j + 1)
 		if err := f.SetColWidth(name, col, col, cw); err != nil {
 			return err
 		}
+	}
+	if err := setHeights(f, name, rows, st.wrap, w0); err != nil {
+		return err
 	}
 	if len(rows[1]) < 3 {
 		return nil
@@ -518,12 +567,13 @@ const overviewMost = 40
 // columns A to F: each at least 22, 17, 20, 80 (D, the KMS verdicts'
 // meaning, which wraps), 20 and 20, and as wide as its widest value,
 // counted as cols does (a wide character two), plus one for the cell's
-// margins and one more for a styled (bold) cell, up to overviewMost. The
+// margins and one more for a styled cell (bold), but for one only set
+// at the top of its row (st.top), up to overviewMost. The
 // title (row 1) runs on over the empty cells beside it and the as-of
 // note (row 2, C) is wrapped over C to F, so neither counts; nor does a
 // wrapped cell. Set by eye once, the columns cut 稼働中の KMS ホストあり
 // (23 wide) and ボリューム ライセンス (21) at 20.
-func overviewWidths(rows [][]interface{}, wrap int) []float64 {
+func overviewWidths(rows [][]interface{}, st styles) []float64 {
 	w := []float64{22, 17, 20, 80, 20, 20}
 	for i, r := range rows {
 		for j, v := range r {
@@ -532,10 +582,12 @@ func overviewWidths(rows [][]interface{}, wrap int) []float64 {
 			}
 			need := 1.0
 			if c, ok := v.(excelize.Cell); ok {
-				if c.StyleID == wrap {
+				if c.StyleID == st.wrap {
 					continue
 				}
-				v, need = c.Value, 2
+				if v = c.Value; c.StyleID != st.top {
+					need = 2
+				}
 			}
 			switch v := v.(type) {
 			case string:
@@ -589,20 +641,51 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 			}
 			due = xcell(style, p.DueDay)
 		}
-		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), p.Product, p.Count, p.Urgent, due, p.Purchase,
-			xcell(st.wrap, strings.Join(assets, ", "))})
+		// The product and the purchase wrap too: "Windows Server 2012
+		// R2 Standard Evaluation" (43) and "Office ボリューム ライセンス 1
+		// 台分、MAK 認証 1 回分" (52) were cut by the column beside them.
+		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), xcell(st.wrap, p.Product), xcell(st.top, p.Count), xcell(st.top, p.Urgent), due,
+			xcell(st.wrap, p.Purchase), xcell(st.wrap, strings.Join(assets, ", "))})
 	}
 	if err := setRows(f, name, rows); err != nil {
 		return err
 	}
+	if err := setHeights(f, name, rows, st.wrap, planWidths); err != nil {
+		return err
+	}
 	last, _ := excelize.CoordinatesToCellName(7, len(rows))
 	err := errors1(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}),
-		f.AutoFilter(name, "A1:"+last, nil), f.SetColWidth(name, "A", "A", 40), f.SetColWidth(name, "B", "B", 36),
-		f.SetColWidth(name, "C", "C", 11), f.SetColWidth(name, "E", "E", 17), f.SetColWidth(name, "F", "F", 36), f.SetColWidth(name, "G", "G", 60))
+		f.AutoFilter(name, "A1:"+last, nil), f.SetColWidth(name, "A", "A", planWidths[0]), f.SetColWidth(name, "B", "B", planWidths[1]),
+		f.SetColWidth(name, "C", "C", planWidths[2]), f.SetColWidth(name, "E", "E", planWidths[4]), f.SetColWidth(name, "F", "F", planWidths[5]),
+		f.SetColWidth(name, "G", "G", planWidths[6]))
 	if err == nil && totals != "" {
 		err = setRows(f, name, append(make([][]interface{}, len(rows)+1), []interface{}{totals}))
 	}
 	return err
+}
+
+// planWidths are the widths (characters) of the plan's columns; D, of
+// no width given, is Excel's default.
+var planWidths = []float64{40, 36, 11, 0, 17, 36, 60}
+
+// setHeights gives each row of a sheet written by setRows (which
+// leaves each row's values as shown) the height its wrapped cells (of
+// style wrap) need in their columns of widths (rowHeight).
+func setHeights(f *excelize.File, sheet string, rows [][]interface{}, wrap int, widths []float64) error {
+	var cells []excelize.Cell
+	for i, r := range rows {
+		cells = cells[:0]
+		for _, v := range r {
+			c, _ := v.(excelize.Cell)
+			cells = append(cells, c)
+		}
+		if h := rowHeight(cells, wrap, widths); h > 0 {
+			if err := f.SetRowHeight(sheet, i+1, h); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // printSetup sets how a sheet prints (xlsxpart.SetPrint): one page
@@ -708,7 +791,7 @@ func (sh *sheet) writeRows(r *xlsxpart.Rows, st styles, first int) error {
 	var vals []interface{}
 	for i := 0; i < sh.len(); i++ {
 		cells, vals = sh.cells(cells[:0], vals, i, st)
-		if err := r.Cells(first+i, cells); err != nil {
+		if err := r.Cells(first+i, rowHeight(cells, st.wrap, lineWidths), cells); err != nil {
 			return err
 		}
 	}

@@ -39,16 +39,26 @@ func (r *Rows) col(j int) (string, error) {
 	return r.cols[j], nil
 }
 
-// Cells writes row n of cells from column A on, byte for byte what
-// excelize's StreamWriter SetRow writes for them (TestCells): a string
-// inline (XML-escaped, cut to Excel's 32,767 characters, a text of the
-// form _xHHHH_ escaped as excelize does), an int as a number, a time as
-// Excel's date serial. A cell of another type is an error.
-func (r *Rows) Cells(n int, cells []excelize.Cell) error {
+// Cells writes row n of cells from column A on, height points high (0:
+// the sheet's default, no height given), byte for byte what excelize's
+// StreamWriter SetRow writes for them with RowOpts{Height: height}
+// (TestCells): a string inline (XML-escaped, cut to Excel's 32,767
+// characters, a text of the form _xHHHH_ escaped as excelize does), an
+// int as a number, a time as Excel's date serial. A cell of another
+// type, or a height over excelize.MaxRowHeight, is an error.
+func (r *Rows) Cells(n int, height float64, cells []excelize.Cell) error {
+	if height > excelize.MaxRowHeight {
+		return excelize.ErrMaxRowHeight
+	}
 	w := r.w
 	row := strconv.Itoa(n)
 	w.WriteString(`<row r="`)
 	w.WriteString(row)
+	if height > 0 {
+		w.WriteString(`" ht="`)
+		w.WriteString(strconv.FormatFloat(height, 'f', -1, 64))
+		w.WriteString(`" customHeight="1`)
+	}
 	w.WriteString(`">`)
 	for j, c := range cells {
 		col, err := r.col(j)

@@ -25,6 +25,10 @@ var hostile = []string{"", "plain", `<script>alert("x")</script>`, "a&b'c+d", "n
 
 // streamed is what excelize's StreamWriter writes for rows of cells, the
 // first as row 2: the XML inside sheetData.
+// heightOf is the height of the rows checkCells writes: none, a
+// fraction of a point, and Excel's most.
+func heightOf(i int) float64 { return []float64{0, 15, 22.5, 0.25, excelize.MaxRowHeight}[i%5] }
+
 func streamed(t testing.TB, rows [][]excelize.Cell) string {
 	t.Helper()
 	f := excelize.NewFile()
@@ -39,7 +43,7 @@ func streamed(t testing.TB, rows [][]excelize.Cell) string {
 			cells[j] = r[j]
 		}
 		ref, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(ref, cells); err != nil {
+		if err := sw.SetRow(ref, cells, excelize.RowOpts{Height: heightOf(i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,7 +93,7 @@ func checkCells(t testing.TB, rows [][]excelize.Cell) {
 	w := bufio.NewWriter(&b)
 	r := NewRows(w)
 	for i, row := range rows {
-		if err := r.Cells(i+2, row); err != nil {
+		if err := r.Cells(i+2, heightOf(i), row); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,13 +144,18 @@ func FuzzCells(f *testing.F) {
 }
 
 // TestCellsType: a cell of a type Cells does not write is an error, and
-// so is a time without a style, which excelize would give one.
+// so is a time without a style, which excelize would give one, and a
+// row higher than Excel's most.
 func TestCellsType(t *testing.T) {
 	for _, v := range []interface{}{1.5, true, nil, []byte("x"), time.Now()} {
 		r := NewRows(bufio.NewWriter(io.Discard))
-		if err := r.Cells(2, []excelize.Cell{{Value: v}}); err == nil {
+		if err := r.Cells(2, 0, []excelize.Cell{{Value: v}}); err == nil {
 			t.Errorf("a cell of %T (%v) written", v, v)
 		}
+	}
+	r := NewRows(bufio.NewWriter(io.Discard))
+	if err := r.Cells(2, excelize.MaxRowHeight+1, []excelize.Cell{{Value: "x"}}); err != excelize.ErrMaxRowHeight {
+		t.Errorf("a row of %v points: got %v, want %v", excelize.MaxRowHeight+1, err, excelize.ErrMaxRowHeight)
 	}
 }
 
