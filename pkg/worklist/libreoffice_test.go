@@ -1,9 +1,11 @@
 package worklist
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/actcourier/actcourier/pkg/activation"
@@ -83,5 +85,23 @@ func TestReadLibreOffice(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadLibreOfficeODS: a worklist saved in LibreOffice Calc's own
+// format, an OpenDocument spreadsheet (.ods: `fill.py worklist.xlsx
+// dashed string cids.txt`, saved with the filter calc8), is no workbook
+// cids reads, and the refusal says what it is and how to save it as
+// one: Calc saves .ods unless told to keep the .xlsx format, where the
+// message said only "a zip archive without xl/workbook.xml".
+func TestReadLibreOfficeODS(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "libreoffice", "dashed.ods"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, _, err = ReadXLSX(bytes.NewReader(data))
+	if !errors.Is(err, ErrNotWorkbook) || !strings.Contains(err.Error(), "OpenDocument spreadsheet (.ods)") ||
+		!strings.Contains(err.Error(), "Excel 2007-365") {
+		t.Errorf("got %v, want %v naming an OpenDocument spreadsheet (.ods) and Calc's Excel 2007-365 file type", err, ErrNotWorkbook)
 	}
 }

@@ -102,8 +102,8 @@ var (
 // rows, or of a dxf the styles do not hold, is ErrNotWorkbook. A cell Excel holds as a number in an ID column has
 // lost its digits (a 63-digit IID is 1.23457E+62) and is refused
 // saying so, unless its digits are all there (15 at most). A file that
-// is no .xlsx workbook (a CSV file renamed, an .xls file) is
-// ErrNotWorkbook; one over a limit (MaxFile, MaxXML, MaxRows, too many
+// is no .xlsx workbook (a CSV file renamed, an .xls file, an
+// OpenDocument spreadsheet) is ErrNotWorkbook; one over a limit (MaxFile, MaxXML, MaxRows, too many
 // parts or sheets or shared strings or styles or conditional formats)
 // ErrTooLarge; nothing of it is
 // read before its size is known, and no part but the workbook, its
@@ -341,11 +341,37 @@ func xmlError(part string, err error) error {
 // strings, the styles and the theme ("" for none).
 type located struct{ sheet, sst, styles, theme string }
 
+// odsType is the mimetype member of an OpenDocument spreadsheet: the
+// zip's first, stored (OpenDocument 1.2 Part 3, 3.3 MIME Media Type).
+const odsType = "application/vnd.oasis.opendocument.spreadsheet"
+
+// openDocument reports whether the zip is an OpenDocument spreadsheet
+// (.ods), by its mimetype member; only its first bytes are read.
+func (wb *workbook) openDocument() bool {
+	f, ok := wb.parts["mimetype"]
+	if !ok {
+		return false
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, int64(len(odsType)+1)))
+	return string(b) == odsType
+}
+
 // locate finds the sheet to read, and the parts it needs, by the
 // workbook's part and its relationships.
 func (wb *workbook) locate() (loc located, err error) {
 	const book, rels = "xl/workbook.xml", "xl/_rels/workbook.xml.rels"
 	if _, ok := wb.parts[book]; !ok {
+		if wb.openDocument() {
+			// LibreOffice Calc's own format, which it saves unless
+			// told to keep the workbook's.
+			return loc, fmt.Errorf("%w: an OpenDocument spreadsheet (.ods), not an Excel workbook; in LibreOffice Calc, save it with "+
+				"File > Save As, file type Excel 2007-365 (.xlsx), and Use Excel 2007-365! when asked", ErrNotWorkbook)
+		}
 		return loc, fmt.Errorf("%w: a zip archive without %s, not an Excel workbook", ErrNotWorkbook, book)
 	}
 	var names, ids []string
