@@ -49,6 +49,7 @@ func TestReadLibreOffice(t *testing.T) {
 		{"spaced-excel2007.xlsx", KindWorklist, inBook, nil},
 		{"dashed.csv", KindWorklist, inCSV, nil},
 		{"spaced-semicolon.csv", KindWorklist, inCSV, nil},
+		{"quoted-semicolon.csv", KindWorklist, inCSV, nil},
 		// Row 3's CID and IID are numbers, told by its CID; row 4's IID.
 		{"numbers.xlsx", KindWorklist, nil, []refusal{{3, activation.ErrCIDShape}, {4, activation.ErrIIDShape}}},
 	} {

@@ -220,8 +220,9 @@ const (
 // ConfirmationId columns (found by name, in any case); or, by its
 // content (a zip archive), a workbook, as ReadXLSX reads it. A BOM, CRLF or LF
 // and RFC 4180 quoting are read, with ',' or, when the header is one
-// field that holds a ';' (Excel's list separator in some regions), ';'
-// between the fields; the ' that WriteCSV put before a formula
+// field that holds a ';' (Excel's list separator in some regions) or
+// is no CSV with ',' but is with ';' (LibreOffice Calc's "Quote all
+// text cells"), ';' between the fields; the ' that WriteCSV put before a formula
 // character, at a value's start or after a ';', a tab or a newline, is
 // taken off (csvcell.Unescape). Each row's CID must be 48 digits (spaces or dashes
 // allowed) and its IID digits; a row without a CID is skipped (counted in
@@ -246,15 +247,21 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
-	if err != nil {
-		return nil, nil, 0, "", fmt.Errorf("%w: header: %v", ErrNotCSV, err)
-	}
-	if len(header) == 1 && strings.Contains(header[0], ";") {
+	if err != nil || len(header) == 1 && strings.Contains(header[0], ";") {
 		// Saved by Excel where the list separator is ';' (German,
-		// French, Dutch Windows), which its "CSV" then means.
-		cr = csv.NewReader(bytes.NewReader(data))
-		cr.Comma, cr.FieldsPerRecord = ';', -1
-		if header, err = cr.Read(); err != nil {
+		// French, Dutch Windows), which its "CSV" then means; or by
+		// LibreOffice Calc with ';' and "Quote all text cells", whose
+		// header ("Host";"InstallationId";...) is no CSV with ','.
+		semi := csv.NewReader(bytes.NewReader(data))
+		semi.Comma, semi.FieldsPerRecord = ';', -1
+		h, errSemi := semi.Read()
+		switch {
+		case errSemi == nil && len(h) > 1:
+			cr, header, err = semi, h, nil
+		case err == nil:
+			err = errSemi
+		}
+		if err != nil {
 			return nil, nil, 0, "", fmt.Errorf("%w: header: %v", ErrNotCSV, err)
 		}
 	}
