@@ -116,6 +116,9 @@ func runWorklist(c *cli.Context, stdout io.Writer) error {
 		return usage(err.Error(), outHint)
 	}
 	if err != nil {
+		if inTheWay := fileInTheWay(c.String("out")); inTheWay != nil {
+			return inTheWay
+		}
 		return explain(err)
 	}
 	_, err = fmt.Fprintf(stdout, "%s, in %s (%s)\n", fleet.CountStates(rows), c.String("out"), worklistNext(rows, c.String("out")))

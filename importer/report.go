@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -14,11 +15,38 @@ import (
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/report"
+	"github.com/actcourier/actcourier/pkg/terminal"
 	"github.com/actcourier/actcourier/pkg/version"
 )
 
 // outHint is what to do when --out cannot be written.
 const outHint = "give --out a folder this user may write"
+
+// fileInTheWay is the usage error for an --out that could not be made
+// because it, or a folder above it, is a file (a LINE.csv given for the
+// report's folder): the system's "mkdir x: not a directory" says neither
+// which file is in the way nor what to do. It is nil when no file is.
+func fileInTheWay(out string) error {
+	for p := out; ; {
+		fi, err := os.Stat(p)
+		if err == nil {
+			if fi.IsDir() {
+				return nil
+			}
+			msg := fmt.Sprintf("--out %s is a file, not a folder", terminal.Inline(p))
+			if p != out {
+				msg = fmt.Sprintf("--out %s: %s is a file, not a folder", terminal.Inline(out), terminal.Inline(p))
+			}
+			return usage(msg,
+				"give --out a folder: one that is missing is made, and one that is there keeps files of other names")
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return nil
+		}
+		p = parent
+	}
+}
 
 func reportCommand(stdout io.Writer) *cli.Command {
 	return &cli.Command{
@@ -72,6 +100,9 @@ func reportCommand(stdout io.Writer) *cli.Command {
 				return usage(fmt.Sprintf("report into %s: %v", out, err), outHint)
 			}
 			if err != nil {
+				if inTheWay := fileInTheWay(out); inTheWay != nil {
+					return inTheWay
+				}
 				return fmt.Errorf("report into %s: %w", out, err)
 			}
 			// A report of the fleet as it was says so, as its pages do:

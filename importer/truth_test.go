@@ -824,3 +824,37 @@ func TestReportKeepsOthersFiles(t *testing.T) {
 		t.Errorf("start.html was changed: %.60q", b)
 	}
 }
+
+// TestOutIsAFile: report and activation worklist given an --out that is a
+// file, or a folder under one, say which file is in the way and to give a
+// folder (exit 2), and leave the file as it was. They said "report into
+// L1.csv: mkdir L1.csv: not a directory" with no hint, and the worklist
+// "mkdir L1.csv: not a directory" with "hint: check that the file is
+// readable".
+func TestOutIsAFile(t *testing.T) {
+	db := history(t)
+	file := filepath.Join(t.TempDir(), "L1.csv")
+	if err := os.WriteFile(file, []byte("kept\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"report into a file", []string{"report", "--db", db, "--out", file}},
+		{"report under a file", []string{"report", "--db", db, "--out", filepath.Join(file, "sub")}},
+		{"worklist into a file", []string{"activation", "worklist", "--db", db, "--out", file}},
+		{"worklist under a file", []string{"activation", "worklist", "--db", db, "--out", filepath.Join(file, "sub")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, tc.args...)
+			want := file + " is a file, not a folder"
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, want) || !strings.Contains(stderr, "importer: hint: give --out a folder") {
+				t.Errorf("got exit %d\n%s%s\nwant 2, %q and a hint to give --out a folder", code, stdout, stderr, want)
+			}
+			if b, err := os.ReadFile(file); err != nil || string(b) != "kept\n" {
+				t.Errorf("the file is now %q (%v), want it kept", b, err)
+			}
+		})
+	}
+}
