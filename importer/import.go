@@ -50,7 +50,8 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 				return usage("import: "+err.Error(), "check the path and that the folder is readable")
 			}
 			if files.Count == 0 {
-				return usage("import: no bundle found under "+strings.Join(c.Args().Slice(), ", "), "bundles end in "+bundle.Ext+"; point at the stick's bundles folder")
+				return usage("import: no bundle found under "+strings.Join(c.Args().Slice(), ", "), "bundles end in "+bundle.Ext+", in the folder the collector's screen named after \"Saved in / 保存先\" "+
+					"(bundles on the stick, unless --out or the settings' output named another): name the stick, that folder or the bundles; none is there until a collection ends with its Bundle / バンドル line")
 			}
 			db, err := openToImport(c.String("db"))
 			if err != nil {

@@ -858,3 +858,32 @@ func TestOutIsAFile(t *testing.T) {
 		})
 	}
 }
+
+// TestImportNoBundle: an import of a stick that holds no bundle yet (as
+// the README has it: importer import -i site-key.txt /media/E) says so,
+// and where the collector put its bundles, not to "point at the stick's
+// bundles folder", which told a user who named the stick itself to name
+// a folder that was empty too.
+func TestImportNoBundle(t *testing.T) {
+	dir := t.TempDir()
+	_, key := writeKey(t, dir, "key.txt")
+	stick := filepath.Join(dir, "E")
+	if err := os.MkdirAll(filepath.Join(stick, "bundles"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		path string
+	}{
+		{"the stick", stick},
+		{"its bundles folder", filepath.Join(stick, "bundles")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, "import", "-i", key, "--db", filepath.Join(dir, "fleet.db"), tc.path)
+			want := "importer: hint: bundles end in .tar.zst.age, in the folder the collector's screen named after \"Saved in / 保存先\""
+			if code != exitUsage || stdout != "" || !strings.Contains(stderr, "no bundle found under "+tc.path) || !strings.Contains(stderr, want) {
+				t.Errorf("got exit %d\n%s%s\nwant 2 and %q", code, stdout, stderr, want)
+			}
+		})
+	}
+}
