@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/pkg/cmdline"
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/sitekey"
 	"github.com/actcourier/actcourier/pkg/stick"
 	"github.com/actcourier/actcourier/pkg/terminal"
@@ -46,6 +47,12 @@ func keygenCommand(stdout, stderr io.Writer) *cli.Command {
 				}
 			}
 			id, err := sitekey.Create(out, pass, time.Now())
+			if errors.Is(err, sitekey.ErrExists) {
+				// The file first, as every error names it, not in
+				// brackets after the package's own words.
+				_, hint := fleet.Explain(err)
+				return usage(terminal.Inline(out)+": already exists, not overwriting an identity", hint)
+			}
 			if err != nil {
 				return explain(err)
 			}

@@ -35,8 +35,13 @@ func TestKeygen(t *testing.T) {
 	before, _ := os.ReadFile(key)
 	code, _, stderr = runImporter(t, "keygen", "--out", key)
 	after, _ := os.ReadFile(key)
-	if code != 2 || !strings.Contains(stderr, "already exists") || string(before) != string(after) {
-		t.Fatalf("overwrite: exit %d %q", code, stderr)
+	// The file first, as every error names it; it was in brackets at
+	// the end, after the package's name: "already exists, not
+	// overwriting an identity (sitekey: the identity file already
+	// exists: k.txt)".
+	want := "importer: error: " + key + ": already exists, not overwriting an identity\n"
+	if code != 2 || !strings.Contains(stderr, want) || string(before) != string(after) {
+		t.Fatalf("overwrite: exit %d %q, want 2 and %q", code, stderr, want)
 	}
 }
 
