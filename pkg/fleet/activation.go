@@ -1206,8 +1206,10 @@ func (c CIDChange) product() string {
 const MinPassphrase = 10
 
 // ErrPassphrase means a return file's passphrase was empty, shorter than
-// MinPassphrase, or typed differently twice.
-var ErrPassphrase = errors.New("fleet: the return file's passphrase is shorter than 10 characters, or the two entries differ")
+// MinPassphrase, or typed differently twice; the error wrapping it says
+// which, as Explain's reason follows it ("passphrase refused: the first
+// line of pass.txt has 5 characters, fewer than 10").
+var ErrPassphrase = errors.New("fleet: passphrase refused")
 
 // ReturnPassphraseEnv is the environment variable that scripts give a
 // return file's passphrase in, for the importer and the collector alike.
@@ -1256,7 +1258,7 @@ func ReturnPassphrase(passFile string, ask func(prompt string) (string, error)) 
 		}
 	}
 	if len([]rune(pass)) < MinPassphrase {
-		return "", fmt.Errorf("%w: %s has %d", ErrPassphrase, from, len([]rune(pass)))
+		return "", fmt.Errorf("%w: %s has %d characters, fewer than %d", ErrPassphrase, from, len([]rune(pass)), MinPassphrase)
 	}
 	return pass, nil
 }

@@ -806,9 +806,9 @@ func TestReturnPassphraseShort(t *testing.T) {
 		ask             func(string) (string, error)
 		want            string
 	}{
-		{"file", file, "", never, "the first line of " + file + " has 5"},
-		{"environment", "", "abc", never, fleet.ReturnPassphraseEnv + " has 3"},
-		{"typed", "", "", typed, "the one typed has 4"},
+		{"file", file, "", never, "the first line of " + file + " has 5 characters, fewer than 10"},
+		{"environment", "", "abc", never, fleet.ReturnPassphraseEnv + " has 3 characters, fewer than 10"},
+		{"typed", "", "", typed, "the one typed has 4 characters, fewer than 10"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.env != "" {
@@ -820,6 +820,14 @@ func TestReturnPassphraseShort(t *testing.T) {
 			_, err := fleet.ReturnPassphrase(tc.file, tc.ask)
 			if !errors.Is(err, fleet.ErrPassphrase) || !strings.HasSuffix(err.Error(), ": "+tc.want) {
 				t.Errorf("got %v, want ErrPassphrase ending in %q", err, tc.want)
+			}
+			// As the importer prints it: the cause alone, not "or the
+			// two entries differ" for a passphrase given once, nor the
+			// package's name ("passphrase refused (fleet: the return
+			// file's passphrase is shorter than 10 characters, or the
+			// two entries differ: … has 5)").
+			if why, _ := fleet.Explain(err); why != "passphrase refused: "+tc.want {
+				t.Errorf("Explain: got %q, want %q", why, "passphrase refused: "+tc.want)
 			}
 		})
 	}
