@@ -150,14 +150,14 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 			&cli.StringFlag{Name: "asset", Usage: "`ASSET` tag of this machine", EnvVars: []string{"ACTCOURIER_ASSET"}},
 			&cli.StringFlag{Name: "engineer", Usage: "your engineer `ID` (default: the settings' engineer)", EnvVars: []string{"ACTCOURIER_ENGINEER"}},
 			&cli.StringFlag{Name: "note", Usage: "free `NOTE` stored with the collection", EnvVars: []string{"ACTCOURIER_NOTE"}},
-			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: the settings' output, else bundles beside the collector)", EnvVars: []string{"ACTCOURIER_OUT"}},
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: the settings' output, else bundles; beside the settings file, the stick)", EnvVars: []string{"ACTCOURIER_OUT"}},
 			// The default is said once, by urfave from DefaultText: a
 			// "(default: …)" in Usage too would print two.
 			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run, a `DURATION` such as 90s or 5m",
 				DefaultText: "the settings' timeout, else 2m", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
 			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
 			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine; a return file is then applied to a simulation of it"},
-			&cli.StringFlag{Name: "return", Usage: "`DIR` of return files from central staff, *" + activation.ReturnExt + " (default: " + activation.ReturnDir + " beside the collector)",
+			&cli.StringFlag{Name: "return", Usage: "`DIR` of return files from central staff, *" + activation.ReturnExt + " (default: " + activation.ReturnDir + " beside the settings file)",
 				EnvVars: []string{"ACTCOURIER_RETURN"}},
 			&cli.BoolFlag{Name: "apply", Usage: "apply this machine's items of the return file without asking (the passphrase in " + returnPassphraseEnv + ")",
 				EnvVars: []string{"ACTCOURIER_APPLY"}},
@@ -204,6 +204,20 @@ func exeDir() string {
 		return "."
 	}
 	return filepath.Dir(exe)
+}
+
+// stickFolder is the folder the settings' relative output and the
+// default bundles and return folders are in: the stick's, where the
+// settings file read (cfgPath) is; beside the collector when none was
+// read. A double-click reads the file beside the collector, the same
+// folder; a collector run from elsewhere with --config E:\actcourier.conf
+// (copied to the machine, or a replay on Linux) wrote its bundles beside
+// itself, and the stick carried nothing back.
+func stickFolder(cfgPath string) string {
+	if cfgPath == "" {
+		return exeDir()
+	}
+	return filepath.Dir(cfgPath)
 }
 
 // readConfig reads the settings file: --config, else the one beside the
@@ -262,7 +276,7 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	s := &settings{cfgPath: cfgPath, noPrompt: c.Bool("no-prompt"), snapshot: c.String("snapshot"), lines: cfg.Lines, anyLine: cfg.AnyLine,
 		returnDir: c.String("return"), apply: c.Bool("apply"), commandLine: c.NumFlags() > 0}
 	if s.returnDir == "" {
-		s.returnDir = filepath.Join(exeDir(), activation.ReturnDir)
+		s.returnDir = filepath.Join(stickFolder(cfgPath), activation.ReturnDir)
 	}
 	s.ctx.Sources = map[string]licensing.Source{}
 	pick := func(key, flag, fromConfig string, dst *string) {
@@ -326,7 +340,7 @@ func loadSettings(c *cli.Context) (*settings, error) {
 		s.out = "bundles"
 	}
 	if !filepath.IsAbs(s.out) && !c.IsSet("out") {
-		s.out = filepath.Join(exeDir(), s.out)
+		s.out = filepath.Join(stickFolder(cfgPath), s.out)
 	}
 	s.timeout = c.Duration("timeout")
 	if !c.IsSet("timeout") && cfg.Timeout > 0 {

@@ -1740,3 +1740,44 @@ func TestPrivateKeyOnStick(t *testing.T) {
 		t.Errorf("exit %d, left %v; want 2, nothing", code, left)
 	}
 }
+
+// TestFoldersBesideSettings: the settings' relative output, the default
+// bundles and return folders are beside the settings file read, the
+// stick's: a collector run from elsewhere (copied to the machine, or a
+// replay on Linux) with --config E:\actcourier.conf wrote its bundle
+// beside itself, on the machine, and the stick carried nothing back.
+// With no settings file read (--recipient only) they are beside the
+// collector.
+func TestFoldersBesideSettings(t *testing.T) {
+	id := newKey(t)
+	for _, tc := range []struct {
+		name, output, want string
+	}{
+		{"default bundles", "", "bundles"},
+		{"the settings' output", "output = collected\n", "collected"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stickDir := t.TempDir()
+			conf := filepath.Join(stickDir, stick.FileName)
+			os.WriteFile(conf, []byte("recipient = "+id.Recipient().String()+"\n"+tc.output), 0o644)
+			code, _, stderr := runCollector(t, "", "--config", conf, "--no-prompt", "--snapshot", archetype, "--line", "L1", "--asset", "A-1")
+			t.Cleanup(func() { os.RemoveAll(filepath.Join(exeDir(), tc.want)) })
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			openOnly(t, filepath.Join(stickDir, tc.want), id)
+			if _, err := os.Stat(filepath.Join(exeDir(), tc.want)); err == nil {
+				t.Errorf("a folder %s beside the collector too", tc.want)
+			}
+		})
+	}
+	// The return folder is the stick's too (return files come on it).
+	for _, tc := range []struct{ cfgPath, want string }{
+		{filepath.Join("E", stick.FileName), "E"},
+		{"", exeDir()},
+	} {
+		if got := stickFolder(tc.cfgPath); got != tc.want {
+			t.Errorf("stickFolder(%q) = %q, want %q", tc.cfgPath, got, tc.want)
+		}
+	}
+}

@@ -53,7 +53,7 @@ type Config struct {
 	Lines      []string      // the site's known lines, offered at the prompt
 	AnyLine    bool          // the engineer may give a line that is not in Lines
 	Engineer   string        // engineer ID
-	Output     string        // output folder, relative to the collector and inside its folder
+	Output     string        // output folder, relative to the stick (the settings file's folder) and inside it
 	Timeout    time.Duration // per command; 0 means the default
 }
 
@@ -189,7 +189,7 @@ func (c *Config) check() error {
 		return fmt.Errorf("lines has %d production lines, more than %d", len(c.Lines), MaxLines)
 	}
 	if c.Output != "" && !InsideFolder(c.Output) {
-		return fmt.Errorf("output %s must be a folder on the stick, beside the collector (like bundles)", quote(c.Output))
+		return fmt.Errorf("output %s must be a folder on the stick, in its folder, beside this file (like bundles)", quote(c.Output))
 	}
 	return nil
 }
