@@ -213,9 +213,11 @@ func TestStick(t *testing.T) {
 	if _, err := os.Stat(injected); !os.IsNotExist(err) {
 		t.Errorf("a site with a line break, yet %s was made: %v", injected, err)
 	}
+	// The file first, as every error names it: it was in brackets at
+	// the end, "already on the stick (stick: file exists: …)".
 	code, _, stderr = runImporter(t, "stick", st, "-r", id.Recipient().String(), "--dist", dist)
-	if code != 2 || !strings.Contains(stderr, "--force") {
-		t.Fatalf("second run without --force: %d %s", code, stderr)
+	if want := "importer: error: " + filepath.Join(st, "ActCourier.cmd") + ": already on the stick\n"; code != 2 || !strings.Contains(stderr, "--force") || !strings.Contains(stderr, want) {
+		t.Fatalf("second run without --force: %d %s, want 2 and %q", code, stderr, want)
 	}
 	code, _, stderr = runImporter(t, "stick", filepath.Join(dir, "F"), "-r", id.Recipient().String(), "--dist", filepath.Join(dir, "nothing"))
 	if code != 2 || !strings.Contains(stderr, "make build") {

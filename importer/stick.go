@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -9,7 +10,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/actcourier/actcourier/pkg/cmdline"
+	"github.com/actcourier/actcourier/pkg/fleet"
 	"github.com/actcourier/actcourier/pkg/stick"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 func stickCommand(stdout io.Writer) *cli.Command {
@@ -46,6 +49,13 @@ func stickCommand(stdout io.Writer) *cli.Command {
 			}
 			for _, f := range written {
 				fmt.Fprintf(stdout, "wrote %s\n", f)
+			}
+			var exists *stick.ExistsError
+			if errors.As(err, &exists) {
+				// The file first, as every error names it (keygen's
+				// too), not in brackets after the package's words.
+				_, hint := fleet.Explain(err)
+				return usage(terminal.Inline(exists.Name)+": already on the stick", hint)
 			}
 			if err != nil {
 				return explain(err)

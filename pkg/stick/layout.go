@@ -19,8 +19,18 @@ import (
 var Builds = []string{"collector-win7-386.exe", "collector-win7-amd64.exe"}
 
 // ErrExists means a file of a stick is already there and was not
-// replaced.
+// replaced. Prepare returns it as an *ExistsError, which names the file.
 var ErrExists = errors.New("stick: file exists")
+
+// ExistsError is the file of a stick that is already there (ErrExists).
+type ExistsError struct {
+	Name string
+}
+
+func (e *ExistsError) Error() string { return ErrExists.Error() + ": " + e.Name }
+
+// Unwrap returns ErrExists.
+func (e *ExistsError) Unwrap() error { return ErrExists }
 
 // ErrNoBuilds means the release folder holds no collector builds.
 var ErrNoBuilds = errors.New("stick: no collector builds")
@@ -93,7 +103,7 @@ func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]str
 // file of the workstation (the site's key).
 func writeNew(name string, data []byte, force bool) error {
 	if _, err := os.Lstat(name); err == nil && !force {
-		return fmt.Errorf("%w: %s", ErrExists, name)
+		return &ExistsError{Name: name}
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
