@@ -80,3 +80,19 @@ func TestFullStick(t *testing.T) {
 	}
 	t.Logf("%d full-stick points drilled on a %d-byte bundle, %d reruns succeeded", len(points), size, len(points))
 }
+
+// TestLiveElsewhere: a build for another system than Windows (replays,
+// the demo) run without --snapshot says at once that it cannot collect
+// here, in both languages without English in the Japanese: it asked
+// the questions and showed the check screen first, then said so, the
+// Japanese line with the English error in brackets.
+func TestLiveElsewhere(t *testing.T) {
+	id := newKey(t)
+	code, stdout, stderr := runCollector(t, "L1\nA-1\n\n", "-r", id.Recipient().String(), "--site", "Nagoya", "--out", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, "live collection runs on Windows only") || !strings.Contains(stderr, "収集は Windows でのみ動作します") {
+		t.Fatalf("got exit %d, %s; want 2, and why in both languages", code, stderr)
+	}
+	if strings.Contains(stderr, "(live collection") || strings.Contains(stdout, "A-1") || strings.Contains(stdout+stderr, "Line / ライン") {
+		t.Errorf("asked, showed the check screen, or English in the Japanese line:\n%s\n%s", stdout, stderr)
+	}
+}

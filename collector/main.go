@@ -363,6 +363,12 @@ func collectAction(c *cli.Context, con console) error {
 	if err != nil {
 		return err
 	}
+	if replay == nil && runtime.GOOS != "windows" {
+		// Before the questions: a Linux or macOS build (replays, the
+		// demo) run without --snapshot asked them and showed the
+		// check screen, then said it cannot collect here.
+		return liveUnsupported()
+	}
 	if err := complete(c.Context, s, con); err != nil {
 		return err
 	}
@@ -414,6 +420,14 @@ func collectAction(c *cli.Context, con console) error {
 	return nil
 }
 
+// liveUnsupported is the error of a live collection asked of a build
+// for another system than Windows (collect.ErrLiveUnsupported).
+func liveUnsupported() error {
+	return usage(say(collect.ErrLiveUnsupported.Error(), "この OS では収集できません: 収集は Windows でのみ動作します"),
+		say("run it on the Windows machine, or replay a stored collection with --snapshot FILE",
+			"Windows の端末で実行するか、--snapshot FILE で保存済みの収集を再生してください"))
+}
+
 // replayed loads --snapshot, when given, and keeps its context.
 func (s *settings) replayed() (*licensing.Snapshot, []bundle.Member, error) {
 	if s.snapshot == "" {
@@ -462,9 +476,7 @@ func newSource(ctx context.Context, s *settings, con console, replay *licensing.
 	}
 	src, closeSrc, err := collect.Live(s.timeout)
 	if errors.Is(err, collect.ErrLiveUnsupported) {
-		return nil, usage(say("%v", "この OS では収集できません (%v)", err),
-			say("run it on the Windows machine, or replay a stored collection with --snapshot FILE",
-				"Windows の端末で実行するか、--snapshot FILE で保存済みの収集を再生してください"))
+		return nil, liveUnsupported()
 	}
 	src.Progress = progress(con.err, con.width)
 	// The same connection collects, applies and collects again: COM
