@@ -12,7 +12,8 @@ import (
 // bigInputs are texts of 4 MiB that carry nothing, the size of a member
 // the collector may keep (an output gone wild) and of what import-text
 // reads: blank lines (LF, CRLF, and cscript //U's UTF-16), one line
-// without a break, spaces, and a real output with blank lines after it;
+// without a break (of letters, or a prompt's start with no end), spaces,
+// and a real output with blank lines after it;
 // short lines that are not blank (a letter, words, a product's name line,
 // also as UTF-16), each a line the parsers read and do not understand or
 // a block they start, one line of words without a break, and lines
@@ -34,6 +35,7 @@ func bigInputs(tb testing.TB) []struct {
 		{"blank CRLF", bytes.Repeat([]byte("\r\n"), size/2)},
 		{"blank UTF-16", utf16le(string(bytes.Repeat([]byte("\r\n"), size/4)), false)},
 		{"one long line", bytes.Repeat([]byte("x"), size)},
+		{"one long prompt", append([]byte(`C:\`), bytes.Repeat([]byte("x"), size-3)...)},
 		{"spaces", bytes.Repeat([]byte(" \n"), size/2)},
 		{"sample then blank", append(append([]byte{}, sample...), bytes.Repeat([]byte("\r\n"), size/2)...)},
 		{"x LF", bytes.Repeat([]byte("x\n"), size/2)},
