@@ -513,6 +513,7 @@ func TestDated(t *testing.T) {
 		{"00371-00170-000-000000-03-1041", "00371-00170-000-000000-03-1041"},
 		{"2027-02-10/2027-03-10", "[2027-02-10]/[2027-03-10]"},
 		{"----2027-02-10", "----2027-02-10"},
+		{`u2028-02-10 \2027-02-10 \ 2027-02-10 \z2027-02-10`, `u[2028-02-10] \[2027-02-10] \ [2027-02-10] \z[2027-02-10]`},
 	} {
 		var b strings.Builder
 		for _, p := range dated(tc.in) {
@@ -532,7 +533,55 @@ func TestDated(t *testing.T) {
 		if got, want := h.String(), strings.NewReplacer("[", `<span class="dl">`, "]", "</span>").Replace(tc.want); got != want {
 			t.Errorf("htmlDated(%q) = %q, want %q", tc.in, got, want)
 		}
+		// The text read is the text escaped whole: the spans change
+		// no escape.
+		var e strings.Builder
+		htmlEsc(&e, tc.in)
+		if got := strings.NewReplacer(`<span class="dl">`, "", "</span>", "").Replace(h.String()); got != e.String() {
+			t.Errorf("htmlDated(%q) without its spans = %q, want %q, as htmlEsc writes it", tc.in, got, e.String())
+		}
 	}
+}
+
+// TestDatedEscape: after a backslash and x, u or U (and hex letters),
+// the digits of a date are the rest of what reads as an escape (\u2028,
+// a line separator shown), and are no date: set apart in a span, the
+// backslash was not doubled (terminal.ShowHidden doubles it where the
+// digits follow it), and a reason holding the six characters \u2028
+// read as one holding U+2028.
+func TestDatedEscape(t *testing.T) {
+	for _, tc := range []struct{ in, html string }{
+		{`\u2028-02-10`, `\\u2028-02-10`},
+		{`see \\u2029-01-01.`, `see \\\\u2029-01-01.`},
+		{`\x2027-02-10`, `\\x2027-02-10`},
+		{`\uab2027-02-10 \Uabcdef2027-02-10 \xa2027-02-10`, `\\uab2027-02-10 \\Uabcdef2027-02-10 \\xa2027-02-10`},
+	} {
+		if got := dated(tc.in); len(got) != 1 || got[0] != (textPart{Text: tc.in}) {
+			t.Errorf("dated(%q) = %q, want the text whole, no date", tc.in, got)
+		}
+		var h strings.Builder
+		htmlDated(&h, tc.in)
+		if h.String() != tc.html {
+			t.Errorf("htmlDated(%q) = %q, want %q", tc.in, h.String(), tc.html)
+		}
+	}
+}
+
+// FuzzDated: whatever the text, its dates set apart in spans change
+// nothing of what is read: without its spans, htmlDated writes what
+// htmlEsc writes of the text whole.
+func FuzzDated(f *testing.F) {
+	for _, s := range []string{"ends on 2027-02-10: act", `\u2028-02-10`, `\\x2027-02-10`, "\u202e2027-01-14\\", `\Uabcdef2027-02-10`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var h, e strings.Builder
+		htmlDated(&h, s)
+		htmlEsc(&e, s)
+		if got := strings.NewReplacer(`<span class="dl">`, "", "</span>", "").Replace(h.String()); got != e.String() {
+			t.Fatalf("htmlDated(%q) without its spans = %q, want %q", s, got, e.String())
+		}
+	})
 }
 
 // TestNamed: a KMS host named in a plan's action or a KMS verdict is

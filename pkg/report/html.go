@@ -120,9 +120,11 @@ func nextDate(s string) int {
 	}
 }
 
-// dateAt reports whether s holds an ISO date at i (nextDate).
+// dateAt reports whether s holds an ISO date at i (nextDate), not
+// after the start of an escape (escapeBefore).
 func dateAt(s string, i int) bool {
-	if i+dateLen > len(s) || i > 0 && digitOrHyphen(s[i-1]) || i+dateLen < len(s) && digitOrHyphen(s[i+dateLen]) {
+	if i+dateLen > len(s) || i > 0 && digitOrHyphen(s[i-1]) || i+dateLen < len(s) && digitOrHyphen(s[i+dateLen]) ||
+		escapeBefore(s, i) {
 		return false
 	}
 	for k := 0; k < dateLen; k++ {
@@ -135,6 +137,20 @@ func dateAt(s string, i int) bool {
 		}
 	}
 	return true
+}
+
+// escapeBefore reports whether s[:i] ends in a backslash, then x, u or
+// U and hex letters: digits from i are the rest of what reads as an
+// escape (\u2028, a line separator shown). terminal.ShowHidden doubles
+// such a backslash, seeing the digits after it; split from them by a
+// span, it did not, and a value holding the six characters \u2028
+// read as one holding U+2028.
+func escapeBefore(s string, i int) bool {
+	j := i
+	for j > 0 && ('a' <= s[j-1] && s[j-1] <= 'f' || 'A' <= s[j-1] && s[j-1] <= 'F') {
+		j--
+	}
+	return j >= 2 && s[j-2] == '\\' && (s[j-1] == 'x' || s[j-1] == 'u' || s[j-1] == 'U')
 }
 
 func digitOrHyphen(c byte) bool { return c == '-' || '0' <= c && c <= '9' }
