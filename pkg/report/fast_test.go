@@ -584,6 +584,28 @@ func FuzzDated(f *testing.F) {
 	})
 }
 
+// FuzzNamed: whatever the text and the name, the name's spans change
+// nothing of what the page shows (execute: the "parts" template, then
+// terminal.ShowHidden over it all) but the spans.
+func FuzzNamed(f *testing.F) {
+	f.Add(`KMS host 2028 works (x\u2028y)`, "2028")
+	f.Add("KMS host \u202ekms works (a\\\u202ekms)", "\u202ekms")
+	f.Add(`KMS host kms\ works`, `kms\`)
+	f.Fuzz(func(t *testing.T, s, name string) {
+		var b, whole strings.Builder
+		if err := tmpl.ExecuteTemplate(&b, "parts", named(s, name)); err != nil {
+			t.Fatal(err)
+		}
+		if err := tmpl.ExecuteTemplate(&whole, "parts", []textPart{{Text: s}}); err != nil {
+			t.Fatal(err)
+		}
+		unspan := strings.NewReplacer(`<span class="nm">`, "", "</span>", "")
+		if got, want := unspan.Replace(terminal.ShowHidden(b.String())), terminal.ShowHidden(whole.String()); got != want {
+			t.Fatalf("named(%q, %q) shown without its spans = %q, want %q", s, name, got, want)
+		}
+	})
+}
+
 // TestNamed: a KMS host named in a plan's action or a KMS verdict is
 // set apart in an "nm" span, each time it is named, and the "parts"
 // template escapes it and the text around it as any value.
@@ -596,6 +618,15 @@ func TestNamed(t *testing.T) {
 		{"", "kms01", ""},
 		{`KMS host <b>"x"</b>&+ works`, `<b>"x"</b>&+`, `KMS host <span class="nm">&lt;b&gt;&#34;x&#34;&lt;/b&gt;&amp;&#43;</span> works`},
 		{"<i>2027-02-10</i> kms01", "kms01", `&lt;i&gt;2027-02-10&lt;/i&gt; <span class="nm">kms01</span>`},
+		// A host named after a backslash and u (a release's name from a
+		// device) is not set apart there: it is the rest of what reads
+		// as an escape, and a span between left the backslash single
+		// (the page's terminal.ShowHidden doubles it where it sees the
+		// digits follow), "x\u2028y" read as holding U+2028.
+		{`KMS host 2028 works (x\u2028y)`, "2028", `KMS host <span class="nm">2028</span> works (x\u2028y)`},
+		{"KMS host \u202ekms works (a\\\u202ekms)", "\u202ekms", "KMS host <span class=\"nm\">\u202ekms</span> works (a\\\u202ekms)"},
+		{`KMS host u2028 works (\u2028)`, "u2028", `KMS host <span class="nm">u2028</span> works (\u2028)`},
+		{`KMS host u20 works (\u20u20)`, "u20", `KMS host <span class="nm">u20</span> works (\<span class="nm">u20</span><span class="nm">u20</span>)`},
 	} {
 		var b strings.Builder
 		if err := tmpl.ExecuteTemplate(&b, "parts", named(tc.in, tc.name)); err != nil {
@@ -603,6 +634,15 @@ func TestNamed(t *testing.T) {
 		}
 		if got := b.String(); got != tc.want {
 			t.Errorf("named(%q, %q) = %q, want %q", tc.in, tc.name, got, tc.want)
+		}
+		// Shown as the page is (execute), the spans change no escape.
+		var whole strings.Builder
+		if err := tmpl.ExecuteTemplate(&whole, "parts", []textPart{{Text: tc.in}}); err != nil {
+			t.Fatal(err)
+		}
+		unspan := strings.NewReplacer(`<span class="nm">`, "", "</span>", "")
+		if got, want := unspan.Replace(terminal.ShowHidden(b.String())), terminal.ShowHidden(whole.String()); got != want {
+			t.Errorf("named(%q, %q) shown without its spans = %q, want %q", tc.in, tc.name, got, want)
 		}
 	}
 }

@@ -92,11 +92,28 @@ func apart(s, class string, next func(string) (i, n int)) []textPart {
 // "kms-", or, unbroken, widened its column and pushed the plan's last
 // columns off the paper; the class keeps it whole where it fits on a
 // line of its own and lets it break where nothing else fits.
+//
+// A name that a span would cut from an escape (cutsEscape: a release's
+// name from a device, "x\u" before a host named 2028) is left in the
+// text there, and so is a name that is not UTF-8 (no host read from
+// JSON): found inside a character of s, a span would cut it from its
+// bytes and a U+202E would no longer be shown as \u202e.
 func named(s, name string) []textPart {
-	if name == "" {
+	if name == "" || !utf8.ValidString(name) {
 		return []textPart{{Text: s}}
 	}
-	return apart(s, "nm", func(s string) (int, int) { return strings.Index(s, name), len(name) })
+	return apart(s, "nm", func(s string) (int, int) {
+		for from := 0; ; {
+			j := strings.Index(s[from:], name)
+			if j < 0 {
+				return -1, 0
+			}
+			if i := from + j; !cutsEscape(s, i) && !cutsEscape(s, i+len(name)) {
+				return i, len(name)
+			}
+			from += j + 1
+		}
+	})
 }
 
 // dateLen is the length of an ISO date, 2027-02-10 (bytes).
@@ -120,11 +137,11 @@ func nextDate(s string) int {
 	}
 }
 
-// dateAt reports whether s holds an ISO date at i (nextDate), not
-// after the start of an escape (escapeBefore).
+// dateAt reports whether s holds an ISO date at i (nextDate), that a
+// span around it would not cut from an escape (cutsEscape).
 func dateAt(s string, i int) bool {
 	if i+dateLen > len(s) || i > 0 && digitOrHyphen(s[i-1]) || i+dateLen < len(s) && digitOrHyphen(s[i+dateLen]) ||
-		escapeBefore(s, i) {
+		cutsEscape(s, i) || cutsEscape(s, i+dateLen) {
 		return false
 	}
 	for k := 0; k < dateLen; k++ {
@@ -139,18 +156,27 @@ func dateAt(s string, i int) bool {
 	return true
 }
 
-// escapeBefore reports whether s[:i] ends in a backslash, then x, u or
-// U and hex letters: digits from i are the rest of what reads as an
-// escape (\u2028, a line separator shown). terminal.ShowHidden doubles
-// such a backslash, seeing the digits after it; split from them by a
-// span, it did not, and a value holding the six characters \u2028
-// read as one holding U+2028.
-func escapeBefore(s string, i int) bool {
-	j := i
-	for j > 0 && ('a' <= s[j-1] && s[j-1] <= 'f' || 'A' <= s[j-1] && s[j-1] <= 'F') {
-		j--
+// cutsEscape reports whether a span's tag at byte i of s changes what
+// terminal.ShowHidden, which the whole page goes through, makes of s:
+// where a backslash before i is followed by what reads as an escape
+// only with what comes from i on (\u and 2028, a line separator shown;
+// \ and a U+202E), ShowHidden doubles it seen whole and not cut by the
+// tag, and a value holding the six characters \u2028 read as one
+// holding U+2028. A backslash is doubled or not by the 9 bytes after
+// it at most (U and 8 hex digits), a Hidden character is shown by its
+// own bytes: the 10 bytes a side of i decide.
+func cutsEscape(s string, i int) bool {
+	lo, hi := i-10, i+10
+	if lo < 0 {
+		lo = 0
 	}
-	return j >= 2 && s[j-2] == '\\' && (s[j-1] == 'x' || s[j-1] == 'u' || s[j-1] == 'U')
+	if hi > len(s) {
+		hi = len(s)
+	}
+	if strings.IndexByte(s[lo:i], '\\') < 0 {
+		return false
+	}
+	return terminal.ShowHidden(s[lo:i])+terminal.ShowHidden(s[i:hi]) != terminal.ShowHidden(s[lo:hi])
 }
 
 func digitOrHyphen(c byte) bool { return c == '-' || '0' <= c && c <= '9' }
