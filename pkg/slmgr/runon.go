@@ -324,15 +324,29 @@ var runOnKeys = func() map[string]string {
 	return m
 }()
 
+// maxRunOnLabel bounds the bytes of a label of an slmgr.ini that
+// splits a line (runOnSetOf). Each label is tried at every byte of a
+// line, and compared in full where the line holds all but its last
+// byte: labels of 3 KiB took 22 s for a text of 4 MiB. slmgr's longest
+// English label is 65 bytes ("Key Management Service cumulative
+// requests received from clients"), some 80 characters in another
+// language, 160 bytes in Cyrillic, 240 in Japanese at most.
+const maxRunOnLabel = 256
+
 // runOnSetOf returns englishRunOn with the labels of the given
 // languages' strings: of each key of runOnKeys, its text up to its
 // first colon (":" or "：", either of which the output may show) where
 // the English label ends in one, or all of it where the English label
 // is the whole line; a text with a placeholder before that, or nothing
-// before its colon, gives none.
+// before its colon, or longer than maxRunOnLabel, gives none. Each
+// label is in the set once, however many keys or sets give it.
 func runOnSetOf(sets []*Strings) *runOnSet {
 	var local []string
 	line := map[string]bool{}
+	seen := map[string]bool{}
+	for _, lb := range slmgrRunOnLabels {
+		seen[lb] = true
+	}
 	for _, set := range sets {
 		if set == nil || set.Lang == "en" {
 			continue
@@ -353,7 +367,7 @@ func runOnSetOf(sets []*Strings) *runOnSet {
 			default:
 				continue
 			}
-			if lb == "" || strings.Contains(lb, "%") {
+			if lb == "" || strings.Contains(lb, "%") || len(lb) > maxRunOnLabel {
 				continue
 			}
 			variants := []string{lb}
@@ -361,9 +375,12 @@ func runOnSetOf(sets []*Strings) *runOnSet {
 				variants = []string{base + ":", base + "："}
 			}
 			for _, c := range variants {
-				local = append(local, c)
 				if slmgrLineLabels[en] {
 					line[c] = true
+				}
+				if !seen[c] {
+					seen[c] = true
+					local = append(local, c)
 				}
 			}
 		}
