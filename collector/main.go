@@ -100,7 +100,8 @@ EXIT STATUS:
         nothing was left behind
    2    a setting, an option or an answer is wrong: no recipient, bad settings
         file, a line not in the settings' lines, site/line/asset missing with
-        --no-prompt, a --snapshot file missing or unreadable;
+        --no-prompt or the input ended before an answer, a --snapshot file
+        missing or unreadable, no --snapshot on a system other than Windows;
         a return file that does not open (wrong passphrase, damaged, newer),
         or --apply without its passphrase: nothing collected or applied
    3    an internal fault (a bug in the collector): tell central staff what
