@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,13 +83,16 @@ func TestFullStick(t *testing.T) {
 }
 
 // TestLiveElsewhere: a build for another system than Windows (replays,
-// the demo) run without --snapshot says at once that it cannot collect
-// here, in both languages without English in the Japanese: it asked
+// the demo) run at a console without --snapshot says at once that it
+// cannot collect here, in both languages without English in the Japanese: it asked
 // the questions and showed the check screen first, then said so, the
 // Japanese line with the English error in brackets.
 func TestLiveElsewhere(t *testing.T) {
 	id := newKey(t)
-	code, stdout, stderr := runCollector(t, "L1\nA-1\n\n", "-r", id.Recipient().String(), "--site", "Nagoya", "--out", t.TempDir())
+	var o, e bytes.Buffer
+	code := run([]string{"collector", "-r", id.Recipient().String(), "--site", "Nagoya", "--out", t.TempDir()},
+		console{in: newLineReader(strings.NewReader("L1\nA-1\n\n\n")), out: &o, err: &e, interactive: true, outWidth: 80, width: 80})
+	stdout, stderr := o.String(), e.String()
 	if code != 2 || !strings.Contains(stderr, "live collection runs on Windows only") || !strings.Contains(stderr, "収集は Windows でのみ動作します") {
 		t.Fatalf("got exit %d, %s; want 2, and why in both languages", code, stderr)
 	}

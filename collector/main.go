@@ -364,10 +364,12 @@ func collectAction(c *cli.Context, con console) error {
 	if err != nil {
 		return err
 	}
-	if replay == nil && runtime.GOOS != "windows" {
+	if replay == nil && runtime.GOOS != "windows" && con.interactive && !s.noPrompt {
 		// Before the questions: a Linux or macOS build (replays, the
-		// demo) run without --snapshot asked them and showed the
-		// check screen, then said it cannot collect here.
+		// demo) run at a console without --snapshot asked them and
+		// showed the check screen, then said it cannot collect here.
+		// Run with its answers given, it says so after the errors of
+		// those, as on Windows.
 		return liveUnsupported()
 	}
 	if err := complete(c.Context, s, con); err != nil {
