@@ -401,7 +401,7 @@ var lineWidths = []float64{34, 13, 12, 18, 14, 16, 23, 70, 24, 30, 17, 18}
 // rowHeight is the height (points) of a row of cells, those of style
 // wrap wrapped in their columns of widths (characters): 15 points, the
 // row of the default font, a line, as many lines as the most any of
-// them takes (wrapLines), at most Excel's most; 0 (the sheet's default,
+// them takes (xlsxpart.Lines), at most Excel's most; 0 (the sheet's default,
 // no height given) when each takes one. Excel sizes a row of no height
 // given to its wrapped text itself, LibreOffice does not: it opened and
 // printed such a row one line high, the lines past the first drawn over
@@ -410,29 +410,13 @@ func rowHeight(cells []excelize.Cell, wrap int, widths []float64) float64 {
 	lines := 1.0
 	for j, c := range cells {
 		if s, ok := c.Value.(string); ok && c.StyleID == wrap && j < len(widths) {
-			lines = math.Max(lines, wrapLines(s, widths[j]))
+			lines = math.Max(lines, xlsxpart.Lines(s, widths[j]))
 		}
 	}
 	if lines <= 1 {
 		return 0
 	}
 	return math.Min(15*lines, excelize.MaxRowHeight)
-}
-
-// wrapLines is how many lines s takes wrapped in a column width
-// characters wide: each of its lines (apart by "\n") its characters
-// (cols) and one for the cell's margins, a tenth more for the room a
-// line broken between words leaves at its end, over the width.
-func wrapLines(s string, width float64) float64 {
-	n := 0.0
-	for {
-		line, rest, more := strings.Cut(s, "\n")
-		n += math.Max(1, math.Ceil(float64(cols(line)+1)*1.1/width))
-		if !more || n*15 >= excelize.MaxRowHeight {
-			return n
-		}
-		s = rest
-	}
 }
 
 // xcell is a styled cell. A text cell of a workbook is a string, never a

@@ -3,6 +3,7 @@ package worklist
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,31 @@ const textFormat = 49
 // bold, and the filter button beside it (RequestCount at 8 was cut).
 var columnWidths = []float64{18, 66, 50, 58, 15, 22, 22, 12, 8, 14, 53, 30, 38, 38, 8, 14, 16, 12, 50, 22}
 
+// detailColumn is the index of Detail in Header, a column that wraps.
+var detailColumn = func() int {
+	for i, h := range Header {
+		if h == "Detail" {
+			return i
+		}
+	}
+	panic("worklist: no Detail in Header")
+}()
+
+// detailHeight is the height (points) of a row whose Detail is s,
+// wrapped in its column: 15 points a line (xlsxpart.Lines), at most
+// Excel's most (409, 27 lines: a Detail is MaxField bytes at most, 23
+// lines of text, more only of empty lines); 0, the sheet's default, for
+// one line. Excel sizes a row of no height given to its wrapped text
+// itself, LibreOffice does not: its lines past the first were drawn
+// over the rows below.
+func detailHeight(s string) float64 {
+	lines := xlsxpart.Lines(s, columnWidths[detailColumn])
+	if lines <= 1 {
+		return 0
+	}
+	return math.Min(15*lines, excelize.MaxRowHeight)
+}
+
 // printName names the worklist in its printed footer, as its page's
 // heading does.
 const printName = "Activation worklist / ライセンス認証の作業リスト"
@@ -47,7 +73,9 @@ const printName = "Activation worklist / ライセンス認証の作業リスト
 // when Excel opens the file, and a CID typed or pasted into
 // ConfirmationId does too. A string is written as a string: a value
 // starting with = + - or @ is text, never a formula, and needs no ' as
-// in the CSV. The same rows give the same bytes. Over
+// in the CSV. Detail wraps in its column, its row as high as its lines
+// (detailHeight); every other cell is one line, at the top of its row.
+// The same rows give the same bytes. Over
 // excelize.TotalRows-1 rows, more than a sheet holds, it returns an
 // error and writes nothing.
 //
@@ -64,6 +92,13 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 		return err
 	}
 	text, err := f.NewStyle(&excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	// Detail, a message of any length from the machine or an HRESULT's
+	// meaning (67 characters), wraps in its column: not wrapped, it ran
+	// on under CollectedAt and was cut there.
+	wrap, err := f.NewStyle(&excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	if err != nil {
 		return err
 	}
@@ -118,8 +153,14 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 		return fmt.Errorf("worklist: no sheet %q", SheetName)
 	}
 	return xlsxpart.WriteSorted(w, f, map[string]func(*xlsxpart.Rows) error{part: func(r *xlsxpart.Rows) error {
+		styles := make([]int, len(Header))
+		for j := range styles {
+			styles[j] = text
+		}
+		styles[detailColumn] = wrap
 		for i := range rows {
-			if err := r.Texts(i+2, text, xlsxRecord(rows[i])); err != nil {
+			rec := xlsxRecord(rows[i])
+			if err := r.TextRow(i+2, detailHeight(rec[detailColumn]), styles, rec); err != nil {
 				return err
 			}
 		}

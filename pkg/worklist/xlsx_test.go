@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,6 +18,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 
 	"github.com/actcourier/actcourier/pkg/activation"
 )
@@ -1886,4 +1888,139 @@ func TestWriteXLSXWidths(t *testing.T) {
 			t.Errorf("column %s (%s): got width %v, %v; want %v at least", col, name, got, err, want)
 		}
 	}
+}
+
+// TestWriteXLSXRowsFit: every cell of the worklist workbook shows its
+// whole text, as TestWorkbookRowsFit holds the report's workbook to: a
+// character counts as wide as it is (two for a wide one), plus one for
+// the cell's margins; a text that does not wrap needs its column's
+// width, or empty cells beside it to run on over; a wrapped one needs
+// lines of 15 points enough at its column's width, up to Excel's most
+// row height (409 points). The Detail column (50) cut an HRESULT's
+// meaning (67 characters) and any longer message from the machine under
+// CollectedAt. A wrapped Detail and a tall row leave the IDs as
+// ReadXLSX reads them: each row with a CID reads back, none hidden.
+func TestWriteXLSXRowsFit(t *testing.T) {
+	base := testRows()[1] // with a CID
+	for _, tc := range []struct {
+		name, detail string
+	}{
+		{"short", "applied"},
+		{"HRESULT", "0xC004F031 the Installation ID and the Confirmation ID do not match"},
+		{"machine's message", strings.Repeat("The Software Licensing Service reported that the product key is invalid. ", 15)[:MaxField]},
+		{"Japanese", strings.Repeat("ソフトウェア ライセンス サービスは、プロダクト キーが無効であると報告しました。", 10)},
+		{"lines", "first line\nsecond line\n\nfourth line"},
+		{"newlines only", strings.Repeat("\n", MaxField)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := base
+			r.Detail = tc.detail
+			var b bytes.Buffer
+			if err := WriteXLSX(&b, []Row{r, base}, "Nagoya L2"); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			checkFit(t, f)
+			for _, col := range []string{"InstallationId", "ConfirmationId"} {
+				st := styleOf(t, f, cellOf(t, col, 2))
+				if st.Alignment != nil && (st.Alignment.WrapText || st.Alignment.ShrinkToFit) {
+					t.Errorf("%s: %+v, want neither wrapped nor shrunk", col, *st.Alignment)
+				}
+			}
+			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(b.Bytes()))
+			if err != nil || len(rowErrs) != 0 || len(recs) != 2 {
+				t.Fatalf("read back: %d records of 2, %v, %v", len(recs), rowErrs, err)
+			}
+			for _, rec := range recs {
+				if rec.Hidden != "" || rec.IID != r.IID || rec.CID != r.CID {
+					t.Errorf("row %d: IID %q CID %q hidden %q, want %q %q and not hidden", rec.Row, rec.IID, rec.CID, rec.Hidden, r.IID, r.CID)
+				}
+			}
+		})
+	}
+}
+
+// styleOf is the style of the cell ref of the worklist's sheet.
+func styleOf(t *testing.T, f *excelize.File, ref string) *excelize.Style {
+	t.Helper()
+	id, err := f.GetCellStyle(SheetName, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// checkFit: every cell of the worklist's sheet shows its whole text
+// (TestWriteXLSXRowsFit).
+func checkFit(t *testing.T, f *excelize.File) {
+	t.Helper()
+	rows, err := f.GetRows(SheetName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	widthOf := func(j int) float64 {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		w, err := f.GetColWidth(SheetName, col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	for i, r := range rows {
+		for j, v := range r {
+			if v == "" {
+				continue
+			}
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			st := styleOf(t, f, ref)
+			bold := 0.0
+			if st.Font != nil && st.Font.Bold {
+				bold = 1
+			}
+			if st.Alignment != nil && st.Alignment.WrapText {
+				lines := 0.0
+				for _, line := range strings.Split(v, "\n") {
+					lines += math.Max(1, math.Ceil((float64(wideCols(line))+1+bold)/widthOf(j)))
+				}
+				want := math.Min(lines*15, excelize.MaxRowHeight)
+				h, err := f.GetRowHeight(SheetName, i+1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if h < want || h > excelize.MaxRowHeight {
+					t.Errorf("%s %.40q…: %v lines at %v wide need %v points; its row is %v high", ref, v, lines, widthOf(j), want, h)
+				}
+				continue
+			}
+			w := widthOf(j)
+			for k := j + 1; k < len(Header) && (k >= len(r) || r[k] == ""); k++ {
+				w += widthOf(k)
+			}
+			if need := float64(wideCols(v)) + 1 + bold; w < need {
+				t.Errorf("%s %.40q…: needs %v wide, has %v", ref, v, need, w)
+			}
+		}
+	}
+}
+
+// wideCols is how many characters' width s takes: two for a wide one.
+func wideCols(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }

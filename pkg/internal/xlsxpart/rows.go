@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 )
 
 // Rows writes rows of cells as the XML of a sheet's sheetData, a row at
@@ -80,24 +82,44 @@ func (r *Rows) Cells(n int, height float64, cells []excelize.Cell) error {
 // the latter, and writes a control character as U+FFFD. A text over
 // Excel's 32,767 characters is cut.
 func (r *Rows) Texts(n int, style int, texts []string) error {
-	w := r.w
-	if r.s == "" || style != r.style {
-		r.style, r.s = style, strconv.Itoa(style)
+	return r.TextRow(n, 0, []int{style}, texts)
+}
+
+// TextRow writes row n of text cells as Texts does, height points high
+// (0: the sheet's default, no height given, as Cells), text j of style
+// styles[j], or of the last style given past the end of styles. A
+// height over excelize.MaxRowHeight is an error.
+func (r *Rows) TextRow(n int, height float64, styles []int, texts []string) error {
+	if height > excelize.MaxRowHeight {
+		return excelize.ErrMaxRowHeight
 	}
+	w := r.w
 	row := strconv.Itoa(n)
 	w.WriteString(`<row r="`)
 	w.WriteString(row)
+	if height > 0 {
+		w.WriteString(`" ht="`)
+		w.WriteString(strconv.FormatFloat(height, 'f', -1, 64))
+		w.WriteString(`" customHeight="1`)
+	}
 	w.WriteString(`">`)
+	style := 0
 	for j, s := range texts {
 		col, err := r.col(j)
 		if err != nil {
 			return err
+		}
+		if j < len(styles) {
+			style = styles[j]
 		}
 		w.WriteString(`<c r="`)
 		w.WriteString(col)
 		w.WriteString(row)
 		w.WriteByte('"')
 		if style != 0 {
+			if r.s == "" || style != r.style {
+				r.style, r.s = style, strconv.Itoa(style)
+			}
 			w.WriteString(` s="`)
 			w.WriteString(r.s)
 			w.WriteByte('"')
@@ -111,6 +133,39 @@ func (r *Rows) Texts(n int, style int, texts []string) error {
 	}
 	w.WriteString(`</row>`)
 	return nil
+}
+
+// Lines is how many lines s takes wrapped in a column width characters
+// wide: each of its lines (apart by "\n") its characters (two for a
+// wide one) and one for the cell's margins, a tenth more for the room
+// a line broken between words leaves at its end, over the width; it
+// stops counting once the lines pass excelize.MaxRowHeight at 15
+// points a line (Calibri 11's).
+func Lines(s string, width float64) float64 {
+	n := 0.0
+	for {
+		line, rest, more := strings.Cut(s, "\n")
+		n += math.Max(1, math.Ceil(float64(Cols(line)+1)*1.1/width))
+		if !more || n*15 >= excelize.MaxRowHeight {
+			return n
+		}
+		s = rest
+	}
+}
+
+// Cols is how many characters' width s takes: two for a wide or
+// fullwidth one (Unicode's East Asian Width), as a terminal shows it.
+func Cols(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // writeCell writes a cell as excelize does: a string inline (escaped for
