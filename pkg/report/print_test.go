@@ -292,33 +292,8 @@ func TestWorkbookRowsFit(t *testing.T) {
 		{"ja", classify.Japanese},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			lines, pools := fleet(t)
-			w, err := NewWriter(t.TempDir(), Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for s, p := range pools {
-				w.SetPool(s, *p)
-			}
-			keys := make([][2]string, 0, len(lines))
-			for k := range lines {
-				keys = append(keys, k)
-			}
-			sort.Slice(keys, func(i, j int) bool { return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1] })
-			for _, k := range keys {
-				if err := w.Line(k[0], k[1], lines[k]); err != nil {
-					t.Fatal(err)
-				}
-			}
-			files, err := w.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
 			n := 0
-			for _, name := range files {
-				if filepath.Ext(name) != ".xlsx" {
-					continue
-				}
+			for _, name := range fleetBooks(t, tc.lang) {
 				f, err := excelize.OpenFile(name)
 				if err != nil {
 					t.Fatal(err)
@@ -330,10 +305,48 @@ func TestWorkbookRowsFit(t *testing.T) {
 				f.Close()
 			}
 			if n == 0 {
-				t.Fatalf("no sheet in %q", files)
+				t.Fatal("no sheet")
 			}
 		})
 	}
+}
+
+// fleetBooks writes the archetypes' reports in lang as workbooks only
+// and returns their files' names.
+func fleetBooks(t *testing.T, lang classify.Lang) []string {
+	t.Helper()
+	lines, pools := fleet(t)
+	w, err := NewWriter(t.TempDir(), Options{Lang: lang, AsOf: asOf, Generated: asOf, Generator: "test", Formats: []string{XLSX}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s, p := range pools {
+		w.SetPool(s, *p)
+	}
+	keys := make([][2]string, 0, len(lines))
+	for k := range lines {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1] })
+	for _, k := range keys {
+		if err := w.Line(k[0], k[1], lines[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var books []string
+	for _, name := range files {
+		if filepath.Ext(name) == ".xlsx" {
+			books = append(books, name)
+		}
+	}
+	if len(books) == 0 {
+		t.Fatalf("no workbook in %q", files)
+	}
+	return books
 }
 
 // checkCut: every cell of sheet shows its whole text. A character
@@ -426,5 +439,83 @@ func checkCut(t *testing.T, f *excelize.File, sheet string) {
 				t.Errorf("sheet %q: %s %q needs %v wide, has %v", sheet, ref, v, need, w)
 			}
 		}
+	}
+}
+
+// TestWorkbookNumbersUnderHeads: in a site's workbook, en and ja, a
+// number stands under its own header, aligned as it is (a header left
+// and its counts right of a wide column stood under the next column's
+// header: the plan's Devices under Urgent), and the overview's counts
+// stand next to their labels: no column of counts is wider than
+// overviewMost. The counts table shared column D with the KMS
+// verdicts' meaning (80 wide): Image backup's counts stood 80
+// characters right of their lines.
+func TestWorkbookNumbersUnderHeads(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		lang classify.Lang
+	}{
+		{"en", classify.English},
+		{"ja", classify.Japanese},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, name := range fleetBooks(t, tc.lang) {
+				f, err := excelize.OpenFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sheets := f.GetSheetList()
+				checkNumbersUnderHeads(t, f, sheets[0], 6, true)
+				checkNumbersUnderHeads(t, f, sheets[len(sheets)-1], 1, false)
+				f.Close()
+			}
+		})
+	}
+}
+
+// checkNumbersUnderHeads: below the header row head of sheet, down to
+// the first empty row, each number is aligned as its header (a header
+// is left of its cell unless its style says otherwise, a number right);
+// near, the columns of numbers are overviewMost wide at most.
+func checkNumbersUnderHeads(t *testing.T, f *excelize.File, sheet string, head int, near bool) {
+	t.Helper()
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil || len(rows) <= head {
+		t.Fatalf("sheet %q: rows %q, %v", sheet, rows, err)
+	}
+	align := func(ref, general string) string {
+		id, err := f.GetCellStyle(sheet, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Alignment == nil || st.Alignment.Horizontal == "" || st.Alignment.Horizontal == "general" {
+			return general
+		}
+		return st.Alignment.Horizontal
+	}
+	numbers := 0
+	for i := head; i < len(rows) && len(rows[i]) > 0; i++ {
+		for j, v := range rows[i] {
+			if _, err := strconv.ParseFloat(v, 64); err != nil || j >= len(rows[head-1]) {
+				continue
+			}
+			numbers++
+			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			top, _ := excelize.CoordinatesToCellName(j+1, head)
+			if got, want := align(ref, "right"), align(top, "left"); got != want {
+				t.Errorf("sheet %q: %s %s aligned %s under %s %q aligned %s", sheet, ref, v, got, top, rows[head-1][j], want)
+			}
+			col, _ := excelize.ColumnNumberToName(j + 1)
+			if w, err := f.GetColWidth(sheet, col); err != nil || near && w > overviewMost {
+				t.Errorf("sheet %q: column %s of %q's counts is %v wide (%v), want %v at most", sheet, col, rows[head-1][j], w, err, overviewMost)
+			}
+		}
+	}
+	if numbers == 0 {
+		t.Errorf("sheet %q: no numbers under row %d", sheet, head)
 	}
 }

@@ -213,6 +213,17 @@ type styles struct {
 	// cells beside it: at the bottom, a KMS verdict's kind stood
 	// under the end of its meaning, beside the next one's start.
 	top int
+	// A number and its header are centred in their column, as are
+	// the plan's first deadline and its header: a header on the left
+	// and its numbers on the right of a wide column stood under the
+	// next column's header (the plan's Devices under Urgent), and a
+	// date on the right ran into the text of the next column. num is
+	// a count, headNum a header or total over counts, catHead a
+	// category's header over its counts, dateMid and dueMid a first
+	// deadline; dateLeft and stampLeft are the overview's as-of day
+	// and time generated, beside their labels.
+	num, headNum, dateMid, dueMid, dateLeft, stampLeft int
+	catHead                                            map[classify.Category]int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -242,6 +253,21 @@ func newStyles(f *excelize.File) (styles, error) {
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(string(colour), "#")}}})
 	}
 	st.top = add(&excelize.Style{Alignment: top})
+	mid := &excelize.Alignment{Vertical: "top", Horizontal: "center"}
+	left := &excelize.Alignment{Vertical: "top", Horizontal: "left"}
+	st.num = add(&excelize.Style{Alignment: mid})
+	st.headNum = add(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border,
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Alignment: mid})
+	st.dateMid = add(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: mid})
+	st.dueMid = add(&excelize.Style{CustomNumFmt: &dateFmt, Font: &excelize.Font{Bold: true, Color: "B71C1C"}, Alignment: mid})
+	st.dateLeft = add(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: left})
+	st.stampLeft = add(&excelize.Style{CustomNumFmt: &stampFmt, Alignment: left})
+	st.catHead = map[classify.Category]int{}
+	for _, c := range classify.Categories {
+		colour := catColour[c]
+		st.catHead[c] = add(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"}, Alignment: mid,
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(string(colour), "#")}}})
+	}
 	for _, err := range errs {
 		if err != nil {
 			return st, err
@@ -490,13 +516,13 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 		// The as-of day (asOfRow), and when the report was made where
 		// it was made, as every page and file says it.
 		asOfRow(st, t, w.opt.AsOf, w.asOfNote(w.siteLeftOut[s.name])),
-		{xcell(st.head, t.Generated), xcell(st.stamp, wall(w.opt.Generated, gz)), gz.label()},
+		{xcell(st.head, t.Generated), xcell(st.stampLeft, wall(w.opt.Generated, gz)), gz.label()},
 		{xcell(st.head, t.TimeZone), z.label()},
 		{},
 	}
-	head := []interface{}{xcell(st.head, t.Line), xcell(st.head, t.Devices)}
+	head := []interface{}{xcell(st.head, t.Line), xcell(st.headNum, t.Devices)}
 	for _, c := range classify.Categories {
-		head = append(head, xcell(st.cat[c], t.CategoryNames[c]))
+		head = append(head, xcell(st.catHead[c], t.CategoryNames[c]))
 	}
 	rows = append(rows, head)
 	for _, l := range s.lines {
@@ -504,18 +530,19 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 		if cols(l.name)+1 > overviewMost {
 			name = xcell(st.wrap, l.name)
 		}
-		r := []interface{}{name, l.sum.Devices}
+		r := []interface{}{name, xcell(st.num, l.sum.Devices)}
 		for _, c := range classify.Categories {
-			r = append(r, l.sum.Category[c])
+			r = append(r, xcell(st.num, l.sum.Category[c]))
 		}
 		rows = append(rows, r)
 	}
-	r := []interface{}{xcell(st.head, t.Total), xcell(st.head, s.sum.Devices)}
+	r := []interface{}{xcell(st.head, t.Total), xcell(st.headNum, s.sum.Devices)}
 	for _, c := range classify.Categories {
-		r = append(r, xcell(st.head, s.sum.Category[c]))
+		r = append(r, xcell(st.headNum, s.sum.Category[c]))
 	}
 	rows = append(rows, r, []interface{}{}, []interface{}{xcell(st.title, t.KMSSite)},
 		[]interface{}{xcell(st.head, t.Kind), xcell(st.head, t.Eligible), xcell(st.head, t.Verdict), xcell(st.head, t.Meaning)})
+	kms := len(rows) - 1 // the KMS table's header, 0-based
 	for _, p := range w.poolRows(b.site, "") {
 		rows = append(rows, []interface{}{xcell(st.top, p.Kind), xcell(st.top, p.Eligible), xcell(st.top, p.State), xcell(st.wrap, p.Meaning)})
 	}
@@ -529,7 +556,25 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 			return err
 		}
 	}
-	if err := setHeights(f, name, rows, st.wrap, w0); err != nil {
+	// The KMS verdicts' meaning, and its header, span D to the last
+	// column (F): in a column of its own, 80 wide, the counts table's
+	// D (a category's counts) stood 80 characters right of its lines.
+	lastCol, _ := excelize.ColumnNumberToName(len(w0))
+	meaning := append([]float64(nil), w0...)
+	for _, cw := range w0[4:] {
+		meaning[3] += cw
+	}
+	for i := kms; i < len(rows); i++ {
+		n := strconv.Itoa(i + 1)
+		style := st.wrap
+		if i == kms {
+			style = st.head
+		}
+		if err := errors1(f.MergeCell(name, "D"+n, lastCol+n), f.SetCellStyle(name, "D"+n, lastCol+n, style)); err != nil {
+			return err
+		}
+	}
+	if err := setHeights(f, name, rows, st.wrap, meaning); err != nil {
 		return err
 	}
 	if len(rows[1]) < 3 {
@@ -548,20 +593,22 @@ func (b *book) summarySheet(f *excelize.File, name string, st styles, w *Writer,
 const overviewMost = 40
 
 // overviewWidths returns the widths (characters) of an overview sheet's
-// columns A to F: each at least 22, 17, 20, 80 (D, the KMS verdicts'
-// meaning, which wraps), 20 and 20, and as wide as its widest value,
-// counted as cols does (a wide character two), plus one for the cell's
-// margins and one more for a styled cell (bold), but for one only set
-// at the top of its row (st.top), up to overviewMost. The
-// title (row 1) runs on over the empty cells beside it and the as-of
-// note (row 2, C) is wrapped over C to F, so neither counts; nor does a
+// columns A to F: each at least 22, 17, 20, 20, 20 and 20, and as wide
+// as its widest value, counted as cols does (a wide character two),
+// plus one for the cell's margins and one more for a styled cell
+// (bold), but for a plain one only aligned (st.top, st.num), up to
+// overviewMost. The title (row 1) runs on over the empty cells beside
+// it, the as-of note (row 2, C) is wrapped over C to F and the KMS
+// verdicts' meaning over D to F, so none counts; nor does another
 // wrapped cell. Set by eye once, the columns cut 稼働中の KMS ホストあり
-// (23 wide) and ボリューム ライセンス (21) at 20.
+// (23 wide) and ボリューム ライセンス (21) at 20; D, the meaning's alone,
+// was 80, and the counts of the category in D stood far right of their
+// lines.
 func overviewWidths(rows [][]interface{}, st styles) []float64 {
-	w := []float64{22, 17, 20, 80, 20, 20}
+	w := []float64{22, 17, 20, 20, 20, 20}
 	for i, r := range rows {
 		for j, v := range r {
-			if i == 0 || i == 1 && j == 2 || j >= len(w) || j == 3 {
+			if i == 0 || i == 1 && j == 2 || j >= len(w) {
 				continue
 			}
 			need := 1.0
@@ -569,7 +616,7 @@ func overviewWidths(rows [][]interface{}, st styles) []float64 {
 				if c.StyleID == st.wrap {
 					continue
 				}
-				if v = c.Value; c.StyleID != st.top {
+				if v = c.Value; c.StyleID != st.top && c.StyleID != st.num {
 					need = 2
 				}
 			}
@@ -592,7 +639,7 @@ func overviewWidths(rows [][]interface{}, st styles) []float64 {
 // beside it the note of a report of the fleet as it was (past), which
 // says what it leaves out of the site, when there is one.
 func asOfRow(st styles, t *texts, asOf time.Time, past *asOfNote) []interface{} {
-	r := []interface{}{xcell(st.head, t.AsOf), xcell(st.date, time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC))}
+	r := []interface{}{xcell(st.head, t.AsOf), xcell(st.dateLeft, time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC))}
 	if past != nil {
 		r = append(r, past.Text)
 	}
@@ -605,8 +652,8 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 	}
 	t := b.t
 	plan, totals := w.plan(s.sum, false, nil)
-	rows := [][]interface{}{{xcell(st.head, t.Action), xcell(st.head, t.Product), xcell(st.head, t.Count), xcell(st.head, t.UrgentCount),
-		xcell(st.head, t.FirstDeadline), xcell(st.head, t.Purchase), xcell(st.head, t.Assets)}}
+	rows := [][]interface{}{{xcell(st.head, t.Action), xcell(st.head, t.Product), xcell(st.headNum, t.Count), xcell(st.headNum, t.UrgentCount),
+		xcell(st.headNum, t.FirstDeadline), xcell(st.head, t.Purchase), xcell(st.head, t.Assets)}}
 	for _, p := range plan {
 		assets := make([]string, len(p.Refs))
 		for i, r := range p.Refs {
@@ -619,16 +666,16 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		// past, as a line sheet's deadline; empty when none expires.
 		var due interface{} = ""
 		if !p.DueDL.IsZero() {
-			style := st.date
+			style := st.dateMid
 			if pastDue(p.DueDL) {
-				style = st.due
+				style = st.dueMid
 			}
 			due = xcell(style, p.DueDay)
 		}
 		// The product and the purchase wrap too: "Windows Server 2012
 		// R2 Standard Evaluation" (43) and "Office ボリューム ライセンス 1
 		// 台分、MAK 認証 1 回分" (52) were cut by the column beside them.
-		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), xcell(st.wrap, p.Product), xcell(st.top, p.Count), xcell(st.top, p.Urgent), due,
+		rows = append(rows, []interface{}{xcell(st.wrap, p.Action), xcell(st.wrap, p.Product), xcell(st.num, p.Count), xcell(st.num, p.Urgent), due,
 			xcell(st.wrap, p.Purchase), xcell(st.wrap, strings.Join(assets, ", "))})
 	}
 	if err := setRows(f, name, rows); err != nil {
