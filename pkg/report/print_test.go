@@ -445,7 +445,9 @@ func checkCut(t *testing.T, f *excelize.File, sheet string) {
 // TestWorkbookNumbersUnderHeads: in a site's workbook, en and ja, a
 // number stands under its own header, aligned as it is (a header left
 // and its counts right of a wide column stood under the next column's
-// header: the plan's Devices under Urgent), and the overview's counts
+// header: the plan's Devices under Urgent; a line sheet's days left, 0,
+// beside the next column's "already ended" read "0 already ended"),
+// and the overview's counts
 // stand next to their labels: no column of counts is wider than
 // overviewMost. The counts table shared column D with the KMS
 // verdicts' meaning (80 wide): Image backup's counts stood 80
@@ -466,7 +468,9 @@ func TestWorkbookNumbersUnderHeads(t *testing.T) {
 				}
 				sheets := f.GetSheetList()
 				checkNumbersUnderHeads(t, f, sheets[0], 6, true)
-				checkNumbersUnderHeads(t, f, sheets[len(sheets)-1], 1, false)
+				for _, sheet := range sheets[1:] { // the line sheets and the plan
+					checkNumbersUnderHeads(t, f, sheet, 1, false)
+				}
 				f.Close()
 			}
 		})

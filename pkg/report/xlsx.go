@@ -213,17 +213,18 @@ type styles struct {
 	// cells beside it: at the bottom, a KMS verdict's kind stood
 	// under the end of its meaning, beside the next one's start.
 	top int
-	// A number and its header are centred in their column, as are
-	// the plan's first deadline and its header: a header on the left
-	// and its numbers on the right of a wide column stood under the
-	// next column's header (the plan's Devices under Urgent), and a
-	// date on the right ran into the text of the next column. num is
-	// a count, headNum a header or total over counts, catHead a
-	// category's header over its counts, dateMid and dueMid a first
-	// deadline; dateLeft and stampLeft are the overview's as-of day
-	// and time generated, beside their labels.
-	num, headNum, dateMid, dueMid, dateLeft, stampLeft int
-	catHead                                            map[classify.Category]int
+	// A number, a date (date, due, stamp) and their headers are
+	// centred in their column: a header on the left and its numbers
+	// on the right of a wide column stood under the next column's
+	// header (the plan's Devices under Urgent), and a number or date
+	// on the right beside the next column's text read as part of it
+	// (a line sheet's days left, "0", then "already ended"). num is a
+	// count, headNum a header or total over numbers, catHead a
+	// category's header over its counts; dateLeft and stampLeft are
+	// the overview's as-of day and time generated, beside their
+	// labels.
+	num, headNum, dateLeft, stampLeft int
+	catHead                           map[classify.Category]int
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -240,9 +241,10 @@ func newStyles(f *excelize.File) (styles, error) {
 	st.head = add(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border,
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Alignment: top})
 	st.title = add(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
-	st.date = add(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: top})
-	st.due = add(&excelize.Style{CustomNumFmt: &dateFmt, Font: &excelize.Font{Bold: true, Color: "B71C1C"}, Alignment: top})
-	st.stamp = add(&excelize.Style{CustomNumFmt: &stampFmt, Alignment: top})
+	mid := &excelize.Alignment{Vertical: "top", Horizontal: "center"}
+	st.date = add(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: mid})
+	st.due = add(&excelize.Style{CustomNumFmt: &dateFmt, Font: &excelize.Font{Bold: true, Color: "B71C1C"}, Alignment: mid})
+	st.stamp = add(&excelize.Style{CustomNumFmt: &stampFmt, Alignment: mid})
 	st.wrap = add(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	st.cat = map[classify.Category]int{}
 	// In the categories' order, not the map's: the styles' IDs, and so
@@ -253,13 +255,10 @@ func newStyles(f *excelize.File) (styles, error) {
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(string(colour), "#")}}})
 	}
 	st.top = add(&excelize.Style{Alignment: top})
-	mid := &excelize.Alignment{Vertical: "top", Horizontal: "center"}
 	left := &excelize.Alignment{Vertical: "top", Horizontal: "left"}
 	st.num = add(&excelize.Style{Alignment: mid})
 	st.headNum = add(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: border,
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Alignment: mid})
-	st.dateMid = add(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: mid})
-	st.dueMid = add(&excelize.Style{CustomNumFmt: &dateFmt, Font: &excelize.Font{Bold: true, Color: "B71C1C"}, Alignment: mid})
 	st.dateLeft = add(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: left})
 	st.stampLeft = add(&excelize.Style{CustomNumFmt: &stampFmt, Alignment: left})
 	st.catHead = map[classify.Category]int{}
@@ -489,7 +488,13 @@ func (b *book) lineSheet(f *excelize.File, name string, n int, sh *sheet, st sty
 	}
 	cells := make([]interface{}, len(head))
 	for i, h := range head {
-		cells[i] = xcell(st.head, h)
+		style := st.head
+		switch i {
+		case colDeadline, colDays, colCollected:
+			// Centred, as their values (sheet.cells).
+			style = st.headNum
+		}
+		cells[i] = xcell(style, h)
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
 		return err
@@ -666,9 +671,9 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 		// past, as a line sheet's deadline; empty when none expires.
 		var due interface{} = ""
 		if !p.DueDL.IsZero() {
-			style := st.dateMid
+			style := st.date
 			if pastDue(p.DueDL) {
-				style = st.dueMid
+				style = st.due
 			}
 			due = xcell(style, p.DueDay)
 		}
@@ -795,6 +800,10 @@ func (sh *sheet) cells(cells []excelize.Cell, vals []interface{}, i int, st styl
 	for _, v := range vals {
 		j := len(cells)
 		style := st.wrap
+		// The deadline, the days left and the time collected are
+		// centred under their centred headers: on the right, the
+		// days left stood beside the next column's text ("0" then
+		// what ends), the time collected beside its zone.
 		switch j {
 		case colDeadline:
 			if _, ok := v.(time.Time); ok {
@@ -803,6 +812,8 @@ func (sh *sheet) cells(cells []excelize.Cell, vals []interface{}, i int, st styl
 					style = st.due
 				}
 			}
+		case colDays:
+			style = st.num
 		case colCategory:
 			style = st.cat[sh.category(i)]
 		case colCollected:
