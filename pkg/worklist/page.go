@@ -96,15 +96,25 @@ func lines[T any](s []T, n int) [][]T {
 	return out
 }
 
+// fleetTitle is a worklist's title when none is given: the fleet's.
+const fleetTitle = "fleet / 全拠点"
+
+// titleOf is title as a worklist's page and printed footer name it:
+// trimmed, the fleet's (fleetTitle) when empty.
+func titleOf(title string) string {
+	if title = strings.TrimSpace(title); title == "" {
+		return fleetTitle
+	}
+	return title
+}
+
 // WritePage writes the printable worklist of rows, which come in site,
 // line order: per line its counts and rows, each IID in the groups a
 // phone prompt or portal asks for, each CID on file likewise, and eight
 // boxes to write a CID in where one is needed. A character that reorders
 // or hides text is shown as \uXXXX in every value (terminal.ShowHidden).
 func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
-	if opt.Title = strings.TrimSpace(opt.Title); opt.Title == "" {
-		opt.Title = "fleet / 全拠点"
-	}
+	opt.Title = titleOf(opt.Title)
 	v := pageView{Title: opt.Title, Generated: opt.Generated.Format("2006-01-02 15:04 MST"), Generator: opt.Generator}
 	all := map[State]int{}
 	var per map[State]int

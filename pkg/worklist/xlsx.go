@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -67,8 +66,9 @@ const printName = "Activation worklist / ライセンス認証の作業リスト
 // ReadXLSX holds a CID on screen to. Its header row is printed on top
 // of every page and its Host column on the left of every page across,
 // so that a page of only later columns still names its machines; the
-// footer names the worklist and title (its page's, the site and line)
-// and the page of pages. Every cell is a text cell and every column is
+// footer, as the site workbook's, names the title on the left (its
+// page's: the site and line, or the fleet's), the worklist in the
+// centre and the page of pages on the right. Every cell is a text cell and every column is
 // formatted as text ("@"), so that the 63-digit IIDs keep their digits
 // when Excel opens the file, and a CID typed or pasted into
 // ConfirmationId does too. A string is written as a string: a value
@@ -144,7 +144,10 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	if err := f.SetSheetDimension(SheetName, all); err != nil {
 		return err
 	}
-	if err := xlsxpart.SetPrint(f, SheetName, xlsxpart.Print{Left: printName, Centre: terminal.ShowHidden(strings.TrimSpace(title)),
+	// The footer as the site workbook's: where from on the left, what
+	// in the centre. The fleet's worklist printed with its centre
+	// empty and no word of what it covers.
+	if err := xlsxpart.SetPrint(f, SheetName, xlsxpart.Print{Left: terminal.ShowHidden(titleOf(title)), Centre: printName,
 		HeaderRow: true, KeyColumn: true}); err != nil {
 		return err
 	}

@@ -138,19 +138,23 @@ func writeXLSX(w io.Writer, rows []Row) error { return WriteXLSX(w, rows, "") }
 // TestWriteXLSXPrint: the worklist prints on A4 landscape at 100 % (one
 // page wide, its 566 characters would print at about 26 %, 3 points),
 // its header row on top of every page and its Host column on the left
-// of every page across, a footer naming the worklist (as its page
-// does) and the page of pages; a title's & is doubled (else &P in it
-// would print a page number), a hidden character shown as in cells, a
-// title too long for Excel's 255 characters cut. The workbook reads
-// back as written.
+// of every page across, a footer as the site workbook's (the report's
+// checkFooter): on the left where the worklist is of (its title, the
+// site and line; the fleet's, as its page names it, where none was
+// given: the fleet's footer had an empty centre and no word of what it
+// covers), in the centre what it is (the worklist, as its page names
+// it), on the right the page of pages; a title's & is doubled (else &P
+// in it would print a page number), a hidden character shown as in
+// cells, a title too long for Excel's 255 characters cut. The workbook
+// reads back as written.
 func TestWriteXLSXPrint(t *testing.T) {
 	const name = "Activation worklist / ライセンス認証の作業リスト"
 	long := "Site & Co's " + strings.Repeat("工場", 150)
 	for _, tc := range []struct {
-		name, title, centre string
+		name, title, left string
 	}{
 		{"site and line", "Nagoya L2", "Nagoya L2"},
-		{"no title", " ", ""},
+		{"no title", " ", "fleet / 全拠点"},
 		{"hostile", "O'Brien & Sons &P&N && L\u202e1", "O'Brien && Sons &&P&&N &&&& L\\u202e1"},
 		{"long", long, ""},
 	} {
@@ -191,15 +195,15 @@ func TestWriteXLSXPrint(t *testing.T) {
 			}
 			left, rest, _ := strings.Cut(strings.TrimPrefix(hf.OddFooter, "&L"), "&C")
 			centre, right, _ := strings.Cut(rest, "&R")
-			if left != name || right != "&P / &N" {
-				t.Errorf("footer %q: left %q, right %q; want %q and the page of pages", hf.OddFooter, left, right, name)
+			if centre != name || right != "&P / &N" {
+				t.Errorf("footer %q: centre %q, right %q; want %q and the page of pages", hf.OddFooter, centre, right, name)
 			}
 			if tc.name == "long" {
-				if !strings.HasPrefix(long, strings.ReplaceAll(strings.TrimSuffix(centre, "…"), "&&", "&")) || !strings.HasSuffix(centre, "…") || len([]rune(centre)) < 50 {
-					t.Errorf("footer's centre %q, want the title's first 50 characters or more, then …", centre)
+				if !strings.HasPrefix(long, strings.ReplaceAll(strings.TrimSuffix(left, "…"), "&&", "&")) || !strings.HasSuffix(left, "…") || len([]rune(left)) < 50 {
+					t.Errorf("footer's left %q, want the title's first 50 characters or more, then …", left)
 				}
-			} else if centre != tc.centre {
-				t.Errorf("footer's centre %q, want %q", centre, tc.centre)
+			} else if left != tc.left {
+				t.Errorf("footer's left %q, want %q", left, tc.left)
 			}
 			filled := 0 // the rows with a CID, which Read returns
 			for _, r := range rows {
