@@ -136,16 +136,22 @@ func (r *Rows) TextRow(n int, height float64, styles []int, texts []string) erro
 }
 
 // Lines is how many lines s takes wrapped in a column width characters
-// wide: each of its lines (apart by "\n") its characters (two for a
-// wide one) and one for the cell's margins, a tenth more for the room
-// a line broken between words leaves at its end, over the width; it
-// stops counting once the lines pass excelize.MaxRowHeight at 15
-// points a line (Calibri 11's).
+// wide: each of its lines (apart by "\n") one if its characters (two
+// for a wide one) and one for the cell's margins fit the width, else
+// as many as they take with a tenth more for the room a line broken
+// between words leaves at its end; it stops counting once the lines
+// pass excelize.MaxRowHeight at 15 points a line (Calibri 11's). With
+// the tenth on a line that fits, a worklist's Host of 15 characters
+// took two lines in its column of 18.
 func Lines(s string, width float64) float64 {
 	n := 0.0
 	for {
 		line, rest, more := strings.Cut(s, "\n")
-		n += math.Max(1, math.Ceil(float64(Cols(line)+1)*1.1/width))
+		need := float64(Cols(line) + 1)
+		if need > width {
+			need *= 1.1
+		}
+		n += math.Max(1, math.Ceil(need/width))
 		if !more || n*15 >= excelize.MaxRowHeight {
 			return n
 		}

@@ -419,3 +419,30 @@ func FuzzEscapeX(f *testing.F) {
 		}
 	})
 }
+
+// TestLines: how many lines of a wrapped cell a text takes in a column.
+// A text that fits its column (with a character for the margins) is one
+// line: a tenth added for word wrap made a host of 17 characters two
+// lines in a column of 18, its row twice as high as it needed.
+func TestLines(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		s     string
+		width float64
+		want  float64
+	}{
+		{"empty", "", 18, 1},
+		{"fits exactly", strings.Repeat("a", 17), 18, 1},
+		{"one over", strings.Repeat("a", 18), 18, 2},
+		{"word wrap's room", strings.Repeat("a", 35), 18, 3}, // 36 * 1.1 = 39.6 over 18
+		{"wide characters", "名古屋第二工場", 12, 2},                // 15 wide
+		{"lines", "a\nb\n\nc", 18, 4},
+		{"empty lines stop at Excel's most row", strings.Repeat("\n", 1000), 18, 28},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Lines(tc.s, tc.width); got != tc.want {
+				t.Errorf("Lines(%.20q, %v) = %v, want %v", tc.s, tc.width, got, tc.want)
+			}
+		})
+	}
+}
