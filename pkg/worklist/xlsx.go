@@ -28,25 +28,25 @@ const textFormat = 49
 // bold, and the filter button beside it (RequestCount at 8 was cut).
 var columnWidths = []float64{18, 66, 50, 58, 15, 22, 22, 12, 8, 14, 53, 30, 38, 38, 8, 14, 16, 12, 50, 22}
 
-// detailColumn is the index of Detail in Header, a column that wraps.
-var detailColumn = func() int {
-	for i, h := range Header {
-		if h == "Detail" {
-			return i
+// wrapped are the columns that wrap: names and messages, of any
+// length. The IDs do not: ReadXLSX holds them to one line; nor do the
+// columns of a fixed form (a GUID, a time, a state), which fit.
+var wrapped = map[string]bool{"Host": true, "Site": true, "Line": true, "Asset": true, "DeviceKey": true, "Product": true, "Detail": true}
+
+// rowHeight is the height (points) of the row of cells rec: 15 points
+// a line, as many lines as the most a wrapped cell takes in its column
+// (xlsxpart.Lines), at most Excel's most (409, 27 lines: a Detail is
+// MaxField bytes at most, 23 lines of text, more only of empty lines);
+// 0, the sheet's default, when each takes one. Excel sizes a row of no
+// height given to its wrapped text itself, LibreOffice does not: its
+// lines past the first were drawn over the rows below.
+func rowHeight(rec []string) float64 {
+	lines := 1.0
+	for j, s := range rec {
+		if j < len(Header) && wrapped[Header[j]] && s != "" {
+			lines = math.Max(lines, xlsxpart.Lines(s, columnWidths[j]))
 		}
 	}
-	panic("worklist: no Detail in Header")
-}()
-
-// detailHeight is the height (points) of a row whose Detail is s,
-// wrapped in its column: 15 points a line (xlsxpart.Lines), at most
-// Excel's most (409, 27 lines: a Detail is MaxField bytes at most, 23
-// lines of text, more only of empty lines); 0, the sheet's default, for
-// one line. Excel sizes a row of no height given to its wrapped text
-// itself, LibreOffice does not: its lines past the first were drawn
-// over the rows below.
-func detailHeight(s string) float64 {
-	lines := xlsxpart.Lines(s, columnWidths[detailColumn])
 	if lines <= 1 {
 		return 0
 	}
@@ -73,8 +73,9 @@ const printName = "Activation worklist / ライセンス認証の作業リスト
 // when Excel opens the file, and a CID typed or pasted into
 // ConfirmationId does too. A string is written as a string: a value
 // starting with = + - or @ is text, never a formula, and needs no ' as
-// in the CSV. Detail wraps in its column, its row as high as its lines
-// (detailHeight); every other cell is one line, at the top of its row.
+// in the CSV. A name or message (Host, Site, Line, Asset, DeviceKey,
+// Product, Detail) wraps in its column, its row as high as its lines
+// (rowHeight); every other cell is one line, at the top of its row.
 // The same rows give the same bytes. Over
 // excelize.TotalRows-1 rows, more than a sheet holds, it returns an
 // error and writes nothing.
@@ -95,9 +96,11 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 	if err != nil {
 		return err
 	}
-	// Detail, a message of any length from the machine or an HRESULT's
-	// meaning (67 characters), wraps in its column: not wrapped, it ran
-	// on under CollectedAt and was cut there.
+	// The columns of names and messages (wrapped) wrap: not wrapped,
+	// a Detail (a message of any length from the machine, an
+	// HRESULT's meaning of 67 characters) ran on under CollectedAt and
+	// was cut there, a Product ("Windows Server 2012 R2 Standard
+	// Evaluation", 42) under ApplicationId.
 	wrap, err := f.NewStyle(&excelize.Style{NumFmt: textFormat, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	if err != nil {
 		return err
@@ -159,11 +162,13 @@ func WriteXLSX(w io.Writer, rows []Row, title string) error {
 		styles := make([]int, len(Header))
 		for j := range styles {
 			styles[j] = text
+			if wrapped[Header[j]] {
+				styles[j] = wrap
+			}
 		}
-		styles[detailColumn] = wrap
 		for i := range rows {
 			rec := xlsxRecord(rows[i])
-			if err := r.TextRow(i+2, detailHeight(rec[detailColumn]), styles, rec); err != nil {
+			if err := r.TextRow(i+2, rowHeight(rec), styles, rec); err != nil {
 				return err
 			}
 		}

@@ -1902,25 +1902,47 @@ func TestWriteXLSXWidths(t *testing.T) {
 // lines of 15 points enough at its column's width, up to Excel's most
 // row height (409 points). The Detail column (50) cut an HRESULT's
 // meaning (67 characters) and any longer message from the machine under
-// CollectedAt. A wrapped Detail and a tall row leave the IDs as
-// ReadXLSX reads them: each row with a CID reads back, none hidden.
+// CollectedAt; Product (30) a product's name such as "Windows Server
+// 2012 R2 Standard Evaluation" (42); Host, Site, Line, Asset and
+// DeviceKey a name longer than usual (a DNS name, a site's name in
+// full). Wrapped cells and a tall row leave the IDs as ReadXLSX reads
+// them: each row with a CID reads back, none hidden.
 func TestWriteXLSXRowsFit(t *testing.T) {
 	base := testRows()[1] // with a CID
 	for _, tc := range []struct {
 		name, detail string
+		row          func(*Row)
 	}{
-		{"short", "applied"},
-		{"HRESULT", "0xC004F031 the Installation ID and the Confirmation ID do not match"},
-		{"machine's message", strings.Repeat("The Software Licensing Service reported that the product key is invalid. ", 15)[:MaxField]},
-		{"Japanese", strings.Repeat("ソフトウェア ライセンス サービスは、プロダクト キーが無効であると報告しました。", 10)},
-		{"lines", "first line\nsecond line\n\nfourth line"},
-		{"newlines only", strings.Repeat("\n", MaxField)},
+		{"test rows", "", nil},
+		{"long names", "", func(r *Row) {
+			r.Host, r.Site, r.Line, r.Asset = "fa-ng-l2-011.assembly.nagoya.example.co.jp", "Nagoya Second Assembly Plant", "Final inspection", "NG-L2-011-SPARE-2"
+			r.DeviceKey = "loc:nagoya second assembly plant/final inspection/ng-l2-011-spare-2"
+		}},
+		{"long product", "", func(r *Row) {
+			r.Product, r.ApplicationID = "Windows Server 2012 R2 Standard Evaluation", "55c92734-d682-4d71-983e-d6ec3f16059f"
+		}},
+		{"Japanese names", "", func(r *Row) {
+			r.Site, r.Line, r.Product = "名古屋第二工場", "最終検査ライン", "Office 16, Office16ProPlusVL_MAK_edition"
+		}},
+		{"short", "applied", nil},
+		{"HRESULT", "0xC004F031 the Installation ID and the Confirmation ID do not match", nil},
+		{"machine's message", strings.Repeat("The Software Licensing Service reported that the product key is invalid. ", 15)[:MaxField], nil},
+		{"Japanese", strings.Repeat("ソフトウェア ライセンス サービスは、プロダクト キーが無効であると報告しました。", 10), nil},
+		{"lines", "first line\nsecond line\n\nfourth line", nil},
+		{"newlines only", strings.Repeat("\n", MaxField), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := base
 			r.Detail = tc.detail
+			if tc.row != nil {
+				tc.row(&r)
+			}
+			rows := []Row{r, base}
+			if tc.name == "test rows" {
+				rows = testRows()
+			}
 			var b bytes.Buffer
-			if err := WriteXLSX(&b, []Row{r, base}, "Nagoya L2"); err != nil {
+			if err := WriteXLSX(&b, rows, "Nagoya L2"); err != nil {
 				t.Fatal(err)
 			}
 			f, err := excelize.OpenReader(bytes.NewReader(b.Bytes()))
@@ -1935,13 +1957,20 @@ func TestWriteXLSXRowsFit(t *testing.T) {
 					t.Errorf("%s: %+v, want neither wrapped nor shrunk", col, *st.Alignment)
 				}
 			}
-			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(b.Bytes()))
-			if err != nil || len(rowErrs) != 0 || len(recs) != 2 {
-				t.Fatalf("read back: %d records of 2, %v, %v", len(recs), rowErrs, err)
+			var want []Row // the rows with a CID, which ReadXLSX returns
+			for _, r := range rows {
+				if r.CID != "" {
+					want = append(want, r)
+				}
 			}
-			for _, rec := range recs {
-				if rec.Hidden != "" || rec.IID != r.IID || rec.CID != r.CID {
-					t.Errorf("row %d: IID %q CID %q hidden %q, want %q %q and not hidden", rec.Row, rec.IID, rec.CID, rec.Hidden, r.IID, r.CID)
+			recs, rowErrs, _, _, err := ReadXLSX(bytes.NewReader(b.Bytes()))
+			if err != nil || len(rowErrs) != 0 || len(recs) != len(want) {
+				t.Fatalf("read back: %d records of %d, %v, %v", len(recs), len(want), rowErrs, err)
+			}
+			for i, rec := range recs {
+				if w := want[i]; rec.Hidden != "" || rec.IID != w.IID || rec.CID != w.CID || rec.Host != w.Host || rec.DeviceKey != w.DeviceKey {
+					t.Errorf("row %d: IID %q CID %q host %q key %q hidden %q, want %q %q %q %q and not hidden", rec.Row, rec.IID, rec.CID, rec.Host,
+						rec.DeviceKey, rec.Hidden, w.IID, w.CID, w.Host, w.DeviceKey)
 				}
 			}
 		})
