@@ -418,10 +418,11 @@ func rowParts(f *excelize.File, names []string, sheets []*sheet, st styles) (map
 
 // lineWidths are the widths (characters) of a line sheet's columns.
 // Days left and the time zone are wide enough for their header beside
-// its filter button (残り日数 was cut at 8) and for a zone's label ("JST
+// its filter button (残り日数 was cut at 8; centred, between two
+// buttons' widths, "Days left" needs 14) and for a zone's label ("JST
 // (UTC+09:00)" was cut at 14), the category for its Japanese names in
 // bold (ボリューム ライセンス was cut at 16).
-var lineWidths = []float64{34, 13, 12, 18, 14, 16, 23, 70, 24, 30, 17, 18}
+var lineWidths = []float64{34, 13, 14, 18, 14, 16, 23, 70, 24, 30, 17, 18}
 
 // rowHeight is the height (points) of a row of cells, those of style
 // wrap wrapped in their columns of widths (characters): 15 points, the
@@ -691,18 +692,23 @@ func (b *book) planSheet(f *excelize.File, name string, st styles, w *Writer, s 
 	}
 	last, _ := excelize.CoordinatesToCellName(7, len(rows))
 	err := errors1(f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}),
-		f.AutoFilter(name, "A1:"+last, nil), f.SetColWidth(name, "A", "A", planWidths[0]), f.SetColWidth(name, "B", "B", planWidths[1]),
-		f.SetColWidth(name, "C", "C", planWidths[2]), f.SetColWidth(name, "E", "E", planWidths[4]), f.SetColWidth(name, "F", "F", planWidths[5]),
-		f.SetColWidth(name, "G", "G", planWidths[6]))
+		f.AutoFilter(name, "A1:"+last, nil))
+	for j := 0; err == nil && j < len(planWidths); j++ {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		err = f.SetColWidth(name, col, col, planWidths[j])
+	}
 	if err == nil && totals != "" {
 		err = setRows(f, name, append(make([][]interface{}, len(rows)+1), []interface{}{totals}))
 	}
 	return err
 }
 
-// planWidths are the widths (characters) of the plan's columns; D, of
-// no width given, is Excel's default.
-var planWidths = []float64{40, 36, 11, 0, 17, 36, 60}
+// planWidths are the widths (characters) of the plan's columns. The
+// centred headers over numbers and dates (Devices, Urgent, First
+// deadline) have a filter button's width (2) on both sides: Excel draws
+// the button over a centred header's end ("Urgent" in D of Excel's
+// default width, 8.43).
+var planWidths = []float64{40, 36, 12, 11, 19, 36, 60}
 
 // setHeights gives each row of a sheet written by setRows (which
 // leaves each row's values as shown) the height its wrapped cells (of
