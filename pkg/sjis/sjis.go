@@ -22,38 +22,51 @@ func Decode(b []byte) (s string, ok bool) {
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2)
 	ok = true
-	bad := func(n int) int {
-		sb.WriteRune(utf8.RuneError)
-		ok = false
-		return n
-	}
 	for i := 0; i < len(b); {
-		c := b[i]
-		switch {
-		case c <= 0x80:
-			sb.WriteRune(rune(c))
-			i++
-		case c >= 0xA1 && c <= 0xDF: // halfwidth katakana
-			sb.WriteRune(rune(c) - 0xA1 + 0xFF61)
-			i++
-		case sjisLead[c] == 0, i+1 == len(b), b[i+1] < 0x40:
-			i += bad(1)
-		case b[i+1] > 0xFC:
-			i += bad(2)
-		default:
-			k := 2 * ((int(sjisLead[c])-1)*(0xFD-0x40) + int(b[i+1]-0x40))
-			switch v := rune(sjisRows[k])<<8 | rune(sjisRows[k+1]); v {
-			case 0xFFFF:
-				i += bad(1)
-			case 0xFFFE:
-				i += bad(2)
-			default:
-				sb.WriteRune(v)
-				i += 2
-			}
-		}
+		r, n, good := next(b, i)
+		sb.WriteRune(r)
+		ok = ok && good
+		i += n
 	}
 	return sb.String(), ok
+}
+
+// Valid reports whether Decode decodes b without an invalid sequence;
+// it allocates nothing.
+func Valid(b []byte) bool {
+	for i := 0; i < len(b); {
+		_, n, ok := next(b, i)
+		if !ok {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// next decodes the character at b[i]: the rune (U+FFFD when invalid),
+// how many bytes it takes, and whether it was valid.
+func next(b []byte, i int) (r rune, n int, ok bool) {
+	c := b[i]
+	switch {
+	case c <= 0x80:
+		return rune(c), 1, true
+	case c >= 0xA1 && c <= 0xDF: // halfwidth katakana
+		return rune(c) - 0xA1 + 0xFF61, 1, true
+	case sjisLead[c] == 0, i+1 == len(b), b[i+1] < 0x40:
+		return utf8.RuneError, 1, false
+	case b[i+1] > 0xFC:
+		return utf8.RuneError, 2, false
+	}
+	k := 2 * ((int(sjisLead[c])-1)*(0xFD-0x40) + int(b[i+1]-0x40))
+	switch v := rune(sjisRows[k])<<8 | rune(sjisRows[k+1]); v {
+	case 0xFFFF:
+		return utf8.RuneError, 1, false
+	case 0xFFFE:
+		return utf8.RuneError, 2, false
+	default:
+		return v, 2, true
+	}
 }
 
 // ErrNoCode means a character has no Shift_JIS code.

@@ -19,8 +19,12 @@ func TestShiftJIS(t *testing.T) {
 		if err != nil {
 			t.Fatalf("x/text % X: %v", in, err)
 		}
-		if got, _ := Decode(in); got != string(want) {
+		got, ok := Decode(in)
+		if got != string(want) {
 			t.Fatalf("% X: got %q, want %q", in, got, want)
+		}
+		if v := Valid(in); v != ok {
+			t.Fatalf("% X: Valid %v, Decode's ok %v", in, v, ok)
 		}
 	}
 	for a := 0; a < 256; a++ {
