@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"pkg/slmgr":         {"pkg/licensing", "pkg/sjis", "pkg/internal/cut"},
 	"pkg/classify":      {"pkg/licensing"},
 	"pkg/activation":    {"pkg/licensing", "pkg/internal/cut"},
-	"pkg/worklist":      {"pkg/activation", "pkg/licensing", "pkg/internal/cut", "pkg/csvcell", "pkg/terminal", "pkg/internal/xlsxpart"},
+	"pkg/worklist":      {"pkg/activation", "pkg/licensing", "pkg/internal/cut", "pkg/csvcell", "pkg/terminal", "pkg/internal/xlsxpart", "pkg/sjis"},
 	"pkg/report":        {"bundle", "pkg/classify", "pkg/licensing", "pkg/worklist", "pkg/terminal", "pkg/internal/cut", "pkg/csvcell", "pkg/internal/xlsxpart", "pkg/internal/atomicfile"}, // its terminal views (devices, show, inspect)
 	"pkg/fleet":         {"bundle", "pkg/internal/cut", "pkg/internal/atomicfile", "pkg/licensing", "pkg/slmgr", "pkg/codepage", "pkg/classify", "pkg/report", "pkg/activation", "pkg/worklist", "pkg/sitekey", "pkg/stick", "pkg/terminal"},
 	"pkg/store":         {"pkg/fleet", "pkg/classify", "pkg/licensing", "pkg/activation"},

@@ -25,6 +25,18 @@
 // keep the value as stored, so that it names its device.
 // docs/activation.md shows the files.
 //
+// # Encodings of a CSV file read
+//
+// What comes back was saved by Excel or LibreOffice Calc: Japanese
+// Excel's "CSV" is Shift_JIS without a BOM, its "CSV UTF-8" UTF-8 with
+// one, its "Unicode Text" UTF-16LE with one and tabs; Calc saves UTF-8
+// without one. Read takes a BOM's word; without one it reads UTF-8 or
+// Shift_JIS where only one of them decodes the file, or a row of it,
+// and refuses (ErrEncoding) a file both read as different values in a
+// column it takes back, rather than guess: the UTF-8 of many Japanese
+// words is valid Shift_JIS too. A row that does not decode is refused
+// alone, never kept with U+FFFD in a device key.
+//
 // # The workbook
 //
 // WriteXLSX writes the CSV's columns and values as text cells in columns

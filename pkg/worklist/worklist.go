@@ -19,9 +19,9 @@ import (
 )
 
 // Errors of Read and ReadXLSX. A file-level error wraps ErrNotCSV,
-// ErrNotWorkbook, ErrColumns or ErrTooLarge; a row's error is a
-// *RowError wrapping ErrRow and the shape error (activation.ErrCIDShape,
-// activation.ErrIIDShape).
+// ErrNotWorkbook, ErrColumns, ErrTooLarge or ErrEncoding; a row's error
+// is a *RowError wrapping ErrRow and the shape error
+// (activation.ErrCIDShape, activation.ErrIIDShape) or ErrEncoding.
 var (
 	// ErrNotCSV means the file is not a CSV file that RFC 4180 reads
 	// (a quote out of place, a binary file), or has no header.
@@ -39,6 +39,12 @@ var (
 	ErrTooLarge = errors.New("worklist: over a limit")
 	// ErrRow means one row could not be read; the others are.
 	ErrRow = errors.New("worklist: row refused")
+	// ErrEncoding means a CSV file's text is in no encoding Read takes
+	// (UTF-8, UTF-16 with a BOM, Shift_JIS), or could be in two of them
+	// with different values, or a row's text does not decode in the
+	// file's encoding (then wrapped in a *RowError, the row alone
+	// refused).
+	ErrEncoding = errors.New("worklist: text encoding not read")
 )
 
 // The times a CID file may say a CID was obtained: others are unknown.
@@ -218,17 +224,22 @@ const (
 // Read reads a CID file: ActivationWs's records.csv, our worklist with
 // ConfirmationId filled in, or any CSV with InstallationId and
 // ConfirmationId columns (found by name, in any case); or, by its
-// content (a zip archive), a workbook, as ReadXLSX reads it. A BOM, CRLF or LF
+// content (a zip archive), a workbook, as ReadXLSX reads it. CRLF or LF
 // and RFC 4180 quoting are read, with ',' or, when the header is one
 // field that holds a ';' (Excel's list separator in some regions) or
 // is no CSV with ',' but is with ';' (LibreOffice Calc's "Quote all
-// text cells"), ';' between the fields; the ' that WriteCSV put before a formula
+// text cells"), ';' between the fields, or a tab when it holds one
+// (Excel's "Unicode Text"). The text is UTF-8, UTF-16LE or UTF-16BE as
+// its BOM says; without one, UTF-8 or Shift_JIS (code page 932, Excel's
+// "CSV" on Japanese Windows) as chooseEncoding tells them apart, or an
+// ErrEncoding; a row its encoding does not decode is refused alone
+// (ErrEncoding). The ' that WriteCSV put before a formula
 // character, at a value's start or after a ';', a tab or a newline, is
 // taken off (csvcell.Unescape). Each row's CID must be 48 digits (spaces or dashes
 // allowed) and its IID digits; a row without a CID is skipped (counted in
 // blank), a row out of shape is refused alone (rowErrs). err is a
-// file-level error: ErrNotCSV, ErrColumns or ErrTooLarge (or, for a
-// workbook or an .xls file, ErrNotWorkbook).
+// file-level error: ErrNotCSV, ErrColumns, ErrTooLarge or ErrEncoding
+// (or, for a workbook or an .xls file, ErrNotWorkbook).
 func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind string, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
 	if err != nil {
@@ -243,23 +254,31 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 	case bytes.HasPrefix(data, oleMagic):
 		return nil, nil, 0, "", notWorkbook(data)
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.FieldsPerRecord = -1
+	data, enc, marked := byBOM(data)
+	cr := newCSV(data, ',')
 	header, err := cr.Read()
-	if err != nil || len(header) == 1 && strings.Contains(header[0], ";") {
+	if err != nil || len(header) == 1 && strings.ContainsAny(header[0], ";\t") {
 		// Saved by Excel where the list separator is ';' (German,
 		// French, Dutch Windows), which its "CSV" then means; or by
 		// LibreOffice Calc with ';' and "Quote all text cells", whose
-		// header ("Host";"InstallationId";...) is no CSV with ','.
-		semi := csv.NewReader(bytes.NewReader(data))
-		semi.Comma, semi.FieldsPerRecord = ';', -1
-		h, errSemi := semi.Read()
-		switch {
-		case errSemi == nil && len(h) > 1:
-			cr, header, err = semi, h, nil
-		case err == nil:
-			err = errSemi
+		// header ("Host";"InstallationId";...) is no CSV with ','; or
+		// by Excel as "Unicode Text" or "Text (Tab delimited)", tabs
+		// between the fields.
+		var errAlt error
+		found := false
+		for _, sep := range []rune{';', '\t'} {
+			alt := newCSV(data, sep)
+			h, e := alt.Read()
+			if e == nil && len(h) > 1 {
+				cr, header, err, found = alt, h, nil, true
+				break
+			}
+			if errAlt == nil {
+				errAlt = e
+			}
+		}
+		if !found && err == nil {
+			err = errAlt
 		}
 		if err != nil {
 			return nil, nil, 0, "", fmt.Errorf("%w: header: %v", ErrNotCSV, err)
@@ -268,6 +287,11 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 	rd := rowReader{fix: csvFix}
 	if err := rd.setHeader(header); err != nil {
 		return nil, nil, 0, "", err
+	}
+	if !marked {
+		if enc, err = chooseEncoding(data, cr.Comma, rd.col); err != nil {
+			return nil, nil, 0, "", err
+		}
 	}
 	for n := 1; ; n++ {
 		rec, err := cr.Read()
@@ -279,6 +303,13 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		}
 		if n > MaxRows {
 			return nil, nil, 0, "", fmt.Errorf("%w: over %d rows", ErrTooLarge, MaxRows)
+		}
+		// A row its encoding cannot decode is refused, not stored
+		// with U+FFFD where its text was: a device key so changed
+		// names no device.
+		if err := decodeRecord(rec, enc); err != nil {
+			rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: err})
+			continue
 		}
 		long := false
 		for _, f := range rec {
@@ -297,6 +328,12 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		})
 	}
 	return rd.records, rd.rowErrs, rd.blank, rd.kind, nil
+}
+
+func newCSV(data []byte, sep rune) *csv.Reader {
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comma, cr.FieldsPerRecord = sep, -1
+	return cr
 }
 
 // rowReader makes records of a CID file's rows, a CSV file's (Read) or a

@@ -206,10 +206,19 @@ func TestReadBackLongCell(t *testing.T) {
 
 // FuzzRead: whatever the file, Read returns records that write back and
 // read again the same, or file and row errors that are the sentinels.
+//
+// The seeds are the CSV files of testdata, those LibreOffice Calc saved
+// and those Japanese Excel saves (Shift_JIS, UTF-8 with a BOM, UTF-16LE
+// with tabs), and files in each encoding damaged: a surrogate alone, a
+// byte left over, a lead byte without its trail, rows in two encodings.
 func FuzzRead(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "*.csv"))
-	if len(files) == 0 {
-		f.Fatal("no seed in testdata/*.csv")
+	var files []string
+	for _, glob := range []string{"*.csv", "libreoffice/*.csv", "excel-ja/*"} {
+		found, _ := filepath.Glob(filepath.Join("testdata", glob))
+		if len(found) == 0 {
+			f.Fatalf("no seed in testdata/%s", glob)
+		}
+		files = append(files, found...)
 	}
 	for _, name := range files {
 		b, err := os.ReadFile(name)
@@ -217,6 +226,17 @@ func FuzzRead(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(b)
+	}
+	const row = "InstallationId,ConfirmationId,DeviceKey\r\n0123456,222222222222222222222222222222222222222222222222,"
+	for _, seed := range []string{
+		"\xff\xfeI\x00D\x00\t\x00C\x00I\x00D\x00\r\x00\n\x00\x00\xd8,\x00",                         // UTF-16LE, a surrogate alone
+		"\xfe\xff\x00I\x00n\x00,\xdc\x00\xd8\x00\x00",                                              // UTF-16BE, reversed pair, a byte left over
+		row + "loc:\x96\xbc\x8c\xc3\x89\xae\x83\r\n",                                               // Shift_JIS, a lead byte without its trail
+		row + "loc:\x96\xbc\x8c\xc3\x89\xae\r\n" + row[strings.Index(row, "\n")+1:] + "loc:組立\r\n", // Shift_JIS and UTF-8
+		row + "loc:名古屋工場\r\n",                                                                      // UTF-8 that Shift_JIS reads too
+		"\xef\xbb\xbf" + row + "loc:\xff\r\n",                                                      // UTF-8 BOM, a byte that is not
+	} {
+		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		writesBack(t, data, Read, WriteCSV, ErrNotCSV)
@@ -231,7 +251,7 @@ func writesBack(t *testing.T, data []byte, read func(io.Reader) ([]Record, []err
 	write func(io.Writer, []Row) error, notFile error) {
 	recs, rowErrs, _, _, err := read(bytes.NewReader(data))
 	if err != nil {
-		if !errors.Is(err, notFile) && !errors.Is(err, ErrColumns) && !errors.Is(err, ErrTooLarge) {
+		if !errors.Is(err, notFile) && !errors.Is(err, ErrColumns) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrEncoding) {
 			t.Fatalf("not a sentinel: %v", err)
 		}
 		return
