@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/csv"
 	"os"
 	"os/exec"
@@ -12,8 +13,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/japanese"
 
 	"github.com/actcourier/actcourier/collector/collect"
 	"github.com/actcourier/actcourier/pkg/activation"
@@ -641,4 +644,128 @@ func requests(dsn string) ([]worklist.Row, error) {
 	}
 	defer db.Close()
 	return fleet.Requests(context.Background(), db, fleet.Filter{})
+}
+
+// TestCIDsJapaneseExcel: a fleet whose site and line are named in
+// Japanese, its device without a hardware ID (its key is its place, in
+// Japanese), gets its worklist CSV back from Japanese Excel, saved as
+// "CSV (コンマ区切り)" (Shift_JIS, CRLF, no BOM) or "Unicode テキスト"
+// (UTF-16LE, tabs): both CIDs are stored with the device's key as the
+// worklist wrote it. Before, the Shift_JIS file's key was stored as
+// U+FFFD where its Japanese was, and the Unicode text was refused as no
+// CID file. A file whose rows no encoding decodes alone is refused, the
+// hint saying to save it as CSV UTF-8.
+func TestCIDsJapaneseExcel(t *testing.T) {
+	s := readSnapshot(t, "../testdata/activation/win7-mak-office2010.json")
+	s.Context.Site, s.Context.Line = "名古屋工場", "第2ライン"
+	s.Hardware.UUID, s.Hardware.Serial = "", ""
+	key := licensing.DeviceKey(s)
+	if !strings.HasPrefix(key, "loc:名古屋工場/第2ライン/") {
+		t.Fatalf("device key %q, want the place in Japanese", key)
+	}
+	data, err := licensing.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		encode func(string) []byte
+		sep    string
+	}{
+		{"sjis.csv", func(s string) []byte {
+			b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}, ","},
+		{"unicode.txt", func(s string) []byte {
+			u := utf16.Encode([]rune("\ufeff" + s))
+			b := make([]byte, 2*len(u))
+			for i, c := range u {
+				binary.LittleEndian.PutUint16(b[2*i:], c)
+			}
+			return b
+		}, "\t"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			dsn, snap, out := testDB(t, dir, "fleet.db"), filepath.Join(dir, "ja.json"), filepath.Join(dir, "worklist")
+			if err := os.WriteFile(snap, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			storeSnapshot(t, dsn, snap)
+			if code, stdout, stderr := runImporter(t, "activation", "worklist", "--db", dsn, "--out", out); code != 0 {
+				t.Fatalf("worklist: exit %d\n%s%s", code, stdout, stderr)
+			}
+			f := mustOpen(t, filepath.Join(out, fleet.WorklistCSV))
+			f.Seek(3, 0) // the BOM
+			cells, err := csv.NewReader(f).ReadAll()
+			if err != nil || len(cells) != 3 {
+				t.Fatalf("worklist CSV: %d rows, %v", len(cells), err)
+			}
+			// Filled in as staff do, and saved as Excel saves: a field
+			// quoted only where it holds the separator or a quote.
+			var saved strings.Builder
+			for i, row := range cells {
+				if i > 0 {
+					row[3] = strings.Join(activation.Groups(collect.SimulatedCID(row[1])), "-")
+				}
+				for j, c := range row {
+					if strings.ContainsAny(c, tc.sep+"\"\r\n") {
+						c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
+					}
+					if j > 0 {
+						saved.WriteString(tc.sep)
+					}
+					saved.WriteString(c)
+				}
+				saved.WriteString("\r\n")
+			}
+			file := filepath.Join(dir, tc.name)
+			if err := os.WriteFile(file, tc.encode(saved.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file); code != 0 || stderr != "" ||
+				!strings.Contains(stdout, "2 new in the archive") {
+				t.Fatalf("cids: exit %d, want 0 and 2 new\n%s%s", code, stdout, stderr)
+			}
+			db, err := store.OpenExisting(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			recs, err := db.CIDs(context.Background())
+			if err != nil || len(recs) != 2 {
+				t.Fatalf("archive: %d CIDs, %v", len(recs), err)
+			}
+			for _, r := range recs {
+				if r.DeviceKey != key {
+					t.Errorf("stored device key %q, want %q", r.DeviceKey, key)
+				}
+			}
+			// As LibreOffice Calc saves it, UTF-8 without a BOM: the
+			// device key's UTF-8 decodes as Shift_JIS too, and which one
+			// it is cannot be told. Nothing is stored; the hint says how
+			// to save it.
+			os.WriteFile(file, []byte(saved.String()), 0o644)
+			code, _, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file)
+			if code != exitPartial || !strings.Contains(stderr, "importer: error: "+file+": text encoding not read: ") ||
+				!strings.Contains(stderr, `importer: hint: in Excel, save it with Save As, file type "CSV UTF-8 (Comma delimited)"`) {
+				t.Errorf("UTF-8 without a BOM: exit %d, want %d, the file refused, the hint saying how to save it as CSV UTF-8\n%s", code, exitPartial, stderr)
+			}
+			// The file cut inside a character of its last row: that row
+			// is refused, saying how to save the file.
+			cut := tc.encode(saved.String())
+			cut = cut[:len(cut)-len(tc.encode("\r\n"))+1] // the last row's end lost, a byte of UTF-16 left over
+			if tc.sep == "," {
+				cut = append(tc.encode(strings.TrimSuffix(saved.String(), "\r\n")), 0x83) // a lead byte without its trail
+			}
+			os.WriteFile(file, cut, 0o644)
+			code, _, stderr = runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file)
+			if code != exitPartial || !strings.Contains(stderr, "importer: error: "+tc.name+": row 2: ") || !strings.Contains(stderr, "CSV UTF-8") {
+				t.Errorf("a row cut: exit %d, want %d naming row 2 and saying how to save as CSV UTF-8\n%s", code, exitPartial, stderr)
+			}
+		})
+	}
 }

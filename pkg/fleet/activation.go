@@ -1058,14 +1058,21 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 		why, hint := Explain(r.Err)
 		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(r.File), terminal.Message(why), hint)
 	}
-	shape, hidden := false, false
+	shape, hidden, encoding := false, false, false
 	for _, e := range s.RowErrors {
 		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(e.Error()))
-		if errors.Is(e, ErrHiddenCID) {
+		switch {
+		case errors.Is(e, ErrHiddenCID):
 			hidden = true
-		} else {
+		case errors.Is(e, worklist.ErrEncoding):
+			encoding = true
+		default:
 			shape = true
 		}
+	}
+	if encoding {
+		fmt.Fprintln(stderr, "importer: hint: those rows' bytes do not decode in the file's encoding, and nothing of them was stored: "+
+			worklist.SaveUTF8Hint+"; then import the file again; the other rows are in")
 	}
 	if shape {
 		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")

@@ -65,6 +65,7 @@ var explanations = []struct {
 	// Before ErrTooLarge: a workbook over a limit is one still.
 	{[]error{worklist.ErrNotWorkbook}, "not a workbook",
 		"give the worklist workbook (activation-worklist.xlsx) with its ConfirmationId column filled in, saved as Excel Workbook (.xlsx); or a CSV file named .csv"},
+	{[]error{worklist.ErrEncoding}, "text encoding not read", worklist.SaveUTF8Hint},
 	{[]error{worklist.ErrNotCSV, worklist.ErrColumns, worklist.ErrTooLarge}, "not a CID file",
 		"give ActivationWs's records.csv, or the worklist with its ConfirmationId column filled in: the workbook (activation-worklist.xlsx), or the CSV saved as CSV"},
 	{[]error{ErrAllLeftOut}, "nothing to return", "every product waiting was left out (each named above, with why): see the hints above"},
