@@ -76,6 +76,13 @@ func byBOM(data []byte) (text []byte, enc textEncoding, ok bool) {
 	return data, textEncoding{}, false
 }
 
+// unmarkedUTF16 reports whether data starts as UTF-16 of an ASCII
+// character does: no CSV file starts with a NUL byte, and a header's
+// first character is ASCII.
+func unmarkedUTF16(data []byte) bool {
+	return len(data) >= 2 && (data[0] == 0) != (data[1] == 0) && data[0]|data[1] < utf8.RuneSelf
+}
+
 func fromUTF16(b []byte, order binary.ByteOrder) []byte {
 	out := make([]byte, 0, len(b)/2*3+1)
 	for i := 0; i+1 < len(b); i += 2 {

@@ -207,6 +207,10 @@ func TestReadEncodings(t *testing.T) {
 		{"UTF-16LE, a surrogate alone", lone, nil, []int{3}, ""},
 		{"UTF-16LE, cut in its last character", utf16With(comma, false)[:len(utf16With(comma, false))-1], nil, []int{3}, ""},
 		{"Shift_JIS and a row of UTF-8", mixed, ErrEncoding, nil, ""},
+		// Excel writes the BOM; a file that lost it holds a NUL in
+		// every ASCII character.
+		{"UTF-16LE without its BOM", utf16With(comma, false)[2:], ErrEncoding, nil, ""},
+		{"UTF-16BE without its BOM", utf16With(tab, true)[2:], ErrEncoding, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, rowErrs, _, _, err := Read(bytes.NewReader(tc.data))

@@ -255,6 +255,10 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		return nil, nil, 0, "", notWorkbook(data)
 	}
 	data, enc, marked := byBOM(data)
+	if !marked && unmarkedUTF16(data) {
+		return nil, nil, 0, "", fmt.Errorf("%w: its first character is UTF-16 (a NUL byte beside an ASCII one), without the byte order mark "+
+			"that tells its byte order; %s", ErrEncoding, saveUTF8)
+	}
 	cr := newCSV(data, ',')
 	header, err := cr.Read()
 	if err != nil || len(header) == 1 && strings.ContainsAny(header[0], ";\t") {
