@@ -109,24 +109,32 @@ func fromUTF16(b []byte, order binary.ByteOrder) []byte {
 // chooseEncoding is the encoding of a CSV file without a BOM (data,
 // fields apart by sep; col its header's columns, as setHeader found
 // them): Excel saves "CSV" in the system's code page, 932 on a Japanese
-// Windows, and LibreOffice Calc saves UTF-8 without a BOM. A file is in
-// one encoding, and a row that only one of them decodes tells which:
-// UTF-8 or Shift_JIS. Rows that tell both are an ErrEncoding. Where no
-// row tells, the file is read as UTF-8 when both read the same value
-// in every column Read takes back (ASCII in them; Japanese only in the
-// site or line, which Read does not take back); else which one is meant
-// cannot be told, and the file is an ErrEncoding rather than a guess:
-// the UTF-8 of many Japanese words (名古屋工場) decodes as Shift_JIS
-// too (蜷榊商螻句ｷ･蝣ｴ). A row in neither is refused alone (as not UTF-8).
+// Windows, and LibreOffice Calc saves UTF-8 without a BOM. A file UTF-8
+// throughout is UTF-8 (below: why, though many are Shift_JIS too), else
+// one Shift_JIS throughout is Shift_JIS. A file neither decodes whole is
+// in one encoding still, and a row that only one of them decodes tells
+// which. Rows that tell both are an ErrEncoding. Where no row tells,
+// the file is read as UTF-8 when both read the same value in every
+// column Read takes back; else which one is meant cannot be told, and
+// the file is an ErrEncoding rather than a guess. A row in neither is
+// refused alone (as not UTF-8).
 func chooseEncoding(data []byte, sep rune, col map[string]int) (textEncoding, error) {
 	// A file's bytes decode when each of its fields' do: the separators,
 	// quotes and line ends are ASCII, which neither encoding has inside
 	// a character. Only a file both or neither decode is read row by row.
+	//
+	// A file that is UTF-8 throughout is UTF-8, even where its bytes
+	// are Shift_JIS too (名古屋工場's are): Shift_JIS text is almost
+	// never UTF-8 (its kana and most kanji start with a byte UTF-8
+	// only continues with, a half-width kana is one such byte alone),
+	// and LibreOffice Calc saves UTF-8 without a BOM; refused, a
+	// worklist saved by Calc with a Japanese site in its DeviceKey was
+	// sent back to be saved again.
 	isUTF8, isSJIS := utf8.Valid(data), sjis.Valid(data)
 	switch {
-	case isUTF8 && !isSJIS:
+	case isUTF8:
 		return encUTF8, nil
-	case isSJIS && !isUTF8:
+	case isSJIS:
 		return encSJIS, nil
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
