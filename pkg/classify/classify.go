@@ -262,6 +262,7 @@ type product struct {
 	// reason and step about the product shows it.
 	text    [2]string
 	volume  bool // its edition or product has volume keys
+	ad      bool // activated by AD-based activation (adBased)
 	office  int  // Office major version (14, 15, 16, 19, 21, 24); 0 for Windows
 	minutes *int // grace or activation minutes left at the as-of date; none for a licensed AVMA guest (avmaActivated)
 	evalEnd *time.Time
@@ -318,6 +319,7 @@ func newDevice(s *licensing.Snapshot, asOf time.Time, site Site) *device {
 	}
 	for _, p := range d.products {
 		p.volume = d.hasVolumeKeys(p)
+		p.ad = (p.ADActivation != "" || (p.VLActivationType != nil && *p.VLActivationType == 1)) && d.adPlatform(p)
 		if p.StatusReason == 0xC004F035 && d.markerCase(p) != "" {
 			// The licensing table's meaning is DOMAIN.md's, of a
 			// Windows 7 PC; elsewhere, the first sentence of the
@@ -446,9 +448,24 @@ func (d *device) replaced(p *product) bool {
 	return c == evalOffice || c == evalClient
 }
 
-// adBased reports whether the product is activated by AD-based activation.
-func (p *product) adBased() bool {
-	return p.ADActivation != "" || (p.VLActivationType != nil && *p.VLActivationType == 1)
+// adBased reports whether the product is activated by AD-based
+// activation: it says so (an activation object, or VLActivationType 1)
+// on a platform that has it (device.adPlatform).
+func (p *product) adBased() bool { return p.ad }
+
+// adPlatform reports whether AD-based activation can exist for p on d:
+// DOMAIN.md's channel table gives it to Windows 8 / Server 2012 and
+// later, and (as chooseRoute reads it) to Office 2013 and later on such
+// Windows. A claim on Windows 7 or older, or on Office 2010, is not
+// believed (neither platform has VLActivationType or an activation
+// object: the input is corrupt or made by hand); the product is judged
+// by its channel. An unknown version (text without OS facts) keeps
+// the claim: only a Windows 8 or later prints one.
+func (d *device) adPlatform(p *product) bool {
+	if d.osMajor > 0 && !d.win8OrLater() {
+		return false
+	}
+	return !(p.Kind == licensing.KindOffice && p.office == 14)
 }
 
 // needsVolume reports whether the product must move to a volume route:

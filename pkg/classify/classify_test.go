@@ -47,6 +47,14 @@ func kms(p licensing.Product, left int, host string) licensing.Product {
 	return p
 }
 
+// adClaim makes p a KMS client that claims AD-based activation
+// (VLActivationType 1) with 100 days left and no KMS host.
+func adClaim(p licensing.Product) licensing.Product {
+	p.VLActivationType = minutes(1)
+	p.GraceMinutes = minutes(100 * day)
+	return p
+}
+
 func codes(rs []Reason) string {
 	var c []string
 	for _, r := range rs {
@@ -88,6 +96,18 @@ func TestChannels(t *testing.T) {
 			return p
 		}()), OK, "ad-based", ""},
 		{"OEM:SLP", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelOEMSLP, lic)), OK, "oem-slp", ""},
+		// AD-based activation exists from Windows 8 / Server 2012 and for
+		// Office 2013 and later on such Windows (DOMAIN.md channel table):
+		// an AD claim on Windows 7 or Office 2010 (corrupt or hand-made
+		// input: neither platform has VLActivationType) is no activation
+		// that works inside the domain. It is the KMS client its channel says.
+		{"AD claim on Windows 7", snap(win7Pro, "6.1.7601", adClaim(win("Professional", licensing.ChannelGVLK, lic))), VolumeLicense, "kms-no-host", RouteMAK},
+		{"AD claim on Office 2010", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic),
+			adClaim(office("Office 14, OfficeProPlus-KMS_Client edition", licensing.ChannelGVLK, lic))), VolumeLicense, "kms-no-host", RouteMAK},
+		{"AD claim on Office 2013 on Windows 7", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic),
+			adClaim(office("Office 15, OfficeProPlusVL_KMS_Client edition", licensing.ChannelGVLK, lic))), VolumeLicense, "kms-no-host", RouteMAK},
+		{"AD-based Office 2016 on Windows 10", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic),
+			adClaim(office("Office 16, Office16ProPlusVL_KMS_Client edition", licensing.ChannelGVLK, lic))), OK, "ad-based", ""},
 		{"CSVLK", snap("Microsoft Windows Server 2012 R2 Standard", "6.3.9600", win("ServerStandard", licensing.ChannelCSVLK, lic)), OK, "kms-host", ""},
 		{"AVMA", snap("Microsoft Windows Server 2019 Datacenter", "10.0.17763", win("ServerDatacenter", licensing.ChannelAVMA, lic)), OK, "avma", ""},
 		{"OEM:COA Pro", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMCOA, lic)), VolumeLicense, "online-only-volume", RouteMAK},
