@@ -600,7 +600,7 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 				reasons = append(reasons, rr.reason(ev))
 				route = &ProductRoute{Kind: p.Kind, Product: p.Name, Name: p.name, Edition: p.edition, Route: ev.Route, Host: ev.Host, Code: rr.code}
 			}
-		case p.needsVolume() || (p.volume && (p.Status.InGrace() || p.Status == licensing.StatusUnlicensed) && p.onlineOnly()):
+		case p.needsVolume() || (p.volume && (p.Status.InGrace() || p.Status == licensing.StatusUnlicensed) && (p.onlineOnly() || d.slpElsewhere(p))):
 			rr, ev := chooseRoute(d, p)
 			switch {
 			case said[p.Name]:

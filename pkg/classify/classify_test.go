@@ -55,6 +55,14 @@ func adClaim(p licensing.Product) licensing.Product {
 	return p
 }
 
+// slpElsewhere makes p an OEM SLP image on hardware without its marker
+// (0xC004F057) with 20 days of grace left.
+func slpElsewhere(p licensing.Product) licensing.Product {
+	p.StatusReason = 0xC004F057
+	p.GraceMinutes = minutes(20 * day)
+	return p
+}
+
 func codes(rs []Reason) string {
 	var c []string
 	for _, r := range rs {
@@ -108,6 +116,12 @@ func TestChannels(t *testing.T) {
 			adClaim(office("Office 15, OfficeProPlusVL_KMS_Client edition", licensing.ChannelGVLK, lic))), VolumeLicense, "kms-no-host", RouteMAK},
 		{"AD-based Office 2016 on Windows 10", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelMAK, lic),
 			adClaim(office("Office 16, Office16ProPlusVL_KMS_Client edition", licensing.ChannelGVLK, lic))), OK, "ad-based", ""},
+		// An OEM SLP key activates only against the BIOS marker
+		// (DOMAIN.md channel table); 0xC004F057/0xC004F058 say the image
+		// is on other hardware, so it has no offline route of its own:
+		// in grace, an edition with volume keys gets one.
+		{"OEM:SLP Pro without the marker, in grace", snap(win7Pro, "6.1.7601", slpElsewhere(win("Professional", licensing.ChannelOEMSLP, licensing.StatusOOBGrace))), Urgent, "grace", RouteMAK},
+		{"OEM:SLP Home Premium without the marker, in grace", snap("Microsoft Windows 7 Home Premium", "6.1.7601", slpElsewhere(win("HomePremium", licensing.ChannelOEMSLP, licensing.StatusOOBGrace))), Urgent, "grace", ""},
 		{"CSVLK", snap("Microsoft Windows Server 2012 R2 Standard", "6.3.9600", win("ServerStandard", licensing.ChannelCSVLK, lic)), OK, "kms-host", ""},
 		{"AVMA", snap("Microsoft Windows Server 2019 Datacenter", "10.0.17763", win("ServerDatacenter", licensing.ChannelAVMA, lic)), OK, "avma", ""},
 		{"OEM:COA Pro", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelOEMCOA, lic)), VolumeLicense, "online-only-volume", RouteMAK},

@@ -430,6 +430,22 @@ func (d *device) markerMissing(p *product) bool {
 	return d.win7() && !d.server && d.s.Hardware.SLIC != nil && !*d.s.Hardware.SLIC
 }
 
+// slpElsewhere reports whether p is an OEM SLP product on hardware
+// without its marker: it reported 0xC004F057 or 0xC004F058 ("OEM SLP
+// image on other hardware", DOMAIN.md HRESULT table), or the firmware
+// was read and holds no SLIC marker. An OEM SLP key activates only
+// against that marker (DOMAIN.md channel table: "fine on the same
+// hardware"), so it has no offline route of its own here.
+func (d *device) slpElsewhere(p *product) bool {
+	if p.Channel != licensing.ChannelOEMSLP {
+		return false
+	}
+	if p.StatusReason == 0xC004F057 || p.StatusReason == 0xC004F058 {
+		return true
+	}
+	return d.s.Hardware.SLIC != nil && !*d.s.Hardware.SLIC
+}
+
 // kmsCapable reports whether a Windows product could activate by KMS on
 // this hardware: a Windows 7 volume client needs the BIOS Windows marker
 // (DOMAIN.md, 0xC004F035).
