@@ -1141,3 +1141,51 @@ func TestEvaluationEndOfAnother(t *testing.T) {
 		})
 	}
 }
+
+// TestPOSReadyMAKUnverified: DOMAIN.md marks a MAK route for POSReady 7
+// UNVERIFIED, to be reported as a hint, not encoded as a rule. A POSReady
+// 7 KMS client that does not renew and is routed to MAK keeps the route
+// (nothing verified offers another) but its reason says that a MAK for
+// POSReady 7 is not verified; a Windows 7 Professional's says nothing of it.
+func TestPOSReadyMAKUnverified(t *testing.T) {
+	lic := licensing.StatusLicensed
+	yes := true
+	pos := func(slic *bool) *licensing.Snapshot {
+		p := win("POSReady", licensing.ChannelGVLK, lic)
+		p.GraceMinutes = minutes(100 * day)
+		s := snap("Windows Embedded POSReady 7", "6.1.7601", p)
+		s.Hardware.SLIC = slic
+		return s
+	}
+	pro := snap(win7Pro, "6.1.7601", func() licensing.Product {
+		p := win("Professional", licensing.ChannelGVLK, lic)
+		p.GraceMinutes = minutes(100 * day)
+		return p
+	}())
+	pro.Hardware.SLIC = &yes
+	tests := []struct {
+		name string
+		s    *licensing.Snapshot
+		code string
+		hint bool
+	}{
+		{"POSReady 7, marker unknown", pos(nil), "route-mak-no-marker", true},
+		{"POSReady 7, marker", pos(&yes), "route-mak", true},
+		{"Windows 7 Professional", pro, "route-mak", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{})
+			r := withCode(v.Reasons, tc.code)
+			if r == nil {
+				t.Fatalf("got [%s], want %s", codes(v.Reasons), tc.code)
+			}
+			if got := strings.Contains(r.English, "POSReady 7 is not verified"); got != tc.hint {
+				t.Errorf("got English %q, want the hint: %v", r.English, tc.hint)
+			}
+			if got := strings.Contains(r.Japanese, "POSReady 7 の MAK は確認されていません"); got != tc.hint {
+				t.Errorf("got Japanese %q, want the hint: %v", r.Japanese, tc.hint)
+			}
+		})
+	}
+}
