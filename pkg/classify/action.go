@@ -640,7 +640,11 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 		st.Japanese = st.ActionText(Japanese) + ": " + p.text[1]
 		steps = append(steps, st)
 	}
-	if len(d.products) == 0 {
+	if !d.hasWindows() {
+		// No Windows product (no-license-data, nothing-licensed), even
+		// beside an Office: the machine is checked and collected again,
+		// not "no action needed" on an urgent device. After the
+		// products' steps, which stay in product order.
 		st := Step{Action: ActionCheck}
 		st.English, st.Japanese = ActionText(ActionCheck, "", English), ActionText(ActionCheck, "", Japanese)
 		steps = append(steps, st)

@@ -165,6 +165,11 @@ func TestActions(t *testing.T) {
 		{"status unknown", snap(win10Pro, "10.0.19045", win("Professional", licensing.ChannelRetail, licensing.StatusUnknown)), Pool{},
 			ActionCheck, "", "", 0},
 		{"nothing collected", snap(win10Pro, "10.0.19045"), Pool{}, ActionCheck, "", "", 0},
+		// No Windows product (no-license-data, urgent: "collect again, or
+		// check the machine by hand") beside an activated Office: the
+		// device is checked, not "no action needed".
+		{"Office alone, no Windows", snap(win10Pro, "10.0.19045", office("Office 14, OfficeProPlus-MAK edition", licensing.ChannelMAK, lic)),
+			Pool{}, ActionCheck, "", "", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
