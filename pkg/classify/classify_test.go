@@ -1189,3 +1189,46 @@ func TestPOSReadyMAKUnverified(t *testing.T) {
 		})
 	}
 }
+
+// TestRetailKeyProxy: DOMAIN.md's channel table gives a retail key of
+// its own a second route besides online, "by proxy (VAMT documents
+// retail keys)": its sentences say so. A digital license (a public
+// generic key) and the OEM channels reactivate only online, as they say.
+func TestRetailKeyProxy(t *testing.T) {
+	lic := licensing.StatusLicensed
+	digital := win("Core", licensing.ChannelRetail, lic)
+	digital.PartialKey = "8HVX7"
+	tests := []struct {
+		name  string
+		s     *licensing.Snapshot
+		code  string
+		proxy bool
+	}{
+		{"Windows 7 Home Premium, retail key", snap("Microsoft Windows 7 Home Premium", "6.1.7601", win("HomePremium", licensing.ChannelRetail, lic)), "online-only-no-volume", true},
+		{"Windows 7 Professional, retail key", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelRetail, lic)), "online-only-volume", true},
+		{"Office 2010 Professional Plus, retail key", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic),
+			office("Office 14, OfficeProPlus-Retail edition", licensing.ChannelRetail, lic)), "online-only-volume", true},
+		{"Office 2010 Home and Business, retail key", snap(win7Pro, "6.1.7601", win("Professional", licensing.ChannelMAK, lic),
+			office("Office 14, OfficeHomeBusiness-Retail edition", licensing.ChannelRetail, lic)), "online-only-no-volume", true},
+		{"Windows 10 Home, digital license", snap("Microsoft Windows 10 Home", "10.0.19045", digital), "online-only-no-volume", false},
+		{"POSReady 7, OEM COA", snap("Windows Embedded POSReady 7", "6.1.7601", win("POSReady", licensing.ChannelCOANSLP, lic)), "online-only-no-volume", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Device(tc.s, collected, Site{})
+			r := withCode(v.Reasons, tc.code)
+			if r == nil {
+				t.Fatalf("got [%s], want %s", codes(v.Reasons), tc.code)
+			}
+			if got := strings.Contains(r.English, "or by proxy activation"); got != tc.proxy {
+				t.Errorf("got English %q, want proxy said: %v", r.English, tc.proxy)
+			}
+			if got := strings.Contains(r.English, "only online"); got == tc.proxy {
+				t.Errorf("got English %q, want \"only online\": %v", r.English, !tc.proxy)
+			}
+			if got := strings.Contains(r.Japanese, "プロキシ ライセンス認証"); got != tc.proxy {
+				t.Errorf("got Japanese %q, want proxy said: %v", r.Japanese, tc.proxy)
+			}
+		})
+	}
+}

@@ -160,9 +160,30 @@ var rules = []rule{
 
 	// image-backup
 	{code: "online-only-no-volume", category: ImageBackup, source: "DOMAIN.md channel table; volume key list",
-		en:    "{product} is activated through the {channel} channel, which activates again only online, and it has no volume license edition: keep a full image backup.",
-		ja:    "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。この製品にはボリューム ライセンス版がないため、フル イメージ バックアップを取得してください。",
-		match: eachProduct(func(d *device, p *product) bool { return p.onlineOnly() && !p.volume && !p.subscription() })},
+		en: "{product} is activated through the {channel} channel, which activates again only online, and it has no volume license edition: keep a full image backup.",
+		ja: "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。この製品にはボリューム ライセンス版がないため、フル イメージ バックアップを取得してください。",
+		// A retail key of its own also activates by proxy (DOMAIN.md
+		// channel table: "Retail with a key | online, or by proxy (VAMT
+		// documents retail keys)"); a digital license and the OEM
+		// channels only online. The category is the same: whether
+		// Confirmation IDs are still issued is UNVERIFIED (DOMAIN.md).
+		cases: map[string][2]string{
+			retailKeyCase: {"{product} is activated through the {channel} channel with a key of its own, which activates again online, or by proxy activation (its Installation ID carried to a connected machine, the Confirmation ID carried back), and it has no volume license edition: keep a full image backup.",
+				"{product} のチャネルは「{channel}」で、固有のプロダクト キーでライセンス認証されています。再度のライセンス認証はオンラインか、プロキシ ライセンス認証 (インストール ID を接続された端末に運び、確認 ID を持ち帰る方法) でしかできません。この製品にはボリューム ライセンス版がないため、フル イメージ バックアップを取得してください。"},
+		},
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if p.onlineOnly() && !p.volume && !p.subscription() {
+					ev := p.evidence()
+					if p.retailKey() {
+						ev.sentences = retailKeyCase
+					}
+					out = append(out, ev)
+				}
+			}
+			return out
+		}},
 	{code: "channel-unknown", category: ImageBackup, source: "DOMAIN.md: an unknown channel is unknown, never a default",
 		en:    "The channel of {product} could not be read, so no offline route is proven: keep a full image backup until it is checked.",
 		ja:    "{product} のチャネルを読み取れず、オフラインでライセンス認証できるかを確認できません。確認できるまでフル イメージ バックアップを取得してください。",
@@ -177,12 +198,27 @@ var rules = []rule{
 	{code: "online-only-volume", category: VolumeLicense, source: "DOMAIN.md channel table; volume key list",
 		en: "{product} is activated through the {channel} channel, which activates again only online; it has a volume license edition, so it can move to a way that works offline.{convert}",
 		ja: "{product} のチャネルは「{channel}」で、再度のライセンス認証はオンラインでしかできません。ボリューム ライセンス版があるため、オフラインでライセンス認証できる方法に移行できます。{convert}",
-		match: eachProductSaying(func(d *device, p *product) bool { return p.onlineOnly() && p.volume }, func(d *device, p *product) string {
-			if p.replacedByVolume() {
-				return officeRetail
+		// A retail key of its own, as online-only-no-volume says it.
+		cases: map[string][2]string{
+			retailKeyCase: {"{product} is activated through the {channel} channel with a key of its own, which activates again online, or by proxy activation (its Installation ID carried to a connected machine, the Confirmation ID carried back); it has a volume license edition, so it can move to a volume license route.{convert}",
+				"{product} のチャネルは「{channel}」で、固有のプロダクト キーでライセンス認証されています。再度のライセンス認証はオンラインか、プロキシ ライセンス認証 (インストール ID を接続された端末に運び、確認 ID を持ち帰る方法) でしかできません。ボリューム ライセンス版があるため、ボリューム ライセンスによる方法に移行できます。{convert}"},
+		},
+		match: func(d *device) []Evidence {
+			var out []Evidence
+			for _, p := range d.products {
+				if p.onlineOnly() && p.volume {
+					ev := p.evidence()
+					if p.replacedByVolume() {
+						ev.convert = officeRetail
+					}
+					if p.retailKey() {
+						ev.sentences = retailKeyCase
+					}
+					out = append(out, ev)
+				}
 			}
-			return ""
-		})},
+			return out
+		}},
 	{code: "evaluation", category: VolumeLicense, source: "DOMAIN.md: an evaluation cannot be made permanent without a new key",
 		en: "{product} is an evaluation that ends on {date}: make it a licensed volume edition before then.{convert}",
 		ja: "{product} は評価版で、{date} に期限が切れます。それまでにボリューム ライセンス版にしてください。{convert}",
@@ -570,6 +606,25 @@ func chooseRoute(d *device, p *product) (rule, Evidence) {
 		ev.sentences = posReadyMAK
 	}
 	return pick(routeMAK, RouteMAK)
+}
+
+// retailKeyCase is the case of the online-only sentences (rule.cases)
+// for a product activated with a retail key of its own (retailKey).
+const retailKeyCase = "retail-key"
+
+// retailKey reports whether p is activated through the Retail channel
+// with a key of its own, which DOMAIN.md's channel table says activates
+// "online, or by proxy (VAMT documents retail keys)": not a Windows
+// digital license (a public generic key: "online only"), not a
+// Microsoft 365 subscription, and not Office's RETAIL(Grace) SKU, whose
+// key is a placeholder for the one to come.
+func (p *product) retailKey() bool {
+	if p.Channel != licensing.ChannelRetail || p.subscription() ||
+		containsFold(p.ChannelRaw, "grace") || containsFold(p.Name, "_grace") {
+		return false
+	}
+	_, generic := genericKeys.get(strings.ToUpper(p.PartialKey))
+	return !(p.Kind == licensing.KindWindows && generic)
 }
 
 // posReadyMAK is the case of a MAK route's sentences (rule.cases) for
