@@ -1183,7 +1183,7 @@ func TestPOSReadyMAKUnverified(t *testing.T) {
 			if got := strings.Contains(r.English, "POSReady 7 is not verified"); got != tc.hint {
 				t.Errorf("got English %q, want the hint: %v", r.English, tc.hint)
 			}
-			if got := strings.Contains(r.Japanese, "POSReady 7 の MAK は確認されていません"); got != tc.hint {
+			if got := strings.Contains(r.Japanese, "POSReady 7 で MAK を使えるかどうかは確認されていません"); got != tc.hint {
 				t.Errorf("got Japanese %q, want the hint: %v", r.Japanese, tc.hint)
 			}
 		})

@@ -547,14 +547,14 @@ var routeRules = []rule{
 			qualifyingLicense: {"Suggested route for {product}: MAK with proxy activation, because its volume license key could not be activated by KMS on this machine (0xC004F035): volume licenses are upgrades, and Microsoft's answer to this error is a qualifying Windows license, then a MAK.{convert}",
 				"{product} の推奨: MAK (プロキシ ライセンス認証)。この端末ではボリューム ライセンスのキーを KMS でライセンス認証できなかったためです (0xC004F035)。ボリューム ライセンスはアップグレード ライセンスのため、このエラーに対する Microsoft の解決策は、適格な Windows のライセンスを用意したうえで MAK でライセンス認証することです。{convert}"},
 			posReadyMAK: {"Suggested route for {product}: MAK with proxy activation, because a Windows 7 PC without a proven BIOS Windows marker cannot use KMS; but a MAK route for POSReady 7 is not verified: check with its supplier that a MAK activates it before buying one.{convert}",
-				"{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないためです。ただし、POSReady 7 の MAK は確認されていません。購入する前に、MAK でライセンス認証できることを購入元に確認してください。{convert}"},
+				"{product} の推奨: MAK (プロキシ ライセンス認証)。BIOS の Windows マーカーを確認できない Windows 7 PC は KMS を使えないためです。ただし、POSReady 7 で MAK を使えるかどうかは確認されていません。購入する前に、MAK でライセンス認証できることを購入元に確認してください。{convert}"},
 		}},
 	routeMAK: {code: "route-mak", source: "DOMAIN.md KMS facts: thresholds 25 clients, 5 servers or Office",
 		en: "Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work.{convert}",
 		ja: "{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないためです。{convert}",
 		cases: map[string][2]string{
 			posReadyMAK: {"Suggested route for {product}: MAK with proxy activation, because the site has {count:eligible machine}, a KMS host needs {threshold}, and no KMS host of the site is known to work; but a MAK route for POSReady 7 is not verified: check with its supplier that a MAK activates it before buying one.{convert}",
-				"{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないためです。ただし、POSReady 7 の MAK は確認されていません。購入する前に、MAK でライセンス認証できることを購入元に確認してください。{convert}"},
+				"{product} の推奨: MAK (プロキシ ライセンス認証)。拠点の対象の端末は {count} 台で KMS ホストのしきい値 {threshold} 台に届かず、稼働中の KMS ホストもないためです。ただし、POSReady 7 で MAK を使えるかどうかは確認されていません。購入する前に、MAK でライセンス認証できることを購入元に確認してください。{convert}"},
 		}},
 	// Microsoft Learn, "Image Product Keys and Activation (Standard 7
 	// SP1)": "Runtimes created with a Volume License Runtime key are
