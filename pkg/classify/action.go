@@ -162,14 +162,14 @@ var actionWords = table[Action, [2]string]{
 	{ActionActivate, [2]string{"Activate now", "直ちにライセンス認証"}},
 	{ActionRebuild, [2]string{"Rebuild the image with a volume license runtime key and deploy it before the evaluation ends",
 		"評価期間が終わる前に、ボリューム ライセンス ランタイム キーでイメージを作り直して展開"}},
-	{ActionKMSConnect, [2]string{"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再認証"}},
+	{ActionKMSConnect, [2]string{"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再度ライセンス認証"}},
 	{ActionKMSKey, [2]string{"Install the KMS client key (GVLK), then activate against KMS host {host}",
 		"KMS クライアント セットアップ キー (GVLK) をインストールし、KMS ホスト {host} でライセンス認証"}},
 	{ActionKMSHost, [2]string{"Set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
-		"拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証"}},
+		"拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) でライセンス認証"}},
 	{ActionMAK, [2]string{"Apply a MAK (proxy activation)", "MAK を適用 (プロキシ ライセンス認証)"}},
 	{ActionADBased, [2]string{"Set up Active Directory-based activation and activate with the KMS client key (GVLK)",
-		"Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証"}},
+		"Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) でライセンス認証"}},
 	{ActionImage, [2]string{"Take a full image backup", "イメージ バックアップを取得"}},
 	{ActionNone, [2]string{"No action needed", "対応不要"}},
 }
@@ -199,11 +199,11 @@ var volumeEditionWords = table[Action, [2]string]{
 	{ActionKMSKey, [2]string{"Install the volume license edition of {family} in its place, then activate against KMS host {host} with the KMS client key (GVLK)",
 		"代わりにボリューム ライセンス版の {family} をインストールしてから、KMS クライアント セットアップ キー (GVLK) を使い、KMS ホスト {host} でライセンス認証"}},
 	{ActionKMSHost, [2]string{"Install the volume license edition of {family} in its place, then set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
-		"代わりにボリューム ライセンス版の {family} をインストールしてから、拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証"}},
+		"代わりにボリューム ライセンス版の {family} をインストールしてから、拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) でライセンス認証"}},
 	{ActionMAK, [2]string{"Install the volume license edition of {family} in its place, then apply a MAK (proxy activation)",
 		"代わりにボリューム ライセンス版の {family} をインストールしてから、MAK を適用 (プロキシ ライセンス認証)"}},
 	{ActionADBased, [2]string{"Install the volume license edition of {family} in its place, then set up Active Directory-based activation and activate with the KMS client key (GVLK)",
-		"代わりにボリューム ライセンス版の {family} をインストールしてから、Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証"}},
+		"代わりにボリューム ライセンス版の {family} をインストールしてから、Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) でライセンス認証"}},
 }
 
 // ActionText says action a in lang; host fills {host}.

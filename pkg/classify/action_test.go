@@ -289,11 +289,11 @@ func TestOfficeVolumeEdition(t *testing.T) {
 			"install the volume license edition of Office in its place"},
 		{"OEM, new host", o10(licensing.ChannelOEMNonSLP, lic), Pool{Office: 5}, ActionKMSHost,
 			en + "set up a KMS host on the site and activate against it with the KMS client key (GVLK): Office 2010 Professional Plus",
-			ja + "拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証: Office 2010 Professional Plus",
+			ja + "拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) でライセンス認証: Office 2010 Professional Plus",
 			"install the volume license edition of Office in its place"},
 		{"retail Office 2016 in a domain, AD-based", o16, Pool{}, ActionADBased,
 			en + "set up Active Directory-based activation and activate with the KMS client key (GVLK): Office 2016 Professional Plus",
-			ja + "Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証: Office 2016 Professional Plus",
+			ja + "Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) でライセンス認証: Office 2016 Professional Plus",
 			"install the volume license edition of Office in its place"},
 		{"Windows 7 retail takes the KMS client key in place", w7(licensing.ChannelRetail), winHost, ActionKMSKey,
 			"Install the KMS client key (GVLK), then activate against KMS host kms01: Windows 7 Professional",
@@ -535,10 +535,10 @@ func TestWindowsEvaluationReplaced(t *testing.T) {
 			ja + "KMS ホスト kms01 でライセンス認証: Windows 10 Enterprise Evaluation", clientEn},
 		{"Windows 11, new host", eval("Microsoft Windows 11 Enterprise Evaluation", "10.0.22631", "EnterpriseEval", 60), Pool{Client: 30}, ActionKMSHost,
 			en + "set up a KMS host on the site and activate against it with the KMS client key (GVLK): Windows 11 Enterprise Evaluation",
-			ja + "拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) で認証: Windows 11 Enterprise Evaluation", clientEn},
+			ja + "拠点に KMS ホストを設置し、KMS クライアント セットアップ キー (GVLK) でライセンス認証: Windows 11 Enterprise Evaluation", clientEn},
 		{"Windows 10 in a domain, AD-based", inDomain, Pool{}, ActionADBased,
 			en + "set up Active Directory-based activation and activate with the KMS client key (GVLK): Windows 10 Enterprise Evaluation",
-			ja + "Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) で認証: Windows 10 Enterprise Evaluation", clientEn},
+			ja + "Active Directory ベースのライセンス認証を構成し、KMS クライアント セットアップ キー (GVLK) でライセンス認証: Windows 10 Enterprise Evaluation", clientEn},
 		// Urgent (grace): the route's reason says how.
 		{"Windows 7 without the marker", w7, winHost, ActionMAK,
 			en + "apply a MAK (proxy activation): Windows 7 Enterprise",
@@ -551,7 +551,7 @@ func TestWindowsEvaluationReplaced(t *testing.T) {
 			"MAK を適用 (プロキシ ライセンス認証): Windows Server 2019 Standard Evaluation", serverEn},
 		{"Server 2019 ending, site host", eval("Microsoft Windows Server 2019 Standard Evaluation", "10.0.17763", "ServerStandardEval", 10), serverHost, ActionKMSConnect,
 			"Connect to KMS host kms01 and activate again: Windows Server 2019 Standard Evaluation",
-			"KMS ホスト kms01 に接続して再認証: Windows Server 2019 Standard Evaluation", serverEn},
+			"KMS ホスト kms01 に接続して再度ライセンス認証: Windows Server 2019 Standard Evaluation", serverEn},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -819,7 +819,7 @@ const (
 // Online Desktop Client, a subscription).
 var evalConversion = map[string][2]string{
 	evalServer: {" Windows Server 2012 and later convert in place: DISM /Online /Set-Edition:<edition> /ProductKey:<key> /AcceptEula, with a MAK or the KMS client key (GVLK); not a domain controller, whose role moves to a licensed server first.",
-		"Windows Server 2012 以降は DISM /Online /Set-Edition:<エディション> /ProductKey:<キー> /AcceptEula (キーは MAK または KMS クライアント キー (GVLK)) で製品版に変換できます。ドメイン コントローラーは変換できないため、先にその役割を製品版のサーバーに移してください。"},
+		"Windows Server 2012 以降は、MAK または KMS クライアント セットアップ キー (GVLK) を使い、DISM /Online /Set-Edition:<エディション> /ProductKey:<キー> /AcceptEula で製品版に変換できます。ドメイン コントローラーは変換できないため、先にその役割を製品版のサーバーに移してください。"},
 	// Not verified for Windows Server 2008 R2 and older (DOMAIN.md says
 	// no more than "a new key"): the sentence sends the reader to
 	// Microsoft rather than give a step that may not apply.
@@ -828,9 +828,9 @@ var evalConversion = map[string][2]string{
 	evalClient: {" A Windows client evaluation cannot be converted: install a volume license edition again.",
 		"Windows クライアントの評価版は製品版に変換できないため、ボリューム ライセンス版を再インストールしてください。"},
 	evalEmbedded: {" Windows Embedded Standard 7 built with an evaluation runtime key can be neither activated nor upgraded: deploy an image built again with a volume license runtime key before the evaluation ends; after that the device restarts every 20 minutes.",
-		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終わる前に、ボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。評価期間が終わると、デバイスは 20 分ごとに再起動します。"},
+		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終わる前に、ボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。評価期間が終わると、端末は 20 分ごとに再起動します。"},
 	evalEmbeddedEnded: {" Windows Embedded Standard 7 built with an evaluation runtime key can be neither activated nor upgraded: deploy an image built again with a volume license runtime key now; its evaluation has ended, and until then the device restarts every 20 minutes.",
-		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終了しており、デバイスは 20 分ごとに再起動するため、直ちにボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。"},
+		"評価版ランタイム キーで作成した Windows Embedded Standard 7 は、ライセンス認証もアップグレードもできません。評価期間が終了しており、端末は 20 分ごとに再起動するため、直ちにボリューム ライセンス ランタイム キーで作り直したイメージを展開してください。"},
 	evalOffice: {" Install a volume license edition of {family} in its place.",
 		"代わりにボリューム ライセンス版の {family} をインストールしてください。"},
 	officeSubscription: {" It stays activated only while it reaches Microsoft's Office Licensing Service over the internet at least once every 30 days, which an offline machine does not, and an image backup does not change that: install a volume license edition of {family} in its place.",

@@ -462,7 +462,7 @@ func TestWorkbook(t *testing.T) {
 	if err != nil || len(rows) != 4 {
 		t.Fatalf("%d rows, %v", len(rows), err)
 	}
-	if rows[0][0] != "対応" || rows[0][1] != "期限" || rows[1][4] != "NG-L3-INS2" || rows[1][0] != "KMS ホスト kms01.nagoya.factory に接続して再認証" {
+	if rows[0][0] != "対応" || rows[0][1] != "期限" || rows[1][4] != "NG-L3-INS2" || rows[1][0] != "KMS ホスト kms01.nagoya.factory に接続して再度ライセンス認証" {
 		t.Errorf("rows %q", rows[:2])
 	}
 	// The deadline is a number (a date), shown as yyyy-mm-dd.
