@@ -101,7 +101,7 @@ var japanese = texts{
 	AsOf: "基準日", Generated: "作成日時",
 	AsOfPast: "基準日 %s の終わり時点の状態です。各端末はその日までの最後の収集の内容で示し、" +
 		"その後に初めて収集された端末はこのレポートに含まれません (除外 %d 台)。", Category: "区分", Reasons: "理由", Flags: "注意事項", Steps: "対応内容",
-	Products: "ライセンス製品", Asset: "資産番号", Assets: "資産番号", Host: "ホスト名", Collected: "収集日時", By: "収集者", Collector: "収集ツール",
+	Products: "ライセンス製品", Asset: "資産番号", Assets: "資産番号", Host: "ホスト名", Collected: "収集日時", By: "収集者", Collector: "収集プログラム",
 	Bundle: "バンドル", Source: "情報源", Raw: "slmgr.vbs / ospp.vbs の出力 (原文)", Kind: "種類", Name: "製品名", Channel: "チャネル",
 	Status: "ライセンスの状態", Key: "プロダクト キーの一部", Count: "台数", Evidence: "証跡", Product: "製品",
 	Action: "対応", Deadline: "期限", DaysLeft: "残り日数", EndDate: "終了日", DeadlineKind: "期限の内容", TimeZone: "タイムゾーン",
@@ -116,7 +116,7 @@ var japanese = texts{
 	Meaning: "意味", None: "なし", Overview: "概要", SignOff: "確認欄", Reviewer: "確認者", Date: "日付", Findings: "所見",
 	RawName: "取得した名前", Rule: "規則", HRESULT: "エラー コード", DaysLeftN: "残り %d 日", Overdue: "%d 日超過",
 	Now: "直ちに", Ended: "終了", NoExpiry: "—", More: "ほか %d 台", MoreUrgent: "ほか %d 台 (うち緊急 %d 台)",
-	Collections: "収集回数", DeviceKey: "デバイス キー", KMSHost: "KMS ホスト", System: "システム",
+	Collections: "収集回数", DeviceKey: "端末キー", KMSHost: "KMS ホスト", System: "システム",
 	Value: "値", MAKUnits: "MAK 認証 %d 回分", HostKeys: "KMS ホスト キー %d 個", Images: "イメージ %d 台分",
 	OfficeVolume: "Office ボリューム ライセンス %d 台分", VisioVolume: "Visio ボリューム ライセンス %d 台分",
 	ProjectVolume: "Project ボリューム ライセンス %d 台分", WindowsVolume: "Windows ボリューム ライセンス %d 台分",
