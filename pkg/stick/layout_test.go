@@ -194,3 +194,29 @@ func TestWriteAtomic(t *testing.T) {
 		t.Errorf("%d files in the folder, want 1: no temporary file left", len(entries))
 	}
 }
+
+// TestCollectorNamedOnce: the stick's Japanese words (its guide, the
+// settings file Marshal writes) call the collector 収集プログラム, as its
+// screens and ActCourier.cmd do: an engineer who reads コレクター on
+// the guide's first line and 収集プログラム on the screen may take them
+// for two programs.
+func TestCollectorNamedOnce(t *testing.T) {
+	guide, err := files.ReadFile("files/README-ja-en.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := Marshal(&Config{Recipients: []string{"age1awy0gu05eesf4hn8g42mg9sgxk0fncsdcwxnxh7rufdk3pj9du2ssx579u"}, Site: "Nagoya", Lines: []string{"L1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]string{"README-ja-en.txt": string(guide), FileName: string(conf)} {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.Contains(l, "コレクター") {
+				t.Errorf("%s: got %q, want 収集プログラム for the collector", name, strings.TrimSpace(l))
+			}
+		}
+		if !strings.Contains(s, "収集プログラム") {
+			t.Errorf("%s: got no 収集プログラム, want the collector named so", name)
+		}
+	}
+}

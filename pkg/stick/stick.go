@@ -255,7 +255,7 @@ func Marshal(c *Config) ([]byte, error) {
 	var b strings.Builder
 	w := func(format string, a ...interface{}) { fmt.Fprintf(&b, format+"\r\n", a...) }
 	w("# ActCourier collector settings. Flags on the command line override them.")
-	w("# ActCourier コレクターの設定。コマンドラインのオプションが優先されます。")
+	w("# ActCourier 収集プログラムの設定。コマンドラインのオプションが優先されます。")
 	w("#")
 	w("# recipient: who can open the bundles (public key; repeat for several)")
 	for _, r := range c.Recipients {
