@@ -129,10 +129,7 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 	fmt.Fprintln(con.out)
 	printMessage(con.out, "", "Work for this machine from central staff / 本部からこの端末への作業:", con.outWidth)
 	for i, it := range items {
-		what := "deposit the Confirmation ID of IID / IID の確認 ID を登録 " + activation.Grouped(it.IID)
-		if it.Key != "" {
-			what = "install the product key ending in / 次で終わるプロダクト キーをインストール " + activation.Partial(it.Key)
-		}
+		what := itemWords(it)
 		// A product's name is a stored bundle's, as central staff's
 		// importer took it: shown as every value is (terminal.Inline),
 		// after the item's number, so that its next lines stand under
@@ -169,6 +166,15 @@ func activate(ctx context.Context, s *settings, con console, rets []*activation.
 	return res, nil
 }
 
+// itemWords says an item of a return file to the engineer, in English
+// and Japanese, with the Installation ID or the key's last characters.
+func itemWords(it activation.Item) string {
+	if it.Key != "" {
+		return "install the product key ending in / 次で終わるプロダクト キーをインストール " + activation.Partial(it.Key)
+	}
+	return "deposit the Confirmation ID of IID / インストール ID の確認 ID を登録 " + activation.Grouped(it.IID)
+}
+
 // outcomeWords says an outcome to the engineer.
 func outcomeWords(o activation.Outcome) text {
 	switch o.Result {
@@ -190,7 +196,13 @@ func outcomeWords(o activation.Outcome) text {
 	switch {
 	case o.Why == activation.WhyIIDChanged:
 		why = text{"the hardware or the key changed since the IID was taken: take a new IID",
-			"IID を取得した後にハードウェアまたはプロダクト キーが変わりました。新しい IID を取得してください"}
+			"インストール ID を取得した後にハードウェアまたはプロダクト キーが変わりました。新しいインストール ID を取得してください"}
+	case o.Why == activation.WhyNotActivated:
+		why = text{o.Message, "確認 ID を登録しましたが、ライセンス認証されていません"}
+	case o.Why == activation.WhyNoKeyProduct:
+		why = text{o.Message, "プロダクト キーをインストールしましたが、そのキーを使用している製品が見つかりません"}
+	case o.Why == activation.WhyMethodFailure && o.HRESULT == 0:
+		why = text{o.Message, "Windows の処理が失敗しました: " + o.Message}
 	case o.Why == activation.WhyNoProduct:
 		why = text{"this product is not installed on this machine", "この製品はこの端末にインストールされていません"}
 	case o.Why == activation.WhyNotReadable:

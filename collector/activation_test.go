@@ -70,7 +70,7 @@ func TestApplyReturn(t *testing.T) {
 		{"for another machine", "../testdata/snapshots/win7-pro-retail.json", good, []string{"--apply"}, passphrase, 0,
 			[]string{"holds nothing for this machine", "何も適用していません"}, nil, 1},
 		{"the IID changed since it was taken", newDisk, good, []string{"--apply"}, passphrase, 0,
-			[]string{"REFUSED, nothing changed (tell central staff): the hardware or the key changed since the IID was taken: take a new IID", "新しい IID を取得してください"},
+			[]string{"REFUSED, nothing changed (tell central staff): the hardware or the key changed since the IID was taken: take a new IID", "新しいインストール ID を取得してください"},
 			[]activation.Result{activation.Refused, activation.Applied}, 1},
 		{"a CID for another IID", activationSnapshot, returnItems(t, activationSnapshot, func(i int, it *activation.Item) {
 			if i == 0 {
