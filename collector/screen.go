@@ -134,7 +134,7 @@ func statusWords(st licensing.Status) text {
 	case licensing.StatusOOBGrace:
 		return text{"NOT activated: initial grace", "未認証: 初期猶予期間"}
 	case licensing.StatusOOTGrace:
-		return text{"NOT activated: out-of-tolerance grace", "未認証: 許容範囲外の猶予期間"}
+		return text{"NOT activated: out-of-tolerance grace", "未認証: 追加の猶予期間 (許容範囲外)"}
 	case licensing.StatusNonGenuineGrace:
 		return text{"NOT activated: non-genuine grace", "未認証: 非正規の猶予期間"}
 	case licensing.StatusNotification:
@@ -164,7 +164,7 @@ func advice(v classify.Verdict) text {
 	for _, r := range v.Reasons {
 		if r.Code == "no-license-data" || r.Code == "status-unknown" {
 			return text{"Run ActCourier again as administrator (right-click, Run as administrator). If the result is the same, check the activation by hand (Control Panel, System) and tell central staff.",
-				"ActCourier を管理者として実行し直してください (右クリック →「管理者として実行」)。結果が同じなら、認証状態を手作業で確認し (コントロール パネル → システム)、本部に連絡してください。"}
+				"ActCourier を管理者として実行し直してください (右クリック →「管理者として実行」)。結果が同じなら、ライセンス認証の状態を手作業で確認し (コントロール パネル → システム)、本部に連絡してください。"}
 		}
 	}
 	switch v.Category {
@@ -173,13 +173,13 @@ func advice(v classify.Verdict) text {
 			"本日中に対応してください。再インストールや部品交換はせず、現場を離れる前にこの端末のことを本部に連絡してください。"}
 	case classify.ImageBackup:
 		return text{"Tell central staff: a full image backup is needed before any repair or reinstall, because this Windows cannot be activated again offline. Do not reinstall.",
-			"本部に連絡してください。この Windows はオフラインで再認証できないため、修理や再インストールの前にフル イメージ バックアップが必要です。再インストールはしないでください。"}
+			"本部に連絡してください。この Windows はオフラインで再度ライセンス認証できないため、修理や再インストールの前にフル イメージ バックアップが必要です。再インストールはしないでください。"}
 	case classify.VolumeLicense:
 		return text{"Nothing to do at the machine now: central staff will plan a volume license for it. Do not reinstall until then.",
 			"この場での作業はありません。本部がボリューム ライセンスへの移行を計画します。それまで再インストールしないでください。"}
 	}
 	return text{"Nothing to do: activation holds offline. You can unplug the stick.",
-		"対応は不要です。オフラインのまま認証を維持できます。USB メモリを外してかまいません。"}
+		"対応は不要です。オフラインのままライセンス認証を維持できます。USB メモリを外してかまいません。"}
 }
 
 // verdict is the importer's verdict of a collection: as of its own time,
