@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -217,6 +218,23 @@ func TestCollectorNamedOnce(t *testing.T) {
 		}
 		if !strings.Contains(s, "収集プログラム") {
 			t.Errorf("%s: got no 収集プログラム, want the collector named so", name)
+		}
+	}
+}
+
+// TestGuideSpacing: the guide's Japanese puts a half-width space only
+// around ASCII words and between the katakana words of one term
+// (プロダクト キー), as Microsoft's Japanese does; one after a kanji or
+// kana word before another reads as a stray gap.
+func TestGuideSpacing(t *testing.T) {
+	guide, err := files.ReadFile("files/README-ja-en.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stray := regexp.MustCompile(`[\p{Hiragana}\p{Han}、。] [\p{Hiragana}\p{Katakana}\p{Han}「]`)
+	for i, l := range strings.Split(string(guide), "\n") {
+		if m := stray.FindString(l); m != "" {
+			t.Errorf("line %d: got %q in %q, want no space between Japanese words", i+1, m, l)
 		}
 	}
 }
