@@ -216,7 +216,7 @@ func TestPlanCountsDevices(t *testing.T) {
 		mak1, img, siteTot, fleetT string
 	}{
 		{classify.English, "1 MAK activation", "Take a full image backup", "Total: 1 MAK activation, 2 images", "Total: 1 MAK activation, 3 images"},
-		{classify.Japanese, "MAK 認証 1 回分", "イメージ バックアップを取得", "合計: MAK 認証 1 回分、イメージ 2 台分", "合計: MAK 認証 1 回分、イメージ 3 台分"},
+		{classify.Japanese, "MAK ライセンス認証 1 回分", "イメージ バックアップを取得", "合計: MAK ライセンス認証 1 回分、イメージ 2 台分", "合計: MAK ライセンス認証 1 回分、イメージ 3 台分"},
 	} {
 		dir := planFleet(t, tc.lang)
 		// Each row: devices, urgent devices.
@@ -542,11 +542,11 @@ func TestPlanPurchaseFamily(t *testing.T) {
 			"Project 2016 Professional":         "1 Project volume license, 1 MAK activation",
 		}, "Total: 2 Office volume licenses, 2 Visio volume licenses, 1 Project volume license, 5 MAK activations"},
 		{classify.Japanese, "調達・作業計画", map[string]string{
-			"Office 2016 Professional Plus":     "Office ボリューム ライセンス 1 台分、MAK 認証 1 回分",
-			"Microsoft 365 Apps for enterprise": "Office ボリューム ライセンス 1 台分、MAK 認証 1 回分",
-			"Visio 2016 Professional":           "Visio ボリューム ライセンス 2 台分、MAK 認証 2 回分",
-			"Project 2016 Professional":         "Project ボリューム ライセンス 1 台分、MAK 認証 1 回分",
-		}, "合計: Office ボリューム ライセンス 2 台分、Visio ボリューム ライセンス 2 台分、Project ボリューム ライセンス 1 台分、MAK 認証 5 回分"},
+			"Office 2016 Professional Plus":     "Office ボリューム ライセンス 1 台分、MAK ライセンス認証 1 回分",
+			"Microsoft 365 Apps for enterprise": "Office ボリューム ライセンス 1 台分、MAK ライセンス認証 1 回分",
+			"Visio 2016 Professional":           "Visio ボリューム ライセンス 2 台分、MAK ライセンス認証 2 回分",
+			"Project 2016 Professional":         "Project ボリューム ライセンス 1 台分、MAK ライセンス認証 1 回分",
+		}, "合計: Office ボリューム ライセンス 2 台分、Visio ボリューム ライセンス 2 台分、Project ボリューム ライセンス 1 台分、MAK ライセンス認証 5 回分"},
 	} {
 		dir := t.TempDir()
 		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})

@@ -761,7 +761,7 @@ func TestEmbeddedEvaluationPlan(t *testing.T) {
 		words, units string
 	}{
 		{classify.English, "Rebuild the image with a volume license runtime key and deploy it before the evaluation ends", "MAK activation"},
-		{classify.Japanese, "評価期間が終わる前に、ボリューム ライセンス ランタイム キーでイメージを作り直して展開", "MAK 認証"},
+		{classify.Japanese, "評価期間が終わる前に、ボリューム ライセンス ランタイム キーでイメージを作り直して展開", "MAK ライセンス認証"},
 	} {
 		dir := t.TempDir()
 		w, err := NewWriter(dir, Options{Lang: tc.lang, AsOf: asOf, Generated: asOf, Generator: "test"})
@@ -822,8 +822,8 @@ func TestPlanPurchases(t *testing.T) {
 		{classify.English, "1 Office volume license, 1 MAK activation", "1 runtime license (volume license runtime key)",
 			"Total: 1 Office volume license, 1 runtime license (volume license runtime key), 2 MAK activations, 1 image",
 			"Procurement and work plan"},
-		{classify.Japanese, "Office ボリューム ライセンス 1 台分、MAK 認証 1 回分", "ランタイム ライセンス 1 台分 (ボリューム ライセンス ランタイム キー)",
-			"合計: Office ボリューム ライセンス 1 台分、ランタイム ライセンス 1 台分 (ボリューム ライセンス ランタイム キー)、MAK 認証 2 回分、イメージ 1 台分",
+		{classify.Japanese, "Office ボリューム ライセンス 1 台分、MAK ライセンス認証 1 回分", "ランタイム ライセンス 1 台分 (ボリューム ライセンス ランタイム キー)",
+			"合計: Office ボリューム ライセンス 1 台分、ランタイム ライセンス 1 台分 (ボリューム ライセンス ランタイム キー)、MAK ライセンス認証 2 回分、イメージ 1 台分",
 			"調達・作業計画"},
 	} {
 		dir := t.TempDir()

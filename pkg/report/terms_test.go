@@ -28,7 +28,8 @@ func textsOf(tx *texts) map[string]string {
 // TestJapaneseReportTerms holds the Japanese reports to one word for one
 // thing: a device is 端末 in every table, and the collector is
 // 収集プログラム, as its own screens, the launcher and the stick's guide
-// call it to the engineer whose name stands beside it in the evidence.
+// call it to the engineer whose name stands beside it in the evidence;
+// activation is ライセンス認証.
 func TestJapaneseReportTerms(t *testing.T) {
 	all := textsOf(&japanese)
 	if len(all) < 100 {
@@ -43,6 +44,12 @@ func TestJapaneseReportTerms(t *testing.T) {
 			if strings.Contains(s, w.bad) {
 				t.Errorf("%s: got %q, want %s for %s", name, s, w.want, w.bad)
 			}
+		}
+		// A cell of a plan or a note stands alone: 認証 there says
+		// authentication; activation is ライセンス認証 (classify's
+		// actions and reasons say it so).
+		if strings.Contains(strings.ReplaceAll(s, "ライセンス認証", ""), "認証") {
+			t.Errorf("%s: got %q, want ライセンス認証, not 認証 alone", name, s)
 		}
 	}
 }
