@@ -175,7 +175,7 @@ func fault(r interface{}) error {
 	return &exitError{code: 3,
 		msg: say("internal fault, the collector stopped: %v", "内部エラーで収集プログラムが停止しました: %v", r),
 		hint: say("this is a fault of the collector, not of this machine or stick: take a photo of this screen for central staff; a bundle saved before it is in the bundles folder",
-			"収集プログラムの不具合です (この PC や USB メモリの問題ではありません)。この画面を写真に撮って本部に送ってください。これより前に保存したバンドルは bundles フォルダーにあります")}
+			"収集プログラムの不具合です (この端末や USB メモリの問題ではありません)。この画面を写真に撮って本部に送ってください。これより前に保存したバンドルは bundles フォルダーにあります")}
 }
 
 // printFault prints the trace of a panic, then the fault, and returns
