@@ -198,9 +198,9 @@ func outcomeWords(o activation.Outcome) text {
 		why = text{"the hardware or the key changed since the IID was taken: take a new IID",
 			"インストール ID を取得した後にハードウェアまたはプロダクト キーが変わりました。新しいインストール ID を取得してください"}
 	case o.Why == activation.WhyNotActivated:
-		why = text{o.Message, "確認 ID を登録しましたが、ライセンス認証されていません"}
+		why = text{o.Message, "確認 ID を適用しましたが、ライセンス認証されていません"}
 	case o.Why == activation.WhyNoKeyProduct:
-		why = text{o.Message, "プロダクト キーをインストールしましたが、そのキーを使用している製品が見つかりません"}
+		why = text{o.Message, "プロダクト キーをインストールしましたが、どの製品にも表示されません"}
 	case o.Why == activation.WhyMethodFailure && o.HRESULT == 0:
 		why = text{o.Message, "Windows の処理が失敗しました: " + o.Message}
 	case o.Why == activation.WhyNoProduct:

@@ -52,4 +52,14 @@ func TestActivationWordsJapanese(t *testing.T) {
 			t.Errorf("%s: got %q, want it said in Japanese", name, w.ja)
 		}
 	}
+	// The same outcome in the words of the reports' activation table
+	// (worklist.Note: "確認 ID を適用したが、…", "…どの製品にも表示されない").
+	for _, tc := range []struct{ why, want string }{
+		{activation.WhyNotActivated, "確認 ID を適用しましたが、ライセンス認証されていません"},
+		{activation.WhyNoKeyProduct, "プロダクト キーをインストールしましたが、どの製品にも表示されません"},
+	} {
+		if got := outcomeWords(activation.Outcome{Result: activation.Failed, Why: tc.why, Message: english}).ja; !strings.Contains(got, tc.want) {
+			t.Errorf("%s: got %q, want %q, as the reports say it", tc.why, got, tc.want)
+		}
+	}
 }
