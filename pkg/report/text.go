@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/width"
+	"github.com/actcourier/actcourier/pkg/internal/xlsxpart"
 
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/classify"
@@ -165,19 +165,9 @@ func writeAligned(w io.Writer, rows [][]string, indent string) {
 	}
 }
 
-// cols is how many terminal columns s takes.
-func cols(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
+// cols is how many terminal columns s takes, as many as a workbook's
+// column width counts (xlsxpart.Cols).
+func cols(s string) int { return xlsxpart.Cols(s) }
 
 // Collection is one entry of a device's history.
 type Collection struct {

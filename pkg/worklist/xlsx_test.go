@@ -18,9 +18,9 @@ import (
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
 	"github.com/actcourier/actcourier/pkg/activation"
+	"github.com/actcourier/actcourier/pkg/internal/xlsxpart"
 )
 
 // workbook writes rows with WriteXLSX and opens the result as a person
@@ -2021,7 +2021,7 @@ func checkFit(t *testing.T, f *excelize.File) {
 			if st.Alignment != nil && st.Alignment.WrapText {
 				lines := 0.0
 				for _, line := range strings.Split(v, "\n") {
-					lines += math.Max(1, math.Ceil((float64(wideCols(line))+1+bold)/widthOf(j)))
+					lines += math.Max(1, math.Ceil((float64(xlsxpart.Cols(line))+1+bold)/widthOf(j)))
 				}
 				want := math.Min(lines*15, excelize.MaxRowHeight)
 				h, err := f.GetRowHeight(SheetName, i+1)
@@ -2037,23 +2037,9 @@ func checkFit(t *testing.T, f *excelize.File) {
 			for k := j + 1; k < len(Header) && (k >= len(r) || r[k] == ""); k++ {
 				w += widthOf(k)
 			}
-			if need := float64(wideCols(v)) + 1 + bold; w < need {
+			if need := float64(xlsxpart.Cols(v)) + 1 + bold; w < need {
 				t.Errorf("%s %.40q…: needs %v wide, has %v", ref, v, need, w)
 			}
 		}
 	}
-}
-
-// wideCols is how many characters' width s takes: two for a wide one.
-func wideCols(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
