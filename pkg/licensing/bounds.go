@@ -209,6 +209,8 @@ func (s *Snapshot) clean(cut bool) {
 		p, at := &s.Products[i], where{"products", i}
 		intIn(at, "grace_minutes", &p.GraceMinutes, 0, MaxGraceMinutes)
 		intIn(at, "vl_activation_type", &p.VLActivationType, 0, 3)
+		intIn(at, "vl_activation_type_enabled", &p.VLActivationTypeEnabled, 0, 3)
+		p.oldTextActivationType()
 		intIn(at, "remaining_sku_rearm", &p.RemainingSKURearm, 0, maxCount)
 		dateIn(at, "evaluation_end", &p.EvaluationEnd)
 		dateIn(at, "expires", &p.Expires)
@@ -351,4 +353,33 @@ func cutStrings(v reflect.Value) {
 func bounded(s string) string {
 	// The cut string is at most MaxString: a second pass changes nothing.
 	return cut.Shorten(strings.ReplaceAll(s, "\x00", "\uFFFD"), MaxString)
+}
+
+// oldTextActivationType reads a product that an older parser made of
+// slmgr or ospp text as what the text said. Such a parser put the
+// "Configured Activation Type" line (ospp: "Activation Type
+// Configuration"), which slmgr.vbs and ospp.vbs print from
+// VLActivationTypeEnabled, the policy, into VLActivationType, the type
+// used; a product merely configured for AD then read as AD-activated. A
+// text product without the configured field and with a type used is
+// such a product, unless its type used is AD with an activation object
+// named: the text had the AD block, printed only for VLActivationType 1
+// (slmgr.vbs IsADActivated), so 1 is right either way, and the
+// configured type stays unknown. Otherwise the value is the configured
+// type, and the type used is AD where the AD block named an activation
+// object, else unknown. WMI products are as WMI gave them.
+func (p *Product) oldTextActivationType() {
+	switch p.Source {
+	case SourceSlmgr, SourceOSPP, SourceText:
+	default:
+		return
+	}
+	if p.VLActivationTypeEnabled != nil || p.VLActivationType == nil || (*p.VLActivationType == 1 && p.ADActivation != "") {
+		return
+	}
+	p.VLActivationTypeEnabled, p.VLActivationType = p.VLActivationType, nil
+	if p.ADActivation != "" {
+		ad := 1
+		p.VLActivationType = &ad
+	}
 }

@@ -674,6 +674,8 @@ func (d *decoder) product(p *Product) bool {
 			return d.str(&p.ADActivation)
 		case "vl_activation_type":
 			return d.intPtr(&p.VLActivationType)
+		case "vl_activation_type_enabled":
+			return d.intPtr(&p.VLActivationTypeEnabled)
 		case "offline_installation_id":
 			return d.str(&p.OfflineInstallationID)
 		case "remaining_sku_rearm":

@@ -345,9 +345,24 @@ type Product struct {
 	ExpiresText string     `json:"expires_text,omitempty"`
 	Expires     *time.Time `json:"expires,omitempty"`
 
-	KMS              *KMS   `json:"kms,omitempty"`
-	ADActivation     string `json:"ad_activation,omitempty"`      // activation object name
-	VLActivationType *int   `json:"vl_activation_type,omitempty"` // 0 all, 1 AD, 2 KMS, 3 token
+	KMS *KMS `json:"kms,omitempty"`
+	// ADActivation is the name of the activation object the product was
+	// activated against (ADActivationObjectName); "" unless it was
+	// activated by AD-based activation.
+	ADActivation string `json:"ad_activation,omitempty"`
+	// VLActivationType is the volume activation type USED for the
+	// product's last activation (WMI VLActivationType, Windows 8+): 1 is
+	// AD-based activation. slmgr.vbs and ospp.vbs print their AD block
+	// exactly when it is 1 (slmgr.vbs IsADActivated; ospp.vbs "Check to
+	// see if last activated via AD"), and print no other value of it: a
+	// text gives 1 from that block, or nothing.
+	VLActivationType *int `json:"vl_activation_type,omitempty"` // 0 all, 1 AD, 2 KMS, 3 token
+	// VLActivationTypeEnabled is the volume activation type CONFIGURED
+	// for the product, a policy (WMI VLActivationTypeEnabled, Windows 8+,
+	// set by slmgr /act-type): slmgr's "Configured Activation Type",
+	// ospp's "Activation Type Configuration". It says what the product
+	// may use, not how it was activated.
+	VLActivationTypeEnabled *int `json:"vl_activation_type_enabled,omitempty"` // 0 all, 1 AD, 2 KMS, 3 token
 	// OfflineInstallationID is the Installation ID (IID) as WMI returned
 	// it, read live: the request for a Confirmation ID. Its length is
 	// kept as returned (63 digits from Windows 8; Windows 7 and Office

@@ -109,6 +109,9 @@ func mergeInto(a *licensing.Product, am *meta, b licensing.Product, bm meta) {
 	if a.VLActivationType == nil {
 		a.VLActivationType = b.VLActivationType
 	}
+	if a.VLActivationTypeEnabled == nil {
+		a.VLActivationTypeEnabled = b.VLActivationTypeEnabled
+	}
 	if a.RemainingSKURearm == nil {
 		a.RemainingSKURearm = b.RemainingSKURearm
 	}

@@ -241,8 +241,16 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 			b := strings.EqualFold(v, "Enabled")
 			kms().HostCaching = &b
 		case "Activation Type Configuration:":
+			// The configured type, VLActivationTypeEnabled (ospp.vbs
+			// /dstatus, Windows 8+), whatever type was used.
 			n := map[string]int{"ALL": 0, "AD": 1, "KMS": 2, "TOKEN": 3}[strings.ToUpper(v)]
-			get(func(*licensing.Product) bool { return false }).VLActivationType = &n
+			get(func(*licensing.Product) bool { return false }).VLActivationTypeEnabled = &n
+		case "Most recent successful activation client information:":
+			// ospp.vbs prints it, with "AD", only when VLActivationType
+			// is 1 ("Check to see if last activated via AD").
+			if strings.EqualFold(v, "AD") {
+				get(func(*licensing.Product) bool { return false }).VLActivationType = adActivated()
+			}
 		case "KMS Lookup Domain:":
 			kms().LookupDomain = v
 		case "Installation ID for:":
@@ -253,7 +261,8 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 				p.OfflineInstallationID = strings.TrimSpace(v[i+1:])
 			}
 		case "Activation Object name:":
-			get(func(*licensing.Product) bool { return false }).ADActivation = v
+			p := get(func(*licensing.Product) bool { return false })
+			p.ADActivation, p.VLActivationType = v, adActivated()
 		case "Installed product key detected":
 			// "- attempting to activate the following product:": an
 			// /act block starts (ospp.vbs prints it before each SKU).
@@ -290,7 +299,7 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 func errorOnly(p *licensing.Product) bool {
 	return p.Name == "" && p.SKUID == "" && p.Description == "" && p.PartialKey == "" && p.ExtendedPID == "" &&
 		p.GraceMinutes == nil && p.ExpiresText == "" && p.KMS == nil && p.OfflineInstallationID == "" &&
-		p.ADActivation == "" && p.VLActivationType == nil
+		p.ADActivation == "" && p.VLActivationType == nil && p.VLActivationTypeEnabled == nil
 }
 
 // noSKUErrors reads the ospp errors that name no SKU (errorOnly). Beside

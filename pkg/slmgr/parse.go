@@ -739,3 +739,14 @@ func unread(res *Result, i int, pr *licensing.Product, m meta) {
 		res.Unread = append(res.Unread, label+": partial product key")
 	}
 }
+
+// adActivated is VLActivationType 1, AD-based activation: the value a
+// text gives where it prints the AD block, which slmgr.vbs prints
+// exactly when VLActivationType is 1 (IsADActivated, Windows 8+), and
+// ospp.vbs too ("Check to see if last activated via AD"). No other
+// value of it is ever printed: the "Configured Activation Type" line is
+// VLActivationTypeEnabled.
+func adActivated() *int {
+	n := 1
+	return &n
+}

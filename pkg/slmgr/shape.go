@@ -193,6 +193,7 @@ func (p *slmgrParser) byShape(t string) bool {
 		if pr = p.product(); pr.ADActivation == "" {
 			pr.ADActivation = aoDNRe.FindStringSubmatch(v)[1]
 		}
+		pr.VLActivationType = adActivated()
 	case iidRe.MatchString(v):
 		p.product().OfflineInstallationID = v
 	case pkeyRe.MatchString(v) && (pr == nil || pr.PartialKey == ""):

@@ -333,10 +333,14 @@ func (p *slmgrParser) apply(key string, vals []string) {
 	case "L_MsgKmsInfo":
 		p.inKMS = true
 		p.kms()
-	case "L_MsgADInfo", "L_MsgTkaInfo", "L_MsgAVMAInfo":
+	case "L_MsgADInfo":
+		p.inKMS = false
+		p.product().VLActivationType = adActivated()
+	case "L_MsgTkaInfo", "L_MsgAVMAInfo":
 		p.inKMS = false
 	case "L_MsgADInfoAOName":
-		p.product().ADActivation = v
+		pr := p.product()
+		pr.ADActivation, pr.VLActivationType = v, adActivated()
 	case "L_MsgCmid":
 		p.kms().ClientMachineID = v
 	case "L_MsgRegisteredKmsName":
@@ -363,8 +367,10 @@ func (p *slmgrParser) apply(key string, vals []string) {
 	case "L_MsgKmsCurrentCount":
 		p.kms().HostCurrentCount = atoi(v)
 	case "L_MsgVLActivationTypeAll", "L_MsgVLActivationTypeAD", "L_MsgVLActivationTypeKMS", "L_MsgVLActivationTypeToken":
+		// The configured type: slmgr.vbs prints it from
+		// VLActivationTypeEnabled, whatever type was used (adActivated).
 		n := map[string]int{"L_MsgVLActivationTypeAll": 0, "L_MsgVLActivationTypeAD": 1, "L_MsgVLActivationTypeKMS": 2, "L_MsgVLActivationTypeToken": 3}[key]
-		p.product().VLActivationType = &n
+		p.product().VLActivationTypeEnabled = &n
 	case "L_MsgActivated":
 		p.activated(v)
 	case "L_MsgActivated_Failed":
