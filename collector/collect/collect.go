@@ -398,7 +398,7 @@ var (
 		"LicenseStatus", "LicenseStatusReason", "GracePeriodRemaining", "EvaluationEndDate", "OfflineInstallationId",
 		"KeyManagementServiceMachine", "KeyManagementServicePort", "DiscoveredKeyManagementServiceMachineName",
 		"DiscoveredKeyManagementServiceMachinePort", "VLActivationInterval", "VLRenewalInterval", "LicenseIsAddon"}
-	productProps8 = []string{"ProductKeyChannel", "VLActivationType", "KeyManagementServiceLookupDomain",
+	productProps8 = []string{"ProductKeyChannel", "VLActivationType", "VLActivationTypeEnabled", "KeyManagementServiceLookupDomain",
 		"DiscoveredKeyManagementServiceMachineIpAddress", "ADActivationObjectName", "RemainingSkuReArmCount"}
 )
 
@@ -436,8 +436,11 @@ func product(r row) (licensing.Product, bool) {
 		ApplicationID: r.str("ApplicationID"), SKUID: r.str("ID"), Name: r.str("Name"), Description: r.str("Description"),
 		PartialKey: r.str("PartialProductKey"), ExtendedPID: r.str("ProductKeyID"), IsAddon: r.bool("LicenseIsAddon"),
 		OfflineInstallationID: r.str("OfflineInstallationId"), ADActivation: r.str("ADActivationObjectName"),
-		VLActivationType: r.intp("VLActivationType"), RemainingSKURearm: r.intp("RemainingSkuReArmCount"),
-		Source: licensing.SourceWMI,
+		// The type used for the last activation, and the type configured
+		// (slmgr's "Configured Activation Type"): pkg/licensing Product.
+		VLActivationType: r.intp("VLActivationType"), VLActivationTypeEnabled: r.intp("VLActivationTypeEnabled"),
+		RemainingSKURearm: r.intp("RemainingSkuReArmCount"),
+		Source:            licensing.SourceWMI,
 	}
 	p.Kind = licensing.KindOf(p.ApplicationID, p.Name)
 	p.Status = licensing.StatusUnknown

@@ -201,6 +201,41 @@ func TestCollectWindows10Props(t *testing.T) {
 	}
 }
 
+// TestActivationTypes: on Windows 8 and later WMI gives the volume
+// activation type configured (VLActivationTypeEnabled, slmgr's
+// "Configured Activation Type") and the type used for the last
+// activation (VLActivationType); each goes to its own field, so that a
+// KMS client merely configured for AD is not read as AD-activated.
+func TestActivationTypes(t *testing.T) {
+	tests := []struct {
+		name          string
+		enabled, used int64
+	}{
+		{"configured AD, activated by KMS", 1, 2},
+		{"configured All, activated by AD", 0, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := win7WMI()
+			w.rows["SoftwareLicensingService"] = []map[string]interface{}{{"Version": "10.0.19041.1"}}
+			r := w.rows["SoftwareLicensingProduct"][0]
+			r["Description"], r["ProductKeyChannel"] = "Windows(R) Operating System, VOLUME_KMSCLIENT channel", "Volume:GVLK"
+			r["VLActivationTypeEnabled"], r["VLActivationType"] = tc.enabled, tc.used
+			res, _ := Collect(context.Background(), Sources{WMI: w, Now: func() time.Time { return now }}, licensing.Context{})
+			if !strings.Contains(strings.Join(w.asked["SoftwareLicensingProduct"], ","), "VLActivationTypeEnabled") {
+				t.Errorf("VLActivationTypeEnabled not asked for: %v", w.asked["SoftwareLicensingProduct"])
+			}
+			p := res.Snapshot.Products[0]
+			if p.VLActivationTypeEnabled == nil || int64(*p.VLActivationTypeEnabled) != tc.enabled {
+				t.Errorf("configured type: got %v, want %d", p.VLActivationTypeEnabled, tc.enabled)
+			}
+			if p.VLActivationType == nil || int64(*p.VLActivationType) != tc.used {
+				t.Errorf("type used: got %v, want %d", p.VLActivationType, tc.used)
+			}
+		})
+	}
+}
+
 // TestErrorPaths: every failing source is recorded and collection goes on.
 func TestErrorPaths(t *testing.T) {
 	t.Run("WMI errors and missing classes", func(t *testing.T) {
