@@ -19,6 +19,7 @@ const (
 	ActionActivate   Action = "activate"      // activate now: no offline route is known for this product
 	ActionRebuild    Action = "rebuild-image" // build the image again with a volume license runtime key (an Embedded evaluation)
 	ActionKMSConnect Action = "kms-connect"   // reach the site's KMS host and activate again
+	ActionADConnect  Action = "ad-connect"    // reach the domain of an AD-activated product and activate again
 	ActionKMSKey     Action = "kms-key"       // install the KMS client key (GVLK), then activate against the site's KMS host
 	ActionKMSHost    Action = "kms-host"      // set up a KMS host on the site, then activate against it
 	ActionMAK        Action = "mak"           // install a MAK and activate by proxy (Installation ID out, Confirmation ID back)
@@ -28,7 +29,7 @@ const (
 )
 
 // Actions lists the actions, most pressing first.
-var Actions = []Action{ActionCheck, ActionActivate, ActionRebuild, ActionKMSConnect, ActionKMSKey, ActionKMSHost, ActionMAK, ActionADBased, ActionImage, ActionNone}
+var Actions = []Action{ActionCheck, ActionActivate, ActionRebuild, ActionKMSConnect, ActionADConnect, ActionKMSKey, ActionKMSHost, ActionMAK, ActionADBased, ActionImage, ActionNone}
 
 // Rank returns the position of a in Actions (0 is most pressing).
 func (a Action) Rank() int {
@@ -163,6 +164,8 @@ var actionWords = table[Action, [2]string]{
 	{ActionRebuild, [2]string{"Rebuild the image with a volume license runtime key and deploy it before the evaluation ends",
 		"評価期間が終わる前に、ボリューム ライセンス ランタイム キーでイメージを作り直して展開"}},
 	{ActionKMSConnect, [2]string{"Connect to KMS host {host} and activate again", "KMS ホスト {host} に接続して再度ライセンス認証"}},
+	{ActionADConnect, [2]string{"Connect to the domain's network, where a domain controller is reachable, and activate again",
+		"ドメインのネットワークに接続し、ドメイン コントローラーに到達できる状態で再度ライセンス認証"}},
 	{ActionKMSKey, [2]string{"Install the KMS client key (GVLK), then activate against KMS host {host}",
 		"KMS クライアント セットアップ キー (GVLK) をインストールし、KMS ホスト {host} でライセンス認証"}},
 	{ActionKMSHost, [2]string{"Set up a KMS host on the site and activate against it with the KMS client key (GVLK)",
@@ -589,6 +592,10 @@ func (d *device) steps(said map[string]bool) (steps []Step, routes []ProductRout
 		switch {
 		case p.Status == licensing.StatusUnknown || p.Status == "":
 			a = ActionCheck
+		case p.adBased() && p.Status == licensing.StatusLicensed && p.minutes != nil && *p.minutes < 30*day:
+			// ad-expiring, ad-expired: it renews in its domain, against
+			// no KMS host.
+			a = ActionADConnect
 		case p.Channel == licensing.ChannelGVLK && !p.adBased():
 			if p.Status == licensing.StatusLicensed && p.KMS.HasHost() && !kmsFailures.has(p.StatusReason) && p.minutes != nil && *p.minutes >= 30*day {
 				break // a KMS client in good standing: it renews by itself

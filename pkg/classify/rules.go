@@ -148,14 +148,33 @@ var rules = []rule{
 		en: "{product} is a KMS client whose activation has run out by the as-of date: it must reach a KMS host now.",
 		ja: "{product} は KMS クライアントで、基準日までにライセンス認証の有効期限が切れています。直ちに KMS ホストに接続させてください。",
 		match: eachProduct(func(d *device, p *product) bool {
-			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil && *p.minutes <= 0
+			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && p.minutes != nil && *p.minutes <= 0
 		})},
 	{code: "kms-expiring", category: Urgent, source: "DOMAIN.md KMS facts: under 30 days left needs action now",
 		en: "{product} is a KMS client with {days:day} of activation left at the as-of date: it must reach a KMS host before then.",
 		ja: "{product} は KMS クライアントで、基準日時点でライセンス認証の有効期限まで残り {days} 日です。期限までに KMS ホストに接続させてください。",
 		match: eachProduct(func(d *device, p *product) bool {
-			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && p.minutes != nil &&
+			return p.Status == licensing.StatusLicensed && p.Channel == licensing.ChannelGVLK && !p.adBased() && p.minutes != nil &&
 				*p.minutes > 0 && *p.minutes < 30*day
+		})},
+	// A product activated by AD-based activation uses no KMS host: it
+	// activates against the activation object in its domain (DOMAIN.md
+	// channel table: "fine inside the domain"). DOMAIN.md states no
+	// validity period for it; the minutes left are those WMI or the
+	// text gave (GracePeriodRemaining), read as a KMS client's are, and
+	// under 30 of them is as urgent. What it needs is its domain, so the
+	// reason and the step (ActionADConnect) say that, not a KMS host.
+	{code: "ad-expired", category: Urgent, source: "DOMAIN.md channel table: AD-based activation uses an activation object in the domain; the minutes left as GracePeriodRemaining gives them",
+		en: "{product} is activated by Active Directory-based activation, and its activation has run out by the as-of date: connect it to its domain now, where a domain controller is reachable, and activate it again.",
+		ja: "{product} は Active Directory ベースのライセンス認証でライセンス認証されていますが、基準日までにライセンス認証の有効期限が切れています。直ちにドメインのネットワークに接続してドメイン コントローラーに到達できるようにし、再度ライセンス認証してください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status == licensing.StatusLicensed && p.adBased() && p.minutes != nil && *p.minutes <= 0
+		})},
+	{code: "ad-expiring", category: Urgent, source: "DOMAIN.md channel table: AD-based activation uses an activation object in the domain; KMS facts: under 30 days left needs action now",
+		en: "{product} is activated by Active Directory-based activation, with {days:day} of activation left at the as-of date: connect it to its domain, where a domain controller is reachable, and activate it again before then.",
+		ja: "{product} は Active Directory ベースのライセンス認証でライセンス認証されており、基準日時点でライセンス認証の有効期限まで残り {days} 日です。期限までにドメインのネットワークに接続してドメイン コントローラーに到達できるようにし、再度ライセンス認証してください。",
+		match: eachProduct(func(d *device, p *product) bool {
+			return p.Status == licensing.StatusLicensed && p.adBased() && p.minutes != nil && *p.minutes > 0 && *p.minutes < 30*day
 		})},
 
 	// image-backup
