@@ -226,6 +226,7 @@ const (
 	DeadlineNow        DeadlineKind = "now"            // the state has ended already, at an unknown date (notification, not activated)
 	DeadlineGrace      DeadlineKind = "grace-end"      // the grace period ends
 	DeadlineKMS        DeadlineKind = "kms-expiry"     // a KMS client's 180 days run out unless renewed
+	DeadlineAD         DeadlineKind = "ad-expiry"      // the activation of a product activated by AD-based activation runs out unless renewed in its domain
 	DeadlineEvaluation DeadlineKind = "evaluation-end" // an evaluation ends
 	// DeadlineSubscription is the date by which a Microsoft 365
 	// subscription must reach Microsoft's Office Licensing Service, or its
@@ -237,7 +238,7 @@ const (
 )
 
 // DeadlineKinds lists the kinds of deadline, as reports name each.
-var DeadlineKinds = []DeadlineKind{DeadlineNow, DeadlineGrace, DeadlineKMS, DeadlineEvaluation, DeadlineSubscription, DeadlineEndOfSupport}
+var DeadlineKinds = []DeadlineKind{DeadlineNow, DeadlineGrace, DeadlineKMS, DeadlineAD, DeadlineEvaluation, DeadlineSubscription, DeadlineEndOfSupport}
 
 // Deadline is the date a device's current state ends, as of the verdict's
 // date. The zero Deadline means nothing expires.
@@ -749,6 +750,8 @@ func (d *device) deadline(p *product) (Deadline, bool) {
 			dl.Kind = DeadlineGrace
 		case p.subscription():
 			dl.Kind = DeadlineSubscription
+		case p.adBased():
+			dl.Kind = DeadlineAD // no KMS host renews it (ad-expiring)
 		default:
 			dl.Kind = DeadlineKMS
 		}

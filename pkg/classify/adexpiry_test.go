@@ -27,10 +27,11 @@ func TestADActivationRunningOut(t *testing.T) {
 		category Category
 		code     string
 		action   Action
+		deadline DeadlineKind
 	}{
-		{"100 days left", 100 * day, collected, OK, "ad-based", ActionNone},
-		{"20 days left", 20 * day, collected, Urgent, "ad-expiring", "ad-connect"},
-		{"run out by the as-of date", 20 * day, collected.AddDate(0, 0, 25), Urgent, "ad-expired", "ad-connect"},
+		{"100 days left", 100 * day, collected, OK, "ad-based", ActionNone, "ad-expiry"},
+		{"20 days left", 20 * day, collected, Urgent, "ad-expiring", "ad-connect", "ad-expiry"},
+		{"run out by the as-of date", 20 * day, collected.AddDate(0, 0, 25), Urgent, "ad-expired", "ad-connect", "ad-expiry"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,6 +48,10 @@ func TestADActivationRunningOut(t *testing.T) {
 			}
 			if v.Action.Action != tc.action {
 				t.Errorf("action: got %s (%q), want %s", v.Action.Action, v.Action.English, tc.action)
+			}
+			// Its deadline is no "KMS activation expires".
+			if v.Deadline.Kind != tc.deadline {
+				t.Errorf("deadline kind: got %q, want %q", v.Deadline.Kind, tc.deadline)
 			}
 			if v.Category == Urgent {
 				for _, st := range v.Steps {
