@@ -223,10 +223,17 @@ type DeadlineKind string
 
 // Kinds of deadline.
 const (
-	DeadlineNow        DeadlineKind = "now"            // the state has ended already, at an unknown date (notification, not activated)
-	DeadlineGrace      DeadlineKind = "grace-end"      // the grace period ends
-	DeadlineKMS        DeadlineKind = "kms-expiry"     // a KMS client's 180 days run out unless renewed
-	DeadlineAD         DeadlineKind = "ad-expiry"      // the activation of a product activated by AD-based activation runs out unless renewed in its domain
+	DeadlineNow   DeadlineKind = "now"        // the state has ended already, at an unknown date (notification, not activated)
+	DeadlineGrace DeadlineKind = "grace-end"  // the grace period ends
+	DeadlineKMS   DeadlineKind = "kms-expiry" // a KMS client's 180 days run out unless renewed
+	DeadlineAD    DeadlineKind = "ad-expiry"  // the activation of a product activated by AD-based activation runs out unless renewed in its domain
+	// DeadlineActivation is the end of the minutes left of a licensed
+	// product that is neither a KMS client nor activated by AD-based
+	// activation, an evaluation or a subscription: above all one whose
+	// channel is unknown, which may or may not be a KMS client (DOMAIN.md:
+	// an unknown value is unknown, never a default), so its deadline
+	// names no way of activating.
+	DeadlineActivation DeadlineKind = "activation-expiry"
 	DeadlineEvaluation DeadlineKind = "evaluation-end" // an evaluation ends
 	// DeadlineSubscription is the date by which a Microsoft 365
 	// subscription must reach Microsoft's Office Licensing Service, or its
@@ -238,7 +245,7 @@ const (
 )
 
 // DeadlineKinds lists the kinds of deadline, as reports name each.
-var DeadlineKinds = []DeadlineKind{DeadlineNow, DeadlineGrace, DeadlineKMS, DeadlineAD, DeadlineEvaluation, DeadlineSubscription, DeadlineEndOfSupport}
+var DeadlineKinds = []DeadlineKind{DeadlineNow, DeadlineGrace, DeadlineKMS, DeadlineAD, DeadlineActivation, DeadlineEvaluation, DeadlineSubscription, DeadlineEndOfSupport}
 
 // Deadline is the date a device's current state ends, as of the verdict's
 // date. The zero Deadline means nothing expires.
@@ -725,7 +732,9 @@ func (d *device) kmsRoute(p *product) (rule, Evidence) {
 // that is in grace or notification (it has ended: 0xC004F009) is due
 // now, as any product in that state. A licensed Microsoft 365
 // subscription's days end at its next check with the licensing service
-// (DeadlineSubscription), whatever channel it was read as.
+// (DeadlineSubscription), whatever channel it was read as. Only a KMS
+// client's minutes are a KMS activation that expires (DeadlineKMS); a
+// product not activated is due now whatever minutes it shows.
 func (d *device) deadline(p *product) (Deadline, bool) {
 	dl := Deadline{Product: p.Name}
 	if ev, ok := d.evaluation(p); ok {
@@ -742,7 +751,7 @@ func (d *device) deadline(p *product) (Deadline, bool) {
 		return dl, true
 	}
 	switch {
-	case p.minutes != nil:
+	case p.minutes != nil && p.Status != licensing.StatusUnlicensed:
 		dl.Date = d.minutesEnd(p)
 		dl.Days = floorDiv(*p.minutes, day)
 		switch {
@@ -752,8 +761,12 @@ func (d *device) deadline(p *product) (Deadline, bool) {
 			dl.Kind = DeadlineSubscription
 		case p.adBased():
 			dl.Kind = DeadlineAD // no KMS host renews it (ad-expiring)
-		default:
+		case p.Channel == licensing.ChannelGVLK:
 			dl.Kind = DeadlineKMS
+		default:
+			// Not known to be a KMS client: an unknown channel, or
+			// minutes a MAK, retail or OEM product does not have.
+			dl.Kind = DeadlineActivation
 		}
 		return dl, true
 	case p.Status.InGrace() || p.Status == licensing.StatusUnlicensed:
