@@ -98,7 +98,9 @@ func shots(t *testing.T) string {
 // thead), every table whose rows may split across two pages and a
 // device table whose reasons get less than 26 % of its width (they got
 // 22 to 24 %, every other column at its least width, and a row ran to
-// nine lines and more). The report's policy forbids scripts, so the
+// nine lines and more), and every time one of NAMES (KMS hosts) inside
+// what NAMEDIN selects breaks across lines where its block has room for
+// it whole (probePrintedNames). The report's policy forbids scripts, so the
 // probe runs on a copy whose policy allows this one.
 const layoutProbe = `<script>
 addEventListener('load', () => {
@@ -137,6 +139,19 @@ addEventListener('load', () => {
     const up = n.parentElement;
     if (up.closest('table.devices td.why, .device li') && !/^(nowrap|pre)$/.test(getComputedStyle(up).whiteSpace)) out.push('date may break in the reasons: ' + m[0] + ' in ' + n.textContent);
   }
+  for (const name of NAMES) {
+    const tn = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = tn.nextNode(); n; n = tn.nextNode()) if (n.parentElement.closest(NAMEDIN)) for (let i = n.textContent.indexOf(name); i >= 0; i = n.textContent.indexOf(name, i + 1)) {
+      const rg = document.createRange(); rg.setStart(n, i); rg.setEnd(n, i + name.length);
+      const rs = [...rg.getClientRects()].filter(r => r.width > 0);
+      if (rs.length < 2 || Math.max(...rs.map(r => r.top)) - Math.min(...rs.map(r => r.top)) <= 2) continue;
+      let box = n.parentElement;
+      while (box.parentElement && getComputedStyle(box).display.startsWith('inline')) box = box.parentElement;
+      const cs = getComputedStyle(box), room = box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const width = rs.reduce((w, r) => w + r.width, 0);
+      if (width <= room) out.push('name breaks where it fits whole on a line: ' + name + ' (' + Math.round(width) + ' px in ' + Math.round(room) + ') in ' + box.tagName + '.' + box.className + ' ' + box.textContent.slice(0, 60));
+    }
+  }
   for (const el of document.querySelectorAll(WHOLE)) {
     const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let n = w.nextNode(); n; n = w.nextNode()) if (n.textContent.trim() && wraps(n, n.parentElement)) out.push('breaks: ' + n.textContent);
@@ -151,17 +166,32 @@ addEventListener('load', () => {
 // empty).
 func probe(t *testing.T, page string, width int, whole ...string) []string {
 	t.Helper()
-	return runProbe(t, page, width, false, whole)
+	return runProbe(t, page, width, false, nil, whole)
 }
 
 // probePrinted is probe for a page laid out as printed (its print rules
 // made the screen's): also a box that would scroll is a fault.
 func probePrinted(t *testing.T, page string, width int, whole ...string) []string {
 	t.Helper()
-	return runProbe(t, page, width, true, whole)
+	return runProbe(t, page, width, true, nil, whole)
 }
 
-func runProbe(t *testing.T, page string, width int, printed bool, whole []string) []string {
+// probePrintedNames is probePrinted that also flags each time one of
+// names (KMS hosts) breaks across lines where its block (the cell or
+// paragraph that holds it) has room for it whole on a line of its own:
+// printed, a host in the device table's action broke at its hyphen
+// ("kms-" at a line's end) where a span of class nm keeps it whole.
+func probePrintedNames(t *testing.T, page string, width int, names []string, whole ...string) []string {
+	t.Helper()
+	return runProbe(t, page, width, true, names, whole)
+}
+
+// namedIn selects where a KMS host is set apart in a span of class nm
+// (pkg/report's named), for probePrintedNames: the plan's action, the
+// KMS verdict's meaning, a device's action in its row and its section.
+const namedIn = "table.plan td.act, table.pools td.why, table.devices td.act, .device p.todo"
+
+func runProbe(t *testing.T, page string, width int, printed bool, names, whole []string) []string {
 	t.Helper()
 	html, err := os.ReadFile(page)
 	if err != nil {
@@ -175,6 +205,12 @@ func runProbe(t *testing.T, page string, width int, printed bool, whole []string
 	}
 	script := strings.Replace(layoutProbe, "WHOLE", strconv.Quote(sel), 1)
 	script = strings.Replace(script, "PRINTED", strconv.FormatBool(printed), 1)
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n) // ASCII host names: a JavaScript string too
+	}
+	script = strings.Replace(script, "NAMES", "["+strings.Join(quoted, ",")+"]", 1)
+	script = strings.Replace(script, "NAMEDIN", strconv.Quote(namedIn), 1)
 	html = bytes.Replace(html, []byte("</body>"), []byte(script+"</body>"), 1)
 	probed := filepath.Join(t.TempDir(), filepath.Base(page))
 	if err := os.WriteFile(probed, html, 0o644); err != nil {
@@ -389,7 +425,13 @@ func TestReportPrintsLongNames(t *testing.T) {
 // "L2-003" on the next, when the row's tags shared lines), and the
 // action naming the host stays on the paper (its host, unbroken,
 // widened the action column and pushed the plan's last columns off the
-// page: 771 px on 710).
+// page: 771 px on 710). It prints the line pages too, of that site and
+// of two more, one whose host is short enough for the device table's
+// action column (13 characters) and one whose host (80 characters)
+// comes near the end of a device section's action line: a host there
+// does not break where it would fit whole on a line of its own (it
+// broke after "kms-", the rest of the host on the next line, where the
+// plan's host, in its span, was kept whole).
 func TestReportPlanPrintsNames(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: no browser")
@@ -400,33 +442,46 @@ func TestReportPlanPrintsNames(t *testing.T) {
 	os.MkdirAll(in, 0o755)
 	id, key := writeKey(t, dir, "key.txt")
 	const host = "kms-primary01.assembly-plant-nagoya2.factory.corp.example.co.jp"
-	for i := 0; i < 14; i++ {
-		a := []string{"win10-iot-ltsc-kms-expiring", "win10-pro-mak", "win7-office2010-retail-notification"}[i%3]
-		s := readSnapshot(t, "../testdata/snapshots/"+a+".json")
-		s.Context.Site, s.Context.Line = "Nagoya", "L2"
-		s.Context.Asset, s.OS.Hostname = fmt.Sprintf("NG-L2-%03d", i), fmt.Sprintf("FA-NG-L2-%03d", i)
-		for _, p := range s.Products {
-			if p.KMS != nil && p.KMS.ConfiguredHost != "" {
-				p.KMS.ConfiguredHost, p.KMS.DiscoveredHost = host, host
+	sites := []struct {
+		site, tag, host string
+		n               int // devices, in turn a KMS client, a MAK and a retail Office
+	}{{"Nagoya", "NG", host, 14}, {"Kariya", "KR", "kms-a.example", 3},
+		{"Toyota", "TY", "kms-primary01.assembly-plant-nagoya2.factory-automation-line3.corp.example.co.jp", 3}}
+	var hosts []string
+	for _, st := range sites {
+		hosts = append(hosts, st.host)
+		for i := 0; i < st.n; i++ {
+			a := []string{"win10-iot-ltsc-kms-expiring", "win10-pro-mak", "win7-office2010-retail-notification"}[i%3]
+			s := readSnapshot(t, "../testdata/snapshots/"+a+".json")
+			s.Context.Site, s.Context.Line = st.site, "L2"
+			s.Context.Asset, s.OS.Hostname = fmt.Sprintf("%s-L2-%03d", st.tag, i), fmt.Sprintf("FA-%s-L2-%03d", st.tag, i)
+			for _, p := range s.Products {
+				if p.KMS != nil && p.KMS.ConfiguredHost != "" {
+					p.KMS.ConfiguredHost, p.KMS.DiscoveredHost = st.host, st.host
+				}
 			}
+			s.Hardware.UUID, s.Hardware.Serial = "", ""
+			writeSnapshot(t, in, id.Recipient(), s, nil)
 		}
-		s.Hardware.UUID, s.Hardware.Serial = "", ""
-		writeSnapshot(t, in, id.Recipient(), s, nil)
 	}
 	for _, lang := range []string{"en", "ja"} {
 		out := reportPages(t, dir, key, in, lang)
-		for _, page := range []string{filepath.Join(out, "index.html"), filepath.Join(out, "Nagoya", "index.html")} {
-			html, err := os.ReadFile(page)
+		pages := []struct{ page, host string }{{filepath.Join(out, "index.html"), host}, {filepath.Join(out, "Nagoya", "index.html"), host}}
+		for _, st := range sites {
+			pages = append(pages, struct{ page, host string }{filepath.Join(out, st.site, "L2.html"), st.host})
+		}
+		for _, p := range pages {
+			html, err := os.ReadFile(p.page)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Contains(html, []byte(host)) {
-				t.Fatalf("%s does not name the KMS host", page)
+			if !bytes.Contains(html, []byte(p.host)) {
+				t.Fatalf("%s does not name the KMS host %s", p.page, p.host)
 			}
-			printed := filepath.Join(t.TempDir(), filepath.Base(page))
+			printed := filepath.Join(t.TempDir(), filepath.Base(p.page))
 			os.WriteFile(printed, bytes.Replace(html, []byte("@media print{"), []byte("@media all{"), 1), 0o644)
-			if got := probePrinted(t, printed, 710, "table.plan td.refs a"); len(got) > 0 {
-				rel, _ := filepath.Rel(dir, page)
+			if got := probePrintedNames(t, printed, 710, hosts, "table.plan td.refs a"); len(got) > 0 {
+				rel, _ := filepath.Rel(dir, p.page)
 				t.Errorf("%s printed on A4:\n%s", rel, strings.Join(got, "\n"))
 			}
 		}
@@ -513,7 +568,7 @@ func TestWorklistPageInBrowser(t *testing.T) {
 		width int
 		print bool
 	}{{printed, 718, true}, {page, 390, false}} {
-		if got := runProbe(t, p.page, p.width, p.print, []string{"tbody td:first-child"}); len(got) > 0 {
+		if got := runProbe(t, p.page, p.width, p.print, nil, []string{"tbody td:first-child"}); len(got) > 0 {
 			t.Errorf("the worklist page at %d px:\n%s", p.width, strings.Join(got, "\n"))
 		}
 	}

@@ -34,6 +34,13 @@ func view(t *texts, head string, cat int, vals []string) deviceView {
 	c := classify.Categories[cat%len(classify.Categories)]
 	v := deviceView{T: t, ProductHead: productHeadOf(head), ID: at(0), Asset: at(1), Hostname: at(2), Action: at(3), Deadline: at(4),
 		DeadlineClass: at(5), Category: at(6), First: at(7), Colour: catColour[c], System: at(8), Evidence: at(9)}
+	// The action's KMS host: a piece of the action (set apart in its
+	// span where no escape is cut), or, in turn, the deadline's value.
+	if a := v.Action; cat%2 == 0 {
+		v.ActionHost = a[len(a)/3 : len(a)-len(a)/3]
+	} else {
+		v.ActionHost = at(4)
+	}
 	n := cat % 3
 	for i := 0; i < n; i++ {
 		v.Reasons = append(v.Reasons, reasonView{at(10 + i), at(11 + i), at(12 + i)})
@@ -101,6 +108,9 @@ func FuzzDeviceHTML(f *testing.F) {
 	f.Add(5, "id with space#?", "", "", "", "", "", "")
 	f.Add(1, `d\u202e`, `NG-\u202e`, "a\\\u202e", `C:\x41\Users`, "\\\\\U000e0100", `\U000e0100`, "\\")
 	f.Add(2, "2027-02-10", `\2027-02-10`, "x2027-02-10x", "\u202e2027-01-14", "12027-02-10", "2027-02-10\\", "<2027-02-10>")
+	f.Add(1, "d1", "NG", "h", `KMS host 2028 x\u2028 \\u2028`, "2028", "dl", "c")
+	f.Add(5, "d1", "NG", "h", "KMS host kms\\\u202ekms\\ go", "kms\\", "dl", "c")
+	f.Add(3, "d1", "NG", "h", `KMS host u20 (\u20u20)`, "u20", "dl", "c")
 	f.Fuzz(func(t *testing.T, cat int, a, b, c, d, e, g, h string) {
 		if cat < 0 {
 			cat = -cat

@@ -102,7 +102,13 @@ func named(s, name string) []textPart {
 	if name == "" || !utf8.ValidString(name) {
 		return []textPart{{Text: s}}
 	}
-	return apart(s, "nm", func(s string) (int, int) {
+	return apart(s, "nm", nameIn(name))
+}
+
+// nameIn finds name for named and htmlNamed: its index in the text
+// left, or -1, and its length; not where a span would cut an escape.
+func nameIn(name string) func(string) (int, int) {
+	return func(s string) (int, int) {
 		for from := 0; ; {
 			j := strings.Index(s[from:], name)
 			if j < 0 {
@@ -113,7 +119,7 @@ func named(s, name string) []textPart {
 			}
 			from += j + 1
 		}
-	})
+	}
 }
 
 // dateLen is the length of an ISO date, 2027-02-10 (bytes).
@@ -612,6 +618,7 @@ type deviceView struct {
 	ProductHead         template.HTML // rendered once per report (productHead)
 	ID, Asset, Hostname string
 	Action, Deadline    string
+	ActionHost          string // the KMS host Action names, set apart in an "nm" span (named)
 	DeadlineClass       string // "dl due" when the deadline is past or now
 
 	Category, First string
@@ -640,7 +647,7 @@ func newDeviceView(t *texts, head template.HTML, r *row, z zone) deviceView {
 	d := r.d
 	cat := d.Verdict.Category
 	v := deviceView{T: t, ProductHead: head, ID: r.id, Asset: d.Asset, Hostname: d.Hostname, Action: r.action, Deadline: r.deadline,
-		DeadlineClass: dueClass(d.Verdict.Deadline), Category: r.category, Colour: catColour[cat], System: r.system}
+		ActionHost: d.Verdict.Action.Host, DeadlineClass: dueClass(d.Verdict.Deadline), Category: r.category, Colour: catColour[cat], System: r.system}
 	if len(r.reasons) > 0 {
 		v.First = r.reasons[0]
 	}
@@ -720,7 +727,7 @@ func productHead(t *texts) (template.HTML, error) {
 // TestDeviceHTML and FuzzDeviceHTML compare both.
 func deviceRow(b stringWriter, v *deviceView) {
 	b.WriteString(`<tr><td class="act">`)
-	htmlEsc(b, v.Action)
+	htmlNamed(b, v.Action, v.ActionHost)
 	b.WriteString(`</td><td class="`)
 	htmlEsc(b, v.DeadlineClass)
 	b.WriteString(`">`)
@@ -757,7 +764,7 @@ func deviceSection(b stringWriter, v *deviceView) {
 	b.WriteString("</span></h3>\n<p class=\"todo\"><b>")
 	htmlEsc(b, t.Action)
 	b.WriteString(":</b> ")
-	htmlEsc(b, v.Action)
+	htmlNamed(b, v.Action, v.ActionHost)
 	b.WriteString(" · <b>")
 	htmlEsc(b, t.Deadline)
 	b.WriteString(`:</b> <span class="`)
@@ -865,6 +872,31 @@ func htmlDated(b stringWriter, s string) {
 		b.WriteString(s[i : i+dateLen])
 		b.WriteString("</span>")
 		s = s[i+dateLen:]
+	}
+}
+
+// htmlNamed writes s as the "parts" template does its pieces (named):
+// escaped, each time it names name (a KMS host) in an "nm" span, the
+// name escaped inside it as any value. The spans stand where a name
+// would cut no escape (nameIn), so that what is between, escaped on its
+// own, reads as the whole page's terminal.ShowHidden reads it.
+func htmlNamed(b stringWriter, s, name string) {
+	if name == "" || !utf8.ValidString(name) {
+		htmlEsc(b, s)
+		return
+	}
+	next := nameIn(name)
+	for {
+		i, n := next(s)
+		if i < 0 {
+			htmlEsc(b, s)
+			return
+		}
+		htmlEsc(b, s[:i])
+		b.WriteString(`<span class="nm">`)
+		htmlEsc(b, s[i:i+n])
+		b.WriteString("</span>")
+		s = s[i+n:]
 	}
 }
 
