@@ -528,11 +528,13 @@ func joinedLabels(l string) []string {
 }
 
 var (
-	// promptRe: cmd ("C:\…>"), PowerShell ("PS C:\…>"), prompts in
-	// brackets ("[C:\…]$ slmgr /ato"), the cmd banner.
+	// promptRe: cmd ("C:\…>"), PowerShell ("PS C:\…>", and "PS>",
+	// its prompt when the prompt function fails or is removed, each
+	// after "[host]: " in a remote session, Enter-PSSession), prompts
+	// in brackets ("[C:\…]$ slmgr /ato"), the cmd banner.
 	// One ^ before the alternatives: with one in each, the pattern is
 	// not anchored as a whole, and matching tried every byte of a line.
-	promptRe = regexp.MustCompile(`^(?:(PS )?[A-Za-z]:\\[^>]*>|\[[^\]]*[A-Za-z]:\\[^\]]*\][$#>]|Microsoft Windows \[)`)
+	promptRe = regexp.MustCompile(`^(?:(?:\[[^\]]*\]: )?PS(?: [A-Za-z]:\\[^>]*)?>|[A-Za-z]:\\[^>]*>|\[[^\]]*[A-Za-z]:\\[^\]]*\][$#>]|Microsoft Windows \[)`)
 	// titleRe: a console window's title copied with its text
 	// ("Administrator: C:\Windows\system32\cmd.exe"), in any language.
 	titleRe = regexp.MustCompile(`(?i)^[^:\\]{0,40}:?\s*[a-z]:\\\S*\\(cmd|powershell|cscript|wscript)\.exe$`)

@@ -1,0 +1,77 @@
+package slmgr
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestPowerShellPrompt: a PowerShell prompt is read wherever cmd's
+// ("C:\>") is: alone on a line, before the command typed, at the margin
+// above an indented paragraph (dedent), before the labels of a line
+// whose line breaks were lost (slmgrRunOnPieces), right after ospp's
+// output (route). Each text with a PowerShell prompt reads as the same
+// text with cmd's: the same products, notes and unknown lines. The bare
+// "PS>" is PowerShell's prompt when its prompt function fails or is
+// removed; "[host]: PS …>" is a remote session's (Enter-PSSession).
+func TestPowerShellPrompt(t *testing.T) {
+	const cmd = `C:\>`
+	prompts := []string{
+		`PS>`,
+		`PS C:\>`,
+		`PS C:\Windows\system32>`,
+		`PS C:\Program Files\Microsoft Office\Office16>`,
+		`[server01]: PS C:\Users\admin\Documents>`,
+		`[server01]: PS>`,
+	}
+	dli := "Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n" +
+		"Partial Product Key: 3V66T\nLicense Status: Licensed\n"
+	wrapped := "Name: Windows Server(R), ServerStandard edition\n" +
+		"Description: Windows Operating System - Windows Server(R), VOLUME_KMSCLIENT chan\n" + // 80 columns
+		"nel\n" +
+		"Partial Product Key: R7VHC\n" +
+		"License Status: Licensed\n"
+	dstatus := "---Processing--------------------------\n---------------------------------------\n" +
+		"SKU ID: 6f327760-8c5c-417c-9b61-836a98287e0c\nLICENSE NAME: Office 15, OfficeProPlusVL_KMS_Client edition\n" +
+		"LICENSE DESCRIPTION: Office 15, VOLUME_KMSCLIENT channel\nLICENSE STATUS:  ---LICENSED--- \n" +
+		"Last 5 characters of installed product key: GVGXT\n"
+	// %s is the prompt.
+	contexts := []struct{ name, text string }{
+		{"alone on a line before the output", "%s\n" + dli},
+		{"alone on a line after the output", dli + "%s\n"},
+		{"before the command typed, no space", "%sslmgr /dli\n" + dli},
+		{"before the command typed", "%s slmgr /dli\n" + dli},
+		{"at the margin above a paragraph indented 4", "%s slmgr /dlv\n" + indent(wrapped, "    ")},
+		{"indented 2 above and inside a paragraph indented 4", "  %s slmgr /dlv\n" + indent(wrapped, "    ") + "  %s\n"},
+		{"before labels whose line breaks were lost", "%s slmgr /dliName: Windows(R), Professional edition Partial Product Key: 3V66T License Status: Licensed\n"},
+		{"right after ospp's output, slmgr's after it", dstatus + "%s cscript slmgr.vbs /dli\n" + dli},
+		{"between two ospp outputs", dstatus + "%s cscript ospp.vbs /dstatus\n" + dstatus},
+	}
+	for _, c := range contexts {
+		want := golden(Parse([]byte(strings.ReplaceAll(c.text, "%s", cmd)), Options{}))
+		for _, p := range prompts {
+			t.Run(c.name+"/"+p, func(t *testing.T) {
+				text := strings.ReplaceAll(c.text, "%s", p)
+				if got := golden(Parse([]byte(text), Options{})); !bytes.Equal(got, want) {
+					t.Errorf("read differently from the same text with cmd's prompt; got:\n%s\nwant:\n%s", got, want)
+				}
+			})
+		}
+	}
+	for _, p := range append(prompts, cmd) {
+		for _, l := range []string{p, p + " slmgr /dli", p + "cscript //nologo slmgr.vbs /dlv"} {
+			if !noise(l) {
+				t.Errorf("noise(%q) is false, want a prompt", l)
+			}
+			if !unindented(l) {
+				t.Errorf("unindented(%q) is false, want a prompt", l)
+			}
+		}
+	}
+	// Not prompts: a line that only begins with "PS", or names a path.
+	for _, l := range []string{"PS: see below", "PSA> not a prompt", "PS C: drive", "Name: PS>", "[server01]: not a prompt>"} {
+		if noise(l) {
+			t.Errorf("noise(%q) is true, want a line of its own", l)
+		}
+	}
+}
