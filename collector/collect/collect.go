@@ -740,6 +740,21 @@ func fill(p *licensing.Product, tp licensing.Product, readKMS bool) {
 	if p.KMS == nil && !readKMS && kmsChannel {
 		p.KMS = tp.KMS
 	}
+	// The configured type and the type used, each where WMI gave none
+	// (Wine; a text gives the type used only as 1, from its AD block).
+	// The activation object's name only with a type used of AD, as WMI
+	// gives it (ADActivationObjectName is empty otherwise): an AD block
+	// beside a product WMI read as activated by KMS is of another
+	// moment, and its name would make the product AD-activated.
+	if p.VLActivationTypeEnabled == nil {
+		p.VLActivationTypeEnabled = tp.VLActivationTypeEnabled
+	}
+	if p.VLActivationType == nil {
+		p.VLActivationType = tp.VLActivationType
+	}
+	if p.VLActivationType != nil && *p.VLActivationType == 1 {
+		set(&p.ADActivation, tp.ADActivation)
+	}
 }
 
 // mergeExpiry adds the /xpr expiry text to the Windows product it

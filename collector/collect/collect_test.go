@@ -405,6 +405,87 @@ func TestTextFillsOnlyWhatWMILacks(t *testing.T) {
 	}
 }
 
+// TestTextActivationTypes: slmgr's text is the fallback for the
+// activation types and the AD activation object as for the state
+// (TestTextFillsOnlyWhatWMILacks): the configured type ("Configured
+// Activation Type", VLActivationTypeEnabled), the type used (1 where
+// the text has the AD block, VLActivationType) and the activation
+// object's name (ADActivationObjectName) fill what WMI lacks (Wine),
+// never a value WMI read. The name goes only to a product whose type
+// used is AD, as WMI gives it: an AD block beside a product WMI read as
+// activated by KMS is of another moment, and would make it AD-activated.
+func TestTextActivationTypes(t *testing.T) {
+	dli, err := os.ReadFile("../../pkg/slmgr/testdata/constructed/dli-ws2016-adba-activated.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same product without the AD block, configured for KMS.
+	kmsDli := strings.Replace(string(dli)[:strings.Index(string(dli), "\nMost recent")+1], "Configured Activation Type: All", "Configured Activation Type: KMS", 1)
+	const all, ad, kms = int64(0), int64(1), int64(2)
+	none := int64(-1) // WMI lacks the property; in want: unknown
+	tests := []struct {
+		name              string
+		text              string
+		enabled, used     int64  // what WMI read; none: it lacks the property
+		object            string // ADActivationObjectName WMI read; "-": it lacks the property
+		wantEnabled, want int64
+		wantObject        string
+	}{
+		{"WMI read every property", string(dli), kms, kms, "", kms, kms, ""},
+		{"WMI lacks all three (Wine): the text gives them", string(dli), none, none, "-", all, ad, "WS2016-AO"},
+		{"WMI lacks the configured type", string(dli), none, ad, "WS2016-AO", all, ad, "WS2016-AO"},
+		{"WMI read AD used and lacks the object's name", string(dli), all, ad, "-", all, ad, "WS2016-AO"},
+		{"WMI read KMS used and lacks the object's name: none", string(dli), all, kms, "-", all, kms, ""},
+		{"WMI read the configured type and lacks the type used", string(dli), ad, none, "-", ad, ad, "WS2016-AO"},
+		{"WMI lacks all three, the text no AD block", kmsDli, none, none, "-", kms, none, ""},
+	}
+	show := func(p *int) int64 {
+		if p == nil {
+			return none
+		}
+		return int64(*p)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := win7WMI()
+			w.rows["SoftwareLicensingService"] = []map[string]interface{}{{"Version": "10.0.14393.0"}}
+			r := w.rows["SoftwareLicensingProduct"][0]
+			r["ID"], r["Name"], r["PartialProductKey"] = "8c1c5410-9f39-4805-8c9d-63a07706358f", "Windows(R), ServerStandard edition", "N69G4"
+			r["Description"], r["ProductKeyChannel"] = "Windows(R) Operating System, VOLUME_KMSCLIENT channel", "Volume:GVLK"
+			var lacks []string
+			for prop, v := range map[string]int64{"VLActivationTypeEnabled": tc.enabled, "VLActivationType": tc.used} {
+				if v == none {
+					lacks = append(lacks, prop)
+				} else {
+					r[prop] = v
+				}
+			}
+			if tc.object == "-" {
+				lacks = append(lacks, "ADActivationObjectName")
+			} else {
+				r["ADActivationObjectName"] = tc.object
+			}
+			w.lacks = map[string][]string{"SoftwareLicensingProduct": lacks}
+			run := &fakeRun{out: map[string][]byte{"slmgr.vbs /dlv": []byte(tc.text)}}
+			res, _ := Collect(context.Background(), Sources{WMI: w, Run: run, Host: fakeHost{}, Now: func() time.Time { return now }}, licensing.Context{})
+			ps := res.Snapshot.Products
+			if len(ps) != 1 {
+				t.Fatalf("got %d products, want 1: %+v", len(ps), ps)
+			}
+			p := ps[0]
+			if got := show(p.VLActivationTypeEnabled); got != tc.wantEnabled {
+				t.Errorf("configured type: got %d, want %d", got, tc.wantEnabled)
+			}
+			if got := show(p.VLActivationType); got != tc.want {
+				t.Errorf("type used: got %d, want %d", got, tc.want)
+			}
+			if p.ADActivation != tc.wantObject {
+				t.Errorf("activation object: got %q, want %q", p.ADActivation, tc.wantObject)
+			}
+		})
+	}
+}
+
 // TestXprExpiry: slmgr /xpr without an Activation ID describes the
 // Windows OS product only, the one with the Windows ApplicationID and a
 // key that is not an add-on (DOMAIN.md "Reading the state"); its expiry
