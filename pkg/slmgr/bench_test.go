@@ -178,3 +178,44 @@ func TestParseStringsBigAllocation(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkParseJapaneseStrings parses Japanese slmgr output with its
+// slmgr.ini (jaStrings), as import-text --strings and the collector do:
+// a /dlv, the same run on (its line breaks lost), and 1 MiB of short
+// Japanese lines made of its words and labels without their colons,
+// each a line the run-on splitter passes over byte by byte (most bytes
+// of kana begin a label of the set: 0xE3).
+func BenchmarkParseJapaneseStrings(b *testing.B) {
+	ja, err := ParseStrings([]byte(jaStrings), "0411")
+	if err != nil {
+		b.Fatal(err)
+	}
+	words := []string{"ライセンスの状態", "通知", "名前", "説明", "プロダクト キーの一部", "ライセンス認証 ID",
+		"アプリケーション", "拡張 PID", "ソフトウェア ライセンス サービスのバージョン", "の", "は", "です"}
+	var lines []byte
+	for i := 0; len(lines) < 1<<20; i++ {
+		lines = append(lines, words[i%len(words)]...)
+		if i%7 == 6 {
+			lines = append(lines, '\n')
+		} else {
+			lines = append(lines, ' ')
+		}
+	}
+	opts := Options{Strings: []*Strings{ja}}
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{
+		{"dlv", []byte(jaDlv)},
+		{"dlv run on", []byte(runOnText(jaDlv, ""))},
+		{"lines of words", lines},
+	} {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.data)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				Parse(in.data, opts)
+			}
+		})
+	}
+}
