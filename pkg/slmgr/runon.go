@@ -295,14 +295,88 @@ type runOnSet struct {
 	labels []string        // a label before any other it begins with
 	line   map[string]bool // the labels of a product block's lines
 	first  [256]bool       // the first bytes of labels
+	// The labels by their first byte (ASCII) or first rune (others, by
+	// rune ascending), each group in the order of labels: at a position
+	// only those that begin with its character are tried. Every byte of
+	// kana (0xE3) begins a label of a Japanese slmgr.ini, and all the
+	// set's labels tried there, slmgr's English ones too, made a
+	// Japanese text read with its strings 2 to 3 times as slow.
+	ascii [utf8.RuneSelf][]string
+	runes []runeLabels
+	// invalid: a label begins with no whole rune (a Strings built by
+	// hand, not by ParseStrings): its first rune need not be the line's
+	// where it matches, so at gives all labels.
+	invalid bool
+}
+
+// runeLabels are the labels of a runOnSet that begin with r.
+type runeLabels struct {
+	r      rune
+	labels []string
 }
 
 func newRunOnSet(labels []string, line map[string]bool) *runOnSet {
 	s := &runOnSet{labels: labels, line: line}
-	for _, lb := range labels {
+	// Each label's first character, then the labels grouped by it in
+	// one array (a slice a group cost an allocation each, for every
+	// text read with strings).
+	keys := make([]rune, len(labels))
+	order := make([]int, len(labels))
+	for i, lb := range labels {
 		s.first[lb[0]] = true
+		r, size := rune(lb[0]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(lb)
+		}
+		if r == utf8.RuneError && size <= 1 {
+			s.invalid = true
+		}
+		keys[i], order[i] = r, i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
+	grouped := make([]string, len(labels))
+	for i, j := range order {
+		grouped[i] = labels[j]
+	}
+	for from := 0; from < len(order); {
+		r, to := keys[order[from]], from+1
+		for to < len(order) && keys[order[to]] == r {
+			to++
+		}
+		if g := grouped[from:to:to]; r < utf8.RuneSelf {
+			s.ascii[r] = g
+		} else {
+			s.runes = append(s.runes, runeLabels{r, g})
+		}
+		from = to
 	}
 	return s
+}
+
+// at returns the labels that may begin t (not empty): those of its
+// first byte or rune, in the set's order (a label before any other it
+// begins with).
+func (s *runOnSet) at(t string) []string {
+	switch {
+	case s.invalid:
+		return s.labels
+	case t[0] < utf8.RuneSelf:
+		return s.ascii[t[0]]
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	lo, hi := 0, len(s.runes)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.runes[m].r < r {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(s.runes) && s.runes[lo].r == r {
+		return s.runes[lo].labels
+	}
+	return nil
 }
 
 // englishRunOn is slmgr's English labels, always known.
@@ -325,9 +399,10 @@ var runOnKeys = func() map[string]string {
 }()
 
 // maxRunOnLabel bounds the bytes of a label of an slmgr.ini that
-// splits a line (runOnSetOf). Each label is tried at every byte of a
-// line, and compared in full where the line holds all but its last
-// byte: labels of 3 KiB took 22 s for a text of 4 MiB. slmgr's longest
+// splits a line (runOnSetOf). Each label is tried at every character
+// of a line that it begins with (runOnSet.at), and compared in full
+// where the line holds all but its last byte: labels of 3 KiB took 22 s
+// for a text of 4 MiB. slmgr's longest
 // English label is 65 bytes ("Key Management Service cumulative
 // requests received from clients"), some 80 characters in another
 // language, 160 bytes in Cyrillic, 240 in Japanese at most.
@@ -418,7 +493,7 @@ func slmgrRunOnPieces(l string, set *runOnSet) []string {
 	for i := 0; i < len(l); {
 		lb := ""
 		if set.first[l[i]] {
-			for _, c := range set.labels {
+			for _, c := range set.at(l[i:]) {
 				if strings.HasPrefix(l[i:], c) {
 					lb = c
 					break

@@ -343,7 +343,7 @@ func TestRunOnLocalized(t *testing.T) {
 }
 
 // TestRunOnLabelsBounded: the labels an slmgr.ini gives (runOnSetOf)
-// are each tried at every byte of every line of a text (slmgrRunOnPieces),
+// are each tried at every character they begin with in a text (slmgrRunOnPieces),
 // and compared in full where the line holds all but their last byte: an
 // slmgr.ini of long labels ending in a colon, the same for each key, and
 // a text of lines of what they begin with, took 2.2 s for 100 lines of
@@ -379,6 +379,64 @@ func TestRunOnLabelsBounded(t *testing.T) {
 					t.Errorf("label %.30q… twice", lb)
 				}
 				seen[lb] = true
+			}
+		})
+	}
+}
+
+// TestRunOnSetAt: the labels a run-on line is split before are looked
+// up by the first byte or rune at each position (runOnSet.at), not
+// tried all at every byte; at each byte of every text, raw (Shift_JIS,
+// UTF-16 too) and run on, the label found is the one the whole set in
+// its order gives: English, with a Japanese slmgr.ini, and with labels
+// that begin with no whole rune (a Strings built by hand).
+func TestRunOnSetAt(t *testing.T) {
+	ja, err := ParseStrings([]byte(jaStrings), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "\xe5\x90" is 名 cut after two bytes: as a whole-line label it
+	// begins 名前.
+	odd := &Strings{Lang: "odd", M: map[string]string{"L_MsgKmsInfo": "\xe5\x90", "L_MsgProductName": "\xe5\x90: ", "L_MsgProductDesc": "\xff\xfe:"}}
+	sets := []struct {
+		name    string
+		set     *runOnSet
+		invalid bool
+	}{
+		{"English", englishRunOn, false},
+		{"Japanese", runOnSetOf([]*Strings{ja}), false},
+		{"labels beginning with no whole rune", runOnSetOf([]*Strings{ja, odd}), true},
+	}
+	texts := []string{jaDlv, runOnText(jaDlv, ""), "\xe5\x90\x8d\xe5\x90: \xff\xfe:x"}
+	for _, path := range allTexts(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(data), runOnText(string(data), ""))
+	}
+	firstOf := func(labels []string, s string) string {
+		for _, lb := range labels {
+			if strings.HasPrefix(s, lb) {
+				return lb
+			}
+		}
+		return ""
+	}
+	for _, tc := range sets {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.set.invalid != tc.invalid {
+				t.Errorf("invalid: got %v, want %v", tc.set.invalid, tc.invalid)
+			}
+			for _, text := range texts {
+				for i := 0; i < len(text); i++ {
+					if !tc.set.first[text[i]] {
+						continue
+					}
+					if got, want := firstOf(tc.set.at(text[i:]), text[i:]), firstOf(tc.set.labels, text[i:]); got != want {
+						t.Fatalf("at %.20q: got %q, want %q", text[i:], got, want)
+					}
+				}
 			}
 		})
 	}
