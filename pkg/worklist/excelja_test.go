@@ -284,3 +284,29 @@ func TestReadHostileUTF16(t *testing.T) {
 		})
 	}
 }
+
+// TestReadLongHeader: a first line over maxHeader is refused as no CID
+// file before the CSV reader reads it (up to three times, for ',', ';'
+// and a tab): a hostile file of one 16 MiB line allocated 267 MiB with
+// Go 1.20 (TestReadHostileUTF16 failed under Wine); a header of that
+// length and one line more still read.
+func TestReadLongHeader(t *testing.T) {
+	// A header of maxHeader bytes before its line end ("\r\n").
+	name := strings.Repeat("x", maxHeader-len("InstallationId,ConfirmationId,\r"))
+	for _, tc := range []struct {
+		name string
+		data string
+		ok   bool
+	}{
+		{"at the limit", "InstallationId,ConfirmationId," + name + "\r\n", true},
+		{"a byte over", "InstallationId,ConfirmationId," + name + "x\r\n", false},
+		{"one line, no end", strings.Repeat("y", maxHeader+1), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, _, _, err := Read(strings.NewReader(tc.data))
+			if tc.ok != (err == nil) || !tc.ok && (!errors.Is(err, ErrNotCSV) || !strings.Contains(err.Error(), "header, is over 65536 bytes")) {
+				t.Errorf("got %v, want ok %v or ErrNotCSV naming the header's length", err, tc.ok)
+			}
+		})
+	}
+}
