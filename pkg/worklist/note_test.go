@@ -90,7 +90,8 @@ func TestNoteJapanese(t *testing.T) {
 
 // TestWritePageNotes: the page says each row's note in English and in
 // Japanese, once where both are the same (a machine's own message, an
-// HRESULT without a meaning), a file's name and a machine's message
+// HRESULT without a meaning) or one holds all the other says (the
+// applied day), a file's name and a machine's message
 // marked as data; a row without a note shows its Detail as it is.
 func TestWritePageNotes(t *testing.T) {
 	var rows []Row
@@ -112,11 +113,19 @@ func TestWritePageNotes(t *testing.T) {
 	for i, tc := range noteCases {
 		t.Run(tc.name, func(t *testing.T) {
 			var want []string
-			if tc.english != "" {
-				want = append(want, tc.english)
-			}
-			if tc.japanese != tc.english {
+			switch data := tc.note.English().Data; {
+			case data == "" && tc.japanese != "" && strings.Contains(tc.english, tc.japanese):
+				// The Japanese says nothing the English does not: the
+				// day an item was applied, said twice ("on 2026-11-29",
+				// "2026-11-29").
 				want = append(want, tc.japanese)
+			default:
+				if tc.english != "" {
+					want = append(want, tc.english)
+				}
+				if tc.japanese != tc.english {
+					want = append(want, tc.japanese)
+				}
 			}
 			var got []string
 			for _, div := range regexp.MustCompile(`<div class="hint">(.*?)</div>`).FindAllStringSubmatch(hints[i][1], -1) {

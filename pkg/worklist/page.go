@@ -158,7 +158,8 @@ func WritePage(w io.Writer, rows []Row, opt PageOptions) error {
 }
 
 // notes are r's note in both languages, once where they are the same
-// (a machine's own message); a Row without a Note shows its Detail as
+// (a machine's own message) or the Japanese holds nothing the English
+// does not (a day); a Row without a Note shows its Detail as
 // it is.
 func notes(r Row) []Words {
 	if r.Note.Code == "" {
@@ -173,6 +174,11 @@ func notes(r Row) []Words {
 	}
 	if ja == en {
 		return []Words{en}
+	}
+	// The Japanese saying nothing the English does not (the day an
+	// item was applied: "on 2026-11-29", "2026-11-29") is said once.
+	if en.Data == "" && ja.Data == "" && ja != (Words{}) && strings.Contains(en.String(), ja.String()) {
+		return []Words{ja}
 	}
 	return []Words{en, ja}
 }
