@@ -63,7 +63,7 @@ type textPart struct{ Text, Class string }
 // year ("2027-" over "02-10"), where the class keeps it on one line and
 // the text stays the ASCII date an auditor copies or searches for.
 func dated(s string) []textPart {
-	return apart(s, "dl", func(s string) (int, int) { return nextDate(s), dateLen })
+	return apart(s, "dl", dateIn)
 }
 
 // apart is s in pieces, each run that next finds (its index in the
@@ -854,38 +854,33 @@ func deviceProducts(b stringWriter, v *deviceView) {
 	}
 }
 
+// dateIn finds a date for dated and htmlDated: its index in the text
+// left, or -1 (nextDate), and its length.
+func dateIn(s string) (int, int) { return nextDate(s), dateLen }
+
 // htmlDated writes s as the "parts" template does its pieces (dated):
-// escaped, each ISO date in a "dl" span. A date is digits and hyphens,
-// which need no escaping; what is between is escaped on its own, which
-// the whole page's terminal.ShowHidden reads alike: a backslash before
-// a date is followed there by the span's "<", here by nothing, and
-// neither reads as an escape.
+// escaped, each ISO date in a "dl" span (htmlApart).
 func htmlDated(b stringWriter, s string) {
-	for {
-		i := nextDate(s)
-		if i < 0 {
-			htmlEsc(b, s)
-			return
-		}
-		htmlEsc(b, s[:i])
-		b.WriteString(`<span class="dl">`)
-		b.WriteString(s[i : i+dateLen])
-		b.WriteString("</span>")
-		s = s[i+dateLen:]
-	}
+	htmlApart(b, s, "dl", dateIn)
 }
 
 // htmlNamed writes s as the "parts" template does its pieces (named):
 // escaped, each time it names name (a KMS host) in an "nm" span, the
-// name escaped inside it as any value. The spans stand where a name
-// would cut no escape (nameIn), so that what is between, escaped on its
-// own, reads as the whole page's terminal.ShowHidden reads it.
+// name escaped inside it as any value (htmlApart).
 func htmlNamed(b stringWriter, s, name string) {
 	if name == "" || !utf8.ValidString(name) {
 		htmlEsc(b, s)
 		return
 	}
-	next := nameIn(name)
+	htmlApart(b, s, "nm", nameIn(name))
+}
+
+// htmlApart writes s as the "parts" template writes apart's pieces:
+// each run that next finds escaped in a span of the class, what is
+// between escaped on its own. The spans stand where they cut no escape
+// (nextDate, nameIn), so what is between reads as the whole page's
+// terminal.ShowHidden reads it.
+func htmlApart(b stringWriter, s, class string, next func(string) (i, n int)) {
 	for {
 		i, n := next(s)
 		if i < 0 {
@@ -893,7 +888,7 @@ func htmlNamed(b stringWriter, s, name string) {
 			return
 		}
 		htmlEsc(b, s[:i])
-		b.WriteString(`<span class="nm">`)
+		b.WriteString(`<span class="` + class + `">`)
 		htmlEsc(b, s[i:i+n])
 		b.WriteString("</span>")
 		s = s[i+n:]
