@@ -135,6 +135,10 @@ func (r *Rows) TextRow(n int, height float64, styles []int, texts []string) erro
 	return nil
 }
 
+// firstWide is the first character Unicode's East Asian Width makes wide
+// or fullwidth.
+const firstWide = 0x1100
+
 // Lines is how many lines s takes wrapped in a column width characters
 // wide: each of its lines (apart by "\n") one if its characters (two
 // for a wide one) and one for the cell's margins fit the width, else
@@ -161,9 +165,16 @@ func Lines(s string, width float64) float64 {
 
 // Cols is how many characters' width s takes: two for a wide or
 // fullwidth one (Unicode's East Asian Width), as a terminal shows it.
+// No character before U+1100 (Hangul's first jamo) is wide or
+// fullwidth (TestColsNarrowBelow), so those skip the width table: a
+// workbook asks this of every wrapped cell, most of them ASCII.
 func Cols(s string) int {
 	n := 0
 	for _, r := range s {
+		if r < firstWide {
+			n++
+			continue
+		}
 		switch width.LookupRune(r).Kind() {
 		case width.EastAsianWide, width.EastAsianFullwidth:
 			n += 2

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 )
 
 // hostile texts: XML's specials, control characters, invalid UTF-8,
@@ -444,5 +445,35 @@ func TestLines(t *testing.T) {
 				t.Errorf("Lines(%.20q, %v) = %v, want %v", tc.s, tc.width, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestColsNarrowBelow: Cols counts every character before firstWide as
+// one column without the width table; the table agrees for each of
+// them, and a wide or fullwidth character at or after it is two.
+func TestColsNarrowBelow(t *testing.T) {
+	for r := rune(0); r < firstWide; r++ {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			t.Fatalf("%U is wide by Unicode's table, before firstWide", r)
+		}
+	}
+	for _, tc := range []struct {
+		s    string
+		want int
+	}{
+		{"", 0},
+		{"FA-L01-0042", 11},
+		{"é\u00a0\u0410\u10ff", 4}, // Latin, a no-break space, Cyrillic, the last before firstWide
+		{"\u1100", 2},              // Hangul's first jamo: wide
+		{"名古屋", 6},                 // wide
+		{"ＡＢ", 4},                  // fullwidth
+		{"ｱｲ", 2},                  // halfwidth katakana: narrow
+		{"\xff\xfe", 2},            // invalid UTF-8: a replacement character each
+		{"ライン L01 (第2工場)", 20},     // mixed: 6 wide and 8 narrow
+	} {
+		if got := Cols(tc.s); got != tc.want {
+			t.Errorf("Cols(%q) = %d, want %d", tc.s, got, tc.want)
+		}
 	}
 }
