@@ -86,6 +86,7 @@ func main() {
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("%-58s %-22s %-16s %s\n", "measurement", "value", "target", "")
 
+	freshWrite(tmp)
 	sizes()
 	depSizes(tmp)
 	id, err := age.GenerateX25519Identity()
@@ -115,6 +116,41 @@ func main() {
 		}
 	}
 	fmt.Printf("\n%d measurements, %d targets missed\n", len(rows), missed)
+}
+
+// freshWrite prints what this machine charges for file data written into
+// memory it has not used lately, which every report pays for each byte
+// it writes: the project's CI machines are virtual machines that give
+// free memory back to their host (virtio-balloon free page reporting),
+// so the kernel's first write into such a page faults on the host. There
+// it cost 3.4 s of system time a GiB, where the same write into pages
+// just freed took 0.3 s: about a third of the CPU of the report of
+// 100,000 devices, which writes 1 GB, and 30 s of the report of
+// 1,000,000 (docs/performance.md, the twenty-third round). Printed so a
+// run's report figures can be read against the machine they ran on.
+func freshWrite(tmp string) {
+	name := filepath.Join(tmp, "fresh-write")
+	buf := bytes.Repeat([]byte("actcourier "), 1<<20/11+1)[:1<<20]
+	once := func() time.Duration {
+		f, err := os.Create(name)
+		if err != nil {
+			log.Fatal(err)
+		}
+		start := time.Now()
+		for i := 0; i < 1024; i++ {
+			if _, err := f.Write(buf); err != nil {
+				log.Fatal(err)
+			}
+		}
+		el := time.Since(start)
+		f.Close()
+		os.Remove(name) // its pages freed, not written back
+		return el
+	}
+	first := once()
+	again := once()
+	add("machine: writing 1 GiB of new file data", fmt.Sprintf("%.2f s", first.Seconds()), "", true)
+	add("  the same again at once, into the pages just freed", fmt.Sprintf("%.2f s", again.Seconds()), "", true)
 }
 
 func cpuModel() string {
@@ -551,6 +587,10 @@ func reportOne(tmp string, arch []arche, n, lines int, limit time.Duration) time
 	perDevice := el / time.Duration(n)
 	add(fmt.Sprintf("report %d devices in %d lines: time", n, lines), fmt.Sprintf("%.1f s", el.Seconds()), fmt.Sprintf("< %v", limit), el < limit)
 	add("  time per device", fmt.Sprintf("%.1f us", float64(perDevice.Nanoseconds())/1e3), "", true)
+	// User and system CPU apart: the system's share is mostly the
+	// writes, and moves with the machine (freshWrite).
+	add("  CPU: user + system", fmt.Sprintf("%.1f + %.1f s", cmd.ProcessState.UserTime().Seconds(),
+		cmd.ProcessState.SystemTime().Seconds()), "", true)
 	add(fmt.Sprintf("report %d devices: peak memory (max RSS)", n), fmt.Sprintf("%.0f MiB", float64(rss)/(1<<20)), "< 512 MiB", rss < 512<<20)
 	if pg != nil && n == *nReport {
 		reportPostgres(tmp, dbPath, n, lines)
