@@ -546,9 +546,17 @@ var (
 	// its prompt when the prompt function fails or is removed), prompts
 	// in brackets ("[C:\…]$ slmgr /ato"), the cmd banner. prompt takes
 	// off a PowerShell remote session's "[host]: " first.
+	// PowerShell's prompt is "PS " and its current location, which may
+	// be on any drive of any provider ("PS HKLM:\SOFTWARE>", "PS
+	// Cert:\>"), provider-qualified ("PS
+	// Microsoft.PowerShell.Core\FileSystem::\\server\share>", what
+	// Windows PowerShell shows on a share), or a share's UNC path ("PS
+	// \\server\share>"): a location begins with a drive's name and
+	// ":\", a provider's and "::", or "\\". A line that only begins
+	// with "PS" and a word ("PS HKLM: the registry") is not one.
 	// One ^ before the alternatives: with one in each, the pattern is
 	// not anchored as a whole, and matching tried every byte of a line.
-	promptRe = regexp.MustCompile(`^(?:PS(?: [A-Za-z]:\\[^>]*)?>|[A-Za-z]:\\[^>]*>|\[[^\]]*[A-Za-z]:\\[^\]]*\][$#>]|Microsoft Windows \[)`)
+	promptRe = regexp.MustCompile(`^(?:PS(?: (?:[A-Za-z][\w.-]*:\\|(?:[A-Za-z][\w.]*\\)?[A-Za-z]\w*::|\\\\[^\\>\s]+\\)[^>]*)?>|[A-Za-z]:\\[^>]*>|\[[^\]]*[A-Za-z]:\\[^\]]*\][$#>]|Microsoft Windows \[)`)
 	// titleRe: a console window's title copied with its text
 	// ("Administrator: C:\Windows\system32\cmd.exe"), in any language.
 	titleRe = regexp.MustCompile(`(?i)^[^:\\]{0,40}:?\s*[a-z]:\\\S*\\(cmd|powershell|cscript|wscript)\.exe$`)

@@ -23,6 +23,19 @@ func TestPowerShellPrompt(t *testing.T) {
 		`PS C:\Program Files\Microsoft Office\Office16>`,
 		`[server01]: PS C:\Users\admin\Documents>`,
 		`[server01]: PS>`,
+		// The location on another drive, a provider's or a share
+		// (PowerShell's prompt is "PS " + its current location + ">").
+		`PS D:\tools>`,
+		`PS HKLM:\>`,
+		`PS HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion\SoftwareProtectionPlatform>`,
+		`PS Cert:\LocalMachine>`,
+		`PS Microsoft.PowerShell.Core\FileSystem::\\server\share>`,
+		`PS Microsoft.PowerShell.Core\Registry::HKEY_LOCAL_MACHINE\SOFTWARE>`,
+		`PS \\server\share\dir>`,
+		`[server01]: PS D:\tools>`,
+		`[server01]: PS HKLM:\>`,
+		`[server01]: PS Microsoft.PowerShell.Core\FileSystem::\\server\share>`,
+		`[server01]: PS \\server\share\dir>`,
 	}
 	dli := "Name: Windows(R), Professional edition\nDescription: Windows(R) Operating System, RETAIL channel\n" +
 		"Partial Product Key: 3V66T\nLicense Status: Licensed\n"
@@ -69,7 +82,9 @@ func TestPowerShellPrompt(t *testing.T) {
 		}
 	}
 	// Not prompts: a line that only begins with "PS", or names a path.
-	for _, l := range []string{"PS: see below", "PSA> not a prompt", "PS C: drive", "Name: PS>", "[server01]: not a prompt>"} {
+	for _, l := range []string{"PS: see below", "PSA> not a prompt", "PS C: drive", "Name: PS>", "[server01]: not a prompt>",
+		"PS HKLM: the registry drive", "PS Microsoft.PowerShell.Core is a module", `PS \\server\share is where the ISO is`,
+		`PS D:\tools holds ospp.vbs`, "PS D: > C:", "PS 5.1 and 7 print the same > output", "PS: a::b>"} {
 		if noise(l) {
 			t.Errorf("noise(%q) is true, want a line of its own", l)
 		}
