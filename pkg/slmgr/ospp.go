@@ -122,6 +122,9 @@ func parseOSPP(b *builder, lines []Line, src licensing.Source) {
 	for _, ln := range lines {
 		t := strings.TrimSpace(ln.Text)
 		if t == "" || noise(t) && !strings.HasPrefix(t, "---") {
+			if ranOn(t) {
+				b.promptRanOn(ln.N, t)
+			}
 			lastDesc = false
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/licensing"
@@ -142,6 +143,7 @@ func Parse(data []byte, opts Options) (*Result, error) {
 	default:
 		res.Format = FormatSlmgr
 	}
+	b.noteRanOn()
 	b.finish()
 	b.firstUnknown()
 	if len(res.Products) == 0 {
@@ -380,6 +382,11 @@ type builder struct {
 	// the spare slot that notXpr reports, -1 if none: parseSlmgr asks
 	// it of every block of its text.
 	lastNotXpr int
+	// ranOn holds the numbers of the first maxRanOnNoted lines that
+	// begin with a prompt and hold output run on after its command
+	// (promptRanOn); ranOnCount counts them all.
+	ranOn      []int
+	ranOnCount int
 }
 
 // notXpr reports a product that slmgr's /xpr does not print: a
@@ -490,13 +497,127 @@ func (b *builder) finish() {
 // pattern: there it made a long line that begins with "[" and holds no
 // "]" scanned twice, 1.6 times as long as before.
 func prompt(t string) bool {
+	return promptRe.MatchString(t[promptHost(t):])
+}
+
+// promptHost returns the length of the "[host]: " t begins with before
+// "PS", 0 if none.
+func promptHost(t string) int {
 	if strings.HasPrefix(t, "[") {
 		if i := strings.IndexByte(t, ']'); i > 0 && strings.HasPrefix(t[i:], "]: PS") {
-			t = t[i+len("]: "):]
+			return i + len("]: ")
 		}
 	}
-	return promptRe.MatchString(t)
+	return 0
 }
+
+// promptEnd returns the length of the prompt t begins with (prompt),
+// its "[host]: " included, or -1 if it begins with none.
+func promptEnd(t string) int {
+	host := promptHost(t)
+	m := promptRe.FindStringIndex(t[host:])
+	if m == nil {
+		return -1
+	}
+	return host + m[1]
+}
+
+// ranOn reports a line that begins with a prompt and holds more than
+// the command typed at it: a label's colon, which every line of
+// slmgr's and ospp's output holds in any language (a label, or /xpr's
+// "<Name>:") and no command does outside its quotes. Such a line is
+// the command with its output run on after it, its line breaks lost
+// (a blog, a chat), in labels not known (slmgr.ini's language not
+// given) or too few of them to split it (runOnLine). A label's colon
+// is "：", or ":" before a space, a tab or a character outside ASCII
+// ("Nom : ", "edition:计算机"), or ":" that ends the line after a word
+// that names no drive ("edition:", not "D:" or "cd HKLM:"). A
+// command's colons are a drive's or a path's ("C:\", "HKLM:",
+// "FileSystem::"), a URL's, an option's value ("/sethst:kms",
+// "/inpkey:…"), a port ("kms:1688").
+func ranOn(t string) bool {
+	end := promptEnd(t)
+	if end < 0 {
+		return false
+	}
+	c := t[end:]
+	quoted := false
+	for i := 0; i < len(c); i++ {
+		switch {
+		case c[i] == '"':
+			// A quoted argument's colons are the command's
+			// (Write-Host "Status: done"); a quote left open is not
+			// a command's.
+			quoted = !quoted && strings.IndexByte(c[i+1:], '"') >= 0
+		case quoted:
+		case strings.HasPrefix(c[i:], "："):
+			return true
+		case c[i] != ':' || i > 0 && c[i-1] == ':' || i+1 < len(c) && c[i+1] == ':':
+		case i+1 < len(c):
+			if n := c[i+1]; n == ' ' || n == '\t' || n >= utf8.RuneSelf {
+				return true
+			}
+		default: // the line's last byte
+			word := c[strings.LastIndexAny(c[:i], " \t\\")+1 : i]
+			if word != "" && !driveName(word) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// driveName reports the name of a drive a command may change to: a
+// letter (cmd's "D:"), or a drive PowerShell makes at its start
+// (Get-PSDrive: its providers' Alias, Cert, Env, Function, HKCU, HKLM,
+// Temp, Variable, WSMan).
+func driveName(w string) bool {
+	if len(w) == 1 {
+		return w[0]|0x20 >= 'a' && w[0]|0x20 <= 'z'
+	}
+	switch strings.ToLower(w) {
+	case "alias", "cert", "env", "function", "hkcu", "hklm", "temp", "variable", "wsman":
+		return true
+	}
+	return false
+}
+
+// promptRanOn keeps a line that ranOn reports in Result.Unknown: it is
+// read for nothing, not even the product its output may name (where
+// the command ends and the output begins is not known), and a note
+// says so once for the text (finish).
+func (b *builder) promptRanOn(n int, t string) {
+	b.unknown(n, t)
+	if len(b.ranOn) < maxRanOnNoted {
+		b.ranOn = append(b.ranOn, n)
+	}
+	b.ranOnCount++
+}
+
+// noteRanOn says which lines promptRanOn kept, in one note.
+func (b *builder) noteRanOn() {
+	if b.ranOnCount == 0 {
+		return
+	}
+	nums := make([]string, len(b.ranOn))
+	for i, n := range b.ranOn {
+		nums[i] = strconv.Itoa(n)
+	}
+	which := "line " + nums[0] + " begins"
+	if b.ranOnCount > 1 {
+		which = "lines " + strings.Join(nums, ", ")
+		if more := b.ranOnCount - len(nums); more > 0 {
+			which += fmt.Sprintf(" and %d more", more)
+		}
+		which += " begin"
+	}
+	b.res.Notes = append(b.res.Notes, which+" with a prompt and hold more than a command: a label's colon after it, as output has; "+
+		"taken as a command with its output run on after it (line breaks lost), in labels not known, and kept as not understood")
+}
+
+// maxRanOnNoted bounds the line numbers the note on lines that ranOn
+// reports names.
+const maxRanOnNoted = 10
 
 // noise reports lines that carry nothing: the cscript banner, prompts,
 // console window titles and separators.

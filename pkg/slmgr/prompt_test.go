@@ -90,3 +90,73 @@ func TestPowerShellPrompt(t *testing.T) {
 		}
 	}
 }
+
+// TestPromptRanOn: a line that begins with a prompt is the command
+// typed at it, noise to every reader; but a line that holds, after the
+// prompt, a label's colon (":" before a space or a character outside
+// ASCII, or at the end after a word that names no drive, or "："),
+// which no command typed holds outside its quotes, is the command with
+// its output run on after it (its line breaks lost), in labels not
+// known: slmgr /dli in a language whose slmgr.ini was not given, /xpr,
+// a single label. Such a line is kept in Result.Unknown with a note,
+// and read for nothing: no product is made of it. The commands of the
+// samples stay noise.
+func TestPromptRanOn(t *testing.T) {
+	ranOn := []string{
+		`C:\>slmgr /dli Name: Windows(R), Professional edition Beschreibung: Windows(R) Operating System, RETAIL channel Teil-Product Key: 3V66T Lizenzstatus: Lizenziert`,
+		`C:\>slmgr /xpr Windows(R), Professional edition:    The machine is permanently activated.`,
+		`PS C:\> cscript //nologo slmgr.vbs /xpr Windows(R), Professional edition:    The machine is permanently activated.`,
+		`C:\>slmgr /xpr Windows(R), Professional edition:`,
+		`C:\>slmgr /xprWindows(R), Professional edition:计算机已永久激活。`,
+		`C:\Windows\system32>slmgr /dli Nom : Windows(R), Professional edition Description : Windows(R) Operating System, RETAIL channel`,
+		`PS HKLM:\> slmgr /dli 名前： Windows(R), Professional edition`,
+		`[server01]: PS C:\> slmgr /dli License Status: Licensed`,
+		`C:\>cscript ospp.vbs /dstatus LICENSE STATUS:  ---LICENSED---`,
+	}
+	commands := []string{
+		`C:\>`, `C:\>slmgr /dli`, `C:\Windows\system32>cscript //nologo slmgr.vbs /dlv all`,
+		`C:\Program Files\Microsoft Office\Office16>cscript ospp.vbs /sethst:kms.03k.org`,
+		`C:\Program Files\Microsoft Office\Office16>cscript ospp.vbs /inpkey:XXXXX-XXXXX-XXXXX-XXXXX-9D9HK`,
+		`PS C:\Users\user> slmgr /skms kms8.msguides.com:1688`,
+		`PS C:\Users\Administrator> cscript "C:/Program Files/Microsoft Office/Office16/ospp.vbs" /dstatus`,
+		`C:\Windows\system32>cd "C:\Program Files (x86)\Microsoft Office\Office15"`,
+		`C:\>D:`, `PS C:\> cd HKLM:`, `PS C:\> Set-Location Cert:`, `PS C:\> cd Microsoft.PowerShell.Core\FileSystem::`,
+		`PS C:\> slmgr /dlv | Out-File C:\out.txt`, `PS C:\> Write-Host "Status: done"`,
+		`PS C:\> [Environment]::OSVersion`, `PS C:\> Get-CimInstance SoftwareLicensingProduct | fl Name, LicenseStatus`,
+		`Microsoft Windows [Version 10.0.19045.3803]`,
+	}
+	for _, l := range ranOn {
+		t.Run(l, func(t *testing.T) {
+			res, _ := Parse([]byte("\n"+l+"\n"), Options{})
+			if len(res.Products) != 0 {
+				t.Errorf("got products %+v, want none", res.Products)
+			}
+			if len(res.Unknown) != 1 || res.Unknown[0] != (Line{2, l}) {
+				t.Errorf("got unknown %q, want line 2 %q", res.Unknown, l)
+			}
+			if !containsString(res.Notes, "line 2 begins with a prompt") {
+				t.Errorf("got notes %q, want one on line 2", res.Notes)
+			}
+			// After ospp's output, where route gives it to parseOSPP.
+			dstatus := "---Processing--------------------------\nSKU ID: 6f327760-8c5c-417c-9b61-836a98287e0c\n" +
+				"LICENSE NAME: Office 15, OfficeProPlusVL_KMS_Client edition\nERROR DESCRIPTION: The Software Licensing Service reported\n"
+			res, _ = Parse([]byte(dstatus+l+"\n"), Options{})
+			if len(res.Unknown) != 1 || res.Unknown[0] != (Line{5, l}) {
+				t.Errorf("after ospp's output: got unknown %q, want line 5 %q", res.Unknown, l)
+			}
+			for _, p := range res.Products {
+				if strings.Contains(p.ReasonText, "Windows") || strings.Contains(p.ReasonText, "PS") || strings.Contains(p.ReasonText, ">") {
+					t.Errorf("after ospp's output: got error text %q, want the line not in it", p.ReasonText)
+				}
+			}
+		})
+	}
+	for _, l := range commands {
+		t.Run(l, func(t *testing.T) {
+			res, _ := Parse([]byte(l+"\n"), Options{})
+			if len(res.Unknown) != 0 || len(res.Notes) != 0 {
+				t.Errorf("got unknown %q notes %q, want the command skipped", res.Unknown, res.Notes)
+			}
+		})
+	}
+}

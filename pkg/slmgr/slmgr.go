@@ -145,6 +145,9 @@ func parseSlmgr(b *builder, lines []Line, ms []matcher, src licensing.Source) bo
 			p.gap = true
 		}
 		if noise(t) {
+			if ranOn(t) {
+				b.promptRanOn(lines[i].N, t)
+			}
 			continue
 		}
 		p.n = lines[i].N
