@@ -327,6 +327,17 @@ func FuzzParseStrings(f *testing.F) {
 		if res == nil || (err != nil && err != ErrNoProducts) {
 			t.Fatalf("Parse: %v %v", res, err)
 		}
+		// The automaton splits as the labels tried one by one did.
+		set := runOnSetOf([]*Strings{s})
+		ref := refOf(set)
+		for _, l := range strings.Split(string(text), "\n") {
+			if len(l) > maxLine {
+				continue
+			}
+			if got, want := slmgrRunOnPieces(l, set), refSlmgrRunOnPieces(l, ref); strings.Join(got, "|") != strings.Join(want, "|") || (got == nil) != (want == nil) {
+				t.Fatalf("line %q: split %q, want %q (refSlmgrRunOnPieces)", l, got, want)
+			}
+		}
 		if v, ok := withCR(reflect.ValueOf(res)); ok {
 			t.Fatalf("a value holds a CR: %q", v)
 		}

@@ -290,93 +290,208 @@ var slmgrLineLabels = map[string]bool{
 	"Partial Product Key:": true, "License Status:": true,
 }
 
-// runOnSet is a set of labels an slmgr line run on is split before.
+// runOnSet is a set of labels an slmgr line run on is split before,
+// and an Aho-Corasick automaton over their bytes that finds, in one
+// pass over a line, every label that ends at each byte (cuts).
+// Labels tried one by one at every position cost the labels that
+// begin there times their length: an slmgr.ini of many distinct
+// labels of 256 bytes that share all but their last character, and a
+// text of that character, took 2 to 4 s for 4 MiB. The automaton
+// reads each byte once and, where labels end, follows the labels that
+// end there: each a label that another ends with.
 type runOnSet struct {
 	labels []string        // a label before any other it begins with
 	line   map[string]bool // the labels of a product block's lines
-	first  [256]bool       // the first bytes of labels
-	// The labels by their first byte (ASCII) or first rune (others, by
-	// rune ascending), each group in the order of labels: at a position
-	// only those that begin with its character are tried. Every byte of
-	// kana (0xE3) begins a label of a Japanese slmgr.ini, and all the
-	// set's labels tried there, slmgr's English ones too, made a
-	// Japanese text read with its strings 2 to 3 times as slow.
-	ascii [utf8.RuneSelf][]string
-	runes []runeLabels
-	// invalid: a label begins with no whole rune (a Strings built by
-	// hand, not by ParseStrings): its first rune need not be the line's
-	// where it matches, so at gives all labels.
-	invalid bool
+	// The automaton: nodes[0] is the root (no byte read), each other
+	// node the label bytes read to it; root is the root's goto for
+	// every byte (0: stay), the others' edges are sorted by byte.
+	nodes  []runOnNode
+	edges  []runOnEdge
+	root   [256]int32
+	isLine []bool // by label: one of a product block's lines
+	maxLen int    // the bytes of the longest label
 }
 
-// runeLabels are the labels of a runOnSet that begin with r.
-type runeLabels struct {
-	r      rune
-	labels []string
+// runOnNode is a node of runOnSet's automaton.
+type runOnNode struct {
+	from, to int32 // its edges, edges[from:to]
+	fail     int32 // the node of the longest proper suffix of its bytes that is a node
+	label    int32 // the label its bytes are, -1 if none
+	dict     int32 // the nearest node on its fail chain that is a label, 0 if none
 }
 
+// runOnEdge is an edge of runOnSet's automaton: byte b leads to node to.
+type runOnEdge struct {
+	b  byte
+	to int32
+}
+
+// runOnRing bounds the bytes of a label of a runOnSet (maxRunOnLabel,
+// and the colon a variant may widen to "："): cuts keeps the
+// longest label that begins at each of the last runOnRing positions.
+const runOnRing = 512
+
+// newRunOnSet returns the set of labels (none empty, none of
+// runOnRing bytes or more) with its automaton.
 func newRunOnSet(labels []string, line map[string]bool) *runOnSet {
-	s := &runOnSet{labels: labels, line: line}
-	// Each label's first character, then the labels grouped by it in
-	// one array (a slice a group cost an allocation each, for every
-	// text read with strings).
-	keys := make([]rune, len(labels))
-	order := make([]int, len(labels))
+	s := &runOnSet{labels: labels, line: line, isLine: make([]bool, len(labels))}
+	// The trie, each node's children a list through their siblings
+	// while it is built (a map a node cost an allocation each, for
+	// every text read with strings).
+	type trieNode struct {
+		child, sibling, label int32
+		b                     byte
+	}
+	size := 1
+	for _, lb := range labels {
+		size += len(lb)
+	}
+	trie := make([]trieNode, 1, size)
+	trie[0] = trieNode{child: -1, sibling: -1, label: -1}
 	for i, lb := range labels {
-		s.first[lb[0]] = true
-		r, size := rune(lb[0]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(lb)
+		if len(lb) == 0 || len(lb) >= runOnRing {
+			panic("slmgr: run-on label of " + fmt.Sprint(len(lb)) + " bytes") // runOnSetOf bounds them
 		}
-		if r == utf8.RuneError && size <= 1 {
-			s.invalid = true
+		s.isLine[i] = line[lb]
+		if len(lb) > s.maxLen {
+			s.maxLen = len(lb)
 		}
-		keys[i], order[i] = r, i
+		n := int32(0)
+		for j := 0; j < len(lb); j++ {
+			c := trie[n].child
+			for c >= 0 && trie[c].b != lb[j] {
+				c = trie[c].sibling
+			}
+			if c < 0 {
+				c = int32(len(trie))
+				trie = append(trie, trieNode{child: -1, sibling: trie[n].child, label: -1, b: lb[j]})
+				trie[n].child = c
+			}
+			n = c
+		}
+		if trie[n].label < 0 {
+			trie[n].label = int32(i) // the first of equal labels, as tried in order
+		}
 	}
-	sort.SliceStable(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
-	grouped := make([]string, len(labels))
-	for i, j := range order {
-		grouped[i] = labels[j]
+	// Flatten, breadth first (a node's fail node is nearer the root,
+	// so it is done before the node), each node's edges sorted by byte.
+	s.nodes = make([]runOnNode, len(trie))
+	s.edges = make([]runOnEdge, 0, len(trie)-1)
+	order := make([]int32, 1, len(trie))
+	for q := 0; q < len(order); q++ {
+		n := order[q]
+		from := len(s.edges)
+		for c := trie[n].child; c >= 0; c = trie[c].sibling {
+			s.edges = append(s.edges, runOnEdge{trie[c].b, c})
+			for k := len(s.edges) - 1; k > from && s.edges[k-1].b > s.edges[k].b; k-- {
+				s.edges[k-1], s.edges[k] = s.edges[k], s.edges[k-1]
+			}
+		}
+		for _, e := range s.edges[from:] {
+			order = append(order, e.to)
+		}
+		s.nodes[n] = runOnNode{from: int32(from), to: int32(len(s.edges)), label: trie[n].label}
 	}
-	for from := 0; from < len(order); {
-		r, to := keys[order[from]], from+1
-		for to < len(order) && keys[order[to]] == r {
-			to++
+	for _, e := range s.edges[s.nodes[0].from:s.nodes[0].to] {
+		s.root[e.b] = e.to
+	}
+	for _, n := range order {
+		for _, e := range s.edges[s.nodes[n].from:s.nodes[n].to] {
+			f := int32(0)
+			if n != 0 {
+				f = s.step(s.nodes[n].fail, e.b)
+			}
+			s.nodes[e.to].fail = f
+			if s.nodes[f].label >= 0 {
+				s.nodes[e.to].dict = f
+			} else {
+				s.nodes[e.to].dict = s.nodes[f].dict
+			}
 		}
-		if g := grouped[from:to:to]; r < utf8.RuneSelf {
-			s.ascii[r] = g
-		} else {
-			s.runes = append(s.runes, runeLabels{r, g})
-		}
-		from = to
 	}
 	return s
 }
 
-// at returns the labels that may begin t (not empty): those of its
-// first byte or rune, in the set's order (a label before any other it
-// begins with).
-func (s *runOnSet) at(t string) []string {
-	switch {
-	case s.invalid:
-		return s.labels
-	case t[0] < utf8.RuneSelf:
-		return s.ascii[t[0]]
+// step returns the node the automaton goes to from node n on byte b.
+func (s *runOnSet) step(n int32, b byte) int32 {
+	for n != 0 {
+		nd := &s.nodes[n]
+		for _, e := range s.edges[nd.from:nd.to] {
+			if e.b == b {
+				return e.to
+			}
+			if e.b > b {
+				break
+			}
+		}
+		n = nd.fail
 	}
-	r, _ := utf8.DecodeRuneInString(t)
-	lo, hi := 0, len(s.runes)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if s.runes[m].r < r {
-			lo = m + 1
-		} else {
-			hi = m
+	return s.root[b]
+}
+
+// cuts returns the byte offsets of l where a label begins, read from
+// the left: at each position the longest label that begins there (the
+// first in the set's order), then on from its end, as if each label
+// were tried at every position; and whether one of them is one of a
+// product block's lines. It appends to cuts.
+func (s *runOnSet) cuts(l string, cuts []int) ([]int, bool) {
+	// best[p%runOnRing]: 1 + the longest label found so far that
+	// begins at p, for the positions p not yet decided.
+	var best [runOnRing]int32
+	seen := false
+	next := 0   // the next position a label may begin at
+	decide := 0 // the first position not yet decided
+	take := func(p int) {
+		v := best[p%runOnRing]
+		best[p%runOnRing] = 0
+		if p != next {
+			return // inside a label taken before
+		}
+		if v == 0 {
+			next++
+			return
+		}
+		cuts = append(cuts, p)
+		seen = seen || s.isLine[v-1]
+		next += len(s.labels[v-1])
+	}
+	n := int32(0)
+	for e := 0; e < len(l); e++ {
+		if n = s.step(n, l[e]); n == 0 {
+			// No label is under way: every position up to e is
+			// decided, and so is each after it whose byte begins
+			// none, which most bytes of a line are.
+			for ; decide <= e; decide++ {
+				take(decide)
+			}
+			for e+1 < len(l) && s.root[l[e+1]] == 0 {
+				e++
+			}
+			if next <= e {
+				next = e + 1
+			}
+			decide = e + 1
+			continue
+		}
+		for m := n; m != 0; m = s.nodes[m].dict {
+			lb := s.nodes[m].label
+			if lb < 0 {
+				continue
+			}
+			p := e + 1 - len(s.labels[lb])
+			if v := best[p%runOnRing]; v == 0 || len(s.labels[v-1]) < len(s.labels[lb]) {
+				best[p%runOnRing] = lb + 1
+			}
+		}
+		// Every label that begins at e+1-maxLen has ended by now.
+		for ; decide <= e+1-s.maxLen; decide++ {
+			take(decide)
 		}
 	}
-	if lo < len(s.runes) && s.runes[lo].r == r {
-		return s.runes[lo].labels
+	for ; decide < len(l); decide++ {
+		take(decide)
 	}
-	return nil
+	return cuts, seen
 }
 
 // englishRunOn is slmgr's English labels, always known.
@@ -399,13 +514,16 @@ var runOnKeys = func() map[string]string {
 }()
 
 // maxRunOnLabel bounds the bytes of a label of an slmgr.ini that
-// splits a line (runOnSetOf). Each label is tried at every character
-// of a line that it begins with (runOnSet.at), and compared in full
-// where the line holds all but its last byte: labels of 3 KiB took 22 s
-// for a text of 4 MiB. slmgr's longest
-// English label is 65 bytes ("Key Management Service cumulative
-// requests received from clients"), some 80 characters in another
-// language, 160 bytes in Cyrillic, 240 in Japanese at most.
+// splits a line (runOnSetOf). Labels were tried one by one at every
+// character of a line that they begin with, and compared in full where
+// the line holds all but their last byte: labels of 3 KiB took 22 s for
+// a text of 4 MiB. The automaton (runOnSet) reads each byte once, but
+// keeps the labels that may begin at the last maxRunOnLabel positions
+// (runOnRing), and where labels end one another it follows each, at
+// most one of each length. slmgr's longest English label is 65 bytes
+// ("Key Management Service cumulative requests received from
+// clients"), some 80 characters in another language, 160 bytes in
+// Cyrillic, 240 in Japanese at most.
 const maxRunOnLabel = 256
 
 // runOnSetOf returns englishRunOn with the labels of the given
@@ -488,26 +606,7 @@ func slmgrRunOnPieces(l string, set *runOnSet) []string {
 	}
 	// Most labels end in a colon: room for them at once, not grown a
 	// label at a time.
-	cuts := make([]int, 0, strings.Count(l, ":")+1)
-	seen := false // a label of a product block's lines was found
-	for i := 0; i < len(l); {
-		lb := ""
-		if set.first[l[i]] {
-			for _, c := range set.at(l[i:]) {
-				if strings.HasPrefix(l[i:], c) {
-					lb = c
-					break
-				}
-			}
-		}
-		if lb == "" {
-			i++
-			continue
-		}
-		seen = seen || set.line[lb]
-		cuts = append(cuts, i)
-		i += len(lb)
-	}
+	cuts, seen := set.cuts(l, make([]int, 0, strings.Count(l, ":")+1))
 	if len(cuts) < 2 || !seen {
 		return nil
 	}

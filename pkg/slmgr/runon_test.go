@@ -384,9 +384,10 @@ func TestRunOnLabelsBounded(t *testing.T) {
 	}
 }
 
-// TestRunOnSetAt: the labels a run-on line is split before are looked
-// up by the first byte or rune at each position (runOnSet.at), not
-// tried all at every byte; at each byte of every text, raw (Shift_JIS,
+// TestRunOnSetAt: in the reference splitter (refRunOnSet, what
+// runOnSet was before its automaton) the labels a run-on line is split
+// before are looked up by the first byte or rune at each position
+// (refRunOnSet.at), not tried all at every byte; at each byte of every text, raw (Shift_JIS,
 // UTF-16 too) and run on, the label found is the one the whole set in
 // its order gives: English, with a Japanese slmgr.ini, and with labels
 // that begin with no whole rune (a Strings built by hand).
@@ -425,15 +426,16 @@ func TestRunOnSetAt(t *testing.T) {
 	}
 	for _, tc := range sets {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.set.invalid != tc.invalid {
-				t.Errorf("invalid: got %v, want %v", tc.set.invalid, tc.invalid)
+			ref := refOf(tc.set)
+			if ref.invalid != tc.invalid {
+				t.Errorf("invalid: got %v, want %v", ref.invalid, tc.invalid)
 			}
 			for _, text := range texts {
 				for i := 0; i < len(text); i++ {
-					if !tc.set.first[text[i]] {
+					if !ref.first[text[i]] {
 						continue
 					}
-					if got, want := firstOf(tc.set.at(text[i:]), text[i:]), firstOf(tc.set.labels, text[i:]); got != want {
+					if got, want := firstOf(ref.at(text[i:]), text[i:]), firstOf(ref.labels, text[i:]); got != want {
 						t.Fatalf("at %.20q: got %q, want %q", text[i:], got, want)
 					}
 				}
