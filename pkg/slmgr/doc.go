@@ -38,8 +38,9 @@
 // off, and so is the indent a paragraph's lines have in common (a
 // code block's). Lines wrapped at 80 columns are joined; banners, prompts
 // (with the command typed at them), window titles and separators are
-// skipped, but a prompt's line that holds a label's colon after it
-// (output run on after the command, in labels not known) is kept
+// skipped, but a prompt's line that holds a label's colon or an
+// Activation ID in parentheses after it (output run on after the
+// command, in labels not known) is kept
 // as not understood, with a note; every other line not
 // understood is kept in [Result.Unknown], up to the first 1000 of them
 // ([Result.UnknownOmitted] counts the others).

@@ -525,7 +525,10 @@ func promptEnd(t string) int {
 // ranOn reports a line that begins with a prompt and holds more than
 // the command typed at it: a label's colon, which every line of
 // slmgr's and ospp's output holds in any language (a label, or /xpr's
-// "<Name>:") and no command does outside its quotes. Such a line is
+// "<Name>:") but /ato's, and no command does outside its quotes; or
+// an Activation ID in parentheses, which /ato's "Activating
+// %PRODUCTNAME% (%PRODUCTID%) ..." holds in any language (L_MsgActivating)
+// and a command does not (it takes the ID bare). Such a line is
 // the command with its output run on after it, its line breaks lost
 // (a blog, a chat), in labels not known (slmgr.ini's language not
 // given) or too few of them to split it (runOnLine). A label's colon
@@ -552,6 +555,10 @@ func ranOn(t string) bool {
 		case quoted:
 		case strings.HasPrefix(c[i:], "："):
 			return true
+		case c[i] == '(':
+			if id := c[i+1:]; len(id) > 36 && id[36] == ')' && guidRe.MatchString(id[:36]) {
+				return true
+			}
 		case c[i] != ':' || i > 0 && c[i-1] == ':' || i+1 < len(c) && c[i+1] == ':':
 		case i+1 < len(c):
 			if n := c[i+1]; n == ' ' || n == '\t' || n >= utf8.RuneSelf {
@@ -611,7 +618,7 @@ func (b *builder) noteRanOn() {
 		}
 		which += " begin"
 	}
-	b.res.Notes = append(b.res.Notes, which+" with a prompt and hold more than a command: a label's colon after it, as output has; "+
+	b.res.Notes = append(b.res.Notes, which+" with a prompt and hold more than a command: a label's colon or an Activation ID in parentheses after it, as output has; "+
 		"taken as a command with its output run on after it (line breaks lost), in labels not known, and kept as not understood")
 }
 

@@ -95,7 +95,9 @@ func TestPowerShellPrompt(t *testing.T) {
 // typed at it, noise to every reader; but a line that holds, after the
 // prompt, a label's colon (":" before a space or a character outside
 // ASCII, or at the end after a word that names no drive, or "："),
-// which no command typed holds outside its quotes, is the command with
+// which no command typed holds outside its quotes, or an Activation ID
+// in parentheses (slmgr /ato's "Activating %PRODUCTNAME% (%PRODUCTID%)
+// ..." in any language), is the command with
 // its output run on after it (its line breaks lost), in labels not
 // known: slmgr /dli in a language whose slmgr.ini was not given, /xpr,
 // a single label. Such a line is kept in Result.Unknown with a note,
@@ -112,6 +114,8 @@ func TestPromptRanOn(t *testing.T) {
 		`PS HKLM:\> slmgr /dli 名前： Windows(R), Professional edition`,
 		`[server01]: PS C:\> slmgr /dli License Status: Licensed`,
 		`C:\>cscript ospp.vbs /dstatus LICENSE STATUS:  ---LICENSED---`,
+		`C:\>slmgr /atoActivating Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) ...Product activated successfully.`,
+		`C:\>slmgr /ato Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) wird aktiviert...`,
 	}
 	commands := []string{
 		`C:\>`, `C:\>slmgr /dli`, `C:\Windows\system32>cscript //nologo slmgr.vbs /dlv all`,
@@ -124,6 +128,8 @@ func TestPromptRanOn(t *testing.T) {
 		`PS C:\> slmgr /dlv | Out-File C:\out.txt`, `PS C:\> Write-Host "Status: done"`,
 		`PS C:\> [Environment]::OSVersion`, `PS C:\> Get-CimInstance SoftwareLicensingProduct | fl Name, LicenseStatus`,
 		`Microsoft Windows [Version 10.0.19045.3803]`,
+		`C:\>slmgr /ato 2de67392-b7a7-462a-b1ca-108dd189f588`, `PS C:\> slmgr /ato {2de67392-b7a7-462a-b1ca-108dd189f588}`,
+		`PS C:\> (cscript //nologo slmgr.vbs /xpr) -join ''`,
 	}
 	for _, l := range ranOn {
 		t.Run(l, func(t *testing.T) {
