@@ -16,6 +16,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/actcourier/actcourier/collector/collect"
@@ -766,5 +767,79 @@ func TestCIDsJapaneseExcel(t *testing.T) {
 				t.Errorf("a row cut: exit %d, want %d naming row 2 and saying how to save as CSV UTF-8\n%s", code, exitPartial, stderr)
 			}
 		})
+	}
+}
+
+// TestCIDsWesternExcel: a fleet whose site is named in French, its
+// device without a hardware ID (its key is its place), gets its worklist
+// CSV back from a French Excel, saved as "CSV (séparateur: point-virgule)"
+// (Windows-1252, ';', no BOM): both CIDs are stored with the device's
+// key as the worklist wrote it, "loc:usine montréal/…". Before, the
+// bytes of "éa" were read as a Shift_JIS kanji and the archive held
+// "loc:usine montr饌l/…", a key no device has.
+func TestCIDsWesternExcel(t *testing.T) {
+	s := readSnapshot(t, "../testdata/activation/win7-mak-office2010.json")
+	s.Context.Site, s.Context.Line = "Usine Montréal", "Ligne 2"
+	s.Hardware.UUID, s.Hardware.Serial = "", ""
+	key := licensing.DeviceKey(s)
+	data, err := licensing.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	dsn, snap, out := testDB(t, dir, "fleet.db"), filepath.Join(dir, "fr.json"), filepath.Join(dir, "worklist")
+	if err := os.WriteFile(snap, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	storeSnapshot(t, dsn, snap)
+	if code, stdout, stderr := runImporter(t, "activation", "worklist", "--db", dsn, "--out", out); code != 0 {
+		t.Fatalf("worklist: exit %d\n%s%s", code, stdout, stderr)
+	}
+	f := mustOpen(t, filepath.Join(out, fleet.WorklistCSV))
+	f.Seek(3, 0) // the BOM
+	cells, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(cells) != 3 {
+		t.Fatalf("worklist CSV: %d rows, %v", len(cells), err)
+	}
+	var saved strings.Builder
+	for i, row := range cells {
+		if i > 0 {
+			row[3] = strings.Join(activation.Groups(collect.SimulatedCID(row[1])), "-")
+			row[18] = "" // the IID's note, whose "…" would tell the code page alone
+		}
+		for j, c := range row {
+			if strings.ContainsAny(c, ";\"\r\n") {
+				c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
+			}
+			if j > 0 {
+				saved.WriteString(";")
+			}
+			saved.WriteString(c)
+		}
+		saved.WriteString("\r\n")
+	}
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(saved.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "worklist-fr.csv")
+	os.WriteFile(file, b, 0o644)
+	if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file); code != 0 || stderr != "" ||
+		!strings.Contains(stdout, "2 new in the archive") {
+		t.Fatalf("cids: exit %d, want 0 and 2 new\n%s%s", code, stdout, stderr)
+	}
+	db, err := store.OpenExisting(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	recs, err := db.CIDs(context.Background())
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("archive: %d CIDs, %v", len(recs), err)
+	}
+	for _, r := range recs {
+		if r.DeviceKey != key {
+			t.Errorf("stored device key %q, want %q", r.DeviceKey, key)
+		}
 	}
 }

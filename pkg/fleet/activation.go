@@ -517,10 +517,14 @@ func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) 
 	if !ok {
 		return sum, ErrNoActivation
 	}
+	known, err := knownNames(ctx, st)
+	if err != nil {
+		return sum, err
+	}
 	var recs []CIDRecord
 	var hidden []hiddenCID
 	for _, name := range files {
-		got, err := readCIDFile(name, opts.By, opts.Now)
+		got, err := readCIDFile(name, opts.By, opts.Now, known)
 		if err != nil {
 			sum.Rejected = append(sum.Rejected, Outcome{File: name, Err: err})
 			continue
@@ -814,7 +818,27 @@ type hiddenCID struct {
 	why string
 }
 
-func readCIDFile(name, by string, now time.Time) (cidFile, error) {
+// knownNames is what the fleet knows of its devices for telling a CID
+// file's code page (worklist.Known): every device's key, and its host
+// names, case aside (Windows' are).
+func knownNames(ctx context.Context, st Store) (worklist.Known, error) {
+	keys, hosts := map[string]bool{}, map[string]bool{}
+	err := st.Latest(ctx, Filter{}, false, func(d Device) error {
+		keys[d.Key], hosts[strings.ToLower(d.Hostname)] = true, true
+		for _, h := range d.Hostnames {
+			hosts[strings.ToLower(h)] = true
+		}
+		return nil
+	})
+	return func(column, value string) bool {
+		if column == "DeviceKey" {
+			return value != "" && keys[value]
+		}
+		return value != "" && hosts[strings.ToLower(value)]
+	}, err
+}
+
+func readCIDFile(name, by string, now time.Time, known worklist.Known) (cidFile, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		// The file is named once: the summary names it before its
@@ -826,7 +850,10 @@ func readCIDFile(name, by string, now time.Time) (cidFile, error) {
 		return cidFile{}, err
 	}
 	defer f.Close()
-	read := worklist.Read // a CSV file, or a workbook by its content
+	// A CSV file, or a workbook by its content.
+	read := func(r io.Reader) ([]worklist.Record, []error, int, string, error) {
+		return worklist.ReadKnown(r, known)
+	}
 	if ext := strings.ToLower(filepath.Ext(name)); ext == ".xlsx" || ext == ".xlsm" {
 		// A workbook, whatever it holds: one that is none says so,
 		// not that it is no CSV file.
@@ -1071,7 +1098,7 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 		}
 	}
 	if encoding {
-		fmt.Fprintln(stderr, "importer: hint: those rows' bytes do not decode in the file's encoding, and nothing of them was stored: "+
+		fmt.Fprintln(stderr, "importer: hint: those rows' bytes do not decode in the file's encoding, or read as two different values that nothing tells apart; nothing of them was stored: "+
 			worklist.SaveUTF8Hint+"; then import the file again; the other rows are in")
 	}
 	if shape {

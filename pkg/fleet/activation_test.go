@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/actcourier/actcourier/pkg/activation"
 	"github.com/actcourier/actcourier/pkg/fleet"
@@ -236,8 +237,10 @@ func TestStoredAsText(t *testing.T) {
 			if sum, err := fleet.ImportText(ctx, db, []string{text}, opts, nil); err != nil || sum.Imported != 1 {
 				t.Errorf("text named in Shift-JIS: %+v, %v", sum, err)
 			}
+			// 名古屋工 in Shift_JIS: 工's first byte is no Windows-1252,
+			// which tells the code page (the fleet knows no such host).
 			cids := filepath.Join(dir, "records\xff.csv")
-			os.WriteFile(cids, []byte("Host,InstallationId,ExtendedProductId,ConfirmationId\n\x96\xbc\x8c\xc3\x89\xae,123,pid\x00x,"+
+			os.WriteFile(cids, []byte("Host,InstallationId,ExtendedProductId,ConfirmationId\n\x96\xbc\x8c\xc3\x89\xae\x8d\x48,123,pid\x00x,"+
 				strings.Repeat("222222", 8)+"\n"), 0o644)
 			if sum, err := fleet.ImportCIDs(ctx, db, []string{cids}, fleet.CIDOptions{By: "staff", Now: asOf}); err != nil || sum.Added != 1 {
 				t.Errorf("a Shift-JIS CID file: %+v, %v", sum, err)
@@ -993,5 +996,83 @@ func TestReportAsOfActivation(t *testing.T) {
 		if got := reportActivation(t, db, at, until, today); got != now {
 			t.Errorf("as of %s, made on 2026-11-15:\n%s\nwant as without --as-of:\n%s", date, got, now)
 		}
+	}
+}
+
+// TestCIDFileWindows1252: a worklist filled in and saved by a
+// Western-European Excel as "CSV (Comma delimited)" (Windows-1252, no
+// BOM) keeps its device keys: "loc:usine montréal/…" is a key the fleet
+// knows, and the Shift_JIS reading of the same bytes
+// ("loc:usine montr饌l/…") none. Before, the archive stored the
+// Shift_JIS reading. A device the fleet does not know (its site renamed
+// since) has its row refused, naming both readings.
+func TestCIDFileWindows1252(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		site  string // of the device stored; the file's is Usine Montréal
+		added int
+	}{
+		{"the device known", "Usine Montréal", 2},
+		{"the device not known", "Usine Québec", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db, dir := newStore(t), t.TempDir()
+			s := waiting(t)
+			s.Hardware.UUID, s.Hardware.Serial = "", ""
+			s.Context.Site = "Usine Montréal"
+			rows := func() []worklist.Row {
+				store1(t, db, "b1", s, asOf)
+				rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+				if err != nil || len(rows) != 2 {
+					t.Fatalf("%+v %v", rows, err)
+				}
+				return rows
+			}()
+			for i := range rows {
+				// Without the IID's note, whose "…" is no Shift_JIS and
+				// would tell the code page: the keys known tell it.
+				rows[i].CID, rows[i].Detail = strings.Repeat(fmt.Sprint(i+1), 48), ""
+			}
+			var b bytes.Buffer
+			if err := worklist.WriteCSV(&b, rows); err != nil {
+				t.Fatal(err)
+			}
+			data, err := charmap.Windows1252.NewEncoder().Bytes(bytes.TrimPrefix(b.Bytes(), []byte("\ufeff")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.site != s.Context.Site {
+				// The same device collected again under another site
+				// name: a new key, the file's no longer known.
+				db2 := newStore(t)
+				s.Context.Site = tc.site
+				store1(t, db2, "b1", s, asOf)
+				db = db2
+			}
+			name := filepath.Join(dir, "worklist.csv")
+			os.WriteFile(name, data, 0o644)
+			sum, err := fleet.ImportCIDs(ctx, db, []string{name}, fleet.CIDOptions{By: "staff", Now: asOf.Add(time.Hour)})
+			if err != nil || sum.Added != tc.added {
+				t.Fatalf("got %+v, %v; want %d added", sum, err, tc.added)
+			}
+			cids, _ := db.CIDs(ctx)
+			for _, c := range cids {
+				if c.DeviceKey != rows[0].DeviceKey {
+					t.Errorf("got device key %q stored, want %q", c.DeviceKey, rows[0].DeviceKey)
+				}
+			}
+			if tc.added > 0 {
+				return
+			}
+			if len(sum.RowErrors) != 2 {
+				t.Fatalf("got rows refused %v, want 2", sum.RowErrors)
+			}
+			for _, e := range sum.RowErrors {
+				if !errors.Is(e, worklist.ErrEncoding) || !strings.Contains(e.Error(), "worklist.csv: row ") ||
+					!strings.Contains(e.Error(), "usine montréal") || !strings.Contains(e.Error(), "CSV UTF-8") {
+					t.Errorf("got %v, want the file, the row, both readings and CSV UTF-8 named", e)
+				}
+			}
+		})
 	}
 }

@@ -28,14 +28,19 @@
 // # Encodings of a CSV file read
 //
 // What comes back was saved by Excel or LibreOffice Calc: Japanese
-// Excel's "CSV" is Shift_JIS without a BOM, its "CSV UTF-8" UTF-8 with
-// one, its "Unicode Text" UTF-16LE with one and tabs; Calc saves UTF-8
-// without one. Read takes a BOM's word; without one it reads UTF-8 or
-// Shift_JIS where only one of them decodes the file, or a row of it,
-// and refuses (ErrEncoding) a file both read as different values in a
-// column it takes back, rather than guess: the UTF-8 of many Japanese
-// words is valid Shift_JIS too. A row that does not decode is refused
-// alone, never kept with U+FFFD in a device key.
+// Excel's "CSV" is Shift_JIS without a BOM, a Western-European Excel's
+// Windows-1252 without one, its "CSV UTF-8" UTF-8 with one, its "Unicode
+// Text" UTF-16LE with one and tabs; Calc saves UTF-8 without one. Read
+// takes a BOM's word; without one it reads UTF-8 where the file is UTF-8
+// whole, else the code page, Shift_JIS or Windows-1252, that its rows
+// tell: a row only one of them decodes, or (ReadKnown) a row whose
+// device key or host name only one reading names as known. It refuses
+// (ErrEncoding) a file whose rows tell two encodings, and a row two
+// encodings read as different values in a column it takes back where
+// nothing tells which, rather than guess: the UTF-8 of many Japanese
+// words is valid Shift_JIS too, and the bytes of much Western text are.
+// A row that does not decode is refused alone, never kept with U+FFFD in
+// a device key.
 //
 // # The workbook
 //

@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/actcourier/actcourier/pkg/csvcell"
 	"github.com/actcourier/actcourier/pkg/internal/cut"
 	"github.com/actcourier/actcourier/pkg/sjis"
 )
@@ -21,8 +22,13 @@ type textEncoding struct {
 }
 
 var (
-	encUTF8 = textEncoding{"UTF-8", decodeUTF8}
-	encSJIS = textEncoding{"Shift_JIS (code page 932), as its bytes are not UTF-8", decodeSJIS}
+	encUTF8   = textEncoding{"UTF-8", decodeUTF8}
+	encSJIS   = textEncoding{"Shift_JIS (code page 932)", decodeSJIS}
+	encCP1252 = textEncoding{"Windows-1252 (code page 1252)", decodeCP1252}
+	// encEither is a code page file none of whose rows tells which:
+	// its rows but the untold read the same in both where Read takes
+	// them back, and a row Windows-1252 decodes Shift_JIS does too.
+	encEither = textEncoding{"Shift_JIS or Windows-1252, which read its rows alike", decodeCP1252}
 )
 
 // saveUTF8 says how to save a CID file so that its encoding is told:
@@ -45,6 +51,70 @@ func decodeSJIS(s string) (string, bool) {
 		}
 	}
 	return s, true
+}
+
+// cp1252 are the characters of Windows-1252's bytes 0x80-0x9F, as
+// Microsoft's table (bestfit1252.txt) and golang.org/x/text's
+// charmap.Windows1252 map them; 0 where it defines none (0x81, 0x8D,
+// 0x8F, 0x90, 0x9D): no text Excel saves holds one, and a Shift_JIS file
+// holds them as lead bytes (工 is 0x8D 0x48), so they tell it apart.
+// Bytes 0xA0-0xFF are U+00A0-U+00FF.
+var cp1252 = [32]rune{
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+}
+
+// validCP1252 reports whether every byte of s is a character of
+// Windows-1252.
+func validCP1252(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 && c < 0xA0 && cp1252[c-0x80] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func decodeCP1252(s string) (string, bool) {
+	if ascii([]string{s}) {
+		return s, true
+	}
+	n := len(s) // bytes of UTF-8: 2 for 0xA0-0xFF, 3 for 0x80-0x9F (U+20AC, U+FFFD, ...)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0xA0:
+			n++
+		case c >= 0x80:
+			n += 2
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	ok := true
+	for i := 0; i < len(s); i++ {
+		c := rune(s[i])
+		switch {
+		case c >= 0x80 && c < 0xA0 && cp1252[c-0x80] == 0:
+			c, ok = utf8.RuneError, false
+		case c >= 0x80 && c < 0xA0:
+			c = cp1252[c-0x80]
+		}
+		b.WriteRune(c)
+	}
+	return b.String(), ok
+}
+
+// ascii reports whether every field of rec is ASCII, which every
+// encoding here reads alike.
+func ascii(rec []string) bool {
+	for _, f := range rec {
+		for i := 0; i < len(f); i++ {
+			if f[i] >= utf8.RuneSelf {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Byte order marks.
@@ -106,41 +176,85 @@ func fromUTF16(b []byte, order binary.ByteOrder) []byte {
 	return out
 }
 
+// Known reports whether value, as Read takes it from a CID file's
+// column ("Host" or "DeviceKey"), is one the fleet knows: a device's
+// key, a device's host name. Read asks it only of a value that two code
+// pages read differently, to tell which one the file is in.
+type Known func(column, value string) bool
+
+// told are the columns whose value Known can vouch for.
+var told = []string{"Host", "DeviceKey"}
+
 // chooseEncoding is the encoding of a CSV file without a BOM (data,
 // fields apart by sep; col its header's columns, as setHeader found
-// them): Excel saves "CSV" in the system's code page, 932 on a Japanese
-// Windows, and LibreOffice Calc saves UTF-8 without a BOM. A file UTF-8
-// throughout is UTF-8 (below: why, though many are Shift_JIS too), else
-// one Shift_JIS throughout is Shift_JIS. A file neither decodes whole is
-// in one encoding still, and a row that only one of them decodes tells
-// which. Rows that tell both are an ErrEncoding. Where no row tells,
-// the file is read as UTF-8 when both read the same value in every
-// column Read takes back; else which one is meant cannot be told, and
-// the file is an ErrEncoding rather than a guess. A row in neither is
-// refused alone (as not UTF-8).
-func chooseEncoding(data []byte, sep rune, col map[string]int) (textEncoding, error) {
+// them), and the rows it leaves untold: Excel saves "CSV" in the
+// system's ANSI code page, 932 (Shift_JIS) on a Japanese Windows, 1252
+// on a Western-European one, and LibreOffice Calc saves UTF-8 without a
+// BOM. A file UTF-8 throughout is UTF-8. Else it is in one encoding,
+// which its rows tell:
+//
+//   - a row only UTF-8 decodes tells UTF-8, one it does not decode but
+//     a code page does tells a code page; rows that tell both are an
+//     ErrEncoding (a file is in one encoding); where no row tells, the
+//     file is read as UTF-8 when the code pages read each value Read
+//     takes back as UTF-8 does, else it is an ErrEncoding;
+//   - a file in a code page is in Shift_JIS or Windows-1252: a row only
+//     one of them decodes tells it, and so does a row whose device key
+//     and host name, where the two read them differently, only one
+//     reading names as known does; rows that tell both are an
+//     ErrEncoding;
+//   - where no row tells the code page, a row that the two read
+//     differently in a column Read takes back is refused alone (untold:
+//     its error), naming both readings; the others read the same in
+//     both.
+//
+// Nothing is guessed: Windows-1252 decodes almost any bytes, and the
+// bytes of much Western text are Shift_JIS too ("é" then a letter is a
+// kanji), and of much Japanese text Windows-1252.
+func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc textEncoding, untold map[int]bool, err error) {
 	// A file's bytes decode when each of its fields' do: the separators,
-	// quotes and line ends are ASCII, which neither encoding has inside
-	// a character. Only a file both or neither decode is read row by row.
+	// quotes and line ends are ASCII, which no encoding here has inside
+	// a character.
 	//
 	// A file that is UTF-8 throughout is UTF-8, even where its bytes
 	// are Shift_JIS too (名古屋工場's are): Shift_JIS text is almost
 	// never UTF-8 (its kana and most kanji start with a byte UTF-8
 	// only continues with, a half-width kana is one such byte alone),
-	// and LibreOffice Calc saves UTF-8 without a BOM; refused, a
-	// worklist saved by Calc with a Japanese site in its DeviceKey was
+	// nor is Windows-1252 text (an accented letter is a byte UTF-8
+	// only continues with, or starts a character with, followed by
+	// ASCII), and LibreOffice Calc saves UTF-8 without a BOM; refused,
+	// a worklist saved by Calc with a Japanese site in its DeviceKey was
 	// sent back to be saved again.
-	isUTF8, isSJIS := utf8.Valid(data), sjis.Valid(data)
-	switch {
-	case isUTF8:
-		return encUTF8, nil
-	case isSJIS:
-		return encSJIS, nil
+	if utf8.Valid(data) {
+		return encUTF8, nil, nil
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma, cr.FieldsPerRecord, cr.ReuseRecord = sep, -1, true
-	onlyUTF8, onlySJIS, differ := -1, -1, -1
-	var column, asUTF8, asSJIS string
+	// vouched reports whether every column that v and other read
+	// differently is one Known tells (told) and known as v reads it.
+	vouched := func(v, other readings) bool {
+		if known == nil {
+			return false
+		}
+		for i, name := range readBackNames {
+			if v[i] != other[i] && (name != told[0] && name != told[1] || !known(name, v[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	type tell struct {
+		row int
+		enc textEncoding
+	}
+	onlyUTF8, onlyPage := -1, -1
+	var firstSJIS, firstCP1252 *tell
+	untold = map[int]bool{} // rows the code pages read differently, nothing telling which
+	var utf8Differs struct {
+		row                 int
+		column, u, cp, page string
+	}
+	utf8Differs.row = -1
 	// Row 0 is the header; a file past MaxRows or out of shape is
 	// refused by the reading that follows.
 	for n := 0; n <= MaxRows; n++ {
@@ -148,39 +262,174 @@ func chooseEncoding(data []byte, sep rune, col map[string]int) (textEncoding, er
 		if err != nil {
 			break
 		}
-		u, s := true, true
+		u, s, w := true, true, true
 		for _, f := range rec {
-			u, s = u && utf8.ValidString(f), s && sjis.Valid([]byte(f))
+			u, s, w = u && utf8.ValidString(f), s && sjis.Valid([]byte(f)), w && validCP1252(f)
 		}
 		switch {
-		case u && !s && onlyUTF8 < 0:
+		case u && !s && !w && onlyUTF8 < 0:
 			onlyUTF8 = n
-		case s && !u && onlySJIS < 0:
-			onlySJIS = n
-		case u && s && differ < 0 && n > 0:
-			for _, name := range Header {
-				i, ok := col[strings.ToLower(name)]
-				if !readBack[name] || !ok || i >= len(rec) {
-					continue
-				}
-				if j, _ := decodeSJIS(rec[i]); j != rec[i] {
-					differ, column, asUTF8, asSJIS = n, name, rec[i], j
-					break
-				}
+		case !u && (s || w) && onlyPage < 0:
+			onlyPage = n
+		}
+		// A row both UTF-8 and a code page decode, read differently:
+		// the reading known tells UTF-8 as a row only UTF-8 decodes
+		// does; a row no reading of which is known leaves the file
+		// untold.
+		// What each reads in the columns Read takes back, where it
+		// decodes the row (nil where not).
+		var asUTF8, asSJIS, asCP1252 readings
+		var isUTF8, isSJIS, isCP1252 bool
+		if n > 0 && !ascii(rec) {
+			asUTF8, isUTF8 = readingsIf(u, rec, col, encUTF8)
+			asSJIS, isSJIS = readingsIf(s, rec, col, encSJIS)
+			asCP1252, isCP1252 = readingsIf(w, rec, col, encCP1252)
+		}
+		for _, p := range []struct {
+			enc textEncoding
+			as  readings
+			ok  bool
+		}{{encSJIS, asSJIS, isSJIS}, {encCP1252, asCP1252, isCP1252}} {
+			if !isUTF8 || !p.ok {
+				continue
 			}
+			i := firstDiffer(asUTF8, p.as)
+			if i < 0 || vouched(p.as, asUTF8) {
+				continue
+			}
+			if vouched(asUTF8, p.as) {
+				if onlyUTF8 < 0 {
+					onlyUTF8 = n
+				}
+				continue
+			}
+			if utf8Differs.row < 0 {
+				utf8Differs.row, utf8Differs.column, utf8Differs.u, utf8Differs.cp, utf8Differs.page = n, readBackNames[i], asUTF8[i], p.as[i], p.enc.name
+			}
+		}
+		// Which code page: a row one decodes and the other not, or
+		// one whose values only one reading knows.
+		var t *tell
+		switch {
+		case s && !w:
+			t = &tell{n, encSJIS}
+		case w && !s:
+			t = &tell{n, encCP1252}
+		case isSJIS && isCP1252 && firstDiffer(asSJIS, asCP1252) >= 0:
+			vs, vw := vouched(asSJIS, asCP1252), vouched(asCP1252, asSJIS)
+			switch {
+			case vs && !vw:
+				t = &tell{n, encSJIS}
+			case vw && !vs:
+				t = &tell{n, encCP1252}
+			default:
+				untold[n] = true
+			}
+		}
+		switch {
+		case t == nil:
+		case t.enc.name == encSJIS.name && firstSJIS == nil:
+			firstSJIS = t
+		case t.enc.name == encCP1252.name && firstCP1252 == nil:
+			firstCP1252 = t
 		}
 	}
 	switch {
-	case onlyUTF8 >= 0 && onlySJIS >= 0:
-		return textEncoding{}, fmt.Errorf("%w: %s is UTF-8 and %s Shift_JIS (code page 932), each decoded only so: "+
-			"a file is in one encoding; check its rows, and %s", ErrEncoding, rowName(onlyUTF8), rowName(onlySJIS), saveUTF8)
-	case onlySJIS >= 0:
-		return encSJIS, nil
-	case onlyUTF8 >= 0 || differ < 0:
-		return encUTF8, nil
+	case onlyUTF8 >= 0 && onlyPage >= 0:
+		return textEncoding{}, nil, fmt.Errorf("%w: %s is UTF-8 and %s in a code page (Shift_JIS or Windows-1252), each decoded only so: "+
+			"a file is in one encoding; check its rows, and %s", ErrEncoding, rowName(onlyUTF8), rowName(onlyPage), saveUTF8)
+	case onlyUTF8 >= 0:
+		return encUTF8, nil, nil
+	case utf8Differs.row >= 0:
+		// Also where another row is in a code page only: a row of
+		// UTF-8 (non-ASCII UTF-8 is almost never a code page's text)
+		// in a file in a code page is a file joined or damaged.
+		return textEncoding{}, nil, fmt.Errorf("%w: the file has no byte order mark, and %s's %s reads as %q in UTF-8 and as %q in %s: "+
+			"which one it is cannot be told; %s", ErrEncoding, rowName(utf8Differs.row), utf8Differs.column, cut.Bytes(utf8Differs.u, 80),
+			cut.Bytes(utf8Differs.cp, 80), utf8Differs.page, saveUTF8)
+	case onlyPage < 0:
+		// No row in a code page alone, none read differently: a row
+		// in none is refused by Read.
+		return encUTF8, nil, nil
+	case firstSJIS != nil && firstCP1252 != nil:
+		return textEncoding{}, nil, fmt.Errorf("%w: %s is Shift_JIS (code page 932) and %s Windows-1252 (code page 1252), %s: "+
+			"a file is in one encoding; check its rows, and %s", ErrEncoding, rowName(firstSJIS.row), rowName(firstCP1252.row),
+			"each by the bytes only it decodes or the device it names", saveUTF8)
+	case firstSJIS != nil:
+		return encSJIS, nil, nil
+	case firstCP1252 != nil:
+		return encCP1252, nil, nil
 	}
-	return textEncoding{}, fmt.Errorf("%w: the file has no byte order mark, and %s's %s reads as %q in UTF-8 and as %q in Shift_JIS (code page 932): "+
-		"which one it is cannot be told; %s", ErrEncoding, rowName(differ), column, cut.Bytes(asUTF8, 80), cut.Bytes(asSJIS, 80), saveUTF8)
+	return encEither, untold, nil
+}
+
+// readBackNames are the columns of Header that Read takes back
+// (readBack), in its order.
+var readBackNames = [...]string{"Host", "InstallationId", "ExtendedProductId", "ConfirmationId", "CreatedAtUtc", "DeviceKey", "ActivationId"}
+
+// readings are a row's values in readBackNames' order.
+type readings [len(readBackNames)]string
+
+// readingsIf is what enc reads in rec's columns Read takes back (their
+// values as Read takes them, in readBackNames' order) when decodes; ok
+// is false when not.
+func readingsIf(decodes bool, rec []string, col map[string]int, enc textEncoding) (out readings, ok bool) {
+	if !decodes {
+		return out, false
+	}
+	for i := range readBackNames {
+		out[i] = reading(rec, col, i, enc)
+	}
+	return out, true
+}
+
+// reading is what enc reads in rec's column readBackNames[i], as Read
+// takes it; "" where rec has none.
+func reading(rec []string, col map[string]int, i int, enc textEncoding) string {
+	j, ok := col[strings.ToLower(readBackNames[i])]
+	if !ok || j >= len(rec) {
+		return ""
+	}
+	v, _ := enc.decode(rec[j])
+	return cell(v)
+}
+
+// firstDiffer is the index of the first value a and b differ in, -1
+// when none.
+func firstDiffer(a, b readings) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// untoldError is the error of row rec (whose code page was not told,
+// in a file's columns col): what Shift_JIS and Windows-1252 read in the
+// first column they read differently, neither known.
+func untoldError(rec []string, col map[string]int) error {
+	var asSJIS, asCP1252 string
+	i := 0
+	for ; i < len(readBackNames); i++ {
+		// One column at a time: a row refused costs the values up to
+		// the one that differs.
+		if asSJIS, asCP1252 = reading(rec, col, i, encSJIS), reading(rec, col, i, encCP1252); asSJIS != asCP1252 {
+			break
+		}
+	}
+	if i == len(readBackNames) {
+		i-- // not reached: the row was untold as two differ
+	}
+	return fmt.Errorf("%w: the file has no byte order mark, and its %s reads as %q in Shift_JIS (code page 932) and as %q in Windows-1252 (code page 1252), "+
+		"and neither reading, or both, names a device the database knows: which one it is cannot be told; %s",
+		ErrEncoding, readBackNames[i], cut.Bytes(asSJIS, 80), cut.Bytes(asCP1252, 80), saveUTF8)
+}
+
+// cell is a CSV field's value as Read takes it: the ' before a formula
+// character taken off, spaces around and carriage returns dropped.
+func cell(v string) string {
+	return strings.TrimSpace(strings.ReplaceAll(csvcell.Unescape(v), "\r", ""))
 }
 
 // rowName names row n, 0 the header.

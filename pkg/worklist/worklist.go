@@ -40,10 +40,12 @@ var (
 	// ErrRow means one row could not be read; the others are.
 	ErrRow = errors.New("worklist: row refused")
 	// ErrEncoding means a CSV file's text is in no encoding Read takes
-	// (UTF-8, UTF-16 with a BOM, Shift_JIS), or could be in two of them
-	// with different values, or a row's text does not decode in the
-	// file's encoding (then wrapped in a *RowError, the row alone
-	// refused).
+	// (UTF-8, UTF-16 with a BOM, Shift_JIS, Windows-1252), or its rows
+	// tell two of them, or could be in UTF-8 or a code page with
+	// different values; or a row's text does not decode in the file's
+	// encoding, or reads as different values in Shift_JIS and
+	// Windows-1252 and nothing tells which (then wrapped in a
+	// *RowError, the row alone refused).
 	ErrEncoding = errors.New("worklist: text encoding not read")
 )
 
@@ -155,9 +157,15 @@ func record(r Row) []string {
 		string(r.State), r.Detail, isoTime(r.Collected)}
 }
 
-// readBack are the columns of Header that Read takes back, by name.
-var readBack = map[string]bool{"Host": true, "InstallationId": true, "ExtendedProductId": true, "ConfirmationId": true,
-	"CreatedAtUtc": true, "DeviceKey": true, "ActivationId": true}
+// readBack are the columns of Header that Read takes back, by name
+// (readBackNames).
+var readBack = func() map[string]bool {
+	m := map[string]bool{}
+	for _, name := range readBackNames {
+		m[name] = true
+	}
+	return m
+}()
 
 // fit is the cell WriteCSV writes for s: safe(s), cut at a character
 // to MaxField bytes, so that Read takes back whatever the database
@@ -230,9 +238,11 @@ const (
 // is no CSV with ',' but is with ';' (LibreOffice Calc's "Quote all
 // text cells"), ';' between the fields, or a tab when it holds one
 // (Excel's "Unicode Text"). The text is UTF-8, UTF-16LE or UTF-16BE as
-// its BOM says; without one, UTF-8 or Shift_JIS (code page 932, Excel's
-// "CSV" on Japanese Windows) as chooseEncoding tells them apart, or an
-// ErrEncoding; a row its encoding does not decode is refused alone
+// its BOM says; without one, UTF-8, Shift_JIS (code page 932, Excel's
+// "CSV" on Japanese Windows) or Windows-1252 (code page 1252, on
+// Western-European Windows) as chooseEncoding tells them apart, or an
+// ErrEncoding; a row its encoding does not decode, or that the two code
+// pages read differently where nothing tells which, is refused alone
 // (ErrEncoding). The ' that WriteCSV put before a formula
 // character, at a value's start or after a ';', a tab or a newline, is
 // taken off (csvcell.Unescape). Each row's CID must be 48 digits (spaces or dashes
@@ -241,6 +251,16 @@ const (
 // file-level error: ErrNotCSV, ErrColumns, ErrTooLarge or ErrEncoding
 // (or, for a workbook or an .xls file, ErrNotWorkbook).
 func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind string, err error) {
+	return ReadKnown(r, nil)
+}
+
+// ReadKnown is Read, telling the code page of a CSV file without a BOM
+// by the device keys and host names known also: where Shift_JIS and
+// Windows-1252 read a row's DeviceKey or Host differently, the reading
+// known tells the file's code page. Where nothing tells it, such a row
+// is refused alone (ErrEncoding), never stored as a guess; known may be
+// nil (Read), none known.
+func ReadKnown(r io.Reader, known Known) (records []Record, rowErrs []error, blank int, kind string, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
 	if err != nil {
 		return nil, nil, 0, "", err
@@ -300,8 +320,9 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 	if err := rd.setHeader(header); err != nil {
 		return nil, nil, 0, "", err
 	}
+	var untold map[int]bool
 	if !marked {
-		if enc, err = chooseEncoding(data, cr.Comma, rd.col); err != nil {
+		if enc, untold, err = chooseEncoding(data, cr.Comma, rd.col, known); err != nil {
 			return nil, nil, 0, "", err
 		}
 	}
@@ -318,7 +339,11 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		}
 		// A row its encoding cannot decode is refused, not stored
 		// with U+FFFD where its text was: a device key so changed
-		// names no device.
+		// names no device. So is one whose code page is not told.
+		if untold[n] {
+			rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: untoldError(rec, rd.col)})
+			continue
+		}
 		if err := decodeRecord(rec, enc); err != nil {
 			rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: err})
 			continue
@@ -334,7 +359,7 @@ func Read(r io.Reader) (records []Record, rowErrs []error, blank int, kind strin
 		// carry a lone one, so that what is read always writes back the same.
 		rd.row(n, long, func(name string) (string, bool) {
 			if i, ok := rd.col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(strings.ReplaceAll(csvcell.Unescape(rec[i]), "\r", "")), false
+				return cell(rec[i]), false
 			}
 			return "", false
 		})

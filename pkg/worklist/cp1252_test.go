@@ -1,0 +1,237 @@
+package worklist
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// windows1252 is s as a Western-European Excel saves "CSV (Comma
+// delimited)": code page 1252, no BOM.
+func windows1252(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// knownOf is a Known that knows the device keys and host names given.
+func knownOf(values ...string) Known {
+	return func(column, value string) bool {
+		for _, v := range values {
+			if v == value {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// TestReadWindows1252: a CID file saved in a Western code page
+// (Windows-1252, no BOM) is read as Windows-1252 where a row tells it
+// (a byte Shift_JIS does not decode there) or where its device key or
+// host name read so is one the fleet knows, and read as Shift_JIS only
+// where a row tells that; a row whose values the two read differently
+// and neither tells is refused alone, naming both readings and saying
+// to save the file as CSV UTF-8. Before, every such file whose bytes
+// happened to be Shift_JIS was read so: "loc:usine montréal/…" was
+// stored as "loc:usine mont鬢l/…", a key no device has.
+func TestReadWindows1252(t *testing.T) {
+	const (
+		head  = "Host,InstallationId,ConfirmationId,DeviceKey\r\n"
+		iid   = "012345601234560123456012345601234560123456012345601234560123456"
+		cid   = "780551683127519032764195586859801135836999476342"
+		frKey = "loc:usine montréal/ligne 1/fr-01/pc-01" // é then a: a Shift_JIS kanji
+		deKey = "loc:straße/münchen/de-01/pc-02"         // ß then e: a half-width kana then e
+		jaKey = "loc:ライン/ライン/ja-01/pc-03"                // kana Windows-1252 reads too
+	)
+	row := func(host, key string) string { return host + "," + iid + "," + cid + "," + key + "\r\n" }
+	sjisFile := shiftJIS(t, head+row("PC-03", jaKey))
+	for _, tc := range []struct {
+		name     string
+		data     []byte
+		known    Known
+		err      error    // the file's
+		keys     []string // each row's key read, "" where refused
+		readings []string // what the one row refused names (two things), or none refused
+	}{
+		{"Windows-1252, the key known", windows1252(t, head+row("PC-01", frKey)), knownOf(frKey), nil, []string{frKey}, nil},
+		{"Windows-1252, two keys known", windows1252(t, head+row("PC-01", frKey)+row("PC-02", deKey)), knownOf(frKey, deKey), nil, []string{frKey, deKey}, nil},
+		// "é/" and "é " are no Shift_JIS: the row tells the file's code page.
+		{"Windows-1252 told by a row", windows1252(t, head+row("PC-01", frKey)+row("PC-04", "loc:usine montré/x/fr-04/pc-04")), nil, nil,
+			[]string{frKey, "loc:usine montré/x/fr-04/pc-04"}, nil},
+		{"Windows-1252, the host known", windows1252(t, "Host,InstallationId,ConfirmationId\r\nMontréal-PC,"+iid+","+cid+"\r\n"), knownOf("Montréal-PC"), nil, nil, nil},
+		{"Windows-1252, no key known", windows1252(t, head+row("PC-01", frKey)), knownOf(), nil, []string{""}, []string{"usine montréal", "Shift_JIS"}},
+		{"Windows-1252, nothing known", windows1252(t, head+row("PC-01", frKey)), nil, nil, []string{""}, []string{"usine montréal", "Shift_JIS"}},
+		{"Shift_JIS, the key known", sjisFile, knownOf(jaKey), nil, []string{jaKey}, nil},
+		{"Shift_JIS, no key known", sjisFile, nil, nil, []string{""}, []string{"ライン", "Windows-1252"}},
+		// 工 (0x8D 0x48) is no Windows-1252: the row tells Shift_JIS.
+		{"Shift_JIS told by a row", shiftJIS(t, head+row("PC-03", jaKey)+row("PC-05", "loc:工場/x/ja-05/pc-05")), nil, nil,
+			[]string{jaKey, "loc:工場/x/ja-05/pc-05"}, nil},
+		{"a row of each", append(shiftJIS(t, head+row("PC-05", "loc:工場/x/ja-05/pc-05")), windows1252(t, row("PC-04", "loc:usine montré/x/fr-04/pc-04"))...),
+			nil, ErrEncoding, nil, nil},
+		// LibreOffice Calc's UTF-8 without a BOM, a row damaged (0xFF is
+		// Windows-1252's ÿ): "é" in UTF-8 is "Ã©" in Windows-1252, never
+		// read so.
+		{"UTF-8 and a row damaged", append([]byte(head+row("PC-01", frKey)), "PC-06,\xff"+row("", "")...), nil, ErrEncoding, nil, nil},
+		// The key known tells UTF-8, the byte a code page: a file is in
+		// one encoding.
+		{"UTF-8 known and a row damaged", append([]byte(head+row("PC-01", frKey)), "PC-06,\xff"+row("", "")...), knownOf(frKey), ErrEncoding, nil, nil},
+		{"a row of each by the keys known", append(shiftJIS(t, head+row("PC-03", jaKey)), windows1252(t, row("PC-01", frKey))...),
+			knownOf(jaKey, frKey), ErrEncoding, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rowErrs, _, _, err := ReadKnown(bytes.NewReader(tc.data), tc.known)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), "CSV UTF-8") {
+					t.Errorf("got %v, %d records; want %v saying to save it as CSV UTF-8", err, len(got), tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got %v, want the records", err)
+			}
+			keys := make([]string, len(tc.keys))
+			for _, r := range got {
+				if r.Row-1 < len(keys) {
+					keys[r.Row-1] = r.DeviceKey
+				}
+			}
+			if strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
+				t.Errorf("got keys %q, want %q", keys, tc.keys)
+			}
+			if tc.keys == nil && (len(got) != 1 || got[0].Host != "Montréal-PC") {
+				t.Errorf("got %+v, want the host Montréal-PC", got)
+			}
+			for _, e := range rowErrs {
+				if !errors.Is(e, ErrEncoding) || !errors.Is(e, ErrRow) {
+					t.Errorf("got %v, want a row refused for its encoding", e)
+				}
+				for _, want := range append(tc.readings, "CSV UTF-8") {
+					if !strings.Contains(e.Error(), want) {
+						t.Errorf("got %v, want it to name %q", e, want)
+					}
+				}
+			}
+			// Each case refuses one row or none.
+			if want := len(tc.readings) / 2; len(rowErrs) != want {
+				t.Errorf("got rows refused %v, want %d", rowErrs, want)
+			}
+		})
+	}
+}
+
+// TestCP1252: decodeCP1252 decodes every byte as golang.org/x/text's
+// charmap.Windows1252 does, but the five Windows-1252 has no character
+// for, which it refuses.
+func TestCP1252(t *testing.T) {
+	dec := charmap.Windows1252.NewDecoder()
+	for c := 0; c < 256; c++ {
+		want, err := dec.String(string([]byte{byte(c)}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := decodeCP1252(string([]byte{byte(c)}))
+		undefined := c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D
+		if ok == undefined || ok && got != want || ok != validCP1252(string([]byte{byte(c)})) {
+			t.Errorf("byte %#02x: got %q, %v; want %q, %v", c, got, ok, want, !undefined)
+		}
+	}
+}
+
+// FuzzReadKnown: whatever the file and whatever is known (the values
+// that end in known, "" none), ReadKnown returns records that write back
+// and read again the same, or errors that are the sentinels, as Read
+// does; and a row it reads, in a file no encoding decodes whole, is read
+// as it is without anything known or refused there: a value known tells
+// a file's encoding, it never changes a row's reading once told.
+//
+// Seeded from FuzzRead's files and from files in Windows-1252 and
+// Shift_JIS that both read differently, with the key known or not.
+func FuzzReadKnown(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "excel-ja", "*"))
+	if len(files) == 0 {
+		f.Fatal("no seed in testdata/excel-ja")
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, "")
+		f.Add(b, "fa-ng-l2-012")
+	}
+	const head = "Host,InstallationId,ConfirmationId,DeviceKey\r\n"
+	row := "PC-01,0123456,222222222222222222222222222222222222222222222222,"
+	for _, seed := range []struct{ data, known string }{
+		{head + row + "loc:usine montr\xe9al/l1\r\n", "montr\u00e9al/l1"},            // Windows-1252, Shift_JIS too
+		{head + row + "loc:usine montr\xe9al/l1\r\n", ""},                            // the same, nothing known
+		{head + row + "loc:\x83\x89\x83\x43\x83\x93\r\n", "\u30e9\u30a4\u30f3"},      // Shift_JIS kana, Windows-1252 too
+		{head + row + "loc:montr\xe9 /l1\r\n" + row + "loc:\x8dH\r\n", ""},           // a row of each
+		{head + row + "loc:montr\xc3\xa9al\r\n" + row + "\xff\r\n", "montr\u00e9al"}, // UTF-8 and a byte not
+	} {
+		f.Add([]byte(seed.data), seed.known)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, known string) {
+		k := func(column, v string) bool { return known != "" && strings.HasSuffix(v, known) }
+		read := func(r io.Reader) ([]Record, []error, int, string, error) { return ReadKnown(r, k) }
+		writesBack(t, data, read, WriteCSV, ErrNotCSV)
+		// What Read (nothing known) reads, ReadKnown reads the same or
+		// refuses: knowing tells a file's encoding, and only where Read
+		// told none.
+		plain, _, _, _, err := Read(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		withKnown, _, _, _, err := ReadKnown(bytes.NewReader(data), k)
+		if err != nil {
+			return
+		}
+		byRow := map[int]Record{}
+		for _, r := range withKnown {
+			byRow[r.Row] = r
+		}
+		for _, r := range plain {
+			if w, ok := byRow[r.Row]; ok && w != r {
+				t.Fatalf("row %d: got %+v knowing %q, %+v knowing nothing", r.Row, w, known, r)
+			}
+		}
+	})
+}
+
+// TestReadHostileCodePage: a file of MaxFile bytes whose every row two
+// code pages read differently, untold (each row decoded up to five times
+// to tell it, and refused with both readings), is read within the bound
+// of TestReadHostileUTF16: 16 bytes allocated for a byte read.
+func TestReadHostileCodePage(t *testing.T) {
+	const head = "Host,InstallationId,ConfirmationId,DeviceKey\r\n"
+	for _, tc := range []struct {
+		name string
+		key  string
+	}{
+		{"short keys, over MaxRows", strings.Repeat("\xe9a", 20)},
+		{"long keys", strings.Repeat("\xe9a", 400)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			row := "PC," + strings.Repeat("1", 63) + "," + strings.Repeat("2", 48) + ",loc:" + tc.key + "\r\n"
+			data := []byte(head + strings.Repeat(row, (MaxFile-len(head))/len(row)))
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			_, _, _, _, err := Read(bytes.NewReader(data))
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 16*MaxFile {
+				t.Errorf("got %d MiB allocated for %d MiB (%v), want at most %d MiB", got>>20, len(data)>>20, err, 16*MaxFile>>20)
+			}
+		})
+	}
+}
