@@ -25,9 +25,10 @@ func importCommand(stdout, stderr io.Writer) *cli.Command {
 		Description: "Folders are searched recursively for *" + bundle.Ext + " files; a file named on the\n" +
 			"command line is tried whatever its name. Each bundle is stored whole or not at all; one\n" +
 			"already imported is reported and changes nothing. Source files are never modified. Bundles\n" +
-			"for another key are counted in one line; --verbose names each. When every bundle found is for\n" +
-			"another key, nothing was imported: one error says which keys were tried and which the stick's\n" +
-			"actcourier.conf gives (exit 2).\n\n" + cmdline.ExitStatus("0 every bundle was imported, or already was",
+			"for another key are counted in one line; --verbose (-v) names each: after the command's name,\n" +
+			"importer import -v PATH... (the importer's version is importer --version). When every bundle\n" +
+			"found is for another key, nothing was imported: one error says which keys were tried and which\n" +
+			"the stick's actcourier.conf gives (exit 2).\n\n" + cmdline.ExitStatus("0 every bundle was imported, or already was",
 			"1 done in part: each rejected bundle is named on stderr (so are bundles for another key where others opened), or the database failed part way (what was stored is whole)",
 			"2 usage or configuration error: no identity, no bundle found, every bundle found for another key (nothing imported), or the database does not open",
 			"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on"),

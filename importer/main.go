@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -73,10 +74,14 @@ func memProfile(code int) int {
 // run runs the importer; what it prints is escaped by terminal.Writer.
 func run(args []string, stdout, stderr io.Writer) int {
 	stdout, stderr = terminal.NewWriter(stdout), terminal.NewWriter(stderr)
+	// -v is import's --verbose; the version is --version alone
+	// (urfave's version flag, which takes -v too, is hidden).
 	app := &cli.App{
 		Name:                   "importer",
 		Usage:                  "import ActCourier bundles and report on the fleet",
 		Version:                version.String(),
+		HideVersion:            true,
+		Flags:                  []cli.Flag{&cli.BoolFlag{Name: "version", Usage: "print the version (-v is import's --verbose)"}},
 		Writer:                 stdout,
 		ErrWriter:              stderr,
 		ExitErrHandler:         func(*cli.Context, error) {},
@@ -101,7 +106,74 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptible()
 	defer stop()
 	cmdline.Apply(app)
+	noCommand := app.Action
+	app.Action = func(c *cli.Context) error {
+		if c.Bool("version") {
+			_, err := fmt.Fprintf(stdout, "importer version %s\n", version.String())
+			return err
+		}
+		return noCommand(c)
+	}
+	if err := flagsFirst(app, args); err != nil {
+		return exit(ctx, stderr, err)
+	}
 	return exit(ctx, stderr, app.RunContext(ctx, cmdline.Interspersed(app, cmdline.Help(app, args))))
+}
+
+// flagsFirst refuses a flag given before the command that is not the
+// importer's own (--help, --version), where the user meant another:
+// "importer -v import E:\" meant import's --verbose (urfave's version
+// flag took -v: it printed the version, imported nothing and exited 0),
+// and so does "importer -v" alone, or meant --version; a flag of the
+// command named goes after it; --version takes no command. Any other
+// flag is left to urfave, which names it with the closest.
+func flagsFirst(app *cli.App, args []string) error {
+	n := 1
+	for n < len(args) && len(args[n]) > 1 && args[n][0] == '-' && args[n] != "--" {
+		n++
+	}
+	var cmd *cli.Command
+	if n < len(args) {
+		cmd = app.Command(args[n])
+	}
+	has := func(flags []cli.Flag, name string) bool {
+		for _, f := range flags {
+			for _, fn := range f.Names() {
+				if fn == name {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	// shorts reports whether a, as "-vq", is short flags of flags
+	// (UseShortOptionHandling).
+	shorts := func(flags []cli.Flag, a string) bool {
+		if len(a) < 3 || a[1] == '-' || strings.Contains(a, "=") {
+			return false
+		}
+		for _, c := range a[1:] {
+			if !has(flags, string(c)) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, a := range args[1:n] {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case name == "version" && n < len(args):
+			return usage("--version takes no command", "importer --version prints the version")
+		case has(app.Flags, name) || name == "help" || name == "h":
+		case cmd != nil && (has(cmd.Flags, name) || shorts(cmd.Flags, a)):
+			return usage(fmt.Sprintf("%s is a flag of %s, given before it: a command's flags go after its name", a, cmd.Name),
+				fmt.Sprintf("importer %s %s ...", cmd.Name, a))
+		case name == "v":
+			return usage("-v is no flag of importer itself: its version is --version, and -v is import's --verbose",
+				"importer --version prints the version; importer import -v PATH... names each bundle for another key")
+		}
+	}
+	return nil
 }
 
 // exit is the exit code of a command that returned err, whose context

@@ -307,14 +307,54 @@ func TestWrongKeySummary(t *testing.T) {
 	if code != 1 || !strings.HasPrefix(stderr, want) || strings.Count(stderr, "\n") > 2 {
 		t.Fatalf("exit %d, stderr:\n%s\nwant 1 and two lines starting %q", code, stderr, want)
 	}
-	code, _, stderr = runImporter(t, "import", "-q", "--verbose", "-i", key, "--db", db, in, mine)
-	for _, f := range files {
-		if !strings.Contains(stderr, f+"\n    error: wrong key") {
-			t.Errorf("--verbose does not name %s:\n%s", f, stderr)
+	// -v is import's --verbose, also after the paths.
+	for _, verbose := range []string{"--verbose", "-v"} {
+		code, _, stderr = runImporter(t, "import", "-q", "-i", key, "--db", db, in, mine, verbose)
+		for _, f := range files {
+			if !strings.Contains(stderr, f+"\n    error: wrong key") {
+				t.Errorf("%s does not name %s:\n%s", verbose, f, stderr)
+			}
+		}
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d\n%s", verbose, code, stderr)
 		}
 	}
-	if code != 1 || !strings.Contains(stderr, want) {
-		t.Errorf("--verbose: exit %d\n%s", code, stderr)
+}
+
+// TestVerboseOrVersion: -v is import's --verbose; the importer's version
+// is --version, and -v before a command, or alone, is a usage error
+// saying where -v goes and what prints the version. Before, urfave's
+// version flag took -v: "importer -v import E:\" printed the version,
+// imported nothing and exited 0, and "importer -v" printed the version
+// while "importer import -v" was verbose.
+func TestVerboseOrVersion(t *testing.T) {
+	for _, tc := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string // "" stdout: none
+	}{
+		{[]string{"--version"}, 0, "importer version ", ""},
+		{[]string{"-v"}, 2, "", "importer: error: -v is no flag of importer itself: its version is --version, and -v is import's --verbose\n" +
+			"importer: hint: importer --version prints the version; importer import -v PATH... names each bundle for another key"},
+		{[]string{"-v", "import", "E:\\"}, 2, "", "importer: error: -v is a flag of import, given before it: a command's flags go after its name\n" +
+			"importer: hint: importer import -v ..."},
+		{[]string{"--verbose", "import", "E:\\"}, 2, "", "importer: error: --verbose is a flag of import, given before it"},
+		{[]string{"-q", "import", "E:\\"}, 2, "", "importer import -q ..."},
+		{[]string{"-vq", "import", "E:\\"}, 2, "", "importer import -vq ..."},
+		{[]string{"-v", "report", "--out", "x"}, 2, "", "importer: error: -v is no flag of importer itself"},
+		{[]string{"--version", "import", "E:\\"}, 2, "", "importer: error: --version takes no command"},
+		// A flag of no command before one: urfave's error, and the
+		// closest flag.
+		{[]string{"--db", "x", "report"}, 2, "", "flag provided but not defined: -db"},
+		{[]string{"--help"}, 0, "--version", ""},
+		{[]string{"import", "--help"}, 0, "--verbose, -v", ""},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runImporter(t, tc.args...)
+			if code != tc.code || !strings.Contains(stdout, tc.stdout) || tc.stdout == "" && stdout != "" || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("got exit %d\nstdout:\n%s\nstderr:\n%s\nwant %d, %q, %q", code, stdout, stderr, tc.code, tc.stdout, tc.stderr)
+			}
+		})
 	}
 }
 
