@@ -232,6 +232,69 @@ func TestDirectWriterRollback(t *testing.T) {
 	}
 }
 
+// TestDirectWriterOrphans: a row the writer's transaction adds without
+// its parent (a collection of no device, a raw output of no collection)
+// fails the transaction at its commit, which stores nothing of it, as
+// the foreign keys do through database/sql; the writer then stores the
+// next batch.
+func TestDirectWriterOrphans(t *testing.T) {
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	db := fleetOfOne(t, t0)
+	before := counts(t, db)
+	for _, tc := range []struct {
+		name, insert string
+	}{
+		{"collection of no device", `INSERT INTO collections SELECT id + 1, device_id + 1, 'orphan', sha256, size, file_name, source, generator,
+			collected_at, imported_at, site, line, asset, hostname, engineer, category, kms_client, kms_server, kms_office, snapshot, warnings,
+			time_ok, hardware, kms_hosts FROM collections`},
+		{"raw output of no collection", `INSERT INTO raw (collection_id, member, data) SELECT max(id) + 1, 'raw/orphan.txt', x'00' FROM collections`},
+		{"raw output of a collection of another fleet", `INSERT INTO raw (collection_id, member, data) VALUES (-1, 'raw/orphan.txt', x'00')`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, way := range []struct {
+				name string
+				tx   func() (batchTx, func() error)
+			}{
+				{"database/sql", func() (batchTx, func() error) {
+					tx, err := db.db.BeginTx(ctx, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					return sqlTx{d: db, tx: tx}, tx.Rollback
+				}},
+				{"direct", func() (batchTx, func() error) {
+					if err := db.w.begin(ctx); err != nil {
+						t.Fatal(err)
+					}
+					return db.w, db.w.rollback
+				}},
+			} {
+				tx, rollback := way.tx()
+				err := tx.exec(ctx, tc.insert, nil)
+				if err == nil {
+					err = tx.commit()
+				}
+				rollback()
+				if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY constraint failed") {
+					t.Errorf("%s: %v, want the foreign key's error", way.name, err)
+				}
+				if got := counts(t, db); got != before {
+					t.Fatalf("%s: after the orphan %s, want %s", way.name, got, before)
+				}
+			}
+			if inTransaction(db) {
+				t.Fatal("the failed transaction is still open")
+			}
+		})
+	}
+	if _, _, err := db.ImportBatch(ctx, []*fleet.Collection{coll("b1", "U1", "S1", "A1", t0)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts(t, db), "devices 2 collections 2 raw 2"; got != want {
+		t.Fatalf("%s, want %s", got, want)
+	}
+}
+
 // endsAfter is a context that ends after n checks of Err: a batch
 // interrupted between any two of its statements.
 type endsAfter struct {
@@ -356,7 +419,8 @@ func TestImportCancelWhileLocked(t *testing.T) {
 
 // TestDirectWriterSettings: the writer's connection has the settings the
 // driver's connection string gives the store's others, but a shorter
-// busy timeout.
+// busy timeout and the foreign keys off (checkParents checks them:
+// TestDirectWriterOrphans).
 func TestDirectWriterSettings(t *testing.T) {
 	db := fleetOfOne(t, time.Unix(0, 0))
 	// But for its busy timeout (TestImportCancelWhileLocked).
@@ -368,15 +432,22 @@ func TestDirectWriterSettings(t *testing.T) {
 		t.Errorf("PRAGMA busy_timeout: %d, want %d", timeout, want)
 	}
 	for _, p := range []string{"foreign_keys", "synchronous", "journal_mode", "page_size"} {
-		var want, got string
-		if err := db.db.QueryRowContext(ctx, "PRAGMA "+p).Scan(&want); err != nil {
+		var driver, got string
+		if err := db.db.QueryRowContext(ctx, "PRAGMA "+p).Scan(&driver); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.w.query(ctx, "PRAGMA "+p, nil, func(r scanner) error { return r.Scan(&got) }); err != nil {
 			t.Fatal(err)
 		}
+		want := driver
+		if p == "foreign_keys" {
+			if driver != "1" {
+				t.Errorf("PRAGMA foreign_keys: %s on the driver's connections, want 1", driver)
+			}
+			want = "0"
+		}
 		if got != want {
-			t.Errorf("PRAGMA %s: %s, the driver's connections %s", p, got, want)
+			t.Errorf("PRAGMA %s: %s, want %s (the driver's connections %s)", p, got, want, driver)
 		}
 	}
 }
