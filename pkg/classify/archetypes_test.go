@@ -3,6 +3,7 @@ package classify
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -77,6 +78,26 @@ func TestArchetypes(t *testing.T) {
 		}
 		if len(v.Reasons) == 0 {
 			t.Errorf("%s: no reasons", name)
+		}
+	}
+}
+
+// TestAsCollected: AsCollected gives what CategoryOf as of the collection,
+// without a site, and PoolOf give, for every archetype and for each one
+// collected again a year later (its grace periods, evaluations and
+// support ends then elapsed, as a late import finds them).
+func TestAsCollected(t *testing.T) {
+	for name, s := range archetypes(t) {
+		later := *s
+		later.Context.Collected = s.Context.Collected.AddDate(1, 0, 0)
+		for _, s := range []*licensing.Snapshot{s, &later} {
+			c, p := AsCollected(s)
+			if want := CategoryOf(s, s.Context.Collected, Site{}); c != want {
+				t.Errorf("%s collected %s: category %s, want %s", name, s.Context.Collected.Format("2006-01-02"), c, want)
+			}
+			if want := PoolOf(s); !reflect.DeepEqual(p, want) {
+				t.Errorf("%s collected %s: pool %+v, want %+v", name, s.Context.Collected.Format("2006-01-02"), p, want)
+			}
 		}
 	}
 }

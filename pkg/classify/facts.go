@@ -380,8 +380,12 @@ func (p *Pool) Merge(q Pool) {
 // PoolOf is one device's share of its site's pool: 0 or 1 in each count,
 // and the KMS hosts its clients name.
 func PoolOf(s *licensing.Snapshot) Pool {
+	return poolOf(newDevice(s, s.Context.Collected, Site{}))
+}
+
+// poolOf is PoolOf of the device d, read as of its collection.
+func poolOf(d *device) Pool {
 	var p Pool
-	d := newDevice(s, s.Context.Collected, Site{})
 	p.Hosts = hostsOf(d)
 	win, office := false, false
 	for _, pr := range d.products {

@@ -3,6 +3,7 @@ package classify
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -35,6 +36,9 @@ func FuzzDevice(f *testing.F) {
 		}
 		if c := CategoryOf(s, asOf, site); c != v.Category {
 			t.Fatalf("CategoryOf %s, Device %s", c, v.Category)
+		}
+		if c, p := AsCollected(s); c != CategoryOf(s, s.Context.Collected, Site{}) || !reflect.DeepEqual(p, PoolOf(s)) {
+			t.Fatalf("AsCollected %s %+v, CategoryOf %s, PoolOf %+v", c, p, CategoryOf(s, s.Context.Collected, Site{}), PoolOf(s))
 		}
 		if v.Category != OK && len(v.Reasons) == 0 {
 			t.Fatalf("%s without reasons", v.Category)

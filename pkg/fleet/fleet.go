@@ -183,9 +183,8 @@ func NewCollection(m Meta, s *licensing.Snapshot, js []byte, raw []Raw, now time
 			raw[i].Member = name
 		}
 	}
-	c := &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js,
-		Category: classify.CategoryOf(s, s.Context.Collected, classify.Site{}),
-		Pool:     classify.PoolOf(s), Raw: raw,
+	category, pool := classify.AsCollected(s)
+	c := &Collection{Meta: m, DeviceKey: DeviceKey(s), Snapshot: s, JSON: js, Category: category, Pool: pool, Raw: raw,
 		Hardware: strings.TrimSpace(s.Hardware.Manufacturer + " " + s.Hardware.Model)}
 	c.Warnings = timeWarnings(c, now)
 	return c, nil
