@@ -155,7 +155,7 @@ func (o *opener) openPayload(plain io.Reader) (*Bundle, error) {
 	}
 	o.zstd = &trackReader{r: zd}
 	o.cap = &capReader{r: o.zstd, n: o.lim.maxStream()}
-	tr := tar.NewReader(o.cap)
+	tr := newTarReader(o.cap)
 
 	m, err := o.readManifest(tr)
 	if err != nil {
@@ -214,7 +214,7 @@ func isRegular(h *tar.Header) bool {
 	return h.Typeflag == tar.TypeReg || h.Typeflag == '\x00'
 }
 
-func (o *opener) readManifest(tr *tar.Reader) (*Manifest, error) {
+func (o *opener) readManifest(tr *tarReader) (*Manifest, error) {
 	hdr, err := tr.Next()
 	if err == io.EOF && !o.failed() {
 		return nil, fmt.Errorf("%w: empty archive", ErrNotBundle)
@@ -280,7 +280,7 @@ func (o *opener) readManifest(tr *tar.Reader) (*Manifest, error) {
 	return &m, nil
 }
 
-func (o *opener) readMembers(tr *tar.Reader, m *Manifest) ([]Member, error) {
+func (o *opener) readMembers(tr *tarReader, m *Manifest) ([]Member, error) {
 	index := make(map[string]int, len(m.Members))
 	for i, e := range m.Members {
 		index[e.Name] = i
