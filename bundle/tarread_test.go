@@ -71,7 +71,8 @@ func tarTrace(r tarStream, skip uint16) string {
 // tarSeeds are tar streams of every kind: as Writer writes them, in each
 // of archive/tar's formats, with PAX records, long names, a prefix,
 // empty and odd-sized members, a directory, a name ValidName refuses, and
-// each of them cut short and with a byte changed.
+// each of them cut short, with a byte changed, and followed by a block of
+// zeros or of other bytes after its end (or the first half of it).
 func tarSeeds(t testing.TB) [][]byte {
 	type member struct {
 		name   string
@@ -110,7 +111,11 @@ func tarSeeds(t testing.TB) [][]byte {
 		tw.Close()
 		whole := buf.Bytes()
 		seeds = append(seeds, whole)
-		for _, cut := range []int{0, 100, 511, 512, 513, 700, 1024, len(whole) - 1024, len(whole) - 1} {
+		// After the end-of-archive blocks, or the first of them: more
+		// zeros, and a block that is not.
+		seeds = append(seeds, append(append([]byte(nil), whole...), make([]byte, 512)...))
+		seeds = append(seeds, append(append([]byte(nil), whole[:len(whole)-512]...), bytes.Repeat([]byte{'z'}, 512)...))
+		for _, cut := range []int{0, 100, 511, 512, 513, 700, 1024, len(whole) - 1024, len(whole) - 600, len(whole) - 512, len(whole) - 1} {
 			if cut >= 0 && cut < len(whole) {
 				seeds = append(seeds, whole[:cut])
 			}
