@@ -136,12 +136,12 @@ func FuzzOpen(f *testing.F) {
 	})
 }
 
-// FuzzOpenTar fuzzes what lies inside the encryption, where the tar and
-// manifest checks live: the input is taken as the tar stream, compressed
-// and read as Open reads a decrypted payload. Seeds are the vectors' tars.
-func FuzzOpenTar(f *testing.F) {
+// vectorTars returns the tar streams inside the vectors that decrypt
+// with the test identity: seeds of the fuzzers of what lies inside the
+// encryption (FuzzOpenTar, FuzzTarReader).
+func vectorTars(f *testing.F) [][]byte {
 	id := mustIdentity(f, testIdentity)
-	seeded := 0
+	var tars [][]byte
 	for _, path := range vectorFiles(f) {
 		_, data := readVector(f, path)
 		plain, err := age.Decrypt(bytes.NewReader(data), id)
@@ -154,13 +154,22 @@ func FuzzOpenTar(f *testing.F) {
 		}
 		var tarData bytes.Buffer
 		if _, err := tarData.ReadFrom(zr); err == nil {
-			f.Add(tarData.Bytes())
-			seeded++
+			tars = append(tars, tarData.Bytes())
 		}
 		zr.Close()
 	}
-	if seeded == 0 {
+	if len(tars) == 0 {
 		f.Fatal("no seeds: the vectors did not decrypt")
+	}
+	return tars
+}
+
+// FuzzOpenTar fuzzes what lies inside the encryption, where the tar and
+// manifest checks live: the input is taken as the tar stream, compressed
+// and read as Open reads a decrypted payload. Seeds are the vectors' tars.
+func FuzzOpenTar(f *testing.F) {
+	for _, t := range vectorTars(f) {
+		f.Add(t)
 	}
 	// One encoder for all runs; EncodeAll keeps no state between calls.
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
