@@ -691,20 +691,7 @@ func TestCIDsJapaneseExcel(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			dsn, snap, out := testDB(t, dir, "fleet.db"), filepath.Join(dir, "ja.json"), filepath.Join(dir, "worklist")
-			if err := os.WriteFile(snap, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			storeSnapshot(t, dsn, snap)
-			if code, stdout, stderr := runImporter(t, "activation", "worklist", "--db", dsn, "--out", out); code != 0 {
-				t.Fatalf("worklist: exit %d\n%s%s", code, stdout, stderr)
-			}
-			f := mustOpen(t, filepath.Join(out, fleet.WorklistCSV))
-			f.Seek(3, 0) // the BOM
-			cells, err := csv.NewReader(f).ReadAll()
-			if err != nil || len(cells) != 3 {
-				t.Fatalf("worklist CSV: %d rows, %v", len(cells), err)
-			}
+			dsn, cells := worklistOf(t, dir, data)
 			// Filled in as staff do, and saved as Excel saves: a field
 			// quoted only where it holds the separator or a quote.
 			var saved strings.Builder
@@ -770,6 +757,27 @@ func TestCIDsJapaneseExcel(t *testing.T) {
 	}
 }
 
+// worklistOf stores the snapshot data in a new fleet in dir and returns
+// the fleet and its worklist CSV's rows (a header and two products).
+func worklistOf(t *testing.T, dir string, data []byte) (string, [][]string) {
+	t.Helper()
+	dsn, snap, out := testDB(t, dir, "fleet.db"), filepath.Join(dir, "device.json"), filepath.Join(dir, "worklist")
+	if err := os.WriteFile(snap, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	storeSnapshot(t, dsn, snap)
+	if code, stdout, stderr := runImporter(t, "activation", "worklist", "--db", dsn, "--out", out); code != 0 {
+		t.Fatalf("worklist: exit %d\n%s%s", code, stdout, stderr)
+	}
+	f := mustOpen(t, filepath.Join(out, fleet.WorklistCSV))
+	f.Seek(3, 0) // the BOM
+	cells, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(cells) != 3 {
+		t.Fatalf("worklist CSV: %d rows, %v", len(cells), err)
+	}
+	return dsn, cells
+}
+
 // TestCIDsWesternExcel: a fleet whose site is named in French, its
 // device without a hardware ID (its key is its place), gets its worklist
 // CSV back from a French Excel, saved as "CSV (séparateur: point-virgule)"
@@ -787,20 +795,7 @@ func TestCIDsWesternExcel(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	dsn, snap, out := testDB(t, dir, "fleet.db"), filepath.Join(dir, "fr.json"), filepath.Join(dir, "worklist")
-	if err := os.WriteFile(snap, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	storeSnapshot(t, dsn, snap)
-	if code, stdout, stderr := runImporter(t, "activation", "worklist", "--db", dsn, "--out", out); code != 0 {
-		t.Fatalf("worklist: exit %d\n%s%s", code, stdout, stderr)
-	}
-	f := mustOpen(t, filepath.Join(out, fleet.WorklistCSV))
-	f.Seek(3, 0) // the BOM
-	cells, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(cells) != 3 {
-		t.Fatalf("worklist CSV: %d rows, %v", len(cells), err)
-	}
+	dsn, cells := worklistOf(t, dir, data)
 	var saved strings.Builder
 	for i, row := range cells {
 		if i > 0 {
