@@ -9,8 +9,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
 )
 
 // windows1252 is s as a Western-European Excel saves "CSV (Comma
@@ -234,4 +236,114 @@ func TestReadHostileCodePage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReadPageKnownUTF8Too: a row whose bytes are UTF-8 as well as
+// Shift_JIS and Windows-1252 (half-width ﾅ then ス is "Ń" then "X" in
+// UTF-8; "Ü°" in Windows-1252 is Syriac in UTF-8), whose code page
+// reading is a key the database knows, tells a code page as a row only
+// a code page decodes does, as a known UTF-8 reading tells UTF-8.
+// Before, it was refused with the whole file ("reads as … in UTF-8 and
+// as … in Windows-1252: which one it is cannot be told") where
+// another row told Shift_JIS, and read as UTF-8 ("loc:ÍH/x" for
+// "loc:ﾃ工/x", a key no device has) where another row was damaged.
+func TestReadPageKnownUTF8Too(t *testing.T) {
+	const (
+		head = "Host,InstallationId,ConfirmationId,DeviceKey\r\n"
+		cid  = "780551683127519032764195586859801135836999476342"
+	)
+	row := func(host, key string) string { return host + ",0123456," + cid + "," + key + "\r\n" }
+	damaged := []byte("PC-06,\x81 ,," + cid + ",loc:x\r\n") // 0x81 then a space: no UTF-8, Shift_JIS nor Windows-1252
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		known Known
+		keys  []string // each row's key read, "" where refused
+	}{
+		{"Shift_JIS, told by another row", shiftJIS(t, head+row("PC-01", "loc:ﾅス/x")+row("PC-02", "loc:工場/y")), knownOf("loc:ﾅス/x"),
+			[]string{"loc:ﾅス/x", "loc:工場/y"}},
+		{"Shift_JIS, another row damaged", append(shiftJIS(t, head+row("PC-01", "loc:ﾃ工/x")), damaged...), knownOf("loc:ﾃ工/x"),
+			[]string{"loc:ﾃ工/x", ""}},
+		{"Windows-1252, told by another row", windows1252(t, head+row("PC-01", "loc:Ü°/x")+row("PC-02", "loc:montré/y")), knownOf("loc:Ü°/x"),
+			[]string{"loc:Ü°/x", "loc:montré/y"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _, _, _, err := ReadKnown(bytes.NewReader(tc.data), tc.known)
+			if err != nil {
+				t.Fatalf("got %v, want the records", err)
+			}
+			keys := make([]string, len(tc.keys))
+			for _, r := range got {
+				if r.Row-1 < len(keys) {
+					keys[r.Row-1] = r.DeviceKey
+				}
+			}
+			if strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
+				t.Errorf("got keys %q, want %q", keys, tc.keys)
+			}
+		})
+	}
+}
+
+// FuzzReadCodePage: a file wholly in Shift_JIS or Windows-1252 (up to
+// six rows of hosts and keys made of characters whose bytes the other
+// code page, or UTF-8, reads too), some of its hosts and keys known:
+// every record read holds its true host and key, never another
+// reading; and where all are known, every row is read. A file that is
+// UTF-8 throughout is read as UTF-8 (chooseEncoding), and left out.
+// It found TestReadPageKnownUTF8Too's files.
+func FuzzReadCodePage(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7}, false, uint8(3))
+	f.Add([]byte{9, 10, 11, 12, 1, 2}, true, uint8(1))
+	atoms := []string{"a", "-", " ", "é", "ü", "ß", "工", "ﾃ", "ス", "名", "Ã", "€", "…", "ﾅ", "é ", "¿", "\u00a0", "1", "日本", "ç", "Ñ", "ö", "„", "‰", "ŒŸ", "キ", "ー", "京", "\u0080"}
+	f.Fuzz(func(t *testing.T, seed []byte, cp bool, knownMask uint8) {
+		var enc interface{ Bytes([]byte) ([]byte, error) }
+		if cp {
+			enc = charmap.Windows1252.NewEncoder()
+		} else {
+			enc = japanese.ShiftJIS.NewEncoder()
+		}
+		type row struct{ host, key string }
+		var rows []row
+		var file bytes.Buffer
+		file.WriteString("Host,InstallationId,ConfirmationId,DeviceKey\r\n")
+		var known []string
+		for i := 0; i+1 < len(seed) && len(rows) < 6; i += 2 {
+			h := "pc" + atoms[int(seed[i])%len(atoms)] + atoms[int(seed[i]/32)%len(atoms)]
+			k := "loc:" + atoms[int(seed[i+1])%len(atoms)] + atoms[int(seed[i+1]/29)%len(atoms)] + "/x"
+			hb, err1 := enc.Bytes([]byte(h))
+			kb, err2 := enc.Bytes([]byte(k))
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			n := len(rows)
+			if knownMask&(1<<(2*n%8)) != 0 {
+				known = append(known, strings.TrimSpace(h))
+			}
+			if knownMask&(1<<((2*n+1)%8)) != 0 {
+				known = append(known, strings.TrimSpace(k))
+			}
+			rows = append(rows, row{strings.TrimSpace(h), strings.TrimSpace(k)})
+			file.Write(hb)
+			file.WriteString(",0123456,780551683127519032764195586859801135836999476342,")
+			file.Write(kb)
+			file.WriteString("\r\n")
+		}
+		if utf8.Valid(file.Bytes()) {
+			return // read as UTF-8 by design
+		}
+		recs, rowErrs, _, _, err := ReadKnown(bytes.NewReader(file.Bytes()), knownOf(known...))
+		if knownMask == 0xFF && len(rows) <= 4 && (err != nil || len(recs) != len(rows)) {
+			t.Fatalf("cp1252=%v all known %q: got %d records of %d, %v %v\nfile %q", cp, known, len(recs), len(rows), err, rowErrs, file.Bytes())
+		}
+		if err != nil {
+			return
+		}
+		for _, r := range recs {
+			w := rows[r.Row-1]
+			if r.Host != w.host || r.DeviceKey != w.key {
+				t.Fatalf("cp1252=%v known %q: row %d got %q %q, want %q %q\nfile %q", cp, known, r.Row, r.Host, r.DeviceKey, w.host, w.key, file.Bytes())
+			}
+		}
+	})
 }

@@ -194,7 +194,10 @@ var told = []string{"Host", "DeviceKey"}
 // which its rows tell:
 //
 //   - a row only UTF-8 decodes tells UTF-8, one it does not decode but
-//     a code page does tells a code page; rows that tell both are an
+//     a code page does tells a code page, and so does a row that both
+//     decode whose values only UTF-8's reading, or only a code page's,
+//     names as known (where the other code page reads them as a third
+//     thing, too); rows that tell both are an
 //     ErrEncoding (a file is in one encoding); where no row tells, the
 //     file is read as UTF-8 when the code pages read each value Read
 //     takes back as UTF-8 does, else it is an ErrEncoding;
@@ -274,8 +277,10 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 		}
 		// A row both UTF-8 and a code page decode, read differently:
 		// the reading known tells UTF-8 as a row only UTF-8 decodes
-		// does; a row no reading of which is known leaves the file
-		// untold.
+		// does, and a code page's known (and not UTF-8's) tells a code
+		// page as a row only a code page decodes does, whatever the
+		// other code page reads; a row no reading of which is known
+		// leaves the file untold.
 		// What each reads in the columns Read takes back, where it
 		// decodes the row (nil where not).
 		var asUTF8, asSJIS, asCP1252 readings
@@ -285,6 +290,10 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 			asSJIS, isSJIS = readingsIf(s, rec, col, encSJIS)
 			asCP1252, isCP1252 = readingsIf(w, rec, col, encCP1252)
 		}
+		pageKnown := false // a code page's reading of the row is known, UTF-8's not
+		differs := -1      // the first column a code page reads differently from UTF-8, no reading known
+		var differsPage textEncoding
+		var differsAs readings
 		for _, p := range []struct {
 			enc textEncoding
 			as  readings
@@ -294,18 +303,31 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 				continue
 			}
 			i := firstDiffer(asUTF8, p.as)
-			if i < 0 || vouched(p.as, asUTF8) {
+			if i < 0 {
 				continue
 			}
-			if vouched(asUTF8, p.as) {
+			utf8Known := vouched(asUTF8, p.as)
+			if vouched(p.as, asUTF8) {
+				pageKnown = pageKnown || !utf8Known
+				continue
+			}
+			if utf8Known {
 				if onlyUTF8 < 0 {
 					onlyUTF8 = n
 				}
 				continue
 			}
-			if utf8Differs.row < 0 {
-				utf8Differs.row, utf8Differs.column, utf8Differs.u, utf8Differs.cp, utf8Differs.page = n, readBackNames[i], asUTF8[i], p.as[i], p.enc.name
+			if differs < 0 {
+				differs, differsPage, differsAs = i, p.enc, p.as
 			}
+		}
+		switch {
+		case pageKnown:
+			if onlyPage < 0 {
+				onlyPage = n
+			}
+		case differs >= 0 && utf8Differs.row < 0:
+			utf8Differs.row, utf8Differs.column, utf8Differs.u, utf8Differs.cp, utf8Differs.page = n, readBackNames[differs], asUTF8[differs], differsAs[differs], differsPage.name
 		}
 		// Which code page: a row one decodes and the other not, or
 		// one whose values only one reading knows.
