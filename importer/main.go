@@ -125,17 +125,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 // "importer -v import E:\" meant import's --verbose (urfave's version
 // flag took -v: it printed the version, imported nothing and exited 0),
 // and so does "importer -v" alone, or meant --version; a flag of the
-// command named goes after it; --version takes no command. Any other
-// flag is left to urfave, which names it with the closest.
+// command named goes after it, with its value ("importer -i key.txt
+// import E:\", "importer --site S activation stick E:\": the command is
+// the first word after the flags that names one, a word before it being
+// a flag's value); --version takes no command. Any other flag is left
+// to urfave, which names it with the closest.
 func flagsFirst(app *cli.App, args []string) error {
-	n := 1
-	for n < len(args) && len(args[n]) > 1 && args[n][0] == '-' && args[n] != "--" {
-		n++
-	}
-	var cmd *cli.Command
-	if n < len(args) {
-		cmd = app.Command(args[n])
-	}
 	has := func(flags []cli.Flag, name string) bool {
 		for _, f := range flags {
 			for _, fn := range f.Names() {
@@ -145,6 +140,41 @@ func flagsFirst(app *cli.App, args []string) error {
 			}
 		}
 		return false
+	}
+	isFlag := func(a string) bool { return len(a) > 1 && a[0] == '-' && a != "--" }
+	// name is a flag's name: "-i", "--db=x" and "---v" are i, db and v.
+	name := func(a string) string {
+		n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		return n
+	}
+	// takesValue reports whether the word after a may be a's value:
+	// a flag of a command's, whose value is not given with "=".
+	takesValue := func(a string) bool {
+		return isFlag(a) && !strings.Contains(a, "=") && !has(app.Flags, name(a)) && name(a) != "help" && name(a) != "h"
+	}
+	n := 1
+	for ; n < len(args); n++ {
+		if a := args[n]; !isFlag(a) && (a == "--" || app.Command(a) != nil || !takesValue(args[n-1])) {
+			break // the command, or an argument, or a command the importer has not
+		}
+	}
+	var cmd *cli.Command
+	var path []*cli.Command // cmd and the subcommands named after it
+	if n < len(args) {
+		if cmd = app.Command(args[n]); cmd != nil {
+			path = append(path, cmd)
+			for k := n + 1; k < len(args) && cmd.Command(args[k]) != nil; k++ {
+				cmd = cmd.Command(args[k])
+				path = append(path, cmd)
+			}
+		}
+	}
+	cmdName := func() string {
+		names := make([]string, len(path))
+		for i, c := range path {
+			names[i] = c.Name
+		}
+		return strings.Join(names, " ")
 	}
 	// shorts reports whether a, as "-vq", is short flags of flags
 	// (UseShortOptionHandling).
@@ -159,15 +189,25 @@ func flagsFirst(app *cli.App, args []string) error {
 		}
 		return true
 	}
+	ofPath := func(a string) bool {
+		for _, c := range path {
+			if has(c.Flags, name(a)) || shorts(c.Flags, a) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, a := range args[1:n] {
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		switch {
+		if !isFlag(a) {
+			continue // a flag's value
+		}
+		switch name := name(a); {
 		case name == "version" && n < len(args):
 			return usage("--version takes no command", "importer --version prints the version")
 		case has(app.Flags, name) || name == "help" || name == "h":
-		case cmd != nil && (has(cmd.Flags, name) || shorts(cmd.Flags, a)):
-			return usage(fmt.Sprintf("%s is a flag of %s, given before it: a command's flags go after its name", a, cmd.Name),
-				fmt.Sprintf("importer %s %s ...", cmd.Name, a))
+		case ofPath(a):
+			return usage(fmt.Sprintf("%s is a flag of %s, given before it: a command's flags go after its name", a, cmdName()),
+				fmt.Sprintf("importer %s %s ...", cmdName(), a))
 		case name == "v":
 			return usage("-v is no flag of importer itself: its version is --version, and -v is import's --verbose",
 				"importer --version prints the version; importer import -v PATH... names each bundle for another key")

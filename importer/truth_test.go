@@ -343,9 +343,17 @@ func TestVerboseOrVersion(t *testing.T) {
 		{[]string{"-vq", "import", "E:\\"}, 2, "", "importer import -vq ..."},
 		{[]string{"-v", "report", "--out", "x"}, 2, "", "importer: error: -v is no flag of importer itself"},
 		{[]string{"--version", "import", "E:\\"}, 2, "", "importer: error: --version takes no command"},
+		// A flag that takes a value, with it, before the command, or
+		// before a subcommand: the command is still found.
+		{[]string{"-i", "key.txt", "import", "E:\\"}, 2, "", "importer: error: -i is a flag of import, given before it: a command's flags go after its name\n" +
+			"importer: hint: importer import -i ..."},
+		{[]string{"--db", "x", "report"}, 2, "", "importer: error: --db is a flag of report, given before it"},
+		{[]string{"--site", "S", "activation", "stick", "E:\\"}, 2, "", "importer: error: --site is a flag of activation stick, given before it: a command's flags go after its name\n" +
+			"importer: hint: importer activation stick --site ..."},
+		{[]string{"--version", "x"}, 2, "", "importer: error: --version takes no command"},
 		// A flag of no command before one: urfave's error, and the
 		// closest flag.
-		{[]string{"--db", "x", "report"}, 2, "", "flag provided but not defined: -db"},
+		{[]string{"--dbb", "x", "report"}, 2, "", "flag provided but not defined: -dbb"},
 		{[]string{"--help"}, 0, "--version", ""},
 		{[]string{"import", "--help"}, 0, "--verbose, -v", ""},
 	} {
