@@ -610,15 +610,15 @@ func (b *builder) noteRanOn() {
 	for i, n := range b.ranOn {
 		nums[i] = strconv.Itoa(n)
 	}
-	which := "line " + nums[0] + " begins"
+	which := "line " + nums[0] + " begins with a prompt and holds"
 	if b.ranOnCount > 1 {
 		which = "lines " + strings.Join(nums, ", ")
 		if more := b.ranOnCount - len(nums); more > 0 {
 			which += fmt.Sprintf(" and %d more", more)
 		}
-		which += " begin"
+		which += " begin with a prompt and hold"
 	}
-	b.res.Notes = append(b.res.Notes, which+" with a prompt and hold more than a command: a label's colon or an Activation ID in parentheses after it, as output has; "+
+	b.res.Notes = append(b.res.Notes, which+" more than a command: a label's colon or an Activation ID in parentheses after it, as output has; "+
 		"taken as a command with its output run on after it (line breaks lost), in labels not known, and kept as not understood")
 }
 

@@ -140,7 +140,7 @@ func TestPromptRanOn(t *testing.T) {
 			if len(res.Unknown) != 1 || res.Unknown[0] != (Line{2, l}) {
 				t.Errorf("got unknown %q, want line 2 %q", res.Unknown, l)
 			}
-			if !containsString(res.Notes, "line 2 begins with a prompt") {
+			if !containsString(res.Notes, "line 2 begins with a prompt and holds more than a command") {
 				t.Errorf("got notes %q, want one on line 2", res.Notes)
 			}
 			// After ospp's output, where route gives it to parseOSPP.
@@ -156,6 +156,11 @@ func TestPromptRanOn(t *testing.T) {
 				}
 			}
 		})
+	}
+	// Two lines: one note naming both.
+	res, _ := Parse([]byte(ranOn[0]+"\n"+ranOn[1]+"\n"), Options{})
+	if !containsString(res.Notes, "lines 1, 2 begin with a prompt and hold more than a command") {
+		t.Errorf("two lines: got notes %q, want one naming lines 1, 2", res.Notes)
 	}
 	for _, l := range commands {
 		t.Run(l, func(t *testing.T) {
