@@ -532,9 +532,10 @@ func promptEnd(t string) int {
 // the command with its output run on after it, its line breaks lost
 // (a blog, a chat), in labels not known (slmgr.ini's language not
 // given) or too few of them to split it (runOnLine). A label's colon
-// is "：", or ":" before a space, a tab or a character outside ASCII
-// ("Nom : ", "edition:计算机"), or ":" that ends the line after a word
-// that names no drive ("edition:", not "D:" or "cd HKLM:"). A
+// is "：", or ":" before a character outside ASCII ("edition:计算机"),
+// or ":" before a space or a tab, or that ends the line, after a word
+// that names no drive ("Nom : ", "edition:", not "D:", "cd HKLM:" or
+// "net use Z: \\server\share"). A
 // command's colons are a drive's or a path's ("C:\", "HKLM:",
 // "FileSystem::"), a URL's, an option's value ("/sethst:kms",
 // "/inpkey:…"), a port ("kms:1688").
@@ -560,13 +561,16 @@ func ranOn(t string) bool {
 				return true
 			}
 		case c[i] != ':' || i > 0 && c[i-1] == ':' || i+1 < len(c) && c[i+1] == ':':
-		case i+1 < len(c):
-			if n := c[i+1]; n == ' ' || n == '\t' || n >= utf8.RuneSelf {
-				return true
-			}
-		default: // the line's last byte
+		case i+1 < len(c) && c[i+1] >= utf8.RuneSelf:
+			return true
+		case i+1 < len(c) && c[i+1] != ' ' && c[i+1] != '\t':
+		default: // before a space or a tab, or the line's last byte
+			// A drive's name before it is a drive given to a
+			// command ("net use Z: \\server\share", "dir env: |
+			// findstr X"); a label's word is none, and "Nom :" has
+			// none.
 			word := c[strings.LastIndexAny(c[:i], " \t\\")+1 : i]
-			if word != "" && !driveName(word) {
+			if i+1 < len(c) && word == "" || word != "" && !driveName(word) {
 				return true
 			}
 		}

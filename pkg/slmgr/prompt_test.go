@@ -130,6 +130,8 @@ func TestPromptRanOn(t *testing.T) {
 		`Microsoft Windows [Version 10.0.19045.3803]`,
 		`C:\>slmgr /ato 2de67392-b7a7-462a-b1ca-108dd189f588`, `PS C:\> slmgr /ato {2de67392-b7a7-462a-b1ca-108dd189f588}`,
 		`PS C:\> (cscript //nologo slmgr.vbs /xpr) -join ''`,
+		// A drive's colon before a space: a drive given to a command.
+		`C:\>net use Z: \\server\share`, `C:\>subst X: C:\tools`, `PS C:\> dir env: | findstr COMPUTER`, "PS C:\\> Get-ChildItem Cert:\tCert:",
 	}
 	for _, l := range ranOn {
 		t.Run(l, func(t *testing.T) {
