@@ -173,3 +173,19 @@ func TestPromptRanOn(t *testing.T) {
 		})
 	}
 }
+
+// TestPromptBracket: a line that begins with "[" is a prompt as the
+// pattern reads it, "]" or none: prompt tells one that holds none
+// without the pattern.
+func TestPromptBracket(t *testing.T) {
+	for _, l := range []string{"[", "[x", "[C:\\x", "[C:\\x]$", "[C:\\x]# slmgr /dli", "[user@host C:\\]> x", "[host]: PS C:\\>",
+		"[host]: PS C:\\> slmgr /dli", "[host]: PS", "[host]: PS>", "[host]:PS C:\\>", "[]: PS C:\\>", "[C:\\ x", "]", "x]"} {
+		want := promptRe.MatchString(l)
+		if i := strings.IndexByte(l, ']'); strings.HasPrefix(l, "[") && i > 0 && strings.HasPrefix(l[i:], "]: PS") {
+			want = promptRe.MatchString(l[i+len("]: "):])
+		}
+		if got := prompt(l); got != want {
+			t.Errorf("%q: got %v, want %v", l, got, want)
+		}
+	}
+}
