@@ -48,6 +48,8 @@ func bigInputs(tb testing.TB) []struct {
 		{"joined labels", bytes.Repeat([]byte("SKU ID: LICENSE NAME: xxxxxxxxxxxxxxxxxxxxxxxxxx\n"), size/50)},
 		{"joined slmgr labels", bytes.Repeat([]byte("Partial Product Key: License Status: xxxxxxxxxxxx\n"), size/50)},
 		{"lines of a bracket", bytes.Repeat(append([]byte("["), append(bytes.Repeat([]byte("x"), 4000), '\n')...), size/4002)},
+		{"lines of a drive", bytes.Repeat(append([]byte("C:\\"), append(bytes.Repeat([]byte("x"), 4000), '\n')...), size/4004)},
+		{"lines of a provider", bytes.Repeat(append([]byte("PS Microsoft.PowerShell.Core\\FileSystem::"), append(bytes.Repeat([]byte("x"), 4000), '\n')...), size/4042)},
 		{"lines of slmgr labels", bytes.Repeat(append(bytes.Repeat([]byte("Name: x License Status: y Partial Product Key: z "), 80), '\n'), size/3921)},
 	}
 }

@@ -495,14 +495,11 @@ func (b *builder) finish() {
 // after the "[host]: " a PowerShell remote session (Enter-PSSession)
 // puts before its prompt. The host is found with IndexByte, not in the
 // pattern: there it made a long line that begins with "[" and holds no
-// "]" scanned twice, 1.6 times as long as before. Such a line is no
-// prompt, which promptHost tells without the pattern: the pattern's
-// only prompt that begins with "[" ends with "]", and the pattern's NFA
-// over each such line of 4 KiB made BenchmarkParseBig's "lines of a
-// bracket" take 1.40 s (0.45 s without).
+// "]" scanned twice, 1.6 times as long as before. The pattern is
+// matched on the start of the line a prompt may be in (promptScope).
 func prompt(t string) bool {
 	host := promptHost(t)
-	return host >= 0 && promptRe.MatchString(t[host:])
+	return host >= 0 && promptRe.MatchString(promptScope(t[host:]))
 }
 
 // promptHost returns the length of the "[host]: " t begins with before
@@ -521,6 +518,40 @@ func promptHost(t string) int {
 	return 0
 }
 
+// promptScope is the start of t that a prompt t begins with lies in,
+// "" where none can: each of promptRe's prompts ends at t's first ">"
+// (none of its parts before that holds one) but the one in brackets,
+// which ends a byte after t's first "]", and the cmd banner, which
+// holds neither. Matched on the whole line, the pattern ran its NFA
+// over lines of 4 KiB that begin as a prompt and hold no ">" (Go's
+// regexp backtracks only on inputs up to 3744 bytes for a pattern its
+// size): 4 MiB of "C:" and 4000 x a line took 1.50 s to parse, of
+// "PS Microsoft.PowerShell.Core\FileSystem::" and x 1.18 s, of "[" and
+// x 1.40 s.
+func promptScope(t string) string {
+	if strings.HasPrefix(t, "[") {
+		i := strings.IndexByte(t, ']')
+		switch {
+		case i < 0:
+			return ""
+		case i+2 < len(t):
+			return t[:i+2]
+		}
+		return t
+	}
+	if i := strings.IndexByte(t, '>'); i >= 0 {
+		return t[:i+1]
+	}
+	if strings.HasPrefix(t, cmdBanner) {
+		return t[:len(cmdBanner)]
+	}
+	return ""
+}
+
+// cmdBanner is how cmd's banner begins, the one prompt of promptRe
+// that holds no ">".
+const cmdBanner = "Microsoft Windows ["
+
 // promptEnd returns the length of the prompt t begins with (prompt),
 // its "[host]: " included, or -1 if it begins with none.
 func promptEnd(t string) int {
@@ -528,7 +559,7 @@ func promptEnd(t string) int {
 	if host < 0 {
 		return -1
 	}
-	m := promptRe.FindStringIndex(t[host:])
+	m := promptRe.FindStringIndex(promptScope(t[host:]))
 	if m == nil {
 		return -1
 	}

@@ -174,18 +174,44 @@ func TestPromptRanOn(t *testing.T) {
 	}
 }
 
-// TestPromptBracket: a line that begins with "[" is a prompt as the
-// pattern reads it, "]" or none: prompt tells one that holds none
-// without the pattern.
-func TestPromptBracket(t *testing.T) {
-	for _, l := range []string{"[", "[x", "[C:\\x", "[C:\\x]$", "[C:\\x]# slmgr /dli", "[user@host C:\\]> x", "[host]: PS C:\\>",
-		"[host]: PS C:\\> slmgr /dli", "[host]: PS", "[host]: PS>", "[host]:PS C:\\>", "[]: PS C:\\>", "[C:\\ x", "]", "x]"} {
-		want := promptRe.MatchString(l)
-		if i := strings.IndexByte(l, ']'); strings.HasPrefix(l, "[") && i > 0 && strings.HasPrefix(l[i:], "]: PS") {
-			want = promptRe.MatchString(l[i+len("]: "):])
-		}
-		if got := prompt(l); got != want {
-			t.Errorf("%q: got %v, want %v", l, got, want)
+// refPromptEnd is promptEnd matching the pattern on the whole line.
+func refPromptEnd(l string) int {
+	host := 0
+	if i := strings.IndexByte(l, ']'); strings.HasPrefix(l, "[") && i > 0 && strings.HasPrefix(l[i:], "]: PS") {
+		host = i + len("]: ")
+	}
+	if m := promptRe.FindStringIndex(l[host:]); m != nil {
+		return host + m[1]
+	}
+	return -1
+}
+
+// promptLines are lines that begin as prompts do, or nearly.
+var promptLines = []string{"[", "[x", "[C:\\x", "[C:\\x]$", "[C:\\x]# slmgr /dli", "[user@host C:\\]> x", "[a>b C:\\d]$ x>y", "[C:\\x]",
+	"[host]: PS C:\\>", "[host]: PS C:\\> slmgr /dli", "[host]: PS", "[host]: PS>", "[host]:PS C:\\>", "[]: PS C:\\>", "[C:\\ x", "]", "x]",
+	"C:\\", "C:\\x", "C:\\>", "C:\\a b>c>d", "PS>", "PS", "PS C:\\x", "PS C:\\x> y", "PS Cert:\\> x", "PS HKLM:\\SOFTWARE> y",
+	"PS Microsoft.PowerShell.Core\\FileSystem::\\\\server\\share> x", "PS Microsoft.PowerShell.Core\\FileSystem::x", "PS \\\\server\\share\\d> x",
+	"PS \\\\server>", "Microsoft Windows [Version 10.0.19045.3803]", "Microsoft Windows [", "Microsoft Windows", "Microsoft Windows [x>", "x>"}
+
+// TestPromptScope: prompt and promptEnd, which match the pattern on
+// the start of a line a prompt may be in (promptScope), read each line
+// as the pattern does on the whole line.
+func TestPromptScope(t *testing.T) {
+	for _, l := range promptLines {
+		if got, want := promptEnd(l), refPromptEnd(l); got != want || prompt(l) != (want >= 0) {
+			t.Errorf("%q: got promptEnd %d, prompt %v; want %d", l, got, prompt(l), want)
 		}
 	}
+}
+
+// FuzzPromptScope: TestPromptScope for any line.
+func FuzzPromptScope(f *testing.F) {
+	for _, l := range promptLines {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, l string) {
+		if got, want := promptEnd(l), refPromptEnd(l); got != want || prompt(l) != (want >= 0) {
+			t.Errorf("%q: got promptEnd %d, prompt %v; want %d", l, got, prompt(l), want)
+		}
+	})
 }
