@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -201,7 +202,11 @@ func flagsFirst(app *cli.App, args []string) error {
 		if !isFlag(a) {
 			continue // a flag's value
 		}
+		_, value, hasValue := strings.Cut(a, "=")
+		on, err := strconv.ParseBool(value) // as urfave reads a boolean flag's value
 		switch name := name(a); {
+		case name == "version" && hasValue && err == nil && !on:
+			// --version=false asks for no version
 		case name == "version" && n < len(args):
 			return usage("--version takes no command", "importer --version prints the version")
 		case has(app.Flags, name) || name == "help" || name == "h":

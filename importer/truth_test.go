@@ -351,6 +351,10 @@ func TestVerboseOrVersion(t *testing.T) {
 		{[]string{"--site", "S", "activation", "stick", "E:\\"}, 2, "", "importer: error: --site is a flag of activation stick, given before it: a command's flags go after its name\n" +
 			"importer: hint: importer activation stick --site ..."},
 		{[]string{"--version", "x"}, 2, "", "importer: error: --version takes no command"},
+		{[]string{"--version=true", "import", "E:\\"}, 2, "", "importer: error: --version takes no command"},
+		// --version=false asks for no version: the command is read
+		// (and here is none).
+		{[]string{"--version=false", "imprt", "E:\\"}, 2, "", "importer: error: unknown command \"imprt\""},
 		// A flag of no command before one: urfave's error, and the
 		// closest flag.
 		{[]string{"--dbb", "x", "report"}, 2, "", "flag provided but not defined: -dbb"},
