@@ -143,9 +143,13 @@ func flagsFirst(app *cli.App, args []string) error {
 		return false
 	}
 	isFlag := func(a string) bool { return len(a) > 1 && a[0] == '-' && a != "--" }
-	// name is a flag's name: "-i", "--db=x" and "---v" are i, db and v.
+	// name is a flag's name: "-i" and "--db=x" are i and db; "---v"
+	// is none (urfave's "bad flag syntax").
 	name := func(a string) string {
-		n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		n, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if strings.HasPrefix(n, "-") {
+			return ""
+		}
 		return n
 	}
 	// takesValue reports whether the word after a may be a's value:

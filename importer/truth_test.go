@@ -351,6 +351,8 @@ func TestVerboseOrVersion(t *testing.T) {
 		{[]string{"--site", "S", "activation", "stick", "E:\\"}, 2, "", "importer: error: --site is a flag of activation stick, given before it: a command's flags go after its name\n" +
 			"importer: hint: importer activation stick --site ..."},
 		{[]string{"--version", "x"}, 2, "", "importer: error: --version takes no command"},
+		// Three dashes are no flag: the hint must not repeat them.
+		{[]string{"---v", "import", "E:\\"}, 2, "", "importer: error: bad flag syntax: ---v"},
 		{[]string{"--version=true", "import", "E:\\"}, 2, "", "importer: error: --version takes no command"},
 		// --version=false asks for no version: the command is read
 		// (and here is none).
