@@ -279,3 +279,63 @@ func BenchmarkRunOnHostile(b *testing.B) {
 		})
 	}
 }
+
+// FuzzRunOnCuts: the automaton of any set of labels (none empty, each
+// under runOnRing bytes, longer first; a fuzzed label repeated up to
+// 600 bytes, a line repeated up to 40 times) cuts a line where the
+// labels tried one by one at every position, longest first, do, and
+// sees a product block's line where they do.
+func FuzzRunOnCuts(f *testing.F) {
+	f.Add("ab\x00abc\x00b\x00bca", "abcabcbcaab", uint16(3))
+	f.Add("a\x00aa\x00aaa", "aaaaaaaaaa", uint16(0))
+	f.Fuzz(func(t *testing.T, labs string, line string, rep uint16) {
+		var labels []string
+		seen := map[string]bool{}
+		for _, l := range strings.Split(labs, "\x00") {
+			if int(rep)%7 == 1 && len(l) > 0 {
+				l = strings.Repeat(l, int(rep)%600/len(l)+1)
+			}
+			if l == "" || len(l) >= runOnRing || seen[l] {
+				continue
+			}
+			seen[l] = true
+			labels = append(labels, l)
+		}
+		if len(labels) == 0 {
+			return
+		}
+		if int(rep)%5 == 2 {
+			line = strings.Repeat(line, int(rep)%40+1)
+		}
+		sort.SliceStable(labels, func(i, j int) bool { return len(labels[i]) > len(labels[j]) })
+		line2 := map[string]bool{labels[0]: true}
+		s := newRunOnSet(labels, line2)
+		got, gs := s.cuts(line, nil)
+		var want []int
+		ws := false
+		for i := 0; i < len(line); {
+			lb := ""
+			for _, c := range labels {
+				if strings.HasPrefix(line[i:], c) {
+					lb = c
+					break
+				}
+			}
+			if lb == "" {
+				i++
+				continue
+			}
+			want = append(want, i)
+			ws = ws || line2[lb]
+			i += len(lb)
+		}
+		if len(got) != len(want) || gs != ws {
+			t.Fatalf("labels %q line %q: got %v %v, want %v %v", labels, line, got, gs, want, ws)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("labels %q line %q: got %v, want %v", labels, line, got, want)
+			}
+		}
+	})
+}
