@@ -714,24 +714,7 @@ func TestCIDsJapaneseExcel(t *testing.T) {
 			if err := os.WriteFile(file, tc.encode(saved.String()), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file); code != 0 || stderr != "" ||
-				!strings.Contains(stdout, "2 new in the archive") {
-				t.Fatalf("cids: exit %d, want 0 and 2 new\n%s%s", code, stdout, stderr)
-			}
-			db, err := store.OpenExisting(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			recs, err := db.CIDs(context.Background())
-			if err != nil || len(recs) != 2 {
-				t.Fatalf("archive: %d CIDs, %v", len(recs), err)
-			}
-			for _, r := range recs {
-				if r.DeviceKey != key {
-					t.Errorf("stored device key %q, want %q", r.DeviceKey, key)
-				}
-			}
+			importCIDs(t, dsn, file, key)
 			// As LibreOffice Calc saves it, UTF-8 without a BOM: the
 			// device key's UTF-8 decodes as Shift_JIS too, and UTF-8 it
 			// is (it was refused as not told): the same CIDs, the same
@@ -754,6 +737,30 @@ func TestCIDsJapaneseExcel(t *testing.T) {
 				t.Errorf("a row cut: exit %d, want %d naming row 2 and saying how to save as CSV UTF-8\n%s", code, exitPartial, stderr)
 			}
 		})
+	}
+}
+
+// importCIDs reads file into the fleet dsn with activation cids: two new
+// CIDs, both stored with the device key key.
+func importCIDs(t *testing.T, dsn, file, key string) {
+	t.Helper()
+	if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file); code != 0 || stderr != "" ||
+		!strings.Contains(stdout, "2 new in the archive") {
+		t.Fatalf("cids: exit %d, want 0 and 2 new\n%s%s", code, stdout, stderr)
+	}
+	db, err := store.OpenExisting(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	recs, err := db.CIDs(context.Background())
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("archive: %d CIDs, %v", len(recs), err)
+	}
+	for _, r := range recs {
+		if r.DeviceKey != key {
+			t.Errorf("stored device key %q, want %q", r.DeviceKey, key)
+		}
 	}
 }
 
@@ -819,22 +826,5 @@ func TestCIDsWesternExcel(t *testing.T) {
 	}
 	file := filepath.Join(dir, "worklist-fr.csv")
 	os.WriteFile(file, b, 0o644)
-	if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file); code != 0 || stderr != "" ||
-		!strings.Contains(stdout, "2 new in the archive") {
-		t.Fatalf("cids: exit %d, want 0 and 2 new\n%s%s", code, stdout, stderr)
-	}
-	db, err := store.OpenExisting(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	recs, err := db.CIDs(context.Background())
-	if err != nil || len(recs) != 2 {
-		t.Fatalf("archive: %d CIDs, %v", len(recs), err)
-	}
-	for _, r := range recs {
-		if r.DeviceKey != key {
-			t.Errorf("stored device key %q, want %q", r.DeviceKey, key)
-		}
-	}
+	importCIDs(t, dsn, file, key)
 }

@@ -102,13 +102,7 @@ func TestReadWindows1252(t *testing.T) {
 			if err != nil {
 				t.Fatalf("got %v, want the records", err)
 			}
-			keys := make([]string, len(tc.keys))
-			for _, r := range got {
-				if r.Row-1 < len(keys) {
-					keys[r.Row-1] = r.DeviceKey
-				}
-			}
-			if strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
+			if keys := keysByRow(got, len(tc.keys)); strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
 				t.Errorf("got keys %q, want %q", keys, tc.keys)
 			}
 			if tc.keys == nil && (len(got) != 1 || got[0].Host != "Montréal-PC") {
@@ -272,13 +266,7 @@ func TestReadPageKnownUTF8Too(t *testing.T) {
 			if err != nil {
 				t.Fatalf("got %v, want the records", err)
 			}
-			keys := make([]string, len(tc.keys))
-			for _, r := range got {
-				if r.Row-1 < len(keys) {
-					keys[r.Row-1] = r.DeviceKey
-				}
-			}
-			if strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
+			if keys := keysByRow(got, len(tc.keys)); strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
 				t.Errorf("got keys %q, want %q", keys, tc.keys)
 			}
 		})
@@ -346,4 +334,15 @@ func FuzzReadCodePage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// keysByRow is the device keys of records by their row (1 to n).
+func keysByRow(got []Record, n int) []string {
+	keys := make([]string, n)
+	for _, r := range got {
+		if r.Row-1 < n {
+			keys[r.Row-1] = r.DeviceKey
+		}
+	}
+	return keys
 }
