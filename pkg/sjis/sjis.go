@@ -18,7 +18,13 @@ import (
 // Decode decodes Shift_JIS exactly as golang.org/x/text/encoding/japanese
 // does (TestShiftJIS compares every sequence). Invalid sequences become
 // U+FFFD; ok reports that there were none.
-func Decode(b []byte) (s string, ok bool) {
+func Decode(b []byte) (s string, ok bool) { return decode(b) }
+
+// DecodeString is Decode of the bytes of s, without copying them first:
+// a CID file's reader decodes every field of a file of up to 16 MiB so.
+func DecodeString(s string) (string, bool) { return decode(s) }
+
+func decode[T string | []byte](b T) (s string, ok bool) {
 	var sb strings.Builder
 	sb.Grow(len(b) + len(b)/2)
 	ok = true
@@ -33,7 +39,12 @@ func Decode(b []byte) (s string, ok bool) {
 
 // Valid reports whether Decode decodes b without an invalid sequence;
 // it allocates nothing.
-func Valid(b []byte) bool {
+func Valid(b []byte) bool { return valid(b) }
+
+// ValidString is Valid of the bytes of s.
+func ValidString(s string) bool { return valid(s) }
+
+func valid[T string | []byte](b T) bool {
 	for i := 0; i < len(b); {
 		_, n, ok := next(b, i)
 		if !ok {
@@ -46,7 +57,7 @@ func Valid(b []byte) bool {
 
 // next decodes the character at b[i]: the rune (U+FFFD when invalid),
 // how many bytes it takes, and whether it was valid.
-func next(b []byte, i int) (r rune, n int, ok bool) {
+func next[T string | []byte](b T, i int) (r rune, n int, ok bool) {
 	c := b[i]
 	switch {
 	case c <= 0x80:

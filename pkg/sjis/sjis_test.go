@@ -26,6 +26,9 @@ func TestShiftJIS(t *testing.T) {
 		if v := Valid(in); v != ok {
 			t.Fatalf("% X: Valid %v, Decode's ok %v", in, v, ok)
 		}
+		if s, sok := DecodeString(string(in)); s != got || sok != ok || ValidString(string(in)) != ok {
+			t.Fatalf("% X: DecodeString %q %v, ValidString %v; want Decode's %q %v", in, s, sok, ValidString(string(in)), got, ok)
+		}
 	}
 	for a := 0; a < 256; a++ {
 		check([]byte{byte(a)})

@@ -320,7 +320,7 @@ func ReadKnown(r io.Reader, known Known) (records []Record, rowErrs []error, bla
 	if err := rd.setHeader(header); err != nil {
 		return nil, nil, 0, "", err
 	}
-	var untold map[int]bool
+	var untold map[int]error
 	if !marked {
 		if enc, untold, err = chooseEncoding(data, cr.Comma, rd.col, known); err != nil {
 			return nil, nil, 0, "", err
@@ -340,8 +340,8 @@ func ReadKnown(r io.Reader, known Known) (records []Record, rowErrs []error, bla
 		// A row its encoding cannot decode is refused, not stored
 		// with U+FFFD where its text was: a device key so changed
 		// names no device. So is one whose code page is not told.
-		if untold[n] {
-			rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: untoldError(rec, rd.col)})
+		if err := untold[n]; err != nil {
+			rd.rowErrs = append(rd.rowErrs, &RowError{Row: n, Err: err})
 			continue
 		}
 		if err := decodeRecord(rec, enc); err != nil {
