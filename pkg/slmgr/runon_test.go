@@ -392,22 +392,7 @@ func TestRunOnLabelsBounded(t *testing.T) {
 // its order gives: English, with a Japanese slmgr.ini, and with labels
 // that begin with no whole rune (a Strings built by hand).
 func TestRunOnSetAt(t *testing.T) {
-	ja, err := ParseStrings([]byte(jaStrings), "0411")
-	if err != nil {
-		t.Fatal(err)
-	}
-	// "\xe5\x90" is 名 cut after two bytes: as a whole-line label it
-	// begins 名前.
-	odd := &Strings{Lang: "odd", M: map[string]string{"L_MsgKmsInfo": "\xe5\x90", "L_MsgProductName": "\xe5\x90: ", "L_MsgProductDesc": "\xff\xfe:"}}
-	sets := []struct {
-		name    string
-		set     *runOnSet
-		invalid bool
-	}{
-		{"English", englishRunOn, false},
-		{"Japanese", runOnSetOf([]*Strings{ja}), false},
-		{"labels beginning with no whole rune", runOnSetOf([]*Strings{ja, odd}), true},
-	}
+	sets := labelSets(t)
 	texts := []string{jaDlv, runOnText(jaDlv, ""), "\xe5\x90\x8d\xe5\x90: \xff\xfe:x"}
 	for _, path := range allTexts(t) {
 		data, err := os.ReadFile(path)
@@ -441,5 +426,30 @@ func TestRunOnSetAt(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// labelSet is a set of run-on labels a test splits lines at; invalid:
+// some label begins with no whole rune.
+type labelSet struct {
+	name    string
+	set     *runOnSet
+	invalid bool
+}
+
+// labelSets are English's labels, a Japanese slmgr.ini's, and labels
+// that begin with no whole rune (a Strings built by hand: "\xe5\x90"
+// is 名 cut after two bytes, and as a whole-line label it begins 名前).
+func labelSets(t *testing.T) []labelSet {
+	t.Helper()
+	ja, err := ParseStrings([]byte(jaStrings), "0411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd := &Strings{Lang: "odd", M: map[string]string{"L_MsgKmsInfo": "\xe5\x90", "L_MsgProductName": "\xe5\x90: ", "L_MsgProductDesc": "\xff\xfe:"}}
+	return []labelSet{
+		{"English", englishRunOn, false},
+		{"Japanese", runOnSetOf([]*Strings{ja}), false},
+		{"labels beginning with no whole rune", runOnSetOf([]*Strings{ja, odd}), true},
 	}
 }

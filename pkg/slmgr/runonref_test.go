@@ -181,24 +181,9 @@ func hostileSets(tb testing.TB) []struct {
 // the labels' pieces, with English, a Japanese slmgr.ini, labels that
 // begin with no whole rune, and hostile slmgr.ini files.
 func TestRunOnReference(t *testing.T) {
-	ja, err := ParseStrings([]byte(jaStrings), "0411")
-	if err != nil {
-		t.Fatal(err)
-	}
-	odd := &Strings{Lang: "odd", M: map[string]string{"L_MsgKmsInfo": "\xe5\x90", "L_MsgProductName": "\xe5\x90: ", "L_MsgProductDesc": "\xff\xfe:"}}
-	sets := []struct {
-		name string
-		set  *runOnSet
-	}{
-		{"English", englishRunOn},
-		{"Japanese", runOnSetOf([]*Strings{ja})},
-		{"labels beginning with no whole rune", runOnSetOf([]*Strings{ja, odd})},
-	}
+	sets := labelSets(t)
 	for _, h := range hostileSets(t) {
-		sets = append(sets, struct {
-			name string
-			set  *runOnSet
-		}{h.name, runOnSetOf([]*Strings{h.s})})
+		sets = append(sets, labelSet{name: h.name, set: runOnSetOf([]*Strings{h.s})})
 	}
 	var texts []string
 	texts = append(texts, jaDlv, runOnText(jaDlv, ""), runOnText(jaDlv, " "), "\xe5\x90\x8d\xe5\x90: \xff\xfe:x")
