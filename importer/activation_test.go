@@ -692,26 +692,9 @@ func TestCIDsJapaneseExcel(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			dsn, cells := worklistOf(t, dir, data)
-			// Filled in as staff do, and saved as Excel saves: a field
-			// quoted only where it holds the separator or a quote.
-			var saved strings.Builder
-			for i, row := range cells {
-				if i > 0 {
-					row[3] = strings.Join(activation.Groups(collect.SimulatedCID(row[1])), "-")
-				}
-				for j, c := range row {
-					if strings.ContainsAny(c, tc.sep+"\"\r\n") {
-						c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
-					}
-					if j > 0 {
-						saved.WriteString(tc.sep)
-					}
-					saved.WriteString(c)
-				}
-				saved.WriteString("\r\n")
-			}
 			file := filepath.Join(dir, tc.name)
-			if err := os.WriteFile(file, tc.encode(saved.String()), 0o644); err != nil {
+			saved := filledAsExcel(cells, tc.sep, false)
+			if err := os.WriteFile(file, tc.encode(saved), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			importCIDs(t, dsn, file, key)
@@ -719,17 +702,17 @@ func TestCIDsJapaneseExcel(t *testing.T) {
 			// device key's UTF-8 decodes as Shift_JIS too, and UTF-8 it
 			// is (it was refused as not told): the same CIDs, the same
 			// device, nothing refused.
-			os.WriteFile(file, []byte(saved.String()), 0o644)
+			os.WriteFile(file, []byte(saved), 0o644)
 			code, _, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file)
 			if code != 0 || strings.Contains(stderr, "error") {
 				t.Errorf("UTF-8 without a BOM: exit %d, want 0, nothing refused\n%s", code, stderr)
 			}
 			// The file cut inside a character of its last row: that row
 			// is refused, saying how to save the file.
-			cut := tc.encode(saved.String())
+			cut := tc.encode(saved)
 			cut = cut[:len(cut)-len(tc.encode("\r\n"))+1] // the last row's end lost, a byte of UTF-16 left over
 			if tc.sep == "," {
-				cut = append(tc.encode(strings.TrimSuffix(saved.String(), "\r\n")), 0x83) // a lead byte without its trail
+				cut = append(tc.encode(strings.TrimSuffix(saved, "\r\n")), 0x83) // a lead byte without its trail
 			}
 			os.WriteFile(file, cut, 0o644)
 			code, _, stderr = runImporter(t, "activation", "cids", "--db", dsn, "--by", "staff", file)
@@ -762,6 +745,33 @@ func importCIDs(t *testing.T, dsn, file, key string) {
 			t.Errorf("stored device key %q, want %q", r.DeviceKey, key)
 		}
 	}
+}
+
+// filledAsExcel is a worklist's rows (cells, a header first) with each
+// product's CID filled in as staff do, saved as Excel saves a CSV: its
+// fields apart by sep, quoted only where they hold sep, a quote or a line
+// end. dropNote empties each row's IID note.
+func filledAsExcel(cells [][]string, sep string, dropNote bool) string {
+	var saved strings.Builder
+	for i, row := range cells {
+		if i > 0 {
+			row[3] = strings.Join(activation.Groups(collect.SimulatedCID(row[1])), "-")
+			if dropNote {
+				row[18] = ""
+			}
+		}
+		for j, c := range row {
+			if strings.ContainsAny(c, sep+"\"\r\n") {
+				c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
+			}
+			if j > 0 {
+				saved.WriteString(sep)
+			}
+			saved.WriteString(c)
+		}
+		saved.WriteString("\r\n")
+	}
+	return saved.String()
 }
 
 // worklistOf stores the snapshot data in a new fleet in dir and returns
@@ -803,24 +813,8 @@ func TestCIDsWesternExcel(t *testing.T) {
 	}
 	dir := t.TempDir()
 	dsn, cells := worklistOf(t, dir, data)
-	var saved strings.Builder
-	for i, row := range cells {
-		if i > 0 {
-			row[3] = strings.Join(activation.Groups(collect.SimulatedCID(row[1])), "-")
-			row[18] = "" // the IID's note, whose "…" would tell the code page alone
-		}
-		for j, c := range row {
-			if strings.ContainsAny(c, ";\"\r\n") {
-				c = `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
-			}
-			if j > 0 {
-				saved.WriteString(";")
-			}
-			saved.WriteString(c)
-		}
-		saved.WriteString("\r\n")
-	}
-	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(saved.String()))
+	// The IID's note is emptied: its "…" would tell the code page alone.
+	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(filledAsExcel(cells, ";", true)))
 	if err != nil {
 		t.Fatal(err)
 	}
