@@ -85,9 +85,6 @@ func TestReadWindows1252(t *testing.T) {
 		// Windows-1252's ÿ): "é" in UTF-8 is "Ã©" in Windows-1252, never
 		// read so.
 		{"UTF-8 and a row damaged", append([]byte(head+row("PC-01", frKey)), "PC-06,\xff"+row("", "")...), nil, ErrEncoding, nil, nil},
-		// The key known tells UTF-8, the byte a code page: a file is in
-		// one encoding.
-		{"UTF-8 known and a row damaged", append([]byte(head+row("PC-01", frKey)), "PC-06,\xff"+row("", "")...), knownOf(frKey), ErrEncoding, nil, nil},
 		{"a row of each by the keys known", append(shiftJIS(t, head+row("PC-03", jaKey)), windows1252(t, row("PC-01", frKey))...),
 			knownOf(jaKey, frKey), ErrEncoding, nil, nil},
 	} {
@@ -121,6 +118,87 @@ func TestReadWindows1252(t *testing.T) {
 			// Each case refuses one row or none.
 			if want := len(tc.readings) / 2; len(rowErrs) != want {
 				t.Errorf("got rows refused %v, want %d", rowErrs, want)
+			}
+		})
+	}
+}
+
+// TestReadUTF8RowDamaged: a CSV file without a BOM that is UTF-8 but
+// for one damaged row (a Latin-1 "é" typed by another tool, a byte
+// changed) is read as UTF-8 where another row tells UTF-8 (its key or
+// host read as UTF-8 is one the fleet knows and read in a code page
+// none, or only UTF-8 decodes it), the damaged row alone refused,
+// naming its row and saying to save the file as CSV UTF-8. A file whose
+// rows tell UTF-8 and a code page (a damaged row whose code-page reading
+// is known) is refused whole, as is one nothing tells UTF-8. Before, the
+// file was refused whole: Windows-1252 decodes the damaged row, which
+// so told a code page.
+func TestReadUTF8RowDamaged(t *testing.T) {
+	const (
+		head  = "Host,InstallationId,ConfirmationId,DeviceKey\r\n"
+		iid   = "012345601234560123456012345601234560123456012345601234560123456"
+		cid   = "780551683127519032764195586859801135836999476342"
+		frKey = "loc:usine montréal/ligne 1/fr-01/pc-01"
+		jaKey = "loc:名古屋工場/l1/ja-01/pc-03"
+	)
+	row := func(host, key string) string { return host + "," + iid + "," + cid + "," + key + "\r\n" }
+	latin1 := func(s string) string { return string(windows1252(t, s)) } // Latin-1 where Windows-1252 is
+	for _, tc := range []struct {
+		name  string
+		data  string
+		known Known
+		err   error    // the file's
+		keys  []string // each row's key read, "" where refused
+	}{
+		{"the key known, a Latin-1 host", head + row("PC-01", frKey) + latin1(row("Montréal-PC", "loc:x")), knownOf(frKey), nil, []string{frKey, ""}},
+		{"the key known, a Latin-1 key", head + row("PC-01", frKey) + latin1(row("PC-02", "loc:café/x")) + row("PC-03", "loc:y"), knownOf(frKey),
+			nil, []string{frKey, "", "loc:y"}},
+		{"a Japanese key known, a byte 0xFF", head + row("PC-03", jaKey) + "PC-06,\xff" + row("", ""), knownOf(jaKey), nil, []string{jaKey, ""}},
+		{"the host known", "Host,InstallationId,ConfirmationId\r\nMontréal-PC," + iid + "," + cid + "\r\n" + latin1("Québec-PC,"+iid+","+cid+"\r\n"),
+			knownOf("Montréal-PC"), nil, nil},
+		// "Ł/" is C5 81 2F: 0x81 is no Windows-1252, and no Shift_JIS
+		// before "/".
+		{"a row only UTF-8 decodes", head + row("PC-01", "loc:Ł/x") + latin1(row("PC-02", "loc:café/x")), nil, nil, []string{"loc:Ł/x", ""}},
+		// Unknown keys: UTF-8's "é" is Windows-1252's "Ã©", never read so.
+		{"nothing known", head + row("PC-01", frKey) + latin1(row("PC-02", "loc:café/x")), nil, ErrEncoding, nil},
+		// The damaged row's Windows-1252 reading is known too: rows of
+		// two encodings.
+		{"the damaged row's key known in Windows-1252", head + row("PC-01", frKey) + latin1(row("PC-02", "loc:café/x")), knownOf(frKey, "loc:café/x"),
+			ErrEncoding, nil},
+		// ライン's Shift_JIS is Windows-1252 too: its key known tells.
+		{"a row of Shift_JIS known", head + row("PC-01", frKey) + string(shiftJIS(t, row("PC-03", "loc:ライン/x"))), knownOf(frKey, "loc:ライン/x"),
+			ErrEncoding, nil},
+		{"a row of Shift_JIS not known", head + row("PC-01", frKey) + string(shiftJIS(t, row("PC-03", "loc:ライン/x"))), knownOf(frKey),
+			nil, []string{frKey, ""}},
+		// 工 is 0x8D 0x48, no Windows-1252: the row tells Shift_JIS.
+		{"a row only Shift_JIS decodes", head + row("PC-01", frKey) + string(shiftJIS(t, row("PC-03", jaKey))), knownOf(frKey), ErrEncoding, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rowErrs, _, _, err := ReadKnown(strings.NewReader(tc.data), tc.known)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), "CSV UTF-8") {
+					t.Errorf("got %v, %d records; want %v saying to save it as CSV UTF-8", err, len(got), tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got %v, want the records", err)
+			}
+			if tc.keys == nil {
+				if len(got) != 1 || got[0].Host != "Montréal-PC" {
+					t.Errorf("got %+v, want the host Montréal-PC", got)
+				}
+				tc.keys = []string{"", ""}
+			} else if keys := keysByRow(got, len(tc.keys)); strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
+				t.Errorf("got keys %q, want %q", keys, tc.keys)
+			}
+			if len(rowErrs) != 1 {
+				t.Fatalf("got rows refused %v, want row 2", rowErrs)
+			}
+			var re *RowError
+			if !errors.As(rowErrs[0], &re) || re.Row != 2 || !errors.Is(rowErrs[0], ErrEncoding) ||
+				!strings.Contains(rowErrs[0].Error(), "row 2: ") || !strings.Contains(rowErrs[0].Error(), "CSV UTF-8") {
+				t.Errorf("got %v, want row 2 refused for its encoding, saying to save it as CSV UTF-8", rowErrs[0])
 			}
 		})
 	}

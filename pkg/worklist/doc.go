@@ -32,9 +32,12 @@
 // Windows-1252 without one, its "CSV UTF-8" UTF-8 with one, its "Unicode
 // Text" UTF-16LE with one and tabs; Calc saves UTF-8 without one. Read
 // takes a BOM's word; without one it reads UTF-8 where the file is UTF-8
-// whole, else the code page, Shift_JIS or Windows-1252, that its rows
-// tell: a row only one of them decodes, or (ReadKnown) a row whose
-// device key or host name only one reading names as known. It refuses
+// whole, else the encoding, UTF-8, Shift_JIS or Windows-1252, that its
+// rows tell: a row only one of them decodes, or (ReadKnown) a row whose
+// device key or host name only one reading names as known. A row that
+// UTF-8 does not decode and Windows-1252 does (which decodes almost any
+// bytes) tells no code page against a row telling UTF-8: it is a row
+// damaged, refused alone. It refuses
 // (ErrEncoding) a file whose rows tell two encodings, and a row two
 // encodings read as different values in a column it takes back where
 // nothing tells which, rather than guess: the UTF-8 of many Japanese

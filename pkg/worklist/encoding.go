@@ -193,14 +193,21 @@ var told = []string{"Host", "DeviceKey"}
 // BOM. A file UTF-8 throughout is UTF-8. Else it is in one encoding,
 // which its rows tell:
 //
-//   - a row only UTF-8 decodes tells UTF-8, one it does not decode but
-//     a code page does tells a code page, and so does a row that both
-//     decode whose values only UTF-8's reading, or only a code page's,
-//     names as known (where the other code page reads them as a third
-//     thing, too); rows that tell both are an
-//     ErrEncoding (a file is in one encoding); where no row tells, the
-//     file is read as UTF-8 when the code pages read each value Read
-//     takes back as UTF-8 does, else it is an ErrEncoding;
+//   - a row only UTF-8 decodes tells UTF-8, and so does a row that UTF-8
+//     and a code page decode whose host or key only UTF-8's reading
+//     names as known (where the other code page reads it as a third
+//     thing, too); a row only Shift_JIS decodes tells a code page, and
+//     so does a row whose host or key only a code page's reading names
+//     as known. Rows that tell both are an ErrEncoding (a file is in one
+//     encoding). A file told UTF-8 is UTF-8, its rows UTF-8 does not
+//     decode refused alone: Windows-1252 decodes almost any bytes, so
+//     such a row tells only that it is not UTF-8, a row damaged (a
+//     Latin-1 "é" typed by another tool). A file nothing tells UTF-8 with
+//     a row UTF-8 does not decode is in a code page, below; where no row
+//     tells either, the file is read as UTF-8 when the code pages read
+//     each value Read takes back as UTF-8 does, else it is an
+//     ErrEncoding. A row merely UTF-8 tells nothing: "é" in UTF-8 is
+//     "Ã©" in Windows-1252, which a file in that code page may hold;
 //   - a file in a code page is in Shift_JIS or Windows-1252: a row only
 //     one of them decodes tells it, and so does a row whose device key
 //     and host name, where the two read them differently, only one
@@ -250,7 +257,18 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 		row int
 		enc textEncoding
 	}
-	onlyUTF8, onlyPage := -1, -1
+	// onlyUTF8 is the first row that tells UTF-8: only UTF-8 decodes
+	// it, or only its UTF-8 reading is known. onlyPage is the first row
+	// UTF-8 does not decode but a code page does, or whose code-page
+	// reading only is known. pageTold is the first row that tells a
+	// code page against a row telling UTF-8: one only Shift_JIS decodes
+	// (its kanji pairs are a structure, and hold bytes Windows-1252 has
+	// no character for), or whose code-page reading only is known. A
+	// row Windows-1252 decodes and UTF-8 not tells no more than that it
+	// is not UTF-8 (Windows-1252 decodes 251 of 256 bytes): in a file
+	// told UTF-8 it is a row damaged (a Latin-1 "é" typed by another
+	// tool), refused alone.
+	onlyUTF8, onlyPage, pageTold := -1, -1, -1
 	var firstSJIS, firstCP1252 *tell
 	untold = map[int]error{} // rows the code pages read differently, nothing telling which, and their errors
 	var utf8Differs struct {
@@ -275,6 +293,9 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 		case !u && (s || w) && onlyPage < 0:
 			onlyPage = n
 		}
+		if !u && s && !w && pageTold < 0 {
+			pageTold = n
+		}
 		// A row both UTF-8 and a code page decode, read differently:
 		// the reading known tells UTF-8 as a row only UTF-8 decodes
 		// does, and a code page's known (and not UTF-8's) tells a code
@@ -290,8 +311,8 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 			asSJIS, isSJIS = readingsIf(s, rec, col, encSJIS)
 			asCP1252, isCP1252 = readingsIf(w, rec, col, encCP1252)
 		}
-		pageKnown := false // a code page's reading of the row is known, UTF-8's not
-		differs := -1      // the first column a code page reads differently from UTF-8, no reading known
+		rowPageKnown := false // a code page's reading of the row is known, UTF-8's not
+		differs := -1         // the first column a code page reads differently from UTF-8, no reading known
 		var differsPage textEncoding
 		var differsAs readings
 		for _, p := range []struct {
@@ -308,7 +329,7 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 			}
 			utf8Known := vouched(asUTF8, p.as)
 			if vouched(p.as, asUTF8) {
-				pageKnown = pageKnown || !utf8Known
+				rowPageKnown = rowPageKnown || !utf8Known
 				continue
 			}
 			if utf8Known {
@@ -321,10 +342,24 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 				differs, differsPage, differsAs = i, p.enc, p.as
 			}
 		}
+		if !u && known != nil {
+			// A row only a code page decodes whose host or key, read
+			// in it, is known (a non-ASCII value: ASCII reads the same
+			// in UTF-8) tells a code page as much as its bytes do.
+			for _, p := range []struct {
+				as readings
+				ok bool
+			}{{asSJIS, isSJIS}, {asCP1252, isCP1252}} {
+				rowPageKnown = rowPageKnown || p.ok && toldKnown(p.as, known)
+			}
+		}
 		switch {
-		case pageKnown:
+		case rowPageKnown:
 			if onlyPage < 0 {
 				onlyPage = n
+			}
+			if pageTold < 0 {
+				pageTold = n
 			}
 		case differs >= 0 && utf8Differs.row < 0:
 			utf8Differs.row, utf8Differs.column, utf8Differs.u, utf8Differs.cp, utf8Differs.page = n, readBackNames[differs], asUTF8[differs], differsAs[differs], differsPage.name
@@ -362,10 +397,12 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 		}
 	}
 	switch {
-	case onlyUTF8 >= 0 && onlyPage >= 0:
-		return textEncoding{}, nil, fmt.Errorf("%w: %s is UTF-8 and %s in a code page (Shift_JIS or Windows-1252), each decoded only so: "+
-			"a file is in one encoding; check its rows, and %s", ErrEncoding, rowName(onlyUTF8), rowName(onlyPage), saveUTF8)
+	case onlyUTF8 >= 0 && pageTold >= 0:
+		return textEncoding{}, nil, fmt.Errorf("%w: %s is UTF-8 and %s in a code page (Shift_JIS or Windows-1252), each by the bytes only it decodes "+
+			"or the device it names: a file is in one encoding; check its rows, and %s", ErrEncoding, rowName(onlyUTF8), rowName(pageTold), saveUTF8)
 	case onlyUTF8 >= 0:
+		// A row UTF-8 does not decode, and nothing else tells a code
+		// page: a row damaged, refused alone (decodeRecord).
 		return encUTF8, nil, nil
 	case utf8Differs.row >= 0:
 		// Also where another row is in a code page only: a row of
@@ -421,6 +458,17 @@ func reading(rec []string, col map[string]int, i int, enc textEncoding) string {
 	return cell(v)
 }
 
+// toldKnown reports whether a value of as in a column Known tells (told)
+// is not ASCII and known.
+func toldKnown(as readings, known Known) bool {
+	for i, name := range readBackNames {
+		if (name == told[0] || name == told[1]) && !ascii([]string{as[i]}) && known(name, as[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // firstDiffer is the index of the first value a and b differ in, -1
 // when none.
 func firstDiffer(a, b readings) int {
@@ -464,8 +512,8 @@ func decodeRecord(rec []string, enc textEncoding) error {
 	for i, f := range rec {
 		s, ok := enc.decode(f)
 		if !ok {
-			return fmt.Errorf("%w: the file is read as %s, and this row's bytes are not (a byte changed, or the file cut or joined to another)",
-				ErrEncoding, enc.name)
+			return fmt.Errorf("%w: the file is read as %s, and this row's bytes are not (a character typed in another encoding, a byte changed, "+
+				"or the file cut or joined to another); correct the row's text, and %s", ErrEncoding, enc.name, saveUTF8)
 		}
 		rec[i] = s
 	}
