@@ -510,21 +510,47 @@ type CIDChange struct {
 // rejected whole (Rejected); a row out of shape alone (RowErrors). A CID
 // that replaces another on file is stored and told (Changes); one that
 // would replace a CID its machine applied, and CIDs for an IID that
-// differ within the import, are not stored (Changes, Refused).
+// differ within the import, are not stored (Changes, Refused). The
+// fleet's device keys and host names are read only for a CSV file
+// whose encoding they tell (worklist.Known), once.
 func ImportCIDs(ctx context.Context, st Store, files []string, opts CIDOptions) (CIDSummary, error) {
+	return importCIDs(ctx, st, files, opts, knownNames)
+}
+
+// importCIDs is ImportCIDs, loadKnown giving what the fleet knows of its
+// devices (knownNames; a test counts its calls).
+func importCIDs(ctx context.Context, st Store, files []string, opts CIDOptions,
+	loadKnown func(context.Context, Store) (worklist.Known, error)) (CIDSummary, error) {
 	var sum CIDSummary
 	as, ok := st.(ActivationStore)
 	if !ok {
 		return sum, ErrNoActivation
 	}
-	known, err := knownNames(ctx, st)
-	if err != nil {
-		return sum, err
+	// What the fleet knows is loaded when a file first asks (a CSV
+	// file without a BOM, not UTF-8 throughout, whose rows two
+	// encodings read differently), once: a workbook, a file with a BOM
+	// or UTF-8 throughout never needs it, and it costs a read of every
+	// device.
+	var lazy struct {
+		known worklist.Known
+		err   error
+		done  bool
+	}
+	known := func(column, value string) bool {
+		if !lazy.done {
+			lazy.done = true
+			lazy.known, lazy.err = loadKnown(ctx, st)
+		}
+		return lazy.err == nil && lazy.known(column, value)
 	}
 	var recs []CIDRecord
 	var hidden []hiddenCID
 	for _, name := range files {
 		got, err := readCIDFile(name, opts.By, opts.Now, known)
+		if lazy.err != nil {
+			// The file was read knowing nothing: not its reading.
+			return sum, lazy.err
+		}
 		if err != nil {
 			sum.Rejected = append(sum.Rejected, Outcome{File: name, Err: err})
 			continue

@@ -2,6 +2,7 @@ package fleet_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -1071,6 +1072,103 @@ func TestCIDFileWindows1252(t *testing.T) {
 				if !errors.Is(e, worklist.ErrEncoding) || !strings.Contains(e.Error(), "worklist.csv: row ") ||
 					!strings.Contains(e.Error(), "usine montréal") || !strings.Contains(e.Error(), "CSV UTF-8") {
 					t.Errorf("got %v, want the file, the row, both readings and CSV UTF-8 named", e)
+				}
+			}
+		})
+	}
+}
+
+// TestCIDFileKnownLoaded: activation cids loads the fleet's device keys
+// and host names (a cost that grows with the fleet) only for a file that
+// needs them to tell its code page: not for a workbook, a CSV file with
+// a BOM, one UTF-8 throughout or one in ASCII; once for files in
+// Windows-1252, however many. Where they cannot be read, the import
+// of a file that needs them fails with the error. Before, they were
+// loaded on every run.
+func TestCIDFileKnownLoaded(t *testing.T) {
+	errGone := errors.New("the fleet is gone")
+	for _, tc := range []struct {
+		name  string
+		files []string // of workbook, bom, utf8, ascii, cp1252, cp1252b
+		loads int
+		err   error // loading's
+	}{
+		{"a workbook", []string{"workbook"}, 0, nil},
+		{"a CSV file with a BOM", []string{"bom"}, 0, nil},
+		{"a CSV file UTF-8 throughout", []string{"utf8"}, 0, nil},
+		{"ActivationWs's records in ASCII", []string{"ascii"}, 0, nil},
+		{"a CSV file in Windows-1252", []string{"cp1252"}, 1, nil},
+		{"all, two in Windows-1252", []string{"workbook", "cp1252", "bom", "cp1252b", "utf8"}, 1, nil},
+		{"a workbook, the fleet unreadable", []string{"workbook"}, 0, errGone},
+		{"Windows-1252, the fleet unreadable", []string{"cp1252"}, 1, errGone},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db, dir := newStore(t), t.TempDir()
+			s := waiting(t)
+			s.Hardware.UUID, s.Hardware.Serial = "", ""
+			s.Context.Site = "Usine Montréal"
+			store1(t, db, "b1", s, asOf)
+			rows, err := fleet.Requests(ctx, db, fleet.Filter{})
+			if err != nil || len(rows) != 2 {
+				t.Fatalf("%+v %v", rows, err)
+			}
+			for i := range rows {
+				// Without the note, whose "…" would tell the code page.
+				rows[i].CID, rows[i].Detail = strings.Repeat(fmt.Sprint(i+1), 48), ""
+			}
+			var csv, xlsx bytes.Buffer
+			if err := worklist.WriteCSV(&csv, rows); err != nil {
+				t.Fatal(err)
+			}
+			if err := worklist.WriteXLSX(&xlsx, rows, "t"); err != nil {
+				t.Fatal(err)
+			}
+			noBOM := bytes.TrimPrefix(csv.Bytes(), []byte("\ufeff"))
+			cp1252, err := charmap.Windows1252.NewEncoder().Bytes(noBOM)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := map[string][]byte{"workbook": xlsx.Bytes(), "bom": csv.Bytes(), "utf8": noBOM, "cp1252": cp1252, "cp1252b": cp1252}
+			var names []string
+			for _, f := range tc.files {
+				if f == "ascii" {
+					names = append(names, writeCIDs(t, dir, "records.csv", [][2]string{{rows[0].IID, rows[0].CID}}))
+					continue
+				}
+				name := filepath.Join(dir, f+".csv")
+				if f == "workbook" {
+					name = filepath.Join(dir, "worklist.xlsx")
+				}
+				if err := os.WriteFile(name, files[f], 0o644); err != nil {
+					t.Fatal(err)
+				}
+				names = append(names, name)
+			}
+			loads := 0
+			load := func(ctx context.Context, st fleet.Store) (worklist.Known, error) {
+				loads++
+				if tc.err != nil {
+					return nil, tc.err
+				}
+				return fleet.KnownNames(ctx, st)
+			}
+			sum, err := fleet.ImportCIDsLoading(ctx, db, names, fleet.CIDOptions{By: "staff", Now: asOf.Add(time.Hour)}, load)
+			if tc.err != nil && tc.loads > 0 {
+				if !errors.Is(err, tc.err) || sum.Added != 0 {
+					t.Errorf("got %+v, %v; want %v, nothing added", sum, err, tc.err)
+				}
+				return
+			}
+			if err != nil || len(sum.Rejected)+len(sum.RowErrors) > 0 || sum.Added == 0 {
+				t.Fatalf("got %+v, %v; want the CIDs added", sum, err)
+			}
+			if loads != tc.loads {
+				t.Errorf("got the known keys loaded %d times, want %d", loads, tc.loads)
+			}
+			cids, _ := db.CIDs(ctx)
+			for _, c := range cids {
+				if c.DeviceKey != "" && c.DeviceKey != rows[0].DeviceKey {
+					t.Errorf("got device key %q stored, want %q", c.DeviceKey, rows[0].DeviceKey)
 				}
 			}
 		})

@@ -178,8 +178,10 @@ func fromUTF16(b []byte, order binary.ByteOrder) []byte {
 
 // Known reports whether value, as Read takes it from a CID file's
 // column ("Host" or "DeviceKey"), is one the fleet knows: a device's
-// key, a device's host name. Read asks it only of a value that two code
-// pages read differently, to tell which one the file is in.
+// key, a device's host name. ReadKnown asks it only of a value that two
+// encodings read differently, to tell which one the file is in: never
+// of a workbook, a file with a BOM or one UTF-8 throughout, so that a
+// caller may load what it knows at its first question.
 type Known func(column, value string) bool
 
 // told are the columns whose value Known can vouch for.
