@@ -307,7 +307,7 @@ const maxLine = 4096
 func (b *builder) setAside(lines []Line) {
 	long, firstLong, joined := 0, 0, 0
 	for i, l := range lines {
-		if labels := joinedLabels(l.Text); len(labels) > 1 {
+		if labels := joinedLabels(l.Text); len(labels) > 1 && !labelsQuoted(l.Text, labels) {
 			if joined++; joined <= maxUnknown {
 				b.res.Notes = append(b.res.Notes, fmt.Sprintf("line %d holds the labels of %d lines (%s): its line breaks were lost, so it was not read; paste the output as the console printed it",
 					l.N, len(labels), strings.Join(labels, ", ")))
@@ -334,6 +334,19 @@ func (b *builder) setAside(lines []Line) {
 		b.res.Notes = append(b.res.Notes, fmt.Sprintf("%d line(s) longer than %d bytes, more than any of slmgr's or ospp's output, were not read (the first is line %d)",
 			long, maxLine, firstLong))
 	}
+}
+
+// labelsQuoted reports whether the first of labels, all of which l
+// holds, is inside a quoted argument of a command typed at a prompt
+// (commandQuoted): such a line is the command, not lines run on.
+func labelsQuoted(l string, labels []string) bool {
+	first := len(l)
+	for _, lb := range labels {
+		if i := strings.Index(l, lb); i < first {
+			first = i
+		}
+	}
+	return commandQuoted(l, first)
 }
 
 // meta is what the parsers know about a product beyond the model.
@@ -589,15 +602,15 @@ func ranOn(t string) bool {
 		return false
 	}
 	c := t[end:]
-	quoted := false
+	var q quotes
 	for i := 0; i < len(c); i++ {
+		// A quoted argument's colons are the command's (Write-Host
+		// "Status: done", Select-String 'License Status: ').
+		if e := q.end(c, i); e >= 0 {
+			i = e - 1
+			continue
+		}
 		switch {
-		case c[i] == '"':
-			// A quoted argument's colons are the command's
-			// (Write-Host "Status: done"); a quote left open is not
-			// a command's.
-			quoted = !quoted && strings.IndexByte(c[i+1:], '"') >= 0
-		case quoted:
 		case strings.HasPrefix(c[i:], "："):
 			return true
 		case c[i] == '(':
@@ -617,6 +630,120 @@ func ranOn(t string) bool {
 			if i+1 < len(c) && word == "" || word != "" && !driveName(word) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// quotes finds the quoted arguments of a command typed at a prompt:
+// cmd's and PowerShell's double quotes, PowerShell's single quotes (two
+// of them inside one are a quote of its text), and the typographic
+// quotes PowerShell reads as those (‘ ’ ‚ ‛ and “ ” „, its tokenizer's
+// IsSingleQuote and IsDoubleQuote), which a blog prints for them. A
+// double quote opens anywhere (findstr /c:"License Status:"), as
+// before; a single or typographic one only where an argument begins
+// (after a space, a tab or one of "(,=:;|{"), so that an apostrophe
+// in a word of output run on after the command ("ID d'activation :",
+// "l’état") opens none. A quote left open is not a command's, and once
+// one is, no quote of its kind after it is read either: so each byte
+// is scanned at most once more for each kind of quote.
+type quotes struct {
+	noDouble, noSingle, noTypoDouble bool // a quote of the kind was left open
+}
+
+// end returns, where c[i] opens a quoted argument that is closed, the
+// index just past its closing quote, else -1.
+func (q *quotes) end(c string, i int) int {
+	switch {
+	case c[i] == '"':
+		if q.noDouble {
+			return -1
+		}
+		if j := strings.IndexByte(c[i+1:], '"'); j >= 0 {
+			return i + 1 + j + 1
+		}
+		q.noDouble = true
+	case c[i] != '\'' && c[i] != 0xe2 || !argStart(c, i):
+	case singleQuote(c[i:]) > 0:
+		if q.noSingle {
+			return -1
+		}
+		for j := i + singleQuote(c[i:]); j < len(c); j++ {
+			if n := singleQuote(c[j:]); n > 0 {
+				k := j + n
+				if m := singleQuote(c[k:]); m > 0 {
+					j = k + m - 1 // '' inside a quote is a quote
+					continue
+				}
+				return k
+			}
+		}
+		q.noSingle = true
+	case doubleQuote(c[i:]) > 0:
+		if q.noTypoDouble {
+			return -1
+		}
+		for j := i + 3; j < len(c); j++ {
+			if n := doubleQuote(c[j:]); n > 0 {
+				return j + n
+			}
+		}
+		q.noTypoDouble = true
+	}
+	return -1
+}
+
+// argStart reports whether c[i] is where an argument may begin.
+func argStart(c string, i int) bool {
+	return i == 0 || strings.IndexByte(" \t(,=:;|{", c[i-1]) >= 0
+}
+
+// singleQuote returns the bytes of the single quote s begins with
+// (singleQuotes), 0 if none.
+func singleQuote(s string) int {
+	switch {
+	case s == "":
+		return 0
+	case s[0] == '\'':
+		return 1
+	case len(s) >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x98 && s[2] <= 0x9b:
+		return 3
+	}
+	return 0
+}
+
+// doubleQuote returns the bytes of the double quote s begins with (" or
+// typoDoubles), 0 if none.
+func doubleQuote(s string) int {
+	switch {
+	case s == "":
+		return 0
+	case s[0] == '"':
+		return 1
+	case len(s) >= 3 && s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x9c && s[2] <= 0x9e:
+		return 3
+	}
+	return 0
+}
+
+// commandQuoted reports whether byte at of line t (leading whitespace
+// allowed) lies inside a quoted argument (quotes) of a command typed at
+// a prompt t begins with: a label there is the command's (Select-String
+// 'Partial Product Key: ','License Status: '), not output run on.
+func commandQuoted(t string, at int) bool {
+	lead := len(t) - len(strings.TrimLeft(t, " \t"))
+	end := promptEnd(t[lead:])
+	if end < 0 || at < lead+end {
+		return false
+	}
+	c, at := t[lead+end:], at-lead-end
+	var q quotes
+	for i := 0; i < at && i < len(c); i++ {
+		if e := q.end(c, i); e >= 0 {
+			if at < e {
+				return true
+			}
+			i = e - 1
 		}
 	}
 	return false

@@ -116,6 +116,15 @@ func TestPromptRanOn(t *testing.T) {
 		`C:\>cscript ospp.vbs /dstatus LICENSE STATUS:  ---LICENSED---`,
 		`C:\>slmgr /atoActivating Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) ...Product activated successfully.`,
 		`C:\>slmgr /ato Windows(R), Professional edition (2de67392-b7a7-462a-b1ca-108dd189f588) wird aktiviert...`,
+		// An apostrophe inside a word of the output is no quote.
+		`C:\>slmgr /dlv ID d'activation : 2de67392-b7a7-462a-b1ca-108dd189f588 ID d'application : 55c92734-d682-4d71-983e-d6ec3f16059f`,
+		`C:\>slmgr /dlv ID d’activation : 2de67392-b7a7-462a-b1ca-108dd189f588 ID d’application : 55c92734-d682-4d71-983e-d6ec3f16059f`,
+		`C:\>slmgr /dli État de la licence : l'état 'Licencié'`,
+		// A quoted argument, then the output.
+		`PS C:\> slmgr /dli | Select-String 'Status' License Status: Licensed`,
+		`PS C:\> slmgr /dli | Select-String "Status" License Status: Licensed`,
+		// A quote left open is not a command's.
+		`PS C:\> slmgr /dli 'License Status: Licensed`,
 	}
 	commands := []string{
 		`C:\>`, `C:\>slmgr /dli`, `C:\Windows\system32>cscript //nologo slmgr.vbs /dlv all`,
@@ -131,6 +140,20 @@ func TestPromptRanOn(t *testing.T) {
 		`C:\>slmgr /ato 2de67392-b7a7-462a-b1ca-108dd189f588`, `PS C:\> slmgr /ato {2de67392-b7a7-462a-b1ca-108dd189f588}`,
 		`PS C:\> (cscript //nologo slmgr.vbs /xpr) -join ''`,
 		// A drive's colon before a space: a drive given to a command.
+		// A quoted argument's colons: PowerShell's quotes, single
+		// ('' inside one is a quote), double, and typographic, as a
+		// blog prints them; cmd's double quotes.
+		`PS C:\> cscript //nologo C:\Windows\System32\slmgr.vbs /dli | Select-String 'License Status: '`,
+		`PS C:\> cscript //nologo C:\Windows\System32\slmgr.vbs /dli | Select-String "License Status: "`,
+		`PS C:\> slmgr /dlv | Select-String -Pattern 'Name: ','License Status: '`,
+		`PS C:\> slmgr /dlv | Select-String -Pattern ('Name: ', 'Partial Product Key: ')`,
+		`PS C:\> slmgr /dli | sls 'l''état de la licence : '`,
+		`PS C:\> slmgr /dli | Select-String ‘License Status: ’`,
+		`PS C:\> slmgr /dli | Select-String “License Status: ”`,
+		`C:\>powershell -c "slmgr /dli | sls 'Status: '"`,
+		`C:\>cscript //nologo slmgr.vbs /dli | find "License Status: "`,
+		`PS C:\> slmgr /dlv | Select-String 'Partial Product Key: ','License Status: '`,
+		`PS C:\> cscript ospp.vbs /dstatus | Select-String 'LICENSE NAME: ','LICENSE STATUS: '`,
 		`C:\>net use Z: \\server\share`, `C:\>subst X: C:\tools`, `PS C:\> dir env: | findstr COMPUTER`, "PS C:\\> Get-ChildItem Cert:\tCert:",
 	}
 	for _, l := range ranOn {

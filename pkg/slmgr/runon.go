@@ -206,8 +206,23 @@ func (b *builder) splitRunOn(lines []Line, set *runOnSet) []Line {
 // runOnLine returns the pieces of a line that runOnPieces (ospp's
 // labels) or slmgrRunOnPieces (slmgr's) splits, a piece of ospp's
 // split by slmgr's labels too (slmgr's output run on after ospp's
-// ---Exiting), and what output they are; nil if neither splits it.
+// ---Exiting), and what output they are; nil if neither splits it, or
+// if the first label is inside a quoted argument of a command typed at
+// a prompt (commandQuoted).
 func runOnLine(l string, set *runOnSet) (pieces []string, what string) {
+	pieces, what = runOnLineAll(l, set)
+	if pieces != nil && commandQuoted(l, len(pieces[0])) {
+		// The first label is in a quoted argument of a command
+		// typed at a prompt (Select-String 'LICENSE NAME: ',
+		// 'LICENSE STATUS: '): the line is that command.
+		return nil, ""
+	}
+	return pieces, what
+}
+
+// runOnLineAll is runOnLine but that it splits a command's quoted
+// argument too.
+func runOnLineAll(l string, set *runOnSet) (pieces []string, what string) {
 	pieces = runOnPieces(l)
 	if pieces == nil {
 		if pieces = slmgrRunOnPieces(l, set); pieces == nil {
