@@ -3,6 +3,7 @@ package licensing
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ApplicationIDs of the licensing platforms (DOMAIN.md). Public code exists
@@ -254,47 +255,105 @@ func ChannelFromDescription(desc string) Channel {
 	return ChannelFromToken(DescriptionToken(desc))
 }
 
-// channelSeparators spell a channel token's separators as "_"
-// (ChannelFromToken); a Replacer is safe for concurrent use.
-var channelSeparators = strings.NewReplacer("-", "_", " ", "_", `\_`, "_")
-
 // ChannelFromToken maps a description channel token ("VOLUME_KMSCLIENT")
 // to a Channel. Case is not significant and "-" or a space stands for "_":
 // pastes write VOLUME-KMSCLIENT. Order matters: VOLUME_KMSCLIENT is tested
 // before VOLUME_KMS, as slmgr.vbs does (IsKmsClient before IsKmsServer).
 // An unknown token is ChannelUnknown.
 func ChannelFromToken(token string) Channel {
-	tok := strings.ToUpper(strings.TrimSpace(token))
-	tok = channelSeparators.Replace(tok)
+	tok := strings.TrimSpace(token)
+	// The token is read where it is (tokenHasPrefix), not upper-cased
+	// and its separators replaced in two copies: slmgr reads the value
+	// of every line shaped as a label as a token, and 4 MiB of lines
+	// that begin "C:\" allocated 8 MiB here.
 	switch {
 	case tok == "":
 		return ChannelUnknown
-	case strings.HasPrefix(tok, "VOLUME_KMSCLIENT"):
+	case tokenHasPrefix(tok, "VOLUME_KMSCLIENT"):
 		return ChannelGVLK
-	case strings.HasPrefix(tok, "VOLUME_KMS"):
+	case tokenHasPrefix(tok, "VOLUME_KMS"):
 		return ChannelCSVLK
-	case strings.HasPrefix(tok, "VOLUME_MAK"), tok == "RETAIL(MAK)":
+	case tokenHasPrefix(tok, "VOLUME_MAK"), tokenIs(tok, "RETAIL(MAK)"):
 		// "RETAIL(MAK)" was seen once on Office16StandardVL_MAK (samples,
 		// UNVERIFIED elsewhere); the SKU is a MAK SKU.
 		return ChannelMAK
-	case strings.HasPrefix(tok, "TIMEBASED_"):
+	case tokenHasPrefix(tok, "TIMEBASED_"):
 		return ChannelEval
-	case strings.HasPrefix(tok, "VIRTUAL_MACHINE_ACTIVATION"):
+	case tokenHasPrefix(tok, "VIRTUAL_MACHINE_ACTIVATION"):
 		return ChannelAVMA
-	case tok == "OEM_DM":
+	case tokenIs(tok, "OEM_DM"):
 		return ChannelOEMDM
-	case tok == "OEM_SLP":
+	case tokenIs(tok, "OEM_SLP"):
 		return ChannelOEMSLP
-	case tok == "OEM_COA_SLP":
+	case tokenIs(tok, "OEM_COA_SLP"):
 		return ChannelCOASLP
-	case tok == "OEM_COA_NSLP":
+	case tokenIs(tok, "OEM_COA_NSLP"):
 		return ChannelCOANSLP
-	case tok == "OEM_NONSLP":
+	case tokenIs(tok, "OEM_NONSLP"):
 		return ChannelOEMNonSLP
-	case strings.HasPrefix(tok, "RETAIL"):
+	case tokenHasPrefix(tok, "RETAIL"):
 		return ChannelRetail // RETAIL, RETAIL(Grace)
 	}
 	return ChannelUnknown
+}
+
+// tokenHasPrefix reports whether tok, upper-cased and its separators
+// spelled "_" (tokenByte), begins with want (upper case and "_").
+func tokenHasPrefix(tok, want string) bool {
+	_, ok := tokenPrefix(tok, want)
+	return ok
+}
+
+// tokenIs reports whether tok, read as tokenHasPrefix reads it, is want.
+func tokenIs(tok, want string) bool {
+	n, ok := tokenPrefix(tok, want)
+	return ok && n == len(tok)
+}
+
+// tokenPrefix returns the bytes of tok that make want, read a byte of
+// want at a time (tokenByte), and whether they do.
+func tokenPrefix(tok, want string) (int, bool) {
+	i := 0
+	for k := 0; k < len(want); k++ {
+		if i == len(tok) {
+			return i, false
+		}
+		b, n := tokenByte(tok[i:])
+		if b != want[k] {
+			return i, false
+		}
+		i += n
+	}
+	return i, true
+}
+
+// tokenByte returns the byte that s begins with, as a token compares it,
+// and how many bytes of s it takes: a letter in upper case; "-", a
+// space and the "\_" of a Markdown paste as "_" (pastes write
+// VOLUME-KMSCLIENT); the dotless "ı" and the long "ſ" as "I" and "S",
+// which strings.ToUpper made of them when the token was upper-cased
+// first, so that no token reads otherwise than it did; 0 for any other
+// character outside ASCII or a byte that is no UTF-8, which no channel
+// token holds.
+func tokenByte(s string) (byte, int) {
+	switch c := s[0]; {
+	case c == '\\' && len(s) > 1 && s[1] == '_':
+		return '_', 2
+	case c == '-' || c == ' ':
+		return '_', 1
+	case c >= 'a' && c <= 'z':
+		return c - ('a' - 'A'), 1
+	case c < utf8.RuneSelf:
+		return c, 1
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	switch r {
+	case 'ı':
+		return 'I', n
+	case 'ſ':
+		return 'S', n
+	}
+	return 0, n
 }
 
 // Source names where a fact came from.
