@@ -238,3 +238,61 @@ func FuzzPromptScope(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCommandQuoted: any text quoted as PowerShell quotes it (in single
+// quotes, each single quote in it doubled; in double quotes, or
+// typographic ones, holding none of those) is a quoted argument of a
+// command typed at a prompt: every byte inside the quotes is the
+// command's (commandQuoted), and the line holds nothing but the
+// command (ranOn is false).
+func FuzzCommandQuoted(f *testing.F) {
+	for _, s := range []string{"License Status: ", "l'état : ", "Name: ", "a‘b’c", `x"y`, "“:”", "(2de67392-b7a7-462a-b1ca-108dd189f588)", "：", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 200 || strings.ContainsAny(s, "\r\n") {
+			return
+		}
+		var single strings.Builder
+		for i := 0; i < len(s); i++ {
+			if n := singleQuote(s[i:]); n > 0 {
+				single.WriteString(s[i : i+n]) // doubled: a quote of its text
+				single.WriteString(s[i : i+n])
+				i += n - 1
+				continue
+			}
+			single.WriteByte(s[i])
+		}
+		args := []string{"'" + single.String() + "'"}
+		if !strings.ContainsAny(s, `"“”„`) {
+			args = append(args, `"`+s+`"`, "“"+s+"”")
+		}
+		const head = `PS C:\> slmgr /dli | Select-String `
+		for _, a := range args {
+			l := head + a
+			if ranOn(l) {
+				t.Errorf("ranOn(%q) is true, want a command", l)
+			}
+			open, close := len(head)+quoteLen(a), len(l)-3 // after the opening quote, at the closing one
+			if a[len(a)-1] == '\'' || a[len(a)-1] == '"' {
+				close = len(l) - 1
+			}
+			for at := open; at < close; at++ {
+				if !commandQuoted(l, at) {
+					t.Fatalf("commandQuoted(%q, %d) is false, want inside the quotes", l, at)
+				}
+			}
+			if commandQuoted(l, len(head)-1) {
+				t.Errorf("commandQuoted(%q, %d) is true, want before the quotes", l, len(head)-1)
+			}
+		}
+	})
+}
+
+// quoteLen returns the bytes of the quote s begins with, 0 if none.
+func quoteLen(s string) int {
+	if n := singleQuote(s); n > 0 {
+		return n
+	}
+	return doubleQuote(s)
+}
