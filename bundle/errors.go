@@ -3,6 +3,7 @@ package bundle
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Errors returned by [Open] and by the [Writer]. Every error either of them
@@ -57,14 +58,43 @@ var (
 // MemberError carries the member name for a failure that concerns one
 // member. It unwraps to one of the package's sentinel errors.
 type MemberError struct {
-	Name string // member name as found in the tar header or the manifest
-	Err  error  // a sentinel, possibly wrapped with detail
+	// Name is the member name as found in the tar header or the
+	// manifest; one over 255 bytes, never valid, is cut to its first
+	// 255 bytes and "…" (memberError).
+	Name string
+	Err  error // a sentinel, possibly wrapped with detail
 }
 
 func (e *MemberError) Error() string { return fmt.Sprintf("member %q: %v", e.Name, e.Err) }
 
 // Unwrap returns the underlying error, so errors.Is sees the sentinel.
 func (e *MemberError) Unwrap() error { return e.Err }
+
+// memberError is a MemberError of a name a bundle gives, cut as Name
+// says.
+func memberError(name string, err error) *MemberError {
+	if len(name) > maxShown {
+		name = name[:maxShown] + "…" // a copy: the whole name is not kept
+	}
+	return &MemberError{name, err}
+}
+
+// maxShown is how many bytes of a value a bundle gives an error quotes
+// (shown, memberError): as many as the longest valid member name.
+const maxShown = maxNameLen
+
+// shown is s as an error quotes it (%q), cut to its first maxShown bytes
+// and its length. A forged bundle can give a member a name of a megabyte
+// (a PAX or GNU long name, from a file of a few hundred bytes) and its
+// manifest values of up to 64 KiB; quoted whole, a rejected bundle's
+// error was up to four times that, and an import keeps the error of every
+// input it rejects until its summary (TestErrorsBounded).
+func shown(s string) string {
+	if len(s) <= maxShown {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:maxShown], len(s))
+}
 
 // emptyError is Open's error for an input of no byte: [ErrEmpty], and
 // [ErrNotBundle] as it always was, with the message it always had.

@@ -150,17 +150,17 @@ func parseVersion(v string) (major, minor int, ok bool) {
 // check validates a decoded manifest against the format and the limits.
 func (m *Manifest) check(lim Limits) error {
 	if m.Format != FormatName {
-		return fmt.Errorf("%w: manifest format is %q, want %q", ErrNotBundle, m.Format, FormatName)
+		return fmt.Errorf("%w: manifest format is %s, want %q", ErrNotBundle, shown(m.Format), FormatName)
 	}
 	major, _, ok := parseVersion(m.Version)
 	if !ok {
-		return fmt.Errorf("%w: malformed version %q", ErrManifestMismatch, m.Version)
+		return fmt.Errorf("%w: malformed version %s", ErrManifestMismatch, shown(m.Version))
 	}
 	if major != majorVersion {
-		return fmt.Errorf("%w: version %s (this program reads %d.x; update it)", ErrUnsupportedVersion, m.Version, majorVersion)
+		return fmt.Errorf("%w: version %s (this program reads %d.x; update it)", ErrUnsupportedVersion, shown(m.Version), majorVersion)
 	}
 	if !ValidID(m.ID) {
-		return fmt.Errorf("%w: malformed bundle_id %q", ErrManifestMismatch, m.ID)
+		return fmt.Errorf("%w: malformed bundle_id %s", ErrManifestMismatch, shown(m.ID))
 	}
 	if m.CreatedAt.IsZero() {
 		return fmt.Errorf("%w: created_at missing", ErrManifestMismatch)
@@ -173,15 +173,15 @@ func (m *Manifest) check(lim Limits) error {
 	for _, e := range m.Members {
 		switch {
 		case !ValidName(e.Name) || strings.EqualFold(e.Name, ManifestName):
-			return &MemberError{e.Name, fmt.Errorf("%w: invalid name in manifest", ErrManifestMismatch)}
+			return memberError(e.Name, fmt.Errorf("%w: invalid name in manifest", ErrManifestMismatch))
 		case seen[strings.ToLower(e.Name)]:
-			return &MemberError{e.Name, fmt.Errorf("%w: listed twice (names are compared without case, as on Windows)", ErrManifestMismatch)}
+			return memberError(e.Name, fmt.Errorf("%w: listed twice (names are compared without case, as on Windows)", ErrManifestMismatch))
 		case e.Size < 0:
-			return &MemberError{e.Name, fmt.Errorf("%w: negative size", ErrManifestMismatch)}
+			return memberError(e.Name, fmt.Errorf("%w: negative size", ErrManifestMismatch))
 		case e.Size > lim.MaxMemberSize:
-			return &MemberError{e.Name, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, e.Size, lim.MaxMemberSize)}
+			return memberError(e.Name, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, e.Size, lim.MaxMemberSize))
 		case !isLowerHex(e.SHA256, 64):
-			return &MemberError{e.Name, fmt.Errorf("%w: malformed sha256", ErrManifestMismatch)}
+			return memberError(e.Name, fmt.Errorf("%w: malformed sha256", ErrManifestMismatch))
 		}
 		seen[strings.ToLower(e.Name)] = true
 		total += e.Size

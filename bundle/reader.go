@@ -223,13 +223,13 @@ func (o *opener) readManifest(tr *tarReader) (*Manifest, error) {
 		return nil, o.blame("read tar", err)
 	}
 	if hdr.Name != ManifestName {
-		return nil, fmt.Errorf("%w: first member is %q, not %s", ErrNotBundle, hdr.Name, ManifestName)
+		return nil, fmt.Errorf("%w: first member is %s, not %s", ErrNotBundle, shown(hdr.Name), ManifestName)
 	}
 	if !isRegular(hdr) {
-		return nil, &MemberError{hdr.Name, fmt.Errorf("%w: not a regular file", ErrInsecureMember)}
+		return nil, memberError(hdr.Name, fmt.Errorf("%w: not a regular file", ErrInsecureMember))
 	}
 	if hdr.Size > o.lim.MaxManifestSize {
-		return nil, &MemberError{hdr.Name, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, hdr.Size, o.lim.MaxManifestSize)}
+		return nil, memberError(hdr.Name, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, hdr.Size, o.lim.MaxManifestSize))
 	}
 	data := make([]byte, hdr.Size)
 	if _, err := io.ReadFull(tr, data); err != nil {
@@ -264,11 +264,11 @@ func (o *opener) readManifest(tr *tarReader) (*Manifest, error) {
 		return nil, fmt.Errorf("%w: manifest is not JSON: %v", ErrNotBundle, err)
 	}
 	if head.Format != FormatName {
-		return nil, fmt.Errorf("%w: manifest format is %v, want %q", ErrNotBundle, head.Format, FormatName)
+		return nil, fmt.Errorf("%w: manifest format is %s, want %q", ErrNotBundle, shown(fmt.Sprint(head.Format)), FormatName)
 	}
 	v, _ := head.Version.(string)
 	if major, _, ok := parseVersion(v); ok && major != majorVersion {
-		return nil, fmt.Errorf("%w: version %s (this program reads %d.x; update it)", ErrUnsupportedVersion, v, majorVersion)
+		return nil, fmt.Errorf("%w: version %s (this program reads %d.x; update it)", ErrUnsupportedVersion, shown(v), majorVersion)
 	}
 	m = Manifest{}
 	if err := json.Unmarshal(data, &m); err != nil {
@@ -297,25 +297,25 @@ func (o *opener) readMembers(tr *tarReader, m *Manifest) ([]Member, error) {
 		}
 		name := hdr.Name
 		if !isRegular(hdr) {
-			return nil, &MemberError{name, fmt.Errorf("%w: not a regular file (tar type %q, or sparse)", ErrInsecureMember, hdr.Typeflag)}
+			return nil, memberError(name, fmt.Errorf("%w: not a regular file (tar type %q, or sparse)", ErrInsecureMember, hdr.Typeflag))
 		}
 		if strings.EqualFold(name, ManifestName) {
-			return nil, &MemberError{name, fmt.Errorf("%w: second manifest", ErrInsecureMember)}
+			return nil, memberError(name, fmt.Errorf("%w: second manifest", ErrInsecureMember))
 		}
 		if !ValidName(name) {
-			return nil, &MemberError{name, fmt.Errorf("%w: name not allowed", ErrInsecureMember)}
+			return nil, memberError(name, fmt.Errorf("%w: name not allowed", ErrInsecureMember))
 		}
 		i, ok := index[name]
 		if !ok {
-			return nil, &MemberError{name, fmt.Errorf("%w: not listed in the manifest", ErrManifestMismatch)}
+			return nil, memberError(name, fmt.Errorf("%w: not listed in the manifest", ErrManifestMismatch))
 		}
 		if seen[i] {
-			return nil, &MemberError{name, fmt.Errorf("%w: appears twice", ErrInsecureMember)}
+			return nil, memberError(name, fmt.Errorf("%w: appears twice", ErrInsecureMember))
 		}
 		seen[i] = true
 		want := m.Members[i]
 		if hdr.Size != want.Size {
-			return nil, &MemberError{name, fmt.Errorf("%w: %d bytes, manifest says %d", ErrManifestMismatch, hdr.Size, want.Size)}
+			return nil, memberError(name, fmt.Errorf("%w: %d bytes, manifest says %d", ErrManifestMismatch, hdr.Size, want.Size))
 		}
 		data := make([]byte, hdr.Size)
 		if _, err := io.ReadFull(tr, data); err != nil {
@@ -323,13 +323,13 @@ func (o *opener) readMembers(tr *tarReader, m *Manifest) ([]Member, error) {
 		}
 		sum := sha256.Sum256(data)
 		if hex.EncodeToString(sum[:]) != want.SHA256 {
-			return nil, &MemberError{name, fmt.Errorf("%w: SHA-256 differs from the manifest", ErrManifestMismatch)}
+			return nil, memberError(name, fmt.Errorf("%w: SHA-256 differs from the manifest", ErrManifestMismatch))
 		}
 		members[i] = Member{Name: name, Data: data}
 	}
 	for i, ok := range seen {
 		if !ok {
-			return nil, &MemberError{m.Members[i].Name, fmt.Errorf("%w: listed but missing", ErrManifestMismatch)}
+			return nil, memberError(m.Members[i].Name, fmt.Errorf("%w: listed but missing", ErrManifestMismatch))
 		}
 	}
 	return members, nil

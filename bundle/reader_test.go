@@ -565,3 +565,53 @@ func TestHeaderBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorsBounded: an error quotes at most a few hundred bytes of what
+// a bundle says, however long: a tar header's name (a PAX or GNU long
+// name, up to a megabyte, from a file of a few hundred bytes) and a
+// manifest's values (up to its 64 KiB). Quoted whole, each rejected
+// bundle's error was up to four times that, and an import keeps every
+// rejected input's error until its summary.
+func TestErrorsBounded(t *testing.T) {
+	id := newIdentity(t)
+	good := file("device.json", "{}")
+	long := strings.Repeat("\x01", 1<<20-100)
+	longName := func(format tar.Format) rawEntry {
+		return rawEntry{tar.Header{Typeflag: tar.TypeReg, Name: long, Mode: 0o644, Format: format}, nil}
+	}
+	manifest := func(old, new string) rawEntry {
+		return file(ManifestName, strings.Replace(string(manifestFor(good)), old, new, 1))
+	}
+	big := strings.Repeat(`\u0001`, 10<<10) // 60 KiB of JSON, 10 KiB of control characters
+	tests := []struct {
+		name    string
+		entries []rawEntry
+		want    error
+	}{
+		{"first member's long name", []rawEntry{longName(tar.FormatPAX)}, ErrNotBundle},
+		{"member's long name", []rawEntry{file(ManifestName, string(manifestFor(good))), good, longName(tar.FormatGNU)}, ErrInsecureMember},
+		{"long format", []rawEntry{manifest(`"`+FormatName+`"`, `"`+big+`"`)}, ErrNotBundle},
+		{"format an object", []rawEntry{manifest(`"`+FormatName+`"`, `{"a":"`+big+`"}`)}, ErrNotBundle},
+		{"long malformed version", []rawEntry{manifest(`"1.0"`, `"1`+big+`"`)}, ErrManifestMismatch},
+		{"long unsupported version", []rawEntry{manifest(`"1.0"`, `"2.`+strings.Repeat("0", 60<<10)+`"`)}, ErrUnsupportedVersion},
+		{"long bundle ID", []rawEntry{manifest(`"0123456789abcdef0123456789abcdef"`, `"`+big+`"`)}, ErrManifestMismatch},
+		{"long name listed", []rawEntry{manifest(`"device.json"`, `"`+big+`"`), good}, ErrManifestMismatch},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := ageOf(t, zstdOf(t, tarOf(t, tc.entries...)), id.Recipient())
+			_, err := Open(bytes.NewReader(data), Limits{}, id)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("got %.200v, want %v", err, tc.want)
+			}
+			if n := len(err.Error()); n > 1500 {
+				t.Errorf("got an error of %d bytes, want at most 1500: %.200s", n, err)
+
+			}
+			var me *MemberError
+			if errors.As(err, &me) && len(me.Name) > 300 {
+				t.Errorf("got a MemberError.Name of %d bytes, want at most 300", len(me.Name))
+			}
+		})
+	}
+}
