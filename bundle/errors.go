@@ -104,3 +104,15 @@ func (emptyError) Error() string { return ErrNotBundle.Error() + ": empty file" 
 
 // Unwrap returns both sentinels, so errors.Is sees either.
 func (emptyError) Unwrap() []error { return []error{ErrEmpty, ErrNotBundle} }
+
+// cutText is a dependency's error message cut to its first 1 KiB and
+// "…": age quotes a malformed line of its header whole, up to the
+// header's 64 KiB, four times over where its bytes are not printable
+// (TestAgeErrorBounded).
+func cutText(s string) string {
+	const max = 1 << 10
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}

@@ -136,7 +136,7 @@ func (o *opener) open(identities []age.Identity) (*Bundle, error) {
 		case errors.As(err, &noMatch):
 			return nil, ErrWrongKey
 		default:
-			return nil, fmt.Errorf("%w: age header: %v", ErrTampered, err)
+			return nil, fmt.Errorf("%w: age header: %s", ErrTampered, cutText(err.Error()))
 		}
 	}
 	return o.openPayload(plain)

@@ -615,3 +615,28 @@ func TestErrorsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestAgeErrorBounded: the error of a malformed age header quotes at most
+// a few hundred bytes of it. age quotes a malformed line whole, up to
+// the header's 64 KiB, and four times as long where its bytes are not
+// printable.
+func TestAgeErrorBounded(t *testing.T) {
+	id := newIdentity(t)
+	long := strings.Repeat("\x01", 60<<10)
+	for _, tc := range []struct{ name, header string }{
+		{"stanza", "-> X25519 " + long + "\n--- abc\n"},
+		{"stanza opening line", long + "\n--- abc\n"},
+		{"body line", "-> X25519 abc\n" + strings.Repeat("A", 60<<10) + "\n--- abc\n"},
+		{"closing line", "-> X25519 abc\nAAAA\n--- " + long + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Open(strings.NewReader(ageIntro+tc.header), Limits{}, id)
+			if !errors.Is(err, ErrTampered) {
+				t.Fatalf("got %.200v, want %v", err, ErrTampered)
+			}
+			if n := len(err.Error()); n > 1500 {
+				t.Errorf("got an error of %d bytes, want at most 1500: %.200s", n, err)
+			}
+		})
+	}
+}
