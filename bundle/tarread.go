@@ -11,9 +11,10 @@ import (
 // PAXRecords): the headers that Writer writes, plain USTAR headers of
 // regular files with a valid member name, it parses itself, and from the
 // first other block on (PAX or GNU headers, a prefix, base-256 numbers,
-// a name ValidName refuses, the end-of-archive blocks, a short or broken
-// block…) it hands the stream to archive/tar, which then reads every
-// header and every byte that follows.
+// a name ValidName refuses, the end-of-archive blocks, a broken block…)
+// it hands the stream to archive/tar, which then reads every header and
+// every byte that follows. A block it cannot read whole is an error, as
+// it is to archive/tar.
 //
 // Why: archive/tar parses every field of every header, makes strings of
 // the owner names, and looks for non-ASCII bytes in every block of a
@@ -68,17 +69,22 @@ func (t *tarReader) next() (*tar.Header, error) {
 		}
 		t.pad = 0
 	}
-	n, err := io.ReadFull(t.r, t.blk[:])
-	if err == nil {
-		if name, size, ok := plainHeader(&t.blk); ok {
-			t.remain, t.pad = size, -size&(blockSize-1)
-			return &tar.Header{Typeflag: tar.TypeReg, Name: name, Size: size}, nil
-		}
+	// A block cut short, or not read, is archive/tar's error too
+	// (readHeader): io.EOF, io.ErrUnexpectedEOF or the reader's own.
+	// Handed to archive/tar, the reader would be read again after its
+	// error, and one that reads on after it (whose error does not stick)
+	// would have its error passed over.
+	if _, err := io.ReadFull(t.r, t.blk[:]); err != nil {
+		return nil, err
+	}
+	if name, size, ok := plainHeader(&t.blk); ok {
+		t.remain, t.pad = size, -size&(blockSize-1)
+		return &tar.Header{Typeflag: tar.TypeReg, Name: name, Size: size}, nil
 	}
 	// archive/tar reads the rest from this block on, as if the archive
 	// began here: nothing of the members before carries over to the
 	// next (a PAX header applies to the member it precedes only).
-	t.tr = tar.NewReader(io.MultiReader(bytes.NewReader(t.blk[:n]), t.r))
+	t.tr = tar.NewReader(io.MultiReader(bytes.NewReader(t.blk[:]), t.r))
 	return t.tr.Next()
 }
 

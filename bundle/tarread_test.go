@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -166,4 +167,49 @@ func FuzzTarReader(f *testing.F) {
 			t.Fatalf("reads of %d, skip %#x:\n%s\narchive/tar:\n%s", n, skip, got, want)
 		}
 	})
+}
+
+// errOnce is a reader of data that fails once, with iotest.ErrTimeout,
+// when at bytes are read, and reads on after it: an error that does not
+// stick, at any offset.
+type errOnce struct {
+	data []byte
+	at   int
+	read int
+}
+
+func (e *errOnce) Read(p []byte) (int, error) {
+	if e.read == e.at {
+		e.read++ // once
+		e.at = -1
+		return 0, iotest.ErrTimeout
+	}
+	if e.at > e.read && len(p) > e.at-e.read {
+		p = p[:e.at-e.read]
+	}
+	n := copy(p, e.data)
+	e.data = e.data[n:]
+	if e.at >= 0 {
+		e.read += n
+	}
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// TestTarReaderReadError: a read error is returned as archive/tar returns
+// it, wherever it falls (a header, data, padding, the end), also from a
+// reader that reads on after it.
+func TestTarReaderReadError(t *testing.T) {
+	data := tarSeeds(t)[0]
+	for at := 0; at <= len(data); at++ {
+		for _, chunk := range []int{1, 512} {
+			want := tarTrace(tar.NewReader(&shortReader{&errOnce{data: data, at: at}, chunk}), 0)
+			got := tarTrace(newTarReader(&shortReader{&errOnce{data: data, at: at}, chunk}), 0)
+			if got != want {
+				t.Fatalf("error after %d bytes, reads of %d:\n%.800s\narchive/tar:\n%.800s", at, chunk, got, want)
+			}
+		}
+	}
 }
