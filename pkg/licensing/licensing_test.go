@@ -247,3 +247,31 @@ func TestReasonsUnique(t *testing.T) {
 		}
 	}
 }
+
+// TestUnmarshalErrorBounded: the error of a snapshot of a schema this
+// program does not read quotes at most a few hundred bytes of its schema,
+// however long: a forged bundle's device.json of a megabyte (a few
+// hundred bytes compressed) was rejected with an error of a megabyte,
+// which an import keeps until its summary.
+func TestUnmarshalErrorBounded(t *testing.T) {
+	n := 1<<20 - 200 // within MaxSize
+	for _, tc := range []struct {
+		name, json string
+		want       error
+	}{
+		{"not ours", `{"schema":"` + strings.Repeat("x", n) + `"}`, ErrNotSnapshot},
+		{"not ours, control characters", `{"schema":"` + strings.Repeat(`\u0001`, n/6) + `"}`, ErrNotSnapshot},
+		{"not ours, broken", `{"schema":"` + strings.Repeat("x", n) + `", "products": 1}`, ErrNotSnapshot},
+		{"a later major", `{"schema":"actcourier-device/2` + strings.Repeat("x", n) + `"}`, ErrUnsupportedSchema},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Unmarshal([]byte(tc.json))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("got %.200v, want %v", err, tc.want)
+			}
+			if len(err.Error()) > 1500 {
+				t.Errorf("got an error of %d bytes, want at most 1500: %.200s", len(err.Error()), err)
+			}
+		})
+	}
+}

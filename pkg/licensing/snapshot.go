@@ -27,6 +27,19 @@ var (
 	ErrUnsupportedSchema = errors.New("licensing: unsupported snapshot schema")
 )
 
+// shownSchema is a snapshot's schema as an error quotes it (%q): its
+// first 64 bytes and its length when it is longer. A forged bundle's
+// device.json may give a schema of a megabyte, a few hundred bytes
+// compressed, and an import keeps the error of every input it rejects
+// until its summary (TestUnmarshalErrorBounded).
+func shownSchema(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:max], len(s))
+}
+
 // Snapshot is everything one collection learned about one device.
 type Snapshot struct {
 	Schema   string    `json:"schema"`
@@ -223,10 +236,10 @@ func UnmarshalString(data string) (*Snapshot, error) {
 	}
 	name, major, ok := strings.Cut(schema, "/")
 	if !ok || name != "actcourier-device" {
-		return nil, fmt.Errorf("%w: schema %q", ErrNotSnapshot, schema)
+		return nil, fmt.Errorf("%w: schema %s", ErrNotSnapshot, shownSchema(schema))
 	}
 	if major != "1" && !strings.HasPrefix(major, "1.") {
-		return nil, fmt.Errorf("%w: %q", ErrUnsupportedSchema, schema)
+		return nil, fmt.Errorf("%w: %s", ErrUnsupportedSchema, shownSchema(schema))
 	}
 	if errors.Is(err, ErrTooLarge) {
 		return nil, err // once the schema is known to be one this program reads
