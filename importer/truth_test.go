@@ -357,9 +357,13 @@ func TestVerboseOrVersion(t *testing.T) {
 		// --version=false asks for no version: the command is read
 		// (and here is none).
 		{[]string{"--version=false", "imprt", "E:\\"}, 2, "", "importer: error: unknown command \"imprt\""},
-		// A flag of no command before one: urfave's error, and the
-		// closest flag.
-		{[]string{"--dbb", "x", "report"}, 2, "", "flag provided but not defined: -dbb"},
+		// A flag of no command before one: named as typed (urfave
+		// said "flag provided but not defined: -dbb").
+		{[]string{"--dbb", "x", "report"}, 2, "", "importer: error: importer has no flag --dbb"},
+		// --version after a command: where it goes (urfave said
+		// "flag provided but not defined: -version").
+		{[]string{"import", "--version", "E:\\"}, 2, "", "importer: error: importer import has no flag --version\n" +
+			"importer: hint: the version is importer --version, given alone; importer import --help lists its flags"},
 		{[]string{"--help"}, 0, "--version", ""},
 		{[]string{"import", "--help"}, 0, "--verbose, -v", ""},
 	} {

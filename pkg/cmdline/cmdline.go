@@ -135,12 +135,40 @@ func noSubcommand(c *cli.Context) error {
 
 // FlagError is an OnUsageError handler: a flag the command does not
 // know, or a bad value, as a UsageError naming the closest flag.
+//
+// The message names the flag as it is typed (--name, -n) and the command
+// it was given to: Go's flag package, under urfave, names every flag with
+// one dash ("flag provided but not defined: -verbos" for --verbos).
 func FlagError(c *cli.Context, err error, _ bool) error {
 	hint := c.Command.HelpName + " --help lists its flags"
-	if _, s := UnknownFlag(err, c.Command.Flags); s != "" {
-		hint = "did you mean " + s + "? " + hint
+	msg := err.Error()
+	if typed, s := UnknownFlag(err, c.Command.Flags); typed != "" {
+		msg = fmt.Sprintf("%s has no flag %s", c.Command.HelpName, dashed(typed))
+		switch {
+		case s != "":
+			hint = "did you mean " + s + "? " + hint
+		case typed == "version":
+			hint = "the version is " + c.App.Name + " --version, given alone; " + hint
+		}
+	} else if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		msg = dashed(strings.TrimLeft(name, "-")) + " needs a value"
+	} else if before, after, ok := strings.Cut(msg, " for flag -"); ok && strings.HasPrefix(msg, "invalid ") {
+		msg = before + " for " + dashed(strings.TrimLeft(after, "-"))
 	}
-	return &UsageError{err.Error(), hint}
+	return &UsageError{msg, hint}
+}
+
+// dashed is a flag's name as it is typed: -n for one letter, else --name;
+// a rest after the name (": parse error") is kept.
+func dashed(name string) string {
+	n, rest, _ := strings.Cut(name, ":")
+	if rest != "" {
+		rest = ":" + rest
+	}
+	if len([]rune(n)) == 1 {
+		return "-" + n + rest
+	}
+	return "--" + n + rest
 }
 
 // Require is the Before of a command whose flags names must be set: see

@@ -116,3 +116,40 @@ func TestUnknownSubcommand(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestFlagError: a flag mistyped, or given a value it does not take, is
+// named as it is typed (--name, -n), with the command it was given to;
+// Go's flag package names every flag with one dash ("flag provided but
+// not defined: -verbos" for --verbos). --version given to a command says
+// where it goes.
+func TestFlagError(t *testing.T) {
+	newApp := func() *cli.App {
+		app := &cli.App{Name: "importer", Flags: []cli.Flag{&cli.BoolFlag{Name: "version"}}, Commands: []*cli.Command{{Name: "import",
+			Flags: []cli.Flag{&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}}, &cli.IntFlag{Name: "jobs", Aliases: []string{"j"}},
+				&cli.StringFlag{Name: "db"}},
+			Action: func(*cli.Context) error { return nil }}}}
+		Apply(app)
+		app.ExitErrHandler = func(*cli.Context, error) {}
+		return app
+	}
+	tests := []struct{ args, msg, hint string }{
+		{"importer import --verbos E", "importer import has no flag --verbos", "did you mean --verbose? importer import --help lists its flags"},
+		{"importer import -x E", "importer import has no flag -x", "did you mean -v? importer import --help lists its flags"},
+		{"importer --dbb x import", "importer has no flag --dbb", "importer --help lists its flags"},
+		{"importer import --version E", "importer import has no flag --version", "the version is importer --version, given alone; importer import --help lists its flags"},
+		{"importer import --jobs abc E", `invalid value "abc" for --jobs: parse error`, "importer import --help lists its flags"},
+		{"importer import --db", "--db needs a value", "importer import --help lists its flags"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.args, func(t *testing.T) {
+			err := newApp().Run(strings.Fields(tc.args))
+			var u *UsageError
+			if !errors.As(err, &u) {
+				t.Fatalf("got %v, want a UsageError", err)
+			}
+			if u.Msg != tc.msg || u.Advice != tc.hint {
+				t.Errorf("got %q, hint %q; want %q, hint %q", u.Msg, u.Advice, tc.msg, tc.hint)
+			}
+		})
+	}
+}
