@@ -32,7 +32,8 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 	// input, so it never exits 1.
 	usageErr, stopped := "2 usage or configuration error: nothing written", interruptedAtPrompt
 	worklistExit := "\n\n" + cmdline.ExitStatus("0 written", usageErr, "130 interrupted (Ctrl-C)")
-	cidsExit := "\n\n" + cmdline.ExitStatus("0 done", "1 done in part: each refused file, row or CID is named on stderr; the others are in", usageErr)
+	cidsExit := "\n\n" + cmdline.ExitStatus("0 done", "1 done in part: each refused file, row or CID is named on stderr; the others are in", usageErr,
+		"130 interrupted (Ctrl-C): what was stored is whole; run it again to go on")
 	stickExit := "\n\n" + cmdline.ExitStatus("0 written", "1 done in part: each product left out of the return file is named on stderr; the others are in it",
 		usageErr, stopped)
 	return &cli.Command{Name: "activation", Usage: "offline activation: the IIDs that need a Confirmation ID, CIDs in, return files out",

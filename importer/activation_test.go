@@ -495,7 +495,8 @@ func TestWorklistNext(t *testing.T) {
 // TestActivationExitHelp: each activation command's help says what its
 // exit codes mean for it: worklist refuses no file or row (it never
 // exits 1), stick exits 1 when it left products out of the return file,
-// and cids when it refused a file, a row or a CID.
+// and cids when it refused a file, a row or a CID, and 130 when
+// interrupted.
 func TestActivationExitHelp(t *testing.T) {
 	for _, tc := range []struct {
 		cmd, want, not string
@@ -503,6 +504,9 @@ func TestActivationExitHelp(t *testing.T) {
 		{"worklist", "2    usage or configuration error", "\n      1 "},
 		{"stick", "1    done in part: each product left out of the return file is named on stderr", "refused file or row"},
 		{"cids", "1    done in part: each refused file, row or CID is named on stderr", ""},
+		// Ctrl-C ends cids with 130 as any command (its files are
+		// read, and its CIDs stored, under the command's context).
+		{"cids", "130  interrupted (Ctrl-C): what was stored is whole; run it again to go on", ""},
 	} {
 		t.Run(tc.cmd, func(t *testing.T) {
 			code, stdout, stderr := runImporter(t, "activation", tc.cmd, "--help")
