@@ -424,3 +424,35 @@ func keysByRow(got []Record, n int) []string {
 	}
 	return keys
 }
+
+// TestReadUntoldNamesUnknown: a row that the two code pages read
+// differently and nothing tells is refused naming the column whose
+// reading the database knows in neither: a host it knows as
+// Windows-1252 reads it ("POSTE-MONTRÉAL") beside a device key it knows
+// in neither reading (the site renamed since the worklist was written)
+// names the key. Before, the error named the host, the first column
+// the two read differently, and said that neither of its readings
+// names a device the database knows, which one did.
+func TestReadUntoldNamesUnknown(t *testing.T) {
+	const cid = "780551683127519032764195586859801135836999476342"
+	data := windows1252(t, "Host,InstallationId,ConfirmationId,DeviceKey\r\n"+
+		"POSTE-MONTRÉAL,0123456,"+cid+",loc:usine montréal/l2/x/poste-montréal\r\n")
+	for _, tc := range []struct {
+		name  string
+		known Known
+		want  string
+	}{
+		{"host known, key not", knownOf("POSTE-MONTRÉAL"), "its DeviceKey reads as"},
+		{"neither known", knownOf(), "its Host reads as"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rowErrs, _, _, err := ReadKnown(bytes.NewReader(data), tc.known)
+			if err != nil || len(got) != 0 || len(rowErrs) != 1 {
+				t.Fatalf("got %d records, row errors %v, %v; want row 1 refused", len(got), rowErrs, err)
+			}
+			if msg := rowErrs[0].Error(); !errors.Is(rowErrs[0], ErrEncoding) || !strings.Contains(msg, tc.want) {
+				t.Errorf("got %q, want an ErrEncoding with %q", msg, tc.want)
+			}
+		})
+	}
+}

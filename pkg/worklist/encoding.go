@@ -387,7 +387,7 @@ func chooseEncoding(data []byte, sep rune, col map[string]int, known Known) (enc
 				// such row, which took a hostile file of 15 MiB past
 				// 16 bytes of memory a byte under Go 1.20
 				// (TestReadHostileCodePage).
-				untold[n] = untoldError(asSJIS, asCP1252)
+				untold[n] = untoldError(asSJIS, asCP1252, known)
 			}
 		}
 		switch {
@@ -484,11 +484,21 @@ func firstDiffer(a, b readings) int {
 
 // untoldError is the error of a row whose code page was not told: what
 // Shift_JIS and Windows-1252 read (asSJIS, asCP1252) in the first
-// column they read differently, neither known.
-func untoldError(asSJIS, asCP1252 readings) error {
+// column they read differently of which known knows neither reading,
+// else in the first they read differently. A host the database knows
+// in one reading beside a key it knows in none (its site renamed) is
+// the key's error: naming the host, the error said that neither of its
+// readings names a device the database knows, where one did.
+func untoldError(asSJIS, asCP1252 readings, known Known) error {
 	i := firstDiffer(asSJIS, asCP1252)
 	if i < 0 {
 		i = len(readBackNames) - 1 // not reached: the row was untold as two differ
+	}
+	for j, name := range readBackNames {
+		if asSJIS[j] != asCP1252[j] && known != nil && !known(name, asSJIS[j]) && !known(name, asCP1252[j]) {
+			i = j
+			break
+		}
 	}
 	return fmt.Errorf("%w: the file has no byte order mark, and its %s reads as %q in Shift_JIS (code page 932) and as %q in Windows-1252 (code page 1252), "+
 		"and neither reading, or both, names a device the database knows: which one it is cannot be told; %s",
