@@ -141,7 +141,7 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 		HideHelpCommand:       true,
 		CustomAppHelpTemplate: helpTemplate,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usage(flagError(err), say("collector --help lists the options", "オプションの一覧は collector --help で確認できます"))
+			return usage(say("%v", "コマンドラインの誤り: %v", err), say("collector --help lists the options", "オプションの一覧は collector --help で確認できます"))
 		},
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "config", Usage: "settings `FILE` (default: " + stick.FileName + " beside the collector)", EnvVars: []string{"ACTCOURIER_CONFIG"}},

@@ -377,36 +377,3 @@ func stickFault(dir string, err error, written, commandLine bool) error {
 	}
 	return failure(msg, hint)
 }
-
-// flagError is an option's error from Go's flag package (under urfave)
-// in both languages, the option named as typed (--site, -r): the
-// package's own words ("flag provided but not defined: -sit") name every
-// option with one dash, and were all the Japanese line had.
-func flagError(err error) text {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
-		return say("there is no option %s", "オプション %s はありません", dashed(name))
-	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
-		return say("option %s needs a value", "オプション %s に値がありません", dashed(name))
-	}
-	// "invalid value %q for flag -%s: %v", "invalid boolean value %q for -%s: %v"
-	if rest, ok := strings.CutPrefix(msg, "invalid "); ok {
-		if before, after, ok := strings.Cut(rest, " for "); ok {
-			if value, ok := strings.CutPrefix(strings.TrimPrefix(before, "boolean "), "value "); ok {
-				name, _, _ := strings.Cut(strings.TrimPrefix(after, "flag "), ":")
-				return say("option %s: the value %s is not one it takes", "オプション %s の値 %s が正しくありません", dashed(name), value)
-			}
-		}
-	}
-	return say("%v", "コマンドラインの誤り: %v", err)
-}
-
-// dashed is an option's name as typed: -r for one letter, else --site.
-func dashed(name string) string {
-	name = strings.TrimLeft(name, "-")
-	if len([]rune(name)) == 1 {
-		return "-" + name
-	}
-	return "--" + name
-}
