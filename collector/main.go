@@ -134,8 +134,13 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 		Usage:     "record this machine's Windows and Office activation state into an encrypted bundle",
 		UsageText: "collector [options]\n(on a stick, ActCourier.cmd starts the build that fits this Windows)",
 		Version:   fmt.Sprintf("%s (%s/%s, %s)", version.String(), runtime.GOOS, runtime.GOARCH, runtime.Version()),
-		Writer:    con.out,
-		ErrWriter: con.err,
+		// The version is --version alone (checkArgs): urfave's version
+		// flag, hidden, took -v too, which an engineer types for
+		// "verbose", and printed the version and exited 0 without
+		// collecting, which ActCourier.cmd reads as saved.
+		HideVersion: true,
+		Writer:      con.out,
+		ErrWriter:   con.err,
 		// Exit codes are decided here, not inside urfave (STYLE.md §5).
 		ExitErrHandler:        func(*cli.Context, error) {},
 		HideHelpCommand:       true,
@@ -162,8 +167,13 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 				EnvVars: []string{"ACTCOURIER_RETURN"}},
 			&cli.BoolFlag{Name: "apply", Usage: "apply this machine's items of the return file without asking (the passphrase in " + returnPassphraseEnv + ")",
 				EnvVars: []string{"ACTCOURIER_APPLY"}},
+			&cli.BoolFlag{Name: "version", Usage: "print the version, and collect nothing"},
 		},
 		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				_, err := fmt.Fprintf(c.App.Writer, "%s version %s\n", c.App.Name, c.App.Version)
+				return err
+			}
 			if c.NArg() > 0 {
 				return usage(say("unexpected argument %q", "不要な引数「%s」があります", c.Args().First()),
 					say("give values with their options, e.g. --asset %s; collector --help lists them", "値はオプションとともに指定してください (例: --asset %s)。一覧は collector --help", c.Args().First()))
@@ -171,7 +181,10 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 			return collectAction(c, con)
 		},
 	}
-	err := app.RunContext(ctx, args)
+	err := checkArgs(app.Flags, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	if err == nil {
 		return 0
 	}

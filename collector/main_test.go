@@ -518,7 +518,7 @@ func TestErrors(t *testing.T) {
 		// The parser's "stick: bad config" reads as the USB stick: left out.
 		{"bad config", []string{"--config", "main.go", "-r", r}, 2, "settings file main.go: line 1: "},
 		{"private key in the settings", []string{"--config", privConf, "-r", r}, 2, "settings file " + privConf + ": a private key must never be on the stick: line 2 holds one; remove that line\n"},
-		{"unknown flag", []string{"--sit", "x"}, 2, "flag provided but not defined: -sit"},
+		{"unknown flag", []string{"--sit", "x"}, 2, "unknown option --sit"},
 		{"control character in a flag", []string{"-r", r, "--no-prompt", "--site", "s", "--line", "l", "--asset", "A\x1b[2J", "--snapshot", archetype, "--out", t.TempDir()}, 2, `--asset holds the control character '\x1b'`},
 		{"argument", []string{"TAG-1"}, 2, `unexpected argument "TAG-1"`},
 		{"zero timeout", []string{"-r", r, "--timeout", "0s"}, 2, "more than zero"},
