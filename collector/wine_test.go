@@ -224,6 +224,14 @@ func testLauncher(t *testing.T, wine, exe string, env []string, recipient string
 			"collector: error: the snapshot file " + winPath(snap+".missing") + " does not"},
 		{"snapshot missing, the launcher", []string{"--no-prompt", "--snapshot", winPath(snap + ".missing"), "--line", "L2"}, 2,
 			"Result: NOT saved [exit code 2].\r\nA setting, an option or an answer\r\nwas wrong.\r\nDo what the hint above says,\r\n"},
+		// The version or the help, which collect nothing, exit 0: the
+		// launcher said "Result: saved [exit code 0]. The bundle is on
+		// this stick." under them.
+		{"version", []string{"--version"}, 0, "collector version "},
+		{"version, the launcher", []string{"--version"}, 0, "\r\nResult: not collected [exit code 0].\r\nThe collector only showed its help\r\nor version; nothing was saved.\r\n"},
+		{"help", []string{"--line", "L2", "--help"}, 0, "EXIT STATUS:"},
+		{"help, the launcher", []string{"--line", "L2", "-h"}, 0, "\r\nResult: not collected [exit code 0].\r\nThe collector only showed its help\r\nor version; nothing was saved.\r\n"},
+		{"a mistake before help", []string{"-v", "--help"}, 2, "Result: NOT saved [exit code 2].\r\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -237,6 +245,10 @@ func testLauncher(t *testing.T, wine, exe string, env []string, recipient string
 			})
 			if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(o.String(), tc.want) {
 				t.Errorf("got exit %d (%s), want %d with %q:\n%s", code, cmd.ProcessState, tc.code, tc.want, o.String())
+			}
+			// "saved" only of a bundle written.
+			if saved := strings.Contains(o.String(), "Result: saved"); saved != (tc.name == "saved") {
+				t.Errorf("the launcher says \"Result: saved\": %v, want %v:\n%s", saved, tc.name == "saved", o.String())
 			}
 		})
 	}

@@ -47,14 +47,15 @@ func TestLauncher(t *testing.T) {
 	if ja < 0 || strings.IndexFunc(text[:ja], func(r rune) bool { return r > 0x7e }) >= 0 {
 		t.Error("non-ASCII text before the Japanese section")
 	}
-	for _, code := range []string{"0", "1", "2", "130", "9009"} {
+	// info: the collector's help or version, exit 0, nothing collected.
+	for _, code := range []string{"0", "1", "2", "130", "9009", "info"} {
 		for _, say := range []string{`if "%RC%"=="` + code + `" echo Result: `, `if "%RC%"=="` + code + `" echo 結果: `} {
 			if !strings.Contains(text, say) {
 				t.Errorf("launcher lacks %q", say)
 			}
 		}
 	}
-	for _, want := range []string{"if not defined KNOWN echo Result: ", "if not defined KNOWN echo 結果: ", `if "%CP%"=="932" goto ja`, "exit /b %RC%"} {
+	for _, want := range []string{"if not defined KNOWN echo Result: ", "if not defined KNOWN echo 結果: ", `if "%CP%"=="932" goto ja`, "exit /b %CODE%"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("launcher lacks %q", want)
 		}

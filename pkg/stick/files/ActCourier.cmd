@@ -12,14 +12,33 @@ if not exist "%EXE%" (
   set RC=9009
   goto result
 )
+rem INFO: the collector is asked for its help or version, which collect
+rem nothing and exit 0: not "saved". %* stays whole after shift.
+set "INFO="
+:scan
+if "%~1"=="" goto run
+if "%~1"=="--help" set "INFO=1"
+if "%~1"=="-help" set "INFO=1"
+if "%~1"=="-h" set "INFO=1"
+if "%~1"=="--version" set "INFO=1"
+if "%~1"=="-version" set "INFO=1"
+shift
+goto scan
+:run
 "%EXE%" %*
 set RC=%ERRORLEVEL%
 :result
 echo.
+rem CODE is the exit code; RC, what is said of it.
+set "CODE=%RC%"
+if "%RC%"=="0" if defined INFO set "RC=info"
 set "KNOWN="
-for %%c in (0 1 2 3 130 9009) do if "%RC%"=="%%c" set "KNOWN=1"
+for %%c in (0 1 2 3 130 9009 info) do if "%RC%"=="%%c" set "KNOWN=1"
 if "%RC%"=="0" echo Result: saved [exit code 0].
 if "%RC%"=="0" echo The bundle is on this stick.
+if "%RC%"=="info" echo Result: not collected [exit code 0].
+if "%RC%"=="info" echo The collector only showed its help
+if "%RC%"=="info" echo or version; nothing was saved.
 if "%RC%"=="1" echo Result: NOT saved [exit code 1].
 if "%RC%"=="1" echo The stick took no bundle: it is full,
 if "%RC%"=="1" echo write-protected, pulled out or refused.
@@ -54,6 +73,9 @@ goto end
 :ja
 if "%RC%"=="0" echo 結果: バンドルをこの USB メモリに
 if "%RC%"=="0" echo 保存しました [終了コード 0]。
+if "%RC%"=="info" echo 結果: 収集していません [終了コード 0]。
+if "%RC%"=="info" echo ヘルプかバージョンを出しただけで、
+if "%RC%"=="info" echo 何も保存していません。
 if "%RC%"=="1" echo 結果: 保存していません [終了コード 1]。
 if "%RC%"=="1" echo USB メモリに書き込めませんでした。
 if "%RC%"=="1" echo 空きがない・書き込み禁止・抜けた・
@@ -85,4 +107,4 @@ if not defined KNOWN echo もう一度実行してください。
 :end
 echo.
 pause
-exit /b %RC%
+exit /b %CODE%
