@@ -497,16 +497,24 @@ func newSource(ctx context.Context, s *settings, con console, replay *licensing.
 	src.Progress = progress(con.err, con.width)
 	// The same connection collects, applies and collects again: COM
 	// is bound to this goroutine's thread.
-	return &source{collect: func() (*collect.Result, error) {
-		printMessage(con.err, "", "Collecting. Ctrl-C stops without saving anything.", con.width)
-		printMessage(con.err, "", "収集中です。Ctrl-C で中止します (何も保存しません)。", con.width)
-		res, err := collect.Collect(ctx, src, s.ctx)
-		if err != nil {
-			return nil, failure(say("collection: %v", "収集に失敗しました: %v", err),
-				say("run the collector again; if it fails again, tell central staff", "もう一度実行してください。再び失敗したら本部に連絡してください"))
-		}
-		return res, nil
-	}, machine: collect.NewMachine(src.WMI, src.Methods), close: closeSrc}, nil
+	return &source{collect: func() (*collect.Result, error) { return collectLive(ctx, src, s.ctx, con) },
+		machine: collect.NewMachine(src.WMI, src.Methods), close: closeSrc}, nil
+}
+
+// collectLive reads this machine through src, saying so first. Ctrl-C
+// (ctx ended) stops it at once: errInterrupted, exit 130.
+func collectLive(ctx context.Context, src collect.Sources, c licensing.Context, con console) (*collect.Result, error) {
+	printMessage(con.err, "", "Collecting. Ctrl-C stops without saving anything.", con.width)
+	printMessage(con.err, "", "収集中です。Ctrl-C で中止します (何も保存しません)。", con.width)
+	res, err := collect.Collect(ctx, src, c)
+	if ctx.Err() != nil {
+		return nil, errInterrupted
+	}
+	if err != nil {
+		return nil, failure(say("collection: %v", "収集に失敗しました: %v", err),
+			say("run the collector again; if it fails again, tell central staff", "もう一度実行してください。再び失敗したら本部に連絡してください"))
+	}
+	return res, nil
 }
 
 // minFree is the room (bytes) a stick must have before anything is

@@ -116,8 +116,11 @@ type collection struct {
 	osStrings string
 }
 
-// Collect reads everything it can and never fails: what could not be read
-// is listed in Snapshot.Missing and Snapshot.Errors.
+// Collect reads everything it can: what could not be read is listed in
+// Snapshot.Missing and Snapshot.Errors. Its one failure is ctx ending
+// (Ctrl-C): from then on it announces and starts nothing more, neither
+// a WMI query nor a script (a running one is stopped), and returns ctx's
+// error, wrapped.
 func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, error) {
 	if src.Now == nil {
 		src.Now = time.Now
@@ -147,6 +150,9 @@ func Collect(ctx context.Context, src Sources, c licensing.Context) (*Result, er
 	col.products(svcVersion)
 	col.text()
 	col.imageBackups()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("collection stopped: %w", err)
+	}
 	col.fit()
 	sort.Strings(col.s.Missing)
 	data, err := licensing.Marshal(col.s)
@@ -218,8 +224,10 @@ func (c *collection) fit() {
 	}
 }
 
+// step announces s, unless the collection was stopped: the screen then
+// shows no step that is not run.
 func (c *collection) step(s Step) {
-	if c.src.Progress != nil {
+	if c.src.Progress != nil && c.ctx.Err() == nil {
 		c.src.Progress(s)
 	}
 }
@@ -235,6 +243,9 @@ func (c *collection) query(ns, class string, props []string, where string) []map
 func (c *collection) queryOK(ns, class string, props []string, where string) ([]map[string]interface{}, bool) {
 	if c.src.WMI == nil {
 		return nil, false // recorded once, in Collect
+	}
+	if c.ctx.Err() != nil {
+		return nil, false // stopped: Collect returns no snapshot
 	}
 	rows, missing, err := c.src.WMI.Query(ns, class, props, where)
 	for _, p := range missing {
@@ -544,6 +555,9 @@ func (c *collection) copyStrings(sys string) {
 // run runs one command under the time limit, keeps its output as a member
 // and records it; it returns nil when there is no output.
 func (c *collection) run(member, what, name string, args ...string) []byte {
+	if c.ctx.Err() != nil {
+		return nil // stopped: Collect returns no snapshot
+	}
 	c.step(Step{Part: StepScript, Command: what, Limit: c.src.Timeout})
 	ctx, cancel := context.WithTimeout(c.ctx, c.src.Timeout)
 	defer cancel()

@@ -710,3 +710,51 @@ func TestTextPairing(t *testing.T) {
 		})
 	}
 }
+
+// TestCollectStopsAtCtrlC: once ctx ends (Ctrl-C), the collection
+// announces and starts no further step, asks WMI nothing more, and
+// returns ctx's error. It went on through every step: the screen showed
+// "Running / 実行: slmgr.vbs /dlv all, up to 2 min" after the engineer's
+// Ctrl-C (the collector under Wine, stopped during its first WMI step),
+// each WMI query of the licensing classes ran (seconds each on a real
+// machine), and only at the end was the collection called interrupted.
+func TestCollectStopsAtCtrlC(t *testing.T) {
+	tests := []struct {
+		name   string
+		stopAt string // the step whose start is Ctrl-C
+		want   []string
+	}{
+		{"during the system step", StepSystem, []string{"system"}},
+		{"during the licenses step", StepLicenses, []string{"system", "licenses"}},
+		{"during the first script", StepScript, []string{"system", "licenses", "script slmgr.vbs /dlv all"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			w := win7WMI()
+			var steps []string
+			progress := func(st Step) {
+				steps = append(steps, strings.TrimSpace(st.Part+" "+st.Command))
+				if st.Part == tc.stopAt {
+					cancel()
+				}
+			}
+			host := fakeHost{files: map[string][]byte{`C:\Program Files\Microsoft Office\Office14\ospp.vbs`: nil}}
+			res, err := Collect(ctx, Sources{WMI: w, Run: &fakeRun{}, Host: host, Now: func() time.Time { return now }, Progress: progress}, licensing.Context{})
+			if !errors.Is(err, context.Canceled) || res != nil {
+				t.Errorf("got a result: %v, error %v; want none and context.Canceled", res != nil, err)
+			}
+			if got, want := strings.Join(steps, "\n"), strings.Join(tc.want, "\n"); got != want {
+				t.Errorf("steps announced:\n%s\nwant\n%s", got, want)
+			}
+			if tc.stopAt == StepSystem {
+				for class := range w.asked {
+					if strings.HasPrefix(class, "SoftwareLicensing") || strings.HasPrefix(class, "OfficeSoftware") {
+						t.Errorf("asked WMI for %s after Ctrl-C", class)
+					}
+				}
+			}
+		})
+	}
+}
