@@ -130,3 +130,19 @@ func TestHelpListsVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionWrapped: the version line is wrapped to the console as
+// the rest of the screen is: on a 40-column console it ran to 52
+// columns, which the console folded mid-word ("(windows/amd64" and
+// ", go1.20.14)" under it, seen under Wine).
+func TestVersionWrapped(t *testing.T) {
+	code, stdout, _ := runAt(t, 40, "", "--version")
+	if code != 0 || !strings.HasPrefix(stdout, "collector version ") {
+		t.Fatalf("exit %d, %q", code, stdout)
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		if cols(l) > 39 {
+			t.Errorf("%d columns, want at most 39: %q", cols(l), l)
+		}
+	}
+}

@@ -171,8 +171,10 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
-				_, err := fmt.Fprintf(c.App.Writer, "%s version %s\n", c.App.Name, c.App.Version)
-				return err
+				// Wrapped as the rest of the screen, not folded mid-word
+				// by a narrow console.
+				printMessage(c.App.Writer, "", c.App.Name+" version "+c.App.Version, con.outWidth)
+				return nil
 			}
 			if c.NArg() > 0 {
 				return usage(say("unexpected argument %q", "不要な引数「%s」があります", c.Args().First()),
