@@ -146,3 +146,34 @@ func TestVersionWrapped(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpWrapped: the help fits the console: each option on a line of
+// its own, what it does below it, wrapped at spaces, and so the name
+// line and the exit statuses. urfave put every option's words at column
+// 64 beside the longest option (--recipient age1…, -r age1… [ …
+// ]), so on an 80-column console (ActCourier.cmd --help under Wine)
+// each ran past the edge and the console folded it mid-word at column 0
+// ("settings FILE (d" / "efault: actcourier.conf …"). No word is lost:
+// the words are those of the help on one line each (a file).
+func TestHelpWrapped(t *testing.T) {
+	_, flat, _ := runCollector(t, "", "--help")
+	for _, width := range []int{80, 40} {
+		code, stdout, _ := runAt(t, width, "", "--help")
+		if code != 0 {
+			t.Fatalf("%d columns: exit %d", width, code)
+		}
+		for _, l := range strings.Split(stdout, "\n") {
+			if cols(l) > width-1 {
+				t.Errorf("%d columns: a line of %d: %q", width, cols(l), l)
+			}
+		}
+		if got, want := strings.Join(strings.Fields(stdout), " "), strings.Join(strings.Fields(flat), " "); got != want {
+			t.Errorf("%d columns: the words differ from the help in a file:\n%s\nwant\n%s", width, got, want)
+		}
+		for _, opt := range []string{"\n   --config FILE\n", "\n   --recipient age1…, -r age1…", "\n   --version\n", "\n   --help, -h\n"} {
+			if !strings.Contains(stdout, opt) {
+				t.Errorf("%d columns: no line of its own for %q:\n%s", width, opt, stdout)
+			}
+		}
+	}
+}

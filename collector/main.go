@@ -82,33 +82,53 @@ func run(args []string, con console) int {
 	return runContext(ctx, args, con)
 }
 
-// helpTemplate is the collector's --help: it has options, no commands.
-const helpTemplate = `NAME:
-   {{template "helpNameTemplate" .}}
+// exitStatus is the EXIT STATUS block of the collector's --help: each
+// code and what it means.
+var exitStatus = [...]struct{ code, what string }{
+	{"0", "the bundle was written; its name and the verdict are shown"},
+	{"1", "it could not be written (stick missing, full or write-protected); nothing was left behind"},
+	{"2", "a setting, an option or an answer is wrong: no recipient, bad settings file, a line not in the settings' lines, " +
+		"site/line/asset missing with --no-prompt or the input ended before an answer, a --snapshot file missing or unreadable, " +
+		"no --snapshot on a system other than Windows; a return file that does not open (wrong passphrase, damaged, newer), " +
+		"or --apply without its passphrase: nothing collected or applied"},
+	{"3", "an internal fault (a bug in the collector): tell central staff what the screen shows"},
+	{"130", "interrupted (Ctrl-C), at a question or while collecting; nothing was left behind"},
+}
 
-USAGE:
-   {{wrap .UsageText 3}}
-
-VERSION:
-   {{.Version}}
-
-OPTIONS:{{template "visibleFlagTemplate" .}}
-
-EXIT STATUS:
-   0    the bundle was written; its name and the verdict are shown
-   1    it could not be written (stick missing, full or write-protected);
-        nothing was left behind
-   2    a setting, an option or an answer is wrong: no recipient, bad settings
-        file, a line not in the settings' lines, site/line/asset missing with
-        --no-prompt or the input ended before an answer, a --snapshot file
-        missing or unreadable, no --snapshot on a system other than Windows;
-        a return file that does not open (wrong passphrase, damaged, newer),
-        or --apply without its passphrase: nothing collected or applied
-   3    an internal fault (a bug in the collector): tell central staff what
-        the screen shows
-   130  interrupted (Ctrl-C), at a question or while collecting; nothing was
-        left behind
-`
+// helpText is the collector's --help (it has options, no commands) for
+// a console of width columns, wrapped as the rest of the screen
+// (printMessage; 0: a file, one line each): each option on a line of its
+// own and what it does below it, eight columns in. urfave's layout put
+// what each does beside the longest option, from column 64: on an
+// 80-column console every line ran past the edge and was folded mid-word.
+func helpText(app *cli.App, width int) string {
+	var b strings.Builder
+	b.WriteString("NAME:\n")
+	printMessage(&b, "   ", app.Name+" - "+app.Usage, width)
+	b.WriteString("\nUSAGE:\n")
+	for _, l := range strings.Split(app.UsageText, "\n") {
+		printMessage(&b, "   ", l, width)
+	}
+	b.WriteString("\nVERSION:\n")
+	printMessage(&b, "   ", app.Version, width)
+	b.WriteString("\nOPTIONS:\n")
+	for _, f := range app.VisibleFlags() {
+		names, usage, _ := strings.Cut(f.String(), "\t")
+		// urfave repeats a repeatable option's names in brackets, on
+		// a narrow console onto a line that reads as another option's;
+		// its usage says "(repeatable)".
+		if i := strings.Index(names, " [ "); i > 0 && strings.HasSuffix(names, " ]") {
+			names = names[:i]
+		}
+		printMessage(&b, "   ", names, width)
+		printMessage(&b, "        ", usage, width)
+	}
+	b.WriteString("\nEXIT STATUS:\n")
+	for _, e := range exitStatus {
+		printMessage(&b, fmt.Sprintf("   %-5s", e.code), e.what, width)
+	}
+	return b.String()
+}
 
 func runContext(ctx context.Context, args []string, con console) (code int) {
 	// What the collector prints comes from this machine and from the
@@ -142,9 +162,11 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 		Writer:      con.out,
 		ErrWriter:   con.err,
 		// Exit codes are decided here, not inside urfave (STYLE.md §5).
-		ExitErrHandler:        func(*cli.Context, error) {},
-		HideHelpCommand:       true,
-		CustomAppHelpTemplate: helpTemplate,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		HideHelpCommand: true,
+		// The help is written by helpText when urfave prints it, after
+		// it added its help flag to the options.
+		CustomAppHelpTemplate: `{{call (index .Metadata "help")}}`,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usage(say("%v", "コマンドラインの誤り: %v", err), say("collector --help lists the options", "オプションの一覧は collector --help で確認できます"))
 		},
@@ -183,6 +205,7 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 			return collectAction(c, con)
 		},
 	}
+	app.Metadata = map[string]interface{}{"help": func() string { return helpText(app, con.outWidth) }}
 	err := checkArgs(app.Flags, args)
 	if err == nil {
 		err = app.RunContext(ctx, args)
