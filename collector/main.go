@@ -392,7 +392,7 @@ func loadSettings(c *cli.Context) (*settings, error) {
 	return s, nil
 }
 
-func collectAction(c *cli.Context, con console) error {
+func collectAction(c *cli.Context, con console) (err error) {
 	s, err := loadSettings(c)
 	if err != nil {
 		return err
@@ -415,7 +415,15 @@ func collectAction(c *cli.Context, con console) error {
 	}
 	// Find out now, not after a minute of collection, that the stick
 	// cannot take the bundle.
-	if err := checkWritable(s.out); err != nil {
+	made, err := checkWritable(s.out)
+	defer func() {
+		// Nothing saved, nothing left: the bundles folder this run
+		// made goes again (a stick found full kept an empty one).
+		if err != nil {
+			unmake(made)
+		}
+	}()
+	if err != nil {
 		return stickFault(s.out, err, false, s.commandLine)
 	}
 	// A full FAT stick still takes the empty probe: ask for the room.
@@ -552,18 +560,40 @@ const minFree = 256 << 10
 var freeSpace = diskFree
 
 // checkWritable creates the folder and a probe file in it, and removes
-// the probe.
-func checkWritable(dir string) error {
+// the probe. made are the folders it created, the deepest first, for
+// unmake.
+func checkWritable(dir string) (made []string, err error) {
+	for d := filepath.Clean(dir); ; {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		made = append(made, d)
+		up := filepath.Dir(d)
+		if up == d {
+			break
+		}
+		d = up
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return made, err
 	}
 	f, err := os.CreateTemp(dir, ".probe-*.tmp")
 	if err != nil {
-		return err
+		return made, err
 	}
 	name := f.Name()
 	f.Close()
-	return os.Remove(name)
+	return made, os.Remove(name)
+}
+
+// unmake removes the folders checkWritable made, as long as they are
+// empty: a folder something was written to stays.
+func unmake(made []string) {
+	for _, d := range made {
+		if os.Remove(d) != nil {
+			return
+		}
+	}
 }
 
 // isTerminal reports whether f is a console a person types into.

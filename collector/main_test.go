@@ -374,9 +374,12 @@ func TestStickFull(t *testing.T) {
 			old := freeSpace
 			freeSpace = func(string) (uint64, error) { return tc.free, nil }
 			t.Cleanup(func() { freeSpace = old })
-			out := t.TempDir()
+			// The stick's bundles folder, not there yet: a stick
+			// found full keeps none (an empty folder was left).
+			stick := t.TempDir()
+			out := filepath.Join(stick, "bundles")
 			code, stdout, stderr := runCollector(t, "", "--no-prompt", "--snapshot", archetype, "-r", id.Recipient().String(), "--out", out)
-			left, _ := os.ReadDir(out)
+			left, _ := os.ReadDir(stick)
 			if code != tc.code || !strings.Contains(stdout+stderr, tc.want) || (code != 0 && len(left) != 0) {
 				t.Fatalf("got exit %d, left %v, %s%s; want %d with %q", code, left, stdout, stderr, tc.code, tc.want)
 			}
