@@ -183,13 +183,13 @@ func runContext(ctx context.Context, args []string, con console) (code int) {
 			// "(default: …)" in Usage too would print two.
 			&cli.DurationFlag{Name: "timeout", Value: 2 * time.Minute, Usage: "time limit for each slmgr/ospp run, a `DURATION` such as 90s or 5m",
 				DefaultText: "the settings' timeout, else 2m", EnvVars: []string{"ACTCOURIER_TIMEOUT"}},
-			&cli.BoolFlag{Name: "no-prompt", Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
-			&cli.StringFlag{Name: "snapshot", Usage: "replay a stored device snapshot `FILE` (JSON) instead of reading this machine; a return file is then applied to a simulation of it"},
+			&cli.BoolFlag{Name: "no-prompt", DisableDefaultText: true, Usage: "never ask; fail when site, line or asset is missing", EnvVars: []string{"ACTCOURIER_NO_PROMPT"}},
+			&cli.StringFlag{Name: "snapshot", Usage: snapshotUsage},
 			&cli.StringFlag{Name: "return", Usage: "`DIR` of return files from central staff, *" + activation.ReturnExt + " (default: " + activation.ReturnDir + " beside the settings file)",
 				EnvVars: []string{"ACTCOURIER_RETURN"}},
-			&cli.BoolFlag{Name: "apply", Usage: "apply this machine's items of the return file without asking (the passphrase in " + returnPassphraseEnv + ")",
+			&cli.BoolFlag{Name: "apply", DisableDefaultText: true, Usage: "apply this machine's items of the return file without asking (the passphrase in " + returnPassphraseEnv + ")",
 				EnvVars: []string{"ACTCOURIER_APPLY"}},
-			&cli.BoolFlag{Name: "version", Usage: "print the version, and collect nothing"},
+			&cli.BoolFlag{Name: "version", DisableDefaultText: true, Usage: "print the version, and collect nothing"},
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("version") {
