@@ -54,6 +54,9 @@ func openReturns(ctx context.Context, s *settings, con console) ([]*activation.R
 		printMessage(con.err, "", "A return file is on the stick; without --apply it is not used. / 返送ファイルは --apply がないため使いません。", con.width)
 		return nil, nil
 	}
+	// Where the passphrase came from decides what a wrong one's hint
+	// says: there was no question when it was set in the environment.
+	fromEnv := ok
 	var rets []*activation.Return
 	err := activation.ErrWrongPassphrase
 	for _, f := range files {
@@ -61,11 +64,11 @@ func openReturns(ctx context.Context, s *settings, con console) ([]*activation.R
 		if r, err = openReturn(f, pass); err == nil {
 			rets = append(rets, r)
 		} else if !errors.Is(err, activation.ErrWrongPassphrase) {
-			return nil, returnFault(filepath.Base(f), err)
+			return nil, returnFault(filepath.Base(f), err, fromEnv)
 		}
 	}
 	if len(rets) == 0 {
-		return nil, returnFault(filepath.Base(files[0]), err)
+		return nil, returnFault(filepath.Base(files[0]), err, fromEnv)
 	}
 	sort.Slice(rets, func(i, j int) bool { return rets[i].Created.After(rets[j].Created) })
 	return rets, nil
@@ -80,8 +83,9 @@ func openReturn(name, pass string) (*activation.Return, error) {
 	return activation.OpenReturn(f, pass)
 }
 
-// returnFault says why a return file was refused, and what to do.
-func returnFault(name string, err error) error {
+// returnFault says why a return file was refused, and what to do;
+// fromEnv: the passphrase was ACTCOURIER_RETURN_PASSPHRASE's, not typed.
+func returnFault(name string, err error, fromEnv bool) error {
 	why := text{"it is not a return file this collector can use", "使える返送ファイルではありません"}
 	hint := text{"ask central staff for a new return file; to collect without it, move it out of the return folder",
 		"本部に新しい返送ファイルを依頼してください。使わずに収集するには return フォルダーから移動してください"}
@@ -90,6 +94,10 @@ func returnFault(name string, err error) error {
 		why = text{"the passphrase does not open it", "パスフレーズで開けません"}
 		hint = text{"run again and type the passphrase central staff gave you apart from the stick; Enter at the question collects without it",
 			"もう一度実行し、USB メモリとは別に本部から伝えられたパスフレーズを入力してください。質問で Enter を押すと返送ファイルを使わずに収集します"}
+		if fromEnv {
+			hint = text{"set " + returnPassphraseEnv + " to the passphrase central staff gave you apart from the stick; to collect without the return file, move it out of the return folder",
+				returnPassphraseEnv + " に、USB メモリとは別に本部から伝えられたパスフレーズを設定してください。返送ファイルを使わずに収集するには return フォルダーから移動してください"}
+		}
 	case errors.Is(err, activation.ErrTampered):
 		why = text{"it is damaged, or was changed after central staff wrote it", "壊れているか、本部が作成した後に変更されています"}
 	}
@@ -99,7 +107,11 @@ func returnFault(name string, err error) error {
 	// The system's cause only: an error opening the file names its whole
 	// path, which would name the file twice.
 	name = terminal.Inline(name)
-	return usage(text{"return file " + name + ": " + why.en + " (" + systemCause(err).Error() + "): nothing was applied or collected",
+	cause := " (" + systemCause(err).Error() + ")"
+	if errors.Is(err, activation.ErrWrongPassphrase) {
+		cause = "" // "the passphrase does not open it" said it
+	}
+	return usage(text{"return file " + name + ": " + why.en + cause + ": nothing was applied or collected",
 		"返送ファイル " + name + ": " + why.ja + "。何も適用・収集していません"}, hint)
 }
 

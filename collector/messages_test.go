@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/actcourier/actcourier/pkg/activation"
 	"golang.org/x/text/width"
 )
 
@@ -89,10 +90,49 @@ func TestStickFault(t *testing.T) {
 // once, by the name the stick shows, not again in the system's words.
 func TestReturnFaultNamesOnce(t *testing.T) {
 	name := "3f9c.return.age"
-	err := returnFault(name, &fs.PathError{Op: "open", Path: filepath.Join("E:", "return", name), Err: syscall.EACCES})
+	err := returnFault(name, &fs.PathError{Op: "open", Path: filepath.Join("E:", "return", name), Err: syscall.EACCES}, false)
 	var ee *exitError
 	if !errors.As(err, &ee) || strings.Count(ee.msg.en, name) != 1 || !strings.Contains(ee.msg.en, "permission denied") {
 		t.Fatalf("got %v, want %s named once, with the cause", err, name)
+	}
+}
+
+// TestReturnFaultPassphrase: a wrong passphrase is said once, and the
+// hint fits where the passphrase came from: typed at the question, or
+// set in ACTCOURIER_RETURN_PASSPHRASE (--apply), where there was no
+// question whose Enter collects without it.
+func TestReturnFaultPassphrase(t *testing.T) {
+	wrong := fmt.Errorf("open: %w", activation.ErrWrongPassphrase)
+	tests := []struct {
+		name    string
+		fromEnv bool
+		want    []string
+		bad     []string
+	}{
+		{"typed", false, []string{"type the passphrase", "質問で Enter"}, []string{returnPassphraseEnv}},
+		{"from the environment", true, []string{"set " + returnPassphraseEnv, returnPassphraseEnv + " に"}, []string{"Enter at the question", "質問で Enter"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var ee *exitError
+			if !errors.As(returnFault("3f9c.return.age", wrong, tc.fromEnv), &ee) {
+				t.Fatal("not an exitError")
+			}
+			all := ee.msg.en + "\n" + ee.msg.ja + "\n" + ee.hint.en + "\n" + ee.hint.ja
+			if n := strings.Count(ee.msg.en, "passphrase"); n != 1 {
+				t.Errorf("the error says passphrase %d times, want once: %s", n, ee.msg.en)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("lacks %q:\n%s", w, all)
+				}
+			}
+			for _, b := range tc.bad {
+				if strings.Contains(all, b) {
+					t.Errorf("says %q:\n%s", b, all)
+				}
+			}
+		})
 	}
 }
 
