@@ -57,29 +57,18 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				"shows only until it computes the formula again (copy the column, Paste Special > Values), an\n" +
 				"error or a date: a CID nobody reviewing saw), unless its pair is the one on file. A conditional\n" +
 				"format that cannot hold for a CID typed (errors or zero values painted white, a text rule whose\n" +
-				"text the CID lacks) is no matter." + cidsExit,
+				"text the CID lacks) is no matter. A --db that is not there is refused (exit 2) unless --new-db." + cidsExit,
 			Flags: []cli.Flag{cmdline.DBFlag(defaultDB), cmdline.ByFlag(),
 				&cli.BoolFlag{Name: "replace-applied", Usage: "let a CID replace one that its machine applied (kept in the archive all the same)"},
-				&cli.BoolFlag{Name: "restore", Usage: "put back on file a CID of the archive that another replaced since (the file's other rows are imported as usual)"}},
+				&cli.BoolFlag{Name: "restore", Usage: "put back on file a CID of the archive that another replaced since (the file's other rows are imported as usual)"},
+				&cli.BoolFlag{Name: "new-db", Usage: "when --db is not there, create it for these CIDs (an ActivationWs archive kept before any device is imported)"}},
 			Action: func(c *cli.Context) error {
 				// The files first: a command that will refuse creates no
 				// database.
 				if c.NArg() == 0 {
 					return usage("activation cids: no file given", "name records.csv, or the worklist (.xlsx or .csv) with CIDs filled in")
 				}
-				if missing, err := store.Missing(c.String("db")); err == nil && missing {
-					// A new database only for files that are there.
-					for _, f := range c.Args().Slice() {
-						if _, err := os.Stat(f); err != nil {
-							if inner := errors.Unwrap(err); inner != nil {
-								err = inner // the file is named once
-							}
-							return usage(fmt.Sprintf("activation cids: %s: %v (no database was created)", terminal.Inline(f), err),
-								"name records.csv, or the worklist (.xlsx or .csv) with CIDs filled in")
-						}
-					}
-				}
-				db, err := openStore(c.String("db"))
+				db, err := openCIDs(c.String("db"), c.Bool("new-db"), c.Args().Slice(), stderr)
 				if err != nil {
 					return err
 				}
@@ -87,7 +76,7 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				sum, err := fleet.ImportCIDs(c.Context, db, c.Args().Slice(), fleet.CIDOptions{By: cmdline.By(c), Now: time.Now(),
 					ReplaceApplied: c.Bool("replace-applied"), Restore: c.Bool("restore")})
 				if err != nil && c.Context.Err() == nil {
-					return usage(db.Name()+": "+err.Error(), store.Hint(err))
+					return usage(store.Name(c.String("db"))+": "+err.Error(), store.Hint(err))
 				} else if err != nil {
 					return err
 				}
@@ -100,6 +89,146 @@ func activationCommand(stdout, stderr io.Writer) *cli.Command {
 				&cli.StringFlag{Name: "passphrase-file", Usage: "`FILE` whose first line is the passphrase", EnvVars: []string{"ACTCOURIER_RETURN_PASSPHRASE_FILE"}}},
 			Action: func(c *cli.Context) error { return runReturn(c, stdout, stderr) },
 		}}}
+}
+
+// openCIDs opens --db for activation cids. A SQLite file that is not
+// there is refused unless newDB: cids run in the wrong folder, or with
+// a mistyped --db, kept the CIDs in a new empty database "for later",
+// exit 0, and the fleet's own database never got them. With newDB it
+// is created by the first CIDs there are to store (cidsDB), not before,
+// and said so on stderr.
+func openCIDs(dsn string, newDB bool, files []string, stderr io.Writer) (fleet.ActivationStore, error) {
+	missing, err := store.Missing(dsn)
+	if err != nil {
+		return nil, usage(err.Error(), store.Hint(err))
+	}
+	if !missing {
+		return openStore(dsn)
+	}
+	if !newDB {
+		return nil, usage("activation cids: no fleet database "+terminal.Inline(absName(dsn)),
+			"run it in the folder of the fleet's database, or give it with --db or ACTCOURIER_DB; to start a new database with these CIDs "+
+				"(an ActivationWs archive kept before any device is imported), add --new-db")
+	}
+	if err := noFolder(dsn); err != nil {
+		return nil, err
+	}
+	// A new database only for files that are there.
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			if inner := errors.Unwrap(err); inner != nil {
+				err = inner // the file is named once
+			}
+			return nil, usage(fmt.Sprintf("activation cids: %s: %v (no database was created)", terminal.Inline(f), err),
+				"name records.csv, or the worklist (.xlsx or .csv) with CIDs filled in")
+		}
+	}
+	return &cidsDB{dsn: dsn, stderr: stderr}, nil
+}
+
+// absName is a SQLite database's path made absolute, so that one in
+// the wrong folder is seen to be; dsn as it is when that fails.
+func absName(dsn string) string {
+	if abs, err := filepath.Abs(dsn); err == nil {
+		return abs
+	}
+	return dsn
+}
+
+// cidsDB is a fleet database that is not there yet, for activation
+// cids --new-db: it reads as an empty fleet, and the first CIDs to
+// store create it (then stderr says where, and that it holds no
+// device). A run that stores nothing (every file refused, every CID
+// refused) leaves no database behind. Only the methods ImportCIDs
+// calls are served before it is opened.
+type cidsDB struct {
+	fleet.ActivationStore // nil until AddCIDs opens it
+	dsn                   string
+	stderr                io.Writer
+}
+
+func (d *cidsDB) open() error {
+	if d.ActivationStore != nil {
+		return nil
+	}
+	db, err := store.Open(d.dsn)
+	if err != nil {
+		return err
+	}
+	d.ActivationStore = db
+	name := terminal.Inline(absName(d.dsn))
+	fmt.Fprintf(d.stderr, "importer: warning: created a new fleet database %s: it holds no device, only these CIDs, kept for when their devices are imported\n"+
+		"importer: hint: if you meant the fleet's database, delete %s and run this again in its folder, or with --db or ACTCOURIER_DB\n", name, name)
+	return nil
+}
+
+// Latest calls fn for no device before the database is created.
+func (d *cidsDB) Latest(ctx context.Context, f fleet.Filter, withJSON bool, fn func(fleet.Device) error) error {
+	if d.ActivationStore == nil {
+		return nil
+	}
+	return d.ActivationStore.Latest(ctx, f, withJSON, fn)
+}
+
+// AddCIDs creates the database for the first pairs to store.
+func (d *cidsDB) AddCIDs(ctx context.Context, cids []fleet.CIDRecord) (int, error) {
+	if len(cids) == 0 && d.ActivationStore == nil {
+		return 0, nil
+	}
+	if err := d.open(); err != nil {
+		return 0, err
+	}
+	return d.ActivationStore.AddCIDs(ctx, cids)
+}
+
+// RestoreCIDs creates the database as AddCIDs does (an empty archive
+// has nothing to restore: the store refuses them).
+func (d *cidsDB) RestoreCIDs(ctx context.Context, restores []fleet.CIDRestore) error {
+	if len(restores) == 0 && d.ActivationStore == nil {
+		return nil
+	}
+	if err := d.open(); err != nil {
+		return err
+	}
+	return d.ActivationStore.RestoreCIDs(ctx, restores)
+}
+
+// CIDs, CIDRestores, ReturnItems and Proofs are none before the
+// database is created.
+func (d *cidsDB) CIDs(ctx context.Context) ([]fleet.CIDRecord, error) {
+	if d.ActivationStore == nil {
+		return nil, nil
+	}
+	return d.ActivationStore.CIDs(ctx)
+}
+
+func (d *cidsDB) CIDRestores(ctx context.Context) ([]fleet.CIDRestore, error) {
+	if d.ActivationStore == nil {
+		return nil, nil
+	}
+	return d.ActivationStore.CIDRestores(ctx)
+}
+
+func (d *cidsDB) ReturnItems(ctx context.Context) ([]fleet.ReturnItem, error) {
+	if d.ActivationStore == nil {
+		return nil, nil
+	}
+	return d.ActivationStore.ReturnItems(ctx)
+}
+
+func (d *cidsDB) Proofs(ctx context.Context) ([]fleet.Proof, error) {
+	if d.ActivationStore == nil {
+		return nil, nil
+	}
+	return d.ActivationStore.Proofs(ctx)
+}
+
+// Close closes the database, if it was created.
+func (d *cidsDB) Close() error {
+	if d.ActivationStore == nil {
+		return nil
+	}
+	return d.ActivationStore.Close()
 }
 
 func runWorklist(c *cli.Context, stdout io.Writer) error {

@@ -599,13 +599,18 @@ func TestCIDsRefusedRows(t *testing.T) {
 	dsn := testDB(t, dir, "fleet.db")
 	records := filepath.Join(dir, "records.csv")
 	os.WriteFile(records, []byte("InstallationId,ConfirmationId\r\n"+strings.Repeat("1234567", 9)+",12345\r\n"), 0o644)
-	code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, records)
+	code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--new-db", records)
 	if want := "; 0 rows without a CID; 1 row refused (records.csv row 1: why on stderr)\n"; code != exitPartial || !strings.HasSuffix(stdout, want) ||
 		!strings.Contains(stderr, "importer: error: records.csv: row 1: ConfirmationId") {
 		t.Errorf("a file of one row refused: exit %d, want %q\n%s%s", code, want, stdout, stderr)
 	}
-	// The fleet's database is there now: the file is read with the
-	// others, and rejected alone.
+	// With the fleet's database there, a file that is not there is
+	// read with the others, and rejected alone.
+	good := filepath.Join(dir, "good.csv")
+	os.WriteFile(good, []byte("InstallationId,ConfirmationId\r\n"+strings.Repeat("1234567", 9)+","+strings.Repeat("123456", 8)+"\r\n"), 0o644)
+	if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--new-db", good); code != 0 {
+		t.Fatalf("a CID into a new database: exit %d\n%s%s", code, stdout, stderr)
+	}
 	missing := filepath.Join(dir, "nothere.csv")
 	code, _, stderr = runImporter(t, "activation", "cids", "--db", dsn, missing)
 	// The system's words follow the name: Windows says "no such file

@@ -132,7 +132,7 @@ func TestForgedShown(t *testing.T) {
 	notCSV := filepath.Join(dir, forgedName("NOTCSV")+".csv")
 	os.WriteFile(notCSV, []byte("a,\"b\n"), 0o644)
 	cmds = append(cmds, []string{"activation", "cids", "--db", db, cids, notCSV},
-		[]string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), filepath.Join(dir, forgedName("NOCIDS")+".csv")})
+		[]string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), "--new-db", filepath.Join(dir, forgedName("NOCIDS")+".csv")})
 
 	for _, cmd := range cmds {
 		code, stdout, stderr := runImporter(t, cmd...)

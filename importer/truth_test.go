@@ -17,8 +17,10 @@ import (
 	"github.com/actcourier/actcourier/bundle"
 	"github.com/actcourier/actcourier/pkg/cmdline"
 	"github.com/actcourier/actcourier/pkg/licensing"
+	"github.com/actcourier/actcourier/pkg/pgtest"
 	"github.com/actcourier/actcourier/pkg/report"
 	"github.com/actcourier/actcourier/pkg/stick"
+	"github.com/actcourier/actcourier/pkg/terminal"
 )
 
 // collectedAs writes a bundle of an archetype as if it had been collected
@@ -760,10 +762,10 @@ func TestNewDatabaseFolder(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"cids", []string{"activation", "cids", "--db", missing, csv}, "no folder " + filepath.Dir(missing) + " to create it in"},
+		{"cids", []string{"activation", "cids", "--db", missing, "--new-db", csv}, "no folder " + filepath.Dir(missing) + " to create it in"},
 		{"migrate", []string{"migrate", "--from", from, "--to", missing}, "no folder " + filepath.Dir(missing) + " to create it in"},
 		{"cids without a file", []string{"activation", "cids", "--db", filepath.Join(dir, "new.db")}, "no file given"},
-		{"cids of a missing file", []string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), filepath.Join(dir, "gone.csv")},
+		{"cids of a missing file", []string{"activation", "cids", "--db", filepath.Join(dir, "new.db"), "--new-db", filepath.Join(dir, "gone.csv")},
 			"gone.csv: "}, // the system's words, then "(no database was created)"
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -776,6 +778,56 @@ func TestNewDatabaseFolder(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("the folder holds %d entries, want only records.csv: %v", len(entries), entries)
+	}
+}
+
+// TestCIDsNewDatabase: activation cids run in the wrong folder, or with
+// a mistyped --db, refuses (exit 2, no file created) rather than keep the
+// CIDs "for later" in a new empty database, exit 0; with --new-db it
+// creates one only to store something, and says so on stderr with where.
+func TestCIDsNewDatabase(t *testing.T) {
+	if pgtest.Required() {
+		t.Skip("a PostgreSQL database is never created")
+	}
+	good := "InstallationId,ConfirmationId\r\n" + strings.Repeat("1234567", 9) + "," + strings.Repeat("123456", 8) + "\r\n"
+	for _, tc := range []struct {
+		name    string
+		newDB   bool
+		file    string // its name: a .xlsx holds CSV
+		code    int
+		created bool
+		want    string // in stderr
+	}{
+		{"no database, not asked", false, "records.csv", 2, false, "no fleet database "},
+		{"no database, not asked, a file refused", false, "records.xlsx", 2, false, "add --new-db"},
+		{"asked, every file refused", true, "records.xlsx", 1, false, "records.xlsx"},
+		{"asked, CIDs stored", true, "records.csv", 0, true, "created a new fleet database "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, tc.file)
+			if err := os.WriteFile(file, []byte(good), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(dir, "fleet.db")
+			args := []string{"activation", "cids", "--db", db, file}
+			if tc.newDB {
+				args = append(args, "--new-db")
+			}
+			code, _, stderr := runImporter(t, args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("got exit %d, want %d with %q:\n%s", code, tc.code, tc.want, stderr)
+			}
+			_, err := os.Stat(db)
+			if created := err == nil; created != tc.created {
+				t.Errorf("got database created %v, want %v:\n%s", created, tc.created, stderr)
+			}
+			// Where it is, and what it holds, is told: a database made by
+			// mistake is found and removed.
+			if tc.created && (!strings.Contains(stderr, terminal.Inline(db)) || !strings.Contains(stderr, "holds no device")) {
+				t.Errorf("got stderr\n%s\nwant it to name %s and say it holds no device", stderr, db)
+			}
+		})
 	}
 }
 
