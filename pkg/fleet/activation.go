@@ -1271,6 +1271,11 @@ const MinPassphrase = 10
 // line of pass.txt has 5 characters, fewer than 10").
 var ErrPassphrase = errors.New("fleet: passphrase refused")
 
+// ErrPassphraseDiffers is ErrPassphrase (it unwraps to it) for a
+// passphrase typed twice differently: only then does the hint say to
+// type it the same twice, not to one given in a file.
+var ErrPassphraseDiffers = fmt.Errorf("%w: the two entries differ", ErrPassphrase)
+
 // ReturnPassphraseEnv is the environment variable that scripts give a
 // return file's passphrase in, for the importer and the collector alike.
 const ReturnPassphraseEnv = "ACTCOURIER_RETURN_PASSPHRASE"
@@ -1314,7 +1319,7 @@ func ReturnPassphrase(passFile string, ask func(prompt string) (string, error)) 
 			return "", err
 		}
 		if again != pass {
-			return "", fmt.Errorf("%w: the two entries differ", ErrPassphrase)
+			return "", ErrPassphraseDiffers
 		}
 	}
 	if len([]rune(pass)) < MinPassphrase {

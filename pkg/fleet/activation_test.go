@@ -797,7 +797,8 @@ func TestCIDChangeRows(t *testing.T) {
 
 // TestReturnPassphraseShort: a passphrase too short is refused saying
 // where it came from, so that one read from --passphrase-file or the
-// environment is not taken for two entries typed differently.
+// environment is not taken for two entries typed differently; and its
+// hint says to type it the same twice only where it was typed twice.
 func TestReturnPassphraseShort(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "pass.txt")
 	if err := os.WriteFile(file, []byte("short\r\nthe rest is not read\r\n"), 0o600); err != nil {
@@ -805,14 +806,18 @@ func TestReturnPassphraseShort(t *testing.T) {
 	}
 	never := func(string) (string, error) { t.Fatal("asked at the terminal"); return "", nil }
 	typed := func(string) (string, error) { return "tiny", nil }
+	n := 0
+	differ := func(string) (string, error) { n++; return fmt.Sprintf("long enough %d", n), nil }
 	for _, tc := range []struct {
 		name, file, env string
 		ask             func(string) (string, error)
 		want            string
+		twice           bool // the hint says to type it the same twice
 	}{
-		{"file", file, "", never, "the first line of " + file + " has 5 characters, fewer than 10"},
-		{"environment", "", "abc", never, fleet.ReturnPassphraseEnv + " has 3 characters, fewer than 10"},
-		{"typed", "", "", typed, "the one typed has 4 characters, fewer than 10"},
+		{"file", file, "", never, "the first line of " + file + " has 5 characters, fewer than 10", false},
+		{"environment", "", "abc", never, fleet.ReturnPassphraseEnv + " has 3 characters, fewer than 10", false},
+		{"typed", "", "", typed, "the one typed has 4 characters, fewer than 10", false},
+		{"typed differently", "", "", differ, "the two entries differ", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.env != "" {
@@ -830,8 +835,14 @@ func TestReturnPassphraseShort(t *testing.T) {
 			// package's name ("passphrase refused (fleet: the return
 			// file's passphrase is shorter than 10 characters, or the
 			// two entries differ: … has 5)").
-			if why, _ := fleet.Explain(err); why != "passphrase refused: "+tc.want {
+			why, hint := fleet.Explain(err)
+			if why != "passphrase refused: "+tc.want {
 				t.Errorf("Explain: got %q, want %q", why, "passphrase refused: "+tc.want)
+			}
+			// "type it the same twice" to one who gave it in a file sent
+			// them looking for a second entry there is none of.
+			if twice := strings.Contains(hint, "twice"); twice != tc.twice {
+				t.Errorf("Explain: got hint %q, want it to say twice: %v", hint, tc.twice)
 			}
 		})
 	}

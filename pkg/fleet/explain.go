@@ -70,7 +70,9 @@ var explanations = []struct {
 		"give ActivationWs's records.csv, or the worklist with its ConfirmationId column filled in: the workbook (activation-worklist.xlsx), or the CSV saved as CSV"},
 	{[]error{ErrAllLeftOut}, "nothing to return", "every product waiting was left out (each named above, with why): see the hints above"},
 	{[]error{ErrNothingToReturn}, "nothing to return", "import the CIDs first (importer activation cids FILE); importer activation worklist shows what waits"},
-	{[]error{ErrPassphrase}, "passphrase refused", "choose one of 10 characters or more, type it the same twice, or give it with --passphrase-file or ACTCOURIER_RETURN_PASSPHRASE"},
+	// Before ErrPassphrase, which it is too.
+	{[]error{ErrPassphraseDiffers}, "passphrase refused", "type the same passphrase twice, or give it with --passphrase-file or " + ReturnPassphraseEnv},
+	{[]error{ErrPassphrase}, "passphrase refused", "choose one of " + strconv.Itoa(MinPassphrase) + " characters or more and give it again: typed, on the first line of --passphrase-file, or in " + ReturnPassphraseEnv},
 	{[]error{ErrNotFound}, "no such device", "importer devices lists the fleet; give an asset tag, host name or ID"},
 	{[]error{ErrAmbiguous}, "several devices", "give the device's ID (importer devices)"},
 	{[]error{ErrNoActivation}, "no activation requests", "use a database of this importer (--db)"},
