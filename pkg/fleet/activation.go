@@ -1111,31 +1111,38 @@ func (s CIDSummary) Print(stdout, stderr io.Writer, partial error) error {
 		why, hint := Explain(r.Err)
 		fmt.Fprintf(stderr, "importer: error: %s: %s\nimporter: hint: %s\n", terminal.Inline(r.File), terminal.Message(why), hint)
 	}
-	shape, hidden, encoding := false, false, false
+	// Rows refused per kind: the hint speaks of one row as one.
+	var shape, hidden, encoding int
 	for _, e := range s.RowErrors {
 		fmt.Fprintf(stderr, "importer: error: %s\n", terminal.Message(e.Error()))
 		switch {
 		case errors.Is(e, ErrHiddenCID):
-			hidden = true
+			hidden++
 		case errors.Is(e, worklist.ErrEncoding):
-			encoding = true
+			encoding++
 		default:
-			shape = true
+			shape++
 		}
 	}
-	if encoding {
-		fmt.Fprintln(stderr, "importer: hint: those rows' bytes do not decode in the file's encoding, or read as two different values that nothing tells apart; nothing of them was stored: "+
-			worklist.SaveUTF8Hint+"; then import the file again; the other rows are in")
+	rows := func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
 	}
-	if shape {
-		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct those rows and import the file again; the other rows are in")
+	if encoding > 0 {
+		fmt.Fprintln(stderr, "importer: hint: "+rows(encoding, "that row's", "those rows'")+" bytes do not decode in the file's encoding, or read as two different values that nothing tells apart; nothing of "+
+			rows(encoding, "it", "them")+" was stored: "+worklist.SaveUTF8Hint+"; then import the file again; the other rows are in")
 	}
-	if hidden {
-		fmt.Fprintln(stderr, "importer: hint: nobody reviewing the workbook saw those rows' CIDs: show them in Excel (clear the filter, or select the rows "+
-			"or columns around them, right-click, Unhide; expand a collapsed group; unmerge a merged cell; clear the conditional formats of the ID columns "+
+	if shape > 0 {
+		fmt.Fprintln(stderr, "importer: hint: a CID is 48 digits and an IID digits (spaces or dashes between groups): correct "+rows(shape, "that row", "those rows")+" and import the file again; the other rows are in")
+	}
+	if hidden > 0 {
+		fmt.Fprintln(stderr, "importer: hint: nobody reviewing the workbook saw "+rows(hidden, "that row's CID: show it", "those rows' CIDs: show them")+" in Excel (clear the filter, or select the rows "+
+			"or columns around "+rows(hidden, "it", "them")+", right-click, Unhide; expand a collapsed group; unmerge a merged cell; clear the conditional formats of the ID columns "+
 			"(Home, Conditional Formatting, Clear Rules); give a cell that shows nothing, or other than it holds, the Text format, a font of 8 points or more, "+
 			"or the Automatic font colour and No Fill; replace formulas in the ID columns by their values: copy the column, Paste Special > Values), "+
-			"check them, save, and import the file again; the other rows are in")
+			"check "+rows(hidden, "it", "them")+", save, and import the file again; the other rows are in")
 	}
 	refused := s.printChanges(stderr)
 	if len(s.Rejected)+len(s.RowErrors) > 0 || refused {

@@ -460,6 +460,37 @@ func TestCIDSummaryLine(t *testing.T) {
 	}
 }
 
+// TestCIDSummaryHints: the hint after rows refused speaks of one row as
+// one: "those rows' bytes" followed a single row refused for its
+// encoding.
+func TestCIDSummaryHints(t *testing.T) {
+	rowErr := func(row int, err error) error {
+		return fmt.Errorf("records.csv: %w", &worklist.RowError{Row: row, Err: err})
+	}
+	for _, tc := range []struct {
+		name string
+		errs []error
+		want string // in stderr
+		not  string // not in stderr
+	}{
+		{"one row's encoding", []error{rowErr(1, worklist.ErrEncoding)}, "hint: that row's bytes", "those rows"},
+		{"two rows' encoding", []error{rowErr(1, worklist.ErrEncoding), rowErr(2, worklist.ErrEncoding)}, "hint: those rows' bytes", "that row"},
+		{"one row out of shape", []error{rowErr(1, errors.New("ConfirmationId: 5 digits"))}, "correct that row and", "those rows"},
+		{"two rows out of shape", []error{rowErr(1, errors.New("x")), rowErr(2, errors.New("y"))}, "correct those rows and", "that row"},
+		{"one row hidden", []error{rowErr(1, fleet.ErrHiddenCID)}, "saw that row's CID: show it in Excel", "those rows"},
+		{"two rows hidden", []error{rowErr(1, fleet.ErrHiddenCID), rowErr(2, fleet.ErrHiddenCID)}, "saw those rows' CIDs: show them in Excel", "that row"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errs bytes.Buffer
+			s := fleet.CIDSummary{Files: 1, RowErrors: tc.errs}
+			s.Print(&out, &errs, errors.New("partial"))
+			if got := errs.String(); !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) {
+				t.Errorf("got stderr\n%s\nwant %q in it, not %q", got, tc.want, tc.not)
+			}
+		})
+	}
+}
+
 // TestReturnAsksLast: the return file's passphrase is asked for only
 // once there is something to return; before, the staff typed it twice
 // to learn that no device had a CID waiting.
