@@ -509,6 +509,7 @@ func TestHelpAndErrors(t *testing.T) {
 		notInStderr string
 	}{
 		{[]string{"improt"}, 2, "", `importer: error: unknown command "improt"` + "\nimporter: hint: did you mean \"import\"?", "", "No help topic"},
+		{[]string{"version"}, 2, "", `importer: error: unknown command "version"` + "\nimporter: hint: the version is importer --version;", "", ""},
 		{[]string{"report"}, 2, "", "importer: error: report: --out required\nimporter: hint: importer report --help", "", "USAGE"},
 		{[]string{"keygen"}, 2, "", "importer: error: keygen: --out required", "", "OPTIONS"},
 		{[]string{"import-text", "x.txt"}, 2, "", "--site and --line required", "", ""},

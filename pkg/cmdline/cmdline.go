@@ -107,8 +107,23 @@ func NoCommand(c *cli.Context) error {
 	hint := c.App.Name + " --help lists the commands"
 	if s := Closest(c.Args().First(), commandNames(c.App)); s != "" {
 		hint = fmt.Sprintf("did you mean %q? %s", s, hint)
+	} else if c.Args().First() == "version" && hasFlag(c.App.Flags, "version") {
+		// git and go answer the word; ours is the flag, and says so.
+		hint = "the version is " + c.App.Name + " --version; " + hint
 	}
 	return &UsageError{fmt.Sprintf("unknown command %q", c.Args().First()), hint}
+}
+
+// hasFlag reports whether flags hold one named name.
+func hasFlag(flags []cli.Flag, name string) bool {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // noSubcommand is the Action of a command whose work is in its

@@ -117,6 +117,43 @@ func TestUnknownSubcommand(t *testing.T) {
 	}
 }
 
+// TestUnknownCommand: a mistyped command names the closest one; the
+// word version, to an app whose version is its --version flag, says so
+// (it was "unknown command" with the command list only).
+func TestUnknownCommand(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		versioned bool // the app has a --version flag
+		arg       string
+		msg, hint string
+	}{
+		{"a typo", true, "improt", `unknown command "improt"`, `did you mean "import"? importer --help lists the commands`},
+		{"version", true, "version", `unknown command "version"`, "the version is importer --version; importer --help lists the commands"},
+		{"version, no such flag", false, "version", `unknown command "version"`, "importer --help lists the commands"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app := &cli.App{Name: "importer", Commands: []*cli.Command{{Name: "import", Action: func(*cli.Context) error { return nil }}}}
+			if tc.versioned {
+				app.Flags = []cli.Flag{&cli.BoolFlag{Name: "version"}}
+			}
+			Apply(app)
+			err := app.Run([]string{"importer", tc.arg})
+			var ue *UsageError
+			if !errors.As(err, &ue) || ue.Msg != tc.msg || ue.Advice != tc.hint {
+				t.Errorf("got %v (hint %q), want %q (hint %q)", err, hintOf(err), tc.msg, tc.hint)
+			}
+		})
+	}
+}
+
+func hintOf(err error) string {
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return ue.Advice
+	}
+	return ""
+}
+
 // TestFlagError: a flag mistyped, or given a value it does not take, is
 // named as it is typed (--name, -n), with the command it was given to;
 // Go's flag package names every flag with one dash ("flag provided but
