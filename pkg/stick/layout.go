@@ -97,17 +97,24 @@ func Prepare(dir string, c *Config, builds map[string][]byte, force bool) ([]str
 	return done, nil
 }
 
-// writeNew writes a file through WriteAtomic; it refuses to replace a
-// file (or a link) unless force. The stick is anyone's: a link left under
-// a fixed temporary name would have had Prepare write through it into a
-// file of the workstation (the site's key).
+// writeNew writes a file as WriteAtomic does, with the mode any new file
+// of the user gets (0666 less the umask, as os.Create gives); it refuses
+// to replace a file (or a link) unless force. The stick is anyone's: a
+// link left under a fixed temporary name would have had Prepare write
+// through it into a file of the workstation (the site's key).
+//
+// Nothing Prepare writes is secret: the settings hold the site's public
+// key (NewConfig refuses a private one), the rest is the launcher, the
+// guide and the collector builds. 0600 made a stick prepared in a folder
+// unreadable to another account that copies it out; no x bit, as
+// Windows runs a program without one.
 func writeNew(name string, data []byte, force bool) error {
 	if _, err := os.Lstat(name); err == nil && !force {
 		return &ExistsError{Name: name}
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	return WriteAtomic(name, func(f *os.File) error {
+	return atomicfile.Write(name, 0o666, func(f *os.File) error {
 		_, err := f.Write(data)
 		return err
 	})
@@ -117,7 +124,8 @@ func writeNew(name string, data []byte, force bool) error {
 // random name (O_EXCL: never through a link someone left), synced, then
 // renamed: no file of that name is left unless whole, on a stick pulled
 // out or a disk that fills up. write fills the file. The file is the
-// user's alone (0600): a return file on a stick, the stick's settings.
+// user's alone (0600): a return file, whose product keys only its
+// passphrase guards.
 func WriteAtomic(name string, write func(*os.File) error) error {
 	return atomicfile.Write(name, 0o600, write)
 }

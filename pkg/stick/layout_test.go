@@ -197,6 +197,48 @@ func TestWriteAtomic(t *testing.T) {
 	}
 }
 
+// TestPrepareModes: the files of a stick get the mode any new file of
+// the user gets (0666 less the umask, as os.Create gives: 0644 under the
+// usual umask), not 0600: nothing on a stick is secret (the site's
+// public key, the settings, the launcher, the guide, the collector
+// builds; the private key never goes on it), and a stick prepared in a
+// folder that another account copies out (a share) was unreadable to
+// it. No x bit: Windows runs a program without one.
+func TestPrepareModes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no such mode bits")
+	}
+	dir := t.TempDir()
+	probe, err := os.Create(filepath.Join(t.TempDir(), "probe"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probe.Close()
+	fi, err := os.Stat(probe.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fi.Mode().Perm()
+	c := &Config{Recipients: []string{r1}, Site: "Nagoya", Lines: []string{"L1"}}
+	builds := map[string][]byte{Builds[0]: []byte("MZ386"), Builds[1]: []byte("MZamd64")}
+	written, err := Prepare(dir, c, builds, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(written) != 5 {
+		t.Errorf("got %d files written, want 5: %v", len(written), written)
+	}
+	for _, name := range written {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s: got mode %v, want %v as os.Create gives", filepath.Base(name), got, want)
+		}
+	}
+}
+
 // TestCollectorNamedOnce: the stick's Japanese words (its guide, the
 // settings file Marshal writes) call the collector 収集プログラム, as its
 // screens and ActCourier.cmd do: an engineer who reads コレクター on
