@@ -78,12 +78,22 @@ func quoted(f string) bool {
 	if f == "" {
 		return false
 	}
-	if f == `\.` || strings.ContainsAny(f, ",;\"\r\n\t") {
+	if f == `\.` {
 		return true
+	}
+	for i := 0; i < len(f); i++ {
+		if quoteBytes[f[i]] {
+			return true
+		}
 	}
 	r, _ := utf8.DecodeRuneInString(f)
 	return unicode.IsSpace(r)
 }
+
+// quoteBytes holds the bytes that make quoted quote a field: a table, as
+// every cell of a report is looked at (strings.ContainsAny made a set of
+// them for each).
+var quoteBytes = [256]bool{',': true, ';': true, '"': true, '\r': true, '\n': true, '\t': true}
 
 // formulaStart holds the characters that make a spreadsheet read a cell
 // as a formula (or shift it) when the cell begins with one.
@@ -122,20 +132,29 @@ func Escape(s string) string { return mark(s, true) }
 // Text; with quotes, a single quote counts as a formula's start too, for
 // Escape.
 func mark(s string, quotes bool) string {
-	if !starts(s, 0, false, quotes) && !strings.ContainsAny(s, ";\t\n") {
-		return s
-	}
+	// Most values need no quote: they are returned as they are, with
+	// nothing built (a value with a semicolon and nothing after it to
+	// mark, as many reasons have, was built again).
 	var b strings.Builder
-	b.Grow(len(s) + 2)
+	last := 0
 	if starts(s, 0, false, quotes) {
+		b.Grow(len(s) + 2)
 		b.WriteByte('\'')
 	}
 	for i := 0; i < len(s); i++ {
-		b.WriteByte(s[i])
 		if separator(s[i]) && starts(s, i+1, true, quotes) {
+			if b.Cap() == 0 {
+				b.Grow(len(s) + 2)
+			}
+			b.WriteString(s[last : i+1])
 			b.WriteByte('\'')
+			last = i + 1
 		}
 	}
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
 	return b.String()
 }
 

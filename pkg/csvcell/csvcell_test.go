@@ -219,3 +219,47 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// TestTextAllocs: a value with nothing to mark, as a reason with a
+// semicolon, is returned as it is, nothing built.
+func TestTextAllocs(t *testing.T) {
+	for _, s := range []string{"plain", "it works here whatever the site's count; but it has activated Office 2016 here", "a\tb\nc"} {
+		if got := testing.AllocsPerRun(100, func() { Text(s) }); got != 0 {
+			t.Errorf("Text(%q): got %v allocations, want 0", s, got)
+		}
+	}
+}
+
+// markBefore is mark as it was before it built only values it marks: the
+// reference FuzzMark holds it to.
+func markBefore(s string, quotes bool) string {
+	if !starts(s, 0, false, quotes) && !strings.ContainsAny(s, ";\t\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	if starts(s, 0, false, quotes) {
+		b.WriteByte('\'')
+	}
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if separator(s[i]) && starts(s, i+1, true, quotes) {
+			b.WriteByte('\'')
+		}
+	}
+	return b.String()
+}
+
+// FuzzMark: Text and Escape give what they gave before.
+func FuzzMark(f *testing.F) {
+	for _, s := range []string{"x;=1+1;", "'=x", "a\t\"\r'@", "\n\n-", "''", "a;b", "=a;+b", "cr\n\r+1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, quotes := range []bool{false, true} {
+			if got, want := mark(s, quotes), markBefore(s, quotes); got != want {
+				t.Fatalf("mark(%q, %v) = %q, want %q", s, quotes, got, want)
+			}
+		}
+	})
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,4 +147,40 @@ func excelCells(data []byte, sep byte) [][]string {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// TestCSVRepeatedCells: a line's rows repeat most of their cells (its
+// site, line and zone, a category, an action), and a cell is made once
+// for all the rows that repeat it: a site and line of formula starts,
+// which csvcell.Text must quote, cost the rows no more allocations than
+// plain ones.
+func TestCSVRepeatedCells(t *testing.T) {
+	lines, _ := fleet(t)
+	var devs []Device
+	for _, l := range lines {
+		devs = append(devs, l...)
+	}
+	allocs := func(site, line string) float64 {
+		ds := append([]Device(nil), devs...)
+		for i := range ds {
+			ds[i].Site, ds[i].Line = site, line
+		}
+		rows := make([]row, len(ds))
+		for i := range ds {
+			rows[i] = newRow(&english, &ds[i], utc, "d", "x.html#d")
+		}
+		return testing.AllocsPerRun(10, func() {
+			if err := writeDeviceRows(io.Discard, &english, rows, utc); err != nil {
+				t.Fatal(err)
+			}
+			if err := writeProductRows(io.Discard, &english, rows, utc); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	plain, hostile := allocs("Nagoya", "L1"), allocs("=Nagoya", "+L1")
+	// Made once for the device rows and once for the product rows.
+	if hostile > plain+4 {
+		t.Errorf("%d devices: got %v allocations with a site and line to quote, want at most %v, as with plain ones", len(devs), hostile, plain+4)
+	}
 }

@@ -41,15 +41,43 @@ func writeCSVHeader(w io.Writer, header []string) error {
 // in a site, line, asset or host name. The writer keeps the first write
 // error for the caller.
 func writeRecord(cw *csvcell.Writer, row []string) {
+	var c csvCells
+	c.write(cw, row)
+}
+
+// csvCells makes the cells of a CSV file's records as writeRecord says,
+// and keeps each column's last value with the cell made of it: the rows
+// of a line repeat most of their cells (its site, line and zone, a
+// category, an action, a product's channel), which were made again for
+// every row. A zero csvCells is ready; it holds a value a column.
+type csvCells struct{ in, out []string }
+
+// write writes row as writeRecord does, its cells made by cell.
+func (c *csvCells) write(cw *csvcell.Writer, row []string) {
 	for i, v := range row {
-		// A number stays a number ("-13" days left), but for the row's
-		// first cell: where Excel splits at ";" (csvcell.Text), a line
-		// "-1,2+…" is one cell, a formula.
-		if i == 0 || !isInt(v) {
-			row[i] = csvcell.Text(terminal.ShowHidden(v))
-		}
+		row[i] = c.cell(i, v)
 	}
 	cw.Write(row)
+}
+
+// cell is the cell of v in column i.
+func (c *csvCells) cell(i int, v string) string {
+	for len(c.in) <= i {
+		// "" is made "": a column not seen yet holds it.
+		c.in, c.out = append(c.in, ""), append(c.out, "")
+	}
+	if v == c.in[i] {
+		return c.out[i]
+	}
+	out := v
+	// A number stays a number ("-13" days left), but for the row's
+	// first cell: where Excel splits at ";" (csvcell.Text), a line
+	// "-1,2+…" is one cell, a formula.
+	if i == 0 || !isInt(v) {
+		out = csvcell.Text(terminal.ShowHidden(v))
+	}
+	c.in[i], c.out[i] = v, out
+	return out
 }
 
 // isInt reports whether strconv.Atoi reads s, without the error Atoi
@@ -88,6 +116,7 @@ func (t *texts) productHeader() []string {
 // writeDeviceRows writes one CSV row per device.
 func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
 	cw := csvcell.NewWriter(w)
+	var cells csvCells
 	for i := range rows {
 		r := &rows[i]
 		d := r.d
@@ -103,7 +132,7 @@ func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
 		for j := range r.products {
 			names[j] = r.products[j].name
 		}
-		writeRecord(cw, []string{d.Site, d.Line, d.Asset, d.Hostname, r.action, deadline, days, r.dlKind, r.category,
+		cells.write(cw, []string{d.Site, d.Line, d.Asset, d.Hostname, r.action, deadline, days, r.dlKind, r.category,
 			strings.Join(r.reasons, " / "), strings.Join(r.flags, " / "), strings.Join(names, " / "),
 			d.CollectedAt.In(z.loc).Format(csvTime), z.label(), d.Engineer, d.Key, d.BundleID})
 	}
@@ -113,6 +142,7 @@ func writeDeviceRows(w io.Writer, t *texts, rows []row, z zone) error {
 // writeProductRows writes one CSV row per product of every device.
 func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
 	cw := csvcell.NewWriter(w)
+	var cells csvCells
 	for i := range rows {
 		d := rows[i].d
 		for _, p := range rows[i].products {
@@ -127,7 +157,7 @@ func writeProductRows(w io.Writer, t *texts, rows []row, z zone) error {
 			case p.daysN != nil:
 				days, end = p.days, p.endT.In(z.loc).Format(csvTime)
 			}
-			writeRecord(cw, []string{d.Site, d.Line, d.Asset, d.Hostname, kindName(p.p.Kind), p.name, p.channel, p.status, days, end,
+			cells.write(cw, []string{d.Site, d.Line, d.Asset, d.Hostname, kindName(p.p.Kind), p.name, p.channel, p.status, days, end,
 				p.action, p.p.PartialKey, p.p.Name, p.source})
 		}
 	}
