@@ -656,3 +656,21 @@ func TestNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestKVLineAllocs: a reason's evidence, words and data, is two strings
+// built at their size, one allocation each.
+func TestKVLineAllocs(t *testing.T) {
+	pairs := []kv{{"Name as read", "Office 14, OfficeProPlus-Retail edition", true}, {"Channel", "Retail", false},
+		{"License status", "notification mode", false}, {"Partial product key", "M4QJX", true}, {"HRESULT", "0xC004F009", true},
+		{"KMS host", "kms01.kumamoto.factory", true}, {"Source", "WMI", false}, {"Rule", "route-kms-site-host", true}}
+	words, data := kvLine(pairs)
+	if want := "Channel: Retail · License status: notification mode · Source: WMI"; words != want {
+		t.Errorf("words: got %q, want %q", words, want)
+	}
+	if want := "Name as read: Office 14, OfficeProPlus-Retail edition · Partial product key: M4QJX · HRESULT: 0xC004F009 · KMS host: kms01.kumamoto.factory · Rule: route-kms-site-host"; data != want {
+		t.Errorf("data: got %q, want %q", data, want)
+	}
+	if got := testing.AllocsPerRun(100, func() { kvLine(pairs) }); got > 2 {
+		t.Errorf("got %v allocations, want at most 2", got)
+	}
+}

@@ -653,23 +653,38 @@ func newDeviceView(t *texts, head template.HTML, r *row, z zone) deviceView {
 	}
 	_, v.Evidence = kvLine([]kv{{t.Collected, z.stamp(d.CollectedAt), true}, {t.By, d.Engineer, true}, {t.Collector, d.Collector, true},
 		{t.Bundle, d.BundleID, true}, {"SHA-256", d.SHA256, true}, {t.Collections, strconv.Itoa(d.Collections), true}})
-	for i, x := range d.Verdict.Reasons {
-		words, data := kvLine(t.evidence(x.Code, x.Evidence))
-		v.Reasons = append(v.Reasons, reasonView{r.reasons[i], words, data})
-	}
-	for _, x := range d.Verdict.Flags {
-		v.Flags = append(v.Flags, reasonView{Text: x.Text(t.Lang)})
-	}
-	if len(d.Verdict.Steps) > 1 {
-		for _, s := range d.Verdict.Steps {
-			v.Steps = append(v.Steps, s.Text(t.Lang))
+	// Each list is made at its length (nil when empty, as the
+	// templates' range reads it either way), not grown.
+	if n := len(d.Verdict.Reasons); n > 0 {
+		v.Reasons = make([]reasonView, n)
+		for i, x := range d.Verdict.Reasons {
+			words, data := kvLine(t.evidence(x.Code, x.Evidence))
+			v.Reasons[i] = reasonView{r.reasons[i], words, data}
 		}
 	}
-	for _, p := range r.products {
-		v.Products = append(v.Products, productView{p.name, p.channel, p.status, p.days, p.end, p.p.PartialKey, p.source})
+	if n := len(d.Verdict.Flags); n > 0 {
+		v.Flags = make([]reasonView, n)
+		for i, x := range d.Verdict.Flags {
+			v.Flags[i] = reasonView{Text: x.Text(t.Lang)}
+		}
 	}
-	for _, x := range d.Raw {
-		v.Raw = append(v.Raw, rawView{t.Raw, x.Command, x.Text})
+	if n := len(d.Verdict.Steps); n > 1 {
+		v.Steps = make([]string, n)
+		for i, s := range d.Verdict.Steps {
+			v.Steps[i] = s.Text(t.Lang)
+		}
+	}
+	if n := len(r.products); n > 0 {
+		v.Products = make([]productView, n)
+		for i, p := range r.products {
+			v.Products[i] = productView{p.name, p.channel, p.status, p.days, p.end, p.p.PartialKey, p.source}
+		}
+	}
+	if n := len(d.Raw); n > 0 {
+		v.Raw = make([]rawView, n)
+		for i, x := range d.Raw {
+			v.Raw[i] = rawView{t.Raw, x.Command, x.Text}
+		}
 	}
 	return v
 }
@@ -694,7 +709,23 @@ func pastDue(dl classify.Deadline) bool {
 // kvLine writes pairs as "key: value · key: value", the words apart from
 // the data.
 func kvLine(pairs []kv) (words, data string) {
+	// Each line is built at its size: grown as it went, a line of six
+	// pairs was copied four or five times (a tenth of a line page's
+	// time).
+	var nw, nd int
+	for _, p := range pairs {
+		n := &nw
+		if p.Data {
+			n = &nd
+		}
+		if *n > 0 {
+			*n += len(" · ")
+		}
+		*n += len(p.K) + len(": ") + len(p.V)
+	}
 	var w, d strings.Builder
+	w.Grow(nw)
+	d.Grow(nd)
 	for _, p := range pairs {
 		b := &w
 		if p.Data {

@@ -245,7 +245,7 @@ type kv struct {
 // evidence lists what a reason rests on as keys and values in t's
 // language: no English tags inside Japanese sentences.
 func (t *texts) evidence(code string, e classify.Evidence) []kv {
-	var out []kv
+	out := make([]kv, 0, 11) // as many as it may add: never grown
 	add := func(k, v string) {
 		if v != "" {
 			out = append(out, kv{K: k, V: v})
