@@ -275,7 +275,9 @@ type jsonProduct struct {
 }
 
 func (t *texts) reasonsJSON(rs []classify.Reason, flags bool) []jsonReason {
-	out := []jsonReason{}
+	// Made at its length: a jsonReason holds its evidence, some 400
+	// bytes, which growing the slice copied again.
+	out := make([]jsonReason, 0, len(rs))
 	for _, r := range rs {
 		j := jsonReason{Code: r.Code, Text: r.Text(t.Lang), Evidence: r.Evidence}
 		if flags {
@@ -300,9 +302,9 @@ func jsonDevice(t *texts, r *row, z zone) jsonDev {
 	j := jsonDev{Site: d.Site, Line: d.Line, Asset: d.Asset, Hostname: d.Hostname, CollectedAt: d.CollectedAt.Format(time.RFC3339),
 		TimeZone: z.label(), Category: v.Category, CategoryText: r.category,
 		Action:   jsonAction{v.Action.Action, r.action, v.Action.Host},
-		Deadline: t.deadlineJSON(v.Deadline, z), Steps: []jsonStep{},
+		Deadline: t.deadlineJSON(v.Deadline, z), Steps: make([]jsonStep, 0, len(v.Steps)),
 		Reasons: t.reasonsJSON(v.Reasons, false), Flags: t.reasonsJSON(v.Flags, true),
-		Routes: v.Routes, Products: []jsonProduct{}, DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
+		Routes: v.Routes, Products: make([]jsonProduct, 0, len(r.products)), DeviceKey: d.Key, BundleID: d.BundleID, SHA256: d.SHA256,
 		Engineer: d.Engineer, Collector: d.Collector}
 	if len(d.Activation) > 0 {
 		j.Activation = make([]jsonActivation, len(d.Activation))

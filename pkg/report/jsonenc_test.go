@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/actcourier/actcourier/pkg/classify"
 	"github.com/actcourier/actcourier/pkg/internal/fill"
 )
 
@@ -81,5 +82,26 @@ func TestJSONHeadQuoting(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no line document names site %q, line %q", d.Site, d.Line)
+	}
+}
+
+// TestReasonsJSONAllocs: a device's reasons and notes for JSON are made
+// at their length, one allocation, not grown: a reason holds its
+// evidence, some 400 bytes, that growing copied again.
+func TestReasonsJSONAllocs(t *testing.T) {
+	lines, _ := fleet(t)
+	for _, devs := range lines {
+		for i := range devs {
+			v := &devs[i].Verdict
+			for _, rs := range [][]classify.Reason{v.Reasons, v.Flags} {
+				want := 0.0
+				if len(rs) > 0 {
+					want = 1
+				}
+				if got := testing.AllocsPerRun(20, func() { english.reasonsJSON(rs, true) }); got > want {
+					t.Errorf("%s, %d reasons: got %v allocations, want at most %v", devs[i].Asset, len(rs), got, want)
+				}
+			}
+		}
 	}
 }
