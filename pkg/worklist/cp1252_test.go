@@ -89,15 +89,9 @@ func TestReadWindows1252(t *testing.T) {
 			knownOf(jaKey, frKey), ErrEncoding, nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, rowErrs, _, _, err := ReadKnown(bytes.NewReader(tc.data), tc.known)
-			if tc.err != nil {
-				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), "CSV UTF-8") {
-					t.Errorf("got %v, %d records; want %v saying to save it as CSV UTF-8", err, len(got), tc.err)
-				}
+			got, rowErrs, ok := readKnown(t, tc.data, tc.known, tc.err)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatalf("got %v, want the records", err)
 			}
 			if keys := keysByRow(got, len(tc.keys)); strings.Join(keys, "|") != strings.Join(tc.keys, "|") {
 				t.Errorf("got keys %q, want %q", keys, tc.keys)
@@ -174,15 +168,9 @@ func TestReadUTF8RowDamaged(t *testing.T) {
 		{"a row only Shift_JIS decodes", head + row("PC-01", frKey) + string(shiftJIS(t, row("PC-03", jaKey))), knownOf(frKey), ErrEncoding, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, rowErrs, _, _, err := ReadKnown(strings.NewReader(tc.data), tc.known)
-			if tc.err != nil {
-				if !errors.Is(err, tc.err) || !strings.Contains(err.Error(), "CSV UTF-8") {
-					t.Errorf("got %v, %d records; want %v saying to save it as CSV UTF-8", err, len(got), tc.err)
-				}
+			got, rowErrs, ok := readKnown(t, []byte(tc.data), tc.known, tc.err)
+			if !ok {
 				return
-			}
-			if err != nil {
-				t.Fatalf("got %v, want the records", err)
 			}
 			if tc.keys == nil {
 				if len(got) != 1 || got[0].Host != "Montréal-PC" {
@@ -202,6 +190,24 @@ func TestReadUTF8RowDamaged(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readKnown reads data with ReadKnown. Where the file is to be refused
+// (wantErr), it checks the error says to save it as CSV UTF-8 and
+// returns !ok; else the file must be read.
+func readKnown(t *testing.T, data []byte, known Known, wantErr error) (got []Record, rowErrs []error, ok bool) {
+	t.Helper()
+	got, rowErrs, _, _, err := ReadKnown(bytes.NewReader(data), known)
+	if wantErr != nil {
+		if !errors.Is(err, wantErr) || !strings.Contains(err.Error(), "CSV UTF-8") {
+			t.Errorf("got %v, %d records; want %v saying to save it as CSV UTF-8", err, len(got), wantErr)
+		}
+		return nil, nil, false
+	}
+	if err != nil {
+		t.Fatalf("got %v, want the records", err)
+	}
+	return got, rowErrs, true
 }
 
 // TestCP1252: decodeCP1252 decodes every byte as golang.org/x/text's
