@@ -153,15 +153,25 @@ func unexpectedArg(args []string, n int, byName map[string]cli.Flag) error {
 		return usage(msg, say("leave it out: the collector takes no arguments, and its options go without it; collector --help lists them",
 			"外してください。収集プログラムは引数を取らず、オプションにも -- は不要です。一覧は collector --help"))
 	}
+	// The option before a, and the first word of its value: given
+	// apart (--asset NG L2-011) or after "=" (--asset=NG L2-011).
+	var opt, first string
 	if v := n - 1; v >= 2 && !isOption(args[v]) && !strings.Contains(args[v-1], "=") && takesValue(byName[optionName(args[v-1])]) {
-		words := []string{args[v]}
+		opt, first = optionName(args[v-1]), args[v]
+	} else if v >= 1 && isOption(args[v]) && takesValue(byName[optionName(args[v])]) {
+		if _, val, ok := strings.Cut(args[v], "="); ok && val != "" {
+			opt, first = optionName(args[v]), val
+		}
+	}
+	if opt != "" {
+		words := []string{first}
 		for _, w := range args[n:] {
 			if isOption(w) {
 				break
 			}
 			words = append(words, w)
 		}
-		quoted := fmt.Sprintf("--%s \"%s\"", optionName(args[v-1]), strings.Join(words, " "))
+		quoted := fmt.Sprintf("--%s \"%s\"", opt, strings.Join(words, " "))
 		return usage(msg, say("a value with spaces goes in quotes: %s", "空白を含む値は引用符で囲んでください: %s", quoted))
 	}
 	if s, ok := strings.CutPrefix(a, "/"); ok && (s == "?" || isHelp("--"+s) || byName[s] != nil) {

@@ -67,6 +67,11 @@ func TestCommandLine(t *testing.T) {
 		{"a value with a space", []string{"--asset", "NG", "L2-011", "--line", "L2"}, nil, []string{
 			`collector: error: unexpected argument "L2-011"` + "\n",
 			`collector: hint: a value with spaces goes in quotes: --asset "NG L2-011"` + "\n"}},
+		// Likewise with the value after "=": the hint offered
+		// "--asset L2-011", which drops "NG".
+		{"a value with a space, after =", []string{"--line", "L2", "--asset=NG", "L2-011"}, nil, []string{
+			`collector: error: unexpected argument "L2-011"` + "\n",
+			`collector: hint: a value with spaces goes in quotes: --asset "NG L2-011"` + "\n"}},
 		{"an argument before options", []string{`E:\`, "--no-prompt"}, nil, []string{
 			`collector: error: unexpected argument "E:\\"` + "\n",
 			`collector: hint: give values with their options, e.g. --out E:\; collector --help lists them` + "\n"}},
