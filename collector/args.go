@@ -44,6 +44,11 @@ func checkArgs(flags []cli.Flag, args []string) error {
 		given, value, hasValue := strings.Cut(a, "=")
 		f, ok := byName[name]
 		switch {
+		case hasValue && (isHelp(a) || ok && !takesValue(f)) && !isBool(value):
+			// --help and --version too: urfave's help flag is not
+			// among flags, and --version=false is read below.
+			return usage(say("%s takes no value: %q", "%s に値は指定できません: %q", given, value),
+				say("give %s alone", "%s だけを指定してください", given))
 		case isHelp(a):
 		case name == "v":
 			return usage(say("-v is not an option of the collector: it has no verbose mode, and its version is --version",
@@ -63,10 +68,6 @@ func checkArgs(flags []cli.Flag, args []string) error {
 		case !ok:
 			return unknownOption(given, flags)
 		case !takesValue(f):
-			if _, err := strconv.ParseBool(value); hasValue && err != nil {
-				return usage(say("%s takes no value: %q", "%s に値は指定できません: %q", given, value),
-					say("give %s alone", "%s だけを指定してください", given))
-			}
 		default:
 			if !hasValue {
 				if i+1 >= len(args) {
@@ -94,6 +95,10 @@ func checkArgs(flags []cli.Flag, args []string) error {
 // isOption reports whether a is a flag as Go's flag package reads one
 // ("-" alone is an argument, "--" ends the flags).
 func isOption(a string) bool { return len(a) > 1 && a[0] == '-' && a != "--" }
+
+// isBool reports whether v is a value of a switch (true, false, 1, 0…),
+// as Go's flag package reads one.
+func isBool(v string) bool { _, err := strconv.ParseBool(v); return err == nil }
 
 // isHelp reports whether a asks for the help.
 func isHelp(a string) bool { n := optionName(a); return n == "help" || n == "h" }

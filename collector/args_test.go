@@ -56,6 +56,16 @@ func TestCommandLine(t *testing.T) {
 		{"not a boolean", []string{"--no-prompt=maybe"}, nil, []string{
 			"collector: error: --no-prompt takes no value: \"maybe\"\n",
 			"collector: hint: give --no-prompt alone\n"}},
+		// --version and --help, as the other switches: Go's flag
+		// package said "invalid boolean value "yes" for -version: parse
+		// error", in English on the Japanese line too.
+		{"--version, not a boolean", []string{"--version=yes"}, nil, []string{
+			"collector: error: --version takes no value: \"yes\"\n",
+			"collector: エラー: --version に値は指定できません: \"yes\"\n",
+			"collector: hint: give --version alone\n"}},
+		{"--help, not a boolean", []string{"-h=yes"}, nil, []string{
+			"collector: error: -h takes no value: \"yes\"\n",
+			"collector: hint: give -h alone\n"}},
 		{"environment, not a duration", nil, map[string]string{"ACTCOURIER_TIMEOUT": "5"}, []string{
 			`collector: error: the environment variable ACTCOURIER_TIMEOUT holds "5", which is not a time limit` + "\n",
 			"collector: hint: set it to a number and its unit, such as 90s or 5m, or clear it\n"}},
