@@ -179,6 +179,14 @@ func unexpectedArg(args []string, n int, byName map[string]cli.Flag) error {
 		quoted := fmt.Sprintf("--%s \"%s\"", opt, strings.Join(words, " "))
 		return usage(msg, say("a value with spaces goes in quotes: %s", "空白を含む値は引用符で囲んでください: %s", quoted))
 	}
+	if p := args[n-1]; n >= 2 && isBool(a) && isOption(p) && !strings.Contains(p, "=") && !isHelp(p) && optionName(p) != "version" {
+		if f := byName[optionName(p)]; f != nil && !takesValue(f) {
+			// Go's flag package takes a switch's value only after
+			// "=": "--no-prompt false" left "false" an argument.
+			return usage(msg, say("%s takes no value apart: give %s alone to turn it on, or --%s=%s",
+				"%s は値を別に取りません。有効にするには %s だけを、または --%s=%s と指定してください", p, p, optionName(p), a))
+		}
+	}
 	if s, ok := strings.CutPrefix(a, "/"); ok && (s == "?" || isHelp("--"+s) || byName[s] != nil) {
 		if byName[s] != nil {
 			return usage(msg, say("the collector's options begin with --, not /: --%s", "オプションは / ではなく -- で始めます: --%s", s))

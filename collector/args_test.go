@@ -82,6 +82,11 @@ func TestCommandLine(t *testing.T) {
 		{"a value with a space, after =", []string{"--line", "L2", "--asset=NG", "L2-011"}, nil, []string{
 			`collector: error: unexpected argument "L2-011"` + "\n",
 			`collector: hint: a value with spaces goes in quotes: --asset "NG L2-011"` + "\n"}},
+		// A switch takes no value apart: "false" was an argument, and
+		// the hint offered "--asset false".
+		{"a switch's value apart", []string{"--no-prompt", "false"}, nil, []string{
+			`collector: error: unexpected argument "false"` + "\n",
+			`collector: hint: --no-prompt takes no value apart: give --no-prompt alone to turn it on, or --no-prompt=false` + "\n"}},
 		{"an argument before options", []string{`E:\`, "--no-prompt"}, nil, []string{
 			`collector: error: unexpected argument "E:\\"` + "\n",
 			`collector: hint: give values with their options, e.g. --out E:\; collector --help lists them` + "\n"}},
