@@ -8,6 +8,7 @@ package cmdline
 import (
 	"fmt"
 	"os/user"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -167,10 +168,33 @@ func FlagError(c *cli.Context, err error, _ bool) error {
 		}
 	} else if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
 		msg = dashed(strings.TrimLeft(name, "-")) + " needs a value"
-	} else if before, after, ok := strings.Cut(msg, " for flag -"); ok && strings.HasPrefix(msg, "invalid ") {
+	} else if before, after, ok := cutFlag(msg); ok && strings.HasPrefix(msg, "invalid ") {
 		msg = before + " for " + dashed(strings.TrimLeft(after, "-"))
 	}
 	return &UsageError{msg, hint}
+}
+
+// cutFlag cuts a flag package's error at the flag it names, after the
+// value it quotes (which may hold " for flag -" itself): "invalid value
+// "abc" for flag -jobs: …", and for a switch "invalid boolean value
+// "maybe" for -verbose: …". before ends with the quoted value.
+func cutFlag(msg string) (before, after string, ok bool) {
+	for _, p := range []string{"invalid value ", "invalid boolean value "} {
+		rest, ok := strings.CutPrefix(msg, p)
+		if !ok {
+			continue
+		}
+		q, err := strconv.QuotedPrefix(rest)
+		if err != nil {
+			return msg, "", false
+		}
+		for _, sep := range []string{" for flag -", " for -"} {
+			if after, ok := strings.CutPrefix(rest[len(q):], sep); ok {
+				return p + q, after, true
+			}
+		}
+	}
+	return msg, "", false
 }
 
 // dashed is a flag's name as it is typed: -n for one letter, else --name;

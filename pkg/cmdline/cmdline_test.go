@@ -176,10 +176,19 @@ func TestFlagError(t *testing.T) {
 		{"importer import --version E", "importer import has no flag --version", "the version is importer --version, given alone; importer import --help lists its flags"},
 		{"importer import --jobs abc E", `invalid value "abc" for --jobs: parse error`, "importer import --help lists its flags"},
 		{"importer import --db", "--db needs a value", "importer import --help lists its flags"},
+		// Go's words for a switch differ: "for -verbose", not "for flag -".
+		{"importer import --verbose=maybe E", `invalid boolean value "maybe" for --verbose: parse error`, "importer import --help lists its flags"},
+		{"importer import --jobs=x_for_flag_-y E", `invalid value "x for flag -y" for --jobs: parse error`, "importer import --help lists its flags"},
+		{"importer import -v=maybe E", `invalid boolean value "maybe" for -v: parse error`, "importer import --help lists its flags"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.args, func(t *testing.T) {
-			err := newApp().Run(strings.Fields(tc.args))
+			// "_" is a space inside a word of args.
+			args := strings.Fields(tc.args)
+			for i := range args {
+				args[i] = strings.ReplaceAll(args[i], "_", " ")
+			}
+			err := newApp().Run(args)
 			var u *UsageError
 			if !errors.As(err, &u) {
 				t.Fatalf("got %v, want a UsageError", err)
