@@ -231,6 +231,9 @@ func testLauncher(t *testing.T, wine, exe string, env []string, recipient string
 		{"version, the launcher", []string{"--version"}, 0, "\r\nResult: not collected [exit code 0].\r\nThe collector only showed its help\r\nor version; nothing was saved.\r\n"},
 		{"help", []string{"--line", "L2", "--help"}, 0, "EXIT STATUS:"},
 		{"help, the launcher", []string{"--line", "L2", "-h"}, 0, "\r\nResult: not collected [exit code 0].\r\nThe collector only showed its help\r\nor version; nothing was saved.\r\n"},
+		// Go's flags take two dashes before a letter too: --h is the
+		// help, which the launcher called saved.
+		{"help as --h, the launcher", []string{"--h"}, 0, "\r\nResult: not collected [exit code 0].\r\n"},
 		{"a mistake before help", []string{"-v", "--help"}, 2, "Result: NOT saved [exit code 2].\r\n"},
 	}
 	for _, tc := range tests {

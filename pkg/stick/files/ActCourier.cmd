@@ -20,6 +20,7 @@ if "%~1"=="" goto run
 if "%~1"=="--help" set "INFO=1"
 if "%~1"=="-help" set "INFO=1"
 if "%~1"=="-h" set "INFO=1"
+if "%~1"=="--h" set "INFO=1"
 if "%~1"=="--version" set "INFO=1"
 if "%~1"=="-version" set "INFO=1"
 shift
