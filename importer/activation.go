@@ -102,8 +102,34 @@ func openCIDs(dsn string, newDB bool, files []string, stderr io.Writer) (fleet.A
 	if err != nil {
 		return nil, usage(err.Error(), store.Hint(err))
 	}
-	if !missing {
+	if !missing && newDB {
 		return openStore(dsn)
+	}
+	if !missing {
+		// Opened as the commands that read the fleet open it, then
+		// checked for writing as Open checks: a PostgreSQL database is
+		// never missing, but it may hold no fleet (a mistyped name of
+		// another database of the server), and Open gave it the
+		// fleet's tables for these CIDs, exit 0.
+		if err := store.CheckWritable(dsn); err != nil {
+			return nil, usage(err.Error(), store.Hint(err))
+		}
+		db, err := store.OpenExisting(dsn)
+		var nf *store.NoFleetError
+		if errors.As(err, &nf) && !errors.Is(err, store.ErrNoDatabase) {
+			return nil, usage("activation cids: "+err.Error(),
+				"give the fleet's database with --db or ACTCOURIER_DB; to start a fleet in this database with these CIDs "+
+					"(an ActivationWs archive kept before any device is imported), add --new-db")
+		}
+		if err == nil {
+			if err = db.Writable(context.Background()); err != nil {
+				db.Close()
+			}
+		}
+		if err != nil {
+			return nil, usage(err.Error(), store.Hint(err))
+		}
+		return db, nil
 	}
 	if !newDB {
 		return nil, usage("activation cids: no fleet database "+terminal.Inline(absName(dsn)),

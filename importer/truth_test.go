@@ -832,6 +832,31 @@ func TestCIDsNewDatabase(t *testing.T) {
 	}
 }
 
+// TestCIDsNoFleetPostgres: activation cids given a PostgreSQL database
+// that holds no fleet (a mistyped name of a database that exists, such
+// as the server's "postgres") refuses, as the commands that read the
+// fleet do, rather than create the fleet's tables there and keep the
+// CIDs "for later", exit 0; with --new-db it stores them there.
+func TestCIDsNoFleetPostgres(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "records.csv")
+	good := "InstallationId,ConfirmationId\r\n" + strings.Repeat("1234567", 9) + "," + strings.Repeat("123456", 8) + "\r\n"
+	if err := os.WriteFile(file, []byte(good), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dsn := pg.DB(t) // empty: no fleet
+	code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, file)
+	if code != 2 || !strings.Contains(stderr, "no fleet database ") || !strings.Contains(stderr, "--new-db") {
+		t.Errorf("no fleet: got exit %d\n%s%s\nwant 2, no fleet database, and --new-db in the hint", code, stdout, stderr)
+	}
+	if code, _, stderr := runImporter(t, "devices", "--db", dsn); code != 2 || !strings.Contains(stderr, "no fleet database ") {
+		t.Errorf("after the refusal: devices exit %d\n%s\nwant 2: no fleet created", code, stderr)
+	}
+	if code, stdout, stderr := runImporter(t, "activation", "cids", "--db", dsn, "--new-db", file); code != 0 {
+		t.Errorf("--new-db: got exit %d\n%s%s\nwant 0", code, stdout, stderr)
+	}
+}
+
 // TestReportFileMode: a report's files get the mode any new file of the
 // user gets (0666 less the umask, as os.Create gives), so that auditors
 // who read the folder under another account (a share, a web server) can
