@@ -112,8 +112,8 @@ func optionName(a string) string {
 
 // takesValue reports whether f is a flag with a value (nil: not ours).
 func takesValue(f cli.Flag) bool {
-	_, isBool := f.(*cli.BoolFlag)
-	return f != nil && !isBool
+	_, isSwitch := f.(*cli.BoolFlag)
+	return f != nil && !isSwitch
 }
 
 // giveValue is the hint for a flag given without its value.
@@ -214,7 +214,7 @@ func badEnv(flags []cli.Flag) error {
 		var hint text
 		switch f := f.(type) {
 		case *cli.BoolFlag:
-			vars, valid = f.EnvVars, func(v string) bool { _, err := strconv.ParseBool(v); return err == nil }
+			vars, valid = f.EnvVars, isBool
 			what, hint = say("neither true nor false", "true でも false でもありません"), say("set it to true or false, or clear it", "true か false にするか、空にしてください")
 		case *cli.DurationFlag:
 			vars, valid = f.EnvVars, func(v string) bool { _, err := time.ParseDuration(v); return err == nil }
